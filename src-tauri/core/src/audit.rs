@@ -1,0 +1,67 @@
+//! The audit trail: who changed what and when, written in the same transaction as the change so
+//! the record and the change can never disagree.
+
+use crate::clock::Timestamp;
+use crate::error::Result;
+use crate::id::new_id;
+use rusqlite::{params, Connection};
+use serde::Serialize;
+use ts_rs::TS;
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct AuditEvent {
+    pub id: String,
+    pub at: Timestamp,
+    pub staff_id: Option<String>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<String>,
+    #[ts(type = "unknown")]
+    pub detail: serde_json::Value,
+}
+
+/// One change, recorded by the action that makes it.
+pub struct Change<'a> {
+    pub at: Timestamp,
+    pub staff_id: Option<&'a str>,
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub entity_id: Option<&'a str>,
+    pub detail: serde_json::Value,
+}
+
+pub(crate) fn record(conn: &Connection, c: Change) -> Result<()> {
+    conn.execute(
+        "INSERT INTO audit_event (id, at, staff_id, action, entity, entity_id, detail)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![new_id(), c.at.0, c.staff_id, c.action, c.entity, c.entity_id, c.detail.to_string()],
+    )?;
+    Ok(())
+}
+
+/// The history of one record (or of a whole kind when `entity_id` is None), newest first.
+pub(crate) fn history(
+    conn: &Connection,
+    entity: &str,
+    entity_id: Option<&str>,
+    limit: u32,
+) -> Result<Vec<AuditEvent>> {
+    let mut st = conn.prepare_cached(
+        "SELECT id, at, staff_id, action, entity, entity_id, detail FROM audit_event
+         WHERE entity = ?1 AND (?2 IS NULL OR entity_id = ?2)
+         ORDER BY at DESC, id DESC LIMIT ?3",
+    )?;
+    let rows = st.query_map(params![entity, entity_id, limit], |r| {
+        let detail: String = r.get(6)?;
+        Ok(AuditEvent {
+            id: r.get(0)?,
+            at: Timestamp(r.get(1)?),
+            staff_id: r.get(2)?,
+            action: r.get(3)?,
+            entity: r.get(4)?,
+            entity_id: r.get(5)?,
+            detail: serde_json::from_str(&detail).unwrap_or(serde_json::Value::Null),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

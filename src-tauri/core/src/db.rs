@@ -1,0 +1,210 @@
+//! The SQLite store: opening and configuring connections, refusing databases it must not touch,
+//! migrations, and the one-transaction-per-business-action rule.
+//!
+//! Shape: one writer connection behind a mutex (SQLite admits one writer at a time anyway, and
+//! `BEGIN IMMEDIATE` on a single writer means a business action never fails half-way on a busy
+//! upgrade) plus a small pool of reader connections that WAL lets run beside the writer, so a long
+//! report never stalls a sale at the counter.
+
+use crate::error::{Error, Result};
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite_migration::{Migrations, M};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Every schema step, in order. Append only: a landed file is never edited.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_foundation.sql")];
+
+const MAX_IDLE_READERS: usize = 4;
+
+fn migrations() -> Migrations<'static> {
+    Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
+}
+
+/// The schema version this build writes.
+pub fn schema_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+pub struct Db {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+fn connect(path: &Path, flags: OpenFlags) -> Result<Connection> {
+    let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    Ok(conn)
+}
+
+impl Db {
+    /// Opens (creating if absent) and migrates the database at `path`. A database from a newer
+    /// Shopdesk, a damaged file or a locked one is refused before anything is written to it.
+    pub fn open(path: &Path) -> Result<Db> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| Error::CannotOpen(format!("{}: {e}", dir.display())))?;
+        }
+        let mut writer = connect(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+        )?;
+        // Read the version first: this also proves the file is a database, and it must happen
+        // before any pragma that writes (journal_mode) so a newer database is left untouched.
+        let found: i64 = writer.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if found > schema_version() {
+            return Err(Error::SchemaTooNew {
+                found,
+                supported: schema_version(),
+            });
+        }
+        let mode: String = writer.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(Error::CannotOpen(format!(
+                "write-ahead logging is not available here (journal mode {mode})"
+            )));
+        }
+        // FULL: a completed sale survives a power cut, not only an app crash.
+        writer.pragma_update(None, "synchronous", "FULL")?;
+        migrations()
+            .to_latest(&mut writer)
+            .map_err(|e| match e {
+                rusqlite_migration::Error::RusqliteError { err, .. } => Error::from(err),
+                other => Error::Storage(other.to_string()),
+            })?;
+        Ok(Db {
+            path: path.to_path_buf(),
+            writer: Mutex::new(writer),
+            readers: Mutex::new(Vec::new()),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs one business action in one `BEGIN IMMEDIATE` transaction: all of it commits, or none.
+    pub fn write<T>(&self, action: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = action(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Runs reads on a pooled reader inside one snapshot, beside any write in progress.
+    pub fn read<T>(&self, query: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let pooled = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let mut conn = match pooled {
+            Some(c) => c,
+            None => connect(&self.path, OpenFlags::SQLITE_OPEN_READ_ONLY)?,
+        };
+        let result = (|| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+            let out = query(&tx)?;
+            tx.finish()?;
+            Ok(out)
+        })();
+        let mut idle = self.readers.lock().unwrap_or_else(|p| p.into_inner());
+        if idle.len() < MAX_IDLE_READERS {
+            idle.push(conn);
+        }
+        result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tables(conn: &Connection) -> Vec<String> {
+        let mut st = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")
+            .unwrap();
+        st.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect()
+    }
+
+    #[test]
+    fn migration_definitions_are_valid() {
+        migrations().validate().expect("every migration applies cleanly in order");
+    }
+
+    #[test]
+    fn migrates_an_empty_database_to_the_latest_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("shop.sqlite3")).unwrap();
+        db.read(|c| {
+            let v: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            assert_eq!(v, schema_version());
+            let t = tables(c);
+            for want in ["audit_event", "product", "role", "shop", "staff"] {
+                assert!(t.contains(&want.to_string()), "table {want} missing from {t:?}");
+            }
+            let fk: i64 = c.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+            assert_eq!(fk, 1, "readers enforce foreign keys too");
+            Ok(())
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn upgrades_a_database_from_every_earlier_version() {
+        for from in 0..schema_version() {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("old.sqlite3");
+            let mut conn = Connection::open(&path).unwrap();
+            migrations().to_version(&mut conn, from as usize).unwrap();
+            drop(conn);
+            let db = Db::open(&path).unwrap();
+            let v: i64 = db
+                .read(|c| Ok(c.query_row("PRAGMA user_version", [], |r| r.get(0))?))
+                .unwrap();
+            assert_eq!(v, schema_version(), "upgrade from version {from}");
+        }
+    }
+
+    #[test]
+    fn refuses_a_newer_database_without_touching_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("future.sqlite3");
+        let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", schema_version() + 5).unwrap();
+        drop(conn);
+        let before = std::fs::read(&path).unwrap();
+        let err = Db::open(&path).err().expect("newer schema must be refused");
+        assert_eq!(err.code(), "schema_too_new");
+        assert!(err.to_string().contains("newer Shopdesk"), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), before, "the file is byte-for-byte unchanged");
+        assert!(!dir.path().join("future.sqlite3-wal").exists());
+    }
+
+    #[test]
+    fn refuses_a_file_that_is_not_a_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("notes.sqlite3");
+        std::fs::write(&path, b"this is a shopping list, not a database".repeat(200)).unwrap();
+        let err = Db::open(&path).err().expect("garbage must be refused");
+        assert_eq!(err.code(), "db_corrupt");
+        assert!(std::fs::read(&path).unwrap().starts_with(b"this is a shopping list"));
+    }
+
+    #[test]
+    fn a_failed_action_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("t.sqlite3")).unwrap();
+        let r: Result<()> = db.write(|tx| {
+            tx.execute(
+                "INSERT INTO shop (id, name, currency, country, created_at) VALUES (1,'A','EUR','IE',0)",
+                [],
+            )?;
+            Err(Error::invalid("second half failed"))
+        });
+        assert!(r.is_err());
+        let n: i64 = db
+            .read(|c| Ok(c.query_row("SELECT count(*) FROM shop", [], |r| r.get(0))?))
+            .unwrap();
+        assert_eq!(n, 0, "the first half was rolled back with the second");
+    }
+}

@@ -1,0 +1,129 @@
+//! The demo shop: a realistic small gift-and-homeware shop (staff in every role, a few hundred
+//! products at believable prices), generated deterministically so every newcomer sees the same
+//! living app. The CLI's `shopdesk demo` and the UI's "load demo shop" both call `load_demo`.
+
+use crate::audit::{self, Change};
+use crate::error::{Error, Result};
+use crate::product::{self, ProductDraft, ProductStatus};
+use crate::shop::{NewShop, Setup};
+use crate::staff::{self, Session, SessionInfo};
+use crate::Shop;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use ts_rs::TS;
+
+/// PINs of the demo staff, shown on the sign-in screen of a demo shop and in the README.
+pub const DEMO_STAFF: &[(&str, &str, &str)] = &[
+    ("Owner", "Alex Morgan", "1111"),
+    ("Manager", "Sam Patel", "2222"),
+    ("Clerk", "Jo Rivera", "3333"),
+    ("Packer", "Kim Novak", "4444"),
+];
+
+#[derive(Debug, Clone, Deserialize, Serialize, TS)]
+pub struct DemoRequest {
+    /// Where the demo shop trades: "IE" (EUR), "GB" (GBP) or "US" (USD).
+    pub country: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct DemoSummary {
+    pub shop_name: String,
+    pub products: u32,
+    pub staff: u32,
+}
+
+#[rustfmt::skip]
+const COLOURS: &[&str] = &[
+    "Sage", "Charcoal", "Ochre", "Sea Blue", "Oat", "Rust", "Forest", "Blush", "Ink", "Sand",
+    "Terracotta", "Moss", "Slate", "Cream", "Plum", "Mustard",
+];
+
+/// (title, SKU stem, price in whole currency units, usual cents)
+#[rustfmt::skip]
+const ITEMS: &[(&str, &str, i64, i64)] = &[
+    ("Stoneware Mug", "MUG", 18, 0), ("Enamel Camp Mug", "EMUG", 14, 50),
+    ("Linen Tea Towel", "TOWEL", 12, 0), ("Oak Cutting Board", "BOARD", 39, 0),
+    ("Merino Beanie", "BEANIE", 29, 0), ("Canvas Tote Bag", "TOTE", 16, 0),
+    ("Wool Hiking Socks", "SOCK", 15, 95), ("Organic Cotton Tee", "TEE", 24, 0),
+    ("Dot Grid Notebook A5", "NOTE", 11, 50), ("Brass Pen", "PEN", 34, 0),
+    ("Soy Candle 200g", "CANDLE", 22, 0), ("Ceramic Bud Vase", "VASE", 27, 0),
+    ("Cotton Throw Blanket", "THROW", 69, 0), ("Terracotta Plant Pot", "POT", 13, 50),
+    ("Art Print A3", "PRINT", 30, 0), ("Linen Apron", "APRON", 36, 0),
+    ("Beeswax Wraps Set", "WRAP", 14, 0), ("Glass Carafe", "CARAFE", 26, 0),
+    ("Leather Keyring", "KEY", 9, 95), ("Wool Scarf", "SCARF", 45, 0),
+];
+
+impl Shop {
+    /// Sets up a fresh database as the demo shop and signs its owner in. One transaction: on an
+    /// already set-up shop it refuses and changes nothing.
+    pub fn load_demo(&self, req: &DemoRequest) -> Result<(Session, SessionInfo, DemoSummary)> {
+        let (name, currency) = match req.country.trim().to_ascii_uppercase().as_str() {
+            "IE" => ("Harbour & Pine, Galway", "EUR"),
+            "GB" => ("Harbour & Pine, Bristol", "GBP"),
+            "US" => ("Harbour & Pine, Portland", "USD"),
+            other => return Err(Error::invalid(format!("no demo shop for country '{other}' (try IE, GB or US)"))),
+        };
+        let (_, owner_name, owner_pin) = DEMO_STAFF[0];
+        let setup = Setup::check(&NewShop {
+            name: name.into(),
+            currency: currency.into(),
+            country: req.country.clone(),
+            owner_name: owner_name.into(),
+            owner_pin: owner_pin.into(),
+        })?;
+        let others: Vec<(&str, &str, String)> = DEMO_STAFF[1..]
+            .iter()
+            .map(|&(role, name, pin)| Ok((role, name, staff::hash_pin(pin)?)))
+            .collect::<Result<_>>()?;
+        let drafts = demo_products();
+        let cleaned = drafts
+            .iter()
+            .map(|d| product::clean(d, setup.currency()))
+            .collect::<Result<Vec<_>>>()?;
+        let now = self.clock.now();
+        let owner_id = self.db.write(|tx| {
+            let owner_id = setup.apply(tx, now)?;
+            for (role, name, hash) in &others {
+                let role_id: String = tx.query_row("SELECT id FROM role WHERE name = ?1", [role], |r| r.get(0))?;
+                staff::insert_staff(tx, now.0, name, &role_id, hash)?;
+            }
+            for d in &cleaned {
+                product::insert(tx, now, d)?;
+            }
+            audit::record(tx, Change { at: now, staff_id: Some(&owner_id), action: "demo_loaded", entity: "shop", entity_id: None, detail: json!({ "products": cleaned.len() }) })?;
+            Ok(owner_id)
+        })?;
+        let session = Session::for_staff(owner_id);
+        let info = self.session_info(&session)?;
+        let summary = DemoSummary { shop_name: name.into(), products: cleaned.len() as u32, staff: DEMO_STAFF.len() as u32 };
+        Ok((session, info, summary))
+    }
+}
+
+/// Every item in most colours (a few hundred products), same list every time.
+fn demo_products() -> Vec<ProductDraft> {
+    let mut rng = fastrand::Rng::with_seed(20261121);
+    let mut out = Vec::new();
+    for (i, &(item, stem, units, cents)) in ITEMS.iter().enumerate() {
+        for (j, colour) in COLOURS.iter().enumerate() {
+            // Skip a few combinations so the catalog doesn't look like a grid.
+            if (i * 7 + j * 3) % 11 == 0 {
+                continue;
+            }
+            let bump = rng.i64(0..3) * 2; // some colours cost a little more
+            let status = match rng.u8(0..100) {
+                0..=89 => ProductStatus::Active,
+                90..=96 => ProductStatus::Draft,
+                _ => ProductStatus::Archived,
+            };
+            out.push(ProductDraft {
+                title: format!("{item} — {colour}"),
+                sku: format!("{stem}-{}-{:03}", colour.replace(' ', "").to_ascii_uppercase(), i * 100 + j),
+                price: format!("{}.{cents:02}", units + bump),
+                status,
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,27 @@
+//! Shopdesk core: every business rule and the SQLite store. It never depends on Tauri, the
+//! network or the wall clock; the clock and the database path are handed in.
+
+pub mod audit;
+pub mod clock;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod id;
+pub mod money;
+pub mod product;
+pub mod shop;
+pub mod staff;
+
+pub use clock::{Clock, FixedClock, SystemClock, Timestamp};
+pub use error::{Error, ErrorBody, Result};
+pub use money::{Currency, Money};
+pub use staff::{Permission, Session, SessionInfo};
+
+use std::sync::Arc;
+
+/// An open shop: its database and the clock every action reads. Cheap to share behind an `Arc`;
+/// the store synchronises internally, so callers need no lock of their own.
+pub struct Shop {
+    db: db::Db,
+    clock: Arc<dyn Clock>,
+}

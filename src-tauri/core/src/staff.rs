@@ -1,0 +1,389 @@
+//! Staff, roles and permissions: who may do what, PIN sign-in with lock-out, and the permission
+//! check every action passes through (hiding a button is not security).
+//!
+//! Invariants: a PIN is stored only as an argon2id hash; at least one active staff member can
+//! always manage staff, so a shop can never lock itself out.
+
+use crate::audit::{self, Change};
+use crate::error::{Error, Result};
+use crate::id::new_id;
+use crate::Shop;
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use std::collections::BTreeSet;
+use ts_rs::TS;
+
+/// Wrong PINs in a row before a staff member is locked out for `LOCKOUT_MS`.
+pub const MAX_FAILED_PINS: i64 = 5;
+pub const LOCKOUT_MS: i64 = 60_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    CatalogView,
+    CatalogEdit,
+    Sell,
+    OrdersView,
+    Pack,
+    ReportsView,
+    StaffManage,
+    SettingsManage,
+}
+
+impl Permission {
+    pub const ALL: [Permission; 8] = [
+        Permission::CatalogView,
+        Permission::CatalogEdit,
+        Permission::Sell,
+        Permission::OrdersView,
+        Permission::Pack,
+        Permission::ReportsView,
+        Permission::StaffManage,
+        Permission::SettingsManage,
+    ];
+    fn code(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+}
+
+/// The roles a new shop starts with; the owner can edit them and add more.
+pub(crate) fn default_roles() -> Vec<(&'static str, Vec<Permission>)> {
+    use Permission::*;
+    vec![
+        ("Owner", Permission::ALL.to_vec()),
+        ("Manager", vec![CatalogView, CatalogEdit, Sell, OrdersView, Pack, ReportsView]),
+        ("Clerk", vec![CatalogView, Sell, OrdersView]),
+        ("Packer", vec![CatalogView, OrdersView, Pack]),
+    ]
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Role {
+    pub id: String,
+    pub name: String,
+    pub permissions: Vec<Permission>,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct RoleUpdate {
+    pub id: String,
+    pub name: String,
+    pub permissions: Vec<Permission>,
+}
+
+/// A staff member as screens see them: never the PIN hash.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct StaffMember {
+    pub id: String,
+    pub name: String,
+    pub role_id: String,
+    pub role_name: String,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct NewStaff {
+    pub name: String,
+    pub role_id: String,
+    pub pin: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct StaffUpdate {
+    pub id: String,
+    pub name: String,
+    pub role_id: String,
+    pub active: bool,
+    /// A new PIN, or None to keep the current one.
+    pub new_pin: Option<String>,
+}
+
+/// Proof that someone signed in. Only core makes one, so the shell cannot forge it; what it may
+/// do is looked up afresh on every action, so a role change or deactivation applies at once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    staff_id: String,
+}
+
+impl Session {
+    pub fn staff_id(&self) -> &str {
+        &self.staff_id
+    }
+    pub(crate) fn for_staff(staff_id: String) -> Session {
+        Session { staff_id }
+    }
+}
+
+/// Who is signed in and what they may do, for the screens to show the right things.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct SessionInfo {
+    pub staff_id: String,
+    pub name: String,
+    pub role_name: String,
+    pub permissions: Vec<Permission>,
+}
+
+pub(crate) fn hash_pin(pin: &str) -> Result<String> {
+    check_pin_shape(pin)?;
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(pin.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| Error::Storage(format!("could not hash PIN: {e}")))
+}
+
+fn check_pin_shape(pin: &str) -> Result<()> {
+    if !(4..=8).contains(&pin.len()) || !pin.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::invalid("a PIN is 4 to 8 digits"));
+    }
+    Ok(())
+}
+
+fn pin_matches(pin: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| Argon2::default().verify_password(pin.as_bytes(), &h).is_ok())
+        .unwrap_or(false)
+}
+
+pub(crate) fn clean_name(name: &str, what: &str) -> Result<String> {
+    let n = name.trim();
+    if n.is_empty() {
+        return Err(Error::invalid(format!("{what} cannot be empty")));
+    }
+    if n.chars().count() > 80 {
+        return Err(Error::invalid(format!("{what} is longer than 80 characters")));
+    }
+    Ok(n.to_string())
+}
+
+fn parse_permissions(json_text: &str) -> Vec<Permission> {
+    serde_json::from_str(json_text).unwrap_or_default()
+}
+
+fn permissions_json(perms: &[Permission]) -> String {
+    let set: BTreeSet<Permission> = perms.iter().copied().collect();
+    serde_json::to_string(&set).unwrap_or_else(|_| "[]".into())
+}
+
+pub(crate) fn insert_role(conn: &Connection, at: i64, name: &str, perms: &[Permission]) -> Result<String> {
+    let id = new_id();
+    conn.execute(
+        "INSERT INTO role (id, name, permissions, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
+        params![id, name, permissions_json(perms), at],
+    )
+    .map_err(|e| unique_conflict(e, format!("a role named '{name}' already exists")))?;
+    Ok(id)
+}
+
+pub(crate) fn insert_staff(conn: &Connection, at: i64, name: &str, role_id: &str, pin_hash: &str) -> Result<String> {
+    let id = new_id();
+    conn.execute(
+        "INSERT INTO staff (id, name, role_id, pin_hash, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+        params![id, name, role_id, pin_hash, at],
+    )
+    .map_err(|e| unique_conflict(e, format!("a staff member named '{name}' already exists")))?;
+    Ok(id)
+}
+
+/// Turns a UNIQUE violation into a conflict the person can act on; other errors pass through.
+pub(crate) fn unique_conflict(e: rusqlite::Error, message: String) -> Error {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::ConstraintViolation) if e.to_string().contains("UNIQUE") => {
+            Error::Conflict(message)
+        }
+        _ => Error::from(e),
+    }
+}
+
+fn role_exists(conn: &Connection, role_id: &str) -> Result<()> {
+    conn.query_row("SELECT 1 FROM role WHERE id = ?1", [role_id], |_| Ok(()))
+        .optional()?
+        .ok_or(Error::NotFound { what: "role" })
+}
+
+/// The permission check. Every action that needs one calls this inside its own transaction.
+pub(crate) fn authorize(conn: &Connection, session: &Session, need: Permission) -> Result<()> {
+    let info = session_info(conn, session)?;
+    if info.permissions.contains(&need) {
+        Ok(())
+    } else {
+        Err(Error::Forbidden(need.code()))
+    }
+}
+
+fn session_info(conn: &Connection, session: &Session) -> Result<SessionInfo> {
+    let row = conn
+        .query_row(
+            "SELECT s.name, s.active, r.name, r.permissions FROM staff s JOIN role r ON r.id = s.role_id
+             WHERE s.id = ?1",
+            [&session.staff_id],
+            |r| Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)),
+        )
+        .optional()?;
+    match row {
+        Some((name, true, role_name, perms)) => Ok(SessionInfo {
+            staff_id: session.staff_id.clone(),
+            name,
+            role_name,
+            permissions: parse_permissions(&perms),
+        }),
+        _ => Err(Error::NotSignedIn),
+    }
+}
+
+/// Refuses a change that would leave no active staff member able to manage staff.
+fn keep_a_staff_manager(conn: &Connection) -> Result<()> {
+    let mut st = conn.prepare("SELECT r.permissions FROM staff s JOIN role r ON r.id = s.role_id WHERE s.active = 1")?;
+    let any = st
+        .query_map([], |r| r.get::<_, String>(0))?
+        .filter_map(|r| r.ok())
+        .any(|p| parse_permissions(&p).contains(&Permission::StaffManage));
+    if any {
+        Ok(())
+    } else {
+        Err(Error::Conflict("someone active must still be able to manage staff".into()))
+    }
+}
+
+fn list_staff(conn: &Connection) -> Result<Vec<StaffMember>> {
+    let mut st = conn.prepare_cached(
+        "SELECT s.id, s.name, s.role_id, r.name, s.active FROM staff s JOIN role r ON r.id = s.role_id
+         ORDER BY s.name COLLATE NOCASE",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok(StaffMember { id: r.get(0)?, name: r.get(1)?, role_id: r.get(2)?, role_name: r.get(3)?, active: r.get(4)? })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+impl Shop {
+    /// Everyone who can sign in at this station (names and roles only), for the sign-in screen.
+    pub fn staff_list(&self) -> Result<Vec<StaffMember>> {
+        self.db.read(|c| list_staff(c))
+    }
+
+    /// Signs a staff member in by PIN. After `MAX_FAILED_PINS` wrong PINs in a row the member is
+    /// locked out for a minute, so a PIN cannot be guessed at the counter.
+    pub fn sign_in(&self, staff_id: &str, pin: &str) -> Result<(Session, SessionInfo)> {
+        let now = self.clock.now().0;
+        let (hash, locked_until, active): (String, Option<i64>, bool) = self
+            .db
+            .read(|c| {
+                c.query_row(
+                    "SELECT pin_hash, locked_until, active FROM staff WHERE id = ?1",
+                    [staff_id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?
+                .ok_or(Error::NotFound { what: "staff member" })
+            })?;
+        if !active {
+            return Err(Error::Forbidden("this staff member is deactivated".into()));
+        }
+        if let Some(until) = locked_until.filter(|&u| u > now) {
+            return Err(Error::LockedOut { seconds: (until - now + 999) / 1000 });
+        }
+        // The slow hash check runs outside the write lock so a sign-in never stalls a sale.
+        let ok = pin_matches(pin, &hash);
+        let session = Session::for_staff(staff_id.to_string());
+        self.db.write(|tx| {
+            if ok {
+                tx.execute("UPDATE staff SET failed_pins = 0, locked_until = NULL WHERE id = ?1", [staff_id])?;
+                audit::record(tx, Change { at: self.clock.now(), staff_id: Some(staff_id), action: "signed_in", entity: "staff", entity_id: Some(staff_id), detail: json!({}) })?;
+                return session_info(tx, &session).map(|info| Some((session.clone(), info)));
+            }
+            let failed: i64 = tx.query_row(
+                "UPDATE staff SET failed_pins = failed_pins + 1 WHERE id = ?1 RETURNING failed_pins",
+                [staff_id],
+                |r| r.get(0),
+            )?;
+            if failed >= MAX_FAILED_PINS {
+                tx.execute(
+                    "UPDATE staff SET failed_pins = 0, locked_until = ?2 WHERE id = ?1",
+                    params![staff_id, now + LOCKOUT_MS],
+                )?;
+                audit::record(tx, Change { at: self.clock.now(), staff_id: None, action: "locked_out", entity: "staff", entity_id: Some(staff_id), detail: json!({ "failed_pins": failed }) })?;
+            }
+            // Ok(None), not Err: the failed-PIN count must commit.
+            Ok(None)
+        })?
+        .ok_or(Error::WrongPin)
+    }
+
+    pub fn session_info(&self, session: &Session) -> Result<SessionInfo> {
+        self.db.read(|c| session_info(c, session))
+    }
+
+    pub fn roles(&self, session: &Session) -> Result<Vec<Role>> {
+        self.db.read(|c| {
+            authorize(c, session, Permission::StaffManage)?;
+            let mut st = c.prepare("SELECT id, name, permissions FROM role ORDER BY created_at, id")?;
+            let rows = st.query_map([], |r| {
+                Ok(Role { id: r.get(0)?, name: r.get(1)?, permissions: parse_permissions(&r.get::<_, String>(2)?) })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    pub fn update_role(&self, session: &Session, update: RoleUpdate) -> Result<Role> {
+        let name = clean_name(&update.name, "role name")?;
+        self.db.write(|tx| {
+            authorize(tx, session, Permission::StaffManage)?;
+            let n = tx
+                .execute(
+                    "UPDATE role SET name = ?2, permissions = ?3, updated_at = ?4 WHERE id = ?1",
+                    params![update.id, name, permissions_json(&update.permissions), self.clock.now().0],
+                )
+                .map_err(|e| unique_conflict(e, format!("a role named '{name}' already exists")))?;
+            if n == 0 {
+                return Err(Error::NotFound { what: "role" });
+            }
+            keep_a_staff_manager(tx)?;
+            audit::record(tx, Change { at: self.clock.now(), staff_id: Some(session.staff_id()), action: "role_updated", entity: "role", entity_id: Some(&update.id), detail: json!({ "name": name, "permissions": update.permissions }) })?;
+            let mut perms: Vec<Permission> = update.permissions.clone();
+            perms.sort();
+            perms.dedup();
+            Ok(Role { id: update.id.clone(), name: name.clone(), permissions: perms })
+        })
+    }
+
+    pub fn create_staff(&self, session: &Session, new: NewStaff) -> Result<StaffMember> {
+        let name = clean_name(&new.name, "staff name")?;
+        let hash = hash_pin(&new.pin)?;
+        self.db.write(|tx| {
+            authorize(tx, session, Permission::StaffManage)?;
+            role_exists(tx, &new.role_id)?;
+            let id = insert_staff(tx, self.clock.now().0, &name, &new.role_id, &hash)?;
+            audit::record(tx, Change { at: self.clock.now(), staff_id: Some(session.staff_id()), action: "staff_created", entity: "staff", entity_id: Some(&id), detail: json!({ "name": name, "role_id": new.role_id }) })?;
+            list_staff(tx)?.into_iter().find(|s| s.id == id).ok_or(Error::NotFound { what: "staff member" })
+        })
+    }
+
+    pub fn update_staff(&self, session: &Session, update: StaffUpdate) -> Result<StaffMember> {
+        let name = clean_name(&update.name, "staff name")?;
+        let new_hash = update.new_pin.as_deref().map(hash_pin).transpose()?;
+        self.db.write(|tx| {
+            authorize(tx, session, Permission::StaffManage)?;
+            role_exists(tx, &update.role_id)?;
+            let n = tx
+                .execute(
+                    "UPDATE staff SET name = ?2, role_id = ?3, active = ?4, pin_hash = coalesce(?5, pin_hash),
+                     updated_at = ?6 WHERE id = ?1",
+                    params![update.id, name, update.role_id, update.active, new_hash, self.clock.now().0],
+                )
+                .map_err(|e| unique_conflict(e, format!("a staff member named '{name}' already exists")))?;
+            if n == 0 {
+                return Err(Error::NotFound { what: "staff member" });
+            }
+            keep_a_staff_manager(tx)?;
+            audit::record(tx, Change { at: self.clock.now(), staff_id: Some(session.staff_id()), action: "staff_updated", entity: "staff", entity_id: Some(&update.id), detail: json!({ "name": name, "role_id": update.role_id, "active": update.active, "pin_changed": new_hash.is_some() }) })?;
+            list_staff(tx)?.into_iter().find(|s| s.id == update.id).ok_or(Error::NotFound { what: "staff member" })
+        })
+    }
+}
