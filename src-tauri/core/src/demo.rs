@@ -127,3 +127,25 @@ fn demo_products() -> Vec<ProductDraft> {
     }
     out
 }
+
+/// A demo staff member's sign-in details, shown on the sign-in screen of the demo shop only.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct DemoPin {
+    pub name: String,
+    pub role: String,
+    pub pin: String,
+}
+
+impl Shop {
+    /// The demo staff's PINs if this database holds the demo shop, else nothing.
+    pub fn demo_pins(&self) -> Result<Vec<DemoPin>> {
+        let is_demo: bool = self.db.read(|c| {
+            Ok(c.query_row("SELECT EXISTS (SELECT 1 FROM audit_event WHERE action = 'demo_loaded')", [], |r| r.get(0))?)
+        })?;
+        Ok(if is_demo {
+            DEMO_STAFF.iter().map(|&(role, name, pin)| DemoPin { name: name.into(), role: role.into(), pin: pin.into() }).collect()
+        } else {
+            Vec::new()
+        })
+    }
+}

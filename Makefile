@@ -1,0 +1,86 @@
+# Shopdesk's commands. `make run` launches the app; `make test` runs every check CI runs.
+# Both install what is missing on a fresh Debian/Ubuntu machine first.
+
+SHELL := /bin/bash
+.ONESHELL:
+.SHELLFLAGS := -eu -o pipefail -c
+
+BUILD_PKGS := libwebkit2gtk-4.1-dev libsoup-3.0-dev libayatana-appindicator3-dev librsvg2-dev \
+              build-essential curl wget file libxdo-dev libssl-dev pkg-config
+TEST_PKGS  := xvfb xauth webkit2gtk-driver poppler-utils zbar-tools
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+CARGO_BIN := $(HOME)/.cargo/bin
+export PATH := $(CARGO_BIN):$(PATH)
+
+.PHONY: run test setup-build setup-test ui types lint-rust test-rust test-ui e2e bench bundle clean
+
+## Launch the app (debug build) on the database in the OS data directory.
+run: setup-build ui
+	cargo run -p shopdesk-app
+
+## Every check: format, clippy, Rust tests, fresh IPC types, UI check/lint/tests, real-window journeys.
+test: setup-test lint-rust test-rust test-ui e2e
+	@echo "make test: all checks passed"
+
+# Installs only what is missing, so a second run costs nothing.
+setup-build:
+	missing=$$(for p in $(BUILD_PKGS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done)
+	if [ -n "$$missing" ]; then
+	  echo "Installing system packages: $$missing"
+	  $(SUDO) apt-get update -q
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing
+	fi
+	command -v cargo >/dev/null || { echo "Rust is missing: install it from https://rustup.rs" >&2; exit 1; }
+	command -v npm >/dev/null || { echo "Node.js 20+ and npm are missing: install them first" >&2; exit 1; }
+	if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+	  npm --prefix ui ci --no-audit --no-fund
+	fi
+
+setup-test: setup-build
+	missing=$$(for p in $(TEST_PKGS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done)
+	if [ -n "$$missing" ]; then
+	  echo "Installing test packages: $$missing"
+	  $(SUDO) apt-get update -q
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing
+	fi
+	rustup component list --installed 2>/dev/null | grep -q clippy || rustup component add clippy rustfmt
+	command -v tauri-driver >/dev/null || cargo install tauri-driver --version 2.1.0 --locked
+
+ui:
+	npm --prefix ui run build
+
+## Regenerate ui/src/lib/ipc-types.ts from the Rust command table.
+types: ui
+	SHOPDESK_WRITE_TYPES=1 cargo test -p shopdesk-app --lib generated_ui_types_are_fresh
+
+lint-rust: ui
+	cargo fmt --all -- --check
+	cargo fmt --manifest-path tests/e2e/Cargo.toml -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+
+# Includes generated_ui_types_are_fresh, which fails when ui/src/lib/ipc-types.ts is stale.
+test-rust: ui
+	cargo test --workspace
+
+test-ui:
+	npm --prefix ui run check
+	npm --prefix ui run lint
+	npm --prefix ui test
+
+e2e: ui
+	cargo build -p shopdesk-app
+	cargo test --manifest-path tests/e2e/Cargo.toml --no-run
+	xvfb-run -a -s "-screen 0 1280x800x24" cargo test --manifest-path tests/e2e/Cargo.toml -- --test-threads=1
+
+## Print the benchmark table (release builds, under Xvfb).
+bench: setup-test ui
+	cargo build --release -p shopdesk-app -p bench-empty -p shopdesk-cli
+	xvfb-run -a -s "-screen 0 1280x800x24" target/release/shopdesk bench
+
+## Build the Linux .deb into target/release/bundle/deb/.
+bundle: setup-build
+	cd ui && npx tauri build --bundles deb --config ../tauri.conf.json -- -p shopdesk-app
+
+clean:
+	cargo clean
+	rm -rf ui/dist ui/node_modules tests/e2e/target

@@ -1,0 +1,61 @@
+//! Shopdesk's desktop shell: Tauri setup, the app's state, logging, single-instance, and the
+//! command table. Business rules live in shopdesk-core; this crate only wires them to the window.
+
+mod commands;
+pub mod ipc;
+mod state;
+
+use std::path::PathBuf;
+use tauri::Manager;
+
+/// Where the database is: `--db PATH`, else `SHOPDESK_DB`, else the OS app-data directory.
+fn db_path_override() -> Option<PathBuf> {
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        if a == "--db" {
+            return args.next().map(PathBuf::from);
+        }
+        if let Some(p) = a.strip_prefix("--db=") {
+            return Some(PathBuf::from(p));
+        }
+    }
+    std::env::var_os("SHOPDESK_DB").map(PathBuf::from)
+}
+
+fn log_plugin() -> tauri::plugin::TauriPlugin<tauri::Wry> {
+    use tauri_plugin_log::{Target, TargetKind};
+    let file = match std::env::var_os("SHOPDESK_LOG_DIR") {
+        Some(dir) => TargetKind::Folder { path: dir.into(), file_name: Some("shopdesk".into()) },
+        None => TargetKind::LogDir { file_name: Some("shopdesk".into()) },
+    };
+    tauri_plugin_log::Builder::new()
+        .clear_targets()
+        .target(Target::new(file))
+        .level(log::LevelFilter::Info)
+        .build()
+}
+
+pub fn run() {
+    tauri::Builder::default()
+        // First, so a second launch hands over to the running app before doing anything else.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(w) = app.get_webview_window("main") {
+                let _ = w.unminimize();
+                let _ = w.show();
+                let _ = w.set_focus();
+            }
+        }))
+        .plugin(log_plugin())
+        .setup(|app| {
+            let db_path = match db_path_override() {
+                Some(p) => p,
+                None => app.path().app_data_dir()?.join("shopdesk.sqlite3"),
+            };
+            log::info!("Shopdesk {} opening {}", env!("CARGO_PKG_VERSION"), db_path.display());
+            app.manage(state::AppState::open(db_path));
+            Ok(())
+        })
+        .invoke_handler(ipc::handler())
+        .run(tauri::generate_context!())
+        .expect("error while running Shopdesk");
+}

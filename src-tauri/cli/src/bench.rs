@@ -1,0 +1,176 @@
+//! `shopdesk bench`: measures the figures the issues name and prints them as one table. Targets
+//! are judged by reading the table, never by timed assertions in tests.
+//!
+//! Cold start = spawn of the release binary until its UI reports the first painted frame
+//! (`SHOPDESK_RENDERED` on stdout); memory = RSS summed over the app and every process it
+//! started (WebKit's web and network processes), sampled after the window settles. Each figure
+//! sits beside an empty Tauri window measured the same way in the same run.
+
+use shopdesk_core::demo::DemoRequest;
+use shopdesk_core::{Error, FixedClock, Shop};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+#[derive(clap::Args)]
+pub struct BenchArgs {
+    /// The release build of the Shopdesk app.
+    #[arg(long, default_value = "target/release/shopdesk-app")]
+    app: PathBuf,
+    /// The release build of the empty Tauri window.
+    #[arg(long, default_value = "target/release/bench-empty")]
+    empty: PathBuf,
+    /// Launches per app (the median is reported, after one warm-up launch each).
+    #[arg(long, default_value_t = 5)]
+    runs: usize,
+}
+
+struct Launch {
+    start: Duration,
+    rss_kib: u64,
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+/// Direct and indirect children of `root`, read from /proc.
+fn process_tree(root: u32) -> Vec<u32> {
+    let mut parents: Vec<(u32, u32)> = Vec::new();
+    if let Ok(entries) = std::fs::read_dir("/proc") {
+        for e in entries.flatten() {
+            let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else { continue };
+            let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { continue };
+            // The command name may contain spaces; fields resume after the last ')'.
+            let after = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
+            if let Some(ppid) = after.split_whitespace().nth(1).and_then(|p| p.parse().ok()) {
+                parents.push((pid, ppid));
+            }
+        }
+    }
+    let mut tree = vec![root];
+    let mut i = 0;
+    while i < tree.len() {
+        let p = tree[i];
+        tree.extend(parents.iter().filter(|(_, pp)| *pp == p).map(|(c, _)| *c));
+        i += 1;
+    }
+    tree
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
+}
+
+fn launch(binary: &Path, db: Option<&Path>, scratch: &Path) -> Result<Launch, Error> {
+    let home = tempfile_dir(scratch)?;
+    let mut cmd = Command::new(binary);
+    cmd.env("SHOPDESK_BENCH", "1")
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("SHOPDESK_LOG_DIR", home.join("logs"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    if let Some(db) = db {
+        cmd.env("SHOPDESK_DB", db);
+    }
+    let t0 = Instant::now();
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| Error::invalid(format!("cannot start {}: {e} (build it with `make bench`)", binary.display())))?;
+    let stdout = child.stdout.take().ok_or_else(|| Error::invalid("no stdout"))?;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if line.contains("SHOPDESK_RENDERED") {
+                let _ = tx.send(t0.elapsed());
+            }
+        }
+    });
+    let started = rx.recv_timeout(Duration::from_secs(30));
+    // Let WebKit finish settling before sampling memory, the same for both apps.
+    std::thread::sleep(Duration::from_millis(1500));
+    let rss = process_tree(child.id()).into_iter().map(rss_kib).sum();
+    let _ = child.kill();
+    let _ = child.wait();
+    std::thread::sleep(Duration::from_millis(300));
+    let start = started.map_err(|_| {
+        Error::invalid(format!("{} never reported its first frame (is DISPLAY set?)", binary.display()))
+    })?;
+    Ok(Launch { start, rss_kib: rss })
+}
+
+fn tempfile_dir(scratch: &Path) -> Result<PathBuf, Error> {
+    let dir = scratch.join(shopdesk_core::id::new_id());
+    std::fs::create_dir_all(&dir).map_err(|e| Error::invalid(e.to_string()))?;
+    Ok(dir)
+}
+
+fn time_open(path: &Path) -> Result<f64, Error> {
+    let t = Instant::now();
+    let shop = Shop::open(path, Arc::new(FixedClock::at(0)))?;
+    let ms = t.elapsed().as_secs_f64() * 1000.0;
+    drop(shop);
+    Ok(ms)
+}
+
+pub fn run(args: BenchArgs) -> Result<(), Error> {
+    let scratch = std::env::temp_dir().join(format!("shopdesk-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).map_err(|e| Error::invalid(e.to_string()))?;
+
+    // Database open + migrate: a brand-new file, then a demo shop reopened.
+    let mut empty_ms = Vec::new();
+    let mut demo_ms = Vec::new();
+    let demo_db = scratch.join("demo.sqlite3");
+    Shop::open(&demo_db, Arc::new(FixedClock::at(0)))?.load_demo(&DemoRequest { country: "IE".into() })?;
+    for i in 0..args.runs.max(1) {
+        empty_ms.push(time_open(&scratch.join(format!("empty-{i}.sqlite3")))?);
+        demo_ms.push(time_open(&demo_db)?);
+    }
+
+    let mut rows: Vec<(String, String, String)> = vec![
+        ("db open + migrate, new empty database".into(), format!("{:.1} ms", median(empty_ms)), "-".into()),
+        ("db open + migrate, demo database".into(), format!("{:.1} ms", median(demo_ms)), "-".into()),
+    ];
+
+    // Alternate the two apps so drift in the machine's load hits both alike.
+    let mut shop = Vec::new();
+    let mut empty = Vec::new();
+    for i in 0..=args.runs.max(1) {
+        let db_copy = scratch.join(format!("launch-{i}.sqlite3"));
+        std::fs::copy(&demo_db, &db_copy).map_err(|e| Error::invalid(e.to_string()))?;
+        let s = launch(&args.app, Some(&db_copy), &scratch)?;
+        let e = launch(&args.empty, None, &scratch)?;
+        if i > 0 {
+            shop.push(s);
+            empty.push(e);
+        }
+    }
+    let ms = |v: &[Launch]| median(v.iter().map(|l| l.start.as_secs_f64() * 1000.0).collect());
+    let mib = |v: &[Launch]| median(v.iter().map(|l| l.rss_kib as f64 / 1024.0).collect());
+    let (s_ms, e_ms, s_mib, e_mib) = (ms(&shop), ms(&empty), mib(&shop), mib(&empty));
+    rows.push(("cold start to first screen, Shopdesk (goal < 1000 ms, <= 1.3x empty)".into(), format!("{s_ms:.0} ms"), format!("{:.2}x", s_ms / e_ms)));
+    rows.push(("cold start to first screen, empty Tauri window".into(), format!("{e_ms:.0} ms"), "1.00x".into()));
+    rows.push(("memory RSS app + WebKit, Shopdesk (goal <= 1.2x empty)".into(), format!("{s_mib:.1} MiB"), format!("{:.2}x", s_mib / e_mib)));
+    rows.push(("memory RSS app + WebKit, empty Tauri window".into(), format!("{e_mib:.1} MiB"), "1.00x".into()));
+
+    println!("| figure | value | vs empty window |");
+    println!("|---|---:|---:|");
+    for (name, value, ratio) in rows {
+        println!("| {name} | {value} | {ratio} |");
+    }
+    println!("\n(median of {} launches each after one warm-up; demo shop database)", args.runs.max(1));
+    let _ = std::fs::remove_dir_all(&scratch);
+    Ok(())
+}

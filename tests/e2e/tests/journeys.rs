@@ -1,0 +1,179 @@
+//! Journeys a shop owner walks in the real app window (debug build, under Xvfb), from first
+//! run to a relaunch. Each test gets its own data, config and cache dirs, never the real ones.
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const WAIT: Duration = Duration::from_secs(20);
+
+fn app_binary() -> PathBuf {
+    match std::env::var_os("SHOPDESK_APP") {
+        Some(p) => PathBuf::from(p),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/debug/shopdesk-app"),
+    }
+    .canonicalize()
+    .expect("build the app first: cargo build -p shopdesk-app (make e2e does)")
+}
+
+/// A tauri-driver serving one test, with the app's directories pointed into `home`.
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    fn start(home: &Path, port: u16) -> Driver {
+        let child = Command::new(std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()))
+            .args(["--port", &port.to_string(), "--native-port", &(port + 1).to_string()])
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_CACHE_HOME", home.join("cache"))
+            .env("SHOPDESK_LOG_DIR", home.join("logs"))
+            .env("SHOPDESK_DB", home.join("shop.sqlite3"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("tauri-driver is installed (cargo install tauri-driver --version 2.1.0 --locked)");
+        Driver { child, port }
+    }
+
+    async fn launch(&self) -> Client {
+        let caps = serde_json::json!({
+            "browserName": "wry",
+            "tauri:options": { "application": app_binary() }
+        });
+        let caps = caps.as_object().cloned().expect("capabilities are an object");
+        let url = format!("http://127.0.0.1:{}", self.port);
+        for _ in 0..50 {
+            if let Ok(c) = ClientBuilder::native().capabilities(caps.clone()).connect(&url).await {
+                return c;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        panic!("tauri-driver did not accept a session on {url}");
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // SIGTERM, not SIGKILL: tauri-driver then stops WebKitWebDriver instead of orphaning it.
+        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        let _ = self.child.wait();
+    }
+}
+
+async fn fill(c: &Client, css: &str, text: &str) {
+    let el = c.wait().at_most(WAIT).for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));
+    el.clear().await.unwrap();
+    el.send_keys(text).await.unwrap();
+}
+
+async fn click(c: &Client, css: &str) {
+    c.wait().at_most(WAIT).for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).click().await.unwrap();
+}
+
+async fn text_of(c: &Client, css: &str) -> String {
+    c.wait().at_most(WAIT).for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).text().await.unwrap()
+}
+
+/// Waits until the element's text contains `want`, and returns it.
+async fn wait_text(c: &Client, css: &str, want: &str) -> String {
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let got = match c.find(Locator::Css(css)).await {
+            Ok(el) => el.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if got.contains(want) {
+            return got;
+        }
+        assert!(std::time::Instant::now() < deadline, "{css} never showed {want:?}; last text {got:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn search_catalog(c: &Client, words: &str) -> String {
+    fill(c, "#product-search", words).await;
+    wait_text(c, "#product-count", "1 product").await;
+    text_of(c, "tr.product-row").await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn owner_sets_up_the_shop_adds_a_product_and_finds_it_after_a_relaunch() {
+    let home = tempfile::tempdir().unwrap();
+    let driver = Driver::start(home.path(), 4510);
+
+    let c = driver.launch().await;
+    fill(&c, "#shop-name", "Lantern & Loom").await;
+    fill(&c, "#owner-name", "Nora Quinn").await;
+    fill(&c, "#owner-pin", "2468").await;
+    fill(&c, "#owner-pin-again", "2468").await;
+    click(&c, "#create-shop").await;
+    wait_text(&c, "#who", "Nora Quinn · Owner").await;
+    wait_text(&c, "#product-count", "0 products").await;
+
+    click(&c, "#new-product").await;
+    fill(&c, "#product-title", "Paper Lantern, large").await;
+    fill(&c, "#product-sku", "LANT-L").await;
+    fill(&c, "#product-price", "12.5").await;
+    click(&c, "#save-product").await;
+    wait_text(&c, "#product-count", "1 product").await;
+
+    // A duplicate SKU is refused with core's message, and nothing is added.
+    click(&c, "#new-product").await;
+    fill(&c, "#product-title", "Another lantern").await;
+    fill(&c, "#product-sku", "lant-l").await;
+    fill(&c, "#product-price", "3").await;
+    click(&c, "#save-product").await;
+    let refusal = wait_text(&c, ".editor .error", "already used").await;
+    assert!(refusal.contains("Paper Lantern, large"), "the refusal names the holder: {refusal}");
+
+    let row = search_catalog(&c, "lantern large").await;
+    assert!(row.contains("LANT-L") && row.contains("€12.50"), "found by title words, priced exactly: {row}");
+    c.close().await.unwrap();
+
+    // Relaunch on the same database: sign in by PIN and the product is still there.
+    let c = driver.launch().await;
+    click(&c, "button[data-staff='Nora Quinn']").await;
+    fill(&c, "#pin", "1111").await;
+    click(&c, "#sign-in").await;
+    wait_text(&c, ".sign-in .error", "wrong PIN").await;
+    fill(&c, "#pin", "2468").await;
+    click(&c, "#sign-in").await;
+    wait_text(&c, "#who", "Nora Quinn").await;
+    let row = search_catalog(&c, "LANT-L").await;
+    assert!(row.contains("Paper Lantern, large"), "still there after relaunch: {row}");
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_newcomer_loads_the_demo_shop_in_one_click() {
+    let home = tempfile::tempdir().unwrap();
+    let driver = Driver::start(home.path(), 4520);
+    let c = driver.launch().await;
+    click(&c, "#load-demo").await;
+    wait_text(&c, "#who", "Owner").await;
+    let count = wait_text(&c, "#product-count", "products").await;
+    let n: u32 = count.split_whitespace().next().unwrap().parse().unwrap();
+    assert!((200..=400).contains(&n), "a few hundred demo products, saw {count}");
+    let row = search_catalog(&c, "MUG-SAGE-000").await;
+    assert!(row.contains("Stoneware Mug"), "{row}");
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_damaged_database_is_explained_and_left_untouched() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("shop.sqlite3");
+    let junk = b"not a database, just a spreadsheet export ".repeat(100);
+    std::fs::write(&db, &junk).unwrap();
+    let driver = Driver::start(home.path(), 4530);
+    let c = driver.launch().await;
+    wait_text(&c, "#dbf-title", "cannot open the shop").await;
+    let advice = text_of(&c, ".lead").await;
+    assert!(advice.contains("damaged"), "{advice}");
+    c.close().await.unwrap();
+    assert_eq!(std::fs::read(&db).unwrap(), junk, "the file is byte-for-byte unchanged");
+}

@@ -1,0 +1,34 @@
+// The one module that talks to Rust. Screens call `call(command, request)`; command names and
+// types come from ipc-types.ts, generated from the Rust command table.
+import { invoke } from "@tauri-apps/api/core";
+import type { Commands, ErrorBody } from "./ipc-types";
+
+export type * from "./ipc-types";
+
+/** A failed call, with the stable code the UI switches on. */
+export class IpcError extends Error {
+  readonly code: string;
+  constructor(body: ErrorBody) {
+    super(body.message);
+    this.code = body.code;
+  }
+}
+
+function asIpcError(e: unknown): IpcError {
+  if (e instanceof IpcError) return e;
+  if (typeof e === "object" && e !== null && "code" in e && "message" in e) {
+    return new IpcError({ code: String(e.code), message: String(e.message) });
+  }
+  return new IpcError({ code: "internal", message: String(e) });
+}
+
+export async function call<K extends keyof Commands>(
+  command: K,
+  req: Commands[K]["req"],
+): Promise<Commands[K]["res"]> {
+  try {
+    return await invoke<Commands[K]["res"]>(command, { req });
+  } catch (e) {
+    throw asIpcError(e);
+  }
+}

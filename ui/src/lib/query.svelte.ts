@@ -1,0 +1,74 @@
+// Query and mutation hooks: how screens get data. Only the latest request's answer is kept, so
+// fast typing in a search box never shows results for an older query.
+import { call, IpcError, type Commands } from "./ipc";
+
+export function query<K extends keyof Commands>(command: K, request: () => Commands[K]["req"]) {
+  let data = $state<Commands[K]["res"] | undefined>(undefined);
+  let error = $state<IpcError | null>(null);
+  let loading = $state(true);
+  let seq = 0;
+  let version = $state(0);
+
+  $effect(() => {
+    const req = request();
+    void version;
+    const mine = ++seq;
+    loading = true;
+    call(command, req)
+      .then((res) => {
+        if (mine === seq) {
+          data = res;
+          error = null;
+        }
+      })
+      .catch((e: unknown) => {
+        if (mine === seq) error = e instanceof IpcError ? e : new IpcError({ code: "internal", message: String(e) });
+      })
+      .finally(() => {
+        if (mine === seq) loading = false;
+      });
+  });
+
+  return {
+    get data() {
+      return data;
+    },
+    get error() {
+      return error;
+    },
+    get loading() {
+      return loading;
+    },
+    refresh() {
+      version++;
+    },
+  };
+}
+
+export function mutation<K extends keyof Commands>(command: K) {
+  let error = $state<IpcError | null>(null);
+  let pending = $state(false);
+  return {
+    get error() {
+      return error;
+    },
+    get pending() {
+      return pending;
+    },
+    reset() {
+      error = null;
+    },
+    async run(req: Commands[K]["req"]): Promise<Commands[K]["res"] | undefined> {
+      pending = true;
+      error = null;
+      try {
+        return await call(command, req);
+      } catch (e) {
+        error = e instanceof IpcError ? e : new IpcError({ code: "internal", message: String(e) });
+        return undefined;
+      } finally {
+        pending = false;
+      }
+    },
+  };
+}

@@ -1,0 +1,22 @@
+// The screens of the app frame, their function keys, and what each will hold.
+export type ScreenId = "sell" | "orders" | "pack" | "catalog" | "stock" | "customers" | "reports" | "settings";
+
+export interface ScreenInfo {
+  id: ScreenId;
+  title: string;
+  key: string;
+  coming: string;
+}
+
+export const CATALOG: ScreenInfo = { id: "catalog", title: "Catalog", key: "F4", coming: "" };
+
+export const SCREENS: ScreenInfo[] = [
+  { id: "sell", title: "Sell", key: "F1", coming: "The counter: scan items, take cash, card and split payments, print receipts, returns and shifts." },
+  { id: "orders", title: "Orders", key: "F2", coming: "One inbox for counter, phone and marketplace orders, with holds, invoices and e-mails." },
+  { id: "pack", title: "Pack", key: "F3", coming: "The packing bench: scan an order, scan each item to verify it, print label, slip and invoice with one key." },
+  CATALOG,
+  { id: "stock", title: "Stock", key: "F5", coming: "Stock per location as a ledger of movements: receiving, counts, transfers, suppliers and purchase orders." },
+  { id: "customers", title: "Customers", key: "F6", coming: "Customers with their orders, returns, store credit and addresses." },
+  { id: "reports", title: "Reports", key: "F7", coming: "Sales, tax, stock value and shipping figures, by day, channel and product." },
+  { id: "settings", title: "Settings", key: "F8", coming: "Shop details, staff and roles, taxes, printers, marketplaces and e-mail." },
+];
