@@ -18,9 +18,19 @@ use ts_rs::TS;
 pub enum AppStatus {
     /// The database could not be opened; nothing was changed. The screen explains and offers a retry.
     DbFailed { error: ErrorBody, db_path: String },
-    FirstRun { countries: Vec<Country>, db_path: String },
-    SignedOut { shop: ShopProfile, staff: Vec<StaffMember>, demo_pins: Vec<DemoPin> },
-    SignedIn { shop: ShopProfile, session: SessionInfo },
+    FirstRun {
+        countries: Vec<Country>,
+        db_path: String,
+    },
+    SignedOut {
+        shop: ShopProfile,
+        staff: Vec<StaffMember>,
+        demo_pins: Vec<DemoPin>,
+    },
+    SignedIn {
+        shop: ShopProfile,
+        session: SessionInfo,
+    },
 }
 
 #[derive(Debug, Deserialize, TS)]
@@ -41,7 +51,10 @@ async fn blocking<T: Send + 'static>(
 ) -> Result<T, ErrorBody> {
     tauri::async_runtime::spawn_blocking(move || work(&app.state::<AppState>()))
         .await
-        .map_err(|e| ErrorBody { code: "internal".into(), message: e.to_string() })?
+        .map_err(|e| ErrorBody {
+            code: "internal".into(),
+            message: e.to_string(),
+        })?
 }
 
 /// Like `blocking`, for actions that need someone signed in; core checks what they may do.
@@ -63,16 +76,32 @@ fn status(state: &AppState) -> Result<AppStatus, ErrorBody> {
         Err(error) => return Ok(AppStatus::DbFailed { error, db_path }),
     };
     let Some(profile) = shop.profile()? else {
-        return Ok(AppStatus::FirstRun { countries: countries(), db_path });
+        return Ok(AppStatus::FirstRun {
+            countries: countries(),
+            db_path,
+        });
     };
     if let Some(session) = state.session() {
         match shop.session_info(&session) {
-            Ok(info) => return Ok(AppStatus::SignedIn { shop: profile, session: info }),
+            Ok(info) => {
+                return Ok(AppStatus::SignedIn {
+                    shop: profile,
+                    session: info,
+                })
+            }
             Err(_) => state.set_session(None), // deactivated meanwhile: back to sign-in
         }
     }
-    let staff = shop.staff_list()?.into_iter().filter(|s| s.active).collect();
-    Ok(AppStatus::SignedOut { shop: profile, staff, demo_pins: shop.demo_pins()? })
+    let staff = shop
+        .staff_list()?
+        .into_iter()
+        .filter(|s| s.active)
+        .collect();
+    Ok(AppStatus::SignedOut {
+        shop: profile,
+        staff,
+        demo_pins: shop.demo_pins()?,
+    })
 }
 
 #[tauri::command]

@@ -28,7 +28,9 @@ macro_rules! ipc_table {
 use crate::commands::{AppStatus, ById, SignIn};
 use shopdesk_core::audit::AuditEvent;
 use shopdesk_core::demo::{DemoPin, DemoRequest};
-use shopdesk_core::product::{Product, ProductDraft, ProductEdit, ProductPage, ProductQuery, ProductStatus};
+use shopdesk_core::product::{
+    Product, ProductDraft, ProductEdit, ProductPage, ProductQuery, ProductStatus,
+};
 use shopdesk_core::shop::{Country, NewShop, ShopProfile};
 use shopdesk_core::staff::StaffMember;
 use shopdesk_core::{ErrorBody, Money, Permission, SessionInfo, Timestamp};
@@ -53,11 +55,27 @@ pub fn typescript() -> String {
     // JSON numbers: ids are text and amounts stay far below 2^53, so i64 is a plain number.
     let cfg = ts_rs::Config::new().with_large_int("number");
     let decls = [
-        AppStatus::decl(&cfg), AuditEvent::decl(&cfg), ById::decl(&cfg), Country::decl(&cfg), DemoPin::decl(&cfg),
-        DemoRequest::decl(&cfg), ErrorBody::decl(&cfg), Money::decl(&cfg), NewShop::decl(&cfg), Permission::decl(&cfg),
-        Product::decl(&cfg), ProductDraft::decl(&cfg), ProductEdit::decl(&cfg), ProductPage::decl(&cfg),
-        ProductQuery::decl(&cfg), ProductStatus::decl(&cfg), SessionInfo::decl(&cfg), ShopProfile::decl(&cfg),
-        SignIn::decl(&cfg), StaffMember::decl(&cfg), Timestamp::decl(&cfg),
+        AppStatus::decl(&cfg),
+        AuditEvent::decl(&cfg),
+        ById::decl(&cfg),
+        Country::decl(&cfg),
+        DemoPin::decl(&cfg),
+        DemoRequest::decl(&cfg),
+        ErrorBody::decl(&cfg),
+        Money::decl(&cfg),
+        NewShop::decl(&cfg),
+        Permission::decl(&cfg),
+        Product::decl(&cfg),
+        ProductDraft::decl(&cfg),
+        ProductEdit::decl(&cfg),
+        ProductPage::decl(&cfg),
+        ProductQuery::decl(&cfg),
+        ProductStatus::decl(&cfg),
+        SessionInfo::decl(&cfg),
+        ShopProfile::decl(&cfg),
+        SignIn::decl(&cfg),
+        StaffMember::decl(&cfg),
+        Timestamp::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from Rust by `make types` (src-tauri/app/src/ipc.rs). Do not edit by hand:\n\
@@ -86,6 +104,10 @@ mod tests {
             std::fs::write(&path, &fresh).expect("write ipc-types.ts");
         }
         let committed = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(committed == fresh, "{} is stale: run `make types` and commit it", path.display());
+        assert!(
+            committed == fresh,
+            "{} is stale: run `make types` and commit it",
+            path.display()
+        );
     }
 }

@@ -25,8 +25,13 @@ fn db_path_override() -> Option<PathBuf> {
 fn log_plugin() -> tauri::plugin::TauriPlugin<tauri::Wry> {
     use tauri_plugin_log::{Target, TargetKind};
     let file = match std::env::var_os("SHOPDESK_LOG_DIR") {
-        Some(dir) => TargetKind::Folder { path: dir.into(), file_name: Some("shopdesk".into()) },
-        None => TargetKind::LogDir { file_name: Some("shopdesk".into()) },
+        Some(dir) => TargetKind::Folder {
+            path: dir.into(),
+            file_name: Some("shopdesk".into()),
+        },
+        None => TargetKind::LogDir {
+            file_name: Some("shopdesk".into()),
+        },
     };
     tauri_plugin_log::Builder::new()
         .clear_targets()
@@ -51,7 +56,11 @@ pub fn run() {
                 Some(p) => p,
                 None => app.path().app_data_dir()?.join("shopdesk.sqlite3"),
             };
-            log::info!("Shopdesk {} opening {}", env!("CARGO_PKG_VERSION"), db_path.display());
+            log::info!(
+                "Shopdesk {} opening {}",
+                env!("CARGO_PKG_VERSION"),
+                db_path.display()
+            );
             app.manage(state::AppState::open(db_path));
             Ok(())
         })

@@ -12,16 +12,22 @@ pub struct AppState {
 }
 
 fn open(path: &std::path::Path) -> Result<Arc<Shop>, ErrorBody> {
-    Shop::open(path, Arc::new(SystemClock)).map(Arc::new).map_err(|e| {
-        log::error!("could not open {}: {e}", path.display());
-        e.body()
-    })
+    Shop::open(path, Arc::new(SystemClock))
+        .map(Arc::new)
+        .map_err(|e| {
+            log::error!("could not open {}: {e}", path.display());
+            e.body()
+        })
 }
 
 impl AppState {
     pub fn open(db_path: PathBuf) -> AppState {
         let shop = RwLock::new(open(&db_path));
-        AppState { db_path, shop, session: Mutex::new(None) }
+        AppState {
+            db_path,
+            shop,
+            session: Mutex::new(None),
+        }
     }
 
     /// Tries again after the person fixed what stopped the database opening (closed the other
@@ -38,7 +44,10 @@ impl AppState {
     }
 
     pub fn session(&self) -> Option<Session> {
-        self.session.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.session
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     pub fn set_session(&self, session: Option<Session>) {

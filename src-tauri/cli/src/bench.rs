@@ -42,8 +42,12 @@ fn process_tree(root: u32) -> Vec<u32> {
     let mut parents: Vec<(u32, u32)> = Vec::new();
     if let Ok(entries) = std::fs::read_dir("/proc") {
         for e in entries.flatten() {
-            let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else { continue };
-            let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { continue };
+            let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
+                continue;
+            };
+            let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+                continue;
+            };
             // The command name may contain spaces; fields resume after the last ')'.
             let after = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
             if let Some(ppid) = after.split_whitespace().nth(1).and_then(|p| p.parse().ok()) {
@@ -86,10 +90,16 @@ fn launch(binary: &Path, db: Option<&Path>, scratch: &Path) -> Result<Launch, Er
         cmd.env("SHOPDESK_DB", db);
     }
     let t0 = Instant::now();
-    let mut child = cmd
-        .spawn()
-        .map_err(|e| Error::invalid(format!("cannot start {}: {e} (build it with `make bench`)", binary.display())))?;
-    let stdout = child.stdout.take().ok_or_else(|| Error::invalid("no stdout"))?;
+    let mut child = cmd.spawn().map_err(|e| {
+        Error::invalid(format!(
+            "cannot start {}: {e} (build it with `make bench`)",
+            binary.display()
+        ))
+    })?;
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| Error::invalid("no stdout"))?;
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
@@ -106,9 +116,15 @@ fn launch(binary: &Path, db: Option<&Path>, scratch: &Path) -> Result<Launch, Er
     let _ = child.wait();
     std::thread::sleep(Duration::from_millis(300));
     let start = started.map_err(|_| {
-        Error::invalid(format!("{} never reported its first frame (is DISPLAY set?)", binary.display()))
+        Error::invalid(format!(
+            "{} never reported its first frame (is DISPLAY set?)",
+            binary.display()
+        ))
     })?;
-    Ok(Launch { start, rss_kib: rss })
+    Ok(Launch {
+        start,
+        rss_kib: rss,
+    })
 }
 
 fn tempfile_dir(scratch: &Path) -> Result<PathBuf, Error> {
@@ -133,15 +149,25 @@ pub fn run(args: BenchArgs) -> Result<(), Error> {
     let mut empty_ms = Vec::new();
     let mut demo_ms = Vec::new();
     let demo_db = scratch.join("demo.sqlite3");
-    Shop::open(&demo_db, Arc::new(FixedClock::at(0)))?.load_demo(&DemoRequest { country: "IE".into() })?;
+    Shop::open(&demo_db, Arc::new(FixedClock::at(0)))?.load_demo(&DemoRequest {
+        country: "IE".into(),
+    })?;
     for i in 0..args.runs.max(1) {
         empty_ms.push(time_open(&scratch.join(format!("empty-{i}.sqlite3")))?);
         demo_ms.push(time_open(&demo_db)?);
     }
 
     let mut rows: Vec<(String, String, String)> = vec![
-        ("db open + migrate, new empty database".into(), format!("{:.1} ms", median(empty_ms)), "-".into()),
-        ("db open + migrate, demo database".into(), format!("{:.1} ms", median(demo_ms)), "-".into()),
+        (
+            "db open + migrate, new empty database".into(),
+            format!("{:.1} ms", median(empty_ms)),
+            "-".into(),
+        ),
+        (
+            "db open + migrate, demo database".into(),
+            format!("{:.1} ms", median(demo_ms)),
+            "-".into(),
+        ),
     ];
 
     // Alternate the two apps so drift in the machine's load hits both alike.
@@ -160,17 +186,36 @@ pub fn run(args: BenchArgs) -> Result<(), Error> {
     let ms = |v: &[Launch]| median(v.iter().map(|l| l.start.as_secs_f64() * 1000.0).collect());
     let mib = |v: &[Launch]| median(v.iter().map(|l| l.rss_kib as f64 / 1024.0).collect());
     let (s_ms, e_ms, s_mib, e_mib) = (ms(&shop), ms(&empty), mib(&shop), mib(&empty));
-    rows.push(("cold start to first screen, Shopdesk (goal < 1000 ms, <= 1.3x empty)".into(), format!("{s_ms:.0} ms"), format!("{:.2}x", s_ms / e_ms)));
-    rows.push(("cold start to first screen, empty Tauri window".into(), format!("{e_ms:.0} ms"), "1.00x".into()));
-    rows.push(("memory RSS app + WebKit, Shopdesk (goal <= 1.2x empty)".into(), format!("{s_mib:.1} MiB"), format!("{:.2}x", s_mib / e_mib)));
-    rows.push(("memory RSS app + WebKit, empty Tauri window".into(), format!("{e_mib:.1} MiB"), "1.00x".into()));
+    rows.push((
+        "cold start to first screen, Shopdesk (goal < 1000 ms, <= 1.3x empty)".into(),
+        format!("{s_ms:.0} ms"),
+        format!("{:.2}x", s_ms / e_ms),
+    ));
+    rows.push((
+        "cold start to first screen, empty Tauri window".into(),
+        format!("{e_ms:.0} ms"),
+        "1.00x".into(),
+    ));
+    rows.push((
+        "memory RSS app + WebKit, Shopdesk (goal <= 1.2x empty)".into(),
+        format!("{s_mib:.1} MiB"),
+        format!("{:.2}x", s_mib / e_mib),
+    ));
+    rows.push((
+        "memory RSS app + WebKit, empty Tauri window".into(),
+        format!("{e_mib:.1} MiB"),
+        "1.00x".into(),
+    ));
 
     println!("| figure | value | vs empty window |");
     println!("|---|---:|---:|");
     for (name, value, ratio) in rows {
         println!("| {name} | {value} | {ratio} |");
     }
-    println!("\n(median of {} launches each after one warm-up; demo shop database)", args.runs.max(1));
+    println!(
+        "\n(median of {} launches each after one warm-up; demo shop database)",
+        args.runs.max(1)
+    );
     let _ = std::fs::remove_dir_all(&scratch);
     Ok(())
 }

@@ -94,20 +94,32 @@ fn sign_in(shop: &Shop, who: &StaffArgs) -> Result<Session, Error> {
         .staff_list()?
         .into_iter()
         .find(|s| s.name.eq_ignore_ascii_case(who.staff.trim()))
-        .ok_or(Error::NotFound { what: "staff member" })?;
+        .ok_or(Error::NotFound {
+            what: "staff member",
+        })?;
     Ok(shop.sign_in(&member.id, &who.pin)?.0)
 }
 
 fn print_products(items: &[Product], total: u32) {
-    println!("{:<24} {:<48} {:>10} {:<8}", "SKU", "TITLE", "PRICE", "STATUS");
+    println!(
+        "{:<24} {:<48} {:>10} {:<8}",
+        "SKU", "TITLE", "PRICE", "STATUS"
+    );
     for p in items {
         let title: String = p.title.chars().take(48).collect();
-        let status = serde_json::to_value(p.status).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+        let status = serde_json::to_value(p.status)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default();
         println!(
             "{:<24} {:<48} {:>10} {:<8}",
             p.sku,
             title,
-            format!("{} {}", p.price.to_decimal_string(), p.price.currency().code()),
+            format!(
+                "{} {}",
+                p.price.to_decimal_string(),
+                p.price.currency().code()
+            ),
             status
         );
     }
@@ -132,10 +144,28 @@ fn run(cli: Cli) -> Result<(), Error> {
                 );
             }
         }
-        Command::Products { command: ProductsCommand::List { db, staff, search, status, limit, offset } } => {
+        Command::Products {
+            command:
+                ProductsCommand::List {
+                    db,
+                    staff,
+                    search,
+                    status,
+                    limit,
+                    offset,
+                },
+        } => {
             let shop = open(&db)?;
             let session = sign_in(&shop, &staff)?;
-            let page = shop.products(&session, &ProductQuery { text: search, status, limit: Some(limit), offset: Some(offset) })?;
+            let page = shop.products(
+                &session,
+                &ProductQuery {
+                    text: search,
+                    status,
+                    limit: Some(limit),
+                    offset: Some(offset),
+                },
+            )?;
             if cli.json {
                 println!("{}", serde_json::to_string(&page).unwrap_or_default());
             } else {

@@ -34,7 +34,15 @@ pub(crate) fn record(conn: &Connection, c: Change) -> Result<()> {
     conn.execute(
         "INSERT INTO audit_event (id, at, staff_id, action, entity, entity_id, detail)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![new_id(), c.at.0, c.staff_id, c.action, c.entity, c.entity_id, c.detail.to_string()],
+        params![
+            new_id(),
+            c.at.0,
+            c.staff_id,
+            c.action,
+            c.entity,
+            c.entity_id,
+            c.detail.to_string()
+        ],
     )?;
     Ok(())
 }

@@ -6,9 +6,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use ts_rs::TS;
 
 /// A UTC instant in milliseconds since the Unix epoch. Local time exists only on screen.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
 #[ts(type = "number")]
 pub struct Timestamp(pub i64);
 

@@ -68,12 +68,10 @@ impl Db {
         }
         // FULL: a completed sale survives a power cut, not only an app crash.
         writer.pragma_update(None, "synchronous", "FULL")?;
-        migrations()
-            .to_latest(&mut writer)
-            .map_err(|e| match e {
-                rusqlite_migration::Error::RusqliteError { err, .. } => Error::from(err),
-                other => Error::Storage(other.to_string()),
-            })?;
+        migrations().to_latest(&mut writer).map_err(|e| match e {
+            rusqlite_migration::Error::RusqliteError { err, .. } => Error::from(err),
+            other => Error::Storage(other.to_string()),
+        })?;
         Ok(Db {
             path: path.to_path_buf(),
             writer: Mutex::new(writer),
@@ -123,12 +121,17 @@ mod tests {
         let mut st = conn
             .prepare("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")
             .unwrap();
-        st.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect()
+        st.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect()
     }
 
     #[test]
     fn migration_definitions_are_valid() {
-        migrations().validate().expect("every migration applies cleanly in order");
+        migrations()
+            .validate()
+            .expect("every migration applies cleanly in order");
     }
 
     #[test]
@@ -140,7 +143,10 @@ mod tests {
             assert_eq!(v, schema_version());
             let t = tables(c);
             for want in ["audit_event", "product", "role", "shop", "staff"] {
-                assert!(t.contains(&want.to_string()), "table {want} missing from {t:?}");
+                assert!(
+                    t.contains(&want.to_string()),
+                    "table {want} missing from {t:?}"
+                );
             }
             let fk: i64 = c.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
             assert_eq!(fk, 1, "readers enforce foreign keys too");
@@ -170,13 +176,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("future.sqlite3");
         let conn = Connection::open(&path).unwrap();
-        conn.pragma_update(None, "user_version", schema_version() + 5).unwrap();
+        conn.pragma_update(None, "user_version", schema_version() + 5)
+            .unwrap();
         drop(conn);
         let before = std::fs::read(&path).unwrap();
         let err = Db::open(&path).err().expect("newer schema must be refused");
         assert_eq!(err.code(), "schema_too_new");
         assert!(err.to_string().contains("newer Shopdesk"), "{err}");
-        assert_eq!(std::fs::read(&path).unwrap(), before, "the file is byte-for-byte unchanged");
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            before,
+            "the file is byte-for-byte unchanged"
+        );
         assert!(!dir.path().join("future.sqlite3-wal").exists());
     }
 
@@ -184,10 +195,16 @@ mod tests {
     fn refuses_a_file_that_is_not_a_database() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("notes.sqlite3");
-        std::fs::write(&path, b"this is a shopping list, not a database".repeat(200)).unwrap();
+        std::fs::write(
+            &path,
+            b"this is a shopping list, not a database".repeat(200),
+        )
+        .unwrap();
         let err = Db::open(&path).err().expect("garbage must be refused");
         assert_eq!(err.code(), "db_corrupt");
-        assert!(std::fs::read(&path).unwrap().starts_with(b"this is a shopping list"));
+        assert!(std::fs::read(&path)
+            .unwrap()
+            .starts_with(b"this is a shopping list"));
     }
 
     #[test]

@@ -62,7 +62,11 @@ impl Shop {
             "IE" => ("Harbour & Pine, Galway", "EUR"),
             "GB" => ("Harbour & Pine, Bristol", "GBP"),
             "US" => ("Harbour & Pine, Portland", "USD"),
-            other => return Err(Error::invalid(format!("no demo shop for country '{other}' (try IE, GB or US)"))),
+            other => {
+                return Err(Error::invalid(format!(
+                    "no demo shop for country '{other}' (try IE, GB or US)"
+                )))
+            }
         };
         let (_, owner_name, owner_pin) = DEMO_STAFF[0];
         let setup = Setup::check(&NewShop {
@@ -85,18 +89,33 @@ impl Shop {
         let owner_id = self.db.write(|tx| {
             let owner_id = setup.apply(tx, now)?;
             for (role, name, hash) in &others {
-                let role_id: String = tx.query_row("SELECT id FROM role WHERE name = ?1", [role], |r| r.get(0))?;
+                let role_id: String =
+                    tx.query_row("SELECT id FROM role WHERE name = ?1", [role], |r| r.get(0))?;
                 staff::insert_staff(tx, now.0, name, &role_id, hash)?;
             }
             for d in &cleaned {
                 product::insert(tx, now, d)?;
             }
-            audit::record(tx, Change { at: now, staff_id: Some(&owner_id), action: "demo_loaded", entity: "shop", entity_id: None, detail: json!({ "products": cleaned.len() }) })?;
+            audit::record(
+                tx,
+                Change {
+                    at: now,
+                    staff_id: Some(&owner_id),
+                    action: "demo_loaded",
+                    entity: "shop",
+                    entity_id: None,
+                    detail: json!({ "products": cleaned.len() }),
+                },
+            )?;
             Ok(owner_id)
         })?;
         let session = Session::for_staff(owner_id);
         let info = self.session_info(&session)?;
-        let summary = DemoSummary { shop_name: name.into(), products: cleaned.len() as u32, staff: DEMO_STAFF.len() as u32 };
+        let summary = DemoSummary {
+            shop_name: name.into(),
+            products: cleaned.len() as u32,
+            staff: DEMO_STAFF.len() as u32,
+        };
         Ok((session, info, summary))
     }
 }
@@ -119,7 +138,11 @@ fn demo_products() -> Vec<ProductDraft> {
             };
             out.push(ProductDraft {
                 title: format!("{item} — {colour}"),
-                sku: format!("{stem}-{}-{:03}", colour.replace(' ', "").to_ascii_uppercase(), i * 100 + j),
+                sku: format!(
+                    "{stem}-{}-{:03}",
+                    colour.replace(' ', "").to_ascii_uppercase(),
+                    i * 100 + j
+                ),
                 price: format!("{}.{cents:02}", units + bump),
                 status,
             });
@@ -140,10 +163,21 @@ impl Shop {
     /// The demo staff's PINs if this database holds the demo shop, else nothing.
     pub fn demo_pins(&self) -> Result<Vec<DemoPin>> {
         let is_demo: bool = self.db.read(|c| {
-            Ok(c.query_row("SELECT EXISTS (SELECT 1 FROM audit_event WHERE action = 'demo_loaded')", [], |r| r.get(0))?)
+            Ok(c.query_row(
+                "SELECT EXISTS (SELECT 1 FROM audit_event WHERE action = 'demo_loaded')",
+                [],
+                |r| r.get(0),
+            )?)
         })?;
         Ok(if is_demo {
-            DEMO_STAFF.iter().map(|&(role, name, pin)| DemoPin { name: name.into(), role: role.into(), pin: pin.into() }).collect()
+            DEMO_STAFF
+                .iter()
+                .map(|&(role, name, pin)| DemoPin {
+                    name: name.into(),
+                    role: role.into(),
+                    pin: pin.into(),
+                })
+                .collect()
         } else {
             Vec::new()
         })

@@ -15,6 +15,9 @@ mod tests {
         sorted.sort();
         sorted.dedup();
         assert_eq!(sorted.len(), 1000, "v7 ids never collide within one device");
-        assert_eq!(sorted, ids, "v7 ids are monotonic, so creation order is text order");
+        assert_eq!(
+            sorted, ids,
+            "v7 ids are monotonic, so creation order is text order"
+        );
     }
 }

@@ -135,8 +135,7 @@ impl Money {
         if whole.is_empty() && frac.is_empty() {
             return Err(bad());
         }
-        if !whole.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit())
-        {
+        if !whole.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
             return Err(bad());
         }
         if frac.len() > currency.exponent as usize {
@@ -146,14 +145,25 @@ impl Money {
             )));
         }
         let scale = 10i128.pow(currency.exponent);
-        let whole_v: i128 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| bad())? };
-        let mut frac_v: i128 = if frac.is_empty() { 0 } else { frac.parse().map_err(|_| bad())? };
+        let whole_v: i128 = if whole.is_empty() {
+            0
+        } else {
+            whole.parse().map_err(|_| bad())?
+        };
+        let mut frac_v: i128 = if frac.is_empty() {
+            0
+        } else {
+            frac.parse().map_err(|_| bad())?
+        };
         frac_v *= 10i128.pow(currency.exponent - frac.len() as u32);
         let v = whole_v
             .checked_mul(scale)
             .and_then(|w| w.checked_add(frac_v))
             .ok_or_else(|| Error::invalid("amount is too large"))?;
-        Ok(Money::from_minor(to_i64(if neg { -v } else { v })?, currency))
+        Ok(Money::from_minor(
+            to_i64(if neg { -v } else { v })?,
+            currency,
+        ))
     }
 
     /// Plain decimal text without currency symbol ("12.50"), for files and the CLI.
@@ -165,7 +175,12 @@ impl Money {
         let scale = 10u64.pow(e);
         let abs = self.minor.unsigned_abs();
         let sign = if self.minor < 0 { "-" } else { "" };
-        format!("{sign}{}.{:0width$}", abs / scale, abs % scale, width = e as usize)
+        format!(
+            "{sign}{}.{:0width$}",
+            abs / scale,
+            abs % scale,
+            width = e as usize
+        )
     }
 
     fn same_currency(&self, other: &Money) -> Result<()> {
@@ -180,18 +195,27 @@ impl Money {
 
     pub fn checked_add(&self, other: &Money) -> Result<Money> {
         self.same_currency(other)?;
-        let v = self.minor.checked_add(other.minor).ok_or_else(|| Error::invalid("amount is too large"))?;
+        let v = self
+            .minor
+            .checked_add(other.minor)
+            .ok_or_else(|| Error::invalid("amount is too large"))?;
         Ok(Money::from_minor(v, self.currency))
     }
 
     pub fn checked_sub(&self, other: &Money) -> Result<Money> {
         self.same_currency(other)?;
-        let v = self.minor.checked_sub(other.minor).ok_or_else(|| Error::invalid("amount is too large"))?;
+        let v = self
+            .minor
+            .checked_sub(other.minor)
+            .ok_or_else(|| Error::invalid("amount is too large"))?;
         Ok(Money::from_minor(v, self.currency))
     }
 
     pub fn times(&self, quantity: i64) -> Result<Money> {
-        Ok(Money::from_minor(to_i64(self.minor as i128 * quantity as i128)?, self.currency))
+        Ok(Money::from_minor(
+            to_i64(self.minor as i128 * quantity as i128)?,
+            self.currency,
+        ))
     }
 
     /// This amount times a rate in basis points (1 bp = 0.01 %), with the rounding rule.
@@ -207,10 +231,15 @@ impl Money {
     pub fn allocate(&self, weights: &[i64]) -> Result<Vec<Money>> {
         let total: i128 = weights.iter().map(|&w| w as i128).sum();
         if weights.is_empty() || total <= 0 || weights.iter().any(|&w| w < 0) {
-            return Err(Error::invalid("allocation needs non-negative weights with a positive sum"));
+            return Err(Error::invalid(
+                "allocation needs non-negative weights with a positive sum",
+            ));
         }
         let amount = self.minor as i128;
-        let mut parts: Vec<i128> = weights.iter().map(|&w| amount * w as i128 / total).collect();
+        let mut parts: Vec<i128> = weights
+            .iter()
+            .map(|&w| amount * w as i128 / total)
+            .collect();
         let mut rest = amount - parts.iter().sum::<i128>();
         let mut order: Vec<usize> = (0..weights.len()).collect();
         // Biggest fractional remainder first; ties go to the earlier part so results are stable.
@@ -244,18 +273,36 @@ mod tests {
         assert_eq!(Money::parse("0.07", eur()).unwrap().minor(), 7);
         assert_eq!(Money::parse(".99", eur()).unwrap().minor(), 99);
         assert_eq!(Money::parse("-3", eur()).unwrap().minor(), -300);
-        assert_eq!(Money::parse("1500", Currency::from_code("jpy").unwrap()).unwrap().minor(), 1500);
-        assert_eq!(Money::parse("1.234", Currency::from_code("KWD").unwrap()).unwrap().minor(), 1234);
+        assert_eq!(
+            Money::parse("1500", Currency::from_code("jpy").unwrap())
+                .unwrap()
+                .minor(),
+            1500
+        );
+        assert_eq!(
+            Money::parse("1.234", Currency::from_code("KWD").unwrap())
+                .unwrap()
+                .minor(),
+            1234
+        );
     }
 
     #[test]
     fn refuses_what_is_not_an_amount_instead_of_guessing() {
-        for bad in ["", "abc", "1.234", "1,50", "1 000", "--1", "1e3", ".", "12.5.1"] {
+        for bad in [
+            "", "abc", "1.234", "1,50", "1 000", "--1", "1e3", ".", "12.5.1",
+        ] {
             let err = Money::parse(bad, eur()).unwrap_err();
             assert_eq!(err.code(), "invalid", "'{bad}' must be refused");
         }
-        assert!(Money::parse("1.5", Currency::from_code("JPY").unwrap()).is_err(), "yen has no cents");
-        assert!(Money::parse("99999999999999999999", eur()).is_err(), "overflow is an error");
+        assert!(
+            Money::parse("1.5", Currency::from_code("JPY").unwrap()).is_err(),
+            "yen has no cents"
+        );
+        assert!(
+            Money::parse("99999999999999999999", eur()).is_err(),
+            "overflow is an error"
+        );
     }
 
     #[test]
@@ -269,11 +316,35 @@ mod tests {
     #[test]
     fn rounding_is_half_away_from_zero() {
         // 0.25 * 10% = 0.025 -> 0.03 ; -0.25 * 10% -> -0.03 ; 0.24 * 10% = 0.024 -> 0.02
-        assert_eq!(Money::from_minor(25, eur()).apply_basis_points(1000).unwrap().minor(), 3);
-        assert_eq!(Money::from_minor(-25, eur()).apply_basis_points(1000).unwrap().minor(), -3);
-        assert_eq!(Money::from_minor(24, eur()).apply_basis_points(1000).unwrap().minor(), 2);
+        assert_eq!(
+            Money::from_minor(25, eur())
+                .apply_basis_points(1000)
+                .unwrap()
+                .minor(),
+            3
+        );
+        assert_eq!(
+            Money::from_minor(-25, eur())
+                .apply_basis_points(1000)
+                .unwrap()
+                .minor(),
+            -3
+        );
+        assert_eq!(
+            Money::from_minor(24, eur())
+                .apply_basis_points(1000)
+                .unwrap()
+                .minor(),
+            2
+        );
         // 19.99 at 19 % VAT = 3.7981 -> 3.80
-        assert_eq!(Money::from_minor(1999, eur()).apply_basis_points(1900).unwrap().minor(), 380);
+        assert_eq!(
+            Money::from_minor(1999, eur())
+                .apply_basis_points(1900)
+                .unwrap()
+                .minor(),
+            380
+        );
     }
 
     #[test]

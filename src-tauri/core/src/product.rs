@@ -104,13 +104,20 @@ pub(crate) fn clean(draft: &ProductDraft, currency: Currency) -> Result<CleanDra
         return Err(Error::invalid("a product needs a SKU"));
     }
     if sku.chars().count() > 64 || sku.chars().any(char::is_whitespace) {
-        return Err(Error::invalid("a SKU is at most 64 characters with no spaces"));
+        return Err(Error::invalid(
+            "a SKU is at most 64 characters with no spaces",
+        ));
     }
     let price = Money::parse(&draft.price, currency)?;
     if price.minor() < 0 {
         return Err(Error::invalid("a price cannot be negative"));
     }
-    Ok(CleanDraft { title: title.to_string(), sku: sku.to_string(), price, status: draft.status })
+    Ok(CleanDraft {
+        title: title.to_string(),
+        sku: sku.to_string(),
+        price,
+        status: draft.status,
+    })
 }
 
 const COLUMNS: &str = "id, title, sku, price_minor, status, created_at, updated_at";
@@ -128,14 +135,20 @@ fn from_row(r: &Row, currency: Currency) -> rusqlite::Result<Product> {
 }
 
 fn load(conn: &Connection, id: &str, currency: Currency) -> Result<Product> {
-    conn.query_row(&format!("SELECT {COLUMNS} FROM product WHERE id = ?1"), [id], |r| from_row(r, currency))
-        .optional()?
-        .ok_or(Error::NotFound { what: "product" })
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM product WHERE id = ?1"),
+        [id],
+        |r| from_row(r, currency),
+    )
+    .optional()?
+    .ok_or(Error::NotFound { what: "product" })
 }
 
 fn sku_conflict(conn: &Connection, e: rusqlite::Error, sku: &str) -> Error {
     let holder: Option<String> = conn
-        .query_row("SELECT title FROM product WHERE sku = ?1", [sku], |r| r.get(0))
+        .query_row("SELECT title FROM product WHERE sku = ?1", [sku], |r| {
+            r.get(0)
+        })
         .optional()
         .ok()
         .flatten();
@@ -144,7 +157,9 @@ fn sku_conflict(conn: &Connection, e: rusqlite::Error, sku: &str) -> Error {
 }
 
 fn escape_like(word: &str) -> String {
-    word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    word.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 /// Inserts a product without a permission check; callers check (the demo loader runs as owner).
@@ -227,7 +242,9 @@ impl Shop {
         for word in text.split_whitespace() {
             args.push(format!("%{}%", escape_like(word)));
             let n = args.len();
-            filter.push_str(&format!(" AND (title LIKE ?{n} ESCAPE '\\' OR sku LIKE ?{n} ESCAPE '\\')"));
+            filter.push_str(&format!(
+                " AND (title LIKE ?{n} ESCAPE '\\' OR sku LIKE ?{n} ESCAPE '\\')"
+            ));
         }
         if let Some(status) = q.status {
             args.push(status.as_str().to_string());

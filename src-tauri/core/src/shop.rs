@@ -3,12 +3,12 @@
 
 use crate::audit::{self, Change};
 use crate::clock::Clock;
+use crate::clock::Timestamp;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::money::Currency;
 use crate::staff::{self, Session, SessionInfo};
 use crate::Shop;
-use crate::clock::Timestamp;
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -51,7 +51,11 @@ pub struct Country {
 pub fn countries() -> Vec<Country> {
     COUNTRIES
         .iter()
-        .map(|&(code, name, currency)| Country { code: code.into(), name: name.into(), currency: currency.into() })
+        .map(|&(code, name, currency)| Country {
+            code: code.into(),
+            name: name.into(),
+            currency: currency.into(),
+        })
         .collect()
 }
 
@@ -75,7 +79,10 @@ pub struct NewShop {
 impl Shop {
     /// Opens the shop's database at `path` with the given clock.
     pub fn open(path: &Path, clock: Arc<dyn Clock>) -> Result<Shop> {
-        Ok(Shop { db: Db::open(path)?, clock })
+        Ok(Shop {
+            db: Db::open(path)?,
+            clock,
+        })
     }
 
     pub fn db_path(&self) -> &Path {
@@ -85,9 +92,17 @@ impl Shop {
     /// The profile, or None before first-run setup.
     pub fn profile(&self) -> Result<Option<ShopProfile>> {
         self.db.read(|c| {
-            Ok(c.query_row("SELECT name, currency, country FROM shop WHERE id = 1", [], |r| {
-                Ok(ShopProfile { name: r.get(0)?, currency: r.get(1)?, country: r.get(2)? })
-            })
+            Ok(c.query_row(
+                "SELECT name, currency, country FROM shop WHERE id = 1",
+                [],
+                |r| {
+                    Ok(ShopProfile {
+                        name: r.get(0)?,
+                        currency: r.get(1)?,
+                        country: r.get(2)?,
+                    })
+                },
+            )
             .optional()?)
         })
     }
@@ -122,7 +137,10 @@ impl Setup {
     pub(crate) fn check(new: &NewShop) -> Result<Setup> {
         let country = new.country.trim().to_ascii_uppercase();
         if !COUNTRIES.iter().any(|(c, _, _)| *c == country) {
-            return Err(Error::invalid(format!("unknown country code '{}'", new.country)));
+            return Err(Error::invalid(format!(
+                "unknown country code '{}'",
+                new.country
+            )));
         }
         Ok(Setup {
             name: staff::clean_name(&new.name, "shop name")?,
@@ -150,7 +168,17 @@ impl Setup {
         }
         let owner_role = owner_role.ok_or(Error::NotFound { what: "owner role" })?;
         let owner_id = staff::insert_staff(tx, now.0, &self.owner, &owner_role, &self.pin_hash)?;
-        audit::record(tx, Change { at: now, staff_id: Some(&owner_id), action: "shop_created", entity: "shop", entity_id: None, detail: json!({ "name": self.name, "currency": self.currency.code(), "country": self.country }) })?;
+        audit::record(
+            tx,
+            Change {
+                at: now,
+                staff_id: Some(&owner_id),
+                action: "shop_created",
+                entity: "shop",
+                entity_id: None,
+                detail: json!({ "name": self.name, "currency": self.currency.code(), "country": self.country }),
+            },
+        )?;
         Ok(owner_id)
     }
 

@@ -8,7 +8,9 @@ use crate::audit::{self, Change};
 use crate::error::{Error, Result};
 use crate::id::new_id;
 use crate::Shop;
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -57,7 +59,17 @@ pub(crate) fn default_roles() -> Vec<(&'static str, Vec<Permission>)> {
     use Permission::*;
     vec![
         ("Owner", Permission::ALL.to_vec()),
-        ("Manager", vec![CatalogView, CatalogEdit, Sell, OrdersView, Pack, ReportsView]),
+        (
+            "Manager",
+            vec![
+                CatalogView,
+                CatalogEdit,
+                Sell,
+                OrdersView,
+                Pack,
+                ReportsView,
+            ],
+        ),
         ("Clerk", vec![CatalogView, Sell, OrdersView]),
         ("Packer", vec![CatalogView, OrdersView, Pack]),
     ]
@@ -147,7 +159,11 @@ fn check_pin_shape(pin: &str) -> Result<()> {
 
 fn pin_matches(pin: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|h| Argon2::default().verify_password(pin.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(pin.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -157,7 +173,9 @@ pub(crate) fn clean_name(name: &str, what: &str) -> Result<String> {
         return Err(Error::invalid(format!("{what} cannot be empty")));
     }
     if n.chars().count() > 80 {
-        return Err(Error::invalid(format!("{what} is longer than 80 characters")));
+        return Err(Error::invalid(format!(
+            "{what} is longer than 80 characters"
+        )));
     }
     Ok(n.to_string())
 }
@@ -171,7 +189,12 @@ fn permissions_json(perms: &[Permission]) -> String {
     serde_json::to_string(&set).unwrap_or_else(|_| "[]".into())
 }
 
-pub(crate) fn insert_role(conn: &Connection, at: i64, name: &str, perms: &[Permission]) -> Result<String> {
+pub(crate) fn insert_role(
+    conn: &Connection,
+    at: i64,
+    name: &str,
+    perms: &[Permission],
+) -> Result<String> {
     let id = new_id();
     conn.execute(
         "INSERT INTO role (id, name, permissions, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
@@ -181,7 +204,13 @@ pub(crate) fn insert_role(conn: &Connection, at: i64, name: &str, perms: &[Permi
     Ok(id)
 }
 
-pub(crate) fn insert_staff(conn: &Connection, at: i64, name: &str, role_id: &str, pin_hash: &str) -> Result<String> {
+pub(crate) fn insert_staff(
+    conn: &Connection,
+    at: i64,
+    name: &str,
+    role_id: &str,
+    pin_hash: &str,
+) -> Result<String> {
     let id = new_id();
     conn.execute(
         "INSERT INTO staff (id, name, role_id, pin_hash, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
@@ -239,7 +268,9 @@ fn session_info(conn: &Connection, session: &Session) -> Result<SessionInfo> {
 
 /// Refuses a change that would leave no active staff member able to manage staff.
 fn keep_a_staff_manager(conn: &Connection) -> Result<()> {
-    let mut st = conn.prepare("SELECT r.permissions FROM staff s JOIN role r ON r.id = s.role_id WHERE s.active = 1")?;
+    let mut st = conn.prepare(
+        "SELECT r.permissions FROM staff s JOIN role r ON r.id = s.role_id WHERE s.active = 1",
+    )?;
     let any = st
         .query_map([], |r| r.get::<_, String>(0))?
         .filter_map(|r| r.ok())
@@ -247,7 +278,9 @@ fn keep_a_staff_manager(conn: &Connection) -> Result<()> {
     if any {
         Ok(())
     } else {
-        Err(Error::Conflict("someone active must still be able to manage staff".into()))
+        Err(Error::Conflict(
+            "someone active must still be able to manage staff".into(),
+        ))
     }
 }
 
@@ -257,7 +290,13 @@ fn list_staff(conn: &Connection) -> Result<Vec<StaffMember>> {
          ORDER BY s.name COLLATE NOCASE",
     )?;
     let rows = st.query_map([], |r| {
-        Ok(StaffMember { id: r.get(0)?, name: r.get(1)?, role_id: r.get(2)?, role_name: r.get(3)?, active: r.get(4)? })
+        Ok(StaffMember {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            role_id: r.get(2)?,
+            role_name: r.get(3)?,
+            active: r.get(4)?,
+        })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -272,22 +311,24 @@ impl Shop {
     /// locked out for a minute, so a PIN cannot be guessed at the counter.
     pub fn sign_in(&self, staff_id: &str, pin: &str) -> Result<(Session, SessionInfo)> {
         let now = self.clock.now().0;
-        let (hash, locked_until, active): (String, Option<i64>, bool) = self
-            .db
-            .read(|c| {
-                c.query_row(
-                    "SELECT pin_hash, locked_until, active FROM staff WHERE id = ?1",
-                    [staff_id],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                )
-                .optional()?
-                .ok_or(Error::NotFound { what: "staff member" })
-            })?;
+        let (hash, locked_until, active): (String, Option<i64>, bool) = self.db.read(|c| {
+            c.query_row(
+                "SELECT pin_hash, locked_until, active FROM staff WHERE id = ?1",
+                [staff_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?
+            .ok_or(Error::NotFound {
+                what: "staff member",
+            })
+        })?;
         if !active {
             return Err(Error::Forbidden("this staff member is deactivated".into()));
         }
         if let Some(until) = locked_until.filter(|&u| u > now) {
-            return Err(Error::LockedOut { seconds: (until - now + 999) / 1000 });
+            return Err(Error::LockedOut {
+                seconds: (until - now + 999) / 1000,
+            });
         }
         // The slow hash check runs outside the write lock so a sign-in never stalls a sale.
         let ok = pin_matches(pin, &hash);
@@ -323,9 +364,14 @@ impl Shop {
     pub fn roles(&self, session: &Session) -> Result<Vec<Role>> {
         self.db.read(|c| {
             authorize(c, session, Permission::StaffManage)?;
-            let mut st = c.prepare("SELECT id, name, permissions FROM role ORDER BY created_at, id")?;
+            let mut st =
+                c.prepare("SELECT id, name, permissions FROM role ORDER BY created_at, id")?;
             let rows = st.query_map([], |r| {
-                Ok(Role { id: r.get(0)?, name: r.get(1)?, permissions: parse_permissions(&r.get::<_, String>(2)?) })
+                Ok(Role {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    permissions: parse_permissions(&r.get::<_, String>(2)?),
+                })
             })?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
         })
@@ -338,18 +384,37 @@ impl Shop {
             let n = tx
                 .execute(
                     "UPDATE role SET name = ?2, permissions = ?3, updated_at = ?4 WHERE id = ?1",
-                    params![update.id, name, permissions_json(&update.permissions), self.clock.now().0],
+                    params![
+                        update.id,
+                        name,
+                        permissions_json(&update.permissions),
+                        self.clock.now().0
+                    ],
                 )
                 .map_err(|e| unique_conflict(e, format!("a role named '{name}' already exists")))?;
             if n == 0 {
                 return Err(Error::NotFound { what: "role" });
             }
             keep_a_staff_manager(tx)?;
-            audit::record(tx, Change { at: self.clock.now(), staff_id: Some(session.staff_id()), action: "role_updated", entity: "role", entity_id: Some(&update.id), detail: json!({ "name": name, "permissions": update.permissions }) })?;
+            audit::record(
+                tx,
+                Change {
+                    at: self.clock.now(),
+                    staff_id: Some(session.staff_id()),
+                    action: "role_updated",
+                    entity: "role",
+                    entity_id: Some(&update.id),
+                    detail: json!({ "name": name, "permissions": update.permissions }),
+                },
+            )?;
             let mut perms: Vec<Permission> = update.permissions.clone();
             perms.sort();
             perms.dedup();
-            Ok(Role { id: update.id.clone(), name: name.clone(), permissions: perms })
+            Ok(Role {
+                id: update.id.clone(),
+                name: name.clone(),
+                permissions: perms,
+            })
         })
     }
 
@@ -360,8 +425,23 @@ impl Shop {
             authorize(tx, session, Permission::StaffManage)?;
             role_exists(tx, &new.role_id)?;
             let id = insert_staff(tx, self.clock.now().0, &name, &new.role_id, &hash)?;
-            audit::record(tx, Change { at: self.clock.now(), staff_id: Some(session.staff_id()), action: "staff_created", entity: "staff", entity_id: Some(&id), detail: json!({ "name": name, "role_id": new.role_id }) })?;
-            list_staff(tx)?.into_iter().find(|s| s.id == id).ok_or(Error::NotFound { what: "staff member" })
+            audit::record(
+                tx,
+                Change {
+                    at: self.clock.now(),
+                    staff_id: Some(session.staff_id()),
+                    action: "staff_created",
+                    entity: "staff",
+                    entity_id: Some(&id),
+                    detail: json!({ "name": name, "role_id": new.role_id }),
+                },
+            )?;
+            list_staff(tx)?
+                .into_iter()
+                .find(|s| s.id == id)
+                .ok_or(Error::NotFound {
+                    what: "staff member",
+                })
         })
     }
 

@@ -27,21 +27,44 @@ fn new_shop() -> Fixture {
             owner_pin: "2468".into(),
         })
         .unwrap();
-    Fixture { _dir: dir, clock, shop, owner }
+    Fixture {
+        _dir: dir,
+        clock,
+        shop,
+        owner,
+    }
 }
 
 fn draft(title: &str, sku: &str, price: &str) -> ProductDraft {
-    ProductDraft { title: title.into(), sku: sku.into(), price: price.into(), status: ProductStatus::Active }
+    ProductDraft {
+        title: title.into(),
+        sku: sku.into(),
+        price: price.into(),
+        status: ProductStatus::Active,
+    }
 }
 
 fn role_id(f: &Fixture, name: &str) -> String {
-    f.shop.roles(&f.owner).unwrap().into_iter().find(|r| r.name == name).unwrap().id
+    f.shop
+        .roles(&f.owner)
+        .unwrap()
+        .into_iter()
+        .find(|r| r.name == name)
+        .unwrap()
+        .id
 }
 
 fn add_staff(f: &Fixture, name: &str, role: &str, pin: &str) -> Session {
     let member = f
         .shop
-        .create_staff(&f.owner, NewStaff { name: name.into(), role_id: role_id(f, role), pin: pin.into() })
+        .create_staff(
+            &f.owner,
+            NewStaff {
+                name: name.into(),
+                role_id: role_id(f, role),
+                pin: pin.into(),
+            },
+        )
         .unwrap();
     f.shop.sign_in(&member.id, pin).unwrap().0
 }
@@ -50,11 +73,28 @@ fn add_staff(f: &Fixture, name: &str, role: &str, pin: &str) -> Session {
 fn first_run_creates_the_shop_roles_and_a_signed_in_owner() {
     let f = new_shop();
     let profile = f.shop.profile().unwrap().expect("shop exists after setup");
-    assert_eq!((profile.name.as_str(), profile.currency.as_str(), profile.country.as_str()), ("Corner Books", "EUR", "IE"));
+    assert_eq!(
+        (
+            profile.name.as_str(),
+            profile.currency.as_str(),
+            profile.country.as_str()
+        ),
+        ("Corner Books", "EUR", "IE")
+    );
     let info = f.shop.session_info(&f.owner).unwrap();
     assert_eq!(info.role_name, "Owner");
-    assert_eq!(info.permissions.len(), Permission::ALL.len(), "the owner may do everything");
-    let names: Vec<String> = f.shop.roles(&f.owner).unwrap().into_iter().map(|r| r.name).collect();
+    assert_eq!(
+        info.permissions.len(),
+        Permission::ALL.len(),
+        "the owner may do everything"
+    );
+    let names: Vec<String> = f
+        .shop
+        .roles(&f.owner)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.name)
+        .collect();
     assert_eq!(names, ["Owner", "Manager", "Clerk", "Packer"]);
     let again = f.shop.create_shop(NewShop {
         name: "Other".into(),
@@ -70,9 +110,20 @@ fn first_run_creates_the_shop_roles_and_a_signed_in_owner() {
 fn bad_setup_is_refused_and_leaves_first_run_in_place() {
     let dir = tempfile::tempdir().unwrap();
     let shop = Shop::open(&dir.path().join("s.sqlite3"), Arc::new(FixedClock::at(0))).unwrap();
-    for (currency, country, pin) in [("EUR", "XX", "1234"), ("ZZZ", "IE", "1234"), ("EUR", "IE", "12"), ("EUR", "IE", "12ab")] {
+    for (currency, country, pin) in [
+        ("EUR", "XX", "1234"),
+        ("ZZZ", "IE", "1234"),
+        ("EUR", "IE", "12"),
+        ("EUR", "IE", "12ab"),
+    ] {
         let err = shop
-            .create_shop(NewShop { name: "S".into(), currency: currency.into(), country: country.into(), owner_name: "O".into(), owner_pin: pin.into() })
+            .create_shop(NewShop {
+                name: "S".into(),
+                currency: currency.into(),
+                country: country.into(),
+                owner_name: "O".into(),
+                owner_pin: pin.into(),
+            })
             .unwrap_err();
         assert_eq!(err.code(), "invalid", "{currency}/{country}/{pin}: {err}");
     }
@@ -84,39 +135,92 @@ fn bad_setup_is_refused_and_leaves_first_run_in_place() {
 fn sign_in_checks_the_pin_and_locks_out_after_repeated_failures() {
     let f = new_shop();
     let owner_id = f.owner.staff_id().to_string();
-    assert_eq!(f.shop.sign_in(&owner_id, "0000").unwrap_err().code(), "wrong_pin");
-    assert!(f.shop.sign_in(&owner_id, "2468").is_ok(), "the right PIN works and resets the count");
+    assert_eq!(
+        f.shop.sign_in(&owner_id, "0000").unwrap_err().code(),
+        "wrong_pin"
+    );
+    assert!(
+        f.shop.sign_in(&owner_id, "2468").is_ok(),
+        "the right PIN works and resets the count"
+    );
     for _ in 0..MAX_FAILED_PINS {
-        assert_eq!(f.shop.sign_in(&owner_id, "9999").unwrap_err().code(), "wrong_pin");
+        assert_eq!(
+            f.shop.sign_in(&owner_id, "9999").unwrap_err().code(),
+            "wrong_pin"
+        );
     }
     let err = f.shop.sign_in(&owner_id, "2468").unwrap_err();
-    assert_eq!(err.code(), "locked_out", "even the right PIN waits out the lock: {err}");
+    assert_eq!(
+        err.code(),
+        "locked_out",
+        "even the right PIN waits out the lock: {err}"
+    );
     f.clock.advance_ms(LOCKOUT_MS + 1);
-    assert!(f.shop.sign_in(&owner_id, "2468").is_ok(), "the lock lifts after a minute");
+    assert!(
+        f.shop.sign_in(&owner_id, "2468").is_ok(),
+        "the lock lifts after a minute"
+    );
 }
 
 #[test]
 fn every_action_checks_the_role_of_who_is_signed_in() {
     let f = new_shop();
     let clerk = add_staff(&f, "Cal", "Clerk", "1357");
-    let err = f.shop.create_product(&clerk, draft("Atlas", "ATL-1", "20")).unwrap_err();
+    let err = f
+        .shop
+        .create_product(&clerk, draft("Atlas", "ATL-1", "20"))
+        .unwrap_err();
     assert_eq!(err.code(), "forbidden", "a clerk cannot edit the catalog");
-    assert!(f.shop.products(&clerk, &ProductQuery::default()).is_ok(), "but can look it up");
+    assert!(
+        f.shop.products(&clerk, &ProductQuery::default()).is_ok(),
+        "but can look it up"
+    );
     assert_eq!(f.shop.roles(&clerk).unwrap_err().code(), "forbidden");
 
     // Giving the clerk role catalog_edit applies at once, without signing in again.
     let clerk_role = role_id(&f, "Clerk");
     f.shop
-        .update_role(&f.owner, RoleUpdate { id: clerk_role, name: "Clerk".into(), permissions: vec![Permission::CatalogView, Permission::CatalogEdit] })
+        .update_role(
+            &f.owner,
+            RoleUpdate {
+                id: clerk_role,
+                name: "Clerk".into(),
+                permissions: vec![Permission::CatalogView, Permission::CatalogEdit],
+            },
+        )
         .unwrap();
-    assert!(f.shop.create_product(&clerk, draft("Atlas", "ATL-1", "20")).is_ok());
+    assert!(f
+        .shop
+        .create_product(&clerk, draft("Atlas", "ATL-1", "20"))
+        .is_ok());
 
     // Deactivating someone ends their session at the next action.
-    let cal = f.shop.staff_list().unwrap().into_iter().find(|s| s.name == "Cal").unwrap();
-    f.shop
-        .update_staff(&f.owner, StaffUpdate { id: cal.id, name: "Cal".into(), role_id: cal.role_id, active: false, new_pin: None })
+    let cal = f
+        .shop
+        .staff_list()
+        .unwrap()
+        .into_iter()
+        .find(|s| s.name == "Cal")
         .unwrap();
-    assert_eq!(f.shop.products(&clerk, &ProductQuery::default()).unwrap_err().code(), "not_signed_in");
+    f.shop
+        .update_staff(
+            &f.owner,
+            StaffUpdate {
+                id: cal.id,
+                name: "Cal".into(),
+                role_id: cal.role_id,
+                active: false,
+                new_pin: None,
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        f.shop
+            .products(&clerk, &ProductQuery::default())
+            .unwrap_err()
+            .code(),
+        "not_signed_in"
+    );
 }
 
 #[test]
@@ -125,45 +229,98 @@ fn the_shop_can_never_lose_its_last_staff_manager() {
     let owner_role = role_id(&f, "Owner");
     let err = f
         .shop
-        .update_role(&f.owner, RoleUpdate { id: owner_role, name: "Owner".into(), permissions: vec![Permission::Sell] })
+        .update_role(
+            &f.owner,
+            RoleUpdate {
+                id: owner_role,
+                name: "Owner".into(),
+                permissions: vec![Permission::Sell],
+            },
+        )
         .unwrap_err();
     assert_eq!(err.code(), "conflict");
     let me = f.shop.staff_list().unwrap().remove(0);
     let err = f
         .shop
-        .update_staff(&f.owner, StaffUpdate { id: me.id, name: me.name, role_id: me.role_id, active: false, new_pin: None })
+        .update_staff(
+            &f.owner,
+            StaffUpdate {
+                id: me.id,
+                name: me.name,
+                role_id: me.role_id,
+                active: false,
+                new_pin: None,
+            },
+        )
         .unwrap_err();
     assert_eq!(err.code(), "conflict");
-    assert!(f.shop.session_info(&f.owner).unwrap().permissions.contains(&Permission::StaffManage), "nothing changed");
+    assert!(
+        f.shop
+            .session_info(&f.owner)
+            .unwrap()
+            .permissions
+            .contains(&Permission::StaffManage),
+        "nothing changed"
+    );
 }
 
 #[test]
 fn products_are_created_edited_and_audited() {
     let f = new_shop();
-    let p = f.shop.create_product(&f.owner, draft("  The Hobbit ", "HOB-001", "12.99")).unwrap();
+    let p = f
+        .shop
+        .create_product(&f.owner, draft("  The Hobbit ", "HOB-001", "12.99"))
+        .unwrap();
     assert_eq!(p.title, "The Hobbit", "titles are trimmed");
     assert_eq!(p.price.minor(), 1299);
-    assert_eq!(p.price.currency().code(), "EUR", "priced in the shop's currency");
+    assert_eq!(
+        p.price.currency().code(),
+        "EUR",
+        "priced in the shop's currency"
+    );
 
     f.clock.advance_ms(5_000);
     let edited = f
         .shop
-        .update_product(&f.owner, ProductEdit { id: p.id.clone(), product: ProductDraft { status: ProductStatus::Draft, ..draft("The Hobbit (hardback)", "HOB-001", "24") } })
+        .update_product(
+            &f.owner,
+            ProductEdit {
+                id: p.id.clone(),
+                product: ProductDraft {
+                    status: ProductStatus::Draft,
+                    ..draft("The Hobbit (hardback)", "HOB-001", "24")
+                },
+            },
+        )
         .unwrap();
     assert_eq!(edited.price.minor(), 2400);
     assert_eq!(edited.updated_at.0 - p.created_at.0, 5_000);
 
     let history = f.shop.product_history(&f.owner, &p.id).unwrap();
-    assert_eq!(history.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), ["product_updated", "product_created"]);
-    assert_eq!(history[0].detail["price_minor"], serde_json::json!([1299, 2400]));
+    assert_eq!(
+        history
+            .iter()
+            .map(|e| e.action.as_str())
+            .collect::<Vec<_>>(),
+        ["product_updated", "product_created"]
+    );
+    assert_eq!(
+        history[0].detail["price_minor"],
+        serde_json::json!([1299, 2400])
+    );
     assert_eq!(history[0].staff_id.as_deref(), Some(f.owner.staff_id()));
-    assert!(history[0].detail.get("sku").is_none(), "unchanged fields are not recorded");
+    assert!(
+        history[0].detail.get("sku").is_none(),
+        "unchanged fields are not recorded"
+    );
 }
 
 #[test]
 fn bad_product_input_is_refused_with_nothing_written() {
     let f = new_shop();
-    f.shop.create_product(&f.owner, draft("Dune", "DUNE", "9.99")).unwrap();
+    f.shop
+        .create_product(&f.owner, draft("Dune", "DUNE", "9.99"))
+        .unwrap();
     let cases = [
         (draft("", "X1", "1"), "invalid"),
         (draft("Ok", "has space", "1"), "invalid"),
@@ -177,20 +334,43 @@ fn bad_product_input_is_refused_with_nothing_written() {
         let err = f.shop.create_product(&f.owner, d).unwrap_err();
         assert_eq!(err.code(), code, "{label}: {err}");
     }
-    let err = f.shop.create_product(&f.owner, draft("Dune again", "DUNE", "5")).unwrap_err();
-    assert!(err.to_string().contains("'Dune'"), "the conflict names the product holding the SKU: {err}");
-    assert_eq!(f.shop.products(&f.owner, &ProductQuery::default()).unwrap().total, 1);
+    let err = f
+        .shop
+        .create_product(&f.owner, draft("Dune again", "DUNE", "5"))
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("'Dune'"),
+        "the conflict names the product holding the SKU: {err}"
+    );
+    assert_eq!(
+        f.shop
+            .products(&f.owner, &ProductQuery::default())
+            .unwrap()
+            .total,
+        1
+    );
 }
 
 #[test]
 fn search_finds_by_title_words_and_sku_with_the_exact_sku_first() {
     let f = new_shop();
-    for (t, s) in [("Blue Mug", "MUG-1"), ("Red Mug", "MUG-10"), ("Blue Plate", "PLT-1"), ("100% Cotton Tee", "TEE_1")] {
+    for (t, s) in [
+        ("Blue Mug", "MUG-1"),
+        ("Red Mug", "MUG-10"),
+        ("Blue Plate", "PLT-1"),
+        ("100% Cotton Tee", "TEE_1"),
+    ] {
         f.shop.create_product(&f.owner, draft(t, s, "5")).unwrap();
     }
     let find = |text: &str| -> Vec<String> {
         f.shop
-            .products(&f.owner, &ProductQuery { text: Some(text.into()), ..Default::default() })
+            .products(
+                &f.owner,
+                &ProductQuery {
+                    text: Some(text.into()),
+                    ..Default::default()
+                },
+            )
             .unwrap()
             .items
             .into_iter()
@@ -198,28 +378,85 @@ fn search_finds_by_title_words_and_sku_with_the_exact_sku_first() {
             .collect()
     };
     assert_eq!(find("blue mug"), ["MUG-1"], "every word must match");
-    assert_eq!(find("mug-1"), ["MUG-1", "MUG-10"], "exact SKU first, prefix matches after");
+    assert_eq!(
+        find("mug-1"),
+        ["MUG-1", "MUG-10"],
+        "exact SKU first, prefix matches after"
+    );
     assert_eq!(find("MUG-10"), ["MUG-10"]);
     assert_eq!(find("100%"), ["TEE_1"], "% is a character, not a wildcard");
     assert_eq!(find("E_"), ["TEE_1"], "_ is a character, not a wildcard");
     assert!(find("nothing").is_empty());
-    let page = f.shop.products(&f.owner, &ProductQuery { limit: Some(2), offset: Some(2), ..Default::default() }).unwrap();
-    assert_eq!((page.total, page.items.len()), (4, 2), "pages report the total");
+    let page = f
+        .shop
+        .products(
+            &f.owner,
+            &ProductQuery {
+                limit: Some(2),
+                offset: Some(2),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        (page.total, page.items.len()),
+        (4, 2),
+        "pages report the total"
+    );
 }
 
 #[test]
 fn the_demo_shop_is_realistic_and_loads_only_on_a_fresh_database() {
     let dir = tempfile::tempdir().unwrap();
-    let shop = Shop::open(&dir.path().join("demo.sqlite3"), Arc::new(FixedClock::at(0))).unwrap();
-    let (owner, info, summary) = shop.load_demo(&DemoRequest { country: "GB".into() }).unwrap();
+    let shop = Shop::open(
+        &dir.path().join("demo.sqlite3"),
+        Arc::new(FixedClock::at(0)),
+    )
+    .unwrap();
+    let (owner, info, summary) = shop
+        .load_demo(&DemoRequest {
+            country: "GB".into(),
+        })
+        .unwrap();
     assert_eq!(info.role_name, "Owner");
     assert_eq!(shop.profile().unwrap().unwrap().currency, "GBP");
-    assert!((200..=400).contains(&summary.products), "a few hundred products, got {}", summary.products);
+    assert!(
+        (200..=400).contains(&summary.products),
+        "a few hundred products, got {}",
+        summary.products
+    );
     assert_eq!(shop.staff_list().unwrap().len(), 4, "one of each role");
-    let page = shop.products(&owner, &ProductQuery { limit: Some(500), ..Default::default() }).unwrap();
+    let page = shop
+        .products(
+            &owner,
+            &ProductQuery {
+                limit: Some(500),
+                ..Default::default()
+            },
+        )
+        .unwrap();
     assert_eq!(page.total, summary.products);
-    assert!(page.items.iter().all(|p| p.price.minor() > 0 && p.price.currency().code() == "GBP"));
-    assert!(page.items.iter().any(|p| p.status == ProductStatus::Draft), "some drafts, like a real shop");
-    assert_eq!(shop.load_demo(&DemoRequest { country: "GB".into() }).unwrap_err().code(), "shop_exists");
-    assert_eq!(shop.products(&owner, &ProductQuery::default()).unwrap().total, summary.products, "nothing doubled");
+    assert!(page
+        .items
+        .iter()
+        .all(|p| p.price.minor() > 0 && p.price.currency().code() == "GBP"));
+    assert!(
+        page.items.iter().any(|p| p.status == ProductStatus::Draft),
+        "some drafts, like a real shop"
+    );
+    assert_eq!(
+        shop.load_demo(&DemoRequest {
+            country: "GB".into()
+        })
+        .unwrap_err()
+        .code(),
+        "shop_exists"
+    );
+    assert_eq!(
+        shop.products(&owner, &ProductQuery::default())
+            .unwrap()
+            .total,
+        summary.products,
+        "nothing doubled"
+    );
 }

@@ -2,6 +2,7 @@
 //! run to a relaunch. Each test gets its own data, config and cache dirs, never the real ones.
 
 use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -25,17 +26,27 @@ struct Driver {
 
 impl Driver {
     fn start(home: &Path, port: u16) -> Driver {
-        let child = Command::new(std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()))
-            .args(["--port", &port.to_string(), "--native-port", &(port + 1).to_string()])
-            .env("XDG_DATA_HOME", home.join("data"))
-            .env("XDG_CONFIG_HOME", home.join("config"))
-            .env("XDG_CACHE_HOME", home.join("cache"))
-            .env("SHOPDESK_LOG_DIR", home.join("logs"))
-            .env("SHOPDESK_DB", home.join("shop.sqlite3"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("tauri-driver is installed (cargo install tauri-driver --version 2.1.0 --locked)");
+        for dir in ["data", "config", "cache", "logs"] {
+            std::fs::create_dir_all(home.join(dir)).unwrap();
+        }
+        let child = Command::new(
+            std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()),
+        )
+        .args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &(port + 1).to_string(),
+        ])
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("SHOPDESK_LOG_DIR", home.join("logs"))
+        .env("SHOPDESK_DB", home.join("shop.sqlite3"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("tauri-driver is installed (cargo install tauri-driver --version 2.1.0 --locked)");
         Driver { child, port }
     }
 
@@ -44,10 +55,17 @@ impl Driver {
             "browserName": "wry",
             "tauri:options": { "application": app_binary() }
         });
-        let caps = caps.as_object().cloned().expect("capabilities are an object");
+        let caps = caps
+            .as_object()
+            .cloned()
+            .expect("capabilities are an object");
         let url = format!("http://127.0.0.1:{}", self.port);
         for _ in 0..50 {
-            if let Ok(c) = ClientBuilder::native().capabilities(caps.clone()).connect(&url).await {
+            if let Ok(c) = ClientBuilder::new(HttpConnector::new())
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
                 return c;
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
@@ -59,23 +77,44 @@ impl Driver {
 impl Drop for Driver {
     fn drop(&mut self) {
         // SIGTERM, not SIGKILL: tauri-driver then stops WebKitWebDriver instead of orphaning it.
-        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
         let _ = self.child.wait();
     }
 }
 
 async fn fill(c: &Client, css: &str, text: &str) {
-    let el = c.wait().at_most(WAIT).for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));
+    let el = c
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
     el.clear().await.unwrap();
     el.send_keys(text).await.unwrap();
 }
 
 async fn click(c: &Client, css: &str) {
-    c.wait().at_most(WAIT).for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).click().await.unwrap();
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap();
 }
 
 async fn text_of(c: &Client, css: &str) -> String {
-    c.wait().at_most(WAIT).for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).text().await.unwrap()
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .text()
+        .await
+        .unwrap()
 }
 
 /// Waits until the element's text contains `want`, and returns it.
@@ -89,8 +128,20 @@ async fn wait_text(c: &Client, css: &str, want: &str) -> String {
         if got.contains(want) {
             return got;
         }
-        assert!(std::time::Instant::now() < deadline, "{css} never showed {want:?}; last text {got:?}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{css} never showed {want:?}; last text {got:?}"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Saves what the window shows when SHOPDESK_E2E_SHOTS names a folder (for people reviewing).
+async fn shot(c: &Client, name: &str) {
+    if let Some(dir) = std::env::var_os("SHOPDESK_E2E_SHOTS") {
+        let png = c.screenshot().await.unwrap();
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(Path::new(&dir).join(format!("{name}.png")), png).unwrap();
     }
 }
 
@@ -107,6 +158,7 @@ async fn owner_sets_up_the_shop_adds_a_product_and_finds_it_after_a_relaunch() {
 
     let c = driver.launch().await;
     fill(&c, "#shop-name", "Lantern & Loom").await;
+    shot(&c, "first-run").await;
     fill(&c, "#owner-name", "Nora Quinn").await;
     fill(&c, "#owner-pin", "2468").await;
     fill(&c, "#owner-pin-again", "2468").await;
@@ -128,10 +180,17 @@ async fn owner_sets_up_the_shop_adds_a_product_and_finds_it_after_a_relaunch() {
     fill(&c, "#product-price", "3").await;
     click(&c, "#save-product").await;
     let refusal = wait_text(&c, ".editor .error", "already used").await;
-    assert!(refusal.contains("Paper Lantern, large"), "the refusal names the holder: {refusal}");
+    assert!(
+        refusal.contains("Paper Lantern, large"),
+        "the refusal names the holder: {refusal}"
+    );
+    shot(&c, "catalog-refusal").await;
 
     let row = search_catalog(&c, "lantern large").await;
-    assert!(row.contains("LANT-L") && row.contains("€12.50"), "found by title words, priced exactly: {row}");
+    assert!(
+        row.contains("LANT-L") && row.contains("€") && row.contains("12.50"),
+        "found by title words, priced exactly: {row}"
+    );
     c.close().await.unwrap();
 
     // Relaunch on the same database: sign in by PIN and the product is still there.
@@ -140,11 +199,15 @@ async fn owner_sets_up_the_shop_adds_a_product_and_finds_it_after_a_relaunch() {
     fill(&c, "#pin", "1111").await;
     click(&c, "#sign-in").await;
     wait_text(&c, ".sign-in .error", "wrong PIN").await;
+    shot(&c, "sign-in-wrong-pin").await;
     fill(&c, "#pin", "2468").await;
     click(&c, "#sign-in").await;
     wait_text(&c, "#who", "Nora Quinn").await;
     let row = search_catalog(&c, "LANT-L").await;
-    assert!(row.contains("Paper Lantern, large"), "still there after relaunch: {row}");
+    assert!(
+        row.contains("Paper Lantern, large"),
+        "still there after relaunch: {row}"
+    );
     c.close().await.unwrap();
 }
 
@@ -157,9 +220,15 @@ async fn a_newcomer_loads_the_demo_shop_in_one_click() {
     wait_text(&c, "#who", "Owner").await;
     let count = wait_text(&c, "#product-count", "products").await;
     let n: u32 = count.split_whitespace().next().unwrap().parse().unwrap();
-    assert!((200..=400).contains(&n), "a few hundred demo products, saw {count}");
-    let row = search_catalog(&c, "MUG-SAGE-000").await;
+    assert!(
+        (200..=400).contains(&n),
+        "a few hundred demo products, saw {count}"
+    );
+    let row = search_catalog(&c, "MUG-CHARCOAL-001").await;
     assert!(row.contains("Stoneware Mug"), "{row}");
+    fill(&c, "#product-search", "").await;
+    wait_text(&c, "#product-count", "products").await;
+    shot(&c, "demo-catalog").await;
     c.close().await.unwrap();
 }
 
@@ -174,6 +243,11 @@ async fn a_damaged_database_is_explained_and_left_untouched() {
     wait_text(&c, "#dbf-title", "cannot open the shop").await;
     let advice = text_of(&c, ".lead").await;
     assert!(advice.contains("damaged"), "{advice}");
+    shot(&c, "db-damaged").await;
     c.close().await.unwrap();
-    assert_eq!(std::fs::read(&db).unwrap(), junk, "the file is byte-for-byte unchanged");
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        junk,
+        "the file is byte-for-byte unchanged"
+    );
 }
