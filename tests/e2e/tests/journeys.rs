@@ -224,6 +224,7 @@ async fn a_newcomer_loads_the_demo_shop_in_one_click() {
         (200..=400).contains(&n),
         "a few hundred demo products, saw {count}"
     );
+    shot(&c, "demo-catalog").await;
     let row = search_catalog(&c, "MUG-CHARCOAL-001").await;
     assert!(row.contains("Stoneware Mug"), "{row}");
     c.close().await.unwrap();
