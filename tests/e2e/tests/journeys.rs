@@ -145,6 +145,15 @@ async fn shot(c: &Client, name: &str) {
     }
 }
 
+/// Fills the Catalog's new-product form as a person would, and saves.
+async fn add_product(c: &Client, title: &str, sku: &str, price: &str) {
+    click(c, "#new-product").await;
+    fill(c, "#product-title", title).await;
+    fill(c, "#product-sku", sku).await;
+    fill(c, "#product-price", price).await;
+    click(c, "#save-product").await;
+}
+
 async fn search_catalog(c: &Client, words: &str) -> String {
     fill(c, "#product-search", words).await;
     wait_text(c, "#product-count", "1 product").await;
@@ -166,19 +175,11 @@ async fn owner_sets_up_the_shop_adds_a_product_and_finds_it_after_a_relaunch() {
     wait_text(&c, "#who", "Nora Quinn · Owner").await;
     wait_text(&c, "#product-count", "0 products").await;
 
-    click(&c, "#new-product").await;
-    fill(&c, "#product-title", "Paper Lantern, large").await;
-    fill(&c, "#product-sku", "LANT-L").await;
-    fill(&c, "#product-price", "12.5").await;
-    click(&c, "#save-product").await;
+    add_product(&c, "Paper Lantern, large", "LANT-L", "12.5").await;
     wait_text(&c, "#product-count", "1 product").await;
 
     // A duplicate SKU is refused with core's message, and nothing is added.
-    click(&c, "#new-product").await;
-    fill(&c, "#product-title", "Another lantern").await;
-    fill(&c, "#product-sku", "lant-l").await;
-    fill(&c, "#product-price", "3").await;
-    click(&c, "#save-product").await;
+    add_product(&c, "Another lantern", "lant-l", "3").await;
     let refusal = wait_text(&c, ".editor .error", "already used").await;
     assert!(
         refusal.contains("Paper Lantern, large"),
