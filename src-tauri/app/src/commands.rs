@@ -7,7 +7,7 @@ use shopdesk_core::audit::AuditEvent;
 use shopdesk_core::demo::{DemoPin, DemoRequest};
 use shopdesk_core::product::{Product, ProductDraft, ProductEdit, ProductPage, ProductQuery};
 use shopdesk_core::shop::{countries, Country, NewShop, ShopProfile};
-use shopdesk_core::staff::StaffMember;
+use shopdesk_core::staff::{NewRole, NewStaff, Role, RoleUpdate, StaffMember, StaffUpdate};
 use shopdesk_core::{ErrorBody, Session, SessionInfo, Shop};
 use tauri::{AppHandle, Manager};
 use ts_rs::TS;
@@ -183,6 +183,38 @@ pub async fn product_update(app: AppHandle, req: ProductEdit) -> Result<Product,
 #[tauri::command]
 pub async fn product_history(app: AppHandle, req: ById) -> Result<Vec<AuditEvent>, ErrorBody> {
     as_staff(app, move |shop, s| shop.product_history(s, &req.id)).await
+}
+
+#[tauri::command]
+pub async fn staff_all(app: AppHandle, req: ()) -> Result<Vec<StaffMember>, ErrorBody> {
+    let () = req;
+    as_staff(app, |shop, s| shop.staff_all(s)).await
+}
+
+#[tauri::command]
+pub async fn staff_create(app: AppHandle, req: NewStaff) -> Result<StaffMember, ErrorBody> {
+    as_staff(app, move |shop, s| shop.create_staff(s, req)).await
+}
+
+#[tauri::command]
+pub async fn staff_update(app: AppHandle, req: StaffUpdate) -> Result<StaffMember, ErrorBody> {
+    as_staff(app, move |shop, s| shop.update_staff(s, req)).await
+}
+
+#[tauri::command]
+pub async fn roles_list(app: AppHandle, req: ()) -> Result<Vec<Role>, ErrorBody> {
+    let () = req;
+    as_staff(app, |shop, s| shop.roles(s)).await
+}
+
+#[tauri::command]
+pub async fn role_create(app: AppHandle, req: NewRole) -> Result<Role, ErrorBody> {
+    as_staff(app, move |shop, s| shop.create_role(s, req)).await
+}
+
+#[tauri::command]
+pub async fn role_update(app: AppHandle, req: RoleUpdate) -> Result<Role, ErrorBody> {
+    as_staff(app, move |shop, s| shop.update_role(s, req)).await
 }
 
 /// The UI calls this once its first screen has painted. Under `SHOPDESK_BENCH=1` it prints a

@@ -32,7 +32,7 @@ use shopdesk_core::product::{
     Product, ProductDraft, ProductEdit, ProductPage, ProductQuery, ProductStatus,
 };
 use shopdesk_core::shop::{Country, NewShop, ShopProfile};
-use shopdesk_core::staff::StaffMember;
+use shopdesk_core::staff::{NewRole, NewStaff, Role, RoleUpdate, StaffMember, StaffUpdate};
 use shopdesk_core::{ErrorBody, Money, Permission, SessionInfo, Timestamp};
 
 ipc_table! {
@@ -47,6 +47,12 @@ ipc_table! {
     product_create(ProductDraft) -> Product;
     product_update(ProductEdit) -> Product;
     product_history(ById) -> Vec<AuditEvent>;
+    staff_all(()) -> Vec<StaffMember>;
+    staff_create(NewStaff) -> StaffMember;
+    staff_update(StaffUpdate) -> StaffMember;
+    roles_list(()) -> Vec<Role>;
+    role_create(NewRole) -> Role;
+    role_update(RoleUpdate) -> Role;
     ui_rendered(()) -> ();
 }
 
@@ -73,6 +79,11 @@ pub fn typescript() -> String {
         ProductStatus::decl(&cfg),
         SessionInfo::decl(&cfg),
         ShopProfile::decl(&cfg),
+        NewRole::decl(&cfg),
+        NewStaff::decl(&cfg),
+        Role::decl(&cfg),
+        RoleUpdate::decl(&cfg),
+        StaffUpdate::decl(&cfg),
         SignIn::decl(&cfg),
         StaffMember::decl(&cfg),
         Timestamp::decl(&cfg),

@@ -83,6 +83,12 @@ pub struct Role {
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
+pub struct NewRole {
+    pub name: String,
+    pub permissions: Vec<Permission>,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
 pub struct RoleUpdate {
     pub id: String,
     pub name: String,
@@ -377,6 +383,40 @@ impl Shop {
         })
     }
 
+    /// Everyone on the staff, deactivated members included, for the staff settings.
+    pub fn staff_all(&self, session: &Session) -> Result<Vec<StaffMember>> {
+        self.db.read(|c| {
+            authorize(c, session, Permission::StaffManage)?;
+            list_staff(c)
+        })
+    }
+
+    pub fn create_role(&self, session: &Session, new: NewRole) -> Result<Role> {
+        let name = clean_name(&new.name, "role name")?;
+        self.db.write(|tx| {
+            authorize(tx, session, Permission::StaffManage)?;
+            let now = self.clock.now();
+            let id = insert_role(tx, now.0, &name, &new.permissions)?;
+            audit::record(
+                tx,
+                Change {
+                    at: now,
+                    staff_id: Some(session.staff_id()),
+                    action: "role_created",
+                    entity: "role",
+                    entity_id: Some(&id),
+                    detail: json!({ "name": name, "permissions": new.permissions }),
+                },
+            )?;
+            let permissions = parse_permissions(&permissions_json(&new.permissions));
+            Ok(Role {
+                id,
+                name: name.clone(),
+                permissions,
+            })
+        })
+    }
+
     pub fn update_role(&self, session: &Session, update: RoleUpdate) -> Result<Role> {
         let name = clean_name(&update.name, "role name")?;
         self.db.write(|tx| {
@@ -407,9 +447,7 @@ impl Shop {
                     detail: json!({ "name": name, "permissions": update.permissions }),
                 },
             )?;
-            let mut perms: Vec<Permission> = update.permissions.clone();
-            perms.sort();
-            perms.dedup();
+            let perms = parse_permissions(&permissions_json(&update.permissions));
             Ok(Role {
                 id: update.id.clone(),
                 name: name.clone(),

@@ -460,3 +460,42 @@ fn the_demo_shop_is_realistic_and_loads_only_on_a_fresh_database() {
         "nothing doubled"
     );
 }
+
+#[test]
+fn the_owner_adds_a_role_and_staff_in_it_and_only_staff_managers_see_everyone() {
+    let f = new_shop();
+    let role = f
+        .shop
+        .create_role(
+            &f.owner,
+            shopdesk_core::staff::NewRole {
+                name: "Weekend help".into(),
+                permissions: vec![Permission::Sell, Permission::CatalogView, Permission::Sell],
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        role.permissions,
+        [Permission::CatalogView, Permission::Sell],
+        "stored once each, in order"
+    );
+    let helper = add_staff(&f, "Wes", "Weekend help", "8642");
+    assert_eq!(
+        f.shop.session_info(&helper).unwrap().role_name,
+        "Weekend help"
+    );
+    assert_eq!(f.shop.staff_all(&helper).unwrap_err().code(), "forbidden");
+    let dup = f.shop.create_role(
+        &f.owner,
+        shopdesk_core::staff::NewRole {
+            name: "weekend HELP".into(),
+            permissions: vec![],
+        },
+    );
+    assert_eq!(
+        dup.unwrap_err().code(),
+        "conflict",
+        "role names are unique, case aside"
+    );
+    assert_eq!(f.shop.staff_all(&f.owner).unwrap().len(), 2);
+}

@@ -250,3 +250,45 @@ async fn a_damaged_database_is_explained_and_left_untouched() {
         "the file is byte-for-byte unchanged"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_packer_added_by_the_owner_signs_in_with_only_a_packers_rights() {
+    let home = tempfile::tempdir().unwrap();
+    let driver = Driver::start(home.path(), 4540);
+    let c = driver.launch().await;
+    click(&c, "#load-demo").await;
+    wait_text(&c, "#who", "Owner").await;
+
+    click(&c, "#nav-settings").await;
+    fill(&c, "#new-staff-name", "Pat Lee").await;
+    let packer = c
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("#new-staff-role option:nth-child(4)"))
+        .await
+        .unwrap();
+    assert_eq!(packer.text().await.unwrap(), "Packer");
+    packer.click().await.unwrap();
+    fill(&c, "#new-staff-pin", "5555").await;
+    click(&c, "#add-staff").await;
+    wait_text(&c, "tr[data-staff-row='Pat Lee']", "Pat Lee").await;
+    shot(&c, "settings-staff").await;
+
+    click(&c, "#switch-staff").await;
+    click(&c, "button[data-staff='Pat Lee']").await;
+    fill(&c, "#pin", "5555").await;
+    click(&c, "#sign-in").await;
+    wait_text(&c, "#who", "Pat Lee · Packer").await;
+    wait_text(&c, "#product-count", "products").await;
+    assert!(
+        c.find(Locator::Css("#new-product")).await.is_err(),
+        "a packer is not offered catalog editing"
+    );
+    click(&c, "#nav-settings").await;
+    wait_text(&c, ".placeholder", "Settings is coming").await;
+    assert!(
+        c.find(Locator::Css("#add-staff")).await.is_err(),
+        "a packer cannot manage staff"
+    );
+    c.close().await.unwrap();
+}

@@ -49,6 +49,20 @@ export type SessionInfo = { staff_id: string, name: string, role_name: string, p
 
 export type ShopProfile = { name: string, currency: string, country: string, };
 
+export type NewRole = { name: string, permissions: Array<Permission>, };
+
+export type NewStaff = { name: string, role_id: string, pin: string, };
+
+export type Role = { id: string, name: string, permissions: Array<Permission>, };
+
+export type RoleUpdate = { id: string, name: string, permissions: Array<Permission>, };
+
+export type StaffUpdate = { id: string, name: string, role_id: string, active: boolean, 
+/**
+ * A new PIN, or None to keep the current one.
+ */
+new_pin: string | null, };
+
 export type SignIn = { staff_id: string, pin: string, };
 
 export type StaffMember = { id: string, name: string, role_id: string, role_name: string, active: boolean, };
@@ -67,5 +81,11 @@ export interface Commands {
   product_create: { req: ProductDraft; res: Product };
   product_update: { req: ProductEdit; res: Product };
   product_history: { req: ById; res: Array<AuditEvent> };
+  staff_all: { req: null; res: Array<StaffMember> };
+  staff_create: { req: NewStaff; res: StaffMember };
+  staff_update: { req: StaffUpdate; res: StaffMember };
+  roles_list: { req: null; res: Array<Role> };
+  role_create: { req: NewRole; res: Role };
+  role_update: { req: RoleUpdate; res: Role };
   ui_rendered: { req: null; res: null };
 }

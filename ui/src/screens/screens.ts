@@ -18,5 +18,5 @@ export const SCREENS: ScreenInfo[] = [
   { id: "stock", title: "Stock", key: "F5", coming: "Stock per location as a ledger of movements: receiving, counts, transfers, suppliers and purchase orders." },
   { id: "customers", title: "Customers", key: "F6", coming: "Customers with their orders, returns, store credit and addresses." },
   { id: "reports", title: "Reports", key: "F7", coming: "Sales, tax, stock value and shipping figures, by day, channel and product." },
-  { id: "settings", title: "Settings", key: "F8", coming: "Shop details, staff and roles, taxes, printers, marketplaces and e-mail." },
+  { id: "settings", title: "Settings", key: "F8", coming: "Shop details, taxes, printers, marketplaces and e-mail. Staff and roles are managed here by whoever may manage staff." },
 ];

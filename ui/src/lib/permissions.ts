@@ -1,0 +1,16 @@
+// How each permission reads to a shop owner. Record<Permission, …> makes the compiler demand a
+// label for every permission core defines.
+import type { Permission } from "./ipc";
+
+export const PERMISSION_LABELS: Record<Permission, string> = {
+  catalog_view: "See the catalog",
+  catalog_edit: "Edit the catalog",
+  sell: "Sell at the counter",
+  orders_view: "See orders",
+  pack: "Pack and ship",
+  reports_view: "See reports",
+  staff_manage: "Manage staff and roles",
+  settings_manage: "Change shop settings",
+};
+
+export const ALL_PERMISSIONS = Object.keys(PERMISSION_LABELS) as Permission[];
