@@ -32,8 +32,10 @@ setup-build:
 	fi
 	command -v cargo >/dev/null || { echo "Rust is missing: install it from https://rustup.rs" >&2; exit 1; }
 	command -v npm >/dev/null || { echo "Node.js 20+ and npm are missing: install them first" >&2; exit 1; }
+	# `npm install`, not `npm ci`: npm 11 here writes lockfiles without other platforms' optional
+	# packages, which `npm ci` then rejects; install still follows the committed lockfile.
 	if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
-	  npm --prefix ui ci --no-audit --no-fund
+	  npm --prefix ui install --no-audit --no-fund
 	fi
 
 setup-test: setup-build
@@ -78,8 +80,10 @@ bench: setup-test ui
 	xvfb-run -a -s "-screen 0 1280x800x24" target/release/shopdesk bench
 
 ## Build the Linux .deb into target/release/bundle/deb/.
-bundle: setup-build
-	cd ui && npx tauri build --bundles deb --config ../tauri.conf.json -- -p shopdesk-app
+# The Makefile builds the UI first, so tauri.conf.json needs no beforeBuildCommand; the env vars
+# tell the Tauri CLI that the app is the root package and the frontend lives in ui/.
+bundle: setup-build ui
+	TAURI_APP_PATH=. TAURI_FRONTEND_PATH=ui ui/node_modules/.bin/tauri build --bundles deb
 
 clean:
 	cargo clean
