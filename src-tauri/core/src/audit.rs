@@ -30,6 +30,26 @@ pub struct Change<'a> {
     pub detail: serde_json::Value,
 }
 
+impl<'a> Change<'a> {
+    /// The common case: a staff member changed one record.
+    pub fn by(
+        at: Timestamp,
+        staff_id: &'a str,
+        action: &'a str,
+        (entity, entity_id): (&'a str, &'a str),
+        detail: serde_json::Value,
+    ) -> Self {
+        Change {
+            at,
+            staff_id: Some(staff_id),
+            action,
+            entity,
+            entity_id: Some(entity_id),
+            detail,
+        }
+    }
+}
+
 pub(crate) fn record(conn: &Connection, c: Change) -> Result<()> {
     conn.execute(
         "INSERT INTO audit_event (id, at, staff_id, action, entity, entity_id, detail)

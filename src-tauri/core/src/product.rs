@@ -182,7 +182,7 @@ impl Shop {
             authorize(tx, session, Permission::CatalogEdit)?;
             let now = self.clock.now();
             let id = insert(tx, now, &d)?;
-            audit::record(tx, Change { at: now, staff_id: Some(session.staff_id()), action: "product_created", entity: "product", entity_id: Some(&id), detail: json!({ "title": d.title, "sku": d.sku, "price_minor": d.price.minor(), "status": d.status }) })?;
+            audit::record(tx, Change::by(now, session.staff_id(), "product_created", ("product", &id), json!({ "title": d.title, "sku": d.sku, "price_minor": d.price.minor(), "status": d.status })))?;
             load(tx, &id, currency)
         })
     }
@@ -213,7 +213,7 @@ impl Shop {
             if before.status != d.status {
                 changed.insert("status".into(), json!([before.status, d.status]));
             }
-            audit::record(tx, Change { at: now, staff_id: Some(session.staff_id()), action: "product_updated", entity: "product", entity_id: Some(&edit.id), detail: serde_json::Value::Object(changed) })?;
+            audit::record(tx, Change::by(now, session.staff_id(), "product_updated", ("product", &edit.id), serde_json::Value::Object(changed)))?;
             load(tx, &edit.id, currency)
         })
     }

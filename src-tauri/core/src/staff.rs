@@ -342,7 +342,7 @@ impl Shop {
         self.db.write(|tx| {
             if ok {
                 tx.execute("UPDATE staff SET failed_pins = 0, locked_until = NULL WHERE id = ?1", [staff_id])?;
-                audit::record(tx, Change { at: self.clock.now(), staff_id: Some(staff_id), action: "signed_in", entity: "staff", entity_id: Some(staff_id), detail: json!({}) })?;
+                audit::record(tx, Change::by(self.clock.now(), staff_id, "signed_in", ("staff", staff_id), json!({})))?;
                 return session_info(tx, &session).map(|info| Some((session.clone(), info)));
             }
             let failed: i64 = tx.query_row(
@@ -399,14 +399,13 @@ impl Shop {
             let id = insert_role(tx, now.0, &name, &new.permissions)?;
             audit::record(
                 tx,
-                Change {
-                    at: now,
-                    staff_id: Some(session.staff_id()),
-                    action: "role_created",
-                    entity: "role",
-                    entity_id: Some(&id),
-                    detail: json!({ "name": name, "permissions": new.permissions }),
-                },
+                Change::by(
+                    now,
+                    session.staff_id(),
+                    "role_created",
+                    ("role", &id),
+                    json!({ "name": name, "permissions": new.permissions }),
+                ),
             )?;
             let permissions = parse_permissions(&permissions_json(&new.permissions));
             Ok(Role {
@@ -438,14 +437,13 @@ impl Shop {
             keep_a_staff_manager(tx)?;
             audit::record(
                 tx,
-                Change {
-                    at: self.clock.now(),
-                    staff_id: Some(session.staff_id()),
-                    action: "role_updated",
-                    entity: "role",
-                    entity_id: Some(&update.id),
-                    detail: json!({ "name": name, "permissions": update.permissions }),
-                },
+                Change::by(
+                    self.clock.now(),
+                    session.staff_id(),
+                    "role_updated",
+                    ("role", &update.id),
+                    json!({ "name": name, "permissions": update.permissions }),
+                ),
             )?;
             let perms = parse_permissions(&permissions_json(&update.permissions));
             Ok(Role {
@@ -465,14 +463,13 @@ impl Shop {
             let id = insert_staff(tx, self.clock.now().0, &name, &new.role_id, &hash)?;
             audit::record(
                 tx,
-                Change {
-                    at: self.clock.now(),
-                    staff_id: Some(session.staff_id()),
-                    action: "staff_created",
-                    entity: "staff",
-                    entity_id: Some(&id),
-                    detail: json!({ "name": name, "role_id": new.role_id }),
-                },
+                Change::by(
+                    self.clock.now(),
+                    session.staff_id(),
+                    "staff_created",
+                    ("staff", &id),
+                    json!({ "name": name, "role_id": new.role_id }),
+                ),
             )?;
             list_staff(tx)?
                 .into_iter()
@@ -500,7 +497,7 @@ impl Shop {
                 return Err(Error::NotFound { what: "staff member" });
             }
             keep_a_staff_manager(tx)?;
-            audit::record(tx, Change { at: self.clock.now(), staff_id: Some(session.staff_id()), action: "staff_updated", entity: "staff", entity_id: Some(&update.id), detail: json!({ "name": name, "role_id": update.role_id, "active": update.active, "pin_changed": new_hash.is_some() }) })?;
+            audit::record(tx, Change::by(self.clock.now(), session.staff_id(), "staff_updated", ("staff", &update.id), json!({ "name": name, "role_id": update.role_id, "active": update.active, "pin_changed": new_hash.is_some() })))?;
             list_staff(tx)?.into_iter().find(|s| s.id == update.id).ok_or(Error::NotFound { what: "staff member" })
         })
     }
