@@ -8,7 +8,7 @@ use shopdesk_core::demo::{DemoPin, DemoRequest};
 use shopdesk_core::product::{Product, ProductDraft, ProductEdit, ProductPage, ProductQuery};
 use shopdesk_core::shop::{countries, Country, NewShop, ShopProfile};
 use shopdesk_core::staff::{NewRole, NewStaff, Role, RoleUpdate, StaffMember, StaffUpdate};
-use shopdesk_core::{ErrorBody, Session, SessionInfo, Shop};
+use shopdesk_core::{Currency, ErrorBody, Session, SessionInfo, Shop};
 use tauri::{AppHandle, Manager};
 use ts_rs::TS;
 
@@ -20,6 +20,8 @@ pub enum AppStatus {
     DbFailed { error: ErrorBody, db_path: String },
     FirstRun {
         countries: Vec<Country>,
+        /// Every currency core can keep books in (ISO 4217 codes).
+        currencies: Vec<String>,
         db_path: String,
     },
     SignedOut {
@@ -78,6 +80,7 @@ fn status(state: &AppState) -> Result<AppStatus, ErrorBody> {
     let Some(profile) = shop.profile()? else {
         return Ok(AppStatus::FirstRun {
             countries: countries(),
+            currencies: Currency::all_codes().map(String::from).collect(),
             db_path,
         });
     };
@@ -92,14 +95,9 @@ fn status(state: &AppState) -> Result<AppStatus, ErrorBody> {
             Err(_) => state.set_session(None), // deactivated meanwhile: back to sign-in
         }
     }
-    let staff = shop
-        .staff_list()?
-        .into_iter()
-        .filter(|s| s.active)
-        .collect();
     Ok(AppStatus::SignedOut {
         shop: profile,
-        staff,
+        staff: shop.staff_list()?,
         demo_pins: shop.demo_pins()?,
     })
 }

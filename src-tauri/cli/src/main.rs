@@ -107,10 +107,6 @@ fn print_products(items: &[Product], total: u32) {
     );
     for p in items {
         let title: String = p.title.chars().take(48).collect();
-        let status = serde_json::to_value(p.status)
-            .ok()
-            .and_then(|v| v.as_str().map(String::from))
-            .unwrap_or_default();
         println!(
             "{:<24} {:<48} {:>10} {:<8}",
             p.sku,
@@ -120,7 +116,7 @@ fn print_products(items: &[Product], total: u32) {
                 p.price.to_decimal_string(),
                 p.price.currency().code()
             ),
-            status
+            p.status.as_str()
         );
     }
     println!("{} of {total} products", items.len());

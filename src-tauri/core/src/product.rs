@@ -7,6 +7,7 @@ use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::id::new_id;
 use crate::money::{Currency, Money};
+use crate::shop::shop_currency;
 use crate::staff::{authorize, unique_conflict, Permission, Session};
 use crate::Shop;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
@@ -25,7 +26,8 @@ pub enum ProductStatus {
 }
 
 impl ProductStatus {
-    fn as_str(self) -> &'static str {
+    /// The status's code, as stored and as it crosses IPC ("active", "draft", "archived").
+    pub fn as_str(self) -> &'static str {
         match self {
             ProductStatus::Active => "active",
             ProductStatus::Draft => "draft",
@@ -176,10 +178,10 @@ pub(crate) fn insert(conn: &Connection, at: Timestamp, d: &CleanDraft) -> Result
 
 impl Shop {
     pub fn create_product(&self, session: &Session, draft: ProductDraft) -> Result<Product> {
-        let currency = self.currency()?;
-        let d = clean(&draft, currency)?;
         self.db.write(|tx| {
             authorize(tx, session, Permission::CatalogEdit)?;
+            let currency = shop_currency(tx)?;
+            let d = clean(&draft, currency)?;
             let now = self.clock.now();
             let id = insert(tx, now, &d)?;
             audit::record(tx, Change::by(now, session.staff_id(), "product_created", ("product", &id), json!({ "title": d.title, "sku": d.sku, "price_minor": d.price.minor(), "status": d.status })))?;
@@ -188,10 +190,10 @@ impl Shop {
     }
 
     pub fn update_product(&self, session: &Session, edit: ProductEdit) -> Result<Product> {
-        let currency = self.currency()?;
-        let d = clean(&edit.product, currency)?;
         self.db.write(|tx| {
             authorize(tx, session, Permission::CatalogEdit)?;
+            let currency = shop_currency(tx)?;
+            let d = clean(&edit.product, currency)?;
             let before = load(tx, &edit.id, currency)?;
             let now = self.clock.now();
             tx.execute(
@@ -219,10 +221,9 @@ impl Shop {
     }
 
     pub fn product(&self, session: &Session, id: &str) -> Result<Product> {
-        let currency = self.currency()?;
         self.db.read(|c| {
             authorize(c, session, Permission::CatalogView)?;
-            load(c, id, currency)
+            load(c, id, shop_currency(c)?)
         })
     }
 
@@ -235,7 +236,6 @@ impl Shop {
 
     /// Lists or searches products, a page at a time, with the total for the pager.
     pub fn products(&self, session: &Session, q: &ProductQuery) -> Result<ProductPage> {
-        let currency = self.currency()?;
         let text = q.text.as_deref().unwrap_or("").trim().to_string();
         let mut filter = String::from("1 = 1");
         let mut args: Vec<String> = Vec::new();
@@ -254,6 +254,7 @@ impl Shop {
         let offset = q.offset.unwrap_or(0);
         self.db.read(|c| {
             authorize(c, session, Permission::CatalogView)?;
+            let currency = shop_currency(c)?;
             let total: u32 = c.query_row(
                 &format!("SELECT count(*) FROM product WHERE {filter}"),
                 params_from_iter(args.iter()),

@@ -76,6 +76,15 @@ pub struct NewShop {
     pub owner_pin: String,
 }
 
+/// The shop's currency, read inside the caller's transaction so an action costs one snapshot.
+pub(crate) fn shop_currency(conn: &Connection) -> Result<Currency> {
+    let code: String = conn
+        .query_row("SELECT currency FROM shop WHERE id = 1", [], |r| r.get(0))
+        .optional()?
+        .ok_or(Error::NoShop)?;
+    Currency::from_code(&code)
+}
+
 impl Shop {
     /// Opens the shop's database at `path` with the given clock.
     pub fn open(path: &Path, clock: Arc<dyn Clock>) -> Result<Shop> {
@@ -105,11 +114,6 @@ impl Shop {
             )
             .optional()?)
         })
-    }
-
-    pub(crate) fn currency(&self) -> Result<Currency> {
-        let p = self.profile()?.ok_or(Error::NoShop)?;
-        Currency::from_code(&p.currency)
     }
 
     /// Creates the shop, the default roles and the owner, and signs the owner in. One transaction:

@@ -308,9 +308,11 @@ fn list_staff(conn: &Connection) -> Result<Vec<StaffMember>> {
 }
 
 impl Shop {
-    /// Everyone who can sign in at this station (names and roles only), for the sign-in screen.
+    /// Everyone who can sign in at this station (active members' names and roles only), for the
+    /// sign-in screen; deactivated staff are left out here, not by each screen.
     pub fn staff_list(&self) -> Result<Vec<StaffMember>> {
-        self.db.read(|c| list_staff(c))
+        let all = self.db.read(|c| list_staff(c))?;
+        Ok(all.into_iter().filter(|s| s.active).collect())
     }
 
     /// Signs a staff member in by PIN. After `MAX_FAILED_PINS` wrong PINs in a row the member is

@@ -221,6 +221,23 @@ fn every_action_checks_the_role_of_who_is_signed_in() {
             .code(),
         "not_signed_in"
     );
+    let at_sign_in: Vec<String> = f
+        .shop
+        .staff_list()
+        .unwrap()
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
+    assert_eq!(
+        at_sign_in,
+        ["Nora"],
+        "a deactivated member is no longer offered at sign-in"
+    );
+    assert_eq!(
+        f.shop.staff_all(&f.owner).unwrap().len(),
+        2,
+        "but staff settings still list them"
+    );
 }
 
 #[test]

@@ -1,7 +1,11 @@
 // Generated from Rust by `make types` (src-tauri/app/src/ipc.rs). Do not edit by hand:
 // the test command fails when this file is stale.
 
-export type AppStatus = { "state": "db_failed", error: ErrorBody, db_path: string, } | { "state": "first_run", countries: Array<Country>, db_path: string, } | { "state": "signed_out", shop: ShopProfile, staff: Array<StaffMember>, demo_pins: Array<DemoPin>, } | { "state": "signed_in", shop: ShopProfile, session: SessionInfo, };
+export type AppStatus = { "state": "db_failed", error: ErrorBody, db_path: string, } | { "state": "first_run", countries: Array<Country>, 
+/**
+ * Every currency core can keep books in (ISO 4217 codes).
+ */
+currencies: Array<string>, db_path: string, } | { "state": "signed_out", shop: ShopProfile, staff: Array<StaffMember>, demo_pins: Array<DemoPin>, } | { "state": "signed_in", shop: ShopProfile, session: SessionInfo, };
 
 export type AuditEvent = { id: string, at: Timestamp, staff_id: string | null, action: string, entity: string, entity_id: string | null, detail: unknown, };
 
