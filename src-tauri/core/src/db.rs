@@ -13,7 +13,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 /// Every schema step, in order. Append only: a landed file is never edited.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_foundation.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_foundation.sql"),
+    include_str!("migrations/0002_catalog_inventory.sql"),
+];
 
 const MAX_IDLE_READERS: usize = 4;
 
@@ -111,6 +114,16 @@ impl Db {
         }
         result
     }
+}
+
+/// The next number of a kind of document (purchase order 1, 2, 3…).
+pub(crate) fn next_number(conn: &Connection, kind: &str) -> Result<i64> {
+    Ok(conn.query_row(
+        "INSERT INTO counter (name, next) VALUES (?1, 2)
+         ON CONFLICT (name) DO UPDATE SET next = next + 1 RETURNING next - 1",
+        [kind],
+        |r| r.get(0),
+    )?)
 }
 
 #[cfg(test)]

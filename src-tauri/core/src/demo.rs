@@ -4,7 +4,8 @@
 
 use crate::audit::{self, Change};
 use crate::error::{Error, Result};
-use crate::product::{self, ProductDraft, ProductStatus};
+use crate::product::{self, ProductDraft, ProductStatus, VariantDraft};
+use crate::stock::{self, Move, MoveReason};
 use crate::shop::{NewShop, Setup};
 use crate::staff::{self, Session, SessionInfo};
 use crate::Shop;
@@ -30,6 +31,7 @@ pub struct DemoRequest {
 pub struct DemoSummary {
     pub shop_name: String,
     pub products: u32,
+    pub variants: u32,
     pub staff: u32,
 }
 
@@ -83,8 +85,9 @@ impl Shop {
         let drafts = demo_products();
         let cleaned = drafts
             .iter()
-            .map(|d| product::clean(d, setup.currency()))
+            .map(|d| product::clean_product(d, setup.currency()))
             .collect::<Result<Vec<_>>>()?;
+        let variant_count: usize = cleaned.iter().map(|p| p.variants.len()).sum();
         let now = self.clock.now();
         let owner_id = self.db.write(|tx| {
             let owner_id = setup.apply(tx, now)?;
@@ -93,8 +96,31 @@ impl Shop {
                     tx.query_row("SELECT id FROM role WHERE name = ?1", [role], |r| r.get(0))?;
                 staff::insert_staff(tx, now.0, name, &role_id, hash)?;
             }
+            let location = stock::default_location(tx)?;
+            let mut rng = fastrand::Rng::with_seed(7);
             for d in &cleaned {
-                product::insert(tx, now, d)?;
+                let id = product::insert_product(tx, now, None, d)?;
+                let variants: Vec<(String, i64)> = tx
+                    .prepare("SELECT id, price_minor FROM variant WHERE product_id = ?1")?
+                    .query_map([&id], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<rusqlite::Result<_>>()?;
+                for (variant_id, price) in variants {
+                    // Opening stock, received at about 45% of the price so reports have a value.
+                    let cost = price * 45 / 100;
+                    tx.execute("UPDATE variant SET cost_minor = ?2 WHERE id = ?1", rusqlite::params![variant_id, cost])?;
+                    stock::record_move(tx, &Move {
+                        variant_id: &variant_id,
+                        location_id: &location,
+                        reason: MoveReason::Receive,
+                        on_hand: rng.i64(0..25),
+                        committed: 0,
+                        unit_cost: Some(cost),
+                        doc: None,
+                        note: "opening stock",
+                        staff_id: Some(&owner_id),
+                        at: now,
+                    })?;
+                }
             }
             audit::record(
                 tx,
@@ -104,7 +130,7 @@ impl Shop {
                     action: "demo_loaded",
                     entity: "shop",
                     entity_id: None,
-                    detail: json!({ "products": cleaned.len() }),
+                    detail: json!({ "products": cleaned.len(), "variants": variant_count }),
                 },
             )?;
             Ok(owner_id)
@@ -114,41 +140,83 @@ impl Shop {
         let summary = DemoSummary {
             shop_name: name.into(),
             products: cleaned.len() as u32,
+            variants: variant_count as u32,
             staff: DEMO_STAFF.len() as u32,
         };
         Ok((session, info, summary))
     }
 }
 
-/// Every item in most colours (a few hundred products), same list every time.
+/// Every item in most colours, apparel also in sizes: a few dozen products, several hundred
+/// variants with valid EAN-13 barcodes, the same every time.
 fn demo_products() -> Vec<ProductDraft> {
     let mut rng = fastrand::Rng::with_seed(20261121);
     let mut out = Vec::new();
+    let mut code = 0u64;
     for (i, &(item, stem, units, cents)) in ITEMS.iter().enumerate() {
+        let sizes: &[&str] = match stem {
+            "TEE" => &["S", "M", "L", "XL"],
+            "SOCK" => &["S/M", "L/XL"],
+            "APRON" => &["Regular", "Long"],
+            _ => &[],
+        };
+        let status = match rng.u8(0..100) {
+            0..=84 => ProductStatus::Active,
+            85..=94 => ProductStatus::Draft,
+            _ => ProductStatus::Archived,
+        };
+        let mut variants = Vec::new();
         for (j, colour) in COLOURS.iter().enumerate() {
             // Skip a few combinations so the catalog doesn't look like a grid.
             if (i * 7 + j * 3) % 11 == 0 {
                 continue;
             }
             let bump = rng.i64(0..3) * 2; // some colours cost a little more
-            let status = match rng.u8(0..100) {
-                0..=89 => ProductStatus::Active,
-                90..=96 => ProductStatus::Draft,
-                _ => ProductStatus::Archived,
-            };
-            out.push(ProductDraft {
-                title: format!("{item} — {colour}"),
-                sku: format!(
-                    "{stem}-{}-{:03}",
-                    colour.replace(' ', "").to_ascii_uppercase(),
-                    i * 100 + j
-                ),
-                price: format!("{}.{cents:02}", units + bump),
-                status,
-            });
+            let sizes_or_none: Vec<Option<&str>> = if sizes.is_empty() { vec![None] } else { sizes.iter().copied().map(Some).collect() };
+            for size in sizes_or_none {
+                code += 1;
+                let mut options = vec![colour.to_string()];
+                options.extend(size.map(str::to_string));
+                variants.push(VariantDraft {
+                    options,
+                    sku: format!(
+                        "{stem}-{}{}",
+                        colour.replace(' ', "").to_ascii_uppercase(),
+                        size.map(|s| format!("-{}", s.replace('/', ""))).unwrap_or_default()
+                    ),
+                    barcode: demo_ean13(code),
+                    price: format!("{}.{cents:02}", units + bump),
+                    bin: format!("{}-{:02}", (b'A' + (i % 6) as u8) as char, j + 1),
+                    ..VariantDraft::default()
+                });
+            }
         }
+        let mut options = vec!["Colour".to_string()];
+        if !sizes.is_empty() {
+            options.push("Size".into());
+        }
+        out.push(ProductDraft {
+            title: item.into(),
+            body_html: format!("<p>{item}, made in small batches. Each colour is dyed by hand.</p>"),
+            vendor: VENDORS[i % VENDORS.len()].into(),
+            product_type: TYPES[i % TYPES.len()].into(),
+            tags: if i % 3 == 0 { "bestseller, gift".into() } else { "gift".into() },
+            status,
+            options,
+            origin_country: "IE".into(),
+            variants,
+            ..ProductDraft::default()
+        });
     }
     out
+}
+
+const VENDORS: &[&str] = &["Harbour & Pine", "West Coast Makers", "Loom & Kiln"];
+const TYPES: &[&str] = &["Homeware", "Apparel", "Stationery", "Accessories"];
+
+/// A valid EAN-13 under a made-up company prefix, so demo items scan like real ones.
+fn demo_ean13(n: u64) -> String {
+    crate::barcode::with_check_digit(&format!("539{:09}", 100_000 + n))
 }
 
 /// A demo staff member's sign-in details, shown on the sign-in screen of the demo shop only.

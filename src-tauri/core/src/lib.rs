@@ -2,6 +2,8 @@
 //! network or the wall clock; the clock and the database path are handed in.
 
 pub mod audit;
+pub mod barcode;
+pub mod catalog;
 pub mod clock;
 pub mod db;
 pub mod demo;
@@ -9,8 +11,12 @@ pub mod error;
 pub mod id;
 pub mod money;
 pub mod product;
+pub mod purchase;
 pub mod shop;
+pub mod shopify_csv;
 pub mod staff;
+pub mod stock;
+pub mod stocktake;
 
 pub use clock::{Clock, FixedClock, SystemClock, Timestamp};
 pub use error::{Error, ErrorBody, Result};

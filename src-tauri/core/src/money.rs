@@ -93,7 +93,7 @@ impl<'de> Deserialize<'de> for Money {
 }
 
 /// Divide with the rounding rule above: half away from zero.
-fn div_round(num: i128, den: i128) -> i128 {
+pub(crate) fn div_round(num: i128, den: i128) -> i128 {
     debug_assert!(den > 0);
     let q = num / den;
     let r = num % den;

@@ -1,8 +1,10 @@
-//! Products, the first catalog slice: title, unique SKU, price in the shop's currency, status;
-//! create, edit, list and search. Every change is permission-checked and audited in its own
-//! transaction. (Variants, barcodes and stock arrive with the catalog work.)
+//! Products and their variants: up to three options (Size, Colour, Material…), a variant per
+//! combination with its own SKU, barcode, prices, cost, weight, tax class, selling policy and bin.
+//! Validation, create/edit as one grid, and the audit of each change live here; search lives in
+//! `catalog`, stock in `stock`.
 
 use crate::audit::{self, AuditEvent, Change};
+use crate::barcode;
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::id::new_id;
@@ -10,12 +12,15 @@ use crate::money::{Currency, Money};
 use crate::shop::shop_currency;
 use crate::staff::{authorize, unique_conflict, Permission, Session};
 use crate::Shop;
-use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use serde_json::{json, Value};
+use std::collections::HashSet;
 use ts_rs::TS;
 
-pub const MAX_PAGE: u32 = 500;
+pub const MAX_OPTIONS: usize = 3;
+/// Shopify's limit, and a sane one for a grid a person edits.
+pub const MAX_VARIANTS: usize = 2000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -34,34 +39,182 @@ impl ProductStatus {
             ProductStatus::Archived => "archived",
         }
     }
-    fn from_db(s: &str) -> ProductStatus {
-        match s {
-            "draft" => ProductStatus::Draft,
-            "archived" => ProductStatus::Archived,
-            _ => ProductStatus::Active,
+    pub fn from_code(s: &str) -> Option<ProductStatus> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "active" => Some(ProductStatus::Active),
+            "draft" => Some(ProductStatus::Draft),
+            "archived" => Some(ProductStatus::Archived),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum WeightUnit {
+    G,
+    Kg,
+    Lb,
+    Oz,
+}
+
+impl WeightUnit {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WeightUnit::G => "g",
+            WeightUnit::Kg => "kg",
+            WeightUnit::Lb => "lb",
+            WeightUnit::Oz => "oz",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<WeightUnit> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "g" => Some(WeightUnit::G),
+            "kg" => Some(WeightUnit::Kg),
+            "lb" => Some(WeightUnit::Lb),
+            "oz" => Some(WeightUnit::Oz),
+            _ => None,
+        }
+    }
+    fn grams(self) -> f64 {
+        match self {
+            WeightUnit::G => 1.0,
+            WeightUnit::Kg => 1000.0,
+            WeightUnit::Lb => 453.592_37,
+            WeightUnit::Oz => 28.349_523_125,
+        }
+    }
+    /// A weight in grams shown in this unit ("0.5" kg), at most three decimals, no trailing zeros.
+    pub fn show(self, grams: i64) -> String {
+        let v = grams as f64 / self.grams();
+        let s = format!("{v:.3}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// Whether the counter may sell a variant it has none of (Shopify's "deny" / "continue").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum InventoryPolicy {
+    Deny,
+    Continue,
+}
+
+impl InventoryPolicy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InventoryPolicy::Deny => "deny",
+            InventoryPolicy::Continue => "continue",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<InventoryPolicy> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "deny" => Some(InventoryPolicy::Deny),
+            "continue" => Some(InventoryPolicy::Continue),
+            _ => None,
         }
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
-pub struct Product {
+pub struct Variant {
     pub id: String,
+    pub position: u32,
+    /// One value per product option, in the product's option order.
+    pub options: Vec<String>,
+    /// The option values joined ("M / Sage"), empty for a product without options.
     pub title: String,
     pub sku: String,
+    pub barcode: String,
     pub price: Money,
+    pub compare_at: Option<Money>,
+    pub cost: Option<Money>,
+    pub weight_grams: i64,
+    pub weight_unit: WeightUnit,
+    pub tax_class: String,
+    pub inventory_policy: InventoryPolicy,
+    pub bin: String,
+    pub image_src: String,
+    /// Totals over every location, derived from the stock ledger.
+    pub on_hand: i64,
+    pub committed: i64,
+    pub available: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Product {
+    pub id: String,
+    pub handle: String,
+    pub title: String,
+    pub body_html: String,
+    pub vendor: String,
+    pub product_type: String,
+    pub tags: Vec<String>,
     pub status: ProductStatus,
+    /// Option names ("Size", "Colour"), at most three.
+    pub options: Vec<String>,
+    pub hs_code: String,
+    pub origin_country: String,
+    pub images: Vec<String>,
+    pub variants: Vec<Variant>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }
 
-/// What a person fills in to create or edit a product. The price is the text they typed; core
-/// parses it exactly in the shop's currency so no screen ever does money arithmetic.
-#[derive(Debug, Clone, Deserialize, TS)]
+/// One row of the variant grid as the person typed it. Amounts and weight are text; core parses
+/// them exactly so no screen ever does arithmetic. Empty text means "none".
+#[derive(Debug, Clone, Default, Deserialize, Serialize, TS)]
+#[serde(default)]
+pub struct VariantDraft {
+    /// Set when editing an existing variant; absent for a new row.
+    pub id: Option<String>,
+    pub options: Vec<String>,
+    pub sku: String,
+    pub barcode: String,
+    pub price: String,
+    pub compare_at: String,
+    pub cost: String,
+    pub weight: String,
+    pub weight_unit: Option<WeightUnit>,
+    pub tax_class: String,
+    pub inventory_policy: Option<InventoryPolicy>,
+    pub bin: String,
+    pub image_src: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, TS)]
+#[serde(default)]
 pub struct ProductDraft {
     pub title: String,
-    pub sku: String,
-    pub price: String,
+    pub body_html: String,
+    pub vendor: String,
+    pub product_type: String,
+    /// Comma-separated, as people type them.
+    pub tags: String,
     pub status: ProductStatus,
+    pub options: Vec<String>,
+    pub hs_code: String,
+    pub origin_country: String,
+    pub images: Vec<String>,
+    pub variants: Vec<VariantDraft>,
+}
+
+impl Default for ProductDraft {
+    fn default() -> Self {
+        ProductDraft {
+            title: String::new(),
+            body_html: String::new(),
+            vendor: String::new(),
+            product_type: String::new(),
+            tags: String::new(),
+            status: ProductStatus::Active,
+            options: Vec::new(),
+            hs_code: String::new(),
+            origin_country: String::new(),
+            images: Vec::new(),
+            variants: Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -70,110 +223,550 @@ pub struct ProductEdit {
     pub product: ProductDraft,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, TS)]
-pub struct ProductQuery {
-    /// Words that must each appear in the title or SKU; an exact SKU match sorts first.
-    pub text: Option<String>,
-    pub status: Option<ProductStatus>,
-    pub limit: Option<u32>,
-    pub offset: Option<u32>,
+/// A variant that passed validation.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct CleanVariant {
+    pub id: Option<String>,
+    pub options: Vec<String>,
+    pub sku: Option<String>,
+    pub barcode: Option<String>,
+    pub price: i64,
+    pub compare_at: Option<i64>,
+    pub cost: Option<i64>,
+    pub weight_grams: i64,
+    pub weight_unit: WeightUnit,
+    pub tax_class: String,
+    pub policy: InventoryPolicy,
+    pub bin: String,
+    pub image_src: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-pub struct ProductPage {
-    pub items: Vec<Product>,
-    pub total: u32,
+/// A product that passed validation; only this can be written.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct CleanProduct {
+    pub title: String,
+    pub body_html: String,
+    pub vendor: String,
+    pub product_type: String,
+    pub tags: String,
+    pub status: ProductStatus,
+    pub options: Vec<String>,
+    pub hs_code: String,
+    pub origin_country: String,
+    pub images: Vec<String>,
+    pub variants: Vec<CleanVariant>,
 }
 
-/// A draft that passed validation; only this can be inserted.
-pub(crate) struct CleanDraft {
-    title: String,
-    sku: String,
-    price: Money,
-    status: ProductStatus,
+fn short_text(value: &str, what: &str, max: usize) -> Result<String> {
+    let v = value.trim();
+    if v.chars().count() > max {
+        return Err(Error::invalid(format!(
+            "{what} is longer than {max} characters"
+        )));
+    }
+    Ok(v.to_string())
 }
 
-pub(crate) fn clean(draft: &ProductDraft, currency: Currency) -> Result<CleanDraft> {
-    let title = draft.title.trim();
+/// "summer, Linen ,summer" → "summer, Linen": trimmed, empty and repeated tags dropped.
+pub(crate) fn normalise_tags(tags: &str) -> String {
+    let mut seen = HashSet::new();
+    tags.split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty() && seen.insert(t.to_lowercase()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub(crate) fn clean_sku(sku: &str) -> Result<Option<String>> {
+    let sku = sku.trim();
+    if sku.is_empty() {
+        return Ok(None);
+    }
+    if sku.chars().count() > 64 || sku.chars().any(char::is_whitespace) {
+        return Err(Error::invalid(format!(
+            "SKU '{sku}' must be at most 64 characters with no spaces"
+        )));
+    }
+    Ok(Some(sku.to_string()))
+}
+
+pub(crate) fn clean_barcode(code: &str) -> Result<Option<String>> {
+    let code = code.trim();
+    if code.is_empty() {
+        return Ok(None);
+    }
+    barcode::classify(code)?;
+    Ok(Some(code.to_string()))
+}
+
+pub(crate) fn parse_amount(text: &str, what: &str, currency: Currency) -> Result<Option<i64>> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    let m = Money::parse(text, currency)?;
+    if m.minor() < 0 {
+        return Err(Error::invalid(format!("{what} cannot be negative")));
+    }
+    Ok(Some(m.minor()))
+}
+
+/// A weight as typed in `unit` → whole grams (how Shopify stores it too).
+pub(crate) fn parse_weight(text: &str, unit: WeightUnit) -> Result<i64> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(0);
+    }
+    let v: f64 = t
+        .parse()
+        .ok()
+        .filter(|v: &f64| v.is_finite() && *v >= 0.0 && *v < 1e7)
+        .ok_or_else(|| Error::invalid(format!("'{t}' is not a weight")))?;
+    Ok((v * unit.grams()).round() as i64)
+}
+
+pub(crate) fn clean_variant(v: &VariantDraft, currency: Currency) -> Result<CleanVariant> {
+    let price = parse_amount(&v.price, "a price", currency)?
+        .ok_or_else(|| Error::invalid("every variant needs a price"))?;
+    let unit = v.weight_unit.unwrap_or(WeightUnit::Kg);
+    let tax_class = short_text(&v.tax_class, "a tax class", 32)?;
+    Ok(CleanVariant {
+        id: v.id.clone(),
+        options: v.options.iter().map(|o| o.trim().to_string()).collect(),
+        sku: clean_sku(&v.sku)?,
+        barcode: clean_barcode(&v.barcode)?,
+        price,
+        compare_at: parse_amount(&v.compare_at, "a compare-at price", currency)?,
+        cost: parse_amount(&v.cost, "a cost", currency)?,
+        weight_grams: parse_weight(&v.weight, unit)?,
+        weight_unit: unit,
+        tax_class: if tax_class.is_empty() {
+            "standard".into()
+        } else {
+            tax_class
+        },
+        policy: v.inventory_policy.unwrap_or(InventoryPolicy::Deny),
+        bin: short_text(&v.bin, "a bin location", 32)?,
+        image_src: Some(v.image_src.trim().to_string()).filter(|s| !s.is_empty()),
+    })
+}
+
+/// Checks the product-level fields and how its variants fit together (options, duplicates).
+pub(crate) fn clean_product(d: &ProductDraft, currency: Currency) -> Result<CleanProduct> {
+    let title = d.title.trim();
     if title.is_empty() {
         return Err(Error::invalid("a product needs a title"));
     }
     if title.chars().count() > 255 {
         return Err(Error::invalid("the title is longer than 255 characters"));
     }
-    let sku = draft.sku.trim();
-    if sku.is_empty() {
-        return Err(Error::invalid("a product needs a SKU"));
+    let options: Vec<String> = d.options.iter().map(|o| o.trim().to_string()).collect();
+    if options.len() > MAX_OPTIONS {
+        return Err(Error::invalid("a product has at most three options"));
     }
-    if sku.chars().count() > 64 || sku.chars().any(char::is_whitespace) {
+    let mut names = HashSet::new();
+    for o in &options {
+        if o.is_empty() {
+            return Err(Error::invalid("every option needs a name"));
+        }
+        if !names.insert(o.to_lowercase()) {
+            return Err(Error::invalid(format!("option '{o}' is named twice")));
+        }
+    }
+    if d.variants.is_empty() {
+        return Err(Error::invalid("a product needs at least one variant"));
+    }
+    if d.variants.len() > MAX_VARIANTS {
+        return Err(Error::invalid(format!(
+            "a product has at most {MAX_VARIANTS} variants"
+        )));
+    }
+    if options.is_empty() && d.variants.len() > 1 {
         return Err(Error::invalid(
-            "a SKU is at most 64 characters with no spaces",
+            "a product with more than one variant needs options (Size, Colour…) to tell them apart",
         ));
     }
-    let price = Money::parse(&draft.price, currency)?;
-    if price.minor() < 0 {
-        return Err(Error::invalid("a price cannot be negative"));
+    let mut variants = Vec::with_capacity(d.variants.len());
+    let (mut combos, mut skus, mut codes) = (HashSet::new(), HashSet::new(), HashSet::new());
+    for (i, vd) in d.variants.iter().enumerate() {
+        let v = clean_variant(vd, currency)
+            .map_err(|e| Error::invalid(format!("variant {}: {e}", i + 1)))?;
+        if v.options.len() != options.len() || v.options.iter().any(String::is_empty) {
+            return Err(Error::invalid(format!(
+                "variant {} needs a value for each option ({})",
+                i + 1,
+                options.join(", ")
+            )));
+        }
+        if !combos.insert(v.options.join("\u{1f}").to_lowercase()) {
+            return Err(Error::invalid(format!(
+                "two variants are both '{}'",
+                v.options.join(" / ")
+            )));
+        }
+        if let Some(s) = &v.sku {
+            if !skus.insert(s.to_lowercase()) {
+                return Err(Error::invalid(format!("SKU '{s}' is used by two variants")));
+            }
+        }
+        if let Some(b) = &v.barcode {
+            if !codes.insert(b.clone()) {
+                return Err(Error::invalid(format!(
+                    "barcode {b} is used by two variants"
+                )));
+            }
+        }
+        variants.push(v);
     }
-    Ok(CleanDraft {
+    let mut images: Vec<String> = Vec::new();
+    for src in d.images.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        if !images.iter().any(|i| i == src) {
+            images.push(src.to_string());
+        }
+    }
+    Ok(CleanProduct {
         title: title.to_string(),
-        sku: sku.to_string(),
-        price,
-        status: draft.status,
+        body_html: ammonia::clean(d.body_html.trim()),
+        vendor: short_text(&d.vendor, "the vendor", 255)?,
+        product_type: short_text(&d.product_type, "the product type", 255)?,
+        tags: normalise_tags(&d.tags),
+        status: d.status,
+        options,
+        hs_code: short_text(&d.hs_code, "the HS code", 16)?,
+        origin_country: short_text(&d.origin_country, "the country of origin", 2)?
+            .to_ascii_uppercase(),
+        images,
+        variants,
     })
 }
 
-const COLUMNS: &str = "id, title, sku, price_minor, status, created_at, updated_at";
-
-fn from_row(r: &Row, currency: Currency) -> rusqlite::Result<Product> {
-    Ok(Product {
-        id: r.get(0)?,
-        title: r.get(1)?,
-        sku: r.get(2)?,
-        price: Money::from_minor(r.get(3)?, currency),
-        status: ProductStatus::from_db(&r.get::<_, String>(4)?),
-        created_at: Timestamp(r.get(5)?),
-        updated_at: Timestamp(r.get(6)?),
-    })
+/// "Linen Apron — Sage!" → "linen-apron-sage": how Shopify makes a handle from a title.
+pub(crate) fn slug(title: &str) -> String {
+    let mut base = String::new();
+    for c in title.to_lowercase().chars() {
+        if c.is_alphanumeric() {
+            base.push(c);
+        } else if !base.ends_with('-') && !base.is_empty() {
+            base.push('-');
+        }
+    }
+    base.trim_end_matches('-').to_string()
 }
 
-fn load(conn: &Connection, id: &str, currency: Currency) -> Result<Product> {
-    conn.query_row(
-        &format!("SELECT {COLUMNS} FROM product WHERE id = ?1"),
-        [id],
-        |r| from_row(r, currency),
-    )
-    .optional()?
-    .ok_or(Error::NotFound { what: "product" })
-}
-
-fn sku_conflict(conn: &Connection, e: rusqlite::Error, sku: &str) -> Error {
-    let holder: Option<String> = conn
-        .query_row("SELECT title FROM product WHERE sku = ?1", [sku], |r| {
-            r.get(0)
+/// A handle for a new product, made unique with a number if needed.
+pub(crate) fn new_handle(conn: &Connection, title: &str) -> Result<String> {
+    let base = slug(title);
+    let base = if base.is_empty() { "product" } else { base.as_str() };
+    let mut handle = base.to_string();
+    let mut n = 1;
+    while conn
+        .query_row("SELECT 1 FROM product WHERE handle = ?1", [&handle], |_| {
+            Ok(())
         })
+        .optional()?
+        .is_some()
+    {
+        n += 1;
+        handle = format!("{base}-{n}");
+    }
+    Ok(handle)
+}
+
+/// Turns a UNIQUE failure on a variant into a message naming the product that holds the value.
+fn variant_conflict(conn: &Connection, e: rusqlite::Error, v: &CleanVariant) -> Error {
+    let holder = |col: &str, value: &Option<String>| -> Option<String> {
+        let value = value.as_ref()?;
+        conn.query_row(
+            &format!(
+                "SELECT p.title FROM variant v JOIN product p ON p.id = v.product_id WHERE v.{col} = ?1"
+            ),
+            [value],
+            |r| r.get(0),
+        )
         .optional()
         .ok()
-        .flatten();
-    let who = holder.map(|t| format!(" by '{t}'")).unwrap_or_default();
-    unique_conflict(e, format!("SKU '{sku}' is already used{who}"))
+        .flatten()
+    };
+    let msg = e.to_string();
+    if msg.contains("variant.sku") {
+        let who = holder("sku", &v.sku).map(|t| format!(" by '{t}'")).unwrap_or_default();
+        unique_conflict(e, format!("SKU '{}' is already used{who}", v.sku.as_deref().unwrap_or("")))
+    } else if msg.contains("variant.barcode") {
+        let who = holder("barcode", &v.barcode).map(|t| format!(" by '{t}'")).unwrap_or_default();
+        unique_conflict(e, format!("barcode {} is already used{who}", v.barcode.as_deref().unwrap_or("")))
+    } else {
+        unique_conflict(e, format!("two variants are both '{}'", v.options.join(" / ")))
+    }
 }
 
-fn escape_like(word: &str) -> String {
-    word.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
+fn opt(options: &[String], i: usize) -> Option<&str> {
+    options.get(i).map(String::as_str)
 }
 
-/// Inserts a product without a permission check; callers check (the demo loader runs as owner).
-pub(crate) fn insert(conn: &Connection, at: Timestamp, d: &CleanDraft) -> Result<String> {
+pub(crate) fn insert_variant(
+    conn: &Connection,
+    at: Timestamp,
+    product_id: &str,
+    position: usize,
+    v: &CleanVariant,
+) -> Result<String> {
     let id = new_id();
-    conn.execute(
-        "INSERT INTO product (id, title, sku, price_minor, status, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-        params![id, d.title, d.sku, d.price.minor(), d.status.as_str(), at.0],
-    )
-    .map_err(|e| sku_conflict(conn, e, &d.sku))?;
+    conn.prepare_cached(
+        "INSERT INTO variant (id, product_id, position, option1, option2, option3, sku, barcode,
+             price_minor, compare_at_minor, cost_minor, weight_grams, weight_unit, tax_class,
+             inventory_policy, bin, image_src, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18)",
+    )?
+    .execute(params![
+        id, product_id, position as i64, opt(&v.options, 0), opt(&v.options, 1), opt(&v.options, 2),
+        v.sku, v.barcode, v.price, v.compare_at, v.cost, v.weight_grams, v.weight_unit.as_str(),
+        v.tax_class, v.policy.as_str(), v.bin, v.image_src, at.0
+    ])
+    .map_err(|e| variant_conflict(conn, e, v))?;
     Ok(id)
+}
+
+pub(crate) fn update_variant(
+    conn: &Connection,
+    at: Timestamp,
+    id: &str,
+    position: usize,
+    v: &CleanVariant,
+) -> Result<()> {
+    let n = conn
+        .prepare_cached(
+            "UPDATE variant SET position = ?2, option1 = ?3, option2 = ?4, option3 = ?5, sku = ?6,
+                 barcode = ?7, price_minor = ?8, compare_at_minor = ?9, cost_minor = ?10,
+                 weight_grams = ?11, weight_unit = ?12, tax_class = ?13, inventory_policy = ?14,
+                 bin = ?15, image_src = ?16, updated_at = ?17
+             WHERE id = ?1",
+        )?
+        .execute(params![
+            id, position as i64, opt(&v.options, 0), opt(&v.options, 1), opt(&v.options, 2), v.sku,
+            v.barcode, v.price, v.compare_at, v.cost, v.weight_grams, v.weight_unit.as_str(),
+            v.tax_class, v.policy.as_str(), v.bin, v.image_src, at.0
+        ])
+        .map_err(|e| variant_conflict(conn, e, v))?;
+    if n == 0 {
+        return Err(Error::NotFound { what: "variant" });
+    }
+    Ok(())
+}
+
+fn write_images(conn: &Connection, product_id: &str, images: &[String]) -> Result<()> {
+    conn.execute("DELETE FROM product_image WHERE product_id = ?1", [product_id])?;
+    let mut st = conn.prepare_cached(
+        "INSERT INTO product_image (id, product_id, position, src) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for (i, src) in images.iter().enumerate() {
+        st.execute(params![new_id(), product_id, i as i64 + 1, src])?;
+    }
+    Ok(())
+}
+
+/// Inserts a product and its variants without a permission check; callers check (the demo
+/// loader and the CSV import run inside their own authorised transactions).
+pub(crate) fn insert_product(
+    conn: &Connection,
+    at: Timestamp,
+    handle: Option<&str>,
+    p: &CleanProduct,
+) -> Result<String> {
+    let id = new_id();
+    let handle = match handle {
+        Some(h) => h.to_string(),
+        None => new_handle(conn, &p.title)?,
+    };
+    conn.prepare_cached(
+        "INSERT INTO product (id, handle, title, body_html, vendor, product_type, tags, status,
+             option1_name, option2_name, option3_name, hs_code, origin_country, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)",
+    )?
+    .execute(params![
+        id, handle, p.title, p.body_html, p.vendor, p.product_type, p.tags, p.status.as_str(),
+        opt(&p.options, 0), opt(&p.options, 1), opt(&p.options, 2), p.hs_code, p.origin_country, at.0
+    ])
+    .map_err(|e| unique_conflict(e, format!("a product with handle '{handle}' already exists")))?;
+    write_images(conn, &id, &p.images)?;
+    for (i, v) in p.variants.iter().enumerate() {
+        insert_variant(conn, at, &id, i + 1, v)?;
+    }
+    Ok(id)
+}
+
+pub(crate) fn update_product_fields(
+    conn: &Connection,
+    at: Timestamp,
+    id: &str,
+    p: &CleanProduct,
+) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE product SET title = ?2, body_html = ?3, vendor = ?4, product_type = ?5, tags = ?6,
+             status = ?7, option1_name = ?8, option2_name = ?9, option3_name = ?10, hs_code = ?11,
+             origin_country = ?12, updated_at = ?13
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        id, p.title, p.body_html, p.vendor, p.product_type, p.tags, p.status.as_str(),
+        opt(&p.options, 0), opt(&p.options, 1), opt(&p.options, 2), p.hs_code, p.origin_country, at.0
+    ])?;
+    write_images(conn, id, &p.images)
+}
+
+/// A variant that has moved stock or appears on a document keeps its history; it cannot go.
+fn remove_variant(conn: &Connection, id: &str, title: &str) -> Result<()> {
+    let used: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM stock_move WHERE variant_id = ?1)
+             OR EXISTS (SELECT 1 FROM purchase_line WHERE variant_id = ?1)
+             OR EXISTS (SELECT 1 FROM transfer_line WHERE variant_id = ?1)
+             OR EXISTS (SELECT 1 FROM stocktake_count WHERE variant_id = ?1)",
+        [id],
+        |r| r.get(0),
+    )?;
+    if used {
+        return Err(Error::Conflict(format!(
+            "variant '{title}' has stock history and cannot be removed; archive the product instead"
+        )));
+    }
+    conn.execute("DELETE FROM stock_level WHERE variant_id = ?1", [id])?;
+    conn.execute("DELETE FROM variant WHERE id = ?1", [id])?;
+    Ok(())
+}
+
+const VARIANT_COLUMNS: &str = "v.id, v.position, v.option1, v.option2, v.option3, v.sku, v.barcode,
+    v.price_minor, v.compare_at_minor, v.cost_minor, v.weight_grams, v.weight_unit, v.tax_class,
+    v.inventory_policy, v.bin, v.image_src,
+    (SELECT ifnull(sum(on_hand), 0) FROM stock_level WHERE variant_id = v.id),
+    (SELECT ifnull(sum(committed), 0) FROM stock_level WHERE variant_id = v.id)";
+
+pub(crate) fn options_of(r: &Row, first: usize) -> rusqlite::Result<Vec<String>> {
+    let mut out = Vec::new();
+    for i in first..first + 3 {
+        if let Some(o) = r.get::<_, Option<String>>(i)? {
+            out.push(o);
+        }
+    }
+    Ok(out)
+}
+
+fn variant_from_row(r: &Row, currency: Currency) -> rusqlite::Result<Variant> {
+    let options = options_of(r, 2)?;
+    let money = |m: Option<i64>| m.map(|m| Money::from_minor(m, currency));
+    let on_hand: i64 = r.get(16)?;
+    let committed: i64 = r.get(17)?;
+    Ok(Variant {
+        id: r.get(0)?,
+        position: r.get(1)?,
+        title: options.join(" / "),
+        options,
+        sku: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+        barcode: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
+        price: Money::from_minor(r.get(7)?, currency),
+        compare_at: money(r.get(8)?),
+        cost: money(r.get(9)?),
+        weight_grams: r.get(10)?,
+        weight_unit: WeightUnit::from_code(&r.get::<_, String>(11)?).unwrap_or(WeightUnit::Kg),
+        tax_class: r.get(12)?,
+        inventory_policy: InventoryPolicy::from_code(&r.get::<_, String>(13)?)
+            .unwrap_or(InventoryPolicy::Deny),
+        bin: r.get(14)?,
+        image_src: r.get::<_, Option<String>>(15)?.unwrap_or_default(),
+        on_hand,
+        committed,
+        available: on_hand - committed,
+    })
+}
+
+pub(crate) fn load(conn: &Connection, id: &str, currency: Currency) -> Result<Product> {
+    let mut p = conn
+        .query_row(
+            "SELECT id, handle, title, body_html, vendor, product_type, tags, status,
+                 option1_name, option2_name, option3_name, hs_code, origin_country, created_at, updated_at
+             FROM product WHERE id = ?1",
+            [id],
+            |r| {
+                Ok(Product {
+                    id: r.get(0)?,
+                    handle: r.get(1)?,
+                    title: r.get(2)?,
+                    body_html: r.get(3)?,
+                    vendor: r.get(4)?,
+                    product_type: r.get(5)?,
+                    tags: r
+                        .get::<_, String>(6)?
+                        .split(", ")
+                        .filter(|t| !t.is_empty())
+                        .map(str::to_string)
+                        .collect(),
+                    status: ProductStatus::from_code(&r.get::<_, String>(7)?)
+                        .unwrap_or(ProductStatus::Draft),
+                    options: options_of(r, 8)?,
+                    hs_code: r.get(11)?,
+                    origin_country: r.get(12)?,
+                    images: Vec::new(),
+                    variants: Vec::new(),
+                    created_at: Timestamp(r.get(13)?),
+                    updated_at: Timestamp(r.get(14)?),
+                })
+            },
+        )
+        .optional()?
+        .ok_or(Error::NotFound { what: "product" })?;
+    let mut st = conn.prepare_cached(
+        "SELECT src FROM product_image WHERE product_id = ?1 ORDER BY position",
+    )?;
+    p.images = st
+        .query_map([id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT {VARIANT_COLUMNS} FROM variant v WHERE v.product_id = ?1 ORDER BY v.position"
+    ))?;
+    p.variants = st
+        .query_map([id], |r| variant_from_row(r, currency))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(p)
+}
+
+/// Field-by-field before/after of two JSON objects, so history reads like a diff.
+fn diff(before: &Value, after: &Value, skip: &[&str]) -> serde_json::Map<String, Value> {
+    let mut out = serde_json::Map::new();
+    if let (Some(b), Some(a)) = (before.as_object(), after.as_object()) {
+        for (k, av) in a {
+            if skip.contains(&k.as_str()) {
+                continue;
+            }
+            let bv = b.get(k).unwrap_or(&Value::Null);
+            if bv != av {
+                out.insert(k.clone(), json!([bv, av]));
+            }
+        }
+    }
+    out
+}
+
+fn product_changes(before: &Product, after: &Product) -> Value {
+    let skip = ["variants", "updated_at", "created_at"];
+    let mut changes = diff(&json!(before), &json!(after), &skip);
+    let vskip = ["on_hand", "committed", "available", "position"];
+    for v in &after.variants {
+        let name = if v.title.is_empty() { "default".to_string() } else { v.title.clone() };
+        match before.variants.iter().find(|b| b.id == v.id) {
+            Some(b) => {
+                let d = diff(&json!(b), &json!(v), &vskip);
+                if !d.is_empty() {
+                    changes.insert(format!("variant {name}"), Value::Object(d));
+                }
+            }
+            None => {
+                changes.insert(format!("variant {name}"), json!("added"));
+            }
+        }
+    }
+    for b in &before.variants {
+        if !after.variants.iter().any(|v| v.id == b.id) {
+            changes.insert(format!("variant {}", b.title), json!("removed"));
+        }
+    }
+    Value::Object(changes)
 }
 
 impl Shop {
@@ -181,42 +774,57 @@ impl Shop {
         self.db.write(|tx| {
             authorize(tx, session, Permission::CatalogEdit)?;
             let currency = shop_currency(tx)?;
-            let d = clean(&draft, currency)?;
+            let p = clean_product(&draft, currency)?;
             let now = self.clock.now();
-            let id = insert(tx, now, &d)?;
-            audit::record(tx, Change::by(now, session.staff_id(), "product_created", ("product", &id), json!({ "title": d.title, "sku": d.sku, "price_minor": d.price.minor(), "status": d.status })))?;
-            load(tx, &id, currency)
+            let id = insert_product(tx, now, None, &p)?;
+            let product = load(tx, &id, currency)?;
+            audit::record(tx, Change::by(now, session.staff_id(), "product_created", ("product", &id),
+                json!({ "title": p.title, "handle": product.handle, "variants": p.variants.len() })))?;
+            Ok(product)
         })
     }
 
+    /// Saves the product and its whole variant grid: rows with an id are updated, rows without
+    /// one are added, and variants missing from the grid are removed (refused if they have stock
+    /// history). One transaction: a bad row leaves everything as it was.
     pub fn update_product(&self, session: &Session, edit: ProductEdit) -> Result<Product> {
         self.db.write(|tx| {
             authorize(tx, session, Permission::CatalogEdit)?;
             let currency = shop_currency(tx)?;
-            let d = clean(&edit.product, currency)?;
+            let p = clean_product(&edit.product, currency)?;
             let before = load(tx, &edit.id, currency)?;
             let now = self.clock.now();
-            tx.execute(
-                "UPDATE product SET title = ?2, sku = ?3, price_minor = ?4, status = ?5, updated_at = ?6 WHERE id = ?1",
-                params![edit.id, d.title, d.sku, d.price.minor(), d.status.as_str(), now.0],
-            )
-            .map_err(|e| sku_conflict(tx, e, &d.sku))?;
-            // Record only what changed, with before and after, so history reads like a diff.
-            let mut changed = serde_json::Map::new();
-            if before.title != d.title {
-                changed.insert("title".into(), json!([before.title, d.title]));
+            update_product_fields(tx, now, &edit.id, &p)?;
+            let kept: HashSet<&str> = p.variants.iter().filter_map(|v| v.id.as_deref()).collect();
+            for old in &before.variants {
+                if !kept.contains(old.id.as_str()) {
+                    remove_variant(tx, &old.id, &old.title)?;
+                }
             }
-            if before.sku != d.sku {
-                changed.insert("sku".into(), json!([before.sku, d.sku]));
+            // Park kept rows on unused positions and option values first, so swapping two rows'
+            // options or SKUs never trips a UNIQUE index half-way through.
+            for v in &before.variants {
+                if kept.contains(v.id.as_str()) {
+                    tx.execute(
+                        "UPDATE variant SET option1 = id, sku = NULL, barcode = NULL WHERE id = ?1",
+                        [&v.id],
+                    )?;
+                }
             }
-            if before.price != d.price {
-                changed.insert("price_minor".into(), json!([before.price.minor(), d.price.minor()]));
+            for (i, v) in p.variants.iter().enumerate() {
+                match &v.id {
+                    Some(id) if before.variants.iter().any(|b| &b.id == id) => {
+                        update_variant(tx, now, id, i + 1, v)?
+                    }
+                    Some(_) => return Err(Error::NotFound { what: "variant" }),
+                    None => {
+                        insert_variant(tx, now, &edit.id, i + 1, v)?;
+                    }
+                }
             }
-            if before.status != d.status {
-                changed.insert("status".into(), json!([before.status, d.status]));
-            }
-            audit::record(tx, Change::by(now, session.staff_id(), "product_updated", ("product", &edit.id), serde_json::Value::Object(changed)))?;
-            load(tx, &edit.id, currency)
+            let after = load(tx, &edit.id, currency)?;
+            audit::record(tx, Change::by(now, session.staff_id(), "product_updated", ("product", &edit.id), product_changes(&before, &after)))?;
+            Ok(after)
         })
     }
 
@@ -234,43 +842,11 @@ impl Shop {
         })
     }
 
-    /// Lists or searches products, a page at a time, with the total for the pager.
-    pub fn products(&self, session: &Session, q: &ProductQuery) -> Result<ProductPage> {
-        let text = q.text.as_deref().unwrap_or("").trim().to_string();
-        let mut filter = String::from("1 = 1");
-        let mut args: Vec<String> = Vec::new();
-        for word in text.split_whitespace() {
-            args.push(format!("%{}%", escape_like(word)));
-            let n = args.len();
-            filter.push_str(&format!(
-                " AND (title LIKE ?{n} ESCAPE '\\' OR sku LIKE ?{n} ESCAPE '\\')"
-            ));
-        }
-        if let Some(status) = q.status {
-            args.push(status.as_str().to_string());
-            filter.push_str(&format!(" AND status = ?{}", args.len()));
-        }
-        let limit = q.limit.unwrap_or(100).clamp(1, MAX_PAGE);
-        let offset = q.offset.unwrap_or(0);
-        self.db.read(|c| {
-            authorize(c, session, Permission::CatalogView)?;
-            let currency = shop_currency(c)?;
-            let total: u32 = c.query_row(
-                &format!("SELECT count(*) FROM product WHERE {filter}"),
-                params_from_iter(args.iter()),
-                |r| r.get(0),
-            )?;
-            let exact = args.len() + 1;
-            let sql = format!(
-                "SELECT {COLUMNS} FROM product WHERE {filter}
-                 ORDER BY (sku = ?{exact}) DESC, title COLLATE NOCASE, sku LIMIT {limit} OFFSET {offset}"
-            );
-            let mut st = c.prepare_cached(&sql)?;
-            let all_args = args.iter().map(String::as_str).chain(std::iter::once(text.as_str()));
-            let items = st
-                .query_map(params_from_iter(all_args), |r| from_row(r, currency))?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok(ProductPage { items, total })
+    /// The next unused in-store EAN-13 (prefix 2), for an item that arrived without a barcode.
+    pub fn new_in_store_barcode(&self, session: &Session) -> Result<String> {
+        self.db.write(|tx| {
+            authorize(tx, session, Permission::CatalogEdit)?;
+            barcode::next_in_store(tx)
         })
     }
 }

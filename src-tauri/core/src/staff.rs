@@ -27,6 +27,7 @@ pub const LOCKOUT_MS: i64 = 60_000;
 pub enum Permission {
     CatalogView,
     CatalogEdit,
+    StockManage,
     Sell,
     OrdersView,
     Pack,
@@ -36,9 +37,10 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 8] = [
+    pub const ALL: [Permission; 9] = [
         Permission::CatalogView,
         Permission::CatalogEdit,
+        Permission::StockManage,
         Permission::Sell,
         Permission::OrdersView,
         Permission::Pack,
@@ -64,6 +66,7 @@ pub(crate) fn default_roles() -> Vec<(&'static str, Vec<Permission>)> {
             vec![
                 CatalogView,
                 CatalogEdit,
+                StockManage,
                 Sell,
                 OrdersView,
                 Pack,

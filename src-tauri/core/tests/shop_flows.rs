@@ -1,48 +1,15 @@
 //! The shop's business flows end to end through core's public API, on temporary databases.
 
 use shopdesk_core::demo::DemoRequest;
-use shopdesk_core::product::{ProductDraft, ProductEdit, ProductQuery, ProductStatus};
+use shopdesk_core::catalog::CatalogQuery;
+use shopdesk_core::product::{ProductEdit, ProductStatus};
 use shopdesk_core::shop::NewShop;
 use shopdesk_core::staff::{NewStaff, RoleUpdate, StaffUpdate, LOCKOUT_MS, MAX_FAILED_PINS};
 use shopdesk_core::{FixedClock, Permission, Session, Shop};
 use std::sync::Arc;
 
-struct Fixture {
-    _dir: tempfile::TempDir,
-    clock: Arc<FixedClock>,
-    shop: Shop,
-    owner: Session,
-}
-
-fn new_shop() -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(FixedClock::at(1_790_000_000_000));
-    let shop = Shop::open(&dir.path().join("shop.sqlite3"), clock.clone()).unwrap();
-    let (owner, _) = shop
-        .create_shop(NewShop {
-            name: "Corner Books".into(),
-            currency: "EUR".into(),
-            country: "ie".into(),
-            owner_name: "Nora".into(),
-            owner_pin: "2468".into(),
-        })
-        .unwrap();
-    Fixture {
-        _dir: dir,
-        clock,
-        shop,
-        owner,
-    }
-}
-
-fn draft(title: &str, sku: &str, price: &str) -> ProductDraft {
-    ProductDraft {
-        title: title.into(),
-        sku: sku.into(),
-        price: price.into(),
-        status: ProductStatus::Active,
-    }
-}
+mod common;
+use common::{draft, new_shop, Fixture};
 
 fn role_id(f: &Fixture, name: &str) -> String {
     f.shop
@@ -172,7 +139,7 @@ fn every_action_checks_the_role_of_who_is_signed_in() {
         .unwrap_err();
     assert_eq!(err.code(), "forbidden", "a clerk cannot edit the catalog");
     assert!(
-        f.shop.products(&clerk, &ProductQuery::default()).is_ok(),
+        f.shop.catalog(&clerk, &CatalogQuery::default()).is_ok(),
         "but can look it up"
     );
     assert_eq!(f.shop.roles(&clerk).unwrap_err().code(), "forbidden");
@@ -216,7 +183,7 @@ fn every_action_checks_the_role_of_who_is_signed_in() {
         .unwrap();
     assert_eq!(
         f.shop
-            .products(&clerk, &ProductQuery::default())
+            .catalog(&clerk, &CatalogQuery::default())
             .unwrap_err()
             .code(),
         "not_signed_in"
@@ -289,9 +256,9 @@ fn products_are_created_edited_and_audited() {
         .create_product(&f.owner, draft("  The Hobbit ", "HOB-001", "12.99"))
         .unwrap();
     assert_eq!(p.title, "The Hobbit", "titles are trimmed");
-    assert_eq!(p.price.minor(), 1299);
+    assert_eq!(p.variants[0].price.minor(), 1299);
     assert_eq!(
-        p.price.currency().code(),
+        p.variants[0].price.currency().code(),
         "EUR",
         "priced in the shop's currency"
     );
@@ -303,14 +270,17 @@ fn products_are_created_edited_and_audited() {
             &f.owner,
             ProductEdit {
                 id: p.id.clone(),
-                product: ProductDraft {
-                    status: ProductStatus::Draft,
-                    ..draft("The Hobbit (hardback)", "HOB-001", "24")
+                product: {
+                    let mut d = draft("The Hobbit (hardback)", "HOB-001", "24");
+                    d.status = ProductStatus::Draft;
+                    d.variants[0].id = Some(p.variants[0].id.clone());
+                    d
                 },
             },
         )
         .unwrap();
-    assert_eq!(edited.price.minor(), 2400);
+    assert_eq!(edited.variants[0].price.minor(), 2400);
+    assert_eq!(edited.variants[0].id, p.variants[0].id, "the same variant, edited");
     assert_eq!(edited.updated_at.0 - p.created_at.0, 5_000);
 
     let history = f.shop.product_history(&f.owner, &p.id).unwrap();
@@ -322,12 +292,16 @@ fn products_are_created_edited_and_audited() {
         ["product_updated", "product_created"]
     );
     assert_eq!(
-        history[0].detail["price_minor"],
-        serde_json::json!([1299, 2400])
+        history[0].detail["variant default"]["price"][0]["minor"],
+        1299
+    );
+    assert_eq!(
+        history[0].detail["variant default"]["price"][1]["minor"],
+        2400
     );
     assert_eq!(history[0].staff_id.as_deref(), Some(f.owner.staff_id()));
     assert!(
-        history[0].detail.get("sku").is_none(),
+        history[0].detail["variant default"].get("sku").is_none(),
         "unchanged fields are not recorded"
     );
 }
@@ -361,7 +335,7 @@ fn bad_product_input_is_refused_with_nothing_written() {
     );
     assert_eq!(
         f.shop
-            .products(&f.owner, &ProductQuery::default())
+            .catalog(&f.owner, &CatalogQuery::default())
             .unwrap()
             .total,
         1
@@ -381,9 +355,9 @@ fn search_finds_by_title_words_and_sku_with_the_exact_sku_first() {
     }
     let find = |text: &str| -> Vec<String> {
         f.shop
-            .products(
+            .catalog(
                 &f.owner,
-                &ProductQuery {
+                &CatalogQuery {
                     text: Some(text.into()),
                     ..Default::default()
                 },
@@ -402,13 +376,15 @@ fn search_finds_by_title_words_and_sku_with_the_exact_sku_first() {
     );
     assert_eq!(find("MUG-10"), ["MUG-10"]);
     assert_eq!(find("100%"), ["TEE_1"], "% is a character, not a wildcard");
-    assert_eq!(find("E_"), ["TEE_1"], "_ is a character, not a wildcard");
+    assert_eq!(find("tee_1"), ["TEE_1"]);
+    assert_eq!(find("cott"), ["TEE_1"], "words match by their beginning");
+    assert_eq!(find("\"mug"), ["MUG-1", "MUG-10"], "typed quotes are not query syntax");
     assert!(find("nothing").is_empty());
     let page = f
         .shop
-        .products(
+        .catalog(
             &f.owner,
-            &ProductQuery {
+            &CatalogQuery {
                 limit: Some(2),
                 offset: Some(2),
                 ..Default::default()
@@ -437,26 +413,31 @@ fn the_demo_shop_is_realistic_and_loads_only_on_a_fresh_database() {
         .unwrap();
     assert_eq!(info.role_name, "Owner");
     assert_eq!(shop.profile().unwrap().unwrap().currency, "GBP");
+    assert_eq!(summary.products, 20);
     assert!(
-        (200..=400).contains(&summary.products),
-        "a few hundred products, got {}",
-        summary.products
+        (300..=500).contains(&summary.variants),
+        "a few hundred variants, got {}",
+        summary.variants
     );
     assert_eq!(shop.staff_list().unwrap().len(), 4, "one of each role");
     let page = shop
-        .products(
+        .catalog(
             &owner,
-            &ProductQuery {
+            &CatalogQuery {
                 limit: Some(500),
                 ..Default::default()
             },
         )
         .unwrap();
-    assert_eq!(page.total, summary.products);
+    assert_eq!(page.total, summary.variants);
     assert!(page
         .items
         .iter()
         .all(|p| p.price.minor() > 0 && p.price.currency().code() == "GBP"));
+    assert!(
+        page.items.iter().all(|v| v.barcode.len() == 13),
+        "every demo item scans"
+    );
     assert!(
         page.items.iter().any(|p| p.status == ProductStatus::Draft),
         "some drafts, like a real shop"
@@ -470,10 +451,10 @@ fn the_demo_shop_is_realistic_and_loads_only_on_a_fresh_database() {
         "shop_exists"
     );
     assert_eq!(
-        shop.products(&owner, &ProductQuery::default())
+        shop.catalog(&owner, &CatalogQuery::default())
             .unwrap()
             .total,
-        summary.products,
+        summary.variants,
         "nothing doubled"
     );
 }

@@ -5,6 +5,7 @@ import type { Permission } from "./ipc";
 export const PERMISSION_LABELS: Record<Permission, string> = {
   catalog_view: "See the catalog",
   catalog_edit: "Edit the catalog",
+  stock_manage: "Receive, move and count stock",
   sell: "Sell at the counter",
   orders_view: "See orders",
   pack: "Pack and ship",

@@ -1,0 +1,728 @@
+//! Stock as a ledger: locations, movements (never changed, only appended), the levels derived
+//! from them (on hand, committed, available = on hand − committed), reorder rules and the
+//! low-stock list, manual adjustments, transfers between locations, and the stock reports.
+
+use crate::audit::{self, Change};
+use crate::clock::Timestamp;
+use crate::db::next_number;
+use crate::error::{Error, Result};
+use crate::id::new_id;
+use crate::money::{Currency, Money};
+use crate::product::options_of;
+use crate::shop::shop_currency;
+use crate::staff::{authorize, clean_name, unique_conflict, Permission, Session};
+use crate::Shop;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum MoveReason {
+    Receive,
+    Sale,
+    Commit,
+    Release,
+    Ship,
+    Return,
+    Adjust,
+    Count,
+    TransferOut,
+    TransferIn,
+}
+
+impl MoveReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MoveReason::Receive => "receive",
+            MoveReason::Sale => "sale",
+            MoveReason::Commit => "commit",
+            MoveReason::Release => "release",
+            MoveReason::Ship => "ship",
+            MoveReason::Return => "return",
+            MoveReason::Adjust => "adjust",
+            MoveReason::Count => "count",
+            MoveReason::TransferOut => "transfer_out",
+            MoveReason::TransferIn => "transfer_in",
+        }
+    }
+    fn from_db(s: &str) -> MoveReason {
+        use MoveReason::*;
+        [Receive, Sale, Commit, Release, Ship, Return, Adjust, Count, TransferOut, TransferIn]
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .unwrap_or(Adjust)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Location {
+    pub id: String,
+    pub name: String,
+    pub position: u32,
+}
+
+/// One movement as the history shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct StockMove {
+    pub id: String,
+    pub at: Timestamp,
+    pub location: String,
+    pub reason: MoveReason,
+    pub on_hand_delta: i64,
+    pub committed_delta: i64,
+    pub unit_cost: Option<Money>,
+    /// The document it came from ("purchase_order", "transfer", "stocktake", "catalog_import"…).
+    pub doc_type: String,
+    pub doc_id: String,
+    pub note: String,
+    pub staff: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct StockLevel {
+    pub location_id: String,
+    pub location: String,
+    pub on_hand: i64,
+    pub committed: i64,
+    pub available: i64,
+    pub reorder_point: Option<i64>,
+    pub reorder_qty: Option<i64>,
+}
+
+/// A movement to append. Only `record_move` writes the ledger; levels follow by trigger.
+pub(crate) struct Move<'a> {
+    pub variant_id: &'a str,
+    pub location_id: &'a str,
+    pub reason: MoveReason,
+    pub on_hand: i64,
+    pub committed: i64,
+    pub unit_cost: Option<i64>,
+    pub doc: Option<(&'a str, &'a str)>,
+    pub note: &'a str,
+    pub staff_id: Option<&'a str>,
+    pub at: Timestamp,
+}
+
+pub(crate) fn record_move(conn: &Connection, m: &Move) -> Result<()> {
+    if m.on_hand == 0 && m.committed == 0 {
+        return Ok(());
+    }
+    conn.prepare_cached(
+        "INSERT INTO stock_move (id, variant_id, location_id, reason, on_hand_delta, committed_delta,
+             unit_cost_minor, doc_type, doc_id, note, staff_id, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?
+    .execute(params![
+        new_id(),
+        m.variant_id,
+        m.location_id,
+        m.reason.as_str(),
+        m.on_hand,
+        m.committed,
+        m.unit_cost,
+        m.doc.map(|d| d.0),
+        m.doc.map(|d| d.1),
+        m.note,
+        m.staff_id,
+        m.at.0
+    ])?;
+    Ok(())
+}
+
+/// (on hand, committed) of a variant at a location: one row of the derived levels.
+pub(crate) fn level(conn: &Connection, variant_id: &str, location_id: &str) -> Result<(i64, i64)> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT on_hand, committed FROM stock_level WHERE variant_id = ?1 AND location_id = ?2",
+        )?
+        .query_row([variant_id, location_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .unwrap_or((0, 0)))
+}
+
+/// On hand over every location: the base of the moving-average cost.
+pub(crate) fn total_on_hand(conn: &Connection, variant_id: &str) -> Result<i64> {
+    Ok(conn
+        .prepare_cached("SELECT ifnull(sum(on_hand), 0) FROM stock_level WHERE variant_id = ?1")?
+        .query_row([variant_id], |r| r.get(0))?)
+}
+
+pub(crate) fn location_exists(conn: &Connection, id: &str) -> Result<String> {
+    conn.query_row(
+        "SELECT name FROM location WHERE id = ?1 AND active = 1",
+        [id],
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or(Error::NotFound { what: "location" })
+}
+
+pub(crate) fn variant_label(conn: &Connection, variant_id: &str) -> Result<String> {
+    conn.prepare_cached(
+        "SELECT p.title, v.option1, v.option2, v.option3, v.sku FROM variant v
+         JOIN product p ON p.id = v.product_id WHERE v.id = ?1",
+    )?
+    .query_row([variant_id], |r| {
+        let opts = options_of(r, 1)?;
+        let title: String = r.get(0)?;
+        Ok(if opts.is_empty() { title } else { format!("{title} ({})", opts.join(" / ")) })
+    })
+    .optional()?
+    .ok_or(Error::NotFound { what: "variant" })
+}
+
+/// The first location: where the counter sells from and imports put their stock.
+pub(crate) fn default_location(conn: &Connection) -> Result<String> {
+    conn.query_row(
+        "SELECT id FROM location WHERE active = 1 ORDER BY position LIMIT 1",
+        [],
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or(Error::NotFound { what: "location" })
+}
+
+/// Takes stock out of a location for something physical (adjustment, transfer): you cannot send
+/// or write off more than is on the shelf.
+fn take_out(conn: &Connection, variant_id: &str, location_id: &str, qty: i64) -> Result<()> {
+    let (on_hand, _) = level(conn, variant_id, location_id)?;
+    if on_hand < qty {
+        let loc = location_exists(conn, location_id)?;
+        return Err(Error::invalid(format!(
+            "only {on_hand} of {} on hand at {loc}",
+            variant_label(conn, variant_id)?
+        )));
+    }
+    Ok(())
+}
+
+/// Reserves stock for an open order (`qty` > 0) or releases it (`qty` < 0): committed changes,
+/// on hand does not. Orders call this in their own transaction.
+#[allow(dead_code)] // the orders work (issue 5) is its first caller; tested below
+pub(crate) fn commit_stock(
+    conn: &Connection,
+    variant_id: &str,
+    location_id: &str,
+    qty: i64,
+    doc: (&str, &str),
+    staff_id: Option<&str>,
+    at: Timestamp,
+) -> Result<()> {
+    record_move(
+        conn,
+        &Move {
+            variant_id,
+            location_id,
+            reason: if qty >= 0 { MoveReason::Commit } else { MoveReason::Release },
+            on_hand: 0,
+            committed: qty,
+            unit_cost: None,
+            doc: Some(doc),
+            note: "",
+            staff_id,
+            at,
+        },
+    )
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct StockAdjustment {
+    pub variant_id: String,
+    pub location_id: String,
+    /// Signed change to on hand (+3 found, −2 damaged).
+    pub delta: i64,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ReorderRule {
+    pub variant_id: String,
+    pub location_id: String,
+    /// Absent to remove the rule.
+    pub reorder_point: Option<i64>,
+    pub reorder_qty: Option<i64>,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct TransferLineDraft {
+    pub variant_id: String,
+    pub qty: i64,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct TransferDraft {
+    pub from_id: String,
+    pub to_id: String,
+    pub lines: Vec<TransferLineDraft>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct TransferLine {
+    pub variant_id: String,
+    pub label: String,
+    pub qty: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum TransferStatus {
+    Sent,
+    Received,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Transfer {
+    pub id: String,
+    pub number: i64,
+    pub from: String,
+    pub to: String,
+    pub status: TransferStatus,
+    pub sent_at: Timestamp,
+    pub received_at: Option<Timestamp>,
+    pub lines: Vec<TransferLine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct LowStockLine {
+    pub variant_id: String,
+    pub label: String,
+    pub sku: String,
+    pub location_id: String,
+    pub location: String,
+    pub available: i64,
+    pub reorder_point: i64,
+    pub reorder_qty: i64,
+}
+
+/// Stock on hand and its value at cost, per variant and location.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct StockReportLine {
+    pub variant_id: String,
+    pub sku: String,
+    pub label: String,
+    pub location: String,
+    pub on_hand: i64,
+    pub committed: i64,
+    pub available: i64,
+    pub unit_cost: Option<Money>,
+    /// On hand × moving-average cost; stock below zero is valued at nothing.
+    pub value: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct StockReport {
+    pub lines: Vec<StockReportLine>,
+    pub total_on_hand: i64,
+    pub total_value: Money,
+}
+
+fn load_transfer(conn: &Connection, id: &str) -> Result<Transfer> {
+    let mut t = conn
+        .query_row(
+            "SELECT t.id, t.number, f.name, o.name, t.status, t.sent_at, t.received_at
+             FROM transfer t JOIN location f ON f.id = t.from_id JOIN location o ON o.id = t.to_id
+             WHERE t.id = ?1",
+            [id],
+            |r| {
+                Ok(Transfer {
+                    id: r.get(0)?,
+                    number: r.get(1)?,
+                    from: r.get(2)?,
+                    to: r.get(3)?,
+                    status: if r.get::<_, String>(4)? == "received" {
+                        TransferStatus::Received
+                    } else {
+                        TransferStatus::Sent
+                    },
+                    sent_at: Timestamp(r.get(5)?),
+                    received_at: r.get::<_, Option<i64>>(6)?.map(Timestamp),
+                    lines: Vec::new(),
+                })
+            },
+        )
+        .optional()?
+        .ok_or(Error::NotFound { what: "transfer" })?;
+    let ids: Vec<(String, i64)> = conn
+        .prepare("SELECT variant_id, qty FROM transfer_line WHERE transfer_id = ?1")?
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (variant_id, qty) in ids {
+        t.lines.push(TransferLine {
+            label: variant_label(conn, &variant_id)?,
+            variant_id,
+            qty,
+        });
+    }
+    Ok(t)
+}
+
+pub(crate) fn stock_report_in(
+    conn: &Connection,
+    currency: Currency,
+    location_id: Option<&str>,
+) -> Result<StockReport> {
+    let mut st = conn.prepare(
+        "SELECT v.id, ifnull(v.sku, ''), p.title, v.option1, v.option2, v.option3, l.name,
+                s.on_hand, s.committed, v.cost_minor
+         FROM stock_level s JOIN variant v ON v.id = s.variant_id
+         JOIN product p ON p.id = v.product_id JOIN location l ON l.id = s.location_id
+         WHERE (?1 IS NULL OR s.location_id = ?1) AND (s.on_hand <> 0 OR s.committed <> 0)
+         ORDER BY p.title COLLATE NOCASE, v.position, l.position",
+    )?;
+    let mut total_on_hand = 0;
+    let mut total_value = 0i64;
+    let lines = st
+        .query_map([location_id], |r| {
+            let opts = options_of(r, 3)?;
+            let title: String = r.get(2)?;
+            let on_hand: i64 = r.get(7)?;
+            let committed: i64 = r.get(8)?;
+            let cost: Option<i64> = r.get(9)?;
+            let value = on_hand.max(0).saturating_mul(cost.unwrap_or(0));
+            Ok(StockReportLine {
+                variant_id: r.get(0)?,
+                sku: r.get(1)?,
+                label: if opts.is_empty() { title } else { format!("{title} ({})", opts.join(" / ")) },
+                location: r.get(6)?,
+                on_hand,
+                committed,
+                available: on_hand - committed,
+                unit_cost: cost.map(|c| Money::from_minor(c, currency)),
+                value: Money::from_minor(value, currency),
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for l in &lines {
+        total_on_hand += l.on_hand;
+        total_value = total_value.saturating_add(l.value.minor());
+    }
+    Ok(StockReport {
+        lines,
+        total_on_hand,
+        total_value: Money::from_minor(total_value, currency),
+    })
+}
+
+impl Shop {
+    pub fn locations(&self, session: &Session) -> Result<Vec<Location>> {
+        self.db.read(|c| {
+            authorize(c, session, Permission::CatalogView)?;
+            let mut st = c.prepare(
+                "SELECT id, name, position FROM location WHERE active = 1 ORDER BY position",
+            )?;
+            let out = st
+                .query_map([], |r| {
+                    Ok(Location {
+                        id: r.get(0)?,
+                        name: r.get(1)?,
+                        position: r.get(2)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(out)
+        })
+    }
+
+    pub fn create_location(&self, session: &Session, name: &str) -> Result<Location> {
+        let name = clean_name(name, "a location")?;
+        self.db.write(|tx| {
+            authorize(tx, session, Permission::SettingsManage)?;
+            let id = new_id();
+            let position: u32 = tx.query_row(
+                "SELECT ifnull(max(position), 0) + 1 FROM location",
+                [],
+                |r| r.get(0),
+            )?;
+            let now = self.clock.now();
+            tx.execute(
+                "INSERT INTO location (id, name, position, created_at) VALUES (?1, ?2, ?3, ?4)",
+                params![id, name, position, now.0],
+            )
+            .map_err(|e| unique_conflict(e, format!("a location named '{name}' already exists")))?;
+            audit::record(tx, Change::by(now, session.staff_id(), "location_created", ("location", &id), json!({ "name": name })))?;
+            Ok(Location { id, name, position })
+        })
+    }
+
+    /// Levels of one variant at every location, with its reorder rules.
+    pub fn stock_levels(&self, session: &Session, variant_id: &str) -> Result<Vec<StockLevel>> {
+        self.db.read(|c| {
+            authorize(c, session, Permission::CatalogView)?;
+            variant_label(c, variant_id)?;
+            let mut st = c.prepare_cached(
+                "SELECT l.id, l.name, ifnull(s.on_hand, 0), ifnull(s.committed, 0),
+                        r.reorder_point, r.reorder_qty
+                 FROM location l
+                 LEFT JOIN stock_level s ON s.location_id = l.id AND s.variant_id = ?1
+                 LEFT JOIN reorder_rule r ON r.location_id = l.id AND r.variant_id = ?1
+                 WHERE l.active = 1 ORDER BY l.position",
+            )?;
+            let out = st
+                .query_map([variant_id], |r| {
+                    let on_hand: i64 = r.get(2)?;
+                    let committed: i64 = r.get(3)?;
+                    Ok(StockLevel {
+                        location_id: r.get(0)?,
+                        location: r.get(1)?,
+                        on_hand,
+                        committed,
+                        available: on_hand - committed,
+                        reorder_point: r.get(4)?,
+                        reorder_qty: r.get(5)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(out)
+        })
+    }
+
+    /// Movement history of one variant, newest first.
+    pub fn stock_moves(&self, session: &Session, variant_id: &str, limit: u32) -> Result<Vec<StockMove>> {
+        self.db.read(|c| {
+            authorize(c, session, Permission::CatalogView)?;
+            let currency = shop_currency(c)?;
+            let mut st = c.prepare_cached(
+                "SELECT m.id, m.at, l.name, m.reason, m.on_hand_delta, m.committed_delta,
+                        m.unit_cost_minor, ifnull(m.doc_type, ''), ifnull(m.doc_id, ''), m.note,
+                        ifnull(s.name, '')
+                 FROM stock_move m JOIN location l ON l.id = m.location_id
+                 LEFT JOIN staff s ON s.id = m.staff_id
+                 WHERE m.variant_id = ?1 ORDER BY m.seq DESC LIMIT ?2",
+            )?;
+            let out = st
+                .query_map(params![variant_id, limit.clamp(1, 10_000)], |r| {
+                    Ok(StockMove {
+                        id: r.get(0)?,
+                        at: Timestamp(r.get(1)?),
+                        location: r.get(2)?,
+                        reason: MoveReason::from_db(&r.get::<_, String>(3)?),
+                        on_hand_delta: r.get(4)?,
+                        committed_delta: r.get(5)?,
+                        unit_cost: r.get::<_, Option<i64>>(6)?.map(|c| Money::from_minor(c, currency)),
+                        doc_type: r.get(7)?,
+                        doc_id: r.get(8)?,
+                        note: r.get(9)?,
+                        staff: r.get(10)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(out)
+        })
+    }
+
+    /// A manual correction with a reason in words (found, damaged, gift…).
+    pub fn adjust_stock(&self, session: &Session, a: StockAdjustment) -> Result<Vec<StockLevel>> {
+        if a.delta == 0 {
+            return Err(Error::invalid("an adjustment needs a quantity other than 0"));
+        }
+        let note = a.note.trim();
+        if note.is_empty() {
+            return Err(Error::invalid("say why the stock is adjusted (damaged, found, …)"));
+        }
+        self.db.write(|tx| {
+            authorize(tx, session, Permission::StockManage)?;
+            location_exists(tx, &a.location_id)?;
+            variant_label(tx, &a.variant_id)?;
+            if a.delta < 0 {
+                take_out(tx, &a.variant_id, &a.location_id, -a.delta)?;
+            }
+            record_move(tx, &Move {
+                variant_id: &a.variant_id,
+                location_id: &a.location_id,
+                reason: MoveReason::Adjust,
+                on_hand: a.delta,
+                committed: 0,
+                unit_cost: None,
+                doc: None,
+                note,
+                staff_id: Some(session.staff_id()),
+                at: self.clock.now(),
+            })
+        })?;
+        self.stock_levels(session, &a.variant_id)
+    }
+
+    pub fn set_reorder_rule(&self, session: &Session, rule: ReorderRule) -> Result<Vec<StockLevel>> {
+        self.db.write(|tx| {
+            authorize(tx, session, Permission::StockManage)?;
+            location_exists(tx, &rule.location_id)?;
+            variant_label(tx, &rule.variant_id)?;
+            match (rule.reorder_point, rule.reorder_qty) {
+                (None, _) => {
+                    tx.execute(
+                        "DELETE FROM reorder_rule WHERE variant_id = ?1 AND location_id = ?2",
+                        [&rule.variant_id, &rule.location_id],
+                    )?;
+                }
+                (Some(point), qty) => {
+                    let qty = qty.unwrap_or(0);
+                    if point < 0 || qty <= 0 {
+                        return Err(Error::invalid(
+                            "a reorder point is 0 or more and a reorder quantity at least 1",
+                        ));
+                    }
+                    tx.execute(
+                        "INSERT INTO reorder_rule (variant_id, location_id, reorder_point, reorder_qty)
+                         VALUES (?1, ?2, ?3, ?4)
+                         ON CONFLICT DO UPDATE SET reorder_point = ?3, reorder_qty = ?4",
+                        params![rule.variant_id, rule.location_id, point, qty],
+                    )?;
+                }
+            }
+            Ok(())
+        })?;
+        self.stock_levels(session, &rule.variant_id)
+    }
+
+    /// Variants whose available stock at a location is at or below its reorder point.
+    pub fn low_stock(&self, session: &Session) -> Result<Vec<LowStockLine>> {
+        self.db.read(|c| {
+            authorize(c, session, Permission::CatalogView)?;
+            low_stock_in(c)
+        })
+    }
+
+    /// Sends stock from one location: it leaves the sender now and arrives when received.
+    pub fn send_transfer(&self, session: &Session, d: TransferDraft) -> Result<Transfer> {
+        if d.from_id == d.to_id {
+            return Err(Error::invalid("a transfer goes between two different locations"));
+        }
+        if d.lines.is_empty() {
+            return Err(Error::invalid("a transfer needs at least one line"));
+        }
+        self.db.write(|tx| {
+            authorize(tx, session, Permission::StockManage)?;
+            location_exists(tx, &d.from_id)?;
+            location_exists(tx, &d.to_id)?;
+            let id = new_id();
+            let number = next_number(tx, "transfer")?;
+            let now = self.clock.now();
+            tx.execute(
+                "INSERT INTO transfer (id, number, from_id, to_id, status, sent_by, sent_at)
+                 VALUES (?1, ?2, ?3, ?4, 'sent', ?5, ?6)",
+                params![id, number, d.from_id, d.to_id, session.staff_id(), now.0],
+            )?;
+            for line in &d.lines {
+                if line.qty <= 0 {
+                    return Err(Error::invalid("transfer quantities are 1 or more"));
+                }
+                take_out(tx, &line.variant_id, &d.from_id, line.qty)?;
+                tx.execute(
+                    "INSERT INTO transfer_line (transfer_id, variant_id, qty) VALUES (?1, ?2, ?3)",
+                    params![id, line.variant_id, line.qty],
+                )
+                .map_err(|e| unique_conflict(e, "a variant is on the transfer twice".into()))?;
+                record_move(tx, &Move {
+                    variant_id: &line.variant_id,
+                    location_id: &d.from_id,
+                    reason: MoveReason::TransferOut,
+                    on_hand: -line.qty,
+                    committed: 0,
+                    unit_cost: None,
+                    doc: Some(("transfer", &id)),
+                    note: "",
+                    staff_id: Some(session.staff_id()),
+                    at: now,
+                })?;
+            }
+            load_transfer(tx, &id)
+        })
+    }
+
+    pub fn receive_transfer(&self, session: &Session, id: &str) -> Result<Transfer> {
+        self.db.write(|tx| {
+            authorize(tx, session, Permission::StockManage)?;
+            let t = load_transfer(tx, id)?;
+            if t.status == TransferStatus::Received {
+                return Err(Error::Conflict(format!("transfer {} was already received", t.number)));
+            }
+            let to_id: String =
+                tx.query_row("SELECT to_id FROM transfer WHERE id = ?1", [id], |r| r.get(0))?;
+            let now = self.clock.now();
+            for line in &t.lines {
+                record_move(tx, &Move {
+                    variant_id: &line.variant_id,
+                    location_id: &to_id,
+                    reason: MoveReason::TransferIn,
+                    on_hand: line.qty,
+                    committed: 0,
+                    unit_cost: None,
+                    doc: Some(("transfer", id)),
+                    note: "",
+                    staff_id: Some(session.staff_id()),
+                    at: now,
+                })?;
+            }
+            tx.execute(
+                "UPDATE transfer SET status = 'received', received_at = ?2 WHERE id = ?1",
+                params![id, now.0],
+            )?;
+            load_transfer(tx, id)
+        })
+    }
+
+    pub fn transfers(&self, session: &Session) -> Result<Vec<Transfer>> {
+        self.db.read(|c| {
+            authorize(c, session, Permission::CatalogView)?;
+            let ids: Vec<String> = c
+                .prepare("SELECT id FROM transfer ORDER BY number DESC LIMIT 200")?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            ids.iter().map(|id| load_transfer(c, id)).collect()
+        })
+    }
+
+    /// On hand and valuation at cost, for one location or all.
+    pub fn stock_report(&self, session: &Session, location_id: Option<&str>) -> Result<StockReport> {
+        self.db.read(|c| {
+            authorize(c, session, Permission::ReportsView)?;
+            stock_report_in(c, shop_currency(c)?, location_id)
+        })
+    }
+}
+
+pub(crate) fn low_stock_in(c: &Connection) -> Result<Vec<LowStockLine>> {
+    let mut st = c.prepare(
+        "SELECT r.variant_id, ifnull(v.sku, ''), r.location_id, l.name,
+                ifnull(s.on_hand - s.committed, 0) AS avail, r.reorder_point, r.reorder_qty
+         FROM reorder_rule r JOIN variant v ON v.id = r.variant_id
+         JOIN location l ON l.id = r.location_id
+         LEFT JOIN stock_level s ON s.variant_id = r.variant_id AND s.location_id = r.location_id
+         WHERE ifnull(s.on_hand - s.committed, 0) <= r.reorder_point
+         ORDER BY l.position, v.sku",
+    )?;
+    let rows: Vec<(String, String, String, String, i64, i64, i64)> = st
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    rows.into_iter()
+        .map(|(variant_id, sku, location_id, location, available, point, qty)| {
+            Ok(LowStockLine {
+                label: variant_label(c, &variant_id)?,
+                variant_id,
+                sku,
+                location_id,
+                location,
+                available,
+                reorder_point: point,
+                reorder_qty: qty,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reasons_round_trip_through_their_codes() {
+        use MoveReason::*;
+        for r in [Receive, Sale, Commit, Release, Ship, Return, Adjust, Count, TransferOut, TransferIn] {
+            assert_eq!(MoveReason::from_db(r.as_str()), r);
+        }
+    }
+}
