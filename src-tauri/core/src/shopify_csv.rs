@@ -476,6 +476,9 @@ fn check_against(conn: &Connection, parsed: &mut Parsed) -> Result<HashMap<Strin
                 None => kept.push(v),
             }
         }
+        if kept.is_empty() {
+            parsed.errors.push(ImportIssue { line: p.line, column: String::new(), message: format!("product '{}' has no valid variant rows, so it is not imported", p.handle) });
+        }
         p.variants = kept;
     }
     parsed.products.retain(|p| !p.variants.is_empty());
