@@ -4,10 +4,21 @@
 use crate::state::AppState;
 use serde::{Deserialize, Serialize};
 use shopdesk_core::audit::AuditEvent;
+use shopdesk_core::catalog::{CatalogFacets, CatalogPage, CatalogQuery, VariantRow};
 use shopdesk_core::demo::{DemoPin, DemoRequest};
-use shopdesk_core::product::{Product, ProductDraft, ProductEdit, ProductPage, ProductQuery};
+use shopdesk_core::product::{Product, ProductDraft, ProductEdit};
+use shopdesk_core::purchase::{
+    PurchaseDraft, PurchaseOrder, PurchaseReceipt, RestockResult, Supplier, SupplierDraft,
+    SupplierItemDraft,
+};
 use shopdesk_core::shop::{countries, Country, NewShop, ShopProfile};
+use shopdesk_core::shopify_csv::{ImportPreview, ImportResult};
 use shopdesk_core::staff::{NewRole, NewStaff, Role, RoleUpdate, StaffMember, StaffUpdate};
+use shopdesk_core::stock::{
+    Location, LowStockLine, ReorderRule, StockAdjustment, StockLevel, StockMove, StockReport,
+    Transfer, TransferDraft,
+};
+use shopdesk_core::stocktake::{CountEntry, CountScan, Stocktake};
 use shopdesk_core::{Currency, ErrorBody, Session, SessionInfo, Shop};
 use tauri::{AppHandle, Manager};
 use ts_rs::TS;
@@ -44,6 +55,41 @@ pub struct SignIn {
 #[derive(Debug, Deserialize, TS)]
 pub struct ById {
     pub id: String,
+}
+
+/// A typed or scanned code: SKU or barcode.
+#[derive(Debug, Deserialize, TS)]
+pub struct Code {
+    pub code: String,
+}
+
+/// A CSV file's text, read by the UI from the file the person picked.
+#[derive(Debug, Deserialize, TS)]
+pub struct CsvText {
+    pub text: String,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct NewLocation {
+    pub name: String,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct AtLocation {
+    /// Absent: every location.
+    pub location_id: Option<String>,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct PurchaseUpdate {
+    pub id: String,
+    pub draft: PurchaseDraft,
+}
+
+/// Where an export was written, for the UI to show.
+#[derive(Debug, Serialize, TS)]
+pub struct SavedFile {
+    pub path: String,
 }
 
 /// Runs `work` on the blocking pool so SQLite and PIN hashing never stall the window.
@@ -159,8 +205,276 @@ pub async fn sign_out(app: AppHandle, req: ()) -> Result<AppStatus, ErrorBody> {
 }
 
 #[tauri::command]
-pub async fn products_list(app: AppHandle, req: ProductQuery) -> Result<ProductPage, ErrorBody> {
-    as_staff(app, move |shop, s| shop.products(s, &req)).await
+pub async fn catalog_list(app: AppHandle, req: CatalogQuery) -> Result<CatalogPage, ErrorBody> {
+    as_staff(app, move |shop, s| shop.catalog(s, &req)).await
+}
+
+#[tauri::command]
+pub async fn catalog_lookup(app: AppHandle, req: Code) -> Result<Option<VariantRow>, ErrorBody> {
+    as_staff(app, move |shop, s| shop.lookup(s, &req.code)).await
+}
+
+#[tauri::command]
+pub async fn catalog_facets(app: AppHandle, req: ()) -> Result<CatalogFacets, ErrorBody> {
+    let () = req;
+    as_staff(app, |shop, s| shop.catalog_facets(s)).await
+}
+
+#[tauri::command]
+pub async fn barcode_in_store(app: AppHandle, req: ()) -> Result<String, ErrorBody> {
+    let () = req;
+    as_staff(app, |shop, s| shop.new_in_store_barcode(s)).await
+}
+
+#[tauri::command]
+pub async fn catalog_import_preview(
+    app: AppHandle,
+    req: CsvText,
+) -> Result<ImportPreview, ErrorBody> {
+    as_staff(app, move |shop, s| {
+        shop.preview_catalog_import(s, &req.text)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn catalog_import(app: AppHandle, req: CsvText) -> Result<ImportResult, ErrorBody> {
+    as_staff(app, move |shop, s| {
+        shop.import_catalog(s, &req.text, &mut |_, _| {})
+    })
+    .await
+}
+
+/// A file in the person's Downloads folder (else their home), named for what it holds and when.
+fn export_path(app: &AppHandle, stem: &str) -> Result<std::path::PathBuf, ErrorBody> {
+    let dir = app
+        .path()
+        .download_dir()
+        .or_else(|_| app.path().home_dir())
+        .map_err(|e| ErrorBody {
+            code: "export_failed".into(),
+            message: e.to_string(),
+        })?;
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default();
+    Ok(dir.join(format!("{stem}-{stamp}.csv")))
+}
+
+/// Writes an export through core into a new file and says where it went.
+async fn export_to_file(
+    app: AppHandle,
+    stem: &'static str,
+    write: impl FnOnce(&Shop, &Session, &mut dyn std::io::Write) -> shopdesk_core::Result<()>
+        + Send
+        + 'static,
+) -> Result<SavedFile, ErrorBody> {
+    let path = export_path(&app, stem)?;
+    as_staff(app, move |shop, s| {
+        let file = std::fs::File::create(&path).map_err(|e| {
+            shopdesk_core::Error::invalid(format!("cannot write {}: {e}", path.display()))
+        })?;
+        let mut out = std::io::BufWriter::new(file);
+        write(shop, s, &mut out)?;
+        std::io::Write::flush(&mut out).map_err(|e| {
+            shopdesk_core::Error::invalid(format!("cannot write {}: {e}", path.display()))
+        })?;
+        Ok(SavedFile {
+            path: path.display().to_string(),
+        })
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn catalog_export(app: AppHandle, req: ()) -> Result<SavedFile, ErrorBody> {
+    let () = req;
+    export_to_file(app, "shopdesk-catalog", |shop, s, out| {
+        shop.export_catalog(s, out).map(|_| ())
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn stock_report_export(app: AppHandle, req: AtLocation) -> Result<SavedFile, ErrorBody> {
+    export_to_file(app, "shopdesk-stock", move |shop, s, out| {
+        shop.stock_report_csv(s, req.location_id.as_deref(), out)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn locations_list(app: AppHandle, req: ()) -> Result<Vec<Location>, ErrorBody> {
+    let () = req;
+    as_staff(app, |shop, s| shop.locations(s)).await
+}
+
+#[tauri::command]
+pub async fn location_create(app: AppHandle, req: NewLocation) -> Result<Location, ErrorBody> {
+    as_staff(app, move |shop, s| shop.create_location(s, &req.name)).await
+}
+
+#[tauri::command]
+pub async fn stock_levels(app: AppHandle, req: ById) -> Result<Vec<StockLevel>, ErrorBody> {
+    as_staff(app, move |shop, s| shop.stock_levels(s, &req.id)).await
+}
+
+#[tauri::command]
+pub async fn stock_moves(app: AppHandle, req: ById) -> Result<Vec<StockMove>, ErrorBody> {
+    as_staff(app, move |shop, s| shop.stock_moves(s, &req.id, 500)).await
+}
+
+#[tauri::command]
+pub async fn stock_adjust(
+    app: AppHandle,
+    req: StockAdjustment,
+) -> Result<Vec<StockLevel>, ErrorBody> {
+    as_staff(app, move |shop, s| shop.adjust_stock(s, req)).await
+}
+
+#[tauri::command]
+pub async fn reorder_set(app: AppHandle, req: ReorderRule) -> Result<Vec<StockLevel>, ErrorBody> {
+    as_staff(app, move |shop, s| shop.set_reorder_rule(s, req)).await
+}
+
+#[tauri::command]
+pub async fn low_stock(app: AppHandle, req: ()) -> Result<Vec<LowStockLine>, ErrorBody> {
+    let () = req;
+    as_staff(app, |shop, s| shop.low_stock(s)).await
+}
+
+#[tauri::command]
+pub async fn stock_report(app: AppHandle, req: AtLocation) -> Result<StockReport, ErrorBody> {
+    as_staff(app, move |shop, s| {
+        shop.stock_report(s, req.location_id.as_deref())
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn transfers_list(app: AppHandle, req: ()) -> Result<Vec<Transfer>, ErrorBody> {
+    let () = req;
+    as_staff(app, |shop, s| shop.transfers(s)).await
+}
+
+#[tauri::command]
+pub async fn transfer_send(app: AppHandle, req: TransferDraft) -> Result<Transfer, ErrorBody> {
+    as_staff(app, move |shop, s| shop.send_transfer(s, req)).await
+}
+
+#[tauri::command]
+pub async fn transfer_receive(app: AppHandle, req: ById) -> Result<Transfer, ErrorBody> {
+    as_staff(app, move |shop, s| shop.receive_transfer(s, &req.id)).await
+}
+
+#[tauri::command]
+pub async fn suppliers_list(app: AppHandle, req: ()) -> Result<Vec<Supplier>, ErrorBody> {
+    let () = req;
+    as_staff(app, |shop, s| shop.suppliers(s)).await
+}
+
+#[tauri::command]
+pub async fn supplier_save(app: AppHandle, req: SupplierDraft) -> Result<Supplier, ErrorBody> {
+    as_staff(app, move |shop, s| shop.save_supplier(s, req)).await
+}
+
+#[tauri::command]
+pub async fn supplier_item_set(app: AppHandle, req: SupplierItemDraft) -> Result<(), ErrorBody> {
+    as_staff(app, move |shop, s| shop.set_supplier_item(s, req)).await
+}
+
+#[tauri::command]
+pub async fn purchase_orders_list(
+    app: AppHandle,
+    req: (),
+) -> Result<Vec<PurchaseOrder>, ErrorBody> {
+    let () = req;
+    as_staff(app, |shop, s| shop.purchase_orders(s)).await
+}
+
+#[tauri::command]
+pub async fn purchase_order_get(app: AppHandle, req: ById) -> Result<PurchaseOrder, ErrorBody> {
+    as_staff(app, move |shop, s| shop.purchase_order(s, &req.id)).await
+}
+
+#[tauri::command]
+pub async fn purchase_order_create(
+    app: AppHandle,
+    req: PurchaseDraft,
+) -> Result<PurchaseOrder, ErrorBody> {
+    as_staff(app, move |shop, s| shop.create_purchase_order(s, req)).await
+}
+
+#[tauri::command]
+pub async fn purchase_order_update(
+    app: AppHandle,
+    req: PurchaseUpdate,
+) -> Result<PurchaseOrder, ErrorBody> {
+    as_staff(app, move |shop, s| {
+        shop.update_purchase_order(s, &req.id, req.draft)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn purchase_order_send(app: AppHandle, req: ById) -> Result<PurchaseOrder, ErrorBody> {
+    as_staff(app, move |shop, s| shop.send_purchase_order(s, &req.id)).await
+}
+
+#[tauri::command]
+pub async fn purchase_receive(
+    app: AppHandle,
+    req: PurchaseReceipt,
+) -> Result<PurchaseOrder, ErrorBody> {
+    as_staff(app, move |shop, s| shop.receive_purchase(s, req)).await
+}
+
+#[tauri::command]
+pub async fn purchase_order_close(app: AppHandle, req: ById) -> Result<PurchaseOrder, ErrorBody> {
+    as_staff(app, move |shop, s| shop.close_purchase_order(s, &req.id)).await
+}
+
+#[tauri::command]
+pub async fn restock(app: AppHandle, req: ()) -> Result<RestockResult, ErrorBody> {
+    let () = req;
+    as_staff(app, |shop, s| shop.restock(s)).await
+}
+
+#[tauri::command]
+pub async fn stocktakes_list(app: AppHandle, req: ()) -> Result<Vec<Stocktake>, ErrorBody> {
+    let () = req;
+    as_staff(app, |shop, s| shop.stocktakes(s)).await
+}
+
+#[tauri::command]
+pub async fn stocktake_start(app: AppHandle, req: ById) -> Result<Stocktake, ErrorBody> {
+    as_staff(app, move |shop, s| shop.start_stocktake(s, &req.id)).await
+}
+
+#[tauri::command]
+pub async fn stocktake_get(app: AppHandle, req: ById) -> Result<Stocktake, ErrorBody> {
+    as_staff(app, move |shop, s| shop.stocktake(s, &req.id)).await
+}
+
+#[tauri::command]
+pub async fn stocktake_scan(app: AppHandle, req: CountScan) -> Result<Stocktake, ErrorBody> {
+    as_staff(app, move |shop, s| shop.count_scan(s, req)).await
+}
+
+#[tauri::command]
+pub async fn stocktake_set(app: AppHandle, req: CountEntry) -> Result<Stocktake, ErrorBody> {
+    as_staff(app, move |shop, s| shop.set_count(s, req)).await
+}
+
+#[tauri::command]
+pub async fn stocktake_apply(app: AppHandle, req: ById) -> Result<Stocktake, ErrorBody> {
+    as_staff(app, move |shop, s| shop.apply_stocktake(s, &req.id)).await
+}
+
+#[tauri::command]
+pub async fn stocktake_cancel(app: AppHandle, req: ById) -> Result<Stocktake, ErrorBody> {
+    as_staff(app, move |shop, s| shop.cancel_stocktake(s, &req.id)).await
 }
 
 #[tauri::command]

@@ -25,14 +25,30 @@ macro_rules! ipc_table {
     };
 }
 
-use crate::commands::{AppStatus, ById, SignIn};
+use crate::commands::{
+    AppStatus, AtLocation, ById, Code, CsvText, NewLocation, PurchaseUpdate, SavedFile, SignIn,
+};
 use shopdesk_core::audit::AuditEvent;
+use shopdesk_core::barcode::Symbology;
+use shopdesk_core::catalog::{CatalogFacets, CatalogPage, CatalogQuery, VariantRow};
 use shopdesk_core::demo::{DemoPin, DemoRequest};
 use shopdesk_core::product::{
-    Product, ProductDraft, ProductEdit, ProductPage, ProductQuery, ProductStatus,
+    InventoryPolicy, Product, ProductDraft, ProductEdit, ProductStatus, Variant, VariantDraft,
+    WeightUnit,
+};
+use shopdesk_core::purchase::{
+    PurchaseDraft, PurchaseLine, PurchaseLineDraft, PurchaseOrder, PurchaseReceipt, PurchaseStatus,
+    ReceiptLine, RestockResult, Supplier, SupplierDraft, SupplierItemDraft,
 };
 use shopdesk_core::shop::{Country, NewShop, ShopProfile};
+use shopdesk_core::shopify_csv::{ImportIssue, ImportPreview, ImportResult};
 use shopdesk_core::staff::{NewRole, NewStaff, Role, RoleUpdate, StaffMember, StaffUpdate};
+use shopdesk_core::stock::{
+    Location, LowStockLine, MoveReason, ReorderRule, StockAdjustment, StockLevel, StockMove,
+    StockReport, StockReportLine, Transfer, TransferDraft, TransferLine, TransferLineDraft,
+    TransferStatus,
+};
+use shopdesk_core::stocktake::{CountEntry, CountLine, CountScan, Stocktake, StocktakeStatus};
 use shopdesk_core::{ErrorBody, Money, Permission, SessionInfo, Timestamp};
 
 ipc_table! {
@@ -42,7 +58,13 @@ ipc_table! {
     load_demo(DemoRequest) -> AppStatus;
     sign_in(SignIn) -> AppStatus;
     sign_out(()) -> AppStatus;
-    products_list(ProductQuery) -> ProductPage;
+    catalog_list(CatalogQuery) -> CatalogPage;
+    catalog_lookup(Code) -> Option<VariantRow>;
+    catalog_facets(()) -> CatalogFacets;
+    barcode_in_store(()) -> String;
+    catalog_import_preview(CsvText) -> ImportPreview;
+    catalog_import(CsvText) -> ImportResult;
+    catalog_export(()) -> SavedFile;
     product_get(ById) -> Product;
     product_create(ProductDraft) -> Product;
     product_update(ProductEdit) -> Product;
@@ -53,6 +75,36 @@ ipc_table! {
     roles_list(()) -> Vec<Role>;
     role_create(NewRole) -> Role;
     role_update(RoleUpdate) -> Role;
+    locations_list(()) -> Vec<Location>;
+    location_create(NewLocation) -> Location;
+    stock_levels(ById) -> Vec<StockLevel>;
+    stock_moves(ById) -> Vec<StockMove>;
+    stock_adjust(StockAdjustment) -> Vec<StockLevel>;
+    reorder_set(ReorderRule) -> Vec<StockLevel>;
+    low_stock(()) -> Vec<LowStockLine>;
+    stock_report(AtLocation) -> StockReport;
+    stock_report_export(AtLocation) -> SavedFile;
+    transfers_list(()) -> Vec<Transfer>;
+    transfer_send(TransferDraft) -> Transfer;
+    transfer_receive(ById) -> Transfer;
+    suppliers_list(()) -> Vec<Supplier>;
+    supplier_save(SupplierDraft) -> Supplier;
+    supplier_item_set(SupplierItemDraft) -> ();
+    purchase_orders_list(()) -> Vec<PurchaseOrder>;
+    purchase_order_get(ById) -> PurchaseOrder;
+    purchase_order_create(PurchaseDraft) -> PurchaseOrder;
+    purchase_order_update(PurchaseUpdate) -> PurchaseOrder;
+    purchase_order_send(ById) -> PurchaseOrder;
+    purchase_receive(PurchaseReceipt) -> PurchaseOrder;
+    purchase_order_close(ById) -> PurchaseOrder;
+    restock(()) -> RestockResult;
+    stocktakes_list(()) -> Vec<Stocktake>;
+    stocktake_start(ById) -> Stocktake;
+    stocktake_get(ById) -> Stocktake;
+    stocktake_scan(CountScan) -> Stocktake;
+    stocktake_set(CountEntry) -> Stocktake;
+    stocktake_apply(ById) -> Stocktake;
+    stocktake_cancel(ById) -> Stocktake;
     ui_rendered(()) -> ();
 }
 
@@ -74,9 +126,55 @@ pub fn typescript() -> String {
         Product::decl(&cfg),
         ProductDraft::decl(&cfg),
         ProductEdit::decl(&cfg),
-        ProductPage::decl(&cfg),
-        ProductQuery::decl(&cfg),
         ProductStatus::decl(&cfg),
+        Variant::decl(&cfg),
+        VariantDraft::decl(&cfg),
+        WeightUnit::decl(&cfg),
+        InventoryPolicy::decl(&cfg),
+        Symbology::decl(&cfg),
+        CatalogFacets::decl(&cfg),
+        CatalogPage::decl(&cfg),
+        CatalogQuery::decl(&cfg),
+        VariantRow::decl(&cfg),
+        Code::decl(&cfg),
+        CsvText::decl(&cfg),
+        NewLocation::decl(&cfg),
+        AtLocation::decl(&cfg),
+        PurchaseUpdate::decl(&cfg),
+        SavedFile::decl(&cfg),
+        ImportIssue::decl(&cfg),
+        ImportPreview::decl(&cfg),
+        ImportResult::decl(&cfg),
+        Location::decl(&cfg),
+        LowStockLine::decl(&cfg),
+        MoveReason::decl(&cfg),
+        ReorderRule::decl(&cfg),
+        StockAdjustment::decl(&cfg),
+        StockLevel::decl(&cfg),
+        StockMove::decl(&cfg),
+        StockReport::decl(&cfg),
+        StockReportLine::decl(&cfg),
+        Transfer::decl(&cfg),
+        TransferDraft::decl(&cfg),
+        TransferLine::decl(&cfg),
+        TransferLineDraft::decl(&cfg),
+        TransferStatus::decl(&cfg),
+        PurchaseDraft::decl(&cfg),
+        PurchaseLine::decl(&cfg),
+        PurchaseLineDraft::decl(&cfg),
+        PurchaseOrder::decl(&cfg),
+        PurchaseReceipt::decl(&cfg),
+        PurchaseStatus::decl(&cfg),
+        ReceiptLine::decl(&cfg),
+        RestockResult::decl(&cfg),
+        Supplier::decl(&cfg),
+        SupplierDraft::decl(&cfg),
+        SupplierItemDraft::decl(&cfg),
+        CountEntry::decl(&cfg),
+        CountLine::decl(&cfg),
+        CountScan::decl(&cfg),
+        Stocktake::decl(&cfg),
+        StocktakeStatus::decl(&cfg),
         SessionInfo::decl(&cfg),
         ShopProfile::decl(&cfg),
         NewRole::decl(&cfg),

@@ -5,8 +5,10 @@
 mod bench;
 
 use clap::{Parser, Subcommand};
+use shopdesk_core::catalog::{CatalogQuery, VariantRow};
 use shopdesk_core::demo::DemoRequest;
-use shopdesk_core::product::{Product, ProductQuery, ProductStatus};
+use shopdesk_core::product::ProductStatus;
+use shopdesk_core::shopify_csv::ImportIssue;
 use shopdesk_core::{Error, Session, Shop, SystemClock};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -42,7 +44,7 @@ struct StaffArgs {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Fill a new database with the demo shop (staff, a few hundred products).
+    /// Fill a new database with the demo shop (staff, products with variants, stock, suppliers).
     Demo {
         #[command(flatten)]
         db: DbArg,
@@ -50,24 +52,34 @@ enum Command {
         #[arg(long, default_value = "IE")]
         country: String,
     },
-    /// Products in the catalog.
-    Products {
+    /// The catalog: list and search, Shopify-CSV import and export.
+    Catalog {
         #[command(subcommand)]
-        command: ProductsCommand,
+        command: CatalogCommand,
+    },
+    /// Stock on hand, committed and available per variant and location, valued at cost.
+    Stock {
+        #[command(flatten)]
+        db: DbArg,
+        #[command(flatten)]
+        staff: StaffArgs,
+        /// Only this location (by name).
+        #[arg(long)]
+        location: Option<String>,
     },
     /// Print the benchmark table (needs a display: run through `make bench`).
     Bench(bench::BenchArgs),
 }
 
 #[derive(Subcommand)]
-enum ProductsCommand {
-    /// List or search products.
+enum CatalogCommand {
+    /// List or search variants.
     List {
         #[command(flatten)]
         db: DbArg,
         #[command(flatten)]
         staff: StaffArgs,
-        /// Words to find in the title or SKU.
+        /// Words to find in the title, SKU, barcode, vendor, tags or options.
         #[arg(long)]
         search: Option<String>,
         /// active, draft or archived.
@@ -77,6 +89,26 @@ enum ProductsCommand {
         limit: u32,
         #[arg(long, default_value_t = 0)]
         offset: u32,
+    },
+    /// Import a Shopify product CSV: valid rows in one transaction, bad rows listed.
+    Import {
+        #[command(flatten)]
+        db: DbArg,
+        #[command(flatten)]
+        staff: StaffArgs,
+        file: PathBuf,
+        /// Only check the file: list every bad row and exit non-zero if there are any.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Export the catalog as a Shopify product CSV (to stdout unless --out is given).
+    Export {
+        #[command(flatten)]
+        db: DbArg,
+        #[command(flatten)]
+        staff: StaffArgs,
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -100,26 +132,143 @@ fn sign_in(shop: &Shop, who: &StaffArgs) -> Result<Session, Error> {
     Ok(shop.sign_in(&member.id, &who.pin)?.0)
 }
 
-fn print_products(items: &[Product], total: u32) {
+fn print_variants(items: &[VariantRow], total: u32) {
     println!(
-        "{:<24} {:<48} {:>10} {:<8}",
-        "SKU", "TITLE", "PRICE", "STATUS"
+        "{:<20} {:<13} {:<44} {:>10} {:>6} {:<8}",
+        "SKU", "BARCODE", "TITLE", "PRICE", "AVAIL", "STATUS"
     );
-    for p in items {
-        let title: String = p.title.chars().take(48).collect();
+    for v in items {
+        let title = if v.variant_title.is_empty() {
+            v.title.clone()
+        } else {
+            format!("{} ({})", v.title, v.variant_title)
+        };
         println!(
-            "{:<24} {:<48} {:>10} {:<8}",
-            p.sku,
-            title,
+            "{:<20} {:<13} {:<44} {:>10} {:>6} {:<8}",
+            v.sku,
+            v.barcode,
+            title.chars().take(44).collect::<String>(),
             format!(
                 "{} {}",
-                p.price.to_decimal_string(),
-                p.price.currency().code()
+                v.price.to_decimal_string(),
+                v.price.currency().code()
             ),
-            p.status.as_str()
+            v.available,
+            v.status.as_str()
         );
     }
-    println!("{} of {total} products", items.len());
+    println!("{} of {total} variants", items.len());
+}
+
+fn print_issues(issues: &[ImportIssue]) {
+    for i in issues {
+        let column = if i.column.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", i.column)
+        };
+        eprintln!("line {}{column}: {}", i.line, i.message);
+    }
+}
+
+fn read_text(path: &std::path::Path) -> Result<String, Error> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| Error::invalid(format!("cannot read {}: {e}", path.display())))?;
+    String::from_utf8(bytes).map_err(|e| {
+        Error::invalid(format!(
+            "{} is not UTF-8 text (byte {}); save it as CSV UTF-8",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+fn catalog(command: CatalogCommand, json: bool) -> Result<(), Error> {
+    match command {
+        CatalogCommand::List {
+            db,
+            staff,
+            search,
+            status,
+            limit,
+            offset,
+        } => {
+            let shop = open(&db)?;
+            let session = sign_in(&shop, &staff)?;
+            let page = shop.catalog(
+                &session,
+                &CatalogQuery {
+                    text: search,
+                    status,
+                    limit: Some(limit),
+                    offset: Some(offset),
+                    ..CatalogQuery::default()
+                },
+            )?;
+            if json {
+                println!("{}", serde_json::to_string(&page).unwrap_or_default());
+            } else {
+                print_variants(&page.items, page.total);
+            }
+        }
+        CatalogCommand::Import {
+            db,
+            staff,
+            file,
+            dry_run,
+        } => {
+            let text = read_text(&file)?;
+            let shop = open(&db)?;
+            let session = sign_in(&shop, &staff)?;
+            let preview = if dry_run {
+                shop.preview_catalog_import(&session, &text)?
+            } else {
+                shop.import_catalog(&session, &text, &mut |_, _| {})?
+                    .preview
+            };
+            if json {
+                println!("{}", serde_json::to_string(&preview).unwrap_or_default());
+            } else {
+                print_issues(&preview.errors);
+                println!(
+                    "{} {} new and {} updated products, {} variants, {} images; {} rows skipped",
+                    if dry_run { "Would import" } else { "Imported" },
+                    preview.products_new,
+                    preview.products_updated,
+                    preview.variants,
+                    preview.images,
+                    preview.errors.len()
+                );
+                if !preview.ignored_columns.is_empty() {
+                    println!("Columns not used: {}", preview.ignored_columns.join(", "));
+                }
+            }
+            if dry_run && !preview.errors.is_empty() {
+                return Err(Error::invalid(format!(
+                    "{} rows have errors",
+                    preview.errors.len()
+                )));
+            }
+        }
+        CatalogCommand::Export { db, staff, out } => {
+            let shop = open(&db)?;
+            let session = sign_in(&shop, &staff)?;
+            let count = match &out {
+                Some(path) => {
+                    let file = std::fs::File::create(path).map_err(|e| {
+                        Error::invalid(format!("cannot write {}: {e}", path.display()))
+                    })?;
+                    let mut w = std::io::BufWriter::new(file);
+                    shop.export_catalog(&session, &mut w)?
+                }
+                None => shop.export_catalog(&session, &mut std::io::stdout().lock())?,
+            };
+            if let Some(path) = out {
+                eprintln!("Exported {count} products to {}", path.display());
+            }
+        }
+    }
+    Ok(())
 }
 
 fn run(cli: Cli) -> Result<(), Error> {
@@ -131,41 +280,60 @@ fn run(cli: Cli) -> Result<(), Error> {
                 println!("{}", serde_json::to_string(&summary).unwrap_or_default());
             } else {
                 println!(
-                    "Loaded the demo shop '{}' into {}: {} products, {} staff (owner PIN {}).",
+                    "Loaded the demo shop '{}' into {}: {} products, {} variants, {} staff (owner PIN {}).",
                     summary.shop_name,
                     db.db.display(),
                     summary.products,
+                    summary.variants,
                     summary.staff,
                     shopdesk_core::demo::DEMO_STAFF[0].2
                 );
             }
         }
-        Command::Products {
-            command:
-                ProductsCommand::List {
-                    db,
-                    staff,
-                    search,
-                    status,
-                    limit,
-                    offset,
-                },
+        Command::Catalog { command } => catalog(command, cli.json)?,
+        Command::Stock {
+            db,
+            staff,
+            location,
         } => {
             let shop = open(&db)?;
             let session = sign_in(&shop, &staff)?;
-            let page = shop.products(
-                &session,
-                &ProductQuery {
-                    text: search,
-                    status,
-                    limit: Some(limit),
-                    offset: Some(offset),
-                },
-            )?;
+            let location_id = match location {
+                None => None,
+                Some(name) => Some(
+                    shop.locations(&session)?
+                        .into_iter()
+                        .find(|l| l.name.eq_ignore_ascii_case(name.trim()))
+                        .ok_or(Error::NotFound { what: "location" })?
+                        .id,
+                ),
+            };
+            let report = shop.stock_report(&session, location_id.as_deref())?;
             if cli.json {
-                println!("{}", serde_json::to_string(&page).unwrap_or_default());
+                println!("{}", serde_json::to_string(&report).unwrap_or_default());
             } else {
-                print_products(&page.items, page.total);
+                println!(
+                    "{:<20} {:<44} {:<14} {:>8} {:>9} {:>9} {:>12}",
+                    "SKU", "ITEM", "LOCATION", "ON HAND", "COMMITTED", "AVAILABLE", "VALUE"
+                );
+                for l in &report.lines {
+                    println!(
+                        "{:<20} {:<44} {:<14} {:>8} {:>9} {:>9} {:>12}",
+                        l.sku,
+                        l.label.chars().take(44).collect::<String>(),
+                        l.location,
+                        l.on_hand,
+                        l.committed,
+                        l.available,
+                        l.value.to_decimal_string()
+                    );
+                }
+                println!(
+                    "{} units on hand, valued at {} {} at cost",
+                    report.total_on_hand,
+                    report.total_value.to_decimal_string(),
+                    report.total_value.currency().code()
+                );
             }
         }
         Command::Bench(args) => bench::run(args)?,

@@ -29,7 +29,7 @@ fn demo_then_list_as_json() {
 
     let out = shopdesk(
         &[
-            "products",
+            "catalog",
             "list",
             "--db",
             db,
@@ -48,7 +48,8 @@ fn demo_then_list_as_json() {
     );
     let page: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(page["total"], 1, "{page}");
-    assert_eq!(page["items"][0]["title"], "Merino Beanie — Forest");
+    assert_eq!(page["items"][0]["title"], "Merino Beanie");
+    assert_eq!(page["items"][0]["variant_title"], "Forest");
     assert_eq!(page["items"][0]["price"]["currency"], "USD");
 
     let out = shopdesk(&["demo", "--db", db], "");
@@ -64,7 +65,7 @@ fn a_wrong_pin_exits_non_zero_with_a_coded_error() {
     assert!(shopdesk(&["demo", "--db", db], "").status.success());
     let out = shopdesk(
         &[
-            "products",
+            "catalog",
             "list",
             "--db",
             db,
@@ -81,4 +82,60 @@ fn a_wrong_pin_exits_non_zero_with_a_coded_error() {
         out.stdout.is_empty(),
         "nothing on stdout for a failed command"
     );
+}
+
+#[test]
+fn catalog_export_import_dry_run_and_stock() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.sqlite3");
+    let db = db.to_str().unwrap();
+    assert!(shopdesk(&["demo", "--db", db], "").status.success());
+    let csv = dir.path().join("catalog.csv");
+    let csv = csv.to_str().unwrap();
+    let owner = ["--db", db, "--staff", "Alex Morgan"];
+    let run = |args: &[&str]| shopdesk(&[args, &owner[..]].concat(), "1111");
+
+    let out = run(&["catalog", "export", "--out", csv]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&["catalog", "import", csv, "--dry-run"]);
+    assert!(
+        out.status.success(),
+        "our own export is clean: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("Would import 0 new and 20 updated products")
+    );
+
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "Handle,Title,Variant SKU,Variant Price,Variant Barcode\nx,X,X-1,1.00,4006381333932\n",
+    )
+    .unwrap();
+    let out = run(&["catalog", "import", bad.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(out.status.code(), Some(1), "dry run with bad rows fails");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("line 2 [Variant Barcode]: barcode 4006381333932 has a bad check digit"),
+        "{err}"
+    );
+
+    let out = run(&["stock", "--location", "shop floor", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(report["total_on_hand"].as_i64().unwrap() > 0);
+    assert!(report["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|l| l["location"] == "Shop floor"));
 }

@@ -142,8 +142,14 @@ mod tests {
 
     #[test]
     fn upc_and_ean_forms_find_each_other() {
-        assert_eq!(lookup_forms("036000291452"), ["036000291452", "0036000291452"]);
-        assert_eq!(lookup_forms("0036000291452"), ["0036000291452", "036000291452"]);
+        assert_eq!(
+            lookup_forms("036000291452"),
+            ["036000291452", "0036000291452"]
+        );
+        assert_eq!(
+            lookup_forms("0036000291452"),
+            ["0036000291452", "036000291452"]
+        );
         assert_eq!(lookup_forms("ABC"), ["ABC"]);
     }
 
@@ -161,7 +167,8 @@ mod tests {
         assert_eq!(classify(&first).unwrap(), Symbology::Ean13);
         // Someone typed the next one in by hand: it is skipped, not duplicated.
         let next = with_check_digit("200000000002");
-        conn.execute("INSERT INTO variant VALUES (?1)", [&next]).unwrap();
+        conn.execute("INSERT INTO variant VALUES (?1)", [&next])
+            .unwrap();
         let second = next_in_store(&conn).unwrap();
         assert_ne!(second, next);
         assert!(second.starts_with("200000000003"));

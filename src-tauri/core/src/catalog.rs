@@ -100,7 +100,10 @@ pub(crate) fn lookup_in(tx: &Transaction, code: &str) -> Result<Option<VariantRo
     let mut by_sku = tx.prepare_cached(&format!(
         "SELECT {ROW_COLUMNS} FROM variant v JOIN product p ON p.id = v.product_id WHERE v.sku = ?1"
     ))?;
-    if let Some(found) = by_sku.query_row([code.trim()], |r| row(r, currency)).optional()? {
+    if let Some(found) = by_sku
+        .query_row([code.trim()], |r| row(r, currency))
+        .optional()?
+    {
         return Ok(Some(found));
     }
     let mut by_code = tx.prepare_cached(&format!(

@@ -5,9 +5,9 @@
 use crate::audit::{self, Change};
 use crate::error::{Error, Result};
 use crate::product::{self, ProductDraft, ProductStatus, VariantDraft};
-use crate::stock::{self, Move, MoveReason};
 use crate::shop::{NewShop, Setup};
 use crate::staff::{self, Session, SessionInfo};
+use crate::stock::{self, Move, MoveReason};
 use crate::Shop;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -107,19 +107,25 @@ impl Shop {
                 for (variant_id, price) in variants {
                     // Opening stock, received at about 45% of the price so reports have a value.
                     let cost = price * 45 / 100;
-                    tx.execute("UPDATE variant SET cost_minor = ?2 WHERE id = ?1", rusqlite::params![variant_id, cost])?;
-                    stock::record_move(tx, &Move {
-                        variant_id: &variant_id,
-                        location_id: &location,
-                        reason: MoveReason::Receive,
-                        on_hand: rng.i64(0..25),
-                        committed: 0,
-                        unit_cost: Some(cost),
-                        doc: None,
-                        note: "opening stock",
-                        staff_id: Some(&owner_id),
-                        at: now,
-                    })?;
+                    tx.execute(
+                        "UPDATE variant SET cost_minor = ?2 WHERE id = ?1",
+                        rusqlite::params![variant_id, cost],
+                    )?;
+                    stock::record_move(
+                        tx,
+                        &Move {
+                            variant_id: &variant_id,
+                            location_id: &location,
+                            reason: MoveReason::Receive,
+                            on_hand: rng.i64(0..25),
+                            committed: 0,
+                            unit_cost: Some(cost),
+                            doc: None,
+                            note: "opening stock",
+                            staff_id: Some(&owner_id),
+                            at: now,
+                        },
+                    )?;
                 }
             }
             audit::record(
@@ -172,7 +178,11 @@ fn demo_products() -> Vec<ProductDraft> {
                 continue;
             }
             let bump = rng.i64(0..3) * 2; // some colours cost a little more
-            let sizes_or_none: Vec<Option<&str>> = if sizes.is_empty() { vec![None] } else { sizes.iter().copied().map(Some).collect() };
+            let sizes_or_none: Vec<Option<&str>> = if sizes.is_empty() {
+                vec![None]
+            } else {
+                sizes.iter().copied().map(Some).collect()
+            };
             for size in sizes_or_none {
                 code += 1;
                 let mut options = vec![colour.to_string()];
@@ -182,7 +192,8 @@ fn demo_products() -> Vec<ProductDraft> {
                     sku: format!(
                         "{stem}-{}{}",
                         colour.replace(' ', "").to_ascii_uppercase(),
-                        size.map(|s| format!("-{}", s.replace('/', ""))).unwrap_or_default()
+                        size.map(|s| format!("-{}", s.replace('/', "")))
+                            .unwrap_or_default()
                     ),
                     barcode: demo_ean13(code),
                     price: format!("{}.{cents:02}", units + bump),
@@ -197,10 +208,16 @@ fn demo_products() -> Vec<ProductDraft> {
         }
         out.push(ProductDraft {
             title: item.into(),
-            body_html: format!("<p>{item}, made in small batches. Each colour is dyed by hand.</p>"),
+            body_html: format!(
+                "<p>{item}, made in small batches. Each colour is dyed by hand.</p>"
+            ),
             vendor: VENDORS[i % VENDORS.len()].into(),
             product_type: TYPES[i % TYPES.len()].into(),
-            tags: if i % 3 == 0 { "bestseller, gift".into() } else { "gift".into() },
+            tags: if i % 3 == 0 {
+                "bestseller, gift".into()
+            } else {
+                "gift".into()
+            },
             status,
             options,
             origin_country: "IE".into(),

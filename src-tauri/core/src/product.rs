@@ -455,7 +455,11 @@ pub(crate) fn slug(title: &str) -> String {
 /// A handle for a new product, made unique with a number if needed.
 pub(crate) fn new_handle(conn: &Connection, title: &str) -> Result<String> {
     let base = slug(title);
-    let base = if base.is_empty() { "product" } else { base.as_str() };
+    let base = if base.is_empty() {
+        "product"
+    } else {
+        base.as_str()
+    };
     let mut handle = base.to_string();
     let mut n = 1;
     while conn
@@ -488,13 +492,32 @@ fn variant_conflict(conn: &Connection, e: rusqlite::Error, v: &CleanVariant) -> 
     };
     let msg = e.to_string();
     if msg.contains("variant.sku") {
-        let who = holder("sku", &v.sku).map(|t| format!(" by '{t}'")).unwrap_or_default();
-        unique_conflict(e, format!("SKU '{}' is already used{who}", v.sku.as_deref().unwrap_or("")))
+        let who = holder("sku", &v.sku)
+            .map(|t| format!(" by '{t}'"))
+            .unwrap_or_default();
+        unique_conflict(
+            e,
+            format!(
+                "SKU '{}' is already used{who}",
+                v.sku.as_deref().unwrap_or("")
+            ),
+        )
     } else if msg.contains("variant.barcode") {
-        let who = holder("barcode", &v.barcode).map(|t| format!(" by '{t}'")).unwrap_or_default();
-        unique_conflict(e, format!("barcode {} is already used{who}", v.barcode.as_deref().unwrap_or("")))
+        let who = holder("barcode", &v.barcode)
+            .map(|t| format!(" by '{t}'"))
+            .unwrap_or_default();
+        unique_conflict(
+            e,
+            format!(
+                "barcode {} is already used{who}",
+                v.barcode.as_deref().unwrap_or("")
+            ),
+        )
     } else {
-        unique_conflict(e, format!("two variants are both '{}'", v.options.join(" / ")))
+        unique_conflict(
+            e,
+            format!("two variants are both '{}'", v.options.join(" / ")),
+        )
     }
 }
 
@@ -541,9 +564,23 @@ pub(crate) fn update_variant(
              WHERE id = ?1",
         )?
         .execute(params![
-            id, position as i64, opt(&v.options, 0), opt(&v.options, 1), opt(&v.options, 2), v.sku,
-            v.barcode, v.price, v.compare_at, v.cost, v.weight_grams, v.weight_unit.as_str(),
-            v.tax_class, v.policy.as_str(), v.bin, v.image_src, at.0
+            id,
+            position as i64,
+            opt(&v.options, 0),
+            opt(&v.options, 1),
+            opt(&v.options, 2),
+            v.sku,
+            v.barcode,
+            v.price,
+            v.compare_at,
+            v.cost,
+            v.weight_grams,
+            v.weight_unit.as_str(),
+            v.tax_class,
+            v.policy.as_str(),
+            v.bin,
+            v.image_src,
+            at.0
         ])
         .map_err(|e| variant_conflict(conn, e, v))?;
     if n == 0 {
@@ -553,7 +590,10 @@ pub(crate) fn update_variant(
 }
 
 fn write_images(conn: &Connection, product_id: &str, images: &[String]) -> Result<()> {
-    conn.execute("DELETE FROM product_image WHERE product_id = ?1", [product_id])?;
+    conn.execute(
+        "DELETE FROM product_image WHERE product_id = ?1",
+        [product_id],
+    )?;
     let mut st = conn.prepare_cached(
         "INSERT INTO product_image (id, product_id, position, src) VALUES (?1, ?2, ?3, ?4)",
     )?;
@@ -606,8 +646,19 @@ pub(crate) fn update_product_fields(
          WHERE id = ?1",
     )?
     .execute(params![
-        id, p.title, p.body_html, p.vendor, p.product_type, p.tags, p.status.as_str(),
-        opt(&p.options, 0), opt(&p.options, 1), opt(&p.options, 2), p.hs_code, p.origin_country, at.0
+        id,
+        p.title,
+        p.body_html,
+        p.vendor,
+        p.product_type,
+        p.tags,
+        p.status.as_str(),
+        opt(&p.options, 0),
+        opt(&p.options, 1),
+        opt(&p.options, 2),
+        p.hs_code,
+        p.origin_country,
+        at.0
     ])?;
     write_images(conn, id, &p.images)
 }
@@ -711,9 +762,8 @@ pub(crate) fn load(conn: &Connection, id: &str, currency: Currency) -> Result<Pr
         )
         .optional()?
         .ok_or(Error::NotFound { what: "product" })?;
-    let mut st = conn.prepare_cached(
-        "SELECT src FROM product_image WHERE product_id = ?1 ORDER BY position",
-    )?;
+    let mut st = conn
+        .prepare_cached("SELECT src FROM product_image WHERE product_id = ?1 ORDER BY position")?;
     p.images = st
         .query_map([id], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
@@ -748,7 +798,11 @@ fn product_changes(before: &Product, after: &Product) -> Value {
     let mut changes = diff(&json!(before), &json!(after), &skip);
     let vskip = ["on_hand", "committed", "available", "position"];
     for v in &after.variants {
-        let name = if v.title.is_empty() { "default".to_string() } else { v.title.clone() };
+        let name = if v.title.is_empty() {
+            "default".to_string()
+        } else {
+            v.title.clone()
+        };
         match before.variants.iter().find(|b| b.id == v.id) {
             Some(b) => {
                 let d = diff(&json!(b), &json!(v), &vskip);
@@ -823,7 +877,16 @@ impl Shop {
                 }
             }
             let after = load(tx, &edit.id, currency)?;
-            audit::record(tx, Change::by(now, session.staff_id(), "product_updated", ("product", &edit.id), product_changes(&before, &after)))?;
+            audit::record(
+                tx,
+                Change::by(
+                    now,
+                    session.staff_id(),
+                    "product_updated",
+                    ("product", &edit.id),
+                    product_changes(&before, &after),
+                ),
+            )?;
             Ok(after)
         })
     }

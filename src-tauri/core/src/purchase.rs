@@ -208,7 +208,9 @@ pub(crate) fn load_po(conn: &Connection, id: &str, currency: Currency) -> Result
             },
         )
         .optional()?
-        .ok_or(Error::NotFound { what: "purchase order" })?;
+        .ok_or(Error::NotFound {
+            what: "purchase order",
+        })?;
     let rows: Vec<(String, String, String, String, i64, i64, i64)> = conn
         .prepare_cached(
             "SELECT pl.variant_id, ifnull(v.sku, ''), ifnull(v.barcode, ''),
@@ -218,7 +220,15 @@ pub(crate) fn load_po(conn: &Connection, id: &str, currency: Currency) -> Result
              WHERE pl.po_id = ?1 ORDER BY v.sku",
         )?
         .query_map([id, po.supplier_id.as_str()], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+            ))
         })?
         .collect::<rusqlite::Result<_>>()?;
     let mut total = 0i64;
@@ -278,7 +288,9 @@ fn write_lines(
     conn.execute("DELETE FROM purchase_line WHERE po_id = ?1", [po_id])?;
     for line in lines {
         if line.qty <= 0 {
-            return Err(Error::invalid("quantities on a purchase order are 1 or more"));
+            return Err(Error::invalid(
+                "quantities on a purchase order are 1 or more",
+            ));
         }
         let label = variant_label(conn, &line.variant_id)?;
         let cost = line_cost(conn, supplier_id, line, currency)?;
@@ -307,10 +319,27 @@ fn insert_po(
         "INSERT INTO purchase_order (id, number, supplier_id, location_id, status, note,
              created_by, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, 'draft', ?5, ?6, ?7, ?7)",
-        params![id, number, d.supplier_id, d.location_id, d.note.trim(), staff_id, at.0],
+        params![
+            id,
+            number,
+            d.supplier_id,
+            d.location_id,
+            d.note.trim(),
+            staff_id,
+            at.0
+        ],
     )?;
     write_lines(conn, &id, &d.supplier_id, &d.lines, currency)?;
-    audit::record(conn, Change::by(at, staff_id, "purchase_order_created", ("purchase_order", &id), json!({ "number": number, "lines": d.lines.len() })))?;
+    audit::record(
+        conn,
+        Change::by(
+            at,
+            staff_id,
+            "purchase_order_created",
+            ("purchase_order", &id),
+            json!({ "number": number, "lines": d.lines.len() }),
+        ),
+    )?;
     Ok(id)
 }
 
@@ -341,19 +370,31 @@ impl Shop {
         let name = clean_name(&d.name, "a supplier")?;
         let email = d.email.trim().to_string();
         if !email.is_empty() && (!email.contains('@') || email.contains(char::is_whitespace)) {
-            return Err(Error::invalid(format!("'{email}' is not an e-mail address")));
+            return Err(Error::invalid(format!(
+                "'{email}' is not an e-mail address"
+            )));
         }
         self.db.write(|tx| {
             authorize(tx, session, Permission::StockManage)?;
             let now = self.clock.now();
-            let conflict = |e| unique_conflict(e, format!("a supplier named '{name}' already exists"));
+            let conflict =
+                |e| unique_conflict(e, format!("a supplier named '{name}' already exists"));
             let id = match &d.id {
                 Some(id) => {
                     load_supplier(tx, id)?;
                     tx.execute(
                         "UPDATE supplier SET name = ?2, contact = ?3, email = ?4, phone = ?5,
                              lead_days = ?6, notes = ?7, updated_at = ?8 WHERE id = ?1",
-                        params![id, name, d.contact.trim(), email, d.phone.trim(), d.lead_days, d.notes.trim(), now.0],
+                        params![
+                            id,
+                            name,
+                            d.contact.trim(),
+                            email,
+                            d.phone.trim(),
+                            d.lead_days,
+                            d.notes.trim(),
+                            now.0
+                        ],
                     )
                     .map_err(conflict)?;
                     id.clone()
@@ -364,13 +405,31 @@ impl Shop {
                         "INSERT INTO supplier (id, name, contact, email, phone, lead_days, notes,
                              created_at, updated_at)
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
-                        params![id, name, d.contact.trim(), email, d.phone.trim(), d.lead_days, d.notes.trim(), now.0],
+                        params![
+                            id,
+                            name,
+                            d.contact.trim(),
+                            email,
+                            d.phone.trim(),
+                            d.lead_days,
+                            d.notes.trim(),
+                            now.0
+                        ],
                     )
                     .map_err(conflict)?;
                     id
                 }
             };
-            audit::record(tx, Change::by(now, session.staff_id(), "supplier_saved", ("supplier", &id), json!({ "name": name })))?;
+            audit::record(
+                tx,
+                Change::by(
+                    now,
+                    session.staff_id(),
+                    "supplier_saved",
+                    ("supplier", &id),
+                    json!({ "name": name }),
+                ),
+            )?;
             load_supplier(tx, &id)
         })
     }
@@ -412,7 +471,11 @@ impl Shop {
         })
     }
 
-    pub fn create_purchase_order(&self, session: &Session, d: PurchaseDraft) -> Result<PurchaseOrder> {
+    pub fn create_purchase_order(
+        &self,
+        session: &Session,
+        d: PurchaseDraft,
+    ) -> Result<PurchaseOrder> {
         self.db.write(|tx| {
             authorize(tx, session, Permission::StockManage)?;
             let currency = shop_currency(tx)?;
@@ -422,7 +485,12 @@ impl Shop {
     }
 
     /// Replaces the lines of a draft; once sent, an order's lines are what the supplier has.
-    pub fn update_purchase_order(&self, session: &Session, id: &str, d: PurchaseDraft) -> Result<PurchaseOrder> {
+    pub fn update_purchase_order(
+        &self,
+        session: &Session,
+        id: &str,
+        d: PurchaseDraft,
+    ) -> Result<PurchaseOrder> {
         self.db.write(|tx| {
             authorize(tx, session, Permission::StockManage)?;
             let currency = shop_currency(tx)?;
@@ -453,7 +521,16 @@ impl Shop {
             }
             let now = self.clock.now();
             set_status(tx, id, PurchaseStatus::Sent, now)?;
-            audit::record(tx, Change::by(now, session.staff_id(), "purchase_order_sent", ("purchase_order", id), json!({ "number": po.number })))?;
+            audit::record(
+                tx,
+                Change::by(
+                    now,
+                    session.staff_id(),
+                    "purchase_order_sent",
+                    ("purchase_order", id),
+                    json!({ "number": po.number }),
+                ),
+            )?;
             load_po(tx, id, currency)
         })
     }
@@ -470,7 +547,9 @@ impl Shop {
         }
         qty_by_variant.retain(|_, q| *q > 0);
         if qty_by_variant.is_empty() {
-            return Err(Error::invalid("nothing to receive: scan or type what arrived"));
+            return Err(Error::invalid(
+                "nothing to receive: scan or type what arrived",
+            ));
         }
         self.db.write(|tx| {
             authorize(tx, session, Permission::StockManage)?;
@@ -548,11 +627,24 @@ impl Shop {
             let currency = shop_currency(tx)?;
             let po = load_po(tx, id, currency)?;
             if matches!(po.status, PurchaseStatus::Received | PurchaseStatus::Closed) {
-                return Err(Error::Conflict(format!("PO {} is already {}", po.number, po.status.as_str())));
+                return Err(Error::Conflict(format!(
+                    "PO {} is already {}",
+                    po.number,
+                    po.status.as_str()
+                )));
             }
             let now = self.clock.now();
             set_status(tx, id, PurchaseStatus::Closed, now)?;
-            audit::record(tx, Change::by(now, session.staff_id(), "purchase_order_closed", ("purchase_order", id), json!({ "number": po.number })))?;
+            audit::record(
+                tx,
+                Change::by(
+                    now,
+                    session.staff_id(),
+                    "purchase_order_closed",
+                    ("purchase_order", id),
+                    json!({ "number": po.number }),
+                ),
+            )?;
             load_po(tx, id, currency)
         })
     }

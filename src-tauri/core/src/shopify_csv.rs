@@ -76,13 +76,19 @@ const HEADERS: &[(Col, &[&str])] = &[
     (Col::Qty, &["Variant Inventory Qty", "Inventory quantity"]),
     (Col::Policy, &["Variant Inventory Policy"]),
     (Col::Price, &["Variant Price", "Price"]),
-    (Col::CompareAt, &["Variant Compare At Price", "Compare-at price"]),
+    (
+        Col::CompareAt,
+        &["Variant Compare At Price", "Compare-at price"],
+    ),
     (Col::Taxable, &["Variant Taxable", "Charge tax"]),
     (Col::Barcode, &["Variant Barcode", "Barcode"]),
     (Col::ImageSrc, &["Image Src", "Product image URL"]),
     (Col::ImagePosition, &["Image Position", "Image position"]),
     (Col::VariantImage, &["Variant Image", "Variant image URL"]),
-    (Col::WeightUnit, &["Variant Weight Unit", "Weight unit for display"]),
+    (
+        Col::WeightUnit,
+        &["Variant Weight Unit", "Weight unit for display"],
+    ),
     (Col::Cost, &["Cost per item"]),
     (Col::Status, &["Status"]),
     (Col::TaxClass, &["Tax Class (Shopdesk)"]),
@@ -92,7 +98,11 @@ const HEADERS: &[(Col, &[&str])] = &[
 ];
 
 fn header_name(col: Col) -> &'static str {
-    HEADERS.iter().find(|(c, _)| *c == col).map(|(_, n)| n[0]).unwrap_or("")
+    HEADERS
+        .iter()
+        .find(|(c, _)| *c == col)
+        .map(|(_, n)| n[0])
+        .unwrap_or("")
 }
 
 /// One problem in the file, where a person can find it.
@@ -152,7 +162,11 @@ struct Row<'a> {
 
 impl Row<'_> {
     fn get(&self, c: Col) -> &str {
-        self.cols.get(&c).and_then(|&i| self.fields.get(i)).map(str::trim).unwrap_or("")
+        self.cols
+            .get(&c)
+            .and_then(|&i| self.fields.get(i))
+            .map(str::trim)
+            .unwrap_or("")
     }
     fn issue(&self, c: Col, message: impl Into<String>) -> ImportIssue {
         let column = self
@@ -161,12 +175,23 @@ impl Row<'_> {
             .and_then(|&i| self.headers.get(i))
             .unwrap_or(header_name(c))
             .to_string();
-        ImportIssue { line: self.line, column, message: message.into() }
+        ImportIssue {
+            line: self.line,
+            column,
+            message: message.into(),
+        }
     }
     fn has_variant(&self) -> bool {
-        [Col::OptValue(0), Col::OptValue(1), Col::OptValue(2), Col::Sku, Col::Price, Col::Barcode]
-            .iter()
-            .any(|&c| !self.get(c).is_empty())
+        [
+            Col::OptValue(0),
+            Col::OptValue(1),
+            Col::OptValue(2),
+            Col::Sku,
+            Col::Price,
+            Col::Barcode,
+        ]
+        .iter()
+        .any(|&c| !self.get(c).is_empty())
     }
 }
 
@@ -179,7 +204,11 @@ fn parse_bool(s: &str) -> Option<bool> {
 }
 
 /// The variant fields of a row, each problem reported against its column.
-fn row_variant(row: &Row, options: &[String], currency: Currency) -> Result<RowVariant, ImportIssue> {
+fn row_variant(
+    row: &Row,
+    options: &[String],
+    currency: Currency,
+) -> Result<RowVariant, ImportIssue> {
     let mut values = Vec::new();
     for i in 0..3 {
         let v = row.get(Col::OptValue(i));
@@ -191,14 +220,18 @@ fn row_variant(row: &Row, options: &[String], currency: Currency) -> Result<RowV
             (None, false) if !(i == 0 && options.is_empty() && v == "Default Title") => {
                 return Err(row.issue(
                     Col::OptValue(i),
-                    format!("unknown option value '{v}': the product has no Option{} Name", i + 1),
+                    format!(
+                        "unknown option value '{v}': the product has no Option{} Name",
+                        i + 1
+                    ),
                 ))
             }
             (None, _) => {}
         }
     }
     let amount = |c: Col, what: &str| {
-        parse_amount(row.get(c), what, currency).map_err(|e| row.issue(c, format!("bad number: {e}")))
+        parse_amount(row.get(c), what, currency)
+            .map_err(|e| row.issue(c, format!("bad number: {e}")))
     };
     let price = amount(Col::Price, "a price")?
         .ok_or_else(|| row.issue(Col::Price, "a variant needs a price"))?;
@@ -261,11 +294,16 @@ fn row_product(row: &Row) -> Result<CleanProduct, ImportIssue> {
     let mut options = Vec::new();
     for i in 0..3 {
         let name = row.get(Col::OptName(i));
-        if name.is_empty() || (i == 0 && name == "Title" && row.get(Col::OptValue(0)) == "Default Title") {
+        if name.is_empty()
+            || (i == 0 && name == "Title" && row.get(Col::OptValue(0)) == "Default Title")
+        {
             continue;
         }
         if options.len() != i {
-            return Err(row.issue(Col::OptName(i), format!("Option{i} Name is empty but Option{} Name is set", i + 1)));
+            return Err(row.issue(
+                Col::OptName(i),
+                format!("Option{i} Name is empty but Option{} Name is set", i + 1),
+            ));
         }
         options.push(name.to_string());
     }
@@ -274,8 +312,12 @@ fn row_product(row: &Row) -> Result<CleanProduct, ImportIssue> {
             Some(false) => ProductStatus::Draft,
             _ => ProductStatus::Active,
         },
-        (s, _) => ProductStatus::from_code(s)
-            .ok_or_else(|| row.issue(Col::Status, format!("'{s}' is not active, draft or archived")))?,
+        (s, _) => ProductStatus::from_code(s).ok_or_else(|| {
+            row.issue(
+                Col::Status,
+                format!("'{s}' is not active, draft or archived"),
+            )
+        })?,
     };
     Ok(CleanProduct {
         title: title.to_string(),
@@ -294,19 +336,33 @@ fn row_product(row: &Row) -> Result<CleanProduct, ImportIssue> {
 
 /// Reads the whole file into products, every problem collected with its line and column.
 fn parse(text: &str, currency: Currency) -> Parsed {
-    let mut out = Parsed { rows: 0, products: Vec::new(), errors: Vec::new(), ignored: Vec::new() };
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    let mut out = Parsed {
+        rows: 0,
+        products: Vec::new(),
+        errors: Vec::new(),
+        ignored: Vec::new(),
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let headers = match reader.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
-            out.errors.push(ImportIssue { line: 1, column: String::new(), message: format!("the header row cannot be read: {e}") });
+            out.errors.push(ImportIssue {
+                line: 1,
+                column: String::new(),
+                message: format!("the header row cannot be read: {e}"),
+            });
             return out;
         }
     };
     let mut cols = HashMap::new();
     for (i, h) in headers.iter().enumerate() {
         let h = h.trim();
-        match HEADERS.iter().find(|(_, names)| names.iter().any(|n| n.eq_ignore_ascii_case(h))) {
+        match HEADERS
+            .iter()
+            .find(|(_, names)| names.iter().any(|n| n.eq_ignore_ascii_case(h)))
+        {
             Some((c, _)) => {
                 cols.entry(*c).or_insert(i);
             }
@@ -333,7 +389,11 @@ fn parse(text: &str, currency: Currency) -> Parsed {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                out.errors.push(ImportIssue { line, column: String::new(), message: format!("unreadable row: {e}") });
+                out.errors.push(ImportIssue {
+                    line,
+                    column: String::new(),
+                    message: format!("unreadable row: {e}"),
+                });
                 break;
             }
         }
@@ -350,29 +410,53 @@ fn parse(text: &str, currency: Currency) -> Parsed {
                     headers.len()
                 )
             } else {
-                format!("this row has {} fields but the header has {}", record.len(), headers.len())
+                format!(
+                    "this row has {} fields but the header has {}",
+                    record.len(),
+                    headers.len()
+                )
             };
-            out.errors.push(ImportIssue { line, column: String::new(), message });
+            out.errors.push(ImportIssue {
+                line,
+                column: String::new(),
+                message,
+            });
             continue;
         }
-        let row = Row { line, fields: &record, cols: &cols, headers: &headers };
+        let row = Row {
+            line,
+            fields: &record,
+            cols: &cols,
+            headers: &headers,
+        };
         let handle = match row.get(Col::Handle) {
             "" => product::slug(row.get(Col::Title)),
             h => h.to_lowercase(),
         };
         if handle.is_empty() {
-            out.errors.push(row.issue(Col::Handle, "a row needs a Handle (or a Title to make one from)"));
+            out.errors.push(row.issue(
+                Col::Handle,
+                "a row needs a Handle (or a Title to make one from)",
+            ));
             continue;
         }
         if let Some(first) = failed_handles.get(&handle) {
-            out.errors.push(row.issue(Col::Handle, format!("skipped: the first row of '{handle}' (line {first}) has an error")));
+            out.errors.push(row.issue(
+                Col::Handle,
+                format!("skipped: the first row of '{handle}' (line {first}) has an error"),
+            ));
             continue;
         }
         let idx = match by_handle.get(&handle) {
             Some(&i) => i,
             None => match row_product(&row) {
                 Ok(p) => {
-                    out.products.push(ParsedProduct { line, handle: handle.clone(), product: p, variants: Vec::new() });
+                    out.products.push(ParsedProduct {
+                        line,
+                        handle: handle.clone(),
+                        product: p,
+                        variants: Vec::new(),
+                    });
                     by_handle.insert(handle.clone(), out.products.len() - 1);
                     out.products.len() - 1
                 }
@@ -390,7 +474,8 @@ fn parse(text: &str, currency: Currency) -> Parsed {
         }
         if !row.has_variant() {
             if src.is_empty() && pp.line != line {
-                out.errors.push(row.issue(Col::Handle, "this row has neither a variant nor an image"));
+                out.errors
+                    .push(row.issue(Col::Handle, "this row has neither a variant nor an image"));
             }
             continue;
         }
@@ -402,20 +487,39 @@ fn parse(text: &str, currency: Currency) -> Parsed {
             }
         };
         let key = v.clean.options.join("\u{1f}").to_lowercase();
-        if let Some(dup) = pp.variants.iter().find(|o| o.clean.options.join("\u{1f}").to_lowercase() == key) {
-            let what = if key.is_empty() { "the product has no options, so only one variant".to_string() } else { format!("variant '{}' is already on line {}", v.clean.options.join(" / "), dup.line) };
-            out.errors.push(row.issue(Col::OptValue(0), format!("duplicate variant: {what}")));
+        if let Some(dup) = pp
+            .variants
+            .iter()
+            .find(|o| o.clean.options.join("\u{1f}").to_lowercase() == key)
+        {
+            let what = if key.is_empty() {
+                "the product has no options, so only one variant".to_string()
+            } else {
+                format!(
+                    "variant '{}' is already on line {}",
+                    v.clean.options.join(" / "),
+                    dup.line
+                )
+            };
+            out.errors
+                .push(row.issue(Col::OptValue(0), format!("duplicate variant: {what}")));
             continue;
         }
         if let Some(s) = &v.clean.sku {
             if let Some(first) = skus.get(&s.to_lowercase()) {
-                out.errors.push(row.issue(Col::Sku, format!("duplicate SKU '{s}': already on line {first}")));
+                out.errors.push(row.issue(
+                    Col::Sku,
+                    format!("duplicate SKU '{s}': already on line {first}"),
+                ));
                 continue;
             }
         }
         if let Some(b) = &v.clean.barcode {
             if let Some(first) = codes.get(b) {
-                out.errors.push(row.issue(Col::Barcode, format!("duplicate barcode {b}: already on line {first}")));
+                out.errors.push(row.issue(
+                    Col::Barcode,
+                    format!("duplicate barcode {b}: already on line {first}"),
+                ));
                 continue;
             }
         }
@@ -429,7 +533,14 @@ fn parse(text: &str, currency: Currency) -> Parsed {
     }
     out.products.retain(|p| {
         if p.variants.is_empty() {
-            out.errors.push(ImportIssue { line: p.line, column: String::new(), message: format!("product '{}' has no valid variant rows, so it is not imported", p.handle) });
+            out.errors.push(ImportIssue {
+                line: p.line,
+                column: String::new(),
+                message: format!(
+                    "product '{}' has no valid variant rows, so it is not imported",
+                    p.handle
+                ),
+            });
             false
         } else {
             true
@@ -451,33 +562,63 @@ fn check_against(conn: &Connection, parsed: &mut Parsed) -> Result<HashMap<Strin
         "SELECT p.handle, p.title FROM variant v JOIN product p ON p.id = v.product_id WHERE v.barcode = ?1",
     )?;
     for p in &mut parsed.products {
-        if let Some(id) = by_handle.query_row([&p.handle], |r| r.get::<_, String>(0)).optional()? {
+        if let Some(id) = by_handle
+            .query_row([&p.handle], |r| r.get::<_, String>(0))
+            .optional()?
+        {
             existing.insert(p.handle.clone(), id);
         }
         let mut kept = Vec::with_capacity(p.variants.len());
         for v in p.variants.drain(..) {
             let mut clash = None;
             if let Some(s) = &v.clean.sku {
-                if let Some((h, t)) = sku_owner.query_row([s], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))).optional()? {
+                if let Some((h, t)) = sku_owner
+                    .query_row([s], |r| {
+                        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+                    })
+                    .optional()?
+                {
                     if !h.eq_ignore_ascii_case(&p.handle) {
-                        clash = Some((Col::Sku, format!("duplicate SKU '{s}': already used by '{t}'")));
+                        clash = Some((
+                            Col::Sku,
+                            format!("duplicate SKU '{s}': already used by '{t}'"),
+                        ));
                     }
                 }
             }
             if let (None, Some(b)) = (&clash, &v.clean.barcode) {
-                if let Some((h, t)) = code_owner.query_row([b], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))).optional()? {
+                if let Some((h, t)) = code_owner
+                    .query_row([b], |r| {
+                        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+                    })
+                    .optional()?
+                {
                     if !h.eq_ignore_ascii_case(&p.handle) {
-                        clash = Some((Col::Barcode, format!("duplicate barcode {b}: already used by '{t}'")));
+                        clash = Some((
+                            Col::Barcode,
+                            format!("duplicate barcode {b}: already used by '{t}'"),
+                        ));
                     }
                 }
             }
             match clash {
-                Some((col, message)) => parsed.errors.push(ImportIssue { line: v.line, column: header_name(col).into(), message }),
+                Some((col, message)) => parsed.errors.push(ImportIssue {
+                    line: v.line,
+                    column: header_name(col).into(),
+                    message,
+                }),
                 None => kept.push(v),
             }
         }
         if kept.is_empty() {
-            parsed.errors.push(ImportIssue { line: p.line, column: String::new(), message: format!("product '{}' has no valid variant rows, so it is not imported", p.handle) });
+            parsed.errors.push(ImportIssue {
+                line: p.line,
+                column: String::new(),
+                message: format!(
+                    "product '{}' has no valid variant rows, so it is not imported",
+                    p.handle
+                ),
+            });
         }
         p.variants = kept;
     }
@@ -489,10 +630,26 @@ fn check_against(conn: &Connection, parsed: &mut Parsed) -> Result<HashMap<Strin
 fn preview_of(parsed: &Parsed, existing: &HashMap<String, String>) -> ImportPreview {
     ImportPreview {
         rows: parsed.rows,
-        products_new: parsed.products.iter().filter(|p| !existing.contains_key(&p.handle)).count() as u32,
-        products_updated: parsed.products.iter().filter(|p| existing.contains_key(&p.handle)).count() as u32,
-        variants: parsed.products.iter().map(|p| p.variants.len() as u32).sum(),
-        images: parsed.products.iter().map(|p| p.product.images.len() as u32).sum(),
+        products_new: parsed
+            .products
+            .iter()
+            .filter(|p| !existing.contains_key(&p.handle))
+            .count() as u32,
+        products_updated: parsed
+            .products
+            .iter()
+            .filter(|p| existing.contains_key(&p.handle))
+            .count() as u32,
+        variants: parsed
+            .products
+            .iter()
+            .map(|p| p.variants.len() as u32)
+            .sum(),
+        images: parsed
+            .products
+            .iter()
+            .map(|p| p.product.images.len() as u32)
+            .sum(),
         errors: parsed.errors.clone(),
         ignored_columns: parsed.ignored.clone(),
     }
@@ -501,15 +658,23 @@ fn preview_of(parsed: &Parsed, existing: &HashMap<String, String>) -> ImportPrev
 /// Writes one parsed product: new handles are created; an existing handle has its fields
 /// replaced and its variants matched by option values (updated, or added when new). Variants the
 /// file does not mention are kept, so a partial file never deletes stock history.
-fn apply_product(conn: &Connection, at: crate::Timestamp, p: &ParsedProduct, existing: Option<&String>) -> Result<Vec<(String, Option<i64>)>> {
+fn apply_product(
+    conn: &Connection,
+    at: crate::Timestamp,
+    p: &ParsedProduct,
+    existing: Option<&String>,
+) -> Result<Vec<(String, Option<i64>)>> {
     let mut product = p.product.clone();
     product.variants = p.variants.iter().map(|v| v.clean.clone()).collect();
     let mut out = Vec::with_capacity(p.variants.len());
     match existing {
         None => {
             let id = product::insert_product(conn, at, Some(&p.handle), &product)?;
-            let mut ids = conn.prepare_cached("SELECT id FROM variant WHERE product_id = ?1 ORDER BY position")?;
-            let vids: Vec<String> = ids.query_map([&id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+            let mut ids = conn
+                .prepare_cached("SELECT id FROM variant WHERE product_id = ?1 ORDER BY position")?;
+            let vids: Vec<String> = ids
+                .query_map([&id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
             out.extend(vids.into_iter().zip(p.variants.iter().map(|v| v.qty)));
         }
         Some(id) => {
@@ -518,14 +683,24 @@ fn apply_product(conn: &Connection, at: crate::Timestamp, p: &ParsedProduct, exi
                 "SELECT id FROM variant WHERE product_id = ?1 AND ifnull(option1, '') = ?2 COLLATE NOCASE
                  AND ifnull(option2, '') = ?3 COLLATE NOCASE AND ifnull(option3, '') = ?4 COLLATE NOCASE",
             )?;
-            let next: i64 = conn.query_row("SELECT ifnull(max(position), 0) FROM variant WHERE product_id = ?1", [id], |r| r.get(0))?;
+            let next: i64 = conn.query_row(
+                "SELECT ifnull(max(position), 0) FROM variant WHERE product_id = ?1",
+                [id],
+                |r| r.get(0),
+            )?;
             let mut added = 0;
             for v in &p.variants {
                 let o = |i: usize| v.clean.options.get(i).cloned().unwrap_or_default();
-                let found: Option<String> = find.query_row([id.clone(), o(0), o(1), o(2)], |r| r.get(0)).optional()?;
+                let found: Option<String> = find
+                    .query_row([id.clone(), o(0), o(1), o(2)], |r| r.get(0))
+                    .optional()?;
                 let vid = match found {
                     Some(vid) => {
-                        let pos: i64 = conn.query_row("SELECT position FROM variant WHERE id = ?1", [&vid], |r| r.get(0))?;
+                        let pos: i64 = conn.query_row(
+                            "SELECT position FROM variant WHERE id = ?1",
+                            [&vid],
+                            |r| r.get(0),
+                        )?;
                         product::update_variant(conn, at, &vid, pos as usize, &v.clean)?;
                         vid
                     }
@@ -556,7 +731,12 @@ impl Shop {
     /// Imports every valid row in one transaction; rows with errors are skipped and reported.
     /// Inventory quantities become the variant's total on hand, booked as an adjustment at the
     /// first location. `progress(done, total)` is called as products are written.
-    pub fn import_catalog(&self, session: &Session, text: &str, progress: &mut dyn FnMut(u32, u32)) -> Result<ImportResult> {
+    pub fn import_catalog(
+        &self,
+        session: &Session,
+        text: &str,
+        progress: &mut dyn FnMut(u32, u32),
+    ) -> Result<ImportResult> {
         self.db.write(|tx| {
             authorize(tx, session, Permission::CatalogEdit)?;
             let currency = shop_currency(tx)?;
@@ -579,27 +759,39 @@ impl Shop {
                 for (variant_id, qty) in written {
                     let Some(qty) = qty else { continue };
                     let on_hand = stock::total_on_hand(tx, &variant_id)?;
-                    stock::record_move(tx, &Move {
-                        variant_id: &variant_id,
-                        location_id: &location,
-                        reason: MoveReason::Adjust,
-                        on_hand: qty - on_hand,
-                        committed: 0,
-                        unit_cost: None,
-                        doc: Some(("catalog_import", &import_id)),
-                        note: "inventory quantity from a catalog import",
-                        staff_id: Some(session.staff_id()),
-                        at: now,
-                    })?;
+                    stock::record_move(
+                        tx,
+                        &Move {
+                            variant_id: &variant_id,
+                            location_id: &location,
+                            reason: MoveReason::Adjust,
+                            on_hand: qty - on_hand,
+                            committed: 0,
+                            unit_cost: None,
+                            doc: Some(("catalog_import", &import_id)),
+                            note: "inventory quantity from a catalog import",
+                            staff_id: Some(session.staff_id()),
+                            at: now,
+                        },
+                    )?;
                 }
                 if i % 500 == 0 {
                     progress(i as u32, total);
                 }
             }
             progress(total, total);
-            audit::record(tx, Change::by(now, session.staff_id(), "catalog_imported", ("catalog_import", &import_id), json!({
+            audit::record(
+                tx,
+                Change::by(
+                    now,
+                    session.staff_id(),
+                    "catalog_imported",
+                    ("catalog_import", &import_id),
+                    json!({
                 "products_new": preview.products_new, "products_updated": preview.products_updated,
-                "variants": preview.variants, "skipped_rows": preview.errors.len() })))?;
+                "variants": preview.variants, "skipped_rows": preview.errors.len() }),
+                ),
+            )?;
             Ok(ImportResult { preview, import_id })
         })
     }
@@ -617,13 +809,15 @@ impl Shop {
 fn write_csv(c: &Connection, currency: Currency, out: &mut dyn std::io::Write) -> Result<u32> {
     let io = |e: csv::Error| Error::Storage(format!("cannot write the CSV: {e}"));
     let mut w = csv::Writer::from_writer(out);
-    w.write_record(HEADERS.iter().map(|(_, n)| n[0])).map_err(io)?;
+    w.write_record(HEADERS.iter().map(|(_, n)| n[0]))
+        .map_err(io)?;
     let mut products = c.prepare(
         "SELECT id, handle, title, body_html, vendor, product_type, tags, status,
                 option1_name, option2_name, option3_name, hs_code, origin_country
          FROM product ORDER BY handle",
     )?;
-    let mut images = c.prepare_cached("SELECT src FROM product_image WHERE product_id = ?1 ORDER BY position")?;
+    let mut images =
+        c.prepare_cached("SELECT src FROM product_image WHERE product_id = ?1 ORDER BY position")?;
     let mut variants = c.prepare_cached(
         "SELECT v.option1, v.option2, v.option3, ifnull(v.sku, ''), v.weight_grams,
                 (SELECT ifnull(sum(on_hand), 0) FROM stock_level WHERE variant_id = v.id),
@@ -631,14 +825,19 @@ fn write_csv(c: &Connection, currency: Currency, out: &mut dyn std::io::Write) -
                 ifnull(v.barcode, ''), ifnull(v.image_src, ''), v.weight_unit, v.cost_minor, v.bin
          FROM variant v WHERE v.product_id = ?1 ORDER BY v.position",
     )?;
-    let money = |m: Option<i64>| m.map(|m| Money::from_minor(m, currency).to_decimal_string()).unwrap_or_default();
+    let money = |m: Option<i64>| {
+        m.map(|m| Money::from_minor(m, currency).to_decimal_string())
+            .unwrap_or_default()
+    };
     let mut rows = products.query([])?;
     let mut count = 0;
     while let Some(p) = rows.next()? {
         count += 1;
         let id: String = p.get(0)?;
         let options = product::options_of(p, 8)?;
-        let imgs: Vec<String> = images.query_map([&id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let imgs: Vec<String> = images
+            .query_map([&id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
         let mut vrows = variants.query([&id])?;
         let mut n = 0usize;
         let mut lines: Vec<Vec<String>> = Vec::new();
@@ -651,13 +850,23 @@ fn write_csv(c: &Connection, currency: Currency, out: &mut dyn std::io::Write) -
             };
             set(&mut rec, Col::Handle, p.get(1)?);
             if n == 0 {
-                let status = ProductStatus::from_code(&p.get::<_, String>(7)?).unwrap_or(ProductStatus::Draft);
+                let status = ProductStatus::from_code(&p.get::<_, String>(7)?)
+                    .unwrap_or(ProductStatus::Draft);
                 set(&mut rec, Col::Title, p.get(2)?);
                 set(&mut rec, Col::Body, p.get(3)?);
                 set(&mut rec, Col::Vendor, p.get(4)?);
                 set(&mut rec, Col::Type, p.get(5)?);
                 set(&mut rec, Col::Tags, p.get(6)?);
-                set(&mut rec, Col::Published, if status == ProductStatus::Active { "TRUE" } else { "FALSE" }.into());
+                set(
+                    &mut rec,
+                    Col::Published,
+                    if status == ProductStatus::Active {
+                        "TRUE"
+                    } else {
+                        "FALSE"
+                    }
+                    .into(),
+                );
                 set(&mut rec, Col::Status, status.as_str().into());
                 set(&mut rec, Col::HsCode, p.get(11)?);
                 set(&mut rec, Col::Origin, p.get(12)?);
@@ -683,7 +892,16 @@ fn write_csv(c: &Connection, currency: Currency, out: &mut dyn std::io::Write) -
             set(&mut rec, Col::Policy, v.get(6)?);
             set(&mut rec, Col::Price, money(v.get(7)?));
             set(&mut rec, Col::CompareAt, money(v.get(8)?));
-            set(&mut rec, Col::Taxable, if tax_class == "exempt" { "FALSE" } else { "TRUE" }.into());
+            set(
+                &mut rec,
+                Col::Taxable,
+                if tax_class == "exempt" {
+                    "FALSE"
+                } else {
+                    "TRUE"
+                }
+                .into(),
+            );
             set(&mut rec, Col::TaxClass, tax_class);
             set(&mut rec, Col::Barcode, v.get(10)?);
             set(&mut rec, Col::VariantImage, v.get(11)?);
@@ -710,6 +928,7 @@ fn write_csv(c: &Connection, currency: Currency, out: &mut dyn std::io::Write) -
             w.write_record(&rec).map_err(io)?;
         }
     }
-    w.flush().map_err(|e| Error::Storage(format!("cannot write the CSV: {e}")))?;
+    w.flush()
+        .map_err(|e| Error::Storage(format!("cannot write the CSV: {e}")))?;
     Ok(count)
 }

@@ -49,10 +49,21 @@ impl MoveReason {
     }
     fn from_db(s: &str) -> MoveReason {
         use MoveReason::*;
-        [Receive, Sale, Commit, Release, Ship, Return, Adjust, Count, TransferOut, TransferIn]
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .unwrap_or(Adjust)
+        [
+            Receive,
+            Sale,
+            Commit,
+            Release,
+            Ship,
+            Return,
+            Adjust,
+            Count,
+            TransferOut,
+            TransferIn,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
+        .unwrap_or(Adjust)
     }
 }
 
@@ -167,7 +178,11 @@ pub(crate) fn variant_label(conn: &Connection, variant_id: &str) -> Result<Strin
     .query_row([variant_id], |r| {
         let opts = options_of(r, 1)?;
         let title: String = r.get(0)?;
-        Ok(if opts.is_empty() { title } else { format!("{title} ({})", opts.join(" / ")) })
+        Ok(if opts.is_empty() {
+            title
+        } else {
+            format!("{title} ({})", opts.join(" / "))
+        })
     })
     .optional()?
     .ok_or(Error::NotFound { what: "variant" })
@@ -215,7 +230,11 @@ pub(crate) fn commit_stock(
         &Move {
             variant_id,
             location_id,
-            reason: if qty >= 0 { MoveReason::Commit } else { MoveReason::Release },
+            reason: if qty >= 0 {
+                MoveReason::Commit
+            } else {
+                MoveReason::Release
+            },
             on_hand: 0,
             committed: qty,
             unit_cost: None,
@@ -384,7 +403,11 @@ pub(crate) fn stock_report_in(
             Ok(StockReportLine {
                 variant_id: r.get(0)?,
                 sku: r.get(1)?,
-                label: if opts.is_empty() { title } else { format!("{title} ({})", opts.join(" / ")) },
+                label: if opts.is_empty() {
+                    title
+                } else {
+                    format!("{title} ({})", opts.join(" / "))
+                },
                 location: r.get(6)?,
                 on_hand,
                 committed,
@@ -441,7 +464,16 @@ impl Shop {
                 params![id, name, position, now.0],
             )
             .map_err(|e| unique_conflict(e, format!("a location named '{name}' already exists")))?;
-            audit::record(tx, Change::by(now, session.staff_id(), "location_created", ("location", &id), json!({ "name": name })))?;
+            audit::record(
+                tx,
+                Change::by(
+                    now,
+                    session.staff_id(),
+                    "location_created",
+                    ("location", &id),
+                    json!({ "name": name }),
+                ),
+            )?;
             Ok(Location { id, name, position })
         })
     }
@@ -479,7 +511,12 @@ impl Shop {
     }
 
     /// Movement history of one variant, newest first.
-    pub fn stock_moves(&self, session: &Session, variant_id: &str, limit: u32) -> Result<Vec<StockMove>> {
+    pub fn stock_moves(
+        &self,
+        session: &Session,
+        variant_id: &str,
+        limit: u32,
+    ) -> Result<Vec<StockMove>> {
         self.db.read(|c| {
             authorize(c, session, Permission::CatalogView)?;
             let currency = shop_currency(c)?;
@@ -500,7 +537,9 @@ impl Shop {
                         reason: MoveReason::from_db(&r.get::<_, String>(3)?),
                         on_hand_delta: r.get(4)?,
                         committed_delta: r.get(5)?,
-                        unit_cost: r.get::<_, Option<i64>>(6)?.map(|c| Money::from_minor(c, currency)),
+                        unit_cost: r
+                            .get::<_, Option<i64>>(6)?
+                            .map(|c| Money::from_minor(c, currency)),
                         doc_type: r.get(7)?,
                         doc_id: r.get(8)?,
                         note: r.get(9)?,
@@ -515,11 +554,15 @@ impl Shop {
     /// A manual correction with a reason in words (found, damaged, gift…).
     pub fn adjust_stock(&self, session: &Session, a: StockAdjustment) -> Result<Vec<StockLevel>> {
         if a.delta == 0 {
-            return Err(Error::invalid("an adjustment needs a quantity other than 0"));
+            return Err(Error::invalid(
+                "an adjustment needs a quantity other than 0",
+            ));
         }
         let note = a.note.trim();
         if note.is_empty() {
-            return Err(Error::invalid("say why the stock is adjusted (damaged, found, …)"));
+            return Err(Error::invalid(
+                "say why the stock is adjusted (damaged, found, …)",
+            ));
         }
         self.db.write(|tx| {
             authorize(tx, session, Permission::StockManage)?;
@@ -528,23 +571,30 @@ impl Shop {
             if a.delta < 0 {
                 take_out(tx, &a.variant_id, &a.location_id, -a.delta)?;
             }
-            record_move(tx, &Move {
-                variant_id: &a.variant_id,
-                location_id: &a.location_id,
-                reason: MoveReason::Adjust,
-                on_hand: a.delta,
-                committed: 0,
-                unit_cost: None,
-                doc: None,
-                note,
-                staff_id: Some(session.staff_id()),
-                at: self.clock.now(),
-            })
+            record_move(
+                tx,
+                &Move {
+                    variant_id: &a.variant_id,
+                    location_id: &a.location_id,
+                    reason: MoveReason::Adjust,
+                    on_hand: a.delta,
+                    committed: 0,
+                    unit_cost: None,
+                    doc: None,
+                    note,
+                    staff_id: Some(session.staff_id()),
+                    at: self.clock.now(),
+                },
+            )
         })?;
         self.stock_levels(session, &a.variant_id)
     }
 
-    pub fn set_reorder_rule(&self, session: &Session, rule: ReorderRule) -> Result<Vec<StockLevel>> {
+    pub fn set_reorder_rule(
+        &self,
+        session: &Session,
+        rule: ReorderRule,
+    ) -> Result<Vec<StockLevel>> {
         self.db.write(|tx| {
             authorize(tx, session, Permission::StockManage)?;
             location_exists(tx, &rule.location_id)?;
@@ -587,7 +637,9 @@ impl Shop {
     /// Sends stock from one location: it leaves the sender now and arrives when received.
     pub fn send_transfer(&self, session: &Session, d: TransferDraft) -> Result<Transfer> {
         if d.from_id == d.to_id {
-            return Err(Error::invalid("a transfer goes between two different locations"));
+            return Err(Error::invalid(
+                "a transfer goes between two different locations",
+            ));
         }
         if d.lines.is_empty() {
             return Err(Error::invalid("a transfer needs at least one line"));
@@ -614,18 +666,21 @@ impl Shop {
                     params![id, line.variant_id, line.qty],
                 )
                 .map_err(|e| unique_conflict(e, "a variant is on the transfer twice".into()))?;
-                record_move(tx, &Move {
-                    variant_id: &line.variant_id,
-                    location_id: &d.from_id,
-                    reason: MoveReason::TransferOut,
-                    on_hand: -line.qty,
-                    committed: 0,
-                    unit_cost: None,
-                    doc: Some(("transfer", &id)),
-                    note: "",
-                    staff_id: Some(session.staff_id()),
-                    at: now,
-                })?;
+                record_move(
+                    tx,
+                    &Move {
+                        variant_id: &line.variant_id,
+                        location_id: &d.from_id,
+                        reason: MoveReason::TransferOut,
+                        on_hand: -line.qty,
+                        committed: 0,
+                        unit_cost: None,
+                        doc: Some(("transfer", &id)),
+                        note: "",
+                        staff_id: Some(session.staff_id()),
+                        at: now,
+                    },
+                )?;
             }
             load_transfer(tx, &id)
         })
@@ -636,24 +691,32 @@ impl Shop {
             authorize(tx, session, Permission::StockManage)?;
             let t = load_transfer(tx, id)?;
             if t.status == TransferStatus::Received {
-                return Err(Error::Conflict(format!("transfer {} was already received", t.number)));
+                return Err(Error::Conflict(format!(
+                    "transfer {} was already received",
+                    t.number
+                )));
             }
             let to_id: String =
-                tx.query_row("SELECT to_id FROM transfer WHERE id = ?1", [id], |r| r.get(0))?;
+                tx.query_row("SELECT to_id FROM transfer WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })?;
             let now = self.clock.now();
             for line in &t.lines {
-                record_move(tx, &Move {
-                    variant_id: &line.variant_id,
-                    location_id: &to_id,
-                    reason: MoveReason::TransferIn,
-                    on_hand: line.qty,
-                    committed: 0,
-                    unit_cost: None,
-                    doc: Some(("transfer", id)),
-                    note: "",
-                    staff_id: Some(session.staff_id()),
-                    at: now,
-                })?;
+                record_move(
+                    tx,
+                    &Move {
+                        variant_id: &line.variant_id,
+                        location_id: &to_id,
+                        reason: MoveReason::TransferIn,
+                        on_hand: line.qty,
+                        committed: 0,
+                        unit_cost: None,
+                        doc: Some(("transfer", id)),
+                        note: "",
+                        staff_id: Some(session.staff_id()),
+                        at: now,
+                    },
+                )?;
             }
             tx.execute(
                 "UPDATE transfer SET status = 'received', received_at = ?2 WHERE id = ?1",
@@ -674,8 +737,54 @@ impl Shop {
         })
     }
 
+    /// The stock report as CSV, for a spreadsheet or the accountant.
+    pub fn stock_report_csv(
+        &self,
+        session: &Session,
+        location_id: Option<&str>,
+        out: &mut dyn std::io::Write,
+    ) -> Result<()> {
+        let report = self.stock_report(session, location_id)?;
+        let io = |e: csv::Error| Error::Storage(format!("cannot write the CSV: {e}"));
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record([
+            "SKU",
+            "Item",
+            "Location",
+            "On hand",
+            "Committed",
+            "Available",
+            "Unit cost",
+            "Value",
+        ])
+        .map_err(io)?;
+        for l in &report.lines {
+            let cost = l
+                .unit_cost
+                .map(|c| c.to_decimal_string())
+                .unwrap_or_default();
+            w.write_record([
+                &l.sku,
+                &l.label,
+                &l.location,
+                &l.on_hand.to_string(),
+                &l.committed.to_string(),
+                &l.available.to_string(),
+                &cost,
+                &l.value.to_decimal_string(),
+            ])
+            .map_err(io)?;
+        }
+        w.flush()
+            .map_err(|e| Error::Storage(format!("cannot write the CSV: {e}")))
+    }
+
     /// On hand and valuation at cost, for one location or all.
-    pub fn stock_report(&self, session: &Session, location_id: Option<&str>) -> Result<StockReport> {
+    pub fn stock_report(
+        &self,
+        session: &Session,
+        location_id: Option<&str>,
+    ) -> Result<StockReport> {
         self.db.read(|c| {
             authorize(c, session, Permission::ReportsView)?;
             stock_report_in(c, shop_currency(c)?, location_id)
@@ -695,22 +804,32 @@ pub(crate) fn low_stock_in(c: &Connection) -> Result<Vec<LowStockLine>> {
     )?;
     let rows: Vec<(String, String, String, String, i64, i64, i64)> = st
         .query_map([], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+            ))
         })?
         .collect::<rusqlite::Result<_>>()?;
     rows.into_iter()
-        .map(|(variant_id, sku, location_id, location, available, point, qty)| {
-            Ok(LowStockLine {
-                label: variant_label(c, &variant_id)?,
-                variant_id,
-                sku,
-                location_id,
-                location,
-                available,
-                reorder_point: point,
-                reorder_qty: qty,
-            })
-        })
+        .map(
+            |(variant_id, sku, location_id, location, available, point, qty)| {
+                Ok(LowStockLine {
+                    label: variant_label(c, &variant_id)?,
+                    variant_id,
+                    sku,
+                    location_id,
+                    location,
+                    available,
+                    reorder_point: point,
+                    reorder_qty: qty,
+                })
+            },
+        )
         .collect()
 }
 
@@ -721,7 +840,18 @@ mod tests {
     #[test]
     fn reasons_round_trip_through_their_codes() {
         use MoveReason::*;
-        for r in [Receive, Sale, Commit, Release, Ship, Return, Adjust, Count, TransferOut, TransferIn] {
+        for r in [
+            Receive,
+            Sale,
+            Commit,
+            Release,
+            Ship,
+            Return,
+            Adjust,
+            Count,
+            TransferOut,
+            TransferIn,
+        ] {
             assert_eq!(MoveReason::from_db(r.as_str()), r);
         }
     }

@@ -3,6 +3,7 @@
 //! count movements in one transaction. Only what was counted is corrected: a partial count (one
 //! shelf, one brand) never zeroes the rest of the shop.
 
+use crate::audit::{self, Change};
 use crate::catalog::lookup_in;
 use crate::clock::Timestamp;
 use crate::db::next_number;
@@ -12,7 +13,6 @@ use crate::money::{Currency, Money};
 use crate::shop::shop_currency;
 use crate::staff::{authorize, Permission, Session};
 use crate::stock::{level, location_exists, record_move, variant_label, Move, MoveReason};
-use crate::audit::{self, Change};
 use crate::Shop;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -69,12 +69,28 @@ pub struct CountScan {
 }
 
 fn load(conn: &Connection, id: &str, currency: Currency) -> Result<Stocktake> {
-    let (number, location_id, location, status, started_at, closed_at): (i64, String, String, String, i64, Option<i64>) = conn
+    let (number, location_id, location, status, started_at, closed_at): (
+        i64,
+        String,
+        String,
+        String,
+        i64,
+        Option<i64>,
+    ) = conn
         .query_row(
             "SELECT t.number, t.location_id, l.name, t.status, t.started_at, t.closed_at
              FROM stocktake t JOIN location l ON l.id = t.location_id WHERE t.id = ?1",
             [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            },
         )
         .optional()?
         .ok_or(Error::NotFound { what: "stocktake" })?;
@@ -92,7 +108,9 @@ fn load(conn: &Connection, id: &str, currency: Currency) -> Result<Stocktake> {
              FROM stocktake_count c JOIN variant v ON v.id = c.variant_id
              WHERE c.stocktake_id = ?1 ORDER BY v.sku",
         )?
-        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+        .query_map([id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
         .collect::<rusqlite::Result<_>>()?;
     let mut t = Stocktake {
         id: id.to_string(),
@@ -135,11 +153,15 @@ fn load(conn: &Connection, id: &str, currency: Currency) -> Result<Stocktake> {
 
 fn open_one(conn: &Connection, id: &str) -> Result<()> {
     let status: String = conn
-        .query_row("SELECT status FROM stocktake WHERE id = ?1", [id], |r| r.get(0))
+        .query_row("SELECT status FROM stocktake WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
         .optional()?
         .ok_or(Error::NotFound { what: "stocktake" })?;
     if status != "open" {
-        return Err(Error::Conflict(format!("this stocktake is already {status}")));
+        return Err(Error::Conflict(format!(
+            "this stocktake is already {status}"
+        )));
     }
     Ok(())
 }
@@ -167,7 +189,13 @@ impl Shop {
             tx.execute(
                 "INSERT INTO stocktake (id, number, location_id, status, started_by, started_at)
                  VALUES (?1, ?2, ?3, 'open', ?4, ?5)",
-                params![id, number, location_id, session.staff_id(), self.clock.now().0],
+                params![
+                    id,
+                    number,
+                    location_id,
+                    session.staff_id(),
+                    self.clock.now().0
+                ],
             )?;
             load(tx, &id, shop_currency(tx)?)
         })

@@ -14,7 +14,9 @@ fn export(f: &Fixture) -> String {
 }
 
 fn import(f: &Fixture, text: &str) -> shopdesk_core::shopify_csv::ImportResult {
-    f.shop.import_catalog(&f.owner, text, &mut |_, _| {}).unwrap()
+    f.shop
+        .import_catalog(&f.owner, text, &mut |_, _| {})
+        .unwrap()
 }
 
 fn seed(f: &Fixture) {
@@ -37,7 +39,11 @@ fn seed(f: &Fixture) {
         product_type: "Apparel".into(),
         tags: "summer, cotton".into(),
         options: vec!["Size".into(), "Colour".into()],
-        images: vec!["https://cdn.example/tee-1.jpg".into(), "https://cdn.example/tee-2.jpg".into(), "https://cdn.example/tee-3.jpg".into()],
+        images: vec![
+            "https://cdn.example/tee-1.jpg".into(),
+            "https://cdn.example/tee-2.jpg".into(),
+            "https://cdn.example/tee-3.jpg".into(),
+        ],
         hs_code: "610910".into(),
         origin_country: "PT".into(),
         variants: vec![
@@ -52,12 +58,28 @@ fn seed(f: &Fixture) {
     let p = f.shop.create_product(&f.owner, tee).unwrap();
     let mug = ProductDraft {
         title: "Mug".into(),
-        variants: vec![VariantDraft { sku: "MUG".into(), price: "12".into(), weight: "12".into(), weight_unit: Some(WeightUnit::Oz), ..VariantDraft::default() }],
+        variants: vec![VariantDraft {
+            sku: "MUG".into(),
+            price: "12".into(),
+            weight: "12".into(),
+            weight_unit: Some(WeightUnit::Oz),
+            ..VariantDraft::default()
+        }],
         ..ProductDraft::default()
     };
     f.shop.create_product(&f.owner, mug).unwrap();
     let floor = f.shop.locations(&f.owner).unwrap()[0].id.clone();
-    f.shop.adjust_stock(&f.owner, StockAdjustment { variant_id: p.variants[0].id.clone(), location_id: floor, delta: 7, note: "count".into() }).unwrap();
+    f.shop
+        .adjust_stock(
+            &f.owner,
+            StockAdjustment {
+                variant_id: p.variants[0].id.clone(),
+                location_id: floor,
+                delta: 7,
+                note: "count".into(),
+            },
+        )
+        .unwrap();
 }
 
 #[test]
@@ -66,14 +88,31 @@ fn export_then_import_gives_back_the_same_catalog() {
     seed(&a);
     let first = export(&a);
     assert!(first.starts_with("Handle,Title,Body (HTML),Vendor,Type,Tags,Published,Option1 Name"));
-    assert!(!first.contains("<script>"), "HTML is sanitised before it is stored");
-    let image_row = format!("organic-tee-heavy{}https://cdn.example/tee-3.jpg,3", ",".repeat(21));
+    assert!(
+        !first.contains("<script>"),
+        "HTML is sanitised before it is stored"
+    );
+    let image_row = format!(
+        "organic-tee-heavy{}https://cdn.example/tee-3.jpg,3",
+        ",".repeat(21)
+    );
     assert!(first.contains(&image_row), "an image-only row:\n{first}");
 
     let b = new_shop();
     let result = import(&b, &first);
-    assert!(result.preview.errors.is_empty(), "{:?}", result.preview.errors);
-    assert_eq!((result.preview.products_new, result.preview.variants, result.preview.images), (2, 3, 3));
+    assert!(
+        result.preview.errors.is_empty(),
+        "{:?}",
+        result.preview.errors
+    );
+    assert_eq!(
+        (
+            result.preview.products_new,
+            result.preview.variants,
+            result.preview.images
+        ),
+        (2, 3, 3)
+    );
     assert_eq!(export(&b), first, "the same file comes back");
 
     let find = |f: &Fixture, sku: &str| {
@@ -84,9 +123,25 @@ fn export_then_import_gives_back_the_same_catalog() {
     assert_eq!(pb.title, pa.title);
     assert_eq!(pb.body_html, pa.body_html);
     assert_eq!(pb.images, pa.images);
-    assert_eq!((pb.hs_code.as_str(), pb.origin_country.as_str()), ("610910", "PT"));
-    let strip = |p: &shopdesk_core::product::Product| p.variants.iter().map(|v| { let mut v = v.clone(); v.id.clear(); v }).collect::<Vec<_>>();
-    assert_eq!(strip(&pb), strip(&pa), "every variant field, stock included");
+    assert_eq!(
+        (pb.hs_code.as_str(), pb.origin_country.as_str()),
+        ("610910", "PT")
+    );
+    let strip = |p: &shopdesk_core::product::Product| {
+        p.variants
+            .iter()
+            .map(|v| {
+                let mut v = v.clone();
+                v.id.clear();
+                v
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        strip(&pb),
+        strip(&pa),
+        "every variant field, stock included"
+    );
     assert_eq!(find(&b, "MUG").variants[0].weight_grams, 340);
 }
 
@@ -95,7 +150,9 @@ fn importing_again_updates_by_handle_and_sets_quantities() {
     let f = new_shop();
     seed(&f);
     let before = export(&f);
-    let text = before.replace(",24.00,", ",22.00,").replace("TEE-S,250,7,", "TEE-S,250,3,");
+    let text = before
+        .replace(",24.00,", ",22.00,")
+        .replace("TEE-S,250,7,", "TEE-S,250,3,");
     assert_ne!(text.matches("22.00").count(), 0);
     assert!(text.contains("TEE-S,250,3,"), "{text}");
     let r = import(&f, &text);
@@ -103,9 +160,19 @@ fn importing_again_updates_by_handle_and_sets_quantities() {
     let row = f.shop.lookup(&f.owner, "TEE-S").unwrap().unwrap();
     assert_eq!(row.price.minor(), 2200);
     assert_eq!(row.on_hand, 3);
-    assert_eq!(f.shop.catalog(&f.owner, &CatalogQuery::default()).unwrap().total, 3, "no duplicates");
+    assert_eq!(
+        f.shop
+            .catalog(&f.owner, &CatalogQuery::default())
+            .unwrap()
+            .total,
+        3,
+        "no duplicates"
+    );
     let moves = f.shop.stock_moves(&f.owner, &row.variant_id, 10).unwrap();
-    assert_eq!(moves.iter().map(|m| m.on_hand_delta).sum::<i64>(), row.on_hand);
+    assert_eq!(
+        moves.iter().map(|m| m.on_hand_delta).sum::<i64>(),
+        row.on_hand
+    );
     assert_eq!(moves[0].doc_type, "catalog_import");
 }
 
@@ -130,10 +197,15 @@ tote,Tote,\"never closed,,,,,,,,,,,,,,\n\
 tote2,Tote 2,,,,,,,T2,1,1,1,,,,\n"
     );
     let preview = f.shop.preview_catalog_import(&f.owner, &file).unwrap();
-    let got: Vec<(u64, &str, &str)> = preview.errors.iter().map(|e| (e.line, e.column.as_str(), e.message.as_str())).collect();
+    let got: Vec<(u64, &str, &str)> = preview
+        .errors
+        .iter()
+        .map(|e| (e.line, e.column.as_str(), e.message.as_str()))
+        .collect();
     let expect_has = |line: u64, column: &str, words: &str| {
         assert!(
-            got.iter().any(|(l, c, m)| *l == line && *c == column && m.contains(words)),
+            got.iter()
+                .any(|(l, c, m)| *l == line && *c == column && m.contains(words)),
             "line {line} {column} '{words}' not in {got:#?}"
         );
     };
@@ -147,28 +219,70 @@ tote2,Tote 2,,,,,,,T2,1,1,1,,,,\n"
     expect_has(12, "", "no valid variant rows");
     expect_has(13, "", "unbalanced quote");
     assert_eq!(preview.ignored_columns, ["Gift Card", "SEO Title"]);
-    assert_eq!((preview.products_new, preview.variants, preview.images), (2, 2, 2));
-    assert_eq!(f.shop.catalog(&f.owner, &CatalogQuery::default()).unwrap().total, 0, "a preview writes nothing");
+    assert_eq!(
+        (preview.products_new, preview.variants, preview.images),
+        (2, 2, 2)
+    );
+    assert_eq!(
+        f.shop
+            .catalog(&f.owner, &CatalogQuery::default())
+            .unwrap()
+            .total,
+        0,
+        "a preview writes nothing"
+    );
 
     let r = import(&f, &file);
     assert_eq!(r.preview, preview);
     let hat = f.shop.lookup(&f.owner, "HAT-R").unwrap().unwrap();
     let p = f.shop.product(&f.owner, &hat.product_id).unwrap();
     assert_eq!(p.body_html, "<p>Warm,\nreally</p>");
-    assert_eq!(p.images, ["https://x/h1.jpg", "https://x/h2.jpg"], "image-only rows are understood");
+    assert_eq!(
+        p.images,
+        ["https://x/h1.jpg", "https://x/h2.jpg"],
+        "image-only rows are understood"
+    );
     assert_eq!(hat.on_hand, 5);
-    assert!(f.shop.lookup(&f.owner, "SCF").unwrap().is_some(), "Default Title means no options");
-    assert_eq!(f.shop.catalog(&f.owner, &CatalogQuery::default()).unwrap().total, 2);
+    assert!(
+        f.shop.lookup(&f.owner, "SCF").unwrap().is_some(),
+        "Default Title means no options"
+    );
+    assert_eq!(
+        f.shop
+            .catalog(&f.owner, &CatalogQuery::default())
+            .unwrap()
+            .total,
+        2
+    );
 }
 
 #[test]
 fn a_file_with_nothing_valid_imports_nothing() {
     let f = new_shop();
-    let err = f.shop.import_catalog(&f.owner, "Name,Price\nx,1\n", &mut |_, _| {}).unwrap_err();
-    assert!(err.to_string().contains("not a Shopify product CSV"), "{err}");
-    let err = f.shop.import_catalog(&f.owner, &format!("{HEADER}a,A,,,,,,,S1,1,1,oops,,,,\n"), &mut |_, _| {}).unwrap_err();
+    let err = f
+        .shop
+        .import_catalog(&f.owner, "Name,Price\nx,1\n", &mut |_, _| {})
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("not a Shopify product CSV"),
+        "{err}"
+    );
+    let err = f
+        .shop
+        .import_catalog(
+            &f.owner,
+            &format!("{HEADER}a,A,,,,,,,S1,1,1,oops,,,,\n"),
+            &mut |_, _| {},
+        )
+        .unwrap_err();
     assert_eq!(err.code(), "invalid");
-    assert_eq!(f.shop.catalog(&f.owner, &CatalogQuery::default()).unwrap().total, 0);
+    assert_eq!(
+        f.shop
+            .catalog(&f.owner, &CatalogQuery::default())
+            .unwrap()
+            .total,
+        0
+    );
 }
 
 #[test]
@@ -178,6 +292,8 @@ fn a_sku_held_by_another_product_is_a_row_error_not_a_failed_import() {
     let file = format!("{HEADER}new,New,,,Title,Default Title,,,MUG,1,1,1,,,,\nother,Other,,,Title,Default Title,,,OTH,1,1,1,,,,\n");
     let r = import(&f, &file);
     assert_eq!(r.preview.errors.len(), 2, "{:?}", r.preview.errors);
-    assert!(r.preview.errors[0].message.contains("duplicate SKU 'MUG': already used by 'Mug'"));
+    assert!(r.preview.errors[0]
+        .message
+        .contains("duplicate SKU 'MUG': already used by 'Mug'"));
     assert!(f.shop.lookup(&f.owner, "OTH").unwrap().is_some());
 }

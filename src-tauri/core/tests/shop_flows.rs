@@ -1,7 +1,7 @@
 //! The shop's business flows end to end through core's public API, on temporary databases.
 
-use shopdesk_core::demo::DemoRequest;
 use shopdesk_core::catalog::CatalogQuery;
+use shopdesk_core::demo::DemoRequest;
 use shopdesk_core::product::{ProductEdit, ProductStatus};
 use shopdesk_core::shop::NewShop;
 use shopdesk_core::staff::{NewStaff, RoleUpdate, StaffUpdate, LOCKOUT_MS, MAX_FAILED_PINS};
@@ -280,7 +280,10 @@ fn products_are_created_edited_and_audited() {
         )
         .unwrap();
     assert_eq!(edited.variants[0].price.minor(), 2400);
-    assert_eq!(edited.variants[0].id, p.variants[0].id, "the same variant, edited");
+    assert_eq!(
+        edited.variants[0].id, p.variants[0].id,
+        "the same variant, edited"
+    );
     assert_eq!(edited.updated_at.0 - p.created_at.0, 5_000);
 
     let history = f.shop.product_history(&f.owner, &p.id).unwrap();
@@ -378,7 +381,11 @@ fn search_finds_by_title_words_and_sku_with_the_exact_sku_first() {
     assert_eq!(find("100%"), ["TEE_1"], "% is a character, not a wildcard");
     assert_eq!(find("tee_1"), ["TEE_1"]);
     assert_eq!(find("cott"), ["TEE_1"], "words match by their beginning");
-    assert_eq!(find("\"mug"), ["MUG-1", "MUG-10"], "typed quotes are not query syntax");
+    assert_eq!(
+        find("\"mug"),
+        ["MUG-1", "MUG-10"],
+        "typed quotes are not query syntax"
+    );
     assert!(find("nothing").is_empty());
     let page = f
         .shop

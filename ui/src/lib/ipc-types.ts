@@ -31,23 +31,196 @@ minor: number, currency: string, exponent: number, };
 
 export type NewShop = { name: string, currency: string, country: string, owner_name: string, owner_pin: string, };
 
-export type Permission = "catalog_view" | "catalog_edit" | "sell" | "orders_view" | "pack" | "reports_view" | "staff_manage" | "settings_manage";
+export type Permission = "catalog_view" | "catalog_edit" | "stock_manage" | "sell" | "orders_view" | "pack" | "reports_view" | "staff_manage" | "settings_manage";
 
-export type Product = { id: string, title: string, sku: string, price: Money, status: ProductStatus, created_at: Timestamp, updated_at: Timestamp, };
+export type Product = { id: string, handle: string, title: string, body_html: string, vendor: string, product_type: string, tags: Array<string>, status: ProductStatus, 
+/**
+ * Option names ("Size", "Colour"), at most three.
+ */
+options: Array<string>, hs_code: string, origin_country: string, images: Array<string>, variants: Array<Variant>, created_at: Timestamp, updated_at: Timestamp, };
 
-export type ProductDraft = { title: string, sku: string, price: string, status: ProductStatus, };
+export type ProductDraft = { title: string, body_html: string, vendor: string, product_type: string, 
+/**
+ * Comma-separated, as people type them.
+ */
+tags: string, status: ProductStatus, options: Array<string>, hs_code: string, origin_country: string, images: Array<string>, variants: Array<VariantDraft>, };
 
 export type ProductEdit = { id: string, product: ProductDraft, };
 
-export type ProductPage = { items: Array<Product>, total: number, };
-
-export type ProductQuery = { 
-/**
- * Words that must each appear in the title or SKU; an exact SKU match sorts first.
- */
-text: string | null, status: ProductStatus | null, limit: number | null, offset: number | null, };
-
 export type ProductStatus = "active" | "draft" | "archived";
+
+export type Variant = { id: string, position: number, 
+/**
+ * One value per product option, in the product's option order.
+ */
+options: Array<string>, 
+/**
+ * The option values joined ("M / Sage"), empty for a product without options.
+ */
+title: string, sku: string, barcode: string, price: Money, compare_at: Money | null, cost: Money | null, weight_grams: number, weight_unit: WeightUnit, tax_class: string, inventory_policy: InventoryPolicy, bin: string, image_src: string, 
+/**
+ * Totals over every location, derived from the stock ledger.
+ */
+on_hand: number, committed: number, available: number, };
+
+export type VariantDraft = { 
+/**
+ * Set when editing an existing variant; absent for a new row.
+ */
+id: string | null, options: Array<string>, sku: string, barcode: string, price: string, compare_at: string, cost: string, weight: string, weight_unit: WeightUnit | null, tax_class: string, inventory_policy: InventoryPolicy | null, bin: string, image_src: string, };
+
+export type WeightUnit = "g" | "kg" | "lb" | "oz";
+
+export type InventoryPolicy = "deny" | "continue";
+
+export type Symbology = "ean13" | "ean8" | "upc_a" | "code128";
+
+export type CatalogFacets = { vendors: Array<string>, product_types: Array<string>, };
+
+export type CatalogPage = { items: Array<VariantRow>, 
+/**
+ * Matches, up to `COUNT_CAP`; `capped` says there are more.
+ */
+total: number, capped: boolean, };
+
+export type CatalogQuery = { 
+/**
+ * Words that must each start a word of the title, SKU, barcode, vendor, tags, type or an
+ * option value; an exact SKU or barcode match sorts first.
+ */
+text: string | null, status: ProductStatus | null, vendor: string | null, product_type: string | null, tag: string | null, 
+/**
+ * Only variants at or below their reorder point somewhere.
+ */
+low_stock: boolean, limit: number | null, offset: number | null, };
+
+export type VariantRow = { variant_id: string, product_id: string, title: string, variant_title: string, sku: string, barcode: string, vendor: string, status: ProductStatus, price: Money, on_hand: number, available: number, };
+
+export type Code = { code: string, };
+
+export type CsvText = { text: string, };
+
+export type NewLocation = { name: string, };
+
+export type AtLocation = { 
+/**
+ * Absent: every location.
+ */
+location_id: string | null, };
+
+export type PurchaseUpdate = { id: string, draft: PurchaseDraft, };
+
+export type SavedFile = { path: string, };
+
+export type ImportIssue = { 
+/**
+ * 1-based line of the file where the row starts (the header is line 1).
+ */
+line: number, 
+/**
+ * The column's header as written in the file, empty for a problem with the whole row.
+ */
+column: string, message: string, };
+
+export type ImportPreview = { rows: number, products_new: number, products_updated: number, variants: number, images: number, errors: Array<ImportIssue>, 
+/**
+ * Columns this importer does not use (they are left out, not an error).
+ */
+ignored_columns: Array<string>, };
+
+export type ImportResult = { preview: ImportPreview, import_id: string, };
+
+export type Location = { id: string, name: string, position: number, };
+
+export type LowStockLine = { variant_id: string, label: string, sku: string, location_id: string, location: string, available: number, reorder_point: number, reorder_qty: number, };
+
+export type MoveReason = "receive" | "sale" | "commit" | "release" | "ship" | "return" | "adjust" | "count" | "transfer_out" | "transfer_in";
+
+export type ReorderRule = { variant_id: string, location_id: string, 
+/**
+ * Absent to remove the rule.
+ */
+reorder_point: number | null, reorder_qty: number | null, };
+
+export type StockAdjustment = { variant_id: string, location_id: string, 
+/**
+ * Signed change to on hand (+3 found, −2 damaged).
+ */
+delta: number, note: string, };
+
+export type StockLevel = { location_id: string, location: string, on_hand: number, committed: number, available: number, reorder_point: number | null, reorder_qty: number | null, };
+
+export type StockMove = { id: string, at: Timestamp, location: string, reason: MoveReason, on_hand_delta: number, committed_delta: number, unit_cost: Money | null, 
+/**
+ * The document it came from ("purchase_order", "transfer", "stocktake", "catalog_import"…).
+ */
+doc_type: string, doc_id: string, note: string, staff: string, };
+
+export type StockReport = { lines: Array<StockReportLine>, total_on_hand: number, total_value: Money, };
+
+export type StockReportLine = { variant_id: string, sku: string, label: string, location: string, on_hand: number, committed: number, available: number, unit_cost: Money | null, 
+/**
+ * On hand × moving-average cost; stock below zero is valued at nothing.
+ */
+value: Money, };
+
+export type Transfer = { id: string, number: number, from: string, to: string, status: TransferStatus, sent_at: Timestamp, received_at: Timestamp | null, lines: Array<TransferLine>, };
+
+export type TransferDraft = { from_id: string, to_id: string, lines: Array<TransferLineDraft>, };
+
+export type TransferLine = { variant_id: string, label: string, qty: number, };
+
+export type TransferLineDraft = { variant_id: string, qty: number, };
+
+export type TransferStatus = "sent" | "received";
+
+export type PurchaseDraft = { supplier_id: string, location_id: string, note: string, lines: Array<PurchaseLineDraft>, };
+
+export type PurchaseLine = { variant_id: string, label: string, sku: string, barcode: string, supplier_sku: string, qty_ordered: number, qty_received: number, unit_cost: Money, line_total: Money, };
+
+export type PurchaseLineDraft = { variant_id: string, qty: number, 
+/**
+ * Empty: the supplier's cost for the variant, else its current cost.
+ */
+unit_cost: string, };
+
+export type PurchaseOrder = { id: string, number: number, supplier_id: string, supplier: string, location_id: string, location: string, status: PurchaseStatus, note: string, created_at: Timestamp, sent_at: Timestamp | null, lines: Array<PurchaseLine>, total: Money, };
+
+export type PurchaseReceipt = { po_id: string, lines: Array<ReceiptLine>, };
+
+export type PurchaseStatus = "draft" | "sent" | "partial" | "received" | "closed";
+
+export type ReceiptLine = { variant_id: string, qty: number, };
+
+export type RestockResult = { orders: Array<PurchaseOrder>, 
+/**
+ * Low-stock variants no supplier sells; they need a supplier before they can be reordered.
+ */
+without_supplier: Array<string>, };
+
+export type Supplier = { id: string, name: string, contact: string, email: string, phone: string, lead_days: number, notes: string, };
+
+export type SupplierDraft = { 
+/**
+ * Set to edit an existing supplier.
+ */
+id: string | null, name: string, contact: string, email: string, phone: string, lead_days: number, notes: string, };
+
+export type SupplierItemDraft = { supplier_id: string, variant_id: string, supplier_sku: string, cost: string, };
+
+export type CountEntry = { stocktake_id: string, variant_id: string, counted: number, };
+
+export type CountLine = { variant_id: string, label: string, sku: string, 
+/**
+ * On hand at the location now (while open) or when applied.
+ */
+expected: number, counted: number, variance: number, unit_cost: Money | null, variance_value: Money, };
+
+export type CountScan = { stocktake_id: string, code: string, };
+
+export type Stocktake = { id: string, number: number, location_id: string, location: string, status: StocktakeStatus, started_at: Timestamp, closed_at: Timestamp | null, lines: Array<CountLine>, units_counted: number, net_variance: number, variance_value: Money, };
+
+export type StocktakeStatus = "open" | "applied" | "cancelled";
 
 export type SessionInfo = { staff_id: string, name: string, role_name: string, permissions: Array<Permission>, };
 
@@ -80,7 +253,13 @@ export interface Commands {
   load_demo: { req: DemoRequest; res: AppStatus };
   sign_in: { req: SignIn; res: AppStatus };
   sign_out: { req: null; res: AppStatus };
-  products_list: { req: ProductQuery; res: ProductPage };
+  catalog_list: { req: CatalogQuery; res: CatalogPage };
+  catalog_lookup: { req: Code; res: VariantRow | null };
+  catalog_facets: { req: null; res: CatalogFacets };
+  barcode_in_store: { req: null; res: string };
+  catalog_import_preview: { req: CsvText; res: ImportPreview };
+  catalog_import: { req: CsvText; res: ImportResult };
+  catalog_export: { req: null; res: SavedFile };
   product_get: { req: ById; res: Product };
   product_create: { req: ProductDraft; res: Product };
   product_update: { req: ProductEdit; res: Product };
@@ -91,5 +270,35 @@ export interface Commands {
   roles_list: { req: null; res: Array<Role> };
   role_create: { req: NewRole; res: Role };
   role_update: { req: RoleUpdate; res: Role };
+  locations_list: { req: null; res: Array<Location> };
+  location_create: { req: NewLocation; res: Location };
+  stock_levels: { req: ById; res: Array<StockLevel> };
+  stock_moves: { req: ById; res: Array<StockMove> };
+  stock_adjust: { req: StockAdjustment; res: Array<StockLevel> };
+  reorder_set: { req: ReorderRule; res: Array<StockLevel> };
+  low_stock: { req: null; res: Array<LowStockLine> };
+  stock_report: { req: AtLocation; res: StockReport };
+  stock_report_export: { req: AtLocation; res: SavedFile };
+  transfers_list: { req: null; res: Array<Transfer> };
+  transfer_send: { req: TransferDraft; res: Transfer };
+  transfer_receive: { req: ById; res: Transfer };
+  suppliers_list: { req: null; res: Array<Supplier> };
+  supplier_save: { req: SupplierDraft; res: Supplier };
+  supplier_item_set: { req: SupplierItemDraft; res: null };
+  purchase_orders_list: { req: null; res: Array<PurchaseOrder> };
+  purchase_order_get: { req: ById; res: PurchaseOrder };
+  purchase_order_create: { req: PurchaseDraft; res: PurchaseOrder };
+  purchase_order_update: { req: PurchaseUpdate; res: PurchaseOrder };
+  purchase_order_send: { req: ById; res: PurchaseOrder };
+  purchase_receive: { req: PurchaseReceipt; res: PurchaseOrder };
+  purchase_order_close: { req: ById; res: PurchaseOrder };
+  restock: { req: null; res: RestockResult };
+  stocktakes_list: { req: null; res: Array<Stocktake> };
+  stocktake_start: { req: ById; res: Stocktake };
+  stocktake_get: { req: ById; res: Stocktake };
+  stocktake_scan: { req: CountScan; res: Stocktake };
+  stocktake_set: { req: CountEntry; res: Stocktake };
+  stocktake_apply: { req: ById; res: Stocktake };
+  stocktake_cancel: { req: ById; res: Stocktake };
   ui_rendered: { req: null; res: null };
 }

@@ -45,4 +45,3 @@ pub fn draft(title: &str, sku: &str, price: &str) -> ProductDraft {
         ..ProductDraft::default()
     }
 }
-
