@@ -131,6 +131,8 @@ pub struct Variant {
     pub cost: Option<Money>,
     pub weight_grams: i64,
     pub weight_unit: WeightUnit,
+    /// The weight as shown and typed in its unit ("0.25" kg).
+    pub weight: String,
     pub tax_class: String,
     pub inventory_policy: InventoryPolicy,
     pub bin: String,
@@ -704,6 +706,8 @@ fn variant_from_row(r: &Row, currency: Currency) -> rusqlite::Result<Variant> {
     let money = |m: Option<i64>| m.map(|m| Money::from_minor(m, currency));
     let on_hand: i64 = r.get(16)?;
     let committed: i64 = r.get(17)?;
+    let weight_grams: i64 = r.get(10)?;
+    let weight_unit = WeightUnit::from_code(&r.get::<_, String>(11)?).unwrap_or(WeightUnit::Kg);
     Ok(Variant {
         id: r.get(0)?,
         position: r.get(1)?,
@@ -714,8 +718,9 @@ fn variant_from_row(r: &Row, currency: Currency) -> rusqlite::Result<Variant> {
         price: Money::from_minor(r.get(7)?, currency),
         compare_at: money(r.get(8)?),
         cost: money(r.get(9)?),
-        weight_grams: r.get(10)?,
-        weight_unit: WeightUnit::from_code(&r.get::<_, String>(11)?).unwrap_or(WeightUnit::Kg),
+        weight_grams,
+        weight_unit,
+        weight: if weight_grams == 0 { String::new() } else { weight_unit.show(weight_grams) },
         tax_class: r.get(12)?,
         inventory_policy: InventoryPolicy::from_code(&r.get::<_, String>(13)?)
             .unwrap_or(InventoryPolicy::Deny),

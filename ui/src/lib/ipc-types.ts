@@ -57,7 +57,11 @@ options: Array<string>,
 /**
  * The option values joined ("M / Sage"), empty for a product without options.
  */
-title: string, sku: string, barcode: string, price: Money, compare_at: Money | null, cost: Money | null, weight_grams: number, weight_unit: WeightUnit, tax_class: string, inventory_policy: InventoryPolicy, bin: string, image_src: string, 
+title: string, sku: string, barcode: string, price: Money, compare_at: Money | null, cost: Money | null, weight_grams: number, weight_unit: WeightUnit, 
+/**
+ * The weight as shown and typed in its unit ("0.25" kg).
+ */
+weight: string, tax_class: string, inventory_policy: InventoryPolicy, bin: string, image_src: string, 
 /**
  * Totals over every location, derived from the stock ledger.
  */

@@ -15,7 +15,7 @@ export const SCREENS: ScreenInfo[] = [
   { id: "orders", title: "Orders", key: "F2", coming: "One inbox for counter, phone and marketplace orders, with holds, invoices and e-mails." },
   { id: "pack", title: "Pack", key: "F3", coming: "The packing bench: scan an order, scan each item to verify it, print label, slip and invoice with one key." },
   CATALOG,
-  { id: "stock", title: "Stock", key: "F5", coming: "Stock per location as a ledger of movements: receiving, counts, transfers, suppliers and purchase orders." },
+  { id: "stock", title: "Stock", key: "F5", coming: "" },
   { id: "customers", title: "Customers", key: "F6", coming: "Customers with their orders, returns, store credit and addresses." },
   { id: "reports", title: "Reports", key: "F7", coming: "Sales, tax, stock value and shipping figures, by day, channel and product." },
   { id: "settings", title: "Settings", key: "F8", coming: "Shop details, taxes, printers, marketplaces and e-mail. Staff and roles are managed here by whoever may manage staff." },

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { flushSync, mount, unmount } from "svelte";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import Catalog from "../screens/Catalog.svelte";
-import type { Product, ProductPage, SessionInfo } from "../lib/ipc";
+import type { CatalogPage, SessionInfo, VariantRow } from "../lib/ipc";
 
 const session: SessionInfo = {
   staff_id: "s1",
@@ -11,17 +11,30 @@ const session: SessionInfo = {
   permissions: ["catalog_view", "catalog_edit"],
 };
 
-function product(sku: string, title: string, minor: number): Product {
+function variant(sku: string, title: string, minor: number): VariantRow {
   return {
-    id: `id-${sku}`,
+    variant_id: `v-${sku}`,
+    product_id: `p-${sku}`,
     title,
+    variant_title: "M / Sage",
     sku,
-    price: { minor, currency: "EUR", exponent: 2 },
+    barcode: "",
+    vendor: "",
     status: "active",
-    created_at: 0,
-    updated_at: 0,
+    price: { minor, currency: "EUR", exponent: 2 },
+    on_hand: 3,
+    available: 3,
   };
 }
+
+const noFacets = { vendors: [], product_types: [] };
+
+// jsdom has no layout, so no ResizeObserver; the list only needs it to learn its height.
+globalThis.ResizeObserver ??= class {
+  observe() {}
+  unobserve() {}
+  disconnect() {}
+};
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
@@ -42,19 +55,20 @@ describe("Catalog screen", () => {
     mockIPC((cmd, args) => {
       const req = (args as { req: { text?: string | null } }).req;
       calls.push({ cmd, req });
-      if (cmd !== "products_list") throw new Error(`unexpected ${cmd}`);
-      const all = [product("MUG-1", "Blue Mug", 1800), product("TEE-1", "Organic Tee", 2450)];
+      if (cmd === "catalog_facets") return noFacets;
+      if (cmd !== "catalog_list") throw new Error(`unexpected ${cmd}`);
+      const all = [variant("MUG-1", "Blue Mug", 1800), variant("TEE-1", "Organic Tee", 2450)];
       const items = req.text ? all.filter((p) => p.title.toLowerCase().includes(String(req.text).toLowerCase())) : all;
-      return { items, total: items.length } satisfies ProductPage;
+      return { items, total: items.length, capped: false } satisfies CatalogPage;
     });
     component = mount(Catalog, { target: document.body, props: { session } });
     await settle();
     flushSync();
-    const rows = () => [...document.querySelectorAll("tr.product-row")].map((r) => r.textContent ?? "");
+    const rows = () => [...document.querySelectorAll("div.variant-row")].map((r) => r.textContent ?? "");
     expect(rows()).toHaveLength(2);
     expect(rows()[0]).toContain("Blue Mug");
     expect(rows()[0]).toContain("€18.00");
-    expect(document.querySelector("#product-count")?.textContent).toBe("2 products");
+    expect(document.querySelector("#product-count")?.textContent).toBe("2 variants");
 
     const search = document.querySelector<HTMLInputElement>("#product-search")!;
     search.value = "tee";
@@ -64,12 +78,13 @@ describe("Catalog screen", () => {
     flushSync();
     expect(rows()).toHaveLength(1);
     expect(rows()[0]).toContain("Organic Tee");
-    expect(calls.at(-1)?.req).toMatchObject({ text: "tee", offset: 0, limit: 50 });
+    expect(calls.filter((c) => c.cmd === "catalog_list").at(-1)?.req).toMatchObject({ text: "tee", offset: 0, limit: 100 });
   });
 
   it("shows core's refusal when saving a product and keeps the editor open", async () => {
     mockIPC((cmd) => {
-      if (cmd === "products_list") return { items: [], total: 0 };
+      if (cmd === "catalog_facets") return noFacets;
+      if (cmd === "catalog_list") return { items: [], total: 0, capped: false };
       if (cmd === "product_create") throw { code: "conflict", message: "SKU 'MUG-1' is already used by 'Blue Mug'" };
       throw new Error(`unexpected ${cmd}`);
     });
@@ -89,7 +104,7 @@ describe("Catalog screen", () => {
   });
 
   it("offers no editing to a role without catalog_edit", async () => {
-    mockIPC(() => ({ items: [], total: 0 }));
+    mockIPC((cmd) => (cmd === "catalog_facets" ? noFacets : { items: [], total: 0, capped: false }));
     component = mount(Catalog, {
       target: document.body,
       props: { session: { ...session, permissions: ["catalog_view"] } },
