@@ -237,7 +237,7 @@ fn catalog(command: CatalogCommand, json: bool) -> Result<(), Error> {
                     preview.products_updated,
                     preview.variants,
                     preview.images,
-                    preview.errors.len()
+                    preview.skipped_rows
                 );
                 if !preview.ignored_columns.is_empty() {
                     println!("Columns not used: {}", preview.ignored_columns.join(", "));

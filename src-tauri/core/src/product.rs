@@ -720,7 +720,11 @@ fn variant_from_row(r: &Row, currency: Currency) -> rusqlite::Result<Variant> {
         cost: money(r.get(9)?),
         weight_grams,
         weight_unit,
-        weight: if weight_grams == 0 { String::new() } else { weight_unit.show(weight_grams) },
+        weight: if weight_grams == 0 {
+            String::new()
+        } else {
+            weight_unit.show(weight_grams)
+        },
         tax_class: r.get(12)?,
         inventory_policy: InventoryPolicy::from_code(&r.get::<_, String>(13)?)
             .unwrap_or(InventoryPolicy::Deny),

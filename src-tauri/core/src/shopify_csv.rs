@@ -122,6 +122,8 @@ pub struct ImportPreview {
     pub products_updated: u32,
     pub variants: u32,
     pub images: u32,
+    /// Rows left out because of an error (a row can have more than one problem listed).
+    pub skipped_rows: u32,
     pub errors: Vec<ImportIssue>,
     /// Columns this importer does not use (they are left out, not an error).
     pub ignored_columns: Vec<String>,
@@ -650,6 +652,11 @@ fn preview_of(parsed: &Parsed, existing: &HashMap<String, String>) -> ImportPrev
             .iter()
             .map(|p| p.product.images.len() as u32)
             .sum(),
+        skipped_rows: {
+            let mut lines: Vec<u64> = parsed.errors.iter().map(|e| e.line).collect();
+            lines.dedup();
+            lines.len() as u32
+        },
         errors: parsed.errors.clone(),
         ignored_columns: parsed.ignored.clone(),
     }

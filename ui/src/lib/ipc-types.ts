@@ -126,7 +126,11 @@ line: number,
  */
 column: string, message: string, };
 
-export type ImportPreview = { rows: number, products_new: number, products_updated: number, variants: number, images: number, errors: Array<ImportIssue>, 
+export type ImportPreview = { rows: number, products_new: number, products_updated: number, variants: number, images: number, 
+/**
+ * Rows left out because of an error (a row can have more than one problem listed).
+ */
+skipped_rows: number, errors: Array<ImportIssue>, 
 /**
  * Columns this importer does not use (they are left out, not an error).
  */
