@@ -3,6 +3,7 @@
 //! exits non-zero with a clear message on failure.
 
 mod bench;
+mod bench_catalog;
 
 use clap::{Parser, Subcommand};
 use shopdesk_core::catalog::{CatalogQuery, VariantRow};

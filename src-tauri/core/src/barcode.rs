@@ -28,7 +28,7 @@ fn gs1_check_digit(body: &[u8]) -> u8 {
 }
 
 /// A GS1 code from its digits without the check digit ("590123412345" → "5901234123457").
-pub(crate) fn with_check_digit(body: &str) -> String {
+pub fn with_check_digit(body: &str) -> String {
     let digits: Vec<u8> = body.bytes().map(|b| b.wrapping_sub(b'0')).collect();
     format!("{body}{}", gs1_check_digit(&digits))
 }

@@ -14,9 +14,10 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub const MAX_PAGE: u32 = 500;
-/// Counting every match of a one-letter search over 100k variants is wasted work: past this the
-/// pager says "10000+".
-pub const COUNT_CAP: u32 = 10_000;
+/// A search matching more than this many variants is "broad": it is counted only up to here (the
+/// list says "1000+") and listed in catalog order, because sorting every match of a one-letter
+/// search over 100k variants costs more than the 20 ms a keystroke may take.
+pub const COUNT_CAP: u32 = 1_000;
 
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(default)]
@@ -53,7 +54,7 @@ pub struct VariantRow {
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct CatalogPage {
     pub items: Vec<VariantRow>,
-    /// Matches, up to `COUNT_CAP`; `capped` says there are more.
+    /// Matches; for a text search at most `COUNT_CAP`, with `capped` saying there are more.
     pub total: u32,
     pub capped: bool,
 }
@@ -128,12 +129,6 @@ impl Shop {
         };
         let text = q.text.as_deref().unwrap_or("").trim();
         let fts = fts_query(text);
-        if let Some(m) = &fts {
-            let n = arg(Value::Text(m.clone()), &mut args);
-            filter.push_str(&format!(
-                " AND v.seq IN (SELECT rowid FROM variant_search WHERE variant_search MATCH ?{n})"
-            ));
-        }
         if let Some(s) = q.status {
             let n = arg(Value::Text(s.as_str().into()), &mut args);
             filter.push_str(&format!(" AND p.status = ?{n}"));
@@ -160,39 +155,62 @@ impl Shop {
                        AND ifnull(l.on_hand - l.committed, 0) <= r.reorder_point)",
             );
         }
+        let unfiltered = args.is_empty() && !q.low_stock;
         let limit = q.limit.unwrap_or(100).clamp(1, MAX_PAGE);
         let offset = q.offset.unwrap_or(0);
         self.db.read(|c| {
             authorize(c, session, Permission::CatalogView)?;
             let currency = shop_currency(c)?;
-            let counted: u32 = c
-                .prepare_cached(&format!(
-                    "SELECT count(*) FROM (SELECT 1 FROM variant v JOIN product p ON p.id = v.product_id
-                     WHERE {filter} LIMIT {})",
-                    COUNT_CAP + 1
-                ))?
-                .query_row(params_from_iter(args.iter()), |r| r.get(0))?;
-            // A search puts an exact SKU/barcode hit first, then the best text matches; the plain
-            // list is alphabetical by product with its variants in grid order.
-            let order = if fts.is_some() {
-                let n = arg(Value::Text(text.to_string()), &mut args);
-                format!("(v.sku = ?{n} OR v.barcode = ?{n}) DESC, p.title COLLATE NOCASE, p.id, v.position")
-            } else {
-                "p.title COLLATE NOCASE, p.id, v.position".to_string()
+            let rows = |sql: &str, args: &[Value]| -> Result<Vec<VariantRow>> {
+                Ok(c.prepare_cached(sql)?
+                    .query_map(params_from_iter(args.iter()), |r| row(r, currency))?
+                    .collect::<rusqlite::Result<Vec<_>>>()?)
             };
-            let sql = format!(
-                "SELECT {ROW_COLUMNS} FROM variant v JOIN product p ON p.id = v.product_id
-                 WHERE {filter} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
-            );
-            let items = c
-                .prepare_cached(&sql)?
-                .query_map(params_from_iter(args.iter()), |r| row(r, currency))?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok(CatalogPage {
-                items,
-                total: counted.min(COUNT_CAP),
-                capped: counted > COUNT_CAP,
-            })
+            let count = |sql: &str, args: &[Value]| -> Result<u32> {
+                Ok(c.prepare_cached(sql)?
+                    .query_row(params_from_iter(args.iter()), |r| r.get(0))?)
+            };
+            let Some(m) = fts else {
+                // The plain list walks products in title order and each one's variants in grid
+                // order, so the first page never sorts the whole catalog.
+                let total = if unfiltered {
+                    count("SELECT count(*) FROM variant", &[])?
+                } else {
+                    count(&format!("SELECT count(*) FROM product p CROSS JOIN variant v ON v.product_id = p.id WHERE {filter}"), &args)?
+                };
+                let items = rows(&format!(
+                    "SELECT {ROW_COLUMNS} FROM product p CROSS JOIN variant v ON v.product_id = p.id
+                     WHERE {filter} ORDER BY p.title COLLATE NOCASE, p.id, v.position
+                     LIMIT {limit} OFFSET {offset}"
+                ), &args)?;
+                return Ok(CatalogPage { items, total, capped: false });
+            };
+            let n = arg(Value::Text(m), &mut args);
+            let matched = format!("{filter} AND v.seq IN (SELECT rowid FROM variant_search WHERE variant_search MATCH ?{n})");
+            let counted = count(&format!(
+                "SELECT count(*) FROM (SELECT 1 FROM variant v JOIN product p ON p.id = v.product_id
+                 WHERE {matched} LIMIT {})",
+                COUNT_CAP + 1
+            ), &args)?;
+            let items = if counted > COUNT_CAP {
+                // Broad: in the search index's own order, which needs no sort at all.
+                rows(&format!(
+                    "SELECT {ROW_COLUMNS} FROM variant_search s JOIN variant v ON v.seq = s.rowid
+                     JOIN product p ON p.id = v.product_id
+                     WHERE variant_search MATCH ?{n} AND {filter}
+                     ORDER BY s.rowid LIMIT {limit} OFFSET {offset}"
+                ), &args)?
+            } else {
+                // Narrow: an exact SKU or barcode first, then by product and grid order.
+                let e = arg(Value::Text(text.to_string()), &mut args);
+                rows(&format!(
+                    "SELECT {ROW_COLUMNS} FROM variant v JOIN product p ON p.id = v.product_id
+                     WHERE {matched}
+                     ORDER BY (v.sku = ?{e} OR v.barcode = ?{e}) DESC, p.title COLLATE NOCASE, p.id, v.position
+                     LIMIT {limit} OFFSET {offset}"
+                ), &args)?
+            };
+            Ok(CatalogPage { items, total: counted.min(COUNT_CAP), capped: counted > COUNT_CAP })
         })
     }
 

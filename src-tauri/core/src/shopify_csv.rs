@@ -664,13 +664,15 @@ fn preview_of(parsed: &Parsed, existing: &HashMap<String, String>) -> ImportPrev
 
 /// Writes one parsed product: new handles are created; an existing handle has its fields
 /// replaced and its variants matched by option values (updated, or added when new). Variants the
-/// file does not mention are kept, so a partial file never deletes stock history.
+/// file does not mention are kept, so a partial file never deletes stock history. Returns each
+/// written variant with its quantity from the file and whether it is new (a new variant has no
+/// stock yet, so its level need not be read).
 fn apply_product(
     conn: &Connection,
     at: crate::Timestamp,
     p: &ParsedProduct,
     existing: Option<&String>,
-) -> Result<Vec<(String, Option<i64>)>> {
+) -> Result<Vec<(String, Option<i64>, bool)>> {
     let mut product = p.product.clone();
     product.variants = p.variants.iter().map(|v| v.clean.clone()).collect();
     let mut out = Vec::with_capacity(p.variants.len());
@@ -682,7 +684,11 @@ fn apply_product(
             let vids: Vec<String> = ids
                 .query_map([&id], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
-            out.extend(vids.into_iter().zip(p.variants.iter().map(|v| v.qty)));
+            out.extend(
+                vids.into_iter()
+                    .zip(p.variants.iter())
+                    .map(|(id, v)| (id, v.qty, true)),
+            );
         }
         Some(id) => {
             product::update_product_fields(conn, at, id, &product)?;
@@ -701,7 +707,7 @@ fn apply_product(
                 let found: Option<String> = find
                     .query_row([id.clone(), o(0), o(1), o(2)], |r| r.get(0))
                     .optional()?;
-                let vid = match found {
+                let (vid, new) = match found {
                     Some(vid) => {
                         let pos: i64 = conn.query_row(
                             "SELECT position FROM variant WHERE id = ?1",
@@ -709,14 +715,15 @@ fn apply_product(
                             |r| r.get(0),
                         )?;
                         product::update_variant(conn, at, &vid, pos as usize, &v.clean)?;
-                        vid
+                        (vid, false)
                     }
                     None => {
                         added += 1;
-                        product::insert_variant(conn, at, id, (next + added) as usize, &v.clean)?
+                        let pos = (next + added) as usize;
+                        (product::insert_variant(conn, at, id, pos, &v.clean)?, true)
                     }
                 };
-                out.push((vid, v.qty));
+                out.push((vid, v.qty, new));
             }
         }
     }
@@ -763,9 +770,13 @@ impl Shop {
             for (i, p) in parsed.products.iter().enumerate() {
                 let written = apply_product(tx, now, p, existing.get(&p.handle))
                     .map_err(|e| Error::invalid(format!("line {}: {e}", p.line)))?;
-                for (variant_id, qty) in written {
+                for (variant_id, qty, new) in written {
                     let Some(qty) = qty else { continue };
-                    let on_hand = stock::total_on_hand(tx, &variant_id)?;
+                    let on_hand = if new {
+                        0
+                    } else {
+                        stock::total_on_hand(tx, &variant_id)?
+                    };
                     stock::record_move(
                         tx,
                         &Move {

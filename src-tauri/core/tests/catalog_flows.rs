@@ -833,3 +833,61 @@ fn a_clerk_cannot_move_stock() {
         "but can look items up"
     );
 }
+
+#[test]
+fn a_broad_search_is_capped_and_listed_without_sorting_everything() {
+    let f = new_shop();
+    let big = ProductDraft {
+        title: "Button assortment".into(),
+        options: vec!["Style".into()],
+        variants: (0..1001)
+            .map(|i| variant(&[&format!("B{i}")], &format!("BTN-{i}"), "", "0.10"))
+            .collect(),
+        ..ProductDraft::default()
+    };
+    f.shop.create_product(&f.owner, big).unwrap();
+    let page = f
+        .shop
+        .catalog(
+            &f.owner,
+            &CatalogQuery {
+                text: Some("button".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        (page.total, page.capped, page.items.len()),
+        (1000, true, 100)
+    );
+    assert_eq!(page.items[0].sku, "BTN-0", "in catalog order");
+    let next = f
+        .shop
+        .catalog(
+            &f.owner,
+            &CatalogQuery {
+                text: Some("button".into()),
+                offset: Some(100),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(next.items[0].sku, "BTN-100");
+    let narrow = f
+        .shop
+        .catalog(
+            &f.owner,
+            &CatalogQuery {
+                text: Some("btn-1000".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!((narrow.total, narrow.capped), (1, false));
+    let all = f.shop.catalog(&f.owner, &CatalogQuery::default()).unwrap();
+    assert_eq!(
+        (all.total, all.capped),
+        (1001, false),
+        "the plain list counts everything"
+    );
+}

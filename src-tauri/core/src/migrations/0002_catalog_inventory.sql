@@ -75,7 +75,7 @@ DROP TABLE product_0001;
 -- and option values. Kept in step with the catalog by triggers, inside the same transaction.
 CREATE VIRTUAL TABLE variant_search USING fts5 (
     title, sku, barcode, vendor, tags, product_type, options,
-    tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+    tokenize = 'unicode61 remove_diacritics 2'
 );
 
 CREATE TRIGGER variant_search_insert AFTER INSERT ON variant BEGIN
