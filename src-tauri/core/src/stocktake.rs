@@ -68,6 +68,9 @@ pub struct CountScan {
     pub code: String,
 }
 
+/// (variant, SKU, counted, unit cost, on-hand change the count booked once applied)
+type CountRow = (String, String, i64, Option<i64>, Option<i64>);
+
 fn load(conn: &Connection, id: &str, currency: Currency) -> Result<Stocktake> {
     let (number, location_id, location, status, started_at, closed_at): (
         i64,
@@ -100,7 +103,7 @@ fn load(conn: &Connection, id: &str, currency: Currency) -> Result<Stocktake> {
         _ => StocktakeStatus::Open,
     };
     // Once applied, "expected" is what the count movement corrected from, read off the ledger.
-    let rows: Vec<(String, String, i64, Option<i64>, Option<i64>)> = conn
+    let rows: Vec<CountRow> = conn
         .prepare_cached(
             "SELECT c.variant_id, ifnull(v.sku, ''), c.counted, v.cost_minor,
                     (SELECT on_hand_delta FROM stock_move m WHERE m.doc_type = 'stocktake'

@@ -107,7 +107,8 @@ fn bad_grids_are_refused_whole_with_a_reason() {
     let f = new_shop();
     f.shop.create_product(&f.owner, tee()).unwrap();
     let before = count_products(&f);
-    let cases: Vec<(&str, Box<dyn Fn(&mut ProductDraft)>, &str)> = vec![
+    type Change = Box<dyn Fn(&mut ProductDraft)>;
+    let cases: Vec<(&str, Change, &str)> = vec![
         (
             "duplicate combination",
             Box::new(|d| d.variants[1].options = vec!["S".into(), "Sage".into()]),
