@@ -83,7 +83,7 @@ export type CatalogFacets = { vendors: Array<string>, product_types: Array<strin
 
 export type CatalogPage = { items: Array<VariantRow>, 
 /**
- * Matches, up to `COUNT_CAP`; `capped` says there are more.
+ * Matches; for a text search at most `COUNT_CAP`, with `capped` saying there are more.
  */
 total: number, capped: boolean, };
 
