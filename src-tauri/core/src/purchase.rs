@@ -512,23 +512,48 @@ impl Shop {
 
     /// Marks a draft as sent to the supplier; from now on it can be received against.
     pub fn send_purchase_order(&self, session: &Session, id: &str) -> Result<PurchaseOrder> {
+        self.move_po(
+            session,
+            id,
+            PurchaseStatus::Sent,
+            "purchase_order_sent",
+            |s| (s != PurchaseStatus::Draft).then_some("it is not a draft"),
+        )
+    }
+
+    /// One status change of an order, refused with `refusal`'s reason when it does not apply,
+    /// audited with the order's number.
+    fn move_po(
+        &self,
+        session: &Session,
+        id: &str,
+        to: PurchaseStatus,
+        action: &str,
+        refusal: impl Fn(PurchaseStatus) -> Option<&'static str>,
+    ) -> Result<PurchaseOrder> {
         self.db.write(|tx| {
             authorize(tx, session, Permission::StockManage)?;
             let currency = shop_currency(tx)?;
             let po = load_po(tx, id, currency)?;
-            if po.status != PurchaseStatus::Draft {
-                return Err(Error::Conflict(format!("PO {} is not a draft", po.number)));
+            if let Some(why) = refusal(po.status) {
+                return Err(Error::Conflict(format!(
+                    "PO {} cannot be {}: {why} ({})",
+                    po.number,
+                    to.as_str(),
+                    po.status.as_str()
+                )));
             }
             let now = self.clock.now();
-            set_status(tx, id, PurchaseStatus::Sent, now)?;
+            set_status(tx, id, to, now)?;
+            let detail = json!({ "number": po.number });
             audit::record(
                 tx,
                 Change::by(
                     now,
                     session.staff_id(),
-                    "purchase_order_sent",
+                    action,
                     ("purchase_order", id),
-                    json!({ "number": po.number }),
+                    detail,
                 ),
             )?;
             load_po(tx, id, currency)
@@ -622,31 +647,16 @@ impl Shop {
 
     /// Stops waiting for the rest of an order (the supplier cannot send it).
     pub fn close_purchase_order(&self, session: &Session, id: &str) -> Result<PurchaseOrder> {
-        self.db.write(|tx| {
-            authorize(tx, session, Permission::StockManage)?;
-            let currency = shop_currency(tx)?;
-            let po = load_po(tx, id, currency)?;
-            if matches!(po.status, PurchaseStatus::Received | PurchaseStatus::Closed) {
-                return Err(Error::Conflict(format!(
-                    "PO {} is already {}",
-                    po.number,
-                    po.status.as_str()
-                )));
-            }
-            let now = self.clock.now();
-            set_status(tx, id, PurchaseStatus::Closed, now)?;
-            audit::record(
-                tx,
-                Change::by(
-                    now,
-                    session.staff_id(),
-                    "purchase_order_closed",
-                    ("purchase_order", id),
-                    json!({ "number": po.number }),
-                ),
-            )?;
-            load_po(tx, id, currency)
-        })
+        self.move_po(
+            session,
+            id,
+            PurchaseStatus::Closed,
+            "purchase_order_closed",
+            |s| {
+                matches!(s, PurchaseStatus::Received | PurchaseStatus::Closed)
+                    .then_some("it is already finished")
+            },
+        )
     }
 
     /// Turns the low-stock list into one draft order per supplier and location, each variant

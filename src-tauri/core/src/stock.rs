@@ -33,6 +33,18 @@ pub enum MoveReason {
 }
 
 impl MoveReason {
+    pub const ALL: [MoveReason; 10] = [
+        MoveReason::Receive,
+        MoveReason::Sale,
+        MoveReason::Commit,
+        MoveReason::Release,
+        MoveReason::Ship,
+        MoveReason::Return,
+        MoveReason::Adjust,
+        MoveReason::Count,
+        MoveReason::TransferOut,
+        MoveReason::TransferIn,
+    ];
     pub fn as_str(self) -> &'static str {
         match self {
             MoveReason::Receive => "receive",
@@ -48,22 +60,10 @@ impl MoveReason {
         }
     }
     fn from_db(s: &str) -> MoveReason {
-        use MoveReason::*;
-        [
-            Receive,
-            Sale,
-            Commit,
-            Release,
-            Ship,
-            Return,
-            Adjust,
-            Count,
-            TransferOut,
-            TransferIn,
-        ]
-        .into_iter()
-        .find(|r| r.as_str() == s)
-        .unwrap_or(Adjust)
+        MoveReason::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .unwrap_or(MoveReason::Adjust)
     }
 }
 
@@ -839,19 +839,7 @@ mod tests {
 
     #[test]
     fn reasons_round_trip_through_their_codes() {
-        use MoveReason::*;
-        for r in [
-            Receive,
-            Sale,
-            Commit,
-            Release,
-            Ship,
-            Return,
-            Adjust,
-            Count,
-            TransferOut,
-            TransferIn,
-        ] {
+        for r in MoveReason::ALL {
             assert_eq!(MoveReason::from_db(r.as_str()), r);
         }
     }
