@@ -843,4 +843,77 @@ mod tests {
             assert_eq!(MoveReason::from_db(r.as_str()), r);
         }
     }
+
+    #[test]
+    fn committing_reserves_stock_without_moving_it() {
+        use crate::product::{ProductDraft, VariantDraft};
+        let dir = tempfile::tempdir().unwrap();
+        let shop = Shop::open(
+            &dir.path().join("s.sqlite3"),
+            std::sync::Arc::new(crate::FixedClock::at(0)),
+        )
+        .unwrap();
+        let (owner, _) = shop
+            .create_shop(crate::shop::NewShop {
+                name: "S".into(),
+                currency: "EUR".into(),
+                country: "IE".into(),
+                owner_name: "O".into(),
+                owner_pin: "1234".into(),
+            })
+            .unwrap();
+        let p = shop
+            .create_product(
+                &owner,
+                ProductDraft {
+                    title: "T".into(),
+                    variants: vec![VariantDraft {
+                        sku: "T".into(),
+                        price: "1".into(),
+                        ..VariantDraft::default()
+                    }],
+                    ..ProductDraft::default()
+                },
+            )
+            .unwrap();
+        let v = &p.variants[0].id;
+        let loc = shop.locations(&owner).unwrap()[0].id.clone();
+        shop.adjust_stock(
+            &owner,
+            StockAdjustment {
+                variant_id: v.clone(),
+                location_id: loc.clone(),
+                delta: 5,
+                note: "n".into(),
+            },
+        )
+        .unwrap();
+        let at = |s: &Shop| {
+            s.stock_levels(&owner, v)
+                .unwrap()
+                .into_iter()
+                .find(|l| l.location_id == loc)
+                .unwrap()
+        };
+        shop.db
+            .write(|tx| commit_stock(tx, v, &loc, 2, ("order", "o1"), None, Timestamp(1)))
+            .unwrap();
+        let l = at(&shop);
+        assert_eq!((l.on_hand, l.committed, l.available), (5, 2, 3));
+        shop.db
+            .write(|tx| commit_stock(tx, v, &loc, -2, ("order", "o1"), None, Timestamp(2)))
+            .unwrap();
+        let l = at(&shop);
+        assert_eq!((l.on_hand, l.committed, l.available), (5, 0, 5));
+        let reasons: Vec<MoveReason> = shop
+            .stock_moves(&owner, v, 10)
+            .unwrap()
+            .iter()
+            .map(|m| m.reason)
+            .collect();
+        assert_eq!(
+            reasons,
+            [MoveReason::Release, MoveReason::Commit, MoveReason::Adjust]
+        );
+    }
 }
