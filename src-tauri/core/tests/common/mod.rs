@@ -1,8 +1,10 @@
 //! Shared fixtures for core's integration tests: a fresh shop on a temporary database.
 #![allow(dead_code)] // each test binary uses its own subset
 
+use shopdesk_core::catalog::CatalogQuery;
 use shopdesk_core::product::{ProductDraft, VariantDraft};
 use shopdesk_core::shop::NewShop;
+use shopdesk_core::stock::StockAdjustment;
 use shopdesk_core::{FixedClock, Session, Shop};
 use std::sync::Arc;
 
@@ -44,4 +46,67 @@ pub fn draft(title: &str, sku: &str, price: &str) -> ProductDraft {
         }],
         ..ProductDraft::default()
     }
+}
+
+pub fn variant(options: &[&str], sku: &str, barcode: &str, price: &str) -> VariantDraft {
+    VariantDraft {
+        options: options.iter().map(|s| s.to_string()).collect(),
+        sku: sku.into(),
+        barcode: barcode.into(),
+        price: price.into(),
+        ..VariantDraft::default()
+    }
+}
+
+pub fn tee() -> ProductDraft {
+    ProductDraft {
+        title: "Organic Tee".into(),
+        vendor: "Loom & Kiln".into(),
+        product_type: "Apparel".into(),
+        tags: "summer, cotton".into(),
+        options: vec!["Size".into(), "Colour".into()],
+        variants: vec![
+            variant(&["S", "Sage"], "TEE-S-SAGE", "4006381333931", "24.00"),
+            variant(&["M", "Sage"], "TEE-M-SAGE", "5901234123457", "24.00"),
+            variant(&["M", "Ink"], "TEE-M-INK", "036000291452", "26.00"),
+        ],
+        ..ProductDraft::default()
+    }
+}
+
+pub fn locations(f: &Fixture) -> (String, String) {
+    let l = f.shop.locations(&f.owner).unwrap();
+    (l[0].id.clone(), l[1].id.clone())
+}
+
+pub fn available(f: &Fixture, variant_id: &str, location_id: &str) -> (i64, i64, i64) {
+    let l = f
+        .shop
+        .stock_levels(&f.owner, variant_id)
+        .unwrap()
+        .into_iter()
+        .find(|l| l.location_id == location_id)
+        .unwrap();
+    (l.on_hand, l.committed, l.available)
+}
+
+pub fn adjust(f: &Fixture, variant_id: &str, location_id: &str, delta: i64) {
+    f.shop
+        .adjust_stock(
+            &f.owner,
+            StockAdjustment {
+                variant_id: variant_id.into(),
+                location_id: location_id.into(),
+                delta,
+                note: "test".into(),
+            },
+        )
+        .unwrap();
+}
+
+pub fn count_products(f: &Fixture) -> u32 {
+    f.shop
+        .catalog(&f.owner, &CatalogQuery::default())
+        .unwrap()
+        .total
 }
