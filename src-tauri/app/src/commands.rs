@@ -15,10 +15,11 @@ use shopdesk_core::shop::{countries, Country, NewShop, ShopProfile};
 use shopdesk_core::shopify_csv::{ImportPreview, ImportResult};
 use shopdesk_core::staff::{NewRole, NewStaff, Role, RoleUpdate, StaffMember, StaffUpdate};
 use shopdesk_core::stock::{
-    Location, LowStockLine, ReorderRule, StockAdjustment, StockLevel, StockMove, StockReport,
-    Transfer, TransferDraft,
+    Location, LowStockLine, ReorderRule, StockAdjustment, StockLevel, StockMove,
 };
+use shopdesk_core::stock_report::StockReport;
 use shopdesk_core::stocktake::{CountEntry, CountScan, Stocktake};
+use shopdesk_core::transfer::{Transfer, TransferDraft};
 use shopdesk_core::{Currency, ErrorBody, Session, SessionInfo, Shop};
 use tauri::{AppHandle, Manager};
 use ts_rs::TS;

@@ -45,10 +45,12 @@ use shopdesk_core::shopify_csv::{ImportIssue, ImportPreview, ImportResult};
 use shopdesk_core::staff::{NewRole, NewStaff, Role, RoleUpdate, StaffMember, StaffUpdate};
 use shopdesk_core::stock::{
     Location, LowStockLine, MoveReason, ReorderRule, StockAdjustment, StockLevel, StockMove,
-    StockReport, StockReportLine, Transfer, TransferDraft, TransferLine, TransferLineDraft,
-    TransferStatus,
 };
+use shopdesk_core::stock_report::{StockReport, StockReportLine};
 use shopdesk_core::stocktake::{CountEntry, CountLine, CountScan, Stocktake, StocktakeStatus};
+use shopdesk_core::transfer::{
+    Transfer, TransferDraft, TransferLine, TransferLineDraft, TransferStatus,
+};
 use shopdesk_core::{ErrorBody, Money, Permission, SessionInfo, Timestamp};
 
 ipc_table! {

@@ -16,7 +16,9 @@ pub mod shop;
 pub mod shopify_csv;
 pub mod staff;
 pub mod stock;
+pub mod stock_report;
 pub mod stocktake;
+pub mod transfer;
 
 pub use clock::{Clock, FixedClock, SystemClock, Timestamp};
 pub use error::{Error, ErrorBody, Result};

@@ -4,10 +4,9 @@
 
 use crate::audit::{self, Change};
 use crate::clock::Timestamp;
-use crate::db::next_number;
 use crate::error::{Error, Result};
 use crate::id::new_id;
-use crate::money::{Currency, Money};
+use crate::money::Money;
 use crate::product::options_of;
 use crate::shop::shop_currency;
 use crate::staff::{authorize, clean_name, unique_conflict, Permission, Session};
@@ -201,7 +200,12 @@ pub(crate) fn default_location(conn: &Connection) -> Result<String> {
 
 /// Takes stock out of a location for something physical (adjustment, transfer): you cannot send
 /// or write off more than is on the shelf.
-fn take_out(conn: &Connection, variant_id: &str, location_id: &str, qty: i64) -> Result<()> {
+pub(crate) fn take_out(
+    conn: &Connection,
+    variant_id: &str,
+    location_id: &str,
+    qty: i64,
+) -> Result<()> {
     let (on_hand, _) = level(conn, variant_id, location_id)?;
     if on_hand < qty {
         let loc = location_exists(conn, location_id)?;
@@ -264,45 +268,6 @@ pub struct ReorderRule {
     pub reorder_qty: Option<i64>,
 }
 
-#[derive(Debug, Clone, Deserialize, TS)]
-pub struct TransferLineDraft {
-    pub variant_id: String,
-    pub qty: i64,
-}
-
-#[derive(Debug, Clone, Deserialize, TS)]
-pub struct TransferDraft {
-    pub from_id: String,
-    pub to_id: String,
-    pub lines: Vec<TransferLineDraft>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-pub struct TransferLine {
-    pub variant_id: String,
-    pub label: String,
-    pub qty: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum TransferStatus {
-    Sent,
-    Received,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-pub struct Transfer {
-    pub id: String,
-    pub number: i64,
-    pub from: String,
-    pub to: String,
-    pub status: TransferStatus,
-    pub sent_at: Timestamp,
-    pub received_at: Option<Timestamp>,
-    pub lines: Vec<TransferLine>,
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct LowStockLine {
     pub variant_id: String,
@@ -313,119 +278,6 @@ pub struct LowStockLine {
     pub available: i64,
     pub reorder_point: i64,
     pub reorder_qty: i64,
-}
-
-/// Stock on hand and its value at cost, per variant and location.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-pub struct StockReportLine {
-    pub variant_id: String,
-    pub sku: String,
-    pub label: String,
-    pub location: String,
-    pub on_hand: i64,
-    pub committed: i64,
-    pub available: i64,
-    pub unit_cost: Option<Money>,
-    /// On hand × moving-average cost; stock below zero is valued at nothing.
-    pub value: Money,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-pub struct StockReport {
-    pub lines: Vec<StockReportLine>,
-    pub total_on_hand: i64,
-    pub total_value: Money,
-}
-
-fn load_transfer(conn: &Connection, id: &str) -> Result<Transfer> {
-    let mut t = conn
-        .query_row(
-            "SELECT t.id, t.number, f.name, o.name, t.status, t.sent_at, t.received_at
-             FROM transfer t JOIN location f ON f.id = t.from_id JOIN location o ON o.id = t.to_id
-             WHERE t.id = ?1",
-            [id],
-            |r| {
-                Ok(Transfer {
-                    id: r.get(0)?,
-                    number: r.get(1)?,
-                    from: r.get(2)?,
-                    to: r.get(3)?,
-                    status: if r.get::<_, String>(4)? == "received" {
-                        TransferStatus::Received
-                    } else {
-                        TransferStatus::Sent
-                    },
-                    sent_at: Timestamp(r.get(5)?),
-                    received_at: r.get::<_, Option<i64>>(6)?.map(Timestamp),
-                    lines: Vec::new(),
-                })
-            },
-        )
-        .optional()?
-        .ok_or(Error::NotFound { what: "transfer" })?;
-    let ids: Vec<(String, i64)> = conn
-        .prepare("SELECT variant_id, qty FROM transfer_line WHERE transfer_id = ?1")?
-        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    for (variant_id, qty) in ids {
-        t.lines.push(TransferLine {
-            label: variant_label(conn, &variant_id)?,
-            variant_id,
-            qty,
-        });
-    }
-    Ok(t)
-}
-
-pub(crate) fn stock_report_in(
-    conn: &Connection,
-    currency: Currency,
-    location_id: Option<&str>,
-) -> Result<StockReport> {
-    let mut st = conn.prepare(
-        "SELECT v.id, ifnull(v.sku, ''), p.title, v.option1, v.option2, v.option3, l.name,
-                s.on_hand, s.committed, v.cost_minor
-         FROM stock_level s JOIN variant v ON v.id = s.variant_id
-         JOIN product p ON p.id = v.product_id JOIN location l ON l.id = s.location_id
-         WHERE (?1 IS NULL OR s.location_id = ?1) AND (s.on_hand <> 0 OR s.committed <> 0)
-         ORDER BY p.title COLLATE NOCASE, v.position, l.position",
-    )?;
-    let mut total_on_hand = 0;
-    let mut total_value = 0i64;
-    let lines = st
-        .query_map([location_id], |r| {
-            let opts = options_of(r, 3)?;
-            let title: String = r.get(2)?;
-            let on_hand: i64 = r.get(7)?;
-            let committed: i64 = r.get(8)?;
-            let cost: Option<i64> = r.get(9)?;
-            let value = on_hand.max(0).saturating_mul(cost.unwrap_or(0));
-            Ok(StockReportLine {
-                variant_id: r.get(0)?,
-                sku: r.get(1)?,
-                label: if opts.is_empty() {
-                    title
-                } else {
-                    format!("{title} ({})", opts.join(" / "))
-                },
-                location: r.get(6)?,
-                on_hand,
-                committed,
-                available: on_hand - committed,
-                unit_cost: cost.map(|c| Money::from_minor(c, currency)),
-                value: Money::from_minor(value, currency),
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    for l in &lines {
-        total_on_hand += l.on_hand;
-        total_value = total_value.saturating_add(l.value.minor());
-    }
-    Ok(StockReport {
-        lines,
-        total_on_hand,
-        total_value: Money::from_minor(total_value, currency),
-    })
 }
 
 impl Shop {
@@ -631,163 +483,6 @@ impl Shop {
         self.db.read(|c| {
             authorize(c, session, Permission::CatalogView)?;
             low_stock_in(c)
-        })
-    }
-
-    /// Sends stock from one location: it leaves the sender now and arrives when received.
-    pub fn send_transfer(&self, session: &Session, d: TransferDraft) -> Result<Transfer> {
-        if d.from_id == d.to_id {
-            return Err(Error::invalid(
-                "a transfer goes between two different locations",
-            ));
-        }
-        if d.lines.is_empty() {
-            return Err(Error::invalid("a transfer needs at least one line"));
-        }
-        self.db.write(|tx| {
-            authorize(tx, session, Permission::StockManage)?;
-            location_exists(tx, &d.from_id)?;
-            location_exists(tx, &d.to_id)?;
-            let id = new_id();
-            let number = next_number(tx, "transfer")?;
-            let now = self.clock.now();
-            tx.execute(
-                "INSERT INTO transfer (id, number, from_id, to_id, status, sent_by, sent_at)
-                 VALUES (?1, ?2, ?3, ?4, 'sent', ?5, ?6)",
-                params![id, number, d.from_id, d.to_id, session.staff_id(), now.0],
-            )?;
-            for line in &d.lines {
-                if line.qty <= 0 {
-                    return Err(Error::invalid("transfer quantities are 1 or more"));
-                }
-                take_out(tx, &line.variant_id, &d.from_id, line.qty)?;
-                tx.execute(
-                    "INSERT INTO transfer_line (transfer_id, variant_id, qty) VALUES (?1, ?2, ?3)",
-                    params![id, line.variant_id, line.qty],
-                )
-                .map_err(|e| unique_conflict(e, "a variant is on the transfer twice".into()))?;
-                record_move(
-                    tx,
-                    &Move {
-                        variant_id: &line.variant_id,
-                        location_id: &d.from_id,
-                        reason: MoveReason::TransferOut,
-                        on_hand: -line.qty,
-                        committed: 0,
-                        unit_cost: None,
-                        doc: Some(("transfer", &id)),
-                        note: "",
-                        staff_id: Some(session.staff_id()),
-                        at: now,
-                    },
-                )?;
-            }
-            load_transfer(tx, &id)
-        })
-    }
-
-    pub fn receive_transfer(&self, session: &Session, id: &str) -> Result<Transfer> {
-        self.db.write(|tx| {
-            authorize(tx, session, Permission::StockManage)?;
-            let t = load_transfer(tx, id)?;
-            if t.status == TransferStatus::Received {
-                return Err(Error::Conflict(format!(
-                    "transfer {} was already received",
-                    t.number
-                )));
-            }
-            let to_id: String =
-                tx.query_row("SELECT to_id FROM transfer WHERE id = ?1", [id], |r| {
-                    r.get(0)
-                })?;
-            let now = self.clock.now();
-            for line in &t.lines {
-                record_move(
-                    tx,
-                    &Move {
-                        variant_id: &line.variant_id,
-                        location_id: &to_id,
-                        reason: MoveReason::TransferIn,
-                        on_hand: line.qty,
-                        committed: 0,
-                        unit_cost: None,
-                        doc: Some(("transfer", id)),
-                        note: "",
-                        staff_id: Some(session.staff_id()),
-                        at: now,
-                    },
-                )?;
-            }
-            tx.execute(
-                "UPDATE transfer SET status = 'received', received_at = ?2 WHERE id = ?1",
-                params![id, now.0],
-            )?;
-            load_transfer(tx, id)
-        })
-    }
-
-    pub fn transfers(&self, session: &Session) -> Result<Vec<Transfer>> {
-        self.db.read(|c| {
-            authorize(c, session, Permission::CatalogView)?;
-            let ids: Vec<String> = c
-                .prepare("SELECT id FROM transfer ORDER BY number DESC LIMIT 200")?
-                .query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            ids.iter().map(|id| load_transfer(c, id)).collect()
-        })
-    }
-
-    /// The stock report as CSV, for a spreadsheet or the accountant.
-    pub fn stock_report_csv(
-        &self,
-        session: &Session,
-        location_id: Option<&str>,
-        out: &mut dyn std::io::Write,
-    ) -> Result<()> {
-        let report = self.stock_report(session, location_id)?;
-        let io = |e: csv::Error| Error::Storage(format!("cannot write the CSV: {e}"));
-        let mut w = csv::Writer::from_writer(out);
-        w.write_record([
-            "SKU",
-            "Item",
-            "Location",
-            "On hand",
-            "Committed",
-            "Available",
-            "Unit cost",
-            "Value",
-        ])
-        .map_err(io)?;
-        for l in &report.lines {
-            let cost = l
-                .unit_cost
-                .map(|c| c.to_decimal_string())
-                .unwrap_or_default();
-            w.write_record([
-                &l.sku,
-                &l.label,
-                &l.location,
-                &l.on_hand.to_string(),
-                &l.committed.to_string(),
-                &l.available.to_string(),
-                &cost,
-                &l.value.to_decimal_string(),
-            ])
-            .map_err(io)?;
-        }
-        w.flush()
-            .map_err(|e| Error::Storage(format!("cannot write the CSV: {e}")))
-    }
-
-    /// On hand and valuation at cost, for one location or all.
-    pub fn stock_report(
-        &self,
-        session: &Session,
-        location_id: Option<&str>,
-    ) -> Result<StockReport> {
-        self.db.read(|c| {
-            authorize(c, session, Permission::ReportsView)?;
-            stock_report_in(c, shop_currency(c)?, location_id)
         })
     }
 }

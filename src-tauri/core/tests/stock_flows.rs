@@ -9,8 +9,9 @@ use shopdesk_core::purchase::{
     PurchaseDraft, PurchaseLineDraft, PurchaseReceipt, PurchaseStatus, ReceiptLine, SupplierDraft,
     SupplierItemDraft,
 };
-use shopdesk_core::stock::{ReorderRule, StockAdjustment, TransferDraft, TransferLineDraft};
+use shopdesk_core::stock::{ReorderRule, StockAdjustment};
 use shopdesk_core::stocktake::{CountEntry, CountScan};
+use shopdesk_core::transfer::{TransferDraft, TransferLineDraft};
 
 #[test]
 fn the_ledger_derives_levels_and_is_append_only() {
