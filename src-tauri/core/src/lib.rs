@@ -11,6 +11,7 @@ pub mod error;
 pub mod id;
 pub mod money;
 pub mod product;
+mod product_draft;
 pub mod purchase;
 pub mod shop;
 pub mod shopify_csv;
