@@ -129,6 +129,14 @@ pub(crate) fn next_number(conn: &Connection, kind: &str) -> Result<i64> {
     )?)
 }
 
+/// The ids a listing query selects, in its order; lists of documents load each one in full.
+pub(crate) fn ids(conn: &Connection, sql: &str) -> Result<Vec<String>> {
+    Ok(conn
+        .prepare_cached(sql)?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -102,7 +102,7 @@ impl Shop {
                 let id = product::insert_product(tx, now, None, d)?;
                 let variants: Vec<(String, i64)> = tx
                     .prepare("SELECT id, price_minor FROM variant WHERE product_id = ?1")?
-                    .query_map([&id], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .query_map([&id], |r| r.try_into())?
                     .collect::<rusqlite::Result<_>>()?;
                 for (variant_id, price) in variants {
                     // Opening stock, received at about 45% of the price so reports have a value.

@@ -219,17 +219,7 @@ pub(crate) fn load_po(conn: &Connection, id: &str, currency: Currency) -> Result
              LEFT JOIN supplier_item si ON si.variant_id = pl.variant_id AND si.supplier_id = ?2
              WHERE pl.po_id = ?1 ORDER BY v.sku",
         )?
-        .query_map([id, po.supplier_id.as_str()], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-            ))
-        })?
+        .query_map([id, po.supplier_id.as_str()], |r| r.try_into())?
         .collect::<rusqlite::Result<_>>()?;
     let mut total = 0i64;
     for (variant_id, sku, barcode, supplier_sku, ordered, received, cost) in rows {
@@ -357,10 +347,7 @@ impl Shop {
     pub fn suppliers(&self, session: &Session) -> Result<Vec<Supplier>> {
         self.db.read(|c| {
             authorize(c, session, Permission::CatalogView)?;
-            let ids: Vec<String> = c
-                .prepare("SELECT id FROM supplier ORDER BY name COLLATE NOCASE")?
-                .query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
+            let ids = crate::db::ids(c, "SELECT id FROM supplier ORDER BY name COLLATE NOCASE")?;
             ids.iter().map(|id| load_supplier(c, id)).collect()
         })
     }
@@ -456,10 +443,10 @@ impl Shop {
         self.db.read(|c| {
             authorize(c, session, Permission::CatalogView)?;
             let currency = shop_currency(c)?;
-            let ids: Vec<String> = c
-                .prepare("SELECT id FROM purchase_order ORDER BY number DESC LIMIT 500")?
-                .query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
+            let ids = crate::db::ids(
+                c,
+                "SELECT id FROM purchase_order ORDER BY number DESC LIMIT 500",
+            )?;
             ids.iter().map(|id| load_po(c, id, currency)).collect()
         })
     }

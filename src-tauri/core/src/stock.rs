@@ -147,7 +147,7 @@ pub(crate) fn level(conn: &Connection, variant_id: &str, location_id: &str) -> R
         .prepare_cached(
             "SELECT on_hand, committed FROM stock_level WHERE variant_id = ?1 AND location_id = ?2",
         )?
-        .query_row([variant_id, location_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row([variant_id, location_id], |r| r.try_into())
         .optional()?
         .unwrap_or((0, 0)))
 }
@@ -498,17 +498,7 @@ pub(crate) fn low_stock_in(c: &Connection) -> Result<Vec<LowStockLine>> {
          ORDER BY l.position, v.sku",
     )?;
     let rows: Vec<(String, String, String, String, i64, i64, i64)> = st
-        .query_map([], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-            ))
-        })?
+        .query_map([], |r| r.try_into())?
         .collect::<rusqlite::Result<_>>()?;
     rows.into_iter()
         .map(

@@ -84,16 +84,7 @@ fn load(conn: &Connection, id: &str, currency: Currency) -> Result<Stocktake> {
             "SELECT t.number, t.location_id, l.name, t.status, t.started_at, t.closed_at
              FROM stocktake t JOIN location l ON l.id = t.location_id WHERE t.id = ?1",
             [id],
-            |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                ))
-            },
+            |r| r.try_into(),
         )
         .optional()?
         .ok_or(Error::NotFound { what: "stocktake" })?;
@@ -111,9 +102,7 @@ fn load(conn: &Connection, id: &str, currency: Currency) -> Result<Stocktake> {
              FROM stocktake_count c JOIN variant v ON v.id = c.variant_id
              WHERE c.stocktake_id = ?1 ORDER BY v.sku",
         )?
-        .query_map([id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-        })?
+        .query_map([id], |r| r.try_into())?
         .collect::<rusqlite::Result<_>>()?;
     let mut t = Stocktake {
         id: id.to_string(),
@@ -250,10 +239,7 @@ impl Shop {
         self.db.read(|c| {
             authorize(c, session, Permission::CatalogView)?;
             let currency = shop_currency(c)?;
-            let ids: Vec<String> = c
-                .prepare("SELECT id FROM stocktake ORDER BY number DESC LIMIT 100")?
-                .query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
+            let ids = crate::db::ids(c, "SELECT id FROM stocktake ORDER BY number DESC LIMIT 100")?;
             ids.iter().map(|id| load(c, id, currency)).collect()
         })
     }

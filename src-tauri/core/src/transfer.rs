@@ -79,7 +79,7 @@ fn load_transfer(conn: &Connection, id: &str) -> Result<Transfer> {
         .ok_or(Error::NotFound { what: "transfer" })?;
     let ids: Vec<(String, i64)> = conn
         .prepare("SELECT variant_id, qty FROM transfer_line WHERE transfer_id = ?1")?
-        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map([id], |r| r.try_into())?
         .collect::<rusqlite::Result<_>>()?;
     for (variant_id, qty) in ids {
         t.lines.push(TransferLine {
@@ -187,10 +187,7 @@ impl Shop {
     pub fn transfers(&self, session: &Session) -> Result<Vec<Transfer>> {
         self.db.read(|c| {
             authorize(c, session, Permission::CatalogView)?;
-            let ids: Vec<String> = c
-                .prepare("SELECT id FROM transfer ORDER BY number DESC LIMIT 200")?
-                .query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
+            let ids = crate::db::ids(c, "SELECT id FROM transfer ORDER BY number DESC LIMIT 200")?;
             ids.iter().map(|id| load_transfer(c, id)).collect()
         })
     }
