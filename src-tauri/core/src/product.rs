@@ -439,7 +439,6 @@ fn remove_variant(conn: &Connection, id: &str, title: &str) -> Result<()> {
             "variant '{title}' has stock history and cannot be removed; archive the product instead"
         )));
     }
-    conn.execute("DELETE FROM stock_level WHERE variant_id = ?1", [id])?;
     conn.execute("DELETE FROM variant WHERE id = ?1", [id])?;
     Ok(())
 }

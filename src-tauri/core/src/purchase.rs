@@ -364,49 +364,29 @@ impl Shop {
         self.db.write(|tx| {
             authorize(tx, session, Permission::StockManage)?;
             let now = self.clock.now();
-            let conflict =
-                |e| unique_conflict(e, format!("a supplier named '{name}' already exists"));
+            // An edit must name a supplier that exists; a new one gets its id here.
             let id = match &d.id {
-                Some(id) => {
-                    load_supplier(tx, id)?;
-                    tx.execute(
-                        "UPDATE supplier SET name = ?2, contact = ?3, email = ?4, phone = ?5,
-                             lead_days = ?6, notes = ?7, updated_at = ?8 WHERE id = ?1",
-                        params![
-                            id,
-                            name,
-                            d.contact.trim(),
-                            email,
-                            d.phone.trim(),
-                            d.lead_days,
-                            d.notes.trim(),
-                            now.0
-                        ],
-                    )
-                    .map_err(conflict)?;
-                    id.clone()
-                }
-                None => {
-                    let id = new_id();
-                    tx.execute(
-                        "INSERT INTO supplier (id, name, contact, email, phone, lead_days, notes,
-                             created_at, updated_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
-                        params![
-                            id,
-                            name,
-                            d.contact.trim(),
-                            email,
-                            d.phone.trim(),
-                            d.lead_days,
-                            d.notes.trim(),
-                            now.0
-                        ],
-                    )
-                    .map_err(conflict)?;
-                    id
-                }
+                Some(id) => load_supplier(tx, id)?.id,
+                None => new_id(),
             };
+            tx.execute(
+                "INSERT INTO supplier (id, name, contact, email, phone, lead_days, notes,
+                     created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
+                 ON CONFLICT (id) DO UPDATE SET name = ?2, contact = ?3, email = ?4, phone = ?5,
+                     lead_days = ?6, notes = ?7, updated_at = ?8",
+                params![
+                    id,
+                    name,
+                    d.contact.trim(),
+                    email,
+                    d.phone.trim(),
+                    d.lead_days,
+                    d.notes.trim(),
+                    now.0
+                ],
+            )
+            .map_err(|e| unique_conflict(e, format!("a supplier named '{name}' already exists")))?;
             audit::record(
                 tx,
                 Change::by(
