@@ -164,6 +164,15 @@ async fn shot(c: &Client, name: &str) {
     }
 }
 
+/// Sets up a new shop on the first-run screen, its owner signed in.
+async fn first_run(c: &Client, shop: &str, owner: &str, pin: &str) {
+    fill(c, "#shop-name", shop).await;
+    fill(c, "#owner-name", owner).await;
+    fill(c, "#owner-pin", pin).await;
+    fill(c, "#owner-pin-again", pin).await;
+    click(c, "#create-shop").await;
+}
+
 /// Fills the Catalog's new-product form as a person would, and saves.
 async fn add_product(c: &Client, title: &str, sku: &str, price: &str) {
     click(c, "#new-product").await;
@@ -219,12 +228,13 @@ async fn owner_sets_up_the_shop_adds_a_product_and_finds_it_after_a_relaunch() {
     let driver = Driver::start(home.path(), 4510);
 
     let c = driver.launch().await;
-    fill(&c, "#shop-name", "Lantern & Loom").await;
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("#shop-name"))
+        .await
+        .unwrap();
     shot(&c, "first-run").await;
-    fill(&c, "#owner-name", "Nora Quinn").await;
-    fill(&c, "#owner-pin", "2468").await;
-    fill(&c, "#owner-pin-again", "2468").await;
-    click(&c, "#create-shop").await;
+    first_run(&c, "Lantern & Loom", "Nora Quinn", "2468").await;
     wait_text(&c, "#who", "Nora Quinn · Owner").await;
     wait_exact(&c, "#product-count", "0 variants").await;
 
@@ -363,11 +373,7 @@ async fn owner_imports_a_catalog_scans_receives_half_a_po_and_counts_stock() {
     std::fs::write(&csv, IMPORT_CSV).unwrap();
     let driver = Driver::start(home.path(), 4550);
     let c = driver.launch().await;
-    fill(&c, "#shop-name", "Loom Room").await;
-    fill(&c, "#owner-name", "Ada Byrne").await;
-    fill(&c, "#owner-pin", "8642").await;
-    fill(&c, "#owner-pin-again", "8642").await;
-    click(&c, "#create-shop").await;
+    first_run(&c, "Loom Room", "Ada Byrne", "8642").await;
     wait_exact(&c, "#product-count", "0 variants").await;
 
     // Import: the preview names the bad row, then the valid rows go in.
