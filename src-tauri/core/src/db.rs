@@ -8,7 +8,7 @@
 
 use crate::error::{Error, Result};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
-use rusqlite_migration::{Migrations, M};
+use rusqlite_migration::{HookError, Migrations, M};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -16,12 +16,25 @@ use std::sync::Mutex;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_foundation.sql"),
     include_str!("migrations/0002_catalog_inventory.sql"),
+    include_str!("migrations/0003_counter.sql"),
 ];
 
 const MAX_IDLE_READERS: usize = 4;
 
 fn migrations() -> Migrations<'static> {
-    Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
+    Migrations::new(
+        MIGRATIONS
+            .iter()
+            .enumerate()
+            .map(|(i, sql)| match i {
+                // 0003 seeds the tax rates of an existing shop's country from core's table.
+                2 => M::up_with_hook(sql, |tx: &Transaction| {
+                    crate::tax::seed_defaults(tx).map_err(|e| HookError::Hook(e.to_string()))
+                }),
+                _ => M::up(sql),
+            })
+            .collect(),
+    )
 }
 
 /// The schema version this build writes.

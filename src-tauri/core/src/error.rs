@@ -17,6 +17,9 @@ pub enum Error {
     NotSignedIn,
     #[error("your role does not allow this ({0})")]
     Forbidden(String),
+    /// A manager (anyone whose role has the permission) must approve with their PIN.
+    #[error("{0} — a manager must approve with their PIN")]
+    NeedsApproval(String),
     #[error("wrong PIN")]
     WrongPin,
     #[error("too many wrong PINs for this staff member; try again in {seconds} s")]
@@ -55,6 +58,7 @@ impl Error {
             Error::Conflict(_) => "conflict",
             Error::NotSignedIn => "not_signed_in",
             Error::Forbidden(_) => "forbidden",
+            Error::NeedsApproval(_) => "needs_approval",
             Error::WrongPin => "wrong_pin",
             Error::LockedOut { .. } => "locked_out",
             Error::NoShop => "no_shop",

@@ -165,6 +165,7 @@ impl Setup {
             "INSERT INTO shop (id, name, currency, country, created_at) VALUES (1, ?1, ?2, ?3, ?4)",
             rusqlite::params![self.name, self.currency.code(), self.country, now.0],
         )?;
+        crate::tax::seed_defaults(tx)?;
         let mut owner_role = None;
         for (role_name, perms) in staff::default_roles() {
             let id = staff::insert_role(tx, now.0, role_name, &perms)?;

@@ -29,6 +29,10 @@ pub enum Permission {
     CatalogEdit,
     StockManage,
     Sell,
+    /// Approve a price override or a discount above the shop's limit (by PIN at the counter).
+    ApproveDiscount,
+    /// Void a line or a whole sale.
+    Void,
     OrdersView,
     Pack,
     ReportsView,
@@ -37,11 +41,13 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 9] = [
+    pub const ALL: [Permission; 11] = [
         Permission::CatalogView,
         Permission::CatalogEdit,
         Permission::StockManage,
         Permission::Sell,
+        Permission::ApproveDiscount,
+        Permission::Void,
         Permission::OrdersView,
         Permission::Pack,
         Permission::ReportsView,
@@ -68,6 +74,8 @@ pub(crate) fn default_roles() -> Vec<(&'static str, Vec<Permission>)> {
                 CatalogEdit,
                 StockManage,
                 Sell,
+                ApproveDiscount,
+                Void,
                 OrdersView,
                 Pack,
                 ReportsView,
@@ -255,7 +263,7 @@ pub(crate) fn authorize(conn: &Connection, session: &Session, need: Permission) 
     }
 }
 
-fn session_info(conn: &Connection, session: &Session) -> Result<SessionInfo> {
+pub(crate) fn session_info(conn: &Connection, session: &Session) -> Result<SessionInfo> {
     let row = conn
         .query_row(
             "SELECT s.name, s.active, r.name, r.permissions FROM staff s JOIN role r ON r.id = s.role_id

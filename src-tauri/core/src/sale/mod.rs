@@ -1,0 +1,145 @@
+//! Sales at the counter: the cart (kept in the database from the first scan, so a crash never
+//! loses one), its edits, tenders, completion, counter returns and exchanges, and history.
+//!
+//! Invariants: a sale completes at most once, in one transaction with its lines, tenders, stock
+//! moves and journal entry; what a completed sale charged is frozen on its rows and never
+//! recomputed; a sold line is never refunded beyond its quantity, across any number of returns.
+
+mod edit;
+mod pay;
+mod pricing;
+mod view;
+
+pub(crate) use edit::parse_percent_or_zero;
+pub use edit::{Approval, DiscountDraft, DiscountKind, SaleEdit};
+pub use pay::{PaymentPreview, TenderDraft, TenderKind};
+pub(crate) use view::customer_credit;
+pub use view::{Sale, SaleCustomer, SaleLine, SaleSummary, Tender};
+
+use crate::error::{Error, Result};
+use rusqlite::{Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SaleStatus {
+    Open,
+    Parked,
+    Completed,
+    Voided,
+}
+
+impl SaleStatus {
+    fn parse(s: &str) -> SaleStatus {
+        match s {
+            "parked" => SaleStatus::Parked,
+            "completed" => SaleStatus::Completed,
+            "voided" => SaleStatus::Voided,
+            _ => SaleStatus::Open,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum LineKind {
+    Item,
+    GiftCard,
+    Return,
+}
+
+impl LineKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            LineKind::Item => "item",
+            LineKind::GiftCard => "gift_card",
+            LineKind::Return => "return",
+        }
+    }
+    fn parse(s: &str) -> LineKind {
+        match s {
+            "gift_card" => LineKind::GiftCard,
+            "return" => LineKind::Return,
+            _ => LineKind::Item,
+        }
+    }
+}
+
+/// A discount as stored: percent in basis points (1000 = 10 %) or a fixed amount in minor units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum Discount {
+    Percent(#[ts(type = "number")] i64),
+    Fixed(#[ts(type = "number")] i64),
+}
+
+impl Discount {
+    fn from_row(kind: Option<String>, value: Option<i64>) -> Option<Discount> {
+        match (kind.as_deref(), value) {
+            (Some("percent"), Some(v)) => Some(Discount::Percent(v)),
+            (Some("fixed"), Some(v)) => Some(Discount::Fixed(v)),
+            _ => None,
+        }
+    }
+    fn to_row(d: Option<Discount>) -> (Option<&'static str>, Option<i64>) {
+        match d {
+            Some(Discount::Percent(v)) => (Some("percent"), Some(v)),
+            Some(Discount::Fixed(v)) => (Some("fixed"), Some(v)),
+            None => (None, None),
+        }
+    }
+}
+
+/// The human number printed (and as Code128 barcode) on a receipt: "R" and eight digits, so a
+/// scan can tell it from any product barcode.
+pub fn receipt_code(number: i64) -> String {
+    format!("R{number:08}")
+}
+
+/// Reads a receipt code or a plain receipt number back.
+pub fn parse_receipt_code(text: &str) -> Option<i64> {
+    let t = text.trim();
+    let digits = t
+        .strip_prefix('R')
+        .or_else(|| t.strip_prefix('r'))
+        .unwrap_or(t);
+    (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| digits.parse().ok())
+        .flatten()
+}
+
+/// The sale's status, refusing anything but the ones an action may touch.
+fn status_of(conn: &Connection, sale_id: &str) -> Result<SaleStatus> {
+    let s: String = conn
+        .prepare_cached("SELECT status FROM sale WHERE id = ?1")?
+        .query_row([sale_id], |r| r.get(0))
+        .optional()?
+        .ok_or(Error::NotFound { what: "sale" })?;
+    Ok(SaleStatus::parse(&s))
+}
+
+fn require_open(conn: &Connection, sale_id: &str) -> Result<()> {
+    match status_of(conn, sale_id)? {
+        SaleStatus::Open => Ok(()),
+        SaleStatus::Parked => Err(Error::Conflict(
+            "this sale is parked; resume it first".into(),
+        )),
+        SaleStatus::Completed => Err(Error::Conflict("this sale is already complete".into())),
+        SaleStatus::Voided => Err(Error::Conflict("this sale was voided".into())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn receipt_codes_read_back() {
+        assert_eq!(receipt_code(42), "R00000042");
+        assert_eq!(parse_receipt_code("R00000042"), Some(42));
+        assert_eq!(parse_receipt_code("42"), Some(42));
+        assert_eq!(parse_receipt_code("R"), None);
+        assert_eq!(parse_receipt_code("R12a"), None);
+    }
+}
