@@ -17,6 +17,8 @@ pub(crate) use view::customer_credit;
 pub use view::{Sale, SaleCustomer, SaleLine, SaleSummary, Tender};
 
 use crate::error::{Error, Result};
+use crate::staff::{authorize, Permission, Session};
+use crate::Shop;
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -88,6 +90,37 @@ impl Discount {
             Some(Discount::Fixed(v)) => (Some("fixed"), Some(v)),
             None => (None, None),
         }
+    }
+}
+
+/// What a receipt prints: the shop and a completed sale.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Receipt {
+    pub shop_name: String,
+    pub footer: String,
+    pub sale: Sale,
+}
+
+impl Shop {
+    /// A completed sale with what its receipt needs around it (for printing and reprints).
+    pub fn receipt(&self, session: &Session, sale_id: &str) -> Result<Receipt> {
+        self.db.read(|c| {
+            authorize(c, session, Permission::Sell)?;
+            let sale = view::load(c, sale_id)?;
+            if sale.status != SaleStatus::Completed {
+                return Err(Error::invalid("only a completed sale has a receipt"));
+            }
+            let (shop_name, footer) = c.query_row(
+                "SELECT name, receipt_footer FROM shop WHERE id = 1",
+                [],
+                |r| r.try_into(),
+            )?;
+            Ok(Receipt {
+                shop_name,
+                footer,
+                sale,
+            })
+        })
     }
 }
 
