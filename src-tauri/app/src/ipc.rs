@@ -25,12 +25,17 @@ macro_rules! ipc_table {
     };
 }
 
+use crate::commands::counter::{
+    CashMoveRequest, Payment, ReceiptRequest, SaleEditRequest, SalesQuery, ShiftClose, Text,
+};
 use crate::commands::{
     AppStatus, AtLocation, ById, Code, CsvText, NewLocation, PurchaseUpdate, SavedFile, SignIn,
 };
 use shopdesk_core::audit::AuditEvent;
 use shopdesk_core::barcode::Symbology;
 use shopdesk_core::catalog::{CatalogFacets, CatalogPage, CatalogQuery, VariantRow};
+use shopdesk_core::counter_settings::{CounterSettings, DiscountCodeDraft};
+use shopdesk_core::customer::{Customer, CustomerDraft};
 use shopdesk_core::demo::{DemoPin, DemoRequest};
 use shopdesk_core::product::{
     InventoryPolicy, Product, ProductDraft, ProductEdit, ProductStatus, Variant, VariantDraft,
@@ -40,6 +45,11 @@ use shopdesk_core::purchase::{
     PurchaseDraft, PurchaseLine, PurchaseLineDraft, PurchaseOrder, PurchaseReceipt, PurchaseStatus,
     ReceiptLine, RestockResult, Supplier, SupplierDraft, SupplierItemDraft,
 };
+use shopdesk_core::sale::{
+    Approval, Discount, DiscountDraft, DiscountKind, LineKind, PaymentPreview, Sale, SaleCustomer,
+    SaleEdit, SaleLine, SaleStatus, SaleSummary, Tender, TenderDraft, TenderKind,
+};
+use shopdesk_core::shift::{CashMove, DenominationCount, Shift, TenderTotal, ZReport};
 use shopdesk_core::shop::{Country, NewShop, ShopProfile};
 use shopdesk_core::shopify_csv::{ImportIssue, ImportPreview, ImportResult};
 use shopdesk_core::staff::{NewRole, NewStaff, Role, RoleUpdate, StaffMember, StaffUpdate};
@@ -48,6 +58,7 @@ use shopdesk_core::stock::{
 };
 use shopdesk_core::stock_report::{StockReport, StockReportLine};
 use shopdesk_core::stocktake::{CountEntry, CountLine, CountScan, Stocktake, StocktakeStatus};
+use shopdesk_core::tax::{TaxPart, TaxRate, TaxRounding};
 use shopdesk_core::transfer::{
     Transfer, TransferDraft, TransferLine, TransferLineDraft, TransferStatus,
 };
@@ -107,6 +118,27 @@ ipc_table! {
     stocktake_set(CountEntry) -> Stocktake;
     stocktake_apply(ById) -> Stocktake;
     stocktake_cancel(ById) -> Stocktake;
+    sale_new(()) -> Sale;
+    sale_current(()) -> Option<Sale>;
+    sale_get(ById) -> Sale;
+    sale_edit(SaleEditRequest) -> Sale;
+    sale_by_receipt(Code) -> Sale;
+    sales_list(SalesQuery) -> Vec<SaleSummary>;
+    payment_preview(Payment) -> PaymentPreview;
+    sale_complete(Payment) -> Sale;
+    receipt_save(ReceiptRequest) -> SavedFile;
+    receipt_print(ReceiptRequest) -> String;
+    gift_card_balance(Code) -> Money;
+    customers_search(Text) -> Vec<Customer>;
+    customer_create(CustomerDraft) -> Customer;
+    shift_current(()) -> Option<Shift>;
+    shift_open(Text) -> Shift;
+    shift_cash(CashMoveRequest) -> Shift;
+    shift_close(ShiftClose) -> ZReport;
+    z_report_save(ById) -> SavedFile;
+    counter_settings_get(()) -> CounterSettings;
+    counter_settings_save(CounterSettings) -> CounterSettings;
+    discount_code_save(DiscountCodeDraft) -> ();
     ui_rendered(()) -> ();
 }
 
@@ -187,6 +219,40 @@ pub fn typescript() -> String {
         SignIn::decl(&cfg),
         StaffMember::decl(&cfg),
         Timestamp::decl(&cfg),
+        SaleEditRequest::decl(&cfg),
+        Payment::decl(&cfg),
+        SalesQuery::decl(&cfg),
+        ReceiptRequest::decl(&cfg),
+        Text::decl(&cfg),
+        CashMoveRequest::decl(&cfg),
+        ShiftClose::decl(&cfg),
+        CounterSettings::decl(&cfg),
+        DiscountCodeDraft::decl(&cfg),
+        Customer::decl(&cfg),
+        CustomerDraft::decl(&cfg),
+        Approval::decl(&cfg),
+        Discount::decl(&cfg),
+        DiscountDraft::decl(&cfg),
+        DiscountKind::decl(&cfg),
+        LineKind::decl(&cfg),
+        PaymentPreview::decl(&cfg),
+        Sale::decl(&cfg),
+        SaleCustomer::decl(&cfg),
+        SaleEdit::decl(&cfg),
+        SaleLine::decl(&cfg),
+        SaleStatus::decl(&cfg),
+        SaleSummary::decl(&cfg),
+        Tender::decl(&cfg),
+        TenderDraft::decl(&cfg),
+        TenderKind::decl(&cfg),
+        CashMove::decl(&cfg),
+        DenominationCount::decl(&cfg),
+        Shift::decl(&cfg),
+        TenderTotal::decl(&cfg),
+        ZReport::decl(&cfg),
+        TaxPart::decl(&cfg),
+        TaxRate::decl(&cfg),
+        TaxRounding::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from Rust by `make types` (src-tauri/app/src/ipc.rs). Do not edit by hand:\n\

@@ -4,6 +4,7 @@
 
 mod bench;
 mod bench_catalog;
+mod counter;
 
 use clap::{Parser, Subcommand};
 use shopdesk_core::catalog::{CatalogQuery, VariantRow};
@@ -67,6 +68,29 @@ enum Command {
         /// Only this location (by name).
         #[arg(long)]
         location: Option<String>,
+    },
+    /// The tamper-evident sales journal.
+    Journal {
+        #[command(subcommand)]
+        command: counter::JournalCommand,
+    },
+    /// Counter sales.
+    Sales {
+        #[command(subcommand)]
+        command: counter::SalesCommand,
+    },
+    /// Write a completed sale's receipt as PDF (SALE: receipt number such as R00000042, or id).
+    Receipt {
+        #[command(flatten)]
+        db: DbArg,
+        #[command(flatten)]
+        staff: StaffArgs,
+        sale: String,
+        #[arg(long)]
+        out: PathBuf,
+        /// 58 mm paper instead of 80 mm.
+        #[arg(long)]
+        narrow: bool,
     },
     /// Print the benchmark table (needs a display: run through `make bench`).
     Bench(bench::BenchArgs),
@@ -337,6 +361,15 @@ fn run(cli: Cli) -> Result<(), Error> {
                 );
             }
         }
+        Command::Journal { command } => counter::journal(command, cli.json)?,
+        Command::Sales { command } => counter::sales(command, cli.json)?,
+        Command::Receipt {
+            db,
+            staff,
+            sale,
+            out,
+            narrow,
+        } => counter::receipt(db, staff, sale, out, narrow)?,
         Command::Bench(args) => bench::run(args)?,
     }
     Ok(())

@@ -31,7 +31,7 @@ minor: number, currency: string, exponent: number, };
 
 export type NewShop = { name: string, currency: string, country: string, owner_name: string, owner_pin: string, };
 
-export type Permission = "catalog_view" | "catalog_edit" | "stock_manage" | "sell" | "orders_view" | "pack" | "reports_view" | "staff_manage" | "settings_manage";
+export type Permission = "catalog_view" | "catalog_edit" | "stock_manage" | "sell" | "approve_discount" | "void" | "orders_view" | "pack" | "reports_view" | "staff_manage" | "settings_manage";
 
 export type Product = { id: string, handle: string, title: string, body_html: string, vendor: string, product_type: string, tags: Array<string>, status: ProductStatus, 
 /**
@@ -254,6 +254,151 @@ export type StaffMember = { id: string, name: string, role_id: string, role_name
 
 export type Timestamp = number;
 
+export type SaleEditRequest = { sale_id: string, edit: SaleEdit, approval: Approval | null, };
+
+export type Payment = { sale_id: string, tenders: Array<TenderDraft>, };
+
+export type SalesQuery = { status: SaleStatus | null, limit: number, };
+
+export type ReceiptRequest = { sale_id: string, 
+/**
+ * 58 mm paper instead of 80 mm.
+ */
+narrow: boolean, };
+
+export type Text = { text: string, };
+
+export type CashMoveRequest = { amount: string, out: boolean, reason: string, };
+
+export type ShiftClose = { counts: Array<DenominationCount>, };
+
+export type CounterSettings = { region: string, prices_include_tax: boolean, tax_rounding: TaxRounding, 
+/**
+ * Cash is rounded to this step ("0.05"), or "0" for none.
+ */
+cash_rounding: string, 
+/**
+ * Discounts above this percent need a manager ("10").
+ */
+discount_limit_percent: string, receipt_footer: string, rates: Array<TaxRate>, };
+
+export type DiscountCodeDraft = { code: string, 
+/**
+ * "percent" or "fixed".
+ */
+kind: string, value: string, };
+
+export type Customer = { id: string, name: string, email: string | null, phone: string | null, store_credit: Money, };
+
+export type CustomerDraft = { name: string, email: string, phone: string, };
+
+export type Approval = { staff_id: string, pin: string, };
+
+export type Discount = { "kind": "percent", "value": number } | { "kind": "fixed", "value": number };
+
+export type DiscountDraft = { kind: DiscountKind, value: string, };
+
+export type DiscountKind = "percent" | "fixed";
+
+export type LineKind = "item" | "gift_card" | "return";
+
+export type PaymentPreview = { total: Money, 
+/**
+ * Cash rounding (e.g. to 0.05) when cash settles the sale.
+ */
+rounding: Money, tenders: Array<Tender>, 
+/**
+ * Still to pay (or to pay back), 0 when the sale can complete.
+ */
+remaining: Money, change: Money, };
+
+export type Sale = { id: string, number: number | null, receipt_code: string | null, status: SaleStatus, staff_name: string, customer: SaleCustomer | null, note: string, cart_discount: Discount | null, discount_code: string | null, prices_include_tax: boolean, lines: Array<SaleLine>, subtotal: Money, discount: Money, returns: Money, tax: Money, 
+/**
+ * Per rate, for the receipt.
+ */
+taxes: Array<TaxPart>, 
+/**
+ * What the customer pays (negative: is paid back), before cash rounding.
+ */
+total: Money, rounding: Money, tenders: Array<Tender>, change: Money, void_reason: string | null, created_at: Timestamp, completed_at: Timestamp | null, };
+
+export type SaleCustomer = { id: string, name: string, store_credit: Money, };
+
+export type SaleEdit = { "type": "scan", code: string, } | { "type": "add_variant", variant_id: string, } | { "type": "quantity", line_id: string, quantity: number, } | { "type": "price", line_id: string, price: string, } | { "type": "line_discount", line_id: string, discount: DiscountDraft | null, } | { "type": "cart_discount", discount: DiscountDraft | null, } | { "type": "discount_code", code: string, } | { "type": "customer", customer_id: string | null, } | { "type": "note", note: string, } | { "type": "gift_card", code: string, amount: string, } | { "type": "void_line", line_id: string, reason: string, } | { "type": "return", line_id: string, quantity: number, restock: boolean, } | { "type": "park" } | { "type": "resume" } | { "type": "void", reason: string, };
+
+export type SaleLine = { id: string, kind: LineKind, variant_id: string | null, title: string, sku: string | null, quantity: number, list_price: Money, unit_price: Money, 
+/**
+ * Who approved a price other than the list price.
+ */
+price_approved_by: string | null, discount: Discount | null, 
+/**
+ * Line and cart discount this line took.
+ */
+discount_amount: Money, 
+/**
+ * What the line charges after discounts, in the shop's price convention (negative when
+ * returned).
+ */
+amount: Money, tax: Money, gift_card_code: string | null, return_of: string | null, restock: boolean | null, void_reason: string | null, };
+
+export type SaleStatus = "open" | "parked" | "completed" | "voided";
+
+export type SaleSummary = { id: string, number: number | null, status: SaleStatus, staff_name: string, customer_name: string | null, items: number, total: Money | null, updated_at: Timestamp, };
+
+export type Tender = { kind: TenderKind, label: string, amount: Money, given: Money | null, reference: string | null, };
+
+export type TenderDraft = { kind: TenderKind | null, 
+/**
+ * What this tender pays (on a refund: pays back). Empty: the rest. Cash: what is handed over.
+ */
+amount: string, 
+/**
+ * Card: the terminal's approval code. Gift card: its code. Custom: the tender's name.
+ */
+reference: string, 
+/**
+ * Card: the last four digits the terminal prints — never the card number.
+ */
+last4: string, };
+
+export type TenderKind = "cash" | "card" | "store_credit" | "gift_card" | "custom";
+
+export type CashMove = { amount: Money, reason: string, staff_name: string, at: Timestamp, };
+
+export type DenominationCount = { denomination_minor: number, count: number, };
+
+export type Shift = { id: string, number: number, open: boolean, opened_by: string, opened_at: Timestamp, float: Money, sales: number, expected_cash: Money, cash_moves: Array<CashMove>, denominations: Array<Money>, };
+
+export type TenderTotal = { kind: string, label: string, count: number, amount_minor: number, };
+
+export type ZReport = { shop_name: string, currency: string, shift_number: number, opened_by: string, closed_by: string, opened_at: Timestamp, closed_at: Timestamp, sales_count: number, returns_count: number, 
+/**
+ * List value sold, before discounts.
+ */
+gross_minor: number, discounts_minor: number, 
+/**
+ * Paid back for returns (negative or 0).
+ */
+returns_minor: number, 
+/**
+ * Everything taken less everything paid back.
+ */
+net_minor: number, tax_minor: number, taxes: Array<TaxPart>, tenders: Array<TenderTotal>, rounding_minor: number, voided_lines: number, voided_sales: number, voided_minor: number, float_minor: number, cash_in_minor: number, cash_out_minor: number, expected_cash_minor: number, counted_cash_minor: number, 
+/**
+ * Counted less expected: positive is over, negative short.
+ */
+over_short_minor: number, counts: Array<DenominationCount>, };
+
+export type TaxPart = { name: string, rate_bp: number, base_minor: number, tax_minor: number, };
+
+export type TaxRate = { tax_class: string, name: string, 
+/**
+ * Basis points: 2000 = 20 %.
+ */
+rate_bp: number, };
+
+export type TaxRounding = "line" | "total";
+
 export interface Commands {
   app_status: { req: null; res: AppStatus };
   retry_open: { req: null; res: AppStatus };
@@ -308,5 +453,26 @@ export interface Commands {
   stocktake_set: { req: CountEntry; res: Stocktake };
   stocktake_apply: { req: ById; res: Stocktake };
   stocktake_cancel: { req: ById; res: Stocktake };
+  sale_new: { req: null; res: Sale };
+  sale_current: { req: null; res: Sale | null };
+  sale_get: { req: ById; res: Sale };
+  sale_edit: { req: SaleEditRequest; res: Sale };
+  sale_by_receipt: { req: Code; res: Sale };
+  sales_list: { req: SalesQuery; res: Array<SaleSummary> };
+  payment_preview: { req: Payment; res: PaymentPreview };
+  sale_complete: { req: Payment; res: Sale };
+  receipt_save: { req: ReceiptRequest; res: SavedFile };
+  receipt_print: { req: ReceiptRequest; res: string };
+  gift_card_balance: { req: Code; res: Money };
+  customers_search: { req: Text; res: Array<Customer> };
+  customer_create: { req: CustomerDraft; res: Customer };
+  shift_current: { req: null; res: Shift | null };
+  shift_open: { req: Text; res: Shift };
+  shift_cash: { req: CashMoveRequest; res: Shift };
+  shift_close: { req: ShiftClose; res: ZReport };
+  z_report_save: { req: ById; res: SavedFile };
+  counter_settings_get: { req: null; res: CounterSettings };
+  counter_settings_save: { req: CounterSettings; res: CounterSettings };
+  discount_code_save: { req: DiscountCodeDraft; res: null };
   ui_rendered: { req: null; res: null };
 }

@@ -778,6 +778,22 @@ impl Shop {
         })
     }
 
+    /// The clerk's cart still open from before (a restart, a screen change), if any.
+    pub fn current_sale(&self, session: &Session) -> Result<Option<Sale>> {
+        self.db.read(|c| {
+            authorize(c, session, Permission::Sell)?;
+            let id: Option<String> = c
+                .query_row(
+                    "SELECT id FROM sale WHERE status = 'open' AND staff_id = ?1
+                     ORDER BY updated_at DESC LIMIT 1",
+                    [session.staff_id()],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            id.map(|id| view::load(c, &id)).transpose()
+        })
+    }
+
     pub fn sale(&self, session: &Session, sale_id: &str) -> Result<Sale> {
         self.db.read(|c| {
             authorize(c, session, Permission::Sell)?;

@@ -1,6 +1,9 @@
 //! The Tauri commands: each parses its request, calls core off the main thread, and maps the
 //! error to `{code, message}`. No business rule lives here.
 
+pub mod counter;
+pub use counter::*;
+
 use crate::state::AppState;
 use serde::{Deserialize, Serialize};
 use shopdesk_core::audit::AuditEvent;
@@ -94,7 +97,7 @@ pub struct SavedFile {
 }
 
 /// Runs `work` on the blocking pool so SQLite and PIN hashing never stall the window.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     app: AppHandle,
     work: impl FnOnce(&AppState) -> Result<T, ErrorBody> + Send + 'static,
 ) -> Result<T, ErrorBody> {
@@ -107,7 +110,7 @@ async fn blocking<T: Send + 'static>(
 }
 
 /// Like `blocking`, for actions that need someone signed in; core checks what they may do.
-async fn as_staff<T: Send + 'static>(
+pub(crate) async fn as_staff<T: Send + 'static>(
     app: AppHandle,
     work: impl FnOnce(&Shop, &Session) -> shopdesk_core::Result<T> + Send + 'static,
 ) -> Result<T, ErrorBody> {
@@ -247,7 +250,11 @@ pub async fn catalog_import(app: AppHandle, req: CsvText) -> Result<ImportResult
 }
 
 /// A file in the person's Downloads folder (else their home), named for what it holds and when.
-fn export_path(app: &AppHandle, stem: &str) -> Result<std::path::PathBuf, ErrorBody> {
+pub(crate) fn export_path(
+    app: &AppHandle,
+    stem: &str,
+    ext: &str,
+) -> Result<std::path::PathBuf, ErrorBody> {
     let dir = app
         .path()
         .download_dir()
@@ -260,7 +267,7 @@ fn export_path(app: &AppHandle, stem: &str) -> Result<std::path::PathBuf, ErrorB
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or_default();
-    Ok(dir.join(format!("{stem}-{stamp}.csv")))
+    Ok(dir.join(format!("{stem}-{stamp}.{ext}")))
 }
 
 /// Writes an export through core into a new file and says where it went.
@@ -271,7 +278,7 @@ async fn export_to_file(
         + Send
         + 'static,
 ) -> Result<SavedFile, ErrorBody> {
-    let path = export_path(&app, stem)?;
+    let path = export_path(&app, stem, "csv")?;
     as_staff(app, move |shop, s| {
         let file = std::fs::File::create(&path).map_err(|e| {
             shopdesk_core::Error::invalid(format!("cannot write {}: {e}", path.display()))

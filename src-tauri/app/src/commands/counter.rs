@@ -1,0 +1,213 @@
+//! Commands of the counter: the cart, payment, receipts, customers, shifts and their settings.
+//! Each is a few lines over core (or the documents crate for PDFs); no rule lives here.
+
+use super::{as_staff, export_path, SavedFile};
+use serde::Deserialize;
+use shopdesk_core::counter_settings::{CounterSettings, DiscountCodeDraft};
+use shopdesk_core::customer::{Customer, CustomerDraft};
+use shopdesk_core::sale::{
+    Approval, PaymentPreview, Sale, SaleEdit, SaleStatus, SaleSummary, TenderDraft,
+};
+use shopdesk_core::shift::{DenominationCount, Shift, ZReport};
+use shopdesk_core::{Error, ErrorBody, Money};
+use shopdesk_documents::{print_pdf, receipt_pdf, z_report_pdf, Paper};
+use tauri::AppHandle;
+use ts_rs::TS;
+
+#[derive(Debug, Deserialize, TS)]
+pub struct SaleEditRequest {
+    pub sale_id: String,
+    pub edit: SaleEdit,
+    pub approval: Option<Approval>,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct Payment {
+    pub sale_id: String,
+    pub tenders: Vec<TenderDraft>,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct SalesQuery {
+    pub status: Option<SaleStatus>,
+    pub limit: u32,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct ReceiptRequest {
+    pub sale_id: String,
+    /// 58 mm paper instead of 80 mm.
+    pub narrow: bool,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct Text {
+    pub text: String,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct CashMoveRequest {
+    pub amount: String,
+    pub out: bool,
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct ShiftClose {
+    pub counts: Vec<DenominationCount>,
+}
+
+fn paper(narrow: bool) -> Paper {
+    if narrow {
+        Paper::Roll58
+    } else {
+        Paper::Roll80
+    }
+}
+
+fn write_pdf(path: std::path::PathBuf, pdf: &[u8]) -> shopdesk_core::Result<SavedFile> {
+    std::fs::write(&path, pdf)
+        .map_err(|e| Error::invalid(format!("cannot write {}: {e}", path.display())))?;
+    Ok(SavedFile {
+        path: path.display().to_string(),
+    })
+}
+
+#[tauri::command]
+pub async fn sale_new(app: AppHandle, req: ()) -> Result<Sale, ErrorBody> {
+    let () = req;
+    as_staff(app, |shop, s| shop.new_sale(s)).await
+}
+
+#[tauri::command]
+pub async fn sale_current(app: AppHandle, req: ()) -> Result<Option<Sale>, ErrorBody> {
+    let () = req;
+    as_staff(app, |shop, s| shop.current_sale(s)).await
+}
+
+#[tauri::command]
+pub async fn sale_get(app: AppHandle, req: super::ById) -> Result<Sale, ErrorBody> {
+    as_staff(app, move |shop, s| shop.sale(s, &req.id)).await
+}
+
+#[tauri::command]
+pub async fn sale_edit(app: AppHandle, req: SaleEditRequest) -> Result<Sale, ErrorBody> {
+    as_staff(app, move |shop, s| {
+        shop.edit_sale(s, &req.sale_id, &req.edit, req.approval.as_ref())
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn sale_by_receipt(app: AppHandle, req: super::Code) -> Result<Sale, ErrorBody> {
+    as_staff(app, move |shop, s| shop.sale_by_receipt(s, &req.code)).await
+}
+
+#[tauri::command]
+pub async fn sales_list(app: AppHandle, req: SalesQuery) -> Result<Vec<SaleSummary>, ErrorBody> {
+    as_staff(app, move |shop, s| shop.sales(s, req.status, req.limit)).await
+}
+
+#[tauri::command]
+pub async fn payment_preview(app: AppHandle, req: Payment) -> Result<PaymentPreview, ErrorBody> {
+    as_staff(app, move |shop, s| {
+        shop.payment_preview(s, &req.sale_id, &req.tenders)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn sale_complete(app: AppHandle, req: Payment) -> Result<Sale, ErrorBody> {
+    as_staff(app, move |shop, s| {
+        shop.complete_sale(s, &req.sale_id, &req.tenders)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn receipt_save(app: AppHandle, req: ReceiptRequest) -> Result<SavedFile, ErrorBody> {
+    let path = export_path(&app, "shopdesk-receipt", "pdf")?;
+    as_staff(app, move |shop, s| {
+        let r = shop.receipt(s, &req.sale_id)?;
+        write_pdf(path, &receipt_pdf(&r, paper(req.narrow)))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn receipt_print(app: AppHandle, req: ReceiptRequest) -> Result<String, ErrorBody> {
+    as_staff(app, move |shop, s| {
+        let r = shop.receipt(s, &req.sale_id)?;
+        print_pdf(&receipt_pdf(&r, paper(req.narrow)), None)
+            .map_err(|e| Error::Conflict(e.to_string()))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn gift_card_balance(app: AppHandle, req: super::Code) -> Result<Money, ErrorBody> {
+    as_staff(app, move |shop, s| shop.gift_card_balance(s, &req.code)).await
+}
+
+#[tauri::command]
+pub async fn customers_search(app: AppHandle, req: Text) -> Result<Vec<Customer>, ErrorBody> {
+    as_staff(app, move |shop, s| shop.customers(s, &req.text)).await
+}
+
+#[tauri::command]
+pub async fn customer_create(app: AppHandle, req: CustomerDraft) -> Result<Customer, ErrorBody> {
+    as_staff(app, move |shop, s| shop.create_customer(s, &req)).await
+}
+
+#[tauri::command]
+pub async fn shift_current(app: AppHandle, req: ()) -> Result<Option<Shift>, ErrorBody> {
+    let () = req;
+    as_staff(app, |shop, s| shop.current_shift(s)).await
+}
+
+#[tauri::command]
+pub async fn shift_open(app: AppHandle, req: Text) -> Result<Shift, ErrorBody> {
+    as_staff(app, move |shop, s| shop.open_shift(s, &req.text)).await
+}
+
+#[tauri::command]
+pub async fn shift_cash(app: AppHandle, req: CashMoveRequest) -> Result<Shift, ErrorBody> {
+    as_staff(app, move |shop, s| {
+        shop.cash_move(s, &req.amount, req.out, &req.reason)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn shift_close(app: AppHandle, req: ShiftClose) -> Result<ZReport, ErrorBody> {
+    as_staff(app, move |shop, s| shop.close_shift(s, &req.counts)).await
+}
+
+#[tauri::command]
+pub async fn z_report_save(app: AppHandle, req: super::ById) -> Result<SavedFile, ErrorBody> {
+    let path = export_path(&app, "shopdesk-z-report", "pdf")?;
+    as_staff(app, move |shop, s| {
+        let z = shop.shift_report(s, &req.id)?;
+        write_pdf(path, &z_report_pdf(&z, Paper::Roll80))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn counter_settings_get(app: AppHandle, req: ()) -> Result<CounterSettings, ErrorBody> {
+    let () = req;
+    as_staff(app, |shop, s| shop.counter_settings(s)).await
+}
+
+#[tauri::command]
+pub async fn counter_settings_save(
+    app: AppHandle,
+    req: CounterSettings,
+) -> Result<CounterSettings, ErrorBody> {
+    as_staff(app, move |shop, s| shop.save_counter_settings(s, &req)).await
+}
+
+#[tauri::command]
+pub async fn discount_code_save(app: AppHandle, req: DiscountCodeDraft) -> Result<(), ErrorBody> {
+    as_staff(app, move |shop, s| shop.save_discount_code(s, &req)).await
+}
