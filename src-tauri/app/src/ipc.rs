@@ -139,6 +139,7 @@ ipc_table! {
     counter_settings_get(()) -> CounterSettings;
     counter_settings_save(CounterSettings) -> CounterSettings;
     discount_code_save(DiscountCodeDraft) -> ();
+    staff_active(()) -> Vec<StaffMember>;
     ui_rendered(()) -> ();
 }
 

@@ -474,5 +474,6 @@ export interface Commands {
   counter_settings_get: { req: null; res: CounterSettings };
   counter_settings_save: { req: CounterSettings; res: CounterSettings };
   discount_code_save: { req: DiscountCodeDraft; res: null };
+  staff_active: { req: null; res: Array<StaffMember> };
   ui_rendered: { req: null; res: null };
 }

@@ -7,6 +7,8 @@ export const PERMISSION_LABELS: Record<Permission, string> = {
   catalog_edit: "Edit the catalog",
   stock_manage: "Receive, move and count stock",
   sell: "Sell at the counter",
+  approve_discount: "Approve price overrides and big discounts",
+  void: "Void lines and sales",
   orders_view: "See orders",
   pack: "Pack and ship",
   reports_view: "See reports",

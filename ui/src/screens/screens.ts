@@ -11,7 +11,7 @@ export interface ScreenInfo {
 export const CATALOG: ScreenInfo = { id: "catalog", title: "Catalog", key: "F4", coming: "" };
 
 export const SCREENS: ScreenInfo[] = [
-  { id: "sell", title: "Sell", key: "F1", coming: "The counter: scan items, take cash, card and split payments, print receipts, returns and shifts." },
+  { id: "sell", title: "Sell", key: "F1", coming: "Your role does not sell at the counter." },
   { id: "orders", title: "Orders", key: "F2", coming: "One inbox for counter, phone and marketplace orders, with holds, invoices and e-mails." },
   { id: "pack", title: "Pack", key: "F3", coming: "The packing bench: scan an order, scan each item to verify it, print label, slip and invoice with one key." },
   CATALOG,

@@ -211,3 +211,13 @@ pub async fn counter_settings_save(
 pub async fn discount_code_save(app: AppHandle, req: DiscountCodeDraft) -> Result<(), ErrorBody> {
     as_staff(app, move |shop, s| shop.save_discount_code(s, &req)).await
 }
+
+/// Active staff, for the counter's "manager approves" PIN prompt.
+#[tauri::command]
+pub async fn staff_active(
+    app: AppHandle,
+    req: (),
+) -> Result<Vec<shopdesk_core::staff::StaffMember>, ErrorBody> {
+    let () = req;
+    as_staff(app, |shop, _| shop.staff_list()).await
+}
