@@ -477,3 +477,140 @@ async fn owner_imports_a_catalog_scans_receives_half_a_po_and_counts_stock() {
     shot(&c, "variant-stock").await;
     c.close().await.unwrap();
 }
+
+/// Picks an option of a <select> as a person would.
+async fn choose(c: &Client, select: &str, value: &str) {
+    click(c, &format!("{select} option[value=\"{value}\"]")).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_clerk_runs_the_counter_from_first_scan_to_the_z_report() {
+    let home = tempfile::tempdir().unwrap();
+    let driver = Driver::start(home.path(), 4560);
+    let c = driver.launch().await;
+    click(&c, "#load-demo").await;
+    wait_text(&c, "#who", "Owner").await;
+    click(&c, "#nav-sell").await;
+    fill(&c, "#shift-float", "100.00").await;
+    click(&c, "#open-shift").await;
+
+    // Three scans: two into the scan box, one while the cart-discount field has focus — the
+    // scanner is recognised there too and the field keeps its (empty) text.
+    scan_into(&c, "#sell-scan", "5390001000167").await;
+    wait_text(&c, "#sale-total", "16.50").await;
+    scan_into(&c, "#sell-scan", "5390001000174").await;
+    wait_text(&c, "#sale-total", "33.00").await;
+    scan_into(&c, "#cart-discount", "5390001000167").await;
+    wait_text(&c, "#sale-total", "49.50").await;
+    assert_eq!(
+        value_of(&c, "#cart-discount").await,
+        "",
+        "the scan did not land in the field"
+    );
+    let rows = c.find_all(Locator::Css("tr.sale-line")).await.unwrap();
+    assert_eq!(
+        rows.len(),
+        2,
+        "the second Charcoal scan added one to its line"
+    );
+    wait_exact(
+        &c,
+        "tr.sale-line[data-sku=\"EMUG-CHARCOAL\"] .line-qty",
+        "2",
+    )
+    .await;
+    scan_into(&c, "#sell-scan", "0000000000000").await;
+    wait_text(&c, "#sell-problem", "no item has the code").await;
+    wait_text(&c, "#sale-total", "49.50").await;
+
+    fill(&c, "#cart-discount", "10%").await;
+    click(&c, "#apply-cart-discount").await;
+    wait_text(&c, "#sale-total", "44.55").await;
+    wait_text(&c, "#sale-discount", "4.95").await;
+    shot(&c, "counter-cart").await;
+
+    // Part cash, part card.
+    click(&c, "#pay").await;
+    fill(&c, "#tender-amount-0", "20.00").await;
+    click(&c, "#add-tender").await;
+    fill(&c, "#tender-ref-1", "A1B2C3").await;
+    fill(&c, "#tender-last4-1", "4242").await;
+    wait_text(&c, "#pay-remaining", "0.00").await;
+    click(&c, "#complete-sale").await;
+    wait_text(&c, "#sale-done", "R00000001").await;
+    click(&c, "#receipt-pdf").await;
+    let saved = wait_text(&c, "#receipt-saved", "Receipt saved to").await;
+    let pdf = saved
+        .trim_start_matches("Receipt saved to ")
+        .trim()
+        .to_string();
+    let text = Command::new("pdftotext")
+        .args(["-layout", &pdf, "-"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    for want in [
+        "R00000001",
+        "Enamel Camp Mug (Charcoal)",
+        "44.55",
+        "approval A1B2C3",
+        "4242",
+        "VAT 23%",
+    ] {
+        assert!(
+            text.contains(want),
+            "{want:?} missing from the receipt PDF:\n{text}"
+        );
+    }
+    shot(&c, "counter-done").await;
+
+    // Return one Charcoal mug to store credit for a new customer.
+    click(&c, "#open-return").await;
+    scan_into(&c, "#return-receipt", "R00000001").await;
+    fill(
+        &c,
+        "tr.return-line[data-sku=\"EMUG-CHARCOAL\"] .return-qty",
+        "1",
+    )
+    .await;
+    click(&c, "#return-add").await;
+    let refund = wait_text(&c, "#sale-total", "14.85").await;
+    assert!(refund.starts_with('-'), "a return pays back: {refund}");
+    fill(&c, "#customer-search", "Ann Byrne").await;
+    click(&c, "#customer-new").await;
+    wait_text(&c, "#sale-customer", "Ann Byrne").await;
+    click(&c, "#pay").await;
+    choose(&c, "#tender-kind-0", "store_credit").await;
+    wait_text(&c, "#pay-remaining", "0.00").await;
+    click(&c, "#complete-sale").await;
+    wait_text(&c, "#sale-done", "R00000002").await;
+
+    // Close the shift: 100.00 float + 20.00 cash, counted as one 100 and one 20.
+    click(&c, "#shift-button").await;
+    wait_text(&c, "#shift-expected", "120.00").await;
+    fill(&c, ".denom-count[data-denomination=\"10000\"]", "1").await;
+    fill(&c, ".denom-count[data-denomination=\"2000\"]", "1").await;
+    click(&c, "#close-shift").await;
+    wait_text(&c, "#z-net", "29.70").await;
+    wait_text(&c, "#z-returns", "14.85").await;
+    wait_text(&c, "#z-expected", "120.00").await;
+    wait_text(&c, "#z-counted", "120.00").await;
+    wait_text(&c, "#z-over-short", "0.00").await;
+    shot(&c, "counter-z-report").await;
+    click(&c, "#z-pdf").await;
+    let saved = wait_text(&c, "#z-saved", "Z report saved to").await;
+    let pdf = saved
+        .trim_start_matches("Z report saved to ")
+        .trim()
+        .to_string();
+    let text = Command::new("pdftotext")
+        .args(["-layout", &pdf, "-"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("Z REPORT - SHIFT 1") && text.contains("29.70"),
+        "{text}"
+    );
+    c.close().await.unwrap();
+}

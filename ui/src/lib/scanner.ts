@@ -55,10 +55,13 @@ export function scanDetector(): ScanDetector {
 export function listenForScans(onScan: (code: string) => void, skip: (target: EventTarget | null) => boolean): () => void {
   const detector = scanDetector();
   let before: { field: HTMLInputElement | HTMLTextAreaElement; value: string } | null = null;
+  let lastKey = -Infinity;
   const handler = (e: KeyboardEvent) => {
     if (skip(e.target)) return;
     const field = e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement ? e.target : null;
-    if (!detector.inBurst && e.key.length === 1) before = field ? { field, value: field.value } : null;
+    // After a pause a burst may be starting: remember the field's text from before its first key.
+    if (e.timeStamp - lastKey >= SCAN_GAP_MS) before = field ? { field, value: field.value } : null;
+    lastKey = e.timeStamp;
     const code = detector.key(e);
     if (code !== null) {
       e.preventDefault();
