@@ -4,6 +4,7 @@
 
 mod bench;
 mod bench_catalog;
+mod bench_counter;
 mod counter;
 
 use clap::{Parser, Subcommand};

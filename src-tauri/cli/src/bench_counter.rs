@@ -1,0 +1,85 @@
+//! The counter's figures on the 100k-variant shop: scan to priced cart, completing a sale, and
+//! rendering its receipt PDF.
+
+use shopdesk_core::sale::{SaleEdit, TenderDraft, TenderKind};
+use shopdesk_core::stock::StockAdjustment;
+use shopdesk_core::{Error, Session, Shop};
+use shopdesk_documents::{receipt_pdf, Paper};
+use std::time::Instant;
+
+fn p99(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[(v.len() * 99 / 100).min(v.len() - 1)]
+}
+
+fn ms(t: Instant) -> f64 {
+    t.elapsed().as_secs_f64() * 1000.0
+}
+
+pub fn run(
+    shop: &Shop,
+    owner: &Session,
+    codes: &[String],
+    rows: &mut Vec<(String, String, String)>,
+) -> Result<(), Error> {
+    let location = shop.locations(owner)?[0].id.clone();
+    let mut rng = fastrand::Rng::with_seed(11);
+    let stocked: Vec<&String> = (0..300).map(|_| &codes[rng.usize(..codes.len())]).collect();
+    for code in &stocked {
+        let v = shop
+            .lookup(owner, code)?
+            .ok_or(Error::NotFound { what: "variant" })?;
+        shop.adjust_stock(
+            owner,
+            StockAdjustment {
+                variant_id: v.variant_id,
+                location_id: location.clone(),
+                delta: 100,
+                note: "bench".into(),
+            },
+        )?;
+    }
+    shop.open_shift(owner, "100")?;
+    let (mut scans, mut commits, mut pdfs) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..300 {
+        let sale = shop.new_sale(owner)?;
+        for _ in 0..3 {
+            let code = stocked[rng.usize(..stocked.len())].clone();
+            let t = Instant::now();
+            std::hint::black_box(shop.edit_sale(
+                owner,
+                &sale.id,
+                &SaleEdit::Scan { code },
+                None,
+            )?);
+            scans.push(ms(t));
+        }
+        let cash = TenderDraft {
+            kind: Some(TenderKind::Cash),
+            ..TenderDraft::default()
+        };
+        let t = Instant::now();
+        shop.complete_sale(owner, &sale.id, &[cash])?;
+        commits.push(ms(t));
+        let t = Instant::now();
+        let pdf = receipt_pdf(&shop.receipt(owner, &sale.id)?, Paper::Roll80);
+        pdfs.push(ms(t));
+        std::hint::black_box(pdf);
+    }
+    rows.push((
+        "counter scan -> line added and cart priced in core (one transaction), p99".into(),
+        format!("{:.2} ms", p99(scans)),
+        "-".into(),
+    ));
+    rows.push((
+        "complete sale commit (3 lines, stock, tender, journal), p99 (goal < 10 ms)".into(),
+        format!("{:.2} ms", p99(commits)),
+        "-".into(),
+    ));
+    rows.push((
+        "receipt PDF, 80 mm, read + render, p99 (goal < 20 ms)".into(),
+        format!("{:.2} ms", p99(pdfs)),
+        "-".into(),
+    ));
+    Ok(())
+}
