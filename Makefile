@@ -78,6 +78,8 @@ e2e: ui
 bench: setup-test ui
 	cargo build --release -p shopdesk-app -p bench-empty -p shopdesk-cli
 	xvfb-run -a -s "-screen 0 1280x800x24" target/release/shopdesk bench
+	SHOPDESK_APP=$(CURDIR)/target/release/shopdesk-app xvfb-run -a -s "-screen 0 1280x800x24" \
+	  cargo test --manifest-path tests/e2e/Cargo.toml -- --ignored --nocapture --test-threads=1 2>/dev/null | grep '^|'
 
 ## Build the Linux .deb into target/release/bundle/deb/.
 # The Makefile builds the UI first, so tauri.conf.json needs no beforeBuildCommand; the env vars

@@ -259,6 +259,32 @@ mod tests {
     }
 
     #[test]
+    fn a_shop_from_before_taxes_gets_its_countrys_rates() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v2.sqlite3");
+        let mut conn = Connection::open(&path).unwrap();
+        migrations().to_version(&mut conn, 2).unwrap();
+        conn.execute(
+            "INSERT INTO shop (id, name, currency, country, created_at) VALUES (1, 'Old', 'USD', 'US', 0)",
+            [],
+        )
+        .unwrap();
+        drop(conn);
+        let db = Db::open(&path).unwrap();
+        let (rates, included): (i64, bool) = db
+            .read(|c| {
+                Ok(c.query_row(
+                    "SELECT (SELECT count(*) FROM tax_rate), prices_include_tax FROM shop",
+                    [],
+                    |r| r.try_into(),
+                )?)
+            })
+            .unwrap();
+        assert_eq!(rates, 1, "the US default: one sales-tax rate to fill in");
+        assert!(!included, "US shelf prices leave the tax out");
+    }
+
+    #[test]
     fn refuses_a_newer_database_without_touching_it() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("future.sqlite3");
