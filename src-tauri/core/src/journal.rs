@@ -77,7 +77,15 @@ pub(crate) fn append(
 /// What the journal records of a completed sale: its number, figures, lines and tenders, read
 /// from the frozen rows (so verification can read them again and compare).
 pub(crate) fn sale_payload(conn: &Connection, sale_id: &str) -> Result<Value> {
-    let head: (Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<String>) = conn
+    type Head = (
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<String>,
+    );
+    let head: Head = conn
         .prepare_cached(
             "SELECT number, total_minor, tax_minor, rounding_minor, change_minor, shift_id FROM sale WHERE id = ?1",
         )?

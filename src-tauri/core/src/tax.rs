@@ -209,7 +209,9 @@ pub(crate) fn tax_lines(
     if rounding == TaxRounding::Total {
         // Group by rate and by the class's total rate (the denominator), round each group once,
         // and spread it back over the group's lines.
-        let mut groups: Vec<((String, i64, i128), Vec<(usize, usize)>)> = Vec::new();
+        // (rate name, rate, denominator) → the (line, rate) positions it covers.
+        type Group = ((String, i64, i128), Vec<(usize, usize)>);
+        let mut groups: Vec<Group> = Vec::new();
         for (li, t) in lines.iter().enumerate() {
             for (ri, r) in t.rates.iter().enumerate() {
                 let key = (r.name.clone(), r.rate_bp, exact(t, 0).1);

@@ -418,7 +418,7 @@ fn returns_never_refund_more_than_was_sold_and_can_go_to_store_credit() {
     };
     let done = f
         .shop
-        .complete_sale(&f.owner, &r.id, &[credit.clone()])
+        .complete_sale(&f.owner, &r.id, std::slice::from_ref(&credit))
         .unwrap();
     assert_eq!(done.tenders[0].amount.minor(), -2160);
     assert_eq!(
@@ -495,7 +495,7 @@ fn returns_never_refund_more_than_was_sold_and_can_go_to_store_credit() {
     let s = scan(&f, &s, "TEE-M-SAGE");
     let err = f
         .shop
-        .complete_sale(&f.owner, &s.id, &[credit.clone()])
+        .complete_sale(&f.owner, &s.id, std::slice::from_ref(&credit))
         .unwrap_err();
     assert!(err.to_string().contains("only 21.60"), "{err}");
     f.shop
