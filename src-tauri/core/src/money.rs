@@ -92,6 +92,26 @@ impl<'de> Deserialize<'de> for Money {
     }
 }
 
+/// Splits `amount` in proportion to `weights` (whose sum is not 0) so the parts add back exactly:
+/// each part is rounded toward zero, then the biggest remainders take one more unit each; ties
+/// go to the earlier part so results are stable.
+pub(crate) fn largest_remainder(amount: i128, weights: &[i128]) -> Vec<i128> {
+    let total: i128 = weights.iter().sum();
+    let mut parts: Vec<i128> = weights.iter().map(|w| amount * w / total).collect();
+    let mut rest = amount - parts.iter().sum::<i128>();
+    let mut order: Vec<usize> = (0..weights.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse((amount * weights[i] % total).abs()));
+    let step = rest.signum();
+    for &i in order.iter().cycle() {
+        if rest == 0 {
+            break;
+        }
+        parts[i] += step;
+        rest -= step;
+    }
+    parts
+}
+
 /// Divide with the rounding rule above: half away from zero.
 pub(crate) fn div_round(num: i128, den: i128) -> i128 {
     debug_assert!(den > 0);
@@ -235,23 +255,8 @@ impl Money {
                 "allocation needs non-negative weights with a positive sum",
             ));
         }
-        let amount = self.minor as i128;
-        let mut parts: Vec<i128> = weights
-            .iter()
-            .map(|&w| amount * w as i128 / total)
-            .collect();
-        let mut rest = amount - parts.iter().sum::<i128>();
-        let mut order: Vec<usize> = (0..weights.len()).collect();
-        // Biggest fractional remainder first; ties go to the earlier part so results are stable.
-        order.sort_by_key(|&i| std::cmp::Reverse((amount * weights[i] as i128 % total).abs()));
-        let step = rest.signum();
-        for &i in order.iter().cycle() {
-            if rest == 0 {
-                break;
-            }
-            parts[i] += step;
-            rest -= step;
-        }
+        let weights: Vec<i128> = weights.iter().map(|&w| w as i128).collect();
+        let parts = largest_remainder(self.minor as i128, &weights);
         parts
             .into_iter()
             .map(|p| Ok(Money::from_minor(to_i64(p)?, self.currency)))

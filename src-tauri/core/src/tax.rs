@@ -14,7 +14,7 @@
 
 use crate::error::{Error, Result};
 use crate::id::new_id;
-use crate::money::div_round;
+use crate::money::{div_round, largest_remainder};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -270,20 +270,10 @@ pub(crate) fn spread(total: i64, weights: &[i128]) -> Vec<i64> {
         }
         return out;
     }
-    let t = total as i128;
-    let mut parts: Vec<i128> = weights.iter().map(|w| t * w / sum).collect();
-    let mut rest = t - parts.iter().sum::<i128>();
-    let mut order: Vec<usize> = (0..weights.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse((t * weights[i] % sum).abs()));
-    let step = rest.signum();
-    for &i in order.iter().cycle() {
-        if rest == 0 {
-            break;
-        }
-        parts[i] += step;
-        rest -= step;
-    }
-    parts.into_iter().map(|p| p as i64).collect()
+    largest_remainder(total as i128, weights)
+        .into_iter()
+        .map(|p| p as i64)
+        .collect()
 }
 
 #[cfg(test)]
