@@ -1,21 +1,18 @@
-//! Changing an open cart: scans, quantities, price overrides and discounts (over the shop's limit
+//! Changing an open cart (the rules behind each `SaleEdit`; `cart.rs` is the entry point): scans, quantities, price overrides and discounts (over the shop's limit
 //! only with a manager's approval, recorded on the line), codes, the customer, gift cards,
 //! return lines, voids, parking. Each edit is one small transaction, so the cart on disk is
 //! always the cart on screen.
 
 use super::view::{self, line_rows, price_cart, returned_before};
-use super::{require_open, status_of, Discount, LineKind, Sale, SaleStatus};
+use super::{Discount, LineKind};
 use crate::audit::{self, Change};
-use crate::catalog::lookup_in;
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::id::new_id;
 use crate::journal;
 use crate::money::{Currency, Money};
-use crate::shop::shop_currency;
-use crate::staff::{authorize, session_info, Permission, Session};
+use crate::staff::{session_info, Permission, Session};
 use crate::stock::variant_label;
-use crate::Shop;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Deserialize;
 use serde_json::json;
@@ -157,8 +154,8 @@ fn over_limit(d: Discount, base: i64, limit_bp: i64) -> bool {
 
 /// Someone who typed their PIN to approve, and what their role allows.
 pub(crate) struct Approver {
-    id: String,
-    permissions: Vec<Permission>,
+    pub(super) id: String,
+    pub(super) permissions: Vec<Permission>,
 }
 
 /// The staff member who answers for an action needing `need`: the clerk if their role allows
@@ -182,13 +179,13 @@ fn answerable(
     }
 }
 
-struct Ctx<'a> {
-    tx: &'a Transaction<'a>,
-    session: &'a Session,
-    approver: Option<&'a Approver>,
-    sale_id: &'a str,
-    cur: Currency,
-    now: Timestamp,
+pub(super) struct Ctx<'a> {
+    pub(super) tx: &'a Transaction<'a>,
+    pub(super) session: &'a Session,
+    pub(super) approver: Option<&'a Approver>,
+    pub(super) sale_id: &'a str,
+    pub(super) cur: Currency,
+    pub(super) now: Timestamp,
 }
 
 impl Ctx<'_> {
@@ -248,7 +245,7 @@ impl Ctx<'_> {
     }
 
     /// Adds one of a variant, or one more on its plain line already in the cart.
-    fn add_variant(&self, variant_id: &str) -> Result<()> {
+    pub(super) fn add_variant(&self, variant_id: &str) -> Result<()> {
         let (sku, price, tax_class, status): (Option<String>, i64, String, String) = self
             .tx
             .prepare_cached(
@@ -302,7 +299,7 @@ impl Ctx<'_> {
         check_available(self.tx, variant_id, in_cart + extra)
     }
 
-    fn set_quantity(&self, line_id: &str, quantity: i64) -> Result<()> {
+    pub(super) fn set_quantity(&self, line_id: &str, quantity: i64) -> Result<()> {
         let (kind, old, _, variant) = self.line(line_id)?;
         if quantity < 1 {
             return Err(Error::invalid(
@@ -326,7 +323,7 @@ impl Ctx<'_> {
         Ok(())
     }
 
-    fn set_price(&self, line_id: &str, price: &str) -> Result<()> {
+    pub(super) fn set_price(&self, line_id: &str, price: &str) -> Result<()> {
         let (kind, ..) = self.line(line_id)?;
         if kind != LineKind::Item {
             return Err(Error::invalid("only a sold item's price can be changed"));
@@ -364,7 +361,7 @@ impl Ctx<'_> {
         Ok(())
     }
 
-    fn set_line_discount(&self, line_id: &str, d: Option<&DiscountDraft>) -> Result<()> {
+    pub(super) fn set_line_discount(&self, line_id: &str, d: Option<&DiscountDraft>) -> Result<()> {
         let (kind, qty, unit, _) = self.line(line_id)?;
         if kind != LineKind::Item {
             return Err(Error::invalid("only a sold item takes a discount"));
@@ -395,7 +392,7 @@ impl Ctx<'_> {
         Ok(())
     }
 
-    fn set_cart_discount(&self, d: Option<&DiscountDraft>) -> Result<()> {
+    pub(super) fn set_cart_discount(&self, d: Option<&DiscountDraft>) -> Result<()> {
         let d = d.map(|d| parse_discount(d, self.cur)).transpose()?;
         let by = match d {
             Some(d) => {
@@ -430,7 +427,7 @@ impl Ctx<'_> {
         Ok(())
     }
 
-    fn set_discount_code(&self, code: &str) -> Result<()> {
+    pub(super) fn set_discount_code(&self, code: &str) -> Result<()> {
         let code = code.trim();
         let stored = if code.is_empty() {
             None
@@ -446,7 +443,7 @@ impl Ctx<'_> {
         Ok(())
     }
 
-    fn add_gift_card(&self, code: &str, amount: &str) -> Result<()> {
+    pub(super) fn add_gift_card(&self, code: &str, amount: &str) -> Result<()> {
         let code = code.trim().to_ascii_uppercase();
         if code.len() < 4 || !code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
             return Err(Error::invalid(
@@ -482,7 +479,7 @@ impl Ctx<'_> {
         })
     }
 
-    fn add_return(&self, line_id: &str, quantity: i64, restock: bool) -> Result<()> {
+    pub(super) fn add_return(&self, line_id: &str, quantity: i64, restock: bool) -> Result<()> {
         type Sold = (
             String,
             String,
@@ -556,7 +553,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn void_line(&self, line_id: &str, reason: &str) -> Result<()> {
+    pub(super) fn void_line(&self, line_id: &str, reason: &str) -> Result<()> {
         self.line(line_id)?;
         let reason = reason_text(reason)?;
         let by = answerable(
@@ -577,7 +574,7 @@ impl Ctx<'_> {
         )
     }
 
-    fn void_sale(&self, reason: &str) -> Result<()> {
+    pub(super) fn void_sale(&self, reason: &str) -> Result<()> {
         let reason = reason_text(reason)?;
         let by = answerable(
             self.tx,
@@ -661,174 +658,6 @@ struct NewLine<'a> {
     gift_card_code: Option<String>,
     return_of: Option<&'a str>,
     restock: Option<bool>,
-}
-
-impl Shop {
-    /// Starts an empty cart for the signed-in clerk.
-    pub fn new_sale(&self, session: &Session) -> Result<Sale> {
-        self.db.write(|tx| {
-            authorize(tx, session, Permission::Sell)?;
-            let id = new_id();
-            tx.execute(
-                "INSERT INTO sale (id, status, staff_id, created_at, updated_at)
-                 VALUES (?1, 'open', ?2, ?3, ?3)",
-                params![id, session.staff_id(), self.clock.now().0],
-            )?;
-            view::load(tx, &id)
-        })
-    }
-
-    /// Applies one edit to a cart and returns it priced. `approval` is a manager's PIN for an
-    /// edit that answers `needs_approval` without one.
-    pub fn edit_sale(
-        &self,
-        session: &Session,
-        sale_id: &str,
-        edit: &SaleEdit,
-        approval: Option<&Approval>,
-    ) -> Result<Sale> {
-        // The PIN's slow hash check happens before the write lock, as at sign-in.
-        let approver = approval
-            .map(|a| {
-                self.sign_in(&a.staff_id, &a.pin).map(|(_, info)| Approver {
-                    id: a.staff_id.clone(),
-                    permissions: info.permissions,
-                })
-            })
-            .transpose()?;
-        self.db.write(|tx| {
-            authorize(tx, session, Permission::Sell)?;
-            let ctx = Ctx {
-                tx,
-                session,
-                approver: approver.as_ref(),
-                sale_id,
-                cur: shop_currency(tx)?,
-                now: self.clock.now(),
-            };
-            let status = status_of(tx, sale_id)?;
-            match edit {
-                SaleEdit::Resume if status == SaleStatus::Parked => {}
-                SaleEdit::Void { .. } if status == SaleStatus::Parked => {}
-                _ => require_open(tx, sale_id)?,
-            }
-            match edit {
-                SaleEdit::Scan { code } => {
-                    let found = lookup_in(tx, code)?.ok_or_else(|| {
-                        Error::invalid(format!("no item has the code '{}'", code.trim()))
-                    })?;
-                    ctx.add_variant(&found.variant_id)?;
-                }
-                SaleEdit::AddVariant { variant_id } => ctx.add_variant(variant_id)?,
-                SaleEdit::Quantity { line_id, quantity } => ctx.set_quantity(line_id, *quantity)?,
-                SaleEdit::Price { line_id, price } => ctx.set_price(line_id, price)?,
-                SaleEdit::LineDiscount { line_id, discount } => {
-                    ctx.set_line_discount(line_id, discount.as_ref())?
-                }
-                SaleEdit::CartDiscount { discount } => ctx.set_cart_discount(discount.as_ref())?,
-                SaleEdit::DiscountCode { code } => ctx.set_discount_code(code)?,
-                SaleEdit::Customer { customer_id } => {
-                    if let Some(c) = customer_id {
-                        crate::customer::exists(tx, c)?;
-                    }
-                    tx.execute(
-                        "UPDATE sale SET customer_id = ?2 WHERE id = ?1",
-                        params![sale_id, customer_id],
-                    )?;
-                }
-                SaleEdit::Note { note } => {
-                    tx.execute(
-                        "UPDATE sale SET note = ?2 WHERE id = ?1",
-                        params![sale_id, note.trim()],
-                    )?;
-                }
-                SaleEdit::GiftCard { code, amount } => ctx.add_gift_card(code, amount)?,
-                SaleEdit::VoidLine { line_id, reason } => ctx.void_line(line_id, reason)?,
-                SaleEdit::Return {
-                    line_id,
-                    quantity,
-                    restock,
-                } => ctx.add_return(line_id, *quantity, *restock)?,
-                SaleEdit::Park => {
-                    let lines: i64 = tx.query_row(
-                        "SELECT count(*) FROM sale_line WHERE sale_id = ?1 AND void_reason IS NULL",
-                        [sale_id],
-                        |r| r.get(0),
-                    )?;
-                    if lines == 0 {
-                        return Err(Error::invalid("an empty cart has nothing to park"));
-                    }
-                    tx.execute("UPDATE sale SET status = 'parked' WHERE id = ?1", [sale_id])?;
-                }
-                SaleEdit::Resume => {
-                    tx.execute(
-                        "UPDATE sale SET status = 'open', staff_id = ?2 WHERE id = ?1",
-                        params![sale_id, session.staff_id()],
-                    )?;
-                }
-                SaleEdit::Void { reason } => ctx.void_sale(reason)?,
-            }
-            tx.execute(
-                "UPDATE sale SET updated_at = ?2 WHERE id = ?1",
-                params![sale_id, ctx.now.0],
-            )?;
-            // Prices the cart now, so an edit that breaks pricing (a fixed discount now larger
-            // than the cart) is refused instead of saved.
-            view::load(tx, sale_id)
-        })
-    }
-
-    /// The clerk's cart still open from before (a restart, a screen change), if any.
-    pub fn current_sale(&self, session: &Session) -> Result<Option<Sale>> {
-        self.db.read(|c| {
-            authorize(c, session, Permission::Sell)?;
-            let id: Option<String> = c
-                .query_row(
-                    "SELECT id FROM sale WHERE status = 'open' AND staff_id = ?1
-                     ORDER BY updated_at DESC LIMIT 1",
-                    [session.staff_id()],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            id.map(|id| view::load(c, &id)).transpose()
-        })
-    }
-
-    pub fn sale(&self, session: &Session, sale_id: &str) -> Result<Sale> {
-        self.db.read(|c| {
-            authorize(c, session, Permission::Sell)?;
-            view::load(c, sale_id)
-        })
-    }
-
-    /// A completed sale by its receipt code or number (for a return or a reprint).
-    pub fn sale_by_receipt(&self, session: &Session, code: &str) -> Result<Sale> {
-        let number = super::parse_receipt_code(code)
-            .ok_or_else(|| Error::invalid(format!("'{code}' is not a receipt number")))?;
-        self.db.read(|c| {
-            authorize(c, session, Permission::Sell)?;
-            let id: String = c
-                .query_row("SELECT id FROM sale WHERE number = ?1", [number], |r| {
-                    r.get(0)
-                })
-                .optional()?
-                .ok_or(Error::NotFound { what: "receipt" })?;
-            view::load(c, &id)
-        })
-    }
-
-    /// Recent sales (newest first), or only those with `status` — e.g. the parked ones.
-    pub fn sales(
-        &self,
-        session: &Session,
-        status: Option<SaleStatus>,
-        limit: u32,
-    ) -> Result<Vec<super::SaleSummary>> {
-        self.db.read(|c| {
-            authorize(c, session, Permission::Sell)?;
-            view::list(c, status, limit.clamp(1, 1000) as i64)
-        })
-    }
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! moves and journal entry; what a completed sale charged is frozen on its rows and never
 //! recomputed; a sold line is never refunded beyond its quantity, across any number of returns.
 
+mod cart;
 mod edit;
 mod pay;
 mod pricing;

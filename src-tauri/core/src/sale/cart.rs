@@ -1,0 +1,181 @@
+//! The counter's entry points for carts: starting one, applying an edit (with a manager's
+//! approval when one is needed), and reading sales back for the screen, a return or a reprint.
+
+use super::edit::{Approver, Ctx, SaleEdit};
+use super::view;
+use super::{require_open, status_of, Approval, Sale, SaleStatus};
+use crate::catalog::lookup_in;
+use crate::error::{Error, Result};
+use crate::id::new_id;
+use crate::shop::shop_currency;
+use crate::staff::{authorize, Permission, Session};
+use crate::Shop;
+use rusqlite::{params, OptionalExtension};
+
+impl Shop {
+    /// Starts an empty cart for the signed-in clerk.
+    pub fn new_sale(&self, session: &Session) -> Result<Sale> {
+        self.db.write(|tx| {
+            authorize(tx, session, Permission::Sell)?;
+            let id = new_id();
+            tx.execute(
+                "INSERT INTO sale (id, status, staff_id, created_at, updated_at)
+                 VALUES (?1, 'open', ?2, ?3, ?3)",
+                params![id, session.staff_id(), self.clock.now().0],
+            )?;
+            view::load(tx, &id)
+        })
+    }
+
+    /// Applies one edit to a cart and returns it priced. `approval` is a manager's PIN for an
+    /// edit that answers `needs_approval` without one.
+    pub fn edit_sale(
+        &self,
+        session: &Session,
+        sale_id: &str,
+        edit: &SaleEdit,
+        approval: Option<&Approval>,
+    ) -> Result<Sale> {
+        // The PIN's slow hash check happens before the write lock, as at sign-in.
+        let approver = approval
+            .map(|a| {
+                self.sign_in(&a.staff_id, &a.pin).map(|(_, info)| Approver {
+                    id: a.staff_id.clone(),
+                    permissions: info.permissions,
+                })
+            })
+            .transpose()?;
+        self.db.write(|tx| {
+            authorize(tx, session, Permission::Sell)?;
+            let ctx = Ctx {
+                tx,
+                session,
+                approver: approver.as_ref(),
+                sale_id,
+                cur: shop_currency(tx)?,
+                now: self.clock.now(),
+            };
+            let status = status_of(tx, sale_id)?;
+            match edit {
+                SaleEdit::Resume if status == SaleStatus::Parked => {}
+                SaleEdit::Void { .. } if status == SaleStatus::Parked => {}
+                _ => require_open(tx, sale_id)?,
+            }
+            match edit {
+                SaleEdit::Scan { code } => {
+                    let found = lookup_in(tx, code)?.ok_or_else(|| {
+                        Error::invalid(format!("no item has the code '{}'", code.trim()))
+                    })?;
+                    ctx.add_variant(&found.variant_id)?;
+                }
+                SaleEdit::AddVariant { variant_id } => ctx.add_variant(variant_id)?,
+                SaleEdit::Quantity { line_id, quantity } => ctx.set_quantity(line_id, *quantity)?,
+                SaleEdit::Price { line_id, price } => ctx.set_price(line_id, price)?,
+                SaleEdit::LineDiscount { line_id, discount } => {
+                    ctx.set_line_discount(line_id, discount.as_ref())?
+                }
+                SaleEdit::CartDiscount { discount } => ctx.set_cart_discount(discount.as_ref())?,
+                SaleEdit::DiscountCode { code } => ctx.set_discount_code(code)?,
+                SaleEdit::Customer { customer_id } => {
+                    if let Some(c) = customer_id {
+                        crate::customer::exists(tx, c)?;
+                    }
+                    tx.execute(
+                        "UPDATE sale SET customer_id = ?2 WHERE id = ?1",
+                        params![sale_id, customer_id],
+                    )?;
+                }
+                SaleEdit::Note { note } => {
+                    tx.execute(
+                        "UPDATE sale SET note = ?2 WHERE id = ?1",
+                        params![sale_id, note.trim()],
+                    )?;
+                }
+                SaleEdit::GiftCard { code, amount } => ctx.add_gift_card(code, amount)?,
+                SaleEdit::VoidLine { line_id, reason } => ctx.void_line(line_id, reason)?,
+                SaleEdit::Return {
+                    line_id,
+                    quantity,
+                    restock,
+                } => ctx.add_return(line_id, *quantity, *restock)?,
+                SaleEdit::Park => {
+                    let lines: i64 = tx.query_row(
+                        "SELECT count(*) FROM sale_line WHERE sale_id = ?1 AND void_reason IS NULL",
+                        [sale_id],
+                        |r| r.get(0),
+                    )?;
+                    if lines == 0 {
+                        return Err(Error::invalid("an empty cart has nothing to park"));
+                    }
+                    tx.execute("UPDATE sale SET status = 'parked' WHERE id = ?1", [sale_id])?;
+                }
+                SaleEdit::Resume => {
+                    tx.execute(
+                        "UPDATE sale SET status = 'open', staff_id = ?2 WHERE id = ?1",
+                        params![sale_id, session.staff_id()],
+                    )?;
+                }
+                SaleEdit::Void { reason } => ctx.void_sale(reason)?,
+            }
+            tx.execute(
+                "UPDATE sale SET updated_at = ?2 WHERE id = ?1",
+                params![sale_id, ctx.now.0],
+            )?;
+            // Prices the cart now, so an edit that breaks pricing (a fixed discount now larger
+            // than the cart) is refused instead of saved.
+            view::load(tx, sale_id)
+        })
+    }
+
+    /// The clerk's cart still open from before (a restart, a screen change), if any.
+    pub fn current_sale(&self, session: &Session) -> Result<Option<Sale>> {
+        self.db.read(|c| {
+            authorize(c, session, Permission::Sell)?;
+            let id: Option<String> = c
+                .query_row(
+                    "SELECT id FROM sale WHERE status = 'open' AND staff_id = ?1
+                     ORDER BY updated_at DESC LIMIT 1",
+                    [session.staff_id()],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            id.map(|id| view::load(c, &id)).transpose()
+        })
+    }
+
+    pub fn sale(&self, session: &Session, sale_id: &str) -> Result<Sale> {
+        self.db.read(|c| {
+            authorize(c, session, Permission::Sell)?;
+            view::load(c, sale_id)
+        })
+    }
+
+    /// A completed sale by its receipt code or number (for a return or a reprint).
+    pub fn sale_by_receipt(&self, session: &Session, code: &str) -> Result<Sale> {
+        let number = super::parse_receipt_code(code)
+            .ok_or_else(|| Error::invalid(format!("'{code}' is not a receipt number")))?;
+        self.db.read(|c| {
+            authorize(c, session, Permission::Sell)?;
+            let id: String = c
+                .query_row("SELECT id FROM sale WHERE number = ?1", [number], |r| {
+                    r.get(0)
+                })
+                .optional()?
+                .ok_or(Error::NotFound { what: "receipt" })?;
+            view::load(c, &id)
+        })
+    }
+
+    /// Recent sales (newest first), or only those with `status` — e.g. the parked ones.
+    pub fn sales(
+        &self,
+        session: &Session,
+        status: Option<SaleStatus>,
+        limit: u32,
+    ) -> Result<Vec<super::SaleSummary>> {
+        self.db.read(|c| {
+            authorize(c, session, Permission::Sell)?;
+            view::list(c, status, limit.clamp(1, 1000) as i64)
+        })
+    }
+}
