@@ -456,19 +456,6 @@ impl Shop {
             serde_json::from_str(&report).map_err(|e| Error::Storage(e.to_string()))
         })
     }
-
-    /// The last closed shift's id, for reprinting its Z report.
-    pub fn last_closed_shift(&self, session: &Session) -> Result<Option<String>> {
-        self.db.read(|c| {
-            authorize(c, session, Permission::Sell)?;
-            Ok(c.query_row(
-                "SELECT id FROM shift WHERE status = 'closed' ORDER BY number DESC LIMIT 1",
-                [],
-                |r| r.get(0),
-            )
-            .optional()?)
-        })
-    }
 }
 
 #[cfg(test)]
