@@ -81,12 +81,12 @@ pub fn generate_csv(products: usize) -> (String, Vec<String>) {
     (out, codes)
 }
 
-fn p99(mut v: Vec<f64>) -> f64 {
+pub(crate) fn p99(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
     v[(v.len() * 99 / 100).min(v.len() - 1)]
 }
 
-fn ms(t: Instant) -> f64 {
+pub(crate) fn ms(t: Instant) -> f64 {
     t.elapsed().as_secs_f64() * 1000.0
 }
 

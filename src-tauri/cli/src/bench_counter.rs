@@ -1,20 +1,12 @@
 //! The counter's figures on the 100k-variant shop: scan to priced cart, completing a sale, and
 //! rendering its receipt PDF.
 
+use crate::bench_catalog::{ms, p99};
 use shopdesk_core::sale::{SaleEdit, TenderDraft, TenderKind};
 use shopdesk_core::stock::StockAdjustment;
 use shopdesk_core::{Error, Session, Shop};
 use shopdesk_documents::{receipt_pdf, Paper};
 use std::time::Instant;
-
-fn p99(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[(v.len() * 99 / 100).min(v.len() - 1)]
-}
-
-fn ms(t: Instant) -> f64 {
-    t.elapsed().as_secs_f64() * 1000.0
-}
 
 pub fn run(
     shop: &Shop,

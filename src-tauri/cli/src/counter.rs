@@ -90,10 +90,7 @@ pub fn sales(command: SalesCommand, json: bool) -> Result<(), Error> {
                     s.number
                         .map(shopdesk_core::sale::receipt_code)
                         .unwrap_or_default(),
-                    serde_json::to_value(s.status)
-                        .ok()
-                        .and_then(|v| v.as_str().map(String::from))
-                        .unwrap_or_default(),
+                    s.status.as_str(),
                     s.staff_name,
                     s.customer_name.unwrap_or_default(),
                     s.items,

@@ -81,7 +81,7 @@ impl Shop {
             if cash < 0 {
                 return Err(Error::invalid("cash rounding is 0 or a positive step"));
             }
-            let limit = crate::sale::parse_percent_or_zero(&s.discount_limit_percent)?;
+            let limit = crate::money::parse_basis_points(&s.discount_limit_percent)?;
             tx.execute(
                 "UPDATE shop SET region = ?1, prices_include_tax = ?2, tax_rounding = ?3,
                      cash_rounding_minor = ?4, discount_limit_bp = ?5, receipt_footer = ?6 WHERE id = 1",
@@ -108,7 +108,7 @@ impl Shop {
         self.db.write(|tx| {
             authorize(tx, session, Permission::SettingsManage)?;
             let value = match d.kind.as_str() {
-                "percent" => crate::sale::parse_percent_or_zero(&d.value)?,
+                "percent" => crate::money::parse_basis_points(&d.value)?,
                 "fixed" => Money::parse(&d.value, shop_currency(tx)?)?.minor(),
                 _ => return Err(Error::invalid("a code takes a percent or a fixed amount off")),
             };

@@ -4,7 +4,6 @@
 use crate::error::{Error, Result};
 use crate::id::new_id;
 use crate::money::Money;
-use crate::sale::customer_credit;
 use crate::shop::shop_currency;
 use crate::staff::{authorize, Permission, Session};
 use crate::Shop;
@@ -26,6 +25,15 @@ pub struct CustomerDraft {
     pub name: String,
     pub email: String,
     pub phone: String,
+}
+
+/// A customer's store credit: the sum of their moves.
+pub(crate) fn store_credit(conn: &Connection, customer_id: &str) -> Result<i64> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT ifnull(sum(delta_minor), 0) FROM store_credit_move WHERE customer_id = ?1",
+        )?
+        .query_row([customer_id], |r| r.get(0))?)
 }
 
 pub(crate) fn exists(conn: &Connection, id: &str) -> Result<()> {
@@ -86,7 +94,7 @@ impl Shop {
             rows.into_iter()
                 .map(|(id, name, email, phone)| {
                     Ok(Customer {
-                        store_credit: Money::from_minor(customer_credit(c, &id)?, cur),
+                        store_credit: Money::from_minor(store_credit(c, &id)?, cur),
                         id,
                         name,
                         email,

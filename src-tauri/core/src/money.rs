@@ -92,6 +92,33 @@ impl<'de> Deserialize<'de> for Money {
     }
 }
 
+/// A percentage as typed ("12.5") in basis points, 0 to 100 %.
+pub(crate) fn parse_basis_points(text: &str) -> Result<i64> {
+    let t = text.trim().trim_end_matches('%').trim();
+    let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
+    let ok = !whole.is_empty()
+        && frac.len() <= 2
+        && whole
+            .bytes()
+            .chain(frac.bytes())
+            .all(|b| b.is_ascii_digit());
+    let bp = if ok {
+        whole
+            .parse::<i64>()
+            .ok()
+            .zip(format!("{frac:0<2}").parse::<i64>().ok())
+            .map(|(w, f)| w * 100 + f)
+    } else {
+        None
+    };
+    match bp {
+        Some(bp) if bp <= 10_000 => Ok(bp),
+        _ => Err(Error::invalid(format!(
+            "'{text}' is not a percentage between 0 and 100"
+        ))),
+    }
+}
+
 /// Splits `amount` in proportion to `weights` (whose sum is not 0) so the parts add back exactly:
 /// each part is rounded toward zero, then the biggest remainders take one more unit each; ties
 /// go to the earlier part so results are stable.

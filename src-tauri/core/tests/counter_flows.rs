@@ -733,3 +733,25 @@ fn items_that_must_not_be_oversold_stop_at_what_is_available() {
         "an unknown code leaves the cart as it was"
     );
 }
+
+#[test]
+fn the_counter_sells_only_what_is_on_its_own_shelves() {
+    let (f, ids) = counter();
+    let (_, back_room) = locations(&f);
+    adjust(&f, &ids[2], &back_room, 5);
+    let s = f.shop.new_sale(&f.owner).unwrap();
+    let s = scan(&f, &s, "TEE-M-INK");
+    let line = s.lines[0].id.clone();
+    let eleven = SaleEdit::Quantity {
+        line_id: line,
+        quantity: 11,
+    };
+    let err = f
+        .shop
+        .edit_sale(&f.owner, &s.id, &eleven, None)
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("only 10 of"),
+        "the 5 in the back room are not on the shop floor the shift sells from: {err}"
+    );
+}

@@ -3,16 +3,16 @@
 //! return lines, voids, parking. Each edit is one small transaction, so the cart on disk is
 //! always the cart on screen.
 
-use super::view::{self, line_rows, price_cart, returned_before};
+use super::view::{self, check_returnable, line_rows, price_cart};
 use super::{Discount, LineKind};
 use crate::audit::{self, Change};
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::id::new_id;
 use crate::journal;
-use crate::money::{Currency, Money};
+use crate::money::{parse_basis_points, Currency, Money};
 use crate::staff::{session_info, Permission, Session};
-use crate::stock::variant_label;
+use crate::stock::{default_location, level, variant_label};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Deserialize;
 use serde_json::json;
@@ -97,35 +97,8 @@ pub enum SaleEdit {
     },
 }
 
-/// A percentage as typed ("12.5") in basis points, 0 to 100 %.
-pub(crate) fn parse_percent_or_zero(text: &str) -> Result<i64> {
-    let t = text.trim().trim_end_matches('%').trim();
-    let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
-    let ok = !whole.is_empty()
-        && frac.len() <= 2
-        && whole
-            .bytes()
-            .chain(frac.bytes())
-            .all(|b| b.is_ascii_digit());
-    let bp = if ok {
-        whole
-            .parse::<i64>()
-            .ok()
-            .zip(format!("{frac:0<2}").parse::<i64>().ok())
-            .map(|(w, f)| w * 100 + f)
-    } else {
-        None
-    };
-    match bp {
-        Some(bp) if bp <= 10_000 => Ok(bp),
-        _ => Err(Error::invalid(format!(
-            "'{text}' is not a percentage between 0 and 100"
-        ))),
-    }
-}
-
 fn parse_percent(text: &str) -> Result<i64> {
-    match parse_percent_or_zero(text)? {
+    match parse_basis_points(text)? {
         0 => Err(Error::invalid("a discount of 0 % is no discount")),
         bp => Ok(bp),
     }
@@ -255,8 +228,8 @@ impl Ctx<'_> {
             .query_row([variant_id], |r| r.try_into())
             .optional()?
             .ok_or(Error::NotFound { what: "variant" })?;
-        let title = variant_label(self.tx, variant_id)?;
         if status != "active" {
+            let title = variant_label(self.tx, variant_id)?;
             return Err(Error::invalid(format!("{title} is {status}, not for sale")));
         }
         let existing: Option<(String, i64)> = self
@@ -275,7 +248,7 @@ impl Ctx<'_> {
                 self.insert_line(NewLine {
                     kind: LineKind::Item,
                     variant_id: Some(variant_id),
-                    title,
+                    title: variant_label(self.tx, variant_id)?,
                     sku,
                     quantity: 1,
                     price,
@@ -288,15 +261,8 @@ impl Ctx<'_> {
         }
     }
 
-    /// A variant that must not be oversold cannot go in the cart beyond what is available.
     fn check_stock(&self, variant_id: &str, extra: i64) -> Result<()> {
-        let in_cart: i64 = self.tx.query_row(
-            "SELECT ifnull(sum(quantity), 0) FROM sale_line WHERE sale_id = ?1 AND variant_id = ?2
-             AND kind = 'item' AND void_reason IS NULL",
-            [self.sale_id, variant_id],
-            |r| r.get(0),
-        )?;
-        check_available(self.tx, variant_id, in_cart + extra)
+        check_cart_stock(self.tx, self.sale_id, variant_id, extra)
     }
 
     pub(super) fn set_quantity(&self, line_id: &str, quantity: i64) -> Result<()> {
@@ -486,21 +452,20 @@ impl Ctx<'_> {
             Option<String>,
             Option<String>,
             i64,
-            i64,
             String,
             Option<String>,
         );
         let sold: Sold = self
             .tx
             .prepare_cached(
-                "SELECT l.kind, l.title, l.sku, l.variant_id, l.quantity, l.unit_price_minor,
+                "SELECT l.kind, l.title, l.sku, l.variant_id, l.unit_price_minor,
                         s.status, s.customer_id
                  FROM sale_line l JOIN sale s ON s.id = l.sale_id WHERE l.id = ?1",
             )?
             .query_row([line_id], |r| r.try_into())
             .optional()?
             .ok_or(Error::NotFound { what: "sold line" })?;
-        let (kind, title, sku, variant_id, sold_qty, unit, status, customer) = sold;
+        let (kind, title, sku, variant_id, unit, status, customer) = sold;
         if status != "completed" || kind != "item" {
             return Err(Error::invalid(
                 "only items of a completed sale can be returned",
@@ -517,13 +482,8 @@ impl Ctx<'_> {
                 |r| r.try_into(),
             )
             .optional()?;
-        let already = returned_before(self.tx, line_id, self.sale_id)?;
         let here = in_cart.as_ref().map_or(0, |(_, q)| *q);
-        if already + here + quantity > sold_qty {
-            return Err(Error::invalid(format!(
-                "{title}: {sold_qty} sold, {already} already returned, {here} in this return — cannot take back {quantity} more"
-            )));
-        }
+        check_returnable(self.tx, line_id, self.sale_id, here + quantity)?;
         if let Some(c) = customer {
             self.tx.execute(
                 "UPDATE sale SET customer_id = ?2 WHERE id = ?1 AND customer_id IS NULL",
@@ -583,7 +543,12 @@ impl Ctx<'_> {
             Permission::Void,
             "voiding a sale",
         )?;
-        let (priced, _) = price_cart(self.tx, self.sale_id, &line_rows(self.tx, self.sale_id)?)?;
+        let (priced, _) = price_cart(
+            self.tx,
+            self.sale_id,
+            &view::sale_row(self.tx, self.sale_id)?,
+            &line_rows(self.tx, self.sale_id)?,
+        )?;
         let shift = crate::shift::open_shift(self.tx)?.map(|s| s.0);
         self.tx.execute(
             "UPDATE sale SET status = 'voided', void_reason = ?2, voided_by = ?3, shift_id = ?4,
@@ -623,24 +588,39 @@ fn reason_text(reason: &str) -> Result<&str> {
     Ok(r)
 }
 
-/// Refuses to sell more of a deny-policy variant than is available over all locations.
-pub(super) fn check_available(conn: &Connection, variant_id: &str, wanted: i64) -> Result<()> {
-    let policy: String = conn.query_row(
-        "SELECT inventory_policy FROM variant WHERE id = ?1",
-        [variant_id],
-        |r| r.get(0),
-    )?;
+/// Where the counter sells from: the open shift's location, or the one a shift would open at.
+pub(super) fn selling_location(conn: &Connection) -> Result<String> {
+    match crate::shift::open_shift(conn)? {
+        Some((_, location)) => Ok(location),
+        None => default_location(conn),
+    }
+}
+
+/// A variant that must not be oversold cannot be in a cart beyond what is available where the
+/// counter sells from: what the cart already holds plus `extra` more.
+pub(super) fn check_cart_stock(
+    conn: &Connection,
+    sale_id: &str,
+    variant_id: &str,
+    extra: i64,
+) -> Result<()> {
+    let (in_cart, policy): (i64, String) = conn
+        .prepare_cached(
+            "SELECT (SELECT ifnull(sum(quantity), 0) FROM sale_line WHERE sale_id = ?1
+                     AND variant_id = ?2 AND kind = 'item' AND void_reason IS NULL),
+                    inventory_policy
+             FROM variant WHERE id = ?2",
+        )?
+        .query_row([sale_id, variant_id], |r| r.try_into())?;
     if policy == "continue" {
         return Ok(());
     }
-    let available: i64 = conn.query_row(
-        "SELECT ifnull(sum(on_hand - committed), 0) FROM stock_level WHERE variant_id = ?1",
-        [variant_id],
-        |r| r.get(0),
-    )?;
-    if wanted > available {
+    let location = selling_location(conn)?;
+    let (on_hand, committed) = level(conn, variant_id, &location)?;
+    let available = on_hand - committed;
+    if in_cart + extra > available {
         return Err(Error::invalid(format!(
-            "only {available} of {} available (it is not sold when out of stock)",
+            "only {available} of {} available here (it is not sold when out of stock)",
             variant_label(conn, variant_id)?
         )));
     }

@@ -11,10 +11,8 @@ mod pay;
 mod pricing;
 mod view;
 
-pub(crate) use edit::parse_percent_or_zero;
 pub use edit::{Approval, DiscountDraft, DiscountKind, SaleEdit};
 pub use pay::{PaymentPreview, TenderDraft, TenderKind};
-pub(crate) use view::customer_credit;
 pub use view::{Sale, SaleCustomer, SaleLine, SaleSummary, Tender};
 
 use crate::error::{Error, Result};
@@ -34,6 +32,14 @@ pub enum SaleStatus {
 }
 
 impl SaleStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SaleStatus::Open => "open",
+            SaleStatus::Parked => "parked",
+            SaleStatus::Completed => "completed",
+            SaleStatus::Voided => "voided",
+        }
+    }
     fn parse(s: &str) -> SaleStatus {
         match s {
             "parked" => SaleStatus::Parked,

@@ -2,8 +2,8 @@
 //! store credit, gift cards, custom), the preview a pay screen shows while tenders are typed, and
 //! completing a sale in one transaction — or a refund, when the total is negative.
 
-use super::view::{self, line_rows, price_cart, returned_before, Tender};
-use super::{edit::check_available, require_open, status_of, LineKind, Sale, SaleStatus};
+use super::view::{self, check_returnable, line_rows, price_cart, sale_row, Tender};
+use super::{edit::check_cart_stock, require_open, status_of, LineKind, Sale, SaleStatus};
 use crate::db::next_number;
 use crate::error::{Error, Result};
 use crate::id::new_id;
@@ -116,22 +116,17 @@ fn clean_card(reference: &str, last4: &str) -> Result<Option<String>> {
     Ok((!parts.is_empty()).then(|| parts.join(" · ")))
 }
 
-fn balance_of(conn: &Connection, kind: TenderKind, key: &str) -> Result<i64> {
-    let sql = match kind {
-        TenderKind::GiftCard => {
-            let exists: bool = conn.query_row(
-                "SELECT EXISTS (SELECT 1 FROM gift_card WHERE code = ?1)",
-                [key],
-                |r| r.get(0),
-            )?;
-            if !exists {
-                return Err(Error::invalid(format!("no gift card '{key}'")));
-            }
-            "SELECT ifnull(sum(delta_minor), 0) FROM gift_card_move WHERE code = ?1"
-        }
-        _ => return view::customer_credit(conn, key),
-    };
-    Ok(conn.query_row(sql, [key], |r| r.get(0))?)
+fn gift_card_balance(conn: &Connection, code: &str) -> Result<i64> {
+    let (exists, balance): (bool, i64) = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM gift_card WHERE code = ?1),
+                (SELECT ifnull(sum(delta_minor), 0) FROM gift_card_move WHERE code = ?1)",
+        [code],
+        |r| r.try_into(),
+    )?;
+    if !exists {
+        return Err(Error::invalid(format!("no gift card '{code}'")));
+    }
+    Ok(balance)
 }
 
 /// Tenders worked out against the total: amounts (signed like the total), rounding, change.
@@ -174,9 +169,13 @@ fn settle(
             return Err(Error::invalid("a tender's amount is above 0"));
         }
         let mut given = None;
+        // Cash that settles the rest pays it rounded to the shop's step; the difference is the
+        // sale's rounding, not a payment.
+        let mut rounded_here = 0;
         let applied = if kind == TenderKind::Cash {
             let rounded = round_to(remaining, step);
             let handed = typed.unwrap_or(rounded);
+            given = Some(m(handed));
             if handed >= rounded {
                 if refund && handed > rounded {
                     return Err(Error::invalid(format!(
@@ -184,12 +183,10 @@ fn settle(
                         m(rounded).to_decimal_string()
                     )));
                 }
-                rounding = rounded - remaining;
+                rounded_here = rounded - remaining;
                 change = handed - rounded;
-                given = Some(m(handed));
                 rounded
             } else {
-                given = Some(m(handed));
                 handed
             }
         } else {
@@ -207,7 +204,7 @@ fn settle(
             TenderKind::Card => ("Card".to_string(), clean_card(&d.reference, &d.last4)?),
             TenderKind::GiftCard => {
                 let code = d.reference.trim().to_ascii_uppercase();
-                let balance = balance_of(conn, kind, &code)?;
+                let balance = gift_card_balance(conn, &code)?;
                 if !refund && balance < applied {
                     return Err(Error::invalid(format!(
                         "gift card {code} has only {} left",
@@ -220,7 +217,7 @@ fn settle(
                 let c = customer.ok_or_else(|| {
                     Error::invalid("attach the customer whose store credit this is")
                 })?;
-                let balance = balance_of(conn, kind, c)?;
+                let balance = crate::customer::store_credit(conn, c)?;
                 if !refund && balance < applied {
                     return Err(Error::invalid(format!(
                         "the customer has only {} of store credit",
@@ -240,12 +237,8 @@ fn settle(
             }
             TenderKind::Cash => ("Cash".to_string(), None),
         };
-        remaining -= applied
-            - if kind == TenderKind::Cash {
-                rounding
-            } else {
-                0
-            };
+        rounding += rounded_here;
+        remaining -= applied - rounded_here;
         tenders.push(Tender {
             kind,
             label,
@@ -262,14 +255,6 @@ fn settle(
     })
 }
 
-fn customer_of(conn: &Connection, sale_id: &str) -> Result<Option<String>> {
-    Ok(conn.query_row(
-        "SELECT customer_id FROM sale WHERE id = ?1",
-        [sale_id],
-        |r| r.get(0),
-    )?)
-}
-
 impl Shop {
     /// What the typed tenders would do: amounts, rounding, change and what is left. Writes nothing.
     pub fn payment_preview(
@@ -282,14 +267,9 @@ impl Shop {
             authorize(c, session, Permission::Sell)?;
             require_open(c, sale_id)?;
             let cur = shop_currency(c)?;
-            let (priced, _) = price_cart(c, sale_id, &line_rows(c, sale_id)?)?;
-            let s = settle(
-                c,
-                priced.total,
-                customer_of(c, sale_id)?.as_deref(),
-                tenders,
-                cur,
-            )?;
+            let sale = sale_row(c, sale_id)?;
+            let (priced, _) = price_cart(c, sale_id, &sale, &line_rows(c, sale_id)?)?;
+            let s = settle(c, priced.total, sale.customer_id.as_deref(), tenders, cur)?;
             Ok(PaymentPreview {
                 total: Money::from_minor(priced.total, cur),
                 rounding: Money::from_minor(s.rounding, cur),
@@ -324,9 +304,25 @@ impl Shop {
             if rows.iter().all(|l| l.void_reason.is_some()) {
                 return Err(Error::invalid("the cart is empty"));
             }
-            let (priced, index) = price_cart(tx, sale_id, &rows)?;
-            let customer = customer_of(tx, sale_id)?;
+            let sale = sale_row(tx, sale_id)?;
+            let (priced, index) = price_cart(tx, sale_id, &sale, &rows)?;
+            let customer = sale.customer_id;
             let s = settle(tx, priced.total, customer.as_deref(), tenders, cur)?;
+            // Stock and returns are checked again here: the cart was built edit by edit, and
+            // another till or a stock count may have moved things since.
+            let mut variants: Vec<&str> = rows
+                .iter()
+                .filter(|l| l.kind == LineKind::Item && l.void_reason.is_none())
+                .filter_map(|l| l.variant_id.as_deref())
+                .collect();
+            variants.sort_unstable();
+            variants.dedup();
+            for v in variants {
+                check_cart_stock(tx, sale_id, v, 0)?;
+            }
+            for l in rows.iter().filter(|l| l.kind == LineKind::Return && l.void_reason.is_none()) {
+                check_returnable(tx, l.return_of.as_deref().unwrap_or_default(), sale_id, l.quantity)?;
+            }
             if s.remaining != 0 {
                 return Err(Error::invalid(format!(
                     "{} is still to {}",
@@ -370,30 +366,11 @@ impl Shop {
                     )
                 };
                 match l.kind {
-                    LineKind::Item => {
-                        if let Some(v) = &l.variant_id {
-                            let in_sale: i64 = rows
-                                .iter()
-                                .filter(|o| o.kind == LineKind::Item && o.void_reason.is_none() && o.variant_id.as_ref() == Some(v))
-                                .map(|o| o.quantity)
-                                .sum();
-                            check_available(tx, v, in_sale)?;
-                        }
-                        stock_move(MoveReason::Sale, -l.quantity)?;
+                    LineKind::Item => stock_move(MoveReason::Sale, -l.quantity)?,
+                    LineKind::Return if l.restock == Some(true) => {
+                        stock_move(MoveReason::Return, l.quantity)?
                     }
-                    LineKind::Return => {
-                        let orig = l.return_of.as_deref().unwrap_or_default();
-                        let sold: i64 = tx.query_row("SELECT quantity FROM sale_line WHERE id = ?1", [orig], |r| r.get(0))?;
-                        if returned_before(tx, orig, sale_id)? + l.quantity > sold {
-                            return Err(Error::Conflict(format!(
-                                "{} was returned meanwhile; check the return again",
-                                l.title
-                            )));
-                        }
-                        if l.restock == Some(true) {
-                            stock_move(MoveReason::Return, l.quantity)?;
-                        }
-                    }
+                    LineKind::Return => {}
                     LineKind::GiftCard => {
                         let code = l.gift_card_code.as_deref().unwrap_or_default();
                         tx.execute(
@@ -443,7 +420,7 @@ impl Shop {
                     sale_id,
                     number,
                     shift_id,
-                    view::price_rules(tx)?.included,
+                    priced.included,
                     priced.subtotal,
                     priced.discount,
                     priced.tax,
@@ -469,10 +446,7 @@ impl Shop {
             authorize(c, session, Permission::Sell)?;
             let cur = shop_currency(c)?;
             let code = code.trim().to_ascii_uppercase();
-            Ok(Money::from_minor(
-                balance_of(c, TenderKind::GiftCard, &code)?,
-                cur,
-            ))
+            Ok(Money::from_minor(gift_card_balance(c, &code)?, cur))
         })
     }
 }

@@ -34,6 +34,8 @@ pub(crate) struct Priced {
     pub returns: i64,
     pub tax: i64,
     pub total: i64,
+    /// Whether the amounts include tax (the shop's convention when priced).
+    pub included: bool,
 }
 
 pub(crate) struct PriceRules {
@@ -137,6 +139,7 @@ pub(crate) fn price(
         returns,
         tax: tax_total,
         total,
+        included: rules.included,
     })
 }
 

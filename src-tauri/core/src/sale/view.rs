@@ -75,7 +75,8 @@ pub struct Sale {
     pub tax: Money,
     /// Per rate, for the receipt.
     pub taxes: Vec<TaxPart>,
-    /// What the customer pays (negative: is paid back), before cash rounding.
+    /// What the customer pays (negative: is paid back); an open cart's is before cash rounding,
+    /// a completed sale's after it (see `rounding`).
     pub total: Money,
     pub rounding: Money,
     pub tenders: Vec<Tender>,
@@ -166,6 +167,28 @@ pub(super) fn returned_before(conn: &Connection, line_id: &str, except_sale: &st
         .query_row([line_id, except_sale], |r| r.get(0))?)
 }
 
+/// Refuses taking back more of a sold line than was sold, counting completed returns (other
+/// than `except_sale`) and the `wanted` units.
+pub(super) fn check_returnable(
+    conn: &Connection,
+    line_id: &str,
+    except_sale: &str,
+    wanted: i64,
+) -> Result<()> {
+    let (title, sold): (String, i64) = conn
+        .prepare_cached("SELECT title, quantity FROM sale_line WHERE id = ?1")?
+        .query_row([line_id], |r| r.try_into())
+        .optional()?
+        .ok_or(Error::NotFound { what: "sold line" })?;
+    let already = returned_before(conn, line_id, except_sale)?;
+    if already + wanted > sold {
+        return Err(Error::invalid(format!(
+            "{title}: {sold} sold, {already} already returned — cannot take back {wanted} more"
+        )));
+    }
+    Ok(())
+}
+
 /// What returning `quantity` of a sold line gives back (amount and taxes, negative), given what
 /// earlier returns already took: see `pricing::refund_share`.
 pub(super) fn refund_of(
@@ -233,18 +256,20 @@ pub(super) fn code_discount(conn: &Connection, code: &str) -> Result<Option<Disc
 }
 
 pub(super) struct SaleRow {
+    pub customer_id: Option<String>,
     pub cart_discount: Option<Discount>,
     pub discount_code: Option<String>,
 }
 
 pub(super) fn sale_row(conn: &Connection, sale_id: &str) -> Result<SaleRow> {
     conn.prepare_cached(
-        "SELECT cart_discount_kind, cart_discount, discount_code FROM sale WHERE id = ?1",
+        "SELECT customer_id, cart_discount_kind, cart_discount, discount_code FROM sale WHERE id = ?1",
     )?
     .query_row([sale_id], |r| {
         Ok(SaleRow {
-            cart_discount: Discount::from_row(r.get(0)?, r.get(1)?),
-            discount_code: r.get(2)?,
+            customer_id: r.get(0)?,
+            cart_discount: Discount::from_row(r.get(1)?, r.get(2)?),
+            discount_code: r.get(3)?,
         })
     })
     .optional()?
@@ -255,9 +280,9 @@ pub(super) fn sale_row(conn: &Connection, sale_id: &str) -> Result<SaleRow> {
 pub(super) fn price_cart(
     conn: &Connection,
     sale_id: &str,
+    sale: &SaleRow,
     lines: &[LineRow],
 ) -> Result<(Priced, Vec<Option<usize>>)> {
-    let sale = sale_row(conn, sale_id)?;
     let rules = price_rules(conn)?;
     let rates = tax::rates(conn)?;
     let mut inputs = Vec::new();
@@ -330,14 +355,6 @@ fn group_taxes<'a>(parts: impl Iterator<Item = &'a TaxPart>) -> Vec<TaxPart> {
     out
 }
 
-pub(crate) fn customer_credit(conn: &Connection, customer_id: &str) -> Result<i64> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT ifnull(sum(delta_minor), 0) FROM store_credit_move WHERE customer_id = ?1",
-        )?
-        .query_row([customer_id], |r| r.get(0))?)
-}
-
 /// Reads a whole sale.
 pub(crate) fn load(conn: &Connection, sale_id: &str) -> Result<Sale> {
     let cur = shop_currency(conn)?;
@@ -388,7 +405,7 @@ pub(crate) fn load(conn: &Connection, sale_id: &str) -> Result<Sale> {
         number,
         status,
         staff_name,
-        customer_id,
+        _,
         note,
         frozen_incl,
         figures,
@@ -399,12 +416,12 @@ pub(crate) fn load(conn: &Connection, sale_id: &str) -> Result<Sale> {
     let status = SaleStatus::parse(&status);
     let row = sale_row(conn, sale_id)?;
     let rows = line_rows(conn, sale_id)?;
-    let customer = match customer_id {
+    let customer = match row.customer_id.clone() {
         Some(id) => Some(SaleCustomer {
             name: conn.query_row("SELECT name FROM customer WHERE id = ?1", [&id], |r| {
                 r.get(0)
             })?,
-            store_credit: m(customer_credit(conn, &id)?),
+            store_credit: m(crate::customer::store_credit(conn, &id)?),
             id,
         }),
         None => None,
@@ -426,7 +443,7 @@ pub(crate) fn load(conn: &Connection, sale_id: &str) -> Result<Sale> {
         (subtotal, discount, returns, tax, total, included) = (sub, disc, ret, tx, tot, incl);
         taxes = group_taxes(all_parts.iter());
     } else {
-        let (priced, index) = price_cart(conn, sale_id, &rows)?;
+        let (priced, index) = price_cart(conn, sale_id, &row, &rows)?;
         for (l, i) in rows.iter().zip(&index) {
             let (d, a, t) = match i {
                 Some(i) => {
@@ -442,14 +459,14 @@ pub(crate) fn load(conn: &Connection, sale_id: &str) -> Result<Sale> {
             lines.push(line_view(l, m, d, a, t));
         }
         taxes = group_taxes(priced.lines.iter().flat_map(|l| l.taxes.iter()));
-        (subtotal, discount, returns, tax, total) = (
+        (subtotal, discount, returns, tax, total, included) = (
             priced.subtotal,
             priced.discount,
             priced.returns,
             priced.tax,
             priced.total,
+            priced.included,
         );
-        included = price_rules(conn)?.included;
     }
     Ok(Sale {
         id: sale_id.to_string(),
@@ -507,11 +524,7 @@ pub(crate) fn list(
     limit: i64,
 ) -> Result<Vec<SaleSummary>> {
     let cur = shop_currency(conn)?;
-    let status = status.map(|s| {
-        serde_json::to_value(s)
-            .ok()
-            .and_then(|v| v.as_str().map(String::from))
-    });
+    let status = status.map(SaleStatus::as_str);
     let mut st = conn.prepare_cached(
         "SELECT s.id, s.number, s.status, st.name, c.name,
                 (SELECT ifnull(sum(quantity), 0) FROM sale_line l
@@ -521,7 +534,7 @@ pub(crate) fn list(
          WHERE ?1 IS NULL OR s.status = ?1
          ORDER BY s.updated_at DESC LIMIT ?2",
     )?;
-    let rows = st.query_map(rusqlite::params![status.flatten(), limit], |r| {
+    let rows = st.query_map(rusqlite::params![status, limit], |r| {
         let status: String = r.get(2)?;
         Ok(SaleSummary {
             id: r.get(0)?,
