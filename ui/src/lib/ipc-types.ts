@@ -318,7 +318,8 @@ export type Sale = { id: string, number: number | null, receipt_code: string | n
  */
 taxes: Array<TaxPart>, 
 /**
- * What the customer pays (negative: is paid back), before cash rounding.
+ * What the customer pays (negative: is paid back); an open cart's is before cash rounding,
+ * a completed sale's after it (see `rounding`).
  */
 total: Money, rounding: Money, tenders: Array<Tender>, change: Money, void_reason: string | null, created_at: Timestamp, completed_at: Timestamp | null, };
 
