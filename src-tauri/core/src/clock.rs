@@ -10,6 +10,31 @@ use ts_rs::TS;
 #[ts(type = "number")]
 pub struct Timestamp(pub i64);
 
+impl Timestamp {
+    /// The UTC calendar date and time: (year, month, day, hour, minute).
+    pub fn utc_parts(self) -> (i64, i64, i64, i64, i64) {
+        let secs = self.0.div_euclid(1000);
+        let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+        // Days to civil date (H. Hinnant's algorithm).
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let d = doy - (153 * mp + 2) / 5 + 1;
+        let m = if mp < 10 { mp + 3 } else { mp - 9 };
+        let y = yoe + era * 400 + i64::from(m <= 2);
+        (y, m, d, rem / 3600, rem % 3600 / 60)
+    }
+
+    /// "2026-11-22".
+    pub fn utc_date(self) -> String {
+        let (y, m, d, _, _) = self.utc_parts();
+        format!("{y:04}-{m:02}-{d:02}")
+    }
+}
+
 pub trait Clock: Send + Sync {
     fn now(&self) -> Timestamp;
 }

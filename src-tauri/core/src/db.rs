@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_foundation.sql"),
     include_str!("migrations/0002_catalog_inventory.sql"),
     include_str!("migrations/0003_counter.sql"),
+    include_str!("migrations/0004_orders.sql"),
 ];
 
 const MAX_IDLE_READERS: usize = 4;

@@ -34,6 +34,8 @@ pub enum Permission {
     /// Void a line or a whole sale.
     Void,
     OrdersView,
+    /// Create, edit, hold, release, cancel and refund orders; issue invoices.
+    OrdersManage,
     Pack,
     ReportsView,
     StaffManage,
@@ -41,7 +43,7 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 11] = [
+    pub const ALL: [Permission; 12] = [
         Permission::CatalogView,
         Permission::CatalogEdit,
         Permission::StockManage,
@@ -49,6 +51,7 @@ impl Permission {
         Permission::ApproveDiscount,
         Permission::Void,
         Permission::OrdersView,
+        Permission::OrdersManage,
         Permission::Pack,
         Permission::ReportsView,
         Permission::StaffManage,
@@ -77,11 +80,12 @@ pub(crate) fn default_roles() -> Vec<(&'static str, Vec<Permission>)> {
                 ApproveDiscount,
                 Void,
                 OrdersView,
+                OrdersManage,
                 Pack,
                 ReportsView,
             ],
         ),
-        ("Clerk", vec![CatalogView, Sell, OrdersView]),
+        ("Clerk", vec![CatalogView, Sell, OrdersView, OrdersManage]),
         ("Packer", vec![CatalogView, OrdersView, Pack]),
     ]
 }

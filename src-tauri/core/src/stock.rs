@@ -219,7 +219,6 @@ pub(crate) fn take_out(
 
 /// Reserves stock for an open order (`qty` > 0) or releases it (`qty` < 0): committed changes,
 /// on hand does not. Orders call this in their own transaction.
-#[allow(dead_code)] // the orders work (issue 5) is its first caller; tested below
 pub(crate) fn commit_stock(
     conn: &Connection,
     variant_id: &str,

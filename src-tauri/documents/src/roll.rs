@@ -217,22 +217,8 @@ fn win_ansi(text: &str) -> Vec<u8> {
 
 /// "2026-11-22 14:05 UTC" from milliseconds since the epoch (civil-from-days, no time library).
 pub(crate) fn utc_text(ms: i64) -> String {
-    let secs = ms.div_euclid(1000);
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
-        rem / 3600,
-        rem % 3600 / 60
-    )
+    let (y, m, d, h, min) = shopdesk_core::Timestamp(ms).utc_parts();
+    format!("{y:04}-{m:02}-{d:02} {h:02}:{min:02} UTC")
 }
 
 #[cfg(test)]

@@ -8,11 +8,12 @@
 mod cart;
 mod edit;
 mod pay;
-mod pricing;
+pub(crate) mod pricing;
 mod view;
 
 pub use edit::{Approval, DiscountDraft, DiscountKind, SaleEdit};
 pub use pay::{PaymentPreview, TenderDraft, TenderKind};
+pub(crate) use view::{load as load_sale, price_rules};
 pub use view::{Sale, SaleCustomer, SaleLine, SaleSummary, Tender};
 
 use crate::error::{Error, Result};

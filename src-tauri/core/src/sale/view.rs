@@ -234,7 +234,7 @@ pub(super) fn tax_parts(conn: &Connection, line_id: &str) -> Result<Vec<TaxPart>
 }
 
 /// The shop's pricing settings.
-pub(super) fn price_rules(conn: &Connection) -> Result<PriceRules> {
+pub(crate) fn price_rules(conn: &Connection) -> Result<PriceRules> {
     let (included, rounding): (bool, String) = conn
         .prepare_cached("SELECT prices_include_tax, tax_rounding FROM shop WHERE id = 1")?
         .query_row([], |r| r.try_into())

@@ -1,0 +1,315 @@
+//! An order as entered (by hand, from a JSON file or by a marketplace connector) and how it is
+//! checked and priced before it is written: every line resolved to a catalog variant or given a
+//! title, amounts parsed exactly, taxes by the shop's rule in `tax.rs`.
+
+use super::Address;
+use crate::error::{Error, Result};
+use crate::money::{Currency, Money};
+use crate::sale::pricing::{price, PriceLine};
+use crate::sale::{price_rules, Discount, LineKind};
+use crate::stock::variant_label;
+use crate::tax::{self, TaxPart};
+use rusqlite::{Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct OrderDraft {
+    /// "manual" when empty; marketplace connectors give their name.
+    pub channel: String,
+    /// The marketplace's order id: the same (channel, external id) is one order, however often it
+    /// is imported.
+    pub external_id: Option<String>,
+    pub customer_id: Option<String>,
+    pub email: String,
+    pub phone: String,
+    pub shipping: Address,
+    /// `None`: the same as shipping.
+    pub billing: Option<Address>,
+    /// Where it ships from; the first location when empty.
+    pub location_id: Option<String>,
+    pub lines: Vec<OrderLineDraft>,
+    pub shipping_method: String,
+    /// Decimal text in the shop's currency ("4.95"); empty is free.
+    pub shipping_price: String,
+    pub express: bool,
+    /// The marketplace's own risk level: "low", "medium" or "high".
+    pub channel_risk: Option<String>,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct OrderLineDraft {
+    /// SKU or barcode of a catalog variant; empty for a custom line with a title.
+    pub sku: String,
+    pub variant_id: Option<String>,
+    /// For custom lines; catalog lines take the product's title.
+    pub title: String,
+    #[ts(type = "number")]
+    pub quantity: i64,
+    /// Decimal text; the catalog price when empty.
+    pub unit_price: String,
+    /// Decimal text off the line; empty for none.
+    pub discount: String,
+}
+
+/// A line ready to write.
+pub(crate) struct PreparedLine {
+    pub kind: &'static str,
+    pub variant_id: Option<String>,
+    pub sku: String,
+    pub title: String,
+    pub quantity: i64,
+    pub unit_price: i64,
+    pub catalog_price: Option<i64>,
+    pub discount: i64,
+    pub amount: i64,
+    pub taxes: Vec<TaxPart>,
+}
+
+impl PreparedLine {
+    pub fn tax(&self) -> i64 {
+        self.taxes.iter().map(|t| t.tax_minor).sum()
+    }
+}
+
+pub(crate) struct Prepared {
+    pub channel: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub shipping: Address,
+    pub billing: Address,
+    pub channel_risk: Option<String>,
+    pub lines: Vec<PreparedLine>,
+    pub included: bool,
+    pub subtotal: i64,
+    pub discount: i64,
+    pub shipping_total: i64,
+    pub tax: i64,
+    pub total: i64,
+    pub taxes: Vec<TaxPart>,
+}
+
+fn optional(text: &str) -> Option<String> {
+    Some(text.trim().to_string()).filter(|t| !t.is_empty())
+}
+
+fn amount(text: &str, currency: Currency, what: &str) -> Result<i64> {
+    let m = Money::parse(text, currency)?.minor();
+    if m < 0 {
+        return Err(Error::invalid(format!("the {what} cannot be negative")));
+    }
+    Ok(m)
+}
+
+struct CatalogRow {
+    id: String,
+    sku: Option<String>,
+    price: i64,
+    tax_class: String,
+}
+
+fn find_variant(conn: &Connection, line: &OrderLineDraft) -> Result<Option<CatalogRow>> {
+    let code = line.sku.trim();
+    if line.variant_id.is_none() && code.is_empty() {
+        return Ok(None);
+    }
+    let found = conn
+        .prepare_cached(
+            "SELECT id, sku, price_minor, tax_class FROM variant
+             WHERE id = ?1 OR (?2 <> '' AND (sku = ?2 OR barcode = ?2)) LIMIT 1",
+        )?
+        .query_row(
+            rusqlite::params![line.variant_id.as_deref().unwrap_or(""), code],
+            |r| {
+                Ok(CatalogRow {
+                    id: r.get(0)?,
+                    sku: r.get(1)?,
+                    price: r.get(2)?,
+                    tax_class: r.get(3)?,
+                })
+            },
+        )
+        .optional()?;
+    match found {
+        Some(f) => Ok(Some(f)),
+        None => Err(Error::invalid(format!(
+            "no product with SKU or barcode '{}'",
+            if code.is_empty() {
+                line.variant_id.as_deref().unwrap_or("")
+            } else {
+                code
+            }
+        ))),
+    }
+}
+
+/// Checks and prices a draft. Refuses what cannot be an order at all (no lines, a zero quantity,
+/// an unknown SKU, a malformed amount); what is merely doubtful is left to verification.
+pub(crate) fn prepare(
+    conn: &Connection,
+    draft: &OrderDraft,
+    currency: Currency,
+) -> Result<Prepared> {
+    if draft.lines.is_empty() {
+        return Err(Error::invalid("an order needs at least one line"));
+    }
+    let channel = optional(&draft.channel).unwrap_or_else(|| "manual".into());
+    let channel_risk = match draft.channel_risk.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(r @ ("low" | "medium" | "high")) => Some(r.to_string()),
+        Some(other) => {
+            return Err(Error::invalid(format!(
+                "risk level '{other}' is not low, medium or high"
+            )))
+        }
+    };
+    let rates = tax::rates(conn)?;
+    let rules = price_rules(conn)?;
+    let class_rates = |class: &str| {
+        rates
+            .iter()
+            .filter(|r| r.tax_class == class)
+            .collect::<Vec<_>>()
+    };
+    let mut lines = Vec::with_capacity(draft.lines.len() + 1);
+    let mut inputs = Vec::with_capacity(draft.lines.len() + 1);
+    for (i, l) in draft.lines.iter().enumerate() {
+        if l.quantity <= 0 {
+            return Err(Error::invalid(format!(
+                "line {}: the quantity must be at least 1",
+                i + 1
+            )));
+        }
+        let variant = find_variant(conn, l)?;
+        let title = match &variant {
+            Some(v) => variant_label(conn, &v.id)?,
+            None => optional(&l.title)
+                .ok_or_else(|| Error::invalid(format!("line {}: a SKU or a title", i + 1)))?,
+        };
+        let unit_price = match (optional(&l.unit_price), &variant) {
+            (Some(p), _) => amount(&p, currency, "price")?,
+            (None, Some(v)) => v.price,
+            (None, None) => {
+                return Err(Error::invalid(format!(
+                    "line {}: a custom line needs a price",
+                    i + 1
+                )))
+            }
+        };
+        let discount = match optional(&l.discount) {
+            Some(d) => amount(&d, currency, "discount")?,
+            None => 0,
+        };
+        inputs.push(PriceLine {
+            kind: LineKind::Item,
+            quantity: l.quantity,
+            unit_price,
+            discount: (discount > 0).then_some(Discount::Fixed(discount)),
+            rates: class_rates(
+                variant
+                    .as_ref()
+                    .map_or("standard", |v| v.tax_class.as_str()),
+            ),
+            refund: None,
+        });
+        lines.push(PreparedLine {
+            kind: "item",
+            variant_id: variant.as_ref().map(|v| v.id.clone()),
+            sku: variant
+                .as_ref()
+                .and_then(|v| v.sku.clone())
+                .unwrap_or_else(|| l.sku.trim().to_string()),
+            title,
+            quantity: l.quantity,
+            unit_price,
+            catalog_price: variant.as_ref().map(|v| v.price),
+            discount: 0,
+            amount: 0,
+            taxes: Vec::new(),
+        });
+    }
+    let shipping_price = match optional(&draft.shipping_price) {
+        Some(p) => amount(&p, currency, "shipping price")?,
+        None => 0,
+    };
+    if shipping_price > 0 || !draft.shipping_method.trim().is_empty() {
+        // Shipping is taxed like the goods it carries: at the standard rate.
+        inputs.push(PriceLine {
+            kind: LineKind::Item,
+            quantity: 1,
+            unit_price: shipping_price,
+            discount: None,
+            rates: class_rates("standard"),
+            refund: None,
+        });
+        lines.push(PreparedLine {
+            kind: "shipping",
+            variant_id: None,
+            sku: String::new(),
+            title: optional(&draft.shipping_method).unwrap_or_else(|| "Shipping".into()),
+            quantity: 1,
+            unit_price: shipping_price,
+            catalog_price: None,
+            discount: 0,
+            amount: 0,
+            taxes: Vec::new(),
+        });
+    }
+    let priced = price(&inputs, &[], &rules)?;
+    let (mut subtotal, mut shipping_total) = (0, 0);
+    for (line, p) in lines.iter_mut().zip(priced.lines) {
+        line.discount = p.discount;
+        line.amount = p.amount;
+        line.taxes = p.taxes;
+        let charged = line.amount + if rules.included { 0 } else { line.tax() };
+        if line.kind == "shipping" {
+            shipping_total += charged;
+        } else {
+            subtotal += line.unit_price * line.quantity;
+        }
+    }
+    let shipping = draft.shipping.cleaned();
+    let billing = draft
+        .billing
+        .as_ref()
+        .map(Address::cleaned)
+        .filter(|b| !b.is_empty())
+        .unwrap_or_else(|| shipping.clone());
+    Ok(Prepared {
+        channel,
+        email: optional(&draft.email).map(|e| e.to_lowercase()),
+        phone: optional(&draft.phone),
+        taxes: sum_by_rate(lines.iter().flat_map(|l| l.taxes.iter())),
+        shipping,
+        billing,
+        channel_risk,
+        included: rules.included,
+        subtotal,
+        discount: priced.discount,
+        shipping_total,
+        tax: priced.tax,
+        total: priced.total,
+        lines,
+    })
+}
+
+/// Adds tax parts up per rate (name and rate): the breakdown an invoice prints.
+pub(crate) fn sum_by_rate<'a>(parts: impl Iterator<Item = &'a TaxPart>) -> Vec<TaxPart> {
+    let mut out: Vec<TaxPart> = Vec::new();
+    for p in parts {
+        match out
+            .iter_mut()
+            .find(|o| o.name == p.name && o.rate_bp == p.rate_bp)
+        {
+            Some(o) => {
+                o.base_minor += p.base_minor;
+                o.tax_minor += p.tax_minor;
+            }
+            None => out.push(p.clone()),
+        }
+    }
+    out
+}

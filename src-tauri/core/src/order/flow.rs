@@ -1,0 +1,727 @@
+//! What happens to an order, one transaction per action: create (verify, then accept or hold),
+//! edit, hold, release, cancel, record a payment, ship, note; bulk actions over many orders.
+//!
+//! Stock rule: an open order has committed exactly the units it has not shipped, at its location;
+//! holding or cancelling releases them, releasing commits them again, shipping turns committed
+//! units into shipped ones (on hand and committed both go down).
+
+use super::draft::{prepare, Prepared};
+use super::verify::{holds, verify, CheckLevel};
+use super::view::{load, paid_refunded, shipped, status, Order};
+use super::{event, order_name, OrderDraft, OrderStatus};
+use crate::audit::{self, Change};
+use crate::clock::Timestamp;
+use crate::customer;
+use crate::db::next_number;
+use crate::error::{Error, Result};
+use crate::id::new_id;
+use crate::money::Money;
+use crate::outbox;
+use crate::shop::shop_currency;
+use crate::staff::{authorize, Permission, Session};
+use crate::stock::{self, record_move, Move, MoveReason};
+use crate::Shop;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, TS)]
+#[serde(default)]
+pub struct PaymentDraft {
+    /// Decimal text; the balance when empty.
+    pub amount: String,
+    /// "card", "bank transfer", "cash", "marketplace"…
+    pub method: String,
+    pub reference: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, TS)]
+#[serde(default)]
+pub struct ShipmentDraft {
+    pub carrier: String,
+    pub tracking: String,
+    /// (order line id, quantity); empty ships everything not yet shipped.
+    pub lines: Vec<(String, i64)>,
+}
+
+/// Commits (`sign` = 1) or releases (−1) the unshipped units of an order's item lines.
+fn commit_unshipped(
+    conn: &Connection,
+    order_id: &str,
+    sign: i64,
+    staff: &str,
+    at: Timestamp,
+) -> Result<()> {
+    let location: String = conn.query_row(
+        "SELECT location_id FROM customer_order WHERE id = ?1",
+        [order_id],
+        |r| r.get(0),
+    )?;
+    let mut st = conn.prepare_cached(
+        "SELECT id, variant_id, quantity FROM order_line
+         WHERE order_id = ?1 AND kind = 'item' AND variant_id IS NOT NULL",
+    )?;
+    let lines: Vec<(String, String, i64)> = st
+        .query_map([order_id], |r| r.try_into())?
+        .collect::<rusqlite::Result<_>>()?;
+    for (line, variant, qty) in lines {
+        let open = qty - shipped(conn, &line)?;
+        if open > 0 {
+            stock::commit_stock(
+                conn,
+                &variant,
+                &location,
+                sign * open,
+                ("order", order_id),
+                Some(staff),
+                at,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn set_status(conn: &Connection, order_id: &str, s: OrderStatus, at: Timestamp) -> Result<()> {
+    conn.execute(
+        "UPDATE customer_order SET status = ?2, updated_at = ?3 WHERE id = ?1",
+        params![order_id, s.as_str(), at.0],
+    )?;
+    Ok(())
+}
+
+/// Runs verification and stores its result; returns whether it holds the order.
+fn reverify(conn: &Connection, order_id: &str, now: Timestamp) -> Result<Vec<super::Check>> {
+    let (checks, score) = verify(conn, order_id, now)?;
+    conn.execute(
+        "UPDATE customer_order SET checks = ?2, risk_score = ?3 WHERE id = ?1",
+        params![
+            order_id,
+            serde_json::to_string(&checks).unwrap_or_default(),
+            score
+        ],
+    )?;
+    Ok(checks)
+}
+
+fn hold_reasons(checks: &[super::Check]) -> String {
+    checks
+        .iter()
+        .filter(|c| matches!(c.level, CheckLevel::Block | CheckLevel::Hold))
+        .map(|c| c.message.as_str())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn write_lines(conn: &Connection, order_id: &str, p: &Prepared) -> Result<()> {
+    conn.execute("DELETE FROM order_line WHERE order_id = ?1", [order_id])?;
+    let mut ins = conn.prepare_cached(
+        "INSERT INTO order_line (id, order_id, position, kind, variant_id, sku, title, quantity,
+             unit_price_minor, catalog_price_minor, discount_minor, amount_minor, tax_minor, taxes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+    )?;
+    for (i, l) in p.lines.iter().enumerate() {
+        ins.execute(params![
+            new_id(),
+            order_id,
+            i as i64 + 1,
+            l.kind,
+            l.variant_id,
+            l.sku,
+            l.title,
+            l.quantity,
+            l.unit_price,
+            l.catalog_price,
+            l.discount,
+            l.amount,
+            l.tax(),
+            serde_json::to_string(&l.taxes).unwrap_or_default(),
+        ])?;
+    }
+    Ok(())
+}
+
+/// The customer an order belongs to: the one given, else the one with its e-mail, else a new
+/// one made from the shipping name. Keeps the customer's last address.
+fn match_customer(
+    conn: &Connection,
+    draft: &OrderDraft,
+    p: &Prepared,
+    at: Timestamp,
+) -> Result<Option<String>> {
+    if let Some(id) = draft.customer_id.as_deref().filter(|s| !s.is_empty()) {
+        customer::exists(conn, id)?;
+        return Ok(Some(id.to_string()));
+    }
+    let Some(email) = &p.email else {
+        return Ok(None);
+    };
+    let address = serde_json::to_string(&p.shipping).unwrap_or_default();
+    let found: Option<String> = conn
+        .prepare_cached(
+            "SELECT id FROM customer WHERE lower(email) = ?1 AND erased_at IS NULL LIMIT 1",
+        )?
+        .query_row([email], |r| r.get(0))
+        .optional()?;
+    if let Some(id) = found {
+        conn.execute(
+            "UPDATE customer SET address = ?2, updated_at = ?3 WHERE id = ?1",
+            params![id, address, at.0],
+        )?;
+        return Ok(Some(id));
+    }
+    let name = Some(p.shipping.name.clone())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| email.clone());
+    let id = new_id();
+    conn.execute(
+        "INSERT INTO customer (id, name, email, phone, address, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        params![id, name, email, p.phone, address, at.0],
+    )?;
+    Ok(Some(id))
+}
+
+fn check_location(conn: &Connection, draft: &OrderDraft) -> Result<String> {
+    match draft.location_id.as_deref().filter(|s| !s.is_empty()) {
+        Some(l) => {
+            stock::location_exists(conn, l)?;
+            Ok(l.to_string())
+        }
+        None => stock::default_location(conn),
+    }
+}
+
+/// Puts a freshly verified order in its place: open (stock committed, confirmation queued for
+/// hand-entered orders) or on hold with the reasons on its timeline.
+fn accept_or_hold(conn: &Connection, order_id: &str, staff: &str, at: Timestamp) -> Result<()> {
+    let checks = reverify(conn, order_id, at)?;
+    if holds(&checks) {
+        set_status(conn, order_id, OrderStatus::OnHold, at)?;
+        event(
+            conn,
+            order_id,
+            at,
+            Some(staff),
+            "held",
+            &hold_reasons(&checks),
+        )?;
+    } else {
+        accept(conn, order_id, staff, at, "passed verification")?;
+    }
+    Ok(())
+}
+
+fn accept(conn: &Connection, order_id: &str, staff: &str, at: Timestamp, why: &str) -> Result<()> {
+    set_status(conn, order_id, OrderStatus::Open, at)?;
+    commit_unshipped(conn, order_id, 1, staff, at)?;
+    event(conn, order_id, at, Some(staff), "accepted", why)?;
+    let channel: String = conn.query_row(
+        "SELECT channel FROM customer_order WHERE id = ?1",
+        [order_id],
+        |r| r.get(0),
+    )?;
+    // Marketplaces confirm their own orders; hand-entered ones get ours, once.
+    if channel == "manual" && !outbox::already_queued(conn, order_id, "order_confirmation")? {
+        outbox::queue_for_order(conn, order_id, "order_confirmation", None, &[], at)?;
+    }
+    Ok(())
+}
+
+/// Enters an order in the caller's transaction: priced, matched to a customer, verified, then
+/// accepted or held. Returns the id (the existing one for a repeated channel + external id).
+pub(super) fn create_in(
+    tx: &Connection,
+    draft: &OrderDraft,
+    staff: &str,
+    now: Timestamp,
+) -> Result<String> {
+    let cur = shop_currency(tx)?;
+    let p = prepare(tx, draft, cur)?;
+    let external = draft
+        .external_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    if let Some(ext) = external {
+        let existing: Option<String> = tx
+            .query_row(
+                "SELECT id FROM customer_order WHERE channel = ?1 AND external_id = ?2",
+                params![p.channel, ext],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(id) = existing {
+            return Ok(id);
+        }
+    }
+    let location = check_location(tx, draft)?;
+    let customer = match_customer(tx, draft, &p, now)?;
+    let id = new_id();
+    let number = next_number(tx, "order")?;
+    tx.execute(
+        "INSERT INTO customer_order (id, number, channel, external_id, status, customer_id, email,
+             phone, billing, shipping, address_key, location_id, shipping_method, express,
+             channel_risk, prices_include_tax, subtotal_minor, discount_minor, shipping_minor,
+             tax_minor, total_minor, taxes, note, created_by, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, 'on_hold', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
+             ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?24)",
+        params![
+            id,
+            number,
+            p.channel,
+            external,
+            customer,
+            p.email,
+            p.phone,
+            serde_json::to_string(&p.billing).unwrap_or_default(),
+            serde_json::to_string(&p.shipping).unwrap_or_default(),
+            p.shipping.key(),
+            location,
+            draft.shipping_method.trim(),
+            draft.express,
+            p.channel_risk,
+            p.included,
+            p.subtotal,
+            p.discount,
+            p.shipping_total,
+            p.tax,
+            p.total,
+            serde_json::to_string(&p.taxes).unwrap_or_default(),
+            draft.note.trim(),
+            staff,
+            now.0,
+        ],
+    )?;
+    write_lines(tx, &id, &p)?;
+    event(
+        tx,
+        &id,
+        now,
+        Some(staff),
+        "created",
+        &format!("{} order {}", p.channel, order_name(number)),
+    )?;
+    accept_or_hold(tx, &id, staff, now)?;
+    Ok(id)
+}
+
+impl Shop {
+    /// Enters an order. The same channel and external id twice is one order: the second call
+    /// returns the first, so a retried import never doubles an order.
+    pub fn create_order(&self, session: &Session, draft: &OrderDraft) -> Result<Order> {
+        let id = self.db.write(|tx| {
+            authorize(tx, session, Permission::OrdersManage)?;
+            create_in(tx, draft, session.staff_id(), self.clock.now())
+        })?;
+        self.order(session, &id)
+    }
+
+    pub fn order(&self, session: &Session, order_id: &str) -> Result<Order> {
+        self.db.read(|c| {
+            authorize(c, session, Permission::OrdersView)?;
+            load(c, order_id)
+        })
+    }
+
+    /// Finds an order by its number ("1042" or "#1042").
+    pub fn order_by_number(&self, session: &Session, text: &str) -> Result<Order> {
+        let n: i64 = text
+            .trim()
+            .trim_start_matches('#')
+            .parse()
+            .map_err(|_| Error::invalid(format!("'{}' is not an order number", text.trim())))?;
+        self.db.read(|c| {
+            authorize(c, session, Permission::OrdersView)?;
+            let id: String = c
+                .query_row(
+                    "SELECT id FROM customer_order WHERE number = ?1",
+                    [n],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .ok_or(Error::NotFound { what: "order" })?;
+            load(c, &id)
+        })
+    }
+
+    /// Edits an order. Before anything ships or is invoiced, everything can change; after, only
+    /// contact details, addresses and the note (lines are then corrected by returns and credit
+    /// notes). The order is verified again; a blocking result puts an open order on hold.
+    pub fn update_order(
+        &self,
+        session: &Session,
+        order_id: &str,
+        draft: &OrderDraft,
+    ) -> Result<Order> {
+        self.db.write(|tx| {
+            authorize(tx, session, Permission::OrdersManage)?;
+            let now = self.clock.now();
+            let staff = session.staff_id();
+            let before = load(tx, order_id)?;
+            if before.status == OrderStatus::Cancelled {
+                return Err(Error::Conflict(format!("order {} is cancelled", before.name)));
+            }
+            let cur = shop_currency(tx)?;
+            let p = prepare(tx, draft, cur)?;
+            let frozen = before.lines.iter().any(|l| l.shipped > 0) || !before.invoices.is_empty();
+            let lines_changed = p.lines.len() != before.lines.len()
+                || p.lines.iter().zip(&before.lines).any(|(n, o)| {
+                    n.variant_id != o.variant_id
+                        || n.title != o.title
+                        || n.quantity != o.quantity
+                        || n.unit_price != o.unit_price.minor()
+                        || n.discount != o.discount.minor()
+                });
+            if frozen && lines_changed {
+                return Err(Error::Conflict(format!(
+                    "order {} has shipped or been invoiced: its lines no longer change — use a return or a credit note",
+                    before.name
+                )));
+            }
+            let location = check_location(tx, draft)?;
+            if before.status == OrderStatus::Open {
+                commit_unshipped(tx, order_id, -1, staff, now)?;
+            }
+            if lines_changed {
+                write_lines(tx, order_id, &p)?;
+            }
+            tx.execute(
+                "UPDATE customer_order SET email = ?2, phone = ?3, billing = ?4, shipping = ?5,
+                     address_key = ?6, location_id = ?7, shipping_method = ?8, express = ?9, note = ?10,
+                     subtotal_minor = ?11, discount_minor = ?12, shipping_minor = ?13, tax_minor = ?14,
+                     total_minor = ?15, taxes = ?16, updated_at = ?17
+                 WHERE id = ?1",
+                params![
+                    order_id,
+                    p.email,
+                    p.phone,
+                    serde_json::to_string(&p.billing).unwrap_or_default(),
+                    serde_json::to_string(&p.shipping).unwrap_or_default(),
+                    p.shipping.key(),
+                    location,
+                    draft.shipping_method.trim(),
+                    draft.express,
+                    draft.note.trim(),
+                    p.subtotal,
+                    p.discount,
+                    p.shipping_total,
+                    p.tax,
+                    p.total,
+                    serde_json::to_string(&p.taxes).unwrap_or_default(),
+                    now.0,
+                ],
+            )?;
+            let what = if lines_changed { "lines, details" } else { "details" };
+            event(tx, order_id, now, Some(staff), "edited", what)?;
+            let checks = reverify(tx, order_id, now)?;
+            if before.status == OrderStatus::Open {
+                if checks.iter().any(|c| c.level == CheckLevel::Block) {
+                    set_status(tx, order_id, OrderStatus::OnHold, now)?;
+                    event(tx, order_id, now, Some(staff), "held", &hold_reasons(&checks))?;
+                } else {
+                    commit_unshipped(tx, order_id, 1, staff, now)?;
+                }
+            }
+            load(tx, order_id)
+        })
+    }
+
+    /// Puts an open order on hold (its unshipped stock is released) with a reason.
+    pub fn hold_order(&self, session: &Session, order_id: &str, reason: &str) -> Result<Order> {
+        let reason = required(reason, "holding an order")?;
+        self.db.write(|tx| {
+            authorize(tx, session, Permission::OrdersManage)?;
+            let now = self.clock.now();
+            match status(tx, order_id)? {
+                OrderStatus::Open => {}
+                OrderStatus::OnHold => {
+                    return Err(Error::Conflict("the order is already on hold".into()))
+                }
+                OrderStatus::Cancelled => {
+                    return Err(Error::Conflict("the order is cancelled".into()))
+                }
+            }
+            commit_unshipped(tx, order_id, -1, session.staff_id(), now)?;
+            set_status(tx, order_id, OrderStatus::OnHold, now)?;
+            event(tx, order_id, now, Some(session.staff_id()), "held", reason)?;
+            load(tx, order_id)
+        })
+    }
+
+    /// Releases a held order after review: verification runs again; what blocks (an address a
+    /// carrier cannot use, a bad e-mail) must be fixed first, what only holds (short stock, a
+    /// likely duplicate, the risk score) is the reviewer's call, recorded with the reason.
+    pub fn release_order(&self, session: &Session, order_id: &str, reason: &str) -> Result<Order> {
+        let reason = required(reason, "releasing an order")?;
+        self.db.write(|tx| {
+            authorize(tx, session, Permission::OrdersManage)?;
+            let now = self.clock.now();
+            match status(tx, order_id)? {
+                OrderStatus::OnHold => {}
+                OrderStatus::Open => {
+                    return Err(Error::Conflict("the order is not on hold".into()))
+                }
+                OrderStatus::Cancelled => {
+                    return Err(Error::Conflict("the order is cancelled".into()))
+                }
+            }
+            let checks = reverify(tx, order_id, now)?;
+            let blocking: Vec<&str> = checks
+                .iter()
+                .filter(|c| c.level == CheckLevel::Block)
+                .map(|c| c.message.as_str())
+                .collect();
+            if !blocking.is_empty() {
+                return Err(Error::invalid(format!(
+                    "fix this before releasing: {}",
+                    blocking.join("; ")
+                )));
+            }
+            event(
+                tx,
+                order_id,
+                now,
+                Some(session.staff_id()),
+                "released",
+                reason,
+            )?;
+            accept(
+                tx,
+                order_id,
+                session.staff_id(),
+                now,
+                "released after review",
+            )?;
+            load(tx, order_id)
+        })
+    }
+
+    /// Cancels an order that has not shipped: its stock is released. Money already taken must be
+    /// refunded first, so a cancelled order never keeps a customer's payment.
+    pub fn cancel_order(&self, session: &Session, order_id: &str, reason: &str) -> Result<Order> {
+        let reason = required(reason, "cancelling an order")?;
+        self.db.write(|tx| {
+            authorize(tx, session, Permission::OrdersManage)?;
+            let now = self.clock.now();
+            let order = load(tx, order_id)?;
+            if order.status == OrderStatus::Cancelled {
+                return Err(Error::Conflict(format!(
+                    "order {} is already cancelled",
+                    order.name
+                )));
+            }
+            if order.lines.iter().any(|l| l.shipped > 0) {
+                return Err(Error::Conflict(format!(
+                    "order {} has shipped: take it back with a return instead",
+                    order.name
+                )));
+            }
+            if order.paid.minor() > order.refunded.minor() {
+                return Err(Error::Conflict(format!(
+                    "order {} has {} paid: refund it before cancelling",
+                    order.name,
+                    Money::from_minor(
+                        order.paid.minor() - order.refunded.minor(),
+                        order.total.currency()
+                    )
+                    .to_decimal_string()
+                )));
+            }
+            if order.status == OrderStatus::Open {
+                commit_unshipped(tx, order_id, -1, session.staff_id(), now)?;
+            }
+            set_status(tx, order_id, OrderStatus::Cancelled, now)?;
+            event(
+                tx,
+                order_id,
+                now,
+                Some(session.staff_id()),
+                "cancelled",
+                reason,
+            )?;
+            audit::record(
+                tx,
+                Change::by(
+                    now,
+                    session.staff_id(),
+                    "order.cancel",
+                    ("order", order_id),
+                    json!({ "reason": reason }),
+                ),
+            )?;
+            load(tx, order_id)
+        })
+    }
+
+    /// Records money received for an order (never more than is still due).
+    pub fn record_order_payment(
+        &self,
+        session: &Session,
+        order_id: &str,
+        p: &PaymentDraft,
+    ) -> Result<Order> {
+        let method = required(&p.method, "a payment")?;
+        self.db.write(|tx| {
+            authorize(tx, session, Permission::OrdersManage)?;
+            let now = self.clock.now();
+            let cur = shop_currency(tx)?;
+            if status(tx, order_id)? == OrderStatus::Cancelled {
+                return Err(Error::Conflict("the order is cancelled".into()));
+            }
+            let total: i64 = tx.query_row(
+                "SELECT total_minor FROM customer_order WHERE id = ?1",
+                [order_id],
+                |r| r.get(0),
+            )?;
+            let (paid, refunded) = paid_refunded(tx, order_id)?;
+            let due = total - paid + refunded;
+            let amount = if p.amount.trim().is_empty() {
+                due
+            } else {
+                Money::parse(&p.amount, cur)?.minor()
+            };
+            if amount <= 0 {
+                return Err(Error::invalid("nothing is due on this order"));
+            }
+            if amount > due {
+                return Err(Error::invalid(format!(
+                    "only {} is due",
+                    Money::from_minor(due, cur).to_decimal_string()
+                )));
+            }
+            tx.execute(
+                "INSERT INTO order_payment (id, order_id, kind, amount_minor, method, reference, staff_id, at)
+                 VALUES (?1, ?2, 'payment', ?3, ?4, ?5, ?6, ?7)",
+                params![new_id(), order_id, amount, method, p.reference.trim(), session.staff_id(), now.0],
+            )?;
+            event(
+                tx,
+                order_id,
+                now,
+                Some(session.staff_id()),
+                "paid",
+                &format!("{} by {method}", Money::from_minor(amount, cur).to_decimal_string()),
+            )?;
+            load(tx, order_id)
+        })
+    }
+
+    /// Ships units of an open order: committed stock becomes shipped, the shipment e-mail with
+    /// the tracking number is queued.
+    pub fn ship_order(
+        &self,
+        session: &Session,
+        order_id: &str,
+        s: &ShipmentDraft,
+    ) -> Result<Order> {
+        self.db.write(|tx| {
+            authorize(tx, session, Permission::Pack)
+                .or_else(|_| authorize(tx, session, Permission::OrdersManage))?;
+            let now = self.clock.now();
+            let order = load(tx, order_id)?;
+            if order.status != OrderStatus::Open {
+                return Err(Error::Conflict(format!(
+                    "order {} is {}: only open orders ship",
+                    order.name,
+                    order.status.as_str().replace('_', " ")
+                )));
+            }
+            let mut plan: Vec<(&super::OrderLine, i64)> = Vec::new();
+            if s.lines.is_empty() {
+                plan.extend(order.items().map(|l| (l, l.quantity - l.shipped)).filter(|(_, q)| *q > 0));
+            } else {
+                for (line_id, qty) in &s.lines {
+                    let l = order
+                        .items()
+                        .find(|l| &l.id == line_id)
+                        .ok_or(Error::NotFound { what: "order line" })?;
+                    if *qty <= 0 || *qty > l.quantity - l.shipped {
+                        return Err(Error::invalid(format!(
+                            "{}: {} left to ship, not {qty}",
+                            l.title,
+                            l.quantity - l.shipped
+                        )));
+                    }
+                    plan.push((l, *qty));
+                }
+            }
+            if plan.is_empty() {
+                return Err(Error::Conflict(format!("order {} has nothing left to ship", order.name)));
+            }
+            let shipment = new_id();
+            tx.execute(
+                "INSERT INTO shipment (id, order_id, carrier, tracking, staff_id, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![shipment, order_id, s.carrier.trim(), s.tracking.trim(), session.staff_id(), now.0],
+            )?;
+            for (l, qty) in &plan {
+                tx.execute(
+                    "INSERT INTO shipment_line (shipment_id, order_line_id, quantity) VALUES (?1, ?2, ?3)",
+                    params![shipment, l.id, qty],
+                )?;
+                if let Some(variant) = &l.variant_id {
+                    record_move(
+                        tx,
+                        &Move {
+                            variant_id: variant,
+                            location_id: &order.location_id,
+                            reason: MoveReason::Ship,
+                            on_hand: -qty,
+                            committed: -qty,
+                            unit_cost: None,
+                            doc: Some(("order", order_id)),
+                            note: "",
+                            staff_id: Some(session.staff_id()),
+                            at: now,
+                        },
+                    )?;
+                }
+            }
+            let units: i64 = plan.iter().map(|(_, q)| q).sum();
+            event(
+                tx,
+                order_id,
+                now,
+                Some(session.staff_id()),
+                "shipped",
+                &format!("{units} unit(s) with {} {}", s.carrier.trim(), s.tracking.trim()),
+            )?;
+            outbox::queue_for_order(
+                tx,
+                order_id,
+                "shipment",
+                None,
+                &[("carrier", s.carrier.trim()), ("tracking_number", s.tracking.trim())],
+                now,
+            )?;
+            load(tx, order_id)
+        })
+    }
+
+    /// A note on the order's timeline.
+    pub fn add_order_note(&self, session: &Session, order_id: &str, text: &str) -> Result<Order> {
+        let text = required(text, "a note")?;
+        self.db.write(|tx| {
+            authorize(tx, session, Permission::OrdersView)?;
+            status(tx, order_id)?;
+            event(
+                tx,
+                order_id,
+                self.clock.now(),
+                Some(session.staff_id()),
+                "note",
+                text,
+            )?;
+            load(tx, order_id)
+        })
+    }
+}
+
+fn required<'a>(text: &'a str, what: &str) -> Result<&'a str> {
+    let t = text.trim();
+    if t.is_empty() {
+        Err(Error::invalid(format!("{what} needs a reason or text")))
+    } else {
+        Ok(t)
+    }
+}

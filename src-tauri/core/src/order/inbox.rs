@@ -1,0 +1,314 @@
+//! The one inbox: orders of every channel and completed counter sales in one list, with saved
+//! views, search, sort and paging, and bulk actions that report per order what happened.
+
+use super::view::paid_refunded;
+use super::{order_name, Fulfilment, OrderStatus, PaymentDraft, PaymentStatus};
+use crate::clock::Timestamp;
+use crate::error::{Error, Result};
+use crate::money::Money;
+use crate::sale::receipt_code;
+use crate::shop::shop_currency;
+use crate::staff::{authorize, Permission, Session};
+use crate::Shop;
+use rusqlite::types::Value;
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum InboxView {
+    #[default]
+    All,
+    /// The review queue.
+    OnHold,
+    /// Open orders with units not yet shipped.
+    ToPack,
+    /// Orders with money still due.
+    Unpaid,
+    /// Counter sales only.
+    Counter,
+    Cancelled,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum InboxSort {
+    #[default]
+    Newest,
+    Oldest,
+    HighestTotal,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct InboxQuery {
+    pub view: InboxView,
+    /// An order or receipt number, or part of an e-mail, name or marketplace id.
+    pub text: String,
+    /// Only this channel ("manual", "shopify", "counter"…); empty for all.
+    pub channel: String,
+    pub sort: InboxSort,
+    pub offset: u32,
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct InboxRow {
+    /// "order" or "sale".
+    pub kind: String,
+    pub id: String,
+    /// "#1042" or "R00000017".
+    pub name: String,
+    pub channel: String,
+    pub created_at: Timestamp,
+    pub customer: String,
+    pub total: Money,
+    /// on_hold, open, cancelled for orders; completed for sales.
+    pub status: String,
+    pub fulfilment: Fulfilment,
+    pub payment_status: PaymentStatus,
+    #[ts(type = "number")]
+    pub risk_score: i64,
+}
+
+/// A bulk action over orders chosen in the inbox.
+#[derive(Debug, Clone, Deserialize, Serialize, TS)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum BulkAction {
+    Hold { reason: String },
+    Release { reason: String },
+    Cancel { reason: String },
+    MarkPaid { method: String },
+    Invoice,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct BulkResult {
+    pub order_id: String,
+    pub ok: bool,
+    pub message: String,
+}
+
+const UNSHIPPED: &str = "EXISTS (SELECT 1 FROM order_line l WHERE l.order_id = o.id AND l.kind = 'item'
+    AND l.quantity > (SELECT ifnull(sum(quantity), 0) FROM shipment_line WHERE order_line_id = l.id))";
+const DUE: &str = "o.total_minor > (SELECT ifnull(sum(CASE kind WHEN 'payment' THEN amount_minor
+    ELSE -amount_minor END), 0) FROM order_payment WHERE order_id = o.id)";
+
+fn orders(conn: &Connection, q: &InboxQuery, want: i64) -> Result<Vec<InboxRow>> {
+    let cur = shop_currency(conn)?;
+    let mut filter = vec!["1 = 1".to_string()];
+    let mut args: Vec<Value> = Vec::new();
+    match q.view {
+        InboxView::All | InboxView::Counter => {}
+        InboxView::OnHold => filter.push("o.status = 'on_hold'".into()),
+        InboxView::ToPack => filter.push(format!("o.status = 'open' AND {UNSHIPPED}")),
+        InboxView::Unpaid => filter.push(format!("o.status <> 'cancelled' AND {DUE}")),
+        InboxView::Cancelled => filter.push("o.status = 'cancelled'".into()),
+    }
+    if !q.channel.trim().is_empty() {
+        args.push(Value::Text(q.channel.trim().to_lowercase()));
+        filter.push(format!("o.channel = ?{}", args.len()));
+    }
+    let text = q.text.trim();
+    if !text.is_empty() {
+        if let Ok(n) = text.trim_start_matches('#').parse::<i64>() {
+            args.push(Value::Integer(n));
+            args.push(Value::Text(text.into()));
+            filter.push(format!(
+                "(o.number = ?{} OR o.external_id = ?{})",
+                args.len() - 1,
+                args.len()
+            ));
+        } else {
+            let like = format!("%{}%", text.replace('%', "\\%").replace('_', "\\_"));
+            args.push(Value::Text(like));
+            let n = args.len();
+            filter.push(format!(
+                "(o.email LIKE ?{n} ESCAPE '\\' OR c.name LIKE ?{n} ESCAPE '\\'
+                  OR o.external_id LIKE ?{n} ESCAPE '\\' OR o.shipping LIKE ?{n} ESCAPE '\\')"
+            ));
+        }
+    }
+    let order = match q.sort {
+        InboxSort::Newest => "o.created_at DESC",
+        InboxSort::Oldest => "o.created_at ASC",
+        InboxSort::HighestTotal => "o.total_minor DESC",
+    };
+    args.push(Value::Integer(want));
+    let sql = format!(
+        "SELECT o.id, o.number, o.channel, o.created_at,
+                coalesce(c.name, json_extract(o.shipping, '$.name'), o.email, ''), o.total_minor,
+                o.status, o.risk_score
+         FROM customer_order o LEFT JOIN customer c ON c.id = o.customer_id
+         WHERE {} ORDER BY {order} LIMIT ?{}",
+        filter.join(" AND "),
+        args.len()
+    );
+    let mut st = conn.prepare_cached(&sql)?;
+    type Row = (String, i64, String, i64, String, i64, String, i64);
+    let rows: Vec<Row> = st
+        .query_map(rusqlite::params_from_iter(args), |r| r.try_into())?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut units = conn.prepare_cached(
+        "SELECT ifnull(sum(l.quantity), 0),
+                ifnull(sum((SELECT ifnull(sum(quantity), 0) FROM shipment_line WHERE order_line_id = l.id)), 0)
+         FROM order_line l WHERE l.order_id = ?1 AND l.kind = 'item'",
+    )?;
+    rows.into_iter()
+        .map(|(id, number, channel, at, customer, total, status, risk)| {
+            let (ordered, shipped): (i64, i64) = units.query_row([&id], |r| r.try_into())?;
+            let (paid, refunded) = paid_refunded(conn, &id)?;
+            Ok(InboxRow {
+                kind: "order".into(),
+                name: order_name(number),
+                channel,
+                created_at: Timestamp(at),
+                customer,
+                total: Money::from_minor(total, cur),
+                status: OrderStatus::parse(&status).as_str().into(),
+                fulfilment: Fulfilment::of(ordered, shipped),
+                payment_status: PaymentStatus::of(total, paid, refunded),
+                risk_score: risk,
+                id,
+            })
+        })
+        .collect()
+}
+
+fn sales(conn: &Connection, q: &InboxQuery, want: i64) -> Result<Vec<InboxRow>> {
+    let wanted = matches!(q.view, InboxView::All | InboxView::Counter)
+        && (q.channel.trim().is_empty() || q.channel.trim().eq_ignore_ascii_case("counter"));
+    if !wanted {
+        return Ok(Vec::new());
+    }
+    let cur = shop_currency(conn)?;
+    let text = q.text.trim();
+    let number = crate::sale::parse_receipt_code(text).or_else(|| text.parse().ok());
+    if !text.is_empty() && number.is_none() {
+        // Counter sales are found by receipt number or customer name.
+        let like = format!("%{}%", text.replace('%', "\\%").replace('_', "\\_"));
+        return sale_rows(
+            conn,
+            "c.name LIKE ?1 ESCAPE '\\'",
+            Value::Text(like),
+            q.sort,
+            want,
+            cur,
+        );
+    }
+    match number {
+        Some(n) => sale_rows(conn, "s.number = ?1", Value::Integer(n), q.sort, want, cur),
+        None => sale_rows(conn, "?1 IS NULL", Value::Null, q.sort, want, cur),
+    }
+}
+
+fn sale_rows(
+    conn: &Connection,
+    filter: &str,
+    arg: Value,
+    sort: InboxSort,
+    want: i64,
+    cur: crate::money::Currency,
+) -> Result<Vec<InboxRow>> {
+    let order = match sort {
+        InboxSort::Newest => "s.completed_at DESC",
+        InboxSort::Oldest => "s.completed_at ASC",
+        InboxSort::HighestTotal => "s.total_minor DESC",
+    };
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT s.id, s.number, s.completed_at, ifnull(c.name, ''), s.total_minor
+         FROM sale s LEFT JOIN customer c ON c.id = s.customer_id
+         WHERE s.status = 'completed' AND {filter} ORDER BY {order} LIMIT ?2"
+    ))?;
+    let rows = st.query_map(rusqlite::params![arg, want], |r| {
+        let total: i64 = r.get(4)?;
+        Ok(InboxRow {
+            kind: "sale".into(),
+            id: r.get(0)?,
+            name: receipt_code(r.get(1)?),
+            channel: "counter".into(),
+            created_at: Timestamp(r.get(2)?),
+            customer: r.get(3)?,
+            total: Money::from_minor(total, cur),
+            status: "completed".into(),
+            fulfilment: Fulfilment::Fulfilled,
+            payment_status: PaymentStatus::Paid,
+            risk_score: 0,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+impl Shop {
+    /// A page of the inbox. Each source is read already sorted and cut at offset + limit, then
+    /// the two are merged, so a page costs the same at one thousand orders or one million.
+    pub fn inbox(&self, session: &Session, q: &InboxQuery) -> Result<Vec<InboxRow>> {
+        let limit = if q.limit == 0 { 50 } else { q.limit.min(500) } as i64;
+        let want = q.offset as i64 + limit;
+        self.db.read(|c| {
+            authorize(c, session, Permission::OrdersView)?;
+            let mut rows = if q.view == InboxView::Counter || q.channel.trim() == "counter" {
+                Vec::new()
+            } else {
+                orders(c, q, want)?
+            };
+            rows.extend(sales(c, q, want)?);
+            match q.sort {
+                InboxSort::Newest => rows.sort_by(|a, b| b.created_at.0.cmp(&a.created_at.0)),
+                InboxSort::Oldest => rows.sort_by_key(|r| r.created_at.0),
+                InboxSort::HighestTotal => {
+                    rows.sort_by(|a, b| b.total.minor().cmp(&a.total.minor()))
+                }
+            }
+            Ok(rows
+                .into_iter()
+                .skip(q.offset as usize)
+                .take(limit as usize)
+                .collect())
+        })
+    }
+
+    /// Applies one action to many orders, each in its own transaction: one order that cannot
+    /// (already cancelled, shipped…) does not stop the others, and each says why.
+    pub fn bulk_orders(
+        &self,
+        session: &Session,
+        ids: &[String],
+        action: &BulkAction,
+    ) -> Result<Vec<BulkResult>> {
+        if ids.is_empty() {
+            return Err(Error::invalid("choose at least one order"));
+        }
+        Ok(ids
+            .iter()
+            .map(|id| {
+                let r = match action {
+                    BulkAction::Hold { reason } => self.hold_order(session, id, reason).map(|_| ()),
+                    BulkAction::Release { reason } => {
+                        self.release_order(session, id, reason).map(|_| ())
+                    }
+                    BulkAction::Cancel { reason } => {
+                        self.cancel_order(session, id, reason).map(|_| ())
+                    }
+                    BulkAction::MarkPaid { method } => self
+                        .record_order_payment(
+                            session,
+                            id,
+                            &PaymentDraft {
+                                method: method.clone(),
+                                ..Default::default()
+                            },
+                        )
+                        .map(|_| ()),
+                    BulkAction::Invoice => self.issue_order_invoice(session, id).map(|_| ()),
+                };
+                BulkResult {
+                    order_id: id.clone(),
+                    ok: r.is_ok(),
+                    message: r.err().map(|e| e.to_string()).unwrap_or_default(),
+                }
+            })
+            .collect())
+    }
+}

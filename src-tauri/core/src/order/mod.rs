@@ -1,0 +1,166 @@
+//! Orders from every channel (manual, marketplaces; counter sales join them in the inbox): lines,
+//! shipping, addresses, payments, shipments, returns, claims and a timeline.
+//!
+//! Invariants: an order's status moves only on_hold → open → cancelled (or on_hold → cancelled)
+//! through the actions in `flow.rs`; stock is committed exactly while an order is open, for what
+//! is not yet shipped; fulfilment and payment status are computed from line quantities and the
+//! payment ledger, never stored, so they cannot drift.
+
+mod address;
+mod claim;
+mod draft;
+mod flow;
+mod inbox;
+mod returns;
+mod verify;
+mod view;
+
+pub use address::Address;
+pub use claim::{Claim, ClaimDraft, ClaimKind, ClaimResolution};
+pub use draft::{OrderDraft, OrderLineDraft};
+pub use flow::{PaymentDraft, ShipmentDraft};
+pub use inbox::{BulkAction, BulkResult, InboxQuery, InboxRow, InboxSort, InboxView};
+pub use returns::{
+    OrderReturn, ReturnDraft, ReturnLine, ReturnLineDraft, ReturnReceipt, ReturnStatus,
+};
+pub use verify::{Check, CheckLevel, RiskSettings};
+pub use view::{Order, OrderCustomer, OrderEvent, OrderLine, Payment, Shipment};
+
+pub(crate) use draft::sum_by_rate;
+pub(crate) use verify::{email_is_valid, risk_settings};
+pub(crate) use view::load as load_order;
+
+use crate::clock::Timestamp;
+use crate::error::Result;
+use crate::id::new_id;
+use rusqlite::{params, Connection};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    /// Waiting for review: nothing committed yet.
+    OnHold,
+    /// Accepted: stock committed for what is not shipped.
+    Open,
+    Cancelled,
+}
+
+impl OrderStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderStatus::OnHold => "on_hold",
+            OrderStatus::Open => "open",
+            OrderStatus::Cancelled => "cancelled",
+        }
+    }
+    pub(crate) fn parse(s: &str) -> OrderStatus {
+        match s {
+            "on_hold" => OrderStatus::OnHold,
+            "cancelled" => OrderStatus::Cancelled,
+            _ => OrderStatus::Open,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Fulfilment {
+    Unfulfilled,
+    Partial,
+    Fulfilled,
+}
+
+impl Fulfilment {
+    /// From the units ordered and shipped over the order's item lines.
+    pub fn of(ordered: i64, shipped: i64) -> Fulfilment {
+        if shipped <= 0 {
+            Fulfilment::Unfulfilled
+        } else if shipped < ordered {
+            Fulfilment::Partial
+        } else {
+            Fulfilment::Fulfilled
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentStatus {
+    Unpaid,
+    PartiallyPaid,
+    Paid,
+    PartiallyRefunded,
+    Refunded,
+}
+
+impl PaymentStatus {
+    /// From the order's total and its payment ledger.
+    pub fn of(total: i64, paid: i64, refunded: i64) -> PaymentStatus {
+        if refunded > 0 && refunded >= paid {
+            PaymentStatus::Refunded
+        } else if refunded > 0 {
+            PaymentStatus::PartiallyRefunded
+        } else if paid <= 0 && total > 0 {
+            PaymentStatus::Unpaid
+        } else if paid < total {
+            PaymentStatus::PartiallyPaid
+        } else {
+            PaymentStatus::Paid
+        }
+    }
+}
+
+/// The human name of an order number.
+pub fn order_name(number: i64) -> String {
+    format!("#{number}")
+}
+
+/// Appends one entry to an order's timeline (in the caller's transaction).
+pub(crate) fn event(
+    conn: &Connection,
+    order_id: &str,
+    at: Timestamp,
+    staff_id: Option<&str>,
+    kind: &str,
+    detail: &str,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO order_event (id, order_id, at, staff_id, kind, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![new_id(), order_id, at.0, staff_id, kind, detail])?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fulfilment_follows_the_shipped_units() {
+        assert_eq!(Fulfilment::of(3, 0), Fulfilment::Unfulfilled);
+        assert_eq!(Fulfilment::of(3, 1), Fulfilment::Partial);
+        assert_eq!(Fulfilment::of(3, 3), Fulfilment::Fulfilled);
+    }
+
+    #[test]
+    fn payment_status_follows_the_ledger() {
+        assert_eq!(PaymentStatus::of(1000, 0, 0), PaymentStatus::Unpaid);
+        assert_eq!(
+            PaymentStatus::of(1000, 400, 0),
+            PaymentStatus::PartiallyPaid
+        );
+        assert_eq!(PaymentStatus::of(1000, 1000, 0), PaymentStatus::Paid);
+        assert_eq!(
+            PaymentStatus::of(1000, 1000, 300),
+            PaymentStatus::PartiallyRefunded
+        );
+        assert_eq!(PaymentStatus::of(1000, 1000, 1000), PaymentStatus::Refunded);
+        assert_eq!(
+            PaymentStatus::of(0, 0, 0),
+            PaymentStatus::Paid,
+            "nothing to pay"
+        );
+    }
+}

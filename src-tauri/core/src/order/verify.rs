@@ -1,0 +1,507 @@
+//! Verifying an order when it arrives or is edited: stock, prices against the catalog, e-mail,
+//! address completeness and postal code format, likely duplicates; and the risk score with its
+//! reasons. Every result says why; the rules on which results hold an order live here.
+//!
+//! Levels: `block` must be fixed before the order can be released (an address a carrier cannot
+//! deliver to); `hold` puts the order in the review queue, where a person may release it anyway
+//! (short stock, a likely duplicate, a high risk score); `warn` is shown but holds nothing.
+
+use super::Address;
+use crate::clock::Timestamp;
+use crate::error::Result;
+use crate::money::Money;
+use crate::shop::shop_currency;
+use crate::stock;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckLevel {
+    Block,
+    Hold,
+    Warn,
+    /// One reason of the risk score; `points` says how much it added.
+    Risk,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Check {
+    pub code: String,
+    pub level: CheckLevel,
+    pub message: String,
+    #[ts(type = "number")]
+    pub points: i64,
+}
+
+impl Check {
+    fn new(code: &str, level: CheckLevel, message: String) -> Check {
+        Check {
+            code: code.into(),
+            level,
+            message,
+            points: 0,
+        }
+    }
+    fn risk(code: &str, points: i64, message: String) -> Check {
+        Check {
+            code: code.into(),
+            level: CheckLevel::Risk,
+            message,
+            points,
+        }
+    }
+}
+
+/// Postal code formats of the largest e-commerce countries. `9` a digit, `A` a letter, `X`
+/// either, anything else itself; `|` separates the forms a country accepts. Countries missing
+/// here get no format check; "" means the country has no postal codes.
+#[rustfmt::skip]
+const POSTAL_FORMATS: &[(&str, &str)] = &[
+    ("AE", ""), ("AR", "9999|A9999AAA"), ("AT", "9999"), ("AU", "9999"), ("BE", "9999"),
+    ("BR", "99999-999|99999999"), ("CA", "A9A 9A9|A9A9A9"), ("CH", "9999"), ("CN", "999999"),
+    ("CZ", "999 99|99999"), ("DE", "99999"), ("DK", "9999"), ("ES", "99999"), ("FI", "99999"),
+    ("FR", "99999"),
+    ("GB", "A9 9AA|A99 9AA|AA9 9AA|AA99 9AA|A9A 9AA|AA9A 9AA|A99AA|A999AA|AA99AA|AA999AA|A9A9AA|AA9A9AA"),
+    ("HK", ""), ("ID", "99999"), ("IE", "AXX XXXX|AXXXXXX"), ("IN", "999999|999 999"), ("IT", "99999"),
+    ("JP", "999-9999|9999999"), ("KR", "99999"), ("MX", "99999"), ("MY", "99999"), ("NL", "9999 AA|9999AA"),
+    ("NO", "9999"), ("NZ", "9999"), ("PH", "9999"), ("PL", "99-999"), ("PT", "9999-999"),
+    ("RU", "999999"), ("SA", "99999|99999-9999"), ("SE", "999 99|99999"), ("SG", "999999"),
+    ("TH", "99999"), ("TR", "99999"), ("TW", "999|99999|999999"), ("US", "99999|99999-9999"),
+    ("VN", "999999"), ("ZA", "9999"),
+];
+
+fn matches_format(code: &str, format: &str) -> bool {
+    format.split('|').any(|f| {
+        f.chars().count() == code.chars().count()
+            && f.chars().zip(code.chars()).all(|(p, c)| match p {
+                '9' => c.is_ascii_digit(),
+                'A' => c.is_ascii_alphabetic(),
+                'X' => c.is_ascii_alphanumeric(),
+                other => other == c,
+            })
+    })
+}
+
+/// Why a postal code does not fit its country, if it does not.
+pub(crate) fn postal_code_problem(country: &str, postal_code: &str) -> Option<String> {
+    let format = POSTAL_FORMATS.iter().find(|(c, _)| *c == country)?.1;
+    if format.is_empty() {
+        return None;
+    }
+    if postal_code.is_empty() {
+        return Some(format!("a postal code is required for {country}"));
+    }
+    if matches_format(&postal_code.to_uppercase(), format) {
+        None
+    } else {
+        let example = format.split('|').next().unwrap_or_default();
+        Some(format!(
+            "postal code '{postal_code}' does not look like a {country} one ({example})"
+        ))
+    }
+}
+
+/// A practical e-mail syntax check: one `@`, a local part of printable characters, a domain of
+/// dot-separated labels of letters, digits and hyphens with at least one dot.
+pub(crate) fn email_is_valid(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && local
+            .chars()
+            .all(|c| c.is_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
+    let labels: Vec<&str> = domain.split('.').collect();
+    let domain_ok = labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+        })
+        && labels.last().is_some_and(|tld| tld.chars().count() >= 2);
+    local_ok && domain_ok
+}
+
+/// What an address lacks for a carrier to deliver to it.
+fn address_problems(what: &str, a: &Address, out: &mut Vec<Check>) {
+    let mut missing = Vec::new();
+    if a.name.is_empty() {
+        missing.push("name");
+    }
+    if a.line1.is_empty() {
+        missing.push("street");
+    }
+    if a.city.is_empty() {
+        missing.push("city");
+    }
+    if a.country.len() != 2 {
+        missing.push("country");
+    }
+    if !missing.is_empty() {
+        out.push(Check::new(
+            "address_incomplete",
+            CheckLevel::Block,
+            format!("the {what} address has no {}", missing.join(", ")),
+        ));
+    }
+    if let Some(problem) = postal_code_problem(&a.country, &a.postal_code) {
+        out.push(Check::new(
+            "postal_code",
+            CheckLevel::Block,
+            format!("{what} address: {problem}"),
+        ));
+    }
+}
+
+/// The risk settings (Settings → Orders).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RiskSettings {
+    /// A score at or above this holds the order for review.
+    #[ts(type = "number")]
+    pub hold_score: i64,
+    /// An order worth more than this many times the shop's usual order is unusual.
+    #[ts(type = "number")]
+    pub value_multiple: i64,
+    /// This many orders or more from one e-mail, address or phone within `velocity_hours`…
+    #[ts(type = "number")]
+    pub velocity_count: i64,
+    #[ts(type = "number")]
+    pub velocity_hours: i64,
+}
+
+pub(crate) fn risk_settings(conn: &Connection) -> Result<RiskSettings> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT risk_hold_score, risk_value_multiple, risk_velocity_count, risk_velocity_hours
+             FROM shop WHERE id = 1",
+        )?
+        .query_row([], |r| {
+            Ok(RiskSettings {
+                hold_score: r.get(0)?,
+                value_multiple: r.get(1)?,
+                velocity_count: r.get(2)?,
+                velocity_hours: r.get(3)?,
+            })
+        })?)
+}
+
+/// The verification of a stored order: its checks and risk score. Reads only; the caller stores
+/// the result. Stock is read as it stands, so callers release the order's own commitment first.
+pub(crate) fn verify(
+    conn: &Connection,
+    order_id: &str,
+    now: Timestamp,
+) -> Result<(Vec<Check>, i64)> {
+    #[allow(clippy::type_complexity)]
+    let (email, phone, billing, shipping, key, location, total, express, channel_risk, customer, created): (
+        Option<String>,
+        Option<String>,
+        String,
+        String,
+        String,
+        String,
+        i64,
+        bool,
+        Option<String>,
+        Option<String>,
+        i64,
+    ) = conn
+        .prepare_cached(
+            "SELECT email, phone, billing, shipping, address_key, location_id, total_minor, express,
+                    channel_risk, customer_id, created_at
+             FROM customer_order WHERE id = ?1",
+        )?
+        .query_row([order_id], |r| r.try_into())?;
+    let billing: Address = serde_json::from_str(&billing).unwrap_or_default();
+    let shipping: Address = serde_json::from_str(&shipping).unwrap_or_default();
+    let settings = risk_settings(conn)?;
+    let currency = shop_currency(conn)?;
+    let minor_text = |m: i64| Money::from_minor(m, currency).to_decimal_string();
+    let mut checks = Vec::new();
+
+    // Stock and prices, line by line.
+    let mut st = conn.prepare_cached(
+        "SELECT l.variant_id, l.title, l.quantity, l.unit_price_minor, v.price_minor, v.inventory_policy
+         FROM order_line l LEFT JOIN variant v ON v.id = l.variant_id
+         WHERE l.order_id = ?1 AND l.kind = 'item' ORDER BY l.position",
+    )?;
+    type LineRow = (
+        Option<String>,
+        String,
+        i64,
+        i64,
+        Option<i64>,
+        Option<String>,
+    );
+    let lines: Vec<LineRow> = st
+        .query_map([order_id], |r| r.try_into())?
+        .collect::<rusqlite::Result<_>>()?;
+    let location_name = stock::location_exists(conn, &location).unwrap_or_default();
+    for (variant, title, qty, price, catalog, policy) in &lines {
+        let Some(variant) = variant else { continue };
+        let (on_hand, committed) = stock::level(conn, variant, &location)?;
+        let available = on_hand - committed;
+        if available < *qty && policy.as_deref() != Some("continue") {
+            checks.push(Check::new(
+                "stock_short",
+                CheckLevel::Hold,
+                format!("{title}: {qty} ordered, {available} available at {location_name}"),
+            ));
+        }
+        if let Some(catalog) = catalog.filter(|c| c != price) {
+            checks.push(Check::new(
+                "price_differs",
+                CheckLevel::Warn,
+                format!(
+                    "{title}: ordered at {} but the catalog price is {}",
+                    minor_text(*price),
+                    minor_text(catalog)
+                ),
+            ));
+        }
+    }
+
+    match email.as_deref() {
+        None => checks.push(Check::new(
+            "email_missing",
+            CheckLevel::Warn,
+            "no e-mail address: the customer gets no confirmation".into(),
+        )),
+        Some(e) if !email_is_valid(e) => checks.push(Check::new(
+            "email_invalid",
+            CheckLevel::Block,
+            format!("'{e}' is not a valid e-mail address"),
+        )),
+        Some(_) => {}
+    }
+    address_problems("shipping", &shipping, &mut checks);
+    if !billing.is_empty() && billing != shipping {
+        address_problems("billing", &billing, &mut checks);
+    }
+
+    // A likely duplicate: same e-mail (or, without one, same address) and same total within a day.
+    let day_ago = created - 86_400_000;
+    let duplicate: Option<i64> = conn
+        .prepare_cached(
+            "SELECT number FROM customer_order
+             WHERE id <> ?1 AND status <> 'cancelled' AND total_minor = ?2 AND created_at >= ?3
+               AND ((?4 IS NOT NULL AND lower(email) = lower(?4)) OR (?4 IS NULL AND ?5 <> '' AND address_key = ?5))
+             ORDER BY created_at DESC LIMIT 1",
+        )?
+        .query_row(params![order_id, total, day_ago, email, key], |r| r.get(0))
+        .optional()?;
+    if let Some(n) = duplicate {
+        checks.push(Check::new(
+            "duplicate",
+            CheckLevel::Hold,
+            format!(
+                "looks like a duplicate of order {} (same customer and total within a day)",
+                super::order_name(n)
+            ),
+        ));
+    }
+
+    // Risk.
+    if !billing.is_empty() && !billing.country.is_empty() && billing.country != shipping.country {
+        checks.push(Check::risk(
+            "country_mismatch",
+            30,
+            format!(
+                "billing country {} differs from shipping country {}",
+                billing.country, shipping.country
+            ),
+        ));
+    }
+    let usual: Option<i64> = conn
+        .prepare_cached(
+            "SELECT CAST(avg(total_minor) AS INTEGER) FROM (
+                SELECT total_minor FROM customer_order WHERE id <> ?1 AND status <> 'cancelled'
+                ORDER BY created_at DESC LIMIT 200)",
+        )?
+        .query_row([order_id], |r| r.get(0))?;
+    if let Some(usual) = usual.filter(|u| *u > 0) {
+        if total > usual.saturating_mul(settings.value_multiple) {
+            checks.push(Check::risk(
+                "high_value",
+                30,
+                format!(
+                    "worth {} — more than {}× the usual order ({})",
+                    minor_text(total),
+                    settings.value_multiple,
+                    minor_text(usual)
+                ),
+            ));
+        }
+    }
+    let since = now.0.max(created) - settings.velocity_hours * 3_600_000;
+    let mut velocity = |what: &str, sql: &str, value: &str| -> Result<()> {
+        if value.is_empty() {
+            return Ok(());
+        }
+        let n: i64 = conn
+            .prepare_cached(sql)?
+            .query_row(params![value, since, order_id], |r| r.get(0))?;
+        // The count includes this order.
+        if n + 1 >= settings.velocity_count {
+            checks.push(Check::risk(
+                "velocity",
+                30,
+                format!(
+                    "{} orders from this {what} within {} h",
+                    n + 1,
+                    settings.velocity_hours
+                ),
+            ));
+        }
+        Ok(())
+    };
+    velocity(
+        "e-mail",
+        "SELECT count(*) FROM customer_order WHERE lower(email) = lower(?1) AND created_at >= ?2 AND id <> ?3",
+        email.as_deref().unwrap_or(""),
+    )?;
+    velocity(
+        "address",
+        "SELECT count(*) FROM customer_order WHERE address_key = ?1 AND created_at >= ?2 AND id <> ?3",
+        &key,
+    )?;
+    velocity(
+        "phone",
+        "SELECT count(*) FROM customer_order WHERE phone = ?1 AND created_at >= ?2 AND id <> ?3",
+        phone.as_deref().unwrap_or(""),
+    )?;
+    if express {
+        let earlier: i64 = match &customer {
+            Some(c) => conn
+                .prepare_cached(
+                    "SELECT (SELECT count(*) FROM customer_order WHERE customer_id = ?1 AND id <> ?2)
+                          + (SELECT count(*) FROM sale WHERE customer_id = ?1 AND status = 'completed')",
+                )?
+                .query_row(params![c, order_id], |r| r.get(0))?,
+            None => 0,
+        };
+        if earlier == 0 {
+            checks.push(Check::risk(
+                "new_customer_express",
+                20,
+                "a new customer asking for express shipping".into(),
+            ));
+        }
+    }
+    match channel_risk.as_deref() {
+        Some("high") => checks.push(Check::risk(
+            "channel_risk",
+            60,
+            "the marketplace rates this order high risk".into(),
+        )),
+        Some("medium") => checks.push(Check::risk(
+            "channel_risk",
+            25,
+            "the marketplace rates this order medium risk".into(),
+        )),
+        _ => {}
+    }
+    let score: i64 = checks.iter().map(|c| c.points).sum::<i64>().min(100);
+    if score >= settings.hold_score {
+        checks.push(Check::new(
+            "risk",
+            CheckLevel::Hold,
+            format!(
+                "risk score {score} is at or above the review threshold {}",
+                settings.hold_score
+            ),
+        ));
+    }
+    Ok((checks, score))
+}
+
+/// Whether any check holds the order (a blocking one always does).
+pub(crate) fn holds(checks: &[Check]) -> bool {
+    checks
+        .iter()
+        .any(|c| matches!(c.level, CheckLevel::Block | CheckLevel::Hold))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postal_codes_of_the_big_markets() {
+        for (country, good) in [
+            ("US", "10001"),
+            ("US", "10001-1234"),
+            ("GB", "SW1A 1AA"),
+            ("GB", "M1 1AE"),
+            ("CA", "K1A 0B1"),
+            ("NL", "1012 AB"),
+            ("JP", "100-0001"),
+            ("BR", "01310-100"),
+            ("PL", "00-950"),
+            ("PT", "1000-001"),
+            ("IE", "D02 X285"),
+            ("DE", "10115"),
+            ("SE", "114 55"),
+            ("IN", "110001"),
+        ] {
+            assert_eq!(postal_code_problem(country, good), None, "{country} {good}");
+        }
+        for (country, bad) in [
+            ("US", "1000"),
+            ("GB", "12345"),
+            ("DE", "1011"),
+            ("CA", "12345"),
+            ("NL", "AB 1012"),
+            ("PL", "00950"),
+            ("FR", ""),
+        ] {
+            assert!(
+                postal_code_problem(country, bad).is_some(),
+                "{country} '{bad}' should be refused"
+            );
+        }
+        assert_eq!(
+            postal_code_problem("AE", ""),
+            None,
+            "no postal codes in the UAE"
+        );
+        assert_eq!(
+            postal_code_problem("ZZ", "anything"),
+            None,
+            "unknown: not checked"
+        );
+        assert!(POSTAL_FORMATS.len() >= 30);
+    }
+
+    #[test]
+    fn email_syntax() {
+        for good in [
+            "ana@example.com",
+            "o'brien+shop@mail.example.ie",
+            "jülia@example.de",
+        ] {
+            assert!(email_is_valid(good), "{good}");
+        }
+        for bad in [
+            "",
+            "ana",
+            "ana@",
+            "@example.com",
+            "ana@example",
+            "ana@@example.com",
+            "ana smith@example.com",
+            "ana..x@example.com",
+            "ana@-example.com",
+            "ana@example.c",
+        ] {
+            assert!(!email_is_valid(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,407 @@
+//! An order as the screens and documents see it, read in one snapshot: lines with shipped and
+//! returned quantities, payments, shipments, returns, claims, invoices, messages and timeline.
+
+use super::{
+    order_name, Address, Check, Claim, Fulfilment, OrderReturn, OrderStatus, PaymentStatus,
+};
+use crate::clock::Timestamp;
+use crate::error::{Error, Result};
+use crate::invoice::{self, InvoiceRef};
+use crate::money::{Currency, Money};
+use crate::outbox::{self, Message};
+use crate::shop::shop_currency;
+use crate::tax::TaxPart;
+use rusqlite::{Connection, OptionalExtension};
+use serde::Serialize;
+use ts_rs::TS;
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct OrderLine {
+    pub id: String,
+    /// "item" or "shipping".
+    pub kind: String,
+    pub variant_id: Option<String>,
+    pub sku: String,
+    pub title: String,
+    #[ts(type = "number")]
+    pub quantity: i64,
+    #[ts(type = "number")]
+    pub shipped: i64,
+    /// Units on return authorisations that were not cancelled.
+    #[ts(type = "number")]
+    pub returned: i64,
+    pub unit_price: Money,
+    /// The catalog price when the order was entered, for the price check.
+    pub catalog_price: Option<Money>,
+    pub discount: Money,
+    /// After discount, in the order's price convention (tax included or not).
+    pub amount: Money,
+    pub tax: Money,
+    /// What the customer is charged for the line, tax included.
+    pub charged: Money,
+    pub taxes: Vec<TaxPart>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Shipment {
+    pub id: String,
+    pub carrier: String,
+    pub tracking: String,
+    pub at: Timestamp,
+    /// (order line id, quantity).
+    pub lines: Vec<(String, i64)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Payment {
+    pub id: String,
+    /// "payment" or "refund".
+    pub kind: String,
+    pub amount: Money,
+    pub method: String,
+    pub reference: String,
+    pub at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct OrderEvent {
+    pub at: Timestamp,
+    pub staff: Option<String>,
+    pub kind: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct OrderCustomer {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Order {
+    pub id: String,
+    #[ts(type = "number")]
+    pub number: i64,
+    /// "#1042".
+    pub name: String,
+    pub channel: String,
+    pub external_id: Option<String>,
+    pub status: OrderStatus,
+    pub fulfilment: Fulfilment,
+    pub payment_status: PaymentStatus,
+    pub customer: Option<OrderCustomer>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub billing: Address,
+    pub shipping: Address,
+    pub location_id: String,
+    pub location: String,
+    pub shipping_method: String,
+    pub express: bool,
+    pub channel_risk: Option<String>,
+    pub prices_include_tax: bool,
+    pub lines: Vec<OrderLine>,
+    pub subtotal: Money,
+    pub discount: Money,
+    pub shipping_total: Money,
+    pub tax: Money,
+    pub total: Money,
+    pub taxes: Vec<TaxPart>,
+    pub paid: Money,
+    pub refunded: Money,
+    /// Still to pay (never below zero).
+    pub balance: Money,
+    #[ts(type = "number")]
+    pub risk_score: i64,
+    pub checks: Vec<Check>,
+    pub note: String,
+    pub created_at: Timestamp,
+    pub payments: Vec<Payment>,
+    pub shipments: Vec<Shipment>,
+    pub returns: Vec<OrderReturn>,
+    pub claims: Vec<Claim>,
+    pub invoices: Vec<InvoiceRef>,
+    pub messages: Vec<Message>,
+    pub timeline: Vec<OrderEvent>,
+}
+
+impl Order {
+    pub fn items(&self) -> impl Iterator<Item = &OrderLine> {
+        self.lines.iter().filter(|l| l.kind == "item")
+    }
+}
+
+/// Units shipped of an order line.
+pub(crate) fn shipped(conn: &Connection, line_id: &str) -> Result<i64> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT ifnull(sum(quantity), 0) FROM shipment_line WHERE order_line_id = ?1",
+        )?
+        .query_row([line_id], |r| r.get(0))?)
+}
+
+/// Units of an order line on returns in the given statuses.
+pub(crate) fn returned(conn: &Connection, line_id: &str, statuses: &[&str]) -> Result<i64> {
+    let list = statuses
+        .iter()
+        .map(|s| format!("'{s}'"))
+        .collect::<Vec<_>>()
+        .join(",");
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT ifnull(sum(rl.quantity), 0) FROM order_return_line rl
+             JOIN order_return r ON r.id = rl.return_id
+             WHERE rl.order_line_id = ?1 AND r.status IN ({list})"
+        ))?
+        .query_row([line_id], |r| r.get(0))?)
+}
+
+/// (paid, refunded) from the payment ledger.
+pub(crate) fn paid_refunded(conn: &Connection, order_id: &str) -> Result<(i64, i64)> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT ifnull(sum(CASE WHEN kind = 'payment' THEN amount_minor END), 0),
+                    ifnull(sum(CASE WHEN kind = 'refund' THEN amount_minor END), 0)
+             FROM order_payment WHERE order_id = ?1",
+        )?
+        .query_row([order_id], |r| r.try_into())?)
+}
+
+pub(crate) fn status(conn: &Connection, order_id: &str) -> Result<OrderStatus> {
+    let s: String = conn
+        .prepare_cached("SELECT status FROM customer_order WHERE id = ?1")?
+        .query_row([order_id], |r| r.get(0))
+        .optional()?
+        .ok_or(Error::NotFound { what: "order" })?;
+    Ok(OrderStatus::parse(&s))
+}
+
+fn lines(
+    conn: &Connection,
+    order_id: &str,
+    cur: Currency,
+    included: bool,
+) -> Result<Vec<OrderLine>> {
+    let mut st = conn.prepare_cached(
+        "SELECT id, kind, variant_id, sku, title, quantity, unit_price_minor, catalog_price_minor,
+                discount_minor, amount_minor, tax_minor, taxes
+         FROM order_line WHERE order_id = ?1 ORDER BY position",
+    )?;
+    let money = |m: i64| Money::from_minor(m, cur);
+    let rows = st
+        .query_map([order_id], |r| {
+            let amount: i64 = r.get(9)?;
+            let tax: i64 = r.get(10)?;
+            let taxes: String = r.get(11)?;
+            Ok(OrderLine {
+                id: r.get(0)?,
+                kind: r.get(1)?,
+                variant_id: r.get(2)?,
+                sku: r.get(3)?,
+                title: r.get(4)?,
+                quantity: r.get(5)?,
+                shipped: 0,
+                returned: 0,
+                unit_price: money(r.get(6)?),
+                catalog_price: r.get::<_, Option<i64>>(7)?.map(money),
+                discount: money(r.get(8)?),
+                amount: money(amount),
+                tax: money(tax),
+                charged: money(amount + if included { 0 } else { tax }),
+                taxes: serde_json::from_str(&taxes).unwrap_or_default(),
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|mut l| {
+            l.shipped = shipped(conn, &l.id)?;
+            l.returned = returned(conn, &l.id, &["authorised", "received", "refunded"])?;
+            Ok(l)
+        })
+        .collect()
+}
+
+pub(crate) fn load(conn: &Connection, order_id: &str) -> Result<Order> {
+    let cur = shop_currency(conn)?;
+    let money = |m: i64| Money::from_minor(m, cur);
+    #[allow(clippy::type_complexity)]
+    let row: (
+        (i64, String, Option<String>, String, Option<String>, Option<String>, Option<String>),
+        (String, String, String, String, String, bool, Option<String>, bool),
+        (i64, i64, i64, i64, i64, String, i64, String, String, i64),
+        Option<String>,
+    ) = conn
+        .prepare_cached(
+            "SELECT o.number, o.channel, o.external_id, o.status, o.customer_id, o.email, o.phone,
+                    o.billing, o.shipping, o.location_id, l.name, o.shipping_method, o.express,
+                    o.channel_risk, o.prices_include_tax,
+                    o.subtotal_minor, o.discount_minor, o.shipping_minor, o.tax_minor, o.total_minor,
+                    o.taxes, o.risk_score, o.checks, o.note, o.created_at, c.name
+             FROM customer_order o JOIN location l ON l.id = o.location_id
+             LEFT JOIN customer c ON c.id = o.customer_id WHERE o.id = ?1",
+        )?
+        .query_row([order_id], |r| {
+            Ok((
+                (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?),
+                (
+                    r.get(7)?,
+                    r.get(8)?,
+                    r.get(9)?,
+                    r.get(10)?,
+                    r.get(11)?,
+                    r.get(12)?,
+                    r.get(13)?,
+                    r.get(14)?,
+                ),
+                (
+                    r.get(15)?,
+                    r.get(16)?,
+                    r.get(17)?,
+                    r.get(18)?,
+                    r.get(19)?,
+                    r.get(20)?,
+                    r.get(21)?,
+                    r.get(22)?,
+                    r.get(23)?,
+                    r.get(24)?,
+                ),
+                r.get(25)?,
+            ))
+        })
+        .optional()?
+        .ok_or(Error::NotFound { what: "order" })?;
+    let ((number, channel, external_id, status, customer_id, email, phone), a, t, customer_name) =
+        row;
+    let (
+        billing,
+        shipping,
+        location_id,
+        location,
+        shipping_method,
+        express,
+        channel_risk,
+        included,
+    ) = a;
+    let (
+        subtotal,
+        discount,
+        shipping_total,
+        tax,
+        total,
+        taxes,
+        risk_score,
+        checks,
+        note,
+        created_at,
+    ) = t;
+    let lines = lines(conn, order_id, cur, included)?;
+    let items: Vec<&OrderLine> = lines.iter().filter(|l| l.kind == "item").collect();
+    let fulfilment = Fulfilment::of(
+        items.iter().map(|l| l.quantity).sum(),
+        items.iter().map(|l| l.shipped).sum(),
+    );
+    let (paid, refunded) = paid_refunded(conn, order_id)?;
+    let status = OrderStatus::parse(&status);
+    let payments = conn
+        .prepare_cached(
+            "SELECT id, kind, amount_minor, method, reference, at FROM order_payment
+             WHERE order_id = ?1 ORDER BY at, rowid",
+        )?
+        .query_map([order_id], |r| {
+            Ok(Payment {
+                id: r.get(0)?,
+                kind: r.get(1)?,
+                amount: money(r.get(2)?),
+                method: r.get(3)?,
+                reference: r.get(4)?,
+                at: Timestamp(r.get(5)?),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let shipments = shipments(conn, order_id)?;
+    let timeline = conn
+        .prepare_cached(
+            "SELECT e.at, s.name, e.kind, e.detail FROM order_event e
+             LEFT JOIN staff s ON s.id = e.staff_id WHERE e.order_id = ?1 ORDER BY e.at, e.rowid",
+        )?
+        .query_map([order_id], |r| {
+            Ok(OrderEvent {
+                at: Timestamp(r.get(0)?),
+                staff: r.get(1)?,
+                kind: r.get(2)?,
+                detail: r.get(3)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(Order {
+        id: order_id.to_string(),
+        number,
+        name: order_name(number),
+        channel,
+        external_id,
+        status,
+        fulfilment,
+        payment_status: PaymentStatus::of(total, paid, refunded),
+        customer: customer_id
+            .zip(customer_name)
+            .map(|(id, name)| OrderCustomer { id, name }),
+        email,
+        phone,
+        billing: serde_json::from_str(&billing).unwrap_or_default(),
+        shipping: serde_json::from_str(&shipping).unwrap_or_default(),
+        location_id,
+        location,
+        shipping_method,
+        express,
+        channel_risk,
+        prices_include_tax: included,
+        lines,
+        subtotal: money(subtotal),
+        discount: money(discount),
+        shipping_total: money(shipping_total),
+        tax: money(tax),
+        total: money(total),
+        taxes: serde_json::from_str(&taxes).unwrap_or_default(),
+        paid: money(paid),
+        refunded: money(refunded),
+        balance: money((total - paid + refunded).max(0)),
+        risk_score,
+        checks: serde_json::from_str(&checks).unwrap_or_default(),
+        note,
+        created_at: Timestamp(created_at),
+        payments,
+        shipments,
+        returns: super::returns::list(conn, order_id)?,
+        claims: super::claim::list(conn, order_id, cur)?,
+        invoices: invoice::refs_of_order(conn, order_id, cur)?,
+        messages: outbox::of_order(conn, order_id)?,
+        timeline,
+    })
+}
+
+fn shipments(conn: &Connection, order_id: &str) -> Result<Vec<Shipment>> {
+    let mut st = conn.prepare_cached(
+        "SELECT id, carrier, tracking, at FROM shipment WHERE order_id = ?1 ORDER BY at, rowid",
+    )?;
+    let heads: Vec<(String, String, String, i64)> = st
+        .query_map([order_id], |r| r.try_into())?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut lines = conn.prepare_cached(
+        "SELECT order_line_id, quantity FROM shipment_line WHERE shipment_id = ?1",
+    )?;
+    heads
+        .into_iter()
+        .map(|(id, carrier, tracking, at)| {
+            let l = lines
+                .query_map([&id], |r| r.try_into())?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(Shipment {
+                id,
+                carrier,
+                tracking,
+                at: Timestamp(at),
+                lines: l,
+            })
+        })
+        .collect()
+}
