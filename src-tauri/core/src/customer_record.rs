@@ -172,7 +172,7 @@ impl Shop {
                                   FROM order_line l JOIN customer_order o ON o.id = l.order_id
                                   WHERE o.customer_id = ?1 ORDER BY o.created_at, l.position")?,
                 "counter_sales": q("SELECT number, total_minor, completed_at FROM sale WHERE customer_id = ?1 AND status = 'completed'")?,
-                "store_credit": q("SELECT delta_minor, reason, at FROM store_credit_move WHERE customer_id = ?1 ORDER BY at")?,
+                "store_credit": q("SELECT delta_minor, sale_id, at FROM store_credit_move WHERE customer_id = ?1 ORDER BY at")?,
                 "invoices": q("SELECT code, kind, total_minor, issued_at FROM invoice WHERE customer_id = ?1 ORDER BY issued_at")?,
                 "messages": q("SELECT direction, kind, address, subject, body, status, created_at FROM message WHERE customer_id = ?1 ORDER BY created_at")?,
                 "claims": q("SELECT c.kind, c.status, c.evidence, c.resolution, c.created_at FROM claim c

@@ -255,11 +255,9 @@ impl Shop {
             };
             rows.extend(sales(c, q, want)?);
             match q.sort {
-                InboxSort::Newest => rows.sort_by(|a, b| b.created_at.0.cmp(&a.created_at.0)),
+                InboxSort::Newest => rows.sort_by_key(|r| std::cmp::Reverse(r.created_at.0)),
                 InboxSort::Oldest => rows.sort_by_key(|r| r.created_at.0),
-                InboxSort::HighestTotal => {
-                    rows.sort_by(|a, b| b.total.minor().cmp(&a.total.minor()))
-                }
+                InboxSort::HighestTotal => rows.sort_by_key(|r| std::cmp::Reverse(r.total.minor())),
             }
             Ok(rows
                 .into_iter()
