@@ -1,11 +1,15 @@
-//! Shopdesk documents: turning core values (a sale's receipt, a shift's Z report) into PDF, and
-//! sending a PDF to a system printer. No rule is decided here: every figure comes computed from
+//! Shopdesk documents: turning core values (a sale's receipt, a shift's Z report, an invoice or
+//! credit note) into PDF, and sending a PDF to a system printer. No rule is decided here: every figure comes computed from
 //! core; this crate only lays it out.
 
+mod font;
+mod invoice;
+mod page;
 mod receipt;
 mod roll;
 mod zreport;
 
+pub use invoice::invoice_pdf;
 pub use receipt::receipt_pdf;
 pub use zreport::z_report_pdf;
 
