@@ -117,6 +117,11 @@ fn sender_address(from: &str) -> &str {
 }
 
 impl Shop {
+    /// The SMTP account for the outbox sender, which runs without a signed-in person.
+    pub fn mail_settings(&self) -> Result<MailSettings> {
+        self.db.read(|c| mail(c))
+    }
+
     pub fn order_settings(&self, session: &Session) -> Result<OrderSettings> {
         self.db.read(|c| {
             authorize(c, session, Permission::OrdersView)?;

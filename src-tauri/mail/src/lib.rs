@@ -1,0 +1,134 @@
+//! Shopdesk e-mail: drains core's outbox over SMTP. Each due message is built (plain text, the
+//! invoice or credit note attached as PDF), handed to the server, and reported back to core —
+//! sent, or failed and rescheduled — so a message is never lost and never sent twice by a
+//! successful run. The SMTP password lives in the OS keychain, never in the database.
+
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{Message, SmtpTransport, Transport};
+use shopdesk_core::order_settings::{MailSettings, SmtpSecurity};
+use shopdesk_core::outbox::OutgoingMail;
+use shopdesk_core::Shop;
+use std::time::Duration;
+
+const KEYCHAIN_SERVICE: &str = "Shopdesk SMTP";
+
+/// What one run of the sender did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SendReport {
+    pub sent: usize,
+    pub failed: usize,
+    /// One line per failure: recipient and the server's or network's answer.
+    pub errors: Vec<String>,
+}
+
+fn account(s: &MailSettings) -> String {
+    format!("{}@{}", s.smtp_username.trim(), s.smtp_host.trim())
+}
+
+/// Stores the SMTP password for the account in the OS keychain.
+pub fn save_password(s: &MailSettings, password: &str) -> Result<(), String> {
+    keyring::Entry::new(KEYCHAIN_SERVICE, &account(s))
+        .and_then(|e| e.set_password(password))
+        .map_err(|e| format!("the system keychain refused the password: {e}"))
+}
+
+/// The SMTP password from the OS keychain, if one is stored.
+pub fn password(s: &MailSettings) -> Option<String> {
+    keyring::Entry::new(KEYCHAIN_SERVICE, &account(s))
+        .and_then(|e| e.get_password())
+        .ok()
+}
+
+fn transport(s: &MailSettings, password: Option<&str>) -> Result<SmtpTransport, String> {
+    let host = s.smtp_host.trim();
+    let builder = match s.smtp_security {
+        SmtpSecurity::Starttls => SmtpTransport::starttls_relay(host).map_err(|e| e.to_string())?,
+        SmtpSecurity::Tls => SmtpTransport::relay(host).map_err(|e| e.to_string())?,
+        SmtpSecurity::None => SmtpTransport::builder_dangerous(host),
+    };
+    let mut builder = builder
+        .port(s.smtp_port)
+        .timeout(Some(Duration::from_secs(20)));
+    if !s.smtp_username.trim().is_empty() {
+        builder = builder.credentials(Credentials::new(
+            s.smtp_username.trim().to_string(),
+            password.unwrap_or_default().to_string(),
+        ));
+    }
+    Ok(builder.build())
+}
+
+fn build(from: &Mailbox, m: &OutgoingMail) -> Result<Message, String> {
+    let to: Mailbox =
+        m.to.parse()
+            .map_err(|e| format!("recipient '{}': {e}", m.to))?;
+    let builder = Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(m.subject.clone());
+    let text = SinglePart::plain(m.body.clone());
+    let message = match &m.attachment {
+        Some(inv) => builder.multipart(MultiPart::mixed().singlepart(text).singlepart(
+            Attachment::new(format!("{}.pdf", inv.code)).body(
+                shopdesk_documents::invoice_pdf(inv),
+                ContentType::parse("application/pdf").map_err(|e| e.to_string())?,
+            ),
+        )),
+        None => builder.singlepart(text),
+    };
+    message.map_err(|e| e.to_string())
+}
+
+/// Sends every message that is due. Without an SMTP host nothing is attempted: messages wait.
+pub fn send_due(shop: &Shop, password: Option<&str>) -> shopdesk_core::Result<SendReport> {
+    let settings = shop.mail_settings()?;
+    let mut report = SendReport::default();
+    if settings.smtp_host.trim().is_empty() {
+        return Ok(report);
+    }
+    let due = shop.mail_due(50)?;
+    if due.is_empty() {
+        return Ok(report);
+    }
+    let fail_all = |report: &mut SendReport, why: &str| -> shopdesk_core::Result<()> {
+        for m in &due {
+            shop.mail_failed(&m.id, why)?;
+            report.failed += 1;
+            report.errors.push(format!("{}: {why}", m.to));
+        }
+        Ok(())
+    };
+    let from: Mailbox = match settings.mail_from.trim().parse() {
+        Ok(f) => f,
+        Err(e) => {
+            fail_all(
+                &mut report,
+                &format!("the sender address is not set or invalid ({e})"),
+            )?;
+            return Ok(report);
+        }
+    };
+    let smtp = match transport(&settings, password) {
+        Ok(t) => t,
+        Err(e) => {
+            fail_all(&mut report, &e)?;
+            return Ok(report);
+        }
+    };
+    for m in &due {
+        match build(&from, m).and_then(|msg| smtp.send(&msg).map_err(|e| e.to_string())) {
+            Ok(_) => {
+                shop.mail_sent(&m.id)?;
+                report.sent += 1;
+            }
+            Err(e) => {
+                shop.mail_failed(&m.id, &e)?;
+                report.failed += 1;
+                report.errors.push(format!("{}: {e}", m.to));
+            }
+        }
+    }
+    Ok(report)
+}

@@ -1,0 +1,235 @@
+//! The outbox against a real SMTP server on loopback (aiosmtpd, delivering into a maildir): while
+//! the server is down messages wait with the error; once it is up they arrive, and the delivered
+//! message is read back — recipients, subject, body, and the attached invoice PDF's text.
+
+use shopdesk_core::order::{Address, OrderDraft, OrderLineDraft};
+use shopdesk_core::order_settings::SmtpSecurity;
+use shopdesk_core::product::{ProductDraft, VariantDraft};
+use shopdesk_core::shop::NewShop;
+use shopdesk_core::stock::StockAdjustment;
+use shopdesk_core::{FixedClock, Shop};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Debian's Python, where apt installs aiosmtpd (a pyenv `python3` earlier on PATH lacks it).
+fn python() -> &'static str {
+    if Path::new("/usr/bin/python3").exists() {
+        "/usr/bin/python3"
+    } else {
+        "python3"
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn start_smtp(port: u16, maildir: &Path) -> Server {
+    let child = Command::new(python())
+        .args([
+            "-m",
+            "aiosmtpd",
+            "-n",
+            "-l",
+            &format!("127.0.0.1:{port}"),
+            "-c",
+            "aiosmtpd.handlers.Mailbox",
+        ])
+        .arg(maildir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("python3 with aiosmtpd is needed (apt: python3-aiosmtpd)");
+    let server = Server(child);
+    let start = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "aiosmtpd did not start"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    server
+}
+
+/// Reads the one delivered message with Python's e-mail parser: headers, text, attachment.
+fn read_delivered(maildir: &Path, out: &Path, subject_has: &str) -> Vec<String> {
+    let script = r#"
+import email, mailbox, sys
+box = mailbox.Maildir(sys.argv[1], create=False)
+for key, msg in box.items():
+    if sys.argv[3] not in msg['Subject']:
+        continue
+    print('TO:' + msg['To'])
+    print('FROM:' + msg['From'])
+    print('SUBJECT:' + str(email.header.make_header(email.header.decode_header(msg['Subject']))))
+    for part in msg.walk():
+        if part.get_content_type() == 'text/plain':
+            print('BODY:' + part.get_payload(decode=True).decode('utf-8'))
+        if part.get_content_type() == 'application/pdf':
+            print('ATTACHMENT:' + part.get_filename())
+            open(sys.argv[2], 'wb').write(part.get_payload(decode=True))
+"#;
+    let o = Command::new(python())
+        .args(["-c", script])
+        .arg(maildir)
+        .arg(out)
+        .arg(subject_has)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_outbox_waits_while_the_server_is_down_then_delivers_with_the_invoice_attached() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FixedClock::at(1_795_392_300_000));
+    let shop = Shop::open(&dir.path().join("s.sqlite3"), clock.clone()).unwrap();
+    let (owner, _) = shop
+        .create_shop(NewShop {
+            name: "Harbour Gifts".into(),
+            currency: "EUR".into(),
+            country: "IE".into(),
+            owner_name: "Nora".into(),
+            owner_pin: "2468".into(),
+        })
+        .unwrap();
+    let p = shop
+        .create_product(
+            &owner,
+            ProductDraft {
+                title: "Café Mug".into(),
+                variants: vec![VariantDraft {
+                    sku: "MUG".into(),
+                    price: "12.30".into(),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let floor = shop.locations(&owner).unwrap()[0].id.clone();
+    shop.adjust_stock(
+        &owner,
+        StockAdjustment {
+            variant_id: p.variants[0].id.clone(),
+            location_id: floor,
+            delta: 5,
+            note: "opening".into(),
+        },
+    )
+    .unwrap();
+    let port = free_port();
+    let mut s = shop.order_settings(&owner).unwrap();
+    s.mail.smtp_host = "127.0.0.1".into();
+    s.mail.smtp_port = port;
+    s.mail.smtp_security = SmtpSecurity::None;
+    s.mail.mail_from = "Harbour Gifts <shop@harbour.example>".into();
+    shop.save_order_settings(&owner, &s).unwrap();
+
+    let order = shop
+        .create_order(
+            &owner,
+            &OrderDraft {
+                email: "zoe@example.ie".into(),
+                shipping: Address {
+                    name: "Zoë Müller".into(),
+                    line1: "1 Grafton Street".into(),
+                    city: "Dublin".into(),
+                    postal_code: "D02 X285".into(),
+                    country: "IE".into(),
+                    ..Default::default()
+                },
+                lines: vec![OrderLineDraft {
+                    sku: "MUG".into(),
+                    quantity: 2,
+                    ..Default::default()
+                }],
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    shop.email_order(&owner, &order.id, "invoice").unwrap();
+
+    // The server is not running: both messages wait, with the reason.
+    let r = shopdesk_mail::send_due(&shop, None).unwrap();
+    assert_eq!((r.sent, r.failed), (0, 2), "{:?}", r.errors);
+    let waiting = shop.outbox(&owner).unwrap();
+    assert_eq!(waiting.len(), 2);
+    assert!(waiting
+        .iter()
+        .all(|m| m.status == "queued" && m.last_error.is_some()));
+    assert_eq!(
+        shopdesk_mail::send_due(&shop, None).unwrap(),
+        Default::default(),
+        "not due yet"
+    );
+
+    let maildir = dir.path().join("maildir");
+    let _server = start_smtp(port, &maildir);
+    clock.advance_ms(61_000);
+    let r = shopdesk_mail::send_due(&shop, None).unwrap();
+    assert_eq!((r.sent, r.failed), (2, 0), "{:?}", r.errors);
+    assert!(shop.outbox(&owner).unwrap().is_empty());
+
+    let pdf = dir.path().join("attached.pdf");
+    let lines = read_delivered(&maildir, &pdf, "Invoice");
+    let get = |k: &str| {
+        lines
+            .iter()
+            .find_map(|l| l.strip_prefix(k))
+            .unwrap_or_default()
+            .to_string()
+    };
+    let invoice = shop.order(&owner, &order.id).unwrap().invoices[0]
+        .code
+        .clone();
+    assert_eq!(get("TO:"), "zoe@example.ie");
+    assert!(get("FROM:").contains("shop@harbour.example"));
+    assert_eq!(get("SUBJECT:"), format!("Invoice {invoice} for order #1"));
+    assert!(
+        lines.iter().any(|l| l.contains("Hello Zoë Müller")),
+        "{lines:?}"
+    );
+    assert_eq!(get("ATTACHMENT:"), format!("{invoice}.pdf"));
+    let text = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains(&invoice) && text.contains("Zoë Müller"),
+        "{text}"
+    );
+
+    let confirmation = read_delivered(&maildir, &dir.path().join("none.pdf"), "Your order");
+    assert!(
+        confirmation
+            .iter()
+            .any(|l| l == "SUBJECT:Your order #1 at Harbour Gifts"),
+        "{confirmation:?}"
+    );
+    let timeline = shop.order(&owner, &order.id).unwrap().timeline;
+    assert_eq!(timeline.iter().filter(|e| e.kind == "emailed").count(), 2);
+}
