@@ -28,6 +28,10 @@ macro_rules! ipc_table {
 use crate::commands::counter::{
     CashMoveRequest, Payment, ReceiptRequest, SaleEditRequest, SalesQuery, ShiftClose, Text,
 };
+use crate::commands::orders::{
+    Bulk, ClaimOpen, ClaimResolve, IdText, MailReport, OrderEmail, OrderPayment, OrderShipment,
+    OrderUpdate, Reply, ReturnReceive, ReturnRequest, SaleInvoice,
+};
 use crate::commands::{
     AppStatus, AtLocation, ById, Code, CsvText, NewLocation, PurchaseUpdate, SavedFile, SignIn,
 };
@@ -36,7 +40,18 @@ use shopdesk_core::barcode::Symbology;
 use shopdesk_core::catalog::{CatalogFacets, CatalogPage, CatalogQuery, VariantRow};
 use shopdesk_core::counter_settings::{CounterSettings, DiscountCodeDraft};
 use shopdesk_core::customer::{Customer, CustomerDraft};
+use shopdesk_core::customer_record::{CustomerHistoryRow, CustomerProfile};
 use shopdesk_core::demo::{DemoPin, DemoRequest};
+use shopdesk_core::invoice::{Invoice, InvoiceKind, InvoiceLine, InvoiceRef, PaperSize, Party};
+use shopdesk_core::order::{
+    Address, BulkAction, BulkResult, Check, CheckLevel, Claim, ClaimDraft, ClaimKind,
+    ClaimResolution, Fulfilment, InboxQuery, InboxRow, InboxSort, InboxView, Order, OrderCustomer,
+    OrderDraft, OrderEvent, OrderLine, OrderLineDraft, OrderReturn, OrderStatus, PaymentDraft,
+    PaymentRecord, PaymentStatus, ReturnDraft, ReturnLine, ReturnLineDraft, ReturnReceipt,
+    ReturnStatus, RiskSettings, Shipment, ShipmentDraft,
+};
+use shopdesk_core::order_settings::{Legal, MailSettings, OrderSettings, SmtpSecurity};
+use shopdesk_core::outbox::{EmailTemplate, Message};
 use shopdesk_core::product::{
     InventoryPolicy, Product, ProductDraft, ProductEdit, ProductStatus, Variant, VariantDraft,
     WeightUnit,
@@ -140,6 +155,42 @@ ipc_table! {
     counter_settings_save(CounterSettings) -> CounterSettings;
     discount_code_save(DiscountCodeDraft) -> ();
     staff_active(()) -> Vec<StaffMember>;
+    inbox(InboxQuery) -> Vec<InboxRow>;
+    order_get(ById) -> Order;
+    order_create(OrderDraft) -> Order;
+    order_update(OrderUpdate) -> Order;
+    order_hold(IdText) -> Order;
+    order_release(IdText) -> Order;
+    order_cancel(IdText) -> Order;
+    order_note(IdText) -> Order;
+    order_pay(OrderPayment) -> Order;
+    order_ship(OrderShipment) -> Order;
+    orders_bulk(Bulk) -> Vec<BulkResult>;
+    invoice_issue(ById) -> Invoice;
+    sale_invoice(SaleInvoice) -> Invoice;
+    invoice_save(ById) -> SavedFile;
+    invoice_print(ById) -> String;
+    order_email(OrderEmail) -> Message;
+    order_reply(Reply) -> Message;
+    outbox_list(()) -> Vec<Message>;
+    outbox_retry(ById) -> ();
+    mail_send_now(()) -> MailReport;
+    return_authorise(ReturnRequest) -> Order;
+    return_receive(ReturnReceive) -> Order;
+    return_refund(IdText) -> Order;
+    return_cancel(ById) -> Order;
+    claim_open(ClaimOpen) -> Order;
+    claim_evidence(IdText) -> Order;
+    claim_resolve(ClaimResolve) -> Order;
+    customer_profile(ById) -> CustomerProfile;
+    customer_note(IdText) -> CustomerProfile;
+    customer_export(ById) -> SavedFile;
+    customer_erase(ById) -> CustomerProfile;
+    order_settings_get(()) -> OrderSettings;
+    order_settings_save(OrderSettings) -> OrderSettings;
+    smtp_password_save(Text) -> ();
+    email_templates(()) -> Vec<EmailTemplate>;
+    email_template_save(EmailTemplate) -> ();
     ui_rendered(()) -> ();
 }
 
@@ -254,6 +305,66 @@ pub fn typescript() -> String {
         TaxPart::decl(&cfg),
         TaxRate::decl(&cfg),
         TaxRounding::decl(&cfg),
+        IdText::decl(&cfg),
+        OrderUpdate::decl(&cfg),
+        OrderPayment::decl(&cfg),
+        OrderShipment::decl(&cfg),
+        Bulk::decl(&cfg),
+        SaleInvoice::decl(&cfg),
+        OrderEmail::decl(&cfg),
+        Reply::decl(&cfg),
+        ReturnRequest::decl(&cfg),
+        ReturnReceive::decl(&cfg),
+        ClaimOpen::decl(&cfg),
+        ClaimResolve::decl(&cfg),
+        MailReport::decl(&cfg),
+        CustomerProfile::decl(&cfg),
+        CustomerHistoryRow::decl(&cfg),
+        Invoice::decl(&cfg),
+        InvoiceKind::decl(&cfg),
+        InvoiceLine::decl(&cfg),
+        InvoiceRef::decl(&cfg),
+        PaperSize::decl(&cfg),
+        Party::decl(&cfg),
+        Address::decl(&cfg),
+        BulkAction::decl(&cfg),
+        BulkResult::decl(&cfg),
+        Check::decl(&cfg),
+        CheckLevel::decl(&cfg),
+        Claim::decl(&cfg),
+        ClaimDraft::decl(&cfg),
+        ClaimKind::decl(&cfg),
+        ClaimResolution::decl(&cfg),
+        Fulfilment::decl(&cfg),
+        InboxQuery::decl(&cfg),
+        InboxRow::decl(&cfg),
+        InboxSort::decl(&cfg),
+        InboxView::decl(&cfg),
+        Order::decl(&cfg),
+        OrderCustomer::decl(&cfg),
+        OrderDraft::decl(&cfg),
+        OrderEvent::decl(&cfg),
+        OrderLine::decl(&cfg),
+        OrderLineDraft::decl(&cfg),
+        OrderReturn::decl(&cfg),
+        OrderStatus::decl(&cfg),
+        PaymentRecord::decl(&cfg),
+        PaymentDraft::decl(&cfg),
+        PaymentStatus::decl(&cfg),
+        ReturnDraft::decl(&cfg),
+        ReturnLine::decl(&cfg),
+        ReturnLineDraft::decl(&cfg),
+        ReturnReceipt::decl(&cfg),
+        ReturnStatus::decl(&cfg),
+        RiskSettings::decl(&cfg),
+        Shipment::decl(&cfg),
+        ShipmentDraft::decl(&cfg),
+        Legal::decl(&cfg),
+        MailSettings::decl(&cfg),
+        OrderSettings::decl(&cfg),
+        SmtpSecurity::decl(&cfg),
+        EmailTemplate::decl(&cfg),
+        Message::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from Rust by `make types` (src-tauri/app/src/ipc.rs). Do not edit by hand:\n\

@@ -62,6 +62,18 @@ pub fn run() {
                 db_path.display()
             );
             app.manage(state::AppState::open(db_path));
+            // The outbox sender: every 30 s, whatever is due goes out; failures wait in core.
+            let handle = app.handle().clone();
+            std::thread::Builder::new()
+                .name("mail-outbox".into())
+                .spawn(move || loop {
+                    std::thread::sleep(std::time::Duration::from_secs(30));
+                    if let Ok(shop) = handle.state::<state::AppState>().shop() {
+                        if let Err(e) = commands::orders::send_mail(&shop) {
+                            log::warn!("outbox: {e}");
+                        }
+                    }
+                })?;
             Ok(())
         })
         .invoke_handler(ipc::handler())

@@ -173,6 +173,7 @@ pub fn run(args: BenchArgs) -> Result<(), Error> {
     ];
 
     crate::bench_catalog::run(&scratch, &mut rows)?;
+    crate::bench_orders::run(&scratch, &mut rows)?;
     if args.no_window {
         print_table(rows);
         if std::env::var_os("SHOPDESK_BENCH_KEEP").is_none() {

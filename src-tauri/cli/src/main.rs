@@ -5,7 +5,9 @@
 mod bench;
 mod bench_catalog;
 mod bench_counter;
+mod bench_orders;
 mod counter;
+mod orders;
 
 use clap::{Parser, Subcommand};
 use shopdesk_core::catalog::{CatalogQuery, VariantRow};
@@ -92,6 +94,31 @@ enum Command {
         /// 58 mm paper instead of 80 mm.
         #[arg(long)]
         narrow: bool,
+    },
+    /// The orders inbox.
+    Orders {
+        #[command(subcommand)]
+        command: orders::OrdersCommand,
+    },
+    /// Enter orders.
+    Order {
+        #[command(subcommand)]
+        command: orders::OrderCommand,
+    },
+    /// Write an order's invoice as PDF (issuing it if it has none). ORDER: number such as 1042.
+    Invoice {
+        #[command(flatten)]
+        db: DbArg,
+        #[command(flatten)]
+        staff: StaffArgs,
+        order: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// The e-mail outbox.
+    Mail {
+        #[command(subcommand)]
+        command: orders::MailCommand,
     },
     /// Print the benchmark table (needs a display: run through `make bench`).
     Bench(bench::BenchArgs),
@@ -371,6 +398,15 @@ fn run(cli: Cli) -> Result<(), Error> {
             out,
             narrow,
         } => counter::receipt(db, staff, sale, out, narrow)?,
+        Command::Orders { command } => orders::orders(command, cli.json)?,
+        Command::Order { command } => orders::order(command, cli.json)?,
+        Command::Invoice {
+            db,
+            staff,
+            order,
+            out,
+        } => orders::invoice(db, staff, order, out)?,
+        Command::Mail { command } => orders::mail(command)?,
         Command::Bench(args) => bench::run(args)?,
     }
     Ok(())

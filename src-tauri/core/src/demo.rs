@@ -246,6 +246,93 @@ pub struct DemoPin {
 
 impl Shop {
     /// The demo staff's PINs if this database holds the demo shop, else nothing.
+    /// Fills the shop with `n` synthetic orders over two years for benchmarks (one line each,
+    /// most shipped and paid, some held or cancelled), written straight to the tables in one
+    /// transaction: a million through `create_order` would take an hour.
+    pub fn fill_orders_for_benchmark(&self, n: u32, seed: u64) -> Result<()> {
+        let mut rng = fastrand::Rng::with_seed(seed);
+        let now = self.clock.now().0;
+        self.db.write(|tx| {
+            let location = stock::default_location(tx)?;
+            let variants: Vec<(String, String, i64)> = tx
+                .prepare("SELECT v.id, p.title, v.price_minor FROM variant v JOIN product p ON p.id = v.product_id LIMIT 500")?
+                .query_map([], |r| r.try_into())?
+                .collect::<rusqlite::Result<_>>()?;
+            if variants.is_empty() {
+                return Err(Error::invalid("load products first"));
+            }
+            let first: i64 = tx.query_row(
+                "SELECT ifnull(max(number), 0) + 1 FROM customer_order",
+                [],
+                |r| r.get(0),
+            )?;
+            let mut order = tx.prepare(
+                "INSERT INTO customer_order (id, number, channel, external_id, status, email, billing, shipping,
+                     address_key, location_id, prices_include_tax, subtotal_minor, discount_minor, shipping_minor,
+                     tax_minor, total_minor, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, '{}', ?7, ?8, ?9, 1, ?10, 0, 0, 0, ?10, ?11, ?11)",
+            )?;
+            let mut line = tx.prepare(
+                "INSERT INTO order_line (id, order_id, position, kind, variant_id, title, quantity,
+                     unit_price_minor, amount_minor, tax_minor)
+                 VALUES (?1, ?2, 1, 'item', ?3, ?4, ?5, ?6, ?7, 0)",
+            )?;
+            let mut ship = tx.prepare("INSERT INTO shipment (id, order_id, at) VALUES (?1, ?2, ?3)")?;
+            let mut ship_line = tx.prepare(
+                "INSERT INTO shipment_line (shipment_id, order_line_id, quantity) VALUES (?1, ?2, ?3)",
+            )?;
+            let mut pay = tx.prepare(
+                "INSERT INTO order_payment (id, order_id, kind, amount_minor, method, at)
+                 VALUES (?1, ?2, 'payment', ?3, 'card', ?4)",
+            )?;
+            let span = 2 * 365 * 86_400_000i64;
+            for i in 0..n as i64 {
+                let id = crate::id::new_id();
+                let line_id = crate::id::new_id();
+                let (variant, title, price) = &variants[rng.usize(..variants.len())];
+                let qty = rng.i64(1..4);
+                let total = price * qty;
+                let at = now - span + span * i / n.max(1) as i64;
+                let roll = rng.u32(..100);
+                let status = match roll {
+                    0..=1 => "on_hold",
+                    2 => "cancelled",
+                    _ => "open",
+                };
+                let channel = ["manual", "shopify", "shopify", "woocommerce"][rng.usize(..4)];
+                let city = format!("{{\"name\":\"Customer {}\",\"country\":\"IE\"}}", i % 50_000);
+                order.execute(rusqlite::params![
+                    id,
+                    first + i,
+                    channel,
+                    (channel != "manual").then(|| format!("{channel}-{i}")),
+                    status,
+                    format!("customer{}@example.com", i % 50_000),
+                    city,
+                    format!("{}|street|ie", i % 50_000),
+                    location,
+                    total,
+                    at
+                ])?;
+                line.execute(rusqlite::params![line_id, id, variant, title, qty, price, total])?;
+                if status == "open" && roll >= 10 {
+                    let s = crate::id::new_id();
+                    ship.execute(rusqlite::params![s, id, at + 86_400_000])?;
+                    ship_line.execute(rusqlite::params![s, line_id, qty])?;
+                }
+                if status != "cancelled" && roll % 4 != 0 {
+                    pay.execute(rusqlite::params![crate::id::new_id(), id, total, at])?;
+                }
+            }
+            tx.execute(
+                "INSERT INTO counter (name, next) VALUES ('order', ?1)
+                 ON CONFLICT (name) DO UPDATE SET next = ?1",
+                [first + n as i64],
+            )?;
+            Ok(())
+        })
+    }
+
     pub fn demo_pins(&self) -> Result<Vec<DemoPin>> {
         let is_demo: bool = self.db.read(|c| {
             Ok(c.query_row(

@@ -31,7 +31,7 @@ minor: number, currency: string, exponent: number, };
 
 export type NewShop = { name: string, currency: string, country: string, owner_name: string, owner_pin: string, };
 
-export type Permission = "catalog_view" | "catalog_edit" | "stock_manage" | "sell" | "approve_discount" | "void" | "orders_view" | "pack" | "reports_view" | "staff_manage" | "settings_manage";
+export type Permission = "catalog_view" | "catalog_edit" | "stock_manage" | "sell" | "approve_discount" | "void" | "orders_view" | "orders_manage" | "pack" | "reports_view" | "staff_manage" | "settings_manage";
 
 export type Product = { id: string, handle: string, title: string, body_html: string, vendor: string, product_type: string, tags: Array<string>, status: ProductStatus, 
 /**
@@ -400,6 +400,339 @@ rate_bp: number, };
 
 export type TaxRounding = "line" | "total";
 
+export type IdText = { id: string, text: string, };
+
+export type OrderUpdate = { id: string, draft: OrderDraft, };
+
+export type OrderPayment = { id: string, payment: PaymentDraft, };
+
+export type OrderShipment = { id: string, shipment: ShipmentDraft, };
+
+export type Bulk = { ids: Array<string>, action: BulkAction, };
+
+export type SaleInvoice = { sale_id: string, buyer: Party, };
+
+export type OrderEmail = { id: string, 
+/**
+ * order_confirmation, invoice or shipment.
+ */
+kind: string, };
+
+export type Reply = { order_id: string, from: string, subject: string, body: string, };
+
+export type ReturnRequest = { order_id: string, draft: ReturnDraft, };
+
+export type ReturnReceive = { return_id: string, receipt: ReturnReceipt, };
+
+export type ClaimOpen = { order_id: string, draft: ClaimDraft, };
+
+export type ClaimResolve = { claim_id: string, resolution: ClaimResolution, };
+
+export type MailReport = { sent: number, failed: number, errors: Array<string>, };
+
+export type CustomerProfile = { customer: Customer, address: Address, note: string, erased: boolean, history: Array<CustomerHistoryRow>, 
+/**
+ * Orders not cancelled plus counter sales, less refunds.
+ */
+lifetime_value: Money, messages: Array<Message>, };
+
+export type CustomerHistoryRow = { 
+/**
+ * "order" or "sale".
+ */
+kind: string, id: string, name: string, at: Timestamp, total: Money, status: string, };
+
+export type Invoice = { id: string, kind: InvoiceKind, 
+/**
+ * "INV-2026-00017".
+ */
+code: string, issued_at: Timestamp, due_at: Timestamp | null, 
+/**
+ * The invoice a credit note corrects.
+ */
+credits: string | null, order: string | null, receipt: string | null, seller: Party, buyer: Party, ship_to: Array<string>, currency: string, paper: PaperSize, prices_include_tax: boolean, lines: Array<InvoiceLine>, taxes: Array<TaxPart>, net: Money, discount: Money, tax: Money, total: Money, 
+/**
+ * Paid when issued (refunded, for a credit note).
+ */
+paid: Money, balance: Money, payment_terms: string, note: string, };
+
+export type InvoiceKind = "invoice" | "credit_note";
+
+export type InvoiceLine = { description: string, sku: string, quantity: number, unit_price: Money, discount: Money, 
+/**
+ * Before tax.
+ */
+net: Money, tax: Money, 
+/**
+ * Tax included.
+ */
+total: Money, 
+/**
+ * The rates that apply ("VAT 23%").
+ */
+tax_rate: string, };
+
+export type InvoiceRef = { id: string, kind: InvoiceKind, code: string, total: Money, issued_at: Timestamp, };
+
+export type PaperSize = "a4" | "letter";
+
+export type Party = { name: string, lines: Array<string>, tax_id: string, email: string, };
+
+export type Address = { name: string, company: string, line1: string, line2: string, city: string, region: string, postal_code: string, 
+/**
+ * ISO 3166-1 alpha-2.
+ */
+country: string, phone: string, };
+
+export type BulkAction = { "type": "hold", reason: string, } | { "type": "release", reason: string, } | { "type": "cancel", reason: string, } | { "type": "mark_paid", method: string, } | { "type": "invoice" };
+
+export type BulkResult = { order_id: string, ok: boolean, message: string, };
+
+export type Check = { code: string, level: CheckLevel, message: string, points: number, };
+
+export type CheckLevel = "block" | "hold" | "warn" | "risk";
+
+export type Claim = { id: string, kind: ClaimKind, 
+/**
+ * "open" or "resolved".
+ */
+status: string, evidence: string, 
+/**
+ * "refund", "reship" or "reject".
+ */
+resolution: string | null, refund: Money | null, reship_order_id: string | null, created_at: Timestamp, resolved_at: Timestamp | null, };
+
+export type ClaimDraft = { kind: ClaimKind | null, evidence: string, };
+
+export type ClaimKind = "damaged" | "missing" | "wrong_item";
+
+export type ClaimResolution = { "type": "refund", amount: string, method: string, } | { "type": "reship" } | { "type": "reject", reason: string, };
+
+export type Fulfilment = "unfulfilled" | "partial" | "fulfilled";
+
+export type InboxQuery = { view: InboxView, 
+/**
+ * An order or receipt number, or part of an e-mail, name or marketplace id.
+ */
+text: string, 
+/**
+ * Only this channel ("manual", "shopify", "counter"…); empty for all.
+ */
+channel: string, sort: InboxSort, offset: number, limit: number, };
+
+export type InboxRow = { 
+/**
+ * "order" or "sale".
+ */
+kind: string, id: string, 
+/**
+ * "#1042" or "R00000017".
+ */
+name: string, channel: string, created_at: Timestamp, customer: string, total: Money, 
+/**
+ * on_hold, open, cancelled for orders; completed for sales.
+ */
+status: string, fulfilment: Fulfilment, payment_status: PaymentStatus, risk_score: number, };
+
+export type InboxSort = "newest" | "oldest" | "highest_total";
+
+export type InboxView = "all" | "on_hold" | "to_pack" | "unpaid" | "counter" | "cancelled";
+
+export type Order = { id: string, number: number, 
+/**
+ * "#1042".
+ */
+name: string, channel: string, external_id: string | null, status: OrderStatus, fulfilment: Fulfilment, payment_status: PaymentStatus, customer: OrderCustomer | null, email: string | null, phone: string | null, billing: Address, shipping: Address, location_id: string, location: string, shipping_method: string, express: boolean, channel_risk: string | null, prices_include_tax: boolean, lines: Array<OrderLine>, subtotal: Money, discount: Money, shipping_total: Money, tax: Money, total: Money, taxes: Array<TaxPart>, paid: Money, refunded: Money, 
+/**
+ * Still to pay (never below zero).
+ */
+balance: Money, risk_score: number, checks: Array<Check>, note: string, created_at: Timestamp, payments: Array<PaymentRecord>, shipments: Array<Shipment>, returns: Array<OrderReturn>, claims: Array<Claim>, invoices: Array<InvoiceRef>, messages: Array<Message>, timeline: Array<OrderEvent>, };
+
+export type OrderCustomer = { id: string, name: string, };
+
+export type OrderDraft = { 
+/**
+ * "manual" when empty; marketplace connectors give their name.
+ */
+channel: string, 
+/**
+ * The marketplace's order id: the same (channel, external id) is one order, however often it
+ * is imported.
+ */
+external_id: string | null, customer_id: string | null, email: string, phone: string, shipping: Address, 
+/**
+ * `None`: the same as shipping.
+ */
+billing: Address | null, 
+/**
+ * Where it ships from; the first location when empty.
+ */
+location_id: string | null, lines: Array<OrderLineDraft>, shipping_method: string, 
+/**
+ * Decimal text in the shop's currency ("4.95"); empty is free.
+ */
+shipping_price: string, express: boolean, 
+/**
+ * The marketplace's own risk level: "low", "medium" or "high".
+ */
+channel_risk: string | null, note: string, };
+
+export type OrderEvent = { at: Timestamp, staff: string | null, kind: string, detail: string, };
+
+export type OrderLine = { id: string, 
+/**
+ * "item" or "shipping".
+ */
+kind: string, variant_id: string | null, sku: string, title: string, quantity: number, shipped: number, 
+/**
+ * Units on return authorisations that were not cancelled.
+ */
+returned: number, unit_price: Money, 
+/**
+ * The catalog price when the order was entered, for the price check.
+ */
+catalog_price: Money | null, discount: Money, 
+/**
+ * After discount, in the order's price convention (tax included or not).
+ */
+amount: Money, tax: Money, 
+/**
+ * What the customer is charged for the line, tax included.
+ */
+charged: Money, taxes: Array<TaxPart>, };
+
+export type OrderLineDraft = { 
+/**
+ * SKU or barcode of a catalog variant; empty for a custom line with a title.
+ */
+sku: string, variant_id: string | null, 
+/**
+ * For custom lines; catalog lines take the product's title.
+ */
+title: string, quantity: number, 
+/**
+ * Decimal text; the catalog price when empty.
+ */
+unit_price: string, 
+/**
+ * Decimal text off the line; empty for none.
+ */
+discount: string, };
+
+export type OrderReturn = { id: string, 
+/**
+ * "RMA-12".
+ */
+name: string, status: ReturnStatus, reason: string, lines: Array<ReturnLine>, refund_minor: number | null, credit_note: string | null, created_at: Timestamp, };
+
+export type OrderStatus = "on_hold" | "open" | "cancelled";
+
+export type PaymentRecord = { id: string, 
+/**
+ * "payment" or "refund".
+ */
+kind: string, amount: Money, method: string, reference: string, at: Timestamp, };
+
+export type PaymentDraft = { 
+/**
+ * Decimal text; the balance when empty.
+ */
+amount: string, 
+/**
+ * "card", "bank transfer", "cash", "marketplace"…
+ */
+method: string, reference: string, };
+
+export type PaymentStatus = "unpaid" | "partially_paid" | "paid" | "partially_refunded" | "refunded";
+
+export type ReturnDraft = { reason: string, lines: Array<ReturnLineDraft>, };
+
+export type ReturnLine = { order_line_id: string, title: string, quantity: number, 
+/**
+ * "restock" or "write_off" once received.
+ */
+disposition: string | null, location: string | null, };
+
+export type ReturnLineDraft = { order_line_id: string, quantity: number, };
+
+export type ReturnReceipt = { 
+/**
+ * (order line id, restock?) — lines not listed are restocked.
+ */
+write_off: Array<string>, 
+/**
+ * Where restocked units go; the order's location when empty.
+ */
+location_id: string | null, };
+
+export type ReturnStatus = "authorised" | "received" | "refunded" | "cancelled";
+
+export type RiskSettings = { 
+/**
+ * A score at or above this holds the order for review.
+ */
+hold_score: number, 
+/**
+ * An order worth more than this many times the shop's usual order is unusual.
+ */
+value_multiple: number, 
+/**
+ * This many orders or more from one e-mail, address or phone within `velocity_hours`…
+ */
+velocity_count: number, velocity_hours: number, };
+
+export type Shipment = { id: string, carrier: string, tracking: string, at: Timestamp, 
+/**
+ * (order line id, quantity).
+ */
+lines: Array<[string, number]>, };
+
+export type ShipmentDraft = { carrier: string, tracking: string, 
+/**
+ * (order line id, quantity); empty ships everything not yet shipped.
+ */
+lines: Array<[string, number]>, };
+
+export type Legal = { 
+/**
+ * The registered name; the shop's name when left empty.
+ */
+legal_name: string, 
+/**
+ * Lines of the registered address.
+ */
+legal_address: string, 
+/**
+ * VAT / tax id.
+ */
+tax_id: string, shop_email: string, invoice_prefix: string, credit_note_prefix: string, payment_terms_days: number, 
+/**
+ * Read only: decides paper size and address formats.
+ */
+country: string, };
+
+export type MailSettings = { smtp_host: string, smtp_port: number, smtp_security: SmtpSecurity, smtp_username: string, 
+/**
+ * The sender, "Shop <shop@example.com>" or a bare address.
+ */
+mail_from: string, };
+
+export type OrderSettings = { legal: Legal, risk: RiskSettings, mail: MailSettings, };
+
+export type SmtpSecurity = "starttls" | "tls" | "none";
+
+export type EmailTemplate = { kind: string, subject: string, body: string, };
+
+export type Message = { id: string, 
+/**
+ * "out" or "in".
+ */
+direction: string, kind: string, order_id: string | null, address: string, subject: string, body: string, attachment: string | null, 
+/**
+ * queued, sent, failed (out) or received (in).
+ */
+status: string, attempts: number, next_attempt_at: Timestamp | null, last_error: string | null, created_at: Timestamp, sent_at: Timestamp | null, };
+
 export interface Commands {
   app_status: { req: null; res: AppStatus };
   retry_open: { req: null; res: AppStatus };
@@ -476,5 +809,41 @@ export interface Commands {
   counter_settings_save: { req: CounterSettings; res: CounterSettings };
   discount_code_save: { req: DiscountCodeDraft; res: null };
   staff_active: { req: null; res: Array<StaffMember> };
+  inbox: { req: InboxQuery; res: Array<InboxRow> };
+  order_get: { req: ById; res: Order };
+  order_create: { req: OrderDraft; res: Order };
+  order_update: { req: OrderUpdate; res: Order };
+  order_hold: { req: IdText; res: Order };
+  order_release: { req: IdText; res: Order };
+  order_cancel: { req: IdText; res: Order };
+  order_note: { req: IdText; res: Order };
+  order_pay: { req: OrderPayment; res: Order };
+  order_ship: { req: OrderShipment; res: Order };
+  orders_bulk: { req: Bulk; res: Array<BulkResult> };
+  invoice_issue: { req: ById; res: Invoice };
+  sale_invoice: { req: SaleInvoice; res: Invoice };
+  invoice_save: { req: ById; res: SavedFile };
+  invoice_print: { req: ById; res: string };
+  order_email: { req: OrderEmail; res: Message };
+  order_reply: { req: Reply; res: Message };
+  outbox_list: { req: null; res: Array<Message> };
+  outbox_retry: { req: ById; res: null };
+  mail_send_now: { req: null; res: MailReport };
+  return_authorise: { req: ReturnRequest; res: Order };
+  return_receive: { req: ReturnReceive; res: Order };
+  return_refund: { req: IdText; res: Order };
+  return_cancel: { req: ById; res: Order };
+  claim_open: { req: ClaimOpen; res: Order };
+  claim_evidence: { req: IdText; res: Order };
+  claim_resolve: { req: ClaimResolve; res: Order };
+  customer_profile: { req: ById; res: CustomerProfile };
+  customer_note: { req: IdText; res: CustomerProfile };
+  customer_export: { req: ById; res: SavedFile };
+  customer_erase: { req: ById; res: CustomerProfile };
+  order_settings_get: { req: null; res: OrderSettings };
+  order_settings_save: { req: OrderSettings; res: OrderSettings };
+  smtp_password_save: { req: Text; res: null };
+  email_templates: { req: null; res: Array<EmailTemplate> };
+  email_template_save: { req: EmailTemplate; res: null };
   ui_rendered: { req: null; res: null };
 }

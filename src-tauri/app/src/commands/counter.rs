@@ -65,7 +65,7 @@ fn paper(narrow: bool) -> Paper {
     }
 }
 
-fn write_pdf(path: std::path::PathBuf, pdf: &[u8]) -> shopdesk_core::Result<SavedFile> {
+pub(crate) fn write_pdf(path: std::path::PathBuf, pdf: &[u8]) -> shopdesk_core::Result<SavedFile> {
     std::fs::write(&path, pdf)
         .map_err(|e| Error::invalid(format!("cannot write {}: {e}", path.display())))?;
     Ok(SavedFile {

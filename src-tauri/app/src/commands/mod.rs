@@ -2,7 +2,9 @@
 //! error to `{code, message}`. No business rule lives here.
 
 pub mod counter;
+pub mod orders;
 pub use counter::*;
+pub use orders::*;
 
 use crate::state::AppState;
 use serde::{Deserialize, Serialize};

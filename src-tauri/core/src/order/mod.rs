@@ -24,7 +24,7 @@ pub use returns::{
     OrderReturn, ReturnDraft, ReturnLine, ReturnLineDraft, ReturnReceipt, ReturnStatus,
 };
 pub use verify::{Check, CheckLevel, RiskSettings};
-pub use view::{Order, OrderCustomer, OrderEvent, OrderLine, Payment, Shipment};
+pub use view::{Order, OrderCustomer, OrderEvent, OrderLine, PaymentRecord, Shipment};
 
 pub(crate) use draft::sum_by_rate;
 pub(crate) use verify::{email_is_valid, risk_settings};

@@ -53,7 +53,7 @@ pub struct Shipment {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
-pub struct Payment {
+pub struct PaymentRecord {
     pub id: String,
     /// "payment" or "refund".
     pub kind: String,
@@ -116,7 +116,7 @@ pub struct Order {
     pub checks: Vec<Check>,
     pub note: String,
     pub created_at: Timestamp,
-    pub payments: Vec<Payment>,
+    pub payments: Vec<PaymentRecord>,
     pub shipments: Vec<Shipment>,
     pub returns: Vec<OrderReturn>,
     pub claims: Vec<Claim>,
@@ -308,7 +308,7 @@ pub(crate) fn load(conn: &Connection, order_id: &str) -> Result<Order> {
              WHERE order_id = ?1 ORDER BY at, rowid",
         )?
         .query_map([order_id], |r| {
-            Ok(Payment {
+            Ok(PaymentRecord {
                 id: r.get(0)?,
                 kind: r.get(1)?,
                 amount: money(r.get(2)?),

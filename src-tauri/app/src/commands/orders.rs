@@ -1,0 +1,388 @@
+//! Commands of the orders back office: the inbox, orders and their actions, invoices, returns,
+//! claims, e-mail, customers and the orders settings. Each is a few lines over core, the
+//! documents crate (PDFs) or the mail crate (SMTP, keychain); no rule lives here.
+
+use super::{as_staff, blocking, export_path, SavedFile};
+use serde::{Deserialize, Serialize};
+use shopdesk_core::customer_record::CustomerProfile;
+use shopdesk_core::invoice::{Invoice, Party};
+use shopdesk_core::order::{
+    BulkAction, BulkResult, ClaimDraft, ClaimResolution, InboxQuery, InboxRow, Order, OrderDraft,
+    PaymentDraft, ReturnDraft, ReturnReceipt, ShipmentDraft,
+};
+use shopdesk_core::order_settings::OrderSettings;
+use shopdesk_core::outbox::{EmailTemplate, Message};
+use shopdesk_core::{Error, ErrorBody, Shop};
+use shopdesk_documents::{invoice_pdf, print_pdf};
+use tauri::AppHandle;
+use ts_rs::TS;
+
+/// An id and a text: a reason, a note, an evidence line.
+#[derive(Debug, Deserialize, TS)]
+pub struct IdText {
+    pub id: String,
+    pub text: String,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct OrderUpdate {
+    pub id: String,
+    pub draft: OrderDraft,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct OrderPayment {
+    pub id: String,
+    pub payment: PaymentDraft,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct OrderShipment {
+    pub id: String,
+    pub shipment: ShipmentDraft,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct Bulk {
+    pub ids: Vec<String>,
+    pub action: BulkAction,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct SaleInvoice {
+    pub sale_id: String,
+    pub buyer: Party,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct OrderEmail {
+    pub id: String,
+    /// order_confirmation, invoice or shipment.
+    pub kind: String,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct Reply {
+    pub order_id: String,
+    pub from: String,
+    pub subject: String,
+    pub body: String,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct ReturnRequest {
+    pub order_id: String,
+    pub draft: ReturnDraft,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct ReturnReceive {
+    pub return_id: String,
+    pub receipt: ReturnReceipt,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct ClaimOpen {
+    pub order_id: String,
+    pub draft: ClaimDraft,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct ClaimResolve {
+    pub claim_id: String,
+    pub resolution: ClaimResolution,
+}
+
+/// What one "send now" did.
+#[derive(Debug, Serialize, TS)]
+pub struct MailReport {
+    pub sent: u32,
+    pub failed: u32,
+    pub errors: Vec<String>,
+}
+
+/// Sends what is due from the outbox, with the password from the keychain.
+pub(crate) fn send_mail(shop: &Shop) -> shopdesk_core::Result<MailReport> {
+    let settings = shop.mail_settings()?;
+    let password = shopdesk_mail::password(&settings);
+    let r = shopdesk_mail::send_due(shop, password.as_deref())?;
+    Ok(MailReport {
+        sent: r.sent as u32,
+        failed: r.failed as u32,
+        errors: r.errors,
+    })
+}
+
+#[tauri::command]
+pub async fn inbox(app: AppHandle, req: InboxQuery) -> Result<Vec<InboxRow>, ErrorBody> {
+    as_staff(app, move |shop, s| shop.inbox(s, &req)).await
+}
+
+#[tauri::command]
+pub async fn order_get(app: AppHandle, req: super::ById) -> Result<Order, ErrorBody> {
+    as_staff(app, move |shop, s| shop.order(s, &req.id)).await
+}
+
+#[tauri::command]
+pub async fn order_create(app: AppHandle, req: OrderDraft) -> Result<Order, ErrorBody> {
+    as_staff(app, move |shop, s| shop.create_order(s, &req)).await
+}
+
+#[tauri::command]
+pub async fn order_update(app: AppHandle, req: OrderUpdate) -> Result<Order, ErrorBody> {
+    as_staff(app, move |shop, s| {
+        shop.update_order(s, &req.id, &req.draft)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn order_hold(app: AppHandle, req: IdText) -> Result<Order, ErrorBody> {
+    as_staff(app, move |shop, s| shop.hold_order(s, &req.id, &req.text)).await
+}
+
+#[tauri::command]
+pub async fn order_release(app: AppHandle, req: IdText) -> Result<Order, ErrorBody> {
+    as_staff(app, move |shop, s| {
+        shop.release_order(s, &req.id, &req.text)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn order_cancel(app: AppHandle, req: IdText) -> Result<Order, ErrorBody> {
+    as_staff(app, move |shop, s| shop.cancel_order(s, &req.id, &req.text)).await
+}
+
+#[tauri::command]
+pub async fn order_note(app: AppHandle, req: IdText) -> Result<Order, ErrorBody> {
+    as_staff(app, move |shop, s| {
+        shop.add_order_note(s, &req.id, &req.text)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn order_pay(app: AppHandle, req: OrderPayment) -> Result<Order, ErrorBody> {
+    as_staff(app, move |shop, s| {
+        shop.record_order_payment(s, &req.id, &req.payment)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn order_ship(app: AppHandle, req: OrderShipment) -> Result<Order, ErrorBody> {
+    as_staff(app, move |shop, s| {
+        shop.ship_order(s, &req.id, &req.shipment)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn orders_bulk(app: AppHandle, req: Bulk) -> Result<Vec<BulkResult>, ErrorBody> {
+    as_staff(app, move |shop, s| {
+        shop.bulk_orders(s, &req.ids, &req.action)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn invoice_issue(app: AppHandle, req: super::ById) -> Result<Invoice, ErrorBody> {
+    as_staff(app, move |shop, s| shop.issue_order_invoice(s, &req.id)).await
+}
+
+#[tauri::command]
+pub async fn sale_invoice(app: AppHandle, req: SaleInvoice) -> Result<Invoice, ErrorBody> {
+    as_staff(app, move |shop, s| {
+        shop.issue_sale_invoice(s, &req.sale_id, &req.buyer)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn invoice_save(app: AppHandle, req: super::ById) -> Result<SavedFile, ErrorBody> {
+    let path = export_path(&app, "shopdesk-invoice", "pdf")?;
+    as_staff(app, move |shop, s| {
+        let inv = shop.invoice(s, &req.id)?;
+        super::counter::write_pdf(path, &invoice_pdf(&inv))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn invoice_print(app: AppHandle, req: super::ById) -> Result<String, ErrorBody> {
+    as_staff(app, move |shop, s| {
+        let inv = shop.invoice(s, &req.id)?;
+        print_pdf(&invoice_pdf(&inv), None).map_err(|e| Error::Conflict(e.to_string()))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn order_email(app: AppHandle, req: OrderEmail) -> Result<Message, ErrorBody> {
+    as_staff(app, move |shop, s| shop.email_order(s, &req.id, &req.kind)).await
+}
+
+#[tauri::command]
+pub async fn order_reply(app: AppHandle, req: Reply) -> Result<Message, ErrorBody> {
+    as_staff(app, move |shop, s| {
+        shop.record_reply(s, &req.order_id, &req.from, &req.subject, &req.body)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn outbox_list(app: AppHandle, req: ()) -> Result<Vec<Message>, ErrorBody> {
+    let () = req;
+    as_staff(app, |shop, s| shop.outbox(s)).await
+}
+
+#[tauri::command]
+pub async fn outbox_retry(app: AppHandle, req: super::ById) -> Result<(), ErrorBody> {
+    as_staff(app, move |shop, s| shop.retry_message(s, &req.id)).await
+}
+
+#[tauri::command]
+pub async fn mail_send_now(app: AppHandle, req: ()) -> Result<MailReport, ErrorBody> {
+    let () = req;
+    as_staff(app, |shop, s| {
+        shop.outbox(s)?; // the same permission as seeing the outbox
+        send_mail(shop)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn return_authorise(app: AppHandle, req: ReturnRequest) -> Result<Order, ErrorBody> {
+    as_staff(app, move |shop, s| {
+        shop.authorise_return(s, &req.order_id, &req.draft)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn return_receive(app: AppHandle, req: ReturnReceive) -> Result<Order, ErrorBody> {
+    as_staff(app, move |shop, s| {
+        shop.receive_return(s, &req.return_id, &req.receipt)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn return_refund(app: AppHandle, req: IdText) -> Result<Order, ErrorBody> {
+    as_staff(app, move |shop, s| {
+        shop.refund_return(s, &req.id, &req.text)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn return_cancel(app: AppHandle, req: super::ById) -> Result<Order, ErrorBody> {
+    as_staff(app, move |shop, s| shop.cancel_return(s, &req.id)).await
+}
+
+#[tauri::command]
+pub async fn claim_open(app: AppHandle, req: ClaimOpen) -> Result<Order, ErrorBody> {
+    as_staff(app, move |shop, s| {
+        shop.open_claim(s, &req.order_id, &req.draft)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn claim_evidence(app: AppHandle, req: IdText) -> Result<Order, ErrorBody> {
+    as_staff(app, move |shop, s| {
+        shop.add_claim_evidence(s, &req.id, &req.text)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn claim_resolve(app: AppHandle, req: ClaimResolve) -> Result<Order, ErrorBody> {
+    as_staff(app, move |shop, s| {
+        shop.resolve_claim(s, &req.claim_id, &req.resolution)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn customer_profile(
+    app: AppHandle,
+    req: super::ById,
+) -> Result<CustomerProfile, ErrorBody> {
+    as_staff(app, move |shop, s| shop.customer_profile(s, &req.id)).await
+}
+
+#[tauri::command]
+pub async fn customer_note(app: AppHandle, req: IdText) -> Result<CustomerProfile, ErrorBody> {
+    as_staff(app, move |shop, s| {
+        shop.save_customer_note(s, &req.id, &req.text)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn customer_export(app: AppHandle, req: super::ById) -> Result<SavedFile, ErrorBody> {
+    let path = export_path(&app, "shopdesk-customer", "json")?;
+    as_staff(app, move |shop, s| {
+        let data = shop.export_customer(s, &req.id)?;
+        let text =
+            serde_json::to_string_pretty(&data).map_err(|e| Error::Storage(e.to_string()))?;
+        std::fs::write(&path, text)
+            .map_err(|e| Error::invalid(format!("cannot write {}: {e}", path.display())))?;
+        Ok(SavedFile {
+            path: path.display().to_string(),
+        })
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn customer_erase(
+    app: AppHandle,
+    req: super::ById,
+) -> Result<CustomerProfile, ErrorBody> {
+    as_staff(app, move |shop, s| shop.erase_customer(s, &req.id)).await
+}
+
+#[tauri::command]
+pub async fn order_settings_get(app: AppHandle, req: ()) -> Result<OrderSettings, ErrorBody> {
+    let () = req;
+    as_staff(app, |shop, s| shop.order_settings(s)).await
+}
+
+#[tauri::command]
+pub async fn order_settings_save(
+    app: AppHandle,
+    req: OrderSettings,
+) -> Result<OrderSettings, ErrorBody> {
+    as_staff(app, move |shop, s| shop.save_order_settings(s, &req)).await
+}
+
+/// Stores the SMTP password in the OS keychain (never in the database).
+#[tauri::command]
+pub async fn smtp_password_save(
+    app: AppHandle,
+    req: super::counter::Text,
+) -> Result<(), ErrorBody> {
+    blocking(app, move |state| {
+        let (shop, session) = state.signed_in()?;
+        // Only someone who may change settings may change the password.
+        let settings = shop.order_settings(&session)?;
+        shop.save_order_settings(&session, &settings)?;
+        shopdesk_mail::save_password(&settings.mail, &req.text)
+            .map_err(|m| Error::Conflict(m).body())
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn email_templates(app: AppHandle, req: ()) -> Result<Vec<EmailTemplate>, ErrorBody> {
+    let () = req;
+    as_staff(app, |shop, s| shop.email_templates(s)).await
+}
+
+#[tauri::command]
+pub async fn email_template_save(app: AppHandle, req: EmailTemplate) -> Result<(), ErrorBody> {
+    as_staff(app, move |shop, s| shop.save_email_template(s, &req)).await
+}

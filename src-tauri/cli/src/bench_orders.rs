@@ -1,0 +1,152 @@
+//! The orders figures: an incoming order priced, verified and stored; an invoice issued and
+//! rendered as PDF; and the inbox's first page with a filter over a million orders.
+
+use crate::bench_catalog::{ms, p99};
+use shopdesk_core::demo::DemoRequest;
+use shopdesk_core::order::{Address, InboxQuery, InboxView, OrderDraft, OrderLineDraft};
+use shopdesk_core::{Error, FixedClock, Shop};
+use shopdesk_documents::invoice_pdf;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+pub fn run(scratch: &Path, rows: &mut Vec<(String, String, String)>) -> Result<(), Error> {
+    let shop = Shop::open(
+        &scratch.join("orders.sqlite3"),
+        Arc::new(FixedClock::at(1_795_392_300_000)),
+    )?;
+    let (owner, _, _) = shop.load_demo(&DemoRequest {
+        country: "IE".into(),
+    })?;
+    let skus: Vec<String> = shop
+        .catalog(&owner, &Default::default())?
+        .items
+        .into_iter()
+        .map(|v| v.sku)
+        .filter(|s| !s.is_empty())
+        .take(50)
+        .collect();
+    let mut rng = fastrand::Rng::with_seed(5);
+    let (mut creates, mut issues, mut pdfs) = (Vec::new(), Vec::new(), Vec::new());
+    for i in 0..300 {
+        let draft = OrderDraft {
+            email: format!("buyer{i}@example.ie"),
+            shipping: Address {
+                name: "Zoë Müller".into(),
+                line1: format!("{i} Grafton Street"),
+                city: "Dublin".into(),
+                postal_code: "D02 X285".into(),
+                country: "IE".into(),
+                ..Default::default()
+            },
+            lines: (0..3)
+                .map(|_| OrderLineDraft {
+                    sku: skus[rng.usize(..skus.len())].clone(),
+                    quantity: 1,
+                    ..Default::default()
+                })
+                .collect(),
+            shipping_method: "An Post".into(),
+            shipping_price: "4.95".into(),
+            ..Default::default()
+        };
+        let t = Instant::now();
+        let order = shop.create_order(&owner, &draft)?;
+        creates.push(ms(t));
+        let t = Instant::now();
+        let inv = shop.issue_order_invoice(&owner, &order.id)?;
+        issues.push(ms(t));
+        let t = Instant::now();
+        std::hint::black_box(invoice_pdf(&inv));
+        pdfs.push(ms(t));
+    }
+    rows.push((
+        "incoming order (3 lines): priced, verified (stock, prices, address, duplicates, risk), stored, p99 (goal verify < 5 ms)".into(),
+        format!("{:.2} ms", p99(creates)),
+        "-".into(),
+    ));
+    rows.push((
+        "invoice issued (gapless number, frozen), p99".into(),
+        format!("{:.2} ms", p99(issues)),
+        "-".into(),
+    ));
+    rows.push((
+        "invoice PDF, A4, embedded font subset, p99 (goal < 20 ms)".into(),
+        format!("{:.2} ms", p99(pdfs)),
+        "-".into(),
+    ));
+
+    let t = Instant::now();
+    shop.fill_orders_for_benchmark(1_000_000, 9)?;
+    let fill = t.elapsed().as_secs_f64();
+    let mut worst = Vec::new();
+    for (label, q) in [
+        (
+            "on hold",
+            InboxQuery {
+                view: InboxView::OnHold,
+                ..Default::default()
+            },
+        ),
+        (
+            "to pack",
+            InboxQuery {
+                view: InboxView::ToPack,
+                ..Default::default()
+            },
+        ),
+        (
+            "unpaid",
+            InboxQuery {
+                view: InboxView::Unpaid,
+                ..Default::default()
+            },
+        ),
+        (
+            "channel",
+            InboxQuery {
+                channel: "woocommerce".into(),
+                ..Default::default()
+            },
+        ),
+        (
+            "number",
+            InboxQuery {
+                text: "#500000".into(),
+                ..Default::default()
+            },
+        ),
+        ("all", InboxQuery::default()),
+    ] {
+        let mut times = Vec::new();
+        for _ in 0..20 {
+            let t = Instant::now();
+            let page = shop.inbox(&owner, &q)?;
+            times.push(ms(t));
+            if page.is_empty() {
+                return Err(Error::invalid(format!("the {label} view came back empty")));
+            }
+        }
+        worst.push((p99(times), label));
+    }
+    worst.sort_by(|a, b| b.0.total_cmp(&a.0));
+    rows.push((
+        format!(
+            "inbox first page (50) over 1M orders, slowest filter ({}), p99 (goal < 100 ms)",
+            worst[0].1
+        ),
+        format!("{:.1} ms", worst[0].0),
+        "-".into(),
+    ));
+    rows.push((
+        "inbox first page over 1M orders, every filter (on hold, to pack, unpaid, channel, number, all)".into(),
+        worst.iter().map(|(t, l)| format!("{l} {t:.1}")).collect::<Vec<_>>().join(", ") + " ms",
+        "-".into(),
+    ));
+    rows.push((
+        "1M synthetic orders written (one transaction)".into(),
+        format!("{fill:.1} s"),
+        "-".into(),
+    ));
+    Ok(())
+}
