@@ -10,6 +10,7 @@ export const PERMISSION_LABELS: Record<Permission, string> = {
   approve_discount: "Approve price overrides and big discounts",
   void: "Void lines and sales",
   orders_view: "See orders",
+  orders_manage: "Enter and manage orders, invoices, returns",
   pack: "Pack and ship",
   reports_view: "See reports",
   staff_manage: "Manage staff and roles",
