@@ -25,9 +25,12 @@ pub struct BenchArgs {
     /// Launches per app (the median is reported, after one warm-up launch each).
     #[arg(long, default_value_t = 5)]
     runs: usize,
-    /// Only the database and catalog figures (no window, no display needed).
+    /// Only the database, catalog, counter and orders figures (no window, no display needed).
     #[arg(long)]
     no_window: bool,
+    /// Only the orders figures (for working on orders).
+    #[arg(long)]
+    orders_only: bool,
 }
 
 struct Launch {
@@ -146,6 +149,13 @@ fn time_open(path: &Path) -> Result<f64, Error> {
 pub fn run(args: BenchArgs) -> Result<(), Error> {
     let scratch = std::env::temp_dir().join(format!("shopdesk-bench-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).map_err(|e| Error::invalid(e.to_string()))?;
+    if args.orders_only {
+        let mut rows = Vec::new();
+        crate::bench_orders::run(&scratch, &mut rows)?;
+        print_table(rows);
+        let _ = std::fs::remove_dir_all(&scratch);
+        return Ok(());
+    }
 
     // Database open + migrate: a brand-new file, then a demo shop reopened.
     let mut empty_ms = Vec::new();

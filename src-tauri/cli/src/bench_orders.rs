@@ -60,14 +60,18 @@ pub fn run(scratch: &Path, rows: &mut Vec<(String, String, String)>) -> Result<(
         std::hint::black_box(invoice_pdf(&inv));
         pdfs.push(ms(t));
     }
+    let p50 = |mut v: Vec<f64>| {
+        v.sort_by(|a, b| a.total_cmp(b));
+        v[v.len() / 2]
+    };
     rows.push((
-        "incoming order (3 lines): priced, verified (stock, prices, address, duplicates, risk), stored, p99 (goal verify < 5 ms)".into(),
-        format!("{:.2} ms", p99(creates)),
+        "incoming order (3 lines): priced, verified (stock, prices, address, duplicates, risk), stored, p50 / p99 (goal verify < 5 ms)".into(),
+        format!("{:.2} / {:.2} ms", p50(creates.clone()), p99(creates)),
         "-".into(),
     ));
     rows.push((
-        "invoice issued (gapless number, frozen), p99".into(),
-        format!("{:.2} ms", p99(issues)),
+        "invoice issued (gapless number, frozen), p50 / p99".into(),
+        format!("{:.2} / {:.2} ms", p50(issues.clone()), p99(issues)),
         "-".into(),
     ));
     rows.push((
@@ -76,8 +80,13 @@ pub fn run(scratch: &Path, rows: &mut Vec<(String, String, String)>) -> Result<(
         "-".into(),
     ));
 
+    // SHOPDESK_BENCH_ORDERS makes a smaller inbox for a quick run while working on orders.
+    let n: u32 = std::env::var("SHOPDESK_BENCH_ORDERS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1_000_000);
     let t = Instant::now();
-    shop.fill_orders_for_benchmark(1_000_000, 9)?;
+    shop.fill_orders_for_benchmark(n, 9)?;
     let fill = t.elapsed().as_secs_f64();
     let mut worst = Vec::new();
     for (label, q) in [
@@ -112,7 +121,7 @@ pub fn run(scratch: &Path, rows: &mut Vec<(String, String, String)>) -> Result<(
         (
             "number",
             InboxQuery {
-                text: "#500000".into(),
+                text: format!("#{}", n / 2),
                 ..Default::default()
             },
         ),
@@ -132,19 +141,24 @@ pub fn run(scratch: &Path, rows: &mut Vec<(String, String, String)>) -> Result<(
     worst.sort_by(|a, b| b.0.total_cmp(&a.0));
     rows.push((
         format!(
-            "inbox first page (50) over 1M orders, slowest filter ({}), p99 (goal < 100 ms)",
+            "inbox first page (50) over {n} orders, slowest filter ({}), p99 (goal < 100 ms with 1M)",
             worst[0].1
         ),
         format!("{:.1} ms", worst[0].0),
         "-".into(),
     ));
     rows.push((
-        "inbox first page over 1M orders, every filter (on hold, to pack, unpaid, channel, number, all)".into(),
-        worst.iter().map(|(t, l)| format!("{l} {t:.1}")).collect::<Vec<_>>().join(", ") + " ms",
+        format!("inbox first page over {n} orders, every filter"),
+        worst
+            .iter()
+            .map(|(t, l)| format!("{l} {t:.1}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+            + " ms",
         "-".into(),
     ));
     rows.push((
-        "1M synthetic orders written (one transaction)".into(),
+        format!("{n} synthetic orders written (one transaction)"),
         format!("{fill:.1} s"),
         "-".into(),
     ));

@@ -320,7 +320,7 @@ impl Shop {
                     ship.execute(rusqlite::params![s, id, at + 86_400_000])?;
                     ship_line.execute(rusqlite::params![s, line_id, qty])?;
                 }
-                if status != "cancelled" && roll % 4 != 0 {
+                if status != "cancelled" && !roll.is_multiple_of(4) {
                     pay.execute(rusqlite::params![crate::id::new_id(), id, total, at])?;
                 }
             }

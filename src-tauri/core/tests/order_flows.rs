@@ -793,6 +793,20 @@ fn the_inbox_shows_every_channel_with_views_search_and_bulk_actions() {
         .unwrap();
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].channel, "shopify");
+    let by_number = f
+        .shop
+        .inbox(
+            &f.owner,
+            &InboxQuery {
+                text: open.name.clone(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        by_number.iter().map(|r| r.name.clone()).collect::<Vec<_>>(),
+        vec![open.name.clone()]
+    );
 
     let results = f
         .shop

@@ -63,6 +63,7 @@ CREATE INDEX order_created ON customer_order (created_at);
 CREATE INDEX order_status ON customer_order (status, created_at);
 CREATE INDEX order_channel ON customer_order (channel, created_at);
 CREATE INDEX order_customer ON customer_order (customer_id);
+CREATE INDEX order_external ON customer_order (external_id) WHERE external_id IS NOT NULL;
 CREATE INDEX order_email ON customer_order (lower(email), created_at);
 CREATE INDEX order_phone ON customer_order (phone, created_at) WHERE phone IS NOT NULL;
 CREATE INDEX order_address ON customer_order (address_key, created_at);
