@@ -1,0 +1,229 @@
+//! What every journey needs: a tauri-driver per test with its own directories, and the small
+//! actions a person takes in the window (fill, click, read, wait), as WebDriver calls.
+#![allow(dead_code)] // each test file uses its own subset
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+pub const WAIT: Duration = Duration::from_secs(20);
+
+pub fn app_binary() -> PathBuf {
+    match std::env::var_os("SHOPDESK_APP") {
+        Some(p) => PathBuf::from(p),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/debug/shopdesk-app"),
+    }
+    .canonicalize()
+    .expect("build the app first: cargo build -p shopdesk-app (make e2e does)")
+}
+
+/// A tauri-driver serving one test, with the app's directories pointed into `home`.
+pub struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    pub fn start(home: &Path, port: u16) -> Driver {
+        for dir in ["data", "config", "cache", "logs"] {
+            std::fs::create_dir_all(home.join(dir)).unwrap();
+        }
+        let child = Command::new(
+            std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()),
+        )
+        .args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &(port + 1).to_string(),
+        ])
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("SHOPDESK_LOG_DIR", home.join("logs"))
+        .env("SHOPDESK_DB", home.join("shop.sqlite3"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("tauri-driver is installed (cargo install tauri-driver --version 2.1.0 --locked)");
+        Driver { child, port }
+    }
+
+    pub async fn launch(&self) -> Client {
+        let caps = serde_json::json!({
+            "browserName": "wry",
+            "tauri:options": { "application": app_binary() }
+        });
+        let caps = caps
+            .as_object()
+            .cloned()
+            .expect("capabilities are an object");
+        let url = format!("http://127.0.0.1:{}", self.port);
+        for _ in 0..50 {
+            if let Ok(c) = ClientBuilder::new(HttpConnector::new())
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
+                return c;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        panic!("tauri-driver did not accept a session on {url}");
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // SIGTERM, not SIGKILL: tauri-driver then stops WebKitWebDriver instead of orphaning it.
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+pub async fn fill(c: &Client, css: &str, text: &str) {
+    let el = c
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+    el.clear().await.unwrap();
+    el.send_keys(text).await.unwrap();
+}
+
+pub async fn click(c: &Client, css: &str) {
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+pub async fn text_of(c: &Client, css: &str) -> String {
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .text()
+        .await
+        .unwrap()
+}
+
+/// Waits until the element's text contains `want`, and returns it.
+pub async fn wait_text(c: &Client, css: &str, want: &str) -> String {
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let got = match c.find(Locator::Css(css)).await {
+            Ok(el) => el.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if got.contains(want) {
+            return got;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{css} never showed {want:?}; last text {got:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits until the element's whole text is `want`.
+pub async fn wait_exact(c: &Client, css: &str, want: &str) {
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let got = match c.find(Locator::Css(css)).await {
+            Ok(el) => el.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if got.trim() == want {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{css} never read {want:?}; last {got:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Saves what the window shows when SHOPDESK_E2E_SHOTS names a folder (for people reviewing).
+pub async fn shot(c: &Client, name: &str) {
+    if let Some(dir) = std::env::var_os("SHOPDESK_E2E_SHOTS") {
+        let png = c.screenshot().await.unwrap();
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(Path::new(&dir).join(format!("{name}.png")), png).unwrap();
+    }
+}
+
+/// Sets up a new shop on the first-run screen, its owner signed in.
+pub async fn first_run(c: &Client, shop: &str, owner: &str, pin: &str) {
+    fill(c, "#shop-name", shop).await;
+    fill(c, "#owner-name", owner).await;
+    fill(c, "#owner-pin", pin).await;
+    fill(c, "#owner-pin-again", pin).await;
+    click(c, "#create-shop").await;
+}
+
+/// Fills the Catalog's new-product form as a person would, and saves.
+pub async fn add_product(c: &Client, title: &str, sku: &str, price: &str) {
+    click(c, "#new-product").await;
+    fill(c, "#product-title", title).await;
+    fill(c, "#v-0-sku", sku).await;
+    fill(c, "#v-0-price", price).await;
+    click(c, "#save-product").await;
+}
+
+pub async fn search_catalog(c: &Client, words: &str) -> String {
+    fill(c, "#product-search", words).await;
+    wait_exact(c, "#product-count", "1 variant").await;
+    // The row fills in when its page arrives.
+    // The row fills in when its page arrives. Read as innerText: WebKit's driver reports no
+    // text for rows positioned inside the virtualised list's scroll box.
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let row = c
+            .execute(
+                "return document.querySelector('div.variant-row')?.innerText ?? ''",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let row = row.as_str().unwrap_or_default().replace('\n', " ");
+        if !row.trim().is_empty() && !row.contains('…') {
+            return row;
+        }
+        assert!(std::time::Instant::now() < deadline, "the row never filled");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Types into a field and presses Enter, as a barcode scanner does.
+pub async fn scan_into(c: &Client, css: &str, code: &str) {
+    fill(c, css, &format!("{code}\u{E007}")).await;
+}
+
+/// The value of an input (its text is empty to WebDriver).
+pub async fn value_of(c: &Client, css: &str) -> String {
+    let el = c
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+    el.prop("value").await.unwrap().unwrap_or_default()
+}
+
+/// Picks an option of a <select> as a person would.
+pub async fn choose(c: &Client, select: &str, value: &str) {
+    click(c, &format!("{select} option[value=\"{value}\"]")).await;
+}

@@ -1,0 +1,197 @@
+//! The owner takes an order by phone in the real window: it is held for an address problem,
+//! fixed and released; the invoice is issued (its PDF read back), the confirmation e-mail
+//! arrives at a real SMTP server on loopback (aiosmtpd), and after shipping one line comes back
+//! as a return with a credit note.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+struct Smtp(Child);
+
+impl Drop for Smtp {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// aiosmtpd delivering into a maildir (Debian's Python, where apt installs it).
+fn smtp(port: u16, maildir: &Path) -> Smtp {
+    let python = if Path::new("/usr/bin/python3").exists() {
+        "/usr/bin/python3"
+    } else {
+        "python3"
+    };
+    let child = Command::new(python)
+        .args([
+            "-m",
+            "aiosmtpd",
+            "-n",
+            "-l",
+            &format!("127.0.0.1:{port}"),
+            "-c",
+            "aiosmtpd.handlers.Mailbox",
+        ])
+        .arg(maildir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("aiosmtpd (apt: python3-aiosmtpd)");
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Smtp(child);
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("aiosmtpd did not start on {port}");
+}
+
+/// The raw text of every delivered message.
+fn delivered(maildir: &Path) -> Vec<String> {
+    std::fs::read_dir(maildir.join("new"))
+        .map(|d| {
+            d.flatten()
+                .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn pdf_text(saved: &str) -> String {
+    let path = saved
+        .split(" saved to ")
+        .nth(1)
+        .expect("a saved path")
+        .trim();
+    let out = Command::new("pdftotext")
+        .args(["-layout", path, "-"])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_order_is_held_fixed_released_invoiced_emailed_and_partly_returned() {
+    let home = tempfile::tempdir().unwrap();
+    let maildir = home.path().join("maildir");
+    let _smtp = smtp(4582, &maildir);
+    let driver = Driver::start(home.path(), 4580);
+    let c = driver.launch().await;
+    click(&c, "#load-demo").await;
+    wait_text(&c, "#who", "Owner").await;
+    click(&c, "#nav-orders").await;
+
+    // The shop's SMTP account: the local server.
+    click(&c, "#open-order-settings").await;
+    fill(&c, "#set-smtp-host", "127.0.0.1").await;
+    fill(&c, "#set-smtp-port", "4582").await;
+    choose(&c, "#set-smtp-security", "none").await;
+    fill(&c, "#set-mail-from", "Demo Shop <shop@demo.example>").await;
+    click(&c, "#settings-save").await;
+    wait_text(&c, "#settings-saved", "Settings saved").await;
+
+    // A phone order with a postal code that is not an Irish one.
+    click(&c, "#new-order").await;
+    fill(&c, "#of-email", "zoe@example.ie").await;
+    fill(&c, "#of-name", "Zoë Müller").await;
+    fill(&c, "#of-line1", "1 Grafton Street").await;
+    fill(&c, "#of-postal", "12345").await;
+    fill(&c, "#of-city", "Dublin").await;
+    fill(&c, "#of-country", "IE").await;
+    fill(&c, "#of-sku-0", "EMUG-CHARCOAL").await;
+    fill(&c, "#of-qty-0", "2").await;
+    fill(&c, "#of-ship-method", "An Post").await;
+    fill(&c, "#of-ship-price", "5.00").await;
+    click(&c, "#of-save").await;
+    wait_text(&c, "#order-status", "on hold").await;
+    wait_text(&c, "#order-checks", "postal code '12345'").await;
+    shot(&c, "order-held").await;
+
+    // Releasing is refused until the address is fixed.
+    fill(&c, "#order-reason", "customer confirmed by phone").await;
+    click(&c, "#release-order").await;
+    wait_text(&c, "#order-problem", "fix this before releasing").await;
+    click(&c, "#edit-order").await;
+    fill(&c, "#of-postal", "D02 X285").await;
+    click(&c, "#of-save").await;
+    wait_text(&c, "#order-status", "on hold").await;
+    fill(&c, "#order-reason", "address corrected by phone").await;
+    click(&c, "#release-order").await;
+    wait_text(&c, "#order-status", "open").await;
+    wait_text(&c, "#order-timeline", "address corrected by phone").await;
+    let total = text_of(&c, "#order-total").await;
+
+    // The invoice, read back from its PDF.
+    click(&c, "#issue-invoice").await;
+    let saved = wait_text(&c, "#invoice-saved", " saved to ").await;
+    let code = saved.split(' ').next().unwrap().to_string();
+    assert!(
+        code.starts_with("INV-") && code.ends_with("-00001"),
+        "{saved}"
+    );
+    let text = pdf_text(&saved);
+    let digits: String = total
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    for want in [
+        "INVOICE",
+        code.as_str(),
+        "Zoë Müller",
+        "Charcoal",
+        "D02 X285",
+        digits.as_str(),
+    ] {
+        assert!(
+            text.contains(want),
+            "'{want}' missing from the invoice:\n{text}"
+        );
+    }
+
+    // The confirmation queued on release goes out through the outbox.
+    click(&c, "#open-outbox").await;
+    click(&c, "#mail-send-now").await;
+    wait_text(&c, "#mail-report", "1 sent").await;
+    let mails = delivered(&maildir);
+    assert!(
+        mails
+            .iter()
+            .any(|m| m.contains("To: zoe@example.ie") && m.contains("Subject: Your order #1")),
+        "the confirmation did not arrive: {mails:?}"
+    );
+
+    // Paid, shipped, and one of the two mugs comes back.
+    click(&c, "tr.inbox-row[data-name=\"#1\"] td.order-name").await;
+    click(&c, "#pay-order").await;
+    wait_text(&c, "#order-payment", "paid").await;
+    fill(&c, "#ship-carrier", "An Post").await;
+    fill(&c, "#ship-tracking", "CE123456789IE").await;
+    click(&c, "#ship-order").await;
+    wait_text(&c, "#order-fulfilment", "fulfilled").await;
+    fill(
+        &c,
+        "tr.return-line[data-sku=\"EMUG-CHARCOAL\"] .return-qty",
+        "1",
+    )
+    .await;
+    fill(&c, "#return-reason", "chipped in transit").await;
+    click(&c, "#return-authorise").await;
+    click(&c, ".return-receive").await;
+    click(&c, ".return-refund").await;
+    let credit = wait_text(&c, ".invoice-ref[data-kind=\"credit_note\"]", "CN-").await;
+    wait_text(&c, "#order-payment", "partially refunded").await;
+    shot(&c, "order-returned").await;
+    click(&c, ".invoice-ref[data-kind=\"credit_note\"] button").await;
+    let saved = wait_text(&c, "#invoice-saved", "CN-").await;
+    let text = pdf_text(&saved);
+    assert!(
+        text.contains("CREDIT NOTE") && text.contains(&code),
+        "{credit}\n{text}"
+    );
+    assert!(text.contains("Reason: chipped in transit"), "{text}");
+    c.close().await.unwrap();
+}
