@@ -819,7 +819,11 @@ fn the_inbox_shows_every_channel_with_views_search_and_bulk_actions() {
         )
         .unwrap();
     assert_eq!(results.iter().filter(|r| r.ok).count(), 2);
-    assert!(results[0].message.contains("already on hold"));
+    assert!(
+        results[0].message.contains("is on hold"),
+        "{}",
+        results[0].message
+    );
     assert_eq!(view(InboxView::OnHold).len(), 3);
     let _: &Session = &f.owner;
 }

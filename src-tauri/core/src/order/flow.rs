@@ -82,6 +82,37 @@ fn commit_unshipped(
     Ok(())
 }
 
+/// Refuses an action unless the order is in the status it needs.
+fn require_status(conn: &Connection, order_id: &str, want: OrderStatus, done: &str) -> Result<()> {
+    let is = status(conn, order_id)?;
+    if is == want {
+        return Ok(());
+    }
+    Err(Error::Conflict(format!(
+        "the order is {}: only {} orders can be {done}",
+        is.as_str().replace('_', " "),
+        want.as_str().replace('_', " ")
+    )))
+}
+
+/// Money paid back, on the ledger (returns and claims).
+pub(super) fn record_refund(
+    conn: &Connection,
+    order_id: &str,
+    amount: i64,
+    method: &str,
+    reference: &str,
+    staff: &str,
+    at: Timestamp,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO order_payment (id, order_id, kind, amount_minor, method, reference, staff_id, at)
+         VALUES (?1, ?2, 'refund', ?3, ?4, ?5, ?6, ?7)",
+        params![new_id(), order_id, amount, method, reference, staff, at.0],
+    )?;
+    Ok(())
+}
+
 fn set_status(conn: &Connection, order_id: &str, s: OrderStatus, at: Timestamp) -> Result<()> {
     conn.execute(
         "UPDATE customer_order SET status = ?2, updated_at = ?3 WHERE id = ?1",
@@ -433,15 +464,7 @@ impl Shop {
         self.db.write(|tx| {
             authorize(tx, session, Permission::OrdersManage)?;
             let now = self.clock.now();
-            match status(tx, order_id)? {
-                OrderStatus::Open => {}
-                OrderStatus::OnHold => {
-                    return Err(Error::Conflict("the order is already on hold".into()))
-                }
-                OrderStatus::Cancelled => {
-                    return Err(Error::Conflict("the order is cancelled".into()))
-                }
-            }
+            require_status(tx, order_id, OrderStatus::Open, "held")?;
             commit_unshipped(tx, order_id, -1, session.staff_id(), now)?;
             set_status(tx, order_id, OrderStatus::OnHold, now)?;
             event(tx, order_id, now, Some(session.staff_id()), "held", reason)?;
@@ -457,15 +480,7 @@ impl Shop {
         self.db.write(|tx| {
             authorize(tx, session, Permission::OrdersManage)?;
             let now = self.clock.now();
-            match status(tx, order_id)? {
-                OrderStatus::OnHold => {}
-                OrderStatus::Open => {
-                    return Err(Error::Conflict("the order is not on hold".into()))
-                }
-                OrderStatus::Cancelled => {
-                    return Err(Error::Conflict("the order is cancelled".into()))
-                }
-            }
+            require_status(tx, order_id, OrderStatus::OnHold, "released")?;
             let checks = reverify(tx, order_id, now)?;
             let blocking: Vec<&str> = checks
                 .iter()

@@ -85,7 +85,7 @@ pub struct ReturnLineDraft {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, TS)]
 #[serde(default)]
 pub struct ReturnReceipt {
-    /// (order line id, restock?) — lines not listed are restocked.
+    /// Order lines written off; every other returned line is restocked.
     pub write_off: Vec<String>,
     /// Where restocked units go; the order's location when empty.
     pub location_id: Option<String>,
@@ -377,11 +377,7 @@ impl Shop {
                 )));
             }
             let note = invoice::credit_order(tx, &order_id, credit, &reason, session.staff_id(), now)?;
-            tx.execute(
-                "INSERT INTO order_payment (id, order_id, kind, amount_minor, method, reference, staff_id, at)
-                 VALUES (?1, ?2, 'refund', ?3, ?4, ?5, ?6, ?7)",
-                params![new_id(), order_id, amount, method, note.code, session.staff_id(), now.0],
-            )?;
+                    super::flow::record_refund(tx, &order_id, amount, method, &note.code, session.staff_id(), now)?;
             tx.execute(
                 "UPDATE order_return SET status = 'refunded', refund_minor = ?2, credit_note_id = ?3, updated_at = ?4
                  WHERE id = ?1",
