@@ -657,7 +657,7 @@ export type ReturnLineDraft = { order_line_id: string, quantity: number, };
 
 export type ReturnReceipt = { 
 /**
- * (order line id, restock?) — lines not listed are restocked.
+ * Order lines written off; every other returned line is restocked.
  */
 write_off: Array<string>, 
 /**
