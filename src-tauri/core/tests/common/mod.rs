@@ -110,3 +110,4 @@ pub fn count_products(f: &Fixture) -> u32 {
         .unwrap()
         .total
 }
+pub mod orders;
