@@ -26,6 +26,7 @@ ALTER TABLE customer ADD COLUMN note TEXT NOT NULL DEFAULT '';
 ALTER TABLE customer ADD COLUMN address TEXT NOT NULL DEFAULT '{}'; -- JSON, the last used
 ALTER TABLE customer ADD COLUMN erased_at INTEGER;
 CREATE INDEX customer_email ON customer (lower(email)) WHERE email IS NOT NULL;
+CREATE INDEX sale_customer ON sale (customer_id) WHERE customer_id IS NOT NULL;
 
 -- "order" is an SQL keyword.
 CREATE TABLE customer_order (

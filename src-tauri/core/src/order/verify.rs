@@ -288,15 +288,28 @@ pub(crate) fn verify(
 
     // A likely duplicate: same e-mail (or, without one, same address) and same total within a day.
     let day_ago = created - 86_400_000;
-    let duplicate: Option<i64> = conn
-        .prepare_cached(
-            "SELECT number FROM customer_order
-             WHERE id <> ?1 AND status <> 'cancelled' AND total_minor = ?2 AND created_at >= ?3
-               AND ((?4 IS NOT NULL AND lower(email) = lower(?4)) OR (?4 IS NULL AND ?5 <> '' AND address_key = ?5))
-             ORDER BY created_at DESC LIMIT 1",
-        )?
-        .query_row(params![order_id, total, day_ago, email, key], |r| r.get(0))
-        .optional()?;
+    // Two forms, each answered by its own index (an OR across columns would scan every order).
+    let duplicate: Option<i64> = match &email {
+        Some(e) => conn
+            .prepare_cached(
+                "SELECT number FROM customer_order
+                 WHERE lower(email) = lower(?2) AND created_at >= ?3 AND id <> ?1
+                   AND status <> 'cancelled' AND total_minor = ?4
+                 ORDER BY created_at DESC LIMIT 1",
+            )?
+            .query_row(params![order_id, e, day_ago, total], |r| r.get(0))
+            .optional()?,
+        None if !key.is_empty() => conn
+            .prepare_cached(
+                "SELECT number FROM customer_order
+                 WHERE address_key = ?2 AND created_at >= ?3 AND id <> ?1
+                   AND status <> 'cancelled' AND total_minor = ?4
+                 ORDER BY created_at DESC LIMIT 1",
+            )?
+            .query_row(params![order_id, key, day_ago, total], |r| r.get(0))
+            .optional()?,
+        None => None,
+    };
     if let Some(n) = duplicate {
         checks.push(Check::new(
             "duplicate",
