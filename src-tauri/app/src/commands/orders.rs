@@ -12,7 +12,7 @@ use shopdesk_core::order::{
 };
 use shopdesk_core::order_settings::OrderSettings;
 use shopdesk_core::outbox::{EmailTemplate, Message};
-use shopdesk_core::{Error, ErrorBody, Shop};
+use shopdesk_core::{Error, ErrorBody, Permission, Shop};
 use shopdesk_documents::{invoice_pdf, print_pdf};
 use tauri::AppHandle;
 use ts_rs::TS;
@@ -246,7 +246,13 @@ pub async fn outbox_retry(app: AppHandle, req: super::ById) -> Result<(), ErrorB
 pub async fn mail_send_now(app: AppHandle, req: ()) -> Result<MailReport, ErrorBody> {
     let () = req;
     as_staff(app, |shop, s| {
-        shop.outbox(s)?; // the same permission as seeing the outbox
+        if !shop
+            .session_info(s)?
+            .permissions
+            .contains(&Permission::OrdersView)
+        {
+            return Err(Error::Forbidden("orders_view".into()));
+        }
         send_mail(shop)
     })
     .await
