@@ -587,7 +587,15 @@ kind: string, variant_id: string | null, sku: string, title: string, quantity: n
 /**
  * Units on return authorisations that were not cancelled.
  */
-returned: number, unit_price: Money, 
+returned: number, 
+/**
+ * Units already refunded through returns.
+ */
+refunded_units: number, 
+/**
+ * What a new return may still take back: shipped goods, or the postage once.
+ */
+returnable: number, unit_price: Money, 
 /**
  * The catalog price when the order was entered, for the price check.
  */

@@ -7,7 +7,7 @@
 
 use super::draft::{prepare, Prepared};
 use super::verify::{holds, verify, CheckLevel};
-use super::view::{load, paid_refunded, shipped, status, Order};
+use super::view::{load, paid_refunded, status, Order, SHIPPED_OF_LINE};
 use super::{event, order_name, OrderDraft, OrderStatus};
 use crate::audit::{self, Change};
 use crate::clock::Timestamp;
@@ -58,15 +58,14 @@ fn commit_unshipped(
         [order_id],
         |r| r.get(0),
     )?;
-    let mut st = conn.prepare_cached(
-        "SELECT id, variant_id, quantity FROM order_line
-         WHERE order_id = ?1 AND kind = 'item' AND variant_id IS NOT NULL",
-    )?;
-    let lines: Vec<(String, String, i64)> = st
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT l.variant_id, l.quantity - {SHIPPED_OF_LINE} FROM order_line l
+         WHERE l.order_id = ?1 AND l.kind = 'item' AND l.variant_id IS NOT NULL"
+    ))?;
+    let lines: Vec<(String, i64)> = st
         .query_map([order_id], |r| r.try_into())?
         .collect::<rusqlite::Result<_>>()?;
-    for (line, variant, qty) in lines {
-        let open = qty - shipped(conn, &line)?;
+    for (variant, open) in lines {
         if open > 0 {
             stock::commit_stock(
                 conn,

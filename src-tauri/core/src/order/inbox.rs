@@ -1,7 +1,7 @@
 //! The one inbox: orders of every channel and completed counter sales in one list, with saved
 //! views, search, sort and paging, and bulk actions that report per order what happened.
 
-use super::view::paid_refunded;
+use super::view::{paid_refunded, SHIPPED_OF_LINE};
 use super::{order_name, Fulfilment, OrderStatus, PaymentDraft, PaymentStatus};
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
@@ -90,8 +90,6 @@ pub struct BulkResult {
     pub message: String,
 }
 
-const UNSHIPPED: &str = "EXISTS (SELECT 1 FROM order_line l WHERE l.order_id = o.id AND l.kind = 'item'
-    AND l.quantity > (SELECT ifnull(sum(quantity), 0) FROM shipment_line WHERE order_line_id = l.id))";
 const DUE: &str = "o.total_minor > (SELECT ifnull(sum(CASE kind WHEN 'payment' THEN amount_minor
     ELSE -amount_minor END), 0) FROM order_payment WHERE order_id = o.id)";
 
@@ -102,7 +100,10 @@ fn orders(conn: &Connection, q: &InboxQuery, want: i64) -> Result<Vec<InboxRow>>
     match q.view {
         InboxView::All | InboxView::Counter => {}
         InboxView::OnHold => filter.push("o.status = 'on_hold'".into()),
-        InboxView::ToPack => filter.push(format!("o.status = 'open' AND {UNSHIPPED}")),
+        InboxView::ToPack => filter.push(format!(
+            "o.status = 'open' AND EXISTS (SELECT 1 FROM order_line l WHERE l.order_id = o.id
+             AND l.kind = 'item' AND l.quantity > {SHIPPED_OF_LINE})"
+        )),
         InboxView::Unpaid => filter.push(format!("o.status <> 'cancelled' AND {DUE}")),
         InboxView::Cancelled => filter.push("o.status = 'cancelled'".into()),
     }
@@ -152,11 +153,10 @@ fn orders(conn: &Connection, q: &InboxQuery, want: i64) -> Result<Vec<InboxRow>>
     let rows: Vec<Row> = st
         .query_map(rusqlite::params_from_iter(args), |r| r.try_into())?
         .collect::<rusqlite::Result<_>>()?;
-    let mut units = conn.prepare_cached(
-        "SELECT ifnull(sum(l.quantity), 0),
-                ifnull(sum((SELECT ifnull(sum(quantity), 0) FROM shipment_line WHERE order_line_id = l.id)), 0)
-         FROM order_line l WHERE l.order_id = ?1 AND l.kind = 'item'",
-    )?;
+    let mut units = conn.prepare_cached(&format!(
+        "SELECT ifnull(sum(l.quantity), 0), ifnull(sum({SHIPPED_OF_LINE}), 0)
+         FROM order_line l WHERE l.order_id = ?1 AND l.kind = 'item'"
+    ))?;
     rows.into_iter()
         .map(|(id, number, channel, at, customer, total, status, risk)| {
             let (ordered, shipped): (i64, i64) = units.query_row([&id], |r| r.try_into())?;

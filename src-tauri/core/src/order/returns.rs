@@ -4,7 +4,7 @@
 //! beyond what was charged for it: refunds are differences of rounded cumulative shares, as at
 //! the counter, and the whole refund never exceeds what the customer paid.
 
-use super::view::{load, paid_refunded, returned, Order, OrderLine};
+use super::view::{load, paid_refunded, Order, OrderLine};
 use super::{event, OrderStatus};
 use crate::clock::Timestamp;
 use crate::db::next_number;
@@ -232,13 +232,11 @@ impl Shop {
                     .iter()
                     .find(|l| l.id == rl.order_line_id)
                     .ok_or(Error::NotFound { what: "order line" })?;
-                // Goods come back only once they went out; postage can be refunded once.
-                let limit = if l.kind == "shipping" { 1 } else { l.shipped } - l.returned;
-                if rl.quantity > limit {
+                if rl.quantity > l.returnable {
                     return Err(Error::invalid(format!(
                         "{}: {} can be returned, not {}",
                         l.title,
-                        limit.max(0),
+                        l.returnable,
                         rl.quantity
                     )));
                 }
@@ -364,8 +362,7 @@ impl Shop {
                     .iter()
                     .find(|l| l.id == line_id)
                     .ok_or(Error::NotFound { what: "order line" })?;
-                let before = returned(tx, &line_id, &["refunded"])?;
-                credit.push(line_refund(l, before, qty, cur));
+                credit.push(line_refund(l, l.refunded_units, qty, cur));
             }
             let amount: i64 = credit.iter().map(|(l, _)| l.total.minor()).sum();
             let (paid, refunded) = paid_refunded(tx, &order_id)?;

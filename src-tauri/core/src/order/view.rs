@@ -30,6 +30,12 @@ pub struct OrderLine {
     /// Units on return authorisations that were not cancelled.
     #[ts(type = "number")]
     pub returned: i64,
+    /// Units already refunded through returns.
+    #[ts(type = "number")]
+    pub refunded_units: i64,
+    /// What a new return may still take back: shipped goods, or the postage once.
+    #[ts(type = "number")]
+    pub returnable: i64,
     pub unit_price: Money,
     /// The catalog price when the order was entered, for the price check.
     pub catalog_price: Option<Money>,
@@ -131,29 +137,17 @@ impl Order {
     }
 }
 
-/// Units shipped of an order line.
-pub(crate) fn shipped(conn: &Connection, line_id: &str) -> Result<i64> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT ifnull(sum(quantity), 0) FROM shipment_line WHERE order_line_id = ?1",
-        )?
-        .query_row([line_id], |r| r.get(0))?)
-}
+/// Units shipped of the order line `l` (an SQL expression; the inbox and stock commits use it).
+pub(crate) const SHIPPED_OF_LINE: &str =
+    "(SELECT ifnull(sum(quantity), 0) FROM shipment_line WHERE order_line_id = l.id)";
 
-/// Units of an order line on returns in the given statuses.
-pub(crate) fn returned(conn: &Connection, line_id: &str, statuses: &[&str]) -> Result<i64> {
-    let list = statuses
-        .iter()
-        .map(|s| format!("'{s}'"))
-        .collect::<Vec<_>>()
-        .join(",");
-    Ok(conn
-        .prepare_cached(&format!(
-            "SELECT ifnull(sum(rl.quantity), 0) FROM order_return_line rl
-             JOIN order_return r ON r.id = rl.return_id
-             WHERE rl.order_line_id = ?1 AND r.status IN ({list})"
-        ))?
-        .query_row([line_id], |r| r.get(0))?)
+/// Units of the order line `l` on returns in the statuses listed (an SQL expression).
+fn returned_of_line(statuses: &str) -> String {
+    format!(
+        "(SELECT ifnull(sum(rl.quantity), 0) FROM order_return_line rl
+          JOIN order_return r ON r.id = rl.return_id
+          WHERE rl.order_line_id = l.id AND r.status IN ({statuses}))"
+    )
 }
 
 /// (paid, refunded) from the payment ledger.
@@ -182,127 +176,126 @@ fn lines(
     cur: Currency,
     included: bool,
 ) -> Result<Vec<OrderLine>> {
-    let mut st = conn.prepare_cached(
-        "SELECT id, kind, variant_id, sku, title, quantity, unit_price_minor, catalog_price_minor,
-                discount_minor, amount_minor, tax_minor, taxes
-         FROM order_line WHERE order_id = ?1 ORDER BY position",
-    )?;
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT l.id, l.kind, l.variant_id, l.sku, l.title, l.quantity, l.unit_price_minor,
+                l.catalog_price_minor, l.discount_minor, l.amount_minor, l.tax_minor, l.taxes,
+                {SHIPPED_OF_LINE}, {}, {}
+         FROM order_line l WHERE l.order_id = ?1 ORDER BY l.position",
+        returned_of_line("'authorised', 'received', 'refunded'"),
+        returned_of_line("'refunded'"),
+    ))?;
     let money = |m: i64| Money::from_minor(m, cur);
-    let rows = st
-        .query_map([order_id], |r| {
-            let amount: i64 = r.get(9)?;
-            let tax: i64 = r.get(10)?;
-            let taxes: String = r.get(11)?;
-            Ok(OrderLine {
-                id: r.get(0)?,
-                kind: r.get(1)?,
-                variant_id: r.get(2)?,
-                sku: r.get(3)?,
-                title: r.get(4)?,
-                quantity: r.get(5)?,
-                shipped: 0,
-                returned: 0,
-                unit_price: money(r.get(6)?),
-                catalog_price: r.get::<_, Option<i64>>(7)?.map(money),
-                discount: money(r.get(8)?),
-                amount: money(amount),
-                tax: money(tax),
-                charged: money(amount + if included { 0 } else { tax }),
-                taxes: serde_json::from_str(&taxes).unwrap_or_default(),
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter()
-        .map(|mut l| {
-            l.shipped = shipped(conn, &l.id)?;
-            l.returned = returned(conn, &l.id, &["authorised", "received", "refunded"])?;
-            Ok(l)
+    let rows = st.query_map([order_id], |r| {
+        let kind: String = r.get(1)?;
+        let amount: i64 = r.get(9)?;
+        let tax: i64 = r.get(10)?;
+        let taxes: String = r.get(11)?;
+        let shipped: i64 = r.get(12)?;
+        let returned: i64 = r.get(13)?;
+        // Goods come back only once they went out; postage can be refunded once.
+        let returnable = if kind == "shipping" { 1 } else { shipped } - returned;
+        Ok(OrderLine {
+            id: r.get(0)?,
+            kind,
+            variant_id: r.get(2)?,
+            sku: r.get(3)?,
+            title: r.get(4)?,
+            quantity: r.get(5)?,
+            shipped,
+            returned,
+            refunded_units: r.get(14)?,
+            returnable: returnable.max(0),
+            unit_price: money(r.get(6)?),
+            catalog_price: r.get::<_, Option<i64>>(7)?.map(money),
+            discount: money(r.get(8)?),
+            amount: money(amount),
+            tax: money(tax),
+            charged: money(amount + if included { 0 } else { tax }),
+            taxes: serde_json::from_str(&taxes).unwrap_or_default(),
         })
-        .collect()
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub(crate) fn load(conn: &Connection, order_id: &str) -> Result<Order> {
     let cur = shop_currency(conn)?;
     let money = |m: i64| Money::from_minor(m, cur);
-    #[allow(clippy::type_complexity)]
-    let row: (
-        (i64, String, Option<String>, String, Option<String>, Option<String>, Option<String>),
-        (String, String, String, String, String, bool, Option<String>, bool),
-        (i64, i64, i64, i64, i64, String, i64, String, String, i64),
-        Option<String>,
-    ) = conn
+    let zero = money(0);
+    // The order's own row; what comes from other tables is filled in below.
+    let mut o = conn
         .prepare_cached(
-            "SELECT o.number, o.channel, o.external_id, o.status, o.customer_id, o.email, o.phone,
-                    o.billing, o.shipping, o.location_id, l.name, o.shipping_method, o.express,
-                    o.channel_risk, o.prices_include_tax,
-                    o.subtotal_minor, o.discount_minor, o.shipping_minor, o.tax_minor, o.total_minor,
-                    o.taxes, o.risk_score, o.checks, o.note, o.created_at, c.name
+            "SELECT o.number, o.channel, o.external_id, o.status, o.customer_id, c.name, o.email,
+                    o.phone, o.billing, o.shipping, o.location_id, l.name, o.shipping_method,
+                    o.express, o.channel_risk, o.prices_include_tax, o.subtotal_minor,
+                    o.discount_minor, o.shipping_minor, o.tax_minor, o.total_minor, o.taxes,
+                    o.risk_score, o.checks, o.note, o.created_at
              FROM customer_order o JOIN location l ON l.id = o.location_id
              LEFT JOIN customer c ON c.id = o.customer_id WHERE o.id = ?1",
         )?
         .query_row([order_id], |r| {
-            Ok((
-                (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?),
-                (
-                    r.get(7)?,
-                    r.get(8)?,
-                    r.get(9)?,
-                    r.get(10)?,
-                    r.get(11)?,
-                    r.get(12)?,
-                    r.get(13)?,
-                    r.get(14)?,
-                ),
-                (
-                    r.get(15)?,
-                    r.get(16)?,
-                    r.get(17)?,
-                    r.get(18)?,
-                    r.get(19)?,
-                    r.get(20)?,
-                    r.get(21)?,
-                    r.get(22)?,
-                    r.get(23)?,
-                    r.get(24)?,
-                ),
-                r.get(25)?,
-            ))
+            let number: i64 = r.get(0)?;
+            let customer_id: Option<String> = r.get(4)?;
+            let customer_name: Option<String> = r.get(5)?;
+            let json = |i: usize| -> rusqlite::Result<String> { r.get(i) };
+            Ok(Order {
+                id: order_id.to_string(),
+                number,
+                name: order_name(number),
+                channel: r.get(1)?,
+                external_id: r.get(2)?,
+                status: OrderStatus::parse(&r.get::<_, String>(3)?),
+                fulfilment: Fulfilment::Unfulfilled,
+                payment_status: PaymentStatus::Unpaid,
+                customer: customer_id
+                    .zip(customer_name)
+                    .map(|(id, name)| OrderCustomer { id, name }),
+                email: r.get(6)?,
+                phone: r.get(7)?,
+                billing: serde_json::from_str(&json(8)?).unwrap_or_default(),
+                shipping: serde_json::from_str(&json(9)?).unwrap_or_default(),
+                location_id: r.get(10)?,
+                location: r.get(11)?,
+                shipping_method: r.get(12)?,
+                express: r.get(13)?,
+                channel_risk: r.get(14)?,
+                prices_include_tax: r.get(15)?,
+                lines: Vec::new(),
+                subtotal: money(r.get(16)?),
+                discount: money(r.get(17)?),
+                shipping_total: money(r.get(18)?),
+                tax: money(r.get(19)?),
+                total: money(r.get(20)?),
+                taxes: serde_json::from_str(&json(21)?).unwrap_or_default(),
+                paid: zero,
+                refunded: zero,
+                balance: zero,
+                risk_score: r.get(22)?,
+                checks: serde_json::from_str(&json(23)?).unwrap_or_default(),
+                note: r.get(24)?,
+                created_at: Timestamp(r.get(25)?),
+                payments: Vec::new(),
+                shipments: Vec::new(),
+                returns: Vec::new(),
+                claims: Vec::new(),
+                invoices: Vec::new(),
+                messages: Vec::new(),
+                timeline: Vec::new(),
+            })
         })
         .optional()?
         .ok_or(Error::NotFound { what: "order" })?;
-    let ((number, channel, external_id, status, customer_id, email, phone), a, t, customer_name) =
-        row;
-    let (
-        billing,
-        shipping,
-        location_id,
-        location,
-        shipping_method,
-        express,
-        channel_risk,
-        included,
-    ) = a;
-    let (
-        subtotal,
-        discount,
-        shipping_total,
-        tax,
-        total,
-        taxes,
-        risk_score,
-        checks,
-        note,
-        created_at,
-    ) = t;
-    let lines = lines(conn, order_id, cur, included)?;
-    let items: Vec<&OrderLine> = lines.iter().filter(|l| l.kind == "item").collect();
-    let fulfilment = Fulfilment::of(
-        items.iter().map(|l| l.quantity).sum(),
-        items.iter().map(|l| l.shipped).sum(),
+    o.lines = lines(conn, order_id, cur, o.prices_include_tax)?;
+    o.fulfilment = Fulfilment::of(
+        o.items().map(|l| l.quantity).sum(),
+        o.items().map(|l| l.shipped).sum(),
     );
     let (paid, refunded) = paid_refunded(conn, order_id)?;
-    let status = OrderStatus::parse(&status);
-    let payments = conn
+    let total = o.total.minor();
+    o.payment_status = PaymentStatus::of(total, paid, refunded);
+    o.paid = money(paid);
+    o.refunded = money(refunded);
+    o.balance = money((total - paid + refunded).max(0));
+    o.payments = conn
         .prepare_cached(
             "SELECT id, kind, amount_minor, method, reference, at FROM order_payment
              WHERE order_id = ?1 ORDER BY at, rowid",
@@ -318,8 +311,12 @@ pub(crate) fn load(conn: &Connection, order_id: &str) -> Result<Order> {
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let shipments = shipments(conn, order_id)?;
-    let timeline = conn
+    o.shipments = shipments(conn, order_id)?;
+    o.returns = super::returns::list(conn, order_id)?;
+    o.claims = super::claim::list(conn, order_id, cur)?;
+    o.invoices = invoice::refs_of_order(conn, order_id, cur)?;
+    o.messages = outbox::of_order(conn, order_id)?;
+    o.timeline = conn
         .prepare_cached(
             "SELECT e.at, s.name, e.kind, e.detail FROM order_event e
              LEFT JOIN staff s ON s.id = e.staff_id WHERE e.order_id = ?1 ORDER BY e.at, e.rowid",
@@ -333,50 +330,7 @@ pub(crate) fn load(conn: &Connection, order_id: &str) -> Result<Order> {
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    Ok(Order {
-        id: order_id.to_string(),
-        number,
-        name: order_name(number),
-        channel,
-        external_id,
-        status,
-        fulfilment,
-        payment_status: PaymentStatus::of(total, paid, refunded),
-        customer: customer_id
-            .zip(customer_name)
-            .map(|(id, name)| OrderCustomer { id, name }),
-        email,
-        phone,
-        billing: serde_json::from_str(&billing).unwrap_or_default(),
-        shipping: serde_json::from_str(&shipping).unwrap_or_default(),
-        location_id,
-        location,
-        shipping_method,
-        express,
-        channel_risk,
-        prices_include_tax: included,
-        lines,
-        subtotal: money(subtotal),
-        discount: money(discount),
-        shipping_total: money(shipping_total),
-        tax: money(tax),
-        total: money(total),
-        taxes: serde_json::from_str(&taxes).unwrap_or_default(),
-        paid: money(paid),
-        refunded: money(refunded),
-        balance: money((total - paid + refunded).max(0)),
-        risk_score,
-        checks: serde_json::from_str(&checks).unwrap_or_default(),
-        note,
-        created_at: Timestamp(created_at),
-        payments,
-        shipments,
-        returns: super::returns::list(conn, order_id)?,
-        claims: super::claim::list(conn, order_id, cur)?,
-        invoices: invoice::refs_of_order(conn, order_id, cur)?,
-        messages: outbox::of_order(conn, order_id)?,
-        timeline,
-    })
+    Ok(o)
 }
 
 fn shipments(conn: &Connection, order_id: &str) -> Result<Vec<Shipment>> {
