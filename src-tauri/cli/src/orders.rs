@@ -3,7 +3,7 @@
 
 use crate::{open, read_text, sign_in, DbArg, StaffArgs};
 use clap::Subcommand;
-use shopdesk_core::order::{InboxQuery, InboxSort, InboxView, OrderDraft};
+use shopdesk_core::order::{hold_reasons, InboxQuery, InboxSort, InboxView, OrderDraft};
 use shopdesk_core::Error;
 use shopdesk_documents::invoice_pdf;
 use std::path::PathBuf;
@@ -135,14 +135,7 @@ pub fn order(command: OrderCommand, json: bool) -> Result<(), Error> {
         match shop.create_order(&session, d) {
             Ok(o) => {
                 if !json {
-                    let held = o.checks.iter().filter(|c| {
-                        matches!(
-                            c.level,
-                            shopdesk_core::order::CheckLevel::Block
-                                | shopdesk_core::order::CheckLevel::Hold
-                        )
-                    });
-                    let why: Vec<&str> = held.map(|c| c.message.as_str()).collect();
+                    let why = hold_reasons(&o.checks);
                     println!(
                         "{} {} {} {}{}",
                         o.name,
@@ -152,7 +145,7 @@ pub fn order(command: OrderCommand, json: bool) -> Result<(), Error> {
                         if why.is_empty() {
                             String::new()
                         } else {
-                            format!(" — {}", why.join("; "))
+                            format!(" — {why}")
                         }
                     );
                 }

@@ -6,7 +6,7 @@
 //! units into shipped ones (on hand and committed both go down).
 
 use super::draft::{prepare, Prepared};
-use super::verify::{holds, verify, CheckLevel};
+use super::verify::{hold_reasons, verify, CheckLevel};
 use super::view::{load, paid_refunded, status, Order, SHIPPED_OF_LINE};
 use super::{event, order_name, OrderDraft, OrderStatus};
 use crate::audit::{self, Change};
@@ -120,7 +120,7 @@ fn set_status(conn: &Connection, order_id: &str, s: OrderStatus, at: Timestamp) 
     Ok(())
 }
 
-/// Runs verification and stores its result; returns whether it holds the order.
+/// Runs verification and stores its result on the order; returns the checks.
 fn reverify(conn: &Connection, order_id: &str, now: Timestamp) -> Result<Vec<super::Check>> {
     let (checks, score) = verify(conn, order_id, now)?;
     conn.execute(
@@ -134,13 +134,17 @@ fn reverify(conn: &Connection, order_id: &str, now: Timestamp) -> Result<Vec<sup
     Ok(checks)
 }
 
-fn hold_reasons(checks: &[super::Check]) -> String {
-    checks
-        .iter()
-        .filter(|c| matches!(c.level, CheckLevel::Block | CheckLevel::Hold))
-        .map(|c| c.message.as_str())
-        .collect::<Vec<_>>()
-        .join("; ")
+/// Puts an order on hold with the reason on its timeline. Callers release what it had
+/// committed (an order that was never accepted committed nothing).
+fn put_on_hold(
+    conn: &Connection,
+    order_id: &str,
+    staff: &str,
+    at: Timestamp,
+    why: &str,
+) -> Result<()> {
+    set_status(conn, order_id, OrderStatus::OnHold, at)?;
+    event(conn, order_id, at, Some(staff), "held", why)
 }
 
 fn write_lines(conn: &Connection, order_id: &str, p: &Prepared) -> Result<()> {
@@ -226,16 +230,8 @@ fn check_location(conn: &Connection, draft: &OrderDraft) -> Result<String> {
 /// hand-entered orders) or on hold with the reasons on its timeline.
 fn accept_or_hold(conn: &Connection, order_id: &str, staff: &str, at: Timestamp) -> Result<()> {
     let checks = reverify(conn, order_id, at)?;
-    if holds(&checks) {
-        set_status(conn, order_id, OrderStatus::OnHold, at)?;
-        event(
-            conn,
-            order_id,
-            at,
-            Some(staff),
-            "held",
-            &hold_reasons(&checks),
-        )?;
+    if checks.iter().any(|c| c.holds()) {
+        put_on_hold(conn, order_id, staff, at, &hold_reasons(&checks))?;
     } else {
         accept(conn, order_id, staff, at, "passed verification")?;
     }
@@ -447,8 +443,7 @@ impl Shop {
             let checks = reverify(tx, order_id, now)?;
             if before.status == OrderStatus::Open {
                 if checks.iter().any(|c| c.level == CheckLevel::Block) {
-                    set_status(tx, order_id, OrderStatus::OnHold, now)?;
-                    event(tx, order_id, now, Some(staff), "held", &hold_reasons(&checks))?;
+                    put_on_hold(tx, order_id, staff, now, &hold_reasons(&checks))?;
                 } else {
                     commit_unshipped(tx, order_id, 1, staff, now)?;
                 }
@@ -465,8 +460,7 @@ impl Shop {
             let now = self.clock.now();
             require_status(tx, order_id, OrderStatus::Open, "held")?;
             commit_unshipped(tx, order_id, -1, session.staff_id(), now)?;
-            set_status(tx, order_id, OrderStatus::OnHold, now)?;
-            event(tx, order_id, now, Some(session.staff_id()), "held", reason)?;
+            put_on_hold(tx, order_id, session.staff_id(), now, reason)?;
             load(tx, order_id)
         })
     }

@@ -23,7 +23,7 @@ pub use inbox::{BulkAction, BulkResult, InboxQuery, InboxRow, InboxSort, InboxVi
 pub use returns::{
     OrderReturn, ReturnDraft, ReturnLine, ReturnLineDraft, ReturnReceipt, ReturnStatus,
 };
-pub use verify::{Check, CheckLevel, RiskSettings};
+pub use verify::{hold_reasons, Check, CheckLevel, RiskSettings};
 pub use view::{Order, OrderCustomer, OrderEvent, OrderLine, PaymentRecord, Shipment};
 
 pub(crate) use draft::sum_by_rate;

@@ -36,6 +36,11 @@ pub struct Check {
 }
 
 impl Check {
+    /// Whether this result holds the order (a blocking one always does).
+    pub fn holds(&self) -> bool {
+        matches!(self.level, CheckLevel::Block | CheckLevel::Hold)
+    }
+
     fn new(code: &str, level: CheckLevel, message: String) -> Check {
         Check {
             code: code.into(),
@@ -435,11 +440,14 @@ pub(crate) fn verify(
     Ok((checks, score))
 }
 
-/// Whether any check holds the order (a blocking one always does).
-pub(crate) fn holds(checks: &[Check]) -> bool {
+/// What holds an order, said for its timeline and for people: the blocking and holding checks.
+pub fn hold_reasons(checks: &[Check]) -> String {
     checks
         .iter()
-        .any(|c| matches!(c.level, CheckLevel::Block | CheckLevel::Hold))
+        .filter(|c| c.holds())
+        .map(|c| c.message.as_str())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 #[cfg(test)]
