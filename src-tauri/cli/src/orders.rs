@@ -191,10 +191,7 @@ pub fn invoice(db: DbArg, staff: StaffArgs, order: String, out: PathBuf) -> Resu
 pub fn mail(command: MailCommand) -> Result<(), Error> {
     let MailCommand::Send { db } = command;
     let shop = open(&db)?;
-    let settings = shop.mail_settings()?;
-    let password = std::env::var("SHOPDESK_SMTP_PASSWORD")
-        .ok()
-        .or_else(|| shopdesk_mail::password(&settings));
+    let password = std::env::var("SHOPDESK_SMTP_PASSWORD").ok();
     let r = shopdesk_mail::send_due(&shop, password.as_deref())?;
     for e in &r.errors {
         println!("waiting: {e}");

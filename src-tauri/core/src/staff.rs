@@ -384,6 +384,12 @@ impl Shop {
         self.db.read(|c| session_info(c, session))
     }
 
+    /// Refuses unless the person's role has `need`: for actions carried out outside core (the
+    /// keychain, the SMTP send) that still answer to the shop's permissions.
+    pub fn require(&self, session: &Session, need: Permission) -> Result<()> {
+        self.db.read(|c| authorize(c, session, need))
+    }
+
     pub fn roles(&self, session: &Session) -> Result<Vec<Role>> {
         self.db.read(|c| {
             authorize(c, session, Permission::StaffManage)?;

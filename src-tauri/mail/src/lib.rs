@@ -82,6 +82,8 @@ fn build(from: &Mailbox, m: &OutgoingMail) -> Result<Message, String> {
 }
 
 /// Sends every message that is due. Without an SMTP host nothing is attempted: messages wait.
+/// The password is `password` when given (scripts), else read from the OS keychain — only when
+/// something is due and the account has a user name, so an idle outbox costs one query.
 pub fn send_due(shop: &Shop, password: Option<&str>) -> shopdesk_core::Result<SendReport> {
     let settings = shop.mail_settings()?;
     let mut report = SendReport::default();
@@ -110,7 +112,11 @@ pub fn send_due(shop: &Shop, password: Option<&str>) -> shopdesk_core::Result<Se
             return Ok(report);
         }
     };
-    let smtp = match transport(&settings, password) {
+    let stored = match password {
+        None if !settings.smtp_username.trim().is_empty() => self::password(&settings),
+        _ => None,
+    };
+    let smtp = match transport(&settings, password.or(stored.as_deref())) {
         Ok(t) => t,
         Err(e) => {
             fail_all(&mut report, &e)?;

@@ -2,7 +2,7 @@
 //! claims, e-mail, customers and the orders settings. Each is a few lines over core, the
 //! documents crate (PDFs) or the mail crate (SMTP, keychain); no rule lives here.
 
-use super::{as_staff, blocking, export_path, SavedFile};
+use super::{as_staff, export_path, SavedFile};
 use serde::{Deserialize, Serialize};
 use shopdesk_core::customer_record::CustomerProfile;
 use shopdesk_core::invoice::{Invoice, Party};
@@ -101,11 +101,10 @@ pub struct MailReport {
     pub errors: Vec<String>,
 }
 
-/// Sends what is due from the outbox, with the password from the keychain.
+/// Sends what is due from the outbox (the mail crate reads the password from the keychain only
+/// when something is due).
 pub(crate) fn send_mail(shop: &Shop) -> shopdesk_core::Result<MailReport> {
-    let settings = shop.mail_settings()?;
-    let password = shopdesk_mail::password(&settings);
-    let r = shopdesk_mail::send_due(shop, password.as_deref())?;
+    let r = shopdesk_mail::send_due(shop, None)?;
     Ok(MailReport {
         sent: r.sent as u32,
         failed: r.failed as u32,
@@ -246,13 +245,7 @@ pub async fn outbox_retry(app: AppHandle, req: super::ById) -> Result<(), ErrorB
 pub async fn mail_send_now(app: AppHandle, req: ()) -> Result<MailReport, ErrorBody> {
     let () = req;
     as_staff(app, |shop, s| {
-        if !shop
-            .session_info(s)?
-            .permissions
-            .contains(&Permission::OrdersView)
-        {
-            return Err(Error::Forbidden("orders_view".into()));
-        }
+        shop.require(s, Permission::OrdersView)?;
         send_mail(shop)
     })
     .await
@@ -371,13 +364,9 @@ pub async fn smtp_password_save(
     app: AppHandle,
     req: super::counter::Text,
 ) -> Result<(), ErrorBody> {
-    blocking(app, move |state| {
-        let (shop, session) = state.signed_in()?;
-        // Only someone who may change settings may change the password.
-        let settings = shop.order_settings(&session)?;
-        shop.save_order_settings(&session, &settings)?;
-        shopdesk_mail::save_password(&settings.mail, &req.text)
-            .map_err(|m| Error::Conflict(m).body())
+    as_staff(app, move |shop, s| {
+        shop.require(s, Permission::SettingsManage)?;
+        shopdesk_mail::save_password(&shop.mail_settings()?, &req.text).map_err(Error::Conflict)
     })
     .await
 }
