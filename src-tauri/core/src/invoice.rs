@@ -218,6 +218,15 @@ fn seller(legal: &Legal) -> Party {
     }
 }
 
+/// A line's amount before and after tax, from its amount in the price convention it was sold in.
+fn net_and_total(amount: i64, tax: i64, included: bool) -> (i64, i64) {
+    if included {
+        (amount - tax, amount)
+    } else {
+        (amount, amount + tax)
+    }
+}
+
 fn rate_label(taxes: &[TaxPart]) -> String {
     taxes
         .iter()
@@ -305,11 +314,7 @@ pub(crate) fn issue_for_order(
         inv.ship_to = o.shipping.lines();
     }
     for l in &o.lines {
-        let net = if o.prices_include_tax {
-            l.amount.minor() - l.tax.minor()
-        } else {
-            l.amount.minor()
-        };
+        let (net, _) = net_and_total(l.amount.minor(), l.tax.minor(), o.prices_include_tax);
         inv.lines.push(InvoiceLine {
             description: l.title.clone(),
             sku: l.sku.clone(),
@@ -482,16 +487,8 @@ impl Shop {
                     .unwrap_or_default();
             }
             for l in sale.lines.iter().filter(|l| l.void_reason.is_none()) {
-                let net = if sale.prices_include_tax {
-                    l.amount.minor() - l.tax.minor()
-                } else {
-                    l.amount.minor()
-                };
-                let total = if sale.prices_include_tax {
-                    l.amount.minor()
-                } else {
-                    l.amount.minor() + l.tax.minor()
-                };
+                let (net, total) =
+                    net_and_total(l.amount.minor(), l.tax.minor(), sale.prices_include_tax);
                 inv.lines.push(InvoiceLine {
                     description: l.title.clone(),
                     sku: l.sku.clone().unwrap_or_default(),
