@@ -220,11 +220,8 @@ fn seller(legal: &Legal) -> Party {
 
 /// A line's amount before and after tax, from its amount in the price convention it was sold in.
 fn net_and_total(amount: i64, tax: i64, included: bool) -> (i64, i64) {
-    if included {
-        (amount - tax, amount)
-    } else {
-        (amount, amount + tax)
-    }
+    let total = crate::tax::charged(amount, tax, included);
+    (total - tax, total)
 }
 
 fn rate_label(taxes: &[TaxPart]) -> String {

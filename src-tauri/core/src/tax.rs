@@ -260,6 +260,16 @@ pub(crate) fn tax_lines(
         .collect())
 }
 
+/// What the customer pays for an amount in the shop's price convention: the amount itself when
+/// prices include tax, the amount plus its tax when tax is added on top.
+pub(crate) fn charged(amount: i64, tax: i64, included: bool) -> i64 {
+    if included {
+        amount
+    } else {
+        amount + tax
+    }
+}
+
 /// Splits `total` in proportion to signed `weights`, adding back exactly (largest remainder).
 pub(crate) fn spread(total: i64, weights: &[i128]) -> Vec<i64> {
     let sum: i128 = weights.iter().sum();

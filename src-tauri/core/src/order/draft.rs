@@ -264,7 +264,7 @@ pub(crate) fn prepare(
         line.discount = p.discount;
         line.amount = p.amount;
         line.taxes = p.taxes;
-        let charged = line.amount + if rules.included { 0 } else { line.tax() };
+        let charged = tax::charged(line.amount, line.tax(), rules.included);
         if line.kind == "shipping" {
             shipping_total += charged;
         } else {

@@ -210,7 +210,7 @@ fn lines(
             discount: money(r.get(8)?),
             amount: money(amount),
             tax: money(tax),
-            charged: money(amount + if included { 0 } else { tax }),
+            charged: money(crate::tax::charged(amount, tax, included)),
             taxes: serde_json::from_str(&taxes).unwrap_or_default(),
         })
     })?;

@@ -117,7 +117,7 @@ pub(crate) fn price(
             None => computed.next().unwrap_or_default(),
         };
         let tax: i64 = taxes.iter().map(|t| t.tax_minor).sum();
-        let charged = amounts[i] + if rules.included { 0 } else { tax };
+        let charged = tax::charged(amounts[i], tax, rules.included);
         if l.refund.is_some() {
             returns += charged;
         } else {
