@@ -1,7 +1,7 @@
 //! The one inbox: orders of every channel and completed counter sales in one list, with saved
 //! views, search, sort and paging, and bulk actions that report per order what happened.
 
-use super::view::{paid_refunded, SHIPPED_OF_LINE};
+use super::view::SHIPPED_OF_LINE;
 use super::{order_name, Fulfilment, OrderStatus, PaymentDraft, PaymentStatus};
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
@@ -139,43 +139,43 @@ fn orders(conn: &Connection, q: &InboxQuery, want: i64) -> Result<Vec<InboxRow>>
         InboxSort::HighestTotal => "o.total_minor DESC",
     };
     args.push(Value::Integer(want));
+    // Units and money come with each row (computed for the page only, never stored).
     let sql = format!(
         "SELECT o.id, o.number, o.channel, o.created_at,
                 coalesce(c.name, json_extract(o.shipping, '$.name'), o.email, ''), o.total_minor,
-                o.status, o.risk_score
+                o.status, o.risk_score,
+                (SELECT ifnull(sum(l.quantity), 0) FROM order_line l
+                  WHERE l.order_id = o.id AND l.kind = 'item'),
+                (SELECT ifnull(sum({SHIPPED_OF_LINE}), 0) FROM order_line l
+                  WHERE l.order_id = o.id AND l.kind = 'item'),
+                (SELECT ifnull(sum(amount_minor), 0) FROM order_payment
+                  WHERE order_id = o.id AND kind = 'payment'),
+                (SELECT ifnull(sum(amount_minor), 0) FROM order_payment
+                  WHERE order_id = o.id AND kind = 'refund')
          FROM customer_order o LEFT JOIN customer c ON c.id = o.customer_id
          WHERE {} ORDER BY {order} LIMIT ?{}",
         filter.join(" AND "),
         args.len()
     );
     let mut st = conn.prepare_cached(&sql)?;
-    type Row = (String, i64, String, i64, String, i64, String, i64);
-    let rows: Vec<Row> = st
-        .query_map(rusqlite::params_from_iter(args), |r| r.try_into())?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut units = conn.prepare_cached(&format!(
-        "SELECT ifnull(sum(l.quantity), 0), ifnull(sum({SHIPPED_OF_LINE}), 0)
-         FROM order_line l WHERE l.order_id = ?1 AND l.kind = 'item'"
-    ))?;
-    rows.into_iter()
-        .map(|(id, number, channel, at, customer, total, status, risk)| {
-            let (ordered, shipped): (i64, i64) = units.query_row([&id], |r| r.try_into())?;
-            let (paid, refunded) = paid_refunded(conn, &id)?;
-            Ok(InboxRow {
-                kind: "order".into(),
-                name: order_name(number),
-                channel,
-                created_at: Timestamp(at),
-                customer,
-                total: Money::from_minor(total, cur),
-                status: OrderStatus::parse(&status).as_str().into(),
-                fulfilment: Fulfilment::of(ordered, shipped),
-                payment_status: PaymentStatus::of(total, paid, refunded),
-                risk_score: risk,
-                id,
-            })
+    let rows = st.query_map(rusqlite::params_from_iter(args), |r| {
+        let number: i64 = r.get(1)?;
+        let total: i64 = r.get(5)?;
+        Ok(InboxRow {
+            kind: "order".into(),
+            id: r.get(0)?,
+            name: order_name(number),
+            channel: r.get(2)?,
+            created_at: Timestamp(r.get(3)?),
+            customer: r.get(4)?,
+            total: Money::from_minor(total, cur),
+            status: OrderStatus::parse(&r.get::<_, String>(6)?).as_str().into(),
+            risk_score: r.get(7)?,
+            fulfilment: Fulfilment::of(r.get(8)?, r.get(9)?),
+            payment_status: PaymentStatus::of(total, r.get(10)?, r.get(11)?),
         })
-        .collect()
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 fn sales(conn: &Connection, q: &InboxQuery, want: i64) -> Result<Vec<InboxRow>> {
