@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_catalog_inventory.sql"),
     include_str!("migrations/0003_counter.sql"),
     include_str!("migrations/0004_orders.sql"),
+    include_str!("migrations/0005_packing.sql"),
 ];
 
 const MAX_IDLE_READERS: usize = 4;

@@ -204,7 +204,7 @@ fn write(
     Ok(inv)
 }
 
-fn seller(legal: &Legal) -> Party {
+pub(crate) fn seller(legal: &Legal) -> Party {
     Party {
         name: legal.legal_name.clone(),
         lines: legal

@@ -9,6 +9,7 @@ use crate::id::new_id;
 use crate::invoice::{self, Invoice};
 use crate::money::Money;
 use crate::order::{self, email_is_valid};
+use crate::shipping;
 use crate::shop::shop_currency;
 use crate::staff::{authorize, Permission, Session};
 use crate::Shop;
@@ -64,31 +65,6 @@ pub struct OutgoingMail {
 pub fn backoff_ms(attempts: i64) -> i64 {
     let minutes = 1i64 << (attempts - 1).clamp(0, 9);
     (minutes * 60_000).min(6 * 3_600_000)
-}
-
-/// A tracking page for the carriers most shops use; empty when the carrier is unknown.
-pub fn tracking_url(carrier: &str, tracking: &str) -> String {
-    let t = tracking.trim();
-    if t.is_empty() {
-        return String::new();
-    }
-    let c = carrier.to_lowercase();
-    let base = if c.contains("ups") {
-        "https://www.ups.com/track?tracknum="
-    } else if c.contains("usps") {
-        "https://tools.usps.com/go/TrackConfirmAction?tLabels="
-    } else if c.contains("fedex") {
-        "https://www.fedex.com/fedextrack/?trknbr="
-    } else if c.contains("dhl") {
-        "https://www.dhl.com/track?tracking-id="
-    } else if c.contains("royal mail") {
-        "https://www.royalmail.com/track-your-item#/tracking-results/"
-    } else if c.contains("an post") {
-        "https://www.anpost.com/Post-Parcels/Track/History?item="
-    } else {
-        return String::new();
-    };
-    format!("{base}{t}")
 }
 
 fn fill(template: &str, vars: &[(&str, String)]) -> String {
@@ -176,7 +152,7 @@ pub(crate) fn queue_for_order(
         .find(|(k, _)| *k == "tracking_number")
         .map(|(_, v)| *v)
         .unwrap_or("");
-    vars.push(("tracking_url", tracking_url(carrier, tracking)));
+    vars.push(("tracking_url", shipping::tracking_url(conn, carrier, tracking)?));
     let id = new_id();
     conn.prepare_cached(
         "INSERT INTO message (id, direction, kind, order_id, customer_id, address, subject, body,
@@ -469,10 +445,5 @@ mod tests {
             ],
         );
         assert_eq!(text, "Order #7 for Zoë: {missing}");
-        assert_eq!(
-            tracking_url("UPS", "1Z999"),
-            "https://www.ups.com/track?tracknum=1Z999"
-        );
-        assert_eq!(tracking_url("Local courier", "123"), "");
     }
 }

@@ -37,13 +37,15 @@ pub enum Permission {
     /// Create, edit, hold, release, cancel and refund orders; issue invoices.
     OrdersManage,
     Pack,
+    /// Let a shipment leave the bench without every unit scanned (with a reason).
+    PackOverride,
     ReportsView,
     StaffManage,
     SettingsManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 12] = [
+    pub const ALL: [Permission; 13] = [
         Permission::CatalogView,
         Permission::CatalogEdit,
         Permission::StockManage,
@@ -53,6 +55,7 @@ impl Permission {
         Permission::OrdersView,
         Permission::OrdersManage,
         Permission::Pack,
+        Permission::PackOverride,
         Permission::ReportsView,
         Permission::StaffManage,
         Permission::SettingsManage,
@@ -82,6 +85,7 @@ pub(crate) fn default_roles() -> Vec<(&'static str, Vec<Permission>)> {
                 OrdersView,
                 OrdersManage,
                 Pack,
+                PackOverride,
                 ReportsView,
             ],
         ),
@@ -523,5 +527,54 @@ impl Shop {
             audit::record(tx, Change::by(self.clock.now(), session.staff_id(), "staff_updated", ("staff", &update.id), json!({ "name": name, "role_id": update.role_id, "active": update.active, "pin_changed": new_hash.is_some() })))?;
             list_staff(tx)?.into_iter().find(|s| s.id == update.id).ok_or(Error::NotFound { what: "staff member" })
         })
+    }
+}
+
+/// A manager's PIN typed at the counter or the packing bench for an action the signed-in role
+/// does not allow.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct Approval {
+    pub staff_id: String,
+    pub pin: String,
+}
+
+/// Someone who typed their PIN to approve, and what their role allows.
+pub(crate) struct Approver {
+    pub(crate) id: String,
+    pub(crate) permissions: Vec<Permission>,
+}
+
+impl Shop {
+    /// Checks an approval's PIN (the slow hash, so before any write lock, as at sign-in).
+    pub(crate) fn approver(&self, approval: Option<&Approval>) -> Result<Option<Approver>> {
+        approval
+            .map(|a| {
+                self.sign_in(&a.staff_id, &a.pin).map(|(_, info)| Approver {
+                    id: a.staff_id.clone(),
+                    permissions: info.permissions,
+                })
+            })
+            .transpose()
+    }
+}
+
+/// The staff member who answers for an action needing `need`: the signed-in person if their
+/// role allows it, else the manager who approved; otherwise the screen must ask for a PIN.
+pub(crate) fn answerable(
+    conn: &Connection,
+    session: &Session,
+    approver: Option<&Approver>,
+    need: Permission,
+    what: &str,
+) -> Result<String> {
+    if session_info(conn, session)?.permissions.contains(&need) {
+        return Ok(session.staff_id().to_string());
+    }
+    match approver {
+        Some(a) if a.permissions.contains(&need) => Ok(a.id.clone()),
+        Some(_) => Err(Error::Forbidden(format!(
+            "the approving PIN's role cannot approve {what}"
+        ))),
+        None => Err(Error::NeedsApproval(what.to_string())),
     }
 }

@@ -12,6 +12,7 @@ export const PERMISSION_LABELS: Record<Permission, string> = {
   orders_view: "See orders",
   orders_manage: "Enter and manage orders, invoices, returns",
   pack: "Pack and ship",
+  pack_override: "Let a parcel leave without every item scanned",
   reports_view: "See reports",
   staff_manage: "Manage staff and roles",
   settings_manage: "Change shop settings",

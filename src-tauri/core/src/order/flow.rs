@@ -6,6 +6,7 @@
 //! units into shipped ones (on hand and committed both go down).
 
 use super::draft::{prepare, Prepared};
+use super::ship::{open_units, record_shipment, Parcel, ShipmentRecord, FORWARDED_OF_LINE};
 use super::verify::{hold_reasons, verify, CheckLevel};
 use super::view::{load, paid_refunded, status, Order, SHIPPED_OF_LINE};
 use super::{event, order_name, OrderDraft, OrderStatus};
@@ -19,7 +20,7 @@ use crate::money::Money;
 use crate::outbox;
 use crate::shop::shop_currency;
 use crate::staff::{authorize, Permission, Session};
-use crate::stock::{self, record_move, Move, MoveReason};
+use crate::stock;
 use crate::Shop;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -59,7 +60,7 @@ fn commit_unshipped(
         |r| r.get(0),
     )?;
     let mut st = conn.prepare_cached(&format!(
-        "SELECT l.variant_id, l.quantity - {SHIPPED_OF_LINE} FROM order_line l
+        "SELECT l.variant_id, l.quantity - {SHIPPED_OF_LINE} - {FORWARDED_OF_LINE} FROM order_line l
          WHERE l.order_id = ?1 AND l.kind = 'item' AND l.variant_id IS NOT NULL"
     ))?;
     let lines: Vec<(String, i64)> = st
@@ -628,80 +629,23 @@ impl Shop {
                 .or_else(|_| authorize(tx, session, Permission::OrdersManage))?;
             let now = self.clock.now();
             let order = load(tx, order_id)?;
-            if order.status != OrderStatus::Open {
-                return Err(Error::Conflict(format!(
-                    "order {} is {}: only open orders ship",
-                    order.name,
-                    order.status.as_str().replace('_', " ")
-                )));
-            }
-            let mut plan: Vec<(&super::OrderLine, i64)> = Vec::new();
-            if s.lines.is_empty() {
-                plan.extend(order.items().map(|l| (l, l.quantity - l.shipped)).filter(|(_, q)| *q > 0));
+            let plan: Vec<(String, i64)> = if s.lines.is_empty() {
+                open_units(tx, order_id)?
             } else {
-                for (line_id, qty) in &s.lines {
-                    let l = order
-                        .items()
-                        .find(|l| &l.id == line_id)
-                        .ok_or(Error::NotFound { what: "order line" })?;
-                    if *qty <= 0 || *qty > l.quantity - l.shipped {
-                        return Err(Error::invalid(format!(
-                            "{}: {} left to ship, not {qty}",
-                            l.title,
-                            l.quantity - l.shipped
-                        )));
-                    }
-                    plan.push((l, *qty));
-                }
-            }
-            if plan.is_empty() {
-                return Err(Error::Conflict(format!("order {} has nothing left to ship", order.name)));
-            }
-            let shipment = new_id();
-            tx.execute(
-                "INSERT INTO shipment (id, order_id, carrier, tracking, staff_id, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![shipment, order_id, s.carrier.trim(), s.tracking.trim(), session.staff_id(), now.0],
-            )?;
-            for (l, qty) in &plan {
-                tx.execute(
-                    "INSERT INTO shipment_line (shipment_id, order_line_id, quantity) VALUES (?1, ?2, ?3)",
-                    params![shipment, l.id, qty],
-                )?;
-                if let Some(variant) = &l.variant_id {
-                    record_move(
-                        tx,
-                        &Move {
-                            variant_id: variant,
-                            location_id: &order.location_id,
-                            reason: MoveReason::Ship,
-                            on_hand: -qty,
-                            committed: -qty,
-                            unit_cost: None,
-                            doc: Some(("order", order_id)),
-                            note: "",
-                            staff_id: Some(session.staff_id()),
-                            at: now,
-                        },
-                    )?;
-                }
-            }
-            let units: i64 = plan.iter().map(|(_, q)| q).sum();
-            event(
-                tx,
-                order_id,
-                now,
-                Some(session.staff_id()),
-                "shipped",
-                &format!("{units} unit(s) with {} {}", s.carrier.trim(), s.tracking.trim()),
-            )?;
-            outbox::queue_for_order(
-                tx,
-                order_id,
-                "shipment",
-                None,
-                &[("carrier", s.carrier.trim()), ("tracking_number", s.tracking.trim())],
-                now,
-            )?;
+                s.lines.clone()
+            };
+            let tracking = s.tracking.trim();
+            let record = ShipmentRecord {
+                carrier: &s.carrier,
+                tracking,
+                parcels: vec![Parcel {
+                    weight_grams: 0,
+                    preset: String::new(),
+                    tracking: tracking.to_string(),
+                }],
+                ..Default::default()
+            };
+            record_shipment(tx, &order, &plan, &record, session.staff_id(), now)?;
             load(tx, order_id)
         })
     }

@@ -1,7 +1,7 @@
 //! The counter's entry points for carts: starting one, applying an edit (with a manager's
 //! approval when one is needed), and reading sales back for the screen, a return or a reprint.
 
-use super::edit::{Approver, Ctx, SaleEdit};
+use super::edit::{Ctx, SaleEdit};
 use super::view;
 use super::{require_open, status_of, Approval, Sale, SaleStatus};
 use crate::catalog::lookup_in;
@@ -37,14 +37,7 @@ impl Shop {
         approval: Option<&Approval>,
     ) -> Result<Sale> {
         // The PIN's slow hash check happens before the write lock, as at sign-in.
-        let approver = approval
-            .map(|a| {
-                self.sign_in(&a.staff_id, &a.pin).map(|(_, info)| Approver {
-                    id: a.staff_id.clone(),
-                    permissions: info.permissions,
-                })
-            })
-            .transpose()?;
+        let approver = self.approver(approval)?;
         self.db.write(|tx| {
             authorize(tx, session, Permission::Sell)?;
             let ctx = Ctx {

@@ -11,19 +11,13 @@ use crate::error::{Error, Result};
 use crate::id::new_id;
 use crate::journal;
 use crate::money::{parse_basis_points, Currency, Money};
-use crate::staff::{session_info, Permission, Session};
+use crate::staff::{answerable, Approver, Permission, Session};
 use crate::stock::{default_location, level, variant_label};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Deserialize;
 use serde_json::json;
 use ts_rs::TS;
 
-/// A manager's PIN given at the counter for an action the clerk's role does not allow.
-#[derive(Debug, Clone, Deserialize, TS)]
-pub struct Approval {
-    pub staff_id: String,
-    pub pin: String,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -122,33 +116,6 @@ fn over_limit(d: Discount, base: i64, limit_bp: i64) -> bool {
     match d {
         Discount::Percent(bp) => bp > limit_bp,
         Discount::Fixed(off) => off as i128 * 10_000 > base as i128 * limit_bp as i128,
-    }
-}
-
-/// Someone who typed their PIN to approve, and what their role allows.
-pub(crate) struct Approver {
-    pub(super) id: String,
-    pub(super) permissions: Vec<Permission>,
-}
-
-/// The staff member who answers for an action needing `need`: the clerk if their role allows
-/// it, else the manager who approved; otherwise the counter must ask for a manager's PIN.
-fn answerable(
-    conn: &Connection,
-    session: &Session,
-    approver: Option<&Approver>,
-    need: Permission,
-    what: &str,
-) -> Result<String> {
-    if session_info(conn, session)?.permissions.contains(&need) {
-        return Ok(session.staff_id().to_string());
-    }
-    match approver {
-        Some(a) if a.permissions.contains(&need) => Ok(a.id.clone()),
-        Some(_) => Err(Error::Forbidden(format!(
-            "the approving PIN's role cannot approve {what}"
-        ))),
-        None => Err(Error::NeedsApproval(what.to_string())),
     }
 }
 

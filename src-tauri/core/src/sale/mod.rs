@@ -11,7 +11,8 @@ mod pay;
 pub(crate) mod pricing;
 mod view;
 
-pub use edit::{Approval, DiscountDraft, DiscountKind, SaleEdit};
+pub use crate::staff::Approval;
+pub use edit::{DiscountDraft, DiscountKind, SaleEdit};
 pub use pay::{PaymentPreview, TenderDraft, TenderKind};
 pub(crate) use view::{load as load_sale, price_rules};
 pub use view::{Sale, SaleCustomer, SaleLine, SaleSummary, Tender};

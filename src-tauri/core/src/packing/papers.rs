@@ -1,0 +1,334 @@
+//! What the bench's papers say, computed here so the documents crate only lays them out:
+//! shipping labels (one per parcel), the packing slip of a shipment, and pick lists for a batch
+//! of orders (grouped by SKU, sorted by bin) or one per order.
+
+use super::{find_order, order_code};
+use crate::clock::Timestamp;
+use crate::error::{Error, Result};
+use crate::invoice::{seller, PaperSize};
+use crate::order::{order_name, Address, FORWARDED_OF_LINE, SHIPPED_OF_LINE};
+use crate::order_settings::legal;
+use crate::staff::{authorize, Permission, Session};
+use crate::Shop;
+use rusqlite::{Connection, OptionalExtension};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use ts_rs::TS;
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Label {
+    pub sender: Vec<String>,
+    /// In the destination country's order (`Address::label_lines`).
+    pub recipient: Vec<String>,
+    pub carrier: String,
+    pub service: String,
+    /// "1.25 kg".
+    pub weight: String,
+    pub order_name: String,
+    #[ts(type = "number")]
+    pub parcel: i64,
+    #[ts(type = "number")]
+    pub parcels: i64,
+    pub tracking: String,
+    pub date: String,
+    pub express: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct SlipLine {
+    pub sku: String,
+    pub title: String,
+    pub bin: String,
+    #[ts(type = "number")]
+    pub ordered: i64,
+    /// In this parcel.
+    #[ts(type = "number")]
+    pub packed: i64,
+    /// Still to come in another parcel.
+    #[ts(type = "number")]
+    pub to_follow: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct PackingSlip {
+    pub shop: String,
+    pub shop_lines: Vec<String>,
+    pub order_name: String,
+    /// The order's barcode value (`order_code`).
+    pub order_code: String,
+    pub placed: String,
+    pub shipped: String,
+    pub ship_to: Vec<String>,
+    pub shipping_method: String,
+    pub lines: Vec<SlipLine>,
+    pub paper: PaperSize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct PickRow {
+    pub bin: String,
+    pub sku: String,
+    pub title: String,
+    #[ts(type = "number")]
+    pub quantity: i64,
+    /// "#1042 ×2, #1043".
+    pub orders: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct PickList {
+    pub title: String,
+    /// (order name, barcode value) of every order on the list.
+    pub orders: Vec<(String, String)>,
+    pub rows: Vec<PickRow>,
+    #[ts(type = "number")]
+    pub units: i64,
+    pub paper: PaperSize,
+}
+
+/// "1.25 kg" or "850 g".
+fn weight_text(grams: i64) -> String {
+    if grams >= 995 {
+        let tens = (grams + 5) / 10;
+        format!("{}.{:02} kg", tens / 100, tens % 100)
+    } else {
+        format!("{grams} g")
+    }
+}
+
+fn labels_of(conn: &Connection, shipment_id: &str) -> Result<Vec<Label>> {
+    let shop = legal(conn)?;
+    let sender = {
+        let p = seller(&shop);
+        let mut lines = vec![p.name];
+        lines.extend(p.lines);
+        lines
+    };
+    let (number, shipping, express, carrier, service, at): (i64, String, bool, String, String, i64) = conn
+        .prepare_cached(
+            "SELECT o.number, o.shipping, o.express, s.carrier, s.service, s.at
+             FROM shipment s JOIN customer_order o ON o.id = s.order_id WHERE s.id = ?1",
+        )?
+        .query_row([shipment_id], |r| r.try_into())
+        .optional()?
+        .ok_or(Error::NotFound { what: "shipment" })?;
+    let to: Address = serde_json::from_str(&shipping).unwrap_or_default();
+    let recipient = to.label_lines(&shop.country);
+    let mut st = conn.prepare_cached(
+        "SELECT n, weight_grams, tracking FROM shipment_package WHERE shipment_id = ?1 ORDER BY n",
+    )?;
+    let parcels: Vec<(i64, i64, String)> = st
+        .query_map([shipment_id], |r| r.try_into())?
+        .collect::<rusqlite::Result<_>>()?;
+    let count = parcels.len() as i64;
+    Ok(parcels
+        .into_iter()
+        .map(|(n, grams, tracking)| Label {
+            sender: sender.clone(),
+            recipient: recipient.clone(),
+            carrier: carrier.clone(),
+            service: service.clone(),
+            weight: weight_text(grams),
+            order_name: order_name(number),
+            parcel: n,
+            parcels: count,
+            tracking,
+            date: Timestamp(at).utc_date(),
+            express,
+        })
+        .collect())
+}
+
+fn latest_shipment(conn: &Connection, order_id: &str) -> Result<String> {
+    conn.prepare_cached("SELECT id FROM shipment WHERE order_id = ?1 ORDER BY at DESC, rowid DESC LIMIT 1")?
+        .query_row([order_id], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| Error::Conflict("the order has not shipped yet: pack it first".into()))
+}
+
+impl Shop {
+    /// The labels of a shipment, one per parcel.
+    pub fn shipment_labels(&self, session: &Session, shipment_id: &str) -> Result<Vec<Label>> {
+        self.db.read(|c| {
+            authorize(c, session, Permission::OrdersView)?;
+            labels_of(c, shipment_id)
+        })
+    }
+
+    /// The labels of an order's latest shipment, found by number, slip code or marketplace id.
+    pub fn order_labels(&self, session: &Session, order: &str) -> Result<Vec<Label>> {
+        self.db.read(|c| {
+            authorize(c, session, Permission::OrdersView)?;
+            let id = find_order(c, order)?;
+            labels_of(c, &latest_shipment(c, &id)?)
+        })
+    }
+
+    /// Labels of many shipments in one read (a batch at the bench, the benchmark).
+    pub fn labels_of_shipments(&self, session: &Session, ids: &[String]) -> Result<Vec<Label>> {
+        self.db.read(|c| {
+            authorize(c, session, Permission::OrdersView)?;
+            let mut all = Vec::new();
+            for id in ids {
+                all.extend(labels_of(c, id)?);
+            }
+            Ok(all)
+        })
+    }
+
+    /// The shipment's packing slip: what is in this parcel and what follows.
+    pub fn packing_slip(&self, session: &Session, shipment_id: &str) -> Result<PackingSlip> {
+        self.db.read(|c| {
+            authorize(c, session, Permission::OrdersView)?;
+            let shop = legal(c)?;
+            let (order_id, number, created, shipping, method, at): (String, i64, i64, String, String, i64) = c
+                .prepare_cached(
+                    "SELECT o.id, o.number, o.created_at, o.shipping, o.shipping_method, s.at
+                     FROM shipment s JOIN customer_order o ON o.id = s.order_id WHERE s.id = ?1",
+                )?
+                .query_row([shipment_id], |r| r.try_into())
+                .optional()?
+                .ok_or(Error::NotFound { what: "shipment" })?;
+            let mut st = c.prepare_cached(&format!(
+                "SELECT l.sku, l.title, ifnull(v.bin, ''), l.quantity,
+                        ifnull((SELECT quantity FROM shipment_line WHERE shipment_id = ?2 AND order_line_id = l.id), 0),
+                        l.quantity - {SHIPPED_OF_LINE}
+                 FROM order_line l LEFT JOIN variant v ON v.id = l.variant_id
+                 WHERE l.order_id = ?1 AND l.kind = 'item' ORDER BY l.position"
+            ))?;
+            let lines = st
+                .query_map([&order_id, shipment_id], |r| {
+                    Ok(SlipLine {
+                        sku: r.get(0)?,
+                        title: r.get(1)?,
+                        bin: r.get(2)?,
+                        ordered: r.get(3)?,
+                        packed: r.get(4)?,
+                        to_follow: r.get(5)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            let to: Address = serde_json::from_str(&shipping).unwrap_or_default();
+            let shop_party = seller(&shop);
+            Ok(PackingSlip {
+                shop: shop_party.name,
+                shop_lines: shop_party.lines,
+                order_name: order_name(number),
+                order_code: order_code(number),
+                placed: Timestamp(created).utc_date(),
+                shipped: Timestamp(at).utc_date(),
+                ship_to: to.label_lines(&shop.country),
+                shipping_method: method,
+                lines,
+                paper: PaperSize::for_country(&shop.country),
+            })
+        })
+    }
+
+    /// Pick lists for open orders (by number, slip code or marketplace id): one for the whole
+    /// batch, grouped by SKU and sorted by bin, or one per order. Forwarded (dropship) and
+    /// shipped units are left out.
+    pub fn pick_lists(&self, session: &Session, orders: &[String], per_order: bool) -> Result<Vec<PickList>> {
+        self.db.read(|c| {
+            authorize(c, session, Permission::Pack)
+                .or_else(|_| authorize(c, session, Permission::OrdersManage))?;
+            let country: String = c.query_row("SELECT country FROM shop WHERE id = 1", [], |r| r.get(0))?;
+            let paper = PaperSize::for_country(&country);
+            let mut st = c.prepare_cached(&format!(
+                "SELECT o.number, o.status, ifnull(v.id, l.sku), ifnull(v.bin, ''), l.sku, l.title,
+                        l.quantity - {SHIPPED_OF_LINE} - {FORWARDED_OF_LINE}
+                 FROM customer_order o JOIN order_line l ON l.order_id = o.id AND l.kind = 'item'
+                 LEFT JOIN variant v ON v.id = l.variant_id
+                 WHERE o.id = ?1 ORDER BY l.position"
+            ))?;
+            let mut batches: Vec<Vec<(i64, String, String, String, String, i64)>> = Vec::new();
+            for code in orders {
+                let id = find_order(c, code)?;
+                let rows: Vec<(i64, String, String, String, String, String, i64)> = st
+                    .query_map([&id], |r| r.try_into())?
+                    .collect::<rusqlite::Result<_>>()?;
+                if let Some((number, status, ..)) = rows.first() {
+                    if status != "open" {
+                        return Err(Error::Conflict(format!(
+                            "order {} is {}: only open orders are picked",
+                            order_name(*number),
+                            status.replace('_', " ")
+                        )));
+                    }
+                }
+                let rows: Vec<_> = rows
+                    .into_iter()
+                    .filter(|r| r.6 > 0)
+                    .map(|(n, _, key, bin, sku, title, q)| (n, key, bin, sku, title, q))
+                    .collect();
+                if per_order || batches.is_empty() {
+                    batches.push(rows);
+                } else {
+                    batches[0].extend(rows);
+                }
+            }
+            Ok(batches.into_iter().map(|rows| pick_list(rows, paper)).collect())
+        })
+    }
+}
+
+fn pick_list(rows: Vec<(i64, String, String, String, String, i64)>, paper: PaperSize) -> PickList {
+    let mut numbers: Vec<i64> = Vec::new();
+    for r in &rows {
+        if !numbers.contains(&r.0) {
+            numbers.push(r.0);
+        }
+    }
+    // Grouped by item; bins sort as a picker walks them, items without a bin last.
+    let mut groups: BTreeMap<(bool, String, String, String), (String, i64, Vec<(i64, i64)>)> =
+        BTreeMap::new();
+    for (number, key, bin, sku, title, qty) in rows {
+        let g = groups
+            .entry((bin.is_empty(), bin, sku, key))
+            .or_insert_with(|| (title, 0, Vec::new()));
+        g.1 += qty;
+        g.2.push((number, qty));
+    }
+    let rows: Vec<PickRow> = groups
+        .into_iter()
+        .map(|((_, bin, sku, _), (title, quantity, orders))| PickRow {
+            bin,
+            sku,
+            title,
+            quantity,
+            orders: orders
+                .iter()
+                .map(|(n, q)| match q {
+                    1 => order_name(*n),
+                    q => format!("{} ×{q}", order_name(*n)),
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+        .collect();
+    let title = match numbers.as_slice() {
+        [one] => format!("Pick list {}", order_name(*one)),
+        many => format!("Pick list: {} orders", many.len()),
+    };
+    PickList {
+        title,
+        orders: numbers.iter().map(|n| (order_name(*n), order_code(*n))).collect(),
+        units: rows.iter().map(|r| r.quantity).sum(),
+        rows,
+        paper,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::weight_text;
+
+    #[test]
+    fn weights_print_in_kilograms_or_grams() {
+        assert_eq!(weight_text(1250), "1.25 kg");
+        assert_eq!(weight_text(1004), "1.00 kg");
+        assert_eq!(weight_text(1996), "2.00 kg");
+        assert_eq!(weight_text(996), "1.00 kg");
+        assert_eq!(weight_text(850), "850 g");
+    }
+}
