@@ -10,6 +10,7 @@ pub mod customer;
 pub mod customer_record;
 pub mod db;
 pub mod demo;
+pub mod dropship;
 pub mod error;
 pub mod id;
 pub mod invoice;

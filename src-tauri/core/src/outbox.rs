@@ -4,6 +4,7 @@
 //! retried with growing delays. Nothing is lost while the network or the server is down.
 
 use crate::clock::Timestamp;
+use crate::dropship::{self, SupplierOrder};
 use crate::error::{Error, Result};
 use crate::id::new_id;
 use crate::invoice::{self, Invoice};
@@ -58,7 +59,14 @@ pub struct OutgoingMail {
     pub to: String,
     pub subject: String,
     pub body: String,
-    pub attachment: Option<Invoice>,
+    pub attachment: Option<Attachment>,
+}
+
+/// A PDF that travels with a message.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Attachment {
+    Invoice(Invoice),
+    SupplierOrder(SupplierOrder),
 }
 
 /// Delay before attempt `attempts + 1`: 1, 2, 4 … minutes, at most 6 hours.
@@ -73,6 +81,84 @@ fn fill(template: &str, vars: &[(&str, String)]) -> String {
         out = out.replace(&format!("{{{k}}}"), v);
     }
     out
+}
+
+fn template(conn: &Connection, kind: &str) -> Result<(String, String)> {
+    conn.prepare_cached("SELECT subject, body FROM email_template WHERE kind = ?1")?
+        .query_row([kind], |r| r.try_into())
+        .optional()?
+        .ok_or(Error::NotFound {
+            what: "e-mail template",
+        })
+}
+
+/// An outgoing message before it is queued.
+pub(crate) struct Draft<'a> {
+    pub kind: &'a str,
+    pub order_id: &'a str,
+    pub customer_id: Option<&'a str>,
+    pub to: &'a str,
+    pub subject: &'a str,
+    pub body: &'a str,
+    pub invoice_id: Option<&'a str>,
+    pub dropship_id: Option<&'a str>,
+}
+
+fn insert_message(conn: &Connection, m: &Draft, now: Timestamp) -> Result<String> {
+    let id = new_id();
+    conn.prepare_cached(
+        "INSERT INTO message (id, direction, kind, order_id, customer_id, address, subject, body,
+             invoice_id, dropship_id, status, next_attempt_at, created_at)
+         VALUES (?1, 'out', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', ?10, ?10)",
+    )?
+    .execute(params![
+        id,
+        m.kind,
+        m.order_id,
+        m.customer_id,
+        m.to,
+        m.subject,
+        m.body,
+        m.invoice_id,
+        m.dropship_id,
+        now.0
+    ])?;
+    Ok(id)
+}
+
+/// Queues a supplier's dropship order (its PDF attached) in the caller's transaction.
+pub(crate) fn queue_supplier_order(
+    conn: &Connection,
+    order_id: &str,
+    dropship_id: &str,
+    to: &str,
+    vars: &[(&str, String)],
+    now: Timestamp,
+) -> Result<String> {
+    let (subject, body) = template(conn, "supplier_order")?;
+    let id = insert_message(
+        conn,
+        &Draft {
+            kind: "supplier_order",
+            order_id,
+            customer_id: None,
+            to,
+            subject: &fill(&subject, vars),
+            body: &fill(&body, vars),
+            invoice_id: None,
+            dropship_id: Some(dropship_id),
+        },
+        now,
+    )?;
+    order::event(
+        conn,
+        order_id,
+        now,
+        None,
+        "email_queued",
+        &format!("supplier order to {to}"),
+    )?;
+    Ok(id)
 }
 
 pub(crate) fn already_queued(conn: &Connection, order_id: &str, kind: &str) -> Result<bool> {
@@ -109,13 +195,7 @@ pub(crate) fn queue_for_order(
     let Some(to) = email.filter(|e| email_is_valid(e)) else {
         return Ok(None);
     };
-    let (subject, body): (String, String) = conn
-        .prepare_cached("SELECT subject, body FROM email_template WHERE kind = ?1")?
-        .query_row([kind], |r| r.try_into())
-        .optional()?
-        .ok_or(Error::NotFound {
-            what: "e-mail template",
-        })?;
+    let (subject, body) = template(conn, kind)?;
     let shop: String = conn.query_row("SELECT name FROM shop WHERE id = 1", [], |r| r.get(0))?;
     let cur = shop_currency(conn)?;
     let invoice_code: Option<String> = match invoice_id {
@@ -152,24 +232,24 @@ pub(crate) fn queue_for_order(
         .find(|(k, _)| *k == "tracking_number")
         .map(|(_, v)| *v)
         .unwrap_or("");
-    vars.push(("tracking_url", shipping::tracking_url(conn, carrier, tracking)?));
-    let id = new_id();
-    conn.prepare_cached(
-        "INSERT INTO message (id, direction, kind, order_id, customer_id, address, subject, body,
-             invoice_id, status, next_attempt_at, created_at)
-         VALUES (?1, 'out', ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'queued', ?9, ?9)",
-    )?
-    .execute(params![
-        id,
-        kind,
-        order_id,
-        customer_id,
-        to,
-        fill(&subject, &vars),
-        fill(&body, &vars),
-        invoice_id,
-        now.0
-    ])?;
+    vars.push((
+        "tracking_url",
+        shipping::tracking_url(conn, carrier, tracking)?,
+    ));
+    let id = insert_message(
+        conn,
+        &Draft {
+            kind,
+            order_id,
+            customer_id: customer_id.as_deref(),
+            to: &to,
+            subject: &fill(&subject, &vars),
+            body: &fill(&body, &vars),
+            invoice_id,
+            dropship_id: None,
+        },
+        now,
+    )?;
     order::event(
         conn,
         order_id,
@@ -182,7 +262,7 @@ pub(crate) fn queue_for_order(
 }
 
 const MESSAGE_COLUMNS: &str = "m.id, m.direction, m.kind, m.order_id, m.address, m.subject, m.body,
-    i.code, m.status, m.attempts, m.next_attempt_at, m.last_error, m.created_at, m.sent_at";
+    coalesce(i.code, (SELECT 'DS-' || printf('%05d', number) FROM dropship WHERE id = m.dropship_id)), m.status, m.attempts, m.next_attempt_at, m.last_error, m.created_at, m.sent_at";
 
 fn message_row(r: &rusqlite::Row) -> rusqlite::Result<Message> {
     Ok(Message {
@@ -226,22 +306,34 @@ impl Shop {
         let now = self.clock.now();
         self.db.read(|c| {
             let mut st = c.prepare_cached(
-                "SELECT id, address, subject, body, invoice_id FROM message
+                "SELECT id, address, subject, body, invoice_id, dropship_id FROM message
                  WHERE direction = 'out' AND status = 'queued' AND next_attempt_at <= ?1
                  ORDER BY next_attempt_at, created_at LIMIT ?2",
             )?;
-            type Row = (String, String, String, String, Option<String>);
+            type Row = (
+                String,
+                String,
+                String,
+                String,
+                Option<String>,
+                Option<String>,
+            );
             let rows: Vec<Row> = st
                 .query_map(params![now.0, limit], |r| r.try_into())?
                 .collect::<rusqlite::Result<_>>()?;
             rows.into_iter()
-                .map(|(id, to, subject, body, inv)| {
+                .map(|(id, to, subject, body, inv, dropship)| {
+                    let attachment = match (inv, dropship) {
+                        (Some(i), _) => Some(Attachment::Invoice(invoice::load(c, &i)?)),
+                        (None, Some(d)) => Some(Attachment::SupplierOrder(dropship::load(c, &d)?)),
+                        (None, None) => None,
+                    };
                     Ok(OutgoingMail {
                         id,
                         to,
                         subject,
                         body,
-                        attachment: inv.map(|i| invoice::load(c, &i)).transpose()?,
+                        attachment,
                     })
                 })
                 .collect()

@@ -145,7 +145,12 @@ impl Shop {
     }
 
     /// The station's recent jobs, newest first.
-    pub fn print_jobs(&self, session: &Session, station_id: &str, limit: u32) -> Result<Vec<PrintJob>> {
+    pub fn print_jobs(
+        &self,
+        session: &Session,
+        station_id: &str,
+        limit: u32,
+    ) -> Result<Vec<PrintJob>> {
         self.db.read(|c| {
             authorize(c, session, Permission::OrdersView)?;
             let mut st = c.prepare_cached(&format!(

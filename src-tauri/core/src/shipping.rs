@@ -142,6 +142,21 @@ pub struct ShipPromise {
     pub business_days: i64,
 }
 
+/// Tracking waiting to go back to the marketplace an order came from.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ChannelPush {
+    pub id: String,
+    pub channel: String,
+    pub order_id: String,
+    pub shipment_id: Option<String>,
+    /// queued, done or failed.
+    pub status: String,
+    #[ts(type = "number")]
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub created_at: Timestamp,
+}
+
 const DAY_MS: i64 = 86_400_000;
 
 /// The end (exclusive, UTC) of the `days`-th business day after `from`: Saturdays and Sundays
@@ -199,9 +214,10 @@ fn carrier_row(r: &rusqlite::Row) -> rusqlite::Result<Carrier> {
 /// A tracking number for the shop's own delivery: prefix, nine digits from a counter, and a
 /// Luhn check digit so a mistyped number is caught.
 pub(crate) fn own_tracking(conn: &Connection) -> Result<String> {
-    let prefix: String = conn.query_row("SELECT tracking_prefix FROM shop WHERE id = 1", [], |r| {
-        r.get(0)
-    })?;
+    let prefix: String =
+        conn.query_row("SELECT tracking_prefix FROM shop WHERE id = 1", [], |r| {
+            r.get(0)
+        })?;
     let n = next_number(conn, "tracking:own")?;
     let digits = format!("{n:09}");
     Ok(format!("{prefix}{digits}{}", luhn_digit(&digits)))
@@ -229,7 +245,8 @@ fn luhn_digit(digits: &str) -> u32 {
     (10 - sum % 10) % 10
 }
 
-const STATION_COLUMNS: &str = "id, name, label_printer, document_printer, receipt_printer, label_size,
+const STATION_COLUMNS: &str =
+    "id, name, label_printer, document_printer, receipt_printer, label_size,
     print_label, print_slip, print_invoice, carrier, service, preset";
 
 fn station_row(r: &rusqlite::Row) -> rusqlite::Result<Station> {
@@ -303,7 +320,13 @@ impl Shop {
         let code = match c.code.trim() {
             "" => name
                 .chars()
-                .map(|ch| if ch.is_alphanumeric() { ch.to_ascii_lowercase() } else { '_' })
+                .map(|ch| {
+                    if ch.is_alphanumeric() {
+                        ch.to_ascii_lowercase()
+                    } else {
+                        '_'
+                    }
+                })
                 .collect(),
             code => code.to_string(),
         };
@@ -432,6 +455,30 @@ impl Shop {
         })
     }
 
+    /// Tracking pushes not yet done, oldest first (the marketplace sync works through them).
+    pub fn channel_pushes(&self, session: &Session) -> Result<Vec<ChannelPush>> {
+        self.db.read(|c| {
+            authorize(c, session, Permission::OrdersView)?;
+            let mut st = c.prepare_cached(
+                "SELECT id, channel, order_id, shipment_id, status, attempts, last_error, created_at
+                 FROM channel_push WHERE status <> 'done' ORDER BY created_at, rowid",
+            )?;
+            let rows = st.query_map([], |r| {
+                Ok(ChannelPush {
+                    id: r.get(0)?,
+                    channel: r.get(1)?,
+                    order_id: r.get(2)?,
+                    shipment_id: r.get(3)?,
+                    status: r.get(4)?,
+                    attempts: r.get(5)?,
+                    last_error: r.get(6)?,
+                    created_at: Timestamp(r.get(7)?),
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
     pub fn ship_promises(&self) -> Result<Vec<ShipPromise>> {
         self.db.read(|c| {
             let mut st = c.prepare_cached(
@@ -501,7 +548,12 @@ impl Shop {
     }
 
     /// Order-to-first-shipment time per channel and carrier for orders placed in [from, to).
-    pub fn ship_speed(&self, session: &Session, from: Timestamp, to: Timestamp) -> Result<Vec<ShipSpeed>> {
+    pub fn ship_speed(
+        &self,
+        session: &Session,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<ShipSpeed>> {
         self.db.read(|c| {
             authorize(c, session, Permission::ReportsView)?;
             let mut st = c.prepare_cached(
@@ -546,12 +598,12 @@ mod tests {
     fn at(date: &str, hour: i64) -> Timestamp {
         // Days since 1970-01-01 for a few dates in November 2026 (2026-11-20 is a Friday).
         let day = match date {
-            "fri" => 20_412,
-            "sat" => 20_413,
-            "sun" => 20_414,
-            "mon" => 20_415,
-            "tue" => 20_416,
-            "wed" => 20_417,
+            "fri" => 20_777,
+            "sat" => 20_778,
+            "sun" => 20_779,
+            "mon" => 20_780,
+            "tue" => 20_781,
+            "wed" => 20_782,
             _ => unreachable!(),
         };
         Timestamp(day * DAY_MS + hour * 3_600_000)
@@ -559,12 +611,15 @@ mod tests {
 
     #[test]
     fn the_promise_counts_business_days_only() {
-        assert_eq!(Timestamp(20_412 * DAY_MS).utc_date(), "2026-11-20");
+        assert_eq!(Timestamp(20_777 * DAY_MS).utc_date(), "2026-11-20");
         // Friday + 2 business days: Monday and Tuesday, so due by the end of Tuesday.
         assert_eq!(ship_by(at("fri", 15), 2), at("wed", 0));
-        // Placed on Saturday: Monday is day one.
-        assert_eq!(ship_by(at("sat", 10), 1), at("tue", 0));
-        assert_eq!(ship_by(at("sun", 23), 2), at("wed", 0));
+        // Placed at the weekend it counts as Monday's: one business day runs to Tuesday night.
+        assert_eq!(ship_by(at("sat", 10), 1), at("wed", 0));
+        assert_eq!(
+            ship_by(at("sun", 23), 2),
+            Timestamp(at("wed", 0).0 + DAY_MS)
+        );
         // Ship the same day: the end of the day it came in (Monday for the weekend).
         assert_eq!(ship_by(at("mon", 9), 0), at("tue", 0));
         assert_eq!(ship_by(at("sat", 9), 0), at("tue", 0));

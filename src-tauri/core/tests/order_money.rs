@@ -295,10 +295,9 @@ fn the_outbox_retries_with_backoff_and_records_what_was_sent() {
         "{}",
         due[0].body
     );
-    let inv = due[1]
-        .attachment
-        .as_ref()
-        .expect("the invoice e-mail carries the PDF");
+    let Some(shopdesk_core::outbox::Attachment::Invoice(inv)) = &due[1].attachment else {
+        panic!("the invoice e-mail carries the PDF");
+    };
     assert_eq!(inv.code, "INV-2026-00001");
 
     f.shop

@@ -140,12 +140,26 @@ impl Address {
                 .join(" ")
         };
         let mut place: Vec<String> = match self.country.as_str() {
-            "US" | "CA" => vec![join(&[&self.city, &self.region, &self.postal_code]).to_uppercase()],
-            "AU" => vec![join(&[&self.city.to_uppercase(), &self.region, &self.postal_code])],
+            "US" | "CA" => {
+                vec![join(&[&self.city, &self.region, &self.postal_code]).to_uppercase()]
+            }
+            "AU" => vec![join(&[
+                &self.city.to_uppercase(),
+                &self.region,
+                &self.postal_code,
+            ])],
             "GB" => vec![self.city.to_uppercase(), self.postal_code.clone()],
-            "IE" => vec![self.city.clone(), self.region.clone(), self.postal_code.clone()],
+            "IE" => vec![
+                self.city.clone(),
+                self.region.clone(),
+                self.postal_code.clone(),
+            ],
             // PostNL: two spaces between postcode and town.
-            "NL" => vec![format!("{}  {}", self.postal_code, self.city.to_uppercase())],
+            "NL" => vec![format!(
+                "{}  {}",
+                self.postal_code,
+                self.city.to_uppercase()
+            )],
             _ => vec![join(&[&self.postal_code, &self.city]), self.region.clone()],
         };
         let mut lines = vec![
@@ -205,14 +219,23 @@ mod tests {
         );
         assert_eq!(
             a("London", "", "SW1A 1AA", "GB").label_lines("IE"),
-            ["Zoë Müller", "1 Main St", "LONDON", "SW1A 1AA", "UNITED KINGDOM"]
+            [
+                "Zoë Müller",
+                "1 Main St",
+                "LONDON",
+                "SW1A 1AA",
+                "UNITED KINGDOM"
+            ]
         );
         assert_eq!(
             a("Berlin", "", "10115", "DE").label_lines("DE"),
             ["Zoë Müller", "1 Main St", "10115 Berlin"]
         );
         assert_eq!(
-            a("Dublin 2", "Co. Dublin", "D02 X285", "IE").label_lines("GB").last().unwrap(),
+            a("Dublin 2", "Co. Dublin", "D02 X285", "IE")
+                .label_lines("GB")
+                .last()
+                .unwrap(),
             "IRELAND"
         );
     }

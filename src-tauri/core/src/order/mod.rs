@@ -28,7 +28,7 @@ pub use verify::{hold_reasons, Check, CheckLevel, RiskSettings};
 pub use view::{Order, OrderCustomer, OrderEvent, OrderLine, PaymentRecord, Shipment};
 
 pub(crate) use draft::sum_by_rate;
-pub(crate) use ship::{open_units, record_shipment, Parcel, ShipmentRecord, FORWARDED_OF_LINE};
+pub(crate) use ship::{record_shipment, Parcel, ShipmentRecord, FORWARDED_OF_LINE};
 pub(crate) use verify::{email_is_valid, risk_settings};
 pub(crate) use view::{load as load_order, SHIPPED_OF_LINE};
 

@@ -53,15 +53,25 @@ pub struct Packed {
 /// Grams from what a packer types: kilograms by default, or with a unit (g, kg, lb, oz).
 pub fn parse_weight(text: &str) -> Result<i64> {
     let t = text.trim().to_lowercase().replace(',', ".");
-    let (number, grams_per_unit) = [("kg", 1000.0), ("g", 1.0), ("lb", 453.592_37), ("oz", 28.349_523)]
-        .iter()
-        .find_map(|(unit, g)| t.strip_suffix(unit).map(|n| (n.trim().to_string(), *g)))
-        .unwrap_or((t.clone(), 1000.0));
+    let (number, grams_per_unit) = [
+        ("kg", 1000.0),
+        ("g", 1.0),
+        ("lb", 453.592_37),
+        ("oz", 28.349_523),
+    ]
+    .iter()
+    .find_map(|(unit, g)| t.strip_suffix(unit).map(|n| (n.trim().to_string(), *g)))
+    .unwrap_or((t.clone(), 1000.0));
     let value: f64 = number
         .parse()
         .ok()
         .filter(|v: &f64| v.is_finite() && *v > 0.0 && *v < 1_000_000.0)
-        .ok_or_else(|| Error::invalid(format!("'{}' is not a weight (e.g. 1.25 or 850 g)", text.trim())))?;
+        .ok_or_else(|| {
+            Error::invalid(format!(
+                "'{}' is not a weight (e.g. 1.25 or 850 g)",
+                text.trim()
+            ))
+        })?;
     Ok(((value * grams_per_unit).round() as i64).max(1))
 }
 

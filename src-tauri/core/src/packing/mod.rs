@@ -93,7 +93,8 @@ impl Packing {
     pub fn scan(&mut self, code: &str) -> (ScanOutcome, Option<String>, String) {
         let code = code.trim();
         let matches = |l: &PackLine| {
-            l.barcode.as_deref() == Some(code) || (!l.sku.is_empty() && l.sku.eq_ignore_ascii_case(code))
+            l.barcode.as_deref() == Some(code)
+                || (!l.sku.is_empty() && l.sku.eq_ignore_ascii_case(code))
         };
         // With the same item on two lines, fill the first that still wants one.
         let line = self
@@ -161,13 +162,19 @@ pub(crate) fn find_order(conn: &Connection, code: &str) -> Result<String> {
 }
 
 fn load_packing(conn: &Connection, order_id: &str) -> Result<Packing> {
-    let (number, status, channel, shipping, method, express): (i64, String, String, String, String, bool) =
-        conn.query_row(
-            "SELECT number, status, channel, shipping, shipping_method, express
+    let (number, status, channel, shipping, method, express): (
+        i64,
+        String,
+        String,
+        String,
+        String,
+        bool,
+    ) = conn.query_row(
+        "SELECT number, status, channel, shipping, shipping_method, express
              FROM customer_order WHERE id = ?1",
-            [order_id],
-            |r| r.try_into(),
-        )?;
+        [order_id],
+        |r| r.try_into(),
+    )?;
     let name = order_name(number);
     match OrderStatus::parse(&status) {
         OrderStatus::Open => {}
@@ -247,7 +254,11 @@ impl Shop {
                 .optional()?)
             })?;
             if let Some(t) = title {
-                message = format!("WRONG ITEM: {t} ({}) is not on order {}", code.trim(), packing.name);
+                message = format!(
+                    "WRONG ITEM: {t} ({}) is not on order {}",
+                    code.trim(),
+                    packing.name
+                );
             }
         }
         Ok(Scan {

@@ -104,7 +104,14 @@ fn labels_of(conn: &Connection, shipment_id: &str) -> Result<Vec<Label>> {
         lines.extend(p.lines);
         lines
     };
-    let (number, shipping, express, carrier, service, at): (i64, String, bool, String, String, i64) = conn
+    let (number, shipping, express, carrier, service, at): (
+        i64,
+        String,
+        bool,
+        String,
+        String,
+        i64,
+    ) = conn
         .prepare_cached(
             "SELECT o.number, o.shipping, o.express, s.carrier, s.service, s.at
              FROM shipment s JOIN customer_order o ON o.id = s.order_id WHERE s.id = ?1",
@@ -140,10 +147,12 @@ fn labels_of(conn: &Connection, shipment_id: &str) -> Result<Vec<Label>> {
 }
 
 fn latest_shipment(conn: &Connection, order_id: &str) -> Result<String> {
-    conn.prepare_cached("SELECT id FROM shipment WHERE order_id = ?1 ORDER BY at DESC, rowid DESC LIMIT 1")?
-        .query_row([order_id], |r| r.get(0))
-        .optional()?
-        .ok_or_else(|| Error::Conflict("the order has not shipped yet: pack it first".into()))
+    conn.prepare_cached(
+        "SELECT id FROM shipment WHERE order_id = ?1 ORDER BY at DESC, rowid DESC LIMIT 1",
+    )?
+    .query_row([order_id], |r| r.get(0))
+    .optional()?
+    .ok_or_else(|| Error::Conflict("the order has not shipped yet: pack it first".into()))
 }
 
 impl Shop {
@@ -228,11 +237,17 @@ impl Shop {
     /// Pick lists for open orders (by number, slip code or marketplace id): one for the whole
     /// batch, grouped by SKU and sorted by bin, or one per order. Forwarded (dropship) and
     /// shipped units are left out.
-    pub fn pick_lists(&self, session: &Session, orders: &[String], per_order: bool) -> Result<Vec<PickList>> {
+    pub fn pick_lists(
+        &self,
+        session: &Session,
+        orders: &[String],
+        per_order: bool,
+    ) -> Result<Vec<PickList>> {
         self.db.read(|c| {
             authorize(c, session, Permission::Pack)
                 .or_else(|_| authorize(c, session, Permission::OrdersManage))?;
-            let country: String = c.query_row("SELECT country FROM shop WHERE id = 1", [], |r| r.get(0))?;
+            let country: String =
+                c.query_row("SELECT country FROM shop WHERE id = 1", [], |r| r.get(0))?;
             let paper = PaperSize::for_country(&country);
             let mut st = c.prepare_cached(&format!(
                 "SELECT o.number, o.status, ifnull(v.id, l.sku), ifnull(v.bin, ''), l.sku, l.title,
@@ -267,7 +282,10 @@ impl Shop {
                     batches[0].extend(rows);
                 }
             }
-            Ok(batches.into_iter().map(|rows| pick_list(rows, paper)).collect())
+            Ok(batches
+                .into_iter()
+                .map(|rows| pick_list(rows, paper))
+                .collect())
         })
     }
 }
@@ -312,7 +330,10 @@ fn pick_list(rows: Vec<(i64, String, String, String, String, i64)>, paper: Paper
     };
     PickList {
         title,
-        orders: numbers.iter().map(|n| (order_name(*n), order_code(*n))).collect(),
+        orders: numbers
+            .iter()
+            .map(|n| (order_name(*n), order_code(*n)))
+            .collect(),
         units: rows.iter().map(|r| r.quantity).sum(),
         rows,
         paper,

@@ -18,7 +18,6 @@ use serde::Deserialize;
 use serde_json::json;
 use ts_rs::TS;
 
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum DiscountKind {
