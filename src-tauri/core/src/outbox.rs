@@ -65,8 +65,8 @@ pub struct OutgoingMail {
 /// A PDF that travels with a message.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Attachment {
-    Invoice(Invoice),
-    SupplierOrder(SupplierOrder),
+    Invoice(Box<Invoice>),
+    SupplierOrder(Box<SupplierOrder>),
 }
 
 /// Delay before attempt `attempts + 1`: 1, 2, 4 … minutes, at most 6 hours.
@@ -324,8 +324,10 @@ impl Shop {
             rows.into_iter()
                 .map(|(id, to, subject, body, inv, dropship)| {
                     let attachment = match (inv, dropship) {
-                        (Some(i), _) => Some(Attachment::Invoice(invoice::load(c, &i)?)),
-                        (None, Some(d)) => Some(Attachment::SupplierOrder(dropship::load(c, &d)?)),
+                        (Some(i), _) => Some(Attachment::Invoice(Box::new(invoice::load(c, &i)?))),
+                        (None, Some(d)) => {
+                            Some(Attachment::SupplierOrder(Box::new(dropship::load(c, &d)?)))
+                        }
                         (None, None) => None,
                     };
                     Ok(OutgoingMail {

@@ -312,7 +312,8 @@ impl Shop {
             return Err(Error::invalid("a carrier needs a name"));
         }
         let url = c.tracking_url.trim();
-        if !url.is_empty() && !(url.starts_with("https://") && url.contains("{tracking}")) {
+        let valid = url.is_empty() || (url.starts_with("https://") && url.contains("{tracking}"));
+        if !valid {
             return Err(Error::invalid(
                 "the tracking page must start with https:// and contain {tracking}",
             ));

@@ -596,9 +596,10 @@ fn late_orders_and_shipping_speed_follow_each_channels_promise() {
         .into_iter()
         .map(|l| l.name)
         .collect();
+    let late: Vec<&str> = late.iter().map(String::as_str).collect();
     assert_eq!(
         late,
-        [b.name.clone()],
+        vec![b.name.as_str()],
         "phone promised Monday; the default two days run to Wednesday night"
     );
     for o in [&a, &b] {

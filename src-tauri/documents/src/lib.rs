@@ -2,14 +2,20 @@
 //! credit note) into PDF, and sending a PDF to a system printer. No rule is decided here: every figure comes computed from
 //! core; this crate only lays it out.
 
+mod bench_papers;
 mod font;
 mod invoice;
+mod jobs;
+mod label;
 mod page;
 mod receipt;
 mod roll;
 mod zreport;
 
+pub use bench_papers::{packing_slip_pdf, pick_lists_pdf, supplier_order_pdf};
 pub use invoice::invoice_pdf;
+pub use jobs::{print_jobs, render_job};
+pub use label::{label_page, labels_pdf};
 pub use receipt::receipt_pdf;
 pub use zreport::z_report_pdf;
 
@@ -40,15 +46,56 @@ impl std::fmt::Display for PrintError {
     }
 }
 
-/// Sends a PDF to a CUPS queue (`printer`, or the system default) through `lp`, which every
-/// Linux and macOS desktop has; returns the spooler's answer ("request id is …").
+/// Sends a receipt or report PDF to a CUPS queue (`printer`, or the system default) through
+/// `lp`, which every Linux and macOS desktop has, scaled to the roll the queue has loaded;
+/// returns the spooler's answer ("request id is …").
 pub fn print_pdf(pdf: &[u8], printer: Option<&str>) -> Result<String, PrintError> {
+    lp(pdf, printer, &["-o", "fit-to-page"])
+}
+
+/// Sends a document at 100 % on paper of its own size (`page`, in points): a 4 × 6 in label
+/// goes out as 4 × 6 in media, never shrunk onto a default A4 or Letter page.
+pub fn print_document(
+    pdf: &[u8],
+    printer: &str,
+    title: &str,
+    page: (f32, f32),
+) -> Result<String, PrintError> {
+    let media = media_name(page);
+    let printer = Some(printer).filter(|p| !p.trim().is_empty());
+    lp(
+        pdf,
+        printer,
+        &[
+            "-t",
+            title,
+            "-o",
+            &format!("media={media}"),
+            "-o",
+            "print-scaling=none",
+        ],
+    )
+}
+
+/// CUPS media names: the standard ones by name, anything else as a custom size in points.
+fn media_name((w, h): (f32, f32)) -> String {
+    let near = |a: f32, b: f32| (a - b).abs() < 1.5;
+    match () {
+        _ if near(w, 595.28) && near(h, 841.89) => "A4".into(),
+        _ if near(w, 612.0) && near(h, 792.0) => "Letter".into(),
+        _ if near(w, 297.64) && near(h, 419.53) => "A6".into(),
+        _ => format!("Custom.{}x{}", w.round(), h.round()),
+    }
+}
+
+fn lp(pdf: &[u8], printer: Option<&str>, options: &[&str]) -> Result<String, PrintError> {
     let mut cmd = Command::new("lp");
     if let Some(p) = printer.filter(|p| !p.trim().is_empty()) {
         cmd.args(["-d", p.trim()]);
     }
     let mut child = cmd
-        .args(["-o", "fit-to-page", "-"])
+        .args(options)
+        .arg("-")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -69,4 +116,52 @@ pub fn print_pdf(pdf: &[u8], printer: Option<&str>) -> Result<String, PrintError
         ));
     }
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+/// A printer the system knows.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+pub struct Printer {
+    pub name: String,
+    pub default: bool,
+}
+
+/// The system's printers (CUPS destinations), the default marked; none when CUPS is missing.
+pub fn printers() -> Vec<Printer> {
+    let run = |args: &[&str]| {
+        Command::new("lpstat")
+            .args(args)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).to_string())
+            .unwrap_or_default()
+    };
+    // "system default destination: NAME"
+    let default = run(&["-d"])
+        .rsplit(':')
+        .next()
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default();
+    run(&["-e"])
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|name| Printer {
+            name: name.to_string(),
+            default: name == default,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::media_name;
+
+    #[test]
+    fn media_names_match_the_document() {
+        assert_eq!(media_name((288.0, 432.0)), "Custom.288x432");
+        assert_eq!(media_name((595.28, 841.89)), "A4");
+        assert_eq!(media_name((612.0, 792.0)), "Letter");
+        assert_eq!(media_name((297.64, 419.53)), "A6");
+    }
 }

@@ -23,6 +23,16 @@ pub(crate) struct Column {
     pub align: Align,
 }
 
+/// Space before a left-aligned column that follows another, so a right-aligned figure and the
+/// text after it never touch.
+fn gutter(column: usize) -> f32 {
+    if column == 0 {
+        0.0
+    } else {
+        8.0
+    }
+}
+
 pub(crate) struct Sheet {
     width: f32,
     height: f32,
@@ -32,6 +42,26 @@ pub(crate) struct Sheet {
     bold: FontUse,
     table: Option<Vec<Column>>,
     footer: String,
+    /// "Page n of m" and the footer on every page (not on labels).
+    numbered: bool,
+}
+
+/// One printer dot at 203 dpi, the common thermal label printers' resolution, in points.
+pub(crate) const DOT_203: f32 = 72.0 / 203.0;
+
+/// Code128 modules for `data`: charset C (digit pairs, half as wide) for an even run of
+/// digits, else charset B.
+fn code128(data: &str) -> Vec<u8> {
+    let all_digits =
+        !data.is_empty() && data.len().is_multiple_of(2) && data.bytes().all(|b| b.is_ascii_digit());
+    let prefixed = if all_digits {
+        format!("Ć{data}")
+    } else {
+        format!("Ɓ{data}")
+    };
+    barcoders::sym::code128::Code128::new(prefixed)
+        .map(|c| c.encode())
+        .unwrap_or_default()
 }
 
 impl Sheet {
@@ -49,7 +79,77 @@ impl Sheet {
             bold: FontUse::new(Font::bold()),
             table: None,
             footer,
+            numbered: true,
         }
+    }
+
+    /// A sheet of any size with no footer or page numbers (labels).
+    pub fn plain(width: f32, height: f32) -> Sheet {
+        Sheet {
+            width,
+            height,
+            pages: vec![Content::new()],
+            y: height,
+            regular: FontUse::new(Font::regular()),
+            bold: FontUse::new(Font::bold()),
+            table: None,
+            footer: String::new(),
+            numbered: false,
+        }
+    }
+
+    pub fn new_page(&mut self) {
+        self.pages.push(Content::new());
+        self.y = self.height - MARGIN;
+    }
+
+    fn page(&mut self) -> &mut Content {
+        self.pages.last_mut().expect("a sheet always has a page")
+    }
+
+    /// Draws with the coordinate system changed by `matrix` (PDF `cm`), then restores it.
+    pub fn transformed(&mut self, matrix: [f32; 6], draw: impl FnOnce(&mut Sheet)) {
+        self.page().save_state().transform(matrix);
+        draw(self);
+        self.page().restore_state();
+    }
+
+    pub fn line(&mut self, from: (f32, f32), to: (f32, f32), weight: f32) {
+        self.page()
+            .set_line_width(weight)
+            .move_to(from.0, from.1)
+            .line_to(to.0, to.1)
+            .stroke();
+    }
+
+    /// The width of `data` as a Code128 symbol with its quiet zones, at `module` points.
+    pub fn barcode_width(data: &str, module: f32) -> f32 {
+        (code128(data).len() + 20) as f32 * module
+    }
+
+    /// A Code128 symbol with its bottom-left bar edge at (`x`, `y`); bars are whole multiples of
+    /// `module`, so at a 203 dpi module they fall on the printer's dots.
+    pub fn barcode(&mut self, x: f32, y: f32, height: f32, module: f32, data: &str) {
+        let modules = code128(data);
+        let page = self.page();
+        let mut i = 0;
+        while i < modules.len() {
+            if modules[i] == 1 {
+                let start = i;
+                while i < modules.len() && modules[i] == 1 {
+                    i += 1;
+                }
+                page.rect(
+                    x + module * start as f32,
+                    y,
+                    module * (i - start) as f32,
+                    height,
+                );
+            } else {
+                i += 1;
+            }
+        }
+        page.fill_nonzero();
     }
 
     pub fn text_width(&self) -> f32 {
@@ -185,9 +285,9 @@ impl Sheet {
     fn header_row(&mut self, cols: &[Column]) {
         let xs = self.column_x(cols);
         self.y -= 14.0;
-        for (c, (x, w)) in cols.iter().zip(xs) {
+        for (i, (c, (x, w))) in cols.iter().zip(xs).enumerate() {
             match c.align {
-                Align::Left => self.put(x, self.y, c.title, 8.5, true),
+                Align::Left => self.put(x + gutter(i), self.y, c.title, 8.5, true),
                 Align::Right => self.put_right(x + w, self.y, c.title, 8.5, true),
             }
         }
@@ -218,7 +318,7 @@ impl Sheet {
             }
             let text = cells.get(i).map(String::as_str).unwrap_or("");
             match c.align {
-                Align::Left => self.put(*x, top - leading, text, size, false),
+                Align::Left => self.put(x + gutter(i), top - leading, text, size, false),
                 Align::Right => self.put_right(x + w, top - leading, text, size, false),
             }
         }
@@ -235,6 +335,10 @@ impl Sheet {
         let pages = std::mem::take(&mut self.pages);
         let mut finished = Vec::with_capacity(count);
         for (i, mut content) in pages.into_iter().enumerate() {
+            if !self.numbered {
+                finished.push(content.finish());
+                continue;
+            }
             let label = format!("Page {} of {count}", i + 1);
             let footer = self.footer.clone();
             self.pages.push(content);

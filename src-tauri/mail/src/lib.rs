@@ -8,7 +8,7 @@ use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{Message, SmtpTransport, Transport};
 use shopdesk_core::order_settings::{MailSettings, SmtpSecurity};
-use shopdesk_core::outbox::OutgoingMail;
+use shopdesk_core::outbox::{self, OutgoingMail};
 use shopdesk_core::Shop;
 use std::time::Duration;
 
@@ -69,10 +69,19 @@ fn build(from: &Mailbox, m: &OutgoingMail) -> Result<Message, String> {
         .to(to)
         .subject(m.subject.clone());
     let text = SinglePart::plain(m.body.clone());
-    let message = match &m.attachment {
-        Some(inv) => builder.multipart(MultiPart::mixed().singlepart(text).singlepart(
-            Attachment::new(format!("{}.pdf", inv.code)).body(
-                shopdesk_documents::invoice_pdf(inv),
+    let pdf = match &m.attachment {
+        Some(outbox::Attachment::Invoice(inv)) => {
+            Some((inv.code.clone(), shopdesk_documents::invoice_pdf(inv)))
+        }
+        Some(outbox::Attachment::SupplierOrder(so)) => {
+            Some((so.code.clone(), shopdesk_documents::supplier_order_pdf(so)))
+        }
+        None => None,
+    };
+    let message = match pdf {
+        Some((name, bytes)) => builder.multipart(MultiPart::mixed().singlepart(text).singlepart(
+            Attachment::new(format!("{name}.pdf")).body(
+                bytes,
                 ContentType::parse("application/pdf").map_err(|e| e.to_string())?,
             ),
         )),

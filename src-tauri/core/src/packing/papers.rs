@@ -256,7 +256,7 @@ impl Shop {
                  LEFT JOIN variant v ON v.id = l.variant_id
                  WHERE o.id = ?1 ORDER BY l.position"
             ))?;
-            let mut batches: Vec<Vec<(i64, String, String, String, String, i64)>> = Vec::new();
+            let mut batches: Vec<Vec<ToPick>> = Vec::new();
             for code in orders {
                 let id = find_order(c, code)?;
                 let rows: Vec<(i64, String, String, String, String, String, i64)> = st
@@ -274,7 +274,14 @@ impl Shop {
                 let rows: Vec<_> = rows
                     .into_iter()
                     .filter(|r| r.6 > 0)
-                    .map(|(n, _, key, bin, sku, title, q)| (n, key, bin, sku, title, q))
+                    .map(|(number, _, key, bin, sku, title, quantity)| ToPick {
+                        number,
+                        key,
+                        bin,
+                        sku,
+                        title,
+                        quantity,
+                    })
                     .collect();
                 if per_order || batches.is_empty() {
                     batches.push(rows);
@@ -290,17 +297,37 @@ impl Shop {
     }
 }
 
-fn pick_list(rows: Vec<(i64, String, String, String, String, i64)>, paper: PaperSize) -> PickList {
+/// One order line still to pick; `key` groups lines of the same item.
+struct ToPick {
+    number: i64,
+    key: String,
+    bin: String,
+    sku: String,
+    title: String,
+    quantity: i64,
+}
+
+/// Per item (bin, sku, key): its title, units and (order number, units) per order.
+type PickGroups = BTreeMap<(bool, String, String, String), (String, i64, Vec<(i64, i64)>)>;
+
+fn pick_list(rows: Vec<ToPick>, paper: PaperSize) -> PickList {
     let mut numbers: Vec<i64> = Vec::new();
     for r in &rows {
-        if !numbers.contains(&r.0) {
-            numbers.push(r.0);
+        if !numbers.contains(&r.number) {
+            numbers.push(r.number);
         }
     }
     // Grouped by item; bins sort as a picker walks them, items without a bin last.
-    let mut groups: BTreeMap<(bool, String, String, String), (String, i64, Vec<(i64, i64)>)> =
-        BTreeMap::new();
-    for (number, key, bin, sku, title, qty) in rows {
+    let mut groups = PickGroups::new();
+    for ToPick {
+        number,
+        key,
+        bin,
+        sku,
+        title,
+        quantity: qty,
+    } in rows
+    {
         let g = groups
             .entry((bin.is_empty(), bin, sku, key))
             .or_insert_with(|| (title, 0, Vec::new()));

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Starts a private CUPS scheduler in DIR (its own config, spool and socket; the system's CUPS is
+# untouched) with two cups-pdf queues, "shopdesk-labels" and "shopdesk-docs". cups-pdf writes
+# each job to $HOME/PDF/<title>-job_<id>.pdf of the user who printed. Prints the socket path for
+# CUPS_SERVER. Needs root (cupsd drops to the lp user) and: apt install cups printer-driver-cups-pdf
+set -euo pipefail
+dir=${1:?usage: cupsd.sh DIR}
+mkdir -p "$dir"/{spool,cache,state,log}
+chmod 755 "$dir"
+chgrp lp "$dir"/spool "$dir"/cache "$dir"/state
+chmod 775 "$dir"/spool "$dir"/cache "$dir"/state
+cat > "$dir/cups-files.conf" <<CONF
+ServerRoot $dir
+RequestRoot $dir/spool
+CacheDir $dir/cache
+StateDir $dir/state
+TempDir $dir/spool
+ErrorLog $dir/log/error_log
+AccessLog $dir/log/access_log
+PageLog $dir/log/page_log
+ServerBin /usr/lib/cups
+DataDir /usr/share/cups
+SystemGroup root
+User lp
+Group lp
+CONF
+cat > "$dir/cupsd.conf" <<CONF
+Listen $dir/cups.sock
+LogLevel warn
+WebInterface No
+Browsing Off
+DefaultAuthType None
+<Location />
+  Order allow,deny
+  Allow all
+</Location>
+<Policy default>
+  <Limit All>
+    Order deny,allow
+  </Limit>
+</Policy>
+CONF
+cupsd -f -c "$dir/cupsd.conf" -s "$dir/cups-files.conf" >"$dir/log/stdout" 2>&1 &
+echo $! > "$dir/pid"
+export CUPS_SERVER="$dir/cups.sock"
+for _ in $(seq 50); do
+  lpstat -r >/dev/null 2>&1 && break
+  sleep 0.1
+done
+lpstat -r >/dev/null
+for q in shopdesk-labels shopdesk-docs; do
+  lpadmin -p "$q" -E -v cups-pdf:/ -P /usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd 2>/dev/null
+done
+echo "$dir/cups.sock"
