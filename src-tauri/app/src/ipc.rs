@@ -32,10 +32,16 @@ use crate::commands::orders::{
     Bulk, ClaimOpen, ClaimResolve, IdText, MailReport, OrderEmail, OrderPayment, OrderShipment,
     OrderUpdate, Reply, ReturnReceive, ReturnRequest, SaleInvoice,
 };
+use crate::commands::packing::{Bench, DropshipShipped, PackComplete, PickRequest};
 use crate::commands::{
     AppStatus, AtLocation, ById, Code, CsvText, NewLocation, PurchaseUpdate, SavedFile, SignIn,
 };
 use shopdesk_core::audit::AuditEvent;
+use shopdesk_core::dropship::{SupplierOrder, SupplierOrderLine};
+use shopdesk_core::packing::{PackDone, PackLine, Packed, Packing, ParcelDraft, Scan, ScanOutcome};
+use shopdesk_core::print_queue::{DocKind, PrintJob};
+use shopdesk_core::shipping::{Carrier, LabelSize, LateOrder, PackagePreset, Station};
+use shopdesk_documents::Printer;
 use shopdesk_core::barcode::Symbology;
 use shopdesk_core::catalog::{CatalogFacets, CatalogPage, CatalogQuery, VariantRow};
 use shopdesk_core::counter_settings::{CounterSettings, DiscountCodeDraft};
@@ -191,6 +197,19 @@ ipc_table! {
     smtp_password_save(Text) -> ();
     email_templates(()) -> Vec<EmailTemplate>;
     email_template_save(EmailTemplate) -> ();
+    pack_bench(()) -> Bench;
+    station_save(Station) -> Station;
+    pack_open(Code) -> Packing;
+    pack_scan(Code) -> Scan;
+    pack_close(()) -> ();
+    pack_complete(PackComplete) -> Packed;
+    print_queue(()) -> Vec<PrintJob>;
+    print_again(ById) -> PrintJob;
+    pick_list_save(PickRequest) -> SavedFile;
+    late_orders(()) -> Vec<LateOrder>;
+    dropship_forward(ById) -> Vec<SupplierOrder>;
+    dropship_list(ById) -> Vec<SupplierOrder>;
+    dropship_shipped(DropshipShipped) -> Order;
     ui_rendered(()) -> ();
 }
 
@@ -305,6 +324,27 @@ pub fn typescript() -> String {
         TaxPart::decl(&cfg),
         TaxRate::decl(&cfg),
         TaxRounding::decl(&cfg),
+        Bench::decl(&cfg),
+        PackComplete::decl(&cfg),
+        PickRequest::decl(&cfg),
+        DropshipShipped::decl(&cfg),
+        SupplierOrder::decl(&cfg),
+        SupplierOrderLine::decl(&cfg),
+        PackDone::decl(&cfg),
+        PackLine::decl(&cfg),
+        Packed::decl(&cfg),
+        Packing::decl(&cfg),
+        ParcelDraft::decl(&cfg),
+        Scan::decl(&cfg),
+        ScanOutcome::decl(&cfg),
+        DocKind::decl(&cfg),
+        PrintJob::decl(&cfg),
+        Carrier::decl(&cfg),
+        LabelSize::decl(&cfg),
+        LateOrder::decl(&cfg),
+        PackagePreset::decl(&cfg),
+        Station::decl(&cfg),
+        Printer::decl(&cfg),
         IdText::decl(&cfg),
         OrderUpdate::decl(&cfg),
         OrderPayment::decl(&cfg),

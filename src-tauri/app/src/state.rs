@@ -1,6 +1,7 @@
 //! What the running app holds: where its database is, the open shop (or why it could not be
 //! opened), and who is signed in at this station.
 
+use shopdesk_core::packing::Packing;
 use shopdesk_core::{Error, ErrorBody, Session, Shop, SystemClock};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
@@ -9,6 +10,8 @@ pub struct AppState {
     pub db_path: PathBuf,
     shop: RwLock<Result<Arc<Shop>, ErrorBody>>,
     session: Mutex<Option<Session>>,
+    /// The order open at this station's packing bench, with its scans so far.
+    pub packing: Mutex<Option<Packing>>,
 }
 
 fn open(path: &std::path::Path) -> Result<Arc<Shop>, ErrorBody> {
@@ -27,6 +30,7 @@ impl AppState {
             db_path,
             shop,
             session: Mutex::new(None),
+            packing: Mutex::new(None),
         }
     }
 

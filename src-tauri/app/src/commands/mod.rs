@@ -3,8 +3,10 @@
 
 pub mod counter;
 pub mod orders;
+pub mod packing;
 pub use counter::*;
 pub use orders::*;
+pub use packing::*;
 
 use crate::state::AppState;
 use serde::{Deserialize, Serialize};
