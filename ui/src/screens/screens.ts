@@ -13,7 +13,7 @@ export const CATALOG: ScreenInfo = { id: "catalog", title: "Catalog", key: "F4",
 export const SCREENS: ScreenInfo[] = [
   { id: "sell", title: "Sell", key: "F1", coming: "Your role does not sell at the counter." },
   { id: "orders", title: "Orders", key: "F2", coming: "One inbox for counter, phone and marketplace orders, with holds, invoices and e-mails." },
-  { id: "pack", title: "Pack", key: "F3", coming: "The packing bench: scan an order, scan each item to verify it, print label, slip and invoice with one key." },
+  { id: "pack", title: "Pack", key: "F3", coming: "Your role does not pack orders." },
   CATALOG,
   { id: "stock", title: "Stock", key: "F5", coming: "" },
   { id: "customers", title: "Customers", key: "F6", coming: "Customers with their orders, returns, store credit and addresses." },
