@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Starts a private CUPS scheduler in DIR (its own config, spool and socket; the system's CUPS is
 # untouched) with two cups-pdf queues, "shopdesk-labels" and "shopdesk-docs". cups-pdf writes
-# each job to $HOME/PDF/<title>-job_<id>.pdf of the user who printed. Prints the socket path for
-# CUPS_SERVER. Needs root (cupsd drops to the lp user) and: apt install cups printer-driver-cups-pdf
+# each job to <home of the user who printed>/PDF/<title>-job_<id>.pdf. Prints two lines: the
+# socket path for CUPS_SERVER, and that PDF directory. Needs root (cupsd drops to the lp user) and: apt install cups printer-driver-cups-pdf
 set -euo pipefail
 dir=${1:?usage: cupsd.sh DIR}
 mkdir -p "$dir"/{spool,cache,state,log}
@@ -52,3 +52,4 @@ for q in shopdesk-labels shopdesk-docs; do
   lpadmin -p "$q" -E -v cups-pdf:/ -P /usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd 2>/dev/null
 done
 echo "$dir/cups.sock"
+echo "$(getent passwd "$(id -un)" | cut -d: -f6)/PDF"

@@ -37,17 +37,13 @@ use crate::commands::{
     AppStatus, AtLocation, ById, Code, CsvText, NewLocation, PurchaseUpdate, SavedFile, SignIn,
 };
 use shopdesk_core::audit::AuditEvent;
-use shopdesk_core::dropship::{SupplierOrder, SupplierOrderLine};
-use shopdesk_core::packing::{PackDone, PackLine, Packed, Packing, ParcelDraft, Scan, ScanOutcome};
-use shopdesk_core::print_queue::{DocKind, PrintJob};
-use shopdesk_core::shipping::{Carrier, LabelSize, LateOrder, PackagePreset, Station};
-use shopdesk_documents::Printer;
 use shopdesk_core::barcode::Symbology;
 use shopdesk_core::catalog::{CatalogFacets, CatalogPage, CatalogQuery, VariantRow};
 use shopdesk_core::counter_settings::{CounterSettings, DiscountCodeDraft};
 use shopdesk_core::customer::{Customer, CustomerDraft};
 use shopdesk_core::customer_record::{CustomerHistoryRow, CustomerProfile};
 use shopdesk_core::demo::{DemoPin, DemoRequest};
+use shopdesk_core::dropship::{SupplierOrder, SupplierOrderLine};
 use shopdesk_core::invoice::{Invoice, InvoiceKind, InvoiceLine, InvoiceRef, PaperSize, Party};
 use shopdesk_core::order::{
     Address, BulkAction, BulkResult, Check, CheckLevel, Claim, ClaimDraft, ClaimKind,
@@ -58,6 +54,8 @@ use shopdesk_core::order::{
 };
 use shopdesk_core::order_settings::{Legal, MailSettings, OrderSettings, SmtpSecurity};
 use shopdesk_core::outbox::{EmailTemplate, Message};
+use shopdesk_core::packing::{PackDone, PackLine, Packed, Packing, ParcelDraft, Scan, ScanOutcome};
+use shopdesk_core::print_queue::{DocKind, PrintJob};
 use shopdesk_core::product::{
     InventoryPolicy, Product, ProductDraft, ProductEdit, ProductStatus, Variant, VariantDraft,
     WeightUnit,
@@ -71,6 +69,7 @@ use shopdesk_core::sale::{
     SaleEdit, SaleLine, SaleStatus, SaleSummary, Tender, TenderDraft, TenderKind,
 };
 use shopdesk_core::shift::{CashMove, DenominationCount, Shift, TenderTotal, ZReport};
+use shopdesk_core::shipping::{Carrier, LabelSize, LateOrder, PackagePreset, Station};
 use shopdesk_core::shop::{Country, NewShop, ShopProfile};
 use shopdesk_core::shopify_csv::{ImportIssue, ImportPreview, ImportResult};
 use shopdesk_core::staff::{NewRole, NewStaff, Role, RoleUpdate, StaffMember, StaffUpdate};
@@ -84,6 +83,7 @@ use shopdesk_core::transfer::{
     Transfer, TransferDraft, TransferLine, TransferLineDraft, TransferStatus,
 };
 use shopdesk_core::{ErrorBody, Money, Permission, SessionInfo, Timestamp};
+use shopdesk_documents::Printer;
 
 ipc_table! {
     app_status(()) -> AppStatus;

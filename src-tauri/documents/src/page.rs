@@ -52,8 +52,9 @@ pub(crate) const DOT_203: f32 = 72.0 / 203.0;
 /// Code128 modules for `data`: charset C (digit pairs, half as wide) for an even run of
 /// digits, else charset B.
 fn code128(data: &str) -> Vec<u8> {
-    let all_digits =
-        !data.is_empty() && data.len().is_multiple_of(2) && data.bytes().all(|b| b.is_ascii_digit());
+    let all_digits = !data.is_empty()
+        && data.len().is_multiple_of(2)
+        && data.bytes().all(|b| b.is_ascii_digit());
     let prefixed = if all_digits {
         format!("Ć{data}")
     } else {

@@ -11,63 +11,12 @@ use shopdesk_core::shop::NewShop;
 use shopdesk_core::stock::StockAdjustment;
 use shopdesk_core::{FixedClock, Session, Shop};
 use shopdesk_documents::{labels_pdf, packing_slip_pdf, pick_lists_pdf, print_jobs};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 use std::sync::Arc;
 
-fn run(cmd: &str, args: &[&str]) -> String {
-    let out = Command::new(cmd)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{cmd} is needed (poppler-utils, zbar-tools): {e}"));
-    assert!(
-        out.status.success(),
-        "{cmd} {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn page_sizes(pdf: &Path) -> Vec<String> {
-    let p = pdf.to_str().unwrap();
-    run("pdfinfo", &["-f", "1", "-l", "99", p])
-        .lines()
-        .filter(|l| l.starts_with("Page") && l.contains("size:"))
-        .map(|l| l.split("size:").nth(1).unwrap().trim().to_string())
-        .collect()
-}
-
-/// Every barcode zbar finds on page `page` rendered at `dpi` in grey, as a thermal head would.
-fn barcodes(pdf: &Path, page: u32, dpi: u32) -> Vec<String> {
-    let out = pdf.with_extension(format!("p{page}"));
-    let (p, o) = (pdf.to_str().unwrap(), out.to_str().unwrap());
-    let n = page.to_string();
-    run(
-        "pdftoppm",
-        &[
-            "-r",
-            &dpi.to_string(),
-            "-gray",
-            "-png",
-            "-singlefile",
-            "-f",
-            &n,
-            "-l",
-            &n,
-            p,
-            o,
-        ],
-    );
-    let png = format!("{o}.png");
-    let out = Command::new("zbarimg")
-        .args(["-q", "--raw", &png])
-        .output()
-        .expect("zbarimg (zbar-tools)");
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(str::to_string)
-        .collect()
-}
+#[path = "../../../tests/print/cups.rs"]
+mod cups;
+use cups::{barcodes, cups_pdf_output, page_sizes, run, Cups};
 
 fn text(pdf: &Path) -> String {
     run("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"])
@@ -302,58 +251,6 @@ fn packing_slips_and_pick_lists_carry_scannable_order_numbers() {
     assert_eq!(barcodes(&path, 1, 150), ["O1"]);
 }
 
-/// A private CUPS scheduler for one test, stopped when dropped.
-struct Cups {
-    dir: tempfile::TempDir,
-}
-
-impl Cups {
-    fn start() -> Cups {
-        let dir = tempfile::tempdir().unwrap();
-        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/print/cupsd.sh");
-        let sock = run(script.to_str().unwrap(), &[dir.path().to_str().unwrap()]);
-        std::env::set_var("CUPS_SERVER", sock.trim());
-        Cups { dir }
-    }
-}
-
-impl Drop for Cups {
-    fn drop(&mut self) {
-        if let Ok(pid) = std::fs::read_to_string(self.dir.path().join("pid")) {
-            let _ = Command::new("kill").arg(pid.trim()).status();
-        }
-    }
-}
-
-/// The file cups-pdf wrote, after `since`, for a spooler answer "request id is QUEUE-N (1 file(s))"
-/// (job numbers restart with every scheduler, so older files may share the suffix).
-fn cups_pdf_output(answer: &str, since: std::time::SystemTime) -> PathBuf {
-    let id = answer
-        .split_whitespace()
-        .nth(3)
-        .and_then(|r| r.rsplit('-').next())
-        .expect(answer)
-        .to_string();
-    let out = PathBuf::from(std::env::var("HOME").unwrap()).join("PDF");
-    for _ in 0..200 {
-        if let Some(found) = std::fs::read_dir(&out).ok().and_then(|d| {
-            d.flatten()
-                .filter(|e| {
-                    e.metadata()
-                        .and_then(|m| m.modified())
-                        .is_ok_and(|m| m >= since)
-                })
-                .map(|e| e.path())
-                .find(|p| p.to_string_lossy().ends_with(&format!("-job_{id}.pdf")))
-        }) {
-            std::thread::sleep(std::time::Duration::from_millis(200)); // let cups-pdf finish writing
-            return found;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-    panic!("cups-pdf wrote nothing for {answer} in {}", out.display());
-}
-
 #[test]
 fn a_completed_parcel_prints_label_slip_and_invoice_through_cups() {
     let cups = Cups::start();
@@ -378,7 +275,7 @@ fn a_completed_parcel_prints_label_slip_and_invoice_through_cups() {
     let packed = shop.complete_packing(&owner, &p, &done, None).unwrap();
     let jobs = print_jobs(&shop, &owner, &station, &packed.jobs).unwrap();
     assert!(jobs.iter().all(|j| j.status == "sent"), "{jobs:?}");
-    let label = cups_pdf_output(jobs[0].spooler.as_deref().unwrap(), since);
+    let label = cups_pdf_output(&cups.out, jobs[0].spooler.as_deref().unwrap(), since);
     assert_eq!(
         page_sizes(&label),
         ["288 x 432 pts"],
@@ -387,14 +284,14 @@ fn a_completed_parcel_prints_label_slip_and_invoice_through_cups() {
     assert_eq!(barcodes(&label, 1, 203), [packed.tracking[0].clone()]);
     // cups-pdf re-distills through Ghostscript into Type 3 fonts without a text layer, so the
     // slip is recognised by its order barcode and both documents by their A4 pages.
-    let slip = cups_pdf_output(jobs[1].spooler.as_deref().unwrap(), since);
+    let slip = cups_pdf_output(&cups.out, jobs[1].spooler.as_deref().unwrap(), since);
     assert_eq!(
         page_sizes(&slip),
         ["595 x 842 pts (A4)"],
         "the PPD's A4 media"
     );
     assert_eq!(barcodes(&slip, 1, 150), ["O2"]);
-    let invoice = cups_pdf_output(jobs[2].spooler.as_deref().unwrap(), since);
+    let invoice = cups_pdf_output(&cups.out, jobs[2].spooler.as_deref().unwrap(), since);
     assert_eq!(page_sizes(&invoice), ["595 x 842 pts (A4)"]);
 
     // A printer that does not exist: the job fails with the spooler's reason and can be retried.

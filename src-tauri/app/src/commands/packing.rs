@@ -64,7 +64,11 @@ fn no_order() -> Error {
 pub async fn pack_bench(app: AppHandle) -> Result<Bench, ErrorBody> {
     blocking(app, |state| {
         let shop = state.shop()?;
-        let packing = state.packing.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let packing = state
+            .packing
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
         Ok(Bench {
             station: shop.station(&station_name())?,
             carriers: shop.carriers()?,
@@ -85,7 +89,9 @@ pub async fn station_save(app: AppHandle, req: Station) -> Result<Station, Error
 pub async fn pack_open(app: AppHandle, req: super::Code) -> Result<Packing, ErrorBody> {
     blocking(app, move |state| {
         let (shop, session) = state.signed_in()?;
-        let p = shop.open_packing(&session, &req.code).map_err(|e| e.body())?;
+        let p = shop
+            .open_packing(&session, &req.code)
+            .map_err(|e| e.body())?;
         *state.packing.lock().unwrap_or_else(|p| p.into_inner()) = Some(p.clone());
         Ok(p)
     })
@@ -134,7 +140,11 @@ pub async fn pack_complete(app: AppHandle, req: PackComplete) -> Result<Packed, 
     .await
 }
 
-fn print_at_station(shop: &Shop, session: &Session, jobs: &[PrintJob]) -> shopdesk_core::Result<Vec<PrintJob>> {
+fn print_at_station(
+    shop: &Shop,
+    session: &Session,
+    jobs: &[PrintJob],
+) -> shopdesk_core::Result<Vec<PrintJob>> {
     if jobs.is_empty() {
         return Ok(Vec::new());
     }
@@ -177,12 +187,18 @@ pub async fn late_orders(app: AppHandle) -> Result<Vec<LateOrder>, ErrorBody> {
 }
 
 #[tauri::command]
-pub async fn dropship_forward(app: AppHandle, req: super::ById) -> Result<Vec<SupplierOrder>, ErrorBody> {
+pub async fn dropship_forward(
+    app: AppHandle,
+    req: super::ById,
+) -> Result<Vec<SupplierOrder>, ErrorBody> {
     as_staff(app, move |shop, s| shop.forward_dropship(s, &req.id)).await
 }
 
 #[tauri::command]
-pub async fn dropship_list(app: AppHandle, req: super::ById) -> Result<Vec<SupplierOrder>, ErrorBody> {
+pub async fn dropship_list(
+    app: AppHandle,
+    req: super::ById,
+) -> Result<Vec<SupplierOrder>, ErrorBody> {
     as_staff(app, move |shop, s| shop.supplier_orders_of(s, &req.id)).await
 }
 
