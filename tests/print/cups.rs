@@ -71,10 +71,6 @@ impl Cups {
     pub fn start() -> Cups {
         let dir = tempfile::tempdir().unwrap();
         let script = workspace_root().join("tests/print/cupsd.sh");
-            script
-        } else {
-            workspace_root().join(script)
-        };
         let started = run(script.to_str().unwrap(), &[dir.path().to_str().unwrap()]);
         let mut lines = started.lines();
         std::env::set_var("CUPS_SERVER", lines.next().expect("socket"));
