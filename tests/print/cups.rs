@@ -126,3 +126,42 @@ fn workspace_root() -> PathBuf {
     }
     dir
 }
+
+/// The file cups-pdf wrote after `since` for a job whose title starts with `title` (cups-pdf
+/// turns spaces and '#' into '_').
+pub fn cups_pdf_titled(out: &Path, title: &str, since: std::time::SystemTime) -> PathBuf {
+    let prefix: String = title
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    for _ in 0..200 {
+        let found = std::fs::read_dir(out).ok().and_then(|d| {
+            d.flatten()
+                .filter(|e| {
+                    e.metadata()
+                        .and_then(|m| m.modified())
+                        .is_ok_and(|m| m >= since)
+                })
+                .map(|e| e.path())
+                .find(|p| {
+                    p.file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with(&prefix))
+                })
+        });
+        if let Some(found) = found {
+            std::thread::sleep(std::time::Duration::from_millis(200)); // let cups-pdf finish writing
+            return found;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!(
+        "cups-pdf wrote nothing titled {title:?} in {}",
+        out.display()
+    );
+}

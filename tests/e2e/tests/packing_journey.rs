@@ -1,0 +1,124 @@
+//! A packer at the bench in the real window, keyboard and scanner only: the order's slip is
+//! scanned, a wrong item is refused loudly with nothing ticked, the right ones tick, F9 ships
+//! it, and label, packing slip and invoice come out of a real CUPS scheduler (cups-pdf queues):
+//! the label on 4 × 6 in media with a tracking barcode that decodes at 203 dpi, the slip with
+//! the order's barcode on A4.
+
+mod common;
+
+#[path = "../../print/cups.rs"]
+mod cups;
+
+use common::*;
+use cups::{barcodes, cups_pdf_titled, page_sizes, Cups};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_packer_scans_an_order_refuses_a_wrong_item_and_prints_three_documents() {
+    let cups = Cups::start(); // sets CUPS_SERVER, inherited by the app through tauri-driver
+    let since = std::time::SystemTime::now() - std::time::Duration::from_secs(1);
+    let home = tempfile::tempdir().unwrap();
+    let driver = Driver::start(home.path(), 4590);
+    let c = driver.launch().await;
+    click(&c, "#load-demo").await;
+    wait_text(&c, "#who", "Owner").await;
+
+    // A phone order comes in.
+    click(&c, "#nav-orders").await;
+    click(&c, "#new-order").await;
+    fill(&c, "#of-email", "zoe@example.ie").await;
+    fill(&c, "#of-name", "Zoë Müller").await;
+    fill(&c, "#of-line1", "1 Grafton Street").await;
+    fill(&c, "#of-postal", "D02 X285").await;
+    fill(&c, "#of-city", "Dublin").await;
+    fill(&c, "#of-country", "IE").await;
+    fill(&c, "#of-sku-0", "EMUG-CHARCOAL").await;
+    fill(&c, "#of-qty-0", "2").await;
+    fill(&c, "#of-ship-method", "An Post").await;
+    fill(&c, "#of-ship-price", "5.00").await;
+    click(&c, "#of-save").await;
+    wait_text(&c, "#order-status", "open").await;
+
+    // The bench: this station prints labels and documents on the two CUPS queues.
+    click(&c, "#nav-pack").await;
+    wait_text(&c, "tr.to-pack[data-name=\"#1\"]", "Zoë").await;
+    click(&c, "#pack-settings").await;
+    choose(&c, "#st-label-printer", "shopdesk-labels").await;
+    choose(&c, "#st-doc-printer", "shopdesk-docs").await;
+    click(&c, "#st-save").await;
+    wait_text(&c, "#pack-saved", "Station saved").await;
+
+    // Scan the slip's barcode, then one wrong item: refused, nothing ticked.
+    scan_into(&c, "#pack-code", "O1").await;
+    wait_exact(&c, "#pack-order", "#1").await;
+    wait_exact(&c, "#pack-progress", "0 / 2").await;
+    scan_into(&c, "#pack-scan", "4006381333931").await;
+    wait_text(&c, "#pack-message[data-outcome=\"wrong\"]", "WRONG ITEM").await;
+    wait_exact(&c, "#pack-progress", "0 / 2").await;
+    shot(&c, "pack-wrong-item").await;
+
+    // The right item twice, by its barcode as the scanner reads it.
+    let row = "tr.pack-line[data-sku=\"EMUG-CHARCOAL\"]";
+    let barcode = c
+        .execute(
+            &format!("return document.querySelector('{row}').dataset.barcode"),
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(barcode.len(), 13, "the demo mug has an EAN-13: {barcode}");
+    scan_into(&c, "#pack-scan", &barcode).await;
+    wait_exact(&c, "#pack-progress", "1 / 2").await;
+    scan_into(&c, "#pack-scan", &barcode).await;
+    wait_exact(&c, "#pack-progress", "2 / 2").await;
+    wait_text(&c, "#pack-message[data-outcome=\"complete\"]", "2 of 2").await;
+
+    // Weight, then F9: shipped, and the three documents handed to CUPS.
+    fill(&c, "#pack-weight-1", "1.2\u{E039}").await;
+    wait_text(&c, "#pack-result", "Shipped #1").await;
+    for kind in ["label", "slip", "invoice"] {
+        wait_text(
+            &c,
+            &format!("li.print-job[data-kind=\"{kind}\"][data-status=\"sent\"]"),
+            "sent to shopdesk-",
+        )
+        .await;
+    }
+    let tracking = text_of(&c, "#pack-tracking-result").await;
+    assert!(
+        tracking.starts_with("SD"),
+        "own delivery numbers: {tracking}"
+    );
+    shot(&c, "pack-shipped").await;
+
+    let label = cups_pdf_titled(&cups.out, "Label #1", since);
+    assert_eq!(page_sizes(&label), ["288 x 432 pts"], "4 × 6 in media");
+    assert_eq!(
+        barcodes(&label, 1, 203),
+        [tracking.clone()],
+        "decodes at 203 dpi"
+    );
+    let slip = cups_pdf_titled(&cups.out, "Packing slip #1", since);
+    assert_eq!(page_sizes(&slip), ["595 x 842 pts (A4)"]);
+    assert_eq!(
+        barcodes(&slip, 1, 150),
+        ["O1"],
+        "the slip carries the order's barcode"
+    );
+    let invoice = cups_pdf_titled(&cups.out, "Invoice INV-", since);
+    assert_eq!(page_sizes(&invoice), ["595 x 842 pts (A4)"]);
+
+    // Nothing of the order is left to pack.
+    let left = c
+        .execute(
+            "return document.querySelectorAll('tr.to-pack[data-name=\"#1\"]').length",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(left, 0, "#1 left the to-pack list");
+    c.close().await.unwrap();
+    drop(cups);
+}
