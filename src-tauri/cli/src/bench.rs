@@ -31,6 +31,9 @@ pub struct BenchArgs {
     /// Only the orders figures (for working on orders).
     #[arg(long)]
     orders_only: bool,
+    /// Only the packing figures (labels, complete → print system).
+    #[arg(long)]
+    packing_only: bool,
 }
 
 struct Launch {
@@ -156,6 +159,13 @@ pub fn run(args: BenchArgs) -> Result<(), Error> {
         let _ = std::fs::remove_dir_all(&scratch);
         return Ok(());
     }
+    if args.packing_only {
+        let mut rows = Vec::new();
+        crate::bench_packing::run(&scratch, &mut rows)?;
+        print_table(rows);
+        let _ = std::fs::remove_dir_all(&scratch);
+        return Ok(());
+    }
 
     // Database open + migrate: a brand-new file, then a demo shop reopened.
     let mut empty_ms = Vec::new();
@@ -184,6 +194,7 @@ pub fn run(args: BenchArgs) -> Result<(), Error> {
 
     crate::bench_catalog::run(&scratch, &mut rows)?;
     crate::bench_orders::run(&scratch, &mut rows)?;
+    crate::bench_packing::run(&scratch, &mut rows)?;
     if args.no_window {
         print_table(rows);
         if std::env::var_os("SHOPDESK_BENCH_KEEP").is_none() {

@@ -6,8 +6,10 @@ mod bench;
 mod bench_catalog;
 mod bench_counter;
 mod bench_orders;
+mod bench_packing;
 mod counter;
 mod orders;
+mod packing;
 
 use clap::{Parser, Subcommand};
 use shopdesk_core::catalog::{CatalogQuery, VariantRow};
@@ -119,6 +121,37 @@ enum Command {
     Mail {
         #[command(subcommand)]
         command: orders::MailCommand,
+    },
+    /// Write the shipping labels of an order's latest shipment as PDF (one page per parcel).
+    Label {
+        #[command(flatten)]
+        db: DbArg,
+        #[command(flatten)]
+        staff: StaffArgs,
+        /// Order number (1042, #1042), slip code (O1042) or marketplace id.
+        order: String,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value = "4x6")]
+        size: packing::Size,
+    },
+    /// Write a pick list for open orders: one grouped by item and sorted by bin, or one per order.
+    Picklist {
+        #[command(flatten)]
+        db: DbArg,
+        #[command(flatten)]
+        staff: StaffArgs,
+        #[arg(required = true)]
+        orders: Vec<String>,
+        #[arg(long)]
+        per_order: bool,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Send a document straight to a printer.
+    Print {
+        #[command(subcommand)]
+        command: packing::PrintCommand,
     },
     /// Print the benchmark table (needs a display: run through `make bench`).
     Bench(bench::BenchArgs),
@@ -407,6 +440,21 @@ fn run(cli: Cli) -> Result<(), Error> {
             out,
         } => orders::invoice(db, staff, order, out)?,
         Command::Mail { command } => orders::mail(command)?,
+        Command::Label {
+            db,
+            staff,
+            order,
+            out,
+            size,
+        } => packing::label(db, staff, order, out, size)?,
+        Command::Picklist {
+            db,
+            staff,
+            orders,
+            per_order,
+            out,
+        } => packing::picklist(db, staff, orders, per_order, out)?,
+        Command::Print { command } => packing::print(command)?,
         Command::Bench(args) => bench::run(args)?,
     }
     Ok(())

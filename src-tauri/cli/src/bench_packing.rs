@@ -1,0 +1,159 @@
+//! The packing bench's figures: 1,000 labels into one PDF, and "complete" → label, slip and
+//! invoice handed to the print system (a real CUPS scheduler when `make bench` could start one).
+
+use crate::bench_catalog::{ms, p99};
+use shopdesk_core::demo::DemoRequest;
+use shopdesk_core::order::{Address, OrderDraft, OrderLineDraft};
+use shopdesk_core::packing::{PackDone, ParcelDraft};
+use shopdesk_core::shipping::LabelSize;
+use shopdesk_core::{Error, FixedClock, Session, Shop};
+use shopdesk_documents::{labels_pdf, print_jobs};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+fn order(i: usize, sku: &str) -> OrderDraft {
+    OrderDraft {
+        email: format!("parcel{i}@example.ie"),
+        shipping: Address {
+            name: "Zoë Müller".into(),
+            line1: format!("{i} Grafton Street"),
+            city: "Dublin".into(),
+            postal_code: "D02 X285".into(),
+            country: "IE".into(),
+            ..Default::default()
+        },
+        lines: vec![OrderLineDraft {
+            sku: sku.into(),
+            quantity: 1,
+            ..Default::default()
+        }],
+        shipping_method: "An Post".into(),
+        ..Default::default()
+    }
+}
+
+/// Creates, scans and completes one single-item order; returns the shipment id and how long
+/// the completion (and its printing, with a station) took in ms.
+fn pack_one(
+    shop: &Shop,
+    owner: &Session,
+    i: usize,
+    sku: &str,
+    station: Option<&shopdesk_core::shipping::Station>,
+) -> Result<(String, f64), Error> {
+    let o = shop.create_order(owner, &order(i, sku))?;
+    let mut p = shop.open_packing(owner, &o.name)?;
+    shop.pack_scan(&mut p, sku)?;
+    let done = PackDone {
+        carrier: "own".into(),
+        parcels: vec![ParcelDraft {
+            weight: "0.8".into(),
+            preset: String::new(),
+        }],
+        station_id: station.map(|s| s.id.clone()),
+        ..Default::default()
+    };
+    let t = Instant::now();
+    let packed = shop.complete_packing(owner, &p, &done, None)?;
+    if let Some(station) = station {
+        let jobs = print_jobs(shop, owner, station, &packed.jobs)?;
+        if let Some(failed) = jobs.iter().find(|j| j.status != "sent") {
+            return Err(Error::Conflict(format!(
+                "print job failed: {}",
+                failed.last_error.clone().unwrap_or_default()
+            )));
+        }
+    }
+    Ok((packed.shipment_id, ms(t)))
+}
+
+pub fn run(scratch: &Path, rows: &mut Vec<(String, String, String)>) -> Result<(), Error> {
+    let shop = Shop::open(
+        &scratch.join("packing.sqlite3"),
+        Arc::new(FixedClock::at(1_795_392_300_000)),
+    )?;
+    let (owner, _, _) = shop.load_demo(&DemoRequest {
+        country: "IE".into(),
+    })?;
+    // Plenty of one item, so 1,000 orders never run short.
+    let sku = "EMUG-CHARCOAL";
+    let variant = shop
+        .catalog(
+            &owner,
+            &shopdesk_core::catalog::CatalogQuery {
+                text: Some(sku.into()),
+                ..Default::default()
+            },
+        )?
+        .items
+        .into_iter()
+        .find(|v| v.sku == sku)
+        .ok_or(Error::NotFound { what: "demo item" })?;
+    let floor = shop.locations(&owner)?[0].id.clone();
+    shop.adjust_stock(
+        &owner,
+        shopdesk_core::stock::StockAdjustment {
+            variant_id: variant.variant_id.clone(),
+            location_id: floor,
+            delta: 5_000,
+            note: "bench".into(),
+        },
+    )?;
+    let mut shipments = Vec::new();
+    for i in 0..1000 {
+        shipments.push(pack_one(&shop, &owner, i, sku, None)?.0);
+    }
+    let mut batch = Vec::new();
+    for _ in 0..3 {
+        let t = Instant::now();
+        let labels = shop.labels_of_shipments(&owner, &shipments)?;
+        let pdf = labels_pdf(&labels, LabelSize::FourBySix);
+        batch.push((ms(t), pdf.len()));
+    }
+    batch.sort_by(|a, b| a.0.total_cmp(&b.0));
+    rows.push((
+        "1,000 labels 4x6 (read + PDF, one file), median of 3 (goal < 2 s)".into(),
+        format!(
+            "{:.0} ms ({:.1} MB)",
+            batch[1].0,
+            batch[1].1 as f64 / 1_048_576.0
+        ),
+        "-".into(),
+    ));
+
+    // With `make bench` a private CUPS scheduler with cups-pdf queues is running as root; a
+    // machine without one reports the completion and rendering only.
+    let printing = std::env::var_os("SHOPDESK_BENCH_PRINTERS").is_some();
+    let mut station = shop.station("Bench")?;
+    if printing {
+        station.label_printer = "shopdesk-labels".into();
+        station.document_printer = "shopdesk-docs".into();
+        station = shop.save_station(&owner, &station)?;
+    }
+    let mut completes = Vec::new();
+    for i in 0..40 {
+        let (_, t) = if printing {
+            pack_one(&shop, &owner, 2000 + i, sku, Some(&station))?
+        } else {
+            let (id, t) = pack_one(&shop, &owner, 2000 + i, sku, None)?;
+            let t0 = Instant::now();
+            let labels = shop.shipment_labels(&owner, &id)?;
+            std::hint::black_box(labels_pdf(&labels, LabelSize::FourBySix));
+            (id, t + ms(t0))
+        };
+        completes.push(t);
+    }
+    let mut sorted = completes.clone();
+    sorted.sort_by(|a, b| a.total_cmp(b));
+    rows.push((
+        if printing {
+            "pack complete -> label + slip + invoice rendered and accepted by CUPS (lp), p50 / p99 (goal < 1 s)".into()
+        } else {
+            "pack complete -> label rendered (no print system here), p50 / p99 (goal < 1 s)".into()
+        },
+        format!("{:.1} / {:.1} ms", sorted[sorted.len() / 2], p99(completes)),
+        "-".into(),
+    ));
+    Ok(())
+}
