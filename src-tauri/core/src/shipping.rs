@@ -275,15 +275,23 @@ pub(crate) fn station_by_id(conn: &Connection, id: &str) -> Result<Station> {
     .ok_or(Error::NotFound { what: "station" })
 }
 
-fn promise_days(conn: &Connection, channel: &str) -> Result<i64> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT business_days FROM ship_promise WHERE channel IN (?1, '*')
-             ORDER BY channel = '*' LIMIT 1",
-        )?
-        .query_row([channel], |r| r.get(0))
-        .optional()?
-        .unwrap_or(2))
+/// Each channel's promise in business days, read once per report; `days(channel)` falls back
+/// to the '*' row.
+struct Promises(std::collections::HashMap<String, i64>);
+
+impl Promises {
+    fn read(conn: &Connection) -> Result<Promises> {
+        let mut st = conn.prepare_cached("SELECT channel, business_days FROM ship_promise")?;
+        let rows = st.query_map([], |r| r.try_into())?;
+        Ok(Promises(rows.collect::<rusqlite::Result<_>>()?))
+    }
+    fn days(&self, channel: &str) -> i64 {
+        self.0
+            .get(channel)
+            .or_else(|| self.0.get("*"))
+            .copied()
+            .unwrap_or(2)
+    }
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -529,10 +537,11 @@ impl Shop {
             let rows: Vec<(String, i64, String, i64, Option<i64>)> = st
                 .query_map([], |r| r.try_into())?
                 .collect::<rusqlite::Result<_>>()?;
+            let promises = Promises::read(c)?;
             let mut late = Vec::new();
             for (id, number, channel, at, open) in rows {
                 let open = open.unwrap_or(0);
-                let due = ship_by(Timestamp(at), promise_days(c, &channel)?);
+                let due = ship_by(Timestamp(at), promises.days(&channel));
                 if open > 0 && now.0 >= due.0 {
                     late.push(LateOrder {
                         order_id: id,
@@ -567,8 +576,9 @@ impl Shop {
                 .collect::<rusqlite::Result<_>>()?;
             let mut groups: std::collections::BTreeMap<(String, String), (Vec<f64>, i64)> =
                 Default::default();
+            let promises = Promises::read(c)?;
             for (channel, carrier, placed, shipped) in rows {
-                let days = promise_days(c, &channel)?;
+                let days = promises.days(&channel);
                 let on_time = shipped < ship_by(Timestamp(placed), days).0;
                 let g = groups.entry((channel, carrier)).or_default();
                 g.0.push((shipped - placed) as f64 / 3_600_000.0);

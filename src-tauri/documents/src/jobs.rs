@@ -61,17 +61,20 @@ pub fn print_jobs(
 ) -> Result<Vec<PrintJob>> {
     jobs.iter()
         .map(|job| {
+            let printer = match job.printer.as_str() {
+                "" => "the default printer".to_string(),
+                p => format!("printer '{p}'"),
+            };
+            // A document that cannot be made fails its job like a refused print: the parcel
+            // has shipped either way, and the queue shows why and offers a retry.
             let outcome = render_job(shop, session, job, station)
-                .map(|(pdf, page)| print_document(&pdf, &job.printer, &job.title, page))?;
+                .map_err(|e| e.to_string())
+                .and_then(|(pdf, page)| {
+                    print_document(&pdf, &job.printer, &job.title, page).map_err(|e| e.to_string())
+                });
             match outcome {
                 Ok(answer) => shop.print_sent(&job.id, &answer),
-                Err(e) => {
-                    let printer = match job.printer.as_str() {
-                        "" => "the default printer".to_string(),
-                        p => format!("printer '{p}'"),
-                    };
-                    shop.print_failed(&job.id, &format!("{printer}: {e}"))
-                }
+                Err(e) => shop.print_failed(&job.id, &format!("{printer}: {e}")),
             }
         })
         .collect()

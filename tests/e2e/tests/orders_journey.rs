@@ -95,18 +95,7 @@ async fn an_order_is_held_fixed_released_invoiced_emailed_and_partly_returned() 
     wait_text(&c, "#settings-saved", "Settings saved").await;
 
     // A phone order with a postal code that is not an Irish one.
-    click(&c, "#new-order").await;
-    fill(&c, "#of-email", "zoe@example.ie").await;
-    fill(&c, "#of-name", "Zoë Müller").await;
-    fill(&c, "#of-line1", "1 Grafton Street").await;
-    fill(&c, "#of-postal", "12345").await;
-    fill(&c, "#of-city", "Dublin").await;
-    fill(&c, "#of-country", "IE").await;
-    fill(&c, "#of-sku-0", "EMUG-CHARCOAL").await;
-    fill(&c, "#of-qty-0", "2").await;
-    fill(&c, "#of-ship-method", "An Post").await;
-    fill(&c, "#of-ship-price", "5.00").await;
-    click(&c, "#of-save").await;
+    phone_order(&c, "12345", "EMUG-CHARCOAL", "2").await;
     wait_text(&c, "#order-status", "on hold").await;
     wait_text(&c, "#order-checks", "postal code '12345'").await;
     shot(&c, "order-held").await;

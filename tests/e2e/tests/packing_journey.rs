@@ -23,19 +23,7 @@ async fn a_packer_scans_an_order_refuses_a_wrong_item_and_prints_three_documents
     wait_text(&c, "#who", "Owner").await;
 
     // A phone order comes in.
-    click(&c, "#nav-orders").await;
-    click(&c, "#new-order").await;
-    fill(&c, "#of-email", "zoe@example.ie").await;
-    fill(&c, "#of-name", "Zoë Müller").await;
-    fill(&c, "#of-line1", "1 Grafton Street").await;
-    fill(&c, "#of-postal", "D02 X285").await;
-    fill(&c, "#of-city", "Dublin").await;
-    fill(&c, "#of-country", "IE").await;
-    fill(&c, "#of-sku-0", "EMUG-CHARCOAL").await;
-    fill(&c, "#of-qty-0", "2").await;
-    fill(&c, "#of-ship-method", "An Post").await;
-    fill(&c, "#of-ship-price", "5.00").await;
-    click(&c, "#of-save").await;
+    phone_order(&c, "D02 X285", "EMUG-CHARCOAL", "2").await;
     wait_text(&c, "#order-status", "open").await;
 
     // The bench: this station prints labels and documents on the two CUPS queues.
@@ -133,17 +121,7 @@ async fn bench_pack_scan_to_line_ticked() {
     let c = driver.launch().await;
     click(&c, "#load-demo").await;
     wait_text(&c, "#who", "Owner").await;
-    click(&c, "#nav-orders").await;
-    click(&c, "#new-order").await;
-    fill(&c, "#of-email", "zoe@example.ie").await;
-    fill(&c, "#of-name", "Zoë Müller").await;
-    fill(&c, "#of-line1", "1 Grafton Street").await;
-    fill(&c, "#of-postal", "D02 X285").await;
-    fill(&c, "#of-city", "Dublin").await;
-    fill(&c, "#of-country", "IE").await;
-    fill(&c, "#of-sku-0", "EMUG-CHARCOAL").await;
-    fill(&c, "#of-qty-0", "5").await;
-    click(&c, "#of-save").await;
+    phone_order(&c, "D02 X285", "EMUG-CHARCOAL", "5").await;
     wait_text(&c, "#order-status", "open").await;
     click(&c, "#nav-pack").await;
     c.execute(

@@ -227,3 +227,20 @@ pub async fn value_of(c: &Client, css: &str) -> String {
 pub async fn choose(c: &Client, select: &str, value: &str) {
     click(c, &format!("{select} option[value=\"{value}\"]")).await;
 }
+
+/// Enters a phone order for Zoë Müller in Dublin through the Orders screen's form and saves it.
+pub async fn phone_order(c: &Client, postal_code: &str, sku: &str, quantity: &str) {
+    click(c, "#nav-orders").await;
+    click(c, "#new-order").await;
+    fill(c, "#of-email", "zoe@example.ie").await;
+    fill(c, "#of-name", "Zoë Müller").await;
+    fill(c, "#of-line1", "1 Grafton Street").await;
+    fill(c, "#of-postal", postal_code).await;
+    fill(c, "#of-city", "Dublin").await;
+    fill(c, "#of-country", "IE").await;
+    fill(c, "#of-sku-0", sku).await;
+    fill(c, "#of-qty-0", quantity).await;
+    fill(c, "#of-ship-method", "An Post").await;
+    fill(c, "#of-ship-price", "5.00").await;
+    click(c, "#of-save").await;
+}
