@@ -42,14 +42,24 @@ DefaultAuthType None
 CONF
 cupsd -f -c "$dir/cupsd.conf" -s "$dir/cups-files.conf" >"$dir/log/stdout" 2>&1 &
 echo $! > "$dir/pid"
+# On any failure below: say why and stop the scheduler, so no cupsd is left behind.
+trap 'echo "cupsd.sh failed; scheduler log:" >&2; cat "$dir"/log/* >&2 2>/dev/null; kill "$(cat "$dir/pid")" 2>/dev/null' ERR
 export CUPS_SERVER="$dir/cups.sock"
-for _ in $(seq 50); do
+# A busy machine (a build on every core) can take seconds to bring the scheduler up.
+for _ in $(seq 300); do
   lpstat -r >/dev/null 2>&1 && break
   sleep 0.1
 done
 lpstat -r >/dev/null
 for q in shopdesk-labels shopdesk-docs; do
-  lpadmin -p "$q" -E -v cups-pdf:/ -P /usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd 2>/dev/null
+  for attempt in 1 2 3 4 5; do
+    # "Printer drivers are deprecated" is CUPS' standing warning about PPDs, not an error.
+    if lpadmin -p "$q" -E -v cups-pdf:/ -P /usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd 2>"$dir/log/lpadmin"; then
+      break
+    fi
+    [ "$attempt" = 5 ] && { cat "$dir/log/lpadmin" >&2; false; }
+    sleep 1
+  done
 done
 echo "$dir/cups.sock"
 echo "$(getent passwd "$(id -un)" | cut -d: -f6)/PDF"
