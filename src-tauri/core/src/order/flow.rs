@@ -351,23 +351,11 @@ impl Shop {
         })
     }
 
-    /// Finds an order by its number ("1042" or "#1042").
+    /// Finds an order by its number ("1042", "#1042"), slip code ("O1042") or marketplace id.
     pub fn order_by_number(&self, session: &Session, text: &str) -> Result<Order> {
-        let n: i64 = text
-            .trim()
-            .trim_start_matches('#')
-            .parse()
-            .map_err(|_| Error::invalid(format!("'{}' is not an order number", text.trim())))?;
         self.db.read(|c| {
             authorize(c, session, Permission::OrdersView)?;
-            let id: String = c
-                .query_row(
-                    "SELECT id FROM customer_order WHERE number = ?1",
-                    [n],
-                    |r| r.get(0),
-                )
-                .optional()?
-                .ok_or(Error::NotFound { what: "order" })?;
+            let id = super::find(c, text)?;
             load(c, &id)
         })
     }

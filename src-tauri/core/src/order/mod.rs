@@ -33,9 +33,9 @@ pub(crate) use verify::{email_is_valid, risk_settings};
 pub(crate) use view::{load as load_order, SHIPPED_OF_LINE};
 
 use crate::clock::Timestamp;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::id::new_id;
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -119,6 +119,39 @@ pub fn order_name(number: i64) -> String {
     format!("#{number}")
 }
 
+/// The barcode printed on packing slips and pick lists for an order: "O" and its number, so it
+/// cannot be mistaken for a product's barcode at the bench.
+pub fn order_code(number: i64) -> String {
+    format!("O{number}")
+}
+
+/// Finds an order's id from what a person scans or types: its number ("1042", "#1042"), the
+/// slip's code ("O1042") or the marketplace's own order id.
+pub(crate) fn find(conn: &Connection, code: &str) -> Result<String> {
+    let code = code.trim();
+    let number = code
+        .strip_prefix('O')
+        .or_else(|| code.strip_prefix('#'))
+        .unwrap_or(code)
+        .parse::<i64>()
+        .ok();
+    let by_number = match number {
+        Some(n) => conn
+            .prepare_cached("SELECT id FROM customer_order WHERE number = ?1")?
+            .query_row([n], |r| r.get(0))
+            .optional()?,
+        None => None,
+    };
+    let found: Option<String> = match by_number {
+        Some(id) => Some(id),
+        None => conn
+            .prepare_cached("SELECT id FROM customer_order WHERE external_id = ?1 LIMIT 1")?
+            .query_row([code], |r| r.get(0))
+            .optional()?,
+    };
+    found.ok_or(Error::NotFound { what: "order" })
+}
+
 /// Appends one entry to an order's timeline (in the caller's transaction).
 pub(crate) fn event(
     conn: &Connection,
@@ -138,6 +171,11 @@ pub(crate) fn event(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slips_carry_an_order_code_a_product_barcode_cannot_be() {
+        assert_eq!(order_code(1042), "O1042");
+    }
 
     #[test]
     fn fulfilment_follows_the_shipped_units() {

@@ -8,6 +8,7 @@
 mod complete;
 mod papers;
 
+pub use crate::order::order_code;
 pub use complete::{PackDone, Packed, ParcelDraft};
 pub use papers::{Label, PackingSlip, PickList, PickRow, SlipLine};
 
@@ -18,12 +19,6 @@ use crate::Shop;
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-
-/// The barcode printed on packing slips and pick lists for an order: "O" and its number, so it
-/// cannot be mistaken for a product's barcode at the bench.
-pub fn order_code(number: i64) -> String {
-    format!("O{number}")
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct PackLine {
@@ -134,33 +129,6 @@ impl Packing {
     }
 }
 
-/// Finds an order from what a packer scans or types: the slip's "O1042", "#1042", "1042" or the
-/// marketplace's own order id.
-pub(crate) fn find_order(conn: &Connection, code: &str) -> Result<String> {
-    let code = code.trim();
-    let number = code
-        .strip_prefix('O')
-        .or_else(|| code.strip_prefix('#'))
-        .unwrap_or(code)
-        .parse::<i64>()
-        .ok();
-    let by_number = match number {
-        Some(n) => conn
-            .prepare_cached("SELECT id FROM customer_order WHERE number = ?1")?
-            .query_row([n], |r| r.get(0))
-            .optional()?,
-        None => None,
-    };
-    let found: Option<String> = match by_number {
-        Some(id) => Some(id),
-        None => conn
-            .prepare_cached("SELECT id FROM customer_order WHERE external_id = ?1 LIMIT 1")?
-            .query_row([code], |r| r.get(0))
-            .optional()?,
-    };
-    found.ok_or_else(|| Error::invalid(format!("no order {code}")))
-}
-
 fn load_packing(conn: &Connection, order_id: &str) -> Result<Packing> {
     let (number, status, channel, shipping, method, express): (
         i64,
@@ -235,7 +203,7 @@ impl Shop {
     pub fn open_packing(&self, session: &Session, code: &str) -> Result<Packing> {
         self.db.read(|c| {
             authorize(c, session, Permission::Pack)?;
-            let id = find_order(c, code)?;
+            let id = crate::order::find(c, code)?;
             load_packing(c, &id)
         })
     }
@@ -319,10 +287,5 @@ mod tests {
         // No barcode: the SKU typed in any case verifies it.
         assert_eq!(p.scan("tea").0, ScanOutcome::Complete);
         assert!(p.verified());
-    }
-
-    #[test]
-    fn slips_carry_an_order_code_a_product_barcode_cannot_be() {
-        assert_eq!(order_code(1042), "O1042");
     }
 }

@@ -2,11 +2,12 @@
 //! shipping labels (one per parcel), the packing slip of a shipment, and pick lists for a batch
 //! of orders (grouped by SKU, sorted by bin) or one per order.
 
-use super::{find_order, order_code};
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::invoice::{seller, PaperSize};
-use crate::order::{order_name, Address, FORWARDED_OF_LINE, SHIPPED_OF_LINE};
+use crate::order::{
+    find as find_order, order_code, order_name, Address, FORWARDED_OF_LINE, SHIPPED_OF_LINE,
+};
 use crate::order_settings::legal;
 use crate::staff::{authorize, Permission, Session};
 use crate::Shop;
