@@ -176,29 +176,31 @@ pub fn ship_by(from: Timestamp, days: i64) -> Timestamp {
     Timestamp((day + 1) * DAY_MS)
 }
 
+/// A carrier by code or name, if the shop has it.
+fn find_carrier(conn: &Connection, carrier: &str) -> Result<Option<Carrier>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT code, name, tracking_url, own, custom FROM carrier WHERE code = ?1 OR name = ?1",
+        )?
+        .query_row([carrier.trim()], carrier_row)
+        .optional()?)
+}
+
+pub(crate) fn carrier_by_code(conn: &Connection, code: &str) -> Result<Carrier> {
+    find_carrier(conn, code)?.ok_or(Error::NotFound { what: "carrier" })
+}
+
 /// A carrier's tracking page for a number; empty when the carrier has none on file.
 pub(crate) fn tracking_url(conn: &Connection, carrier: &str, tracking: &str) -> Result<String> {
     let t = tracking.trim();
     if t.is_empty() {
         return Ok(String::new());
     }
-    let template: Option<String> = conn
-        .prepare_cached("SELECT tracking_url FROM carrier WHERE code = ?1 OR name = ?1")?
-        .query_row([carrier.trim()], |r| r.get(0))
-        .optional()?;
-    Ok(template
+    Ok(find_carrier(conn, carrier)?
+        .map(|c| c.tracking_url)
         .filter(|u| u.contains("{tracking}"))
         .map(|u| u.replace("{tracking}", t))
         .unwrap_or_default())
-}
-
-pub(crate) fn carrier_by_code(conn: &Connection, code: &str) -> Result<Carrier> {
-    conn.prepare_cached(
-        "SELECT code, name, tracking_url, own, custom FROM carrier WHERE code = ?1 OR name = ?1",
-    )?
-    .query_row([code.trim()], carrier_row)
-    .optional()?
-    .ok_or(Error::NotFound { what: "carrier" })
 }
 
 fn carrier_row(r: &rusqlite::Row) -> rusqlite::Result<Carrier> {

@@ -7,11 +7,15 @@ use crate::error::{Error, Result};
 use crate::invoice;
 use crate::order::{load_order, record_shipment, Order, Parcel, ShipmentRecord};
 use crate::print_queue::{self, DocKind, PrintJob};
+use crate::product::WeightUnit;
 use crate::shipping::{carrier_by_code, own_tracking, station_by_id};
 use crate::staff::{answerable, authorize, Approval, Permission, Session};
 use crate::Shop;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+
+/// Parcels in one shipment at most (the bench's parcel field has the same bound).
+pub const MAX_PARCELS: usize = 20;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(default)]
@@ -50,29 +54,22 @@ pub struct Packed {
     pub jobs: Vec<PrintJob>,
 }
 
-/// Grams from what a packer types: kilograms by default, or with a unit (g, kg, lb, oz).
+/// Grams from what a packer types: kilograms by default, or with a unit (g, kg, lb, oz), read
+/// by the catalog's own weight rule.
 pub fn parse_weight(text: &str) -> Result<i64> {
     let t = text.trim().to_lowercase().replace(',', ".");
-    let (number, grams_per_unit) = [
-        ("kg", 1000.0),
-        ("g", 1.0),
-        ("lb", 453.592_37),
-        ("oz", 28.349_523),
-    ]
-    .iter()
-    .find_map(|(unit, g)| t.strip_suffix(unit).map(|n| (n.trim().to_string(), *g)))
-    .unwrap_or((t.clone(), 1000.0));
-    let value: f64 = number
-        .parse()
-        .ok()
-        .filter(|v: &f64| v.is_finite() && *v > 0.0 && *v < 1_000_000.0)
-        .ok_or_else(|| {
-            Error::invalid(format!(
-                "'{}' is not a weight (e.g. 1.25 or 850 g)",
-                text.trim()
-            ))
-        })?;
-    Ok(((value * grams_per_unit).round() as i64).max(1))
+    let (number, unit) = ["kg", "g", "lb", "oz"]
+        .iter()
+        .find_map(|u| Some((t.strip_suffix(u)?, WeightUnit::from_code(u)?)))
+        .unwrap_or((t.as_str(), WeightUnit::Kg));
+    match crate::product_draft::parse_weight(number, unit) {
+        // A parcel weighs something: an empty or zero weight is a typing mistake.
+        Ok(grams) if grams > 0 => Ok(grams),
+        _ => Err(Error::invalid(format!(
+            "'{}' is not a weight (e.g. 1.25 or 850 g)",
+            text.trim()
+        ))),
+    }
 }
 
 impl Shop {
@@ -86,8 +83,10 @@ impl Shop {
         approval: Option<&Approval>,
     ) -> Result<Packed> {
         let approver = self.approver(approval)?;
-        if done.parcels.is_empty() {
-            return Err(Error::invalid("a shipment needs at least one parcel"));
+        if !(1..=MAX_PARCELS).contains(&done.parcels.len()) {
+            return Err(Error::invalid(format!(
+                "a shipment has 1 to {MAX_PARCELS} parcels"
+            )));
         }
         let weights = done
             .parcels
