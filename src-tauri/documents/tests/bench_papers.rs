@@ -5,18 +5,14 @@
 
 use shopdesk_core::order::{Address, OrderDraft, OrderLineDraft};
 use shopdesk_core::packing::{Label, PackDone, ParcelDraft};
-use shopdesk_core::product::{ProductDraft, VariantDraft};
 use shopdesk_core::shipping::LabelSize;
-use shopdesk_core::shop::NewShop;
-use shopdesk_core::stock::StockAdjustment;
-use shopdesk_core::{FixedClock, Session, Shop};
+use shopdesk_core::{Session, Shop};
 use shopdesk_documents::{labels_pdf, packing_slip_pdf, pick_lists_pdf, print_jobs};
 use std::path::Path;
-use std::sync::Arc;
 
-#[path = "../../../tests/print/cups.rs"]
-mod cups;
-use cups::{barcodes, cups_pdf_output, page_sizes, run, Cups};
+mod common;
+use common::cups::{barcodes, cups_pdf_output, page_sizes, Cups};
+use common::{harbour_gifts, run, stocked};
 
 fn text(pdf: &Path) -> String {
     run("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"])
@@ -122,49 +118,11 @@ fn a6_and_two_up_a4_sheets_hold_the_same_labels() {
     );
 }
 
-fn packed_shop(dir: &Path) -> (Shop, Session, String) {
-    let shop = Shop::open(
-        &dir.join("s.sqlite3"),
-        Arc::new(FixedClock::at(1_795_392_300_000)),
-    )
-    .unwrap();
-    let (owner, _) = shop
-        .create_shop(NewShop {
-            name: "Harbour Gifts".into(),
-            currency: "EUR".into(),
-            country: "IE".into(),
-            owner_name: "Nora".into(),
-            owner_pin: "2468".into(),
-        })
-        .unwrap();
-    let floor = shop.locations(&owner).unwrap()[0].id.clone();
-    for (title, sku, bin) in [
-        ("Enamel Mug", "MUG", "A-02"),
-        ("Linen Tea Towel", "TOWEL", "B-11"),
-    ] {
-        let p = shop
-            .create_product(
-                &owner,
-                ProductDraft {
-                    title: title.into(),
-                    variants: vec![VariantDraft {
-                        sku: sku.into(),
-                        price: "12.00".into(),
-                        bin: bin.into(),
-                        ..Default::default()
-                    }],
-                    ..Default::default()
-                },
-            )
-            .unwrap();
-        let adj = StockAdjustment {
-            variant_id: p.variants[0].id.clone(),
-            location_id: floor.clone(),
-            delta: 20,
-            note: "in".into(),
-        };
-        shop.adjust_stock(&owner, adj).unwrap();
-    }
+/// Two open orders: #1 for 2 mugs and 3 tea towels, #2 for 1 mug.
+fn shop_with_two_orders(dir: &Path) -> (Shop, Session) {
+    let (shop, owner, _) = harbour_gifts(dir, "IE", "EUR");
+    stocked(&shop, &owner, "Enamel Mug", "MUG", "A-02", 20);
+    stocked(&shop, &owner, "Linen Tea Towel", "TOWEL", "B-11", 20);
     for lines in [vec![("MUG", 2), ("TOWEL", 3)], vec![("MUG", 1)]] {
         let draft = OrderDraft {
             email: "zoe@example.ie".into(),
@@ -189,13 +147,13 @@ fn packed_shop(dir: &Path) -> (Shop, Session, String) {
         };
         shop.create_order(&owner, &draft).unwrap();
     }
-    (shop, owner, floor)
+    (shop, owner)
 }
 
 #[test]
 fn packing_slips_and_pick_lists_carry_scannable_order_numbers() {
     let dir = tempfile::tempdir().unwrap();
-    let (shop, owner, _) = packed_shop(dir.path());
+    let (shop, owner) = shop_with_two_orders(dir.path());
     let lists = shop
         .pick_lists(&owner, &["1".into(), "2".into()], false)
         .unwrap();
@@ -256,7 +214,7 @@ fn a_completed_parcel_prints_label_slip_and_invoice_through_cups() {
     let cups = Cups::start();
     let since = std::time::SystemTime::now() - std::time::Duration::from_secs(1);
     let dir = tempfile::tempdir().unwrap();
-    let (shop, owner, _) = packed_shop(dir.path());
+    let (shop, owner) = shop_with_two_orders(dir.path());
     let mut station = shop.station("Bench CUPS").unwrap();
     station.label_printer = "shopdesk-labels".into();
     station.document_printer = "shopdesk-docs".into();

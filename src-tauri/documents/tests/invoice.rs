@@ -6,72 +6,10 @@ use shopdesk_core::order::{
     Address, OrderDraft, OrderLineDraft, PaymentDraft, ReturnDraft, ReturnLineDraft, ReturnReceipt,
     ShipmentDraft,
 };
-use shopdesk_core::product::{ProductDraft, VariantDraft};
-use shopdesk_core::shop::NewShop;
-use shopdesk_core::stock::StockAdjustment;
-use shopdesk_core::{FixedClock, Session, Shop};
 use shopdesk_documents::invoice_pdf;
-use std::process::Command;
-use std::sync::Arc;
 
-fn run(cmd: &str, args: &[&str]) -> String {
-    let out = Command::new(cmd)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{cmd} is needed (poppler-utils): {e}"));
-    assert!(
-        out.status.success(),
-        "{cmd} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn shop(dir: &std::path::Path, country: &str, currency: &str) -> (Shop, Session) {
-    let shop = Shop::open(
-        &dir.join("s.sqlite3"),
-        Arc::new(FixedClock::at(1_795_392_300_000)),
-    )
-    .unwrap();
-    let (owner, _) = shop
-        .create_shop(NewShop {
-            name: "Harbour Gifts".into(),
-            currency: currency.into(),
-            country: country.into(),
-            owner_name: "Nora".into(),
-            owner_pin: "2468".into(),
-        })
-        .unwrap();
-    (shop, owner)
-}
-
-fn product(shop: &Shop, owner: &Session, title: &str, sku: &str, stock: i64) {
-    let p = shop
-        .create_product(
-            owner,
-            ProductDraft {
-                title: title.into(),
-                variants: vec![VariantDraft {
-                    sku: sku.into(),
-                    price: "12.30".into(),
-                    ..Default::default()
-                }],
-                ..Default::default()
-            },
-        )
-        .unwrap();
-    let floor = shop.locations(owner).unwrap()[0].id.clone();
-    shop.adjust_stock(
-        owner,
-        StockAdjustment {
-            variant_id: p.variants[0].id.clone(),
-            location_id: floor,
-            delta: stock,
-            note: "opening stock".into(),
-        },
-    )
-    .unwrap();
-}
+mod common;
+use common::{harbour_gifts, run, stocked};
 
 fn pdf_text(dir: &std::path::Path, name: &str, pdf: &[u8]) -> (String, String) {
     let path = dir.join(name);
@@ -83,14 +21,14 @@ fn pdf_text(dir: &std::path::Path, name: &str, pdf: &[u8]) -> (String, String) {
 #[test]
 fn an_invoice_and_its_credit_note_read_back_in_every_script() {
     let dir = tempfile::tempdir().unwrap();
-    let (shop, owner) = shop(dir.path(), "IE", "EUR");
+    let (shop, owner, _) = harbour_gifts(dir.path(), "IE", "EUR");
     let mut s = shop.order_settings(&owner).unwrap();
     s.legal.legal_name = "Harbour Gifts Ltd".into();
     s.legal.legal_address = "3 Quay Street\nGalway H91 X2Y3".into();
     s.legal.tax_id = "IE1234567T".into();
     shop.save_order_settings(&owner, &s).unwrap();
-    product(&shop, &owner, "Café Mug — Ελένη edition", "MUG", 500);
-    product(&shop, &owner, "Открытка Юлия", "CARD", 500);
+    stocked(&shop, &owner, "Café Mug — Ελένη edition", "MUG", "", 500);
+    stocked(&shop, &owner, "Открытка Юлия", "CARD", "", 500);
     let lines: Vec<OrderLineDraft> = (0..60)
         .map(|i| OrderLineDraft {
             sku: if i % 2 == 0 { "MUG" } else { "CARD" }.into(),
@@ -226,8 +164,8 @@ fn an_invoice_and_its_credit_note_read_back_in_every_script() {
 #[test]
 fn a_us_shop_prints_on_letter() {
     let dir = tempfile::tempdir().unwrap();
-    let (shop, owner) = shop(dir.path(), "US", "USD");
-    product(&shop, &owner, "Mug", "MUG", 5);
+    let (shop, owner, _) = harbour_gifts(dir.path(), "US", "USD");
+    stocked(&shop, &owner, "Mug", "MUG", "", 5);
     let order = shop
         .create_order(
             &owner,

@@ -1,71 +1,18 @@
 //! Receipts and Z reports read back: the PDF's page size and text (pdftotext), and the receipt
 //! barcode decoded from a rendering (pdftoppm + zbarimg), as a scanner at the counter would.
 
-use shopdesk_core::product::{ProductDraft, VariantDraft};
 use shopdesk_core::sale::{SaleEdit, TenderDraft, TenderKind};
 use shopdesk_core::shift::DenominationCount;
-use shopdesk_core::shop::NewShop;
-use shopdesk_core::stock::StockAdjustment;
-use shopdesk_core::{FixedClock, Shop};
 use shopdesk_documents::{receipt_pdf, z_report_pdf, Paper};
-use std::process::Command;
-use std::sync::Arc;
 
-fn run(cmd: &str, args: &[&str]) -> String {
-    let out = Command::new(cmd)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{cmd} is needed (poppler-utils / zbar-tools): {e}"));
-    assert!(
-        out.status.success(),
-        "{cmd} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+mod common;
+use common::{harbour_gifts, run, stocked};
 
 #[test]
 fn a_receipt_and_a_z_report_read_back() {
     let dir = tempfile::tempdir().unwrap();
-    let shop = Shop::open(
-        &dir.path().join("s.sqlite3"),
-        Arc::new(FixedClock::at(1_795_392_300_000)),
-    )
-    .unwrap();
-    let (owner, _) = shop
-        .create_shop(NewShop {
-            name: "Harbour Gifts".into(),
-            currency: "EUR".into(),
-            country: "IE".into(),
-            owner_name: "Nora".into(),
-            owner_pin: "2468".into(),
-        })
-        .unwrap();
-    let p = shop
-        .create_product(
-            &owner,
-            ProductDraft {
-                title: "Café Mug".into(),
-                variants: vec![VariantDraft {
-                    sku: "MUG".into(),
-                    price: "12.30".into(),
-                    ..Default::default()
-                }],
-                ..Default::default()
-            },
-        )
-        .unwrap();
-    let floor = shop.locations(&owner).unwrap()[0].id.clone();
-    shop.adjust_stock(
-        &owner,
-        StockAdjustment {
-            variant_id: p.variants[0].id.clone(),
-            location_id: floor,
-            delta: 5,
-            note: "in".into(),
-        },
-    )
-    .unwrap();
+    let (shop, owner, _) = harbour_gifts(dir.path(), "IE", "EUR");
+    stocked(&shop, &owner, "Café Mug", "MUG", "", 5);
     shop.open_shift(&owner, "50").unwrap();
     let s = shop.new_sale(&owner).unwrap();
     shop.edit_sale(&owner, &s.id, &SaleEdit::Scan { code: "MUG".into() }, None)

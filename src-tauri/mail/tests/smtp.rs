@@ -4,15 +4,14 @@
 
 use shopdesk_core::order::{Address, OrderDraft, OrderLineDraft};
 use shopdesk_core::order_settings::SmtpSecurity;
-use shopdesk_core::product::{ProductDraft, VariantDraft};
-use shopdesk_core::shop::NewShop;
-use shopdesk_core::stock::StockAdjustment;
-use shopdesk_core::{FixedClock, Shop};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+#[path = "../../documents/tests/common/mod.rs"]
+mod common;
+use common::{harbour_gifts, stocked};
 
 struct Server(Child);
 
@@ -103,42 +102,8 @@ for key, msg in box.items():
 #[test]
 fn the_outbox_waits_while_the_server_is_down_then_delivers_with_the_invoice_attached() {
     let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(FixedClock::at(1_795_392_300_000));
-    let shop = Shop::open(&dir.path().join("s.sqlite3"), clock.clone()).unwrap();
-    let (owner, _) = shop
-        .create_shop(NewShop {
-            name: "Harbour Gifts".into(),
-            currency: "EUR".into(),
-            country: "IE".into(),
-            owner_name: "Nora".into(),
-            owner_pin: "2468".into(),
-        })
-        .unwrap();
-    let p = shop
-        .create_product(
-            &owner,
-            ProductDraft {
-                title: "Café Mug".into(),
-                variants: vec![VariantDraft {
-                    sku: "MUG".into(),
-                    price: "12.30".into(),
-                    ..Default::default()
-                }],
-                ..Default::default()
-            },
-        )
-        .unwrap();
-    let floor = shop.locations(&owner).unwrap()[0].id.clone();
-    shop.adjust_stock(
-        &owner,
-        StockAdjustment {
-            variant_id: p.variants[0].id.clone(),
-            location_id: floor,
-            delta: 5,
-            note: "opening".into(),
-        },
-    )
-    .unwrap();
+    let (shop, owner, clock) = harbour_gifts(dir.path(), "IE", "EUR");
+    stocked(&shop, &owner, "Café Mug", "MUG", "", 5);
     let port = free_port();
     let mut s = shop.order_settings(&owner).unwrap();
     s.mail.smtp_host = "127.0.0.1".into();
