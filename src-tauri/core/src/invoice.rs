@@ -224,7 +224,8 @@ fn net_and_total(amount: i64, tax: i64, included: bool) -> (i64, i64) {
     (total - tax, total)
 }
 
-fn rate_label(taxes: &[TaxPart]) -> String {
+/// How an invoice line names its taxes: "VAT 23%" or "NY State + NYC".
+pub(crate) fn rate_label(taxes: &[TaxPart]) -> String {
     taxes
         .iter()
         .map(|t| t.name.as_str())

@@ -126,11 +126,7 @@ fn claim_credit(order: &Order, amount: i64, label: &str) -> (InvoiceLine, Vec<Ta
         net: money(amount - tax),
         tax: money(tax),
         total: money(amount),
-        tax_rate: taxes
-            .iter()
-            .map(|t| t.name.as_str())
-            .collect::<Vec<_>>()
-            .join(" + "),
+        tax_rate: invoice::rate_label(&taxes),
     };
     (line, taxes)
 }

@@ -188,11 +188,7 @@ fn line_refund(
         net: Money::from_minor(total - tax, cur),
         tax: Money::from_minor(tax, cur),
         total: Money::from_minor(total, cur),
-        tax_rate: taxes
-            .iter()
-            .map(|t| t.name.as_str())
-            .collect::<Vec<_>>()
-            .join(" + "),
+        tax_rate: invoice::rate_label(&taxes),
     };
     (line, taxes)
 }
