@@ -104,6 +104,7 @@ pub(crate) struct Draft<'a> {
     pub dropship_id: Option<&'a str>,
 }
 
+/// Queues the message and says so on its order's timeline.
 fn insert_message(conn: &Connection, m: &Draft, now: Timestamp) -> Result<String> {
     let id = new_id();
     conn.prepare_cached(
@@ -123,6 +124,14 @@ fn insert_message(conn: &Connection, m: &Draft, now: Timestamp) -> Result<String
         m.dropship_id,
         now.0
     ])?;
+    order::event(
+        conn,
+        m.order_id,
+        now,
+        None,
+        "email_queued",
+        &format!("{} to {}", m.kind, m.to),
+    )?;
     Ok(id)
 }
 
@@ -149,14 +158,6 @@ pub(crate) fn queue_supplier_order(
             dropship_id: Some(dropship_id),
         },
         now,
-    )?;
-    order::event(
-        conn,
-        order_id,
-        now,
-        None,
-        "email_queued",
-        &format!("supplier order to {to}"),
     )?;
     Ok(id)
 }
@@ -249,14 +250,6 @@ pub(crate) fn queue_for_order(
             dropship_id: None,
         },
         now,
-    )?;
-    order::event(
-        conn,
-        order_id,
-        now,
-        None,
-        "email_queued",
-        &format!("{kind} to {to}"),
     )?;
     Ok(Some(id))
 }
