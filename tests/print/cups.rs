@@ -96,35 +96,8 @@ pub fn cups_pdf_output(out: &Path, answer: &str, since: std::time::SystemTime) -
         .and_then(|r| r.rsplit('-').next())
         .expect(answer)
         .to_string();
-    for _ in 0..200 {
-        if let Some(found) = std::fs::read_dir(out).ok().and_then(|d| {
-            d.flatten()
-                .filter(|e| {
-                    e.metadata()
-                        .and_then(|m| m.modified())
-                        .is_ok_and(|m| m >= since)
-                })
-                .map(|e| e.path())
-                .find(|p| p.to_string_lossy().ends_with(&format!("-job_{id}.pdf")))
-        }) {
-            std::thread::sleep(std::time::Duration::from_millis(200)); // let cups-pdf finish writing
-            return found;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-    panic!("cups-pdf wrote nothing for {answer} in {}", out.display());
-}
-
-/// The repository root, found from the running test's directory (both includers live under it).
-fn workspace_root() -> PathBuf {
-    let mut dir = std::env::current_dir().unwrap();
-    while !dir.join("tests/print/cupsd.sh").exists() {
-        assert!(
-            dir.pop(),
-            "tests/print/cupsd.sh not found above the test's directory"
-        );
-    }
-    dir
+    let suffix = format!("-job_{id}.pdf");
+    written_after(out, since, answer, |name| name.ends_with(&suffix))
 }
 
 /// The file cups-pdf wrote after `since` for a job whose title starts with `title` (cups-pdf
@@ -140,6 +113,16 @@ pub fn cups_pdf_titled(out: &Path, title: &str, since: std::time::SystemTime) ->
             }
         })
         .collect();
+    written_after(out, since, title, |name| name.starts_with(&prefix))
+}
+
+/// Waits (up to 20 s) for a file in `out`, modified after `since`, whose name `fits`.
+fn written_after(
+    out: &Path,
+    since: std::time::SystemTime,
+    what: &str,
+    fits: impl Fn(&str) -> bool,
+) -> PathBuf {
     for _ in 0..200 {
         let found = std::fs::read_dir(out).ok().and_then(|d| {
             d.flatten()
@@ -149,10 +132,7 @@ pub fn cups_pdf_titled(out: &Path, title: &str, since: std::time::SystemTime) ->
                         .is_ok_and(|m| m >= since)
                 })
                 .map(|e| e.path())
-                .find(|p| {
-                    p.file_name()
-                        .is_some_and(|n| n.to_string_lossy().starts_with(&prefix))
-                })
+                .find(|p| p.file_name().is_some_and(|n| fits(&n.to_string_lossy())))
         });
         if let Some(found) = found {
             std::thread::sleep(std::time::Duration::from_millis(200)); // let cups-pdf finish writing
@@ -160,8 +140,17 @@ pub fn cups_pdf_titled(out: &Path, title: &str, since: std::time::SystemTime) ->
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
-    panic!(
-        "cups-pdf wrote nothing titled {title:?} in {}",
-        out.display()
-    );
+    panic!("cups-pdf wrote nothing for {what} in {}", out.display());
+}
+
+/// The repository root, found from the running test's directory (both includers live under it).
+fn workspace_root() -> PathBuf {
+    let mut dir = std::env::current_dir().unwrap();
+    while !dir.join("tests/print/cupsd.sh").exists() {
+        assert!(
+            dir.pop(),
+            "tests/print/cupsd.sh not found above the test's directory"
+        );
+    }
+    dir
 }
