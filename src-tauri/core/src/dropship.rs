@@ -252,6 +252,12 @@ impl Shop {
                 .iter()
                 .map(|l| (l.order_line_id.clone(), l.quantity))
                 .collect();
+            // Marked shipped first: its units stop counting as forwarded and become the open
+            // units this shipment takes (the transaction undoes both if the shipment fails).
+            tx.execute(
+                "UPDATE dropship SET status = 'shipped', shipped_at = ?2 WHERE id = ?1",
+                params![dropship_id, now.0],
+            )?;
             let record = ShipmentRecord {
                 carrier: &carrier.name,
                 tracking,
@@ -264,10 +270,6 @@ impl Shop {
                 ..Default::default()
             };
             record_shipment(tx, &order, &plan, &record, session.staff_id(), now)?;
-            tx.execute(
-                "UPDATE dropship SET status = 'shipped', shipped_at = ?2 WHERE id = ?1",
-                params![dropship_id, now.0],
-            )?;
             load_order(tx, &so.order_id)
         })
     }

@@ -75,14 +75,7 @@ pub(crate) fn record_shipment(
             order.name
         )));
     }
-    // A dropship's own lines were forwarded, so they count as open for that shipment only.
-    let open = match s.dropship_id {
-        None => open_units(conn, &order.id)?,
-        Some(_) => order
-            .items()
-            .map(|l| (l.id.clone(), l.quantity - l.shipped))
-            .collect(),
-    };
+    let open = open_units(conn, &order.id)?;
     let shipment = new_id();
     let weight: i64 = s.parcels.iter().map(|p| p.weight_grams).sum();
     conn.execute(
