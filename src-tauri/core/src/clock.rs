@@ -6,7 +6,9 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use ts_rs::TS;
 
 /// A UTC instant in milliseconds since the Unix epoch. Local time exists only on screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS,
+)]
 #[ts(type = "number")]
 pub struct Timestamp(pub i64);
 
@@ -28,10 +30,55 @@ impl Timestamp {
         (y, m, d, rem / 3600, rem % 3600 / 60)
     }
 
+    /// Reads an RFC 3339 instant ("2026-11-22T09:15:00.123+01:00", "…Z") as UTC. Text with no
+    /// offset is refused: marketplaces' site-local times are a classic source of lost orders.
+    pub fn parse_rfc3339(text: &str) -> Option<Timestamp> {
+        let t = time::OffsetDateTime::parse(
+            text.trim(),
+            &time::format_description::well_known::Rfc3339,
+        )
+        .ok()?;
+        i64::try_from(t.unix_timestamp_nanos() / 1_000_000)
+            .ok()
+            .map(Timestamp)
+    }
+
+    /// "2026-11-22T09:15:00.123Z".
+    pub fn to_rfc3339(self) -> String {
+        let (y, m, d, h, min) = self.utc_parts();
+        let ms = self.0.rem_euclid(60_000);
+        format!(
+            "{y:04}-{m:02}-{d:02}T{h:02}:{min:02}:{:02}.{:03}Z",
+            ms / 1000,
+            ms % 1000
+        )
+    }
+
     /// "2026-11-22".
     pub fn utc_date(self) -> String {
         let (y, m, d, _, _) = self.utc_parts();
         format!("{y:04}-{m:02}-{d:02}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Timestamp;
+
+    #[test]
+    fn rfc3339_round_trips_in_utc_and_refuses_local_times() {
+        let t = Timestamp::parse_rfc3339("2026-11-22T10:15:30.250+01:00").unwrap();
+        assert_eq!(
+            t.to_rfc3339(),
+            "2026-11-22T09:15:30.250Z",
+            "the offset is applied"
+        );
+        assert_eq!(Timestamp::parse_rfc3339(&t.to_rfc3339()), Some(t));
+        assert_eq!(
+            Timestamp::parse_rfc3339("2026-11-22T09:15:30"),
+            None,
+            "no offset, no guess"
+        );
     }
 }
 

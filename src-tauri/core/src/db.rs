@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_counter.sql"),
     include_str!("migrations/0004_orders.sql"),
     include_str!("migrations/0005_packing.sql"),
+    include_str!("migrations/0006_channels.sql"),
 ];
 
 const MAX_IDLE_READERS: usize = 4;

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod barcode;
 pub mod catalog;
+pub mod channel;
 pub mod clock;
 pub mod counter_settings;
 pub mod customer;

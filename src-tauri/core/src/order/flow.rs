@@ -95,8 +95,76 @@ fn require_status(conn: &Connection, order_id: &str, want: OrderStatus, done: &s
     )))
 }
 
+/// Cancels an order in the caller's transaction (by hand, or because its marketplace cancelled
+/// it): refused once shipped or while money is kept; an open order's stock is released.
+pub(crate) fn cancel_in(
+    tx: &Connection,
+    order_id: &str,
+    staff: &str,
+    now: Timestamp,
+    reason: &str,
+) -> Result<()> {
+    let order = load(tx, order_id)?;
+    if order.status == OrderStatus::Cancelled {
+        return Err(Error::Conflict(format!(
+            "order {} is already cancelled",
+            order.name
+        )));
+    }
+    if order.lines.iter().any(|l| l.shipped > 0) {
+        return Err(Error::Conflict(format!(
+            "order {} has shipped: take it back with a return instead",
+            order.name
+        )));
+    }
+    if order.paid.minor() > order.refunded.minor() {
+        return Err(Error::Conflict(format!(
+            "order {} has {} paid: refund it before cancelling",
+            order.name,
+            Money::from_minor(
+                order.paid.minor() - order.refunded.minor(),
+                order.total.currency()
+            )
+            .to_decimal_string()
+        )));
+    }
+    if order.status == OrderStatus::Open {
+        commit_unshipped(tx, order_id, -1, staff, now)?;
+    }
+    set_status(tx, order_id, OrderStatus::Cancelled, now)?;
+    event(tx, order_id, now, Some(staff), "cancelled", reason)?;
+    audit::record(
+        tx,
+        Change::by(
+            now,
+            staff,
+            "order.cancel",
+            ("order", order_id),
+            json!({ "reason": reason }),
+        ),
+    )
+}
+
+/// Money received, on the ledger.
+pub(crate) fn record_payment(
+    conn: &Connection,
+    order_id: &str,
+    amount: i64,
+    method: &str,
+    reference: &str,
+    staff: &str,
+    at: Timestamp,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO order_payment (id, order_id, kind, amount_minor, method, reference, staff_id, at)
+         VALUES (?1, ?2, 'payment', ?3, ?4, ?5, ?6, ?7)",
+        params![new_id(), order_id, amount, method, reference, staff, at.0],
+    )?;
+    Ok(())
+}
+
 /// Money paid back, on the ledger (returns and claims).
-pub(super) fn record_refund(
+pub(crate) fn record_refund(
     conn: &Connection,
     order_id: &str,
     amount: i64,
@@ -257,7 +325,7 @@ fn accept(conn: &Connection, order_id: &str, staff: &str, at: Timestamp, why: &s
 
 /// Enters an order in the caller's transaction: priced, matched to a customer, verified, then
 /// accepted or held. Returns the id (the existing one for a repeated channel + external id).
-pub(super) fn create_in(
+pub(crate) fn create_in(
     tx: &Connection,
     draft: &OrderDraft,
     staff: &str,
@@ -500,53 +568,7 @@ impl Shop {
         let reason = required(reason, "cancelling an order")?;
         self.db.write(|tx| {
             authorize(tx, session, Permission::OrdersManage)?;
-            let now = self.clock.now();
-            let order = load(tx, order_id)?;
-            if order.status == OrderStatus::Cancelled {
-                return Err(Error::Conflict(format!(
-                    "order {} is already cancelled",
-                    order.name
-                )));
-            }
-            if order.lines.iter().any(|l| l.shipped > 0) {
-                return Err(Error::Conflict(format!(
-                    "order {} has shipped: take it back with a return instead",
-                    order.name
-                )));
-            }
-            if order.paid.minor() > order.refunded.minor() {
-                return Err(Error::Conflict(format!(
-                    "order {} has {} paid: refund it before cancelling",
-                    order.name,
-                    Money::from_minor(
-                        order.paid.minor() - order.refunded.minor(),
-                        order.total.currency()
-                    )
-                    .to_decimal_string()
-                )));
-            }
-            if order.status == OrderStatus::Open {
-                commit_unshipped(tx, order_id, -1, session.staff_id(), now)?;
-            }
-            set_status(tx, order_id, OrderStatus::Cancelled, now)?;
-            event(
-                tx,
-                order_id,
-                now,
-                Some(session.staff_id()),
-                "cancelled",
-                reason,
-            )?;
-            audit::record(
-                tx,
-                Change::by(
-                    now,
-                    session.staff_id(),
-                    "order.cancel",
-                    ("order", order_id),
-                    json!({ "reason": reason }),
-                ),
-            )?;
+            cancel_in(tx, order_id, session.staff_id(), self.clock.now(), reason)?;
             load(tx, order_id)
         })
     }
@@ -587,10 +609,14 @@ impl Shop {
                     Money::from_minor(due, cur).to_decimal_string()
                 )));
             }
-            tx.execute(
-                "INSERT INTO order_payment (id, order_id, kind, amount_minor, method, reference, staff_id, at)
-                 VALUES (?1, ?2, 'payment', ?3, ?4, ?5, ?6, ?7)",
-                params![new_id(), order_id, amount, method, p.reference.trim(), session.staff_id(), now.0],
+            record_payment(
+                tx,
+                order_id,
+                amount,
+                method,
+                p.reference.trim(),
+                session.staff_id(),
+                now,
             )?;
             event(
                 tx,
@@ -598,7 +624,10 @@ impl Shop {
                 now,
                 Some(session.staff_id()),
                 "paid",
-                &format!("{} by {method}", Money::from_minor(amount, cur).to_decimal_string()),
+                &format!(
+                    "{} by {method}",
+                    Money::from_minor(amount, cur).to_decimal_string()
+                ),
             )?;
             load(tx, order_id)
         })

@@ -19,12 +19,14 @@ mod view;
 pub use address::Address;
 pub use claim::{Claim, ClaimDraft, ClaimKind, ClaimResolution};
 pub use draft::{OrderDraft, OrderLineDraft};
+pub(crate) use flow::{cancel_in, create_in, record_payment, record_refund};
 pub use flow::{PaymentDraft, ShipmentDraft};
 pub use inbox::{BulkAction, BulkResult, InboxQuery, InboxRow, InboxSort, InboxView};
 pub use returns::{
     OrderReturn, ReturnDraft, ReturnLine, ReturnLineDraft, ReturnReceipt, ReturnStatus,
 };
 pub use verify::{hold_reasons, Check, CheckLevel, RiskSettings};
+pub(crate) use view::paid_refunded;
 pub use view::{Order, OrderCustomer, OrderEvent, OrderLine, PaymentRecord, Shipment};
 
 pub(crate) use draft::sum_by_rate;

@@ -1,0 +1,457 @@
+//! Orders coming in from a marketplace, exactly once: one `channel_order` row per (channel,
+//! external id) written in the same transaction as the order, so a page pulled twice, an
+//! overlapping window or a crash between pull and commit can never make a second order. Later
+//! versions of the same order bring its payment, refunds and cancellation; each refund is
+//! applied once by its marketplace id. An order that cannot be read is quarantined with its error
+//! and the rest of the page goes on.
+
+use super::{actor, load_channel};
+use crate::clock::Timestamp;
+use crate::error::{Error, Result};
+use crate::money::{Currency, Money};
+use crate::order::{
+    self, cancel_in, create_in, record_payment, record_refund, Address, OrderDraft, OrderLineDraft,
+};
+use crate::shop::shop_currency;
+use crate::Shop;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// An order as a connector read it: money already exact, in minor units of `currency`; times
+/// already UTC.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RemoteOrder {
+    pub external_id: String,
+    /// The marketplace's own order number, for the timeline ("#1001").
+    pub number: String,
+    pub updated_at: Timestamp,
+    /// ISO 4217 code of the shop currency the amounts are in.
+    pub currency: String,
+    pub email: String,
+    pub phone: String,
+    pub shipping: Address,
+    pub billing: Option<Address>,
+    pub lines: Vec<RemoteLine>,
+    pub shipping_method: String,
+    pub shipping_minor: i64,
+    pub total_minor: i64,
+    /// The customer has paid (captured or authorised on the marketplace).
+    pub paid: bool,
+    pub cancelled: bool,
+    pub refunds: Vec<RemoteRefund>,
+    pub risk: Option<String>,
+    pub note: String,
+    /// The marketplace's JSON, kept as received.
+    pub raw: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RemoteLine {
+    /// The marketplace's line id (fulfilments name lines by it).
+    pub remote_id: String,
+    pub sku: String,
+    pub title: String,
+    pub quantity: i64,
+    pub unit_price_minor: i64,
+    /// Off the whole line.
+    pub discount_minor: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RemoteRefund {
+    pub id: String,
+    pub amount_minor: i64,
+}
+
+/// One order of a page: read, or not readable (with why).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pulled {
+    Order(Box<RemoteOrder>),
+    Malformed {
+        external_id: String,
+        error: String,
+        raw: String,
+    },
+}
+
+/// What one page did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
+pub struct IngestTally {
+    #[ts(type = "number")]
+    pub created: i64,
+    #[ts(type = "number")]
+    pub updated: i64,
+    /// Seen before with nothing new (the overlap window, a page served twice).
+    #[ts(type = "number")]
+    pub unchanged: i64,
+    #[ts(type = "number")]
+    pub quarantined: i64,
+    /// The latest `updated_at` among the orders read (quarantined ones included: they are
+    /// listed for a person, and re-reading them forever would not fix them).
+    pub newest: Option<Timestamp>,
+}
+
+impl IngestTally {
+    pub fn add(&mut self, o: &IngestTally) {
+        self.created += o.created;
+        self.updated += o.updated;
+        self.unchanged += o.unchanged;
+        self.quarantined += o.quarantined;
+        self.newest = self.newest.max(o.newest);
+    }
+}
+
+fn decimal(minor: i64, cur: Currency) -> String {
+    Money::from_minor(minor, cur).to_decimal_string()
+}
+
+/// The variant a marketplace SKU is: the catalog's SKU, else a link made by hand. Unknown SKUs
+/// go on the channel's fix-it list.
+pub(super) fn variant_for_sku(
+    conn: &Connection,
+    channel_id: &str,
+    sku: &str,
+    title: &str,
+    now: Timestamp,
+) -> Result<Option<String>> {
+    let sku = sku.trim();
+    if sku.is_empty() {
+        return Ok(None);
+    }
+    let found: Option<String> = conn
+        .prepare_cached(
+            "SELECT id FROM variant WHERE sku = ?2
+             UNION ALL
+             SELECT variant_id FROM channel_sku_link
+             WHERE channel_id = ?1 AND sku = ?2 AND variant_id IS NOT NULL
+             LIMIT 1",
+        )?
+        .query_row(params![channel_id, sku], |r| r.get(0))
+        .optional()?;
+    if found.is_none() {
+        conn.prepare_cached(
+            "INSERT INTO channel_sku_link (channel_id, sku, title, seen_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (channel_id, sku) DO NOTHING",
+        )?
+        .execute(params![channel_id, sku, title, now.0])?;
+    }
+    Ok(found)
+}
+
+fn draft_of(
+    conn: &Connection,
+    channel: (&str, &str),
+    o: &RemoteOrder,
+    cur: Currency,
+    now: Timestamp,
+) -> Result<OrderDraft> {
+    let (channel_id, channel_name) = channel;
+    let mut lines = Vec::with_capacity(o.lines.len());
+    for l in &o.lines {
+        let variant = variant_for_sku(conn, channel_id, &l.sku, &l.title, now)?;
+        let title = match (&variant, l.sku.trim()) {
+            (None, sku) if !sku.is_empty() => format!("{} (SKU {sku})", l.title.trim()),
+            _ => l.title.trim().to_string(),
+        };
+        lines.push(OrderLineDraft {
+            variant_id: variant,
+            title: if title.is_empty() {
+                "Item".into()
+            } else {
+                title
+            },
+            quantity: l.quantity,
+            unit_price: decimal(l.unit_price_minor, cur),
+            discount: if l.discount_minor == 0 {
+                String::new()
+            } else {
+                decimal(l.discount_minor, cur)
+            },
+            ..OrderLineDraft::default()
+        });
+    }
+    Ok(OrderDraft {
+        channel: channel_name.to_string(),
+        external_id: Some(o.external_id.clone()),
+        email: o.email.clone(),
+        phone: o.phone.clone(),
+        shipping: o.shipping.clone(),
+        billing: o.billing.clone(),
+        lines,
+        shipping_method: o.shipping_method.clone(),
+        shipping_price: decimal(o.shipping_minor, cur),
+        channel_risk: o.risk.clone(),
+        note: o.note.clone(),
+        ..OrderDraft::default()
+    })
+}
+
+/// Brings an order's money and status up to what the marketplace says: payment once, each
+/// refund once, then the cancellation. A cancellation Shopdesk cannot follow (already shipped,
+/// money still held) lands on the timeline for a person instead of failing the import.
+fn apply_state(
+    conn: &Connection,
+    channel: (&str, &str),
+    order_id: &str,
+    o: &RemoteOrder,
+    staff: &str,
+    now: Timestamp,
+) -> Result<()> {
+    let (channel_id, channel_name) = channel;
+    let cur = shop_currency(conn)?;
+    let (total, status): (i64, String) = conn.query_row(
+        "SELECT total_minor, status FROM customer_order WHERE id = ?1",
+        [order_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let (paid, refunded) = order::paid_refunded(conn, order_id)?;
+    if o.paid && paid == 0 && total > 0 {
+        record_payment(
+            conn,
+            order_id,
+            total,
+            "marketplace",
+            &o.external_id,
+            staff,
+            now,
+        )?;
+        order::event(
+            conn,
+            order_id,
+            now,
+            Some(staff),
+            "paid",
+            &format!("{} paid on {channel_name}", decimal(total, cur)),
+        )?;
+        if o.total_minor != total {
+            order::event(
+                conn,
+                order_id,
+                now,
+                Some(staff),
+                "note",
+                &format!(
+                    "{channel_name} charged {}; Shopdesk's own taxes make it {}",
+                    decimal(o.total_minor, cur),
+                    decimal(total, cur)
+                ),
+            )?;
+        }
+    }
+    let applied: String = conn.query_row(
+        "SELECT refunds FROM channel_order WHERE channel_id = ?1 AND external_id = ?2",
+        params![channel_id, o.external_id],
+        |r| r.get(0),
+    )?;
+    let mut applied: Vec<String> = serde_json::from_str(&applied).unwrap_or_default();
+    let (paid, mut refunded) = if o.paid && paid == 0 {
+        (total, refunded)
+    } else {
+        (paid, refunded)
+    };
+    for r in &o.refunds {
+        if applied.contains(&r.id) {
+            continue;
+        }
+        let amount = r.amount_minor.min(paid - refunded).max(0);
+        if amount > 0 {
+            record_refund(conn, order_id, amount, "marketplace", &r.id, staff, now)?;
+            order::event(
+                conn,
+                order_id,
+                now,
+                Some(staff),
+                "refunded",
+                &format!("{} refunded on {channel_name}", decimal(amount, cur)),
+            )?;
+            refunded += amount;
+        }
+        applied.push(r.id.clone());
+    }
+    conn.execute(
+        "UPDATE channel_order SET refunds = ?3 WHERE channel_id = ?1 AND external_id = ?2",
+        params![
+            channel_id,
+            o.external_id,
+            serde_json::to_string(&applied).unwrap_or_default()
+        ],
+    )?;
+    if o.cancelled && status != "cancelled" {
+        let why = format!("cancelled on {channel_name}");
+        match cancel_in(conn, order_id, staff, now, &why) {
+            Ok(()) => {}
+            Err(Error::Conflict(reason)) => order::event(
+                conn,
+                order_id,
+                now,
+                Some(staff),
+                "note",
+                &format!("{why}, but Shopdesk kept it: {reason}"),
+            )?,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// Imports or updates one order; `Ok(None)` when it was already up to date.
+fn upsert(
+    conn: &Connection,
+    channel: (&str, &str),
+    o: &RemoteOrder,
+    staff: &str,
+    now: Timestamp,
+) -> Result<Option<bool>> {
+    let (channel_id, _) = channel;
+    let cur = shop_currency(conn)?;
+    if !o.currency.eq_ignore_ascii_case(cur.code()) {
+        return Err(Error::invalid(format!(
+            "the order is in {} but the shop keeps its books in {}",
+            o.currency,
+            cur.code()
+        )));
+    }
+    let known: Option<(String, i64)> = conn
+        .prepare_cached(
+            "SELECT order_id, remote_updated_at FROM channel_order
+             WHERE channel_id = ?1 AND external_id = ?2",
+        )?
+        .query_row(params![channel_id, o.external_id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    let payload = o.raw.to_string();
+    let created = match known {
+        Some((_, seen)) if seen >= o.updated_at.0 => return Ok(None),
+        Some((order_id, _)) => {
+            conn.execute(
+                "UPDATE channel_order SET remote_updated_at = ?3, payload = ?4
+                 WHERE channel_id = ?1 AND external_id = ?2",
+                params![channel_id, o.external_id, o.updated_at.0, payload],
+            )?;
+            apply_state(conn, channel, &order_id, o, staff, now)?;
+            false
+        }
+        None => {
+            if o.lines.is_empty() {
+                return Err(Error::invalid("the order has no lines"));
+            }
+            let draft = draft_of(conn, channel, o, cur, now)?;
+            let order_id = create_in(conn, &draft, staff, now)?;
+            let line_ids: Vec<&str> = o.lines.iter().map(|l| l.remote_id.as_str()).collect();
+            conn.execute(
+                "INSERT INTO channel_order (channel_id, external_id, order_id, remote_updated_at,
+                     line_ids, payload, imported_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    channel_id,
+                    o.external_id,
+                    order_id,
+                    o.updated_at.0,
+                    serde_json::to_string(&line_ids).unwrap_or_default(),
+                    payload,
+                    now.0
+                ],
+            )?;
+            apply_state(conn, channel, &order_id, o, staff, now)?;
+            true
+        }
+    };
+    conn.prepare_cached(
+        "DELETE FROM channel_quarantine WHERE channel_id = ?1 AND external_id = ?2",
+    )?
+    .execute(params![channel_id, o.external_id])?;
+    Ok(Some(created))
+}
+
+fn quarantine(
+    conn: &Connection,
+    channel_id: &str,
+    external_id: &str,
+    error: &str,
+    raw: &str,
+    now: Timestamp,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO channel_quarantine (channel_id, external_id, error, payload, seen_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (channel_id, external_id) DO UPDATE
+         SET error = excluded.error, payload = excluded.payload, seen_at = excluded.seen_at",
+    )?
+    .execute(params![channel_id, external_id, error, raw, now.0])?;
+    Ok(())
+}
+
+impl Shop {
+    /// Writes one page of pulled orders in one transaction; each order in its own savepoint so
+    /// a bad one is quarantined and the others still land.
+    pub fn ingest_orders(&self, channel_id: &str, page: &[Pulled]) -> Result<IngestTally> {
+        let now = self.clock.now();
+        self.db.write(|tx| {
+            let ch = load_channel(tx, channel_id)?;
+            let staff = actor(tx, &ch.id)?;
+            let channel = (ch.id.as_str(), ch.name.as_str());
+            let mut tally = IngestTally::default();
+            for p in page {
+                match p {
+                    Pulled::Malformed {
+                        external_id,
+                        error,
+                        raw,
+                    } => {
+                        quarantine(tx, &ch.id, external_id, error, raw, now)?;
+                        tally.quarantined += 1;
+                    }
+                    Pulled::Order(o) => {
+                        tally.newest = tally.newest.max(Some(o.updated_at));
+                        tx.execute_batch("SAVEPOINT remote_order")?;
+                        match upsert(tx, channel, o, &staff, now) {
+                            Ok(done) => {
+                                tx.execute_batch("RELEASE remote_order")?;
+                                match done {
+                                    Some(true) => tally.created += 1,
+                                    Some(false) => tally.updated += 1,
+                                    None => tally.unchanged += 1,
+                                }
+                            }
+                            Err(
+                                e @ (Error::Invalid(_)
+                                | Error::NotFound { .. }
+                                | Error::Conflict(_)),
+                            ) => {
+                                tx.execute_batch("ROLLBACK TO remote_order; RELEASE remote_order")?;
+                                quarantine(
+                                    tx,
+                                    &ch.id,
+                                    &o.external_id,
+                                    &e.to_string(),
+                                    &o.raw.to_string(),
+                                    now,
+                                )?;
+                                tally.quarantined += 1;
+                            }
+                            Err(e) => return Err(e),
+                        }
+                    }
+                }
+            }
+            Ok(tally)
+        })
+    }
+
+    /// Ends a full pull: the watermark moves up to the newest order read, never back. Called only
+    /// after the last page, so a pass cut short starts again from the same place.
+    pub fn finish_pull(&self, channel_id: &str, newest: Option<Timestamp>) -> Result<()> {
+        let Some(newest) = newest else {
+            return Ok(());
+        };
+        self.db.write(|tx| {
+            tx.execute(
+                "UPDATE channel SET watermark = max(coalesce(watermark, ?2), ?2) WHERE id = ?1",
+                params![channel_id, newest.0],
+            )?;
+            Ok(())
+        })
+    }
+}

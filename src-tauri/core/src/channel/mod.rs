@@ -1,0 +1,389 @@
+//! Marketplace channels as the shop sees them: which stores are connected, how often they sync,
+//! and their health in plain words. A channel is never switched off by Shopdesk: a failing one
+//! keeps trying and says so, because an import that silently stops loses orders for days.
+//!
+//! The HTTP side lives in the sync crate; it hands this module plain values (`ingest`, `push`)
+//! and never writes SQL itself.
+
+mod ingest;
+mod push;
+
+pub use ingest::{IngestTally, Pulled, RemoteLine, RemoteOrder, RemoteRefund};
+pub use push::{FulfilmentLine, FulfilmentPush, RemoteListing, StockPush, UnmatchedSku};
+
+use crate::clock::Timestamp;
+use crate::error::{Error, Result};
+use crate::id::new_id;
+use crate::staff::{authorize, Permission, Session};
+use crate::Shop;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum ChannelKind {
+    Shopify,
+    WooCommerce,
+    Vendure,
+}
+
+impl ChannelKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChannelKind::Shopify => "shopify",
+            ChannelKind::WooCommerce => "woocommerce",
+            ChannelKind::Vendure => "vendure",
+        }
+    }
+    pub fn parse(text: &str) -> Result<ChannelKind> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "shopify" => Ok(ChannelKind::Shopify),
+            "woocommerce" | "woo" => Ok(ChannelKind::WooCommerce),
+            "vendure" => Ok(ChannelKind::Vendure),
+            other => Err(Error::invalid(format!(
+                "'{other}' is not a marketplace Shopdesk connects to (shopify, woocommerce, vendure)"
+            ))),
+        }
+    }
+}
+
+/// How far back each pull reaches before the watermark: marketplaces stamp `updated_at` when a
+/// write starts but make it visible when it commits, so a strict "after" can miss an order.
+pub const OVERLAP_MS: i64 = 5 * 60_000;
+
+/// What went wrong last, so the panel can say what to do about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncErrorKind {
+    /// The token or key was refused.
+    Auth,
+    /// The store could not be reached (DNS, refused, timeout).
+    Network,
+    /// The marketplace throttled us beyond our patience.
+    RateLimit,
+    /// The marketplace failed (5xx) or answered nonsense.
+    Server,
+    /// The marketplace refused what we sent.
+    Rejected,
+}
+
+impl SyncErrorKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            SyncErrorKind::Auth => "auth",
+            SyncErrorKind::Network => "network",
+            SyncErrorKind::RateLimit => "rate_limit",
+            SyncErrorKind::Server => "server",
+            SyncErrorKind::Rejected => "rejected",
+        }
+    }
+    fn parse(text: &str) -> Option<SyncErrorKind> {
+        Some(match text {
+            "auth" => SyncErrorKind::Auth,
+            "network" => SyncErrorKind::Network,
+            "rate_limit" => SyncErrorKind::RateLimit,
+            "server" => SyncErrorKind::Server,
+            "rejected" => SyncErrorKind::Rejected,
+            _ => return None,
+        })
+    }
+    /// The next step for the person reading the health panel.
+    pub fn advice(self) -> &'static str {
+        match self {
+            SyncErrorKind::Auth => {
+                "The store refused Shopdesk's key. Create a new access token or key pair in the \
+                 store's admin and enter it under Channels → Key."
+            }
+            SyncErrorKind::Network => {
+                "Shopdesk could not reach the store. Check the internet connection and the store \
+                 address; Shopdesk keeps retrying and catches up on its own."
+            }
+            SyncErrorKind::RateLimit => {
+                "The store is asking Shopdesk to slow down. Nothing is lost; the next run \
+                 continues where this one stopped."
+            }
+            SyncErrorKind::Server => {
+                "The store had a problem answering. Shopdesk retries with growing pauses; if it \
+                 lasts, check the store's status page."
+            }
+            SyncErrorKind::Rejected => {
+                "The store refused a change. Read the message, fix the item or order named in it, \
+                 then press Retry."
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Channel {
+    pub id: String,
+    pub name: String,
+    pub kind: ChannelKind,
+    pub base_url: String,
+    #[ts(type = "number")]
+    pub interval_secs: i64,
+    pub watermark: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, TS)]
+#[serde(default)]
+pub struct NewChannel {
+    /// Shown on orders; the kind when empty.
+    pub name: String,
+    /// shopify, woocommerce or vendure.
+    pub kind: String,
+    /// The store's address: https://my-shop.myshopify.com, https://shop.example, http://127.0.0.1:3000.
+    pub base_url: String,
+    /// Seconds between automatic syncs; 60 when 0.
+    #[ts(type = "number")]
+    pub interval_secs: i64,
+}
+
+/// One channel's line in the sync-health panel.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ChannelHealth {
+    pub channel: Channel,
+    pub last_attempt_at: Option<Timestamp>,
+    pub last_success_at: Option<Timestamp>,
+    /// How far behind the marketplace the orders may be: now − the last full pull.
+    #[ts(type = "number | null")]
+    pub lag_ms: Option<i64>,
+    /// Fulfilments waiting to go out.
+    #[ts(type = "number")]
+    pub fulfilments_queued: i64,
+    /// Fulfilments that failed at least once and are waiting for their retry.
+    #[ts(type = "number")]
+    pub fulfilments_failing: i64,
+    /// Listings whose stock changed since it was last pushed.
+    #[ts(type = "number")]
+    pub stock_queued: i64,
+    #[ts(type = "number")]
+    pub orders_imported: i64,
+    #[ts(type = "number")]
+    pub quarantined: i64,
+    #[ts(type = "number")]
+    pub unmatched_skus: i64,
+    pub last_error: Option<String>,
+    pub last_error_kind: Option<SyncErrorKind>,
+    pub last_error_at: Option<Timestamp>,
+    /// What to do about the last error, in plain words.
+    pub advice: Option<String>,
+    /// True when the last attempt failed after the last success.
+    pub failing: bool,
+}
+
+/// An order the marketplace sent that could not be read.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct QuarantinedOrder {
+    pub channel: String,
+    pub external_id: String,
+    pub error: String,
+    pub seen_at: Timestamp,
+}
+
+const CHANNEL_COLUMNS: &str = "id, name, kind, base_url, interval_secs, watermark";
+
+fn channel_row(r: &Row) -> rusqlite::Result<Channel> {
+    let kind: String = r.get(2)?;
+    Ok(Channel {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        kind: ChannelKind::parse(&kind).unwrap_or(ChannelKind::Shopify),
+        base_url: r.get(3)?,
+        interval_secs: r.get(4)?,
+        watermark: r.get::<_, Option<i64>>(5)?.map(Timestamp),
+    })
+}
+
+pub(crate) fn load_channel(conn: &Connection, name_or_id: &str) -> Result<Channel> {
+    conn.prepare_cached(&format!(
+        "SELECT {CHANNEL_COLUMNS} FROM channel WHERE id = ?1 OR name = ?1"
+    ))?
+    .query_row([name_or_id.trim()], channel_row)
+    .optional()?
+    .ok_or(Error::NotFound { what: "channel" })
+}
+
+/// Who imports are written as: the person who connected the channel.
+fn actor(conn: &Connection, channel_id: &str) -> Result<String> {
+    Ok(conn.query_row(
+        "SELECT added_by FROM channel WHERE id = ?1",
+        [channel_id],
+        |r| r.get(0),
+    )?)
+}
+
+fn check_url(url: &str) -> Result<String> {
+    let url = url.trim().trim_end_matches('/');
+    let ok = (url.starts_with("https://") || url.starts_with("http://")) && url.len() > 8;
+    if !ok {
+        return Err(Error::invalid(
+            "the store address must start with https:// (http:// only for a store on this computer)",
+        ));
+    }
+    if url.starts_with("http://") && !(url.contains("://127.0.0.1") || url.contains("://localhost"))
+    {
+        return Err(Error::invalid(
+            "the store address must use https://: the access key would travel in clear text",
+        ));
+    }
+    Ok(url.to_string())
+}
+
+impl Shop {
+    /// Connects a marketplace. The access key is not taken here: it goes to the OS keychain.
+    pub fn add_channel(&self, session: &Session, new: &NewChannel) -> Result<Channel> {
+        let kind = ChannelKind::parse(&new.kind)?;
+        let url = check_url(&new.base_url)?;
+        let name = Some(new.name.trim())
+            .filter(|n| !n.is_empty())
+            .unwrap_or(kind.as_str())
+            .to_string();
+        if name.eq_ignore_ascii_case("manual") || name.eq_ignore_ascii_case("counter") {
+            return Err(Error::invalid(format!(
+                "'{name}' is reserved for the shop's own orders"
+            )));
+        }
+        let interval = if new.interval_secs == 0 {
+            60
+        } else {
+            new.interval_secs
+        };
+        if !(10..=86_400).contains(&interval) {
+            return Err(Error::invalid("sync every 10 seconds to once a day"));
+        }
+        self.db.write(|tx| {
+            authorize(tx, session, Permission::SettingsManage)?;
+            let taken: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM channel WHERE name = ?1)",
+                [&name],
+                |r| r.get(0),
+            )?;
+            if taken {
+                return Err(Error::Conflict(format!("a channel is already called '{name}'")));
+            }
+            let id = new_id();
+            tx.execute(
+                "INSERT INTO channel (id, name, kind, base_url, interval_secs, added_by, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![id, name, kind.as_str(), url, interval, session.staff_id(), self.clock.now().0],
+            )?;
+            load_channel(tx, &id)
+        })
+    }
+
+    /// Every connected channel (for the scheduler: no session, it acts for whoever added each).
+    pub fn channels(&self) -> Result<Vec<Channel>> {
+        self.db.read(|c| {
+            let mut st = c.prepare_cached(&format!(
+                "SELECT {CHANNEL_COLUMNS} FROM channel ORDER BY name"
+            ))?;
+            let rows = st.query_map([], channel_row)?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    pub fn channel(&self, name_or_id: &str) -> Result<Channel> {
+        self.db.read(|c| load_channel(c, name_or_id))
+    }
+
+    /// Marks the start of a sync run (shown as "last attempt").
+    pub fn sync_started(&self, channel_id: &str) -> Result<()> {
+        self.db.write(|tx| {
+            tx.execute(
+                "UPDATE channel SET last_attempt_at = ?2 WHERE id = ?1",
+                params![channel_id, self.clock.now().0],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Records a failed run in plain words. The channel stays on: the next run tries again.
+    pub fn sync_failed(&self, channel_id: &str, kind: SyncErrorKind, message: &str) -> Result<()> {
+        self.db.write(|tx| {
+            tx.execute(
+                "UPDATE channel SET last_error = ?2, last_error_kind = ?3, last_error_at = ?4
+                 WHERE id = ?1",
+                params![channel_id, message, kind.as_str(), self.clock.now().0],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Records a run in which every step succeeded.
+    pub fn sync_succeeded(&self, channel_id: &str) -> Result<()> {
+        self.db.write(|tx| {
+            tx.execute(
+                "UPDATE channel SET last_success_at = ?2 WHERE id = ?1",
+                params![channel_id, self.clock.now().0],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The sync-health panel: one line per channel.
+    pub fn sync_health(&self, session: &Session) -> Result<Vec<ChannelHealth>> {
+        let now = self.clock.now();
+        self.db.read(|c| {
+            authorize(c, session, Permission::OrdersView)?;
+            let mut st = c.prepare_cached(&format!(
+                "SELECT {CHANNEL_COLUMNS}, last_attempt_at, last_success_at, last_error,
+                     last_error_kind, last_error_at,
+                     (SELECT count(*) FROM channel_push p WHERE p.channel = ch.name AND p.status <> 'done'),
+                     (SELECT count(*) FROM channel_push p WHERE p.channel = ch.name AND p.status = 'failed'),
+                     (SELECT count(*) FROM channel_listing l
+                      WHERE l.channel_id = ch.id AND l.variant_id IS NOT NULL AND l.dirty_seq > l.pushed_seq),
+                     (SELECT count(*) FROM channel_order o WHERE o.channel_id = ch.id),
+                     (SELECT count(*) FROM channel_quarantine q WHERE q.channel_id = ch.id),
+                     (SELECT count(*) FROM channel_sku_link s WHERE s.channel_id = ch.id AND s.variant_id IS NULL)
+                 FROM channel ch ORDER BY name"
+            ))?;
+            let rows = st.query_map([], |r| {
+                let last_success_at = r.get::<_, Option<i64>>(7)?.map(Timestamp);
+                let last_error_at = r.get::<_, Option<i64>>(10)?.map(Timestamp);
+                let kind = r
+                    .get::<_, Option<String>>(9)?
+                    .and_then(|k| SyncErrorKind::parse(&k));
+                Ok(ChannelHealth {
+                    channel: channel_row(r)?,
+                    last_attempt_at: r.get::<_, Option<i64>>(6)?.map(Timestamp),
+                    lag_ms: last_success_at.map(|t| now.0 - t.0),
+                    last_success_at,
+                    last_error: r.get(8)?,
+                    last_error_kind: kind,
+                    advice: kind.map(|k| k.advice().to_string()),
+                    failing: last_error_at.is_some_and(|e| last_success_at.is_none_or(|s| e > s)),
+                    last_error_at,
+                    fulfilments_queued: r.get(11)?,
+                    fulfilments_failing: r.get(12)?,
+                    stock_queued: r.get(13)?,
+                    orders_imported: r.get(14)?,
+                    quarantined: r.get(15)?,
+                    unmatched_skus: r.get(16)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    /// Orders a channel sent that could not be read, newest first.
+    pub fn quarantined_orders(&self, session: &Session) -> Result<Vec<QuarantinedOrder>> {
+        self.db.read(|c| {
+            authorize(c, session, Permission::OrdersView)?;
+            let mut st = c.prepare_cached(
+                "SELECT ch.name, q.external_id, q.error, q.seen_at FROM channel_quarantine q
+                 JOIN channel ch ON ch.id = q.channel_id ORDER BY q.seen_at DESC",
+            )?;
+            let rows = st.query_map([], |r| {
+                Ok(QuarantinedOrder {
+                    channel: r.get(0)?,
+                    external_id: r.get(1)?,
+                    error: r.get(2)?,
+                    seen_at: Timestamp(r.get(3)?),
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+}
