@@ -59,6 +59,8 @@ pub struct FulfilmentPush {
     pub tracking: String,
     pub tracking_url: String,
     pub lines: Vec<FulfilmentLine>,
+    /// Nothing of the order is left to ship after this shipment.
+    pub completes_order: bool,
     pub attempts: i64,
 }
 
@@ -199,7 +201,10 @@ impl Shop {
             let ch = load_channel(c, channel_id)?;
             let mut st = c.prepare_cached(
                 "SELECT p.id, co.external_id, s.carrier, s.tracking, co.line_ids, p.attempts, s.id,
-                        coalesce(ca.name, s.carrier), o.id
+                        coalesce(ca.name, s.carrier),
+                        NOT EXISTS (SELECT 1 FROM order_line l WHERE l.order_id = o.id
+                            AND l.kind = 'item' AND l.quantity > (SELECT coalesce(sum(sl.quantity), 0)
+                                FROM shipment_line sl WHERE sl.order_line_id = l.id))
                  FROM channel_push p
                  JOIN shipment s ON s.id = p.shipment_id
                  JOIN customer_order o ON o.id = p.order_id
@@ -209,7 +214,8 @@ impl Shop {
                    AND coalesce(p.next_attempt_at, 0) <= ?3
                  ORDER BY p.created_at, p.rowid",
             )?;
-            let rows: Vec<(String, String, String, String, String, i64, String, String)> = st
+            type Row = (String, String, String, String, String, i64, String, String, bool);
+            let rows: Vec<Row> = st
                 .query_map(params![ch.id, ch.name, now.0], |r| {
                     Ok((
                         r.get(0)?,
@@ -220,6 +226,7 @@ impl Shop {
                         r.get(5)?,
                         r.get(6)?,
                         r.get(7)?,
+                        r.get(8)?,
                     ))
                 })?
                 .collect::<rusqlite::Result<_>>()?;
@@ -229,7 +236,7 @@ impl Shop {
                  WHERE sl.shipment_id = ?1 ORDER BY l.position",
             )?;
             let mut out = Vec::with_capacity(rows.len());
-            for (id, external, carrier_code, tracking, line_ids, attempts, shipment, carrier) in
+            for (id, external, carrier_code, tracking, line_ids, attempts, shipment, carrier, completes) in
                 rows
             {
                 let line_ids: Vec<String> = serde_json::from_str(&line_ids).unwrap_or_default();
@@ -253,6 +260,7 @@ impl Shop {
                     carrier,
                     tracking,
                     lines,
+                    completes_order: completes,
                     attempts,
                 });
             }

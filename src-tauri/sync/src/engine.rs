@@ -1,0 +1,242 @@
+//! One sync run for one channel: pull every page of orders since the watermark (minus the
+//! overlap), advance the watermark only after the last page, refresh listings, push due stock
+//! levels and fulfilments. Each step records its failure in core's health and the run goes on
+//! with the next step: one broken push never stops orders coming in.
+
+use crate::http::{SyncError, SyncResult};
+use crate::{keychain, Connector, Shopify, StockOutcome, Vendure, WooCommerce};
+use serde::Serialize;
+use shopdesk_core::channel::{Channel, ChannelKind, IngestTally, OVERLAP_MS};
+use shopdesk_core::{Shop, Timestamp};
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy)]
+pub struct SyncOptions {
+    /// Re-read the store's catalog (SKUs, stock) this run.
+    pub listings: bool,
+    /// Per-request timeout.
+    pub timeout: Duration,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        SyncOptions {
+            listings: true,
+            timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RunReport {
+    pub channel: String,
+    pub pages: usize,
+    pub orders: IngestTally,
+    pub listings: usize,
+    pub stock_pushed: usize,
+    pub fulfilments_pushed: usize,
+    /// Plain-words failures of this run; empty when everything worked.
+    pub errors: Vec<String>,
+}
+
+/// Pushes every due stock level of the channel (also the scheduler's fast path, so a stock move
+/// reaches the store within seconds, not at the next full run).
+pub async fn push_stock<C: Connector>(shop: &Shop, ch: &Channel, c: &mut C) -> SyncResult<usize> {
+    let mut pushed = 0;
+    for mut p in shop.stock_due(&ch.id)? {
+        // Two tries: a stale compare-and-set means someone changed the level in the store;
+        // Shopdesk's ledger is the truth, so it sets its level again against the one just seen.
+        for _ in 0..2 {
+            let key = format!("shopdesk-stock-{}-{}-{}", ch.id, p.remote_id, p.seq);
+            match c.set_stock(&p, &key).await? {
+                StockOutcome::Set(level) => {
+                    shop.stock_pushed(&ch.id, &p.remote_id, level, p.seq)?;
+                    pushed += 1;
+                    break;
+                }
+                StockOutcome::Stale(level) => {
+                    shop.stock_seen(&ch.id, &p.remote_id, level)?;
+                    p.last_known = Some(level);
+                }
+            }
+        }
+    }
+    Ok(pushed)
+}
+
+async fn pull<C: Connector>(
+    shop: &Shop,
+    ch: &Channel,
+    c: &mut C,
+    report: &mut RunReport,
+    progress: &(dyn Fn(&RunReport) + Sync),
+) -> SyncResult<()> {
+    let since = ch.watermark.map(|w| Timestamp(w.0 - OVERLAP_MS));
+    let mut cursor = None;
+    let mut tally = IngestTally::default();
+    loop {
+        let page = c.orders_page(since, cursor.take()).await?;
+        let t = shop.ingest_orders(&ch.id, &page.orders)?;
+        tally.add(&t);
+        report.pages += 1;
+        report.orders = tally.clone();
+        progress(report);
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    shop.finish_pull(&ch.id, tally.newest)?;
+    Ok(())
+}
+
+/// One full run. Never returns early on a failing step: each failure is recorded in health,
+/// reported, and the next step still runs.
+pub async fn run<C: Connector>(
+    shop: &Shop,
+    ch: &Channel,
+    c: &mut C,
+    opts: SyncOptions,
+    progress: &(dyn Fn(&RunReport) + Sync),
+) -> RunReport {
+    let mut report = RunReport {
+        channel: ch.name.clone(),
+        ..RunReport::default()
+    };
+    let _ = shop.sync_started(&ch.id);
+    let mut failures: Vec<SyncError> = Vec::new();
+    if let Err(e) = pull(shop, ch, c, &mut report, progress).await {
+        failures.push(SyncError {
+            message: format!("orders: {}", e.message),
+            ..e
+        });
+    }
+    if opts.listings {
+        match c.listings().await {
+            Ok(list) => match shop.save_listings(&ch.id, &list) {
+                Ok(_) => report.listings = list.len(),
+                Err(e) => failures.push(e.into()),
+            },
+            Err(e) => failures.push(SyncError {
+                message: format!("listings: {}", e.message),
+                ..e
+            }),
+        }
+    }
+    match push_stock(shop, ch, c).await {
+        Ok(n) => report.stock_pushed = n,
+        Err(e) => failures.push(SyncError {
+            message: format!("stock: {}", e.message),
+            ..e
+        }),
+    }
+    match shop.fulfilments_due(&ch.id) {
+        Ok(due) => {
+            for p in due {
+                match c.fulfil(&p).await {
+                    Ok(remote) => {
+                        if let Err(e) = shop.fulfilment_pushed(&p.id, &remote) {
+                            failures.push(e.into());
+                        } else {
+                            report.fulfilments_pushed += 1;
+                        }
+                    }
+                    Err(e) => {
+                        let _ = shop.fulfilment_failed(&p.id, &e.message);
+                        failures.push(SyncError {
+                            message: format!("tracking {}: {}", p.tracking, e.message),
+                            ..e
+                        });
+                    }
+                }
+            }
+        }
+        Err(e) => failures.push(e.into()),
+    }
+    report.errors = failures.iter().map(|e| e.message.clone()).collect();
+    let _ = match failures.first() {
+        None => shop.sync_succeeded(&ch.id),
+        Some(e) => shop.sync_failed(&ch.id, e.kind, &e.message),
+    };
+    progress(&report);
+    report
+}
+
+/// Runs one channel with its key from the keychain (or the environment, for headless use).
+pub async fn sync_channel(
+    shop: &Shop,
+    ch: &Channel,
+    opts: SyncOptions,
+    progress: &(dyn Fn(&RunReport) + Sync),
+) -> RunReport {
+    let Some(secret) = keychain::secret(&ch.name) else {
+        let e = SyncError::new(
+            shopdesk_core::channel::SyncErrorKind::Auth,
+            format!("no access key is stored for '{}'", ch.name),
+        );
+        let _ = shop.sync_failed(&ch.id, e.kind, &e.message);
+        return RunReport {
+            channel: ch.name.clone(),
+            errors: vec![e.message],
+            ..RunReport::default()
+        };
+    };
+    match ch.kind {
+        ChannelKind::Shopify => {
+            run(
+                shop,
+                ch,
+                &mut Shopify::new(&ch.base_url, &secret, opts.timeout),
+                opts,
+                progress,
+            )
+            .await
+        }
+        ChannelKind::WooCommerce => {
+            run(
+                shop,
+                ch,
+                &mut WooCommerce::new(&ch.base_url, &secret, opts.timeout),
+                opts,
+                progress,
+            )
+            .await
+        }
+        ChannelKind::Vendure => {
+            run(
+                shop,
+                ch,
+                &mut Vendure::new(&ch.base_url, &secret, opts.timeout),
+                opts,
+                progress,
+            )
+            .await
+        }
+    }
+}
+
+/// The scheduler's fast path: only the due stock levels of one channel.
+pub async fn push_channel_stock(shop: &Shop, ch: &Channel, timeout: Duration) -> SyncResult<usize> {
+    let secret = keychain::secret(&ch.name).ok_or_else(|| {
+        SyncError::new(
+            shopdesk_core::channel::SyncErrorKind::Auth,
+            format!("no access key is stored for '{}'", ch.name),
+        )
+    })?;
+    match ch.kind {
+        ChannelKind::Shopify => {
+            push_stock(shop, ch, &mut Shopify::new(&ch.base_url, &secret, timeout)).await
+        }
+        ChannelKind::WooCommerce => {
+            push_stock(
+                shop,
+                ch,
+                &mut WooCommerce::new(&ch.base_url, &secret, timeout),
+            )
+            .await
+        }
+        ChannelKind::Vendure => {
+            push_stock(shop, ch, &mut Vendure::new(&ch.base_url, &secret, timeout)).await
+        }
+    }
+}

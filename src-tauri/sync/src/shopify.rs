@@ -1,0 +1,465 @@
+//! Shopify through the Admin GraphQL API at a pinned version: orders by `updated_at` with cursor
+//! pages, the cost-based throttle (`extensions.cost.throttleStatus`, THROTTLED as 200 or 429),
+//! stock by `inventorySetQuantities` with compare-and-set and an `@idempotent` key, tracking by
+//! `fulfillmentCreate` against the order's fulfillment orders. Money is read from the decimal
+//! strings in the shop currency (`shopMoney`), ids are GIDs.
+
+use crate::http::{error_text, Http, SyncError, SyncResult};
+use crate::{malformed, minor, text, Connector, Page, StockOutcome};
+use serde_json::{json, Value};
+use shopdesk_core::channel::{
+    FulfilmentPush, Pulled, RemoteLine, RemoteListing, RemoteOrder, RemoteRefund, StockPush,
+    SyncErrorKind,
+};
+use shopdesk_core::order::Address;
+use shopdesk_core::Timestamp;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// The Admin API version every request names; Shopify supports each for a year.
+pub const SHOPIFY_API_VERSION: &str = "2026-10";
+
+const PAGE: usize = 100;
+
+const ORDERS: &str = r#"query Orders($first: Int!, $after: String, $query: String) {
+  orders(first: $first, after: $after, sortKey: UPDATED_AT, query: $query) {
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      id name updatedAt email phone note cancelledAt displayFinancialStatus currencyCode
+      totalPriceSet { shopMoney { amount currencyCode } }
+      totalShippingPriceSet { shopMoney { amount } }
+      shippingLine { title }
+      shippingAddress { name company address1 address2 city province zip countryCodeV2 phone }
+      billingAddress { name company address1 address2 city province zip countryCodeV2 phone }
+      lineItems(first: 250) {
+        pageInfo { hasNextPage }
+        nodes { id sku title quantity
+          originalUnitPriceSet { shopMoney { amount } }
+          totalDiscountSet { shopMoney { amount } } }
+      }
+      refunds { id totalRefundedSet { shopMoney { amount } } }
+    }
+  }
+}"#;
+
+const VARIANTS: &str = r#"query Variants($after: String) {
+  productVariants(first: 250, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    nodes { id sku displayName inventoryQuantity inventoryItem { id } }
+  }
+}"#;
+
+const SET_STOCK: &str = r#"mutation SetStock($input: InventorySetQuantitiesInput!, $key: String!) {
+  inventorySetQuantities(input: $input) @idempotent(key: $key) {
+    userErrors { code field message }
+  }
+}"#;
+
+const LEVEL: &str = r#"query Level($item: ID!, $location: ID!) {
+  inventoryItem(id: $item) {
+    inventoryLevel(locationId: $location) { quantities(names: ["available"]) { name quantity } }
+  }
+}"#;
+
+const FULFILMENT_ORDERS: &str = r#"query Fulfilment($id: ID!) {
+  order(id: $id) {
+    fulfillments(first: 50) { id trackingInfo { number } }
+    fulfillmentOrders(first: 20) {
+      nodes { id status lineItems(first: 250) { nodes { id remainingQuantity lineItem { id } } } }
+    }
+  }
+}"#;
+
+const FULFIL: &str = r#"mutation Fulfil($fulfillment: FulfillmentInput!) {
+  fulfillmentCreate(fulfillment: $fulfillment, message: "Shipped from Shopdesk") {
+    fulfillment { id }
+    userErrors { field message }
+  }
+}"#;
+
+pub struct Shopify {
+    http: Http,
+    endpoint: String,
+    token: String,
+    location: Option<String>,
+}
+
+fn money_at(v: &Value, pointer: &str, currency: &str) -> Result<i64, String> {
+    match v.pointer(pointer) {
+        Some(Value::String(s)) => minor(s, currency),
+        None | Some(Value::Null) => Ok(0),
+        Some(other) => Err(format!("{pointer} is {other}, not a decimal string")),
+    }
+}
+
+fn address(v: &Value) -> Option<Address> {
+    if v.is_null() {
+        return None;
+    }
+    Some(Address {
+        name: text(v, "name"),
+        company: text(v, "company"),
+        line1: text(v, "address1"),
+        line2: text(v, "address2"),
+        city: text(v, "city"),
+        region: text(v, "province"),
+        postal_code: text(v, "zip"),
+        country: text(v, "countryCodeV2"),
+        phone: text(v, "phone"),
+    })
+}
+
+fn order(node: &Value) -> Result<RemoteOrder, String> {
+    let updated = text(node, "updatedAt");
+    let updated_at = Timestamp::parse_rfc3339(&updated)
+        .ok_or_else(|| format!("updatedAt '{updated}' is not a UTC time"))?;
+    let currency = text(node, "currencyCode");
+    if node.pointer("/lineItems/pageInfo/hasNextPage") == Some(&Value::Bool(true)) {
+        return Err("the order has more than 250 lines".into());
+    }
+    let mut lines = Vec::new();
+    for l in node
+        .pointer("/lineItems/nodes")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        lines.push(RemoteLine {
+            remote_id: text(l, "id"),
+            sku: text(l, "sku"),
+            title: text(l, "title"),
+            quantity: l
+                .get("quantity")
+                .and_then(Value::as_i64)
+                .ok_or("a line has no quantity")?,
+            unit_price_minor: money_at(l, "/originalUnitPriceSet/shopMoney/amount", &currency)?,
+            discount_minor: money_at(l, "/totalDiscountSet/shopMoney/amount", &currency)?,
+        });
+    }
+    let mut refunds = Vec::new();
+    for r in node
+        .get("refunds")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        refunds.push(RemoteRefund {
+            id: text(r, "id"),
+            amount_minor: money_at(r, "/totalRefundedSet/shopMoney/amount", &currency)?,
+        });
+    }
+    let status = text(node, "displayFinancialStatus");
+    Ok(RemoteOrder {
+        external_id: text(node, "id"),
+        number: text(node, "name"),
+        updated_at,
+        email: text(node, "email"),
+        phone: text(node, "phone"),
+        shipping: node
+            .get("shippingAddress")
+            .and_then(address)
+            .unwrap_or_default(),
+        billing: node.get("billingAddress").and_then(address),
+        lines,
+        shipping_method: node
+            .pointer("/shippingLine/title")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .into(),
+        shipping_minor: money_at(node, "/totalShippingPriceSet/shopMoney/amount", &currency)?,
+        total_minor: money_at(node, "/totalPriceSet/shopMoney/amount", &currency)?,
+        paid: matches!(
+            status.as_str(),
+            "PAID" | "PARTIALLY_REFUNDED" | "REFUNDED" | "AUTHORIZED" | "PARTIALLY_PAID"
+        ),
+        cancelled: !node.get("cancelledAt").is_none_or(Value::is_null),
+        refunds,
+        note: text(node, "note"),
+        currency,
+        raw: node.clone(),
+        ..RemoteOrder::default()
+    })
+}
+
+/// Seconds to wait for the cost bucket to hold `requested` points again.
+fn throttle_wait(body: &Value) -> Duration {
+    let cost = body.pointer("/extensions/cost");
+    let get = |p: &str| cost.and_then(|c| c.pointer(p)).and_then(Value::as_f64);
+    let requested = get("/requestedQueryCost").unwrap_or(50.0);
+    let available = get("/throttleStatus/currentlyAvailable").unwrap_or(0.0);
+    let rate = get("/throttleStatus/restoreRate")
+        .filter(|r| *r > 0.0)
+        .unwrap_or(50.0);
+    Duration::from_secs_f64(((requested - available) / rate).max(0.05))
+}
+
+impl Shopify {
+    pub fn new(base_url: &str, token: &str, timeout: Duration) -> Shopify {
+        Shopify {
+            // Shopify's own limit is the cost bucket; the token bucket only spaces calls out.
+            http: Http::new(4.0, 8.0, timeout),
+            endpoint: format!(
+                "{}/admin/api/{SHOPIFY_API_VERSION}/graphql.json",
+                base_url.trim_end_matches('/')
+            ),
+            token: token.to_string(),
+            location: None,
+        }
+    }
+
+    /// One GraphQL call; waits out THROTTLED answers by the cost the bucket reports.
+    async fn gql(&self, query: &str, variables: Value, idempotent: bool) -> SyncResult<Value> {
+        let payload = json!({ "query": query, "variables": variables });
+        loop {
+            let reply = self
+                .http
+                .send(
+                    || {
+                        self.http
+                            .client
+                            .post(&self.endpoint)
+                            .header("X-Shopify-Access-Token", &self.token)
+                            .json(&payload)
+                    },
+                    idempotent,
+                )
+                .await?
+                .found("Admin API at this address")?;
+            let body = reply.body;
+            let codes: Vec<&str> = body
+                .get("errors")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|e| e.pointer("/extensions/code").and_then(Value::as_str))
+                .collect();
+            if codes.contains(&"THROTTLED") {
+                self.http.throttle_wait(throttle_wait(&body)).await?;
+                continue;
+            }
+            if codes.contains(&"ACCESS_DENIED") {
+                return Err(SyncError::new(SyncErrorKind::Auth, error_text(&body)));
+            }
+            return match body.get("data") {
+                Some(data) if !data.is_null() => Ok(data.clone()),
+                _ => Err(SyncError::new(SyncErrorKind::Rejected, error_text(&body))),
+            };
+        }
+    }
+
+    async fn location(&mut self) -> SyncResult<String> {
+        if let Some(l) = &self.location {
+            return Ok(l.clone());
+        }
+        let data = self
+            .gql("query { location { id } }", json!({}), true)
+            .await?;
+        let id = data
+            .pointer("/location/id")
+            .and_then(Value::as_str)
+            .ok_or_else(|| SyncError::unreadable("no primary location"))?
+            .to_string();
+        self.location = Some(id.clone());
+        Ok(id)
+    }
+}
+
+fn user_errors(payload: Option<&Value>) -> Vec<(String, String)> {
+    payload
+        .and_then(|p| p.get("userErrors"))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|e| (text(e, "code"), text(e, "message")))
+        .collect()
+}
+
+impl Connector for Shopify {
+    async fn orders_page(
+        &mut self,
+        since: Option<Timestamp>,
+        cursor: Option<String>,
+    ) -> SyncResult<Page> {
+        let query = since.map(|t| format!("updated_at:>'{}'", t.to_rfc3339()));
+        let data = self
+            .gql(
+                ORDERS,
+                json!({ "first": PAGE, "after": cursor, "query": query }),
+                true,
+            )
+            .await?;
+        let orders = data
+            .pointer("/orders/nodes")
+            .and_then(Value::as_array)
+            .ok_or_else(|| SyncError::unreadable("no orders list"))?
+            .iter()
+            .map(|n| match order(n) {
+                Ok(o) => Pulled::Order(Box::new(o)),
+                Err(e) => malformed(n, "id", e),
+            })
+            .collect();
+        let next = (data.pointer("/orders/pageInfo/hasNextPage") == Some(&Value::Bool(true)))
+            .then(|| text(&data["orders"]["pageInfo"], "endCursor"));
+        Ok(Page { orders, next })
+    }
+
+    async fn listings(&mut self) -> SyncResult<Vec<RemoteListing>> {
+        let mut out = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let data = self.gql(VARIANTS, json!({ "after": after }), true).await?;
+            let conn = &data["productVariants"];
+            for v in conn["nodes"].as_array().into_iter().flatten() {
+                out.push(RemoteListing {
+                    remote_id: text(v, "id"),
+                    inventory_ref: v
+                        .pointer("/inventoryItem/id")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .into(),
+                    sku: text(v, "sku"),
+                    title: text(v, "displayName"),
+                    stock: v.get("inventoryQuantity").and_then(Value::as_i64),
+                });
+            }
+            if conn.pointer("/pageInfo/hasNextPage") != Some(&Value::Bool(true)) {
+                return Ok(out);
+            }
+            after = Some(text(&conn["pageInfo"], "endCursor"));
+        }
+    }
+
+    async fn set_stock(&mut self, p: &StockPush, key: &str) -> SyncResult<StockOutcome> {
+        let location = self.location().await?;
+        let input = json!({
+            "name": "available",
+            "reason": "correction",
+            "referenceDocumentUri": format!("shopdesk://stock-move/{}", p.seq),
+            "quantities": [{
+                "inventoryItemId": p.inventory_ref,
+                "locationId": location,
+                "quantity": p.available,
+                "changeFromQuantity": p.last_known,
+            }],
+        });
+        // The idempotency key makes a resend of the same change a no-op, so this write may retry.
+        let data = self
+            .gql(SET_STOCK, json!({ "input": input, "key": key }), true)
+            .await?;
+        let errors = user_errors(data.get("inventorySetQuantities"));
+        if errors
+            .iter()
+            .any(|(c, _)| c == "CHANGE_FROM_QUANTITY_STALE")
+        {
+            let level = self
+                .gql(
+                    LEVEL,
+                    json!({ "item": p.inventory_ref, "location": location }),
+                    true,
+                )
+                .await?;
+            let now = level
+                .pointer("/inventoryItem/inventoryLevel/quantities/0/quantity")
+                .and_then(Value::as_i64)
+                .ok_or_else(|| SyncError::unreadable("no available quantity"))?;
+            return Ok(StockOutcome::Stale(now));
+        }
+        if let Some((code, message)) = errors.first() {
+            return Err(SyncError::new(
+                SyncErrorKind::Rejected,
+                format!("{} ({code}): {message}", p.sku),
+            ));
+        }
+        Ok(StockOutcome::Set(p.available))
+    }
+
+    async fn fulfil(&mut self, p: &FulfilmentPush) -> SyncResult<String> {
+        let data = self
+            .gql(
+                FULFILMENT_ORDERS,
+                json!({ "id": p.external_order_id }),
+                true,
+            )
+            .await?;
+        let order = data.get("order").filter(|o| !o.is_null()).ok_or_else(|| {
+            SyncError::new(
+                SyncErrorKind::Rejected,
+                format!("order {} is gone from Shopify", p.external_order_id),
+            )
+        })?;
+        // Read back: a fulfilment with this tracking number means an earlier try got through.
+        for f in order["fulfillments"].as_array().into_iter().flatten() {
+            let numbers = f["trackingInfo"].as_array().into_iter().flatten();
+            if numbers.into_iter().any(|t| text(t, "number") == p.tracking) {
+                return Ok(text(f, "id"));
+            }
+        }
+        let mut by_order: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        for line in &p.lines {
+            let mut left = line.quantity;
+            for fo in order
+                .pointer("/fulfillmentOrders/nodes")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if !matches!(
+                    text(fo, "status").as_str(),
+                    "OPEN" | "IN_PROGRESS" | "SCHEDULED"
+                ) {
+                    continue;
+                }
+                for item in fo
+                    .pointer("/lineItems/nodes")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    let remaining = item["remainingQuantity"].as_i64().unwrap_or(0);
+                    if left == 0
+                        || remaining == 0
+                        || item.pointer("/lineItem/id").and_then(Value::as_str)
+                            != Some(&line.remote_line_id)
+                    {
+                        continue;
+                    }
+                    let take = left.min(remaining);
+                    left -= take;
+                    by_order
+                        .entry(text(fo, "id"))
+                        .or_default()
+                        .push(json!({ "id": text(item, "id"), "quantity": take }));
+                }
+            }
+            if left > 0 {
+                return Err(SyncError::new(
+                    SyncErrorKind::Rejected,
+                    format!(
+                        "Shopify has only {} of {} left to fulfil",
+                        line.quantity - left,
+                        line.sku
+                    ),
+                ));
+            }
+        }
+        let fulfillment = json!({
+            "lineItemsByFulfillmentOrder": by_order.into_iter().map(|(id, items)| json!({
+                "fulfillmentOrderId": id, "fulfillmentOrderLineItems": items })).collect::<Vec<_>>(),
+            "trackingInfo": { "company": p.carrier, "number": p.tracking, "url": p.tracking_url },
+            // Shopdesk sends its own shipment e-mail.
+            "notifyCustomer": false,
+        });
+        let data = self
+            .gql(FULFIL, json!({ "fulfillment": fulfillment }), false)
+            .await?;
+        let payload = data.get("fulfillmentCreate");
+        if let Some((_, message)) = user_errors(payload).first() {
+            return Err(SyncError::new(SyncErrorKind::Rejected, message.clone()));
+        }
+        payload
+            .and_then(|p| p.pointer("/fulfillment/id"))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .ok_or_else(|| SyncError::unreadable("no fulfillment id"))
+    }
+}
