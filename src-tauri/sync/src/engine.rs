@@ -123,13 +123,8 @@ pub async fn run<C: Connector>(
             }),
         }
     }
-    match push_stock(shop, ch, c).await {
-        Ok(n) => report.stock_pushed = n,
-        Err(e) => failures.push(SyncError {
-            message: format!("stock: {}", e.message),
-            ..e
-        }),
-    }
+    // Tracking before stock: a store that moves its own stock when a fulfilment ships
+    // (Vendure) is then corrected by the level pushed right after.
     match shop.fulfilments_due(&ch.id) {
         Ok(due) => {
             for p in due {
@@ -152,6 +147,13 @@ pub async fn run<C: Connector>(
             }
         }
         Err(e) => failures.push(e.into()),
+    }
+    match push_stock(shop, ch, c).await {
+        Ok(n) => report.stock_pushed = n,
+        Err(e) => failures.push(SyncError {
+            message: format!("stock: {}", e.message),
+            ..e
+        }),
     }
     report.errors = failures.iter().map(|e| e.message.clone()).collect();
     let _ = match failures.first() {

@@ -1,0 +1,252 @@
+//! Shared fixtures for the sync tests: a Shopdesk shop with the test catalog, and a real Vendure
+//! server on 127.0.0.1 (tests/vendure, installed by `make test`).
+#![allow(dead_code)] // each test binary uses its own subset
+
+use serde_json::{json, Value};
+use shopdesk_core::channel::{Channel, NewChannel};
+use shopdesk_core::product::{ProductDraft, VariantDraft};
+use shopdesk_core::shop::NewShop;
+use shopdesk_core::stock::StockAdjustment;
+use shopdesk_core::{Session, Shop, SystemClock};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+pub struct Fixture {
+    pub _dir: tempfile::TempDir,
+    pub shop: Arc<Shop>,
+    pub owner: Session,
+}
+
+/// A shop in `currency` with each SKU in stock (`qty` on the shop floor).
+pub fn shop_with(currency: &str, country: &str, skus: &[(&str, &str, i64)]) -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let shop =
+        Arc::new(Shop::open(&dir.path().join("shop.sqlite3"), Arc::new(SystemClock)).unwrap());
+    let (owner, _) = shop
+        .create_shop(NewShop {
+            name: "Sync Test Shop".into(),
+            currency: currency.into(),
+            country: country.into(),
+            owner_name: "Nora".into(),
+            owner_pin: "2468".into(),
+        })
+        .unwrap();
+    let floor = shop.locations(&owner).unwrap()[0].id.clone();
+    for (sku, price, qty) in skus {
+        let p = shop
+            .create_product(
+                &owner,
+                ProductDraft {
+                    title: format!("Item {sku}"),
+                    variants: vec![VariantDraft {
+                        sku: sku.to_string(),
+                        price: price.to_string(),
+                        ..VariantDraft::default()
+                    }],
+                    ..ProductDraft::default()
+                },
+            )
+            .unwrap();
+        shop.adjust_stock(
+            &owner,
+            StockAdjustment {
+                variant_id: p.variants[0].id.clone(),
+                location_id: floor.clone(),
+                delta: *qty,
+                note: "opening stock".into(),
+            },
+        )
+        .unwrap();
+    }
+    Fixture {
+        _dir: dir,
+        shop,
+        owner,
+    }
+}
+
+impl Fixture {
+    pub fn channel(&self, name: &str, kind: &str, url: &str) -> Channel {
+        self.shop
+            .add_channel(
+                &self.owner,
+                &NewChannel {
+                    name: name.into(),
+                    kind: kind.into(),
+                    base_url: url.into(),
+                    interval_secs: 0,
+                },
+            )
+            .unwrap()
+    }
+    pub fn variant_id(&self, sku: &str) -> String {
+        let page = self.shop.catalog(&self.owner, &Default::default()).unwrap();
+        page.items
+            .into_iter()
+            .find(|r| r.sku == sku)
+            .map(|r| r.variant_id)
+            .unwrap()
+    }
+    pub fn available(&self, sku: &str) -> i64 {
+        self.shop
+            .stock_levels(&self.owner, &self.variant_id(sku))
+            .unwrap()
+            .iter()
+            .map(|l| l.available)
+            .sum()
+    }
+    pub fn adjust(&self, sku: &str, delta: i64) {
+        let floor = self.shop.locations(&self.owner).unwrap()[0].id.clone();
+        self.shop
+            .adjust_stock(
+                &self.owner,
+                StockAdjustment {
+                    variant_id: self.variant_id(sku),
+                    location_id: floor,
+                    delta,
+                    note: "count".into(),
+                },
+            )
+            .unwrap();
+    }
+    pub fn order_count(&self) -> usize {
+        self.shop
+            .inbox(&self.owner, &Default::default())
+            .unwrap()
+            .len()
+    }
+}
+
+fn vendure_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/vendure")
+}
+
+/// A Vendure server of our own, stopped when dropped.
+pub struct VendureServer {
+    child: Child,
+    pub port: u16,
+    _data: tempfile::TempDir,
+}
+
+impl Drop for VendureServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl VendureServer {
+    pub fn start(port: u16) -> VendureServer {
+        let dir = vendure_dir();
+        assert!(
+            dir.join("node_modules/@vendure/core").exists(),
+            "Vendure is not installed: run `npm ci --prefix tests/vendure` (make test does)"
+        );
+        let data = tempfile::tempdir().unwrap();
+        let log = std::fs::File::create(data.path().join("server.log")).unwrap();
+        let child = Command::new("node")
+            .arg("server.js")
+            .current_dir(&dir)
+            .env("VENDURE_DIR", data.path())
+            .env("VENDURE_PORT", port.to_string())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .expect("node is needed for the Vendure tests");
+        let server = VendureServer {
+            child,
+            port,
+            _data: data,
+        };
+        let started = Instant::now();
+        let log_path = server._data.path().join("server.log");
+        while !std::fs::read_to_string(&log_path)
+            .unwrap_or_default()
+            .contains("vendure ready")
+        {
+            assert!(
+                started.elapsed() < Duration::from_secs(120),
+                "Vendure did not start:\n{}",
+                std::fs::read_to_string(&log_path).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        server
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Places real orders through the Shop API ("SKU:QTY,SKU:QTY" each); returns (id, code).
+    pub fn seed(&self, orders: &[&str]) -> Vec<(String, String)> {
+        let out = Command::new("node")
+            .arg("seed.js")
+            .arg(self.port.to_string())
+            .args(orders)
+            .current_dir(vendure_dir())
+            .stderr(Stdio::inherit())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "seeding Vendure failed");
+        let list: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+        list.iter()
+            .map(|o| {
+                (
+                    o["id"].as_str().unwrap().into(),
+                    o["code"].as_str().unwrap().into(),
+                )
+            })
+            .collect()
+    }
+
+    /// An Admin API query as the superadmin.
+    pub async fn admin(&self, query: &str, variables: Value) -> Value {
+        let client = reqwest::Client::new();
+        let url = format!("{}/admin-api", self.url());
+        let login = client
+            .post(&url)
+            .json(&json!({ "query": "mutation { login(username: \"superadmin\", password: \"superadmin\") { __typename } }" }))
+            .send()
+            .await
+            .unwrap();
+        let token = login.headers()["vendure-auth-token"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        let body: Value = client
+            .post(&url)
+            .bearer_auth(token)
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(body.get("errors").is_none(), "{body}");
+        body["data"].clone()
+    }
+
+    pub async fn stock_on_hand(&self) -> Vec<(String, i64)> {
+        let d = self
+            .admin(
+                "{ productVariants { items { sku stockOnHand } } }",
+                json!({}),
+            )
+            .await;
+        d["productVariants"]["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| {
+                (
+                    v["sku"].as_str().unwrap().to_string(),
+                    v["stockOnHand"].as_i64().unwrap(),
+                )
+            })
+            .collect()
+    }
+}
