@@ -112,10 +112,11 @@ impl Fixture {
             .unwrap();
     }
     pub fn order_count(&self) -> usize {
-        self.shop
-            .inbox(&self.owner, &Default::default())
-            .unwrap()
-            .len()
+        let all = shopdesk_core::order::InboxQuery {
+            limit: 500,
+            ..Default::default()
+        };
+        self.shop.inbox(&self.owner, &all).unwrap().len()
     }
 }
 

@@ -1,0 +1,424 @@
+//! Shopify connector against a faithful fake of the Admin GraphQL API (wiremock): cursor pages
+//! to the last one, the cost bucket (THROTTLED as 200 and as 429 with Retry-After), a 500,
+//! JSON cut short, a bad token; an order updated mid-pass; compare-and-set stock that finds a
+//! changed level; a fulfilment whose answer was lost, found again by reading back.
+
+mod common;
+
+use common::*;
+use serde_json::{json, Value};
+use shopdesk_core::channel::SyncErrorKind;
+use shopdesk_core::order::ShipmentDraft;
+use shopdesk_sync::{run, Connector, Shopify, SyncOptions, SHOPIFY_API_VERSION};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+#[derive(Clone, Debug)]
+enum Fault {
+    Throttled,
+    TooMany,
+    ServerError,
+    Truncated,
+}
+
+#[derive(Default)]
+struct Store {
+    orders: Vec<Value>,
+    /// (inventory item, available)
+    stock: Vec<(String, i64)>,
+    fulfilments: Vec<(String, String, Vec<(String, i64)>)>,
+    faults: Vec<Fault>,
+    requests: usize,
+    clock: i64,
+    /// Runs before the n-th orders request (to change data mid-pass).
+    on_page: Option<(usize, fn(&mut Store))>,
+    orders_requests: usize,
+}
+
+#[derive(Clone)]
+struct FakeShopify(Arc<Mutex<Store>>);
+
+fn iso(ms: i64) -> String {
+    shopdesk_core::Timestamp(ms).to_rfc3339()
+}
+
+fn fake_order(n: usize, updated: i64) -> Value {
+    json!({
+        "id": format!("gid://shopify/Order/{n}"), "name": format!("#{}", 1000 + n),
+        "updatedAt": iso(updated), "email": format!("b{n}@example.com"), "phone": null, "note": null,
+        "cancelledAt": null, "displayFinancialStatus": "PAID", "currencyCode": "USD",
+        "totalPriceSet": { "shopMoney": { "amount": "29.00", "currencyCode": "USD" } },
+        "totalShippingPriceSet": { "shopMoney": { "amount": "5.00" } },
+        "shippingLine": { "title": "Standard" },
+        "shippingAddress": { "name": "Pat Buyer", "company": null, "address1": "350 Fifth Avenue", "address2": null,
+            "city": "New York", "province": "NY", "zip": "10118", "countryCodeV2": "US", "phone": null },
+        "billingAddress": null,
+        "lineItems": { "pageInfo": { "hasNextPage": false }, "nodes": [
+            { "id": format!("gid://shopify/LineItem/{n}1"), "sku": "VMUG-BLUE", "title": "Enamel Mug", "quantity": 2,
+              "originalUnitPriceSet": { "shopMoney": { "amount": "12.00" } }, "totalDiscountSet": { "shopMoney": { "amount": "0.00" } } }
+        ] },
+        "refunds": []
+    })
+}
+
+fn cost(requested: i64) -> Value {
+    // Shopify Plus figures: a 20,000-point bucket refilling at 1,000 points a second.
+    json!({ "cost": { "requestedQueryCost": requested, "actualQueryCost": requested,
+        "throttleStatus": { "maximumAvailable": 20000.0, "currentlyAvailable": 19000, "restoreRate": 1000.0 } } })
+}
+
+impl Respond for FakeShopify {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        let mut s = self.0.lock().unwrap();
+        s.requests += 1;
+        if !s.faults.is_empty() {
+            match s.faults.remove(0) {
+                Fault::Throttled => {
+                    return ResponseTemplate::new(200).set_body_json(json!({
+                        "errors": [{ "message": "Throttled", "extensions": { "code": "THROTTLED" } }],
+                        "extensions": { "cost": { "requestedQueryCost": 1000, "actualQueryCost": null,
+                            "throttleStatus": { "maximumAvailable": 20000.0, "currentlyAvailable": 900, "restoreRate": 1000.0 } } }
+                    }))
+                }
+                Fault::TooMany => return ResponseTemplate::new(429).insert_header("Retry-After", "1.0"),
+                Fault::ServerError => {
+                    return ResponseTemplate::new(500).set_body_json(json!({ "errors": "Internal Server Error" }))
+                }
+                Fault::Truncated => return ResponseTemplate::new(200).set_body_string("{\"data\":{\"orders\":{\"nodes\":[{\"id\""),
+            }
+        }
+        let body: Value = serde_json::from_slice(&req.body).unwrap();
+        let q = body["query"].as_str().unwrap_or("");
+        let vars = &body["variables"];
+        let data = if q.contains("orders(") {
+            s.orders_requests += 1;
+            if let Some((n, hook)) = s.on_page {
+                if s.orders_requests == n {
+                    hook(&mut s);
+                }
+            }
+            let since = vars["query"]
+                .as_str()
+                .and_then(|q| q.split('\'').nth(1))
+                .and_then(shopdesk_core::Timestamp::parse_rfc3339);
+            let mut list: Vec<&Value> = s
+                .orders
+                .iter()
+                .filter(|o| {
+                    since.is_none_or(|t| {
+                        shopdesk_core::Timestamp::parse_rfc3339(o["updatedAt"].as_str().unwrap())
+                            .unwrap()
+                            > t
+                    })
+                })
+                .collect();
+            list.sort_by_key(|o| {
+                (
+                    o["updatedAt"].as_str().unwrap().to_string(),
+                    o["id"].as_str().unwrap().to_string(),
+                )
+            });
+            // The cursor is the (updatedAt, id) of the last node: stable while data changes.
+            let after = vars["after"].as_str().map(str::to_string);
+            let start = after.map_or(0, |a| {
+                list.iter()
+                    .position(|o| {
+                        format!(
+                            "{}|{}",
+                            o["updatedAt"].as_str().unwrap(),
+                            o["id"].as_str().unwrap()
+                        ) > a
+                    })
+                    .unwrap_or(list.len())
+            });
+            let first = vars["first"].as_u64().unwrap() as usize;
+            assert!(first <= 250, "Shopify refuses first > 250");
+            let page: Vec<Value> = list
+                .iter()
+                .skip(start)
+                .take(first)
+                .map(|v| (*v).clone())
+                .collect();
+            let end = page.last().map(|o| {
+                format!(
+                    "{}|{}",
+                    o["updatedAt"].as_str().unwrap(),
+                    o["id"].as_str().unwrap()
+                )
+            });
+            json!({ "orders": { "nodes": page, "pageInfo": { "hasNextPage": start + first < list.len(), "endCursor": end } } })
+        } else if q.contains("productVariants(") {
+            let nodes: Vec<Value> = s.stock.iter().enumerate().map(|(i, (item, n))| json!({
+                "id": format!("gid://shopify/ProductVariant/{i}"), "sku": (["VMUG-BLUE", "VTOTE-NAT"])[i % 2],
+                "displayName": "x", "inventoryQuantity": n, "inventoryItem": { "id": item } })).collect();
+            json!({ "productVariants": { "nodes": nodes, "pageInfo": { "hasNextPage": false, "endCursor": null } } })
+        } else if q.contains("location {") {
+            json!({ "location": { "id": "gid://shopify/Location/1" } })
+        } else if q.contains("inventorySetQuantities") {
+            assert!(
+                q.contains("@idempotent(key: $key)"),
+                "stock writes carry an idempotency key"
+            );
+            let qty = &vars["input"]["quantities"][0];
+            let item = qty["inventoryItemId"].as_str().unwrap();
+            let slot = s.stock.iter_mut().find(|(i, _)| i == item).unwrap();
+            if qty["changeFromQuantity"].as_i64() != Some(slot.1) {
+                json!({ "inventorySetQuantities": { "userErrors": [{ "code": "CHANGE_FROM_QUANTITY_STALE", "field": ["input"], "message": "The changeFromQuantity value does not match persisted value." }] } })
+            } else {
+                slot.1 = qty["quantity"].as_i64().unwrap();
+                json!({ "inventorySetQuantities": { "userErrors": [] } })
+            }
+        } else if q.contains("inventoryItem(") {
+            let item = vars["item"].as_str().unwrap();
+            let n = s.stock.iter().find(|(i, _)| i == item).unwrap().1;
+            json!({ "inventoryItem": { "inventoryLevel": { "quantities": [{ "name": "available", "quantity": n }] } } })
+        } else if q.contains("fulfillmentOrders(") {
+            let id = vars["id"].as_str().unwrap();
+            let n: String = id.rsplit('/').next().unwrap().into();
+            let done: i64 = s
+                .fulfilments
+                .iter()
+                .filter(|f| f.0 == id)
+                .flat_map(|f| f.2.iter().map(|l| l.1))
+                .sum();
+            let fs: Vec<Value> = s.fulfilments.iter().enumerate().filter(|(_, f)| f.0 == id)
+                .map(|(i, f)| json!({ "id": format!("gid://shopify/Fulfillment/{i}"), "trackingInfo": [{ "number": f.1 }] })).collect();
+            json!({ "order": { "fulfillments": fs, "fulfillmentOrders": { "nodes": [{ "id": format!("gid://shopify/FulfillmentOrder/{n}"), "status": "OPEN",
+                "lineItems": { "nodes": [{ "id": format!("gid://shopify/FulfillmentOrderLineItem/{n}"), "remainingQuantity": 2 - done,
+                    "lineItem": { "id": format!("gid://shopify/LineItem/{n}1") } }] } }] } } })
+        } else if q.contains("fulfillmentCreate") {
+            let f = &vars["fulfillment"];
+            let fo = f["lineItemsByFulfillmentOrder"][0]["fulfillmentOrderId"]
+                .as_str()
+                .unwrap();
+            let order = format!("gid://shopify/Order/{}", fo.rsplit('/').next().unwrap());
+            let lines = f["lineItemsByFulfillmentOrder"][0]["fulfillmentOrderLineItems"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|l| {
+                    (
+                        l["id"].as_str().unwrap().to_string(),
+                        l["quantity"].as_i64().unwrap(),
+                    )
+                })
+                .collect();
+            s.fulfilments.push((
+                order,
+                f["trackingInfo"]["number"].as_str().unwrap().to_string(),
+                lines,
+            ));
+            json!({ "fulfillmentCreate": { "fulfillment": { "id": format!("gid://shopify/Fulfillment/{}", s.fulfilments.len() - 1) }, "userErrors": [] } })
+        } else {
+            return ResponseTemplate::new(200)
+                .set_body_json(json!({ "errors": [{ "message": format!("unknown query {q}") }] }));
+        };
+        ResponseTemplate::new(200).set_body_json(json!({ "data": data, "extensions": cost(100) }))
+    }
+}
+
+async fn shopify(store: Store) -> (MockServer, FakeShopify) {
+    let server = MockServer::start().await;
+    let fake = FakeShopify(Arc::new(Mutex::new(store)));
+    Mock::given(method("POST"))
+        .and(path(format!(
+            "/admin/api/{SHOPIFY_API_VERSION}/graphql.json"
+        )))
+        .and(header("X-Shopify-Access-Token", "shpat_good"))
+        .respond_with(fake.clone())
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({ "errors": "[API] Invalid API key or access token (unrecognized login or wrong password)" })))
+        .mount(&server)
+        .await;
+    (server, fake)
+}
+
+const T0: i64 = 1_790_000_000_000;
+
+fn opts() -> SyncOptions {
+    SyncOptions {
+        listings: true,
+        timeout: Duration::from_secs(5),
+    }
+}
+
+fn shop() -> Fixture {
+    shop_with(
+        "USD",
+        "us",
+        &[("VMUG-BLUE", "12.00", 1000), ("VTOTE-NAT", "18.00", 50)],
+    )
+}
+
+#[tokio::test]
+async fn every_page_comes_in_once_through_throttles_errors_and_an_update_mid_pass() {
+    let orders = (0..230)
+        .map(|n| fake_order(n, T0 + n as i64 * 1000))
+        .collect();
+    let (server, fake) = shopify(Store {
+        orders,
+        faults: vec![Fault::Throttled, Fault::TooMany, Fault::ServerError, Fault::Truncated],
+        clock: T0 + 1_000_000,
+        // Before page 3, order 5 (already read) and order 200 (not yet) are edited.
+        on_page: Some((3, |s| {
+            s.clock += 1000;
+            let t = iso(s.clock);
+            s.orders[5]["updatedAt"] = json!(t);
+            s.orders[5]["cancelledAt"] = json!(t);
+            s.orders[5]["displayFinancialStatus"] = json!("REFUNDED");
+            s.orders[5]["refunds"] = json!([{ "id": "gid://shopify/Refund/1", "totalRefundedSet": { "shopMoney": { "amount": "29.00" } } }]);
+            s.orders[200]["updatedAt"] = json!(t);
+        })),
+        ..Store::default()
+    })
+    .await;
+    let f = shop();
+    let ch = f.channel("shopify", "shopify", &server.uri());
+    let mut c = Shopify::new(&ch.base_url, "shpat_good", opts().timeout);
+    let r = run(&f.shop, &ch, &mut c, opts(), &|_| {}).await;
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert_eq!(
+        r.orders.created, 230,
+        "every order, once, through the faults: {r:?}"
+    );
+    assert!(r.pages >= 5, "50 a page: {} pages", r.pages);
+    assert_eq!(f.order_count(), 230);
+    assert!(
+        fake.0.lock().unwrap().faults.is_empty(),
+        "every fault was served and survived"
+    );
+
+    let ch = f.shop.channel("shopify").unwrap();
+    let r = run(&f.shop, &ch, &mut c, opts(), &|_| {}).await;
+    assert_eq!(r.orders.created, 0, "a second pass makes nothing new");
+    let five = f
+        .shop
+        .order_by_number(&f.owner, "gid://shopify/Order/5")
+        .unwrap();
+    assert_eq!(
+        five.status,
+        shopdesk_core::order::OrderStatus::Cancelled,
+        "the mid-pass edit was seen"
+    );
+    assert_eq!(five.refunded.minor(), five.paid.minor());
+    assert_eq!(f.order_count(), 230);
+}
+
+#[tokio::test]
+async fn a_bad_token_is_reported_in_plain_words_and_the_channel_stays_on() {
+    let (server, _) = shopify(Store {
+        orders: vec![fake_order(1, T0)],
+        ..Store::default()
+    })
+    .await;
+    let f = shop();
+    let ch = f.channel("shopify", "shopify", &server.uri());
+    let r = run(
+        &f.shop,
+        &ch,
+        &mut Shopify::new(&ch.base_url, "shpat_revoked", opts().timeout),
+        opts(),
+        &|_| {},
+    )
+    .await;
+    assert!(r.errors[0].contains("Invalid API key"), "{:?}", r.errors);
+    let h = &f.shop.sync_health(&f.owner).unwrap()[0];
+    assert!(h.failing);
+    assert_eq!(h.last_error_kind, Some(SyncErrorKind::Auth));
+    assert!(h.advice.as_deref().unwrap().contains("access token"));
+    let r = run(
+        &f.shop,
+        &ch,
+        &mut Shopify::new(&ch.base_url, "shpat_good", opts().timeout),
+        opts(),
+        &|_| {},
+    )
+    .await;
+    assert_eq!(
+        r.orders.created, 1,
+        "the next run with a good token just works"
+    );
+    assert!(!f.shop.sync_health(&f.owner).unwrap()[0].failing);
+}
+
+#[tokio::test]
+async fn stock_is_set_by_compare_and_set_and_a_lost_fulfilment_answer_is_read_back() {
+    let (server, fake) = shopify(Store {
+        orders: vec![fake_order(7, T0)],
+        stock: vec![
+            ("gid://shopify/InventoryItem/1".into(), 40),
+            ("gid://shopify/InventoryItem/2".into(), 50),
+        ],
+        ..Store::default()
+    })
+    .await;
+    let f = shop();
+    let ch = f.channel("shopify", "shopify", &server.uri());
+    let mut c = Shopify::new(&ch.base_url, "shpat_good", opts().timeout);
+    let r = run(&f.shop, &ch, &mut c, opts(), &|_| {}).await;
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert_eq!(
+        fake.0.lock().unwrap().stock[0].1,
+        998,
+        "1000 on hand − 2 committed"
+    );
+
+    // Someone sets the level in Shopify's admin; Shopdesk's next push meets a stale CAS, reads
+    // the new level and sets its own again.
+    fake.0.lock().unwrap().stock[0].1 = 3;
+    f.adjust("VMUG-BLUE", -8);
+    let r = run(
+        &f.shop,
+        &ch,
+        &mut c,
+        SyncOptions {
+            listings: false,
+            ..opts()
+        },
+        &|_| {},
+    )
+    .await;
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert_eq!(fake.0.lock().unwrap().stock[0].1, 990);
+
+    let o = f
+        .shop
+        .order_by_number(&f.owner, "gid://shopify/Order/7")
+        .unwrap();
+    f.shop
+        .ship_order(
+            &f.owner,
+            &o.id,
+            &ShipmentDraft {
+                carrier: "usps".into(),
+                tracking: "9400111899560000000002".into(),
+                lines: vec![],
+            },
+        )
+        .unwrap();
+    let due = f.shop.fulfilments_due(&ch.id).unwrap();
+    c.fulfil(&due[0]).await.unwrap(); // reached Shopify; the answer "lost"
+    let r = run(
+        &f.shop,
+        &ch,
+        &mut c,
+        SyncOptions {
+            listings: false,
+            ..opts()
+        },
+        &|_| {},
+    )
+    .await;
+    assert_eq!(r.fulfilments_pushed, 1);
+    let fs = fake.0.lock().unwrap().fulfilments.clone();
+    assert_eq!(fs.len(), 1, "one fulfilment, not two");
+    assert_eq!(fs[0].1, "9400111899560000000002");
+    assert_eq!(
+        fs[0].2,
+        vec![("gid://shopify/FulfillmentOrderLineItem/7".to_string(), 2)]
+    );
+}
