@@ -10,6 +10,7 @@ mod bench_packing;
 mod counter;
 mod orders;
 mod packing;
+mod sync;
 
 use clap::{Parser, Subcommand};
 use shopdesk_core::catalog::{CatalogQuery, VariantRow};
@@ -51,6 +52,23 @@ struct StaffArgs {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Marketplace channels: connect, unmatched SKUs, link a SKU.
+    Channel {
+        #[command(subcommand)]
+        command: sync::ChannelCommand,
+    },
+    /// Pull orders and push stock and tracking for every channel (or one) once; `sync status`
+    /// shows each channel's health.
+    Sync {
+        #[command(subcommand)]
+        command: Option<sync::SyncCommand>,
+        /// The shop's database file.
+        #[arg(long, env = "SHOPDESK_DB")]
+        db: Option<PathBuf>,
+        /// Only this channel.
+        #[arg(long)]
+        channel: Option<String>,
+    },
     /// Fill a new database with the demo shop (staff, products with variants, stock, suppliers).
     Demo {
         #[command(flatten)]
@@ -455,6 +473,12 @@ fn run(cli: Cli) -> Result<(), Error> {
             out,
         } => packing::picklist(db, staff, orders, per_order, out)?,
         Command::Print { command } => packing::print(command)?,
+        Command::Channel { command } => sync::channel(command)?,
+        Command::Sync { command: Some(command), .. } => sync::status(command)?,
+        Command::Sync { command: None, db, channel } => {
+            let db = db.ok_or_else(|| Error::invalid("--db is needed"))?;
+            sync::sync(DbArg { db }, channel)?
+        }
         Command::Bench(args) => bench::run(args)?,
     }
     Ok(())
