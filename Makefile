@@ -47,6 +47,10 @@ setup-test: setup-build
 	fi
 	rustup component list --installed 2>/dev/null | grep -q clippy || rustup component add clippy rustfmt
 	command -v tauri-driver >/dev/null || cargo install tauri-driver --version 2.1.0 --locked
+	# A real Vendure server (npm, sql.js: no native build) for the marketplace sync tests.
+	if [ ! -d tests/vendure/node_modules/@vendure/core ] || [ tests/vendure/package-lock.json -nt tests/vendure/node_modules/.package-lock.json ]; then
+	  npm --prefix tests/vendure install --no-audit --no-fund
+	fi
 
 ui:
 	npm --prefix ui run build

@@ -25,6 +25,7 @@ macro_rules! ipc_table {
     };
 }
 
+use crate::commands::channels::{ChannelAdd, ChannelName, SkuLink};
 use crate::commands::counter::{
     CashMoveRequest, Payment, ReceiptRequest, SaleEditRequest, SalesQuery, ShiftClose, Text,
 };
@@ -39,6 +40,9 @@ use crate::commands::{
 use shopdesk_core::audit::AuditEvent;
 use shopdesk_core::barcode::Symbology;
 use shopdesk_core::catalog::{CatalogFacets, CatalogPage, CatalogQuery, VariantRow};
+use shopdesk_core::channel::{
+    Channel, ChannelHealth, ChannelKind, NewChannel, QuarantinedOrder, SyncErrorKind, UnmatchedSku,
+};
 use shopdesk_core::counter_settings::{CounterSettings, DiscountCodeDraft};
 use shopdesk_core::customer::{Customer, CustomerDraft};
 use shopdesk_core::customer_record::{CustomerHistoryRow, CustomerProfile};
@@ -210,6 +214,12 @@ ipc_table! {
     dropship_forward(ById) -> Vec<SupplierOrder>;
     dropship_list(ById) -> Vec<SupplierOrder>;
     dropship_shipped(DropshipShipped) -> Order;
+    channel_add(ChannelAdd) -> Channel;
+    channels_health(()) -> Vec<ChannelHealth>;
+    channel_sync_now(ChannelName) -> ();
+    quarantined_orders(()) -> Vec<QuarantinedOrder>;
+    unmatched_skus(()) -> Vec<UnmatchedSku>;
+    channel_link(SkuLink) -> ();
     ui_rendered(()) -> ();
 }
 
@@ -342,6 +352,16 @@ pub fn typescript() -> String {
         Carrier::decl(&cfg),
         LabelSize::decl(&cfg),
         LateOrder::decl(&cfg),
+        Channel::decl(&cfg),
+        ChannelKind::decl(&cfg),
+        ChannelHealth::decl(&cfg),
+        NewChannel::decl(&cfg),
+        QuarantinedOrder::decl(&cfg),
+        SyncErrorKind::decl(&cfg),
+        UnmatchedSku::decl(&cfg),
+        ChannelAdd::decl(&cfg),
+        ChannelName::decl(&cfg),
+        SkuLink::decl(&cfg),
         PackagePreset::decl(&cfg),
         Station::decl(&cfg),
         Printer::decl(&cfg),

@@ -6,7 +6,7 @@ pub mod ipc;
 mod state;
 
 use std::path::PathBuf;
-use tauri::Manager;
+use tauri::{Emitter, Manager};
 
 /// Where the database is: `--db PATH`, else `SHOPDESK_DB`, else the OS app-data directory.
 fn db_path_override() -> Option<PathBuf> {
@@ -62,6 +62,28 @@ pub fn run() {
                 db_path.display()
             );
             app.manage(state::AppState::open(db_path));
+            // The marketplace sync: each channel at its interval, stock within seconds of a move;
+            // every finished run tells the window (the health panel refreshes, errors notify).
+            let (shop_of, events) = (app.handle().clone(), app.handle().clone());
+            let scheduler = shopdesk_sync::Scheduler::start(
+                move || shop_of.state::<state::AppState>().shop().ok(),
+                move |e| {
+                    let (event, payload) = match e {
+                        shopdesk_sync::SyncEvent::Progress(r) => ("sync-progress", r),
+                        shopdesk_sync::SyncEvent::Finished(r) => ("sync-finished", r),
+                        shopdesk_sync::SyncEvent::StockFailed { channel, error } => (
+                            "sync-finished",
+                            shopdesk_sync::RunReport {
+                                channel,
+                                errors: vec![error],
+                                ..Default::default()
+                            },
+                        ),
+                    };
+                    let _ = events.emit(event, payload);
+                },
+            )?;
+            app.manage(scheduler);
             // The outbox sender: every 30 s, whatever is due goes out; failures wait in core.
             let handle = app.handle().clone();
             std::thread::Builder::new()

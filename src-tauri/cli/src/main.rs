@@ -474,8 +474,15 @@ fn run(cli: Cli) -> Result<(), Error> {
         } => packing::picklist(db, staff, orders, per_order, out)?,
         Command::Print { command } => packing::print(command)?,
         Command::Channel { command } => sync::channel(command)?,
-        Command::Sync { command: Some(command), .. } => sync::status(command)?,
-        Command::Sync { command: None, db, channel } => {
+        Command::Sync {
+            command: Some(command),
+            ..
+        } => sync::status(command)?,
+        Command::Sync {
+            command: None,
+            db,
+            channel,
+        } => {
             let db = db.ok_or_else(|| Error::invalid("--db is needed"))?;
             sync::sync(DbArg { db }, channel)?
         }

@@ -70,17 +70,38 @@ fn print_json<T: serde::Serialize>(v: &T) {
 
 pub fn channel(command: ChannelCommand) -> Result<(), Error> {
     match command {
-        ChannelCommand::Add { db, staff, kind, url, name, interval, key_env } => {
+        ChannelCommand::Add {
+            db,
+            staff,
+            kind,
+            url,
+            name,
+            interval,
+            key_env,
+        } => {
             let shop = open(&db)?;
             let session = sign_in(&shop, &staff)?;
             let key = match key_env {
-                Some(var) => Some(std::env::var(&var).map_err(|_| Error::invalid(format!("{var} is not set")))?),
+                Some(var) => Some(
+                    std::env::var(&var).map_err(|_| Error::invalid(format!("{var} is not set")))?,
+                ),
                 None => None,
             };
-            let ch = shop.add_channel(&session, &NewChannel { name, kind, base_url: url, interval_secs: interval })?;
+            let ch = shop.add_channel(
+                &session,
+                &NewChannel {
+                    name,
+                    kind,
+                    base_url: url,
+                    interval_secs: interval,
+                },
+            )?;
             if let Some(key) = key {
                 if let Err(e) = keychain::save_secret(&ch.name, &key) {
-                    eprintln!("shopdesk: {e}; set SHOPDESK_CHANNEL_KEY_{} for this channel instead", ch.name.to_uppercase());
+                    eprintln!(
+                        "shopdesk: {e}; set SHOPDESK_CHANNEL_KEY_{} for this channel instead",
+                        ch.name.to_uppercase()
+                    );
                 }
             }
             print_json(&ch);
@@ -90,7 +111,13 @@ pub fn channel(command: ChannelCommand) -> Result<(), Error> {
             let session = sign_in(&shop, &staff)?;
             print_json(&shop.unmatched_skus(&session)?);
         }
-        ChannelCommand::Link { db, staff, channel, sku, product } => {
+        ChannelCommand::Link {
+            db,
+            staff,
+            channel,
+            sku,
+            product,
+        } => {
             let shop = open(&db)?;
             let session = sign_in(&shop, &staff)?;
             shop.link_channel_sku(&session, &channel, &sku, &product)?;
@@ -131,7 +158,11 @@ pub fn sync(db: DbArg, channel: Option<String>) -> Result<(), Error> {
         .collect();
     print_json(&reports);
     match reports.iter().find(|r| !r.errors.is_empty()) {
-        Some(r) => Err(Error::Conflict(format!("{}: {}", r.channel, r.errors.join("; ")))),
+        Some(r) => Err(Error::Conflict(format!(
+            "{}: {}",
+            r.channel,
+            r.errors.join("; ")
+        ))),
         None => Ok(()),
     }
 }

@@ -521,6 +521,78 @@ export type LabelSize = "4x6" | "a6" | "a4x2";
 
 export type LateOrder = { order_id: string, name: string, channel: string, placed_at: Timestamp, due_at: Timestamp, units_open: number, };
 
+export type Channel = { id: string, name: string, kind: ChannelKind, base_url: string, interval_secs: number, watermark: Timestamp | null, };
+
+export type ChannelKind = "shopify" | "woocommerce" | "vendure";
+
+export type ChannelHealth = { channel: Channel, last_attempt_at: Timestamp | null, last_success_at: Timestamp | null, 
+/**
+ * How far behind the marketplace the orders may be: now − the last full pull.
+ */
+lag_ms: number | null, 
+/**
+ * Fulfilments waiting to go out.
+ */
+fulfilments_queued: number, 
+/**
+ * Fulfilments that failed at least once and are waiting for their retry.
+ */
+fulfilments_failing: number, 
+/**
+ * Listings whose stock changed since it was last pushed.
+ */
+stock_queued: number, orders_imported: number, quarantined: number, unmatched_skus: number, last_error: string | null, last_error_kind: SyncErrorKind | null, last_error_at: Timestamp | null, 
+/**
+ * What to do about the last error, in plain words.
+ */
+advice: string | null, 
+/**
+ * True when the last attempt failed after the last success.
+ */
+failing: boolean, };
+
+export type NewChannel = { 
+/**
+ * Shown on orders; the kind when empty.
+ */
+name: string, 
+/**
+ * shopify, woocommerce or vendure.
+ */
+kind: string, 
+/**
+ * The store's address: https://my-shop.myshopify.com, https://shop.example, http://127.0.0.1:3000.
+ */
+base_url: string, 
+/**
+ * Seconds between automatic syncs; 60 when 0.
+ */
+interval_secs: number, };
+
+export type QuarantinedOrder = { channel: string, external_id: string, error: string, seen_at: Timestamp, };
+
+export type SyncErrorKind = "auth" | "network" | "rate_limit" | "server" | "rejected";
+
+export type UnmatchedSku = { channel: string, sku: string, title: string, seen_at: Timestamp, };
+
+export type ChannelAdd = { channel: NewChannel, 
+/**
+ * Shopify access token, WooCommerce "ck_…:cs_…" or Vendure "user:password".
+ */
+key: string, };
+
+export type ChannelName = { 
+/**
+ * Every channel when empty.
+ */
+name: string, };
+
+export type SkuLink = { channel: string, sku: string, 
+/**
+ * The product's SKU or barcode in Shopdesk.
+ */
+product: string, };
+
 export type PackagePreset = { id: string, name: string, length_mm: number, width_mm: number, height_mm: number, tare_grams: number, };
 
 export type Station = { id: string, name: string, label_printer: string, document_printer: string, receipt_printer: string, label_size: LabelSize, print_label: boolean, print_slip: boolean, print_invoice: boolean, 
@@ -1001,5 +1073,11 @@ export interface Commands {
   dropship_forward: { req: ById; res: Array<SupplierOrder> };
   dropship_list: { req: ById; res: Array<SupplierOrder> };
   dropship_shipped: { req: DropshipShipped; res: Order };
+  channel_add: { req: ChannelAdd; res: Channel };
+  channels_health: { req: null; res: Array<ChannelHealth> };
+  channel_sync_now: { req: ChannelName; res: null };
+  quarantined_orders: { req: null; res: Array<QuarantinedOrder> };
+  unmatched_skus: { req: null; res: Array<UnmatchedSku> };
+  channel_link: { req: SkuLink; res: null };
   ui_rendered: { req: null; res: null };
 }

@@ -1,9 +1,11 @@
 //! The Tauri commands: each parses its request, calls core off the main thread, and maps the
 //! error to `{code, message}`. No business rule lives here.
 
+pub mod channels;
 pub mod counter;
 pub mod orders;
 pub mod packing;
+pub use channels::*;
 pub use counter::*;
 pub use orders::*;
 pub use packing::*;

@@ -1,0 +1,82 @@
+//! Commands of the marketplace channels: connect one (its key to the OS keychain), the health
+//! panel, sync now, retry now, quarantined orders and unmatched SKUs with their fix-it link.
+
+use super::as_staff;
+use serde::Deserialize;
+use shopdesk_core::channel::{Channel, ChannelHealth, NewChannel, QuarantinedOrder, UnmatchedSku};
+use shopdesk_core::{Error, ErrorBody};
+use shopdesk_sync::{keychain, Scheduler};
+use tauri::{AppHandle, Manager};
+use ts_rs::TS;
+
+#[derive(Debug, Deserialize, TS)]
+pub struct ChannelAdd {
+    pub channel: NewChannel,
+    /// Shopify access token, WooCommerce "ck_…:cs_…" or Vendure "user:password".
+    pub key: String,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct SkuLink {
+    pub channel: String,
+    pub sku: String,
+    /// The product's SKU or barcode in Shopdesk.
+    pub product: String,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct ChannelName {
+    /// Every channel when empty.
+    pub name: String,
+}
+
+#[tauri::command]
+pub async fn channel_add(app: AppHandle, req: ChannelAdd) -> Result<Channel, ErrorBody> {
+    if req.key.trim().is_empty() {
+        return Err(Error::invalid("enter the store's access key").body());
+    }
+    let sync = app.clone();
+    let ch = as_staff(app, move |shop, s| {
+        shop.add_channel(s, &req.channel).map(|c| (c, req.key))
+    })
+    .await?;
+    let (ch, key) = ch;
+    keychain::save_secret(&ch.name, key.trim()).map_err(|e| Error::Conflict(e).body())?;
+    sync.state::<Scheduler>().sync_now(Some(ch.name.clone()));
+    Ok(ch)
+}
+
+#[tauri::command]
+pub async fn channels_health(app: AppHandle) -> Result<Vec<ChannelHealth>, ErrorBody> {
+    as_staff(app, |shop, s| shop.sync_health(s)).await
+}
+
+#[tauri::command]
+pub async fn channel_sync_now(app: AppHandle, req: ChannelName) -> Result<(), ErrorBody> {
+    let name = Some(req.name.trim().to_string()).filter(|n| !n.is_empty());
+    let sync = app.clone();
+    if let Some(n) = &name {
+        let n = n.clone();
+        as_staff(app, move |shop, s| shop.retry_channel_now(s, &n)).await?;
+    }
+    sync.state::<Scheduler>().sync_now(name);
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn quarantined_orders(app: AppHandle) -> Result<Vec<QuarantinedOrder>, ErrorBody> {
+    as_staff(app, |shop, s| shop.quarantined_orders(s)).await
+}
+
+#[tauri::command]
+pub async fn unmatched_skus(app: AppHandle) -> Result<Vec<UnmatchedSku>, ErrorBody> {
+    as_staff(app, |shop, s| shop.unmatched_skus(s)).await
+}
+
+#[tauri::command]
+pub async fn channel_link(app: AppHandle, req: SkuLink) -> Result<(), ErrorBody> {
+    as_staff(app, move |shop, s| {
+        shop.link_channel_sku(s, &req.channel, &req.sku, &req.product)
+    })
+    .await
+}
