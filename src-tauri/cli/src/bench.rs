@@ -34,6 +34,9 @@ pub struct BenchArgs {
     /// Only the packing figures (labels, complete → print system).
     #[arg(long)]
     packing_only: bool,
+    /// Only the marketplace sync figures.
+    #[arg(long)]
+    sync_only: bool,
 }
 
 struct Launch {
@@ -159,6 +162,13 @@ pub fn run(args: BenchArgs) -> Result<(), Error> {
         let _ = std::fs::remove_dir_all(&scratch);
         return Ok(());
     }
+    if args.sync_only {
+        let mut rows = Vec::new();
+        crate::bench_sync::run(&scratch, &mut rows)?;
+        print_table(rows);
+        let _ = std::fs::remove_dir_all(&scratch);
+        return Ok(());
+    }
     if args.packing_only {
         let mut rows = Vec::new();
         crate::bench_packing::run(&scratch, &mut rows)?;
@@ -195,6 +205,7 @@ pub fn run(args: BenchArgs) -> Result<(), Error> {
     crate::bench_catalog::run(&scratch, &mut rows)?;
     crate::bench_orders::run(&scratch, &mut rows)?;
     crate::bench_packing::run(&scratch, &mut rows)?;
+    crate::bench_sync::run(&scratch, &mut rows)?;
     if args.no_window {
         print_table(rows);
         if std::env::var_os("SHOPDESK_BENCH_KEEP").is_none() {

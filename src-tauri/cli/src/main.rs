@@ -7,6 +7,7 @@ mod bench_catalog;
 mod bench_counter;
 mod bench_orders;
 mod bench_packing;
+mod bench_sync;
 mod counter;
 mod orders;
 mod packing;

@@ -61,27 +61,6 @@ impl Timestamp {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::Timestamp;
-
-    #[test]
-    fn rfc3339_round_trips_in_utc_and_refuses_local_times() {
-        let t = Timestamp::parse_rfc3339("2026-11-22T10:15:30.250+01:00").unwrap();
-        assert_eq!(
-            t.to_rfc3339(),
-            "2026-11-22T09:15:30.250Z",
-            "the offset is applied"
-        );
-        assert_eq!(Timestamp::parse_rfc3339(&t.to_rfc3339()), Some(t));
-        assert_eq!(
-            Timestamp::parse_rfc3339("2026-11-22T09:15:30"),
-            None,
-            "no offset, no guess"
-        );
-    }
-}
-
 pub trait Clock: Send + Sync {
     fn now(&self) -> Timestamp;
 }
@@ -114,5 +93,26 @@ impl FixedClock {
 impl Clock for FixedClock {
     fn now(&self) -> Timestamp {
         Timestamp(self.0.load(Ordering::SeqCst))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Timestamp;
+
+    #[test]
+    fn rfc3339_round_trips_in_utc_and_refuses_local_times() {
+        let t = Timestamp::parse_rfc3339("2026-11-22T10:15:30.250+01:00").unwrap();
+        assert_eq!(
+            t.to_rfc3339(),
+            "2026-11-22T09:15:30.250Z",
+            "the offset is applied"
+        );
+        assert_eq!(Timestamp::parse_rfc3339(&t.to_rfc3339()), Some(t));
+        assert_eq!(
+            Timestamp::parse_rfc3339("2026-11-22T09:15:30"),
+            None,
+            "no offset, no guess"
+        );
     }
 }

@@ -21,9 +21,9 @@ use std::time::Duration;
 const PER_PAGE: usize = 100;
 
 #[derive(Clone, Copy, PartialEq)]
-enum Tracking {
+enum TrackingApi {
     Fulfillments,
-    ShipmentTracking,
+    ShipmentTrackingExtension,
     Note,
 }
 
@@ -34,7 +34,7 @@ pub struct WooCommerce {
     secret: String,
     /// The host strips Authorization: keys go in the query string (HTTPS only, as Woo says).
     query_auth: bool,
-    tracking: Option<Tracking>,
+    tracking: Option<TrackingApi>,
 }
 
 /// A `*_gmt` date ("2026-11-22T09:15:00", GMT without an offset) as UTC.
@@ -220,7 +220,7 @@ impl WooCommerce {
         }
     }
 
-    async fn detect_tracking(&mut self, order: &str) -> SyncResult<Tracking> {
+    async fn detect_tracking(&mut self, order: &str) -> SyncResult<TrackingApi> {
         if let Some(t) = self.tracking {
             return Ok(t);
         }
@@ -235,7 +235,7 @@ impl WooCommerce {
             .status
             != StatusCode::NOT_FOUND
         {
-            Tracking::Fulfillments
+            TrackingApi::Fulfillments
         } else if self
             .call(
                 Method::GET,
@@ -247,9 +247,9 @@ impl WooCommerce {
             .status
             != StatusCode::NOT_FOUND
         {
-            Tracking::ShipmentTracking
+            TrackingApi::ShipmentTrackingExtension
         } else {
-            Tracking::Note
+            TrackingApi::Note
         };
         self.tracking = Some(found);
         Ok(found)
@@ -374,7 +374,7 @@ impl Connector for WooCommerce {
     async fn fulfil(&mut self, p: &FulfilmentPush) -> SyncResult<String> {
         let order = &p.external_order_id;
         match self.detect_tracking(order).await? {
-            Tracking::Fulfillments => {
+            TrackingApi::Fulfillments => {
                 let path = format!("/orders/{order}/fulfillments");
                 let existing = self
                     .call(Method::GET, &path, &[], None)
@@ -405,7 +405,7 @@ impl Connector for WooCommerce {
                     .await?;
                 Ok(text(&made.found("order")?.body, "id"))
             }
-            Tracking::ShipmentTracking => {
+            TrackingApi::ShipmentTrackingExtension => {
                 let path = format!("/wc-shipment-tracking/v3/orders/{order}/shipment-trackings");
                 let existing = self
                     .call(Method::GET, &path, &[], None)
@@ -427,7 +427,7 @@ impl Connector for WooCommerce {
                     .found("order")?;
                 Ok(text(&made.body, "tracking_id"))
             }
-            Tracking::Note => {
+            TrackingApi::Note => {
                 let path = format!("/orders/{order}/notes");
                 let notes = self
                     .call(Method::GET, &path, &[], None)

@@ -23,17 +23,22 @@ enum Fault {
     Truncated,
 }
 
+/// (order GID, tracking number, (fulfillment-order line, quantity)…)
+type Fulfilment = (String, String, Vec<(String, i64)>);
+/// Runs before the n-th orders request.
+type PageHook = (usize, fn(&mut Store));
+
 #[derive(Default)]
 struct Store {
     orders: Vec<Value>,
     /// (inventory item, available)
     stock: Vec<(String, i64)>,
-    fulfilments: Vec<(String, String, Vec<(String, i64)>)>,
+    fulfilments: Vec<Fulfilment>,
     faults: Vec<Fault>,
     requests: usize,
     clock: i64,
     /// Runs before the n-th orders request (to change data mid-pass).
-    on_page: Option<(usize, fn(&mut Store))>,
+    on_page: Option<PageHook>,
     orders_requests: usize,
 }
 
