@@ -155,15 +155,10 @@ pub(crate) fn record_payment(
     staff: &str,
     at: Timestamp,
 ) -> Result<()> {
-    conn.execute(
-        "INSERT INTO order_payment (id, order_id, kind, amount_minor, method, reference, staff_id, at)
-         VALUES (?1, ?2, 'payment', ?3, ?4, ?5, ?6, ?7)",
-        params![new_id(), order_id, amount, method, reference, staff, at.0],
-    )?;
-    Ok(())
+    ledger_entry(conn, "payment", order_id, amount, (method, reference), staff, at)
 }
 
-/// Money paid back, on the ledger (returns and claims).
+/// Money paid back, on the ledger (returns, claims, marketplace refunds).
 pub(crate) fn record_refund(
     conn: &Connection,
     order_id: &str,
@@ -173,11 +168,23 @@ pub(crate) fn record_refund(
     staff: &str,
     at: Timestamp,
 ) -> Result<()> {
-    conn.execute(
+    ledger_entry(conn, "refund", order_id, amount, (method, reference), staff, at)
+}
+
+fn ledger_entry(
+    conn: &Connection,
+    kind: &str,
+    order_id: &str,
+    amount: i64,
+    (method, reference): (&str, &str),
+    staff: &str,
+    at: Timestamp,
+) -> Result<()> {
+    conn.prepare_cached(
         "INSERT INTO order_payment (id, order_id, kind, amount_minor, method, reference, staff_id, at)
-         VALUES (?1, ?2, 'refund', ?3, ?4, ?5, ?6, ?7)",
-        params![new_id(), order_id, amount, method, reference, staff, at.0],
-    )?;
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![new_id(), order_id, kind, amount, method, reference, staff, at.0])?;
     Ok(())
 }
 
