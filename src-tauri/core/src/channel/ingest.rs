@@ -5,7 +5,7 @@
 //! applied once by its marketplace id. An order that cannot be read is quarantined with its error
 //! and the rest of the page goes on.
 
-use super::{actor, load_channel};
+use super::{actor, load_channel, Channel};
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::money::{Currency, Money};
@@ -102,6 +102,27 @@ impl IngestTally {
     }
 }
 
+/// What every order of a page shares: read once per page, not once per order.
+struct Page<'a> {
+    channel: &'a Channel,
+    staff: String,
+    cur: Currency,
+    now: Timestamp,
+}
+
+impl Page<'_> {
+    fn event(&self, conn: &Connection, order_id: &str, kind: &str, detail: &str) -> Result<()> {
+        order::event(conn, order_id, self.now, Some(&self.staff), kind, detail)
+    }
+}
+
+/// How one order went.
+enum Ingested {
+    Created,
+    Updated,
+    Unchanged,
+}
+
 fn decimal(minor: i64, cur: Currency) -> String {
     Money::from_minor(minor, cur).to_decimal_string()
 }
@@ -139,17 +160,11 @@ pub(super) fn variant_for_sku(
     Ok(found)
 }
 
-fn draft_of(
-    conn: &Connection,
-    channel: (&str, &str),
-    o: &RemoteOrder,
-    cur: Currency,
-    now: Timestamp,
-) -> Result<OrderDraft> {
-    let (channel_id, channel_name) = channel;
+fn draft_of(conn: &Connection, page: &Page, o: &RemoteOrder) -> Result<OrderDraft> {
+    let (cur, now) = (page.cur, page.now);
     let mut lines = Vec::with_capacity(o.lines.len());
     for l in &o.lines {
-        let variant = variant_for_sku(conn, channel_id, &l.sku, &l.title, now)?;
+        let variant = variant_for_sku(conn, &page.channel.id, &l.sku, &l.title, now)?;
         let title = match (&variant, l.sku.trim()) {
             (None, sku) if !sku.is_empty() => format!("{} (SKU {sku})", l.title.trim()),
             _ => l.title.trim().to_string(),
@@ -172,7 +187,7 @@ fn draft_of(
         });
     }
     Ok(OrderDraft {
-        channel: channel_name.to_string(),
+        channel: page.channel.name.clone(),
         external_id: Some(o.external_id.clone()),
         email: o.email.clone(),
         phone: o.phone.clone(),
@@ -190,23 +205,15 @@ fn draft_of(
 /// Brings an order's money and status up to what the marketplace says: payment once, each
 /// refund once, then the cancellation. A cancellation Shopdesk cannot follow (already shipped,
 /// money still held) lands on the timeline for a person instead of failing the import.
-fn apply_state(
-    conn: &Connection,
-    channel: (&str, &str),
-    order_id: &str,
-    o: &RemoteOrder,
-    staff: &str,
-    now: Timestamp,
-) -> Result<()> {
-    let (channel_id, channel_name) = channel;
-    let cur = shop_currency(conn)?;
+fn apply_state(conn: &Connection, page: &Page, order_id: &str, o: &RemoteOrder) -> Result<()> {
+    let (name, cur) = (&page.channel.name, page.cur);
     let (total, status): (i64, String) = conn.query_row(
         "SELECT total_minor, status FROM customer_order WHERE id = ?1",
         [order_id],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
-    let (paid, refunded) = order::paid_refunded(conn, order_id)?;
-    if o.paid && paid == 0 && total > 0 {
+    let staff = page.staff.as_str();
+    if o.paid && order::paid_refunded(conn, order_id)?.0 == 0 && total > 0 {
         record_payment(
             conn,
             order_id,
@@ -214,78 +221,55 @@ fn apply_state(
             "marketplace",
             &o.external_id,
             staff,
-            now,
+            page.now,
         )?;
-        order::event(
+        page.event(
             conn,
             order_id,
-            now,
-            Some(staff),
             "paid",
-            &format!("{} paid on {channel_name}", decimal(total, cur)),
+            &format!("{} paid on {name}", decimal(total, cur)),
         )?;
         if o.total_minor != total {
-            order::event(
-                conn,
-                order_id,
-                now,
-                Some(staff),
-                "note",
-                &format!(
-                    "{channel_name} charged {}; Shopdesk's own taxes make it {}",
-                    decimal(o.total_minor, cur),
-                    decimal(total, cur)
-                ),
-            )?;
+            let why = format!(
+                "{name} charged {}; Shopdesk's own taxes make it {}",
+                decimal(o.total_minor, cur),
+                decimal(total, cur)
+            );
+            page.event(conn, order_id, "note", &why)?;
         }
     }
-    let applied: String = conn.query_row(
-        "SELECT refunds FROM channel_order WHERE channel_id = ?1 AND external_id = ?2",
-        params![channel_id, o.external_id],
-        |r| r.get(0),
+    // The ledger is the record of which marketplace refunds are in: each carries its id.
+    let mut applied = conn.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM order_payment
+         WHERE order_id = ?1 AND kind = 'refund' AND method = 'marketplace' AND reference = ?2)",
     )?;
-    let mut applied: Vec<String> = serde_json::from_str(&applied).unwrap_or_default();
-    let (paid, mut refunded) = if o.paid && paid == 0 {
-        (total, refunded)
-    } else {
-        (paid, refunded)
-    };
     for r in &o.refunds {
-        if applied.contains(&r.id) {
+        if applied.query_row(params![order_id, r.id], |row| row.get::<_, bool>(0))? {
             continue;
         }
-        let amount = r.amount_minor.min(paid - refunded).max(0);
+        let (paid, refunded) = order::paid_refunded(conn, order_id)?;
+        let amount = r.amount_minor.min(paid - refunded);
         if amount > 0 {
-            record_refund(conn, order_id, amount, "marketplace", &r.id, staff, now)?;
-            order::event(
+            record_refund(
                 conn,
                 order_id,
-                now,
-                Some(staff),
-                "refunded",
-                &format!("{} refunded on {channel_name}", decimal(amount, cur)),
+                amount,
+                "marketplace",
+                &r.id,
+                staff,
+                page.now,
             )?;
-            refunded += amount;
+            let what = format!("{} refunded on {name}", decimal(amount, cur));
+            page.event(conn, order_id, "refunded", &what)?;
         }
-        applied.push(r.id.clone());
     }
-    conn.execute(
-        "UPDATE channel_order SET refunds = ?3 WHERE channel_id = ?1 AND external_id = ?2",
-        params![
-            channel_id,
-            o.external_id,
-            serde_json::to_string(&applied).unwrap_or_default()
-        ],
-    )?;
     if o.cancelled && status != "cancelled" {
-        let why = format!("cancelled on {channel_name}");
-        match cancel_in(conn, order_id, staff, now, &why) {
+        let why = format!("cancelled on {name}");
+        match cancel_in(conn, order_id, staff, page.now, &why) {
             Ok(()) => {}
-            Err(Error::Conflict(reason)) => order::event(
+            Err(Error::Conflict(reason)) => page.event(
                 conn,
                 order_id,
-                now,
-                Some(staff),
                 "note",
                 &format!("{why}, but Shopdesk kept it: {reason}"),
             )?,
@@ -295,21 +279,14 @@ fn apply_state(
     Ok(())
 }
 
-/// Imports or updates one order; `Ok(None)` when it was already up to date.
-fn upsert(
-    conn: &Connection,
-    channel: (&str, &str),
-    o: &RemoteOrder,
-    staff: &str,
-    now: Timestamp,
-) -> Result<Option<bool>> {
-    let (channel_id, _) = channel;
-    let cur = shop_currency(conn)?;
-    if !o.currency.eq_ignore_ascii_case(cur.code()) {
+/// Imports one order, or brings a known one up to date.
+fn upsert(conn: &Connection, page: &Page, o: &RemoteOrder) -> Result<Ingested> {
+    let channel_id = &page.channel.id;
+    if !o.currency.eq_ignore_ascii_case(page.cur.code()) {
         return Err(Error::invalid(format!(
             "the order is in {} but the shop keeps its books in {}",
             o.currency,
-            cur.code()
+            page.cur.code()
         )));
     }
     let known: Option<(String, i64)> = conn
@@ -322,47 +299,47 @@ fn upsert(
         })
         .optional()?;
     let payload = o.raw.to_string();
-    let created = match known {
-        Some((_, seen)) if seen >= o.updated_at.0 => return Ok(None),
+    let done = match known {
+        Some((_, seen)) if seen >= o.updated_at.0 => return Ok(Ingested::Unchanged),
         Some((order_id, _)) => {
-            conn.execute(
+            conn.prepare_cached(
                 "UPDATE channel_order SET remote_updated_at = ?3, payload = ?4
                  WHERE channel_id = ?1 AND external_id = ?2",
-                params![channel_id, o.external_id, o.updated_at.0, payload],
-            )?;
-            apply_state(conn, channel, &order_id, o, staff, now)?;
-            false
+            )?
+            .execute(params![channel_id, o.external_id, o.updated_at.0, payload])?;
+            apply_state(conn, page, &order_id, o)?;
+            Ingested::Updated
         }
         None => {
             if o.lines.is_empty() {
                 return Err(Error::invalid("the order has no lines"));
             }
-            let draft = draft_of(conn, channel, o, cur, now)?;
-            let order_id = create_in(conn, &draft, staff, now)?;
+            let draft = draft_of(conn, page, o)?;
+            let order_id = create_in(conn, &draft, &page.staff, page.now)?;
             let line_ids: Vec<&str> = o.lines.iter().map(|l| l.remote_id.as_str()).collect();
-            conn.execute(
+            conn.prepare_cached(
                 "INSERT INTO channel_order (channel_id, external_id, order_id, remote_updated_at,
                      line_ids, payload, imported_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![
-                    channel_id,
-                    o.external_id,
-                    order_id,
-                    o.updated_at.0,
-                    serde_json::to_string(&line_ids).unwrap_or_default(),
-                    payload,
-                    now.0
-                ],
-            )?;
-            apply_state(conn, channel, &order_id, o, staff, now)?;
-            true
+            )?
+            .execute(params![
+                channel_id,
+                o.external_id,
+                order_id,
+                o.updated_at.0,
+                serde_json::to_string(&line_ids).unwrap_or_default(),
+                payload,
+                page.now.0
+            ])?;
+            apply_state(conn, page, &order_id, o)?;
+            Ingested::Created
         }
     };
     conn.prepare_cached(
         "DELETE FROM channel_quarantine WHERE channel_id = ?1 AND external_id = ?2",
     )?
     .execute(params![channel_id, o.external_id])?;
-    Ok(Some(created))
+    Ok(done)
 }
 
 fn quarantine(
@@ -390,8 +367,12 @@ impl Shop {
         let now = self.clock.now();
         self.db.write(|tx| {
             let ch = load_channel(tx, channel_id)?;
-            let staff = actor(tx, &ch.id)?;
-            let channel = (ch.id.as_str(), ch.name.as_str());
+            let page_ctx = Page {
+                staff: actor(tx, &ch.id)?,
+                cur: shop_currency(tx)?,
+                channel: &ch,
+                now,
+            };
             let mut tally = IngestTally::default();
             for p in page {
                 match p {
@@ -406,13 +387,13 @@ impl Shop {
                     Pulled::Order(o) => {
                         tally.newest = tally.newest.max(Some(o.updated_at));
                         tx.execute_batch("SAVEPOINT remote_order")?;
-                        match upsert(tx, channel, o, &staff, now) {
+                        match upsert(tx, &page_ctx, o) {
                             Ok(done) => {
                                 tx.execute_batch("RELEASE remote_order")?;
                                 match done {
-                                    Some(true) => tally.created += 1,
-                                    Some(false) => tally.updated += 1,
-                                    None => tally.unchanged += 1,
+                                    Ingested::Created => tally.created += 1,
+                                    Ingested::Updated => tally.updated += 1,
+                                    Ingested::Unchanged => tally.unchanged += 1,
                                 }
                             }
                             Err(

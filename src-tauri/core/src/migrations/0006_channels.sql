@@ -22,14 +22,14 @@ CREATE TABLE channel (
 ) STRICT;
 
 -- One row per marketplace order ever seen: the exactly-once key, the raw payload and the
--- marketplace's line ids by line position (for fulfilments).
+-- marketplace's line ids by line position (for fulfilments). Refunds already applied need no
+-- list here: each is on the order's ledger with the marketplace's refund id as its reference.
 CREATE TABLE channel_order (
     channel_id        TEXT NOT NULL REFERENCES channel(id),
     external_id       TEXT NOT NULL,
     order_id          TEXT NOT NULL REFERENCES customer_order(id),
     remote_updated_at INTEGER NOT NULL,
     line_ids          TEXT NOT NULL, -- JSON array of the marketplace's line ids, by position
-    refunds           TEXT NOT NULL DEFAULT '[]', -- JSON array of the refund ids applied
     payload           TEXT NOT NULL,
     imported_at       INTEGER NOT NULL,
     PRIMARY KEY (channel_id, external_id)

@@ -155,7 +155,15 @@ pub(crate) fn record_payment(
     staff: &str,
     at: Timestamp,
 ) -> Result<()> {
-    ledger_entry(conn, "payment", order_id, amount, (method, reference), staff, at)
+    ledger_entry(
+        conn,
+        "payment",
+        order_id,
+        amount,
+        (method, reference),
+        staff,
+        at,
+    )
 }
 
 /// Money paid back, on the ledger (returns, claims, marketplace refunds).
@@ -168,7 +176,15 @@ pub(crate) fn record_refund(
     staff: &str,
     at: Timestamp,
 ) -> Result<()> {
-    ledger_entry(conn, "refund", order_id, amount, (method, reference), staff, at)
+    ledger_entry(
+        conn,
+        "refund",
+        order_id,
+        amount,
+        (method, reference),
+        staff,
+        at,
+    )
 }
 
 fn ledger_entry(
