@@ -177,7 +177,7 @@ pub fn ship_by(from: Timestamp, days: i64) -> Timestamp {
 }
 
 /// A carrier by code or name, if the shop has it.
-fn find_carrier(conn: &Connection, carrier: &str) -> Result<Option<Carrier>> {
+pub(crate) fn find_carrier(conn: &Connection, carrier: &str) -> Result<Option<Carrier>> {
     Ok(conn
         .prepare_cached(
             "SELECT code, name, tracking_url, own, custom FROM carrier WHERE code = ?1 OR name = ?1",
@@ -197,10 +197,19 @@ pub(crate) fn tracking_url(conn: &Connection, carrier: &str, tracking: &str) -> 
         return Ok(String::new());
     }
     Ok(find_carrier(conn, carrier)?
-        .map(|c| c.tracking_url)
-        .filter(|u| u.contains("{tracking}"))
-        .map(|u| u.replace("{tracking}", t))
+        .map(|c| c.tracking_page(t))
         .unwrap_or_default())
+}
+
+impl Carrier {
+    /// The carrier's tracking page for a number; empty when it has none on file.
+    pub(crate) fn tracking_page(&self, tracking: &str) -> String {
+        let t = tracking.trim();
+        if t.is_empty() || !self.tracking_url.contains("{tracking}") {
+            return String::new();
+        }
+        self.tracking_url.replace("{tracking}", t)
+    }
 }
 
 fn carrier_row(r: &rusqlite::Row) -> rusqlite::Result<Carrier> {

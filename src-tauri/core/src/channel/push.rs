@@ -13,7 +13,8 @@ use super::ingest::variant_for_sku;
 use super::{actor, load_channel};
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
-use crate::order;
+use crate::order::{self, FORWARDED_OF_LINE, SHIPPED_OF_LINE};
+use crate::shipping::find_carrier;
 use crate::staff::{authorize, Permission, Session};
 use crate::Shop;
 use rusqlite::{params, Connection};
@@ -199,35 +200,34 @@ impl Shop {
         let now = self.clock.now();
         self.db.read(|c| {
             let ch = load_channel(c, channel_id)?;
-            let mut st = c.prepare_cached(
-                "SELECT p.id, co.external_id, s.carrier, s.tracking, co.line_ids, p.attempts, s.id,
-                        coalesce(ca.name, s.carrier),
+            let mut st = c.prepare_cached(&format!(
+                "SELECT p.id, co.external_id, s.carrier, s.tracking, p.attempts,
                         NOT EXISTS (SELECT 1 FROM order_line l WHERE l.order_id = o.id
-                            AND l.kind = 'item' AND l.quantity > (SELECT coalesce(sum(sl.quantity), 0)
-                                FROM shipment_line sl WHERE sl.order_line_id = l.id))
+                            AND l.kind = 'item'
+                            AND l.quantity - {SHIPPED_OF_LINE} - {FORWARDED_OF_LINE} > 0),
+                        s.id, co.line_ids
                  FROM channel_push p
                  JOIN shipment s ON s.id = p.shipment_id
                  JOIN customer_order o ON o.id = p.order_id
                  JOIN channel_order co ON co.order_id = o.id AND co.channel_id = ?1
-                 LEFT JOIN carrier ca ON ca.code = s.carrier
                  WHERE p.channel = ?2 AND p.kind = 'fulfilment' AND p.status <> 'done'
                    AND coalesce(p.next_attempt_at, 0) <= ?3
-                 ORDER BY p.created_at, p.rowid",
-            )?;
-            type Row = (String, String, String, String, String, i64, String, String, bool);
-            let rows: Vec<Row> = st
+                 ORDER BY p.created_at, p.rowid"
+            ))?;
+            // (push without lines, its shipment, the marketplace's line ids by position)
+            let due: Vec<(FulfilmentPush, String, String)> = st
                 .query_map(params![ch.id, ch.name, now.0], |r| {
-                    Ok((
-                        r.get(0)?,
-                        r.get(1)?,
-                        r.get(2)?,
-                        r.get(3)?,
-                        r.get(4)?,
-                        r.get(5)?,
-                        r.get(6)?,
-                        r.get(7)?,
-                        r.get(8)?,
-                    ))
+                    let push = FulfilmentPush {
+                        id: r.get(0)?,
+                        external_order_id: r.get(1)?,
+                        carrier: r.get(2)?,
+                        tracking: r.get(3)?,
+                        tracking_url: String::new(),
+                        lines: Vec::new(),
+                        attempts: r.get(4)?,
+                        completes_order: r.get(5)?,
+                    };
+                    Ok((push, r.get(6)?, r.get(7)?))
                 })?
                 .collect::<rusqlite::Result<_>>()?;
             let mut lines_of = c.prepare_cached(
@@ -235,34 +235,28 @@ impl Shop {
                  JOIN order_line l ON l.id = sl.order_line_id
                  WHERE sl.shipment_id = ?1 ORDER BY l.position",
             )?;
-            let mut out = Vec::with_capacity(rows.len());
-            for (id, external, carrier_code, tracking, line_ids, attempts, shipment, carrier, completes) in
-                rows
-            {
+            let mut out = Vec::with_capacity(due.len());
+            for (mut push, shipment, line_ids) in due {
+                // Marketplaces want the carrier's name ("DHL Express"), not Shopdesk's code.
+                if let Some(carrier) = find_carrier(c, &push.carrier)? {
+                    push.tracking_url = carrier.tracking_page(&push.tracking);
+                    push.carrier = carrier.name;
+                }
                 let line_ids: Vec<String> = serde_json::from_str(&line_ids).unwrap_or_default();
-                let lines = lines_of
+                push.lines = lines_of
                     .query_map([&shipment], |r| {
-                        let position: i64 = r.get(0)?;
+                        let position: u32 = r.get(0)?;
                         Ok(FulfilmentLine {
                             remote_line_id: line_ids
-                                .get(usize::try_from(position - 1).unwrap_or(usize::MAX))
+                                .get((position as usize).wrapping_sub(1))
                                 .cloned()
                                 .unwrap_or_default(),
                             sku: r.get(1)?,
                             quantity: r.get(2)?,
                         })
                     })?
-                    .collect::<rusqlite::Result<Vec<_>>>()?;
-                out.push(FulfilmentPush {
-                    id,
-                    external_order_id: external,
-                    tracking_url: crate::shipping::tracking_url(c, &carrier_code, &tracking)?,
-                    carrier,
-                    tracking,
-                    lines,
-                    completes_order: completes,
-                    attempts,
-                });
+                    .collect::<rusqlite::Result<_>>()?;
+                out.push(push);
             }
             Ok(out)
         })
