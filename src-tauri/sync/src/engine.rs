@@ -4,9 +4,13 @@
 //! with the next step: one broken push never stops orders coming in.
 
 use crate::http::{SyncError, SyncResult};
+use crate::Page;
 use crate::{keychain, Connector, Shopify, StockOutcome, Vendure, WooCommerce};
 use serde::Serialize;
-use shopdesk_core::channel::{Channel, ChannelKind, IngestTally, OVERLAP_MS};
+use shopdesk_core::channel::{
+    Channel, ChannelKind, FulfilmentPush, IngestTally, RemoteListing, StockPush, SyncErrorKind,
+    OVERLAP_MS,
+};
 use shopdesk_core::{Shop, Timestamp};
 use std::time::Duration;
 
@@ -164,6 +168,63 @@ pub async fn run<C: Connector>(
     report
 }
 
+/// A connected store of any kind, built from a channel and its key: the one place that maps a
+/// channel's kind to its connector.
+pub enum Marketplace {
+    Shopify(Shopify),
+    WooCommerce(WooCommerce),
+    Vendure(Vendure),
+}
+
+impl Marketplace {
+    /// The channel's connector with its key from the keychain (or the environment).
+    pub fn connect(ch: &Channel, timeout: Duration) -> SyncResult<Marketplace> {
+        let key = keychain::secret(&ch.name).ok_or_else(|| {
+            SyncError::new(
+                SyncErrorKind::Auth,
+                format!("no access key is stored for '{}'", ch.name),
+            )
+        })?;
+        let url = &ch.base_url;
+        Ok(match ch.kind {
+            ChannelKind::Shopify => Marketplace::Shopify(Shopify::new(url, &key, timeout)),
+            ChannelKind::WooCommerce => {
+                Marketplace::WooCommerce(WooCommerce::new(url, &key, timeout))
+            }
+            ChannelKind::Vendure => Marketplace::Vendure(Vendure::new(url, &key, timeout)),
+        })
+    }
+}
+
+macro_rules! each_store {
+    ($self:ident, $c:ident => $call:expr) => {
+        match $self {
+            Marketplace::Shopify($c) => $call,
+            Marketplace::WooCommerce($c) => $call,
+            Marketplace::Vendure($c) => $call,
+        }
+    };
+}
+
+impl Connector for Marketplace {
+    async fn orders_page(
+        &mut self,
+        since: Option<Timestamp>,
+        cursor: Option<String>,
+    ) -> SyncResult<Page> {
+        each_store!(self, c => c.orders_page(since, cursor).await)
+    }
+    async fn listings(&mut self) -> SyncResult<Vec<RemoteListing>> {
+        each_store!(self, c => c.listings().await)
+    }
+    async fn set_stock(&mut self, push: &StockPush, key: &str) -> SyncResult<StockOutcome> {
+        each_store!(self, c => c.set_stock(push, key).await)
+    }
+    async fn fulfil(&mut self, push: &FulfilmentPush) -> SyncResult<String> {
+        each_store!(self, c => c.fulfil(push).await)
+    }
+}
+
 /// Runs one channel with its key from the keychain (or the environment, for headless use).
 pub async fn sync_channel(
     shop: &Shop,
@@ -171,74 +232,20 @@ pub async fn sync_channel(
     opts: SyncOptions,
     progress: &(dyn Fn(&RunReport) + Sync),
 ) -> RunReport {
-    let Some(secret) = keychain::secret(&ch.name) else {
-        let e = SyncError::new(
-            shopdesk_core::channel::SyncErrorKind::Auth,
-            format!("no access key is stored for '{}'", ch.name),
-        );
-        let _ = shop.sync_failed(&ch.id, e.kind, &e.message);
-        return RunReport {
-            channel: ch.name.clone(),
-            errors: vec![e.message],
-            ..RunReport::default()
-        };
-    };
-    match ch.kind {
-        ChannelKind::Shopify => {
-            run(
-                shop,
-                ch,
-                &mut Shopify::new(&ch.base_url, &secret, opts.timeout),
-                opts,
-                progress,
-            )
-            .await
-        }
-        ChannelKind::WooCommerce => {
-            run(
-                shop,
-                ch,
-                &mut WooCommerce::new(&ch.base_url, &secret, opts.timeout),
-                opts,
-                progress,
-            )
-            .await
-        }
-        ChannelKind::Vendure => {
-            run(
-                shop,
-                ch,
-                &mut Vendure::new(&ch.base_url, &secret, opts.timeout),
-                opts,
-                progress,
-            )
-            .await
+    match Marketplace::connect(ch, opts.timeout) {
+        Ok(mut store) => run(shop, ch, &mut store, opts, progress).await,
+        Err(e) => {
+            let _ = shop.sync_failed(&ch.id, e.kind, &e.message);
+            RunReport {
+                channel: ch.name.clone(),
+                errors: vec![e.message],
+                ..RunReport::default()
+            }
         }
     }
 }
 
 /// The scheduler's fast path: only the due stock levels of one channel.
 pub async fn push_channel_stock(shop: &Shop, ch: &Channel, timeout: Duration) -> SyncResult<usize> {
-    let secret = keychain::secret(&ch.name).ok_or_else(|| {
-        SyncError::new(
-            shopdesk_core::channel::SyncErrorKind::Auth,
-            format!("no access key is stored for '{}'", ch.name),
-        )
-    })?;
-    match ch.kind {
-        ChannelKind::Shopify => {
-            push_stock(shop, ch, &mut Shopify::new(&ch.base_url, &secret, timeout)).await
-        }
-        ChannelKind::WooCommerce => {
-            push_stock(
-                shop,
-                ch,
-                &mut WooCommerce::new(&ch.base_url, &secret, timeout),
-            )
-            .await
-        }
-        ChannelKind::Vendure => {
-            push_stock(shop, ch, &mut Vendure::new(&ch.base_url, &secret, timeout)).await
-        }
-    }
+    push_stock(shop, ch, &mut Marketplace::connect(ch, timeout)?).await
 }
