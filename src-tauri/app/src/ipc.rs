@@ -41,7 +41,8 @@ use shopdesk_core::audit::AuditEvent;
 use shopdesk_core::barcode::Symbology;
 use shopdesk_core::catalog::{CatalogFacets, CatalogPage, CatalogQuery, VariantRow};
 use shopdesk_core::channel::{
-    Channel, ChannelHealth, ChannelKind, NewChannel, QuarantinedOrder, SyncErrorKind, UnmatchedSku,
+    Channel, ChannelHealth, ChannelKind, IngestTally, NewChannel, QuarantinedOrder, SyncErrorKind,
+    UnmatchedSku,
 };
 use shopdesk_core::counter_settings::{CounterSettings, DiscountCodeDraft};
 use shopdesk_core::customer::{Customer, CustomerDraft};
@@ -88,6 +89,7 @@ use shopdesk_core::transfer::{
 };
 use shopdesk_core::{ErrorBody, Money, Permission, SessionInfo, Timestamp};
 use shopdesk_documents::Printer;
+use shopdesk_sync::RunReport;
 
 ipc_table! {
     app_status(()) -> AppStatus;
@@ -362,6 +364,8 @@ pub fn typescript() -> String {
         ChannelAdd::decl(&cfg),
         ChannelName::decl(&cfg),
         SkuLink::decl(&cfg),
+        IngestTally::decl(&cfg),
+        RunReport::decl(&cfg),
         PackagePreset::decl(&cfg),
         Station::decl(&cfg),
         Printer::decl(&cfg),

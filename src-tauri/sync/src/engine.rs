@@ -13,6 +13,7 @@ use shopdesk_core::channel::{
 };
 use shopdesk_core::{Shop, Timestamp};
 use std::time::Duration;
+use ts_rs::TS;
 
 #[derive(Debug, Clone, Copy)]
 pub struct SyncOptions {
@@ -31,7 +32,8 @@ impl Default for SyncOptions {
     }
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+/// What a run did; also the payload of the window's `sync-progress` / `sync-finished` events.
+#[derive(Debug, Clone, Default, Serialize, TS)]
 pub struct RunReport {
     pub channel: String,
     pub pages: usize,

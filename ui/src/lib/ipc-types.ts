@@ -593,6 +593,23 @@ export type SkuLink = { channel: string, sku: string,
  */
 product: string, };
 
+export type IngestTally = { created: number, updated: number, 
+/**
+ * Seen before with nothing new (the overlap window, a page served twice).
+ */
+unchanged: number, quarantined: number, 
+/**
+ * The latest `updated_at` among the orders read (quarantined ones included: they are
+ * listed for a person, and re-reading them forever would not fix them).
+ */
+newest: Timestamp | null, };
+
+export type RunReport = { channel: string, pages: number, orders: IngestTally, listings: number, stock_pushed: number, fulfilments_pushed: number, 
+/**
+ * Plain-words failures of this run; empty when everything worked.
+ */
+errors: Array<string>, };
+
 export type PackagePreset = { id: string, name: string, length_mm: number, width_mm: number, height_mm: number, tare_grams: number, };
 
 export type Station = { id: string, name: string, label_printer: string, document_printer: string, receipt_printer: string, label_size: LabelSize, print_label: boolean, print_slip: boolean, print_invoice: boolean, 

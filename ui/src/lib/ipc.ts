@@ -2,7 +2,7 @@
 // types come from ipc-types.ts, generated from the Rust command table.
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
-import type { Commands, ErrorBody } from "./ipc-types";
+import type { Commands, ErrorBody, RunReport } from "./ipc-types";
 
 export type * from "./ipc-types";
 
@@ -34,21 +34,11 @@ export async function call<K extends keyof Commands>(
   }
 }
 
-/** What the marketplace sync reports as it runs (a `RunReport` from shopdesk-sync). */
-export interface SyncRun {
-  channel: string;
-  pages: number;
-  orders: { created: number; updated: number; unchanged: number; quarantined: number };
-  stock_pushed: number;
-  fulfilments_pushed: number;
-  errors: string[];
-}
-
 /** Listens to the sync's progress and results; returns the function that stops listening. */
-export function onSync(handler: (kind: "progress" | "finished", run: SyncRun) => void): () => void {
+export function onSync(handler: (kind: "progress" | "finished", run: RunReport) => void): () => void {
   const stops = [
-    listen<SyncRun>("sync-progress", (e) => handler("progress", e.payload)),
-    listen<SyncRun>("sync-finished", (e) => handler("finished", e.payload)),
+    listen<RunReport>("sync-progress", (e) => handler("progress", e.payload)),
+    listen<RunReport>("sync-finished", (e) => handler("finished", e.payload)),
   ];
   return () => stops.forEach((s) => void s.then((stop) => stop()));
 }
