@@ -25,7 +25,7 @@ macro_rules! ipc_table {
     };
 }
 
-use crate::commands::channels::{ChannelAdd, ChannelName, SkuLink};
+use crate::commands::channels::{ChannelAdd, ChannelKey, ChannelName, SkuLink};
 use crate::commands::counter::{
     CashMoveRequest, Payment, ReceiptRequest, SaleEditRequest, SalesQuery, ShiftClose, Text,
 };
@@ -217,6 +217,7 @@ ipc_table! {
     dropship_list(ById) -> Vec<SupplierOrder>;
     dropship_shipped(DropshipShipped) -> Order;
     channel_add(ChannelAdd) -> Channel;
+    channel_key_save(ChannelKey) -> Channel;
     channels_health(()) -> Vec<ChannelHealth>;
     channel_sync_now(ChannelName) -> ();
     quarantined_orders(()) -> Vec<QuarantinedOrder>;
@@ -363,6 +364,7 @@ pub fn typescript() -> String {
         UnmatchedSku::decl(&cfg),
         ChannelAdd::decl(&cfg),
         ChannelName::decl(&cfg),
+        ChannelKey::decl(&cfg),
         SkuLink::decl(&cfg),
         IngestTally::decl(&cfg),
         RunReport::decl(&cfg),

@@ -29,8 +29,9 @@ pub enum ChannelCommand {
         /// Seconds between automatic syncs in the app.
         #[arg(long, default_value_t = 60)]
         interval: i64,
-        /// Environment variable holding the key: Shopify access token, WooCommerce
-        /// "ck_…:cs_…", Vendure "user:password".
+        /// Environment variable holding the key (Shopify access token, WooCommerce
+        /// "ck_…:cs_…", Vendure "user:password") to store in the keychain; without it the key
+        /// is read from SHOPDESK_CHANNEL_KEY_<NAME> at each sync.
         #[arg(long)]
         key_env: Option<String>,
     },
@@ -81,29 +82,21 @@ pub fn channel(command: ChannelCommand) -> Result<(), Error> {
         } => {
             let shop = open(&db)?;
             let session = sign_in(&shop, &staff)?;
-            let key = match key_env {
-                Some(var) => Some(
-                    std::env::var(&var).map_err(|_| Error::invalid(format!("{var} is not set")))?,
-                ),
-                None => None,
+            let new = NewChannel {
+                name,
+                kind,
+                base_url: url,
+                interval_secs: interval,
             };
-            let ch = shop.add_channel(
-                &session,
-                &NewChannel {
-                    name,
-                    kind,
-                    base_url: url,
-                    interval_secs: interval,
-                },
-            )?;
-            if let Some(key) = key {
-                if let Err(e) = keychain::save_secret(&ch.name, &key) {
-                    eprintln!(
-                        "shopdesk: {e}; set SHOPDESK_CHANNEL_KEY_{} for this channel instead",
-                        ch.name.to_uppercase()
-                    );
+            let ch = match key_env {
+                Some(var) => {
+                    let key = std::env::var(&var)
+                        .map_err(|_| Error::invalid(format!("{var} is not set")))?;
+                    keychain::connect(&shop, &session, &new, &key)?
                 }
-            }
+                // No keychain here (a server): the key comes from SHOPDESK_CHANNEL_KEY_<NAME>.
+                None => shop.add_channel(&session, &new)?,
+            };
             print_json(&ch);
         }
         ChannelCommand::Unmatched { db, staff } => {

@@ -2,6 +2,9 @@
 //! never in SQLite or a log. `SHOPDESK_CHANNEL_KEY_<NAME>` in the environment comes first, for
 //! the headless command line and tests on machines with no keychain daemon.
 
+use shopdesk_core::channel::{Channel, NewChannel};
+use shopdesk_core::{Error, Session, Shop};
+
 const SERVICE: &str = "shopdesk-channel";
 
 fn env_name(channel: &str) -> String {
@@ -35,6 +38,40 @@ pub fn secret(channel: &str) -> Option<String> {
                 .and_then(|e| e.get_password())
                 .ok()
         })
+}
+
+/// Connects a store with its key: everything is checked first, the key is stored, and only then
+/// is the channel added, so a keychain that refuses the key leaves nothing half-made and an
+/// existing channel's key is never overwritten by a duplicate name.
+pub fn connect(
+    shop: &Shop,
+    session: &Session,
+    new: &NewChannel,
+    key: &str,
+) -> shopdesk_core::Result<Channel> {
+    let key = required(key)?;
+    let name = shop.check_new_channel(session, new)?;
+    save_secret(&name, key).map_err(Error::Conflict)?;
+    shop.add_channel(session, new)
+}
+
+/// Replaces a connected channel's key (a token revoked or rotated in the store's admin).
+pub fn change_key(
+    shop: &Shop,
+    session: &Session,
+    channel: &str,
+    key: &str,
+) -> shopdesk_core::Result<Channel> {
+    let key = required(key)?;
+    let ch = shop.check_channel_key(session, channel)?;
+    save_secret(&ch.name, key).map_err(Error::Conflict)?;
+    Ok(ch)
+}
+
+fn required(key: &str) -> shopdesk_core::Result<&str> {
+    Some(key.trim())
+        .filter(|k| !k.is_empty())
+        .ok_or_else(|| Error::invalid("enter the store's access key"))
 }
 
 #[cfg(test)]

@@ -587,6 +587,8 @@ export type ChannelName = {
  */
 name: string, };
 
+export type ChannelKey = { name: string, key: string, };
+
 export type SkuLink = { channel: string, sku: string, 
 /**
  * The product's SKU or barcode in Shopdesk.
@@ -1091,6 +1093,7 @@ export interface Commands {
   dropship_list: { req: ById; res: Array<SupplierOrder> };
   dropship_shipped: { req: DropshipShipped; res: Order };
   channel_add: { req: ChannelAdd; res: Channel };
+  channel_key_save: { req: ChannelKey; res: Channel };
   channels_health: { req: null; res: Array<ChannelHealth> };
   channel_sync_now: { req: ChannelName; res: null };
   quarantined_orders: { req: null; res: Array<QuarantinedOrder> };

@@ -4,7 +4,7 @@
 use super::as_staff;
 use serde::Deserialize;
 use shopdesk_core::channel::{Channel, ChannelHealth, NewChannel, QuarantinedOrder, UnmatchedSku};
-use shopdesk_core::{Error, ErrorBody};
+use shopdesk_core::ErrorBody;
 use shopdesk_sync::{keychain, Scheduler};
 use tauri::{AppHandle, Manager};
 use ts_rs::TS;
@@ -13,6 +13,12 @@ use ts_rs::TS;
 pub struct ChannelAdd {
     pub channel: NewChannel,
     /// Shopify access token, WooCommerce "ck_…:cs_…" or Vendure "user:password".
+    pub key: String,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct ChannelKey {
+    pub name: String,
     pub key: String,
 }
 
@@ -32,16 +38,22 @@ pub struct ChannelName {
 
 #[tauri::command]
 pub async fn channel_add(app: AppHandle, req: ChannelAdd) -> Result<Channel, ErrorBody> {
-    if req.key.trim().is_empty() {
-        return Err(Error::invalid("enter the store's access key").body());
-    }
     let sync = app.clone();
     let ch = as_staff(app, move |shop, s| {
-        shop.add_channel(s, &req.channel).map(|c| (c, req.key))
+        keychain::connect(shop, s, &req.channel, &req.key)
     })
     .await?;
-    let (ch, key) = ch;
-    keychain::save_secret(&ch.name, key.trim()).map_err(|e| Error::Conflict(e).body())?;
+    sync.state::<Scheduler>().sync_now(Some(ch.name.clone()));
+    Ok(ch)
+}
+
+#[tauri::command]
+pub async fn channel_key_save(app: AppHandle, req: ChannelKey) -> Result<Channel, ErrorBody> {
+    let sync = app.clone();
+    let ch = as_staff(app, move |shop, s| {
+        keychain::change_key(shop, s, &req.name, &req.key)
+    })
+    .await?;
     sync.state::<Scheduler>().sync_now(Some(ch.name.clone()));
     Ok(ch)
 }

@@ -93,7 +93,7 @@ impl SyncErrorKind {
         match self {
             SyncErrorKind::Auth => {
                 "The store refused Shopdesk's key. Create a new access token or key pair in the \
-                 store's admin and enter it under Channels → Key."
+                 store's admin and enter it under Orders → Marketplaces → Change key."
             }
             SyncErrorKind::Network => {
                 "Shopdesk could not reach the store. Check the internet connection and the store \
@@ -231,38 +231,51 @@ fn check_url(url: &str) -> Result<String> {
     Ok(url.to_string())
 }
 
+/// A new channel's kind, name, address and interval, or why it cannot be.
+fn checked(new: &NewChannel) -> Result<(ChannelKind, String, String, i64)> {
+    let kind = ChannelKind::parse(&new.kind)?;
+    let url = check_url(&new.base_url)?;
+    let name = Some(new.name.trim())
+        .filter(|n| !n.is_empty())
+        .unwrap_or(kind.as_str())
+        .to_string();
+    if name.eq_ignore_ascii_case("manual") || name.eq_ignore_ascii_case("counter") {
+        return Err(Error::invalid(format!(
+            "'{name}' is reserved for the shop's own orders"
+        )));
+    }
+    let interval = if new.interval_secs == 0 {
+        60
+    } else {
+        new.interval_secs
+    };
+    if !(10..=86_400).contains(&interval) {
+        return Err(Error::invalid("sync every 10 seconds to once a day"));
+    }
+    Ok((kind, name, url, interval))
+}
+
+fn name_free(conn: &Connection, session: &Session, name: &str) -> Result<()> {
+    authorize(conn, session, Permission::SettingsManage)?;
+    let taken: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM channel WHERE name = ?1)",
+        [name],
+        |r| r.get(0),
+    )?;
+    if taken {
+        return Err(Error::Conflict(format!(
+            "a channel is already called '{name}'"
+        )));
+    }
+    Ok(())
+}
+
 impl Shop {
     /// Connects a marketplace. The access key is not taken here: it goes to the OS keychain.
     pub fn add_channel(&self, session: &Session, new: &NewChannel) -> Result<Channel> {
-        let kind = ChannelKind::parse(&new.kind)?;
-        let url = check_url(&new.base_url)?;
-        let name = Some(new.name.trim())
-            .filter(|n| !n.is_empty())
-            .unwrap_or(kind.as_str())
-            .to_string();
-        if name.eq_ignore_ascii_case("manual") || name.eq_ignore_ascii_case("counter") {
-            return Err(Error::invalid(format!(
-                "'{name}' is reserved for the shop's own orders"
-            )));
-        }
-        let interval = if new.interval_secs == 0 {
-            60
-        } else {
-            new.interval_secs
-        };
-        if !(10..=86_400).contains(&interval) {
-            return Err(Error::invalid("sync every 10 seconds to once a day"));
-        }
+        let (kind, name, url, interval) = checked(new)?;
         self.db.write(|tx| {
-            authorize(tx, session, Permission::SettingsManage)?;
-            let taken: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM channel WHERE name = ?1)",
-                [&name],
-                |r| r.get(0),
-            )?;
-            if taken {
-                return Err(Error::Conflict(format!("a channel is already called '{name}'")));
-            }
+            name_free(tx, session, &name)?;
             let id = new_id();
             tx.execute(
                 "INSERT INTO channel (id, name, kind, base_url, interval_secs, added_by, created_at)
@@ -270,6 +283,23 @@ impl Shop {
                 params![id, name, kind.as_str(), url, interval, session.staff_id(), self.clock.now().0],
             )?;
             load_channel(tx, &id)
+        })
+    }
+
+    /// Everything `add_channel` would refuse, refused now; returns the channel's name. The sync
+    /// crate stores the key under that name before adding, so a keychain that refuses the key
+    /// leaves no channel without one.
+    pub fn check_new_channel(&self, session: &Session, new: &NewChannel) -> Result<String> {
+        let (_, name, _, _) = checked(new)?;
+        self.db.read(|c| name_free(c, session, &name))?;
+        Ok(name)
+    }
+
+    /// Who may change a channel's key: whoever may connect one; the channel must exist.
+    pub fn check_channel_key(&self, session: &Session, name: &str) -> Result<Channel> {
+        self.db.read(|c| {
+            authorize(c, session, Permission::SettingsManage)?;
+            load_channel(c, name)
         })
     }
 
