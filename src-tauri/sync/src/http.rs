@@ -139,6 +139,89 @@ fn jittered(d: Duration) -> Duration {
     d.mul_f64(0.75 + fastrand::f64() * 0.5)
 }
 
+/// What one try came to.
+enum Attempt {
+    Done(Reply),
+    /// Final: retrying cannot help (a refused key, a refused request).
+    Failed(SyncError),
+    /// Worth another try; `asked` is the wait the store asked for, if it said.
+    Retry {
+        error: SyncError,
+        asked: Option<Duration>,
+    },
+}
+
+async fn attempt(request: RequestBuilder) -> Attempt {
+    let retry = |kind, message: String| Attempt::Retry {
+        error: SyncError::new(kind, message),
+        asked: None,
+    };
+    let resp = match request.send().await {
+        Ok(r) => r,
+        Err(e) if e.is_timeout() => {
+            return retry(
+                SyncErrorKind::Network,
+                "the store did not answer in time".into(),
+            )
+        }
+        Err(e) if e.is_connect() => {
+            return retry(
+                SyncErrorKind::Network,
+                format!("could not connect to the store: {e}"),
+            )
+        }
+        Err(e) => {
+            return retry(
+                SyncErrorKind::Network,
+                format!("the connection failed: {e}"),
+            )
+        }
+    };
+    let (status, headers) = (resp.status(), resp.headers().clone());
+    if status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::SERVICE_UNAVAILABLE {
+        // 429 means not done; a 503 may have been, so only reads retry it (see `send`).
+        let kind = if status == StatusCode::TOO_MANY_REQUESTS {
+            SyncErrorKind::RateLimit
+        } else {
+            SyncErrorKind::Server
+        };
+        return Attempt::Retry {
+            error: SyncError::new(kind, format!("the store asked Shopdesk to wait ({status})")),
+            asked: Some(retry_after(&headers).unwrap_or(Duration::from_secs(1))),
+        };
+    }
+    let body = match resp.bytes().await {
+        Err(_) => return retry(SyncErrorKind::Network, "the answer was cut off".into()),
+        Ok(b) if b.is_empty() => Value::Null,
+        Ok(b) => match serde_json::from_slice(&b) {
+            Ok(v) => v,
+            Err(e) => {
+                return retry(
+                    SyncErrorKind::Server,
+                    format!("the store's answer could not be read: {e} (cut short?)"),
+                )
+            }
+        },
+    };
+    let said = || format!("{}: {}", status.as_u16(), error_text(&body));
+    if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
+        Attempt::Failed(SyncError::new(SyncErrorKind::Auth, said()))
+    } else if status.is_server_error() {
+        retry(
+            SyncErrorKind::Server,
+            format!("the store failed ({})", said()),
+        )
+    } else if status.is_client_error() && status != StatusCode::NOT_FOUND {
+        Attempt::Failed(SyncError::new(SyncErrorKind::Rejected, said()))
+    } else {
+        Attempt::Done(Reply {
+            status,
+            headers,
+            body,
+        })
+    }
+}
+
 impl Http {
     pub fn new(per_sec: f64, burst: f64, timeout: Duration) -> Http {
         Http {
@@ -170,7 +253,7 @@ impl Http {
     }
 
     /// Sends a request built by `make` (called again for each try). `idempotent`: a read, or a
-    /// write the store dedupes by key, so a timeout or 5xx may be retried here.
+    /// write the store dedupes by key, so a timeout, 5xx or cut-off answer may be retried here.
     pub async fn send(
         &self,
         make: impl Fn() -> RequestBuilder,
@@ -180,104 +263,28 @@ impl Http {
         let mut failures = 0;
         loop {
             self.take_token().await;
-            let outcome = make().send().await;
-            let retry_in = match outcome {
-                Err(e) => {
-                    let what = if e.is_timeout() {
-                        "the store did not answer in time".to_string()
-                    } else if e.is_connect() {
-                        format!("could not connect to the store: {e}")
-                    } else {
-                        format!("the connection failed: {e}")
-                    };
-                    if !idempotent || failures >= self.retries {
-                        return Err(SyncError::new(SyncErrorKind::Network, what));
-                    }
-                    failures += 1;
-                    jittered(self.backoff * 2u32.pow(failures - 1))
-                }
-                Ok(resp) => {
-                    let status = resp.status();
-                    let headers = resp.headers().clone();
-                    let bytes = resp.bytes().await;
-                    let body = bytes.as_deref().ok().map(|b| {
-                        if b.is_empty() {
-                            Ok(Value::Null)
-                        } else {
-                            serde_json::from_slice::<Value>(b)
-                        }
-                    });
-                    if status == StatusCode::TOO_MANY_REQUESTS
-                        || status == StatusCode::SERVICE_UNAVAILABLE
-                    {
-                        let wait = retry_after(&headers)
-                            .unwrap_or_else(|| self.backoff * 2u32.pow(failures.min(6)));
-                        if waited + wait > self.patience
-                            || (status == StatusCode::SERVICE_UNAVAILABLE && !idempotent)
-                        {
-                            return Err(SyncError::new(
-                                SyncErrorKind::RateLimit,
-                                format!("the store asked Shopdesk to wait ({status})"),
-                            ));
-                        }
-                        failures += 1;
-                        wait
-                    } else if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN
-                    {
-                        let body = body.and_then(Result::ok).unwrap_or(Value::Null);
-                        return Err(SyncError::new(
-                            SyncErrorKind::Auth,
-                            format!("{}: {}", status.as_u16(), error_text(&body)),
-                        ));
-                    } else if status.is_server_error() {
-                        if !idempotent || failures >= self.retries {
-                            let body = body.and_then(Result::ok).unwrap_or(Value::Null);
-                            return Err(SyncError::new(
-                                SyncErrorKind::Server,
-                                format!(
-                                    "the store failed ({}): {}",
-                                    status.as_u16(),
-                                    error_text(&body)
-                                ),
-                            ));
-                        }
-                        failures += 1;
-                        jittered(self.backoff * 2u32.pow(failures - 1))
-                    } else {
-                        match body {
-                            Some(Ok(body)) => {
-                                if status.is_client_error() && status != StatusCode::NOT_FOUND {
-                                    return Err(SyncError::new(
-                                        SyncErrorKind::Rejected,
-                                        format!("{}: {}", status.as_u16(), error_text(&body)),
-                                    ));
-                                }
-                                return Ok(Reply {
-                                    status,
-                                    headers,
-                                    body,
-                                });
-                            }
-                            Some(Err(e)) if idempotent && failures < self.retries => {
-                                let _ = e;
-                                failures += 1;
-                                jittered(self.backoff * 2u32.pow(failures - 1))
-                            }
-                            Some(Err(e)) => {
-                                return Err(SyncError::unreadable(format!("{e} (cut short?)")))
-                            }
-                            None => {
-                                return Err(SyncError::new(
-                                    SyncErrorKind::Network,
-                                    "the answer was cut off",
-                                ))
-                            }
-                        }
-                    }
-                }
+            let (error, asked) = match attempt(make()).await {
+                Attempt::Done(reply) => return Ok(reply),
+                Attempt::Failed(e) => return Err(e),
+                Attempt::Retry { error, asked } => (error, asked),
             };
-            waited += retry_in;
-            tokio::time::sleep(retry_in).await;
+            let wait = match asked {
+                // The store said how long (429/503): waiting is always safe, within patience.
+                Some(w)
+                    if waited + w <= self.patience
+                        && (idempotent || error.kind == SyncErrorKind::RateLimit) =>
+                {
+                    w
+                }
+                Some(_) => return Err(error),
+                None if idempotent && failures < self.retries => {
+                    jittered(self.backoff * 2u32.pow(failures))
+                }
+                None => return Err(error),
+            };
+            failures += 1;
+            waited += wait;
+            tokio::time::sleep(wait).await;
         }
     }
 
