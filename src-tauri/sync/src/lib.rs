@@ -67,6 +67,16 @@ pub(crate) fn minor(text: &str, currency: &str) -> Result<i64, String> {
         .map_err(|_| format!("'{text}' is not an amount of money"))
 }
 
+/// A money field as stores send it: a decimal string, or missing / null / empty for none.
+/// Anything else (a float where the docs promise a string) is refused, never rounded.
+pub(crate) fn money_field(v: Option<&Value>, what: &str, currency: &str) -> Result<i64, String> {
+    match v {
+        Some(Value::String(s)) if !s.is_empty() => minor(s, currency),
+        None | Some(Value::Null) | Some(Value::String(_)) => Ok(0),
+        Some(other) => Err(format!("{what} is {other}, not a decimal string")),
+    }
+}
+
 /// A JSON string field, empty when missing or null.
 pub(crate) fn text(v: &Value, key: &str) -> String {
     match v.get(key) {

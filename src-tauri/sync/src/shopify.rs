@@ -5,7 +5,7 @@
 //! strings in the shop currency (`shopMoney`), ids are GIDs.
 
 use crate::http::{error_text, Http, SyncError, SyncResult};
-use crate::{malformed, minor, text, Connector, Page, StockOutcome};
+use crate::{malformed, money_field, text, Connector, Page, StockOutcome};
 use serde_json::{json, Value};
 use shopdesk_core::channel::{
     FulfilmentPush, Pulled, RemoteLine, RemoteListing, RemoteOrder, RemoteRefund, StockPush,
@@ -87,11 +87,7 @@ pub struct Shopify {
 }
 
 fn money_at(v: &Value, pointer: &str, currency: &str) -> Result<i64, String> {
-    match v.pointer(pointer) {
-        Some(Value::String(s)) => minor(s, currency),
-        None | Some(Value::Null) => Ok(0),
-        Some(other) => Err(format!("{pointer} is {other}, not a decimal string")),
-    }
+    money_field(v.pointer(pointer), pointer, currency)
 }
 
 fn address(v: &Value) -> Option<Address> {

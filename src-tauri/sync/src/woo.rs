@@ -7,7 +7,7 @@
 //! customer note (and "completed" once everything has shipped).
 
 use crate::http::{Http, Reply, SyncError, SyncResult};
-use crate::{malformed, minor, text, Connector, Page, StockOutcome};
+use crate::{malformed, money_field, text, Connector, Page, StockOutcome};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use shopdesk_core::channel::{
@@ -63,12 +63,7 @@ fn address(v: &Value) -> Address {
 }
 
 fn money(v: &Value, key: &str, currency: &str) -> Result<i64, String> {
-    match v.get(key) {
-        Some(Value::String(s)) if !s.is_empty() => minor(s, currency),
-        None | Some(Value::Null) => Ok(0),
-        Some(Value::String(_)) => Ok(0),
-        Some(other) => Err(format!("{key} is {other}, not a decimal string")),
-    }
+    money_field(v.get(key), key, currency)
 }
 
 fn order(o: &Value) -> Result<RemoteOrder, String> {
