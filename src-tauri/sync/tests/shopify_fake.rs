@@ -8,7 +8,6 @@ mod common;
 use common::*;
 use serde_json::{json, Value};
 use shopdesk_core::channel::SyncErrorKind;
-use shopdesk_core::order::ShipmentDraft;
 use shopdesk_sync::{run, Connector, Shopify, SyncOptions, SHOPIFY_API_VERSION};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -394,17 +393,7 @@ async fn stock_is_set_by_compare_and_set_and_a_lost_fulfilment_answer_is_read_ba
         .shop
         .order_by_number(&f.owner, "gid://shopify/Order/7")
         .unwrap();
-    f.shop
-        .ship_order(
-            &f.owner,
-            &o.id,
-            &ShipmentDraft {
-                carrier: "usps".into(),
-                tracking: "9400111899560000000002".into(),
-                lines: vec![],
-            },
-        )
-        .unwrap();
+    f.ship(&o.id, "usps", "9400111899560000000002", vec![]);
     let due = f.shop.fulfilments_due(&ch.id).unwrap();
     c.fulfil(&due[0]).await.unwrap(); // reached Shopify; the answer "lost"
     let r = run(

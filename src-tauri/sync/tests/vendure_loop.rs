@@ -8,7 +8,6 @@ mod common;
 
 use common::*;
 use serde_json::json;
-use shopdesk_core::order::ShipmentDraft;
 use shopdesk_sync::{run, Connector, Scheduler, SyncOptions, Vendure};
 use std::time::{Duration, Instant};
 
@@ -106,17 +105,7 @@ async fn orders_stock_and_tracking_make_the_whole_loop_with_a_real_vendure() {
         .unwrap()
         .id
         .clone();
-    f.shop
-        .ship_order(
-            &f.owner,
-            &b.id,
-            &ShipmentDraft {
-                carrier: "ups".into(),
-                tracking: "1Z999AA10123456784".into(),
-                lines: vec![(tote, 1)],
-            },
-        )
-        .unwrap();
+    f.ship(&b.id, "ups", "1Z999AA10123456784", vec![(tote, 1)]);
     let r = run(
         &f.shop,
         &ch,
@@ -141,17 +130,7 @@ async fn orders_stock_and_tracking_make_the_whole_loop_with_a_real_vendure() {
     // Ship the first order; the push reaches Vendure but its answer is "lost" (never
     // acknowledged). The next run must find it by reading back, not make a second one.
     let a = f.shop.order_by_number(&f.owner, "#1").unwrap();
-    f.shop
-        .ship_order(
-            &f.owner,
-            &a.id,
-            &ShipmentDraft {
-                carrier: "usps".into(),
-                tracking: "9400111899560000000001".into(),
-                lines: vec![],
-            },
-        )
-        .unwrap();
+    f.ship(&a.id, "usps", "9400111899560000000001", vec![]);
     let due = f.shop.fulfilments_due(&ch.id).unwrap();
     assert_eq!(due.len(), 1);
     c.fulfil(&due[0]).await.unwrap();

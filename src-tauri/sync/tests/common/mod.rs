@@ -111,6 +111,16 @@ impl Fixture {
             )
             .unwrap();
     }
+    /// Ships an order (`lines` empty: everything left) with a carrier and tracking number.
+    pub fn ship(&self, order_id: &str, carrier: &str, tracking: &str, lines: Vec<(String, i64)>) {
+        let draft = shopdesk_core::order::ShipmentDraft {
+            carrier: carrier.into(),
+            tracking: tracking.into(),
+            lines,
+        };
+        self.shop.ship_order(&self.owner, order_id, &draft).unwrap();
+    }
+
     pub fn order_count(&self) -> usize {
         let all = shopdesk_core::order::InboxQuery {
             limit: 500,
