@@ -236,18 +236,16 @@ pub async fn sync_channel(
 ) -> RunReport {
     match Marketplace::connect(ch, opts.timeout) {
         Ok(mut store) => run(shop, ch, &mut store, opts, progress).await,
-        Err(e) => {
-            let _ = shop.sync_failed(&ch.id, e.kind, &e.message);
-            RunReport {
-                channel: ch.name.clone(),
-                errors: vec![e.message],
-                ..RunReport::default()
-            }
-        }
+        Err(e) => failed(shop, ch, e),
     }
 }
 
-/// The scheduler's fast path: only the due stock levels of one channel.
-pub async fn push_channel_stock(shop: &Shop, ch: &Channel, timeout: Duration) -> SyncResult<usize> {
-    push_stock(shop, ch, &mut Marketplace::connect(ch, timeout)?).await
+/// A run that could not start (no key): recorded in health like any failure.
+pub(crate) fn failed(shop: &Shop, ch: &Channel, e: SyncError) -> RunReport {
+    let _ = shop.sync_failed(&ch.id, e.kind, &e.message);
+    RunReport {
+        channel: ch.name.clone(),
+        errors: vec![e.message],
+        ..RunReport::default()
+    }
 }

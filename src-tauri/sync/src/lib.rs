@@ -11,9 +11,7 @@ mod shopify;
 mod vendure;
 mod woo;
 
-pub use engine::{
-    push_channel_stock, push_stock, run, sync_channel, Marketplace, RunReport, SyncOptions,
-};
+pub use engine::{push_stock, run, sync_channel, Marketplace, RunReport, SyncOptions};
 pub use http::{SyncError, SyncResult};
 pub use scheduler::{Scheduler, SyncEvent};
 pub use shopify::{Shopify, SHOPIFY_API_VERSION};

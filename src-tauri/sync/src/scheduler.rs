@@ -3,7 +3,9 @@
 //! seconds of the move. Nothing is ever switched off: a failing channel is simply tried again at
 //! its next turn, and its failure is in the health panel and sent as an event.
 
-use crate::engine::{push_channel_stock, sync_channel, RunReport, SyncOptions};
+use crate::engine::{failed, push_stock, run, Marketplace, RunReport, SyncOptions};
+use crate::http::SyncResult;
+use shopdesk_core::channel::Channel;
 use shopdesk_core::Shop;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -31,6 +33,82 @@ pub struct Scheduler {
     now: mpsc::UnboundedSender<Option<String>>,
 }
 
+/// Each channel's turn: when it runs next, when its catalog was last read, since when its stock
+/// has been waiting, and its connected store (kept between runs: one keychain read and one
+/// Vendure login per channel, not per push).
+#[derive(Default)]
+struct Turn {
+    next_run: Option<Instant>,
+    listings_at: Option<Instant>,
+    stock_waiting_since: Option<Instant>,
+    store: Option<Marketplace>,
+}
+
+impl Turn {
+    fn store(&mut self, ch: &Channel) -> SyncResult<&mut Marketplace> {
+        if self.store.is_none() {
+            self.store = Some(Marketplace::connect(ch, SyncOptions::default().timeout)?);
+        }
+        Ok(self.store.as_mut().expect("just connected"))
+    }
+
+    async fn full_run(&mut self, shop: &Shop, ch: &Channel, forced: bool, on_event: &Events) {
+        let now = Instant::now();
+        if forced {
+            // "Sync now" also follows a changed key: connect afresh.
+            self.store = None;
+        }
+        let opts = SyncOptions {
+            listings: forced
+                || self
+                    .listings_at
+                    .is_none_or(|t| now.duration_since(t) >= LISTINGS_EVERY),
+            ..SyncOptions::default()
+        };
+        let ev = on_event.clone();
+        let progress = move |r: &RunReport| ev(SyncEvent::Progress(r.clone()));
+        let report = match self.store(ch) {
+            Ok(store) => run(shop, ch, store, opts, &progress).await,
+            Err(e) => failed(shop, ch, e),
+        };
+        if opts.listings && report.errors.is_empty() {
+            self.listings_at = Some(now);
+        }
+        if !report.errors.is_empty() {
+            self.store = None;
+        }
+        on_event(SyncEvent::Finished(report));
+        self.stock_waiting_since = None;
+        self.next_run = Some(Instant::now() + Duration::from_secs(ch.interval_secs.max(10) as u64));
+    }
+
+    /// The fast path: changed stock goes out once it has settled briefly.
+    async fn stock(&mut self, shop: &Shop, ch: &Channel, on_event: &Events) {
+        if !shop.stock_due(&ch.id).is_ok_and(|d| !d.is_empty()) {
+            return;
+        }
+        let now = Instant::now();
+        let since = *self.stock_waiting_since.get_or_insert(now);
+        if now.duration_since(since) < STOCK_DEBOUNCE {
+            return;
+        }
+        self.stock_waiting_since = None;
+        let pushed = match self.store(ch) {
+            Ok(store) => push_stock(shop, ch, store).await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = pushed {
+            self.store = None;
+            on_event(SyncEvent::StockFailed {
+                channel: ch.name.clone(),
+                error: e.message,
+            });
+        }
+    }
+}
+
+type Events = Arc<dyn Fn(SyncEvent) + Send + Sync>;
+
 impl Scheduler {
     /// Starts the loop. `shop` gives the open shop (none while the database cannot open).
     pub fn start(
@@ -38,6 +116,7 @@ impl Scheduler {
         on_event: impl Fn(SyncEvent) + Send + Sync + 'static,
     ) -> std::io::Result<Scheduler> {
         let (tx, mut rx) = mpsc::unbounded_channel::<Option<String>>();
+        let on_event: Events = Arc::new(on_event);
         std::thread::Builder::new()
             .name("marketplace-sync".into())
             .spawn(move || {
@@ -48,11 +127,9 @@ impl Scheduler {
                     return;
                 };
                 rt.block_on(async move {
-                    let on_event = Arc::new(on_event);
-                    let mut next_run: HashMap<String, Instant> = HashMap::new();
-                    let mut listings_at: HashMap<String, Instant> = HashMap::new();
-                    let mut stock_seen: HashMap<String, Instant> = HashMap::new();
+                    let mut turns: HashMap<String, Turn> = HashMap::new();
                     loop {
+                        // `Some(None)`: sync every channel now; `Some(Some(name))`: that one.
                         let asked = tokio::select! {
                             m = rx.recv() => match m { Some(m) => Some(m), None => return },
                             _ = tokio::time::sleep(Duration::from_secs(1)) => None,
@@ -61,52 +138,15 @@ impl Scheduler {
                         let Ok(channels) = shop.channels() else {
                             continue;
                         };
-                        let now = Instant::now();
                         for ch in channels {
-                            let forced = matches!(&asked, Some(None))
-                                || asked
-                                    .as_ref()
-                                    .is_some_and(|a| a.as_deref() == Some(ch.name.as_str()));
-                            let due = next_run.get(&ch.id).is_none_or(|t| now >= *t);
-                            if forced || due {
-                                let opts = SyncOptions {
-                                    listings: listings_at
-                                        .get(&ch.id)
-                                        .is_none_or(|t| now.duration_since(*t) >= LISTINGS_EVERY)
-                                        || forced,
-                                    ..SyncOptions::default()
-                                };
-                                let ev = on_event.clone();
-                                let report = sync_channel(&shop, &ch, opts, &move |r| {
-                                    ev(SyncEvent::Progress(r.clone()))
-                                })
-                                .await;
-                                if opts.listings && report.errors.is_empty() {
-                                    listings_at.insert(ch.id.clone(), now);
-                                }
-                                on_event(SyncEvent::Finished(report));
-                                let interval = Duration::from_secs(ch.interval_secs.max(10) as u64);
-                                next_run.insert(ch.id.clone(), Instant::now() + interval);
-                                continue;
-                            }
-                            // The fast path: changed stock goes out once it has settled briefly.
-                            if shop.stock_due(&ch.id).is_ok_and(|d| !d.is_empty()) {
-                                let first = *stock_seen.entry(ch.id.clone()).or_insert(now);
-                                if now.duration_since(first) >= STOCK_DEBOUNCE {
-                                    stock_seen.remove(&ch.id);
-                                    if let Err(e) = push_channel_stock(
-                                        &shop,
-                                        &ch,
-                                        SyncOptions::default().timeout,
-                                    )
-                                    .await
-                                    {
-                                        on_event(SyncEvent::StockFailed {
-                                            channel: ch.name.clone(),
-                                            error: e.message,
-                                        });
-                                    }
-                                }
+                            let forced = asked
+                                .as_ref()
+                                .is_some_and(|a| a.as_ref().is_none_or(|n| *n == ch.name));
+                            let turn = turns.entry(ch.id.clone()).or_default();
+                            if forced || turn.next_run.is_none_or(|t| Instant::now() >= t) {
+                                turn.full_run(&shop, &ch, forced, &on_event).await;
+                            } else {
+                                turn.stock(&shop, &ch, &on_event).await;
                             }
                         }
                     }
