@@ -82,20 +82,16 @@ pub fn run(scratch: &Path, rows: &mut Vec<(String, String, String)>) -> Result<(
     }
 
     // The same rows, raw: no mapping, no rules, no verification.
-    let raw = rusqlite::Connection::open(scratch.join("raw.sqlite3"))
-        .map_err(|e| Error::Storage(e.to_string()))?;
+    let raw = rusqlite::Connection::open(scratch.join("raw.sqlite3"))?;
     raw.execute_batch(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
          CREATE TABLE o (id TEXT PRIMARY KEY, channel TEXT, external_id TEXT, email TEXT, shipping TEXT,
              total INTEGER, updated_at INTEGER, payload TEXT, UNIQUE (channel, external_id));
          CREATE TABLE l (order_id TEXT, sku TEXT, quantity INTEGER, price INTEGER);",
-    )
-    .map_err(|e| Error::Storage(e.to_string()))?;
+    )?;
     let started = Instant::now();
     for chunk in (0..ORDERS).collect::<Vec<_>>().chunks(PAGE) {
-        let tx = raw
-            .unchecked_transaction()
-            .map_err(|e| Error::Storage(e.to_string()))?;
+        let tx = raw.unchecked_transaction()?;
         for &i in chunk {
             let o = remote(i);
             tx.execute(
@@ -109,15 +105,13 @@ pub fn run(scratch: &Path, rows: &mut Vec<(String, String, String)>) -> Result<(
                     o.updated_at.0,
                     o.raw.to_string()
                 ],
-            )
-            .map_err(|e| Error::Storage(e.to_string()))?;
+            )?;
             tx.execute(
                 "INSERT INTO l VALUES (?1, 'EMUG-CHARCOAL', 1, 1800)",
                 [i.to_string()],
-            )
-            .map_err(|e| Error::Storage(e.to_string()))?;
+            )?;
         }
-        tx.commit().map_err(|e| Error::Storage(e.to_string()))?;
+        tx.commit()?;
     }
     let raw_s = started.elapsed().as_secs_f64();
     rows.push((
