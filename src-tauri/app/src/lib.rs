@@ -71,14 +71,6 @@ pub fn run() {
                     let (event, payload) = match e {
                         shopdesk_sync::SyncEvent::Progress(r) => ("sync-progress", r),
                         shopdesk_sync::SyncEvent::Finished(r) => ("sync-finished", r),
-                        shopdesk_sync::SyncEvent::StockFailed { channel, error } => (
-                            "sync-finished",
-                            shopdesk_sync::RunReport {
-                                channel,
-                                errors: vec![error],
-                                ..Default::default()
-                            },
-                        ),
                     };
                     let _ = events.emit(event, payload);
                 },

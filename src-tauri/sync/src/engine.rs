@@ -240,7 +240,8 @@ pub async fn sync_channel(
     }
 }
 
-/// A run that could not start (no key): recorded in health like any failure.
+/// A run that could not start (no key) or a stock push between runs that failed: recorded in
+/// health like any failure.
 pub(crate) fn failed(shop: &Shop, ch: &Channel, e: SyncError) -> RunReport {
     let _ = shop.sync_failed(&ch.id, e.kind, &e.message);
     RunReport {

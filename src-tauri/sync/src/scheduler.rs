@@ -4,7 +4,7 @@
 //! its next turn, and its failure is in the health panel and sent as an event.
 
 use crate::engine::{failed, push_stock, run, Marketplace, RunReport, SyncOptions};
-use crate::http::SyncResult;
+use crate::http::{SyncError, SyncResult};
 use shopdesk_core::channel::Channel;
 use shopdesk_core::Shop;
 use std::collections::HashMap;
@@ -17,10 +17,8 @@ use tokio::sync::mpsc;
 pub enum SyncEvent {
     /// A run is under way (pages read so far).
     Progress(RunReport),
-    /// A run ended; `errors` is empty when all went well.
+    /// A run (or a stock push between runs) ended; `errors` is empty when all went well.
     Finished(RunReport),
-    /// A fast stock push failed (the full run will retry it).
-    StockFailed { channel: String, error: String },
 }
 
 /// A stock move waits this long for others to join it before the push (a sale of three lines
@@ -98,11 +96,13 @@ impl Turn {
             Err(e) => Err(e),
         };
         if let Err(e) = pushed {
+            // In health like any failure; the next full run retries it.
             self.store = None;
-            on_event(SyncEvent::StockFailed {
-                channel: ch.name.clone(),
-                error: e.message,
-            });
+            let e = SyncError {
+                message: format!("stock: {}", e.message),
+                ..e
+            };
+            on_event(SyncEvent::Finished(failed(shop, ch, e)));
         }
     }
 }
