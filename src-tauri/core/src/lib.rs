@@ -9,7 +9,7 @@ pub mod clock;
 pub mod counter_settings;
 pub mod customer;
 pub mod customer_record;
-pub mod db;
+mod db;
 pub mod demo;
 pub mod dropship;
 pub mod error;

@@ -79,7 +79,8 @@ pub struct NewShop {
 /// The shop's currency, read inside the caller's transaction so an action costs one snapshot.
 pub(crate) fn shop_currency(conn: &Connection) -> Result<Currency> {
     let code: String = conn
-        .query_row("SELECT currency FROM shop WHERE id = 1", [], |r| r.get(0))
+        .prepare_cached("SELECT currency FROM shop WHERE id = 1")?
+        .query_row([], |r| r.get(0))
         .optional()?
         .ok_or(Error::NoShop)?;
     Currency::from_code(&code)

@@ -160,13 +160,10 @@ pub(crate) fn total_on_hand(conn: &Connection, variant_id: &str) -> Result<i64> 
 }
 
 pub(crate) fn location_exists(conn: &Connection, id: &str) -> Result<String> {
-    conn.query_row(
-        "SELECT name FROM location WHERE id = ?1 AND active = 1",
-        [id],
-        |r| r.get(0),
-    )
-    .optional()?
-    .ok_or(Error::NotFound { what: "location" })
+    conn.prepare_cached("SELECT name FROM location WHERE id = ?1 AND active = 1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?
+        .ok_or(Error::NotFound { what: "location" })
 }
 
 pub(crate) fn variant_label(conn: &Connection, variant_id: &str) -> Result<String> {
@@ -189,13 +186,10 @@ pub(crate) fn variant_label(conn: &Connection, variant_id: &str) -> Result<Strin
 
 /// The first location: where the counter sells from and imports put their stock.
 pub(crate) fn default_location(conn: &Connection) -> Result<String> {
-    conn.query_row(
-        "SELECT id FROM location WHERE active = 1 ORDER BY position LIMIT 1",
-        [],
-        |r| r.get(0),
-    )
-    .optional()?
-    .ok_or(Error::NotFound { what: "location" })
+    conn.prepare_cached("SELECT id FROM location WHERE active = 1 ORDER BY position LIMIT 1")?
+        .query_row([], |r| r.get(0))
+        .optional()?
+        .ok_or(Error::NotFound { what: "location" })
 }
 
 /// Takes stock out of a location for something physical (adjustment, transfer): you cannot send

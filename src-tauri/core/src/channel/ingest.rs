@@ -207,11 +207,9 @@ fn draft_of(conn: &Connection, page: &Page, o: &RemoteOrder) -> Result<OrderDraf
 /// money still held) lands on the timeline for a person instead of failing the import.
 fn apply_state(conn: &Connection, page: &Page, order_id: &str, o: &RemoteOrder) -> Result<()> {
     let (name, cur) = (&page.channel.name, page.cur);
-    let (total, status): (i64, String) = conn.query_row(
-        "SELECT total_minor, status FROM customer_order WHERE id = ?1",
-        [order_id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
+    let (total, status): (i64, String) = conn
+        .prepare_cached("SELECT total_minor, status FROM customer_order WHERE id = ?1")?
+        .query_row([order_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let staff = page.staff.as_str();
     if o.paid && order::paid_refunded(conn, order_id)?.0 == 0 && total > 0 {
         record_payment(

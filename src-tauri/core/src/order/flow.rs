@@ -205,24 +205,20 @@ fn ledger_entry(
 }
 
 fn set_status(conn: &Connection, order_id: &str, s: OrderStatus, at: Timestamp) -> Result<()> {
-    conn.execute(
-        "UPDATE customer_order SET status = ?2, updated_at = ?3 WHERE id = ?1",
-        params![order_id, s.as_str(), at.0],
-    )?;
+    conn.prepare_cached("UPDATE customer_order SET status = ?2, updated_at = ?3 WHERE id = ?1")?
+        .execute(params![order_id, s.as_str(), at.0])?;
     Ok(())
 }
 
 /// Runs verification and stores its result on the order; returns the checks.
 fn reverify(conn: &Connection, order_id: &str, now: Timestamp) -> Result<Vec<super::Check>> {
     let (checks, score) = verify(conn, order_id, now)?;
-    conn.execute(
-        "UPDATE customer_order SET checks = ?2, risk_score = ?3 WHERE id = ?1",
-        params![
+    conn.prepare_cached("UPDATE customer_order SET checks = ?2, risk_score = ?3 WHERE id = ?1")?
+        .execute(params![
             order_id,
             serde_json::to_string(&checks).unwrap_or_default(),
             score
-        ],
-    )?;
+        ])?;
     Ok(checks)
 }
 
@@ -240,7 +236,8 @@ fn put_on_hold(
 }
 
 fn write_lines(conn: &Connection, order_id: &str, p: &Prepared) -> Result<()> {
-    conn.execute("DELETE FROM order_line WHERE order_id = ?1", [order_id])?;
+    conn.prepare_cached("DELETE FROM order_line WHERE order_id = ?1")?
+        .execute([order_id])?;
     let mut ins = conn.prepare_cached(
         "INSERT INTO order_line (id, order_id, position, kind, variant_id, sku, title, quantity,
              unit_price_minor, catalog_price_minor, discount_minor, amount_minor, tax_minor, taxes)
@@ -285,26 +282,27 @@ fn match_customer(
     let address = serde_json::to_string(&p.shipping).unwrap_or_default();
     let found: Option<String> = conn
         .prepare_cached(
-            "SELECT id FROM customer WHERE lower(email) = ?1 AND erased_at IS NULL LIMIT 1",
+            // `email IS NOT NULL` lets the partial index on lower(email) answer; without it
+            // every order scanned every customer.
+            "SELECT id FROM customer
+             WHERE lower(email) = ?1 AND email IS NOT NULL AND erased_at IS NULL LIMIT 1",
         )?
         .query_row([email], |r| r.get(0))
         .optional()?;
     if let Some(id) = found {
-        conn.execute(
-            "UPDATE customer SET address = ?2, updated_at = ?3 WHERE id = ?1",
-            params![id, address, at.0],
-        )?;
+        conn.prepare_cached("UPDATE customer SET address = ?2, updated_at = ?3 WHERE id = ?1")?
+            .execute(params![id, address, at.0])?;
         return Ok(Some(id));
     }
     let name = Some(p.shipping.name.clone())
         .filter(|n| !n.is_empty())
         .unwrap_or_else(|| email.clone());
     let id = new_id();
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO customer (id, name, email, phone, address, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-        params![id, name, email, p.phone, address, at.0],
-    )?;
+    )?
+    .execute(params![id, name, email, p.phone, address, at.0])?;
     Ok(Some(id))
 }
 
@@ -334,11 +332,9 @@ fn accept(conn: &Connection, order_id: &str, staff: &str, at: Timestamp, why: &s
     set_status(conn, order_id, OrderStatus::Open, at)?;
     commit_unshipped(conn, order_id, 1, staff, at)?;
     event(conn, order_id, at, Some(staff), "accepted", why)?;
-    let channel: String = conn.query_row(
-        "SELECT channel FROM customer_order WHERE id = ?1",
-        [order_id],
-        |r| r.get(0),
-    )?;
+    let channel: String = conn
+        .prepare_cached("SELECT channel FROM customer_order WHERE id = ?1")?
+        .query_row([order_id], |r| r.get(0))?;
     // Marketplaces confirm their own orders; hand-entered ones get ours, once.
     if channel == "manual" && !outbox::already_queued(conn, order_id, "order_confirmation")? {
         outbox::queue_for_order(conn, order_id, "order_confirmation", None, &[], at)?;
@@ -363,11 +359,10 @@ pub(crate) fn create_in(
         .filter(|s| !s.is_empty());
     if let Some(ext) = external {
         let existing: Option<String> = tx
-            .query_row(
+            .prepare_cached(
                 "SELECT id FROM customer_order WHERE channel = ?1 AND external_id = ?2",
-                params![p.channel, ext],
-                |r| r.get(0),
-            )
+            )?
+            .query_row(params![p.channel, ext], |r| r.get(0))
             .optional()?;
         if let Some(id) = existing {
             return Ok(id);
@@ -377,40 +372,40 @@ pub(crate) fn create_in(
     let customer = match_customer(tx, draft, &p, now)?;
     let id = new_id();
     let number = next_number(tx, "order")?;
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO customer_order (id, number, channel, external_id, status, customer_id, email,
              phone, billing, shipping, address_key, location_id, shipping_method, express,
              channel_risk, prices_include_tax, subtotal_minor, discount_minor, shipping_minor,
              tax_minor, total_minor, taxes, note, created_by, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, 'on_hold', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
              ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?24)",
-        params![
-            id,
-            number,
-            p.channel,
-            external,
-            customer,
-            p.email,
-            p.phone,
-            serde_json::to_string(&p.billing).unwrap_or_default(),
-            serde_json::to_string(&p.shipping).unwrap_or_default(),
-            p.shipping.key(),
-            location,
-            draft.shipping_method.trim(),
-            draft.express,
-            p.channel_risk,
-            p.included,
-            p.subtotal,
-            p.discount,
-            p.shipping_total,
-            p.tax,
-            p.total,
-            serde_json::to_string(&p.taxes).unwrap_or_default(),
-            draft.note.trim(),
-            staff,
-            now.0,
-        ],
-    )?;
+    )?
+    .execute(params![
+        id,
+        number,
+        p.channel,
+        external,
+        customer,
+        p.email,
+        p.phone,
+        serde_json::to_string(&p.billing).unwrap_or_default(),
+        serde_json::to_string(&p.shipping).unwrap_or_default(),
+        p.shipping.key(),
+        location,
+        draft.shipping_method.trim(),
+        draft.express,
+        p.channel_risk,
+        p.included,
+        p.subtotal,
+        p.discount,
+        p.shipping_total,
+        p.tax,
+        p.total,
+        serde_json::to_string(&p.taxes).unwrap_or_default(),
+        draft.note.trim(),
+        staff,
+        now.0,
+    ])?;
     write_lines(tx, &id, &p)?;
     event(
         tx,

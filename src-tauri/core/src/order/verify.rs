@@ -205,7 +205,10 @@ pub(crate) fn verify(
     now: Timestamp,
 ) -> Result<(Vec<Check>, i64)> {
     #[allow(clippy::type_complexity)]
-    let (email, phone, billing, shipping, key, location, total, express, channel_risk, customer, created): (
+    // The rowid, not the id, excludes this order below: every index carries the rowid, so the
+    // duplicate, velocity and usual-value reads stay inside their indexes.
+    let (row, email, phone, billing, shipping, key, location, total, express, channel_risk, customer, created): (
+        i64,
         Option<String>,
         Option<String>,
         String,
@@ -219,7 +222,7 @@ pub(crate) fn verify(
         i64,
     ) = conn
         .prepare_cached(
-            "SELECT email, phone, billing, shipping, address_key, location_id, total_minor, express,
+            "SELECT rowid, email, phone, billing, shipping, address_key, location_id, total_minor, express,
                     channel_risk, customer_id, created_at
              FROM customer_order WHERE id = ?1",
         )?
@@ -298,20 +301,20 @@ pub(crate) fn verify(
         Some(e) => conn
             .prepare_cached(
                 "SELECT number FROM customer_order
-                 WHERE lower(email) = lower(?2) AND created_at >= ?3 AND id <> ?1
+                 WHERE lower(email) = lower(?2) AND created_at >= ?3 AND rowid <> ?1
                    AND status <> 'cancelled' AND total_minor = ?4
                  ORDER BY created_at DESC LIMIT 1",
             )?
-            .query_row(params![order_id, e, day_ago, total], |r| r.get(0))
+            .query_row(params![row, e, day_ago, total], |r| r.get(0))
             .optional()?,
         None if !key.is_empty() => conn
             .prepare_cached(
                 "SELECT number FROM customer_order
-                 WHERE address_key = ?2 AND created_at >= ?3 AND id <> ?1
+                 WHERE address_key = ?2 AND created_at >= ?3 AND rowid <> ?1
                    AND status <> 'cancelled' AND total_minor = ?4
                  ORDER BY created_at DESC LIMIT 1",
             )?
-            .query_row(params![order_id, key, day_ago, total], |r| r.get(0))
+            .query_row(params![row, key, day_ago, total], |r| r.get(0))
             .optional()?,
         None => None,
     };
@@ -340,10 +343,10 @@ pub(crate) fn verify(
     let usual: Option<i64> = conn
         .prepare_cached(
             "SELECT CAST(avg(total_minor) AS INTEGER) FROM (
-                SELECT total_minor FROM customer_order WHERE id <> ?1 AND status <> 'cancelled'
+                SELECT total_minor FROM customer_order WHERE rowid <> ?1 AND status <> 'cancelled'
                 ORDER BY created_at DESC LIMIT 200)",
         )?
-        .query_row([order_id], |r| r.get(0))?;
+        .query_row([row], |r| r.get(0))?;
     if let Some(usual) = usual.filter(|u| *u > 0) {
         if total > usual.saturating_mul(settings.value_multiple) {
             checks.push(Check::risk(
@@ -365,7 +368,7 @@ pub(crate) fn verify(
         }
         let n: i64 = conn
             .prepare_cached(sql)?
-            .query_row(params![value, since, order_id], |r| r.get(0))?;
+            .query_row(params![value, since, row], |r| r.get(0))?;
         // The count includes this order.
         if n + 1 >= settings.velocity_count {
             checks.push(Check::risk(
@@ -382,27 +385,27 @@ pub(crate) fn verify(
     };
     velocity(
         "e-mail",
-        "SELECT count(*) FROM customer_order WHERE lower(email) = lower(?1) AND created_at >= ?2 AND id <> ?3",
+        "SELECT count(*) FROM customer_order WHERE lower(email) = lower(?1) AND created_at >= ?2 AND rowid <> ?3",
         email.as_deref().unwrap_or(""),
     )?;
     velocity(
         "address",
-        "SELECT count(*) FROM customer_order WHERE address_key = ?1 AND created_at >= ?2 AND id <> ?3",
+        "SELECT count(*) FROM customer_order WHERE address_key = ?1 AND created_at >= ?2 AND rowid <> ?3",
         &key,
     )?;
     velocity(
         "phone",
-        "SELECT count(*) FROM customer_order WHERE phone = ?1 AND created_at >= ?2 AND id <> ?3",
+        "SELECT count(*) FROM customer_order WHERE phone = ?1 AND created_at >= ?2 AND rowid <> ?3",
         phone.as_deref().unwrap_or(""),
     )?;
     if express {
         let earlier: i64 = match &customer {
             Some(c) => conn
                 .prepare_cached(
-                    "SELECT (SELECT count(*) FROM customer_order WHERE customer_id = ?1 AND id <> ?2)
+                    "SELECT (SELECT count(*) FROM customer_order WHERE customer_id = ?1 AND rowid <> ?2)
                           + (SELECT count(*) FROM sale WHERE customer_id = ?1 AND status = 'completed')",
                 )?
-                .query_row(params![c, order_id], |r| r.get(0))?,
+                .query_row(params![c, row], |r| r.get(0))?,
             None => 0,
         };
         if earlier == 0 {
