@@ -7,7 +7,8 @@ SHELL := /bin/bash
 
 BUILD_PKGS := libwebkit2gtk-4.1-dev libsoup-3.0-dev libayatana-appindicator3-dev librsvg2-dev \
               build-essential curl wget file libxdo-dev libssl-dev pkg-config libdbus-1-dev
-TEST_PKGS  := xvfb xauth webkit2gtk-driver poppler-utils zbar-tools python3-aiosmtpd cups printer-driver-cups-pdf
+TEST_PKGS  := xvfb xauth webkit2gtk-driver poppler-utils zbar-tools python3-aiosmtpd cups printer-driver-cups-pdf \
+              dbus-daemon gnome-keyring
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(PATH)
@@ -65,8 +66,9 @@ lint-rust: ui
 	cargo clippy --workspace --all-targets -- -D warnings
 
 # Includes generated_ui_types_are_fresh, which fails when ui/src/lib/ipc-types.ts is stale.
+# Under a private D-Bus session with gnome-keyring unlocked: a real OS keychain, headless.
 test-rust: ui
-	cargo test --workspace
+	dbus-run-session -- tests/keychain.sh cargo test --workspace
 
 test-ui:
 	npm --prefix ui run check
@@ -76,7 +78,8 @@ test-ui:
 e2e: ui
 	cargo build -p shopdesk-app
 	cargo test --manifest-path tests/e2e/Cargo.toml --no-run
-	xvfb-run -a -s "-screen 0 1280x800x24" cargo test --manifest-path tests/e2e/Cargo.toml -- --test-threads=1
+	xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- tests/keychain.sh \
+	  cargo test --manifest-path tests/e2e/Cargo.toml -- --test-threads=1
 
 ## Print the benchmark table (release builds, under Xvfb).
 bench: setup-test ui

@@ -12,6 +12,8 @@ const {
     LanguageCode,
 } = require('@vendure/core');
 const { populate } = require('@vendure/core/cli');
+// VENDURE_PRODUCTS: another catalog CSV (a window journey sells the demo shop's SKUs).
+const products = process.env.VENDURE_PRODUCTS || path.join(__dirname, 'products.csv');
 
 const dir = process.env.VENDURE_DIR || path.join(__dirname, 'data');
 const port = Number(process.env.VENDURE_PORT || 3000);
@@ -51,7 +53,7 @@ const initialData = {
 
 async function main() {
     if (fresh) {
-        const app = await populate(() => bootstrap(config).then((a) => a), initialData, path.join(__dirname, 'products.csv'));
+        const app = await populate(() => bootstrap(config).then((a) => a), initialData, products);
         await app.close();
     }
     await bootstrap(config);

@@ -383,6 +383,12 @@ fn a_shipment_of_an_imported_order_queues_one_tracking_push_with_backoff_until_a
         .fulfilment_pushed(&p.id, "gid://shopify/Fulfillment/9")
         .unwrap();
     assert!(f.shop.fulfilments_due(&ch).unwrap().is_empty());
+    let h = &f.shop.sync_health(&f.owner).unwrap()[0];
+    assert_eq!(
+        (h.fulfilments_queued, h.fulfilments_sent),
+        (0, 1),
+        "the panel reports it sent"
+    );
     assert!(
         f.shop.fulfilment_pushed(&p.id, "again").is_err(),
         "acknowledged once"

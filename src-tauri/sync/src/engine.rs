@@ -70,6 +70,37 @@ pub async fn push_stock<C: Connector>(shop: &Shop, ch: &Channel, c: &mut C) -> S
     Ok(pushed)
 }
 
+/// Pushes every due fulfilment with its tracking (a full run's step, and the scheduler's fast
+/// path between runs, so a packed parcel's tracking reaches the store within seconds). Returns
+/// how many the store acknowledged, and what failed (each failure waits for its backoff).
+pub async fn push_fulfilments<C: Connector>(
+    shop: &Shop,
+    ch: &Channel,
+    c: &mut C,
+) -> (usize, Vec<SyncError>) {
+    let due = match shop.fulfilments_due(&ch.id) {
+        Ok(due) => due,
+        Err(e) => return (0, vec![e.into()]),
+    };
+    let (mut sent, mut failures) = (0, Vec::new());
+    for p in due {
+        match c.fulfil(&p).await {
+            Ok(remote) => match shop.fulfilment_pushed(&p.id, &remote) {
+                Ok(()) => sent += 1,
+                Err(e) => failures.push(e.into()),
+            },
+            Err(e) => {
+                let _ = shop.fulfilment_failed(&p.id, &e.message);
+                failures.push(SyncError {
+                    message: format!("tracking {}: {}", p.tracking, e.message),
+                    ..e
+                });
+            }
+        }
+    }
+    (sent, failures)
+}
+
 async fn pull<C: Connector>(
     shop: &Shop,
     ch: &Channel,
@@ -131,29 +162,9 @@ pub async fn run<C: Connector>(
     }
     // Tracking before stock: a store that moves its own stock when a fulfilment ships
     // (Vendure) is then corrected by the level pushed right after.
-    match shop.fulfilments_due(&ch.id) {
-        Ok(due) => {
-            for p in due {
-                match c.fulfil(&p).await {
-                    Ok(remote) => {
-                        if let Err(e) = shop.fulfilment_pushed(&p.id, &remote) {
-                            failures.push(e.into());
-                        } else {
-                            report.fulfilments_pushed += 1;
-                        }
-                    }
-                    Err(e) => {
-                        let _ = shop.fulfilment_failed(&p.id, &e.message);
-                        failures.push(SyncError {
-                            message: format!("tracking {}: {}", p.tracking, e.message),
-                            ..e
-                        });
-                    }
-                }
-            }
-        }
-        Err(e) => failures.push(e.into()),
-    }
+    let (sent, tracking_failures) = push_fulfilments(shop, ch, c).await;
+    report.fulfilments_pushed = sent;
+    failures.extend(tracking_failures);
     match push_stock(shop, ch, c).await {
         Ok(n) => report.stock_pushed = n,
         Err(e) => failures.push(SyncError {

@@ -1,9 +1,11 @@
 //! The background sync: a thread with its own tokio runtime that runs each channel every
-//! `interval_secs` (and at once on "sync now"), and in between pushes changed stock within a few
-//! seconds of the move. Nothing is ever switched off: a failing channel is simply tried again at
+//! `interval_secs` (and at once on "sync now"), and in between pushes changed stock and new
+//! tracking within a few seconds. Nothing is ever switched off: a failing channel is simply tried again at
 //! its next turn, and its failure is in the health panel and sent as an event.
 
-use crate::engine::{failed, push_stock, run, Marketplace, RunReport, SyncOptions};
+use crate::engine::{
+    failed, push_fulfilments, push_stock, run, Marketplace, RunReport, SyncOptions,
+};
 use crate::http::{SyncError, SyncResult};
 use shopdesk_core::channel::Channel;
 use shopdesk_core::Shop;
@@ -17,13 +19,13 @@ use tokio::sync::mpsc;
 pub enum SyncEvent {
     /// A run is under way (pages read so far).
     Progress(RunReport),
-    /// A run (or a stock push between runs) ended; `errors` is empty when all went well.
+    /// A run (or a push between runs) ended; `errors` is empty when all went well.
     Finished(RunReport),
 }
 
-/// A stock move waits this long for others to join it before the push (a sale of three lines
-/// is one push per item, not three runs).
-const STOCK_DEBOUNCE: Duration = Duration::from_secs(2);
+/// A stock move or a shipment waits this long for others to join it before the push (a sale of
+/// three lines is one push per item, not three runs).
+const SETTLE: Duration = Duration::from_secs(2);
 /// The catalog (SKUs, the store's own stock figures) is re-read this often.
 const LISTINGS_EVERY: Duration = Duration::from_secs(30 * 60);
 
@@ -31,14 +33,14 @@ pub struct Scheduler {
     now: mpsc::UnboundedSender<Option<String>>,
 }
 
-/// Each channel's turn: when it runs next, when its catalog was last read, since when its stock
-/// has been waiting, and its connected store (kept between runs: one keychain read and one
+/// Each channel's turn: when it runs next, when its catalog was last read, since when stock or
+/// tracking has been waiting, and its connected store (kept between runs: one keychain read and one
 /// Vendure login per channel, not per push).
 #[derive(Default)]
 struct Turn {
     next_run: Option<Instant>,
     listings_at: Option<Instant>,
-    stock_waiting_since: Option<Instant>,
+    waiting_since: Option<Instant>,
     store: Option<Marketplace>,
 }
 
@@ -76,33 +78,47 @@ impl Turn {
             self.store = None;
         }
         on_event(SyncEvent::Finished(report));
-        self.stock_waiting_since = None;
+        self.waiting_since = None;
         self.next_run = Some(Instant::now() + Duration::from_secs(ch.interval_secs.max(10) as u64));
     }
 
-    /// The fast path: changed stock goes out once it has settled briefly.
-    async fn stock(&mut self, shop: &Shop, ch: &Channel, on_event: &Events) {
-        if !shop.stock_due(&ch.id).is_ok_and(|d| !d.is_empty()) {
+    /// The fast path: new tracking and changed stock go out once they have settled briefly.
+    async fn between_runs(&mut self, shop: &Shop, ch: &Channel, on_event: &Events) {
+        let due = shop.fulfilments_due(&ch.id).is_ok_and(|d| !d.is_empty())
+            || shop.stock_due(&ch.id).is_ok_and(|d| !d.is_empty());
+        if !due {
             return;
         }
         let now = Instant::now();
-        let since = *self.stock_waiting_since.get_or_insert(now);
-        if now.duration_since(since) < STOCK_DEBOUNCE {
+        let since = *self.waiting_since.get_or_insert(now);
+        if now.duration_since(since) < SETTLE {
             return;
         }
-        self.stock_waiting_since = None;
-        let pushed = match self.store(ch) {
-            Ok(store) => push_stock(shop, ch, store).await,
-            Err(e) => Err(e),
+        self.waiting_since = None;
+        let store = match self.store(ch) {
+            Ok(store) => store,
+            Err(e) => return on_event(SyncEvent::Finished(failed(shop, ch, e))),
         };
-        if let Err(e) = pushed {
-            // In health like any failure; the next full run retries it.
-            self.store = None;
-            let e = SyncError {
+        let (sent, mut failures) = push_fulfilments(shop, ch, store).await;
+        let stock = push_stock(shop, ch, store).await.unwrap_or_else(|e| {
+            failures.push(SyncError {
                 message: format!("stock: {}", e.message),
                 ..e
-            };
-            on_event(SyncEvent::Finished(failed(shop, ch, e)));
+            });
+            0
+        });
+        match failures.into_iter().next() {
+            // In health like any failure; the next full run (or the backoff) retries it.
+            Some(e) => {
+                self.store = None;
+                on_event(SyncEvent::Finished(failed(shop, ch, e)));
+            }
+            None => on_event(SyncEvent::Finished(RunReport {
+                channel: ch.name.clone(),
+                fulfilments_pushed: sent,
+                stock_pushed: stock,
+                ..RunReport::default()
+            })),
         }
     }
 }
@@ -146,7 +162,7 @@ impl Scheduler {
                             if forced || turn.next_run.is_none_or(|t| Instant::now() >= t) {
                                 turn.full_run(&shop, &ch, forced, &on_event).await;
                             } else {
-                                turn.stock(&shop, &ch, &on_event).await;
+                                turn.between_runs(&shop, &ch, &on_event).await;
                             }
                         }
                     }

@@ -48,7 +48,7 @@ async fn assert_stock_matches(v: &VendureServer, f: &Fixture) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn orders_stock_and_tracking_make_the_whole_loop_with_a_real_vendure() {
-    let v = VendureServer::start(PORT);
+    let v = vendure(PORT);
     let placed = v.seed(&["VMUG-BLUE:2", "VMUG-BLUE:1,VTOTE-NAT:1"]);
     let f = shop_with(
         "USD",

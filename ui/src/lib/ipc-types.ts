@@ -539,6 +539,10 @@ fulfilments_queued: number,
  */
 fulfilments_failing: number, 
 /**
+ * Fulfilments the marketplace has acknowledged.
+ */
+fulfilments_sent: number, 
+/**
  * Listings whose stock changed since it was last pushed.
  */
 stock_queued: number, orders_imported: number, quarantined: number, unmatched_skus: number, last_error: string | null, last_error_kind: SyncErrorKind | null, last_error_at: Timestamp | null, 

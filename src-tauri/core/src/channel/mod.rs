@@ -155,6 +155,9 @@ pub struct ChannelHealth {
     /// Fulfilments that failed at least once and are waiting for their retry.
     #[ts(type = "number")]
     pub fulfilments_failing: i64,
+    /// Fulfilments the marketplace has acknowledged.
+    #[ts(type = "number")]
+    pub fulfilments_sent: i64,
     /// Listings whose stock changed since it was last pushed.
     #[ts(type = "number")]
     pub stock_queued: i64,
@@ -366,7 +369,8 @@ impl Shop {
                       WHERE l.channel_id = ch.id AND l.variant_id IS NOT NULL AND l.dirty_seq > l.pushed_seq),
                      (SELECT count(*) FROM channel_order o WHERE o.channel_id = ch.id),
                      (SELECT count(*) FROM channel_quarantine q WHERE q.channel_id = ch.id),
-                     (SELECT count(*) FROM channel_sku_link s WHERE s.channel_id = ch.id AND s.variant_id IS NULL)
+                     (SELECT count(*) FROM channel_sku_link s WHERE s.channel_id = ch.id AND s.variant_id IS NULL),
+                     (SELECT count(*) FROM channel_push p WHERE p.channel = ch.name AND p.status = 'done')
                  FROM channel ch ORDER BY name"
             ))?;
             let rows = st.query_map([], |r| {
@@ -391,6 +395,7 @@ impl Shop {
                     orders_imported: r.get(14)?,
                     quarantined: r.get(15)?,
                     unmatched_skus: r.get(16)?,
+                    fulfilments_sent: r.get(17)?,
                 })
             })?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)

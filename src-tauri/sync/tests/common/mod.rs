@@ -9,9 +9,7 @@ use shopdesk_core::shop::NewShop;
 use shopdesk_core::stock::StockAdjustment;
 use shopdesk_core::{Session, Shop, SystemClock};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 pub struct Fixture {
     pub _dir: tempfile::TempDir,
@@ -68,6 +66,11 @@ pub fn shop_with(currency: &str, country: &str, skus: &[(&str, &str, i64)]) -> F
 }
 
 impl Fixture {
+    /// The shop's database file.
+    pub fn path(&self) -> PathBuf {
+        self._dir.path().join("shop.sqlite3")
+    }
+
     pub fn channel(&self, name: &str, kind: &str, url: &str) -> Channel {
         self.shop
             .add_channel(
@@ -130,89 +133,20 @@ impl Fixture {
     }
 }
 
-fn vendure_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/vendure")
-}
+#[path = "../../../../tests/vendure/server.rs"]
+mod vendure_server;
+pub use vendure_server::VendureServer;
 
-/// A Vendure server of our own, stopped when dropped.
-pub struct VendureServer {
-    child: Child,
-    pub port: u16,
-    _data: tempfile::TempDir,
-}
-
-impl Drop for VendureServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// The Vendure server for the sync tests, on `port`.
+pub fn vendure(port: u16) -> VendureServer {
+    VendureServer::start(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/vendure"),
+        port,
+        None,
+    )
 }
 
 impl VendureServer {
-    pub fn start(port: u16) -> VendureServer {
-        let dir = vendure_dir();
-        assert!(
-            dir.join("node_modules/@vendure/core").exists(),
-            "Vendure is not installed: run `npm ci --prefix tests/vendure` (make test does)"
-        );
-        let data = tempfile::tempdir().unwrap();
-        let log = std::fs::File::create(data.path().join("server.log")).unwrap();
-        let child = Command::new("node")
-            .arg("server.js")
-            .current_dir(&dir)
-            .env("VENDURE_DIR", data.path())
-            .env("VENDURE_PORT", port.to_string())
-            .stdout(log.try_clone().unwrap())
-            .stderr(log)
-            .spawn()
-            .expect("node is needed for the Vendure tests");
-        let server = VendureServer {
-            child,
-            port,
-            _data: data,
-        };
-        let started = Instant::now();
-        let log_path = server._data.path().join("server.log");
-        while !std::fs::read_to_string(&log_path)
-            .unwrap_or_default()
-            .contains("vendure ready")
-        {
-            assert!(
-                started.elapsed() < Duration::from_secs(120),
-                "Vendure did not start:\n{}",
-                std::fs::read_to_string(&log_path).unwrap_or_default()
-            );
-            std::thread::sleep(Duration::from_millis(200));
-        }
-        server
-    }
-
-    pub fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    /// Places real orders through the Shop API ("SKU:QTY,SKU:QTY" each); returns (id, code).
-    pub fn seed(&self, orders: &[&str]) -> Vec<(String, String)> {
-        let out = Command::new("node")
-            .arg("seed.js")
-            .arg(self.port.to_string())
-            .args(orders)
-            .current_dir(vendure_dir())
-            .stderr(Stdio::inherit())
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "seeding Vendure failed");
-        let list: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
-        list.iter()
-            .map(|o| {
-                (
-                    o["id"].as_str().unwrap().into(),
-                    o["code"].as_str().unwrap().into(),
-                )
-            })
-            .collect()
-    }
-
     /// An Admin API query as the superadmin.
     pub async fn admin(&self, query: &str, variables: Value) -> Value {
         let client = reqwest::Client::new();

@@ -1,0 +1,115 @@
+//! The owner connects a real Vendure store in the real window and its orders come in; the packer
+//! ships one at the bench, and the Marketplaces panel reports its tracking sent. Vendure 3.7.3
+//! runs on 127.0.0.1 (tests/vendure); its catalog sells the demo shop's mug by the same SKU, and
+//! two customers order it through Vendure's Shop API. The access key goes through the form into
+//! the OS keychain (gnome-keyring, headless, under `make e2e`).
+
+mod common;
+
+#[path = "../../vendure/server.rs"]
+mod vendure_server;
+
+use common::*;
+use std::path::Path;
+use vendure_server::VendureServer;
+
+/// The demo shop's enamel mug (US prices), stocked in Vendure too.
+const CATALOG: &str = "name,slug,description,assets,facets,optionGroups,optionValues,sku,price,taxCategory,stockOnHand,trackInventory,variantAssets,variantFacets
+Enamel Camp Mug,enamel-camp-mug,A mug,,,,,EMUG-CHARCOAL,14.50,standard,40,true,,
+";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn owner_connects_vendure_orders_arrive_and_the_packed_one_reports_its_tracking_sent() {
+    let scratch = tempfile::tempdir().unwrap();
+    let catalog = scratch.path().join("catalog.csv");
+    std::fs::write(&catalog, CATALOG).unwrap();
+    let vendure = VendureServer::start(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../vendure"),
+        4620,
+        Some(&catalog),
+    );
+    vendure.seed(&["EMUG-CHARCOAL:2", "EMUG-CHARCOAL:1"]);
+
+    let home = tempfile::tempdir().unwrap();
+    let driver = Driver::start(home.path(), 4600);
+    let c = driver.launch().await;
+    choose(&c, "#demo-country", "US").await;
+    click(&c, "#load-demo").await;
+    wait_text(&c, "#who", "Owner").await;
+
+    // Orders → Marketplaces → Connect a store.
+    click(&c, "#nav-orders").await;
+    click(&c, "#open-channels").await;
+    wait_text(&c, "#sync-health", "No store connected yet").await;
+    click(&c, "#channel-new").await;
+    choose(&c, "#ch-kind", "vendure").await;
+    fill(&c, "#ch-name", "vendure").await;
+    fill(&c, "#ch-url", &vendure.url()).await;
+    fill(&c, "#ch-key", "superadmin:superadmin").await;
+    click(&c, "#ch-save").await;
+
+    // The first sync starts at once; the panel shows its outcome and both orders imported.
+    let row = "tr.channel-row[data-name=\"vendure\"]";
+    wait_text(&c, &format!("{row} .channel-progress"), "done: 2 new").await;
+    wait_exact(&c, &format!("{row} .channel-orders"), "2").await;
+    wait_text(&c, &format!("{row}[data-failing=\"false\"]"), "none").await;
+    shot(&c, "marketplace-connected").await;
+
+    // The inbox beside the panel has them already, open (verified, stock committed).
+    wait_text(
+        &c,
+        "tr.inbox-row[data-name=\"#1\"][data-status=\"open\"]",
+        "Pat Buyer 1",
+    )
+    .await;
+    wait_text(
+        &c,
+        "tr.inbox-row[data-name=\"#2\"][data-status=\"open\"]",
+        "Pat Buyer 2",
+    )
+    .await;
+    shot(&c, "marketplace-orders-in").await;
+
+    // The packer ships #1 (2 mugs) at the bench, keyboard and scanner only.
+    click(&c, "#nav-pack").await;
+    scan_into(&c, "#pack-code", "O1").await;
+    wait_exact(&c, "#pack-order", "#1").await;
+    wait_exact(&c, "#pack-progress", "0 / 2").await;
+    let mug = "tr.pack-line[data-sku=\"EMUG-CHARCOAL\"]";
+    let barcode = c
+        .execute(
+            &format!("return document.querySelector('{mug}').dataset.barcode"),
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_string();
+    scan_into(&c, "#pack-scan", &barcode).await;
+    scan_into(&c, "#pack-scan", &barcode).await;
+    wait_exact(&c, "#pack-progress", "2 / 2").await;
+    fill(&c, "#pack-weight-1", "0.9\u{E039}").await;
+    wait_text(&c, "#pack-result", "Shipped #1").await;
+    let tracking = text_of(&c, "#pack-tracking-result").await;
+
+    // Within seconds (no full run needed) the tracking is in Vendure and the panel says so.
+    click(&c, "#nav-orders").await;
+    click(&c, "#open-channels").await;
+    wait_text(&c, &format!("{row} .channel-sent"), "1 tracking sent").await;
+    wait_text(&c, &format!("{row} .channel-queue"), "0 tracking").await;
+    shot(&c, "marketplace-tracking-sent").await;
+
+    // Vendure's own record: the order shipped, with the tracking code the bench printed.
+    let orders = vendure.admin_query(
+        "{ orders(options: { sort: { id: ASC } }) { items { code state fulfillments { state trackingCode } } } }",
+    );
+    let first = &orders["orders"]["items"][0];
+    assert_eq!(first["state"], "Shipped", "{orders}");
+    assert_eq!(first["fulfillments"][0]["state"], "Shipped", "{orders}");
+    assert_eq!(
+        first["fulfillments"][0]["trackingCode"],
+        tracking.as_str(),
+        "{orders}"
+    );
+}
