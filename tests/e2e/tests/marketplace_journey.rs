@@ -2,7 +2,8 @@
 //! ships one at the bench, and the Marketplaces panel reports its tracking sent. Vendure 3.7.3
 //! runs on 127.0.0.1 (tests/vendure); its catalog sells the demo shop's mug by the same SKU, and
 //! two customers order it through Vendure's Shop API. The access key goes through the form into
-//! the OS keychain (gnome-keyring, headless, under `make e2e`).
+//! the OS keychain (gnome-keyring, headless, under `make e2e`). Then the store goes down: the
+//! alert shows on whatever screen is open and leads to the panel, where the store is still on.
 
 mod common;
 
@@ -112,4 +113,25 @@ async fn owner_connects_vendure_orders_arrive_and_the_packed_one_reports_its_tra
         tracking.as_str(),
         "{orders}"
     );
+
+    // The store goes down. Sync now fails; the alert says so on every screen until it works.
+    drop(vendure);
+    click(&c, &format!("{row} .channel-sync")).await;
+    wait_text(
+        &c,
+        ".sync-alert[data-channel=\"vendure\"]",
+        "vendure is not syncing",
+    )
+    .await;
+    click(&c, "#nav-catalog").await;
+    wait_text(&c, ".sync-alert[data-channel=\"vendure\"]", "not syncing").await;
+    shot(&c, "marketplace-alert").await;
+    click(&c, ".sync-alert .open-marketplaces").await;
+    wait_text(
+        &c,
+        &format!("{row}[data-failing=\"true\"] .channel-error"),
+        "",
+    )
+    .await;
+    wait_text(&c, &format!("{row} .channel-sync"), "Retry now").await;
 }
