@@ -179,12 +179,13 @@ fn order(node: &Value) -> Result<RemoteOrder, String> {
     })
 }
 
-/// How long until the cost bucket holds `requested` points again (zero when it already does).
-fn refill_time(body: &Value) -> Duration {
+/// How long until the cost bucket holds `requested` points again (zero when it already does);
+/// `unknown` is what to assume is available when the answer does not say.
+fn refill_time(body: &Value, unknown: f64) -> Duration {
     let cost = body.pointer("/extensions/cost");
     let get = |p: &str| cost.and_then(|c| c.pointer(p)).and_then(Value::as_f64);
     let requested = get("/requestedQueryCost").unwrap_or(50.0);
-    let available = get("/throttleStatus/currentlyAvailable").unwrap_or(requested);
+    let available = get("/throttleStatus/currentlyAvailable").unwrap_or(unknown);
     let rate = get("/throttleStatus/restoreRate")
         .filter(|r| *r > 0.0)
         .unwrap_or(50.0);
@@ -234,7 +235,8 @@ impl Shopify {
                 .filter_map(|e| e.pointer("/extensions/code").and_then(Value::as_str))
                 .collect();
             if codes.contains(&"THROTTLED") {
-                let wait = refill_time(&body).max(Duration::from_millis(50));
+                // Throttled without a bucket status: assume it is empty.
+                let wait = refill_time(&body, 0.0).max(Duration::from_millis(50));
                 self.http.throttle_wait(wait).await?;
                 continue;
             }
@@ -243,7 +245,7 @@ impl Shopify {
             }
             // Pace by the bucket the answer reports: when it could not pay for a call like this
             // one, wait for it now rather than spend a round trip on THROTTLED.
-            let refill = refill_time(&body);
+            let refill = refill_time(&body, f64::INFINITY);
             if !refill.is_zero() {
                 self.http.throttle_wait(refill).await?;
             }

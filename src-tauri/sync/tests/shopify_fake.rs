@@ -56,10 +56,14 @@ struct Bucket {
 impl Bucket {
     /// Shopify Plus: 1,000 points a second into a bucket of 20,000.
     fn plus() -> Bucket {
+        Bucket::new(20_000.0, 1_000.0)
+    }
+
+    fn new(max: f64, rate: f64) -> Bucket {
         Bucket {
-            available: 20_000.0,
-            max: 20_000.0,
-            rate: 1_000.0,
+            available: max,
+            max,
+            rate,
             at: Instant::now(),
             throttled: 0,
         }
@@ -284,6 +288,14 @@ fn opts() -> SyncOptions {
     }
 }
 
+/// A run that leaves the catalog alone (read once already): pulls and pushes only.
+fn opts_without_listings() -> SyncOptions {
+    SyncOptions {
+        listings: false,
+        ..opts()
+    }
+}
+
 fn shop() -> Fixture {
     shop_with(
         "USD",
@@ -344,6 +356,37 @@ async fn every_page_comes_in_once_through_throttles_errors_and_an_update_mid_pas
     );
     assert_eq!(five.refunded.minor(), five.paid.minor());
     assert_eq!(f.order_count(), 230);
+}
+
+#[tokio::test]
+async fn the_pull_waits_for_the_cost_bucket_instead_of_being_throttled() {
+    // A bucket that pays for three pages, refilling one page's cost in 0.2 s: the connector
+    // reads each answer's bucket status and waits before the call it could not pay for.
+    let orders = (0..500)
+        .map(|n| fake_order(n, T0 + n as i64 * 1000))
+        .collect();
+    let (server, fake) = shopify(Store {
+        orders,
+        bucket: Some(Bucket::new(3.0 * QUERY_COST, 5.0 * QUERY_COST)),
+        ..Store::default()
+    })
+    .await;
+    let f = shop();
+    let ch = f.channel("shopify", "shopify", &server.uri());
+    let mut c = Shopify::new(&ch.base_url, "shpat_good", opts().timeout);
+    let started = Instant::now();
+    let r = run(&f.shop, &ch, &mut c, opts_without_listings(), &|_| {}).await;
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert_eq!((r.pages, r.orders.created), (10, 500));
+    assert_eq!(
+        fake.0.lock().unwrap().bucket.as_ref().unwrap().throttled,
+        0,
+        "never THROTTLED: the connector paced itself"
+    );
+    assert!(
+        started.elapsed() >= Duration::from_millis(1000),
+        "7 pages beyond the bucket wait about 0.2 s each"
+    );
 }
 
 #[tokio::test]
@@ -409,17 +452,7 @@ async fn stock_is_set_by_compare_and_set_and_a_lost_fulfilment_answer_is_read_ba
     // the new level and sets its own again.
     fake.0.lock().unwrap().stock[0].1 = 3;
     f.adjust("VMUG-BLUE", -8);
-    let r = run(
-        &f.shop,
-        &ch,
-        &mut c,
-        SyncOptions {
-            listings: false,
-            ..opts()
-        },
-        &|_| {},
-    )
-    .await;
+    let r = run(&f.shop, &ch, &mut c, opts_without_listings(), &|_| {}).await;
     assert!(r.errors.is_empty(), "{:?}", r.errors);
     assert_eq!(fake.0.lock().unwrap().stock[0].1, 990);
 
@@ -430,17 +463,7 @@ async fn stock_is_set_by_compare_and_set_and_a_lost_fulfilment_answer_is_read_ba
     f.ship(&o.id, "usps", "9400111899560000000002", vec![]);
     let due = f.shop.fulfilments_due(&ch.id).unwrap();
     c.fulfil(&due[0]).await.unwrap(); // reached Shopify; the answer "lost"
-    let r = run(
-        &f.shop,
-        &ch,
-        &mut c,
-        SyncOptions {
-            listings: false,
-            ..opts()
-        },
-        &|_| {},
-    )
-    .await;
+    let r = run(&f.shop, &ch, &mut c, opts_without_listings(), &|_| {}).await;
     assert_eq!(r.fulfilments_pushed, 1);
     let fs = fake.0.lock().unwrap().fulfilments.clone();
     assert_eq!(fs.len(), 1, "one fulfilment, not two");
@@ -468,17 +491,7 @@ async fn bench_ten_thousand_orders_pulled_through_pages_and_the_cost_bucket() {
     let ch = f.channel("shopify", "shopify", &server.uri());
     let mut c = Shopify::new(&ch.base_url, "shpat_good", Duration::from_secs(30));
     let started = Instant::now();
-    let r = run(
-        &f.shop,
-        &ch,
-        &mut c,
-        SyncOptions {
-            listings: false,
-            ..opts()
-        },
-        &|_| {},
-    )
-    .await;
+    let r = run(&f.shop, &ch, &mut c, opts_without_listings(), &|_| {}).await;
     let took = started.elapsed().as_secs_f64();
     assert!(r.errors.is_empty(), "{:?}", r.errors);
     assert_eq!(r.orders.created, N as i64, "every order, once");

@@ -76,17 +76,7 @@ async fn owner_connects_vendure_orders_arrive_and_the_packed_one_reports_its_tra
     scan_into(&c, "#pack-code", "O1").await;
     wait_exact(&c, "#pack-order", "#1").await;
     wait_exact(&c, "#pack-progress", "0 / 2").await;
-    let mug = "tr.pack-line[data-sku=\"EMUG-CHARCOAL\"]";
-    let barcode = c
-        .execute(
-            &format!("return document.querySelector('{mug}').dataset.barcode"),
-            vec![],
-        )
-        .await
-        .unwrap()
-        .as_str()
-        .unwrap()
-        .to_string();
+    let barcode = pack_line_barcode(&c, "EMUG-CHARCOAL").await;
     scan_into(&c, "#pack-scan", &barcode).await;
     scan_into(&c, "#pack-scan", &barcode).await;
     wait_exact(&c, "#pack-progress", "2 / 2").await;

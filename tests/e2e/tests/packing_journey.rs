@@ -45,17 +45,7 @@ async fn a_packer_scans_an_order_refuses_a_wrong_item_and_prints_three_documents
     shot(&c, "pack-wrong-item").await;
 
     // The right item twice, by its barcode as the scanner reads it.
-    let row = "tr.pack-line[data-sku=\"EMUG-CHARCOAL\"]";
-    let barcode = c
-        .execute(
-            &format!("return document.querySelector('{row}').dataset.barcode"),
-            vec![],
-        )
-        .await
-        .unwrap()
-        .as_str()
-        .unwrap()
-        .to_string();
+    let barcode = pack_line_barcode(&c, "EMUG-CHARCOAL").await;
     assert_eq!(barcode.len(), 13, "the demo mug has an EAN-13: {barcode}");
     scan_into(&c, "#pack-scan", &barcode).await;
     wait_exact(&c, "#pack-progress", "1 / 2").await;

@@ -244,3 +244,17 @@ pub async fn phone_order(c: &Client, postal_code: &str, sku: &str, quantity: &st
     fill(c, "#of-ship-price", "5.00").await;
     click(c, "#of-save").await;
 }
+
+/// The barcode of an order line at the packing bench, as the scanner would read it off the item.
+pub async fn pack_line_barcode(c: &Client, sku: &str) -> String {
+    let row = format!("tr.pack-line[data-sku=\"{sku}\"]");
+    c.execute(
+        &format!("return document.querySelector('{row}').dataset.barcode"),
+        vec![],
+    )
+    .await
+    .unwrap()
+    .as_str()
+    .unwrap_or_else(|| panic!("{row} has no barcode"))
+    .to_string()
+}
