@@ -23,6 +23,7 @@ pub fn app_binary() -> PathBuf {
 pub struct Driver {
     child: Child,
     port: u16,
+    home: PathBuf,
 }
 
 impl Driver {
@@ -48,7 +49,11 @@ impl Driver {
         .stderr(Stdio::inherit())
         .spawn()
         .expect("tauri-driver is installed (cargo install tauri-driver --version 2.1.0 --locked)");
-        Driver { child, port }
+        Driver {
+            child,
+            port,
+            home: home.to_path_buf(),
+        }
     }
 
     pub async fn launch(&self) -> Client {
@@ -82,6 +87,18 @@ impl Drop for Driver {
             .args(["-TERM", &self.child.id().to_string()])
             .status();
         let _ = self.child.wait();
+        // An app the session left running would answer the next journey's launch in place of
+        // a new one (the single-instance plugin finds it on the session bus): stop whatever
+        // still runs on this journey's database.
+        let mark = format!("SHOPDESK_DB={}", self.home.join("shop.sqlite3").display());
+        for p in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+            let env = std::fs::read(p.path().join("environ")).unwrap_or_default();
+            if env.split(|b| *b == 0).any(|v| v == mark.as_bytes()) {
+                let _ = Command::new("kill")
+                    .args(["-KILL", &p.file_name().to_string_lossy()])
+                    .status();
+            }
+        }
     }
 }
 
