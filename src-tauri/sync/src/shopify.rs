@@ -19,8 +19,10 @@ use std::time::Duration;
 /// The Admin API version every request names; Shopify supports each for a year.
 pub const SHOPIFY_API_VERSION: &str = "2026-10";
 
-/// Orders a page, and lines an order: Shopify prices a query before running it (connections
-/// cost `first` × their children) and refuses one over 1,000 points, so pages stay modest.
+/// Orders a page to start with. Shopify prices a query before running it (a connection costs
+/// `first` × its children, so the 30 lines of each order weigh on it) and refuses one over its
+/// single-query limit with MAX_COST_EXCEEDED and the price; the connector then shrinks its page
+/// to fit and keeps that size.
 const PAGE: usize = 50;
 
 const ORDERS: &str = r#"query Orders($first: Int!, $after: String, $query: String) {
@@ -84,6 +86,8 @@ pub struct Shopify {
     endpoint: String,
     token: String,
     location: Option<String>,
+    /// Orders a page: PAGE until Shopify says a page that size costs too much.
+    page: usize,
 }
 
 fn money_at(v: &Value, pointer: &str, currency: &str) -> Result<i64, String> {
@@ -205,11 +209,23 @@ impl Shopify {
             ),
             token: token.to_string(),
             location: None,
+            page: PAGE,
         }
     }
 
-    /// One GraphQL call; waits out THROTTLED answers by the cost the bucket reports.
+    /// One GraphQL call's data; see `gql_answer`.
     async fn gql(&self, query: &str, variables: Value, idempotent: bool) -> SyncResult<Value> {
+        data_of(&self.gql_answer(query, variables, idempotent).await?)
+    }
+
+    /// One GraphQL call's whole answer; waits out THROTTLED answers by the cost the bucket
+    /// reports, and paces the next call by it.
+    async fn gql_answer(
+        &self,
+        query: &str,
+        variables: Value,
+        idempotent: bool,
+    ) -> SyncResult<Value> {
         let payload = json!({ "query": query, "variables": variables });
         loop {
             let reply = self
@@ -249,10 +265,7 @@ impl Shopify {
             if !refill.is_zero() {
                 self.http.throttle_wait(refill).await?;
             }
-            return match body.get("data") {
-                Some(data) if !data.is_null() => Ok(data.clone()),
-                _ => Err(SyncError::new(SyncErrorKind::Rejected, error_text(&body))),
-            };
+            return Ok(body);
         }
     }
 
@@ -273,6 +286,33 @@ impl Shopify {
     }
 }
 
+fn data_of(body: &Value) -> SyncResult<Value> {
+    match body.get("data") {
+        Some(data) if !data.is_null() => Ok(data.clone()),
+        _ => Err(SyncError::new(SyncErrorKind::Rejected, error_text(body))),
+    }
+}
+
+/// A page size that fits Shopify's single-query limit, from its MAX_COST_EXCEEDED answer (the
+/// query's price and the limit); `None` for any other answer.
+fn page_that_fits(body: &Value, page: usize) -> Option<usize> {
+    let refused = body
+        .get("errors")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .find(|e| {
+            e.pointer("/extensions/code").and_then(Value::as_str) == Some("MAX_COST_EXCEEDED")
+        })?;
+    let number = |p: &str| refused.pointer(p).and_then(Value::as_f64);
+    let (cost, max) = (
+        number("/extensions/cost").unwrap_or(f64::MAX),
+        number("/extensions/maxCost").unwrap_or(1000.0),
+    );
+    let fits = ((page as f64) * max / cost).floor() as usize;
+    Some(fits.clamp(1, page.saturating_sub(1).max(1)))
+}
+
 fn user_errors(payload: Option<&Value>) -> Vec<(String, String)> {
     payload
         .and_then(|p| p.get("userErrors"))
@@ -290,13 +330,14 @@ impl Connector for Shopify {
         cursor: Option<String>,
     ) -> SyncResult<Page> {
         let query = since.map(|t| format!("updated_at:>'{}'", t.to_rfc3339()));
-        let data = self
-            .gql(
-                ORDERS,
-                json!({ "first": PAGE, "after": cursor, "query": query }),
-                true,
-            )
-            .await?;
+        let data = loop {
+            let vars = json!({ "first": self.page, "after": cursor, "query": query });
+            let answer = self.gql_answer(ORDERS, vars, true).await?;
+            match page_that_fits(&answer, self.page) {
+                Some(fits) if fits < self.page => self.page = fits,
+                _ => break data_of(&answer)?,
+            }
+        };
         let orders = data
             .pointer("/orders/nodes")
             .and_then(Value::as_array)

@@ -39,6 +39,8 @@ struct Store {
     /// Runs before the n-th orders request (to change data mid-pass).
     on_page: Option<PageHook>,
     orders_requests: usize,
+    /// Orders queries refused as over the single-query limit.
+    refused: usize,
     /// Shopify's cost bucket; without one every answer reports a nearly full bucket.
     bucket: Option<Bucket>,
 }
@@ -74,8 +76,24 @@ impl Bucket {
     }
 }
 
-/// What the fake charges a query (Shopify prices each before running it).
+/// What the fake charges a query that runs.
 const QUERY_COST: f64 = 100.0;
+/// Shopify's single-query limit.
+const MAX_QUERY_COST: u64 = 1000;
+
+/// Shopify's price of the orders query before it runs, by its published rule: objects cost 1,
+/// scalars 0, and a connection 2 + `first` × what each node selects. An order here selects 11
+/// (itself, two money bags of 2, the shipping line, two addresses, refunds with their money bag)
+/// plus its lines connection: 2 + lines × 5 (each line and its two money bags).
+fn orders_price(query: &str, first: u64) -> u64 {
+    let lines: u64 = query
+        .split("lineItems(first: ")
+        .nth(1)
+        .and_then(|r| r.split(')').next())
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0);
+    2 + first * (11 + 2 + 5 * lines)
+}
 
 #[derive(Clone)]
 struct FakeShopify(Arc<Mutex<Store>>);
@@ -133,6 +151,18 @@ impl Respond for FakeShopify {
                 Fault::Truncated => return ResponseTemplate::new(200).set_body_string("{\"data\":{\"orders\":{\"nodes\":[{\"id\""),
             }
         }
+        let body: Value = serde_json::from_slice(&req.body).unwrap();
+        let q = body["query"].as_str().unwrap_or("");
+        let vars = &body["variables"];
+        if q.contains("orders(") {
+            let price = orders_price(q, vars["first"].as_u64().unwrap_or(0));
+            if price > MAX_QUERY_COST {
+                s.refused += 1;
+                return ResponseTemplate::new(200).set_body_json(json!({ "errors": [{
+                    "message": format!("Query cost is {price}, which exceeds the single query max cost limit ({MAX_QUERY_COST})."),
+                    "extensions": { "code": "MAX_COST_EXCEEDED", "cost": price, "maxCost": MAX_QUERY_COST } }] }));
+            }
+        }
         let mut charged = None;
         if let Some(b) = &mut s.bucket {
             let now = Instant::now();
@@ -148,9 +178,6 @@ impl Respond for FakeShopify {
             b.available -= QUERY_COST;
             charged = Some(b.status());
         }
-        let body: Value = serde_json::from_slice(&req.body).unwrap();
-        let q = body["query"].as_str().unwrap_or("");
-        let vars = &body["variables"];
         let data = if q.contains("orders(") {
             s.orders_requests += 1;
             // The store keeps its orders sorted by (updatedAt, id), as Shopify answers with
@@ -361,8 +388,10 @@ async fn every_page_comes_in_once_through_throttles_errors_and_an_update_mid_pas
 #[tokio::test]
 async fn the_pull_waits_for_the_cost_bucket_instead_of_being_throttled() {
     // A bucket that pays for three pages, refilling one page's cost in 0.2 s: the connector
-    // reads each answer's bucket status and waits before the call it could not pay for.
-    let orders = (0..500)
+    // reads each answer's bucket status and waits before the call it could not pay for. Its
+    // first page of 50 is over Shopify's single-query limit: refused once, it shrinks to fit
+    // (6 orders with 30 lines each) and keeps that size.
+    let orders = (0..60)
         .map(|n| fake_order(n, T0 + n as i64 * 1000))
         .collect();
     let (server, fake) = shopify(Store {
@@ -377,12 +406,18 @@ async fn the_pull_waits_for_the_cost_bucket_instead_of_being_throttled() {
     let started = Instant::now();
     let r = run(&f.shop, &ch, &mut c, opts_without_listings(), &|_| {}).await;
     assert!(r.errors.is_empty(), "{:?}", r.errors);
-    assert_eq!((r.pages, r.orders.created), (10, 500));
+    assert_eq!((r.pages, r.orders.created), (10, 60));
+    let s = fake.0.lock().unwrap();
     assert_eq!(
-        fake.0.lock().unwrap().bucket.as_ref().unwrap().throttled,
+        s.refused, 1,
+        "refused once for its price, then sized to fit"
+    );
+    assert_eq!(
+        s.bucket.as_ref().unwrap().throttled,
         0,
         "never THROTTLED: the connector paced itself"
     );
+    drop(s);
     assert!(
         started.elapsed() >= Duration::from_millis(1000),
         "7 pages beyond the bucket wait about 0.2 s each"
