@@ -70,17 +70,10 @@ impl VendureServer {
 
     /// Places real orders through the Shop API ("SKU:QTY,SKU:QTY" each); returns (id, code).
     pub fn seed(&self, orders: &[&str]) -> Vec<(String, String)> {
-        let out = Command::new("node")
-            .arg("seed.js")
-            .arg(self.port.to_string())
-            .args(orders)
-            .current_dir(&self.dir)
-            .stderr(Stdio::inherit())
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "seeding Vendure failed");
-        let list: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
-        list.iter()
+        let list = self.script("seed.js", orders);
+        list.as_array()
+            .unwrap()
+            .iter()
             .map(|o| {
                 (
                     o["id"].as_str().unwrap().into(),
@@ -92,18 +85,20 @@ impl VendureServer {
 
     /// An Admin API query as the superadmin (through node, for tests without an HTTP client).
     pub fn admin_query(&self, query: &str) -> Value {
+        self.script("admin.js", &[query])
+    }
+
+    /// Runs one of tests/vendure's scripts against this server; its JSON answer.
+    fn script(&self, name: &str, args: &[&str]) -> Value {
         let out = Command::new("node")
-            .arg("admin.js")
+            .arg(name)
             .arg(self.port.to_string())
-            .arg(query)
+            .args(args)
             .current_dir(&self.dir)
             .stderr(Stdio::inherit())
             .output()
             .unwrap();
-        assert!(
-            out.status.success(),
-            "the Vendure admin query failed: {query}"
-        );
+        assert!(out.status.success(), "node {name} {args:?} failed");
         serde_json::from_slice(&out.stdout).unwrap()
     }
 }
