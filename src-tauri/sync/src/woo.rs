@@ -143,6 +143,37 @@ impl WooCommerce {
         }
     }
 
+    /// Reads back before it writes: the id (`id_key`) of the record under `path` that `is_ours`
+    /// finds, else of the one `body` creates there, so a retry after a lost answer finds the
+    /// first instead of making a second.
+    async fn find_or_create(
+        &mut self,
+        path: &str,
+        is_ours: impl Fn(&Value) -> bool,
+        id_key: &str,
+        query: &[(&str, String)],
+        body: &Value,
+    ) -> SyncResult<String> {
+        let existing = self
+            .call(Method::GET, path, &[], None)
+            .await?
+            .found("order")?;
+        if let Some(found) = existing
+            .body
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|v| is_ours(v))
+        {
+            return Ok(text(found, id_key));
+        }
+        let made = self
+            .call(Method::POST, path, query, Some(body))
+            .await?
+            .found("order")?;
+        Ok(text(&made.body, id_key))
+    }
+
     async fn call(
         &mut self,
         method: Method,
@@ -370,16 +401,6 @@ impl Connector for WooCommerce {
         let order = &p.external_order_id;
         match self.detect_tracking(order).await? {
             TrackingApi::Fulfillments => {
-                let path = format!("/orders/{order}/fulfillments");
-                let existing = self
-                    .call(Method::GET, &path, &[], None)
-                    .await?
-                    .found("order")?;
-                for f in existing.body.as_array().into_iter().flatten() {
-                    if has_meta(f, "_tracking_number", &p.tracking) {
-                        return Ok(text(f, "id"));
-                    }
-                }
                 let body = json!({
                     "status": "fulfilled",
                     "is_fulfilled": true,
@@ -390,70 +411,52 @@ impl Connector for WooCommerce {
                         { "key": "_tracking_url", "value": p.tracking_url },
                     ],
                 });
-                let made = self
-                    .call(
-                        Method::POST,
-                        &path,
-                        &[("notify_customer", "false".into())],
-                        Some(&body),
-                    )
-                    .await?;
-                Ok(text(&made.found("order")?.body, "id"))
+                self.find_or_create(
+                    &format!("/orders/{order}/fulfillments"),
+                    |f| has_meta(f, "_tracking_number", &p.tracking),
+                    "id",
+                    &[("notify_customer", "false".into())],
+                    &body,
+                )
+                .await
             }
             TrackingApi::ShipmentTrackingExtension => {
-                let path = format!("/wc-shipment-tracking/v3/orders/{order}/shipment-trackings");
-                let existing = self
-                    .call(Method::GET, &path, &[], None)
-                    .await?
-                    .found("order")?;
-                for t in existing.body.as_array().into_iter().flatten() {
-                    if text(t, "tracking_number") == p.tracking {
-                        return Ok(text(t, "tracking_id"));
-                    }
-                }
                 let body = json!({
                     "custom_tracking_provider": p.carrier,
                     "custom_tracking_link": p.tracking_url,
                     "tracking_number": p.tracking,
                 });
-                let made = self
-                    .call(Method::POST, &path, &[], Some(&body))
-                    .await?
-                    .found("order")?;
-                Ok(text(&made.body, "tracking_id"))
+                self.find_or_create(
+                    &format!("/wc-shipment-tracking/v3/orders/{order}/shipment-trackings"),
+                    |t| text(t, "tracking_number") == p.tracking,
+                    "tracking_id",
+                    &[],
+                    &body,
+                )
+                .await
             }
             TrackingApi::Note => {
-                let path = format!("/orders/{order}/notes");
-                let notes = self
-                    .call(Method::GET, &path, &[], None)
-                    .await?
-                    .found("order")?;
-                let mut id = notes
-                    .body
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .find(|n| text(n, "note").contains(&p.tracking))
-                    .map(|n| text(n, "id"));
-                if id.is_none() {
-                    let note = format!(
-                        "Shipped with {}: tracking {} {}",
-                        p.carrier, p.tracking, p.tracking_url
-                    );
-                    let body = json!({ "note": note.trim(), "customer_note": true });
-                    let made = self
-                        .call(Method::POST, &path, &[], Some(&body))
-                        .await?
-                        .found("order")?;
-                    id = Some(text(&made.body, "id"));
-                }
+                let note = format!(
+                    "Shipped with {}: tracking {} {}",
+                    p.carrier, p.tracking, p.tracking_url
+                );
+                let body = json!({ "note": note.trim(), "customer_note": true });
+                let id = self
+                    .find_or_create(
+                        &format!("/orders/{order}/notes"),
+                        |n| text(n, "note").contains(&p.tracking),
+                        "id",
+                        &[],
+                        &body,
+                    )
+                    .await?;
                 if p.completes_order {
                     let body = json!({ "status": "completed" });
                     self.call(Method::PUT, &format!("/orders/{order}"), &[], Some(&body))
                         .await?
                         .found("order")?;
                 }
-                Ok(id.unwrap_or_default())
+                Ok(id)
             }
         }
     }
