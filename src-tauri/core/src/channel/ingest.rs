@@ -10,7 +10,7 @@ use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::money::{Currency, Money};
 use crate::order::{
-    self, cancel_in, create_in, record_payment, record_refund, Address, OrderDraft, OrderLineDraft,
+    self, cancel_in, create_in, record_money, Address, MoneyMove, OrderDraft, OrderLineDraft,
 };
 use crate::shop::shop_currency;
 use crate::Shop;
@@ -212,12 +212,12 @@ fn apply_state(conn: &Connection, page: &Page, order_id: &str, o: &RemoteOrder) 
         .query_row([order_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let staff = page.staff.as_str();
     if o.paid && order::paid_refunded(conn, order_id)?.0 == 0 && total > 0 {
-        record_payment(
+        record_money(
             conn,
             order_id,
+            MoneyMove::Payment,
             total,
-            "marketplace",
-            &o.external_id,
+            ("marketplace", &o.external_id),
             staff,
             page.now,
         )?;
@@ -248,12 +248,12 @@ fn apply_state(conn: &Connection, page: &Page, order_id: &str, o: &RemoteOrder) 
         let (paid, refunded) = order::paid_refunded(conn, order_id)?;
         let amount = r.amount_minor.min(paid - refunded);
         if amount > 0 {
-            record_refund(
+            record_money(
                 conn,
                 order_id,
+                MoneyMove::Refund,
                 amount,
-                "marketplace",
-                &r.id,
+                ("marketplace", &r.id),
                 staff,
                 page.now,
             )?;

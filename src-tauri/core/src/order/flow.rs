@@ -145,57 +145,29 @@ pub(crate) fn cancel_in(
     )
 }
 
-/// Money received, on the ledger.
-pub(crate) fn record_payment(
-    conn: &Connection,
-    order_id: &str,
-    amount: i64,
-    method: &str,
-    reference: &str,
-    staff: &str,
-    at: Timestamp,
-) -> Result<()> {
-    ledger_entry(
-        conn,
-        "payment",
-        order_id,
-        amount,
-        (method, reference),
-        staff,
-        at,
-    )
+/// Which way money moved on an order's ledger.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum MoneyMove {
+    Payment,
+    /// Paid back: returns, claims, marketplace refunds.
+    Refund,
 }
 
-/// Money paid back, on the ledger (returns, claims, marketplace refunds).
-pub(crate) fn record_refund(
+/// Money received or paid back, on the order's ledger; `reference` says what it came with (a
+/// card slip, a credit note, a marketplace's order or refund id).
+pub(crate) fn record_money(
     conn: &Connection,
     order_id: &str,
-    amount: i64,
-    method: &str,
-    reference: &str,
-    staff: &str,
-    at: Timestamp,
-) -> Result<()> {
-    ledger_entry(
-        conn,
-        "refund",
-        order_id,
-        amount,
-        (method, reference),
-        staff,
-        at,
-    )
-}
-
-fn ledger_entry(
-    conn: &Connection,
-    kind: &str,
-    order_id: &str,
+    movement: MoneyMove,
     amount: i64,
     (method, reference): (&str, &str),
     staff: &str,
     at: Timestamp,
 ) -> Result<()> {
+    let kind = match movement {
+        MoneyMove::Payment => "payment",
+        MoneyMove::Refund => "refund",
+    };
     conn.prepare_cached(
         "INSERT INTO order_payment (id, order_id, kind, amount_minor, method, reference, staff_id, at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -627,12 +599,12 @@ impl Shop {
                     Money::from_minor(due, cur).to_decimal_string()
                 )));
             }
-            record_payment(
+            record_money(
                 tx,
                 order_id,
+                MoneyMove::Payment,
                 amount,
-                method,
-                p.reference.trim(),
+                (method, p.reference.trim()),
                 session.staff_id(),
                 now,
             )?;

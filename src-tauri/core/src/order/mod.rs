@@ -19,7 +19,7 @@ mod view;
 pub use address::Address;
 pub use claim::{Claim, ClaimDraft, ClaimKind, ClaimResolution};
 pub use draft::{OrderDraft, OrderLineDraft};
-pub(crate) use flow::{cancel_in, create_in, record_payment, record_refund};
+pub(crate) use flow::{cancel_in, create_in, record_money, MoneyMove};
 pub use flow::{PaymentDraft, ShipmentDraft};
 pub use inbox::{BulkAction, BulkResult, InboxQuery, InboxRow, InboxSort, InboxView};
 pub use returns::{
