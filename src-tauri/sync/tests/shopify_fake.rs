@@ -315,14 +315,6 @@ fn opts() -> SyncOptions {
     }
 }
 
-/// A run that leaves the catalog alone (read once already): pulls and pushes only.
-fn opts_without_listings() -> SyncOptions {
-    SyncOptions {
-        listings: false,
-        ..opts()
-    }
-}
-
 fn shop() -> Fixture {
     shop_with(
         "USD",
@@ -404,7 +396,7 @@ async fn the_pull_waits_for_the_cost_bucket_instead_of_being_throttled() {
     let ch = f.channel("shopify", "shopify", &server.uri());
     let mut c = Shopify::new(&ch.base_url, "shpat_good", opts().timeout);
     let started = Instant::now();
-    let r = run(&f.shop, &ch, &mut c, opts_without_listings(), &|_| {}).await;
+    let r = run(&f.shop, &ch, &mut c, without_listings(opts()), &|_| {}).await;
     assert!(r.errors.is_empty(), "{:?}", r.errors);
     assert_eq!((r.pages, r.orders.created), (10, 60));
     let s = fake.0.lock().unwrap();
@@ -487,7 +479,7 @@ async fn stock_is_set_by_compare_and_set_and_a_lost_fulfilment_answer_is_read_ba
     // the new level and sets its own again.
     fake.0.lock().unwrap().stock[0].1 = 3;
     f.adjust("VMUG-BLUE", -8);
-    let r = run(&f.shop, &ch, &mut c, opts_without_listings(), &|_| {}).await;
+    let r = run(&f.shop, &ch, &mut c, without_listings(opts()), &|_| {}).await;
     assert!(r.errors.is_empty(), "{:?}", r.errors);
     assert_eq!(fake.0.lock().unwrap().stock[0].1, 990);
 
@@ -498,7 +490,7 @@ async fn stock_is_set_by_compare_and_set_and_a_lost_fulfilment_answer_is_read_ba
     f.ship(&o.id, "usps", "9400111899560000000002", vec![]);
     let due = f.shop.fulfilments_due(&ch.id).unwrap();
     c.fulfil(&due[0]).await.unwrap(); // reached Shopify; the answer "lost"
-    let r = run(&f.shop, &ch, &mut c, opts_without_listings(), &|_| {}).await;
+    let r = run(&f.shop, &ch, &mut c, without_listings(opts()), &|_| {}).await;
     assert_eq!(r.fulfilments_pushed, 1);
     let fs = fake.0.lock().unwrap().fulfilments.clone();
     assert_eq!(fs.len(), 1, "one fulfilment, not two");
@@ -526,7 +518,7 @@ async fn bench_ten_thousand_orders_pulled_through_pages_and_the_cost_bucket() {
     let ch = f.channel("shopify", "shopify", &server.uri());
     let mut c = Shopify::new(&ch.base_url, "shpat_good", Duration::from_secs(30));
     let started = Instant::now();
-    let r = run(&f.shop, &ch, &mut c, opts_without_listings(), &|_| {}).await;
+    let r = run(&f.shop, &ch, &mut c, without_listings(opts()), &|_| {}).await;
     let took = started.elapsed().as_secs_f64();
     assert!(r.errors.is_empty(), "{:?}", r.errors);
     assert_eq!(r.orders.created, N as i64, "every order, once");

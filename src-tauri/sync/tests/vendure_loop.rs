@@ -106,17 +106,7 @@ async fn orders_stock_and_tracking_make_the_whole_loop_with_a_real_vendure() {
         .id
         .clone();
     f.ship(&b.id, "ups", "1Z999AA10123456784", vec![(tote, 1)]);
-    let r = run(
-        &f.shop,
-        &ch,
-        &mut c,
-        SyncOptions {
-            listings: false,
-            ..opts
-        },
-        &quiet,
-    )
-    .await;
+    let r = run(&f.shop, &ch, &mut c, without_listings(opts), &quiet).await;
     assert!(r.errors.is_empty(), "{:?}", r.errors);
     assert_eq!(r.fulfilments_pushed, 1);
     let (state, fulfilments) = order_state(&v, &placed[1].0).await;
@@ -134,17 +124,7 @@ async fn orders_stock_and_tracking_make_the_whole_loop_with_a_real_vendure() {
     let due = f.shop.fulfilments_due(&ch.id).unwrap();
     assert_eq!(due.len(), 1);
     c.fulfil(&due[0]).await.unwrap();
-    let r = run(
-        &f.shop,
-        &ch,
-        &mut c,
-        SyncOptions {
-            listings: false,
-            ..opts
-        },
-        &quiet,
-    )
-    .await;
+    let r = run(&f.shop, &ch, &mut c, without_listings(opts), &quiet).await;
     assert!(r.errors.is_empty(), "{:?}", r.errors);
     assert_eq!(r.fulfilments_pushed, 1, "acknowledged on the retry");
     let (state, fulfilments) = order_state(&v, &placed[0].0).await;

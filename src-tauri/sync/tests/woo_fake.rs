@@ -210,17 +210,7 @@ async fn orders_stock_and_tracking_through_a_host_that_strips_authorization() {
     let o = f.shop.order_by_number(&f.owner, "#1").unwrap();
     f.ship(&o.id, "usps", "9400111899560000000003", vec![]);
     for _ in 0..2 {
-        run(
-            &f.shop,
-            &ch,
-            &mut c,
-            SyncOptions {
-                listings: false,
-                ..opts
-            },
-            &|_| {},
-        )
-        .await;
+        run(&f.shop, &ch, &mut c, without_listings(opts), &|_| {}).await;
     }
     let s = fake.0.lock().unwrap();
     let notes: Vec<&(String, String)> = s

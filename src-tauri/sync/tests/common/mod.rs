@@ -11,6 +11,14 @@ use shopdesk_core::{Session, Shop, SystemClock};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// A run that leaves the catalog alone (read once already): it pulls and pushes only.
+pub fn without_listings(opts: shopdesk_sync::SyncOptions) -> shopdesk_sync::SyncOptions {
+    shopdesk_sync::SyncOptions {
+        listings: false,
+        ..opts
+    }
+}
+
 pub struct Fixture {
     pub _dir: tempfile::TempDir,
     pub shop: Arc<Shop>,
