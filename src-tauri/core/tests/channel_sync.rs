@@ -372,7 +372,7 @@ fn a_shipment_of_an_imported_order_queues_one_tracking_push_with_backoff_until_a
         "due again after 5–10 s"
     );
     f.shop.fulfilment_failed(&p.id, "timeout").unwrap();
-    f.shop.retry_channel_now(&f.owner, "shopify").unwrap();
+    f.shop.retry_channel_now(&f.owner, Some("shopify")).unwrap();
     assert_eq!(
         f.shop.fulfilments_due(&ch).unwrap()[0].attempts,
         2,

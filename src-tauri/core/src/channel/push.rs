@@ -305,14 +305,19 @@ impl Shop {
         })
     }
 
-    /// "Retry now" from the health panel: every waiting push of the channel is due at once.
-    pub fn retry_channel_now(&self, session: &Session, channel: &str) -> Result<()> {
+    /// "Retry now" / "Sync now" from the health panel: every waiting push of the channel (of
+    /// every channel with `None`) is due at once.
+    pub fn retry_channel_now(&self, session: &Session, channel: Option<&str>) -> Result<()> {
         self.db.write(|tx| {
             authorize(tx, session, Permission::OrdersManage)?;
-            let ch = load_channel(tx, channel)?;
+            let name = channel
+                .map(|c| load_channel(tx, c))
+                .transpose()?
+                .map(|ch| ch.name);
             tx.execute(
-                "UPDATE channel_push SET next_attempt_at = NULL WHERE channel = ?1 AND status <> 'done'",
-                [&ch.name],
+                "UPDATE channel_push SET next_attempt_at = NULL
+                 WHERE (?1 IS NULL OR channel = ?1) AND status <> 'done'",
+                [&name],
             )?;
             Ok(())
         })
