@@ -359,6 +359,10 @@ fn a_shipment_of_an_imported_order_queues_one_tracking_push_with_backoff_until_a
         f.shop.fulfilments_due(&ch).unwrap().is_empty(),
         "backing off"
     );
+    assert!(
+        !f.shop.pushes_due(&ch).unwrap(),
+        "nothing for the scheduler to do"
+    );
     let h = &f.shop.sync_health(&f.owner).unwrap()[0];
     assert_eq!(
         (h.fulfilments_queued, h.fulfilments_failing),
@@ -371,6 +375,7 @@ fn a_shipment_of_an_imported_order_queues_one_tracking_push_with_backoff_until_a
         1,
         "due again after 5–10 s"
     );
+    assert!(f.shop.pushes_due(&ch).unwrap());
     f.shop.fulfilment_failed(&p.id, "timeout").unwrap();
     f.shop.retry_channel_now(&f.owner, Some("shopify")).unwrap();
     assert_eq!(

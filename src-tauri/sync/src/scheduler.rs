@@ -84,9 +84,7 @@ impl Turn {
 
     /// The fast path: new tracking and changed stock go out once they have settled briefly.
     async fn between_runs(&mut self, shop: &Shop, ch: &Channel, on_event: &Events) {
-        let due = shop.fulfilments_due(&ch.id).is_ok_and(|d| !d.is_empty())
-            || shop.stock_due(&ch.id).is_ok_and(|d| !d.is_empty());
-        if !due {
+        if !shop.pushes_due(&ch.id).unwrap_or(false) {
             return;
         }
         let now = Instant::now();

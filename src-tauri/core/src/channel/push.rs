@@ -82,10 +82,16 @@ pub fn retry_delay_ms(attempts: i64) -> i64 {
     base / 2 + fastrand::i64(0..=base / 2)
 }
 
-fn available_sql() -> &'static str {
-    "max(0, coalesce((SELECT sum(on_hand - committed) FROM stock_level s
-                      WHERE s.variant_id = l.variant_id), 0))"
-}
+/// A listing's available stock: on hand − committed over every location, never below zero.
+const AVAILABLE: &str = "max(0, coalesce((SELECT sum(on_hand - committed) FROM stock_level s
+                      WHERE s.variant_id = l.variant_id), 0))";
+
+/// A listing whose stock moved since its last push.
+const LISTING_DIRTY: &str =
+    "l.channel_id = ?1 AND l.variant_id IS NOT NULL AND l.dirty_seq > l.pushed_seq";
+/// A fulfilment of the channel (`?1` its id, `?2` its name) due at `?3`.
+const FULFILMENT_DUE: &str = "p.channel = ?2 AND p.kind = 'fulfilment' AND p.status <> 'done'
+                   AND coalesce(p.next_attempt_at, 0) <= ?3";
 
 fn latest_move(conn: &Connection, variant_id: &str) -> Result<i64> {
     Ok(conn.query_row(
@@ -140,15 +146,26 @@ impl Shop {
         })
     }
 
+    /// Whether anything waits to go out to the channel now (tracking past its backoff, or a
+    /// listing whose stock moved): the scheduler asks every second, so this reads no rows.
+    pub fn pushes_due(&self, channel_id: &str) -> Result<bool> {
+        let now = self.clock.now();
+        self.db.read(|c| {
+            let ch = load_channel(c, channel_id)?;
+            Ok(c.prepare_cached(&format!(
+                "SELECT EXISTS (SELECT 1 FROM channel_listing l WHERE {LISTING_DIRTY})
+                     OR EXISTS (SELECT 1 FROM channel_push p WHERE {FULFILMENT_DUE})"
+            ))?
+            .query_row(params![ch.id, ch.name, now.0], |r| r.get(0))?)
+        })
+    }
+
     /// Levels that changed since they were last pushed, for one channel.
     pub fn stock_due(&self, channel_id: &str) -> Result<Vec<StockPush>> {
         self.db.read(|c| {
             let mut st = c.prepare_cached(&format!(
-                "SELECT l.remote_id, l.inventory_ref, l.sku, {}, l.remote_stock, l.dirty_seq
-                 FROM channel_listing l
-                 WHERE l.channel_id = ?1 AND l.variant_id IS NOT NULL AND l.dirty_seq > l.pushed_seq
-                 ORDER BY l.dirty_seq",
-                available_sql()
+                "SELECT l.remote_id, l.inventory_ref, l.sku, {AVAILABLE}, l.remote_stock, l.dirty_seq
+                 FROM channel_listing l WHERE {LISTING_DIRTY} ORDER BY l.dirty_seq"
             ))?;
             let rows = st.query_map([channel_id], |r| {
                 Ok(StockPush {
@@ -210,8 +227,7 @@ impl Shop {
                  JOIN shipment s ON s.id = p.shipment_id
                  JOIN customer_order o ON o.id = p.order_id
                  JOIN channel_order co ON co.order_id = o.id AND co.channel_id = ?1
-                 WHERE p.channel = ?2 AND p.kind = 'fulfilment' AND p.status <> 'done'
-                   AND coalesce(p.next_attempt_at, 0) <= ?3
+                 WHERE {FULFILMENT_DUE}
                  ORDER BY p.created_at, p.rowid"
             ))?;
             // (push without lines, its shipment, the marketplace's line ids by position)
