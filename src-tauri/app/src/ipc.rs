@@ -38,18 +38,27 @@ use crate::commands::{
     AppStatus, AtLocation, ById, Code, CsvText, NewLocation, PurchaseUpdate, SavedFile, SignIn,
 };
 use shopdesk_core::audit::AuditEvent;
-use shopdesk_core::barcode::Symbology;
+use shopdesk_core::catalog::barcode::Symbology;
+use shopdesk_core::catalog::product::{
+    InventoryPolicy, Product, ProductDraft, ProductEdit, ProductStatus, Variant, VariantDraft,
+    WeightUnit,
+};
 use shopdesk_core::catalog::{CatalogFacets, CatalogPage, CatalogQuery, VariantRow};
 use shopdesk_core::channel::{
     Channel, ChannelHealth, ChannelKind, IngestTally, NewChannel, QuarantinedOrder, SyncErrorKind,
     UnmatchedSku,
 };
-use shopdesk_core::counter_settings::{CounterSettings, DiscountCodeDraft};
+use shopdesk_core::customer::record::{CustomerHistoryRow, CustomerProfile};
 use shopdesk_core::customer::{Customer, CustomerDraft};
-use shopdesk_core::customer_record::{CustomerHistoryRow, CustomerProfile};
 use shopdesk_core::demo::{DemoPin, DemoRequest};
-use shopdesk_core::dropship::{SupplierOrder, SupplierOrderLine};
-use shopdesk_core::invoice::{Invoice, InvoiceKind, InvoiceLine, InvoiceRef, PaperSize, Party};
+use shopdesk_core::import::shopify_csv::{ImportIssue, ImportPreview, ImportResult};
+use shopdesk_core::order::carrier::Carrier;
+use shopdesk_core::order::invoice::{
+    Invoice, InvoiceKind, InvoiceLine, InvoiceRef, PaperSize, Party,
+};
+use shopdesk_core::order::outbox::{EmailTemplate, Message};
+use shopdesk_core::order::settings::{Legal, MailSettings, OrderSettings, SmtpSecurity};
+use shopdesk_core::order::supplier_order::{SupplierOrder, SupplierOrderLine};
 use shopdesk_core::order::{
     Address, BulkAction, BulkResult, Check, CheckLevel, Claim, ClaimDraft, ClaimKind,
     ClaimResolution, Fulfilment, InboxQuery, InboxRow, InboxSort, InboxView, Order, OrderCustomer,
@@ -57,36 +66,32 @@ use shopdesk_core::order::{
     PaymentRecord, PaymentStatus, ReturnDraft, ReturnLine, ReturnLineDraft, ReturnReceipt,
     ReturnStatus, RiskSettings, Shipment, ShipmentDraft,
 };
-use shopdesk_core::order_settings::{Legal, MailSettings, OrderSettings, SmtpSecurity};
-use shopdesk_core::outbox::{EmailTemplate, Message};
+use shopdesk_core::packing::print_queue::{DocKind, PrintJob};
+use shopdesk_core::packing::shipping::{LabelSize, LateOrder, PackagePreset, Station};
 use shopdesk_core::packing::{PackDone, PackLine, Packed, Packing, ParcelDraft, Scan, ScanOutcome};
-use shopdesk_core::print_queue::{DocKind, PrintJob};
-use shopdesk_core::product::{
-    InventoryPolicy, Product, ProductDraft, ProductEdit, ProductStatus, Variant, VariantDraft,
-    WeightUnit,
-};
-use shopdesk_core::purchase::{
-    PurchaseDraft, PurchaseLine, PurchaseLineDraft, PurchaseOrder, PurchaseReceipt, PurchaseStatus,
-    ReceiptLine, RestockResult, Supplier, SupplierDraft, SupplierItemDraft,
-};
+use shopdesk_core::sale::settings::{CounterSettings, DiscountCodeDraft};
+use shopdesk_core::sale::shift::{CashMove, DenominationCount, Shift, TenderTotal, ZReport};
 use shopdesk_core::sale::{
     Approval, Discount, DiscountDraft, DiscountKind, LineKind, PaymentPreview, Sale, SaleCustomer,
     SaleEdit, SaleLine, SaleStatus, SaleSummary, Tender, TenderDraft, TenderKind,
 };
-use shopdesk_core::shift::{CashMove, DenominationCount, Shift, TenderTotal, ZReport};
-use shopdesk_core::shipping::{Carrier, LabelSize, LateOrder, PackagePreset, Station};
+use shopdesk_core::shop::staff::{NewRole, NewStaff, Role, RoleUpdate, StaffMember, StaffUpdate};
 use shopdesk_core::shop::{Country, NewShop, ShopProfile};
-use shopdesk_core::shopify_csv::{ImportIssue, ImportPreview, ImportResult};
-use shopdesk_core::staff::{NewRole, NewStaff, Role, RoleUpdate, StaffMember, StaffUpdate};
+use shopdesk_core::stock::purchase::{
+    PurchaseDraft, PurchaseLine, PurchaseLineDraft, PurchaseOrder, PurchaseReceipt, PurchaseStatus,
+    ReceiptLine, RestockResult, Supplier, SupplierDraft, SupplierItemDraft,
+};
+use shopdesk_core::stock::report::{StockReport, StockReportLine};
+use shopdesk_core::stock::stocktake::{
+    CountEntry, CountLine, CountScan, Stocktake, StocktakeStatus,
+};
+use shopdesk_core::stock::transfer::{
+    Transfer, TransferDraft, TransferLine, TransferLineDraft, TransferStatus,
+};
 use shopdesk_core::stock::{
     Location, LowStockLine, MoveReason, ReorderRule, StockAdjustment, StockLevel, StockMove,
 };
-use shopdesk_core::stock_report::{StockReport, StockReportLine};
-use shopdesk_core::stocktake::{CountEntry, CountLine, CountScan, Stocktake, StocktakeStatus};
 use shopdesk_core::tax::{TaxPart, TaxRate, TaxRounding};
-use shopdesk_core::transfer::{
-    Transfer, TransferDraft, TransferLine, TransferLineDraft, TransferStatus,
-};
 use shopdesk_core::{ErrorBody, Money, Permission, SessionInfo, Timestamp};
 use shopdesk_documents::Printer;
 use shopdesk_sync::RunReport;

@@ -2,7 +2,7 @@
 //! import and export, full-text search and exact barcode lookup latency, the catalog's first page,
 //! and the stock level of a variant with 10k movements.
 
-use shopdesk_core::barcode::with_check_digit;
+use shopdesk_core::catalog::barcode::with_check_digit;
 use shopdesk_core::catalog::CatalogQuery;
 use shopdesk_core::shop::NewShop;
 use shopdesk_core::stock::StockAdjustment;

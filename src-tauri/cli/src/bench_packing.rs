@@ -4,8 +4,8 @@
 use crate::bench_catalog::{ms, p99};
 use shopdesk_core::demo::DemoRequest;
 use shopdesk_core::order::{Address, OrderDraft, OrderLineDraft};
+use shopdesk_core::packing::shipping::LabelSize;
 use shopdesk_core::packing::{PackDone, ParcelDraft};
-use shopdesk_core::shipping::LabelSize;
 use shopdesk_core::{Error, FixedClock, Session, Shop};
 use shopdesk_documents::{labels_pdf, print_jobs};
 use std::path::Path;
@@ -40,7 +40,7 @@ fn pack_one(
     owner: &Session,
     i: usize,
     sku: &str,
-    station: Option<&shopdesk_core::shipping::Station>,
+    station: Option<&shopdesk_core::packing::shipping::Station>,
 ) -> Result<(String, f64), Error> {
     let o = shop.create_order(owner, &order(i, sku))?;
     let mut p = shop.open_packing(owner, &o.name)?;

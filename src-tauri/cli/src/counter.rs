@@ -3,8 +3,8 @@
 
 use crate::{open, sign_in, DbArg, StaffArgs};
 use clap::Subcommand;
+use shopdesk_core::catalog::product::ProductStatus;
 use shopdesk_core::catalog::CatalogQuery;
-use shopdesk_core::product::ProductStatus;
 use shopdesk_core::sale::{SaleEdit, TenderDraft, TenderKind};
 use shopdesk_core::{Error, Session, Shop};
 use shopdesk_documents::{receipt_pdf, Paper};

@@ -14,10 +14,10 @@ mod packing;
 mod sync;
 
 use clap::{Parser, Subcommand};
+use shopdesk_core::catalog::product::ProductStatus;
 use shopdesk_core::catalog::{CatalogQuery, VariantRow};
 use shopdesk_core::demo::DemoRequest;
-use shopdesk_core::product::ProductStatus;
-use shopdesk_core::shopify_csv::ImportIssue;
+use shopdesk_core::import::shopify_csv::ImportIssue;
 use shopdesk_core::{Error, Session, Shop, SystemClock};
 use std::path::PathBuf;
 use std::process::ExitCode;

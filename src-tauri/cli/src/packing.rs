@@ -3,7 +3,7 @@
 
 use crate::{open, sign_in, DbArg, StaffArgs};
 use clap::{Subcommand, ValueEnum};
-use shopdesk_core::shipping::LabelSize;
+use shopdesk_core::packing::shipping::LabelSize;
 use shopdesk_core::Error;
 use shopdesk_documents::{label_page, labels_pdf, pick_lists_pdf, print_document};
 use std::path::PathBuf;

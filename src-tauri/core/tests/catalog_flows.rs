@@ -3,8 +3,8 @@
 mod common;
 
 use common::{adjust, count_products, draft, locations, new_shop, tee, variant};
+use shopdesk_core::catalog::product::{ProductDraft, ProductEdit, VariantDraft};
 use shopdesk_core::catalog::CatalogQuery;
-use shopdesk_core::product::{ProductDraft, ProductEdit, VariantDraft};
 use shopdesk_core::stock::ReorderRule;
 
 #[test]

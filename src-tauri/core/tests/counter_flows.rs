@@ -4,13 +4,13 @@
 mod common;
 
 use common::*;
-use shopdesk_core::counter_settings::DiscountCodeDraft;
 use shopdesk_core::customer::CustomerDraft;
+use shopdesk_core::sale::settings::DiscountCodeDraft;
+use shopdesk_core::sale::shift::DenominationCount;
 use shopdesk_core::sale::{
     Approval, DiscountDraft, DiscountKind, Sale, SaleEdit, TenderDraft, TenderKind,
 };
-use shopdesk_core::shift::DenominationCount;
-use shopdesk_core::staff::NewStaff;
+use shopdesk_core::shop::staff::NewStaff;
 use shopdesk_core::{Error, Session};
 
 /// A shop with the tee in stock (10 of each on the shop floor) and an open shift with a 100.00 float.

@@ -3,8 +3,8 @@
 mod common;
 
 use common::{new_shop, Fixture};
+use shopdesk_core::catalog::product::{InventoryPolicy, ProductDraft, VariantDraft, WeightUnit};
 use shopdesk_core::catalog::CatalogQuery;
-use shopdesk_core::product::{InventoryPolicy, ProductDraft, VariantDraft, WeightUnit};
 use shopdesk_core::stock::StockAdjustment;
 
 fn export(f: &Fixture) -> String {
@@ -13,7 +13,7 @@ fn export(f: &Fixture) -> String {
     String::from_utf8(out).unwrap()
 }
 
-fn import(f: &Fixture, text: &str) -> shopdesk_core::shopify_csv::ImportResult {
+fn import(f: &Fixture, text: &str) -> shopdesk_core::import::shopify_csv::ImportResult {
     f.shop
         .import_catalog(&f.owner, text, &mut |_, _| {})
         .unwrap()
@@ -127,7 +127,7 @@ fn export_then_import_gives_back_the_same_catalog() {
         (pb.hs_code.as_str(), pb.origin_country.as_str()),
         ("610910", "PT")
     );
-    let strip = |p: &shopdesk_core::product::Product| {
+    let strip = |p: &shopdesk_core::catalog::product::Product| {
         p.variants
             .iter()
             .map(|v| {

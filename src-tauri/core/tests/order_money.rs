@@ -4,7 +4,7 @@
 mod common;
 
 use common::orders::*;
-use shopdesk_core::invoice::{InvoiceKind, Party};
+use shopdesk_core::order::invoice::{InvoiceKind, Party};
 use shopdesk_core::order::{
     ClaimDraft, ClaimKind, ClaimResolution, InboxQuery, InboxView, PaymentStatus, ReturnDraft,
     ReturnLineDraft, ReturnReceipt, ReturnStatus,
@@ -295,7 +295,7 @@ fn the_outbox_retries_with_backoff_and_records_what_was_sent() {
         "{}",
         due[0].body
     );
-    let Some(shopdesk_core::outbox::Attachment::Invoice(inv)) = &due[1].attachment else {
+    let Some(shopdesk_core::order::outbox::Attachment::Invoice(inv)) = &due[1].attachment else {
         panic!("the invoice e-mail carries the PDF");
     };
     assert_eq!(inv.code, "INV-2026-00001");

@@ -6,13 +6,13 @@ mod common;
 
 use common::orders::*;
 use common::*;
+use shopdesk_core::order::outbox::Attachment;
 use shopdesk_core::order::{Fulfilment, OrderDraft, OrderStatus};
-use shopdesk_core::outbox::Attachment;
+use shopdesk_core::packing::print_queue::DocKind;
+use shopdesk_core::packing::shipping::ShipPromise;
 use shopdesk_core::packing::{PackDone, Packing, ParcelDraft, ScanOutcome};
-use shopdesk_core::print_queue::DocKind;
-use shopdesk_core::purchase::SupplierDraft;
-use shopdesk_core::shipping::ShipPromise;
-use shopdesk_core::staff::{Approval, NewStaff};
+use shopdesk_core::shop::staff::{Approval, NewStaff};
+use shopdesk_core::stock::purchase::SupplierDraft;
 use shopdesk_core::{Clock, Error, Session};
 
 fn parcel(weight: &str) -> ParcelDraft {
@@ -40,7 +40,7 @@ fn messages_of_kind(
     f: &Fixture,
     order_id: &str,
     kind: &str,
-) -> Vec<shopdesk_core::outbox::Message> {
+) -> Vec<shopdesk_core::order::outbox::Message> {
     f.shop
         .order(&f.owner, order_id)
         .unwrap()

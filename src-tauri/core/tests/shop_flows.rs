@@ -1,10 +1,10 @@
 //! The shop's business flows end to end through core's public API, on temporary databases.
 
+use shopdesk_core::catalog::product::{ProductEdit, ProductStatus};
 use shopdesk_core::catalog::CatalogQuery;
 use shopdesk_core::demo::DemoRequest;
-use shopdesk_core::product::{ProductEdit, ProductStatus};
+use shopdesk_core::shop::staff::{NewStaff, RoleUpdate, StaffUpdate, LOCKOUT_MS, MAX_FAILED_PINS};
 use shopdesk_core::shop::NewShop;
-use shopdesk_core::staff::{NewStaff, RoleUpdate, StaffUpdate, LOCKOUT_MS, MAX_FAILED_PINS};
 use shopdesk_core::{FixedClock, Permission, Session, Shop};
 use std::sync::Arc;
 
@@ -473,7 +473,7 @@ fn the_owner_adds_a_role_and_staff_in_it_and_only_staff_managers_see_everyone() 
         .shop
         .create_role(
             &f.owner,
-            shopdesk_core::staff::NewRole {
+            shopdesk_core::shop::staff::NewRole {
                 name: "Weekend help".into(),
                 permissions: vec![Permission::Sell, Permission::CatalogView, Permission::Sell],
             },
@@ -492,7 +492,7 @@ fn the_owner_adds_a_role_and_staff_in_it_and_only_staff_managers_see_everyone() 
     assert_eq!(f.shop.staff_all(&helper).unwrap_err().code(), "forbidden");
     let dup = f.shop.create_role(
         &f.owner,
-        shopdesk_core::staff::NewRole {
+        shopdesk_core::shop::staff::NewRole {
             name: "weekend HELP".into(),
             permissions: vec![],
         },

@@ -4,14 +4,14 @@
 mod common;
 
 use common::{adjust, available, locations, new_shop, tee};
-use shopdesk_core::product::ProductEdit;
-use shopdesk_core::purchase::{
+use shopdesk_core::catalog::product::ProductEdit;
+use shopdesk_core::stock::purchase::{
     PurchaseDraft, PurchaseLineDraft, PurchaseReceipt, PurchaseStatus, ReceiptLine, SupplierDraft,
     SupplierItemDraft,
 };
+use shopdesk_core::stock::stocktake::{CountEntry, CountScan};
+use shopdesk_core::stock::transfer::{TransferDraft, TransferLineDraft};
 use shopdesk_core::stock::{ReorderRule, StockAdjustment};
-use shopdesk_core::stocktake::{CountEntry, CountScan};
-use shopdesk_core::transfer::{TransferDraft, TransferLineDraft};
 
 #[test]
 fn the_ledger_derives_levels_and_is_append_only() {
@@ -458,7 +458,7 @@ fn a_clerk_cannot_move_stock() {
             .shop
             .create_staff(
                 &f.owner,
-                shopdesk_core::staff::NewStaff {
+                shopdesk_core::shop::staff::NewStaff {
                     name: "Jo".into(),
                     role_id: role.id,
                     pin: "3333".into(),

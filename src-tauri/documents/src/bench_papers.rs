@@ -3,7 +3,7 @@
 //! numbers print as Code128 ("O1042") so the packer opens the order by scanning its paper.
 
 use crate::page::{Align, Column, Sheet, MARGIN};
-use shopdesk_core::dropship::SupplierOrder;
+use shopdesk_core::order::supplier_order::SupplierOrder;
 use shopdesk_core::packing::{PackingSlip, PickList};
 
 /// Module width of the order barcodes on office paper.
@@ -108,7 +108,7 @@ pub fn pick_lists_pdf(lists: &[PickList]) -> Vec<u8> {
     let paper = lists
         .first()
         .map(|l| l.paper)
-        .unwrap_or(shopdesk_core::invoice::PaperSize::A4);
+        .unwrap_or(shopdesk_core::order::invoice::PaperSize::A4);
     let mut s = Sheet::new(paper, "Pick list".into());
     for (i, list) in lists.iter().enumerate() {
         if i > 0 {

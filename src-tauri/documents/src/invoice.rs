@@ -2,7 +2,7 @@
 //! payment terms. Every figure comes from core's frozen `Invoice`.
 
 use crate::page::{Align, Column, Sheet, MARGIN};
-use shopdesk_core::invoice::{Invoice, InvoiceKind};
+use shopdesk_core::order::invoice::{Invoice, InvoiceKind};
 use shopdesk_core::Money;
 
 fn amount(m: &Money) -> String {

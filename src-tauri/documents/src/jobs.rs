@@ -5,9 +5,9 @@ use crate::{
     invoice_pdf, label_page, labels_pdf, packing_slip_pdf, pick_lists_pdf, print_document,
     supplier_order_pdf,
 };
-use shopdesk_core::invoice::PaperSize;
-use shopdesk_core::print_queue::{DocKind, PrintJob};
-use shopdesk_core::shipping::Station;
+use shopdesk_core::order::invoice::PaperSize;
+use shopdesk_core::packing::print_queue::{DocKind, PrintJob};
+use shopdesk_core::packing::shipping::Station;
 use shopdesk_core::{Result, Session, Shop};
 
 fn paper_page(p: PaperSize) -> (f32, f32) {

@@ -6,8 +6,8 @@
 //! bars are whole 203 dpi dots, so a thermal printer reproduces them without blur.
 
 use crate::page::{Sheet, DOT_203};
+use shopdesk_core::packing::shipping::LabelSize;
 use shopdesk_core::packing::Label;
-use shopdesk_core::shipping::LabelSize;
 
 const W: f32 = 288.0;
 const H: f32 = 432.0;

@@ -4,7 +4,7 @@
 
 use crate::font::{Font, FontUse};
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
-use shopdesk_core::invoice::PaperSize;
+use shopdesk_core::order::invoice::PaperSize;
 
 pub(crate) const MARGIN: f32 = 50.0;
 const FOOTER: f32 = 40.0;

@@ -4,7 +4,7 @@
 use crate::roll::{utc_text, Roll};
 use crate::Paper;
 use shopdesk_core::money::{Currency, Money};
-use shopdesk_core::shift::ZReport;
+use shopdesk_core::sale::shift::ZReport;
 
 pub fn z_report_pdf(z: &ZReport, paper: Paper) -> Vec<u8> {
     let cur = Currency::from_code(&z.currency).ok();

@@ -4,8 +4,8 @@
 //! and printing through a real CUPS scheduler with a cups-pdf queue.
 
 use shopdesk_core::order::{Address, OrderDraft, OrderLineDraft};
+use shopdesk_core::packing::shipping::LabelSize;
 use shopdesk_core::packing::{Label, PackDone, ParcelDraft};
-use shopdesk_core::shipping::LabelSize;
 use shopdesk_core::{Session, Shop};
 use shopdesk_documents::{labels_pdf, packing_slip_pdf, pick_lists_pdf, print_jobs};
 use std::path::Path;

@@ -1,8 +1,8 @@
 //! Receipts and Z reports read back: the PDF's page size and text (pdftotext), and the receipt
 //! barcode decoded from a rendering (pdftoppm + zbarimg), as a scanner at the counter would.
 
+use shopdesk_core::sale::shift::DenominationCount;
 use shopdesk_core::sale::{SaleEdit, TenderDraft, TenderKind};
-use shopdesk_core::shift::DenominationCount;
 use shopdesk_documents::{receipt_pdf, z_report_pdf, Paper};
 
 mod common;

@@ -7,8 +7,8 @@ use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{Message, SmtpTransport, Transport};
-use shopdesk_core::order_settings::{MailSettings, SmtpSecurity};
-use shopdesk_core::outbox::{self, OutgoingMail};
+use shopdesk_core::order::outbox::{self, OutgoingMail};
+use shopdesk_core::order::settings::{MailSettings, SmtpSecurity};
 use shopdesk_core::Shop;
 use std::time::Duration;
 

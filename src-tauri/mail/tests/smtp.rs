@@ -2,8 +2,8 @@
 //! the server is down messages wait with the error; once it is up they arrive, and the delivered
 //! message is read back — recipients, subject, body, and the attached invoice PDF's text.
 
+use shopdesk_core::order::settings::SmtpSecurity;
 use shopdesk_core::order::{Address, OrderDraft, OrderLineDraft};
-use shopdesk_core::order_settings::SmtpSecurity;
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};

@@ -3,12 +3,12 @@
 
 use super::{as_staff, export_path, SavedFile};
 use serde::Deserialize;
-use shopdesk_core::counter_settings::{CounterSettings, DiscountCodeDraft};
 use shopdesk_core::customer::{Customer, CustomerDraft};
+use shopdesk_core::sale::settings::{CounterSettings, DiscountCodeDraft};
+use shopdesk_core::sale::shift::{DenominationCount, Shift, ZReport};
 use shopdesk_core::sale::{
     Approval, PaymentPreview, Sale, SaleEdit, SaleStatus, SaleSummary, TenderDraft,
 };
-use shopdesk_core::shift::{DenominationCount, Shift, ZReport};
 use shopdesk_core::{Error, ErrorBody, Money};
 use shopdesk_documents::{print_pdf, receipt_pdf, z_report_pdf, Paper};
 use tauri::AppHandle;
@@ -217,7 +217,7 @@ pub async fn discount_code_save(app: AppHandle, req: DiscountCodeDraft) -> Resul
 pub async fn staff_active(
     app: AppHandle,
     req: (),
-) -> Result<Vec<shopdesk_core::staff::StaffMember>, ErrorBody> {
+) -> Result<Vec<shopdesk_core::shop::staff::StaffMember>, ErrorBody> {
     let () = req;
     as_staff(app, |shop, _| shop.staff_list()).await
 }

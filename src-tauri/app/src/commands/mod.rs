@@ -13,22 +13,22 @@ pub use packing::*;
 use crate::state::AppState;
 use serde::{Deserialize, Serialize};
 use shopdesk_core::audit::AuditEvent;
+use shopdesk_core::catalog::product::{Product, ProductDraft, ProductEdit};
 use shopdesk_core::catalog::{CatalogFacets, CatalogPage, CatalogQuery, VariantRow};
 use shopdesk_core::demo::{DemoPin, DemoRequest};
-use shopdesk_core::product::{Product, ProductDraft, ProductEdit};
-use shopdesk_core::purchase::{
+use shopdesk_core::import::shopify_csv::{ImportPreview, ImportResult};
+use shopdesk_core::shop::staff::{NewRole, NewStaff, Role, RoleUpdate, StaffMember, StaffUpdate};
+use shopdesk_core::shop::{countries, Country, NewShop, ShopProfile};
+use shopdesk_core::stock::purchase::{
     PurchaseDraft, PurchaseOrder, PurchaseReceipt, RestockResult, Supplier, SupplierDraft,
     SupplierItemDraft,
 };
-use shopdesk_core::shop::{countries, Country, NewShop, ShopProfile};
-use shopdesk_core::shopify_csv::{ImportPreview, ImportResult};
-use shopdesk_core::staff::{NewRole, NewStaff, Role, RoleUpdate, StaffMember, StaffUpdate};
+use shopdesk_core::stock::report::StockReport;
+use shopdesk_core::stock::stocktake::{CountEntry, CountScan, Stocktake};
+use shopdesk_core::stock::transfer::{Transfer, TransferDraft};
 use shopdesk_core::stock::{
     Location, LowStockLine, ReorderRule, StockAdjustment, StockLevel, StockMove,
 };
-use shopdesk_core::stock_report::StockReport;
-use shopdesk_core::stocktake::{CountEntry, CountScan, Stocktake};
-use shopdesk_core::transfer::{Transfer, TransferDraft};
 use shopdesk_core::{Currency, ErrorBody, Session, SessionInfo, Shop};
 use tauri::{AppHandle, Manager};
 use ts_rs::TS;

@@ -4,14 +4,14 @@
 
 use super::{as_staff, export_path, SavedFile};
 use serde::{Deserialize, Serialize};
-use shopdesk_core::customer_record::CustomerProfile;
-use shopdesk_core::invoice::{Invoice, Party};
+use shopdesk_core::customer::record::CustomerProfile;
+use shopdesk_core::order::invoice::{Invoice, Party};
+use shopdesk_core::order::outbox::{EmailTemplate, Message};
+use shopdesk_core::order::settings::OrderSettings;
 use shopdesk_core::order::{
     BulkAction, BulkResult, ClaimDraft, ClaimResolution, InboxQuery, InboxRow, Order, OrderDraft,
     PaymentDraft, ReturnDraft, ReturnReceipt, ShipmentDraft,
 };
-use shopdesk_core::order_settings::OrderSettings;
-use shopdesk_core::outbox::{EmailTemplate, Message};
 use shopdesk_core::{Error, ErrorBody, Permission, Shop};
 use shopdesk_documents::{invoice_pdf, print_pdf};
 use tauri::AppHandle;

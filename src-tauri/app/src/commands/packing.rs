@@ -4,12 +4,13 @@
 
 use super::{as_staff, blocking, export_path, SavedFile};
 use serde::{Deserialize, Serialize};
-use shopdesk_core::dropship::SupplierOrder;
+use shopdesk_core::order::carrier::Carrier;
+use shopdesk_core::order::supplier_order::SupplierOrder;
 use shopdesk_core::order::Order;
+use shopdesk_core::packing::print_queue::PrintJob;
+use shopdesk_core::packing::shipping::{LateOrder, PackagePreset, Station};
 use shopdesk_core::packing::{PackDone, Packed, Packing, Scan};
-use shopdesk_core::print_queue::PrintJob;
-use shopdesk_core::shipping::{Carrier, LateOrder, PackagePreset, Station};
-use shopdesk_core::staff::Approval;
+use shopdesk_core::shop::staff::Approval;
 use shopdesk_core::{Error, ErrorBody, Session, Shop};
 use shopdesk_documents::{pick_lists_pdf, print_jobs, Printer};
 use tauri::AppHandle;

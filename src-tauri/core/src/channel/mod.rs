@@ -14,7 +14,7 @@ pub use push::{FulfilmentLine, FulfilmentPush, RemoteListing, StockPush, Unmatch
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::id::new_id;
-use crate::staff::{authorize, Permission, Session};
+use crate::shop::staff::{authorize, Permission, Session};
 use crate::Shop;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};

@@ -12,15 +12,14 @@ use super::view::{load, paid_refunded, status, Order, SHIPPED_OF_LINE};
 use super::{event, order_name, OrderDraft, OrderStatus};
 use crate::audit::{self, Change};
 use crate::clock::Timestamp;
-use crate::customer;
-use crate::db::next_number;
 use crate::error::{Error, Result};
 use crate::id::new_id;
 use crate::money::Money;
-use crate::outbox;
+use crate::order::outbox;
 use crate::shop::shop_currency;
-use crate::staff::{authorize, Permission, Session};
+use crate::shop::staff::{authorize, Permission, Session};
 use crate::stock;
+use crate::store::next_number;
 use crate::Shop;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -245,7 +244,7 @@ fn match_customer(
     at: Timestamp,
 ) -> Result<Option<String>> {
     if let Some(id) = draft.customer_id.as_deref().filter(|s| !s.is_empty()) {
-        customer::exists(conn, id)?;
+        crate::store::customer_exists(conn, id)?;
         return Ok(Some(id.to_string()));
     }
     let Some(email) = &p.email else {

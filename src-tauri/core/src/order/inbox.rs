@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::money::Money;
 use crate::sale::receipt_code;
 use crate::shop::shop_currency;
-use crate::staff::{authorize, Permission, Session};
+use crate::shop::staff::{authorize, Permission, Session};
 use crate::Shop;
 use rusqlite::types::Value;
 use rusqlite::Connection;

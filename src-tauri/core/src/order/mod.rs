@@ -7,12 +7,17 @@
 //! payment ledger, never stored, so they cannot drift.
 
 mod address;
+pub mod carrier;
 mod claim;
 mod draft;
 mod flow;
 mod inbox;
+pub mod invoice;
+pub mod outbox;
 mod returns;
+pub mod settings;
 mod ship;
+pub mod supplier_order;
 mod verify;
 mod view;
 

@@ -7,7 +7,7 @@ use super::{event, OrderStatus};
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::id::new_id;
-use crate::outbox;
+use crate::order::outbox;
 use crate::stock::{record_move, Move, MoveReason};
 use rusqlite::{params, Connection};
 

@@ -6,9 +6,9 @@ use super::{
 };
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
-use crate::invoice::{self, InvoiceRef};
 use crate::money::{Currency, Money};
-use crate::outbox::{self, Message};
+use crate::order::invoice::{self, InvoiceRef};
+use crate::order::outbox::{self, Message};
 use crate::shop::shop_currency;
 use crate::tax::TaxPart;
 use rusqlite::{Connection, OptionalExtension};

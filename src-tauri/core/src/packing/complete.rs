@@ -3,13 +3,14 @@
 //! the customer's e-mail, the marketplace's tracking push, and the station's print jobs.
 
 use super::{load_packing, Packing};
+use crate::catalog::product::WeightUnit;
 use crate::error::{Error, Result};
-use crate::invoice;
+use crate::order::carrier::{carrier_by_code, own_tracking};
+use crate::order::invoice;
 use crate::order::{load_order, record_shipment, Order, Parcel, ShipmentRecord};
-use crate::print_queue::{self, DocKind, PrintJob};
-use crate::product::WeightUnit;
-use crate::shipping::{carrier_by_code, own_tracking, station_by_id};
-use crate::staff::{answerable, authorize, Approval, Permission, Session};
+use crate::packing::print_queue::{self, DocKind, PrintJob};
+use crate::packing::shipping::station_by_id;
+use crate::shop::staff::{answerable, authorize, Approval, Permission, Session};
 use crate::Shop;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -62,7 +63,7 @@ pub fn parse_weight(text: &str) -> Result<i64> {
         .iter()
         .find_map(|u| Some((t.strip_suffix(u)?, WeightUnit::from_code(u)?)))
         .unwrap_or((t.as_str(), WeightUnit::Kg));
-    match crate::product_draft::parse_weight(number, unit) {
+    match crate::catalog::product_draft::parse_weight(number, unit) {
         // A parcel weighs something: an empty or zero weight is a typing mistake.
         Ok(grams) if grams > 0 => Ok(grams),
         _ => Err(Error::invalid(format!(

@@ -6,7 +6,10 @@
 //! gives a reason; a wrong item or one too many never ticks anything.
 
 mod complete;
+pub mod dropship;
 mod papers;
+pub mod print_queue;
+pub mod shipping;
 
 pub use crate::order::order_code;
 pub use complete::{PackDone, Packed, ParcelDraft};
@@ -14,7 +17,7 @@ pub use papers::{Label, PackingSlip, PickList, PickRow, SlipLine};
 
 use crate::error::{Error, Result};
 use crate::order::{order_name, Address, OrderStatus, FORWARDED_OF_LINE, SHIPPED_OF_LINE};
-use crate::staff::{authorize, Permission, Session};
+use crate::shop::staff::{authorize, Permission, Session};
 use crate::Shop;
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};

@@ -4,12 +4,12 @@
 
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
-use crate::invoice::{seller, PaperSize};
+use crate::order::invoice::{seller, PaperSize};
+use crate::order::settings::legal;
 use crate::order::{
     find as find_order, order_code, order_name, Address, FORWARDED_OF_LINE, SHIPPED_OF_LINE,
 };
-use crate::order_settings::legal;
-use crate::staff::{authorize, Permission, Session};
+use crate::shop::staff::{authorize, Permission, Session};
 use crate::Shop;
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;

@@ -8,7 +8,7 @@ use crate::catalog::lookup_in;
 use crate::error::{Error, Result};
 use crate::id::new_id;
 use crate::shop::shop_currency;
-use crate::staff::{authorize, Permission, Session};
+use crate::shop::staff::{authorize, Permission, Session};
 use crate::Shop;
 use rusqlite::{params, OptionalExtension};
 
@@ -71,7 +71,7 @@ impl Shop {
                 SaleEdit::DiscountCode { code } => ctx.set_discount_code(code)?,
                 SaleEdit::Customer { customer_id } => {
                     if let Some(c) = customer_id {
-                        crate::customer::exists(tx, c)?;
+                        crate::store::customer_exists(tx, c)?;
                     }
                     tx.execute(
                         "UPDATE sale SET customer_id = ?2 WHERE id = ?1",

@@ -9,9 +9,9 @@ use crate::audit::{self, Change};
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::id::new_id;
-use crate::journal;
 use crate::money::{parse_basis_points, Currency, Money};
-use crate::staff::{answerable, Approver, Permission, Session};
+use crate::sale::journal;
+use crate::shop::staff::{answerable, Approver, Permission, Session};
 use crate::stock::{default_location, level, variant_label};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Deserialize;
@@ -515,7 +515,7 @@ impl Ctx<'_> {
             &view::sale_row(self.tx, self.sale_id)?,
             &line_rows(self.tx, self.sale_id)?,
         )?;
-        let shift = crate::shift::open_shift(self.tx)?.map(|s| s.0);
+        let shift = crate::sale::shift::open_shift(self.tx)?.map(|s| s.0);
         self.tx.execute(
             "UPDATE sale SET status = 'voided', void_reason = ?2, voided_by = ?3, shift_id = ?4,
                  total_minor = ?5 WHERE id = ?1",
@@ -556,7 +556,7 @@ fn reason_text(reason: &str) -> Result<&str> {
 
 /// Where the counter sells from: the open shift's location, or the one a shift would open at.
 pub(super) fn selling_location(conn: &Connection) -> Result<String> {
-    match crate::shift::open_shift(conn)? {
+    match crate::sale::shift::open_shift(conn)? {
         Some((_, location)) => Ok(location),
         None => default_location(conn),
     }

@@ -7,18 +7,21 @@
 
 mod cart;
 mod edit;
+pub mod journal;
 mod pay;
 pub(crate) mod pricing;
+pub mod settings;
+pub mod shift;
 mod view;
 
-pub use crate::staff::Approval;
+pub use crate::shop::staff::Approval;
 pub use edit::{DiscountDraft, DiscountKind, SaleEdit};
 pub use pay::{PaymentPreview, TenderDraft, TenderKind};
 pub(crate) use view::{load as load_sale, price_rules};
 pub use view::{Sale, SaleCustomer, SaleLine, SaleSummary, Tender};
 
 use crate::error::{Error, Result};
-use crate::staff::{authorize, Permission, Session};
+use crate::shop::staff::{authorize, Permission, Session};
 use crate::Shop;
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -170,6 +173,16 @@ fn require_open(conn: &Connection, sale_id: &str) -> Result<()> {
         SaleStatus::Completed => Err(Error::Conflict("this sale is already complete".into())),
         SaleStatus::Voided => Err(Error::Conflict("this sale was voided".into())),
     }
+}
+
+/// A customer's store credit: the sum of their moves (a ledger like stock, so the balance is
+/// always the sum of what happened; tenders and refunds to credit append to it).
+pub(crate) fn store_credit(conn: &Connection, customer_id: &str) -> Result<i64> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT ifnull(sum(delta_minor), 0) FROM store_credit_move WHERE customer_id = ?1",
+        )?
+        .query_row([customer_id], |r| r.get(0))?)
 }
 
 #[cfg(test)]

@@ -4,14 +4,14 @@
 
 use super::view::{self, check_returnable, line_rows, price_cart, sale_row, Tender};
 use super::{edit::check_cart_stock, require_open, status_of, LineKind, Sale, SaleStatus};
-use crate::db::next_number;
 use crate::error::{Error, Result};
 use crate::id::new_id;
-use crate::journal;
 use crate::money::{div_round, Currency, Money};
+use crate::sale::journal;
 use crate::shop::shop_currency;
-use crate::staff::{authorize, Permission, Session};
+use crate::shop::staff::{authorize, Permission, Session};
 use crate::stock::{record_move, Move, MoveReason};
+use crate::store::next_number;
 use crate::Shop;
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
@@ -217,7 +217,7 @@ fn settle(
                 let c = customer.ok_or_else(|| {
                     Error::invalid("attach the customer whose store credit this is")
                 })?;
-                let balance = crate::customer::store_credit(conn, c)?;
+                let balance = crate::sale::store_credit(conn, c)?;
                 if !refund && balance < applied {
                     return Err(Error::invalid(format!(
                         "the customer has only {} of store credit",
@@ -298,7 +298,7 @@ impl Shop {
             require_open(tx, sale_id)?;
             let now = self.clock.now();
             let cur = shop_currency(tx)?;
-            let (shift_id, location_id) = crate::shift::open_shift(tx)?
+            let (shift_id, location_id) = crate::sale::shift::open_shift(tx)?
                 .ok_or_else(|| Error::invalid("open a shift (with its cash float) before selling"))?;
             let rows = line_rows(tx, sale_id)?;
             if rows.iter().all(|l| l.void_reason.is_some()) {

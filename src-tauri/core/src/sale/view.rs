@@ -421,7 +421,7 @@ pub(crate) fn load(conn: &Connection, sale_id: &str) -> Result<Sale> {
             name: conn.query_row("SELECT name FROM customer WHERE id = ?1", [&id], |r| {
                 r.get(0)
             })?,
-            store_credit: m(crate::customer::store_credit(conn, &id)?),
+            store_credit: m(crate::sale::store_credit(conn, &id)?),
             id,
         }),
         None => None,

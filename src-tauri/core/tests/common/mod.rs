@@ -1,8 +1,8 @@
 //! Shared fixtures for core's integration tests: a fresh shop on a temporary database.
 #![allow(dead_code)] // each test binary uses its own subset
 
+use shopdesk_core::catalog::product::{ProductDraft, VariantDraft};
 use shopdesk_core::catalog::CatalogQuery;
-use shopdesk_core::product::{ProductDraft, VariantDraft};
 use shopdesk_core::shop::NewShop;
 use shopdesk_core::stock::StockAdjustment;
 use shopdesk_core::{FixedClock, Session, Shop};

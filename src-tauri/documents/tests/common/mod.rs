@@ -8,7 +8,7 @@
 pub mod cups;
 
 pub use cups::run;
-use shopdesk_core::product::{ProductDraft, VariantDraft};
+use shopdesk_core::catalog::product::{ProductDraft, VariantDraft};
 use shopdesk_core::shop::NewShop;
 use shopdesk_core::stock::StockAdjustment;
 use shopdesk_core::{FixedClock, Session, Shop};

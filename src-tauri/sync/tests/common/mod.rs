@@ -3,8 +3,8 @@
 #![allow(dead_code)] // each test binary uses its own subset
 
 use serde_json::{json, Value};
+use shopdesk_core::catalog::product::{ProductDraft, VariantDraft};
 use shopdesk_core::channel::{Channel, NewChannel};
-use shopdesk_core::product::{ProductDraft, VariantDraft};
 use shopdesk_core::shop::NewShop;
 use shopdesk_core::stock::StockAdjustment;
 use shopdesk_core::{Session, Shop, SystemClock};

@@ -1,0 +1,11 @@
+//! The catalog: products with their options and variants (`product.rs`, validated drafts in
+//! `product_draft.rs`), barcodes and their check digits (`barcode.rs`), finding a variant fast by
+//! search or scan (`search.rs`).
+
+pub mod barcode;
+pub mod product;
+pub(crate) mod product_draft;
+mod search;
+
+pub(crate) use search::lookup_in;
+pub use search::{CatalogFacets, CatalogPage, CatalogQuery, VariantRow, COUNT_CAP, MAX_PAGE};

@@ -1,0 +1,255 @@
+//! Finding variants fast: the catalog list a page at a time, full-text search (FTS5) over title,
+//! SKU, barcode, vendor, tags, type and option values, filters, and the exact SKU/barcode lookup a
+//! scanner needs.
+
+use crate::catalog::barcode;
+use crate::catalog::product::{options_of, ProductStatus};
+use crate::error::Result;
+use crate::money::{Currency, Money};
+use crate::shop::shop_currency;
+use crate::shop::staff::{authorize, Permission, Session};
+use crate::Shop;
+use rusqlite::{params_from_iter, types::Value, OptionalExtension, Row, Transaction};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+pub const MAX_PAGE: u32 = 500;
+/// A search matching more than this many variants is "broad": it is counted only up to here (the
+/// list says "1000+") and listed in catalog order, because sorting every match of a one-letter
+/// search over 100k variants costs more than the 20 ms a keystroke may take.
+pub const COUNT_CAP: u32 = 1_000;
+
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+pub struct CatalogQuery {
+    /// Words that must each start a word of the title, SKU, barcode, vendor, tags, type or an
+    /// option value; an exact SKU or barcode match sorts first.
+    pub text: Option<String>,
+    pub status: Option<ProductStatus>,
+    pub vendor: Option<String>,
+    pub product_type: Option<String>,
+    pub tag: Option<String>,
+    /// Only variants at or below their reorder point somewhere.
+    pub low_stock: bool,
+    pub limit: Option<u32>,
+    pub offset: Option<u32>,
+}
+
+/// One line of the catalog list: a variant with its product's title and its stock totals.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct VariantRow {
+    pub variant_id: String,
+    pub product_id: String,
+    pub title: String,
+    pub variant_title: String,
+    pub sku: String,
+    pub barcode: String,
+    pub vendor: String,
+    pub status: ProductStatus,
+    pub price: Money,
+    pub on_hand: i64,
+    pub available: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct CatalogPage {
+    pub items: Vec<VariantRow>,
+    /// Matches; for a text search at most `COUNT_CAP`, with `capped` saying there are more.
+    pub total: u32,
+    pub capped: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct CatalogFacets {
+    pub vendors: Vec<String>,
+    pub product_types: Vec<String>,
+}
+
+const ROW_COLUMNS: &str = "v.id, p.id, p.title, v.option1, v.option2, v.option3, v.sku, v.barcode,
+    p.vendor, p.status, v.price_minor,
+    (SELECT ifnull(sum(on_hand), 0) FROM stock_level WHERE variant_id = v.id),
+    (SELECT ifnull(sum(on_hand - committed), 0) FROM stock_level WHERE variant_id = v.id)";
+
+fn row(r: &Row, currency: Currency) -> rusqlite::Result<VariantRow> {
+    Ok(VariantRow {
+        variant_id: r.get(0)?,
+        product_id: r.get(1)?,
+        title: r.get(2)?,
+        variant_title: options_of(r, 3)?.join(" / "),
+        sku: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
+        barcode: r.get::<_, Option<String>>(7)?.unwrap_or_default(),
+        vendor: r.get(8)?,
+        status: ProductStatus::from_code(&r.get::<_, String>(9)?).unwrap_or(ProductStatus::Draft),
+        price: Money::from_minor(r.get(10)?, currency),
+        on_hand: r.get(11)?,
+        available: r.get(12)?,
+    })
+}
+
+/// Typed words → an FTS5 query where each word is a quoted prefix, so punctuation in what a
+/// person types (quotes, hyphens, colons) can never become query syntax.
+fn fts_query(text: &str) -> Option<String> {
+    let words: Vec<String> = text
+        .split_whitespace()
+        .map(|w| format!("\"{}\"*", w.replace('"', "\"\"")))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" AND "))
+}
+
+pub(crate) fn lookup_in(tx: &Transaction, code: &str) -> Result<Option<VariantRow>> {
+    let currency = shop_currency(tx)?;
+    let mut by_sku = tx.prepare_cached(&format!(
+        "SELECT {ROW_COLUMNS} FROM variant v JOIN product p ON p.id = v.product_id WHERE v.sku = ?1"
+    ))?;
+    if let Some(found) = by_sku
+        .query_row([code.trim()], |r| row(r, currency))
+        .optional()?
+    {
+        return Ok(Some(found));
+    }
+    let mut by_code = tx.prepare_cached(&format!(
+        "SELECT {ROW_COLUMNS} FROM variant v JOIN product p ON p.id = v.product_id WHERE v.barcode = ?1"
+    ))?;
+    for form in barcode::lookup_forms(code) {
+        if let Some(found) = by_code.query_row([form], |r| row(r, currency)).optional()? {
+            return Ok(Some(found));
+        }
+    }
+    Ok(None)
+}
+
+impl Shop {
+    /// The catalog list or a search, a page at a time, with the count for the pager.
+    pub fn catalog(&self, session: &Session, q: &CatalogQuery) -> Result<CatalogPage> {
+        let mut filter = String::from("1 = 1");
+        let mut args: Vec<Value> = Vec::new();
+        let arg = |v: Value, args: &mut Vec<Value>| {
+            args.push(v);
+            args.len()
+        };
+        let text = q.text.as_deref().unwrap_or("").trim();
+        let fts = fts_query(text);
+        if let Some(s) = q.status {
+            let n = arg(Value::Text(s.as_str().into()), &mut args);
+            filter.push_str(&format!(" AND p.status = ?{n}"));
+        }
+        if let Some(vendor) = q.vendor.as_deref().filter(|v| !v.is_empty()) {
+            let n = arg(Value::Text(vendor.into()), &mut args);
+            filter.push_str(&format!(" AND p.vendor = ?{n} COLLATE NOCASE"));
+        }
+        if let Some(t) = q.product_type.as_deref().filter(|v| !v.is_empty()) {
+            let n = arg(Value::Text(t.into()), &mut args);
+            filter.push_str(&format!(" AND p.product_type = ?{n} COLLATE NOCASE"));
+        }
+        if let Some(tag) = q.tag.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+            let n = arg(Value::Text(tag.to_lowercase()), &mut args);
+            filter.push_str(&format!(
+                " AND instr(', ' || lower(p.tags) || ',', ', ' || ?{n} || ',') > 0"
+            ));
+        }
+        if q.low_stock {
+            filter.push_str(
+                " AND EXISTS (SELECT 1 FROM reorder_rule r LEFT JOIN stock_level l
+                     ON l.variant_id = r.variant_id AND l.location_id = r.location_id
+                     WHERE r.variant_id = v.id
+                       AND ifnull(l.on_hand - l.committed, 0) <= r.reorder_point)",
+            );
+        }
+        let unfiltered = args.is_empty() && !q.low_stock;
+        let limit = q.limit.unwrap_or(100).clamp(1, MAX_PAGE);
+        let offset = q.offset.unwrap_or(0);
+        self.db.read(|c| {
+            authorize(c, session, Permission::CatalogView)?;
+            let currency = shop_currency(c)?;
+            let rows = |sql: &str, args: &[Value]| -> Result<Vec<VariantRow>> {
+                Ok(c.prepare_cached(sql)?
+                    .query_map(params_from_iter(args.iter()), |r| row(r, currency))?
+                    .collect::<rusqlite::Result<Vec<_>>>()?)
+            };
+            let count = |sql: &str, args: &[Value]| -> Result<u32> {
+                Ok(c.prepare_cached(sql)?
+                    .query_row(params_from_iter(args.iter()), |r| r.get(0))?)
+            };
+            let Some(m) = fts else {
+                // The plain list walks products in title order and each one's variants in grid
+                // order, so the first page never sorts the whole catalog.
+                let total = if unfiltered {
+                    count("SELECT count(*) FROM variant", &[])?
+                } else {
+                    count(&format!("SELECT count(*) FROM product p CROSS JOIN variant v ON v.product_id = p.id WHERE {filter}"), &args)?
+                };
+                let items = rows(&format!(
+                    "SELECT {ROW_COLUMNS} FROM product p CROSS JOIN variant v ON v.product_id = p.id
+                     WHERE {filter} ORDER BY p.title COLLATE NOCASE, p.id, v.position
+                     LIMIT {limit} OFFSET {offset}"
+                ), &args)?;
+                return Ok(CatalogPage { items, total, capped: false });
+            };
+            let n = arg(Value::Text(m), &mut args);
+            let matched = format!("{filter} AND v.seq IN (SELECT rowid FROM variant_search WHERE variant_search MATCH ?{n})");
+            let counted = count(&format!(
+                "SELECT count(*) FROM (SELECT 1 FROM variant v JOIN product p ON p.id = v.product_id
+                 WHERE {matched} LIMIT {})",
+                COUNT_CAP + 1
+            ), &args)?;
+            let items = if counted > COUNT_CAP {
+                // Broad: in the search index's own order, which needs no sort at all.
+                rows(&format!(
+                    "SELECT {ROW_COLUMNS} FROM variant_search s JOIN variant v ON v.seq = s.rowid
+                     JOIN product p ON p.id = v.product_id
+                     WHERE variant_search MATCH ?{n} AND {filter}
+                     ORDER BY s.rowid LIMIT {limit} OFFSET {offset}"
+                ), &args)?
+            } else {
+                // Narrow: an exact SKU or barcode first, then by product and grid order.
+                let e = arg(Value::Text(text.to_string()), &mut args);
+                rows(&format!(
+                    "SELECT {ROW_COLUMNS} FROM variant v JOIN product p ON p.id = v.product_id
+                     WHERE {matched}
+                     ORDER BY (v.sku = ?{e} OR v.barcode = ?{e}) DESC, p.title COLLATE NOCASE, p.id, v.position
+                     LIMIT {limit} OFFSET {offset}"
+                ), &args)?
+            };
+            Ok(CatalogPage { items, total: counted.min(COUNT_CAP), capped: counted > COUNT_CAP })
+        })
+    }
+
+    /// Exact lookup for a scanner or a typed code: SKU (any case), then barcode (UPC-A and its
+    /// EAN-13 form find each other). `None` when nothing carries the code.
+    pub fn lookup(&self, session: &Session, code: &str) -> Result<Option<VariantRow>> {
+        self.db.read(|c| {
+            authorize(c, session, Permission::CatalogView)?;
+            lookup_in(c, code)
+        })
+    }
+
+    /// Vendors and product types in use, for the filter menus.
+    pub fn catalog_facets(&self, session: &Session) -> Result<CatalogFacets> {
+        self.db.read(|c| {
+            authorize(c, session, Permission::CatalogView)?;
+            let list = |col: &str| -> Result<Vec<String>> {
+                Ok(c.prepare(&format!(
+                    "SELECT DISTINCT {col} FROM product WHERE {col} <> '' ORDER BY {col} COLLATE NOCASE"
+                ))?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?)
+            };
+            Ok(CatalogFacets {
+                vendors: list("vendor")?,
+                product_types: list("product_type")?,
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_punctuation_never_becomes_fts_syntax() {
+        assert_eq!(fts_query("  "), None);
+        assert_eq!(fts_query("mug sage").unwrap(), "\"mug\"* AND \"sage\"*");
+        assert_eq!(fts_query("a\"b OR").unwrap(), "\"a\"\"b\"* AND \"OR\"*");
+    }
+}

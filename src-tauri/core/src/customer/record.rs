@@ -1,0 +1,216 @@
+//! One customer's whole record: profile with address and notes, order and counter history,
+//! lifetime value, messages; and the GDPR requests — export everything as JSON, and erase
+//! (anonymise) the person while the books stay whole: amounts, numbers and stock moves remain,
+//! and issued invoices are kept as issued because tax law requires keeping them.
+
+use crate::clock::Timestamp;
+use crate::customer::Customer;
+use crate::error::Result;
+use crate::money::Money;
+use crate::order::outbox::{self, Message};
+use crate::order::Address;
+use crate::shop::shop_currency;
+use crate::shop::staff::{authorize, Permission, Session};
+use crate::Shop;
+use rusqlite::{params, Connection};
+use serde::Serialize;
+use serde_json::{json, Value};
+use ts_rs::TS;
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct CustomerHistoryRow {
+    /// "order" or "sale".
+    pub kind: String,
+    pub id: String,
+    pub name: String,
+    pub at: Timestamp,
+    pub total: Money,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct CustomerProfile {
+    pub customer: Customer,
+    pub address: Address,
+    pub note: String,
+    pub erased: bool,
+    pub history: Vec<CustomerHistoryRow>,
+    /// Orders not cancelled plus counter sales, less refunds.
+    pub lifetime_value: Money,
+    pub messages: Vec<Message>,
+}
+
+fn history(conn: &Connection, id: &str) -> Result<Vec<CustomerHistoryRow>> {
+    let cur = shop_currency(conn)?;
+    let mut st = conn.prepare_cached(
+        "SELECT 'order', id, '#' || number, created_at, total_minor, status FROM customer_order WHERE customer_id = ?1
+         UNION ALL
+         SELECT 'sale', id, printf('R%08d', number), completed_at, total_minor, status FROM sale
+         WHERE customer_id = ?1 AND status = 'completed'
+         ORDER BY 4 DESC",
+    )?;
+    let rows = st.query_map([id], |r| {
+        Ok(CustomerHistoryRow {
+            kind: r.get(0)?,
+            id: r.get(1)?,
+            name: r.get(2)?,
+            at: Timestamp(r.get(3)?),
+            total: Money::from_minor(r.get(4)?, cur),
+            status: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn lifetime_value(conn: &Connection, id: &str) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT (SELECT ifnull(sum(total_minor), 0) FROM customer_order WHERE customer_id = ?1 AND status <> 'cancelled')
+              - (SELECT ifnull(sum(p.amount_minor), 0) FROM order_payment p JOIN customer_order o ON o.id = p.order_id
+                 WHERE o.customer_id = ?1 AND p.kind = 'refund')
+              + (SELECT ifnull(sum(total_minor), 0) FROM sale WHERE customer_id = ?1 AND status = 'completed')",
+        [id],
+        |r| r.get(0),
+    )?)
+}
+
+fn profile(conn: &Connection, id: &str) -> Result<CustomerProfile> {
+    crate::store::customer_exists(conn, id)?;
+    let cur = shop_currency(conn)?;
+    let (name, email, phone, address, note, erased): (
+        String,
+        Option<String>,
+        Option<String>,
+        String,
+        String,
+        Option<i64>,
+    ) = conn.query_row(
+        "SELECT name, email, phone, address, note, erased_at FROM customer WHERE id = ?1",
+        [id],
+        |r| r.try_into(),
+    )?;
+    Ok(CustomerProfile {
+        customer: Customer {
+            id: id.to_string(),
+            name,
+            email,
+            phone,
+            store_credit: Money::from_minor(crate::sale::store_credit(conn, id)?, cur),
+        },
+        address: serde_json::from_str(&address).unwrap_or_default(),
+        note,
+        erased: erased.is_some(),
+        history: history(conn, id)?,
+        lifetime_value: Money::from_minor(lifetime_value(conn, id)?, cur),
+        messages: outbox::of_customer(conn, id)?,
+    })
+}
+
+fn rows_as_json(conn: &Connection, sql: &str, id: &str) -> Result<Vec<Value>> {
+    let mut st = conn.prepare(sql)?;
+    let names: Vec<String> = st.column_names().iter().map(|s| s.to_string()).collect();
+    let rows = st.query_map([id], |r| {
+        let mut obj = serde_json::Map::new();
+        for (i, n) in names.iter().enumerate() {
+            let v: rusqlite::types::Value = r.get(i)?;
+            let j = match v {
+                rusqlite::types::Value::Null => Value::Null,
+                rusqlite::types::Value::Integer(i) => json!(i),
+                rusqlite::types::Value::Real(f) => json!(f),
+                rusqlite::types::Value::Text(t) => {
+                    // Addresses and tax parts are stored as JSON: export them as JSON.
+                    serde_json::from_str::<Value>(&t)
+                        .ok()
+                        .filter(|v| v.is_object() || v.is_array())
+                        .unwrap_or(Value::String(t))
+                }
+                rusqlite::types::Value::Blob(_) => Value::Null,
+            };
+            obj.insert(n.clone(), j);
+        }
+        Ok(Value::Object(obj))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+impl Shop {
+    pub fn customer_profile(&self, session: &Session, id: &str) -> Result<CustomerProfile> {
+        self.db.read(|c| {
+            authorize(c, session, Permission::OrdersView)?;
+            profile(c, id)
+        })
+    }
+
+    pub fn save_customer_note(
+        &self,
+        session: &Session,
+        id: &str,
+        note: &str,
+    ) -> Result<CustomerProfile> {
+        self.db.write(|tx| {
+            authorize(tx, session, Permission::OrdersManage)?;
+            crate::store::customer_exists(tx, id)?;
+            tx.execute(
+                "UPDATE customer SET note = ?2, updated_at = ?3 WHERE id = ?1",
+                params![id, note.trim(), self.clock.now().0],
+            )?;
+            profile(tx, id)
+        })
+    }
+
+    /// Everything Shopdesk holds about one person (GDPR access request), as JSON.
+    pub fn export_customer(&self, session: &Session, id: &str) -> Result<Value> {
+        self.db.read(|c| {
+            authorize(c, session, Permission::OrdersManage)?;
+            crate::store::customer_exists(c, id)?;
+            let q = |sql: &str| rows_as_json(c, sql, id);
+            Ok(json!({
+                "exported_at": self.clock.now().0,
+                "customer": q("SELECT id, name, email, phone, address, note, created_at, updated_at FROM customer WHERE id = ?1")?,
+                "orders": q("SELECT number, channel, external_id, status, email, phone, billing, shipping,
+                                    total_minor, created_at FROM customer_order WHERE customer_id = ?1 ORDER BY created_at")?,
+                "order_lines": q("SELECT o.number, l.title, l.sku, l.quantity, l.unit_price_minor, l.amount_minor
+                                  FROM order_line l JOIN customer_order o ON o.id = l.order_id
+                                  WHERE o.customer_id = ?1 ORDER BY o.created_at, l.position")?,
+                "counter_sales": q("SELECT number, total_minor, completed_at FROM sale WHERE customer_id = ?1 AND status = 'completed'")?,
+                "store_credit": q("SELECT delta_minor, sale_id, at FROM store_credit_move WHERE customer_id = ?1 ORDER BY at")?,
+                "invoices": q("SELECT code, kind, total_minor, issued_at FROM invoice WHERE customer_id = ?1 ORDER BY issued_at")?,
+                "messages": q("SELECT direction, kind, address, subject, body, status, created_at FROM message WHERE customer_id = ?1 ORDER BY created_at")?,
+                "claims": q("SELECT c.kind, c.status, c.evidence, c.resolution, c.created_at FROM claim c
+                             JOIN customer_order o ON o.id = c.order_id WHERE o.customer_id = ?1")?,
+            }))
+        })
+    }
+
+    /// Erases a person (GDPR erasure): name, contact details, addresses, notes and message texts
+    /// are replaced; orders, amounts, stock moves and issued invoices stay, so every report and
+    /// the tax books still add up. Invoices are kept as issued (a legal retention duty).
+    pub fn erase_customer(&self, session: &Session, id: &str) -> Result<CustomerProfile> {
+        self.db.write(|tx| {
+            authorize(tx, session, Permission::SettingsManage)?;
+            crate::store::customer_exists(tx, id)?;
+            let now = self.clock.now();
+            tx.execute(
+                "UPDATE customer SET name = 'Erased customer', email = NULL, phone = NULL, address = '{}',
+                     note = '', erased_at = ?2, updated_at = ?2 WHERE id = ?1",
+                params![id, now.0],
+            )?;
+            // Keep the country: it decides taxes in the books.
+            tx.execute(
+                "UPDATE customer_order SET email = NULL, phone = NULL,
+                     billing = json_object('country', json_extract(billing, '$.country')),
+                     shipping = json_object('country', json_extract(shipping, '$.country')),
+                     address_key = '' WHERE customer_id = ?1",
+                [id],
+            )?;
+            tx.execute(
+                "UPDATE message SET address = '', subject = '[erased]', body = '[erased]' WHERE customer_id = ?1",
+                [id],
+            )?;
+            crate::audit::record(
+                tx,
+                crate::audit::Change::by(now, session.staff_id(), "customer.erase", ("customer", id), json!({})),
+            )?;
+            profile(tx, id)
+        })
+    }
+}

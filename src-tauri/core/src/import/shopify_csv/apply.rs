@@ -1,0 +1,190 @@
+//! Checking parsed products against the shop (existing handles, SKUs and barcodes held by other
+//! products) and writing them.
+
+use super::read::{Parsed, ParsedProduct};
+use super::{header_name, Col, ImportIssue, ImportPreview};
+use crate::catalog::product;
+use crate::error::Result;
+use rusqlite::{Connection, OptionalExtension};
+use std::collections::HashMap;
+
+/// What the database already says: which handles exist, and which SKUs and barcodes belong to
+/// other products (a clash is a row error, not a failed import).
+pub(super) fn check_against(
+    conn: &Connection,
+    parsed: &mut Parsed,
+) -> Result<HashMap<String, String>> {
+    let mut existing = HashMap::new();
+    let mut by_handle = conn.prepare_cached("SELECT id FROM product WHERE handle = ?1")?;
+    let mut sku_owner = conn.prepare_cached(
+        "SELECT p.handle, p.title FROM variant v JOIN product p ON p.id = v.product_id WHERE v.sku = ?1",
+    )?;
+    let mut code_owner = conn.prepare_cached(
+        "SELECT p.handle, p.title FROM variant v JOIN product p ON p.id = v.product_id WHERE v.barcode = ?1",
+    )?;
+    for p in &mut parsed.products {
+        if let Some(id) = by_handle
+            .query_row([&p.handle], |r| r.get::<_, String>(0))
+            .optional()?
+        {
+            existing.insert(p.handle.clone(), id);
+        }
+        let mut kept = Vec::with_capacity(p.variants.len());
+        for v in p.variants.drain(..) {
+            let mut clash = None;
+            if let Some(s) = &v.clean.sku {
+                if let Some((h, t)) = sku_owner
+                    .query_row([s], |r| {
+                        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+                    })
+                    .optional()?
+                {
+                    if !h.eq_ignore_ascii_case(&p.handle) {
+                        clash = Some((
+                            Col::Sku,
+                            format!("duplicate SKU '{s}': already used by '{t}'"),
+                        ));
+                    }
+                }
+            }
+            if let (None, Some(b)) = (&clash, &v.clean.barcode) {
+                if let Some((h, t)) = code_owner
+                    .query_row([b], |r| {
+                        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+                    })
+                    .optional()?
+                {
+                    if !h.eq_ignore_ascii_case(&p.handle) {
+                        clash = Some((
+                            Col::Barcode,
+                            format!("duplicate barcode {b}: already used by '{t}'"),
+                        ));
+                    }
+                }
+            }
+            match clash {
+                Some((col, message)) => parsed.errors.push(ImportIssue {
+                    line: v.line,
+                    column: header_name(col).into(),
+                    message,
+                }),
+                None => kept.push(v),
+            }
+        }
+        if kept.is_empty() {
+            parsed.errors.push(ImportIssue {
+                line: p.line,
+                column: String::new(),
+                message: format!(
+                    "product '{}' has no valid variant rows, so it is not imported",
+                    p.handle
+                ),
+            });
+        }
+        p.variants = kept;
+    }
+    parsed.products.retain(|p| !p.variants.is_empty());
+    parsed.errors.sort_by_key(|e| e.line);
+    Ok(existing)
+}
+
+pub(super) fn preview_of(parsed: &Parsed, existing: &HashMap<String, String>) -> ImportPreview {
+    ImportPreview {
+        rows: parsed.rows,
+        products_new: parsed
+            .products
+            .iter()
+            .filter(|p| !existing.contains_key(&p.handle))
+            .count() as u32,
+        products_updated: parsed
+            .products
+            .iter()
+            .filter(|p| existing.contains_key(&p.handle))
+            .count() as u32,
+        variants: parsed
+            .products
+            .iter()
+            .map(|p| p.variants.len() as u32)
+            .sum(),
+        images: parsed
+            .products
+            .iter()
+            .map(|p| p.product.images.len() as u32)
+            .sum(),
+        skipped_rows: {
+            let mut lines: Vec<u64> = parsed.errors.iter().map(|e| e.line).collect();
+            lines.dedup();
+            lines.len() as u32
+        },
+        errors: parsed.errors.clone(),
+        ignored_columns: parsed.ignored.clone(),
+    }
+}
+
+/// Writes one parsed product: new handles are created; an existing handle has its fields
+/// replaced and its variants matched by option values (updated, or added when new). Variants the
+/// file does not mention are kept, so a partial file never deletes stock history. Returns each
+/// written variant with its quantity from the file and whether it is new (a new variant has no
+/// stock yet, so its level need not be read).
+pub(super) fn apply_product(
+    conn: &Connection,
+    at: crate::Timestamp,
+    p: &ParsedProduct,
+    existing: Option<&String>,
+) -> Result<Vec<(String, Option<i64>, bool)>> {
+    let mut product = p.product.clone();
+    product.variants = p.variants.iter().map(|v| v.clean.clone()).collect();
+    let mut out = Vec::with_capacity(p.variants.len());
+    match existing {
+        None => {
+            let id = product::insert_product(conn, at, Some(&p.handle), &product)?;
+            let mut ids = conn
+                .prepare_cached("SELECT id FROM variant WHERE product_id = ?1 ORDER BY position")?;
+            let vids: Vec<String> = ids
+                .query_map([&id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            out.extend(
+                vids.into_iter()
+                    .zip(p.variants.iter())
+                    .map(|(id, v)| (id, v.qty, true)),
+            );
+        }
+        Some(id) => {
+            product::update_product_fields(conn, at, id, &product)?;
+            let mut find = conn.prepare_cached(
+                "SELECT id FROM variant WHERE product_id = ?1 AND ifnull(option1, '') = ?2 COLLATE NOCASE
+                 AND ifnull(option2, '') = ?3 COLLATE NOCASE AND ifnull(option3, '') = ?4 COLLATE NOCASE",
+            )?;
+            let next: i64 = conn.query_row(
+                "SELECT ifnull(max(position), 0) FROM variant WHERE product_id = ?1",
+                [id],
+                |r| r.get(0),
+            )?;
+            let mut added = 0;
+            for v in &p.variants {
+                let o = |i: usize| v.clean.options.get(i).cloned().unwrap_or_default();
+                let found: Option<String> = find
+                    .query_row([id.clone(), o(0), o(1), o(2)], |r| r.get(0))
+                    .optional()?;
+                let (vid, new) = match found {
+                    Some(vid) => {
+                        let pos: i64 = conn.query_row(
+                            "SELECT position FROM variant WHERE id = ?1",
+                            [&vid],
+                            |r| r.get(0),
+                        )?;
+                        product::update_variant(conn, at, &vid, pos as usize, &v.clean)?;
+                        (vid, false)
+                    }
+                    None => {
+                        added += 1;
+                        let pos = (next + added) as usize;
+                        (product::insert_variant(conn, at, id, pos, &v.clean)?, true)
+                    }
+                };
+                out.push((vid, v.qty, new));
+            }
+        }
+    }
+    Ok(out)
+}

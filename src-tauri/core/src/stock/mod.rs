@@ -1,0 +1,604 @@
+//! Stock as a ledger: locations, movements (never changed, only appended), the levels derived
+//! from them (on hand, committed, available = on hand − committed), reorder rules and the
+//! low-stock list, manual adjustments. Beside it: transfers between locations (`transfer.rs`),
+//! stocktakes (`stocktake.rs`), suppliers and purchase orders (`purchase.rs`) and the stock
+//! report with its valuation (`report.rs`).
+
+pub mod purchase;
+pub mod report;
+pub mod stocktake;
+pub mod transfer;
+
+use crate::audit::{self, Change};
+use crate::catalog::product::options_of;
+use crate::clock::Timestamp;
+use crate::error::{Error, Result};
+use crate::id::new_id;
+use crate::money::Money;
+use crate::shop::shop_currency;
+use crate::shop::staff::{authorize, clean_name, unique_conflict, Permission, Session};
+use crate::Shop;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum MoveReason {
+    Receive,
+    Sale,
+    Commit,
+    Release,
+    Ship,
+    Return,
+    Adjust,
+    Count,
+    TransferOut,
+    TransferIn,
+}
+
+impl MoveReason {
+    pub const ALL: [MoveReason; 10] = [
+        MoveReason::Receive,
+        MoveReason::Sale,
+        MoveReason::Commit,
+        MoveReason::Release,
+        MoveReason::Ship,
+        MoveReason::Return,
+        MoveReason::Adjust,
+        MoveReason::Count,
+        MoveReason::TransferOut,
+        MoveReason::TransferIn,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MoveReason::Receive => "receive",
+            MoveReason::Sale => "sale",
+            MoveReason::Commit => "commit",
+            MoveReason::Release => "release",
+            MoveReason::Ship => "ship",
+            MoveReason::Return => "return",
+            MoveReason::Adjust => "adjust",
+            MoveReason::Count => "count",
+            MoveReason::TransferOut => "transfer_out",
+            MoveReason::TransferIn => "transfer_in",
+        }
+    }
+    fn from_db(s: &str) -> MoveReason {
+        MoveReason::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .unwrap_or(MoveReason::Adjust)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Location {
+    pub id: String,
+    pub name: String,
+    pub position: u32,
+}
+
+/// One movement as the history shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct StockMove {
+    pub id: String,
+    pub at: Timestamp,
+    pub location: String,
+    pub reason: MoveReason,
+    pub on_hand_delta: i64,
+    pub committed_delta: i64,
+    pub unit_cost: Option<Money>,
+    /// The document it came from ("purchase_order", "transfer", "stocktake", "catalog_import"…).
+    pub doc_type: String,
+    pub doc_id: String,
+    pub note: String,
+    pub staff: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct StockLevel {
+    pub location_id: String,
+    pub location: String,
+    pub on_hand: i64,
+    pub committed: i64,
+    pub available: i64,
+    pub reorder_point: Option<i64>,
+    pub reorder_qty: Option<i64>,
+}
+
+/// A movement to append. Only `record_move` writes the ledger; levels follow by trigger.
+pub(crate) struct Move<'a> {
+    pub variant_id: &'a str,
+    pub location_id: &'a str,
+    pub reason: MoveReason,
+    pub on_hand: i64,
+    pub committed: i64,
+    pub unit_cost: Option<i64>,
+    pub doc: Option<(&'a str, &'a str)>,
+    pub note: &'a str,
+    pub staff_id: Option<&'a str>,
+    pub at: Timestamp,
+}
+
+pub(crate) fn record_move(conn: &Connection, m: &Move) -> Result<()> {
+    if m.on_hand == 0 && m.committed == 0 {
+        return Ok(());
+    }
+    conn.prepare_cached(
+        "INSERT INTO stock_move (id, variant_id, location_id, reason, on_hand_delta, committed_delta,
+             unit_cost_minor, doc_type, doc_id, note, staff_id, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?
+    .execute(params![
+        new_id(),
+        m.variant_id,
+        m.location_id,
+        m.reason.as_str(),
+        m.on_hand,
+        m.committed,
+        m.unit_cost,
+        m.doc.map(|d| d.0),
+        m.doc.map(|d| d.1),
+        m.note,
+        m.staff_id,
+        m.at.0
+    ])?;
+    Ok(())
+}
+
+/// (on hand, committed) of a variant at a location: one row of the derived levels.
+pub(crate) fn level(conn: &Connection, variant_id: &str, location_id: &str) -> Result<(i64, i64)> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT on_hand, committed FROM stock_level WHERE variant_id = ?1 AND location_id = ?2",
+        )?
+        .query_row([variant_id, location_id], |r| r.try_into())
+        .optional()?
+        .unwrap_or((0, 0)))
+}
+
+/// On hand over every location: the base of the moving-average cost.
+pub(crate) fn total_on_hand(conn: &Connection, variant_id: &str) -> Result<i64> {
+    Ok(conn
+        .prepare_cached("SELECT ifnull(sum(on_hand), 0) FROM stock_level WHERE variant_id = ?1")?
+        .query_row([variant_id], |r| r.get(0))?)
+}
+
+pub(crate) fn location_exists(conn: &Connection, id: &str) -> Result<String> {
+    conn.prepare_cached("SELECT name FROM location WHERE id = ?1 AND active = 1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?
+        .ok_or(Error::NotFound { what: "location" })
+}
+
+pub(crate) fn variant_label(conn: &Connection, variant_id: &str) -> Result<String> {
+    conn.prepare_cached(
+        "SELECT p.title, v.option1, v.option2, v.option3, v.sku FROM variant v
+         JOIN product p ON p.id = v.product_id WHERE v.id = ?1",
+    )?
+    .query_row([variant_id], |r| {
+        let opts = options_of(r, 1)?;
+        let title: String = r.get(0)?;
+        Ok(if opts.is_empty() {
+            title
+        } else {
+            format!("{title} ({})", opts.join(" / "))
+        })
+    })
+    .optional()?
+    .ok_or(Error::NotFound { what: "variant" })
+}
+
+/// The first location: where the counter sells from and imports put their stock.
+pub(crate) fn default_location(conn: &Connection) -> Result<String> {
+    conn.prepare_cached("SELECT id FROM location WHERE active = 1 ORDER BY position LIMIT 1")?
+        .query_row([], |r| r.get(0))
+        .optional()?
+        .ok_or(Error::NotFound { what: "location" })
+}
+
+/// Takes stock out of a location for something physical (adjustment, transfer): you cannot send
+/// or write off more than is on the shelf.
+pub(crate) fn take_out(
+    conn: &Connection,
+    variant_id: &str,
+    location_id: &str,
+    qty: i64,
+) -> Result<()> {
+    let (on_hand, _) = level(conn, variant_id, location_id)?;
+    if on_hand < qty {
+        let loc = location_exists(conn, location_id)?;
+        return Err(Error::invalid(format!(
+            "only {on_hand} of {} on hand at {loc}",
+            variant_label(conn, variant_id)?
+        )));
+    }
+    Ok(())
+}
+
+/// Reserves stock for an open order (`qty` > 0) or releases it (`qty` < 0): committed changes,
+/// on hand does not. Orders call this in their own transaction.
+pub(crate) fn commit_stock(
+    conn: &Connection,
+    variant_id: &str,
+    location_id: &str,
+    qty: i64,
+    doc: (&str, &str),
+    staff_id: Option<&str>,
+    at: Timestamp,
+) -> Result<()> {
+    record_move(
+        conn,
+        &Move {
+            variant_id,
+            location_id,
+            reason: if qty >= 0 {
+                MoveReason::Commit
+            } else {
+                MoveReason::Release
+            },
+            on_hand: 0,
+            committed: qty,
+            unit_cost: None,
+            doc: Some(doc),
+            note: "",
+            staff_id,
+            at,
+        },
+    )
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct StockAdjustment {
+    pub variant_id: String,
+    pub location_id: String,
+    /// Signed change to on hand (+3 found, −2 damaged).
+    pub delta: i64,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ReorderRule {
+    pub variant_id: String,
+    pub location_id: String,
+    /// Absent to remove the rule.
+    pub reorder_point: Option<i64>,
+    pub reorder_qty: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct LowStockLine {
+    pub variant_id: String,
+    pub label: String,
+    pub sku: String,
+    pub location_id: String,
+    pub location: String,
+    pub available: i64,
+    pub reorder_point: i64,
+    pub reorder_qty: i64,
+}
+
+impl Shop {
+    pub fn locations(&self, session: &Session) -> Result<Vec<Location>> {
+        self.db.read(|c| {
+            authorize(c, session, Permission::CatalogView)?;
+            let mut st = c.prepare(
+                "SELECT id, name, position FROM location WHERE active = 1 ORDER BY position",
+            )?;
+            let out = st
+                .query_map([], |r| {
+                    Ok(Location {
+                        id: r.get(0)?,
+                        name: r.get(1)?,
+                        position: r.get(2)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(out)
+        })
+    }
+
+    pub fn create_location(&self, session: &Session, name: &str) -> Result<Location> {
+        let name = clean_name(name, "a location")?;
+        self.db.write(|tx| {
+            authorize(tx, session, Permission::SettingsManage)?;
+            let id = new_id();
+            let position: u32 = tx.query_row(
+                "SELECT ifnull(max(position), 0) + 1 FROM location",
+                [],
+                |r| r.get(0),
+            )?;
+            let now = self.clock.now();
+            tx.execute(
+                "INSERT INTO location (id, name, position, created_at) VALUES (?1, ?2, ?3, ?4)",
+                params![id, name, position, now.0],
+            )
+            .map_err(|e| unique_conflict(e, format!("a location named '{name}' already exists")))?;
+            audit::record(
+                tx,
+                Change::by(
+                    now,
+                    session.staff_id(),
+                    "location_created",
+                    ("location", &id),
+                    json!({ "name": name }),
+                ),
+            )?;
+            Ok(Location { id, name, position })
+        })
+    }
+
+    /// Levels of one variant at every location, with its reorder rules.
+    pub fn stock_levels(&self, session: &Session, variant_id: &str) -> Result<Vec<StockLevel>> {
+        self.db.read(|c| {
+            authorize(c, session, Permission::CatalogView)?;
+            variant_label(c, variant_id)?;
+            let mut st = c.prepare_cached(
+                "SELECT l.id, l.name, ifnull(s.on_hand, 0), ifnull(s.committed, 0),
+                        r.reorder_point, r.reorder_qty
+                 FROM location l
+                 LEFT JOIN stock_level s ON s.location_id = l.id AND s.variant_id = ?1
+                 LEFT JOIN reorder_rule r ON r.location_id = l.id AND r.variant_id = ?1
+                 WHERE l.active = 1 ORDER BY l.position",
+            )?;
+            let out = st
+                .query_map([variant_id], |r| {
+                    let on_hand: i64 = r.get(2)?;
+                    let committed: i64 = r.get(3)?;
+                    Ok(StockLevel {
+                        location_id: r.get(0)?,
+                        location: r.get(1)?,
+                        on_hand,
+                        committed,
+                        available: on_hand - committed,
+                        reorder_point: r.get(4)?,
+                        reorder_qty: r.get(5)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(out)
+        })
+    }
+
+    /// Movement history of one variant, newest first.
+    pub fn stock_moves(
+        &self,
+        session: &Session,
+        variant_id: &str,
+        limit: u32,
+    ) -> Result<Vec<StockMove>> {
+        self.db.read(|c| {
+            authorize(c, session, Permission::CatalogView)?;
+            let currency = shop_currency(c)?;
+            let mut st = c.prepare_cached(
+                "SELECT m.id, m.at, l.name, m.reason, m.on_hand_delta, m.committed_delta,
+                        m.unit_cost_minor, ifnull(m.doc_type, ''), ifnull(m.doc_id, ''), m.note,
+                        ifnull(s.name, '')
+                 FROM stock_move m JOIN location l ON l.id = m.location_id
+                 LEFT JOIN staff s ON s.id = m.staff_id
+                 WHERE m.variant_id = ?1 ORDER BY m.seq DESC LIMIT ?2",
+            )?;
+            let out = st
+                .query_map(params![variant_id, limit.clamp(1, 10_000)], |r| {
+                    Ok(StockMove {
+                        id: r.get(0)?,
+                        at: Timestamp(r.get(1)?),
+                        location: r.get(2)?,
+                        reason: MoveReason::from_db(&r.get::<_, String>(3)?),
+                        on_hand_delta: r.get(4)?,
+                        committed_delta: r.get(5)?,
+                        unit_cost: r
+                            .get::<_, Option<i64>>(6)?
+                            .map(|c| Money::from_minor(c, currency)),
+                        doc_type: r.get(7)?,
+                        doc_id: r.get(8)?,
+                        note: r.get(9)?,
+                        staff: r.get(10)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(out)
+        })
+    }
+
+    /// A manual correction with a reason in words (found, damaged, gift…).
+    pub fn adjust_stock(&self, session: &Session, a: StockAdjustment) -> Result<Vec<StockLevel>> {
+        if a.delta == 0 {
+            return Err(Error::invalid(
+                "an adjustment needs a quantity other than 0",
+            ));
+        }
+        let note = a.note.trim();
+        if note.is_empty() {
+            return Err(Error::invalid(
+                "say why the stock is adjusted (damaged, found, …)",
+            ));
+        }
+        self.db.write(|tx| {
+            authorize(tx, session, Permission::StockManage)?;
+            location_exists(tx, &a.location_id)?;
+            variant_label(tx, &a.variant_id)?;
+            if a.delta < 0 {
+                take_out(tx, &a.variant_id, &a.location_id, -a.delta)?;
+            }
+            record_move(
+                tx,
+                &Move {
+                    variant_id: &a.variant_id,
+                    location_id: &a.location_id,
+                    reason: MoveReason::Adjust,
+                    on_hand: a.delta,
+                    committed: 0,
+                    unit_cost: None,
+                    doc: None,
+                    note,
+                    staff_id: Some(session.staff_id()),
+                    at: self.clock.now(),
+                },
+            )
+        })?;
+        self.stock_levels(session, &a.variant_id)
+    }
+
+    pub fn set_reorder_rule(
+        &self,
+        session: &Session,
+        rule: ReorderRule,
+    ) -> Result<Vec<StockLevel>> {
+        self.db.write(|tx| {
+            authorize(tx, session, Permission::StockManage)?;
+            location_exists(tx, &rule.location_id)?;
+            variant_label(tx, &rule.variant_id)?;
+            match (rule.reorder_point, rule.reorder_qty) {
+                (None, _) => {
+                    tx.execute(
+                        "DELETE FROM reorder_rule WHERE variant_id = ?1 AND location_id = ?2",
+                        [&rule.variant_id, &rule.location_id],
+                    )?;
+                }
+                (Some(point), qty) => {
+                    let qty = qty.unwrap_or(0);
+                    if point < 0 || qty <= 0 {
+                        return Err(Error::invalid(
+                            "a reorder point is 0 or more and a reorder quantity at least 1",
+                        ));
+                    }
+                    tx.execute(
+                        "INSERT INTO reorder_rule (variant_id, location_id, reorder_point, reorder_qty)
+                         VALUES (?1, ?2, ?3, ?4)
+                         ON CONFLICT DO UPDATE SET reorder_point = ?3, reorder_qty = ?4",
+                        params![rule.variant_id, rule.location_id, point, qty],
+                    )?;
+                }
+            }
+            Ok(())
+        })?;
+        self.stock_levels(session, &rule.variant_id)
+    }
+
+    /// Variants whose available stock at a location is at or below its reorder point.
+    pub fn low_stock(&self, session: &Session) -> Result<Vec<LowStockLine>> {
+        self.db.read(|c| {
+            authorize(c, session, Permission::CatalogView)?;
+            low_stock_in(c)
+        })
+    }
+}
+
+pub(crate) fn low_stock_in(c: &Connection) -> Result<Vec<LowStockLine>> {
+    let mut st = c.prepare(
+        "SELECT r.variant_id, ifnull(v.sku, ''), r.location_id, l.name,
+                ifnull(s.on_hand - s.committed, 0) AS avail, r.reorder_point, r.reorder_qty
+         FROM reorder_rule r JOIN variant v ON v.id = r.variant_id
+         JOIN location l ON l.id = r.location_id
+         LEFT JOIN stock_level s ON s.variant_id = r.variant_id AND s.location_id = r.location_id
+         WHERE ifnull(s.on_hand - s.committed, 0) <= r.reorder_point
+         ORDER BY l.position, v.sku",
+    )?;
+    let rows: Vec<(String, String, String, String, i64, i64, i64)> = st
+        .query_map([], |r| r.try_into())?
+        .collect::<rusqlite::Result<_>>()?;
+    rows.into_iter()
+        .map(
+            |(variant_id, sku, location_id, location, available, point, qty)| {
+                Ok(LowStockLine {
+                    label: variant_label(c, &variant_id)?,
+                    variant_id,
+                    sku,
+                    location_id,
+                    location,
+                    available,
+                    reorder_point: point,
+                    reorder_qty: qty,
+                })
+            },
+        )
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reasons_round_trip_through_their_codes() {
+        for r in MoveReason::ALL {
+            assert_eq!(MoveReason::from_db(r.as_str()), r);
+        }
+    }
+
+    #[test]
+    fn committing_reserves_stock_without_moving_it() {
+        use crate::catalog::product::{ProductDraft, VariantDraft};
+        let dir = tempfile::tempdir().unwrap();
+        let shop = Shop::open(
+            &dir.path().join("s.sqlite3"),
+            std::sync::Arc::new(crate::FixedClock::at(0)),
+        )
+        .unwrap();
+        let (owner, _) = shop
+            .create_shop(crate::shop::NewShop {
+                name: "S".into(),
+                currency: "EUR".into(),
+                country: "IE".into(),
+                owner_name: "O".into(),
+                owner_pin: "1234".into(),
+            })
+            .unwrap();
+        let p = shop
+            .create_product(
+                &owner,
+                ProductDraft {
+                    title: "T".into(),
+                    variants: vec![VariantDraft {
+                        sku: "T".into(),
+                        price: "1".into(),
+                        ..VariantDraft::default()
+                    }],
+                    ..ProductDraft::default()
+                },
+            )
+            .unwrap();
+        let v = &p.variants[0].id;
+        let loc = shop.locations(&owner).unwrap()[0].id.clone();
+        shop.adjust_stock(
+            &owner,
+            StockAdjustment {
+                variant_id: v.clone(),
+                location_id: loc.clone(),
+                delta: 5,
+                note: "n".into(),
+            },
+        )
+        .unwrap();
+        let at = |s: &Shop| {
+            s.stock_levels(&owner, v)
+                .unwrap()
+                .into_iter()
+                .find(|l| l.location_id == loc)
+                .unwrap()
+        };
+        shop.db
+            .write(|tx| commit_stock(tx, v, &loc, 2, ("order", "o1"), None, Timestamp(1)))
+            .unwrap();
+        let l = at(&shop);
+        assert_eq!((l.on_hand, l.committed, l.available), (5, 2, 3));
+        shop.db
+            .write(|tx| commit_stock(tx, v, &loc, -2, ("order", "o1"), None, Timestamp(2)))
+            .unwrap();
+        let l = at(&shop);
+        assert_eq!((l.on_hand, l.committed, l.available), (5, 0, 5));
+        let reasons: Vec<MoveReason> = shop
+            .stock_moves(&owner, v, 10)
+            .unwrap()
+            .iter()
+            .map(|m| m.reason)
+            .collect();
+        assert_eq!(
+            reasons,
+            [MoveReason::Release, MoveReason::Commit, MoveReason::Adjust]
+        );
+    }
+}

@@ -1,0 +1,403 @@
+//! The SQLite store: opening and configuring connections, refusing databases it must not touch,
+//! migrations, and the one-transaction-per-business-action rule.
+//!
+//! Shape: one writer connection behind a mutex (SQLite admits one writer at a time anyway, and
+//! `BEGIN IMMEDIATE` on a single writer means a business action never fails half-way on a busy
+//! upgrade) plus a small pool of reader connections that WAL lets run beside the writer, so a long
+//! report never stalls a sale at the counter.
+
+use crate::error::{Error, Result};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite_migration::{HookError, Migrations, M};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Every schema step, in order. Append only: a landed file is never edited.
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_foundation.sql"),
+    include_str!("migrations/0002_catalog_inventory.sql"),
+    include_str!("migrations/0003_counter.sql"),
+    include_str!("migrations/0004_orders.sql"),
+    include_str!("migrations/0005_packing.sql"),
+    include_str!("migrations/0006_channels.sql"),
+    include_str!("migrations/0007_order_value_index.sql"),
+];
+
+const MAX_IDLE_READERS: usize = 4;
+
+fn migrations() -> Migrations<'static> {
+    Migrations::new(
+        MIGRATIONS
+            .iter()
+            .enumerate()
+            .map(|(i, sql)| match i {
+                // 0003 seeds the tax rates of an existing shop's country from core's table.
+                2 => M::up_with_hook(sql, |tx: &Transaction| {
+                    crate::tax::seed_defaults(tx).map_err(|e| HookError::Hook(e.to_string()))
+                }),
+                _ => M::up(sql),
+            })
+            .collect(),
+    )
+}
+
+/// The schema version this build writes.
+pub fn schema_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+pub struct Db {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+    // Held for its Drop, which stops the thread when the shop closes.
+    _checkpointer: Checkpointer,
+}
+
+/// Copies the write-ahead log back into the database on its own thread and connection, once a
+/// second. SQLite would otherwise do it inside whichever commit crosses 1000 log pages — a sale
+/// at the counter would now and then pay 10+ ms for it. PASSIVE never blocks a writer.
+struct Checkpointer {
+    stop: std::sync::Arc<(Mutex<bool>, std::sync::Condvar)>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Checkpointer {
+    fn start(path: &Path) -> Result<Checkpointer> {
+        let conn = connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+        let stop = std::sync::Arc::new((Mutex::new(false), std::sync::Condvar::new()));
+        let flag = stop.clone();
+        let thread = std::thread::Builder::new()
+            .name("wal-checkpoint".into())
+            .spawn(move || {
+                let (lock, wake) = &*flag;
+                let mut stopped = lock.lock().unwrap_or_else(|p| p.into_inner());
+                while !*stopped {
+                    let (guard, _) = wake
+                        .wait_timeout(stopped, std::time::Duration::from_secs(1))
+                        .unwrap_or_else(|p| p.into_inner());
+                    stopped = guard;
+                    // A failed checkpoint is retried next second; the log only grows meanwhile.
+                    let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+                }
+            })
+            .map_err(|e| Error::Storage(e.to_string()))?;
+        Ok(Checkpointer {
+            stop,
+            thread: Some(thread),
+        })
+    }
+}
+
+impl Drop for Checkpointer {
+    fn drop(&mut self) {
+        let (lock, wake) = &*self.stop;
+        *lock.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        wake.notify_all();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn connect(path: &Path, flags: OpenFlags) -> Result<Connection> {
+    let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    // One business action runs dozens of distinct statements (an order: pricing, verification,
+    // stock, timeline); rusqlite's default cache of 16 thrashed, re-parsing them on every order.
+    conn.set_prepared_statement_cache_capacity(256);
+    Ok(conn)
+}
+
+impl Db {
+    /// Opens (creating if absent) and migrates the database at `path`. A database from a newer
+    /// Shopdesk, a damaged file or a locked one is refused before anything is written to it.
+    pub fn open(path: &Path) -> Result<Db> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| Error::CannotOpen(format!("{}: {e}", dir.display())))?;
+        }
+        let mut writer = connect(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+        )?;
+        // Read the version first: this also proves the file is a database, and it must happen
+        // before any pragma that writes (journal_mode) so a newer database is left untouched.
+        let found: i64 = writer.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if found > schema_version() {
+            return Err(Error::SchemaTooNew {
+                found,
+                supported: schema_version(),
+            });
+        }
+        let mode: String = writer.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(Error::CannotOpen(format!(
+                "write-ahead logging is not available here (journal mode {mode})"
+            )));
+        }
+        // FULL: a completed sale survives a power cut, not only an app crash.
+        writer.pragma_update(None, "synchronous", "FULL")?;
+        // 64 MiB of page cache for the writer: a 100k-variant import rewrites index pages many
+        // times over, and SQLite's 2 MiB default turns that into disk reads.
+        writer.pragma_update(None, "cache_size", -65_536)?;
+        // Statement journals and savepoints (one per marketplace order, so a bad one rolls back
+        // alone) are scratch space: in a temporary file they were a fifth of an import's time.
+        writer.pragma_update(None, "temp_store", "MEMORY")?;
+        migrations().to_latest(&mut writer).map_err(|e| match e {
+            rusqlite_migration::Error::RusqliteError { err, .. } => Error::from(err),
+            other => Error::Storage(other.to_string()),
+        })?;
+        writer.pragma_update(None, "wal_autocheckpoint", 0)?;
+        Ok(Db {
+            path: path.to_path_buf(),
+            _checkpointer: Checkpointer::start(path)?,
+            writer: Mutex::new(writer),
+            readers: Mutex::new(Vec::new()),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs one business action in one `BEGIN IMMEDIATE` transaction: all of it commits, or none.
+    pub fn write<T>(&self, action: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = action(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Runs reads on a pooled reader inside one snapshot, beside any write in progress.
+    pub fn read<T>(&self, query: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let pooled = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let mut conn = match pooled {
+            Some(c) => c,
+            None => connect(&self.path, OpenFlags::SQLITE_OPEN_READ_ONLY)?,
+        };
+        let result = (|| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+            let out = query(&tx)?;
+            tx.finish()?;
+            Ok(out)
+        })();
+        let mut idle = self.readers.lock().unwrap_or_else(|p| p.into_inner());
+        if idle.len() < MAX_IDLE_READERS {
+            idle.push(conn);
+        }
+        result
+    }
+}
+
+/// The next number of a kind of document (purchase order 1, 2, 3…).
+pub(crate) fn next_number(conn: &Connection, kind: &str) -> Result<i64> {
+    Ok(conn
+        .prepare_cached(
+            "INSERT INTO counter (name, next) VALUES (?1, 2)
+             ON CONFLICT (name) DO UPDATE SET next = next + 1 RETURNING next - 1",
+        )?
+        .query_row([kind], |r| r.get(0))?)
+}
+
+/// Refuses an id that names no customer, before a sale or order points at it (the foreign key
+/// would refuse it too, but as a storage error instead of "customer not found").
+pub(crate) fn customer_exists(conn: &Connection, id: &str) -> Result<()> {
+    conn.query_row("SELECT 1 FROM customer WHERE id = ?1", [id], |_| Ok(()))
+        .optional()?
+        .ok_or(Error::NotFound { what: "customer" })
+}
+
+/// The ids a listing query selects, in its order; lists of documents load each one in full.
+pub(crate) fn ids(conn: &Connection, sql: &str) -> Result<Vec<String>> {
+    Ok(conn
+        .prepare_cached(sql)?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sha2::{Digest, Sha256};
+
+    /// SHA-256 of every migration as it landed. A shop that ran a build keeps the schema that
+    /// build wrote (`user_version` says it is done), so editing a landed file silently splits
+    /// shops into two schemas. Append the hash of a new migration when it lands; never change one.
+    const LANDED: &[&str] = &[
+        "40178957d1ae63eb3ac9022ee775eb71c4fc0daa4939ac1ccd681405674d1429", // 0001_foundation
+        "406242cce9f34bff6f4354089229b391d3213b65b628f44857c9bf6cfcdf5ab4", // 0002_catalog_inventory
+        "f1eea4eefd32dbf593c8b4ba9eeeaf5b84699ca6a525d455f265d74da19db871", // 0003_counter
+        "44abd3fbbfed9fc6869da3c2ed71f98c40875c069746ba126c95b9a4d13ffccf", // 0004_orders
+        "c7b3c9c3a90ddc3347642d3dc6f4a1815a0b6ae80afccd6cb41c849d2ca2694f", // 0005_packing
+        "1726f7a63171c3ead2e9800b9b492f39000500b19a82e9ef09652b245e8d5937", // 0006_channels
+        "14add4568a58aae432b186a3996386ceab70837e243430c5a63ab364bf25e129", // 0007_order_value_index
+    ];
+
+    #[test]
+    fn landed_migrations_are_never_edited() {
+        for (i, pinned) in LANDED.iter().enumerate() {
+            let sql = MIGRATIONS.get(i).unwrap_or_else(|| {
+                panic!("migration {:04} was removed: landed migrations stay", i + 1)
+            });
+            let hash: String = Sha256::digest(sql.as_bytes())
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            assert_eq!(
+                &hash,
+                pinned,
+                "migration {:04} was edited after it landed: add a migration instead",
+                i + 1
+            );
+        }
+    }
+
+    #[test]
+    fn every_migration_file_is_applied() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/store/migrations");
+        let files = std::fs::read_dir(&dir).unwrap().count();
+        assert_eq!(
+            files,
+            MIGRATIONS.len(),
+            "{} holds a migration that MIGRATIONS does not list",
+            dir.display()
+        );
+    }
+
+    fn tables(conn: &Connection) -> Vec<String> {
+        let mut st = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")
+            .unwrap();
+        st.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn migration_definitions_are_valid() {
+        migrations()
+            .validate()
+            .expect("every migration applies cleanly in order");
+    }
+
+    #[test]
+    fn migrates_an_empty_database_to_the_latest_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("shop.sqlite3")).unwrap();
+        db.read(|c| {
+            let v: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            assert_eq!(v, schema_version());
+            let t = tables(c);
+            for want in ["audit_event", "product", "role", "shop", "staff"] {
+                assert!(
+                    t.contains(&want.to_string()),
+                    "table {want} missing from {t:?}"
+                );
+            }
+            let fk: i64 = c.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+            assert_eq!(fk, 1, "readers enforce foreign keys too");
+            Ok(())
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn upgrades_a_database_from_every_earlier_version() {
+        for from in 0..schema_version() {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("old.sqlite3");
+            let mut conn = Connection::open(&path).unwrap();
+            migrations().to_version(&mut conn, from as usize).unwrap();
+            drop(conn);
+            let db = Db::open(&path).unwrap();
+            let v: i64 = db
+                .read(|c| Ok(c.query_row("PRAGMA user_version", [], |r| r.get(0))?))
+                .unwrap();
+            assert_eq!(v, schema_version(), "upgrade from version {from}");
+        }
+    }
+
+    #[test]
+    fn a_shop_from_before_taxes_gets_its_countrys_rates() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v2.sqlite3");
+        let mut conn = Connection::open(&path).unwrap();
+        migrations().to_version(&mut conn, 2).unwrap();
+        conn.execute(
+            "INSERT INTO shop (id, name, currency, country, created_at) VALUES (1, 'Old', 'USD', 'US', 0)",
+            [],
+        )
+        .unwrap();
+        drop(conn);
+        let db = Db::open(&path).unwrap();
+        let (rates, included): (i64, bool) = db
+            .read(|c| {
+                Ok(c.query_row(
+                    "SELECT (SELECT count(*) FROM tax_rate), prices_include_tax FROM shop",
+                    [],
+                    |r| r.try_into(),
+                )?)
+            })
+            .unwrap();
+        assert_eq!(rates, 1, "the US default: one sales-tax rate to fill in");
+        assert!(!included, "US shelf prices leave the tax out");
+    }
+
+    #[test]
+    fn refuses_a_newer_database_without_touching_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("future.sqlite3");
+        let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", schema_version() + 5)
+            .unwrap();
+        drop(conn);
+        let before = std::fs::read(&path).unwrap();
+        let err = Db::open(&path).err().expect("newer schema must be refused");
+        assert_eq!(err.code(), "schema_too_new");
+        assert!(err.to_string().contains("newer Shopdesk"), "{err}");
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            before,
+            "the file is byte-for-byte unchanged"
+        );
+        assert!(!dir.path().join("future.sqlite3-wal").exists());
+    }
+
+    #[test]
+    fn refuses_a_file_that_is_not_a_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("notes.sqlite3");
+        std::fs::write(
+            &path,
+            b"this is a shopping list, not a database".repeat(200),
+        )
+        .unwrap();
+        let err = Db::open(&path).err().expect("garbage must be refused");
+        assert_eq!(err.code(), "db_corrupt");
+        assert!(std::fs::read(&path)
+            .unwrap()
+            .starts_with(b"this is a shopping list"));
+    }
+
+    #[test]
+    fn a_failed_action_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("t.sqlite3")).unwrap();
+        let r: Result<()> = db.write(|tx| {
+            tx.execute(
+                "INSERT INTO shop (id, name, currency, country, created_at) VALUES (1,'A','EUR','IE',0)",
+                [],
+            )?;
+            Err(Error::invalid("second half failed"))
+        });
+        assert!(r.is_err());
+        let n: i64 = db
+            .read(|c| Ok(c.query_row("SELECT count(*) FROM shop", [], |r| r.get(0))?))
+            .unwrap();
+        assert_eq!(n, 0, "the first half was rolled back with the second");
+    }
+}
