@@ -1,5 +1,9 @@
 //! Orders from every channel (manual, marketplaces; counter sales join them in the inbox): lines,
-//! shipping, addresses, payments, shipments, returns, claims and a timeline.
+//! shipping, addresses, payments, shipments, returns, claims and a timeline. Its documents and
+//! messages sit beside it: invoices and credit notes (`invoice.rs`), the supplier order of a
+//! dropship (`supplier_order.rs`), carriers and tracking pages (`carrier.rs`), the e-mail outbox
+//! and its templates (`outbox.rs`) and the order settings — legal details, risk, mail
+//! (`settings.rs`).
 //!
 //! Invariants: an order's status moves only on_hold → open → cancelled (or on_hold → cancelled)
 //! through the actions in `flow.rs`; stock is committed exactly while an order is open, for what

@@ -1,6 +1,7 @@
 //! The packing bench: an order opened by scanning its slip or pick list, every unit verified by
 //! scanning it, and one action that ships it (`complete.rs`). Also the papers a bench prints
-//! (`papers.rs`: labels, packing slips, pick lists).
+//! (`papers.rs`: labels, packing slips, pick lists), stations, box presets and ship promises
+//! (`shipping.rs`), the print queue (`print_queue.rs`) and dropship forwarding (`dropship.rs`).
 //!
 //! Rule: a parcel leaves only with every unit in it scanned, unless someone allowed to override
 //! gives a reason; a wrong item or one too many never ticks anything.

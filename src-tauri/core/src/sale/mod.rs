@@ -1,5 +1,7 @@
 //! Sales at the counter: the cart (kept in the database from the first scan, so a crash never
-//! loses one), its edits, tenders, completion, counter returns and exchanges, and history.
+//! loses one), its edits, tenders, completion, counter returns and exchanges, and history. Beside
+//! it: the till's shifts and Z reports (`shift.rs`), the hash-chained journal (`journal.rs`) and
+//! the counter's settings — discount limit, cash rounding, discount codes (`settings.rs`).
 //!
 //! Invariants: a sale completes at most once, in one transaction with its lines, tenders, stock
 //! moves and journal entry; what a completed sale charged is frozen on its rows and never

@@ -1,5 +1,6 @@
 //! The shop itself: opening its database, its profile (name, currency, country), and first-run
-//! setup that creates the default roles and the owner in one transaction.
+//! setup that creates the default roles and the owner in one transaction; staff, roles, PINs and
+//! permissions in `staff.rs`.
 
 pub mod staff;
 
