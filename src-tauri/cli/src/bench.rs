@@ -252,7 +252,7 @@ pub fn run(args: BenchArgs) -> Result<(), Error> {
     ));
 
     print_table(rows);
-    println!(
+    say!(
         "\n(median of {} launches each after one warm-up launch; Shopdesk opens a copy of the demo shop on its sign-in screen)",
         args.runs.max(1)
     );
@@ -261,9 +261,9 @@ pub fn run(args: BenchArgs) -> Result<(), Error> {
 }
 
 fn print_table(rows: Vec<(String, String, String)>) {
-    println!("| figure | value | vs empty window |");
-    println!("|---|---:|---:|");
+    say!("| figure | value | vs empty window |");
+    say!("|---|---:|---:|");
     for (name, value, ratio) in rows {
-        println!("| {name} | {value} | {ratio} |");
+        say!("| {name} | {value} | {ratio} |");
     }
 }

@@ -53,12 +53,12 @@ pub fn journal(command: JournalCommand, json: bool) -> Result<(), Error> {
     let session = sign_in(&shop, &staff)?;
     let check = shop.verify_journal(&session)?;
     if json {
-        println!("{}", serde_json::to_string(&check).unwrap_or_default());
+        say!("{}", serde_json::to_string(&check).unwrap_or_default());
     } else {
         for p in &check.problems {
-            println!("PROBLEM: {p}");
+            say!("PROBLEM: {p}");
         }
-        println!("{} journal entries checked", check.entries);
+        say!("{} journal entries checked", check.entries);
     }
     if check.problems.is_empty() {
         Ok(())
@@ -77,15 +77,20 @@ pub fn sales(command: SalesCommand, json: bool) -> Result<(), Error> {
             let session = sign_in(&shop, &staff)?;
             let list = shop.sales(&session, None, limit)?;
             if json {
-                println!("{}", serde_json::to_string(&list).unwrap_or_default());
+                say!("{}", serde_json::to_string(&list).unwrap_or_default());
                 return Ok(());
             }
-            println!(
+            say!(
                 "{:<10} {:<10} {:<16} {:<20} {:>5} {:>12}",
-                "RECEIPT", "STATUS", "STAFF", "CUSTOMER", "ITEMS", "TOTAL"
+                "RECEIPT",
+                "STATUS",
+                "STAFF",
+                "CUSTOMER",
+                "ITEMS",
+                "TOTAL"
             );
             for s in list {
-                println!(
+                say!(
                     "{:<10} {:<10} {:<16} {:<20} {:>5} {:>12}",
                     s.number
                         .map(shopdesk_core::sale::receipt_code)

@@ -2,6 +2,12 @@
 //! scripts) and for tests. Every subcommand takes `--db PATH`, prints JSON with `--json`, and
 //! exits non-zero with a clear message on failure.
 
+/// `println!` for the command's output: a reader that goes away early (`shopdesk … | head`) ends
+/// the command quietly with success, as Unix tools do, instead of a panic on the broken pipe.
+macro_rules! say {
+    ($($arg:tt)*) => { $crate::say(format_args!($($arg)*)) };
+}
+
 mod bench;
 mod bench_catalog;
 mod bench_counter;
@@ -238,9 +244,14 @@ fn sign_in(shop: &Shop, who: &StaffArgs) -> Result<Session, Error> {
 }
 
 fn print_variants(items: &[VariantRow], total: u32) {
-    println!(
+    say!(
         "{:<20} {:<13} {:<44} {:>10} {:>6} {:<8}",
-        "SKU", "BARCODE", "TITLE", "PRICE", "AVAIL", "STATUS"
+        "SKU",
+        "BARCODE",
+        "TITLE",
+        "PRICE",
+        "AVAIL",
+        "STATUS"
     );
     for v in items {
         let title = if v.variant_title.is_empty() {
@@ -248,7 +259,7 @@ fn print_variants(items: &[VariantRow], total: u32) {
         } else {
             format!("{} ({})", v.title, v.variant_title)
         };
-        println!(
+        say!(
             "{:<20} {:<13} {:<44} {:>10} {:>6} {:<8}",
             v.sku,
             v.barcode,
@@ -262,7 +273,7 @@ fn print_variants(items: &[VariantRow], total: u32) {
             v.status.as_str()
         );
     }
-    println!("{} of {total} variants", items.len());
+    say!("{} of {total} variants", items.len());
 }
 
 fn print_issues(issues: &[ImportIssue]) {
@@ -311,7 +322,7 @@ fn catalog(command: CatalogCommand, json: bool) -> Result<(), Error> {
                 },
             )?;
             if json {
-                println!("{}", serde_json::to_string(&page).unwrap_or_default());
+                say!("{}", serde_json::to_string(&page).unwrap_or_default());
             } else {
                 print_variants(&page.items, page.total);
             }
@@ -332,10 +343,10 @@ fn catalog(command: CatalogCommand, json: bool) -> Result<(), Error> {
                     .preview
             };
             if json {
-                println!("{}", serde_json::to_string(&preview).unwrap_or_default());
+                say!("{}", serde_json::to_string(&preview).unwrap_or_default());
             } else {
                 print_issues(&preview.errors);
-                println!(
+                say!(
                     "{} {} new and {} updated products, {} variants, {} images; {} rows skipped",
                     if dry_run { "Would import" } else { "Imported" },
                     preview.products_new,
@@ -345,7 +356,7 @@ fn catalog(command: CatalogCommand, json: bool) -> Result<(), Error> {
                     preview.skipped_rows
                 );
                 if !preview.ignored_columns.is_empty() {
-                    println!("Columns not used: {}", preview.ignored_columns.join(", "));
+                    say!("Columns not used: {}", preview.ignored_columns.join(", "));
                 }
             }
             if dry_run && !preview.errors.is_empty() {
@@ -382,9 +393,9 @@ fn run(cli: Cli) -> Result<(), Error> {
             let shop = open(&db)?;
             let (_, _, summary) = shop.load_demo(&DemoRequest { country })?;
             if cli.json {
-                println!("{}", serde_json::to_string(&summary).unwrap_or_default());
+                say!("{}", serde_json::to_string(&summary).unwrap_or_default());
             } else {
-                println!(
+                say!(
                     "Loaded the demo shop '{}' into {}: {} products, {} variants, {} staff (owner PIN {}).",
                     summary.shop_name,
                     db.db.display(),
@@ -415,14 +426,20 @@ fn run(cli: Cli) -> Result<(), Error> {
             };
             let report = shop.stock_report(&session, location_id.as_deref())?;
             if cli.json {
-                println!("{}", serde_json::to_string(&report).unwrap_or_default());
+                say!("{}", serde_json::to_string(&report).unwrap_or_default());
             } else {
-                println!(
+                say!(
                     "{:<20} {:<44} {:<14} {:>8} {:>9} {:>9} {:>12}",
-                    "SKU", "ITEM", "LOCATION", "ON HAND", "COMMITTED", "AVAILABLE", "VALUE"
+                    "SKU",
+                    "ITEM",
+                    "LOCATION",
+                    "ON HAND",
+                    "COMMITTED",
+                    "AVAILABLE",
+                    "VALUE"
                 );
                 for l in &report.lines {
-                    println!(
+                    say!(
                         "{:<20} {:<44} {:<14} {:>8} {:>9} {:>9} {:>12}",
                         l.sku,
                         l.label.chars().take(44).collect::<String>(),
@@ -433,7 +450,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                         l.value.to_decimal_string()
                     );
                 }
-                println!(
+                say!(
                     "{} units on hand, valued at {} {} at cost",
                     report.total_on_hand,
                     report.total_value.to_decimal_string(),
@@ -490,6 +507,18 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Bench(args) => bench::run(args)?,
     }
     Ok(())
+}
+
+fn say(line: std::fmt::Arguments) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(line).and_then(|()| out.write_all(b"\n")) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("shopdesk: cannot write the output: {e}");
+        std::process::exit(1);
+    }
 }
 
 fn main() -> ExitCode {

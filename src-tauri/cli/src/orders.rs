@@ -84,10 +84,10 @@ pub fn orders(command: OrdersCommand, json: bool) -> Result<(), Error> {
         },
     )?;
     if json {
-        println!("{}", serde_json::to_string(&rows).unwrap_or_default());
+        say!("{}", serde_json::to_string(&rows).unwrap_or_default());
         return Ok(());
     }
-    println!(
+    say!(
         "{:<10} {:<12} {:<17} {:<28} {:>12} {:<9} {:<12} {:<15} {:>4}",
         "ORDER",
         "CHANNEL",
@@ -102,7 +102,7 @@ pub fn orders(command: OrdersCommand, json: bool) -> Result<(), Error> {
     for r in &rows {
         let (y, m, d, h, min) = r.created_at.utc_parts();
         let enum_text = |v: serde_json::Value| v.as_str().unwrap_or_default().replace('_', " ");
-        println!(
+        say!(
             "{:<10} {:<12} {y:04}-{m:02}-{d:02} {h:02}:{min:02} {:<28} {:>12} {:<9} {:<12} {:<15} {:>4}",
             r.name,
             r.channel,
@@ -136,7 +136,7 @@ pub fn order(command: OrderCommand, json: bool) -> Result<(), Error> {
             Ok(o) => {
                 if !json {
                     let why = hold_reasons(&o.checks);
-                    println!(
+                    say!(
                         "{} {} {} {}{}",
                         o.name,
                         o.status.as_str().replace('_', " "),
@@ -154,14 +154,14 @@ pub fn order(command: OrderCommand, json: bool) -> Result<(), Error> {
             Err(e) => {
                 failed += 1;
                 if !json {
-                    println!("order {} of the file: {e}", i + 1);
+                    say!("order {} of the file: {e}", i + 1);
                 }
                 out.push(serde_json::json!({ "ok": false, "error": e.body() }));
             }
         }
     }
     if json {
-        println!("{}", serde_json::Value::Array(out));
+        say!("{}", serde_json::Value::Array(out));
     }
     if failed > 0 {
         return Err(Error::invalid(format!(
@@ -179,7 +179,7 @@ pub fn invoice(db: DbArg, staff: StaffArgs, order: String, out: PathBuf) -> Resu
     let inv = shop.issue_order_invoice(&session, &o.id)?;
     std::fs::write(&out, invoice_pdf(&inv))
         .map_err(|e| Error::invalid(format!("{}: {e}", out.display())))?;
-    println!(
+    say!(
         "{} for order {} written to {}",
         inv.code,
         o.name,
@@ -194,8 +194,8 @@ pub fn mail(command: MailCommand) -> Result<(), Error> {
     let password = std::env::var("SHOPDESK_SMTP_PASSWORD").ok();
     let r = shopdesk_mail::send_due(&shop, password.as_deref())?;
     for e in &r.errors {
-        println!("waiting: {e}");
+        say!("waiting: {e}");
     }
-    println!("{} sent, {} waiting to retry", r.sent, r.failed);
+    say!("{} sent, {} waiting to retry", r.sent, r.failed);
     Ok(())
 }

@@ -62,7 +62,7 @@ pub fn label(
     let session = sign_in(&shop, &staff)?;
     let labels = shop.order_labels(&session, &order)?;
     write(&out, &labels_pdf(&labels, size.into()))?;
-    println!(
+    say!(
         "{} label(s) for order {} written to {}",
         labels.len(),
         order,
@@ -83,7 +83,7 @@ pub fn picklist(
     let lists = shop.pick_lists(&session, &orders, per_order)?;
     write(&out, &pick_lists_pdf(&lists))?;
     let units: i64 = lists.iter().map(|l| l.units).sum();
-    println!(
+    say!(
         "{} pick list(s), {units} units, written to {}",
         lists.len(),
         out.display()
@@ -110,6 +110,6 @@ pub fn print(command: PrintCommand) -> Result<(), Error> {
         label_page(size.into()),
     )
     .map_err(|e| Error::Conflict(e.to_string()))?;
-    println!("{answer}");
+    say!("{answer}");
     Ok(())
 }

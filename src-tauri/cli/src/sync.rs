@@ -66,7 +66,7 @@ pub enum SyncCommand {
 }
 
 fn print_json<T: serde::Serialize>(v: &T) {
-    println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
+    say!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
 }
 
 pub fn channel(command: ChannelCommand) -> Result<(), Error> {

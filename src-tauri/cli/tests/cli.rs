@@ -139,3 +139,25 @@ fn catalog_export_import_dry_run_and_stock() {
         .iter()
         .all(|l| l["location"] == "Shop floor"));
 }
+
+#[test]
+fn a_reader_that_goes_away_ends_the_output_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.sqlite3");
+    let db = db.to_str().unwrap();
+    assert!(shopdesk(&["demo", "--db", db], "").status.success());
+
+    // As `shopdesk catalog list | head -0`: the pipe is closed before the first line is written.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shopdesk"))
+        .args(["catalog", "list", "--db", db, "--staff", "jo rivera"])
+        .env("SHOPDESK_PIN", "3333")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run shopdesk");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "exit {:?}: {stderr}", out.status);
+    assert!(stderr.is_empty(), "nothing on stderr, got: {stderr}");
+}
