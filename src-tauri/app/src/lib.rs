@@ -69,8 +69,8 @@ pub fn run() {
                 move || shop_of.state::<state::AppState>().shop().ok(),
                 move |e| {
                     let (event, payload) = match e {
-                        shopdesk_sync::SyncEvent::Progress(r) => ("sync-progress", r),
-                        shopdesk_sync::SyncEvent::Finished(r) => ("sync-finished", r),
+                        shopdesk_sync::SyncEvent::Progress(r) => (ipc::SYNC_PROGRESS, r),
+                        shopdesk_sync::SyncEvent::Finished(r) => (ipc::SYNC_FINISHED, r),
                     };
                     let _ = events.emit(event, payload);
                 },
@@ -83,7 +83,7 @@ pub fn run() {
                 .spawn(move || loop {
                     std::thread::sleep(std::time::Duration::from_secs(30));
                     if let Ok(shop) = handle.state::<state::AppState>().shop() {
-                        if let Err(e) = commands::orders::send_mail(&shop) {
+                        if let Err(e) = commands::order::send_mail(&shop) {
                             log::warn!("outbox: {e}");
                         }
                     }

@@ -1,8 +1,8 @@
-//! Commands of the packing bench: this station and its printers, opening an order by scan,
-//! scanning items, completing (the documents go straight to the station's printers), the print
-//! queue, pick lists, late orders and dropship. Each is a few lines over core and documents.
+//! Commands of the packing bench: open and scan an order, complete the parcel and print its
+//! papers, the station, the print queue, late orders and dropship (core `packing/`).
+//! Each is a few lines over core; no rule lives here.
 
-use super::{as_staff, blocking, export_path, SavedFile};
+use super::{as_staff, blocking, export_path, write_pdf, ById, Code, SavedFile};
 use serde::{Deserialize, Serialize};
 use shopdesk_core::order::carrier::Carrier;
 use shopdesk_core::order::supplier_order::SupplierOrder;
@@ -10,7 +10,7 @@ use shopdesk_core::order::Order;
 use shopdesk_core::packing::print_queue::PrintJob;
 use shopdesk_core::packing::shipping::{LateOrder, PackagePreset, Station};
 use shopdesk_core::packing::{PackDone, Packed, Packing, Scan};
-use shopdesk_core::shop::staff::Approval;
+use shopdesk_core::sale::Approval;
 use shopdesk_core::{Error, ErrorBody, Session, Shop};
 use shopdesk_documents::{pick_lists_pdf, print_jobs, Printer};
 use tauri::AppHandle;
@@ -87,7 +87,7 @@ pub async fn station_save(app: AppHandle, req: Station) -> Result<Station, Error
 }
 
 #[tauri::command]
-pub async fn pack_open(app: AppHandle, req: super::Code) -> Result<Packing, ErrorBody> {
+pub async fn pack_open(app: AppHandle, req: Code) -> Result<Packing, ErrorBody> {
     blocking(app, move |state| {
         let (shop, session) = state.signed_in()?;
         let p = shop
@@ -100,7 +100,7 @@ pub async fn pack_open(app: AppHandle, req: super::Code) -> Result<Packing, Erro
 }
 
 #[tauri::command]
-pub async fn pack_scan(app: AppHandle, req: super::Code) -> Result<Scan, ErrorBody> {
+pub async fn pack_scan(app: AppHandle, req: Code) -> Result<Scan, ErrorBody> {
     blocking(app, move |state| {
         let shop = state.shop()?;
         let mut guard = state.packing.lock().unwrap_or_else(|p| p.into_inner());
@@ -169,7 +169,7 @@ pub async fn print_queue(app: AppHandle) -> Result<Vec<PrintJob>, ErrorBody> {
 
 /// Retries a failed job or reprints a sent one, and prints it now.
 #[tauri::command]
-pub async fn print_again(app: AppHandle, req: super::ById) -> Result<PrintJob, ErrorBody> {
+pub async fn print_again(app: AppHandle, req: ById) -> Result<PrintJob, ErrorBody> {
     as_staff(app, move |shop, s| {
         let job = shop.reprint(s, &req.id)?;
         Ok(print_at_station(shop, s, &[job])?.remove(0))
@@ -182,7 +182,7 @@ pub async fn pick_list_save(app: AppHandle, req: PickRequest) -> Result<SavedFil
     let path = export_path(&app, "shopdesk-picklist", "pdf")?;
     as_staff(app, move |shop, s| {
         let lists = shop.pick_lists(s, &req.orders, req.per_order)?;
-        super::counter::write_pdf(path, &pick_lists_pdf(&lists))
+        write_pdf(path, &pick_lists_pdf(&lists))
     })
     .await
 }
@@ -193,18 +193,12 @@ pub async fn late_orders(app: AppHandle) -> Result<Vec<LateOrder>, ErrorBody> {
 }
 
 #[tauri::command]
-pub async fn dropship_forward(
-    app: AppHandle,
-    req: super::ById,
-) -> Result<Vec<SupplierOrder>, ErrorBody> {
+pub async fn dropship_forward(app: AppHandle, req: ById) -> Result<Vec<SupplierOrder>, ErrorBody> {
     as_staff(app, move |shop, s| shop.forward_dropship(s, &req.id)).await
 }
 
 #[tauri::command]
-pub async fn dropship_list(
-    app: AppHandle,
-    req: super::ById,
-) -> Result<Vec<SupplierOrder>, ErrorBody> {
+pub async fn dropship_list(app: AppHandle, req: ById) -> Result<Vec<SupplierOrder>, ErrorBody> {
     as_staff(app, move |shop, s| shop.supplier_orders_of(s, &req.id)).await
 }
 

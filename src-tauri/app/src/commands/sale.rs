@@ -1,9 +1,9 @@
-//! Commands of the counter: the cart, payment, receipts, customers, shifts and their settings.
-//! Each is a few lines over core (or the documents crate for PDFs); no rule lives here.
+//! Commands of the counter: the cart, payment, receipts, shifts and Z reports, and the counter's
+//! settings (core `sale/`).
+//! Each is a few lines over core; no rule lives here.
 
-use super::{as_staff, export_path, SavedFile};
+use super::{as_staff, export_path, write_pdf, ById, Code, SavedFile, Text};
 use serde::Deserialize;
-use shopdesk_core::customer::{Customer, CustomerDraft};
 use shopdesk_core::sale::settings::{CounterSettings, DiscountCodeDraft};
 use shopdesk_core::sale::shift::{DenominationCount, Shift, ZReport};
 use shopdesk_core::sale::{
@@ -41,11 +41,6 @@ pub struct ReceiptRequest {
 }
 
 #[derive(Debug, Deserialize, TS)]
-pub struct Text {
-    pub text: String,
-}
-
-#[derive(Debug, Deserialize, TS)]
 pub struct CashMoveRequest {
     pub amount: String,
     pub out: bool,
@@ -65,14 +60,6 @@ fn paper(narrow: bool) -> Paper {
     }
 }
 
-pub(crate) fn write_pdf(path: std::path::PathBuf, pdf: &[u8]) -> shopdesk_core::Result<SavedFile> {
-    std::fs::write(&path, pdf)
-        .map_err(|e| Error::invalid(format!("cannot write {}: {e}", path.display())))?;
-    Ok(SavedFile {
-        path: path.display().to_string(),
-    })
-}
-
 #[tauri::command]
 pub async fn sale_new(app: AppHandle, req: ()) -> Result<Sale, ErrorBody> {
     let () = req;
@@ -86,7 +73,7 @@ pub async fn sale_current(app: AppHandle, req: ()) -> Result<Option<Sale>, Error
 }
 
 #[tauri::command]
-pub async fn sale_get(app: AppHandle, req: super::ById) -> Result<Sale, ErrorBody> {
+pub async fn sale_get(app: AppHandle, req: ById) -> Result<Sale, ErrorBody> {
     as_staff(app, move |shop, s| shop.sale(s, &req.id)).await
 }
 
@@ -99,7 +86,7 @@ pub async fn sale_edit(app: AppHandle, req: SaleEditRequest) -> Result<Sale, Err
 }
 
 #[tauri::command]
-pub async fn sale_by_receipt(app: AppHandle, req: super::Code) -> Result<Sale, ErrorBody> {
+pub async fn sale_by_receipt(app: AppHandle, req: Code) -> Result<Sale, ErrorBody> {
     as_staff(app, move |shop, s| shop.sale_by_receipt(s, &req.code)).await
 }
 
@@ -145,18 +132,8 @@ pub async fn receipt_print(app: AppHandle, req: ReceiptRequest) -> Result<String
 }
 
 #[tauri::command]
-pub async fn gift_card_balance(app: AppHandle, req: super::Code) -> Result<Money, ErrorBody> {
+pub async fn gift_card_balance(app: AppHandle, req: Code) -> Result<Money, ErrorBody> {
     as_staff(app, move |shop, s| shop.gift_card_balance(s, &req.code)).await
-}
-
-#[tauri::command]
-pub async fn customers_search(app: AppHandle, req: Text) -> Result<Vec<Customer>, ErrorBody> {
-    as_staff(app, move |shop, s| shop.customers(s, &req.text)).await
-}
-
-#[tauri::command]
-pub async fn customer_create(app: AppHandle, req: CustomerDraft) -> Result<Customer, ErrorBody> {
-    as_staff(app, move |shop, s| shop.create_customer(s, &req)).await
 }
 
 #[tauri::command]
@@ -184,7 +161,7 @@ pub async fn shift_close(app: AppHandle, req: ShiftClose) -> Result<ZReport, Err
 }
 
 #[tauri::command]
-pub async fn z_report_save(app: AppHandle, req: super::ById) -> Result<SavedFile, ErrorBody> {
+pub async fn z_report_save(app: AppHandle, req: ById) -> Result<SavedFile, ErrorBody> {
     let path = export_path(&app, "shopdesk-z-report", "pdf")?;
     as_staff(app, move |shop, s| {
         let z = shop.shift_report(s, &req.id)?;
@@ -210,14 +187,4 @@ pub async fn counter_settings_save(
 #[tauri::command]
 pub async fn discount_code_save(app: AppHandle, req: DiscountCodeDraft) -> Result<(), ErrorBody> {
     as_staff(app, move |shop, s| shop.save_discount_code(s, &req)).await
-}
-
-/// Active staff, for the counter's "manager approves" PIN prompt.
-#[tauri::command]
-pub async fn staff_active(
-    app: AppHandle,
-    req: (),
-) -> Result<Vec<shopdesk_core::shop::staff::StaffMember>, ErrorBody> {
-    let () = req;
-    as_staff(app, |shop, _| shop.staff_list()).await
 }

@@ -1,5 +1,6 @@
-//! Commands of the marketplace channels: connect one (its key to the OS keychain), the health
-//! panel, sync now, retry now, quarantined orders and unmatched SKUs with their fix-it link.
+//! Commands of marketplace channels: connect, keys in the keychain, health, sync now, quarantined
+//! orders and unmatched SKUs (core `channel/`; the HTTP side is the sync crate).
+//! Each is a few lines over core; no rule lives here.
 
 use super::as_staff;
 use serde::Deserialize;

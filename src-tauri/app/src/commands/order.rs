@@ -1,10 +1,10 @@
 //! Commands of the orders back office: the inbox, orders and their actions, invoices, returns,
-//! claims, e-mail, customers and the orders settings. Each is a few lines over core, the
-//! documents crate (PDFs) or the mail crate (SMTP, keychain); no rule lives here.
+//! claims, e-mail and the orders settings (core `order/`; PDFs from the documents crate, SMTP and
+//! the keychain from the mail crate).
+//! Each is a few lines over core; no rule lives here.
 
-use super::{as_staff, export_path, SavedFile};
+use super::{as_staff, export_path, write_pdf, ById, IdText, SavedFile, Text};
 use serde::{Deserialize, Serialize};
-use shopdesk_core::customer::record::CustomerProfile;
 use shopdesk_core::order::invoice::{Invoice, Party};
 use shopdesk_core::order::outbox::{EmailTemplate, Message};
 use shopdesk_core::order::settings::OrderSettings;
@@ -16,13 +16,6 @@ use shopdesk_core::{Error, ErrorBody, Permission, Shop};
 use shopdesk_documents::{invoice_pdf, print_pdf};
 use tauri::AppHandle;
 use ts_rs::TS;
-
-/// An id and a text: a reason, a note, an evidence line.
-#[derive(Debug, Deserialize, TS)]
-pub struct IdText {
-    pub id: String,
-    pub text: String,
-}
 
 #[derive(Debug, Deserialize, TS)]
 pub struct OrderUpdate {
@@ -118,7 +111,7 @@ pub async fn inbox(app: AppHandle, req: InboxQuery) -> Result<Vec<InboxRow>, Err
 }
 
 #[tauri::command]
-pub async fn order_get(app: AppHandle, req: super::ById) -> Result<Order, ErrorBody> {
+pub async fn order_get(app: AppHandle, req: ById) -> Result<Order, ErrorBody> {
     as_staff(app, move |shop, s| shop.order(s, &req.id)).await
 }
 
@@ -186,7 +179,7 @@ pub async fn orders_bulk(app: AppHandle, req: Bulk) -> Result<Vec<BulkResult>, E
 }
 
 #[tauri::command]
-pub async fn invoice_issue(app: AppHandle, req: super::ById) -> Result<Invoice, ErrorBody> {
+pub async fn invoice_issue(app: AppHandle, req: ById) -> Result<Invoice, ErrorBody> {
     as_staff(app, move |shop, s| shop.issue_order_invoice(s, &req.id)).await
 }
 
@@ -199,17 +192,17 @@ pub async fn sale_invoice(app: AppHandle, req: SaleInvoice) -> Result<Invoice, E
 }
 
 #[tauri::command]
-pub async fn invoice_save(app: AppHandle, req: super::ById) -> Result<SavedFile, ErrorBody> {
+pub async fn invoice_save(app: AppHandle, req: ById) -> Result<SavedFile, ErrorBody> {
     let path = export_path(&app, "shopdesk-invoice", "pdf")?;
     as_staff(app, move |shop, s| {
         let inv = shop.invoice(s, &req.id)?;
-        super::counter::write_pdf(path, &invoice_pdf(&inv))
+        write_pdf(path, &invoice_pdf(&inv))
     })
     .await
 }
 
 #[tauri::command]
-pub async fn invoice_print(app: AppHandle, req: super::ById) -> Result<String, ErrorBody> {
+pub async fn invoice_print(app: AppHandle, req: ById) -> Result<String, ErrorBody> {
     as_staff(app, move |shop, s| {
         let inv = shop.invoice(s, &req.id)?;
         print_pdf(&invoice_pdf(&inv), None).map_err(|e| Error::Conflict(e.to_string()))
@@ -237,7 +230,7 @@ pub async fn outbox_list(app: AppHandle, req: ()) -> Result<Vec<Message>, ErrorB
 }
 
 #[tauri::command]
-pub async fn outbox_retry(app: AppHandle, req: super::ById) -> Result<(), ErrorBody> {
+pub async fn outbox_retry(app: AppHandle, req: ById) -> Result<(), ErrorBody> {
     as_staff(app, move |shop, s| shop.retry_message(s, &req.id)).await
 }
 
@@ -276,7 +269,7 @@ pub async fn return_refund(app: AppHandle, req: IdText) -> Result<Order, ErrorBo
 }
 
 #[tauri::command]
-pub async fn return_cancel(app: AppHandle, req: super::ById) -> Result<Order, ErrorBody> {
+pub async fn return_cancel(app: AppHandle, req: ById) -> Result<Order, ErrorBody> {
     as_staff(app, move |shop, s| shop.cancel_return(s, &req.id)).await
 }
 
@@ -305,46 +298,6 @@ pub async fn claim_resolve(app: AppHandle, req: ClaimResolve) -> Result<Order, E
 }
 
 #[tauri::command]
-pub async fn customer_profile(
-    app: AppHandle,
-    req: super::ById,
-) -> Result<CustomerProfile, ErrorBody> {
-    as_staff(app, move |shop, s| shop.customer_profile(s, &req.id)).await
-}
-
-#[tauri::command]
-pub async fn customer_note(app: AppHandle, req: IdText) -> Result<CustomerProfile, ErrorBody> {
-    as_staff(app, move |shop, s| {
-        shop.save_customer_note(s, &req.id, &req.text)
-    })
-    .await
-}
-
-#[tauri::command]
-pub async fn customer_export(app: AppHandle, req: super::ById) -> Result<SavedFile, ErrorBody> {
-    let path = export_path(&app, "shopdesk-customer", "json")?;
-    as_staff(app, move |shop, s| {
-        let data = shop.export_customer(s, &req.id)?;
-        let text =
-            serde_json::to_string_pretty(&data).map_err(|e| Error::Storage(e.to_string()))?;
-        std::fs::write(&path, text)
-            .map_err(|e| Error::invalid(format!("cannot write {}: {e}", path.display())))?;
-        Ok(SavedFile {
-            path: path.display().to_string(),
-        })
-    })
-    .await
-}
-
-#[tauri::command]
-pub async fn customer_erase(
-    app: AppHandle,
-    req: super::ById,
-) -> Result<CustomerProfile, ErrorBody> {
-    as_staff(app, move |shop, s| shop.erase_customer(s, &req.id)).await
-}
-
-#[tauri::command]
 pub async fn order_settings_get(app: AppHandle, req: ()) -> Result<OrderSettings, ErrorBody> {
     let () = req;
     as_staff(app, |shop, s| shop.order_settings(s)).await
@@ -360,10 +313,7 @@ pub async fn order_settings_save(
 
 /// Stores the SMTP password in the OS keychain (never in the database).
 #[tauri::command]
-pub async fn smtp_password_save(
-    app: AppHandle,
-    req: super::counter::Text,
-) -> Result<(), ErrorBody> {
+pub async fn smtp_password_save(app: AppHandle, req: Text) -> Result<(), ErrorBody> {
     as_staff(app, move |shop, s| {
         shop.require(s, Permission::SettingsManage)?;
         shopdesk_mail::save_password(&shop.mail_settings()?, &req.text).map_err(Error::Conflict)

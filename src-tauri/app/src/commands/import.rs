@@ -1,0 +1,43 @@
+//! Commands that bring other systems' files in and out: Shopify's product CSV (core `import/`).
+//! Each is a few lines over core; no rule lives here.
+
+use super::{as_staff, export_to_file, SavedFile};
+use serde::Deserialize;
+use shopdesk_core::import::shopify_csv::{ImportPreview, ImportResult};
+use shopdesk_core::ErrorBody;
+use tauri::AppHandle;
+use ts_rs::TS;
+
+/// A CSV file's text, read by the UI from the file the person picked.
+#[derive(Debug, Deserialize, TS)]
+pub struct CsvText {
+    pub text: String,
+}
+
+#[tauri::command]
+pub async fn catalog_import_preview(
+    app: AppHandle,
+    req: CsvText,
+) -> Result<ImportPreview, ErrorBody> {
+    as_staff(app, move |shop, s| {
+        shop.preview_catalog_import(s, &req.text)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn catalog_import(app: AppHandle, req: CsvText) -> Result<ImportResult, ErrorBody> {
+    as_staff(app, move |shop, s| {
+        shop.import_catalog(s, &req.text, &mut |_, _| {})
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn catalog_export(app: AppHandle, req: ()) -> Result<SavedFile, ErrorBody> {
+    let () = req;
+    export_to_file(app, "shopdesk-catalog", |shop, s, out| {
+        shop.export_catalog(s, out).map(|_| ())
+    })
+    .await
+}

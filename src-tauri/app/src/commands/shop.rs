@@ -1,0 +1,171 @@
+//! Commands of the shop itself: which screen to show, first-run setup, the demo shop, sign-in,
+//! staff and roles (core `shop/`).
+//! Each is a few lines over core; no rule lives here.
+
+use super::{as_staff, blocking};
+use crate::state::AppState;
+use serde::{Deserialize, Serialize};
+use shopdesk_core::demo::{DemoPin, DemoRequest};
+use shopdesk_core::shop::staff::{NewRole, NewStaff, Role, RoleUpdate, StaffMember, StaffUpdate};
+use shopdesk_core::shop::{countries, Country, NewShop, ShopProfile};
+use shopdesk_core::{Currency, ErrorBody, SessionInfo};
+use tauri::AppHandle;
+use ts_rs::TS;
+
+/// Which screen the app should be on, with what that screen needs.
+#[derive(Debug, Serialize, TS)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum AppStatus {
+    /// The database could not be opened; nothing was changed. The screen explains and offers a retry.
+    DbFailed { error: ErrorBody, db_path: String },
+    FirstRun {
+        countries: Vec<Country>,
+        /// Every currency core can keep books in (ISO 4217 codes).
+        currencies: Vec<String>,
+        db_path: String,
+    },
+    SignedOut {
+        shop: ShopProfile,
+        staff: Vec<StaffMember>,
+        demo_pins: Vec<DemoPin>,
+    },
+    SignedIn {
+        shop: ShopProfile,
+        session: SessionInfo,
+    },
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct SignIn {
+    pub staff_id: String,
+    pub pin: String,
+}
+
+fn status(state: &AppState) -> Result<AppStatus, ErrorBody> {
+    let db_path = state.db_path.display().to_string();
+    let shop = match state.shop() {
+        Ok(shop) => shop,
+        Err(error) => return Ok(AppStatus::DbFailed { error, db_path }),
+    };
+    let Some(profile) = shop.profile()? else {
+        return Ok(AppStatus::FirstRun {
+            countries: countries(),
+            currencies: Currency::all_codes().map(String::from).collect(),
+            db_path,
+        });
+    };
+    if let Some(session) = state.session() {
+        match shop.session_info(&session) {
+            Ok(info) => {
+                return Ok(AppStatus::SignedIn {
+                    shop: profile,
+                    session: info,
+                })
+            }
+            Err(_) => state.set_session(None), // deactivated meanwhile: back to sign-in
+        }
+    }
+    Ok(AppStatus::SignedOut {
+        shop: profile,
+        staff: shop.staff_list()?,
+        demo_pins: shop.demo_pins()?,
+    })
+}
+
+#[tauri::command]
+pub async fn app_status(app: AppHandle, req: ()) -> Result<AppStatus, ErrorBody> {
+    let () = req;
+    blocking(app, status).await
+}
+
+#[tauri::command]
+pub async fn retry_open(app: AppHandle, req: ()) -> Result<AppStatus, ErrorBody> {
+    let () = req;
+    blocking(app, |state| {
+        state.reopen();
+        status(state)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn create_shop(app: AppHandle, req: NewShop) -> Result<AppStatus, ErrorBody> {
+    blocking(app, move |state| {
+        let (session, _) = state.shop()?.create_shop(req)?;
+        state.set_session(Some(session));
+        status(state)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn load_demo(app: AppHandle, req: DemoRequest) -> Result<AppStatus, ErrorBody> {
+    blocking(app, move |state| {
+        let (session, _, _) = state.shop()?.load_demo(&req)?;
+        state.set_session(Some(session));
+        status(state)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn sign_in(app: AppHandle, req: SignIn) -> Result<AppStatus, ErrorBody> {
+    blocking(app, move |state| {
+        let (session, _) = state.shop()?.sign_in(&req.staff_id, &req.pin)?;
+        state.set_session(Some(session));
+        status(state)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn sign_out(app: AppHandle, req: ()) -> Result<AppStatus, ErrorBody> {
+    let () = req;
+    blocking(app, |state| {
+        state.set_session(None);
+        status(state)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn staff_all(app: AppHandle, req: ()) -> Result<Vec<StaffMember>, ErrorBody> {
+    let () = req;
+    as_staff(app, |shop, s| shop.staff_all(s)).await
+}
+
+/// Active staff, for the counter's "manager approves" PIN prompt.
+#[tauri::command]
+pub async fn staff_active(
+    app: AppHandle,
+    req: (),
+) -> Result<Vec<shopdesk_core::shop::staff::StaffMember>, ErrorBody> {
+    let () = req;
+    as_staff(app, |shop, _| shop.staff_list()).await
+}
+
+#[tauri::command]
+pub async fn staff_create(app: AppHandle, req: NewStaff) -> Result<StaffMember, ErrorBody> {
+    as_staff(app, move |shop, s| shop.create_staff(s, req)).await
+}
+
+#[tauri::command]
+pub async fn staff_update(app: AppHandle, req: StaffUpdate) -> Result<StaffMember, ErrorBody> {
+    as_staff(app, move |shop, s| shop.update_staff(s, req)).await
+}
+
+#[tauri::command]
+pub async fn roles_list(app: AppHandle, req: ()) -> Result<Vec<Role>, ErrorBody> {
+    let () = req;
+    as_staff(app, |shop, s| shop.roles(s)).await
+}
+
+#[tauri::command]
+pub async fn role_create(app: AppHandle, req: NewRole) -> Result<Role, ErrorBody> {
+    as_staff(app, move |shop, s| shop.create_role(s, req)).await
+}
+
+#[tauri::command]
+pub async fn role_update(app: AppHandle, req: RoleUpdate) -> Result<Role, ErrorBody> {
+    as_staff(app, move |shop, s| shop.update_role(s, req)).await
+}
