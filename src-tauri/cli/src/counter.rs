@@ -149,7 +149,7 @@ fn drill(shop: &Shop, session: &Session, count: u32) -> Result<(), Error> {
             match shop.edit_sale(session, &sale.id, &scan, None) {
                 Ok(_) => lines += 1,
                 // Sold out: the counter refuses it, so the drill stops offering it.
-                Err(Error::Invalid(_)) => {
+                Err(Error::NotEnoughStock { .. }) => {
                     items.swap_remove(pick);
                 }
                 Err(e) => return Err(e),

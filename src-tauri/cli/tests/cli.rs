@@ -52,9 +52,10 @@ fn demo_then_list_as_json() {
     assert_eq!(page["items"][0]["variant_title"], "Forest");
     assert_eq!(page["items"][0]["price"]["currency"], "USD");
 
-    let out = shopdesk(&["demo", "--db", db], "");
+    let out = shopdesk(&["demo", "--db", db, "--json"], "");
     assert!(!out.status.success(), "a second demo load is refused");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("already set up"));
+    let err: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(err["code"], "shop_exists", "{err}");
 }
 
 #[test]

@@ -1,10 +1,12 @@
-//! The one error type of core, with stable machine codes the UI switches on (never on message text).
+//! The one error type of core, with stable machine codes (`ErrorCode`) the UI switches on, never
+//! on message text.
 
 use serde::Serialize;
 use ts_rs::TS;
 
-/// Everything a core call can refuse or fail with. `code()` is part of the IPC contract: adding a
-/// variant is fine, renaming a code breaks the UI.
+/// Everything a core call can refuse or fail with. Most refusals are `Invalid` or `Conflict` with
+/// words for people; a variant of its own exists only where a consumer (a screen, the sync, a
+/// script) does something different for it, and it carries the figures that consumer needs.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{0}")]
@@ -28,6 +30,46 @@ pub enum Error {
     NoShop,
     #[error("the shop is already set up")]
     ShopExists,
+    /// A scanned or typed SKU/barcode that names no item: the counter shows it in red and keeps
+    /// the cart as it was.
+    #[error("no item has the code '{code}'")]
+    UnknownCode { code: String },
+    /// Fewer units than asked for where they must come from.
+    #[error("{message}")]
+    NotEnoughStock { available: i64, message: String },
+    /// A return of more than was sold (or charged) and not yet returned.
+    #[error("{message}")]
+    NotReturnable { returnable: i64, message: String },
+    /// A gift card or store credit tendered beyond its balance (`left` in minor units).
+    #[error("{message}")]
+    BalanceTooLow { left: i64, message: String },
+    /// Selling needs an open shift, whose float the drawer is counted against.
+    #[error("open a shift (with its cash float) before selling")]
+    NoShiftOpen,
+    #[error("this sale is parked; resume it first")]
+    SaleParked,
+    /// An order on hold cannot be packed or shipped until someone releases it.
+    #[error("order {order} is on hold: it cannot be packed until it is released")]
+    OnHold { order: String },
+    /// A held order whose blocking checks (address, e-mail) still fail.
+    #[error("fix this before releasing: {reasons}")]
+    ReleaseBlocked { reasons: String },
+    /// More units shipped than the order has left to ship.
+    #[error("{message}")]
+    NothingLeftToShip { left: i64, message: String },
+    /// A parcel completed before every unit was scanned, without an override.
+    #[error(
+        "{scanned} of {units} units scanned: scan the rest, ship only what is here, or override \
+         with a reason"
+    )]
+    NotAllScanned { scanned: i64, units: i64 },
+    /// The print system refused or is missing: the document is kept and can be printed again or
+    /// saved as PDF.
+    #[error("{0}")]
+    PrintFailed(String),
+    /// A file on this computer could not be written (an export, a PDF).
+    #[error("{0}")]
+    CannotWrite(String),
     #[error(
         "this database was written by a newer Shopdesk (schema version {found}, this app knows up \
          to {supported}); install the newer Shopdesk or open another database — nothing was changed"
@@ -41,6 +83,45 @@ pub enum Error {
     CannotOpen(String),
     #[error("database error: {0}")]
     Storage(String),
+    /// A failure of the app itself (a worker thread that died), never of the person's input.
+    #[error("{0}")]
+    Internal(String),
+}
+
+/// The stable machine code of an error: part of the IPC contract, exported to the UI as a string
+/// union so its `switch (err.code)` is checked by the compiler. Adding one is fine; renaming one
+/// breaks the UI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    Invalid,
+    NotFound,
+    Conflict,
+    NotSignedIn,
+    Forbidden,
+    NeedsApproval,
+    WrongPin,
+    LockedOut,
+    NoShop,
+    ShopExists,
+    UnknownCode,
+    NotEnoughStock,
+    NotReturnable,
+    BalanceTooLow,
+    NoShiftOpen,
+    SaleParked,
+    OnHold,
+    ReleaseBlocked,
+    NothingLeftToShip,
+    NotAllScanned,
+    PrintFailed,
+    CannotWrite,
+    SchemaTooNew,
+    DbLocked,
+    DbCorrupt,
+    DbCannotOpen,
+    Storage,
+    Internal,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -50,30 +131,80 @@ impl Error {
         Error::Invalid(msg.into())
     }
 
-    /// Stable snake_case code for callers that must branch on the kind of failure.
-    pub fn code(&self) -> &'static str {
+    /// The code callers branch on.
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Error::Invalid(_) => "invalid",
-            Error::NotFound { .. } => "not_found",
-            Error::Conflict(_) => "conflict",
-            Error::NotSignedIn => "not_signed_in",
-            Error::Forbidden(_) => "forbidden",
-            Error::NeedsApproval(_) => "needs_approval",
-            Error::WrongPin => "wrong_pin",
-            Error::LockedOut { .. } => "locked_out",
-            Error::NoShop => "no_shop",
-            Error::ShopExists => "shop_exists",
-            Error::SchemaTooNew { .. } => "schema_too_new",
-            Error::Locked => "db_locked",
-            Error::Corrupt(_) => "db_corrupt",
-            Error::CannotOpen(_) => "db_cannot_open",
-            Error::Storage(_) => "storage",
+            Error::Invalid(_) => ErrorCode::Invalid,
+            Error::NotFound { .. } => ErrorCode::NotFound,
+            Error::Conflict(_) => ErrorCode::Conflict,
+            Error::NotSignedIn => ErrorCode::NotSignedIn,
+            Error::Forbidden(_) => ErrorCode::Forbidden,
+            Error::NeedsApproval(_) => ErrorCode::NeedsApproval,
+            Error::WrongPin => ErrorCode::WrongPin,
+            Error::LockedOut { .. } => ErrorCode::LockedOut,
+            Error::NoShop => ErrorCode::NoShop,
+            Error::ShopExists => ErrorCode::ShopExists,
+            Error::UnknownCode { .. } => ErrorCode::UnknownCode,
+            Error::NotEnoughStock { .. } => ErrorCode::NotEnoughStock,
+            Error::NotReturnable { .. } => ErrorCode::NotReturnable,
+            Error::BalanceTooLow { .. } => ErrorCode::BalanceTooLow,
+            Error::NoShiftOpen => ErrorCode::NoShiftOpen,
+            Error::SaleParked => ErrorCode::SaleParked,
+            Error::OnHold { .. } => ErrorCode::OnHold,
+            Error::ReleaseBlocked { .. } => ErrorCode::ReleaseBlocked,
+            Error::NothingLeftToShip { .. } => ErrorCode::NothingLeftToShip,
+            Error::NotAllScanned { .. } => ErrorCode::NotAllScanned,
+            Error::PrintFailed(_) => ErrorCode::PrintFailed,
+            Error::CannotWrite(_) => ErrorCode::CannotWrite,
+            Error::SchemaTooNew { .. } => ErrorCode::SchemaTooNew,
+            Error::Locked => ErrorCode::DbLocked,
+            Error::Corrupt(_) => ErrorCode::DbCorrupt,
+            Error::CannotOpen(_) => ErrorCode::DbCannotOpen,
+            Error::Storage(_) => ErrorCode::Storage,
+            Error::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// A business rule refused this (the input, or the state of the shop), as opposed to the
+    /// store, the app or the person's rights failing: a batch (a marketplace page, a bulk action)
+    /// records it against the one item and goes on. Every variant is classified here, so a new
+    /// one cannot be forgotten.
+    pub fn is_refusal(&self) -> bool {
+        match self {
+            Error::Invalid(_)
+            | Error::NotFound { .. }
+            | Error::Conflict(_)
+            | Error::UnknownCode { .. }
+            | Error::NotEnoughStock { .. }
+            | Error::NotReturnable { .. }
+            | Error::BalanceTooLow { .. }
+            | Error::NoShiftOpen
+            | Error::SaleParked
+            | Error::OnHold { .. }
+            | Error::ReleaseBlocked { .. }
+            | Error::NothingLeftToShip { .. }
+            | Error::NotAllScanned { .. } => true,
+            Error::NotSignedIn
+            | Error::Forbidden(_)
+            | Error::NeedsApproval(_)
+            | Error::WrongPin
+            | Error::LockedOut { .. }
+            | Error::NoShop
+            | Error::ShopExists
+            | Error::PrintFailed(_)
+            | Error::CannotWrite(_)
+            | Error::SchemaTooNew { .. }
+            | Error::Locked
+            | Error::Corrupt(_)
+            | Error::CannotOpen(_)
+            | Error::Storage(_)
+            | Error::Internal(_) => false,
         }
     }
 
     pub fn body(&self) -> ErrorBody {
         ErrorBody {
-            code: self.code().to_string(),
+            code: self.code(),
             message: self.to_string(),
         }
     }
@@ -96,7 +227,7 @@ impl From<rusqlite::Error> for Error {
 /// What crosses the IPC boundary (and the CLI's `--json` error output) when a call fails.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ErrorBody {
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
 }
 

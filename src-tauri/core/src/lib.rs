@@ -38,7 +38,7 @@ mod store;
 pub mod tax;
 
 pub use clock::{Clock, FixedClock, SystemClock, Timestamp};
-pub use error::{Error, ErrorBody, Result};
+pub use error::{Error, ErrorBody, ErrorCode, Result};
 pub use money::{Currency, Money};
 pub use shop::staff::{Permission, Session, SessionInfo};
 

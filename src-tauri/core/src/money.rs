@@ -325,7 +325,11 @@ mod tests {
             "", "abc", "1.234", "1,50", "1 000", "--1", "1e3", ".", "12.5.1",
         ] {
             let err = Money::parse(bad, eur()).unwrap_err();
-            assert_eq!(err.code(), "invalid", "'{bad}' must be refused");
+            assert_eq!(
+                err.code(),
+                crate::ErrorCode::Invalid,
+                "'{bad}' must be refused"
+            );
         }
         assert!(
             Money::parse("1.5", Currency::from_code("JPY").unwrap()).is_err(),

@@ -85,7 +85,7 @@ fn bad_grids_are_refused_whole_with_a_reason() {
         d.variants[0].sku = "NEW-1".into();
         change(&mut d);
         let err = f.shop.create_product(&f.owner, d).unwrap_err();
-        assert_eq!(err.code(), "invalid", "{what}");
+        assert_eq!(err.code(), shopdesk_core::ErrorCode::Invalid, "{what}");
         assert!(err.to_string().contains(reason), "{what}: {err}");
     }
     // A SKU or barcode another product holds: a conflict naming it.
@@ -93,7 +93,7 @@ fn bad_grids_are_refused_whole_with_a_reason() {
     d.variants.truncate(1);
     d.variants[0].sku = "fresh".into();
     let err = f.shop.create_product(&f.owner, d).unwrap_err();
-    assert_eq!(err.code(), "conflict");
+    assert_eq!(err.code(), shopdesk_core::ErrorCode::Conflict);
     assert!(
         err.to_string()
             .contains("barcode 4006381333931 is already used by 'Organic Tee'"),
@@ -173,7 +173,7 @@ fn editing_the_grid_updates_adds_and_removes_variants_and_keeps_history() {
             },
         )
         .unwrap_err();
-    assert_eq!(err.code(), "conflict", "{err}");
+    assert_eq!(err.code(), shopdesk_core::ErrorCode::Conflict, "{err}");
     assert_eq!(f.shop.product(&f.owner, &p.id).unwrap(), saved);
 }
 

@@ -5,7 +5,7 @@ use shopdesk_core::catalog::CatalogQuery;
 use shopdesk_core::demo::DemoRequest;
 use shopdesk_core::shop::staff::{NewStaff, RoleUpdate, StaffUpdate, LOCKOUT_MS, MAX_FAILED_PINS};
 use shopdesk_core::shop::NewShop;
-use shopdesk_core::{FixedClock, Permission, Session, Shop};
+use shopdesk_core::{ErrorCode, FixedClock, Permission, Session, Shop};
 use std::sync::Arc;
 
 mod common;
@@ -70,7 +70,11 @@ fn first_run_creates_the_shop_roles_and_a_signed_in_owner() {
         owner_name: "X".into(),
         owner_pin: "1234".into(),
     });
-    assert_eq!(again.unwrap_err().code(), "shop_exists", "setup runs once");
+    assert_eq!(
+        again.unwrap_err().code(),
+        shopdesk_core::ErrorCode::ShopExists,
+        "setup runs once"
+    );
 }
 
 #[test]
@@ -92,7 +96,11 @@ fn bad_setup_is_refused_and_leaves_first_run_in_place() {
                 owner_pin: pin.into(),
             })
             .unwrap_err();
-        assert_eq!(err.code(), "invalid", "{currency}/{country}/{pin}: {err}");
+        assert_eq!(
+            err.code(),
+            shopdesk_core::ErrorCode::Invalid,
+            "{currency}/{country}/{pin}: {err}"
+        );
     }
     assert!(shop.profile().unwrap().is_none(), "still on first run");
     assert!(shop.staff_list().unwrap().is_empty());
@@ -104,7 +112,7 @@ fn sign_in_checks_the_pin_and_locks_out_after_repeated_failures() {
     let owner_id = f.owner.staff_id().to_string();
     assert_eq!(
         f.shop.sign_in(&owner_id, "0000").unwrap_err().code(),
-        "wrong_pin"
+        shopdesk_core::ErrorCode::WrongPin
     );
     assert!(
         f.shop.sign_in(&owner_id, "2468").is_ok(),
@@ -113,13 +121,13 @@ fn sign_in_checks_the_pin_and_locks_out_after_repeated_failures() {
     for _ in 0..MAX_FAILED_PINS {
         assert_eq!(
             f.shop.sign_in(&owner_id, "9999").unwrap_err().code(),
-            "wrong_pin"
+            shopdesk_core::ErrorCode::WrongPin
         );
     }
     let err = f.shop.sign_in(&owner_id, "2468").unwrap_err();
     assert_eq!(
         err.code(),
-        "locked_out",
+        shopdesk_core::ErrorCode::LockedOut,
         "even the right PIN waits out the lock: {err}"
     );
     f.clock.advance_ms(LOCKOUT_MS + 1);
@@ -137,12 +145,19 @@ fn every_action_checks_the_role_of_who_is_signed_in() {
         .shop
         .create_product(&clerk, draft("Atlas", "ATL-1", "20"))
         .unwrap_err();
-    assert_eq!(err.code(), "forbidden", "a clerk cannot edit the catalog");
+    assert_eq!(
+        err.code(),
+        shopdesk_core::ErrorCode::Forbidden,
+        "a clerk cannot edit the catalog"
+    );
     assert!(
         f.shop.catalog(&clerk, &CatalogQuery::default()).is_ok(),
         "but can look it up"
     );
-    assert_eq!(f.shop.roles(&clerk).unwrap_err().code(), "forbidden");
+    assert_eq!(
+        f.shop.roles(&clerk).unwrap_err().code(),
+        shopdesk_core::ErrorCode::Forbidden
+    );
 
     // Giving the clerk role catalog_edit applies at once, without signing in again.
     let clerk_role = role_id(&f, "Clerk");
@@ -186,7 +201,7 @@ fn every_action_checks_the_role_of_who_is_signed_in() {
             .catalog(&clerk, &CatalogQuery::default())
             .unwrap_err()
             .code(),
-        "not_signed_in"
+        shopdesk_core::ErrorCode::NotSignedIn
     );
     let at_sign_in: Vec<String> = f
         .shop
@@ -222,7 +237,7 @@ fn the_shop_can_never_lose_its_last_staff_manager() {
             },
         )
         .unwrap_err();
-    assert_eq!(err.code(), "conflict");
+    assert_eq!(err.code(), shopdesk_core::ErrorCode::Conflict);
     let me = f.shop.staff_list().unwrap().remove(0);
     let err = f
         .shop
@@ -237,7 +252,7 @@ fn the_shop_can_never_lose_its_last_staff_manager() {
             },
         )
         .unwrap_err();
-    assert_eq!(err.code(), "conflict");
+    assert_eq!(err.code(), shopdesk_core::ErrorCode::Conflict);
     assert!(
         f.shop
             .session_info(&f.owner)
@@ -316,12 +331,12 @@ fn bad_product_input_is_refused_with_nothing_written() {
         .create_product(&f.owner, draft("Dune", "DUNE", "9.99"))
         .unwrap();
     let cases = [
-        (draft("", "X1", "1"), "invalid"),
-        (draft("Ok", "has space", "1"), "invalid"),
-        (draft("Ok", "X2", "1.999"), "invalid"),
-        (draft("Ok", "X3", "-1"), "invalid"),
-        (draft("Ok", "X4", "ten"), "invalid"),
-        (draft("Dune again", "dune", "5"), "conflict"),
+        (draft("", "X1", "1"), ErrorCode::Invalid),
+        (draft("Ok", "has space", "1"), ErrorCode::Invalid),
+        (draft("Ok", "X2", "1.999"), ErrorCode::Invalid),
+        (draft("Ok", "X3", "-1"), ErrorCode::Invalid),
+        (draft("Ok", "X4", "ten"), ErrorCode::Invalid),
+        (draft("Dune again", "dune", "5"), ErrorCode::Conflict),
     ];
     for (d, code) in cases {
         let label = format!("{:?}", d);
@@ -455,7 +470,7 @@ fn the_demo_shop_is_realistic_and_loads_only_on_a_fresh_database() {
         })
         .unwrap_err()
         .code(),
-        "shop_exists"
+        shopdesk_core::ErrorCode::ShopExists
     );
     assert_eq!(
         shop.catalog(&owner, &CatalogQuery::default())
@@ -489,7 +504,10 @@ fn the_owner_adds_a_role_and_staff_in_it_and_only_staff_managers_see_everyone() 
         f.shop.session_info(&helper).unwrap().role_name,
         "Weekend help"
     );
-    assert_eq!(f.shop.staff_all(&helper).unwrap_err().code(), "forbidden");
+    assert_eq!(
+        f.shop.staff_all(&helper).unwrap_err().code(),
+        shopdesk_core::ErrorCode::Forbidden
+    );
     let dup = f.shop.create_role(
         &f.owner,
         shopdesk_core::shop::staff::NewRole {
@@ -499,7 +517,7 @@ fn the_owner_adds_a_role_and_staff_in_it_and_only_staff_managers_see_everyone() 
     );
     assert_eq!(
         dup.unwrap_err().code(),
-        "conflict",
+        shopdesk_core::ErrorCode::Conflict,
         "role names are unique, case aside"
     );
     assert_eq!(f.shop.staff_all(&f.owner).unwrap().len(), 2);

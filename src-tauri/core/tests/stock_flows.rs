@@ -12,6 +12,7 @@ use shopdesk_core::stock::purchase::{
 use shopdesk_core::stock::stocktake::{CountEntry, CountScan};
 use shopdesk_core::stock::transfer::{TransferDraft, TransferLineDraft};
 use shopdesk_core::stock::{ReorderRule, StockAdjustment};
+use shopdesk_core::Error;
 
 #[test]
 fn the_ledger_derives_levels_and_is_append_only() {
@@ -36,7 +37,10 @@ fn the_ledger_derives_levels_and_is_append_only() {
             },
         )
         .unwrap_err();
-    assert!(err.to_string().contains("only 4"), "{err}");
+    assert!(
+        matches!(err, Error::NotEnoughStock { available: 4, .. }),
+        "{err:?}"
+    );
     let err = f
         .shop
         .adjust_stock(
@@ -49,7 +53,11 @@ fn the_ledger_derives_levels_and_is_append_only() {
             },
         )
         .unwrap_err();
-    assert_eq!(err.code(), "invalid", "a reason is required");
+    assert_eq!(
+        err.code(),
+        shopdesk_core::ErrorCode::Invalid,
+        "a reason is required"
+    );
 
     // Transfers: out of the sender at once, into the receiver when received.
     let t = f
@@ -77,7 +85,7 @@ fn the_ledger_derives_levels_and_is_append_only() {
     );
     assert_eq!(
         f.shop.receive_transfer(&f.owner, &t.id).unwrap_err().code(),
-        "conflict",
+        shopdesk_core::ErrorCode::Conflict,
         "received once"
     );
     let err = f
@@ -94,7 +102,10 @@ fn the_ledger_derives_levels_and_is_append_only() {
             },
         )
         .unwrap_err();
-    assert!(err.to_string().contains("only 2"), "{err}");
+    assert!(
+        matches!(err, Error::NotEnoughStock { available: 2, .. }),
+        "{err:?}"
+    );
 
     let moves = f.shop.stock_moves(&f.owner, v, 100).unwrap();
     assert_eq!(moves.len(), 5);
@@ -148,7 +159,7 @@ fn receiving_a_purchase_order_moves_stock_and_the_average_cost() {
             )
             .unwrap_err()
             .code(),
-        "invalid"
+        shopdesk_core::ErrorCode::Invalid
     );
     f.shop
         .set_supplier_item(
@@ -200,7 +211,7 @@ fn receiving_a_purchase_order_moves_stock_and_the_average_cost() {
             .receive_purchase(&f.owner, receipt(&po.id, vec![(&a, 1)]))
             .unwrap_err()
             .code(),
-        "conflict",
+        shopdesk_core::ErrorCode::Conflict,
         "a draft is not received"
     );
     f.shop.send_purchase_order(&f.owner, &po.id).unwrap();
@@ -358,7 +369,7 @@ fn a_stocktake_counts_by_scan_reports_variance_and_applies_once() {
     let st = f.shop.start_stocktake(&f.owner, &floor).unwrap();
     assert_eq!(
         f.shop.start_stocktake(&f.owner, &floor).unwrap_err().code(),
-        "conflict",
+        shopdesk_core::ErrorCode::Conflict,
         "one open count per location"
     );
     for _ in 0..4 {
@@ -391,7 +402,7 @@ fn a_stocktake_counts_by_scan_reports_variance_and_applies_once() {
             },
         )
         .unwrap_err();
-    assert!(err.to_string().contains("no item has the code '999'"));
+    assert!(matches!(&err, Error::UnknownCode { code } if code == "999"));
     let typed = f
         .shop
         .set_count(
@@ -427,7 +438,7 @@ fn a_stocktake_counts_by_scan_reports_variance_and_applies_once() {
     );
     assert_eq!(
         f.shop.apply_stocktake(&f.owner, &st.id).unwrap_err().code(),
-        "conflict"
+        shopdesk_core::ErrorCode::Conflict
     );
     let moves = f.shop.stock_moves(&f.owner, &a.id, 10).unwrap();
     assert_eq!(
@@ -479,7 +490,7 @@ fn a_clerk_cannot_move_stock() {
             },
         )
         .unwrap_err();
-    assert_eq!(err.code(), "forbidden");
+    assert_eq!(err.code(), shopdesk_core::ErrorCode::Forbidden);
     assert!(
         f.shop.lookup(&clerk, "TEE-S-SAGE").unwrap().is_some(),
         "but can look items up"

@@ -46,6 +46,14 @@ impl std::fmt::Display for PrintError {
     }
 }
 
+/// A failed print is core's `print_failed`: the screen keeps the document and offers to print it
+/// again or save it as PDF.
+impl From<PrintError> for shopdesk_core::Error {
+    fn from(e: PrintError) -> Self {
+        shopdesk_core::Error::PrintFailed(e.to_string())
+    }
+}
+
 /// Sends a receipt or report PDF to a CUPS queue (`printer`, or the system default) through
 /// `lp`, which every Linux and macOS desktop has, scaled to the roll the queue has loaded;
 /// returns the spooler's answer ("request id is …").

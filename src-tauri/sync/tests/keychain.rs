@@ -44,7 +44,7 @@ fn a_key_lives_in_the_keychain_never_in_the_database() {
 
     // A second channel of the same name is refused and the first key stays.
     let err = keychain::connect(&f.shop, &f.owner, &new, "someone:else").unwrap_err();
-    assert_eq!(err.code(), "conflict", "{err}");
+    assert_eq!(err.code(), shopdesk_core::ErrorCode::Conflict, "{err}");
     assert_eq!(
         keychain::secret(&ch.name).as_deref(),
         Some("superadmin:s3cret-one")

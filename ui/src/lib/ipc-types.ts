@@ -33,7 +33,11 @@ export type Bulk = { ids: Array<string>, action: BulkAction, };
 
 export type BulkAction = { "type": "hold", reason: string, } | { "type": "release", reason: string, } | { "type": "cancel", reason: string, } | { "type": "mark_paid", method: string, } | { "type": "invoice" };
 
-export type BulkResult = { order_id: string, ok: boolean, message: string, };
+export type BulkResult = { order_id: string, ok: boolean, 
+/**
+ * Why this order was refused (absent when it went through), and in words.
+ */
+code: ErrorCode | null, message: string, };
 
 export type ById = { id: string, };
 
@@ -212,7 +216,9 @@ export type DropshipShipped = { id: string, carrier: string, tracking: string, }
 
 export type EmailTemplate = { kind: string, subject: string, body: string, };
 
-export type ErrorBody = { code: string, message: string, };
+export type ErrorBody = { code: ErrorCode, message: string, };
+
+export type ErrorCode = "invalid" | "not_found" | "conflict" | "not_signed_in" | "forbidden" | "needs_approval" | "wrong_pin" | "locked_out" | "no_shop" | "shop_exists" | "unknown_code" | "not_enough_stock" | "not_returnable" | "balance_too_low" | "no_shift_open" | "sale_parked" | "on_hold" | "release_blocked" | "nothing_left_to_ship" | "not_all_scanned" | "print_failed" | "cannot_write" | "schema_too_new" | "db_locked" | "db_corrupt" | "db_cannot_open" | "storage" | "internal";
 
 export type Fulfilment = "unfulfilled" | "partial" | "fulfilled";
 

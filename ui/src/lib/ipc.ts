@@ -2,13 +2,14 @@
 // types come from ipc-types.ts, generated from the Rust command table.
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
-import type { Commands, ErrorBody, RunReport } from "./ipc-types";
+import type { Commands, ErrorBody, ErrorCode, Events } from "./ipc-types";
 
 export type * from "./ipc-types";
 
-/** A failed call, with the stable code the UI switches on. */
+/** A failed call, with the stable code the UI switches on (a union generated from Rust, so a
+ *  `switch (err.code)` on a code that does not exist fails the type check). */
 export class IpcError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   constructor(body: ErrorBody) {
     super(body.message);
     this.code = body.code;
@@ -18,7 +19,7 @@ export class IpcError extends Error {
 function asIpcError(e: unknown): IpcError {
   if (e instanceof IpcError) return e;
   if (typeof e === "object" && e !== null && "code" in e && "message" in e) {
-    return new IpcError({ code: String(e.code), message: String(e.message) });
+    return new IpcError({ code: e.code as ErrorCode, message: String(e.message) });
   }
   return new IpcError({ code: "internal", message: String(e) });
 }
@@ -35,10 +36,12 @@ export async function call<K extends keyof Commands>(
 }
 
 /** Listens to the sync's progress and results; returns the function that stops listening. */
-export function onSync(handler: (kind: "progress" | "finished", run: RunReport) => void): () => void {
+export function onSync(
+  handler: (kind: "progress" | "finished", run: Events["sync-progress"]) => void,
+): () => void {
   const stops = [
-    listen<RunReport>("sync-progress", (e) => handler("progress", e.payload)),
-    listen<RunReport>("sync-finished", (e) => handler("finished", e.payload)),
+    listen<Events["sync-progress"]>("sync-progress", (e) => handler("progress", e.payload)),
+    listen<Events["sync-finished"]>("sync-finished", (e) => handler("finished", e.payload)),
   ];
   return () => stops.forEach((s) => void s.then((stop) => stop()));
 }

@@ -2,7 +2,7 @@
 //! export and erase (core `customer/`).
 //! Each is a few lines over core; no rule lives here.
 
-use super::{as_staff, export_path, ById, IdText, SavedFile, Text};
+use super::{as_staff, export_path, write_file, ById, IdText, SavedFile, Text};
 use shopdesk_core::customer::record::CustomerProfile;
 use shopdesk_core::customer::{Customer, CustomerDraft};
 use shopdesk_core::{Error, ErrorBody};
@@ -38,11 +38,7 @@ pub async fn customer_export(app: AppHandle, req: ById) -> Result<SavedFile, Err
         let data = shop.export_customer(s, &req.id)?;
         let text =
             serde_json::to_string_pretty(&data).map_err(|e| Error::Storage(e.to_string()))?;
-        std::fs::write(&path, text)
-            .map_err(|e| Error::invalid(format!("cannot write {}: {e}", path.display())))?;
-        Ok(SavedFile {
-            path: path.display().to_string(),
-        })
+        write_file(path, text.as_bytes())
     })
     .await
 }

@@ -65,10 +65,7 @@ pub(crate) async fn blocking<T: Send + 'static>(
 ) -> Result<T, ErrorBody> {
     tauri::async_runtime::spawn_blocking(move || work(&app.state::<AppState>()))
         .await
-        .map_err(|e| ErrorBody {
-            code: "internal".into(),
-            message: e.to_string(),
-        })?
+        .map_err(|e| Error::Internal(e.to_string()).body())?
 }
 
 /// Like `blocking`, for actions that need someone signed in; core checks what they may do.
@@ -93,9 +90,8 @@ pub(crate) fn export_path(
         .path()
         .download_dir()
         .or_else(|_| app.path().home_dir())
-        .map_err(|e| ErrorBody {
-            code: "export_failed".into(),
-            message: e.to_string(),
+        .map_err(|e| {
+            Error::CannotWrite(format!("no Downloads or home folder to save in: {e}")).body()
         })?;
     let stamp = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -114,14 +110,10 @@ async fn export_to_file(
 ) -> Result<SavedFile, ErrorBody> {
     let path = export_path(&app, stem, "csv")?;
     as_staff(app, move |shop, s| {
-        let file = std::fs::File::create(&path).map_err(|e| {
-            shopdesk_core::Error::invalid(format!("cannot write {}: {e}", path.display()))
-        })?;
+        let file = std::fs::File::create(&path).map_err(|e| cannot_write(&path, e))?;
         let mut out = std::io::BufWriter::new(file);
         write(shop, s, &mut out)?;
-        std::io::Write::flush(&mut out).map_err(|e| {
-            shopdesk_core::Error::invalid(format!("cannot write {}: {e}", path.display()))
-        })?;
+        std::io::Write::flush(&mut out).map_err(|e| cannot_write(&path, e))?;
         Ok(SavedFile {
             path: path.display().to_string(),
         })
@@ -129,9 +121,16 @@ async fn export_to_file(
     .await
 }
 
-pub(crate) fn write_pdf(path: std::path::PathBuf, pdf: &[u8]) -> shopdesk_core::Result<SavedFile> {
-    std::fs::write(&path, pdf)
-        .map_err(|e| Error::invalid(format!("cannot write {}: {e}", path.display())))?;
+fn cannot_write(path: &std::path::Path, e: std::io::Error) -> Error {
+    Error::CannotWrite(format!("cannot write {}: {e}", path.display()))
+}
+
+/// Writes a finished document (a PDF, a JSON export) and says where it went.
+pub(crate) fn write_file(
+    path: std::path::PathBuf,
+    bytes: &[u8],
+) -> shopdesk_core::Result<SavedFile> {
+    std::fs::write(&path, bytes).map_err(|e| cannot_write(&path, e))?;
     Ok(SavedFile {
         path: path.display().to_string(),
     })

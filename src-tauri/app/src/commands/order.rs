@@ -3,7 +3,7 @@
 //! the keychain from the mail crate).
 //! Each is a few lines over core; no rule lives here.
 
-use super::{as_staff, export_path, write_pdf, ById, IdText, SavedFile, Text};
+use super::{as_staff, export_path, write_file, ById, IdText, SavedFile, Text};
 use serde::{Deserialize, Serialize};
 use shopdesk_core::order::invoice::{Invoice, Party};
 use shopdesk_core::order::outbox::{EmailTemplate, Message};
@@ -196,7 +196,7 @@ pub async fn invoice_save(app: AppHandle, req: ById) -> Result<SavedFile, ErrorB
     let path = export_path(&app, "shopdesk-invoice", "pdf")?;
     as_staff(app, move |shop, s| {
         let inv = shop.invoice(s, &req.id)?;
-        write_pdf(path, &invoice_pdf(&inv))
+        write_file(path, &invoice_pdf(&inv))
     })
     .await
 }
@@ -205,7 +205,7 @@ pub async fn invoice_save(app: AppHandle, req: ById) -> Result<SavedFile, ErrorB
 pub async fn invoice_print(app: AppHandle, req: ById) -> Result<String, ErrorBody> {
     as_staff(app, move |shop, s| {
         let inv = shop.invoice(s, &req.id)?;
-        print_pdf(&invoice_pdf(&inv), None).map_err(|e| Error::Conflict(e.to_string()))
+        Ok(print_pdf(&invoice_pdf(&inv), None)?)
     })
     .await
 }

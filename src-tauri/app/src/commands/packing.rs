@@ -2,7 +2,7 @@
 //! papers, the station, the print queue, late orders and dropship (core `packing/`).
 //! Each is a few lines over core; no rule lives here.
 
-use super::{as_staff, blocking, export_path, write_pdf, ById, Code, SavedFile};
+use super::{as_staff, blocking, export_path, write_file, ById, Code, SavedFile};
 use serde::{Deserialize, Serialize};
 use shopdesk_core::order::carrier::Carrier;
 use shopdesk_core::order::supplier_order::SupplierOrder;
@@ -182,7 +182,7 @@ pub async fn pick_list_save(app: AppHandle, req: PickRequest) -> Result<SavedFil
     let path = export_path(&app, "shopdesk-picklist", "pdf")?;
     as_staff(app, move |shop, s| {
         let lists = shop.pick_lists(s, &req.orders, req.per_order)?;
-        write_pdf(path, &pick_lists_pdf(&lists))
+        write_file(path, &pick_lists_pdf(&lists))
     })
     .await
 }

@@ -2,14 +2,14 @@
 //! settings (core `sale/`).
 //! Each is a few lines over core; no rule lives here.
 
-use super::{as_staff, export_path, write_pdf, ById, Code, SavedFile, Text};
+use super::{as_staff, export_path, write_file, ById, Code, SavedFile, Text};
 use serde::Deserialize;
 use shopdesk_core::sale::settings::{CounterSettings, DiscountCodeDraft};
 use shopdesk_core::sale::shift::{DenominationCount, Shift, ZReport};
 use shopdesk_core::sale::{
     Approval, PaymentPreview, Sale, SaleEdit, SaleStatus, SaleSummary, TenderDraft,
 };
-use shopdesk_core::{Error, ErrorBody, Money};
+use shopdesk_core::{ErrorBody, Money};
 use shopdesk_documents::{print_pdf, receipt_pdf, z_report_pdf, Paper};
 use tauri::AppHandle;
 use ts_rs::TS;
@@ -116,7 +116,7 @@ pub async fn receipt_save(app: AppHandle, req: ReceiptRequest) -> Result<SavedFi
     let path = export_path(&app, "shopdesk-receipt", "pdf")?;
     as_staff(app, move |shop, s| {
         let r = shop.receipt(s, &req.sale_id)?;
-        write_pdf(path, &receipt_pdf(&r, paper(req.narrow)))
+        write_file(path, &receipt_pdf(&r, paper(req.narrow)))
     })
     .await
 }
@@ -125,8 +125,7 @@ pub async fn receipt_save(app: AppHandle, req: ReceiptRequest) -> Result<SavedFi
 pub async fn receipt_print(app: AppHandle, req: ReceiptRequest) -> Result<String, ErrorBody> {
     as_staff(app, move |shop, s| {
         let r = shop.receipt(s, &req.sale_id)?;
-        print_pdf(&receipt_pdf(&r, paper(req.narrow)), None)
-            .map_err(|e| Error::Conflict(e.to_string()))
+        Ok(print_pdf(&receipt_pdf(&r, paper(req.narrow)), None)?)
     })
     .await
 }
@@ -165,7 +164,7 @@ pub async fn z_report_save(app: AppHandle, req: ById) -> Result<SavedFile, Error
     let path = export_path(&app, "shopdesk-z-report", "pdf")?;
     as_staff(app, move |shop, s| {
         let z = shop.shift_report(s, &req.id)?;
-        write_pdf(path, &z_report_pdf(&z, Paper::Roll80))
+        write_file(path, &z_report_pdf(&z, Paper::Roll80))
     })
     .await
 }

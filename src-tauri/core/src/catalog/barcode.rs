@@ -124,7 +124,7 @@ mod tests {
     fn one_wrong_digit_is_caught() {
         for bad in ["4006381333932", "96385075", "036000291453", "5901234123458"] {
             let e = classify(bad).unwrap_err();
-            assert_eq!(e.code(), "invalid", "{bad}");
+            assert_eq!(e.code(), crate::ErrorCode::Invalid, "{bad}");
             assert!(e.to_string().contains("check digit"), "{e}");
         }
         // Swapped neighbours change the weighted sum too.

@@ -394,11 +394,7 @@ impl Shop {
                                     Ingested::Unchanged => tally.unchanged += 1,
                                 }
                             }
-                            Err(
-                                e @ (Error::Invalid(_)
-                                | Error::NotFound { .. }
-                                | Error::Conflict(_)),
-                            ) => {
+                            Err(e) if e.is_refusal() => {
                                 tx.execute_batch("ROLLBACK TO remote_order; RELEASE remote_order")?;
                                 quarantine(
                                     tx,

@@ -527,10 +527,9 @@ impl Shop {
                 .map(|c| c.message.as_str())
                 .collect();
             if !blocking.is_empty() {
-                return Err(Error::invalid(format!(
-                    "fix this before releasing: {}",
-                    blocking.join("; ")
-                )));
+                return Err(Error::ReleaseBlocked {
+                    reasons: blocking.join("; "),
+                });
             }
             event(
                 tx,

@@ -4,7 +4,7 @@
 use super::view::SHIPPED_OF_LINE;
 use super::{order_name, Fulfilment, OrderStatus, PaymentDraft, PaymentStatus};
 use crate::clock::Timestamp;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Result};
 use crate::money::Money;
 use crate::sale::receipt_code;
 use crate::shop::shop_currency;
@@ -87,6 +87,8 @@ pub enum BulkAction {
 pub struct BulkResult {
     pub order_id: String,
     pub ok: bool,
+    /// Why this order was refused (absent when it went through), and in words.
+    pub code: Option<ErrorCode>,
     pub message: String,
 }
 
@@ -306,6 +308,7 @@ impl Shop {
                 BulkResult {
                     order_id: id.clone(),
                     ok: r.is_ok(),
+                    code: r.as_ref().err().map(Error::code),
                     message: r.err().map(|e| e.to_string()).unwrap_or_default(),
                 }
             })

@@ -229,12 +229,13 @@ impl Shop {
                     .find(|l| l.id == rl.order_line_id)
                     .ok_or(Error::NotFound { what: "order line" })?;
                 if rl.quantity > l.returnable {
-                    return Err(Error::invalid(format!(
-                        "{}: {} can be returned, not {}",
-                        l.title,
-                        l.returnable,
-                        rl.quantity
-                    )));
+                    return Err(Error::NotReturnable {
+                        returnable: l.returnable,
+                        message: format!(
+                            "{}: {} can be returned, not {}",
+                            l.title, l.returnable, rl.quantity
+                        ),
+                    });
                 }
                 tx.execute(
                     "INSERT INTO order_return_line (return_id, order_line_id, quantity) VALUES (?1, ?2, ?3)",

@@ -70,10 +70,10 @@ pub(crate) fn record_shipment(
         )));
     }
     if plan.iter().all(|(_, q)| *q == 0) {
-        return Err(Error::Conflict(format!(
-            "order {} has nothing left to ship",
-            order.name
-        )));
+        return Err(Error::NothingLeftToShip {
+            left: 0,
+            message: format!("order {} has nothing left to ship", order.name),
+        });
     }
     let open = open_units(conn, &order.id)?;
     let shipment = new_id();
@@ -115,10 +115,10 @@ pub(crate) fn record_shipment(
             .find(|(id, _)| id == line_id)
             .map_or(0, |(_, q)| *q);
         if *qty < 0 || *qty > left {
-            return Err(Error::invalid(format!(
-                "{}: {left} left to ship, not {qty}",
-                line.title
-            )));
+            return Err(Error::NothingLeftToShip {
+                left,
+                message: format!("{}: {left} left to ship, not {qty}", line.title),
+            });
         }
         conn.execute(
             "INSERT INTO shipment_line (shipment_id, order_line_id, quantity) VALUES (?1, ?2, ?3)",

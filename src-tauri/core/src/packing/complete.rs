@@ -124,7 +124,9 @@ impl Shop {
             let reason = done.override_reason.trim();
             let mut override_by = None;
             let ship: Vec<(String, i64)> = if all_scanned {
-                plan.iter().map(|(id, want, _)| (id.clone(), *want)).collect()
+                plan.iter()
+                    .map(|(id, want, _)| (id.clone(), *want))
+                    .collect()
             } else if done.partial {
                 if plan.iter().all(|(_, _, got)| *got == 0) {
                     return Err(Error::invalid("scan the items in this parcel first"));
@@ -134,10 +136,7 @@ impl Shop {
                 let scanned: i64 = plan.iter().map(|(_, _, g)| g).sum();
                 let units: i64 = plan.iter().map(|(_, w, _)| w).sum();
                 if reason.is_empty() {
-                    return Err(Error::invalid(format!(
-                        "{scanned} of {units} units scanned: scan the rest, ship only what is here, \
-                         or override with a reason"
-                    )));
+                    return Err(Error::NotAllScanned { scanned, units });
                 }
                 let by = answerable(
                     tx,
@@ -147,7 +146,9 @@ impl Shop {
                     "shipping without every item scanned",
                 )?;
                 override_by = Some(by);
-                plan.iter().map(|(id, want, _)| (id.clone(), *want)).collect()
+                plan.iter()
+                    .map(|(id, want, _)| (id.clone(), *want))
+                    .collect()
             };
 
             let carrier = carrier_by_code(tx, &done.carrier)?;
@@ -202,16 +203,37 @@ impl Shop {
                 let station = station_by_id(tx, station_id)?;
                 if station.print_label {
                     let title = format!("Label {} {}", order.name, tracking[0]);
-                    jobs.push(print_queue::queue(tx, &station, DocKind::Label, &shipment_id, &title, now)?);
+                    jobs.push(print_queue::queue(
+                        tx,
+                        &station,
+                        DocKind::Label,
+                        &shipment_id,
+                        &title,
+                        now,
+                    )?);
                 }
                 if station.print_slip {
                     let title = format!("Packing slip {}", order.name);
-                    jobs.push(print_queue::queue(tx, &station, DocKind::Slip, &shipment_id, &title, now)?);
+                    jobs.push(print_queue::queue(
+                        tx,
+                        &station,
+                        DocKind::Slip,
+                        &shipment_id,
+                        &title,
+                        now,
+                    )?);
                 }
                 if station.print_invoice {
                     let inv = invoice::issue_for_order(tx, &order.id, session.staff_id(), now)?;
                     let title = format!("Invoice {}", inv.code);
-                    jobs.push(print_queue::queue(tx, &station, DocKind::Invoice, &inv.id, &title, now)?);
+                    jobs.push(print_queue::queue(
+                        tx,
+                        &station,
+                        DocKind::Invoice,
+                        &inv.id,
+                        &title,
+                        now,
+                    )?);
                 }
             }
             Ok(Packed {

@@ -150,11 +150,7 @@ fn load_packing(conn: &Connection, order_id: &str) -> Result<Packing> {
     let name = order_name(number);
     match OrderStatus::parse(&status) {
         OrderStatus::Open => {}
-        OrderStatus::OnHold => {
-            return Err(Error::Conflict(format!(
-                "order {name} is on hold: it cannot be packed until it is released"
-            )))
-        }
+        OrderStatus::OnHold => return Err(Error::OnHold { order: name }),
         OrderStatus::Cancelled => {
             return Err(Error::Conflict(format!(
                 "order {name} is cancelled: do not pack it"

@@ -56,8 +56,8 @@ impl Shop {
             }
             match edit {
                 SaleEdit::Scan { code } => {
-                    let found = lookup_in(tx, code)?.ok_or_else(|| {
-                        Error::invalid(format!("no item has the code '{}'", code.trim()))
+                    let found = lookup_in(tx, code)?.ok_or_else(|| Error::UnknownCode {
+                        code: code.trim().to_string(),
                     })?;
                     ctx.add_variant(&found.variant_id)?;
                 }

@@ -433,9 +433,10 @@ impl Ctx<'_> {
             .ok_or(Error::NotFound { what: "sold line" })?;
         let (kind, title, sku, variant_id, unit, status, customer) = sold;
         if status != "completed" || kind != "item" {
-            return Err(Error::invalid(
-                "only items of a completed sale can be returned",
-            ));
+            return Err(Error::NotReturnable {
+                returnable: 0,
+                message: "only items of a completed sale can be returned".into(),
+            });
         }
         if quantity < 1 {
             return Err(Error::invalid("return at least one"));
@@ -585,10 +586,13 @@ pub(super) fn check_cart_stock(
     let (on_hand, committed) = level(conn, variant_id, &location)?;
     let available = on_hand - committed;
     if in_cart + extra > available {
-        return Err(Error::invalid(format!(
-            "only {available} of {} available here (it is not sold when out of stock)",
-            variant_label(conn, variant_id)?
-        )));
+        return Err(Error::NotEnoughStock {
+            available,
+            message: format!(
+                "only {available} of {} available here (it is not sold when out of stock)",
+                variant_label(conn, variant_id)?
+            ),
+        });
     }
     Ok(())
 }

@@ -169,9 +169,7 @@ fn status_of(conn: &Connection, sale_id: &str) -> Result<SaleStatus> {
 fn require_open(conn: &Connection, sale_id: &str) -> Result<()> {
     match status_of(conn, sale_id)? {
         SaleStatus::Open => Ok(()),
-        SaleStatus::Parked => Err(Error::Conflict(
-            "this sale is parked; resume it first".into(),
-        )),
+        SaleStatus::Parked => Err(Error::SaleParked),
         SaleStatus::Completed => Err(Error::Conflict("this sale is already complete".into())),
         SaleStatus::Voided => Err(Error::Conflict("this sale was voided".into())),
     }

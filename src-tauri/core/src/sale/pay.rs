@@ -206,10 +206,13 @@ fn settle(
                 let code = d.reference.trim().to_ascii_uppercase();
                 let balance = gift_card_balance(conn, &code)?;
                 if !refund && balance < applied {
-                    return Err(Error::invalid(format!(
-                        "gift card {code} has only {} left",
-                        m(balance).to_decimal_string()
-                    )));
+                    return Err(Error::BalanceTooLow {
+                        left: balance,
+                        message: format!(
+                            "gift card {code} has only {} left",
+                            m(balance).to_decimal_string()
+                        ),
+                    });
                 }
                 ("Gift card".to_string(), Some(code))
             }
@@ -219,10 +222,13 @@ fn settle(
                 })?;
                 let balance = crate::sale::store_credit(conn, c)?;
                 if !refund && balance < applied {
-                    return Err(Error::invalid(format!(
-                        "the customer has only {} of store credit",
-                        m(balance).to_decimal_string()
-                    )));
+                    return Err(Error::BalanceTooLow {
+                        left: balance,
+                        message: format!(
+                            "the customer has only {} of store credit",
+                            m(balance).to_decimal_string()
+                        ),
+                    });
                 }
                 ("Store credit".to_string(), None)
             }
@@ -299,7 +305,7 @@ impl Shop {
             let now = self.clock.now();
             let cur = shop_currency(tx)?;
             let (shift_id, location_id) = crate::sale::shift::open_shift(tx)?
-                .ok_or_else(|| Error::invalid("open a shift (with its cash float) before selling"))?;
+                .ok_or(Error::NoShiftOpen)?;
             let rows = line_rows(tx, sale_id)?;
             if rows.iter().all(|l| l.void_reason.is_some()) {
                 return Err(Error::invalid("the cart is empty"));

@@ -182,9 +182,12 @@ pub(super) fn check_returnable(
         .ok_or(Error::NotFound { what: "sold line" })?;
     let already = returned_before(conn, line_id, except_sale)?;
     if already + wanted > sold {
-        return Err(Error::invalid(format!(
-            "{title}: {sold} sold, {already} already returned — cannot take back {wanted} more"
-        )));
+        return Err(Error::NotReturnable {
+            returnable: sold - already,
+            message: format!(
+                "{title}: {sold} sold, {already} already returned — cannot take back {wanted} more"
+            ),
+        });
     }
     Ok(())
 }

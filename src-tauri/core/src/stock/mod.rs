@@ -210,10 +210,13 @@ pub(crate) fn take_out(
     let (on_hand, _) = level(conn, variant_id, location_id)?;
     if on_hand < qty {
         let loc = location_exists(conn, location_id)?;
-        return Err(Error::invalid(format!(
-            "only {on_hand} of {} on hand at {loc}",
-            variant_label(conn, variant_id)?
-        )));
+        return Err(Error::NotEnoughStock {
+            available: on_hand,
+            message: format!(
+                "only {on_hand} of {} on hand at {loc}",
+                variant_label(conn, variant_id)?
+            ),
+        });
     }
     Ok(())
 }

@@ -198,8 +198,8 @@ impl Shop {
         self.db.write(|tx| {
             authorize(tx, session, Permission::StockManage)?;
             open_one(tx, &s.stocktake_id)?;
-            let found = lookup_in(tx, &s.code)?.ok_or_else(|| {
-                Error::invalid(format!("no item has the code '{}'", s.code.trim()))
+            let found = lookup_in(tx, &s.code)?.ok_or_else(|| Error::UnknownCode {
+                code: s.code.trim().to_string(),
             })?;
             tx.execute(
                 "INSERT INTO stocktake_count (stocktake_id, variant_id, counted) VALUES (?1, ?2, 1)
