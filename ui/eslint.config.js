@@ -27,4 +27,25 @@ export default ts.config(
       "no-restricted-imports": ["error", { patterns: ["@tauri-apps/*"] }],
     },
   },
+  {
+    // lib/ holds pure helpers (formatting, the scanner, permissions) and the one IPC module: only
+    // screens (and App, which picks the screen) reach the app, through call() or the
+    // query()/mutation() hooks. Types may be imported anywhere.
+    files: ["src/lib/**/*.ts"],
+    ignores: ["src/lib/ipc.ts", "src/lib/query.svelte.ts", "src/lib/ipc-types.ts", "src/**/*.test.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["./ipc", "./query.svelte", "../screens/*"],
+              allowTypeImports: true,
+              message: "lib/ stays pure: call the app from a screen (call(), query(), mutation()).",
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

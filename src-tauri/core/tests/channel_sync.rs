@@ -377,7 +377,14 @@ fn a_shipment_of_an_imported_order_queues_one_tracking_push_with_backoff_until_a
     );
     assert!(f.shop.pushes_due(&ch).unwrap());
     f.shop.fulfilment_failed(&p.id, "timeout").unwrap();
-    f.shop.retry_channel_now(&f.owner, Some("shopify")).unwrap();
+    assert_eq!(
+        f.shop
+            .retry_channel_now(&f.owner, " shopify ")
+            .unwrap()
+            .as_deref(),
+        Some("shopify")
+    );
+    assert_eq!(f.shop.retry_channel_now(&f.owner, "").unwrap(), None);
     assert_eq!(
         f.shop.fulfilments_due(&ch).unwrap()[0].attempts,
         2,

@@ -457,3 +457,29 @@ fn a_counter_sale_gets_an_invoice_on_request() {
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].name, "R00000001");
 }
+
+#[test]
+fn who_may_send_mail_now_and_change_the_smtp_password_is_core_s_rule() {
+    let (f, _) = shop();
+    let packer = shopdesk_testkit::shop::staff(&f.shop, &f.owner, "Kim", "Packer", "4444");
+    f.shop
+        .create_role(
+            &f.owner,
+            shopdesk_core::shop::staff::NewRole {
+                name: "Stockroom".into(),
+                permissions: vec![shopdesk_core::Permission::CatalogView],
+            },
+        )
+        .unwrap();
+    let stockroom = shopdesk_testkit::shop::staff(&f.shop, &f.owner, "Lou", "Stockroom", "5555");
+
+    // Anyone who works the orders may push the outbox along; the stockroom may not.
+    f.shop.allow_mail_send_now(&packer).unwrap();
+    let err = f.shop.allow_mail_send_now(&stockroom).unwrap_err();
+    assert!(matches!(err, Error::Forbidden(_)), "{err:?}");
+
+    // The SMTP password is a settings change: the owner may, a packer may not.
+    assert!(f.shop.smtp_account_to_change(&f.owner).is_ok());
+    let err = f.shop.smtp_account_to_change(&packer).unwrap_err();
+    assert!(matches!(err, Error::Forbidden(_)), "{err:?}");
+}

@@ -9,7 +9,7 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::{Message, SmtpTransport, Transport};
 use shopdesk_core::order::outbox::{self, OutgoingMail};
 use shopdesk_core::order::settings::{MailSettings, SmtpSecurity};
-use shopdesk_core::Shop;
+use shopdesk_core::{Session, Shop};
 use std::time::Duration;
 
 const KEYCHAIN_SERVICE: &str = "Shopdesk SMTP";
@@ -32,6 +32,22 @@ pub fn save_password(s: &MailSettings, password: &str) -> Result<(), String> {
     keyring::Entry::new(KEYCHAIN_SERVICE, &account(s))
         .and_then(|e| e.set_password(password))
         .map_err(|e| format!("the system keychain refused the password: {e}"))
+}
+
+/// Stores a new SMTP password for someone core allows to change the mail settings.
+pub fn change_password(
+    shop: &Shop,
+    session: &Session,
+    password: &str,
+) -> shopdesk_core::Result<()> {
+    let account = shop.smtp_account_to_change(session)?;
+    save_password(&account, password).map_err(shopdesk_core::Error::Conflict)
+}
+
+/// "Send now" from the window, for someone core allows to: what is due goes out at once.
+pub fn send_now(shop: &Shop, session: &Session) -> shopdesk_core::Result<SendReport> {
+    shop.allow_mail_send_now(session)?;
+    send_due(shop, None)
 }
 
 /// The SMTP password from the OS keychain, if one is stored.

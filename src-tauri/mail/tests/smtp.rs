@@ -4,68 +4,12 @@
 
 use shopdesk_core::order::settings::SmtpSecurity;
 use shopdesk_core::order::{Address, OrderDraft, OrderLineDraft};
-use std::net::{TcpListener, TcpStream};
+use shopdesk_core::FixedClock;
+use shopdesk_testkit::smtp::SmtpServer;
+use shopdesk_testkit::{free_port, shop};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
-#[path = "../../documents/tests/common/mod.rs"]
-mod common;
-use common::{harbour_gifts, stocked};
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Debian's Python, where apt installs aiosmtpd (a pyenv `python3` earlier on PATH lacks it).
-fn python() -> &'static str {
-    if Path::new("/usr/bin/python3").exists() {
-        "/usr/bin/python3"
-    } else {
-        "python3"
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn start_smtp(port: u16, maildir: &Path) -> Server {
-    let child = Command::new(python())
-        .args([
-            "-m",
-            "aiosmtpd",
-            "-n",
-            "-l",
-            &format!("127.0.0.1:{port}"),
-            "-c",
-            "aiosmtpd.handlers.Mailbox",
-        ])
-        .arg(maildir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("python3 with aiosmtpd is needed (apt: python3-aiosmtpd)");
-    let server = Server(child);
-    let start = Instant::now();
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "aiosmtpd did not start"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    server
-}
+use std::process::Command;
+use std::sync::Arc;
 
 /// Reads the one delivered message with Python's e-mail parser: headers, text, attachment.
 fn read_delivered(maildir: &Path, out: &Path, subject_has: &str) -> Vec<String> {
@@ -85,7 +29,7 @@ for key, msg in box.items():
             print('ATTACHMENT:' + part.get_filename())
             open(sys.argv[2], 'wb').write(part.get_payload(decode=True))
 "#;
-    let o = Command::new(python())
+    let o = Command::new(shopdesk_testkit::smtp::python())
         .args(["-c", script])
         .arg(maildir)
         .arg(out)
@@ -102,8 +46,9 @@ for key, msg in box.items():
 #[test]
 fn the_outbox_waits_while_the_server_is_down_then_delivers_with_the_invoice_attached() {
     let dir = tempfile::tempdir().unwrap();
-    let (shop, owner, clock) = harbour_gifts(dir.path(), "IE", "EUR");
-    stocked(&shop, &owner, "Café Mug", "MUG", "", 5);
+    let clock = Arc::new(FixedClock::at(1_795_392_300_000));
+    let (shop, owner) = shop::open(dir.path(), "Harbour Gifts", "IE", "EUR", clock.clone());
+    shop::stocked(&shop, &owner, "Café Mug", "MUG", "12.30", "", 5);
     let port = free_port();
     let mut s = shop.order_settings(&owner).unwrap();
     s.mail.smtp_host = "127.0.0.1".into();
@@ -151,7 +96,7 @@ fn the_outbox_waits_while_the_server_is_down_then_delivers_with_the_invoice_atta
     );
 
     let maildir = dir.path().join("maildir");
-    let _server = start_smtp(port, &maildir);
+    let _server = SmtpServer::start(port, &maildir);
     clock.advance_ms(61_000);
     let r = shopdesk_mail::send_due(&shop, None).unwrap();
     assert_eq!((r.sent, r.failed), (2, 0), "{:?}", r.errors);

@@ -7,12 +7,8 @@
 
 mod common;
 
-#[path = "../../vendure/server.rs"]
-mod vendure_server;
-
 use common::*;
-use std::path::Path;
-use vendure_server::VendureServer;
+use shopdesk_testkit::vendure::VendureServer;
 
 /// The demo shop's enamel mug (US prices), stocked in Vendure too.
 const CATALOG: &str = "name,slug,description,assets,facets,optionGroups,optionValues,sku,price,taxCategory,stockOnHand,trackInventory,variantAssets,variantFacets
@@ -24,11 +20,7 @@ async fn owner_connects_vendure_orders_arrive_and_the_packed_one_reports_its_tra
     let scratch = tempfile::tempdir().unwrap();
     let catalog = scratch.path().join("catalog.csv");
     std::fs::write(&catalog, CATALOG).unwrap();
-    let vendure = VendureServer::start(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../vendure"),
-        4620,
-        Some(&catalog),
-    );
+    let vendure = VendureServer::start(4620, Some(&catalog));
     vendure.seed(&["EMUG-CHARCOAL:2", "EMUG-CHARCOAL:1"]);
 
     let home = tempfile::tempdir().unwrap();

@@ -6,60 +6,8 @@
 mod common;
 
 use common::*;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
-
-struct Smtp(Child);
-
-impl Drop for Smtp {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// aiosmtpd delivering into a maildir (Debian's Python, where apt installs it).
-fn smtp(port: u16, maildir: &Path) -> Smtp {
-    let python = if Path::new("/usr/bin/python3").exists() {
-        "/usr/bin/python3"
-    } else {
-        "python3"
-    };
-    let child = Command::new(python)
-        .args([
-            "-m",
-            "aiosmtpd",
-            "-n",
-            "-l",
-            &format!("127.0.0.1:{port}"),
-            "-c",
-            "aiosmtpd.handlers.Mailbox",
-        ])
-        .arg(maildir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("aiosmtpd (apt: python3-aiosmtpd)");
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return Smtp(child);
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("aiosmtpd did not start on {port}");
-}
-
-/// The raw text of every delivered message.
-fn delivered(maildir: &Path) -> Vec<String> {
-    std::fs::read_dir(maildir.join("new"))
-        .map(|d| {
-            d.flatten()
-                .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
-                .collect()
-        })
-        .unwrap_or_default()
-}
+use shopdesk_testkit::smtp::SmtpServer;
+use std::process::Command;
 
 fn pdf_text(saved: &str) -> String {
     let path = saved
@@ -78,7 +26,7 @@ fn pdf_text(saved: &str) -> String {
 async fn an_order_is_held_fixed_released_invoiced_emailed_and_partly_returned() {
     let home = tempfile::tempdir().unwrap();
     let maildir = home.path().join("maildir");
-    let _smtp = smtp(4582, &maildir);
+    let smtp = SmtpServer::start(4582, &maildir);
     let driver = Driver::start(home.path(), 4580);
     let c = driver.launch().await;
     click(&c, "#load-demo").await;
@@ -145,7 +93,7 @@ async fn an_order_is_held_fixed_released_invoiced_emailed_and_partly_returned() 
     click(&c, "#open-outbox").await;
     click(&c, "#mail-send-now").await;
     wait_text(&c, "#mail-report", "1 sent").await;
-    let mails = delivered(&maildir);
+    let mails = smtp.delivered();
     assert!(
         mails
             .iter()

@@ -6,11 +6,8 @@
 
 mod common;
 
-#[path = "../../print/cups.rs"]
-mod cups;
-
 use common::*;
-use cups::{barcodes, cups_pdf_titled, page_sizes, Cups};
+use shopdesk_testkit::cups::{barcodes, cups_pdf_titled, page_sizes, Cups};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_packer_scans_an_order_refuses_a_wrong_item_and_prints_three_documents() {
@@ -75,7 +72,7 @@ async fn a_packer_scans_an_order_refuses_a_wrong_item_and_prints_three_documents
     assert_eq!(page_sizes(&label), ["288 x 432 pts"], "4 × 6 in media");
     assert_eq!(
         barcodes(&label, 1, 203),
-        [tracking.clone()],
+        std::slice::from_ref(&tracking),
         "decodes at 203 dpi"
     );
     let slip = cups_pdf_titled(&cups.out, "Packing slip #1", since);

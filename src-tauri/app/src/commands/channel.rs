@@ -66,12 +66,8 @@ pub async fn channels_health(app: AppHandle) -> Result<Vec<ChannelHealth>, Error
 
 #[tauri::command]
 pub async fn channel_sync_now(app: AppHandle, req: ChannelName) -> Result<(), ErrorBody> {
-    let name = Some(req.name.trim().to_string()).filter(|n| !n.is_empty());
-    let (sync, asked) = (app.clone(), name.clone());
-    as_staff(app, move |shop, s| {
-        shop.retry_channel_now(s, asked.as_deref())
-    })
-    .await?;
+    let sync = app.clone();
+    let name = as_staff(app, move |shop, s| shop.retry_channel_now(s, &req.name)).await?;
     sync.state::<Scheduler>().sync_now(name);
     Ok(())
 }

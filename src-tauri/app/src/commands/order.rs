@@ -12,7 +12,7 @@ use shopdesk_core::order::{
     BulkAction, BulkResult, ClaimDraft, ClaimResolution, InboxQuery, InboxRow, Order, OrderDraft,
     PaymentDraft, ReturnDraft, ReturnReceipt, ShipmentDraft,
 };
-use shopdesk_core::{Error, ErrorBody, Permission, Shop};
+use shopdesk_core::{ErrorBody, Shop};
 use shopdesk_documents::{invoice_pdf, print_pdf};
 use tauri::AppHandle;
 use ts_rs::TS;
@@ -94,15 +94,20 @@ pub struct MailReport {
     pub errors: Vec<String>,
 }
 
+impl From<shopdesk_mail::SendReport> for MailReport {
+    fn from(r: shopdesk_mail::SendReport) -> Self {
+        MailReport {
+            sent: r.sent as u32,
+            failed: r.failed as u32,
+            errors: r.errors,
+        }
+    }
+}
+
 /// Sends what is due from the outbox (the mail crate reads the password from the keychain only
 /// when something is due).
 pub(crate) fn send_mail(shop: &Shop) -> shopdesk_core::Result<MailReport> {
-    let r = shopdesk_mail::send_due(shop, None)?;
-    Ok(MailReport {
-        sent: r.sent as u32,
-        failed: r.failed as u32,
-        errors: r.errors,
-    })
+    Ok(shopdesk_mail::send_due(shop, None)?.into())
 }
 
 #[tauri::command]
@@ -237,11 +242,7 @@ pub async fn outbox_retry(app: AppHandle, req: ById) -> Result<(), ErrorBody> {
 #[tauri::command]
 pub async fn mail_send_now(app: AppHandle, req: ()) -> Result<MailReport, ErrorBody> {
     let () = req;
-    as_staff(app, |shop, s| {
-        shop.require(s, Permission::OrdersView)?;
-        send_mail(shop)
-    })
-    .await
+    as_staff(app, |shop, s| Ok(shopdesk_mail::send_now(shop, s)?.into())).await
 }
 
 #[tauri::command]
@@ -315,8 +316,7 @@ pub async fn order_settings_save(
 #[tauri::command]
 pub async fn smtp_password_save(app: AppHandle, req: Text) -> Result<(), ErrorBody> {
     as_staff(app, move |shop, s| {
-        shop.require(s, Permission::SettingsManage)?;
-        shopdesk_mail::save_password(&shop.mail_settings()?, &req.text).map_err(Error::Conflict)
+        shopdesk_mail::change_password(shop, s, &req.text)
     })
     .await
 }

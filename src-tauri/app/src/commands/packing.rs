@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use shopdesk_core::order::carrier::Carrier;
 use shopdesk_core::order::supplier_order::SupplierOrder;
 use shopdesk_core::order::Order;
-use shopdesk_core::packing::print_queue::PrintJob;
+use shopdesk_core::packing::print_queue::{self, PrintJob};
 use shopdesk_core::packing::shipping::{LateOrder, PackagePreset, Station};
 use shopdesk_core::packing::{PackDone, Packed, Packing, Scan};
 use shopdesk_core::sale::Approval;
@@ -162,7 +162,7 @@ fn print_at_station(
 pub async fn print_queue(app: AppHandle) -> Result<Vec<PrintJob>, ErrorBody> {
     as_staff(app, |shop, s| {
         let station = shop.station(&station_name())?;
-        shop.print_jobs(s, &station.id, 30)
+        shop.print_jobs(s, &station.id, print_queue::JOBS_SHOWN)
     })
     .await
 }

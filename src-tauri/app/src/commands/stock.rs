@@ -53,7 +53,10 @@ pub async fn stock_levels(app: AppHandle, req: ById) -> Result<Vec<StockLevel>, 
 
 #[tauri::command]
 pub async fn stock_moves(app: AppHandle, req: ById) -> Result<Vec<StockMove>, ErrorBody> {
-    as_staff(app, move |shop, s| shop.stock_moves(s, &req.id, 500)).await
+    as_staff(app, move |shop, s| {
+        shop.stock_moves(s, &req.id, shopdesk_core::stock::MOVES_SHOWN)
+    })
+    .await
 }
 
 #[tauri::command]

@@ -321,9 +321,11 @@ impl Shop {
         })
     }
 
-    /// "Retry now" / "Sync now" from the health panel: every waiting push of the channel (of
-    /// every channel with `None`) is due at once.
-    pub fn retry_channel_now(&self, session: &Session, channel: Option<&str>) -> Result<()> {
+    /// "Retry now" / "Sync now" from the health panel: every waiting push of the channel is due
+    /// at once; an empty name means every channel. Returns the channel's name as stored (None:
+    /// all of them), which is what the sync should run now.
+    pub fn retry_channel_now(&self, session: &Session, channel: &str) -> Result<Option<String>> {
+        let channel = Some(channel.trim()).filter(|c| !c.is_empty());
         self.db.write(|tx| {
             authorize(tx, session, Permission::OrdersManage)?;
             let name = channel
@@ -335,7 +337,7 @@ impl Shop {
                  WHERE (?1 IS NULL OR channel = ?1) AND status <> 'done'",
                 [&name],
             )?;
-            Ok(())
+            Ok(name)
         })
     }
 

@@ -122,6 +122,21 @@ impl Shop {
         self.db.read(|c| mail(c))
     }
 
+    /// The SMTP account whose password this person may change: a settings change, though the
+    /// password itself goes to the OS keychain (the mail crate), never into the database.
+    pub fn smtp_account_to_change(&self, session: &Session) -> Result<MailSettings> {
+        self.db.read(|c| {
+            authorize(c, session, Permission::SettingsManage)?;
+            mail(c)
+        })
+    }
+
+    /// "Send now" in the window: anyone who works with orders may push the outbox along; the
+    /// sending itself happens outside core (the mail crate), so it asks here first.
+    pub fn allow_mail_send_now(&self, session: &Session) -> Result<()> {
+        self.require(session, Permission::OrdersView)
+    }
+
     pub fn order_settings(&self, session: &Session) -> Result<OrderSettings> {
         self.db.read(|c| {
             authorize(c, session, Permission::OrdersView)?;

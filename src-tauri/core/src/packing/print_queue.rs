@@ -12,6 +12,9 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+/// How many recent print jobs a station's queue shows.
+pub const JOBS_SHOWN: u32 = 30;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum DocKind {
@@ -144,7 +147,7 @@ impl Shop {
         })
     }
 
-    /// The station's recent jobs, newest first.
+    /// The station's recent jobs, newest first (`JOBS_SHOWN` at the bench).
     pub fn print_jobs(
         &self,
         session: &Session,

@@ -5,6 +5,9 @@
 //! report with its valuation (`report.rs`).
 
 pub mod purchase;
+
+/// How much of a variant's movement history its stock panel shows.
+pub const MOVES_SHOWN: u32 = 500;
 pub mod report;
 pub mod stocktake;
 pub mod transfer;
@@ -365,7 +368,7 @@ impl Shop {
         })
     }
 
-    /// Movement history of one variant, newest first.
+    /// Movement history of one variant, newest first (`MOVES_SHOWN` on the variant's panel).
     pub fn stock_moves(
         &self,
         session: &Session,

@@ -3,7 +3,6 @@
 
 use shopdesk_core::catalog::product::{ProductDraft, VariantDraft};
 use shopdesk_core::catalog::CatalogQuery;
-use shopdesk_core::shop::NewShop;
 use shopdesk_core::stock::StockAdjustment;
 use shopdesk_core::{FixedClock, Session, Shop};
 use std::sync::Arc;
@@ -18,16 +17,8 @@ pub struct Fixture {
 pub fn new_shop() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FixedClock::at(1_790_000_000_000));
-    let shop = Shop::open(&dir.path().join("shop.sqlite3"), clock.clone()).unwrap();
-    let (owner, _) = shop
-        .create_shop(NewShop {
-            name: "Corner Books".into(),
-            currency: "EUR".into(),
-            country: "ie".into(),
-            owner_name: "Nora".into(),
-            owner_pin: "2468".into(),
-        })
-        .unwrap();
+    let (shop, owner) =
+        shopdesk_testkit::shop::open(dir.path(), "Corner Books", "ie", "EUR", clock.clone());
     Fixture {
         _dir: dir,
         clock,

@@ -1,17 +1,10 @@
-//! The shop the documents tests (and the mail test, which includes this file with `#[path]`)
-//! print for: "Harbour Gifts" on a temporary database with a clock fixed in November 2026, and
-//! stocked items. Reading PDFs back (poppler, zbar) and the private CUPS scheduler come from
-//! tests/print/cups.rs.
+//! The shop the documents tests print for: "Harbour Gifts" on a temporary database with a clock
+//! fixed in November 2026, and stocked items at 12.30. The private CUPS scheduler and reading
+//! PDFs back (poppler, zbar) come from the testkit.
 #![allow(dead_code, unused_imports)] // each test binary uses its own subset
 
-#[path = "../../../../tests/print/cups.rs"]
-pub mod cups;
-
-pub use cups::run;
-use shopdesk_core::catalog::product::{ProductDraft, VariantDraft};
-use shopdesk_core::shop::NewShop;
-use shopdesk_core::stock::StockAdjustment;
 use shopdesk_core::{FixedClock, Session, Shop};
+pub use shopdesk_testkit::cups::{self, run};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -22,16 +15,8 @@ pub fn harbour_gifts(
     currency: &str,
 ) -> (Shop, Session, Arc<FixedClock>) {
     let clock = Arc::new(FixedClock::at(1_795_392_300_000));
-    let shop = Shop::open(&dir.join("s.sqlite3"), clock.clone()).unwrap();
-    let (owner, _) = shop
-        .create_shop(NewShop {
-            name: "Harbour Gifts".into(),
-            currency: currency.into(),
-            country: country.into(),
-            owner_name: "Nora".into(),
-            owner_pin: "2468".into(),
-        })
-        .unwrap();
+    let (shop, owner) =
+        shopdesk_testkit::shop::open(dir, "Harbour Gifts", country, currency, clock.clone());
     (shop, owner, clock)
 }
 
@@ -45,32 +30,5 @@ pub fn stocked(
     bin: &str,
     stock: i64,
 ) -> String {
-    let p = shop
-        .create_product(
-            owner,
-            ProductDraft {
-                title: title.into(),
-                variants: vec![VariantDraft {
-                    sku: sku.into(),
-                    price: "12.30".into(),
-                    bin: bin.into(),
-                    ..Default::default()
-                }],
-                ..Default::default()
-            },
-        )
-        .unwrap();
-    let variant = p.variants[0].id.clone();
-    let floor = shop.locations(owner).unwrap()[0].id.clone();
-    shop.adjust_stock(
-        owner,
-        StockAdjustment {
-            variant_id: variant.clone(),
-            location_id: floor,
-            delta: stock,
-            note: "opening stock".into(),
-        },
-    )
-    .unwrap();
-    variant
+    shopdesk_testkit::shop::stocked(shop, owner, title, sku, "12.30", bin, stock)
 }

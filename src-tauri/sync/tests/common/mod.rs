@@ -3,12 +3,10 @@
 #![allow(dead_code)] // each test binary uses its own subset
 
 use serde_json::{json, Value};
-use shopdesk_core::catalog::product::{ProductDraft, VariantDraft};
 use shopdesk_core::channel::{Channel, NewChannel};
-use shopdesk_core::shop::NewShop;
 use shopdesk_core::stock::StockAdjustment;
 use shopdesk_core::{Session, Shop, SystemClock};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// A run that leaves the catalog alone (read once already): it pulls and pushes only.
@@ -28,44 +26,25 @@ pub struct Fixture {
 /// A shop in `currency` with each SKU in stock (`qty` on the shop floor).
 pub fn shop_with(currency: &str, country: &str, skus: &[(&str, &str, i64)]) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
-    let shop =
-        Arc::new(Shop::open(&dir.path().join("shop.sqlite3"), Arc::new(SystemClock)).unwrap());
-    let (owner, _) = shop
-        .create_shop(NewShop {
-            name: "Sync Test Shop".into(),
-            currency: currency.into(),
-            country: country.into(),
-            owner_name: "Nora".into(),
-            owner_pin: "2468".into(),
-        })
-        .unwrap();
-    let floor = shop.locations(&owner).unwrap()[0].id.clone();
+    let (shop, owner) = shopdesk_testkit::shop::open(
+        dir.path(),
+        "Sync Test Shop",
+        country,
+        currency,
+        Arc::new(SystemClock),
+    );
     for (sku, price, qty) in skus {
-        let p = shop
-            .create_product(
-                &owner,
-                ProductDraft {
-                    title: format!("Item {sku}"),
-                    variants: vec![VariantDraft {
-                        sku: sku.to_string(),
-                        price: price.to_string(),
-                        ..VariantDraft::default()
-                    }],
-                    ..ProductDraft::default()
-                },
-            )
-            .unwrap();
-        shop.adjust_stock(
+        shopdesk_testkit::shop::stocked(
+            &shop,
             &owner,
-            StockAdjustment {
-                variant_id: p.variants[0].id.clone(),
-                location_id: floor.clone(),
-                delta: *qty,
-                note: "opening stock".into(),
-            },
-        )
-        .unwrap();
+            &format!("Item {sku}"),
+            sku,
+            price,
+            "",
+            *qty,
+        );
     }
+    let shop = Arc::new(shop);
     Fixture {
         _dir: dir,
         shop,
@@ -141,22 +120,23 @@ impl Fixture {
     }
 }
 
-#[path = "../../../../tests/vendure/server.rs"]
-mod vendure_server;
-pub use vendure_server::VendureServer;
+pub use shopdesk_testkit::vendure::VendureServer;
 
 /// The Vendure server for the sync tests, on `port`.
 pub fn vendure(port: u16) -> VendureServer {
-    VendureServer::start(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/vendure"),
-        port,
-        None,
-    )
+    VendureServer::start(port, None)
 }
 
-impl VendureServer {
+/// Vendure's Admin API over HTTP, as the sync tests read it back.
+pub trait AdminApi {
     /// An Admin API query as the superadmin.
-    pub async fn admin(&self, query: &str, variables: Value) -> Value {
+    async fn admin(&self, query: &str, variables: Value) -> Value;
+    /// Every variant's SKU and stock on hand.
+    async fn stock_on_hand(&self) -> Vec<(String, i64)>;
+}
+
+impl AdminApi for VendureServer {
+    async fn admin(&self, query: &str, variables: Value) -> Value {
         let client = reqwest::Client::new();
         let url = format!("{}/admin-api", self.url());
         let login = client
@@ -183,7 +163,7 @@ impl VendureServer {
         body["data"].clone()
     }
 
-    pub async fn stock_on_hand(&self) -> Vec<(String, i64)> {
+    async fn stock_on_hand(&self) -> Vec<(String, i64)> {
         let d = self
             .admin(
                 "{ productVariants { items { sku stockOnHand } } }",

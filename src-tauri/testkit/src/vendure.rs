@@ -1,6 +1,6 @@
-//! A real Vendure server on 127.0.0.1 for the tests (sync tests and window journeys): started
-//! from tests/vendure (installed by `make test`) with its data in a temporary directory, stopped
-//! when dropped; and real orders placed through its Shop API, as customers would.
+//! A real Vendure server on 127.0.0.1 for the sync tests and the window journeys: started from
+//! tests/vendure (installed by `make test`) with its data in a temporary directory, stopped when
+//! dropped; and real orders placed through its Shop API, as customers would.
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -23,9 +23,11 @@ impl Drop for VendureServer {
 }
 
 impl VendureServer {
-    /// Starts the server in `dir` (the tests/vendure folder) on `port`, its catalog populated
-    /// from `catalog` (a Vendure import CSV; tests/vendure/products.csv without one).
-    pub fn start(dir: &Path, port: u16, catalog: Option<&Path>) -> VendureServer {
+    /// Starts the server on `port`, its catalog populated from `catalog` (a Vendure import CSV;
+    /// tests/vendure/products.csv without one).
+    pub fn start(port: u16, catalog: Option<&Path>) -> VendureServer {
+        let dir = crate::repo_root().join("tests/vendure");
+        let dir = dir.as_path();
         assert!(
             dir.join("node_modules/@vendure/core").exists(),
             "Vendure is not installed: run `npm install --prefix tests/vendure` (make test does)"

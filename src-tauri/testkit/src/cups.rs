@@ -1,11 +1,11 @@
-//! Shared by the documents tests and the end-to-end journeys (each includes this file with
-//! `#[path]`): a private CUPS scheduler with cups-pdf queues, finding what cups-pdf wrote, and
-//! reading PDFs back with poppler and zbar.
-#![allow(dead_code)] // each includer uses its own subset
+//! A private CUPS scheduler for a test (tests/print/cupsd.sh: own config, spool and socket in a
+//! temporary directory, cups-pdf queues; the system's CUPS untouched), finding what cups-pdf
+//! wrote, and reading PDFs back with poppler and zbar.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// Runs a command line tool (pdfinfo, pdftotext, zbarimg …) and returns its standard output.
 pub fn run(cmd: &str, args: &[&str]) -> String {
     let out = Command::new(cmd)
         .args(args)
@@ -70,7 +70,7 @@ pub struct Cups {
 impl Cups {
     pub fn start() -> Cups {
         let dir = tempfile::tempdir().unwrap();
-        let script = workspace_root().join("tests/print/cupsd.sh");
+        let script = crate::repo_root().join("tests/print/cupsd.sh");
         let started = run(script.to_str().unwrap(), &[dir.path().to_str().unwrap()]);
         let mut lines = started.lines();
         std::env::set_var("CUPS_SERVER", lines.next().expect("socket"));
@@ -141,16 +141,4 @@ fn written_after(
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     panic!("cups-pdf wrote nothing for {what} in {}", out.display());
-}
-
-/// The repository root, found from the running test's directory (both includers live under it).
-fn workspace_root() -> PathBuf {
-    let mut dir = std::env::current_dir().unwrap();
-    while !dir.join("tests/print/cupsd.sh").exists() {
-        assert!(
-            dir.pop(),
-            "tests/print/cupsd.sh not found above the test's directory"
-        );
-    }
-    dir
 }

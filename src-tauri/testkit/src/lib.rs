@@ -1,0 +1,35 @@
+//! What Shopdesk's tests and benchmarks share, in one place instead of copies in each crate:
+//!
+//! | module | what |
+//! |---|---|
+//! | `shop` | a new shop on a temporary database with its owner signed in, stocked items |
+//! | `smtp` | a real SMTP server (aiosmtpd) on 127.0.0.1 delivering into a maildir |
+//! | `cups` | a private CUPS scheduler with cups-pdf queues; reading PDFs back (poppler, zbar) |
+//! | `vendure` | a real Vendure server on 127.0.0.1, and orders placed through its Shop API |
+//! | `stats` | percentiles of timings and the benchmark table's row |
+//!
+//! Every server is started privately (own config and data in a temporary directory) and stopped
+//! when dropped; the machine's own services are never touched.
+
+pub mod cups;
+#[cfg(feature = "shop")]
+pub mod shop;
+pub mod smtp;
+pub mod stats;
+pub mod vendure;
+
+use std::path::PathBuf;
+
+/// The repository's root (this crate lives in src-tauri/testkit), where tests/ keeps the
+/// scripts the servers start from.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+}
+
+/// A TCP port nobody listens on right now, for a server of a test's own.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port on 127.0.0.1")
+        .port()
+}
