@@ -3,6 +3,8 @@
 
 mod commands;
 pub mod ipc;
+#[cfg(test)]
+mod shell_rules;
 mod state;
 
 use std::path::PathBuf;
