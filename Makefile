@@ -13,7 +13,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(PATH)
 
-.PHONY: run test setup-build setup-test ui types lint-rust test-rust test-ui e2e bench bundle clean
+.PHONY: run test setup-build setup-test ui types lint-rust test-rust test-ui e2e benchmark bundle clean
 
 ## Launch the app (debug build) on the database in the OS data directory.
 run: setup-build ui
@@ -82,21 +82,21 @@ e2e: ui
 	  cargo test --manifest-path tests/e2e/Cargo.toml -- --test-threads=1
 
 ## Print the benchmark table (release builds, under Xvfb).
-bench: setup-test ui
-	cargo build --release -p shopdesk-app -p bench-empty -p shopdesk-cli
+benchmark: setup-test ui
+	cargo build --release -p shopdesk-app -p benchmark-empty -p shopdesk-benchmark
 	# As root with CUPS installed, a private scheduler with cups-pdf queues takes the packing
 	# bench's print jobs, so "complete → handed to the print system" is measured for real.
 	cups=$$(mktemp -d)
 	if [ "$$(id -u)" = 0 ] && command -v cupsd >/dev/null; then
-	  export CUPS_SERVER=$$(tests/print/cupsd.sh $$cups | head -1) SHOPDESK_BENCH_PRINTERS=1
+	  export CUPS_SERVER=$$(tests/print/cupsd.sh $$cups | head -1) SHOPDESK_BENCHMARK_PRINTERS=1
 	fi
 	trap '[ -f $$cups/pid ] && kill $$(cat $$cups/pid)' EXIT
-	xvfb-run -a -s "-screen 0 1280x800x24" target/release/shopdesk bench
+	xvfb-run -a -s "-screen 0 1280x800x24" target/release/shopdesk-benchmark
 	SHOPDESK_APP=$(CURDIR)/target/release/shopdesk-app xvfb-run -a -s "-screen 0 1280x800x24" \
 	  cargo test --manifest-path tests/e2e/Cargo.toml -- --ignored --nocapture --test-threads=1 2>/dev/null | grep '^|'
 	# Marketplace sync against its fakes and the real Vendure server (started by the test).
 	cargo test --release -p shopdesk-sync --test shopify_fake --test vendure_loop -- \
-	  --include-ignored --nocapture --test-threads=1 2>/dev/null | grep -o '|.*|'
+	  --include-ignored --nocapture --test-threads=1 2>/dev/null | grep '^|'
 
 ## Build the Linux .deb into target/release/bundle/deb/.
 # The Makefile builds the UI first, so tauri.conf.json needs no beforeBuildCommand; the env vars

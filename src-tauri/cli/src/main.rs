@@ -8,12 +8,6 @@ macro_rules! say {
     ($($arg:tt)*) => { $crate::say(format_args!($($arg)*)) };
 }
 
-mod bench;
-mod bench_catalog;
-mod bench_counter;
-mod bench_orders;
-mod bench_packing;
-mod bench_sync;
 mod counter;
 mod orders;
 mod packing;
@@ -178,8 +172,6 @@ enum Command {
         #[command(subcommand)]
         command: packing::PrintCommand,
     },
-    /// Print the benchmark table (needs a display: run through `make bench`).
-    Bench(bench::BenchArgs),
 }
 
 #[derive(Subcommand)]
@@ -504,7 +496,6 @@ fn run(cli: Cli) -> Result<(), Error> {
             let db = db.ok_or_else(|| Error::invalid("--db is needed"))?;
             sync::sync(DbArg { db }, channel)?
         }
-        Command::Bench(args) => bench::run(args)?,
     }
     Ok(())
 }

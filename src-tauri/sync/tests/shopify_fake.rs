@@ -502,8 +502,8 @@ async fn stock_is_set_by_compare_and_set_and_a_lost_fulfilment_answer_is_read_ba
 }
 
 #[tokio::test]
-#[ignore = "a benchmark: run by make bench"]
-async fn bench_ten_thousand_orders_pulled_through_pages_and_the_cost_bucket() {
+#[ignore = "a benchmark: run by make benchmark"]
+async fn benchmark_ten_thousand_orders_pulled_through_pages_and_the_cost_bucket() {
     const N: usize = 10_000;
     let orders = (0..N)
         .map(|n| fake_order(n, T0 + n as i64 * 1000))
@@ -523,9 +523,10 @@ async fn bench_ten_thousand_orders_pulled_through_pages_and_the_cost_bucket() {
     assert!(r.errors.is_empty(), "{:?}", r.errors);
     assert_eq!(r.orders.created, N as i64, "every order, once");
     let throttled = fake.0.lock().unwrap().bucket.as_ref().unwrap().throttled;
-    println!(
-        "| {N} orders pulled from the local Shopify fake ({} cursor pages, Plus cost bucket: {throttled} THROTTLED answers waited out) and committed | {took:.1} s ({:.0} orders/s) | < 30 s |",
-        r.pages,
-        N as f64 / took
-    );
+    shopdesk_testkit::stats::Row::new(
+        format!("{N} orders pulled from the local Shopify fake ({} cursor pages, Plus cost bucket: {throttled} THROTTLED answers waited out) and committed", r.pages),
+        format!("{took:.1} s ({:.0} orders/s)", N as f64 / took),
+    )
+    .against("< 30 s")
+    .print();
 }

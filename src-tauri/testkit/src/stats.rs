@@ -48,13 +48,15 @@ impl Row {
         self
     }
 
-    /// The Markdown line `make benchmark` keeps (it prints only lines that start with `|`), on a
-    /// line of its own so a test harness's "test … ..." prefix can never swallow it.
+    /// The row as a line of the Markdown table.
+    pub fn line(&self) -> String {
+        format!("| {} | {} | {} |", self.what, self.measured, self.baseline)
+    }
+
+    /// Prints the row from inside a test, on a line of its own: `make benchmark` keeps only the
+    /// lines that start with `|`, and the test harness may have left "test … ..." unfinished.
     pub fn print(&self) {
-        println!(
-            "\n| {} | {} | {} |",
-            self.what, self.measured, self.baseline
-        );
+        println!("\n{}", self.line());
     }
 }
 

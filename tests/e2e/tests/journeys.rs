@@ -5,6 +5,7 @@ mod common;
 
 use common::*;
 use fantoccini::Locator;
+use shopdesk_testkit::stats::{median, p99, Row};
 use std::process::Command;
 use std::time::Duration;
 
@@ -396,12 +397,12 @@ async fn a_clerk_runs_the_counter_from_first_scan_to_the_z_report() {
     c.close().await.unwrap();
 }
 
-/// `make bench` runs this against the release app: scan → line painted, timed inside the page
+/// `make benchmark` runs this against the release app: scan → line painted, timed inside the page
 /// from the scanner's Enter keydown to the first animation frame after the cart changed, for
 /// keystrokes sent through WebDriver; printed as rows of the benchmark table.
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "a benchmark: run by make bench"]
-async fn bench_scan_to_line_painted() {
+#[ignore = "a benchmark: run by make benchmark"]
+async fn benchmark_scan_to_line_painted() {
     let home = tempfile::tempdir().unwrap();
     let driver = Driver::start(home.path(), 4570);
     let c = driver.launch().await;
@@ -451,24 +452,21 @@ async fn bench_scan_to_line_painted() {
         round_trip.push(t.elapsed().as_secs_f64() * 1000.0);
     }
     let painted = c.execute("return window.__scan", vec![]).await.unwrap();
-    let mut painted: Vec<f64> = painted
+    let painted: Vec<f64> = painted
         .as_array()
         .unwrap()
         .iter()
         .filter_map(|v| v.as_f64())
         .collect();
-    let pct = |v: &mut Vec<f64>, p: usize| {
-        v.sort_by(|a, b| a.total_cmp(b));
-        v[(v.len() * p / 100).min(v.len() - 1)]
-    };
-    println!(
-        "| scan Enter -> line painted in the real window, {runs} scans, p50 / p99 (goal p99 < 50 ms) | {:.1} / {:.1} ms | - |",
-        pct(&mut painted, 50),
-        pct(&mut painted, 99)
-    );
-    println!(
-        "| same, measured from the WebDriver client (adds the driver's round trips), p99 | {:.1} ms | - |",
-        pct(&mut round_trip, 99)
-    );
+    Row::new(
+        format!("scan Enter -> line painted in the real window, {runs} scans, p50 / p99 (goal p99 < 50 ms)"),
+        format!("{:.1} / {:.1} ms", median(&painted), p99(&painted)),
+    )
+    .print();
+    Row::new(
+        "same, measured from the WebDriver client (adds the driver's round trips), p99",
+        format!("{:.1} ms", p99(&round_trip)),
+    )
+    .print();
     c.close().await.unwrap();
 }

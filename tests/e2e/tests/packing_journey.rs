@@ -8,6 +8,7 @@ mod common;
 
 use common::*;
 use shopdesk_testkit::cups::{barcodes, cups_pdf_titled, page_sizes, Cups};
+use shopdesk_testkit::stats::{median, p99, Row};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_packer_scans_an_order_refuses_a_wrong_item_and_prints_three_documents() {
@@ -101,8 +102,8 @@ async fn a_packer_scans_an_order_refuses_a_wrong_item_and_prints_three_documents
 /// Scan → line ticked in the real window: from the scanner's Enter keydown to the first frame
 /// after the bench's progress changed, over 200 scans; printed as rows of the benchmark table.
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "a benchmark: run by make bench"]
-async fn bench_pack_scan_to_line_ticked() {
+#[ignore = "a benchmark: run by make benchmark"]
+async fn benchmark_pack_scan_to_line_ticked() {
     let home = tempfile::tempdir().unwrap();
     let driver = Driver::start(home.path(), 4594);
     let c = driver.launch().await;
@@ -155,18 +156,16 @@ async fn bench_pack_scan_to_line_ticked() {
         }
     }
     let ticks = c.execute("return window.__tick", vec![]).await.unwrap();
-    let mut ticks: Vec<f64> = ticks
+    let ticks: Vec<f64> = ticks
         .as_array()
         .unwrap()
         .iter()
         .filter_map(|v| v.as_f64())
         .collect();
-    ticks.sort_by(|a, b| a.total_cmp(b));
-    let pct = |p: usize| ticks[(ticks.len() * p / 100).min(ticks.len() - 1)];
-    println!(
-        "| pack: scan Enter -> line ticked in the real window, {runs} scans, p50 / p99 (goal p99 < 50 ms) | {:.1} / {:.1} ms | - |",
-        pct(50),
-        pct(99)
-    );
+    Row::new(
+        format!("pack: scan Enter -> line ticked in the real window, {runs} scans, p50 / p99 (goal p99 < 50 ms)"),
+        format!("{:.1} / {:.1} ms", median(&ticks), p99(&ticks)),
+    )
+    .print();
     c.close().await.unwrap();
 }

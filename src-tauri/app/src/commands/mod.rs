@@ -136,12 +136,12 @@ pub(crate) fn write_file(
     })
 }
 
-/// The UI calls this once its first screen has painted. Under `SHOPDESK_BENCH=1` it prints a
+/// The UI calls this once its first screen has painted. Under `SHOPDESK_BENCHMARK=1` it prints a
 /// marker the benchmark command times cold start by; otherwise it does nothing.
 #[tauri::command]
 pub fn ui_rendered(req: ()) {
     let () = req;
-    if std::env::var_os("SHOPDESK_BENCH").is_some() {
+    if std::env::var_os("SHOPDESK_BENCHMARK").is_some() {
         println!("SHOPDESK_RENDERED");
     }
 }

@@ -1,13 +1,13 @@
 //! The packing bench's figures: 1,000 labels into one PDF, and "complete" → label, slip and
-//! invoice handed to the print system (a real CUPS scheduler when `make bench` could start one).
+//! invoice handed to the print system (a real CUPS scheduler when `make benchmark` could start one).
 
-use crate::bench_catalog::{ms, p99};
 use shopdesk_core::demo::DemoRequest;
 use shopdesk_core::order::{Address, OrderDraft, OrderLineDraft};
 use shopdesk_core::packing::shipping::LabelSize;
 use shopdesk_core::packing::{PackDone, ParcelDraft};
 use shopdesk_core::{Error, FixedClock, Session, Shop};
 use shopdesk_documents::{labels_pdf, print_jobs};
+use shopdesk_testkit::stats::{median, ms_since, p99, Row};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
@@ -65,10 +65,10 @@ fn pack_one(
             )));
         }
     }
-    Ok((packed.shipment_id, ms(t)))
+    Ok((packed.shipment_id, ms_since(t)))
 }
 
-pub fn run(scratch: &Path, rows: &mut Vec<(String, String, String)>) -> Result<(), Error> {
+pub fn run(scratch: &Path, rows: &mut Vec<Row>) -> Result<(), Error> {
     let shop = Shop::open(
         &scratch.join("packing.sqlite3"),
         Arc::new(FixedClock::at(1_795_392_300_000)),
@@ -109,22 +109,21 @@ pub fn run(scratch: &Path, rows: &mut Vec<(String, String, String)>) -> Result<(
         let t = Instant::now();
         let labels = shop.labels_of_shipments(&owner, &shipments)?;
         let pdf = labels_pdf(&labels, LabelSize::FourBySix);
-        batch.push((ms(t), pdf.len()));
+        batch.push((ms_since(t), pdf.len()));
     }
     batch.sort_by(|a, b| a.0.total_cmp(&b.0));
-    rows.push((
-        "1,000 labels 4x6 (read + PDF, one file), median of 3 (goal < 2 s)".into(),
+    rows.push(Row::new(
+        "1,000 labels 4x6 (read + PDF, one file), median of 3 (goal < 2 s)",
         format!(
             "{:.0} ms ({:.1} MB)",
             batch[1].0,
             batch[1].1 as f64 / 1_048_576.0
         ),
-        "-".into(),
     ));
 
-    // With `make bench` a private CUPS scheduler with cups-pdf queues is running as root; a
+    // With `make benchmark` a private CUPS scheduler with cups-pdf queues is running as root; a
     // machine without one reports the completion and rendering only.
-    let printing = std::env::var_os("SHOPDESK_BENCH_PRINTERS").is_some();
+    let printing = std::env::var_os("SHOPDESK_BENCHMARK_PRINTERS").is_some();
     let mut station = shop.station("Bench")?;
     if printing {
         station.label_printer = "shopdesk-labels".into();
@@ -140,20 +139,14 @@ pub fn run(scratch: &Path, rows: &mut Vec<(String, String, String)>) -> Result<(
             let t0 = Instant::now();
             let labels = shop.shipment_labels(&owner, &id)?;
             std::hint::black_box(labels_pdf(&labels, LabelSize::FourBySix));
-            (id, t + ms(t0))
+            (id, t + ms_since(t0))
         };
         completes.push(t);
     }
-    let mut sorted = completes.clone();
-    sorted.sort_by(|a, b| a.total_cmp(b));
-    rows.push((
-        if printing {
-            "pack complete -> label + slip + invoice rendered and accepted by CUPS (lp), p50 / p99 (goal < 1 s)".into()
+    rows.push(Row::new(if printing {
+            "pack complete -> label + slip + invoice rendered and accepted by CUPS (lp), p50 / p99 (goal < 1 s)"
         } else {
-            "pack complete -> label rendered (no print system here), p50 / p99 (goal < 1 s)".into()
-        },
-        format!("{:.1} / {:.1} ms", sorted[sorted.len() / 2], p99(completes)),
-        "-".into(),
-    ));
+            "pack complete -> label rendered (no print system here), p50 / p99 (goal < 1 s)"
+        }, format!("{:.1} / {:.1} ms", median(&completes), p99(&completes))));
     Ok(())
 }

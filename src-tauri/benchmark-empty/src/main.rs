@@ -1,5 +1,5 @@
-//! An empty Tauri window that reports its first paint exactly as Shopdesk does, so `shopdesk
-//! bench` can put Shopdesk's cold start and memory next to the framework's own floor.
+//! An empty Tauri window that reports its first paint exactly as Shopdesk does, so the benchmark
+//! (`make benchmark`) can put Shopdesk's cold start and memory next to the framework's own floor.
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 

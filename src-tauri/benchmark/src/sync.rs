@@ -7,6 +7,7 @@ use shopdesk_core::channel::{NewChannel, Pulled, RemoteLine, RemoteOrder};
 use shopdesk_core::demo::DemoRequest;
 use shopdesk_core::order::Address;
 use shopdesk_core::{Error, FixedClock, Shop, Timestamp};
+use shopdesk_testkit::stats::Row;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
@@ -55,7 +56,7 @@ fn remote(i: usize) -> RemoteOrder {
     }
 }
 
-pub fn run(scratch: &Path, rows: &mut Vec<(String, String, String)>) -> Result<(), Error> {
+pub fn run(scratch: &Path, rows: &mut Vec<Row>) -> Result<(), Error> {
     let shop = Shop::open(
         &scratch.join("sync.sqlite3"),
         Arc::new(FixedClock::at(1_795_392_300_000)),
@@ -123,10 +124,6 @@ pub fn run(scratch: &Path, rows: &mut Vec<(String, String, String)>) -> Result<(
         tx.commit()?;
     }
     let raw_s = started.elapsed().as_secs_f64();
-    rows.push((
-        format!("marketplace orders ingested in core (map, price, verify, commit stock, store), {ORDERS} in pages of {PAGE}"),
-        format!("{:.0} orders/s ({:.2} s); raw SQLite insert of the same rows {:.0} orders/s, {:.1}× faster", ORDERS as f64 / ingest, ingest, ORDERS as f64 / raw_s, ingest / raw_s),
-        "≥ 5,000 orders/s".into(),
-    ));
+    rows.push(Row::new(format!("marketplace orders ingested in core (map, price, verify, commit stock, store), {ORDERS} in pages of {PAGE}"), format!("{:.0} orders/s ({:.2} s); raw SQLite insert of the same rows {:.0} orders/s, {:.1}× faster", ORDERS as f64 / ingest, ingest, ORDERS as f64 / raw_s, ingest / raw_s)).against("≥ 5,000 orders/s"));
     Ok(())
 }

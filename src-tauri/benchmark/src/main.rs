@@ -1,26 +1,35 @@
-//! `shopdesk bench`: measures the figures the issues name and prints them as one table. Targets
-//! are judged by reading the table, never by timed assertions in tests.
+//! `shopdesk-benchmark` (run by `make benchmark`): measures the figures the issues name and prints
+//! them as one table. Targets are judged by reading the table, never by timed assertions in tests.
 //!
 //! Cold start = spawn of the release binary until its UI reports the first painted frame
 //! (`SHOPDESK_RENDERED` on stdout); memory = RSS summed over the app and every process it
 //! started (WebKit's web and network processes), sampled after the window settles. Each figure
 //! sits beside an empty Tauri window measured the same way in the same run.
 
+mod catalog;
+mod counter;
+mod orders;
+mod packing;
+mod sync;
+
+use clap::Parser;
 use shopdesk_core::demo::DemoRequest;
 use shopdesk_core::{Error, FixedClock, Shop};
+use shopdesk_testkit::stats::{median, Row};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-#[derive(clap::Args)]
-pub struct BenchArgs {
+#[derive(Parser)]
+#[command(name = "shopdesk-benchmark", about = "Shopdesk's benchmark table")]
+struct Args {
     /// The release build of the Shopdesk app.
     #[arg(long, default_value = "target/release/shopdesk-app")]
     app: PathBuf,
     /// The release build of the empty Tauri window.
-    #[arg(long, default_value = "target/release/bench-empty")]
+    #[arg(long, default_value = "target/release/benchmark-empty")]
     empty: PathBuf,
     /// Launches per app (the median is reported, after one warm-up launch each).
     #[arg(long, default_value_t = 5)]
@@ -42,11 +51,6 @@ pub struct BenchArgs {
 struct Launch {
     start: Duration,
     rss_kib: u64,
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[v.len() / 2]
 }
 
 /// Direct and indirect children of `root`, read from /proc.
@@ -96,7 +100,7 @@ fn launch(binary: &Path, db: Option<&Path>, home: &Path) -> Result<Launch, Error
         std::fs::create_dir_all(home.join(dir)).map_err(|e| Error::invalid(e.to_string()))?;
     }
     let mut cmd = Command::new(binary);
-    cmd.env("SHOPDESK_BENCH", "1")
+    cmd.env("SHOPDESK_BENCHMARK", "1")
         .env("XDG_DATA_HOME", home.join("data"))
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("XDG_CACHE_HOME", home.join("cache"))
@@ -109,7 +113,7 @@ fn launch(binary: &Path, db: Option<&Path>, home: &Path) -> Result<Launch, Error
     let t0 = Instant::now();
     let mut child = cmd.spawn().map_err(|e| {
         Error::invalid(format!(
-            "cannot start {}: {e} (build it with `make bench`)",
+            "cannot start {}: {e} (build it with `make benchmark`)",
             binary.display()
         ))
     })?;
@@ -152,26 +156,26 @@ fn time_open(path: &Path) -> Result<f64, Error> {
     Ok(ms)
 }
 
-pub fn run(args: BenchArgs) -> Result<(), Error> {
+fn run(args: Args) -> Result<(), Error> {
     let scratch = std::env::temp_dir().join(format!("shopdesk-bench-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).map_err(|e| Error::invalid(e.to_string()))?;
     if args.orders_only {
         let mut rows = Vec::new();
-        crate::bench_orders::run(&scratch, &mut rows)?;
+        crate::orders::run(&scratch, &mut rows)?;
         print_table(rows);
         let _ = std::fs::remove_dir_all(&scratch);
         return Ok(());
     }
     if args.sync_only {
         let mut rows = Vec::new();
-        crate::bench_sync::run(&scratch, &mut rows)?;
+        crate::sync::run(&scratch, &mut rows)?;
         print_table(rows);
         let _ = std::fs::remove_dir_all(&scratch);
         return Ok(());
     }
     if args.packing_only {
         let mut rows = Vec::new();
-        crate::bench_packing::run(&scratch, &mut rows)?;
+        crate::packing::run(&scratch, &mut rows)?;
         print_table(rows);
         let _ = std::fs::remove_dir_all(&scratch);
         return Ok(());
@@ -189,26 +193,24 @@ pub fn run(args: BenchArgs) -> Result<(), Error> {
         demo_ms.push(time_open(&demo_db)?);
     }
 
-    let mut rows: Vec<(String, String, String)> = vec![
-        (
-            "db open + migrate, new empty database".into(),
-            format!("{:.1} ms", median(empty_ms)),
-            "-".into(),
+    let mut rows = vec![
+        Row::new(
+            "db open + migrate, new empty database",
+            format!("{:.1} ms", median(&empty_ms)),
         ),
-        (
-            "db open + migrate, demo database".into(),
-            format!("{:.1} ms", median(demo_ms)),
-            "-".into(),
+        Row::new(
+            "db open + migrate, demo database",
+            format!("{:.1} ms", median(&demo_ms)),
         ),
     ];
 
-    crate::bench_catalog::run(&scratch, &mut rows)?;
-    crate::bench_orders::run(&scratch, &mut rows)?;
-    crate::bench_packing::run(&scratch, &mut rows)?;
-    crate::bench_sync::run(&scratch, &mut rows)?;
+    crate::catalog::run(&scratch, &mut rows)?;
+    crate::orders::run(&scratch, &mut rows)?;
+    crate::packing::run(&scratch, &mut rows)?;
+    crate::sync::run(&scratch, &mut rows)?;
     if args.no_window {
         print_table(rows);
-        if std::env::var_os("SHOPDESK_BENCH_KEEP").is_none() {
+        if std::env::var_os("SHOPDESK_BENCHMARK_KEEP").is_none() {
             let _ = std::fs::remove_dir_all(&scratch);
         }
         return Ok(());
@@ -227,32 +229,52 @@ pub fn run(args: BenchArgs) -> Result<(), Error> {
             empty.push(e);
         }
     }
-    let ms = |v: &[Launch]| median(v.iter().map(|l| l.start.as_secs_f64() * 1000.0).collect());
-    let mib = |v: &[Launch]| median(v.iter().map(|l| l.rss_kib as f64 / 1024.0).collect());
+    let ms = |v: &[Launch]| {
+        median(
+            &v.iter()
+                .map(|l| l.start.as_secs_f64() * 1000.0)
+                .collect::<Vec<_>>(),
+        )
+    };
+    let mib = |v: &[Launch]| {
+        median(
+            &v.iter()
+                .map(|l| l.rss_kib as f64 / 1024.0)
+                .collect::<Vec<_>>(),
+        )
+    };
     let (s_ms, e_ms, s_mib, e_mib) = (ms(&shop), ms(&empty), mib(&shop), mib(&empty));
-    rows.push((
-        "cold start to first screen, Shopdesk (goal < 1000 ms, <= 1.3x empty)".into(),
-        format!("{s_ms:.0} ms"),
-        format!("{:.2}x", s_ms / e_ms),
-    ));
-    rows.push((
-        "cold start to first screen, empty Tauri window".into(),
-        format!("{e_ms:.0} ms"),
-        "1.00x".into(),
-    ));
-    rows.push((
-        "memory RSS app + WebKit, Shopdesk (goal <= 1.2x empty)".into(),
-        format!("{s_mib:.1} MiB"),
-        format!("{:.2}x", s_mib / e_mib),
-    ));
-    rows.push((
-        "memory RSS app + WebKit, empty Tauri window".into(),
-        format!("{e_mib:.1} MiB"),
-        "1.00x".into(),
-    ));
+    rows.push(
+        Row::new(
+            "cold start to first screen, Shopdesk (goal < 1000 ms, <= 1.3x empty)",
+            format!("{s_ms:.0} ms"),
+        )
+        .against(format!("{:.2}x", s_ms / e_ms)),
+    );
+    rows.push(
+        Row::new(
+            "cold start to first screen, empty Tauri window",
+            format!("{e_ms:.0} ms"),
+        )
+        .against("1.00x"),
+    );
+    rows.push(
+        Row::new(
+            "memory RSS app + WebKit, Shopdesk (goal <= 1.2x empty)",
+            format!("{s_mib:.1} MiB"),
+        )
+        .against(format!("{:.2}x", s_mib / e_mib)),
+    );
+    rows.push(
+        Row::new(
+            "memory RSS app + WebKit, empty Tauri window",
+            format!("{e_mib:.1} MiB"),
+        )
+        .against("1.00x"),
+    );
 
     print_table(rows);
-    say!(
+    println!(
         "\n(median of {} launches each after one warm-up launch; Shopdesk opens a copy of the demo shop on its sign-in screen)",
         args.runs.max(1)
     );
@@ -260,10 +282,20 @@ pub fn run(args: BenchArgs) -> Result<(), Error> {
     Ok(())
 }
 
-fn print_table(rows: Vec<(String, String, String)>) {
-    say!("| figure | value | vs empty window |");
-    say!("|---|---:|---:|");
-    for (name, value, ratio) in rows {
-        say!("| {name} | {value} | {ratio} |");
+fn print_table(rows: Vec<Row>) {
+    println!("| figure | value | vs empty window |");
+    println!("|---|---:|---:|");
+    for row in rows {
+        println!("{}", row.line());
+    }
+}
+
+fn main() -> std::process::ExitCode {
+    match run(Args::parse()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("shopdesk-benchmark: {e}");
+            std::process::ExitCode::FAILURE
+        }
     }
 }

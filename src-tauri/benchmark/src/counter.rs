@@ -1,18 +1,18 @@
 //! The counter's figures on the 100k-variant shop: scan to priced cart, completing a sale, and
 //! rendering its receipt PDF.
 
-use crate::bench_catalog::{ms, p99};
 use shopdesk_core::sale::{SaleEdit, TenderDraft, TenderKind};
 use shopdesk_core::stock::StockAdjustment;
 use shopdesk_core::{Error, Session, Shop};
 use shopdesk_documents::{receipt_pdf, Paper};
+use shopdesk_testkit::stats::{ms_since, p99, Row};
 use std::time::Instant;
 
 pub fn run(
     shop: &Shop,
     owner: &Session,
     codes: &[String],
-    rows: &mut Vec<(String, String, String)>,
+    rows: &mut Vec<Row>,
 ) -> Result<(), Error> {
     let location = shop.locations(owner)?[0].id.clone();
     let mut rng = fastrand::Rng::with_seed(11);
@@ -44,7 +44,7 @@ pub fn run(
                 &SaleEdit::Scan { code },
                 None,
             )?);
-            scans.push(ms(t));
+            scans.push(ms_since(t));
         }
         let cash = TenderDraft {
             kind: Some(TenderKind::Cash),
@@ -52,26 +52,23 @@ pub fn run(
         };
         let t = Instant::now();
         shop.complete_sale(owner, &sale.id, &[cash])?;
-        commits.push(ms(t));
+        commits.push(ms_since(t));
         let t = Instant::now();
         let pdf = receipt_pdf(&shop.receipt(owner, &sale.id)?, Paper::Roll80);
-        pdfs.push(ms(t));
+        pdfs.push(ms_since(t));
         std::hint::black_box(pdf);
     }
-    rows.push((
-        "counter scan -> line added and cart priced in core (one transaction), p99".into(),
-        format!("{:.2} ms", p99(scans)),
-        "-".into(),
+    rows.push(Row::new(
+        "counter scan -> line added and cart priced in core (one transaction), p99",
+        format!("{:.2} ms", p99(&scans)),
     ));
-    rows.push((
-        "complete sale commit (3 lines, stock, tender, journal), p99 (goal < 10 ms)".into(),
-        format!("{:.2} ms", p99(commits)),
-        "-".into(),
+    rows.push(Row::new(
+        "complete sale commit (3 lines, stock, tender, journal), p99 (goal < 10 ms)",
+        format!("{:.2} ms", p99(&commits)),
     ));
-    rows.push((
-        "receipt PDF, 80 mm, read + render, p99 (goal < 20 ms)".into(),
-        format!("{:.2} ms", p99(pdfs)),
-        "-".into(),
+    rows.push(Row::new(
+        "receipt PDF, 80 mm, read + render, p99 (goal < 20 ms)",
+        format!("{:.2} ms", p99(&pdfs)),
     ));
     Ok(())
 }

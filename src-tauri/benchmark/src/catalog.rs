@@ -1,4 +1,4 @@
-//! The catalog figures of `shopdesk bench`, on a generated catalog of 100k variants: Shopify-CSV
+//! The catalog figures of the benchmark, on a generated catalog of 100k variants: Shopify-CSV
 //! import and export, full-text search and exact barcode lookup latency, the catalog's first page,
 //! and the stock level of a variant with 10k movements.
 
@@ -7,6 +7,7 @@ use shopdesk_core::catalog::CatalogQuery;
 use shopdesk_core::shop::NewShop;
 use shopdesk_core::stock::StockAdjustment;
 use shopdesk_core::{Error, Session, Shop, SystemClock};
+use shopdesk_testkit::stats::{ms_since, p99, Row};
 use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::Arc;
@@ -81,16 +82,7 @@ pub fn generate_csv(products: usize) -> (String, Vec<String>) {
     (out, codes)
 }
 
-pub(crate) fn p99(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[(v.len() * 99 / 100).min(v.len() - 1)]
-}
-
-pub(crate) fn ms(t: Instant) -> f64 {
-    t.elapsed().as_secs_f64() * 1000.0
-}
-
-pub fn run(scratch: &Path, rows: &mut Vec<(String, String, String)>) -> Result<(), Error> {
+pub fn run(scratch: &Path, rows: &mut Vec<Row>) -> Result<(), Error> {
     let shop = Shop::open(&scratch.join("catalog-100k.sqlite3"), Arc::new(SystemClock))?;
     let (owner, _): (Session, _) = shop.create_shop(NewShop {
         name: "Bench".into(),
@@ -103,7 +95,7 @@ pub fn run(scratch: &Path, rows: &mut Vec<(String, String, String)>) -> Result<(
 
     let t = Instant::now();
     let imported = shop.import_catalog(&owner, &csv, &mut |_, _| {})?;
-    let import_ms = ms(t);
+    let import_ms = ms_since(t);
     if !imported.preview.errors.is_empty() || imported.preview.variants != 100_000 {
         return Err(Error::invalid(format!(
             "the generated catalog did not import cleanly: {} variants, first error {:?}",
@@ -111,22 +103,20 @@ pub fn run(scratch: &Path, rows: &mut Vec<(String, String, String)>) -> Result<(
             imported.preview.errors.first()
         )));
     }
-    rows.push((
+    rows.push(Row::new(
         format!(
             "Shopify-CSV import, 100k variants, {:.0} MB (goal < 10 s)",
             csv.len() as f64 / 1e6
         ),
         format!("{:.2} s", import_ms / 1000.0),
-        "-".into(),
     ));
 
     let t = Instant::now();
     let mut out = Vec::with_capacity(csv.len());
     shop.export_catalog(&owner, &mut out)?;
-    rows.push((
-        "Shopify-CSV export, 100k variants (goal < 5 s)".into(),
-        format!("{:.2} s", ms(t) / 1000.0),
-        "-".into(),
+    rows.push(Row::new(
+        "Shopify-CSV export, 100k variants (goal < 5 s)",
+        format!("{:.2} s", ms_since(t) / 1000.0),
     ));
 
     let mut rng = fastrand::Rng::with_seed(7);
@@ -151,13 +141,12 @@ pub fn run(scratch: &Path, rows: &mut Vec<(String, String, String)>) -> Result<(
                 ..Default::default()
             },
         )?;
-        search.push(ms(t));
+        search.push(ms_since(t));
         std::hint::black_box(page);
     }
-    rows.push((
-        "full-text search, first 100 of the matches + count, p99 (goal < 20 ms)".into(),
-        format!("{:.1} ms", p99(search)),
-        "-".into(),
+    rows.push(Row::new(
+        "full-text search, first 100 of the matches + count, p99 (goal < 20 ms)",
+        format!("{:.1} ms", p99(&search)),
     ));
 
     let mut lookup = Vec::new();
@@ -165,27 +154,25 @@ pub fn run(scratch: &Path, rows: &mut Vec<(String, String, String)>) -> Result<(
         let code = &codes[rng.usize(..codes.len())];
         let t = Instant::now();
         let found = shop.lookup(&owner, code)?;
-        lookup.push(ms(t));
+        lookup.push(ms_since(t));
         if found.is_none() {
             return Err(Error::invalid(format!("barcode {code} not found")));
         }
     }
-    rows.push((
-        "exact barcode lookup = counter scan -> variant in core, p99 (goal < 1 ms)".into(),
-        format!("{:.3} ms", p99(lookup)),
-        "-".into(),
+    rows.push(Row::new(
+        "exact barcode lookup = counter scan -> variant in core, p99 (goal < 1 ms)",
+        format!("{:.3} ms", p99(&lookup)),
     ));
 
     let mut first = Vec::new();
     for _ in 0..20 {
         let t = Instant::now();
         std::hint::black_box(shop.catalog(&owner, &CatalogQuery::default())?);
-        first.push(ms(t));
+        first.push(ms_since(t));
     }
-    rows.push((
-        "catalog screen's first page (100 rows + count) from core, p99".into(),
-        format!("{:.1} ms", p99(first)),
-        "-".into(),
+    rows.push(Row::new(
+        "catalog screen's first page (100 rows + count) from core, p99",
+        format!("{:.1} ms", p99(&first)),
     ));
 
     // One variant with 10k movements: adjustments in one transaction of raw ledger inserts would
@@ -209,12 +196,11 @@ pub fn run(scratch: &Path, rows: &mut Vec<(String, String, String)>) -> Result<(
     for _ in 0..1000 {
         let t = Instant::now();
         std::hint::black_box(shop.stock_levels(&owner, &variant.variant_id)?);
-        level.push(ms(t));
+        level.push(ms_since(t));
     }
-    rows.push((
-        "stock level of a variant with 10k movements, p99 (goal < 1 ms)".into(),
-        format!("{:.3} ms", p99(level)),
-        "-".into(),
+    rows.push(Row::new(
+        "stock level of a variant with 10k movements, p99 (goal < 1 ms)",
+        format!("{:.3} ms", p99(&level)),
     ));
-    crate::bench_counter::run(&shop, &owner, &codes, rows)
+    crate::counter::run(&shop, &owner, &codes, rows)
 }

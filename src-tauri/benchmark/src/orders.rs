@@ -1,16 +1,16 @@
 //! The orders figures: an incoming order priced, verified and stored; an invoice issued and
 //! rendered as PDF; and the inbox's first page with a filter over a million orders.
 
-use crate::bench_catalog::{ms, p99};
 use shopdesk_core::demo::DemoRequest;
 use shopdesk_core::order::{Address, InboxQuery, InboxView, OrderDraft, OrderLineDraft};
 use shopdesk_core::{Error, FixedClock, Shop};
 use shopdesk_documents::invoice_pdf;
+use shopdesk_testkit::stats::{median, ms_since, p99, Row};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
-pub fn run(scratch: &Path, rows: &mut Vec<(String, String, String)>) -> Result<(), Error> {
+pub fn run(scratch: &Path, rows: &mut Vec<Row>) -> Result<(), Error> {
     let shop = Shop::open(
         &scratch.join("orders.sqlite3"),
         Arc::new(FixedClock::at(1_795_392_300_000)),
@@ -52,36 +52,26 @@ pub fn run(scratch: &Path, rows: &mut Vec<(String, String, String)>) -> Result<(
         };
         let t = Instant::now();
         let order = shop.create_order(&owner, &draft)?;
-        creates.push(ms(t));
+        creates.push(ms_since(t));
         let t = Instant::now();
         let inv = shop.issue_order_invoice(&owner, &order.id)?;
-        issues.push(ms(t));
+        issues.push(ms_since(t));
         let t = Instant::now();
         std::hint::black_box(invoice_pdf(&inv));
-        pdfs.push(ms(t));
+        pdfs.push(ms_since(t));
     }
-    let p50 = |mut v: Vec<f64>| {
-        v.sort_by(|a, b| a.total_cmp(b));
-        v[v.len() / 2]
-    };
-    rows.push((
-        "incoming order (3 lines): priced, verified (stock, prices, address, duplicates, risk), stored, p50 / p99 (goal verify < 5 ms)".into(),
-        format!("{:.2} / {:.2} ms", p50(creates.clone()), p99(creates)),
-        "-".into(),
+    rows.push(Row::new("incoming order (3 lines): priced, verified (stock, prices, address, duplicates, risk), stored, p50 / p99 (goal verify < 5 ms)", format!("{:.2} / {:.2} ms", median(&creates), p99(&creates))));
+    rows.push(Row::new(
+        "invoice issued (gapless number, frozen), p50 / p99",
+        format!("{:.2} / {:.2} ms", median(&issues), p99(&issues)),
     ));
-    rows.push((
-        "invoice issued (gapless number, frozen), p50 / p99".into(),
-        format!("{:.2} / {:.2} ms", p50(issues.clone()), p99(issues)),
-        "-".into(),
-    ));
-    rows.push((
-        "invoice PDF, A4, embedded font subset, p99 (goal < 20 ms)".into(),
-        format!("{:.2} ms", p99(pdfs)),
-        "-".into(),
+    rows.push(Row::new(
+        "invoice PDF, A4, embedded font subset, p99 (goal < 20 ms)",
+        format!("{:.2} ms", p99(&pdfs)),
     ));
 
-    // SHOPDESK_BENCH_ORDERS makes a smaller inbox for a quick run while working on orders.
-    let n: u32 = std::env::var("SHOPDESK_BENCH_ORDERS")
+    // SHOPDESK_BENCHMARK_ORDERS makes a smaller inbox for a quick run while working on orders.
+    let n: u32 = std::env::var("SHOPDESK_BENCHMARK_ORDERS")
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(1_000_000);
@@ -111,12 +101,11 @@ pub fn run(scratch: &Path, rows: &mut Vec<(String, String, String)>) -> Result<(
         };
         let t = Instant::now();
         shop.create_order(&owner, &draft)?;
-        busy.push(ms(t));
+        busy.push(ms_since(t));
     }
-    rows.push((
+    rows.push(Row::new(
         format!("incoming order with {n} orders in the database, p50 / p99 (goal verify < 5 ms)"),
-        format!("{:.2} / {:.2} ms", p50(busy.clone()), p99(busy)),
-        "-".into(),
+        format!("{:.2} / {:.2} ms", median(&busy), p99(&busy)),
     ));
     let mut worst = Vec::new();
     for (label, q) in [
@@ -161,23 +150,19 @@ pub fn run(scratch: &Path, rows: &mut Vec<(String, String, String)>) -> Result<(
         for _ in 0..20 {
             let t = Instant::now();
             let page = shop.inbox(&owner, &q)?;
-            times.push(ms(t));
+            times.push(ms_since(t));
             if page.is_empty() {
                 return Err(Error::invalid(format!("the {label} view came back empty")));
             }
         }
-        worst.push((p99(times), label));
+        worst.push((p99(&times), label));
     }
     worst.sort_by(|a, b| b.0.total_cmp(&a.0));
-    rows.push((
-        format!(
+    rows.push(Row::new(format!(
             "inbox first page (50) over {n} orders, slowest filter ({}), p99 (goal < 100 ms with 1M)",
             worst[0].1
-        ),
-        format!("{:.1} ms", worst[0].0),
-        "-".into(),
-    ));
-    rows.push((
+        ), format!("{:.1} ms", worst[0].0)));
+    rows.push(Row::new(
         format!("inbox first page over {n} orders, every filter"),
         worst
             .iter()
@@ -185,12 +170,10 @@ pub fn run(scratch: &Path, rows: &mut Vec<(String, String, String)>) -> Result<(
             .collect::<Vec<_>>()
             .join(", ")
             + " ms",
-        "-".into(),
     ));
-    rows.push((
+    rows.push(Row::new(
         format!("{n} synthetic orders written (one transaction)"),
         format!("{fill:.1} s"),
-        "-".into(),
     ));
     Ok(())
 }
