@@ -10,7 +10,6 @@ use shopdesk_core::sale::shift::DenominationCount;
 use shopdesk_core::sale::{
     Approval, DiscountDraft, DiscountKind, Sale, SaleEdit, TenderDraft, TenderKind,
 };
-use shopdesk_core::shop::staff::NewStaff;
 use shopdesk_core::{Error, Session};
 
 /// A shop with the tee in stock (10 of each on the shop floor) and an open shift with a 100.00 float.
@@ -40,29 +39,6 @@ fn tender(kind: TenderKind, amount: &str) -> TenderDraft {
         amount: amount.into(),
         ..TenderDraft::default()
     }
-}
-
-fn staff(f: &Fixture, name: &str, role: &str, pin: &str) -> Session {
-    let role_id = f
-        .shop
-        .roles(&f.owner)
-        .unwrap()
-        .into_iter()
-        .find(|r| r.name == role)
-        .unwrap()
-        .id;
-    let m = f
-        .shop
-        .create_staff(
-            &f.owner,
-            NewStaff {
-                name: name.into(),
-                role_id,
-                pin: pin.into(),
-            },
-        )
-        .unwrap();
-    f.shop.sign_in(&m.id, pin).unwrap().0
 }
 
 fn percent(v: &str) -> Option<DiscountDraft> {

@@ -3,13 +3,13 @@
 use shopdesk_core::catalog::product::{ProductEdit, ProductStatus};
 use shopdesk_core::catalog::CatalogQuery;
 use shopdesk_core::demo::DemoRequest;
-use shopdesk_core::shop::staff::{NewStaff, RoleUpdate, StaffUpdate, LOCKOUT_MS, MAX_FAILED_PINS};
+use shopdesk_core::shop::staff::{RoleUpdate, StaffUpdate, LOCKOUT_MS, MAX_FAILED_PINS};
 use shopdesk_core::shop::NewShop;
-use shopdesk_core::{ErrorCode, FixedClock, Permission, Session, Shop};
+use shopdesk_core::{ErrorCode, FixedClock, Permission, Shop};
 use std::sync::Arc;
 
 mod common;
-use common::{draft, new_shop, Fixture};
+use common::{draft, new_shop, staff, Fixture};
 
 fn role_id(f: &Fixture, name: &str) -> String {
     f.shop
@@ -19,21 +19,6 @@ fn role_id(f: &Fixture, name: &str) -> String {
         .find(|r| r.name == name)
         .unwrap()
         .id
-}
-
-fn add_staff(f: &Fixture, name: &str, role: &str, pin: &str) -> Session {
-    let member = f
-        .shop
-        .create_staff(
-            &f.owner,
-            NewStaff {
-                name: name.into(),
-                role_id: role_id(f, role),
-                pin: pin.into(),
-            },
-        )
-        .unwrap();
-    f.shop.sign_in(&member.id, pin).unwrap().0
 }
 
 #[test]
@@ -140,7 +125,7 @@ fn sign_in_checks_the_pin_and_locks_out_after_repeated_failures() {
 #[test]
 fn every_action_checks_the_role_of_who_is_signed_in() {
     let f = new_shop();
-    let clerk = add_staff(&f, "Cal", "Clerk", "1357");
+    let clerk = staff(&f, "Cal", "Clerk", "1357");
     let err = f
         .shop
         .create_product(&clerk, draft("Atlas", "ATL-1", "20"))
@@ -499,7 +484,7 @@ fn the_owner_adds_a_role_and_staff_in_it_and_only_staff_managers_see_everyone() 
         [Permission::CatalogView, Permission::Sell],
         "stored once each, in order"
     );
-    let helper = add_staff(&f, "Wes", "Weekend help", "8642");
+    let helper = staff(&f, "Wes", "Weekend help", "8642");
     assert_eq!(
         f.shop.session_info(&helper).unwrap().role_name,
         "Weekend help"

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{adjust, available, locations, new_shop, tee};
+use common::{adjust, available, locations, new_shop, staff, tee};
 use shopdesk_core::catalog::product::ProductEdit;
 use shopdesk_core::stock::purchase::{
     PurchaseDraft, PurchaseLineDraft, PurchaseReceipt, PurchaseStatus, ReceiptLine, SupplierDraft,
@@ -457,27 +457,7 @@ fn a_clerk_cannot_move_stock() {
     let f = new_shop();
     let p = f.shop.create_product(&f.owner, tee()).unwrap();
     let (floor, _) = locations(&f);
-    let clerk = {
-        let role = f
-            .shop
-            .roles(&f.owner)
-            .unwrap()
-            .into_iter()
-            .find(|r| r.name == "Clerk")
-            .unwrap();
-        let m = f
-            .shop
-            .create_staff(
-                &f.owner,
-                shopdesk_core::shop::staff::NewStaff {
-                    name: "Jo".into(),
-                    role_id: role.id,
-                    pin: "3333".into(),
-                },
-            )
-            .unwrap();
-        f.shop.sign_in(&m.id, "3333").unwrap().0
-    };
+    let clerk = staff(&f, "Jo", "Clerk", "3333");
     let err = f
         .shop
         .adjust_stock(

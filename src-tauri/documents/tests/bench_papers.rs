@@ -3,7 +3,7 @@
 //! number formats, packing slip and pick list text and their order barcodes, the dropship order;
 //! and printing through a real CUPS scheduler with a cups-pdf queue.
 
-use shopdesk_core::order::{Address, OrderDraft, OrderLineDraft};
+use shopdesk_core::order::OrderDraft;
 use shopdesk_core::packing::shipping::LabelSize;
 use shopdesk_core::packing::{Label, PackDone, ParcelDraft};
 use shopdesk_core::{Session, Shop};
@@ -125,25 +125,8 @@ fn shop_with_two_orders(dir: &Path) -> (Shop, Session) {
     stocked(&shop, &owner, "Linen Tea Towel", "TOWEL", "B-11", 20);
     for lines in [vec![("MUG", 2), ("TOWEL", 3)], vec![("MUG", 1)]] {
         let draft = OrderDraft {
-            email: "zoe@example.ie".into(),
-            shipping: Address {
-                name: "Zoë Müller".into(),
-                line1: "1 Grafton Street".into(),
-                city: "Dublin".into(),
-                postal_code: "D02 X285".into(),
-                country: "IE".into(),
-                ..Default::default()
-            },
-            lines: lines
-                .into_iter()
-                .map(|(sku, q)| OrderLineDraft {
-                    sku: sku.into(),
-                    quantity: q,
-                    ..Default::default()
-                })
-                .collect(),
             shipping_method: "An Post".into(),
-            ..Default::default()
+            ..shopdesk_testkit::shop::dublin_order(&lines)
         };
         shop.create_order(&owner, &draft).unwrap();
     }

@@ -3,7 +3,6 @@
 //! message is read back — recipients, subject, body, and the attached invoice PDF's text.
 
 use shopdesk_core::order::settings::SmtpSecurity;
-use shopdesk_core::order::{Address, OrderDraft, OrderLineDraft};
 use shopdesk_core::FixedClock;
 use shopdesk_testkit::smtp::SmtpServer;
 use shopdesk_testkit::{free_port, shop};
@@ -58,26 +57,7 @@ fn the_outbox_waits_while_the_server_is_down_then_delivers_with_the_invoice_atta
     shop.save_order_settings(&owner, &s).unwrap();
 
     let order = shop
-        .create_order(
-            &owner,
-            &OrderDraft {
-                email: "zoe@example.ie".into(),
-                shipping: Address {
-                    name: "Zoë Müller".into(),
-                    line1: "1 Grafton Street".into(),
-                    city: "Dublin".into(),
-                    postal_code: "D02 X285".into(),
-                    country: "IE".into(),
-                    ..Default::default()
-                },
-                lines: vec![OrderLineDraft {
-                    sku: "MUG".into(),
-                    quantity: 2,
-                    ..Default::default()
-                }],
-                ..Default::default()
-            },
-        )
+        .create_order(&owner, &shop::dublin_order(&[("MUG", 2)]))
         .unwrap();
     shop.email_order(&owner, &order.id, "invoice").unwrap();
 

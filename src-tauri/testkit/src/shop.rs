@@ -3,6 +3,7 @@
 //! mail and the sync tests all start here.
 
 use shopdesk_core::catalog::product::{ProductDraft, VariantDraft};
+use shopdesk_core::order::{Address, OrderDraft, OrderLineDraft};
 use shopdesk_core::shop::staff::NewStaff;
 use shopdesk_core::shop::NewShop;
 use shopdesk_core::stock::StockAdjustment;
@@ -97,4 +98,29 @@ pub fn staff(shop: &Shop, owner: &Session, name: &str, role: &str, pin: &str) ->
         )
         .expect("create staff");
     shop.sign_in(&member.id, pin).expect("sign in").0
+}
+
+/// An order from Zoë Müller (zoe@example.ie) to 1 Grafton Street, Dublin D02 X285: a valid Irish
+/// address, so verification passes and the order opens; `lines` are (SKU, quantity).
+pub fn dublin_order(lines: &[(&str, i64)]) -> OrderDraft {
+    OrderDraft {
+        email: "zoe@example.ie".into(),
+        shipping: Address {
+            name: "Zoë Müller".into(),
+            line1: "1 Grafton Street".into(),
+            city: "Dublin".into(),
+            postal_code: "D02 X285".into(),
+            country: "IE".into(),
+            ..Address::default()
+        },
+        lines: lines
+            .iter()
+            .map(|(sku, quantity)| OrderLineDraft {
+                sku: sku.to_string(),
+                quantity: *quantity,
+                ..OrderLineDraft::default()
+            })
+            .collect(),
+        ..OrderDraft::default()
+    }
 }

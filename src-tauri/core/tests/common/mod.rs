@@ -27,6 +27,11 @@ pub fn new_shop() -> Fixture {
     }
 }
 
+/// A staff member with one of the shop's roles, signed in.
+pub fn staff(f: &Fixture, name: &str, role: &str, pin: &str) -> Session {
+    shopdesk_testkit::shop::staff(&f.shop, &f.owner, name, role, pin)
+}
+
 pub fn draft(title: &str, sku: &str, price: &str) -> ProductDraft {
     ProductDraft {
         title: title.into(),
