@@ -1,7 +1,8 @@
-//! The IPC contract in one table: every command with its request and response type. The same
-//! table registers the Tauri handlers and generates ui/src/lib/ipc-types.ts — the command map and
-//! every type reachable from a request or response — so a new command is its function plus one
-//! row here, and the UI's typed `call()` can never name a command or a type the app does not have.
+//! The IPC contract in one table: every command with its request and response type, and every
+//! event the app emits with its payload. The same table registers the Tauri handlers and
+//! generates ui/src/lib/ipc-types.ts — the command and event maps and every type reachable from
+//! them — so a new command is its function plus one row here, and the UI's typed `call()` can
+//! never name a command or a type the app does not have.
 
 use std::any::TypeId;
 use std::collections::{BTreeMap, HashSet};
