@@ -63,6 +63,13 @@ pub enum Error {
          with a reason"
     )]
     NotAllScanned { scanned: i64, units: i64 },
+    /// "Send now" with no mail server set up: the messages wait in the outbox, and the screen
+    /// leads to the mail settings instead of answering "0 sent".
+    #[error(
+        "e-mail is not set up yet: enter your mail server in the orders settings (Mail); \
+         {waiting} message(s) wait in the outbox until then"
+    )]
+    MailNotSetUp { waiting: i64 },
     /// The print system refused or is missing: the document is kept and can be printed again or
     /// saved as PDF.
     #[error("{0}")]
@@ -114,6 +121,7 @@ pub enum ErrorCode {
     ReleaseBlocked,
     NothingLeftToShip,
     NotAllScanned,
+    MailNotSetUp,
     PrintFailed,
     CannotWrite,
     SchemaTooNew,
@@ -154,6 +162,7 @@ impl Error {
             Error::ReleaseBlocked { .. } => ErrorCode::ReleaseBlocked,
             Error::NothingLeftToShip { .. } => ErrorCode::NothingLeftToShip,
             Error::NotAllScanned { .. } => ErrorCode::NotAllScanned,
+            Error::MailNotSetUp { .. } => ErrorCode::MailNotSetUp,
             Error::PrintFailed(_) => ErrorCode::PrintFailed,
             Error::CannotWrite(_) => ErrorCode::CannotWrite,
             Error::SchemaTooNew { .. } => ErrorCode::SchemaTooNew,
@@ -191,6 +200,7 @@ impl Error {
             | Error::LockedOut { .. }
             | Error::NoShop
             | Error::ShopExists
+            | Error::MailNotSetUp { .. }
             | Error::PrintFailed(_)
             | Error::CannotWrite(_)
             | Error::SchemaTooNew { .. }

@@ -473,10 +473,25 @@ fn who_may_send_mail_now_and_change_the_smtp_password_is_core_s_rule() {
         .unwrap();
     let stockroom = shopdesk_testkit::shop::staff(&f.shop, &f.owner, "Lou", "Stockroom", "5555");
 
-    // Anyone who works the orders may push the outbox along; the stockroom may not.
-    f.shop.allow_mail_send_now(&packer).unwrap();
-    let err = f.shop.allow_mail_send_now(&stockroom).unwrap_err();
+    // Anyone who works the orders may push the outbox along; the stockroom may not. Without a
+    // mail server the answer says so, with what waits.
+    let err = f.shop.ready_to_send_mail_now(&stockroom).unwrap_err();
     assert!(matches!(err, Error::Forbidden(_)), "{err:?}");
+    f.shop
+        .create_order(
+            &f.owner,
+            &order_draft("zoe@example.ie", vec![line("TEE-S-SAGE", 1)]),
+        )
+        .unwrap();
+    let err = f.shop.ready_to_send_mail_now(&packer).unwrap_err();
+    assert!(
+        matches!(err, Error::MailNotSetUp { waiting: 1 }),
+        "the order's confirmation waits: {err:?}"
+    );
+    let mut settings = f.shop.order_settings(&f.owner).unwrap();
+    settings.mail.smtp_host = "127.0.0.1".into();
+    f.shop.save_order_settings(&f.owner, &settings).unwrap();
+    f.shop.ready_to_send_mail_now(&packer).unwrap();
 
     // The SMTP password is a settings change: the owner may, a packer may not.
     assert!(f.shop.smtp_account_to_change(&f.owner).is_ok());

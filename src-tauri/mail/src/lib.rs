@@ -46,7 +46,7 @@ pub fn change_password(
 
 /// "Send now" from the window, for someone core allows to: what is due goes out at once.
 pub fn send_now(shop: &Shop, session: &Session) -> shopdesk_core::Result<SendReport> {
-    shop.allow_mail_send_now(session)?;
+    shop.ready_to_send_mail_now(session)?;
     send_due(shop, None)
 }
 

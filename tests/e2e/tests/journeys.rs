@@ -23,6 +23,9 @@ async fn owner_sets_up_the_shop_adds_a_product_and_finds_it_after_a_relaunch() {
     shot(&c, "first-run").await;
     first_run(&c, "Lantern & Loom", "Nora Quinn", "2468").await;
     wait_text(&c, "#who", "Nora Quinn · Owner").await;
+    // The owner starts in the orders inbox, where the shop is run.
+    on_screen(&c, "orders").await;
+    click(&c, "#nav-catalog").await;
     wait_exact(&c, "#product-count", "0 variants").await;
 
     add_product(&c, "Paper Lantern, large", "LANT-L", "12.5").await;
@@ -55,6 +58,7 @@ async fn owner_sets_up_the_shop_adds_a_product_and_finds_it_after_a_relaunch() {
     fill(&c, "#pin", "2468").await;
     click(&c, "#sign-in").await;
     wait_text(&c, "#who", "Nora Quinn").await;
+    click(&c, "#nav-catalog").await;
     let row = search_catalog(&c, "LANT-L").await;
     assert!(
         row.contains("Paper Lantern, large"),
@@ -70,6 +74,8 @@ async fn a_newcomer_loads_the_demo_shop_in_one_click() {
     let c = driver.launch().await;
     click(&c, "#load-demo").await;
     wait_text(&c, "#who", "Owner").await;
+    on_screen(&c, "orders").await;
+    click(&c, "#nav-catalog").await;
     let count = wait_text(&c, "#product-count", "variants").await;
     let n: u32 = count.split_whitespace().next().unwrap().parse().unwrap();
     assert!(
@@ -130,6 +136,9 @@ async fn a_packer_added_by_the_owner_signs_in_with_only_a_packers_rights() {
     fill(&c, "#pin", "5555").await;
     click(&c, "#sign-in").await;
     wait_text(&c, "#who", "Pat Lee · Packer").await;
+    // A packer starts at the bench, not in the catalog.
+    on_screen(&c, "pack").await;
+    click(&c, "#nav-catalog").await;
     wait_text(&c, "#product-count", "variants").await;
     assert!(
         c.find(Locator::Css("#new-product")).await.is_err(),
@@ -161,6 +170,7 @@ async fn owner_imports_a_catalog_scans_receives_half_a_po_and_counts_stock() {
     let driver = Driver::start(home.path(), 4550);
     let c = driver.launch().await;
     first_run(&c, "Loom Room", "Ada Byrne", "8642").await;
+    click(&c, "#nav-catalog").await;
     wait_exact(&c, "#product-count", "0 variants").await;
 
     // Import: the preview names the bad row, then the valid rows go in.

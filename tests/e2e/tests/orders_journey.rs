@@ -31,10 +31,15 @@ async fn an_order_is_held_fixed_released_invoiced_emailed_and_partly_returned() 
     let c = driver.launch().await;
     click(&c, "#load-demo").await;
     wait_text(&c, "#who", "Owner").await;
-    click(&c, "#nav-orders").await;
+    on_screen(&c, "orders").await;
+
+    // No mail server yet: "Send now" says so and leads to the settings where one is entered.
+    click(&c, "#open-outbox").await;
+    click(&c, "#mail-send-now").await;
+    wait_text(&c, "#mail-problem", "e-mail is not set up yet").await;
+    click(&c, "#open-mail-settings").await;
 
     // The shop's SMTP account: the local server.
-    click(&c, "#open-order-settings").await;
     fill(&c, "#set-smtp-host", "127.0.0.1").await;
     fill(&c, "#set-smtp-port", "4582").await;
     choose(&c, "#set-smtp-security", "none").await;

@@ -218,9 +218,11 @@ export type EmailTemplate = { kind: string, subject: string, body: string, };
 
 export type ErrorBody = { code: ErrorCode, message: string, };
 
-export type ErrorCode = "invalid" | "not_found" | "conflict" | "not_signed_in" | "forbidden" | "needs_approval" | "wrong_pin" | "locked_out" | "no_shop" | "shop_exists" | "unknown_code" | "not_enough_stock" | "not_returnable" | "balance_too_low" | "no_shift_open" | "sale_parked" | "on_hold" | "release_blocked" | "nothing_left_to_ship" | "not_all_scanned" | "print_failed" | "cannot_write" | "schema_too_new" | "db_locked" | "db_corrupt" | "db_cannot_open" | "storage" | "internal";
+export type ErrorCode = "invalid" | "not_found" | "conflict" | "not_signed_in" | "forbidden" | "needs_approval" | "wrong_pin" | "locked_out" | "no_shop" | "shop_exists" | "unknown_code" | "not_enough_stock" | "not_returnable" | "balance_too_low" | "no_shift_open" | "sale_parked" | "on_hold" | "release_blocked" | "nothing_left_to_ship" | "not_all_scanned" | "mail_not_set_up" | "print_failed" | "cannot_write" | "schema_too_new" | "db_locked" | "db_corrupt" | "db_cannot_open" | "storage" | "internal";
 
 export type Fulfilment = "unfulfilled" | "partial" | "fulfilled";
+
+export type HomeScreen = "orders" | "sell" | "pack" | "catalog";
 
 export type IdText = { id: string, text: string, };
 
@@ -785,7 +787,11 @@ export type Scan = { outcome: ScanOutcome, line_id: string | null, message: stri
 
 export type ScanOutcome = "ticked" | "complete" | "wrong" | "too_many";
 
-export type SessionInfo = { staff_id: string, name: string, role_name: string, permissions: Array<Permission>, };
+export type SessionInfo = { staff_id: string, name: string, role_name: string, permissions: Array<Permission>, 
+/**
+ * The screen they start on.
+ */
+home: HomeScreen, };
 
 export type Shift = { id: string, number: number, open: boolean, opened_by: string, opened_at: Timestamp, float: Money, sales: number, expected_cash: Money, cash_moves: Array<CashMove>, denominations: Array<Money>, };
 

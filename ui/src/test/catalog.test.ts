@@ -9,6 +9,7 @@ const session: SessionInfo = {
   name: "Nora",
   role_name: "Owner",
   permissions: ["catalog_view", "catalog_edit"],
+  home: "catalog",
 };
 
 function variant(sku: string, title: string, minor: number): VariantRow {

@@ -131,10 +131,23 @@ impl Shop {
         })
     }
 
-    /// "Send now" in the window: anyone who works with orders may push the outbox along; the
-    /// sending itself happens outside core (the mail crate), so it asks here first.
-    pub fn allow_mail_send_now(&self, session: &Session) -> Result<()> {
-        self.require(session, Permission::OrdersView)
+    /// "Send now" in the window: anyone who works with orders may push the outbox along, once
+    /// the shop has a mail server. The sending itself happens outside core (the mail crate), so
+    /// it asks here first; without a server the answer says so and how many messages wait,
+    /// instead of "0 sent".
+    pub fn ready_to_send_mail_now(&self, session: &Session) -> Result<()> {
+        self.db.read(|c| {
+            authorize(c, session, Permission::OrdersView)?;
+            if !mail(c)?.smtp_host.trim().is_empty() {
+                return Ok(());
+            }
+            let waiting = c.query_row(
+                "SELECT count(*) FROM message WHERE direction = 'out' AND status <> 'sent'",
+                [],
+                |r| r.get(0),
+            )?;
+            Err(Error::MailNotSetUp { waiting })
+        })
     }
 
     pub fn order_settings(&self, session: &Session) -> Result<OrderSettings> {

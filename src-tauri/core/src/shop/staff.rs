@@ -164,6 +164,42 @@ pub struct SessionInfo {
     pub name: String,
     pub role_name: String,
     pub permissions: Vec<Permission>,
+    /// The screen they start on.
+    pub home: HomeScreen,
+}
+
+/// The screen a person lands on after signing in: the one their role works in, so a clerk starts
+/// at the counter and a packer at the bench instead of everyone in the catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum HomeScreen {
+    Orders,
+    Sell,
+    Pack,
+    Catalog,
+}
+
+impl HomeScreen {
+    /// Whoever runs the shop (reports, staff or settings) starts in the orders inbox — the owner's
+    /// home until a home screen exists; else the counter for those who sell, the bench for those
+    /// who pack, the inbox for those who only follow orders, and the catalog for the rest.
+    pub fn of(permissions: &[Permission]) -> HomeScreen {
+        let may = |p: Permission| permissions.contains(&p);
+        if may(Permission::ReportsView)
+            || may(Permission::StaffManage)
+            || may(Permission::SettingsManage)
+        {
+            HomeScreen::Orders
+        } else if may(Permission::Sell) {
+            HomeScreen::Sell
+        } else if may(Permission::Pack) {
+            HomeScreen::Pack
+        } else if may(Permission::OrdersView) {
+            HomeScreen::Orders
+        } else {
+            HomeScreen::Catalog
+        }
+    }
 }
 
 pub(crate) fn hash_pin(pin: &str) -> Result<String> {
@@ -281,12 +317,16 @@ pub(crate) fn session_info(conn: &Connection, session: &Session) -> Result<Sessi
         )
         .optional()?;
     match row {
-        Some((name, true, role_name, perms)) => Ok(SessionInfo {
-            staff_id: session.staff_id.clone(),
-            name,
-            role_name,
-            permissions: parse_permissions(&perms),
-        }),
+        Some((name, true, role_name, perms)) => {
+            let permissions = parse_permissions(&perms);
+            Ok(SessionInfo {
+                staff_id: session.staff_id.clone(),
+                name,
+                role_name,
+                home: HomeScreen::of(&permissions),
+                permissions,
+            })
+        }
         _ => Err(Error::NotSignedIn),
     }
 }
@@ -576,5 +616,33 @@ pub(crate) fn answerable(
             "the approving PIN's role cannot approve {what}"
         ))),
         None => Err(Error::NeedsApproval(what.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_default_role_lands_on_the_screen_it_works_in() {
+        let home = |name: &str| {
+            let (_, perms) = default_roles()
+                .into_iter()
+                .find(|(n, _)| *n == name)
+                .unwrap();
+            HomeScreen::of(&perms)
+        };
+        assert_eq!(home("Owner"), HomeScreen::Orders);
+        assert_eq!(home("Manager"), HomeScreen::Orders);
+        assert_eq!(home("Clerk"), HomeScreen::Sell);
+        assert_eq!(home("Packer"), HomeScreen::Pack);
+        assert_eq!(
+            HomeScreen::of(&[Permission::OrdersView]),
+            HomeScreen::Orders
+        );
+        assert_eq!(
+            HomeScreen::of(&[Permission::CatalogView]),
+            HomeScreen::Catalog
+        );
     }
 }

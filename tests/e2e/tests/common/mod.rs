@@ -182,6 +182,15 @@ pub async fn shot(c: &Client, name: &str) {
     }
 }
 
+/// Waits until `screen` is the one shown (its navigation button is the active one).
+pub async fn on_screen(c: &Client, screen: &str) {
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(&format!("#nav-{screen}.active")))
+        .await
+        .unwrap_or_else(|_| panic!("the {screen} screen never came up"));
+}
+
 /// Sets up a new shop on the first-run screen, its owner signed in.
 pub async fn first_run(c: &Client, shop: &str, owner: &str, pin: &str) {
     fill(c, "#shop-name", shop).await;
