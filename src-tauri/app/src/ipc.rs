@@ -213,6 +213,7 @@ ipc_table! {
         pack_complete(PackComplete) -> packing::Packed;
         print_queue(()) -> Vec<packing::print_queue::PrintJob>;
         print_again(ById) -> packing::print_queue::PrintJob;
+        print_job_save(ById) -> SavedFile;
         pick_list_save(PickRequest) -> SavedFile;
         late_orders(()) -> Vec<packing::shipping::LateOrder>;
         dropship_forward(ById) -> Vec<order::supplier_order::SupplierOrder>;

@@ -680,6 +680,12 @@ fn print_jobs_record_failures_retry_and_reprint() {
         .print_failed(&packed.jobs[0].id, "printer 'Zebra' does not exist")
         .unwrap();
     assert_eq!((failed.status.as_str(), failed.attempts), ("failed", 1));
+    // A failed job's document can still be saved: the job comes with the station it was for.
+    let (job, at) = f.shop.print_job(&f.owner, &failed.id).unwrap();
+    assert_eq!(
+        (job.id.as_str(), at.id.as_str()),
+        (failed.id.as_str(), station.id.as_str())
+    );
     let retried = f.shop.reprint(&f.owner, &failed.id).unwrap();
     assert_eq!(
         (retried.id.as_str(), retried.status.as_str()),

@@ -76,6 +76,19 @@ async fn owner_connects_vendure_orders_arrive_and_the_packed_one_reports_its_tra
     wait_text(&c, "#pack-result", "Shipped #1").await;
     let tracking = text_of(&c, "#pack-tracking-result").await;
 
+    // Whatever the printer did, the label can be saved as a PDF: never a dead end.
+    click(&c, "#print-queue .save-job[data-kind='label']").await;
+    let saved = wait_text(&c, "#pack-saved", "Saved to ").await;
+    let label = saved.trim_start_matches("Saved to ").trim();
+    let info = std::process::Command::new("pdfinfo")
+        .arg(label)
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&info.stdout).contains("Pages:"),
+        "the saved label is a PDF: {label}"
+    );
+
     // Within seconds (no full run needed) the tracking is in Vendure and the panel says so.
     click(&c, "#nav-orders").await;
     click(&c, "#open-channels").await;

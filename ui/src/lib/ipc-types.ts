@@ -1101,6 +1101,7 @@ export interface Commands {
   pack_complete: { req: PackComplete; res: Packed };
   print_queue: { req: null; res: Array<PrintJob> };
   print_again: { req: ById; res: PrintJob };
+  print_job_save: { req: ById; res: SavedFile };
   pick_list_save: { req: PickRequest; res: SavedFile };
   late_orders: { req: null; res: Array<LateOrder> };
   dropship_forward: { req: ById; res: Array<SupplierOrder> };

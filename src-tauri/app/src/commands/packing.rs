@@ -12,7 +12,7 @@ use shopdesk_core::packing::shipping::{LateOrder, PackagePreset, Station};
 use shopdesk_core::packing::{PackDone, Packed, Packing, Scan};
 use shopdesk_core::sale::Approval;
 use shopdesk_core::{Error, ErrorBody, Session, Shop};
-use shopdesk_documents::{pick_lists_pdf, print_jobs, Printer};
+use shopdesk_documents::{pick_lists_pdf, print_jobs, render_job, Printer};
 use tauri::AppHandle;
 use ts_rs::TS;
 
@@ -173,6 +173,18 @@ pub async fn print_again(app: AppHandle, req: ById) -> Result<PrintJob, ErrorBod
     as_staff(app, move |shop, s| {
         let job = shop.reprint(s, &req.id)?;
         Ok(print_at_station(shop, s, &[job])?.remove(0))
+    })
+    .await
+}
+
+/// Saves a job's document as PDF in Downloads: the way forward when no printer takes it.
+#[tauri::command]
+pub async fn print_job_save(app: AppHandle, req: ById) -> Result<SavedFile, ErrorBody> {
+    let path = export_path(&app, "shopdesk-document", "pdf")?;
+    as_staff(app, move |shop, s| {
+        let (job, station) = shop.print_job(s, &req.id)?;
+        let (pdf, _) = render_job(shop, s, &job, &station)?;
+        write_file(path, &pdf)
     })
     .await
 }
