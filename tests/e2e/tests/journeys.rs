@@ -72,8 +72,7 @@ async fn a_newcomer_loads_the_demo_shop_in_one_click() {
     let home = tempfile::tempdir().unwrap();
     let driver = Driver::start(home.path(), 4520);
     let c = driver.launch().await;
-    click(&c, "#load-demo").await;
-    wait_text(&c, "#who", "Owner").await;
+    load_demo(&c).await;
     on_screen(&c, "orders").await;
     click(&c, "#nav-catalog").await;
     let count = wait_text(&c, "#product-count", "variants").await;
@@ -113,8 +112,7 @@ async fn a_packer_added_by_the_owner_signs_in_with_only_a_packers_rights() {
     let home = tempfile::tempdir().unwrap();
     let driver = Driver::start(home.path(), 4540);
     let c = driver.launch().await;
-    click(&c, "#load-demo").await;
-    wait_text(&c, "#who", "Owner").await;
+    load_demo(&c).await;
 
     click(&c, "#nav-settings").await;
     fill(&c, "#new-staff-name", "Pat Lee").await;
@@ -280,8 +278,7 @@ async fn a_clerk_runs_the_counter_from_first_scan_to_the_z_report() {
     let home = tempfile::tempdir().unwrap();
     let driver = Driver::start(home.path(), 4560);
     let c = driver.launch().await;
-    click(&c, "#load-demo").await;
-    wait_text(&c, "#who", "Owner").await;
+    load_demo(&c).await;
     click(&c, "#nav-sell").await;
     fill(&c, "#shift-float", "100.00").await;
     click(&c, "#open-shift").await;
@@ -416,8 +413,7 @@ async fn benchmark_scan_to_line_painted() {
     let home = tempfile::tempdir().unwrap();
     let driver = Driver::start(home.path(), 4570);
     let c = driver.launch().await;
-    click(&c, "#load-demo").await;
-    wait_text(&c, "#who", "Owner").await;
+    load_demo(&c).await;
     click(&c, "#nav-sell").await;
     fill(&c, "#shift-float", "0").await;
     click(&c, "#open-shift").await;

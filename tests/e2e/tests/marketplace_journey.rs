@@ -27,8 +27,7 @@ async fn owner_connects_vendure_orders_arrive_and_the_packed_one_reports_its_tra
     let driver = Driver::start(home.path(), 4600);
     let c = driver.launch().await;
     choose(&c, "#demo-country", "US").await;
-    click(&c, "#load-demo").await;
-    wait_text(&c, "#who", "Owner").await;
+    load_demo(&c).await;
 
     // Orders → Marketplaces → Connect a store.
     click(&c, "#nav-orders").await;

@@ -29,8 +29,7 @@ async fn an_order_is_held_fixed_released_invoiced_emailed_and_partly_returned() 
     let smtp = SmtpServer::start(4582, &maildir);
     let driver = Driver::start(home.path(), 4580);
     let c = driver.launch().await;
-    click(&c, "#load-demo").await;
-    wait_text(&c, "#who", "Owner").await;
+    load_demo(&c).await;
     on_screen(&c, "orders").await;
 
     // No mail server yet: "Send now" says so and leads to the settings where one is entered.

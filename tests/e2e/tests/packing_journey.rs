@@ -17,8 +17,7 @@ async fn a_packer_scans_an_order_refuses_a_wrong_item_and_prints_three_documents
     let home = tempfile::tempdir().unwrap();
     let driver = Driver::start(home.path(), 4590);
     let c = driver.launch().await;
-    click(&c, "#load-demo").await;
-    wait_text(&c, "#who", "Owner").await;
+    load_demo(&c).await;
 
     // A phone order comes in.
     phone_order(&c, "D02 X285", "EMUG-CHARCOAL", "2").await;
@@ -107,8 +106,7 @@ async fn benchmark_pack_scan_to_line_ticked() {
     let home = tempfile::tempdir().unwrap();
     let driver = Driver::start(home.path(), 4594);
     let c = driver.launch().await;
-    click(&c, "#load-demo").await;
-    wait_text(&c, "#who", "Owner").await;
+    load_demo(&c).await;
     phone_order(&c, "D02 X285", "EMUG-CHARCOAL", "5").await;
     wait_text(&c, "#order-status", "open").await;
     click(&c, "#nav-pack").await;

@@ -191,6 +191,16 @@ pub async fn on_screen(c: &Client, screen: &str) {
         .unwrap_or_else(|_| panic!("the {screen} screen never came up"));
 }
 
+/// Loads the demo shop from the first-run screen and signs in as its owner, with the PIN its
+/// sign-in screen shows.
+pub async fn load_demo(c: &Client) {
+    click(c, "#load-demo").await;
+    click(c, "button[data-staff='Alex Morgan']").await;
+    fill(c, "#pin", "1111").await;
+    click(c, "#sign-in").await;
+    wait_text(c, "#who", "Alex Morgan · Owner").await;
+}
+
 /// Sets up a new shop on the first-run screen, its owner signed in.
 pub async fn first_run(c: &Client, shop: &str, owner: &str, pin: &str) {
     fill(c, "#shop-name", shop).await;
