@@ -95,6 +95,7 @@ use shopdesk_core::{
 ipc_table! {
     commands {
         app_status(()) -> AppStatus;
+        countries_list(()) -> Vec<shop::Country>;
         retry_open(()) -> AppStatus;
         create_shop(shop::NewShop) -> AppStatus;
         load_demo(demo::DemoRequest) -> AppStatus;

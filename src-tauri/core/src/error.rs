@@ -22,7 +22,7 @@ pub enum Error {
     /// A manager (anyone whose role has the permission) must approve with their PIN.
     #[error("{0} — a manager must approve with their PIN")]
     NeedsApproval(String),
-    #[error("wrong PIN")]
+    #[error("that PIN is not right — try again")]
     WrongPin,
     #[error("too many wrong PINs for this staff member; try again in {seconds} s")]
     LockedOut { seconds: i64 },

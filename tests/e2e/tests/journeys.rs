@@ -53,7 +53,7 @@ async fn owner_sets_up_the_shop_adds_a_product_and_finds_it_after_a_relaunch() {
     click(&c, "button[data-staff='Nora Quinn']").await;
     fill(&c, "#pin", "1111").await;
     click(&c, "#sign-in").await;
-    wait_text(&c, ".sign-in .error", "wrong PIN").await;
+    wait_text(&c, ".sign-in .error", "PIN is not right").await;
     shot(&c, "sign-in-wrong-pin").await;
     fill(&c, "#pin", "2468").await;
     click(&c, "#sign-in").await;
@@ -377,6 +377,8 @@ async fn a_clerk_runs_the_counter_from_first_scan_to_the_z_report() {
     // Close the shift: 100.00 float + 20.00 cash, counted as one 100 and one 20.
     click(&c, "#shift-button").await;
     wait_text(&c, "#shift-expected", "120.00").await;
+    let summary = text_of(&c, "#shift-panel p").await;
+    assert!(!summary.contains("(s)"), "counted in words: {summary}");
     fill(&c, ".denom-count[data-denomination=\"10000\"]", "1").await;
     fill(&c, ".denom-count[data-denomination=\"2000\"]", "1").await;
     click(&c, "#close-shift").await;

@@ -49,7 +49,12 @@ async fn an_order_is_held_fixed_released_invoiced_emailed_and_partly_returned() 
     // A phone order with a postal code that is not an Irish one.
     phone_order(&c, "12345", "EMUG-CHARCOAL", "2").await;
     wait_text(&c, "#order-status", "on hold").await;
-    wait_text(&c, "#order-checks", "postal code '12345'").await;
+    let checks = wait_text(&c, "#order-checks", "postal code '12345'").await;
+    // Said for people: what the check means and the country's name, not its ISO code.
+    assert!(
+        checks.contains("Fix before release:") && checks.contains("from Ireland"),
+        "{checks}"
+    );
     shot(&c, "order-held").await;
 
     // Releasing is refused until the address is fixed.

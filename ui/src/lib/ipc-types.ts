@@ -983,6 +983,7 @@ over_short_minor: number, counts: Array<DenominationCount>, };
 
 export interface Commands {
   app_status: { req: null; res: AppStatus };
+  countries_list: { req: null; res: Array<Country> };
   retry_open: { req: null; res: AppStatus };
   create_shop: { req: NewShop; res: AppStatus };
   load_demo: { req: DemoRequest; res: AppStatus };

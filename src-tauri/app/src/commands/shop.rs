@@ -72,6 +72,13 @@ fn status(state: &AppState) -> Result<AppStatus, ErrorBody> {
     })
 }
 
+/// The countries core knows by name, for forms that ask for one (addresses, setup).
+#[tauri::command]
+pub fn countries_list(req: ()) -> Vec<Country> {
+    let () = req;
+    countries()
+}
+
 #[tauri::command]
 pub async fn app_status(app: AppHandle, req: ()) -> Result<AppStatus, ErrorBody> {
     let () = req;

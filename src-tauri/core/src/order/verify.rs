@@ -95,15 +95,20 @@ pub(crate) fn postal_code_problem(country: &str, postal_code: &str) -> Option<St
     if format.is_empty() {
         return None;
     }
+    // Words for people: the country's name, not its ISO code.
+    let name = crate::shop::COUNTRIES
+        .iter()
+        .find(|(code, _, _)| *code == country)
+        .map_or(country, |(_, name, _)| name);
     if postal_code.is_empty() {
-        return Some(format!("a postal code is required for {country}"));
+        return Some(format!("a postal code is needed for an address in {name}"));
     }
     if matches_format(&postal_code.to_uppercase(), format) {
         None
     } else {
         let example = format.split('|').next().unwrap_or_default();
         Some(format!(
-            "postal code '{postal_code}' does not look like a {country} one ({example})"
+            "postal code '{postal_code}' does not look like one from {name} (they look like {example})"
         ))
     }
 }
@@ -498,6 +503,11 @@ mod tests {
                 "{country} '{bad}' should be refused"
             );
         }
+        // Said with the country's name, not its ISO code.
+        assert_eq!(
+            postal_code_problem("GB", "12345").unwrap(),
+            "postal code '12345' does not look like one from United Kingdom (they look like A9 9AA)"
+        );
         assert_eq!(
             postal_code_problem("AE", ""),
             None,
