@@ -118,6 +118,8 @@ async fn an_order_is_held_fixed_released_invoiced_emailed_and_partly_returned() 
     fill(&c, "#ship-tracking", "CE123456789IE").await;
     click(&c, "#ship-order").await;
     wait_text(&c, "#order-fulfilment", "fulfilled").await;
+    // Shipped reads shipped, not "open".
+    wait_exact(&c, "#order-status", "shipped").await;
     fill(
         &c,
         "tr.return-line[data-sku=\"EMUG-CHARCOAL\"] .return-qty",

@@ -270,7 +270,11 @@ name: string, channel: string, created_at: Timestamp, customer: string, total: M
 /**
  * on_hold, open, cancelled for orders; completed for sales.
  */
-status: string, fulfilment: Fulfilment, payment_status: PaymentStatus, risk_score: number, };
+status: string, fulfilment: Fulfilment, 
+/**
+ * Status and fulfilment in one word for people.
+ */
+stage: OrderStage, payment_status: PaymentStatus, risk_score: number, };
 
 export type InboxSort = "newest" | "oldest" | "highest_total";
 
@@ -405,7 +409,11 @@ export type Order = { id: string, number: number,
 /**
  * "#1042".
  */
-name: string, channel: string, external_id: string | null, status: OrderStatus, fulfilment: Fulfilment, payment_status: PaymentStatus, customer: OrderCustomer | null, email: string | null, phone: string | null, billing: Address, shipping: Address, location_id: string, location: string, shipping_method: string, express: boolean, channel_risk: string | null, prices_include_tax: boolean, lines: Array<OrderLine>, subtotal: Money, discount: Money, shipping_total: Money, tax: Money, total: Money, taxes: Array<TaxPart>, paid: Money, refunded: Money, 
+name: string, channel: string, external_id: string | null, status: OrderStatus, fulfilment: Fulfilment, 
+/**
+ * Status and fulfilment in one word for people.
+ */
+stage: OrderStage, payment_status: PaymentStatus, customer: OrderCustomer | null, email: string | null, phone: string | null, billing: Address, shipping: Address, location_id: string, location: string, shipping_method: string, express: boolean, channel_risk: string | null, prices_include_tax: boolean, lines: Array<OrderLine>, subtotal: Money, discount: Money, shipping_total: Money, tax: Money, total: Money, taxes: Array<TaxPart>, paid: Money, refunded: Money, 
 /**
  * Still to pay (never below zero).
  */
@@ -507,6 +515,8 @@ name: string, status: ReturnStatus, reason: string, lines: Array<ReturnLine>, re
 export type OrderSettings = { legal: Legal, risk: RiskSettings, mail: MailSettings, };
 
 export type OrderShipment = { id: string, shipment: ShipmentDraft, };
+
+export type OrderStage = "on_hold" | "open" | "partly_shipped" | "shipped" | "cancelled" | "completed";
 
 export type OrderStatus = "on_hold" | "open" | "cancelled";
 

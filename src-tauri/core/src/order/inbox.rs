@@ -2,7 +2,7 @@
 //! views, search, sort and paging, and bulk actions that report per order what happened.
 
 use super::view::SHIPPED_OF_LINE;
-use super::{order_name, Fulfilment, OrderStatus, PaymentDraft, PaymentStatus};
+use super::{order_name, Fulfilment, OrderStage, OrderStatus, PaymentDraft, PaymentStatus};
 use crate::clock::Timestamp;
 use crate::error::{Error, ErrorCode, Result};
 use crate::money::Money;
@@ -67,6 +67,8 @@ pub struct InboxRow {
     /// on_hold, open, cancelled for orders; completed for sales.
     pub status: String,
     pub fulfilment: Fulfilment,
+    /// Status and fulfilment in one word for people.
+    pub stage: OrderStage,
     pub payment_status: PaymentStatus,
     #[ts(type = "number")]
     pub risk_score: i64,
@@ -163,6 +165,8 @@ fn orders(conn: &Connection, q: &InboxQuery, want: i64) -> Result<Vec<InboxRow>>
     let rows = st.query_map(rusqlite::params_from_iter(args), |r| {
         let number: i64 = r.get(1)?;
         let total: i64 = r.get(5)?;
+        let status = OrderStatus::parse(&r.get::<_, String>(6)?);
+        let fulfilment = Fulfilment::of(r.get(8)?, r.get(9)?);
         Ok(InboxRow {
             kind: "order".into(),
             id: r.get(0)?,
@@ -171,9 +175,10 @@ fn orders(conn: &Connection, q: &InboxQuery, want: i64) -> Result<Vec<InboxRow>>
             created_at: Timestamp(r.get(3)?),
             customer: r.get(4)?,
             total: Money::from_minor(total, cur),
-            status: OrderStatus::parse(&r.get::<_, String>(6)?).as_str().into(),
+            status: status.as_str().into(),
             risk_score: r.get(7)?,
-            fulfilment: Fulfilment::of(r.get(8)?, r.get(9)?),
+            fulfilment,
+            stage: OrderStage::of(status, fulfilment),
             payment_status: PaymentStatus::of(total, r.get(10)?, r.get(11)?),
         })
     })?;
@@ -237,6 +242,7 @@ fn sale_rows(
             total: Money::from_minor(total, cur),
             status: "completed".into(),
             fulfilment: Fulfilment::Fulfilled,
+            stage: OrderStage::Completed,
             payment_status: PaymentStatus::Paid,
             risk_score: 0,
         })

@@ -98,6 +98,32 @@ impl Fulfilment {
     }
 }
 
+/// Where an order stands, in one word for people: its status and, once accepted, how much of it
+/// has gone out — so a shipped order never still reads "open".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStage {
+    OnHold,
+    Open,
+    PartlyShipped,
+    Shipped,
+    Cancelled,
+    /// A counter sale in the inbox: paid and handed over at the till.
+    Completed,
+}
+
+impl OrderStage {
+    pub fn of(status: OrderStatus, fulfilment: Fulfilment) -> OrderStage {
+        match (status, fulfilment) {
+            (OrderStatus::Cancelled, _) => OrderStage::Cancelled,
+            (OrderStatus::OnHold, _) => OrderStage::OnHold,
+            (OrderStatus::Open, Fulfilment::Unfulfilled) => OrderStage::Open,
+            (OrderStatus::Open, Fulfilment::Partial) => OrderStage::PartlyShipped,
+            (OrderStatus::Open, Fulfilment::Fulfilled) => OrderStage::Shipped,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum PaymentStatus {
@@ -182,6 +208,31 @@ pub(crate) fn event(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_shipped_order_reads_shipped_not_open() {
+        use Fulfilment::*;
+        assert_eq!(
+            OrderStage::of(OrderStatus::Open, Unfulfilled),
+            OrderStage::Open
+        );
+        assert_eq!(
+            OrderStage::of(OrderStatus::Open, Partial),
+            OrderStage::PartlyShipped
+        );
+        assert_eq!(
+            OrderStage::of(OrderStatus::Open, Fulfilled),
+            OrderStage::Shipped
+        );
+        assert_eq!(
+            OrderStage::of(OrderStatus::OnHold, Unfulfilled),
+            OrderStage::OnHold
+        );
+        assert_eq!(
+            OrderStage::of(OrderStatus::Cancelled, Partial),
+            OrderStage::Cancelled
+        );
+    }
 
     #[test]
     fn slips_carry_an_order_code_a_product_barcode_cannot_be() {

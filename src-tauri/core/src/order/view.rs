@@ -2,7 +2,8 @@
 //! returned quantities, payments, shipments, returns, claims, invoices, messages and timeline.
 
 use super::{
-    order_name, Address, Check, Claim, Fulfilment, OrderReturn, OrderStatus, PaymentStatus,
+    order_name, Address, Check, Claim, Fulfilment, OrderReturn, OrderStage, OrderStatus,
+    PaymentStatus,
 };
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
@@ -94,6 +95,8 @@ pub struct Order {
     pub external_id: Option<String>,
     pub status: OrderStatus,
     pub fulfilment: Fulfilment,
+    /// Status and fulfilment in one word for people.
+    pub stage: OrderStage,
     pub payment_status: PaymentStatus,
     pub customer: Option<OrderCustomer>,
     pub email: Option<String>,
@@ -245,6 +248,7 @@ pub(crate) fn load(conn: &Connection, order_id: &str) -> Result<Order> {
                 external_id: r.get(2)?,
                 status: OrderStatus::parse(&r.get::<_, String>(3)?),
                 fulfilment: Fulfilment::Unfulfilled,
+                stage: OrderStage::Open,
                 payment_status: PaymentStatus::Unpaid,
                 customer: customer_id
                     .zip(customer_name)
@@ -289,6 +293,7 @@ pub(crate) fn load(conn: &Connection, order_id: &str) -> Result<Order> {
         o.items().map(|l| l.quantity).sum(),
         o.items().map(|l| l.shipped).sum(),
     );
+    o.stage = OrderStage::of(o.status, o.fulfilment);
     let (paid, refunded) = paid_refunded(conn, order_id)?;
     let total = o.total.minor();
     o.payment_status = PaymentStatus::of(total, paid, refunded);
