@@ -66,6 +66,11 @@ fn a_verified_parcel_ships_moves_stock_queues_mail_and_prints_three_documents() 
     let mut p = f.shop.open_packing(&f.owner, "O1").unwrap();
     assert_eq!((p.name.as_str(), p.units, p.scanned), ("#1", 3, 0));
     assert_eq!(
+        p.carrier.as_deref(),
+        Some("an_post"),
+        "the bench starts from the carrier the shipping method names"
+    );
+    assert_eq!(
         f.shop.open_packing(&f.owner, "#1").unwrap().order_id,
         o.id,
         "typed number works too"

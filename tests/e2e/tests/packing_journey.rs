@@ -94,6 +94,15 @@ async fn a_packer_scans_an_order_refuses_a_wrong_item_and_prints_three_documents
         .await
         .unwrap();
     assert_eq!(left, 0, "#1 left the to-pack list");
+
+    // An order sent "An Post Registered" starts at the bench with An Post, not the station's
+    // own delivery.
+    phone_order_by(&c, "D02 X285", "EMUG-CHARCOAL", "1", "An Post Registered").await;
+    wait_text(&c, "#order-status", "open").await;
+    click(&c, "#nav-pack").await;
+    scan_into(&c, "#pack-code", "O2").await;
+    wait_exact(&c, "#pack-order", "#2").await;
+    assert_eq!(value_of(&c, "#pack-carrier").await, "an_post");
     c.close().await.unwrap();
     drop(cups);
 }

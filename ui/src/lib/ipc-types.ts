@@ -569,7 +569,12 @@ tracking: Array<string>,
  */
 jobs: Array<PrintJob>, };
 
-export type Packing = { order_id: string, name: string, channel: string, ship_to: Address, shipping_method: string, express: boolean, lines: Array<PackLine>, units: number, scanned: number, 
+export type Packing = { order_id: string, name: string, channel: string, ship_to: Address, shipping_method: string, 
+/**
+ * The carrier the shipping method names, which the bench starts from instead of the
+ * station's default (an order sent "An Post" is not handed to "Own delivery").
+ */
+carrier: string | null, express: boolean, lines: Array<PackLine>, units: number, scanned: number, 
 /**
  * Items' catalog weight, a hint beside the scale's figure.
  */

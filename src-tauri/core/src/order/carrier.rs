@@ -69,6 +69,24 @@ fn carrier_row(r: &rusqlite::Row) -> rusqlite::Result<Carrier> {
     })
 }
 
+/// The carrier an order's shipping method names ("An Post Registered" → An Post), matched on
+/// the longest carrier name the method contains, ignoring case; none when it names no carrier.
+pub(crate) fn carrier_named_in(conn: &Connection, method: &str) -> Result<Option<String>> {
+    let method = method.to_lowercase();
+    if method.trim().is_empty() {
+        return Ok(None);
+    }
+    let mut st = conn.prepare_cached("SELECT code, name FROM carrier")?;
+    let carriers: Vec<(String, String)> = st
+        .query_map([], |r| r.try_into())?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(carriers
+        .into_iter()
+        .filter(|(_, name)| !name.trim().is_empty() && method.contains(&name.to_lowercase()))
+        .max_by_key(|(_, name)| name.len())
+        .map(|(code, _)| code))
+}
+
 /// A tracking number for the shop's own delivery: prefix, nine digits from a counter, and a
 /// Luhn check digit so a mistyped number is caught.
 pub(crate) fn own_tracking(conn: &Connection) -> Result<String> {
@@ -165,6 +183,26 @@ impl Shop {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_shipping_method_names_its_carrier() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE carrier (code TEXT, name TEXT);
+             INSERT INTO carrier VALUES ('an_post', 'An Post'), ('post', 'Post'),
+                                        ('own', 'Own delivery');",
+        )
+        .unwrap();
+        let named = |m: &str| carrier_named_in(&conn, m).unwrap();
+        assert_eq!(named("An Post Registered").as_deref(), Some("an_post"));
+        assert_eq!(
+            named("an post").as_deref(),
+            Some("an_post"),
+            "ignoring case"
+        );
+        assert_eq!(named("Standard shipping"), None);
+        assert_eq!(named(""), None);
+    }
 
     #[test]
     fn own_tracking_numbers_carry_a_luhn_digit() {

@@ -50,6 +50,9 @@ pub struct Packing {
     pub channel: String,
     pub ship_to: Address,
     pub shipping_method: String,
+    /// The carrier the shipping method names, which the bench starts from instead of the
+    /// station's default (an order sent "An Post" is not handed to "Own delivery").
+    pub carrier: Option<String>,
     pub express: bool,
     pub lines: Vec<PackLine>,
     #[ts(type = "number")]
@@ -189,6 +192,7 @@ fn load_packing(conn: &Connection, order_id: &str) -> Result<Packing> {
         name,
         channel,
         ship_to: serde_json::from_str(&shipping).unwrap_or_default(),
+        carrier: crate::order::carrier::carrier_named_in(conn, &method)?,
         shipping_method: method,
         express,
         units: lines.iter().map(|l| l.to_pack).sum(),
@@ -260,6 +264,7 @@ mod tests {
             channel: "manual".into(),
             ship_to: Address::default(),
             shipping_method: String::new(),
+            carrier: None,
             express: false,
             lines: vec![
                 line("a", "MUG", Some("4006381333931"), 2),

@@ -264,8 +264,20 @@ pub async fn choose(c: &Client, select: &str, value: &str) {
     click(c, &format!("{select} option[value=\"{value}\"]")).await;
 }
 
-/// Enters a phone order for Zoë Müller in Dublin through the Orders screen's form and saves it.
+/// Enters a phone order for Zoë Müller in Dublin through the Orders screen's form and saves it;
+/// the shop delivers it itself.
 pub async fn phone_order(c: &Client, postal_code: &str, sku: &str, quantity: &str) {
+    phone_order_by(c, postal_code, sku, quantity, "Own delivery").await;
+}
+
+/// The same, sent by the shipping method `method`.
+pub async fn phone_order_by(
+    c: &Client,
+    postal_code: &str,
+    sku: &str,
+    quantity: &str,
+    method: &str,
+) {
     click(c, "#nav-orders").await;
     click(c, "#new-order").await;
     fill(c, "#of-email", "zoe@example.ie").await;
@@ -276,7 +288,7 @@ pub async fn phone_order(c: &Client, postal_code: &str, sku: &str, quantity: &st
     fill(c, "#of-country", "IE").await;
     fill(c, "#of-sku-0", sku).await;
     fill(c, "#of-qty-0", quantity).await;
-    fill(c, "#of-ship-method", "An Post").await;
+    fill(c, "#of-ship-method", method).await;
     fill(c, "#of-ship-price", "5.00").await;
     click(c, "#of-save").await;
 }
