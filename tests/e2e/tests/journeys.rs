@@ -318,6 +318,10 @@ async fn a_clerk_runs_the_counter_from_first_scan_to_the_z_report() {
     wait_text(&c, "#sale-discount", "4.95").await;
     shot(&c, "counter-cart").await;
 
+    // An unknown code just before paying: said, and gone once the sale is done.
+    scan_into(&c, "#sell-scan", "0000000000000").await;
+    wait_text(&c, "#sell-problem", "no item has the code").await;
+
     // Part cash, part card.
     click(&c, "#pay").await;
     fill(&c, "#tender-amount-0", "20.00").await;
@@ -327,6 +331,10 @@ async fn a_clerk_runs_the_counter_from_first_scan_to_the_z_report() {
     wait_text(&c, "#pay-remaining", "0.00").await;
     click(&c, "#complete-sale").await;
     wait_text(&c, "#sale-done", "R00000001").await;
+    assert!(
+        c.find(Locator::Css("#sell-problem")).await.is_err(),
+        "the old cart's unknown code is not left on screen"
+    );
     click(&c, "#receipt-pdf").await;
     let saved = wait_text(&c, "#receipt-saved", "Receipt saved to").await;
     let pdf = saved
