@@ -212,26 +212,19 @@ mod tests {
     #[test]
     fn a_shipped_order_reads_shipped_not_open() {
         use Fulfilment::*;
-        assert_eq!(
-            OrderStage::of(OrderStatus::Open, Unfulfilled),
-            OrderStage::Open
-        );
-        assert_eq!(
-            OrderStage::of(OrderStatus::Open, Partial),
-            OrderStage::PartlyShipped
-        );
-        assert_eq!(
-            OrderStage::of(OrderStatus::Open, Fulfilled),
-            OrderStage::Shipped
-        );
-        assert_eq!(
-            OrderStage::of(OrderStatus::OnHold, Unfulfilled),
-            OrderStage::OnHold
-        );
-        assert_eq!(
-            OrderStage::of(OrderStatus::Cancelled, Partial),
-            OrderStage::Cancelled
-        );
+        for (status, fulfilment, stage) in [
+            (OrderStatus::Open, Unfulfilled, OrderStage::Open),
+            (OrderStatus::Open, Partial, OrderStage::PartlyShipped),
+            (OrderStatus::Open, Fulfilled, OrderStage::Shipped),
+            (OrderStatus::OnHold, Unfulfilled, OrderStage::OnHold),
+            (OrderStatus::Cancelled, Partial, OrderStage::Cancelled),
+        ] {
+            assert_eq!(
+                OrderStage::of(status, fulfilment),
+                stage,
+                "{status:?} {fulfilment:?}"
+            );
+        }
     }
 
     #[test]
