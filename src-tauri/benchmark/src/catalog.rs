@@ -90,6 +90,7 @@ pub fn run(scratch: &Path, rows: &mut Vec<Row>) -> Result<(), Error> {
         country: "IE".into(),
         owner_name: "Owner".into(),
         owner_pin: "1234".into(),
+        ..NewShop::default()
     })?;
     let (csv, codes) = generate_csv(10_000);
 

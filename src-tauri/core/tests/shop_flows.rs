@@ -54,11 +54,49 @@ fn first_run_creates_the_shop_roles_and_a_signed_in_owner() {
         country: "US".into(),
         owner_name: "X".into(),
         owner_pin: "1234".into(),
+        ..NewShop::default()
     });
     assert_eq!(
         again.unwrap_err().code(),
         shopdesk_core::ErrorCode::ShopExists,
         "setup runs once"
+    );
+}
+
+#[test]
+fn first_run_takes_the_details_invoices_print() {
+    let dir = tempfile::tempdir().unwrap();
+    let shop = Shop::open(&dir.path().join("s.sqlite3"), Arc::new(FixedClock::at(0))).unwrap();
+    let new = |email: &str| NewShop {
+        name: "Corner Books".into(),
+        currency: "EUR".into(),
+        country: "IE".into(),
+        owner_name: "Nora".into(),
+        owner_pin: "2468".into(),
+        legal_name: "Corner Books Ltd".into(),
+        legal_address: "3 Shop Street\nGalway H91 A1B2".into(),
+        tax_id: "IE7654321X".into(),
+        email: email.into(),
+    };
+    let err = shop.create_shop(new("not an address")).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Invalid, "{err}");
+    assert!(shop.profile().unwrap().is_none(), "nothing was set up");
+
+    let (owner, _) = shop.create_shop(new("hello@corner.example")).unwrap();
+    let legal = shop.order_settings(&owner).unwrap().legal;
+    assert_eq!(
+        (
+            legal.legal_name.as_str(),
+            legal.legal_address.as_str(),
+            legal.tax_id.as_str(),
+            legal.shop_email.as_str()
+        ),
+        (
+            "Corner Books Ltd",
+            "3 Shop Street\nGalway H91 A1B2",
+            "IE7654321X",
+            "hello@corner.example"
+        )
     );
 }
 
@@ -79,6 +117,7 @@ fn bad_setup_is_refused_and_leaves_first_run_in_place() {
                 country: country.into(),
                 owner_name: "O".into(),
                 owner_pin: pin.into(),
+                ..NewShop::default()
             })
             .unwrap_err();
         assert_eq!(

@@ -15,6 +15,9 @@ pub fn receipt_pdf(r: &Receipt, paper: Paper) -> Vec<u8> {
     let s = &r.sale;
     let mut roll = Roll::new(paper);
     roll.center(&r.shop_name, true);
+    for line in &r.header {
+        roll.center(line, false);
+    }
     roll.gap();
     let code = s.receipt_code.clone().unwrap_or_default();
     let refund = s.total.minor() < 0;

@@ -31,6 +31,7 @@ pub fn open(
             country: country.into(),
             owner_name: "Nora".into(),
             owner_pin: OWNER_PIN.into(),
+            ..NewShop::default()
         })
         .expect("set up the test shop");
     (shop, owner)

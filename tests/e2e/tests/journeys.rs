@@ -353,6 +353,8 @@ async fn a_clerk_runs_the_counter_from_first_scan_to_the_z_report() {
         "approval A1B2C3",
         "4242",
         "VAT 23%",
+        "12 Quay Street",
+        "Tax no. IE1234567T",
     ] {
         assert!(
             text.contains(want),

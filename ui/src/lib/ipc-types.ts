@@ -401,7 +401,23 @@ export type NewLocation = { name: string, };
 
 export type NewRole = { name: string, permissions: Array<Permission>, };
 
-export type NewShop = { name: string, currency: string, country: string, owner_name: string, owner_pin: string, };
+export type NewShop = { name: string, currency: string, country: string, owner_name: string, owner_pin: string, 
+/**
+ * The registered name; the shop's name when empty.
+ */
+legal_name: string, 
+/**
+ * Lines of the address documents print.
+ */
+legal_address: string, 
+/**
+ * VAT / tax number (empty for a shop not registered for one).
+ */
+tax_id: string, 
+/**
+ * The contact e-mail documents print and customers reply to.
+ */
+email: string, };
 
 export type NewStaff = { name: string, role_id: string, pin: string, };
 

@@ -60,16 +60,33 @@ impl Shop {
     /// Sets up a fresh database as the demo shop and signs its owner in. One transaction: on an
     /// already set-up shop it refuses and changes nothing.
     pub fn load_demo(&self, req: &DemoRequest) -> Result<(Session, SessionInfo, DemoSummary)> {
-        let (name, currency) = match req.country.trim().to_ascii_uppercase().as_str() {
-            "IE" => ("Harbour & Pine, Galway", "EUR"),
-            "GB" => ("Harbour & Pine, Bristol", "GBP"),
-            "US" => ("Harbour & Pine, Portland", "USD"),
-            other => {
-                return Err(Error::invalid(format!(
-                    "no demo shop for country '{other}' (try IE, GB or US)"
-                )))
-            }
-        };
+        // The details its invoices and receipts print, as a real shop's would.
+        let (name, currency, address, tax_id) =
+            match req.country.trim().to_ascii_uppercase().as_str() {
+                "IE" => (
+                    "Harbour & Pine, Galway",
+                    "EUR",
+                    "12 Quay Street\nGalway H91 X2Y3",
+                    "IE1234567T",
+                ),
+                "GB" => (
+                    "Harbour & Pine, Bristol",
+                    "GBP",
+                    "5 Harbourside\nBristol BS1 5TX",
+                    "GB123456789",
+                ),
+                "US" => (
+                    "Harbour & Pine, Portland",
+                    "USD",
+                    "210 NW 10th Ave\nPortland, OR 97209",
+                    "",
+                ),
+                other => {
+                    return Err(Error::invalid(format!(
+                        "no demo shop for country '{other}' (try IE, GB or US)"
+                    )))
+                }
+            };
         let (_, owner_name, owner_pin) = DEMO_STAFF[0];
         let setup = Setup::check(&NewShop {
             name: name.into(),
@@ -77,6 +94,10 @@ impl Shop {
             country: req.country.clone(),
             owner_name: owner_name.into(),
             owner_pin: owner_pin.into(),
+            legal_name: "Harbour & Pine Ltd".into(),
+            legal_address: address.into(),
+            tax_id: tax_id.into(),
+            email: "hello@harbourandpine.example".into(),
         })?;
         let others: Vec<(&str, &str, String)> = DEMO_STAFF[1..]
             .iter()

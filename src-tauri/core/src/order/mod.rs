@@ -38,9 +38,10 @@ pub use verify::{hold_reasons, Check, CheckLevel, RiskSettings};
 pub(crate) use view::paid_refunded;
 pub use view::{Order, OrderCustomer, OrderEvent, OrderLine, PaymentRecord, Shipment};
 
+pub(crate) use crate::shop::email_is_valid;
 pub(crate) use draft::sum_by_rate;
 pub(crate) use ship::{record_shipment, Parcel, ShipmentRecord, FORWARDED_OF_LINE};
-pub(crate) use verify::{email_is_valid, risk_settings};
+pub(crate) use verify::risk_settings;
 pub(crate) use view::{load as load_order, SHIPPED_OF_LINE};
 
 use crate::clock::Timestamp;

@@ -10,6 +10,7 @@ use super::Address;
 use crate::clock::Timestamp;
 use crate::error::Result;
 use crate::money::Money;
+use crate::shop::email_is_valid;
 use crate::shop::shop_currency;
 use crate::stock;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -111,32 +112,6 @@ pub(crate) fn postal_code_problem(country: &str, postal_code: &str) -> Option<St
             "postal code '{postal_code}' does not look like one from {name} (they look like {example})"
         ))
     }
-}
-
-/// A practical e-mail syntax check: one `@`, a local part of printable characters, a domain of
-/// dot-separated labels of letters, digits and hyphens with at least one dot.
-pub(crate) fn email_is_valid(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else {
-        return false;
-    };
-    let local_ok = !local.is_empty()
-        && local.len() <= 64
-        && !local.starts_with('.')
-        && !local.ends_with('.')
-        && !local.contains("..")
-        && local
-            .chars()
-            .all(|c| c.is_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
-    let labels: Vec<&str> = domain.split('.').collect();
-    let domain_ok = labels.len() >= 2
-        && labels.iter().all(|l| {
-            !l.is_empty()
-                && !l.starts_with('-')
-                && !l.ends_with('-')
-                && l.chars().all(|c| c.is_alphanumeric() || c == '-')
-        })
-        && labels.last().is_some_and(|tld| tld.chars().count() >= 2);
-    local_ok && domain_ok
 }
 
 /// What an address lacks for a carrier to deliver to it.

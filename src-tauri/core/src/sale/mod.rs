@@ -111,6 +111,9 @@ impl Discount {
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Receipt {
     pub shop_name: String,
+    /// Under the name: the address lines, the VAT / tax number and the contact e-mail, each a
+    /// printed line; empty lines are left out.
+    pub header: Vec<String>,
     pub footer: String,
     pub sale: Sale,
 }
@@ -124,13 +127,27 @@ impl Shop {
             if sale.status != SaleStatus::Completed {
                 return Err(Error::invalid("only a completed sale has a receipt"));
             }
-            let (shop_name, footer) = c.query_row(
-                "SELECT name, receipt_footer FROM shop WHERE id = 1",
+            let (shop_name, footer, address, tax_id, email): (
+                String,
+                String,
+                String,
+                String,
+                String,
+            ) = c.query_row(
+                "SELECT name, receipt_footer, legal_address, tax_id, shop_email FROM shop
+                 WHERE id = 1",
                 [],
                 |r| r.try_into(),
             )?;
+            let mut header: Vec<String> = address.lines().map(|l| l.trim().to_string()).collect();
+            if !tax_id.trim().is_empty() {
+                header.push(format!("Tax no. {}", tax_id.trim()));
+            }
+            header.push(email);
+            header.retain(|l| !l.trim().is_empty());
             Ok(Receipt {
                 shop_name,
+                header,
                 footer,
                 sale,
             })

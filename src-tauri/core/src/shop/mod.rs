@@ -69,14 +69,52 @@ pub struct ShopProfile {
     pub country: String,
 }
 
-/// First-run setup: the shop and its owner.
-#[derive(Debug, Clone, Deserialize, TS)]
+/// First-run setup: the shop, the details its invoices and receipts carry, and its owner.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
 pub struct NewShop {
     pub name: String,
     pub currency: String,
     pub country: String,
     pub owner_name: String,
     pub owner_pin: String,
+    /// The registered name; the shop's name when empty.
+    #[serde(default)]
+    pub legal_name: String,
+    /// Lines of the address documents print.
+    #[serde(default)]
+    pub legal_address: String,
+    /// VAT / tax number (empty for a shop not registered for one).
+    #[serde(default)]
+    pub tax_id: String,
+    /// The contact e-mail documents print and customers reply to.
+    #[serde(default)]
+    pub email: String,
+}
+
+/// A practical e-mail syntax check: one `@`, a local part of printable characters, a domain of
+/// dot-separated labels of letters, digits and hyphens with at least one dot.
+pub(crate) fn email_is_valid(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && local
+            .chars()
+            .all(|c| c.is_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
+    let labels: Vec<&str> = domain.split('.').collect();
+    let domain_ok = labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+        })
+        && labels.last().is_some_and(|tld| tld.chars().count() >= 2);
+    local_ok && domain_ok
 }
 
 /// The shop's currency, read inside the caller's transaction so an action costs one snapshot.
@@ -139,6 +177,10 @@ pub(crate) struct Setup {
     currency: Currency,
     country: String,
     pin_hash: String,
+    legal_name: String,
+    legal_address: String,
+    tax_id: String,
+    email: String,
 }
 
 impl Setup {
@@ -150,12 +192,22 @@ impl Setup {
                 new.country
             )));
         }
+        let email = new.email.trim();
+        if !email.is_empty() && !email_is_valid(email) {
+            return Err(Error::invalid(format!(
+                "'{email}' does not look like an e-mail address"
+            )));
+        }
         Ok(Setup {
             name: staff::clean_name(&new.name, "shop name")?,
             owner: staff::clean_name(&new.owner_name, "owner name")?,
             currency: Currency::from_code(&new.currency)?,
             country,
             pin_hash: staff::hash_pin(&new.owner_pin)?,
+            legal_name: new.legal_name.trim().to_string(),
+            legal_address: new.legal_address.trim().to_string(),
+            tax_id: new.tax_id.trim().to_string(),
+            email: email.to_string(),
         })
     }
 
@@ -166,8 +218,19 @@ impl Setup {
             return Err(Error::ShopExists);
         }
         tx.execute(
-            "INSERT INTO shop (id, name, currency, country, created_at) VALUES (1, ?1, ?2, ?3, ?4)",
-            rusqlite::params![self.name, self.currency.code(), self.country, now.0],
+            "INSERT INTO shop (id, name, currency, country, created_at, legal_name, legal_address,
+                 tax_id, shop_email)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            rusqlite::params![
+                self.name,
+                self.currency.code(),
+                self.country,
+                now.0,
+                self.legal_name,
+                self.legal_address,
+                self.tax_id,
+                self.email
+            ],
         )?;
         crate::tax::seed_defaults(tx)?;
         let mut owner_role = None;

@@ -551,6 +551,7 @@ mod tests {
                 country: "IE".into(),
                 owner_name: "O".into(),
                 owner_pin: "1234".into(),
+                ..Default::default()
             })
             .unwrap();
         let p = shop
