@@ -192,7 +192,7 @@ fn load_packing(conn: &Connection, order_id: &str) -> Result<Packing> {
         name,
         channel,
         ship_to: serde_json::from_str(&shipping).unwrap_or_default(),
-        carrier: crate::order::carrier::carrier_named_in(conn, &method)?,
+        carrier: None,
         shipping_method: method,
         express,
         units: lines.iter().map(|l| l.to_pack).sum(),
@@ -208,7 +208,11 @@ impl Shop {
         self.db.read(|c| {
             authorize(c, session, Permission::Pack)?;
             let id = crate::order::find(c, code)?;
-            load_packing(c, &id)
+            let mut packing = load_packing(c, &id)?;
+            // Only when the order is opened: completing re-reads the order in its write
+            // transaction and needs no carrier suggestion there.
+            packing.carrier = crate::order::carrier::carrier_named_in(c, &packing.shipping_method)?;
+            Ok(packing)
         })
     }
 
