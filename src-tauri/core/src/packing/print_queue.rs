@@ -130,6 +130,14 @@ pub(crate) fn queue(
     job(conn, &id)
 }
 
+/// The station a job was queued at: its printers and label size.
+fn station_of(conn: &Connection, job: &PrintJob) -> Result<Station> {
+    match &job.station_id {
+        Some(s) => station_by_id(conn, s),
+        None => Err(Error::invalid("this job has no station to print at")),
+    }
+}
+
 impl Shop {
     /// Queues one document for a station's printer (a reprint from a screen, a pick list).
     pub fn queue_print(
@@ -198,10 +206,7 @@ impl Shop {
         self.db.read(|c| {
             authorize(c, session, Permission::OrdersView)?;
             let job = job(c, job_id)?;
-            let station = match &job.station_id {
-                Some(s) => station_by_id(c, s)?,
-                None => return Err(Error::invalid("this job has no station")),
-            };
+            let station = station_of(c, &job)?;
             Ok((job, station))
         })
     }
@@ -211,10 +216,7 @@ impl Shop {
             authorize(tx, session, Permission::OrdersView)?;
             let old = job(tx, job_id)?;
             let now = self.clock.now();
-            let station = match &old.station_id {
-                Some(s) => station_by_id(tx, s)?,
-                None => return Err(Error::invalid("this job has no station to print at")),
-            };
+            let station = station_of(tx, &old)?;
             if old.status == "failed" {
                 tx.execute(
                     "UPDATE print_job SET status = 'queued', printer = ?2 WHERE id = ?1",

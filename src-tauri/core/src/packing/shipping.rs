@@ -1,6 +1,6 @@
-//! What shipping needs around a parcel (carriers are the order's, `order::carrier`): box presets, packing
-//! stations with their printers, tracking numbers for the shop's own delivery, delivery status,
-//! the promise each channel makes, and how fast and how late the shop ships.
+//! What shipping needs around a parcel: box presets, packing stations with their printers,
+//! delivery status, the promise each channel makes, and how fast and how late the shop ships.
+//! Carriers and own-delivery tracking numbers are the order's (`order::carrier`).
 
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
