@@ -5,12 +5,12 @@
 //! report with its valuation (`report.rs`).
 
 pub mod purchase;
-
-/// How much of a variant's movement history its stock panel shows.
-pub const MOVES_SHOWN: u32 = 500;
 pub mod report;
 pub mod stocktake;
 pub mod transfer;
+
+/// How much of a variant's movement history its stock panel shows.
+pub const MOVES_SHOWN: u32 = 500;
 
 use crate::audit::{self, Change};
 use crate::catalog::product::options_of;

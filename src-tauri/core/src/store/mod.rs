@@ -242,10 +242,7 @@ mod tests {
             let sql = MIGRATIONS.get(i).unwrap_or_else(|| {
                 panic!("migration {:04} was removed: landed migrations stay", i + 1)
             });
-            let hash: String = Sha256::digest(sql.as_bytes())
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
+            let hash = format!("{:x}", Sha256::digest(sql.as_bytes()));
             assert_eq!(
                 &hash,
                 pinned,
