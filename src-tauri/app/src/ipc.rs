@@ -189,7 +189,7 @@ ipc_table! {
         order_reply(Reply) -> order::outbox::Message;
         outbox_list(()) -> Vec<order::outbox::Message>;
         outbox_retry(ById) -> ();
-        mail_send_now(()) -> MailReport;
+        mail_send_now(()) -> shopdesk_mail::SendReport;
         return_authorise(ReturnRequest) -> order::Order;
         return_receive(ReturnReceive) -> order::Order;
         return_refund(IdText) -> order::Order;

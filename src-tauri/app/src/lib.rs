@@ -85,7 +85,7 @@ pub fn run() {
                 .spawn(move || loop {
                     std::thread::sleep(std::time::Duration::from_secs(30));
                     if let Ok(shop) = handle.state::<state::AppState>().shop() {
-                        if let Err(e) = commands::order::send_mail(&shop) {
+                        if let Err(e) = shopdesk_mail::send_due(&shop, None) {
                             log::warn!("outbox: {e}");
                         }
                     }

@@ -14,8 +14,8 @@ use std::time::Duration;
 
 const KEYCHAIN_SERVICE: &str = "Shopdesk SMTP";
 
-/// What one run of the sender did.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+/// What one run of the sender did ("Send now" shows it as it is).
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct SendReport {
     pub sent: usize,
     pub failed: usize,

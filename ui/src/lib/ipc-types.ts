@@ -353,8 +353,6 @@ export type Location = { id: string, name: string, position: number, };
 
 export type LowStockLine = { variant_id: string, label: string, sku: string, location_id: string, location: string, available: number, reorder_point: number, reorder_qty: number, };
 
-export type MailReport = { sent: number, failed: number, errors: Array<string>, };
-
 export type MailSettings = { smtp_host: string, smtp_port: number, smtp_security: SmtpSecurity, smtp_username: string, 
 /**
  * The sender, "Shop <shop@example.com>" or a bare address.
@@ -818,6 +816,12 @@ export type Scan = { outcome: ScanOutcome, line_id: string | null, message: stri
 
 export type ScanOutcome = "ticked" | "complete" | "wrong" | "too_many";
 
+export type SendReport = { sent: number, failed: number, 
+/**
+ * One line per failure: recipient and the server's or network's answer.
+ */
+errors: Array<string>, };
+
 export type SessionInfo = { staff_id: string, name: string, role_name: string, permissions: Array<Permission>, 
 /**
  * The screen they start on.
@@ -1108,7 +1112,7 @@ export interface Commands {
   order_reply: { req: Reply; res: Message };
   outbox_list: { req: null; res: Array<Message> };
   outbox_retry: { req: ById; res: null };
-  mail_send_now: { req: null; res: MailReport };
+  mail_send_now: { req: null; res: SendReport };
   return_authorise: { req: ReturnRequest; res: Order };
   return_receive: { req: ReturnReceive; res: Order };
   return_refund: { req: IdText; res: Order };

@@ -4,7 +4,7 @@
 //! Each is a few lines over core; no rule lives here.
 
 use super::{as_staff, export_path, write_file, ById, IdText, SavedFile, Text};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use shopdesk_core::order::invoice::{Invoice, Party};
 use shopdesk_core::order::outbox::{EmailTemplate, Message};
 use shopdesk_core::order::settings::OrderSettings;
@@ -12,8 +12,9 @@ use shopdesk_core::order::{
     BulkAction, BulkResult, ClaimDraft, ClaimResolution, InboxQuery, InboxRow, Order, OrderDraft,
     PaymentDraft, ReturnDraft, ReturnReceipt, ShipmentDraft,
 };
-use shopdesk_core::{ErrorBody, Shop};
+use shopdesk_core::ErrorBody;
 use shopdesk_documents::{invoice_pdf, print_pdf};
+use shopdesk_mail::SendReport;
 use tauri::AppHandle;
 use ts_rs::TS;
 
@@ -84,30 +85,6 @@ pub struct ClaimOpen {
 pub struct ClaimResolve {
     pub claim_id: String,
     pub resolution: ClaimResolution,
-}
-
-/// What one "send now" did.
-#[derive(Debug, Serialize, TS)]
-pub struct MailReport {
-    pub sent: u32,
-    pub failed: u32,
-    pub errors: Vec<String>,
-}
-
-impl From<shopdesk_mail::SendReport> for MailReport {
-    fn from(r: shopdesk_mail::SendReport) -> Self {
-        MailReport {
-            sent: r.sent as u32,
-            failed: r.failed as u32,
-            errors: r.errors,
-        }
-    }
-}
-
-/// Sends what is due from the outbox (the mail crate reads the password from the keychain only
-/// when something is due).
-pub(crate) fn send_mail(shop: &Shop) -> shopdesk_core::Result<MailReport> {
-    Ok(shopdesk_mail::send_due(shop, None)?.into())
 }
 
 #[tauri::command]
@@ -240,9 +217,9 @@ pub async fn outbox_retry(app: AppHandle, req: ById) -> Result<(), ErrorBody> {
 }
 
 #[tauri::command]
-pub async fn mail_send_now(app: AppHandle, req: ()) -> Result<MailReport, ErrorBody> {
+pub async fn mail_send_now(app: AppHandle, req: ()) -> Result<SendReport, ErrorBody> {
     let () = req;
-    as_staff(app, |shop, s| Ok(shopdesk_mail::send_now(shop, s)?.into())).await
+    as_staff(app, shopdesk_mail::send_now).await
 }
 
 #[tauri::command]
