@@ -15,7 +15,7 @@ mod sync;
 use clap::Parser;
 use shopdesk_core::demo::DemoRequest;
 use shopdesk_core::{Error, FixedClock, Shop};
-use shopdesk_testkit::stats::{median, Row};
+use shopdesk_testkit::stats::{median, ms_since, Row};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -151,7 +151,7 @@ fn launch(binary: &Path, db: Option<&Path>, home: &Path) -> Result<Launch, Error
 fn time_open(path: &Path) -> Result<f64, Error> {
     let t = Instant::now();
     let shop = Shop::open(path, Arc::new(FixedClock::at(0)))?;
-    let ms = t.elapsed().as_secs_f64() * 1000.0;
+    let ms = ms_since(t);
     drop(shop);
     Ok(ms)
 }

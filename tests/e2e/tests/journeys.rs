@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use fantoccini::Locator;
-use shopdesk_testkit::stats::{median, p99, Row};
+use shopdesk_testkit::stats::{median, ms_since, p99, Row};
 use std::process::Command;
 use std::time::Duration;
 
@@ -467,7 +467,7 @@ async fn benchmark_scan_to_line_painted() {
             assert!(t.elapsed() < WAIT, "scan {i} never painted");
             tokio::time::sleep(Duration::from_millis(2)).await;
         }
-        round_trip.push(t.elapsed().as_secs_f64() * 1000.0);
+        round_trip.push(ms_since(t));
     }
     let painted = c.execute("return window.__scan", vec![]).await.unwrap();
     let painted: Vec<f64> = painted
