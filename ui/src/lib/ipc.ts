@@ -16,7 +16,8 @@ export class IpcError extends Error {
   }
 }
 
-function asIpcError(e: unknown): IpcError {
+/** Any failure as an IpcError: a `{code, message}` from Rust as it is, anything else as `internal`. */
+export function asIpcError(e: unknown): IpcError {
   if (e instanceof IpcError) return e;
   if (typeof e === "object" && e !== null && "code" in e && "message" in e) {
     return new IpcError({ code: e.code as ErrorCode, message: String(e.message) });

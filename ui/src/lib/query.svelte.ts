@@ -1,6 +1,6 @@
 // Query and mutation hooks: how screens get data. Only the latest request's answer is kept, so
 // fast typing in a search box never shows results for an older query.
-import { call, IpcError, type Commands } from "./ipc";
+import { asIpcError, call, type IpcError, type Commands } from "./ipc";
 
 export function query<K extends keyof Commands>(command: K, request: () => Commands[K]["req"]) {
   let data = $state<Commands[K]["res"] | undefined>(undefined);
@@ -22,7 +22,7 @@ export function query<K extends keyof Commands>(command: K, request: () => Comma
         }
       })
       .catch((e: unknown) => {
-        if (mine === seq) error = e instanceof IpcError ? e : new IpcError({ code: "internal", message: String(e) });
+        if (mine === seq) error = asIpcError(e);
       })
       .finally(() => {
         if (mine === seq) loading = false;
@@ -64,7 +64,7 @@ export function mutation<K extends keyof Commands>(command: K) {
       try {
         return await call(command, req);
       } catch (e) {
-        error = e instanceof IpcError ? e : new IpcError({ code: "internal", message: String(e) });
+        error = asIpcError(e);
         return undefined;
       } finally {
         pending = false;
