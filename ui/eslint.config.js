@@ -28,6 +28,26 @@ export default ts.config(
     },
   },
   {
+    // Screens and components act through the query/mutation/actions hooks (lib/query.svelte.ts),
+    // which own loading, pending and error state; raw call() stays in lib/ and App.
+    files: ["src/screens/**", "src/components/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["@tauri-apps/*"], message: "Only lib/ipc.ts talks to Tauri." },
+            {
+              group: ["**/lib/ipc"],
+              importNames: ["call"],
+              message: "Screens act through query(), mutation() or actions() from lib/query.svelte.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // lib/ holds pure helpers (formatting, the scanner, permissions) and the one IPC module: only
     // screens (and App, which picks the screen) reach the app, through call() or the
     // query()/mutation() hooks. Types may be imported anywhere.

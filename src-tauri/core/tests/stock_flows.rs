@@ -476,3 +476,84 @@ fn a_clerk_cannot_move_stock() {
         "but can look items up"
     );
 }
+
+#[test]
+fn items_at_zero_and_without_rules_are_not_missed() {
+    let f = new_shop();
+    let p = f.shop.create_product(&f.owner, tee()).unwrap();
+    let (floor, back) = locations(&f);
+    let (sold_out, one_left, never) = (&p.variants[0].id, &p.variants[1].id, &p.variants[2].id);
+    adjust(&f, sold_out, &floor, 3);
+    adjust(&f, sold_out, &floor, -3);
+    adjust(&f, one_left, &back, 1);
+
+    // Levels list the sold-out item and the never-stocked one at zero, not only what is on hand.
+    let report = f.shop.stock_report(&f.owner, None).unwrap();
+    let at = |v: &str| -> Vec<(String, i64)> {
+        report
+            .lines
+            .iter()
+            .filter(|l| l.variant_id == v)
+            .map(|l| (l.location.clone(), l.on_hand))
+            .collect()
+    };
+    assert_eq!(at(sold_out), [(report_location(&f, &floor), 0)]);
+    assert_eq!(at(one_left), [(report_location(&f, &back), 1)]);
+    assert_eq!(
+        at(never),
+        [(report_location(&f, &floor), 0)],
+        "first location"
+    );
+    let back_only = f.shop.stock_report(&f.owner, Some(&back)).unwrap();
+    assert_eq!(back_only.lines.len(), 3, "{:?}", back_only.lines);
+
+    // With no reorder rules, all three are low (at most LOW_WITHOUT_RULE available) and say so;
+    // restock leaves them alone, having no quantity to order.
+    let low = f.shop.low_stock(&f.owner).unwrap();
+    assert_eq!(low.len(), 3, "{low:?}");
+    assert!(low.iter().all(|l| !l.has_rule && l.location_id.is_empty()));
+    assert_eq!(low.last().unwrap().variant_id, *one_left, "emptiest first");
+    assert!(f.shop.restock(&f.owner).unwrap().orders.is_empty());
+    // Catalog's low-stock filter agrees.
+    let page = f
+        .shop
+        .catalog(
+            &f.owner,
+            &shopdesk_core::catalog::CatalogQuery {
+                low_stock: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(page.total, 3);
+
+    // Stock above the threshold is not low; a rule overrides the default either way.
+    adjust(&f, one_left, &back, 5);
+    f.shop
+        .set_reorder_rule(
+            &f.owner,
+            ReorderRule {
+                variant_id: never.clone(),
+                location_id: floor.clone(),
+                reorder_point: Some(0),
+                reorder_qty: Some(6),
+            },
+        )
+        .unwrap();
+    let low: Vec<_> = f.shop.low_stock(&f.owner).unwrap();
+    let ids: Vec<_> = low
+        .iter()
+        .map(|l| (l.variant_id.as_str(), l.has_rule))
+        .collect();
+    assert_eq!(ids, [(never.as_str(), true), (sold_out.as_str(), false)]);
+}
+
+fn report_location(f: &common::Fixture, id: &str) -> String {
+    f.shop
+        .locations(&f.owner)
+        .unwrap()
+        .into_iter()
+        .find(|l| l.id == id)
+        .unwrap()
+        .name
+}

@@ -30,10 +30,12 @@ async fn owner_sets_up_the_shop_adds_a_product_and_finds_it_after_a_relaunch() {
 
     add_product(&c, "Paper Lantern, large", "LANT-L", "12.5").await;
     wait_exact(&c, "#product-count", "1 variant").await;
+    // Every save says so.
+    wait_text(&c, "[data-sonner-toast]", "Paper Lantern, large added to the catalog").await;
 
     // A duplicate SKU is refused with core's message, and nothing is added.
     add_product(&c, "Another lantern", "lant-l", "3").await;
-    let refusal = wait_text(&c, ".editor .error", "already used").await;
+    let refusal = wait_text(&c, "#product-editor .error", "already used").await;
     assert!(
         refusal.contains("Paper Lantern, large"),
         "the refusal names the holder: {refusal}"
@@ -200,12 +202,13 @@ async fn owner_imports_a_catalog_scans_receives_half_a_po_and_counts_stock() {
 
     // A scanner types the barcode and Enter: the product opens; change that variant's price.
     scan_into(&c, "#product-search", "4006381333931").await;
-    wait_text(&c, ".editor h2", "Edit product").await;
+    wait_text(&c, "#product-editor h2", "Edit product").await;
     assert_eq!(value_of(&c, "#product-title").await, "Linen Apron");
     assert_eq!(value_of(&c, "#v-1-sku").await, "APR-SAGE-L");
     fill(&c, "#v-1-price", "39.50").await;
     click(&c, "#save-product").await;
     wait_text(&c, ".history", "product updated").await;
+    wait_text(&c, "[data-sonner-toast]", "Linen Apron saved").await;
     click(&c, "#close-product").await;
     let row = search_catalog(&c, "APR-SAGE-L").await;
     assert!(row.contains("39.50"), "{row}");

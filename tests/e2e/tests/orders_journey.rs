@@ -6,6 +6,7 @@
 mod common;
 
 use common::*;
+use fantoccini::Locator;
 use shopdesk_testkit::smtp::SmtpServer;
 use std::process::Command;
 
@@ -130,6 +131,9 @@ async fn an_order_is_held_fixed_released_invoiced_emailed_and_partly_returned() 
     click(&c, "#return-authorise").await;
     click(&c, ".return-receive").await;
     click(&c, ".return-refund").await;
+    // A credit note cannot be withdrawn: the refund asks first.
+    wait_text(&c, "#confirm-dialog", "Refund return").await;
+    click(&c, "#confirm-yes").await;
     let credit = wait_text(&c, ".invoice-ref[data-kind=\"credit_note\"]", "CN-").await;
     wait_text(&c, "#order-payment", "partially refunded").await;
     shot(&c, "order-returned").await;
@@ -141,5 +145,15 @@ async fn an_order_is_held_fixed_released_invoiced_emailed_and_partly_returned() 
         "{credit}\n{text}"
     );
     assert!(text.contains("Reason: chipped in transit"), "{text}");
+
+    // Opening a claim asks first; going back opens nothing.
+    fill(&c, "#claim-evidence", "photo of the broken handle").await;
+    click(&c, "#claim-open").await;
+    wait_text(&c, "#confirm-dialog", "Open a claim?").await;
+    click(&c, "#confirm-no").await;
+    assert!(c.find_all(Locator::Css(".claim")).await.unwrap().is_empty());
+    click(&c, "#claim-open").await;
+    click(&c, "#confirm-yes").await;
+    wait_text(&c, ".claim[data-status=\"open\"]", "damaged").await;
     c.close().await.unwrap();
 }

@@ -351,7 +351,12 @@ export type LineKind = "item" | "gift_card" | "return";
 
 export type Location = { id: string, name: string, position: number, };
 
-export type LowStockLine = { variant_id: string, label: string, sku: string, location_id: string, location: string, available: number, reorder_point: number, reorder_qty: number, };
+export type LowStockLine = { variant_id: string, label: string, sku: string, location_id: string, location: string, available: number, reorder_point: number, reorder_qty: number, 
+/**
+ * False for a variant with no reorder rule, low by [`LOW_WITHOUT_RULE`] across every
+ * location (`location_id` is empty): shown so it is not missed, never restocked by itself.
+ */
+has_rule: boolean, };
 
 export type MailSettings = { smtp_host: string, smtp_port: number, smtp_security: SmtpSecurity, smtp_username: string, 
 /**

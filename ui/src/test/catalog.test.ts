@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { flushSync, mount, unmount } from "svelte";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import Catalog from "../screens/Catalog.svelte";
+import Catalog from "../screens/catalog/Catalog.svelte";
 import type { CatalogPage, SessionInfo, VariantRow } from "../lib/ipc";
 
 const session: SessionInfo = {
@@ -94,14 +94,16 @@ describe("Catalog screen", () => {
     flushSync();
     document.querySelector<HTMLButtonElement>("#new-product")!.click();
     flushSync();
-    const form = document.querySelector<HTMLFormElement>("form.editor")!;
+    // The editor is a real dialog: role, title, and it scrolls inside the window.
+    expect(document.querySelector('[role="dialog"]#product-editor h2')?.textContent).toBe("New product");
+    const form = document.querySelector<HTMLFormElement>("form#product-form")!;
     form.dispatchEvent(new Event("submit", { cancelable: true }));
     await settle();
     flushSync();
-    const alert = document.querySelector(".editor .error");
+    const alert = document.querySelector("#product-editor .error");
     expect(alert?.getAttribute("data-code")).toBe("conflict");
     expect(alert?.textContent).toContain("already used by 'Blue Mug'");
-    expect(document.querySelector("form.editor")).not.toBeNull();
+    expect(document.querySelector("form#product-form")).not.toBeNull();
   });
 
   it("offers no editing to a role without catalog_edit", async () => {

@@ -8,4 +8,6 @@ pub(crate) mod product_draft;
 mod search;
 
 pub(crate) use search::lookup_in;
-pub use search::{CatalogFacets, CatalogPage, CatalogQuery, VariantRow, COUNT_CAP, MAX_PAGE};
+pub use search::{
+    CatalogFacets, CatalogPage, CatalogQuery, VariantRow, COUNT_CAP, LOW_WITHOUT_RULE, MAX_PAGE,
+};

@@ -13,6 +13,10 @@ use rusqlite::{params_from_iter, types::Value, OptionalExtension, Row, Transacti
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+/// Without a reorder rule, a variant of an active product is low when what is available across
+/// every location is at or below this: a shop that has set no rules still sees what runs out.
+pub const LOW_WITHOUT_RULE: i64 = 1;
+
 pub const MAX_PAGE: u32 = 500;
 /// A search matching more than this many variants is "broad": it is counted only up to here (the
 /// list says "1000+") and listed in catalog order, because sorting every match of a one-letter
@@ -147,13 +151,19 @@ impl Shop {
                 " AND instr(', ' || lower(p.tags) || ',', ', ' || ?{n} || ',') > 0"
             ));
         }
+        // Low as the Stock screen's Low stock says it: at or under a reorder rule, or, for a
+        // variant with no rule, at most LOW_WITHOUT_RULE available across every location.
         if q.low_stock {
-            filter.push_str(
-                " AND EXISTS (SELECT 1 FROM reorder_rule r LEFT JOIN stock_level l
+            filter.push_str(&format!(
+                " AND (EXISTS (SELECT 1 FROM reorder_rule r LEFT JOIN stock_level l
                      ON l.variant_id = r.variant_id AND l.location_id = r.location_id
                      WHERE r.variant_id = v.id
-                       AND ifnull(l.on_hand - l.committed, 0) <= r.reorder_point)",
-            );
+                       AND ifnull(l.on_hand - l.committed, 0) <= r.reorder_point)
+                   OR (NOT EXISTS (SELECT 1 FROM reorder_rule r WHERE r.variant_id = v.id)
+                       AND (SELECT ifnull(sum(l.on_hand - l.committed), 0) FROM stock_level l
+                            WHERE l.variant_id = v.id) <= {}))",
+                LOW_WITHOUT_RULE
+            ));
         }
         let unfiltered = args.is_empty() && !q.low_stock;
         let limit = q.limit.unwrap_or(100).clamp(1, MAX_PAGE);

@@ -284,7 +284,13 @@ pub struct LowStockLine {
     pub available: i64,
     pub reorder_point: i64,
     pub reorder_qty: i64,
+    /// False for a variant with no reorder rule, low by [`LOW_WITHOUT_RULE`] across every
+    /// location (`location_id` is empty): shown so it is not missed, never restocked by itself.
+    pub has_rule: bool,
 }
+
+/// Catalog's low-stock filter says "low" the same way, so the rule sits in the lower layer.
+pub use crate::catalog::LOW_WITHOUT_RULE;
 
 impl Shop {
     pub fn locations(&self, session: &Session) -> Result<Vec<Location>> {
@@ -496,19 +502,28 @@ impl Shop {
 pub(crate) fn low_stock_in(c: &Connection) -> Result<Vec<LowStockLine>> {
     let mut st = c.prepare(
         "SELECT r.variant_id, ifnull(v.sku, ''), r.location_id, l.name,
-                ifnull(s.on_hand - s.committed, 0) AS avail, r.reorder_point, r.reorder_qty
+                ifnull(s.on_hand - s.committed, 0) AS avail, r.reorder_point, r.reorder_qty, 1
          FROM reorder_rule r JOIN variant v ON v.id = r.variant_id
          JOIN location l ON l.id = r.location_id
          LEFT JOIN stock_level s ON s.variant_id = r.variant_id AND s.location_id = r.location_id
          WHERE ifnull(s.on_hand - s.committed, 0) <= r.reorder_point
-         ORDER BY l.position, v.sku",
+         UNION ALL
+         SELECT v.id, ifnull(v.sku, ''), '', '', avail, ?1, 0, 0
+         FROM (SELECT v.id, v.sku, v.product_id,
+                      (SELECT ifnull(sum(s.on_hand - s.committed), 0) FROM stock_level s
+                       WHERE s.variant_id = v.id) AS avail
+               FROM variant v
+               WHERE NOT EXISTS (SELECT 1 FROM reorder_rule r WHERE r.variant_id = v.id)) v
+         JOIN product p ON p.id = v.product_id AND p.status = 'active'
+         WHERE avail <= ?1",
     )?;
-    let rows: Vec<(String, String, String, String, i64, i64, i64)> = st
-        .query_map([], |r| r.try_into())?
+    let rows: Vec<(String, String, String, String, i64, i64, i64, bool)> = st
+        .query_map([LOW_WITHOUT_RULE], |r| r.try_into())?
         .collect::<rusqlite::Result<_>>()?;
-    rows.into_iter()
+    let mut lines = rows
+        .into_iter()
         .map(
-            |(variant_id, sku, location_id, location, available, point, qty)| {
+            |(variant_id, sku, location_id, location, available, point, qty, has_rule)| {
                 Ok(LowStockLine {
                     label: variant_label(c, &variant_id)?,
                     variant_id,
@@ -518,10 +533,14 @@ pub(crate) fn low_stock_in(c: &Connection) -> Result<Vec<LowStockLine>> {
                     available,
                     reorder_point: point,
                     reorder_qty: qty,
+                    has_rule,
                 })
             },
         )
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    // What is shortest first: a shop sees the empty shelves before the nearly empty ones.
+    lines.sort_by(|a, b| (a.available, &a.label).cmp(&(b.available, &b.label)));
+    Ok(lines)
 }
 
 #[cfg(test)]
