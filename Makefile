@@ -78,7 +78,7 @@ test-ui:
 e2e: ui
 	cargo build -p shopdesk-app
 	cargo test --manifest-path tests/e2e/Cargo.toml --no-run
-	xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- tests/keychain.sh \
+	xvfb-run -a -s "-screen 0 1920x1080x24" dbus-run-session -- tests/keychain.sh \
 	  cargo test --manifest-path tests/e2e/Cargo.toml -- --test-threads=1
 
 ## Print the benchmark table (release builds, under Xvfb).

@@ -31,7 +31,12 @@ async fn owner_sets_up_the_shop_adds_a_product_and_finds_it_after_a_relaunch() {
     add_product(&c, "Paper Lantern, large", "LANT-L", "12.5").await;
     wait_exact(&c, "#product-count", "1 variant").await;
     // Every save says so.
-    wait_text(&c, "[data-sonner-toast]", "Paper Lantern, large added to the catalog").await;
+    wait_text(
+        &c,
+        "[data-sonner-toast]",
+        "Paper Lantern, large added to the catalog",
+    )
+    .await;
 
     // A duplicate SKU is refused with core's message, and nothing is added.
     add_product(&c, "Another lantern", "lant-l", "3").await;
