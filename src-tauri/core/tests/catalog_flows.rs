@@ -288,9 +288,15 @@ fn search_filters_and_scanner_lookup() {
         low_stock: true,
         ..Default::default()
     };
-    assert_eq!(find(low.clone()), ["TEE-M-INK"]);
+    let listed = |sku: &str| find(low.clone()).iter().any(|s| s == sku);
+    assert!(listed("TEE-M-INK"));
     adjust(&f, ink, &floor, 3);
-    assert!(find(low).is_empty());
+    assert!(!listed("TEE-M-INK"), "above its rule's point");
+    // Without a rule, a variant is low at LOW_WITHOUT_RULE or fewer: one never stocked is.
+    let other = t.variants[0].sku.clone();
+    assert!(listed(&other));
+    adjust(&f, &t.variants[0].id, &floor, 2);
+    assert!(!listed(&other));
 }
 
 #[test]

@@ -428,7 +428,7 @@ fn a_counter_sale_gets_an_invoice_on_request() {
         name: "Łódź Trading Sp. z o.o.".into(),
         lines: vec!["ul. Piotrkowska 1".into(), "90-001 Łódź".into()],
         tax_id: "PL1234567890".into(),
-        email: String::new(),
+        ..Party::default()
     };
     let inv = f
         .shop

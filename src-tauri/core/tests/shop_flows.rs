@@ -67,7 +67,7 @@ fn first_run_creates_the_shop_roles_and_a_signed_in_owner() {
 fn first_run_takes_the_details_invoices_print() {
     let dir = tempfile::tempdir().unwrap();
     let shop = Shop::open(&dir.path().join("s.sqlite3"), Arc::new(FixedClock::at(0))).unwrap();
-    let new = |email: &str| NewShop {
+    let new = |email: &str, phone: &str, time_zone: &str| NewShop {
         name: "Corner Books".into(),
         currency: "EUR".into(),
         country: "IE".into(),
@@ -77,12 +77,33 @@ fn first_run_takes_the_details_invoices_print() {
         legal_address: "3 Shop Street\nGalway H91 A1B2".into(),
         tax_id: "IE7654321X".into(),
         email: email.into(),
+        phone: phone.into(),
+        time_zone: time_zone.into(),
     };
-    let err = shop.create_shop(new("not an address")).unwrap_err();
-    assert_eq!(err.code(), ErrorCode::Invalid, "{err}");
+    for (email, phone, zone) in [
+        ("not an address", "", ""),
+        ("hello@corner.example", "call me", ""),
+        ("hello@corner.example", "12", ""),
+        ("hello@corner.example", "", "Europe/Galway"),
+    ] {
+        let err = shop.create_shop(new(email, phone, zone)).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::Invalid, "{err}");
+    }
     assert!(shop.profile().unwrap().is_none(), "nothing was set up");
 
-    let (owner, _) = shop.create_shop(new("hello@corner.example")).unwrap();
+    // No zone given: the country's usual one. The window formats in the country's conventions.
+    let (owner, _) = shop
+        .create_shop(new("hello@corner.example", "+353 (91) 555-0142", ""))
+        .unwrap();
+    let profile = shop.profile().unwrap().unwrap();
+    assert_eq!(
+        (
+            profile.time_zone.as_str(),
+            profile.locale.as_str(),
+            profile.phone.as_str()
+        ),
+        ("Europe/Dublin", "en-IE", "+353 (91) 555-0142")
+    );
     let legal = shop.order_settings(&owner).unwrap().legal;
     assert_eq!(
         (
@@ -98,6 +119,36 @@ fn first_run_takes_the_details_invoices_print() {
             "hello@corner.example"
         )
     );
+    assert_eq!(legal.phone, "+353 (91) 555-0142");
+}
+
+#[test]
+fn a_shop_keeps_the_time_zone_its_owner_picks() {
+    let dir = tempfile::tempdir().unwrap();
+    let shop = Shop::open(&dir.path().join("s.sqlite3"), Arc::new(FixedClock::at(0))).unwrap();
+    shop.create_shop(NewShop {
+        name: "Desert Goods".into(),
+        currency: "USD".into(),
+        country: "US".into(),
+        owner_name: "Ana".into(),
+        owner_pin: "1357".into(),
+        time_zone: "America/Phoenix".into(),
+        ..NewShop::default()
+    })
+    .unwrap();
+    let profile = shop.profile().unwrap().unwrap();
+    assert_eq!(
+        (profile.time_zone.as_str(), profile.locale.as_str()),
+        ("America/Phoenix", "en-US")
+    );
+    let zones = shopdesk_core::shop::time_zones();
+    assert!(
+        zones.iter().any(|z| z == "America/Phoenix") && zones.iter().any(|z| z == "Europe/Dublin")
+    );
+    // Every country's suggested zone is one the picker offers.
+    for c in shopdesk_core::shop::countries() {
+        assert!(zones.contains(&c.time_zone), "{}: {}", c.code, c.time_zone);
+    }
 }
 
 #[test]

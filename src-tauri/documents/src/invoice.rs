@@ -36,8 +36,10 @@ pub fn invoice_pdf(inv: &Invoice) -> Vec<u8> {
     if !inv.seller.tax_id.is_empty() {
         seller_lines.push(format!("VAT/Tax ID: {}", inv.seller.tax_id));
     }
-    if !inv.seller.email.is_empty() {
-        seller_lines.push(inv.seller.email.clone());
+    for contact in [&inv.seller.email, &inv.seller.phone] {
+        if !contact.is_empty() {
+            seller_lines.push(contact.clone());
+        }
     }
     for l in &seller_lines {
         s.put(MARGIN, y, l, 9.0, false);

@@ -363,6 +363,7 @@ async fn a_clerk_runs_the_counter_from_first_scan_to_the_z_report() {
         "VAT 23%",
         "12 Quay Street",
         "Tax no. IE1234567T",
+        "+353 91 555 0140",
     ] {
         assert!(
             text.contains(want),

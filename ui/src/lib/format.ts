@@ -1,7 +1,15 @@
-// Formatting for people. Amounts arrive exact from core; this only turns them into text.
-import type { Money, Timestamp } from "./ipc";
+// Formatting for people. Amounts arrive exact from core; this only turns them into text, in the
+// shop's conventions (its locale and time zone, from core's shop profile), not the machine's.
+import type { Money, ShopProfile, Timestamp } from "./ipc";
 
-export function formatMoney(m: Money, locale?: string): string {
+let shop: { locale?: string; timeZone?: string } = {};
+
+/** Every date, time, number and amount on screen from now on follows this shop's conventions. */
+export function useShopConventions(profile: Pick<ShopProfile, "locale" | "time_zone">) {
+  shop = { locale: profile.locale, timeZone: profile.time_zone };
+}
+
+export function formatMoney(m: Money, locale = shop.locale): string {
   const units = m.minor / 10 ** m.exponent;
   return new Intl.NumberFormat(locale, {
     style: "currency",
@@ -20,6 +28,12 @@ export function moneyInput(m: Money): string {
   return `${sign}${Math.floor(abs / scale)}.${String(abs % scale).padStart(m.exponent, "0")}`;
 }
 
-export function formatTime(t: Timestamp, locale?: string): string {
-  return new Date(t).toLocaleString(locale, { dateStyle: "medium", timeStyle: "short" });
+/** A moment as the shop reads it: its locale's date and time, on its own clock. */
+export function formatTime(t: Timestamp, locale = shop.locale, timeZone = shop.timeZone): string {
+  return new Date(t).toLocaleString(locale, { dateStyle: "medium", timeStyle: "short", timeZone });
+}
+
+/** A count in the shop's locale ("1,234"). */
+export function formatCount(n: number, locale = shop.locale): string {
+  return new Intl.NumberFormat(locale).format(n);
 }

@@ -9,6 +9,10 @@ country: string, phone: string, };
 
 export type AppStatus = { "state": "db_failed", error: ErrorBody, db_path: string, } | { "state": "first_run", countries: Array<Country>, 
 /**
+ * IANA names for the time zone picker.
+ */
+time_zones: Array<string>, 
+/**
  * Every currency core can keep books in (ISO 4217 codes).
  */
 currencies: Array<string>, db_path: string, } | { "state": "signed_out", shop: ShopProfile, staff: Array<StaffMember>, demo_pins: Array<DemoPin>, } | { "state": "signed_in", shop: ShopProfile, session: SessionInfo, };
@@ -168,7 +172,7 @@ cash_rounding: string,
  */
 discount_limit_percent: string, receipt_footer: string, rates: Array<TaxRate>, };
 
-export type Country = { code: string, name: string, currency: string, };
+export type Country = { code: string, name: string, currency: string, time_zone: string, };
 
 export type CsvText = { text: string, };
 
@@ -341,7 +345,11 @@ legal_address: string,
 /**
  * VAT / tax id.
  */
-tax_id: string, shop_email: string, invoice_prefix: string, credit_note_prefix: string, payment_terms_days: number, 
+tax_id: string, shop_email: string, 
+/**
+ * The contact phone invoices and receipts print.
+ */
+phone: string, invoice_prefix: string, credit_note_prefix: string, payment_terms_days: number, 
 /**
  * Read only: decides paper size and address formats.
  */
@@ -420,7 +428,15 @@ tax_id: string,
 /**
  * The contact e-mail documents print and customers reply to.
  */
-email: string, };
+email: string, 
+/**
+ * The contact phone documents print (empty for none).
+ */
+phone: string, 
+/**
+ * IANA time zone; empty takes the country's usual one.
+ */
+time_zone: string, };
 
 export type NewStaff = { name: string, role_id: string, pin: string, };
 
@@ -611,7 +627,11 @@ weight: string,
  */
 preset: string, };
 
-export type Party = { name: string, lines: Array<string>, tax_id: string, email: string, };
+export type Party = { name: string, lines: Array<string>, tax_id: string, email: string, 
+/**
+ * Invoices issued before phones were kept have none.
+ */
+phone: string, };
 
 export type Payment = { sale_id: string, tenders: Array<TenderDraft>, };
 
@@ -849,7 +869,16 @@ export type ShipmentDraft = { carrier: string, tracking: string,
  */
 lines: Array<[string, number]>, };
 
-export type ShopProfile = { name: string, currency: string, country: string, };
+export type ShopProfile = { name: string, currency: string, country: string, phone: string, 
+/**
+ * IANA name; times are shown, and days counted, in it.
+ */
+time_zone: string, 
+/**
+ * BCP 47 tag the window formats dates, times, numbers and money with: the app speaks
+ * English, in the shop's country's conventions ("en-IE": 1 Dec 2026, 14:05, €20.00).
+ */
+locale: string, };
 
 export type SignIn = { staff_id: string, pin: string, };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatMoney, moneyInput } from "../lib/format";
+import { formatMoney, formatTime, moneyInput, useShopConventions } from "../lib/format";
 
 describe("money formatting", () => {
   it("shows exact minor units with the currency's own decimals", () => {
@@ -13,5 +13,19 @@ describe("money formatting", () => {
     expect(moneyInput({ minor: 5, currency: "EUR", exponent: 2 })).toBe("0.05");
     expect(moneyInput({ minor: -305, currency: "USD", exponent: 2 })).toBe("-3.05");
     expect(moneyInput({ minor: 1500, currency: "JPY", exponent: 0 })).toBe("1500");
+  });
+});
+
+describe("the shop's conventions", () => {
+  it("show times on the shop's clock and in its locale, whatever the machine's", () => {
+    // 2026-12-01 23:30 UTC is already the 2nd in Auckland and still the 1st in Dublin.
+    const t = Date.UTC(2026, 11, 1, 23, 30);
+    useShopConventions({ locale: "en-IE", time_zone: "Europe/Dublin" });
+    expect(formatTime(t)).toBe("1 Dec 2026, 23:30");
+    expect(formatMoney({ minor: 123456, currency: "EUR", exponent: 2 })).toBe("€1,234.56");
+    useShopConventions({ locale: "en-NZ", time_zone: "Pacific/Auckland" });
+    expect(formatTime(t)).toContain("2 Dec 2026");
+    useShopConventions({ locale: "en-US", time_zone: "America/Los_Angeles" });
+    expect(formatTime(t)).toBe("Dec 1, 2026, 3:30 PM");
   });
 });

@@ -7,7 +7,7 @@ use crate::state::AppState;
 use serde::{Deserialize, Serialize};
 use shopdesk_core::demo::{DemoPin, DemoRequest};
 use shopdesk_core::shop::staff::{NewRole, NewStaff, Role, RoleUpdate, StaffMember, StaffUpdate};
-use shopdesk_core::shop::{countries, Country, NewShop, ShopProfile};
+use shopdesk_core::shop::{countries, time_zones, Country, NewShop, ShopProfile};
 use shopdesk_core::{Currency, ErrorBody, SessionInfo};
 use tauri::AppHandle;
 use ts_rs::TS;
@@ -20,6 +20,8 @@ pub enum AppStatus {
     DbFailed { error: ErrorBody, db_path: String },
     FirstRun {
         countries: Vec<Country>,
+        /// IANA names for the time zone picker.
+        time_zones: Vec<String>,
         /// Every currency core can keep books in (ISO 4217 codes).
         currencies: Vec<String>,
         db_path: String,
@@ -50,6 +52,7 @@ fn status(state: &AppState) -> Result<AppStatus, ErrorBody> {
     let Some(profile) = shop.profile()? else {
         return Ok(AppStatus::FirstRun {
             countries: countries(),
+            time_zones: time_zones(),
             currencies: Currency::all_codes().map(String::from).collect(),
             db_path,
         });

@@ -61,25 +61,31 @@ impl Shop {
     /// already set-up shop it refuses and changes nothing.
     pub fn load_demo(&self, req: &DemoRequest) -> Result<(Session, SessionInfo, DemoSummary)> {
         // The details its invoices and receipts print, as a real shop's would.
-        let (name, currency, address, tax_id) =
+        let (name, currency, address, tax_id, phone, time_zone) =
             match req.country.trim().to_ascii_uppercase().as_str() {
                 "IE" => (
                     "Harbour & Pine, Galway",
                     "EUR",
                     "12 Quay Street\nGalway H91 X2Y3",
                     "IE1234567T",
+                    "+353 91 555 0140",
+                    "Europe/Dublin",
                 ),
                 "GB" => (
                     "Harbour & Pine, Bristol",
                     "GBP",
                     "5 Harbourside\nBristol BS1 5TX",
                     "GB123456789",
+                    "+44 117 496 0123",
+                    "Europe/London",
                 ),
                 "US" => (
                     "Harbour & Pine, Portland",
                     "USD",
                     "210 NW 10th Ave\nPortland, OR 97209",
                     "",
+                    "+1 503 555 0142",
+                    "America/Los_Angeles",
                 ),
                 other => {
                     return Err(Error::invalid(format!(
@@ -98,6 +104,8 @@ impl Shop {
             legal_address: address.into(),
             tax_id: tax_id.into(),
             email: "hello@harbourandpine.example".into(),
+            phone: phone.into(),
+            time_zone: time_zone.into(),
         })?;
         let others: Vec<(&str, &str, String)> = DEMO_STAFF[1..]
             .iter()

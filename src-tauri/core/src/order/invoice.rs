@@ -60,6 +60,9 @@ pub struct Party {
     pub lines: Vec<String>,
     pub tax_id: String,
     pub email: String,
+    /// Invoices issued before phones were kept have none.
+    #[serde(default)]
+    pub phone: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -215,6 +218,7 @@ pub(crate) fn seller(legal: &Legal) -> Party {
             .collect(),
         tax_id: legal.tax_id.clone(),
         email: legal.shop_email.clone(),
+        phone: legal.phone.clone(),
     }
 }
 
@@ -277,8 +281,8 @@ fn buyer_of(name: &str, address: &Address, email: Option<&str>) -> Party {
     Party {
         name: name.to_string(),
         lines,
-        tax_id: String::new(),
         email: email.unwrap_or_default().to_string(),
+        ..Party::default()
     }
 }
 
@@ -476,6 +480,7 @@ impl Shop {
                     .collect(),
                 tax_id: buyer.tax_id.trim().to_string(),
                 email: buyer.email.trim().to_string(),
+                phone: String::new(),
             };
             if inv.buyer.name.is_empty() {
                 inv.buyer.name = sale

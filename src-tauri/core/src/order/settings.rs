@@ -21,6 +21,9 @@ pub struct Legal {
     /// VAT / tax id.
     pub tax_id: String,
     pub shop_email: String,
+    /// The contact phone invoices and receipts print.
+    #[serde(default)]
+    pub phone: String,
     pub invoice_prefix: String,
     pub credit_note_prefix: String,
     #[ts(type = "number")]
@@ -61,7 +64,8 @@ pub(crate) fn legal(conn: &Connection) -> Result<Legal> {
     Ok(conn
         .prepare_cached(
             "SELECT CASE legal_name WHEN '' THEN name ELSE legal_name END, legal_address, tax_id,
-                    shop_email, invoice_prefix, credit_note_prefix, payment_terms_days, country
+                    shop_email, invoice_prefix, credit_note_prefix, payment_terms_days, country,
+                    phone
              FROM shop WHERE id = 1",
         )?
         .query_row([], |r| {
@@ -74,6 +78,7 @@ pub(crate) fn legal(conn: &Connection) -> Result<Legal> {
                 credit_note_prefix: r.get(5)?,
                 payment_terms_days: r.get(6)?,
                 country: r.get(7)?,
+                phone: r.get(8)?,
             })
         })?)
 }
@@ -200,6 +205,12 @@ impl Shop {
                 "'{email}' is not an e-mail address"
             )));
         }
+        let phone = s.legal.phone.trim();
+        if !phone.is_empty() && !crate::shop::phone_is_valid(phone) {
+            return Err(Error::invalid(format!(
+                "'{phone}' does not look like a phone number"
+            )));
+        }
         self.db.write(|tx| {
             authorize(tx, session, Permission::SettingsManage)?;
             tx.execute(
@@ -207,7 +218,7 @@ impl Shop {
                      invoice_prefix = ?5, credit_note_prefix = ?6, payment_terms_days = ?7,
                      risk_hold_score = ?8, risk_value_multiple = ?9, risk_velocity_count = ?10,
                      risk_velocity_hours = ?11, smtp_host = ?12, smtp_port = ?13, smtp_security = ?14,
-                     smtp_username = ?15, mail_from = ?16
+                     smtp_username = ?15, mail_from = ?16, phone = ?17
                  WHERE id = 1",
                 params![
                     s.legal.legal_name.trim(),
@@ -230,6 +241,7 @@ impl Shop {
                     },
                     m.smtp_username.trim(),
                     from,
+                    phone,
                 ],
             )?;
             audit::record(

@@ -127,14 +127,15 @@ impl Shop {
             if sale.status != SaleStatus::Completed {
                 return Err(Error::invalid("only a completed sale has a receipt"));
             }
-            let (shop_name, footer, address, tax_id, email): (
+            let (shop_name, footer, address, tax_id, email, phone): (
+                String,
                 String,
                 String,
                 String,
                 String,
                 String,
             ) = c.query_row(
-                "SELECT name, receipt_footer, legal_address, tax_id, shop_email FROM shop
+                "SELECT name, receipt_footer, legal_address, tax_id, shop_email, phone FROM shop
                  WHERE id = 1",
                 [],
                 |r| r.try_into(),
@@ -144,6 +145,7 @@ impl Shop {
                 header.push(format!("Tax no. {}", tax_id.trim()));
             }
             header.push(email);
+            header.push(phone);
             header.retain(|l| !l.trim().is_empty());
             Ok(Receipt {
                 shop_name,

@@ -20,28 +20,39 @@ use std::sync::Arc;
 use ts_rs::TS;
 
 /// Countries a shop can be set up in (ISO 3166-1 alpha-2), with the currency it usually keeps
-/// books in; the first-run screen offers these and suggests the currency.
+/// books in and the time zone most of its shops keep (for a country with several, the most
+/// populous one's; the first-run screen lets the owner pick another). The first-run screen
+/// offers these and suggests the currency and zone.
 #[rustfmt::skip]
-pub const COUNTRIES: &[(&str, &str, &str)] = &[
-    ("AT", "Austria", "EUR"), ("AU", "Australia", "AUD"), ("BE", "Belgium", "EUR"),
-    ("BG", "Bulgaria", "BGN"), ("BR", "Brazil", "BRL"), ("CA", "Canada", "CAD"),
-    ("CH", "Switzerland", "CHF"), ("CL", "Chile", "CLP"), ("CN", "China", "CNY"),
-    ("CY", "Cyprus", "EUR"), ("CZ", "Czechia", "CZK"), ("DE", "Germany", "EUR"),
-    ("DK", "Denmark", "DKK"), ("EE", "Estonia", "EUR"), ("ES", "Spain", "EUR"),
-    ("FI", "Finland", "EUR"), ("FR", "France", "EUR"), ("GB", "United Kingdom", "GBP"),
-    ("GR", "Greece", "EUR"), ("HK", "Hong Kong", "HKD"), ("HR", "Croatia", "EUR"),
-    ("HU", "Hungary", "HUF"), ("ID", "Indonesia", "IDR"), ("IE", "Ireland", "EUR"),
-    ("IL", "Israel", "ILS"), ("IN", "India", "INR"), ("IS", "Iceland", "ISK"),
-    ("IT", "Italy", "EUR"), ("JP", "Japan", "JPY"), ("KR", "South Korea", "KRW"),
-    ("KW", "Kuwait", "KWD"), ("LT", "Lithuania", "EUR"), ("LU", "Luxembourg", "EUR"),
-    ("LV", "Latvia", "EUR"), ("MT", "Malta", "EUR"), ("MX", "Mexico", "MXN"),
-    ("MY", "Malaysia", "MYR"), ("NL", "Netherlands", "EUR"), ("NO", "Norway", "NOK"),
-    ("NZ", "New Zealand", "NZD"), ("PH", "Philippines", "PHP"), ("PL", "Poland", "PLN"),
-    ("PT", "Portugal", "EUR"), ("RO", "Romania", "RON"), ("SE", "Sweden", "SEK"),
-    ("SG", "Singapore", "SGD"), ("SI", "Slovenia", "EUR"), ("SK", "Slovakia", "EUR"),
-    ("TH", "Thailand", "THB"), ("TR", "Türkiye", "TRY"), ("TW", "Taiwan", "TWD"),
-    ("UA", "Ukraine", "UAH"), ("US", "United States", "USD"), ("VN", "Vietnam", "VND"),
-    ("ZA", "South Africa", "ZAR"),
+pub const COUNTRIES: &[(&str, &str, &str, &str)] = &[
+    ("AT", "Austria", "EUR", "Europe/Vienna"), ("AU", "Australia", "AUD", "Australia/Sydney"),
+    ("BE", "Belgium", "EUR", "Europe/Brussels"), ("BG", "Bulgaria", "BGN", "Europe/Sofia"),
+    ("BR", "Brazil", "BRL", "America/Sao_Paulo"), ("CA", "Canada", "CAD", "America/Toronto"),
+    ("CH", "Switzerland", "CHF", "Europe/Zurich"), ("CL", "Chile", "CLP", "America/Santiago"),
+    ("CN", "China", "CNY", "Asia/Shanghai"), ("CY", "Cyprus", "EUR", "Asia/Nicosia"),
+    ("CZ", "Czechia", "CZK", "Europe/Prague"), ("DE", "Germany", "EUR", "Europe/Berlin"),
+    ("DK", "Denmark", "DKK", "Europe/Copenhagen"), ("EE", "Estonia", "EUR", "Europe/Tallinn"),
+    ("ES", "Spain", "EUR", "Europe/Madrid"), ("FI", "Finland", "EUR", "Europe/Helsinki"),
+    ("FR", "France", "EUR", "Europe/Paris"), ("GB", "United Kingdom", "GBP", "Europe/London"),
+    ("GR", "Greece", "EUR", "Europe/Athens"), ("HK", "Hong Kong", "HKD", "Asia/Hong_Kong"),
+    ("HR", "Croatia", "EUR", "Europe/Zagreb"), ("HU", "Hungary", "HUF", "Europe/Budapest"),
+    ("ID", "Indonesia", "IDR", "Asia/Jakarta"), ("IE", "Ireland", "EUR", "Europe/Dublin"),
+    ("IL", "Israel", "ILS", "Asia/Jerusalem"), ("IN", "India", "INR", "Asia/Kolkata"),
+    ("IS", "Iceland", "ISK", "Atlantic/Reykjavik"), ("IT", "Italy", "EUR", "Europe/Rome"),
+    ("JP", "Japan", "JPY", "Asia/Tokyo"), ("KR", "South Korea", "KRW", "Asia/Seoul"),
+    ("KW", "Kuwait", "KWD", "Asia/Kuwait"), ("LT", "Lithuania", "EUR", "Europe/Vilnius"),
+    ("LU", "Luxembourg", "EUR", "Europe/Luxembourg"), ("LV", "Latvia", "EUR", "Europe/Riga"),
+    ("MT", "Malta", "EUR", "Europe/Malta"), ("MX", "Mexico", "MXN", "America/Mexico_City"),
+    ("MY", "Malaysia", "MYR", "Asia/Kuala_Lumpur"), ("NL", "Netherlands", "EUR", "Europe/Amsterdam"),
+    ("NO", "Norway", "NOK", "Europe/Oslo"), ("NZ", "New Zealand", "NZD", "Pacific/Auckland"),
+    ("PH", "Philippines", "PHP", "Asia/Manila"), ("PL", "Poland", "PLN", "Europe/Warsaw"),
+    ("PT", "Portugal", "EUR", "Europe/Lisbon"), ("RO", "Romania", "RON", "Europe/Bucharest"),
+    ("SE", "Sweden", "SEK", "Europe/Stockholm"), ("SG", "Singapore", "SGD", "Asia/Singapore"),
+    ("SI", "Slovenia", "EUR", "Europe/Ljubljana"), ("SK", "Slovakia", "EUR", "Europe/Bratislava"),
+    ("TH", "Thailand", "THB", "Asia/Bangkok"), ("TR", "Türkiye", "TRY", "Europe/Istanbul"),
+    ("TW", "Taiwan", "TWD", "Asia/Taipei"), ("UA", "Ukraine", "UAH", "Europe/Kyiv"),
+    ("US", "United States", "USD", "America/New_York"), ("VN", "Vietnam", "VND", "Asia/Ho_Chi_Minh"),
+    ("ZA", "South Africa", "ZAR", "Africa/Johannesburg"),
 ];
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -49,17 +60,51 @@ pub struct Country {
     pub code: String,
     pub name: String,
     pub currency: String,
+    pub time_zone: String,
 }
 
 pub fn countries() -> Vec<Country> {
     COUNTRIES
         .iter()
-        .map(|&(code, name, currency)| Country {
+        .map(|&(code, name, currency, time_zone)| Country {
             code: code.into(),
             name: name.into(),
             currency: currency.into(),
+            time_zone: time_zone.into(),
         })
         .collect()
+}
+
+/// Every IANA time zone name the bundled database knows, sorted, for the first-run picker.
+pub fn time_zones() -> Vec<String> {
+    let mut names: Vec<String> = jiff::tz::db()
+        .available()
+        .map(|n| n.as_str().to_string())
+        .filter(|n| n.contains('/') && !n.starts_with("Etc/"))
+        .collect();
+    names.sort();
+    names
+}
+
+/// The zone a shop in `country` most likely keeps, for shops set up before they were asked.
+fn country_time_zone(country: &str) -> &'static str {
+    COUNTRIES
+        .iter()
+        .find(|(c, ..)| *c == country)
+        .map_or("UTC", |(.., zone)| zone)
+}
+
+/// A phone number as people write them: digits with spaces, dashes, dots, brackets, a leading
+/// `+`, and an extension; at least 6 digits and at most 15 (the E.164 limit) before any
+/// extension.
+pub(crate) fn phone_is_valid(phone: &str) -> bool {
+    let main = phone.split(['x', 'X']).next().unwrap_or_default();
+    let main = main.trim().strip_prefix('+').unwrap_or(main.trim());
+    let digits = main.chars().filter(char::is_ascii_digit).count();
+    (6..=15).contains(&digits)
+        && main
+            .chars()
+            .all(|c| c.is_ascii_digit() || " -.()/".contains(c))
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -67,6 +112,12 @@ pub struct ShopProfile {
     pub name: String,
     pub currency: String,
     pub country: String,
+    pub phone: String,
+    /// IANA name; times are shown, and days counted, in it.
+    pub time_zone: String,
+    /// BCP 47 tag the window formats dates, times, numbers and money with: the app speaks
+    /// English, in the shop's country's conventions ("en-IE": 1 Dec 2026, 14:05, €20.00).
+    pub locale: String,
 }
 
 /// First-run setup: the shop, the details its invoices and receipts carry, and its owner.
@@ -89,6 +140,12 @@ pub struct NewShop {
     /// The contact e-mail documents print and customers reply to.
     #[serde(default)]
     pub email: String,
+    /// The contact phone documents print (empty for none).
+    #[serde(default)]
+    pub phone: String,
+    /// IANA time zone; empty takes the country's usual one.
+    #[serde(default)]
+    pub time_zone: String,
 }
 
 /// A practical e-mail syntax check: one `@`, a local part of printable characters, a domain of
@@ -144,13 +201,22 @@ impl Shop {
     pub fn profile(&self) -> Result<Option<ShopProfile>> {
         self.db.read(|c| {
             Ok(c.query_row(
-                "SELECT name, currency, country FROM shop WHERE id = 1",
+                "SELECT name, currency, country, phone, time_zone FROM shop WHERE id = 1",
                 [],
                 |r| {
+                    let country: String = r.get(2)?;
+                    let zone: String = r.get(4)?;
                     Ok(ShopProfile {
                         name: r.get(0)?,
                         currency: r.get(1)?,
-                        country: r.get(2)?,
+                        locale: format!("en-{country}"),
+                        time_zone: if zone.is_empty() {
+                            country_time_zone(&country).to_string()
+                        } else {
+                            zone
+                        },
+                        country,
+                        phone: r.get(3)?,
                     })
                 },
             )
@@ -181,17 +247,37 @@ pub(crate) struct Setup {
     legal_address: String,
     tax_id: String,
     email: String,
+    phone: String,
+    time_zone: String,
 }
 
 impl Setup {
     pub(crate) fn check(new: &NewShop) -> Result<Setup> {
         let country = new.country.trim().to_ascii_uppercase();
-        if !COUNTRIES.iter().any(|(c, _, _)| *c == country) {
+        if !COUNTRIES.iter().any(|(c, ..)| *c == country) {
             return Err(Error::invalid(format!(
                 "unknown country code '{}'",
                 new.country
             )));
         }
+        let phone = new.phone.trim();
+        if !phone.is_empty() && !phone_is_valid(phone) {
+            return Err(Error::invalid(format!(
+                "'{phone}' does not look like a phone number: use digits, with spaces or dashes and a leading + if you like"
+            )));
+        }
+        let time_zone = match new.time_zone.trim() {
+            "" => country_time_zone(&country).to_string(),
+            zone => {
+                jiff::tz::db().get(zone).map_err(|_| {
+                    Error::invalid(format!(
+                        "'{zone}' is not a time zone: pick one from the list, such as {}",
+                        country_time_zone(&country)
+                    ))
+                })?;
+                zone.to_string()
+            }
+        };
         let email = new.email.trim();
         if !email.is_empty() && !email_is_valid(email) {
             return Err(Error::invalid(format!(
@@ -208,6 +294,8 @@ impl Setup {
             legal_address: new.legal_address.trim().to_string(),
             tax_id: new.tax_id.trim().to_string(),
             email: email.to_string(),
+            phone: phone.to_string(),
+            time_zone,
         })
     }
 
@@ -219,8 +307,8 @@ impl Setup {
         }
         tx.execute(
             "INSERT INTO shop (id, name, currency, country, created_at, legal_name, legal_address,
-                 tax_id, shop_email)
-             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                 tax_id, shop_email, phone, time_zone)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             rusqlite::params![
                 self.name,
                 self.currency.code(),
@@ -229,7 +317,9 @@ impl Setup {
                 self.legal_name,
                 self.legal_address,
                 self.tax_id,
-                self.email
+                self.email,
+                self.phone,
+                self.time_zone
             ],
         )?;
         crate::tax::seed_defaults(tx)?;

@@ -517,7 +517,8 @@ pub(crate) fn low_stock_in(c: &Connection) -> Result<Vec<LowStockLine>> {
          JOIN product p ON p.id = v.product_id AND p.status = 'active'
          WHERE avail <= ?1",
     )?;
-    let rows: Vec<(String, String, String, String, i64, i64, i64, bool)> = st
+    type Row = (String, String, String, String, i64, i64, i64, bool);
+    let rows: Vec<Row> = st
         .query_map([LOW_WITHOUT_RULE], |r| r.try_into())?
         .collect::<rusqlite::Result<_>>()?;
     let mut lines = rows

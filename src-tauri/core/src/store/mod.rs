@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_packing.sql"),
     include_str!("migrations/0006_channels.sql"),
     include_str!("migrations/0007_order_value_index.sql"),
+    include_str!("migrations/0008_shop_contact.sql"),
 ];
 
 const MAX_IDLE_READERS: usize = 4;
@@ -234,6 +235,7 @@ mod tests {
         "c7b3c9c3a90ddc3347642d3dc6f4a1815a0b6ae80afccd6cb41c849d2ca2694f", // 0005_packing
         "1726f7a63171c3ead2e9800b9b492f39000500b19a82e9ef09652b245e8d5937", // 0006_channels
         "14add4568a58aae432b186a3996386ceab70837e243430c5a63ab364bf25e129", // 0007_order_value_index
+        "a5c76175e6397ba0f12a510673b43f64cdee9d435befba788cbac53ef00f6f68", // 0008_shop_contact
     ];
 
     #[test]

@@ -206,6 +206,7 @@ pub async fn first_run(c: &Client, shop: &str, owner: &str, pin: &str) {
     fill(c, "#shop-name", shop).await;
     fill(c, "#shop-address", "3 Shop Street, Galway H91 A1B2").await;
     fill(c, "#shop-email", "hello@shop.example").await;
+    fill(c, "#shop-phone", "+353 91 555 0199").await;
     fill(c, "#owner-name", owner).await;
     fill(c, "#owner-pin", pin).await;
     fill(c, "#owner-pin-again", pin).await;
