@@ -154,6 +154,6 @@ async fn an_order_is_held_fixed_released_invoiced_emailed_and_partly_returned() 
     assert!(c.find_all(Locator::Css(".claim")).await.unwrap().is_empty());
     click(&c, "#claim-open").await;
     click(&c, "#confirm-yes").await;
-    wait_text(&c, ".claim[data-status=\"open\"]", "damaged").await;
+    wait_text(&c, ".claim[data-status=\"open\"]", "Damaged").await;
     c.close().await.unwrap();
 }
