@@ -215,6 +215,7 @@ ipc_table! {
         print_queue(()) -> Vec<packing::print_queue::PrintJob>;
         print_again(ById) -> packing::print_queue::PrintJob;
         print_job_save(ById) -> SavedFile;
+        file_open(Text) -> ();
         pick_list_save(PickRequest) -> SavedFile;
         late_orders(()) -> Vec<packing::shipping::LateOrder>;
         dropship_forward(ById) -> Vec<order::supplier_order::SupplierOrder>;

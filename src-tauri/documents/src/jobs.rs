@@ -61,9 +61,10 @@ pub fn print_jobs(
 ) -> Result<Vec<PrintJob>> {
     jobs.iter()
         .map(|job| {
+            // The reason is a sentence for the bench; a named printer is said after it.
             let printer = match job.printer.as_str() {
-                "" => "the default printer".to_string(),
-                p => format!("printer '{p}'"),
+                "" => String::new(),
+                p => format!(" (Printer: {p}.)"),
             };
             // A document that cannot be made fails its job like a refused print: the parcel
             // has shipped either way, and the queue shows why and offers a retry.
@@ -74,7 +75,7 @@ pub fn print_jobs(
                 });
             match outcome {
                 Ok(answer) => shop.print_sent(&job.id, &answer),
-                Err(e) => shop.print_failed(&job.id, &format!("{printer}: {e}")),
+                Err(e) => shop.print_failed(&job.id, &format!("{e}{printer}")),
             }
         })
         .collect()

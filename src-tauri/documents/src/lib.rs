@@ -39,9 +39,39 @@ impl std::error::Error for PrintError {}
 
 impl std::fmt::Display for PrintError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Said to the person at the bench; what the print system answered goes to the log.
         match self {
-            PrintError::NoSpooler(e) => write!(f, "no print system found (CUPS `lp`): {e}"),
-            PrintError::Refused(e) => write!(f, "the printer refused the job: {e}"),
+            PrintError::NoSpooler(e) => {
+                log::warn!("no print spooler: {e}");
+                write!(
+                    f,
+                    "This computer has no printing set up. Save the document as PDF, or open it \
+                     and print from the PDF viewer."
+                )
+            }
+            PrintError::Refused(e) => {
+                log::warn!("the print system refused a job: {e}");
+                let e = e.to_lowercase();
+                if e.contains("does not exist") || e.contains("unknown destination") {
+                    write!(
+                        f,
+                        "The printer chosen for this station is not there any more. Pick another in \
+                         Station, or save the document as PDF."
+                    )
+                } else if e.contains("no default destination") {
+                    write!(
+                        f,
+                        "No printer is chosen and the computer has no default one. Pick a printer \
+                         in Station, or save the document as PDF."
+                    )
+                } else {
+                    write!(
+                        f,
+                        "The printer did not take the document. Check it is on and has paper, then \
+                         Retry, or save the document as PDF."
+                    )
+                }
+            }
         }
     }
 }

@@ -23,6 +23,9 @@ async fn owner_connects_vendure_orders_arrive_and_the_packed_one_reports_its_tra
     let vendure = VendureServer::start(4620, Some(&catalog));
     vendure.seed(&["EMUG-CHARCOAL:2", "EMUG-CHARCOAL:1"]);
 
+    // No print system answers (a CUPS server on a closed port): every document fails to print,
+    // and the bench says so in plain words with its ways forward.
+    std::env::set_var("CUPS_SERVER", "127.0.0.1:9");
     let home = tempfile::tempdir().unwrap();
     let driver = Driver::start(home.path(), 4600);
     let c = driver.launch().await;
@@ -75,7 +78,17 @@ async fn owner_connects_vendure_orders_arrive_and_the_packed_one_reports_its_tra
     wait_text(&c, "#pack-result", "Shipped #1").await;
     let tracking = text_of(&c, "#pack-tracking-result").await;
 
-    // Whatever the printer did, the label can be saved as a PDF: never a dead end.
+    let failed = wait_text(
+        &c,
+        "#pack-result .print-job[data-kind='label'][data-status='failed']",
+        "save the document as PDF",
+    )
+    .await;
+    assert!(
+        !failed.contains("lp:"),
+        "the print system's own words: {failed}"
+    );
+    // The label can be saved as a PDF, or opened to print elsewhere: never a dead end.
     click(&c, "#print-queue .save-job[data-kind='label']").await;
     let saved = wait_text(&c, "#pack-saved", "Saved to ").await;
     let label = saved.trim_start_matches("Saved to ").trim();

@@ -1172,6 +1172,7 @@ export interface Commands {
   print_queue: { req: null; res: Array<PrintJob> };
   print_again: { req: ById; res: PrintJob };
   print_job_save: { req: ById; res: SavedFile };
+  file_open: { req: Text; res: null };
   pick_list_save: { req: PickRequest; res: SavedFile };
   late_orders: { req: null; res: Array<LateOrder> };
   dropship_forward: { req: ById; res: Array<SupplierOrder> };

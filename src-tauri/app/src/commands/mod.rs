@@ -80,24 +80,84 @@ pub(crate) async fn as_staff<T: Send + 'static>(
     .await
 }
 
-/// A file in the person's Downloads folder (else their home), named for what it holds and when.
+/// Where exports and saved documents go: the person's Downloads folder, else their home.
+fn export_dir(app: &AppHandle) -> Result<std::path::PathBuf, ErrorBody> {
+    app.path()
+        .download_dir()
+        .or_else(|_| app.path().home_dir())
+        .map_err(|e| {
+            Error::CannotWrite(format!("no Downloads or home folder to save in: {e}")).body()
+        })
+}
+
+/// A file in the export folder, named for what it holds and when.
 pub(crate) fn export_path(
     app: &AppHandle,
     stem: &str,
     ext: &str,
 ) -> Result<std::path::PathBuf, ErrorBody> {
-    let dir = app
-        .path()
-        .download_dir()
-        .or_else(|_| app.path().home_dir())
-        .map_err(|e| {
-            Error::CannotWrite(format!("no Downloads or home folder to save in: {e}")).body()
-        })?;
     let stamp = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or_default();
-    Ok(dir.join(format!("{stem}-{stamp}.{ext}")))
+    Ok(export_dir(app)?.join(format!("{stem}-{stamp}.{ext}")))
+}
+
+/// Only a PDF Shopdesk itself saved in the export folder may be opened from the window.
+fn openable(dir: &std::path::Path, path: &std::path::Path) -> bool {
+    path.parent() == Some(dir)
+        && path.extension().is_some_and(|e| e == "pdf")
+        && path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with("shopdesk-"))
+}
+
+/// Opens a PDF Shopdesk saved in the system's PDF viewer, whose own print dialog (any printer
+/// the system has, including ones CUPS-less setups add) is one key away: the way forward when
+/// the station's printer does not take a document.
+#[tauri::command]
+pub async fn file_open(app: AppHandle, req: Text) -> Result<(), ErrorBody> {
+    let path = std::path::PathBuf::from(&req.text);
+    if !openable(&export_dir(&app)?, &path) {
+        return Err(
+            Error::invalid("only a document Shopdesk saved can be opened from here").body(),
+        );
+    }
+    let viewer = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    std::process::Command::new(viewer)
+        .arg(&path)
+        .spawn()
+        .map(drop)
+        .map_err(|e| {
+            Error::CannotWrite(format!(
+                "no PDF viewer could be started ({e}); the document is saved at {}",
+                path.display()
+            ))
+            .body()
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::openable;
+    use std::path::Path;
+
+    #[test]
+    fn only_pdfs_shopdesk_saved_open_from_the_window() {
+        let dir = Path::new("/home/ann/Downloads");
+        assert!(openable(dir, &dir.join("shopdesk-document-1764547200.pdf")));
+        assert!(!openable(dir, &dir.join("invoice.pdf")));
+        assert!(!openable(dir, &dir.join("shopdesk-export-1.csv")));
+        assert!(!openable(dir, Path::new("/etc/shopdesk-document-1.pdf")));
+        assert!(!openable(dir, &dir.join("../shopdesk-document-1.pdf")));
+    }
 }
 
 /// Writes an export through core into a new file and says where it went.
