@@ -69,6 +69,7 @@ async fn measure(c: &Client, view: &str, size: (u32, u32), theme: &str) -> Vec<S
         .collect()
 }
 
+/// Esc, as the person presses it in a dialog: the dialog closes.
 async fn press_escape(c: &Client) {
     c.execute(
         "document.activeElement.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true}))",
@@ -77,6 +78,11 @@ async fn press_escape(c: &Client) {
     .await
     .unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let open = c
+        .find_all(fantoccini::Locator::Css("[role='dialog']"))
+        .await
+        .unwrap();
+    assert!(open.is_empty(), "Esc left a dialog open");
 }
 
 /// Every screen, and the dialogs each opens, at one size and theme.
@@ -135,10 +141,16 @@ async fn walk(c: &Client, size: (u32, u32), theme: &str) -> Vec<String> {
         bad.extend(measure(c, &format!("orders-{}", &panel[6..]), size, theme).await);
     }
 
-    // Pack: the bench and its station dialog.
+    // Pack: the bench, an order open with a ticked row, and the station dialog.
     click(c, "#nav-pack").await;
     wait_text(c, "#pack-settings", "Station").await;
     bad.extend(measure(c, "pack", size, theme).await);
+    scan_into(c, "#pack-code", "O1").await;
+    let barcode = pack_line_barcode(c, "EMUG-CHARCOAL").await;
+    scan_into(c, "#pack-scan", &barcode).await;
+    wait_exact(c, "#pack-progress", "1 / 2").await;
+    bad.extend(measure(c, "pack-ticked", size, theme).await);
+    click(c, "#pack-aside").await;
     click(c, "#pack-settings").await;
     wait_text(c, "#station-dialog", "Save").await;
     bad.extend(measure(c, "pack-station", size, theme).await);

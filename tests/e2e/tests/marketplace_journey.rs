@@ -44,7 +44,7 @@ async fn owner_connects_vendure_orders_arrive_and_the_packed_one_reports_its_tra
     click(&c, "#ch-save").await;
 
     // The first sync starts at once; the panel shows its outcome and both orders imported.
-    let row = "tr.channel-row[data-name=\"vendure\"]";
+    let row = ".channel-row[data-name=\"vendure\"]";
     wait_text(&c, &format!("{row} .channel-progress"), "done: 2 new").await;
     wait_exact(&c, &format!("{row} .channel-orders"), "2").await;
     wait_text(&c, &format!("{row}[data-failing=\"false\"]"), "none").await;
