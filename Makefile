@@ -80,6 +80,7 @@ e2e: ui
 	cargo test --manifest-path tests/e2e/Cargo.toml --no-run
 	xvfb-run -a -s "-screen 0 1920x1080x24" dbus-run-session -- tests/keychain.sh \
 	  cargo test --manifest-path tests/e2e/Cargo.toml -- --test-threads=1
+	@echo "Screenshots of every screen and dialog (layout journey): $(CURDIR)/target/layout-shots ($$(ls target/layout-shots | wc -l) files)"
 
 ## Print the benchmark table (release builds, under Xvfb).
 benchmark: setup-test ui
