@@ -31,12 +31,7 @@ async fn owner_sets_up_the_shop_adds_a_product_and_finds_it_after_a_relaunch() {
     add_product(&c, "Paper Lantern, large", "LANT-L", "12.5").await;
     wait_exact(&c, "#product-count", "1 variant").await;
     // Every save says so.
-    wait_text(
-        &c,
-        "[data-sonner-toast]",
-        "Paper Lantern, large added to the catalog",
-    )
-    .await;
+    toast_said(&c, "Paper Lantern, large added to the catalog").await;
 
     // A duplicate SKU is refused with core's message, and nothing is added.
     add_product(&c, "Another lantern", "lant-l", "3").await;
@@ -213,7 +208,7 @@ async fn owner_imports_a_catalog_scans_receives_half_a_po_and_counts_stock() {
     fill(&c, "#v-1-price", "39.50").await;
     click(&c, "#save-product").await;
     wait_text(&c, ".history", "product updated").await;
-    wait_text(&c, "[data-sonner-toast]", "Linen Apron saved").await;
+    toast_said(&c, "Linen Apron saved").await;
     click(&c, "#close-product").await;
     let row = search_catalog(&c, "APR-SAGE-L").await;
     assert!(row.contains("39.50"), "{row}");
@@ -345,6 +340,21 @@ async fn a_clerk_runs_the_counter_from_first_scan_to_the_z_report() {
     assert!(
         c.find(Locator::Css("#sell-problem")).await.is_err(),
         "the old cart's unknown code is not left on screen"
+    );
+    // The 58 mm box sits on its label's line, not above it.
+    let beside = c
+        .execute(
+            "const b = document.querySelector('#receipt-narrow').getBoundingClientRect();
+             const l = document.querySelector('#receipt-narrow').parentElement.getBoundingClientRect();
+             return Math.abs((b.top + b.bottom) / 2 - (l.top + l.bottom) / 2) < 4 && l.height < 2.2 * b.height + 16;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        beside.as_bool(),
+        Some(true),
+        "the 58 mm checkbox is beside its label"
     );
     click(&c, "#receipt-pdf").await;
     let saved = wait_text(&c, "#receipt-saved", "Receipt saved to").await;

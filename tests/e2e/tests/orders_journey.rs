@@ -45,7 +45,7 @@ async fn an_order_is_held_fixed_released_invoiced_emailed_and_partly_returned() 
     choose(&c, "#set-smtp-security", "none").await;
     fill(&c, "#set-mail-from", "Demo Shop <shop@demo.example>").await;
     click(&c, "#settings-save").await;
-    wait_text(&c, "#settings-saved", "Settings saved").await;
+    toast_said(&c, "Settings saved").await;
 
     // A phone order with a postal code that is not an Irish one.
     phone_order(&c, "12345", "EMUG-CHARCOAL", "2").await;

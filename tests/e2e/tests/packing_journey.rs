@@ -30,7 +30,7 @@ async fn a_packer_scans_an_order_refuses_a_wrong_item_and_prints_three_documents
     choose(&c, "#st-label-printer", "shopdesk-labels").await;
     choose(&c, "#st-doc-printer", "shopdesk-docs").await;
     click(&c, "#st-save").await;
-    wait_text(&c, "#pack-saved", "Station saved").await;
+    toast_said(&c, "Station").await;
 
     // Scan the slip's barcode, then one wrong item: refused, nothing ticked.
     scan_into(&c, "#pack-code", "O1").await;

@@ -182,6 +182,29 @@ pub async fn shot(c: &Client, name: &str) {
     }
 }
 
+/// Waits for a toast saying `want`, then closes it as a person would (its × button), so it
+/// covers nothing the journey clicks next.
+pub async fn toast_said(c: &Client, want: &str) {
+    wait_text(c, "[data-sonner-toast]", want).await;
+    for close in c
+        .find_all(Locator::Css("[data-sonner-toast] [data-close-button]"))
+        .await
+        .unwrap()
+    {
+        let _ = close.click().await;
+    }
+    for _ in 0..50 {
+        if c.find_all(Locator::Css("[data-sonner-toast]"))
+            .await
+            .unwrap()
+            .is_empty()
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// Waits until `screen` is the one shown (its navigation button is the active one).
 pub async fn on_screen(c: &Client, screen: &str) {
     c.wait()
