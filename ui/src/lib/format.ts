@@ -32,8 +32,3 @@ export function moneyInput(m: Money): string {
 export function formatTime(t: Timestamp, locale = shop.locale, timeZone = shop.timeZone): string {
   return new Date(t).toLocaleString(locale, { dateStyle: "medium", timeStyle: "short", timeZone });
 }
-
-/** A count in the shop's locale ("1,234"). */
-export function formatCount(n: number, locale = shop.locale): string {
-  return new Intl.NumberFormat(locale).format(n);
-}
