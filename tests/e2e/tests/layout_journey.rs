@@ -77,12 +77,23 @@ async fn press_escape(c: &Client) {
     )
     .await
     .unwrap();
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    let open = c
-        .find_all(fantoccini::Locator::Css("[role='dialog']"))
-        .await
-        .unwrap();
-    assert!(open.is_empty(), "Esc left a dialog open");
+    let closed = poll(
+        c,
+        "return document.querySelector(\"[role='dialog']\") === null",
+    )
+    .await;
+    assert!(closed, "Esc left a dialog open");
+}
+
+/// Asks the page `script` (a boolean) until it says yes, for up to three seconds.
+async fn poll(c: &Client, script: &str) -> bool {
+    for _ in 0..30 {
+        if c.execute(script, vec![]).await.unwrap().as_bool() == Some(true) {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    false
 }
 
 /// Every screen, and the dialogs each opens, at one size and theme.
@@ -114,11 +125,11 @@ async fn walk(c: &Client, size: (u32, u32), theme: &str) -> Vec<String> {
     wait_text(c, "#pay-dialog", "Total").await;
     bad.extend(measure(c, "sell-pay", size, theme).await);
     // The pay box takes the amount at once: focus is in it, not in the scan box behind.
-    let focused = c
-        .execute("return document.activeElement.id", vec![])
-        .await
-        .unwrap();
-    assert_eq!(focused.as_str(), Some("tender-amount-0"), "{size:?}");
+    let amount = "return document.activeElement && document.activeElement.id === 'tender-amount-0'";
+    assert!(
+        poll(c, amount).await,
+        "{size:?}: focus is not in the amount"
+    );
     press_escape(c).await;
     click(c, "#shift-button").await;
     bad.extend(measure(c, "sell-shift", size, theme).await);

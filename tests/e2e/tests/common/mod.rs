@@ -322,6 +322,12 @@ pub async fn phone_order_by(
 /// The barcode of an order line at the packing bench, as the scanner would read it off the item.
 pub async fn pack_line_barcode(c: &Client, sku: &str) -> String {
     let row = format!("tr.pack-line[data-sku=\"{sku}\"]");
+    // The order may still be opening at the bench: wait for its line.
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(&row))
+        .await
+        .unwrap_or_else(|_| panic!("{row} never came up at the bench"));
     c.execute(
         &format!("return document.querySelector('{row}').dataset.barcode"),
         vec![],
