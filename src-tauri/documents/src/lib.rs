@@ -39,10 +39,10 @@ impl std::error::Error for PrintError {}
 
 impl std::fmt::Display for PrintError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // Said to the person at the bench; what the print system answered goes to the log.
+        // Said to the person at the bench; what the print system answered is logged where the
+        // error arises (`lp`).
         match self {
-            PrintError::NoSpooler(e) => {
-                log::warn!("no print spooler: {e}");
+            PrintError::NoSpooler(_) => {
                 write!(
                     f,
                     "This computer has no printing set up. Save the document as PDF, or open it \
@@ -50,7 +50,6 @@ impl std::fmt::Display for PrintError {
                 )
             }
             PrintError::Refused(e) => {
-                log::warn!("the print system refused a job: {e}");
                 let e = e.to_lowercase();
                 if e.contains("does not exist") || e.contains("unknown destination") {
                     write!(
@@ -126,7 +125,12 @@ fn media_name((w, h): (f32, f32)) -> String {
     }
 }
 
+/// Hands a PDF to `lp`; a failure's raw answer goes to the log, the person reads its Display.
 fn lp(pdf: &[u8], printer: Option<&str>, options: &[&str]) -> Result<String, PrintError> {
+    run_lp(pdf, printer, options).inspect_err(|e| log::warn!("printing through lp failed: {e:?}"))
+}
+
+fn run_lp(pdf: &[u8], printer: Option<&str>, options: &[&str]) -> Result<String, PrintError> {
     let mut cmd = Command::new("lp");
     if let Some(p) = printer.filter(|p| !p.trim().is_empty()) {
         cmd.args(["-d", p.trim()]);

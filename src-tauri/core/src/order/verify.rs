@@ -97,10 +97,7 @@ pub(crate) fn postal_code_problem(country: &str, postal_code: &str) -> Option<St
         return None;
     }
     // Words for people: the country's name, not its ISO code.
-    let name = crate::shop::COUNTRIES
-        .iter()
-        .find(|(code, ..)| *code == country)
-        .map_or(country, |(_, name, ..)| name);
+    let name = crate::shop::country(country).map_or(country, |(_, name, ..)| name);
     if postal_code.is_empty() {
         return Some(format!("a postal code is needed for an address in {name}"));
     }

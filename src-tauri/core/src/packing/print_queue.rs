@@ -198,8 +198,6 @@ impl Shop {
         })
     }
 
-    /// Puts a job back in the queue: a failed one to try again, a printed one as a reprint (a new
-    /// job for the same document, to the station's current printer).
     /// A job with the station it was queued at (whose label size its label has), for saving
     /// its document as PDF when no printer will take it.
     pub fn print_job(&self, session: &Session, job_id: &str) -> Result<(PrintJob, Station)> {
@@ -211,6 +209,8 @@ impl Shop {
         })
     }
 
+    /// Puts a job back in the queue: a failed one to try again, a printed one as a reprint (a new
+    /// job for the same document, to the station's current printer).
     pub fn reprint(&self, session: &Session, job_id: &str) -> Result<PrintJob> {
         self.db.write(|tx| {
             authorize(tx, session, Permission::OrdersView)?;

@@ -86,12 +86,16 @@ pub fn time_zones() -> Vec<String> {
     names
 }
 
+/// One of `COUNTRIES` by its code: (code, name, currency, time zone).
+pub(crate) fn country(
+    code: &str,
+) -> Option<&'static (&'static str, &'static str, &'static str, &'static str)> {
+    COUNTRIES.iter().find(|(c, ..)| *c == code)
+}
+
 /// The zone a shop in `country` most likely keeps, for shops set up before they were asked.
-fn country_time_zone(country: &str) -> &'static str {
-    COUNTRIES
-        .iter()
-        .find(|(c, ..)| *c == country)
-        .map_or("UTC", |(.., zone)| zone)
+fn country_time_zone(code: &str) -> &'static str {
+    country(code).map_or("UTC", |(.., zone)| zone)
 }
 
 /// A phone number as people write them: digits with spaces, dashes, dots, brackets, a leading
@@ -254,7 +258,7 @@ pub(crate) struct Setup {
 impl Setup {
     pub(crate) fn check(new: &NewShop) -> Result<Setup> {
         let country = new.country.trim().to_ascii_uppercase();
-        if !COUNTRIES.iter().any(|(c, ..)| *c == country) {
+        if self::country(&country).is_none() {
             return Err(Error::invalid(format!(
                 "unknown country code '{}'",
                 new.country

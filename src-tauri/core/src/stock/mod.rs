@@ -499,16 +499,12 @@ impl Shop {
     }
 }
 
+/// Everything low: under a rule, and (for the Low stock list and the catalog filter) without one.
 pub(crate) fn low_stock_in(c: &Connection) -> Result<Vec<LowStockLine>> {
-    let mut st = c.prepare(
-        "SELECT r.variant_id, ifnull(v.sku, ''), r.location_id, l.name,
-                ifnull(s.on_hand - s.committed, 0) AS avail, r.reorder_point, r.reorder_qty, 1
-         FROM reorder_rule r JOIN variant v ON v.id = r.variant_id
-         JOIN location l ON l.id = r.location_id
-         LEFT JOIN stock_level s ON s.variant_id = r.variant_id AND s.location_id = r.location_id
-         WHERE ifnull(s.on_hand - s.committed, 0) <= r.reorder_point
-         UNION ALL
-         SELECT v.id, ifnull(v.sku, ''), '', '', avail, ?1, 0, 0
+    let mut lines = low_by_rule(c)?;
+    lines.extend(low_lines(
+        c,
+        "SELECT v.id, ifnull(v.sku, ''), '', '', avail, ?1, 0, 0
          FROM (SELECT v.id, v.sku, v.product_id,
                       (SELECT ifnull(sum(s.on_hand - s.committed), 0) FROM stock_level s
                        WHERE s.variant_id = v.id) AS avail
@@ -516,13 +512,39 @@ pub(crate) fn low_stock_in(c: &Connection) -> Result<Vec<LowStockLine>> {
                WHERE NOT EXISTS (SELECT 1 FROM reorder_rule r WHERE r.variant_id = v.id)) v
          JOIN product p ON p.id = v.product_id AND p.status = 'active'
          WHERE avail <= ?1",
-    )?;
+        [LOW_WITHOUT_RULE],
+    )?);
+    // What is shortest first: a shop sees the empty shelves before the nearly empty ones.
+    lines.sort_by(|a, b| (a.available, &a.label).cmp(&(b.available, &b.label)));
+    Ok(lines)
+}
+
+/// Variants at or below their reorder point at a location: what Restock orders.
+pub(crate) fn low_by_rule(c: &Connection) -> Result<Vec<LowStockLine>> {
+    low_lines(
+        c,
+        "SELECT r.variant_id, ifnull(v.sku, ''), r.location_id, l.name,
+                ifnull(s.on_hand - s.committed, 0), r.reorder_point, r.reorder_qty, 1
+         FROM reorder_rule r JOIN variant v ON v.id = r.variant_id
+         JOIN location l ON l.id = r.location_id
+         LEFT JOIN stock_level s ON s.variant_id = r.variant_id AND s.location_id = r.location_id
+         WHERE ifnull(s.on_hand - s.committed, 0) <= r.reorder_point
+         ORDER BY l.position, v.sku",
+        [],
+    )
+}
+
+fn low_lines<P: rusqlite::Params>(
+    c: &Connection,
+    sql: &str,
+    params: P,
+) -> Result<Vec<LowStockLine>> {
     type Row = (String, String, String, String, i64, i64, i64, bool);
-    let rows: Vec<Row> = st
-        .query_map([LOW_WITHOUT_RULE], |r| r.try_into())?
+    let rows: Vec<Row> = c
+        .prepare_cached(sql)?
+        .query_map(params, |r| r.try_into())?
         .collect::<rusqlite::Result<_>>()?;
-    let mut lines = rows
-        .into_iter()
+    rows.into_iter()
         .map(
             |(variant_id, sku, location_id, location, available, point, qty, has_rule)| {
                 Ok(LowStockLine {
@@ -538,10 +560,7 @@ pub(crate) fn low_stock_in(c: &Connection) -> Result<Vec<LowStockLine>> {
                 })
             },
         )
-        .collect::<Result<Vec<_>>>()?;
-    // What is shortest first: a shop sees the empty shelves before the nearly empty ones.
-    lines.sort_by(|a, b| (a.available, &a.label).cmp(&(b.available, &b.label)));
-    Ok(lines)
+        .collect()
 }
 
 #[cfg(test)]

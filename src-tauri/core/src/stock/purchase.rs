@@ -637,7 +637,7 @@ impl Shop {
             let mut drafts: BTreeMap<(String, String), Vec<PurchaseLineDraft>> = BTreeMap::new();
             let mut without_supplier = Vec::new();
             // Only variants with a rule: without one there is no quantity to order.
-            for low in stock::low_stock_in(tx)?.into_iter().filter(|l| l.has_rule) {
+            for low in stock::low_by_rule(tx)? {
                 let on_order: bool = tx.query_row(
                     "SELECT EXISTS (SELECT 1 FROM purchase_line pl JOIN purchase_order o ON o.id = pl.po_id
                      WHERE pl.variant_id = ?1 AND o.location_id = ?2
