@@ -1,6 +1,6 @@
 // Saying that something worked: one call, so every save confirms in the same place and words.
 import { toast } from "svelte-sonner";
 
-export function saved(what: string) {
+export function notifySaved(what: string) {
   toast.success(what);
 }

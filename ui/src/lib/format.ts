@@ -9,14 +9,25 @@ export function useShopConventions(profile: Pick<ShopProfile, "locale" | "time_z
   shop = { locale: profile.locale, timeZone: profile.time_zone };
 }
 
+// Making an Intl formatter costs far more than using one, and the cart formats every line on
+// every scan: one formatter per locale, currency and zone, kept.
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+function formatter<F extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => F): F {
+  let f = formatters.get(key) as F | undefined;
+  if (!f) formatters.set(key, (f = make()));
+  return f;
+}
+
 export function formatMoney(m: Money, locale = shop.locale): string {
-  const units = m.minor / 10 ** m.exponent;
-  return new Intl.NumberFormat(locale, {
-    style: "currency",
-    currency: m.currency,
-    minimumFractionDigits: m.exponent,
-    maximumFractionDigits: m.exponent,
-  }).format(units);
+  const f = formatter(`money|${locale}|${m.currency}|${m.exponent}`, () =>
+    new Intl.NumberFormat(locale, {
+      style: "currency",
+      currency: m.currency,
+      minimumFractionDigits: m.exponent,
+      maximumFractionDigits: m.exponent,
+    }),
+  );
+  return f.format(m.minor / 10 ** m.exponent);
 }
 
 /** The amount as a person would type it back into a price field ("12.50"). */
@@ -30,5 +41,8 @@ export function moneyInput(m: Money): string {
 
 /** A moment as the shop reads it: its locale's date and time, on its own clock. */
 export function formatTime(t: Timestamp, locale = shop.locale, timeZone = shop.timeZone): string {
-  return new Date(t).toLocaleString(locale, { dateStyle: "medium", timeStyle: "short", timeZone });
+  const f = formatter(`time|${locale}|${timeZone}`, () =>
+    new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone }),
+  );
+  return f.format(new Date(t));
 }

@@ -74,44 +74,15 @@ export function mutation<K extends keyof Commands>(command: K) {
 }
 
 /**
- * A screen's actions on any command, for screens with many small ones (the till, the bench):
- * `send` answers or throws the IpcError (for callers that switch on its code), `run` answers or
- * keeps the error in `error` for the screen to show. `pending` counts what is under way, so a
- * screen can say it is working and a second press of the same key waits its turn.
+ * A screen's actions on any command, for screens with many small ones in sequence (the till, the
+ * bench, an order's actions): `send` answers, or throws the IpcError for the caller to switch on
+ * its code. It keeps no state of its own — screens that show loading or a saved error for one
+ * command use `query()` or `mutation()` — so a scan's answer is handled the moment it arrives.
  */
 export function actions() {
-  let error = $state<IpcError | null>(null);
-  // The count is plain (screens call `send` from effects, and an effect that read the state it
-  // writes would rerun itself); only the yes/no is state, written and never read here.
-  let underway = 0;
-  let busy = $state(false);
-  async function send<K extends keyof Commands>(command: K, req: Commands[K]["req"]): Promise<Commands[K]["res"]> {
-    busy = ++underway > 0;
-    try {
-      return await call(command, req);
-    } finally {
-      busy = --underway > 0;
-    }
-  }
   return {
-    get error() {
-      return error;
-    },
-    get pending() {
-      return busy;
-    },
-    reset() {
-      error = null;
-    },
-    send,
-    async run<K extends keyof Commands>(command: K, req: Commands[K]["req"]): Promise<Commands[K]["res"] | undefined> {
-      error = null;
-      try {
-        return await send(command, req);
-      } catch (e) {
-        error = asIpcError(e);
-        return undefined;
-      }
+    send<K extends keyof Commands>(command: K, req: Commands[K]["req"]): Promise<Commands[K]["res"]> {
+      return call(command, req);
     },
   };
 }
