@@ -61,6 +61,79 @@ impl Timestamp {
     }
 }
 
+/// A day on the shop's calendar.
+pub type Date = jiff::civil::Date;
+
+/// The shop's time zone: which local day a UTC instant falls on, and when a local day starts.
+/// Receipts, invoices, the Z report and every report count days this way, so a sale at 00:30 on
+/// the night the clocks change lands on the day the shop saw it on. jiff carries its own tz
+/// database (bundled), so a machine's missing or stale zoneinfo never moves a sale to another day.
+#[derive(Debug, Clone)]
+pub struct ShopZone {
+    name: String,
+    tz: jiff::tz::TimeZone,
+}
+
+impl ShopZone {
+    /// A zone by its IANA name; "" and unknown names are UTC (a shop set up before zones were
+    /// asked for, or a document frozen before they were printed).
+    pub fn named(name: &str) -> ShopZone {
+        match jiff::tz::db().get(name) {
+            Ok(tz) if !name.is_empty() => ShopZone {
+                name: name.to_string(),
+                tz,
+            },
+            _ => ShopZone::utc(),
+        }
+    }
+
+    pub fn utc() -> ShopZone {
+        ShopZone {
+            name: "UTC".into(),
+            tz: jiff::tz::TimeZone::UTC,
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn zoned(&self, t: Timestamp) -> jiff::Zoned {
+        jiff::Timestamp::from_millisecond(t.0)
+            .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+            .to_zoned(self.tz.clone())
+    }
+
+    /// The local day `t` falls on.
+    pub fn date(&self, t: Timestamp) -> Date {
+        self.zoned(t).date()
+    }
+
+    /// The local hour of the day (0–23) `t` falls in.
+    pub fn hour(&self, t: Timestamp) -> i8 {
+        self.zoned(t).hour()
+    }
+
+    /// The first instant of local day `d` (not always midnight: where the clocks jump at
+    /// midnight, the day starts at 01:00).
+    pub fn start_of(&self, d: Date) -> Timestamp {
+        let start = d
+            .to_zoned(self.tz.clone())
+            .map(|z| z.timestamp().as_millisecond());
+        Timestamp(start.unwrap_or(0))
+    }
+
+    /// "2026-11-22", the local day.
+    pub fn date_text(&self, t: Timestamp) -> String {
+        self.date(t).to_string()
+    }
+
+    /// "2026-11-22 09:15", local wall time as a receipt prints it.
+    pub fn date_time_text(&self, t: Timestamp) -> String {
+        self.zoned(t).strftime("%Y-%m-%d %H:%M").to_string()
+    }
+}
+
 pub trait Clock: Send + Sync {
     fn now(&self) -> Timestamp;
 }
@@ -98,7 +171,58 @@ impl Clock for FixedClock {
 
 #[cfg(test)]
 mod tests {
-    use super::Timestamp;
+    use super::{Date, ShopZone, Timestamp};
+
+    fn at(text: &str) -> Timestamp {
+        Timestamp::parse_rfc3339(text).unwrap()
+    }
+
+    #[test]
+    fn a_sale_after_midnight_on_the_night_the_clocks_change_is_on_that_day() {
+        let dublin = ShopZone::named("Europe/Dublin");
+        // 2026-03-29: Irish clocks go from 01:00 GMT to 02:00 IST. 00:30 local is 00:30 UTC.
+        let day = Date::new(2026, 3, 29).unwrap();
+        assert_eq!(dublin.date(at("2026-03-29T00:30:00Z")), day);
+        assert_eq!(dublin.start_of(day), at("2026-03-29T00:00:00Z"));
+        // The next day starts an hour earlier in UTC: the day had 23 hours.
+        let next = Date::new(2026, 3, 30).unwrap();
+        assert_eq!(dublin.start_of(next), at("2026-03-29T23:00:00Z"));
+        assert_eq!(dublin.date(at("2026-03-29T23:30:00Z")), next);
+        // 2026-10-25: back to GMT at 02:00 IST; 00:30 IST is 23:30 UTC the day before.
+        assert_eq!(
+            dublin.date(at("2026-10-24T23:30:00Z")),
+            Date::new(2026, 10, 25).unwrap()
+        );
+        assert_eq!(
+            dublin.date_time_text(at("2026-10-24T23:30:00Z")),
+            "2026-10-25 00:30"
+        );
+        assert_eq!(
+            dublin.date_time_text(at("2026-10-25T01:30:00Z")),
+            "2026-10-25 01:30"
+        );
+    }
+
+    #[test]
+    fn where_the_clocks_jump_at_midnight_the_day_starts_at_one() {
+        // Santiago springs forward at 24:00: 2026-09-06 00:00 local does not exist.
+        let santiago = ShopZone::named("America/Santiago");
+        let day = Date::new(2026, 9, 6).unwrap();
+        let start = santiago.start_of(day);
+        assert_eq!(santiago.date(start), day);
+        assert_eq!(santiago.hour(start), 1);
+        assert_ne!(santiago.date(Timestamp(start.0 - 1)), day);
+    }
+
+    #[test]
+    fn no_zone_is_utc() {
+        assert_eq!(ShopZone::named("").name(), "UTC");
+        assert_eq!(ShopZone::named("Mars/Olympus").name(), "UTC");
+        assert_eq!(
+            ShopZone::named("").date_time_text(Timestamp(0)),
+            "1970-01-01 00:00"
+        );
+    }
 
     #[test]
     fn rfc3339_round_trips_in_utc_and_refuses_local_times() {

@@ -37,7 +37,7 @@ pub mod stock;
 mod store;
 pub mod tax;
 
-pub use clock::{Clock, FixedClock, SystemClock, Timestamp};
+pub use clock::{Clock, Date, FixedClock, ShopZone, SystemClock, Timestamp};
 pub use error::{Error, ErrorBody, ErrorCode, Result};
 pub use money::{Currency, Money};
 pub use shop::staff::{Permission, Session, SessionInfo};

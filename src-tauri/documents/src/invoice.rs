@@ -3,7 +3,7 @@
 
 use crate::page::{Align, Column, Sheet, MARGIN};
 use shopdesk_core::order::invoice::{Invoice, InvoiceKind};
-use shopdesk_core::Money;
+use shopdesk_core::{Money, ShopZone};
 
 fn amount(m: &Money) -> String {
     m.to_decimal_string()
@@ -51,10 +51,13 @@ pub fn invoice_pdf(inv: &Invoice) -> Vec<u8> {
     s.put_right(right, top - 18.0, title, 20.0, true);
     let mut refs: Vec<(String, String)> = vec![
         ("Number".into(), inv.code.clone()),
-        ("Date".into(), inv.issued_at.utc_date()),
+        (
+            "Date".into(),
+            ShopZone::named(&inv.time_zone).date_text(inv.issued_at),
+        ),
     ];
     if let Some(d) = inv.due_at {
-        refs.push(("Due".into(), d.utc_date()));
+        refs.push(("Due".into(), ShopZone::named(&inv.time_zone).date_text(d)));
     }
     if let Some(c) = &inv.credits {
         refs.push(("Corrects invoice".into(), c.clone()));

@@ -2,7 +2,7 @@
 //! breakdown per rate, tenders and change, the receipt number as a Code128 barcode to scan for a
 //! return, and the shop's return policy.
 
-use crate::roll::{utc_text, Roll};
+use crate::roll::{local_text, Roll};
 use crate::Paper;
 use shopdesk_core::money::Money;
 use shopdesk_core::sale::{LineKind, Receipt};
@@ -22,7 +22,11 @@ pub fn receipt_pdf(r: &Receipt, paper: Paper) -> Vec<u8> {
     let code = s.receipt_code.clone().unwrap_or_default();
     let refund = s.total.minor() < 0;
     roll.pair(if refund { "Refund" } else { "Receipt" }, &code);
-    roll.line(s.completed_at.map(|t| utc_text(t.0)).unwrap_or_default());
+    roll.line(
+        s.completed_at
+            .map(|t| local_text(&r.time_zone, t))
+            .unwrap_or_default(),
+    );
     roll.line(format!("Served by {}", s.staff_name));
     if let Some(c) = &s.customer {
         roll.line(format!("Customer: {}", c.name));

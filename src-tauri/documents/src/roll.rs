@@ -215,10 +215,15 @@ fn win_ansi(text: &str) -> Vec<u8> {
         .collect()
 }
 
-/// "2026-11-22 14:05 UTC" from milliseconds since the epoch (civil-from-days, no time library).
-pub(crate) fn utc_text(ms: i64) -> String {
-    let (y, m, d, h, min) = shopdesk_core::Timestamp(ms).utc_parts();
-    format!("{y:04}-{m:02}-{d:02} {h:02}:{min:02} UTC")
+/// "2026-11-22 14:05" on the shop's clock. A document frozen before shops had a zone says
+/// "UTC" after the time, so nobody reads it as local.
+pub(crate) fn local_text(zone: &str, at: shopdesk_core::Timestamp) -> String {
+    let text = shopdesk_core::ShopZone::named(zone).date_time_text(at);
+    if zone.is_empty() {
+        format!("{text} UTC")
+    } else {
+        text
+    }
 }
 
 #[cfg(test)]
@@ -226,10 +231,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn utc_dates_are_calendar_dates() {
-        assert_eq!(utc_text(0), "1970-01-01 00:00 UTC");
-        assert_eq!(utc_text(1_795_392_300_000), "2026-11-23 00:05 UTC");
-        assert_eq!(utc_text(951_782_400_000), "2000-02-29 00:00 UTC");
+    fn times_print_on_the_shop_clock() {
+        use shopdesk_core::Timestamp;
+        assert_eq!(local_text("", Timestamp(0)), "1970-01-01 00:00 UTC");
+        assert_eq!(
+            local_text("", Timestamp(1_795_392_300_000)),
+            "2026-11-23 00:05 UTC"
+        );
+        // 00:05 UTC on 23 November is still the 22nd in New York.
+        assert_eq!(
+            local_text("America/New_York", Timestamp(1_795_392_300_000)),
+            "2026-11-22 19:05"
+        );
     }
 
     #[test]

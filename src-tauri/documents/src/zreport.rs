@@ -1,7 +1,7 @@
 //! The Z report of a closed shift, on the receipt roll (and readable as a PDF on screen): sales,
 //! discounts, returns, voids, taxes per rate, totals per tender and the cash count.
 
-use crate::roll::{utc_text, Roll};
+use crate::roll::{local_text, Roll};
 use crate::Paper;
 use shopdesk_core::money::{Currency, Money};
 use shopdesk_core::sale::shift::ZReport;
@@ -18,12 +18,12 @@ pub fn z_report_pdf(z: &ZReport, paper: Paper) -> Vec<u8> {
     roll.gap();
     roll.line(format!(
         "Opened {} by {}",
-        utc_text(z.opened_at.0),
+        local_text(&z.time_zone, z.opened_at),
         z.opened_by
     ));
     roll.line(format!(
         "Closed {} by {}",
-        utc_text(z.closed_at.0),
+        local_text(&z.time_zone, z.closed_at),
         z.closed_by
     ));
     roll.line(format!("Amounts in {}", z.currency));

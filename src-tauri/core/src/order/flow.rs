@@ -211,8 +211,10 @@ fn write_lines(conn: &Connection, order_id: &str, p: &Prepared) -> Result<()> {
         .execute([order_id])?;
     let mut ins = conn.prepare_cached(
         "INSERT INTO order_line (id, order_id, position, kind, variant_id, sku, title, quantity,
-             unit_price_minor, catalog_price_minor, discount_minor, amount_minor, tax_minor, taxes)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+             unit_price_minor, catalog_price_minor, discount_minor, amount_minor, tax_minor, taxes,
+             unit_cost_minor)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
+                 (SELECT cost_minor FROM variant WHERE id = ?5))",
     )?;
     for (i, l) in p.lines.iter().enumerate() {
         ins.execute(params![

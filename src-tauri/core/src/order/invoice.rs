@@ -90,6 +90,10 @@ pub struct Invoice {
     pub code: String,
     pub issued_at: Timestamp,
     pub due_at: Option<Timestamp>,
+    /// The shop's IANA zone when issued: the dates print as the shop's days. Empty on invoices
+    /// issued before shops had a zone (those print in UTC).
+    #[serde(default)]
+    pub time_zone: String,
     /// The invoice a credit note corrects.
     pub credits: Option<String>,
     pub order: Option<String>,
@@ -179,7 +183,10 @@ fn write(
         InvoiceKind::Invoice => legal.invoice_prefix.clone(),
         InvoiceKind::CreditNote => legal.credit_note_prefix.clone(),
     };
-    let (year, ..) = inv.issued_at.utc_parts();
+    // The series restarts on the shop's new year, not UTC's.
+    let zone = crate::shop::zone(conn)?;
+    inv.time_zone = zone.name().to_string();
+    let year = zone.date(inv.issued_at).year();
     let number = next_number(conn, &format!("invoice:{series}:{year}"))?;
     inv.code = format!("{series}-{year}-{number:05}");
     let (order_id, sale_id, credits, customer_id) = links;
@@ -251,6 +258,7 @@ fn blank(
         code: String::new(),
         issued_at: now,
         due_at: None,
+        time_zone: String::new(),
         credits: None,
         order: None,
         receipt: None,
@@ -343,7 +351,7 @@ pub(crate) fn issue_for_order(
         inv.payment_terms = format!(
             "Payable within {} days, by {}.",
             legal.payment_terms_days,
-            due.utc_date()
+            crate::shop::zone(conn)?.date_text(due)
         );
     } else {
         inv.payment_terms = "Paid in full. Thank you.".into();

@@ -90,7 +90,7 @@ pub(crate) fn load(conn: &Connection, id: &str) -> Result<SupplierOrder> {
         buyer: seller(&shop),
         ship_to: to.label_lines(""),
         lines,
-        date: Timestamp(created).utc_date(),
+        date: crate::shop::zone(conn)?.date_text(Timestamp(created)),
         paper: PaperSize::for_country(&shop.country),
     })
 }

@@ -129,6 +129,7 @@ fn labels_of(conn: &Connection, shipment_id: &str) -> Result<Vec<Label>> {
         .query_map([shipment_id], |r| r.try_into())?
         .collect::<rusqlite::Result<_>>()?;
     let count = parcels.len() as i64;
+    let date = crate::shop::zone(conn)?.date_text(Timestamp(at));
     Ok(parcels
         .into_iter()
         .map(|(n, grams, tracking)| Label {
@@ -141,7 +142,7 @@ fn labels_of(conn: &Connection, shipment_id: &str) -> Result<Vec<Label>> {
             parcel: n,
             parcels: count,
             tracking,
-            date: Timestamp(at).utc_date(),
+            date: date.clone(),
             express,
         })
         .collect())
@@ -220,13 +221,14 @@ impl Shop {
                 .collect::<rusqlite::Result<_>>()?;
             let to: Address = serde_json::from_str(&shipping).unwrap_or_default();
             let shop_party = seller(&shop);
+            let zone = crate::shop::zone(c)?;
             Ok(PackingSlip {
                 shop: shop_party.name,
                 shop_lines: shop_party.lines,
                 order_name: order_name(number),
                 order_code: order_code(number),
-                placed: Timestamp(created).utc_date(),
-                shipped: Timestamp(at).utc_date(),
+                placed: zone.date_text(Timestamp(created)),
+                shipped: zone.date_text(Timestamp(at)),
                 ship_to: to.label_lines(&shop.country),
                 shipping_method: method,
                 lines,

@@ -115,6 +115,8 @@ pub struct Receipt {
     /// printed line; empty lines are left out.
     pub header: Vec<String>,
     pub footer: String,
+    /// The shop's IANA zone: the receipt prints local time.
+    pub time_zone: String,
     pub sale: Sale,
 }
 
@@ -151,6 +153,7 @@ impl Shop {
                 shop_name,
                 header,
                 footer,
+                time_zone: crate::shop::zone(c)?.name().to_string(),
                 sale,
             })
         })

@@ -343,7 +343,11 @@ impl Shop {
                 let p = &priced.lines[*i];
                 let tax: i64 = p.taxes.iter().map(|t| t.tax_minor).sum();
                 tx.prepare_cached(
-                    "UPDATE sale_line SET discount_minor = ?2, amount_minor = ?3, tax_minor = ?4 WHERE id = ?1",
+                    "UPDATE sale_line SET discount_minor = ?2, amount_minor = ?3, tax_minor = ?4,
+                         unit_cost_minor = CASE WHEN return_of IS NULL
+                             THEN (SELECT cost_minor FROM variant WHERE id = sale_line.variant_id)
+                             ELSE (SELECT o.unit_cost_minor FROM sale_line o WHERE o.id = sale_line.return_of) END
+                     WHERE id = ?1",
                 )?
                 .execute(params![l.id, p.discount, p.amount, tax])?;
                 for t in &p.taxes {

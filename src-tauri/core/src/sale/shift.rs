@@ -93,6 +93,10 @@ pub struct ZReport {
     pub closed_by: String,
     pub opened_at: Timestamp,
     pub closed_at: Timestamp,
+    /// The shop's IANA zone at the close: times print local. Empty on reports frozen before
+    /// shops had a zone (those print in UTC).
+    #[serde(default)]
+    pub time_zone: String,
     #[ts(type = "number")]
     pub sales_count: i64,
     #[ts(type = "number")]
@@ -292,6 +296,7 @@ fn z_report(
         closed_by: conn.query_row("SELECT name FROM staff WHERE id = ?1", [closed_by], |r| r.get(0))?,
         opened_at: Timestamp(opened_at),
         closed_at,
+        time_zone: crate::shop::zone(conn)?.name().to_string(),
         sales_count: one(conn, &format!("SELECT count(*) {completed} AND total_minor >= 0"), shift_id)?,
         returns_count: one(conn, &format!("SELECT count(*) {completed} AND total_minor < 0"), shift_id)?,
         gross_minor: sum("subtotal_minor")?,

@@ -93,6 +93,18 @@ pub(crate) fn country(
     COUNTRIES.iter().find(|(c, ..)| *c == code)
 }
 
+/// The shop's time zone as set up (or its country's, for a shop set up before zones were asked).
+pub(crate) fn zone(conn: &rusqlite::Connection) -> Result<crate::ShopZone> {
+    let (zone, country): (String, String) = conn
+        .prepare_cached("SELECT time_zone, country FROM shop WHERE id = 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(crate::ShopZone::named(if zone.is_empty() {
+        country_time_zone(&country)
+    } else {
+        &zone
+    }))
+}
+
 /// The zone a shop in `country` most likely keeps, for shops set up before they were asked.
 fn country_time_zone(code: &str) -> &'static str {
     country(code).map_or("UTC", |(.., zone)| zone)
