@@ -17,6 +17,7 @@
 //! | `packing/` | the packing bench, its papers, stations and ship promises, the print queue, dropship forwarding |
 //! | `channel/` | connected marketplaces: what the sync crate ingests and what it must push |
 //! | `customer/` | customers, a customer's whole record and the GDPR requests |
+//! | `report/` | the reports (F7): sales, payments, taxes, returns and staff over the shop's days, compared, drilled into documents, tied out |
 //! | `demo/` | the demo shop: staff, catalog and opening stock a newcomer can try everything on |
 
 pub mod audit;
@@ -31,6 +32,7 @@ pub mod import;
 pub mod money;
 pub mod order;
 pub mod packing;
+pub mod report;
 pub mod sale;
 pub mod shop;
 pub mod stock;

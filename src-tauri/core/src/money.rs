@@ -151,6 +151,21 @@ pub(crate) fn div_round(num: i128, den: i128) -> i128 {
     }
 }
 
+/// `value × part ÷ whole`, rounded half away from zero, for shares and ratios whose whole may be
+/// negative (a return's line); 0 of nothing is 0.
+pub(crate) fn share(value: i64, part: i64, whole: i64) -> i64 {
+    if whole == 0 {
+        return 0;
+    }
+    let (num, den) = (value as i128 * part as i128, whole as i128);
+    let q = if den < 0 {
+        div_round(-num, -den)
+    } else {
+        div_round(num, den)
+    };
+    q.clamp(i64::MIN as i128, i64::MAX as i128) as i64
+}
+
 fn to_i64(v: i128) -> Result<i64> {
     i64::try_from(v).map_err(|_| Error::invalid("amount is too large"))
 }

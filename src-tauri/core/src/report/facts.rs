@@ -1,0 +1,295 @@
+//! The sold lines every report reads: counter sales and returns, marketplace and phone orders and
+//! their returns, each turned into one signed fact per line, tax taken out, on the shop's clock.
+//! Every report sums these same facts, which is why they cannot disagree with each other.
+
+use crate::error::Result;
+use crate::money::share;
+use crate::tax::TaxPart;
+use crate::Timestamp;
+use rusqlite::{params, Connection};
+
+/// What a fact is a line of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Doc {
+    /// A completed counter sale (its return lines are facts of the same sale).
+    Sale,
+    /// A marketplace, phone or manual order that was not cancelled.
+    Order,
+    /// A refunded return of an order.
+    OrderReturn,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum LineKind {
+    Item,
+    Shipping,
+    /// A gift card sold: money taken, but a debt to the holder, not a sale.
+    GiftCard,
+}
+
+/// One sold or returned line. Amounts are minor units before tax; returns are negative.
+#[derive(Debug, Clone)]
+pub(crate) struct Fact {
+    pub at: Timestamp,
+    pub doc: Doc,
+    /// The sale's or the order's id (a return's order).
+    pub doc_id: String,
+    /// "R00000012", "#1042", "RMA-3".
+    pub doc_name: String,
+    pub channel: String,
+    pub location: String,
+    pub staff: String,
+    pub kind: LineKind,
+    pub variant_id: Option<String>,
+    pub title: String,
+    pub sku: String,
+    pub quantity: i64,
+    /// List value before discounts.
+    pub gross: i64,
+    pub discount: i64,
+    /// gross − discount.
+    pub net: i64,
+    pub tax: i64,
+    pub taxes: Vec<TaxPart>,
+    /// Cost of the quantity at the time of sale; None when it was not known then.
+    pub cost: Option<i64>,
+    /// A return's reason (order returns) or "" for a sale.
+    pub reason: String,
+    /// A returned line's disposition: Some(true) restocked, Some(false) written off.
+    pub restocked: Option<bool>,
+}
+
+impl Fact {
+    pub fn is_return(&self) -> bool {
+        self.quantity < 0
+    }
+}
+
+/// Takes tax out of a line priced in the document's convention. A discount in a tax-included
+/// price carries tax too: its share before tax is kept in proportion to the line.
+fn before_tax(amount: i64, discount: i64, tax: i64, included: bool) -> (i64, i64) {
+    if !included {
+        return (amount, discount);
+    }
+    let net = amount - tax;
+    let discount = if amount == 0 {
+        discount
+    } else {
+        share(discount, net, amount)
+    };
+    (net, discount)
+}
+
+fn taxes_json(text: &str) -> Vec<TaxPart> {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+/// Every fact in [from, to).
+pub(crate) fn load(conn: &Connection, from: Timestamp, to: Timestamp) -> Result<Vec<Fact>> {
+    let mut facts = Vec::new();
+    counter(conn, from, to, &mut facts)?;
+    orders(conn, from, to, &mut facts)?;
+    order_returns(conn, from, to, &mut facts)?;
+    Ok(facts)
+}
+
+fn counter(conn: &Connection, from: Timestamp, to: Timestamp, out: &mut Vec<Fact>) -> Result<()> {
+    let mut st = conn.prepare_cached(
+        "SELECT s.id, s.number, s.completed_at, ifnull(sh.location_id, ''), s.staff_id,
+                s.prices_include_tax, l.id, l.kind, l.variant_id, l.title, ifnull(l.sku, ''),
+                l.quantity, l.amount_minor, l.discount_minor, l.tax_minor, l.unit_cost_minor,
+                l.restock
+         FROM sale s
+         JOIN sale_line l ON l.sale_id = s.id
+         LEFT JOIN shift sh ON sh.id = s.shift_id
+         WHERE s.status = 'completed' AND s.completed_at >= ?1 AND s.completed_at < ?2
+           AND l.void_reason IS NULL AND l.amount_minor IS NOT NULL
+         ORDER BY s.completed_at, l.position",
+    )?;
+    let mut taxes_of = conn.prepare_cached(
+        "SELECT name, rate_bp, base_minor, tax_minor FROM sale_line_tax WHERE line_id = ?1",
+    )?;
+    let mut rows = st.query(params![from.0, to.0])?;
+    while let Some(r) = rows.next()? {
+        let kind: String = r.get(7)?;
+        let returned = kind == "return";
+        let quantity: i64 = r.get(11)?;
+        let (amount, discount, tax): (i64, i64, i64) = (r.get(12)?, r.get(13)?, r.get(14)?);
+        let included: bool = r.get::<_, Option<bool>>(5)?.unwrap_or(true);
+        let (net, discount) = before_tax(amount, discount, tax, included);
+        let line_id: String = r.get(6)?;
+        let taxes = taxes_of
+            .query_map([&line_id], |t| {
+                Ok(TaxPart {
+                    name: t.get(0)?,
+                    rate_bp: t.get(1)?,
+                    base_minor: t.get(2)?,
+                    tax_minor: t.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let unit_cost: Option<i64> = r.get(15)?;
+        let signed = if returned { -quantity } else { quantity };
+        out.push(Fact {
+            at: Timestamp(r.get(2)?),
+            doc: Doc::Sale,
+            doc_id: r.get(0)?,
+            doc_name: crate::sale::receipt_code(r.get(1)?),
+            channel: "counter".into(),
+            location: r.get(3)?,
+            staff: r.get(4)?,
+            kind: if kind == "gift_card" {
+                LineKind::GiftCard
+            } else {
+                LineKind::Item
+            },
+            variant_id: r.get(8)?,
+            title: r.get(9)?,
+            sku: r.get(10)?,
+            quantity: signed,
+            gross: net + discount,
+            discount,
+            net,
+            tax,
+            taxes,
+            cost: unit_cost.map(|c| c * signed),
+            reason: String::new(),
+            restocked: r.get(16)?,
+        });
+    }
+    Ok(())
+}
+
+fn orders(conn: &Connection, from: Timestamp, to: Timestamp, out: &mut Vec<Fact>) -> Result<()> {
+    let mut st = conn.prepare_cached(
+        "SELECT o.id, o.number, o.created_at, o.channel, o.location_id, ifnull(o.created_by, ''),
+                o.prices_include_tax, l.kind, l.variant_id, l.title, l.sku, l.quantity,
+                l.amount_minor, l.discount_minor, l.tax_minor, l.taxes, l.unit_cost_minor
+         FROM customer_order o JOIN order_line l ON l.order_id = o.id
+         WHERE o.status <> 'cancelled' AND o.created_at >= ?1 AND o.created_at < ?2
+         ORDER BY o.created_at, l.position",
+    )?;
+    let mut rows = st.query(params![from.0, to.0])?;
+    while let Some(r) = rows.next()? {
+        let kind: String = r.get(7)?;
+        let quantity: i64 = r.get(11)?;
+        let (amount, discount, tax): (i64, i64, i64) = (r.get(12)?, r.get(13)?, r.get(14)?);
+        let (net, discount) = before_tax(amount, discount, tax, r.get(6)?);
+        let unit_cost: Option<i64> = r.get(16)?;
+        out.push(Fact {
+            at: Timestamp(r.get(2)?),
+            doc: Doc::Order,
+            doc_id: r.get(0)?,
+            doc_name: crate::order::order_name(r.get(1)?),
+            channel: r.get(3)?,
+            location: r.get(4)?,
+            staff: r.get(5)?,
+            kind: if kind == "shipping" {
+                LineKind::Shipping
+            } else {
+                LineKind::Item
+            },
+            variant_id: r.get(8)?,
+            title: r.get(9)?,
+            sku: r.get(10)?,
+            quantity,
+            gross: net + discount,
+            discount,
+            net,
+            tax,
+            taxes: taxes_json(&r.get::<_, String>(15)?),
+            cost: unit_cost.map(|c| c * quantity),
+            reason: String::new(),
+            restocked: None,
+        });
+    }
+    Ok(())
+}
+
+/// Order returns count on the day they were refunded, each returned line at its share of what
+/// the order charged for it.
+fn order_returns(
+    conn: &Connection,
+    from: Timestamp,
+    to: Timestamp,
+    out: &mut Vec<Fact>,
+) -> Result<()> {
+    let mut st = conn.prepare_cached(
+        "SELECT o.id, r.number, r.updated_at, o.channel, ifnull(rl.location_id, o.location_id),
+                ifnull(r.created_by, ''), o.prices_include_tax, l.variant_id, l.title, l.sku,
+                l.quantity, rl.quantity, l.amount_minor, l.discount_minor, l.tax_minor, l.taxes,
+                l.unit_cost_minor, r.reason, rl.disposition
+         FROM order_return r
+         JOIN order_return_line rl ON rl.return_id = r.id
+         JOIN order_line l ON l.id = rl.order_line_id
+         JOIN customer_order o ON o.id = r.order_id
+         WHERE r.status = 'refunded' AND r.updated_at >= ?1 AND r.updated_at < ?2
+         ORDER BY r.updated_at",
+    )?;
+    let mut rows = st.query(params![from.0, to.0])?;
+    while let Some(r) = rows.next()? {
+        let (sold, back): (i64, i64) = (r.get(10)?, r.get(11)?);
+        let (amount, discount, tax): (i64, i64, i64) = (r.get(12)?, r.get(13)?, r.get(14)?);
+        let (net, discount) = before_tax(amount, discount, tax, r.get(6)?);
+        let taxes = taxes_json(&r.get::<_, String>(15)?)
+            .into_iter()
+            .map(|t| TaxPart {
+                base_minor: -share(t.base_minor, back, sold),
+                tax_minor: -share(t.tax_minor, back, sold),
+                ..t
+            })
+            .collect::<Vec<_>>();
+        let unit_cost: Option<i64> = r.get(16)?;
+        let disposition: Option<String> = r.get(18)?;
+        let (net, discount) = (-share(net, back, sold), -share(discount, back, sold));
+        out.push(Fact {
+            at: Timestamp(r.get(2)?),
+            doc: Doc::OrderReturn,
+            doc_id: r.get(0)?,
+            doc_name: format!("RMA-{}", r.get::<_, i64>(1)?),
+            channel: r.get(3)?,
+            location: r.get(4)?,
+            staff: r.get(5)?,
+            kind: LineKind::Item,
+            variant_id: r.get(7)?,
+            title: r.get(8)?,
+            sku: r.get(9)?,
+            quantity: -back,
+            gross: net + discount,
+            discount,
+            net,
+            tax: taxes.iter().map(|t| t.tax_minor).sum(),
+            taxes,
+            cost: unit_cost.map(|c| -c * back),
+            reason: r.get(17)?,
+            restocked: disposition.map(|d| d == "restock"),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tax_comes_out_of_an_included_price_and_its_discount() {
+        // €24.60 incl. 23 % after a €6.15 discount: €20.00 net, the discount €5.00 before tax.
+        assert_eq!(before_tax(2460, 615, 460, true), (2000, 500));
+        assert_eq!(before_tax(2000, 500, 460, false), (2000, 500));
+        assert_eq!(before_tax(0, 300, 0, true), (0, 300));
+    }
+
+    #[test]
+    fn a_share_is_rounded_to_the_nearest_cent_whatever_the_signs() {
+        // An order return of 1 of 3 units takes a third of the line.
+        assert_eq!(share(1000, 1, 3), 333);
+        assert_eq!(share(1000, 2, 3), 667);
+        assert_eq!(share(1000, 3, 3), 1000);
+        assert_eq!(share(1000, 1, 0), 0);
+        // A counter return: −24.60 incl. tax, −20.00 net, −6.15 of discount.
+        assert_eq!(before_tax(-2460, -615, -460, true), (-2000, -500));
+        assert_eq!(share(-1000, 1, -3), 333);
+        assert_eq!(share(-1000, 1, 3), -333);
+    }
+}

@@ -1,0 +1,384 @@
+//! Reports (F7): how the business did over a stretch of the shop's own days — sales, payments,
+//! taxes, returns, staff, channels — each compared with an earlier period, with the documents
+//! behind every row and checks that say out loud when two figures fail to tie out.
+//!
+//! Beside this file: `facts.rs` (the sold lines every report sums) and `tables.rs` (each report).
+
+mod facts;
+mod tables;
+
+use crate::clock::{Date, ShopZone};
+use crate::error::{Error, Result};
+use crate::shop::shop_currency;
+use crate::shop::staff::{authorize, Permission, Session};
+use crate::{Shop, Timestamp};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+pub use tables::{DocumentRow, Kpi};
+
+/// Which report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportName {
+    Summary,
+    OverTime,
+    Products,
+    Categories,
+    Vendors,
+    Channels,
+    Staff,
+    Payments,
+    Taxes,
+    Returns,
+}
+
+impl ReportName {
+    pub const ALL: [ReportName; 10] = [
+        ReportName::Summary,
+        ReportName::OverTime,
+        ReportName::Products,
+        ReportName::Categories,
+        ReportName::Vendors,
+        ReportName::Channels,
+        ReportName::Staff,
+        ReportName::Payments,
+        ReportName::Taxes,
+        ReportName::Returns,
+    ];
+
+    /// The name scripts use: `shopdesk report over-time`.
+    pub fn slug(self) -> &'static str {
+        match self {
+            ReportName::Summary => "summary",
+            ReportName::OverTime => "over-time",
+            ReportName::Products => "products",
+            ReportName::Categories => "categories",
+            ReportName::Vendors => "vendors",
+            ReportName::Channels => "channels",
+            ReportName::Staff => "staff",
+            ReportName::Payments => "payments",
+            ReportName::Taxes => "taxes",
+            ReportName::Returns => "returns",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Result<ReportName> {
+        ReportName::ALL
+            .into_iter()
+            .find(|n| n.slug() == slug)
+            .ok_or_else(|| {
+                let all: Vec<&str> = ReportName::ALL.iter().map(|n| n.slug()).collect();
+                Error::invalid(format!(
+                    "there is no report '{slug}': pick one of {}",
+                    all.join(", ")
+                ))
+            })
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            ReportName::Summary => "Sales summary",
+            ReportName::OverTime => "Sales over time",
+            ReportName::Products => "Sales by product",
+            ReportName::Categories => "Sales by category",
+            ReportName::Vendors => "Sales by vendor",
+            ReportName::Channels => "Sales by channel",
+            ReportName::Staff => "Sales by staff",
+            ReportName::Payments => "Payments by method",
+            ReportName::Taxes => "Taxes by rate",
+            ReportName::Returns => "Returns",
+        }
+    }
+}
+
+/// What the period is compared with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Compare {
+    #[default]
+    None,
+    /// The same number of days just before.
+    Previous,
+    /// The same dates a year earlier.
+    Year,
+}
+
+/// How sales over time are grouped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Bucket {
+    /// Hour of the day, 0–23, over the whole period: when the shop is busy.
+    Hour,
+    #[default]
+    Day,
+    /// Weeks starting on the shop's first weekday.
+    Week,
+    Month,
+}
+
+/// A report asked for: the shop's days from `from` to `to` (both included, "2026-11-01").
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct ReportQuery {
+    pub from: String,
+    pub to: String,
+    pub compare: Compare,
+    pub bucket: Bucket,
+    /// Only this channel ("counter", "shopify", …).
+    pub channel: Option<String>,
+    /// Only this location (its id).
+    pub location: Option<String>,
+    /// Only this staff member (their id).
+    pub staff: Option<String>,
+}
+
+/// How a column's numbers read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ColumnKind {
+    Text,
+    Count,
+    /// Minor units of the report's currency.
+    Money,
+    /// Basis points: 1234 is 12.34 %.
+    Percent,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ReportColumn {
+    pub key: String,
+    pub label: String,
+    pub kind: ColumnKind,
+}
+
+/// One cell: text, a number (read by its column's kind), or nothing to show.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Cell {
+    Text(String),
+    Number(i64),
+    Empty,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ReportRow {
+    /// What the row is about, for the documents behind it (a variant id, channel, staff id, …).
+    pub key: String,
+    #[ts(type = "Array<string | number | null>")]
+    pub cells: Vec<Cell>,
+}
+
+/// One point of the over-time chart.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Point {
+    pub label: String,
+    #[ts(type = "number")]
+    pub net_minor: i64,
+    /// The compared period's bucket at the same position.
+    #[ts(type = "number | null")]
+    pub compared_minor: Option<i64>,
+}
+
+/// Two figures that must be equal. A report shows a warning when one is not.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct TieOut {
+    pub what: String,
+    #[ts(type = "number")]
+    pub expected_minor: i64,
+    #[ts(type = "number")]
+    pub actual_minor: i64,
+}
+
+impl TieOut {
+    pub fn holds(&self) -> bool {
+        self.expected_minor == self.actual_minor
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Report {
+    pub name: ReportName,
+    pub title: String,
+    pub from: String,
+    pub to: String,
+    /// The period compared with, when asked ("2026-10-01 – 2026-10-31").
+    pub compared: Option<String>,
+    /// When the figures were read: they are live, never a cached copy.
+    pub as_of: Timestamp,
+    pub currency: String,
+    pub time_zone: String,
+    pub kpis: Vec<Kpi>,
+    pub points: Vec<Point>,
+    pub columns: Vec<ReportColumn>,
+    pub rows: Vec<ReportRow>,
+    pub total: Option<ReportRow>,
+    pub tie_outs: Vec<TieOut>,
+}
+
+impl Report {
+    /// The table as CSV: money and percentages as decimals, so a spreadsheet reads numbers.
+    pub fn to_csv(&self) -> Result<String> {
+        let cur = crate::Currency::from_code(&self.currency)?;
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let csv_error = |e: csv::Error| Error::invalid(format!("cannot write the CSV: {e}"));
+        w.write_record(self.columns.iter().map(|c| c.label.as_str()))
+            .map_err(csv_error)?;
+        for row in self.rows.iter().chain(&self.total) {
+            let cells =
+                row.cells
+                    .iter()
+                    .zip(&self.columns)
+                    .map(|(cell, col)| match (cell, col.kind) {
+                        (Cell::Text(t), _) => t.clone(),
+                        (Cell::Empty, _) => String::new(),
+                        (Cell::Number(n), ColumnKind::Money) => {
+                            crate::Money::from_minor(*n, cur).to_decimal_string()
+                        }
+                        (Cell::Number(n), ColumnKind::Percent) => {
+                            format!("{}.{:02}", n / 100, (n % 100).abs())
+                        }
+                        (Cell::Number(n), _) => n.to_string(),
+                    });
+            w.write_record(cells).map_err(csv_error)?;
+        }
+        let bytes = w.into_inner().map_err(|e| Error::invalid(e.to_string()))?;
+        Ok(String::from_utf8(bytes).unwrap_or_default())
+    }
+}
+
+/// A period resolved to the shop's clock: [start, end) in UTC, and the local days it covers.
+#[derive(Debug, Clone)]
+pub(crate) struct Period {
+    pub first: Date,
+    pub last: Date,
+    pub start: Timestamp,
+    pub end: Timestamp,
+}
+
+impl Period {
+    fn new(zone: &ShopZone, first: Date, last: Date) -> Period {
+        let after = last.tomorrow().unwrap_or(last);
+        Period {
+            first,
+            last,
+            start: zone.start_of(first),
+            end: zone.start_of(after),
+        }
+    }
+
+    pub fn days(&self) -> i64 {
+        i64::from((self.last - self.first).get_days()) + 1
+    }
+
+    fn label(&self) -> String {
+        format!("{} – {}", self.first, self.last)
+    }
+
+    /// The period compared with: the days just before, or the same dates a year earlier.
+    fn compared(&self, zone: &ShopZone, compare: Compare) -> Option<Period> {
+        let span = |days: i64| jiff::Span::new().days(days);
+        match compare {
+            Compare::None => None,
+            Compare::Previous => {
+                let last = self.first.yesterday().ok()?;
+                let first = last.checked_sub(span(self.days() - 1)).ok()?;
+                Some(Period::new(zone, first, last))
+            }
+            Compare::Year => {
+                let year = jiff::Span::new().years(1);
+                Some(Period::new(
+                    zone,
+                    self.first.checked_sub(year).ok()?,
+                    self.last.checked_sub(year).ok()?,
+                ))
+            }
+        }
+    }
+}
+
+fn parse_day(text: &str, what: &str) -> Result<Date> {
+    text.trim().parse::<Date>().map_err(|_| {
+        Error::invalid(format!(
+            "the {what} date '{text}' is not a date: write it as 2026-11-30"
+        ))
+    })
+}
+
+/// The longest period a report reads at once: ten years of days.
+const MAX_DAYS: i64 = 3660;
+
+impl ReportQuery {
+    fn period(&self, zone: &ShopZone) -> Result<Period> {
+        let (first, last) = (parse_day(&self.from, "from")?, parse_day(&self.to, "to")?);
+        if last < first {
+            return Err(Error::invalid(format!(
+                "the period ends ({last}) before it starts ({first})"
+            )));
+        }
+        let p = Period::new(zone, first, last);
+        if p.days() > MAX_DAYS {
+            return Err(Error::invalid("a report covers at most ten years"));
+        }
+        Ok(p)
+    }
+}
+
+/// Sunday-first countries; everyone else starts the week on Monday (ISO 8601).
+fn week_starts_sunday(country: &str) -> bool {
+    matches!(
+        country,
+        "US" | "CA" | "MX" | "BR" | "JP" | "IL" | "PH" | "ZA"
+    )
+}
+
+impl Shop {
+    /// The shop's time zone, as reports, receipts and invoices count days.
+    pub fn zone(&self) -> Result<ShopZone> {
+        self.db.read(|c| crate::shop::zone(c))
+    }
+
+    /// A report over the shop's days `from`–`to`, compared when asked; read live.
+    pub fn report(&self, session: &Session, name: ReportName, q: &ReportQuery) -> Result<Report> {
+        let as_of = self.clock.now();
+        self.db.read(|c| {
+            authorize(c, session, Permission::ReportsView)?;
+            let zone = crate::shop::zone(c)?;
+            let period = q.period(&zone)?;
+            let compared = period.compared(&zone, q.compare);
+            let country: String =
+                c.query_row("SELECT country FROM shop WHERE id = 1", [], |r| r.get(0))?;
+            let ctx = tables::Context {
+                conn: c,
+                zone: &zone,
+                query: q,
+                sunday_first: week_starts_sunday(&country),
+            };
+            let mut report = tables::build(&ctx, name, &period, compared.as_ref())?;
+            report.title = name.title().into();
+            report.from = period.first.to_string();
+            report.to = period.last.to_string();
+            report.compared = compared.map(|p| p.label());
+            report.as_of = as_of;
+            report.currency = shop_currency(c)?.code().into();
+            report.time_zone = zone.name().into();
+            Ok(report)
+        })
+    }
+
+    /// The documents behind a report row (`key` as the row gave it; "" for all of the period).
+    pub fn report_documents(
+        &self,
+        session: &Session,
+        name: ReportName,
+        q: &ReportQuery,
+        key: &str,
+    ) -> Result<Vec<DocumentRow>> {
+        self.db.read(|c| {
+            authorize(c, session, Permission::ReportsView)?;
+            let zone = crate::shop::zone(c)?;
+            let period = q.period(&zone)?;
+            tables::documents(c, &zone, q, name, &period, key)
+        })
+    }
+}

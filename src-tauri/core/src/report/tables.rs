@@ -1,0 +1,1110 @@
+//! Each report as a table: the facts of the period grouped one way, the compared period beside
+//! them, the documents behind a row, and the tie-out checks.
+
+use super::facts::{self, Doc, Fact, LineKind};
+use super::{
+    Bucket, Cell, ColumnKind, Period, Point, Report, ReportColumn, ReportName, ReportQuery,
+    ReportRow, TieOut,
+};
+use crate::clock::{Date, ShopZone};
+use crate::error::Result;
+use crate::sale::shift::ZReport;
+use crate::Timestamp;
+use rusqlite::{params, Connection};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use ts_rs::TS;
+
+pub(crate) struct Context<'a> {
+    pub conn: &'a Connection,
+    pub zone: &'a ShopZone,
+    pub query: &'a ReportQuery,
+    pub sunday_first: bool,
+}
+
+/// A headline figure with its compared value.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Kpi {
+    pub key: String,
+    pub label: String,
+    pub kind: ColumnKind,
+    #[ts(type = "number")]
+    pub value: i64,
+    #[ts(type = "number | null")]
+    pub compared: Option<i64>,
+    /// value against compared, in basis points; None when there is nothing to compare with.
+    #[ts(type = "number | null")]
+    pub change_bp: Option<i64>,
+}
+
+/// A document behind a report row.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct DocumentRow {
+    /// "sale", "order" or "return".
+    pub kind: String,
+    /// The sale's or order's id (a return's order), to open it.
+    pub id: String,
+    pub name: String,
+    pub at: Timestamp,
+    pub channel: String,
+    /// Its lines that count in the row, before tax.
+    #[ts(type = "number")]
+    pub net_minor: i64,
+    #[ts(type = "number")]
+    pub tax_minor: i64,
+}
+
+fn facts_of(ctx: &Context, p: &Period) -> Result<Vec<Fact>> {
+    let q = ctx.query;
+    let keep = |want: &Option<String>, have: &str| {
+        want.as_deref()
+            .filter(|w| !w.is_empty())
+            .is_none_or(|w| w == have)
+    };
+    Ok(facts::load(ctx.conn, p.start, p.end)?
+        .into_iter()
+        .filter(|f| {
+            keep(&q.channel, &f.channel)
+                && keep(&q.location, &f.location)
+                && keep(&q.staff, &f.staff)
+        })
+        .collect())
+}
+
+fn filtered(q: &ReportQuery) -> bool {
+    [&q.channel, &q.location, &q.staff]
+        .iter()
+        .any(|f| f.as_deref().is_some_and(|v| !v.is_empty()))
+}
+
+/// The sums every sales report is made of.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Sums {
+    pub docs: HashSet<(bool, String)>,
+    pub units: i64,
+    pub gross: i64,
+    pub discounts: i64,
+    /// Returned, before tax, as a positive amount.
+    pub returns: i64,
+    pub returned_units: i64,
+    pub shipping: i64,
+    pub tax: i64,
+    pub gift_cards: i64,
+    pub cost: i64,
+    /// Net of the lines whose cost was known, for a margin that is not flattered by the others.
+    pub costed_net: i64,
+    pub without_cost: i64,
+}
+
+impl Sums {
+    fn add(&mut self, f: &Fact) {
+        if f.doc != Doc::OrderReturn && !f.is_return() {
+            self.docs.insert((f.doc == Doc::Sale, f.doc_id.clone()));
+        }
+        self.tax += f.tax;
+        match f.kind {
+            LineKind::Shipping => self.shipping += f.net,
+            LineKind::GiftCard => self.gift_cards += f.net,
+            LineKind::Item if f.is_return() => {
+                self.returns -= f.net;
+                self.returned_units -= f.quantity;
+            }
+            LineKind::Item => {
+                self.units += f.quantity;
+                self.gross += f.gross;
+                self.discounts += f.discount;
+            }
+        }
+        if f.kind == LineKind::Item {
+            match f.cost {
+                Some(c) => {
+                    self.cost += c;
+                    self.costed_net += f.net;
+                }
+                None => self.without_cost += 1,
+            }
+        }
+    }
+
+    fn of<'a>(facts: impl IntoIterator<Item = &'a Fact>) -> Sums {
+        let mut s = Sums::default();
+        for f in facts {
+            s.add(f);
+        }
+        s
+    }
+
+    pub fn orders(&self) -> i64 {
+        self.docs.len() as i64
+    }
+    /// Sales of goods after discounts and returns, before tax and shipping.
+    pub fn net(&self) -> i64 {
+        self.gross - self.discounts - self.returns
+    }
+    /// What customers paid for it all: net, shipping and tax (gift cards sold are not sales).
+    pub fn total(&self) -> i64 {
+        self.net() + self.shipping + self.tax
+    }
+    pub fn profit(&self) -> i64 {
+        self.costed_net - self.cost
+    }
+    pub fn margin_bp(&self) -> Option<i64> {
+        ratio_bp(self.profit(), self.costed_net)
+    }
+    pub fn average(&self) -> i64 {
+        if self.orders() == 0 {
+            0
+        } else {
+            (self.gross - self.discounts) / self.orders()
+        }
+    }
+}
+
+fn ratio_bp(part: i64, whole: i64) -> Option<i64> {
+    (whole != 0).then(|| crate::money::share(part, 10_000, whole))
+}
+
+fn change_bp(value: i64, compared: Option<i64>) -> Option<i64> {
+    compared.and_then(|c| ratio_bp(value - c, c.abs()))
+}
+
+fn col(key: &str, label: &str, kind: ColumnKind) -> ReportColumn {
+    ReportColumn {
+        key: key.into(),
+        label: label.into(),
+        kind,
+    }
+}
+
+fn blank(name: ReportName, columns: Vec<ReportColumn>) -> Report {
+    Report {
+        name,
+        title: String::new(),
+        from: String::new(),
+        to: String::new(),
+        compared: None,
+        as_of: Timestamp(0),
+        currency: String::new(),
+        time_zone: String::new(),
+        kpis: Vec::new(),
+        points: Vec::new(),
+        columns,
+        rows: Vec::new(),
+        total: None,
+        tie_outs: Vec::new(),
+    }
+}
+
+fn n(v: i64) -> Cell {
+    Cell::Number(v)
+}
+fn t(v: impl Into<String>) -> Cell {
+    Cell::Text(v.into())
+}
+fn opt(v: Option<i64>) -> Cell {
+    v.map_or(Cell::Empty, Cell::Number)
+}
+
+pub(crate) fn build(
+    ctx: &Context,
+    name: ReportName,
+    period: &Period,
+    compared: Option<&Period>,
+) -> Result<Report> {
+    let facts = facts_of(ctx, period)?;
+    let before = compared.map(|p| facts_of(ctx, p)).transpose()?;
+    let mut report = match name {
+        ReportName::Summary => summary(&facts, before.as_deref()),
+        ReportName::OverTime => over_time(ctx, &facts, period, before.as_deref(), compared),
+        ReportName::Products => grouped(name, &facts, before.as_deref(), &Grouping::Product),
+        ReportName::Categories | ReportName::Vendors => {
+            let catalog = product_groups(ctx.conn, name == ReportName::Vendors)?;
+            grouped(name, &facts, before.as_deref(), &Grouping::Catalog(catalog))
+        }
+        ReportName::Channels => {
+            let locations = names(ctx.conn, "SELECT id, name FROM location")?;
+            grouped(
+                name,
+                &facts,
+                before.as_deref(),
+                &Grouping::Channel(locations),
+            )
+        }
+        ReportName::Staff => staff(ctx, &facts, period)?,
+        ReportName::Payments => payments(ctx, period)?,
+        ReportName::Taxes => taxes(&facts),
+        ReportName::Returns => returns(&facts),
+    };
+    if !filtered(ctx.query) {
+        report.tie_outs = tie_outs(ctx.conn, period, &facts)?;
+    }
+    Ok(report)
+}
+
+const SUMMARY: [(&str, &str, ColumnKind); 14] = [
+    ("orders", "Orders", ColumnKind::Count),
+    ("units", "Units sold", ColumnKind::Count),
+    ("gross", "Gross sales", ColumnKind::Money),
+    ("discounts", "Discounts", ColumnKind::Money),
+    ("returns", "Returns", ColumnKind::Money),
+    ("net", "Net sales", ColumnKind::Money),
+    ("shipping", "Shipping", ColumnKind::Money),
+    ("tax", "Tax", ColumnKind::Money),
+    ("total", "Total sales", ColumnKind::Money),
+    ("average", "Average order value", ColumnKind::Money),
+    ("gift_cards", "Gift cards sold", ColumnKind::Money),
+    ("profit", "Gross profit", ColumnKind::Money),
+    ("margin", "Gross margin", ColumnKind::Percent),
+    (
+        "without_cost",
+        "Lines sold without a known cost",
+        ColumnKind::Count,
+    ),
+];
+
+fn summary_values(s: &Sums) -> [Option<i64>; 14] {
+    [
+        Some(s.orders()),
+        Some(s.units),
+        Some(s.gross),
+        Some(s.discounts),
+        Some(s.returns),
+        Some(s.net()),
+        Some(s.shipping),
+        Some(s.tax),
+        Some(s.total()),
+        Some(s.average()),
+        Some(s.gift_cards),
+        Some(s.profit()),
+        s.margin_bp(),
+        Some(s.without_cost),
+    ]
+}
+
+fn summary(facts: &[Fact], before: Option<&[Fact]>) -> Report {
+    let now = summary_values(&Sums::of(facts));
+    let then = before.map(|b| summary_values(&Sums::of(b)));
+    let mut r = blank(
+        ReportName::Summary,
+        vec![
+            col("figure", "Figure", ColumnKind::Text),
+            col("value", "This period", ColumnKind::Text),
+            col("compared", "Compared period", ColumnKind::Text),
+            col("change", "Change", ColumnKind::Percent),
+        ],
+    );
+    for (i, (key, label, kind)) in SUMMARY.iter().enumerate() {
+        let compared = then.and_then(|t| t[i]);
+        let value = now[i].unwrap_or(0);
+        let change = change_bp(value, compared);
+        r.kpis.push(Kpi {
+            key: (*key).into(),
+            label: (*label).into(),
+            kind: *kind,
+            value,
+            compared,
+            change_bp: change,
+        });
+        r.rows.push(ReportRow {
+            key: (*key).into(),
+            cells: vec![t(*label), opt(now[i]), opt(compared), opt(change)],
+        });
+    }
+    // The summary's table mixes counts and money; its cells carry kinds of their own.
+    r.columns[1].kind = ColumnKind::Money;
+    r.columns[2].kind = ColumnKind::Money;
+    r
+}
+
+/// Bucket boundaries over the period: [(label, start, end)].
+fn buckets(ctx: &Context, p: &Period, bucket: Bucket) -> Vec<(String, Timestamp, Timestamp)> {
+    let zone = ctx.zone;
+    let step = |d: Date| -> Date {
+        let next = match bucket {
+            Bucket::Week => d.checked_add(jiff::Span::new().days(7)),
+            Bucket::Month => d.first_of_month().checked_add(jiff::Span::new().months(1)),
+            _ => d.tomorrow(),
+        };
+        next.unwrap_or(d)
+    };
+    let start_of = |d: Date| -> Date {
+        match bucket {
+            Bucket::Week => {
+                let back = if ctx.sunday_first {
+                    d.weekday().to_sunday_zero_offset()
+                } else {
+                    d.weekday().to_monday_zero_offset()
+                };
+                d.checked_sub(jiff::Span::new().days(i64::from(back)))
+                    .unwrap_or(d)
+            }
+            Bucket::Month => d.first_of_month(),
+            _ => d,
+        }
+    };
+    let mut out = Vec::new();
+    let mut d = start_of(p.first);
+    while d <= p.last {
+        let next = step(d);
+        let label = match bucket {
+            Bucket::Month => d.strftime("%Y-%m").to_string(),
+            _ => d.to_string(),
+        };
+        let (from, to) = (d.max(p.first), next);
+        out.push((label, zone.start_of(from), zone.start_of(to).min(p.end)));
+        if next <= d {
+            break;
+        }
+        d = next;
+    }
+    out
+}
+
+fn over_time(
+    ctx: &Context,
+    facts: &[Fact],
+    period: &Period,
+    before: Option<&[Fact]>,
+    compared: Option<&Period>,
+) -> Report {
+    let bucket = ctx.query.bucket;
+    let mut r = blank(
+        ReportName::OverTime,
+        vec![
+            col(
+                "period",
+                if bucket == Bucket::Hour {
+                    "Hour"
+                } else {
+                    "Period"
+                },
+                ColumnKind::Text,
+            ),
+            col("orders", "Orders", ColumnKind::Count),
+            col("units", "Units", ColumnKind::Count),
+            col("net", "Net sales", ColumnKind::Money),
+            col("total", "Total sales", ColumnKind::Money),
+            col("compared", "Compared net sales", ColumnKind::Money),
+        ],
+    );
+    // Each bucket is a list of (key, sums now, sums compared).
+    let rows: Vec<(String, String, Sums, Option<Sums>)> = if bucket == Bucket::Hour {
+        let by_hour = |fs: &[Fact]| {
+            let mut hours: Vec<Sums> = vec![Sums::default(); 24];
+            for f in fs {
+                hours[ctx.zone.hour(f.at).clamp(0, 23) as usize].add(f);
+            }
+            hours
+        };
+        let now = by_hour(facts);
+        let mut then = before.map(by_hour).map(|v| v.into_iter());
+        now.into_iter()
+            .enumerate()
+            .map(|(h, s)| {
+                let label = format!("{h:02}:00");
+                (
+                    format!("hour:{h}"),
+                    label,
+                    s,
+                    then.as_mut().and_then(|t| t.next()),
+                )
+            })
+            .collect()
+    } else {
+        let sum_in = |fs: &[Fact], b: &[(String, Timestamp, Timestamp)]| -> Vec<Sums> {
+            let mut out = vec![Sums::default(); b.len()];
+            for f in fs {
+                let i = b.partition_point(|(_, start, _)| *start <= f.at);
+                if i > 0 && f.at < b[i - 1].2 {
+                    out[i - 1].add(f);
+                }
+            }
+            out
+        };
+        let now_b = buckets(ctx, period, bucket);
+        let now = sum_in(facts, &now_b);
+        let mut then = match (before, compared) {
+            (Some(fs), Some(p)) => Some(sum_in(fs, &buckets(ctx, p, bucket)).into_iter()),
+            _ => None,
+        };
+        now_b
+            .into_iter()
+            .zip(now)
+            .map(|((label, start, end), s)| {
+                let key = format!("at:{}-{}", start.0, end.0);
+                (key, label, s, then.as_mut().and_then(|t| t.next()))
+            })
+            .collect()
+    };
+    for (key, label, s, c) in rows {
+        let compared = c.as_ref().map(Sums::net);
+        r.points.push(Point {
+            label: label.clone(),
+            net_minor: s.net(),
+            compared_minor: compared,
+        });
+        r.rows.push(ReportRow {
+            key,
+            cells: vec![
+                t(label),
+                n(s.orders()),
+                n(s.units),
+                n(s.net()),
+                n(s.total()),
+                opt(compared),
+            ],
+        });
+    }
+    let all = Sums::of(facts);
+    r.total = Some(ReportRow {
+        key: String::new(),
+        cells: vec![
+            t("Total"),
+            n(all.orders()),
+            n(all.units),
+            n(all.net()),
+            n(all.total()),
+            opt(before.map(|b| Sums::of(b).net())),
+        ],
+    });
+    r
+}
+
+/// How a sales table groups its facts: (key, label, sku).
+enum Grouping {
+    Product,
+    /// Variant → its product's category or vendor.
+    Catalog(HashMap<String, String>),
+    /// Location id → name.
+    Channel(HashMap<String, String>),
+}
+
+impl Grouping {
+    fn of(&self, f: &Fact) -> Option<(String, String, String)> {
+        match self {
+            Grouping::Product => {
+                if f.kind != LineKind::Item {
+                    return None;
+                }
+                let key = f
+                    .variant_id
+                    .clone()
+                    .unwrap_or_else(|| format!("title:{}", f.title));
+                Some((key, f.title.clone(), f.sku.clone()))
+            }
+            Grouping::Catalog(map) => {
+                if f.kind != LineKind::Item {
+                    return None;
+                }
+                let group = f
+                    .variant_id
+                    .as_ref()
+                    .and_then(|v| map.get(v))
+                    .filter(|g| !g.is_empty())
+                    .cloned()
+                    .unwrap_or_else(|| "(none)".into());
+                Some((group.clone(), group, String::new()))
+            }
+            Grouping::Channel(locations) => {
+                let place = locations.get(&f.location).cloned().unwrap_or_default();
+                Some((
+                    format!("{}|{}", f.channel, f.location),
+                    f.channel.clone(),
+                    place,
+                ))
+            }
+        }
+    }
+}
+
+fn product_groups(conn: &Connection, vendor: bool) -> Result<HashMap<String, String>> {
+    names(
+        conn,
+        if vendor {
+            "SELECT v.id, p.vendor FROM variant v JOIN product p ON p.id = v.product_id"
+        } else {
+            "SELECT v.id, p.product_type FROM variant v JOIN product p ON p.id = v.product_id"
+        },
+    )
+}
+
+fn names(conn: &Connection, sql: &str) -> Result<HashMap<String, String>> {
+    let mut st = conn.prepare_cached(sql)?;
+    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn grouped(name: ReportName, facts: &[Fact], before: Option<&[Fact]>, by: &Grouping) -> Report {
+    let mut groups: BTreeMap<String, (String, String, Sums)> = BTreeMap::new();
+    for f in facts {
+        if let Some((key, label, extra)) = by.of(f) {
+            groups
+                .entry(key)
+                .or_insert_with(|| (label, extra, Sums::default()))
+                .2
+                .add(f);
+        }
+    }
+    let mut compared: HashMap<String, Sums> = HashMap::new();
+    for f in before.unwrap_or_default() {
+        if let Some((key, ..)) = by.of(f) {
+            compared.entry(key).or_default().add(f);
+        }
+    }
+    let all = Sums::of(facts.iter().filter(|f| by.of(f).is_some()));
+    let (first, second) = match by {
+        Grouping::Product => ("Product", "SKU"),
+        Grouping::Catalog(_) if name == ReportName::Vendors => ("Vendor", ""),
+        Grouping::Catalog(_) => ("Category", ""),
+        Grouping::Channel(_) => ("Channel", "Location"),
+    };
+    let mut columns = vec![col("name", first, ColumnKind::Text)];
+    if !second.is_empty() {
+        columns.push(col("detail", second, ColumnKind::Text));
+    }
+    let money = |k: &str, l: &str| col(k, l, ColumnKind::Money);
+    columns.extend([
+        col("orders", "Orders", ColumnKind::Count),
+        col("units", "Net quantity", ColumnKind::Count),
+        money("gross", "Gross sales"),
+        money("discounts", "Discounts"),
+        money("returns", "Returns"),
+        money("net", "Net sales"),
+    ]);
+    if matches!(by, Grouping::Channel(_)) {
+        columns.extend([money("shipping", "Shipping"), money("tax", "Tax")]);
+    } else {
+        columns.extend([
+            money("cost", "Cost"),
+            money("profit", "Gross profit"),
+            col("margin", "Margin", ColumnKind::Percent),
+        ]);
+    }
+    columns.push(col("share", "Share of net", ColumnKind::Percent));
+    if before.is_some() {
+        columns.push(money("compared", "Compared net sales"));
+    }
+    let cells = |label: &str, extra: &str, s: &Sums, c: Option<i64>| -> Vec<Cell> {
+        let mut v = vec![t(label)];
+        if !second.is_empty() {
+            v.push(t(extra));
+        }
+        v.extend([
+            n(s.orders()),
+            n(s.units - s.returned_units),
+            n(s.gross),
+            n(s.discounts),
+            n(s.returns),
+            n(s.net()),
+        ]);
+        if matches!(by, Grouping::Channel(_)) {
+            v.extend([n(s.shipping), n(s.tax)]);
+        } else {
+            v.extend([n(s.cost), n(s.profit()), opt(s.margin_bp())]);
+        }
+        v.push(opt(ratio_bp(s.net(), all.net())));
+        if before.is_some() {
+            v.push(opt(c));
+        }
+        v
+    };
+    let mut rows: Vec<(i64, ReportRow)> = groups
+        .into_iter()
+        .map(|(key, (label, extra, s))| {
+            let c = before.map(|_| compared.get(&key).map_or(0, Sums::net));
+            let row = ReportRow {
+                cells: cells(&label, &extra, &s, c),
+                key,
+            };
+            (s.net(), row)
+        })
+        .collect();
+    // Best sellers first.
+    rows.sort_by_key(|r| std::cmp::Reverse(r.0));
+    let mut r = blank(name, columns);
+    r.rows = rows.into_iter().map(|(_, row)| row).collect();
+    let compared_all = before.map(|_| compared.values().map(Sums::net).sum());
+    r.total = Some(ReportRow {
+        key: String::new(),
+        cells: cells("Total", "", &all, compared_all),
+    });
+    r
+}
+
+fn staff(ctx: &Context, facts: &[Fact], p: &Period) -> Result<Report> {
+    let names = names(ctx.conn, "SELECT id, name FROM staff")?;
+    let mut voids: HashMap<String, i64> = HashMap::new();
+    {
+        let mut st = ctx.conn.prepare_cached(
+            "SELECT voided_by, count(*) FROM (
+                 SELECT voided_by FROM sale WHERE status = 'voided' AND voided_by IS NOT NULL
+                     AND updated_at >= ?1 AND updated_at < ?2
+                 UNION ALL
+                 SELECT l.voided_by FROM sale_line l JOIN sale s ON s.id = l.sale_id
+                 WHERE l.voided_by IS NOT NULL AND s.updated_at >= ?1 AND s.updated_at < ?2)
+             GROUP BY voided_by",
+        )?;
+        let rows = st.query_map(params![p.start.0, p.end.0], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        for row in rows {
+            let (who, count): (String, i64) = row?;
+            voids.insert(who, count);
+        }
+    }
+    let mut by: BTreeMap<String, Sums> = BTreeMap::new();
+    for f in facts.iter().filter(|f| f.doc == Doc::Sale) {
+        by.entry(f.staff.clone()).or_default().add(f);
+    }
+    for who in voids.keys() {
+        by.entry(who.clone()).or_default();
+    }
+    let mut r = blank(
+        ReportName::Staff,
+        vec![
+            col("name", "Staff", ColumnKind::Text),
+            col("sales", "Sales", ColumnKind::Count),
+            col("net", "Net sales", ColumnKind::Money),
+            col("average", "Average ticket", ColumnKind::Money),
+            col("discounts", "Discounts given", ColumnKind::Money),
+            col("refunds", "Refunds", ColumnKind::Money),
+            col("voids", "Voids", ColumnKind::Count),
+        ],
+    );
+    let row = |key: String, label: String, s: &Sums, v: i64| ReportRow {
+        key,
+        cells: vec![
+            t(label),
+            n(s.orders()),
+            n(s.net()),
+            n(s.average()),
+            n(s.discounts),
+            n(s.returns),
+            n(v),
+        ],
+    };
+    for (who, s) in &by {
+        let label = names.get(who).cloned().unwrap_or_else(|| who.clone());
+        r.rows.push(row(
+            who.clone(),
+            label,
+            s,
+            voids.get(who).copied().unwrap_or(0),
+        ));
+    }
+    let all = Sums::of(facts.iter().filter(|f| f.doc == Doc::Sale));
+    r.total = Some(row(
+        String::new(),
+        "Total".into(),
+        &all,
+        voids.values().sum(),
+    ));
+    Ok(r)
+}
+
+/// Money in and out by method: counter tenders (a negative tender is money paid back) and order
+/// payments and refunds, with the cash over/short the period's Z reports counted.
+fn payments(ctx: &Context, p: &Period) -> Result<Report> {
+    let mut by: BTreeMap<String, (i64, i64, Option<i64>)> = BTreeMap::new();
+    let mut st = ctx.conn.prepare_cached(
+        "SELECT t.label, sum(max(t.amount_minor, 0)), sum(min(t.amount_minor, 0))
+         FROM tender t JOIN sale s ON s.id = t.sale_id
+         WHERE s.status = 'completed' AND s.completed_at >= ?1 AND s.completed_at < ?2
+         GROUP BY t.label
+         UNION ALL
+         SELECT method, sum(CASE kind WHEN 'payment' THEN amount_minor ELSE 0 END),
+                -sum(CASE kind WHEN 'refund' THEN amount_minor ELSE 0 END)
+         FROM order_payment WHERE at >= ?1 AND at < ?2 GROUP BY method",
+    )?;
+    let rows = st.query_map(params![p.start.0, p.end.0], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, i64>(2)?,
+        ))
+    })?;
+    for row in rows {
+        let (method, taken, back) = row?;
+        let e = by.entry(method).or_default();
+        e.0 += taken;
+        e.1 -= back;
+    }
+    let over_short: i64 = z_reports(ctx.conn, p)?
+        .iter()
+        .map(|z| z.over_short_minor)
+        .sum();
+    if let Some(cash) = by.iter_mut().find(|(m, _)| m.eq_ignore_ascii_case("cash")) {
+        cash.1 .2 = Some(over_short);
+    } else if over_short != 0 {
+        by.insert("Cash".into(), (0, 0, Some(over_short)));
+    }
+    let mut r = blank(
+        ReportName::Payments,
+        vec![
+            col("method", "Method", ColumnKind::Text),
+            col("collected", "Collected", ColumnKind::Money),
+            col("refunded", "Refunded", ColumnKind::Money),
+            col("net", "Net", ColumnKind::Money),
+            col("over_short", "Over/short (Z reports)", ColumnKind::Money),
+        ],
+    );
+    let (mut taken, mut back) = (0, 0);
+    for (method, (c, b, z)) in by {
+        taken += c;
+        back += b;
+        r.rows.push(ReportRow {
+            key: method.clone(),
+            cells: vec![t(method), n(c), n(b), n(c - b), opt(z)],
+        });
+    }
+    r.total = Some(ReportRow {
+        key: String::new(),
+        cells: vec![
+            t("Total"),
+            n(taken),
+            n(back),
+            n(taken - back),
+            n(over_short),
+        ],
+    });
+    Ok(r)
+}
+
+fn z_reports(conn: &Connection, p: &Period) -> Result<Vec<ZReport>> {
+    let mut st = conn.prepare_cached(
+        "SELECT report FROM shift WHERE status = 'closed' AND closed_at >= ?1 AND closed_at < ?2",
+    )?;
+    let rows = st.query_map(params![p.start.0, p.end.0], |r| r.get::<_, String>(0))?;
+    let mut out = Vec::new();
+    for json in rows {
+        if let Ok(z) = serde_json::from_str(&json?) {
+            out.push(z);
+        }
+    }
+    Ok(out)
+}
+
+/// A fact's tax split by rate; tax a marketplace sent without its rates is its own line, so the
+/// table still adds up to the tax charged.
+fn tax_parts(f: &Fact) -> Vec<(String, i64, i64, i64)> {
+    let mut parts: Vec<(String, i64, i64, i64)> = f
+        .taxes
+        .iter()
+        .map(|p| (p.name.clone(), p.rate_bp, p.base_minor, p.tax_minor))
+        .collect();
+    let rest = f.tax - parts.iter().map(|p| p.3).sum::<i64>();
+    if rest != 0 || (parts.is_empty() && f.net != 0 && f.kind != LineKind::GiftCard) {
+        let base = f.net - parts.iter().map(|p| p.2).sum::<i64>();
+        parts.push(("Rate not given".into(), -1, base, rest));
+    }
+    parts
+}
+
+fn taxes(facts: &[Fact]) -> Report {
+    // (name, rate) → (base sold, tax sold, tax refunded)
+    let mut by: BTreeMap<(i64, String), (i64, i64, i64)> = BTreeMap::new();
+    for f in facts {
+        for (name, rate, base, tax) in tax_parts(f) {
+            let e = by.entry((rate, name)).or_default();
+            if f.is_return() {
+                e.2 -= tax;
+            } else {
+                e.0 += base;
+                e.1 += tax;
+            }
+        }
+    }
+    let mut r = blank(
+        ReportName::Taxes,
+        vec![
+            col("name", "Tax", ColumnKind::Text),
+            col("rate", "Rate", ColumnKind::Percent),
+            col("base", "Taxable sales", ColumnKind::Money),
+            col("tax", "Tax collected", ColumnKind::Money),
+            col("refunded", "Tax refunded", ColumnKind::Money),
+            col("net", "Net tax", ColumnKind::Money),
+        ],
+    );
+    let mut total = (0, 0, 0);
+    for ((rate, name), (base, tax, back)) in by {
+        total = (total.0 + base, total.1 + tax, total.2 + back);
+        r.rows.push(ReportRow {
+            key: format!("{name}|{rate}"),
+            cells: vec![
+                t(name),
+                opt((rate >= 0).then_some(rate)),
+                n(base),
+                n(tax),
+                n(back),
+                n(tax - back),
+            ],
+        });
+    }
+    r.total = Some(ReportRow {
+        key: String::new(),
+        cells: vec![
+            t("Total"),
+            Cell::Empty,
+            n(total.0),
+            n(total.1),
+            n(total.2),
+            n(total.1 - total.2),
+        ],
+    });
+    r
+}
+
+fn return_key(f: &Fact) -> String {
+    let product = f.variant_id.clone().unwrap_or_else(|| f.title.clone());
+    format!("{product}|{}|{}", f.reason, f.channel)
+}
+
+/// One row of the returns table.
+#[derive(Default)]
+struct Returned {
+    title: String,
+    reason: String,
+    channel: String,
+    product: String,
+    units: i64,
+    refunds: i64,
+    restocked: i64,
+    written_off: i64,
+}
+
+fn returns(facts: &[Fact]) -> Report {
+    let product_of = |f: &Fact| f.variant_id.clone().unwrap_or_else(|| f.title.clone());
+    let mut sold: HashMap<String, i64> = HashMap::new();
+    for f in facts
+        .iter()
+        .filter(|f| f.kind == LineKind::Item && !f.is_return())
+    {
+        *sold.entry(product_of(f)).or_default() += f.quantity;
+    }
+    let mut by: BTreeMap<String, Returned> = BTreeMap::new();
+    for f in facts
+        .iter()
+        .filter(|f| f.kind == LineKind::Item && f.is_return())
+    {
+        let e = by.entry(return_key(f)).or_insert_with(|| Returned {
+            title: f.title.clone(),
+            reason: f.reason.clone(),
+            channel: f.channel.clone(),
+            product: product_of(f),
+            ..Returned::default()
+        });
+        e.units -= f.quantity;
+        e.refunds -= f.net + f.tax;
+        match f.restocked {
+            Some(true) => e.restocked -= f.quantity,
+            Some(false) => e.written_off -= f.quantity,
+            None => {}
+        }
+    }
+    let mut r = blank(
+        ReportName::Returns,
+        vec![
+            col("product", "Product", ColumnKind::Text),
+            col("reason", "Reason", ColumnKind::Text),
+            col("channel", "Channel", ColumnKind::Text),
+            col("units", "Units returned", ColumnKind::Count),
+            col("rate", "Return rate", ColumnKind::Percent),
+            col("refunds", "Refunded", ColumnKind::Money),
+            col("restocked", "Restocked", ColumnKind::Count),
+            col("written_off", "Written off", ColumnKind::Count),
+        ],
+    );
+    let mut rows: Vec<_> = by.into_iter().collect();
+    rows.sort_by_key(|(_, g)| std::cmp::Reverse(g.units));
+    let mut total = Returned::default();
+    for (key, g) in rows {
+        total.units += g.units;
+        total.refunds += g.refunds;
+        total.restocked += g.restocked;
+        total.written_off += g.written_off;
+        let rate = ratio_bp(g.units, sold.get(&g.product).copied().unwrap_or(0));
+        r.rows.push(ReportRow {
+            key,
+            cells: vec![
+                t(g.title),
+                t(g.reason),
+                t(g.channel),
+                n(g.units),
+                opt(rate),
+                n(g.refunds),
+                n(g.restocked),
+                n(g.written_off),
+            ],
+        });
+    }
+    r.total = Some(ReportRow {
+        key: String::new(),
+        cells: vec![
+            t("Total"),
+            Cell::Empty,
+            Cell::Empty,
+            n(total.units),
+            opt(ratio_bp(total.units, sold.values().sum())),
+            n(total.refunds),
+            n(total.restocked),
+            n(total.written_off),
+        ],
+    });
+    r
+}
+
+/// Figures read straight from the documents, against the same figures summed from the facts.
+fn tie_outs(conn: &Connection, p: &Period, facts: &[Fact]) -> Result<Vec<TieOut>> {
+    let one = |sql: &str| -> Result<i64> {
+        Ok(conn.query_row(sql, params![p.start.0, p.end.0], |r| r.get(0))?)
+    };
+    let sum_facts = |doc: Doc, what: fn(&Fact) -> i64| -> i64 {
+        facts.iter().filter(|f| f.doc == doc).map(what).sum()
+    };
+    let counter =
+        "FROM sale WHERE status = 'completed' AND completed_at >= ?1 AND completed_at < ?2";
+    let orders =
+        "FROM customer_order WHERE status <> 'cancelled' AND created_at >= ?1 AND created_at < ?2";
+    let parts: i64 = facts
+        .iter()
+        .flat_map(|f| f.taxes.iter().map(|t| t.tax_minor))
+        .sum();
+    let z = z_reports(conn, p)?;
+    let z_tenders: i64 = z
+        .iter()
+        .flat_map(|z| &z.tenders)
+        .map(|t| t.amount_minor)
+        .sum();
+    let shift_tenders = one(
+        "SELECT ifnull(sum(t.amount_minor), 0) FROM tender t JOIN sale s ON s.id = t.sale_id
+         JOIN shift sh ON sh.id = s.shift_id
+         WHERE s.status = 'completed' AND sh.status = 'closed'
+           AND sh.closed_at >= ?1 AND sh.closed_at < ?2",
+    )?;
+    Ok(vec![
+        TieOut {
+            what: "Counter sales against their receipts".into(),
+            expected_minor: one(&format!(
+                "SELECT ifnull(sum(total_minor - ifnull(rounding_minor, 0)), 0) {counter}"
+            ))?,
+            actual_minor: sum_facts(Doc::Sale, |f| f.net + f.tax),
+        },
+        TieOut {
+            what: "Orders against their totals".into(),
+            expected_minor: one(&format!("SELECT ifnull(sum(total_minor), 0) {orders}"))?,
+            actual_minor: sum_facts(Doc::Order, |f| f.net + f.tax),
+        },
+        TieOut {
+            what: "Tax by rate against the tax on receipts and orders".into(),
+            expected_minor: one(&format!("SELECT ifnull(sum(tax_minor), 0) {counter}"))?
+                + one(&format!("SELECT ifnull(sum(tax_minor), 0) {orders}"))?
+                + sum_facts(Doc::OrderReturn, |f| f.tax),
+            actual_minor: parts,
+        },
+        TieOut {
+            what: "Counter payments against the Z reports".into(),
+            expected_minor: z_tenders,
+            actual_minor: shift_tenders,
+        },
+    ])
+}
+
+/// The documents behind one row of a report (all of the period for an empty key).
+pub(crate) fn documents(
+    conn: &Connection,
+    zone: &ShopZone,
+    q: &ReportQuery,
+    name: ReportName,
+    p: &Period,
+    key: &str,
+) -> Result<Vec<DocumentRow>> {
+    let ctx = Context {
+        conn,
+        zone,
+        query: q,
+        sunday_first: false,
+    };
+    let facts = facts_of(&ctx, p)?;
+    let grouping = match name {
+        ReportName::Products => Some(Grouping::Product),
+        ReportName::Categories | ReportName::Vendors => Some(Grouping::Catalog(product_groups(
+            conn,
+            name == ReportName::Vendors,
+        )?)),
+        ReportName::Channels => Some(Grouping::Channel(names(
+            conn,
+            "SELECT id, name FROM location",
+        )?)),
+        _ => None,
+    };
+    let paid_by: Option<HashSet<String>> = (name == ReportName::Payments && !key.is_empty())
+        .then(|| {
+            let mut st = conn.prepare_cached(
+                "SELECT sale_id FROM tender WHERE label = ?1
+                 UNION SELECT order_id FROM order_payment WHERE method = ?1",
+            )?;
+            let ids = st.query_map([key], |r| r.get(0))?;
+            ids.collect::<rusqlite::Result<HashSet<String>>>()
+        })
+        .transpose()?;
+    let range = key
+        .strip_prefix("at:")
+        .and_then(|r| r.split_once('-'))
+        .and_then(|(a, b)| Some((a.parse::<i64>().ok()?, b.parse::<i64>().ok()?)));
+    let hour = key.strip_prefix("hour:").and_then(|h| h.parse::<i8>().ok());
+    let belongs = |f: &Fact| -> bool {
+        if key.is_empty() {
+            return true;
+        }
+        if let Some((a, b)) = range {
+            return f.at.0 >= a && f.at.0 < b;
+        }
+        if let Some(h) = hour {
+            return zone.hour(f.at) == h;
+        }
+        match name {
+            ReportName::Staff => f.doc == Doc::Sale && f.staff == key,
+            ReportName::Payments => paid_by.as_ref().is_some_and(|ids| ids.contains(&f.doc_id)),
+            ReportName::Taxes => tax_parts(f)
+                .iter()
+                .any(|(n, rate, ..)| format!("{n}|{rate}") == key),
+            ReportName::Returns => f.is_return() && return_key(f) == key,
+            _ => grouping
+                .as_ref()
+                .and_then(|g| g.of(f))
+                .is_some_and(|(k, ..)| k == key),
+        }
+    };
+    let mut docs: Vec<DocumentRow> = Vec::new();
+    let mut index: HashMap<(Doc, String, String), usize> = HashMap::new();
+    for f in facts.iter().filter(|f| belongs(f)) {
+        let id = (f.doc, f.doc_id.clone(), f.doc_name.clone());
+        let i = *index.entry(id).or_insert_with(|| {
+            docs.push(DocumentRow {
+                kind: match f.doc {
+                    Doc::Sale => "sale",
+                    Doc::Order => "order",
+                    Doc::OrderReturn => "return",
+                }
+                .into(),
+                id: f.doc_id.clone(),
+                name: f.doc_name.clone(),
+                at: f.at,
+                channel: f.channel.clone(),
+                net_minor: 0,
+                tax_minor: 0,
+            });
+            docs.len() - 1
+        });
+        // The row's figure: goods for product-like rows, everything for the rest.
+        let goods_only = grouping.is_some() && name != ReportName::Channels;
+        if !goods_only || f.kind == LineKind::Item {
+            docs[i].net_minor += if f.kind == LineKind::GiftCard {
+                0
+            } else {
+                f.net
+            };
+            docs[i].tax_minor += f.tax;
+        }
+    }
+    docs.sort_by_key(|d| d.at);
+    Ok(docs)
+}

@@ -1,0 +1,528 @@
+//! Reports on a made history: every report ties out with the documents it reads, days are the
+//! shop's own (a night the clocks change included), and margins keep the cost of their day.
+
+mod common;
+
+use common::orders::{dublin, line, pay_all, ship_all};
+use common::*;
+use shopdesk_core::catalog::product::ProductEdit;
+use shopdesk_core::order::{OrderDraft, ReturnDraft, ReturnLineDraft, ReturnReceipt};
+use shopdesk_core::report::{Bucket, Cell, Compare, Report, ReportName, ReportQuery};
+use shopdesk_core::sale::shift::DenominationCount;
+use shopdesk_core::sale::{DiscountDraft, DiscountKind, SaleEdit, TenderDraft, TenderKind};
+use shopdesk_core::{Error, FixedClock, Timestamp};
+use std::sync::Arc;
+
+fn at(text: &str) -> i64 {
+    Timestamp::parse_rfc3339(text).unwrap().0
+}
+
+/// A Dublin shop on a clock the test moves, with the tee in stock at a cost of 10.00: the shop,
+/// the tee's variant ids and its product id.
+fn shop_at(when: &str) -> (Fixture, Vec<String>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FixedClock::at(at(when)));
+    let (shop, owner) =
+        shopdesk_testkit::shop::open(dir.path(), "Corner Books", "ie", "EUR", clock.clone());
+    let f = Fixture {
+        _dir: dir,
+        clock,
+        shop,
+        owner,
+    };
+    let mut draft = tee();
+    for v in &mut draft.variants {
+        v.cost = "10.00".into();
+    }
+    let p = f.shop.create_product(&f.owner, draft).unwrap();
+    let (floor, _) = locations(&f);
+    let ids: Vec<String> = p.variants.iter().map(|v| v.id.clone()).collect();
+    for v in &ids {
+        adjust(&f, v, &floor, 50);
+    }
+    (f, ids, p.id)
+}
+
+fn move_to(f: &Fixture, when: &str) {
+    let target = at(when);
+    let current = shopdesk_core::Clock::now(&*f.clock).0;
+    assert!(target >= current, "the test clock only moves forward");
+    f.clock.advance_ms(target - current);
+}
+
+fn sell(f: &Fixture, codes: &[&str], discount: Option<&str>) -> shopdesk_core::sale::Sale {
+    let s = f.shop.new_sale(&f.owner).unwrap();
+    for c in codes {
+        f.shop
+            .edit_sale(&f.owner, &s.id, &SaleEdit::Scan { code: (*c).into() }, None)
+            .unwrap();
+    }
+    if let Some(d) = discount {
+        f.shop
+            .edit_sale(
+                &f.owner,
+                &s.id,
+                &SaleEdit::CartDiscount {
+                    discount: Some(DiscountDraft {
+                        kind: DiscountKind::Percent,
+                        value: d.into(),
+                    }),
+                },
+                None,
+            )
+            .unwrap();
+    }
+    f.shop
+        .complete_sale(
+            &f.owner,
+            &s.id,
+            &[TenderDraft {
+                kind: Some(TenderKind::Card),
+                ..TenderDraft::default()
+            }],
+        )
+        .unwrap()
+}
+
+fn query(from: &str, to: &str) -> ReportQuery {
+    ReportQuery {
+        from: from.into(),
+        to: to.into(),
+        ..ReportQuery::default()
+    }
+}
+
+fn report(f: &Fixture, name: ReportName, q: &ReportQuery) -> Report {
+    f.shop.report(&f.owner, name, q).unwrap()
+}
+
+fn kpi(r: &Report, key: &str) -> i64 {
+    r.kpis.iter().find(|k| k.key == key).unwrap().value
+}
+
+/// The column `key` of a table, summed over its rows (not its total row).
+fn column_sum(r: &Report, key: &str) -> i64 {
+    let i = r.columns.iter().position(|c| c.key == key).unwrap();
+    r.rows
+        .iter()
+        .map(|row| match row.cells[i] {
+            Cell::Number(n) => n,
+            _ => 0,
+        })
+        .sum()
+}
+
+fn cell(r: &Report, row_key: &str, col: &str) -> i64 {
+    let i = r.columns.iter().position(|c| c.key == col).unwrap();
+    let row = r.rows.iter().find(|row| row.key == row_key).unwrap();
+    match row.cells[i] {
+        Cell::Number(n) => n,
+        ref other => panic!("{col} of {row_key} is {other:?}"),
+    }
+}
+
+/// Two days of trade: counter sales with discounts and a return, a closed shift, orders shipped,
+/// one returned and refunded, one cancelled.
+fn history() -> (Fixture, Vec<String>) {
+    let (f, ids, _) = shop_at("2026-11-02T09:00:00Z");
+    f.shop.open_shift(&f.owner, "100.00").unwrap();
+    let first = sell(&f, &["TEE-S-SAGE", "TEE-S-SAGE", "TEE-M-INK"], Some("10"));
+    sell(&f, &["TEE-M-SAGE"], None);
+    move_to(&f, "2026-11-02T15:00:00Z");
+    let r = f.shop.new_sale(&f.owner).unwrap();
+    f.shop
+        .edit_sale(
+            &f.owner,
+            &r.id,
+            &SaleEdit::Return {
+                line_id: first.lines[0].id.clone(),
+                quantity: 1,
+                restock: true,
+            },
+            None,
+        )
+        .unwrap();
+    f.shop
+        .complete_sale(
+            &f.owner,
+            &r.id,
+            &[TenderDraft {
+                kind: Some(TenderKind::Cash),
+                ..TenderDraft::default()
+            }],
+        )
+        .unwrap();
+    move_to(&f, "2026-11-02T18:00:00Z");
+    let z = f.shop.current_shift(&f.owner).unwrap().unwrap();
+    f.shop
+        .close_shift(
+            &f.owner,
+            &[
+                DenominationCount {
+                    denomination_minor: 100,
+                    count: z.expected_cash.minor() / 100,
+                },
+                DenominationCount {
+                    denomination_minor: 1,
+                    count: z.expected_cash.minor() % 100,
+                },
+            ],
+        )
+        .unwrap();
+
+    move_to(&f, "2026-11-03T10:00:00Z");
+    let draft = |email: &str, lines| OrderDraft {
+        email: email.into(),
+        shipping: dublin("Zoë Müller"),
+        lines,
+        shipping_method: "An Post".into(),
+        shipping_price: "5.00".into(),
+        channel: "shopify".into(),
+        ..OrderDraft::default()
+    };
+    let o1 = f
+        .shop
+        .create_order(
+            &f.owner,
+            &draft("zoe@example.ie", vec![line("TEE-M-INK", 2)]),
+        )
+        .unwrap();
+    let o1 = ship_all(&f, &pay_all(&f, &o1));
+    let o2 = f
+        .shop
+        .create_order(
+            &f.owner,
+            &draft(
+                "ann@example.ie",
+                vec![line("TEE-S-SAGE", 1), line("TEE-M-SAGE", 3)],
+            ),
+        )
+        .unwrap();
+    ship_all(&f, &pay_all(&f, &o2));
+    let o3 = f
+        .shop
+        .create_order(
+            &f.owner,
+            &draft("bob@example.ie", vec![line("TEE-M-SAGE", 1)]),
+        )
+        .unwrap();
+    f.shop
+        .cancel_order(&f.owner, &o3.id, "customer asked")
+        .unwrap();
+    move_to(&f, "2026-11-03T16:00:00Z");
+    let ink = o1.lines.iter().find(|l| l.sku == "TEE-M-INK").unwrap();
+    let o1 = f
+        .shop
+        .authorise_return(
+            &f.owner,
+            &o1.id,
+            &ReturnDraft {
+                reason: "too small".into(),
+                lines: vec![ReturnLineDraft {
+                    order_line_id: ink.id.clone(),
+                    quantity: 1,
+                }],
+            },
+        )
+        .unwrap();
+    let ret = o1.returns[0].id.clone();
+    f.shop
+        .receive_return(&f.owner, &ret, &ReturnReceipt::default())
+        .unwrap();
+    f.shop.refund_return(&f.owner, &ret, "card").unwrap();
+    (f, ids)
+}
+
+#[test]
+fn every_report_ties_out_with_the_documents() {
+    let (f, _) = history();
+    let q = query("2026-11-01", "2026-11-30");
+    let summary = report(&f, ReportName::Summary, &q);
+    for t in &summary.tie_outs {
+        assert!(
+            t.holds(),
+            "{}: {} ≠ {}",
+            t.what,
+            t.expected_minor,
+            t.actual_minor
+        );
+    }
+    assert_eq!(summary.tie_outs.len(), 4);
+    assert_eq!(
+        kpi(&summary, "orders"),
+        4,
+        "2 sales and 2 orders; the cancelled one is out"
+    );
+    assert_eq!(kpi(&summary, "units"), 4 + 6);
+    assert_eq!(
+        kpi(&summary, "net"),
+        kpi(&summary, "gross") - kpi(&summary, "discounts") - kpi(&summary, "returns")
+    );
+    assert_eq!(
+        kpi(&summary, "total"),
+        kpi(&summary, "net") + kpi(&summary, "shipping") + kpi(&summary, "tax")
+    );
+    assert!(kpi(&summary, "returns") > 0 && kpi(&summary, "discounts") > 0);
+    // Two shipments at 5.00 with 23 % VAT included: 4.065 each before tax, and the tax of each
+    // order is rounded on its total, so one shipping line carries 0.94 and the other 0.93.
+    assert_eq!(kpi(&summary, "shipping"), 406 + 407);
+
+    // Sales by product + shipping = the summary.
+    let products = report(&f, ReportName::Products, &q);
+    assert_eq!(column_sum(&products, "net"), kpi(&summary, "net"));
+    assert_eq!(column_sum(&products, "gross"), kpi(&summary, "gross"));
+    assert_eq!(column_sum(&products, "returns"), kpi(&summary, "returns"));
+    let channels = report(&f, ReportName::Channels, &q);
+    assert_eq!(column_sum(&channels, "net"), kpi(&summary, "net"));
+    assert_eq!(column_sum(&channels, "shipping"), kpi(&summary, "shipping"));
+    assert_eq!(column_sum(&channels, "tax"), kpi(&summary, "tax"));
+    let categories = report(&f, ReportName::Categories, &q);
+    assert_eq!(column_sum(&categories, "net"), kpi(&summary, "net"));
+    assert_eq!(cell(&categories, "Apparel", "share"), 10_000);
+
+    // Tax by rate = the tax on receipts and invoices.
+    let taxes = report(&f, ReportName::Taxes, &q);
+    assert_eq!(column_sum(&taxes, "net"), kpi(&summary, "tax"));
+    assert_eq!(taxes.rows.len(), 1, "one rate: VAT 23 %");
+    assert_eq!(cell(&taxes, &taxes.rows[0].key, "rate"), 2300);
+
+    // Over time, the days add up to the period.
+    let days = report(&f, ReportName::OverTime, &q);
+    assert_eq!(days.points.len(), 30);
+    assert_eq!(column_sum(&days, "net"), kpi(&summary, "net"));
+    assert_eq!(days.points[1].label, "2026-11-02");
+    assert!(days.points[1].net_minor > 0 && days.points[2].net_minor > 0);
+
+    // Payments: the counter's card and cash, the orders' card less the refund.
+    let payments = report(&f, ReportName::Payments, &q);
+    let card = payments.rows.iter().find(|r| r.key == "card").unwrap();
+    assert!(
+        matches!(card.cells[2], Cell::Number(n) if n > 0),
+        "the refund shows"
+    );
+    assert_eq!(cell(&payments, "Cash", "over_short"), 0);
+
+    // Returns: one tee back at the counter (restocked), one ink tee from an order.
+    let returns = report(&f, ReportName::Returns, &q);
+    assert_eq!(column_sum(&returns, "units"), 2);
+    assert_eq!(column_sum(&returns, "restocked"), 2);
+    assert!(returns
+        .rows
+        .iter()
+        .any(|r| r.cells[1] == Cell::Text("too small".into())));
+
+    // Drilling into a row gives the documents that make it.
+    let ink = products
+        .rows
+        .iter()
+        .find(|r| r.cells[1] == Cell::Text("TEE-M-INK".into()))
+        .unwrap();
+    let docs = f
+        .shop
+        .report_documents(&f.owner, ReportName::Products, &q, &ink.key)
+        .unwrap();
+    let names: Vec<&str> = docs.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(names, ["R00000001", "#1", "RMA-1"]);
+    assert_eq!(
+        docs.iter().map(|d| d.net_minor).sum::<i64>(),
+        cell(&products, &ink.key, "net")
+    );
+    let all = f
+        .shop
+        .report_documents(&f.owner, ReportName::Summary, &q, "")
+        .unwrap();
+    assert_eq!(
+        all.iter().map(|d| d.net_minor).sum::<i64>(),
+        kpi(&summary, "net") + kpi(&summary, "shipping")
+    );
+
+    // The staff table: Nora sold at the counter.
+    let staff = report(&f, ReportName::Staff, &q);
+    assert_eq!(column_sum(&staff, "sales"), 2);
+    assert_eq!(column_sum(&staff, "net"), {
+        let counter = ReportQuery {
+            channel: Some("counter".into()),
+            ..q.clone()
+        };
+        kpi(&report(&f, ReportName::Summary, &counter), "net")
+    });
+
+    // CSV: the header and a line per row, money as decimals.
+    let csv = products.to_csv().unwrap();
+    assert!(csv.starts_with("Product,SKU,Orders,Net quantity,Gross sales"));
+    assert_eq!(csv.lines().count(), products.rows.len() + 2);
+}
+
+#[test]
+fn a_figure_that_does_not_tie_out_says_so() {
+    let (f, _) = history();
+    // Someone edits a receipt's total behind the app's back.
+    let db = rusqlite::Connection::open(f.shop.db_path()).unwrap();
+    db.execute(
+        "UPDATE sale SET total_minor = total_minor + 7 WHERE number = 1",
+        [],
+    )
+    .unwrap();
+    let r = report(&f, ReportName::Summary, &query("2026-11-01", "2026-11-30"));
+    let broken: Vec<_> = r.tie_outs.iter().filter(|t| !t.holds()).collect();
+    assert_eq!(broken.len(), 1);
+    assert_eq!(broken[0].what, "Counter sales against their receipts");
+    assert_eq!(broken[0].expected_minor - broken[0].actual_minor, 7);
+}
+
+#[test]
+fn a_period_compares_with_the_one_before_and_the_year_before() {
+    let (f, _) = history();
+    let q = ReportQuery {
+        compare: Compare::Previous,
+        ..query("2026-11-03", "2026-11-03")
+    };
+    let r = report(&f, ReportName::Summary, &q);
+    assert_eq!(r.compared.as_deref(), Some("2026-11-02 – 2026-11-02"));
+    let orders = r.kpis.iter().find(|k| k.key == "orders").unwrap();
+    assert_eq!((orders.value, orders.compared), (2, Some(2)));
+    assert_eq!(orders.change_bp, Some(0));
+    let year = report(
+        &f,
+        ReportName::Summary,
+        &ReportQuery {
+            compare: Compare::Year,
+            ..q
+        },
+    );
+    assert_eq!(year.compared.as_deref(), Some("2025-11-03 – 2025-11-03"));
+    let net = year.kpis.iter().find(|k| k.key == "net").unwrap();
+    assert_eq!((net.compared, net.change_bp), (Some(0), None));
+}
+
+#[test]
+fn a_sale_after_midnight_on_the_night_the_clocks_change_counts_on_that_day() {
+    // Irish clocks go forward at 01:00 UTC on 2026-03-29. 00:30 local that night is 00:30 UTC.
+    let (f, ..) = shop_at("2026-03-28T23:59:00Z");
+    f.shop.open_shift(&f.owner, "0").unwrap();
+    move_to(&f, "2026-03-29T00:30:00Z");
+    sell(&f, &["TEE-S-SAGE"], None);
+    // 23:30 UTC on the 29th is 00:30 on the 30th in Dublin (summer time).
+    move_to(&f, "2026-03-29T23:30:00Z");
+    sell(&f, &["TEE-M-INK"], None);
+    let r = report(&f, ReportName::OverTime, &query("2026-03-28", "2026-03-30"));
+    let per_day: Vec<(String, i64)> = r
+        .rows
+        .iter()
+        .map(|row| (row.cells[0].clone(), row.cells[1].clone()))
+        .map(|(d, n)| match (d, n) {
+            (Cell::Text(d), Cell::Number(n)) => (d, n),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        per_day,
+        [
+            ("2026-03-28".to_string(), 0),
+            ("2026-03-29".to_string(), 1),
+            ("2026-03-30".to_string(), 1)
+        ]
+    );
+    // By hour of day, both are at half past midnight local.
+    let hours = report(
+        &f,
+        ReportName::OverTime,
+        &ReportQuery {
+            bucket: Bucket::Hour,
+            ..query("2026-03-28", "2026-03-30")
+        },
+    );
+    assert_eq!(hours.points.len(), 24);
+    assert!(hours.points[0].net_minor > 0);
+    assert_eq!(hours.points.iter().filter(|p| p.net_minor != 0).count(), 1);
+    // The receipt prints local time.
+    let sales = f
+        .shop
+        .report_documents(
+            &f.owner,
+            ReportName::Summary,
+            &query("2026-03-30", "2026-03-30"),
+            "",
+        )
+        .unwrap();
+    let receipt = f.shop.receipt(&f.owner, &sales[0].id).unwrap();
+    assert_eq!(receipt.time_zone, "Europe/Dublin");
+}
+
+#[test]
+fn margins_keep_the_cost_of_the_day_they_were_sold() {
+    let (f, ids, product) = shop_at("2026-11-02T09:00:00Z");
+    f.shop.open_shift(&f.owner, "0").unwrap();
+    sell(&f, &["TEE-S-SAGE"], None);
+    let q = query("2026-11-02", "2026-11-02");
+    let before = report(&f, ReportName::Products, &q);
+    assert_eq!(cell(&before, &ids[0], "cost"), 1000);
+
+    // The cost goes up to 12.00; the sale already made keeps its 10.00.
+    let p = f.shop.product(&f.owner, &product).unwrap();
+    let mut dearer = tee();
+    for (v, old) in dearer.variants.iter_mut().zip(&p.variants) {
+        v.id = Some(old.id.clone());
+        v.cost = "12.00".into();
+    }
+    f.shop
+        .update_product(
+            &f.owner,
+            ProductEdit {
+                id: p.id.clone(),
+                product: dearer,
+            },
+        )
+        .unwrap();
+    assert_eq!(report(&f, ReportName::Products, &q), {
+        let mut again = before.clone();
+        again.as_of = report(&f, ReportName::Products, &q).as_of;
+        again
+    });
+    move_to(&f, "2026-11-03T09:00:00Z");
+    sell(&f, &["TEE-S-SAGE"], None);
+    let both = report(&f, ReportName::Products, &query("2026-11-02", "2026-11-03"));
+    assert_eq!(cell(&both, &ids[0], "cost"), 1000 + 1200);
+    // 24.00 incl. 23 % VAT is 19.51 net; profit 9.51 + 7.51.
+    assert_eq!(cell(&both, &ids[0], "profit"), 951 + 751);
+
+    // A line sold with no known cost is counted, not guessed.
+    let mug = f
+        .shop
+        .create_product(&f.owner, draft("Mug", "MUG-1", "8.00"))
+        .unwrap();
+    let (floor, _) = locations(&f);
+    adjust(&f, &mug.variants[0].id, &floor, 5);
+    sell(&f, &["MUG-1"], None);
+    let s = report(&f, ReportName::Summary, &query("2026-11-03", "2026-11-03"));
+    assert_eq!(kpi(&s, "without_cost"), 1);
+    assert_eq!(
+        kpi(&s, "profit"),
+        751,
+        "the mug's sale is left out of the margin"
+    );
+}
+
+#[test]
+fn a_bad_period_is_refused_with_nothing_read() {
+    let (f, ..) = shop_at("2026-11-02T09:00:00Z");
+    let bad = |from: &str, to: &str| {
+        f.shop
+            .report(&f.owner, ReportName::Summary, &query(from, to))
+            .unwrap_err()
+    };
+    assert!(matches!(bad("2026-11-31", "2026-12-01"), Error::Invalid(_)));
+    assert!(matches!(bad("2026-11-05", "2026-11-01"), Error::Invalid(_)));
+    assert!(matches!(bad("", "2026-11-01"), Error::Invalid(_)));
+    assert!(matches!(bad("2000-01-01", "2026-11-01"), Error::Invalid(_)));
+    let clerk = staff(&f, "Sam", "Clerk", "1357");
+    assert!(matches!(
+        f.shop.report(
+            &clerk,
+            ReportName::Summary,
+            &query("2026-11-01", "2026-11-02")
+        ),
+        Err(Error::Forbidden(_))
+    ));
+    assert!(ReportName::from_slug("profit-and-loss").is_err());
+}
