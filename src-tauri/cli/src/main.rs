@@ -11,6 +11,7 @@ macro_rules! say {
 mod counter;
 mod orders;
 mod packing;
+mod report;
 mod sync;
 
 use clap::{Parser, Subcommand};
@@ -167,6 +168,9 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// A report for a period of the shop's days: `shopdesk report summary --from 2026-11-01
+    /// --to 2026-11-30 --compare previous --format csv`.
+    Report(report::ReportArgs),
     /// Send a document straight to a printer.
     Print {
         #[command(subcommand)]
@@ -399,6 +403,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             }
         }
         Command::Catalog { command } => catalog(command, cli.json)?,
+        Command::Report(args) => report::run(args, cli.json)?,
         Command::Stock {
             db,
             staff,

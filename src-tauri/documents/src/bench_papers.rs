@@ -11,7 +11,7 @@ const MODULE: f32 = 1.0;
 
 fn col(title: &'static str, width: f32, align: Align) -> Column {
     Column {
-        title,
+        title: title.into(),
         width,
         align,
     }

@@ -106,32 +106,32 @@ pub fn invoice_pdf(inv: &Invoice) -> Vec<u8> {
     // Lines.
     s.start_table(vec![
         Column {
-            title: "Description",
+            title: "Description".into(),
             width: 40.0,
             align: Align::Left,
         },
         Column {
-            title: "Qty",
+            title: "Qty".into(),
             width: 7.0,
             align: Align::Right,
         },
         Column {
-            title: "Unit price",
+            title: "Unit price".into(),
             width: 12.0,
             align: Align::Right,
         },
         Column {
-            title: "Discount",
+            title: "Discount".into(),
             width: 11.0,
             align: Align::Right,
         },
         Column {
-            title: "Tax",
+            title: "Tax".into(),
             width: 14.0,
             align: Align::Right,
         },
         Column {
-            title: "Amount",
+            title: "Amount".into(),
             width: 13.0,
             align: Align::Right,
         },

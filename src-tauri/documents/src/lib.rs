@@ -9,6 +9,7 @@ mod jobs;
 mod label;
 mod page;
 mod receipt;
+mod report;
 mod roll;
 mod zreport;
 
@@ -17,6 +18,7 @@ pub use invoice::invoice_pdf;
 pub use jobs::{print_jobs, render_job};
 pub use label::{label_page, labels_pdf};
 pub use receipt::receipt_pdf;
+pub use report::report_pdf;
 pub use zreport::z_report_pdf;
 
 use std::io::Write;

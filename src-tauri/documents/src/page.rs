@@ -17,7 +17,7 @@ pub(crate) enum Align {
 
 #[derive(Clone)]
 pub(crate) struct Column {
-    pub title: &'static str,
+    pub title: std::borrow::Cow<'static, str>,
     /// Share of the text width.
     pub width: f32,
     pub align: Align,
@@ -82,6 +82,14 @@ impl Sheet {
             footer,
             numbered: true,
         }
+    }
+
+    /// The same paper turned sideways, for wide tables (reports).
+    pub fn landscape(paper: PaperSize, footer: String) -> Sheet {
+        let mut s = Sheet::new(paper, footer);
+        std::mem::swap(&mut s.width, &mut s.height);
+        s.y = s.height - MARGIN;
+        s
     }
 
     /// A sheet of any size with no footer or page numbers (labels).
@@ -288,8 +296,8 @@ impl Sheet {
         self.y -= 14.0;
         for (i, (c, (x, w))) in cols.iter().zip(xs).enumerate() {
             match c.align {
-                Align::Left => self.put(x + gutter(i), self.y, c.title, 8.5, true),
-                Align::Right => self.put_right(x + w, self.y, c.title, 8.5, true),
+                Align::Left => self.put(x + gutter(i), self.y, &c.title, 8.5, true),
+                Align::Right => self.put_right(x + w, self.y, &c.title, 8.5, true),
             }
         }
         self.y -= 5.0;

@@ -143,6 +143,8 @@ pub enum ColumnKind {
     Money,
     /// Basis points: 1234 is 12.34 %.
     Percent,
+    /// Each row says (the summary lists counts, money and percentages in one column).
+    ByRow,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -167,6 +169,8 @@ pub struct ReportRow {
     pub key: String,
     #[ts(type = "Array<string | number | null>")]
     pub cells: Vec<Cell>,
+    /// The kind of this row's figures in `ByRow` columns.
+    pub kind: Option<ColumnKind>,
 }
 
 /// One point of the over-time chart.
@@ -217,30 +221,49 @@ pub struct Report {
 }
 
 impl Report {
-    /// The table as CSV: money and percentages as decimals, so a spreadsheet reads numbers.
+    /// A cell as text, the same in CSV, PDF and the terminal: money and percentages as plain
+    /// decimals ("1234.50", "12.34"), so a spreadsheet reads numbers.
+    pub fn text(&self, row: &ReportRow, column: usize) -> String {
+        let cell = row.cells.get(column).unwrap_or(&Cell::Empty);
+        let kind = match self
+            .columns
+            .get(column)
+            .map_or(ColumnKind::Text, |c| c.kind)
+        {
+            ColumnKind::ByRow => row.kind.unwrap_or(ColumnKind::Count),
+            kind => kind,
+        };
+        match (cell, kind) {
+            (Cell::Text(t), _) => t.clone(),
+            (Cell::Empty, _) => String::new(),
+            (Cell::Number(n), ColumnKind::Money) => crate::Currency::from_code(&self.currency)
+                .map(|cur| crate::Money::from_minor(*n, cur).to_decimal_string())
+                .unwrap_or_else(|_| n.to_string()),
+            (Cell::Number(n), ColumnKind::Percent) => {
+                let sign = if *n < 0 { "-" } else { "" };
+                format!("{sign}{}.{:02}", n.abs() / 100, n.abs() % 100)
+            }
+            (Cell::Number(n), _) => n.to_string(),
+        }
+    }
+
+    /// Every row and the total row, as text.
+    pub fn text_rows(&self) -> Vec<Vec<String>> {
+        self.rows
+            .iter()
+            .chain(&self.total)
+            .map(|row| (0..row.cells.len()).map(|i| self.text(row, i)).collect())
+            .collect()
+    }
+
+    /// The table as CSV, with the header row.
     pub fn to_csv(&self) -> Result<String> {
-        let cur = crate::Currency::from_code(&self.currency)?;
         let mut w = csv::Writer::from_writer(Vec::new());
         let csv_error = |e: csv::Error| Error::invalid(format!("cannot write the CSV: {e}"));
         w.write_record(self.columns.iter().map(|c| c.label.as_str()))
             .map_err(csv_error)?;
-        for row in self.rows.iter().chain(&self.total) {
-            let cells =
-                row.cells
-                    .iter()
-                    .zip(&self.columns)
-                    .map(|(cell, col)| match (cell, col.kind) {
-                        (Cell::Text(t), _) => t.clone(),
-                        (Cell::Empty, _) => String::new(),
-                        (Cell::Number(n), ColumnKind::Money) => {
-                            crate::Money::from_minor(*n, cur).to_decimal_string()
-                        }
-                        (Cell::Number(n), ColumnKind::Percent) => {
-                            format!("{}.{:02}", n / 100, (n % 100).abs())
-                        }
-                        (Cell::Number(n), _) => n.to_string(),
-                    });
-            w.write_record(cells).map_err(csv_error)?;
+        for row in self.text_rows() {
+            w.write_record(row).map_err(csv_error)?;
         }
         let bytes = w.into_inner().map_err(|e| Error::invalid(e.to_string()))?;
         Ok(String::from_utf8(bytes).unwrap_or_default())

@@ -288,8 +288,8 @@ fn summary(facts: &[Fact], before: Option<&[Fact]>) -> Report {
         ReportName::Summary,
         vec![
             col("figure", "Figure", ColumnKind::Text),
-            col("value", "This period", ColumnKind::Text),
-            col("compared", "Compared period", ColumnKind::Text),
+            col("value", "This period", ColumnKind::ByRow),
+            col("compared", "Compared period", ColumnKind::ByRow),
             col("change", "Change", ColumnKind::Percent),
         ],
     );
@@ -308,11 +308,9 @@ fn summary(facts: &[Fact], before: Option<&[Fact]>) -> Report {
         r.rows.push(ReportRow {
             key: (*key).into(),
             cells: vec![t(*label), opt(now[i]), opt(compared), opt(change)],
+            kind: Some(*kind),
         });
     }
-    // The summary's table mixes counts and money; its cells carry kinds of their own.
-    r.columns[1].kind = ColumnKind::Money;
-    r.columns[2].kind = ColumnKind::Money;
     r
 }
 
@@ -453,6 +451,7 @@ fn over_time(
                 n(s.total()),
                 opt(compared),
             ],
+            kind: None,
         });
     }
     let all = Sums::of(facts);
@@ -466,6 +465,7 @@ fn over_time(
             n(all.total()),
             opt(before.map(|b| Sums::of(b).net())),
         ],
+        kind: None,
     });
     r
 }
@@ -615,6 +615,7 @@ fn grouped(name: ReportName, facts: &[Fact], before: Option<&[Fact]>, by: &Group
             let row = ReportRow {
                 cells: cells(&label, &extra, &s, c),
                 key,
+                kind: None,
             };
             (s.net(), row)
         })
@@ -627,6 +628,7 @@ fn grouped(name: ReportName, facts: &[Fact], before: Option<&[Fact]>, by: &Group
     r.total = Some(ReportRow {
         key: String::new(),
         cells: cells("Total", "", &all, compared_all),
+        kind: None,
     });
     r
 }
@@ -680,6 +682,7 @@ fn staff(ctx: &Context, facts: &[Fact], p: &Period) -> Result<Report> {
             n(s.returns),
             n(v),
         ],
+        kind: None,
     };
     for (who, s) in &by {
         let label = names.get(who).cloned().unwrap_or_else(|| who.clone());
@@ -753,6 +756,7 @@ fn payments(ctx: &Context, p: &Period) -> Result<Report> {
         r.rows.push(ReportRow {
             key: method.clone(),
             cells: vec![t(method), n(c), n(b), n(c - b), opt(z)],
+            kind: None,
         });
     }
     r.total = Some(ReportRow {
@@ -764,6 +768,7 @@ fn payments(ctx: &Context, p: &Period) -> Result<Report> {
             n(taken - back),
             n(over_short),
         ],
+        kind: None,
     });
     Ok(r)
 }
@@ -836,6 +841,7 @@ fn taxes(facts: &[Fact]) -> Report {
                 n(back),
                 n(tax - back),
             ],
+            kind: None,
         });
     }
     r.total = Some(ReportRow {
@@ -848,6 +854,7 @@ fn taxes(facts: &[Fact]) -> Report {
             n(total.2),
             n(total.1 - total.2),
         ],
+        kind: None,
     });
     r
 }
@@ -933,6 +940,7 @@ fn returns(facts: &[Fact]) -> Report {
                 n(g.restocked),
                 n(g.written_off),
             ],
+            kind: None,
         });
     }
     r.total = Some(ReportRow {
@@ -947,6 +955,7 @@ fn returns(facts: &[Fact]) -> Report {
             n(total.restocked),
             n(total.written_off),
         ],
+        kind: None,
     });
     r
 }
