@@ -89,7 +89,8 @@ impl TypeVisitor for Declarations<'_> {
 
 use crate::commands::*;
 use shopdesk_core::{
-    audit, catalog, channel, customer, demo, import, order, packing, sale, shop, stock, Money,
+    audit, catalog, channel, customer, demo, import, order, packing, report, sale, shop, stock,
+    Money,
 };
 
 ipc_table! {
@@ -127,6 +128,10 @@ ipc_table! {
         low_stock(()) -> Vec<stock::LowStockLine>;
         stock_report(AtLocation) -> stock::report::StockReport;
         stock_report_export(AtLocation) -> SavedFile;
+        report_run(ReportRequest) -> report::Report;
+        report_documents(ReportRowRequest) -> Vec<report::DocumentRow>;
+        report_export(ReportExport) -> SavedFile;
+        home(()) -> report::Home;
         transfers_list(()) -> Vec<stock::transfer::Transfer>;
         transfer_send(stock::transfer::TransferDraft) -> stock::transfer::Transfer;
         transfer_receive(ById) -> stock::transfer::Transfer;

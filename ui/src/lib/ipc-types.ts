@@ -33,6 +33,8 @@ export type Bench = { station: Station, carriers: Array<Carrier>, presets: Array
  */
 packing: Packing | null, };
 
+export type Bucket = "hour" | "day" | "week" | "month";
+
 export type Bulk = { ids: Array<string>, action: BulkAction, };
 
 export type BulkAction = { "type": "hold", reason: string, } | { "type": "release", reason: string, } | { "type": "cancel", reason: string, } | { "type": "mark_paid", method: string, } | { "type": "invoice" };
@@ -152,6 +154,10 @@ export type ClaimResolve = { claim_id: string, resolution: ClaimResolution, };
 
 export type Code = { code: string, };
 
+export type ColumnKind = "text" | "count" | "money" | "percent" | "by_row";
+
+export type Compare = "none" | "previous" | "year";
+
 export type CountEntry = { stocktake_id: string, variant_id: string, counted: number, };
 
 export type CountLine = { variant_id: string, label: string, sku: string, 
@@ -192,6 +198,16 @@ export type CustomerProfile = { customer: Customer, address: Address, note: stri
  */
 lifetime_value: Money, messages: Array<Message>, };
 
+export type DaySales = { orders: number, 
+/**
+ * Net sales before tax.
+ */
+net_minor: number, 
+/**
+ * What customers paid (net, shipping and tax).
+ */
+total_minor: number, };
+
 export type DemoPin = { name: string, role: string, pin: string, };
 
 export type DemoRequest = { 
@@ -216,6 +232,20 @@ export type DiscountKind = "percent" | "fixed";
 
 export type DocKind = "label" | "slip" | "invoice" | "picklist" | "supplier_order";
 
+export type DocumentRow = { 
+/**
+ * "sale", "order" or "return".
+ */
+kind: string, 
+/**
+ * The sale's or order's id (a return's order), to open it.
+ */
+id: string, name: string, at: Timestamp, channel: string, 
+/**
+ * Its lines that count in the row, before tax.
+ */
+net_minor: number, tax_minor: number, };
+
 export type DropshipShipped = { id: string, carrier: string, tracking: string, };
 
 export type EmailTemplate = { kind: string, subject: string, body: string, };
@@ -224,9 +254,33 @@ export type ErrorBody = { code: ErrorCode, message: string, };
 
 export type ErrorCode = "invalid" | "not_found" | "conflict" | "not_signed_in" | "forbidden" | "needs_approval" | "wrong_pin" | "locked_out" | "no_shop" | "shop_exists" | "unknown_code" | "not_enough_stock" | "not_returnable" | "balance_too_low" | "no_shift_open" | "sale_parked" | "on_hold" | "release_blocked" | "nothing_left_to_ship" | "not_all_scanned" | "mail_not_set_up" | "print_failed" | "cannot_write" | "schema_too_new" | "db_locked" | "db_corrupt" | "db_cannot_open" | "storage" | "internal";
 
+export type ExportFormat = "csv" | "pdf";
+
 export type Fulfilment = "unfulfilled" | "partial" | "fulfilled";
 
-export type HomeScreen = "orders" | "sell" | "pack" | "catalog";
+export type Home = { currency: string, 
+/**
+ * Decimal places of the currency: amounts are minor units.
+ */
+exponent: number, time_zone: string, as_of: Timestamp, 
+/**
+ * The shop's today so far.
+ */
+today: DaySales, 
+/**
+ * The same weekday a week ago, up to the same time of day.
+ */
+last_week: DaySales, to_pack: number, late: number, on_hold: number, low_stock: number, 
+/**
+ * Mail queued or failing.
+ */
+unsent_mail: number, 
+/**
+ * Stores whose last sync failed.
+ */
+failing_channels: Array<string>, last_z: LastZ | null, };
+
+export type HomeScreen = "home" | "orders" | "sell" | "pack" | "catalog";
 
 export type IdText = { id: string, text: string, };
 
@@ -303,6 +357,11 @@ export type Invoice = { id: string, kind: InvoiceKind,
  */
 code: string, issued_at: Timestamp, due_at: Timestamp | null, 
 /**
+ * The shop's IANA zone when issued: the dates print as the shop's days. Empty on invoices
+ * issued before shops had a zone (those print in UTC).
+ */
+time_zone: string, 
+/**
  * The invoice a credit note corrects.
  */
 credits: string | null, order: string | null, receipt: string | null, seller: Party, buyer: Party, ship_to: Array<string>, currency: string, paper: PaperSize, prices_include_tax: boolean, lines: Array<InvoiceLine>, taxes: Array<TaxPart>, net: Money, discount: Money, tax: Money, total: Money, 
@@ -329,7 +388,19 @@ tax_rate: string, };
 
 export type InvoiceRef = { id: string, kind: InvoiceKind, code: string, total: Money, issued_at: Timestamp, };
 
+export type Kpi = { key: string, label: string, kind: ColumnKind, value: number, compared: number | null, 
+/**
+ * value against compared, in basis points; None when there is nothing to compare with.
+ */
+change_bp: number | null, };
+
 export type LabelSize = "4x6" | "a6" | "a4x2";
+
+export type LastZ = { shift_number: number, closed_at: Timestamp, net_minor: number, 
+/**
+ * Counted less expected cash.
+ */
+over_short_minor: number, };
 
 export type LateOrder = { order_id: string, name: string, channel: string, placed_at: Timestamp, due_at: Timestamp, units_open: number, };
 
@@ -671,6 +742,12 @@ export type PickRequest = {
  */
 orders: Array<string>, per_order: boolean, };
 
+export type Point = { label: string, net_minor: number, 
+/**
+ * The compared period's bucket at the same position.
+ */
+compared_minor: number | null, };
+
 export type PrintJob = { id: string, station_id: string | null, kind: DocKind, 
 /**
  * The shipment (label, slip), invoice, order (pick list) or dropship it prints.
@@ -738,6 +815,54 @@ export type ReorderRule = { variant_id: string, location_id: string,
 reorder_point: number | null, reorder_qty: number | null, };
 
 export type Reply = { order_id: string, from: string, subject: string, body: string, };
+
+export type Report = { name: ReportName, title: string, from: string, to: string, 
+/**
+ * The period compared with, when asked ("2026-10-01 – 2026-10-31").
+ */
+compared: string | null, 
+/**
+ * When the figures were read: they are live, never a cached copy.
+ */
+as_of: Timestamp, currency: string, 
+/**
+ * Decimal places of the currency: money cells are minor units.
+ */
+exponent: number, time_zone: string, kpis: Array<Kpi>, points: Array<Point>, columns: Array<ReportColumn>, rows: Array<ReportRow>, total: ReportRow | null, tie_outs: Array<TieOut>, };
+
+export type ReportColumn = { key: string, label: string, kind: ColumnKind, };
+
+export type ReportExport = { name: ReportName, query: ReportQuery, format: ExportFormat, };
+
+export type ReportName = "summary" | "over_time" | "products" | "categories" | "vendors" | "channels" | "staff" | "payments" | "taxes" | "returns";
+
+export type ReportQuery = { from: string, to: string, compare: Compare, bucket: Bucket, 
+/**
+ * Only this channel ("counter", "shopify", …).
+ */
+channel: string | null, 
+/**
+ * Only this location (its id).
+ */
+location: string | null, 
+/**
+ * Only this staff member (their id).
+ */
+staff: string | null, };
+
+export type ReportRequest = { name: ReportName, query: ReportQuery, };
+
+export type ReportRow = { 
+/**
+ * What the row is about, for the documents behind it (a variant id, channel, staff id, …).
+ */
+key: string, cells: Array<string | number | null>, 
+/**
+ * The kind of this row's figures in `ByRow` columns.
+ */
+kind: ColumnKind | null, };
+
+export type ReportRowRequest = { name: ReportName, query: ReportQuery, key: string, };
 
 export type RestockResult = { orders: Array<PurchaseOrder>, 
 /**
@@ -990,6 +1115,8 @@ export type TenderTotal = { kind: string, label: string, count: number, amount_m
 
 export type Text = { text: string, };
 
+export type TieOut = { what: string, expected_minor: number, actual_minor: number, };
+
 export type Timestamp = number;
 
 export type Transfer = { id: string, number: number, from: string, to: string, status: TransferStatus, sent_at: Timestamp, received_at: Timestamp | null, lines: Array<TransferLine>, };
@@ -1032,7 +1159,12 @@ export type VariantRow = { variant_id: string, product_id: string, title: string
 
 export type WeightUnit = "g" | "kg" | "lb" | "oz";
 
-export type ZReport = { shop_name: string, currency: string, shift_number: number, opened_by: string, closed_by: string, opened_at: Timestamp, closed_at: Timestamp, sales_count: number, returns_count: number, 
+export type ZReport = { shop_name: string, currency: string, shift_number: number, opened_by: string, closed_by: string, opened_at: Timestamp, closed_at: Timestamp, 
+/**
+ * The shop's IANA zone at the close: times print local. Empty on reports frozen before
+ * shops had a zone (those print in UTC).
+ */
+time_zone: string, sales_count: number, returns_count: number, 
 /**
  * List value sold, before discounts.
  */
@@ -1084,6 +1216,10 @@ export interface Commands {
   low_stock: { req: null; res: Array<LowStockLine> };
   stock_report: { req: AtLocation; res: StockReport };
   stock_report_export: { req: AtLocation; res: SavedFile };
+  report_run: { req: ReportRequest; res: Report };
+  report_documents: { req: ReportRowRequest; res: Array<DocumentRow> };
+  report_export: { req: ReportExport; res: SavedFile };
+  home: { req: null; res: Home };
   transfers_list: { req: null; res: Array<Transfer> };
   transfer_send: { req: TransferDraft; res: Transfer };
   transfer_receive: { req: ById; res: Transfer };

@@ -2,9 +2,11 @@
 //! taxes, returns, staff, channels — each compared with an earlier period, with the documents
 //! behind every row and checks that say out loud when two figures fail to tie out.
 //!
-//! Beside this file: `facts.rs` (the sold lines every report sums) and `tables.rs` (each report).
+//! Beside this file: `facts.rs` (the sold lines every report sums), `tables.rs` (each report)
+//! and `home.rs` (the owner's home screen).
 
 mod facts;
+mod home;
 mod tables;
 
 use crate::clock::{Date, ShopZone};
@@ -15,6 +17,7 @@ use crate::{Shop, Timestamp};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub use home::{DaySales, Home, LastZ};
 pub use tables::{DocumentRow, Kpi};
 
 /// Which report.
@@ -211,6 +214,8 @@ pub struct Report {
     /// When the figures were read: they are live, never a cached copy.
     pub as_of: Timestamp,
     pub currency: String,
+    /// Decimal places of the currency: money cells are minor units.
+    pub exponent: u32,
     pub time_zone: String,
     pub kpis: Vec<Kpi>,
     pub points: Vec<Point>,
@@ -383,7 +388,9 @@ impl Shop {
             report.to = period.last.to_string();
             report.compared = compared.map(|p| p.label());
             report.as_of = as_of;
-            report.currency = shop_currency(c)?.code().into();
+            let currency = shop_currency(c)?;
+            report.currency = currency.code().into();
+            report.exponent = currency.exponent();
             report.time_zone = zone.name().into();
             Ok(report)
         })

@@ -126,7 +126,7 @@ impl Sums {
         }
     }
 
-    fn of<'a>(facts: impl IntoIterator<Item = &'a Fact>) -> Sums {
+    pub fn of<'a>(facts: impl IntoIterator<Item = &'a Fact>) -> Sums {
         let mut s = Sums::default();
         for f in facts {
             s.add(f);
@@ -185,6 +185,7 @@ fn blank(name: ReportName, columns: Vec<ReportColumn>) -> Report {
         compared: None,
         as_of: Timestamp(0),
         currency: String::new(),
+        exponent: 2,
         time_zone: String::new(),
         kpis: Vec::new(),
         points: Vec::new(),

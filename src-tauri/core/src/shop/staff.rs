@@ -173,6 +173,8 @@ pub struct SessionInfo {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum HomeScreen {
+    /// The owner's home: today's sales and what needs a hand.
+    Home,
     Orders,
     Sell,
     Pack,
@@ -180,15 +182,15 @@ pub enum HomeScreen {
 }
 
 impl HomeScreen {
-    /// Whoever runs the shop (reports, staff or settings) starts in the orders inbox — the owner's
-    /// home until a home screen exists; else the counter for those who sell, the bench for those
-    /// who pack, the inbox for those who only follow orders, and the catalog for the rest.
+    /// Whoever reads the reports (owner, manager) starts on the home screen; whoever runs staff
+    /// or settings without them, in the orders inbox; else the counter for those who sell, the
+    /// bench for those who pack, the inbox for those who only follow orders, and the catalog for
+    /// the rest.
     pub fn of(permissions: &[Permission]) -> HomeScreen {
         let may = |p: Permission| permissions.contains(&p);
-        if may(Permission::ReportsView)
-            || may(Permission::StaffManage)
-            || may(Permission::SettingsManage)
-        {
+        if may(Permission::ReportsView) {
+            HomeScreen::Home
+        } else if may(Permission::StaffManage) || may(Permission::SettingsManage) {
             HomeScreen::Orders
         } else if may(Permission::Sell) {
             HomeScreen::Sell
@@ -632,8 +634,12 @@ mod tests {
                 .unwrap();
             HomeScreen::of(&perms)
         };
-        assert_eq!(home("Owner"), HomeScreen::Orders);
-        assert_eq!(home("Manager"), HomeScreen::Orders);
+        assert_eq!(home("Owner"), HomeScreen::Home);
+        assert_eq!(home("Manager"), HomeScreen::Home);
+        assert_eq!(
+            HomeScreen::of(&[Permission::StaffManage, Permission::OrdersView]),
+            HomeScreen::Orders
+        );
         assert_eq!(home("Clerk"), HomeScreen::Sell);
         assert_eq!(home("Packer"), HomeScreen::Pack);
         assert_eq!(
