@@ -46,3 +46,24 @@ export function formatTime(t: Timestamp, locale = shop.locale, timeZone = shop.t
   );
   return f.format(new Date(t));
 }
+
+/** Minor units of a currency as money text (reports send amounts with their currency once). */
+export function formatMinor(minor: number, currency: string, exponent: number): string {
+  return formatMoney({ minor, currency, exponent });
+}
+
+/** Basis points as a percentage ("12.3 %" in the shop's locale). */
+export function formatPercent(bp: number, locale = shop.locale): string {
+  const f = formatter(`percent|${locale}`, () =>
+    new Intl.NumberFormat(locale, { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 }),
+  );
+  return f.format(bp / 10_000);
+}
+
+/** Today's date on the shop's clock, "2026-11-30" (reports count the shop's days). */
+export function shopToday(now = new Date(), timeZone = shop.timeZone): string {
+  const f = formatter(`isodate|${timeZone}`, () =>
+    new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", day: "2-digit", timeZone }),
+  );
+  return f.format(now);
+}
