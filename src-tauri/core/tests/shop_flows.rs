@@ -557,6 +557,83 @@ fn the_demo_shop_is_realistic_and_loads_only_on_a_fresh_database() {
 }
 
 #[test]
+fn the_demo_shop_has_ninety_days_of_trade_that_tie_out() {
+    use shopdesk_core::report::{ReportName, ReportQuery};
+    let dir = tempfile::tempdir().unwrap();
+    // 2026-11-30 14:00 UTC, a Monday afternoon in Galway.
+    let now = shopdesk_core::Timestamp::parse_rfc3339("2026-11-30T14:00:00Z").unwrap();
+    let shop = Shop::open(
+        &dir.path().join("demo.sqlite3"),
+        Arc::new(FixedClock::at(now.0)),
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let (owner, info, _) = shop
+        .load_demo(&DemoRequest {
+            country: "IE".into(),
+        })
+        .unwrap();
+    eprintln!("demo with history loaded in {:?}", started.elapsed());
+    assert_eq!(info.home, shopdesk_core::shop::staff::HomeScreen::Home);
+    let q = ReportQuery {
+        from: "2026-09-01".into(),
+        to: "2026-11-30".into(),
+        ..ReportQuery::default()
+    };
+    let summary = shop.report(&owner, ReportName::Summary, &q).unwrap();
+    for t in &summary.tie_outs {
+        assert!(
+            t.holds(),
+            "{}: {} ≠ {}",
+            t.what,
+            t.expected_minor,
+            t.actual_minor
+        );
+    }
+    let kpi = |k: &str| summary.kpis.iter().find(|x| x.key == k).unwrap().value;
+    assert!(
+        kpi("orders") > 1000,
+        "a quarter of trade: {}",
+        kpi("orders")
+    );
+    assert!(kpi("returns") > 0 && kpi("discounts") > 0 && kpi("shipping") > 0);
+    let channels = shop.report(&owner, ReportName::Channels, &q).unwrap();
+    assert!(
+        channels.rows.len() >= 4,
+        "counter, phone and two marketplaces"
+    );
+    let days = shop.report(&owner, ReportName::OverTime, &q).unwrap();
+    let quiet = days.points.iter().filter(|p| p.net_minor <= 0).count();
+    assert!(quiet <= 2, "every day traded, {quiet} did not");
+    // Every state an owner meets in the inbox.
+    let home = shop.home(&owner).unwrap();
+    assert!(home.today.orders > 0, "today has sales by 14:00");
+    assert!(home.to_pack > 0 && home.on_hold > 0);
+    assert!(home.last_z.is_some());
+    assert!(
+        home.unsent_mail < 30,
+        "yesterday's mail went out: {}",
+        home.unsent_mail
+    );
+    let payments = shop.report(&owner, ReportName::Payments, &q).unwrap();
+    assert!(
+        payments.rows.len() >= 3,
+        "card, cash and marketplace payments"
+    );
+    let returns = shop.report(&owner, ReportName::Returns, &q).unwrap();
+    assert!(returns
+        .rows
+        .iter()
+        .any(|r| r.cells[2] == shopdesk_core::report::Cell::Text("counter".into())));
+    assert!(returns
+        .rows
+        .iter()
+        .any(|r| r.cells[2] == shopdesk_core::report::Cell::Text("shopify".into())));
+    let margin = shop.report(&owner, ReportName::Products, &q).unwrap();
+    assert!(margin.rows.len() > 100);
+}
+
+#[test]
 fn the_owner_adds_a_role_and_staff_in_it_and_only_staff_managers_see_everyone() {
     let f = new_shop();
     let role = f

@@ -1,6 +1,9 @@
 //! The demo shop: a realistic small gift-and-homeware shop (staff in every role, a few hundred
 //! products at believable prices), generated deterministically so every newcomer sees the same
-//! living app. The CLI's `shopdesk demo` and the UI's "load demo shop" both call `load_demo`.
+//! living app, with about ninety days of trade behind it (`history.rs`). The CLI's
+//! `shopdesk demo` and the UI's "load demo shop" both call `load_demo`.
+
+mod history;
 
 use crate::audit::{self, Change};
 use crate::catalog::product::{self, ProductDraft, ProductStatus, VariantDraft};
@@ -8,10 +11,13 @@ use crate::error::{Error, Result};
 use crate::shop::staff::{self, Session, SessionInfo};
 use crate::shop::{NewShop, Setup};
 use crate::stock::{self, Move, MoveReason};
-use crate::Shop;
+use crate::{Shop, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
+
+/// Days of trade the demo shop has behind it.
+const HISTORY_DAYS: i64 = 90;
 
 /// PINs of the demo staff, shown on the sign-in screen of a demo shop and in the README.
 pub const DEMO_STAFF: &[(&str, &str, &str)] = &[
@@ -117,18 +123,20 @@ impl Shop {
             .map(|d| product::clean_product(d, setup.currency()))
             .collect::<Result<Vec<_>>>()?;
         let variant_count: usize = cleaned.iter().map(|p| p.variants.len()).sum();
+        // The shop, its staff and its opening stock date from before the history it trades.
         let now = self.clock.now();
+        let opened = Timestamp(now.0 - (HISTORY_DAYS + 2) * 86_400_000);
         let owner_id = self.db.write(|tx| {
-            let owner_id = setup.apply(tx, now)?;
+            let owner_id = setup.apply(tx, opened)?;
             for (role, name, hash) in &others {
                 let role_id: String =
                     tx.query_row("SELECT id FROM role WHERE name = ?1", [role], |r| r.get(0))?;
-                staff::insert_staff(tx, now.0, name, &role_id, hash)?;
+                staff::insert_staff(tx, opened.0, name, &role_id, hash)?;
             }
             let location = stock::default_location(tx)?;
             let mut rng = fastrand::Rng::with_seed(7);
             for d in &cleaned {
-                let id = product::insert_product(tx, now, None, d)?;
+                let id = product::insert_product(tx, opened, None, d)?;
                 let variants: Vec<(String, i64)> = tx
                     .prepare("SELECT id, price_minor FROM variant WHERE product_id = ?1")?
                     .query_map([&id], |r| r.try_into())?
@@ -152,7 +160,7 @@ impl Shop {
                             doc: None,
                             note: "opening stock",
                             staff_id: Some(&owner_id),
-                            at: now,
+                            at: opened,
                         },
                     )?;
                 }
@@ -170,6 +178,7 @@ impl Shop {
             )?;
             Ok(owner_id)
         })?;
+        history::play(self.db_path(), opened, now, HISTORY_DAYS)?;
         let session = Session::for_staff(owner_id);
         let info = self.session_info(&session)?;
         let summary = DemoSummary {
