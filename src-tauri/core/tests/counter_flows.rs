@@ -163,6 +163,29 @@ fn tax_added_on_top_in_a_us_shop() {
         s.taxes.iter().map(|t| t.tax_minor).collect::<Vec<_>>(),
         vec![80, 90]
     );
+
+    // A return in the same shift: its tax comes back on top, and the shift still closes (the Z
+    // report's sum over return lines once named a column both tables have).
+    let sold = f
+        .shop
+        .complete_sale(&f.owner, &s.id, &[tender(TenderKind::Card, "")])
+        .unwrap();
+    let r = f.shop.new_sale(&f.owner).unwrap();
+    edit(
+        &f,
+        &f.owner,
+        &r,
+        SaleEdit::Return {
+            line_id: sold.lines[0].id.clone(),
+            quantity: 1,
+            restock: true,
+        },
+    );
+    f.shop
+        .complete_sale(&f.owner, &r.id, &[tender(TenderKind::Card, "")])
+        .unwrap();
+    let z = f.shop.close_shift(&f.owner, &[]).unwrap();
+    assert_eq!(z.returns_minor, -2169);
 }
 
 #[test]

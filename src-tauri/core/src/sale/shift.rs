@@ -262,7 +262,7 @@ fn z_report(
         one(
             conn,
             &format!(
-                "SELECT ifnull(sum({col}), 0) FROM sale_line l JOIN sale s ON s.id = l.sale_id
+                "SELECT ifnull(sum(l.{col}), 0) FROM sale_line l JOIN sale s ON s.id = l.sale_id
                  WHERE s.shift_id = ?1 AND s.status = 'completed' AND l.kind = '{kind}'
                    AND l.void_reason IS NULL"
             ),
