@@ -611,6 +611,10 @@ fn the_demo_shop_has_ninety_days_of_trade_that_tie_out() {
     assert!(home.to_pack > 0 && home.on_hold > 0);
     assert!(home.last_z.is_some());
     assert!(
+        shop.current_shift(&owner).unwrap().is_none(),
+        "the morning's shift is closed: the newcomer opens their own"
+    );
+    assert!(
         home.unsent_mail < 30,
         "yesterday's mail went out: {}",
         home.unsent_mail

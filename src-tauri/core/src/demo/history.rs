@@ -324,7 +324,13 @@ impl Player<'_> {
         for (minute, event) in events {
             let t = self.at(day, minute);
             if t >= end {
-                break;
+                // Loaded during opening hours: the morning's shift is closed now, so whoever
+                // tries the counter opens their own, with their own float.
+                if shift_open {
+                    self.go(Timestamp(end.0 - MINUTE));
+                    self.close_shift(n)?;
+                }
+                return Ok(());
             }
             self.go(t);
             match event {
@@ -337,6 +343,7 @@ impl Player<'_> {
                 Event::CloseShift => {
                     if shift_open {
                         self.close_shift(n)?;
+                        shift_open = false;
                     }
                 }
                 Event::Order => self.order()?,

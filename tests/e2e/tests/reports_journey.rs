@@ -1,0 +1,132 @@
+//! The owner reads the business in the real window: the demo shop's home screen, then Reports
+//! (F7) — a figure from the summary checked against the documents it drills into, a product's
+//! net sales against its documents, the chart, a document opened in Orders, and the CSV and PDF
+//! exports read back from disk.
+
+mod common;
+
+use common::*;
+use fantoccini::{Client, Locator};
+
+/// "€35,191.73" or "-€12.50" → minor units (the demo shops' currencies have two decimals).
+fn minor(text: &str) -> i64 {
+    let negative = text.contains('-') || text.contains('−');
+    let digits: String = text.chars().filter(|c| c.is_ascii_digit()).collect();
+    let n: i64 = digits.parse().unwrap_or_else(|_| panic!("no amount in {text:?}"));
+    if negative {
+        -n
+    } else {
+        n
+    }
+}
+
+/// The amount after "net " in "12 documents, net €1,234.50. Open one to see it."
+fn documents_net(text: &str) -> i64 {
+    let after = text.split("net ").nth(1).unwrap_or_default();
+    minor(after.split(". ").next().unwrap_or_default())
+}
+
+/// Clicks an export button and returns the file its toast names.
+async fn export(c: &Client, button: &str) -> std::path::PathBuf {
+    click(c, button).await;
+    let said = wait_text(c, "[data-sonner-toast]", "Saved to ").await;
+    toast_said(c, "Saved to ").await;
+    let path = said
+        .split("Saved to ")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .trim()
+        .to_string();
+    std::path::PathBuf::from(path)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_owner_reads_reports_that_tie_out_with_their_documents() {
+    let home = tempfile::tempdir().unwrap();
+    let driver = Driver::start(home.path(), 4630);
+    let c = driver.launch().await;
+    load_demo(&c).await;
+
+    // The owner lands on Home: today against last week, and what needs a hand.
+    on_screen(&c, "home").await;
+    wait_text(&c, "#home-today", "Same time last week").await;
+    let to_pack = text_of(&c, "#home-to-pack .big").await;
+    assert!(to_pack.parse::<u32>().unwrap() > 0, "the demo has orders to pack");
+    shot(&c, "home").await;
+    click(&c, "#home-to-pack").await;
+    on_screen(&c, "orders").await;
+    wait_text(&c, "#view-to_pack[aria-pressed='true']", "To pack").await;
+
+    // F7: the summary of the last 30 days, compared with the 30 before, ties out.
+    click(&c, "#nav-reports").await;
+    on_screen(&c, "reports").await;
+    let net = minor(&text_of(&c, "#kpi-net .kpi-value").await);
+    let shipping = minor(&text_of(&c, "#kpi-shipping .kpi-value").await);
+    assert!(net > 0 && shipping > 0, "ninety days of trade: {net} {shipping}");
+    wait_text(&c, "#kpi-net", "%").await;
+    assert!(
+        c.find_all(Locator::Css(".tie-out")).await.unwrap().is_empty(),
+        "every figure reconciles"
+    );
+    shot(&c, "reports-summary").await;
+
+    // Its documents add up to it: goods and shipping before tax.
+    click(&c, "#kpi-net").await;
+    let count = wait_text(&c, "#documents-count", "documents, net").await;
+    assert_eq!(documents_net(&count), net + shipping, "{count}");
+    c.execute(
+        "document.activeElement.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true}))",
+        vec![],
+    )
+    .await
+    .unwrap();
+
+    // By product: the best seller's net sales are its documents' net.
+    click(&c, "#report-products").await;
+    wait_text(&c, "#report-table", "Gross profit").await;
+    let row_net = minor(&text_of(&c, "tr.report-row td.report-net").await);
+    click(&c, "tr.report-row td.report-name").await;
+    let count = wait_text(&c, "#documents-count", "documents, net").await;
+    assert_eq!(documents_net(&count), row_net, "{count}");
+
+    // A document opens where it lives: an order in the inbox.
+    let order = c
+        .find(Locator::Css("tr.document-row[data-name^='#']"))
+        .await
+        .expect("a marketplace or phone order among the best seller's documents");
+    let name = order.attr("data-name").await.unwrap().unwrap();
+    order.click().await.unwrap();
+    on_screen(&c, "orders").await;
+    wait_text(&c, "#order-detail", &name).await;
+
+    // Over time draws a chart, with the compared period beside it.
+    click(&c, "#nav-reports").await;
+    click(&c, "#report-over_time").await;
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("#report-chart canvas"))
+        .await
+        .expect("the chart is drawn");
+    wait_text(&c, "#report-chart", "Compared").await;
+    shot(&c, "reports-over-time").await;
+
+    // Exports: the CSV reads as the table, the PDF is a PDF.
+    click(&c, "#report-taxes").await;
+    wait_text(&c, "#report-table", "Taxable sales").await;
+    let csv = export(&c, "#report-csv").await;
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(
+        text.starts_with("Tax,Rate,Taxable sales,Tax collected,Tax refunded,Net tax"),
+        "{text}"
+    );
+    assert!(text.contains("VAT"), "{text}");
+    let pdf = export(&c, "#report-pdf").await;
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF") && bytes.len() > 2000);
+    let _ = std::fs::remove_file(csv);
+    let _ = std::fs::remove_file(pdf);
+    c.close().await.unwrap();
+}
