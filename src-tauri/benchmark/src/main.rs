@@ -10,6 +10,7 @@ mod catalog;
 mod counter;
 mod orders;
 mod packing;
+mod reports;
 mod sync;
 
 use clap::Parser;
@@ -185,9 +186,14 @@ fn run(args: Args) -> Result<(), Error> {
     let mut empty_ms = Vec::new();
     let mut demo_ms = Vec::new();
     let demo_db = scratch.join("demo.sqlite3");
-    Shop::open(&demo_db, Arc::new(FixedClock::at(0)))?.load_demo(&DemoRequest {
-        country: "IE".into(),
-    })?;
+    // At 14:00 on a Sunday in Galway: the day's counter trade is part of the history.
+    let loaded = Instant::now();
+    Shop::open(&demo_db, Arc::new(FixedClock::at(1_795_960_800_000)))?.load_demo(
+        &DemoRequest {
+            country: "IE".into(),
+        },
+    )?;
+    let demo_load = ms_since(loaded);
     for i in 0..args.runs.max(1) {
         empty_ms.push(time_open(&scratch.join(format!("empty-{i}.sqlite3")))?);
         demo_ms.push(time_open(&demo_db)?);
@@ -201,6 +207,10 @@ fn run(args: Args) -> Result<(), Error> {
         Row::new(
             "db open + migrate, demo database",
             format!("{:.1} ms", median(&demo_ms)),
+        ),
+        Row::new(
+            "demo shop loaded with 90 days of history (goal < 5 s)",
+            format!("{:.2} s", demo_load / 1000.0),
         ),
     ];
 

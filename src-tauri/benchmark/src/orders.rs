@@ -175,5 +175,5 @@ pub fn run(scratch: &Path, rows: &mut Vec<Row>) -> Result<(), Error> {
         format!("{n} synthetic orders written (one transaction)"),
         format!("{fill:.1} s"),
     ));
-    Ok(())
+    crate::reports::run(&shop, &owner, n, rows)
 }

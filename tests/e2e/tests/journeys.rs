@@ -23,8 +23,8 @@ async fn owner_sets_up_the_shop_adds_a_product_and_finds_it_after_a_relaunch() {
     shot(&c, "first-run").await;
     first_run(&c, "Lantern & Loom", "Nora Quinn", "2468").await;
     wait_text(&c, "#who", "Nora Quinn · Owner").await;
-    // The owner starts in the orders inbox, where the shop is run.
-    on_screen(&c, "orders").await;
+    // The owner starts on Home: the day's figures and what needs a hand.
+    on_screen(&c, "home").await;
     click(&c, "#nav-catalog").await;
     wait_exact(&c, "#product-count", "0 variants").await;
 
@@ -75,7 +75,7 @@ async fn a_newcomer_loads_the_demo_shop_in_one_click() {
     let driver = Driver::start(home.path(), 4520);
     let c = driver.launch().await;
     load_demo(&c).await;
-    on_screen(&c, "orders").await;
+    on_screen(&c, "home").await;
     click(&c, "#nav-catalog").await;
     let count = wait_text(&c, "#product-count", "variants").await;
     let n: u32 = count.split_whitespace().next().unwrap().parse().unwrap();

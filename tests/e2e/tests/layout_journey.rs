@@ -189,8 +189,27 @@ async fn walk(c: &Client, size: (u32, u32), theme: &str) -> Vec<String> {
         bad.extend(measure(c, &format!("stock-{tab}"), size, theme).await);
     }
 
-    // The screens still to come, and Settings.
-    for screen in ["customers", "reports", "settings"] {
+    // Home, and Reports: the summary's tiles, a wide table, the chart and a row's documents.
+    click(c, "#nav-home").await;
+    wait_text(c, "#home-today", "last week").await;
+    bad.extend(measure(c, "home", size, theme).await);
+    click(c, "#nav-reports").await;
+    wait_text(c, "#kpi-net", "Net sales").await;
+    bad.extend(measure(c, "reports", size, theme).await);
+    click(c, "#report-products").await;
+    wait_text(c, "#report-table", "Gross profit").await;
+    bad.extend(measure(c, "reports-products", size, theme).await);
+    click(c, "tr.report-row td.report-name").await;
+    wait_text(c, "#documents-count", "documents").await;
+    bad.extend(measure(c, "reports-documents", size, theme).await);
+    press_escape(c).await;
+    click(c, "#report-over_time").await;
+    wait_text(c, "#report-chart", "Net sales").await;
+    bad.extend(measure(c, "reports-over-time", size, theme).await);
+    click(c, "#report-summary").await;
+
+    // The screen still to come, and Settings.
+    for screen in ["customers", "settings"] {
         click(c, &format!("#nav-{screen}")).await;
         on_screen(c, screen).await;
         bad.extend(measure(c, screen, size, theme).await);

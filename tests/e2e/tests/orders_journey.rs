@@ -31,7 +31,8 @@ async fn an_order_is_held_fixed_released_invoiced_emailed_and_partly_returned() 
     let driver = Driver::start(home.path(), 4580);
     let c = driver.launch().await;
     load_demo(&c).await;
-    on_screen(&c, "orders").await;
+    on_screen(&c, "home").await;
+    click(&c, "#nav-orders").await;
 
     // No mail server yet: "Send now" says so and leads to the settings where one is entered.
     click(&c, "#open-outbox").await;

@@ -47,6 +47,11 @@ export function formatTime(t: Timestamp, locale = shop.locale, timeZone = shop.t
   return f.format(new Date(t));
 }
 
+/** The shop's locale (a valid BCP 47 tag, from core). */
+export function shopLocale(): string {
+  return shop.locale ?? "en";
+}
+
 /** Minor units of a currency as money text (reports send amounts with their currency once). */
 export function formatMinor(minor: number, currency: string, exponent: number): string {
   return formatMoney({ minor, currency, exponent });

@@ -1,0 +1,60 @@
+//! The reports figures: every report over a month, a quarter and a year of the orders bench's
+//! million orders (plus the demo's ninety days of counter trade), with its CSV, and the home
+//! screen.
+
+use shopdesk_core::report::{Compare, ReportName, ReportQuery};
+use shopdesk_core::{Error, Session, Shop};
+use shopdesk_testkit::stats::{ms_since, p99, Row};
+use std::time::Instant;
+
+pub fn run(shop: &Shop, owner: &Session, orders: u32, rows: &mut Vec<Row>) -> Result<(), Error> {
+    let periods = [
+        ("month", "2026-10-01", "2026-10-31"),
+        ("quarter", "2026-07-01", "2026-09-30"),
+        ("year", "2025-11-01", "2026-10-31"),
+    ];
+    for (label, from, to) in periods {
+        let q = ReportQuery {
+            from: from.into(),
+            to: to.into(),
+            compare: Compare::Previous,
+            ..ReportQuery::default()
+        };
+        let mut worst: Vec<(f64, &str)> = Vec::new();
+        for name in ReportName::ALL {
+            let mut times = Vec::new();
+            for _ in 0..3 {
+                let t = Instant::now();
+                let report = shop.report(owner, name, &q)?;
+                std::hint::black_box(report.to_csv()?);
+                times.push(ms_since(t));
+            }
+            worst.push((p99(&times), name.slug()));
+        }
+        worst.sort_by(|a, b| b.0.total_cmp(&a.0));
+        rows.push(Row::new(
+            format!("report with CSV over {orders} orders, a {label} compared with the one before, slowest ({}), p99 (goal < 300 ms)", worst[0].1),
+            format!("{:.0} ms", worst[0].0),
+        ));
+        rows.push(Row::new(
+            format!("every report, a {label}"),
+            worst
+                .iter()
+                .map(|(t, l)| format!("{l} {t:.0}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+                + " ms",
+        ));
+    }
+    let mut times = Vec::new();
+    for _ in 0..10 {
+        let t = Instant::now();
+        std::hint::black_box(shop.home(owner)?);
+        times.push(ms_since(t));
+    }
+    rows.push(Row::new(
+        format!("home screen over {orders} orders, p99 (goal < 100 ms)"),
+        format!("{:.1} ms", p99(&times)),
+    ));
+    Ok(())
+}
