@@ -12,7 +12,9 @@ use fantoccini::{Client, Locator};
 fn minor(text: &str) -> i64 {
     let negative = text.contains('-') || text.contains('−');
     let digits: String = text.chars().filter(|c| c.is_ascii_digit()).collect();
-    let n: i64 = digits.parse().unwrap_or_else(|_| panic!("no amount in {text:?}"));
+    let n: i64 = digits
+        .parse()
+        .unwrap_or_else(|_| panic!("no amount in {text:?}"));
     if negative {
         -n
     } else {
@@ -54,7 +56,10 @@ async fn the_owner_reads_reports_that_tie_out_with_their_documents() {
     on_screen(&c, "home").await;
     wait_text(&c, "#home-today", "Same time last week").await;
     let to_pack = text_of(&c, "#home-to-pack .big").await;
-    assert!(to_pack.parse::<u32>().unwrap() > 0, "the demo has orders to pack");
+    assert!(
+        to_pack.parse::<u32>().unwrap() > 0,
+        "the demo has orders to pack"
+    );
     shot(&c, "home").await;
     click(&c, "#home-to-pack").await;
     on_screen(&c, "orders").await;
@@ -65,10 +70,16 @@ async fn the_owner_reads_reports_that_tie_out_with_their_documents() {
     on_screen(&c, "reports").await;
     let net = minor(&text_of(&c, "#kpi-net .kpi-value").await);
     let shipping = minor(&text_of(&c, "#kpi-shipping .kpi-value").await);
-    assert!(net > 0 && shipping > 0, "ninety days of trade: {net} {shipping}");
+    assert!(
+        net > 0 && shipping > 0,
+        "ninety days of trade: {net} {shipping}"
+    );
     wait_text(&c, "#kpi-net", "%").await;
     assert!(
-        c.find_all(Locator::Css(".tie-out")).await.unwrap().is_empty(),
+        c.find_all(Locator::Css(".tie-out"))
+            .await
+            .unwrap()
+            .is_empty(),
         "every figure reconciles"
     );
     shot(&c, "reports-summary").await;

@@ -22,6 +22,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 const HOUR: i64 = 3_600_000;
+/// Units the history leaves on a shelf it sells from.
+const KEEP: i64 = 5;
 const MINUTE: i64 = 60_000;
 
 /// A variant the demo sells: id, SKU, cost in minor units, units on the shop floor.
@@ -285,11 +287,13 @@ impl Player<'_> {
         Ok(())
     }
 
-    /// An item with `qty` on the floor, or None when the shelves are bare.
+    /// An item with `qty` to spare on the floor, or None when the shelves run low. The shop
+    /// reorders before a shelf empties, so the history leaves at least `KEEP` of what it sells,
+    /// and lines that were nearly out when the shop opened stay so (Low stock lists them).
     fn pick(&mut self, qty: i64) -> Option<usize> {
         for _ in 0..20 {
             let i = self.rng.usize(0..self.items.len());
-            if self.items[i].on_hand >= qty {
+            if self.items[i].on_hand >= qty + KEEP {
                 return Some(i);
             }
         }
@@ -628,7 +632,9 @@ impl Player<'_> {
     /// A purchase order for the emptiest shelves, received half an hour later at this month's
     /// price: costs move, and margins must keep the cost of their own day.
     fn purchase(&mut self, day: Date) -> Result<()> {
-        let mut low: Vec<usize> = (0..self.items.len()).collect();
+        let mut low: Vec<usize> = (0..self.items.len())
+            .filter(|&i| self.items[i].on_hand >= KEEP)
+            .collect();
         low.sort_by_key(|&i| self.items[i].on_hand);
         low.truncate(40);
         let supplier = self.suppliers[self.rng.usize(0..self.suppliers.len())].clone();
@@ -679,7 +685,7 @@ impl Player<'_> {
         let take = self.shop.start_stocktake(&self.owner, &self.floor)?;
         for k in 0..6 {
             let i = (k * 37) % self.items.len();
-            let short = i64::from(k == 2 && self.items[i].on_hand > 0);
+            let short = i64::from(k == 2 && self.items[i].on_hand > KEEP);
             self.shop.set_count(
                 &self.owner,
                 CountEntry {
