@@ -188,11 +188,9 @@ fn run(args: Args) -> Result<(), Error> {
     let demo_db = scratch.join("demo.sqlite3");
     // At 14:00 on a Sunday in Galway: the day's counter trade is part of the history.
     let loaded = Instant::now();
-    Shop::open(&demo_db, Arc::new(FixedClock::at(1_795_960_800_000)))?.load_demo(
-        &DemoRequest {
-            country: "IE".into(),
-        },
-    )?;
+    Shop::open(&demo_db, Arc::new(FixedClock::at(1_795_960_800_000)))?.load_demo(&DemoRequest {
+        country: "IE".into(),
+    })?;
     let demo_load = ms_since(loaded);
     for i in 0..args.runs.max(1) {
         empty_ms.push(time_open(&scratch.join(format!("empty-{i}.sqlite3")))?);

@@ -526,3 +526,94 @@ fn a_bad_period_is_refused_with_nothing_read() {
     ));
     assert!(ReportName::from_slug("profit-and-loss").is_err());
 }
+
+#[test]
+fn discounts_fulfilment_and_customers_read_the_same_history() {
+    let (f, _) = history();
+    let q = query("2026-11-01", "2026-11-30");
+    let summary = report(&f, ReportName::Summary, &q);
+
+    // The only discount given was the clerk's 10 % off the first sale.
+    let discounts = report(&f, ReportName::Discounts, &q);
+    assert_eq!(discounts.rows.len(), 1);
+    assert_eq!(discounts.rows[0].key, "Cart discount (manual)");
+    assert_eq!(column_sum(&discounts, "amount"), kpi(&summary, "discounts"));
+    assert_eq!(column_sum(&discounts, "uses"), 1);
+
+    // Three Shopify orders: two shipped at once, one cancelled; none late.
+    let fulfilment = report(&f, ReportName::Fulfilment, &q);
+    assert_eq!(fulfilment.rows.len(), 1);
+    assert_eq!(cell(&fulfilment, "shopify", "placed"), 3);
+    assert_eq!(cell(&fulfilment, "shopify", "shipped"), 2);
+    assert_eq!(cell(&fulfilment, "shopify", "cancelled"), 1);
+    assert_eq!(cell(&fulfilment, "shopify", "median"), 0);
+    assert_eq!(cell(&fulfilment, "shopify", "late"), 0);
+    assert_eq!(cell(&fulfilment, "shopify", "on_time"), 10_000);
+
+    // Zoë and Ann bought for the first time; the counter sold to nobody in particular.
+    let customers = report(&f, ReportName::Customers, &q);
+    let k = |key: &str| customers.kpis.iter().find(|k| k.key == key).unwrap().value;
+    assert_eq!((k("customers"), k("new"), k("returning")), (2, 2, 0));
+    assert_eq!(
+        k("anonymous"),
+        2,
+        "two counter sales (the return is not a sale)"
+    );
+    assert_eq!(customers.rows.len(), 2);
+    let cohorts = report(&f, ReportName::Cohorts, &q);
+    assert_eq!(cohorts.rows.len(), 1);
+    assert_eq!(cohorts.rows[0].cells[0], Cell::Text("2026-11".into()));
+    assert_eq!(cohorts.rows[0].cells[1], Cell::Number(2));
+    // Each customer's documents are theirs (both orders went to a "Zoë Müller"; the e-mail
+    // tells the two customers apart).
+    let mut bought: Vec<Vec<String>> = customers
+        .rows
+        .iter()
+        .map(|row| {
+            f.shop
+                .report_documents(&f.owner, ReportName::Customers, &q, &row.key)
+                .unwrap()
+                .into_iter()
+                .map(|d| d.name)
+                .collect()
+        })
+        .collect();
+    bought.sort();
+    assert_eq!(bought, [vec!["#1", "RMA-1"], vec!["#2"]]);
+}
+
+#[test]
+fn stock_value_and_age_match_the_ledger_and_sell_through_says_what_to_order() {
+    let (f, ids) = history();
+    let q = query("2026-11-01", "2026-11-30");
+    let inventory = report(&f, ReportName::Inventory, &q);
+    let levels = f.shop.stock_report(&f.owner, None).unwrap();
+    assert_eq!(column_sum(&inventory, "on_hand"), levels.total_on_hand);
+    assert_eq!(column_sum(&inventory, "value"), levels.total_value.minor());
+    // Everything came in on 2 November: at the month's end it is 28 days old.
+    assert_eq!(column_sum(&inventory, "d30"), levels.total_on_hand);
+    assert_eq!(column_sum(&inventory, "older"), 0);
+    // As of the day before the shop had stock, there is none.
+    let before = report(
+        &f,
+        ReportName::Inventory,
+        &query("2026-10-01", "2026-10-31"),
+    );
+    assert!(before.rows.is_empty());
+
+    let through = report(&f, ReportName::SellThrough, &q);
+    let sage_s = through.rows.iter().find(|r| r.key == ids[0]).unwrap();
+    // Counter: 2 sold, 1 back; Ann's order: 1. On hand 50 − 3 + 1 = 48.
+    assert_eq!(cell(&through, &ids[0], "sold"), 2);
+    assert_eq!(cell(&through, &ids[0], "on_hand"), 48);
+    assert_eq!(
+        sage_s.cells[7],
+        Cell::Text(String::new()),
+        "it sold: not dead stock"
+    );
+    assert_eq!(
+        cell(&through, &ids[0], "reorder"),
+        0,
+        "48 cover thirty days at this pace"
+    );
+}

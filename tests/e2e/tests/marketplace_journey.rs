@@ -15,6 +15,20 @@ const CATALOG: &str = "name,slug,description,assets,facets,optionGroups,optionVa
 Enamel Camp Mug,enamel-camp-mug,A mug,,,,,EMUG-CHARCOAL,14.50,standard,40,true,,
 ";
 
+/// The name of the inbox row whose customer is `customer`, once it is there.
+async fn order_named(c: &fantoccini::Client, customer: &str) -> String {
+    let find = format!(
+        "return [...document.querySelectorAll('tr.inbox-row')].find(r => r.textContent.includes('{customer}'))?.dataset.name ?? null"
+    );
+    for _ in 0..200 {
+        if let Some(name) = c.execute(&find, vec![]).await.unwrap().as_str() {
+            return name.to_string();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("no order from {customer} in the inbox");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn owner_connects_vendure_orders_arrive_and_the_packed_one_reports_its_tracking_sent() {
     let scratch = tempfile::tempdir().unwrap();
@@ -50,32 +64,31 @@ async fn owner_connects_vendure_orders_arrive_and_the_packed_one_reports_its_tra
     wait_text(&c, &format!("{row}[data-failing=\"false\"]"), "none").await;
     shot(&c, "marketplace-connected").await;
 
-    // The inbox beside the panel has them already, open (verified, stock committed).
-    wait_text(
-        &c,
-        "tr.inbox-row[data-name=\"#1\"][data-status=\"open\"]",
-        "Pat Buyer 1",
-    )
-    .await;
-    wait_text(
-        &c,
-        "tr.inbox-row[data-name=\"#2\"][data-status=\"open\"]",
-        "Pat Buyer 2",
-    )
-    .await;
+    // The inbox beside the panel has them already, open (verified, stock committed), numbered
+    // after the demo's own history.
+    let first = order_named(&c, "Pat Buyer 1").await;
+    let second = order_named(&c, "Pat Buyer 2").await;
+    for name in [&first, &second] {
+        wait_text(
+            &c,
+            &format!("tr.inbox-row[data-name=\"{name}\"][data-status=\"open\"]"),
+            "Pat Buyer",
+        )
+        .await;
+    }
     shot(&c, "marketplace-orders-in").await;
 
-    // The packer ships #1 (2 mugs) at the bench, keyboard and scanner only.
+    // The packer ships the first (2 mugs) at the bench, keyboard and scanner only.
     click(&c, "#nav-pack").await;
-    scan_into(&c, "#pack-code", "O1").await;
-    wait_exact(&c, "#pack-order", "#1").await;
+    scan_into(&c, "#pack-code", &format!("O{}", &first[1..])).await;
+    wait_exact(&c, "#pack-order", &first).await;
     wait_exact(&c, "#pack-progress", "0 / 2").await;
     let barcode = pack_line_barcode(&c, "EMUG-CHARCOAL").await;
     scan_into(&c, "#pack-scan", &barcode).await;
     scan_into(&c, "#pack-scan", &barcode).await;
     wait_exact(&c, "#pack-progress", "2 / 2").await;
     fill(&c, "#pack-weight-1", "0.9\u{E039}").await;
-    wait_text(&c, "#pack-result", "Shipped #1").await;
+    wait_text(&c, "#pack-result", &format!("Shipped {first}")).await;
     let tracking = text_of(&c, "#pack-tracking-result").await;
 
     let failed = wait_text(

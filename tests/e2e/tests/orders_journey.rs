@@ -51,6 +51,7 @@ async fn an_order_is_held_fixed_released_invoiced_emailed_and_partly_returned() 
     // A phone order with a postal code that is not an Irish one.
     phone_order(&c, "12345", "EMUG-CHARCOAL", "2").await;
     wait_text(&c, "#order-status", "on hold").await;
+    let name = open_order_name(&c).await;
     let checks = wait_text(&c, "#order-checks", "postal code '12345'").await;
     // Said for people: what the check means and the country's name, not its ISO code.
     assert!(
@@ -77,8 +78,9 @@ async fn an_order_is_held_fixed_released_invoiced_emailed_and_partly_returned() 
     click(&c, "#issue-invoice").await;
     let saved = wait_text(&c, "#invoice-saved", " saved to ").await;
     let code = saved.split(' ').next().unwrap().to_string();
+    // The next number of the year's series (the demo's history issued the ones before).
     assert!(
-        code.starts_with("INV-") && code.ends_with("-00001"),
+        code.starts_with("INV-") && code.rsplit('-').next().is_some_and(|n| n.len() == 5),
         "{saved}"
     );
     let text = pdf_text(&saved);
@@ -100,20 +102,26 @@ async fn an_order_is_held_fixed_released_invoiced_emailed_and_partly_returned() 
         );
     }
 
-    // The confirmation queued on release goes out through the outbox.
+    // The confirmation queued on release goes out through the outbox, with the mail of the
+    // demo's day that was waiting for a mail server.
     click(&c, "#open-outbox").await;
     click(&c, "#mail-send-now").await;
-    wait_text(&c, "#mail-report", "1 sent").await;
+    wait_text(&c, "#mail-report", " sent").await;
+    let subject = format!("Subject: Your order {name}");
     let mails = smtp.delivered();
     assert!(
         mails
             .iter()
-            .any(|m| m.contains("To: zoe@example.ie") && m.contains("Subject: Your order #1")),
+            .any(|m| m.contains("To: zoe@example.ie") && m.contains(&subject)),
         "the confirmation did not arrive: {mails:?}"
     );
 
     // Paid, shipped, and one of the two mugs comes back.
-    click(&c, "tr.inbox-row[data-name=\"#1\"] td.order-name").await;
+    click(
+        &c,
+        &format!("tr.inbox-row[data-name=\"{name}\"] td.order-name"),
+    )
+    .await;
     click(&c, "#pay-order").await;
     wait_text(&c, "#order-payment", "paid").await;
     fill(&c, "#ship-carrier", "An Post").await;

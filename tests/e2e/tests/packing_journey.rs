@@ -22,10 +22,13 @@ async fn a_packer_scans_an_order_refuses_a_wrong_item_and_prints_three_documents
     // A phone order comes in.
     phone_order(&c, "D02 X285", "EMUG-CHARCOAL", "2").await;
     wait_text(&c, "#order-status", "open").await;
+    let name = open_order_name(&c).await;
+    let slip_code = format!("O{}", &name[1..]);
+    let queued = format!("tr.to-pack[data-name=\"{name}\"]");
 
     // The bench: this station prints labels and documents on the two CUPS queues.
     click(&c, "#nav-pack").await;
-    wait_text(&c, "tr.to-pack[data-name=\"#1\"]", "Zoë").await;
+    wait_text(&c, &queued, "Zoë").await;
     click(&c, "#pack-settings").await;
     choose(&c, "#st-label-printer", "shopdesk-labels").await;
     choose(&c, "#st-doc-printer", "shopdesk-docs").await;
@@ -33,8 +36,8 @@ async fn a_packer_scans_an_order_refuses_a_wrong_item_and_prints_three_documents
     toast_said(&c, "Station").await;
 
     // Scan the slip's barcode, then one wrong item: refused, nothing ticked.
-    scan_into(&c, "#pack-code", "O1").await;
-    wait_exact(&c, "#pack-order", "#1").await;
+    scan_into(&c, "#pack-code", &slip_code).await;
+    wait_exact(&c, "#pack-order", &name).await;
     wait_exact(&c, "#pack-progress", "0 / 2").await;
     scan_into(&c, "#pack-scan", "4006381333931").await;
     wait_text(&c, "#pack-message[data-outcome=\"wrong\"]", "WRONG ITEM").await;
@@ -52,7 +55,7 @@ async fn a_packer_scans_an_order_refuses_a_wrong_item_and_prints_three_documents
 
     // Weight, then F9: shipped, and the three documents handed to CUPS.
     fill(&c, "#pack-weight-1", "1.2\u{E039}").await;
-    wait_text(&c, "#pack-result", "Shipped #1").await;
+    wait_text(&c, "#pack-result", &format!("Shipped {name}")).await;
     for kind in ["label", "slip", "invoice"] {
         wait_text(
             &c,
@@ -68,18 +71,18 @@ async fn a_packer_scans_an_order_refuses_a_wrong_item_and_prints_three_documents
     );
     shot(&c, "pack-shipped").await;
 
-    let label = cups_pdf_titled(&cups.out, "Label #1", since);
+    let label = cups_pdf_titled(&cups.out, &format!("Label {name}"), since);
     assert_eq!(page_sizes(&label), ["288 x 432 pts"], "4 × 6 in media");
     assert_eq!(
         barcodes(&label, 1, 203),
         std::slice::from_ref(&tracking),
         "decodes at 203 dpi"
     );
-    let slip = cups_pdf_titled(&cups.out, "Packing slip #1", since);
+    let slip = cups_pdf_titled(&cups.out, &format!("Packing slip {name}"), since);
     assert_eq!(page_sizes(&slip), ["595 x 842 pts (A4)"]);
     assert_eq!(
         barcodes(&slip, 1, 150),
-        ["O1"],
+        [slip_code.clone()],
         "the slip carries the order's barcode"
     );
     let invoice = cups_pdf_titled(&cups.out, "Invoice INV-", since);
@@ -88,20 +91,21 @@ async fn a_packer_scans_an_order_refuses_a_wrong_item_and_prints_three_documents
     // Nothing of the order is left to pack.
     let left = c
         .execute(
-            "return document.querySelectorAll('tr.to-pack[data-name=\"#1\"]').length",
+            &format!("return document.querySelectorAll('tr.to-pack[data-name=\"{name}\"]').length"),
             vec![],
         )
         .await
         .unwrap();
-    assert_eq!(left, 0, "#1 left the to-pack list");
+    assert_eq!(left, 0, "{name} left the to-pack list");
 
     // An order sent "An Post Registered" starts at the bench with An Post, not the station's
     // own delivery.
     phone_order_by(&c, "D02 X285", "EMUG-CHARCOAL", "1", "An Post Registered").await;
     wait_text(&c, "#order-status", "open").await;
+    let second = open_order_name(&c).await;
     click(&c, "#nav-pack").await;
-    scan_into(&c, "#pack-code", "O2").await;
-    wait_exact(&c, "#pack-order", "#2").await;
+    scan_into(&c, "#pack-code", &format!("O{}", &second[1..])).await;
+    wait_exact(&c, "#pack-order", &second).await;
     assert_eq!(value_of(&c, "#pack-carrier").await, "an_post");
     c.close().await.unwrap();
     drop(cups);
@@ -118,6 +122,7 @@ async fn benchmark_pack_scan_to_line_ticked() {
     load_demo(&c).await;
     phone_order(&c, "D02 X285", "EMUG-CHARCOAL", "5").await;
     wait_text(&c, "#order-status", "open").await;
+    let slip_code = format!("O{}", &open_order_name(&c).await[1..]);
     click(&c, "#nav-pack").await;
     c.execute(
         "window.__tick = []; window.__t0 = null; window.__before = '';
@@ -145,7 +150,7 @@ async fn benchmark_pack_scan_to_line_ticked() {
             if i > 0 {
                 fill(&c, "#pack-scan", "\u{E00C}").await; // Esc: put aside, scans forgotten
             }
-            scan_into(&c, "#pack-code", "O1").await;
+            scan_into(&c, "#pack-code", &slip_code).await;
             wait_exact(&c, "#pack-progress", "0 / 5").await;
         }
         scan_into(&c, "#pack-scan", barcode).await;

@@ -65,10 +65,12 @@ export function formatPercent(bp: number, locale = shop.locale): string {
   return f.format(bp / 10_000);
 }
 
-/** Today's date on the shop's clock, "2026-11-30" (reports count the shop's days). */
+/** Today's date on the shop's clock, "2026-11-30" (reports count the shop's days). Built from
+ *  the parts, not a locale's pattern: WebKitGTK's en-CA writes "12/01/2026". */
 export function shopToday(now = new Date(), timeZone = shop.timeZone): string {
   const f = formatter(`isodate|${timeZone}`, () =>
-    new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", day: "2-digit", timeZone }),
+    new Intl.DateTimeFormat("en-US", { year: "numeric", month: "2-digit", day: "2-digit", timeZone }),
   );
-  return f.format(now);
+  const part = (type: string) => f.formatToParts(now).find((p) => p.type === type)?.value ?? "";
+  return `${part("year")}-${part("month")}-${part("day")}`;
 }

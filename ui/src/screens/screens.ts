@@ -11,7 +11,7 @@ export interface ScreenInfo {
 export const CATALOG: ScreenInfo = { id: "catalog", title: "Catalog", key: "F4", coming: "" };
 
 export const SCREENS: ScreenInfo[] = [
-  { id: "home", title: "Home", key: "F9", coming: "Your role does not see the shop's figures." },
+  { id: "home", title: "Home", key: "F11", coming: "Your role does not see the shop's figures." },
   { id: "sell", title: "Sell", key: "F1", coming: "Your role does not sell at the counter." },
   { id: "orders", title: "Orders", key: "F2", coming: "One inbox for counter, phone and marketplace orders, with holds, invoices and e-mails." },
   { id: "pack", title: "Pack", key: "F3", coming: "Your role does not pack orders." },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatMoney, formatTime, moneyInput, useShopConventions } from "../lib/format";
+import { formatMoney, formatPercent, formatTime, moneyInput, shopToday, useShopConventions } from "../lib/format";
 
 describe("money formatting", () => {
   it("shows exact minor units with the currency's own decimals", () => {
@@ -27,5 +27,23 @@ describe("the shop's conventions", () => {
     expect(formatTime(t)).toContain("2 Dec 2026");
     useShopConventions({ locale: "en-US", time_zone: "America/Los_Angeles" });
     expect(formatTime(t)).toBe("Dec 1, 2026, 3:30 PM");
+  });
+});
+
+describe("the shop's today", () => {
+  it("is the shop's calendar day, written as an ISO date whatever the locale", () => {
+    // 23:30 UTC on 1 December is already the 2nd in Auckland and still the 1st in Dublin.
+    const t = new Date(Date.UTC(2026, 11, 1, 23, 30));
+    expect(shopToday(t, "Europe/Dublin")).toBe("2026-12-01");
+    expect(shopToday(t, "Pacific/Auckland")).toBe("2026-12-02");
+    expect(shopToday(t, "America/Los_Angeles")).toBe("2026-12-01");
+  });
+});
+
+describe("percentages", () => {
+  it("are basis points shown with one decimal", () => {
+    useShopConventions({ locale: "en-IE", time_zone: "Europe/Dublin" });
+    expect(formatPercent(1234)).toBe("12.3%");
+    expect(formatPercent(-50)).toBe("-0.5%");
   });
 });

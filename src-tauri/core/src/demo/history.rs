@@ -581,13 +581,26 @@ impl Player<'_> {
                         },
                     )
                     .is_ok();
-                if o.shipped && matches!(o.fate, Fate::Return | Fate::Claim) {
+                let more_to_come = o.fate == Fate::PartShip && o.lines.len() > 1;
+                if o.shipped && (more_to_come || matches!(o.fate, Fate::Return | Fate::Claim)) {
                     o.at = today;
                     keep.push(o);
                 }
                 continue;
             }
             match o.fate {
+                // The rest of a split order follows when it is back in stock.
+                Fate::PartShip if age_days >= 2 => {
+                    self.shop.ship_order(
+                        &self.packer,
+                        &o.id,
+                        &ShipmentDraft {
+                            carrier: self.carrier.into(),
+                            tracking: format!("CE{:09}IE", self.rng.u32(0..999_999_999)),
+                            lines: Vec::new(),
+                        },
+                    )?;
+                }
                 Fate::Return if age_days >= 5 => {
                     let (line, _) = o.lines[0].clone();
                     let order = self.shop.authorise_return(

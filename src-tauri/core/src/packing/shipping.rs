@@ -2,7 +2,7 @@
 //! delivery status, the promise each channel makes, and how fast and how late the shop ships.
 //! Carriers and own-delivery tracking numbers are the order's (`order::carrier`).
 
-use crate::clock::Timestamp;
+use crate::clock::{Date, ShopZone, Timestamp};
 use crate::error::{Error, Result};
 use crate::id::new_id;
 use crate::order::order_name;
@@ -143,23 +143,23 @@ pub struct ChannelPush {
     pub created_at: Timestamp,
 }
 
-const DAY_MS: i64 = 86_400_000;
-
-/// The end (exclusive, UTC) of the `days`-th business day after `from`: Saturdays and Sundays
-/// do not count, and an order placed on a weekend starts counting on Monday.
-pub fn ship_by(from: Timestamp, days: i64) -> Timestamp {
-    let is_weekend = |day: i64| matches!((day + 4).rem_euclid(7), 0 | 6); // 1970-01-01 was a Thursday
-    let mut day = from.0.div_euclid(DAY_MS);
+/// The end (exclusive) of the `days`-th business day after `from` on the shop's calendar:
+/// Saturdays and Sundays do not count, and an order placed at the weekend starts counting on
+/// Monday. Days are the shop's own: an order at 23:30 on Friday in Portland is Friday's.
+pub fn ship_by(zone: &ShopZone, from: Timestamp, days: i64) -> Timestamp {
+    let is_weekend = |d: Date| d.weekday().to_monday_one_offset() >= 6;
+    let next = |d: Date| d.tomorrow().unwrap_or(d);
+    let mut day = zone.date(from);
     while is_weekend(day) {
-        day += 1;
+        day = next(day);
     }
     for _ in 0..days {
-        day += 1;
+        day = next(day);
         while is_weekend(day) {
-            day += 1;
+            day = next(day);
         }
     }
-    Timestamp((day + 1) * DAY_MS)
+    zone.start_of(next(day))
 }
 
 const STATION_COLUMNS: &str =
@@ -194,15 +194,16 @@ pub(crate) fn station_by_id(conn: &Connection, id: &str) -> Result<Station> {
 
 /// Each channel's promise in business days, read once per report; `days(channel)` falls back
 /// to the '*' row.
-struct Promises(std::collections::HashMap<String, i64>);
+/// Each channel's promise in business days ("*" for the rest; 2 when none is set).
+pub(crate) struct Promises(std::collections::HashMap<String, i64>);
 
 impl Promises {
-    fn read(conn: &Connection) -> Result<Promises> {
+    pub(crate) fn read(conn: &Connection) -> Result<Promises> {
         let mut st = conn.prepare_cached("SELECT channel, business_days FROM ship_promise")?;
         let rows = st.query_map([], |r| r.try_into())?;
         Ok(Promises(rows.collect::<rusqlite::Result<_>>()?))
     }
-    fn days(&self, channel: &str) -> i64 {
+    pub(crate) fn days(&self, channel: &str) -> i64 {
         self.0
             .get(channel)
             .or_else(|| self.0.get("*"))
@@ -211,7 +212,7 @@ impl Promises {
     }
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
+pub(crate) fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }
@@ -398,10 +399,11 @@ impl Shop {
                 .query_map([], |r| r.try_into())?
                 .collect::<rusqlite::Result<_>>()?;
             let promises = Promises::read(c)?;
+            let zone = crate::shop::zone(c)?;
             let mut late = Vec::new();
             for (id, number, channel, at, open) in rows {
                 let open = open.unwrap_or(0);
-                let due = ship_by(Timestamp(at), promises.days(&channel));
+                let due = ship_by(&zone, Timestamp(at), promises.days(&channel));
                 if open > 0 && now.0 >= due.0 {
                     late.push(LateOrder {
                         order_id: id,
@@ -437,9 +439,10 @@ impl Shop {
             let mut groups: std::collections::BTreeMap<(String, String), (Vec<f64>, i64)> =
                 Default::default();
             let promises = Promises::read(c)?;
+            let zone = crate::shop::zone(c)?;
             for (channel, carrier, placed, shipped) in rows {
                 let days = promises.days(&channel);
-                let on_time = shipped < ship_by(Timestamp(placed), days).0;
+                let on_time = shipped < ship_by(&zone, Timestamp(placed), days).0;
                 let g = groups.entry((channel, carrier)).or_default();
                 g.0.push((shipped - placed) as f64 / 3_600_000.0);
                 g.1 += i64::from(on_time);
@@ -466,6 +469,8 @@ impl Shop {
 mod tests {
     use super::*;
 
+    const DAY_MS: i64 = 86_400_000;
+
     fn at(date: &str, hour: i64) -> Timestamp {
         // Days since 1970-01-01 for a few dates in November 2026 (2026-11-20 is a Friday).
         let day = match date {
@@ -484,16 +489,24 @@ mod tests {
     fn the_promise_counts_business_days_only() {
         assert_eq!(Timestamp(20_777 * DAY_MS).utc_date(), "2026-11-20");
         // Friday + 2 business days: Monday and Tuesday, so due by the end of Tuesday.
-        assert_eq!(ship_by(at("fri", 15), 2), at("wed", 0));
+        let utc = ShopZone::utc();
+        assert_eq!(ship_by(&utc, at("fri", 15), 2), at("wed", 0));
         // Placed at the weekend it counts as Monday's: one business day runs to Tuesday night.
-        assert_eq!(ship_by(at("sat", 10), 1), at("wed", 0));
+        assert_eq!(ship_by(&utc, at("sat", 10), 1), at("wed", 0));
         assert_eq!(
-            ship_by(at("sun", 23), 2),
+            ship_by(&utc, at("sun", 23), 2),
             Timestamp(at("wed", 0).0 + DAY_MS)
         );
         // Ship the same day: the end of the day it came in (Monday for the weekend).
-        assert_eq!(ship_by(at("mon", 9), 0), at("tue", 0));
-        assert_eq!(ship_by(at("sat", 9), 0), at("tue", 0));
-        assert_eq!(ship_by(at("mon", 9), 1), at("wed", 0));
+        assert_eq!(ship_by(&utc, at("mon", 9), 0), at("tue", 0));
+        assert_eq!(ship_by(&utc, at("sat", 9), 0), at("tue", 0));
+        assert_eq!(ship_by(&utc, at("mon", 9), 1), at("wed", 0));
+        // 21:00 on Friday in Portland is Saturday in UTC, but Friday in the shop: due Tuesday
+        // night Portland time (08:00 UTC Wednesday).
+        let portland = ShopZone::named("America/Los_Angeles");
+        assert_eq!(
+            ship_by(&portland, Timestamp(at("sat", 5).0), 2),
+            Timestamp(at("wed", 8).0)
+        );
     }
 }

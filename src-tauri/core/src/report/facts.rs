@@ -39,6 +39,7 @@ pub(crate) struct Fact {
     pub channel: String,
     pub location: String,
     pub staff: String,
+    pub customer: Option<String>,
     pub kind: LineKind,
     pub variant_id: Option<String>,
     pub title: String,
@@ -57,6 +58,9 @@ pub(crate) struct Fact {
     pub reason: String,
     /// A returned line's disposition: Some(true) restocked, Some(false) written off.
     pub restocked: Option<bool>,
+    /// Where the line's discount came from, before tax: ("Code SUMMER10", 250), ("Line
+    /// discount", 120), … Its amounts add up to `discount`.
+    pub discounts: Vec<(String, i64)>,
 }
 
 impl Fact {
@@ -80,6 +84,47 @@ fn before_tax(amount: i64, discount: i64, tax: i64, included: bool) -> (i64, i64
     (net, discount)
 }
 
+/// What a counter line's discount is made of. Core stores the line's total discount (its own
+/// and its share of the cart's); the line's own part is worked out again by the same rule
+/// pricing used, and the rest is the cart's — a code's, or the clerk's manual one.
+struct SaleDiscounts {
+    code: Option<String>,
+    cart: bool,
+    line_kind: Option<String>,
+    line_value: Option<i64>,
+    /// Unit price × quantity, in the sale's price convention.
+    list: i64,
+}
+
+impl SaleDiscounts {
+    /// Splits the line's discount — `charged` as priced, `total` before tax — into its sources.
+    fn split(&self, charged: i64, total: i64) -> Vec<(String, i64)> {
+        if total == 0 || charged <= 0 {
+            return Vec::new();
+        }
+        let own_charged = match (self.line_kind.as_deref(), self.line_value) {
+            (Some("percent"), Some(bp)) => share(self.list, bp, 10_000),
+            (Some("fixed"), Some(minor)) => minor,
+            _ => 0,
+        }
+        .clamp(0, charged);
+        let own = share(own_charged, total, charged);
+        let cart_name = match (&self.code, self.cart) {
+            (Some(code), false) => format!("Code {code}"),
+            (Some(code), true) => format!("Manual and code {code}"),
+            (None, _) => "Cart discount (manual)".to_string(),
+        };
+        let mut out = Vec::new();
+        if own > 0 {
+            out.push(("Line discount".to_string(), own));
+        }
+        if total - own != 0 {
+            out.push((cart_name, total - own));
+        }
+        out
+    }
+}
+
 fn taxes_json(text: &str) -> Vec<TaxPart> {
     serde_json::from_str(text).unwrap_or_default()
 }
@@ -98,7 +143,8 @@ fn counter(conn: &Connection, from: Timestamp, to: Timestamp, out: &mut Vec<Fact
         "SELECT s.id, s.number, s.completed_at, ifnull(sh.location_id, ''), s.staff_id,
                 s.prices_include_tax, l.id, l.kind, l.variant_id, l.title, ifnull(l.sku, ''),
                 l.quantity, l.amount_minor, l.discount_minor, l.tax_minor, l.unit_cost_minor,
-                l.restock
+                l.restock, s.customer_id, s.discount_code, s.cart_discount_kind,
+                l.discount_kind, l.discount, l.unit_price_minor
          FROM sale s
          JOIN sale_line l ON l.sale_id = s.id
          LEFT JOIN shift sh ON sh.id = s.shift_id
@@ -116,6 +162,7 @@ fn counter(conn: &Connection, from: Timestamp, to: Timestamp, out: &mut Vec<Fact
         let quantity: i64 = r.get(11)?;
         let (amount, discount, tax): (i64, i64, i64) = (r.get(12)?, r.get(13)?, r.get(14)?);
         let included: bool = r.get::<_, Option<bool>>(5)?.unwrap_or(true);
+        let charged_discount = discount;
         let (net, discount) = before_tax(amount, discount, tax, included);
         let line_id: String = r.get(6)?;
         let taxes = taxes_of
@@ -130,6 +177,18 @@ fn counter(conn: &Connection, from: Timestamp, to: Timestamp, out: &mut Vec<Fact
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let unit_cost: Option<i64> = r.get(15)?;
         let signed = if returned { -quantity } else { quantity };
+        let sources = SaleDiscounts {
+            code: r.get(18)?,
+            cart: r.get::<_, Option<String>>(19)?.is_some(),
+            line_kind: r.get(20)?,
+            line_value: r.get(21)?,
+            list: r.get::<_, i64>(22)? * quantity,
+        };
+        let discounts = if returned {
+            Vec::new()
+        } else {
+            sources.split(charged_discount, discount)
+        };
         out.push(Fact {
             at: Timestamp(r.get(2)?),
             doc: Doc::Sale,
@@ -138,6 +197,7 @@ fn counter(conn: &Connection, from: Timestamp, to: Timestamp, out: &mut Vec<Fact
             channel: "counter".into(),
             location: r.get(3)?,
             staff: r.get(4)?,
+            customer: r.get(17)?,
             kind: if kind == "gift_card" {
                 LineKind::GiftCard
             } else {
@@ -155,6 +215,7 @@ fn counter(conn: &Connection, from: Timestamp, to: Timestamp, out: &mut Vec<Fact
             cost: unit_cost.map(|c| c * signed),
             reason: String::new(),
             restocked: r.get(16)?,
+            discounts,
         });
     }
     Ok(())
@@ -164,7 +225,8 @@ fn orders(conn: &Connection, from: Timestamp, to: Timestamp, out: &mut Vec<Fact>
     let mut st = conn.prepare_cached(
         "SELECT o.id, o.number, o.created_at, o.channel, o.location_id, ifnull(o.created_by, ''),
                 o.prices_include_tax, l.kind, l.variant_id, l.title, l.sku, l.quantity,
-                l.amount_minor, l.discount_minor, l.tax_minor, l.taxes, l.unit_cost_minor
+                l.amount_minor, l.discount_minor, l.tax_minor, l.taxes, l.unit_cost_minor,
+                o.customer_id
          FROM customer_order o JOIN order_line l ON l.order_id = o.id
          WHERE o.status <> 'cancelled' AND o.created_at >= ?1 AND o.created_at < ?2
          ORDER BY o.created_at, l.position",
@@ -176,14 +238,21 @@ fn orders(conn: &Connection, from: Timestamp, to: Timestamp, out: &mut Vec<Fact>
         let (amount, discount, tax): (i64, i64, i64) = (r.get(12)?, r.get(13)?, r.get(14)?);
         let (net, discount) = before_tax(amount, discount, tax, r.get(6)?);
         let unit_cost: Option<i64> = r.get(16)?;
+        let channel: String = r.get(3)?;
+        let discounts = if discount == 0 {
+            Vec::new()
+        } else {
+            vec![(format!("{channel} discount"), discount)]
+        };
         out.push(Fact {
             at: Timestamp(r.get(2)?),
             doc: Doc::Order,
             doc_id: r.get(0)?,
             doc_name: crate::order::order_name(r.get(1)?),
-            channel: r.get(3)?,
+            channel,
             location: r.get(4)?,
             staff: r.get(5)?,
+            customer: r.get(17)?,
             kind: if kind == "shipping" {
                 LineKind::Shipping
             } else {
@@ -201,6 +270,7 @@ fn orders(conn: &Connection, from: Timestamp, to: Timestamp, out: &mut Vec<Fact>
             cost: unit_cost.map(|c| c * quantity),
             reason: String::new(),
             restocked: None,
+            discounts,
         });
     }
     Ok(())
@@ -218,7 +288,7 @@ fn order_returns(
         "SELECT o.id, r.number, r.updated_at, o.channel, ifnull(rl.location_id, o.location_id),
                 ifnull(r.created_by, ''), o.prices_include_tax, l.variant_id, l.title, l.sku,
                 l.quantity, rl.quantity, l.amount_minor, l.discount_minor, l.tax_minor, l.taxes,
-                l.unit_cost_minor, r.reason, rl.disposition
+                l.unit_cost_minor, r.reason, rl.disposition, o.customer_id
          FROM order_return r
          JOIN order_return_line rl ON rl.return_id = r.id
          JOIN order_line l ON l.id = rl.order_line_id
@@ -250,6 +320,7 @@ fn order_returns(
             channel: r.get(3)?,
             location: r.get(4)?,
             staff: r.get(5)?,
+            customer: r.get(19)?,
             kind: LineKind::Item,
             variant_id: r.get(7)?,
             title: r.get(8)?,
@@ -263,6 +334,7 @@ fn order_returns(
             cost: unit_cost.map(|c| -c * back),
             reason: r.get(17)?,
             restocked: disposition.map(|d| d == "restock"),
+            discounts: Vec::new(),
         });
     }
     Ok(())
@@ -278,6 +350,40 @@ mod tests {
         assert_eq!(before_tax(2460, 615, 460, true), (2000, 500));
         assert_eq!(before_tax(2000, 500, 460, false), (2000, 500));
         assert_eq!(before_tax(0, 300, 0, true), (0, 300));
+    }
+
+    #[test]
+    fn a_counter_lines_discount_splits_into_its_own_and_the_carts() {
+        // 2 × 24.00 with 10 % off the line (4.80) and a code's share of 2.00: 6.80 charged,
+        // 5.53 before 23 % VAT.
+        let d = SaleDiscounts {
+            code: Some("WELCOME".into()),
+            cart: false,
+            line_kind: Some("percent".into()),
+            line_value: Some(1000),
+            list: 4800,
+        };
+        let parts = d.split(680, 553);
+        assert_eq!(
+            parts,
+            [
+                ("Line discount".to_string(), 390),
+                ("Code WELCOME".to_string(), 163)
+            ]
+        );
+        assert_eq!(parts.iter().map(|p| p.1).sum::<i64>(), 553, "nothing lost");
+        let manual = SaleDiscounts {
+            code: None,
+            cart: true,
+            line_kind: None,
+            line_value: None,
+            list: 4800,
+        };
+        assert_eq!(
+            manual.split(480, 390),
+            [("Cart discount (manual)".to_string(), 390)]
+        );
+        assert!(manual.split(0, 0).is_empty());
     }
 
     #[test]

@@ -2,11 +2,13 @@
 //! taxes, returns, staff, channels — each compared with an earlier period, with the documents
 //! behind every row and checks that say out loud when two figures fail to tie out.
 //!
-//! Beside this file: `facts.rs` (the sold lines every report sums), `tables.rs` (each report)
-//! and `home.rs` (the owner's home screen).
+//! Beside this file: `facts.rs` (the sold lines every report sums), `tables.rs` (the sales
+//! reports, documents behind a row, tie-outs), `more.rs` (discounts, fulfilment, customers and
+//! cohorts, inventory value and age, sell-through) and `home.rs` (the owner's home screen).
 
 mod facts;
 mod home;
+mod more;
 mod tables;
 
 use crate::clock::{Date, ShopZone};
@@ -34,10 +36,16 @@ pub enum ReportName {
     Payments,
     Taxes,
     Returns,
+    Discounts,
+    Fulfilment,
+    Customers,
+    Cohorts,
+    Inventory,
+    SellThrough,
 }
 
 impl ReportName {
-    pub const ALL: [ReportName; 10] = [
+    pub const ALL: [ReportName; 16] = [
         ReportName::Summary,
         ReportName::OverTime,
         ReportName::Products,
@@ -48,6 +56,12 @@ impl ReportName {
         ReportName::Payments,
         ReportName::Taxes,
         ReportName::Returns,
+        ReportName::Discounts,
+        ReportName::Fulfilment,
+        ReportName::Customers,
+        ReportName::Cohorts,
+        ReportName::Inventory,
+        ReportName::SellThrough,
     ];
 
     /// The name scripts use: `shopdesk report over-time`.
@@ -63,6 +77,12 @@ impl ReportName {
             ReportName::Payments => "payments",
             ReportName::Taxes => "taxes",
             ReportName::Returns => "returns",
+            ReportName::Discounts => "discounts",
+            ReportName::Fulfilment => "fulfilment",
+            ReportName::Customers => "customers",
+            ReportName::Cohorts => "cohorts",
+            ReportName::Inventory => "inventory",
+            ReportName::SellThrough => "sell-through",
         }
     }
 
@@ -91,6 +111,12 @@ impl ReportName {
             ReportName::Payments => "Payments by method",
             ReportName::Taxes => "Taxes by rate",
             ReportName::Returns => "Returns",
+            ReportName::Discounts => "Discounts",
+            ReportName::Fulfilment => "Fulfilment",
+            ReportName::Customers => "Customers",
+            ReportName::Cohorts => "Customer cohorts",
+            ReportName::Inventory => "Inventory value and age",
+            ReportName::SellThrough => "Sell-through and reorder",
         }
     }
 }
@@ -381,6 +407,7 @@ impl Shop {
                 zone: &zone,
                 query: q,
                 sunday_first: week_starts_sunday(&country),
+                now: as_of,
             };
             let mut report = tables::build(&ctx, name, &period, compared.as_ref())?;
             report.title = name.title().into();
@@ -404,11 +431,19 @@ impl Shop {
         q: &ReportQuery,
         key: &str,
     ) -> Result<Vec<DocumentRow>> {
+        let now = self.clock.now();
         self.db.read(|c| {
             authorize(c, session, Permission::ReportsView)?;
             let zone = crate::shop::zone(c)?;
             let period = q.period(&zone)?;
-            tables::documents(c, &zone, q, name, &period, key)
+            let ctx = tables::Context {
+                conn: c,
+                zone: &zone,
+                query: q,
+                sunday_first: false,
+                now,
+            };
+            tables::documents(&ctx, name, &period, key)
         })
     }
 }

@@ -2,6 +2,7 @@
 //! them, the documents behind a row, and the tie-out checks.
 
 use super::facts::{self, Doc, Fact, LineKind};
+use super::more;
 use super::{
     Bucket, Cell, ColumnKind, Period, Point, Report, ReportColumn, ReportName, ReportQuery,
     ReportRow, TieOut,
@@ -20,6 +21,8 @@ pub(crate) struct Context<'a> {
     pub zone: &'a ShopZone,
     pub query: &'a ReportQuery,
     pub sunday_first: bool,
+    /// When the report is read (what is late is late by now).
+    pub now: Timestamp,
 }
 
 /// A headline figure with its compared value.
@@ -160,7 +163,7 @@ impl Sums {
     }
 }
 
-fn ratio_bp(part: i64, whole: i64) -> Option<i64> {
+pub(super) fn ratio_bp(part: i64, whole: i64) -> Option<i64> {
     (whole != 0).then(|| crate::money::share(part, 10_000, whole))
 }
 
@@ -168,7 +171,7 @@ fn change_bp(value: i64, compared: Option<i64>) -> Option<i64> {
     compared.and_then(|c| ratio_bp(value - c, c.abs()))
 }
 
-fn col(key: &str, label: &str, kind: ColumnKind) -> ReportColumn {
+pub(super) fn col(key: &str, label: &str, kind: ColumnKind) -> ReportColumn {
     ReportColumn {
         key: key.into(),
         label: label.into(),
@@ -176,7 +179,7 @@ fn col(key: &str, label: &str, kind: ColumnKind) -> ReportColumn {
     }
 }
 
-fn blank(name: ReportName, columns: Vec<ReportColumn>) -> Report {
+pub(super) fn blank(name: ReportName, columns: Vec<ReportColumn>) -> Report {
     Report {
         name,
         title: String::new(),
@@ -196,13 +199,13 @@ fn blank(name: ReportName, columns: Vec<ReportColumn>) -> Report {
     }
 }
 
-fn n(v: i64) -> Cell {
+pub(super) fn n(v: i64) -> Cell {
     Cell::Number(v)
 }
-fn t(v: impl Into<String>) -> Cell {
+pub(super) fn t(v: impl Into<String>) -> Cell {
     Cell::Text(v.into())
 }
-fn opt(v: Option<i64>) -> Cell {
+pub(super) fn opt(v: Option<i64>) -> Cell {
     v.map_or(Cell::Empty, Cell::Number)
 }
 
@@ -235,6 +238,12 @@ pub(crate) fn build(
         ReportName::Payments => payments(ctx, period)?,
         ReportName::Taxes => taxes(&facts),
         ReportName::Returns => returns(&facts),
+        ReportName::Discounts => more::discounts(&facts),
+        ReportName::Fulfilment => more::fulfilment(ctx, period)?,
+        ReportName::Customers => more::customers(ctx, &facts, period)?,
+        ReportName::Cohorts => more::cohorts(ctx, &facts, period)?,
+        ReportName::Inventory => more::inventory(ctx, period)?,
+        ReportName::SellThrough => more::sell_through(ctx, &facts, period)?,
     };
     if !filtered(ctx.query) {
         report.tie_outs = tie_outs(ctx.conn, period, &facts)?;
@@ -1019,20 +1028,22 @@ fn tie_outs(conn: &Connection, p: &Period, facts: &[Fact]) -> Result<Vec<TieOut>
 
 /// The documents behind one row of a report (all of the period for an empty key).
 pub(crate) fn documents(
-    conn: &Connection,
-    zone: &ShopZone,
-    q: &ReportQuery,
+    ctx: &Context,
     name: ReportName,
     p: &Period,
     key: &str,
 ) -> Result<Vec<DocumentRow>> {
-    let ctx = Context {
-        conn,
-        zone,
-        query: q,
-        sunday_first: false,
+    let (conn, zone) = (ctx.conn, ctx.zone);
+    let facts = facts_of(ctx, p)?;
+    let cohort_of = if name == ReportName::Cohorts {
+        more::first_purchases(ctx)?
+            .into_iter()
+            .map(|(c, at)| (c, zone.date(Timestamp(at)).strftime("%Y-%m").to_string()))
+            .collect()
+    } else {
+        HashMap::new()
     };
-    let facts = facts_of(&ctx, p)?;
+    let variant_key = key.split('@').next().unwrap_or_default();
     let grouping = match name {
         ReportName::Products => Some(Grouping::Product),
         ReportName::Categories | ReportName::Vendors => Some(Grouping::Catalog(product_groups(
@@ -1077,6 +1088,17 @@ pub(crate) fn documents(
                 .iter()
                 .any(|(n, rate, ..)| format!("{n}|{rate}") == key),
             ReportName::Returns => f.is_return() && return_key(f) == key,
+            ReportName::Discounts => more::used_discount(f, key),
+            ReportName::Fulfilment => f.doc == Doc::Order && f.channel == key,
+            ReportName::Customers => f.customer.as_deref() == Some(key),
+            ReportName::Cohorts => f
+                .customer
+                .as_ref()
+                .and_then(|c| cohort_of.get(c))
+                .is_some_and(|month| month == key),
+            ReportName::Inventory | ReportName::SellThrough => {
+                f.variant_id.as_deref() == Some(variant_key)
+            }
             _ => grouping
                 .as_ref()
                 .and_then(|g| g.of(f))

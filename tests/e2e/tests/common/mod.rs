@@ -319,6 +319,20 @@ pub async fn phone_order_by(
     click(c, "#of-save").await;
 }
 
+/// The name ("#1042") of the order open beside the inbox: the demo shop has a history, so a new
+/// order's number is whatever comes next.
+pub async fn open_order_name(c: &Client) -> String {
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("#order-detail[data-order]"))
+        .await
+        .expect("an order is open")
+        .attr("data-order")
+        .await
+        .unwrap()
+        .expect("the open order has a name")
+}
+
 /// The barcode of an order line at the packing bench, as the scanner would read it off the item.
 pub async fn pack_line_barcode(c: &Client, sku: &str) -> String {
     let row = format!("tr.pack-line[data-sku=\"{sku}\"]");

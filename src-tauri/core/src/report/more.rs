@@ -1,0 +1,622 @@
+//! The reports beyond sales lines: discounts by source, fulfilment against each channel's
+//! promise, customers (new, returning, best) and their cohorts, stock value and age as of the
+//! period's end, and sell-through with what to reorder.
+
+use super::facts::{Doc, Fact, LineKind};
+use super::tables::{blank, col, n, opt, ratio_bp, t, Context, Sums};
+use super::{Cell, ColumnKind, Period, Report, ReportName, ReportRow};
+use crate::error::Result;
+use crate::packing::shipping::{percentile, ship_by, Promises};
+use crate::Timestamp;
+use rusqlite::params;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+const DAY: i64 = 86_400_000;
+
+fn row(key: impl Into<String>, cells: Vec<Cell>) -> ReportRow {
+    ReportRow {
+        key: key.into(),
+        cells,
+        kind: None,
+    }
+}
+
+/// Discounts by where they came from: codes, the clerk's cart and line discounts, marketplaces.
+pub(crate) fn discounts(facts: &[Fact]) -> Report {
+    // source → (documents using it, discount, net of those documents)
+    let mut uses: BTreeMap<String, (HashSet<String>, i64)> = BTreeMap::new();
+    for f in facts.iter().filter(|f| f.kind == LineKind::Item) {
+        for (source, amount) in &f.discounts {
+            let e = uses.entry(source.clone()).or_default();
+            e.0.insert(f.doc_id.clone());
+            e.1 += amount;
+        }
+    }
+    let mut net_of: HashMap<&str, i64> = HashMap::new();
+    for f in facts
+        .iter()
+        .filter(|f| f.kind == LineKind::Item && f.doc != Doc::OrderReturn)
+    {
+        *net_of.entry(f.doc_id.as_str()).or_default() += f.net;
+    }
+    let mut r = blank(
+        ReportName::Discounts,
+        vec![
+            col("name", "Discount", ColumnKind::Text),
+            col("uses", "Orders", ColumnKind::Count),
+            col("amount", "Discount given", ColumnKind::Money),
+            col("net", "Net sales of those orders", ColumnKind::Money),
+            col("share", "Discount of their gross", ColumnKind::Percent),
+        ],
+    );
+    let mut rows: Vec<(i64, ReportRow)> = uses
+        .into_iter()
+        .map(|(source, (docs, amount))| {
+            let net: i64 = docs
+                .iter()
+                .map(|d| net_of.get(d.as_str()).copied().unwrap_or(0))
+                .sum();
+            let cells = vec![
+                t(source.clone()),
+                n(docs.len() as i64),
+                n(amount),
+                n(net),
+                opt(ratio_bp(amount, net + amount)),
+            ];
+            (amount, row(source, cells))
+        })
+        .collect();
+    rows.sort_by_key(|(amount, _)| std::cmp::Reverse(*amount));
+    let all = Sums::of(facts);
+    r.rows = rows.into_iter().map(|(_, row)| row).collect();
+    r.total = Some(row(
+        "",
+        vec![
+            t("Total"),
+            Cell::Empty,
+            n(all.discounts),
+            Cell::Empty,
+            opt(ratio_bp(all.discounts, all.gross)),
+        ],
+    ));
+    r
+}
+
+/// Whether a fact's document used the discount `source` (for its documents).
+pub(crate) fn used_discount(f: &Fact, source: &str) -> bool {
+    f.discounts.iter().any(|(s, _)| s == source)
+}
+
+/// Orders placed in the period, per channel: where they stand, how fast they shipped, and how
+/// many missed the channel's promise (shipped after it, or still open past it).
+pub(crate) fn fulfilment(ctx: &Context, p: &Period) -> Result<Report> {
+    let q = ctx.query;
+    let mut st = ctx.conn.prepare_cached(
+        "SELECT o.channel, o.status, o.created_at,
+                (SELECT min(at) FROM shipment WHERE order_id = o.id),
+                (SELECT carrier FROM shipment WHERE order_id = o.id ORDER BY at LIMIT 1),
+                (SELECT ifnull(sum(quantity), 0) FROM order_line WHERE order_id = o.id AND kind = 'item'),
+                (SELECT ifnull(sum(sl.quantity), 0) FROM shipment_line sl
+                   JOIN shipment s ON s.id = sl.shipment_id WHERE s.order_id = o.id),
+                EXISTS (SELECT 1 FROM order_event WHERE order_id = o.id AND kind = 'held'),
+                o.location_id
+         FROM customer_order o WHERE o.created_at >= ?1 AND o.created_at < ?2",
+    )?;
+    type Row = (
+        String,
+        String,
+        i64,
+        Option<i64>,
+        Option<String>,
+        i64,
+        i64,
+        bool,
+        String,
+    );
+    let rows: Vec<Row> = st
+        .query_map(params![p.start.0, p.end.0], |r| r.try_into())?
+        .collect::<rusqlite::Result<_>>()?;
+    let promises = Promises::read(ctx.conn)?;
+    #[derive(Default)]
+    struct Channel {
+        placed: i64,
+        shipped: i64,
+        partly: i64,
+        open: i64,
+        on_hold: i64,
+        cancelled: i64,
+        held_ever: i64,
+        late: i64,
+        hours: Vec<f64>,
+        carriers: BTreeMap<String, i64>,
+    }
+    let mut by: BTreeMap<String, Channel> = BTreeMap::new();
+    for (channel, status, placed, first, carrier, units, sent, held, location) in rows {
+        let keep = |want: &Option<String>, have: &str| {
+            want.as_deref()
+                .filter(|w| !w.is_empty())
+                .is_none_or(|w| w == have)
+        };
+        if !keep(&q.channel, &channel) || !keep(&q.location, &location) {
+            continue;
+        }
+        let due = ship_by(ctx.zone, Timestamp(placed), promises.days(&channel));
+        let c = by.entry(channel).or_default();
+        c.placed += 1;
+        c.held_ever += i64::from(held);
+        match status.as_str() {
+            "cancelled" => c.cancelled += 1,
+            "on_hold" => c.on_hold += 1,
+            _ if units > 0 && sent >= units => c.shipped += 1,
+            _ if sent > 0 => c.partly += 1,
+            _ => c.open += 1,
+        }
+        if let Some(first) = first {
+            c.hours.push((first - placed) as f64 / 3_600_000.0);
+            *c.carriers.entry(carrier.unwrap_or_default()).or_default() += 1;
+        }
+        let late = match first {
+            Some(first) => first >= due.0,
+            None => status != "cancelled" && ctx.now >= due,
+        };
+        c.late += i64::from(late);
+    }
+    let mut r = blank(
+        ReportName::Fulfilment,
+        vec![
+            col("name", "Channel", ColumnKind::Text),
+            col("carriers", "Carriers", ColumnKind::Text),
+            col("placed", "Placed", ColumnKind::Count),
+            col("shipped", "Shipped", ColumnKind::Count),
+            col("partly", "Partly shipped", ColumnKind::Count),
+            col("open", "Not shipped", ColumnKind::Count),
+            col("on_hold", "On hold", ColumnKind::Count),
+            col("cancelled", "Cancelled", ColumnKind::Count),
+            col("held", "Ever held", ColumnKind::Count),
+            col("median", "Median hours to ship", ColumnKind::Count),
+            col("p90", "90% shipped within (hours)", ColumnKind::Count),
+            col("late", "Late against the promise", ColumnKind::Count),
+            col("on_time", "On time", ColumnKind::Percent),
+        ],
+    );
+    let cells = |name: &str, c: &mut Channel| {
+        c.hours.sort_by(f64::total_cmp);
+        let hours = |p: f64| (!c.hours.is_empty()).then(|| percentile(&c.hours, p).round() as i64);
+        let counted = c.placed - c.cancelled;
+        vec![
+            t(name),
+            t(c.carriers
+                .keys()
+                .filter(|k| !k.is_empty())
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")),
+            n(c.placed),
+            n(c.shipped),
+            n(c.partly),
+            n(c.open),
+            n(c.on_hold),
+            n(c.cancelled),
+            n(c.held_ever),
+            opt(hours(0.5)),
+            opt(hours(0.9)),
+            n(c.late),
+            opt(ratio_bp(counted - c.late, counted)),
+        ]
+    };
+    let mut all = Channel::default();
+    for (channel, mut c) in by {
+        all.placed += c.placed;
+        all.shipped += c.shipped;
+        all.partly += c.partly;
+        all.open += c.open;
+        all.on_hold += c.on_hold;
+        all.cancelled += c.cancelled;
+        all.held_ever += c.held_ever;
+        all.late += c.late;
+        all.hours.extend(&c.hours);
+        for (k, v) in &c.carriers {
+            *all.carriers.entry(k.clone()).or_default() += v;
+        }
+        r.rows.push(row(channel.clone(), cells(&channel, &mut c)));
+    }
+    r.total = Some(row("", cells("Total", &mut all)));
+    Ok(r)
+}
+
+/// Each customer's first purchase ever (counter sale or order), for new against returning.
+pub(super) fn first_purchases(ctx: &Context) -> Result<HashMap<String, i64>> {
+    let mut st = ctx.conn.prepare_cached(
+        "SELECT customer_id, min(at) FROM (
+             SELECT customer_id, completed_at AS at FROM sale
+             WHERE status = 'completed' AND customer_id IS NOT NULL
+             UNION ALL
+             SELECT customer_id, created_at FROM customer_order
+             WHERE status <> 'cancelled' AND customer_id IS NOT NULL)
+         GROUP BY customer_id",
+    )?;
+    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Customers who bought in the period: new and returning, the repeat rate, and the best ones.
+pub(crate) fn customers(ctx: &Context, facts: &[Fact], p: &Period) -> Result<Report> {
+    let first = first_purchases(ctx)?;
+    let names: HashMap<String, String> = {
+        let mut st = ctx.conn.prepare_cached("SELECT id, name FROM customer")?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    // customer → (purchases, net, last purchase)
+    let mut by: HashMap<String, (HashSet<String>, i64, i64)> = HashMap::new();
+    let mut anonymous: HashSet<String> = HashSet::new();
+    for f in facts.iter().filter(|f| f.kind != LineKind::GiftCard) {
+        match &f.customer {
+            Some(c) => {
+                let e = by.entry(c.clone()).or_default();
+                if f.doc != Doc::OrderReturn && !f.is_return() {
+                    e.0.insert(f.doc_id.clone());
+                }
+                if f.kind == LineKind::Item {
+                    e.1 += f.net;
+                }
+                e.2 = e.2.max(f.at.0);
+            }
+            None if f.doc == Doc::Sale && !f.is_return() => {
+                anonymous.insert(f.doc_id.clone());
+            }
+            None => {}
+        }
+    }
+    let is_new = |c: &str| {
+        first
+            .get(c)
+            .is_some_and(|&at| at >= p.start.0 && at < p.end.0)
+    };
+    let new = by.keys().filter(|c| is_new(c)).count() as i64;
+    let returning = by.len() as i64 - new;
+    let repeat = by.values().filter(|v| v.0.len() >= 2).count() as i64;
+    let mut r = blank(
+        ReportName::Customers,
+        vec![
+            col("name", "Customer", ColumnKind::Text),
+            col("kind", "New or returning", ColumnKind::Text),
+            col("orders", "Orders", ColumnKind::Count),
+            col("net", "Net sales", ColumnKind::Money),
+            col("first", "First purchase", ColumnKind::Text),
+        ],
+    );
+    for (key, label, value, kind) in [
+        (
+            "customers",
+            "Customers who bought",
+            by.len() as i64,
+            ColumnKind::Count,
+        ),
+        ("new", "New customers", new, ColumnKind::Count),
+        (
+            "returning",
+            "Returning customers",
+            returning,
+            ColumnKind::Count,
+        ),
+        ("repeat", "Bought more than once", repeat, ColumnKind::Count),
+        (
+            "repeat_rate",
+            "Repeat rate",
+            ratio_bp(repeat, by.len() as i64).unwrap_or(0),
+            ColumnKind::Percent,
+        ),
+        (
+            "anonymous",
+            "Counter sales without a customer",
+            anonymous.len() as i64,
+            ColumnKind::Count,
+        ),
+    ] {
+        r.kpis.push(super::Kpi {
+            key: key.into(),
+            label: label.into(),
+            kind,
+            value,
+            compared: None,
+            change_bp: None,
+        });
+    }
+    let mut best: Vec<(String, (HashSet<String>, i64, i64))> = by.into_iter().collect();
+    best.sort_by_key(|(_, v)| std::cmp::Reverse(v.1));
+    for (id, (docs, net, _)) in best.into_iter().take(200) {
+        let since = first
+            .get(&id)
+            .map(|&at| ctx.zone.date_text(Timestamp(at)))
+            .unwrap_or_default();
+        let kind = if is_new(&id) { "New" } else { "Returning" };
+        let name = names.get(&id).cloned().unwrap_or_default();
+        r.rows.push(row(
+            id,
+            vec![t(name), t(kind), n(docs.len() as i64), n(net), t(since)],
+        ));
+    }
+    Ok(r)
+}
+
+/// Customers by the month of their first purchase (the cohort), and how many of each bought
+/// again in each later month of the period.
+pub(crate) fn cohorts(ctx: &Context, facts: &[Fact], p: &Period) -> Result<Report> {
+    let first = first_purchases(ctx)?;
+    let month = |at: i64| {
+        let d = ctx.zone.date(Timestamp(at));
+        (i32::from(d.year()), i32::from(d.month()))
+    };
+    let (y0, m0) = month(p.start.0);
+    let (y1, m1) = month(p.end.0 - 1);
+    let months = ((y1 - y0) * 12 + (m1 - m0) + 1).clamp(1, 24) as usize;
+    // cohort month index → active customers per month offset
+    let mut grid: BTreeMap<usize, Vec<HashSet<String>>> = BTreeMap::new();
+    for f in facts
+        .iter()
+        .filter(|f| f.doc != Doc::OrderReturn && !f.is_return())
+    {
+        let Some(c) = &f.customer else { continue };
+        let Some(&started) = first.get(c) else {
+            continue;
+        };
+        if started < p.start.0 || started >= p.end.0 {
+            continue;
+        }
+        let (cy, cm) = month(started);
+        let (fy, fm) = month(f.at.0);
+        let cohort = ((cy - y0) * 12 + (cm - m0)) as usize;
+        let offset = ((fy - cy) * 12 + (fm - cm)) as usize;
+        if cohort < months && offset < months {
+            grid.entry(cohort)
+                .or_insert_with(|| vec![HashSet::new(); months])[offset]
+                .insert(c.clone());
+        }
+    }
+    let mut columns = vec![
+        col("cohort", "First purchase in", ColumnKind::Text),
+        col("customers", "Customers", ColumnKind::Count),
+    ];
+    for m in 1..months {
+        columns.push(col(
+            &format!("m{m}"),
+            &format!("Month {m}"),
+            ColumnKind::Percent,
+        ));
+    }
+    let mut r = blank(ReportName::Cohorts, columns);
+    for (cohort, active) in grid {
+        let size = active[0].len() as i64;
+        let total = (y0 * 12 + m0 - 1) as usize + cohort;
+        let label = format!("{}-{:02}", total / 12, total % 12 + 1);
+        let mut cells = vec![t(label.clone()), n(size)];
+        for (m, a) in active.iter().enumerate().skip(1) {
+            cells.push(if cohort + m < months {
+                opt(ratio_bp(a.len() as i64, size))
+            } else {
+                Cell::Empty
+            });
+        }
+        r.rows.push(row(label, cells));
+    }
+    Ok(r)
+}
+
+/// Stock on hand at the period's end per variant and location, valued at cost and at retail,
+/// and aged by the receipts that still make it up (first in, first out).
+pub(crate) fn inventory(ctx: &Context, p: &Period) -> Result<Report> {
+    let q = ctx.query;
+    let mut st = ctx.conn.prepare_cached(
+        "SELECT m.variant_id, m.location_id, m.on_hand_delta, m.at, ifnull(v.sku, ''),
+                p.title || ifnull(' (' || nullif(trim(ifnull(v.option1, '') || ' ' || ifnull(v.option2, '')), '') || ')', ''),
+                ifnull(v.cost_minor, 0), v.price_minor, l.name
+         FROM stock_move m
+         JOIN variant v ON v.id = m.variant_id JOIN product p ON p.id = v.product_id
+         JOIN location l ON l.id = m.location_id
+         WHERE m.at < ?1 AND m.on_hand_delta <> 0
+         ORDER BY m.variant_id, m.location_id, m.seq",
+    )?;
+    struct Line {
+        sku: String,
+        label: String,
+        cost: i64,
+        price: i64,
+        location: String,
+        on_hand: i64,
+        /// (when, units) of stock that came in, oldest first.
+        ins: Vec<(i64, i64)>,
+    }
+    let mut lines: BTreeMap<(String, String), Line> = BTreeMap::new();
+    let mut rows = st.query(params![p.end.0])?;
+    while let Some(r) = rows.next()? {
+        let (variant, location): (String, String) = (r.get(0)?, r.get(1)?);
+        if q.location
+            .as_deref()
+            .is_some_and(|l| !l.is_empty() && l != location)
+        {
+            continue;
+        }
+        let delta: i64 = r.get(2)?;
+        let at: i64 = r.get(3)?;
+        let line = lines.entry((variant, location)).or_insert(Line {
+            sku: r.get(4)?,
+            label: r.get(5)?,
+            cost: r.get(6)?,
+            price: r.get(7)?,
+            location: r.get(8)?,
+            on_hand: 0,
+            ins: Vec::new(),
+        });
+        line.on_hand += delta;
+        if delta > 0 {
+            line.ins.push((at, delta));
+        }
+    }
+    let mut r = blank(
+        ReportName::Inventory,
+        vec![
+            col("sku", "SKU", ColumnKind::Text),
+            col("name", "Item", ColumnKind::Text),
+            col("location", "Location", ColumnKind::Text),
+            col("on_hand", "On hand", ColumnKind::Count),
+            col("cost", "Unit cost", ColumnKind::Money),
+            col("value", "Value at cost", ColumnKind::Money),
+            col("retail", "Value at retail", ColumnKind::Money),
+            col("d30", "0–30 days", ColumnKind::Count),
+            col("d90", "31–90 days", ColumnKind::Count),
+            col("d180", "91–180 days", ColumnKind::Count),
+            col("older", "181+ days", ColumnKind::Count),
+        ],
+    );
+    let mut total = [0i64; 7];
+    for ((variant, location), line) in lines {
+        if line.on_hand <= 0 {
+            continue;
+        }
+        // The newest receipts make up what is left; older ones were sold first.
+        let mut left = line.on_hand;
+        let mut ages = [0i64; 4];
+        for &(at, units) in line.ins.iter().rev() {
+            if left == 0 {
+                break;
+            }
+            let take = units.min(left);
+            left -= take;
+            let days = (p.end.0 - at) / DAY;
+            ages[match days {
+                ..=30 => 0,
+                31..=90 => 1,
+                91..=180 => 2,
+                _ => 3,
+            }] += take;
+        }
+        ages[3] += left;
+        let figures = [
+            line.on_hand,
+            line.on_hand * line.cost,
+            line.on_hand * line.price,
+            ages[0],
+            ages[1],
+            ages[2],
+            ages[3],
+        ];
+        for (t, v) in total.iter_mut().zip(figures) {
+            *t += v;
+        }
+        r.rows.push(row(
+            format!("{variant}@{location}"),
+            vec![
+                t(line.sku),
+                t(line.label),
+                t(line.location),
+                n(figures[0]),
+                n(line.cost),
+                n(figures[1]),
+                n(figures[2]),
+                n(ages[0]),
+                n(ages[1]),
+                n(ages[2]),
+                n(ages[3]),
+            ],
+        ));
+    }
+    r.total = Some(row(
+        "",
+        vec![
+            t("Total"),
+            Cell::Empty,
+            Cell::Empty,
+            n(total[0]),
+            Cell::Empty,
+            n(total[1]),
+            n(total[2]),
+            n(total[3]),
+            n(total[4]),
+            n(total[5]),
+            n(total[6]),
+        ],
+    ));
+    Ok(r)
+}
+
+/// Per variant: sold in the period against what is left, days of cover at the period's pace,
+/// the last sale, dead stock, and how many to order for thirty days of cover (or the reorder
+/// rule's quantity when the level is at or below its point).
+pub(crate) fn sell_through(ctx: &Context, facts: &[Fact], p: &Period) -> Result<Report> {
+    const COVER_DAYS: i64 = 30;
+    let mut sold: HashMap<&str, i64> = HashMap::new();
+    for f in facts.iter().filter(|f| f.kind == LineKind::Item) {
+        if let Some(v) = f.variant_id.as_deref() {
+            *sold.entry(v).or_default() += f.quantity;
+        }
+    }
+    let mut st = ctx.conn.prepare_cached(
+        "SELECT v.id, ifnull(v.sku, ''),
+                p.title || ifnull(' (' || nullif(trim(ifnull(v.option1, '') || ' ' || ifnull(v.option2, '')), '') || ')', ''),
+                (SELECT ifnull(sum(on_hand_delta), 0) FROM stock_move m WHERE m.variant_id = v.id AND m.at < ?1),
+                (SELECT max(at) FROM stock_move m WHERE m.variant_id = v.id AND m.reason IN ('sale', 'ship') AND m.at < ?1),
+                (SELECT sum(reorder_point) FROM reorder_rule r WHERE r.variant_id = v.id),
+                (SELECT sum(reorder_qty) FROM reorder_rule r WHERE r.variant_id = v.id)
+         FROM variant v JOIN product p ON p.id = v.product_id WHERE p.status <> 'archived'
+         ORDER BY p.title, v.position",
+    )?;
+    type Row = (
+        String,
+        String,
+        String,
+        i64,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+    );
+    let rows: Vec<Row> = st
+        .query_map(params![p.end.0], |r| r.try_into())?
+        .collect::<rusqlite::Result<_>>()?;
+    let days = p.days().max(1);
+    let mut r = blank(
+        ReportName::SellThrough,
+        vec![
+            col("sku", "SKU", ColumnKind::Text),
+            col("name", "Item", ColumnKind::Text),
+            col("sold", "Sold", ColumnKind::Count),
+            col("on_hand", "On hand at the end", ColumnKind::Count),
+            col("sell_through", "Sell-through", ColumnKind::Percent),
+            col("cover", "Days of cover", ColumnKind::Count),
+            col("last", "Last sold", ColumnKind::Text),
+            col("dead", "No sale in the period", ColumnKind::Text),
+            col("reorder", "Suggested order", ColumnKind::Count),
+        ],
+    );
+    let mut out: Vec<(i64, ReportRow)> = Vec::new();
+    for (id, sku, label, on_hand, last, point, rule_qty) in rows {
+        let sold = sold.get(id.as_str()).copied().unwrap_or(0);
+        if sold == 0 && on_hand <= 0 {
+            continue;
+        }
+        let cover = (sold > 0).then(|| on_hand.max(0) * days / sold);
+        let suggest = match (point, rule_qty) {
+            (Some(point), Some(qty)) if on_hand <= point => qty,
+            (Some(_), Some(_)) => 0,
+            _ => ((sold * COVER_DAYS + days - 1) / days - on_hand).max(0),
+        };
+        let dead = sold <= 0 && on_hand > 0;
+        let cells = vec![
+            t(sku),
+            t(label),
+            n(sold),
+            n(on_hand),
+            opt(ratio_bp(sold, sold + on_hand.max(0))),
+            opt(cover),
+            t(last
+                .map(|at| ctx.zone.date_text(Timestamp(at)))
+                .unwrap_or_default()),
+            t(if dead { "dead stock" } else { "" }),
+            n(suggest),
+        ];
+        out.push((suggest * 1000 + sold, row(id, cells)));
+    }
+    out.sort_by_key(|(k, _)| std::cmp::Reverse(*k));
+    r.rows = out.into_iter().map(|(_, row)| row).collect();
+    Ok(r)
+}
