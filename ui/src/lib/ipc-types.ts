@@ -834,7 +834,7 @@ export type ReportColumn = { key: string, label: string, kind: ColumnKind, };
 
 export type ReportExport = { name: ReportName, query: ReportQuery, format: ExportFormat, };
 
-export type ReportName = "summary" | "over_time" | "products" | "categories" | "vendors" | "channels" | "staff" | "payments" | "taxes" | "returns";
+export type ReportName = "summary" | "over_time" | "products" | "categories" | "vendors" | "channels" | "staff" | "payments" | "taxes" | "returns" | "discounts" | "fulfilment" | "customers" | "cohorts" | "inventory" | "sell_through";
 
 export type ReportQuery = { from: string, to: string, compare: Compare, bucket: Bucket, 
 /**
