@@ -97,6 +97,7 @@ ipc_table! {
     commands {
         app_status(()) -> AppStatus;
         countries_list(()) -> Vec<shop::Country>;
+        time_zones_list(()) -> Vec<String>;
         retry_open(()) -> AppStatus;
         create_shop(shop::NewShop) -> AppStatus;
         load_demo(demo::DemoRequest) -> AppStatus;

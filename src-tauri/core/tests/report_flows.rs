@@ -617,3 +617,34 @@ fn stock_value_and_age_match_the_ledger_and_sell_through_says_what_to_order() {
         "48 cover thirty days at this pace"
     );
 }
+
+#[test]
+fn the_owner_moves_the_shops_clock_and_the_days_move_with_it() {
+    let (f, ..) = shop_at("2026-11-02T09:00:00Z");
+    f.shop.open_shift(&f.owner, "0").unwrap();
+    // 04:30 UTC on the 3rd: the 3rd in Dublin, still the 2nd in New York.
+    move_to(&f, "2026-11-03T04:30:00Z");
+    sell(&f, &["TEE-S-SAGE"], None);
+    let on = |day: &str| kpi(&report(&f, ReportName::Summary, &query(day, day)), "orders");
+    assert_eq!((on("2026-11-02"), on("2026-11-03")), (0, 1));
+
+    let mut settings = f.shop.order_settings(&f.owner).unwrap();
+    assert_eq!(
+        settings.legal.time_zone, "Europe/Dublin",
+        "set from the country"
+    );
+    settings.legal.time_zone = "Mars/Olympus_Mons".into();
+    assert!(matches!(
+        f.shop.save_order_settings(&f.owner, &settings),
+        Err(Error::Invalid(_))
+    ));
+    assert_eq!(
+        f.shop.zone().unwrap().name(),
+        "Europe/Dublin",
+        "nothing saved"
+    );
+    settings.legal.time_zone = "America/New_York".into();
+    f.shop.save_order_settings(&f.owner, &settings).unwrap();
+    assert_eq!(f.shop.zone().unwrap().name(), "America/New_York");
+    assert_eq!((on("2026-11-02"), on("2026-11-03")), (1, 0));
+}

@@ -9,6 +9,11 @@ export function useShopConventions(profile: Pick<ShopProfile, "locale" | "time_z
   shop = { locale: profile.locale, timeZone: profile.time_zone };
 }
 
+/** The shop moved its clock (Settings): dates from now on are on the new one. */
+export function useShopTimeZone(timeZone: string) {
+  shop = { ...shop, timeZone };
+}
+
 // Making an Intl formatter costs far more than using one, and the cart formats every line on
 // every scan: one formatter per locale, currency and zone, kept.
 const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();

@@ -424,7 +424,11 @@ phone: string, invoice_prefix: string, credit_note_prefix: string, payment_terms
 /**
  * Read only: decides paper size and address formats.
  */
-country: string, };
+country: string, 
+/**
+ * The shop's IANA time zone: the days its reports, receipts and invoices count.
+ */
+time_zone: string, };
 
 export type LineKind = "item" | "gift_card" | "return";
 
@@ -1185,6 +1189,7 @@ over_short_minor: number, counts: Array<DenominationCount>, };
 export interface Commands {
   app_status: { req: null; res: AppStatus };
   countries_list: { req: null; res: Array<Country> };
+  time_zones_list: { req: null; res: Array<string> };
   retry_open: { req: null; res: AppStatus };
   create_shop: { req: NewShop; res: AppStatus };
   load_demo: { req: DemoRequest; res: AppStatus };

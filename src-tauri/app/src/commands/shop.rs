@@ -82,6 +82,13 @@ pub fn countries_list(req: ()) -> Vec<Country> {
     countries()
 }
 
+/// Every IANA time zone, for the shop's settings.
+#[tauri::command]
+pub fn time_zones_list(req: ()) -> Vec<String> {
+    let () = req;
+    time_zones()
+}
+
 #[tauri::command]
 pub async fn app_status(app: AppHandle, req: ()) -> Result<AppStatus, ErrorBody> {
     let () = req;

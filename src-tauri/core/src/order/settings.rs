@@ -30,6 +30,9 @@ pub struct Legal {
     pub payment_terms_days: i64,
     /// Read only: decides paper size and address formats.
     pub country: String,
+    /// The shop's IANA time zone: the days its reports, receipts and invoices count.
+    #[serde(default)]
+    pub time_zone: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -61,6 +64,7 @@ pub struct OrderSettings {
 }
 
 pub(crate) fn legal(conn: &Connection) -> Result<Legal> {
+    let zone = crate::shop::zone(conn)?;
     Ok(conn
         .prepare_cached(
             "SELECT CASE legal_name WHEN '' THEN name ELSE legal_name END, legal_address, tax_id,
@@ -79,6 +83,7 @@ pub(crate) fn legal(conn: &Connection) -> Result<Legal> {
                 payment_terms_days: r.get(6)?,
                 country: r.get(7)?,
                 phone: r.get(8)?,
+                time_zone: zone.name().to_string(),
             })
         })?)
 }
@@ -205,6 +210,12 @@ impl Shop {
                 "'{email}' is not an e-mail address"
             )));
         }
+        let zone = s.legal.time_zone.trim();
+        if !zone.is_empty() && crate::ShopZone::named(zone).name() != zone {
+            return Err(Error::invalid(format!(
+                "'{zone}' is not a time zone: pick one from the list"
+            )));
+        }
         let phone = s.legal.phone.trim();
         if !phone.is_empty() && !crate::shop::phone_is_valid(phone) {
             return Err(Error::invalid(format!(
@@ -218,7 +229,8 @@ impl Shop {
                      invoice_prefix = ?5, credit_note_prefix = ?6, payment_terms_days = ?7,
                      risk_hold_score = ?8, risk_value_multiple = ?9, risk_velocity_count = ?10,
                      risk_velocity_hours = ?11, smtp_host = ?12, smtp_port = ?13, smtp_security = ?14,
-                     smtp_username = ?15, mail_from = ?16, phone = ?17
+                     smtp_username = ?15, mail_from = ?16, phone = ?17,
+                     time_zone = CASE ?18 WHEN '' THEN time_zone ELSE ?18 END
                  WHERE id = 1",
                 params![
                     s.legal.legal_name.trim(),
@@ -242,6 +254,7 @@ impl Shop {
                     m.smtp_username.trim(),
                     from,
                     phone,
+                    zone,
                 ],
             )?;
             audit::record(
