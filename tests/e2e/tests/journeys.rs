@@ -49,6 +49,7 @@ async fn owner_sets_up_the_shop_adds_a_product_and_finds_it_after_a_relaunch() {
         "found by title words, priced exactly: {row}"
     );
     c.close().await.unwrap();
+    wait_app_gone().await;
 
     // Relaunch on the same database: sign in by PIN and the product is still there.
     let c = driver.launch().await;

@@ -319,6 +319,26 @@ pub async fn phone_order_by(
     click(c, "#of-save").await;
 }
 
+/// Waits until no Shopdesk window is running: a relaunch while the last one is still exiting
+/// meets the single-instance lock it has not yet let go of.
+pub async fn wait_app_gone() {
+    let app = app_binary();
+    let running = || {
+        std::fs::read_dir("/proc")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|e| std::fs::read_link(e.path().join("exe")).is_ok_and(|exe| exe == app))
+    };
+    for _ in 0..100 {
+        if !running() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the last Shopdesk window did not exit");
+}
+
 /// The name ("#1042") of the order open beside the inbox: the demo shop has a history, so a new
 /// order's number is whatever comes next.
 pub async fn open_order_name(c: &Client) -> String {
