@@ -648,3 +648,72 @@ fn the_owner_moves_the_shops_clock_and_the_days_move_with_it() {
     assert_eq!(f.shop.zone().unwrap().name(), "America/New_York");
     assert_eq!((on("2026-11-02"), on("2026-11-03")), (1, 0));
 }
+
+#[test]
+fn reports_narrow_to_a_category_vendor_or_tag() {
+    let (f, ..) = shop_at("2026-11-02T09:00:00Z");
+    let mug = f
+        .shop
+        .create_product(&f.owner, draft("Mug", "MUG-1", "8.00"))
+        .unwrap();
+    let (floor, _) = locations(&f);
+    adjust(&f, &mug.variants[0].id, &floor, 5);
+    f.shop.open_shift(&f.owner, "0").unwrap();
+    sell(&f, &["TEE-S-SAGE", "MUG-1"], None);
+    let day = query("2026-11-02", "2026-11-02");
+    let all = report(&f, ReportName::Summary, &day);
+    assert!(all.tie_outs.iter().all(|t| t.holds()));
+    let net_of = |q: ReportQuery| {
+        let r = report(&f, ReportName::Summary, &q);
+        assert!(
+            r.tie_outs.is_empty(),
+            "a filtered report does not claim to tie out"
+        );
+        kpi(&r, "net")
+    };
+    let tee = net_of(ReportQuery {
+        vendor: Some("Loom & Kiln".into()),
+        ..day.clone()
+    });
+    assert_eq!(tee, 1951, "24.00 incl. 23 % VAT");
+    assert_eq!(
+        net_of(ReportQuery {
+            category: Some("apparel".into()),
+            ..day.clone()
+        }),
+        tee
+    );
+    assert_eq!(
+        net_of(ReportQuery {
+            tag: Some("Cotton".into()),
+            ..day.clone()
+        }),
+        tee
+    );
+    assert_eq!(
+        net_of(ReportQuery {
+            tag: Some("cott".into()),
+            ..day.clone()
+        }),
+        0,
+        "whole tags only"
+    );
+    // The mug: 8.00 incl. 23 % VAT is 6.50 before tax, give or take the cent the sale's
+    // rounding of tax on its total puts on one of its lines.
+    let mug_net = kpi(&all, "net") - tee;
+    assert!((650..=651).contains(&mug_net), "{mug_net}");
+    let stock = report(
+        &f,
+        ReportName::Inventory,
+        &ReportQuery {
+            vendor: Some("Loom & Kiln".into()),
+            ..day
+        },
+    );
+    assert_eq!(
+        stock.rows.len(),
+        3,
+        "the tee's three variants, not the mug: {:?}",
+        stock.rows
+    );
+}

@@ -97,7 +97,8 @@ async fn poll(c: &Client, script: &str) -> bool {
 }
 
 /// Every screen, and the dialogs each opens, at one size and theme.
-async fn walk(c: &Client, size: (u32, u32), theme: &str) -> Vec<String> {
+/// `slip`: the barcode on the packing slip of the order the journey placed ("O1093").
+async fn walk(c: &Client, size: (u32, u32), theme: &str, slip: &str) -> Vec<String> {
     let mut bad = Vec::new();
     c.set_window_size(size.0, size.1).await.unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(400)).await;
@@ -156,7 +157,7 @@ async fn walk(c: &Client, size: (u32, u32), theme: &str) -> Vec<String> {
     click(c, "#nav-pack").await;
     wait_text(c, "#pack-settings", "Station").await;
     bad.extend(measure(c, "pack", size, theme).await);
-    scan_into(c, "#pack-code", "O1").await;
+    scan_into(c, "#pack-code", slip).await;
     let barcode = pack_line_barcode(c, "EMUG-CHARCOAL").await;
     scan_into(c, "#pack-scan", &barcode).await;
     wait_exact(c, "#pack-progress", "1 / 2").await;
@@ -197,7 +198,7 @@ async fn walk(c: &Client, size: (u32, u32), theme: &str) -> Vec<String> {
     wait_text(c, "#kpi-net", "Net sales").await;
     bad.extend(measure(c, "reports", size, theme).await);
     click(c, "#report-products").await;
-    wait_text(c, "#report-table", "Gross profit").await;
+    text_of(c, "tr.report-row td.report-net").await;
     bad.extend(measure(c, "reports-products", size, theme).await);
     click(c, "tr.report-row td.report-name").await;
     wait_text(c, "#documents-count", "documents").await;
@@ -226,6 +227,7 @@ async fn every_screen_and_dialog_holds_its_layout_from_1280_to_1920() {
     // An order in the inbox and on the bench.
     phone_order_by(&c, "D02 X285", "EMUG-CHARCOAL", "2", "An Post Registered").await;
     wait_text(&c, "#order-detail", "Order").await;
+    let slip = format!("O{}", &open_order_name(&c).await[1..]);
     // A shift is open so the counter shows its till.
     click(&c, "#nav-sell").await;
     fill(&c, "#shift-float", "100.00").await;
@@ -234,12 +236,12 @@ async fn every_screen_and_dialog_holds_its_layout_from_1280_to_1920() {
 
     let mut bad = Vec::new();
     for size in SIZES {
-        bad.extend(walk(&c, size, "light").await);
+        bad.extend(walk(&c, size, "light", &slip).await);
     }
     c.execute("document.documentElement.dataset.theme = 'dark'", vec![])
         .await
         .unwrap();
-    bad.extend(walk(&c, (1366, 768), "dark").await);
+    bad.extend(walk(&c, (1366, 768), "dark", &slip).await);
     println!("screenshots in {}", shots_dir().display());
     assert!(bad.is_empty(), "overflows:\n{}", bad.join("\n"));
     c.close().await.unwrap();

@@ -852,7 +852,11 @@ location: string | null,
 /**
  * Only this staff member (their id).
  */
-staff: string | null, };
+staff: string | null, 
+/**
+ * Only products of this category (product type), vendor or tag.
+ */
+category: string | null, vendor: string | null, tag: string | null, };
 
 export type ReportRequest = { name: ReportName, query: ReportQuery, };
 

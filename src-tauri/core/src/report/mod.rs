@@ -160,6 +160,10 @@ pub struct ReportQuery {
     pub location: Option<String>,
     /// Only this staff member (their id).
     pub staff: Option<String>,
+    /// Only products of this category (product type), vendor or tag.
+    pub category: Option<String>,
+    pub vendor: Option<String>,
+    pub tag: Option<String>,
 }
 
 /// How a column's numbers read.

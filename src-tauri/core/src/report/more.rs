@@ -3,7 +3,7 @@
 //! period's end, and sell-through with what to reorder.
 
 use super::facts::{Doc, Fact, LineKind};
-use super::tables::{blank, col, n, opt, ratio_bp, t, Context, Sums};
+use super::tables::{blank, col, n, opt, product_filter, ratio_bp, t, Context, Sums};
 use super::{Cell, ColumnKind, Period, Report, ReportName, ReportRow};
 use crate::error::Result;
 use crate::packing::shipping::{percentile, ship_by, Promises};
@@ -427,6 +427,7 @@ pub(crate) fn inventory(ctx: &Context, p: &Period) -> Result<Report> {
         /// (when, units) of stock that came in, oldest first.
         ins: Vec<(i64, i64)>,
     }
+    let allowed = product_filter(ctx)?;
     let mut lines: BTreeMap<(String, String), Line> = BTreeMap::new();
     let mut rows = st.query(params![p.end.0])?;
     while let Some(r) = rows.next()? {
@@ -434,6 +435,7 @@ pub(crate) fn inventory(ctx: &Context, p: &Period) -> Result<Report> {
         if q.location
             .as_deref()
             .is_some_and(|l| !l.is_empty() && l != location)
+            || allowed.as_ref().is_some_and(|ids| !ids.contains(&variant))
         {
             continue;
         }
@@ -574,6 +576,7 @@ pub(crate) fn sell_through(ctx: &Context, facts: &[Fact], p: &Period) -> Result<
         .query_map(params![p.end.0], |r| r.try_into())?
         .collect::<rusqlite::Result<_>>()?;
     let days = p.days().max(1);
+    let allowed = product_filter(ctx)?;
     let mut r = blank(
         ReportName::SellThrough,
         vec![
@@ -590,6 +593,9 @@ pub(crate) fn sell_through(ctx: &Context, facts: &[Fact], p: &Period) -> Result<
     );
     let mut out: Vec<(i64, ReportRow)> = Vec::new();
     for (id, sku, label, on_hand, last, point, rule_qty) in rows {
+        if allowed.as_ref().is_some_and(|ids| !ids.contains(&id)) {
+            continue;
+        }
         let sold = sold.get(id.as_str()).copied().unwrap_or(0);
         if sold == 0 && on_hand <= 0 {
             continue;

@@ -64,20 +64,54 @@ fn facts_of(ctx: &Context, p: &Period) -> Result<Vec<Fact>> {
             .filter(|w| !w.is_empty())
             .is_none_or(|w| w == have)
     };
+    let products = product_filter(ctx)?;
     Ok(facts::load(ctx.conn, p.start, p.end)?
         .into_iter()
         .filter(|f| {
             keep(&q.channel, &f.channel)
                 && keep(&q.location, &f.location)
                 && keep(&q.staff, &f.staff)
+                && products
+                    .as_ref()
+                    .is_none_or(|ids| f.variant_id.as_ref().is_some_and(|v| ids.contains(v)))
         })
         .collect())
 }
 
+/// The variants a category, vendor or tag filter lets through; None without one.
+pub(super) fn product_filter(ctx: &Context) -> Result<Option<HashSet<String>>> {
+    let q = ctx.query;
+    let given = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    let (category, vendor, tag) = (given(&q.category), given(&q.vendor), given(&q.tag));
+    if category.is_none() && vendor.is_none() && tag.is_none() {
+        return Ok(None);
+    }
+    let mut st = ctx.conn.prepare_cached(
+        "SELECT v.id FROM variant v JOIN product p ON p.id = v.product_id
+         WHERE (?1 IS NULL OR p.product_type = ?1 COLLATE NOCASE)
+           AND (?2 IS NULL OR p.vendor = ?2 COLLATE NOCASE)
+           AND (?3 IS NULL OR (', ' || lower(p.tags) || ', ') LIKE '%, ' || lower(?3) || ', %')",
+    )?;
+    let ids = st.query_map(params![category, vendor, tag], |r| r.get(0))?;
+    Ok(Some(ids.collect::<rusqlite::Result<_>>()?))
+}
+
 fn filtered(q: &ReportQuery) -> bool {
-    [&q.channel, &q.location, &q.staff]
-        .iter()
-        .any(|f| f.as_deref().is_some_and(|v| !v.is_empty()))
+    [
+        &q.channel,
+        &q.location,
+        &q.staff,
+        &q.category,
+        &q.vendor,
+        &q.tag,
+    ]
+    .iter()
+    .any(|f| f.as_deref().is_some_and(|v| !v.is_empty()))
 }
 
 /// The sums every sales report is made of.
