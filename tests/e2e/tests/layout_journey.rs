@@ -182,6 +182,8 @@ async fn walk(c: &Client, size: (u32, u32), theme: &str, slip: &str) -> Vec<Stri
 
     // Stock: every tab. Items at zero are in Levels, and Low stock lists them without a rule.
     click(c, "#nav-stock").await;
+    // The screen keeps the tab it was left on (Home's low-stock tile opens Low stock).
+    click(c, "#tab-levels").await;
     wait_text(c, "#stock-levels", "PRINT-").await;
     click(c, "#tab-low").await;
     wait_text(c, "#low-stock", "no rule").await;

@@ -108,7 +108,15 @@ async fn the_owner_reads_reports_that_tie_out_with_their_documents() {
         .await
         .expect("a marketplace or phone order among the best seller's documents");
     let name = order.attr("data-name").await.unwrap().unwrap();
-    order.click().await.unwrap();
+    // The list scrolls inside the dialog: bring the row into view, as a person scrolls to it.
+    let cell = format!("tr.document-row[data-name='{name}'] td.doc-name");
+    c.execute(
+        &format!("document.querySelector(\"{cell}\").scrollIntoView({{block: 'center'}})"),
+        vec![],
+    )
+    .await
+    .unwrap();
+    click(&c, &cell).await;
     on_screen(&c, "orders").await;
     wait_text(&c, "#order-detail", &name).await;
 
