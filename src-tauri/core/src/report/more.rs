@@ -3,7 +3,7 @@
 //! period's end, and sell-through with what to reorder.
 
 use super::facts::{Doc, Fact, LineKind};
-use super::tables::{blank, col, n, opt, product_filter, ratio_bp, t, Context, Sums};
+use super::tables::{blank, col, n, opt, product_filter, ratio_bp, row, t, Context, Sums};
 use super::{Cell, ColumnKind, Period, Report, ReportName, ReportRow};
 use crate::error::Result;
 use crate::packing::shipping::{percentile, ship_by, Promises};
@@ -12,14 +12,6 @@ use rusqlite::params;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 const DAY: i64 = 86_400_000;
-
-fn row(key: impl Into<String>, cells: Vec<Cell>) -> ReportRow {
-    ReportRow {
-        key: key.into(),
-        cells,
-        kind: None,
-    }
-}
 
 /// Discounts by where they came from: codes, the clerk's cart and line discounts, marketplaces.
 pub(crate) fn discounts(facts: &[Fact]) -> Report {
@@ -239,6 +231,9 @@ pub(super) fn first_purchases(ctx: &Context) -> Result<HashMap<String, i64>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// A customer's documents in the period and their net sales.
+type Bought = (HashSet<String>, i64);
+
 /// Customers who bought in the period: new and returning, the repeat rate, and the best ones.
 pub(crate) fn customers(ctx: &Context, facts: &[Fact], p: &Period) -> Result<Report> {
     let first = first_purchases(ctx)?;
@@ -247,8 +242,8 @@ pub(crate) fn customers(ctx: &Context, facts: &[Fact], p: &Period) -> Result<Rep
         let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         rows.collect::<rusqlite::Result<_>>()?
     };
-    // customer → (purchases, net, last purchase)
-    let mut by: HashMap<String, (HashSet<String>, i64, i64)> = HashMap::new();
+    // customer → (their documents, net)
+    let mut by: HashMap<String, Bought> = HashMap::new();
     let mut anonymous: HashSet<String> = HashSet::new();
     for f in facts.iter().filter(|f| f.kind != LineKind::GiftCard) {
         match &f.customer {
@@ -260,7 +255,6 @@ pub(crate) fn customers(ctx: &Context, facts: &[Fact], p: &Period) -> Result<Rep
                 if f.kind == LineKind::Item {
                     e.1 += f.net;
                 }
-                e.2 = e.2.max(f.at.0);
             }
             None if f.doc == Doc::Sale && !f.is_return() => {
                 anonymous.insert(f.doc_id.clone());
@@ -323,9 +317,9 @@ pub(crate) fn customers(ctx: &Context, facts: &[Fact], p: &Period) -> Result<Rep
             change_bp: None,
         });
     }
-    let mut best: Vec<(String, (HashSet<String>, i64, i64))> = by.into_iter().collect();
+    let mut best: Vec<(String, Bought)> = by.into_iter().collect();
     best.sort_by_key(|(_, v)| std::cmp::Reverse(v.1));
-    for (id, (docs, net, _)) in best.into_iter().take(200) {
+    for (id, (docs, net)) in best.into_iter().take(200) {
         let since = first
             .get(&id)
             .map(|&at| ctx.zone.date_text(Timestamp(at)))

@@ -233,6 +233,15 @@ pub(super) fn blank(name: ReportName, columns: Vec<ReportColumn>) -> Report {
     }
 }
 
+/// A row of cells with nothing special about its figures' kinds.
+pub(super) fn row(key: impl Into<String>, cells: Vec<Cell>) -> ReportRow {
+    ReportRow {
+        key: key.into(),
+        cells,
+        kind: None,
+    }
+}
+
 pub(super) fn n(v: i64) -> Cell {
     Cell::Number(v)
 }
@@ -350,9 +359,11 @@ fn summary(facts: &[Fact], before: Option<&[Fact]>) -> Report {
             change_bp: change,
         });
         r.rows.push(ReportRow {
-            key: (*key).into(),
-            cells: vec![t(*label), opt(now[i]), opt(compared), opt(change)],
             kind: Some(*kind),
+            ..row(
+                *key,
+                vec![t(*label), opt(now[i]), opt(compared), opt(change)],
+            )
         });
     }
     r
@@ -485,9 +496,9 @@ fn over_time(
             net_minor: s.net(),
             compared_minor: compared,
         });
-        r.rows.push(ReportRow {
+        r.rows.push(row(
             key,
-            cells: vec![
+            vec![
                 t(label),
                 n(s.orders()),
                 n(s.units),
@@ -495,13 +506,12 @@ fn over_time(
                 n(s.total()),
                 opt(compared),
             ],
-            kind: None,
-        });
+        ));
     }
     let all = Sums::of(facts);
-    r.total = Some(ReportRow {
-        key: String::new(),
-        cells: vec![
+    r.total = Some(row(
+        String::new(),
+        vec![
             t("Total"),
             n(all.orders()),
             n(all.units),
@@ -509,8 +519,7 @@ fn over_time(
             n(all.total()),
             opt(before.map(|b| Sums::of(b).net())),
         ],
-        kind: None,
-    });
+    ));
     r
 }
 
@@ -656,12 +665,7 @@ fn grouped(name: ReportName, facts: &[Fact], before: Option<&[Fact]>, by: &Group
         .into_iter()
         .map(|(key, (label, extra, s))| {
             let c = before.map(|_| compared.get(&key).map_or(0, Sums::net));
-            let row = ReportRow {
-                cells: cells(&label, &extra, &s, c),
-                key,
-                kind: None,
-            };
-            (s.net(), row)
+            (s.net(), row(key.clone(), cells(&label, &extra, &s, c)))
         })
         .collect();
     // Best sellers first.
@@ -669,11 +673,7 @@ fn grouped(name: ReportName, facts: &[Fact], before: Option<&[Fact]>, by: &Group
     let mut r = blank(name, columns);
     r.rows = rows.into_iter().map(|(_, row)| row).collect();
     let compared_all = before.map(|_| compared.values().map(Sums::net).sum());
-    r.total = Some(ReportRow {
-        key: String::new(),
-        cells: cells("Total", "", &all, compared_all),
-        kind: None,
-    });
+    r.total = Some(row(String::new(), cells("Total", "", &all, compared_all)));
     r
 }
 
@@ -715,22 +715,23 @@ fn staff(ctx: &Context, facts: &[Fact], p: &Period) -> Result<Report> {
             col("voids", "Voids", ColumnKind::Count),
         ],
     );
-    let row = |key: String, label: String, s: &Sums, v: i64| ReportRow {
-        key,
-        cells: vec![
-            t(label),
-            n(s.orders()),
-            n(s.net()),
-            n(s.average()),
-            n(s.discounts),
-            n(s.returns),
-            n(v),
-        ],
-        kind: None,
+    let staff_row = |key: String, label: String, s: &Sums, v: i64| {
+        row(
+            key,
+            vec![
+                t(label),
+                n(s.orders()),
+                n(s.net()),
+                n(s.average()),
+                n(s.discounts),
+                n(s.returns),
+                n(v),
+            ],
+        )
     };
     for (who, s) in &by {
         let label = names.get(who).cloned().unwrap_or_else(|| who.clone());
-        r.rows.push(row(
+        r.rows.push(staff_row(
             who.clone(),
             label,
             s,
@@ -738,7 +739,7 @@ fn staff(ctx: &Context, facts: &[Fact], p: &Period) -> Result<Report> {
         ));
     }
     let all = Sums::of(facts.iter().filter(|f| f.doc == Doc::Sale));
-    r.total = Some(row(
+    r.total = Some(staff_row(
         String::new(),
         "Total".into(),
         &all,
@@ -797,23 +798,21 @@ fn payments(ctx: &Context, p: &Period) -> Result<Report> {
     for (method, (c, b, z)) in by {
         taken += c;
         back += b;
-        r.rows.push(ReportRow {
-            key: method.clone(),
-            cells: vec![t(method), n(c), n(b), n(c - b), opt(z)],
-            kind: None,
-        });
+        r.rows.push(row(
+            method.clone(),
+            vec![t(method), n(c), n(b), n(c - b), opt(z)],
+        ));
     }
-    r.total = Some(ReportRow {
-        key: String::new(),
-        cells: vec![
+    r.total = Some(row(
+        String::new(),
+        vec![
             t("Total"),
             n(taken),
             n(back),
             n(taken - back),
             n(over_short),
         ],
-        kind: None,
-    });
+    ));
     Ok(r)
 }
 
@@ -875,9 +874,9 @@ fn taxes(facts: &[Fact]) -> Report {
     let mut total = (0, 0, 0);
     for ((rate, name), (base, tax, back)) in by {
         total = (total.0 + base, total.1 + tax, total.2 + back);
-        r.rows.push(ReportRow {
-            key: format!("{name}|{rate}"),
-            cells: vec![
+        r.rows.push(row(
+            format!("{name}|{rate}"),
+            vec![
                 t(name),
                 opt((rate >= 0).then_some(rate)),
                 n(base),
@@ -885,12 +884,11 @@ fn taxes(facts: &[Fact]) -> Report {
                 n(back),
                 n(tax - back),
             ],
-            kind: None,
-        });
+        ));
     }
-    r.total = Some(ReportRow {
-        key: String::new(),
-        cells: vec![
+    r.total = Some(row(
+        String::new(),
+        vec![
             t("Total"),
             Cell::Empty,
             n(total.0),
@@ -898,8 +896,7 @@ fn taxes(facts: &[Fact]) -> Report {
             n(total.2),
             n(total.1 - total.2),
         ],
-        kind: None,
-    });
+    ));
     r
 }
 
@@ -972,9 +969,9 @@ fn returns(facts: &[Fact]) -> Report {
         total.restocked += g.restocked;
         total.written_off += g.written_off;
         let rate = ratio_bp(g.units, sold.get(&g.product).copied().unwrap_or(0));
-        r.rows.push(ReportRow {
+        r.rows.push(row(
             key,
-            cells: vec![
+            vec![
                 t(g.title),
                 t(g.reason),
                 t(g.channel),
@@ -984,12 +981,11 @@ fn returns(facts: &[Fact]) -> Report {
                 n(g.restocked),
                 n(g.written_off),
             ],
-            kind: None,
-        });
+        ));
     }
-    r.total = Some(ReportRow {
-        key: String::new(),
-        cells: vec![
+    r.total = Some(row(
+        String::new(),
+        vec![
             t("Total"),
             Cell::Empty,
             Cell::Empty,
@@ -999,8 +995,7 @@ fn returns(facts: &[Fact]) -> Report {
             n(total.restocked),
             n(total.written_off),
         ],
-        kind: None,
-    });
+    ));
     r
 }
 
