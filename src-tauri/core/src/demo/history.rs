@@ -87,6 +87,8 @@ struct Player<'a> {
     suppliers: Vec<String>,
     currency: crate::Currency,
     cash: Vec<i64>,
+    /// Orders placed so far (numbers the marketplaces' own ids).
+    placed: u32,
 }
 
 /// Names and e-mails of the demo's customers.
@@ -229,6 +231,7 @@ pub(super) fn play(path: &Path, start: Timestamp, end: Timestamp, days: i64) -> 
         suppliers: Vec::new(),
         currency: crate::Currency::from_code(&currency)?,
         cash: denominations(crate::Currency::from_code(&currency)?),
+        placed: 0,
     };
     p.suppliers()?;
     let today = p.zone.date(end);
@@ -480,8 +483,10 @@ impl Player<'_> {
         }
         let mut shipping = self.addresses[self.rng.usize(0..self.addresses.len())].clone();
         shipping.name = name.into();
-        let external = (channel != "manual")
-            .then(|| format!("{}-{}", channel, self.rng.u32(100_000..999_999)));
+        // Marketplace order ids as the stores give them: one series per store, never reused.
+        self.placed += 1;
+        let external =
+            (channel != "manual").then(|| format!("{channel}-{}", 7_000_000 + self.placed));
         let o = self.shop.create_order(
             &self.manager,
             &OrderDraft {
