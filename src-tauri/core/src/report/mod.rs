@@ -99,6 +99,27 @@ impl ReportName {
             })
     }
 
+    /// Whether the report sums sold lines (and so checks itself against the documents).
+    pub fn reads_sales(self) -> bool {
+        !matches!(
+            self,
+            ReportName::Payments | ReportName::Fulfilment | ReportName::Inventory
+        )
+    }
+
+    /// Whether the report shows a compared period beside its own.
+    pub fn compares(self) -> bool {
+        matches!(
+            self,
+            ReportName::Summary
+                | ReportName::OverTime
+                | ReportName::Products
+                | ReportName::Categories
+                | ReportName::Vendors
+                | ReportName::Channels
+        )
+    }
+
     pub fn title(self) -> &'static str {
         match self {
             ReportName::Summary => "Sales summary",
@@ -403,7 +424,9 @@ impl Shop {
             authorize(c, session, Permission::ReportsView)?;
             let zone = crate::shop::zone(c)?;
             let period = q.period(&zone)?;
-            let compared = period.compared(&zone, q.compare);
+            let compared = period
+                .compared(&zone, q.compare)
+                .filter(|_| name.compares());
             let country: String =
                 c.query_row("SELECT country FROM shop WHERE id = 1", [], |r| r.get(0))?;
             let ctx = tables::Context {

@@ -258,8 +258,16 @@ pub(crate) fn build(
     period: &Period,
     compared: Option<&Period>,
 ) -> Result<Report> {
-    let facts = facts_of(ctx, period)?;
-    let before = compared.map(|p| facts_of(ctx, p)).transpose()?;
+    // Only what a report reads is loaded: a year of a busy shop is hundreds of thousands of lines.
+    let facts = if name.reads_sales() {
+        facts_of(ctx, period)?
+    } else {
+        Vec::new()
+    };
+    let before = compared
+        .filter(|_| name.compares())
+        .map(|p| facts_of(ctx, p))
+        .transpose()?;
     let mut report = match name {
         ReportName::Summary => summary(&facts, before.as_deref()),
         ReportName::OverTime => over_time(ctx, &facts, period, before.as_deref(), compared),
@@ -288,7 +296,7 @@ pub(crate) fn build(
         ReportName::Inventory => more::inventory(ctx, period)?,
         ReportName::SellThrough => more::sell_through(ctx, &facts, period)?,
     };
-    if !filtered(ctx.query) {
+    if name.reads_sales() && !filtered(ctx.query) {
         report.tie_outs = tie_outs(ctx.conn, period, &facts)?;
     }
     Ok(report)
