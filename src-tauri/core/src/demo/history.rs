@@ -307,8 +307,8 @@ impl Player<'_> {
         let weekend = day.weekday().to_monday_one_offset() >= 6;
         // Business grows a little over the quarter; weekends are busier at the counter.
         let trend = 100 + n;
-        let counter_sales = (if weekend { 14 } else { 8 }) * trend / 100 + self.rng.i64(0..4);
-        let orders = (if weekend { 3 } else { 5 }) * trend / 100 + self.rng.i64(0..3);
+        let counter_sales = (if weekend { 10 } else { 6 }) * trend / 100 + self.rng.i64(0..3);
+        let orders = (if weekend { 3 } else { 4 }) * trend / 100 + self.rng.i64(0..3);
         let mut events: Vec<(i64, Event)> = vec![
             (9 * 60, Event::OpenShift),
             (10 * 60, Event::ShipRun),
