@@ -62,6 +62,11 @@ export function formatMinor(minor: number, currency: string, exponent: number): 
   return formatMoney({ minor, currency, exponent });
 }
 
+/** A count in the shop's locale ("1,234"). */
+export function formatCount(n: number, locale = shop.locale): string {
+  return formatter(`count|${locale}`, () => new Intl.NumberFormat(locale)).format(n);
+}
+
 /** Basis points as a percentage ("12.3 %" in the shop's locale). */
 export function formatPercent(bp: number, locale = shop.locale): string {
   const f = formatter(`percent|${locale}`, () =>
