@@ -28,21 +28,36 @@ fn documents_net(text: &str) -> i64 {
     minor(after.split(". ").next().unwrap_or_default())
 }
 
-/// Clicks an export button and returns the file its toast names.
-async fn export(c: &Client, button: &str) -> std::path::PathBuf {
+/// Clicks an export button and returns the `.ext` file its toast names (another export's toast
+/// may still be on its way out).
+async fn export(c: &Client, button: &str, ext: &str) -> std::path::PathBuf {
     click(c, button).await;
-    let said = wait_text(c, "[data-sonner-toast]", "Saved to ").await;
-    toast_said(c, "Saved to ").await;
-    let path = said
-        .split("Saved to ")
-        .nth(1)
-        .unwrap()
-        .lines()
-        .next()
-        .unwrap()
-        .trim()
-        .to_string();
-    std::path::PathBuf::from(path)
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        for toast in c
+            .find_all(Locator::Css("[data-sonner-toast]"))
+            .await
+            .unwrap()
+        {
+            let text = toast.text().await.unwrap_or_default();
+            if let Some(path) = text
+                .split("Saved to ")
+                .nth(1)
+                .and_then(|rest| rest.lines().next())
+                .map(str::trim)
+                .filter(|p| p.ends_with(&format!(".{ext}")))
+            {
+                let path = std::path::PathBuf::from(path);
+                toast_said(c, "Saved to ").await;
+                return path;
+            }
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no toast named the {ext} file"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -134,16 +149,21 @@ async fn the_owner_reads_reports_that_tie_out_with_their_documents() {
     // Exports: the CSV reads as the table, the PDF is a PDF.
     click(&c, "#report-taxes").await;
     text_of(&c, "tr.report-row td.report-base").await;
-    let csv = export(&c, "#report-csv").await;
+    let csv = export(&c, "#report-csv", "csv").await;
     let text = std::fs::read_to_string(&csv).unwrap();
     assert!(
         text.starts_with("Tax,Rate,Taxable sales,Tax collected,Tax refunded,Net tax"),
         "{text}"
     );
     assert!(text.contains("VAT"), "{text}");
-    let pdf = export(&c, "#report-pdf").await;
+    let pdf = export(&c, "#report-pdf", "pdf").await;
     let bytes = std::fs::read(&pdf).unwrap();
-    assert!(bytes.starts_with(b"%PDF") && bytes.len() > 2000);
+    assert!(
+        bytes.starts_with(b"%PDF") && bytes.len() > 2000,
+        "{} bytes at {}",
+        bytes.len(),
+        pdf.display()
+    );
     let _ = std::fs::remove_file(csv);
     let _ = std::fs::remove_file(pdf);
     c.close().await.unwrap();
