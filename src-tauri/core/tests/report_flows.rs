@@ -717,3 +717,76 @@ fn reports_narrow_to_a_category_vendor_or_tag() {
         stock.rows
     );
 }
+
+#[test]
+fn home_counts_what_is_left_to_pack_until_the_last_unit_ships() {
+    let (f, _) = history();
+    let home = f.shop.home(&f.owner).unwrap();
+    assert_eq!(home.to_pack, 0, "everything shipped");
+    assert_eq!(home.last_z.map(|z| z.shift_number), Some(1));
+    let o = f
+        .shop
+        .create_order(
+            &f.owner,
+            &OrderDraft {
+                email: "cara@example.ie".into(),
+                shipping: dublin("Cara Doyle"),
+                lines: vec![line("TEE-M-INK", 2), line("TEE-S-SAGE", 1)],
+                ..OrderDraft::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(f.shop.home(&f.owner).unwrap().to_pack, 1);
+    let ink = o.lines.iter().find(|l| l.sku == "TEE-M-INK").unwrap();
+    let ship = |lines: Vec<(String, i64)>| {
+        f.shop
+            .ship_order(
+                &f.owner,
+                &o.id,
+                &shopdesk_core::order::ShipmentDraft {
+                    carrier: "An Post".into(),
+                    tracking: String::new(),
+                    lines,
+                },
+            )
+            .unwrap()
+    };
+    let fulfilled = || -> Option<i64> {
+        rusqlite::Connection::open(f.shop.db_path())
+            .unwrap()
+            .query_row(
+                "SELECT fulfilled_at FROM customer_order WHERE id = ?1",
+                [&o.id],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    ship(vec![(ink.id.clone(), 2)]);
+    assert_eq!(
+        f.shop.home(&f.owner).unwrap().to_pack,
+        1,
+        "one tee still to go"
+    );
+    assert_eq!(fulfilled(), None, "the index still lists it");
+    let inbox = |view| {
+        f.shop
+            .inbox(
+                &f.owner,
+                &shopdesk_core::order::InboxQuery {
+                    view,
+                    limit: 50,
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+            .len()
+    };
+    assert_eq!(inbox(shopdesk_core::order::InboxView::ToPack), 1);
+    ship(Vec::new());
+    assert!(
+        fulfilled().is_some(),
+        "the last unit out takes it off the index"
+    );
+    assert_eq!(f.shop.home(&f.owner).unwrap().to_pack, 0);
+    assert_eq!(inbox(shopdesk_core::order::InboxView::ToPack), 0);
+}

@@ -307,8 +307,8 @@ impl Shop {
             let mut order = tx.prepare(
                 "INSERT INTO customer_order (id, number, channel, external_id, status, email, billing, shipping,
                      address_key, location_id, prices_include_tax, subtotal_minor, discount_minor, shipping_minor,
-                     tax_minor, total_minor, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, '{}', ?7, ?8, ?9, 1, ?10, 0, 0, 0, ?10, ?11, ?11)",
+                     tax_minor, total_minor, created_at, updated_at, fulfilled_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, '{}', ?7, ?8, ?9, 1, ?10, 0, 0, 0, ?10, ?11, ?11, ?12)",
             )?;
             let mut line = tx.prepare(
                 "INSERT INTO order_line (id, order_id, position, kind, variant_id, title, quantity,
@@ -337,6 +337,8 @@ impl Shop {
                     2 => "cancelled",
                     _ => "open",
                 };
+                // Nine in ten open orders have gone out (as their shipment says).
+                let shipped = status == "open" && roll >= 10;
                 let channel = ["manual", "shopify", "shopify", "woocommerce"][rng.usize(..4)];
                 let city = format!("{{\"name\":\"Customer {}\",\"country\":\"IE\"}}", i % 50_000);
                 order.execute(rusqlite::params![
@@ -350,10 +352,11 @@ impl Shop {
                     format!("{}|street|ie", i % 50_000),
                     location,
                     total,
-                    at
+                    at,
+                    shipped.then_some(at + 86_400_000)
                 ])?;
                 line.execute(rusqlite::params![line_id, id, variant, title, qty, price, total])?;
-                if status == "open" && roll >= 10 {
+                if shipped {
                     let s = crate::id::new_id();
                     ship.execute(rusqlite::params![s, id, at + 86_400_000])?;
                     ship_line.execute(rusqlite::params![s, line_id, qty])?;

@@ -209,6 +209,9 @@ fn put_on_hold(
 fn write_lines(conn: &Connection, order_id: &str, p: &Prepared) -> Result<()> {
     conn.prepare_cached("DELETE FROM order_line WHERE order_id = ?1")?
         .execute([order_id])?;
+    // New lines are all still to pack.
+    conn.prepare_cached("UPDATE customer_order SET fulfilled_at = NULL WHERE id = ?1")?
+        .execute([order_id])?;
     let mut ins = conn.prepare_cached(
         "INSERT INTO order_line (id, order_id, position, kind, variant_id, sku, title, quantity,
              unit_price_minor, catalog_price_minor, discount_minor, amount_minor, tax_minor, taxes,

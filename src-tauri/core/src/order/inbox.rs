@@ -105,7 +105,8 @@ fn orders(conn: &Connection, q: &InboxQuery, want: i64) -> Result<Vec<InboxRow>>
         InboxView::All | InboxView::Counter => {}
         InboxView::OnHold => filter.push("o.status = 'on_hold'".into()),
         InboxView::ToPack => filter.push(format!(
-            "o.status = 'open' AND EXISTS (SELECT 1 FROM order_line l WHERE l.order_id = o.id
+            "o.status = 'open' AND o.fulfilled_at IS NULL
+             AND EXISTS (SELECT 1 FROM order_line l WHERE l.order_id = o.id
              AND l.kind = 'item' AND l.quantity > {SHIPPED_OF_LINE})"
         )),
         InboxView::Unpaid => filter.push(format!("o.status <> 'cancelled' AND {DUE}")),

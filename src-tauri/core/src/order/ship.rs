@@ -143,6 +143,13 @@ pub(crate) fn record_shipment(
             )?;
         }
     }
+    // The last unit out: the order leaves "to pack" (and the index that lists it).
+    conn.prepare_cached(&format!(
+        "UPDATE customer_order SET fulfilled_at = ?2 WHERE id = ?1 AND NOT EXISTS (
+             SELECT 1 FROM order_line l WHERE l.order_id = ?1 AND l.kind = 'item'
+               AND l.quantity > {SHIPPED_OF_LINE})"
+    ))?
+    .execute(params![order.id, now.0])?;
     let parcels = match s.parcels.len() {
         0 | 1 => String::new(),
         n => format!(" in {n} parcels"),

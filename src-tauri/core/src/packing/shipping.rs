@@ -392,7 +392,8 @@ impl Shop {
                 "SELECT o.id, o.number, o.channel, o.created_at,
                         (SELECT sum(l.quantity - {}) FROM order_line l
                          WHERE l.order_id = o.id AND l.kind = 'item')
-                 FROM customer_order o WHERE o.status = 'open' ORDER BY o.created_at",
+                 FROM customer_order o WHERE o.status = 'open' AND o.fulfilled_at IS NULL
+                 ORDER BY o.created_at",
                 crate::order::SHIPPED_OF_LINE
             ))?;
             let rows: Vec<(String, i64, String, i64, Option<i64>)> = st

@@ -120,7 +120,8 @@ impl Shop {
                 today: sales(start, Timestamp(now.0 + 1))?,
                 last_week: sales(then, Timestamp(then.0 + (now.0 - start.0) + 1))?,
                 to_pack: count(&format!(
-                    "SELECT count(*) FROM customer_order o WHERE o.status = 'open' AND EXISTS (
+                    "SELECT count(*) FROM customer_order o
+                     WHERE o.status = 'open' AND o.fulfilled_at IS NULL AND EXISTS (
                          SELECT 1 FROM order_line l WHERE l.order_id = o.id AND l.kind = 'item'
                            AND l.quantity > {})",
                     crate::order::SHIPPED_OF_LINE

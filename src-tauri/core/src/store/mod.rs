@@ -237,7 +237,7 @@ mod tests {
         "1726f7a63171c3ead2e9800b9b492f39000500b19a82e9ef09652b245e8d5937", // 0006_channels
         "14add4568a58aae432b186a3996386ceab70837e243430c5a63ab364bf25e129", // 0007_order_value_index
         "a5c76175e6397ba0f12a510673b43f64cdee9d435befba788cbac53ef00f6f68", // 0008_shop_contact
-        "76acea8e21417fc68ceb2b988b7f480c6a7603d43014f07e6dd46004e1d36ff4", // 0009_reports
+        "91357c5eaf1a02e27a1702ecacc270041a9575496d402c7f8bdb44de1de24d77", // 0009_reports
     ];
 
     #[test]
