@@ -2,13 +2,16 @@
 //! taxes, returns, staff, channels — each compared with an earlier period, with the documents
 //! behind every row and checks that say out loud when two figures fail to tie out.
 //!
-//! Beside this file: `facts.rs` (the sold lines every report sums), `tables.rs` (the sales
-//! reports, documents behind a row, tie-outs), `more.rs` (discounts, fulfilment, customers and
-//! cohorts, inventory value and age, sell-through) and `home.rs` (the owner's home screen).
+//! Beside this file: `facts.rs` (the sold lines every report sums), `tables.rs` (what every
+//! report shares, and the tie-outs), `sales.rs` (the sales reports), `more.rs` (discounts,
+//! fulfilment, customers and cohorts, inventory value and age, sell-through), `documents.rs` (the
+//! documents behind a row) and `home.rs` (the owner's home screen).
 
+mod documents;
 mod facts;
 mod home;
 mod more;
+mod sales;
 mod tables;
 
 use crate::clock::{Date, ShopZone};
@@ -470,7 +473,7 @@ impl Shop {
                 sunday_first: false,
                 now,
             };
-            tables::documents(&ctx, name, &period, key)
+            documents::documents(&ctx, name, &period, key)
         })
     }
 }

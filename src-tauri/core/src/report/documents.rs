@@ -1,0 +1,125 @@
+//! The documents behind a report row: the sales, orders and returns whose lines make it up.
+
+use super::facts::{Doc, Fact, LineKind};
+use super::more;
+use super::sales::{names, product_groups, return_key, tax_parts, Grouping};
+use super::tables::{facts_of, Context, DocumentRow};
+use super::{Period, ReportName};
+use crate::error::Result;
+use crate::Timestamp;
+use std::collections::{HashMap, HashSet};
+
+/// The documents behind one row of a report (all of the period for an empty key).
+pub(crate) fn documents(
+    ctx: &Context,
+    name: ReportName,
+    p: &Period,
+    key: &str,
+) -> Result<Vec<DocumentRow>> {
+    let (conn, zone) = (ctx.conn, ctx.zone);
+    let facts = facts_of(ctx, p)?;
+    let cohort_of = if name == ReportName::Cohorts {
+        more::first_purchases(ctx)?
+            .into_iter()
+            .map(|(c, at)| (c, zone.date(Timestamp(at)).strftime("%Y-%m").to_string()))
+            .collect()
+    } else {
+        HashMap::new()
+    };
+    let variant_key = key.split('@').next().unwrap_or_default();
+    let grouping = match name {
+        ReportName::Products => Some(Grouping::Product),
+        ReportName::Categories | ReportName::Vendors => Some(Grouping::Catalog(product_groups(
+            conn,
+            name == ReportName::Vendors,
+        )?)),
+        ReportName::Channels => Some(Grouping::Channel(names(
+            conn,
+            "SELECT id, name FROM location",
+        )?)),
+        _ => None,
+    };
+    let paid_by: Option<HashSet<String>> = (name == ReportName::Payments && !key.is_empty())
+        .then(|| {
+            let mut st = conn.prepare_cached(
+                "SELECT sale_id FROM tender WHERE label = ?1
+                 UNION SELECT order_id FROM order_payment WHERE method = ?1",
+            )?;
+            let ids = st.query_map([key], |r| r.get(0))?;
+            ids.collect::<rusqlite::Result<HashSet<String>>>()
+        })
+        .transpose()?;
+    let range = key
+        .strip_prefix("at:")
+        .and_then(|r| r.split_once('-'))
+        .and_then(|(a, b)| Some((a.parse::<i64>().ok()?, b.parse::<i64>().ok()?)));
+    let hour = key.strip_prefix("hour:").and_then(|h| h.parse::<i8>().ok());
+    let belongs = |f: &Fact| -> bool {
+        if key.is_empty() {
+            return true;
+        }
+        if let Some((a, b)) = range {
+            return f.at.0 >= a && f.at.0 < b;
+        }
+        if let Some(h) = hour {
+            return zone.hour(f.at) == h;
+        }
+        match name {
+            ReportName::Staff => f.doc == Doc::Sale && f.staff == key,
+            ReportName::Payments => paid_by.as_ref().is_some_and(|ids| ids.contains(&f.doc_id)),
+            ReportName::Taxes => tax_parts(f)
+                .iter()
+                .any(|(n, rate, ..)| format!("{n}|{rate}") == key),
+            ReportName::Returns => f.is_return() && return_key(f) == key,
+            ReportName::Discounts => more::used_discount(f, key),
+            ReportName::Fulfilment => f.doc == Doc::Order && f.channel == key,
+            ReportName::Customers => f.customer.as_deref() == Some(key),
+            ReportName::Cohorts => f
+                .customer
+                .as_ref()
+                .and_then(|c| cohort_of.get(c))
+                .is_some_and(|month| month == key),
+            ReportName::Inventory | ReportName::SellThrough => {
+                f.variant_id.as_deref() == Some(variant_key)
+            }
+            _ => grouping
+                .as_ref()
+                .and_then(|g| g.of(f))
+                .is_some_and(|(k, ..)| k == key),
+        }
+    };
+    let mut docs: Vec<DocumentRow> = Vec::new();
+    let mut index: HashMap<(Doc, String, String), usize> = HashMap::new();
+    for f in facts.iter().filter(|f| belongs(f)) {
+        let id = (f.doc, f.doc_id.clone(), f.doc_name.clone());
+        let i = *index.entry(id).or_insert_with(|| {
+            docs.push(DocumentRow {
+                kind: match f.doc {
+                    Doc::Sale => "sale",
+                    Doc::Order => "order",
+                    Doc::OrderReturn => "return",
+                }
+                .into(),
+                id: f.doc_id.clone(),
+                name: f.doc_name.clone(),
+                at: f.at,
+                channel: f.channel.clone(),
+                net_minor: 0,
+                tax_minor: 0,
+            });
+            docs.len() - 1
+        });
+        // The row's figure: goods for product-like rows, everything for the rest.
+        let goods_only = grouping.is_some() && name != ReportName::Channels;
+        if !goods_only || f.kind == LineKind::Item {
+            docs[i].net_minor += if f.kind == LineKind::GiftCard {
+                0
+            } else {
+                f.net
+            };
+            docs[i].tax_minor += f.tax;
+        }
+    }
+    docs.sort_by_key(|d| d.at);
+    Ok(docs)
+}

@@ -1,0 +1,726 @@
+//! The sales reports: the summary, over time, by product, category, vendor and channel, by staff,
+//! payments with the Z reports, taxes per rate, returns.
+
+use super::facts::{Doc, Fact, LineKind};
+use super::tables::{blank, change_bp, col, n, opt, ratio_bp, row, t, Context, Kpi, Sums};
+use super::{Bucket, Cell, ColumnKind, Period, Point, Report, ReportName, ReportRow};
+use crate::clock::Date;
+use crate::error::Result;
+use crate::sale::shift::ZReport;
+use crate::Timestamp;
+use rusqlite::{params, Connection};
+use std::collections::{BTreeMap, HashMap};
+
+const SUMMARY: [(&str, &str, ColumnKind); 14] = [
+    ("orders", "Orders", ColumnKind::Count),
+    ("units", "Units sold", ColumnKind::Count),
+    ("gross", "Gross sales", ColumnKind::Money),
+    ("discounts", "Discounts", ColumnKind::Money),
+    ("returns", "Returns", ColumnKind::Money),
+    ("net", "Net sales", ColumnKind::Money),
+    ("shipping", "Shipping", ColumnKind::Money),
+    ("tax", "Tax", ColumnKind::Money),
+    ("total", "Total sales", ColumnKind::Money),
+    ("average", "Average order value", ColumnKind::Money),
+    ("gift_cards", "Gift cards sold", ColumnKind::Money),
+    ("profit", "Gross profit", ColumnKind::Money),
+    ("margin", "Gross margin", ColumnKind::Percent),
+    (
+        "without_cost",
+        "Lines sold without a known cost",
+        ColumnKind::Count,
+    ),
+];
+
+fn summary_values(s: &Sums) -> [Option<i64>; 14] {
+    [
+        Some(s.orders()),
+        Some(s.units),
+        Some(s.gross),
+        Some(s.discounts),
+        Some(s.returns),
+        Some(s.net()),
+        Some(s.shipping),
+        Some(s.tax),
+        Some(s.total()),
+        Some(s.average()),
+        Some(s.gift_cards),
+        Some(s.profit()),
+        s.margin_bp(),
+        Some(s.without_cost),
+    ]
+}
+
+pub(super) fn summary(facts: &[Fact], before: Option<&[Fact]>) -> Report {
+    let now = summary_values(&Sums::of(facts));
+    let then = before.map(|b| summary_values(&Sums::of(b)));
+    let mut r = blank(
+        ReportName::Summary,
+        vec![
+            col("figure", "Figure", ColumnKind::Text),
+            col("value", "This period", ColumnKind::ByRow),
+            col("compared", "Compared period", ColumnKind::ByRow),
+            col("change", "Change", ColumnKind::Percent),
+        ],
+    );
+    for (i, (key, label, kind)) in SUMMARY.iter().enumerate() {
+        let compared = then.and_then(|t| t[i]);
+        let value = now[i].unwrap_or(0);
+        let change = change_bp(value, compared);
+        r.kpis.push(Kpi {
+            key: (*key).into(),
+            label: (*label).into(),
+            kind: *kind,
+            value,
+            compared,
+            change_bp: change,
+        });
+        r.rows.push(ReportRow {
+            kind: Some(*kind),
+            ..row(
+                *key,
+                vec![t(*label), opt(now[i]), opt(compared), opt(change)],
+            )
+        });
+    }
+    r
+}
+
+/// Bucket boundaries over the period: [(label, start, end)].
+pub(super) fn buckets(
+    ctx: &Context,
+    p: &Period,
+    bucket: Bucket,
+) -> Vec<(String, Timestamp, Timestamp)> {
+    let zone = ctx.zone;
+    let step = |d: Date| -> Date {
+        let next = match bucket {
+            Bucket::Week => d.checked_add(jiff::Span::new().days(7)),
+            Bucket::Month => d.first_of_month().checked_add(jiff::Span::new().months(1)),
+            _ => d.tomorrow(),
+        };
+        next.unwrap_or(d)
+    };
+    let start_of = |d: Date| -> Date {
+        match bucket {
+            Bucket::Week => {
+                let back = if ctx.sunday_first {
+                    d.weekday().to_sunday_zero_offset()
+                } else {
+                    d.weekday().to_monday_zero_offset()
+                };
+                d.checked_sub(jiff::Span::new().days(i64::from(back)))
+                    .unwrap_or(d)
+            }
+            Bucket::Month => d.first_of_month(),
+            _ => d,
+        }
+    };
+    let mut out = Vec::new();
+    let mut d = start_of(p.first);
+    while d <= p.last {
+        let next = step(d);
+        let label = match bucket {
+            Bucket::Month => d.strftime("%Y-%m").to_string(),
+            _ => d.to_string(),
+        };
+        let (from, to) = (d.max(p.first), next);
+        out.push((label, zone.start_of(from), zone.start_of(to).min(p.end)));
+        if next <= d {
+            break;
+        }
+        d = next;
+    }
+    out
+}
+
+pub(super) fn over_time(
+    ctx: &Context,
+    facts: &[Fact],
+    period: &Period,
+    before: Option<&[Fact]>,
+    compared: Option<&Period>,
+) -> Report {
+    let bucket = ctx.query.bucket;
+    let mut r = blank(
+        ReportName::OverTime,
+        vec![
+            col(
+                "period",
+                if bucket == Bucket::Hour {
+                    "Hour"
+                } else {
+                    "Period"
+                },
+                ColumnKind::Text,
+            ),
+            col("orders", "Orders", ColumnKind::Count),
+            col("units", "Units", ColumnKind::Count),
+            col("net", "Net sales", ColumnKind::Money),
+            col("total", "Total sales", ColumnKind::Money),
+            col("compared", "Compared net sales", ColumnKind::Money),
+        ],
+    );
+    // Each bucket is a list of (key, sums now, sums compared).
+    let rows: Vec<(String, String, Sums, Option<Sums>)> = if bucket == Bucket::Hour {
+        let by_hour = |fs: &[Fact]| {
+            let mut hours: Vec<Sums> = vec![Sums::default(); 24];
+            for f in fs {
+                hours[ctx.zone.hour(f.at).clamp(0, 23) as usize].add(f);
+            }
+            hours
+        };
+        let now = by_hour(facts);
+        let mut then = before.map(by_hour).map(|v| v.into_iter());
+        now.into_iter()
+            .enumerate()
+            .map(|(h, s)| {
+                let label = format!("{h:02}:00");
+                (
+                    format!("hour:{h}"),
+                    label,
+                    s,
+                    then.as_mut().and_then(|t| t.next()),
+                )
+            })
+            .collect()
+    } else {
+        let sum_in = |fs: &[Fact], b: &[(String, Timestamp, Timestamp)]| -> Vec<Sums> {
+            let mut out = vec![Sums::default(); b.len()];
+            for f in fs {
+                let i = b.partition_point(|(_, start, _)| *start <= f.at);
+                if i > 0 && f.at < b[i - 1].2 {
+                    out[i - 1].add(f);
+                }
+            }
+            out
+        };
+        let now_b = buckets(ctx, period, bucket);
+        let now = sum_in(facts, &now_b);
+        let mut then = match (before, compared) {
+            (Some(fs), Some(p)) => Some(sum_in(fs, &buckets(ctx, p, bucket)).into_iter()),
+            _ => None,
+        };
+        now_b
+            .into_iter()
+            .zip(now)
+            .map(|((label, start, end), s)| {
+                let key = format!("at:{}-{}", start.0, end.0);
+                (key, label, s, then.as_mut().and_then(|t| t.next()))
+            })
+            .collect()
+    };
+    for (key, label, s, c) in rows {
+        let compared = c.as_ref().map(Sums::net);
+        r.points.push(Point {
+            label: label.clone(),
+            net_minor: s.net(),
+            compared_minor: compared,
+        });
+        r.rows.push(row(
+            key,
+            vec![
+                t(label),
+                n(s.orders()),
+                n(s.units),
+                n(s.net()),
+                n(s.total()),
+                opt(compared),
+            ],
+        ));
+    }
+    let all = Sums::of(facts);
+    r.total = Some(row(
+        String::new(),
+        vec![
+            t("Total"),
+            n(all.orders()),
+            n(all.units),
+            n(all.net()),
+            n(all.total()),
+            opt(before.map(|b| Sums::of(b).net())),
+        ],
+    ));
+    r
+}
+
+/// How a sales table groups its facts: (key, label, sku).
+pub(super) enum Grouping {
+    Product,
+    /// Variant → its product's category or vendor.
+    Catalog(HashMap<String, String>),
+    /// Location id → name.
+    Channel(HashMap<String, String>),
+}
+
+impl Grouping {
+    pub(super) fn of(&self, f: &Fact) -> Option<(String, String, String)> {
+        match self {
+            Grouping::Product => {
+                if f.kind != LineKind::Item {
+                    return None;
+                }
+                let key = f
+                    .variant_id
+                    .clone()
+                    .unwrap_or_else(|| format!("title:{}", f.title));
+                Some((key, f.title.clone(), f.sku.clone()))
+            }
+            Grouping::Catalog(map) => {
+                if f.kind != LineKind::Item {
+                    return None;
+                }
+                let group = f
+                    .variant_id
+                    .as_ref()
+                    .and_then(|v| map.get(v))
+                    .filter(|g| !g.is_empty())
+                    .cloned()
+                    .unwrap_or_else(|| "(none)".into());
+                Some((group.clone(), group, String::new()))
+            }
+            Grouping::Channel(locations) => {
+                let place = locations.get(&f.location).cloned().unwrap_or_default();
+                Some((
+                    format!("{}|{}", f.channel, f.location),
+                    f.channel.clone(),
+                    place,
+                ))
+            }
+        }
+    }
+}
+
+pub(super) fn product_groups(conn: &Connection, vendor: bool) -> Result<HashMap<String, String>> {
+    names(
+        conn,
+        if vendor {
+            "SELECT v.id, p.vendor FROM variant v JOIN product p ON p.id = v.product_id"
+        } else {
+            "SELECT v.id, p.product_type FROM variant v JOIN product p ON p.id = v.product_id"
+        },
+    )
+}
+
+pub(super) fn names(conn: &Connection, sql: &str) -> Result<HashMap<String, String>> {
+    let mut st = conn.prepare_cached(sql)?;
+    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub(super) fn grouped(
+    name: ReportName,
+    facts: &[Fact],
+    before: Option<&[Fact]>,
+    by: &Grouping,
+) -> Report {
+    let mut groups: BTreeMap<String, (String, String, Sums)> = BTreeMap::new();
+    for f in facts {
+        if let Some((key, label, extra)) = by.of(f) {
+            groups
+                .entry(key)
+                .or_insert_with(|| (label, extra, Sums::default()))
+                .2
+                .add(f);
+        }
+    }
+    let mut compared: HashMap<String, Sums> = HashMap::new();
+    for f in before.unwrap_or_default() {
+        if let Some((key, ..)) = by.of(f) {
+            compared.entry(key).or_default().add(f);
+        }
+    }
+    let all = Sums::of(facts.iter().filter(|f| by.of(f).is_some()));
+    let (first, second) = match by {
+        Grouping::Product => ("Product", "SKU"),
+        Grouping::Catalog(_) if name == ReportName::Vendors => ("Vendor", ""),
+        Grouping::Catalog(_) => ("Category", ""),
+        Grouping::Channel(_) => ("Channel", "Location"),
+    };
+    let mut columns = vec![col("name", first, ColumnKind::Text)];
+    if !second.is_empty() {
+        columns.push(col("detail", second, ColumnKind::Text));
+    }
+    let money = |k: &str, l: &str| col(k, l, ColumnKind::Money);
+    columns.extend([
+        col("orders", "Orders", ColumnKind::Count),
+        col("units", "Net quantity", ColumnKind::Count),
+        money("gross", "Gross sales"),
+        money("discounts", "Discounts"),
+        money("returns", "Returns"),
+        money("net", "Net sales"),
+    ]);
+    if matches!(by, Grouping::Channel(_)) {
+        columns.extend([money("shipping", "Shipping"), money("tax", "Tax")]);
+    } else {
+        columns.extend([
+            money("cost", "Cost"),
+            money("profit", "Gross profit"),
+            col("margin", "Margin", ColumnKind::Percent),
+        ]);
+    }
+    columns.push(col("share", "Share of net", ColumnKind::Percent));
+    if before.is_some() {
+        columns.push(money("compared", "Compared net sales"));
+    }
+    let cells = |label: &str, extra: &str, s: &Sums, c: Option<i64>| -> Vec<Cell> {
+        let mut v = vec![t(label)];
+        if !second.is_empty() {
+            v.push(t(extra));
+        }
+        v.extend([
+            n(s.orders()),
+            n(s.units - s.returned_units),
+            n(s.gross),
+            n(s.discounts),
+            n(s.returns),
+            n(s.net()),
+        ]);
+        if matches!(by, Grouping::Channel(_)) {
+            v.extend([n(s.shipping), n(s.tax)]);
+        } else {
+            v.extend([n(s.cost), n(s.profit()), opt(s.margin_bp())]);
+        }
+        v.push(opt(ratio_bp(s.net(), all.net())));
+        if before.is_some() {
+            v.push(opt(c));
+        }
+        v
+    };
+    let mut rows: Vec<(i64, ReportRow)> = groups
+        .into_iter()
+        .map(|(key, (label, extra, s))| {
+            let c = before.map(|_| compared.get(&key).map_or(0, Sums::net));
+            (s.net(), row(key.clone(), cells(&label, &extra, &s, c)))
+        })
+        .collect();
+    // Best sellers first.
+    rows.sort_by_key(|r| std::cmp::Reverse(r.0));
+    let mut r = blank(name, columns);
+    r.rows = rows.into_iter().map(|(_, row)| row).collect();
+    let compared_all = before.map(|_| compared.values().map(Sums::net).sum());
+    r.total = Some(row(String::new(), cells("Total", "", &all, compared_all)));
+    r
+}
+
+pub(super) fn staff(ctx: &Context, facts: &[Fact], p: &Period) -> Result<Report> {
+    let names = names(ctx.conn, "SELECT id, name FROM staff")?;
+    let mut voids: HashMap<String, i64> = HashMap::new();
+    {
+        let mut st = ctx.conn.prepare_cached(
+            "SELECT voided_by, count(*) FROM (
+                 SELECT voided_by FROM sale WHERE status = 'voided' AND voided_by IS NOT NULL
+                     AND updated_at >= ?1 AND updated_at < ?2
+                 UNION ALL
+                 SELECT l.voided_by FROM sale_line l JOIN sale s ON s.id = l.sale_id
+                 WHERE l.voided_by IS NOT NULL AND s.updated_at >= ?1 AND s.updated_at < ?2)
+             GROUP BY voided_by",
+        )?;
+        let rows = st.query_map(params![p.start.0, p.end.0], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        for row in rows {
+            let (who, count): (String, i64) = row?;
+            voids.insert(who, count);
+        }
+    }
+    let mut by: BTreeMap<String, Sums> = BTreeMap::new();
+    for f in facts.iter().filter(|f| f.doc == Doc::Sale) {
+        by.entry(f.staff.clone()).or_default().add(f);
+    }
+    for who in voids.keys() {
+        by.entry(who.clone()).or_default();
+    }
+    let mut r = blank(
+        ReportName::Staff,
+        vec![
+            col("name", "Staff", ColumnKind::Text),
+            col("sales", "Sales", ColumnKind::Count),
+            col("net", "Net sales", ColumnKind::Money),
+            col("average", "Average ticket", ColumnKind::Money),
+            col("discounts", "Discounts given", ColumnKind::Money),
+            col("refunds", "Refunds", ColumnKind::Money),
+            col("voids", "Voids", ColumnKind::Count),
+        ],
+    );
+    let staff_row = |key: String, label: String, s: &Sums, v: i64| {
+        row(
+            key,
+            vec![
+                t(label),
+                n(s.orders()),
+                n(s.net()),
+                n(s.average()),
+                n(s.discounts),
+                n(s.returns),
+                n(v),
+            ],
+        )
+    };
+    for (who, s) in &by {
+        let label = names.get(who).cloned().unwrap_or_else(|| who.clone());
+        r.rows.push(staff_row(
+            who.clone(),
+            label,
+            s,
+            voids.get(who).copied().unwrap_or(0),
+        ));
+    }
+    let all = Sums::of(facts.iter().filter(|f| f.doc == Doc::Sale));
+    r.total = Some(staff_row(
+        String::new(),
+        "Total".into(),
+        &all,
+        voids.values().sum(),
+    ));
+    Ok(r)
+}
+
+/// Money in and out by method: counter tenders (a negative tender is money paid back) and order
+/// payments and refunds, with the cash over/short the period's Z reports counted.
+pub(super) fn payments(ctx: &Context, p: &Period) -> Result<Report> {
+    let mut by: BTreeMap<String, (i64, i64, Option<i64>)> = BTreeMap::new();
+    let mut st = ctx.conn.prepare_cached(
+        "SELECT t.label, sum(max(t.amount_minor, 0)), sum(min(t.amount_minor, 0))
+         FROM tender t JOIN sale s ON s.id = t.sale_id
+         WHERE s.status = 'completed' AND s.completed_at >= ?1 AND s.completed_at < ?2
+         GROUP BY t.label
+         UNION ALL
+         SELECT method, sum(CASE kind WHEN 'payment' THEN amount_minor ELSE 0 END),
+                -sum(CASE kind WHEN 'refund' THEN amount_minor ELSE 0 END)
+         FROM order_payment WHERE at >= ?1 AND at < ?2 GROUP BY method",
+    )?;
+    let rows = st.query_map(params![p.start.0, p.end.0], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, i64>(2)?,
+        ))
+    })?;
+    for row in rows {
+        let (method, taken, back) = row?;
+        let e = by.entry(method).or_default();
+        e.0 += taken;
+        e.1 -= back;
+    }
+    let over_short: i64 = z_reports(ctx.conn, p)?
+        .iter()
+        .map(|z| z.over_short_minor)
+        .sum();
+    if let Some(cash) = by.iter_mut().find(|(m, _)| m.eq_ignore_ascii_case("cash")) {
+        cash.1 .2 = Some(over_short);
+    } else if over_short != 0 {
+        by.insert("Cash".into(), (0, 0, Some(over_short)));
+    }
+    let mut r = blank(
+        ReportName::Payments,
+        vec![
+            col("method", "Method", ColumnKind::Text),
+            col("collected", "Collected", ColumnKind::Money),
+            col("refunded", "Refunded", ColumnKind::Money),
+            col("net", "Net", ColumnKind::Money),
+            col("over_short", "Over/short (Z reports)", ColumnKind::Money),
+        ],
+    );
+    let (mut taken, mut back) = (0, 0);
+    for (method, (c, b, z)) in by {
+        taken += c;
+        back += b;
+        r.rows.push(row(
+            method.clone(),
+            vec![t(method), n(c), n(b), n(c - b), opt(z)],
+        ));
+    }
+    r.total = Some(row(
+        String::new(),
+        vec![
+            t("Total"),
+            n(taken),
+            n(back),
+            n(taken - back),
+            n(over_short),
+        ],
+    ));
+    Ok(r)
+}
+
+pub(super) fn z_reports(conn: &Connection, p: &Period) -> Result<Vec<ZReport>> {
+    let mut st = conn.prepare_cached(
+        "SELECT report FROM shift WHERE status = 'closed' AND closed_at >= ?1 AND closed_at < ?2",
+    )?;
+    let rows = st.query_map(params![p.start.0, p.end.0], |r| r.get::<_, String>(0))?;
+    let mut out = Vec::new();
+    for json in rows {
+        if let Ok(z) = serde_json::from_str(&json?) {
+            out.push(z);
+        }
+    }
+    Ok(out)
+}
+
+/// A fact's tax split by rate; tax a marketplace sent without its rates is its own line, so the
+/// table still adds up to the tax charged.
+pub(super) fn tax_parts(f: &Fact) -> Vec<(String, i64, i64, i64)> {
+    let mut parts: Vec<(String, i64, i64, i64)> = f
+        .taxes
+        .iter()
+        .map(|p| (p.name.clone(), p.rate_bp, p.base_minor, p.tax_minor))
+        .collect();
+    let rest = f.tax - parts.iter().map(|p| p.3).sum::<i64>();
+    if rest != 0 || (parts.is_empty() && f.net != 0 && f.kind != LineKind::GiftCard) {
+        let base = f.net - parts.iter().map(|p| p.2).sum::<i64>();
+        parts.push(("Rate not given".into(), -1, base, rest));
+    }
+    parts
+}
+
+pub(super) fn taxes(facts: &[Fact]) -> Report {
+    // (name, rate) → (base sold, tax sold, tax refunded)
+    let mut by: BTreeMap<(i64, String), (i64, i64, i64)> = BTreeMap::new();
+    for f in facts {
+        for (name, rate, base, tax) in tax_parts(f) {
+            let e = by.entry((rate, name)).or_default();
+            if f.is_return() {
+                e.2 -= tax;
+            } else {
+                e.0 += base;
+                e.1 += tax;
+            }
+        }
+    }
+    let mut r = blank(
+        ReportName::Taxes,
+        vec![
+            col("name", "Tax", ColumnKind::Text),
+            col("rate", "Rate", ColumnKind::Percent),
+            col("base", "Taxable sales", ColumnKind::Money),
+            col("tax", "Tax collected", ColumnKind::Money),
+            col("refunded", "Tax refunded", ColumnKind::Money),
+            col("net", "Net tax", ColumnKind::Money),
+        ],
+    );
+    let mut total = (0, 0, 0);
+    for ((rate, name), (base, tax, back)) in by {
+        total = (total.0 + base, total.1 + tax, total.2 + back);
+        r.rows.push(row(
+            format!("{name}|{rate}"),
+            vec![
+                t(name),
+                opt((rate >= 0).then_some(rate)),
+                n(base),
+                n(tax),
+                n(back),
+                n(tax - back),
+            ],
+        ));
+    }
+    r.total = Some(row(
+        String::new(),
+        vec![
+            t("Total"),
+            Cell::Empty,
+            n(total.0),
+            n(total.1),
+            n(total.2),
+            n(total.1 - total.2),
+        ],
+    ));
+    r
+}
+
+pub(super) fn return_key(f: &Fact) -> String {
+    let product = f.variant_id.clone().unwrap_or_else(|| f.title.clone());
+    format!("{product}|{}|{}", f.reason, f.channel)
+}
+
+/// One row of the returns table.
+#[derive(Default)]
+struct Returned {
+    title: String,
+    reason: String,
+    channel: String,
+    product: String,
+    units: i64,
+    refunds: i64,
+    restocked: i64,
+    written_off: i64,
+}
+
+pub(super) fn returns(facts: &[Fact]) -> Report {
+    let product_of = |f: &Fact| f.variant_id.clone().unwrap_or_else(|| f.title.clone());
+    let mut sold: HashMap<String, i64> = HashMap::new();
+    for f in facts
+        .iter()
+        .filter(|f| f.kind == LineKind::Item && !f.is_return())
+    {
+        *sold.entry(product_of(f)).or_default() += f.quantity;
+    }
+    let mut by: BTreeMap<String, Returned> = BTreeMap::new();
+    for f in facts
+        .iter()
+        .filter(|f| f.kind == LineKind::Item && f.is_return())
+    {
+        let e = by.entry(return_key(f)).or_insert_with(|| Returned {
+            title: f.title.clone(),
+            reason: f.reason.clone(),
+            channel: f.channel.clone(),
+            product: product_of(f),
+            ..Returned::default()
+        });
+        e.units -= f.quantity;
+        e.refunds -= f.net + f.tax;
+        match f.restocked {
+            Some(true) => e.restocked -= f.quantity,
+            Some(false) => e.written_off -= f.quantity,
+            None => {}
+        }
+    }
+    let mut r = blank(
+        ReportName::Returns,
+        vec![
+            col("product", "Product", ColumnKind::Text),
+            col("reason", "Reason", ColumnKind::Text),
+            col("channel", "Channel", ColumnKind::Text),
+            col("units", "Units returned", ColumnKind::Count),
+            col("rate", "Return rate", ColumnKind::Percent),
+            col("refunds", "Refunded", ColumnKind::Money),
+            col("restocked", "Restocked", ColumnKind::Count),
+            col("written_off", "Written off", ColumnKind::Count),
+        ],
+    );
+    let mut rows: Vec<_> = by.into_iter().collect();
+    rows.sort_by_key(|(_, g)| std::cmp::Reverse(g.units));
+    let mut total = Returned::default();
+    for (key, g) in rows {
+        total.units += g.units;
+        total.refunds += g.refunds;
+        total.restocked += g.restocked;
+        total.written_off += g.written_off;
+        let rate = ratio_bp(g.units, sold.get(&g.product).copied().unwrap_or(0));
+        r.rows.push(row(
+            key,
+            vec![
+                t(g.title),
+                t(g.reason),
+                t(g.channel),
+                n(g.units),
+                opt(rate),
+                n(g.refunds),
+                n(g.restocked),
+                n(g.written_off),
+            ],
+        ));
+    }
+    r.total = Some(row(
+        String::new(),
+        vec![
+            t("Total"),
+            Cell::Empty,
+            Cell::Empty,
+            n(total.units),
+            opt(ratio_bp(total.units, sold.values().sum())),
+            n(total.refunds),
+            n(total.restocked),
+            n(total.written_off),
+        ],
+    ));
+    r
+}
