@@ -608,6 +608,14 @@ fn the_demo_shop_has_ninety_days_of_trade_that_tie_out() {
     // Every state an owner meets in the inbox.
     let home = shop.home(&owner).unwrap();
     assert!(home.today.orders > 0, "today has sales by 14:00");
+    assert!(home.last_week.net_minor > 0);
+    let change =
+        (home.today.net_minor - home.last_week.net_minor) * 10_000 / home.last_week.net_minor;
+    assert!(
+        home.change_bp.is_some_and(|c| (c - change).abs() <= 1),
+        "{:?} against {change}",
+        home.change_bp
+    );
     assert!(home.to_pack > 0 && home.on_hold > 0);
     assert!(home.last_z.is_some());
     assert!(

@@ -270,7 +270,11 @@ today: DaySales,
 /**
  * The same weekday a week ago, up to the same time of day.
  */
-last_week: DaySales, to_pack: number, late: number, on_hold: number, low_stock: number, 
+last_week: DaySales, 
+/**
+ * Today's net sales against last week's, in basis points; None when last week sold nothing.
+ */
+change_bp: number | null, to_pack: number, late: number, on_hold: number, low_stock: number, 
 /**
  * Mail queued or failing.
  */

@@ -212,6 +212,7 @@ pub(super) fn play(path: &Path, start: Timestamp, end: Timestamp, days: i64) -> 
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     })?;
     let (addresses, carrier) = addresses(&country);
+    let currency = crate::Currency::from_code(&currency)?;
     let mut p = Player {
         owner: staff("Owner")?,
         manager: staff("Manager")?,
@@ -229,8 +230,8 @@ pub(super) fn play(path: &Path, start: Timestamp, end: Timestamp, days: i64) -> 
         orders: Vec::new(),
         sold: Vec::new(),
         suppliers: Vec::new(),
-        currency: crate::Currency::from_code(&currency)?,
-        cash: denominations(crate::Currency::from_code(&currency)?),
+        cash: denominations(currency),
+        currency,
         placed: 0,
     };
     p.suppliers()?;

@@ -7,6 +7,7 @@ use crate::money::share;
 use crate::tax::TaxPart;
 use crate::Timestamp;
 use rusqlite::{params, Connection};
+use std::collections::HashMap;
 
 /// What a fact is a line of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -152,9 +153,22 @@ fn counter(conn: &Connection, from: Timestamp, to: Timestamp, out: &mut Vec<Fact
            AND l.void_reason IS NULL AND l.amount_minor IS NOT NULL
          ORDER BY s.completed_at, l.position",
     )?;
-    let mut taxes_of = conn.prepare_cached(
-        "SELECT name, rate_bp, base_minor, tax_minor FROM sale_line_tax WHERE line_id = ?1",
+    // Every tax part of the period's lines in one read, not one query per line.
+    let mut parts = conn.prepare_cached(
+        "SELECT t.line_id, t.name, t.rate_bp, t.base_minor, t.tax_minor
+         FROM sale_line_tax t JOIN sale_line l ON l.id = t.line_id JOIN sale s ON s.id = l.sale_id
+         WHERE s.status = 'completed' AND s.completed_at >= ?1 AND s.completed_at < ?2",
     )?;
+    let mut taxes_of: HashMap<String, Vec<TaxPart>> = HashMap::new();
+    let mut found = parts.query(params![from.0, to.0])?;
+    while let Some(t) = found.next()? {
+        taxes_of.entry(t.get(0)?).or_default().push(TaxPart {
+            name: t.get(1)?,
+            rate_bp: t.get(2)?,
+            base_minor: t.get(3)?,
+            tax_minor: t.get(4)?,
+        });
+    }
     let mut rows = st.query(params![from.0, to.0])?;
     while let Some(r) = rows.next()? {
         let kind: String = r.get(7)?;
@@ -164,17 +178,7 @@ fn counter(conn: &Connection, from: Timestamp, to: Timestamp, out: &mut Vec<Fact
         let included: bool = r.get::<_, Option<bool>>(5)?.unwrap_or(true);
         let charged_discount = discount;
         let (net, discount) = before_tax(amount, discount, tax, included);
-        let line_id: String = r.get(6)?;
-        let taxes = taxes_of
-            .query_map([&line_id], |t| {
-                Ok(TaxPart {
-                    name: t.get(0)?,
-                    rate_bp: t.get(1)?,
-                    base_minor: t.get(2)?,
-                    tax_minor: t.get(3)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let taxes = taxes_of.remove(&r.get::<_, String>(6)?).unwrap_or_default();
         let unit_cost: Option<i64> = r.get(15)?;
         let signed = if returned { -quantity } else { quantity };
         let sources = SaleDiscounts {

@@ -3,7 +3,7 @@
 //! last Z. Each figure opens the screen that deals with it.
 
 use super::facts;
-use super::tables::Sums;
+use super::tables::{change_bp, Sums};
 use crate::error::Result;
 use crate::shop::shop_currency;
 use crate::shop::staff::{authorize, Permission, Session};
@@ -49,6 +49,9 @@ pub struct Home {
     pub today: DaySales,
     /// The same weekday a week ago, up to the same time of day.
     pub last_week: DaySales,
+    /// Today's net sales against last week's, in basis points; None when last week sold nothing.
+    #[ts(type = "number | null")]
+    pub change_bp: Option<i64>,
     #[ts(type = "number")]
     pub to_pack: i64,
     #[ts(type = "number")]
@@ -112,13 +115,16 @@ impl Shop {
                     over_short_minor: z.over_short_minor,
                 });
             let currency = shop_currency(c)?;
+            let today = sales(start, Timestamp(now.0 + 1))?;
+            let last_week = sales(then, Timestamp(then.0 + (now.0 - start.0) + 1))?;
             Ok(Home {
+                change_bp: change_bp(today.net_minor, Some(last_week.net_minor)),
+                today,
+                last_week,
                 currency: currency.code().into(),
                 exponent: currency.exponent(),
                 time_zone: zone.name().into(),
                 as_of: now,
-                today: sales(start, Timestamp(now.0 + 1))?,
-                last_week: sales(then, Timestamp(then.0 + (now.0 - start.0) + 1))?,
                 to_pack: count(&format!(
                     "SELECT count(*) FROM customer_order o
                      WHERE o.status = 'open' AND o.fulfilled_at IS NULL AND EXISTS (
