@@ -7,7 +7,7 @@
 //! | folder | owns |
 //! |---|---|
 //! | `error`, `clock`, `id`, `money`, `tax`, `audit` | the one error type and its codes; time passed in; device ids; minor units and rounding; tax per rate; the audit trail |
-//! | `store/` | the SQLite file: connections, migrations (never edited once landed), document numbers |
+//! | `store/` | the SQLite file: connections, migrations (never edited once landed), document numbers, backup files (copy, manifest, checks, putting one back) |
 //! | `shop/` | the shop's profile and first-run setup, staff, roles, PINs and permissions |
 //! | `catalog/` | products, variants, barcodes, search and scan lookup |
 //! | `stock/` | the stock ledger and levels, locations, reorder rules, transfers, stocktakes, suppliers and purchase orders, the stock report |
@@ -18,9 +18,11 @@
 //! | `channel/` | connected marketplaces: what the sync crate ingests and what it must push |
 //! | `customer/` | customers, a customer's whole record and the GDPR requests |
 //! | `report/` | the reports (F7): sales, payments, taxes, returns and staff over the shop's days, compared, drilled into documents, tied out |
+//! | `backup/` | backups: when they are taken, how many are kept, the second place, restoring one with the owner's PIN (the file format is `store/backup.rs`) |
 //! | `demo/` | the demo shop: staff, catalog and opening stock a newcomer can try everything on |
 
 pub mod audit;
+pub mod backup;
 pub mod catalog;
 pub mod channel;
 pub mod clock;

@@ -12,7 +12,7 @@ const BUILDING_BLOCKS: &[&str] = &["audit", "clock", "error", "id", "money", "ta
 /// it, never one after it (the same order as the map in lib.rs).
 const LAYERS: &[&str] = &[
     "store", "shop", "catalog", "stock", "import", "sale", "order", "packing", "channel",
-    "customer", "report", "demo",
+    "customer", "report", "backup", "demo",
 ];
 
 fn src() -> PathBuf {

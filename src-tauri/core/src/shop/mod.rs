@@ -202,7 +202,9 @@ pub(crate) fn shop_currency(conn: &Connection) -> Result<Currency> {
 
 impl Shop {
     /// Opens the shop's database at `path` with the given clock.
+    /// An existing shop that this build must migrate is first copied into its backup folder.
     pub fn open(path: &Path, clock: Arc<dyn Clock>) -> Result<Shop> {
+        crate::store::backup::before_migration(path, clock.now())?;
         Ok(Shop {
             db: Db::open(path)?,
             clock,

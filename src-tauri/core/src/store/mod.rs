@@ -6,6 +6,8 @@
 //! upgrade) plus a small pool of reader connections that WAL lets run beside the writer, so a long
 //! report never stalls a sale at the counter.
 
+pub(crate) mod backup;
+
 use crate::error::{Error, Result};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 use rusqlite_migration::{HookError, Migrations, M};

@@ -1,0 +1,457 @@
+//! Backups of the shop: taken at every Z close, hourly while the app runs, before every
+//! migration and on demand; kept 24 hourly / 14 daily / 8 weekly / 12 monthly; copied to a second
+//! place the owner picks; verified; and put back with the owner's PIN — document numbering
+//! carried on past what was already issued, marketplaces pulled and pushed again. The file
+//! format (copy, manifest, checks) is the store's (`store/backup.rs`).
+
+mod keep;
+
+use crate::audit::{self, Change};
+use crate::error::{Error, Result};
+use crate::shop::staff::{authorize, Permission, Session};
+use crate::store::backup::{self as file, Manifest};
+use crate::{Shop, Timestamp};
+use rusqlite::{Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use ts_rs::TS;
+
+pub use crate::store::backup::default_dir;
+
+/// Hourly while the app is open: the most a crash of the disk can cost.
+pub const EVERY_MS: i64 = 60 * 60_000;
+/// The status turns red when the newest good backup is older than this.
+pub const OLD_AFTER_MS: i64 = 2 * EVERY_MS;
+
+/// Why a backup was taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum BackupReason {
+    Hourly,
+    ZClose,
+    OnDemand,
+    BeforeMigration,
+    BeforeRestore,
+}
+
+impl BackupReason {
+    pub fn code(self) -> &'static str {
+        match self {
+            BackupReason::Hourly => "hourly",
+            BackupReason::ZClose => "z-close",
+            BackupReason::OnDemand => "on-demand",
+            BackupReason::BeforeMigration => "before-migration",
+            BackupReason::BeforeRestore => "before-restore",
+        }
+    }
+}
+
+/// One finished backup.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct BackupEntry {
+    /// Its full path: what restore and verify take.
+    pub path: String,
+    pub name: String,
+    pub taken_at: Timestamp,
+    /// "hourly", "z-close", "on-demand", "before-migration", "before-restore".
+    pub reason: String,
+    #[ts(type = "number")]
+    pub bytes: u64,
+    #[ts(type = "number")]
+    pub sales: i64,
+    #[ts(type = "number")]
+    pub orders: i64,
+    /// A copy with the same name sits in the second place.
+    pub second_copy: bool,
+}
+
+/// What a backup holds, read from the file itself before anyone restores it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct BackupHolds {
+    pub entry: BackupEntry,
+    pub last_receipt: Option<String>,
+    pub last_receipt_at: Option<Timestamp>,
+    #[ts(type = "number | null")]
+    pub last_z: Option<i64>,
+    pub last_z_at: Option<Timestamp>,
+    pub last_invoice: Option<String>,
+    #[ts(type = "number")]
+    pub products: i64,
+    #[ts(type = "number")]
+    pub customers: i64,
+    #[ts(type = "number")]
+    pub stock_moves: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum BackupHealth {
+    /// A verified backup from the last two hours.
+    Fresh,
+    /// The newest verified backup is older than that.
+    Old,
+    /// The last attempt failed.
+    Failing,
+    /// No backup yet.
+    Never,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct BackupFailure {
+    pub at: Timestamp,
+    pub message: String,
+}
+
+/// "Last verified backup N minutes ago", red when old or failing.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct BackupStatus {
+    pub health: BackupHealth,
+    pub last_at: Option<Timestamp>,
+    pub failure: Option<BackupFailure>,
+    /// The second place failed while the first succeeded.
+    pub second_failure: Option<BackupFailure>,
+    pub dir: String,
+    pub second_dir: Option<String>,
+    #[ts(type = "number")]
+    pub count: i64,
+}
+
+/// This computer's backup settings, kept in the backup folder (not in the database: a restore
+/// must not move where the next backups go, and a USB stick's path is this machine's).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+struct Settings {
+    second_dir: Option<PathBuf>,
+}
+
+/// What a restore did.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Restored {
+    pub from: BackupEntry,
+    /// The shop as it was just before, kept as a backup of its own.
+    pub before_restore: BackupEntry,
+}
+
+fn failure_path(dir: &Path, second: bool) -> PathBuf {
+    dir.join(if second {
+        ".second-failure.json"
+    } else {
+        ".last-failure.json"
+    })
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Option<T> {
+    std::fs::read(path)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+}
+
+fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
+    let text = serde_json::to_vec_pretty(value).map_err(|e| Error::Internal(e.to_string()))?;
+    std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))
+        .and_then(|_| std::fs::write(path, text))
+        .map_err(|e| Error::CannotWrite(format!("{}: {e}", path.display())))
+}
+
+fn entry(path: &Path, m: &Manifest, second: Option<&Path>) -> BackupEntry {
+    let name = path
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
+    let count = |t: &str| m.rows.get(t).copied().unwrap_or(0);
+    BackupEntry {
+        path: path.display().to_string(),
+        second_copy: second.is_some_and(|d| d.join(&name).is_file()),
+        name,
+        taken_at: m.taken_at,
+        reason: m.reason.clone(),
+        bytes: m.bytes,
+        sales: count("sale"),
+        orders: count("customer_order"),
+    }
+}
+
+/// The receipt, Z and invoice a backup ends with, and how much it holds.
+fn holds(conn: &Connection, entry: BackupEntry, m: &Manifest) -> Result<BackupHolds> {
+    let receipt: Option<(i64, i64)> = conn
+        .query_row(
+            "SELECT number, completed_at FROM sale WHERE number IS NOT NULL
+             ORDER BY number DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let z: Option<(i64, i64)> = conn
+        .query_row(
+            "SELECT number, closed_at FROM shift WHERE status = 'closed'
+             ORDER BY number DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let invoice: Option<String> = conn
+        .query_row(
+            "SELECT code FROM invoice ORDER BY issued_at DESC, number DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let count = |t: &str| m.rows.get(t).copied().unwrap_or(0);
+    Ok(BackupHolds {
+        last_receipt: receipt.map(|(n, _)| crate::sale::receipt_code(n)),
+        last_receipt_at: receipt.map(|(_, at)| Timestamp(at)),
+        last_z: z.map(|(n, _)| n),
+        last_z_at: z.map(|(_, at)| Timestamp(at)),
+        last_invoice: invoice,
+        products: count("product"),
+        customers: count("customer"),
+        stock_moves: count("stock_move"),
+        entry,
+    })
+}
+
+impl Shop {
+    fn backup_dir(&self) -> PathBuf {
+        default_dir(self.db.path())
+    }
+
+    fn backup_settings(&self) -> Settings {
+        read_json(&self.backup_dir().join("settings.json")).unwrap_or_default()
+    }
+
+    fn known_backup(&self, path: &str) -> Result<(PathBuf, Manifest)> {
+        let path = PathBuf::from(path);
+        Ok((path.clone(), file::read_manifest(&path)?))
+    }
+
+    /// Takes a backup now, for the app's own schedule (hourly, at a Z close) or a script: copies
+    /// it to the second place if one is set, then prunes both by the retention rule. A failure is
+    /// remembered for the status until a backup succeeds.
+    pub fn back_up(&self, reason: BackupReason) -> Result<BackupEntry> {
+        let dir = self.backup_dir();
+        let now = self.clock.now();
+        let taken = self.db.back_up(&dir, now, reason.code());
+        let path = match taken {
+            Ok(p) => {
+                let _ = std::fs::remove_file(failure_path(&dir, false));
+                p
+            }
+            Err(e) => {
+                let message = e.to_string();
+                let _ = write_json(
+                    &failure_path(&dir, false),
+                    &BackupFailure { at: now, message },
+                );
+                return Err(e);
+            }
+        };
+        let second = self.backup_settings().second_dir;
+        if let Some(second) = &second {
+            match file::copy_to(&path, second) {
+                Ok(_) => {
+                    let _ = std::fs::remove_file(failure_path(&dir, true));
+                    keep::prune(second, now)?;
+                }
+                Err(e) => {
+                    let message = e.to_string();
+                    let _ = write_json(
+                        &failure_path(&dir, true),
+                        &BackupFailure { at: now, message },
+                    );
+                }
+            }
+        }
+        keep::prune(&dir, now)?;
+        let manifest = file::read_manifest(&path)?;
+        Ok(entry(&path, &manifest, second.as_deref()))
+    }
+
+    /// "Back up now" from the window or the CLI.
+    pub fn back_up_now(&self, session: &Session) -> Result<BackupEntry> {
+        self.db
+            .read(|c| authorize(c, session, Permission::SettingsManage))?;
+        self.back_up(BackupReason::OnDemand)
+    }
+
+    /// Whether the hourly schedule owes a backup: none yet, or the newest is an hour old.
+    pub fn backup_due(&self) -> Result<bool> {
+        let newest = file::list(&self.backup_dir())?.into_iter().next();
+        Ok(newest.is_none_or(|(_, m)| self.clock.now().0 - m.taken_at.0 >= EVERY_MS))
+    }
+
+    /// Every backup in the shop's backup folder, newest first.
+    pub fn backups(&self, session: &Session) -> Result<Vec<BackupEntry>> {
+        self.db
+            .read(|c| authorize(c, session, Permission::SettingsManage))?;
+        let second = self.backup_settings().second_dir;
+        Ok(file::list(&self.backup_dir())?
+            .iter()
+            .map(|(p, m)| entry(p, m, second.as_deref()))
+            .collect())
+    }
+
+    /// What a backup holds (last receipt, last Z, last invoice, counts), read from the file.
+    pub fn backup_holds(&self, session: &Session, path: &str) -> Result<BackupHolds> {
+        self.db
+            .read(|c| authorize(c, session, Permission::SettingsManage))?;
+        let (path, manifest) = self.known_backup(path)?;
+        let conn = file::open_read_only(&path)?;
+        let second = self.backup_settings().second_dir;
+        holds(&conn, entry(&path, &manifest, second.as_deref()), &manifest)
+    }
+
+    /// Proves a backup intact: its checksum, SQLite's integrity check, the ledgers' digest.
+    pub fn verify_backup(&self, session: &Session, path: &str) -> Result<BackupEntry> {
+        self.db
+            .read(|c| authorize(c, session, Permission::SettingsManage))?;
+        let path = PathBuf::from(path);
+        let manifest = file::verify(&path)?;
+        Ok(entry(
+            &path,
+            &manifest,
+            self.backup_settings().second_dir.as_deref(),
+        ))
+    }
+
+    pub fn backup_status(&self, session: &Session) -> Result<BackupStatus> {
+        self.db
+            .read(|c| authorize(c, session, Permission::SettingsManage))?;
+        let dir = self.backup_dir();
+        let all = file::list(&dir)?;
+        let last_at = all.first().map(|(_, m)| m.taken_at);
+        let failure: Option<BackupFailure> = read_json(&failure_path(&dir, false));
+        let now = self.clock.now();
+        let health = match (last_at, &failure) {
+            (_, Some(f)) if last_at.is_none_or(|l| f.at >= l) => BackupHealth::Failing,
+            (None, _) => BackupHealth::Never,
+            (Some(l), _) if now.0 - l.0 > OLD_AFTER_MS => BackupHealth::Old,
+            _ => BackupHealth::Fresh,
+        };
+        let second_dir = self.backup_settings().second_dir;
+        Ok(BackupStatus {
+            health,
+            last_at,
+            failure,
+            second_failure: second_dir
+                .as_ref()
+                .and_then(|_| read_json(&failure_path(&dir, true))),
+            dir: dir.display().to_string(),
+            second_dir: second_dir.map(|d| d.display().to_string()),
+            count: all.len() as i64,
+        })
+    }
+
+    /// Sets (or clears, with None or "") the second place every backup is copied to. The folder
+    /// must exist and take a file now, so a typo is refused instead of failing every hour.
+    pub fn set_backup_second_dir(&self, session: &Session, dir: Option<&str>) -> Result<()> {
+        self.db
+            .read(|c| authorize(c, session, Permission::SettingsManage))?;
+        let dir = dir
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .map(PathBuf::from);
+        if let Some(d) = &dir {
+            if !d.is_absolute() {
+                return Err(Error::Invalid(
+                    "give the second place as a full path".into(),
+                ));
+            }
+            if !d.is_dir() {
+                return Err(Error::Invalid(format!(
+                    "{} is not a folder on this computer (is the drive plugged in?)",
+                    d.display()
+                )));
+            }
+            if d.canonicalize().ok() == self.backup_dir().canonicalize().ok() {
+                return Err(Error::Invalid(
+                    "the second place must differ from the first".into(),
+                ));
+            }
+            let probe = d.join(".shopdesk-write-test");
+            std::fs::write(&probe, b"ok")
+                .and_then(|_| std::fs::remove_file(&probe))
+                .map_err(|e| Error::Invalid(format!("{} cannot be written: {e}", d.display())))?;
+        }
+        let dir_of_backups = self.backup_dir();
+        write_json(
+            &dir_of_backups.join("settings.json"),
+            &Settings { second_dir: dir },
+        )?;
+        let _ = std::fs::remove_file(failure_path(&dir_of_backups, true));
+        Ok(())
+    }
+
+    /// Puts a backup back as the shop, after the signed-in owner's PIN. The shop as it is now is
+    /// first kept as a "before-restore" backup. Numbering carries on past every number already
+    /// issued (a receipt printed after the backup is never issued twice), every marketplace
+    /// listing is pushed again, and the channels pull again from the backup's watermark, so the
+    /// orders taken since come back. Sign-ins end: the staff list may differ.
+    pub fn restore_backup(&self, session: &Session, path: &str, pin: &str) -> Result<Restored> {
+        self.db
+            .read(|c| authorize(c, session, Permission::SettingsManage))?;
+        self.sign_in(session.staff_id(), pin)?;
+        let path = PathBuf::from(path);
+        let manifest = file::verify(&path)?;
+        let before = self.back_up(BackupReason::BeforeRestore)?;
+        let issued: Vec<(String, i64)> = self.db.read(|c| {
+            Ok(c.prepare("SELECT name, next FROM counter")?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?)
+        })?;
+        let now = self.clock.now();
+        let who = session.staff_id().to_string();
+        let from = entry(
+            &path,
+            &manifest,
+            self.backup_settings().second_dir.as_deref(),
+        );
+        self.db.restore(&path, |tx| {
+            for (name, next) in &issued {
+                tx.execute(
+                    "INSERT INTO counter (name, next) VALUES (?1, ?2)
+                     ON CONFLICT (name) DO UPDATE SET next = max(next, excluded.next)",
+                    rusqlite::params![name, next],
+                )?;
+            }
+            tx.execute(
+                "UPDATE channel_listing SET pushed_seq = -1 WHERE variant_id IS NOT NULL",
+                [],
+            )?;
+            // The person may not exist in the backup (added after it): the trail keeps the id.
+            audit::record(
+                tx,
+                Change {
+                    at: now,
+                    staff_id: None,
+                    action: "backup_restored",
+                    entity: "backup",
+                    entity_id: Some(&from.name),
+                    detail: json!({
+                        "by": who,
+                        "taken_at": manifest.taken_at,
+                        "before_restore": before.name,
+                    }),
+                },
+            )
+        })?;
+        Ok(Restored {
+            from,
+            before_restore: before,
+        })
+    }
+}
+
+/// Puts a backup in a new place — a new computer, a second database to look at — where no shop
+/// is yet: checked first, written under a temporary name, never over an existing file. It is
+/// migrated to this build when the shop is opened (which backs it up again first).
+pub fn restore_to_new_place(backup: &Path, dest: &Path) -> Result<()> {
+    if dest.exists() {
+        return Err(Error::Conflict(format!(
+            "{} already exists: restore into a new file, or restore from the shop's own Settings",
+            dest.display()
+        )));
+    }
+    file::verify(backup)?;
+    file::copy_file(backup, dest)
+}
