@@ -8,6 +8,7 @@ macro_rules! say {
     ($($arg:tt)*) => { $crate::say(format_args!($($arg)*)) };
 }
 
+mod backup;
 mod counter;
 mod orders;
 mod packing;
@@ -171,6 +172,11 @@ enum Command {
     /// A report for a period of the shop's days: `shopdesk report summary --from 2026-11-01
     /// --to 2026-11-30 --compare previous --format csv`.
     Report(report::ReportArgs),
+    /// The shop's backups: take one now, list, verify, restore.
+    Backup {
+        #[command(subcommand)]
+        command: backup::BackupCommand,
+    },
     /// Send a document straight to a printer.
     Print {
         #[command(subcommand)]
@@ -404,6 +410,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Catalog { command } => catalog(command, cli.json)?,
         Command::Report(args) => report::run(args, cli.json)?,
+        Command::Backup { command } => backup::run(command, cli.json)?,
         Command::Stock {
             db,
             staff,

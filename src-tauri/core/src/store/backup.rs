@@ -366,6 +366,12 @@ pub(crate) fn before_migration(db: &Path, now: Timestamp) -> Result<Option<PathB
     take(&mut conn, &default_dir(db), now, "before-migration").map(Some)
 }
 
+/// Where a restore prepares its working copy, beside the database.
+pub(crate) fn restore_work(db: &Path) -> PathBuf {
+    let name = db.file_name().unwrap_or_default().to_string_lossy();
+    db.with_file_name(format!(".restoring-{name}"))
+}
+
 impl Db {
     /// A backup of the live shop into `dir`, beside any sale in progress (WAL lets the copy read
     /// one snapshot while the writer goes on).
@@ -384,10 +390,7 @@ impl Db {
         backup: &Path,
         prepare: impl FnOnce(&Transaction) -> Result<()>,
     ) -> Result<()> {
-        let work = self.path.with_file_name(format!(
-            ".restoring-{}",
-            self.path.file_name().unwrap_or_default().to_string_lossy()
-        ));
+        let work = restore_work(&self.path);
         let _ = std::fs::remove_file(&work);
         let done = (|| {
             std::fs::copy(backup, &work).map_err(|e| io(&work, e))?;

@@ -122,6 +122,8 @@ impl Db {
             std::fs::create_dir_all(dir)
                 .map_err(|e| Error::CannotOpen(format!("{}: {e}", dir.display())))?;
         }
+        // A restore's working copy left by a restore that was cut short: never the shop.
+        let _ = std::fs::remove_file(backup::restore_work(path));
         let mut writer = connect(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
