@@ -89,8 +89,8 @@ impl TypeVisitor for Declarations<'_> {
 
 use crate::commands::*;
 use shopdesk_core::{
-    audit, catalog, channel, customer, demo, import, order, packing, report, sale, shop, stock,
-    Money,
+    audit, backup, catalog, channel, customer, demo, import, order, packing, report, sale, shop,
+    stock, Money,
 };
 
 ipc_table! {
@@ -99,6 +99,7 @@ ipc_table! {
         countries_list(()) -> Vec<shop::Country>;
         time_zones_list(()) -> Vec<String>;
         retry_open(()) -> AppStatus;
+        restore_last_good(()) -> AppStatus;
         create_shop(shop::NewShop) -> AppStatus;
         load_demo(demo::DemoRequest) -> AppStatus;
         sign_in(SignIn) -> AppStatus;
@@ -133,6 +134,13 @@ ipc_table! {
         report_documents(ReportRowRequest) -> Vec<report::DocumentRow>;
         report_export(ReportExport) -> SavedFile;
         home(()) -> report::Home;
+        backup_status(()) -> backup::BackupStatus;
+        backups_list(()) -> Vec<backup::BackupEntry>;
+        backup_now(()) -> backup::BackupEntry;
+        backup_holds(BackupFile) -> backup::BackupHolds;
+        backup_verify(BackupFile) -> backup::BackupEntry;
+        backup_second_place(SecondPlace) -> ();
+        backup_restore(BackupRestore) -> backup::Restored;
         transfers_list(()) -> Vec<stock::transfer::Transfer>;
         transfer_send(stock::transfer::TransferDraft) -> stock::transfer::Transfer;
         transfer_receive(ById) -> stock::transfer::Transfer;

@@ -78,6 +78,23 @@ pub fn run() {
                 },
             )?;
             app.manage(scheduler);
+            // Hourly backups while the app is open (checked every five minutes, so a laptop
+            // that slept catches up soon after it wakes); a failure shows on Settings → Backups.
+            let handle = app.handle().clone();
+            std::thread::Builder::new()
+                .name("backups".into())
+                .spawn(move || loop {
+                    if let Ok(shop) = handle.state::<state::AppState>().shop() {
+                        if shop.backup_due().unwrap_or(false) {
+                            if let Err(e) =
+                                shop.back_up(shopdesk_core::backup::BackupReason::Hourly)
+                            {
+                                log::warn!("hourly backup: {e}");
+                            }
+                        }
+                    }
+                    std::thread::sleep(std::time::Duration::from_secs(300));
+                })?;
             // The outbox sender: every 30 s, whatever is due goes out; failures wait in core.
             let handle = app.handle().clone();
             std::thread::Builder::new()

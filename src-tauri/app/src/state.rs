@@ -15,7 +15,9 @@ pub struct AppState {
 }
 
 fn open(path: &std::path::Path) -> Result<Arc<Shop>, ErrorBody> {
+    // The quick check finds a damaged file now, where a backup can be offered, not mid-sale.
     Shop::open(path, Arc::new(SystemClock))
+        .and_then(|shop| shop.check_database().map(|()| shop))
         .map(Arc::new)
         .map_err(|e| {
             log::error!("could not open {}: {e}", path.display());

@@ -53,7 +53,14 @@ fn show(entries: &[BackupEntry], json: bool) {
         say!("{}", serde_json::to_string(entries).unwrap_or_default());
         return;
     }
-    say!("{:<24} {:<17} {:>12} {:>8} {:>8}  FILE", "TAKEN (UTC)", "WHY", "BYTES", "SALES", "ORDERS");
+    say!(
+        "{:<24} {:<17} {:>12} {:>8} {:>8}  FILE",
+        "TAKEN (UTC)",
+        "WHY",
+        "BYTES",
+        "SALES",
+        "ORDERS"
+    );
     for b in entries {
         say!(
             "{:<24} {:<17} {:>12} {:>8} {:>8}  {}{}",
@@ -63,7 +70,11 @@ fn show(entries: &[BackupEntry], json: bool) {
             b.sales,
             b.orders,
             b.path,
-            if b.second_copy { " (+ second place)" } else { "" }
+            if b.second_copy {
+                " (+ second place)"
+            } else {
+                ""
+            }
         );
     }
 }

@@ -18,14 +18,20 @@ fn shopdesk(args: &[&str]) -> Command {
 
 fn ok(c: &mut Command) -> Output {
     let out = c.output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     out
 }
 
 /// What tells the two shops apart: completed sales, products, and SQLite's own check.
 fn state(db: &Path) -> (i64, i64) {
     let c = Connection::open(db).unwrap();
-    let check: String = c.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    let check: String = c
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(check, "ok");
     let one = |sql: &str| -> i64 { c.query_row(sql, [], |r| r.get(0)).unwrap() };
     (
@@ -36,7 +42,11 @@ fn state(db: &Path) -> (i64, i64) {
 
 /// Runs the command and kills it after `after`, unless it finished first; says whether it did.
 fn killed_after(c: &mut Command, after: Duration) -> bool {
-    let mut child = c.stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let mut child = c
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
     let start = Instant::now();
     while start.elapsed() < after {
         if child.try_wait().unwrap().is_some() {
@@ -82,7 +92,10 @@ fn a_killed_backup_is_never_listed_and_a_killed_restore_never_mixes_two_shops() 
             ok(&mut shopdesk(&["backup", "verify", "--db", db, path]));
         }
     }
-    assert!(kills >= 5, "only {kills} runs were killed before they ended");
+    assert!(
+        kills >= 5,
+        "only {kills} runs were killed before they ended"
+    );
 
     // The backup to restore holds the demo; after it, the shop gets one more product.
     let backup = listed(db)[0]["path"].as_str().unwrap().to_string();
@@ -129,5 +142,9 @@ fn a_killed_backup_is_never_listed_and_a_killed_restore_never_mixes_two_shops() 
         );
         seen.insert(now);
     }
-    assert_eq!(seen.len(), 2, "kills should land both before and after the restore commits");
+    assert_eq!(
+        seen.len(),
+        2,
+        "kills should land both before and after the restore commits"
+    );
 }

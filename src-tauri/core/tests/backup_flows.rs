@@ -293,3 +293,39 @@ fn the_demo_shop_restored_into_a_new_place_is_the_same_in_every_table() {
     let moved = Shop::open(&target, std::sync::Arc::new(shopdesk_core::SystemClock)).unwrap();
     assert!(moved.verify_journal(&owner).unwrap().problems.is_empty());
 }
+
+#[test]
+fn a_damaged_shop_is_found_at_start_and_the_last_good_backup_put_back() {
+    let f = counter();
+    sell(&f.shop, &f);
+    let good = f.shop.back_up(BackupReason::Hourly).unwrap();
+    f.clock.advance_ms(backup::EVERY_MS);
+    let bad = f.shop.back_up(BackupReason::Hourly).unwrap();
+    // The newer backup rots on the disk; the older one is the last good.
+    let mut bytes = std::fs::read(&bad.path).unwrap();
+    let at = bytes.len() / 2;
+    bytes[at..at + 64].fill(0x5a);
+    std::fs::write(&bad.path, bytes).unwrap();
+    sell(&f.shop, &f);
+    let db = f.shop.db_path().to_path_buf();
+    let Fixture { shop, _dir, .. } = f;
+    drop(shop);
+    // Garbage over the pages after the header.
+    let mut bytes = std::fs::read(&db).unwrap();
+    for b in bytes.iter_mut().skip(4096).take(8 * 4096) {
+        *b = 0xa5;
+    }
+    std::fs::write(&db, bytes).unwrap();
+    let clock = std::sync::Arc::new(shopdesk_core::FixedClock::at(1_790_000_100_000));
+    let found = Shop::open(&db, clock.clone()).and_then(|s| s.check_database());
+    assert!(matches!(found, Err(Error::Corrupt(_))), "{found:?}");
+
+    assert_eq!(backup::last_good(&db).unwrap().name, good.name);
+    let (used, kept) =
+        backup::restore_damaged(&db, shopdesk_core::Timestamp(1_790_000_100_000)).unwrap();
+    assert_eq!(used.name, good.name);
+    assert!(kept.is_file(), "the damaged file is kept");
+    let shop = Shop::open(&db, clock).unwrap();
+    shop.check_database().unwrap();
+    assert_eq!(sales(&shop), 1);
+}

@@ -7,7 +7,7 @@ export type Address = { name: string, company: string, line1: string, line2: str
  */
 country: string, phone: string, };
 
-export type AppStatus = { "state": "db_failed", error: ErrorBody, db_path: string, } | { "state": "first_run", countries: Array<Country>, 
+export type AppStatus = { "state": "db_failed", error: ErrorBody, db_path: string, last_good: BackupEntry | null, } | { "state": "first_run", countries: Array<Country>, 
 /**
  * IANA names for the time zone picker.
  */
@@ -26,6 +26,40 @@ export type AtLocation = {
 location_id: string | null, };
 
 export type AuditEvent = { id: string, at: Timestamp, staff_id: string | null, action: string, entity: string, entity_id: string | null, detail: unknown, };
+
+export type BackupEntry = { 
+/**
+ * Its full path: what restore and verify take.
+ */
+path: string, name: string, taken_at: Timestamp, 
+/**
+ * "hourly", "z-close", "on-demand", "before-migration", "before-restore".
+ */
+reason: string, bytes: number, sales: number, orders: number, 
+/**
+ * A copy with the same name sits in the second place.
+ */
+second_copy: boolean, };
+
+export type BackupFailure = { at: Timestamp, message: string, };
+
+export type BackupFile = { path: string, };
+
+export type BackupHealth = "fresh" | "old" | "failing" | "never";
+
+export type BackupHolds = { entry: BackupEntry, last_receipt: string | null, last_receipt_at: Timestamp | null, last_z: number | null, last_z_at: Timestamp | null, last_invoice: string | null, products: number, customers: number, stock_moves: number, };
+
+export type BackupRestore = { path: string, 
+/**
+ * The restoring person's own PIN, asked again.
+ */
+pin: string, };
+
+export type BackupStatus = { health: BackupHealth, last_at: Timestamp | null, failure: BackupFailure | null, 
+/**
+ * The second place failed while the first succeeded.
+ */
+second_failure: BackupFailure | null, dir: string, second_dir: string | null, count: number, };
 
 export type Bench = { station: Station, carriers: Array<Carrier>, presets: Array<PackagePreset>, printers: Array<Printer>, 
 /**
@@ -882,6 +916,12 @@ export type RestockResult = { orders: Array<PurchaseOrder>,
  */
 without_supplier: Array<string>, };
 
+export type Restored = { from: BackupEntry, 
+/**
+ * The shop as it was just before, kept as a backup of its own.
+ */
+before_restore: BackupEntry, };
+
 export type ReturnDraft = { reason: string, lines: Array<ReturnLineDraft>, };
 
 export type ReturnLine = { order_line_id: string, title: string, quantity: number, 
@@ -977,6 +1017,12 @@ export type SavedFile = { path: string, };
 export type Scan = { outcome: ScanOutcome, line_id: string | null, message: string, packing: Packing, };
 
 export type ScanOutcome = "ticked" | "complete" | "wrong" | "too_many";
+
+export type SecondPlace = { 
+/**
+ * A full path, or null to stop copying.
+ */
+dir: string | null, };
 
 export type SendReport = { sent: number, failed: number, 
 /**
@@ -1199,6 +1245,7 @@ export interface Commands {
   countries_list: { req: null; res: Array<Country> };
   time_zones_list: { req: null; res: Array<string> };
   retry_open: { req: null; res: AppStatus };
+  restore_last_good: { req: null; res: AppStatus };
   create_shop: { req: NewShop; res: AppStatus };
   load_demo: { req: DemoRequest; res: AppStatus };
   sign_in: { req: SignIn; res: AppStatus };
@@ -1233,6 +1280,13 @@ export interface Commands {
   report_documents: { req: ReportRowRequest; res: Array<DocumentRow> };
   report_export: { req: ReportExport; res: SavedFile };
   home: { req: null; res: Home };
+  backup_status: { req: null; res: BackupStatus };
+  backups_list: { req: null; res: Array<BackupEntry> };
+  backup_now: { req: null; res: BackupEntry };
+  backup_holds: { req: BackupFile; res: BackupHolds };
+  backup_verify: { req: BackupFile; res: BackupEntry };
+  backup_second_place: { req: SecondPlace; res: null };
+  backup_restore: { req: BackupRestore; res: Restored };
   transfers_list: { req: null; res: Array<Transfer> };
   transfer_send: { req: TransferDraft; res: Transfer };
   transfer_receive: { req: ById; res: Transfer };

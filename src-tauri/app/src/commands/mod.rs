@@ -3,6 +3,7 @@
 //! and where exports are written. Each command parses its request, calls core and maps the error
 //! to `{code, message}`; no business rule or permission check lives in the shell.
 
+pub mod backup;
 pub mod catalog;
 pub mod channel;
 pub mod customer;
@@ -14,6 +15,7 @@ pub mod sale;
 pub mod shop;
 pub mod stock;
 
+pub use backup::*;
 pub use catalog::*;
 pub use channel::*;
 pub use customer::*;

@@ -156,7 +156,9 @@ pub async fn shift_cash(app: AppHandle, req: CashMoveRequest) -> Result<Shift, E
 
 #[tauri::command]
 pub async fn shift_close(app: AppHandle, req: ShiftClose) -> Result<ZReport, ErrorBody> {
-    as_staff(app, move |shop, s| shop.close_shift(s, &req.counts)).await
+    let z = as_staff(app.clone(), move |shop, s| shop.close_shift(s, &req.counts)).await?;
+    super::back_up_in_background(&app, shopdesk_core::backup::BackupReason::ZClose);
+    Ok(z)
 }
 
 #[tauri::command]

@@ -5,10 +5,11 @@
 use super::{as_staff, blocking};
 use crate::state::AppState;
 use serde::{Deserialize, Serialize};
+use shopdesk_core::backup::BackupEntry;
 use shopdesk_core::demo::{DemoPin, DemoRequest};
 use shopdesk_core::shop::staff::{NewRole, NewStaff, Role, RoleUpdate, StaffMember, StaffUpdate};
 use shopdesk_core::shop::{countries, time_zones, Country, NewShop, ShopProfile};
-use shopdesk_core::{Currency, ErrorBody, SessionInfo};
+use shopdesk_core::{Clock, Currency, ErrorBody, SessionInfo, SystemClock};
 use tauri::AppHandle;
 use ts_rs::TS;
 
@@ -16,8 +17,13 @@ use ts_rs::TS;
 #[derive(Debug, Serialize, TS)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum AppStatus {
-    /// The database could not be opened; nothing was changed. The screen explains and offers a retry.
-    DbFailed { error: ErrorBody, db_path: String },
+    /// The database could not be opened (or failed its check at start); nothing was changed.
+    /// The screen explains, offers a retry, and the newest backup that verifies if one exists.
+    DbFailed {
+        error: ErrorBody,
+        db_path: String,
+        last_good: Option<BackupEntry>,
+    },
     FirstRun {
         countries: Vec<Country>,
         /// IANA names for the time zone picker.
@@ -47,7 +53,14 @@ fn status(state: &AppState) -> Result<AppStatus, ErrorBody> {
     let db_path = state.db_path.display().to_string();
     let shop = match state.shop() {
         Ok(shop) => shop,
-        Err(error) => return Ok(AppStatus::DbFailed { error, db_path }),
+        Err(error) => {
+            let last_good = shopdesk_core::backup::last_good(&state.db_path);
+            return Ok(AppStatus::DbFailed {
+                error,
+                db_path,
+                last_good,
+            });
+        }
     };
     let Some(profile) = shop.profile()? else {
         return Ok(AppStatus::FirstRun {
@@ -99,6 +112,25 @@ pub async fn app_status(app: AppHandle, req: ()) -> Result<AppStatus, ErrorBody>
 pub async fn retry_open(app: AppHandle, req: ()) -> Result<AppStatus, ErrorBody> {
     let () = req;
     blocking(app, |state| {
+        state.reopen();
+        status(state)
+    })
+    .await
+}
+
+/// Puts the newest good backup in place of a database that cannot be opened (the damaged file
+/// is kept beside it), then opens the shop again.
+#[tauri::command]
+pub async fn restore_last_good(app: AppHandle, req: ()) -> Result<AppStatus, ErrorBody> {
+    let () = req;
+    blocking(app, |state| {
+        let (used, kept) =
+            shopdesk_core::backup::restore_damaged(&state.db_path, SystemClock.now())?;
+        log::warn!(
+            "restored {} over a damaged database (kept as {})",
+            used.name,
+            kept.display()
+        );
         state.reopen();
         status(state)
     })

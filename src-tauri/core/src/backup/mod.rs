@@ -455,3 +455,23 @@ pub fn restore_to_new_place(backup: &Path, dest: &Path) -> Result<()> {
     file::verify(backup)?;
     file::copy_file(backup, dest)
 }
+
+/// For a shop that cannot be opened (a damaged file): the newest backup that still verifies.
+pub fn last_good(db: &Path) -> Option<BackupEntry> {
+    let all = file::list(&default_dir(db)).ok()?;
+    all.iter()
+        .find(|(p, _)| file::verify(p).is_ok())
+        .map(|(p, m)| entry(p, m, None))
+}
+
+/// Puts the newest good backup in place of a database that cannot be opened. Nothing is
+/// deleted: the damaged file is kept beside it (with its log) as `<name>.damaged-<time>`. No PIN
+/// can be asked — the staff list is in the damaged file — which is why the damaged file is kept.
+/// Returns the backup used and where the damaged file went.
+pub fn restore_damaged(db: &Path, now: Timestamp) -> Result<(BackupEntry, PathBuf)> {
+    let good = last_good(db).ok_or(Error::NotFound {
+        what: "backup that verifies",
+    })?;
+    let kept = file::replace_damaged(db, Path::new(&good.path), now)?;
+    Ok((good, kept))
+}

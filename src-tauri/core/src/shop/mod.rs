@@ -211,6 +211,11 @@ impl Shop {
         })
     }
 
+    /// A damaged database found at start instead of at the next sale (`PRAGMA quick_check`).
+    pub fn check_database(&self) -> Result<()> {
+        self.db.quick_check()
+    }
+
     pub fn db_path(&self) -> &Path {
         self.db.path()
     }

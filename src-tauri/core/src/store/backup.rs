@@ -288,6 +288,31 @@ pub(crate) fn copy_file(backup: &Path, dest: &Path) -> Result<()> {
     done
 }
 
+/// Replaces a database that cannot be opened by `backup`. The new file is made first under a
+/// temporary name; the damaged file is copied aside and its log moved with it (`X-wal` belongs
+/// to `X`), so the log is never replayed onto the restored file; the rename comes last. A crash
+/// part-way leaves the damaged shop in place, to be restored again.
+pub(crate) fn replace_damaged(db: &Path, backup: &Path, now: Timestamp) -> Result<PathBuf> {
+    verify(backup)?;
+    let temp = partial(db);
+    std::fs::copy(backup, &temp).map_err(|e| io(&temp, e))?;
+    sync(&temp)?;
+    let name = db.file_name().unwrap_or_default().to_string_lossy();
+    let (y, m, d, h, min) = now.utc_parts();
+    let kept = db.with_file_name(format!("{name}.damaged-{y:04}{m:02}{d:02}T{h:02}{min:02}Z"));
+    if db.exists() {
+        std::fs::copy(db, &kept).map_err(|e| io(&kept, e))?;
+    }
+    let side = |p: &Path, s: &str| PathBuf::from(format!("{}{s}", p.display()));
+    if side(db, "-wal").exists() {
+        std::fs::rename(side(db, "-wal"), side(&kept, "-wal")).map_err(|e| io(&kept, e))?;
+    }
+    let _ = std::fs::remove_file(side(db, "-shm"));
+    std::fs::rename(&temp, db).map_err(|e| io(db, e))?;
+    sync(db.parent().unwrap_or(Path::new(".")))?;
+    Ok(kept)
+}
+
 pub(crate) fn read_manifest(file: &Path) -> Result<Manifest> {
     let path = manifest_path(file);
     let text = std::fs::read(&path)

@@ -164,6 +164,18 @@ impl Db {
         })
     }
 
+    /// SQLite's quick check of every page (not the indexes' contents): run at start, so a
+    /// damaged file is met with "restore the last good backup" rather than a failed sale.
+    pub fn quick_check(&self) -> Result<()> {
+        let found: String =
+            self.read(|c| Ok(c.query_row("PRAGMA quick_check", [], |r| r.get(0))?))?;
+        if found == "ok" {
+            Ok(())
+        } else {
+            Err(Error::Corrupt(found))
+        }
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
