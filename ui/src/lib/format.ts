@@ -84,3 +84,25 @@ export function shopToday(now = new Date(), timeZone = shop.timeZone): string {
   const part = (type: string) => f.formatToParts(now).find((p) => p.type === type)?.value ?? "";
   return `${part("year")}-${part("month")}-${part("day")}`;
 }
+
+/** "12 minutes ago", "3 hours ago": how old something is, in the shop's language. */
+export function formatAge(ms: number, locale = shop.locale): string {
+  const f = new Intl.RelativeTimeFormat(locale, { numeric: "auto" });
+  const minutes = Math.round(Math.max(0, ms) / 60_000);
+  if (minutes < 60) return f.format(-minutes, "minute");
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return f.format(-hours, "hour");
+  return f.format(-Math.round(hours / 24), "day");
+}
+
+/** "48.2 MB": a file's size. */
+export function formatBytes(bytes: number, locale = shop.locale): string {
+  const units = ["byte", "kilobyte", "megabyte", "gigabyte"] as const;
+  let n = bytes;
+  let unit = 0;
+  while (n >= 1000 && unit < units.length - 1) {
+    n /= 1000;
+    unit++;
+  }
+  return new Intl.NumberFormat(locale, { style: "unit", unit: units[unit], unitDisplay: "short", maximumFractionDigits: 1 }).format(n);
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatMoney, formatPercent, formatTime, moneyInput, shopToday, useShopConventions } from "../lib/format";
+import { formatAge, formatBytes, formatMoney, formatPercent, formatTime, moneyInput, shopToday, useShopConventions } from "../lib/format";
 
 describe("money formatting", () => {
   it("shows exact minor units with the currency's own decimals", () => {
@@ -45,5 +45,16 @@ describe("percentages", () => {
     useShopConventions({ locale: "en-IE", time_zone: "Europe/Dublin" });
     expect(formatPercent(1234)).toBe("12.3%");
     expect(formatPercent(-50)).toBe("-0.5%");
+  });
+});
+
+describe("ages and sizes", () => {
+  it("say how long ago in minutes, hours or days, and sizes in the shop's units", () => {
+    useShopConventions({ locale: "en-IE", time_zone: "Europe/Dublin" });
+    expect(formatAge(12 * 60_000)).toBe("12 minutes ago");
+    expect(formatAge(0)).toBe("this minute");
+    expect(formatAge(3 * 3_600_000)).toBe("3 hours ago");
+    expect(formatAge(3 * 86_400_000)).toBe("3 days ago");
+    expect(formatBytes(48_200_000)).toBe("48.2 MB");
   });
 });
