@@ -217,6 +217,15 @@ async fn walk(c: &Client, size: (u32, u32), theme: &str, slip: &str) -> Vec<Stri
         on_screen(c, screen).await;
         bad.extend(measure(c, screen, size, theme).await);
     }
+    click(c, "#tab-backups").await;
+    wait_text(c, "#backup-list", "Verify").await;
+    bad.extend(measure(c, "settings-backups", size, theme).await);
+    click(c, "#backup-list tbody tr:first-child .open-backup").await;
+    click(c, "#restore-start").await;
+    wait_text(c, "#restore-form", "PIN").await;
+    bad.extend(measure(c, "settings-backup-restore", size, theme).await);
+    press_escape(c).await;
+    click(c, "#tab-staff").await;
     bad
 }
 

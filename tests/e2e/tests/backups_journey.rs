@@ -1,0 +1,153 @@
+//! The owner's backups in the real window: the top bar says how old the last verified backup is,
+//! Settings → Backups takes one now, a sale is rung up after it, and restoring the backup with the
+//! owner's PIN takes the sale away — everyone signs in again, the receipt is no longer found, the
+//! journal verifies, and the next receipt does not reuse the number.
+
+mod common;
+
+use common::*;
+use fantoccini::{Client, Locator};
+use std::path::Path;
+
+/// "R00001393" out of "Sale R00001393 complete. …".
+fn receipt_code(text: &str) -> String {
+    text.split_whitespace()
+        .find(|w| w.len() == 9 && w.starts_with('R') && w[1..].bytes().all(|b| b.is_ascii_digit()))
+        .unwrap_or_else(|| panic!("no receipt number in {text:?}"))
+        .to_string()
+}
+
+/// Rings up one demo mug for cash; returns its receipt number.
+async fn sell_a_mug(c: &Client) -> String {
+    click(c, "#nav-sell").await;
+    // The till shows either its scan box (a shift is open) or the float to open one.
+    let first = c
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("#sell-scan, #shift-float"))
+        .await
+        .expect("the counter came up");
+    if first.attr("id").await.unwrap().as_deref() == Some("shift-float") {
+        fill(c, "#shift-float", "100.00").await;
+        click(c, "#open-shift").await;
+    }
+    scan_into(c, "#sell-scan", "5390001000167").await;
+    wait_text(c, "#sale-total", "16.50").await;
+    click(c, "#pay").await;
+    wait_text(c, "#pay-remaining", "0.00").await;
+    click(c, "#complete-sale").await;
+    receipt_code(&wait_text(c, "#sale-done", "complete").await)
+}
+
+/// The CLI's journal check on the journey's database (the window has no button for it).
+fn journal_verifies(db: &Path) -> bool {
+    let cli = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/debug/shopdesk");
+    let out = std::process::Command::new(cli)
+        .args(["journal", "verify", "--db"])
+        .arg(db)
+        .args(["--staff", "Alex Morgan"])
+        .env("SHOPDESK_PIN", "1111")
+        .output()
+        .expect("build the CLI first: cargo build -p shopdesk-cli (make test does)");
+    out.status.success()
+}
+
+/// Waits until one of the toasts on screen (an earlier one may still be leaving) says `want`.
+async fn some_toast_says(c: &Client, want: &str) {
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        for t in c
+            .find_all(Locator::Css("[data-sonner-toast]"))
+            .await
+            .unwrap()
+        {
+            if t.text().await.unwrap_or_default().contains(want) {
+                return;
+            }
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no toast said {want:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_owner_backs_up_sells_and_restores_the_backup() {
+    let home = tempfile::tempdir().unwrap();
+    let driver = Driver::start(home.path(), 4640);
+    let c = driver.launch().await;
+    load_demo(&c).await;
+
+    // The schedule took one at start; the top bar says so, quietly.
+    wait_text(&c, "#backup-badge", "Backed up").await;
+    click(&c, "#backup-badge").await;
+    on_screen(&c, "settings").await;
+    wait_text(&c, "#backup-health", "Last verified backup").await;
+    click(&c, "#backup-now").await;
+    toast_said(&c, "Backed up and verified").await;
+    let row = "#backup-list tbody tr:first-child";
+    wait_text(&c, row, "Taken by hand").await;
+    let taken = c
+        .find(Locator::Css(row))
+        .await
+        .unwrap()
+        .attr("data-backup")
+        .await
+        .unwrap()
+        .expect("the row names its backup");
+    shot(&c, "settings-backups").await;
+
+    // A sale after the backup.
+    let receipt = sell_a_mug(&c).await;
+
+    // The inbox finds it by its receipt number.
+    click(&c, "#nav-orders").await;
+    fill(&c, "#orders-search", &receipt).await;
+    wait_text(
+        &c,
+        &format!("tr.inbox-row[data-name=\"{receipt}\"]"),
+        &receipt,
+    )
+    .await;
+
+    // Restore: what it holds, then the PIN.
+    click(&c, "#nav-settings").await;
+    click(&c, "#tab-backups").await;
+    click(&c, &format!("tr[data-backup=\"{taken}\"] .open-backup")).await;
+    let before = wait_text(&c, "#holds-receipt", "R").await;
+    let held = receipt_code(&before);
+    assert!(
+        held < receipt,
+        "the backup ends at {held}, before {receipt}"
+    );
+    click(&c, "#restore-start").await;
+    fill(&c, "#restore-pin", "0000").await;
+    click(&c, "#restore-confirm").await;
+    wait_text(&c, "#restore-form", "PIN").await;
+    fill(&c, "#restore-pin", "1111").await;
+    shot(&c, "restore-confirm").await;
+    click(&c, "#restore-confirm").await;
+    some_toast_says(&c, "Restored the backup").await;
+
+    // Everyone signs in again; the sale is gone and the journal still verifies.
+    click(&c, "button[data-staff='Alex Morgan']").await;
+    fill(&c, "#pin", "1111").await;
+    click(&c, "#sign-in").await;
+    wait_text(&c, "#who", "Alex Morgan · Owner").await;
+    click(&c, "#nav-orders").await;
+    fill(&c, "#orders-search", &receipt).await;
+    wait_text(&c, ".empty-state", "No orders match").await;
+    assert!(journal_verifies(&home.path().join("shop.sqlite3")));
+
+    // The number printed before the restore is never issued again.
+    let next = sell_a_mug(&c).await;
+    assert!(next > receipt, "{next} after {receipt}");
+
+    // The shop as it was before the restore is kept.
+    click(&c, "#nav-settings").await;
+    click(&c, "#tab-backups").await;
+    wait_text(&c, "#backup-list", "Before a restore").await;
+    c.close().await.unwrap();
+}
