@@ -30,7 +30,7 @@ fn tiers(at: Timestamp) -> [(u8, i64, usize); 4] {
 /// The names to keep out of `taken` (name, when, reason), newest first or not.
 pub(crate) fn keep(taken: &[(PathBuf, Timestamp, String)], now: Timestamp) -> HashSet<PathBuf> {
     let mut sorted: Vec<_> = taken.iter().collect();
-    sorted.sort_by(|a, b| b.1.cmp(&a.1));
+    sorted.sort_by_key(|b| std::cmp::Reverse(b.1));
     let mut kept = HashSet::new();
     if let Some(newest) = sorted.first() {
         kept.insert(newest.0.clone());
