@@ -119,6 +119,8 @@ ipc_table! {
         staff_create(shop::staff::NewStaff) -> shop::staff::StaffMember;
         staff_update(shop::staff::StaffUpdate) -> shop::staff::StaffMember;
         roles_list(()) -> Vec<shop::staff::Role>;
+        audit_trail(shop::trail::TrailQuery) -> shop::trail::TrailPage;
+        audit_trail_export(shop::trail::TrailQuery) -> SavedFile;
         role_create(shop::staff::NewRole) -> shop::staff::Role;
         role_update(shop::staff::RoleUpdate) -> shop::staff::Role;
         locations_list(()) -> Vec<stock::Location>;

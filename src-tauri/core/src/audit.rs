@@ -50,6 +50,29 @@ impl<'a> Change<'a> {
     }
 }
 
+/// What changed between two records, field by field: `{field: [before, after]}`, the shape the
+/// Audit screen shows as before → after. Fields in `skip` (timestamps, computed figures) are left
+/// out.
+pub(crate) fn diff(
+    before: &serde_json::Value,
+    after: &serde_json::Value,
+    skip: &[&str],
+) -> serde_json::Map<String, serde_json::Value> {
+    let mut out = serde_json::Map::new();
+    if let (Some(b), Some(a)) = (before.as_object(), after.as_object()) {
+        for (k, av) in a {
+            if skip.contains(&k.as_str()) {
+                continue;
+            }
+            let bv = b.get(k).unwrap_or(&serde_json::Value::Null);
+            if bv != av {
+                out.insert(k.clone(), serde_json::json!([bv, av]));
+            }
+        }
+    }
+    out
+}
+
 pub(crate) fn record(conn: &Connection, c: Change) -> Result<()> {
     conn.execute(
         "INSERT INTO audit_event (id, at, staff_id, action, entity, entity_id, detail)

@@ -64,6 +64,15 @@ impl Timestamp {
 /// A day on the shop's calendar.
 pub type Date = jiff::civil::Date;
 
+/// A day typed by a person or a script ("2026-11-30"); `what` names the field in the refusal.
+pub fn parse_day(text: &str, what: &str) -> crate::error::Result<Date> {
+    text.trim().parse::<Date>().map_err(|_| {
+        crate::error::Error::invalid(format!(
+            "the {what} date '{text}' is not a date: write it as 2026-11-30"
+        ))
+    })
+}
+
 /// The shop's time zone: which local day a UTC instant falls on, and when a local day starts.
 /// Receipts, invoices, the Z report and every report count days this way, so a sale at 00:30 on
 /// the night the clocks change lands on the day the shop saw it on. jiff carries its own tz

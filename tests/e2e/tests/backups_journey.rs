@@ -1,7 +1,8 @@
 //! The owner's backups in the real window: the top bar says how old the last verified backup is,
 //! Settings → Backups takes one now, a sale is rung up after it, and restoring the backup with the
 //! owner's PIN takes the sale away — everyone signs in again, the receipt is no longer found, the
-//! journal verifies, and the next receipt does not reuse the number.
+//! journal verifies, and the next receipt does not reuse the number; then a price change is read
+//! back on the audit trail with its before and after.
 
 mod common;
 
@@ -149,5 +150,23 @@ async fn the_owner_backs_up_sells_and_restores_the_backup() {
     click(&c, "#nav-settings").await;
     click(&c, "#tab-backups").await;
     wait_text(&c, "#backup-list", "Before a restore").await;
+
+    // A price change, read back on the audit trail with its before and after.
+    click(&c, "#nav-catalog").await;
+    scan_into(&c, "#product-search", "5390001000167").await;
+    wait_text(&c, "#product-editor h2", "Edit product").await;
+    let old_price = value_of(&c, "#v-0-price").await;
+    fill(&c, "#v-0-price", "19.95").await;
+    click(&c, "#save-product").await;
+    toast_said(&c, "saved").await;
+    click(&c, "#close-product").await;
+    click(&c, "#nav-settings").await;
+    click(&c, "#tab-audit").await;
+    wait_text(&c, "#audit-list", "Backup restored").await;
+    choose(&c, "#audit-kind", "product_updated").await;
+    let row = wait_text(&c, "tr.audit-row[data-action=\"product_updated\"]", "19.95 EUR").await;
+    assert!(row.contains("Alex Morgan"), "{row}");
+    assert!(row.contains(&format!("{old_price} EUR")), "before and after: {row}");
+    shot(&c, "audit-trail").await;
     c.close().await.unwrap();
 }

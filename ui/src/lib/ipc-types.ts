@@ -1177,6 +1177,55 @@ export type TieOut = { what: string, expected_minor: number, actual_minor: numbe
 
 export type Timestamp = number;
 
+export type TrailChange = { field: string, before: string, after: string, };
+
+export type TrailEntry = { id: string, at: Timestamp, 
+/**
+ * Who, by name; None for the app itself (a sync, a restore's own record).
+ */
+staff: string | null, action: string, entity: string, entity_id: string | null, 
+/**
+ * Fields recorded as [before, after].
+ */
+changes: Array<TrailChange>, 
+/**
+ * Everything else the entry recorded, as "key: value".
+ */
+facts: Array<string>, };
+
+export type TrailPage = { entries: Array<TrailEntry>, 
+/**
+ * Entries that match, on every page.
+ */
+total: number, 
+/**
+ * Every kind of change recorded, for the filter.
+ */
+actions: Array<string>, };
+
+export type TrailQuery = { 
+/**
+ * First day, on the shop's calendar ("2026-11-01"); empty for no limit.
+ */
+from: string, 
+/**
+ * Last day, included.
+ */
+to: string, 
+/**
+ * Only what this staff member did.
+ */
+staff_id: string | null, 
+/**
+ * Only this kind of change ("refund_issued", "settings.counter", …).
+ */
+action: string | null, 
+/**
+ * Only entries about this document or record: its id, or a number or code it mentions
+ * ("R00000042", "#1042", a SKU).
+ */
+document: string, offset: number, };
+
 export type Transfer = { id: string, number: number, from: string, to: string, status: TransferStatus, sent_at: Timestamp, received_at: Timestamp | null, lines: Array<TransferLine>, };
 
 export type TransferDraft = { from_id: string, to_id: string, lines: Array<TransferLineDraft>, };
@@ -1265,6 +1314,8 @@ export interface Commands {
   staff_create: { req: NewStaff; res: StaffMember };
   staff_update: { req: StaffUpdate; res: StaffMember };
   roles_list: { req: null; res: Array<Role> };
+  audit_trail: { req: TrailQuery; res: TrailPage };
+  audit_trail_export: { req: TrailQuery; res: SavedFile };
   role_create: { req: NewRole; res: Role };
   role_update: { req: RoleUpdate; res: Role };
   locations_list: { req: null; res: Array<Location> };

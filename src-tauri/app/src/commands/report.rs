@@ -71,7 +71,9 @@ pub async fn report_export(app: AppHandle, req: ReportExport) -> Result<SavedFil
                 shopdesk_documents::report_pdf(&report, PaperSize::for_country(&country))
             }
         };
-        write_file(path, &bytes)
+        let saved = write_file(path, &bytes)?;
+        shop.note_export(s, &format!("report {}", req.name.slug()), report.rows.len() as i64)?;
+        Ok(saved)
     })
     .await
 }

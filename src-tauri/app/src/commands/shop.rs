@@ -2,12 +2,13 @@
 //! staff and roles (core `shop/`).
 //! Each is a few lines over core; no rule lives here.
 
-use super::{as_staff, blocking};
+use super::{as_staff, blocking, export_path, write_file, SavedFile};
 use crate::state::AppState;
 use serde::{Deserialize, Serialize};
 use shopdesk_core::backup::BackupEntry;
 use shopdesk_core::demo::{DemoPin, DemoRequest};
 use shopdesk_core::shop::staff::{NewRole, NewStaff, Role, RoleUpdate, StaffMember, StaffUpdate};
+use shopdesk_core::shop::trail::{TrailPage, TrailQuery};
 use shopdesk_core::shop::{countries, time_zones, Country, NewShop, ShopProfile};
 use shopdesk_core::{Clock, Currency, ErrorBody, SessionInfo, SystemClock};
 use tauri::AppHandle;
@@ -218,4 +219,20 @@ pub async fn role_create(app: AppHandle, req: NewRole) -> Result<Role, ErrorBody
 #[tauri::command]
 pub async fn role_update(app: AppHandle, req: RoleUpdate) -> Result<Role, ErrorBody> {
     as_staff(app, move |shop, s| shop.update_role(s, req)).await
+}
+
+#[tauri::command]
+pub async fn audit_trail(app: AppHandle, req: TrailQuery) -> Result<TrailPage, ErrorBody> {
+    as_staff(app, move |shop, s| shop.audit_trail(s, &req)).await
+}
+
+/// The trail as CSV in the exports folder (every entry that matches, not only the page shown).
+#[tauri::command]
+pub async fn audit_trail_export(app: AppHandle, req: TrailQuery) -> Result<SavedFile, ErrorBody> {
+    let path = export_path(&app, "shopdesk-audit-trail", "csv")?;
+    as_staff(app, move |shop, s| {
+        let bytes = shop.audit_trail_csv(s, &req)?;
+        write_file(path, &bytes)
+    })
+    .await
 }

@@ -544,25 +544,9 @@ pub(crate) fn load(conn: &Connection, id: &str, currency: Currency) -> Result<Pr
 }
 
 /// Field-by-field before/after of two JSON objects, so history reads like a diff.
-fn diff(before: &Value, after: &Value, skip: &[&str]) -> serde_json::Map<String, Value> {
-    let mut out = serde_json::Map::new();
-    if let (Some(b), Some(a)) = (before.as_object(), after.as_object()) {
-        for (k, av) in a {
-            if skip.contains(&k.as_str()) {
-                continue;
-            }
-            let bv = b.get(k).unwrap_or(&Value::Null);
-            if bv != av {
-                out.insert(k.clone(), json!([bv, av]));
-            }
-        }
-    }
-    out
-}
-
 fn product_changes(before: &Product, after: &Product) -> Value {
     let skip = ["variants", "updated_at", "created_at"];
-    let mut changes = diff(&json!(before), &json!(after), &skip);
+    let mut changes = audit::diff(&json!(before), &json!(after), &skip);
     let vskip = ["on_hand", "committed", "available", "position"];
     for v in &after.variants {
         let name = if v.title.is_empty() {
@@ -572,7 +556,7 @@ fn product_changes(before: &Product, after: &Product) -> Value {
         };
         match before.variants.iter().find(|b| b.id == v.id) {
             Some(b) => {
-                let d = diff(&json!(b), &json!(v), &vskip);
+                let d = audit::diff(&json!(b), &json!(v), &vskip);
                 if !d.is_empty() {
                     changes.insert(format!("variant {name}"), Value::Object(d));
                 }

@@ -159,7 +159,7 @@ impl Shop {
 
     /// Everything Shopdesk holds about one person (GDPR access request), as JSON.
     pub fn export_customer(&self, session: &Session, id: &str) -> Result<Value> {
-        self.db.read(|c| {
+        let record = self.db.read(|c| {
             authorize(c, session, Permission::OrdersManage)?;
             crate::store::customer_exists(c, id)?;
             let q = |sql: &str| rows_as_json(c, sql, id);
@@ -178,7 +178,9 @@ impl Shop {
                 "claims": q("SELECT c.kind, c.status, c.evidence, c.resolution, c.created_at FROM claim c
                              JOIN customer_order o ON o.id = c.order_id WHERE o.customer_id = ?1")?,
             }))
-        })
+        })?;
+        self.note_export(session, &format!("customer {id}"), 1)?;
+        Ok(record)
     }
 
     /// Erases a person (GDPR erasure): name, contact details, addresses, notes and message texts

@@ -172,6 +172,19 @@ pub(crate) fn record_money(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
     .execute(params![new_id(), order_id, kind, amount, method, reference, staff, at.0])?;
+    if matches!(movement, MoneyMove::Refund) {
+        // Every refund — a return, a claim, one made on the marketplace — is on the trail.
+        crate::audit::record(
+            conn,
+            crate::audit::Change::by(
+                at,
+                staff,
+                "refund_issued",
+                ("order", order_id),
+                serde_json::json!({ "amount_minor": amount, "method": method, "reference": reference }),
+            ),
+        )?;
+    }
     Ok(())
 }
 

@@ -126,6 +126,14 @@ fn sender_address(from: &str) -> &str {
     }
 }
 
+fn load(c: &Connection) -> Result<OrderSettings> {
+    Ok(OrderSettings {
+        legal: legal(c)?,
+        risk: crate::order::risk_settings(c)?,
+        mail: mail(c)?,
+    })
+}
+
 impl Shop {
     /// The SMTP account for the outbox sender, which runs without a signed-in person.
     pub fn mail_settings(&self) -> Result<MailSettings> {
@@ -163,11 +171,7 @@ impl Shop {
     pub fn order_settings(&self, session: &Session) -> Result<OrderSettings> {
         self.db.read(|c| {
             authorize(c, session, Permission::OrdersView)?;
-            Ok(OrderSettings {
-                legal: legal(c)?,
-                risk: crate::order::risk_settings(c)?,
-                mail: mail(c)?,
-            })
+            load(c)
         })
     }
 
@@ -224,6 +228,7 @@ impl Shop {
         }
         self.db.write(|tx| {
             authorize(tx, session, Permission::SettingsManage)?;
+            let before = load(tx)?;
             tx.execute(
                 "UPDATE shop SET legal_name = ?1, legal_address = ?2, tax_id = ?3, shop_email = ?4,
                      invoice_prefix = ?5, credit_note_prefix = ?6, payment_terms_days = ?7,
@@ -257,6 +262,13 @@ impl Shop {
                     zone,
                 ],
             )?;
+            let after = load(tx)?;
+            // One entry per part (legal, risk, mail), each field as [before, after].
+            let (b, a) = (json!(before), json!(after));
+            let changes: serde_json::Map<String, serde_json::Value> = ["legal", "risk", "mail"]
+                .iter()
+                .flat_map(|part| audit::diff(&b[part], &a[part], &[]))
+                .collect();
             audit::record(
                 tx,
                 Change::by(
@@ -264,14 +276,10 @@ impl Shop {
                     session.staff_id(),
                     "settings.orders",
                     ("shop", "1"),
-                    json!({ "invoice_prefix": invoice_prefix, "smtp_host": m.smtp_host.trim() }),
+                    serde_json::Value::Object(changes),
                 ),
             )?;
-            Ok(OrderSettings {
-                legal: legal(tx)?,
-                risk: crate::order::risk_settings(tx)?,
-                mail: mail(tx)?,
-            })
+            Ok(after)
         })
     }
 }

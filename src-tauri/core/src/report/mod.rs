@@ -14,7 +14,7 @@ mod more;
 mod sales;
 mod tables;
 
-use crate::clock::{Date, ShopZone};
+use crate::clock::{parse_day, Date, ShopZone};
 use crate::error::{Error, Result};
 use crate::shop::shop_currency;
 use crate::shop::staff::{authorize, Permission, Session};
@@ -377,14 +377,6 @@ impl Period {
             }
         }
     }
-}
-
-fn parse_day(text: &str, what: &str) -> Result<Date> {
-    text.trim().parse::<Date>().map_err(|_| {
-        Error::invalid(format!(
-            "the {what} date '{text}' is not a date: write it as 2026-11-30"
-        ))
-    })
 }
 
 /// The longest period a report reads at once: ten years of days.

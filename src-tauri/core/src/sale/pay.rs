@@ -421,6 +421,25 @@ impl Shop {
                     _ => {}
                 }
             }
+            let returned: i64 = rows
+                .iter()
+                .zip(&index)
+                .filter(|(l, _)| l.kind == LineKind::Return)
+                .filter_map(|(_, i)| i.map(|i| priced.lines[i].amount))
+                .sum();
+            if returned != 0 {
+                // Money back over the counter is on the trail, beside the journal's entry.
+                crate::audit::record(
+                    tx,
+                    crate::audit::Change::by(
+                        now,
+                        session.staff_id(),
+                        "counter_refund",
+                        ("sale", sale_id),
+                        serde_json::json!({ "receipt": super::receipt_code(number), "returned_minor": returned }),
+                    ),
+                )?;
+            }
             tx.execute(
                 "UPDATE sale SET status = 'completed', number = ?2, shift_id = ?3, prices_include_tax = ?4,
                      subtotal_minor = ?5, discount_minor = ?6, tax_minor = ?7, rounding_minor = ?8,

@@ -2,13 +2,15 @@
 //! rule, cash rounding, the discount limit above which a manager approves, the receipt footer,
 //! and discount codes.
 
+use crate::audit::{self, Change};
 use crate::error::{Error, Result};
 use crate::money::Money;
 use crate::shop::shop_currency;
 use crate::shop::staff::{authorize, Permission, Session};
 use crate::tax::{self, TaxRate, TaxRounding};
 use crate::Shop;
-use rusqlite::params;
+use rusqlite::{params, Connection};
+use serde_json::{json, Value};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -33,38 +35,42 @@ pub struct DiscountCodeDraft {
     pub value: String,
 }
 
+fn load(c: &Connection) -> Result<CounterSettings> {
+    let cur = shop_currency(c)?;
+    let (region, included, rounding, cash, limit, footer): (
+        String,
+        bool,
+        String,
+        i64,
+        i64,
+        String,
+    ) = c.query_row(
+        "SELECT region, prices_include_tax, tax_rounding, cash_rounding_minor,
+                    discount_limit_bp, receipt_footer FROM shop WHERE id = 1",
+        [],
+        |r| r.try_into(),
+    )?;
+    Ok(CounterSettings {
+        region,
+        prices_include_tax: included,
+        tax_rounding: TaxRounding::parse(&rounding),
+        cash_rounding: Money::from_minor(cash, cur).to_decimal_string(),
+        discount_limit_percent: match limit % 100 {
+            0 => format!("{}", limit / 100),
+            frac => format!("{}.{frac:02}", limit / 100)
+                .trim_end_matches('0')
+                .to_string(),
+        },
+        receipt_footer: footer,
+        rates: tax::rates(c)?,
+    })
+}
+
 impl Shop {
     pub fn counter_settings(&self, session: &Session) -> Result<CounterSettings> {
         self.db.read(|c| {
             authorize(c, session, Permission::Sell)?;
-            let cur = shop_currency(c)?;
-            let (region, included, rounding, cash, limit, footer): (
-                String,
-                bool,
-                String,
-                i64,
-                i64,
-                String,
-            ) = c.query_row(
-                "SELECT region, prices_include_tax, tax_rounding, cash_rounding_minor,
-                            discount_limit_bp, receipt_footer FROM shop WHERE id = 1",
-                [],
-                |r| r.try_into(),
-            )?;
-            Ok(CounterSettings {
-                region,
-                prices_include_tax: included,
-                tax_rounding: TaxRounding::parse(&rounding),
-                cash_rounding: Money::from_minor(cash, cur).to_decimal_string(),
-                discount_limit_percent: match limit % 100 {
-                    0 => format!("{}", limit / 100),
-                    frac => format!("{}.{frac:02}", limit / 100)
-                        .trim_end_matches('0')
-                        .to_string(),
-                },
-                receipt_footer: footer,
-                rates: tax::rates(c)?,
-            })
+            load(c)
         })
     }
 
@@ -76,6 +82,7 @@ impl Shop {
     ) -> Result<CounterSettings> {
         self.db.write(|tx| {
             authorize(tx, session, Permission::SettingsManage)?;
+            let before = load(tx)?;
             let cur = shop_currency(tx)?;
             let cash = Money::parse(&s.cash_rounding, cur)?.minor();
             if cash < 0 {
@@ -94,9 +101,20 @@ impl Shop {
                     s.receipt_footer.trim()
                 ],
             )?;
-            tax::replace_rates(tx, &s.rates)
-        })?;
-        self.counter_settings(session)
+            tax::replace_rates(tx, &s.rates)?;
+            let after = load(tx)?;
+            audit::record(
+                tx,
+                Change::by(
+                    self.clock.now(),
+                    session.staff_id(),
+                    "settings.counter",
+                    ("shop", "1"),
+                    Value::Object(audit::diff(&json!(before), &json!(after), &[])),
+                ),
+            )?;
+            Ok(after)
+        })
     }
 
     /// Adds or changes a discount code for the counter's code field.

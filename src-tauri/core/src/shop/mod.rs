@@ -3,6 +3,7 @@
 //! permissions in `staff.rs`.
 
 pub mod staff;
+pub mod trail;
 
 use crate::audit::{self, Change};
 use crate::clock::Clock;

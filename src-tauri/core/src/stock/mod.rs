@@ -431,10 +431,20 @@ impl Shop {
         self.db.write(|tx| {
             authorize(tx, session, Permission::StockManage)?;
             location_exists(tx, &a.location_id)?;
-            variant_label(tx, &a.variant_id)?;
+            let label = variant_label(tx, &a.variant_id)?;
             if a.delta < 0 {
                 take_out(tx, &a.variant_id, &a.location_id, -a.delta)?;
             }
+            audit::record(
+                tx,
+                Change::by(
+                    self.clock.now(),
+                    session.staff_id(),
+                    "stock_adjusted",
+                    ("variant", &a.variant_id),
+                    json!({ "item": label, "location_id": a.location_id, "delta": a.delta, "note": note }),
+                ),
+            )?;
             record_move(
                 tx,
                 &Move {

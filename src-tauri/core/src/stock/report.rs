@@ -134,7 +134,8 @@ impl Shop {
             .map_err(io)?;
         }
         w.flush()
-            .map_err(|e| Error::Storage(format!("cannot write the CSV: {e}")))
+            .map_err(|e| Error::Storage(format!("cannot write the CSV: {e}")))?;
+        self.note_export(session, "stock report", report.lines.len() as i64)
     }
 
     /// On hand and valuation at cost, for one location or all.

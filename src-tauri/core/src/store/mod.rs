@@ -25,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_order_value_index.sql"),
     include_str!("migrations/0008_shop_contact.sql"),
     include_str!("migrations/0009_reports.sql"),
+    include_str!("migrations/0010_audit_trail.sql"),
 ];
 
 const MAX_IDLE_READERS: usize = 4;
@@ -254,6 +255,7 @@ mod tests {
         "14add4568a58aae432b186a3996386ceab70837e243430c5a63ab364bf25e129", // 0007_order_value_index
         "a5c76175e6397ba0f12a510673b43f64cdee9d435befba788cbac53ef00f6f68", // 0008_shop_contact
         "91357c5eaf1a02e27a1702ecacc270041a9575496d402c7f8bdb44de1de24d77", // 0009_reports
+        "c23a3f08aa397f3979c39e295a58813a0b0d6351f08a0aba1223305dd35c8097", // 0010_audit_trail
     ];
 
     #[test]

@@ -221,10 +221,12 @@ impl Shop {
 
     /// The whole catalog as a Shopify product CSV, products by handle, variants in grid order.
     pub fn export_catalog(&self, session: &Session, out: &mut dyn std::io::Write) -> Result<u32> {
-        self.db.read(|c| {
+        let rows = self.db.read(|c| {
             authorize(c, session, Permission::CatalogView)?;
             let currency = shop_currency(c)?;
             write_csv(c, currency, out)
-        })
+        })?;
+        self.note_export(session, "catalog", i64::from(rows))?;
+        Ok(rows)
     }
 }
