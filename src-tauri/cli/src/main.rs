@@ -292,13 +292,11 @@ fn print_issues(issues: &[ImportIssue]) {
 fn read_text(path: &std::path::Path) -> Result<String, Error> {
     let bytes = std::fs::read(path)
         .map_err(|e| Error::invalid(format!("cannot read {}: {e}", path.display())))?;
-    String::from_utf8(bytes).map_err(|e| {
-        Error::invalid(format!(
-            "{} is not UTF-8 text (byte {}); save it as CSV UTF-8",
-            path.display(),
-            e.utf8_error().valid_up_to()
-        ))
-    })
+    let (text, encoding) = shopdesk_core::import::text::decode(&bytes);
+    if encoding != shopdesk_core::import::text::Encoding::Utf8 {
+        eprintln!("{} was read as {}.", path.display(), encoding.name());
+    }
+    Ok(text)
 }
 
 fn catalog(command: CatalogCommand, json: bool) -> Result<(), Error> {

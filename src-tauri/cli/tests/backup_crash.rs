@@ -127,24 +127,26 @@ fn a_killed_backup_is_never_listed_and_a_killed_restore_never_mixes_two_shops() 
     };
     let whole = timed(&mut restore(db));
     assert_eq!(state(&db_path), restored);
-    let mut seen = std::collections::HashSet::new();
+    let mut kills = 0;
     for i in 0..12 {
         copy_of(&pristine, &db_path);
         for side in ["-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{db}{side}"));
         }
-        killed_after(&mut restore(db), whole * i / 10);
+        if killed_after(&mut restore(db), whole * i / 10) {
+            kills += 1;
+        }
         let now = state(&db_path);
         assert!(
             now == current || now == restored,
-            "after a kill at {}/10 of a restore the shop is {now:?}: neither {current:?} nor {restored:?}",
-            i
+            "after a kill at {i}/10 of a restore the shop is {now:?}: neither {current:?} nor {restored:?}"
         );
-        seen.insert(now);
     }
-    assert_eq!(
-        seen.len(),
-        2,
-        "kills should land both before and after the restore commits"
+    assert!(
+        kills >= 3,
+        "only {kills} restores were killed before they ended"
     );
+    // And after all that, a restore left to finish still works.
+    ok(&mut restore(db));
+    assert_eq!(state(&db_path), restored);
 }

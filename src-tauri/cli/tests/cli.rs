@@ -162,3 +162,53 @@ fn a_reader_that_goes_away_ends_the_output_quietly() {
     assert!(out.status.success(), "exit {:?}: {stderr}", out.status);
     assert!(stderr.is_empty(), "nothing on stderr, got: {stderr}");
 }
+
+/// Excel on Windows saves "CSV (Comma delimited)" in Windows-1252: read and converted, with a
+/// word on stderr, never refused.
+#[test]
+fn an_excel_for_windows_csv_is_imported_with_its_accents() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.sqlite3");
+    let db = db.to_str().unwrap();
+    assert!(shopdesk(&["demo", "--db", db], "").status.success());
+    let csv = dir.path().join("excel.csv");
+    std::fs::write(
+        &csv,
+        b"Handle,Title,Variant SKU,Variant Price\r\ncreme-mug,Cr\xe8me br\xfbl\xe9e mug,CREME-1,12.00\r\n",
+    )
+    .unwrap();
+    let out = shopdesk(
+        &[
+            "catalog",
+            "import",
+            csv.to_str().unwrap(),
+            "--db",
+            db,
+            "--staff",
+            "Alex Morgan",
+        ],
+        "1111",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Windows-1252"));
+    let out = shopdesk(
+        &[
+            "catalog",
+            "list",
+            "--db",
+            db,
+            "--staff",
+            "Alex Morgan",
+            "--search",
+            "CREME-1",
+            "--json",
+        ],
+        "1111",
+    );
+    let page: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(page["items"][0]["title"], "Crème brûlée mug", "{page}");
+}

@@ -26,7 +26,13 @@ fn the_trail_shows_who_changed_what_with_before_and_after() {
     }
     d.variants[1].price = "25.50".into();
     f.shop
-        .update_product(&f.owner, ProductEdit { id: p.id.clone(), product: d })
+        .update_product(
+            &f.owner,
+            ProductEdit {
+                id: p.id.clone(),
+                product: d,
+            },
+        )
         .unwrap();
     // The receipt footer.
     let mut s = f.shop.counter_settings(&f.owner).unwrap();
@@ -59,36 +65,72 @@ fn the_trail_shows_who_changed_what_with_before_and_after() {
         .iter()
         .find(|c| c.field.ends_with("· price"))
         .unwrap_or_else(|| panic!("{:?}", price.changes));
-    assert_eq!((change.before.as_str(), change.after.as_str()), ("24.00 EUR", "25.50 EUR"));
+    assert_eq!(
+        (change.before.as_str(), change.after.as_str()),
+        ("24.00 EUR", "25.50 EUR")
+    );
 
     let footer = page
         .entries
         .iter()
         .find(|e| e.action == "settings.counter")
         .unwrap();
-    assert_eq!(footer.changes.len(), 1, "only the footer changed: {:?}", footer.changes);
+    assert_eq!(
+        footer.changes.len(),
+        1,
+        "only the footer changed: {:?}",
+        footer.changes
+    );
     assert_eq!(footer.changes[0].field, "receipt_footer");
     assert_eq!(footer.changes[0].before, old_footer);
     assert_eq!(footer.changes[0].after, "Thank you — see you soon");
 
     // Filters: kind, person, document, days.
     let only = |q: TrailQuery| f.shop.audit_trail(&f.owner, &q).unwrap();
-    let adjusted = only(TrailQuery { action: Some("stock_adjusted".into()), ..all() });
+    let adjusted = only(TrailQuery {
+        action: Some("stock_adjusted".into()),
+        ..all()
+    });
     assert_eq!(adjusted.total, 1);
     assert_eq!(adjusted.entries[0].staff.as_deref(), Some("Mo"));
-    assert!(adjusted.entries[0].facts.iter().any(|f| f.contains("found behind the till")));
+    assert!(adjusted.entries[0]
+        .facts
+        .iter()
+        .any(|f| f.contains("found behind the till")));
     assert!(page.actions.contains(&"stock_adjusted".to_string()));
-    let by_mo = only(TrailQuery { staff_id: Some(manager.staff_id().into()), ..all() });
-    assert!(by_mo.entries.iter().all(|e| e.staff.as_deref() == Some("Mo")));
+    let by_mo = only(TrailQuery {
+        staff_id: Some(manager.staff_id().into()),
+        ..all()
+    });
+    assert!(by_mo
+        .entries
+        .iter()
+        .all(|e| e.staff.as_deref() == Some("Mo")));
     assert!(by_mo.total >= 2, "signed in and adjusted");
-    let by_doc = only(TrailQuery { document: p.id.clone(), ..all() });
-    assert!(by_doc.entries.iter().all(|e| e.entity_id.as_deref() == Some(p.id.as_str())));
+    let by_doc = only(TrailQuery {
+        document: p.id.clone(),
+        ..all()
+    });
+    assert!(by_doc
+        .entries
+        .iter()
+        .all(|e| e.entity_id.as_deref() == Some(p.id.as_str())));
     assert_eq!(by_doc.total, 2, "created and updated");
-    let long_ago = only(TrailQuery { from: "2001-01-01".into(), to: "2001-12-31".into(), ..all() });
+    let long_ago = only(TrailQuery {
+        from: "2001-01-01".into(),
+        to: "2001-12-31".into(),
+        ..all()
+    });
     assert_eq!(long_ago.total, 0);
     let err = f
         .shop
-        .audit_trail(&f.owner, &TrailQuery { from: "yesterday".into(), ..all() })
+        .audit_trail(
+            &f.owner,
+            &TrailQuery {
+                from: "yesterday".into(),
+                ..all()
+            },
+        )
         .unwrap_err();
     assert!(matches!(err, Error::Invalid(_)), "{err}");
 
@@ -96,7 +138,10 @@ fn the_trail_shows_who_changed_what_with_before_and_after() {
     let csv = String::from_utf8(f.shop.audit_trail_csv(&f.owner, &all()).unwrap()).unwrap();
     assert!(csv.starts_with("time,staff,action,record,id,field,before,after"));
     assert!(csv.contains("receipt_footer"), "{csv}");
-    let exported = only(TrailQuery { action: Some("exported".into()), ..all() });
+    let exported = only(TrailQuery {
+        action: Some("exported".into()),
+        ..all()
+    });
     assert_eq!(exported.total, 1);
 }
 

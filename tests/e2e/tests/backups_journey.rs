@@ -164,9 +164,17 @@ async fn the_owner_backs_up_sells_and_restores_the_backup() {
     click(&c, "#tab-audit").await;
     wait_text(&c, "#audit-list", "Backup restored").await;
     choose(&c, "#audit-kind", "product_updated").await;
-    let row = wait_text(&c, "tr.audit-row[data-action=\"product_updated\"]", "19.95 EUR").await;
+    let row = wait_text(
+        &c,
+        "tr.audit-row[data-action=\"product_updated\"]",
+        "19.95 EUR",
+    )
+    .await;
     assert!(row.contains("Alex Morgan"), "{row}");
-    assert!(row.contains(&format!("{old_price} EUR")), "before and after: {row}");
+    assert!(
+        row.contains(&format!("{old_price} EUR")),
+        "before and after: {row}"
+    );
     shot(&c, "audit-trail").await;
     c.close().await.unwrap();
 }

@@ -106,3 +106,16 @@ export function formatBytes(bytes: number, locale = shop.locale): string {
   }
   return new Intl.NumberFormat(locale, { style: "unit", unit: units[unit], unitDisplay: "short", maximumFractionDigits: 1 }).format(n);
 }
+
+/**
+ * A picked file's text, read as core reads files: UTF-8 when it is valid UTF-8 (a byte-order mark
+ * is dropped), else Windows-1252 — what Excel on Windows writes for "CSV (Comma delimited)" — so
+ * accents and "€" survive instead of turning into "�". Says which it used.
+ */
+export function decodeFile(bytes: ArrayBuffer): { text: string; encoding: "UTF-8" | "Windows-1252" } {
+  try {
+    return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes), encoding: "UTF-8" };
+  } catch {
+    return { text: new TextDecoder("windows-1252").decode(bytes), encoding: "Windows-1252" };
+  }
+}

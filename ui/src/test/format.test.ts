@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatAge, formatBytes, formatMoney, formatPercent, formatTime, moneyInput, shopToday, useShopConventions } from "../lib/format";
+import { decodeFile, formatAge, formatBytes, formatMoney, formatPercent, formatTime, moneyInput, shopToday, useShopConventions } from "../lib/format";
 
 describe("money formatting", () => {
   it("shows exact minor units with the currency's own decimals", () => {
@@ -56,5 +56,16 @@ describe("ages and sizes", () => {
     expect(formatAge(3 * 3_600_000)).toBe("3 hours ago");
     expect(formatAge(3 * 86_400_000)).toBe("3 days ago");
     expect(formatBytes(48_200_000)).toBe("48.2 MB");
+  });
+});
+
+describe("picked files", () => {
+  it("are UTF-8 when valid, else Windows-1252 as Excel for Windows writes them", () => {
+    // (Node's TextDecoder reads windows-1252 as Latin-1, so "€" (0x80) is checked in the real
+    // window's WebKit by the catalog journey; accents are the same in both.)
+    const excel = new Uint8Array([0x43, 0x72, 0xe8, 0x6d, 0x65, 0x2c, 0x31, 0x32]);
+    expect(decodeFile(excel.buffer)).toEqual({ text: "Crème,12", encoding: "Windows-1252" });
+    const utf8 = new TextEncoder().encode("Zoë,€12");
+    expect(decodeFile(utf8.buffer as ArrayBuffer)).toEqual({ text: "Zoë,€12", encoding: "UTF-8" });
   });
 });

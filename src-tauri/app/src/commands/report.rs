@@ -72,7 +72,11 @@ pub async fn report_export(app: AppHandle, req: ReportExport) -> Result<SavedFil
             }
         };
         let saved = write_file(path, &bytes)?;
-        shop.note_export(s, &format!("report {}", req.name.slug()), report.rows.len() as i64)?;
+        shop.note_export(
+            s,
+            &format!("report {}", req.name.slug()),
+            report.rows.len() as i64,
+        )?;
         Ok(saved)
     })
     .await

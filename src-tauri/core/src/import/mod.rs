@@ -3,3 +3,4 @@
 //! catalog and stock because an import writes both.
 
 pub mod shopify_csv;
+pub mod text;

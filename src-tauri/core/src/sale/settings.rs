@@ -10,8 +10,8 @@ use crate::shop::staff::{authorize, Permission, Session};
 use crate::tax::{self, TaxRate, TaxRounding};
 use crate::Shop;
 use rusqlite::{params, Connection};
-use serde_json::{json, Value};
 use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
 use ts_rs::TS;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

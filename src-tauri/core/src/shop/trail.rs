@@ -75,7 +75,11 @@ fn text(v: &Value) -> String {
     let money = v.as_object().and_then(|m| {
         let currency = crate::Currency::from_code(m.get("currency")?.as_str()?).ok()?;
         let minor = m.get("minor")?.as_i64()?;
-        Some(format!("{} {}", crate::Money::from_minor(minor, currency).to_decimal_string(), currency.code()))
+        Some(format!(
+            "{} {}",
+            crate::Money::from_minor(minor, currency).to_decimal_string(),
+            currency.code()
+        ))
     });
     if let Some(m) = money {
         return m;
@@ -104,7 +108,11 @@ fn split(detail: &Value) -> (Vec<TrailChange>, Vec<String>) {
                 before: text(&pair[0]),
                 after: text(&pair[1]),
             }),
-            Value::Object(inner) if inner.values().all(|v| v.as_array().is_some_and(|a| a.len() == 2)) => {
+            Value::Object(inner)
+                if inner
+                    .values()
+                    .all(|v| v.as_array().is_some_and(|a| a.len() == 2)) =>
+            {
                 for (field, pair) in inner {
                     let pair = pair.as_array().map(Vec::as_slice).unwrap_or_default();
                     changes.push(TrailChange {
@@ -140,7 +148,9 @@ fn matching(conn: &Connection, q: &TrailQuery) -> Result<(String, Vec<rusqlite::
         args.push(V::Integer(zone.start_of(f).0));
     }
     if let Some(l) = last {
-        let next = l.tomorrow().map_err(|_| Error::invalid("the last day is out of range"))?;
+        let next = l
+            .tomorrow()
+            .map_err(|_| Error::invalid("the last day is out of range"))?;
         sql.push_str(" AND a.at < ?");
         args.push(V::Integer(zone.start_of(next).0));
     }
@@ -223,22 +233,41 @@ impl Shop {
         })?;
         let mut out = csv::Writer::from_writer(Vec::new());
         let row = |out: &mut csv::Writer<Vec<u8>>, cells: [&str; 8]| {
-            out.write_record(cells).map_err(|e| Error::Internal(e.to_string()))
+            out.write_record(cells)
+                .map_err(|e| Error::Internal(e.to_string()))
         };
-        row(&mut out, ["time", "staff", "action", "record", "id", "field", "before", "after"])?;
+        row(
+            &mut out,
+            [
+                "time", "staff", "action", "record", "id", "field", "before", "after",
+            ],
+        )?;
         for e in &page.entries {
             let at = zone.date_time_text(e.at);
-            let (staff, id) = (e.staff.as_deref().unwrap_or(""), e.entity_id.as_deref().unwrap_or(""));
+            let (staff, id) = (
+                e.staff.as_deref().unwrap_or(""),
+                e.entity_id.as_deref().unwrap_or(""),
+            );
             let head = [at.as_str(), staff, e.action.as_str(), e.entity.as_str(), id];
             for c in &e.changes {
-                row(&mut out, [head[0], head[1], head[2], head[3], head[4], &c.field, &c.before, &c.after])?;
+                row(
+                    &mut out,
+                    [
+                        head[0], head[1], head[2], head[3], head[4], &c.field, &c.before, &c.after,
+                    ],
+                )?;
             }
             let facts = e.facts.join("; ");
             if e.changes.is_empty() || !facts.is_empty() {
-                row(&mut out, [head[0], head[1], head[2], head[3], head[4], "", "", &facts])?;
+                row(
+                    &mut out,
+                    [head[0], head[1], head[2], head[3], head[4], "", "", &facts],
+                )?;
             }
         }
-        let bytes = out.into_inner().map_err(|e| Error::Internal(e.to_string()))?;
+        let bytes = out
+            .into_inner()
+            .map_err(|e| Error::Internal(e.to_string()))?;
         self.note_export(session, "audit_trail", page.total)?;
         Ok(bytes)
     }
@@ -275,8 +304,16 @@ mod tests {
         assert_eq!(
             changes,
             vec![
-                TrailChange { field: "title".into(), before: "Mug".into(), after: "Big mug".into() },
-                TrailChange { field: "variant Blue · price_minor".into(), before: "1200".into(), after: "1400".into() },
+                TrailChange {
+                    field: "title".into(),
+                    before: "Mug".into(),
+                    after: "Big mug".into()
+                },
+                TrailChange {
+                    field: "variant Blue · price_minor".into(),
+                    before: "1200".into(),
+                    after: "1400".into()
+                },
             ]
         );
         assert_eq!(facts, vec!["note: found in the back".to_string()]);
