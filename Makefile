@@ -13,14 +13,15 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(PATH)
 
-.PHONY: run test setup-build setup-test ui types lint-rust test-rust test-ui e2e benchmark bundle clean
+.PHONY: run test setup-build setup-test ui types lint-rust test-rust test-ui fuzz e2e benchmark bundle clean
 
 ## Launch the app (debug build) on the database in the OS data directory.
 run: setup-build ui
 	cargo run -p shopdesk-app
 
-## Every check: format, clippy, Rust tests, fresh IPC types, UI check/lint/tests, real-window journeys.
-test: setup-test lint-rust test-rust test-ui e2e
+## Every check: format, clippy, Rust tests, fresh IPC types, UI check/lint/tests, a fixed fuzzing
+## budget per importer, real-window journeys.
+test: setup-test lint-rust test-rust test-ui fuzz e2e
 	@echo "make test: all checks passed"
 
 # Installs only what is missing, so a second run costs nothing.
@@ -48,6 +49,9 @@ setup-test: setup-build
 	fi
 	rustup component list --installed 2>/dev/null | grep -q clippy || rustup component add clippy rustfmt
 	command -v tauri-driver >/dev/null || cargo install tauri-driver --version 2.1.0 --locked
+	# The fuzz targets build on nightly with libFuzzer (cargo-fuzz).
+	rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+	command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --version 0.13.1 --locked
 	# A real Vendure server (npm, sql.js: no native build) for the marketplace sync tests.
 	if [ ! -d tests/vendure/node_modules/@vendure/core ] || [ tests/vendure/package-lock.json -nt tests/vendure/node_modules/.package-lock.json ]; then
 	  npm --prefix tests/vendure install --no-audit --no-fund
@@ -74,6 +78,27 @@ test-ui:
 	npm --prefix ui run check
 	npm --prefix ui run lint
 	npm --prefix ui test
+
+# Each importer of outside data under libFuzzer for FUZZ_SECONDS (30 s each in `make test`),
+# from the corpora kept in src-tauri/fuzz/corpus (what a run discovers goes to a scratch folder;
+# add what matters by hand). A crash stops the build with the input in src-tauri/fuzz/artifacts.
+FUZZ_SECONDS ?= 30
+FUZZ_TARGETS := catalog_csv order_json marketplace_order
+fuzz:
+	cd src-tauri/fuzz
+	cargo +nightly fuzz build -s none --fuzz-dir .
+	for t in $(FUZZ_TARGETS); do
+	  found=$$(mktemp -d)
+	  mkdir -p artifacts/$$t
+	  if ! cargo +nightly fuzz run -s none --fuzz-dir . $$t $$found corpus/$$t -- -max_total_time=$(FUZZ_SECONDS) \
+	      -artifact_prefix=artifacts/$$t/ -print_final_stats=1 > $$found.log 2>&1; then
+	    tail -40 $$found.log
+	    echo "fuzz target $$t failed: the input is in src-tauri/fuzz/artifacts/$$t" >&2
+	    exit 1
+	  fi
+	  echo "fuzz $$t: $$(grep -E 'stat::(number_of_executed_units|new_units_added)' $$found.log | tr -s ' \n' ' ')"
+	  rm -rf $$found $$found.log
+	done
 
 e2e: ui
 	cargo build -p shopdesk-app

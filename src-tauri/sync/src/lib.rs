@@ -85,6 +85,22 @@ pub(crate) fn text(v: &Value, key: &str) -> String {
 }
 
 /// Keeps a malformed order's id and payload for the quarantine list.
+/// One order's JSON as a marketplace sends it, mapped as a sync run maps it: a mapping error
+/// becomes a quarantined order, as in a run. The fuzz targets (`src-tauri/fuzz`) feed it.
+#[doc(hidden)]
+pub fn pulled_from(kind: &str, order: &Value) -> Option<Pulled> {
+    let mapped = match kind {
+        "shopify" => shopify::order(order),
+        "woocommerce" => woo::order(order),
+        "vendure" => vendure::order(order),
+        _ => return None,
+    };
+    Some(match mapped {
+        Ok(o) => Pulled::Order(Box::new(o)),
+        Err(e) => malformed(order, "id", e),
+    })
+}
+
 pub(crate) fn malformed(raw: &Value, id_key: &str, error: String) -> Pulled {
     Pulled::Malformed {
         external_id: Some(text(raw, id_key))

@@ -111,7 +111,7 @@ fn address(v: &Value) -> Option<Address> {
     })
 }
 
-fn order(node: &Value) -> Result<RemoteOrder, String> {
+pub(crate) fn order(node: &Value) -> Result<RemoteOrder, String> {
     let updated = text(node, "updatedAt");
     let updated_at = Timestamp::parse_rfc3339(&updated)
         .ok_or_else(|| format!("updatedAt '{updated}' is not a UTC time"))?;

@@ -88,7 +88,7 @@ fn int(v: &Value, key: &str) -> Result<i64, String> {
         .ok_or_else(|| format!("{key} is not a whole number"))
 }
 
-fn order(o: &Value) -> Result<RemoteOrder, String> {
+pub(crate) fn order(o: &Value) -> Result<RemoteOrder, String> {
     let updated = text(o, "updatedAt");
     let updated_at = Timestamp::parse_rfc3339(&updated)
         .ok_or_else(|| format!("updatedAt '{updated}' is not a UTC time"))?;

@@ -66,7 +66,7 @@ fn money(v: &Value, key: &str, currency: &str) -> Result<i64, String> {
     money_field(v.get(key), key, currency)
 }
 
-fn order(o: &Value) -> Result<RemoteOrder, String> {
+pub(crate) fn order(o: &Value) -> Result<RemoteOrder, String> {
     let updated_at =
         gmt(o, "date_modified_gmt").ok_or("date_modified_gmt is missing or not a date")?;
     let currency = text(o, "currency");
