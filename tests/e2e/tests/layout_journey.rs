@@ -217,6 +217,12 @@ async fn walk(c: &Client, size: (u32, u32), theme: &str, slip: &str) -> Vec<Stri
         on_screen(c, screen).await;
         bad.extend(measure(c, screen, size, theme).await);
     }
+    click(c, "#tab-counter").await;
+    wait_text(c, "#tax-rates", "×").await;
+    bad.extend(measure(c, "settings-counter", size, theme).await);
+    click(c, "#tab-audit").await;
+    wait_text(c, "#audit-list", "Signed in").await;
+    bad.extend(measure(c, "settings-audit", size, theme).await);
     click(c, "#tab-backups").await;
     wait_text(c, "#backup-list", "Verify").await;
     bad.extend(measure(c, "settings-backups", size, theme).await);

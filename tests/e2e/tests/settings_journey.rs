@@ -1,0 +1,77 @@
+//! The owner sets the counter up in Settings (F8 → Counter) — the standard VAT rate and the
+//! receipt's footer — and the next receipt prints both; the change is on the audit trail with its
+//! before and after.
+
+mod common;
+
+use common::*;
+use fantoccini::Locator;
+use std::process::Command;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_owner_changes_the_tax_rate_and_footer_and_the_next_receipt_shows_both() {
+    let home = tempfile::tempdir().unwrap();
+    let driver = Driver::start(home.path(), 4650);
+    let c = driver.launch().await;
+    load_demo(&c).await;
+
+    click(&c, "#nav-settings").await;
+    click(&c, "#tab-counter").await;
+    // The standard rate: its name on receipts and its percent.
+    let row = "#tax-rates tr.tax-rate:first-child";
+    assert_eq!(value_of(&c, &format!("{row} .rate-name")).await, "VAT 23%");
+    fill(&c, &format!("{row} .rate-name"), "VAT 21%").await;
+    fill(&c, &format!("{row} .rate-percent"), "21").await;
+    fill(&c, "#receipt-footer", "Thank you — see you at the harbour").await;
+    shot(&c, "settings-counter").await;
+    click(&c, "#save-counter-settings").await;
+    toast_said(&c, "Counter settings saved").await;
+
+    // The next sale.
+    click(&c, "#nav-sell").await;
+    let first = c
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("#sell-scan, #shift-float"))
+        .await
+        .unwrap();
+    if first.attr("id").await.unwrap().as_deref() == Some("shift-float") {
+        fill(&c, "#shift-float", "100.00").await;
+        click(&c, "#open-shift").await;
+    }
+    scan_into(&c, "#sell-scan", "5390001000167").await;
+    wait_text(&c, "#sale-total", "16.50").await;
+    click(&c, "#pay").await;
+    wait_text(&c, "#pay-remaining", "0.00").await;
+    click(&c, "#complete-sale").await;
+    wait_text(&c, "#sale-done", "complete").await;
+    click(&c, "#receipt-pdf").await;
+    let saved = wait_text(&c, "#receipt-saved", "Receipt saved to").await;
+    let pdf = saved
+        .trim_start_matches("Receipt saved to ")
+        .trim()
+        .to_string();
+    let out = Command::new("pdftotext")
+        .args(["-layout", &pdf, "-"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("VAT 21%"), "{text}");
+    assert!(text.contains("see you at the harbour"), "{text}");
+    // 16.50 with 21 % included: 2.86 of it is tax.
+    assert!(text.contains("2.86"), "{text}");
+
+    // On the trail, before → after.
+    click(&c, "#nav-settings").await;
+    click(&c, "#tab-audit").await;
+    choose(&c, "#audit-kind", "settings.counter").await;
+    let entry = wait_text(
+        &c,
+        "tr.audit-row[data-action=\"settings.counter\"]",
+        "receipt_footer",
+    )
+    .await;
+    assert!(entry.contains("see you at the harbour"), "{entry}");
+    assert!(entry.contains("rates"), "{entry}");
+    c.close().await.unwrap();
+}
