@@ -125,6 +125,9 @@ ipc_table! {
         role_update(shop::staff::RoleUpdate) -> shop::staff::Role;
         locations_list(()) -> Vec<stock::Location>;
         location_create(NewLocation) -> stock::Location;
+        locations_all(()) -> Vec<stock::LocationRow>;
+        location_update(stock::LocationEdit) -> stock::LocationRow;
+        locations_order(LocationOrder) -> Vec<stock::LocationRow>;
         stock_levels(ById) -> Vec<stock::StockLevel>;
         stock_moves(ById) -> Vec<stock::StockMove>;
         stock_adjust(stock::StockAdjustment) -> Vec<stock::StockLevel>;
@@ -223,6 +226,9 @@ ipc_table! {
         email_templates(()) -> Vec<order::outbox::EmailTemplate>;
         email_template_save(order::outbox::EmailTemplate) -> ();
         pack_bench(()) -> Bench;
+        shipping_settings(()) -> ShippingSettings;
+        carrier_save(order::carrier::Carrier) -> order::carrier::Carrier;
+        ship_promise_save(packing::shipping::ShipPromise) -> ();
         station_save(packing::shipping::Station) -> packing::shipping::Station;
         pack_open(Code) -> packing::Packing;
         pack_scan(Code) -> packing::Scan;

@@ -557,3 +557,95 @@ fn report_location(f: &common::Fixture, id: &str) -> String {
         .unwrap()
         .name
 }
+
+#[test]
+fn locations_are_renamed_ordered_and_taken_out_of_use_only_when_empty() {
+    use shopdesk_core::stock::LocationEdit;
+    let f = new_shop();
+    let p = f.shop.create_product(&f.owner, tee()).unwrap();
+    let v = &p.variants[0].id;
+    let garage = f.shop.create_location(&f.owner, "Warehouse").unwrap();
+    let edit = |name: &str, active: bool| LocationEdit {
+        id: garage.id.clone(),
+        name: name.into(),
+        active,
+    };
+    let renamed = f
+        .shop
+        .update_location(&f.owner, &edit("Garage", true))
+        .unwrap();
+    assert_eq!(renamed.name, "Garage");
+    let (floor, back) = locations(&f);
+    let err = f
+        .shop
+        .update_location(
+            &f.owner,
+            &LocationEdit {
+                id: back.clone(),
+                name: "garage".into(),
+                active: true,
+            },
+        )
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Conflict(_)),
+        "names stay unique: {err}"
+    );
+
+    adjust(&f, v, &garage.id, 2);
+    let err = f
+        .shop
+        .update_location(&f.owner, &edit("Garage", false))
+        .unwrap_err();
+    assert!(matches!(err, Error::Conflict(_)), "{err}");
+    assert!(err.to_string().contains("2 units"), "{err}");
+    adjust(&f, v, &garage.id, -2);
+    let out = f
+        .shop
+        .update_location(&f.owner, &edit("Garage", false))
+        .unwrap();
+    assert!(!out.active);
+    assert!(
+        f.shop
+            .locations(&f.owner)
+            .unwrap()
+            .iter()
+            .all(|l| l.id != garage.id),
+        "not offered any more"
+    );
+    assert_eq!(
+        f.shop.all_locations(&f.owner).unwrap().len(),
+        3,
+        "still listed in Settings"
+    );
+
+    // The counter's location cannot go while its shift is open.
+    f.shop.open_shift(&f.owner, "0").unwrap();
+    let err = f
+        .shop
+        .update_location(
+            &f.owner,
+            &LocationEdit {
+                id: floor.clone(),
+                name: "Shop floor".into(),
+                active: false,
+            },
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("shift"), "{err}");
+
+    // Back room first.
+    let ordered = f
+        .shop
+        .order_locations(&f.owner, std::slice::from_ref(&back))
+        .unwrap();
+    assert_eq!(ordered[0].id, back);
+    assert_eq!(f.shop.locations(&f.owner).unwrap()[0].id, back);
+
+    let clerk = staff(&f, "Cal", "Clerk", "1357");
+    let err = f
+        .shop
+        .update_location(&clerk, &edit("Nope", true))
+        .unwrap_err();
+    assert!(matches!(err, Error::Forbidden(_)), "{err}");
+}

@@ -220,6 +220,12 @@ async fn walk(c: &Client, size: (u32, u32), theme: &str, slip: &str) -> Vec<Stri
     click(c, "#tab-counter").await;
     wait_text(c, "#tax-rates", "×").await;
     bad.extend(measure(c, "settings-counter", size, theme).await);
+    click(c, "#tab-locations").await;
+    wait_text(c, "#location-list", "↓").await;
+    bad.extend(measure(c, "settings-locations", size, theme).await);
+    click(c, "#tab-shipping").await;
+    wait_text(c, "#carrier-list", "An Post").await;
+    bad.extend(measure(c, "settings-shipping", size, theme).await);
     click(c, "#tab-audit").await;
     wait_text(c, "#audit-list", "Signed in").await;
     bad.extend(measure(c, "settings-audit", size, theme).await);

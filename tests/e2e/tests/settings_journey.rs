@@ -1,6 +1,7 @@
 //! The owner sets the counter up in Settings (F8 → Counter) — the standard VAT rate and the
 //! receipt's footer — and the next receipt prints both; the change is on the audit trail with its
-//! before and after.
+//! before and after. Then a new location gets stock by a transfer, and Settings refuses to retire
+//! it while the stock is there.
 
 mod common;
 
@@ -73,5 +74,65 @@ async fn the_owner_changes_the_tax_rate_and_footer_and_the_next_receipt_shows_bo
     .await;
     assert!(entry.contains("see you at the harbour"), "{entry}");
     assert!(entry.contains("rates"), "{entry}");
+
+    // A new location, stocked by a transfer from the shop floor.
+    click(&c, "#tab-locations").await;
+    fill(&c, "#new-location", "Garage").await;
+    click(&c, "#add-location").await;
+    toast_said(&c, "Garage added").await;
+    wait_text(&c, "tr.location-row[data-location=\"Garage\"]", "0").await;
+    click(&c, "#nav-stock").await;
+    click(&c, "#tab-transfers").await;
+    pick_option(&c, "#transfer-from", "Shop floor").await;
+    pick_option(&c, "#transfer-to", "Garage").await;
+    scan_into(&c, "#transfer-scan", "5390001000167").await;
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("input[aria-label=\"Quantity\"]"))
+        .await
+        .expect("the scanned mug is on the transfer");
+    click(&c, "#send-transfer").await;
+    click(&c, "button.receive-transfer").await;
+    wait_text(&c, "#transfer-list", "received").await;
+    click(&c, "#nav-settings").await;
+    click(&c, "#tab-locations").await;
+    let garage = "tr.location-row[data-location=\"Garage\"]";
+    wait_text(&c, garage, "1").await;
+    click(&c, &format!("{garage} .location-active")).await;
+    wait_text(
+        &c,
+        ".settings [role=alert]",
+        "holds 1 unit: transfer it first",
+    )
+    .await;
+    assert!(
+        c.find(Locator::Css(&format!("{garage} .location-active:checked")))
+            .await
+            .is_ok(),
+        "the refused box stays ticked"
+    );
+    shot(&c, "settings-locations").await;
     c.close().await.unwrap();
+}
+
+/// Picks an option of a select by its words (ids are made by the app).
+async fn pick_option(c: &fantoccini::Client, select: &str, words: &str) {
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        for o in c
+            .find_all(Locator::Css(&format!("{select} option")))
+            .await
+            .unwrap()
+        {
+            if o.text().await.unwrap_or_default().trim() == words {
+                o.click().await.unwrap();
+                return;
+            }
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{select} never offered {words}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 }

@@ -472,6 +472,16 @@ export type LineKind = "item" | "gift_card" | "return";
 
 export type Location = { id: string, name: string, position: number, };
 
+export type LocationEdit = { id: string, name: string, active: boolean, };
+
+export type LocationOrder = { ids: Array<string>, };
+
+export type LocationRow = { id: string, name: string, position: number, active: boolean, 
+/**
+ * Units on hand there (a location with stock cannot be deactivated).
+ */
+on_hand: number, };
+
 export type LowStockLine = { variant_id: string, label: string, sku: string, location_id: string, location: string, available: number, reorder_point: number, reorder_qty: number, 
 /**
  * False for a variant with no reorder rule, low by [`LOW_WITHOUT_RULE`] across every
@@ -1040,6 +1050,12 @@ export type Shift = { id: string, number: number, open: boolean, opened_by: stri
 
 export type ShiftClose = { counts: Array<DenominationCount>, };
 
+export type ShipPromise = { 
+/**
+ * A channel name, or "*" for every channel without its own.
+ */
+channel: string, business_days: number, };
+
 export type Shipment = { id: string, carrier: string, tracking: string, at: Timestamp, 
 /**
  * (order line id, quantity).
@@ -1051,6 +1067,8 @@ export type ShipmentDraft = { carrier: string, tracking: string,
  * (order line id, quantity); empty ships everything not yet shipped.
  */
 lines: Array<[string, number]>, };
+
+export type ShippingSettings = { carriers: Array<Carrier>, promises: Array<ShipPromise>, };
 
 export type ShopProfile = { name: string, currency: string, country: string, phone: string, 
 /**
@@ -1320,6 +1338,9 @@ export interface Commands {
   role_update: { req: RoleUpdate; res: Role };
   locations_list: { req: null; res: Array<Location> };
   location_create: { req: NewLocation; res: Location };
+  locations_all: { req: null; res: Array<LocationRow> };
+  location_update: { req: LocationEdit; res: LocationRow };
+  locations_order: { req: LocationOrder; res: Array<LocationRow> };
   stock_levels: { req: ById; res: Array<StockLevel> };
   stock_moves: { req: ById; res: Array<StockMove> };
   stock_adjust: { req: StockAdjustment; res: Array<StockLevel> };
@@ -1418,6 +1439,9 @@ export interface Commands {
   email_templates: { req: null; res: Array<EmailTemplate> };
   email_template_save: { req: EmailTemplate; res: null };
   pack_bench: { req: null; res: Bench };
+  shipping_settings: { req: null; res: ShippingSettings };
+  carrier_save: { req: Carrier; res: Carrier };
+  ship_promise_save: { req: ShipPromise; res: null };
   station_save: { req: Station; res: Station };
   pack_open: { req: Code; res: Packing };
   pack_scan: { req: Code; res: Scan };

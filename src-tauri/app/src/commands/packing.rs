@@ -8,7 +8,7 @@ use shopdesk_core::order::carrier::Carrier;
 use shopdesk_core::order::supplier_order::SupplierOrder;
 use shopdesk_core::order::Order;
 use shopdesk_core::packing::print_queue::{self, PrintJob};
-use shopdesk_core::packing::shipping::{LateOrder, PackagePreset, Station};
+use shopdesk_core::packing::shipping::{LateOrder, PackagePreset, ShipPromise, Station};
 use shopdesk_core::packing::{PackDone, Packed, Packing, Scan};
 use shopdesk_core::sale::Approval;
 use shopdesk_core::{Error, ErrorBody, Session, Shop};
@@ -79,6 +79,35 @@ pub async fn pack_bench(app: AppHandle) -> Result<Bench, ErrorBody> {
         })
     })
     .await
+}
+
+/// Carriers and the ship promise per channel, for Settings → Shipping.
+#[derive(Debug, Serialize, TS)]
+pub struct ShippingSettings {
+    pub carriers: Vec<Carrier>,
+    pub promises: Vec<ShipPromise>,
+}
+
+#[tauri::command]
+pub async fn shipping_settings(app: AppHandle, req: ()) -> Result<ShippingSettings, ErrorBody> {
+    let () = req;
+    as_staff(app, |shop, _| {
+        Ok(ShippingSettings {
+            carriers: shop.carriers()?,
+            promises: shop.ship_promises()?,
+        })
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn carrier_save(app: AppHandle, req: Carrier) -> Result<Carrier, ErrorBody> {
+    as_staff(app, move |shop, s| shop.save_carrier(s, &req)).await
+}
+
+#[tauri::command]
+pub async fn ship_promise_save(app: AppHandle, req: ShipPromise) -> Result<(), ErrorBody> {
+    as_staff(app, move |shop, s| shop.save_ship_promise(s, &req)).await
 }
 
 #[tauri::command]

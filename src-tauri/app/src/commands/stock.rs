@@ -12,7 +12,8 @@ use shopdesk_core::stock::report::StockReport;
 use shopdesk_core::stock::stocktake::{CountEntry, CountScan, Stocktake};
 use shopdesk_core::stock::transfer::{Transfer, TransferDraft};
 use shopdesk_core::stock::{
-    Location, LowStockLine, ReorderRule, StockAdjustment, StockLevel, StockMove,
+    Location, LocationEdit, LocationRow, LowStockLine, ReorderRule, StockAdjustment, StockLevel,
+    StockMove,
 };
 use shopdesk_core::ErrorBody;
 use tauri::AppHandle;
@@ -44,6 +45,31 @@ pub async fn locations_list(app: AppHandle, req: ()) -> Result<Vec<Location>, Er
 #[tauri::command]
 pub async fn location_create(app: AppHandle, req: NewLocation) -> Result<Location, ErrorBody> {
     as_staff(app, move |shop, s| shop.create_location(s, &req.name)).await
+}
+
+#[tauri::command]
+pub async fn locations_all(app: AppHandle, req: ()) -> Result<Vec<LocationRow>, ErrorBody> {
+    let () = req;
+    as_staff(app, |shop, s| shop.all_locations(s)).await
+}
+
+#[tauri::command]
+pub async fn location_update(app: AppHandle, req: LocationEdit) -> Result<LocationRow, ErrorBody> {
+    as_staff(app, move |shop, s| shop.update_location(s, &req)).await
+}
+
+/// Location ids in the order they should be listed.
+#[derive(Debug, Deserialize, TS)]
+pub struct LocationOrder {
+    pub ids: Vec<String>,
+}
+
+#[tauri::command]
+pub async fn locations_order(
+    app: AppHandle,
+    req: LocationOrder,
+) -> Result<Vec<LocationRow>, ErrorBody> {
+    as_staff(app, move |shop, s| shop.order_locations(s, &req.ids)).await
 }
 
 #[tauri::command]

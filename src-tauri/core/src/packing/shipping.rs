@@ -373,12 +373,28 @@ impl Shop {
         }
         self.db.write(|tx| {
             authorize(tx, session, Permission::SettingsManage)?;
+            let before: Option<i64> = tx
+                .query_row(
+                    "SELECT business_days FROM ship_promise WHERE channel = ?1",
+                    [channel],
+                    |r| r.get(0),
+                )
+                .optional()?;
             tx.execute(
                 "INSERT INTO ship_promise (channel, business_days) VALUES (?1, ?2)
                  ON CONFLICT (channel) DO UPDATE SET business_days = ?2",
                 params![channel, p.business_days],
             )?;
-            Ok(())
+            crate::audit::record(
+                tx,
+                crate::audit::Change::by(
+                    self.clock.now(),
+                    session.staff_id(),
+                    "ship_promise_set",
+                    ("ship_promise", channel),
+                    serde_json::json!({ "business_days": [before, p.business_days] }),
+                ),
+            )
         })
     }
 
