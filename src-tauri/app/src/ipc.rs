@@ -240,6 +240,8 @@ ipc_table! {
         file_open(Text) -> ();
         pick_list_save(PickRequest) -> SavedFile;
         late_orders(()) -> Vec<packing::shipping::LateOrder>;
+        variant_dropship_set(DropshipSupplier) -> ();
+        shipment_delivery_set(ShipmentDelivery) -> ();
         dropship_forward(ById) -> Vec<order::supplier_order::SupplierOrder>;
         dropship_list(ById) -> Vec<order::supplier_order::SupplierOrder>;
         dropship_shipped(DropshipShipped) -> order::Order;

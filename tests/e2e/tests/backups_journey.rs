@@ -53,27 +53,6 @@ fn journal_verifies(db: &Path) -> bool {
     out.status.success()
 }
 
-/// Waits until one of the toasts on screen (an earlier one may still be leaving) says `want`.
-async fn some_toast_says(c: &Client, want: &str) {
-    let deadline = std::time::Instant::now() + WAIT;
-    loop {
-        for t in c
-            .find_all(Locator::Css("[data-sonner-toast]"))
-            .await
-            .unwrap()
-        {
-            if t.text().await.unwrap_or_default().contains(want) {
-                return;
-            }
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no toast said {want:?}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn the_owner_backs_up_sells_and_restores_the_backup() {
     let home = tempfile::tempdir().unwrap();
@@ -130,7 +109,7 @@ async fn the_owner_backs_up_sells_and_restores_the_backup() {
     fill(&c, "#restore-pin", "1111").await;
     shot(&c, "restore-confirm").await;
     click(&c, "#restore-confirm").await;
-    some_toast_says(&c, "Restored the backup").await;
+    toast_said(&c, "Restored the backup").await;
 
     // Everyone signs in again; the sale is gone and the journal still verifies.
     click(&c, "button[data-staff='Alex Morgan']").await;

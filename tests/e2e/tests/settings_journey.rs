@@ -136,3 +136,61 @@ async fn pick_option(c: &fantoccini::Client, select: &str, words: &str) {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
+
+/// The owner has a supplier ship a mug straight to customers (product editor), then an order
+/// for it is forwarded from the order panel, the supplier's tracking recorded, and the parcel
+/// marked delivered.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dropship_supplier_is_set_on_the_product_and_the_order_is_forwarded() {
+    let home = tempfile::tempdir().unwrap();
+    let driver = Driver::start(home.path(), 4652);
+    let c = driver.launch().await;
+    load_demo(&c).await;
+
+    click(&c, "#nav-catalog").await;
+    scan_into(&c, "#product-search", "5390001000167").await;
+    wait_text(&c, "#product-editor h2", "Edit product").await;
+    let supplier = pick_option_like(&c, "#dropship-supplier", "(dropship)").await;
+    toast_said(&c, "now ships it to customers").await;
+    click(&c, "#close-product").await;
+
+    phone_order_by(&c, "D02 X285", "EMUG-CHARCOAL", "1", "An Post Registered").await;
+    wait_text(&c, "#order-detail", "Order").await;
+    click(&c, "#dropship-forward").await;
+    let said = wait_text(&c, "#invoice-saved", "Forwarded").await;
+    assert!(
+        said.contains(supplier.trim_end_matches(" (dropship)")),
+        "{said} / {supplier}"
+    );
+    fill(&c, ".supplier-order .ds-carrier", "DPD").await;
+    fill(&c, ".supplier-order .ds-tracking", "DPD123456789").await;
+    click(&c, ".supplier-order .ds-shipped").await;
+    wait_text(&c, "#deliveries", "DPD123456789").await;
+    choose(&c, "#deliveries select", "delivered").await;
+    wait_text(&c, "#order-detail", "delivery delivered").await;
+    assert_eq!(value_of(&c, "#deliveries select").await, "delivered");
+    c.close().await.unwrap();
+}
+
+/// Picks the first option of a select whose words contain `part`; returns its words.
+async fn pick_option_like(c: &fantoccini::Client, select: &str, part: &str) -> String {
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        for o in c
+            .find_all(Locator::Css(&format!("{select} option")))
+            .await
+            .unwrap()
+        {
+            let words = o.text().await.unwrap_or_default();
+            if words.contains(part) {
+                o.click().await.unwrap();
+                return words.trim().to_string();
+            }
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{select} never offered {part}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}

@@ -242,6 +242,8 @@ net_minor: number,
  */
 total_minor: number, };
 
+export type Delivery = "in_transit" | "delivered" | "exception" | "returned";
+
 export type DemoPin = { name: string, role: string, pin: string, };
 
 export type DemoRequest = { 
@@ -281,6 +283,12 @@ id: string, name: string, at: Timestamp, channel: string,
 net_minor: number, tax_minor: number, };
 
 export type DropshipShipped = { id: string, carrier: string, tracking: string, };
+
+export type DropshipSupplier = { variant_id: string, 
+/**
+ * None: the shop ships it itself.
+ */
+supplier_id: string | null, };
 
 export type EmailTemplate = { kind: string, subject: string, body: string, };
 
@@ -1060,7 +1068,13 @@ export type Shipment = { id: string, carrier: string, tracking: string, at: Time
 /**
  * (order line id, quantity).
  */
-lines: Array<[string, number]>, };
+lines: Array<[string, number]>, 
+/**
+ * What the carrier last reported: "in_transit", "delivered", "exception", "returned".
+ */
+delivery: string | null, };
+
+export type ShipmentDelivery = { shipment_id: string, delivery: Delivery, };
 
 export type ShipmentDraft = { carrier: string, tracking: string, 
 /**
@@ -1272,7 +1286,11 @@ weight: string, tax_class: string, inventory_policy: InventoryPolicy, bin: strin
 /**
  * Totals over every location, derived from the stock ledger.
  */
-on_hand: number, committed: number, available: number, };
+on_hand: number, committed: number, available: number, 
+/**
+ * The supplier that ships it to the customer (dropship), or None: the shop ships it.
+ */
+dropship_supplier_id: string | null, };
 
 export type VariantDraft = { 
 /**
@@ -1453,6 +1471,8 @@ export interface Commands {
   file_open: { req: Text; res: null };
   pick_list_save: { req: PickRequest; res: SavedFile };
   late_orders: { req: null; res: Array<LateOrder> };
+  variant_dropship_set: { req: DropshipSupplier; res: null };
+  shipment_delivery_set: { req: ShipmentDelivery; res: null };
   dropship_forward: { req: ById; res: Array<SupplierOrder> };
   dropship_list: { req: ById; res: Array<SupplierOrder> };
   dropship_shipped: { req: DropshipShipped; res: Order };

@@ -8,7 +8,7 @@ use shopdesk_core::order::carrier::Carrier;
 use shopdesk_core::order::supplier_order::SupplierOrder;
 use shopdesk_core::order::Order;
 use shopdesk_core::packing::print_queue::{self, PrintJob};
-use shopdesk_core::packing::shipping::{LateOrder, PackagePreset, ShipPromise, Station};
+use shopdesk_core::packing::shipping::{Delivery, LateOrder, PackagePreset, ShipPromise, Station};
 use shopdesk_core::packing::{PackDone, Packed, Packing, Scan};
 use shopdesk_core::sale::Approval;
 use shopdesk_core::{Error, ErrorBody, Session, Shop};
@@ -231,6 +231,35 @@ pub async fn pick_list_save(app: AppHandle, req: PickRequest) -> Result<SavedFil
 #[tauri::command]
 pub async fn late_orders(app: AppHandle) -> Result<Vec<LateOrder>, ErrorBody> {
     as_staff(app, |shop, s| shop.late_orders(s)).await
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct DropshipSupplier {
+    pub variant_id: String,
+    /// None: the shop ships it itself.
+    pub supplier_id: Option<String>,
+}
+
+#[tauri::command]
+pub async fn variant_dropship_set(app: AppHandle, req: DropshipSupplier) -> Result<(), ErrorBody> {
+    as_staff(app, move |shop, s| {
+        shop.set_dropship_supplier(s, &req.variant_id, req.supplier_id.as_deref())
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct ShipmentDelivery {
+    pub shipment_id: String,
+    pub delivery: Delivery,
+}
+
+#[tauri::command]
+pub async fn shipment_delivery_set(app: AppHandle, req: ShipmentDelivery) -> Result<(), ErrorBody> {
+    as_staff(app, move |shop, s| {
+        shop.set_delivery(s, &req.shipment_id, req.delivery)
+    })
+    .await
 }
 
 #[tauri::command]

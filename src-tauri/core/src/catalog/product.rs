@@ -147,6 +147,8 @@ pub struct Variant {
     pub on_hand: i64,
     pub committed: i64,
     pub available: i64,
+    /// The supplier that ships it to the customer (dropship), or None: the shop ships it.
+    pub dropship_supplier_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -447,7 +449,8 @@ const VARIANT_COLUMNS: &str = "v.id, v.position, v.option1, v.option2, v.option3
     v.price_minor, v.compare_at_minor, v.cost_minor, v.weight_grams, v.weight_unit, v.tax_class,
     v.inventory_policy, v.bin, v.image_src,
     (SELECT ifnull(sum(on_hand), 0) FROM stock_level WHERE variant_id = v.id),
-    (SELECT ifnull(sum(committed), 0) FROM stock_level WHERE variant_id = v.id)";
+    (SELECT ifnull(sum(committed), 0) FROM stock_level WHERE variant_id = v.id),
+    v.dropship_supplier_id";
 
 pub(crate) fn options_of(r: &Row, first: usize) -> rusqlite::Result<Vec<String>> {
     let mut out = Vec::new();
@@ -491,6 +494,7 @@ fn variant_from_row(r: &Row, currency: Currency) -> rusqlite::Result<Variant> {
         on_hand,
         committed,
         available: on_hand - committed,
+        dropship_supplier_id: r.get(18)?,
     })
 }
 

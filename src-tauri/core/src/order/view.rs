@@ -57,6 +57,8 @@ pub struct Shipment {
     pub at: Timestamp,
     /// (order line id, quantity).
     pub lines: Vec<(String, i64)>,
+    /// What the carrier last reported: "in_transit", "delivered", "exception", "returned".
+    pub delivery: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -340,9 +342,9 @@ pub(crate) fn load(conn: &Connection, order_id: &str) -> Result<Order> {
 
 fn shipments(conn: &Connection, order_id: &str) -> Result<Vec<Shipment>> {
     let mut st = conn.prepare_cached(
-        "SELECT id, carrier, tracking, at FROM shipment WHERE order_id = ?1 ORDER BY at, rowid",
+        "SELECT id, carrier, tracking, at, delivery FROM shipment WHERE order_id = ?1 ORDER BY at, rowid",
     )?;
-    let heads: Vec<(String, String, String, i64)> = st
+    let heads: Vec<(String, String, String, i64, Option<String>)> = st
         .query_map([order_id], |r| r.try_into())?
         .collect::<rusqlite::Result<_>>()?;
     let mut lines = conn.prepare_cached(
@@ -350,7 +352,7 @@ fn shipments(conn: &Connection, order_id: &str) -> Result<Vec<Shipment>> {
     )?;
     heads
         .into_iter()
-        .map(|(id, carrier, tracking, at)| {
+        .map(|(id, carrier, tracking, at, delivery)| {
             let l = lines
                 .query_map([&id], |r| r.try_into())?
                 .collect::<rusqlite::Result<_>>()?;
@@ -360,6 +362,7 @@ fn shipments(conn: &Connection, order_id: &str) -> Result<Vec<Shipment>> {
                 tracking,
                 at: Timestamp(at),
                 lines: l,
+                delivery,
             })
         })
         .collect()

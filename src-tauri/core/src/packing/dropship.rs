@@ -18,7 +18,7 @@ use crate::shop::staff::{authorize, Permission, Session};
 use crate::stock;
 use crate::store::next_number;
 use crate::Shop;
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 
 impl Shop {
     /// Marks a variant as shipped by `supplier_id` (None: the shop ships it itself).
@@ -30,14 +30,33 @@ impl Shop {
     ) -> Result<()> {
         self.db.write(|tx| {
             authorize(tx, session, Permission::CatalogEdit)?;
-            let n = tx.execute(
+            if let Some(s) = supplier_id {
+                tx.query_row("SELECT 1 FROM supplier WHERE id = ?1", [s], |_| Ok(()))
+                    .optional()?
+                    .ok_or(Error::NotFound { what: "supplier" })?;
+            }
+            let before: Option<String> = tx
+                .query_row(
+                    "SELECT dropship_supplier_id FROM variant WHERE id = ?1",
+                    [variant_id],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .ok_or(Error::NotFound { what: "variant" })?;
+            tx.execute(
                 "UPDATE variant SET dropship_supplier_id = ?2 WHERE id = ?1",
                 params![variant_id, supplier_id],
             )?;
-            if n == 0 {
-                return Err(Error::NotFound { what: "variant" });
-            }
-            Ok(())
+            crate::audit::record(
+                tx,
+                crate::audit::Change::by(
+                    self.clock.now(),
+                    session.staff_id(),
+                    "dropship_supplier_set",
+                    ("variant", variant_id),
+                    serde_json::json!({ "supplier_id": [before, supplier_id] }),
+                ),
+            )
         })
     }
 

@@ -185,19 +185,38 @@ pub async fn shot(c: &Client, name: &str) {
 /// Waits for a toast saying `want`, then closes it as a person would (its × button), so it
 /// covers nothing the journey clicks next.
 pub async fn toast_said(c: &Client, want: &str) {
-    wait_text(c, "[data-sonner-toast]", want).await;
+    // Any of the toasts on screen: an earlier one may still be on its way out above it.
+    let deadline = std::time::Instant::now() + WAIT;
+    'seen: loop {
+        for t in c
+            .find_all(Locator::Css("[data-sonner-toast]"))
+            .await
+            .unwrap_or_default()
+        {
+            if t.text().await.unwrap_or_default().contains(want) {
+                break 'seen;
+            }
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no toast said {want:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // A toast leaving on its own between the find and the click is a stale element: gone is
+    // what we want, so those answers count as gone.
     for close in c
         .find_all(Locator::Css("[data-sonner-toast] [data-close-button]"))
         .await
-        .unwrap()
+        .unwrap_or_default()
     {
         let _ = close.click().await;
     }
     for _ in 0..50 {
         if c.find_all(Locator::Css("[data-sonner-toast]"))
             .await
-            .unwrap()
-            .is_empty()
+            .map(|t| t.is_empty())
+            .unwrap_or(false)
         {
             return;
         }
