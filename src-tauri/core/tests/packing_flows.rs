@@ -465,6 +465,12 @@ fn dropship_lines_are_forwarded_by_email_and_ship_with_the_suppliers_tracking() 
     f.shop
         .set_dropship_supplier(&f.owner, &ids[2], Some(&supplier.id))
         .unwrap();
+    // An unknown supplier is refused.
+    let err = f
+        .shop
+        .set_dropship_supplier(&f.owner, &ids[2], Some("no-such-supplier"))
+        .unwrap_err();
+    assert!(matches!(err, Error::NotFound { what: "supplier" }), "{err}");
     let o = f
         .shop
         .create_order(
@@ -524,6 +530,24 @@ fn dropship_lines_are_forwarded_by_email_and_ship_with_the_suppliers_tracking() 
         available(&f, &ids[2], &floor),
         (10, 0, 10),
         "the supplier's parcel moves no stock here"
+    );
+    // The parcel's delivery as the carrier reports it, on the order's shipment.
+    let parcel = order.shipments.last().unwrap().id.clone();
+    assert_eq!(
+        order.shipments.last().unwrap().delivery.as_deref(),
+        Some("in_transit")
+    );
+    f.shop
+        .set_delivery(
+            &f.owner,
+            &parcel,
+            shopdesk_core::packing::shipping::Delivery::Delivered,
+        )
+        .unwrap();
+    let order = f.shop.order(&f.owner, &o.id).unwrap();
+    assert_eq!(
+        order.shipments.last().unwrap().delivery.as_deref(),
+        Some("delivered")
     );
     assert!(
         f.shop
