@@ -80,6 +80,19 @@ pub fn run() {
             app.manage(scheduler);
             // Hourly backups while the app is open (checked every five minutes, so a laptop
             // that slept catches up soon after it wakes); a failure shows on Settings → Backups.
+            // The full integrity check, once, a minute after start (the quick one ran at open):
+            // a problem shows on Settings → Backups and turns the top bar's word red.
+            let handle = app.handle().clone();
+            std::thread::Builder::new()
+                .name("integrity-check".into())
+                .spawn(move || {
+                    std::thread::sleep(std::time::Duration::from_secs(60));
+                    if let Ok(shop) = handle.state::<state::AppState>().shop() {
+                        if let Err(e) = shop.check_database_in_full() {
+                            log::error!("the database failed its integrity check: {e}");
+                        }
+                    }
+                })?;
             let handle = app.handle().clone();
             std::thread::Builder::new()
                 .name("backups".into())

@@ -319,6 +319,16 @@ fn a_damaged_shop_is_found_at_start_and_the_last_good_backup_put_back() {
     let clock = std::sync::Arc::new(shopdesk_core::FixedClock::at(1_790_000_100_000));
     let found = Shop::open(&db, clock.clone()).and_then(|s| s.check_database());
     assert!(matches!(found, Err(Error::Corrupt(_))), "{found:?}");
+    // The full check in the background says so too, and leaves word for the status line.
+    let opened = Shop::open(&db, clock.clone()).unwrap();
+    assert!(matches!(
+        opened.check_database_in_full(),
+        Err(Error::Corrupt(_))
+    ));
+    assert!(backup::default_dir(&db)
+        .join(".integrity-problem.json")
+        .is_file());
+    drop(opened);
 
     assert_eq!(backup::last_good(&db).unwrap().name, good.name);
     let (used, kept) =
@@ -328,4 +338,11 @@ fn a_damaged_shop_is_found_at_start_and_the_last_good_backup_put_back() {
     let shop = Shop::open(&db, clock).unwrap();
     shop.check_database().unwrap();
     assert_eq!(sales(&shop), 1);
+    shop.check_database_in_full().unwrap();
+    assert!(
+        !backup::default_dir(&db)
+            .join(".integrity-problem.json")
+            .exists(),
+        "a passing check clears it"
+    );
 }

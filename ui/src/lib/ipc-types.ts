@@ -59,7 +59,11 @@ export type BackupStatus = { health: BackupHealth, last_at: Timestamp | null, fa
 /**
  * The second place failed while the first succeeded.
  */
-second_failure: BackupFailure | null, dir: string, second_dir: string | null, count: number, };
+second_failure: BackupFailure | null, dir: string, second_dir: string | null, count: number, 
+/**
+ * The live database failed its full integrity check: restore the last good backup.
+ */
+integrity_problem: BackupFailure | null, };
 
 export type Bench = { station: Station, carriers: Array<Carrier>, presets: Array<PackagePreset>, printers: Array<Printer>, 
 /**

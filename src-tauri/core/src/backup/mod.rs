@@ -103,6 +103,12 @@ pub struct BackupFailure {
     pub message: String,
 }
 
+/// The last full integrity check of the live database found a problem (kept in the backup
+/// folder, shown with the backups' status until a check passes).
+fn integrity_path(dir: &Path) -> PathBuf {
+    dir.join(".integrity-problem.json")
+}
+
 /// "Last verified backup N minutes ago", red when old or failing.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct BackupStatus {
@@ -115,6 +121,8 @@ pub struct BackupStatus {
     pub second_dir: Option<String>,
     #[ts(type = "number")]
     pub count: i64,
+    /// The live database failed its full integrity check: restore the last good backup.
+    pub integrity_problem: Option<BackupFailure>,
 }
 
 /// This computer's backup settings, kept in the backup folder (not in the database: a restore
@@ -267,6 +275,26 @@ impl Shop {
         Ok(entry(&path, &manifest, second.as_deref()))
     }
 
+    /// The full integrity check, for the app to run in the background after start. A problem is
+    /// kept for Settings → Backups (and the top bar) until a later check passes.
+    pub fn check_database_in_full(&self) -> Result<()> {
+        let path = integrity_path(&self.backup_dir());
+        match self.db.integrity_check() {
+            Ok(()) => {
+                let _ = std::fs::remove_file(&path);
+                Ok(())
+            }
+            Err(e) => {
+                let found = BackupFailure {
+                    at: self.clock.now(),
+                    message: e.to_string(),
+                };
+                let _ = write_json(&path, &found);
+                Err(e)
+            }
+        }
+    }
+
     /// "Back up now" from the window or the CLI.
     pub fn back_up_now(&self, session: &Session) -> Result<BackupEntry> {
         self.db
@@ -322,7 +350,9 @@ impl Shop {
         let last_at = all.first().map(|(_, m)| m.taken_at);
         let failure: Option<BackupFailure> = read_json(&failure_path(&dir, false));
         let now = self.clock.now();
+        let damaged = read_json::<BackupFailure>(&integrity_path(&dir)).is_some();
         let health = match (last_at, &failure) {
+            _ if damaged => BackupHealth::Failing,
             (_, Some(f)) if last_at.is_none_or(|l| f.at >= l) => BackupHealth::Failing,
             (None, _) => BackupHealth::Never,
             (Some(l), _) if now.0 - l.0 > OLD_AFTER_MS => BackupHealth::Old,
@@ -336,6 +366,7 @@ impl Shop {
             second_failure: second_dir
                 .as_ref()
                 .and_then(|_| read_json(&failure_path(&dir, true))),
+            integrity_problem: read_json(&integrity_path(&dir)),
             dir: dir.display().to_string(),
             second_dir: second_dir.map(|d| d.display().to_string()),
             count: all.len() as i64,

@@ -165,6 +165,18 @@ impl Db {
         })
     }
 
+    /// SQLite's full integrity check (every index against its table): minutes on a big shop, so
+    /// the app runs it in the background after start, never in the way of a sale.
+    pub fn integrity_check(&self) -> Result<()> {
+        let found: String =
+            self.read(|c| Ok(c.query_row("PRAGMA integrity_check", [], |r| r.get(0))?))?;
+        if found == "ok" {
+            Ok(())
+        } else {
+            Err(Error::Corrupt(found))
+        }
+    }
+
     /// SQLite's quick check of every page (not the indexes' contents): run at start, so a
     /// damaged file is met with "restore the last good backup" rather than a failed sale.
     pub fn quick_check(&self) -> Result<()> {
