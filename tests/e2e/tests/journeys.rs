@@ -293,14 +293,6 @@ async fn owner_imports_a_catalog_scans_receives_half_a_po_and_counts_stock() {
     c.close().await.unwrap();
 }
 
-/// "R00001393" out of "Sale R00001393 complete. …".
-fn receipt_code(text: &str) -> String {
-    text.split_whitespace()
-        .find(|w| w.len() == 9 && w.starts_with('R') && w[1..].bytes().all(|b| b.is_ascii_digit()))
-        .unwrap_or_else(|| panic!("no receipt number in {text:?}"))
-        .to_string()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_clerk_runs_the_counter_from_first_scan_to_the_z_report() {
     let home = tempfile::tempdir().unwrap();
@@ -380,17 +372,7 @@ async fn a_clerk_runs_the_counter_from_first_scan_to_the_z_report() {
         Some(true),
         "the 58 mm checkbox is beside its label"
     );
-    click(&c, "#receipt-pdf").await;
-    let saved = wait_text(&c, "#receipt-saved", "Receipt saved to").await;
-    let pdf = saved
-        .trim_start_matches("Receipt saved to ")
-        .trim()
-        .to_string();
-    let text = Command::new("pdftotext")
-        .args(["-layout", &pdf, "-"])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&text.stdout);
+    let text = receipt_text(&c).await;
     for want in [
         receipt.as_str(),
         "Enamel Camp Mug (Charcoal)",

@@ -7,7 +7,6 @@ mod common;
 
 use common::*;
 use fantoccini::Locator;
-use std::process::Command;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_owner_changes_the_tax_rate_and_footer_and_the_next_receipt_shows_both() {
@@ -29,34 +28,8 @@ async fn the_owner_changes_the_tax_rate_and_footer_and_the_next_receipt_shows_bo
     toast_said(&c, "Counter settings saved").await;
 
     // The next sale.
-    click(&c, "#nav-sell").await;
-    let first = c
-        .wait()
-        .at_most(WAIT)
-        .for_element(Locator::Css("#sell-scan, #shift-float"))
-        .await
-        .unwrap();
-    if first.attr("id").await.unwrap().as_deref() == Some("shift-float") {
-        fill(&c, "#shift-float", "100.00").await;
-        click(&c, "#open-shift").await;
-    }
-    scan_into(&c, "#sell-scan", "5390001000167").await;
-    wait_text(&c, "#sale-total", "16.50").await;
-    click(&c, "#pay").await;
-    wait_text(&c, "#pay-remaining", "0.00").await;
-    click(&c, "#complete-sale").await;
-    wait_text(&c, "#sale-done", "complete").await;
-    click(&c, "#receipt-pdf").await;
-    let saved = wait_text(&c, "#receipt-saved", "Receipt saved to").await;
-    let pdf = saved
-        .trim_start_matches("Receipt saved to ")
-        .trim()
-        .to_string();
-    let out = Command::new("pdftotext")
-        .args(["-layout", &pdf, "-"])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    sell_a_mug(&c).await;
+    let text = receipt_text(&c).await;
     assert!(text.contains("VAT 21%"), "{text}");
     assert!(text.contains("see you at the harbour"), "{text}");
     // 16.50 with 21 % included: 2.86 of it is tax.
@@ -83,8 +56,8 @@ async fn the_owner_changes_the_tax_rate_and_footer_and_the_next_receipt_shows_bo
     wait_text(&c, "tr.location-row[data-location=\"Garage\"]", "0").await;
     click(&c, "#nav-stock").await;
     click(&c, "#tab-transfers").await;
-    pick_option(&c, "#transfer-from", "Shop floor").await;
-    pick_option(&c, "#transfer-to", "Garage").await;
+    pick_option(&c, "#transfer-from", |w| w == "Shop floor").await;
+    pick_option(&c, "#transfer-to", |w| w == "Garage").await;
     scan_into(&c, "#transfer-scan", "5390001000167").await;
     c.wait()
         .at_most(WAIT)
@@ -115,28 +88,6 @@ async fn the_owner_changes_the_tax_rate_and_footer_and_the_next_receipt_shows_bo
     c.close().await.unwrap();
 }
 
-/// Picks an option of a select by its words (ids are made by the app).
-async fn pick_option(c: &fantoccini::Client, select: &str, words: &str) {
-    let deadline = std::time::Instant::now() + WAIT;
-    loop {
-        for o in c
-            .find_all(Locator::Css(&format!("{select} option")))
-            .await
-            .unwrap()
-        {
-            if o.text().await.unwrap_or_default().trim() == words {
-                o.click().await.unwrap();
-                return;
-            }
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "{select} never offered {words}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-}
-
 /// The owner has a supplier ship a mug straight to customers (product editor), then an order
 /// for it is forwarded from the order panel, the supplier's tracking recorded, and the parcel
 /// marked delivered.
@@ -150,7 +101,7 @@ async fn a_dropship_supplier_is_set_on_the_product_and_the_order_is_forwarded() 
     click(&c, "#nav-catalog").await;
     scan_into(&c, "#product-search", "5390001000167").await;
     wait_text(&c, "#product-editor h2", "Edit product").await;
-    let supplier = pick_option_like(&c, "#dropship-supplier", "(dropship)").await;
+    let supplier = pick_option(&c, "#dropship-supplier", |w| w.ends_with("(dropship)")).await;
     toast_said(&c, "now ships it to customers").await;
     click(&c, "#close-product").await;
 
@@ -170,27 +121,4 @@ async fn a_dropship_supplier_is_set_on_the_product_and_the_order_is_forwarded() 
     wait_text(&c, "#order-detail", "delivery delivered").await;
     assert_eq!(value_of(&c, "#deliveries select").await, "delivered");
     c.close().await.unwrap();
-}
-
-/// Picks the first option of a select whose words contain `part`; returns its words.
-async fn pick_option_like(c: &fantoccini::Client, select: &str, part: &str) -> String {
-    let deadline = std::time::Instant::now() + WAIT;
-    loop {
-        for o in c
-            .find_all(Locator::Css(&format!("{select} option")))
-            .await
-            .unwrap()
-        {
-            let words = o.text().await.unwrap_or_default();
-            if words.contains(part) {
-                o.click().await.unwrap();
-                return words.trim().to_string();
-            }
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "{select} never offered {part}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
 }

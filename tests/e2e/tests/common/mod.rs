@@ -391,3 +391,73 @@ pub async fn pack_line_barcode(c: &Client, sku: &str) -> String {
     .unwrap_or_else(|| panic!("{row} has no barcode"))
     .to_string()
 }
+
+/// "R00001393" out of "Sale R00001393 complete. …".
+pub fn receipt_code(text: &str) -> String {
+    text.split_whitespace()
+        .find(|w| w.len() == 9 && w.starts_with('R') && w[1..].bytes().all(|b| b.is_ascii_digit()))
+        .unwrap_or_else(|| panic!("no receipt number in {text:?}"))
+        .to_string()
+}
+
+/// Rings up one demo Charcoal mug (16.50) for cash at the counter, opening a shift first if none
+/// is open; returns the sale's receipt number.
+pub async fn sell_a_mug(c: &Client) -> String {
+    click(c, "#nav-sell").await;
+    // The till shows either its scan box (a shift is open) or the float to open one.
+    let first = c
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("#sell-scan, #shift-float"))
+        .await
+        .expect("the counter came up");
+    if first.attr("id").await.unwrap().as_deref() == Some("shift-float") {
+        fill(c, "#shift-float", "100.00").await;
+        click(c, "#open-shift").await;
+    }
+    scan_into(c, "#sell-scan", "5390001000167").await;
+    wait_text(c, "#sale-total", "16.50").await;
+    click(c, "#pay").await;
+    wait_text(c, "#pay-remaining", "0.00").await;
+    click(c, "#complete-sale").await;
+    receipt_code(&wait_text(c, "#sale-done", "complete").await)
+}
+
+/// Saves the sale just completed as a PDF receipt and returns its text (pdftotext -layout).
+pub async fn receipt_text(c: &Client) -> String {
+    click(c, "#receipt-pdf").await;
+    let saved = wait_text(c, "#receipt-saved", "Receipt saved to").await;
+    let pdf = saved
+        .trim_start_matches("Receipt saved to ")
+        .trim()
+        .to_string();
+    let out = Command::new("pdftotext")
+        .args(["-layout", &pdf, "-"])
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Picks the first option of a select whose words satisfy `wanted` (ids are made by the app);
+/// returns its words.
+pub async fn pick_option(c: &Client, select: &str, wanted: impl Fn(&str) -> bool) -> String {
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        for o in c
+            .find_all(Locator::Css(&format!("{select} option")))
+            .await
+            .unwrap_or_default()
+        {
+            let words = o.text().await.unwrap_or_default();
+            if wanted(words.trim()) {
+                o.click().await.unwrap();
+                return words.trim().to_string();
+            }
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{select} never offered the option wanted"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
