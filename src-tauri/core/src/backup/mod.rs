@@ -8,7 +8,7 @@ mod keep;
 
 use crate::audit::{self, Change};
 use crate::error::{Error, Result};
-use crate::shop::staff::{authorize, Permission, Session};
+use crate::shop::staff::{Permission, Session};
 use crate::store::backup::{self as file, Manifest};
 use crate::{Shop, Timestamp};
 use rusqlite::{Connection, OptionalExtension};
@@ -228,11 +228,6 @@ impl Shop {
         read_json(&self.backup_dir().join("settings.json")).unwrap_or_default()
     }
 
-    fn known_backup(&self, path: &str) -> Result<(PathBuf, Manifest)> {
-        let path = PathBuf::from(path);
-        Ok((path.clone(), file::read_manifest(&path)?))
-    }
-
     /// Takes a backup now, for the app's own schedule (hourly, at a Z close) or a script: copies
     /// it to the second place if one is set, then prunes both by the retention rule. A failure is
     /// remembered for the status until a backup succeeds.
@@ -297,8 +292,7 @@ impl Shop {
 
     /// "Back up now" from the window or the CLI.
     pub fn back_up_now(&self, session: &Session) -> Result<BackupEntry> {
-        self.db
-            .read(|c| authorize(c, session, Permission::SettingsManage))?;
+        self.require(session, Permission::SettingsManage)?;
         self.back_up(BackupReason::OnDemand)
     }
 
@@ -310,8 +304,7 @@ impl Shop {
 
     /// Every backup in the shop's backup folder, newest first.
     pub fn backups(&self, session: &Session) -> Result<Vec<BackupEntry>> {
-        self.db
-            .read(|c| authorize(c, session, Permission::SettingsManage))?;
+        self.require(session, Permission::SettingsManage)?;
         let second = self.backup_settings().second_dir;
         Ok(file::list(&self.backup_dir())?
             .iter()
@@ -321,9 +314,9 @@ impl Shop {
 
     /// What a backup holds (last receipt, last Z, last invoice, counts), read from the file.
     pub fn backup_holds(&self, session: &Session, path: &str) -> Result<BackupHolds> {
-        self.db
-            .read(|c| authorize(c, session, Permission::SettingsManage))?;
-        let (path, manifest) = self.known_backup(path)?;
+        self.require(session, Permission::SettingsManage)?;
+        let path = PathBuf::from(path);
+        let manifest = file::read_manifest(&path)?;
         let conn = file::open_read_only(&path)?;
         let second = self.backup_settings().second_dir;
         holds(&conn, entry(&path, &manifest, second.as_deref()), &manifest)
@@ -331,8 +324,7 @@ impl Shop {
 
     /// Proves a backup intact: its checksum, SQLite's integrity check, the ledgers' digest.
     pub fn verify_backup(&self, session: &Session, path: &str) -> Result<BackupEntry> {
-        self.db
-            .read(|c| authorize(c, session, Permission::SettingsManage))?;
+        self.require(session, Permission::SettingsManage)?;
         let path = PathBuf::from(path);
         let manifest = file::verify(&path)?;
         Ok(entry(
@@ -343,8 +335,7 @@ impl Shop {
     }
 
     pub fn backup_status(&self, session: &Session) -> Result<BackupStatus> {
-        self.db
-            .read(|c| authorize(c, session, Permission::SettingsManage))?;
+        self.require(session, Permission::SettingsManage)?;
         let dir = self.backup_dir();
         let all = file::list(&dir)?;
         let last_at = all.first().map(|(_, m)| m.taken_at);
@@ -376,8 +367,7 @@ impl Shop {
     /// Sets (or clears, with None or "") the second place every backup is copied to. The folder
     /// must exist and take a file now, so a typo is refused instead of failing every hour.
     pub fn set_backup_second_dir(&self, session: &Session, dir: Option<&str>) -> Result<()> {
-        self.db
-            .read(|c| authorize(c, session, Permission::SettingsManage))?;
+        self.require(session, Permission::SettingsManage)?;
         let dir = dir
             .map(str::trim)
             .filter(|d| !d.is_empty())
@@ -419,17 +409,10 @@ impl Shop {
     /// listing is pushed again, and the channels pull again from the backup's watermark, so the
     /// orders taken since come back. Sign-ins end: the staff list may differ.
     pub fn restore_backup(&self, session: &Session, path: &str, pin: &str) -> Result<Restored> {
-        self.db
-            .read(|c| authorize(c, session, Permission::SettingsManage))?;
+        self.require(session, Permission::SettingsManage)?;
         self.sign_in(session.staff_id(), pin)?;
         let path = PathBuf::from(path);
         let manifest = file::verify(&path)?;
-        let before = self.back_up(BackupReason::BeforeRestore)?;
-        let issued: Vec<(String, i64)> = self.db.read(|c| {
-            Ok(c.prepare("SELECT name, next FROM counter")?
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<rusqlite::Result<_>>()?)
-        })?;
         let now = self.clock.now();
         let who = session.staff_id().to_string();
         let from = entry(
@@ -437,35 +420,44 @@ impl Shop {
             &manifest,
             self.backup_settings().second_dir.as_deref(),
         );
-        self.db.restore(&path, |tx| {
-            for (name, next) in &issued {
+        let before = self.db.restore(
+            &path,
+            || self.back_up(BackupReason::BeforeRestore),
+            |tx, live, before| {
+                // Every number already issued stays issued, even if the backup never saw it.
+                let issued: Vec<(String, i64)> = live
+                    .prepare("SELECT name, next FROM counter")?
+                    .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<rusqlite::Result<_>>()?;
+                for (name, next) in &issued {
+                    tx.execute(
+                        "INSERT INTO counter (name, next) VALUES (?1, ?2)
+                         ON CONFLICT (name) DO UPDATE SET next = max(next, excluded.next)",
+                        rusqlite::params![name, next],
+                    )?;
+                }
                 tx.execute(
-                    "INSERT INTO counter (name, next) VALUES (?1, ?2)
-                     ON CONFLICT (name) DO UPDATE SET next = max(next, excluded.next)",
-                    rusqlite::params![name, next],
+                    "UPDATE channel_listing SET pushed_seq = -1 WHERE variant_id IS NOT NULL",
+                    [],
                 )?;
-            }
-            tx.execute(
-                "UPDATE channel_listing SET pushed_seq = -1 WHERE variant_id IS NOT NULL",
-                [],
-            )?;
-            // The person may not exist in the backup (added after it): the trail keeps the id.
-            audit::record(
-                tx,
-                Change {
-                    at: now,
-                    staff_id: None,
-                    action: "backup_restored",
-                    entity: "backup",
-                    entity_id: Some(&from.name),
-                    detail: json!({
-                        "by": who,
-                        "taken_at": manifest.taken_at,
-                        "before_restore": before.name,
-                    }),
-                },
-            )
-        })?;
+                // The person may not exist in the backup (added after it): the trail keeps the id.
+                audit::record(
+                    tx,
+                    Change {
+                        at: now,
+                        staff_id: None,
+                        action: "backup_restored",
+                        entity: "backup",
+                        entity_id: Some(&from.name),
+                        detail: json!({
+                            "by": who,
+                            "taken_at": manifest.taken_at,
+                            "before_restore": before.name,
+                        }),
+                    },
+                )
+            },
+        )?;
         Ok(Restored {
             from,
             before_restore: before,

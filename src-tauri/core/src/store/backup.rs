@@ -405,16 +405,21 @@ impl Db {
         take(&mut source, dir, now, reason)
     }
 
-    /// Puts `backup` back as the live shop. A private working copy is made next to the
-    /// database, migrated to this build and handed to `prepare` (numbering, what to push
-    /// again); only then is it copied into the live file, in one transaction of the live file:
-    /// a crash leaves the shop as it was or as restored, never a mix, and no file is ever
-    /// swapped under SQLite's log (a stale -wal is never replayed onto another file).
-    pub(crate) fn restore(
+    /// Puts `backup` back as the live shop. Selling waits from the first step to the last, so
+    /// nothing is written between what `before` keeps (the shop as it was) and the swap. A
+    /// private working copy is made next to the database, migrated to this build and handed to
+    /// `prepare` with the live database (to carry numbering on, mark what to push again); only
+    /// then is it copied into the live file, in one transaction of the live file: a crash leaves
+    /// the shop as it was or as restored, never a mix, and no file is ever swapped under
+    /// SQLite's log (a stale -wal is never replayed onto another file).
+    pub(crate) fn restore<T>(
         &self,
         backup: &Path,
-        prepare: impl FnOnce(&Transaction) -> Result<()>,
-    ) -> Result<()> {
+        before: impl FnOnce() -> Result<T>,
+        prepare: impl FnOnce(&Transaction, &Connection, &T) -> Result<()>,
+    ) -> Result<T> {
+        let mut live = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let kept = before()?;
         let work = restore_work(&self.path);
         let _ = std::fs::remove_file(&work);
         let done = (|| {
@@ -432,10 +437,9 @@ impl Db {
                 .to_latest(&mut copy)
                 .map_err(|e| Error::Storage(e.to_string()))?;
             let tx = copy.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            prepare(&tx)?;
+            prepare(&tx, &live, &kept)?;
             tx.commit()?;
             integrity(&copy)?;
-            let mut live = self.writer.lock().unwrap_or_else(|p| p.into_inner());
             let put = Backup::new(&copy, &mut live)?;
             if put.step(-1)? != StepResult::Done {
                 return Err(Error::Storage(
@@ -445,7 +449,7 @@ impl Db {
             Ok(())
         })();
         let _ = std::fs::remove_file(&work);
-        done
+        done.map(|()| kept)
     }
 }
 
