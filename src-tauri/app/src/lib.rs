@@ -80,6 +80,8 @@ pub fn run() {
             app.manage(scheduler);
             // Hourly backups while the app is open (checked every five minutes, so a laptop
             // that slept catches up soon after it wakes); a failure shows on Settings → Backups.
+            // The first check waits five minutes: starting the till is not when to read the
+            // whole database (the last session's backups are there meanwhile).
             // The full integrity check, once, a minute after start (the quick one ran at open):
             // a problem shows on Settings → Backups and turns the top bar's word red.
             let handle = app.handle().clone();
@@ -97,6 +99,7 @@ pub fn run() {
             std::thread::Builder::new()
                 .name("backups".into())
                 .spawn(move || loop {
+                    std::thread::sleep(std::time::Duration::from_secs(300));
                     if let Ok(shop) = handle.state::<state::AppState>().shop() {
                         if shop.backup_due().unwrap_or(false) {
                             if let Err(e) =
@@ -106,7 +109,6 @@ pub fn run() {
                             }
                         }
                     }
-                    std::thread::sleep(std::time::Duration::from_secs(300));
                 })?;
             // The outbox sender: every 30 s, whatever is due goes out; failures wait in core.
             let handle = app.handle().clone();

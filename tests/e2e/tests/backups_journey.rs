@@ -1,4 +1,5 @@
-//! The owner's backups in the real window: the top bar says how old the last verified backup is,
+//! The owner's backups in the real window: the top bar says there is none yet, then how old the
+//! last verified backup is;
 //! Settings → Backups takes one now, a sale is rung up after it, and restoring the backup with the
 //! owner's PIN takes the sale away — everyone signs in again, the receipt is no longer found, the
 //! journal verifies, and the next receipt does not reuse the number; then a price change is read
@@ -30,13 +31,21 @@ async fn the_owner_backs_up_sells_and_restores_the_backup() {
     let c = driver.launch().await;
     load_demo(&c).await;
 
-    // The schedule took one at start; the top bar says so, quietly.
-    wait_text(&c, "#backup-badge", "Backed up").await;
+    // A new shop has no backup yet (the schedule's first is five minutes after start): the top
+    // bar says so in red and leads to Settings → Backups.
+    wait_text(&c, "#backup-badge", "No backup yet").await;
+    let badge = c.find(Locator::Css("#backup-badge")).await.unwrap();
+    assert_eq!(
+        badge.attr("data-health").await.unwrap().as_deref(),
+        Some("never")
+    );
     click(&c, "#backup-badge").await;
     on_screen(&c, "settings").await;
-    wait_text(&c, "#backup-health", "Last verified backup").await;
+    wait_text(&c, "#backup-health", "No backup yet").await;
     click(&c, "#backup-now").await;
     toast_said(&c, "Backed up and verified").await;
+    wait_text(&c, "#backup-health", "Last verified backup").await;
+    wait_text(&c, "#backup-badge", "Backed up").await;
     let row = "#backup-list tbody tr:first-child";
     wait_text(&c, row, "Taken by hand").await;
     let taken = c

@@ -230,6 +230,8 @@ async fn walk(c: &Client, size: (u32, u32), theme: &str, slip: &str) -> Vec<Stri
     wait_text(c, "#audit-list", "Signed in").await;
     bad.extend(measure(c, "settings-audit", size, theme).await);
     click(c, "#tab-backups").await;
+    click(c, "#backup-now").await;
+    toast_said(c, "Backed up and verified").await;
     wait_text(c, "#backup-list", "Verify").await;
     bad.extend(measure(c, "settings-backups", size, theme).await);
     click(c, "#backup-list tbody tr:first-child .open-backup").await;
