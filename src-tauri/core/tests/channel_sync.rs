@@ -475,3 +475,71 @@ fn channels_refuse_clear_text_keys_reserved_names_and_duplicates() {
         Err(Error::Conflict(_))
     ));
 }
+
+/// After a restore the marketplace is caught up: the orders taken since the backup come back
+/// (each once), and every listing's stock is pushed again, since the marketplace's own counts
+/// moved with those orders.
+#[test]
+fn after_a_restore_the_orders_since_the_backup_come_back_once_and_stock_is_pushed_again() {
+    let (f, _) = shop();
+    let ch = channel(&f);
+    f.shop
+        .save_listings(
+            &ch,
+            &[RemoteListing {
+                remote_id: "gid://shopify/ProductVariant/1".into(),
+                inventory_ref: "gid://shopify/InventoryItem/1".into(),
+                sku: "TEE-S-SAGE".into(),
+                title: "Tee S".into(),
+                stock: Some(10),
+            }],
+        )
+        .unwrap();
+    for p in f.shop.stock_due(&ch).unwrap() {
+        f.shop
+            .stock_pushed(&ch, &p.remote_id, p.available, p.seq)
+            .unwrap();
+    }
+    assert!(f.shop.stock_due(&ch).unwrap().is_empty());
+    let a = remote("1001", T0 - 60_000, vec![("L1", "TEE-S-SAGE", 1, 2000)]);
+    f.shop.ingest_orders(&ch, &page(&[a.clone()])).unwrap();
+    f.shop
+        .finish_pull(&ch, Some(Timestamp(T0 - 60_000)))
+        .unwrap();
+    for p in f.shop.stock_due(&ch).unwrap() {
+        f.shop
+            .stock_pushed(&ch, &p.remote_id, p.available, p.seq)
+            .unwrap();
+    }
+    let backup = f.shop.back_up_now(&f.owner).unwrap();
+
+    let b = remote("1002", T0 - 30_000, vec![("L2", "TEE-M-INK", 1, 2000)]);
+    f.shop.ingest_orders(&ch, &page(&[b.clone()])).unwrap();
+    f.shop
+        .finish_pull(&ch, Some(Timestamp(T0 - 30_000)))
+        .unwrap();
+    for p in f.shop.stock_due(&ch).unwrap() {
+        f.shop
+            .stock_pushed(&ch, &p.remote_id, p.available, p.seq)
+            .unwrap();
+    }
+    assert_eq!(order_count(&f), 2);
+
+    f.shop
+        .restore_backup(&f.owner, &backup.path, shopdesk_testkit::shop::OWNER_PIN)
+        .unwrap();
+    assert_eq!(order_count(&f), 1, "1002 came after the backup");
+    assert_eq!(
+        f.shop.channel("shopify").unwrap().watermark,
+        Some(Timestamp(T0 - 60_000)),
+        "the next pull starts where the backup's did"
+    );
+    assert_eq!(
+        f.shop.stock_due(&ch).unwrap().len(),
+        1,
+        "every listing pushes again"
+    );
+    // The next pull reads from the backup's watermark: both orders, each once.
+    f.shop.ingest_orders(&ch, &page(&[a, b])).unwrap();
+    assert_eq!(order_count(&f), 2);
+}
