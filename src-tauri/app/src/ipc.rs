@@ -177,6 +177,7 @@ ipc_table! {
         sale_complete(Payment) -> sale::Sale;
         receipt_save(ReceiptRequest) -> SavedFile;
         receipt_print(ReceiptRequest) -> String;
+        counter_printing(()) -> CounterPrinting;
         gift_card_balance(Code) -> Money;
         customers_search(Text) -> Vec<customer::Customer>;
         customer_create(customer::CustomerDraft) -> customer::Customer;

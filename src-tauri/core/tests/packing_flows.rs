@@ -733,3 +733,23 @@ fn print_jobs_record_failures_retry_and_reprint() {
     );
     let _: Error = f.shop.reprint(&f.owner, "nope").unwrap_err();
 }
+
+/// The counter's receipts per computer: its printer and 58 mm paper are the station's, set by
+/// whoever manages settings (an owner at the till) or packs (at a bench), and by no one else.
+#[test]
+fn a_stations_receipt_printer_and_paper_are_kept() {
+    let (f, _) = shop();
+    let mut till = f.shop.station("Till 1").unwrap();
+    assert!(!till.receipt_narrow, "80 mm unless set");
+    till.receipt_printer = "Epson TM-T20".into();
+    till.receipt_narrow = true;
+    f.shop.save_station(&f.owner, &till).unwrap();
+    let again = f.shop.station("Till 1").unwrap();
+    assert_eq!(
+        (again.receipt_printer.as_str(), again.receipt_narrow),
+        ("Epson TM-T20", true)
+    );
+    let cal = staff(&f, "Cal", "Clerk", "1357");
+    let err = f.shop.save_station(&cal, &again).unwrap_err();
+    assert!(matches!(err, Error::Forbidden(_)), "{err}");
+}

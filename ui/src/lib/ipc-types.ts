@@ -206,6 +206,8 @@ expected: number, counted: number, variance: number, unit_cost: Money | null, va
 
 export type CountScan = { stocktake_id: string, code: string, };
 
+export type CounterPrinting = { station: Station, printers: Array<Printer>, };
+
 export type CounterSettings = { region: string, prices_include_tax: boolean, tax_rounding: TaxRounding, 
 /**
  * Cash is rounded to this step ("0.05"), or "0" for none.
@@ -1117,7 +1119,11 @@ export type StaffUpdate = { id: string, name: string, role_id: string, active: b
  */
 new_pin: string | null, };
 
-export type Station = { id: string, name: string, label_printer: string, document_printer: string, receipt_printer: string, label_size: LabelSize, print_label: boolean, print_slip: boolean, print_invoice: boolean, 
+export type Station = { id: string, name: string, label_printer: string, document_printer: string, receipt_printer: string, 
+/**
+ * The counter's receipts on 58 mm paper instead of 80 mm.
+ */
+receipt_narrow: boolean, label_size: LabelSize, print_label: boolean, print_slip: boolean, print_invoice: boolean, 
 /**
  * Carrier code chosen by default at this bench.
  */
@@ -1412,6 +1418,7 @@ export interface Commands {
   sale_complete: { req: Payment; res: Sale };
   receipt_save: { req: ReceiptRequest; res: SavedFile };
   receipt_print: { req: ReceiptRequest; res: string };
+  counter_printing: { req: null; res: CounterPrinting };
   gift_card_balance: { req: Code; res: Money };
   customers_search: { req: Text; res: Array<Customer> };
   customer_create: { req: CustomerDraft; res: Customer };

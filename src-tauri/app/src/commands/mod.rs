@@ -62,6 +62,15 @@ pub struct SavedFile {
     pub path: String,
 }
 
+/// This machine's station name: the computer's name where the system tells it.
+pub(crate) fn station_name() -> String {
+    std::env::var("COMPUTERNAME")
+        .or_else(|_| std::env::var("HOSTNAME"))
+        .ok()
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| "This computer".into())
+}
+
 /// Runs `work` on the blocking pool so SQLite and PIN hashing never stall the window.
 pub(crate) async fn blocking<T: Send + 'static>(
     app: AppHandle,

@@ -48,15 +48,6 @@ pub struct DropshipShipped {
     pub tracking: String,
 }
 
-/// This machine's station name: the computer's name where the system tells it.
-fn station_name() -> String {
-    std::env::var("COMPUTERNAME")
-        .or_else(|_| std::env::var("HOSTNAME"))
-        .ok()
-        .filter(|n| !n.trim().is_empty())
-        .unwrap_or_else(|| "This computer".into())
-}
-
 fn no_order() -> Error {
     Error::Conflict("no order is open at the bench: scan a packing slip first".into())
 }
@@ -71,7 +62,7 @@ pub async fn pack_bench(app: AppHandle) -> Result<Bench, ErrorBody> {
             .unwrap_or_else(|p| p.into_inner())
             .clone();
         Ok(Bench {
-            station: shop.station(&station_name())?,
+            station: shop.station(&super::station_name())?,
             carriers: shop.carriers()?,
             presets: shop.package_presets()?,
             printers: shopdesk_documents::printers(),
@@ -183,14 +174,14 @@ fn print_at_station(
     if jobs.is_empty() {
         return Ok(Vec::new());
     }
-    let station = shop.station(&station_name())?;
+    let station = shop.station(&super::station_name())?;
     print_jobs(shop, session, &station, jobs)
 }
 
 #[tauri::command]
 pub async fn print_queue(app: AppHandle) -> Result<Vec<PrintJob>, ErrorBody> {
     as_staff(app, |shop, s| {
-        let station = shop.station(&station_name())?;
+        let station = shop.station(&super::station_name())?;
         shop.print_jobs(s, &station.id, print_queue::JOBS_SHOWN)
     })
     .await

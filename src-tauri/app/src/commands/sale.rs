@@ -4,6 +4,7 @@
 
 use super::{as_staff, export_path, write_file, ById, Code, SavedFile, Text};
 use serde::Deserialize;
+use shopdesk_core::packing::shipping::Station;
 use shopdesk_core::sale::settings::{CounterSettings, DiscountCodeDraft};
 use shopdesk_core::sale::shift::{DenominationCount, Shift, ZReport};
 use shopdesk_core::sale::{
@@ -111,6 +112,26 @@ pub async fn sale_complete(app: AppHandle, req: Payment) -> Result<Sale, ErrorBo
     .await
 }
 
+/// This computer's station (its receipt printer and paper) and the printers it can print to,
+/// for the counter and Settings → Counter.
+#[derive(Debug, serde::Serialize, TS)]
+pub struct CounterPrinting {
+    pub station: Station,
+    pub printers: Vec<shopdesk_documents::Printer>,
+}
+
+#[tauri::command]
+pub async fn counter_printing(app: AppHandle, req: ()) -> Result<CounterPrinting, ErrorBody> {
+    let () = req;
+    as_staff(app, |shop, _| {
+        Ok(CounterPrinting {
+            station: shop.station(&super::station_name())?,
+            printers: shopdesk_documents::printers(),
+        })
+    })
+    .await
+}
+
 #[tauri::command]
 pub async fn receipt_save(app: AppHandle, req: ReceiptRequest) -> Result<SavedFile, ErrorBody> {
     let path = export_path(&app, "shopdesk-receipt", "pdf")?;
@@ -125,7 +146,10 @@ pub async fn receipt_save(app: AppHandle, req: ReceiptRequest) -> Result<SavedFi
 pub async fn receipt_print(app: AppHandle, req: ReceiptRequest) -> Result<String, ErrorBody> {
     as_staff(app, move |shop, s| {
         let r = shop.receipt(s, &req.sale_id)?;
-        Ok(print_pdf(&receipt_pdf(&r, paper(req.narrow)), None)?)
+        // This computer's receipt printer (Settings → Counter), else the system's default.
+        let station = shop.station(&super::station_name())?;
+        let printer = Some(station.receipt_printer.as_str()).filter(|p| !p.is_empty());
+        Ok(print_pdf(&receipt_pdf(&r, paper(req.narrow)), printer)?)
     })
     .await
 }

@@ -63,6 +63,8 @@ pub struct Station {
     pub label_printer: String,
     pub document_printer: String,
     pub receipt_printer: String,
+    /// The counter's receipts on 58 mm paper instead of 80 mm.
+    pub receipt_narrow: bool,
     pub label_size: LabelSize,
     pub print_label: bool,
     pub print_slip: bool,
@@ -164,7 +166,7 @@ pub fn ship_by(zone: &ShopZone, from: Timestamp, days: i64) -> Timestamp {
 
 const STATION_COLUMNS: &str =
     "id, name, label_printer, document_printer, receipt_printer, label_size,
-    print_label, print_slip, print_invoice, carrier, service, preset";
+    print_label, print_slip, print_invoice, carrier, service, preset, receipt_narrow";
 
 fn station_row(r: &rusqlite::Row) -> rusqlite::Result<Station> {
     Ok(Station {
@@ -180,6 +182,7 @@ fn station_row(r: &rusqlite::Row) -> rusqlite::Result<Station> {
         carrier: r.get(9)?,
         service: r.get(10)?,
         preset: r.get(11)?,
+        receipt_narrow: r.get(12)?,
     })
 }
 
@@ -272,12 +275,14 @@ impl Shop {
 
     pub fn save_station(&self, session: &Session, s: &Station) -> Result<Station> {
         self.db.write(|tx| {
-            authorize(tx, session, Permission::Pack)?;
+            // The bench's packer sets its printers; the owner sets the counter's in Settings.
+            authorize(tx, session, Permission::Pack)
+                .or_else(|_| authorize(tx, session, Permission::SettingsManage))?;
             crate::order::carrier::carrier_by_code(tx, &s.carrier)?;
             let changed = tx.execute(
                 "UPDATE station SET label_printer = ?2, document_printer = ?3, receipt_printer = ?4,
                      label_size = ?5, print_label = ?6, print_slip = ?7, print_invoice = ?8,
-                     carrier = ?9, service = ?10, preset = ?11
+                     carrier = ?9, service = ?10, preset = ?11, receipt_narrow = ?12
                  WHERE id = ?1",
                 params![
                     s.id,
@@ -290,7 +295,8 @@ impl Shop {
                     s.print_invoice,
                     s.carrier.trim(),
                     s.service.trim(),
-                    s.preset.trim()
+                    s.preset.trim(),
+                    s.receipt_narrow
                 ],
             )?;
             if changed == 0 {

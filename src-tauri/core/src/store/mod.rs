@@ -26,6 +26,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_shop_contact.sql"),
     include_str!("migrations/0009_reports.sql"),
     include_str!("migrations/0010_audit_trail.sql"),
+    include_str!("migrations/0011_counter_receipt.sql"),
 ];
 
 const MAX_IDLE_READERS: usize = 4;
@@ -268,6 +269,7 @@ mod tests {
         "a5c76175e6397ba0f12a510673b43f64cdee9d435befba788cbac53ef00f6f68", // 0008_shop_contact
         "91357c5eaf1a02e27a1702ecacc270041a9575496d402c7f8bdb44de1de24d77", // 0009_reports
         "c23a3f08aa397f3979c39e295a58813a0b0d6351f08a0aba1223305dd35c8097", // 0010_audit_trail
+        "aeb5d5ab15cc7a01600752ae0e5ae858f241cd316c38694c14950f2bb11659ae", // 0011_counter_receipt
     ];
 
     #[test]
