@@ -502,7 +502,9 @@ fn after_a_restore_the_orders_since_the_backup_come_back_once_and_stock_is_pushe
     }
     assert!(f.shop.stock_due(&ch).unwrap().is_empty());
     let a = remote("1001", T0 - 60_000, vec![("L1", "TEE-S-SAGE", 1, 2000)]);
-    f.shop.ingest_orders(&ch, &page(&[a.clone()])).unwrap();
+    f.shop
+        .ingest_orders(&ch, &page(std::slice::from_ref(&a)))
+        .unwrap();
     f.shop
         .finish_pull(&ch, Some(Timestamp(T0 - 60_000)))
         .unwrap();
@@ -514,7 +516,9 @@ fn after_a_restore_the_orders_since_the_backup_come_back_once_and_stock_is_pushe
     let backup = f.shop.back_up_now(&f.owner).unwrap();
 
     let b = remote("1002", T0 - 30_000, vec![("L2", "TEE-M-INK", 1, 2000)]);
-    f.shop.ingest_orders(&ch, &page(&[b.clone()])).unwrap();
+    f.shop
+        .ingest_orders(&ch, &page(std::slice::from_ref(&b)))
+        .unwrap();
     f.shop
         .finish_pull(&ch, Some(Timestamp(T0 - 30_000)))
         .unwrap();
