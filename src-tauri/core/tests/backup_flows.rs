@@ -346,3 +346,39 @@ fn a_damaged_shop_is_found_at_start_and_the_last_good_backup_put_back() {
         "a passing check clears it"
     );
 }
+
+/// Mail queued in the backup but sent since is not sent to the customer again after a restore.
+#[test]
+fn mail_sent_after_the_backup_is_not_sent_again_after_a_restore() {
+    let f = counter();
+    f.shop
+        .create_order(
+            &f.owner,
+            &shopdesk_testkit::shop::dublin_order(&[("TEE-M-SAGE", 1)]),
+        )
+        .unwrap();
+    let queued = |shop: &Shop| -> i64 {
+        let c = rusqlite::Connection::open(shop.db_path()).unwrap();
+        c.query_row(
+            "SELECT count(*) FROM message WHERE status = 'queued'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    assert!(
+        queued(&f.shop) >= 1,
+        "the order's confirmation waits in the outbox"
+    );
+    let b = f.shop.back_up_now(&f.owner).unwrap();
+    // The outbox sends it (as the mail crate does after the SMTP server took it).
+    let c = rusqlite::Connection::open(f.shop.db_path()).unwrap();
+    c.execute(
+        "UPDATE message SET status = 'sent', sent_at = 1 WHERE status = 'queued'",
+        [],
+    )
+    .unwrap();
+    drop(c);
+    f.shop.restore_backup(&f.owner, &b.path, OWNER_PIN).unwrap();
+    assert_eq!(queued(&f.shop), 0, "nothing is sent twice");
+}

@@ -1,8 +1,9 @@
 //! Backups of the shop: taken at every Z close, hourly while the app runs, before every
 //! migration and on demand; kept 24 hourly / 14 daily / 8 weekly / 12 monthly; copied to a second
 //! place the owner picks; verified; and put back with the owner's PIN — document numbering
-//! carried on past what was already issued, marketplaces pulled and pushed again. The file
-//! format (copy, manifest, checks) is the store's (`store/backup.rs`).
+//! carried on past what was already issued, mail already sent not sent again, marketplaces
+//! pulled and pushed again. The file format (copy, manifest, checks) is the store's
+//! (`store/backup.rs`).
 
 mod keep;
 
@@ -440,6 +441,19 @@ impl Shop {
                     "UPDATE channel_listing SET pushed_seq = -1 WHERE variant_id IS NOT NULL",
                     [],
                 )?;
+                // Mail that was still queued in the backup but has gone out since is not sent
+                // to the customer a second time.
+                let sent: Vec<(String, i64)> = live
+                    .prepare("SELECT id, ifnull(sent_at, 0) FROM message WHERE status = 'sent'")?
+                    .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<rusqlite::Result<_>>()?;
+                let mut mark = tx.prepare(
+                    "UPDATE message SET status = 'sent', sent_at = ?2, next_attempt_at = NULL
+                     WHERE id = ?1 AND status <> 'sent'",
+                )?;
+                for (id, at) in &sent {
+                    mark.execute(rusqlite::params![id, at])?;
+                }
                 // The person may not exist in the backup (added after it): the trail keeps the id.
                 audit::record(
                     tx,
