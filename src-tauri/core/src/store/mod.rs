@@ -27,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_reports.sql"),
     include_str!("migrations/0010_audit_trail.sql"),
     include_str!("migrations/0011_counter_receipt.sql"),
+    include_str!("migrations/0012_order_fulfilled.sql"),
 ];
 
 const MAX_IDLE_READERS: usize = 4;
@@ -40,6 +41,27 @@ fn migrations() -> Migrations<'static> {
                 // 0003 seeds the tax rates of an existing shop's country from core's table.
                 2 => M::up_with_hook(sql, |tx: &Transaction| {
                     crate::tax::seed_defaults(tx).map_err(|e| HookError::Hook(e.to_string()))
+                }),
+                // 0012: a build of 1 December added `fulfilled_at` inside 0009 (edited after it
+                // landed; now restored); add the column only where it is missing, then run the
+                // step's SQL (backfill and index).
+                11 => M::up_with_hook("", |tx: &Transaction| {
+                    let has: bool = tx
+                        .query_row(
+                            "SELECT count(*) > 0 FROM pragma_table_info('customer_order')
+                             WHERE name = 'fulfilled_at'",
+                            [],
+                            |r| r.get(0),
+                        )
+                        .map_err(|e| HookError::Hook(e.to_string()))?;
+                    if !has {
+                        tx.execute_batch(
+                            "ALTER TABLE customer_order ADD COLUMN fulfilled_at INTEGER",
+                        )
+                        .map_err(|e| HookError::Hook(e.to_string()))?;
+                    }
+                    tx.execute_batch(MIGRATIONS[11])
+                        .map_err(|e| HookError::Hook(e.to_string()))
                 }),
                 _ => M::up(sql),
             })
@@ -267,9 +289,10 @@ mod tests {
         "1726f7a63171c3ead2e9800b9b492f39000500b19a82e9ef09652b245e8d5937", // 0006_channels
         "14add4568a58aae432b186a3996386ceab70837e243430c5a63ab364bf25e129", // 0007_order_value_index
         "a5c76175e6397ba0f12a510673b43f64cdee9d435befba788cbac53ef00f6f68", // 0008_shop_contact
-        "91357c5eaf1a02e27a1702ecacc270041a9575496d402c7f8bdb44de1de24d77", // 0009_reports
+        "76acea8e21417fc68ceb2b988b7f480c6a7603d43014f07e6dd46004e1d36ff4", // 0009_reports
         "c23a3f08aa397f3979c39e295a58813a0b0d6351f08a0aba1223305dd35c8097", // 0010_audit_trail
         "aeb5d5ab15cc7a01600752ae0e5ae858f241cd316c38694c14950f2bb11659ae", // 0011_counter_receipt
+        "f9ae5882e46612ea4b39bb3fc3924845f2db1b8b5797eeb3c338bc1775157450", // 0012_order_fulfilled
     ];
 
     #[test]
