@@ -84,6 +84,19 @@ pub enum Error {
     SchemaTooNew { found: i64, supported: i64 },
     #[error("the database is locked by another program; close it and try again")]
     Locked,
+    /// An encrypted database and no key for it (this computer's keychain has none: a new
+    /// computer, a reinstalled system, a moved file). The owner's printed recovery key opens it.
+    #[error(
+        "this shop's database is encrypted and this computer holds no key for it; type the \
+         recovery key printed when encryption was turned on — nothing was changed"
+    )]
+    KeyNeeded,
+    /// A key that does not open the encrypted database. The file is left as it was.
+    #[error(
+        "{0} does not open this encrypted database (a key from another shop, or a mistyped \
+         recovery key); nothing was changed"
+    )]
+    WrongKey(String),
     #[error("the database file is damaged or is not a Shopdesk database ({0})")]
     Corrupt(String),
     #[error("the database could not be opened: {0}")]
@@ -126,6 +139,8 @@ pub enum ErrorCode {
     CannotWrite,
     SchemaTooNew,
     DbLocked,
+    DbKeyNeeded,
+    DbWrongKey,
     DbCorrupt,
     DbCannotOpen,
     Storage,
@@ -167,6 +182,8 @@ impl Error {
             Error::CannotWrite(_) => ErrorCode::CannotWrite,
             Error::SchemaTooNew { .. } => ErrorCode::SchemaTooNew,
             Error::Locked => ErrorCode::DbLocked,
+            Error::KeyNeeded => ErrorCode::DbKeyNeeded,
+            Error::WrongKey(_) => ErrorCode::DbWrongKey,
             Error::Corrupt(_) => ErrorCode::DbCorrupt,
             Error::CannotOpen(_) => ErrorCode::DbCannotOpen,
             Error::Storage(_) => ErrorCode::Storage,
@@ -205,6 +222,8 @@ impl Error {
             | Error::CannotWrite(_)
             | Error::SchemaTooNew { .. }
             | Error::Locked
+            | Error::KeyNeeded
+            | Error::WrongKey(_)
             | Error::Corrupt(_)
             | Error::CannotOpen(_)
             | Error::Storage(_)

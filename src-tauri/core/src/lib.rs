@@ -44,7 +44,9 @@ pub mod tax;
 pub use clock::{Clock, Date, FixedClock, ShopZone, SystemClock, Timestamp};
 pub use error::{Error, ErrorBody, ErrorCode, Result};
 pub use money::{Currency, Money};
+pub use shop::encrypt_database;
 pub use shop::staff::{Permission, Session, SessionInfo};
+pub use store::cipher::{is_encrypted, DbKey};
 
 use std::sync::Arc;
 

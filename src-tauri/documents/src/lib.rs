@@ -9,6 +9,7 @@ mod jobs;
 mod label;
 mod page;
 mod receipt;
+mod recovery;
 mod report;
 mod roll;
 mod zreport;
@@ -18,6 +19,7 @@ pub use invoice::invoice_pdf;
 pub use jobs::{print_jobs, render_job};
 pub use label::{label_page, labels_pdf};
 pub use receipt::receipt_pdf;
+pub use recovery::{recovery_sheet_pdf, RecoverySheet};
 pub use report::report_pdf;
 pub use zreport::z_report_pdf;
 

@@ -11,6 +11,7 @@ use crate::audit::{self, Change};
 use crate::error::{Error, Result};
 use crate::shop::staff::{Permission, Session};
 use crate::store::backup::{self as file, Manifest};
+use crate::store::cipher::{self, DbKey};
 use crate::{Shop, Timestamp};
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -65,6 +66,8 @@ pub struct BackupEntry {
     pub orders: i64,
     /// A copy with the same name sits in the second place.
     pub second_copy: bool,
+    /// Encrypted with the shop's key.
+    pub encrypted: bool,
 }
 
 /// What a backup holds, read from the file itself before anyone restores it.
@@ -122,6 +125,12 @@ pub struct BackupStatus {
     pub second_dir: Option<String>,
     #[ts(type = "number")]
     pub count: i64,
+    /// The shop's database is encrypted (and so is every backup taken since).
+    pub encrypted: bool,
+    /// Backups from before encryption still waiting to be encrypted (one that no longer
+    /// verifies cannot be): shown so the owner can delete them.
+    #[ts(type = "number")]
+    pub unencrypted: i64,
     /// The live database failed its full integrity check: restore the last good backup.
     pub integrity_problem: Option<BackupFailure>,
 }
@@ -178,6 +187,7 @@ fn entry(path: &Path, m: &Manifest, second: Option<&Path>) -> BackupEntry {
         bytes: m.bytes,
         sales: count("sale"),
         orders: count("customer_order"),
+        encrypted: m.encrypted,
     }
 }
 
@@ -251,6 +261,12 @@ impl Shop {
             }
         };
         let second = self.backup_settings().second_dir;
+        if let Some(key) = self.db.key() {
+            encrypt_plain_backups(&dir, key);
+            if let Some(second) = second.as_deref().filter(|d| d.is_dir()) {
+                encrypt_plain_backups(second, key);
+            }
+        }
         if let Some(second) = &second {
             match file::copy_to(&path, second) {
                 Ok(_) => {
@@ -318,7 +334,7 @@ impl Shop {
         self.require(session, Permission::SettingsManage)?;
         let path = PathBuf::from(path);
         let manifest = file::read_manifest(&path)?;
-        let conn = file::open_read_only(&path)?;
+        let conn = file::open_read_only(&path, self.db.key())?;
         let second = self.backup_settings().second_dir;
         holds(&conn, entry(&path, &manifest, second.as_deref()), &manifest)
     }
@@ -327,7 +343,7 @@ impl Shop {
     pub fn verify_backup(&self, session: &Session, path: &str) -> Result<BackupEntry> {
         self.require(session, Permission::SettingsManage)?;
         let path = PathBuf::from(path);
-        let manifest = file::verify(&path)?;
+        let manifest = file::verify(&path, self.db.key())?;
         Ok(entry(
             &path,
             &manifest,
@@ -362,6 +378,14 @@ impl Shop {
             dir: dir.display().to_string(),
             second_dir: second_dir.map(|d| d.display().to_string()),
             count: all.len() as i64,
+            encrypted: self.db.key().is_some(),
+            unencrypted: if self.db.key().is_some() {
+                all.iter()
+                    .filter(|(p, _)| !cipher::is_encrypted(p).unwrap_or(true))
+                    .count() as i64
+            } else {
+                0
+            },
         })
     }
 
@@ -413,7 +437,7 @@ impl Shop {
         self.require(session, Permission::SettingsManage)?;
         self.sign_in(session.staff_id(), pin)?;
         let path = PathBuf::from(path);
-        let manifest = file::verify(&path)?;
+        let manifest = file::verify(&path, self.db.key())?;
         let now = self.clock.now();
         let who = session.staff_id().to_string();
         let from = entry(
@@ -482,22 +506,23 @@ impl Shop {
 /// Puts a backup in a new place — a new computer, a second database to look at — where no shop
 /// is yet: checked first, written under a temporary name, never over an existing file. It is
 /// migrated to this build when the shop is opened (which backs it up again first).
-pub fn restore_to_new_place(backup: &Path, dest: &Path) -> Result<()> {
+/// An encrypted backup is checked with `key` and stays encrypted in its new place.
+pub fn restore_to_new_place(backup: &Path, dest: &Path, key: Option<&DbKey>) -> Result<()> {
     if dest.exists() {
         return Err(Error::Conflict(format!(
             "{} already exists: restore into a new file, or restore from the shop's own Settings",
             dest.display()
         )));
     }
-    file::verify(backup)?;
+    file::verify(backup, key)?;
     file::copy_file(backup, dest)
 }
 
 /// For a shop that cannot be opened (a damaged file): the newest backup that still verifies.
-pub fn last_good(db: &Path) -> Option<BackupEntry> {
+pub fn last_good(db: &Path, key: Option<&DbKey>) -> Option<BackupEntry> {
     let all = file::list(&default_dir(db)).ok()?;
     all.iter()
-        .find(|(p, _)| file::verify(p).is_ok())
+        .find(|(p, _)| file::verify(p, key).is_ok())
         .map(|(p, m)| entry(p, m, None))
 }
 
@@ -505,10 +530,25 @@ pub fn last_good(db: &Path) -> Option<BackupEntry> {
 /// deleted: the damaged file is kept beside it (with its log) as `<name>.damaged-<time>`. No PIN
 /// can be asked — the staff list is in the damaged file — which is why the damaged file is kept.
 /// Returns the backup used and where the damaged file went.
-pub fn restore_damaged(db: &Path, now: Timestamp) -> Result<(BackupEntry, PathBuf)> {
-    let good = last_good(db).ok_or(Error::NotFound {
+pub fn restore_damaged(
+    db: &Path,
+    key: Option<&DbKey>,
+    now: Timestamp,
+) -> Result<(BackupEntry, PathBuf)> {
+    let good = last_good(db, key).ok_or(Error::NotFound {
         what: "backup that verifies",
     })?;
-    let kept = file::replace_damaged(db, Path::new(&good.path), now)?;
+    let kept = file::replace_damaged(db, Path::new(&good.path), key, now)?;
     Ok((good, kept))
+}
+
+/// Once the shop is encrypted, every plain backup left from before is encrypted with its key, so
+/// no copy of the customers stays readable. One that fails (it no longer verifies) stays as it
+/// is and is counted in the status.
+fn encrypt_plain_backups(dir: &Path, key: &DbKey) {
+    for (path, _) in file::list(dir).unwrap_or_default() {
+        if !cipher::is_encrypted(&path).unwrap_or(true) {
+            let _ = file::encrypt(&path, key);
+        }
+    }
 }

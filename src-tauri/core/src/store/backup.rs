@@ -3,6 +3,7 @@
 //! place beside its manifest; and a copy put back into the live file in one SQLite transaction.
 //! When to take one, how many to keep and who may put one back are the backup domain's.
 
+use super::cipher::{self, DbKey};
 use super::{connect, migrations, schema_version, Db};
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
@@ -48,6 +49,9 @@ pub struct Manifest {
     pub ledgers: String,
     /// Rows per table, for "what it holds".
     pub rows: BTreeMap<String, i64>,
+    /// Encrypted with the shop's key (absent from manifests written before encryption existed).
+    #[serde(default)]
+    pub encrypted: bool,
 }
 
 /// The folder a shop's backups go to unless the owner names another: beside the database,
@@ -157,7 +161,7 @@ fn integrity(conn: &Connection) -> Result<()> {
 }
 
 /// Flushes a file (or a folder's entries, after a rename) to the disk.
-fn sync(path: &Path) -> Result<()> {
+pub(crate) fn sync(path: &Path) -> Result<()> {
     match std::fs::File::open(path) {
         Ok(f) => f.sync_all().or_else(|e| {
             // Folders cannot be synced on every system (Windows); the rename is still done.
@@ -192,7 +196,14 @@ fn publish(file: &Path, manifest: &Manifest) -> Result<()> {
 
 /// Copies what `source` reads, as of one snapshot, into `dir`; checks the copy (integrity, the
 /// ledgers' digest against the snapshot's) before it gets its real name.
-fn take(source: &mut Connection, dir: &Path, now: Timestamp, reason: &str) -> Result<PathBuf> {
+/// The copy is encrypted with `key` when the shop is.
+fn take(
+    source: &mut Connection,
+    dir: &Path,
+    now: Timestamp,
+    reason: &str,
+    key: Option<&DbKey>,
+) -> Result<PathBuf> {
     std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
     let file = dir.join(file_name(now, reason));
     let temp = partial(&file);
@@ -202,6 +213,9 @@ fn take(source: &mut Connection, dir: &Path, now: Timestamp, reason: &str) -> Re
         // Reading first opens the snapshot the copy is then taken from.
         let (ledgers, rows) = ledger_digest(&tx)?;
         let mut out = Connection::open(&temp)?;
+        if let Some(key) = key {
+            cipher::set_key(&out, key)?;
+        }
         {
             let copy = Backup::new(&tx, &mut out)?;
             if copy.step(-1)? != StepResult::Done {
@@ -231,6 +245,7 @@ fn take(source: &mut Connection, dir: &Path, now: Timestamp, reason: &str) -> Re
             sha256,
             ledgers,
             rows,
+            encrypted: key.is_some(),
         })
     })();
     let manifest = made.inspect_err(|_| {
@@ -292,8 +307,13 @@ pub(crate) fn copy_file(backup: &Path, dest: &Path) -> Result<()> {
 /// temporary name; the damaged file is copied aside and its log moved with it (`X-wal` belongs
 /// to `X`), so the log is never replayed onto the restored file; the rename comes last. A crash
 /// part-way leaves the damaged shop in place, to be restored again.
-pub(crate) fn replace_damaged(db: &Path, backup: &Path, now: Timestamp) -> Result<PathBuf> {
-    verify(backup)?;
+pub(crate) fn replace_damaged(
+    db: &Path,
+    backup: &Path,
+    key: Option<&DbKey>,
+    now: Timestamp,
+) -> Result<PathBuf> {
+    verify(backup, key)?;
     let temp = partial(db);
     std::fs::copy(backup, &temp).map_err(|e| io(&temp, e))?;
     sync(&temp)?;
@@ -344,20 +364,23 @@ pub(crate) fn list(dir: &Path) -> Result<Vec<(PathBuf, Manifest)>> {
     Ok(out)
 }
 
-/// Opens a backup to read, never to write: no journal or log is created beside it.
-pub(crate) fn open_read_only(file: &Path) -> Result<Connection> {
+/// Opens a backup to read, never to write: no journal or log is created beside it. An
+/// encrypted backup opens with the shop's key.
+pub(crate) fn open_read_only(file: &Path, key: Option<&DbKey>) -> Result<Connection> {
     if !file.is_file() {
         return Err(Error::NotFound { what: "backup" });
     }
-    Ok(Connection::open_with_flags(
+    let conn = Connection::open_with_flags(
         file,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?)
+    )?;
+    cipher::unlock(&conn, file, key, "the shop's key")?;
+    Ok(conn)
 }
 
 /// Proves a backup is still what was written: the bytes' checksum, SQLite's integrity check and
 /// the ledgers' digest against the manifest.
-pub(crate) fn verify(file: &Path) -> Result<Manifest> {
+pub(crate) fn verify(file: &Path, key: Option<&DbKey>) -> Result<Manifest> {
     let manifest = read_manifest(file)?;
     let (bytes, sha256) = file_sha256(file)?;
     if bytes != manifest.bytes || sha256 != manifest.sha256 {
@@ -366,7 +389,7 @@ pub(crate) fn verify(file: &Path) -> Result<Manifest> {
             file.display()
         )));
     }
-    let conn = open_read_only(file)?;
+    let conn = open_read_only(file, key)?;
     integrity(&conn)?;
     if ledger_digest(&conn)?.0 != manifest.ledgers {
         return Err(Error::Corrupt(format!(
@@ -379,16 +402,46 @@ pub(crate) fn verify(file: &Path) -> Result<Manifest> {
 
 /// Takes a backup of an existing shop before this build migrates it, so a migration that goes
 /// wrong never costs data. A new file, or one already at this build's schema, needs none.
-pub(crate) fn before_migration(db: &Path, now: Timestamp) -> Result<Option<PathBuf>> {
+pub(crate) fn before_migration(
+    db: &Path,
+    key: Option<&DbKey>,
+    now: Timestamp,
+) -> Result<Option<PathBuf>> {
     if !db.is_file() {
         return Ok(None);
     }
-    let mut conn = connect(db, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+    let mut conn = connect(db, OpenFlags::SQLITE_OPEN_READ_WRITE, key)?;
     let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if found == 0 || found >= schema_version() {
         return Ok(None);
     }
-    take(&mut conn, &default_dir(db), now, "before-migration").map(Some)
+    let key = key.filter(|_| cipher::is_encrypted(db).unwrap_or(false));
+    take(&mut conn, &default_dir(db), now, "before-migration", key).map(Some)
+}
+
+/// Encrypts a plain backup with the shop's key once the shop is encrypted, so no copy of its
+/// customers stays readable. The encrypted copy is proven to hold the manifest's ledgers, the
+/// manifest is rewritten first, then the copy renamed over the plain file: a crash between the
+/// two leaves a plain file that the next sweep encrypts again.
+pub(crate) fn encrypt(file: &Path, key: &DbKey) -> Result<()> {
+    let manifest = verify(file, None)?;
+    let temp = partial(file);
+    let made = (|| -> Result<Manifest> {
+        cipher::export_file(file, &temp, key)?;
+        cipher::check_copy(&temp, key, &manifest.ledgers)?;
+        sync(&temp)?;
+        let (bytes, sha256) = file_sha256(&temp)?;
+        Ok(Manifest {
+            bytes,
+            sha256,
+            encrypted: true,
+            ..manifest
+        })
+    })();
+    let manifest = made.inspect_err(|_| {
+        let _ = std::fs::remove_file(&temp);
+    })?;
+    publish(file, &manifest)
 }
 
 /// Where a restore prepares its working copy, beside the database.
@@ -401,8 +454,8 @@ impl Db {
     /// A backup of the live shop into `dir`, beside any sale in progress (WAL lets the copy read
     /// one snapshot while the writer goes on).
     pub(crate) fn back_up(&self, dir: &Path, now: Timestamp, reason: &str) -> Result<PathBuf> {
-        let mut source = connect(&self.path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-        take(&mut source, dir, now, reason)
+        let mut source = connect(&self.path, OpenFlags::SQLITE_OPEN_READ_ONLY, self.key())?;
+        take(&mut source, dir, now, reason, self.key())
     }
 
     /// Puts `backup` back as the live shop. Selling waits from the first step to the last, so
@@ -423,8 +476,18 @@ impl Db {
         let work = restore_work(&self.path);
         let _ = std::fs::remove_file(&work);
         let done = (|| {
-            std::fs::copy(backup, &work).map_err(|e| io(&work, e))?;
+            match self.key() {
+                // A backup from before the shop was encrypted: the working copy is encrypted,
+                // since SQLite copies pages only between two plain or two encrypted files.
+                Some(key) if !cipher::is_encrypted(backup)? => {
+                    cipher::export_file(backup, &work, key)?
+                }
+                _ => {
+                    std::fs::copy(backup, &work).map_err(|e| io(&work, e))?;
+                }
+            }
             let mut copy = Connection::open(&work)?;
+            cipher::unlock(&copy, &work, self.key(), "the shop's key")?;
             copy.pragma_update(None, "foreign_keys", true)?;
             let found: i64 = copy.query_row("PRAGMA user_version", [], |r| r.get(0))?;
             if found > schema_version() {
@@ -474,7 +537,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("shop.sqlite3");
         assert_eq!(
-            before_migration(&path, Timestamp(1)).unwrap(),
+            before_migration(&path, None, Timestamp(1)).unwrap(),
             None,
             "no file yet"
         );
@@ -488,10 +551,10 @@ mod tests {
             )
             .unwrap();
         }
-        let copy = before_migration(&path, Timestamp(5))
+        let copy = before_migration(&path, None, Timestamp(5))
             .unwrap()
             .expect("a copy");
-        let manifest = verify(&copy).unwrap();
+        let manifest = verify(&copy, None).unwrap();
         assert_eq!(
             (manifest.schema_version, manifest.reason.as_str()),
             (8, "before-migration")
@@ -501,9 +564,9 @@ mod tests {
         let head = std::fs::read(&copy).unwrap();
         assert_eq!((head[18], head[19]), (1, 1));
         assert_eq!(list(&default_dir(&path)).unwrap().len(), 1);
-        Db::open(&path).unwrap();
+        Db::open(&path, None).unwrap();
         assert_eq!(
-            before_migration(&path, Timestamp(9)).unwrap(),
+            before_migration(&path, None, Timestamp(9)).unwrap(),
             None,
             "already migrated"
         );

@@ -7,6 +7,7 @@
 //! report never stalls a sale at the counter.
 
 pub(crate) mod backup;
+pub mod cipher;
 
 use crate::error::{Error, Result};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
@@ -76,6 +77,8 @@ pub fn schema_version() -> i64 {
 
 pub struct Db {
     path: PathBuf,
+    /// The encrypted database's key, given to every connection; None for a plain one.
+    key: Option<cipher::DbKey>,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
     // Held for its Drop, which stops the thread when the shop closes.
@@ -91,8 +94,8 @@ struct Checkpointer {
 }
 
 impl Checkpointer {
-    fn start(path: &Path) -> Result<Checkpointer> {
-        let conn = connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+    fn start(path: &Path, key: Option<&cipher::DbKey>) -> Result<Checkpointer> {
+        let conn = connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE, key)?;
         let stop = std::sync::Arc::new((Mutex::new(false), std::sync::Condvar::new()));
         let flag = stop.clone();
         let thread = std::thread::Builder::new()
@@ -128,8 +131,9 @@ impl Drop for Checkpointer {
     }
 }
 
-fn connect(path: &Path, flags: OpenFlags) -> Result<Connection> {
+fn connect(path: &Path, flags: OpenFlags, key: Option<&cipher::DbKey>) -> Result<Connection> {
     let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    cipher::unlock(&conn, path, key, "the key this computer holds")?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.pragma_update(None, "foreign_keys", true)?;
     // One business action runs dozens of distinct statements (an order: pricing, verification,
@@ -140,8 +144,9 @@ fn connect(path: &Path, flags: OpenFlags) -> Result<Connection> {
 
 impl Db {
     /// Opens (creating if absent) and migrates the database at `path`. A database from a newer
-    /// Shopdesk, a damaged file or a locked one is refused before anything is written to it.
-    pub fn open(path: &Path) -> Result<Db> {
+    /// Shopdesk, a damaged file, a locked one, or an encrypted one without its key (`key` is
+    /// used only if the file is encrypted) is refused before anything is written to it.
+    pub fn open(path: &Path, key: Option<&cipher::DbKey>) -> Result<Db> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
                 .map_err(|e| Error::CannotOpen(format!("{}: {e}", dir.display())))?;
@@ -151,6 +156,7 @@ impl Db {
         let mut writer = connect(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+            key,
         )?;
         // Read the version first: this also proves the file is a database, and it must happen
         // before any pragma that writes (journal_mode) so a newer database is left untouched.
@@ -180,9 +186,11 @@ impl Db {
             other => Error::Storage(other.to_string()),
         })?;
         writer.pragma_update(None, "wal_autocheckpoint", 0)?;
+        let key = key.filter(|_| cipher::is_encrypted(path).unwrap_or(false));
         Ok(Db {
             path: path.to_path_buf(),
-            _checkpointer: Checkpointer::start(path)?,
+            _checkpointer: Checkpointer::start(path, key)?,
+            key: key.cloned(),
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
         })
@@ -216,6 +224,10 @@ impl Db {
         &self.path
     }
 
+    pub fn key(&self) -> Option<&cipher::DbKey> {
+        self.key.as_ref()
+    }
+
     /// Runs one business action in one `BEGIN IMMEDIATE` transaction: all of it commits, or none.
     pub fn write<T>(&self, action: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
         let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
@@ -230,7 +242,11 @@ impl Db {
         let pooled = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
         let mut conn = match pooled {
             Some(c) => c,
-            None => connect(&self.path, OpenFlags::SQLITE_OPEN_READ_ONLY)?,
+            None => connect(
+                &self.path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY,
+                self.key.as_ref(),
+            )?,
         };
         let result = (|| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
@@ -343,7 +359,7 @@ mod tests {
     #[test]
     fn migrates_an_empty_database_to_the_latest_schema() {
         let dir = tempfile::tempdir().unwrap();
-        let db = Db::open(&dir.path().join("shop.sqlite3")).unwrap();
+        let db = Db::open(&dir.path().join("shop.sqlite3"), None).unwrap();
         db.read(|c| {
             let v: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0))?;
             assert_eq!(v, schema_version());
@@ -369,7 +385,7 @@ mod tests {
             let mut conn = Connection::open(&path).unwrap();
             migrations().to_version(&mut conn, from as usize).unwrap();
             drop(conn);
-            let db = Db::open(&path).unwrap();
+            let db = Db::open(&path, None).unwrap();
             let v: i64 = db
                 .read(|c| Ok(c.query_row("PRAGMA user_version", [], |r| r.get(0))?))
                 .unwrap();
@@ -389,7 +405,7 @@ mod tests {
         )
         .unwrap();
         drop(conn);
-        let db = Db::open(&path).unwrap();
+        let db = Db::open(&path, None).unwrap();
         let (rates, included): (i64, bool) = db
             .read(|c| {
                 Ok(c.query_row(
@@ -412,7 +428,9 @@ mod tests {
             .unwrap();
         drop(conn);
         let before = std::fs::read(&path).unwrap();
-        let err = Db::open(&path).err().expect("newer schema must be refused");
+        let err = Db::open(&path, None)
+            .err()
+            .expect("newer schema must be refused");
         assert_eq!(err.code(), crate::ErrorCode::SchemaTooNew);
         assert!(
             matches!(err, Error::SchemaTooNew { found, supported }
@@ -436,7 +454,9 @@ mod tests {
             b"this is a shopping list, not a database".repeat(200),
         )
         .unwrap();
-        let err = Db::open(&path).err().expect("garbage must be refused");
+        let err = Db::open(&path, None)
+            .err()
+            .expect("garbage must be refused");
         assert_eq!(err.code(), crate::ErrorCode::DbCorrupt);
         assert!(std::fs::read(&path)
             .unwrap()
@@ -446,7 +466,7 @@ mod tests {
     #[test]
     fn a_failed_action_leaves_nothing_behind() {
         let dir = tempfile::tempdir().unwrap();
-        let db = Db::open(&dir.path().join("t.sqlite3")).unwrap();
+        let db = Db::open(&dir.path().join("t.sqlite3"), None).unwrap();
         let r: Result<()> = db.write(|tx| {
             tx.execute(
                 "INSERT INTO shop (id, name, currency, country, created_at) VALUES (1,'A','EUR','IE',0)",
