@@ -146,6 +146,10 @@ ipc_table! {
         backup_verify(BackupFile) -> backup::BackupEntry;
         backup_second_place(SecondPlace) -> ();
         backup_restore(BackupRestore) -> backup::Restored;
+        encryption_start(()) -> NewRecoveryKey;
+        encryption_sheet(RecoverySheetRequest) -> SavedFile;
+        encryption_turn_on(EncryptionTurnOn) -> ();
+        unlock_database(Unlock) -> AppStatus;
         transfers_list(()) -> Vec<stock::transfer::Transfer>;
         transfer_send(stock::transfer::TransferDraft) -> stock::transfer::Transfer;
         transfer_receive(ById) -> stock::transfer::Transfer;

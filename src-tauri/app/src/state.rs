@@ -2,7 +2,7 @@
 //! opened), and who is signed in at this station.
 
 use shopdesk_core::packing::Packing;
-use shopdesk_core::{Error, ErrorBody, Session, Shop, SystemClock};
+use shopdesk_core::{DbKey, Error, ErrorBody, Session, Shop, SystemClock};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -12,11 +12,13 @@ pub struct AppState {
     session: Mutex<Option<Session>>,
     /// The order open at this station's packing bench, with its scans so far.
     pub packing: Mutex<Option<Packing>>,
+    /// A key made for turning encryption on, between showing its recovery key and using it.
+    pub new_key: Mutex<Option<DbKey>>,
 }
 
 fn open(path: &std::path::Path) -> Result<Arc<Shop>, ErrorBody> {
     // The quick check finds a damaged file now, where a backup can be offered, not mid-sale.
-    Shop::open(path, Arc::new(SystemClock))
+    shopdesk_keychain::open_shop(path, Arc::new(SystemClock))
         .and_then(|shop| shop.check_database().map(|()| shop))
         .map(Arc::new)
         .map_err(|e| {
@@ -33,7 +35,62 @@ impl AppState {
             shop,
             session: Mutex::new(None),
             packing: Mutex::new(None),
+            new_key: Mutex::new(None),
         }
+    }
+
+    /// Opens an encrypted shop this computer holds no key for with the owner's recovery key
+    /// (which the keychain then keeps).
+    pub fn unlock(&self, recovery_key: &str) -> Result<(), ErrorBody> {
+        let mut guard = self.shop.write().unwrap_or_else(|p| p.into_inner());
+        let shop = shopdesk_keychain::unlock_with_recovery_key(
+            &self.db_path,
+            Arc::new(SystemClock),
+            recovery_key,
+        )?;
+        shop.check_database()?;
+        *guard = Ok(Arc::new(shop));
+        Ok(())
+    }
+
+    /// Runs `work` with the shop closed — no connection of this app open on its file — and
+    /// opens it again after, whatever `work` did. Work in flight (a sync, a backup) is waited
+    /// for; new work waits on the lock meanwhile.
+    pub fn with_shop_closed<T>(
+        &self,
+        work: impl FnOnce() -> Result<T, ErrorBody>,
+    ) -> Result<T, ErrorBody> {
+        let mut guard = self.shop.write().unwrap_or_else(|p| p.into_inner());
+        let mut shop = match &*guard {
+            Ok(shop) => shop.clone(),
+            Err(e) => return Err(e.clone()),
+        };
+        *guard = Err(Error::Locked.body());
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        // Two holders now: this one and the slot's former value, dropped above.
+        loop {
+            match Arc::try_unwrap(shop) {
+                Ok(only) => {
+                    drop(only);
+                    break;
+                }
+                Err(still) if std::time::Instant::now() > deadline => {
+                    *guard = Ok(still);
+                    return Err(Error::Conflict(
+                        "the shop is busy (a sync or a backup is running); try again in a minute"
+                            .into(),
+                    )
+                    .body());
+                }
+                Err(still) => {
+                    shop = still;
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+            }
+        }
+        let out = work();
+        *guard = open(&self.db_path);
+        out
     }
 
     /// Tries again after the person fixed what stopped the database opening (closed the other

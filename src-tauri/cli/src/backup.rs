@@ -105,7 +105,9 @@ pub fn run(command: BackupCommand, json: bool) -> Result<(), Error> {
             new,
         } => {
             if new {
-                backup::restore_to_new_place(&file, &db)?;
+                // An encrypted backup needs its shop's key: SHOPDESK_RECOVERY_KEY.
+                let key = shopdesk_keychain::database_key(&db);
+                backup::restore_to_new_place(&file, &db, key.as_ref())?;
                 say!("Restored {} into {}.", file.display(), db.display());
                 return Ok(());
             }

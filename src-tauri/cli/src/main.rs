@@ -231,7 +231,7 @@ fn parse_status(s: &str) -> Result<ProductStatus, String> {
 }
 
 fn open(db: &DbArg) -> Result<Shop, Error> {
-    Shop::open(&db.db, Arc::new(SystemClock))
+    shopdesk_keychain::open_shop(&db.db, Arc::new(SystemClock))
 }
 
 fn sign_in(shop: &Shop, who: &StaffArgs) -> Result<Session, Error> {

@@ -7,7 +7,6 @@ use shopdesk_core::order::invoice::PaperSize;
 /// What the sheet shows; the key as core spells it for people (groups of four).
 pub struct RecoverySheet<'a> {
     pub shop: &'a str,
-    pub made: &'a str,
     pub db_path: &'a str,
     pub recovery_key: &'a str,
 }
@@ -19,7 +18,7 @@ pub fn recovery_sheet_pdf(r: &RecoverySheet, paper: PaperSize) -> Vec<u8> {
     s.put(
         MARGIN,
         top - 38.0,
-        &format!("{} · made {}", r.shop, r.made),
+        &format!("{} · encrypted database", r.shop),
         10.0,
         false,
     );

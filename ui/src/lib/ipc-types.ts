@@ -39,7 +39,11 @@ reason: string, bytes: number, sales: number, orders: number,
 /**
  * A copy with the same name sits in the second place.
  */
-second_copy: boolean, };
+second_copy: boolean, 
+/**
+ * Encrypted with the shop's key.
+ */
+encrypted: boolean, };
 
 export type BackupFailure = { at: Timestamp, message: string, };
 
@@ -60,6 +64,15 @@ export type BackupStatus = { health: BackupHealth, last_at: Timestamp | null, fa
  * The second place failed while the first succeeded.
  */
 second_failure: BackupFailure | null, dir: string, second_dir: string | null, count: number, 
+/**
+ * The shop's database is encrypted (and so is every backup taken since).
+ */
+encrypted: boolean, 
+/**
+ * Backups from before encryption still waiting to be encrypted (one that no longer
+ * verifies cannot be): shown so the owner can delete them.
+ */
+unencrypted: number, 
 /**
  * The live database failed its full integrity check: restore the last good backup.
  */
@@ -298,9 +311,19 @@ supplier_id: string | null, };
 
 export type EmailTemplate = { kind: string, subject: string, body: string, };
 
+export type EncryptionTurnOn = { 
+/**
+ * The recovery key typed back from the sheet.
+ */
+recovery_key: string, 
+/**
+ * The person's own PIN, asked again.
+ */
+pin: string, };
+
 export type ErrorBody = { code: ErrorCode, message: string, };
 
-export type ErrorCode = "invalid" | "not_found" | "conflict" | "not_signed_in" | "forbidden" | "needs_approval" | "wrong_pin" | "locked_out" | "no_shop" | "shop_exists" | "unknown_code" | "not_enough_stock" | "not_returnable" | "balance_too_low" | "no_shift_open" | "sale_parked" | "on_hold" | "release_blocked" | "nothing_left_to_ship" | "not_all_scanned" | "mail_not_set_up" | "print_failed" | "cannot_write" | "schema_too_new" | "db_locked" | "db_corrupt" | "db_cannot_open" | "storage" | "internal";
+export type ErrorCode = "invalid" | "not_found" | "conflict" | "not_signed_in" | "forbidden" | "needs_approval" | "wrong_pin" | "locked_out" | "no_shop" | "shop_exists" | "unknown_code" | "not_enough_stock" | "not_returnable" | "balance_too_low" | "no_shift_open" | "sale_parked" | "on_hold" | "release_blocked" | "nothing_left_to_ship" | "not_all_scanned" | "mail_not_set_up" | "print_failed" | "cannot_write" | "schema_too_new" | "db_locked" | "db_key_needed" | "db_wrong_key" | "db_corrupt" | "db_cannot_open" | "storage" | "internal";
 
 export type ExportFormat = "csv" | "pdf";
 
@@ -546,6 +569,12 @@ base_url: string,
 interval_secs: number, };
 
 export type NewLocation = { name: string, };
+
+export type NewRecoveryKey = { 
+/**
+ * 56 letters and digits in groups of four, to print and keep away from the computer.
+ */
+recovery_key: string, };
 
 export type NewRole = { name: string, permissions: Array<Permission>, };
 
@@ -873,6 +902,12 @@ export type ReceiptRequest = { sale_id: string,
  * 58 mm paper instead of 80 mm.
  */
 narrow: boolean, };
+
+export type RecoverySheetRequest = { 
+/**
+ * True: to this computer's default printer; false: saved as a PDF.
+ */
+print: boolean, };
 
 export type ReorderRule = { variant_id: string, location_id: string, 
 /**
@@ -1278,6 +1313,8 @@ export type TransferLineDraft = { variant_id: string, qty: number, };
 
 export type TransferStatus = "sent" | "received";
 
+export type Unlock = { recovery_key: string, };
+
 export type UnmatchedSku = { channel: string, sku: string, title: string, seen_at: Timestamp, };
 
 export type Variant = { id: string, position: number, 
@@ -1387,6 +1424,10 @@ export interface Commands {
   backup_verify: { req: BackupFile; res: BackupEntry };
   backup_second_place: { req: SecondPlace; res: null };
   backup_restore: { req: BackupRestore; res: Restored };
+  encryption_start: { req: null; res: NewRecoveryKey };
+  encryption_sheet: { req: RecoverySheetRequest; res: SavedFile };
+  encryption_turn_on: { req: EncryptionTurnOn; res: null };
+  unlock_database: { req: Unlock; res: AppStatus };
   transfers_list: { req: null; res: Array<Transfer> };
   transfer_send: { req: TransferDraft; res: Transfer };
   transfer_receive: { req: ById; res: Transfer };

@@ -12,6 +12,7 @@ pub mod order;
 pub mod packing;
 pub mod report;
 pub mod sale;
+pub mod security;
 pub mod shop;
 pub mod stock;
 
@@ -24,6 +25,7 @@ pub use order::*;
 pub use packing::*;
 pub use report::*;
 pub use sale::*;
+pub use security::*;
 pub use shop::*;
 pub use stock::*;
 

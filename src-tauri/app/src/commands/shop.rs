@@ -50,12 +50,13 @@ pub struct SignIn {
     pub pin: String,
 }
 
-fn status(state: &AppState) -> Result<AppStatus, ErrorBody> {
+pub(crate) fn status(state: &AppState) -> Result<AppStatus, ErrorBody> {
     let db_path = state.db_path.display().to_string();
     let shop = match state.shop() {
         Ok(shop) => shop,
         Err(error) => {
-            let last_good = shopdesk_core::backup::last_good(&state.db_path);
+            let key = shopdesk_keychain::database_key(&state.db_path);
+            let last_good = shopdesk_core::backup::last_good(&state.db_path, key.as_ref());
             return Ok(AppStatus::DbFailed {
                 error,
                 db_path,
@@ -125,8 +126,12 @@ pub async fn retry_open(app: AppHandle, req: ()) -> Result<AppStatus, ErrorBody>
 pub async fn restore_last_good(app: AppHandle, req: ()) -> Result<AppStatus, ErrorBody> {
     let () = req;
     blocking(app, |state| {
-        let (used, kept) =
-            shopdesk_core::backup::restore_damaged(&state.db_path, SystemClock.now())?;
+        let key = shopdesk_keychain::database_key(&state.db_path);
+        let (used, kept) = shopdesk_core::backup::restore_damaged(
+            &state.db_path,
+            key.as_ref(),
+            SystemClock.now(),
+        )?;
         log::warn!(
             "restored {} over a damaged database (kept as {})",
             used.name,
