@@ -118,6 +118,8 @@ benchmark: setup-test ui
 	fi
 	trap '[ -f $$cups/pid ] && kill $$(cat $$cups/pid)' EXIT
 	xvfb-run -a -s "-screen 0 1280x800x24" target/release/shopdesk-benchmark
+	# The same catalog, counter and orders figures on encrypted (SQLCipher) databases.
+	target/release/shopdesk-benchmark --encrypted | grep '^| [^f-]'
 	SHOPDESK_APP=$(CURDIR)/target/release/shopdesk-app xvfb-run -a -s "-screen 0 1280x800x24" \
 	  cargo test --manifest-path tests/e2e/Cargo.toml -- --ignored --nocapture --test-threads=1 2>/dev/null | grep '^|'
 	# Marketplace sync against its fakes and the real Vendure server (started by the test).

@@ -6,7 +6,7 @@ use shopdesk_core::catalog::barcode::with_check_digit;
 use shopdesk_core::catalog::CatalogQuery;
 use shopdesk_core::shop::NewShop;
 use shopdesk_core::stock::StockAdjustment;
-use shopdesk_core::{Error, Session, Shop, SystemClock};
+use shopdesk_core::{DbKey, Error, Session, Shop, SystemClock};
 use shopdesk_testkit::stats::{ms_since, p99, Row};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -82,8 +82,18 @@ pub fn generate_csv(products: usize) -> (String, Vec<String>) {
     (out, codes)
 }
 
-pub fn run(scratch: &Path, rows: &mut Vec<Row>) -> Result<(), Error> {
-    let shop = Shop::open(&scratch.join("catalog-100k.sqlite3"), Arc::new(SystemClock))?;
+/// On an encrypted database when `key` is given.
+pub fn run(scratch: &Path, rows: &mut Vec<Row>, key: Option<&DbKey>) -> Result<(), Error> {
+    let name = if key.is_some() {
+        "catalog-100k-encrypted"
+    } else {
+        "catalog-100k"
+    };
+    let shop = Shop::open_with_key(
+        &scratch.join(format!("{name}.sqlite3")),
+        Arc::new(SystemClock),
+        key,
+    )?;
     let (owner, _): (Session, _) = shop.create_shop(NewShop {
         name: "Bench".into(),
         currency: "EUR".into(),

@@ -15,7 +15,7 @@ mod sync;
 
 use clap::Parser;
 use shopdesk_core::demo::DemoRequest;
-use shopdesk_core::{Error, FixedClock, Shop};
+use shopdesk_core::{DbKey, Error, FixedClock, Shop};
 use shopdesk_testkit::stats::{median, ms_since, Row};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -47,6 +47,10 @@ struct Args {
     /// Only the marketplace sync figures.
     #[arg(long)]
     sync_only: bool,
+    /// Only the catalog, counter and orders figures, on encrypted databases (SQLCipher), to
+    /// read beside the same rows of the plain run.
+    #[arg(long)]
+    encrypted: bool,
 }
 
 struct Launch {
@@ -160,9 +164,21 @@ fn time_open(path: &Path) -> Result<f64, Error> {
 fn run(args: Args) -> Result<(), Error> {
     let scratch = std::env::temp_dir().join(format!("shopdesk-bench-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).map_err(|e| Error::invalid(e.to_string()))?;
+    if args.encrypted {
+        let key = DbKey::generate()?;
+        let mut rows = Vec::new();
+        crate::catalog::run(&scratch, &mut rows, Some(&key))?;
+        crate::orders::run(&scratch, &mut rows, Some(&key))?;
+        for row in &mut rows {
+            row.what = format!("{} [encrypted]", row.what);
+        }
+        print_table(rows);
+        let _ = std::fs::remove_dir_all(&scratch);
+        return Ok(());
+    }
     if args.orders_only {
         let mut rows = Vec::new();
-        crate::orders::run(&scratch, &mut rows)?;
+        crate::orders::run(&scratch, &mut rows, None)?;
         print_table(rows);
         let _ = std::fs::remove_dir_all(&scratch);
         return Ok(());
@@ -212,8 +228,8 @@ fn run(args: Args) -> Result<(), Error> {
         ),
     ];
 
-    crate::catalog::run(&scratch, &mut rows)?;
-    crate::orders::run(&scratch, &mut rows)?;
+    crate::catalog::run(&scratch, &mut rows, None)?;
+    crate::orders::run(&scratch, &mut rows, None)?;
     crate::packing::run(&scratch, &mut rows)?;
     crate::sync::run(&scratch, &mut rows)?;
     if args.no_window {

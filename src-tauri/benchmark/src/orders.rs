@@ -3,17 +3,24 @@
 
 use shopdesk_core::demo::DemoRequest;
 use shopdesk_core::order::{Address, InboxQuery, InboxView, OrderDraft, OrderLineDraft};
-use shopdesk_core::{Error, FixedClock, Shop};
+use shopdesk_core::{DbKey, Error, FixedClock, Shop};
 use shopdesk_documents::invoice_pdf;
 use shopdesk_testkit::stats::{median, ms_since, p99, Row};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
-pub fn run(scratch: &Path, rows: &mut Vec<Row>) -> Result<(), Error> {
-    let shop = Shop::open(
-        &scratch.join("orders.sqlite3"),
+/// On an encrypted database when `key` is given.
+pub fn run(scratch: &Path, rows: &mut Vec<Row>, key: Option<&DbKey>) -> Result<(), Error> {
+    let name = if key.is_some() {
+        "orders-encrypted"
+    } else {
+        "orders"
+    };
+    let shop = Shop::open_with_key(
+        &scratch.join(format!("{name}.sqlite3")),
         Arc::new(FixedClock::at(1_795_392_300_000)),
+        key,
     )?;
     let (owner, _, _) = shop.load_demo(&DemoRequest {
         country: "IE".into(),

@@ -236,3 +236,19 @@ fn encryption_is_refused_while_another_program_holds_the_shop_and_leaves_it_plai
         .collect();
     assert!(leftovers.is_empty());
 }
+
+#[test]
+fn a_new_shop_given_a_key_is_encrypted_from_its_first_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.sqlite3");
+    let key = DbKey::generate().unwrap();
+    let clock = Arc::new(shopdesk_core::FixedClock::at(1_790_000_000_000));
+    let shop = Shop::open_with_key(&path, clock.clone(), Some(&key)).unwrap();
+    assert!(shop.is_encrypted());
+    drop(shop);
+    assert!(is_encrypted(&path).unwrap());
+    assert_eq!(
+        Shop::open(&path, clock).err().unwrap().code(),
+        ErrorCode::DbKeyNeeded
+    );
+}

@@ -113,7 +113,10 @@ pub async fn encryption_turn_on(app: AppHandle, req: EncryptionTurnOn) -> Result
                 .map_err(ErrorBody::from)
         })?;
         *state.new_key.lock().unwrap_or_else(|p| p.into_inner()) = None;
-        log::info!("the database at {} is now encrypted", state.db_path.display());
+        log::info!(
+            "the database at {} is now encrypted",
+            state.db_path.display()
+        );
         Ok(())
     })
     .await

@@ -210,7 +210,8 @@ impl Shop {
     }
 
     /// Opens a shop whose database may be encrypted: `key` opens it if it is (and is ignored
-    /// if it is not). No key, or the wrong one, is refused with nothing written.
+    /// if it is plain); a new file is created encrypted with it. No key, or the wrong one, is
+    /// refused with nothing written.
     pub fn open_with_key(path: &Path, clock: Arc<dyn Clock>, key: Option<&DbKey>) -> Result<Shop> {
         crate::store::backup::before_migration(path, key, clock.now())?;
         Ok(Shop {

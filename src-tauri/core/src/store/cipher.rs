@@ -149,13 +149,21 @@ pub(crate) fn set_key(conn: &Connection, key: &DbKey) -> Result<()> {
 }
 
 /// Prepares a just-opened connection to `path`: an encrypted file gets `key` and is proven to
-/// open with it; a plain file needs none. Nothing is written either way.
+/// open with it; a plain file needs none; a new (absent or empty) file given a key is created
+/// encrypted. Nothing is written to an existing file either way.
 pub(crate) fn unlock(
     conn: &Connection,
     path: &Path,
     key: Option<&DbKey>,
     whose: &str,
 ) -> Result<()> {
+    let new = std::fs::metadata(path).map_or(true, |m| m.len() == 0);
+    if new {
+        if let Some(key) = key {
+            set_key(conn, key)?;
+        }
+        return Ok(());
+    }
     if !is_encrypted(path)? {
         return Ok(());
     }
