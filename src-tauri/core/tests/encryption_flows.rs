@@ -245,10 +245,61 @@ fn a_new_shop_given_a_key_is_encrypted_from_its_first_byte() {
     let clock = Arc::new(shopdesk_core::FixedClock::at(1_790_000_000_000));
     let shop = Shop::open_with_key(&path, clock.clone(), Some(&key)).unwrap();
     assert!(shop.is_encrypted());
+    // The demo plays its history through a second connection of its own: it gets the key too.
+    shop.load_demo(&shopdesk_core::demo::DemoRequest {
+        country: "IE".into(),
+    })
+    .unwrap();
+    assert!(!shop.profile().unwrap().unwrap().name.is_empty());
+    let taken = shop.back_up(BackupReason::OnDemand).unwrap();
+    assert!(taken.encrypted && is_encrypted(Path::new(&taken.path)).unwrap());
     drop(shop);
     assert!(is_encrypted(&path).unwrap());
     assert_eq!(
         Shop::open(&path, clock).err().unwrap().code(),
         ErrorCode::DbKeyNeeded
     );
+}
+
+#[test]
+fn a_plain_backup_from_before_restores_into_the_encrypted_shop_encrypted() {
+    let f = new_shop();
+    f.shop
+        .create_customer(
+            &f.owner,
+            &CustomerDraft {
+                name: NAME.into(),
+                email: EMAIL.into(),
+                phone: String::new(),
+            },
+        )
+        .unwrap();
+    let plain = f.shop.back_up(BackupReason::OnDemand).unwrap();
+    // Kept outside the backup folder (a USB stick), where no sweep encrypts it.
+    let stick = f._dir.path().join("stick");
+    std::fs::create_dir(&stick).unwrap();
+    let kept = stick.join(&plain.name);
+    std::fs::copy(&plain.path, &kept).unwrap();
+    std::fs::copy(
+        Path::new(&plain.path).with_extension("json"),
+        kept.with_extension("json"),
+    )
+    .unwrap();
+    let path = f.shop.db_path().to_path_buf();
+    let key = DbKey::generate().unwrap();
+    let Fixture {
+        _dir,
+        clock,
+        shop,
+        owner,
+    } = f;
+    drop(shop);
+    clock.advance_ms(3_600_000);
+    let shop = encrypt_database(&path, clock.clone(), &key, &owner).unwrap();
+    shop.restore_backup(&owner, &kept.display().to_string(), OWNER_PIN)
+        .unwrap();
+    assert!(is_encrypted(&path).unwrap());
+    assert_eq!(shop.customers(&owner, NAME).unwrap().len(), 1);
+    assert_eq!(readable(&path), Vec::<PathBuf>::new());
+    drop(_dir);
 }

@@ -239,6 +239,12 @@ async fn walk(c: &Client, size: (u32, u32), theme: &str, slip: &str) -> Vec<Stri
     wait_text(c, "#restore-form", "PIN").await;
     bad.extend(measure(c, "settings-backup-restore", size, theme).await);
     press_escape(c).await;
+    // Security and its dialog, stopped before anything is encrypted.
+    click(c, "#tab-security").await;
+    click(c, "#encrypt-start").await;
+    wait_text(c, "#recovery-key-shown", "-").await;
+    bad.extend(measure(c, "settings-security", size, theme).await);
+    press_escape(c).await;
     click(c, "#tab-staff").await;
     bad
 }

@@ -167,10 +167,17 @@ fn addresses(country: &str) -> (Vec<Address>, &'static str) {
     (out, carrier)
 }
 
-/// Plays `days` days of trade up to `end` into the shop at `path`, already set up as the demo.
-pub(super) fn play(path: &Path, start: Timestamp, end: Timestamp, days: i64) -> Result<()> {
+/// Plays `days` days of trade up to `end` into the shop at `path` (encrypted with `key` if it
+/// is), already set up as the demo.
+pub(super) fn play(
+    path: &Path,
+    key: Option<&crate::DbKey>,
+    start: Timestamp,
+    end: Timestamp,
+    days: i64,
+) -> Result<()> {
     let clock = Arc::new(FixedClock::at(start.0));
-    let shop = Shop::open(path, clock.clone())?;
+    let shop = Shop::open_with_key(path, clock.clone(), key)?;
     let (zone, country, currency, floor) = shop.db.read(|c| {
         let (country, currency): (String, String) =
             c.query_row("SELECT country, currency FROM shop WHERE id = 1", [], |r| {

@@ -178,7 +178,7 @@ impl Shop {
             )?;
             Ok(owner_id)
         })?;
-        history::play(self.db_path(), opened, now, HISTORY_DAYS)?;
+        history::play(self.db_path(), self.db.key(), opened, now, HISTORY_DAYS)?;
         let session = Session::for_staff(owner_id);
         let info = self.session_info(&session)?;
         let summary = DemoSummary {

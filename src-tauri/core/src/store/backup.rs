@@ -415,7 +415,7 @@ pub(crate) fn before_migration(
     if found == 0 || found >= schema_version() {
         return Ok(None);
     }
-    let key = key.filter(|_| cipher::is_encrypted(db).unwrap_or(false));
+    let key = cipher::key_to_use(db, key)?;
     take(&mut conn, &default_dir(db), now, "before-migration", key).map(Some)
 }
 

@@ -142,6 +142,17 @@ pub fn is_encrypted(path: &Path) -> Result<bool> {
     Ok(read == head.len() && &head != PLAIN_HEADER && len % PAGE == 0)
 }
 
+/// The key every connection to `path` must use: `key` for an encrypted file or a new one (which
+/// is then created encrypted), none for a plain file. Decided once, when the shop opens: a new
+/// shop's pages sit in the write-ahead log until the first checkpoint, so its file says nothing
+/// yet.
+pub(crate) fn key_to_use<'a>(path: &Path, key: Option<&'a DbKey>) -> Result<Option<&'a DbKey>> {
+    let new = std::fs::metadata(path).map_or(true, |m| m.len() == 0);
+    Ok(key
+        .filter(|_| new)
+        .or(if is_encrypted(path)? { key } else { None }))
+}
+
 /// Gives a connection its key before its first read: a brand-new file becomes encrypted.
 pub(crate) fn set_key(conn: &Connection, key: &DbKey) -> Result<()> {
     conn.execute_batch(&format!("PRAGMA key = \"{}\";", key.pragma_value()))?;

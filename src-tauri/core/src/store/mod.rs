@@ -153,6 +153,7 @@ impl Db {
         }
         // A restore's working copy left by a restore that was cut short: never the shop.
         let _ = std::fs::remove_file(backup::restore_work(path));
+        let key = cipher::key_to_use(path, key)?;
         let mut writer = connect(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
@@ -186,7 +187,6 @@ impl Db {
             other => Error::Storage(other.to_string()),
         })?;
         writer.pragma_update(None, "wal_autocheckpoint", 0)?;
-        let key = key.filter(|_| cipher::is_encrypted(path).unwrap_or(false));
         Ok(Db {
             path: path.to_path_buf(),
             _checkpointer: Checkpointer::start(path, key)?,
