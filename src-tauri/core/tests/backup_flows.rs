@@ -257,8 +257,8 @@ fn the_demo_shop_restored_into_a_new_place_is_the_same_in_every_table() {
         .unwrap();
     let b = shop.back_up_now(&owner).unwrap();
     let target = dir.path().join("new-computer").join("shop.sqlite3");
-    backup::restore_to_new_place(Path::new(&b.path), &target).unwrap();
-    let err = backup::restore_to_new_place(Path::new(&b.path), &target).unwrap_err();
+    backup::restore_to_new_place(Path::new(&b.path), &target, None).unwrap();
+    let err = backup::restore_to_new_place(Path::new(&b.path), &target, None).unwrap_err();
     assert!(
         matches!(err, Error::Conflict(_)),
         "never over an existing file: {err}"
@@ -330,9 +330,9 @@ fn a_damaged_shop_is_found_at_start_and_the_last_good_backup_put_back() {
         .is_file());
     drop(opened);
 
-    assert_eq!(backup::last_good(&db).unwrap().name, good.name);
+    assert_eq!(backup::last_good(&db, None).unwrap().name, good.name);
     let (used, kept) =
-        backup::restore_damaged(&db, shopdesk_core::Timestamp(1_790_000_100_000)).unwrap();
+        backup::restore_damaged(&db, None, shopdesk_core::Timestamp(1_790_000_100_000)).unwrap();
     assert_eq!(used.name, good.name);
     assert!(kept.is_file(), "the damaged file is kept");
     let shop = Shop::open(&db, clock).unwrap();

@@ -102,7 +102,7 @@ impl DbKey {
             return Err(typo());
         }
         let bytes = crockford()
-            .decode(clean[..52].as_bytes())
+            .decode(&clean.as_bytes()[..52])
             .map_err(|_| typo())?;
         let key = DbKey(bytes.try_into().map_err(|_| typo())?);
         if clean[52..] != key.check_group() {
