@@ -15,7 +15,10 @@ const EMAIL: &str = "aoife.byrne@example.com";
 
 /// The files of a shop that hold a customer's name or e-mail on their bytes.
 fn readable(db: &Path) -> Vec<PathBuf> {
-    let mut all = vec![db.to_path_buf(), PathBuf::from(format!("{}-wal", db.display()))];
+    let mut all = vec![
+        db.to_path_buf(),
+        PathBuf::from(format!("{}-wal", db.display())),
+    ];
     let backups = db.with_file_name("shop.backups");
     all.extend(
         std::fs::read_dir(backups)
@@ -64,7 +67,12 @@ async fn the_owner_encrypts_the_shop_and_a_new_computer_opens_it_with_the_recove
         // A recovery key that is not the one shown is refused; the shop stays plain.
         let mut wrong = recovery_key.trim().to_string().into_bytes();
         wrong[0] = if wrong[0] == b'A' { b'B' } else { b'A' };
-        fill(&c, "#recovery-key-typed", &String::from_utf8(wrong).unwrap()).await;
+        fill(
+            &c,
+            "#recovery-key-typed",
+            &String::from_utf8(wrong).unwrap(),
+        )
+        .await;
         fill(&c, "#encrypt-pin", "1111").await;
         click(&c, "#encrypt-confirm").await;
         wait_text(&c, "#encrypt-form", "typo").await;
