@@ -41,10 +41,10 @@ pub mod stock;
 mod store;
 pub mod tax;
 
+pub use backup::encryption::encrypt_database;
 pub use clock::{Clock, Date, FixedClock, ShopZone, SystemClock, Timestamp};
 pub use error::{Error, ErrorBody, ErrorCode, Result};
 pub use money::{Currency, Money};
-pub use shop::encrypt_database;
 pub use shop::staff::{Permission, Session, SessionInfo};
 pub use store::cipher::{is_encrypted, DbKey};
 

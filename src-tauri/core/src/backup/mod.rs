@@ -5,6 +5,7 @@
 //! pulled and pushed again. The file format (copy, manifest, checks) is the store's
 //! (`store/backup.rs`).
 
+pub mod encryption;
 mod keep;
 
 use crate::audit::{self, Change};
