@@ -19,7 +19,7 @@ pub use invoice::invoice_pdf;
 pub use jobs::{print_jobs, render_job};
 pub use label::{label_page, labels_pdf};
 pub use receipt::receipt_pdf;
-pub use recovery::{recovery_sheet_pdf, RecoverySheet};
+pub use recovery::recovery_sheet_pdf;
 pub use report::report_pdf;
 pub use zreport::z_report_pdf;
 

@@ -2,17 +2,10 @@
 //! database key outside this computer's keychain, with what it is for and where to keep it.
 
 use crate::page::{Sheet, MARGIN};
-use shopdesk_core::order::invoice::PaperSize;
+use shopdesk_core::backup::encryption::RecoverySheet;
 
-/// What the sheet shows; the key as core spells it for people (groups of four).
-pub struct RecoverySheet<'a> {
-    pub shop: &'a str,
-    pub db_path: &'a str,
-    pub recovery_key: &'a str,
-}
-
-pub fn recovery_sheet_pdf(r: &RecoverySheet, paper: PaperSize) -> Vec<u8> {
-    let mut s = Sheet::new(paper, format!("{} · recovery key", r.shop));
+pub fn recovery_sheet_pdf(r: &RecoverySheet) -> Vec<u8> {
+    let mut s = Sheet::new(r.paper, format!("{} · recovery key", r.shop));
     let top = s.y();
     s.put(MARGIN, top - 20.0, "RECOVERY KEY", 20.0, true);
     s.put(

@@ -7,9 +7,8 @@
 use super::shop::{status, AppStatus};
 use super::{blocking, export_path, write_file, SavedFile};
 use serde::{Deserialize, Serialize};
-use shopdesk_core::order::invoice::PaperSize;
 use shopdesk_core::{Error, ErrorBody, SystemClock};
-use shopdesk_documents::{print_pdf, recovery_sheet_pdf, RecoverySheet};
+use shopdesk_documents::{print_pdf, recovery_sheet_pdf};
 use std::sync::Arc;
 use tauri::AppHandle;
 use ts_rs::TS;
@@ -72,16 +71,7 @@ pub async fn encryption_sheet(
             .unwrap_or_else(|p| p.into_inner())
             .clone()
             .ok_or_else(no_new_key)?;
-        shop.require(&session, shopdesk_core::Permission::SettingsManage)?;
-        let profile = shop.profile()?.ok_or(Error::NoShop)?;
-        let pdf = recovery_sheet_pdf(
-            &RecoverySheet {
-                shop: &profile.name,
-                db_path: &state.db_path.display().to_string(),
-                recovery_key: &key.recovery_key(),
-            },
-            PaperSize::for_country(&profile.country),
-        );
+        let pdf = recovery_sheet_pdf(&shop.recovery_sheet(&session, &key)?);
         if req.print {
             let job = print_pdf(&pdf, None).map_err(|e| Error::PrintFailed(e.to_string()))?;
             return Ok(SavedFile { path: job });

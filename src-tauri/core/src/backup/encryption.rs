@@ -6,6 +6,7 @@
 use crate::audit::{self, Change};
 use crate::clock::Clock;
 use crate::error::{Error, Result};
+use crate::order::invoice::PaperSize;
 use crate::shop::staff::{Permission, Session};
 use crate::store::cipher::{self, DbKey};
 use crate::Shop;
@@ -13,7 +14,30 @@ use serde_json::json;
 use std::path::Path;
 use std::sync::Arc;
 
+/// What the recovery sheet of a new key prints.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecoverySheet {
+    pub shop: String,
+    pub db_path: String,
+    /// In groups of four, as typed back.
+    pub recovery_key: String,
+    pub paper: PaperSize,
+}
+
 impl Shop {
+    /// The recovery sheet of `key` (made by `new_database_key`), for someone who manages
+    /// settings.
+    pub fn recovery_sheet(&self, session: &Session, key: &DbKey) -> Result<RecoverySheet> {
+        self.require(session, Permission::SettingsManage)?;
+        let profile = self.profile()?.ok_or(Error::NoShop)?;
+        Ok(RecoverySheet {
+            shop: profile.name,
+            db_path: self.db_path().display().to_string(),
+            recovery_key: key.recovery_key(),
+            paper: PaperSize::for_country(&profile.country),
+        })
+    }
+
     /// Whether the shop's database (and every backup taken from now on) is encrypted.
     pub fn is_encrypted(&self) -> bool {
         self.db.key().is_some()
