@@ -16,6 +16,8 @@ export const PERMISSION_LABELS: Record<Permission, string> = {
   reports_view: "See reports",
   staff_manage: "Manage staff and roles",
   settings_manage: "Change shop settings",
+  customers_export: "Export a customer's data (GDPR)",
+  customers_erase: "Erase a customer (GDPR)",
 };
 
 export const ALL_PERMISSIONS = Object.keys(PERMISSION_LABELS) as Permission[];

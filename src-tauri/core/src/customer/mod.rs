@@ -1,7 +1,10 @@
-//! Customers: who a sale, an order or a return is for, found and created at the counter; and each
-//! customer's whole record across the counter and orders with the GDPR requests (`record.rs`).
+//! Customers: who a sale, an order or a return is for, found and created at the counter; the
+//! list (`list.rs`); editing and merging (`edit.rs`); and each customer's whole record across the
+//! counter and orders with the GDPR requests (`record.rs`).
 //! Their store credit is a ledger the counter writes (`sale::store_credit`).
 
+pub mod edit;
+pub mod list;
 pub mod record;
 
 use crate::error::{Error, Result};
@@ -72,8 +75,9 @@ impl Shop {
             let like = format!("%{}%", text.trim().replace('%', "\\%").replace('_', "\\_"));
             let mut st = c.prepare_cached(
                 "SELECT id, name, email, phone FROM customer
-                 WHERE id = ?1 OR name LIKE ?2 ESCAPE '\\' OR email LIKE ?2 ESCAPE '\\'
-                    OR phone LIKE ?2 ESCAPE '\\'
+                 WHERE merged_into IS NULL
+                   AND (id = ?1 OR name LIKE ?2 ESCAPE '\\' OR email LIKE ?2 ESCAPE '\\'
+                        OR phone LIKE ?2 ESCAPE '\\')
                  ORDER BY name COLLATE NOCASE LIMIT 20",
             )?;
             let rows: Vec<(String, String, Option<String>, Option<String>)> = st

@@ -12,7 +12,7 @@ use crate::order::Address;
 use crate::shop::shop_currency;
 use crate::shop::staff::{authorize, Permission, Session};
 use crate::Shop;
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use serde_json::{json, Value};
 use ts_rs::TS;
@@ -28,16 +28,61 @@ pub struct CustomerHistoryRow {
     pub status: String,
 }
 
+/// Marketing consent: given or not, and when and where it was last given or withdrawn.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Consent {
+    pub given: bool,
+    pub at: Option<Timestamp>,
+    pub source: String,
+}
+
+/// A move on the customer's store credit: issued by a return, spent at the counter.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct CreditMove {
+    pub at: Timestamp,
+    pub amount: Money,
+    /// The receipt it came from or went to ("R00000042"), if any.
+    pub receipt: Option<String>,
+}
+
+/// A damaged, missing or wrong-item claim on one of the customer's orders.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct CustomerClaim {
+    pub id: String,
+    pub order_id: String,
+    pub order_name: String,
+    pub kind: String,
+    pub status: String,
+    pub resolution: Option<String>,
+    pub created_at: Timestamp,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct CustomerProfile {
     pub customer: Customer,
+    pub emails: Vec<super::edit::Contact>,
+    pub phones: Vec<super::edit::Contact>,
     pub address: Address,
+    pub tags: Vec<String>,
+    pub consent: Consent,
     pub note: String,
     pub erased: bool,
+    /// The customer this one was merged into, if it was.
+    pub merged_into: Option<String>,
     pub history: Vec<CustomerHistoryRow>,
     /// Orders not cancelled plus counter sales, less refunds.
     pub lifetime_value: Money,
+    /// Orders not cancelled plus completed counter sales.
+    #[ts(type = "number")]
+    pub orders: i64,
+    /// Lifetime value over `orders` (zero with none).
+    pub average_order: Money,
+    pub first_purchase: Option<Timestamp>,
+    pub last_purchase: Option<Timestamp>,
+    pub credit_moves: Vec<CreditMove>,
+    pub claims: Vec<CustomerClaim>,
     pub messages: Vec<Message>,
+    pub created_at: Timestamp,
 }
 
 fn history(conn: &Connection, id: &str) -> Result<Vec<CustomerHistoryRow>> {
@@ -73,22 +118,105 @@ fn lifetime_value(conn: &Connection, id: &str) -> Result<i64> {
     )?)
 }
 
-fn profile(conn: &Connection, id: &str) -> Result<CustomerProfile> {
+fn contacts(conn: &Connection, id: &str, kind: &str) -> Result<Vec<super::edit::Contact>> {
+    let mut st = conn.prepare_cached(
+        "SELECT value, label FROM customer_contact WHERE customer_id = ?1 AND kind = ?2 ORDER BY rowid",
+    )?;
+    let rows = st.query_map(params![id, kind], |r| {
+        Ok(super::edit::Contact {
+            value: r.get(0)?,
+            label: r.get(1)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn credit_moves(conn: &Connection, id: &str, cur: crate::Currency) -> Result<Vec<CreditMove>> {
+    let mut st = conn.prepare_cached(
+        "SELECT m.at, m.delta_minor, CASE WHEN s.number IS NOT NULL THEN printf('R%08d', s.number) END
+         FROM store_credit_move m LEFT JOIN sale s ON s.id = m.sale_id
+         WHERE m.customer_id = ?1 ORDER BY m.at DESC",
+    )?;
+    let rows = st.query_map([id], |r| {
+        Ok(CreditMove {
+            at: Timestamp(r.get(0)?),
+            amount: Money::from_minor(r.get(1)?, cur),
+            receipt: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn claims(conn: &Connection, id: &str) -> Result<Vec<CustomerClaim>> {
+    let mut st = conn.prepare_cached(
+        "SELECT c.id, o.id, '#' || o.number, c.kind, c.status, c.resolution, c.created_at
+         FROM claim c JOIN customer_order o ON o.id = c.order_id
+         WHERE o.customer_id = ?1 ORDER BY c.created_at DESC",
+    )?;
+    let rows = st.query_map([id], |r| {
+        Ok(CustomerClaim {
+            id: r.get(0)?,
+            order_id: r.get(1)?,
+            order_name: r.get(2)?,
+            kind: r.get(3)?,
+            status: r.get(4)?,
+            resolution: r.get(5)?,
+            created_at: Timestamp(r.get(6)?),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub(crate) fn profile(conn: &Connection, id: &str) -> Result<CustomerProfile> {
     crate::store::customer_exists(conn, id)?;
     let cur = shop_currency(conn)?;
-    let (name, email, phone, address, note, erased): (
+    #[allow(clippy::type_complexity)]
+    let (name, email, phone, address, note, erased, tags, consent, consent_at, consent_source, merged_into, created_at): (
         String,
         Option<String>,
         Option<String>,
         String,
         String,
         Option<i64>,
+        String,
+        bool,
+        Option<i64>,
+        String,
+        Option<String>,
+        i64,
     ) = conn.query_row(
-        "SELECT name, email, phone, address, note, erased_at FROM customer WHERE id = ?1",
+        "SELECT name, email, phone, address, note, erased_at, tags, consent, consent_at, consent_source,
+                merged_into, created_at
+         FROM customer WHERE id = ?1",
         [id],
         |r| r.try_into(),
     )?;
+    let (orders, first, last): (i64, Option<i64>, Option<i64>) = conn
+        .query_row(
+            "SELECT orders, first_at, last_at FROM customer_stats WHERE customer_id = ?1",
+            [id],
+            |r| r.try_into(),
+        )
+        .optional()?
+        .unwrap_or((0, None, None));
+    let value = lifetime_value(conn, id)?;
     Ok(CustomerProfile {
+        emails: contacts(conn, id, "email")?,
+        phones: contacts(conn, id, "phone")?,
+        tags: super::list::split_tags(&tags),
+        consent: Consent {
+            given: consent,
+            at: consent_at.map(Timestamp),
+            source: consent_source,
+        },
+        merged_into,
+        orders,
+        average_order: Money::from_minor(if orders > 0 { value / orders } else { 0 }, cur),
+        first_purchase: first.map(Timestamp),
+        last_purchase: last.map(Timestamp),
+        credit_moves: credit_moves(conn, id, cur)?,
+        claims: claims(conn, id)?,
+        created_at: Timestamp(created_at),
         customer: Customer {
             id: id.to_string(),
             name,
@@ -100,7 +228,7 @@ fn profile(conn: &Connection, id: &str) -> Result<CustomerProfile> {
         note,
         erased: erased.is_some(),
         history: history(conn, id)?,
-        lifetime_value: Money::from_minor(lifetime_value(conn, id)?, cur),
+        lifetime_value: Money::from_minor(value, cur),
         messages: outbox::of_customer(conn, id)?,
     })
 }
@@ -160,12 +288,14 @@ impl Shop {
     /// Everything Shopdesk holds about one person (GDPR access request), as JSON.
     pub fn export_customer(&self, session: &Session, id: &str) -> Result<Value> {
         let record = self.db.read(|c| {
-            authorize(c, session, Permission::OrdersManage)?;
+            authorize(c, session, Permission::CustomersExport)?;
             crate::store::customer_exists(c, id)?;
             let q = |sql: &str| rows_as_json(c, sql, id);
             Ok(json!({
                 "exported_at": self.clock.now().0,
-                "customer": q("SELECT id, name, email, phone, address, note, created_at, updated_at FROM customer WHERE id = ?1")?,
+                "customer": q("SELECT id, name, email, phone, address, note, tags, consent, consent_at, consent_source,
+                                      created_at, updated_at FROM customer WHERE id = ?1")?,
+                "contacts": q("SELECT kind, value, label FROM customer_contact WHERE customer_id = ?1")?,
                 "orders": q("SELECT number, channel, external_id, status, email, phone, billing, shipping,
                                     total_minor, created_at FROM customer_order WHERE customer_id = ?1 ORDER BY created_at")?,
                 "order_lines": q("SELECT o.number, l.title, l.sku, l.quantity, l.unit_price_minor, l.amount_minor
@@ -188,14 +318,16 @@ impl Shop {
     /// the tax books still add up. Invoices are kept as issued (a legal retention duty).
     pub fn erase_customer(&self, session: &Session, id: &str) -> Result<CustomerProfile> {
         self.db.write(|tx| {
-            authorize(tx, session, Permission::SettingsManage)?;
+            authorize(tx, session, Permission::CustomersErase)?;
             crate::store::customer_exists(tx, id)?;
             let now = self.clock.now();
             tx.execute(
                 "UPDATE customer SET name = 'Erased customer', email = NULL, phone = NULL, address = '{}',
-                     note = '', erased_at = ?2, updated_at = ?2 WHERE id = ?1",
+                     note = '', tags = '', consent = 0, consent_source = '', erased_at = ?2, updated_at = ?2
+                 WHERE id = ?1",
                 params![id, now.0],
             )?;
+            tx.execute("DELETE FROM customer_contact WHERE customer_id = ?1", [id])?;
             // Keep the country: it decides taxes in the books.
             tx.execute(
                 "UPDATE customer_order SET email = NULL, phone = NULL,

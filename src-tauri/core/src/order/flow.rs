@@ -274,10 +274,23 @@ fn match_customer(
             // `email IS NOT NULL` lets the partial index on lower(email) answer; without it
             // every order scanned every customer.
             "SELECT id FROM customer
-             WHERE lower(email) = ?1 AND email IS NOT NULL AND erased_at IS NULL LIMIT 1",
+             WHERE lower(email) = ?1 AND email IS NOT NULL AND erased_at IS NULL
+               AND merged_into IS NULL LIMIT 1",
         )?
         .query_row([email], |r| r.get(0))
         .optional()?;
+    // A further e-mail of a customer (a work address, or one of a customer merged into them).
+    let found = match found {
+        Some(id) => Some(id),
+        None => conn
+            .prepare_cached(
+                "SELECT c.id FROM customer_contact k JOIN customer c ON c.id = k.customer_id
+                 WHERE k.kind = 'email' AND lower(k.value) = ?1
+                   AND c.erased_at IS NULL AND c.merged_into IS NULL LIMIT 1",
+            )?
+            .query_row([email], |r| r.get(0))
+            .optional()?,
+    };
     if let Some(id) = found {
         conn.prepare_cached("UPDATE customer SET address = ?2, updated_at = ?3 WHERE id = ?1")?
             .execute(params![id, address, at.0])?;

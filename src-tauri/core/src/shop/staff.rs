@@ -42,10 +42,14 @@ pub enum Permission {
     ReportsView,
     StaffManage,
     SettingsManage,
+    /// Export everything held about a customer (a GDPR access request).
+    CustomersExport,
+    /// Erase a customer (a GDPR erasure request); the books stay whole.
+    CustomersErase,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 13] = [
+    pub const ALL: [Permission; 15] = [
         Permission::CatalogView,
         Permission::CatalogEdit,
         Permission::StockManage,
@@ -59,6 +63,8 @@ impl Permission {
         Permission::ReportsView,
         Permission::StaffManage,
         Permission::SettingsManage,
+        Permission::CustomersExport,
+        Permission::CustomersErase,
     ];
     fn code(self) -> String {
         serde_json::to_value(self)

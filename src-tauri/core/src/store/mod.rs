@@ -29,6 +29,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_audit_trail.sql"),
     include_str!("migrations/0011_counter_receipt.sql"),
     include_str!("migrations/0012_order_fulfilled.sql"),
+    include_str!("migrations/0013_customers.sql"),
 ];
 
 const MAX_IDLE_READERS: usize = 4;
@@ -395,6 +396,49 @@ mod tests {
                 .read(|c| Ok(c.query_row("PRAGMA user_version", [], |r| r.get(0))?))
                 .unwrap();
             assert_eq!(v, schema_version(), "upgrade from version {from}");
+        }
+    }
+
+    #[test]
+    fn customers_from_before_the_list_get_their_figures_and_their_search() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v12.sqlite3");
+        let mut conn = Connection::open(&path).unwrap();
+        migrations().to_version(&mut conn, 12).unwrap();
+        conn.execute_batch(
+            "INSERT INTO location (id, name, position, created_at) VALUES ('L', 'Shop', 0, 0);
+             INSERT INTO customer (id, name, email, phone, address, created_at, updated_at)
+             VALUES ('C', 'Órla Doyle', 'orla@example.ie', '087 111 2222', '{\"postal_code\":\"H91 X2Y3\"}', 0, 0);
+             INSERT INTO customer_order (id, number, channel, status, customer_id, billing, shipping, address_key,
+                 location_id, prices_include_tax, subtotal_minor, discount_minor, shipping_minor, tax_minor,
+                 total_minor, created_at, updated_at)
+             VALUES ('O1', 1, 'manual', 'open', 'C', '{}', '{}', '', 'L', 1, 2000, 0, 500, 0, 2500, 10, 10),
+                    ('O2', 2, 'manual', 'cancelled', 'C', '{}', '{}', '', 'L', 1, 900, 0, 0, 0, 900, 20, 20);",
+        )
+        .unwrap();
+        drop(conn);
+        let db = Db::open(&path, None).unwrap();
+        let (orders, value, last): (i64, i64, i64) = db
+            .read(|c| {
+                Ok(c.query_row(
+                    "SELECT orders, value_minor, last_at FROM customer_stats WHERE customer_id = 'C'",
+                    [],
+                    |r| r.try_into(),
+                )?)
+            })
+            .unwrap();
+        assert_eq!((orders, value, last), (1, 2500, 10));
+        for words in ["orla", "H91", "0871112222", "orla@example"] {
+            let found: i64 = db
+                .read(|c| {
+                    Ok(c.query_row(
+                        "SELECT count(*) FROM customer_search WHERE customer_search MATCH ?1",
+                        [format!("\"{words}\"*")],
+                        |r| r.get(0),
+                    )?)
+                })
+                .unwrap();
+            assert_eq!(found, 1, "{words}");
         }
     }
 

@@ -1,0 +1,232 @@
+//! The customer list (F6): search by name, e-mail, phone, postcode, tag or order number; filters
+//! (tag, store credit, bought in the last N days); sorted by name, lifetime value or last
+//! purchase; a page at a time with the count, from the figures the store keeps per customer.
+
+use crate::clock::Timestamp;
+use crate::error::Result;
+use crate::money::Money;
+use crate::shop::shop_currency;
+use crate::shop::staff::{authorize, Permission, Session};
+use crate::Shop;
+use rusqlite::types::Value;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// The most rows one page returns.
+pub const PAGE_MAX: u32 = 500;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CustomerSort {
+    #[default]
+    Name,
+    /// Highest lifetime value first.
+    Value,
+    /// Most recent purchase first.
+    LastPurchase,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+pub struct CustomerQuery {
+    /// Words of a name, e-mail, phone, postcode or tag; or an order number ("1042", "#1042").
+    #[serde(default)]
+    pub text: String,
+    /// Only customers with this tag.
+    #[serde(default)]
+    pub tag: Option<String>,
+    /// Only customers with store credit to spend.
+    #[serde(default)]
+    pub has_credit: bool,
+    /// Only customers who bought in the last this many days.
+    #[serde(default)]
+    pub bought_within_days: Option<u32>,
+    #[serde(default)]
+    pub sort: CustomerSort,
+    #[serde(default)]
+    pub offset: u32,
+    /// Rows wanted (at most `PAGE_MAX`; 0 means 100).
+    #[serde(default)]
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct CustomerRow {
+    pub id: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub tags: Vec<String>,
+    /// Orders not cancelled plus counter sales.
+    #[ts(type = "number")]
+    pub orders: i64,
+    pub lifetime_value: Money,
+    pub last_purchase: Option<Timestamp>,
+    pub store_credit: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct CustomerPage {
+    pub rows: Vec<CustomerRow>,
+    /// Customers that match, on every page.
+    #[ts(type = "number")]
+    pub total: i64,
+}
+
+/// "vip, Wholesale ,, vip" → ["vip", "Wholesale"]: trimmed, empty and repeated ones dropped.
+pub(crate) fn split_tags(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for t in text.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+        if !out.iter().any(|o| o.eq_ignore_ascii_case(t)) {
+            out.push(t.to_string());
+        }
+    }
+    out
+}
+
+/// Typed words → an FTS5 query of quoted prefixes (punctuation never becomes query syntax).
+fn fts_query(text: &str) -> Option<String> {
+    let words: Vec<String> = text
+        .split(|c: char| c.is_whitespace() || c == '@' || c == '.')
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{}\"*", w.replace('"', "\"\"")))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" AND "))
+}
+
+/// "1042" or "#1042": an order number to look customers up by as well.
+fn order_number(text: &str) -> Option<i64> {
+    text.trim().trim_start_matches('#').parse().ok()
+}
+
+impl Shop {
+    /// One page of customers for the list. Merged-away and erased customers are left out.
+    pub fn customer_list(&self, session: &Session, q: &CustomerQuery) -> Result<CustomerPage> {
+        let mut filter = String::from("c.merged_into IS NULL AND c.erased_at IS NULL");
+        let mut args: Vec<Value> = Vec::new();
+        let arg = |v: Value, args: &mut Vec<Value>| {
+            args.push(v);
+            format!("?{}", args.len())
+        };
+        let text = q.text.trim();
+        if let Some(m) = fts_query(text) {
+            let m = arg(Value::Text(m), &mut args);
+            let searched = format!(
+                "c.id IN (SELECT k.customer_id FROM customer_search s JOIN customer_key k ON k.seq = s.rowid
+                          WHERE customer_search MATCH {m})"
+            );
+            filter = match order_number(text) {
+                Some(n) => {
+                    let n = arg(Value::Integer(n), &mut args);
+                    format!(
+                        "{filter} AND ({searched} OR c.id IN (SELECT customer_id FROM customer_order WHERE number = {n}))"
+                    )
+                }
+                None => format!("{filter} AND {searched}"),
+            };
+        }
+        if let Some(tag) = q.tag.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            let t = arg(Value::Text(tag.to_lowercase()), &mut args);
+            filter = format!(
+                "{filter} AND instr(',' || replace(lower(c.tags), ', ', ',') || ',', ',' || {t} || ',') > 0"
+            );
+        }
+        if q.has_credit {
+            filter = format!(
+                "{filter} AND (SELECT ifnull(sum(delta_minor), 0) FROM store_credit_move m WHERE m.customer_id = c.id) > 0"
+            );
+        }
+        if let Some(days) = q.bought_within_days {
+            let since = self.clock.now().0 - i64::from(days) * 86_400_000;
+            let s = arg(Value::Integer(since), &mut args);
+            filter = format!("{filter} AND st.last_at >= {s}");
+        }
+        let order = match q.sort {
+            CustomerSort::Name => "c.name COLLATE NOCASE, c.id",
+            CustomerSort::Value => "ifnull(st.value_minor, 0) DESC, c.name COLLATE NOCASE",
+            CustomerSort::LastPurchase => {
+                "st.last_at IS NULL, st.last_at DESC, c.name COLLATE NOCASE"
+            }
+        };
+        let limit = match q.limit {
+            0 => 100,
+            n => n.min(PAGE_MAX),
+        };
+        self.db.read(|c| {
+            authorize(c, session, Permission::OrdersView)?;
+            let cur = shop_currency(c)?;
+            let from = "customer c LEFT JOIN customer_stats st ON st.customer_id = c.id";
+            let total: i64 = c
+                .prepare_cached(&format!("SELECT count(*) FROM {from} WHERE {filter}"))?
+                .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+            let mut st = c.prepare_cached(&format!(
+                "SELECT c.id, c.name, c.email, c.phone, c.tags, ifnull(st.orders, 0), ifnull(st.value_minor, 0),
+                        st.last_at,
+                        (SELECT ifnull(sum(delta_minor), 0) FROM store_credit_move m WHERE m.customer_id = c.id)
+                 FROM {from} WHERE {filter} ORDER BY {order} LIMIT {limit} OFFSET {}",
+                q.offset
+            ))?;
+            let rows = st
+                .query_map(rusqlite::params_from_iter(args.iter()), |r| {
+                    Ok(CustomerRow {
+                        id: r.get(0)?,
+                        name: r.get(1)?,
+                        email: r.get(2)?,
+                        phone: r.get(3)?,
+                        tags: split_tags(&r.get::<_, String>(4)?),
+                        orders: r.get(5)?,
+                        lifetime_value: Money::from_minor(r.get(6)?, cur),
+                        last_purchase: r.get::<_, Option<i64>>(7)?.map(Timestamp),
+                        store_credit: Money::from_minor(r.get(8)?, cur),
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(CustomerPage { rows, total })
+        })
+    }
+
+    /// Every tag in use, for the list's filter.
+    pub fn customer_tags(&self, session: &Session) -> Result<Vec<String>> {
+        self.db.read(|c| {
+            authorize(c, session, Permission::OrdersView)?;
+            let mut st = c.prepare_cached(
+                "SELECT DISTINCT tags FROM customer WHERE tags <> '' AND merged_into IS NULL",
+            )?;
+            let mut all: Vec<String> = Vec::new();
+            for text in st.query_map([], |r| r.get::<_, String>(0))? {
+                for t in split_tags(&text?) {
+                    if !all.iter().any(|a| a.eq_ignore_ascii_case(&t)) {
+                        all.push(t);
+                    }
+                }
+            }
+            all.sort_by_key(|t| t.to_lowercase());
+            Ok(all)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_are_trimmed_and_kept_once() {
+        assert_eq!(
+            split_tags(" vip, Wholesale ,, VIP"),
+            vec!["vip", "Wholesale"]
+        );
+        assert!(split_tags(" , ").is_empty());
+    }
+
+    #[test]
+    fn typed_text_never_becomes_query_syntax() {
+        assert_eq!(
+            fts_query("aoife.byrne@exa").as_deref(),
+            Some("\"aoife\"* AND \"byrne\"* AND \"exa\"*")
+        );
+        assert_eq!(fts_query("O\"Connor").as_deref(), Some("\"O\"\"Connor\"*"));
+        assert_eq!(fts_query("  "), None);
+        assert_eq!(order_number("#1042"), Some(1042));
+        assert_eq!(order_number("Byrne"), None);
+    }
+}
