@@ -223,7 +223,11 @@ ipc_table! {
         claim_resolve(ClaimResolve) -> order::Order;
         customer_profile(ById) -> customer::record::CustomerProfile;
         customer_note(IdText) -> customer::record::CustomerProfile;
-        customer_export(ById) -> SavedFile;
+        customer_export(ById) -> CustomerExported;
+        customers_list(customer::list::CustomerQuery) -> customer::list::CustomerPage;
+        customer_tags(()) -> Vec<String>;
+        customer_save(customer::edit::CustomerEdit) -> customer::record::CustomerProfile;
+        customer_merge(customer::edit::CustomerMerge) -> customer::record::CustomerProfile;
         customer_erase(ById) -> customer::record::CustomerProfile;
         order_settings_get(()) -> order::settings::OrderSettings;
         order_settings_save(order::settings::OrderSettings) -> order::settings::OrderSettings;

@@ -10,11 +10,7 @@ use shopdesk_core::packing::{PackingSlip, PickList};
 const MODULE: f32 = 1.0;
 
 fn col(title: &'static str, width: f32, align: Align) -> Column {
-    Column {
-        title: title.into(),
-        width,
-        align,
-    }
+    Column::new(title, width, align)
 }
 
 /// Title left, order barcode with its number right, on the first line of a page.

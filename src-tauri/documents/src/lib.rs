@@ -3,6 +3,7 @@
 //! core; this crate only lays it out.
 
 mod bench_papers;
+mod customer;
 mod font;
 mod invoice;
 mod jobs;
@@ -15,6 +16,7 @@ mod roll;
 mod zreport;
 
 pub use bench_papers::{packing_slip_pdf, pick_lists_pdf, supplier_order_pdf};
+pub use customer::customer_record_pdf;
 pub use invoice::invoice_pdf;
 pub use jobs::{print_jobs, render_job};
 pub use label::{label_page, labels_pdf};

@@ -23,6 +23,16 @@ pub(crate) struct Column {
     pub align: Align,
 }
 
+impl Column {
+    pub fn new(title: &'static str, width: f32, align: Align) -> Column {
+        Column {
+            title: title.into(),
+            width,
+            align,
+        }
+    }
+}
+
 /// Space before a left-aligned column that follows another, so a right-aligned figure and the
 /// text after it never touch.
 fn gutter(column: usize) -> f32 {

@@ -209,6 +209,10 @@ export type ColumnKind = "text" | "count" | "money" | "percent" | "by_row";
 
 export type Compare = "none" | "previous" | "year";
 
+export type Consent = { given: boolean, at: Timestamp | null, source: string, };
+
+export type Contact = { value: string, label: string, };
+
 export type CountEntry = { stocktake_id: string, variant_id: string, counted: number, };
 
 export type CountLine = { variant_id: string, label: string, sku: string, 
@@ -233,11 +237,39 @@ discount_limit_percent: string, receipt_footer: string, rates: Array<TaxRate>, }
 
 export type Country = { code: string, name: string, currency: string, time_zone: string, };
 
+export type CreditMove = { at: Timestamp, amount: Money, 
+/**
+ * The receipt it came from or went to ("R00000042"), if any.
+ */
+receipt: string | null, };
+
 export type CsvText = { text: string, };
 
 export type Customer = { id: string, name: string, email: string | null, phone: string | null, store_credit: Money, };
 
+export type CustomerClaim = { id: string, order_id: string, order_name: string, kind: string, status: string, resolution: string | null, created_at: Timestamp, };
+
 export type CustomerDraft = { name: string, email: string, phone: string, };
+
+export type CustomerEdit = { id: string, name: string, 
+/**
+ * The main e-mail (orders and mail use it); empty for none.
+ */
+email: string, phone: string, emails: Array<Contact>, phones: Array<Contact>, address: Address, 
+/**
+ * Comma-separated ("vip, wholesale").
+ */
+tags: string, 
+/**
+ * Agreed to marketing e-mail.
+ */
+consent: boolean, 
+/**
+ * Where consent was given or withdrawn ("at the counter", "web form", "by e-mail").
+ */
+consent_source: string, note: string, };
+
+export type CustomerExported = { json: string, pdf: string, };
 
 export type CustomerHistoryRow = { 
 /**
@@ -245,11 +277,69 @@ export type CustomerHistoryRow = {
  */
 kind: string, id: string, name: string, at: Timestamp, total: Money, status: string, };
 
-export type CustomerProfile = { customer: Customer, address: Address, note: string, erased: boolean, history: Array<CustomerHistoryRow>, 
+export type CustomerMerge = { 
+/**
+ * The customer kept.
+ */
+keep_id: string, 
+/**
+ * The customer merged into it and retired.
+ */
+merge_id: string, };
+
+export type CustomerPage = { rows: Array<CustomerRow>, 
+/**
+ * Customers that match, on every page.
+ */
+total: number, };
+
+export type CustomerProfile = { customer: Customer, emails: Array<Contact>, phones: Array<Contact>, address: Address, tags: Array<string>, consent: Consent, note: string, erased: boolean, 
+/**
+ * The customer this one was merged into, if it was.
+ */
+merged_into: string | null, history: Array<CustomerHistoryRow>, 
 /**
  * Orders not cancelled plus counter sales, less refunds.
  */
-lifetime_value: Money, messages: Array<Message>, };
+lifetime_value: Money, 
+/**
+ * Orders not cancelled plus completed counter sales.
+ */
+orders: number, 
+/**
+ * Lifetime value over `orders` (zero with none).
+ */
+average_order: Money, first_purchase: Timestamp | null, last_purchase: Timestamp | null, credit_moves: Array<CreditMove>, claims: Array<CustomerClaim>, messages: Array<Message>, created_at: Timestamp, };
+
+export type CustomerQuery = { 
+/**
+ * Words of a name, e-mail, phone, postcode or tag; or an order number ("1042", "#1042").
+ */
+text: string, 
+/**
+ * Only customers with this tag.
+ */
+tag: string | null, 
+/**
+ * Only customers with store credit to spend.
+ */
+has_credit: boolean, 
+/**
+ * Only customers who bought in the last this many days.
+ */
+bought_within_days: number | null, sort: CustomerSort, offset: number, 
+/**
+ * Rows wanted (at most `PAGE_MAX`; 0 means 100).
+ */
+limit: number, };
+
+export type CustomerRow = { id: string, name: string, email: string | null, phone: string | null, tags: Array<string>, 
+/**
+ * Orders not cancelled plus counter sales.
+ */
+orders: number, lifetime_value: Money, last_purchase: Timestamp | null, store_credit: Money, };
+
+export type CustomerSort = "name" | "value" | "last_purchase";
 
 export type DaySales = { orders: number, 
 /**
@@ -829,7 +919,7 @@ kind: string, amount: Money, method: string, reference: string, at: Timestamp, }
 
 export type PaymentStatus = "unpaid" | "partially_paid" | "paid" | "partially_refunded" | "refunded";
 
-export type Permission = "catalog_view" | "catalog_edit" | "stock_manage" | "sell" | "approve_discount" | "void" | "orders_view" | "orders_manage" | "pack" | "pack_override" | "reports_view" | "staff_manage" | "settings_manage";
+export type Permission = "catalog_view" | "catalog_edit" | "stock_manage" | "sell" | "approve_discount" | "void" | "orders_view" | "orders_manage" | "pack" | "pack_override" | "reports_view" | "staff_manage" | "settings_manage" | "customers_export" | "customers_erase";
 
 export type PickRequest = { 
 /**
@@ -1501,7 +1591,11 @@ export interface Commands {
   claim_resolve: { req: ClaimResolve; res: Order };
   customer_profile: { req: ById; res: CustomerProfile };
   customer_note: { req: IdText; res: CustomerProfile };
-  customer_export: { req: ById; res: SavedFile };
+  customer_export: { req: ById; res: CustomerExported };
+  customers_list: { req: CustomerQuery; res: CustomerPage };
+  customer_tags: { req: null; res: Array<string> };
+  customer_save: { req: CustomerEdit; res: CustomerProfile };
+  customer_merge: { req: CustomerMerge; res: CustomerProfile };
   customer_erase: { req: ById; res: CustomerProfile };
   order_settings_get: { req: null; res: OrderSettings };
   order_settings_save: { req: OrderSettings; res: OrderSettings };
