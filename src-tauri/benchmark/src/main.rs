@@ -8,6 +8,7 @@
 
 mod catalog;
 mod counter;
+mod customers;
 mod orders;
 mod packing;
 mod reports;
@@ -47,6 +48,9 @@ struct Args {
     /// Only the marketplace sync figures.
     #[arg(long)]
     sync_only: bool,
+    /// Only the customers figures.
+    #[arg(long)]
+    customers_only: bool,
     /// Only the catalog, counter and orders figures, on encrypted databases (SQLCipher), to
     /// read beside the same rows of the plain run.
     #[arg(long)]
@@ -183,6 +187,13 @@ fn run(args: Args) -> Result<(), Error> {
         let _ = std::fs::remove_dir_all(&scratch);
         return Ok(());
     }
+    if args.customers_only {
+        let mut rows = Vec::new();
+        crate::customers::run(&scratch, &mut rows)?;
+        print_table(rows);
+        let _ = std::fs::remove_dir_all(&scratch);
+        return Ok(());
+    }
     if args.sync_only {
         let mut rows = Vec::new();
         crate::sync::run(&scratch, &mut rows)?;
@@ -230,6 +241,7 @@ fn run(args: Args) -> Result<(), Error> {
 
     crate::catalog::run(&scratch, &mut rows, None)?;
     crate::orders::run(&scratch, &mut rows, None)?;
+    crate::customers::run(&scratch, &mut rows)?;
     crate::packing::run(&scratch, &mut rows)?;
     crate::sync::run(&scratch, &mut rows)?;
     if args.no_window {

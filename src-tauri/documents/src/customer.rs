@@ -15,7 +15,10 @@ pub fn customer_record_pdf(
     made: &str,
     paper: PaperSize,
 ) -> Vec<u8> {
-    let mut s = Sheet::new(paper, format!("{shop} · data held about {}", p.customer.name));
+    let mut s = Sheet::new(
+        paper,
+        format!("{shop} · data held about {}", p.customer.name),
+    );
     let top = s.y();
     s.put(MARGIN, top - 18.0, "YOUR DATA", 18.0, true);
     s.put(
@@ -30,21 +33,44 @@ pub fn customer_record_pdf(
     let when = |t| local_text(zone, t);
     let mut facts = vec![format!("Name: {}", p.customer.name)];
     facts.extend(p.customer.email.iter().map(|e| format!("E-mail: {e}")));
-    facts.extend(p.emails.iter().map(|c| format!("E-mail ({}): {}", label(&c.label), c.value)));
+    facts.extend(
+        p.emails
+            .iter()
+            .map(|c| format!("E-mail ({}): {}", label(&c.label), c.value)),
+    );
     facts.extend(p.customer.phone.iter().map(|t| format!("Phone: {t}")));
-    facts.extend(p.phones.iter().map(|c| format!("Phone ({}): {}", label(&c.label), c.value)));
+    facts.extend(
+        p.phones
+            .iter()
+            .map(|c| format!("Phone ({}): {}", label(&c.label), c.value)),
+    );
     let a = &p.address;
-    let address: Vec<&str> = [&a.line1, &a.line2, &a.city, &a.region, &a.postal_code, &a.country]
-        .into_iter()
-        .map(String::as_str)
-        .filter(|l| !l.is_empty())
-        .collect();
+    let address: Vec<&str> = [
+        &a.line1,
+        &a.line2,
+        &a.city,
+        &a.region,
+        &a.postal_code,
+        &a.country,
+    ]
+    .into_iter()
+    .map(String::as_str)
+    .filter(|l| !l.is_empty())
+    .collect();
     if !address.is_empty() {
         facts.push(format!("Address: {}", address.join(", ")));
     }
     facts.push(match (p.consent.given, p.consent.at) {
-        (true, Some(at)) => format!("Marketing e-mail: agreed {} ({})", when(at), p.consent.source),
-        (false, Some(at)) => format!("Marketing e-mail: withdrawn {} ({})", when(at), p.consent.source),
+        (true, Some(at)) => format!(
+            "Marketing e-mail: agreed {} ({})",
+            when(at),
+            p.consent.source
+        ),
+        (false, Some(at)) => format!(
+            "Marketing e-mail: withdrawn {} ({})",
+            when(at),
+            p.consent.source
+        ),
         _ => "Marketing e-mail: never agreed".to_string(),
     });
     if !p.tags.is_empty() {
@@ -69,7 +95,11 @@ pub fn customer_record_pdf(
     for h in &p.history {
         s.row(
             &[
-                format!("{} {}", if h.kind == "sale" { "Receipt" } else { "Order" }, h.name),
+                format!(
+                    "{} {}",
+                    if h.kind == "sale" { "Receipt" } else { "Order" },
+                    h.name
+                ),
                 when(h.at),
                 h.status.clone(),
                 h.total.to_decimal_string(),
@@ -123,7 +153,11 @@ pub fn customer_record_pdf(
             Column::new("Date", 0.3, Align::Left),
         ]);
         for m in &p.messages {
-            let way = if m.direction == "in" { "From you" } else { "To you" };
+            let way = if m.direction == "in" {
+                "From you"
+            } else {
+                "To you"
+            };
             s.row(&[format!("{way}: {}", m.subject), when(m.created_at)], 9.0);
         }
         s.end_table();

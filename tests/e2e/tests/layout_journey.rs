@@ -212,6 +212,12 @@ async fn walk(c: &Client, size: (u32, u32), theme: &str, slip: &str) -> Vec<Stri
     click(c, "#report-summary").await;
 
     // The screen still to come, and Settings.
+    // A customer open beside the list.
+    click(c, "#nav-customers").await;
+    on_screen(c, "customers").await;
+    click(c, "tr.customer-row td.customer-name").await;
+    wait_text(c, "#customer-figures", "Lifetime value").await;
+    bad.extend(measure(c, "customers-profile", size, theme).await);
     for screen in ["customers", "settings"] {
         click(c, &format!("#nav-{screen}")).await;
         on_screen(c, screen).await;

@@ -17,7 +17,7 @@ export const SCREENS: ScreenInfo[] = [
   { id: "pack", title: "Pack", key: "F3", coming: "Your role does not pack orders." },
   CATALOG,
   { id: "stock", title: "Stock", key: "F5", coming: "" },
-  { id: "customers", title: "Customers", key: "F6", coming: "Customers with their orders, returns, store credit and addresses." },
+  { id: "customers", title: "Customers", key: "F6", coming: "Your role does not see customers." },
   { id: "reports", title: "Reports", key: "F7", coming: "Your role does not see reports." },
   { id: "settings", title: "Settings", key: "F8", coming: "Shop details, taxes, printers, marketplaces and e-mail. Staff and roles are managed here by whoever may manage staff." },
 ];

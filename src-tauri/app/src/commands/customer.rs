@@ -33,12 +33,18 @@ pub async fn customer_tags(app: AppHandle, req: ()) -> Result<Vec<String>, Error
 }
 
 #[tauri::command]
-pub async fn customer_save(app: AppHandle, req: CustomerEdit) -> Result<CustomerProfile, ErrorBody> {
+pub async fn customer_save(
+    app: AppHandle,
+    req: CustomerEdit,
+) -> Result<CustomerProfile, ErrorBody> {
     as_staff(app, move |shop, s| shop.save_customer(s, &req)).await
 }
 
 #[tauri::command]
-pub async fn customer_merge(app: AppHandle, req: CustomerMerge) -> Result<CustomerProfile, ErrorBody> {
+pub async fn customer_merge(
+    app: AppHandle,
+    req: CustomerMerge,
+) -> Result<CustomerProfile, ErrorBody> {
     as_staff(app, move |shop, s| shop.merge_customers(s, &req)).await
 }
 

@@ -183,18 +183,19 @@ pub async fn shot(c: &Client, name: &str) {
 }
 
 /// Waits for a toast saying `want`, then closes it as a person would (its × button), so it
-/// covers nothing the journey clicks next.
-pub async fn toast_said(c: &Client, want: &str) {
+/// covers nothing the journey clicks next. Returns all the toast said.
+pub async fn toast_said(c: &Client, want: &str) -> String {
     // Any of the toasts on screen: an earlier one may still be on its way out above it.
     let deadline = std::time::Instant::now() + WAIT;
-    'seen: loop {
+    let said = 'seen: loop {
         for t in c
             .find_all(Locator::Css("[data-sonner-toast]"))
             .await
             .unwrap_or_default()
         {
-            if t.text().await.unwrap_or_default().contains(want) {
-                break 'seen;
+            let text = t.text().await.unwrap_or_default();
+            if text.contains(want) {
+                break 'seen text;
             }
         }
         assert!(
@@ -202,7 +203,7 @@ pub async fn toast_said(c: &Client, want: &str) {
             "no toast said {want:?}"
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    };
     // A toast leaving on its own between the find and the click is a stale element: gone is
     // what we want, so those answers count as gone.
     for close in c
@@ -218,10 +219,11 @@ pub async fn toast_said(c: &Client, want: &str) {
             .map(|t| t.is_empty())
             .unwrap_or(false)
         {
-            return;
+            return said;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    said
 }
 
 /// Waits until `screen` is the one shown (its navigation button is the active one).
