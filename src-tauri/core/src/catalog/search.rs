@@ -90,14 +90,8 @@ fn row(r: &Row, currency: Currency) -> rusqlite::Result<VariantRow> {
     })
 }
 
-/// Typed words → an FTS5 query where each word is a quoted prefix, so punctuation in what a
-/// person types (quotes, hyphens, colons) can never become query syntax.
 fn fts_query(text: &str) -> Option<String> {
-    let words: Vec<String> = text
-        .split_whitespace()
-        .map(|w| format!("\"{}\"*", w.replace('"', "\"\"")))
-        .collect();
-    (!words.is_empty()).then(|| words.join(" AND "))
+    crate::store::fts_prefix_query(text, char::is_whitespace)
 }
 
 pub(crate) fn lookup_in(tx: &Transaction, code: &str) -> Result<Option<VariantRow>> {

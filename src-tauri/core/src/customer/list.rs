@@ -14,6 +14,8 @@ use ts_rs::TS;
 
 /// The most rows one page returns.
 pub const PAGE_MAX: u32 = 500;
+/// A search counts its matches up to this many.
+pub const SEARCH_COUNT_CAP: i64 = 1000;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -67,9 +69,11 @@ pub struct CustomerRow {
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct CustomerPage {
     pub rows: Vec<CustomerRow>,
-    /// Customers that match, on every page.
+    /// Customers that match, on every page (at most `SEARCH_COUNT_CAP` for a search).
     #[ts(type = "number")]
     pub total: i64,
+    /// More match than `total` says: the count stopped at the cap.
+    pub capped: bool,
 }
 
 /// "vip, Wholesale ,, vip" → ["vip", "Wholesale"]: trimmed, empty and repeated ones dropped.
@@ -83,14 +87,10 @@ pub(crate) fn split_tags(text: &str) -> Vec<String> {
     out
 }
 
-/// Typed words → an FTS5 query of quoted prefixes (punctuation never becomes query syntax).
+/// Typed words → quoted FTS5 prefixes; an e-mail's parts are words of their own, as the search
+/// table's tokenizer stores them.
 fn fts_query(text: &str) -> Option<String> {
-    let words: Vec<String> = text
-        .split(|c: char| c.is_whitespace() || c == '@' || c == '.')
-        .filter(|w| !w.is_empty())
-        .map(|w| format!("\"{}\"*", w.replace('"', "\"\"")))
-        .collect();
-    (!words.is_empty()).then(|| words.join(" AND "))
+    crate::store::fts_prefix_query(text, |c| c.is_whitespace() || c == '@' || c == '.')
 }
 
 /// "1042" or "#1042": an order number to look customers up by as well.
@@ -140,12 +140,12 @@ impl Shop {
             let s = arg(Value::Integer(since), &mut args);
             filter = format!("{filter} AND st.last_at >= {s}");
         }
+        // One key each, so the first page is read off an index (never-bought last: NULL sorts
+        // lowest).
         let order = match q.sort {
-            CustomerSort::Name => "c.name COLLATE NOCASE, c.id",
-            CustomerSort::Value => "ifnull(st.value_minor, 0) DESC, c.name COLLATE NOCASE",
-            CustomerSort::LastPurchase => {
-                "st.last_at IS NULL, st.last_at DESC, c.name COLLATE NOCASE"
-            }
+            CustomerSort::Name => "c.name COLLATE NOCASE",
+            CustomerSort::Value => "st.value_minor DESC",
+            CustomerSort::LastPurchase => "st.last_at DESC",
         };
         let limit = match q.limit {
             0 => 100,
@@ -154,13 +154,20 @@ impl Shop {
         self.db.read(|c| {
             authorize(c, session, Permission::OrdersView)?;
             let cur = shop_currency(c)?;
-            let from = "customer c LEFT JOIN customer_stats st ON st.customer_id = c.id";
+            let from = "customer c JOIN customer_stats st ON st.customer_id = c.id";
+            // A search that matches half the shop is counted only so far: "1,000+" says
+            // enough, and counting 50,000 matches would cost more than the page itself.
+            let cap = if text.is_empty() { i64::MAX } else { SEARCH_COUNT_CAP };
             let total: i64 = c
-                .prepare_cached(&format!("SELECT count(*) FROM {from} WHERE {filter}"))?
+                .prepare_cached(&format!(
+                    "SELECT count(*) FROM (SELECT 1 FROM {from} WHERE {filter} LIMIT {})",
+                    cap.saturating_add(1)
+                ))?
                 .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+            let capped = total > cap;
+            let total = total.min(cap);
             let mut st = c.prepare_cached(&format!(
-                "SELECT c.id, c.name, c.email, c.phone, c.tags, ifnull(st.orders, 0), ifnull(st.value_minor, 0),
-                        st.last_at,
+                "SELECT c.id, c.name, c.email, c.phone, c.tags, st.orders, st.value_minor, st.last_at,
                         (SELECT ifnull(sum(delta_minor), 0) FROM store_credit_move m WHERE m.customer_id = c.id)
                  FROM {from} WHERE {filter} ORDER BY {order} LIMIT {limit} OFFSET {}",
                 q.offset
@@ -180,7 +187,11 @@ impl Shop {
                     })
                 })?
                 .collect::<rusqlite::Result<_>>()?;
-            Ok(CustomerPage { rows, total })
+            Ok(CustomerPage {
+                rows,
+                total,
+                capped,
+            })
         })
     }
 

@@ -268,6 +268,18 @@ impl Db {
     }
 }
 
+/// Typed words → an FTS5 query where each word is a quoted prefix, so punctuation in what a
+/// person types (quotes, hyphens, colons) can never become query syntax. `split` says what
+/// separates words.
+pub(crate) fn fts_prefix_query(text: &str, split: impl Fn(char) -> bool) -> Option<String> {
+    let words: Vec<String> = text
+        .split(split)
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{}\"*", w.replace('"', "\"\"")))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" AND "))
+}
+
 /// The next number of a kind of document (purchase order 1, 2, 3…).
 pub(crate) fn next_number(conn: &Connection, kind: &str) -> Result<i64> {
     Ok(conn

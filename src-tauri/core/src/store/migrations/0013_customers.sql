@@ -56,7 +56,13 @@ CREATE TABLE customer_stats (
 CREATE INDEX customer_stats_value ON customer_stats (value_minor);
 CREATE INDEX customer_stats_last ON customer_stats (last_at);
 
+-- Every customer has a row (zeros until they buy), so the list reads its sort order straight
+-- off these indexes.
 INSERT INTO customer_stats SELECT * FROM customer_figures;
+
+CREATE TRIGGER customer_stats_customer_insert AFTER INSERT ON customer BEGIN
+    INSERT OR IGNORE INTO customer_stats (customer_id, orders, value_minor) VALUES (NEW.id, 0, 0);
+END;
 
 CREATE TRIGGER customer_stats_order_insert AFTER INSERT ON customer_order
 WHEN NEW.customer_id IS NOT NULL BEGIN
