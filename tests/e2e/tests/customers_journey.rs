@@ -99,4 +99,5 @@ async fn the_owner_finds_edits_merges_exports_and_erases_a_customer() {
     let gone = c.find_all(Locator::Css(row)).await.unwrap();
     assert!(gone.is_empty() || text_of(&c, "#customers-count").await.starts_with("0"));
     c.close().await.unwrap();
+    wait_app_gone().await;
 }

@@ -289,9 +289,13 @@ merge_id: string, };
 
 export type CustomerPage = { rows: Array<CustomerRow>, 
 /**
- * Customers that match, on every page.
+ * Customers that match, on every page (at most `SEARCH_COUNT_CAP` for a search).
  */
-total: number, };
+total: number, 
+/**
+ * More match than `total` says: the count stopped at the cap.
+ */
+capped: boolean, };
 
 export type CustomerProfile = { customer: Customer, emails: Array<Contact>, phones: Array<Contact>, address: Address, tags: Array<string>, consent: Consent, note: string, erased: boolean, 
 /**
