@@ -7,7 +7,6 @@ mod common;
 use common::*;
 use shopdesk_core::backup::{self, BackupHealth, BackupReason};
 use shopdesk_core::demo::DemoRequest;
-use shopdesk_core::sale::{SaleEdit, TenderDraft, TenderKind};
 use shopdesk_core::{Error, Shop};
 use shopdesk_testkit::shop::OWNER_PIN;
 use std::path::Path;
@@ -26,24 +25,7 @@ fn counter() -> Fixture {
 
 /// Sells one tee for cash; returns the receipt number.
 fn sell(shop: &Shop, f: &Fixture) -> i64 {
-    let s = shop.new_sale(&f.owner).unwrap();
-    shop.edit_sale(
-        &f.owner,
-        &s.id,
-        &SaleEdit::Scan {
-            code: "TEE-M-SAGE".into(),
-        },
-        None,
-    )
-    .unwrap();
-    let cash = TenderDraft {
-        kind: Some(TenderKind::Cash),
-        ..TenderDraft::default()
-    };
-    shop.complete_sale(&f.owner, &s.id, &[cash])
-        .unwrap()
-        .number
-        .unwrap()
+    sell_tee(shop, &f.owner, None)
 }
 
 fn sales(shop: &Shop) -> i64 {

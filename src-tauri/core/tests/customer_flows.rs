@@ -10,8 +10,6 @@ use common::orders::*;
 use common::*;
 use shopdesk_core::customer::edit::{Contact, CustomerEdit, CustomerMerge};
 use shopdesk_core::customer::list::{CustomerQuery, CustomerSort};
-use shopdesk_core::customer::CustomerDraft;
-use shopdesk_core::sale::{SaleEdit, TenderDraft, TenderKind};
 use shopdesk_core::ErrorCode;
 
 fn query(text: &str) -> CustomerQuery {
@@ -50,32 +48,7 @@ fn edit_of(f: &Fixture, id: &str) -> CustomerEdit {
 
 /// Sells one tee to `customer_id` at the counter.
 fn sell_to(f: &Fixture, customer_id: &str) {
-    let s = f.shop.new_sale(&f.owner).unwrap();
-    f.shop
-        .edit_sale(
-            &f.owner,
-            &s.id,
-            &SaleEdit::Customer {
-                customer_id: Some(customer_id.into()),
-            },
-            None,
-        )
-        .unwrap();
-    f.shop
-        .edit_sale(
-            &f.owner,
-            &s.id,
-            &SaleEdit::Scan {
-                code: "TEE-M-SAGE".into(),
-            },
-            None,
-        )
-        .unwrap();
-    let cash = TenderDraft {
-        kind: Some(TenderKind::Cash),
-        ..TenderDraft::default()
-    };
-    f.shop.complete_sale(&f.owner, &s.id, &[cash]).unwrap();
+    sell_tee(&f.shop, &f.owner, Some(customer_id));
 }
 
 #[test]
@@ -96,17 +69,7 @@ fn the_list_finds_customers_every_way_a_clerk_asks_and_keeps_its_figures_in_step
             &order_draft("lena@example.ie", vec![line("TEE-M-INK", 2)]),
         )
         .unwrap();
-    let bo = f
-        .shop
-        .create_customer(
-            &f.owner,
-            &CustomerDraft {
-                name: "Bo Åkesson".into(),
-                email: "bo@example.se".into(),
-                phone: "+353 87 123 4567".into(),
-            },
-        )
-        .unwrap();
+    let bo = new_customer(&f, "Bo Åkesson", "bo@example.se", "+353 87 123 4567");
     f.shop.open_shift(&f.owner, "0").unwrap();
     sell_to(&f, &bo.id);
 
@@ -167,28 +130,8 @@ fn the_list_finds_customers_every_way_a_clerk_asks_and_keeps_its_figures_in_step
 #[test]
 fn editing_keeps_contacts_tags_and_consent_refuses_a_clash_and_is_audited() {
     let (f, _) = shop();
-    let a = f
-        .shop
-        .create_customer(
-            &f.owner,
-            &CustomerDraft {
-                name: "Ann Lee".into(),
-                email: "ann@example.ie".into(),
-                phone: String::new(),
-            },
-        )
-        .unwrap();
-    let b = f
-        .shop
-        .create_customer(
-            &f.owner,
-            &CustomerDraft {
-                name: "Ben Ode".into(),
-                email: "ben@example.ie".into(),
-                phone: String::new(),
-            },
-        )
-        .unwrap();
+    let a = new_customer(&f, "Ann Lee", "ann@example.ie", "");
+    let b = new_customer(&f, "Ben Ode", "ben@example.ie", "");
     let mut e = edit_of(&f, &a.id);
     e.emails = vec![Contact {
         value: " ann.work@example.com ".into(),
@@ -277,17 +220,7 @@ fn merging_moves_everything_to_the_one_kept_and_new_orders_find_it() {
         )
         .unwrap();
     let lena = first.customer.clone().unwrap().id;
-    let dup = f
-        .shop
-        .create_customer(
-            &f.owner,
-            &CustomerDraft {
-                name: "Lena M.".into(),
-                email: "lena.m@example.com".into(),
-                phone: "01 555 0101".into(),
-            },
-        )
-        .unwrap();
+    let dup = new_customer(&f, "Lena M.", "lena.m@example.com", "01 555 0101");
     f.shop.open_shift(&f.owner, "0").unwrap();
     sell_to(&f, &dup.id);
     let mut e = edit_of(&f, &dup.id);
@@ -351,17 +284,7 @@ fn merging_moves_everything_to_the_one_kept_and_new_orders_find_it() {
 #[test]
 fn export_and_erase_need_their_own_permissions() {
     let (f, _) = shop();
-    let c = f
-        .shop
-        .create_customer(
-            &f.owner,
-            &CustomerDraft {
-                name: "Ann Lee".into(),
-                email: "ann@example.ie".into(),
-                phone: String::new(),
-            },
-        )
-        .unwrap();
+    let c = new_customer(&f, "Ann Lee", "ann@example.ie", "");
     let mut e = edit_of(&f, &c.id);
     e.phones = vec![Contact {
         value: "087 765 4321".into(),

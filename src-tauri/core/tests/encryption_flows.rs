@@ -7,7 +7,6 @@ mod common;
 
 use common::*;
 use shopdesk_core::backup::{self, BackupReason};
-use shopdesk_core::customer::CustomerDraft;
 use shopdesk_core::{encrypt_database, is_encrypted, DbKey, ErrorCode, Shop};
 use shopdesk_testkit::shop::OWNER_PIN;
 use std::path::{Path, PathBuf};
@@ -52,16 +51,7 @@ fn sha(path: &Path) -> Vec<u8> {
 /// A plain shop with the customer, a plain backup of it, then encrypted in place.
 fn encrypted_shop() -> (Fixture, PathBuf, DbKey) {
     let f = new_shop();
-    f.shop
-        .create_customer(
-            &f.owner,
-            &CustomerDraft {
-                name: NAME.into(),
-                email: EMAIL.into(),
-                phone: String::new(),
-            },
-        )
-        .unwrap();
+    new_customer(&f, NAME, EMAIL, "");
     f.shop.back_up(BackupReason::Hourly).unwrap();
     // The next backups fall in another hour, so the retention rule keeps this one.
     f.clock.advance_ms(3_600_000);
@@ -72,6 +62,12 @@ fn encrypted_shop() -> (Fixture, PathBuf, DbKey) {
     f.shop
         .may_encrypt(&f.owner, OWNER_PIN, &key, &key.recovery_key())
         .unwrap();
+    (encrypted(f, &key), path, key)
+}
+
+/// Closes the fixture's shop, encrypts its database with `key` and opens it again.
+fn encrypted(f: Fixture, key: &DbKey) -> Fixture {
+    let path = f.shop.db_path().to_path_buf();
     let Fixture {
         _dir,
         clock,
@@ -79,17 +75,13 @@ fn encrypted_shop() -> (Fixture, PathBuf, DbKey) {
         owner,
     } = f;
     drop(shop);
-    let shop = encrypt_database(&path, clock.clone(), &key, &owner).unwrap();
-    (
-        Fixture {
-            _dir,
-            clock,
-            shop,
-            owner,
-        },
-        path,
-        key,
-    )
+    let shop = encrypt_database(&path, clock.clone(), key, &owner).unwrap();
+    Fixture {
+        _dir,
+        clock,
+        shop,
+        owner,
+    }
 }
 
 #[test]
@@ -163,16 +155,7 @@ fn no_key_or_a_wrong_key_is_explained_and_nothing_is_written() {
 fn an_encrypted_backup_restores_with_the_shop_key_in_place_and_in_a_new_place() {
     let (f, path, key) = encrypted_shop();
     let taken = f.shop.back_up(BackupReason::OnDemand).unwrap();
-    f.shop
-        .create_customer(
-            &f.owner,
-            &CustomerDraft {
-                name: "Added Later".into(),
-                email: String::new(),
-                phone: String::new(),
-            },
-        )
-        .unwrap();
+    new_customer(&f, "Added Later", "", "");
     f.shop
         .restore_backup(&f.owner, &taken.path, OWNER_PIN)
         .unwrap();
@@ -264,16 +247,7 @@ fn a_new_shop_given_a_key_is_encrypted_from_its_first_byte() {
 #[test]
 fn a_plain_backup_from_before_restores_into_the_encrypted_shop_encrypted() {
     let f = new_shop();
-    f.shop
-        .create_customer(
-            &f.owner,
-            &CustomerDraft {
-                name: NAME.into(),
-                email: EMAIL.into(),
-                phone: String::new(),
-            },
-        )
-        .unwrap();
+    new_customer(&f, NAME, EMAIL, "");
     let plain = f.shop.back_up(BackupReason::OnDemand).unwrap();
     // Kept outside the backup folder (a USB stick), where no sweep encrypts it.
     let stick = f._dir.path().join("stick");
@@ -287,19 +261,12 @@ fn a_plain_backup_from_before_restores_into_the_encrypted_shop_encrypted() {
     .unwrap();
     let path = f.shop.db_path().to_path_buf();
     let key = DbKey::generate().unwrap();
-    let Fixture {
-        _dir,
-        clock,
-        shop,
-        owner,
-    } = f;
-    drop(shop);
-    clock.advance_ms(3_600_000);
-    let shop = encrypt_database(&path, clock.clone(), &key, &owner).unwrap();
-    shop.restore_backup(&owner, &kept.display().to_string(), OWNER_PIN)
+    f.clock.advance_ms(3_600_000);
+    let f = encrypted(f, &key);
+    let (shop, owner) = (&f.shop, &f.owner);
+    shop.restore_backup(owner, &kept.display().to_string(), OWNER_PIN)
         .unwrap();
     assert!(is_encrypted(&path).unwrap());
-    assert_eq!(shop.customers(&owner, NAME).unwrap().len(), 1);
+    assert_eq!(shop.customers(owner, NAME).unwrap().len(), 1);
     assert_eq!(readable(&path), Vec::<PathBuf>::new());
-    drop(_dir);
 }

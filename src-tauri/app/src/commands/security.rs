@@ -6,8 +6,9 @@
 
 use super::shop::{status, AppStatus};
 use super::{blocking, export_path, write_file, SavedFile};
+use crate::state::AppState;
 use serde::{Deserialize, Serialize};
-use shopdesk_core::{Error, ErrorBody, SystemClock};
+use shopdesk_core::{DbKey, Error, ErrorBody, SystemClock};
 use shopdesk_documents::{print_pdf, recovery_sheet_pdf};
 use std::sync::Arc;
 use tauri::AppHandle;
@@ -38,8 +39,14 @@ pub struct Unlock {
     pub recovery_key: String,
 }
 
-fn no_new_key() -> ErrorBody {
-    Error::invalid("start again: make a new recovery key first").body()
+/// The key made by `encryption_start`, still waiting to be used.
+fn new_key(state: &AppState) -> Result<DbKey, ErrorBody> {
+    state
+        .new_key
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone()
+        .ok_or_else(|| Error::invalid("start again: make a new recovery key first").body())
 }
 
 /// Makes the key encryption will use and shows its recovery key; nothing is encrypted yet.
@@ -65,12 +72,7 @@ pub async fn encryption_sheet(
     let path = export_path(&app, "shopdesk-recovery-key", "pdf")?;
     blocking(app, move |state| {
         let (shop, session) = state.signed_in()?;
-        let key = state
-            .new_key
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
-            .ok_or_else(no_new_key)?;
+        let key = new_key(state)?;
         let pdf = recovery_sheet_pdf(&shop.recovery_sheet(&session, &key)?);
         if req.print {
             let job = print_pdf(&pdf, None).map_err(|e| Error::PrintFailed(e.to_string()))?;
@@ -88,12 +90,7 @@ pub async fn encryption_sheet(
 pub async fn encryption_turn_on(app: AppHandle, req: EncryptionTurnOn) -> Result<(), ErrorBody> {
     blocking(app, move |state| {
         let (shop, session) = state.signed_in()?;
-        let key = state
-            .new_key
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
-            .ok_or_else(no_new_key)?;
+        let key = new_key(state)?;
         shop.may_encrypt(&session, &req.pin, &key, &req.recovery_key)?;
         shopdesk_keychain::save_database_key(&state.db_path, &key)?;
         drop(shop);

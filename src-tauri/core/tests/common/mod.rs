@@ -107,3 +107,57 @@ pub fn count_products(f: &Fixture) -> u32 {
         .total
 }
 pub mod orders;
+
+/// Sells one "TEE-M-SAGE" for cash at the open shift, to `customer` if given; returns the
+/// receipt number.
+pub fn sell_tee(shop: &Shop, owner: &Session, customer: Option<&str>) -> i64 {
+    use shopdesk_core::sale::{SaleEdit, TenderDraft, TenderKind};
+    let s = shop.new_sale(owner).unwrap();
+    if let Some(id) = customer {
+        shop.edit_sale(
+            owner,
+            &s.id,
+            &SaleEdit::Customer {
+                customer_id: Some(id.into()),
+            },
+            None,
+        )
+        .unwrap();
+    }
+    shop.edit_sale(
+        owner,
+        &s.id,
+        &SaleEdit::Scan {
+            code: "TEE-M-SAGE".into(),
+        },
+        None,
+    )
+    .unwrap();
+    let cash = TenderDraft {
+        kind: Some(TenderKind::Cash),
+        ..TenderDraft::default()
+    };
+    shop.complete_sale(owner, &s.id, &[cash])
+        .unwrap()
+        .number
+        .unwrap()
+}
+
+/// A customer made as at the counter.
+pub fn new_customer(
+    f: &Fixture,
+    name: &str,
+    email: &str,
+    phone: &str,
+) -> shopdesk_core::customer::Customer {
+    f.shop
+        .create_customer(
+            &f.owner,
+            &shopdesk_core::customer::CustomerDraft {
+                name: name.into(),
+                email: email.into(),
+                phone: phone.into(),
+            },
+        )
+        .unwrap()
+}
