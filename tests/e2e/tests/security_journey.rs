@@ -128,4 +128,32 @@ async fn the_owner_encrypts_the_shop_and_a_new_computer_opens_it_with_the_recove
     click(&c, "#sign-in").await;
     wait_text(&c, "#who", "Alex Morgan · Owner").await;
     c.close().await.unwrap();
+    wait_app_gone().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn encryption_asked_for_at_setup_opens_with_the_recovery_key() {
+    let home = tempfile::tempdir().unwrap();
+    let driver = Driver::start(home.path(), 4664);
+    let c = driver.launch().await;
+    first_run_form(&c, "Quiet Books", "Nora Quill", "2468").await;
+    click(&c, "#setup-encrypt").await;
+    click(&c, "#create-shop").await;
+    // Straight to Settings → Security with the new key's recovery key on screen.
+    on_screen(&c, "settings").await;
+    let shown = wait_text(&c, "#recovery-key-shown", "-").await;
+    assert_eq!(shown.trim().len(), 69, "{shown}");
+    click(&c, "#encrypt-next").await;
+    fill(&c, "#recovery-key-typed", shown.trim()).await;
+    fill(&c, "#encrypt-pin", "2468").await;
+    click(&c, "#encrypt-confirm").await;
+    toast_said(&c, "now encrypted").await;
+    wait_text(&c, "#encryption-status", "The database is encrypted").await;
+    let head = std::fs::read(home.path().join("shop.sqlite3")).unwrap();
+    assert!(
+        !head.starts_with(b"SQLite format 3"),
+        "the file is encrypted"
+    );
+    c.close().await.unwrap();
+    wait_app_gone().await;
 }

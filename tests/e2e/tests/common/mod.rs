@@ -247,6 +247,12 @@ pub async fn load_demo(c: &Client) {
 
 /// Sets up a new shop on the first-run screen, its owner signed in.
 pub async fn first_run(c: &Client, shop: &str, owner: &str, pin: &str) {
+    first_run_form(c, shop, owner, pin).await;
+    click(c, "#create-shop").await;
+}
+
+/// Fills the first-run form without sending it.
+pub async fn first_run_form(c: &Client, shop: &str, owner: &str, pin: &str) {
     fill(c, "#shop-name", shop).await;
     fill(c, "#shop-address", "3 Shop Street, Galway H91 A1B2").await;
     fill(c, "#shop-email", "hello@shop.example").await;
@@ -254,7 +260,6 @@ pub async fn first_run(c: &Client, shop: &str, owner: &str, pin: &str) {
     fill(c, "#owner-name", owner).await;
     fill(c, "#owner-pin", pin).await;
     fill(c, "#owner-pin-again", pin).await;
-    click(c, "#create-shop").await;
 }
 
 /// Fills the Catalog's new-product form as a person would, and saves.
