@@ -1,7 +1,7 @@
 //! Customers (F6) in the real window: the owner finds a demo customer and reads their history
 //! and figures; tags them, records their marketing consent and a second e-mail; filters the list
 //! by the tag; merges a duplicate customer into them; exports their data (JSON and a readable
-//! PDF); and erases them, the books staying whole.
+//! PDF); and erases them, the books staying whole — her orders still open from her history.
 
 mod common;
 
@@ -96,6 +96,14 @@ async fn the_owner_finds_edits_merges_exports_and_erases_a_customer() {
     click(&c, "#confirm-yes").await;
     toast_said(&c, "erased").await;
     wait_text(&c, "#customer-detail", "Erased at the customer's request").await;
+    // Her history still opens each order on the Orders screen (the books stay whole).
+    let record = text_of(&c, "#customer-history .open-record").await;
+    click(&c, "#customer-history .open-record").await;
+    on_screen(&c, "orders").await;
+    let name = record.split_whitespace().last().unwrap().to_string();
+    wait_text(&c, ".order-side", &name).await;
+    click(&c, "#nav-customers").await;
+    fill(&c, "#customers-search", "aoife").await;
     let gone = c.find_all(Locator::Css(row)).await.unwrap();
     assert!(gone.is_empty() || text_of(&c, "#customers-count").await.starts_with("0"));
     c.close().await.unwrap();
