@@ -68,13 +68,15 @@ pub fn open_shop(db: &Path, clock: Arc<dyn Clock>) -> Result<Shop> {
 }
 
 /// Opens an encrypted shop with the owner's typed recovery key (a new computer, a moved file)
-/// and stores the key in this computer's keychain, so it opens by itself from now on.
+/// and stores the key in this computer's keychain, so it opens by itself from now on (when the
+/// keychain takes it).
 pub fn unlock_with_recovery_key(db: &Path, clock: Arc<dyn Clock>, typed: &str) -> Result<Shop> {
     let key = DbKey::from_recovery_key(typed)?;
     let shop = Shop::open_with_key(db, clock, Some(&key)).map_err(|e| match e {
         Error::WrongKey(_) => Error::WrongKey("that recovery key".into()),
         other => other,
     })?;
-    save_database_key(db, &key)?;
+    // A keychain that refuses only means the key is asked for again at the next start.
+    let _ = save_database_key(db, &key);
     Ok(shop)
 }
