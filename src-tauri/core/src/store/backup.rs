@@ -410,12 +410,12 @@ pub(crate) fn before_migration(
     if !db.is_file() {
         return Ok(None);
     }
+    let key = cipher::key_to_use(db, key)?;
     let mut conn = connect(db, OpenFlags::SQLITE_OPEN_READ_WRITE, key)?;
     let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if found == 0 || found >= schema_version() {
         return Ok(None);
     }
-    let key = cipher::key_to_use(db, key)?;
     take(&mut conn, &default_dir(db), now, "before-migration", key).map(Some)
 }
 

@@ -142,15 +142,18 @@ pub fn is_encrypted(path: &Path) -> Result<bool> {
     Ok(read == head.len() && &head != PLAIN_HEADER && len % PAGE == 0)
 }
 
-/// The key every connection to `path` must use: `key` for an encrypted file or a new one (which
-/// is then created encrypted), none for a plain file. Decided once, when the shop opens: a new
-/// shop's pages sit in the write-ahead log until the first checkpoint, so its file says nothing
-/// yet.
+/// The key every connection to `path` uses, decided once when the shop (or a backup) is opened:
+/// `key` for an encrypted file or a new one (which is then created encrypted), none for a plain
+/// file; an encrypted file without a key is refused here. Decided once because a new shop's
+/// pages sit in the write-ahead log until the first checkpoint, so its file says nothing yet.
 pub(crate) fn key_to_use<'a>(path: &Path, key: Option<&'a DbKey>) -> Result<Option<&'a DbKey>> {
-    let new = std::fs::metadata(path).map_or(true, |m| m.len() == 0);
-    Ok(key
-        .filter(|_| new)
-        .or(if is_encrypted(path)? { key } else { None }))
+    if std::fs::metadata(path).map_or(true, |m| m.len() == 0) {
+        return Ok(key);
+    }
+    if !is_encrypted(path)? {
+        return Ok(None);
+    }
+    key.map(Some).ok_or(Error::KeyNeeded)
 }
 
 /// Gives a connection its key before its first read: a brand-new file becomes encrypted.
@@ -159,26 +162,12 @@ pub(crate) fn set_key(conn: &Connection, key: &DbKey) -> Result<()> {
     Ok(())
 }
 
-/// Prepares a just-opened connection to `path`: an encrypted file gets `key` and is proven to
-/// open with it; a plain file needs none; a new (absent or empty) file given a key is created
-/// encrypted. Nothing is written to an existing file either way.
-pub(crate) fn unlock(
-    conn: &Connection,
-    path: &Path,
-    key: Option<&DbKey>,
-    whose: &str,
-) -> Result<()> {
-    let new = std::fs::metadata(path).map_or(true, |m| m.len() == 0);
-    if new {
-        if let Some(key) = key {
-            set_key(conn, key)?;
-        }
+/// Gives a just-opened connection the key decided for its file (`key_to_use`) and proves it
+/// reads with it. Nothing is written.
+pub(crate) fn apply(conn: &Connection, key: Option<&DbKey>, whose: &str) -> Result<()> {
+    let Some(key) = key else {
         return Ok(());
-    }
-    if !is_encrypted(path)? {
-        return Ok(());
-    }
-    let key = key.ok_or(Error::KeyNeeded)?;
+    };
     // A wrong key is answered with an error code; SQLCipher's own log on stderr says nothing more.
     conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
     set_key(conn, key)?;
@@ -188,6 +177,16 @@ pub(crate) fn unlock(
         }
         other => Ok(other?),
     }
+}
+
+/// `key_to_use` and `apply` for a file opened once (a backup, a restore's working copy).
+pub(crate) fn unlock(
+    conn: &Connection,
+    path: &Path,
+    key: Option<&DbKey>,
+    whose: &str,
+) -> Result<()> {
+    apply(conn, key_to_use(path, key)?, whose)
 }
 
 fn sibling(path: &Path, prefix: &str) -> PathBuf {

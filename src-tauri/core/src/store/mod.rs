@@ -134,7 +134,8 @@ impl Drop for Checkpointer {
 
 fn connect(path: &Path, flags: OpenFlags, key: Option<&cipher::DbKey>) -> Result<Connection> {
     let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
-    cipher::unlock(&conn, path, key, "the key this computer holds")?;
+    // The key was decided when the shop opened: no file is read again here.
+    cipher::apply(&conn, key, "the key this computer holds")?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.pragma_update(None, "foreign_keys", true)?;
     // One business action runs dozens of distinct statements (an order: pricing, verification,
