@@ -249,6 +249,7 @@ impl Shop {
                 ("sale", "counter_sales"),
                 ("invoice", "invoices"),
                 ("message", "messages"),
+                ("ticket", "tickets"),
                 ("store_credit_move", "store_credit_moves"),
                 ("customer_contact", "contacts"),
             ] {

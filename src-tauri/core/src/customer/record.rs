@@ -305,6 +305,7 @@ impl Shop {
                 "store_credit": q("SELECT delta_minor, sale_id, at FROM store_credit_move WHERE customer_id = ?1 ORDER BY at")?,
                 "invoices": q("SELECT code, kind, total_minor, issued_at FROM invoice WHERE customer_id = ?1 ORDER BY issued_at")?,
                 "messages": q("SELECT direction, kind, address, subject, body, status, created_at FROM message WHERE customer_id = ?1 ORDER BY created_at")?,
+                "tickets": q("SELECT number, subject, channel, status, category, created_at FROM ticket WHERE customer_id = ?1 ORDER BY created_at")?,
                 "claims": q("SELECT c.kind, c.status, c.evidence, c.resolution, c.created_at FROM claim c
                              JOIN customer_order o ON o.id = c.order_id WHERE o.customer_id = ?1")?,
             }))
@@ -337,7 +338,27 @@ impl Shop {
                 [id],
             )?;
             tx.execute(
-                "UPDATE message SET address = '', subject = '[erased]', body = '[erased]' WHERE customer_id = ?1",
+                "UPDATE message SET address = '', subject = '[erased]', body = '[erased]', sender_name = ''
+                 WHERE customer_id = ?1 OR ticket_id IN (SELECT id FROM ticket WHERE customer_id = ?1)",
+                [id],
+            )?;
+            // Their tickets stay as a count; what they wrote, their address and their files go.
+            tx.execute(
+                "DELETE FROM attachment WHERE message_id IN
+                     (SELECT id FROM message WHERE ticket_id IN (SELECT id FROM ticket WHERE customer_id = ?1))",
+                [id],
+            )?;
+            tx.execute(
+                "DELETE FROM attachment_data WHERE sha256 NOT IN (SELECT sha256 FROM attachment)",
+                [],
+            )?;
+            tx.execute(
+                "UPDATE ticket SET subject = '[erased]', address = '' WHERE customer_id = ?1",
+                [id],
+            )?;
+            tx.execute(
+                "UPDATE ticket_event SET detail = '[erased]'
+                 WHERE kind = 'note' AND ticket_id IN (SELECT id FROM ticket WHERE customer_id = ?1)",
                 [id],
             )?;
             crate::audit::record(

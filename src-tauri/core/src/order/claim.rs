@@ -131,41 +131,64 @@ fn claim_credit(order: &Order, amount: i64, label: &str) -> (InvoiceLine, Vec<Ta
     (line, taxes)
 }
 
+/// Opens a claim on the order's newest shipment (its carrier, tracking and label date go on the
+/// claim for the carrier's deadline) and issues the order's invoice if it has none, in the
+/// caller's transaction.
+pub(crate) fn open_in(
+    tx: &Connection,
+    staff: &str,
+    order_id: &str,
+    d: &ClaimDraft,
+    ticket_id: Option<&str>,
+    now: Timestamp,
+) -> Result<String> {
+    let kind = d
+        .kind
+        .ok_or_else(|| Error::invalid("what is the claim: damaged, missing or wrong item?"))?;
+    let order = load(tx, order_id)?;
+    let Some((shipment, carrier, tracking, label_at)) = super::claim_file::last_shipment(tx, order_id)? else {
+        return Err(Error::Conflict(format!(
+            "order {} has not shipped: nothing to claim",
+            order.name
+        )));
+    };
+    // The carrier takes the invoice as proof of value: the order has one from now on.
+    invoice::issue_for_order(tx, order_id, staff, now)?;
+    let id = new_id();
+    tx.execute(
+        "INSERT INTO claim (id, order_id, kind, status, evidence, created_by, created_at, carrier, tracking,
+             label_at, shipment_id, ticket_id)
+         VALUES (?1, ?2, ?3, 'open', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            id,
+            order_id,
+            kind.as_str(),
+            d.evidence.trim(),
+            staff,
+            now.0,
+            carrier,
+            tracking,
+            label_at,
+            shipment,
+            ticket_id
+        ],
+    )?;
+    event(
+        tx,
+        order_id,
+        now,
+        Some(staff),
+        "claim_opened",
+        &format!("{}: {}", kind.as_str().replace('_', " "), d.evidence.trim()),
+    )?;
+    Ok(id)
+}
+
 impl Shop {
     pub fn open_claim(&self, session: &Session, order_id: &str, d: &ClaimDraft) -> Result<Order> {
-        let kind = d
-            .kind
-            .ok_or_else(|| Error::invalid("what is the claim: damaged, missing or wrong item?"))?;
         self.db.write(|tx| {
             authorize(tx, session, Permission::OrdersManage)?;
-            let now = self.clock.now();
-            let order = load(tx, order_id)?;
-            if order.shipments.is_empty() {
-                return Err(Error::Conflict(format!(
-                    "order {} has not shipped: nothing to claim",
-                    order.name
-                )));
-            }
-            tx.execute(
-                "INSERT INTO claim (id, order_id, kind, status, evidence, created_by, created_at)
-                 VALUES (?1, ?2, ?3, 'open', ?4, ?5, ?6)",
-                params![
-                    new_id(),
-                    order_id,
-                    kind.as_str(),
-                    d.evidence.trim(),
-                    session.staff_id(),
-                    now.0
-                ],
-            )?;
-            event(
-                tx,
-                order_id,
-                now,
-                Some(session.staff_id()),
-                "claim_opened",
-                &format!("{}: {}", kind.as_str().replace('_', " "), d.evidence.trim()),
-            )?;
+            open_in(tx, session.staff_id(), order_id, d, None, self.clock.now())?;
             load(tx, order_id)
         })
     }

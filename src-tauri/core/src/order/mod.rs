@@ -13,6 +13,7 @@
 mod address;
 pub mod carrier;
 mod claim;
+pub mod claim_file;
 mod draft;
 mod flow;
 mod inbox;
@@ -26,6 +27,7 @@ mod verify;
 mod view;
 
 pub use address::Address;
+pub(crate) use claim::open_in as open_claim_in;
 pub use claim::{Claim, ClaimDraft, ClaimKind, ClaimResolution};
 pub use draft::{OrderDraft, OrderLineDraft};
 pub(crate) use flow::{cancel_in, create_in, record_money, MoneyMove};
@@ -42,7 +44,8 @@ pub(crate) use crate::shop::email_is_valid;
 pub(crate) use draft::sum_by_rate;
 pub(crate) use ship::{record_shipment, Parcel, ShipmentRecord, FORWARDED_OF_LINE};
 pub(crate) use verify::risk_settings;
-pub(crate) use view::{load as load_order, SHIPPED_OF_LINE};
+pub(crate) use view::{load as load_order, stage as order_stage, SHIPPED_OF_LINE};
+pub(crate) use find as find_order;
 
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};

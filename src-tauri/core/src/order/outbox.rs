@@ -15,12 +15,16 @@ use crate::shop::shop_currency;
 use crate::shop::staff::{authorize, Permission, Session};
 use crate::Shop;
 use rusqlite::{params, Connection, OptionalExtension};
+use sha2::{Digest, Sha256};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// After this many failed attempts a message stops retrying on its own and shows as failed;
 /// "retry" puts it back in the queue.
 pub const MAX_ATTEMPTS: i64 = 8;
+
+/// An attachment larger than this is not kept (a received message is, with a remark saying so).
+pub const ATTACHMENT_MAX_BYTES: usize = 25 * 1024 * 1024;
 
 pub const TEMPLATE_KINDS: [&str; 4] = ["order_confirmation", "invoice", "shipment", "refund"];
 
@@ -52,6 +56,17 @@ pub struct Message {
     pub sent_at: Option<Timestamp>,
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct AttachmentInfo {
+    pub id: String,
+    pub name: String,
+    pub mime: String,
+    #[ts(type = "number")]
+    pub size: i64,
+    /// For claim evidence: item, inner_packaging, outer_packaging, label, other.
+    pub role: String,
+}
+
 /// A message ready for the SMTP sender.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutgoingMail {
@@ -60,6 +75,11 @@ pub struct OutgoingMail {
     pub subject: String,
     pub body: String,
     pub attachment: Option<Attachment>,
+    /// Our Message-ID for it ("<id@shop.example>"), so a customer's answer threads back.
+    pub header_id: Option<String>,
+    /// The customer's message it answers, and the thread before it.
+    pub in_reply_to: Option<String>,
+    pub references: String,
 }
 
 /// A PDF that travels with a message.
@@ -75,7 +95,7 @@ pub fn backoff_ms(attempts: i64) -> i64 {
     (minutes * 60_000).min(6 * 3_600_000)
 }
 
-fn fill(template: &str, vars: &[(&str, String)]) -> String {
+pub(crate) fn fill(template: &str, vars: &[(&str, String)]) -> String {
     let mut out = template.to_string();
     for (k, v) in vars {
         out = out.replace(&format!("{{{k}}}"), v);
@@ -95,7 +115,7 @@ fn template(conn: &Connection, kind: &str) -> Result<(String, String)> {
 /// An outgoing message before it is queued.
 pub(crate) struct Draft<'a> {
     pub kind: &'a str,
-    pub order_id: &'a str,
+    pub order_id: Option<&'a str>,
     pub customer_id: Option<&'a str>,
     pub to: &'a str,
     pub subject: &'a str,
@@ -124,14 +144,65 @@ fn insert_message(conn: &Connection, m: &Draft, now: Timestamp) -> Result<String
         m.dropship_id,
         now.0
     ])?;
-    order::event(
+    if let Some(order_id) = m.order_id {
+        order::event(
+            conn,
+            order_id,
+            now,
+            None,
+            "email_queued",
+            &format!("{} to {}", m.kind, m.to),
+        )?;
+    }
+    Ok(id)
+}
+
+/// A reply to a ticket, threaded under the customer's message.
+pub(crate) struct ReplyDraft<'a> {
+    pub ticket_id: &'a str,
+    pub order_id: Option<&'a str>,
+    pub customer_id: Option<&'a str>,
+    pub to: &'a str,
+    pub subject: &'a str,
+    pub body: &'a str,
+    pub in_reply_to: Option<&'a str>,
+    pub refs: &'a str,
+}
+
+/// The domain our Message-IDs carry: the sender's, so they are unique to this shop.
+fn header_domain(conn: &Connection) -> Result<String> {
+    let from: String = conn.query_row("SELECT mail_from FROM shop WHERE id = 1", [], |r| r.get(0))?;
+    let address = from
+        .rsplit_once('<')
+        .map(|(_, a)| a.trim_end_matches('>'))
+        .unwrap_or(&from);
+    Ok(match address.rsplit_once('@') {
+        Some((_, d)) if !d.trim().is_empty() => d.trim().to_lowercase(),
+        _ => "shopdesk.invalid".into(),
+    })
+}
+
+/// Queues a ticket's reply with its own Message-ID and the thread's headers.
+pub(crate) fn queue_reply(conn: &Connection, r: &ReplyDraft, now: Timestamp) -> Result<String> {
+    let id = insert_message(
         conn,
-        m.order_id,
+        &Draft {
+            kind: "reply",
+            order_id: r.order_id,
+            customer_id: r.customer_id,
+            to: r.to,
+            subject: r.subject,
+            body: r.body,
+            invoice_id: None,
+            dropship_id: None,
+        },
         now,
-        None,
-        "email_queued",
-        &format!("{} to {}", m.kind, m.to),
     )?;
+    let header = format!("<{id}@{}>", header_domain(conn)?);
+    conn.prepare_cached(
+        "UPDATE message SET ticket_id = ?2, header_id = ?3, in_reply_to = ?4, refs = ?5 WHERE id = ?1",
+    )?
+    .execute(params![id, r.ticket_id, header, r.in_reply_to, r.refs])?;
     Ok(id)
 }
 
@@ -149,7 +220,7 @@ pub(crate) fn queue_supplier_order(
         conn,
         &Draft {
             kind: "supplier_order",
-            order_id,
+            order_id: Some(order_id),
             customer_id: None,
             to,
             subject: &fill(&subject, vars),
@@ -241,7 +312,7 @@ pub(crate) fn queue_for_order(
         conn,
         &Draft {
             kind,
-            order_id,
+            order_id: Some(order_id),
             customer_id: customer_id.as_deref(),
             to: &to,
             subject: &fill(&subject, &vars),
@@ -252,6 +323,51 @@ pub(crate) fn queue_for_order(
         now,
     )?;
     Ok(Some(id))
+}
+
+pub(crate) fn attachment_info(r: &rusqlite::Row) -> rusqlite::Result<AttachmentInfo> {
+    Ok(AttachmentInfo {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        mime: r.get(2)?,
+        size: r.get(3)?,
+        role: r.get(4)?,
+    })
+}
+
+/// Keeps an attachment's bytes once per SHA-256 and links it to a message or claim.
+pub(crate) fn keep_attachment(
+    conn: &Connection,
+    message_id: Option<&str>,
+    claim_id: Option<&str>,
+    role: &str,
+    name: &str,
+    mime: &str,
+    bytes: &[u8],
+    by: Option<&str>,
+    now: Timestamp,
+) -> Result<String> {
+    let sha = format!("{:x}", Sha256::digest(bytes));
+    conn.prepare_cached("INSERT OR IGNORE INTO attachment_data (sha256, bytes) VALUES (?1, ?2)")?
+        .execute(params![sha, bytes])?;
+    let id = new_id();
+    conn.prepare_cached(
+        "INSERT INTO attachment (id, message_id, claim_id, role, name, mime, size, sha256, added_by, added_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        id,
+        message_id,
+        claim_id,
+        role,
+        name,
+        mime,
+        bytes.len() as i64,
+        sha,
+        by,
+        now.0
+    ])?;
+    Ok(id)
 }
 
 const MESSAGE_COLUMNS: &str = "m.id, m.direction, m.kind, m.order_id, m.address, m.subject, m.body,
@@ -299,7 +415,8 @@ impl Shop {
         let now = self.clock.now();
         self.db.read(|c| {
             let mut st = c.prepare_cached(
-                "SELECT id, address, subject, body, invoice_id, dropship_id FROM message
+                "SELECT id, address, subject, body, invoice_id, dropship_id, header_id, in_reply_to, refs
+                 FROM message
                  WHERE direction = 'out' AND status = 'queued' AND next_attempt_at <= ?1
                  ORDER BY next_attempt_at, created_at LIMIT ?2",
             )?;
@@ -310,12 +427,15 @@ impl Shop {
                 String,
                 Option<String>,
                 Option<String>,
+                Option<String>,
+                Option<String>,
+                String,
             );
             let rows: Vec<Row> = st
                 .query_map(params![now.0, limit], |r| r.try_into())?
                 .collect::<rusqlite::Result<_>>()?;
             rows.into_iter()
-                .map(|(id, to, subject, body, inv, dropship)| {
+                .map(|(id, to, subject, body, inv, dropship, header_id, in_reply_to, references)| {
                     let attachment = match (inv, dropship) {
                         (Some(i), _) => Some(Attachment::Invoice(Box::new(invoice::load(c, &i)?))),
                         (None, Some(d)) => Some(Attachment::SupplierOrder(Box::new(
@@ -329,6 +449,9 @@ impl Shop {
                         subject,
                         body,
                         attachment,
+                        header_id,
+                        in_reply_to,
+                        references,
                     })
                 })
                 .collect()

@@ -46,6 +46,24 @@ pub enum SmtpSecurity {
     None,
 }
 
+impl SmtpSecurity {
+    /// As stored: "starttls", "tls" or "none" (anything else reads as STARTTLS).
+    pub(crate) fn parse(s: &str) -> SmtpSecurity {
+        match s {
+            "tls" => SmtpSecurity::Tls,
+            "none" => SmtpSecurity::None,
+            _ => SmtpSecurity::Starttls,
+        }
+    }
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            SmtpSecurity::Starttls => "starttls",
+            SmtpSecurity::Tls => "tls",
+            SmtpSecurity::None => "none",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct MailSettings {
     pub smtp_host: String,
@@ -98,11 +116,7 @@ pub(crate) fn mail(conn: &Connection) -> Result<MailSettings> {
             Ok(MailSettings {
                 smtp_host: r.get(0)?,
                 smtp_port: r.get(1)?,
-                smtp_security: match security.as_str() {
-                    "tls" => SmtpSecurity::Tls,
-                    "none" => SmtpSecurity::None,
-                    _ => SmtpSecurity::Starttls,
-                },
+                smtp_security: SmtpSecurity::parse(&security),
                 smtp_username: r.get(3)?,
                 mail_from: r.get(4)?,
             })
@@ -251,11 +265,7 @@ impl Shop {
                     r.velocity_hours,
                     m.smtp_host.trim(),
                     m.smtp_port,
-                    match m.smtp_security {
-                        SmtpSecurity::Starttls => "starttls",
-                        SmtpSecurity::Tls => "tls",
-                        SmtpSecurity::None => "none",
-                    },
+                    m.smtp_security.as_str(),
                     m.smtp_username.trim(),
                     from,
                     phone,

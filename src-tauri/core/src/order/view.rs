@@ -175,6 +175,20 @@ pub(crate) fn status(conn: &Connection, order_id: &str) -> Result<OrderStatus> {
     Ok(OrderStatus::parse(&s))
 }
 
+/// Where the order stands in one word, without loading the whole order.
+pub(crate) fn stage(conn: &Connection, order_id: &str) -> Result<super::OrderStage> {
+    let (ordered, shipped): (i64, i64) = conn
+        .prepare_cached(&format!(
+            "SELECT ifnull(sum(l.quantity), 0), ifnull(sum({SHIPPED_OF_LINE}), 0)
+             FROM order_line l WHERE l.order_id = ?1 AND l.kind = 'item'"
+        ))?
+        .query_row([order_id], |r| r.try_into())?;
+    Ok(super::OrderStage::of(
+        status(conn, order_id)?,
+        super::Fulfilment::of(ordered, shipped),
+    ))
+}
+
 fn lines(
     conn: &Connection,
     order_id: &str,

@@ -30,6 +30,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0011_counter_receipt.sql"),
     include_str!("migrations/0012_order_fulfilled.sql"),
     include_str!("migrations/0013_customers.sql"),
+    include_str!("migrations/0014_tickets.sql"),
 ];
 
 const MAX_IDLE_READERS: usize = 4;

@@ -1,0 +1,852 @@
+//! The service desk: every inquiry is a ticket — an e-mail thread from the shop's mailbox
+//! (`mailbox.rs` stores and threads it), a phone call or a question at the counter — with a
+//! status, an assignee, a category, internal notes, and links to its customer and order. Replies
+//! go out through the outbox with the thread's headers; saved replies are filled from the order.
+
+use crate::clock::Timestamp;
+use crate::error::{Error, Result};
+use crate::id::new_id;
+use crate::order::outbox::{self, attachment_info, AttachmentInfo, ReplyDraft};
+use crate::order::claim_file::{self, ClaimFile};
+use crate::order::{carrier, order_name, order_stage, ClaimDraft, ClaimKind, OrderStage};
+use crate::shop::staff::{authorize, Permission, Session};
+use crate::Shop;
+use rusqlite::types::Value;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum TicketStatus {
+    /// New, nobody has answered yet.
+    Open,
+    WaitingCustomer,
+    /// The customer wrote again.
+    WaitingUs,
+    Resolved,
+    Closed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum TicketCategory {
+    WhereIsMyOrder,
+    Return,
+    Damaged,
+    WrongItem,
+    Question,
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum TicketChannel {
+    Email,
+    Phone,
+    Counter,
+}
+
+/// The snake_case word serde gives a unit variant, as stored in the database.
+fn word<T: Serialize>(v: T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+fn parse<T: for<'de> Deserialize<'de>>(s: &str) -> rusqlite::Result<T> {
+    serde_json::from_value(serde_json::Value::String(s.to_string())).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+/// "T1042": a ticket's number as people say it, never mistaken for an order's "#1042".
+pub fn ticket_name(number: i64) -> String {
+    format!("T{number}")
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum TicketView {
+    /// Open or waiting on either side.
+    #[default]
+    Active,
+    /// Waiting on the shop: new or the customer wrote again.
+    NeedsAnswer,
+    Resolved,
+    All,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, TS)]
+#[serde(default)]
+pub struct TicketQuery {
+    pub view: TicketView,
+    /// Words of the subject, the sender, a ticket ("T1001") or order ("#1042") number.
+    pub text: String,
+    pub customer_id: Option<String>,
+    pub order_id: Option<String>,
+    /// Only the ones assigned to the signed-in staff member.
+    pub mine: bool,
+    pub offset: u32,
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct TicketRow {
+    pub id: String,
+    pub name: String,
+    pub subject: String,
+    pub channel: TicketChannel,
+    pub status: TicketStatus,
+    pub category: TicketCategory,
+    /// The customer's name, or the address it came from when no customer is linked.
+    pub who: String,
+    pub order_name: Option<String>,
+    pub assignee: Option<String>,
+    #[ts(type = "number")]
+    pub messages: i64,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct TicketPage {
+    pub rows: Vec<TicketRow>,
+    #[ts(type = "number")]
+    pub total: i64,
+}
+
+/// One line of a ticket's conversation: a message in or out, or something done on it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct TicketEntry {
+    pub at: Timestamp,
+    /// "in" (from the customer), "out" (a reply), "note", or the event: status, assignee,
+    /// category, order, customer, claim.
+    pub kind: String,
+    /// The sender's name and address, or the staff member.
+    pub who: String,
+    pub subject: String,
+    pub body: String,
+    /// For replies: queued, sent, failed.
+    pub status: String,
+    /// How the message was stored when something was left out ("attachment too large").
+    pub remark: String,
+    pub attachments: Vec<AttachmentInfo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct TicketOrder {
+    pub id: String,
+    pub name: String,
+    pub stage: OrderStage,
+    pub carrier: String,
+    pub tracking: String,
+    pub tracking_url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Ticket {
+    pub id: String,
+    pub name: String,
+    pub subject: String,
+    pub channel: TicketChannel,
+    pub status: TicketStatus,
+    pub category: TicketCategory,
+    pub customer_id: Option<String>,
+    pub customer_name: Option<String>,
+    pub order: Option<TicketOrder>,
+    /// Where replies go.
+    pub address: String,
+    pub assignee_id: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub entries: Vec<TicketEntry>,
+    /// Claims opened on the linked order, newest last.
+    pub claim_ids: Vec<String>,
+}
+
+/// A phone call or a question at the counter, logged as a ticket.
+#[derive(Debug, Clone, Deserialize, Serialize, TS)]
+pub struct NewInquiry {
+    pub channel: TicketChannel,
+    pub subject: String,
+    /// What the customer asked, in the clerk's words.
+    pub body: String,
+    pub category: TicketCategory,
+    pub customer_id: Option<String>,
+    /// An order number ("1042", "#1042") or id.
+    pub order: Option<String>,
+}
+
+/// What to change on a ticket; fields left out stay as they are.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, TS)]
+#[serde(default)]
+pub struct TicketChange {
+    pub status: Option<TicketStatus>,
+    pub category: Option<TicketCategory>,
+    /// A staff id; "" unassigns.
+    pub assignee_id: Option<String>,
+    /// An order number or id; "" unlinks.
+    pub order: Option<String>,
+    /// A customer id; "" unlinks.
+    pub customer_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SavedReply {
+    /// Empty for a new one.
+    pub id: String,
+    pub title: String,
+    pub body: String,
+}
+
+/// The most rows one page of tickets returns.
+const PAGE_MAX: u32 = 500;
+
+pub(crate) fn event(
+    conn: &Connection,
+    ticket_id: &str,
+    at: Timestamp,
+    staff_id: Option<&str>,
+    kind: &str,
+    detail: &str,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO ticket_event (id, ticket_id, at, staff_id, kind, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![new_id(), ticket_id, at.0, staff_id, kind, detail])?;
+    conn.prepare_cached("UPDATE ticket SET updated_at = max(updated_at, ?2) WHERE id = ?1")?
+        .execute(params![ticket_id, at.0])?;
+    Ok(())
+}
+
+/// Opens a ticket and gives it the next number.
+pub(crate) fn open(
+    conn: &Connection,
+    subject: &str,
+    channel: TicketChannel,
+    category: TicketCategory,
+    customer_id: Option<&str>,
+    order_id: Option<&str>,
+    address: &str,
+    by: Option<&str>,
+    now: Timestamp,
+) -> Result<String> {
+    let id = new_id();
+    let subject = match subject.trim() {
+        "" => "(no subject)",
+        s => s,
+    };
+    conn.prepare_cached(
+        "INSERT INTO ticket (id, number, subject, channel, category, customer_id, order_id, address,
+             created_by, created_at, updated_at)
+         VALUES (?1, (SELECT coalesce(max(number), 1000) + 1 FROM ticket), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+    )?
+    .execute(params![
+        id,
+        subject,
+        word(channel),
+        word(category),
+        customer_id,
+        order_id,
+        address,
+        by,
+        now.0
+    ])?;
+    Ok(id)
+}
+
+/// The order a number or id names: "#1042", "1042", "O1042", an order id, or a marketplace
+/// order id.
+pub(crate) fn find_order(conn: &Connection, text: &str) -> Result<Option<String>> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let by_id: Option<String> = conn
+        .prepare_cached("SELECT id FROM customer_order WHERE id = ?1")?
+        .query_row([t], |r| r.get(0))
+        .optional()?;
+    match by_id {
+        Some(id) => Ok(Some(id)),
+        None => match crate::order::find_order(conn, t) {
+            Ok(id) => Ok(Some(id)),
+            Err(Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e),
+        },
+    }
+}
+
+fn order_of(conn: &Connection, text: &str) -> Result<String> {
+    find_order(conn, text)?.ok_or_else(|| Error::invalid(format!("no order is numbered '{}'", text.trim())))
+}
+
+fn ticket_row(r: &rusqlite::Row) -> rusqlite::Result<TicketRow> {
+    Ok(TicketRow {
+        id: r.get(0)?,
+        name: ticket_name(r.get(1)?),
+        subject: r.get(2)?,
+        channel: parse(&r.get::<_, String>(3)?)?,
+        status: parse(&r.get::<_, String>(4)?)?,
+        category: parse(&r.get::<_, String>(5)?)?,
+        who: r.get(6)?,
+        order_name: r.get::<_, Option<i64>>(7)?.map(order_name),
+        assignee: r.get(8)?,
+        messages: r.get(9)?,
+        updated_at: Timestamp(r.get(10)?),
+    })
+}
+
+fn entries(conn: &Connection, ticket_id: &str) -> Result<Vec<TicketEntry>> {
+    let mut out: Vec<TicketEntry> = Vec::new();
+    let mut st = conn.prepare_cached(
+        "SELECT m.id, m.created_at, m.direction, m.sender_name, m.address, m.subject, m.body, m.status, m.remark
+         FROM message m WHERE m.ticket_id = ?1 ORDER BY m.created_at, m.rowid",
+    )?;
+    let mut att = conn.prepare_cached(
+        "SELECT id, name, mime, size, role FROM attachment WHERE message_id = ?1 ORDER BY rowid",
+    )?;
+    let rows: Vec<(String, TicketEntry)> = st
+        .query_map([ticket_id], |r| {
+            let name: String = r.get(3)?;
+            let address: String = r.get(4)?;
+            let direction: String = r.get(2)?;
+            Ok((
+                r.get(0)?,
+                TicketEntry {
+                    at: Timestamp(r.get(1)?),
+                    who: match (direction.as_str(), name.is_empty()) {
+                        ("out", _) => address,
+                        (_, true) => address,
+                        _ => format!("{name} <{address}>"),
+                    },
+                    kind: direction,
+                    subject: r.get(5)?,
+                    body: r.get(6)?,
+                    status: r.get(7)?,
+                    remark: r.get(8)?,
+                    attachments: Vec::new(),
+                },
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, mut e) in rows {
+        e.attachments = att
+            .query_map([&id], attachment_info)?
+            .collect::<rusqlite::Result<_>>()?;
+        out.push(e);
+    }
+    let mut ev = conn.prepare_cached(
+        "SELECT e.at, e.kind, coalesce(s.name, ''), e.detail FROM ticket_event e
+         LEFT JOIN staff s ON s.id = e.staff_id WHERE e.ticket_id = ?1 ORDER BY e.at, e.rowid",
+    )?;
+    let events = ev.query_map([ticket_id], |r| {
+        Ok(TicketEntry {
+            at: Timestamp(r.get(0)?),
+            kind: r.get(1)?,
+            who: r.get(2)?,
+            subject: String::new(),
+            body: r.get(3)?,
+            status: String::new(),
+            remark: String::new(),
+            attachments: Vec::new(),
+        })
+    })?;
+    for e in events {
+        out.push(e?);
+    }
+    // Stable: a message and the event it caused at the same instant keep that order.
+    out.sort_by_key(|e| e.at);
+    Ok(out)
+}
+
+pub(crate) fn load(conn: &Connection, id: &str) -> Result<Ticket> {
+    let mut t = conn
+        .prepare_cached(
+            "SELECT t.id, t.number, t.subject, t.channel, t.status, t.category, t.customer_id, c.name,
+                    t.order_id, t.address, t.assignee_id, t.created_at, t.updated_at
+             FROM ticket t LEFT JOIN customer c ON c.id = t.customer_id WHERE t.id = ?1",
+        )?
+        .query_row([id], |r| {
+            Ok(Ticket {
+                id: r.get(0)?,
+                name: ticket_name(r.get(1)?),
+                subject: r.get(2)?,
+                channel: parse(&r.get::<_, String>(3)?)?,
+                status: parse(&r.get::<_, String>(4)?)?,
+                category: parse(&r.get::<_, String>(5)?)?,
+                customer_id: r.get(6)?,
+                customer_name: r.get(7)?,
+                order: r
+                    .get::<_, Option<String>>(8)?
+                    .map(|id| TicketOrder {
+                        id,
+                        name: String::new(),
+                        stage: OrderStage::Open,
+                        carrier: String::new(),
+                        tracking: String::new(),
+                        tracking_url: String::new(),
+                    }),
+                address: r.get(9)?,
+                assignee_id: r.get(10)?,
+                created_at: Timestamp(r.get(11)?),
+                updated_at: Timestamp(r.get(12)?),
+                entries: Vec::new(),
+                claim_ids: Vec::new(),
+            })
+        })
+        .optional()?
+        .ok_or(Error::NotFound { what: "ticket" })?;
+    if let Some(o) = t.order.as_mut() {
+        let number: i64 = conn.query_row(
+            "SELECT number FROM customer_order WHERE id = ?1",
+            [&o.id],
+            |r| r.get(0),
+        )?;
+        o.name = order_name(number);
+        o.stage = order_stage(conn, &o.id)?;
+        let shipped: Option<(String, String)> = conn
+            .query_row(
+                "SELECT carrier, tracking FROM shipment WHERE order_id = ?1 ORDER BY at DESC LIMIT 1",
+                [&o.id],
+                |r| r.try_into(),
+            )
+            .optional()?;
+        if let Some((c, tr)) = shipped {
+            o.tracking_url = carrier::tracking_url(conn, &c, &tr)?;
+            o.carrier = c;
+            o.tracking = tr;
+        }
+        let mut st = conn.prepare_cached("SELECT id FROM claim WHERE order_id = ?1 ORDER BY created_at")?;
+        t.claim_ids = st
+            .query_map([&o.id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+    }
+    t.entries = entries(conn, id)?;
+    Ok(t)
+}
+
+pub(crate) fn set_status(conn: &Connection, id: &str, status: TicketStatus) -> Result<()> {
+    conn.prepare_cached("UPDATE ticket SET status = ?2 WHERE id = ?1")?
+        .execute(params![id, word(status)])?;
+    Ok(())
+}
+
+/// The fields a saved reply may use, from the ticket's order and customer.
+fn reply_fields(conn: &Connection, ticket: &Ticket) -> Result<Vec<(&'static str, String)>> {
+    let shop: String = conn.query_row("SELECT name FROM shop WHERE id = 1", [], |r| r.get(0))?;
+    let mut vars = vec![
+        ("shop_name", shop),
+        ("ticket_number", ticket.name.clone()),
+        (
+            "customer_name",
+            ticket
+                .customer_name
+                .clone()
+                .unwrap_or_else(|| "there".into()),
+        ),
+    ];
+    let o = ticket.order.as_ref();
+    vars.push(("order_number", o.map(|o| o.name.clone()).unwrap_or_default()));
+    vars.push(("carrier", o.map(|o| o.carrier.clone()).unwrap_or_default()));
+    vars.push(("tracking_number", o.map(|o| o.tracking.clone()).unwrap_or_default()));
+    vars.push(("tracking_url", o.map(|o| o.tracking_url.clone()).unwrap_or_default()));
+    Ok(vars)
+}
+
+impl Shop {
+    /// The desk's list: a view, a search, a page at a time, liveliest first.
+    pub fn tickets(&self, session: &Session, q: &TicketQuery) -> Result<TicketPage> {
+        let mut filter = vec![match q.view {
+            TicketView::Active => "t.status IN ('open', 'waiting_customer', 'waiting_us')",
+            TicketView::NeedsAnswer => "t.status IN ('open', 'waiting_us')",
+            TicketView::Resolved => "t.status IN ('resolved', 'closed')",
+            TicketView::All => "1",
+        }
+        .to_string()];
+        let mut args: Vec<Value> = Vec::new();
+        let text = q.text.trim();
+        if !text.is_empty() {
+            let number = text
+                .trim_start_matches(['#', 'T', 't'])
+                .parse::<i64>()
+                .ok();
+            args.push(Value::Text(format!("%{}%", text.replace(['%', '_'], ""))));
+            let like = args.len();
+            args.push(number.map(Value::Integer).unwrap_or(Value::Null));
+            let n = args.len();
+            filter.push(format!(
+                "(t.subject LIKE ?{like} OR t.address LIKE ?{like} OR c.name LIKE ?{like}
+                  OR t.number = ?{n} OR o.number = ?{n})"
+            ));
+        }
+        for (value, column) in [(&q.customer_id, "t.customer_id"), (&q.order_id, "t.order_id")] {
+            if let Some(v) = value {
+                args.push(Value::Text(v.clone()));
+                filter.push(format!("{column} = ?{}", args.len()));
+            }
+        }
+        if q.mine {
+            args.push(Value::Text(session.staff_id().to_string()));
+            filter.push(format!("t.assignee_id = ?{}", args.len()));
+        }
+        let from = format!(
+            "FROM ticket t LEFT JOIN customer c ON c.id = t.customer_id
+             LEFT JOIN customer_order o ON o.id = t.order_id WHERE {}",
+            filter.join(" AND ")
+        );
+        let limit = match q.limit {
+            0 => 100,
+            n => n.min(PAGE_MAX),
+        };
+        self.db.read(|c| {
+            authorize(c, session, Permission::OrdersView)?;
+            let total: i64 = c.query_row(
+                &format!("SELECT count(*) {from}"),
+                rusqlite::params_from_iter(args.iter()),
+                |r| r.get(0),
+            )?;
+            let mut page_args = args.clone();
+            page_args.push(Value::Integer(limit.into()));
+            page_args.push(Value::Integer(q.offset.into()));
+            let sql = format!(
+                "SELECT t.id, t.number, t.subject, t.channel, t.status, t.category,
+                        coalesce(c.name, nullif(t.address, ''), '—'), o.number,
+                        (SELECT name FROM staff WHERE id = t.assignee_id),
+                        (SELECT count(*) FROM message m WHERE m.ticket_id = t.id), t.updated_at
+                 {from} ORDER BY t.updated_at DESC, t.number DESC LIMIT ?{} OFFSET ?{}",
+                page_args.len() - 1,
+                page_args.len()
+            );
+            let mut st = c.prepare(&sql)?;
+            let rows = st
+                .query_map(rusqlite::params_from_iter(page_args.iter()), ticket_row)?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(TicketPage { rows, total })
+        })
+    }
+
+    pub fn ticket(&self, session: &Session, id: &str) -> Result<Ticket> {
+        self.db.read(|c| {
+            authorize(c, session, Permission::OrdersView)?;
+            load(c, id)
+        })
+    }
+
+    /// Logs a phone call or a counter question as a ticket; anyone who may see orders may.
+    pub fn log_inquiry(&self, session: &Session, n: &NewInquiry) -> Result<Ticket> {
+        if n.channel == TicketChannel::Email {
+            return Err(Error::invalid(
+                "e-mail tickets come from the mailbox; log a phone call or a counter question",
+            ));
+        }
+        if n.subject.trim().is_empty() && n.body.trim().is_empty() {
+            return Err(Error::invalid("say what the customer asked"));
+        }
+        self.db.write(|tx| {
+            authorize(tx, session, Permission::OrdersView)?;
+            let now = self.clock.now();
+            let order_id = match n.order.as_deref().map(str::trim) {
+                Some(o) if !o.is_empty() => Some(order_of(tx, o)?),
+                _ => None,
+            };
+            let mut customer_id = n.customer_id.clone().filter(|c| !c.is_empty());
+            if customer_id.is_none() {
+                if let Some(o) = &order_id {
+                    customer_id = tx.query_row(
+                        "SELECT customer_id FROM customer_order WHERE id = ?1",
+                        [o],
+                        |r| r.get(0),
+                    )?;
+                }
+            }
+            let address: String = match &customer_id {
+                Some(c) => tx
+                    .query_row("SELECT coalesce(email, '') FROM customer WHERE id = ?1", [c], |r| r.get(0))
+                    .optional()?
+                    .ok_or(Error::NotFound { what: "customer" })?,
+                None => String::new(),
+            };
+            let subject = match n.subject.trim() {
+                "" => n.body.trim().lines().next().unwrap_or_default().chars().take(80).collect(),
+                s => s.to_string(),
+            };
+            let id = open(
+                tx,
+                &subject,
+                n.channel,
+                n.category,
+                customer_id.as_deref(),
+                order_id.as_deref(),
+                &address,
+                Some(session.staff_id()),
+                now,
+            )?;
+            if !n.body.trim().is_empty() {
+                event(tx, &id, now, Some(session.staff_id()), "note", n.body.trim())?;
+            }
+            load(tx, &id)
+        })
+    }
+
+    /// Changes status, category, assignee or links; each change is on the ticket's timeline.
+    pub fn change_ticket(&self, session: &Session, id: &str, ch: &TicketChange) -> Result<Ticket> {
+        self.db.write(|tx| {
+            authorize(tx, session, Permission::OrdersManage)?;
+            let now = self.clock.now();
+            let by = Some(session.staff_id());
+            let before = load(tx, id)?;
+            if let Some(s) = ch.status.filter(|s| *s != before.status) {
+                set_status(tx, id, s)?;
+                event(tx, id, now, by, "status", &word(s))?;
+            }
+            if let Some(k) = ch.category.filter(|k| *k != before.category) {
+                tx.execute("UPDATE ticket SET category = ?2 WHERE id = ?1", params![id, word(k)])?;
+                event(tx, id, now, by, "category", &word(k))?;
+            }
+            if let Some(a) = &ch.assignee_id {
+                let a = Some(a.as_str()).filter(|a| !a.is_empty());
+                if a != before.assignee_id.as_deref() {
+                    let name: String = match a {
+                        Some(a) => tx
+                            .query_row("SELECT name FROM staff WHERE id = ?1 AND active = 1", [a], |r| r.get(0))
+                            .optional()?
+                            .ok_or(Error::NotFound { what: "staff member" })?,
+                        None => "nobody".into(),
+                    };
+                    tx.execute("UPDATE ticket SET assignee_id = ?2 WHERE id = ?1", params![id, a])?;
+                    event(tx, id, now, by, "assignee", &name)?;
+                }
+            }
+            if let Some(o) = &ch.order {
+                let order = match o.trim() {
+                    "" => None,
+                    o => Some(order_of(tx, o)?),
+                };
+                if order.as_deref() != before.order.as_ref().map(|o| o.id.as_str()) {
+                    tx.execute("UPDATE ticket SET order_id = ?2 WHERE id = ?1", params![id, order])?;
+                    let detail = match &order {
+                        Some(o) => order_name(tx.query_row(
+                            "SELECT number FROM customer_order WHERE id = ?1",
+                            [o],
+                            |r| r.get(0),
+                        )?),
+                        None => "unlinked".into(),
+                    };
+                    event(tx, id, now, by, "order", &detail)?;
+                }
+            }
+            if let Some(c) = &ch.customer_id {
+                let c = Some(c.as_str()).filter(|c| !c.is_empty());
+                if c != before.customer_id.as_deref() {
+                    let name: String = match c {
+                        Some(c) => tx
+                            .query_row("SELECT name FROM customer WHERE id = ?1", [c], |r| r.get(0))
+                            .optional()?
+                            .ok_or(Error::NotFound { what: "customer" })?,
+                        None => "unlinked".into(),
+                    };
+                    tx.execute("UPDATE ticket SET customer_id = ?2 WHERE id = ?1", params![id, c])?;
+                    // Their messages belong to them too: on their record, in an export, erased.
+                    tx.execute("UPDATE message SET customer_id = ?2 WHERE ticket_id = ?1", params![id, c])?;
+                    if let Some(email) = c
+                        .map(|c| {
+                            tx.query_row("SELECT email FROM customer WHERE id = ?1", [c], |r| {
+                                r.get::<_, Option<String>>(0)
+                            })
+                        })
+                        .transpose()?
+                        .flatten()
+                        .filter(|_| before.address.is_empty())
+                    {
+                        tx.execute("UPDATE ticket SET address = ?2 WHERE id = ?1", params![id, email])?;
+                    }
+                    event(tx, id, now, by, "customer", &name)?;
+                }
+            }
+            load(tx, id)
+        })
+    }
+
+    /// An internal note: staff see it, the customer never does.
+    pub fn note_ticket(&self, session: &Session, id: &str, text: &str) -> Result<Ticket> {
+        if text.trim().is_empty() {
+            return Err(Error::invalid("the note is empty"));
+        }
+        self.db.write(|tx| {
+            authorize(tx, session, Permission::OrdersView)?;
+            load(tx, id)?;
+            event(tx, id, self.clock.now(), Some(session.staff_id()), "note", text.trim())?;
+            load(tx, id)
+        })
+    }
+
+    /// Queues a reply to the ticket's customer through the outbox, threaded under the last
+    /// message they sent (In-Reply-To and References), and marks the ticket as waiting on them.
+    pub fn reply_to_ticket(&self, session: &Session, id: &str, body: &str) -> Result<Ticket> {
+        if body.trim().is_empty() {
+            return Err(Error::invalid("the reply is empty"));
+        }
+        self.db.write(|tx| {
+            authorize(tx, session, Permission::OrdersManage)?;
+            let now = self.clock.now();
+            let t = load(tx, id)?;
+            if !crate::order::email_is_valid(&t.address) {
+                return Err(Error::invalid(format!(
+                    "ticket {} has no e-mail address to reply to: link a customer with one",
+                    t.name
+                )));
+            }
+            // The newest message of the thread with a Message-ID, and the chain it belongs to.
+            let last: Option<(String, String)> = tx
+                .query_row(
+                    "SELECT header_id, refs FROM message WHERE ticket_id = ?1 AND header_id IS NOT NULL
+                     ORDER BY created_at DESC, rowid DESC LIMIT 1",
+                    [id],
+                    |r| r.try_into(),
+                )
+                .optional()?;
+            let (in_reply_to, refs) = match last {
+                Some((h, refs)) => {
+                    let chain = format!("{refs} {h}");
+                    (Some(h), chain.trim().to_string())
+                }
+                None => (None, String::new()),
+            };
+            let subject = if t.subject.to_lowercase().starts_with("re:") {
+                t.subject.clone()
+            } else {
+                format!("Re: {}", t.subject)
+            };
+            outbox::queue_reply(
+                tx,
+                &ReplyDraft {
+                    ticket_id: id,
+                    order_id: t.order.as_ref().map(|o| o.id.as_str()),
+                    customer_id: t.customer_id.as_deref(),
+                    to: &t.address,
+                    subject: &subject,
+                    body: body.trim_end(),
+                    in_reply_to: in_reply_to.as_deref(),
+                    refs: &refs,
+                },
+                now,
+            )?;
+            set_status(tx, id, TicketStatus::WaitingCustomer)?;
+            tx.execute("UPDATE ticket SET updated_at = ?2 WHERE id = ?1", params![id, now.0])?;
+            load(tx, id)
+        })
+    }
+
+    pub fn saved_replies(&self, session: &Session) -> Result<Vec<SavedReply>> {
+        self.db.read(|c| {
+            authorize(c, session, Permission::OrdersView)?;
+            let mut st = c.prepare_cached("SELECT id, title, body FROM saved_reply ORDER BY title")?;
+            let rows = st.query_map([], |r| {
+                Ok(SavedReply {
+                    id: r.get(0)?,
+                    title: r.get(1)?,
+                    body: r.get(2)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    /// Adds or changes a saved reply (an empty id adds).
+    pub fn save_saved_reply(&self, session: &Session, r: &SavedReply) -> Result<SavedReply> {
+        let (title, body) = (r.title.trim(), r.body.trim_end());
+        if title.is_empty() || body.trim().is_empty() {
+            return Err(Error::invalid("a saved reply needs a title and a text"));
+        }
+        self.db.write(|tx| {
+            authorize(tx, session, Permission::OrdersManage)?;
+            let clash: Option<String> = tx
+                .query_row(
+                    "SELECT id FROM saved_reply WHERE title = ?1 AND id <> ?2",
+                    params![title, r.id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if clash.is_some() {
+                return Err(Error::Conflict(format!("a saved reply is already called '{title}'")));
+            }
+            let id = if r.id.is_empty() { new_id() } else { r.id.clone() };
+            let n = tx.execute(
+                "INSERT INTO saved_reply (id, title, body, created_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (id) DO UPDATE SET title = excluded.title, body = excluded.body",
+                params![id, title, body, self.clock.now().0],
+            )?;
+            debug_assert_eq!(n, 1);
+            Ok(SavedReply {
+                id,
+                title: title.to_string(),
+                body: body.to_string(),
+            })
+        })
+    }
+
+    pub fn delete_saved_reply(&self, session: &Session, id: &str) -> Result<()> {
+        self.db.write(|tx| {
+            authorize(tx, session, Permission::OrdersManage)?;
+            if tx.execute("DELETE FROM saved_reply WHERE id = ?1", [id])? == 0 {
+                return Err(Error::NotFound { what: "saved reply" });
+            }
+            Ok(())
+        })
+    }
+
+    /// A saved reply's text with the ticket's order and customer filled in, ready to edit and
+    /// send. A field the ticket cannot fill (no order linked) is left as `{field}` to be seen.
+    pub fn fill_saved_reply(&self, session: &Session, ticket_id: &str, reply_id: &str) -> Result<String> {
+        self.db.read(|c| {
+            authorize(c, session, Permission::OrdersView)?;
+            let body: String = c
+                .query_row("SELECT body FROM saved_reply WHERE id = ?1", [reply_id], |r| r.get(0))
+                .optional()?
+                .ok_or(Error::NotFound { what: "saved reply" })?;
+            let t = load(c, ticket_id)?;
+            let vars: Vec<(&str, String)> = reply_fields(c, &t)?
+                .into_iter()
+                .filter(|(_, v)| !v.is_empty())
+                .collect();
+            Ok(outbox::fill(&body, &vars))
+        })
+    }
+
+    /// Opens a claim on the ticket's order from the ticket: the claim carries the ticket, the
+    /// ticket's timeline says so and its category follows the claim's kind.
+    pub fn claim_from_ticket(&self, session: &Session, ticket_id: &str, d: &ClaimDraft) -> Result<ClaimFile> {
+        self.db.write(|tx| {
+            authorize(tx, session, Permission::OrdersManage)?;
+            let now = self.clock.now();
+            let t = load(tx, ticket_id)?;
+            let order = t
+                .order
+                .ok_or_else(|| Error::invalid(format!("link ticket {} to its order first", t.name)))?;
+            let claim = crate::order::open_claim_in(tx, session.staff_id(), &order.id, d, Some(ticket_id), now)?;
+            let category = match d.kind {
+                Some(ClaimKind::WrongItem) => TicketCategory::WrongItem,
+                _ => TicketCategory::Damaged,
+            };
+            tx.execute("UPDATE ticket SET category = ?2 WHERE id = ?1", params![ticket_id, word(category)])?;
+            event(tx, ticket_id, now, Some(session.staff_id()), "claim", &format!("claim opened on {}", order.name))?;
+            claim_file::load(tx, &claim, now)
+        })
+    }
+
+    /// An attachment's name, type and bytes, to open or save.
+    pub fn attachment(&self, session: &Session, id: &str) -> Result<(AttachmentInfo, Vec<u8>)> {
+        self.db.read(|c| {
+            authorize(c, session, Permission::OrdersView)?;
+            c.query_row(
+                "SELECT a.id, a.name, a.mime, a.size, a.role, d.bytes FROM attachment a
+                 JOIN attachment_data d ON d.sha256 = a.sha256 WHERE a.id = ?1",
+                [id],
+                |r| Ok((attachment_info(r)?, r.get(5)?)),
+            )
+            .optional()?
+            .ok_or(Error::NotFound { what: "attachment" })
+        })
+    }
+}
