@@ -53,6 +53,12 @@ pub enum MailCommand {
         #[command(flatten)]
         db: DbArg,
     },
+    /// Fetch new mail from the shop's mailbox into the service desk (password from
+    /// SHOPDESK_IMAP_PASSWORD or the keychain); nothing on the server is marked or deleted.
+    Fetch {
+        #[command(flatten)]
+        db: DbArg,
+    },
 }
 
 fn parse<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> Result<T, Error> {
@@ -189,7 +195,25 @@ pub fn invoice(db: DbArg, staff: StaffArgs, order: String, out: PathBuf) -> Resu
 }
 
 pub fn mail(command: MailCommand) -> Result<(), Error> {
-    let MailCommand::Send { db } = command;
+    let db = match command {
+        MailCommand::Send { db } => db,
+        MailCommand::Fetch { db } => {
+            let shop = open(&db)?;
+            let password = std::env::var("SHOPDESK_IMAP_PASSWORD").ok();
+            let r = shopdesk_mail::inbox::fetch_mail(&shop, password.as_deref())?;
+            say!(
+                "{} fetched: {} new tickets, {} added to tickets, {} already stored",
+                r.fetched,
+                r.new_tickets,
+                r.threaded,
+                r.duplicates
+            );
+            return match r.error {
+                Some(e) => Err(Error::Conflict(format!("the fetch stopped: {e}"))),
+                None => Ok(()),
+            };
+        }
+    };
     let shop = open(&db)?;
     let password = std::env::var("SHOPDESK_SMTP_PASSWORD").ok();
     let r = shopdesk_mail::send_due(&shop, password.as_deref())?;

@@ -1,7 +1,10 @@
 //! Shopdesk e-mail: drains core's outbox over SMTP. Each due message is built (plain text, the
 //! invoice or credit note attached as PDF), handed to the server, and reported back to core —
 //! sent, or failed and rescheduled — so a message is never lost and never sent twice by a
-//! successful run. The SMTP password lives in the OS keychain, never in the database.
+//! successful run. The shop's mailbox is fetched over IMAP into the service desk (`inbox.rs`).
+//! The SMTP and IMAP passwords live in the OS keychain, never in the database.
+
+pub mod inbox;
 
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
@@ -27,9 +30,14 @@ fn account(s: &MailSettings) -> String {
     format!("{}@{}", s.smtp_username.trim(), s.smtp_host.trim())
 }
 
+/// The keychain entry of a mail account.
+pub(crate) fn keychain_entry(service: &str, account: &str) -> keyring::Result<keyring::Entry> {
+    keyring::Entry::new(service, account)
+}
+
 /// Stores the SMTP password for the account in the OS keychain.
 pub fn save_password(s: &MailSettings, password: &str) -> Result<(), String> {
-    keyring::Entry::new(KEYCHAIN_SERVICE, &account(s))
+    keychain_entry(KEYCHAIN_SERVICE, &account(s))
         .and_then(|e| e.set_password(password))
         .map_err(|e| format!("the system keychain refused the password: {e}"))
 }
@@ -52,7 +60,7 @@ pub fn send_now(shop: &Shop, session: &Session) -> shopdesk_core::Result<SendRep
 
 /// The SMTP password from the OS keychain, if one is stored.
 pub fn password(s: &MailSettings) -> Option<String> {
-    keyring::Entry::new(KEYCHAIN_SERVICE, &account(s))
+    keychain_entry(KEYCHAIN_SERVICE, &account(s))
         .and_then(|e| e.get_password())
         .ok()
 }
@@ -80,10 +88,18 @@ fn build(from: &Mailbox, m: &OutgoingMail) -> Result<Message, String> {
     let to: Mailbox =
         m.to.parse()
             .map_err(|e| format!("recipient '{}': {e}", m.to))?;
-    let builder = Message::builder()
+    let mut builder = Message::builder()
         .from(from.clone())
         .to(to)
-        .subject(m.subject.clone());
+        .subject(m.subject.clone())
+        .message_id(m.header_id.clone());
+    // A reply carries the thread, so the customer's mail program keeps it together.
+    if let Some(parent) = &m.in_reply_to {
+        builder = builder.in_reply_to(parent.clone());
+    }
+    if !m.references.is_empty() {
+        builder = builder.references(m.references.clone());
+    }
     let text = SinglePart::plain(m.body.clone());
     let pdf = match &m.attachment {
         Some(outbox::Attachment::Invoice(inv)) => {

@@ -4,6 +4,7 @@
 //! |---|---|
 //! | `shop` | a new shop on a temporary database with its owner signed in, stocked items |
 //! | `smtp` | a real SMTP server (aiosmtpd) on 127.0.0.1 delivering into a maildir |
+//! | `imap` | a real IMAP server (Dovecot) on 127.0.0.1 over a maildir of its own |
 //! | `cups` | a private CUPS scheduler with cups-pdf queues; reading PDFs back (poppler, zbar) |
 //! | `vendure` | a real Vendure server on 127.0.0.1, and orders placed through its Shop API |
 //! | `stats` | percentiles of timings and the benchmark table's row |
@@ -12,6 +13,7 @@
 //! when dropped; the machine's own services are never touched.
 
 pub mod cups;
+pub mod imap;
 #[cfg(feature = "shop")]
 pub mod shop;
 pub mod smtp;

@@ -189,7 +189,8 @@ fn receive_one(conn: &Connection, m: &IncomingMail, now: Timestamp) -> Result<Re
             break;
         }
     }
-    let at = m.date.filter(|d| d.0 > 0).unwrap_or(now);
+    // The sender's clock, unless it is missing or claims the future.
+    let at = m.date.filter(|d| d.0 > 0 && d.0 <= now.0).unwrap_or(now);
     let (ticket_id, received, customer, order) = match thread {
         Some(t) => {
             let (customer, order): (Option<String>, Option<String>) = conn.query_row(
@@ -410,6 +411,14 @@ impl Shop {
                 ],
             )?;
             settings(tx)
+        })
+    }
+
+    /// The account whose password someone who manages settings may change.
+    pub fn mailbox_settings_to_change(&self, session: &Session) -> Result<MailboxSettings> {
+        self.db.read(|c| {
+            authorize(c, session, Permission::SettingsManage)?;
+            settings(c)
         })
     }
 
