@@ -122,6 +122,21 @@ pub fn run() {
                         }
                     }
                 })?;
+            // The shop's mailbox: checked every 30 s, fetched when its interval has passed;
+            // a failure shows on the desk until a fetch succeeds.
+            let handle = app.handle().clone();
+            std::thread::Builder::new()
+                .name("mailbox".into())
+                .spawn(move || loop {
+                    std::thread::sleep(std::time::Duration::from_secs(30));
+                    if let Ok(shop) = handle.state::<state::AppState>().shop() {
+                        if shop.mail_fetch_due().unwrap_or(false) {
+                            if let Err(e) = shopdesk_mail::inbox::fetch_mail(&shop, None) {
+                                log::warn!("mailbox: {e}");
+                            }
+                        }
+                    }
+                })?;
             Ok(())
         })
         .invoke_handler(ipc::handler())

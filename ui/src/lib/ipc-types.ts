@@ -25,6 +25,12 @@ export type AtLocation = {
  */
 location_id: string | null, };
 
+export type AttachmentInfo = { id: string, name: string, mime: string, size: number, 
+/**
+ * For claim evidence: item, inner_packaging, outer_packaging, label, other.
+ */
+role: string, };
+
 export type AuditEvent = { id: string, at: Timestamp, staff_id: string | null, action: string, entity: string, entity_id: string | null, detail: unknown, };
 
 export type BackupEntry = { 
@@ -183,6 +189,8 @@ export type Check = { code: string, level: CheckLevel, message: string, points: 
 
 export type CheckLevel = "block" | "hold" | "warn" | "risk";
 
+export type ChecklistItem = { role: string, label: string, done: boolean, };
+
 export type Claim = { id: string, kind: ClaimKind, 
 /**
  * "open" or "resolved".
@@ -193,7 +201,23 @@ status: string, evidence: string,
  */
 resolution: string | null, refund: Money | null, reship_order_id: string | null, created_at: Timestamp, resolved_at: Timestamp | null, };
 
+export type ClaimAttach = { claim_id: string, file: EvidenceFile, };
+
 export type ClaimDraft = { kind: ClaimKind | null, evidence: string, };
+
+export type ClaimFile = { claim: Claim, order_id: string, order_name: string, ticket_id: string | null, carrier: string, tracking: string, label_at: Timestamp | null, 
+/**
+ * The last day to file with the carrier: the label date plus the carrier's claim days.
+ */
+deadline: Timestamp | null, 
+/**
+ * Whole days left until the deadline (negative once passed).
+ */
+days_left: number | null, 
+/**
+ * The invoice the carrier takes as proof of value, if one was issued.
+ */
+invoice_code: string | null, attachments: Array<AttachmentInfo>, checklist: Array<ChecklistItem>, packing: PackingRecord | null, };
 
 export type ClaimKind = "damaged" | "missing" | "wrong_item";
 
@@ -419,7 +443,27 @@ export type ErrorBody = { code: ErrorCode, message: string, };
 
 export type ErrorCode = "invalid" | "not_found" | "conflict" | "not_signed_in" | "forbidden" | "needs_approval" | "wrong_pin" | "locked_out" | "no_shop" | "shop_exists" | "unknown_code" | "not_enough_stock" | "not_returnable" | "balance_too_low" | "no_shift_open" | "sale_parked" | "on_hold" | "release_blocked" | "nothing_left_to_ship" | "not_all_scanned" | "mail_not_set_up" | "print_failed" | "cannot_write" | "schema_too_new" | "db_locked" | "db_key_needed" | "db_wrong_key" | "db_corrupt" | "db_cannot_open" | "storage" | "internal";
 
+export type EvidenceFile = { 
+/**
+ * item, inner_packaging, outer_packaging, label or other.
+ */
+role: string, name: string, mime: string, 
+/**
+ * The file's bytes, base64.
+ */
+data: string, };
+
 export type ExportFormat = "csv" | "pdf";
+
+export type FetchReport = { fetched: number, new_tickets: number, threaded: number, 
+/**
+ * Already stored: fetched before.
+ */
+duplicates: number, 
+/**
+ * Why the fetch stopped, if it did.
+ */
+error: string | null, };
 
 export type Fulfilment = "unfulfilled" | "partial" | "fulfilled";
 
@@ -626,6 +670,18 @@ export type MailSettings = { smtp_host: string, smtp_port: number, smtp_security
  */
 mail_from: string, };
 
+export type MailboxSettings = { 
+/**
+ * Empty: the shop reads no mailbox.
+ */
+imap_host: string, imap_port: number, imap_security: SmtpSecurity, imap_username: string, imap_folder: string, 
+/**
+ * How often new mail is fetched while the app runs.
+ */
+imap_every_minutes: number, };
+
+export type MailboxStatus = { configured: boolean, fetched_at: Timestamp | null, last_error: string | null, };
+
 export type Message = { id: string, 
 /**
  * "out" or "in".
@@ -661,6 +717,16 @@ base_url: string,
  * Seconds between automatic syncs; 60 when 0.
  */
 interval_secs: number, };
+
+export type NewInquiry = { channel: TicketChannel, subject: string, 
+/**
+ * What the customer asked, in the clerk's words.
+ */
+body: string, category: TicketCategory, customer_id: string | null, 
+/**
+ * An order number ("1042", "#1042") or id.
+ */
+order: string | null, };
 
 export type NewLocation = { name: string, };
 
@@ -864,6 +930,10 @@ tracking: Array<string>,
  */
 jobs: Array<PrintJob>, };
 
+export type PackedLine = { sku: string, title: string, quantity: number, };
+
+export type PackedParcel = { n: number, weight_grams: number, preset: string, tracking: string, };
+
 export type Packing = { order_id: string, name: string, channel: string, ship_to: Address, shipping_method: string, 
 /**
  * The carrier the shipping method names, which the bench starts from instead of the
@@ -874,6 +944,12 @@ carrier: string | null, express: boolean, lines: Array<PackLine>, units: number,
  * Items' catalog weight, a hint beside the scale's figure.
  */
 estimated_grams: number, };
+
+export type PackingRecord = { packed_by: string, packed_at: Timestamp, carrier: string, service: string, tracking: string, 
+/**
+ * Every unit was scanned at the bench.
+ */
+verified: boolean, override_reason: string | null, override_by: string | null, weight_grams: number, lines: Array<PackedLine>, parcels: Array<PackedParcel>, };
 
 export type PaperSize = "a4" | "letter";
 
@@ -1167,6 +1243,14 @@ export type SalesQuery = { status: SaleStatus | null, limit: number, };
 
 export type SavedFile = { path: string, };
 
+export type SavedReply = { 
+/**
+ * Empty for a new one.
+ */
+id: string, title: string, body: string, };
+
+export type SavedReplyFill = { ticket_id: string, reply_id: string, };
+
 export type Scan = { outcome: ScanOutcome, line_id: string | null, message: string, packing: Packing, };
 
 export type ScanOutcome = "ticked" | "complete" | "wrong" | "too_many";
@@ -1343,6 +1427,81 @@ export type TenderKind = "cash" | "card" | "store_credit" | "gift_card" | "custo
 export type TenderTotal = { kind: string, label: string, count: number, amount_minor: number, };
 
 export type Text = { text: string, };
+
+export type Ticket = { id: string, name: string, subject: string, channel: TicketChannel, status: TicketStatus, category: TicketCategory, customer_id: string | null, customer_name: string | null, order: TicketOrder | null, 
+/**
+ * Where replies go.
+ */
+address: string, assignee_id: string | null, created_at: Timestamp, updated_at: Timestamp, entries: Array<TicketEntry>, 
+/**
+ * Claims opened on the linked order, newest last.
+ */
+claim_ids: Array<string>, };
+
+export type TicketCategory = "where_is_my_order" | "return" | "damaged" | "wrong_item" | "question" | "other";
+
+export type TicketChange = { status: TicketStatus | null, category: TicketCategory | null, 
+/**
+ * A staff id; "" unassigns.
+ */
+assignee_id: string | null, 
+/**
+ * An order number or id; "" unlinks.
+ */
+order: string | null, 
+/**
+ * A customer id; "" unlinks.
+ */
+customer_id: string | null, };
+
+export type TicketChannel = "email" | "phone" | "counter";
+
+export type TicketClaim = { ticket_id: string, draft: ClaimDraft, };
+
+export type TicketEntry = { at: Timestamp, 
+/**
+ * "in" (from the customer), "out" (a reply), "note", or the event: status, assignee,
+ * category, order, customer, claim.
+ */
+kind: string, 
+/**
+ * The sender's name and address, or the staff member.
+ */
+who: string, subject: string, body: string, 
+/**
+ * For replies: queued, sent, failed.
+ */
+status: string, 
+/**
+ * How the message was stored when something was left out ("attachment too large").
+ */
+remark: string, attachments: Array<AttachmentInfo>, };
+
+export type TicketOrder = { id: string, name: string, stage: OrderStage, carrier: string, tracking: string, tracking_url: string, };
+
+export type TicketPage = { rows: Array<TicketRow>, total: number, };
+
+export type TicketQuery = { view: TicketView, 
+/**
+ * Words of the subject, the sender, a ticket ("T1001") or order ("#1042") number.
+ */
+text: string, customer_id: string | null, order_id: string | null, 
+/**
+ * Only the ones assigned to the signed-in staff member.
+ */
+mine: boolean, offset: number, limit: number, };
+
+export type TicketRow = { id: string, name: string, subject: string, channel: TicketChannel, status: TicketStatus, category: TicketCategory, 
+/**
+ * The customer's name, or the address it came from when no customer is linked.
+ */
+who: string, order_name: string | null, assignee: string | null, messages: number, updated_at: Timestamp, };
+
+export type TicketStatus = "open" | "waiting_customer" | "waiting_us" | "resolved" | "closed";
+
+export type TicketUpdate = { id: string, change: TicketChange, };
+
+export type TicketView = "active" | "needs_answer" | "resolved" | "all";
 
 export type TieOut = { what: string, expected_minor: number, actual_minor: number, };
 
@@ -1601,6 +1760,25 @@ export interface Commands {
   customer_save: { req: CustomerEdit; res: CustomerProfile };
   customer_merge: { req: CustomerMerge; res: CustomerProfile };
   customer_erase: { req: ById; res: CustomerProfile };
+  tickets_list: { req: TicketQuery; res: TicketPage };
+  ticket_get: { req: ById; res: Ticket };
+  ticket_log: { req: NewInquiry; res: Ticket };
+  ticket_change: { req: TicketUpdate; res: Ticket };
+  ticket_note: { req: IdText; res: Ticket };
+  ticket_reply: { req: IdText; res: Ticket };
+  ticket_claim: { req: TicketClaim; res: ClaimFile };
+  saved_replies: { req: null; res: Array<SavedReply> };
+  saved_reply_save: { req: SavedReply; res: SavedReply };
+  saved_reply_delete: { req: ById; res: null };
+  saved_reply_fill: { req: SavedReplyFill; res: string };
+  claim_file: { req: ById; res: ClaimFile };
+  claim_attach: { req: ClaimAttach; res: ClaimFile };
+  attachment_save: { req: ById; res: SavedFile };
+  mailbox_settings_get: { req: null; res: MailboxSettings };
+  mailbox_settings_save: { req: MailboxSettings; res: MailboxSettings };
+  mailbox_status: { req: null; res: MailboxStatus };
+  imap_password_save: { req: Text; res: null };
+  mail_fetch_now: { req: null; res: FetchReport };
   order_settings_get: { req: null; res: OrderSettings };
   order_settings_save: { req: OrderSettings; res: OrderSettings };
   smtp_password_save: { req: Text; res: null };

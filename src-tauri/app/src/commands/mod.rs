@@ -7,6 +7,7 @@ pub mod backup;
 pub mod catalog;
 pub mod channel;
 pub mod customer;
+pub mod desk;
 pub mod import;
 pub mod order;
 pub mod packing;
@@ -20,6 +21,7 @@ pub use backup::*;
 pub use catalog::*;
 pub use channel::*;
 pub use customer::*;
+pub use desk::*;
 pub use import::*;
 pub use order::*;
 pub use packing::*;
@@ -96,7 +98,7 @@ pub(crate) async fn as_staff<T: Send + 'static>(
 }
 
 /// Where exports and saved documents go: the person's Downloads folder, else their home.
-fn export_dir(app: &AppHandle) -> Result<std::path::PathBuf, ErrorBody> {
+pub(crate) fn export_dir(app: &AppHandle) -> Result<std::path::PathBuf, ErrorBody> {
     app.path()
         .download_dir()
         .or_else(|_| app.path().home_dir())

@@ -316,6 +316,25 @@ impl Shop {
         })
     }
 
+    /// A mailbox is set up and its interval has passed since the last fetch (or there was none).
+    pub fn mail_fetch_due(&self) -> Result<bool> {
+        let now = self.clock.now();
+        self.db.read(|c| {
+            let s = settings(c)?;
+            if s.imap_host.trim().is_empty() {
+                return Ok(false);
+            }
+            let last: Option<i64> = c
+                .query_row(
+                    "SELECT fetched_at FROM mailbox_state WHERE folder = ?1",
+                    [&s.imap_folder],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            Ok(last.is_none_or(|at| now.0 - at >= i64::from(s.imap_every_minutes) * 60_000))
+        })
+    }
+
     /// How far the folder has been read; None before the first fetch.
     pub fn mailbox_position(&self, folder: &str) -> Result<Option<MailboxPosition>> {
         self.db.read(|c| {
