@@ -242,6 +242,7 @@ fn a_claim_from_a_ticket_carries_its_evidence_deadline_and_packing_record() {
     let settled = f.shop.resolve_claim(&f.owner, &claim, &ClaimResolution::Reship).unwrap();
     let reship = settled.claims[0].reship_order_id.clone().expect("a replacement order");
     assert_eq!(f.shop.order(&f.owner, &reship).unwrap().total.minor(), 0);
+    assert_eq!(f.shop.claim_file(&f.owner, &claim).unwrap().reship_name.as_deref(), Some("#2"));
     assert_eq!(
         f.shop.attach_claim_evidence(&f.owner, &claim, &photo("label", "/9j/4AAQ")).unwrap_err().code(),
         ErrorCode::Conflict,

@@ -217,7 +217,11 @@ days_left: number | null,
 /**
  * The invoice the carrier takes as proof of value, if one was issued.
  */
-invoice_code: string | null, attachments: Array<AttachmentInfo>, checklist: Array<ChecklistItem>, packing: PackingRecord | null, };
+invoice_code: string | null, attachments: Array<AttachmentInfo>, checklist: Array<ChecklistItem>, packing: PackingRecord | null, 
+/**
+ * The replacement order's number ("#1043") once settled by a reship.
+ */
+reship_name: string | null, };
 
 export type ClaimKind = "damaged" | "missing" | "wrong_item";
 

@@ -86,6 +86,8 @@ pub struct ClaimFile {
     pub attachments: Vec<AttachmentInfo>,
     pub checklist: Vec<ChecklistItem>,
     pub packing: Option<PackingRecord>,
+    /// The replacement order's number ("#1043") once settled by a reship.
+    pub reship_name: Option<String>,
 }
 
 /// A file for a claim, as read from disk by the window.
@@ -209,6 +211,14 @@ pub(crate) fn load(conn: &Connection, claim_id: &str, now: Timestamp) -> Result<
         done: !carrier.is_empty() && !tracking.is_empty(),
     });
     let packing = shipment_id.map(|s| packing_record(conn, &s)).transpose()?;
+    let reship_name = match &claim.reship_order_id {
+        Some(id) => Some(order_name(conn.query_row(
+            "SELECT number FROM customer_order WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )?)),
+        None => None,
+    };
     Ok(ClaimFile {
         claim,
         order_id,
@@ -223,6 +233,7 @@ pub(crate) fn load(conn: &Connection, claim_id: &str, now: Timestamp) -> Result<
         attachments,
         checklist,
         packing,
+        reship_name,
     })
 }
 
