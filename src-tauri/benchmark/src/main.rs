@@ -9,6 +9,7 @@
 mod catalog;
 mod counter;
 mod customers;
+mod desk;
 mod orders;
 mod packing;
 mod reports;
@@ -51,6 +52,9 @@ struct Args {
     /// Only the customers figures.
     #[arg(long)]
     customers_only: bool,
+    /// Only the service desk figures (mailbox fetch from a local Dovecot).
+    #[arg(long)]
+    desk_only: bool,
     /// Only the catalog, counter and orders figures, on encrypted databases (SQLCipher), to
     /// read beside the same rows of the plain run.
     #[arg(long)]
@@ -194,6 +198,13 @@ fn run(args: Args) -> Result<(), Error> {
         let _ = std::fs::remove_dir_all(&scratch);
         return Ok(());
     }
+    if args.desk_only {
+        let mut rows = Vec::new();
+        crate::desk::run(&scratch, &mut rows)?;
+        print_table(rows);
+        let _ = std::fs::remove_dir_all(&scratch);
+        return Ok(());
+    }
     if args.sync_only {
         let mut rows = Vec::new();
         crate::sync::run(&scratch, &mut rows)?;
@@ -242,6 +253,7 @@ fn run(args: Args) -> Result<(), Error> {
     crate::catalog::run(&scratch, &mut rows, None)?;
     crate::orders::run(&scratch, &mut rows, None)?;
     crate::customers::run(&scratch, &mut rows)?;
+    crate::desk::run(&scratch, &mut rows)?;
     crate::packing::run(&scratch, &mut rows)?;
     crate::sync::run(&scratch, &mut rows)?;
     if args.no_window {

@@ -48,7 +48,13 @@ fn a_fetch_killed_midway_stores_each_message_once() {
         ));
     }
     {
-        let (shop, owner) = shop::open(dir.path(), "Harbour Gifts", "IE", "EUR", Arc::new(SystemClock));
+        let (shop, owner) = shop::open(
+            dir.path(),
+            "Harbour Gifts",
+            "IE",
+            "EUR",
+            Arc::new(SystemClock),
+        );
         shop.save_mailbox_settings(
             &owner,
             &MailboxSettings {
@@ -75,7 +81,10 @@ fn a_fetch_killed_midway_stores_each_message_once() {
             child.wait().unwrap();
             break stored(&db).0;
         }
-        assert!(start.elapsed() < Duration::from_secs(60), "the fetch stored nothing");
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the fetch stored nothing"
+        );
         std::thread::sleep(Duration::from_millis(2));
     };
     assert!(
@@ -84,8 +93,14 @@ fn a_fetch_killed_midway_stores_each_message_once() {
     );
 
     assert!(fetch(db_arg).status().unwrap().success());
-    assert_eq!(stored(&db), (MESSAGES as i64, MESSAGES as i64), "each message once");
-    let tickets: i64 = db.query_row("SELECT count(*) FROM ticket", [], |r| r.get(0)).unwrap();
+    assert_eq!(
+        stored(&db),
+        (MESSAGES as i64, MESSAGES as i64),
+        "each message once"
+    );
+    let tickets: i64 = db
+        .query_row("SELECT count(*) FROM ticket", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(tickets as usize, MESSAGES, "one ticket per question");
     assert_eq!(imap.count(), MESSAGES, "the server keeps every message");
 }

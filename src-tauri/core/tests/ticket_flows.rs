@@ -8,7 +8,9 @@ mod common;
 
 use common::orders::*;
 use common::*;
-use shopdesk_core::customer::mailbox::{IncomingAttachment, IncomingMail, MailboxPosition, Received};
+use shopdesk_core::customer::mailbox::{
+    IncomingAttachment, IncomingMail, MailboxPosition, Received,
+};
 use shopdesk_core::customer::ticket::{
     NewInquiry, TicketCategory, TicketChange, TicketChannel, TicketQuery, TicketStatus, TicketView,
 };
@@ -35,7 +37,10 @@ fn receive(f: &Fixture, last_uid: u32, m: IncomingMail) -> Received {
         uid_validity: 7,
         last_uid,
     };
-    f.shop.receive_mail("INBOX", position, &[m]).unwrap().remove(0)
+    f.shop
+        .receive_mail("INBOX", position, &[m])
+        .unwrap()
+        .remove(0)
 }
 
 /// Lena's order #1, scanned and packed at the bench, carried by An Post.
@@ -98,7 +103,12 @@ fn mail_becomes_a_linked_ticket_once_and_replies_keep_the_thread() {
     let order = packed_order(&f);
     f.clock.advance_ms(DAY);
 
-    let first = mail("a1", "Lena@Example.ie", "Order #1 arrived broken", "The mug was smashed.");
+    let first = mail(
+        "a1",
+        "Lena@Example.ie",
+        "Order #1 arrived broken",
+        "The mug was smashed.",
+    );
     let first = IncomingMail {
         attachments: vec![IncomingAttachment {
             name: "box.jpg".into(),
@@ -110,26 +120,55 @@ fn mail_becomes_a_linked_ticket_once_and_replies_keep_the_thread() {
     let Received::NewTicket(id) = receive(&f, 1, first.clone()) else {
         panic!("a first message opens a ticket")
     };
-    assert_eq!(receive(&f, 1, first), Received::Duplicate, "fetched twice, stored once");
+    assert_eq!(
+        receive(&f, 1, first),
+        Received::Duplicate,
+        "fetched twice, stored once"
+    );
     let t = f.shop.ticket(&f.owner, &id).unwrap();
     assert_eq!(t.name, "T1001");
     assert_eq!(t.status, TicketStatus::Open);
     assert_eq!(t.category, TicketCategory::Damaged);
-    assert_eq!(t.customer_name.as_deref(), Some("Lena Park"), "linked by sender, any case");
-    let linked = t.order.as_ref().expect("linked to the order named in the subject");
-    assert_eq!((linked.id.as_str(), linked.tracking.as_str()), (order.id.as_str(), "CE123456789IE"));
+    assert_eq!(
+        t.customer_name.as_deref(),
+        Some("Lena Park"),
+        "linked by sender, any case"
+    );
+    let linked = t
+        .order
+        .as_ref()
+        .expect("linked to the order named in the subject");
+    assert_eq!(
+        (linked.id.as_str(), linked.tracking.as_str()),
+        (order.id.as_str(), "CE123456789IE")
+    );
     assert_eq!(t.entries.len(), 1);
     assert_eq!(t.entries[0].attachments[0].name, "box.jpg");
-    let (info, bytes) = f.shop.attachment(&f.owner, &t.entries[0].attachments[0].id).unwrap();
+    let (info, bytes) = f
+        .shop
+        .attachment(&f.owner, &t.entries[0].attachments[0].id)
+        .unwrap();
     assert_eq!((info.mime.as_str(), bytes.len()), ("image/jpeg", 6));
-    assert_eq!(f.shop.mailbox_position("INBOX").unwrap().unwrap().last_uid, 1);
+    assert_eq!(
+        f.shop.mailbox_position("INBOX").unwrap().unwrap().last_uid,
+        1
+    );
 
     // A saved reply filled from the order, then sent threaded under her message.
     let saved = f.shop.saved_replies(&f.owner).unwrap();
-    let wismo = saved.iter().find(|r| r.title == "Where is my order").unwrap();
+    let wismo = saved
+        .iter()
+        .find(|r| r.title == "Where is my order")
+        .unwrap();
     let text = f.shop.fill_saved_reply(&f.owner, &id, &wismo.id).unwrap();
-    assert!(text.contains("Hello Lena Park") && text.contains("#1") && text.contains("CE123456789IE"), "{text}");
-    assert!(text.contains("https://www.anpost.com/"), "the tracking page: {text}");
+    assert!(
+        text.contains("Hello Lena Park") && text.contains("#1") && text.contains("CE123456789IE"),
+        "{text}"
+    );
+    assert!(
+        text.contains("https://www.anpost.com/"),
+        "the tracking page: {text}"
+    );
     assert!(!text.contains('{'), "every field filled: {text}");
     let t = f.shop.reply_to_ticket(&f.owner, &id, &text).unwrap();
     assert_eq!(t.status, TicketStatus::WaitingCustomer);
@@ -151,7 +190,12 @@ fn mail_becomes_a_linked_ticket_once_and_replies_keep_the_thread() {
     let again = IncomingMail {
         in_reply_to: vec![ours.clone()],
         references: vec!["<a1@mail.example>".into(), ours.clone()],
-        ..mail("a2", "lena@example.ie", "Re: Order #1 arrived broken", "Photos attached.")
+        ..mail(
+            "a2",
+            "lena@example.ie",
+            "Re: Order #1 arrived broken",
+            "Photos attached.",
+        )
     };
     assert_eq!(receive(&f, 2, again), Received::Threaded(id.clone()));
     let t = f.shop.ticket(&f.owner, &id).unwrap();
@@ -159,10 +203,21 @@ fn mail_becomes_a_linked_ticket_once_and_replies_keep_the_thread() {
     let kinds: Vec<&str> = t.entries.iter().map(|e| e.kind.as_str()).collect();
     assert_eq!(kinds, ["in", "out", "in"]);
     // A second reply threads under her latest, with the whole chain.
-    f.shop.reply_to_ticket(&f.owner, &id, "Thanks, a new one is on its way.").unwrap();
-    let second = f.shop.mail_due(50).unwrap().into_iter().find(|m| m.body.starts_with("Thanks")).unwrap();
+    f.shop
+        .reply_to_ticket(&f.owner, &id, "Thanks, a new one is on its way.")
+        .unwrap();
+    let second = f
+        .shop
+        .mail_due(50)
+        .unwrap()
+        .into_iter()
+        .find(|m| m.body.starts_with("Thanks"))
+        .unwrap();
     assert_eq!(second.in_reply_to.as_deref(), Some("<a2@mail.example>"));
-    assert_eq!(second.references, format!("<a1@mail.example> {ours} <a2@mail.example>"));
+    assert_eq!(
+        second.references,
+        format!("<a1@mail.example> {ours} <a2@mail.example>")
+    );
 
     // No Message-ID: the digest of its bytes stands in, so it is still stored once.
     let anonymous = IncomingMail {
@@ -175,11 +230,26 @@ fn mail_becomes_a_linked_ticket_once_and_replies_keep_the_thread() {
     };
     assert_eq!(receive(&f, 3, anonymous), Received::Duplicate);
     let o = f.shop.ticket(&f.owner, &other).unwrap();
-    assert_eq!((o.customer_id, o.order, o.category), (None, None, TicketCategory::Question));
+    assert_eq!(
+        (o.customer_id, o.order, o.category),
+        (None, None, TicketCategory::Question)
+    );
 
-    assert_eq!(tickets(&f, TicketView::Active, ""), ["T1002", "T1001"], "liveliest first");
-    assert_eq!(tickets(&f, TicketView::NeedsAnswer, ""), ["T1002"], "T1001 waits on Lena");
-    assert_eq!(tickets(&f, TicketView::Active, "#1"), ["T1001"], "found by its order");
+    assert_eq!(
+        tickets(&f, TicketView::Active, ""),
+        ["T1002", "T1001"],
+        "liveliest first"
+    );
+    assert_eq!(
+        tickets(&f, TicketView::NeedsAnswer, ""),
+        ["T1002"],
+        "T1001 waits on Lena"
+    );
+    assert_eq!(
+        tickets(&f, TicketView::Active, "#1"),
+        ["T1001"],
+        "found by its order"
+    );
     assert_eq!(tickets(&f, TicketView::Active, "t1002"), ["T1002"]);
     assert_eq!(tickets(&f, TicketView::Active, "norway"), ["T1002"]);
 }
@@ -190,7 +260,11 @@ fn a_claim_from_a_ticket_carries_its_evidence_deadline_and_packing_record() {
     let order = packed_order(&f);
     let packed_at = f.clock.now();
     f.clock.advance_ms(2 * DAY);
-    let Received::NewTicket(id) = receive(&f, 1, mail("c1", "lena@example.ie", "Broken on arrival", "Order 1")) else {
+    let Received::NewTicket(id) = receive(
+        &f,
+        1,
+        mail("c1", "lena@example.ie", "Broken on arrival", "Order 1"),
+    ) else {
         panic!()
     };
     let file = f
@@ -204,17 +278,42 @@ fn a_claim_from_a_ticket_carries_its_evidence_deadline_and_packing_record() {
             },
         )
         .unwrap();
-    assert_eq!((file.order_id.as_str(), file.ticket_id.as_deref()), (order.id.as_str(), Some(id.as_str())));
-    assert_eq!((file.carrier.as_str(), file.tracking.as_str()), ("An Post", "CE123456789IE"));
+    assert_eq!(
+        (file.order_id.as_str(), file.ticket_id.as_deref()),
+        (order.id.as_str(), Some(id.as_str()))
+    );
+    assert_eq!(
+        (file.carrier.as_str(), file.tracking.as_str()),
+        ("An Post", "CE123456789IE")
+    );
     assert_eq!(file.label_at, Some(packed_at));
-    assert_eq!(file.deadline.unwrap().0, packed_at.0 + 30 * DAY, "30 days from the label");
+    assert_eq!(
+        file.deadline.unwrap().0,
+        packed_at.0 + 30 * DAY,
+        "30 days from the label"
+    );
     assert_eq!(file.days_left, Some(28));
-    let missing: Vec<&str> = file.checklist.iter().filter(|c| !c.done).map(|c| c.role.as_str()).collect();
-    assert_eq!(missing, ["item", "inner_packaging", "outer_packaging", "label"], "invoice and tracking are there");
-    let packing = file.packing.as_ref().expect("the packing record comes with the claim");
+    let missing: Vec<&str> = file
+        .checklist
+        .iter()
+        .filter(|c| !c.done)
+        .map(|c| c.role.as_str())
+        .collect();
+    assert_eq!(
+        missing,
+        ["item", "inner_packaging", "outer_packaging", "label"],
+        "invoice and tracking are there"
+    );
+    let packing = file
+        .packing
+        .as_ref()
+        .expect("the packing record comes with the claim");
     assert!(packing.verified, "every unit was scanned");
     assert_eq!(packing.packed_by, "Nora", "the owner packed it");
-    assert_eq!((packing.lines[0].sku.as_str(), packing.lines[0].quantity), ("TEE-S-SAGE", 2));
+    assert_eq!(
+        (packing.lines[0].sku.as_str(), packing.lines[0].quantity),
+        ("TEE-S-SAGE", 2)
+    );
     assert_eq!(packing.parcels[0].weight_grams, 600);
     let t = f.shop.ticket(&f.owner, &id).unwrap();
     assert_eq!(t.claim_ids.len(), 1);
@@ -227,7 +326,10 @@ fn a_claim_from_a_ticket_carries_its_evidence_deadline_and_packing_record() {
         data: data.into(),
     };
     let claim = file.claim.id.clone();
-    let file = f.shop.attach_claim_evidence(&f.owner, &claim, &photo("item", "/9j/4AAQ")).unwrap();
+    let file = f
+        .shop
+        .attach_claim_evidence(&f.owner, &claim, &photo("item", "/9j/4AAQ"))
+        .unwrap();
     assert!(file.checklist.iter().any(|c| c.role == "item" && c.done));
     assert_eq!(file.attachments.len(), 1);
     for (bad, code) in [
@@ -235,16 +337,46 @@ fn a_claim_from_a_ticket_carries_its_evidence_deadline_and_packing_record() {
         (photo("label", "not base64!"), ErrorCode::Invalid),
         (photo("label", ""), ErrorCode::Invalid),
     ] {
-        assert_eq!(f.shop.attach_claim_evidence(&f.owner, &claim, &bad).unwrap_err().code(), code);
+        assert_eq!(
+            f.shop
+                .attach_claim_evidence(&f.owner, &claim, &bad)
+                .unwrap_err()
+                .code(),
+            code
+        );
     }
-    assert_eq!(f.shop.claim_file(&f.owner, &claim).unwrap().attachments.len(), 1, "nothing half-written");
-
-    let settled = f.shop.resolve_claim(&f.owner, &claim, &ClaimResolution::Reship).unwrap();
-    let reship = settled.claims[0].reship_order_id.clone().expect("a replacement order");
-    assert_eq!(f.shop.order(&f.owner, &reship).unwrap().total.minor(), 0);
-    assert_eq!(f.shop.claim_file(&f.owner, &claim).unwrap().reship_name.as_deref(), Some("#2"));
     assert_eq!(
-        f.shop.attach_claim_evidence(&f.owner, &claim, &photo("label", "/9j/4AAQ")).unwrap_err().code(),
+        f.shop
+            .claim_file(&f.owner, &claim)
+            .unwrap()
+            .attachments
+            .len(),
+        1,
+        "nothing half-written"
+    );
+
+    let settled = f
+        .shop
+        .resolve_claim(&f.owner, &claim, &ClaimResolution::Reship)
+        .unwrap();
+    let reship = settled.claims[0]
+        .reship_order_id
+        .clone()
+        .expect("a replacement order");
+    assert_eq!(f.shop.order(&f.owner, &reship).unwrap().total.minor(), 0);
+    assert_eq!(
+        f.shop
+            .claim_file(&f.owner, &claim)
+            .unwrap()
+            .reship_name
+            .as_deref(),
+        Some("#2")
+    );
+    assert_eq!(
+        f.shop
+            .attach_claim_evidence(&f.owner, &claim, &photo("label", "/9j/4AAQ"))
+            .unwrap_err()
+            .code(),
         ErrorCode::Conflict,
         "a settled claim takes no more evidence"
     );
@@ -265,13 +397,26 @@ fn phone_and_counter_inquiries_are_tickets_and_roles_decide_who_does_what() {
         order: Some("1".into()),
     };
     let t = f.shop.log_inquiry(&packer, &call).unwrap();
-    assert_eq!(t.customer_name.as_deref(), Some("Lena Park"), "the order's customer");
-    assert_eq!(t.subject, "Asked when order 1 will arrive; told her tomorrow.");
+    assert_eq!(
+        t.customer_name.as_deref(),
+        Some("Lena Park"),
+        "the order's customer"
+    );
+    assert_eq!(
+        t.subject,
+        "Asked when order 1 will arrive; told her tomorrow."
+    );
     assert_eq!(t.entries[0].kind, "note");
-    assert_eq!(t.address, "lena@example.ie", "a reply can go to the customer's e-mail");
+    assert_eq!(
+        t.address, "lena@example.ie",
+        "a reply can go to the customer's e-mail"
+    );
 
     assert_eq!(
-        f.shop.reply_to_ticket(&packer, &t.id, "hi").unwrap_err().code(),
+        f.shop
+            .reply_to_ticket(&packer, &t.id, "hi")
+            .unwrap_err()
+            .code(),
         ErrorCode::Forbidden,
         "a packer may log and read, not answer"
     );
@@ -288,13 +433,38 @@ fn phone_and_counter_inquiries_are_tickets_and_roles_decide_who_does_what() {
         )
         .unwrap();
     assert_eq!(t.status, TicketStatus::Resolved);
-    let events: Vec<(&str, &str)> = t.entries.iter().map(|e| (e.kind.as_str(), e.body.as_str())).collect();
-    assert!(events.contains(&("status", "resolved")) && events.contains(&("assignee", "Cleo")), "{events:?}");
+    let events: Vec<(&str, &str)> = t
+        .entries
+        .iter()
+        .map(|e| (e.kind.as_str(), e.body.as_str()))
+        .collect();
+    assert!(
+        events.contains(&("status", "resolved")) && events.contains(&("assignee", "Cleo")),
+        "{events:?}"
+    );
 
     for (bad, code) in [
-        (NewInquiry { order: Some("#999".into()), ..call.clone() }, ErrorCode::Invalid),
-        (NewInquiry { channel: TicketChannel::Email, ..call.clone() }, ErrorCode::Invalid),
-        (NewInquiry { body: " ".into(), ..call.clone() }, ErrorCode::Invalid),
+        (
+            NewInquiry {
+                order: Some("#999".into()),
+                ..call.clone()
+            },
+            ErrorCode::Invalid,
+        ),
+        (
+            NewInquiry {
+                channel: TicketChannel::Email,
+                ..call.clone()
+            },
+            ErrorCode::Invalid,
+        ),
+        (
+            NewInquiry {
+                body: " ".into(),
+                ..call.clone()
+            },
+            ErrorCode::Invalid,
+        ),
     ] {
         assert_eq!(f.shop.log_inquiry(&f.owner, &bad).unwrap_err().code(), code);
     }
@@ -313,7 +483,10 @@ fn phone_and_counter_inquiries_are_tickets_and_roles_decide_who_does_what() {
         )
         .unwrap();
     assert_eq!(
-        f.shop.reply_to_ticket(&clerk, &counter.id, "We have it").unwrap_err().code(),
+        f.shop
+            .reply_to_ticket(&clerk, &counter.id, "We have it")
+            .unwrap_err()
+            .code(),
         ErrorCode::Invalid,
         "no e-mail to answer to"
     );
@@ -331,12 +504,22 @@ fn erasing_a_customer_takes_their_tickets_words_and_files() {
             mime: "image/jpeg".into(),
             bytes: vec![1, 2, 3],
         }],
-        ..mail("e1", "lena@example.ie", "My address changed", "Now 5 Main St")
+        ..mail(
+            "e1",
+            "lena@example.ie",
+            "My address changed",
+            "Now 5 Main St",
+        )
     };
-    let Received::NewTicket(id) = receive(&f, 1, m) else { panic!() };
+    let Received::NewTicket(id) = receive(&f, 1, m) else {
+        panic!()
+    };
     let customer = f.shop.ticket(&f.owner, &id).unwrap().customer_id.unwrap();
     let export = f.shop.export_customer(&f.owner, &customer).unwrap();
-    assert!(export.to_string().contains("My address changed"), "the export holds the ticket");
+    assert!(
+        export.to_string().contains("My address changed"),
+        "the export holds the ticket"
+    );
     f.shop.erase_customer(&f.owner, &customer).unwrap();
     let t = f.shop.ticket(&f.owner, &id).unwrap();
     assert_eq!((t.subject.as_str(), t.address.as_str()), ("[erased]", ""));

@@ -47,11 +47,17 @@ fn account(s: &MailboxSettings) -> String {
 }
 
 /// Stores the mailbox password in the OS keychain, for someone core allows to change settings.
-pub fn change_password(shop: &Shop, session: &Session, password: &str) -> shopdesk_core::Result<()> {
+pub fn change_password(
+    shop: &Shop,
+    session: &Session,
+    password: &str,
+) -> shopdesk_core::Result<()> {
     let s = shop.mailbox_settings_to_change(session)?;
     keychain_entry(KEYCHAIN_SERVICE, &account(&s))
         .and_then(|e| e.set_password(password))
-        .map_err(|e| shopdesk_core::Error::Conflict(format!("the system keychain refused the password: {e}")))
+        .map_err(|e| {
+            shopdesk_core::Error::Conflict(format!("the system keychain refused the password: {e}"))
+        })
 }
 
 fn password(s: &MailboxSettings) -> Option<String> {
@@ -95,12 +101,15 @@ fn tls(host: &str, tcp: TcpStream) -> Result<Stream, String> {
     for cert in rustls_native_certs::load_native_certs().certs {
         let _ = roots.add(cert);
     }
-    let config = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-        .with_safe_default_protocol_versions()
-        .map_err(|e| e.to_string())?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    let name = ServerName::try_from(host.to_string()).map_err(|_| format!("'{host}' is not a server name"))?;
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| e.to_string())?
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    let name = ServerName::try_from(host.to_string())
+        .map_err(|_| format!("'{host}' is not a server name"))?;
     let conn = rustls::ClientConnection::new(Arc::new(config), name).map_err(|e| e.to_string())?;
     Ok(Stream::Tls(Box::new(rustls::StreamOwned::new(conn, tcp))))
 }
@@ -120,9 +129,12 @@ fn line(tcp: &mut TcpStream) -> Result<String, String> {
 
 fn connect(s: &MailboxSettings) -> Result<imap::Client<Stream>, String> {
     let host = s.imap_host.trim();
-    let mut tcp = TcpStream::connect((host, s.imap_port)).map_err(|e| format!("{host}:{}: {e}", s.imap_port))?;
-    tcp.set_read_timeout(Some(Duration::from_secs(60))).map_err(|e| e.to_string())?;
-    tcp.set_write_timeout(Some(Duration::from_secs(60))).map_err(|e| e.to_string())?;
+    let mut tcp = TcpStream::connect((host, s.imap_port))
+        .map_err(|e| format!("{host}:{}: {e}", s.imap_port))?;
+    tcp.set_read_timeout(Some(Duration::from_secs(60)))
+        .map_err(|e| e.to_string())?;
+    tcp.set_write_timeout(Some(Duration::from_secs(60)))
+        .map_err(|e| e.to_string())?;
     let err = |e: imap::Error| e.to_string();
     Ok(match s.imap_security {
         SmtpSecurity::None => {
@@ -137,7 +149,8 @@ fn connect(s: &MailboxSettings) -> Result<imap::Client<Stream>, String> {
         }
         SmtpSecurity::Starttls => {
             line(&mut tcp)?;
-            tcp.write_all(b"s1 STARTTLS\r\n").map_err(|e| e.to_string())?;
+            tcp.write_all(b"s1 STARTTLS\r\n")
+                .map_err(|e| e.to_string())?;
             loop {
                 let l = line(&mut tcp)?;
                 if let Some(status) = l.strip_prefix("s1 ") {
@@ -155,7 +168,10 @@ fn connect(s: &MailboxSettings) -> Result<imap::Client<Stream>, String> {
 }
 
 fn angle(id: &str) -> String {
-    format!("<{}>", id.trim().trim_start_matches('<').trim_end_matches('>'))
+    format!(
+        "<{}>",
+        id.trim().trim_start_matches('<').trim_end_matches('>')
+    )
 }
 
 /// Headers must be ASCII (or UTF-8), yet old mail programs send raw 8-bit text; such headers
@@ -231,7 +247,10 @@ pub fn parse(raw: &[u8]) -> IncomingMail {
         header_id,
         in_reply_to: list(m.in_reply_to()),
         references: list(m.references()),
-        from_address: from.and_then(|a| a.address()).unwrap_or_default().to_string(),
+        from_address: from
+            .and_then(|a| a.address())
+            .unwrap_or_default()
+            .to_string(),
         from_name: from.and_then(|a| a.name()).unwrap_or_default().to_string(),
         subject: m.subject().unwrap_or_default().to_string(),
         body,
@@ -264,7 +283,12 @@ pub fn fetch_mail(shop: &Shop, password: Option<&str>) -> shopdesk_core::Result<
         Some(_) => None,
     };
     let mut report = FetchReport::default();
-    if let Err(e) = fetch_into(shop, &s, password.or(stored.as_deref()).unwrap_or_default(), &mut report) {
+    if let Err(e) = fetch_into(
+        shop,
+        &s,
+        password.or(stored.as_deref()).unwrap_or_default(),
+        &mut report,
+    ) {
         shop.mailbox_failed(&s.imap_folder, &e)?;
         report.error = Some(e);
     }
@@ -277,7 +301,12 @@ pub fn fetch_now(shop: &Shop, session: &Session) -> shopdesk_core::Result<FetchR
     fetch_mail(shop, None)
 }
 
-fn fetch_into(shop: &Shop, s: &MailboxSettings, password: &str, report: &mut FetchReport) -> Result<(), String> {
+fn fetch_into(
+    shop: &Shop,
+    s: &MailboxSettings,
+    password: &str,
+    report: &mut FetchReport,
+) -> Result<(), String> {
     let err = |e: imap::Error| e.to_string();
     let client = connect(s)?;
     let mut session = client
@@ -286,7 +315,10 @@ fn fetch_into(shop: &Shop, s: &MailboxSettings, password: &str, report: &mut Fet
     // EXAMINE: read-only, so fetching marks nothing as seen.
     let folder = session.examine(&s.imap_folder).map_err(err)?;
     let validity = folder.uid_validity.unwrap_or(0);
-    let start = match shop.mailbox_position(&s.imap_folder).map_err(|e| e.to_string())? {
+    let start = match shop
+        .mailbox_position(&s.imap_folder)
+        .map_err(|e| e.to_string())?
+    {
         Some(p) if p.uid_validity == validity => p.last_uid + 1,
         _ => 1,
     };
@@ -301,15 +333,29 @@ fn fetch_into(shop: &Shop, s: &MailboxSettings, password: &str, report: &mut Fet
     wanted.sort_unstable();
     for chunk in wanted.chunks(BATCH) {
         let mut mails = Vec::with_capacity(chunk.len());
-        let (small, large): (Vec<_>, Vec<_>) = chunk.iter().partition(|(_, size)| *size <= MESSAGE_MAX_BYTES);
+        let (small, large): (Vec<_>, Vec<_>) = chunk
+            .iter()
+            .partition(|(_, size)| *size <= MESSAGE_MAX_BYTES);
         if !small.is_empty() {
-            let set = small.iter().map(|(u, _)| u.to_string()).collect::<Vec<_>>().join(",");
-            for f in session.uid_fetch(&set, "(UID BODY.PEEK[])").map_err(err)?.iter() {
+            let set = small
+                .iter()
+                .map(|(u, _)| u.to_string())
+                .collect::<Vec<_>>()
+                .join(",");
+            for f in session
+                .uid_fetch(&set, "(UID BODY.PEEK[])")
+                .map_err(err)?
+                .iter()
+            {
                 mails.push(parse(f.body().unwrap_or_default()));
             }
         }
         for (uid, size) in large {
-            for f in session.uid_fetch(uid.to_string(), "(UID BODY.PEEK[HEADER])").map_err(err)?.iter() {
+            for f in session
+                .uid_fetch(uid.to_string(), "(UID BODY.PEEK[HEADER])")
+                .map_err(err)?
+                .iter()
+            {
                 mails.push(headers_only(f.header().unwrap_or_default(), size));
             }
         }
@@ -359,7 +405,11 @@ mod tests {
         let raw = b"From: =?x-unknown?Q?Z=F6e?= <zoe@example.com>\r\nSubject: \xff\xfe caf\xe9\r\n\r\nHello\r\n";
         let m = parse(raw);
         assert_eq!(m.header_id, None);
-        assert_eq!(m.raw_digest, parse(raw).raw_digest, "the same bytes, the same stand-in id");
+        assert_eq!(
+            m.raw_digest,
+            parse(raw).raw_digest,
+            "the same bytes, the same stand-in id"
+        );
         assert_eq!(m.from_address, "zoe@example.com");
         assert!(m.body.contains("Hello"));
 

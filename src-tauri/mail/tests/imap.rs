@@ -50,7 +50,9 @@ fn a_customer_thread_from_the_mailbox_and_back_through_smtp() {
     let clock = Arc::new(FixedClock::at(1_796_200_000_000));
     let (shop, owner) = shop::open(dir.path(), "Harbour Gifts", "IE", "EUR", clock.clone());
     shop::stocked(&shop, &owner, "Café Mug", "MUG", "12.30", "", 5);
-    let order = shop.create_order(&owner, &shop::dublin_order(&[("MUG", 1)])).unwrap();
+    let order = shop
+        .create_order(&owner, &shop::dublin_order(&[("MUG", 1)]))
+        .unwrap();
 
     let imap_dir = tempfile::tempdir().unwrap();
     let imap = ImapServer::start(free_port(), imap_dir.path());
@@ -75,7 +77,10 @@ fn a_customer_thread_from_the_mailbox_and_back_through_smtp() {
     assert_eq!((r.fetched, r.new_tickets), (1, 1));
     let id = ticket_ids(&shop, &owner).remove(0);
     let t = shop.ticket(&owner, &id).unwrap();
-    assert_eq!(t.order.as_ref().map(|o| o.id.as_str()), Some(order.id.as_str()));
+    assert_eq!(
+        t.order.as_ref().map(|o| o.id.as_str()),
+        Some(order.id.as_str())
+    );
     assert_eq!(t.entries[0].who, "Zoë Müller <zoe@example.ie>");
     assert_eq!(t.entries[0].body.trim(), "It has not arrived yet.");
 
@@ -89,7 +94,11 @@ fn a_customer_thread_from_the_mailbox_and_back_through_smtp() {
     let smtp = SmtpServer::start(smtp_port, &maildir);
     let sent = shopdesk_mail::send_due(&shop, None).unwrap();
     assert_eq!(sent.failed, 0, "{:?}", sent.errors);
-    let delivered = smtp.delivered().into_iter().find(|m| m.contains("It left today.")).unwrap();
+    let delivered = smtp
+        .delivered()
+        .into_iter()
+        .find(|m| m.contains("It left today."))
+        .unwrap();
     let header = |name: &str| {
         delivered
             .lines()
@@ -152,12 +161,22 @@ fn malformed_mail_is_stored_with_a_reason_and_never_stops_the_fetch() {
         b"Message-ID: <b@x>\r\nFrom: b@example.com\r\nSubject: broken\r\nMIME-Version: 1.0\r\n\
           Content-Type: multipart/mixed; boundary=\"nope\"\r\n\r\n--other\r\nhalf a part",
     );
-    imap.deliver(b"Message-ID: <c@x>\r\nFrom: \xc9lodie <c@example.com>\r\nSubject: caf\xe9\r\n\r\nbody\r\n");
+    imap.deliver(
+        b"Message-ID: <c@x>\r\nFrom: \xc9lodie <c@example.com>\r\nSubject: caf\xe9\r\n\r\nbody\r\n",
+    );
     for (id, mb) in [("d", 20), ("e", 26)] {
-        imap.deliver(&with_attachment(id, &format!("{mb} MB photo"), mb * 1024 * 1024));
+        imap.deliver(&with_attachment(
+            id,
+            &format!("{mb} MB photo"),
+            mb * 1024 * 1024,
+        ));
     }
     let r = fetch(&shop);
-    assert_eq!((r.fetched, r.new_tickets), (5, 5), "every message is stored");
+    assert_eq!(
+        (r.fetched, r.new_tickets),
+        (5, 5),
+        "every message is stored"
+    );
     assert_eq!(fetch(&shop).fetched, 0);
     let mut subjects = Vec::new();
     for id in ticket_ids(&shop, &owner) {
@@ -174,10 +193,17 @@ fn malformed_mail_is_stored_with_a_reason_and_never_stops_the_fetch() {
         }
         if t.subject == "26 MB photo" {
             assert!(e.attachments.is_empty(), "too large to keep");
-            assert!(e.remark.contains("photo.jpg") && e.remark.contains("not kept"), "{}", e.remark);
+            assert!(
+                e.remark.contains("photo.jpg") && e.remark.contains("not kept"),
+                "{}",
+                e.remark
+            );
             assert!(e.body.contains("see photo"));
         }
     }
     subjects.sort();
-    assert_eq!(subjects, ["20 MB photo", "26 MB photo", "broken", "café", "no id"]);
+    assert_eq!(
+        subjects,
+        ["20 MB photo", "26 MB photo", "broken", "café", "no id"]
+    );
 }

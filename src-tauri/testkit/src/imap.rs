@@ -29,7 +29,10 @@ impl Drop for ImapServer {
 
 fn ids(args: &[&str]) -> u32 {
     let out = Command::new("id").args(args).output().expect("id");
-    String::from_utf8_lossy(&out.stdout).trim().parse().unwrap_or(0)
+    String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .unwrap_or(0)
 }
 
 impl ImapServer {
@@ -45,12 +48,23 @@ impl ImapServer {
         let (owner, mail_user, internal, login) = if root {
             let uid = ids(&["-u", "nobody"]);
             let gid = ids(&["-g", "nobody"]);
-            (Some((uid, gid)), format!("uid={uid} gid={gid}"), "dovecot".to_string(), "dovenull".to_string())
+            (
+                Some((uid, gid)),
+                format!("uid={uid} gid={gid}"),
+                "dovecot".to_string(),
+                "dovenull".to_string(),
+            )
         } else {
-            let me = String::from_utf8_lossy(&Command::new("id").arg("-un").output().unwrap().stdout)
-                .trim()
-                .to_string();
-            (None, format!("uid={} gid={}", ids(&["-u"]), ids(&["-g"])), me.clone(), me)
+            let me =
+                String::from_utf8_lossy(&Command::new("id").arg("-un").output().unwrap().stdout)
+                    .trim()
+                    .to_string();
+            (
+                None,
+                format!("uid={} gid={}", ids(&["-u"]), ids(&["-g"])),
+                me.clone(),
+                me,
+            )
         };
         let home = dir.join("home");
         let maildir = home.join("Maildir");
@@ -58,7 +72,11 @@ impl ImapServer {
             std::fs::create_dir_all(maildir.join(sub)).unwrap();
         }
         std::fs::create_dir_all(dir.join("run")).unwrap();
-        std::fs::write(dir.join("passwd"), format!("{USER}:{{PLAIN}}{PASSWORD}::::::\n")).unwrap();
+        std::fs::write(
+            dir.join("passwd"),
+            format!("{USER}:{{PLAIN}}{PASSWORD}::::::\n"),
+        )
+        .unwrap();
         let d = dir.display();
         let config = format!(
             "protocols = imap
@@ -145,7 +163,11 @@ service stats {{
     pub fn deliver(&self, raw: &[u8]) {
         let n = self.sequence.get() + 1;
         self.sequence.set(n);
-        let name = format!("{}.P{}Q{n}.shopdesk-test", 1_700_000_000 + n, std::process::id());
+        let name = format!(
+            "{}.P{}Q{n}.shopdesk-test",
+            1_700_000_000 + n,
+            std::process::id()
+        );
         let tmp = self.maildir.join("tmp").join(&name);
         std::fs::write(&tmp, raw).unwrap();
         if let Some((uid, gid)) = self.owner {
@@ -158,7 +180,11 @@ service stats {{
     pub fn count(&self) -> usize {
         ["new", "cur"]
             .iter()
-            .map(|d| std::fs::read_dir(self.maildir.join(d)).map(|r| r.count()).unwrap_or(0))
+            .map(|d| {
+                std::fs::read_dir(self.maildir.join(d))
+                    .map(|r| r.count())
+                    .unwrap_or(0)
+            })
             .sum()
     }
 
@@ -168,7 +194,8 @@ service stats {{
             .map(|r| {
                 r.flatten().any(|e| {
                     let name = e.file_name().to_string_lossy().into_owned();
-                    name.split_once(":2,").is_some_and(|(_, flags)| !flags.is_empty())
+                    name.split_once(":2,")
+                        .is_some_and(|(_, flags)| !flags.is_empty())
                 })
             })
             .unwrap_or(false)

@@ -58,7 +58,10 @@ pub async fn ticket_log(app: AppHandle, req: NewInquiry) -> Result<Ticket, Error
 
 #[tauri::command]
 pub async fn ticket_change(app: AppHandle, req: TicketUpdate) -> Result<Ticket, ErrorBody> {
-    as_staff(app, move |shop, s| shop.change_ticket(s, &req.id, &req.change)).await
+    as_staff(app, move |shop, s| {
+        shop.change_ticket(s, &req.id, &req.change)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -68,12 +71,18 @@ pub async fn ticket_note(app: AppHandle, req: IdText) -> Result<Ticket, ErrorBod
 
 #[tauri::command]
 pub async fn ticket_reply(app: AppHandle, req: IdText) -> Result<Ticket, ErrorBody> {
-    as_staff(app, move |shop, s| shop.reply_to_ticket(s, &req.id, &req.text)).await
+    as_staff(app, move |shop, s| {
+        shop.reply_to_ticket(s, &req.id, &req.text)
+    })
+    .await
 }
 
 #[tauri::command]
 pub async fn ticket_claim(app: AppHandle, req: TicketClaim) -> Result<ClaimFile, ErrorBody> {
-    as_staff(app, move |shop, s| shop.claim_from_ticket(s, &req.ticket_id, &req.draft)).await
+    as_staff(app, move |shop, s| {
+        shop.claim_from_ticket(s, &req.ticket_id, &req.draft)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -94,7 +103,10 @@ pub async fn saved_reply_delete(app: AppHandle, req: ById) -> Result<(), ErrorBo
 
 #[tauri::command]
 pub async fn saved_reply_fill(app: AppHandle, req: SavedReplyFill) -> Result<String, ErrorBody> {
-    as_staff(app, move |shop, s| shop.fill_saved_reply(s, &req.ticket_id, &req.reply_id)).await
+    as_staff(app, move |shop, s| {
+        shop.fill_saved_reply(s, &req.ticket_id, &req.reply_id)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -104,7 +116,10 @@ pub async fn claim_file(app: AppHandle, req: ById) -> Result<ClaimFile, ErrorBod
 
 #[tauri::command]
 pub async fn claim_attach(app: AppHandle, req: ClaimAttach) -> Result<ClaimFile, ErrorBody> {
-    as_staff(app, move |shop, s| shop.attach_claim_evidence(s, &req.claim_id, &req.file)).await
+    as_staff(app, move |shop, s| {
+        shop.attach_claim_evidence(s, &req.claim_id, &req.file)
+    })
+    .await
 }
 
 /// Saves an attachment into the Downloads folder under its own name.
@@ -118,9 +133,21 @@ pub async fn attachment_save(app: AppHandle, req: ById) -> Result<SavedFile, Err
         let name: String = info
             .name
             .chars()
-            .map(|c| if c.is_alphanumeric() || ".-_ ".contains(c) { c } else { '_' })
+            .map(|c| {
+                if c.is_alphanumeric() || ".-_ ".contains(c) {
+                    c
+                } else {
+                    '_'
+                }
+            })
             .collect();
-        write_file(dir.join(format!("shopdesk-{}-{name}", &info.id[..8.min(info.id.len())])), &bytes)
+        write_file(
+            dir.join(format!(
+                "shopdesk-{}-{name}",
+                &info.id[..8.min(info.id.len())]
+            )),
+            &bytes,
+        )
     })
     .await
 }
@@ -147,7 +174,10 @@ pub async fn mailbox_status(app: AppHandle, req: ()) -> Result<MailboxStatus, Er
 
 #[tauri::command]
 pub async fn imap_password_save(app: AppHandle, req: Text) -> Result<(), ErrorBody> {
-    as_staff(app, move |shop, s| shopdesk_mail::inbox::change_password(shop, s, &req.text)).await
+    as_staff(app, move |shop, s| {
+        shopdesk_mail::inbox::change_password(shop, s, &req.text)
+    })
+    .await
 }
 
 #[tauri::command]

@@ -112,7 +112,9 @@ fn order_candidates(subject: &str, body: &str) -> Vec<String> {
             }
             let hashed = w.starts_with('#');
             let digits = w.trim_start_matches('#');
-            let is_number = !digits.is_empty() && digits.len() <= 20 && digits.chars().all(|c| c.is_ascii_digit());
+            let is_number = !digits.is_empty()
+                && digits.len() <= 20
+                && digits.chars().all(|c| c.is_ascii_digit());
             if is_number
                 && (hashed || after_order_word || digits.len() >= 3)
                 && !out.iter().any(|o| o == digits)
@@ -120,7 +122,10 @@ fn order_candidates(subject: &str, body: &str) -> Vec<String> {
                 out.push(digits.to_string());
             }
             let lower = w.to_lowercase();
-            after_order_word = matches!(lower.as_str(), "order" | "no" | "nr" | "number" | "bestellung" | "commande");
+            after_order_word = matches!(
+                lower.as_str(),
+                "order" | "no" | "nr" | "number" | "bestellung" | "commande"
+            );
         }
     }
     out
@@ -145,7 +150,12 @@ fn customer_by_address(conn: &Connection, address: &str) -> Result<Option<String
 }
 
 /// The order the message is about: the first number that names one, preferring the customer's.
-fn order_for(conn: &Connection, customer: Option<&str>, subject: &str, body: &str) -> Result<Option<(String, Option<String>, Option<String>)>> {
+fn order_for(
+    conn: &Connection,
+    customer: Option<&str>,
+    subject: &str,
+    body: &str,
+) -> Result<Option<(String, Option<String>, Option<String>)>> {
     let mut first = None;
     for c in order_candidates(subject, body).into_iter().take(20) {
         if let Some(id) = ticket::find_order(conn, &c)? {
@@ -168,7 +178,11 @@ fn receive_one(conn: &Connection, m: &IncomingMail, now: Timestamp) -> Result<Re
         (Some(h), _) if !h.trim().is_empty() => h.trim().to_string(),
         // No Message-ID: one made from the bytes is the same however often it is fetched.
         (_, Some(d)) => format!("<{d}@no-message-id.shopdesk.invalid>"),
-        _ => return Err(Error::invalid("a message without a Message-ID needs its digest")),
+        _ => {
+            return Err(Error::invalid(
+                "a message without a Message-ID needs its digest",
+            ))
+        }
     };
     let seen: Option<i64> = conn
         .prepare_cached("SELECT 1 FROM message WHERE header_id = ?1")?
@@ -182,7 +196,9 @@ fn receive_one(conn: &Connection, m: &IncomingMail, now: Timestamp) -> Result<Re
     let mut thread: Option<String> = None;
     for parent in m.in_reply_to.iter().chain(m.references.iter().rev()) {
         thread = conn
-            .prepare_cached("SELECT ticket_id FROM message WHERE header_id = ?1 AND ticket_id IS NOT NULL")?
+            .prepare_cached(
+                "SELECT ticket_id FROM message WHERE header_id = ?1 AND ticket_id IS NOT NULL",
+            )?
             .query_row([parent.trim()], |r| r.get(0))
             .optional()?;
         if thread.is_some() {
@@ -207,7 +223,10 @@ fn receive_one(conn: &Connection, m: &IncomingMail, now: Timestamp) -> Result<Re
             if customer.is_none() {
                 // Writing from the address the order was placed with makes them its customer.
                 if let Some((_, owner, email)) = &order {
-                    if email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(&address)) {
+                    if email
+                        .as_deref()
+                        .is_some_and(|e| e.eq_ignore_ascii_case(&address))
+                    {
                         customer = owner.clone();
                     }
                 }
@@ -266,7 +285,17 @@ fn receive_one(conn: &Connection, m: &IncomingMail, now: Timestamp) -> Result<Re
         remarks.join("; "),
     ])?;
     for a in kept {
-        keep_attachment(conn, Some(&message_id), None, "other", &a.name, &a.mime, &a.bytes, None, at)?;
+        keep_attachment(
+            conn,
+            Some(&message_id),
+            None,
+            "other",
+            &a.name,
+            &a.mime,
+            &a.bytes,
+            None,
+            at,
+        )?;
     }
     conn.prepare_cached("UPDATE ticket SET updated_at = max(updated_at, ?2) WHERE id = ?1")?
         .execute(params![ticket_id, at.0])?;
@@ -279,11 +308,24 @@ fn guess_category(subject: &str, body: &str) -> TicketCategory {
     let has = |words: &[&str]| words.iter().any(|w| text.contains(w));
     if has(&["damaged", "broken", "smashed", "cracked"]) {
         TicketCategory::Damaged
-    } else if has(&["wrong item", "wrong size", "wrong colour", "wrong color", "not what i ordered"]) {
+    } else if has(&[
+        "wrong item",
+        "wrong size",
+        "wrong colour",
+        "wrong color",
+        "not what i ordered",
+    ]) {
         TicketCategory::WrongItem
     } else if has(&["return", "refund", "send back"]) {
         TicketCategory::Return
-    } else if has(&["where is my", "tracking", "not arrived", "hasn't arrived", "not received", "delivery"]) {
+    } else if has(&[
+        "where is my",
+        "tracking",
+        "not arrived",
+        "hasn't arrived",
+        "not received",
+        "delivery",
+    ]) {
         TicketCategory::WhereIsMyOrder
     } else {
         TicketCategory::Question
@@ -397,13 +439,19 @@ impl Shop {
         })
     }
 
-    pub fn save_mailbox_settings(&self, session: &Session, s: &MailboxSettings) -> Result<MailboxSettings> {
+    pub fn save_mailbox_settings(
+        &self,
+        session: &Session,
+        s: &MailboxSettings,
+    ) -> Result<MailboxSettings> {
         let host = s.imap_host.trim();
         if !host.is_empty() && (host.contains(' ') || host.contains('/')) {
             return Err(Error::invalid(format!("'{host}' is not a server name")));
         }
         if !host.is_empty() && s.imap_username.trim().is_empty() {
-            return Err(Error::invalid("the mailbox needs a user name to sign in with"));
+            return Err(Error::invalid(
+                "the mailbox needs a user name to sign in with",
+            ));
         }
         if s.imap_port == 0 {
             return Err(Error::invalid("the IMAP port must be 1–65535"));
@@ -444,7 +492,8 @@ impl Shop {
     /// Checks the signed-in staff member may fetch mail now (the fetch itself runs in the mail
     /// crate).
     pub fn ready_to_fetch_mail_now(&self, session: &Session) -> Result<()> {
-        self.db.read(|c| authorize(c, session, Permission::OrdersView))
+        self.db
+            .read(|c| authorize(c, session, Permission::OrdersView))
     }
 }
 
@@ -455,19 +504,34 @@ mod tests {
     #[test]
     fn order_numbers_are_found_in_words_not_in_dates_or_short_numbers() {
         assert_eq!(
-            order_candidates("Re: Order #1042", "I ordered 2 mugs on 12.05, order 1042, ref 55-AB"),
+            order_candidates(
+                "Re: Order #1042",
+                "I ordered 2 mugs on 12.05, order 1042, ref 55-AB"
+            ),
             vec!["1042"]
         );
         assert_eq!(order_candidates("Order 7 broken", "see #8"), vec!["7", "8"]);
-        assert_eq!(order_candidates("Where is 7001234567890?", ""), vec!["7001234567890"]);
+        assert_eq!(
+            order_candidates("Where is 7001234567890?", ""),
+            vec!["7001234567890"]
+        );
         assert!(order_candidates("hello", "I ordered 2 mugs").is_empty());
     }
 
     #[test]
     fn categories_are_guessed_from_the_words_used() {
         assert_eq!(guess_category("Broken mug", ""), TicketCategory::Damaged);
-        assert_eq!(guess_category("Order 1042", "where is my parcel?"), TicketCategory::WhereIsMyOrder);
-        assert_eq!(guess_category("Hi", "can I return this?"), TicketCategory::Return);
-        assert_eq!(guess_category("Hi", "do you sell teapots?"), TicketCategory::Question);
+        assert_eq!(
+            guess_category("Order 1042", "where is my parcel?"),
+            TicketCategory::WhereIsMyOrder
+        );
+        assert_eq!(
+            guess_category("Hi", "can I return this?"),
+            TicketCategory::Return
+        );
+        assert_eq!(
+            guess_category("Hi", "do you sell teapots?"),
+            TicketCategory::Question
+        );
     }
 }

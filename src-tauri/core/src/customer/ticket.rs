@@ -6,8 +6,8 @@
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::id::new_id;
-use crate::order::outbox::{self, attachment_info, AttachmentInfo, ReplyDraft};
 use crate::order::claim_file::{self, ClaimFile};
+use crate::order::outbox::{self, attachment_info, AttachmentInfo, ReplyDraft};
 use crate::order::{carrier, order_name, order_stage, ClaimDraft, ClaimKind, OrderStage};
 use crate::shop::staff::{authorize, Permission, Session};
 use crate::Shop;
@@ -278,7 +278,8 @@ pub(crate) fn find_order(conn: &Connection, text: &str) -> Result<Option<String>
 }
 
 fn order_of(conn: &Connection, text: &str) -> Result<String> {
-    find_order(conn, text)?.ok_or_else(|| Error::invalid(format!("no order is numbered '{}'", text.trim())))
+    find_order(conn, text)?
+        .ok_or_else(|| Error::invalid(format!("no order is numbered '{}'", text.trim())))
 }
 
 fn ticket_row(r: &rusqlite::Row) -> rusqlite::Result<TicketRow> {
@@ -417,7 +418,8 @@ pub(crate) fn load(conn: &Connection, id: &str) -> Result<Ticket> {
             o.carrier = c;
             o.tracking = tr;
         }
-        let mut st = conn.prepare_cached("SELECT id FROM claim WHERE order_id = ?1 ORDER BY created_at")?;
+        let mut st =
+            conn.prepare_cached("SELECT id FROM claim WHERE order_id = ?1 ORDER BY created_at")?;
         t.claim_ids = st
             .query_map([&o.id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
@@ -447,10 +449,19 @@ fn reply_fields(conn: &Connection, ticket: &Ticket) -> Result<Vec<(&'static str,
         ),
     ];
     let o = ticket.order.as_ref();
-    vars.push(("order_number", o.map(|o| o.name.clone()).unwrap_or_default()));
+    vars.push((
+        "order_number",
+        o.map(|o| o.name.clone()).unwrap_or_default(),
+    ));
     vars.push(("carrier", o.map(|o| o.carrier.clone()).unwrap_or_default()));
-    vars.push(("tracking_number", o.map(|o| o.tracking.clone()).unwrap_or_default()));
-    vars.push(("tracking_url", o.map(|o| o.tracking_url.clone()).unwrap_or_default()));
+    vars.push((
+        "tracking_number",
+        o.map(|o| o.tracking.clone()).unwrap_or_default(),
+    ));
+    vars.push((
+        "tracking_url",
+        o.map(|o| o.tracking_url.clone()).unwrap_or_default(),
+    ));
     Ok(vars)
 }
 
@@ -467,10 +478,7 @@ impl Shop {
         let mut args: Vec<Value> = Vec::new();
         let text = q.text.trim();
         if !text.is_empty() {
-            let number = text
-                .trim_start_matches(['#', 'T', 't'])
-                .parse::<i64>()
-                .ok();
+            let number = text.trim_start_matches(['#', 'T', 't']).parse::<i64>().ok();
             args.push(Value::Text(format!("%{}%", text.replace(['%', '_'], ""))));
             let like = args.len();
             args.push(number.map(Value::Integer).unwrap_or(Value::Null));
@@ -480,7 +488,10 @@ impl Shop {
                   OR t.number = ?{n} OR o.number = ?{n})"
             ));
         }
-        for (value, column) in [(&q.customer_id, "t.customer_id"), (&q.order_id, "t.order_id")] {
+        for (value, column) in [
+            (&q.customer_id, "t.customer_id"),
+            (&q.order_id, "t.order_id"),
+        ] {
             if let Some(v) = value {
                 args.push(Value::Text(v.clone()));
                 filter.push(format!("{column} = ?{}", args.len()));
@@ -562,13 +573,25 @@ impl Shop {
             }
             let address: String = match &customer_id {
                 Some(c) => tx
-                    .query_row("SELECT coalesce(email, '') FROM customer WHERE id = ?1", [c], |r| r.get(0))
+                    .query_row(
+                        "SELECT coalesce(email, '') FROM customer WHERE id = ?1",
+                        [c],
+                        |r| r.get(0),
+                    )
                     .optional()?
                     .ok_or(Error::NotFound { what: "customer" })?,
                 None => String::new(),
             };
             let subject = match n.subject.trim() {
-                "" => n.body.trim().lines().next().unwrap_or_default().chars().take(80).collect(),
+                "" => n
+                    .body
+                    .trim()
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .chars()
+                    .take(80)
+                    .collect(),
                 s => s.to_string(),
             };
             let id = open(
@@ -583,7 +606,14 @@ impl Shop {
                 now,
             )?;
             if !n.body.trim().is_empty() {
-                event(tx, &id, now, Some(session.staff_id()), "note", n.body.trim())?;
+                event(
+                    tx,
+                    &id,
+                    now,
+                    Some(session.staff_id()),
+                    "note",
+                    n.body.trim(),
+                )?;
             }
             load(tx, &id)
         })
@@ -601,7 +631,10 @@ impl Shop {
                 event(tx, id, now, by, "status", &word(s))?;
             }
             if let Some(k) = ch.category.filter(|k| *k != before.category) {
-                tx.execute("UPDATE ticket SET category = ?2 WHERE id = ?1", params![id, word(k)])?;
+                tx.execute(
+                    "UPDATE ticket SET category = ?2 WHERE id = ?1",
+                    params![id, word(k)],
+                )?;
                 event(tx, id, now, by, "category", &word(k))?;
             }
             if let Some(a) = &ch.assignee_id {
@@ -609,12 +642,21 @@ impl Shop {
                 if a != before.assignee_id.as_deref() {
                     let name: String = match a {
                         Some(a) => tx
-                            .query_row("SELECT name FROM staff WHERE id = ?1 AND active = 1", [a], |r| r.get(0))
+                            .query_row(
+                                "SELECT name FROM staff WHERE id = ?1 AND active = 1",
+                                [a],
+                                |r| r.get(0),
+                            )
                             .optional()?
-                            .ok_or(Error::NotFound { what: "staff member" })?,
+                            .ok_or(Error::NotFound {
+                                what: "staff member",
+                            })?,
                         None => "nobody".into(),
                     };
-                    tx.execute("UPDATE ticket SET assignee_id = ?2 WHERE id = ?1", params![id, a])?;
+                    tx.execute(
+                        "UPDATE ticket SET assignee_id = ?2 WHERE id = ?1",
+                        params![id, a],
+                    )?;
                     event(tx, id, now, by, "assignee", &name)?;
                 }
             }
@@ -624,7 +666,10 @@ impl Shop {
                     o => Some(order_of(tx, o)?),
                 };
                 if order.as_deref() != before.order.as_ref().map(|o| o.id.as_str()) {
-                    tx.execute("UPDATE ticket SET order_id = ?2 WHERE id = ?1", params![id, order])?;
+                    tx.execute(
+                        "UPDATE ticket SET order_id = ?2 WHERE id = ?1",
+                        params![id, order],
+                    )?;
                     let detail = match &order {
                         Some(o) => order_name(tx.query_row(
                             "SELECT number FROM customer_order WHERE id = ?1",
@@ -646,9 +691,15 @@ impl Shop {
                             .ok_or(Error::NotFound { what: "customer" })?,
                         None => "unlinked".into(),
                     };
-                    tx.execute("UPDATE ticket SET customer_id = ?2 WHERE id = ?1", params![id, c])?;
+                    tx.execute(
+                        "UPDATE ticket SET customer_id = ?2 WHERE id = ?1",
+                        params![id, c],
+                    )?;
                     // Their messages belong to them too: on their record, in an export, erased.
-                    tx.execute("UPDATE message SET customer_id = ?2 WHERE ticket_id = ?1", params![id, c])?;
+                    tx.execute(
+                        "UPDATE message SET customer_id = ?2 WHERE ticket_id = ?1",
+                        params![id, c],
+                    )?;
                     if let Some(email) = c
                         .map(|c| {
                             tx.query_row("SELECT email FROM customer WHERE id = ?1", [c], |r| {
@@ -659,7 +710,10 @@ impl Shop {
                         .flatten()
                         .filter(|_| before.address.is_empty())
                     {
-                        tx.execute("UPDATE ticket SET address = ?2 WHERE id = ?1", params![id, email])?;
+                        tx.execute(
+                            "UPDATE ticket SET address = ?2 WHERE id = ?1",
+                            params![id, email],
+                        )?;
                     }
                     event(tx, id, now, by, "customer", &name)?;
                 }
@@ -676,7 +730,14 @@ impl Shop {
         self.db.write(|tx| {
             authorize(tx, session, Permission::OrdersView)?;
             load(tx, id)?;
-            event(tx, id, self.clock.now(), Some(session.staff_id()), "note", text.trim())?;
+            event(
+                tx,
+                id,
+                self.clock.now(),
+                Some(session.staff_id()),
+                "note",
+                text.trim(),
+            )?;
             load(tx, id)
         })
     }
@@ -741,7 +802,8 @@ impl Shop {
     pub fn saved_replies(&self, session: &Session) -> Result<Vec<SavedReply>> {
         self.db.read(|c| {
             authorize(c, session, Permission::OrdersView)?;
-            let mut st = c.prepare_cached("SELECT id, title, body FROM saved_reply ORDER BY title")?;
+            let mut st =
+                c.prepare_cached("SELECT id, title, body FROM saved_reply ORDER BY title")?;
             let rows = st.query_map([], |r| {
                 Ok(SavedReply {
                     id: r.get(0)?,
@@ -769,9 +831,15 @@ impl Shop {
                 )
                 .optional()?;
             if clash.is_some() {
-                return Err(Error::Conflict(format!("a saved reply is already called '{title}'")));
+                return Err(Error::Conflict(format!(
+                    "a saved reply is already called '{title}'"
+                )));
             }
-            let id = if r.id.is_empty() { new_id() } else { r.id.clone() };
+            let id = if r.id.is_empty() {
+                new_id()
+            } else {
+                r.id.clone()
+            };
             let n = tx.execute(
                 "INSERT INTO saved_reply (id, title, body, created_at) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (id) DO UPDATE SET title = excluded.title, body = excluded.body",
@@ -790,7 +858,9 @@ impl Shop {
         self.db.write(|tx| {
             authorize(tx, session, Permission::OrdersManage)?;
             if tx.execute("DELETE FROM saved_reply WHERE id = ?1", [id])? == 0 {
-                return Err(Error::NotFound { what: "saved reply" });
+                return Err(Error::NotFound {
+                    what: "saved reply",
+                });
             }
             Ok(())
         })
@@ -798,13 +868,24 @@ impl Shop {
 
     /// A saved reply's text with the ticket's order and customer filled in, ready to edit and
     /// send. A field the ticket cannot fill (no order linked) is left as `{field}` to be seen.
-    pub fn fill_saved_reply(&self, session: &Session, ticket_id: &str, reply_id: &str) -> Result<String> {
+    pub fn fill_saved_reply(
+        &self,
+        session: &Session,
+        ticket_id: &str,
+        reply_id: &str,
+    ) -> Result<String> {
         self.db.read(|c| {
             authorize(c, session, Permission::OrdersView)?;
             let body: String = c
-                .query_row("SELECT body FROM saved_reply WHERE id = ?1", [reply_id], |r| r.get(0))
+                .query_row(
+                    "SELECT body FROM saved_reply WHERE id = ?1",
+                    [reply_id],
+                    |r| r.get(0),
+                )
                 .optional()?
-                .ok_or(Error::NotFound { what: "saved reply" })?;
+                .ok_or(Error::NotFound {
+                    what: "saved reply",
+                })?;
             let t = load(c, ticket_id)?;
             let vars: Vec<(&str, String)> = reply_fields(c, &t)?
                 .into_iter()
@@ -816,21 +897,43 @@ impl Shop {
 
     /// Opens a claim on the ticket's order from the ticket: the claim carries the ticket, the
     /// ticket's timeline says so and its category follows the claim's kind.
-    pub fn claim_from_ticket(&self, session: &Session, ticket_id: &str, d: &ClaimDraft) -> Result<ClaimFile> {
+    pub fn claim_from_ticket(
+        &self,
+        session: &Session,
+        ticket_id: &str,
+        d: &ClaimDraft,
+    ) -> Result<ClaimFile> {
         self.db.write(|tx| {
             authorize(tx, session, Permission::OrdersManage)?;
             let now = self.clock.now();
             let t = load(tx, ticket_id)?;
-            let order = t
-                .order
-                .ok_or_else(|| Error::invalid(format!("link ticket {} to its order first", t.name)))?;
-            let claim = crate::order::open_claim_in(tx, session.staff_id(), &order.id, d, Some(ticket_id), now)?;
+            let order = t.order.ok_or_else(|| {
+                Error::invalid(format!("link ticket {} to its order first", t.name))
+            })?;
+            let claim = crate::order::open_claim_in(
+                tx,
+                session.staff_id(),
+                &order.id,
+                d,
+                Some(ticket_id),
+                now,
+            )?;
             let category = match d.kind {
                 Some(ClaimKind::WrongItem) => TicketCategory::WrongItem,
                 _ => TicketCategory::Damaged,
             };
-            tx.execute("UPDATE ticket SET category = ?2 WHERE id = ?1", params![ticket_id, word(category)])?;
-            event(tx, ticket_id, now, Some(session.staff_id()), "claim", &format!("claim opened on {}", order.name))?;
+            tx.execute(
+                "UPDATE ticket SET category = ?2 WHERE id = ?1",
+                params![ticket_id, word(category)],
+            )?;
+            event(
+                tx,
+                ticket_id,
+                now,
+                Some(session.staff_id()),
+                "claim",
+                &format!("claim opened on {}", order.name),
+            )?;
             claim_file::load(tx, &claim, now)
         })
     }

@@ -146,7 +146,9 @@ pub(crate) fn open_in(
         .kind
         .ok_or_else(|| Error::invalid("what is the claim: damaged, missing or wrong item?"))?;
     let order = load(tx, order_id)?;
-    let Some((shipment, carrier, tracking, label_at)) = super::claim_file::last_shipment(tx, order_id)? else {
+    let Some((shipment, carrier, tracking, label_at)) =
+        super::claim_file::last_shipment(tx, order_id)?
+    else {
         return Err(Error::Conflict(format!(
             "order {} has not shipped: nothing to claim",
             order.name

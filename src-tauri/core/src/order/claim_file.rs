@@ -6,8 +6,10 @@
 
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
-use crate::order::outbox::{attachment_info, keep_attachment, AttachmentInfo, ATTACHMENT_MAX_BYTES};
 use crate::order::order_name;
+use crate::order::outbox::{
+    attachment_info, keep_attachment, AttachmentInfo, ATTACHMENT_MAX_BYTES,
+};
 use crate::shop::staff::{authorize, Permission, Session};
 use crate::Shop;
 use rusqlite::{Connection, OptionalExtension};
@@ -154,7 +156,15 @@ fn packing_record(conn: &Connection, shipment_id: &str) -> Result<PackingRecord>
 }
 
 pub(crate) fn load(conn: &Connection, claim_id: &str, now: Timestamp) -> Result<ClaimFile> {
-    type Head = (String, Option<String>, String, String, Option<i64>, Option<String>, i64);
+    type Head = (
+        String,
+        Option<String>,
+        String,
+        String,
+        Option<i64>,
+        Option<String>,
+        i64,
+    );
     let (order_id, ticket_id, carrier, tracking, label_at, shipment_id, number): Head = conn
         .query_row(
             "SELECT c.order_id, c.ticket_id, c.carrier, c.tracking, c.label_at, c.shipment_id, o.number
@@ -238,7 +248,10 @@ pub(crate) fn load(conn: &Connection, claim_id: &str, now: Timestamp) -> Result<
 }
 
 /// The newest shipment of the order: the one a claim is about.
-pub(crate) fn last_shipment(conn: &Connection, order_id: &str) -> Result<Option<(String, String, String, i64)>> {
+pub(crate) fn last_shipment(
+    conn: &Connection,
+    order_id: &str,
+) -> Result<Option<(String, String, String, i64)>> {
     Ok(conn
         .query_row(
             "SELECT id, carrier, tracking, at FROM shipment WHERE order_id = ?1 ORDER BY at DESC LIMIT 1",
@@ -265,7 +278,9 @@ impl Shop {
     ) -> Result<ClaimFile> {
         let role = file.role.as_str();
         if role != "other" && !EVIDENCE_ROLES.iter().any(|(r, _)| *r == role) {
-            return Err(Error::invalid(format!("'{role}' is not a kind of claim evidence")));
+            return Err(Error::invalid(format!(
+                "'{role}' is not a kind of claim evidence"
+            )));
         }
         let bytes = data_encoding::BASE64
             .decode(file.data.as_bytes())
@@ -288,14 +303,35 @@ impl Shop {
             authorize(tx, session, Permission::OrdersManage)?;
             let now = self.clock.now();
             let (order_id, status): (String, String) = tx
-                .query_row("SELECT order_id, status FROM claim WHERE id = ?1", [claim_id], |r| r.try_into())
+                .query_row(
+                    "SELECT order_id, status FROM claim WHERE id = ?1",
+                    [claim_id],
+                    |r| r.try_into(),
+                )
                 .optional()?
                 .ok_or(Error::NotFound { what: "claim" })?;
             if status != "open" {
                 return Err(Error::Conflict("this claim is already settled".into()));
             }
-            keep_attachment(tx, None, Some(claim_id), role, name, &file.mime, &bytes, Some(session.staff_id()), now)?;
-            super::event(tx, &order_id, now, Some(session.staff_id()), "claim_evidence", &format!("{role}: {name}"))?;
+            keep_attachment(
+                tx,
+                None,
+                Some(claim_id),
+                role,
+                name,
+                &file.mime,
+                &bytes,
+                Some(session.staff_id()),
+                now,
+            )?;
+            super::event(
+                tx,
+                &order_id,
+                now,
+                Some(session.staff_id()),
+                "claim_evidence",
+                &format!("{role}: {name}"),
+            )?;
             load(tx, claim_id, now)
         })
     }

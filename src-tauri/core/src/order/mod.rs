@@ -42,10 +42,10 @@ pub use view::{Order, OrderCustomer, OrderEvent, OrderLine, PaymentRecord, Shipm
 
 pub(crate) use crate::shop::email_is_valid;
 pub(crate) use draft::sum_by_rate;
+pub(crate) use find as find_order;
 pub(crate) use ship::{record_shipment, Parcel, ShipmentRecord, FORWARDED_OF_LINE};
 pub(crate) use verify::risk_settings;
 pub(crate) use view::{load as load_order, stage as order_stage, SHIPPED_OF_LINE};
-pub(crate) use find as find_order;
 
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};

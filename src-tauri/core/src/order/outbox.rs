@@ -15,8 +15,8 @@ use crate::shop::shop_currency;
 use crate::shop::staff::{authorize, Permission, Session};
 use crate::Shop;
 use rusqlite::{params, Connection, OptionalExtension};
-use sha2::{Digest, Sha256};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
 /// After this many failed attempts a message stops retrying on its own and shows as failed;
@@ -171,7 +171,8 @@ pub(crate) struct ReplyDraft<'a> {
 
 /// The domain our Message-IDs carry: the sender's, so they are unique to this shop.
 fn header_domain(conn: &Connection) -> Result<String> {
-    let from: String = conn.query_row("SELECT mail_from FROM shop WHERE id = 1", [], |r| r.get(0))?;
+    let from: String =
+        conn.query_row("SELECT mail_from FROM shop WHERE id = 1", [], |r| r.get(0))?;
     let address = from
         .rsplit_once('<')
         .map(|(_, a)| a.trim_end_matches('>'))

@@ -332,6 +332,7 @@ mod tests {
         "aeb5d5ab15cc7a01600752ae0e5ae858f241cd316c38694c14950f2bb11659ae", // 0011_counter_receipt
         "f9ae5882e46612ea4b39bb3fc3924845f2db1b8b5797eeb3c338bc1775157450", // 0012_order_fulfilled
         "fc0eadb2e699539ae2cd1672b25413fb49811020d22f641018e3b4c0f03b7802", // 0013_customers
+        "b0d1529b553c8cfc4332d3795a91355a6f101df12a04ca7a60898a59993a3655", // 0014_tickets
     ];
 
     #[test]

@@ -22,6 +22,8 @@ CREATE TABLE ticket (
     updated_at  INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX ticket_status ON ticket (status, updated_at);
+-- The desk lists the liveliest first and stops at a page.
+CREATE INDEX ticket_recent ON ticket (updated_at, number);
 CREATE INDEX ticket_customer ON ticket (customer_id);
 CREATE INDEX ticket_order ON ticket (order_id);
 
