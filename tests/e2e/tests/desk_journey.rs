@@ -94,7 +94,10 @@ async fn an_email_becomes_a_ticket_answered_claimed_and_reshipped() {
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    assert!(reply.contains(&name) && !reply.contains("{order_number}"), "{reply}");
+    assert!(
+        reply.contains(&name) && !reply.contains("{order_number}"),
+        "{reply}"
+    );
     click(&c, "#ticket-reply-send").await;
     toast_said(&c, "Reply queued").await;
     wait_text(&c, "#ticket-entries .entry-out", "Reply to zoe@example.ie").await;
@@ -109,7 +112,11 @@ async fn an_email_becomes_a_ticket_answered_claimed_and_reshipped() {
     wait_text(&c, "#claim-packed-lines", "EMUG-CHARCOAL").await;
     wait_text(&c, "#claim-deadline", "days left").await;
     let photo = home.path().join("broken-mug.jpg");
-    std::fs::write(&photo, [0xFF, 0xD8, 0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F']).unwrap();
+    std::fs::write(
+        &photo,
+        [0xFF, 0xD8, 0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F'],
+    )
+    .unwrap();
     c.find(Locator::Css("#claim-file"))
         .await
         .unwrap()
@@ -117,7 +124,12 @@ async fn an_email_becomes_a_ticket_answered_claimed_and_reshipped() {
         .await
         .unwrap();
     wait_text(&c, "#claim-attachments", "broken-mug.jpg").await;
-    wait_text(&c, "#claim-checklist li[data-role='item'][data-done='true']", "damaged item").await;
+    wait_text(
+        &c,
+        "#claim-checklist li[data-role='item'][data-done='true']",
+        "damaged item",
+    )
+    .await;
     shot(&c, "desk-claim").await;
     choose(&c, "#claim-settle", "reship").await;
     click(&c, "#claim-settle-save").await;
@@ -150,7 +162,12 @@ async fn an_email_becomes_a_ticket_answered_claimed_and_reshipped() {
 
     // The packing station lists the replacement.
     click(&c, "#nav-pack").await;
-    wait_text(&c, &format!("tr.to-pack[data-name=\"{replacement}\"]"), "Zoë").await;
+    wait_text(
+        &c,
+        &format!("tr.to-pack[data-name=\"{replacement}\"]"),
+        "Zoë",
+    )
+    .await;
 
     // Her answer threads into the same ticket; a phone call is logged beside it.
     imap.deliver(&message(

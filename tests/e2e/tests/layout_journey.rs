@@ -218,6 +218,12 @@ async fn walk(c: &Client, size: (u32, u32), theme: &str, slip: &str) -> Vec<Stri
     click(c, "tr.customer-row td.customer-name").await;
     wait_text(c, "#customer-figures", "Lifetime value").await;
     bad.extend(measure(c, "customers-profile", size, theme).await);
+    // The desk with one of the demo's tickets open.
+    click(c, "#tab-tickets").await;
+    click(c, "tr.ticket-row td.ticket-name").await;
+    wait_text(c, "#ticket-entries", "Reply to").await;
+    bad.extend(measure(c, "customers-ticket", size, theme).await);
+    click(c, "#tab-customers").await;
     for screen in ["customers", "settings"] {
         click(c, &format!("#nav-{screen}")).await;
         on_screen(c, screen).await;

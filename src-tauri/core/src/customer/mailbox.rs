@@ -173,7 +173,7 @@ fn order_for(
     Ok(first)
 }
 
-fn receive_one(conn: &Connection, m: &IncomingMail, now: Timestamp) -> Result<Received> {
+pub(crate) fn receive_one(conn: &Connection, m: &IncomingMail, now: Timestamp) -> Result<Received> {
     let header_id = match (&m.header_id, &m.raw_digest) {
         (Some(h), _) if !h.trim().is_empty() => h.trim().to_string(),
         // No Message-ID: one made from the bytes is the same however often it is fetched.

@@ -1,10 +1,13 @@
 //! The demo shop's past: about ninety days of trade played through the same calls the window
 //! makes, on a clock that walks from then to now in the shop's time zone — counter shifts with
 //! sales, returns and Z closes; phone and marketplace orders in every state; purchase orders
-//! received at changing costs; a stocktake. Every report, the inbox and the home screen have
+//! received at changing costs; a stocktake; customers' e-mails about returns and damaged parcels
+//! on the service desk, answered. Every report, the inbox and the home screen have
 //! something true to show on first launch, and it all ties out because it was made by the rules.
 
 use crate::clock::{Date, FixedClock, ShopZone};
+use crate::customer::mailbox::{self, IncomingMail, Received};
+use crate::customer::ticket::{TicketChange, TicketStatus};
 use crate::error::{Error, Result};
 use crate::order::{
     Address, ClaimDraft, ClaimKind, OrderDraft, OrderLineDraft, PaymentDraft, ReturnDraft,
@@ -267,6 +270,44 @@ pub(super) fn play(
 }
 
 impl Player<'_> {
+    /// The customer's e-mail about their order arrives in the shop's mailbox: a ticket on the
+    /// desk, linked to them and the order. None when the order has no e-mail address.
+    fn customer_writes(&self, order_id: &str, subject: &str, body: &str) -> Result<Option<String>> {
+        let now = self.clock.now();
+        self.shop.db.write(|tx| {
+            let (number, email, name): (i64, Option<String>, Option<String>) = tx.query_row(
+                "SELECT number, email, json_extract(shipping, '$.name') FROM customer_order WHERE id = ?1",
+                [order_id],
+                |r| r.try_into(),
+            )?;
+            let Some(email) = email.filter(|e| crate::order::email_is_valid(e)) else {
+                return Ok(None);
+            };
+            let m = IncomingMail {
+                header_id: Some(format!("<demo-{order_id}@mail.example>")),
+                from_address: email,
+                from_name: name.unwrap_or_default(),
+                subject: format!("{subject} {}", crate::order::order_name(number)),
+                body: body.into(),
+                date: Some(now),
+                ..IncomingMail::default()
+            };
+            Ok(match mailbox::receive_one(tx, &m, now)? {
+                Received::NewTicket(t) | Received::Threaded(t) => Some(t),
+                Received::Duplicate => None,
+            })
+        })
+    }
+
+    /// The manager answers a ticket with one of the shop's saved replies.
+    fn answer(&self, ticket_id: &str, saved_reply: &str) -> Result<()> {
+        let text = self
+            .shop
+            .fill_saved_reply(&self.manager, ticket_id, saved_reply)?;
+        self.shop.reply_to_ticket(&self.manager, ticket_id, &text)?;
+        Ok(())
+    }
+
     fn at(&self, day: Date, minutes: i64) -> Timestamp {
         Timestamp(self.zone.start_of(day).0 + minutes * MINUTE)
     }
@@ -615,6 +656,14 @@ impl Player<'_> {
                     )?;
                 }
                 Fate::Return if age_days >= 5 => {
+                    let ticket = self.customer_writes(
+                        &o.id,
+                        "Return for order",
+                        "Hello, it does not fit. Can I send it back for a refund?",
+                    )?;
+                    if let Some(t) = &ticket {
+                        self.answer(t, "sr-return")?;
+                    }
                     let (line, _) = o.lines[0].clone();
                     let order = self.shop.authorise_return(
                         &self.manager,
@@ -637,16 +686,32 @@ impl Player<'_> {
                         )?;
                         self.shop.refund_return(&self.manager, &r.id, "card")?;
                     }
+                    if let Some(t) = &ticket {
+                        let done = TicketChange {
+                            status: Some(TicketStatus::Resolved),
+                            ..TicketChange::default()
+                        };
+                        self.shop.change_ticket(&self.manager, t, &done)?;
+                    }
                 }
                 Fate::Claim if age_days >= 3 => {
-                    self.shop.open_claim(
-                        &self.manager,
+                    let draft = ClaimDraft {
+                        kind: Some(ClaimKind::Damaged),
+                        evidence: "Customer's photo of the broken item, sent by e-mail".into(),
+                    };
+                    match self.customer_writes(
                         &o.id,
-                        &ClaimDraft {
-                            kind: Some(ClaimKind::Damaged),
-                            evidence: "Customer's photo of the broken item, sent by e-mail".into(),
-                        },
-                    )?;
+                        "Broken on arrival, order",
+                        "The parcel came today and the item inside is broken. What can you do?",
+                    )? {
+                        Some(t) => {
+                            self.answer(&t, "sr-damaged")?;
+                            self.shop.claim_from_ticket(&self.manager, &t, &draft)?;
+                        }
+                        None => {
+                            self.shop.open_claim(&self.manager, &o.id, &draft)?;
+                        }
+                    }
                 }
                 _ => keep.push(o),
             }
