@@ -74,19 +74,13 @@ fn a_fetch_killed_midway_stores_each_message_once() {
 
     let mut child = fetch(db_arg).spawn().unwrap();
     let start = Instant::now();
-    let killed_at = loop {
-        let (n, _) = stored(&db);
-        if n > 0 {
-            child.kill().unwrap();
-            child.wait().unwrap();
-            break stored(&db).0;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "the fetch stored nothing"
-        );
+    while stored(&db).0 == 0 && start.elapsed() < Duration::from_secs(60) {
         std::thread::sleep(Duration::from_millis(2));
-    };
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let killed_at = stored(&db).0;
+    assert!(killed_at > 0, "the fetch stored nothing");
     assert!(
         (killed_at as usize) < MESSAGES,
         "killed midway: {killed_at} of {MESSAGES} were stored"

@@ -3,11 +3,11 @@
 //! a ticket — stored once per Message-ID, threaded by In-Reply-To and References, linked to the
 //! customer by sender and to an order by a number in the subject or body.
 
-use super::ticket::{self, TicketCategory, TicketChannel, TicketStatus};
+use super::ticket::{self, NewTicket, TicketCategory, TicketChannel, TicketStatus};
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::id::new_id;
-use crate::order::outbox::{keep_attachment, ATTACHMENT_MAX_BYTES};
+use crate::order::outbox::{keep_attachment, AttachmentDraft, ATTACHMENT_MAX_BYTES};
 use crate::order::settings::SmtpSecurity;
 use crate::shop::staff::{authorize, Permission, Session};
 use crate::Shop;
@@ -149,13 +149,20 @@ fn customer_by_address(conn: &Connection, address: &str) -> Result<Option<String
         .optional()?)
 }
 
+/// An order a message names, with whose it is and the address it was placed with.
+struct OrderMatch {
+    id: String,
+    owner: Option<String>,
+    email: Option<String>,
+}
+
 /// The order the message is about: the first number that names one, preferring the customer's.
 fn order_for(
     conn: &Connection,
     customer: Option<&str>,
     subject: &str,
     body: &str,
-) -> Result<Option<(String, Option<String>, Option<String>)>> {
+) -> Result<Option<OrderMatch>> {
     let mut first = None;
     for c in order_candidates(subject, body).into_iter().take(20) {
         if let Some(id) = ticket::find_order(conn, &c)? {
@@ -164,10 +171,11 @@ fn order_for(
                 [&id],
                 |r| r.try_into(),
             )?;
-            if customer.is_some() && owner.as_deref() == customer {
-                return Ok(Some((id, owner, email)));
+            let found = OrderMatch { id, owner, email };
+            if customer.is_some() && found.owner.as_deref() == customer {
+                return Ok(Some(found));
             }
-            first.get_or_insert((id, owner, email));
+            first.get_or_insert(found);
         }
     }
     Ok(first)
@@ -222,25 +230,27 @@ pub(crate) fn receive_one(conn: &Connection, m: &IncomingMail, now: Timestamp) -
             let order = order_for(conn, customer.as_deref(), &m.subject, &m.body)?;
             if customer.is_none() {
                 // Writing from the address the order was placed with makes them its customer.
-                if let Some((_, owner, email)) = &order {
-                    if email
+                if let Some(o) = &order {
+                    if o.email
                         .as_deref()
                         .is_some_and(|e| e.eq_ignore_ascii_case(&address))
                     {
-                        customer = owner.clone();
+                        customer = o.owner.clone();
                     }
                 }
             }
-            let order = order.map(|o| o.0);
+            let order = order.map(|o| o.id);
             let t = ticket::open(
                 conn,
-                &m.subject,
-                TicketChannel::Email,
-                guess_category(&m.subject, &m.body),
-                customer.as_deref(),
-                order.as_deref(),
-                &address,
-                None,
+                &NewTicket {
+                    subject: &m.subject,
+                    channel: TicketChannel::Email,
+                    category: guess_category(&m.subject, &m.body),
+                    customer_id: customer.as_deref(),
+                    order_id: order.as_deref(),
+                    address: &address,
+                    by: None,
+                },
                 at,
             )?;
             (t.clone(), Received::NewTicket(t), customer, order)
@@ -285,17 +295,16 @@ pub(crate) fn receive_one(conn: &Connection, m: &IncomingMail, now: Timestamp) -
         remarks.join("; "),
     ])?;
     for a in kept {
-        keep_attachment(
-            conn,
-            Some(&message_id),
-            None,
-            "other",
-            &a.name,
-            &a.mime,
-            &a.bytes,
-            None,
-            at,
-        )?;
+        let draft = AttachmentDraft {
+            message_id: Some(&message_id),
+            claim_id: None,
+            role: "other",
+            name: &a.name,
+            mime: &a.mime,
+            bytes: &a.bytes,
+            by: None,
+        };
+        keep_attachment(conn, &draft, at)?;
     }
     conn.prepare_cached("UPDATE ticket SET updated_at = max(updated_at, ?2) WHERE id = ?1")?
         .execute(params![ticket_id, at.0])?;

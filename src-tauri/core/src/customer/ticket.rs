@@ -220,20 +220,22 @@ pub(crate) fn event(
     Ok(())
 }
 
+/// A ticket about to be opened.
+pub(crate) struct NewTicket<'a> {
+    pub subject: &'a str,
+    pub channel: TicketChannel,
+    pub category: TicketCategory,
+    pub customer_id: Option<&'a str>,
+    pub order_id: Option<&'a str>,
+    pub address: &'a str,
+    /// The staff member who logged it; none for mail.
+    pub by: Option<&'a str>,
+}
+
 /// Opens a ticket and gives it the next number.
-pub(crate) fn open(
-    conn: &Connection,
-    subject: &str,
-    channel: TicketChannel,
-    category: TicketCategory,
-    customer_id: Option<&str>,
-    order_id: Option<&str>,
-    address: &str,
-    by: Option<&str>,
-    now: Timestamp,
-) -> Result<String> {
+pub(crate) fn open(conn: &Connection, t: &NewTicket, now: Timestamp) -> Result<String> {
     let id = new_id();
-    let subject = match subject.trim() {
+    let subject = match t.subject.trim() {
         "" => "(no subject)",
         s => s,
     };
@@ -245,12 +247,12 @@ pub(crate) fn open(
     .execute(params![
         id,
         subject,
-        word(channel),
-        word(category),
-        customer_id,
-        order_id,
-        address,
-        by,
+        word(t.channel),
+        word(t.category),
+        t.customer_id,
+        t.order_id,
+        t.address,
+        t.by,
         now.0
     ])?;
     Ok(id)
@@ -596,13 +598,15 @@ impl Shop {
             };
             let id = open(
                 tx,
-                &subject,
-                n.channel,
-                n.category,
-                customer_id.as_deref(),
-                order_id.as_deref(),
-                &address,
-                Some(session.staff_id()),
+                &NewTicket {
+                    subject: &subject,
+                    channel: n.channel,
+                    category: n.category,
+                    customer_id: customer_id.as_deref(),
+                    order_id: order_id.as_deref(),
+                    address: &address,
+                    by: Some(session.staff_id()),
+                },
                 now,
             )?;
             if !n.body.trim().is_empty() {

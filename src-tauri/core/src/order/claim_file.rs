@@ -8,7 +8,7 @@ use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::order::order_name;
 use crate::order::outbox::{
-    attachment_info, keep_attachment, AttachmentInfo, ATTACHMENT_MAX_BYTES,
+    attachment_info, keep_attachment, AttachmentDraft, AttachmentInfo, ATTACHMENT_MAX_BYTES,
 };
 use crate::shop::staff::{authorize, Permission, Session};
 use crate::Shop;
@@ -313,17 +313,16 @@ impl Shop {
             if status != "open" {
                 return Err(Error::Conflict("this claim is already settled".into()));
             }
-            keep_attachment(
-                tx,
-                None,
-                Some(claim_id),
+            let draft = AttachmentDraft {
+                message_id: None,
+                claim_id: Some(claim_id),
                 role,
                 name,
-                &file.mime,
-                &bytes,
-                Some(session.staff_id()),
-                now,
-            )?;
+                mime: &file.mime,
+                bytes: &bytes,
+                by: Some(session.staff_id()),
+            };
+            keep_attachment(tx, &draft, now)?;
             super::event(
                 tx,
                 &order_id,

@@ -336,21 +336,27 @@ pub(crate) fn attachment_info(r: &rusqlite::Row) -> rusqlite::Result<AttachmentI
     })
 }
 
-/// Keeps an attachment's bytes once per SHA-256 and links it to a message or claim.
+/// A file to keep with a message or a claim.
+pub(crate) struct AttachmentDraft<'a> {
+    pub message_id: Option<&'a str>,
+    pub claim_id: Option<&'a str>,
+    /// For claims: item, inner_packaging, outer_packaging, label, other.
+    pub role: &'a str,
+    pub name: &'a str,
+    pub mime: &'a str,
+    pub bytes: &'a [u8],
+    pub by: Option<&'a str>,
+}
+
+/// Keeps an attachment's bytes once per SHA-256 and links it to its message or claim.
 pub(crate) fn keep_attachment(
     conn: &Connection,
-    message_id: Option<&str>,
-    claim_id: Option<&str>,
-    role: &str,
-    name: &str,
-    mime: &str,
-    bytes: &[u8],
-    by: Option<&str>,
+    a: &AttachmentDraft,
     now: Timestamp,
 ) -> Result<String> {
-    let sha = format!("{:x}", Sha256::digest(bytes));
+    let sha = format!("{:x}", Sha256::digest(a.bytes));
     conn.prepare_cached("INSERT OR IGNORE INTO attachment_data (sha256, bytes) VALUES (?1, ?2)")?
-        .execute(params![sha, bytes])?;
+        .execute(params![sha, a.bytes])?;
     let id = new_id();
     conn.prepare_cached(
         "INSERT INTO attachment (id, message_id, claim_id, role, name, mime, size, sha256, added_by, added_at)
@@ -358,14 +364,14 @@ pub(crate) fn keep_attachment(
     )?
     .execute(params![
         id,
-        message_id,
-        claim_id,
-        role,
-        name,
-        mime,
-        bytes.len() as i64,
+        a.message_id,
+        a.claim_id,
+        a.role,
+        a.name,
+        a.mime,
+        a.bytes.len() as i64,
         sha,
-        by,
+        a.by,
         now.0
     ])?;
     Ok(id)
