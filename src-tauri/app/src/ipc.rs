@@ -236,8 +236,8 @@ ipc_table! {
         ticket_note(IdText) -> customer::ticket::Ticket;
         ticket_reply(IdText) -> customer::ticket::Ticket;
         ticket_claim(TicketClaim) -> order::claim_file::ClaimFile;
-        saved_replies(()) -> Vec<customer::ticket::SavedReply>;
-        saved_reply_save(customer::ticket::SavedReply) -> customer::ticket::SavedReply;
+        saved_replies(()) -> Vec<customer::reply::SavedReply>;
+        saved_reply_save(customer::reply::SavedReply) -> customer::reply::SavedReply;
         saved_reply_delete(ById) -> ();
         saved_reply_fill(SavedReplyFill) -> String;
         claim_file(ById) -> order::claim_file::ClaimFile;

@@ -2,12 +2,10 @@
 //! thread — fetched from a real IMAP server on loopback (Dovecot), parsed, stored and threaded
 //! into tickets; the fetch when nothing is new; and the desk's first page.
 
-use shopdesk_core::customer::mailbox::MailboxSettings;
 use shopdesk_core::customer::ticket::TicketQuery;
 use shopdesk_core::demo::DemoRequest;
-use shopdesk_core::order::settings::SmtpSecurity;
 use shopdesk_core::{Error, FixedClock, Shop};
-use shopdesk_testkit::imap::{message, ImapServer, PASSWORD, USER};
+use shopdesk_testkit::imap::{message, ImapServer, PASSWORD};
 use shopdesk_testkit::stats::{median, ms_since, p99, Row};
 use std::path::Path;
 use std::sync::Arc;
@@ -53,17 +51,7 @@ pub fn run(scratch: &Path, rows: &mut Vec<Row>) -> Result<(), Error> {
     let (owner, _, _) = shop.load_demo(&DemoRequest {
         country: "IE".into(),
     })?;
-    shop.save_mailbox_settings(
-        &owner,
-        &MailboxSettings {
-            imap_host: "127.0.0.1".into(),
-            imap_port: imap.port,
-            imap_security: SmtpSecurity::None,
-            imap_username: USER.into(),
-            imap_folder: "INBOX".into(),
-            imap_every_minutes: 5,
-        },
-    )?;
+    shopdesk_testkit::shop::connect_mailbox(&shop, &owner, imap.port);
     let t = Instant::now();
     let report = shopdesk_mail::inbox::fetch_mail(&shop, Some(PASSWORD))?;
     let fetched_ms = ms_since(t);

@@ -3,10 +3,8 @@
 //! them; the next fetch finishes the job, and every message is stored exactly once.
 
 use rusqlite::Connection;
-use shopdesk_core::customer::mailbox::MailboxSettings;
-use shopdesk_core::order::settings::SmtpSecurity;
 use shopdesk_core::SystemClock;
-use shopdesk_testkit::imap::{message, ImapServer, PASSWORD, USER};
+use shopdesk_testkit::imap::{message, ImapServer, PASSWORD};
 use shopdesk_testkit::{free_port, shop};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
@@ -55,18 +53,7 @@ fn a_fetch_killed_midway_stores_each_message_once() {
             "EUR",
             Arc::new(SystemClock),
         );
-        shop.save_mailbox_settings(
-            &owner,
-            &MailboxSettings {
-                imap_host: "127.0.0.1".into(),
-                imap_port: imap.port,
-                imap_security: SmtpSecurity::None,
-                imap_username: USER.into(),
-                imap_folder: "INBOX".into(),
-                imap_every_minutes: 5,
-            },
-        )
-        .unwrap();
+        shopdesk_testkit::shop::connect_mailbox(&shop, &owner, imap.port);
     }
     let path = dir.path().join("shop.sqlite3");
     let db_arg = path.to_str().unwrap();

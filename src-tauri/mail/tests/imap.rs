@@ -4,12 +4,12 @@
 //! customer's answer lands in the same ticket; fetching again stores nothing twice and the
 //! server's mailbox is left as it was; malformed mail is stored with a reason or refused.
 
-use shopdesk_core::customer::mailbox::MailboxSettings;
 use shopdesk_core::customer::ticket::{TicketQuery, TicketStatus};
 use shopdesk_core::order::settings::SmtpSecurity;
 use shopdesk_core::{FixedClock, Session, Shop};
 use shopdesk_mail::inbox::{fetch_mail, FetchReport};
-use shopdesk_testkit::imap::{message, ImapServer, PASSWORD, USER};
+use shopdesk_testkit::imap::{message, ImapServer, PASSWORD};
+use shopdesk_testkit::shop::connect_mailbox;
 use shopdesk_testkit::smtp::SmtpServer;
 use shopdesk_testkit::{free_port, shop};
 use std::sync::Arc;
@@ -27,21 +27,6 @@ fn ticket_ids(shop: &Shop, owner: &Session) -> Vec<String> {
         .into_iter()
         .map(|r| r.id)
         .collect()
-}
-
-fn connect_mailbox(shop: &Shop, owner: &Session, port: u16) {
-    shop.save_mailbox_settings(
-        owner,
-        &MailboxSettings {
-            imap_host: "127.0.0.1".into(),
-            imap_port: port,
-            imap_security: SmtpSecurity::None,
-            imap_username: USER.into(),
-            imap_folder: "INBOX".into(),
-            imap_every_minutes: 5,
-        },
-    )
-    .unwrap();
 }
 
 #[test]

@@ -11,6 +11,23 @@ use shopdesk_core::{Clock, Session, Shop};
 use std::path::Path;
 use std::sync::Arc;
 
+/// Points the shop's mailbox at a private IMAP server on 127.0.0.1 (`imap::ImapServer`), plain
+/// IMAP with its test account.
+pub fn connect_mailbox(shop: &Shop, owner: &Session, port: u16) {
+    shop.save_mailbox_settings(
+        owner,
+        &shopdesk_core::customer::mailbox::MailboxSettings {
+            imap_host: "127.0.0.1".into(),
+            imap_port: port,
+            imap_security: shopdesk_core::order::settings::SmtpSecurity::None,
+            imap_username: crate::imap::USER.into(),
+            imap_folder: "INBOX".into(),
+            imap_every_minutes: 5,
+        },
+    )
+    .expect("the mailbox settings are saved");
+}
+
 /// The owner's PIN in every test shop.
 pub const OWNER_PIN: &str = "2468";
 

@@ -7,9 +7,8 @@
 use super::{as_staff, export_dir, write_file, ById, IdText, SavedFile, Text};
 use serde::Deserialize;
 use shopdesk_core::customer::mailbox::{MailboxSettings, MailboxStatus};
-use shopdesk_core::customer::ticket::{
-    NewInquiry, SavedReply, Ticket, TicketChange, TicketPage, TicketQuery,
-};
+use shopdesk_core::customer::reply::SavedReply;
+use shopdesk_core::customer::ticket::{NewInquiry, Ticket, TicketChange, TicketPage, TicketQuery};
 use shopdesk_core::order::claim_file::{ClaimFile, EvidenceFile};
 use shopdesk_core::order::ClaimDraft;
 use shopdesk_core::ErrorBody;

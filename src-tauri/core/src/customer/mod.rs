@@ -1,13 +1,15 @@
 //! Customers: who a sale, an order or a return is for, found and created at the counter; the
 //! list (`list.rs`); editing and merging (`edit.rs`); and each customer's whole record across the
 //! counter and orders with the GDPR requests (`record.rs`); the service desk's tickets
-//! (`ticket.rs`) and the shop's mailbox they come from (`mailbox.rs`).
+//! (`ticket.rs`), answering them (`reply.rs`) and the shop's mailbox they come from
+//! (`mailbox.rs`).
 //! Their store credit is a ledger the counter writes (`sale::store_credit`).
 
 pub mod edit;
 pub mod list;
 pub mod mailbox;
 pub mod record;
+pub mod reply;
 pub mod ticket;
 
 use crate::error::{Error, Result};
