@@ -71,8 +71,10 @@ async fn an_email_becomes_a_ticket_answered_claimed_and_reshipped() {
     fill(&c, "#imap-password", PASSWORD).await;
     click(&c, "#mailbox-save").await;
     toast_said(&c, "Mailbox saved").await;
+    // The app also fetches on its own schedule: whichever comes first brings the message in.
     click(&c, "#mail-fetch").await;
-    toast_said(&c, "1 new").await;
+    toast_said(&c, "fetched").await;
+    fill(&c, "#tickets-search", "arrived broken").await;
     let row = "tr.ticket-row";
     wait_text(&c, row, "arrived broken").await;
     click(&c, &format!("{row} td.ticket-name")).await;
@@ -180,16 +182,26 @@ async fn an_email_becomes_a_ticket_answered_claimed_and_reshipped() {
     click(&c, "#nav-customers").await;
     click(&c, "#tab-tickets").await;
     click(&c, "#mail-fetch").await;
-    toast_said(&c, "1 added").await;
+    toast_said(&c, "fetched").await;
+    fill(&c, "#tickets-search", "arrived broken").await;
     click(&c, &format!("{row} td.ticket-name")).await;
     wait_text(&c, "#ticket-entries", "that is kind").await;
     assert_eq!(value_of(&c, "#ticket-status").await, "waiting_us");
 
+    // A call from her mobile: logged, then linked by hand to her and her order.
     click(&c, "#ticket-log").await;
-    fill(&c, "#log-order", &name[1..]).await;
     fill(&c, "#log-body", "Rang to say the replacement arrived.").await;
     click(&c, "#log-save").await;
     wait_text(&c, "#ticket-title", "replacement arrived").await;
+    wait_text(&c, "#ticket-customer", "No customer linked").await;
+    fill(&c, "#ticket-customer-find", "zoe@example.ie").await;
+    click(&c, "#ticket-customer-search").await;
+    click(&c, "#ticket-customer-found button").await;
+    wait_text(&c, "#ticket-customer", "Zoë").await;
+    fill(&c, "#ticket-order-link", &name).await;
+    click(&c, "#ticket-order-save").await;
+    wait_text(&c, "#ticket-order", &name).await;
+    wait_text(&c, "#ticket-entries", "Order linked").await;
     wait_text(&c, "#ticket-customer", "Phone").await;
     assert_eq!(imap.count(), 2, "nothing deleted on the server");
     c.close().await.unwrap();
