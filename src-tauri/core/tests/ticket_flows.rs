@@ -293,6 +293,26 @@ fn a_claim_from_a_ticket_carries_its_evidence_deadline_and_packing_record() {
         "30 days from the label"
     );
     assert_eq!(file.days_left, Some(28));
+    // The owner knows An Post takes damage claims for 14 days only.
+    let mut an_post = f
+        .shop
+        .carriers()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.code == "an_post")
+        .unwrap();
+    an_post.claim_days = 0;
+    assert_eq!(
+        f.shop.save_carrier(&f.owner, &an_post).unwrap_err().code(),
+        ErrorCode::Invalid
+    );
+    an_post.claim_days = 14;
+    f.shop.save_carrier(&f.owner, &an_post).unwrap();
+    let shorter = f.shop.claim_file(&f.owner, &file.claim.id).unwrap();
+    assert_eq!(
+        (shorter.deadline.unwrap().0, shorter.days_left),
+        (packed_at.0 + 14 * DAY, Some(12))
+    );
     let missing: Vec<&str> = file
         .checklist
         .iter()

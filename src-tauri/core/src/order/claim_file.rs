@@ -179,13 +179,8 @@ pub(crate) fn load(conn: &Connection, claim_id: &str, now: Timestamp) -> Result<
         .into_iter()
         .find(|c| c.id == claim_id)
         .ok_or(Error::NotFound { what: "claim" })?;
-    let claim_days: i64 = conn
-        .query_row(
-            "SELECT claim_days FROM carrier WHERE code = ?1 OR name = ?1 COLLATE NOCASE",
-            [&carrier],
-            |r| r.get(0),
-        )
-        .optional()?
+    let claim_days = super::carrier::find_carrier(conn, &carrier)?
+        .map(|c| i64::from(c.claim_days))
         .unwrap_or(30);
     let deadline = label_at.map(|at| Timestamp(at + claim_days * DAY_MS));
     let days_left = deadline.map(|d| (d.0 - now.0).div_euclid(DAY_MS));
