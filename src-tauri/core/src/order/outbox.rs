@@ -173,11 +173,8 @@ pub(crate) struct ReplyDraft<'a> {
 fn header_domain(conn: &Connection) -> Result<String> {
     let from: String =
         conn.query_row("SELECT mail_from FROM shop WHERE id = 1", [], |r| r.get(0))?;
-    let address = from
-        .rsplit_once('<')
-        .map(|(_, a)| a.trim_end_matches('>'))
-        .unwrap_or(&from);
-    Ok(match address.rsplit_once('@') {
+    let domain = super::settings::sender_address(&from).rsplit_once('@');
+    Ok(match domain {
         Some((_, d)) if !d.trim().is_empty() => d.trim().to_lowercase(),
         _ => "shopdesk.invalid".into(),
     })

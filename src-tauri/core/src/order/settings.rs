@@ -133,7 +133,7 @@ fn prefix(text: &str, what: &str) -> Result<String> {
     Ok(t.to_uppercase())
 }
 
-fn sender_address(from: &str) -> &str {
+pub(crate) fn sender_address(from: &str) -> &str {
     match (from.rfind('<'), from.rfind('>')) {
         (Some(a), Some(b)) if a < b => &from[a + 1..b],
         _ => from,
