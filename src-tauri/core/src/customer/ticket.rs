@@ -10,6 +10,7 @@ use crate::order::claim_file::{self, ClaimFile};
 use crate::order::outbox::{attachment_info, AttachmentInfo};
 use crate::order::{carrier, order_name, order_stage, ClaimDraft, ClaimKind, OrderStage};
 use crate::shop::staff::{authorize, Permission, Session};
+use crate::store::{from_word, word};
 use crate::Shop;
 use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -45,20 +46,6 @@ pub enum TicketChannel {
     Email,
     Phone,
     Counter,
-}
-
-/// The snake_case word serde gives a unit variant, as stored in the database.
-fn word<T: Serialize>(v: T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
-fn parse<T: for<'de> Deserialize<'de>>(s: &str) -> rusqlite::Result<T> {
-    serde_json::from_value(serde_json::Value::String(s.to_string())).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
-    })
 }
 
 /// "T1042": a ticket's number as people say it, never mistaken for an order's "#1042".
@@ -281,9 +268,9 @@ fn ticket_row(r: &rusqlite::Row) -> rusqlite::Result<TicketRow> {
         id: r.get(0)?,
         name: ticket_name(r.get(1)?),
         subject: r.get(2)?,
-        channel: parse(&r.get::<_, String>(3)?)?,
-        status: parse(&r.get::<_, String>(4)?)?,
-        category: parse(&r.get::<_, String>(5)?)?,
+        channel: from_word(&r.get::<_, String>(3)?)?,
+        status: from_word(&r.get::<_, String>(4)?)?,
+        category: from_word(&r.get::<_, String>(5)?)?,
         who: r.get(6)?,
         order_name: r.get::<_, Option<i64>>(7)?.map(order_name),
         assignee: r.get(8)?,
@@ -367,9 +354,9 @@ pub(crate) fn load(conn: &Connection, id: &str) -> Result<Ticket> {
                 id: r.get(0)?,
                 name: ticket_name(r.get(1)?),
                 subject: r.get(2)?,
-                channel: parse(&r.get::<_, String>(3)?)?,
-                status: parse(&r.get::<_, String>(4)?)?,
-                category: parse(&r.get::<_, String>(5)?)?,
+                channel: from_word(&r.get::<_, String>(3)?)?,
+                status: from_word(&r.get::<_, String>(4)?)?,
+                category: from_word(&r.get::<_, String>(5)?)?,
                 customer_id: r.get(6)?,
                 customer_name: r.get(7)?,
                 order: r
@@ -422,10 +409,20 @@ pub(crate) fn load(conn: &Connection, id: &str) -> Result<Ticket> {
     Ok(t)
 }
 
-pub(crate) fn set_status(conn: &Connection, id: &str, status: TicketStatus) -> Result<()> {
-    conn.prepare_cached("UPDATE ticket SET status = ?2 WHERE id = ?1")?
-        .execute(params![id, word(status)])?;
+/// Sets one of the ticket's columns (a name from this module, never typed text).
+fn set(
+    conn: &Connection,
+    id: &str,
+    column: &'static str,
+    value: impl rusqlite::ToSql,
+) -> Result<()> {
+    conn.prepare_cached(&format!("UPDATE ticket SET {column} = ?2 WHERE id = ?1"))?
+        .execute(params![id, value])?;
     Ok(())
+}
+
+pub(crate) fn set_status(conn: &Connection, id: &str, status: TicketStatus) -> Result<()> {
+    set(conn, id, "status", word(status))
 }
 
 impl Shop {
@@ -596,10 +593,7 @@ impl Shop {
                 event(tx, id, now, by, "status", &word(s))?;
             }
             if let Some(k) = ch.category.filter(|k| *k != before.category) {
-                tx.execute(
-                    "UPDATE ticket SET category = ?2 WHERE id = ?1",
-                    params![id, word(k)],
-                )?;
+                set(tx, id, "category", word(k))?;
                 event(tx, id, now, by, "category", &word(k))?;
             }
             if let Some(a) = &ch.assignee_id {
@@ -618,10 +612,7 @@ impl Shop {
                             })?,
                         None => "nobody".into(),
                     };
-                    tx.execute(
-                        "UPDATE ticket SET assignee_id = ?2 WHERE id = ?1",
-                        params![id, a],
-                    )?;
+                    set(tx, id, "assignee_id", a)?;
                     event(tx, id, now, by, "assignee", &name)?;
                 }
             }
@@ -631,10 +622,7 @@ impl Shop {
                     o => Some(order_of(tx, o)?),
                 };
                 if order.as_deref() != before.order.as_ref().map(|o| o.id.as_str()) {
-                    tx.execute(
-                        "UPDATE ticket SET order_id = ?2 WHERE id = ?1",
-                        params![id, order],
-                    )?;
+                    set(tx, id, "order_id", &order)?;
                     let detail = match &order {
                         Some(o) => order_name(tx.query_row(
                             "SELECT number FROM customer_order WHERE id = ?1",
@@ -649,36 +637,24 @@ impl Shop {
             if let Some(c) = &ch.customer_id {
                 let c = Some(c.as_str()).filter(|c| !c.is_empty());
                 if c != before.customer_id.as_deref() {
-                    let name: String = match c {
+                    let (name, email): (String, Option<String>) = match c {
                         Some(c) => tx
-                            .query_row("SELECT name FROM customer WHERE id = ?1", [c], |r| r.get(0))
+                            .query_row("SELECT name, email FROM customer WHERE id = ?1", [c], |r| {
+                                r.try_into()
+                            })
                             .optional()?
                             .ok_or(Error::NotFound { what: "customer" })?,
-                        None => "unlinked".into(),
+                        None => ("unlinked".into(), None),
                     };
-                    tx.execute(
-                        "UPDATE ticket SET customer_id = ?2 WHERE id = ?1",
-                        params![id, c],
-                    )?;
+                    set(tx, id, "customer_id", c)?;
                     // Their messages belong to them too: on their record, in an export, erased.
                     tx.execute(
                         "UPDATE message SET customer_id = ?2 WHERE ticket_id = ?1",
                         params![id, c],
                     )?;
-                    if let Some(email) = c
-                        .map(|c| {
-                            tx.query_row("SELECT email FROM customer WHERE id = ?1", [c], |r| {
-                                r.get::<_, Option<String>>(0)
-                            })
-                        })
-                        .transpose()?
-                        .flatten()
-                        .filter(|_| before.address.is_empty())
-                    {
-                        tx.execute(
-                            "UPDATE ticket SET address = ?2 WHERE id = ?1",
-                            params![id, email],
-                        )?;
+                    // A call logged without an address can now be answered by e-mail.
+                    if let Some(email) = email.filter(|_| before.address.is_empty()) {
+                        set(tx, id, "address", email)?;
                     }
                     event(tx, id, now, by, "customer", &name)?;
                 }

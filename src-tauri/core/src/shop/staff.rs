@@ -67,10 +67,7 @@ impl Permission {
         Permission::CustomersErase,
     ];
     fn code(self) -> String {
-        serde_json::to_value(self)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default()
+        crate::store::word(self)
     }
 }
 

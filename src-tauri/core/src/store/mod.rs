@@ -270,6 +270,21 @@ impl Db {
     }
 }
 
+/// A unit enum variant as stored: the snake_case word serde gives it ("waiting_us").
+pub(crate) fn word<T: serde::Serialize>(v: T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// A stored word back as its enum variant, for a row reader.
+pub(crate) fn from_word<T: serde::de::DeserializeOwned>(s: &str) -> rusqlite::Result<T> {
+    serde_json::from_value(serde_json::Value::String(s.to_string())).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
 /// Typed words → an FTS5 query where each word is a quoted prefix, so punctuation in what a
 /// person types (quotes, hyphens, colons) can never become query syntax. `split` says what
 /// separates words.
