@@ -311,3 +311,135 @@ fn export_and_erase_need_their_own_permissions() {
     );
     assert!(names(&f, &query("0877654321")).is_empty());
 }
+
+#[test]
+fn a_word_many_share_pages_by_name_counts_live_customers_only_and_follows_renames() {
+    let (f, _) = shop();
+    let mut ids = Vec::new();
+    for (i, name) in [
+        "zed Byrne",
+        "Aoife Byrne",
+        "ciara byrne",
+        "Bríd Byrne",
+        "Ann Other",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let phone = format!("087 555 010{i}");
+        ids.push(new_customer(&f, name, &format!("c{i}@example.ie"), &phone).id);
+    }
+    let page = |text: &str, offset: u32| CustomerQuery {
+        text: text.into(),
+        limit: 2,
+        offset,
+        ..CustomerQuery::default()
+    };
+    // By name whatever the case, a page at a time, counted in full.
+    assert_eq!(
+        names(&f, &page("byrne", 0)),
+        vec!["Aoife Byrne", "Bríd Byrne"]
+    );
+    assert_eq!(
+        names(&f, &page("byrne", 2)),
+        vec!["ciara byrne", "zed Byrne"]
+    );
+    assert_eq!(
+        f.shop
+            .customer_list(&f.owner, &page("byrne", 2))
+            .unwrap()
+            .total,
+        4
+    );
+
+    // A rename moves the customer in the order.
+    let mut e = edit_of(&f, &ids[0]);
+    e.name = "Abe Byrne".into();
+    f.shop.save_customer(&f.owner, &e).unwrap();
+    assert_eq!(
+        names(&f, &page("byrne", 0)),
+        vec!["Abe Byrne", "Aoife Byrne"]
+    );
+
+    // Merged-away and erased customers are neither listed nor counted.
+    f.shop
+        .merge_customers(
+            &f.owner,
+            &CustomerMerge {
+                keep_id: ids[1].clone(),
+                merge_id: ids[2].clone(),
+            },
+        )
+        .unwrap();
+    f.shop.erase_customer(&f.owner, &ids[3]).unwrap();
+    let found = f.shop.customer_list(&f.owner, &query("byrne")).unwrap();
+    assert_eq!(found.total, 2);
+    assert_eq!(
+        found
+            .rows
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect::<Vec<_>>(),
+        vec!["Abe Byrne", "Aoife Byrne"]
+    );
+    // The merged one's phone now finds the one kept, once.
+    assert_eq!(names(&f, &query("0875550102")), vec!["Aoife Byrne"]);
+
+    // Sorted by value the same words find the same customers.
+    let by_value = CustomerQuery {
+        sort: CustomerSort::Value,
+        ..query("byrne")
+    };
+    assert_eq!(f.shop.customer_list(&f.owner, &by_value).unwrap().total, 2);
+}
+
+#[test]
+fn customers_with_an_open_ticket_are_one_filter_away() {
+    use shopdesk_core::customer::ticket::{
+        NewInquiry, TicketCategory, TicketChange, TicketChannel, TicketStatus,
+    };
+    let (f, _) = shop();
+    let ann = new_customer(&f, "Ann Other", "ann@example.ie", "087 555 0101");
+    new_customer(&f, "Bo Quiet", "bo@example.ie", "087 555 0102");
+    let open = CustomerQuery {
+        has_open_ticket: true,
+        ..CustomerQuery::default()
+    };
+    assert!(names(&f, &open).is_empty());
+    let t = f
+        .shop
+        .log_inquiry(
+            &f.owner,
+            &NewInquiry {
+                channel: TicketChannel::Phone,
+                subject: "Is the sage tee back in stock?".into(),
+                body: String::new(),
+                category: TicketCategory::Question,
+                customer_id: Some(ann.id.clone()),
+                order: None,
+            },
+        )
+        .unwrap();
+    assert_eq!(names(&f, &open), vec!["Ann Other"]);
+    assert_eq!(
+        names(
+            &f,
+            &CustomerQuery {
+                text: "other".into(),
+                ..open.clone()
+            }
+        ),
+        vec!["Ann Other"]
+    );
+    f.shop
+        .change_ticket(
+            &f.owner,
+            &t.id,
+            &TicketChange {
+                status: Some(TicketStatus::Resolved),
+                ..TicketChange::default()
+            },
+        )
+        .unwrap();
+    assert!(names(&f, &open).is_empty(), "a resolved ticket is not open");
+}

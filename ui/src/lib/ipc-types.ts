@@ -361,6 +361,10 @@ tag: string | null,
  */
 has_credit: boolean, 
 /**
+ * Only customers with a ticket not yet resolved.
+ */
+has_open_ticket: boolean, 
+/**
  * Only customers who bought in the last this many days.
  */
 bought_within_days: number | null, sort: CustomerSort, offset: number, 

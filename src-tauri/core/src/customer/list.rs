@@ -1,5 +1,5 @@
 //! The customer list (F6): search by name, e-mail, phone, postcode, tag or order number; filters
-//! (tag, store credit, bought in the last N days); sorted by name, lifetime value or last
+//! (tag, store credit, an open ticket, bought in the last N days); sorted by name, lifetime value or last
 //! purchase; a page at a time with the count, from the figures the store keeps per customer.
 
 use crate::clock::Timestamp;
@@ -39,6 +39,9 @@ pub struct CustomerQuery {
     /// Only customers with store credit to spend.
     #[serde(default)]
     pub has_credit: bool,
+    /// Only customers with a ticket not yet resolved.
+    #[serde(default)]
+    pub has_open_ticket: bool,
     /// Only customers who bought in the last this many days.
     #[serde(default)]
     pub bought_within_days: Option<u32>,
@@ -108,59 +111,95 @@ impl Shop {
             format!("?{}", args.len())
         };
         let text = q.text.trim();
-        if let Some(m) = fts_query(text) {
+        // The keys of the customers the text finds: the search index holds live customers only.
+        let found = fts_query(text).map(|m| {
             let m = arg(Value::Text(m), &mut args);
-            let searched = format!(
-                "c.id IN (SELECT k.customer_id FROM customer_search s JOIN customer_key k ON k.seq = s.rowid
-                          WHERE customer_search MATCH {m})"
-            );
-            filter = match order_number(text) {
+            let words = format!("SELECT rowid AS seq FROM customer_search WHERE customer_search MATCH {m}");
+            match order_number(text) {
                 Some(n) => {
                     let n = arg(Value::Integer(n), &mut args);
                     format!(
-                        "{filter} AND ({searched} OR c.id IN (SELECT customer_id FROM customer_order WHERE number = {n}))"
+                        "{words} UNION SELECT k.seq FROM customer_order o
+                           JOIN customer c ON c.id = o.customer_id JOIN customer_key k ON k.customer_id = c.id
+                          WHERE o.number = {n} AND c.merged_into IS NULL AND c.erased_at IS NULL"
                     )
                 }
-                None => format!("{filter} AND {searched}"),
-            };
-        }
+                None => words,
+            }
+        });
+        let mut filtered = false;
         if let Some(tag) = q.tag.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             let t = arg(Value::Text(tag.to_lowercase()), &mut args);
             filter = format!(
                 "{filter} AND instr(',' || replace(lower(c.tags), ', ', ',') || ',', ',' || {t} || ',') > 0"
             );
+            filtered = true;
         }
         if q.has_credit {
             filter = format!(
                 "{filter} AND (SELECT ifnull(sum(delta_minor), 0) FROM store_credit_move m WHERE m.customer_id = c.id) > 0"
             );
+            filtered = true;
+        }
+        if q.has_open_ticket {
+            filter = format!(
+                "{filter} AND EXISTS (SELECT 1 FROM ticket t WHERE t.customer_id = c.id
+                                      AND t.status IN ('open', 'waiting_customer', 'waiting_us'))"
+            );
+            filtered = true;
         }
         if let Some(days) = q.bought_within_days {
             let since = self.clock.now().0 - i64::from(days) * 86_400_000;
             let s = arg(Value::Integer(since), &mut args);
             filter = format!("{filter} AND st.last_at >= {s}");
+            filtered = true;
         }
-        // One key each, so the first page is read off an index (never-bought last: NULL sorts
-        // lowest).
-        let order = match q.sort {
-            CustomerSort::Name => "c.name COLLATE NOCASE",
-            CustomerSort::Value => "st.value_minor DESC",
-            CustomerSort::LastPurchase => "st.last_at DESC",
-        };
         let limit = match q.limit {
             0 => 100,
             n => n.min(PAGE_MAX),
         };
+        let offset = q.offset;
+        let (from, order, paged, counted) = match (&found, q.sort, filtered) {
+            // Words alone, by name: the page is chosen off the search keys, which carry the name,
+            // and only its rows are read; the count is the index's own.
+            (Some(found), CustomerSort::Name, false) => (
+                format!(
+                    "(SELECT k.customer_id, k.sort_name FROM ({found}) f JOIN customer_key k ON k.seq = f.seq
+                      ORDER BY k.sort_name COLLATE NOCASE LIMIT {limit} OFFSET {offset}) p
+                     JOIN customer c ON c.id = p.customer_id JOIN customer_stats st ON st.customer_id = c.id"
+                ),
+                "p.sort_name COLLATE NOCASE",
+                String::new(),
+                format!("SELECT 1 FROM ({found})"),
+            ),
+            // One key each otherwise, so the first page is read off an index (never-bought
+            // last: NULL sorts lowest).
+            (_, sort, _) => {
+                if let Some(found) = &found {
+                    filter = format!(
+                        "{filter} AND c.id IN (SELECT k.customer_id FROM ({found}) f JOIN customer_key k ON k.seq = f.seq)"
+                    );
+                }
+                let from = "customer c JOIN customer_stats st ON st.customer_id = c.id";
+                let order = match sort {
+                    CustomerSort::Name => "c.name COLLATE NOCASE",
+                    CustomerSort::Value => "st.value_minor DESC",
+                    CustomerSort::LastPurchase => "st.last_at DESC",
+                };
+                let counted = format!("SELECT 1 FROM {from} WHERE {filter}");
+                let from = format!("{from} WHERE {filter}");
+                (from, order, format!("LIMIT {limit} OFFSET {offset}"), counted)
+            }
+        };
         self.db.read(|c| {
             authorize(c, session, Permission::OrdersView)?;
             let cur = shop_currency(c)?;
-            let from = "customer c JOIN customer_stats st ON st.customer_id = c.id";
             // A search that matches half the shop is counted only so far: "1,000+" says
             // enough, and counting 50,000 matches would cost more than the page itself.
             let cap = if text.is_empty() { i64::MAX } else { SEARCH_COUNT_CAP };
             let total: i64 = c
                 .prepare_cached(&format!(
-                    "SELECT count(*) FROM (SELECT 1 FROM {from} WHERE {filter} LIMIT {})",
+                    "SELECT count(*) FROM ({counted} LIMIT {})",
                     cap.saturating_add(1)
                 ))?
                 .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
@@ -169,8 +208,7 @@ impl Shop {
             let mut st = c.prepare_cached(&format!(
                 "SELECT c.id, c.name, c.email, c.phone, c.tags, st.orders, st.value_minor, st.last_at,
                         (SELECT ifnull(sum(delta_minor), 0) FROM store_credit_move m WHERE m.customer_id = c.id)
-                 FROM {from} WHERE {filter} ORDER BY {order} LIMIT {limit} OFFSET {}",
-                q.offset
+                 FROM {from} ORDER BY {order} {paged}"
             ))?;
             let rows = st
                 .query_map(rusqlite::params_from_iter(args.iter()), |r| {

@@ -31,6 +31,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0012_order_fulfilled.sql"),
     include_str!("migrations/0013_customers.sql"),
     include_str!("migrations/0014_tickets.sql"),
+    include_str!("migrations/0015_customer_search_live.sql"),
 ];
 
 const MAX_IDLE_READERS: usize = 4;
@@ -348,6 +349,7 @@ mod tests {
         "f9ae5882e46612ea4b39bb3fc3924845f2db1b8b5797eeb3c338bc1775157450", // 0012_order_fulfilled
         "fc0eadb2e699539ae2cd1672b25413fb49811020d22f641018e3b4c0f03b7802", // 0013_customers
         "b0d1529b553c8cfc4332d3795a91355a6f101df12a04ca7a60898a59993a3655", // 0014_tickets
+        "1e90c309708cf54ed20839e818d1c1ea49588ec866c7cb60fce2c133a3979532", // 0015_customer_search_live
     ];
 
     #[test]
@@ -500,6 +502,33 @@ mod tests {
                 .unwrap();
             assert_eq!(found, 1, "{words}");
         }
+    }
+
+    #[test]
+    fn a_shop_from_before_the_live_search_drops_merged_customers_from_it_and_sorts_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v14.sqlite3");
+        let mut conn = Connection::open(&path).unwrap();
+        migrations().to_version(&mut conn, 14).unwrap();
+        conn.execute_batch(
+            "INSERT INTO customer (id, name, email, created_at, updated_at)
+             VALUES ('A', 'Aoife Byrne', 'a@example.ie', 0, 0), ('B', 'Bríd Byrne', 'b@example.ie', 0, 0);
+             UPDATE customer SET merged_into = 'A' WHERE id = 'B';",
+        )
+        .unwrap();
+        drop(conn);
+        let db = Db::open(&path, None).unwrap();
+        let (found, sorted): (i64, String) = db
+            .read(|c| {
+                Ok(c.query_row(
+                    "SELECT (SELECT count(*) FROM customer_search WHERE customer_search MATCH 'byrne'),
+                            (SELECT group_concat(sort_name, '|') FROM customer_key)",
+                    [],
+                    |r| r.try_into(),
+                )?)
+            })
+            .unwrap();
+        assert_eq!((found, sorted.as_str()), (1, "Aoife Byrne|Bríd Byrne"));
     }
 
     #[test]
