@@ -14,7 +14,7 @@ use ts_rs::TS;
 
 /// The most rows one page returns.
 pub const PAGE_MAX: u32 = 500;
-/// A search counts its matches up to this many.
+/// A search or a filter counts its matches up to this many.
 pub const SEARCH_COUNT_CAP: i64 = 1000;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, TS)]
@@ -72,7 +72,7 @@ pub struct CustomerRow {
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct CustomerPage {
     pub rows: Vec<CustomerRow>,
-    /// Customers that match, on every page (at most `SEARCH_COUNT_CAP` for a search).
+    /// Customers that match, on every page (at most `SEARCH_COUNT_CAP` for a search or filter).
     #[ts(type = "number")]
     pub total: i64,
     /// More match than `total` says: the count stopped at the cap.
@@ -186,7 +186,11 @@ impl Shop {
                     CustomerSort::Value => "st.value_minor DESC",
                     CustomerSort::LastPurchase => "st.last_at DESC",
                 };
-                let counted = format!("SELECT 1 FROM {from} WHERE {filter}");
+                // Every customer has a stats row: the count joins it only to filter on it.
+                let counted = match q.bought_within_days {
+                    Some(_) => format!("SELECT 1 FROM {from} WHERE {filter}"),
+                    None => format!("SELECT 1 FROM customer c WHERE {filter}"),
+                };
                 let from = format!("{from} WHERE {filter}");
                 (from, order, format!("LIMIT {limit} OFFSET {offset}"), counted)
             }
@@ -194,9 +198,9 @@ impl Shop {
         self.db.read(|c| {
             authorize(c, session, Permission::OrdersView)?;
             let cur = shop_currency(c)?;
-            // A search that matches half the shop is counted only so far: "1,000+" says
-            // enough, and counting 50,000 matches would cost more than the page itself.
-            let cap = if text.is_empty() { i64::MAX } else { SEARCH_COUNT_CAP };
+            // A search or filter that matches half the shop is counted only so far: "1,000+"
+            // says enough, and counting 50,000 matches would cost more than the page itself.
+            let cap = if found.is_none() && !filtered { i64::MAX } else { SEARCH_COUNT_CAP };
             let total: i64 = c
                 .prepare_cached(&format!(
                     "SELECT count(*) FROM ({counted} LIMIT {})",

@@ -349,7 +349,7 @@ mod tests {
         "f9ae5882e46612ea4b39bb3fc3924845f2db1b8b5797eeb3c338bc1775157450", // 0012_order_fulfilled
         "fc0eadb2e699539ae2cd1672b25413fb49811020d22f641018e3b4c0f03b7802", // 0013_customers
         "b0d1529b553c8cfc4332d3795a91355a6f101df12a04ca7a60898a59993a3655", // 0014_tickets
-        "1e90c309708cf54ed20839e818d1c1ea49588ec866c7cb60fce2c133a3979532", // 0015_customer_search_live
+        "e8bf566bbb67030633b0e73c86824c35c9c550a4b635fb85f790e3de0483aa97", // 0015_customer_search_live
     ];
 
     #[test]

@@ -35,3 +35,7 @@ AFTER UPDATE OF name, email, phone, address, tags, merged_into, erased_at ON cus
     INSERT INTO customer_search (rowid, name, emails, phones, postcode, tags)
     SELECT seq, name, emails, phones, postcode, tags FROM customer_search_row WHERE customer_id = NEW.id;
 END;
+
+-- The list's live customers by name: its first page and its full count read off this alone.
+CREATE INDEX customer_live_name ON customer (name COLLATE NOCASE)
+WHERE merged_into IS NULL AND erased_at IS NULL;
