@@ -120,11 +120,12 @@ benchmark: setup-test ui
 	xvfb-run -a -s "-screen 0 1280x800x24" target/release/shopdesk-benchmark
 	# The same catalog, counter and orders figures on encrypted (SQLCipher) databases.
 	target/release/shopdesk-benchmark --encrypted | grep '^| [^f-]'
+	# The test harness prints "test name ... " and the test's own row on one line: keep the row.
 	SHOPDESK_APP=$(CURDIR)/target/release/shopdesk-app xvfb-run -a -s "-screen 0 1280x800x24" \
-	  cargo test --manifest-path tests/e2e/Cargo.toml -- --ignored --nocapture --test-threads=1 2>/dev/null | grep '^|'
+	  cargo test --manifest-path tests/e2e/Cargo.toml -- --ignored --nocapture --test-threads=1 2>/dev/null | grep -o '| .*|$$'
 	# Marketplace sync against its fakes and the real Vendure server (started by the test).
 	cargo test --release -p shopdesk-sync --test shopify_fake --test vendure_loop -- \
-	  --include-ignored --nocapture --test-threads=1 2>/dev/null | grep '^|'
+	  --include-ignored --nocapture --test-threads=1 2>/dev/null | grep -o '| .*|$$'
 
 ## Build the Linux .deb into target/release/bundle/deb/.
 # The Makefile builds the UI first, so tauri.conf.json needs no beforeBuildCommand; the env vars
