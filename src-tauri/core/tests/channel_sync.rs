@@ -198,6 +198,32 @@ fn a_malformed_or_foreign_currency_order_is_quarantined_and_the_page_goes_on() {
 }
 
 #[test]
+fn a_refusal_after_good_orders_keeps_them_once_and_skips_no_number() {
+    let (f, _) = shop();
+    let ch = channel(&f);
+    // The page is first written whole; the refused order comes after two good ones, so that
+    // attempt is rolled back and the page written again order by order.
+    let first = remote("4001", T0, vec![("L1", "TEE-S-SAGE", 1, 2000)]);
+    let second = remote("4002", T0, vec![("L2", "TEE-S-SAGE", 1, 2000)]);
+    let refused = remote("4003", T0, vec![("L3", "TEE-S-SAGE", 0, 2000)]);
+    let after = remote("4004", T0, vec![("L4", "TEE-S-SAGE", 1, 2000)]);
+    let t = f
+        .shop
+        .ingest_orders(&ch, &page(&[first, second, refused, after]))
+        .unwrap();
+    assert_eq!((t.created, t.quarantined), (3, 1));
+    assert_eq!(order_count(&f), 3);
+    for n in 1..=3 {
+        let o = f.shop.order_by_number(&f.owner, &n.to_string()).unwrap();
+        let created = o.timeline.iter().filter(|e| e.kind == "created").count();
+        assert_eq!(created, 1, "order {n} written once, numbers without a gap");
+    }
+    let q = f.shop.quarantined_orders(&f.owner).unwrap();
+    assert_eq!(q.len(), 1);
+    assert_eq!(q[0].external_id, "4003");
+}
+
+#[test]
 fn unknown_skus_import_as_titled_lines_and_a_link_fixes_later_orders_and_stock() {
     let (f, ids) = shop();
     let ch = channel(&f);

@@ -93,6 +93,14 @@ pub struct IngestTally {
 }
 
 impl IngestTally {
+    fn count(&mut self, done: Ingested) {
+        match done {
+            Ingested::Created => self.created += 1,
+            Ingested::Updated => self.updated += 1,
+            Ingested::Unchanged => self.unchanged += 1,
+        }
+    }
+
     pub fn add(&mut self, o: &IngestTally) {
         self.created += o.created;
         self.updated += o.updated;
@@ -358,61 +366,76 @@ fn quarantine(
     Ok(())
 }
 
+/// Writes a page's orders. With `each_alone` every order has its own savepoint, so a refused
+/// one is quarantined and the others go on; without it the first refusal fails the page.
+fn write_page(
+    tx: &Connection,
+    channel_id: &str,
+    now: Timestamp,
+    page: &[Pulled],
+    each_alone: bool,
+) -> Result<IngestTally> {
+    let ch = load_channel(tx, channel_id)?;
+    let ctx = Page {
+        staff: actor(tx, &ch.id)?,
+        cur: shop_currency(tx)?,
+        channel: &ch,
+        now,
+    };
+    let mut tally = IngestTally::default();
+    for p in page {
+        let o = match p {
+            Pulled::Malformed {
+                external_id,
+                error,
+                raw,
+            } => {
+                quarantine(tx, &ch.id, external_id, error, raw, now)?;
+                tally.quarantined += 1;
+                continue;
+            }
+            Pulled::Order(o) => o,
+        };
+        tally.newest = tally.newest.max(Some(o.updated_at));
+        if !each_alone {
+            tally.count(upsert(tx, &ctx, o)?);
+            continue;
+        }
+        tx.execute_batch("SAVEPOINT remote_order")?;
+        match upsert(tx, &ctx, o) {
+            Ok(done) => {
+                tx.execute_batch("RELEASE remote_order")?;
+                tally.count(done);
+            }
+            Err(e) if e.is_refusal() => {
+                tx.execute_batch("ROLLBACK TO remote_order; RELEASE remote_order")?;
+                let (why, raw) = (e.to_string(), o.raw.to_string());
+                quarantine(tx, &ch.id, &o.external_id, &why, &raw, now)?;
+                tally.quarantined += 1;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(tally)
+}
+
 impl Shop {
-    /// Writes one page of pulled orders in one transaction; each order in its own savepoint so
-    /// a bad one is quarantined and the others still land.
+    /// Writes one page of pulled orders in one transaction; a bad order is quarantined and the
+    /// others still land. The page is first written whole, without savepoints: a savepoint per
+    /// order costs a flush of every full-text index (SQLite asks each at every savepoint) and
+    /// a copy of each page it touches. Only when an order is refused is that transaction
+    /// rolled back and the page written again, each order in its own savepoint.
     pub fn ingest_orders(&self, channel_id: &str, page: &[Pulled]) -> Result<IngestTally> {
         let now = self.clock.now();
-        self.db.write(|tx| {
-            let ch = load_channel(tx, channel_id)?;
-            let page_ctx = Page {
-                staff: actor(tx, &ch.id)?,
-                cur: shop_currency(tx)?,
-                channel: &ch,
-                now,
-            };
-            let mut tally = IngestTally::default();
-            for p in page {
-                match p {
-                    Pulled::Malformed {
-                        external_id,
-                        error,
-                        raw,
-                    } => {
-                        quarantine(tx, &ch.id, external_id, error, raw, now)?;
-                        tally.quarantined += 1;
-                    }
-                    Pulled::Order(o) => {
-                        tally.newest = tally.newest.max(Some(o.updated_at));
-                        tx.execute_batch("SAVEPOINT remote_order")?;
-                        match upsert(tx, &page_ctx, o) {
-                            Ok(done) => {
-                                tx.execute_batch("RELEASE remote_order")?;
-                                match done {
-                                    Ingested::Created => tally.created += 1,
-                                    Ingested::Updated => tally.updated += 1,
-                                    Ingested::Unchanged => tally.unchanged += 1,
-                                }
-                            }
-                            Err(e) if e.is_refusal() => {
-                                tx.execute_batch("ROLLBACK TO remote_order; RELEASE remote_order")?;
-                                quarantine(
-                                    tx,
-                                    &ch.id,
-                                    &o.external_id,
-                                    &e.to_string(),
-                                    &o.raw.to_string(),
-                                    now,
-                                )?;
-                                tally.quarantined += 1;
-                            }
-                            Err(e) => return Err(e),
-                        }
-                    }
-                }
-            }
-            Ok(tally)
-        })
+        match self
+            .db
+            .write(|tx| write_page(tx, channel_id, now, page, false))
+        {
+            Err(e) if e.is_refusal() => self
+                .db
+                .write(|tx| write_page(tx, channel_id, now, page, true)),
+            done => done,
+        }
     }
 
     /// Ends a full pull: the watermark moves up to the newest order read, never back. Called only

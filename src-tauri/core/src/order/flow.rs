@@ -219,12 +219,17 @@ fn put_on_hold(
     event(conn, order_id, at, Some(staff), "held", why)
 }
 
-fn write_lines(conn: &Connection, order_id: &str, p: &Prepared) -> Result<()> {
+/// Replaces an order's lines.
+fn rewrite_lines(conn: &Connection, order_id: &str, p: &Prepared) -> Result<()> {
     conn.prepare_cached("DELETE FROM order_line WHERE order_id = ?1")?
         .execute([order_id])?;
     // New lines are all still to pack.
     conn.prepare_cached("UPDATE customer_order SET fulfilled_at = NULL WHERE id = ?1")?
         .execute([order_id])?;
+    write_lines(conn, order_id, p)
+}
+
+fn write_lines(conn: &Connection, order_id: &str, p: &Prepared) -> Result<()> {
     let mut ins = conn.prepare_cached(
         "INSERT INTO order_line (id, order_id, position, kind, variant_id, sku, title, quantity,
              unit_price_minor, catalog_price_minor, discount_minor, amount_minor, tax_minor, taxes,
@@ -318,20 +323,55 @@ fn check_location(conn: &Connection, draft: &OrderDraft) -> Result<String> {
     }
 }
 
-/// Puts a freshly verified order in its place: open (stock committed, confirmation queued for
-/// hand-entered orders) or on hold with the reasons on its timeline.
+/// Puts a new order, just written on hold, in its place after verification: open (stock
+/// committed, confirmation queued for hand-entered orders) or still on hold with the reasons on
+/// its timeline. The checks and the status they lead to are one write.
 fn accept_or_hold(conn: &Connection, order_id: &str, staff: &str, at: Timestamp) -> Result<()> {
-    let checks = reverify(conn, order_id, at)?;
-    if checks.iter().any(|c| c.holds()) {
-        put_on_hold(conn, order_id, staff, at, &hold_reasons(&checks))?;
+    let (checks, score) = verify(conn, order_id, at)?;
+    let holds = checks.iter().any(|c| c.holds());
+    let status = if holds {
+        OrderStatus::OnHold
     } else {
-        accept(conn, order_id, staff, at, "passed verification")?;
+        OrderStatus::Open
+    };
+    conn.prepare_cached(
+        "UPDATE customer_order SET checks = ?2, risk_score = ?3, status = ?4, updated_at = ?5
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        order_id,
+        serde_json::to_string(&checks).unwrap_or_default(),
+        score,
+        status.as_str(),
+        at.0
+    ])?;
+    if holds {
+        event(
+            conn,
+            order_id,
+            at,
+            Some(staff),
+            "held",
+            &hold_reasons(&checks),
+        )
+    } else {
+        accepted(conn, order_id, staff, at, "passed verification")
     }
-    Ok(())
 }
 
 fn accept(conn: &Connection, order_id: &str, staff: &str, at: Timestamp, why: &str) -> Result<()> {
     set_status(conn, order_id, OrderStatus::Open, at)?;
+    accepted(conn, order_id, staff, at, why)
+}
+
+/// What follows an order's opening: its stock committed, the timeline, our confirmation.
+fn accepted(
+    conn: &Connection,
+    order_id: &str,
+    staff: &str,
+    at: Timestamp,
+    why: &str,
+) -> Result<()> {
     commit_unshipped(conn, order_id, 1, staff, at)?;
     event(conn, order_id, at, Some(staff), "accepted", why)?;
     let channel: String = conn
@@ -487,7 +527,7 @@ impl Shop {
                 commit_unshipped(tx, order_id, -1, staff, now)?;
             }
             if lines_changed {
-                write_lines(tx, order_id, &p)?;
+                rewrite_lines(tx, order_id, &p)?;
             }
             tx.execute(
                 "UPDATE customer_order SET email = ?2, phone = ?3, billing = ?4, shipping = ?5,

@@ -339,8 +339,10 @@ pub(crate) fn verify(
         }
     }
     let since = now.0.max(created) - settings.velocity_hours * 3_600_000;
-    // Counting stops at a bound: a busy shared address (a parcel locker, a forwarder) would
-    // otherwise make every order to it read every earlier one.
+    // Counting stops at a bound (the queries' LIMIT 100): a busy shared address (a parcel
+    // locker, a forwarder) would otherwise make every order to it read every earlier one. The
+    // bound is written into the SQL, not bound: a bound LIMIT made SQLite prepare the statement
+    // again on every call.
     const COUNTED: i64 = 100;
     let mut velocity = |what: &str, sql: &str, value: &str| -> Result<()> {
         if value.is_empty() {
@@ -348,7 +350,7 @@ pub(crate) fn verify(
         }
         let n: i64 = conn
             .prepare_cached(sql)?
-            .query_row(params![value, since, row, COUNTED], |r| r.get(0))?;
+            .query_row(params![value, since, row], |r| r.get(0))?;
         // The count includes this order.
         if n + 1 >= settings.velocity_count {
             let orders = if n >= COUNTED {
@@ -369,17 +371,17 @@ pub(crate) fn verify(
     };
     velocity(
         "e-mail",
-        "SELECT count(*) FROM (SELECT 1 FROM customer_order WHERE lower(email) = lower(?1) AND created_at >= ?2 AND rowid <> ?3 LIMIT ?4)",
+        "SELECT count(*) FROM (SELECT 1 FROM customer_order WHERE lower(email) = lower(?1) AND created_at >= ?2 AND rowid <> ?3 LIMIT 100)",
         email.as_deref().unwrap_or(""),
     )?;
     velocity(
         "address",
-        "SELECT count(*) FROM (SELECT 1 FROM customer_order WHERE address_key = ?1 AND created_at >= ?2 AND rowid <> ?3 LIMIT ?4)",
+        "SELECT count(*) FROM (SELECT 1 FROM customer_order WHERE address_key = ?1 AND created_at >= ?2 AND rowid <> ?3 LIMIT 100)",
         &key,
     )?;
     velocity(
         "phone",
-        "SELECT count(*) FROM (SELECT 1 FROM customer_order WHERE phone = ?1 AND created_at >= ?2 AND rowid <> ?3 LIMIT ?4)",
+        "SELECT count(*) FROM (SELECT 1 FROM customer_order WHERE phone = ?1 AND created_at >= ?2 AND rowid <> ?3 LIMIT 100)",
         phone.as_deref().unwrap_or(""),
     )?;
     if express {

@@ -32,6 +32,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0013_customers.sql"),
     include_str!("migrations/0014_tickets.sql"),
     include_str!("migrations/0015_customer_search_live.sql"),
+    include_str!("migrations/0016_order_stats_on_change.sql"),
 ];
 
 const MAX_IDLE_READERS: usize = 4;
@@ -350,6 +351,7 @@ mod tests {
         "fc0eadb2e699539ae2cd1672b25413fb49811020d22f641018e3b4c0f03b7802", // 0013_customers
         "b0d1529b553c8cfc4332d3795a91355a6f101df12a04ca7a60898a59993a3655", // 0014_tickets
         "e8bf566bbb67030633b0e73c86824c35c9c550a4b635fb85f790e3de0483aa97", // 0015_customer_search_live
+        "8cdd11be26749fae99b4d4e78ff8a0ae5c89a7b1ee0de1175b074f299524153c", // 0016_order_stats_on_change
     ];
 
     #[test]
