@@ -285,6 +285,7 @@ ipc_table! {
     events {
         SYNC_PROGRESS = "sync-progress" => shopdesk_sync::RunReport;
         SYNC_FINISHED = "sync-finished" => shopdesk_sync::RunReport;
+        IMPORT_PROGRESS = "import-progress" => crate::commands::import::ImportProgress;
     }
 }
 

@@ -40,6 +40,9 @@ struct Args {
     /// Only the database, catalog, counter and orders figures (no window, no display needed).
     #[arg(long)]
     no_window: bool,
+    /// Only the catalog figures (CSV import and export, search, stock level).
+    #[arg(long)]
+    catalog_only: bool,
     /// Only the orders figures (for working on orders).
     #[arg(long)]
     orders_only: bool,
@@ -180,6 +183,13 @@ fn run(args: Args) -> Result<(), Error> {
         for row in &mut rows {
             row.what = format!("{} [encrypted]", row.what);
         }
+        print_table(rows);
+        let _ = std::fs::remove_dir_all(&scratch);
+        return Ok(());
+    }
+    if args.catalog_only {
+        let mut rows = Vec::new();
+        crate::catalog::run(&scratch, &mut rows, None)?;
         print_table(rows);
         let _ = std::fs::remove_dir_all(&scratch);
         return Ok(());

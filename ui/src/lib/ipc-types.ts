@@ -321,7 +321,7 @@ merge_id: string, };
 
 export type CustomerPage = { rows: Array<CustomerRow>, 
 /**
- * Customers that match, on every page (at most `SEARCH_COUNT_CAP` for a search).
+ * Customers that match, on every page (at most `SEARCH_COUNT_CAP` for a search or filter).
  */
 total: number, 
 /**
@@ -528,6 +528,8 @@ skipped_rows: number, errors: Array<ImportIssue>,
  * Columns this importer does not use (they are left out, not an error).
  */
 ignored_columns: Array<string>, };
+
+export type ImportProgress = { done: number, total: number, };
 
 export type ImportResult = { preview: ImportPreview, import_id: string, };
 
@@ -1829,4 +1831,5 @@ export interface Commands {
 export interface Events {
   "sync-progress": RunReport;
   "sync-finished": RunReport;
+  "import-progress": ImportProgress;
 }

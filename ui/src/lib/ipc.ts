@@ -36,6 +36,12 @@ export async function call<K extends keyof Commands>(
   }
 }
 
+/** Listens to a catalog import's progress; returns the function that stops listening. */
+export function onImportProgress(handler: (p: Events["import-progress"]) => void): () => void {
+  const stop = listen<Events["import-progress"]>("import-progress", (e) => handler(e.payload));
+  return () => void stop.then((s) => s());
+}
+
 /** Listens to the sync's progress and results; returns the function that stops listening. */
 export function onSync(
   handler: (kind: "progress" | "finished", run: Events["sync-progress"]) => void,

@@ -2,10 +2,10 @@
 //! Each is a few lines over core; no rule lives here.
 
 use super::{as_staff, export_to_file, SavedFile};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use shopdesk_core::import::shopify_csv::{ImportPreview, ImportResult};
 use shopdesk_core::ErrorBody;
-use tauri::AppHandle;
+use tauri::{AppHandle, Emitter};
 use ts_rs::TS;
 
 /// A CSV file's text, read by the UI from the file the person picked.
@@ -25,10 +25,20 @@ pub async fn catalog_import_preview(
     .await
 }
 
+/// How far an import has got: products written of the file's total.
+#[derive(Debug, Clone, Copy, Serialize, TS)]
+pub struct ImportProgress {
+    pub done: u32,
+    pub total: u32,
+}
+
 #[tauri::command]
 pub async fn catalog_import(app: AppHandle, req: CsvText) -> Result<ImportResult, ErrorBody> {
+    let events = app.clone();
     as_staff(app, move |shop, s| {
-        shop.import_catalog(s, &req.text, &mut |_, _| {})
+        shop.import_catalog(s, &req.text, &mut |done, total| {
+            let _ = events.emit(crate::ipc::IMPORT_PROGRESS, ImportProgress { done, total });
+        })
     })
     .await
 }
