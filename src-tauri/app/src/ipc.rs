@@ -171,7 +171,6 @@ ipc_table! {
         stocktake_set(stock::stocktake::CountEntry) -> stock::stocktake::Stocktake;
         stocktake_apply(ById) -> stock::stocktake::Stocktake;
         stocktake_cancel(ById) -> stock::stocktake::Stocktake;
-        sale_new(()) -> sale::Sale;
         sale_current(()) -> Option<sale::Sale>;
         sale_get(ById) -> sale::Sale;
         sale_edit(SaleEditRequest) -> sale::Sale;

@@ -763,3 +763,23 @@ fn the_counter_sells_only_what_is_on_its_own_shelves() {
         "the 5 in the back room are not on the shop floor the shift sells from: {err}"
     );
 }
+
+#[test]
+fn the_first_scan_starts_the_cart_and_a_bad_one_leaves_none() {
+    let (f, _) = counter();
+    let scan_first = |code: &str| {
+        f.shop
+            .start_sale(&f.owner, &SaleEdit::Scan { code: code.into() }, None)
+    };
+    let err = scan_first("NO-SUCH-CODE").unwrap_err();
+    assert!(matches!(err, Error::UnknownCode { .. }), "{err}");
+    assert!(
+        f.shop.current_sale(&f.owner).unwrap().is_none(),
+        "a refused first scan leaves no empty cart"
+    );
+    let s = scan_first("TEE-S-SAGE").unwrap();
+    assert_eq!(s.lines.len(), 1);
+    assert_eq!(f.shop.current_sale(&f.owner).unwrap().unwrap().id, s.id);
+    let s = scan(&f, &s, "TEE-S-SAGE");
+    assert_eq!((s.lines.len(), s.lines[0].quantity), (1, 2));
+}

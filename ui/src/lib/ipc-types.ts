@@ -1230,7 +1230,11 @@ export type SaleCustomer = { id: string, name: string, store_credit: Money, };
 
 export type SaleEdit = { "type": "scan", code: string, } | { "type": "add_variant", variant_id: string, } | { "type": "quantity", line_id: string, quantity: number, } | { "type": "price", line_id: string, price: string, } | { "type": "line_discount", line_id: string, discount: DiscountDraft | null, } | { "type": "cart_discount", discount: DiscountDraft | null, } | { "type": "discount_code", code: string, } | { "type": "customer", customer_id: string | null, } | { "type": "note", note: string, } | { "type": "gift_card", code: string, amount: string, } | { "type": "void_line", line_id: string, reason: string, } | { "type": "return", line_id: string, quantity: number, restock: boolean, } | { "type": "park" } | { "type": "resume" } | { "type": "void", reason: string, };
 
-export type SaleEditRequest = { sale_id: string, edit: SaleEdit, approval: Approval | null, };
+export type SaleEditRequest = { 
+/**
+ * The cart to edit; none starts a new cart with this edit.
+ */
+sale_id: string | null, edit: SaleEdit, approval: Approval | null, };
 
 export type SaleInvoice = { sale_id: string, buyer: Party, };
 
@@ -1716,7 +1720,6 @@ export interface Commands {
   stocktake_set: { req: CountEntry; res: Stocktake };
   stocktake_apply: { req: ById; res: Stocktake };
   stocktake_cancel: { req: ById; res: Stocktake };
-  sale_new: { req: null; res: Sale };
   sale_current: { req: null; res: Sale | null };
   sale_get: { req: ById; res: Sale };
   sale_edit: { req: SaleEditRequest; res: Sale };

@@ -17,7 +17,8 @@ use ts_rs::TS;
 
 #[derive(Debug, Deserialize, TS)]
 pub struct SaleEditRequest {
-    pub sale_id: String,
+    /// The cart to edit; none starts a new cart with this edit.
+    pub sale_id: Option<String>,
     pub edit: SaleEdit,
     pub approval: Option<Approval>,
 }
@@ -62,12 +63,6 @@ fn paper(narrow: bool) -> Paper {
 }
 
 #[tauri::command]
-pub async fn sale_new(app: AppHandle, req: ()) -> Result<Sale, ErrorBody> {
-    let () = req;
-    as_staff(app, |shop, s| shop.new_sale(s)).await
-}
-
-#[tauri::command]
 pub async fn sale_current(app: AppHandle, req: ()) -> Result<Option<Sale>, ErrorBody> {
     let () = req;
     as_staff(app, |shop, s| shop.current_sale(s)).await
@@ -80,8 +75,9 @@ pub async fn sale_get(app: AppHandle, req: ById) -> Result<Sale, ErrorBody> {
 
 #[tauri::command]
 pub async fn sale_edit(app: AppHandle, req: SaleEditRequest) -> Result<Sale, ErrorBody> {
-    as_staff(app, move |shop, s| {
-        shop.edit_sale(s, &req.sale_id, &req.edit, req.approval.as_ref())
+    as_staff(app, move |shop, s| match &req.sale_id {
+        Some(id) => shop.edit_sale(s, id, &req.edit, req.approval.as_ref()),
+        None => shop.start_sale(s, &req.edit, req.approval.as_ref()),
     })
     .await
 }
