@@ -63,7 +63,13 @@ pub fn run() {
                 env!("CARGO_PKG_VERSION"),
                 db_path.display()
             );
-            app.manage(state::AppState::open(db_path));
+            // The shop opens on its own thread while the window and its page load: a large
+            // database's quick check no longer holds back the first screen.
+            app.manage(state::AppState::new(db_path));
+            let opener = app.handle().clone();
+            std::thread::Builder::new()
+                .name("open-shop".into())
+                .spawn(move || opener.state::<state::AppState>().open_shop())?;
             // The marketplace sync: each channel at its interval, stock within seconds of a move;
             // every finished run tells the window (the health panel refreshes, errors notify).
             let (shop_of, events) = (app.handle().clone(), app.handle().clone());

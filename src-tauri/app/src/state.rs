@@ -4,11 +4,14 @@
 use shopdesk_core::packing::Packing;
 use shopdesk_core::{DbKey, Error, ErrorBody, Session, Shop, SystemClock};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Condvar, Mutex, RwLock};
 
 pub struct AppState {
     pub db_path: PathBuf,
     shop: RwLock<Result<Arc<Shop>, ErrorBody>>,
+    /// Whether the first open has finished. The shop is opened (migrated, quick-checked) on its
+    /// own thread while the window loads; whatever needs it first waits here.
+    opened: (Mutex<bool>, Condvar),
     session: Mutex<Option<Session>>,
     /// The order open at this station's packing bench, with its scans so far.
     pub packing: Mutex<Option<Packing>>,
@@ -28,20 +31,46 @@ fn open(path: &std::path::Path) -> Result<Arc<Shop>, ErrorBody> {
 }
 
 impl AppState {
-    pub fn open(db_path: PathBuf) -> AppState {
-        let shop = RwLock::new(open(&db_path));
+    /// The app's state before its shop is open: `open_shop` opens it.
+    pub fn new(db_path: PathBuf) -> AppState {
         AppState {
             db_path,
-            shop,
+            shop: RwLock::new(Err(Error::Locked.body())),
+            opened: (Mutex::new(false), Condvar::new()),
             session: Mutex::new(None),
             packing: Mutex::new(None),
             new_key: Mutex::new(None),
         }
     }
 
+    /// Opens the shop the first time; callers of `shop()` meanwhile wait for it.
+    pub fn open_shop(&self) {
+        /// Marks the first open done even if opening panicked, so nothing waits forever (the
+        /// shop then stays "locked" and the window says so).
+        struct Done<'a>(&'a (Mutex<bool>, Condvar));
+        impl Drop for Done<'_> {
+            fn drop(&mut self) {
+                let (done, ready) = self.0;
+                *done.lock().unwrap_or_else(|p| p.into_inner()) = true;
+                ready.notify_all();
+            }
+        }
+        let _done = Done(&self.opened);
+        *self.shop.write().unwrap_or_else(|p| p.into_inner()) = open(&self.db_path);
+    }
+
+    fn wait_opened(&self) {
+        let (done, ready) = &self.opened;
+        let mut opened = done.lock().unwrap_or_else(|p| p.into_inner());
+        while !*opened {
+            opened = ready.wait(opened).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+
     /// Opens an encrypted shop this computer holds no key for with the owner's recovery key
     /// (which the keychain then keeps).
     pub fn unlock(&self, recovery_key: &str) -> Result<(), ErrorBody> {
+        self.wait_opened();
         let mut guard = self.shop.write().unwrap_or_else(|p| p.into_inner());
         let shop = shopdesk_keychain::unlock_with_recovery_key(
             &self.db_path,
@@ -60,6 +89,7 @@ impl AppState {
         &self,
         work: impl FnOnce() -> Result<T, ErrorBody>,
     ) -> Result<T, ErrorBody> {
+        self.wait_opened();
         let mut guard = self.shop.write().unwrap_or_else(|p| p.into_inner());
         let mut shop = match &*guard {
             Ok(shop) => shop.clone(),
@@ -96,6 +126,7 @@ impl AppState {
     /// Tries again after the person fixed what stopped the database opening (closed the other
     /// program, freed disk space). Never creates over or deletes the existing file.
     pub fn reopen(&self) {
+        self.wait_opened();
         let mut guard = self.shop.write().unwrap_or_else(|p| p.into_inner());
         if guard.is_err() {
             *guard = open(&self.db_path);
@@ -103,6 +134,7 @@ impl AppState {
     }
 
     pub fn shop(&self) -> Result<Arc<Shop>, ErrorBody> {
+        self.wait_opened();
         self.shop.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
