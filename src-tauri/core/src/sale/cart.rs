@@ -1,5 +1,6 @@
-//! The counter's entry points for carts: starting one (with its first scan), applying an edit (with a manager's
-//! approval when one is needed), and reading sales back for the screen, a return or a reprint.
+//! The counter's entry points for carts: starting one (or starting it with its first scan),
+//! applying an edit (with a manager's approval when one is needed), and reading sales back for
+//! the screen, a return or a reprint.
 
 use super::edit::{Ctx, SaleEdit};
 use super::view;
