@@ -299,3 +299,53 @@ fn a_sku_held_by_another_product_is_a_row_error_not_a_failed_import() {
         .contains("duplicate SKU 'MUG': already used by 'Mug'"));
     assert!(f.shop.lookup(&f.owner, "OTH").unwrap().is_some());
 }
+
+#[test]
+fn imported_variants_are_found_by_search_and_later_products_too() {
+    let a = new_shop();
+    seed(&a);
+    let text = export(&a);
+    let b = new_shop();
+    import(&b, &text);
+    let found = |f: &Fixture, words: &str| -> Vec<String> {
+        let q = CatalogQuery {
+            text: Some(words.into()),
+            ..CatalogQuery::default()
+        };
+        let mut skus: Vec<String> = f
+            .shop
+            .catalog(&f.owner, &q)
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|r| r.sku)
+            .collect();
+        skus.sort();
+        skus
+    };
+    // Indexed once at the end of the import: by title, option value, barcode, vendor.
+    assert_eq!(found(&b, "organic"), vec!["TEE-M", "TEE-S"]);
+    assert_eq!(found(&b, "sage"), vec!["TEE-S"]);
+    assert_eq!(found(&b, "4006381333931"), vec!["TEE-S"]);
+    assert_eq!(found(&b, "loom"), vec!["TEE-M", "TEE-S"]);
+    assert_eq!(found(&b, "mug"), vec!["MUG"]);
+    // Imported again with a new title: found by it, once.
+    import(&b, &text.replace(",Mug,", ",Stoneware Mug,"));
+    assert_eq!(found(&b, "stoneware"), vec!["MUG"]);
+    // After an import, a product saved by hand is searchable at once.
+    b.shop
+        .create_product(
+            &b.owner,
+            ProductDraft {
+                title: "Linen Apron".into(),
+                variants: vec![VariantDraft {
+                    sku: "APRON".into(),
+                    price: "30".into(),
+                    ..VariantDraft::default()
+                }],
+                ..ProductDraft::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(found(&b, "linen"), vec!["APRON"]);
+}

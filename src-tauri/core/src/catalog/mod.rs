@@ -7,7 +7,7 @@ pub mod product;
 pub(crate) mod product_draft;
 mod search;
 
-pub(crate) use search::lookup_in;
+pub(crate) use search::{defer_search, index_deferred, lookup_in};
 pub use search::{
     CatalogFacets, CatalogPage, CatalogQuery, VariantRow, COUNT_CAP, LOW_WITHOUT_RULE, MAX_PAGE,
 };

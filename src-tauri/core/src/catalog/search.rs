@@ -257,3 +257,29 @@ mod tests {
         assert_eq!(fts_query("a\"b OR").unwrap(), "\"a\"\"b\"* AND \"OR\"*");
     }
 }
+
+/// Leaves the search rows of the variants a bulk write adds for `index_deferred`, in the same
+/// transaction (migration 0017 says why).
+pub(crate) fn defer_search(tx: &Transaction) -> Result<()> {
+    tx.execute(
+        "INSERT INTO variant_search_deferred (since_seq) SELECT ifnull(max(seq), 0) FROM variant",
+        [],
+    )?;
+    Ok(())
+}
+
+/// Indexes every variant added since `defer_search`, in one statement, and ends the deferral.
+/// A variant already indexed meanwhile (changed again after it was added) is left as it is.
+pub(crate) fn index_deferred(tx: &Transaction) -> Result<()> {
+    tx.execute_batch(
+        "INSERT INTO variant_search (rowid, title, sku, barcode, vendor, tags, product_type, options)
+         SELECT v.seq, p.title, v.sku, v.barcode, p.vendor, p.tags, p.product_type,
+                concat_ws(' ', v.option1, v.option2, v.option3)
+         FROM variant v JOIN product p ON p.id = v.product_id
+         WHERE v.seq > (SELECT since_seq FROM variant_search_deferred)
+           AND v.seq NOT IN (SELECT rowid FROM variant_search
+                             WHERE rowid > (SELECT since_seq FROM variant_search_deferred));
+         DELETE FROM variant_search_deferred;",
+    )?;
+    Ok(())
+}

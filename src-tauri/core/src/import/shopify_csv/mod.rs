@@ -12,6 +12,7 @@ mod read;
 mod write;
 
 use crate::audit::{self, Change};
+use crate::catalog::{defer_search, index_deferred};
 use crate::error::{Error, Result};
 use crate::id::new_id;
 use crate::shop::shop_currency;
@@ -172,6 +173,7 @@ impl Shop {
             let import_id = new_id();
             let location = stock::default_location(tx)?;
             let total = parsed.products.len() as u32;
+            defer_search(tx)?;
             for (i, p) in parsed.products.iter().enumerate() {
                 let written = apply_product(tx, now, p, existing.get(&p.handle))
                     .map_err(|e| Error::invalid(format!("line {}: {e}", p.line)))?;
@@ -202,6 +204,7 @@ impl Shop {
                     progress(i as u32, total);
                 }
             }
+            index_deferred(tx)?;
             progress(total, total);
             audit::record(
                 tx,
