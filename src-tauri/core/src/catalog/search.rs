@@ -246,18 +246,6 @@ impl Shop {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn typed_punctuation_never_becomes_fts_syntax() {
-        assert_eq!(fts_query("  "), None);
-        assert_eq!(fts_query("mug sage").unwrap(), "\"mug\"* AND \"sage\"*");
-        assert_eq!(fts_query("a\"b OR").unwrap(), "\"a\"\"b\"* AND \"OR\"*");
-    }
-}
-
 /// Leaves the search rows of the variants a bulk write adds for `index_deferred`, in the same
 /// transaction (migration 0017 says why).
 pub(crate) fn defer_search(tx: &Transaction) -> Result<()> {
@@ -282,4 +270,16 @@ pub(crate) fn index_deferred(tx: &Transaction) -> Result<()> {
          DELETE FROM variant_search_deferred;",
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_punctuation_never_becomes_fts_syntax() {
+        assert_eq!(fts_query("  "), None);
+        assert_eq!(fts_query("mug sage").unwrap(), "\"mug\"* AND \"sage\"*");
+        assert_eq!(fts_query("a\"b OR").unwrap(), "\"a\"\"b\"* AND \"OR\"*");
+    }
 }
