@@ -48,9 +48,9 @@ fn migrations() -> Migrations<'static> {
                 2 => M::up_with_hook(sql, |tx: &Transaction| {
                     crate::tax::seed_defaults(tx).map_err(|e| HookError::Hook(e.to_string()))
                 }),
-                // 0012: a build of 1 December added `fulfilled_at` inside 0009 (edited after it
-                // landed; restored since); add the column only where it is missing, then run the
-                // step's SQL (backfill and index, both harmless where that build made them).
+                // 0012: 0009 landed first without `fulfilled_at`, then with it; a shop migrated
+                // by the first gets the column here, then the step's SQL (backfill and index,
+                // both harmless where 0009 already made them).
                 11 => M::up_with_hook("", |tx: &Transaction| {
                     let has: bool = tx
                         .query_row(
@@ -343,9 +343,9 @@ mod tests {
         "1726f7a63171c3ead2e9800b9b492f39000500b19a82e9ef09652b245e8d5937", // 0006_channels
         "14add4568a58aae432b186a3996386ceab70837e243430c5a63ab364bf25e129", // 0007_order_value_index
         "a5c76175e6397ba0f12a510673b43f64cdee9d435befba788cbac53ef00f6f68", // 0008_shop_contact
-        // 0009 as it first landed; a build that added `fulfilled_at` inside it is brought level
-        // by 0012's hook.
-        "76acea8e21417fc68ceb2b988b7f480c6a7603d43014f07e6dd46004e1d36ff4", // 0009_reports
+        // 0009 landed twice: first without `fulfilled_at`, then with it (the content kept here).
+        // Shops migrated by either are brought level by 0012's hook.
+        "91357c5eaf1a02e27a1702ecacc270041a9575496d402c7f8bdb44de1de24d77", // 0009_reports
         "c23a3f08aa397f3979c39e295a58813a0b0d6351f08a0aba1223305dd35c8097", // 0010_audit_trail
         "aeb5d5ab15cc7a01600752ae0e5ae858f241cd316c38694c14950f2bb11659ae", // 0011_counter_receipt
         "f9ae5882e46612ea4b39bb3fc3924845f2db1b8b5797eeb3c338bc1775157450", // 0012_order_fulfilled
@@ -439,15 +439,14 @@ mod tests {
     }
 
     #[test]
-    fn a_shop_migrated_by_the_edited_0009_is_brought_level_by_0012() {
+    fn a_shop_migrated_by_the_first_0009_gets_fulfilled_at_from_0012() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("v9.sqlite3");
         let mut conn = Connection::open(&path).unwrap();
         migrations().to_version(&mut conn, 9).unwrap();
-        // As the edited 0009 left it: the column and the index already there.
+        // As the first landed 0009 left it: no column, no index.
         conn.execute_batch(
-            "ALTER TABLE customer_order ADD COLUMN fulfilled_at INTEGER;
-             CREATE INDEX order_to_pack ON customer_order (created_at) WHERE status = 'open' AND fulfilled_at IS NULL;",
+            "DROP INDEX order_to_pack; ALTER TABLE customer_order DROP COLUMN fulfilled_at;",
         )
         .unwrap();
         drop(conn);
