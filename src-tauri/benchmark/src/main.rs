@@ -190,44 +190,19 @@ fn run(args: Args) -> Result<(), Error> {
         let _ = std::fs::remove_dir_all(&scratch);
         return Ok(());
     }
-    if args.catalog_only {
+    // One section alone, when asked for: its rows, then done.
+    type Section = fn(&Path, &mut Vec<Row>) -> Result<(), Error>;
+    let sections: [(bool, Section); 6] = [
+        (args.catalog_only, |s, r| crate::catalog::run(s, r, None)),
+        (args.orders_only, |s, r| crate::orders::run(s, r, None)),
+        (args.customers_only, crate::customers::run),
+        (args.desk_only, crate::desk::run),
+        (args.sync_only, crate::sync::run),
+        (args.packing_only, crate::packing::run),
+    ];
+    if let Some((_, section)) = sections.iter().find(|(asked, _)| *asked) {
         let mut rows = Vec::new();
-        crate::catalog::run(&scratch, &mut rows, None)?;
-        print_table(rows);
-        let _ = std::fs::remove_dir_all(&scratch);
-        return Ok(());
-    }
-    if args.orders_only {
-        let mut rows = Vec::new();
-        crate::orders::run(&scratch, &mut rows, None)?;
-        print_table(rows);
-        let _ = std::fs::remove_dir_all(&scratch);
-        return Ok(());
-    }
-    if args.customers_only {
-        let mut rows = Vec::new();
-        crate::customers::run(&scratch, &mut rows)?;
-        print_table(rows);
-        let _ = std::fs::remove_dir_all(&scratch);
-        return Ok(());
-    }
-    if args.desk_only {
-        let mut rows = Vec::new();
-        crate::desk::run(&scratch, &mut rows)?;
-        print_table(rows);
-        let _ = std::fs::remove_dir_all(&scratch);
-        return Ok(());
-    }
-    if args.sync_only {
-        let mut rows = Vec::new();
-        crate::sync::run(&scratch, &mut rows)?;
-        print_table(rows);
-        let _ = std::fs::remove_dir_all(&scratch);
-        return Ok(());
-    }
-    if args.packing_only {
-        let mut rows = Vec::new();
-        crate::packing::run(&scratch, &mut rows)?;
+        section(&scratch, &mut rows)?;
         print_table(rows);
         let _ = std::fs::remove_dir_all(&scratch);
         return Ok(());
