@@ -33,19 +33,7 @@ impl Shop {
         edit: &SaleEdit,
         approval: Option<&Approval>,
     ) -> Result<Sale> {
-        // The PIN's slow hash check happens before the write lock, as at sign-in.
-        let approver = self.approver(approval)?;
-        self.db.write(|tx| {
-            authorize(tx, session, Permission::Sell)?;
-            edit_in(
-                tx,
-                session,
-                approver.as_ref(),
-                sale_id,
-                edit,
-                self.clock.now(),
-            )
-        })
+        self.edit_or_start(session, Some(sale_id), edit, approval)
     }
 
     /// Starts a cart with its first edit (usually a scan) in one transaction: the first scan of
@@ -56,11 +44,25 @@ impl Shop {
         edit: &SaleEdit,
         approval: Option<&Approval>,
     ) -> Result<Sale> {
+        self.edit_or_start(session, None, edit, approval)
+    }
+
+    fn edit_or_start(
+        &self,
+        session: &Session,
+        sale_id: Option<&str>,
+        edit: &SaleEdit,
+        approval: Option<&Approval>,
+    ) -> Result<Sale> {
+        // The PIN's slow hash check happens before the write lock, as at sign-in.
         let approver = self.approver(approval)?;
         self.db.write(|tx| {
             authorize(tx, session, Permission::Sell)?;
             let now = self.clock.now();
-            let id = insert_sale(tx, session, now)?;
+            let id = match sale_id {
+                Some(id) => id.to_string(),
+                None => insert_sale(tx, session, now)?,
+            };
             edit_in(tx, session, approver.as_ref(), &id, edit, now)
         })
     }
