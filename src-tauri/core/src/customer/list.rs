@@ -127,32 +127,30 @@ impl Shop {
                 None => words,
             }
         });
-        let mut filtered = false;
-        if let Some(tag) = q.tag.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let tag = q.tag.as_deref().map(str::trim).filter(|t| !t.is_empty());
+        let filtered =
+            tag.is_some() || q.has_credit || q.has_open_ticket || q.bought_within_days.is_some();
+        if let Some(tag) = tag {
             let t = arg(Value::Text(tag.to_lowercase()), &mut args);
             filter = format!(
                 "{filter} AND instr(',' || replace(lower(c.tags), ', ', ',') || ',', ',' || {t} || ',') > 0"
             );
-            filtered = true;
         }
         if q.has_credit {
             filter = format!(
                 "{filter} AND (SELECT ifnull(sum(delta_minor), 0) FROM store_credit_move m WHERE m.customer_id = c.id) > 0"
             );
-            filtered = true;
         }
         if q.has_open_ticket {
             filter = format!(
                 "{filter} AND EXISTS (SELECT 1 FROM ticket t WHERE t.customer_id = c.id
                                       AND t.status IN ('open', 'waiting_customer', 'waiting_us'))"
             );
-            filtered = true;
         }
         if let Some(days) = q.bought_within_days {
             let since = self.clock.now().0 - i64::from(days) * 86_400_000;
             let s = arg(Value::Integer(since), &mut args);
             filter = format!("{filter} AND st.last_at >= {s}");
-            filtered = true;
         }
         let limit = match q.limit {
             0 => 100,
