@@ -2,7 +2,7 @@
 
 use super::facts::{Doc, Fact, LineKind};
 use super::more;
-use super::sales::{names, product_groups, return_key, tax_parts, Grouping};
+use super::sales::{product_groups, return_key, tax_parts, Grouping};
 use super::tables::{facts_of, Context, DocumentRow};
 use super::{Period, ReportName};
 use crate::error::Result;
@@ -33,10 +33,6 @@ pub(crate) fn documents(
             conn,
             name == ReportName::Vendors,
         )?)),
-        ReportName::Channels => Some(Grouping::Channel(names(
-            conn,
-            "SELECT id, name FROM location",
-        )?)),
         _ => None,
     };
     let paid_by: Option<HashSet<String>> = (name == ReportName::Payments && !key.is_empty())
@@ -66,6 +62,7 @@ pub(crate) fn documents(
         }
         match name {
             ReportName::Staff => f.doc == Doc::Sale && f.staff == key,
+            ReportName::Channels => key.split_once('|') == Some((&f.channel, &f.location)),
             ReportName::Payments => paid_by.as_ref().is_some_and(|ids| ids.contains(&f.doc_id)),
             ReportName::Taxes => tax_parts(f)
                 .iter()
@@ -94,12 +91,7 @@ pub(crate) fn documents(
         let id = (f.doc, f.doc_id.clone(), f.doc_name.clone());
         let i = *index.entry(id).or_insert_with(|| {
             docs.push(DocumentRow {
-                kind: match f.doc {
-                    Doc::Sale => "sale",
-                    Doc::Order => "order",
-                    Doc::OrderReturn => "return",
-                }
-                .into(),
+                kind: f.doc.text().into(),
                 id: f.doc_id.clone(),
                 name: f.doc_name.clone(),
                 at: f.at,
@@ -110,7 +102,7 @@ pub(crate) fn documents(
             docs.len() - 1
         });
         // The row's figure: goods for product-like rows, everything for the rest.
-        let goods_only = grouping.is_some() && name != ReportName::Channels;
+        let goods_only = grouping.is_some();
         if !goods_only || f.kind == LineKind::Item {
             docs[i].net_minor += if f.kind == LineKind::GiftCard {
                 0

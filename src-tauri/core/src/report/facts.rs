@@ -10,7 +10,7 @@ use rusqlite::{params, Connection};
 use std::collections::HashMap;
 
 /// What a fact is a line of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) enum Doc {
     /// A completed counter sale (its return lines are facts of the same sale).
     Sale,
@@ -18,6 +18,25 @@ pub(crate) enum Doc {
     Order,
     /// A refunded return of an order.
     OrderReturn,
+}
+
+impl Doc {
+    /// As the documents behind a row and the hours' sums name it.
+    pub fn text(self) -> &'static str {
+        match self {
+            Doc::Sale => "sale",
+            Doc::Order => "order",
+            Doc::OrderReturn => "return",
+        }
+    }
+
+    pub fn of_text(text: &str) -> Doc {
+        match text {
+            "sale" => Doc::Sale,
+            "order" => Doc::Order,
+            _ => Doc::OrderReturn,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

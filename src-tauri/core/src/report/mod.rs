@@ -5,12 +5,14 @@
 //! Beside this file: `facts.rs` (the sold lines every report sums), `tables.rs` (what every
 //! report shares, and the tie-outs), `sales.rs` (the sales reports), `more.rs` (discounts,
 //! fulfilment, customers and cohorts, inventory value and age, sell-through), `documents.rs` (the
-//! documents behind a row) and `home.rs` (the owner's home screen).
+//! documents behind a row), `rollup.rs` (the facts summed per hour, for long periods) and
+//! `home.rs` (the owner's home screen).
 
 mod documents;
 mod facts;
 mod home;
 mod more;
+mod rollup;
 mod sales;
 mod tables;
 
@@ -107,6 +109,14 @@ impl ReportName {
         !matches!(
             self,
             ReportName::Payments | ReportName::Fulfilment | ReportName::Inventory
+        )
+    }
+
+    /// Whether the report reads the hours' sums (`rollup.rs`) rather than every line.
+    pub(crate) fn reads_hours(self) -> bool {
+        matches!(
+            self,
+            ReportName::Summary | ReportName::OverTime | ReportName::Channels | ReportName::Staff
         )
     }
 
@@ -415,6 +425,9 @@ impl Shop {
     /// A report over the shop's days `from`–`to`, compared when asked; read live.
     pub fn report(&self, session: &Session, name: ReportName, q: &ReportQuery) -> Result<Report> {
         let as_of = self.clock.now();
+        if name.reads_hours() {
+            self.fold_report_hours(session)?;
+        }
         self.db.read(|c| {
             authorize(c, session, Permission::ReportsView)?;
             let zone = crate::shop::zone(c)?;
@@ -442,6 +455,48 @@ impl Shop {
             report.exponent = currency.exponent();
             report.time_zone = zone.name().into();
             Ok(report)
+        })
+    }
+
+    /// Brings the hours' sums up to date with the documents, when a write marked any since.
+    /// Reports by time, channel and staff do this first; a shop with years of history just
+    /// upgraded (or a bulk load) pays it once, a month of days per write transaction.
+    pub fn fold_report_hours(&self, session: &Session) -> Result<()> {
+        let stale = self.db.read(|c| {
+            authorize(c, session, Permission::ReportsView)?;
+            rollup::needs_fold(c, &crate::shop::zone(c)?)
+        })?;
+        if stale {
+            while !self
+                .db
+                .write(|tx| rollup::fold(tx, &crate::shop::zone(tx)?, 31))?
+            {}
+        }
+        Ok(())
+    }
+
+    /// The hours' sums that differ from the same hours made again from the documents, after
+    /// bringing them up to date: empty when they agree. One line per hour that differs.
+    pub fn report_sums_check(&self, session: &Session) -> Result<Vec<String>> {
+        self.fold_report_hours(session)?;
+        self.db.read(|c| {
+            let zone = crate::shop::zone(c)?;
+            let net = |s: &Option<tables::Sums>| s.as_ref().map_or(0, |s| s.charged_net());
+            Ok(rollup::differences(c, &zone)?
+                .into_iter()
+                .map(|(k, stored, made)| {
+                    format!(
+                        "{} {:02}:00 {:?} {} {}: stored net {}, the documents' {}",
+                        k.day,
+                        k.hour,
+                        k.doc,
+                        k.channel,
+                        k.location,
+                        net(&stored),
+                        net(&made)
+                    )
+                })
+                .collect())
         })
     }
 

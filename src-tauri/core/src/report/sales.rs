@@ -2,7 +2,10 @@
 //! payments with the Z reports, taxes per rate, returns.
 
 use super::facts::{Doc, Fact, LineKind};
-use super::tables::{blank, change_bp, col, n, opt, ratio_bp, row, t, Context, Kpi, Sums};
+use super::rollup::HourRow;
+use super::tables::{
+    blank, change_bp, col, n, opt, ratio_bp, row, sum_hours, t, Context, Kpi, Sums,
+};
 use super::{Bucket, Cell, ColumnKind, Period, Point, Report, ReportName, ReportRow};
 use crate::clock::Date;
 use crate::error::Result;
@@ -51,9 +54,9 @@ fn summary_values(s: &Sums) -> [Option<i64>; 14] {
     ]
 }
 
-pub(super) fn summary(facts: &[Fact], before: Option<&[Fact]>) -> Report {
-    let now = summary_values(&Sums::of(facts));
-    let then = before.map(|b| summary_values(&Sums::of(b)));
+pub(super) fn summary(hours: &[HourRow], before: Option<&[HourRow]>) -> Report {
+    let now = summary_values(&sum_hours(hours));
+    let then = before.map(|b| summary_values(&sum_hours(b)));
     let mut r = blank(
         ReportName::Summary,
         vec![
@@ -136,9 +139,9 @@ pub(super) fn buckets(
 
 pub(super) fn over_time(
     ctx: &Context,
-    facts: &[Fact],
+    hours: &[HourRow],
     period: &Period,
-    before: Option<&[Fact]>,
+    before: Option<&[HourRow]>,
     compared: Option<&Period>,
 ) -> Report {
     let bucket = ctx.query.bucket;
@@ -163,14 +166,14 @@ pub(super) fn over_time(
     );
     // Each bucket is a list of (key, sums now, sums compared).
     let rows: Vec<(String, String, Sums, Option<Sums>)> = if bucket == Bucket::Hour {
-        let by_hour = |fs: &[Fact]| {
+        let by_hour = |rows: &[HourRow]| {
             let mut hours: Vec<Sums> = vec![Sums::default(); 24];
-            for f in fs {
-                hours[ctx.zone.hour(f.at).clamp(0, 23) as usize].add(f);
+            for r in rows {
+                hours[r.key.hour.clamp(0, 23) as usize].merge(&r.sums);
             }
             hours
         };
-        let now = by_hour(facts);
+        let now = by_hour(hours);
         let mut then = before.map(by_hour).map(|v| v.into_iter());
         now.into_iter()
             .enumerate()
@@ -185,18 +188,20 @@ pub(super) fn over_time(
             })
             .collect()
     } else {
-        let sum_in = |fs: &[Fact], b: &[(String, Timestamp, Timestamp)]| -> Vec<Sums> {
+        // Buckets are whole days, so an hour's row sits where its day starts.
+        let sum_in = |rows: &[HourRow], b: &[(String, Timestamp, Timestamp)]| -> Vec<Sums> {
             let mut out = vec![Sums::default(); b.len()];
-            for f in fs {
-                let i = b.partition_point(|(_, start, _)| *start <= f.at);
-                if i > 0 && f.at < b[i - 1].2 {
-                    out[i - 1].add(f);
+            for r in rows {
+                let at = ctx.zone.start_of(r.key.day);
+                let i = b.partition_point(|(_, start, _)| *start <= at);
+                if i > 0 && at < b[i - 1].2 {
+                    out[i - 1].merge(&r.sums);
                 }
             }
             out
         };
         let now_b = buckets(ctx, period, bucket);
-        let now = sum_in(facts, &now_b);
+        let now = sum_in(hours, &now_b);
         let mut then = match (before, compared) {
             (Some(fs), Some(p)) => Some(sum_in(fs, &buckets(ctx, p, bucket)).into_iter()),
             _ => None,
@@ -229,7 +234,7 @@ pub(super) fn over_time(
             ],
         ));
     }
-    let all = Sums::of(facts);
+    let all = sum_hours(hours);
     r.total = Some(row(
         String::new(),
         vec![
@@ -238,7 +243,7 @@ pub(super) fn over_time(
             n(all.units),
             n(all.net()),
             n(all.total()),
-            opt(before.map(|b| Sums::of(b).net())),
+            opt(before.map(|b| sum_hours(b).net())),
         ],
     ));
     r
@@ -249,8 +254,6 @@ pub(super) enum Grouping {
     Product,
     /// Variant → its product's category or vendor.
     Catalog(HashMap<String, String>),
-    /// Location id → name.
-    Channel(HashMap<String, String>),
 }
 
 impl Grouping {
@@ -279,14 +282,6 @@ impl Grouping {
                     .unwrap_or_else(|| "(none)".into());
                 Some((group.clone(), group, String::new()))
             }
-            Grouping::Channel(locations) => {
-                let place = locations.get(&f.location).cloned().unwrap_or_default();
-                Some((
-                    format!("{}|{}", f.channel, f.location),
-                    f.channel.clone(),
-                    place,
-                ))
-            }
         }
     }
 }
@@ -308,35 +303,84 @@ pub(super) fn names(conn: &Connection, sql: &str) -> Result<HashMap<String, Stri
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// A sales table's rows before layout: key → (label, detail, sums), the compared period's sums by
+/// key, and the sums of every row.
+pub(super) struct Groups {
+    rows: BTreeMap<String, (String, String, Sums)>,
+    compared: Option<HashMap<String, Sums>>,
+    all: Sums,
+}
+
+impl Groups {
+    /// `key` names an item's row (None leaves it out); `add` adds an item to sums.
+    pub(super) fn of<T>(
+        items: &[T],
+        before: Option<&[T]>,
+        key: impl Fn(&T) -> Option<(String, String, String)>,
+        add: impl Fn(&mut Sums, &T),
+    ) -> Groups {
+        let mut g = Groups {
+            rows: BTreeMap::new(),
+            compared: before.map(|_| HashMap::new()),
+            all: Sums::default(),
+        };
+        for item in items {
+            if let Some((k, label, extra)) = key(item) {
+                let row = g.rows.entry(k).or_insert_with(|| (label, extra, Sums::default()));
+                add(&mut row.2, item);
+                add(&mut g.all, item);
+            }
+        }
+        if let Some(compared) = g.compared.as_mut() {
+            for item in before.unwrap_or_default() {
+                if let Some((k, ..)) = key(item) {
+                    add(compared.entry(k).or_default(), item);
+                }
+            }
+        }
+        g
+    }
+}
+
+/// Sales by product, category or vendor, from the facts.
 pub(super) fn grouped(
     name: ReportName,
     facts: &[Fact],
     before: Option<&[Fact]>,
     by: &Grouping,
 ) -> Report {
-    let mut groups: BTreeMap<String, (String, String, Sums)> = BTreeMap::new();
-    for f in facts {
-        if let Some((key, label, extra)) = by.of(f) {
-            groups
-                .entry(key)
-                .or_insert_with(|| (label, extra, Sums::default()))
-                .2
-                .add(f);
-        }
-    }
-    let mut compared: HashMap<String, Sums> = HashMap::new();
-    for f in before.unwrap_or_default() {
-        if let Some((key, ..)) = by.of(f) {
-            compared.entry(key).or_default().add(f);
-        }
-    }
-    let all = Sums::of(facts.iter().filter(|f| by.of(f).is_some()));
     let (first, second) = match by {
         Grouping::Product => ("Product", "SKU"),
         Grouping::Catalog(_) if name == ReportName::Vendors => ("Vendor", ""),
         Grouping::Catalog(_) => ("Category", ""),
-        Grouping::Channel(_) => ("Channel", "Location"),
     };
+    let groups = Groups::of(facts, before, |f| by.of(f), Sums::add);
+    sales_table(name, groups, first, second)
+}
+
+/// Sales by channel and location, from the hours' sums.
+pub(super) fn channels(
+    hours: &[HourRow],
+    before: Option<&[HourRow]>,
+    locations: &HashMap<String, String>,
+) -> Report {
+    let key = |r: &HourRow| {
+        let k = &r.key;
+        let place = locations.get(&k.location).cloned().unwrap_or_default();
+        Some((format!("{}|{}", k.channel, k.location), k.channel.clone(), place))
+    };
+    let groups = Groups::of(hours, before, key, |s, r| s.merge(&r.sums));
+    sales_table(ReportName::Channels, groups, "Channel", "Location")
+}
+
+fn sales_table(name: ReportName, groups: Groups, first: &str, second: &str) -> Report {
+    let by_channel = name == ReportName::Channels;
+    let Groups {
+        rows: groups,
+        compared,
+        all,
+    } = groups;
+    let before = compared.as_ref();
     let mut columns = vec![col("name", first, ColumnKind::Text)];
     if !second.is_empty() {
         columns.push(col("detail", second, ColumnKind::Text));
@@ -350,7 +394,7 @@ pub(super) fn grouped(
         money("returns", "Returns"),
         money("net", "Net sales"),
     ]);
-    if matches!(by, Grouping::Channel(_)) {
+    if by_channel {
         columns.extend([money("shipping", "Shipping"), money("tax", "Tax")]);
     } else {
         columns.extend([
@@ -376,7 +420,7 @@ pub(super) fn grouped(
             n(s.returns),
             n(s.net()),
         ]);
-        if matches!(by, Grouping::Channel(_)) {
+        if by_channel {
             v.extend([n(s.shipping), n(s.tax)]);
         } else {
             v.extend([n(s.cost), n(s.profit()), opt(s.margin_bp())]);
@@ -390,7 +434,7 @@ pub(super) fn grouped(
     let mut rows: Vec<(i64, ReportRow)> = groups
         .into_iter()
         .map(|(key, (label, extra, s))| {
-            let c = before.map(|_| compared.get(&key).map_or(0, Sums::net));
+            let c = before.map(|c| c.get(&key).map_or(0, Sums::net));
             (s.net(), row(key.clone(), cells(&label, &extra, &s, c)))
         })
         .collect();
@@ -398,12 +442,12 @@ pub(super) fn grouped(
     rows.sort_by_key(|r| std::cmp::Reverse(r.0));
     let mut r = blank(name, columns);
     r.rows = rows.into_iter().map(|(_, row)| row).collect();
-    let compared_all = before.map(|_| compared.values().map(Sums::net).sum());
+    let compared_all = before.map(|c| c.values().map(Sums::net).sum());
     r.total = Some(row(String::new(), cells("Total", "", &all, compared_all)));
     r
 }
 
-pub(super) fn staff(ctx: &Context, facts: &[Fact], p: &Period) -> Result<Report> {
+pub(super) fn staff(ctx: &Context, hours: &[HourRow], p: &Period) -> Result<Report> {
     let names = names(ctx.conn, "SELECT id, name FROM staff")?;
     let mut voids: HashMap<String, i64> = HashMap::new();
     {
@@ -423,8 +467,9 @@ pub(super) fn staff(ctx: &Context, facts: &[Fact], p: &Period) -> Result<Report>
         }
     }
     let mut by: BTreeMap<String, Sums> = BTreeMap::new();
-    for f in facts.iter().filter(|f| f.doc == Doc::Sale) {
-        by.entry(f.staff.clone()).or_default().add(f);
+    let counter = || hours.iter().filter(|r| r.key.doc == Doc::Sale);
+    for r in counter() {
+        by.entry(r.key.staff.clone()).or_default().merge(&r.sums);
     }
     for who in voids.keys() {
         by.entry(who.clone()).or_default();
@@ -464,7 +509,7 @@ pub(super) fn staff(ctx: &Context, facts: &[Fact], p: &Period) -> Result<Report>
             voids.get(who).copied().unwrap_or(0),
         ));
     }
-    let all = Sums::of(facts.iter().filter(|f| f.doc == Doc::Sale));
+    let all = sum_hours(counter());
     r.total = Some(staff_row(
         String::new(),
         "Total".into(),

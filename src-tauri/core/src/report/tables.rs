@@ -3,9 +3,10 @@
 
 use super::facts::{self, Doc, Fact, LineKind};
 use super::more;
+use super::rollup::{self, HourRow};
 use super::sales::{
-    grouped, names, over_time, payments, product_groups, returns, staff, summary, taxes, z_reports,
-    Grouping,
+    channels, grouped, names, over_time, payments, product_groups, returns, staff, summary, taxes,
+    z_reports, Grouping,
 };
 use super::{
     Cell, ColumnKind, Period, Report, ReportColumn, ReportName, ReportQuery, ReportRow, TieOut,
@@ -15,7 +16,7 @@ use crate::error::Result;
 use crate::Timestamp;
 use rusqlite::{params, Connection};
 use serde::Serialize;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use ts_rs::TS;
 
 pub(crate) struct Context<'a> {
@@ -59,25 +60,46 @@ pub struct DocumentRow {
     pub tax_minor: i64,
 }
 
-pub(super) fn facts_of(ctx: &Context, p: &Period) -> Result<Vec<Fact>> {
-    let q = ctx.query;
+/// Whether a line of this channel, location and staff member passes the query's filters.
+fn kept(q: &ReportQuery, channel: &str, location: &str, staff: &str) -> bool {
     let keep = |want: &Option<String>, have: &str| {
         want.as_deref()
             .filter(|w| !w.is_empty())
             .is_none_or(|w| w == have)
     };
+    keep(&q.channel, channel) && keep(&q.location, location) && keep(&q.staff, staff)
+}
+
+pub(super) fn facts_of(ctx: &Context, p: &Period) -> Result<Vec<Fact>> {
     let products = product_filter(ctx)?;
     Ok(facts::load(ctx.conn, p.start, p.end)?
         .into_iter()
         .filter(|f| {
-            keep(&q.channel, &f.channel)
-                && keep(&q.location, &f.location)
-                && keep(&q.staff, &f.staff)
+            kept(ctx.query, &f.channel, &f.location, &f.staff)
                 && products
                     .as_ref()
                     .is_none_or(|ids| f.variant_id.as_ref().is_some_and(|v| ids.contains(v)))
         })
         .collect())
+}
+
+/// The period's facts summed by hour: from the rollup, or — when a category, vendor or tag
+/// keeps only some lines of a document — from the facts that pass.
+pub(super) fn hours_of(ctx: &Context, p: &Period) -> Result<Vec<HourRow>> {
+    if product_filter(ctx)?.is_some() {
+        return Ok(rollup::aggregate(ctx.zone, &facts_of(ctx, p)?));
+    }
+    let mut rows = rollup::read(ctx.conn, ctx.zone, p)?;
+    rows.retain(|r| kept(ctx.query, &r.key.channel, &r.key.location, &r.key.staff));
+    Ok(rows)
+}
+
+pub(super) fn sum_hours<'a>(rows: impl IntoIterator<Item = &'a HourRow>) -> Sums {
+    let mut s = Sums::default();
+    for r in rows {
+        s.merge(&r.sums);
+    }
+    s
 }
 
 /// The variants a category, vendor or tag filter lets through; None without one.
@@ -119,7 +141,10 @@ pub(super) fn filtered(q: &ReportQuery) -> bool {
 /// The sums every sales report is made of.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Sums {
+    /// The documents seen while adding facts one by one.
     pub docs: HashSet<(bool, String)>,
+    /// Documents counted already, in sums made elsewhere (an hour's rollup).
+    pub counted_docs: i64,
     pub units: i64,
     pub gross: i64,
     pub discounts: i64,
@@ -128,6 +153,8 @@ pub(crate) struct Sums {
     pub returned_units: i64,
     pub shipping: i64,
     pub tax: i64,
+    /// The tax of the lines' tax parts (rate by rate), which must come to `tax`.
+    pub tax_parts: i64,
     pub gift_cards: i64,
     pub cost: i64,
     /// Net of the lines whose cost was known, for a margin that is not flattered by the others.
@@ -141,6 +168,7 @@ impl Sums {
             self.docs.insert((f.doc == Doc::Sale, f.doc_id.clone()));
         }
         self.tax += f.tax;
+        self.tax_parts += f.taxes.iter().map(|t| t.tax_minor).sum::<i64>();
         match f.kind {
             LineKind::Shipping => self.shipping += f.net,
             LineKind::GiftCard => self.gift_cards += f.net,
@@ -173,8 +201,29 @@ impl Sums {
         s
     }
 
+    /// Adds sums of other documents (no document is in both).
+    pub fn merge(&mut self, o: &Sums) {
+        self.counted_docs += o.orders();
+        self.units += o.units;
+        self.gross += o.gross;
+        self.discounts += o.discounts;
+        self.returns += o.returns;
+        self.returned_units += o.returned_units;
+        self.shipping += o.shipping;
+        self.tax += o.tax;
+        self.tax_parts += o.tax_parts;
+        self.gift_cards += o.gift_cards;
+        self.cost += o.cost;
+        self.costed_net += o.costed_net;
+        self.without_cost += o.without_cost;
+    }
+
     pub fn orders(&self) -> i64 {
-        self.docs.len() as i64
+        self.docs.len() as i64 + self.counted_docs
+    }
+    /// Every line before tax as charged: goods after discounts and returns, shipping, gift cards.
+    pub fn charged_net(&self) -> i64 {
+        self.net() + self.shipping + self.gift_cards
     }
     /// Sales of goods after discounts and returns, before tax and shipping.
     pub fn net(&self) -> i64 {
@@ -260,19 +309,24 @@ pub(crate) fn build(
     period: &Period,
     compared: Option<&Period>,
 ) -> Result<Report> {
-    // Only what a report reads is loaded: a year of a busy shop is hundreds of thousands of lines.
-    let facts = if name.reads_sales() {
-        facts_of(ctx, period)?
+    // Only what a report reads is loaded: a year of a busy shop is hundreds of thousands of
+    // lines, and the reports by time, channel and staff read the hours' sums instead.
+    let compared = compared.filter(|_| name.compares());
+    let (facts, before) = if name.reads_sales() && !name.reads_hours() {
+        let before = compared.map(|p| facts_of(ctx, p)).transpose()?;
+        (facts_of(ctx, period)?, before)
     } else {
-        Vec::new()
+        (Vec::new(), None)
     };
-    let before = compared
-        .filter(|_| name.compares())
-        .map(|p| facts_of(ctx, p))
-        .transpose()?;
+    let (hours, hours_before) = if name.reads_hours() {
+        let before = compared.map(|p| hours_of(ctx, p)).transpose()?;
+        (hours_of(ctx, period)?, before)
+    } else {
+        (Vec::new(), None)
+    };
     let mut report = match name {
-        ReportName::Summary => summary(&facts, before.as_deref()),
-        ReportName::OverTime => over_time(ctx, &facts, period, before.as_deref(), compared),
+        ReportName::Summary => summary(&hours, hours_before.as_deref()),
+        ReportName::OverTime => over_time(ctx, &hours, period, hours_before.as_deref(), compared),
         ReportName::Products => grouped(name, &facts, before.as_deref(), &Grouping::Product),
         ReportName::Categories | ReportName::Vendors => {
             let catalog = product_groups(ctx.conn, name == ReportName::Vendors)?;
@@ -280,14 +334,9 @@ pub(crate) fn build(
         }
         ReportName::Channels => {
             let locations = names(ctx.conn, "SELECT id, name FROM location")?;
-            grouped(
-                name,
-                &facts,
-                before.as_deref(),
-                &Grouping::Channel(locations),
-            )
+            channels(&hours, hours_before.as_deref(), &locations)
         }
-        ReportName::Staff => staff(ctx, &facts, period)?,
+        ReportName::Staff => staff(ctx, &hours, period)?,
         ReportName::Payments => payments(ctx, period)?,
         ReportName::Taxes => taxes(&facts),
         ReportName::Returns => returns(&facts),
@@ -299,27 +348,29 @@ pub(crate) fn build(
         ReportName::SellThrough => more::sell_through(ctx, &facts, period)?,
     };
     if name.reads_sales() && !filtered(ctx.query) {
-        report.tie_outs = tie_outs(ctx.conn, period, &facts)?;
+        let mut by_doc: HashMap<Doc, Sums> = HashMap::new();
+        for f in &facts {
+            by_doc.entry(f.doc).or_default().add(f);
+        }
+        for r in &hours {
+            by_doc.entry(r.key.doc).or_default().merge(&r.sums);
+        }
+        report.tie_outs = tie_outs(ctx.conn, period, &by_doc)?;
     }
     Ok(report)
 }
 
 /// Figures read straight from the documents, against the same figures summed from the facts.
-fn tie_outs(conn: &Connection, p: &Period, facts: &[Fact]) -> Result<Vec<TieOut>> {
+fn tie_outs(conn: &Connection, p: &Period, by_doc: &HashMap<Doc, Sums>) -> Result<Vec<TieOut>> {
     let one = |sql: &str| -> Result<i64> {
         Ok(conn.query_row(sql, params![p.start.0, p.end.0], |r| r.get(0))?)
     };
-    let sum_facts = |doc: Doc, what: fn(&Fact) -> i64| -> i64 {
-        facts.iter().filter(|f| f.doc == doc).map(what).sum()
-    };
+    let sum_of = |doc: Doc, what: fn(&Sums) -> i64| -> i64 { by_doc.get(&doc).map_or(0, what) };
     let counter =
         "FROM sale WHERE status = 'completed' AND completed_at >= ?1 AND completed_at < ?2";
     let orders =
         "FROM customer_order WHERE status <> 'cancelled' AND created_at >= ?1 AND created_at < ?2";
-    let parts: i64 = facts
-        .iter()
-        .flat_map(|f| f.taxes.iter().map(|t| t.tax_minor))
-        .sum();
+    let parts: i64 = by_doc.values().map(|s| s.tax_parts).sum();
     let z = z_reports(conn, p)?;
     let z_tenders: i64 = z
         .iter()
@@ -338,18 +389,18 @@ fn tie_outs(conn: &Connection, p: &Period, facts: &[Fact]) -> Result<Vec<TieOut>
             expected_minor: one(&format!(
                 "SELECT ifnull(sum(total_minor - ifnull(rounding_minor, 0)), 0) {counter}"
             ))?,
-            actual_minor: sum_facts(Doc::Sale, |f| f.net + f.tax),
+            actual_minor: sum_of(Doc::Sale, |s| s.charged_net() + s.tax),
         },
         TieOut {
             what: "Orders against their totals".into(),
             expected_minor: one(&format!("SELECT ifnull(sum(total_minor), 0) {orders}"))?,
-            actual_minor: sum_facts(Doc::Order, |f| f.net + f.tax),
+            actual_minor: sum_of(Doc::Order, |s| s.charged_net() + s.tax),
         },
         TieOut {
             what: "Tax by rate against the tax on receipts and orders".into(),
             expected_minor: one(&format!("SELECT ifnull(sum(tax_minor), 0) {counter}"))?
                 + one(&format!("SELECT ifnull(sum(tax_minor), 0) {orders}"))?
-                + sum_facts(Doc::OrderReturn, |f| f.tax),
+                + sum_of(Doc::OrderReturn, |s| s.tax),
             actual_minor: parts,
         },
         TieOut {

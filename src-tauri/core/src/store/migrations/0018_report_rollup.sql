@@ -1,0 +1,128 @@
+-- Reports over a quarter or a year read sums kept per local hour instead of every sold line.
+-- The sums are made by core from the same facts every report reads (report/rollup.rs); the
+-- store's part is to say which hours are out of date. Every write that changes a sold line marks
+-- its document's UTC hour here in the same transaction, and a report folds or reads around the
+-- marked hours, so the sums can never be behind the documents.
+CREATE TABLE report_stale (
+    hour INTEGER PRIMARY KEY  -- UTC ms at the start of an hour
+) STRICT, WITHOUT ROWID;
+
+-- One row per local hour, kind of document, channel, location and staff member: the facts of
+-- that hour summed. Amounts are minor units before tax; `day` is the shop's date in `zone`.
+CREATE TABLE report_hour (
+    day            TEXT NOT NULL,
+    hour           INTEGER NOT NULL,
+    doc            TEXT NOT NULL CHECK (doc IN ('sale', 'order', 'return')),
+    channel        TEXT NOT NULL,
+    location       TEXT NOT NULL,
+    staff          TEXT NOT NULL,
+    docs           INTEGER NOT NULL,
+    units          INTEGER NOT NULL,
+    gross          INTEGER NOT NULL,
+    discounts      INTEGER NOT NULL,
+    returns        INTEGER NOT NULL,
+    returned_units INTEGER NOT NULL,
+    shipping       INTEGER NOT NULL,
+    tax            INTEGER NOT NULL,
+    tax_parts      INTEGER NOT NULL,
+    gift_cards     INTEGER NOT NULL,
+    cost           INTEGER NOT NULL,
+    costed_net     INTEGER NOT NULL,
+    without_cost   INTEGER NOT NULL,
+    PRIMARY KEY (day, hour, doc, channel, location, staff)
+) STRICT, WITHOUT ROWID;
+
+-- The zone the sums were made in: a shop that changes its time zone, or has none made yet (a
+-- shop with a history when this step runs), has every hour with a document made again.
+CREATE TABLE report_rollup (
+    id   INTEGER PRIMARY KEY CHECK (id = 1),
+    zone TEXT NOT NULL
+) STRICT;
+
+-- Counter sales count when completed.
+CREATE TRIGGER report_stale_sale AFTER UPDATE OF status, completed_at, staff_id, shift_id,
+    total_minor, tax_minor, customer_id ON sale
+WHEN OLD.completed_at IS NOT NULL OR NEW.completed_at IS NOT NULL BEGIN
+    INSERT OR IGNORE INTO report_stale
+    SELECT at - at % 3600000 FROM (SELECT OLD.completed_at AS at UNION SELECT NEW.completed_at)
+    WHERE at IS NOT NULL;
+END;
+CREATE TRIGGER report_stale_sale_line_update AFTER UPDATE ON sale_line BEGIN
+    INSERT OR IGNORE INTO report_stale
+    SELECT completed_at - completed_at % 3600000 FROM sale
+    WHERE id IN (OLD.sale_id, NEW.sale_id) AND completed_at IS NOT NULL;
+END;
+CREATE TRIGGER report_stale_sale_line_delete AFTER DELETE ON sale_line BEGIN
+    INSERT OR IGNORE INTO report_stale
+    SELECT completed_at - completed_at % 3600000 FROM sale
+    WHERE id = OLD.sale_id AND completed_at IS NOT NULL;
+END;
+CREATE TRIGGER report_stale_sale_line_insert AFTER INSERT ON sale_line BEGIN
+    INSERT OR IGNORE INTO report_stale
+    SELECT completed_at - completed_at % 3600000 FROM sale
+    WHERE id = NEW.sale_id AND completed_at IS NOT NULL;
+END;
+
+-- Orders count when placed; a cancellation or an edit changes the hour they were placed in.
+CREATE TRIGGER report_stale_order_insert AFTER INSERT ON customer_order BEGIN
+    INSERT OR IGNORE INTO report_stale VALUES (NEW.created_at - NEW.created_at % 3600000);
+END;
+CREATE TRIGGER report_stale_order_update AFTER UPDATE OF status, created_at, channel,
+    location_id, created_by, prices_include_tax, total_minor, tax_minor ON customer_order
+WHEN (OLD.status = 'cancelled') IS NOT (NEW.status = 'cancelled')
+  OR OLD.created_at IS NOT NEW.created_at OR OLD.channel IS NOT NEW.channel
+  OR OLD.location_id IS NOT NEW.location_id OR OLD.created_by IS NOT NEW.created_by
+  OR OLD.prices_include_tax IS NOT NEW.prices_include_tax
+  OR OLD.total_minor IS NOT NEW.total_minor OR OLD.tax_minor IS NOT NEW.tax_minor BEGIN
+    INSERT OR IGNORE INTO report_stale VALUES (OLD.created_at - OLD.created_at % 3600000);
+    INSERT OR IGNORE INTO report_stale VALUES (NEW.created_at - NEW.created_at % 3600000);
+    -- Its refunded returns carry its channel and location.
+    INSERT OR IGNORE INTO report_stale
+    SELECT updated_at - updated_at % 3600000 FROM order_return
+    WHERE order_id = NEW.id AND status = 'refunded'
+      AND (OLD.channel IS NOT NEW.channel OR OLD.location_id IS NOT NEW.location_id);
+END;
+CREATE TRIGGER report_stale_order_line_insert AFTER INSERT ON order_line BEGIN
+    INSERT OR IGNORE INTO report_stale
+    SELECT created_at - created_at % 3600000 FROM customer_order WHERE id = NEW.order_id;
+END;
+CREATE TRIGGER report_stale_order_line_update AFTER UPDATE OF order_id, kind, variant_id,
+    quantity, amount_minor, discount_minor, tax_minor, taxes, unit_cost_minor ON order_line BEGIN
+    INSERT OR IGNORE INTO report_stale
+    SELECT created_at - created_at % 3600000 FROM customer_order
+    WHERE id IN (OLD.order_id, NEW.order_id);
+    INSERT OR IGNORE INTO report_stale
+    SELECT r.updated_at - r.updated_at % 3600000 FROM order_return r
+    JOIN order_return_line rl ON rl.return_id = r.id
+    WHERE rl.order_line_id = NEW.id AND r.status = 'refunded';
+END;
+CREATE TRIGGER report_stale_order_line_delete AFTER DELETE ON order_line BEGIN
+    INSERT OR IGNORE INTO report_stale
+    SELECT created_at - created_at % 3600000 FROM customer_order WHERE id = OLD.order_id;
+END;
+
+-- Order returns count when refunded.
+CREATE TRIGGER report_stale_return_insert AFTER INSERT ON order_return
+WHEN NEW.status = 'refunded' BEGIN
+    INSERT OR IGNORE INTO report_stale VALUES (NEW.updated_at - NEW.updated_at % 3600000);
+END;
+CREATE TRIGGER report_stale_return_update AFTER UPDATE ON order_return
+WHEN OLD.status = 'refunded' OR NEW.status = 'refunded' BEGIN
+    INSERT OR IGNORE INTO report_stale VALUES (OLD.updated_at - OLD.updated_at % 3600000);
+    INSERT OR IGNORE INTO report_stale VALUES (NEW.updated_at - NEW.updated_at % 3600000);
+END;
+CREATE TRIGGER report_stale_return_line AFTER INSERT ON order_return_line BEGIN
+    INSERT OR IGNORE INTO report_stale
+    SELECT updated_at - updated_at % 3600000 FROM order_return
+    WHERE id = NEW.return_id AND status = 'refunded';
+END;
+CREATE TRIGGER report_stale_return_line_update AFTER UPDATE ON order_return_line BEGIN
+    INSERT OR IGNORE INTO report_stale
+    SELECT updated_at - updated_at % 3600000 FROM order_return
+    WHERE id IN (OLD.return_id, NEW.return_id) AND status = 'refunded';
+END;
+CREATE TRIGGER report_stale_return_line_delete AFTER DELETE ON order_return_line BEGIN
+    INSERT OR IGNORE INTO report_stale
+    SELECT updated_at - updated_at % 3600000 FROM order_return
+    WHERE id = OLD.return_id AND status = 'refunded';
+END;
