@@ -370,6 +370,98 @@ fn a_figure_that_does_not_tie_out_says_so() {
     assert_eq!(broken[0].expected_minor - broken[0].actual_minor, 7);
 }
 
+/// The hours' sums are what the documents add up to after every kind of write, however the
+/// writes fall between reports; and a sum changed behind the app's back is found and shown.
+#[test]
+fn the_hour_sums_are_the_documents_made_again_after_every_change() {
+    let (f, _) = history();
+    let month = query("2026-11-01", "2026-11-30");
+    let agree = |when: &str| {
+        let off = f.shop.report_sums_check(&f.owner).unwrap();
+        assert!(off.is_empty(), "after {when}: {off:?}");
+        let summary = report(&f, ReportName::Summary, &month);
+        assert!(summary.tie_outs.iter().all(|t| t.holds()), "after {when}");
+        // The sums against the facts read line by line (the products table).
+        let products = report(&f, ReportName::Products, &month);
+        assert_eq!(column_sum(&products, "net"), kpi(&summary, "net"), "after {when}");
+        assert_eq!(column_sum(&products, "units"), kpi(&summary, "units") - {
+            // Net quantity is units sold less units returned.
+            column_sum(&report(&f, ReportName::Returns, &month), "units")
+        }, "after {when}");
+        summary
+    };
+    let before = agree("the history");
+    let db = rusqlite::Connection::open(f.shop.db_path()).unwrap();
+    let folded: i64 = db
+        .query_row("SELECT count(*) FROM report_hour", [], |r| r.get(0))
+        .unwrap();
+    assert!(folded > 0, "the month's hours were folded");
+
+    // A sale and an order in an hour already folded, a cancellation of an order placed days
+    // ago, a refund of another: each changes an hour the report already summed.
+    move_to(&f, "2026-11-04T10:00:00Z");
+    f.shop.open_shift(&f.owner, "0").unwrap();
+    sell(&f, &["TEE-S-SAGE"], None);
+    let late = f
+        .shop
+        .create_order(
+            &f.owner,
+            &OrderDraft {
+                email: "cy@example.ie".into(),
+                shipping: dublin("Cy Ryan"),
+                lines: vec![line("TEE-M-INK", 1)],
+                ..OrderDraft::default()
+            },
+        )
+        .unwrap();
+    let after_sale = agree("a sale and an order");
+    assert_eq!(kpi(&after_sale, "orders"), kpi(&before, "orders") + 2);
+    f.shop.cancel_order(&f.owner, &late.id, "duplicate").unwrap();
+    assert_eq!(kpi(&agree("a cancellation"), "orders"), kpi(&before, "orders") + 1);
+    sell(&f, &["TEE-M-SAGE"], None);
+    let shipped: String = db
+        .query_row("SELECT id FROM customer_order WHERE number = 2", [], |r| r.get(0))
+        .unwrap();
+    let o2 = f.shop.order(&f.owner, &shipped).unwrap();
+    let o2 = f
+        .shop
+        .authorise_return(
+            &f.owner,
+            &o2.id,
+            &ReturnDraft {
+                reason: "changed mind".into(),
+                lines: vec![ReturnLineDraft {
+                    order_line_id: o2.lines[0].id.clone(),
+                    quantity: 1,
+                }],
+            },
+        )
+        .unwrap();
+    let ret = o2.returns[0].id.clone();
+    f.shop
+        .receive_return(&f.owner, &ret, &ReturnReceipt::default())
+        .unwrap();
+    f.shop.refund_return(&f.owner, &ret, "card").unwrap();
+    let last = agree("a sale and a refund with no report between");
+    assert!(kpi(&last, "returns") > kpi(&after_sale, "returns"));
+
+    // Someone changes a stored sum behind the app's back: the check names the hour, and the
+    // summary, which reads it, says it no longer ties out.
+    db.execute(
+        "UPDATE report_hour SET gross = gross + 5 WHERE (day, hour, doc) =
+             (SELECT day, hour, doc FROM report_hour WHERE doc = 'sale' LIMIT 1)",
+        [],
+    )
+    .unwrap();
+    let off = f.shop.report_sums_check(&f.owner).unwrap();
+    assert_eq!(off.len(), 1, "{off:?}");
+    let summary = report(&f, ReportName::Summary, &month);
+    let broken: Vec<_> = summary.tie_outs.iter().filter(|t| !t.holds()).collect();
+    assert_eq!(broken.len(), 1);
+    assert_eq!(broken[0].what, "Counter sales against their receipts");
+    assert_eq!(broken[0].actual_minor - broken[0].expected_minor, 5);
+}
+
 #[test]
 fn a_period_compares_with_the_one_before_and_the_year_before() {
     let (f, _) = history();

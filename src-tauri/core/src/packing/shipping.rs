@@ -215,6 +215,57 @@ impl Promises {
     }
 }
 
+/// The orders left to pack, and how many of them are late by `now`, counted in the store. A
+/// promise counts whole local days from the day an order was placed, so each channel's promise
+/// turns into one instant: every order placed before it is late.
+pub(crate) fn to_pack_and_late(c: &Connection, now: Timestamp) -> Result<(i64, i64)> {
+    let promises = Promises::read(c)?;
+    let zone = crate::shop::zone(c)?;
+    let late_before = |days: i64| -> i64 {
+        let mut day = zone.date(now);
+        // A promise of a few weeks at most: a year back is far past any.
+        for _ in 0..366 {
+            if ship_by(&zone, zone.start_of(day), days).0 <= now.0 {
+                return zone.start_of(day.tomorrow().unwrap_or(day)).0;
+            }
+            match day.yesterday() {
+                Ok(d) => day = d,
+                Err(_) => break,
+            }
+        }
+        i64::MIN
+    };
+    let named: Vec<(&String, i64)> = promises
+        .0
+        .iter()
+        .filter(|(ch, _)| ch.as_str() != "*")
+        .map(|(ch, days)| (ch, late_before(*days)))
+        .collect();
+    let cases: String = (0..named.len())
+        .map(|i| format!(" WHEN ?{} THEN ?{}", 2 * i + 2, 2 * i + 3))
+        .collect();
+    let before = if named.is_empty() {
+        "?1".to_string()
+    } else {
+        format!("CASE o.channel{cases} ELSE ?1 END")
+    };
+    let mut values: Vec<rusqlite::types::Value> = vec![late_before(promises.days("*")).into()];
+    for (channel, at) in named {
+        values.push(channel.clone().into());
+        values.push(at.into());
+    }
+    let mut st = c.prepare_cached(&format!(
+        "SELECT count(*), ifnull(sum(o.created_at < {before}), 0) FROM customer_order o
+         WHERE o.status = 'open' AND o.fulfilled_at IS NULL AND EXISTS (
+             SELECT 1 FROM order_line l WHERE l.order_id = o.id AND l.kind = 'item'
+               AND l.quantity > {})",
+        crate::order::SHIPPED_OF_LINE
+    ))?;
+    Ok(st.query_row(rusqlite::params_from_iter(values), |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })?)
+}
+
 pub(crate) fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;

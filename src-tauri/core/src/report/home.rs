@@ -71,7 +71,6 @@ pub struct Home {
 impl Shop {
     pub fn home(&self, session: &Session) -> Result<Home> {
         let now = self.clock.now();
-        let late = self.late_orders(session)?.len() as i64;
         let low_stock = self.low_stock(session)?.len() as i64;
         self.db.read(|c| {
             authorize(c, session, Permission::ReportsView)?;
@@ -115,6 +114,7 @@ impl Shop {
                     over_short_minor: z.over_short_minor,
                 });
             let currency = shop_currency(c)?;
+            let (to_pack, late) = crate::packing::shipping::to_pack_and_late(c, now)?;
             let today = sales(start, Timestamp(now.0 + 1))?;
             let last_week = sales(then, Timestamp(then.0 + (now.0 - start.0) + 1))?;
             Ok(Home {
@@ -125,13 +125,7 @@ impl Shop {
                 exponent: currency.exponent(),
                 time_zone: zone.name().into(),
                 as_of: now,
-                to_pack: count(&format!(
-                    "SELECT count(*) FROM customer_order o
-                     WHERE o.status = 'open' AND o.fulfilled_at IS NULL AND EXISTS (
-                         SELECT 1 FROM order_line l WHERE l.order_id = o.id AND l.kind = 'item'
-                           AND l.quantity > {})",
-                    crate::order::SHIPPED_OF_LINE
-                ))?,
+                to_pack,
                 late,
                 on_hold: count("SELECT count(*) FROM customer_order WHERE status = 'on_hold'")?,
                 low_stock,
