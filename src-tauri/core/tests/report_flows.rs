@@ -383,11 +383,19 @@ fn the_hour_sums_are_the_documents_made_again_after_every_change() {
         assert!(summary.tie_outs.iter().all(|t| t.holds()), "after {when}");
         // The sums against the facts read line by line (the products table).
         let products = report(&f, ReportName::Products, &month);
-        assert_eq!(column_sum(&products, "net"), kpi(&summary, "net"), "after {when}");
-        assert_eq!(column_sum(&products, "units"), kpi(&summary, "units") - {
-            // Net quantity is units sold less units returned.
-            column_sum(&report(&f, ReportName::Returns, &month), "units")
-        }, "after {when}");
+        assert_eq!(
+            column_sum(&products, "net"),
+            kpi(&summary, "net"),
+            "after {when}"
+        );
+        assert_eq!(
+            column_sum(&products, "units"),
+            kpi(&summary, "units") - {
+                // Net quantity is units sold less units returned.
+                column_sum(&report(&f, ReportName::Returns, &month), "units")
+            },
+            "after {when}"
+        );
         summary
     };
     let before = agree("the history");
@@ -416,11 +424,18 @@ fn the_hour_sums_are_the_documents_made_again_after_every_change() {
         .unwrap();
     let after_sale = agree("a sale and an order");
     assert_eq!(kpi(&after_sale, "orders"), kpi(&before, "orders") + 2);
-    f.shop.cancel_order(&f.owner, &late.id, "duplicate").unwrap();
-    assert_eq!(kpi(&agree("a cancellation"), "orders"), kpi(&before, "orders") + 1);
+    f.shop
+        .cancel_order(&f.owner, &late.id, "duplicate")
+        .unwrap();
+    assert_eq!(
+        kpi(&agree("a cancellation"), "orders"),
+        kpi(&before, "orders") + 1
+    );
     sell(&f, &["TEE-M-SAGE"], None);
     let shipped: String = db
-        .query_row("SELECT id FROM customer_order WHERE number = 2", [], |r| r.get(0))
+        .query_row("SELECT id FROM customer_order WHERE number = 2", [], |r| {
+            r.get(0)
+        })
         .unwrap();
     let o2 = f.shop.order(&f.owner, &shipped).unwrap();
     let o2 = f

@@ -424,6 +424,90 @@ impl Shop {
         })
     }
 
+    /// Fills the shop with about `lines` synthetic counter sale lines over three years for
+    /// benchmarks (one to four lines a sale, taxed at the standard rate, costed), written
+    /// straight to the tables in one transaction like `fill_orders_for_benchmark`. The sales
+    /// belong to no shift, so they leave the Z reports as they are.
+    pub fn fill_counter_for_benchmark(&self, lines: u32, seed: u64) -> Result<()> {
+        let mut rng = fastrand::Rng::with_seed(seed);
+        let now = self.clock.now().0;
+        self.db.write(|tx| {
+            let variants: Vec<(String, String, String, i64)> = tx
+                .prepare(
+                    "SELECT v.id, p.title, ifnull(v.sku, ''), v.price_minor
+                     FROM variant v JOIN product p ON p.id = v.product_id LIMIT 500",
+                )?
+                .query_map([], |r| r.try_into())?
+                .collect::<rusqlite::Result<_>>()?;
+            let staff: Vec<String> = tx
+                .prepare("SELECT id FROM staff")?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            if variants.is_empty() || staff.is_empty() {
+                return Err(Error::invalid("load the demo shop first"));
+            }
+            let first: i64 =
+                tx.query_row("SELECT ifnull(max(number), 0) + 1 FROM sale", [], |r| r.get(0))?;
+            let mut sale = tx.prepare(
+                "INSERT INTO sale (id, number, status, staff_id, prices_include_tax, subtotal_minor,
+                     discount_minor, tax_minor, rounding_minor, total_minor, change_minor,
+                     created_at, updated_at, completed_at)
+                 VALUES (?1, ?2, 'completed', ?3, 1, ?4, 0, ?5, 0, ?4, 0, ?6, ?6, ?6)",
+            )?;
+            let mut line = tx.prepare(
+                "INSERT INTO sale_line (id, sale_id, position, kind, variant_id, title, sku, quantity,
+                     list_price_minor, unit_price_minor, tax_class, discount_minor, amount_minor,
+                     tax_minor, unit_cost_minor)
+                 VALUES (?1, ?2, ?3, 'item', ?4, ?5, ?6, ?7, ?8, ?8, 'standard', 0, ?9, ?10, ?11)",
+            )?;
+            let mut tax = tx.prepare(
+                "INSERT INTO sale_line_tax (line_id, name, rate_bp, base_minor, tax_minor)
+                 VALUES (?1, 'VAT', 2300, ?2, ?3)",
+            )?;
+            let span = 3 * 365 * 86_400_000i64;
+            let sales = i64::from(lines) * 2 / 5;
+            let (mut written, mut number) = (0i64, first);
+            while written < i64::from(lines) {
+                let id = crate::id::new_id();
+                let at = now - span + span * (number - first) / sales.max(1);
+                let picked: Vec<_> = (0..rng.i64(1..5))
+                    .map(|_| (&variants[rng.usize(..variants.len())], rng.i64(1..3)))
+                    .collect();
+                let total: i64 = picked.iter().map(|((.., price), qty)| price * qty).sum();
+                // 23 % included in the price, taken out line by line.
+                let vat_of = |amount: i64| amount - amount * 100 / 123;
+                let taxed: i64 = picked.iter().map(|((.., p), q)| vat_of(p * q)).sum();
+                let who = &staff[rng.usize(..staff.len())];
+                sale.execute(rusqlite::params![id, number, who, total, taxed, at])?;
+                for (position, ((variant, title, sku, price), qty)) in picked.into_iter().enumerate() {
+                    let (amount, line_id) = (price * qty, crate::id::new_id());
+                    line.execute(rusqlite::params![
+                        line_id,
+                        id,
+                        position as i64 + 1,
+                        variant,
+                        title,
+                        sku,
+                        qty,
+                        price,
+                        amount,
+                        vat_of(amount),
+                        price * 2 / 5
+                    ])?;
+                    tax.execute(rusqlite::params![line_id, amount - vat_of(amount), vat_of(amount)])?;
+                    written += 1;
+                }
+                number += 1;
+            }
+            tx.execute(
+                "INSERT INTO counter (name, next) VALUES ('receipt', ?1)
+                 ON CONFLICT (name) DO UPDATE SET next = ?1",
+                [number],
+            )?;
+            Ok(())
+        })
+    }
+
     pub fn demo_pins(&self) -> Result<Vec<DemoPin>> {
         let is_demo: bool = self.db.read(|c| {
             Ok(c.query_row(

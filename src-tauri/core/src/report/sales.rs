@@ -326,7 +326,10 @@ impl Groups {
         };
         for item in items {
             if let Some((k, label, extra)) = key(item) {
-                let row = g.rows.entry(k).or_insert_with(|| (label, extra, Sums::default()));
+                let row = g
+                    .rows
+                    .entry(k)
+                    .or_insert_with(|| (label, extra, Sums::default()));
                 add(&mut row.2, item);
                 add(&mut g.all, item);
             }
@@ -367,7 +370,11 @@ pub(super) fn channels(
     let key = |r: &HourRow| {
         let k = &r.key;
         let place = locations.get(&k.location).cloned().unwrap_or_default();
-        Some((format!("{}|{}", k.channel, k.location), k.channel.clone(), place))
+        Some((
+            format!("{}|{}", k.channel, k.location),
+            k.channel.clone(),
+            place,
+        ))
     };
     let groups = Groups::of(hours, before, key, |s, r| s.merge(&r.sums));
     sales_table(ReportName::Channels, groups, "Channel", "Location")
