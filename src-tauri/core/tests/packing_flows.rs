@@ -642,7 +642,7 @@ fn late_orders_and_shipping_speed_follow_each_channels_promise() {
     f.clock.advance_ms(24 * 3_600_000); // Tuesday evening
     assert_eq!(
         late(),
-        [b.name.clone()],
+        std::slice::from_ref(&b.name),
         "phone promised Monday; the default two days run to Wednesday night"
     );
     for o in [&a, &b] {
