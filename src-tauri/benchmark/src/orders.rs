@@ -10,6 +10,14 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
+/// A generated history's size: a million, or what the variable `name` says.
+fn size(name: &str) -> u32 {
+    std::env::var(name)
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1_000_000)
+}
+
 /// On an encrypted database when `key` is given.
 pub fn run(scratch: &Path, rows: &mut Vec<Row>, key: Option<&DbKey>) -> Result<(), Error> {
     let name = if key.is_some() {
@@ -78,10 +86,7 @@ pub fn run(scratch: &Path, rows: &mut Vec<Row>, key: Option<&DbKey>) -> Result<(
     ));
 
     // SHOPDESK_BENCHMARK_ORDERS makes a smaller inbox for a quick run while working on orders.
-    let n: u32 = std::env::var("SHOPDESK_BENCHMARK_ORDERS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(1_000_000);
+    let n = size("SHOPDESK_BENCHMARK_ORDERS");
     let t = Instant::now();
     shop.fill_orders_for_benchmark(n, 9)?;
     let fill = t.elapsed().as_secs_f64();
@@ -183,10 +188,7 @@ pub fn run(scratch: &Path, rows: &mut Vec<Row>, key: Option<&DbKey>) -> Result<(
         format!("{fill:.1} s"),
     ));
     // The reports also read three years of counter trade (SHOPDESK_BENCHMARK_SALE_LINES for less).
-    let lines: u32 = std::env::var("SHOPDESK_BENCHMARK_SALE_LINES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(1_000_000);
+    let lines = size("SHOPDESK_BENCHMARK_SALE_LINES");
     let t = Instant::now();
     shop.fill_counter_for_benchmark(lines, 11)?;
     rows.push(Row::new(
