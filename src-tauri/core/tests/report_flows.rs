@@ -373,8 +373,8 @@ fn a_figure_that_does_not_tie_out_says_so() {
 /// The hours' sums are what the documents add up to after every kind of write, however the
 /// writes fall between reports; and a sum changed behind the app's back is found and shown.
 #[test]
-fn the_hour_sums_are_the_documents_made_again_after_every_change() {
-    let (f, _) = history();
+fn the_report_sums_are_the_documents_made_again_after_every_change() {
+    let (f, ids) = history();
     let month = query("2026-11-01", "2026-11-30");
     let agree = |when: &str| {
         let off = f.shop.report_sums_check(&f.owner).unwrap();
@@ -460,6 +460,48 @@ fn the_hour_sums_are_the_documents_made_again_after_every_change() {
     let last = agree("a sale and a refund with no report between");
     assert!(kpi(&last, "returns") > kpi(&after_sale, "returns"));
 
+    // An order of two tees of one category is one order of that category.
+    let categories = report(&f, ReportName::Categories, &month);
+    assert_eq!(cell(&categories, "Apparel", "orders"), kpi(&last, "orders"));
+    // The tee moves to another category: the days it sold in are made again.
+    let product: String = db
+        .query_row(
+            "SELECT product_id FROM variant WHERE id = ?1",
+            [&ids[0]],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let p = f.shop.product(&f.owner, &product).unwrap();
+    let mut moved = tee();
+    moved.product_type = "Tops".into();
+    for (v, old) in moved.variants.iter_mut().zip(&p.variants) {
+        v.id = Some(old.id.clone());
+        v.cost = "10.00".into();
+    }
+    f.shop
+        .update_product(
+            &f.owner,
+            ProductEdit {
+                id: product,
+                product: moved,
+            },
+        )
+        .unwrap();
+    agree("a product moved to another category");
+    let categories = report(&f, ReportName::Categories, &month);
+    assert_eq!(categories.rows.len(), 1);
+    assert_eq!(cell(&categories, "Tops", "net"), kpi(&last, "net"));
+    assert_eq!(cell(&categories, "Tops", "orders"), kpi(&last, "orders"));
+    // A quarter reads whole months from the month rows: the same figures.
+    let quarter = query("2026-10-01", "2026-12-31");
+    let by_month = report(&f, ReportName::Products, &quarter);
+    let by_day = report(&f, ReportName::Products, &month);
+    assert_eq!(by_month.rows, by_day.rows);
+    assert_eq!(
+        column_sum(&report(&f, ReportName::Taxes, &quarter), "net"),
+        kpi(&last, "tax")
+    );
+
     // Someone changes a stored sum behind the app's back: the check names the hour, and the
     // summary, which reads it, says it no longer ties out.
     db.execute(
@@ -468,8 +510,17 @@ fn the_hour_sums_are_the_documents_made_again_after_every_change() {
         [],
     )
     .unwrap();
+    db.execute(
+        "UPDATE report_item SET units = units + 1 WHERE span = 'month'
+           AND (day, doc, channel, location, staff, item, reason) =
+             (SELECT day, doc, channel, location, staff, item, reason FROM report_item
+              WHERE span = 'month' LIMIT 1)",
+        [],
+    )
+    .unwrap();
     let off = f.shop.report_sums_check(&f.owner).unwrap();
-    assert_eq!(off.len(), 1, "{off:?}");
+    assert_eq!(off.len(), 2, "{off:?}");
+    assert!(off[0].starts_with("hour ") && off[1].starts_with("items of the month "));
     let summary = report(&f, ReportName::Summary, &month);
     let broken: Vec<_> = summary.tie_outs.iter().filter(|t| !t.holds()).collect();
     assert_eq!(broken.len(), 1);

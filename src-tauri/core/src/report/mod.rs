@@ -27,6 +27,19 @@ use ts_rs::TS;
 pub use home::{DaySales, Home, LastZ};
 pub use tables::{DocumentRow, Kpi};
 
+/// What of the sold lines a report reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reads {
+    /// The facts summed per local hour.
+    Hours,
+    /// Item lines, taxes and discounts summed per day and month.
+    Lines,
+    /// Every line (a report by customer).
+    Facts,
+    /// None: the report reads payments, shipments or stock.
+    Nothing,
+}
+
 /// Which report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -106,18 +119,26 @@ impl ReportName {
 
     /// Whether the report sums sold lines (and so checks itself against the documents).
     pub fn reads_sales(self) -> bool {
-        !matches!(
-            self,
-            ReportName::Payments | ReportName::Fulfilment | ReportName::Inventory
-        )
+        self.reads() != Reads::Nothing
     }
 
-    /// Whether the report reads the hours' sums (`rollup.rs`) rather than every line.
-    pub(crate) fn reads_hours(self) -> bool {
-        matches!(
-            self,
-            ReportName::Summary | ReportName::OverTime | ReportName::Channels | ReportName::Staff
-        )
+    /// Which sums of the sold lines the report reads (`rollup.rs`), or every line.
+    pub(crate) fn reads(self) -> Reads {
+        match self {
+            ReportName::Summary
+            | ReportName::OverTime
+            | ReportName::Channels
+            | ReportName::Staff => Reads::Hours,
+            ReportName::Products
+            | ReportName::Categories
+            | ReportName::Vendors
+            | ReportName::Taxes
+            | ReportName::Returns
+            | ReportName::Discounts
+            | ReportName::SellThrough => Reads::Lines,
+            ReportName::Customers | ReportName::Cohorts => Reads::Facts,
+            ReportName::Payments | ReportName::Fulfilment | ReportName::Inventory => Reads::Nothing,
+        }
     }
 
     /// Whether the report shows a compared period beside its own.
@@ -425,7 +446,8 @@ impl Shop {
     /// A report over the shop's days `from`–`to`, compared when asked; read live.
     pub fn report(&self, session: &Session, name: ReportName, q: &ReportQuery) -> Result<Report> {
         let as_of = self.clock.now();
-        if name.reads_hours() {
+        // Every sales report reads the sums, if only for its tie-outs.
+        if name.reads_sales() {
             self.fold_report_hours(session)?;
         }
         self.db.read(|c| {
@@ -475,29 +497,12 @@ impl Shop {
         Ok(())
     }
 
-    /// The hours' sums that differ from the same hours made again from the documents, after
-    /// bringing them up to date: empty when they agree. One line per hour that differs.
+    /// The stored report sums that differ from the same sums made again from the documents,
+    /// after bringing them up to date: empty when they agree, else one line per sum.
     pub fn report_sums_check(&self, session: &Session) -> Result<Vec<String>> {
         self.fold_report_hours(session)?;
-        self.db.read(|c| {
-            let zone = crate::shop::zone(c)?;
-            let net = |s: &Option<tables::Sums>| s.as_ref().map_or(0, |s| s.charged_net());
-            Ok(rollup::differences(c, &zone)?
-                .into_iter()
-                .map(|(k, stored, made)| {
-                    format!(
-                        "{} {:02}:00 {:?} {} {}: stored net {}, the documents' {}",
-                        k.day,
-                        k.hour,
-                        k.doc,
-                        k.channel,
-                        k.location,
-                        net(&stored),
-                        net(&made)
-                    )
-                })
-                .collect())
-        })
+        self.db
+            .read(|c| rollup::differences(c, &crate::shop::zone(c)?))
     }
 
     /// The documents behind a report row (`key` as the row gave it; "" for all of the period).

@@ -3,6 +3,7 @@
 //! period's end, and sell-through with what to reorder.
 
 use super::facts::{Doc, Fact, LineKind};
+use super::rollup::Lines;
 use super::tables::{blank, col, n, opt, product_filter, ratio_bp, row, t, Context, Sums};
 use super::{Cell, ColumnKind, Period, Report, ReportName, ReportRow};
 use crate::error::Result;
@@ -14,22 +15,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 const DAY: i64 = 86_400_000;
 
 /// Discounts by where they came from: codes, the clerk's cart and line discounts, marketplaces.
-pub(crate) fn discounts(facts: &[Fact]) -> Report {
+pub(crate) fn discounts(lines: &Lines) -> Report {
     // source → (documents using it, discount, net of those documents)
-    let mut uses: BTreeMap<String, (HashSet<String>, i64)> = BTreeMap::new();
-    for f in facts.iter().filter(|f| f.kind == LineKind::Item) {
-        for (source, amount) in &f.discounts {
-            let e = uses.entry(source.clone()).or_default();
-            e.0.insert(f.doc_id.clone());
-            e.1 += amount;
-        }
-    }
-    let mut net_of: HashMap<&str, i64> = HashMap::new();
-    for f in facts
-        .iter()
-        .filter(|f| f.kind == LineKind::Item && f.doc != Doc::OrderReturn)
-    {
-        *net_of.entry(f.doc_id.as_str()).or_default() += f.net;
+    let mut uses: BTreeMap<String, (i64, i64, i64)> = BTreeMap::new();
+    for ((_, source), (docs, amount, net)) in &lines.discounts {
+        let e = uses.entry(source.clone()).or_default();
+        *e = (e.0 + docs, e.1 + amount, e.2 + net);
     }
     let mut r = blank(
         ReportName::Discounts,
@@ -43,14 +34,10 @@ pub(crate) fn discounts(facts: &[Fact]) -> Report {
     );
     let mut rows: Vec<(i64, ReportRow)> = uses
         .into_iter()
-        .map(|(source, (docs, amount))| {
-            let net: i64 = docs
-                .iter()
-                .map(|d| net_of.get(d.as_str()).copied().unwrap_or(0))
-                .sum();
+        .map(|(source, (docs, amount, net))| {
             let cells = vec![
                 t(source.clone()),
-                n(docs.len() as i64),
+                n(docs),
                 n(amount),
                 n(net),
                 opt(ratio_bp(amount, net + amount)),
@@ -59,7 +46,10 @@ pub(crate) fn discounts(facts: &[Fact]) -> Report {
         })
         .collect();
     rows.sort_by_key(|(amount, _)| std::cmp::Reverse(*amount));
-    let all = Sums::of(facts);
+    let mut all = Sums::default();
+    for v in lines.items.values() {
+        all.merge(&v.sums);
+    }
     r.rows = rows.into_iter().map(|(_, row)| row).collect();
     r.total = Some(row(
         "",
@@ -539,13 +529,16 @@ pub(crate) fn inventory(ctx: &Context, p: &Period) -> Result<Report> {
 /// Per variant: sold in the period against what is left, days of cover at the period's pace,
 /// the last sale, dead stock, and how many to order for thirty days of cover (or the reorder
 /// rule's quantity when the level is at or below its point).
-pub(crate) fn sell_through(ctx: &Context, facts: &[Fact], p: &Period) -> Result<Report> {
+pub(crate) fn sell_through(ctx: &Context, lines: &Lines, p: &Period) -> Result<Report> {
     const COVER_DAYS: i64 = 30;
+    // Units sold less units returned, per variant.
     let mut sold: HashMap<&str, i64> = HashMap::new();
-    for f in facts.iter().filter(|f| f.kind == LineKind::Item) {
-        if let Some(v) = f.variant_id.as_deref() {
-            *sold.entry(v).or_default() += f.quantity;
-        }
+    for (k, v) in lines
+        .items
+        .iter()
+        .filter(|(k, _)| !k.item.starts_with("title:"))
+    {
+        *sold.entry(k.item.as_str()).or_default() += v.sums.units - v.sums.returned_units;
     }
     let mut st = ctx.conn.prepare_cached(
         "SELECT v.id, ifnull(v.sku, ''),

@@ -11,14 +11,14 @@ use crate::clock::{Date, ShopZone};
 use crate::error::Result;
 use crate::Timestamp;
 use rusqlite::{params, Connection, OptionalExtension};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 const HOUR_MS: i64 = 3_600_000;
 /// At most this many days of facts are loaded at once while folding.
 const FOLD_DAYS: i64 = 7;
 
 /// What an hour's sums are kept apart by.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) struct HourKey {
     pub day: Date,
     /// The local hour, 0–23 (a night the clocks go back sums both of its hours in one).
@@ -57,6 +57,222 @@ pub(crate) fn aggregate(zone: &ShopZone, facts: &[Fact]) -> Vec<HourRow> {
             HourRow { key, sums }
         })
         .collect()
+}
+
+/// What an item row's sums are kept apart by (besides its span and day).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct ItemKey {
+    pub day: Date,
+    pub doc: Doc,
+    pub channel: String,
+    pub location: String,
+    pub staff: String,
+    /// The variant's id, or "title:" and the title of a line without one.
+    pub item: String,
+    /// A return's reason; "" for sold lines and counter returns.
+    pub reason: String,
+}
+
+/// The item lines of a day (or a month) summed.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct ItemSums {
+    pub title: String,
+    pub sku: String,
+    pub category: String,
+    pub vendor: String,
+    /// Its documents counted (`counted_docs`): those with this item.
+    pub sums: Sums,
+    /// Documents counted on their first line of this category, and of this vendor.
+    pub docs_category: i64,
+    pub docs_vendor: i64,
+    /// What the returns refunded, tax included (positive).
+    pub refunds: i64,
+    pub restocked: i64,
+    pub written_off: i64,
+}
+
+impl ItemSums {
+    fn add(&mut self, o: &ItemSums) {
+        self.sums.merge(&o.sums);
+        self.docs_category += o.docs_category;
+        self.docs_vendor += o.docs_vendor;
+        self.refunds += o.refunds;
+        self.restocked += o.restocked;
+        self.written_off += o.written_off;
+    }
+}
+
+/// Tax per rate: (name, rate_bp) of a day's (doc, channel, location, staff).
+pub(crate) type TaxKey = (HourKey, String, i64);
+/// Discounts per source: (day's bucket, source).
+pub(crate) type DiscountKey = (HourKey, String);
+
+/// A stretch of days summed three ways: item lines, tax per rate, discounts per source.
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct Lines {
+    pub items: BTreeMap<ItemKey, ItemSums>,
+    /// (base sold, tax sold, tax refunded).
+    pub taxes: BTreeMap<TaxKey, (i64, i64, i64)>,
+    /// (documents using it, amount, net of those documents' items).
+    pub discounts: BTreeMap<DiscountKey, (i64, i64, i64)>,
+}
+
+impl Lines {
+    fn extend(&mut self, o: Lines) {
+        for (k, v) in o.items {
+            self.items.entry(k).or_default().add(&v);
+        }
+        for (k, v) in o.taxes {
+            let e = self.taxes.entry(k).or_default();
+            *e = (e.0 + v.0, e.1 + v.1, e.2 + v.2);
+        }
+        for (k, v) in o.discounts {
+            let e = self.discounts.entry(k).or_default();
+            *e = (e.0 + v.0, e.1 + v.1, e.2 + v.2);
+        }
+    }
+}
+
+/// A variant's category and vendor now, read once per variant.
+pub(crate) struct CatalogGroups<'c> {
+    conn: &'c Connection,
+    known: HashMap<String, (String, String)>,
+}
+
+impl<'c> CatalogGroups<'c> {
+    pub fn new(conn: &'c Connection) -> Self {
+        CatalogGroups {
+            conn,
+            known: HashMap::new(),
+        }
+    }
+
+    fn of(&mut self, variant: Option<&str>) -> Result<(String, String)> {
+        let Some(v) = variant else {
+            return Ok(Default::default());
+        };
+        if let Some(g) = self.known.get(v) {
+            return Ok(g.clone());
+        }
+        let g: (String, String) = self
+            .conn
+            .prepare_cached(
+                "SELECT p.product_type, p.vendor FROM variant v JOIN product p ON p.id = v.product_id
+                 WHERE v.id = ?1",
+            )?
+            .query_row([v], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?
+            .unwrap_or_default();
+        self.known.insert(v.to_string(), g.clone());
+        Ok(g)
+    }
+}
+
+/// The facts summed by day into item lines, tax per rate and discounts per source: the one way
+/// those sums are made (folded, or read live for marked days and filtered reports).
+pub(crate) fn aggregate_lines(
+    zone: &ShopZone,
+    facts: &[Fact],
+    catalog: &mut CatalogGroups,
+) -> Result<Lines> {
+    use super::facts::LineKind;
+    let mut out = Lines::default();
+    // (bucket, category or vendor, document) already counted.
+    let mut seen: HashSet<(HourKey, bool, String, String)> = HashSet::new();
+    // Net of each document's items, for the discounts' "net of those documents".
+    let mut doc_net: HashMap<(HourKey, String), i64> = HashMap::new();
+    let mut doc_sources: HashMap<(HourKey, String), BTreeSet<String>> = HashMap::new();
+    for f in facts {
+        let bucket = HourKey {
+            day: zone.date(f.at),
+            hour: 0,
+            doc: f.doc,
+            channel: f.channel.clone(),
+            location: f.location.clone(),
+            staff: f.staff.clone(),
+        };
+        for (name, rate, base, tax) in super::sales::tax_parts(f) {
+            let e = out.taxes.entry((bucket.clone(), name, rate)).or_default();
+            if f.is_return() {
+                e.2 -= tax;
+            } else {
+                e.0 += base;
+                e.1 += tax;
+            }
+        }
+        if f.kind != LineKind::Item {
+            continue;
+        }
+        if f.doc != Doc::OrderReturn {
+            *doc_net
+                .entry((bucket.clone(), f.doc_id.clone()))
+                .or_default() += f.net;
+        }
+        for (source, amount) in &f.discounts {
+            let e = out
+                .discounts
+                .entry((bucket.clone(), source.clone()))
+                .or_default();
+            e.1 += amount;
+            doc_sources
+                .entry((bucket.clone(), f.doc_id.clone()))
+                .or_default()
+                .insert(source.clone());
+        }
+        let (category, vendor) = catalog.of(f.variant_id.as_deref())?;
+        let key = ItemKey {
+            day: bucket.day,
+            doc: f.doc,
+            channel: f.channel.clone(),
+            location: f.location.clone(),
+            staff: f.staff.clone(),
+            item: f
+                .variant_id
+                .clone()
+                .unwrap_or_else(|| format!("title:{}", f.title)),
+            reason: f.reason.clone(),
+        };
+        let counts = f.doc != Doc::OrderReturn && !f.is_return();
+        let mut first_of = |vendor: bool, group: &str| -> i64 {
+            let new = counts
+                && seen.insert((bucket.clone(), vendor, group.to_string(), f.doc_id.clone()));
+            i64::from(new)
+        };
+        let (by_category, by_vendor) = (first_of(false, &category), first_of(true, &vendor));
+        let e = out.items.entry(key).or_insert_with(|| ItemSums {
+            title: f.title.clone(),
+            sku: f.sku.clone(),
+            category,
+            vendor,
+            ..ItemSums::default()
+        });
+        e.sums.add(f);
+        e.docs_category += by_category;
+        e.docs_vendor += by_vendor;
+        if f.is_return() {
+            e.refunds -= f.net + f.tax;
+            match f.restocked {
+                Some(true) => e.restocked -= f.quantity,
+                Some(false) => e.written_off -= f.quantity,
+                None => {}
+            }
+        }
+    }
+    for ((bucket, doc), sources) in doc_sources {
+        let net = doc_net.get(&(bucket.clone(), doc)).copied().unwrap_or(0);
+        for source in sources {
+            let e = out.discounts.entry((bucket.clone(), source)).or_default();
+            e.0 += 1;
+            e.2 += net;
+        }
+    }
+    for v in out.items.values_mut() {
+        v.sums.counted_docs = v.sums.docs.len() as i64;
+        v.sums.docs.clear();
+        // Tax by rate is kept in `taxes`, not beside each item.
+        v.sums.tax_parts = 0;
+    }
+    Ok(out)
 }
 
 fn made_in(conn: &Connection) -> Result<Option<String>> {
@@ -149,9 +365,12 @@ pub(crate) fn fold(tx: &Connection, zone: &ShopZone, most_days: usize) -> Result
              costed_net, without_cost)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
     )?;
+    let mut catalog = CatalogGroups::new(tx);
     for (first, last) in runs(&chosen) {
-        clear.execute(params![first.to_string(), last.to_string()])?;
-        for row in aggregate(zone, &facts_of_days(tx, zone, first, last)?) {
+        let facts = facts_of_days(tx, zone, first, last)?;
+        let (from, to) = (first.to_string(), last.to_string());
+        clear.execute(params![from, to])?;
+        for row in aggregate(zone, &facts) {
             let (k, s) = (&row.key, &row.sums);
             put.execute(params![
                 k.day.to_string(),
@@ -175,6 +394,39 @@ pub(crate) fn fold(tx: &Connection, zone: &ShopZone, most_days: usize) -> Result
                 s.without_cost
             ])?;
         }
+        tx.execute(
+            "DELETE FROM report_item WHERE span = 'day' AND day >= ?1 AND day <= ?2",
+            params![from, to],
+        )?;
+        tx.execute(
+            "DELETE FROM report_tax WHERE day >= ?1 AND day <= ?2",
+            params![from, to],
+        )?;
+        tx.execute(
+            "DELETE FROM report_discount WHERE day >= ?1 AND day <= ?2",
+            params![from, to],
+        )?;
+        put_lines(tx, zone, &aggregate_lines(zone, &facts, &mut catalog)?)?;
+    }
+    // Each month touched is the sum of its days again.
+    let months: BTreeSet<Date> = chosen.iter().map(|d| d.first_of_month()).collect();
+    for month in months {
+        let next = month.last_of_month().tomorrow().unwrap_or(month);
+        tx.execute(
+            "DELETE FROM report_item WHERE span = 'month' AND day = ?1",
+            [month.to_string()],
+        )?;
+        tx.execute(
+            "INSERT INTO report_item
+             SELECT 'month', ?1, ?3, doc, channel, location, staff, item, reason, max(title),
+                    max(sku), max(category), max(vendor), sum(docs), sum(docs_category),
+                    sum(docs_vendor), sum(units), sum(returned_units), sum(gross), sum(discounts),
+                    sum(returns), sum(tax), sum(cost), sum(costed_net), sum(without_cost),
+                    sum(refunds), sum(restocked), sum(written_off)
+             FROM report_item WHERE span = 'day' AND day >= ?1 AND day < ?2
+             GROUP BY doc, channel, location, staff, item, reason",
+            params![month.to_string(), next.to_string(), zone.start_of(month).0],
+        )?;
     }
     let mut done = tx.prepare_cached("DELETE FROM report_stale WHERE hour = ?1")?;
     for (hour, touched) in &hours {
@@ -183,6 +435,230 @@ pub(crate) fn fold(tx: &Connection, zone: &ShopZone, most_days: usize) -> Result
         }
     }
     Ok(chosen.len() == days.len())
+}
+
+/// Writes a stretch of days' item lines, taxes and discounts (the day rows).
+fn put_lines(tx: &Connection, zone: &ShopZone, lines: &Lines) -> Result<()> {
+    let mut item = tx.prepare_cached(
+        "INSERT INTO report_item VALUES ('day', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
+             ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
+    )?;
+    for (k, v) in &lines.items {
+        let s = &v.sums;
+        item.execute(params![
+            k.day.to_string(),
+            zone.start_of(k.day).0,
+            k.doc.text(),
+            k.channel,
+            k.location,
+            k.staff,
+            k.item,
+            k.reason,
+            v.title,
+            v.sku,
+            v.category,
+            v.vendor,
+            s.counted_docs,
+            v.docs_category,
+            v.docs_vendor,
+            s.units,
+            s.returned_units,
+            s.gross,
+            s.discounts,
+            s.returns,
+            s.tax,
+            s.cost,
+            s.costed_net,
+            s.without_cost,
+            v.refunds,
+            v.restocked,
+            v.written_off
+        ])?;
+    }
+    let mut tax = tx.prepare_cached(
+        "INSERT INTO report_tax VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?;
+    for ((k, name, rate), (base, sold, back)) in &lines.taxes {
+        tax.execute(params![
+            k.day.to_string(),
+            k.doc.text(),
+            k.channel,
+            k.location,
+            k.staff,
+            name,
+            rate,
+            base,
+            sold,
+            back
+        ])?;
+    }
+    let mut discount = tx.prepare_cached(
+        "INSERT INTO report_discount VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    for ((k, source), (docs, amount, net)) in &lines.discounts {
+        discount.execute(params![
+            k.day.to_string(),
+            k.doc.text(),
+            k.channel,
+            k.location,
+            k.staff,
+            source,
+            docs,
+            amount,
+            net
+        ])?;
+    }
+    Ok(())
+}
+
+fn parse_day(text: &str) -> Result<Date> {
+    text.parse()
+        .map_err(|e| crate::error::Error::invalid(format!("a report day: {e}")))
+}
+
+/// The stored item rows of a span ("day" or "month") whose day is in [first, last], but for the
+/// days in `skip`.
+fn stored_items(
+    conn: &Connection,
+    span: &str,
+    first: Date,
+    last: Date,
+    skip: &BTreeSet<Date>,
+    out: &mut Lines,
+) -> Result<()> {
+    let mut items = conn.prepare_cached(
+        "SELECT day, doc, channel, location, staff, item, reason, title, sku, category, vendor,
+                docs, docs_category, docs_vendor, units, returned_units, gross, discounts, returns,
+                tax, cost, costed_net, without_cost, refunds, restocked, written_off
+         FROM report_item WHERE span = ?1 AND day >= ?2 AND day <= ?3",
+    )?;
+    {
+        let mut rows = items.query(params![span, first.to_string(), last.to_string()])?;
+        while let Some(r) = rows.next()? {
+            let day = parse_day(&r.get::<_, String>(0)?)?;
+            if span == "day" && skip.contains(&day) {
+                continue;
+            }
+            let key = ItemKey {
+                day,
+                doc: Doc::of_text(&r.get::<_, String>(1)?),
+                channel: r.get(2)?,
+                location: r.get(3)?,
+                staff: r.get(4)?,
+                item: r.get(5)?,
+                reason: r.get(6)?,
+            };
+            let v = ItemSums {
+                title: r.get(7)?,
+                sku: r.get(8)?,
+                category: r.get(9)?,
+                vendor: r.get(10)?,
+                sums: Sums {
+                    counted_docs: r.get(11)?,
+                    units: r.get(14)?,
+                    returned_units: r.get(15)?,
+                    gross: r.get(16)?,
+                    discounts: r.get(17)?,
+                    returns: r.get(18)?,
+                    tax: r.get(19)?,
+                    cost: r.get(20)?,
+                    costed_net: r.get(21)?,
+                    without_cost: r.get(22)?,
+                    ..Sums::default()
+                },
+                docs_category: r.get(12)?,
+                docs_vendor: r.get(13)?,
+                refunds: r.get(23)?,
+                restocked: r.get(24)?,
+                written_off: r.get(25)?,
+            };
+            out.items.insert(key, v);
+        }
+    }
+    Ok(())
+}
+
+/// The stored taxes and discounts of the days in [first, last], but for the days in `skip`.
+fn stored_taxes_and_discounts(
+    conn: &Connection,
+    first: Date,
+    last: Date,
+    skip: &BTreeSet<Date>,
+    out: &mut Lines,
+) -> Result<()> {
+    let (first, last) = (first.to_string(), last.to_string());
+    // A day's row of taxes or discounts: its (doc, channel, location, staff) as a day's bucket.
+    let bucket = |r: &rusqlite::Row| -> Result<HourKey> {
+        Ok(HourKey {
+            day: parse_day(&r.get::<_, String>(0)?)?,
+            hour: 0,
+            doc: Doc::of_text(&r.get::<_, String>(1)?),
+            channel: r.get(2)?,
+            location: r.get(3)?,
+            staff: r.get(4)?,
+        })
+    };
+    let mut taxes = conn.prepare_cached(
+        "SELECT day, doc, channel, location, staff, name, rate_bp, base, tax, refunded
+         FROM report_tax WHERE day >= ?1 AND day <= ?2",
+    )?;
+    let mut rows = taxes.query(params![first, last])?;
+    while let Some(r) = rows.next()? {
+        let k = bucket(r)?;
+        if !skip.contains(&k.day) {
+            out.taxes
+                .insert((k, r.get(5)?, r.get(6)?), (r.get(7)?, r.get(8)?, r.get(9)?));
+        }
+    }
+    let mut discounts = conn.prepare_cached(
+        "SELECT day, doc, channel, location, staff, source, docs, amount, net
+         FROM report_discount WHERE day >= ?1 AND day <= ?2",
+    )?;
+    let mut rows = discounts.query(params![first, last])?;
+    while let Some(r) = rows.next()? {
+        let k = bucket(r)?;
+        if !skip.contains(&k.day) {
+            out.discounts
+                .insert((k, r.get(5)?), (r.get(6)?, r.get(7)?, r.get(8)?));
+        }
+    }
+    Ok(())
+}
+
+/// The item lines, taxes and discounts of the period: whole months from the month rows, other
+/// days from the day rows, and days marked since the last fold from the facts.
+pub(crate) fn read_lines(conn: &Connection, zone: &ShopZone, p: &Period) -> Result<Lines> {
+    let mut catalog = CatalogGroups::new(conn);
+    if made_in(conn)?.as_deref() != Some(zone.name()) {
+        return aggregate_lines(zone, &facts::load(conn, p.start, p.end)?, &mut catalog);
+    }
+    let stale = stale_days(conn, zone, p)?;
+    let mut out = Lines::default();
+    // (span, first day, last day) to read from the stored rows.
+    let mut spans: Vec<(&str, Date, Date)> = Vec::new();
+    let mut month = p.first.first_of_month();
+    while month <= p.last {
+        let last = month.last_of_month();
+        let whole = month >= p.first && last <= p.last;
+        if whole && !stale.iter().any(|d| *d >= month && *d <= last) {
+            spans.push(("month", month, month));
+        } else {
+            spans.push(("day", month.max(p.first), last.min(p.last)));
+        }
+        match last.tomorrow() {
+            Ok(next) => month = next,
+            Err(_) => break,
+        }
+    }
+    for (span, first, last) in spans {
+        stored_items(conn, span, first, last, &stale, &mut out)?;
+    }
+    stored_taxes_and_discounts(conn, p.first, p.last, &stale, &mut out)?;
+    for (first, last) in runs(&stale) {
+        let facts = facts_of_days(conn, zone, first, last)?;
+        out.extend(aggregate_lines(zone, &facts, &mut catalog)?);
+    }
+    Ok(out)
 }
 
 /// Whether a report would find hours to fold (or no sums made in this zone).
@@ -207,10 +683,7 @@ pub(crate) fn read(conn: &Connection, zone: &ShopZone, p: &Period) -> Result<Vec
     let mut rows = Vec::new();
     let mut found = st.query(params![p.first.to_string(), p.last.to_string()])?;
     while let Some(r) = found.next()? {
-        let day: Date = r
-            .get::<_, String>(0)?
-            .parse()
-            .map_err(|e| crate::error::Error::invalid(format!("a report day: {e}")))?;
+        let day = parse_day(&r.get::<_, String>(0)?)?;
         if stale.contains(&day) {
             continue;
         }
@@ -247,13 +720,11 @@ pub(crate) fn read(conn: &Connection, zone: &ShopZone, p: &Period) -> Result<Vec
     Ok(rows)
 }
 
-/// An hour whose stored sums are not what its documents add up to.
-pub(crate) type Difference = (HourKey, Option<Sums>, Option<Sums>);
-
-/// Every stored row against the same hours made again from the documents: the hours that differ
-/// (stored, made again). Hours marked since the last fold are read from the documents, so fold
-/// first to check what is stored.
-pub(crate) fn differences(conn: &Connection, zone: &ShopZone) -> Result<Vec<Difference>> {
+/// Every stored sum against the same sums made again from the documents — hours, days' item
+/// lines, taxes and discounts, and months as the sum of their days — one line per one that
+/// differs. Days marked since the last fold are read from the documents, so fold first to check
+/// what is stored.
+pub(crate) fn differences(conn: &Connection, zone: &ShopZone) -> Result<Vec<String>> {
     let span: Option<(i64, i64)> = conn.query_row(
         "SELECT min(at), max(at) FROM (
              SELECT min(completed_at) AS at FROM sale UNION ALL SELECT max(completed_at) FROM sale
@@ -268,18 +739,85 @@ pub(crate) fn differences(conn: &Connection, zone: &ShopZone) -> Result<Vec<Diff
         return Ok(Vec::new());
     };
     let all = Period::new(zone, zone.date(Timestamp(from)), zone.date(Timestamp(to)));
+    let facts = facts::load(conn, all.start, all.end)?;
+    let mut out = Vec::new();
+
     let keyed = |rows: Vec<HourRow>| -> BTreeMap<HourKey, Sums> {
         rows.into_iter().map(|r| (r.key, r.sums)).collect()
     };
-    let mut stored = keyed(read(conn, zone, &all)?);
-    let made = keyed(aggregate(zone, &facts::load(conn, all.start, all.end)?));
-    let mut out = Vec::new();
-    for (key, sums) in made {
-        let have = stored.remove(&key);
-        if have.as_ref() != Some(&sums) {
-            out.push((key, have, Some(sums)));
+    let stored = keyed(read(conn, zone, &all)?);
+    let made = keyed(aggregate(zone, &facts));
+    compare(&stored, &made, "hour", &mut out);
+
+    let made = aggregate_lines(zone, &facts, &mut CatalogGroups::new(conn))?;
+    let mut days = Lines::default();
+    let none = BTreeSet::new();
+    stored_items(conn, "day", all.first, all.last, &none, &mut days)?;
+    stored_taxes_and_discounts(conn, all.first, all.last, &none, &mut days)?;
+    compare(&days.items, &made.items, "items of the day", &mut out);
+    compare(&days.taxes, &made.taxes, "tax of the day", &mut out);
+    compare(
+        &days.discounts,
+        &made.discounts,
+        "discount of the day",
+        &mut out,
+    );
+
+    let mut months = Lines::default();
+    let first_month = all.first.first_of_month();
+    stored_items(conn, "month", first_month, all.last, &none, &mut months)?;
+    let mut made_months: BTreeMap<ItemKey, ItemSums> = BTreeMap::new();
+    for (k, v) in made.items {
+        let month = ItemKey {
+            day: k.day.first_of_month(),
+            ..k
+        };
+        made_months.entry(month).or_default().add(&v);
+    }
+    // A month's title and groups are any of its days'; its figures are what count.
+    let figures = |m: BTreeMap<ItemKey, ItemSums>| -> BTreeMap<ItemKey, ItemSums> {
+        m.into_iter()
+            .map(|(k, v)| {
+                (
+                    k,
+                    ItemSums {
+                        title: String::new(),
+                        sku: String::new(),
+                        category: String::new(),
+                        vendor: String::new(),
+                        ..v
+                    },
+                )
+            })
+            .collect()
+    };
+    compare(
+        &figures(months.items),
+        &figures(made_months),
+        "items of the month",
+        &mut out,
+    );
+    Ok(out)
+}
+
+/// Adds a line to `out` for every key whose stored value is not the one made again.
+fn compare<K: Ord + std::fmt::Debug, V: PartialEq + std::fmt::Debug>(
+    stored: &BTreeMap<K, V>,
+    made: &BTreeMap<K, V>,
+    what: &str,
+    out: &mut Vec<String>,
+) {
+    for (k, v) in made {
+        match stored.get(k) {
+            Some(have) if have == v => {}
+            have => out.push(format!(
+                "{what} {k:?}: stored {have:?}, the documents' {v:?}"
+            )),
         }
     }
-    out.extend(stored.into_iter().map(|(key, s)| (key, Some(s), None)));
-    Ok(out)
+    for (k, v) in stored {
+        if !made.contains_key(k) {
+            out.push(format!("{what} {k:?}: stored {v:?}, no documents"));
+        }
+    }
 }

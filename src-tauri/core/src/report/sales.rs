@@ -2,7 +2,7 @@
 //! payments with the Z reports, taxes per rate, returns.
 
 use super::facts::{Doc, Fact, LineKind};
-use super::rollup::HourRow;
+use super::rollup::{HourRow, ItemKey, ItemSums, Lines};
 use super::tables::{
     blank, change_bp, col, n, opt, ratio_bp, row, sum_hours, t, Context, Kpi, Sums,
 };
@@ -345,19 +345,55 @@ impl Groups {
     }
 }
 
-/// Sales by product, category or vendor, from the facts.
-pub(super) fn grouped(
-    name: ReportName,
-    facts: &[Fact],
-    before: Option<&[Fact]>,
-    by: &Grouping,
-) -> Report {
-    let (first, second) = match by {
-        Grouping::Product => ("Product", "SKU"),
-        Grouping::Catalog(_) if name == ReportName::Vendors => ("Vendor", ""),
-        Grouping::Catalog(_) => ("Category", ""),
+/// Sales by product, category or vendor, from the item lines' sums. A category or vendor row
+/// counts each order on its first line of that group, so an order of two shirts is one order.
+pub(super) fn grouped(name: ReportName, lines: &Lines, before: Option<&Lines>) -> Report {
+    type Item<'a> = (&'a ItemKey, &'a ItemSums);
+    fn items(l: &Lines) -> Vec<Item<'_>> {
+        l.items.iter().collect()
+    }
+    let (now, then) = (items(lines), before.map(items));
+    let group = |v: &ItemSums| -> String {
+        let g = if name == ReportName::Vendors {
+            &v.vendor
+        } else {
+            &v.category
+        };
+        if g.is_empty() {
+            "(none)".into()
+        } else {
+            g.clone()
+        }
     };
-    let groups = Groups::of(facts, before, |f| by.of(f), Sums::add);
+    let groups = match name {
+        ReportName::Products => Groups::of(
+            &now,
+            then.as_deref(),
+            |(k, v): &Item| Some((k.item.clone(), v.title.clone(), v.sku.clone())),
+            |s, (_, v)| s.merge(&v.sums),
+        ),
+        _ => Groups::of(
+            &now,
+            then.as_deref(),
+            |(_, v): &Item| {
+                let g = group(v);
+                Some((g.clone(), g, String::new()))
+            },
+            |s, (_, v)| {
+                let docs = if name == ReportName::Vendors {
+                    v.docs_vendor
+                } else {
+                    v.docs_category
+                };
+                s.merge_counting(&v.sums, docs)
+            },
+        ),
+    };
+    let (first, second) = match name {
+        ReportName::Products => ("Product", "SKU"),
+        ReportName::Vendors => ("Vendor", ""),
+        _ => ("Category", ""),
+    };
     sales_table(name, groups, first, second)
 }
 
@@ -624,19 +660,12 @@ pub(super) fn tax_parts(f: &Fact) -> Vec<(String, i64, i64, i64)> {
     parts
 }
 
-pub(super) fn taxes(facts: &[Fact]) -> Report {
-    // (name, rate) → (base sold, tax sold, tax refunded)
+pub(super) fn taxes(lines: &Lines) -> Report {
+    // (rate, name) → (base sold, tax sold, tax refunded)
     let mut by: BTreeMap<(i64, String), (i64, i64, i64)> = BTreeMap::new();
-    for f in facts {
-        for (name, rate, base, tax) in tax_parts(f) {
-            let e = by.entry((rate, name)).or_default();
-            if f.is_return() {
-                e.2 -= tax;
-            } else {
-                e.0 += base;
-                e.1 += tax;
-            }
-        }
+    for ((_, name, rate), (base, tax, back)) in &lines.taxes {
+        let e = by.entry((*rate, name.clone())).or_default();
+        *e = (e.0 + base, e.1 + tax, e.2 + back);
     }
     let mut r = blank(
         ReportName::Taxes,
@@ -696,34 +725,33 @@ struct Returned {
     written_off: i64,
 }
 
-pub(super) fn returns(facts: &[Fact]) -> Report {
-    let product_of = |f: &Fact| f.variant_id.clone().unwrap_or_else(|| f.title.clone());
+pub(super) fn returns(lines: &Lines) -> Report {
+    // A line without a variant is known by its title, as its documents are (`return_key`).
+    let product_of =
+        |k: &ItemKey| -> String { k.item.strip_prefix("title:").unwrap_or(&k.item).to_string() };
     let mut sold: HashMap<String, i64> = HashMap::new();
-    for f in facts
-        .iter()
-        .filter(|f| f.kind == LineKind::Item && !f.is_return())
-    {
-        *sold.entry(product_of(f)).or_default() += f.quantity;
+    for (k, v) in &lines.items {
+        *sold.entry(product_of(k)).or_default() += v.sums.units;
     }
     let mut by: BTreeMap<String, Returned> = BTreeMap::new();
-    for f in facts
+    for (k, v) in lines
+        .items
         .iter()
-        .filter(|f| f.kind == LineKind::Item && f.is_return())
+        .filter(|(_, v)| v.sums.returned_units != 0)
     {
-        let e = by.entry(return_key(f)).or_insert_with(|| Returned {
-            title: f.title.clone(),
-            reason: f.reason.clone(),
-            channel: f.channel.clone(),
-            product: product_of(f),
+        let product = product_of(k);
+        let key = format!("{product}|{}|{}", k.reason, k.channel);
+        let e = by.entry(key).or_insert_with(|| Returned {
+            title: v.title.clone(),
+            reason: k.reason.clone(),
+            channel: k.channel.clone(),
+            product,
             ..Returned::default()
         });
-        e.units -= f.quantity;
-        e.refunds -= f.net + f.tax;
-        match f.restocked {
-            Some(true) => e.restocked -= f.quantity,
-            Some(false) => e.written_off -= f.quantity,
-            None => {}
-        }
+        e.units += v.sums.returned_units;
+        e.refunds += v.refunds;
+        e.restocked += v.restocked;
+        e.written_off += v.written_off;
     }
     let mut r = blank(
         ReportName::Returns,

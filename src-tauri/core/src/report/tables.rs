@@ -3,13 +3,13 @@
 
 use super::facts::{self, Doc, Fact, LineKind};
 use super::more;
-use super::rollup::{self, HourRow};
+use super::rollup::{self, HourRow, Lines};
 use super::sales::{
-    channels, grouped, names, over_time, payments, product_groups, returns, staff, summary, taxes,
-    z_reports, Grouping,
+    channels, grouped, names, over_time, payments, returns, staff, summary, taxes, z_reports,
 };
 use super::{
-    Cell, ColumnKind, Period, Report, ReportColumn, ReportName, ReportQuery, ReportRow, TieOut,
+    Cell, ColumnKind, Period, Reads, Report, ReportColumn, ReportName, ReportQuery, ReportRow,
+    TieOut,
 };
 use crate::clock::ShopZone;
 use crate::error::Result;
@@ -203,7 +203,12 @@ impl Sums {
 
     /// Adds sums of other documents (no document is in both).
     pub fn merge(&mut self, o: &Sums) {
-        self.counted_docs += o.orders();
+        self.merge_counting(o, o.orders());
+    }
+
+    /// Adds other sums, counting `docs` of their documents (those not counted elsewhere).
+    pub fn merge_counting(&mut self, o: &Sums, docs: i64) {
+        self.counted_docs += docs;
         self.units += o.units;
         self.gross += o.gross;
         self.discounts += o.discounts;
@@ -309,17 +314,28 @@ pub(crate) fn build(
     period: &Period,
     compared: Option<&Period>,
 ) -> Result<Report> {
-    // Only what a report reads is loaded: a year of a busy shop is hundreds of thousands of
-    // lines, and the reports by time, channel and staff read the hours' sums instead.
+    // Only what a report reads is loaded: a year of a busy shop is more than a million lines, so
+    // most reports read the hours', days' and months' sums (`rollup.rs`) instead.
     let compared = compared.filter(|_| name.compares());
-    let (facts, before) = if name.reads_sales() && !name.reads_hours() {
-        let before = compared.map(|p| facts_of(ctx, p)).transpose()?;
-        (facts_of(ctx, period)?, before)
+    let reads = |what: Reads| name.reads() == what;
+    let facts = if reads(Reads::Facts) {
+        facts_of(ctx, period)?
     } else {
-        (Vec::new(), None)
+        Vec::new()
     };
-    let (hours, hours_before) = if name.reads_hours() {
-        let before = compared.map(|p| hours_of(ctx, p)).transpose()?;
+    let (lines, lines_before) = if reads(Reads::Lines) {
+        let before = compared.map(|p| lines_of(ctx, p)).transpose()?;
+        (lines_of(ctx, period)?, before)
+    } else {
+        (Lines::default(), None)
+    };
+    // The tie-outs read the hours too.
+    let tie_out = name.reads_sales() && !filtered(ctx.query);
+    let (hours, hours_before) = if reads(Reads::Hours) || tie_out {
+        let before = compared
+            .filter(|_| reads(Reads::Hours))
+            .map(|p| hours_of(ctx, p))
+            .transpose()?;
         (hours_of(ctx, period)?, before)
     } else {
         (Vec::new(), None)
@@ -327,10 +343,8 @@ pub(crate) fn build(
     let mut report = match name {
         ReportName::Summary => summary(&hours, hours_before.as_deref()),
         ReportName::OverTime => over_time(ctx, &hours, period, hours_before.as_deref(), compared),
-        ReportName::Products => grouped(name, &facts, before.as_deref(), &Grouping::Product),
-        ReportName::Categories | ReportName::Vendors => {
-            let catalog = product_groups(ctx.conn, name == ReportName::Vendors)?;
-            grouped(name, &facts, before.as_deref(), &Grouping::Catalog(catalog))
+        ReportName::Products | ReportName::Categories | ReportName::Vendors => {
+            grouped(name, &lines, lines_before.as_ref())
         }
         ReportName::Channels => {
             let locations = names(ctx.conn, "SELECT id, name FROM location")?;
@@ -338,26 +352,44 @@ pub(crate) fn build(
         }
         ReportName::Staff => staff(ctx, &hours, period)?,
         ReportName::Payments => payments(ctx, period)?,
-        ReportName::Taxes => taxes(&facts),
-        ReportName::Returns => returns(&facts),
-        ReportName::Discounts => more::discounts(&facts),
+        ReportName::Taxes => taxes(&lines),
+        ReportName::Returns => returns(&lines),
+        ReportName::Discounts => more::discounts(&lines),
         ReportName::Fulfilment => more::fulfilment(ctx, period)?,
         ReportName::Customers => more::customers(ctx, &facts, period)?,
         ReportName::Cohorts => more::cohorts(ctx, &facts, period)?,
         ReportName::Inventory => more::inventory(ctx, period)?,
-        ReportName::SellThrough => more::sell_through(ctx, &facts, period)?,
+        ReportName::SellThrough => more::sell_through(ctx, &lines, period)?,
     };
-    if name.reads_sales() && !filtered(ctx.query) {
+    if tie_out {
         let mut by_doc: HashMap<Doc, Sums> = HashMap::new();
-        for f in &facts {
-            by_doc.entry(f.doc).or_default().add(f);
-        }
         for r in &hours {
             by_doc.entry(r.key.doc).or_default().merge(&r.sums);
         }
         report.tie_outs = tie_outs(ctx.conn, period, &by_doc)?;
     }
     Ok(report)
+}
+
+/// The period's item lines, taxes and discounts: from the rollup, or from the facts that pass a
+/// category, vendor or tag filter.
+pub(super) fn lines_of(ctx: &Context, p: &Period) -> Result<Lines> {
+    if product_filter(ctx)?.is_some() {
+        let mut catalog = rollup::CatalogGroups::new(ctx.conn);
+        return rollup::aggregate_lines(ctx.zone, &facts_of(ctx, p)?, &mut catalog);
+    }
+    let mut lines = rollup::read_lines(ctx.conn, ctx.zone, p)?;
+    let q = ctx.query;
+    lines
+        .items
+        .retain(|k, _| kept(q, &k.channel, &k.location, &k.staff));
+    lines
+        .taxes
+        .retain(|(k, ..), _| kept(q, &k.channel, &k.location, &k.staff));
+    lines
+        .discounts
+        .retain(|(k, _), _| kept(q, &k.channel, &k.location, &k.staff));
+    Ok(lines)
 }
 
 /// Figures read straight from the documents, against the same figures summed from the facts.

@@ -1,4 +1,5 @@
--- Reports over a quarter or a year read sums kept per local hour instead of every sold line.
+-- Reports over a quarter or a year read sums kept per local hour, day and month instead of every
+-- sold line.
 -- The sums are made by core from the same facts every report reads (report/rollup.rs); the
 -- store's part is to say which hours are out of date. Every write that changes a sold line marks
 -- its document's UTC hour here in the same transaction, and a report folds or reads around the
@@ -30,6 +31,75 @@ CREATE TABLE report_hour (
     costed_net     INTEGER NOT NULL,
     without_cost   INTEGER NOT NULL,
     PRIMARY KEY (day, hour, doc, channel, location, staff)
+) STRICT, WITHOUT ROWID;
+
+-- The item lines (sold and returned) summed per local day (span 'day') and per month (span
+-- 'month', the sum of its days), by kind of document, channel, location, staff, item (a variant's
+-- id, or "title:" and the title of a line without one) and return reason. A row carries its
+-- item's category and vendor as they were when it was made, and its documents counted three
+-- ways — with this item, and first with this item's category or vendor — so a product,
+-- category or vendor table counts each order once. `day_start` is when the day (or month) starts.
+CREATE TABLE report_item (
+    span           TEXT NOT NULL CHECK (span IN ('day', 'month')),
+    day            TEXT NOT NULL,
+    day_start      INTEGER NOT NULL,
+    doc            TEXT NOT NULL CHECK (doc IN ('sale', 'order', 'return')),
+    channel        TEXT NOT NULL,
+    location       TEXT NOT NULL,
+    staff          TEXT NOT NULL,
+    item           TEXT NOT NULL,
+    reason         TEXT NOT NULL,
+    title          TEXT NOT NULL,
+    sku            TEXT NOT NULL,
+    category       TEXT NOT NULL,
+    vendor         TEXT NOT NULL,
+    docs           INTEGER NOT NULL,
+    docs_category  INTEGER NOT NULL,
+    docs_vendor    INTEGER NOT NULL,
+    units          INTEGER NOT NULL,
+    returned_units INTEGER NOT NULL,
+    gross          INTEGER NOT NULL,
+    discounts      INTEGER NOT NULL,
+    returns        INTEGER NOT NULL,
+    tax            INTEGER NOT NULL,
+    cost           INTEGER NOT NULL,
+    costed_net     INTEGER NOT NULL,
+    without_cost   INTEGER NOT NULL,
+    refunds        INTEGER NOT NULL,
+    restocked      INTEGER NOT NULL,
+    written_off    INTEGER NOT NULL,
+    PRIMARY KEY (span, day, doc, channel, location, staff, item, reason)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX report_item_of ON report_item (item, day_start) WHERE span = 'day';
+
+-- Tax per rate and per local day: sold (base and tax) and refunded.
+CREATE TABLE report_tax (
+    day      TEXT NOT NULL,
+    doc      TEXT NOT NULL CHECK (doc IN ('sale', 'order', 'return')),
+    channel  TEXT NOT NULL,
+    location TEXT NOT NULL,
+    staff    TEXT NOT NULL,
+    name     TEXT NOT NULL,
+    rate_bp  INTEGER NOT NULL,
+    base     INTEGER NOT NULL,
+    tax      INTEGER NOT NULL,
+    refunded INTEGER NOT NULL,
+    PRIMARY KEY (day, doc, channel, location, staff, name, rate_bp)
+) STRICT, WITHOUT ROWID;
+
+-- Discounts per source and per local day: the documents using it, the amount, and the net of
+-- those documents' items.
+CREATE TABLE report_discount (
+    day      TEXT NOT NULL,
+    doc      TEXT NOT NULL CHECK (doc IN ('sale', 'order', 'return')),
+    channel  TEXT NOT NULL,
+    location TEXT NOT NULL,
+    staff    TEXT NOT NULL,
+    source   TEXT NOT NULL,
+    docs     INTEGER NOT NULL,
+    amount   INTEGER NOT NULL,
+    net      INTEGER NOT NULL,
+    PRIMARY KEY (day, doc, channel, location, staff, source)
 ) STRICT, WITHOUT ROWID;
 
 -- The zone the sums were made in: a shop that changes its time zone, or has none made yet (a
@@ -125,4 +195,18 @@ CREATE TRIGGER report_stale_return_line_delete AFTER DELETE ON order_return_line
     INSERT OR IGNORE INTO report_stale
     SELECT updated_at - updated_at % 3600000 FROM order_return
     WHERE id = OLD.return_id AND status = 'refunded';
+END;
+
+-- A product moved to another category or vendor: the days its items sold are made again.
+CREATE TRIGGER report_stale_product AFTER UPDATE OF product_type, vendor ON product
+WHEN OLD.product_type IS NOT NEW.product_type OR OLD.vendor IS NOT NEW.vendor BEGIN
+    INSERT OR IGNORE INTO report_stale
+    SELECT DISTINCT day_start - day_start % 3600000 FROM report_item
+    WHERE span = 'day' AND item IN (SELECT id FROM variant WHERE product_id = NEW.id);
+END;
+CREATE TRIGGER report_stale_variant AFTER UPDATE OF product_id ON variant
+WHEN OLD.product_id IS NOT NEW.product_id BEGIN
+    INSERT OR IGNORE INTO report_stale
+    SELECT DISTINCT day_start - day_start % 3600000 FROM report_item
+    WHERE span = 'day' AND item = NEW.id;
 END;
