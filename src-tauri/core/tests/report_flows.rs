@@ -370,8 +370,9 @@ fn a_figure_that_does_not_tie_out_says_so() {
     assert_eq!(broken[0].expected_minor - broken[0].actual_minor, 7);
 }
 
-/// The hours' sums are what the documents add up to after every kind of write, however the
-/// writes fall between reports; and a sum changed behind the app's back is found and shown.
+/// The report sums (hours, days, months) are what the documents add up to after every kind of
+/// write, however the writes fall between reports; and a sum changed behind the app's back is
+/// found and shown.
 #[test]
 fn the_report_sums_are_the_documents_made_again_after_every_change() {
     let (f, ids) = history();
