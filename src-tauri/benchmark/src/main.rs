@@ -204,7 +204,12 @@ fn run(args: Args) -> Result<(), Error> {
         let mut rows = Vec::new();
         section(&scratch, &mut rows)?;
         print_table(rows);
-        let _ = std::fs::remove_dir_all(&scratch);
+        // SHOPDESK_BENCHMARK_KEEP keeps the generated databases to look into.
+        if std::env::var_os("SHOPDESK_BENCHMARK_KEEP").is_some() {
+            eprintln!("kept {}", scratch.display());
+        } else {
+            let _ = std::fs::remove_dir_all(&scratch);
+        }
         return Ok(());
     }
 

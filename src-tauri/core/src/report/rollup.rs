@@ -1,8 +1,10 @@
-//! The facts summed per local hour, kind of document, channel, location and staff member, so
-//! that a quarter or a year of a busy shop is read in thousands of rows instead of a million
-//! lines. The sums are made from the same facts every report reads (`facts.rs`), never from SQL of
-//! their own; the store marks the hours a write changed (migration 0018), a report folds them
-//! first and reads any hour marked since from the facts, so a report can never be behind.
+//! The report sums: the facts summed per local hour (by kind of document, channel, location and
+//! staff member), and item lines, tax per rate and discounts per source summed per local day —
+//! item lines per month too — so that a quarter or a year of a busy shop is read in thousands of
+//! rows instead of a million lines. The sums are made from the same facts every report reads
+//! (`facts.rs`), never from SQL of their own; the store marks the hours a write changed
+//! (migration 0018), a report folds their days first and reads any day marked since from the
+//! facts, so a report can never be behind the documents.
 
 use super::facts::{self, Doc, Fact};
 use super::tables::Sums;
@@ -394,6 +396,16 @@ pub(crate) fn fold(tx: &Connection, zone: &ShopZone, most_days: usize) -> Result
                 s.without_cost
             ])?;
         }
+        // Each day's hours summed, for the reports that need no hour.
+        tx.execute(
+            "INSERT INTO report_hour
+             SELECT day, -1, doc, channel, location, staff, sum(docs), sum(units), sum(gross),
+                    sum(discounts), sum(returns), sum(returned_units), sum(shipping), sum(tax),
+                    sum(tax_parts), sum(gift_cards), sum(cost), sum(costed_net), sum(without_cost)
+             FROM report_hour WHERE day >= ?1 AND day <= ?2 AND hour >= 0
+             GROUP BY day, doc, channel, location, staff",
+            params![from, to],
+        )?;
         tx.execute(
             "DELETE FROM report_item WHERE span = 'day' AND day >= ?1 AND day <= ?2",
             params![from, to],
@@ -670,7 +682,13 @@ pub(crate) fn needs_fold(conn: &Connection, zone: &ShopZone) -> Result<bool> {
 }
 
 /// The period's hours: the stored sums, and the facts of any day marked since they were made.
-pub(crate) fn read(conn: &Connection, zone: &ShopZone, p: &Period) -> Result<Vec<HourRow>> {
+/// Without `hourly`, a stored day comes as one row a bucket (its hour -1).
+pub(crate) fn read(
+    conn: &Connection,
+    zone: &ShopZone,
+    p: &Period,
+    hourly: bool,
+) -> Result<Vec<HourRow>> {
     if made_in(conn)?.as_deref() != Some(zone.name()) {
         return Ok(aggregate(zone, &facts::load(conn, p.start, p.end)?));
     }
@@ -678,10 +696,10 @@ pub(crate) fn read(conn: &Connection, zone: &ShopZone, p: &Period) -> Result<Vec
     let mut st = conn.prepare_cached(
         "SELECT day, hour, doc, channel, location, staff, docs, units, gross, discounts, returns,
                 returned_units, shipping, tax, tax_parts, gift_cards, cost, costed_net, without_cost
-         FROM report_hour WHERE day >= ?1 AND day <= ?2",
+         FROM report_hour WHERE day >= ?1 AND day <= ?2 AND (hour >= 0) = ?3",
     )?;
     let mut rows = Vec::new();
-    let mut found = st.query(params![p.first.to_string(), p.last.to_string()])?;
+    let mut found = st.query(params![p.first.to_string(), p.last.to_string(), hourly])?;
     while let Some(r) = found.next()? {
         let day = parse_day(&r.get::<_, String>(0)?)?;
         if stale.contains(&day) {
@@ -745,9 +763,30 @@ pub(crate) fn differences(conn: &Connection, zone: &ShopZone) -> Result<Vec<Stri
     let keyed = |rows: Vec<HourRow>| -> BTreeMap<HourKey, Sums> {
         rows.into_iter().map(|r| (r.key, r.sums)).collect()
     };
-    let stored = keyed(read(conn, zone, &all)?);
-    let made = keyed(aggregate(zone, &facts));
-    compare(&stored, &made, "hour", &mut out);
+    let made = aggregate(zone, &facts);
+    let whole_days = |rows: &[HourRow]| -> BTreeMap<HourKey, Sums> {
+        let mut by: BTreeMap<HourKey, Sums> = BTreeMap::new();
+        for r in rows {
+            let day = HourKey {
+                hour: -1,
+                ..r.key.clone()
+            };
+            by.entry(day).or_default().merge(&r.sums);
+        }
+        by
+    };
+    compare(
+        &keyed(read(conn, zone, &all, false)?),
+        &whole_days(&made),
+        "day",
+        &mut out,
+    );
+    compare(
+        &keyed(read(conn, zone, &all, true)?),
+        &keyed(made),
+        "hour",
+        &mut out,
+    );
 
     let made = aggregate_lines(zone, &facts, &mut CatalogGroups::new(conn))?;
     let mut days = Lines::default();

@@ -8,8 +8,8 @@ use super::sales::{
     channels, grouped, names, over_time, payments, returns, staff, summary, taxes, z_reports,
 };
 use super::{
-    Cell, ColumnKind, Period, Reads, Report, ReportColumn, ReportName, ReportQuery, ReportRow,
-    TieOut,
+    Bucket, Cell, ColumnKind, Period, Reads, Report, ReportColumn, ReportName, ReportQuery,
+    ReportRow, TieOut,
 };
 use crate::clock::ShopZone;
 use crate::error::Result;
@@ -85,11 +85,11 @@ pub(super) fn facts_of(ctx: &Context, p: &Period) -> Result<Vec<Fact>> {
 
 /// The period's facts summed by hour: from the rollup, or — when a category, vendor or tag
 /// keeps only some lines of a document — from the facts that pass.
-pub(super) fn hours_of(ctx: &Context, p: &Period) -> Result<Vec<HourRow>> {
+pub(super) fn hours_of(ctx: &Context, p: &Period, hourly: bool) -> Result<Vec<HourRow>> {
     if product_filter(ctx)?.is_some() {
         return Ok(rollup::aggregate(ctx.zone, &facts_of(ctx, p)?));
     }
-    let mut rows = rollup::read(ctx.conn, ctx.zone, p)?;
+    let mut rows = rollup::read(ctx.conn, ctx.zone, p, hourly)?;
     rows.retain(|r| kept(ctx.query, &r.key.channel, &r.key.location, &r.key.staff));
     Ok(rows)
 }
@@ -331,12 +331,13 @@ pub(crate) fn build(
     };
     // The tie-outs read the hours too.
     let tie_out = name.reads_sales() && !filtered(ctx.query);
+    let hourly = name == ReportName::OverTime && ctx.query.bucket == Bucket::Hour;
     let (hours, hours_before) = if reads(Reads::Hours) || tie_out {
         let before = compared
             .filter(|_| reads(Reads::Hours))
-            .map(|p| hours_of(ctx, p))
+            .map(|p| hours_of(ctx, p, hourly))
             .transpose()?;
-        (hours_of(ctx, period)?, before)
+        (hours_of(ctx, period, hourly)?, before)
     } else {
         (Vec::new(), None)
     };
