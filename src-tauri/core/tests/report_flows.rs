@@ -432,6 +432,35 @@ fn the_report_sums_are_the_documents_made_again_after_every_change() {
         kpi(&agree("a cancellation"), "orders"),
         kpi(&before, "orders") + 1
     );
+    // An order shipped after its day was folded: the fulfilment table sees it go out.
+    let shipped_before = cell(
+        &report(&f, ReportName::Fulfilment, &month),
+        "manual",
+        "shipped",
+    );
+    let parcel = f
+        .shop
+        .create_order(
+            &f.owner,
+            &OrderDraft {
+                email: "di@example.ie".into(),
+                shipping: dublin("Di Kane"),
+                lines: vec![line("TEE-M-INK", 1)],
+                ..OrderDraft::default()
+            },
+        )
+        .unwrap();
+    report(&f, ReportName::Fulfilment, &month);
+    ship_all(&f, &pay_all(&f, &parcel));
+    agree("a shipment");
+    assert_eq!(
+        cell(
+            &report(&f, ReportName::Fulfilment, &month),
+            "manual",
+            "shipped"
+        ),
+        shipped_before + 1
+    );
     sell(&f, &["TEE-M-SAGE"], None);
     let shipped: String = db
         .query_row("SELECT id FROM customer_order WHERE number = 2", [], |r| {

@@ -4,12 +4,14 @@
 //!
 //! Beside this file: `facts.rs` (the sold lines every report sums), `tables.rs` (what every
 //! report shares, and the tie-outs), `sales.rs` (the sales reports), `more.rs` (discounts,
-//! fulfilment, customers and cohorts, inventory value and age, sell-through), `documents.rs` (the
+//! customers and cohorts, inventory value and age, sell-through), `fulfilment.rs` (orders'
+//! fates against each channel's promise), `documents.rs` (the
 //! documents behind a row), `rollup.rs` (the facts summed per hour, for long periods) and
 //! `home.rs` (the owner's home screen).
 
 mod documents;
 mod facts;
+mod fulfilment;
 mod home;
 mod more;
 mod rollup;
@@ -36,7 +38,9 @@ pub(crate) enum Reads {
     Lines,
     /// Every line (a report by customer).
     Facts,
-    /// None: the report reads payments, shipments or stock.
+    /// No sold line: the orders' fates counted per day (`fulfilment.rs`).
+    Fates,
+    /// None of the sums: the report reads payments or stock.
     Nothing,
 }
 
@@ -119,7 +123,7 @@ impl ReportName {
 
     /// Whether the report sums sold lines (and so checks itself against the documents).
     pub fn reads_sales(self) -> bool {
-        self.reads() != Reads::Nothing
+        matches!(self.reads(), Reads::Hours | Reads::Lines | Reads::Facts)
     }
 
     /// Which sums of the sold lines the report reads (`rollup.rs`), or every line.
@@ -137,7 +141,8 @@ impl ReportName {
             | ReportName::Discounts
             | ReportName::SellThrough => Reads::Lines,
             ReportName::Customers | ReportName::Cohorts => Reads::Facts,
-            ReportName::Payments | ReportName::Fulfilment | ReportName::Inventory => Reads::Nothing,
+            ReportName::Fulfilment => Reads::Fates,
+            ReportName::Payments | ReportName::Inventory => Reads::Nothing,
         }
     }
 
@@ -447,7 +452,7 @@ impl Shop {
     pub fn report(&self, session: &Session, name: ReportName, q: &ReportQuery) -> Result<Report> {
         let as_of = self.clock.now();
         // Every sales report reads the sums, if only for its tie-outs.
-        if name.reads_sales() {
+        if name.reads() != Reads::Nothing {
             self.fold_report_hours(session)?;
         }
         self.db.read(|c| {

@@ -7,6 +7,7 @@
 //! facts, so a report can never be behind the documents.
 
 use super::facts::{self, Doc, Fact};
+use super::fulfilment::{self, Fates};
 use super::tables::Sums;
 use super::Period;
 use crate::clock::{Date, ShopZone};
@@ -419,6 +420,7 @@ pub(crate) fn fold(tx: &Connection, zone: &ShopZone, most_days: usize) -> Result
             params![from, to],
         )?;
         put_lines(tx, zone, &aggregate_lines(zone, &facts, &mut catalog)?)?;
+        fulfilment::store(tx, zone, first, last)?;
     }
     // Each month touched is the sum of its days again.
     let months: BTreeSet<Date> = chosen.iter().map(|d| d.first_of_month()).collect();
@@ -523,7 +525,7 @@ fn put_lines(tx: &Connection, zone: &ShopZone, lines: &Lines) -> Result<()> {
     Ok(())
 }
 
-fn parse_day(text: &str) -> Result<Date> {
+pub(crate) fn parse_day(text: &str) -> Result<Date> {
     text.parse()
         .map_err(|e| crate::error::Error::invalid(format!("a report day: {e}")))
 }
@@ -671,6 +673,19 @@ pub(crate) fn read_lines(conn: &Connection, zone: &ShopZone, p: &Period) -> Resu
         out.extend(aggregate_lines(zone, &facts, &mut catalog)?);
     }
     Ok(out)
+}
+
+/// The fates of the orders placed in the period: stored, and made again for days marked since.
+pub(crate) fn read_fates(conn: &Connection, zone: &ShopZone, p: &Period) -> Result<Fates> {
+    if made_in(conn)?.as_deref() != Some(zone.name()) {
+        return fulfilment::made(conn, zone, p.first, p.last);
+    }
+    let stale = stale_days(conn, zone, p)?;
+    let mut fates = fulfilment::stored(conn, p.first, p.last, &stale)?;
+    for (first, last) in runs(&stale) {
+        fates.extend(fulfilment::made(conn, zone, first, last)?);
+    }
+    Ok(fates)
 }
 
 /// Whether a report would find hours to fold (or no sums made in this zone).
@@ -834,6 +849,13 @@ pub(crate) fn differences(conn: &Connection, zone: &ShopZone) -> Result<Vec<Stri
         &figures(months.items),
         &figures(made_months),
         "items of the month",
+        &mut out,
+    );
+    let none = BTreeSet::new();
+    compare(
+        &fulfilment::stored(conn, all.first, all.last, &none)?,
+        &fulfilment::made(conn, zone, all.first, all.last)?,
+        "orders' fate",
         &mut out,
     );
     Ok(out)

@@ -356,7 +356,7 @@ pub(crate) fn build(
         ReportName::Taxes => taxes(&lines),
         ReportName::Returns => returns(&lines),
         ReportName::Discounts => more::discounts(&lines),
-        ReportName::Fulfilment => more::fulfilment(ctx, period)?,
+        ReportName::Fulfilment => super::fulfilment::report(ctx, period)?,
         ReportName::Customers => more::customers(ctx, &facts, period)?,
         ReportName::Cohorts => more::cohorts(ctx, &facts, period)?,
         ReportName::Inventory => more::inventory(ctx, period)?,

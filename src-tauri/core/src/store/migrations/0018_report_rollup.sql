@@ -103,6 +103,22 @@ CREATE TABLE report_discount (
     PRIMARY KEY (day, doc, channel, location, staff, source)
 ) STRICT, WITHOUT ROWID;
 
+-- Orders by the local day they were placed, channel and location: how far they got, the
+-- carrier and the whole hours to their first shipment (-1 before one), whether that shipment
+-- was past the channel's promise, and whether they were ever held; the orders counted.
+CREATE TABLE report_fulfilment (
+    day      TEXT NOT NULL,
+    channel  TEXT NOT NULL,
+    location TEXT NOT NULL,
+    stage    TEXT NOT NULL CHECK (stage IN ('shipped', 'partly', 'open', 'on_hold', 'cancelled')),
+    carrier  TEXT NOT NULL,
+    hours    INTEGER NOT NULL,
+    late     INTEGER NOT NULL,
+    held     INTEGER NOT NULL,
+    orders   INTEGER NOT NULL,
+    PRIMARY KEY (day, channel, location, stage, carrier, hours, late, held)
+) STRICT, WITHOUT ROWID;
+
 -- The zone the sums were made in: a shop that changes its time zone, or has none made yet (a
 -- shop with a history when this step runs), has every hour with a document made again.
 CREATE TABLE report_rollup (
@@ -219,4 +235,23 @@ WHEN OLD.product_id IS NOT NEW.product_id BEGIN
     INSERT OR IGNORE INTO report_stale
     SELECT DISTINCT day_start - day_start % 3600000 FROM report_item
     WHERE span = 'day' AND item = NEW.id;
+END;
+
+-- A shipment, its lines, or a hold change how far an order got: the hour it was placed.
+CREATE TRIGGER report_stale_shipment AFTER INSERT ON shipment BEGIN
+    INSERT OR IGNORE INTO report_stale
+    SELECT created_at - created_at % 3600000 FROM customer_order WHERE id = NEW.order_id;
+END;
+CREATE TRIGGER report_stale_shipment_gone AFTER DELETE ON shipment BEGIN
+    INSERT OR IGNORE INTO report_stale
+    SELECT created_at - created_at % 3600000 FROM customer_order WHERE id = OLD.order_id;
+END;
+CREATE TRIGGER report_stale_shipment_line AFTER INSERT ON shipment_line BEGIN
+    INSERT OR IGNORE INTO report_stale
+    SELECT o.created_at - o.created_at % 3600000 FROM shipment s
+    JOIN customer_order o ON o.id = s.order_id WHERE s.id = NEW.shipment_id;
+END;
+CREATE TRIGGER report_stale_held AFTER INSERT ON order_event WHEN NEW.kind = 'held' BEGIN
+    INSERT OR IGNORE INTO report_stale
+    SELECT created_at - created_at % 3600000 FROM customer_order WHERE id = NEW.order_id;
 END;
