@@ -215,9 +215,12 @@ impl Promises {
     }
 }
 
-/// The orders left to pack, and how many of them are late by `now`, counted in the store. A
-/// promise counts whole local days from the day an order was placed, so each channel's promise
-/// turns into one instant: every order placed before it is late.
+/// The orders left to pack, and how many of them are late by `now`, counted off the to-pack
+/// index alone. Every order has an item line, and `fulfilled_at` is set by the shipment that
+/// sends its last unit (and cleared when its lines are written anew), so an open order without
+/// it has something to pack. A promise counts whole local days from the day an order was
+/// placed, so each channel's promise turns into one instant: every order placed before it is
+/// late.
 pub(crate) fn to_pack_and_late(c: &Connection, now: Timestamp) -> Result<(i64, i64)> {
     let promises = Promises::read(c)?;
     let zone = crate::shop::zone(c)?;
@@ -254,8 +257,9 @@ pub(crate) fn to_pack_and_late(c: &Connection, now: Timestamp) -> Result<(i64, i
         values.push(channel.clone().into());
         values.push(at.into());
     }
+    // The index is named: left alone, the planner reads every open order (shipped ones stay
+    // open) by status.
     let mut st = c.prepare_cached(&format!(
-        // Left alone the planner reads every open order by status (shipped ones stay open).
         "SELECT count(*), ifnull(sum(o.created_at < {before}), 0)
          FROM customer_order o INDEXED BY order_to_pack
          WHERE o.status = 'open' AND o.fulfilled_at IS NULL AND EXISTS (
