@@ -9,6 +9,7 @@
 //! documents behind a row), `rollup.rs` (the facts summed per hour, for long periods) and
 //! `home.rs` (the owner's home screen).
 
+mod buyers;
 mod documents;
 mod facts;
 mod fulfilment;
@@ -36,8 +37,8 @@ pub(crate) enum Reads {
     Hours,
     /// Item lines, taxes and discounts summed per day and month.
     Lines,
-    /// Every line (a report by customer).
-    Facts,
+    /// Who bought, per customer, summed per day and month (`buyers.rs`).
+    Buyers,
     /// No sold line: the orders' fates counted per day (`fulfilment.rs`).
     Fates,
     /// None of the sums: the report reads payments or stock.
@@ -123,7 +124,7 @@ impl ReportName {
 
     /// Whether the report sums sold lines (and so checks itself against the documents).
     pub fn reads_sales(self) -> bool {
-        matches!(self.reads(), Reads::Hours | Reads::Lines | Reads::Facts)
+        matches!(self.reads(), Reads::Hours | Reads::Lines | Reads::Buyers)
     }
 
     /// Which sums of the sold lines the report reads (`rollup.rs`), or every line.
@@ -140,7 +141,7 @@ impl ReportName {
             | ReportName::Returns
             | ReportName::Discounts
             | ReportName::SellThrough => Reads::Lines,
-            ReportName::Customers | ReportName::Cohorts => Reads::Facts,
+            ReportName::Customers | ReportName::Cohorts => Reads::Buyers,
             ReportName::Fulfilment => Reads::Fates,
             ReportName::Payments | ReportName::Inventory => Reads::Nothing,
         }

@@ -2,7 +2,8 @@
 //! promise, customers (new, returning, best) and their cohorts, stock value and age as of the
 //! period's end, and sell-through with what to reorder.
 
-use super::facts::{Doc, Fact, LineKind};
+use super::buyers::Buyers;
+use super::facts::{Doc, Fact};
 use super::rollup::Lines;
 use super::tables::{blank, col, n, opt, product_filter, ratio_bp, row, t, Context, Sums};
 use super::{Cell, ColumnKind, Period, Report, ReportName, ReportRow};
@@ -70,49 +71,34 @@ pub(crate) fn used_discount(f: &Fact, source: &str) -> bool {
 
 /// Each customer's first purchase ever (counter sale or order), for new against returning.
 pub(super) fn first_purchases(ctx: &Context) -> Result<HashMap<String, i64>> {
+    // Kept by the store with every sale and order (migration 0013's customer figures).
     let mut st = ctx.conn.prepare_cached(
-        "SELECT customer_id, min(at) FROM (
-             SELECT customer_id, completed_at AS at FROM sale
-             WHERE status = 'completed' AND customer_id IS NOT NULL
-             UNION ALL
-             SELECT customer_id, created_at FROM customer_order
-             WHERE status <> 'cancelled' AND customer_id IS NOT NULL)
-         GROUP BY customer_id",
+        "SELECT customer_id, first_at FROM customer_stats WHERE first_at IS NOT NULL",
     )?;
     let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// A customer's documents in the period and their net sales.
-type Bought = (HashSet<String>, i64);
-
 /// Customers who bought in the period: new and returning, the repeat rate, and the best ones.
-pub(crate) fn customers(ctx: &Context, facts: &[Fact], p: &Period) -> Result<Report> {
+pub(crate) fn customers(ctx: &Context, buyers: &Buyers, p: &Period) -> Result<Report> {
     let first = first_purchases(ctx)?;
     let names: HashMap<String, String> = {
         let mut st = ctx.conn.prepare_cached("SELECT id, name FROM customer")?;
         let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         rows.collect::<rusqlite::Result<_>>()?
     };
-    // customer → (their documents, net)
-    let mut by: HashMap<String, Bought> = HashMap::new();
-    let mut anonymous: HashSet<String> = HashSet::new();
-    for f in facts.iter().filter(|f| f.kind != LineKind::GiftCard) {
-        match &f.customer {
-            Some(c) => {
-                let e = by.entry(c.clone()).or_default();
-                if f.doc != Doc::OrderReturn && !f.is_return() {
-                    e.0.insert(f.doc_id.clone());
-                }
-                if f.kind == LineKind::Item {
-                    e.1 += f.net;
-                }
+    // customer → (documents bought, net)
+    let mut by: HashMap<String, (i64, i64)> = HashMap::new();
+    let mut anonymous = 0;
+    for (k, (docs, net)) in buyers {
+        if k.item.is_empty() {
+            if k.doc == Doc::Sale {
+                anonymous += docs;
             }
-            None if f.doc == Doc::Sale && !f.is_return() => {
-                anonymous.insert(f.doc_id.clone());
-            }
-            None => {}
+            continue;
         }
+        let e = by.entry(k.item.clone()).or_default();
+        *e = (e.0 + docs, e.1 + net);
     }
     let is_new = |c: &str| {
         first
@@ -121,7 +107,7 @@ pub(crate) fn customers(ctx: &Context, facts: &[Fact], p: &Period) -> Result<Rep
     };
     let new = by.keys().filter(|c| is_new(c)).count() as i64;
     let returning = by.len() as i64 - new;
-    let repeat = by.values().filter(|v| v.0.len() >= 2).count() as i64;
+    let repeat = by.values().filter(|v| v.0 >= 2).count() as i64;
     let mut r = blank(
         ReportName::Customers,
         vec![
@@ -156,7 +142,7 @@ pub(crate) fn customers(ctx: &Context, facts: &[Fact], p: &Period) -> Result<Rep
         (
             "anonymous",
             "Counter sales without a customer",
-            anonymous.len() as i64,
+            anonymous,
             ColumnKind::Count,
         ),
     ] {
@@ -169,7 +155,7 @@ pub(crate) fn customers(ctx: &Context, facts: &[Fact], p: &Period) -> Result<Rep
             change_bp: None,
         });
     }
-    let mut best: Vec<(String, Bought)> = by.into_iter().collect();
+    let mut best: Vec<(String, (i64, i64))> = by.into_iter().collect();
     best.sort_by_key(|(_, v)| std::cmp::Reverse(v.1));
     for (id, (docs, net)) in best.into_iter().take(200) {
         let since = first
@@ -178,17 +164,15 @@ pub(crate) fn customers(ctx: &Context, facts: &[Fact], p: &Period) -> Result<Rep
             .unwrap_or_default();
         let kind = if is_new(&id) { "New" } else { "Returning" };
         let name = names.get(&id).cloned().unwrap_or_default();
-        r.rows.push(row(
-            id,
-            vec![t(name), t(kind), n(docs.len() as i64), n(net), t(since)],
-        ));
+        r.rows
+            .push(row(id, vec![t(name), t(kind), n(docs), n(net), t(since)]));
     }
     Ok(r)
 }
 
 /// Customers by the month of their first purchase (the cohort), and how many of each bought
 /// again in each later month of the period.
-pub(crate) fn cohorts(ctx: &Context, facts: &[Fact], p: &Period) -> Result<Report> {
+pub(crate) fn cohorts(ctx: &Context, buyers: &Buyers, p: &Period) -> Result<Report> {
     let first = first_purchases(ctx)?;
     let month = |at: i64| {
         let d = ctx.zone.date(Timestamp(at));
@@ -199,11 +183,9 @@ pub(crate) fn cohorts(ctx: &Context, facts: &[Fact], p: &Period) -> Result<Repor
     let months = ((y1 - y0) * 12 + (m1 - m0) + 1).clamp(1, 24) as usize;
     // cohort month index → active customers per month offset
     let mut grid: BTreeMap<usize, Vec<HashSet<String>>> = BTreeMap::new();
-    for f in facts
-        .iter()
-        .filter(|f| f.doc != Doc::OrderReturn && !f.is_return())
-    {
-        let Some(c) = &f.customer else { continue };
+    // A customer is active in a month they bought in (a return is not a purchase).
+    for (k, _) in buyers.iter().filter(|(k, b)| b.0 > 0 && !k.item.is_empty()) {
+        let c = &k.item;
         let Some(&started) = first.get(c) else {
             continue;
         };
@@ -211,7 +193,7 @@ pub(crate) fn cohorts(ctx: &Context, facts: &[Fact], p: &Period) -> Result<Repor
             continue;
         }
         let (cy, cm) = month(started);
-        let (fy, fm) = month(f.at.0);
+        let (fy, fm) = (i32::from(k.day.year()), i32::from(k.day.month()));
         let cohort = ((cy - y0) * 12 + (cm - m0)) as usize;
         let offset = ((fy - cy) * 12 + (fm - cm)) as usize;
         if cohort < months && offset < months {

@@ -6,6 +6,7 @@
 //! (migration 0018), a report folds their days first and reads any day marked since from the
 //! facts, so a report can never be behind the documents.
 
+use super::buyers::{self, Buyers};
 use super::facts::{self, Doc, Fact};
 use super::fulfilment::{self, Fates};
 use super::tables::Sums;
@@ -420,6 +421,7 @@ pub(crate) fn fold(tx: &Connection, zone: &ShopZone, most_days: usize) -> Result
             params![from, to],
         )?;
         put_lines(tx, zone, &aggregate_lines(zone, &facts, &mut catalog)?)?;
+        buyers::store(tx, first, last, &buyers::aggregate(zone, &facts))?;
         fulfilment::store(tx, zone, first, last)?;
     }
     // Each month touched is the sum of its days again.
@@ -441,6 +443,7 @@ pub(crate) fn fold(tx: &Connection, zone: &ShopZone, most_days: usize) -> Result
              GROUP BY doc, channel, location, staff, item, reason",
             params![month.to_string(), next.to_string(), zone.start_of(month).0],
         )?;
+        buyers::store_month(tx, month)?;
     }
     let mut done = tx.prepare_cached("DELETE FROM report_stale WHERE hour = ?1")?;
     for (hour, touched) in &hours {
@@ -639,6 +642,47 @@ fn stored_taxes_and_discounts(
     Ok(())
 }
 
+/// Where a period's rows are read: ("month", the month, the month) for each whole month with no
+/// marked day, ("day", first, last) for the rest.
+fn spans(p: &Period, stale: &BTreeSet<Date>) -> Vec<(&'static str, Date, Date)> {
+    let mut out = Vec::new();
+    let mut month = p.first.first_of_month();
+    while month <= p.last {
+        let last = month.last_of_month();
+        let whole = month >= p.first && last <= p.last;
+        if whole && !stale.iter().any(|d| *d >= month && *d <= last) {
+            out.push(("month", month, month));
+        } else {
+            out.push(("day", month.max(p.first), last.min(p.last)));
+        }
+        match last.tomorrow() {
+            Ok(next) => month = next,
+            Err(_) => break,
+        }
+    }
+    out
+}
+
+/// Who bought in the period: whole months from the month rows, other days from the day rows,
+/// and days marked since the last fold from the facts.
+pub(crate) fn read_buyers(conn: &Connection, zone: &ShopZone, p: &Period) -> Result<Buyers> {
+    if made_in(conn)?.as_deref() != Some(zone.name()) {
+        return Ok(buyers::aggregate(zone, &facts::load(conn, p.start, p.end)?));
+    }
+    let stale = stale_days(conn, zone, p)?;
+    let mut out = Buyers::new();
+    for (span, first, last) in spans(p, &stale) {
+        buyers::stored(conn, span, first, last, &stale, &mut out)?;
+    }
+    for (first, last) in runs(&stale) {
+        out.extend(buyers::aggregate(
+            zone,
+            &facts_of_days(conn, zone, first, last)?,
+        ));
+    }
+    Ok(out)
+}
+
 /// The item lines, taxes and discounts of the period: whole months from the month rows, other
 /// days from the day rows, and days marked since the last fold from the facts.
 pub(crate) fn read_lines(conn: &Connection, zone: &ShopZone, p: &Period) -> Result<Lines> {
@@ -648,23 +692,7 @@ pub(crate) fn read_lines(conn: &Connection, zone: &ShopZone, p: &Period) -> Resu
     }
     let stale = stale_days(conn, zone, p)?;
     let mut out = Lines::default();
-    // (span, first day, last day) to read from the stored rows.
-    let mut spans: Vec<(&str, Date, Date)> = Vec::new();
-    let mut month = p.first.first_of_month();
-    while month <= p.last {
-        let last = month.last_of_month();
-        let whole = month >= p.first && last <= p.last;
-        if whole && !stale.iter().any(|d| *d >= month && *d <= last) {
-            spans.push(("month", month, month));
-        } else {
-            spans.push(("day", month.max(p.first), last.min(p.last)));
-        }
-        match last.tomorrow() {
-            Ok(next) => month = next,
-            Err(_) => break,
-        }
-    }
-    for (span, first, last) in spans {
+    for (span, first, last) in spans(p, &stale) {
         stored_items(conn, span, first, last, &stale, &mut out)?;
     }
     stored_taxes_and_discounts(conn, p.first, p.last, &stale, &mut out)?;
@@ -851,7 +879,35 @@ pub(crate) fn differences(conn: &Connection, zone: &ShopZone) -> Result<Vec<Stri
         "items of the month",
         &mut out,
     );
-    let none = BTreeSet::new();
+    let made_buyers = buyers::aggregate(zone, &facts);
+    let mut stored_buyers = Buyers::new();
+    buyers::stored(conn, "day", all.first, all.last, &none, &mut stored_buyers)?;
+    compare(&stored_buyers, &made_buyers, "buyers of the day", &mut out);
+    let mut months_made = Buyers::new();
+    for (k, (docs, net)) in made_buyers {
+        let e = months_made
+            .entry(ItemKey {
+                day: k.day.first_of_month(),
+                ..k
+            })
+            .or_default();
+        *e = (e.0 + docs, e.1 + net);
+    }
+    let mut months_stored = Buyers::new();
+    buyers::stored(
+        conn,
+        "month",
+        first_month,
+        all.last,
+        &none,
+        &mut months_stored,
+    )?;
+    compare(
+        &months_stored,
+        &months_made,
+        "buyers of the month",
+        &mut out,
+    );
     compare(
         &fulfilment::stored(conn, all.first, all.last, &none)?,
         &fulfilment::made(conn, zone, all.first, all.last)?,

@@ -1,6 +1,7 @@
 //! What every report shares: the query's context and filters, the sums of sold lines, the table
 //! helpers, which report to build, and the tie-out checks against the documents.
 
+use super::buyers::{self, Buyers};
 use super::facts::{self, Doc, Fact, LineKind};
 use super::more;
 use super::rollup::{self, HourRow, Lines};
@@ -318,11 +319,6 @@ pub(crate) fn build(
     // most reports read the hours', days' and months' sums (`rollup.rs`) instead.
     let compared = compared.filter(|_| name.compares());
     let reads = |what: Reads| name.reads() == what;
-    let facts = if reads(Reads::Facts) {
-        facts_of(ctx, period)?
-    } else {
-        Vec::new()
-    };
     let (lines, lines_before) = if reads(Reads::Lines) {
         let before = compared.map(|p| lines_of(ctx, p)).transpose()?;
         (lines_of(ctx, period)?, before)
@@ -357,8 +353,8 @@ pub(crate) fn build(
         ReportName::Returns => returns(&lines),
         ReportName::Discounts => more::discounts(&lines),
         ReportName::Fulfilment => super::fulfilment::report(ctx, period)?,
-        ReportName::Customers => more::customers(ctx, &facts, period)?,
-        ReportName::Cohorts => more::cohorts(ctx, &facts, period)?,
+        ReportName::Customers => more::customers(ctx, &buyers_of(ctx, period)?, period)?,
+        ReportName::Cohorts => more::cohorts(ctx, &buyers_of(ctx, period)?, period)?,
         ReportName::Inventory => more::inventory(ctx, period)?,
         ReportName::SellThrough => more::sell_through(ctx, &lines, period)?,
     };
@@ -370,6 +366,17 @@ pub(crate) fn build(
         report.tie_outs = tie_outs(ctx.conn, period, &by_doc)?;
     }
     Ok(report)
+}
+
+/// Who bought in the period: from the rollup, or from the facts that pass a category, vendor or
+/// tag filter.
+fn buyers_of(ctx: &Context, p: &Period) -> Result<Buyers> {
+    if product_filter(ctx)?.is_some() {
+        return Ok(buyers::aggregate(ctx.zone, &facts_of(ctx, p)?));
+    }
+    let mut buyers = rollup::read_buyers(ctx.conn, ctx.zone, p)?;
+    buyers.retain(|k, _| kept(ctx.query, &k.channel, &k.location, &k.staff));
+    Ok(buyers)
 }
 
 /// The period's item lines, taxes and discounts: from the rollup, or from the facts that pass a

@@ -355,7 +355,7 @@ mod tests {
         "e8bf566bbb67030633b0e73c86824c35c9c550a4b635fb85f790e3de0483aa97", // 0015_customer_search_live
         "8cdd11be26749fae99b4d4e78ff8a0ae5c89a7b1ee0de1175b074f299524153c", // 0016_order_stats_on_change
         "7b3f40371117b86f9ce78c61960c57c3aece98ae9767af81a70d6384b695831f", // 0017_variant_search_deferred
-        "6e02b6d5661804ed251951d5d514ddf471879b2ec56e7e059e31540a280f76d4", // 0018_report_rollup
+        "ad49da0a718983620cf8460e3be881344189b17e12a4fcda15d0aeb6333143ad", // 0018_report_rollup
     ];
 
     #[test]

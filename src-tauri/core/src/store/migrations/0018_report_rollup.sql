@@ -103,6 +103,22 @@ CREATE TABLE report_discount (
     PRIMARY KEY (day, doc, channel, location, staff, source)
 ) STRICT, WITHOUT ROWID;
 
+-- Who bought, per local day (span 'day') and month (span 'month', the sum of its days): each
+-- customer's documents bought and the net of their items, by kind of document, channel,
+-- location and staff; "" is the counter's sales without a customer.
+CREATE TABLE report_buyer (
+    span     TEXT NOT NULL CHECK (span IN ('day', 'month')),
+    day      TEXT NOT NULL,
+    doc      TEXT NOT NULL CHECK (doc IN ('sale', 'order', 'return')),
+    channel  TEXT NOT NULL,
+    location TEXT NOT NULL,
+    staff    TEXT NOT NULL,
+    customer TEXT NOT NULL,
+    docs     INTEGER NOT NULL,
+    net      INTEGER NOT NULL,
+    PRIMARY KEY (span, day, doc, channel, location, staff, customer)
+) STRICT, WITHOUT ROWID;
+
 -- Orders by the local day they were placed, channel and location: how far they got, the
 -- carrier and the whole hours to their first shipment (-1 before one), whether that shipment
 -- was past the channel's promise, and whether they were ever held; the orders counted.
@@ -168,19 +184,21 @@ CREATE TRIGGER report_stale_order_insert AFTER INSERT ON customer_order BEGIN
     INSERT OR IGNORE INTO report_stale VALUES (NEW.created_at - NEW.created_at % 3600000);
 END;
 CREATE TRIGGER report_stale_order_update AFTER UPDATE OF status, created_at, channel,
-    location_id, created_by, prices_include_tax, total_minor, tax_minor ON customer_order
+    location_id, created_by, prices_include_tax, total_minor, tax_minor, customer_id ON customer_order
 WHEN (OLD.status = 'cancelled') IS NOT (NEW.status = 'cancelled')
   OR OLD.created_at IS NOT NEW.created_at OR OLD.channel IS NOT NEW.channel
   OR OLD.location_id IS NOT NEW.location_id OR OLD.created_by IS NOT NEW.created_by
   OR OLD.prices_include_tax IS NOT NEW.prices_include_tax
-  OR OLD.total_minor IS NOT NEW.total_minor OR OLD.tax_minor IS NOT NEW.tax_minor BEGIN
+  OR OLD.total_minor IS NOT NEW.total_minor OR OLD.tax_minor IS NOT NEW.tax_minor
+  OR OLD.customer_id IS NOT NEW.customer_id BEGIN
     INSERT OR IGNORE INTO report_stale VALUES (OLD.created_at - OLD.created_at % 3600000);
     INSERT OR IGNORE INTO report_stale VALUES (NEW.created_at - NEW.created_at % 3600000);
-    -- Its refunded returns carry its channel and location.
+    -- Its refunded returns carry its channel, location and customer.
     INSERT OR IGNORE INTO report_stale
     SELECT updated_at - updated_at % 3600000 FROM order_return
     WHERE order_id = NEW.id AND status = 'refunded'
-      AND (OLD.channel IS NOT NEW.channel OR OLD.location_id IS NOT NEW.location_id);
+      AND (OLD.channel IS NOT NEW.channel OR OLD.location_id IS NOT NEW.location_id
+           OR OLD.customer_id IS NOT NEW.customer_id);
 END;
 CREATE TRIGGER report_stale_order_line_insert AFTER INSERT ON order_line BEGIN
     INSERT OR IGNORE INTO report_stale

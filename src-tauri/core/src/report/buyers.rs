@@ -1,0 +1,117 @@
+//! Who bought: per customer (and the counter's sales without one), their documents and the net
+//! of their items, summed per local day and per month — made from the facts for the days a write
+//! marked, like the other report sums (`rollup.rs`) — for the customers and cohorts reports.
+
+use super::facts::{Doc, Fact, LineKind};
+use super::rollup::{parse_day, ItemKey};
+use crate::clock::{Date, ShopZone};
+use crate::error::Result;
+use rusqlite::{params, Connection};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+/// A day's (or a month's) documents and net of one customer ("" for none) in one
+/// (doc, channel, location, staff); `item` and `reason` of the key stay empty.
+pub(crate) type Buyers = BTreeMap<ItemKey, (i64, i64)>;
+
+/// The facts summed per day and customer: documents bought (returns are not a purchase) and the
+/// net of items. A counter sale without a customer counts under "".
+pub(crate) fn aggregate(zone: &ShopZone, facts: &[Fact]) -> Buyers {
+    let mut out = Buyers::new();
+    let mut seen: HashSet<(ItemKey, String)> = HashSet::new();
+    for f in facts.iter().filter(|f| f.kind != LineKind::GiftCard) {
+        if f.customer.is_none() && f.doc != Doc::Sale {
+            continue;
+        }
+        let key = ItemKey {
+            day: zone.date(f.at),
+            doc: f.doc,
+            channel: f.channel.clone(),
+            location: f.location.clone(),
+            staff: f.staff.clone(),
+            item: f.customer.clone().unwrap_or_default(),
+            reason: String::new(),
+        };
+        let bought = f.doc != Doc::OrderReturn && !f.is_return();
+        let new = bought && seen.insert((key.clone(), f.doc_id.clone()));
+        let e = out.entry(key).or_default();
+        e.0 += i64::from(new);
+        if f.kind == LineKind::Item && f.customer.is_some() {
+            e.1 += f.net;
+        }
+    }
+    out
+}
+
+/// Replaces the day rows of [first, last] with `buyers` (in the fold's transaction).
+pub(crate) fn store(tx: &Connection, first: Date, last: Date, buyers: &Buyers) -> Result<()> {
+    tx.execute(
+        "DELETE FROM report_buyer WHERE span = 'day' AND day >= ?1 AND day <= ?2",
+        params![first.to_string(), last.to_string()],
+    )?;
+    let mut put = tx.prepare_cached(
+        "INSERT INTO report_buyer VALUES ('day', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for (k, (docs, net)) in buyers {
+        put.execute(params![
+            k.day.to_string(),
+            k.doc.text(),
+            k.channel,
+            k.location,
+            k.staff,
+            k.item,
+            docs,
+            net
+        ])?;
+    }
+    Ok(())
+}
+
+/// Makes the month rows of `month` again: the sum of its days.
+pub(crate) fn store_month(tx: &Connection, month: Date) -> Result<()> {
+    let next = month.last_of_month().tomorrow().unwrap_or(month);
+    tx.execute(
+        "DELETE FROM report_buyer WHERE span = 'month' AND day = ?1",
+        [month.to_string()],
+    )?;
+    tx.execute(
+        "INSERT INTO report_buyer
+         SELECT 'month', ?1, doc, channel, location, staff, customer, sum(docs), sum(net)
+         FROM report_buyer WHERE span = 'day' AND day >= ?1 AND day < ?2
+         GROUP BY doc, channel, location, staff, customer",
+        params![month.to_string(), next.to_string()],
+    )?;
+    Ok(())
+}
+
+/// The stored rows of a span ("day" or "month") in [first, last], but for the days in `skip`.
+pub(crate) fn stored(
+    conn: &Connection,
+    span: &str,
+    first: Date,
+    last: Date,
+    skip: &BTreeSet<Date>,
+    out: &mut Buyers,
+) -> Result<()> {
+    let mut st = conn.prepare_cached(
+        "SELECT day, doc, channel, location, staff, customer, docs, net FROM report_buyer
+         WHERE span = ?1 AND day >= ?2 AND day <= ?3",
+    )?;
+    let mut rows = st.query(params![span, first.to_string(), last.to_string()])?;
+    while let Some(r) = rows.next()? {
+        let day = parse_day(&r.get::<_, String>(0)?)?;
+        if span == "day" && skip.contains(&day) {
+            continue;
+        }
+        let key = ItemKey {
+            day,
+            doc: Doc::of_text(&r.get::<_, String>(1)?),
+            channel: r.get(2)?,
+            location: r.get(3)?,
+            staff: r.get(4)?,
+            item: r.get(5)?,
+            reason: String::new(),
+        };
+        out.insert(key, (r.get(6)?, r.get(7)?));
+    }
+    Ok(())
+}
