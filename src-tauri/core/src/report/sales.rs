@@ -499,7 +499,8 @@ pub(super) fn staff(ctx: &Context, hours: &[HourRow], p: &Period) -> Result<Repo
                  SELECT voided_by FROM sale WHERE status = 'voided' AND voided_by IS NOT NULL
                      AND updated_at >= ?1 AND updated_at < ?2
                  UNION ALL
-                 SELECT l.voided_by FROM sale_line l JOIN sale s ON s.id = l.sale_id
+                 SELECT l.voided_by FROM sale_line l INDEXED BY sale_line_voided
+                 JOIN sale s ON s.id = l.sale_id
                  WHERE l.voided_by IS NOT NULL AND s.updated_at >= ?1 AND s.updated_at < ?2)
              GROUP BY voided_by",
         )?;
