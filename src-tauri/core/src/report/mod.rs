@@ -2,12 +2,12 @@
 //! taxes, returns, staff, channels — each compared with an earlier period, with the documents
 //! behind every row and checks that say out loud when two figures fail to tie out.
 //!
-//! Beside this file: `facts.rs` (the sold lines every report sums), `tables.rs` (what every
-//! report shares, and the tie-outs), `sales.rs` (the sales reports), `more.rs` (discounts,
-//! customers and cohorts, inventory value and age, sell-through), `fulfilment.rs` (orders'
-//! fates against each channel's promise), `documents.rs` (the
-//! documents behind a row), `rollup.rs` (the facts summed per hour, for long periods) and
-//! `home.rs` (the owner's home screen).
+//! Beside this file: `facts.rs` (the sold lines every report sums), `rollup.rs` (those facts
+//! summed per hour, day and month, kept up to date, for long periods), `buyers.rs` (who bought,
+//! per customer), `tables.rs` (what every report shares, and the tie-outs), `sales.rs` (the sales
+//! reports), `more.rs` (discounts, customers and cohorts, inventory value and age,
+//! sell-through), `fulfilment.rs` (orders' fates against each channel's promise),
+//! `documents.rs` (the documents behind a row) and `home.rs` (the owner's home screen).
 
 mod buyers;
 mod documents;
