@@ -262,10 +262,7 @@ pub(crate) fn to_pack_and_late(c: &Connection, now: Timestamp) -> Result<(i64, i
     let mut st = c.prepare_cached(&format!(
         "SELECT count(*), ifnull(sum(o.created_at < {before}), 0)
          FROM customer_order o INDEXED BY order_to_pack
-         WHERE o.status = 'open' AND o.fulfilled_at IS NULL AND EXISTS (
-             SELECT 1 FROM order_line l WHERE l.order_id = o.id AND l.kind = 'item'
-               AND l.quantity > {})",
-        crate::order::SHIPPED_OF_LINE
+         WHERE o.status = 'open' AND o.fulfilled_at IS NULL"
     ))?;
     Ok(st.query_row(rusqlite::params_from_iter(values), |r| {
         Ok((r.get(0)?, r.get(1)?))

@@ -17,7 +17,20 @@ pub(crate) fn documents(
     key: &str,
 ) -> Result<Vec<DocumentRow>> {
     let (conn, zone) = (ctx.conn, ctx.zone);
-    let facts = facts_of(ctx, p)?;
+    let range = key
+        .strip_prefix("at:")
+        .and_then(|r| r.split_once('-'))
+        .and_then(|(a, b)| Some((a.parse::<i64>().ok()?, b.parse::<i64>().ok()?)));
+    // A bucket of the over-time report reads only its own stretch of the period.
+    let within = match range {
+        Some((a, b)) => Period {
+            start: Timestamp(a.max(p.start.0)),
+            end: Timestamp(b.min(p.end.0)),
+            ..*p
+        },
+        None => p.clone(),
+    };
+    let facts = facts_of(ctx, &within)?;
     let cohort_of = if name == ReportName::Cohorts {
         more::first_purchases(ctx)?
             .into_iter()
@@ -45,10 +58,6 @@ pub(crate) fn documents(
             ids.collect::<rusqlite::Result<HashSet<String>>>()
         })
         .transpose()?;
-    let range = key
-        .strip_prefix("at:")
-        .and_then(|r| r.split_once('-'))
-        .and_then(|(a, b)| Some((a.parse::<i64>().ok()?, b.parse::<i64>().ok()?)));
     let hour = key.strip_prefix("hour:").and_then(|h| h.parse::<i8>().ok());
     let belongs = |f: &Fact| -> bool {
         if key.is_empty() {
