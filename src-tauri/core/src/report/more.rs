@@ -47,7 +47,7 @@ pub(crate) fn discounts(lines: &Lines) -> Report {
         .collect();
     rows.sort_by_key(|(amount, _)| std::cmp::Reverse(*amount));
     let mut all = Sums::default();
-    for v in lines.items.values() {
+    for (_, v) in &lines.items {
         all.merge(&v.sums);
     }
     r.rows = rows.into_iter().map(|(_, row)| row).collect();

@@ -114,7 +114,9 @@ pub(crate) type DiscountKey = (HourKey, String);
 /// A stretch of days summed three ways: item lines, tax per rate, discounts per source.
 #[derive(Debug, Default, PartialEq)]
 pub(crate) struct Lines {
-    pub items: BTreeMap<ItemKey, ItemSums>,
+    /// No key twice: each row is of its own day or month. A list, not a map: a year's months
+    /// are tens of thousands of rows, and nothing here looks one up.
+    pub items: Vec<(ItemKey, ItemSums)>,
     /// (base sold, tax sold, tax refunded).
     pub taxes: BTreeMap<TaxKey, (i64, i64, i64)>,
     /// (documents using it, amount, net of those documents' items).
@@ -122,10 +124,9 @@ pub(crate) struct Lines {
 }
 
 impl Lines {
+    /// Adds the sums of other days.
     fn extend(&mut self, o: Lines) {
-        for (k, v) in o.items {
-            self.items.entry(k).or_default().add(&v);
-        }
+        self.items.extend(o.items);
         for (k, v) in o.taxes {
             let e = self.taxes.entry(k).or_default();
             *e = (e.0 + v.0, e.1 + v.1, e.2 + v.2);
@@ -181,6 +182,7 @@ pub(crate) fn aggregate_lines(
 ) -> Result<Lines> {
     use super::facts::LineKind;
     let mut out = Lines::default();
+    let mut items: BTreeMap<ItemKey, ItemSums> = BTreeMap::new();
     // (bucket, category or vendor, document) already counted.
     let mut seen: HashSet<(HourKey, bool, String, String)> = HashSet::new();
     // Net of each document's items, for the discounts' "net of those documents".
@@ -243,7 +245,7 @@ pub(crate) fn aggregate_lines(
             i64::from(new)
         };
         let (by_category, by_vendor) = (first_of(false, &category), first_of(true, &vendor));
-        let e = out.items.entry(key).or_insert_with(|| ItemSums {
+        let e = items.entry(key).or_insert_with(|| ItemSums {
             title: f.title.clone(),
             sku: f.sku.clone(),
             category,
@@ -270,12 +272,13 @@ pub(crate) fn aggregate_lines(
             e.2 += net;
         }
     }
-    for v in out.items.values_mut() {
+    for v in items.values_mut() {
         v.sums.counted_docs = v.sums.docs.len() as i64;
         v.sums.docs.clear();
         // Tax by rate is kept in `taxes`, not beside each item.
         v.sums.tax_parts = 0;
     }
+    out.items = items.into_iter().collect();
     Ok(out)
 }
 
@@ -589,7 +592,7 @@ fn stored_items(
                 restocked: r.get(24)?,
                 written_off: r.get(25)?,
             };
-            out.items.insert(key, v);
+            out.items.push((key, v));
         }
     }
     Ok(())
@@ -836,7 +839,13 @@ pub(crate) fn differences(conn: &Connection, zone: &ShopZone) -> Result<Vec<Stri
     let none = BTreeSet::new();
     stored_items(conn, "day", all.first, all.last, &none, &mut days)?;
     stored_taxes_and_discounts(conn, all.first, all.last, &none, &mut days)?;
-    compare(&days.items, &made.items, "items of the day", &mut out);
+    let made_items: BTreeMap<ItemKey, ItemSums> = made.items.into_iter().collect();
+    compare(
+        &days.items.into_iter().collect(),
+        &made_items,
+        "items of the day",
+        &mut out,
+    );
     compare(&days.taxes, &made.taxes, "tax of the day", &mut out);
     compare(
         &days.discounts,
@@ -849,7 +858,7 @@ pub(crate) fn differences(conn: &Connection, zone: &ShopZone) -> Result<Vec<Stri
     let first_month = all.first.first_of_month();
     stored_items(conn, "month", first_month, all.last, &none, &mut months)?;
     let mut made_months: BTreeMap<ItemKey, ItemSums> = BTreeMap::new();
-    for (k, v) in made.items {
+    for (k, v) in made_items {
         let month = ItemKey {
             day: k.day.first_of_month(),
             ..k
@@ -874,7 +883,7 @@ pub(crate) fn differences(conn: &Connection, zone: &ShopZone) -> Result<Vec<Stri
             .collect()
     };
     compare(
-        &figures(months.items),
+        &figures(months.items.into_iter().collect()),
         &figures(made_months),
         "items of the month",
         &mut out,

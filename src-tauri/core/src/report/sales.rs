@@ -350,7 +350,7 @@ impl Groups {
 pub(super) fn grouped(name: ReportName, lines: &Lines, before: Option<&Lines>) -> Report {
     type Item<'a> = (&'a ItemKey, &'a ItemSums);
     fn items(l: &Lines) -> Vec<Item<'_>> {
-        l.items.iter().collect()
+        l.items.iter().map(|(k, v)| (k, v)).collect()
     }
     let (now, then) = (items(lines), before.map(items));
     let group = |v: &ItemSums| -> String {
