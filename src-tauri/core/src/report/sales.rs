@@ -12,6 +12,7 @@ use crate::error::Result;
 use crate::sale::shift::ZReport;
 use crate::Timestamp;
 use rusqlite::{params, Connection};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 const SUMMARY: [(&str, &str, ColumnKind); 14] = [
@@ -312,75 +313,77 @@ pub(super) struct Groups {
 }
 
 impl Groups {
-    /// `key` names an item's row (None leaves it out); `add` adds an item to sums.
-    pub(super) fn of<T>(
-        items: &[T],
-        before: Option<&[T]>,
-        key: impl Fn(&T) -> Option<(String, String, String)>,
+    /// `key` names an item's row (None leaves it out), `label` gives a new row its label and
+    /// detail, `add` adds an item to sums. Keys are borrowed where they can be: a year of
+    /// products is tens of thousands of rows into a few hundred.
+    pub(super) fn of<'a, T>(
+        items: &'a [T],
+        before: Option<&'a [T]>,
+        key: impl Fn(&'a T) -> Option<Cow<'a, str>>,
+        label: impl Fn(&T) -> (String, String),
         add: impl Fn(&mut Sums, &T),
     ) -> Groups {
-        let mut g = Groups {
-            rows: BTreeMap::new(),
-            compared: before.map(|_| HashMap::new()),
-            all: Sums::default(),
-        };
+        let mut rows: HashMap<Cow<'a, str>, (String, String, Sums)> = HashMap::new();
+        let mut all = Sums::default();
         for item in items {
-            if let Some((k, label, extra)) = key(item) {
-                let row = g
-                    .rows
-                    .entry(k)
-                    .or_insert_with(|| (label, extra, Sums::default()));
+            if let Some(k) = key(item) {
+                let row = rows.entry(k).or_insert_with(|| {
+                    let (l, detail) = label(item);
+                    (l, detail, Sums::default())
+                });
                 add(&mut row.2, item);
-                add(&mut g.all, item);
+                add(&mut all, item);
             }
         }
-        if let Some(compared) = g.compared.as_mut() {
-            for item in before.unwrap_or_default() {
-                if let Some((k, ..)) = key(item) {
+        let compared = before.map(|before| {
+            let mut compared: HashMap<Cow<'a, str>, Sums> = HashMap::new();
+            for item in before {
+                if let Some(k) = key(item) {
                     add(compared.entry(k).or_default(), item);
                 }
             }
+            compared
+                .into_iter()
+                .map(|(k, v)| (k.into_owned(), v))
+                .collect()
+        });
+        Groups {
+            rows: rows.into_iter().map(|(k, v)| (k.into_owned(), v)).collect(),
+            compared,
+            all,
         }
-        g
     }
 }
 
 /// Sales by product, category or vendor, from the item lines' sums. A category or vendor row
 /// counts each order on its first line of that group, so an order of two shirts is one order.
 pub(super) fn grouped(name: ReportName, lines: &Lines, before: Option<&Lines>) -> Report {
-    type Item<'a> = (&'a ItemKey, &'a ItemSums);
-    fn items(l: &Lines) -> Vec<Item<'_>> {
-        l.items.iter().map(|(k, v)| (k, v)).collect()
-    }
-    let (now, then) = (items(lines), before.map(items));
-    let group = |v: &ItemSums| -> String {
-        let g = if name == ReportName::Vendors {
-            &v.vendor
-        } else {
-            &v.category
-        };
+    type Item = (ItemKey, ItemSums);
+    let vendors = name == ReportName::Vendors;
+    fn group(v: &ItemSums, vendors: bool) -> &str {
+        let g = if vendors { &v.vendor } else { &v.category };
         if g.is_empty() {
-            "(none)".into()
+            "(none)"
         } else {
-            g.clone()
+            g
         }
-    };
+    }
+    let (now, then) = (&lines.items, before.map(|b| b.items.as_slice()));
     let groups = match name {
         ReportName::Products => Groups::of(
-            &now,
-            then.as_deref(),
-            |(k, v): &Item| Some((k.item.clone(), v.title.clone(), v.sku.clone())),
+            now,
+            then,
+            |(k, _): &Item| Some(Cow::Borrowed(k.item.as_str())),
+            |(_, v): &Item| (v.title.clone(), v.sku.clone()),
             |s, (_, v)| s.merge(&v.sums),
         ),
         _ => Groups::of(
-            &now,
-            then.as_deref(),
-            |(_, v): &Item| {
-                let g = group(v);
-                Some((g.clone(), g, String::new()))
-            },
+            now,
+            then,
+            |(_, v): &Item| Some(Cow::Borrowed(group(v, vendors))),
+            |(_, v): &Item| (group(v, vendors).to_string(), String::new()),
             |s, (_, v)| {
-                let docs = if name == ReportName::Vendors {
+                let docs = if vendors {
                     v.docs_vendor
                 } else {
                     v.docs_category
@@ -403,16 +406,16 @@ pub(super) fn channels(
     before: Option<&[HourRow]>,
     locations: &HashMap<String, String>,
 ) -> Report {
-    let key = |r: &HourRow| {
-        let k = &r.key;
-        let place = locations.get(&k.location).cloned().unwrap_or_default();
-        Some((
-            format!("{}|{}", k.channel, k.location),
-            k.channel.clone(),
-            place,
-        ))
-    };
-    let groups = Groups::of(hours, before, key, |s, r| s.merge(&r.sums));
+    let groups = Groups::of(
+        hours,
+        before,
+        |r: &HourRow| Some(Cow::Owned(format!("{}|{}", r.key.channel, r.key.location))),
+        |r: &HourRow| {
+            let place = locations.get(&r.key.location).cloned().unwrap_or_default();
+            (r.key.channel.clone(), place)
+        },
+        |s, r| s.merge(&r.sums),
+    );
     sales_table(ReportName::Channels, groups, "Channel", "Location")
 }
 
