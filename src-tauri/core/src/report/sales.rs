@@ -567,12 +567,13 @@ pub(super) fn staff(ctx: &Context, hours: &[HourRow], p: &Period) -> Result<Repo
 }
 
 /// Money in and out by method: counter tenders (a negative tender is money paid back) and order
-/// payments and refunds, with the cash over/short the period's Z reports counted.
+/// payments and refunds, with the cash over/short the period's Z reports counted. The period's
+/// sales are found by completion time (named: the planner would read every completed sale).
 pub(super) fn payments(ctx: &Context, p: &Period) -> Result<Report> {
     let mut by: BTreeMap<String, (i64, i64, Option<i64>)> = BTreeMap::new();
     let mut st = ctx.conn.prepare_cached(
         "SELECT t.label, sum(max(t.amount_minor, 0)), sum(min(t.amount_minor, 0))
-         FROM tender t JOIN sale s ON s.id = t.sale_id
+         FROM sale s INDEXED BY sale_completed JOIN tender t ON t.sale_id = s.id
          WHERE s.status = 'completed' AND s.completed_at >= ?1 AND s.completed_at < ?2
          GROUP BY t.label
          UNION ALL

@@ -355,7 +355,7 @@ mod tests {
         "e8bf566bbb67030633b0e73c86824c35c9c550a4b635fb85f790e3de0483aa97", // 0015_customer_search_live
         "8cdd11be26749fae99b4d4e78ff8a0ae5c89a7b1ee0de1175b074f299524153c", // 0016_order_stats_on_change
         "7b3f40371117b86f9ce78c61960c57c3aece98ae9767af81a70d6384b695831f", // 0017_variant_search_deferred
-        "0156c32716c5de9ffea88a722e352bb1b357dc79c5c3cf744703877563276dc4", // 0018_report_rollup
+        "cc9b5064db756cc927b8934af1a6a13974084e9f44ecd309510310d3a87e77e5", // 0018_report_rollup
     ];
 
     #[test]
