@@ -835,6 +835,9 @@ fn the_owner_moves_the_shops_clock_and_the_days_move_with_it() {
     f.shop.save_order_settings(&f.owner, &settings).unwrap();
     assert_eq!(f.shop.zone().unwrap().name(), "America/New_York");
     assert_eq!((on("2026-11-02"), on("2026-11-03")), (1, 0));
+    // Every stored sum follows, not only the hours': the tee sold on the 2nd now.
+    let off = f.shop.report_sums_check(&f.owner).unwrap();
+    assert!(off.is_empty(), "{off:?}");
 }
 
 #[test]

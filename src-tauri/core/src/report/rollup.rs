@@ -347,8 +347,10 @@ fn facts_of_days(conn: &Connection, zone: &ShopZone, first: Date, last: Date) ->
 /// left. A shop with years of history folds in several transactions, so a sale never waits long.
 pub(crate) fn fold(tx: &Connection, zone: &ShopZone, most_days: usize) -> Result<bool> {
     if made_in(tx)?.as_deref() != Some(zone.name()) {
+        // Days move with the zone: nothing made in another one is kept.
         tx.execute_batch(
-            "DELETE FROM report_hour;
+            "DELETE FROM report_hour; DELETE FROM report_item; DELETE FROM report_tax;
+             DELETE FROM report_discount; DELETE FROM report_buyer; DELETE FROM report_fulfilment;
              INSERT OR IGNORE INTO report_stale
              SELECT completed_at - completed_at % 3600000 FROM sale WHERE completed_at IS NOT NULL;
              INSERT OR IGNORE INTO report_stale
