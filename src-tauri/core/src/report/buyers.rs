@@ -3,7 +3,8 @@
 //! marked, like the other report sums (`rollup.rs`) — for the customers and cohorts reports.
 
 use super::facts::{Doc, Fact, LineKind};
-use super::rollup::{parse_day, ItemKey};
+use super::lines::ItemKey;
+use super::rollup::HourKey;
 use crate::clock::{Date, ShopZone};
 use crate::error::Result;
 use rusqlite::{params, Connection};
@@ -22,15 +23,8 @@ pub(crate) fn aggregate(zone: &ShopZone, facts: &[Fact]) -> Buyers {
         if f.customer.is_none() && f.doc != Doc::Sale {
             continue;
         }
-        let key = ItemKey {
-            day: zone.date(f.at),
-            doc: f.doc,
-            channel: f.channel.clone(),
-            location: f.location.clone(),
-            staff: f.staff.clone(),
-            item: f.customer.clone().unwrap_or_default(),
-            reason: String::new(),
-        };
+        let customer = f.customer.clone().unwrap_or_default();
+        let key = ItemKey::new(HourKey::of_day(zone, f), customer, String::new());
         let bought = f.doc != Doc::OrderReturn && !f.is_return();
         let new = bought && seen.insert((key.clone(), f.doc_id.clone()));
         let e = out.entry(key).or_default();
@@ -98,19 +92,11 @@ pub(crate) fn stored(
     )?;
     let mut rows = st.query(params![span, first.to_string(), last.to_string()])?;
     while let Some(r) = rows.next()? {
-        let day = parse_day(&r.get::<_, String>(0)?)?;
-        if span == "day" && skip.contains(&day) {
+        let bucket = HourKey::read(r)?;
+        if span == "day" && skip.contains(&bucket.day) {
             continue;
         }
-        let key = ItemKey {
-            day,
-            doc: Doc::of_text(&r.get::<_, String>(1)?),
-            channel: r.get(2)?,
-            location: r.get(3)?,
-            staff: r.get(4)?,
-            item: r.get(5)?,
-            reason: String::new(),
-        };
+        let key = ItemKey::new(bucket, r.get(5)?, String::new());
         out.insert(key, (r.get(6)?, r.get(7)?));
     }
     Ok(())

@@ -2,12 +2,60 @@
 
 use super::facts::{Doc, Fact, LineKind};
 use super::more;
-use super::sales::{product_groups, return_key, tax_parts, Grouping};
+use super::sales::{names, return_key, tax_parts};
 use super::tables::{facts_of, Context, DocumentRow};
 use super::{Period, ReportName};
 use crate::error::Result;
 use crate::Timestamp;
 use std::collections::{HashMap, HashSet};
+
+/// How a sales table groups its facts: (key, label, sku).
+enum Grouping {
+    Product,
+    /// Variant → its product's category or vendor.
+    Catalog(HashMap<String, String>),
+}
+
+impl Grouping {
+    fn of(&self, f: &Fact) -> Option<(String, String, String)> {
+        match self {
+            Grouping::Product => {
+                if f.kind != LineKind::Item {
+                    return None;
+                }
+                let key = f
+                    .variant_id
+                    .clone()
+                    .unwrap_or_else(|| format!("title:{}", f.title));
+                Some((key, f.title.clone(), f.sku.clone()))
+            }
+            Grouping::Catalog(map) => {
+                if f.kind != LineKind::Item {
+                    return None;
+                }
+                let group = f
+                    .variant_id
+                    .as_ref()
+                    .and_then(|v| map.get(v))
+                    .filter(|g| !g.is_empty())
+                    .cloned()
+                    .unwrap_or_else(|| "(none)".into());
+                Some((group.clone(), group, String::new()))
+            }
+        }
+    }
+}
+
+fn product_groups(conn: &rusqlite::Connection, vendor: bool) -> Result<HashMap<String, String>> {
+    names(
+        conn,
+        if vendor {
+            "SELECT v.id, p.vendor FROM variant v JOIN product p ON p.id = v.product_id"
+        } else {
+            "SELECT v.id, p.product_type FROM variant v JOIN product p ON p.id = v.product_id"
+        },
+    )
+}
 
 /// The documents behind one row of a report (all of the period for an empty key).
 pub(crate) fn documents(

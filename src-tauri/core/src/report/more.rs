@@ -4,7 +4,7 @@
 
 use super::buyers::Buyers;
 use super::facts::{Doc, Fact};
-use super::rollup::Lines;
+use super::lines::Lines;
 use super::tables::{blank, col, n, opt, product_filter, ratio_bp, row, t, Context, Sums};
 use super::{Cell, ColumnKind, Period, Report, ReportName, ReportRow};
 use crate::error::Result;

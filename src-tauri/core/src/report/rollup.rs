@@ -1,7 +1,7 @@
-//! The report sums: the facts summed per local hour (by kind of document, channel, location and
-//! staff member), and item lines, tax per rate and discounts per source summed per local day —
-//! item lines per month too — so that a quarter or a year of a busy shop is read in thousands of
-//! rows instead of a million lines. The sums are made from the same facts every report reads
+//! The report sums: the facts summed per local hour by kind of document, channel, location and
+//! staff member (item lines, taxes and discounts in `lines.rs`, buyers in `buyers.rs`, orders'
+//! fates in `fulfilment.rs`), the marks, the fold and the check — so that a quarter or a year of
+//! a busy shop is read in thousands of rows instead of a million lines. The sums are made from the same facts every report reads
 //! (`facts.rs`), never from SQL of their own; the store marks the hours a write changed
 //! (migration 0018), a report folds their days first and reads any day marked since from the
 //! facts, so a report can never be behind the documents.
@@ -9,13 +9,14 @@
 use super::buyers::{self, Buyers};
 use super::facts::{self, Doc, Fact};
 use super::fulfilment::{self, Fates};
+use super::lines::{self, ItemKey, ItemSums, Lines};
 use super::tables::Sums;
 use super::Period;
 use crate::clock::{Date, ShopZone};
 use crate::error::Result;
 use crate::Timestamp;
 use rusqlite::{params, Connection, OptionalExtension};
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 const HOUR_MS: i64 = 3_600_000;
 /// At most this many days of facts are loaded at once while folding.
@@ -33,6 +34,41 @@ pub(crate) struct HourKey {
     pub staff: String,
 }
 
+impl HourKey {
+    /// A fact's bucket: its local day and hour.
+    pub fn of(zone: &ShopZone, f: &Fact) -> HourKey {
+        HourKey {
+            day: zone.date(f.at),
+            hour: zone.hour(f.at),
+            doc: f.doc,
+            channel: f.channel.clone(),
+            location: f.location.clone(),
+            staff: f.staff.clone(),
+        }
+    }
+
+    /// A fact's bucket for a day's sums (hour 0).
+    pub fn of_day(zone: &ShopZone, f: &Fact) -> HourKey {
+        HourKey {
+            hour: 0,
+            ..HourKey::of(zone, f)
+        }
+    }
+
+    /// The bucket of a stored row whose first five columns are its day, doc, channel, location
+    /// and staff — the order every sums table keeps them in (hour 0).
+    pub fn read(r: &rusqlite::Row) -> Result<HourKey> {
+        Ok(HourKey {
+            day: parse_day(&r.get::<_, String>(0)?)?,
+            hour: 0,
+            doc: Doc::of_text(&r.get::<_, String>(1)?),
+            channel: r.get(2)?,
+            location: r.get(3)?,
+            staff: r.get(4)?,
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct HourRow {
     pub key: HourKey,
@@ -44,15 +80,7 @@ pub(crate) struct HourRow {
 pub(crate) fn aggregate(zone: &ShopZone, facts: &[Fact]) -> Vec<HourRow> {
     let mut by: BTreeMap<HourKey, Sums> = BTreeMap::new();
     for f in facts {
-        let key = HourKey {
-            day: zone.date(f.at),
-            hour: zone.hour(f.at),
-            doc: f.doc,
-            channel: f.channel.clone(),
-            location: f.location.clone(),
-            staff: f.staff.clone(),
-        };
-        by.entry(key).or_default().add(f);
+        by.entry(HourKey::of(zone, f)).or_default().add(f);
     }
     by.into_iter()
         .map(|(key, mut sums)| {
@@ -61,225 +89,6 @@ pub(crate) fn aggregate(zone: &ShopZone, facts: &[Fact]) -> Vec<HourRow> {
             HourRow { key, sums }
         })
         .collect()
-}
-
-/// What an item row's sums are kept apart by (besides its span and day).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub(crate) struct ItemKey {
-    pub day: Date,
-    pub doc: Doc,
-    pub channel: String,
-    pub location: String,
-    pub staff: String,
-    /// The variant's id, or "title:" and the title of a line without one.
-    pub item: String,
-    /// A return's reason; "" for sold lines and counter returns.
-    pub reason: String,
-}
-
-/// The item lines of a day (or a month) summed.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub(crate) struct ItemSums {
-    pub title: String,
-    pub sku: String,
-    pub category: String,
-    pub vendor: String,
-    /// Its documents counted (`counted_docs`): those with this item.
-    pub sums: Sums,
-    /// Documents counted on their first line of this category, and of this vendor.
-    pub docs_category: i64,
-    pub docs_vendor: i64,
-    /// What the returns refunded, tax included (positive).
-    pub refunds: i64,
-    pub restocked: i64,
-    pub written_off: i64,
-}
-
-impl ItemSums {
-    fn add(&mut self, o: &ItemSums) {
-        self.sums.merge(&o.sums);
-        self.docs_category += o.docs_category;
-        self.docs_vendor += o.docs_vendor;
-        self.refunds += o.refunds;
-        self.restocked += o.restocked;
-        self.written_off += o.written_off;
-    }
-}
-
-/// Tax per rate: (name, rate_bp) of a day's (doc, channel, location, staff).
-pub(crate) type TaxKey = (HourKey, String, i64);
-/// Discounts per source: (day's bucket, source).
-pub(crate) type DiscountKey = (HourKey, String);
-
-/// A stretch of days summed three ways: item lines, tax per rate, discounts per source.
-#[derive(Debug, Default, PartialEq)]
-pub(crate) struct Lines {
-    /// No key twice: each row is of its own day or month. A list, not a map: a year's months
-    /// are tens of thousands of rows, and nothing here looks one up.
-    pub items: Vec<(ItemKey, ItemSums)>,
-    /// (base sold, tax sold, tax refunded).
-    pub taxes: BTreeMap<TaxKey, (i64, i64, i64)>,
-    /// (documents using it, amount, net of those documents' items).
-    pub discounts: BTreeMap<DiscountKey, (i64, i64, i64)>,
-}
-
-impl Lines {
-    /// Adds the sums of other days.
-    fn extend(&mut self, o: Lines) {
-        self.items.extend(o.items);
-        for (k, v) in o.taxes {
-            let e = self.taxes.entry(k).or_default();
-            *e = (e.0 + v.0, e.1 + v.1, e.2 + v.2);
-        }
-        for (k, v) in o.discounts {
-            let e = self.discounts.entry(k).or_default();
-            *e = (e.0 + v.0, e.1 + v.1, e.2 + v.2);
-        }
-    }
-}
-
-/// A variant's category and vendor now, read once per variant.
-pub(crate) struct CatalogGroups<'c> {
-    conn: &'c Connection,
-    known: HashMap<String, (String, String)>,
-}
-
-impl<'c> CatalogGroups<'c> {
-    pub fn new(conn: &'c Connection) -> Self {
-        CatalogGroups {
-            conn,
-            known: HashMap::new(),
-        }
-    }
-
-    fn of(&mut self, variant: Option<&str>) -> Result<(String, String)> {
-        let Some(v) = variant else {
-            return Ok(Default::default());
-        };
-        if let Some(g) = self.known.get(v) {
-            return Ok(g.clone());
-        }
-        let g: (String, String) = self
-            .conn
-            .prepare_cached(
-                "SELECT p.product_type, p.vendor FROM variant v JOIN product p ON p.id = v.product_id
-                 WHERE v.id = ?1",
-            )?
-            .query_row([v], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?
-            .unwrap_or_default();
-        self.known.insert(v.to_string(), g.clone());
-        Ok(g)
-    }
-}
-
-/// The facts summed by day into item lines, tax per rate and discounts per source: the one way
-/// those sums are made (folded, or read live for marked days and filtered reports).
-pub(crate) fn aggregate_lines(
-    zone: &ShopZone,
-    facts: &[Fact],
-    catalog: &mut CatalogGroups,
-) -> Result<Lines> {
-    use super::facts::LineKind;
-    let mut out = Lines::default();
-    let mut items: BTreeMap<ItemKey, ItemSums> = BTreeMap::new();
-    // (bucket, category or vendor, document) already counted.
-    let mut seen: HashSet<(HourKey, bool, String, String)> = HashSet::new();
-    // Net of each document's items, for the discounts' "net of those documents".
-    let mut doc_net: HashMap<(HourKey, String), i64> = HashMap::new();
-    let mut doc_sources: HashMap<(HourKey, String), BTreeSet<String>> = HashMap::new();
-    for f in facts {
-        let bucket = HourKey {
-            day: zone.date(f.at),
-            hour: 0,
-            doc: f.doc,
-            channel: f.channel.clone(),
-            location: f.location.clone(),
-            staff: f.staff.clone(),
-        };
-        for (name, rate, base, tax) in super::sales::tax_parts(f) {
-            let e = out.taxes.entry((bucket.clone(), name, rate)).or_default();
-            if f.is_return() {
-                e.2 -= tax;
-            } else {
-                e.0 += base;
-                e.1 += tax;
-            }
-        }
-        if f.kind != LineKind::Item {
-            continue;
-        }
-        if f.doc != Doc::OrderReturn {
-            *doc_net
-                .entry((bucket.clone(), f.doc_id.clone()))
-                .or_default() += f.net;
-        }
-        for (source, amount) in &f.discounts {
-            let e = out
-                .discounts
-                .entry((bucket.clone(), source.clone()))
-                .or_default();
-            e.1 += amount;
-            doc_sources
-                .entry((bucket.clone(), f.doc_id.clone()))
-                .or_default()
-                .insert(source.clone());
-        }
-        let (category, vendor) = catalog.of(f.variant_id.as_deref())?;
-        let key = ItemKey {
-            day: bucket.day,
-            doc: f.doc,
-            channel: f.channel.clone(),
-            location: f.location.clone(),
-            staff: f.staff.clone(),
-            item: f
-                .variant_id
-                .clone()
-                .unwrap_or_else(|| format!("title:{}", f.title)),
-            reason: f.reason.clone(),
-        };
-        let counts = f.doc != Doc::OrderReturn && !f.is_return();
-        let mut first_of = |vendor: bool, group: &str| -> i64 {
-            let new = counts
-                && seen.insert((bucket.clone(), vendor, group.to_string(), f.doc_id.clone()));
-            i64::from(new)
-        };
-        let (by_category, by_vendor) = (first_of(false, &category), first_of(true, &vendor));
-        let e = items.entry(key).or_insert_with(|| ItemSums {
-            title: f.title.clone(),
-            sku: f.sku.clone(),
-            category,
-            vendor,
-            ..ItemSums::default()
-        });
-        e.sums.add(f);
-        e.docs_category += by_category;
-        e.docs_vendor += by_vendor;
-        if f.is_return() {
-            e.refunds -= f.net + f.tax;
-            match f.restocked {
-                Some(true) => e.restocked -= f.quantity,
-                Some(false) => e.written_off -= f.quantity,
-                None => {}
-            }
-        }
-    }
-    for ((bucket, doc), sources) in doc_sources {
-        let net = doc_net.get(&(bucket.clone(), doc)).copied().unwrap_or(0);
-        for source in sources {
-            let e = out.discounts.entry((bucket.clone(), source)).or_default();
-            e.0 += 1;
-            e.2 += net;
-        }
-    }
-    for v in items.values_mut() {
-        v.sums.counted_docs = v.sums.docs.len() as i64;
-        v.sums.docs.clear();
-        // Tax by rate is kept in `taxes`, not beside each item.
-        v.sums.tax_parts = 0;
-    }
-    out.items = items.into_iter().collect();
-    Ok(out)
 }
 
 fn made_in(conn: &Connection) -> Result<Option<String>> {
@@ -374,7 +183,7 @@ pub(crate) fn fold(tx: &Connection, zone: &ShopZone, most_days: usize) -> Result
              costed_net, without_cost)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
     )?;
-    let mut catalog = CatalogGroups::new(tx);
+    let mut catalog = lines::CatalogGroups::new(tx);
     for (first, last) in runs(&chosen) {
         let facts = facts_of_days(tx, zone, first, last)?;
         let (from, to) = (first.to_string(), last.to_string());
@@ -413,41 +222,15 @@ pub(crate) fn fold(tx: &Connection, zone: &ShopZone, most_days: usize) -> Result
              GROUP BY day, doc, channel, location, staff",
             params![from, to],
         )?;
-        tx.execute(
-            "DELETE FROM report_item WHERE span = 'day' AND day >= ?1 AND day <= ?2",
-            params![from, to],
-        )?;
-        tx.execute(
-            "DELETE FROM report_tax WHERE day >= ?1 AND day <= ?2",
-            params![from, to],
-        )?;
-        tx.execute(
-            "DELETE FROM report_discount WHERE day >= ?1 AND day <= ?2",
-            params![from, to],
-        )?;
-        put_lines(tx, zone, &aggregate_lines(zone, &facts, &mut catalog)?)?;
+        let made = lines::aggregate(zone, &facts, &mut catalog)?;
+        lines::store(tx, zone, first, last, &made)?;
         buyers::store(tx, first, last, &buyers::aggregate(zone, &facts))?;
         fulfilment::store(tx, zone, first, last)?;
     }
     // Each month touched is the sum of its days again.
     let months: BTreeSet<Date> = chosen.iter().map(|d| d.first_of_month()).collect();
     for month in months {
-        let next = month.last_of_month().tomorrow().unwrap_or(month);
-        tx.execute(
-            "DELETE FROM report_item WHERE span = 'month' AND day = ?1",
-            [month.to_string()],
-        )?;
-        tx.execute(
-            "INSERT INTO report_item
-             SELECT 'month', ?1, ?3, doc, channel, location, staff, item, reason, max(title),
-                    max(sku), max(category), max(vendor), sum(docs), sum(docs_category),
-                    sum(docs_vendor), sum(units), sum(returned_units), sum(gross), sum(discounts),
-                    sum(returns), sum(tax), sum(cost), sum(costed_net), sum(without_cost),
-                    sum(refunds), sum(restocked), sum(written_off)
-             FROM report_item WHERE span = 'day' AND day >= ?1 AND day < ?2
-             GROUP BY doc, channel, location, staff, item, reason",
-            params![month.to_string(), next.to_string(), zone.start_of(month).0],
-        )?;
+        lines::store_month(tx, zone, month)?;
         buyers::store_month(tx, month)?;
     }
     let mut done = tx.prepare_cached("DELETE FROM report_stale WHERE hour = ?1")?;
@@ -459,192 +242,9 @@ pub(crate) fn fold(tx: &Connection, zone: &ShopZone, most_days: usize) -> Result
     Ok(chosen.len() == days.len())
 }
 
-/// Writes a stretch of days' item lines, taxes and discounts (the day rows).
-fn put_lines(tx: &Connection, zone: &ShopZone, lines: &Lines) -> Result<()> {
-    let mut item = tx.prepare_cached(
-        "INSERT INTO report_item VALUES ('day', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
-             ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
-    )?;
-    for (k, v) in &lines.items {
-        let s = &v.sums;
-        item.execute(params![
-            k.day.to_string(),
-            zone.start_of(k.day).0,
-            k.doc.text(),
-            k.channel,
-            k.location,
-            k.staff,
-            k.item,
-            k.reason,
-            v.title,
-            v.sku,
-            v.category,
-            v.vendor,
-            s.counted_docs,
-            v.docs_category,
-            v.docs_vendor,
-            s.units,
-            s.returned_units,
-            s.gross,
-            s.discounts,
-            s.returns,
-            s.tax,
-            s.cost,
-            s.costed_net,
-            s.without_cost,
-            v.refunds,
-            v.restocked,
-            v.written_off
-        ])?;
-    }
-    let mut tax = tx.prepare_cached(
-        "INSERT INTO report_tax VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    )?;
-    for ((k, name, rate), (base, sold, back)) in &lines.taxes {
-        tax.execute(params![
-            k.day.to_string(),
-            k.doc.text(),
-            k.channel,
-            k.location,
-            k.staff,
-            name,
-            rate,
-            base,
-            sold,
-            back
-        ])?;
-    }
-    let mut discount = tx.prepare_cached(
-        "INSERT INTO report_discount VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )?;
-    for ((k, source), (docs, amount, net)) in &lines.discounts {
-        discount.execute(params![
-            k.day.to_string(),
-            k.doc.text(),
-            k.channel,
-            k.location,
-            k.staff,
-            source,
-            docs,
-            amount,
-            net
-        ])?;
-    }
-    Ok(())
-}
-
 pub(crate) fn parse_day(text: &str) -> Result<Date> {
     text.parse()
         .map_err(|e| crate::error::Error::invalid(format!("a report day: {e}")))
-}
-
-/// The stored item rows of a span ("day" or "month") whose day is in [first, last], but for the
-/// days in `skip`.
-fn stored_items(
-    conn: &Connection,
-    span: &str,
-    first: Date,
-    last: Date,
-    skip: &BTreeSet<Date>,
-    out: &mut Lines,
-) -> Result<()> {
-    let mut items = conn.prepare_cached(
-        "SELECT day, doc, channel, location, staff, item, reason, title, sku, category, vendor,
-                docs, docs_category, docs_vendor, units, returned_units, gross, discounts, returns,
-                tax, cost, costed_net, without_cost, refunds, restocked, written_off
-         FROM report_item WHERE span = ?1 AND day >= ?2 AND day <= ?3",
-    )?;
-    {
-        let mut rows = items.query(params![span, first.to_string(), last.to_string()])?;
-        while let Some(r) = rows.next()? {
-            let day = parse_day(&r.get::<_, String>(0)?)?;
-            if span == "day" && skip.contains(&day) {
-                continue;
-            }
-            let key = ItemKey {
-                day,
-                doc: Doc::of_text(&r.get::<_, String>(1)?),
-                channel: r.get(2)?,
-                location: r.get(3)?,
-                staff: r.get(4)?,
-                item: r.get(5)?,
-                reason: r.get(6)?,
-            };
-            let v = ItemSums {
-                title: r.get(7)?,
-                sku: r.get(8)?,
-                category: r.get(9)?,
-                vendor: r.get(10)?,
-                sums: Sums {
-                    counted_docs: r.get(11)?,
-                    units: r.get(14)?,
-                    returned_units: r.get(15)?,
-                    gross: r.get(16)?,
-                    discounts: r.get(17)?,
-                    returns: r.get(18)?,
-                    tax: r.get(19)?,
-                    cost: r.get(20)?,
-                    costed_net: r.get(21)?,
-                    without_cost: r.get(22)?,
-                    ..Sums::default()
-                },
-                docs_category: r.get(12)?,
-                docs_vendor: r.get(13)?,
-                refunds: r.get(23)?,
-                restocked: r.get(24)?,
-                written_off: r.get(25)?,
-            };
-            out.items.push((key, v));
-        }
-    }
-    Ok(())
-}
-
-/// The stored taxes and discounts of the days in [first, last], but for the days in `skip`.
-fn stored_taxes_and_discounts(
-    conn: &Connection,
-    first: Date,
-    last: Date,
-    skip: &BTreeSet<Date>,
-    out: &mut Lines,
-) -> Result<()> {
-    let (first, last) = (first.to_string(), last.to_string());
-    // A day's row of taxes or discounts: its (doc, channel, location, staff) as a day's bucket.
-    let bucket = |r: &rusqlite::Row| -> Result<HourKey> {
-        Ok(HourKey {
-            day: parse_day(&r.get::<_, String>(0)?)?,
-            hour: 0,
-            doc: Doc::of_text(&r.get::<_, String>(1)?),
-            channel: r.get(2)?,
-            location: r.get(3)?,
-            staff: r.get(4)?,
-        })
-    };
-    let mut taxes = conn.prepare_cached(
-        "SELECT day, doc, channel, location, staff, name, rate_bp, base, tax, refunded
-         FROM report_tax WHERE day >= ?1 AND day <= ?2",
-    )?;
-    let mut rows = taxes.query(params![first, last])?;
-    while let Some(r) = rows.next()? {
-        let k = bucket(r)?;
-        if !skip.contains(&k.day) {
-            out.taxes
-                .insert((k, r.get(5)?, r.get(6)?), (r.get(7)?, r.get(8)?, r.get(9)?));
-        }
-    }
-    let mut discounts = conn.prepare_cached(
-        "SELECT day, doc, channel, location, staff, source, docs, amount, net
-         FROM report_discount WHERE day >= ?1 AND day <= ?2",
-    )?;
-    let mut rows = discounts.query(params![first, last])?;
-    while let Some(r) = rows.next()? {
-        let k = bucket(r)?;
-        if !skip.contains(&k.day) {
-            out.discounts
-                .insert((k, r.get(5)?), (r.get(6)?, r.get(7)?, r.get(8)?));
-        }
-    }
-    Ok(())
 }
 
 /// Where a period's rows are read: ("month", the month, the month) for each whole month with no
@@ -691,19 +291,19 @@ pub(crate) fn read_buyers(conn: &Connection, zone: &ShopZone, p: &Period) -> Res
 /// The item lines, taxes and discounts of the period: whole months from the month rows, other
 /// days from the day rows, and days marked since the last fold from the facts.
 pub(crate) fn read_lines(conn: &Connection, zone: &ShopZone, p: &Period) -> Result<Lines> {
-    let mut catalog = CatalogGroups::new(conn);
+    let mut catalog = lines::CatalogGroups::new(conn);
     if made_in(conn)?.as_deref() != Some(zone.name()) {
-        return aggregate_lines(zone, &facts::load(conn, p.start, p.end)?, &mut catalog);
+        return lines::aggregate(zone, &facts::load(conn, p.start, p.end)?, &mut catalog);
     }
     let stale = stale_days(conn, zone, p)?;
     let mut out = Lines::default();
     for (span, first, last) in spans(p, &stale) {
-        stored_items(conn, span, first, last, &stale, &mut out)?;
+        lines::stored_items(conn, span, first, last, &stale, &mut out)?;
     }
-    stored_taxes_and_discounts(conn, p.first, p.last, &stale, &mut out)?;
+    lines::stored_taxes_and_discounts(conn, p.first, p.last, &stale, &mut out)?;
     for (first, last) in runs(&stale) {
         let facts = facts_of_days(conn, zone, first, last)?;
-        out.extend(aggregate_lines(zone, &facts, &mut catalog)?);
+        out.extend(lines::aggregate(zone, &facts, &mut catalog)?);
     }
     Ok(out)
 }
@@ -742,26 +342,22 @@ pub(crate) fn read(
     }
     let stale = stale_days(conn, zone, p)?;
     let mut st = conn.prepare_cached(
-        "SELECT day, hour, doc, channel, location, staff, docs, units, gross, discounts, returns,
+        "SELECT day, doc, channel, location, staff, hour, docs, units, gross, discounts, returns,
                 returned_units, shipping, tax, tax_parts, gift_cards, cost, costed_net, without_cost
          FROM report_hour WHERE day >= ?1 AND day <= ?2 AND (hour >= 0) = ?3",
     )?;
     let mut rows = Vec::new();
     let mut found = st.query(params![p.first.to_string(), p.last.to_string(), hourly])?;
     while let Some(r) = found.next()? {
-        let day = parse_day(&r.get::<_, String>(0)?)?;
-        if stale.contains(&day) {
+        let key = HourKey {
+            hour: r.get(5)?,
+            ..HourKey::read(r)?
+        };
+        if stale.contains(&key.day) {
             continue;
         }
         rows.push(HourRow {
-            key: HourKey {
-                day,
-                hour: r.get(1)?,
-                doc: Doc::of_text(&r.get::<_, String>(2)?),
-                channel: r.get(3)?,
-                location: r.get(4)?,
-                staff: r.get(5)?,
-            },
+            key,
             sums: Sums {
                 counted_docs: r.get(6)?,
                 units: r.get(7)?,
@@ -836,11 +432,11 @@ pub(crate) fn differences(conn: &Connection, zone: &ShopZone) -> Result<Vec<Stri
         &mut out,
     );
 
-    let made = aggregate_lines(zone, &facts, &mut CatalogGroups::new(conn))?;
+    let made = lines::aggregate(zone, &facts, &mut lines::CatalogGroups::new(conn))?;
     let mut days = Lines::default();
     let none = BTreeSet::new();
-    stored_items(conn, "day", all.first, all.last, &none, &mut days)?;
-    stored_taxes_and_discounts(conn, all.first, all.last, &none, &mut days)?;
+    lines::stored_items(conn, "day", all.first, all.last, &none, &mut days)?;
+    lines::stored_taxes_and_discounts(conn, all.first, all.last, &none, &mut days)?;
     let made_items: BTreeMap<ItemKey, ItemSums> = made.items.into_iter().collect();
     compare(
         &days.items.into_iter().collect(),
@@ -858,7 +454,7 @@ pub(crate) fn differences(conn: &Connection, zone: &ShopZone) -> Result<Vec<Stri
 
     let mut months = Lines::default();
     let first_month = all.first.first_of_month();
-    stored_items(conn, "month", first_month, all.last, &none, &mut months)?;
+    lines::stored_items(conn, "month", first_month, all.last, &none, &mut months)?;
     let mut made_months: BTreeMap<ItemKey, ItemSums> = BTreeMap::new();
     for (k, v) in made_items {
         let month = ItemKey {

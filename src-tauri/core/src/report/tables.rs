@@ -3,11 +3,11 @@
 
 use super::buyers::{self, Buyers};
 use super::facts::{self, Doc, Fact, LineKind};
+use super::grouped::{channels, grouped};
+use super::lines::{self, Lines};
 use super::more;
-use super::rollup::{self, HourRow, Lines};
-use super::sales::{
-    channels, grouped, names, over_time, payments, returns, staff, summary, taxes, z_reports,
-};
+use super::rollup::{self, HourRow};
+use super::sales::{names, over_time, payments, returns, staff, summary, taxes, z_reports};
 use super::{
     Bucket, Cell, ColumnKind, Period, Reads, Report, ReportColumn, ReportName, ReportQuery,
     ReportRow, TieOut,
@@ -383,8 +383,8 @@ fn buyers_of(ctx: &Context, p: &Period) -> Result<Buyers> {
 /// category, vendor or tag filter.
 pub(super) fn lines_of(ctx: &Context, p: &Period) -> Result<Lines> {
     if product_filter(ctx)?.is_some() {
-        let mut catalog = rollup::CatalogGroups::new(ctx.conn);
-        return rollup::aggregate_lines(ctx.zone, &facts_of(ctx, p)?, &mut catalog);
+        let mut catalog = lines::CatalogGroups::new(ctx.conn);
+        return lines::aggregate(ctx.zone, &facts_of(ctx, p)?, &mut catalog);
     }
     let mut lines = rollup::read_lines(ctx.conn, ctx.zone, p)?;
     let q = ctx.query;

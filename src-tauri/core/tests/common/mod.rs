@@ -107,6 +107,7 @@ pub fn count_products(f: &Fixture) -> u32 {
         .total
 }
 pub mod orders;
+pub mod reports;
 
 /// Sells one "TEE-M-SAGE" for cash at the open shift, to `customer` if given; returns the
 /// receipt number.
