@@ -137,6 +137,7 @@ ipc_table! {
         stock_report_export(AtLocation) -> SavedFile;
         report_run(ReportRequest) -> report::Report;
         report_documents(ReportRowRequest) -> Vec<report::DocumentRow>;
+        report_staff(()) -> Vec<shop::staff::StaffMember>;
         report_export(ReportExport) -> SavedFile;
         home(()) -> report::Home;
         backup_status(()) -> backup::BackupStatus;

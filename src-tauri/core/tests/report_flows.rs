@@ -8,7 +8,8 @@ use common::reports::*;
 use common::*;
 use shopdesk_core::catalog::product::ProductEdit;
 use shopdesk_core::order::OrderDraft;
-use shopdesk_core::report::{Bucket, Cell, Compare, ReportName, ReportQuery};
+use shopdesk_core::report::{Bucket, Cell, ChartKind, Compare, ReportName, ReportQuery};
+use shopdesk_core::shop::staff::StaffUpdate;
 use shopdesk_core::Error;
 
 #[test]
@@ -69,7 +70,7 @@ fn every_report_ties_out_with_the_documents() {
     assert_eq!(days.points.len(), 30);
     assert_eq!(column_sum(&days, "net"), kpi(&summary, "net"));
     assert_eq!(days.points[1].label, "2026-11-02");
-    assert!(days.points[1].net_minor > 0 && days.points[2].net_minor > 0);
+    assert!(days.points[1].value > 0 && days.points[2].value > 0);
 
     // Payments: the counter's card and cash, the orders' card less the refund.
     let payments = report(&f, ReportName::Payments, &q);
@@ -129,6 +130,128 @@ fn every_report_ties_out_with_the_documents() {
     let csv = products.to_csv().unwrap();
     assert!(csv.starts_with("Product,SKU,Orders,Net quantity,Gross sales"));
     assert_eq!(csv.lines().count(), products.rows.len() + 2);
+}
+
+/// Every report draws: the summary a line of net sales per day that adds up to its net, each
+/// table its leading rows by its figure, largest first — the very cells of its table.
+#[test]
+fn every_report_draws_the_figures_of_its_table() {
+    let (f, _) = history();
+    let q = ReportQuery {
+        compare: Compare::Previous,
+        ..query("2026-11-01", "2026-11-30")
+    };
+    let summary = report(&f, ReportName::Summary, &q);
+    let line = summary.chart.as_ref().expect("the summary draws");
+    assert_eq!(line.kind, ChartKind::Line);
+    assert_eq!(summary.points.len(), 30, "a point a day");
+    let drawn: i64 = summary.points.iter().map(|p| p.value).sum();
+    assert_eq!(drawn, kpi(&summary, "net"));
+    assert!(summary.points.iter().all(|p| p.compared == Some(0)));
+
+    for name in ReportName::ALL {
+        let r = report(&f, name, &q);
+        let chart = r
+            .chart
+            .as_ref()
+            .unwrap_or_else(|| panic!("{name:?} draws nothing"));
+        if matches!(name, ReportName::Summary | ReportName::OverTime) {
+            assert_eq!(chart.kind, ChartKind::Line);
+            continue;
+        }
+        assert_eq!(chart.kind, ChartKind::Bars, "{name:?}");
+        let col = r
+            .columns
+            .iter()
+            .position(|c| c.label == chart.label)
+            .unwrap_or_else(|| panic!("{name:?} draws {}, not a column", chart.label));
+        assert_eq!(r.columns[col].kind, chart.value_kind);
+        let numbered = r
+            .rows
+            .iter()
+            .filter(|row| matches!(row.cells[col], Cell::Number(_)))
+            .count();
+        assert_eq!(r.points.len(), numbered.min(12), "{name:?}");
+        // Each bar is a row's cell, and no row left out is larger than a bar drawn.
+        let mut cells: Vec<i64> = r
+            .rows
+            .iter()
+            .filter_map(|row| match row.cells[col] {
+                Cell::Number(n) => Some(n),
+                _ => None,
+            })
+            .collect();
+        let mut bars: Vec<i64> = r.points.iter().map(|p| p.value).collect();
+        if name != ReportName::Cohorts {
+            assert!(
+                bars.windows(2).all(|w| w[0] >= w[1]),
+                "{name:?} largest first"
+            );
+            cells.sort_by_key(|n| std::cmp::Reverse(*n));
+            cells.truncate(12);
+            bars.sort_by_key(|n| std::cmp::Reverse(*n));
+        }
+        assert_eq!(bars, cells, "{name:?}");
+    }
+    let products = report(&f, ReportName::Products, &q);
+    let top = &products.points[0];
+    let row = &products.rows[0];
+    assert_eq!(top.label, products.text(row, 0));
+    assert_eq!(top.value, cell(&products, &row.key, "net"));
+    assert_eq!(top.compared, Some(cell(&products, &row.key, "compared")));
+    let taxes = report(&f, ReportName::Taxes, &q);
+    assert_eq!(taxes.points[0].detail, "23.00 %");
+}
+
+/// A clerk who has left keeps their sales: the staff filter lists them after everyone still
+/// here, and narrowing to them finds their sales.
+#[test]
+fn former_staff_stay_in_the_staff_filter() {
+    let (f, _, _) = shop_at("2026-11-02T09:00:00Z");
+    f.shop.open_shift(&f.owner, "0").unwrap();
+    let cal = staff(&f, "Cal", "Clerk", "2468");
+    let sale = sell_as(&f, &cal, &["TEE-S-SAGE"], None);
+    sell(&f, &["TEE-M-INK"], None);
+    let member = f
+        .shop
+        .report_staff(&f.owner)
+        .unwrap()
+        .into_iter()
+        .find(|m| m.name == "Cal")
+        .unwrap();
+    f.shop
+        .update_staff(
+            &f.owner,
+            StaffUpdate {
+                id: member.id.clone(),
+                name: "Cal".into(),
+                role_id: member.role_id.clone(),
+                active: false,
+                new_pin: None,
+            },
+        )
+        .unwrap();
+    assert!(f.shop.staff_list().unwrap().iter().all(|m| m.name != "Cal"));
+    let listed = f.shop.report_staff(&f.owner).unwrap();
+    let last = listed.last().unwrap();
+    assert_eq!((last.name.as_str(), last.active), ("Cal", false));
+    assert!(listed[..listed.len() - 1].iter().all(|m| m.active));
+
+    let q = ReportQuery {
+        staff: Some(member.id),
+        ..query("2026-11-02", "2026-11-02")
+    };
+    let summary = report(&f, ReportName::Summary, &q);
+    assert_eq!(kpi(&summary, "orders"), 1);
+    assert_eq!(kpi(&summary, "net"), sale.total.minor() - sale.tax.minor());
+    // Reading the list is a report reader's right, not a staff manager's.
+    let manager = staff(&f, "Mo", "Manager", "1357");
+    assert!(f.shop.report_staff(&manager).is_ok());
+    let clerk = staff(&f, "Di", "Clerk", "1111");
+    assert_eq!(
+        f.shop.report_staff(&clerk).unwrap_err().code(),
+        shopdesk_core::ErrorCode::Forbidden
+    );
 }
 
 #[test]
@@ -211,8 +334,8 @@ fn a_sale_after_midnight_on_the_night_the_clocks_change_counts_on_that_day() {
         },
     );
     assert_eq!(hours.points.len(), 24);
-    assert!(hours.points[0].net_minor > 0);
-    assert_eq!(hours.points.iter().filter(|p| p.net_minor != 0).count(), 1);
+    assert!(hours.points[0].value > 0);
+    assert_eq!(hours.points.iter().filter(|p| p.value != 0).count(), 1);
     // The receipt prints local time.
     let sales = f
         .shop

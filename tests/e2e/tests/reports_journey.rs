@@ -113,6 +113,9 @@ async fn the_owner_reads_reports_that_tie_out_with_their_documents() {
     // By product: the best seller's net sales are its documents' net.
     click(&c, "#report-products").await;
     let row_net = minor(&text_of(&c, "tr.report-row td.report-net").await);
+    // Its chart: the best sellers' net sales as bars above the table.
+    wait_text(&c, "#report-chart", "Net sales").await;
+    shot(&c, "reports-products").await;
     click(&c, "tr.report-row td.report-name").await;
     let count = wait_text(&c, "#documents-count", "documents, net").await;
     assert_eq!(documents_net(&count), row_net, "{count}");
@@ -149,6 +152,7 @@ async fn the_owner_reads_reports_that_tie_out_with_their_documents() {
     // Exports: the CSV reads as the table, the PDF is a PDF.
     click(&c, "#report-taxes").await;
     text_of(&c, "tr.report-row td.report-base").await;
+    wait_text(&c, "#report-chart", "Net tax").await;
     let csv = export(&c, "#report-csv", "csv").await;
     let text = std::fs::read_to_string(&csv).unwrap();
     assert!(

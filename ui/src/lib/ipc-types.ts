@@ -189,6 +189,8 @@ export type ChannelName = {
  */
 name: string, };
 
+export type ChartKind = "line" | "bars";
+
 export type Check = { code: string, level: CheckLevel, message: string, points: number, };
 
 export type CheckLevel = "block" | "hold" | "warn" | "risk";
@@ -1021,11 +1023,19 @@ export type PickRequest = {
  */
 orders: Array<string>, per_order: boolean, };
 
-export type Point = { label: string, net_minor: number, 
+export type Point = { label: string, 
 /**
- * The compared period's bucket at the same position.
+ * A second part of the label (a bar's location, reason or rate); "" for none.
  */
-compared_minor: number | null, };
+detail: string, 
+/**
+ * Read by the chart's `value_kind`.
+ */
+value: number, 
+/**
+ * The compared period's figure: its bucket at the same position, or the same row's.
+ */
+compared: number | null, };
 
 export type PrintJob = { id: string, station_id: string | null, kind: DocKind, 
 /**
@@ -1113,7 +1123,17 @@ as_of: Timestamp, currency: string,
 /**
  * Decimal places of the currency: money cells are minor units.
  */
-exponent: number, time_zone: string, kpis: Array<Kpi>, points: Array<Point>, columns: Array<ReportColumn>, rows: Array<ReportRow>, total: ReportRow | null, tie_outs: Array<TieOut>, };
+exponent: number, time_zone: string, kpis: Array<Kpi>, 
+/**
+ * Drawn as `chart` says; none for a report without a chart.
+ */
+chart: ReportChart | null, points: Array<Point>, columns: Array<ReportColumn>, rows: Array<ReportRow>, total: ReportRow | null, tie_outs: Array<TieOut>, };
+
+export type ReportChart = { kind: ChartKind, 
+/**
+ * The figure drawn ("Net sales").
+ */
+label: string, value_kind: ColumnKind, };
 
 export type ReportColumn = { key: string, label: string, kind: ColumnKind, };
 
@@ -1686,6 +1706,7 @@ export interface Commands {
   stock_report_export: { req: AtLocation; res: SavedFile };
   report_run: { req: ReportRequest; res: Report };
   report_documents: { req: ReportRowRequest; res: Array<DocumentRow> };
+  report_staff: { req: null; res: Array<StaffMember> };
   report_export: { req: ReportExport; res: SavedFile };
   home: { req: null; res: Home };
   backup_status: { req: null; res: BackupStatus };

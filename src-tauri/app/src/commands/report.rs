@@ -6,6 +6,7 @@ use super::{as_staff, export_path, write_file, SavedFile};
 use serde::Deserialize;
 use shopdesk_core::order::invoice::PaperSize;
 use shopdesk_core::report::{DocumentRow, Home, Report, ReportName, ReportQuery};
+use shopdesk_core::shop::staff::StaffMember;
 use shopdesk_core::ErrorBody;
 use tauri::AppHandle;
 use ts_rs::TS;
@@ -41,6 +42,13 @@ pub struct ReportExport {
 #[tauri::command]
 pub async fn report_run(app: AppHandle, req: ReportRequest) -> Result<Report, ErrorBody> {
     as_staff(app, move |shop, s| shop.report(s, req.name, &req.query)).await
+}
+
+/// Everyone a report can be narrowed to, former staff included.
+#[tauri::command]
+pub async fn report_staff(app: AppHandle, req: ()) -> Result<Vec<StaffMember>, ErrorBody> {
+    let () = req;
+    as_staff(app, |shop, s| shop.report_staff(s)).await
 }
 
 #[tauri::command]

@@ -4,12 +4,13 @@
 //!
 //! Beside this file: `facts.rs` (the sold lines every report sums), `rollup.rs` (those facts
 //! summed per hour, day and month, kept up to date, for long periods), `buyers.rs` (who bought,
-//! per customer), `tables.rs` (what every report shares, and the tie-outs), `sales.rs` (the sales
+//! per customer), `tables.rs` (what every report shares, and the tie-outs), `chart.rs` (what each report draws), `sales.rs` (the sales
 //! reports), `more.rs` (discounts, customers and cohorts, inventory value and age,
 //! sell-through), `fulfilment.rs` (orders' fates against each channel's promise),
 //! `documents.rs` (the documents behind a row) and `home.rs` (the owner's home screen).
 
 mod buyers;
+mod chart;
 mod documents;
 mod facts;
 mod fulfilment;
@@ -269,15 +270,37 @@ pub struct ReportRow {
     pub kind: Option<ColumnKind>,
 }
 
-/// One point of the over-time chart.
+/// One point of a report's chart: a stretch of time, or one of the table's leading rows.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Point {
     pub label: String,
+    /// A second part of the label (a bar's location, reason or rate); "" for none.
+    pub detail: String,
+    /// Read by the chart's `value_kind`.
     #[ts(type = "number")]
-    pub net_minor: i64,
-    /// The compared period's bucket at the same position.
+    pub value: i64,
+    /// The compared period's figure: its bucket at the same position, or the same row's.
     #[ts(type = "number | null")]
-    pub compared_minor: Option<i64>,
+    pub compared: Option<i64>,
+}
+
+/// How a report's points are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ChartKind {
+    /// A figure over time.
+    Line,
+    /// The table's leading rows by one figure, largest first.
+    Bars,
+}
+
+/// What a report's chart draws; its numbers are the table's, one glance away.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ReportChart {
+    pub kind: ChartKind,
+    /// The figure drawn ("Net sales").
+    pub label: String,
+    pub value_kind: ColumnKind,
 }
 
 /// Two figures that must be equal. A report shows a warning when one is not.
@@ -311,6 +334,8 @@ pub struct Report {
     pub exponent: u32,
     pub time_zone: String,
     pub kpis: Vec<Kpi>,
+    /// Drawn as `chart` says; none for a report without a chart.
+    pub chart: Option<ReportChart>,
     pub points: Vec<Point>,
     pub columns: Vec<ReportColumn>,
     pub rows: Vec<ReportRow>,
@@ -511,6 +536,18 @@ impl Shop {
         self.fold_report_hours(session)?;
         self.db
             .read(|c| rollup::differences(c, &crate::shop::zone(c)?))
+    }
+
+    /// Everyone on the staff, former members included — their sales stay in the reports — for
+    /// the reports' staff filter: whoever may read reports may filter by anyone (names and roles
+    /// only). Active members first.
+    pub fn report_staff(&self, session: &Session) -> Result<Vec<crate::shop::staff::StaffMember>> {
+        let mut all = self.db.read(|c| {
+            authorize(c, session, Permission::ReportsView)?;
+            crate::shop::staff::list_staff(c)
+        })?;
+        all.sort_by_key(|s| !s.active);
+        Ok(all)
     }
 
     /// The documents behind a report row (`key` as the row gave it; "" for all of the period).

@@ -138,14 +138,16 @@ pub(super) fn buckets(
     out
 }
 
+/// Sales per `bucket` of the period, with the compared period's at the same positions, drawn as a
+/// line of net sales.
 pub(super) fn over_time(
     ctx: &Context,
     hours: &[HourRow],
     period: &Period,
     before: Option<&[HourRow]>,
     compared: Option<&Period>,
+    bucket: Bucket,
 ) -> Report {
-    let bucket = ctx.query.bucket;
     let mut r = blank(
         ReportName::OverTime,
         vec![
@@ -220,8 +222,9 @@ pub(super) fn over_time(
         let compared = c.as_ref().map(Sums::net);
         r.points.push(Point {
             label: label.clone(),
-            net_minor: s.net(),
-            compared_minor: compared,
+            detail: String::new(),
+            value: s.net(),
+            compared,
         });
         r.rows.push(row(
             key,
@@ -247,6 +250,7 @@ pub(super) fn over_time(
             opt(before.map(|b| sum_hours(b).net())),
         ],
     ));
+    super::chart::line(&mut r, "Net sales");
     r
 }
 

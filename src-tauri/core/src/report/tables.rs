@@ -282,6 +282,7 @@ pub(super) fn blank(name: ReportName, columns: Vec<ReportColumn>) -> Report {
         exponent: 2,
         time_zone: String::new(),
         kpis: Vec::new(),
+        chart: None,
         points: Vec::new(),
         columns,
         rows: Vec::new(),
@@ -338,8 +339,37 @@ pub(crate) fn build(
         (Vec::new(), None)
     };
     let mut report = match name {
-        ReportName::Summary => summary(&hours, hours_before.as_deref()),
-        ReportName::OverTime => over_time(ctx, &hours, period, hours_before.as_deref(), compared),
+        ReportName::Summary => {
+            let mut r = summary(&hours, hours_before.as_deref());
+            // Its chart: net sales per day (per week or month over a long period).
+            let days = (period.last - period.first).get_days();
+            let bucket = match days {
+                ..=92 => Bucket::Day,
+                93..=731 => Bucket::Week,
+                _ => Bucket::Month,
+            };
+            let by_time = over_time(
+                ctx,
+                &hours,
+                period,
+                hours_before.as_deref(),
+                compared,
+                bucket,
+            );
+            (r.chart, r.points) = (by_time.chart, by_time.points);
+            r
+        }
+        ReportName::OverTime => {
+            let bucket = ctx.query.bucket;
+            over_time(
+                ctx,
+                &hours,
+                period,
+                hours_before.as_deref(),
+                compared,
+                bucket,
+            )
+        }
         ReportName::Products | ReportName::Categories | ReportName::Vendors => {
             grouped(name, &lines, lines_before.as_ref())
         }
@@ -358,6 +388,7 @@ pub(crate) fn build(
         ReportName::Inventory => more::inventory(ctx, period)?,
         ReportName::SellThrough => more::sell_through(ctx, &lines, period)?,
     };
+    super::chart::bars(&mut report);
     if tie_out {
         let mut by_doc: HashMap<Doc, Sums> = HashMap::new();
         for r in &hours {

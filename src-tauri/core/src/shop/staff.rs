@@ -354,7 +354,7 @@ fn keep_a_staff_manager(conn: &Connection) -> Result<()> {
     }
 }
 
-fn list_staff(conn: &Connection) -> Result<Vec<StaffMember>> {
+pub(crate) fn list_staff(conn: &Connection) -> Result<Vec<StaffMember>> {
     let mut st = conn.prepare_cached(
         "SELECT s.id, s.name, s.role_id, r.name, s.active FROM staff s JOIN role r ON r.id = s.role_id
          ORDER BY s.name COLLATE NOCASE",

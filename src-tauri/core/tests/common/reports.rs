@@ -48,16 +48,26 @@ pub fn move_to(f: &Fixture, when: &str) {
 }
 
 pub fn sell(f: &Fixture, codes: &[&str], discount: Option<&str>) -> shopdesk_core::sale::Sale {
-    let s = f.shop.new_sale(&f.owner).unwrap();
+    sell_as(f, &f.owner, codes, discount)
+}
+
+/// A counter sale rung up by `by`, paid by card.
+pub fn sell_as(
+    f: &Fixture,
+    by: &shopdesk_core::Session,
+    codes: &[&str],
+    discount: Option<&str>,
+) -> shopdesk_core::sale::Sale {
+    let s = f.shop.new_sale(by).unwrap();
     for c in codes {
         f.shop
-            .edit_sale(&f.owner, &s.id, &SaleEdit::Scan { code: (*c).into() }, None)
+            .edit_sale(by, &s.id, &SaleEdit::Scan { code: (*c).into() }, None)
             .unwrap();
     }
     if let Some(d) = discount {
         f.shop
             .edit_sale(
-                &f.owner,
+                by,
                 &s.id,
                 &SaleEdit::CartDiscount {
                     discount: Some(DiscountDraft {
@@ -71,7 +81,7 @@ pub fn sell(f: &Fixture, codes: &[&str], discount: Option<&str>) -> shopdesk_cor
     }
     f.shop
         .complete_sale(
-            &f.owner,
+            by,
             &s.id,
             &[TenderDraft {
                 kind: Some(TenderKind::Card),
