@@ -603,7 +603,7 @@ fn the_demo_shop_has_ninety_days_of_trade_that_tie_out() {
         "counter, phone and two marketplaces"
     );
     let days = shop.report(&owner, ReportName::OverTime, &q).unwrap();
-    let quiet = days.points.iter().filter(|p| p.net_minor <= 0).count();
+    let quiet = days.points.iter().filter(|p| p.value <= 0).count();
     assert!(quiet <= 2, "every day traded, {quiet} did not");
     // Every state an owner meets in the inbox.
     let home = shop.home(&owner).unwrap();
