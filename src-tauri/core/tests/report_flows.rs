@@ -10,6 +10,9 @@ use shopdesk_core::catalog::product::ProductEdit;
 use shopdesk_core::order::OrderDraft;
 use shopdesk_core::report::{Bucket, Cell, ChartKind, Compare, ReportName, ReportQuery};
 use shopdesk_core::shop::staff::StaffUpdate;
+use shopdesk_core::stock::purchase::{
+    PurchaseDraft, PurchaseLineDraft, PurchaseReceipt, ReceiptLine, SupplierDraft,
+};
 use shopdesk_core::Error;
 
 #[test]
@@ -516,6 +519,90 @@ fn stock_value_and_age_match_the_ledger_and_sell_through_says_what_to_order() {
         cell(&through, &ids[0], "reorder"),
         0,
         "48 cover thirty days at this pace"
+    );
+}
+
+/// A month-end snapshot keeps the cost of its own day: a cost edited later in the month, and a
+/// purchase received the month after at a dearer price, change later snapshots only.
+#[test]
+fn a_month_end_snapshot_is_valued_at_that_days_cost() {
+    let (f, ids, product) = shop_at("2026-11-02T09:00:00Z");
+    let value_of = |from: &str, to: &str| {
+        let r = report(&f, ReportName::Inventory, &query(from, to));
+        (
+            cell(&r, &format!("{}@{}", ids[0], locations(&f).0), "cost"),
+            column_sum(&r, "value"),
+        )
+    };
+    let units: i64 = 50 * ids.len() as i64;
+    assert_eq!(value_of("2026-11-01", "2026-11-15"), (1000, units * 1000));
+
+    // On 20 November the owner corrects the cost to 11.00.
+    move_to(&f, "2026-11-20T10:00:00Z");
+    let p = f.shop.product(&f.owner, &product).unwrap();
+    let mut corrected = tee();
+    for (v, old) in corrected.variants.iter_mut().zip(&p.variants) {
+        v.id = Some(old.id.clone());
+        v.cost = "11.00".into();
+    }
+    f.shop
+        .update_product(
+            &f.owner,
+            ProductEdit {
+                id: p.id.clone(),
+                product: corrected,
+            },
+        )
+        .unwrap();
+
+    // On 5 December 50 more of the first come in at 17.00: 50 at 11 and 50 at 17 average 14.
+    move_to(&f, "2026-12-05T10:00:00Z");
+    let supplier = f
+        .shop
+        .save_supplier(
+            &f.owner,
+            SupplierDraft {
+                name: "Cotton Co".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let po = f
+        .shop
+        .create_purchase_order(
+            &f.owner,
+            PurchaseDraft {
+                supplier_id: supplier.id,
+                location_id: locations(&f).0,
+                note: String::new(),
+                lines: vec![PurchaseLineDraft {
+                    variant_id: ids[0].clone(),
+                    qty: 50,
+                    unit_cost: "17.00".into(),
+                }],
+            },
+        )
+        .unwrap();
+    f.shop.send_purchase_order(&f.owner, &po.id).unwrap();
+    f.shop
+        .receive_purchase(
+            &f.owner,
+            PurchaseReceipt {
+                po_id: po.id,
+                lines: vec![ReceiptLine {
+                    variant_id: ids[0].clone(),
+                    qty: 50,
+                }],
+            },
+        )
+        .unwrap();
+
+    // Read in December, each snapshot keeps its own day's cost.
+    assert_eq!(value_of("2026-11-01", "2026-11-15"), (1000, units * 1000));
+    assert_eq!(value_of("2026-11-01", "2026-11-30"), (1100, units * 1100));
+    assert_eq!(
+        value_of("2026-12-01", "2026-12-31"),
+        (1400, 100 * 1400 + (units - 50) * 1100)
     );
 }
 

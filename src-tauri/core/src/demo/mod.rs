@@ -145,8 +145,8 @@ impl Shop {
                     // Opening stock, received at about 45% of the price so reports have a value.
                     let cost = price * 45 / 100;
                     tx.execute(
-                        "UPDATE variant SET cost_minor = ?2 WHERE id = ?1",
-                        rusqlite::params![variant_id, cost],
+                        "UPDATE variant SET cost_minor = ?2, updated_at = ?3 WHERE id = ?1",
+                        rusqlite::params![variant_id, cost, opened.0],
                     )?;
                     stock::record_move(
                         tx,

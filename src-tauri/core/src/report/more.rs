@@ -9,7 +9,7 @@ use super::tables::{blank, col, n, opt, product_filter, ratio_bp, row, t, Contex
 use super::{Cell, ColumnKind, Period, Report, ReportName, ReportRow};
 use crate::error::Result;
 use crate::Timestamp;
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 const DAY: i64 = 86_400_000;
@@ -300,9 +300,21 @@ pub(crate) fn inventory(ctx: &Context, p: &Period) -> Result<Report> {
         ],
     );
     let mut total = [0i64; 7];
-    for ((variant, location), line) in lines {
+    // The cost of the day valued (migration 0019), so a month-end snapshot keeps that month's
+    // cost; today's where none was known then.
+    let mut cost_then = ctx.conn.prepare_cached(
+        "SELECT cost_minor FROM variant_cost WHERE variant_id = ?1 AND at < ?2
+         ORDER BY at DESC, seq DESC LIMIT 1",
+    )?;
+    for ((variant, location), mut line) in lines {
         if line.on_hand <= 0 {
             continue;
+        }
+        let then: Option<Option<i64>> = cost_then
+            .query_row(params![variant, p.end.0], |r| r.get(0))
+            .optional()?;
+        if let Some(Some(cost)) = then {
+            line.cost = cost;
         }
         // The newest receipts make up what is left; older ones were sold first.
         let mut left = line.on_hand;

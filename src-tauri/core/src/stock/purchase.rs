@@ -578,9 +578,10 @@ impl Shop {
                 )?;
                 let cost = line.unit_cost.minor();
                 let new_cost = moving_average(on_hand, old, *qty, cost);
+                // updated_at dates the cost in the variant's cost history (migration 0019).
                 tx.execute(
-                    "UPDATE variant SET cost_minor = ?2 WHERE id = ?1",
-                    params![variant_id, new_cost],
+                    "UPDATE variant SET cost_minor = ?2, updated_at = ?3 WHERE id = ?1",
+                    params![variant_id, new_cost, now.0],
                 )?;
                 tx.execute(
                     "UPDATE purchase_line SET qty_received = qty_received + ?3

@@ -35,6 +35,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0016_order_stats_on_change.sql"),
     include_str!("migrations/0017_variant_search_deferred.sql"),
     include_str!("migrations/0018_report_rollup.sql"),
+    include_str!("migrations/0019_variant_cost.sql"),
 ];
 
 const MAX_IDLE_READERS: usize = 4;
@@ -356,6 +357,7 @@ mod tests {
         "8cdd11be26749fae99b4d4e78ff8a0ae5c89a7b1ee0de1175b074f299524153c", // 0016_order_stats_on_change
         "7b3f40371117b86f9ce78c61960c57c3aece98ae9767af81a70d6384b695831f", // 0017_variant_search_deferred
         "cc9b5064db756cc927b8934af1a6a13974084e9f44ecd309510310d3a87e77e5", // 0018_report_rollup
+        "95bd8a76efd7e386839cff1e6c256950190ce9b517279c729526c28a1212d41e", // 0019_variant_cost
     ];
 
     #[test]
