@@ -257,6 +257,64 @@ fn former_staff_stay_in_the_staff_filter() {
     );
 }
 
+/// The documents behind a row are read from the days it has sums on (a long period is not read
+/// whole for a row that sold on two days), and a sale made since the sums were last brought up
+/// to date is never missed.
+#[test]
+fn the_documents_behind_a_row_come_from_its_days_and_miss_nothing() {
+    let (f, ids, _) = shop_at("2026-11-02T09:00:00Z");
+    f.shop.open_shift(&f.owner, "0").unwrap();
+    sell(&f, &["TEE-S-SAGE"], None);
+    move_to(&f, "2026-11-04T09:00:00Z");
+    sell(&f, &["TEE-M-INK"], Some("10"));
+    let q = query("2026-11-01", "2026-11-30");
+    let before = report(&f, ReportName::Products, &q);
+    assert_eq!(before.rows.len(), 2);
+    // After that report, another sale of the first tee: its day is marked, not yet summed.
+    move_to(&f, "2026-11-06T09:00:00Z");
+    sell(&f, &["TEE-S-SAGE", "TEE-S-SAGE"], None);
+
+    let names = |name: ReportName, key: &str| -> Vec<String> {
+        f.shop
+            .report_documents(&f.owner, name, &q, key)
+            .unwrap()
+            .into_iter()
+            .map(|d| d.name)
+            .collect()
+    };
+    let all = ["R00000001", "R00000002", "R00000003"];
+    assert_eq!(
+        names(ReportName::Products, &ids[0]),
+        ["R00000001", "R00000003"]
+    );
+    assert_eq!(names(ReportName::Products, &ids[2]), ["R00000002"]);
+    assert_eq!(names(ReportName::Inventory, &ids[2]), ["R00000002"]);
+    assert_eq!(names(ReportName::Categories, "Apparel"), all);
+    assert_eq!(names(ReportName::Vendors, "Loom & Kiln"), all);
+    let staff = report(&f, ReportName::Staff, &q);
+    assert_eq!(names(ReportName::Staff, &staff.rows[0].key), all);
+    let channels = report(&f, ReportName::Channels, &q);
+    assert_eq!(names(ReportName::Channels, &channels.rows[0].key), all);
+    let taxes = report(&f, ReportName::Taxes, &q);
+    assert_eq!(names(ReportName::Taxes, &taxes.rows[0].key), all);
+    let discounts = report(&f, ReportName::Discounts, &q);
+    assert_eq!(
+        names(ReportName::Discounts, &discounts.rows[0].key),
+        ["R00000002"]
+    );
+    // The row's figure is its documents' figures.
+    let products = report(&f, ReportName::Products, &q);
+    let docs = f
+        .shop
+        .report_documents(&f.owner, ReportName::Products, &q, &ids[0])
+        .unwrap();
+    assert_eq!(
+        docs.iter().map(|d| d.net_minor).sum::<i64>(),
+        cell(&products, &ids[0], "net")
+    );
+    assert!(names(ReportName::Products, "no such variant").is_empty());
+}
+
 #[test]
 fn a_figure_that_does_not_tie_out_says_so() {
     let (f, _) = history();

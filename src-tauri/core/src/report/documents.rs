@@ -2,12 +2,15 @@
 
 use super::facts::{Doc, Fact, LineKind};
 use super::more;
+use super::rollup;
 use super::sales::{names, return_key, tax_parts};
-use super::tables::{facts_of, Context, DocumentRow};
+use super::tables::{facts_of_variant, Context, DocumentRow};
 use super::{Period, ReportName};
+use crate::clock::Date;
 use crate::error::Result;
 use crate::Timestamp;
-use std::collections::{HashMap, HashSet};
+use rusqlite::types::Value;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// How a sales table groups its facts: (key, label, sku).
 enum Grouping {
@@ -78,7 +81,27 @@ pub(crate) fn documents(
         },
         None => p.clone(),
     };
-    let facts = facts_of(ctx, &within)?;
+    let variant_key = key.split('@').next().unwrap_or_default();
+    // A product's documents need only its own lines.
+    let variant = match name {
+        ReportName::Products | ReportName::Inventory | ReportName::SellThrough
+            if !key.is_empty() && !key.starts_with("title:") =>
+        {
+            Some(variant_key)
+        }
+        _ => None,
+    };
+    let facts = match days_of_row(ctx, name, &within, key)? {
+        Some(days) => {
+            let mut facts = Vec::new();
+            for (first, last) in rollup::runs(&days) {
+                let days = Period::new(zone, first, last);
+                facts.extend(facts_of_variant(ctx, &days, variant)?);
+            }
+            facts
+        }
+        None => facts_of_variant(ctx, &within, variant)?,
+    };
     let cohort_of = if name == ReportName::Cohorts {
         more::first_purchases(ctx)?
             .into_iter()
@@ -87,7 +110,6 @@ pub(crate) fn documents(
     } else {
         HashMap::new()
     };
-    let variant_key = key.split('@').next().unwrap_or_default();
     let grouping = match name {
         ReportName::Products => Some(Grouping::Product),
         ReportName::Categories | ReportName::Vendors => Some(Grouping::Catalog(product_groups(
@@ -171,4 +193,110 @@ pub(crate) fn documents(
     }
     docs.sort_by_key(|d| d.at);
     Ok(docs)
+}
+
+/// The days of the period on which a row has sums, read from the report sums with any day
+/// marked since they were made, so the documents of a row that sold on a few days of a year
+/// are read from those days only. None: every day (a report without such sums, a stretch of
+/// the over-time report, or sums made in another zone).
+fn days_of_row(
+    ctx: &Context,
+    name: ReportName,
+    p: &Period,
+    key: &str,
+) -> Result<Option<BTreeSet<Date>>> {
+    use ReportName::*;
+    let (conn, zone) = (ctx.conn, ctx.zone);
+    if key.is_empty()
+        || key.starts_with("at:")
+        || rollup::made_in(conn)?.as_deref() != Some(zone.name())
+    {
+        return Ok(None);
+    }
+    let text = |s: &str| Value::Text(s.to_string());
+    let (first, last) = (text(&p.first.to_string()), text(&p.last.to_string()));
+    // Each: the query of the row's days, and what it is asked with.
+    let (sql, args): (&str, Vec<Value>) = match name {
+        Products | Inventory | SellThrough | Returns => {
+            // A return row is (product, reason, channel); its product's lines say its days.
+            let item = key.split(['@', '|']).next().unwrap_or_default();
+            let item = if name == Returns && !is_variant(conn, item)? {
+                format!("title:{item}")
+            } else {
+                item.to_string()
+            };
+            (
+                "SELECT DISTINCT day FROM report_item INDEXED BY report_item_of
+                 WHERE span = 'day' AND item = ?1 AND day_start >= ?2 AND day_start < ?3",
+                vec![
+                    Value::Text(item),
+                    Value::Integer(p.start.0),
+                    Value::Integer(p.end.0),
+                ],
+            )
+        }
+        Categories => (
+            "SELECT DISTINCT day FROM report_item
+             WHERE span = 'day' AND day >= ?1 AND day <= ?2 AND category = ?3",
+            vec![first, last, text(if key == "(none)" { "" } else { key })],
+        ),
+        Vendors => (
+            "SELECT DISTINCT day FROM report_item
+             WHERE span = 'day' AND day >= ?1 AND day <= ?2 AND vendor = ?3",
+            vec![first, last, text(if key == "(none)" { "" } else { key })],
+        ),
+        Staff => (
+            "SELECT DISTINCT day FROM report_hour
+             WHERE hour = -1 AND day >= ?1 AND day <= ?2 AND doc = 'sale' AND staff = ?3",
+            vec![first, last, text(key)],
+        ),
+        Channels => {
+            let (channel, location) = key.split_once('|').unwrap_or((key, ""));
+            (
+                "SELECT DISTINCT day FROM report_hour
+                 WHERE hour = -1 AND day >= ?1 AND day <= ?2 AND channel = ?3 AND location = ?4",
+                vec![first, last, text(channel), text(location)],
+            )
+        }
+        Taxes => {
+            let (tax, rate) = key.rsplit_once('|').unwrap_or((key, ""));
+            (
+                "SELECT DISTINCT day FROM report_tax
+                 WHERE day >= ?1 AND day <= ?2 AND name = ?3 AND rate_bp = ?4",
+                vec![
+                    first,
+                    last,
+                    text(tax),
+                    Value::Integer(rate.parse().unwrap_or(-1)),
+                ],
+            )
+        }
+        Discounts => (
+            "SELECT DISTINCT day FROM report_discount
+             WHERE day >= ?1 AND day <= ?2 AND source = ?3",
+            vec![first, last, text(key)],
+        ),
+        Customers => (
+            "SELECT DISTINCT day FROM report_buyer
+             WHERE span = 'day' AND day >= ?1 AND day <= ?2 AND customer = ?3",
+            vec![first, last, text(key)],
+        ),
+        _ => return Ok(None),
+    };
+    // Days marked since the sums were made are read from the documents whatever the sums say.
+    let mut days = rollup::stale_days(conn, zone, p)?;
+    let mut st = conn.prepare_cached(sql)?;
+    let mut rows = st.query(rusqlite::params_from_iter(args))?;
+    while let Some(r) = rows.next()? {
+        days.insert(rollup::parse_day(&r.get::<_, String>(0)?)?);
+    }
+    Ok(Some(days))
+}
+
+fn is_variant(conn: &rusqlite::Connection, id: &str) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM variant WHERE id = ?1)",
+        [id],
+        |r| r.get(0),
+    )?)
 }

@@ -151,14 +151,31 @@ fn taxes_json(text: &str) -> Vec<TaxPart> {
 
 /// Every fact in [from, to).
 pub(crate) fn load(conn: &Connection, from: Timestamp, to: Timestamp) -> Result<Vec<Fact>> {
+    load_of(conn, from, to, None)
+}
+
+/// The facts in [from, to), only the lines of `variant` when given: the documents behind one
+/// product's row skip building every other line of a long period.
+pub(crate) fn load_of(
+    conn: &Connection,
+    from: Timestamp,
+    to: Timestamp,
+    variant: Option<&str>,
+) -> Result<Vec<Fact>> {
     let mut facts = Vec::new();
-    counter(conn, from, to, &mut facts)?;
-    orders(conn, from, to, &mut facts)?;
-    order_returns(conn, from, to, &mut facts)?;
+    counter(conn, from, to, variant, &mut facts)?;
+    orders(conn, from, to, variant, &mut facts)?;
+    order_returns(conn, from, to, variant, &mut facts)?;
     Ok(facts)
 }
 
-fn counter(conn: &Connection, from: Timestamp, to: Timestamp, out: &mut Vec<Fact>) -> Result<()> {
+fn counter(
+    conn: &Connection,
+    from: Timestamp,
+    to: Timestamp,
+    variant: Option<&str>,
+    out: &mut Vec<Fact>,
+) -> Result<()> {
     let mut st = conn.prepare_cached(
         "SELECT s.id, s.number, s.completed_at, ifnull(sh.location_id, ''), s.staff_id,
                 s.prices_include_tax, l.id, l.kind, l.variant_id, l.title, ifnull(l.sku, ''),
@@ -170,6 +187,7 @@ fn counter(conn: &Connection, from: Timestamp, to: Timestamp, out: &mut Vec<Fact
          LEFT JOIN shift sh ON sh.id = s.shift_id
          WHERE s.status = 'completed' AND s.completed_at >= ?1 AND s.completed_at < ?2
            AND l.void_reason IS NULL AND l.amount_minor IS NOT NULL
+           AND (?3 IS NULL OR l.variant_id = ?3)
          ORDER BY s.completed_at, l.position",
     )?;
     // Every tax part of the period's lines in one read, not one query per line. The sales are
@@ -178,10 +196,11 @@ fn counter(conn: &Connection, from: Timestamp, to: Timestamp, out: &mut Vec<Fact
         "SELECT t.line_id, t.name, t.rate_bp, t.base_minor, t.tax_minor
          FROM sale s INDEXED BY sale_completed JOIN sale_line l ON l.sale_id = s.id
          JOIN sale_line_tax t ON t.line_id = l.id
-         WHERE s.status = 'completed' AND s.completed_at >= ?1 AND s.completed_at < ?2",
+         WHERE s.status = 'completed' AND s.completed_at >= ?1 AND s.completed_at < ?2
+           AND (?3 IS NULL OR l.variant_id = ?3)",
     )?;
     let mut taxes_of: HashMap<String, Vec<TaxPart>> = HashMap::new();
-    let mut found = parts.query(params![from.0, to.0])?;
+    let mut found = parts.query(params![from.0, to.0, variant])?;
     while let Some(t) = found.next()? {
         taxes_of.entry(t.get(0)?).or_default().push(TaxPart {
             name: t.get(1)?,
@@ -190,7 +209,7 @@ fn counter(conn: &Connection, from: Timestamp, to: Timestamp, out: &mut Vec<Fact
             tax_minor: t.get(4)?,
         });
     }
-    let mut rows = st.query(params![from.0, to.0])?;
+    let mut rows = st.query(params![from.0, to.0, variant])?;
     while let Some(r) = rows.next()? {
         let kind: String = r.get(7)?;
         let returned = kind == "return";
@@ -246,7 +265,13 @@ fn counter(conn: &Connection, from: Timestamp, to: Timestamp, out: &mut Vec<Fact
     Ok(())
 }
 
-fn orders(conn: &Connection, from: Timestamp, to: Timestamp, out: &mut Vec<Fact>) -> Result<()> {
+fn orders(
+    conn: &Connection,
+    from: Timestamp,
+    to: Timestamp,
+    variant: Option<&str>,
+    out: &mut Vec<Fact>,
+) -> Result<()> {
     let mut st = conn.prepare_cached(
         "SELECT o.id, o.number, o.created_at, o.channel, o.location_id, ifnull(o.created_by, ''),
                 o.prices_include_tax, l.kind, l.variant_id, l.title, l.sku, l.quantity,
@@ -254,9 +279,10 @@ fn orders(conn: &Connection, from: Timestamp, to: Timestamp, out: &mut Vec<Fact>
                 o.customer_id
          FROM customer_order o JOIN order_line l ON l.order_id = o.id
          WHERE o.status <> 'cancelled' AND o.created_at >= ?1 AND o.created_at < ?2
+           AND (?3 IS NULL OR l.variant_id = ?3)
          ORDER BY o.created_at, l.position",
     )?;
-    let mut rows = st.query(params![from.0, to.0])?;
+    let mut rows = st.query(params![from.0, to.0, variant])?;
     while let Some(r) = rows.next()? {
         let kind: String = r.get(7)?;
         let quantity: i64 = r.get(11)?;
@@ -307,6 +333,7 @@ fn order_returns(
     conn: &Connection,
     from: Timestamp,
     to: Timestamp,
+    variant: Option<&str>,
     out: &mut Vec<Fact>,
 ) -> Result<()> {
     let mut st = conn.prepare_cached(
@@ -319,9 +346,10 @@ fn order_returns(
          JOIN order_line l ON l.id = rl.order_line_id
          JOIN customer_order o ON o.id = r.order_id
          WHERE r.status = 'refunded' AND r.updated_at >= ?1 AND r.updated_at < ?2
+           AND (?3 IS NULL OR l.variant_id = ?3)
          ORDER BY r.updated_at",
     )?;
-    let mut rows = st.query(params![from.0, to.0])?;
+    let mut rows = st.query(params![from.0, to.0, variant])?;
     while let Some(r) = rows.next()? {
         let (sold, back): (i64, i64) = (r.get(10)?, r.get(11)?);
         let (amount, discount, tax): (i64, i64, i64) = (r.get(12)?, r.get(13)?, r.get(14)?);

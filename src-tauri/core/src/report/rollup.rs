@@ -91,7 +91,7 @@ pub(crate) fn aggregate(zone: &ShopZone, facts: &[Fact]) -> Vec<HourRow> {
         .collect()
 }
 
-fn made_in(conn: &Connection) -> Result<Option<String>> {
+pub(crate) fn made_in(conn: &Connection) -> Result<Option<String>> {
     Ok(conn
         .query_row("SELECT zone FROM report_rollup WHERE id = 1", [], |r| {
             r.get(0)
@@ -120,7 +120,7 @@ fn stale_hours(
 }
 
 /// The period's days that marked hours touch.
-fn stale_days(conn: &Connection, zone: &ShopZone, p: &Period) -> Result<BTreeSet<Date>> {
+pub(crate) fn stale_days(conn: &Connection, zone: &ShopZone, p: &Period) -> Result<BTreeSet<Date>> {
     let hours = stale_hours(conn, zone, p.start.0 - HOUR_MS, p.end.0)?;
     Ok(hours
         .into_iter()
@@ -130,7 +130,7 @@ fn stale_days(conn: &Connection, zone: &ShopZone, p: &Period) -> Result<BTreeSet
 }
 
 /// Runs of consecutive days, at most `FOLD_DAYS` long: [(first, last)].
-fn runs(days: &BTreeSet<Date>) -> Vec<(Date, Date)> {
+pub(crate) fn runs(days: &BTreeSet<Date>) -> Vec<(Date, Date)> {
     let mut out: Vec<(Date, Date)> = Vec::new();
     for &d in days {
         match out.last_mut() {

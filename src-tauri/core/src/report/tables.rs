@@ -72,8 +72,17 @@ fn kept(q: &ReportQuery, channel: &str, location: &str, staff: &str) -> bool {
 }
 
 pub(super) fn facts_of(ctx: &Context, p: &Period) -> Result<Vec<Fact>> {
+    facts_of_variant(ctx, p, None)
+}
+
+/// The period's facts that pass the query's filters, only `variant`'s lines when given.
+pub(super) fn facts_of_variant(
+    ctx: &Context,
+    p: &Period,
+    variant: Option<&str>,
+) -> Result<Vec<Fact>> {
     let products = product_filter(ctx)?;
-    Ok(facts::load(ctx.conn, p.start, p.end)?
+    Ok(facts::load_of(ctx.conn, p.start, p.end, variant)?
         .into_iter()
         .filter(|f| {
             kept(ctx.query, &f.channel, &f.location, &f.staff)
