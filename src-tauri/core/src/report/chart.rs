@@ -48,20 +48,20 @@ pub(super) fn bars(r: &mut Report) {
     let (name_at, detail_at) = (at(name), at(detail));
     // Only the net sales of a group are compared in its table.
     let compared_at = at("compared").filter(|_| key == "net");
-    let number = |row: &ReportRow, i: Option<usize>| match i.and_then(|i| row.cells.get(i)) {
+    let number = |row: &ReportRow, i: usize| match row.cells.get(i) {
         Some(Cell::Number(n)) => Some(*n),
         _ => None,
     };
     let mut rows: Vec<&ReportRow> = r
         .rows
         .iter()
-        .filter(|row| number(row, Some(value_at)).is_some())
+        .filter(|row| number(row, value_at).is_some())
         .collect();
     if r.name == ReportName::Cohorts {
         // The latest months, oldest first.
         rows = rows.split_off(rows.len().saturating_sub(MOST_BARS));
     } else {
-        rows.sort_by_key(|row| std::cmp::Reverse(number(row, Some(value_at))));
+        rows.sort_by_key(|row| std::cmp::Reverse(number(row, value_at)));
         rows.truncate(MOST_BARS);
     }
     let points = rows
@@ -77,8 +77,8 @@ pub(super) fn bars(r: &mut Report) {
             Point {
                 label: text(name_at),
                 detail: text(detail_at),
-                value: number(row, Some(value_at)).unwrap_or(0),
-                compared: compared_at.map(|i| number(row, Some(i)).unwrap_or(0)),
+                value: number(row, value_at).unwrap_or(0),
+                compared: compared_at.map(|i| number(row, i).unwrap_or(0)),
             }
         })
         .collect();

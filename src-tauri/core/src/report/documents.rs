@@ -91,7 +91,13 @@ pub(crate) fn documents(
         }
         _ => None,
     };
-    let facts = match days_of_row(ctx, name, &within, key)? {
+    // A product's lines are found by their variant over the whole period at once; other rows
+    // read only the days they have sums on.
+    let days = match variant {
+        Some(_) => None,
+        None => days_of_row(ctx, name, &within, key)?,
+    };
+    let facts = match days {
         Some(days) => {
             let mut facts = Vec::new();
             for (first, last) in rollup::runs(&days) {

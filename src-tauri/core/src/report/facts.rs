@@ -176,29 +176,37 @@ fn counter(
     variant: Option<&str>,
     out: &mut Vec<Fact>,
 ) -> Result<()> {
-    let mut st = conn.prepare_cached(
+    // The sales are read by completion time (left alone, the planner reads every completed sale
+    // by status), or one variant's lines first.
+    let (lines, variant_term) = match variant {
+        None => (
+            "sale s INDEXED BY sale_completed JOIN sale_line l ON l.sale_id = s.id",
+            "?3 IS NULL",
+        ),
+        Some(_) => (
+            "sale_line l INDEXED BY sale_line_variant CROSS JOIN sale s ON s.id = l.sale_id",
+            "l.variant_id = ?3",
+        ),
+    };
+    let mut st = conn.prepare_cached(&format!(
         "SELECT s.id, s.number, s.completed_at, ifnull(sh.location_id, ''), s.staff_id,
                 s.prices_include_tax, l.id, l.kind, l.variant_id, l.title, ifnull(l.sku, ''),
                 l.quantity, l.amount_minor, l.discount_minor, l.tax_minor, l.unit_cost_minor,
                 l.restock, s.customer_id, s.discount_code, s.cart_discount_kind,
                 l.discount_kind, l.discount, l.unit_price_minor
-         FROM sale s INDEXED BY sale_completed
-         JOIN sale_line l ON l.sale_id = s.id
+         FROM {lines}
          LEFT JOIN shift sh ON sh.id = s.shift_id
          WHERE s.status = 'completed' AND s.completed_at >= ?1 AND s.completed_at < ?2
-           AND l.void_reason IS NULL AND l.amount_minor IS NOT NULL
-           AND (?3 IS NULL OR l.variant_id = ?3)
-         ORDER BY s.completed_at, l.position",
-    )?;
-    // Every tax part of the period's lines in one read, not one query per line. The sales are
-    // read by completion time: left alone, the planner reads every completed sale by status.
-    let mut parts = conn.prepare_cached(
+           AND l.void_reason IS NULL AND l.amount_minor IS NOT NULL AND {variant_term}
+         ORDER BY s.completed_at, l.position"
+    ))?;
+    // Every tax part of the period's lines in one read, not one query per line.
+    let mut parts = conn.prepare_cached(&format!(
         "SELECT t.line_id, t.name, t.rate_bp, t.base_minor, t.tax_minor
-         FROM sale s INDEXED BY sale_completed JOIN sale_line l ON l.sale_id = s.id
-         JOIN sale_line_tax t ON t.line_id = l.id
+         FROM {lines} JOIN sale_line_tax t ON t.line_id = l.id
          WHERE s.status = 'completed' AND s.completed_at >= ?1 AND s.completed_at < ?2
-           AND (?3 IS NULL OR l.variant_id = ?3)",
-    )?;
+           AND {variant_term}"
+    ))?;
     let mut taxes_of: HashMap<String, Vec<TaxPart>> = HashMap::new();
     let mut found = parts.query(params![from.0, to.0, variant])?;
     while let Some(t) = found.next()? {
@@ -272,16 +280,27 @@ fn orders(
     variant: Option<&str>,
     out: &mut Vec<Fact>,
 ) -> Result<()> {
-    let mut st = conn.prepare_cached(
+    let (lines, variant_term) = match variant {
+        None => (
+            "customer_order o JOIN order_line l ON l.order_id = o.id",
+            "?3 IS NULL",
+        ),
+        Some(_) => (
+            "order_line l INDEXED BY order_line_variant
+             CROSS JOIN customer_order o ON o.id = l.order_id",
+            "l.variant_id = ?3",
+        ),
+    };
+    let mut st = conn.prepare_cached(&format!(
         "SELECT o.id, o.number, o.created_at, o.channel, o.location_id, ifnull(o.created_by, ''),
                 o.prices_include_tax, l.kind, l.variant_id, l.title, l.sku, l.quantity,
                 l.amount_minor, l.discount_minor, l.tax_minor, l.taxes, l.unit_cost_minor,
                 o.customer_id
-         FROM customer_order o JOIN order_line l ON l.order_id = o.id
+         FROM {lines}
          WHERE o.status <> 'cancelled' AND o.created_at >= ?1 AND o.created_at < ?2
-           AND (?3 IS NULL OR l.variant_id = ?3)
-         ORDER BY o.created_at, l.position",
-    )?;
+           AND {variant_term}
+         ORDER BY o.created_at, l.position"
+    ))?;
     let mut rows = st.query(params![from.0, to.0, variant])?;
     while let Some(r) = rows.next()? {
         let kind: String = r.get(7)?;
@@ -336,19 +355,30 @@ fn order_returns(
     variant: Option<&str>,
     out: &mut Vec<Fact>,
 ) -> Result<()> {
-    let mut st = conn.prepare_cached(
+    let (lines, variant_term) = match variant {
+        None => (
+            "order_return r JOIN order_return_line rl ON rl.return_id = r.id
+             JOIN order_line l ON l.id = rl.order_line_id",
+            "?3 IS NULL",
+        ),
+        Some(_) => (
+            "order_line l INDEXED BY order_line_variant
+             CROSS JOIN order_return_line rl ON rl.order_line_id = l.id
+             CROSS JOIN order_return r ON r.id = rl.return_id",
+            "l.variant_id = ?3",
+        ),
+    };
+    let mut st = conn.prepare_cached(&format!(
         "SELECT o.id, r.number, r.updated_at, o.channel, ifnull(rl.location_id, o.location_id),
                 ifnull(r.created_by, ''), o.prices_include_tax, l.variant_id, l.title, l.sku,
                 l.quantity, rl.quantity, l.amount_minor, l.discount_minor, l.tax_minor, l.taxes,
                 l.unit_cost_minor, r.reason, rl.disposition, o.customer_id
-         FROM order_return r
-         JOIN order_return_line rl ON rl.return_id = r.id
-         JOIN order_line l ON l.id = rl.order_line_id
+         FROM {lines}
          JOIN customer_order o ON o.id = r.order_id
          WHERE r.status = 'refunded' AND r.updated_at >= ?1 AND r.updated_at < ?2
-           AND (?3 IS NULL OR l.variant_id = ?3)
-         ORDER BY r.updated_at",
-    )?;
+           AND {variant_term}
+         ORDER BY r.updated_at"
+    ))?;
     let mut rows = st.query(params![from.0, to.0, variant])?;
     while let Some(r) = rows.next()? {
         let (sold, back): (i64, i64) = (r.get(10)?, r.get(11)?);
