@@ -39,16 +39,27 @@ pub fn run(shop: &Shop, owner: &Session, orders: u32, rows: &mut Vec<Row>) -> Re
             worst.push((p99(&times), name.slug()));
         }
         worst.sort_by(|a, b| b.0.total_cmp(&a.0));
-        // Drilling into a row: the best seller's documents, and a middling product's.
+        // Drilling into a row: the best seller's documents, a middling product's, and the
+        // busiest channel's (a row read from the days it has sums on).
         let products = shop.report(owner, ReportName::Products, &q)?;
+        let channels = shop.report(owner, ReportName::Channels, &q)?;
         let mut drills = Vec::new();
-        for (who, row) in [
-            ("best seller", products.rows.first()),
-            ("median product", products.rows.get(products.rows.len() / 2)),
+        for (who, name, row) in [
+            ("best seller", ReportName::Products, products.rows.first()),
+            (
+                "median product",
+                ReportName::Products,
+                products.rows.get(products.rows.len() / 2),
+            ),
+            (
+                "busiest channel",
+                ReportName::Channels,
+                channels.rows.first(),
+            ),
         ] {
             let Some(row) = row else { continue };
             let t = Instant::now();
-            let docs = shop.report_documents(owner, ReportName::Products, &q, &row.key)?;
+            let docs = shop.report_documents(owner, name, &q, &row.key)?;
             drills.push(format!(
                 "{who} {:.0} ms ({} documents)",
                 ms_since(t),
@@ -60,7 +71,7 @@ pub fn run(shop: &Shop, owner: &Session, orders: u32, rows: &mut Vec<Row>) -> Re
             format!("{:.0} ms", worst[0].0),
         ));
         rows.push(Row::new(
-            format!("documents behind a product's row, a {label}"),
+            format!("documents behind a row, a {label}"),
             drills.join(", "),
         ));
         rows.push(Row::new(

@@ -105,6 +105,17 @@ fn every_report_ties_out_with_the_documents() {
         .unwrap();
     let names: Vec<&str> = docs.iter().map(|d| d.name.as_str()).collect();
     assert_eq!(names, ["R00000001", "#1", "RMA-1"]);
+    // Over a long period a product's lines are found another way: the same documents.
+    let long = f
+        .shop
+        .report_documents(
+            &f.owner,
+            ReportName::Products,
+            &query("2026-08-01", "2026-11-30"),
+            &ink.key,
+        )
+        .unwrap();
+    assert_eq!(long, docs);
     assert_eq!(
         docs.iter().map(|d| d.net_minor).sum::<i64>(),
         cell(&products, &ink.key, "net")
@@ -313,6 +324,17 @@ fn the_documents_behind_a_row_come_from_its_days_and_miss_nothing() {
         cell(&products, &ids[0], "net")
     );
     assert!(names(ReportName::Products, "no such variant").is_empty());
+    let over_months = f
+        .shop
+        .report_documents(
+            &f.owner,
+            ReportName::Products,
+            &query("2026-06-01", "2026-11-30"),
+            &ids[0],
+        )
+        .unwrap();
+    let found: Vec<&str> = over_months.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(found, ["R00000001", "R00000003"]);
 }
 
 #[test]

@@ -36,7 +36,6 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0017_variant_search_deferred.sql"),
     include_str!("migrations/0018_report_rollup.sql"),
     include_str!("migrations/0019_variant_cost.sql"),
-    include_str!("migrations/0020_lines_by_variant.sql"),
 ];
 
 const MAX_IDLE_READERS: usize = 4;
@@ -359,7 +358,6 @@ mod tests {
         "7b3f40371117b86f9ce78c61960c57c3aece98ae9767af81a70d6384b695831f", // 0017_variant_search_deferred
         "cc9b5064db756cc927b8934af1a6a13974084e9f44ecd309510310d3a87e77e5", // 0018_report_rollup
         "95bd8a76efd7e386839cff1e6c256950190ce9b517279c729526c28a1212d41e", // 0019_variant_cost
-        "aabd5a22ee5fdd85ffc25e641ae56ff0bcc12a08005267f3b4cec76d0a1283c6", // 0020_lines_by_variant
     ];
 
     #[test]
