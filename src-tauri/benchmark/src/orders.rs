@@ -90,6 +90,11 @@ pub fn run(scratch: &Path, rows: &mut Vec<Row>, key: Option<&DbKey>) -> Result<(
     let t = Instant::now();
     shop.fill_orders_for_benchmark(n, 9)?;
     let fill = t.elapsed().as_secs_f64();
+    // The orders' 50,000 addresses become customers, as a real shop's buyers come back: the
+    // customers and cohorts reports then read a year of tens of thousands of buyers.
+    let t = Instant::now();
+    shop.fill_customers_for_benchmark(50_000, 3)?;
+    let customers = t.elapsed().as_secs_f64();
     // The same incoming order, now with the inbox full: duplicates, velocity and the usual
     // order value are looked up among every order.
     let mut busy = Vec::new();
@@ -186,6 +191,10 @@ pub fn run(scratch: &Path, rows: &mut Vec<Row>, key: Option<&DbKey>) -> Result<(
     rows.push(Row::new(
         format!("{n} synthetic orders written (one transaction)"),
         format!("{fill:.1} s"),
+    ));
+    rows.push(Row::new(
+        "50000 customers written and the orders linked to them (one transaction)",
+        format!("{customers:.1} s"),
     ));
     // The reports also read three years of counter trade (SHOPDESK_BENCHMARK_SALE_LINES for less).
     let lines = size("SHOPDESK_BENCHMARK_SALE_LINES");

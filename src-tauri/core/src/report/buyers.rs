@@ -4,15 +4,112 @@
 
 use super::facts::{Doc, Fact, LineKind};
 use super::lines::ItemKey;
-use super::rollup::HourKey;
+use super::rollup::{parse_day, HourKey};
 use crate::clock::{Date, ShopZone};
 use crate::error::Result;
 use rusqlite::{params, Connection};
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// A day's (or a month's) documents and net of one customer ("" for none) in one
 /// (doc, channel, location, staff); `item` and `reason` of the key stay empty.
 pub(crate) type Buyers = BTreeMap<ItemKey, (i64, i64)>;
+
+/// Who bought in a period as the customers and cohorts reports read it: customer ("" for the
+/// counter's sales without one) → each month's (first day of the month, documents, net). Summed
+/// as the rows are read, so a year of tens of thousands of buyers is a map of customers, not a
+/// row per customer, day and till.
+pub(crate) type Months = HashMap<String, Vec<(Date, i64, i64)>>;
+
+/// The channel, location and staff member a reader keeps ("" for any): asked of the store, so
+/// rows left out are never read.
+#[derive(Clone, Copy)]
+pub(crate) struct Only<'q> {
+    pub channel: &'q str,
+    pub location: &'q str,
+    pub staff: &'q str,
+}
+
+impl Only<'_> {
+    fn keeps(&self, channel: &str, location: &str, staff: &str) -> bool {
+        let keep = |want: &str, have: &str| want.is_empty() || want == have;
+        keep(self.channel, channel) && keep(self.location, location) && keep(self.staff, staff)
+    }
+}
+
+fn add(out: &mut Months, customer: &str, month: Date, docs: i64, net: i64) {
+    let months = match out.get_mut(customer) {
+        Some(months) => months,
+        None => out.entry(customer.to_string()).or_default(),
+    };
+    match months.iter_mut().find(|m| m.0 == month) {
+        Some(m) => (m.1, m.2) = (m.1 + docs, m.2 + net),
+        None => months.push((month, docs, net)),
+    }
+}
+
+/// Adds buyers made from the facts that `only` keeps.
+pub(crate) fn add_made(out: &mut Months, buyers: &Buyers, only: Only) {
+    for (k, (docs, net)) in buyers {
+        if only.keeps(&k.channel, &k.location, &k.staff) {
+            add(out, &k.item, k.day.first_of_month(), *docs, *net);
+        }
+    }
+}
+
+/// Adds the stored rows of a span ("day" or "month") in [first, last] that `only` keeps, but
+/// for the days in `skip`; a row's customer is read in place, copied once per customer.
+pub(crate) fn add_stored(
+    conn: &Connection,
+    span: &str,
+    first: Date,
+    last: Date,
+    skip: &BTreeSet<Date>,
+    only: Only,
+    out: &mut Months,
+) -> Result<()> {
+    let mut st = conn.prepare_cached(
+        "SELECT day, customer, docs, net FROM report_buyer
+         WHERE span = ?1 AND day >= ?2 AND day <= ?3
+           AND ?4 IN ('', channel) AND ?5 IN ('', location) AND ?6 IN ('', staff)",
+    )?;
+    let mut rows = st.query(params![
+        span,
+        first.to_string(),
+        last.to_string(),
+        only.channel,
+        only.location,
+        only.staff
+    ])?;
+    let text = |r: &rusqlite::Row<'_>, i: usize| -> Result<String> { Ok(r.get(i)?) };
+    // Rows come in the key's order: a day is parsed once for all of its rows.
+    let mut day: Option<(String, Date)> = None;
+    while let Some(r) = rows.next()? {
+        let at = r.get_ref(0)?;
+        let date = match &day {
+            Some((seen, date)) if at.as_str().is_ok_and(|a| a == seen) => *date,
+            _ => {
+                let seen = text(r, 0)?;
+                let date = parse_day(&seen)?;
+                day = Some((seen, date));
+                date
+            }
+        };
+        if span == "day" && skip.contains(&date) {
+            continue;
+        }
+        match r.get_ref(1)?.as_str() {
+            Ok(customer) => add(out, customer, date.first_of_month(), r.get(2)?, r.get(3)?),
+            Err(_) => add(
+                out,
+                &text(r, 1)?,
+                date.first_of_month(),
+                r.get(2)?,
+                r.get(3)?,
+            ),
+        }
+    }
+    Ok(())
+}
 
 /// The facts summed per day and customer: documents bought (returns are not a purchase) and the
 /// net of items. A counter sale without a customer counts under "".

@@ -2,8 +2,8 @@
 //! promise, customers (new, returning, best) and their cohorts, stock value and age as of the
 //! period's end, and sell-through with what to reorder.
 
-use super::buyers::Buyers;
-use super::facts::{Doc, Fact};
+use super::buyers::Months;
+use super::facts::Fact;
 use super::lines::Lines;
 use super::tables::{blank, col, n, opt, product_filter, ratio_bp, row, t, Context, Sums};
 use super::{Cell, ColumnKind, Period, Report, ReportName, ReportRow};
@@ -80,26 +80,17 @@ pub(super) fn first_purchases(ctx: &Context) -> Result<HashMap<String, i64>> {
 }
 
 /// Customers who bought in the period: new and returning, the repeat rate, and the best ones.
-pub(crate) fn customers(ctx: &Context, buyers: &Buyers, p: &Period) -> Result<Report> {
+pub(crate) fn customers(ctx: &Context, buyers: &Months, p: &Period) -> Result<Report> {
     let first = first_purchases(ctx)?;
-    let names: HashMap<String, String> = {
-        let mut st = ctx.conn.prepare_cached("SELECT id, name FROM customer")?;
-        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        rows.collect::<rusqlite::Result<_>>()?
-    };
-    // customer → (documents bought, net)
-    let mut by: HashMap<String, (i64, i64)> = HashMap::new();
-    let mut anonymous = 0;
-    for (k, (docs, net)) in buyers {
-        if k.item.is_empty() {
-            if k.doc == Doc::Sale {
-                anonymous += docs;
-            }
-            continue;
-        }
-        let e = by.entry(k.item.clone()).or_default();
-        *e = (e.0 + docs, e.1 + net);
-    }
+    // customer → (documents bought, net); "" holds the counter's sales without a customer.
+    let mut by: HashMap<&str, (i64, i64)> = buyers
+        .iter()
+        .map(|(c, months)| {
+            let sum = months.iter().fold((0, 0), |s, m| (s.0 + m.1, s.1 + m.2));
+            (c.as_str(), sum)
+        })
+        .collect();
+    let anonymous = by.remove("").map_or(0, |(docs, _)| docs);
     let is_new = |c: &str| {
         first
             .get(c)
@@ -155,15 +146,22 @@ pub(crate) fn customers(ctx: &Context, buyers: &Buyers, p: &Period) -> Result<Re
             change_bp: None,
         });
     }
-    let mut best: Vec<(String, (i64, i64))> = by.into_iter().collect();
+    let mut best: Vec<(&str, (i64, i64))> = by.into_iter().collect();
+    // Names of the best customers only, not of every customer the shop has.
+    let mut name_of = ctx
+        .conn
+        .prepare_cached("SELECT name FROM customer WHERE id = ?1")?;
     best.sort_by_key(|(_, v)| std::cmp::Reverse(v.1));
     for (id, (docs, net)) in best.into_iter().take(200) {
         let since = first
-            .get(&id)
+            .get(id)
             .map(|&at| ctx.zone.date_text(Timestamp(at)))
             .unwrap_or_default();
-        let kind = if is_new(&id) { "New" } else { "Returning" };
-        let name = names.get(&id).cloned().unwrap_or_default();
+        let kind = if is_new(id) { "New" } else { "Returning" };
+        let name: String = name_of
+            .query_row([id], |r| r.get(0))
+            .optional()?
+            .unwrap_or_default();
         r.rows
             .push(row(id, vec![t(name), t(kind), n(docs), n(net), t(since)]));
     }
@@ -172,7 +170,7 @@ pub(crate) fn customers(ctx: &Context, buyers: &Buyers, p: &Period) -> Result<Re
 
 /// Customers by the month of their first purchase (the cohort), and how many of each bought
 /// again in each later month of the period.
-pub(crate) fn cohorts(ctx: &Context, buyers: &Buyers, p: &Period) -> Result<Report> {
+pub(crate) fn cohorts(ctx: &Context, buyers: &Months, p: &Period) -> Result<Report> {
     let first = first_purchases(ctx)?;
     let month = |at: i64| {
         let d = ctx.zone.date(Timestamp(at));
@@ -182,10 +180,9 @@ pub(crate) fn cohorts(ctx: &Context, buyers: &Buyers, p: &Period) -> Result<Repo
     let (y1, m1) = month(p.end.0 - 1);
     let months = ((y1 - y0) * 12 + (m1 - m0) + 1).clamp(1, 24) as usize;
     // cohort month index → active customers per month offset
-    let mut grid: BTreeMap<usize, Vec<HashSet<String>>> = BTreeMap::new();
+    let mut grid: BTreeMap<usize, Vec<HashSet<&str>>> = BTreeMap::new();
     // A customer is active in a month they bought in (a return is not a purchase).
-    for (k, _) in buyers.iter().filter(|(k, b)| b.0 > 0 && !k.item.is_empty()) {
-        let c = &k.item;
+    for (c, bought) in buyers.iter().filter(|(c, _)| !c.is_empty()) {
         let Some(&started) = first.get(c) else {
             continue;
         };
@@ -193,13 +190,15 @@ pub(crate) fn cohorts(ctx: &Context, buyers: &Buyers, p: &Period) -> Result<Repo
             continue;
         }
         let (cy, cm) = month(started);
-        let (fy, fm) = (i32::from(k.day.year()), i32::from(k.day.month()));
         let cohort = ((cy - y0) * 12 + (cm - m0)) as usize;
-        let offset = ((fy - cy) * 12 + (fm - cm)) as usize;
-        if cohort < months && offset < months {
-            grid.entry(cohort)
-                .or_insert_with(|| vec![HashSet::new(); months])[offset]
-                .insert(c.clone());
+        for (day, ..) in bought.iter().filter(|m| m.1 > 0) {
+            let (fy, fm) = (i32::from(day.year()), i32::from(day.month()));
+            let offset = ((fy - cy) * 12 + (fm - cm)) as usize;
+            if cohort < months && offset < months {
+                grid.entry(cohort)
+                    .or_insert_with(|| vec![HashSet::new(); months])[offset]
+                    .insert(c.as_str());
+            }
         }
     }
     let mut columns = vec![

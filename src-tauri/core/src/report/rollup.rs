@@ -268,22 +268,28 @@ fn spans(p: &Period, stale: &BTreeSet<Date>) -> Vec<(&'static str, Date, Date)> 
     out
 }
 
-/// Who bought in the period: whole months from the month rows, other days from the day rows,
-/// and days marked since the last fold from the facts.
-pub(crate) fn read_buyers(conn: &Connection, zone: &ShopZone, p: &Period) -> Result<Buyers> {
+/// Who bought in the period, customer by customer and month, that `only` keeps: whole months
+/// from the month rows, other days from the day rows, and days marked since the last fold from
+/// the facts.
+pub(crate) fn read_buyers(
+    conn: &Connection,
+    zone: &ShopZone,
+    p: &Period,
+    only: buyers::Only,
+) -> Result<buyers::Months> {
+    let mut out = buyers::Months::new();
     if made_in(conn)?.as_deref() != Some(zone.name()) {
-        return Ok(buyers::aggregate(zone, &facts::load(conn, p.start, p.end)?));
+        let made = buyers::aggregate(zone, &facts::load(conn, p.start, p.end)?);
+        buyers::add_made(&mut out, &made, only);
+        return Ok(out);
     }
     let stale = stale_days(conn, zone, p)?;
-    let mut out = Buyers::new();
     for (span, first, last) in spans(p, &stale) {
-        buyers::stored(conn, span, first, last, &stale, &mut out)?;
+        buyers::add_stored(conn, span, first, last, &stale, only, &mut out)?;
     }
     for (first, last) in runs(&stale) {
-        out.extend(buyers::aggregate(
-            zone,
-            &facts_of_days(conn, zone, first, last)?,
-        ));
+        let made = buyers::aggregate(zone, &facts_of_days(conn, zone, first, last)?);
+        buyers::add_made(&mut out, &made, only);
     }
     Ok(out)
 }

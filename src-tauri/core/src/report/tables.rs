@@ -1,7 +1,7 @@
 //! What every report shares: the query's context and filters, the sums of sold lines, the table
 //! helpers, which report to build, and the tie-out checks against the documents.
 
-use super::buyers::{self, Buyers};
+use super::buyers;
 use super::facts::{self, Doc, Fact, LineKind};
 use super::grouped::{channels, grouped};
 use super::lines::{self, Lines};
@@ -408,15 +408,25 @@ pub(crate) fn build(
     Ok(report)
 }
 
-/// Who bought in the period: from the rollup, or from the facts that pass a category, vendor or
-/// tag filter.
-fn buyers_of(ctx: &Context, p: &Period) -> Result<Buyers> {
+/// Who bought in the period, customer by customer and month: from the rollup, or from the
+/// facts that pass a category, vendor or tag filter.
+fn buyers_of(ctx: &Context, p: &Period) -> Result<buyers::Months> {
+    let q = ctx.query;
+    let only = buyers::Only {
+        channel: q.channel.as_deref().unwrap_or_default(),
+        location: q.location.as_deref().unwrap_or_default(),
+        staff: q.staff.as_deref().unwrap_or_default(),
+    };
     if product_filter(ctx)?.is_some() {
-        return Ok(buyers::aggregate(ctx.zone, &facts_of(ctx, p)?));
+        let mut out = buyers::Months::new();
+        buyers::add_made(
+            &mut out,
+            &buyers::aggregate(ctx.zone, &facts_of(ctx, p)?),
+            only,
+        );
+        return Ok(out);
     }
-    let mut buyers = rollup::read_buyers(ctx.conn, ctx.zone, p)?;
-    buyers.retain(|k, _| kept(ctx.query, &k.channel, &k.location, &k.staff));
-    Ok(buyers)
+    rollup::read_buyers(ctx.conn, ctx.zone, p, only)
 }
 
 /// The period's item lines, taxes and discounts: from the rollup, or from the facts that pass a
