@@ -168,19 +168,41 @@ pub(crate) fn load_of(
     // documents' time is quicker. An index of lines by variant would be quicker still, but
     // would be paid for by every counter sale and incoming order.
     const LONG: i64 = 92 * 86_400_000;
-    let by_lines = variant.is_some() && to.0 - from.0 > LONG;
+    let reach = Reach {
+        variant,
+        by_lines: variant.is_some() && to.0 - from.0 > LONG,
+    };
     let mut facts = Vec::new();
-    counter(conn, from, to, variant, by_lines, &mut facts)?;
-    orders(conn, from, to, variant, by_lines, &mut facts)?;
-    order_returns(conn, from, to, variant, by_lines, &mut facts)?;
+    counter(conn, from, to, reach, &mut facts)?;
+    orders(conn, from, to, reach, &mut facts)?;
+    order_returns(conn, from, to, reach, &mut facts)?;
     Ok(facts)
 }
 
-/// The WHERE term of a load: every line, or `variant`'s (bound as ?3).
-fn variant_term(variant: Option<&str>) -> &'static str {
-    match variant {
-        None => "?3 IS NULL",
-        Some(_) => "l.variant_id = ?3",
+/// Which lines a load reads: every line, or one variant's (bound as ?3) — through the documents'
+/// time, or over a long period by one pass over the lines.
+#[derive(Clone, Copy)]
+struct Reach<'v> {
+    variant: Option<&'v str>,
+    by_lines: bool,
+}
+
+impl Reach<'_> {
+    /// The FROM of a load: `by_time`, or `by_lines` when the lines are read first.
+    fn tables(&self, by_time: &'static str, by_lines: &'static str) -> &'static str {
+        if self.by_lines {
+            by_lines
+        } else {
+            by_time
+        }
+    }
+
+    /// Its WHERE term.
+    fn term(&self) -> &'static str {
+        match self.variant {
+            None => "?3 IS NULL",
+            Some(_) => "l.variant_id = ?3",
+        }
     }
 }
 
@@ -188,18 +210,16 @@ fn counter(
     conn: &Connection,
     from: Timestamp,
     to: Timestamp,
-    variant: Option<&str>,
-    by_lines: bool,
+    reach: Reach,
     out: &mut Vec<Fact>,
 ) -> Result<()> {
     // The sales are read by completion time (left alone, the planner reads every completed sale
     // by status), or one variant's lines first.
-    let lines = if by_lines {
-        "sale_line l CROSS JOIN sale s ON s.id = l.sale_id"
-    } else {
-        "sale s INDEXED BY sale_completed JOIN sale_line l ON l.sale_id = s.id"
-    };
-    let variant_term = variant_term(variant);
+    let lines = reach.tables(
+        "sale s INDEXED BY sale_completed JOIN sale_line l ON l.sale_id = s.id",
+        "sale_line l CROSS JOIN sale s ON s.id = l.sale_id",
+    );
+    let variant_term = reach.term();
     let mut st = conn.prepare_cached(&format!(
         "SELECT s.id, s.number, s.completed_at, ifnull(sh.location_id, ''), s.staff_id,
                 s.prices_include_tax, l.id, l.kind, l.variant_id, l.title, ifnull(l.sku, ''),
@@ -220,7 +240,7 @@ fn counter(
            AND {variant_term}"
     ))?;
     let mut taxes_of: HashMap<String, Vec<TaxPart>> = HashMap::new();
-    let mut found = parts.query(params![from.0, to.0, variant])?;
+    let mut found = parts.query(params![from.0, to.0, reach.variant])?;
     while let Some(t) = found.next()? {
         taxes_of.entry(t.get(0)?).or_default().push(TaxPart {
             name: t.get(1)?,
@@ -229,7 +249,7 @@ fn counter(
             tax_minor: t.get(4)?,
         });
     }
-    let mut rows = st.query(params![from.0, to.0, variant])?;
+    let mut rows = st.query(params![from.0, to.0, reach.variant])?;
     while let Some(r) = rows.next()? {
         let kind: String = r.get(7)?;
         let returned = kind == "return";
@@ -289,16 +309,14 @@ fn orders(
     conn: &Connection,
     from: Timestamp,
     to: Timestamp,
-    variant: Option<&str>,
-    by_lines: bool,
+    reach: Reach,
     out: &mut Vec<Fact>,
 ) -> Result<()> {
-    let lines = if by_lines {
-        "order_line l CROSS JOIN customer_order o ON o.id = l.order_id"
-    } else {
-        "customer_order o JOIN order_line l ON l.order_id = o.id"
-    };
-    let variant_term = variant_term(variant);
+    let lines = reach.tables(
+        "customer_order o JOIN order_line l ON l.order_id = o.id",
+        "order_line l CROSS JOIN customer_order o ON o.id = l.order_id",
+    );
+    let variant_term = reach.term();
     let mut st = conn.prepare_cached(&format!(
         "SELECT o.id, o.number, o.created_at, o.channel, o.location_id, ifnull(o.created_by, ''),
                 o.prices_include_tax, l.kind, l.variant_id, l.title, l.sku, l.quantity,
@@ -309,7 +327,7 @@ fn orders(
            AND {variant_term}
          ORDER BY o.created_at, l.position"
     ))?;
-    let mut rows = st.query(params![from.0, to.0, variant])?;
+    let mut rows = st.query(params![from.0, to.0, reach.variant])?;
     while let Some(r) = rows.next()? {
         let kind: String = r.get(7)?;
         let quantity: i64 = r.get(11)?;
@@ -360,18 +378,16 @@ fn order_returns(
     conn: &Connection,
     from: Timestamp,
     to: Timestamp,
-    variant: Option<&str>,
-    by_lines: bool,
+    reach: Reach,
     out: &mut Vec<Fact>,
 ) -> Result<()> {
-    let lines = if by_lines {
-        "order_line l CROSS JOIN order_return_line rl ON rl.order_line_id = l.id
-         CROSS JOIN order_return r ON r.id = rl.return_id"
-    } else {
+    let lines = reach.tables(
         "order_return r JOIN order_return_line rl ON rl.return_id = r.id
-         JOIN order_line l ON l.id = rl.order_line_id"
-    };
-    let variant_term = variant_term(variant);
+         JOIN order_line l ON l.id = rl.order_line_id",
+        "order_line l CROSS JOIN order_return_line rl ON rl.order_line_id = l.id
+         CROSS JOIN order_return r ON r.id = rl.return_id",
+    );
+    let variant_term = reach.term();
     let mut st = conn.prepare_cached(&format!(
         "SELECT o.id, r.number, r.updated_at, o.channel, ifnull(rl.location_id, o.location_id),
                 ifnull(r.created_by, ''), o.prices_include_tax, l.variant_id, l.title, l.sku,
@@ -383,7 +399,7 @@ fn order_returns(
            AND {variant_term}
          ORDER BY r.updated_at"
     ))?;
-    let mut rows = st.query(params![from.0, to.0, variant])?;
+    let mut rows = st.query(params![from.0, to.0, reach.variant])?;
     while let Some(r) = rows.next()? {
         let (sold, back): (i64, i64) = (r.get(10)?, r.get(11)?);
         let (amount, discount, tax): (i64, i64, i64) = (r.get(12)?, r.get(13)?, r.get(14)?);

@@ -348,36 +348,23 @@ pub(crate) fn build(
         (Vec::new(), None)
     };
     let mut report = match name {
-        ReportName::Summary => {
-            let mut r = summary(&hours, hours_before.as_deref());
-            // Its chart: net sales per day (per week or month over a long period).
-            let days = (period.last - period.first).get_days();
-            let bucket = match days {
-                ..=92 => Bucket::Day,
-                93..=731 => Bucket::Week,
+        ReportName::Summary | ReportName::OverTime => {
+            // The summary's chart is net sales per day (per week or month over a long period).
+            let bucket = match (name, (period.last - period.first).get_days()) {
+                (ReportName::OverTime, _) => ctx.query.bucket,
+                (_, ..=92) => Bucket::Day,
+                (_, 93..=731) => Bucket::Week,
                 _ => Bucket::Month,
             };
-            let by_time = over_time(
-                ctx,
-                &hours,
-                period,
-                hours_before.as_deref(),
-                compared,
-                bucket,
-            );
-            (r.chart, r.points) = (by_time.chart, by_time.points);
-            r
-        }
-        ReportName::OverTime => {
-            let bucket = ctx.query.bucket;
-            over_time(
-                ctx,
-                &hours,
-                period,
-                hours_before.as_deref(),
-                compared,
-                bucket,
-            )
+            let before = hours_before.as_deref();
+            let by_time = over_time(ctx, &hours, period, before, compared, bucket);
+            if name == ReportName::OverTime {
+                by_time
+            } else {
+                let mut r = summary(&hours, before);
+                (r.chart, r.points) = (by_time.chart, by_time.points);
+                r
+            }
         }
         ReportName::Products | ReportName::Categories | ReportName::Vendors => {
             grouped(name, &lines, lines_before.as_ref())
