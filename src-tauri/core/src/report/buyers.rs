@@ -5,6 +5,7 @@
 use super::facts::{Doc, Fact, LineKind};
 use super::lines::ItemKey;
 use super::rollup::{parse_day, HourKey};
+use super::tables::Only;
 use crate::clock::{Date, ShopZone};
 use crate::error::Result;
 use rusqlite::{params, Connection};
@@ -19,22 +20,6 @@ pub(crate) type Buyers = BTreeMap<ItemKey, (i64, i64)>;
 /// as the rows are read, so a year of tens of thousands of buyers is a map of customers, not a
 /// row per customer, day and till.
 pub(crate) type Months = HashMap<String, Vec<(Date, i64, i64)>>;
-
-/// The channel, location and staff member a reader keeps ("" for any): asked of the store, so
-/// rows left out are never read.
-#[derive(Clone, Copy)]
-pub(crate) struct Only<'q> {
-    pub channel: &'q str,
-    pub location: &'q str,
-    pub staff: &'q str,
-}
-
-impl Only<'_> {
-    fn keeps(&self, channel: &str, location: &str, staff: &str) -> bool {
-        let keep = |want: &str, have: &str| want.is_empty() || want == have;
-        keep(self.channel, channel) && keep(self.location, location) && keep(self.staff, staff)
-    }
-}
 
 fn add(out: &mut Months, customer: &str, month: Date, docs: i64, net: i64) {
     let months = match out.get_mut(customer) {
@@ -80,33 +65,28 @@ pub(crate) fn add_stored(
         only.location,
         only.staff
     ])?;
-    let text = |r: &rusqlite::Row<'_>, i: usize| -> Result<String> { Ok(r.get(i)?) };
     // Rows come in the key's order: a day is parsed once for all of its rows.
     let mut day: Option<(String, Date)> = None;
     while let Some(r) = rows.next()? {
-        let at = r.get_ref(0)?;
+        // Read in place: a year is hundreds of thousands of rows, its customers tens of thousands.
+        let text = |i: usize| -> Result<&str> {
+            Ok(r.get_ref(i)?.as_str().map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
+            })?)
+        };
+        let at = text(0)?;
         let date = match &day {
-            Some((seen, date)) if at.as_str().is_ok_and(|a| a == seen) => *date,
+            Some((seen, date)) if seen == at => *date,
             _ => {
-                let seen = text(r, 0)?;
-                let date = parse_day(&seen)?;
-                day = Some((seen, date));
+                let date = parse_day(at)?;
+                day = Some((at.to_string(), date));
                 date
             }
         };
         if span == "day" && skip.contains(&date) {
             continue;
         }
-        match r.get_ref(1)?.as_str() {
-            Ok(customer) => add(out, customer, date.first_of_month(), r.get(2)?, r.get(3)?),
-            Err(_) => add(
-                out,
-                &text(r, 1)?,
-                date.first_of_month(),
-                r.get(2)?,
-                r.get(3)?,
-            ),
-        }
+        add(out, text(1)?, date.first_of_month(), r.get(2)?, r.get(3)?);
     }
     Ok(())
 }

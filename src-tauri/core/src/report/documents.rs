@@ -223,8 +223,10 @@ fn days_of_row(
     let (first, last) = (text(&p.first.to_string()), text(&p.last.to_string()));
     // Each: the query of the row's days, and what it is asked with.
     let (sql, args): (&str, Vec<Value>) = match name {
-        Products | Inventory | SellThrough | Returns => {
-            // A return row is (product, reason, channel); its product's lines say its days.
+        // A variant's documents are found from its lines (`documents`); these are a product
+        // without one ("title:…") and a return row (product, reason, channel), whose product's
+        // lines say its days.
+        Products | Returns => {
             let item = key.split(['@', '|']).next().unwrap_or_default();
             let item = if name == Returns && !is_variant(conn, item)? {
                 format!("title:{item}")

@@ -3,10 +3,11 @@
 //! behind every row and checks that say out loud when two figures fail to tie out.
 //!
 //! Beside this file: `facts.rs` (the sold lines every report sums), `rollup.rs` (those facts
-//! summed per hour, day and month, kept up to date, for long periods), `buyers.rs` (who bought,
-//! per customer), `tables.rs` (what every report shares, and the tie-outs), `chart.rs` (what each report draws), `sales.rs` (the sales
-//! reports), `more.rs` (discounts, customers and cohorts, inventory value and age,
-//! sell-through), `fulfilment.rs` (orders' fates against each channel's promise),
+//! summed per hour and day, kept up to date, for long periods), `lines.rs` (item lines, taxes
+//! and discounts per day and month), `buyers.rs` (who bought, per customer), `tables.rs` (what
+//! every report shares, and the tie-outs), `sales.rs` and `grouped.rs` (the sales reports),
+//! `chart.rs` (what each report draws), `more.rs` (discounts, customers and cohorts, inventory
+//! value and age, sell-through), `fulfilment.rs` (orders' fates against each channel's promise),
 //! `documents.rs` (the documents behind a row) and `home.rs` (the owner's home screen).
 
 mod buyers;

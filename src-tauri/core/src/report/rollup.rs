@@ -275,7 +275,7 @@ pub(crate) fn read_buyers(
     conn: &Connection,
     zone: &ShopZone,
     p: &Period,
-    only: buyers::Only,
+    only: super::tables::Only,
 ) -> Result<buyers::Months> {
     let mut out = buyers::Months::new();
     if made_in(conn)?.as_deref() != Some(zone.name()) {

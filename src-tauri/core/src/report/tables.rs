@@ -61,14 +61,29 @@ pub struct DocumentRow {
     pub tax_minor: i64,
 }
 
-/// Whether a line of this channel, location and staff member passes the query's filters.
-fn kept(q: &ReportQuery, channel: &str, location: &str, staff: &str) -> bool {
-    let keep = |want: &Option<String>, have: &str| {
-        want.as_deref()
-            .filter(|w| !w.is_empty())
-            .is_none_or(|w| w == have)
-    };
-    keep(&q.channel, channel) && keep(&q.location, location) && keep(&q.staff, staff)
+/// The channel, location and staff member a query keeps ("" for any): checked on summed rows
+/// and facts here, and asked of the store by the buyers' reader.
+#[derive(Clone, Copy)]
+pub(crate) struct Only<'q> {
+    pub channel: &'q str,
+    pub location: &'q str,
+    pub staff: &'q str,
+}
+
+impl<'q> Only<'q> {
+    pub fn of(q: &'q ReportQuery) -> Self {
+        Only {
+            channel: q.channel.as_deref().unwrap_or_default(),
+            location: q.location.as_deref().unwrap_or_default(),
+            staff: q.staff.as_deref().unwrap_or_default(),
+        }
+    }
+
+    /// Whether a line of this channel, location and staff member passes.
+    pub fn keeps(&self, channel: &str, location: &str, staff: &str) -> bool {
+        let keep = |want: &str, have: &str| want.is_empty() || want == have;
+        keep(self.channel, channel) && keep(self.location, location) && keep(self.staff, staff)
+    }
 }
 
 pub(super) fn facts_of(ctx: &Context, p: &Period) -> Result<Vec<Fact>> {
@@ -81,11 +96,11 @@ pub(super) fn facts_of_variant(
     p: &Period,
     variant: Option<&str>,
 ) -> Result<Vec<Fact>> {
-    let products = product_filter(ctx)?;
+    let (only, products) = (Only::of(ctx.query), product_filter(ctx)?);
     Ok(facts::load_of(ctx.conn, p.start, p.end, variant)?
         .into_iter()
         .filter(|f| {
-            kept(ctx.query, &f.channel, &f.location, &f.staff)
+            only.keeps(&f.channel, &f.location, &f.staff)
                 && products
                     .as_ref()
                     .is_none_or(|ids| f.variant_id.as_ref().is_some_and(|v| ids.contains(v)))
@@ -100,7 +115,8 @@ pub(super) fn hours_of(ctx: &Context, p: &Period, hourly: bool) -> Result<Vec<Ho
         return Ok(rollup::aggregate(ctx.zone, &facts_of(ctx, p)?));
     }
     let mut rows = rollup::read(ctx.conn, ctx.zone, p, hourly)?;
-    rows.retain(|r| kept(ctx.query, &r.key.channel, &r.key.location, &r.key.staff));
+    let only = Only::of(ctx.query);
+    rows.retain(|r| only.keeps(&r.key.channel, &r.key.location, &r.key.staff));
     Ok(rows)
 }
 
@@ -398,12 +414,7 @@ pub(crate) fn build(
 /// Who bought in the period, customer by customer and month: from the rollup, or from the
 /// facts that pass a category, vendor or tag filter.
 fn buyers_of(ctx: &Context, p: &Period) -> Result<buyers::Months> {
-    let q = ctx.query;
-    let only = buyers::Only {
-        channel: q.channel.as_deref().unwrap_or_default(),
-        location: q.location.as_deref().unwrap_or_default(),
-        staff: q.staff.as_deref().unwrap_or_default(),
-    };
+    let only = Only::of(ctx.query);
     if product_filter(ctx)?.is_some() {
         let mut out = buyers::Months::new();
         buyers::add_made(
@@ -424,16 +435,16 @@ pub(super) fn lines_of(ctx: &Context, p: &Period) -> Result<Lines> {
         return lines::aggregate(ctx.zone, &facts_of(ctx, p)?, &mut catalog);
     }
     let mut lines = rollup::read_lines(ctx.conn, ctx.zone, p)?;
-    let q = ctx.query;
+    let only = Only::of(ctx.query);
     lines
         .items
-        .retain(|(k, _)| kept(q, &k.channel, &k.location, &k.staff));
+        .retain(|(k, _)| only.keeps(&k.channel, &k.location, &k.staff));
     lines
         .taxes
-        .retain(|(k, ..), _| kept(q, &k.channel, &k.location, &k.staff));
+        .retain(|(k, ..), _| only.keeps(&k.channel, &k.location, &k.staff));
     lines
         .discounts
-        .retain(|(k, _), _| kept(q, &k.channel, &k.location, &k.staff));
+        .retain(|(k, _), _| only.keeps(&k.channel, &k.location, &k.staff));
     Ok(lines)
 }
 
