@@ -1,10 +1,10 @@
 //! The report sums: the facts summed per local hour by kind of document, channel, location and
 //! staff member (item lines, taxes and discounts in `lines.rs`, buyers in `buyers.rs`, orders'
 //! fates in `fulfilment.rs`), the marks, the fold and the check — so that a quarter or a year of
-//! a busy shop is read in thousands of rows instead of a million lines. The sums are made from the same facts every report reads
-//! (`facts.rs`), never from SQL of their own; the store marks the hours a write changed
-//! (migration 0018), a report folds their days first and reads any day marked since from the
-//! facts, so a report can never be behind the documents.
+//! a busy shop is read in thousands of rows instead of a million lines. The sums are made from
+//! the same facts every report reads (`facts.rs`), never from SQL of their own; the store marks
+//! the hours a write changed (migration 0018), a report folds their days first and reads any day
+//! marked since from the facts, so a report can never be behind the documents.
 
 use super::buyers::{self, Buyers};
 use super::facts::{self, Doc, Fact};
