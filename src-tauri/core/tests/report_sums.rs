@@ -8,7 +8,7 @@ use common::reports::*;
 use common::*;
 use shopdesk_core::catalog::product::ProductEdit;
 use shopdesk_core::order::{OrderDraft, ReturnDraft, ReturnLineDraft, ReturnReceipt};
-use shopdesk_core::report::ReportName;
+use shopdesk_core::report::{Cell, ReportName, ReportQuery};
 
 /// The report sums (hours, days, months) are what the documents add up to after every kind of
 /// write, however the writes fall between reports; and a sum changed behind the app's back is
@@ -196,4 +196,135 @@ fn the_report_sums_are_the_documents_made_again_after_every_change() {
     assert_eq!(broken.len(), 1);
     assert_eq!(broken[0].what, "Counter sales against their receipts");
     assert_eq!(broken[0].actual_minor - broken[0].expected_minor, 5);
+}
+
+/// Customers and cohorts over whole months read the month sums (by customer number), the edges
+/// of a period the day sums: both give what the orders say, with a channel filter too, and a
+/// month sum changed behind the app's back is named by the check.
+#[test]
+fn customers_and_cohorts_read_from_the_month_sums_are_the_orders() {
+    let (f, ..) = shop_at("2026-09-02T10:00:00Z");
+    let order = |email: &str, name: &str, channel: &str| {
+        f.shop
+            .create_order(
+                &f.owner,
+                &OrderDraft {
+                    email: email.into(),
+                    shipping: dublin(name),
+                    lines: vec![line("TEE-M-INK", 1)],
+                    shipping_method: "An Post".into(),
+                    shipping_price: "5.00".into(),
+                    channel: channel.into(),
+                    ..OrderDraft::default()
+                },
+            )
+            .unwrap();
+    };
+    // Zoë buys in September, October and November; Ann in October (by phone); Bob twice in
+    // November; the counter sells to nobody in particular in October.
+    order("zoe@example.ie", "Zoë Müller", "shopify");
+    move_to(&f, "2026-10-20T10:00:00Z");
+    order("zoe@example.ie", "Zoë Müller", "shopify");
+    order("ann@example.ie", "Ann Ryan", "phone");
+    f.shop.open_shift(&f.owner, "0").unwrap();
+    sell(&f, &["TEE-S-SAGE"], None);
+    move_to(&f, "2026-11-05T10:00:00Z");
+    order("zoe@example.ie", "Zoë Müller", "shopify");
+    order("bob@example.ie", "Bob Walsh", "shopify");
+    move_to(&f, "2026-11-06T10:00:00Z");
+    order("bob@example.ie", "Bob Walsh", "shopify");
+    move_to(&f, "2026-12-01T10:00:00Z");
+    f.shop.fold_report_hours(&f.owner).unwrap();
+    let db = rusqlite::Connection::open(f.shop.db_path()).unwrap();
+    let month_rows: i64 = db
+        .query_row("SELECT count(*) FROM report_buyer_month", [], |r| r.get(0))
+        .unwrap();
+    // Zoë ×3, Ann, Bob and the counter's nobody.
+    assert_eq!(month_rows, 6);
+
+    let customers = |from: &str, channel: Option<&str>| {
+        let q = ReportQuery {
+            channel: channel.map(Into::into),
+            ..query(from, "2026-11-30")
+        };
+        let r = report(&f, ReportName::Customers, &q);
+        let orders: Vec<(String, i64)> = r
+            .rows
+            .iter()
+            .map(|row| match (&row.cells[0], &row.cells[2]) {
+                (Cell::Text(name), Cell::Number(n)) => (name.clone(), *n),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        let k = |key: &str| kpi(&r, key);
+        (
+            [k("customers"), k("new"), k("repeat"), k("anonymous")],
+            orders,
+        )
+    };
+    let everyone = (
+        [3, 3, 2, 1],
+        vec![
+            ("Zoë Müller".to_string(), 3),
+            ("Bob Walsh".to_string(), 2),
+            ("Ann Ryan".to_string(), 1),
+        ],
+    );
+    // Three whole months (month sums), and the same from mid-September (day sums for the
+    // edge): Zoë's first order is on 2 September either way.
+    assert_eq!(customers("2026-09-01", None), everyone);
+    let from_mid = customers("2026-09-02", None);
+    assert_eq!(from_mid, everyone);
+    assert_eq!(
+        customers("2026-09-03", None).0,
+        [3, 2, 2, 1],
+        "Zoë bought before the period: returning"
+    );
+    assert_eq!(
+        customers("2026-09-01", Some("shopify")),
+        (
+            [2, 2, 2, 0],
+            vec![("Zoë Müller".to_string(), 3), ("Bob Walsh".to_string(), 2)]
+        )
+    );
+
+    let cohorts = report(&f, ReportName::Cohorts, &query("2026-09-01", "2026-11-30"));
+    let grid: Vec<Vec<Cell>> = cohorts.rows.iter().map(|r| r.cells.clone()).collect();
+    assert_eq!(
+        grid,
+        [
+            // Zoë came back in each of the next two months.
+            vec![
+                Cell::Text("2026-09".into()),
+                Cell::Number(1),
+                Cell::Number(10_000),
+                Cell::Number(10_000)
+            ],
+            vec![
+                Cell::Text("2026-10".into()),
+                Cell::Number(1),
+                Cell::Number(0),
+                Cell::Empty
+            ],
+            vec![
+                Cell::Text("2026-11".into()),
+                Cell::Number(1),
+                Cell::Empty,
+                Cell::Empty
+            ],
+        ]
+    );
+
+    assert!(f.shop.report_sums_check(&f.owner).unwrap().is_empty());
+    db.execute(
+        "UPDATE report_buyer_month SET docs = docs + 1 WHERE month = '2026-11-01'
+           AND customer = (SELECT no FROM report_customer WHERE id <> '' LIMIT 1)",
+        [],
+    )
+    .unwrap();
+    let off = f.shop.report_sums_check(&f.owner).unwrap();
+    assert!(
+        off.len() == 1 && off[0].starts_with("buyers of the month "),
+        "{off:?}"
+    );
 }

@@ -26,7 +26,8 @@ fn add(out: &mut Months, customer: &str, month: Date, docs: i64, net: i64) {
         Some(months) => months,
         None => out.entry(customer.to_string()).or_default(),
     };
-    match months.iter_mut().find(|m| m.0 == month) {
+    // Rows come month by month: the month looked for is most often the last one added.
+    match months.iter_mut().rev().find(|m| m.0 == month) {
         Some(m) => (m.1, m.2) = (m.1 + docs, m.2 + net),
         None => months.push((month, docs, net)),
     }
@@ -41,54 +42,120 @@ pub(crate) fn add_made(out: &mut Months, buyers: &Buyers, only: Only) {
     }
 }
 
-/// Adds the stored rows of a span ("day" or "month") in [first, last] that `only` keeps, but
-/// for the days in `skip`; a row's customer is read in place, copied once per customer.
-pub(crate) fn add_stored(
+/// Adds the stored day rows in [first, last] that `only` keeps, but for the days in `skip`; a
+/// row's customer is read in place, copied once per customer.
+pub(crate) fn add_stored_days(
     conn: &Connection,
-    span: &str,
     first: Date,
     last: Date,
     skip: &BTreeSet<Date>,
     only: Only,
     out: &mut Months,
 ) -> Result<()> {
-    let mut st = conn.prepare_cached(
+    let (kept, values) = only.sql(3);
+    let mut st = conn.prepare_cached(&format!(
         "SELECT day, customer, docs, net FROM report_buyer
-         WHERE span = ?1 AND day >= ?2 AND day <= ?3
-           AND ?4 IN ('', channel) AND ?5 IN ('', location) AND ?6 IN ('', staff)",
-    )?;
-    let mut rows = st.query(params![
-        span,
-        first.to_string(),
-        last.to_string(),
-        only.channel,
-        only.location,
-        only.staff
-    ])?;
-    // Rows come in the key's order: a day is parsed once for all of its rows.
-    let mut day: Option<(String, Date)> = None;
+         WHERE span = 'day' AND day >= ?1 AND day <= ?2{kept}"
+    ))?;
+    let (first, last) = (first.to_string(), last.to_string());
+    let mut rows = st.query(bound(&[&first, &last], &values).as_slice())?;
+    let mut day = DayText::default();
     while let Some(r) = rows.next()? {
-        // Read in place: a year is hundreds of thousands of rows, its customers tens of thousands.
-        let text = |i: usize| -> Result<&str> {
-            Ok(r.get_ref(i)?.as_str().map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
-            })?)
-        };
-        let at = text(0)?;
-        let date = match &day {
-            Some((seen, date)) if seen == at => *date,
-            _ => {
-                let date = parse_day(at)?;
-                day = Some((at.to_string(), date));
-                date
-            }
-        };
-        if span == "day" && skip.contains(&date) {
-            continue;
+        let date = day.read(r, 0)?;
+        if !skip.contains(&date) {
+            add(
+                out,
+                text(r, 1)?,
+                date.first_of_month(),
+                r.get(2)?,
+                r.get(3)?,
+            );
         }
-        add(out, text(1)?, date.first_of_month(), r.get(2)?, r.get(3)?);
     }
     Ok(())
+}
+
+/// Adds the stored rows of whole `months` that `only` keeps. Rows are summed per customer
+/// number into a list indexed by it (a year of a busy shop is half a million rows), and each
+/// customer's id is looked up once at the end.
+pub(crate) fn add_stored_months(
+    conn: &Connection,
+    months: &[Date],
+    only: Only,
+    out: &mut Months,
+) -> Result<()> {
+    let (kept, values) = only.sql(2);
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT customer, docs, net FROM report_buyer_month WHERE month = ?1{kept}"
+    ))?;
+    let mut by_no: Vec<Vec<(Date, i64, i64)>> = Vec::new();
+    for &month in months {
+        let text = month.to_string();
+        let mut rows = st.query(bound(&[&text], &values).as_slice())?;
+        while let Some(r) = rows.next()? {
+            let no = usize::try_from(r.get::<_, i64>(0)?).unwrap_or_default();
+            if no >= by_no.len() {
+                by_no.resize_with(no + 1, Vec::new);
+            }
+            let (docs, net): (i64, i64) = (r.get(1)?, r.get(2)?);
+            // A customer's rows of a month come together (the key's order).
+            match by_no[no].last_mut() {
+                Some(m) if m.0 == month => (m.1, m.2) = (m.1 + docs, m.2 + net),
+                _ => by_no[no].push((month, docs, net)),
+            }
+        }
+    }
+    let mut ids = conn.prepare_cached("SELECT no, id FROM report_customer WHERE no < ?1")?;
+    let mut rows = ids.query([by_no.len() as i64])?;
+    while let Some(r) = rows.next()? {
+        let no = usize::try_from(r.get::<_, i64>(0)?).unwrap_or_default();
+        let bought = std::mem::take(&mut by_no[no]);
+        if bought.is_empty() {
+            continue;
+        }
+        let id = text(r, 1)?;
+        match out.get_mut(id) {
+            Some(_) => bought
+                .into_iter()
+                .for_each(|(m, d, n)| add(out, id, m, d, n)),
+            None => {
+                out.insert(id.to_string(), bought);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The statement's values: `first` then the filters' (`Only::sql`).
+fn bound<'a>(first: &[&'a String], filters: &'a [&'a str]) -> Vec<&'a dyn rusqlite::ToSql> {
+    let mut all: Vec<&dyn rusqlite::ToSql> = first.iter().map(|v| *v as _).collect();
+    all.extend(filters.iter().map(|v| v as &dyn rusqlite::ToSql));
+    all
+}
+
+/// A text column read in place, without a copy.
+fn text<'r>(r: &'r rusqlite::Row, i: usize) -> Result<&'r str> {
+    Ok(r.get_ref(i)?.as_str().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
+    })?)
+}
+
+/// The day of rows that come in day order, parsed once for all of that day's rows.
+#[derive(Default)]
+struct DayText(Option<(String, Date)>);
+
+impl DayText {
+    fn read(&mut self, r: &rusqlite::Row, i: usize) -> Result<Date> {
+        let at = text(r, i)?;
+        match &self.0 {
+            Some((seen, date)) if seen == at => Ok(*date),
+            _ => {
+                let date = parse_day(at)?;
+                self.0 = Some((at.to_string(), date));
+                Ok(date)
+            }
+        }
+    }
 }
 
 /// The facts summed per day and customer: documents bought (returns are not a purchase) and the
@@ -137,43 +204,50 @@ pub(crate) fn store(tx: &Connection, first: Date, last: Date, buyers: &Buyers) -
     Ok(())
 }
 
-/// Makes the month rows of `month` again: the sum of its days.
+/// Makes the month rows of `month` again: the sum of its days, by customer number (numbering
+/// customers seen for the first time).
 pub(crate) fn store_month(tx: &Connection, month: Date) -> Result<()> {
     let next = month.last_of_month().tomorrow().unwrap_or(month);
+    let (month, next) = (month.to_string(), next.to_string());
+    tx.execute("DELETE FROM report_buyer_month WHERE month = ?1", [&month])?;
     tx.execute(
-        "DELETE FROM report_buyer WHERE span = 'month' AND day = ?1",
-        [month.to_string()],
+        "INSERT OR IGNORE INTO report_customer (id)
+         SELECT DISTINCT customer FROM report_buyer
+         WHERE span = 'day' AND day >= ?1 AND day < ?2",
+        params![month, next],
     )?;
     tx.execute(
-        "INSERT INTO report_buyer
-         SELECT 'month', ?1, doc, channel, location, staff, customer, sum(docs), sum(net)
-         FROM report_buyer WHERE span = 'day' AND day >= ?1 AND day < ?2
-         GROUP BY doc, channel, location, staff, customer",
-        params![month.to_string(), next.to_string()],
+        "INSERT INTO report_buyer_month
+         SELECT ?1, c.no, b.doc, b.channel, b.location, b.staff, sum(b.docs), sum(b.net)
+         FROM report_buyer b JOIN report_customer c ON c.id = b.customer
+         WHERE b.span = 'day' AND b.day >= ?1 AND b.day < ?2
+         GROUP BY c.no, b.doc, b.channel, b.location, b.staff",
+        params![month, next],
     )?;
     Ok(())
 }
 
-/// The stored rows of a span ("day" or "month") in [first, last], but for the days in `skip`.
+/// The stored day rows in [first, last] (`months` false), or the month rows of the months that
+/// begin in it (`months` true), for the check against the documents.
 pub(crate) fn stored(
     conn: &Connection,
-    span: &str,
+    months: bool,
     first: Date,
     last: Date,
-    skip: &BTreeSet<Date>,
     out: &mut Buyers,
 ) -> Result<()> {
-    let mut st = conn.prepare_cached(
+    let sql = if months {
+        "SELECT m.month, m.doc, m.channel, m.location, m.staff, c.id, m.docs, m.net
+         FROM report_buyer_month m JOIN report_customer c ON c.no = m.customer
+         WHERE m.month >= ?1 AND m.month <= ?2"
+    } else {
         "SELECT day, doc, channel, location, staff, customer, docs, net FROM report_buyer
-         WHERE span = ?1 AND day >= ?2 AND day <= ?3",
-    )?;
-    let mut rows = st.query(params![span, first.to_string(), last.to_string()])?;
+         WHERE span = 'day' AND day >= ?1 AND day <= ?2"
+    };
+    let mut st = conn.prepare_cached(sql)?;
+    let mut rows = st.query(params![first.to_string(), last.to_string()])?;
     while let Some(r) = rows.next()? {
-        let bucket = HourKey::read(r)?;
-        if span == "day" && skip.contains(&bucket.day) {
-            continue;
-        }
-        let key = ItemKey::new(bucket, r.get(5)?, String::new());
+        let key = ItemKey::new(HourKey::read(r)?, r.get(5)?, String::new());
         out.insert(key, (r.get(6)?, r.get(7)?));
     }
     Ok(())

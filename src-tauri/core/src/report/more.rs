@@ -151,7 +151,8 @@ pub(crate) fn customers(ctx: &Context, buyers: &Months, p: &Period) -> Result<Re
     let mut name_of = ctx
         .conn
         .prepare_cached("SELECT name FROM customer WHERE id = ?1")?;
-    best.sort_by_key(|(_, v)| std::cmp::Reverse(v.1));
+    // Ties in the customer's id, so the same history always lists the same way.
+    best.sort_by_key(|&(id, v)| (std::cmp::Reverse(v.1), id));
     for (id, (docs, net)) in best.into_iter().take(200) {
         let since = first
             .get(id)

@@ -160,6 +160,7 @@ pub(crate) fn fold(tx: &Connection, zone: &ShopZone, most_days: usize) -> Result
         tx.execute_batch(
             "DELETE FROM report_hour; DELETE FROM report_item; DELETE FROM report_tax;
              DELETE FROM report_discount; DELETE FROM report_buyer; DELETE FROM report_fulfilment;
+             DELETE FROM report_buyer_month; DELETE FROM report_customer;
              INSERT OR IGNORE INTO report_stale
              SELECT completed_at - completed_at % 3600000 FROM sale WHERE completed_at IS NOT NULL;
              INSERT OR IGNORE INTO report_stale
@@ -284,9 +285,14 @@ pub(crate) fn read_buyers(
         return Ok(out);
     }
     let stale = stale_days(conn, zone, p)?;
+    let mut months = Vec::new();
     for (span, first, last) in spans(p, &stale) {
-        buyers::add_stored(conn, span, first, last, &stale, only, &mut out)?;
+        match span {
+            "month" => months.push(first),
+            _ => buyers::add_stored_days(conn, first, last, &stale, only, &mut out)?,
+        }
     }
+    buyers::add_stored_months(conn, &months, only, &mut out)?;
     for (first, last) in runs(&stale) {
         let made = buyers::aggregate(zone, &facts_of_days(conn, zone, first, last)?);
         buyers::add_made(&mut out, &made, only);
@@ -494,7 +500,7 @@ pub(crate) fn differences(conn: &Connection, zone: &ShopZone) -> Result<Vec<Stri
     );
     let made_buyers = buyers::aggregate(zone, &facts);
     let mut stored_buyers = Buyers::new();
-    buyers::stored(conn, "day", all.first, all.last, &none, &mut stored_buyers)?;
+    buyers::stored(conn, false, all.first, all.last, &mut stored_buyers)?;
     compare(&stored_buyers, &made_buyers, "buyers of the day", &mut out);
     let mut months_made = Buyers::new();
     for (k, (docs, net)) in made_buyers {
@@ -507,14 +513,7 @@ pub(crate) fn differences(conn: &Connection, zone: &ShopZone) -> Result<Vec<Stri
         *e = (e.0 + docs, e.1 + net);
     }
     let mut months_stored = Buyers::new();
-    buyers::stored(
-        conn,
-        "month",
-        first_month,
-        all.last,
-        &none,
-        &mut months_stored,
-    )?;
+    buyers::stored(conn, true, first_month, all.last, &mut months_stored)?;
     compare(
         &months_stored,
         &months_made,

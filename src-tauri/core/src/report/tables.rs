@@ -84,6 +84,24 @@ impl<'q> Only<'q> {
         let keep = |want: &str, have: &str| want.is_empty() || want == have;
         keep(self.channel, channel) && keep(self.location, location) && keep(self.staff, staff)
     }
+
+    /// The SQL that keeps only these rows, with its values: ` AND channel = ?N` per filter set,
+    /// numbered from `next` (a condition for an unset filter would still be tested on every row).
+    pub fn sql(&self, mut next: usize) -> (String, Vec<&'q str>) {
+        let (mut sql, mut values) = (String::new(), Vec::new());
+        for (column, want) in [
+            ("channel", self.channel),
+            ("location", self.location),
+            ("staff", self.staff),
+        ] {
+            if !want.is_empty() {
+                sql.push_str(&format!(" AND {column} = ?{next}"));
+                values.push(want);
+                next += 1;
+            }
+        }
+        (sql, values)
+    }
 }
 
 pub(super) fn facts_of(ctx: &Context, p: &Period) -> Result<Vec<Fact>> {

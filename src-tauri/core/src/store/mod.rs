@@ -36,6 +36,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0017_variant_search_deferred.sql"),
     include_str!("migrations/0018_report_rollup.sql"),
     include_str!("migrations/0019_variant_cost.sql"),
+    include_str!("migrations/0020_report_buyer_month.sql"),
 ];
 
 const MAX_IDLE_READERS: usize = 4;
@@ -358,6 +359,7 @@ mod tests {
         "7b3f40371117b86f9ce78c61960c57c3aece98ae9767af81a70d6384b695831f", // 0017_variant_search_deferred
         "cc9b5064db756cc927b8934af1a6a13974084e9f44ecd309510310d3a87e77e5", // 0018_report_rollup
         "95bd8a76efd7e386839cff1e6c256950190ce9b517279c729526c28a1212d41e", // 0019_variant_cost
+        "fbc06b8617eb7535c24c910703a73c7afabdf4b8ca60555257f3fbdd627ec0f2", // 0020_report_buyer_month
     ];
 
     #[test]
@@ -562,6 +564,42 @@ mod tests {
             .unwrap();
         assert_eq!(rates, 1, "the US default: one sales-tax rate to fill in");
         assert!(!included, "US shelf prices leave the tax out");
+    }
+
+    #[test]
+    fn a_shops_buyers_by_month_move_to_customer_numbers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v19.sqlite3");
+        let mut conn = Connection::open(&path).unwrap();
+        migrations().to_version(&mut conn, 19).unwrap();
+        conn.execute_batch(
+            "INSERT INTO report_buyer VALUES
+               ('day', '2026-10-05', 'order', 'shopify', 'L', '', 'C1', 1, 900),
+               ('month', '2026-10-01', 'order', 'shopify', 'L', '', 'C1', 1, 900),
+               ('month', '2026-10-01', 'sale', 'counter', 'L', 'S', '', 4, 0),
+               ('month', '2026-11-01', 'order', 'shopify', 'L', '', 'C1', 2, 1500);",
+        )
+        .unwrap();
+        drop(conn);
+        let db = Db::open(&path, None).unwrap();
+        let (months, numbered, days, left): (String, i64, i64, i64) = db
+            .read(|c| {
+                Ok(c.query_row(
+                    "SELECT (SELECT group_concat(m.month || ' ' || c.id || ' ' || m.docs || ' ' || m.net, '|')
+                             FROM report_buyer_month m JOIN report_customer c ON c.no = m.customer),
+                            (SELECT count(*) FROM report_customer),
+                            (SELECT count(*) FROM report_buyer WHERE span = 'day'),
+                            (SELECT count(*) FROM report_buyer WHERE span = 'month')",
+                    [],
+                    |r| r.try_into(),
+                )?)
+            })
+            .unwrap();
+        assert_eq!(
+            months,
+            "2026-10-01 C1 1 900|2026-10-01  4 0|2026-11-01 C1 2 1500"
+        );
+        assert_eq!((numbered, days, left), (2, 1, 0));
     }
 
     #[test]
