@@ -16,6 +16,8 @@ use shopdesk_core::Timestamp;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+mod bulk;
+
 /// The Admin API version every request names; Shopify supports each for a year.
 pub const SHOPIFY_API_VERSION: &str = "2026-10";
 
@@ -88,7 +90,20 @@ pub struct Shopify {
     location: Option<String>,
     /// Orders a page: PAGE until Shopify says a page that size costs too much.
     page: usize,
+    /// The export a big pull is reading (`bulk.rs`), handed to the engine in pages.
+    export: Option<Box<bulk::Export>>,
+    /// After an export, the pull goes on by cursor pages from when the export started.
+    after_export: Option<Timestamp>,
+    /// Why the last pull that wanted an export read cursor pages instead.
+    paged_because: Option<String>,
 }
+
+/// The cursor of a pull that reads an export, and of the paged pull after it: Shopify's cursors
+/// are opaque base64 and never start with this.
+const EXPORT_CURSOR: &str = "shopdesk:export";
+const AFTER_EXPORT_CURSOR: &str = "shopdesk:after-export";
+/// Orders handed to the engine at a time from an export (one transaction each).
+const EXPORT_PAGE: usize = 250;
 
 fn money_at(v: &Value, pointer: &str, currency: &str) -> Result<i64, String> {
     money_field(v.pointer(pointer), pointer, currency)
@@ -210,7 +225,16 @@ impl Shopify {
             token: token.to_string(),
             location: None,
             page: PAGE,
+            export: None,
+            after_export: None,
+            paged_because: None,
         }
+    }
+
+    /// Why the last pull that wanted an export (a first pull, or one over many orders) read
+    /// cursor pages instead: Shopify refused, failed or expired it.
+    pub fn paged_because(&self) -> Option<&str> {
+        self.paged_because.as_deref()
     }
 
     /// One GraphQL call's data; see `gql_answer`.
@@ -286,6 +310,43 @@ impl Shopify {
     }
 }
 
+impl Shopify {
+    /// The next orders of the export being read; at its end, the paged pull of what changed
+    /// since it started follows.
+    async fn export_page(&mut self) -> SyncResult<Page> {
+        let export = self
+            .export
+            .as_mut()
+            .ok_or_else(|| SyncError::unreadable("no export is being read"))?;
+        let nodes = match export.next_orders(EXPORT_PAGE).await {
+            Ok(nodes) => nodes,
+            Err(e) => {
+                self.export = None;
+                return Err(e);
+            }
+        };
+        let next = if nodes.len() < EXPORT_PAGE {
+            // A minute before it started: the export's snapshot and its createdAt are not one
+            // instant, and an order read twice is only read again.
+            self.after_export = self.export.take().map(|e| Timestamp(e.started.0 - 60_000));
+            AFTER_EXPORT_CURSOR
+        } else {
+            EXPORT_CURSOR
+        };
+        Ok(Page {
+            orders: nodes.iter().map(pulled).collect(),
+            next: Some(next.into()),
+        })
+    }
+}
+
+fn pulled(node: &Value) -> Pulled {
+    match order(node) {
+        Ok(o) => Pulled::Order(Box::new(o)),
+        Err(e) => malformed(node, "id", e),
+    }
+}
+
 fn data_of(body: &Value) -> SyncResult<Value> {
     match body.get("data") {
         Some(data) if !data.is_null() => Ok(data.clone()),
@@ -329,6 +390,32 @@ impl Connector for Shopify {
         since: Option<Timestamp>,
         cursor: Option<String>,
     ) -> SyncResult<Page> {
+        let cursor = match cursor.as_deref() {
+            None => {
+                // A new pull: the store's first, or one over many orders, reads an export.
+                (self.after_export, self.paged_because) = (None, None);
+                let big = match since {
+                    None => true,
+                    Some(t) => self.count_since(t).await? > bulk::BULK_FROM,
+                };
+                if big {
+                    match self.export(since).await {
+                        Ok(export) => self.export = Some(Box::new(export)),
+                        Err(bulk::Fallback::Stop(e)) => return Err(e),
+                        // Refused, failed or expired: the same orders by cursor pages.
+                        Err(bulk::Fallback::Pages(why)) => self.paged_because = Some(why),
+                    }
+                }
+                if self.export.is_some() {
+                    return self.export_page().await;
+                }
+                None
+            }
+            Some(EXPORT_CURSOR) => return self.export_page().await,
+            Some(AFTER_EXPORT_CURSOR) => None,
+            Some(_) => cursor,
+        };
+        let since = self.after_export.or(since);
         let query = since.map(|t| format!("updated_at:>'{}'", t.to_rfc3339()));
         let data = loop {
             let vars = json!({ "first": self.page, "after": cursor, "query": query });
@@ -343,10 +430,7 @@ impl Connector for Shopify {
             .and_then(Value::as_array)
             .ok_or_else(|| SyncError::unreadable("no orders list"))?
             .iter()
-            .map(|n| match order(n) {
-                Ok(o) => Pulled::Order(Box::new(o)),
-                Err(e) => malformed(n, "id", e),
-            })
+            .map(pulled)
             .collect();
         let next = (data.pointer("/orders/pageInfo/hasNextPage") == Some(&Value::Bool(true)))
             .then(|| text(&data["orders"]["pageInfo"], "endCursor"));

@@ -1,7 +1,10 @@
 //! Shopify connector against a faithful fake of the Admin GraphQL API (wiremock): cursor pages
 //! to the last one, the cost bucket (THROTTLED as 200 and as 429 with Retry-After), a 500,
 //! JSON cut short, a bad token; an order updated mid-pass; compare-and-set stock that finds a
-//! changed level; a fulfilment whose answer was lost, found again by reading back.
+//! changed level; a fulfilment whose answer was lost, found again by reading back. Bulk
+//! exports as the bulk operations guide describes them: started by `bulkOperationRunQuery`,
+//! polled by `bulkOperation(id:)`, a JSONL file with each line item after its order; refused
+//! while another runs, failed, or expired.
 
 mod common;
 
@@ -27,8 +30,32 @@ type Fulfilment = (String, String, Vec<(String, i64)>);
 /// Runs before the n-th orders request.
 type PageHook = (usize, fn(&mut Store));
 
+/// How the fake's next bulk export goes.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+enum Fate {
+    /// "A bulk query operation for this app and shop is already in progress".
+    #[default]
+    Refused,
+    Completes,
+    Fails,
+    Expires,
+}
+
+/// A bulk export: its JSONL file, made when it started, and how often it was polled.
+struct Export {
+    file: String,
+    created: String,
+    polls: usize,
+}
+
 #[derive(Default)]
 struct Store {
+    /// The fake's own address (for the export files' URLs).
+    base: String,
+    fate: Fate,
+    exports: Vec<Export>,
+    /// Runs when an export is first polled (to change data while it runs).
+    while_exporting: Option<fn(&mut Store)>,
     orders: Vec<Value>,
     /// (inventory item, available)
     stock: Vec<(String, i64)>,
@@ -193,10 +220,7 @@ impl Respond for FakeShopify {
                 .as_str()
                 .and_then(|q| q.split('\'').nth(1))
                 .and_then(shopdesk_core::Timestamp::parse_rfc3339);
-            let newer = |o: &Value| {
-                since.is_none_or(|t| shopdesk_core::Timestamp::parse_rfc3339(key(o).0).unwrap() > t)
-            };
-            let mut start = s.orders.partition_point(|o| !newer(o));
+            let mut start = s.orders.partition_point(|o| !newer_than(o, since));
             if let Some(a) = vars["after"].as_str().and_then(|a| a.split_once('|')) {
                 start = start.max(s.orders.partition_point(|o| key(o) <= a));
             }
@@ -211,6 +235,68 @@ impl Respond for FakeShopify {
                 )
             });
             json!({ "orders": { "nodes": page, "pageInfo": { "hasNextPage": start + first < s.orders.len(), "endCursor": end } } })
+        } else if q.contains("ordersCount(") {
+            let since = vars["query"]
+                .as_str()
+                .and_then(|q| q.split('\'').nth(1))
+                .and_then(shopdesk_core::Timestamp::parse_rfc3339);
+            let n = s.orders.iter().filter(|o| newer_than(o, since)).count();
+            json!({ "ordersCount": { "count": n.min(10_000), "precision": if n > 10_000 { "AT_LEAST" } else { "EXACT" } } })
+        } else if q.contains("bulkOperationRunQuery(") {
+            let export = vars["query"].as_str().unwrap_or("");
+            assert!(
+                !export.contains("first:"),
+                "a bulk query names no page sizes"
+            );
+            if s.fate == Fate::Refused {
+                json!({ "bulkOperationRunQuery": { "bulkOperation": null, "userErrors": [{ "code": "OPERATION_IN_PROGRESS", "field": null,
+                    "message": "A bulk query operation for this app and shop is already in progress: gid://shopify/BulkOperation/9." }] } })
+            } else {
+                let since = export
+                    .split('\'')
+                    .nth(1)
+                    .and_then(shopdesk_core::Timestamp::parse_rfc3339);
+                let file = jsonl(s.orders.iter().filter(|o| newer_than(o, since)));
+                let created = iso(s.clock);
+                s.exports.push(Export {
+                    file,
+                    created: created.clone(),
+                    polls: 0,
+                });
+                let id = format!("gid://shopify/BulkOperation/{}", s.exports.len());
+                json!({ "bulkOperationRunQuery": { "bulkOperation": { "id": id, "status": "CREATED", "createdAt": created }, "userErrors": [] } })
+            }
+        } else if q.contains("bulkOperation(") {
+            let n: usize = vars["id"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+            s.exports[n - 1].polls += 1;
+            if s.exports[n - 1].polls == 1 {
+                if let Some(hook) = s.while_exporting {
+                    hook(&mut s);
+                    s.orders.sort_by(|a, b| key(a).cmp(&key(b)));
+                }
+            }
+            let (fate, base) = (s.fate, s.base.clone());
+            let e = &s.exports[n - 1];
+            let id = format!("gid://shopify/BulkOperation/{n}");
+            let (status, error, url) = match (e.polls, fate) {
+                (1, _) => ("RUNNING", Value::Null, Value::Null),
+                (_, Fate::Fails) => ("FAILED", json!("INTERNAL_SERVER_ERROR"), Value::Null),
+                (_, Fate::Expires) => ("EXPIRED", Value::Null, Value::Null),
+                _ => (
+                    "COMPLETED",
+                    Value::Null,
+                    json!(format!("{base}/exports/{n}.jsonl")),
+                ),
+            };
+            json!({ "bulkOperation": { "id": id, "status": status, "errorCode": error, "createdAt": e.created,
+                "objectCount": e.file.lines().count().to_string(), "url": url } })
         } else if q.contains("productVariants(") {
             let nodes: Vec<Value> = s.stock.iter().enumerate().map(|(i, (item, n))| json!({
                 "id": format!("gid://shopify/ProductVariant/{i}"), "sku": (["VMUG-BLUE", "VTOTE-NAT"])[i % 2],
@@ -287,10 +373,56 @@ impl Respond for FakeShopify {
     }
 }
 
+/// Whether an order was updated after `since` (every order when `None`).
+fn newer_than(o: &Value, since: Option<shopdesk_core::Timestamp>) -> bool {
+    since.is_none_or(|t| shopdesk_core::Timestamp::parse_rfc3339(key(o).0).unwrap() > t)
+}
+
+/// An export's file: each order on a line without its lines connection, then each of its line
+/// items on a line of its own naming it as `__parentId`.
+fn jsonl<'a>(orders: impl Iterator<Item = &'a Value>) -> String {
+    let mut out = String::new();
+    for o in orders {
+        let mut order = o.clone();
+        let lines = order.as_object_mut().unwrap().remove("lineItems").unwrap();
+        out += &format!("{order}\n");
+        for l in lines["nodes"].as_array().unwrap() {
+            let mut l = l.clone();
+            l["__parentId"] = order["id"].clone();
+            out += &format!("{l}\n");
+        }
+    }
+    out
+}
+
+/// The file of export `n`, from its signed address (no access token).
+struct ExportFile(FakeShopify);
+
+impl Respond for ExportFile {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        let name = req.url.path().rsplit('/').next().unwrap();
+        let n: usize = name.trim_end_matches(".jsonl").parse().unwrap();
+        let s = self.0 .0.lock().unwrap();
+        assert!(
+            !req.headers.contains_key("X-Shopify-Access-Token"),
+            "the token stays with the Admin API"
+        );
+        ResponseTemplate::new(200)
+            .insert_header("Content-Type", "application/jsonl")
+            .set_body_string(s.exports[n - 1].file.clone())
+    }
+}
+
 async fn shopify(mut store: Store) -> (MockServer, FakeShopify) {
     store.orders.sort_by(|a, b| key(a).cmp(&key(b)));
     let server = MockServer::start().await;
+    store.base = server.uri();
     let fake = FakeShopify(Arc::new(Mutex::new(store)));
+    Mock::given(method("GET"))
+        .and(wiremock::matchers::path_regex(r"^/exports/\d+\.jsonl$"))
+        .respond_with(ExportFile(fake.clone()))
+        .mount(&server)
+        .await;
     Mock::given(method("POST"))
         .and(path(format!(
             "/admin/api/{SHOPIFY_API_VERSION}/graphql.json"
@@ -502,15 +634,133 @@ async fn stock_is_set_by_compare_and_set_and_a_lost_fulfilment_answer_is_read_ba
 }
 
 #[tokio::test]
+async fn a_first_pull_reads_an_export_then_pages_what_changed_while_it_ran() {
+    let orders = (0..1200)
+        .map(|n| fake_order(n, T0 + n as i64 * 1000))
+        .collect();
+    let (server, fake) = shopify(Store {
+        orders,
+        fate: Fate::Completes,
+        clock: T0 + 2_000_000,
+        // While the export runs (its file already made), order 5 is cancelled and refunded.
+        while_exporting: Some(|s| {
+            s.clock += 1000;
+            let t = iso(s.clock);
+            s.orders[5]["updatedAt"] = json!(t);
+            s.orders[5]["cancelledAt"] = json!(t);
+            s.orders[5]["displayFinancialStatus"] = json!("REFUNDED");
+            s.orders[5]["refunds"] = json!([{ "id": "gid://shopify/Refund/1", "totalRefundedSet": { "shopMoney": { "amount": "29.00" } } }]);
+        }),
+        ..Store::default()
+    })
+    .await;
+    let f = shop();
+    let ch = f.channel("shopify", "shopify", &server.uri());
+    let mut c = Shopify::new(&ch.base_url, "shpat_good", opts().timeout);
+    let r = run(&f.shop, &ch, &mut c, without_listings(opts()), &|_| {}).await;
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert_eq!(c.paged_because(), None);
+    assert_eq!(r.orders.created, 1200, "every order of the export, once");
+    f.shop
+        .order_by_number(&f.owner, "gid://shopify/Order/1199")
+        .unwrap();
+    let five = f
+        .shop
+        .order_by_number(&f.owner, "gid://shopify/Order/5")
+        .unwrap();
+    assert_eq!(
+        five.status,
+        shopdesk_core::order::OrderStatus::Cancelled,
+        "the change made while the export ran came in by the paged pull after it"
+    );
+    let items: Vec<_> = five.lines.iter().filter(|l| l.kind == "item").collect();
+    assert_eq!(
+        (items.len(), items[0].sku.as_str(), items[0].quantity),
+        (1, "VMUG-BLUE", 2),
+        "its line came with it"
+    );
+    {
+        let s = fake.0.lock().unwrap();
+        assert_eq!(s.exports.len(), 1);
+        assert_eq!(s.orders_requests, 1, "one page of what changed since");
+    }
+
+    // The next pull is small: cursor pages, no export.
+    let ch = f.shop.channel("shopify").unwrap();
+    let r = run(&f.shop, &ch, &mut c, without_listings(opts()), &|_| {}).await;
+    assert_eq!((r.orders.created, r.errors.len()), (0, 0));
+    assert_eq!(fake.0.lock().unwrap().exports.len(), 1);
+
+    // 600 new orders (a long time offline): over the few hundred a pull pages, so an export of
+    // just what changed since the last pull.
+    {
+        let mut s = fake.0.lock().unwrap();
+        let from = s.clock + 10_000;
+        for n in 2000..2600 {
+            s.orders.push(fake_order(n, from + n as i64));
+        }
+        s.clock = from + 100_000;
+    }
+    let ch = f.shop.channel("shopify").unwrap();
+    let r = run(&f.shop, &ch, &mut c, without_listings(opts()), &|_| {}).await;
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert_eq!(r.orders.created, 600);
+    let s = fake.0.lock().unwrap();
+    assert_eq!(s.exports.len(), 2);
+    assert_eq!(
+        s.exports[1].file.lines().count(),
+        1202,
+        "the second export holds the 600 new orders and their lines, and order 5 again (the \
+         last change the pull saw, inside its overlap)"
+    );
+}
+
+#[tokio::test]
+async fn a_failed_or_expired_export_leaves_the_pull_to_cursor_pages() {
+    for (fate, said) in [
+        (Fate::Fails, "ended FAILED (INTERNAL_SERVER_ERROR)"),
+        (Fate::Expires, "ended EXPIRED"),
+    ] {
+        let orders = (0..120)
+            .map(|n| fake_order(n, T0 + n as i64 * 1000))
+            .collect();
+        let (server, fake) = shopify(Store {
+            orders,
+            fate,
+            ..Store::default()
+        })
+        .await;
+        let f = shop();
+        let ch = f.channel("shopify", "shopify", &server.uri());
+        let mut c = Shopify::new(&ch.base_url, "shpat_good", opts().timeout);
+        let r = run(&f.shop, &ch, &mut c, without_listings(opts()), &|_| {}).await;
+        assert!(r.errors.is_empty(), "{fate:?}: {:?}", r.errors);
+        assert_eq!(r.orders.created, 120, "{fate:?}");
+        assert!(
+            c.paged_because().unwrap().ends_with(said),
+            "{:?}",
+            c.paged_because()
+        );
+        assert_eq!(
+            fake.0.lock().unwrap().orders_requests,
+            20,
+            "6 a page (30 lines an order)"
+        );
+    }
+}
+
+#[tokio::test]
 #[ignore = "a benchmark: run by make benchmark"]
-async fn benchmark_ten_thousand_orders_pulled_through_pages_and_the_cost_bucket() {
+async fn benchmark_ten_thousand_orders_pulled_by_an_export() {
     const N: usize = 10_000;
     let orders = (0..N)
         .map(|n| fake_order(n, T0 + n as i64 * 1000))
         .collect();
     let (server, fake) = shopify(Store {
         orders,
+        fate: Fate::Completes,
         bucket: Some(Bucket::plus()),
+        clock: T0 + N as i64 * 1000,
         ..Store::default()
     })
     .await;
@@ -521,10 +771,16 @@ async fn benchmark_ten_thousand_orders_pulled_through_pages_and_the_cost_bucket(
     let r = run(&f.shop, &ch, &mut c, without_listings(opts()), &|_| {}).await;
     let took = started.elapsed().as_secs_f64();
     assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert_eq!(c.paged_because(), None);
     assert_eq!(r.orders.created, N as i64, "every order, once");
-    let throttled = fake.0.lock().unwrap().bucket.as_ref().unwrap().throttled;
+    let s = fake.0.lock().unwrap();
     shopdesk_testkit::stats::Row::new(
-        format!("{N} orders pulled from the local Shopify fake ({} cursor pages, Plus cost bucket: {throttled} THROTTLED answers waited out) and committed", r.pages),
+        format!(
+            "{N} orders, a store's first pull from the local Shopify fake: one bulk export ({} polls, a {:.1} MB JSONL file read as a stream, Plus cost bucket), {} pages committed",
+            s.exports[0].polls,
+            s.exports[0].file.len() as f64 / 1e6,
+            r.pages
+        ),
         format!("{took:.1} s ({:.0} orders/s)", N as f64 / took),
     )
     .against("< 30 s")
