@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 mod bulk;
+mod catalog;
 
 /// The Admin API version every request names; Shopify supports each for a year.
 pub const SHOPIFY_API_VERSION: &str = "2026-10";
@@ -318,8 +319,16 @@ impl Shopify {
             .export
             .as_mut()
             .ok_or_else(|| SyncError::unreadable("no export is being read"))?;
-        let nodes = match export.next_orders(EXPORT_PAGE).await {
-            Ok(nodes) => nodes,
+        let nodes: Vec<Value> = match export.next_objects(EXPORT_PAGE).await {
+            Ok(objects) => objects
+                .into_iter()
+                .map(|(mut order, lines)| {
+                    // As the paged query reads it: the lines under the order.
+                    order["lineItems"] =
+                        json!({ "nodes": lines, "pageInfo": { "hasNextPage": false } });
+                    order
+                })
+                .collect(),
             Err(e) => {
                 self.export = None;
                 return Err(e);
@@ -399,7 +408,7 @@ impl Connector for Shopify {
                     Some(t) => self.count_since(t).await? > bulk::BULK_FROM,
                 };
                 if big {
-                    match self.export(since).await {
+                    match self.export(&bulk::orders_query(since)).await {
                         Ok(export) => self.export = Some(Box::new(export)),
                         Err(bulk::Fallback::Stop(e)) => return Err(e),
                         // Refused, failed or expired: the same orders by cursor pages.

@@ -52,6 +52,8 @@ struct Export {
 struct Store {
     /// The fake's own address (for the export files' URLs).
     base: String,
+    /// Product nodes with their `variants` and `media` as lists (the export writes them out).
+    products: Vec<Value>,
     fate: Fate,
     exports: Vec<Export>,
     /// Runs when an export is first polled (to change data while it runs).
@@ -256,7 +258,11 @@ impl Respond for FakeShopify {
                     .split('\'')
                     .nth(1)
                     .and_then(shopdesk_core::Timestamp::parse_rfc3339);
-                let file = jsonl(s.orders.iter().filter(|o| newer_than(o, since)));
+                let file = if export.contains("products {") {
+                    products_jsonl(&s.products)
+                } else {
+                    jsonl(s.orders.iter().filter(|o| newer_than(o, since)))
+                };
                 let created = iso(s.clock);
                 s.exports.push(Export {
                     file,
@@ -390,6 +396,29 @@ fn jsonl<'a>(orders: impl Iterator<Item = &'a Value>) -> String {
             let mut l = l.clone();
             l["__parentId"] = order["id"].clone();
             out += &format!("{l}\n");
+        }
+    }
+    out
+}
+
+/// A products export's file: each product, then its variants and media each on a line naming
+/// it as `__parentId` (a video's line holds nothing else: the query asks only for images).
+fn products_jsonl(products: &[Value]) -> String {
+    let mut out = String::new();
+    for p in products {
+        let mut product = p.clone();
+        let fields = product.as_object_mut().unwrap();
+        let children: Vec<Value> = ["variants", "media"]
+            .iter()
+            .flat_map(|k| fields.remove(*k).unwrap().as_array().unwrap().clone())
+            .collect();
+        out += &format!("{product}\n");
+        for mut c in children {
+            if c["id"].as_str().unwrap().contains("/Video/") {
+                c = json!({});
+            }
+            c["__parentId"] = product["id"].clone();
+            out += &format!("{c}\n");
         }
     }
     out
@@ -747,6 +776,123 @@ async fn a_failed_or_expired_export_leaves_the_pull_to_cursor_pages() {
             "6 a page (30 lines an order)"
         );
     }
+}
+
+#[tokio::test]
+async fn the_stores_products_come_in_through_the_catalog_imports_preview() {
+    let variant = |id: u32, size: &str, sku: &str, price: &str, barcode: &str| {
+        json!({ "id": format!("gid://shopify/ProductVariant/{id}"), "sku": sku, "barcode": barcode,
+            "price": price, "compareAtPrice": null,
+            "selectedOptions": [{ "name": "Colour", "value": "Sage" }, { "name": "Size", "value": size }],
+            "inventoryItem": { "unitCost": { "amount": "9.50" } } })
+    };
+    let image = |id: u32| {
+        json!({ "id": format!("gid://shopify/MediaImage/{id}"),
+            "image": { "url": format!("https://cdn.shopify.com/s/files/1/tee-{id}.jpg") } })
+    };
+    let (server, _fake) = shopify(Store {
+        fate: Fate::Completes,
+        products: vec![
+            json!({ "id": "gid://shopify/Product/1", "handle": "sage-tee", "title": "Sage Tee",
+                "descriptionHtml": "<p>Organic cotton</p>", "vendor": "Corner", "productType": "Tops",
+                "tags": ["summer", "cotton"], "status": "ACTIVE",
+                // Size comes first in the store, whatever order the answer lists options in.
+                "options": [{ "name": "Colour", "position": 2 }, { "name": "Size", "position": 1 }],
+                "variants": [variant(11, "S", "TEE-S", "25.00", "4006381333931"), variant(12, "M", "TEE-M", "26.50", "")],
+                "media": [image(21), { "id": "gid://shopify/Video/22" }, image(23)] }),
+            // A second mug under the SKU the shop's own mug has: that row is skipped and said.
+            json!({ "id": "gid://shopify/Product/2", "handle": "mug-again", "title": "Mug again",
+                "descriptionHtml": "", "vendor": "", "productType": "", "tags": [], "status": "DRAFT",
+                "options": [{ "name": "Title", "position": 1 }],
+                "variants": [{ "id": "gid://shopify/ProductVariant/31", "sku": "VMUG-BLUE", "barcode": null,
+                    "price": "12.00", "compareAtPrice": "15.00", "selectedOptions": [{ "name": "Title", "value": "Default Title" }],
+                    "inventoryItem": { "unitCost": null } }],
+                "media": [] }),
+        ],
+        ..Store::default()
+    })
+    .await;
+    let f = shop();
+    let ch = f.channel("shopify", "shopify", &server.uri());
+    let mut c = Shopify::new(&ch.base_url, "shpat_good", opts().timeout);
+    let csv = c.catalog_csv().await.unwrap();
+
+    let preview = f.shop.preview_catalog_import(&f.owner, &csv).unwrap();
+    assert_eq!(
+        (
+            preview.products_new,
+            preview.variants,
+            preview.images,
+            preview.skipped_rows
+        ),
+        (1, 2, 2, 1),
+        "{preview:?}"
+    );
+    assert!(
+        preview.errors[0]
+            .message
+            .contains("duplicate SKU 'VMUG-BLUE'"),
+        "{:?}",
+        preview.errors
+    );
+    let done = f
+        .shop
+        .import_catalog(&f.owner, &csv, &mut |_, _| {})
+        .unwrap();
+    assert_eq!(done.preview.products_new, 1);
+    let row = f.shop.lookup(&f.owner, "4006381333931").unwrap().unwrap();
+    let tee = f.shop.product(&f.owner, &row.product_id).unwrap();
+    assert_eq!(
+        (
+            tee.handle.as_str(),
+            tee.title.as_str(),
+            tee.vendor.as_str(),
+            tee.product_type.as_str()
+        ),
+        ("sage-tee", "Sage Tee", "Corner", "Tops")
+    );
+    assert_eq!(tee.options, ["Size", "Colour"]);
+    assert_eq!(tee.tags, ["summer", "cotton"]);
+    assert_eq!(
+        tee.images,
+        [
+            "https://cdn.shopify.com/s/files/1/tee-21.jpg",
+            "https://cdn.shopify.com/s/files/1/tee-23.jpg"
+        ]
+    );
+    let v: Vec<(&str, Vec<String>, i64, Option<i64>, i64)> = tee
+        .variants
+        .iter()
+        .map(|v| {
+            (
+                v.sku.as_str(),
+                v.options.clone(),
+                v.price.minor(),
+                v.cost.map(|c| c.minor()),
+                v.on_hand,
+            )
+        })
+        .collect();
+    assert_eq!(
+        v,
+        [
+            (
+                "TEE-S",
+                vec!["S".to_string(), "Sage".to_string()],
+                2500,
+                Some(950),
+                0
+            ),
+            (
+                "TEE-M",
+                vec!["M".to_string(), "Sage".to_string()],
+                2650,
+                Some(950),
+                0
+            ),
+        ],
+        "stock stays the shop's own count"
+    );
 }
 
 #[tokio::test]

@@ -15,10 +15,11 @@ use std::time::Duration;
 /// trip and a cost of its own; an export is four calls and a download).
 pub(super) const BULK_FROM: i64 = 500;
 
-/// The orders and their lines, as the paged query reads them. A bulk query names connections
-/// without page sizes and writes each line item on a line of its own after its order (grouped
-/// under it, `groupObjects: true`), with the order's id as `__parentId`.
-fn export_query(since: Option<Timestamp>) -> String {
+/// The orders changed since `since` (all when `None`) and their lines, as the paged query reads
+/// them. A bulk query names connections without page sizes and writes each line item on a line of
+/// its own after its order (grouped under it, `groupObjects: true`), with the order's id as
+/// `__parentId`.
+pub(super) fn orders_query(since: Option<Timestamp>) -> String {
     let filter = since
         .map(|t| {
             format!(
@@ -65,8 +66,8 @@ pub(super) struct Export {
     /// Bytes read, whole lines from `from` on.
     pending: Vec<u8>,
     from: usize,
-    /// The order being read, until a line that is not one of its items.
-    order: Option<Value>,
+    /// The object being read and its nested objects so far, until the next top-level one.
+    object: Option<(Value, Vec<Value>)>,
     /// When the export started: the paged pull after it starts there, so an order changed
     /// while it ran is read again.
     pub started: Timestamp,
@@ -99,13 +100,11 @@ impl Shopify {
             .ok_or_else(|| SyncError::unreadable("no orders count"))
     }
 
-    /// Starts an export of the orders changed since `since` (all of them when `None`), waits
-    /// for it, and opens its file.
-    pub(super) async fn export(&self, since: Option<Timestamp>) -> Result<Export, Fallback> {
+    /// Starts the bulk query `query` (`orders_query`, `catalog::PRODUCTS`), waits for it, and
+    /// opens its file.
+    pub(super) async fn export(&self, query: &str) -> Result<Export, Fallback> {
         // Not retried blindly: a resend after a lost answer would start a second export.
-        let data = self
-            .gql(RUN, json!({ "query": export_query(since) }), false)
-            .await?;
+        let data = self.gql(RUN, json!({ "query": query }), false).await?;
         let run = &data["bulkOperationRunQuery"];
         if let Some((code, message)) = user_errors(Some(run)).first() {
             return Err(Fallback::Pages(format!(
@@ -147,7 +146,7 @@ impl Shopify {
             body: None,
             pending: Vec::new(),
             from: 0,
-            order: None,
+            object: None,
             started,
         };
         if url.is_empty() {
@@ -176,13 +175,17 @@ impl Shopify {
 }
 
 impl Export {
-    /// Up to `most` more orders, each as the paged query's node (its lines under
-    /// `lineItems.nodes`); fewer only at the end of the file.
-    pub(super) async fn next_orders(&mut self, most: usize) -> SyncResult<Vec<Value>> {
+    /// Up to `most` more objects of the query's top connection, each with the objects of its
+    /// nested connections (written after it, naming it as `__parentId`); fewer only at the end
+    /// of the file.
+    pub(super) async fn next_objects(
+        &mut self,
+        most: usize,
+    ) -> SyncResult<Vec<(Value, Vec<Value>)>> {
         let mut out = Vec::new();
         while out.len() < most {
             let Some(line) = self.next_line().await? else {
-                out.extend(self.order.take());
+                out.extend(self.object.take());
                 break;
             };
             if line.iter().all(u8::is_ascii_whitespace) {
@@ -190,25 +193,18 @@ impl Export {
             }
             let mut node: Value = serde_json::from_slice(&line)
                 .map_err(|e| SyncError::unreadable(format!("a line of the export: {e}")))?;
-            match node.get("__parentId").and_then(Value::as_str) {
+            match node.as_object_mut().and_then(|o| o.remove("__parentId")) {
                 Some(parent) => {
-                    let order = self
-                        .order
+                    let (_, children) = self
+                        .object
                         .as_mut()
-                        .filter(|o| o["id"] == parent)
+                        .filter(|(o, _)| o["id"] == parent)
                         .ok_or_else(|| {
-                            SyncError::unreadable(format!("a line item of {parent} away from it"))
+                            SyncError::unreadable(format!("an object of {parent} away from it"))
                         })?;
-                    node.as_object_mut().map(|o| o.remove("__parentId"));
-                    if let Some(lines) = order["lineItems"]["nodes"].as_array_mut() {
-                        lines.push(node);
-                    }
+                    children.push(node);
                 }
-                None => {
-                    node["lineItems"] =
-                        json!({ "nodes": [], "pageInfo": { "hasNextPage": false } });
-                    out.extend(self.order.replace(node));
-                }
+                None => out.extend(self.object.replace((node, Vec::new()))),
             }
         }
         Ok(out)
