@@ -110,6 +110,8 @@ ipc_table! {
         barcode_in_store(()) -> String;
         catalog_import_preview(CsvText) -> import::shopify_csv::ImportPreview;
         catalog_import(CsvText) -> import::shopify_csv::ImportResult;
+        catalog_stores(()) -> Vec<channel::Channel>;
+        store_catalog(ChannelName) -> CsvText;
         catalog_export(()) -> SavedFile;
         product_get(ById) -> catalog::product::Product;
         product_create(catalog::product::ProductDraft) -> catalog::product::Product;

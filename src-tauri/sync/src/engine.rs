@@ -251,6 +251,18 @@ pub async fn sync_channel(
     }
 }
 
+/// A store's products as a Shopify product CSV, for the catalog import's preview (core's
+/// `catalog_store` has said the channel is one whose products can be read).
+pub async fn store_catalog(ch: &Channel) -> SyncResult<String> {
+    match Marketplace::connect(ch, SyncOptions::default().timeout)? {
+        Marketplace::Shopify(mut store) => store.catalog_csv().await,
+        _ => Err(SyncError::new(
+            SyncErrorKind::Rejected,
+            format!("the products of '{}' cannot be read from here", ch.name),
+        )),
+    }
+}
+
 /// A run that could not start (no key) or a stock push between runs that failed: recorded in
 /// health like any failure.
 pub(crate) fn failed(shop: &Shop, ch: &Channel, e: SyncError) -> RunReport {

@@ -11,7 +11,9 @@ mod shopify;
 mod vendure;
 mod woo;
 
-pub use engine::{push_stock, run, sync_channel, Marketplace, RunReport, SyncOptions};
+pub use engine::{
+    push_stock, run, store_catalog, sync_channel, Marketplace, RunReport, SyncOptions,
+};
 pub use http::{SyncError, SyncResult};
 pub use scheduler::{Scheduler, SyncEvent};
 pub use shopify::{Shopify, SHOPIFY_API_VERSION};

@@ -1679,6 +1679,8 @@ export interface Commands {
   barcode_in_store: { req: null; res: string };
   catalog_import_preview: { req: CsvText; res: ImportPreview };
   catalog_import: { req: CsvText; res: ImportResult };
+  catalog_stores: { req: null; res: Array<Channel> };
+  store_catalog: { req: ChannelName; res: CsvText };
   catalog_export: { req: null; res: SavedFile };
   product_get: { req: ById; res: Product };
   product_create: { req: ProductDraft; res: Product };

@@ -31,6 +31,7 @@ describe("Catalog import", () => {
       (cmd) => {
         if (cmd === "catalog_import_preview") return preview;
         if (cmd === "catalog_import") return new Promise<ImportResult>((r) => (finish = r));
+        if (cmd === "catalog_stores") return [];
         throw new Error(`unexpected ${cmd}`);
       },
       { shouldMockEvents: true },
@@ -66,5 +67,42 @@ describe("Catalog import", () => {
     await settle();
     flushSync();
     expect(document.querySelector("#import-done")?.textContent).toContain("2000 new");
+  });
+
+  it("reads a connected store's products into the same preview, and says why when it cannot", async () => {
+    const previewed: string[] = [];
+    let answer: () => unknown = () => ({ text: "Handle,Title\nsage-tee,Sage Tee\n" });
+    mockIPC((cmd, args) => {
+      if (cmd === "catalog_stores") return [{ id: "c1", name: "main-store", kind: "shopify" }];
+      if (cmd === "store_catalog") {
+        expect((args as { req: { name: string } }).req.name).toBe("main-store");
+        return answer();
+      }
+      if (cmd === "catalog_import_preview") {
+        previewed.push((args as { req: { text: string } }).req.text);
+        return { ...preview, rows: 1, products_new: 1, variants: 1 };
+      }
+      throw new Error(`unexpected ${cmd}`);
+    });
+    component = mount(CatalogImport, { target: document.body, props: { onclose: () => {}, ondone: () => {} } });
+    for (let i = 0; i < 3; i++) await settle();
+    flushSync();
+    const button = document.querySelector<HTMLButtonElement>('button[data-store="main-store"]')!;
+    expect(button.textContent).toContain("Read the products of main-store");
+    button.click();
+    for (let i = 0; i < 5; i++) await settle();
+    flushSync();
+    expect(previewed).toEqual(["Handle,Title\nsage-tee,Sage Tee\n"]);
+    expect(document.querySelector("#import-summary")?.textContent).toContain("1 new");
+    expect(document.querySelector("#import-confirm")?.textContent).toContain("Import 1 variants");
+
+    answer = () => {
+      throw { code: "conflict", message: "main-store: Shopify's export ended FAILED (INTERNAL_SERVER_ERROR)" };
+    };
+    button.click();
+    for (let i = 0; i < 5; i++) await settle();
+    flushSync();
+    expect(document.querySelector('[role="alert"]')?.textContent).toContain("export ended FAILED");
+    expect(previewed.length).toBe(1);
   });
 });

@@ -199,6 +199,12 @@ fn channel_row(r: &Row) -> rusqlite::Result<Channel> {
     })
 }
 
+fn authorize_catalog(shop: &Shop, session: &Session) -> Result<()> {
+    shop.db
+        .read(|c| authorize(c, session, Permission::CatalogEdit))
+        .map(|_| ())
+}
+
 pub(crate) fn load_channel(conn: &Connection, name_or_id: &str) -> Result<Channel> {
     conn.prepare_cached(&format!(
         "SELECT {CHANNEL_COLUMNS} FROM channel WHERE id = ?1 OR name = ?1"
@@ -319,6 +325,31 @@ impl Shop {
 
     pub fn channel(&self, name_or_id: &str) -> Result<Channel> {
         self.db.read(|c| load_channel(c, name_or_id))
+    }
+
+    /// The stores whose products the catalog import can read (Shopify's, by a bulk export in
+    /// the sync crate), for whoever may edit the catalog.
+    pub fn catalog_stores(&self, session: &Session) -> Result<Vec<Channel>> {
+        authorize_catalog(self, session)?;
+        Ok(self
+            .channels()?
+            .into_iter()
+            .filter(|ch| ch.kind == ChannelKind::Shopify)
+            .collect())
+    }
+
+    /// One of `catalog_stores`, before the sync crate reads its products.
+    pub fn catalog_store(&self, session: &Session, name: &str) -> Result<Channel> {
+        authorize_catalog(self, session)?;
+        let ch = self.channel(name)?;
+        if ch.kind != ChannelKind::Shopify {
+            return Err(Error::invalid(format!(
+                "'{}' is a {} store: export its products as a CSV file there and import the file",
+                ch.name,
+                ch.kind.as_str()
+            )));
+        }
+        Ok(ch)
     }
 
     /// Marks the start of a sync run (shown as "last attempt").
