@@ -7,6 +7,7 @@
 //! | `imap` | a real IMAP server (Dovecot) on 127.0.0.1 over a maildir of its own |
 //! | `cups` | a private CUPS scheduler with cups-pdf queues; reading PDFs back (poppler, zbar) |
 //! | `vendure` | a real Vendure server on 127.0.0.1, and orders placed through its Shop API |
+//! | `shopify` | a fake of Shopify's Admin API on 127.0.0.1 (no Shopify can run here), by its docs |
 //! | `stats` | percentiles of timings and the benchmark table's row |
 //!
 //! Every server is started privately (own config and data in a temporary directory) and stopped
@@ -16,6 +17,8 @@ pub mod cups;
 pub mod imap;
 #[cfg(feature = "shop")]
 pub mod shop;
+#[cfg(feature = "shopify")]
+pub mod shopify;
 pub mod smtp;
 pub mod stats;
 pub mod vendure;

@@ -4,6 +4,8 @@
 //! two customers order it through Vendure's Shop API. The access key goes through the form into
 //! the OS keychain (gnome-keyring, headless, under `make e2e`). Then the store goes down: the
 //! alert shows on whatever screen is open and leads to the panel, where the store is still on.
+//! And a Shopify store (the testkit's fake of its Admin API: no Shopify runs here) connected the
+//! same way has its products read into the catalog import's preview and imported.
 
 mod common;
 
@@ -154,4 +156,57 @@ async fn owner_connects_vendure_orders_arrive_and_the_packed_one_reports_its_tra
     )
     .await;
     wait_text(&c, &format!("{row} .channel-sync"), "Retry now").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn owner_connects_shopify_and_reads_its_products_into_the_catalog() {
+    use shopdesk_testkit::shopify::{products, start, Fate, Store};
+    // The Admin API version the app's Shopify connector names (shopdesk_sync::SHOPIFY_API_VERSION;
+    // the journeys do not build the app's crates).
+    let (store, _fake) = start(
+        Store {
+            fate: Fate::Completes,
+            // The demo mug's SKU on a second product: the preview skips that row and says why.
+            products: products("EMUG-CHARCOAL"),
+            ..Store::default()
+        },
+        "2026-10",
+    )
+    .await;
+    let home = tempfile::tempdir().unwrap();
+    let driver = Driver::start(home.path(), 4690);
+    let c = driver.launch().await;
+    choose(&c, "#demo-country", "US").await;
+    load_demo(&c).await;
+
+    click(&c, "#nav-orders").await;
+    click(&c, "#open-channels").await;
+    click(&c, "#channel-new").await;
+    choose(&c, "#ch-kind", "shopify").await;
+    fill(&c, "#ch-name", "corner-shopify").await;
+    fill(&c, "#ch-url", &store.uri()).await;
+    fill(&c, "#ch-key", "shpat_good").await;
+    click(&c, "#ch-save").await;
+    let row = ".channel-row[data-name=\"corner-shopify\"]";
+    wait_text(&c, &format!("{row}[data-failing=\"false\"]"), "none").await;
+
+    // Catalog → Import: the connected store is offered beside the file.
+    click(&c, "#nav-catalog").await;
+    click(&c, "#import-csv").await;
+    click(&c, "button[data-store=\"corner-shopify\"]").await;
+    let summary = wait_text(&c, "#import-summary", "variants").await;
+    assert!(
+        summary.contains("1 new")
+            && summary.contains("2 variants")
+            && summary.contains("2 images")
+            && summary.contains("1 row will be skipped"),
+        "{summary}"
+    );
+    wait_text(&c, "#import-errors", "duplicate SKU 'EMUG-CHARCOAL'").await;
+    shot(&c, "import-from-shopify").await;
+    click(&c, "#import-confirm").await;
+    wait_text(&c, "#import-done", "1 new").await;
+    click(&c, "#import-close").await;
+    let row = search_catalog(&c, "TEE-M").await;
+    assert!(row.contains("Sage Tee") && row.contains("26.50"), "{row}");
 }
