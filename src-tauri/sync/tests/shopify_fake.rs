@@ -22,11 +22,29 @@ async fn shopify(store: Store) -> (MockServer, FakeShopify) {
 
 const T0: i64 = 1_790_000_000_000;
 
+/// Order 5 is cancelled and refunded in the store, a second after the store's clock.
+fn cancel_five(s: &mut Store) {
+    s.clock += 1000;
+    let t = iso(s.clock);
+    s.orders[5]["updatedAt"] = json!(t);
+    s.orders[5]["cancelledAt"] = json!(t);
+    s.orders[5]["displayFinancialStatus"] = json!("REFUNDED");
+    s.orders[5]["refunds"] = json!([{ "id": "gid://shopify/Refund/1", "totalRefundedSet": { "shopMoney": { "amount": "29.00" } } }]);
+}
+
 fn opts() -> SyncOptions {
     SyncOptions {
         listings: true,
         timeout: Duration::from_secs(5),
     }
+}
+
+/// The test shop with the fake connected as channel "shopify", and its connector.
+fn connected(server: &MockServer) -> (Fixture, shopdesk_core::channel::Channel, Shopify) {
+    let f = shop();
+    let ch = f.channel("shopify", "shopify", &server.uri());
+    let c = Shopify::new(&ch.base_url, "shpat_good", opts().timeout);
+    (f, ch, c)
 }
 
 fn shop() -> Fixture {
@@ -44,24 +62,22 @@ async fn every_page_comes_in_once_through_throttles_errors_and_an_update_mid_pas
         .collect();
     let (server, fake) = shopify(Store {
         orders,
-        faults: vec![Fault::Throttled, Fault::TooMany, Fault::ServerError, Fault::Truncated],
+        faults: vec![
+            Fault::Throttled,
+            Fault::TooMany,
+            Fault::ServerError,
+            Fault::Truncated,
+        ],
         clock: T0 + 1_000_000,
         // Before page 3, order 5 (already read) and order 200 (not yet) are edited.
         on_page: Some((3, |s| {
-            s.clock += 1000;
-            let t = iso(s.clock);
-            s.orders[5]["updatedAt"] = json!(t);
-            s.orders[5]["cancelledAt"] = json!(t);
-            s.orders[5]["displayFinancialStatus"] = json!("REFUNDED");
-            s.orders[5]["refunds"] = json!([{ "id": "gid://shopify/Refund/1", "totalRefundedSet": { "shopMoney": { "amount": "29.00" } } }]);
-            s.orders[200]["updatedAt"] = json!(t);
+            cancel_five(s);
+            s.orders[200]["updatedAt"] = s.orders[5]["updatedAt"].clone();
         })),
         ..Store::default()
     })
     .await;
-    let f = shop();
-    let ch = f.channel("shopify", "shopify", &server.uri());
-    let mut c = Shopify::new(&ch.base_url, "shpat_good", opts().timeout);
+    let (f, ch, mut c) = connected(&server);
     let r = run(&f.shop, &ch, &mut c, opts(), &|_| {}).await;
     assert!(r.errors.is_empty(), "{:?}", r.errors);
     assert_eq!(
@@ -106,9 +122,7 @@ async fn the_pull_waits_for_the_cost_bucket_instead_of_being_throttled() {
         ..Store::default()
     })
     .await;
-    let f = shop();
-    let ch = f.channel("shopify", "shopify", &server.uri());
-    let mut c = Shopify::new(&ch.base_url, "shpat_good", opts().timeout);
+    let (f, ch, mut c) = connected(&server);
     let started = Instant::now();
     let r = run(&f.shop, &ch, &mut c, without_listings(opts()), &|_| {}).await;
     assert!(r.errors.is_empty(), "{:?}", r.errors);
@@ -178,9 +192,7 @@ async fn stock_is_set_by_compare_and_set_and_a_lost_fulfilment_answer_is_read_ba
         ..Store::default()
     })
     .await;
-    let f = shop();
-    let ch = f.channel("shopify", "shopify", &server.uri());
-    let mut c = Shopify::new(&ch.base_url, "shpat_good", opts().timeout);
+    let (f, ch, mut c) = connected(&server);
     let r = run(&f.shop, &ch, &mut c, opts(), &|_| {}).await;
     assert!(r.errors.is_empty(), "{:?}", r.errors);
     assert_eq!(
@@ -225,20 +237,11 @@ async fn a_first_pull_reads_an_export_then_pages_what_changed_while_it_ran() {
         fate: Fate::Completes,
         clock: T0 + 2_000_000,
         // While the export runs (its file already made), order 5 is cancelled and refunded.
-        while_exporting: Some(|s| {
-            s.clock += 1000;
-            let t = iso(s.clock);
-            s.orders[5]["updatedAt"] = json!(t);
-            s.orders[5]["cancelledAt"] = json!(t);
-            s.orders[5]["displayFinancialStatus"] = json!("REFUNDED");
-            s.orders[5]["refunds"] = json!([{ "id": "gid://shopify/Refund/1", "totalRefundedSet": { "shopMoney": { "amount": "29.00" } } }]);
-        }),
+        while_exporting: Some(cancel_five),
         ..Store::default()
     })
     .await;
-    let f = shop();
-    let ch = f.channel("shopify", "shopify", &server.uri());
-    let mut c = Shopify::new(&ch.base_url, "shpat_good", opts().timeout);
+    let (f, ch, mut c) = connected(&server);
     let r = run(&f.shop, &ch, &mut c, without_listings(opts()), &|_| {}).await;
     assert!(r.errors.is_empty(), "{:?}", r.errors);
     assert_eq!(c.paged_because(), None);
@@ -312,9 +315,7 @@ async fn a_failed_or_expired_export_leaves_the_pull_to_cursor_pages() {
             ..Store::default()
         })
         .await;
-        let f = shop();
-        let ch = f.channel("shopify", "shopify", &server.uri());
-        let mut c = Shopify::new(&ch.base_url, "shpat_good", opts().timeout);
+        let (f, ch, mut c) = connected(&server);
         let r = run(&f.shop, &ch, &mut c, without_listings(opts()), &|_| {}).await;
         assert!(r.errors.is_empty(), "{fate:?}: {:?}", r.errors);
         assert_eq!(r.orders.created, 120, "{fate:?}");
@@ -339,9 +340,7 @@ async fn the_stores_products_come_in_through_the_catalog_imports_preview() {
         ..Store::default()
     })
     .await;
-    let f = shop();
-    let ch = f.channel("shopify", "shopify", &server.uri());
-    let mut c = Shopify::new(&ch.base_url, "shpat_good", opts().timeout);
+    let (f, _, mut c) = connected(&server);
     let csv = c.catalog_csv().await.unwrap();
 
     let preview = f.shop.preview_catalog_import(&f.owner, &csv).unwrap();
