@@ -207,6 +207,9 @@ async fn owner_connects_shopify_and_reads_its_products_into_the_catalog() {
     click(&c, "#import-confirm").await;
     wait_text(&c, "#import-done", "1 new").await;
     click(&c, "#import-close").await;
-    let row = search_catalog(&c, "TEE-M").await;
-    assert!(row.contains("Sage Tee") && row.contains("26.50"), "{row}");
+    let row = search_catalog(&c, "4006381333931").await;
+    assert!(
+        row.contains("Sage Tee") && row.contains("TEE-S") && row.contains("25.00"),
+        "{row}"
+    );
 }
