@@ -401,11 +401,14 @@ impl Connector for Shopify {
     ) -> SyncResult<Page> {
         let cursor = match cursor.as_deref() {
             None => {
-                // A new pull: the store's first, or one over many orders, reads an export.
-                (self.after_export, self.paged_because) = (None, None);
+                // A new pull: the store's first, or one over many orders, reads an export. (An
+                // export a failed pull left half read is dropped: this pull reads from its own
+                // start.) A count that cannot be had leaves the pull to pages, which meet the same
+                // trouble and report it.
+                (self.export, self.after_export, self.paged_because) = (None, None, None);
                 let big = match since {
                     None => true,
-                    Some(t) => self.count_since(t).await? > bulk::BULK_FROM,
+                    Some(t) => self.count_since(t).await.is_ok_and(|n| n > bulk::BULK_FROM),
                 };
                 if big {
                     match self.export(&bulk::orders_query(since)).await {

@@ -301,6 +301,45 @@ async fn a_first_pull_reads_an_export_then_pages_what_changed_while_it_ran() {
 }
 
 #[tokio::test]
+async fn an_export_cut_off_is_read_again_whole_on_the_next_run() {
+    let orders = (0..700)
+        .map(|n| fake_order(n, T0 + n as i64 * 1000))
+        .collect();
+    let (server, fake) = shopify(Store {
+        orders,
+        fate: Fate::Completes,
+        clock: T0 + 1_000_000,
+        cut_next_file: true,
+        ..Store::default()
+    })
+    .await;
+    let (f, ch, mut c) = connected(&server);
+    let r = run(&f.shop, &ch, &mut c, without_listings(opts()), &|_| {}).await;
+    assert!(
+        r.errors[0].contains("a line of the export"),
+        "{:?}",
+        r.errors
+    );
+    let first = r.orders.created;
+    assert!(
+        first >= 250 && first < 700,
+        "the pages before the cut are kept: {first}"
+    );
+    let ch = f.shop.channel("shopify").unwrap();
+    assert_eq!(ch.watermark, None, "the pull did not finish");
+    let r = run(&f.shop, &ch, &mut c, without_listings(opts()), &|_| {}).await;
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert_eq!(
+        (
+            first + r.orders.created,
+            fake.0.lock().unwrap().exports.len()
+        ),
+        (700, 2),
+        "a second export, read from its start: every order once"
+    );
+}
+
+#[tokio::test]
 async fn a_failed_or_expired_export_leaves_the_pull_to_cursor_pages() {
     for (fate, said) in [
         (Fate::Fails, "ended FAILED (INTERNAL_SERVER_ERROR)"),

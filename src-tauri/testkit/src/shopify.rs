@@ -53,6 +53,8 @@ pub struct Store {
     pub exports: Vec<Export>,
     /// Runs when an export is first polled (to change data while it runs).
     pub while_exporting: Option<fn(&mut Store)>,
+    /// The next export file is served cut off in the middle of a line (a dropped connection).
+    pub cut_next_file: bool,
     pub orders: Vec<Value>,
     /// (inventory item, available)
     pub stock: Vec<(String, i64)>,
@@ -435,14 +437,21 @@ impl Respond for ExportFile {
     fn respond(&self, req: &Request) -> ResponseTemplate {
         let name = req.url.path().rsplit('/').next().unwrap();
         let n: usize = name.trim_end_matches(".jsonl").parse().unwrap();
-        let s = self.0 .0.lock().unwrap();
+        let mut s = self.0 .0.lock().unwrap();
         assert!(
             !req.headers.contains_key("X-Shopify-Access-Token"),
             "the token stays with the Admin API"
         );
+        let cut = std::mem::take(&mut s.cut_next_file);
+        let file = &s.exports[n - 1].file;
+        let body = if cut {
+            file[..file.len() / 2].to_string()
+        } else {
+            file.clone()
+        };
         ResponseTemplate::new(200)
             .insert_header("Content-Type", "application/jsonl")
-            .set_body_string(s.exports[n - 1].file.clone())
+            .set_body_string(body)
     }
 }
 
