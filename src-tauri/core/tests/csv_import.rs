@@ -218,6 +218,15 @@ tote2,Tote 2,,,,,,,T2,1,1,1,,,,\n"
     expect_has(12, "Variant Price", "bad number");
     expect_has(12, "", "no valid variant rows");
     expect_has(13, "", "unbalanced quote");
+    // Each row's problem names its product (a store's products are found by it, not by a line
+    // of a file nobody saw).
+    let products: Vec<(u64, &str)> = preview
+        .errors
+        .iter()
+        .filter(|e| [4, 12].contains(&e.line))
+        .map(|e| (e.line, e.product.as_str()))
+        .collect();
+    assert_eq!(products, [(4, "hat"), (12, "sock"), (12, "sock")]);
     assert_eq!(preview.ignored_columns, ["Gift Card", "SEO Title"]);
     assert_eq!(
         (preview.products_new, preview.variants, preview.images),

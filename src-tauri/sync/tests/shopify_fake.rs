@@ -396,7 +396,8 @@ async fn the_stores_products_come_in_through_the_catalog_imports_preview() {
     assert!(
         preview.errors[0]
             .message
-            .contains("duplicate SKU 'VMUG-BLUE'"),
+            .contains("duplicate SKU 'VMUG-BLUE'")
+            && preview.errors[0].product == "mug-again",
         "{:?}",
         preview.errors
     );

@@ -202,7 +202,8 @@ async fn owner_connects_shopify_and_reads_its_products_into_the_catalog() {
             && summary.contains("1 row will be skipped"),
         "{summary}"
     );
-    wait_text(&c, "#import-errors", "duplicate SKU 'EMUG-CHARCOAL'").await;
+    let errors = wait_text(&c, "#import-errors", "duplicate SKU 'EMUG-CHARCOAL'").await;
+    assert!(errors.contains("mug-again"), "the row names its product: {errors}");
     shot(&c, "import-from-shopify").await;
     click(&c, "#import-confirm").await;
     wait_text(&c, "#import-done", "1 new").await;

@@ -519,7 +519,12 @@ line: number,
 /**
  * The column's header as written in the file, empty for a problem with the whole row.
  */
-column: string, message: string, };
+column: string, 
+/**
+ * The product's handle, where the row names one: how a person finds the product when the
+ * file was made for them (a connected store's products).
+ */
+product: string, message: string, };
 
 export type ImportPreview = { rows: number, products_new: number, products_updated: number, variants: number, images: number, 
 /**

@@ -66,6 +66,7 @@ pub(super) fn check_against(
                 Some((col, message)) => parsed.errors.push(ImportIssue {
                     line: v.line,
                     column: header_name(col).into(),
+                    product: p.handle.clone(),
                     message,
                 }),
                 None => kept.push(v),
@@ -75,6 +76,7 @@ pub(super) fn check_against(
             parsed.errors.push(ImportIssue {
                 line: p.line,
                 column: String::new(),
+                product: p.handle.clone(),
                 message: format!(
                     "product '{}' has no valid variant rows, so it is not imported",
                     p.handle

@@ -113,6 +113,9 @@ pub struct ImportIssue {
     pub line: u64,
     /// The column's header as written in the file, empty for a problem with the whole row.
     pub column: String,
+    /// The product's handle, where the row names one: how a person finds the product when the
+    /// file was made for them (a connected store's products).
+    pub product: String,
     pub message: String,
 }
 

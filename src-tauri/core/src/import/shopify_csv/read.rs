@@ -55,7 +55,15 @@ impl Row<'_> {
         ImportIssue {
             line: self.line,
             column,
+            product: self.handle(),
             message: message.into(),
+        }
+    }
+    /// The row's product handle: its Handle, else one made from its Title.
+    fn handle(&self) -> String {
+        match self.get(Col::Handle) {
+            "" => product::slug(self.get(Col::Title)),
+            h => h.to_lowercase(),
         }
     }
     fn has_variant(&self) -> bool {
@@ -228,6 +236,7 @@ pub(super) fn parse(text: &str, currency: Currency) -> Parsed {
             out.errors.push(ImportIssue {
                 line: 1,
                 column: String::new(),
+                product: String::new(),
                 message: format!("the header row cannot be read: {e}"),
             });
             return out;
@@ -251,6 +260,7 @@ pub(super) fn parse(text: &str, currency: Currency) -> Parsed {
         out.errors.push(ImportIssue {
             line: 1,
             column: String::new(),
+            product: String::new(),
             message: "this is not a Shopify product CSV: there is no Handle or Title column".into(),
         });
         return out;
@@ -269,6 +279,7 @@ pub(super) fn parse(text: &str, currency: Currency) -> Parsed {
                 out.errors.push(ImportIssue {
                     line,
                     column: String::new(),
+                    product: String::new(),
                     message: format!("unreadable row: {e}"),
                 });
                 break;
@@ -296,6 +307,7 @@ pub(super) fn parse(text: &str, currency: Currency) -> Parsed {
             out.errors.push(ImportIssue {
                 line,
                 column: String::new(),
+                product: String::new(),
                 message,
             });
             continue;
@@ -306,10 +318,7 @@ pub(super) fn parse(text: &str, currency: Currency) -> Parsed {
             cols: &cols,
             headers: &headers,
         };
-        let handle = match row.get(Col::Handle) {
-            "" => product::slug(row.get(Col::Title)),
-            h => h.to_lowercase(),
-        };
+        let handle = row.handle();
         if handle.is_empty() {
             out.errors.push(row.issue(
                 Col::Handle,
@@ -413,6 +422,7 @@ pub(super) fn parse(text: &str, currency: Currency) -> Parsed {
             out.errors.push(ImportIssue {
                 line: p.line,
                 column: String::new(),
+                product: p.handle.clone(),
                 message: format!(
                     "product '{}' has no valid variant rows, so it is not imported",
                     p.handle
