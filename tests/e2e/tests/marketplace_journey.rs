@@ -203,7 +203,10 @@ async fn owner_connects_shopify_and_reads_its_products_into_the_catalog() {
         "{summary}"
     );
     let errors = wait_text(&c, "#import-errors", "duplicate SKU 'EMUG-CHARCOAL'").await;
-    assert!(errors.contains("mug-again"), "the row names its product: {errors}");
+    assert!(
+        errors.contains("mug-again"),
+        "the row names its product: {errors}"
+    );
     shot(&c, "import-from-shopify").await;
     click(&c, "#import-confirm").await;
     wait_text(&c, "#import-done", "1 new").await;

@@ -91,13 +91,30 @@ impl Drop for Driver {
         // a new one (the single-instance plugin finds it on the session bus): stop whatever
         // still runs on this journey's database.
         let mark = format!("SHOPDESK_DB={}", self.home.join("shop.sqlite3").display());
+        let mut killed = Vec::new();
         for p in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
             let env = std::fs::read(p.path().join("environ")).unwrap_or_default();
             if env.split(|b| *b == 0).any(|v| v == mark.as_bytes()) {
                 let _ = Command::new("kill")
                     .args(["-KILL", &p.file_name().to_string_lossy()])
                     .status();
+                killed.push(p.path());
             }
+        }
+        // Until they are gone: one still leaving the session bus makes the next launch's
+        // single-instance check fail ("recipient disconnected without replying").
+        // (A zombie has let go of the bus already.)
+        let alive = |p: &std::path::PathBuf| {
+            std::fs::read_to_string(p.join("stat")).is_ok_and(|stat| {
+                stat.rsplit_once(')')
+                    .is_some_and(|(_, rest)| !rest.trim_start().starts_with('Z'))
+            })
+        };
+        for _ in 0..100 {
+            if !killed.iter().any(alive) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
         }
     }
 }
