@@ -28,26 +28,33 @@ pub const SHOPIFY_API_VERSION: &str = "2026-10";
 /// to fit and keeps that size.
 const PAGE: usize = 50;
 
-const ORDERS: &str = r#"query Orders($first: Int!, $after: String, $query: String) {
-  orders(first: $first, after: $after, sortKey: UPDATED_AT, query: $query) {
-    pageInfo { hasNextPage endCursor }
-    nodes {
-      id name updatedAt email phone note cancelledAt displayFinancialStatus currencyCode
-      totalPriceSet { shopMoney { amount currencyCode } }
-      totalShippingPriceSet { shopMoney { amount } }
-      shippingLine { title }
-      shippingAddress { name company address1 address2 city province zip countryCodeV2 phone }
-      billingAddress { name company address1 address2 city province zip countryCodeV2 phone }
-      lineItems(first: 30) {
-        pageInfo { hasNextPage }
-        nodes { id sku title quantity
-          originalUnitPriceSet { shopMoney { amount } }
-          totalDiscountSet { shopMoney { amount } } }
-      }
-      refunds { id totalRefundedSet { shopMoney { amount } } }
-    }
-  }
-}"#;
+/// What Shopdesk reads of an order, but its lines: by cursor pages and by export alike.
+pub(super) const ORDER_FIELDS: &str = "id name updatedAt email phone note cancelledAt
+  displayFinancialStatus currencyCode
+  totalPriceSet { shopMoney { amount currencyCode } }
+  totalShippingPriceSet { shopMoney { amount } }
+  shippingLine { title }
+  shippingAddress { name company address1 address2 city province zip countryCodeV2 phone }
+  billingAddress { name company address1 address2 city province zip countryCodeV2 phone }
+  refunds { id totalRefundedSet { shopMoney { amount } } }";
+
+/// What Shopdesk reads of an order's line.
+pub(super) const LINE_FIELDS: &str = "id sku title quantity
+  originalUnitPriceSet { shopMoney { amount } } totalDiscountSet { shopMoney { amount } }";
+
+/// A page of orders by cursor, oldest change first.
+fn orders_page_query() -> String {
+    format!(
+        "query Orders($first: Int!, $after: String, $query: String) {{
+  orders(first: $first, after: $after, sortKey: UPDATED_AT, query: $query) {{
+    pageInfo {{ hasNextPage endCursor }}
+    nodes {{ {ORDER_FIELDS}
+      lineItems(first: 30) {{ pageInfo {{ hasNextPage }} nodes {{ {LINE_FIELDS} }} }}
+    }}
+  }}
+}}"
+    )
+}
 
 const VARIANTS: &str = r#"query Variants($after: String) {
   productVariants(first: 250, after: $after) {
@@ -431,7 +438,7 @@ impl Connector for Shopify {
         let query = since.map(|t| format!("updated_at:>'{}'", t.to_rfc3339()));
         let data = loop {
             let vars = json!({ "first": self.page, "after": cursor, "query": query });
-            let answer = self.gql_answer(ORDERS, vars, true).await?;
+            let answer = self.gql_answer(&orders_page_query(), vars, true).await?;
             match page_that_fits(&answer, self.page) {
                 Some(fits) if fits < self.page => self.page = fits,
                 _ => break data_of(&answer)?,

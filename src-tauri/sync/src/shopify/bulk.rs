@@ -3,7 +3,7 @@
 //! polled until it ends, and the JSONL file it leaves is read as a stream, an order at a time.
 //! Cursor pages pay Shopify's query cost for every 6 orders; an export pays it once.
 
-use super::{user_errors, Shopify};
+use super::{user_errors, Shopify, LINE_FIELDS, ORDER_FIELDS};
 use crate::http::{SyncError, SyncResult};
 use crate::text;
 use serde_json::{json, Value};
@@ -29,18 +29,9 @@ pub(super) fn orders_query(since: Option<Timestamp>) -> String {
         })
         .unwrap_or_else(|| "(sortKey: UPDATED_AT)".into());
     format!(
-        r#"{{ orders{filter} {{ edges {{ node {{
-      id name updatedAt email phone note cancelledAt displayFinancialStatus currencyCode
-      totalPriceSet {{ shopMoney {{ amount currencyCode }} }}
-      totalShippingPriceSet {{ shopMoney {{ amount }} }}
-      shippingLine {{ title }}
-      shippingAddress {{ name company address1 address2 city province zip countryCodeV2 phone }}
-      billingAddress {{ name company address1 address2 city province zip countryCodeV2 phone }}
-      refunds {{ id totalRefundedSet {{ shopMoney {{ amount }} }} }}
-      lineItems {{ edges {{ node {{ id sku title quantity
-        originalUnitPriceSet {{ shopMoney {{ amount }} }}
-        totalDiscountSet {{ shopMoney {{ amount }} }} }} }} }}
-    }} }} }} }}"#
+        "{{ orders{filter} {{ edges {{ node {{ {ORDER_FIELDS}
+  lineItems {{ edges {{ node {{ {LINE_FIELDS} }} }} }}
+}} }} }} }}"
     )
 }
 
