@@ -77,6 +77,19 @@ impl Shopify {
     }
 }
 
+/// One CSV row, its fields set by header.
+struct Row(Vec<String>);
+
+impl Row {
+    fn put(&mut self, header: &str, value: impl Into<String>) {
+        let at = HEADERS.iter().position(|h| *h == header);
+        debug_assert!(at.is_some(), "no column {header}");
+        if let Some(at) = at {
+            self.0[at] = value.into();
+        }
+    }
+}
+
 /// A product's rows, as Shopify lays a product out in its CSV: the first row carries the
 /// product's fields and option names, each row a variant, and images beyond the variants on rows
 /// of their own.
@@ -103,50 +116,59 @@ fn rows(product: &Value, children: &[Value]) -> Vec<Vec<String>> {
     options.truncate(3);
     let mut out = Vec::new();
     for i in 0..variants.len().max(images.len()).max(1) {
-        let mut row = vec![String::new(); HEADERS.len()];
-        row[0] = text(product, "handle");
+        let mut row = Row(vec![String::new(); HEADERS.len()]);
+        row.put("Handle", text(product, "handle"));
         if i == 0 {
-            row[1] = text(product, "title");
-            row[2] = text(product, "descriptionHtml");
-            row[3] = text(product, "vendor");
-            row[4] = text(product, "productType");
-            row[5] = product["tags"]
+            for (header, field) in [
+                ("Title", "title"),
+                ("Body (HTML)", "descriptionHtml"),
+                ("Vendor", "vendor"),
+                ("Type", "productType"),
+            ] {
+                row.put(header, text(product, field));
+            }
+            let tags: Vec<&str> = product["tags"]
                 .as_array()
                 .into_iter()
                 .flatten()
                 .filter_map(Value::as_str)
-                .collect::<Vec<_>>()
-                .join(", ");
-            row[6] = text(product, "status").to_lowercase();
+                .collect();
+            row.put("Tags", tags.join(", "));
+            row.put("Status", text(product, "status").to_lowercase());
             for (n, (_, name)) in options.iter().enumerate() {
-                row[7 + 2 * n] = name.clone();
+                row.put(&format!("Option{} Name", n + 1), name.clone());
             }
         }
         if let Some(v) = variants.get(i) {
             for (n, (_, name)) in options.iter().enumerate() {
-                row[8 + 2 * n] = v["selectedOptions"]
+                let value = v["selectedOptions"]
                     .as_array()
                     .into_iter()
                     .flatten()
                     .find(|o| text(o, "name") == *name)
                     .map(|o| text(o, "value"))
                     .unwrap_or_default();
+                row.put(&format!("Option{} Value", n + 1), value);
             }
-            row[13] = text(v, "sku");
-            row[14] = text(v, "price");
-            row[15] = text(v, "compareAtPrice");
-            row[16] = text(v, "barcode");
-            row[17] = v
-                .pointer("/inventoryItem/unitCost/amount")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .into();
+            for (header, field) in [
+                ("Variant SKU", "sku"),
+                ("Variant Price", "price"),
+                ("Variant Compare At Price", "compareAtPrice"),
+                ("Variant Barcode", "barcode"),
+            ] {
+                row.put(header, text(v, field));
+            }
+            let cost = v.pointer("/inventoryItem/unitCost/amount");
+            row.put(
+                "Cost per item",
+                cost.and_then(Value::as_str).unwrap_or_default(),
+            );
         }
         if let Some(src) = images.get(i) {
-            row[18] = src.clone();
-            row[19] = (i + 1).to_string();
+            row.put("Image Src", src.as_str());
+            row.put("Image Position", (i + 1).to_string());
         }
-        out.push(row);
+        out.push(row.0);
     }
     out
 }
