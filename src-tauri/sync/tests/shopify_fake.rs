@@ -22,6 +22,13 @@ async fn shopify(store: Store) -> (MockServer, FakeShopify) {
 
 const T0: i64 = 1_790_000_000_000;
 
+/// `n` orders, updated a second apart from T0.
+fn orders_a_second_apart(n: usize) -> Vec<serde_json::Value> {
+    (0..n)
+        .map(|n| fake_order(n, T0 + n as i64 * 1000))
+        .collect()
+}
+
 /// Order 5 is cancelled and refunded in the store, a second after the store's clock.
 fn cancel_five(s: &mut Store) {
     s.clock += 1000;
@@ -57,9 +64,7 @@ fn shop() -> Fixture {
 
 #[tokio::test]
 async fn every_page_comes_in_once_through_throttles_errors_and_an_update_mid_pass() {
-    let orders = (0..230)
-        .map(|n| fake_order(n, T0 + n as i64 * 1000))
-        .collect();
+    let orders = orders_a_second_apart(230);
     let (server, fake) = shopify(Store {
         orders,
         faults: vec![
@@ -113,9 +118,7 @@ async fn the_pull_waits_for_the_cost_bucket_instead_of_being_throttled() {
     // reads each answer's bucket status and waits before the call it could not pay for. Its
     // first page of 50 is over Shopify's single-query limit: refused once, it shrinks to fit
     // (6 orders with 30 lines each) and keeps that size.
-    let orders = (0..60)
-        .map(|n| fake_order(n, T0 + n as i64 * 1000))
-        .collect();
+    let orders = orders_a_second_apart(60);
     let (server, fake) = shopify(Store {
         orders,
         bucket: Some(Bucket::new(3.0 * QUERY_COST, 5.0 * QUERY_COST)),
@@ -229,9 +232,7 @@ async fn stock_is_set_by_compare_and_set_and_a_lost_fulfilment_answer_is_read_ba
 
 #[tokio::test]
 async fn a_first_pull_reads_an_export_then_pages_what_changed_while_it_ran() {
-    let orders = (0..1200)
-        .map(|n| fake_order(n, T0 + n as i64 * 1000))
-        .collect();
+    let orders = orders_a_second_apart(1200);
     let (server, fake) = shopify(Store {
         orders,
         fate: Fate::Completes,
@@ -302,9 +303,7 @@ async fn a_first_pull_reads_an_export_then_pages_what_changed_while_it_ran() {
 
 #[tokio::test]
 async fn an_export_cut_off_is_read_again_whole_on_the_next_run() {
-    let orders = (0..700)
-        .map(|n| fake_order(n, T0 + n as i64 * 1000))
-        .collect();
+    let orders = orders_a_second_apart(700);
     let (server, fake) = shopify(Store {
         orders,
         fate: Fate::Completes,
@@ -345,9 +344,7 @@ async fn a_failed_or_expired_export_leaves_the_pull_to_cursor_pages() {
         (Fate::Fails, "ended FAILED (INTERNAL_SERVER_ERROR)"),
         (Fate::Expires, "ended EXPIRED"),
     ] {
-        let orders = (0..120)
-            .map(|n| fake_order(n, T0 + n as i64 * 1000))
-            .collect();
+        let orders = orders_a_second_apart(120);
         let (server, fake) = shopify(Store {
             orders,
             fate,
@@ -454,9 +451,7 @@ async fn the_stores_products_come_in_through_the_catalog_imports_preview() {
 #[ignore = "a benchmark: run by make benchmark"]
 async fn benchmark_ten_thousand_orders_pulled_by_an_export() {
     const N: usize = 10_000;
-    let orders = (0..N)
-        .map(|n| fake_order(n, T0 + n as i64 * 1000))
-        .collect();
+    let orders = orders_a_second_apart(N);
     let (server, fake) = shopify(Store {
         orders,
         fate: Fate::Completes,
