@@ -22,6 +22,21 @@ async fn shopify(store: Store) -> (MockServer, FakeShopify) {
 
 const T0: i64 = 1_790_000_000_000;
 
+/// Order 5 as the shop has it, asserted cancelled and refunded in full (`cancel_five`).
+fn cancelled_five(f: &Fixture, why: &str) -> shopdesk_core::order::Order {
+    let five = f
+        .shop
+        .order_by_number(&f.owner, "gid://shopify/Order/5")
+        .unwrap();
+    assert_eq!(
+        five.status,
+        shopdesk_core::order::OrderStatus::Cancelled,
+        "{why}"
+    );
+    assert_eq!(five.refunded.minor(), five.paid.minor(), "{why}");
+    five
+}
+
 /// `n` orders, updated a second apart from T0.
 fn orders_a_second_apart(n: usize) -> Vec<serde_json::Value> {
     (0..n)
@@ -99,16 +114,7 @@ async fn every_page_comes_in_once_through_throttles_errors_and_an_update_mid_pas
     let ch = f.shop.channel("shopify").unwrap();
     let r = run(&f.shop, &ch, &mut c, opts(), &|_| {}).await;
     assert_eq!(r.orders.created, 0, "a second pass makes nothing new");
-    let five = f
-        .shop
-        .order_by_number(&f.owner, "gid://shopify/Order/5")
-        .unwrap();
-    assert_eq!(
-        five.status,
-        shopdesk_core::order::OrderStatus::Cancelled,
-        "the mid-pass edit was seen"
-    );
-    assert_eq!(five.refunded.minor(), five.paid.minor());
+    cancelled_five(&f, "the mid-pass edit was seen");
     assert_eq!(f.order_count(), 230);
 }
 
@@ -250,14 +256,9 @@ async fn a_first_pull_reads_an_export_then_pages_what_changed_while_it_ran() {
     f.shop
         .order_by_number(&f.owner, "gid://shopify/Order/1199")
         .unwrap();
-    let five = f
-        .shop
-        .order_by_number(&f.owner, "gid://shopify/Order/5")
-        .unwrap();
-    assert_eq!(
-        five.status,
-        shopdesk_core::order::OrderStatus::Cancelled,
-        "the change made while the export ran came in by the paged pull after it"
+    let five = cancelled_five(
+        &f,
+        "the change made while the export ran came in by the paged pull after it",
     );
     let items: Vec<_> = five.lines.iter().filter(|l| l.kind == "item").collect();
     assert_eq!(
