@@ -5,6 +5,7 @@
 //! on the service desk, answered. Every report, the inbox and the home screen have
 //! something true to show on first launch, and it all ties out because it was made by the rules.
 
+use super::people::{addresses, CUSTOMERS};
 use crate::clock::{Date, FixedClock, ShopZone};
 use crate::customer::mailbox::{self, IncomingMail, Received};
 use crate::customer::ticket::{TicketChange, TicketStatus};
@@ -92,82 +93,6 @@ struct Player<'a> {
     cash: Vec<i64>,
     /// Orders placed so far (numbers the marketplaces' own ids).
     placed: u32,
-}
-
-/// Names and e-mails of the demo's customers.
-const CUSTOMERS: &[(&str, &str)] = &[
-    ("Aoife Byrne", "aoife.byrne@example.com"),
-    ("Liam O'Connor", "liam.oconnor@example.com"),
-    ("Sofia Rossi", "sofia.rossi@example.com"),
-    ("Noah Schmidt", "noah.schmidt@example.com"),
-    ("Emma Walsh", "emma.walsh@example.com"),
-    ("Oisín Kelly", "oisin.kelly@example.com"),
-    ("Chloé Martin", "chloe.martin@example.com"),
-    ("Jack Murphy", "jack.murphy@example.com"),
-    ("Mia Doyle", "mia.doyle@example.com"),
-    ("Lucas Silva", "lucas.silva@example.com"),
-    ("Grace Kennedy", "grace.kennedy@example.com"),
-    ("Ethan Brennan", "ethan.brennan@example.com"),
-    ("Hannah Lynch", "hannah.lynch@example.com"),
-    ("Daniel Quinn", "daniel.quinn@example.com"),
-    ("Ava Fitzgerald", "ava.fitzgerald@example.com"),
-    ("Tomás Ryan", "tomas.ryan@example.com"),
-];
-
-fn addresses(country: &str) -> (Vec<Address>, &'static str) {
-    let (streets, city, region, postal, carrier): (&[&str], &str, &str, &str, &str) = match country
-    {
-        "GB" => (
-            &[
-                "Park Street",
-                "Gloucester Road",
-                "Whiteladies Road",
-                "North Street",
-            ],
-            "Bristol",
-            "",
-            "BS1 5TX",
-            "Royal Mail",
-        ),
-        "US" => (
-            &[
-                "NW 23rd Ave",
-                "SE Hawthorne Blvd",
-                "N Mississippi Ave",
-                "SW Alder St",
-            ],
-            "Portland",
-            "OR",
-            "97209",
-            "USPS",
-        ),
-        _ => (
-            &[
-                "Shop Street",
-                "Dominick Street",
-                "College Road",
-                "Father Griffin Road",
-            ],
-            "Galway",
-            "",
-            "H91 X2Y3",
-            "An Post",
-        ),
-    };
-    let mut out = Vec::new();
-    for (i, street) in streets.iter().enumerate() {
-        for n in 1..=6 {
-            out.push(Address {
-                line1: format!("{} {street}", n * 3 + i),
-                city: city.into(),
-                region: region.into(),
-                postal_code: postal.into(),
-                country: country.into(),
-                ..Address::default()
-            });
-        }
-    }
-    (out, carrier)
 }
 
 /// Plays `days` days of trade up to `end` into the shop at `path` (encrypted with `key` if it

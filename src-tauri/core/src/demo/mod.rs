@@ -4,6 +4,7 @@
 //! `shopdesk demo` and the UI's "load demo shop" both call `load_demo`.
 
 mod history;
+mod people;
 
 use crate::audit::{self, Change};
 use crate::catalog::product::{self, ProductDraft, ProductStatus, VariantDraft};
