@@ -3,6 +3,7 @@
 
 mod commands;
 pub mod ipc;
+mod renderer;
 #[cfg(test)]
 mod shell_rules;
 mod state;
@@ -43,6 +44,7 @@ fn log_plugin() -> tauri::plugin::TauriPlugin<tauri::Wry> {
 }
 
 pub fn run() {
+    let cpu_rendering = renderer::choose();
     tauri::Builder::default()
         // First, so a second launch hands over to the running app before doing anything else.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
@@ -53,7 +55,7 @@ pub fn run() {
             }
         }))
         .plugin(log_plugin())
-        .setup(|app| {
+        .setup(move |app| {
             let db_path = match db_path_override() {
                 Some(p) => p,
                 None => app.path().app_data_dir()?.join("shopdesk.sqlite3"),
@@ -63,6 +65,9 @@ pub fn run() {
                 env!("CARGO_PKG_VERSION"),
                 db_path.display()
             );
+            if cpu_rendering {
+                log::info!("no GPU device found: the window renders on the CPU");
+            }
             // The shop opens on its own thread while the window and its page load: a large
             // database's quick check no longer holds back the first screen.
             app.manage(state::AppState::new(db_path));
