@@ -484,8 +484,9 @@ async fn benchmark_scan_to_line_painted() {
            const dom = performance.now(), ipc = window.__ipc;
            requestAnimationFrame(() => {
              const paint = performance.now();
-             window.__scan.push(paint - t0);
              if (ipc && ipc[1] !== null) window.__parts.push([ipc[0] - t0, ipc[1] - ipc[0], dom - ipc[1], paint - dom]);
+             window.__scan.push(paint - t0);
+             window.__wake?.();
            });
          }).observe(document.querySelector('#cart'), { subtree: true, childList: true, characterData: true });",
         vec![],
@@ -501,17 +502,7 @@ async fn benchmark_scan_to_line_painted() {
         }
         let t = std::time::Instant::now();
         scan_into(&c, "#sell-scan", "5390001000167").await;
-        loop {
-            let n = c
-                .execute("return window.__scan.length", vec![])
-                .await
-                .unwrap();
-            if n.as_u64().unwrap_or(0) as usize > i {
-                break;
-            }
-            assert!(t.elapsed() < WAIT, "scan {i} never painted");
-            tokio::time::sleep(Duration::from_millis(2)).await;
-        }
+        wait_in_page_for_entries(&c, "__scan", i).await;
         round_trip.push(ms_since(t));
     }
     let painted = c.execute("return window.__scan", vec![]).await.unwrap();

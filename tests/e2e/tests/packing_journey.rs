@@ -137,7 +137,7 @@ async fn benchmark_pack_scan_to_line_ticked() {
            const now = document.querySelector('#pack-progress')?.textContent ?? '';
            if (t0 === null || now === window.__before) return;
            window.__t0 = null;
-           requestAnimationFrame(() => window.__tick.push(performance.now() - t0));
+           requestAnimationFrame(() => { window.__tick.push(performance.now() - t0); window.__wake?.(); });
          }).observe(document.querySelector('.pack'), { subtree: true, childList: true, characterData: true });",
         vec![],
     )
@@ -154,18 +154,7 @@ async fn benchmark_pack_scan_to_line_ticked() {
             wait_exact(&c, "#pack-progress", "0 / 5").await;
         }
         scan_into(&c, "#pack-scan", barcode).await;
-        let t = std::time::Instant::now();
-        loop {
-            let n = c
-                .execute("return window.__tick.length", vec![])
-                .await
-                .unwrap();
-            if n.as_u64().unwrap_or(0) as usize > i {
-                break;
-            }
-            assert!(t.elapsed() < WAIT, "scan {i} never ticked");
-            tokio::time::sleep(std::time::Duration::from_millis(2)).await;
-        }
+        wait_in_page_for_entries(&c, "__tick", i).await;
     }
     let ticks = c.execute("return window.__tick", vec![]).await.unwrap();
     let ticks: Vec<f64> = ticks

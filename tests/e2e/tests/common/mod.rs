@@ -317,6 +317,22 @@ pub async fn scan_into(c: &Client, css: &str, code: &str) {
     fill(c, css, &format!("{code}\u{E007}")).await;
 }
 
+/// Waits inside the page until the window's array `name` holds more than `n` entries; the
+/// page's script calls `window.__wake?.()` after each entry it adds. One WebDriver call and no
+/// timer: polling runs a script on the page's main thread every few ms, competing with the very
+/// scan a benchmark is timing.
+pub async fn wait_in_page_for_entries(c: &Client, name: &str, n: usize) {
+    c.execute_async(
+        "const [name, n, done] = arguments;
+         const check = () => { if (window[name].length > n) { window.__wake = null; done(true); } };
+         window.__wake = check;
+         check();",
+        vec![name.into(), n.into()],
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{name} never reached {} entries: {e}", n + 1));
+}
+
 /// The value of an input (its text is empty to WebDriver).
 pub async fn value_of(c: &Client, css: &str) -> String {
     let el = c
