@@ -291,7 +291,6 @@ pub async fn add_product(c: &Client, title: &str, sku: &str, price: &str) {
 pub async fn search_catalog(c: &Client, words: &str) -> String {
     fill(c, "#product-search", words).await;
     wait_exact(c, "#product-count", "1 variant").await;
-    // The row fills in when its page arrives.
     // The row fills in when its page arrives. Read as innerText: WebKit's driver reports no
     // text for rows positioned inside the virtualised list's scroll box.
     let deadline = std::time::Instant::now() + WAIT;
