@@ -7,7 +7,7 @@ SHELL := /bin/bash
 
 BUILD_PKGS := libwebkit2gtk-4.1-dev libsoup-3.0-dev libayatana-appindicator3-dev librsvg2-dev \
               build-essential curl wget file libxdo-dev libssl-dev pkg-config libdbus-1-dev
-TEST_PKGS  := xvfb xauth webkit2gtk-driver poppler-utils zbar-tools python3-aiosmtpd dovecot-imapd cups printer-driver-cups-pdf \
+TEST_PKGS  := xvfb xauth webkit2gtk-driver poppler-utils zbar-tools python3-aiosmtpd dovecot-imapd cups printer-driver-cups-pdf postgresql \
               dbus-daemon gnome-keyring
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CARGO_BIN := $(HOME)/.cargo/bin

@@ -3,6 +3,7 @@
 //! directory (the system's Dovecot untouched), stopped when dropped. Mail "arrives" by being
 //! written into the maildir as a delivery agent would.
 
+use crate::ids;
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -25,14 +26,6 @@ impl Drop for ImapServer {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn ids(args: &[&str]) -> u32 {
-    let out = Command::new("id").args(args).output().expect("id");
-    String::from_utf8_lossy(&out.stdout)
-        .trim()
-        .parse()
-        .unwrap_or(0)
 }
 
 impl ImapServer {

@@ -5,6 +5,7 @@
 //! | `shop` | a new shop on a temporary database with its owner signed in, stocked items |
 //! | `smtp` | a real SMTP server (aiosmtpd) on 127.0.0.1 delivering into a maildir |
 //! | `imap` | a real IMAP server (Dovecot) on 127.0.0.1 over a maildir of its own |
+//! | `postgres` | a private PostgreSQL cluster on 127.0.0.1, killable and restartable |
 //! | `cups` | a private CUPS scheduler with cups-pdf queues; reading PDFs back (poppler, zbar) |
 //! | `vendure` | a real Vendure server on 127.0.0.1, and orders placed through its Shop API |
 //! | `shopify` | a fake of Shopify's Admin API on 127.0.0.1 (no Shopify can run here), by its docs |
@@ -15,6 +16,7 @@
 
 pub mod cups;
 pub mod imap;
+pub mod postgres;
 #[cfg(feature = "shop")]
 pub mod shop;
 #[cfg(feature = "shopify")]
@@ -37,4 +39,16 @@ pub fn free_port() -> u16 {
         .and_then(|l| l.local_addr())
         .expect("a free port on 127.0.0.1")
         .port()
+}
+
+/// A number `id ARGS` prints: a user's or group's id (`-u postgres`, `-g nobody`, `-u` for ours).
+pub(crate) fn ids(args: &[&str]) -> u32 {
+    let out = std::process::Command::new("id")
+        .args(args)
+        .output()
+        .expect("id");
+    String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .unwrap_or(0)
 }
