@@ -126,12 +126,12 @@ impl Postgres {
     /// it replays its write-ahead log) and waits until it accepts connections.
     pub fn restart(&mut self) -> Result<(), String> {
         self.kill();
-        let log =
-            std::fs::File::create(self.dir.path().join("server.log")).map_err(|e| e.to_string())?;
-        if let Some((uid, gid)) = self.owner {
-            let _ =
-                std::os::unix::fs::chown(self.dir.path().join("server.log"), Some(uid), Some(gid));
-        }
+        // One log over every start, so a restart after a kill keeps what came before.
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.dir.path().join("server.log"))
+            .map_err(|e| e.to_string())?;
         let server = self
             .command("postgres")
             .arg("-D")
