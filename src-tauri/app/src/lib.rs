@@ -44,7 +44,7 @@ fn log_plugin() -> tauri::plugin::TauriPlugin<tauri::Wry> {
 }
 
 pub fn run() {
-    let software_drawing = renderer::choose();
+    let cpu_rendering = renderer::choose();
     tauri::Builder::default()
         // First, so a second launch hands over to the running app before doing anything else.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
@@ -65,8 +65,8 @@ pub fn run() {
                 env!("CARGO_PKG_VERSION"),
                 db_path.display()
             );
-            if software_drawing {
-                log::info!("no GPU device found: the window draws without GPU compositing");
+            if cpu_rendering {
+                log::info!("no GPU device found: the window renders on the CPU");
             }
             // The shop opens on its own thread while the window and its page load: a large
             // database's quick check no longer holds back the first screen.

@@ -1,20 +1,21 @@
-//! How the window's web view draws on Linux: WebKit's default (GPU compositing) when the machine
-//! has a GPU, plain software drawing when it has none.
+//! How the window's web view draws on Linux: on the GPU when the machine has one, on the CPU
+//! when it has none.
 //!
-//! WebKitGTK composites the page on the GPU by default. On a machine with no GPU device (a
-//! virtual machine, a remote desktop, an old till whose graphics has no driver) that GPU is
-//! Mesa's software emulation (llvmpipe): measured under Xvfb during 200 counter scans, its
-//! threads took 62% of the CPU the app and WebKit used, on a 2-core machine where the scan
-//! competes for the same cores. Without compositing, the sign-in screen's first paint took 7 ms
-//! instead of ~90, and scan → line painted p99 fell from 43–67 ms to 22 ms. So with no GPU
-//! device present, Shopdesk turns compositing off — unless the person has already chosen in
-//! the environment.
+//! WebKitGTK rasterises on the GPU by default. On a machine with no GPU device (a virtual
+//! machine, a remote desktop, an old till whose graphics has no driver) that GPU is Mesa's
+//! software emulation, and every frame goes through an emulated GL pipeline: measured under
+//! Xvfb, the sign-in screen's first paint took ~90 ms that way and ~20 ms with WebKit's own CPU
+//! rasteriser. So with no GPU device present, Shopdesk asks WebKit for CPU rendering — unless the
+//! person has already chosen either way in the environment.
+//!
+//! Turning compositing off altogether (`WEBKIT_DISABLE_COMPOSITING_MODE`) was faster still (first
+//! paint 7 ms; Mesa's threads had 62% of the CPU during a run of scans) but not kept: under it,
+//! WebDriver's clicks and screenshots on some screens waited up to a minute for a frame, until
+//! the top bar's clock changed — a window that may not repaint is not shipped to a till.
 
 use std::path::Path;
 
-/// WebKitGTK's switch for drawing without (GPU) compositing; the web process inherits it.
-const NO_COMPOSITING: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
-/// WebKitGTK's other rendering switch: set, it says the person chose how WebKit renders.
+/// WebKitGTK's switch for its CPU rasteriser (read by the web process, which inherits it).
 const CPU_RENDERING: &str = "WEBKIT_SKIA_ENABLE_CPU_RENDERING";
 
 /// Whether `dev` (normally `/dev`) has a GPU a web view could render on: a DRM render node
@@ -30,17 +31,16 @@ fn has_gpu(dev: &Path) -> bool {
     render_node || dev.join("nvidia0").exists()
 }
 
-/// Turns compositing off on a machine with no GPU, and says whether it did. Called first thing
+/// Chooses CPU rendering on a machine with no GPU, and says whether it did. Called first thing
 /// in `run`, before GTK or any thread starts, so changing the process environment is safe.
 pub fn choose() -> bool {
-    let software = cfg!(target_os = "linux")
-        && std::env::var_os(NO_COMPOSITING).is_none()
+    let cpu = cfg!(target_os = "linux")
         && std::env::var_os(CPU_RENDERING).is_none()
         && !has_gpu(Path::new("/dev"));
-    if software {
-        std::env::set_var(NO_COMPOSITING, "1");
+    if cpu {
+        std::env::set_var(CPU_RENDERING, "1");
     }
-    software
+    cpu
 }
 
 #[cfg(test)]
