@@ -9,6 +9,8 @@ use common::*;
 use shopdesk_core::channel::{
     NewChannel, Pulled, RemoteLine, RemoteListing, RemoteOrder, RemoteRefund, SyncErrorKind,
 };
+use shopdesk_core::customer::list::CustomerQuery;
+use shopdesk_core::customer::CustomerDraft;
 use shopdesk_core::order::{OrderStatus, PaymentStatus, ShipmentDraft};
 use shopdesk_core::{Error, Timestamp};
 
@@ -221,6 +223,54 @@ fn a_refusal_after_good_orders_keeps_them_once_and_skips_no_number() {
     let q = f.shop.quarantined_orders(&f.owner).unwrap();
     assert_eq!(q.len(), 1);
     assert_eq!(q[0].external_id, "4003");
+}
+
+/// Who the customer search finds for `text`, by e-mail.
+fn found(f: &Fixture, text: &str) -> Vec<String> {
+    let q = CustomerQuery {
+        text: text.into(),
+        ..CustomerQuery::default()
+    };
+    let rows = f.shop.customer_list(&f.owner, &q).unwrap().rows;
+    rows.into_iter().filter_map(|r| r.email).collect()
+}
+
+#[test]
+fn the_customers_a_page_makes_or_moves_are_searchable_when_it_lands_either_way_it_is_written() {
+    let (f, _) = shop();
+    let ch = channel(&f);
+    let first = remote("5001", T0, vec![("L1", "TEE-S-SAGE", 1, 2000)]);
+    f.shop.ingest_orders(&ch, &page(&[first])).unwrap();
+    assert_eq!(found(&f, "D02"), ["buyer5001@example.ie"]);
+
+    // The returning buyer has moved; a new buyer comes in the same page, which a refused order
+    // makes be written again order by order.
+    let mut moved = remote("5002", T0, vec![("L2", "TEE-S-SAGE", 1, 2000)]);
+    moved.email = "buyer5001@example.ie".into();
+    moved.shipping.postal_code = "H91 X2Y3".into();
+    let new = remote("5003", T0, vec![("L3", "TEE-S-SAGE", 1, 2000)]);
+    let refused = remote("5004", T0, vec![("L4", "TEE-S-SAGE", 0, 2000)]);
+    let t = f
+        .shop
+        .ingest_orders(&ch, &page(&[moved, new, refused]))
+        .unwrap();
+    assert_eq!((t.created, t.quarantined), (2, 1));
+    assert_eq!(found(&f, "H91"), ["buyer5001@example.ie"]);
+    assert_eq!(found(&f, "D02"), ["buyer5003@example.ie"]);
+    assert_eq!(found(&f, "buyer5003"), ["buyer5003@example.ie"]);
+    assert!(
+        found(&f, "buyer5004").is_empty(),
+        "the refused order made no one"
+    );
+
+    // Outside a page, a customer is indexed as it is made.
+    let walk_in = CustomerDraft {
+        name: "Saoirse Kelly".into(),
+        email: "saoirse@example.ie".into(),
+        phone: String::new(),
+    };
+    f.shop.create_customer(&f.owner, &walk_in).unwrap();
+    assert_eq!(found(&f, "saoirse"), ["saoirse@example.ie"]);
 }
 
 #[test]

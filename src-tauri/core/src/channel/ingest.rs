@@ -13,6 +13,7 @@ use crate::order::{
     self, cancel_in, create_in, record_money, Address, MoneyMove, OrderDraft, OrderLineDraft,
 };
 use crate::shop::shop_currency;
+use crate::store::with_search_deferred;
 use crate::Shop;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -427,13 +428,13 @@ impl Shop {
     /// rolled back and the page written again, each order in its own savepoint.
     pub fn ingest_orders(&self, channel_id: &str, page: &[Pulled]) -> Result<IngestTally> {
         let now = self.clock.now();
-        match self
-            .db
-            .write(|tx| write_page(tx, channel_id, now, page, false))
-        {
-            Err(e) if e.is_refusal() => self
-                .db
-                .write(|tx| write_page(tx, channel_id, now, page, true)),
+        let write = |each_alone| {
+            self.db.write(|tx| {
+                with_search_deferred(tx, || write_page(tx, channel_id, now, page, each_alone))
+            })
+        };
+        match write(false) {
+            Err(e) if e.is_refusal() => write(true),
             done => done,
         }
     }

@@ -297,8 +297,11 @@ fn match_customer(
             .optional()?,
     };
     if let Some(id) = found {
-        conn.prepare_cached("UPDATE customer SET address = ?2, updated_at = ?3 WHERE id = ?1")?
-            .execute(params![id, address, at.0])?;
+        // Only a new address is a change: the same one again rewrote the customer's search row.
+        conn.prepare_cached(
+            "UPDATE customer SET address = ?2, updated_at = ?3 WHERE id = ?1 AND address IS NOT ?2",
+        )?
+        .execute(params![id, address, at.0])?;
         return Ok(Some(id));
     }
     let name = Some(p.shipping.name.clone())

@@ -37,6 +37,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0018_report_rollup.sql"),
     include_str!("migrations/0019_variant_cost.sql"),
     include_str!("migrations/0020_report_buyer_month.sql"),
+    include_str!("migrations/0021_customer_search_deferred.sql"),
 ];
 
 const MAX_IDLE_READERS: usize = 4;
@@ -323,6 +324,28 @@ pub(crate) fn next_number(conn: &Connection, kind: &str) -> Result<i64> {
         .query_row([kind], |r| r.get(0))?)
 }
 
+/// Runs `write` with the customers' search rows left for its end: the customers it makes or
+/// changes are indexed once, in two statements, instead of one full-text flush per customer
+/// (migration 0021 says why). In the caller's transaction; an error rolls the deferral back with
+/// everything else.
+pub(crate) fn with_search_deferred<T>(
+    tx: &Connection,
+    write: impl FnOnce() -> Result<T>,
+) -> Result<T> {
+    tx.prepare_cached("INSERT INTO customer_search_deferring (one) VALUES (1)")?
+        .execute([])?;
+    let done = write()?;
+    tx.execute_batch(
+        "DELETE FROM customer_search_deferring;
+         DELETE FROM customer_search WHERE rowid IN (SELECT seq FROM customer_search_stale);
+         INSERT INTO customer_search (rowid, name, emails, phones, postcode, tags)
+         SELECT seq, name, emails, phones, postcode, tags FROM customer_search_row
+         WHERE seq IN (SELECT seq FROM customer_search_stale);
+         DELETE FROM customer_search_stale;",
+    )?;
+    Ok(done)
+}
+
 /// Refuses an id that names no customer, before a sale or order points at it (the foreign key
 /// would refuse it too, but as a storage error instead of "customer not found").
 pub(crate) fn customer_exists(conn: &Connection, id: &str) -> Result<()> {
@@ -370,6 +393,7 @@ mod tests {
         "cc9b5064db756cc927b8934af1a6a13974084e9f44ecd309510310d3a87e77e5", // 0018_report_rollup
         "95bd8a76efd7e386839cff1e6c256950190ce9b517279c729526c28a1212d41e", // 0019_variant_cost
         "fbc06b8617eb7535c24c910703a73c7afabdf4b8ca60555257f3fbdd627ec0f2", // 0020_report_buyer_month
+        "f38cd4ac3bfc08c52421c3e2ef21bf216b5d24545d92064f7079c24c8dcd328e", // 0021_customer_search_deferred
     ];
 
     #[test]
