@@ -6,6 +6,7 @@
 //! | `smtp` | a real SMTP server (aiosmtpd) on 127.0.0.1 delivering into a maildir |
 //! | `imap` | a real IMAP server (Dovecot) on 127.0.0.1 over a maildir of its own |
 //! | `postgres` | a private PostgreSQL cluster on 127.0.0.1, killable and restartable |
+//! | `proxy` | a fault proxy in front of it: cut, held, slowed, or a COMMIT whose reply is lost |
 //! | `cups` | a private CUPS scheduler with cups-pdf queues; reading PDFs back (poppler, zbar) |
 //! | `vendure` | a real Vendure server on 127.0.0.1, and orders placed through its Shop API |
 //! | `shopify` | a fake of Shopify's Admin API on 127.0.0.1 (no Shopify can run here), by its docs |
@@ -17,6 +18,7 @@
 pub mod cups;
 pub mod imap;
 pub mod postgres;
+pub mod proxy;
 #[cfg(feature = "shop")]
 pub mod shop;
 #[cfg(feature = "shopify")]

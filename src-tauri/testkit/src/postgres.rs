@@ -6,6 +6,7 @@
 //! on the same data, as a crashed server would come back; it is killed when dropped.
 
 use crate::ids;
+use std::io::Write;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -225,7 +226,23 @@ impl Postgres {
     /// Runs SQL with `psql` (no connection library needed): the output of `-At` (unaligned, no
     /// headers), or what went wrong.
     pub fn psql(&self, database: &str, sql: &str) -> Result<String, String> {
-        let out: Output = self
+        self.psql_at(self.port, database, &["-c", sql], None)
+    }
+
+    /// Runs a script through `port` (a fault proxy's, say), statement by statement as psql
+    /// reads them from its input: each is its own query message on the wire.
+    pub fn psql_script(&self, port: u16, database: &str, script: &str) -> Result<String, String> {
+        self.psql_at(port, database, &["-f", "-"], Some(script))
+    }
+
+    fn psql_at(
+        &self,
+        port: u16,
+        database: &str,
+        what: &[&str],
+        input: Option<&str>,
+    ) -> Result<String, String> {
+        let mut child = self
             .command("psql")
             .args([
                 "-X",
@@ -237,9 +254,21 @@ impl Postgres {
                 "-U",
                 USER,
             ])
-            .args(["-p", &self.port.to_string(), "-d", database, "-c", sql])
-            .output()
+            .args(["-p", &port.to_string(), "-d", database])
+            .args(what)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
             .map_err(|e| format!("psql: {e}"))?;
+        if let Some(script) = input {
+            let mut stdin = child.stdin.take().expect("piped");
+            stdin
+                .write_all(script.as_bytes())
+                .map_err(|e| format!("psql: {e}"))?;
+        }
+        drop(child.stdin.take());
+        let out: Output = child.wait_with_output().map_err(|e| format!("psql: {e}"))?;
         if out.status.success() {
             Ok(String::from_utf8_lossy(&out.stdout).trim_end().to_string())
         } else {
