@@ -217,10 +217,12 @@ impl Postgres {
 
     /// A libpq connection string for `database` on this server.
     pub fn url(&self, database: &str) -> String {
-        format!(
-            "host=127.0.0.1 port={} user={USER} dbname={database}",
-            self.port
-        )
+        self.url_via(self.port, database)
+    }
+
+    /// The same through `port`: a fault proxy's in front of this server.
+    pub fn url_via(&self, port: u16, database: &str) -> String {
+        format!("host=127.0.0.1 port={port} user={USER} dbname={database}")
     }
 
     /// Runs SQL with `psql` (no connection library needed): the output of `-At` (unaligned, no
