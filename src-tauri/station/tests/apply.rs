@@ -2,21 +2,14 @@
 //! and server make: the COMMIT's reply lost, the server killed and restarted, two stations
 //! retrying the same action at once.
 
-use shopdesk_station::apply::{apply_once, connect, Applied, APPLIED_ACTIONS};
+mod common;
+
+use shopdesk_station::apply::{apply_once, connect, Applied};
 use shopdesk_testkit::postgres::Postgres;
 use shopdesk_testkit::proxy::FaultProxy;
 
 fn server() -> (Postgres, FaultProxy) {
-    let pg = Postgres::start().expect("a private PostgreSQL");
-    pg.psql("postgres", "CREATE DATABASE shop").unwrap();
-    pg.psql("shop", APPLIED_ACTIONS).unwrap();
-    pg.psql(
-        "shop",
-        "CREATE TABLE sale (id text PRIMARY KEY, total_minor bigint NOT NULL)",
-    )
-    .unwrap();
-    let proxy = FaultProxy::start(([127, 0, 0, 1], pg.port).into()).unwrap();
-    (pg, proxy)
+    common::server("CREATE TABLE sale (id text PRIMARY KEY, total_minor bigint NOT NULL)")
 }
 
 /// The till's sale `id` as an action: its effect is the sale's row.

@@ -2,7 +2,9 @@
 //! once, through a till killed between the server's COMMIT and its own mark, a lost COMMIT reply,
 //! and the server cut off mid-drain.
 
-use shopdesk_station::apply::{connect, APPLIED_ACTIONS};
+mod common;
+
+use shopdesk_station::apply::connect;
 use shopdesk_station::drain::{drain, Action, Drained, Journal};
 use shopdesk_testkit::postgres::Postgres;
 use shopdesk_testkit::proxy::{Fault, FaultProxy};
@@ -80,16 +82,7 @@ impl Journal for Till {
 }
 
 fn server() -> (Postgres, FaultProxy) {
-    let pg = Postgres::start().expect("a private PostgreSQL");
-    pg.psql("postgres", "CREATE DATABASE shop").unwrap();
-    pg.psql("shop", APPLIED_ACTIONS).unwrap();
-    pg.psql(
-        "shop",
-        "CREATE TABLE sale (seq bigserial PRIMARY KEY, receipt text NOT NULL UNIQUE)",
-    )
-    .unwrap();
-    let proxy = FaultProxy::start(([127, 0, 0, 1], pg.port).into()).unwrap();
-    (pg, proxy)
+    common::server("CREATE TABLE sale (seq bigserial PRIMARY KEY, receipt text NOT NULL UNIQUE)")
 }
 
 /// Drains the till through the proxy; each sale's effect is its row on the server.
