@@ -10,7 +10,7 @@
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::Duration;
@@ -33,13 +33,15 @@ struct State {
     /// The next simple-query COMMIT on any connection reaches the server, its reply never
     /// reaches the client, and that connection is closed once the server has answered.
     lose_next_commit_reply: bool,
-    open: Vec<TcpStream>,
+    /// The sockets of each open connection, by its number, for `Sever` to reset.
+    open: Vec<(u64, TcpStream)>,
 }
 
 struct Shared {
     state: Mutex<State>,
     changed: Condvar,
     stopped: AtomicBool,
+    connections: AtomicU64,
 }
 
 /// A proxy to `upstream`, stopped when dropped.
@@ -60,6 +62,7 @@ impl FaultProxy {
             }),
             changed: Condvar::new(),
             stopped: AtomicBool::new(false),
+            connections: AtomicU64::new(0),
         });
         let s = shared.clone();
         thread::spawn(move || {
@@ -80,7 +83,7 @@ impl FaultProxy {
         let mut st = self.shared.state.lock().unwrap();
         st.fault = fault;
         if fault == Fault::Sever {
-            for c in st.open.drain(..) {
+            for (_, c) in st.open.drain(..) {
                 let _ = c.shutdown(Shutdown::Both);
             }
         }
@@ -120,15 +123,20 @@ fn connect(s: &Arc<Shared>, client: TcpStream, upstream: SocketAddr) {
     let (Ok(c2), Ok(s2)) = (client.try_clone(), server.try_clone()) else {
         return;
     };
+    let number = s.connections.fetch_add(1, Ordering::SeqCst);
     s.state.lock().unwrap().open.extend(
         [client.try_clone(), server.try_clone()]
             .into_iter()
-            .flatten(),
+            .flatten()
+            .map(|socket| (number, socket)),
     );
     let conn = Arc::new(Conn::default());
     let (up, c) = (s.clone(), conn.clone());
-    thread::spawn(move || pump(&up, client, server, Frames::client(), &c));
+    let upward = thread::spawn(move || pump(&up, client, server, Frames::client(), &c));
     pump(s, s2, c2, Frames::server(), &conn);
+    let _ = upward.join();
+    // Closed: its sockets leave the list, so a long run of reconnects holds no dead ones.
+    s.state.lock().unwrap().open.retain(|(n, _)| *n != number);
 }
 
 /// What the two directions of one connection tell each other.
