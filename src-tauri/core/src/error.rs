@@ -82,6 +82,21 @@ pub enum Error {
          to {supported}); install the newer Shopdesk or open another database — nothing was changed"
     )]
     SchemaTooNew { found: i64, supported: i64 },
+    /// A station and the shop's PostgreSQL disagree on the schema: it writes nothing until the
+    /// older side is upgraded.
+    #[error(
+        "the shop's server database has schema version {server} and this Shopdesk knows {station}: \
+         {advice} — nothing was written"
+    )]
+    SchemaSkew {
+        server: i64,
+        station: i64,
+        advice: String,
+    },
+    /// The shop's PostgreSQL server cannot be reached (stopped, the network down, a wrong
+    /// address): what needs it waits; the counter keeps selling into its own journal.
+    #[error("the shop's server cannot be reached ({0})")]
+    ServerOffline(String),
     #[error("the database is locked by another program; close it and try again")]
     Locked,
     /// An encrypted database and no key for it (this computer's keychain has none: a new
@@ -138,6 +153,8 @@ pub enum ErrorCode {
     PrintFailed,
     CannotWrite,
     SchemaTooNew,
+    SchemaSkew,
+    ServerOffline,
     DbLocked,
     DbKeyNeeded,
     DbWrongKey,
@@ -181,6 +198,8 @@ impl Error {
             Error::PrintFailed(_) => ErrorCode::PrintFailed,
             Error::CannotWrite(_) => ErrorCode::CannotWrite,
             Error::SchemaTooNew { .. } => ErrorCode::SchemaTooNew,
+            Error::SchemaSkew { .. } => ErrorCode::SchemaSkew,
+            Error::ServerOffline(_) => ErrorCode::ServerOffline,
             Error::Locked => ErrorCode::DbLocked,
             Error::KeyNeeded => ErrorCode::DbKeyNeeded,
             Error::WrongKey(_) => ErrorCode::DbWrongKey,
@@ -221,6 +240,8 @@ impl Error {
             | Error::PrintFailed(_)
             | Error::CannotWrite(_)
             | Error::SchemaTooNew { .. }
+            | Error::SchemaSkew { .. }
+            | Error::ServerOffline(_)
             | Error::Locked
             | Error::KeyNeeded
             | Error::WrongKey(_)
@@ -249,6 +270,37 @@ impl From<rusqlite::Error> for Error {
                 Error::CannotOpen(e.to_string())
             }
             _ => Error::Storage(e.to_string()),
+        }
+    }
+}
+
+impl From<postgres::Error> for Error {
+    /// A lost connection is the server gone, not a fault in the data: the caller keeps what it
+    /// has and tries again. A serialization failure or a deadlock is the PostgreSQL form of
+    /// SQLite's busy database.
+    fn from(e: postgres::Error) -> Self {
+        use postgres::error::SqlState;
+        match e.code() {
+            Some(c)
+                if *c == SqlState::T_R_SERIALIZATION_FAILURE
+                    || *c == SqlState::T_R_DEADLOCK_DETECTED =>
+            {
+                Error::Locked
+            }
+            Some(_) => Error::Storage(match e.as_db_error() {
+                // The server's own words ("db error" alone says nothing).
+                Some(db) => match db.detail() {
+                    Some(detail) => format!("{} ({detail})", db.message()),
+                    None => db.message().to_string(),
+                },
+                None => e.to_string(),
+            }),
+            None if e.is_closed()
+                || std::error::Error::source(&e).is_some_and(|s| s.is::<std::io::Error>()) =>
+            {
+                Error::ServerOffline(e.to_string())
+            }
+            None => Error::Storage(e.to_string()),
         }
     }
 }

@@ -1,5 +1,6 @@
-//! Shopdesk core: every business rule and the SQLite store. It never depends on Tauri, the
-//! network or the wall clock; the clock and the database path are handed in.
+//! Shopdesk core: every business rule and the SQLite store (and the shop's PostgreSQL when several
+//! stations share it). It never depends on Tauri, any other network or the wall clock; the
+//! clock, the database path and the server connection are handed in.
 //!
 //! Where things live — building blocks at the root, then one folder per domain of the shop, each
 //! using only the ones above it (`tests/rules.rs` checks the order):
@@ -7,7 +8,7 @@
 //! | folder | owns |
 //! |---|---|
 //! | `error`, `clock`, `id`, `money`, `tax`, `audit` | the one error type and its codes; time passed in; device ids; minor units and rounding; tax per rate; the audit trail |
-//! | `store/` | the SQLite file: connections, migrations (never edited once landed), document numbers, backup files (copy, manifest, checks, putting one back) |
+//! | `store/` | the SQLite file: connections, migrations (never edited once landed), document numbers, backup files (copy, manifest, checks, putting one back); `store/pg/`: the shop's PostgreSQL — its migrations under the same numbers, the schema-version check, sharing a shop into it |
 //! | `shop/` | the shop's profile and first-run setup, staff, roles, PINs and permissions |
 //! | `catalog/` | products, variants, barcodes, search and scan lookup |
 //! | `stock/` | the stock ledger and levels, locations, reorder rules, transfers, stocktakes, suppliers and purchase orders, the stock report |
@@ -47,6 +48,8 @@ pub use error::{Error, ErrorBody, ErrorCode, Result};
 pub use money::{Currency, Money};
 pub use shop::staff::{Permission, Session, SessionInfo};
 pub use store::cipher::{is_encrypted, DbKey};
+/// The shop's PostgreSQL when several stations share it: its schema, upgrades and checks.
+pub use store::pg as server;
 
 use std::sync::Arc;
 

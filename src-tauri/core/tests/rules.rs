@@ -146,12 +146,34 @@ fn core_never_depends_on_tauri_or_the_network() {
     let tree = String::from_utf8_lossy(&out.stdout);
     for line in tree.lines() {
         let name = line.split_whitespace().next().unwrap_or("");
-        for banned in ["tauri", "reqwest", "hyper", "lettre", "ureq", "tokio"] {
+        for banned in ["tauri", "reqwest", "hyper", "lettre", "ureq"] {
             assert!(
                 !name.starts_with(banned),
                 "shopdesk-core depends on {name}: core stays free of Tauri and the network"
             );
         }
+    }
+    // The one server core talks to is the shop's own PostgreSQL, when several stations share
+    // it: the synchronous `postgres` client runs tokio inside, and nothing else may bring it.
+    let out = std::process::Command::new(env!("CARGO"))
+        .args(["tree", "-p", "shopdesk-core", "-e", "normal", "-i", "tokio"])
+        .args(["--prefix", "none", "--offline"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run cargo tree");
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let name = line.split_whitespace().next().unwrap_or("");
+        assert!(
+            [
+                "tokio",
+                "tokio-util",
+                "tokio-postgres",
+                "postgres",
+                "shopdesk-core"
+            ]
+            .contains(&name),
+            "{name} brings tokio into shopdesk-core: only the PostgreSQL client may"
+        );
     }
 }
 

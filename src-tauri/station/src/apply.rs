@@ -7,8 +7,8 @@
 use postgres::{Client, Config, NoTls, Transaction};
 use std::time::Duration;
 
-/// The table that makes application idempotent. It becomes part of the PostgreSQL migration
-/// set when the dual engine lands; until then the caller makes it.
+/// The table that makes application idempotent. The shop's PostgreSQL schema has it (core's
+/// `server::migrate`); this statement makes it alone, for a database without the shop's schema.
 pub const APPLIED_ACTIONS: &str = "CREATE TABLE IF NOT EXISTS applied_actions (
     action_id  text PRIMARY KEY,
     station    text NOT NULL,

@@ -455,7 +455,7 @@ pin: string, };
 
 export type ErrorBody = { code: ErrorCode, message: string, };
 
-export type ErrorCode = "invalid" | "not_found" | "conflict" | "not_signed_in" | "forbidden" | "needs_approval" | "wrong_pin" | "locked_out" | "no_shop" | "shop_exists" | "unknown_code" | "not_enough_stock" | "not_returnable" | "balance_too_low" | "no_shift_open" | "sale_parked" | "on_hold" | "release_blocked" | "nothing_left_to_ship" | "not_all_scanned" | "mail_not_set_up" | "print_failed" | "cannot_write" | "schema_too_new" | "db_locked" | "db_key_needed" | "db_wrong_key" | "db_corrupt" | "db_cannot_open" | "storage" | "internal";
+export type ErrorCode = "invalid" | "not_found" | "conflict" | "not_signed_in" | "forbidden" | "needs_approval" | "wrong_pin" | "locked_out" | "no_shop" | "shop_exists" | "unknown_code" | "not_enough_stock" | "not_returnable" | "balance_too_low" | "no_shift_open" | "sale_parked" | "on_hold" | "release_blocked" | "nothing_left_to_ship" | "not_all_scanned" | "mail_not_set_up" | "print_failed" | "cannot_write" | "schema_too_new" | "schema_skew" | "server_offline" | "db_locked" | "db_key_needed" | "db_wrong_key" | "db_corrupt" | "db_cannot_open" | "storage" | "internal";
 
 export type EvidenceFile = { 
 /**

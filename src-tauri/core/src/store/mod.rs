@@ -8,6 +8,7 @@
 
 pub(crate) mod backup;
 pub mod cipher;
+pub mod pg;
 
 use crate::error::{Error, Result};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
