@@ -4,6 +4,7 @@
 use crate::clock::Timestamp;
 use crate::error::Result;
 use crate::id::new_id;
+use crate::sql::{args, Conn};
 use rusqlite::{params, Connection};
 use serde::Serialize;
 use ts_rs::TS;
@@ -73,11 +74,11 @@ pub(crate) fn diff(
     out
 }
 
-pub(crate) fn record(conn: &Connection, c: Change) -> Result<()> {
-    conn.execute(
+pub(crate) fn record<'c>(conn: impl Into<Conn<'c>>, c: Change) -> Result<()> {
+    conn.into().execute(
         "INSERT INTO audit_event (id, at, staff_id, action, entity, entity_id, detail)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
+        args![
             new_id(),
             c.at.0,
             c.staff_id,

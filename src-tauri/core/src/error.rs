@@ -287,6 +287,10 @@ impl From<postgres::Error> for Error {
             {
                 Error::Locked
             }
+            // The server shutting down or crashed (57P01–57P03), the connection broken (08…).
+            Some(c) if c.code().starts_with("57P") || c.code().starts_with("08") => {
+                Error::ServerOffline(e.to_string())
+            }
             Some(_) => Error::Storage(match e.as_db_error() {
                 // The server's own words ("db error" alone says nothing).
                 Some(db) => match db.detail() {

@@ -7,7 +7,7 @@
 //!
 //! | folder | owns |
 //! |---|---|
-//! | `error`, `clock`, `id`, `money`, `tax`, `audit` | the one error type and its codes; time passed in; device ids; minor units and rounding; tax per rate; the audit trail |
+//! | `error`, `clock`, `id`, `money`, `tax`, `audit`, `sql` | the one error type and its codes; time passed in; device ids; minor units and rounding; tax per rate; the audit trail; one SQL connection over either engine (SQLite, the shop's PostgreSQL) |
 //! | `store/` | the SQLite file: connections, migrations (never edited once landed), document numbers, backup files (copy, manifest, checks, putting one back); `store/pg/`: the shop's PostgreSQL — its migrations under the same numbers, the schema-version check, sharing a shop into it |
 //! | `shop/` | the shop's profile and first-run setup, staff, roles, PINs and permissions |
 //! | `catalog/` | products, variants, barcodes, search and scan lookup |
@@ -38,6 +38,7 @@ pub mod packing;
 pub mod report;
 pub mod sale;
 pub mod shop;
+mod sql;
 pub mod stock;
 mod store;
 pub mod tax;

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// The building blocks at core's root: any domain may use them, they use no domain.
-const BUILDING_BLOCKS: &[&str] = &["audit", "clock", "error", "id", "money", "tax"];
+const BUILDING_BLOCKS: &[&str] = &["audit", "clock", "error", "id", "money", "sql", "tax"];
 
 /// The domain folders, lowest first: each may use the building blocks and the domains before
 /// it, never one after it (the same order as the map in lib.rs).

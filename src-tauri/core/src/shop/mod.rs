@@ -221,6 +221,15 @@ impl Shop {
         })
     }
 
+    /// Opens this station's own database at `path` for a shop several stations share on the
+    /// server at `server_url`: the actions ported to both engines run on the server, after it
+    /// proved to hold a shop of this build's schema.
+    pub fn open_station(path: &Path, server_url: &str, clock: Arc<dyn Clock>) -> Result<Shop> {
+        let mut db = Db::open(path, None)?;
+        db.attach_server(crate::store::pg::Server::connect(server_url)?);
+        Ok(Shop { db, clock })
+    }
+
     /// A damaged database found at start instead of at the next sale (`PRAGMA quick_check`).
     pub fn check_database(&self) -> Result<()> {
         self.db.quick_check()
@@ -232,10 +241,10 @@ impl Shop {
 
     /// The profile, or None before first-run setup.
     pub fn profile(&self) -> Result<Option<ShopProfile>> {
-        self.db.read(|c| {
-            Ok(c.query_row(
+        self.db.shared_read(|c| {
+            c.query_opt(
                 "SELECT name, currency, country, phone, time_zone FROM shop WHERE id = 1",
-                [],
+                &[],
                 |r| {
                     let country: String = r.get(2)?;
                     let zone: String = r.get(4)?;
@@ -253,7 +262,6 @@ impl Shop {
                     })
                 },
             )
-            .optional()?)
         })
     }
 

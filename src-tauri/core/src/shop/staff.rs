@@ -7,6 +7,7 @@
 use crate::audit::{self, Change};
 use crate::error::{Error, Result};
 use crate::id::new_id;
+use crate::sql::{args, Conn};
 use crate::Shop;
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
@@ -303,7 +304,11 @@ fn role_exists(conn: &Connection, role_id: &str) -> Result<()> {
 }
 
 /// The permission check. Every action that needs one calls this inside its own transaction.
-pub(crate) fn authorize(conn: &Connection, session: &Session, need: Permission) -> Result<()> {
+pub(crate) fn authorize<'c>(
+    conn: impl Into<Conn<'c>>,
+    session: &Session,
+    need: Permission,
+) -> Result<()> {
     let info = session_info(conn, session)?;
     if info.permissions.contains(&need) {
         Ok(())
@@ -312,15 +317,16 @@ pub(crate) fn authorize(conn: &Connection, session: &Session, need: Permission) 
     }
 }
 
-pub(crate) fn session_info(conn: &Connection, session: &Session) -> Result<SessionInfo> {
-    let row = conn
-        .query_row(
-            "SELECT s.name, s.active, r.name, r.permissions FROM staff s JOIN role r ON r.id = s.role_id
-             WHERE s.id = ?1",
-            [&session.staff_id],
-            |r| Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)),
-        )
-        .optional()?;
+pub(crate) fn session_info<'c>(
+    conn: impl Into<Conn<'c>>,
+    session: &Session,
+) -> Result<SessionInfo> {
+    let row = conn.into().query_opt(
+        "SELECT s.name, s.active, r.name, r.permissions FROM staff s JOIN role r ON r.id = s.role_id
+         WHERE s.id = ?1",
+        args![session.staff_id],
+        |r| Ok((r.get::<String>(0)?, r.get::<bool>(1)?, r.get::<String>(2)?, r.get::<String>(3)?)),
+    )?;
     match row {
         Some((name, true, role_name, perms)) => {
             let permissions = parse_permissions(&perms);
@@ -354,28 +360,29 @@ fn keep_a_staff_manager(conn: &Connection) -> Result<()> {
     }
 }
 
-pub(crate) fn list_staff(conn: &Connection) -> Result<Vec<StaffMember>> {
-    let mut st = conn.prepare_cached(
+pub(crate) fn list_staff<'c>(conn: impl Into<Conn<'c>>) -> Result<Vec<StaffMember>> {
+    // The name's column ignores case on both engines (NOCASE, citext).
+    conn.into().query_map(
         "SELECT s.id, s.name, s.role_id, r.name, s.active FROM staff s JOIN role r ON r.id = s.role_id
-         ORDER BY s.name COLLATE NOCASE",
-    )?;
-    let rows = st.query_map([], |r| {
-        Ok(StaffMember {
-            id: r.get(0)?,
-            name: r.get(1)?,
-            role_id: r.get(2)?,
-            role_name: r.get(3)?,
-            active: r.get(4)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+         ORDER BY s.name",
+        &[],
+        |r| {
+            Ok(StaffMember {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                role_id: r.get(2)?,
+                role_name: r.get(3)?,
+                active: r.get(4)?,
+            })
+        },
+    )
 }
 
 impl Shop {
     /// Everyone who can sign in at this station (active members' names and roles only), for the
     /// sign-in screen; deactivated staff are left out here, not by each screen.
     pub fn staff_list(&self) -> Result<Vec<StaffMember>> {
-        let all = self.db.read(|c| list_staff(c))?;
+        let all = self.db.shared_read(|c| list_staff(c))?;
         Ok(all.into_iter().filter(|s| s.active).collect())
     }
 
@@ -383,17 +390,17 @@ impl Shop {
     /// locked out for a minute, so a PIN cannot be guessed at the counter.
     pub fn sign_in(&self, staff_id: &str, pin: &str) -> Result<(Session, SessionInfo)> {
         let now = self.clock.now().0;
-        let (hash, locked_until, active): (String, Option<i64>, bool) = self.db.read(|c| {
-            c.query_row(
-                "SELECT pin_hash, locked_until, active FROM staff WHERE id = ?1",
-                [staff_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?
-            .ok_or(Error::NotFound {
-                what: "staff member",
-            })
-        })?;
+        let (hash, locked_until, active): (String, Option<i64>, bool) =
+            self.db.shared_read(|c| {
+                c.query_opt(
+                    "SELECT pin_hash, locked_until, active FROM staff WHERE id = ?1",
+                    args![staff_id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )?
+                .ok_or(Error::NotFound {
+                    what: "staff member",
+                })
+            })?;
         if !active {
             return Err(Error::Forbidden("this staff member is deactivated".into()));
         }
@@ -405,21 +412,21 @@ impl Shop {
         // The slow hash check runs outside the write lock so a sign-in never stalls a sale.
         let ok = pin_matches(pin, &hash);
         let session = Session::for_staff(staff_id.to_string());
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             if ok {
-                tx.execute("UPDATE staff SET failed_pins = 0, locked_until = NULL WHERE id = ?1", [staff_id])?;
+                tx.execute("UPDATE staff SET failed_pins = 0, locked_until = NULL WHERE id = ?1", args![staff_id])?;
                 audit::record(tx, Change::by(self.clock.now(), staff_id, "signed_in", ("staff", staff_id), json!({})))?;
                 return session_info(tx, &session).map(|info| Some((session.clone(), info)));
             }
             let failed: i64 = tx.query_row(
                 "UPDATE staff SET failed_pins = failed_pins + 1 WHERE id = ?1 RETURNING failed_pins",
-                [staff_id],
+                args![staff_id],
                 |r| r.get(0),
             )?;
             if failed >= MAX_FAILED_PINS {
                 tx.execute(
                     "UPDATE staff SET failed_pins = 0, locked_until = ?2 WHERE id = ?1",
-                    params![staff_id, now + LOCKOUT_MS],
+                    args![staff_id, now + LOCKOUT_MS],
                 )?;
                 audit::record(tx, Change { at: self.clock.now(), staff_id: None, action: "locked_out", entity: "staff", entity_id: Some(staff_id), detail: json!({ "failed_pins": failed }) })?;
             }
@@ -430,13 +437,13 @@ impl Shop {
     }
 
     pub fn session_info(&self, session: &Session) -> Result<SessionInfo> {
-        self.db.read(|c| session_info(c, session))
+        self.db.shared_read(|c| session_info(c, session))
     }
 
     /// Refuses unless the person's role has `need`: for actions carried out outside core (the
     /// keychain, the SMTP send) that still answer to the shop's permissions.
     pub fn require(&self, session: &Session, need: Permission) -> Result<()> {
-        self.db.read(|c| authorize(c, session, need))
+        self.db.shared_read(|c| authorize(c, session, need))
     }
 
     pub fn roles(&self, session: &Session) -> Result<Vec<Role>> {

@@ -11,6 +11,7 @@ pub mod cipher;
 pub mod pg;
 
 use crate::error::{Error, Result};
+use crate::sql;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 use rusqlite_migration::{HookError, Migrations, M};
 use std::path::{Path, PathBuf};
@@ -91,6 +92,9 @@ pub struct Db {
     key: Option<cipher::DbKey>,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
+    /// The shop's server when several stations share the shop: what is ported to both engines
+    /// (`shared_write`, `shared_read`) runs there; this file is the station's own.
+    server: Option<pg::Server>,
     // Held for its Drop, which stops the thread when the shop closes.
     _checkpointer: Checkpointer,
 }
@@ -209,6 +213,7 @@ impl Db {
             key: key.cloned(),
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
+            server: None,
         })
     }
 
@@ -263,6 +268,32 @@ impl Db {
         Ok(())
     }
 
+    /// Makes the shop's server where this station's shared actions run.
+    pub(crate) fn attach_server(&mut self, server: pg::Server) {
+        self.server = Some(server);
+    }
+
+    /// One business action in one transaction on the shop's shared store: its server when
+    /// stations share it, else this file. The action may run again when PostgreSQL rolls it
+    /// back for a conflict, so it only writes through `Conn`.
+    pub(crate) fn shared_write<T>(
+        &self,
+        mut action: impl FnMut(sql::Conn) -> Result<T>,
+    ) -> Result<T> {
+        match &self.server {
+            Some(server) => server.write(action),
+            None => self.write(|tx| action(sql::Conn::from(&**tx))),
+        }
+    }
+
+    /// Reads in one snapshot of the shop's shared store.
+    pub(crate) fn shared_read<T>(&self, query: impl FnOnce(sql::Conn) -> Result<T>) -> Result<T> {
+        match &self.server {
+            Some(server) => server.read(query),
+            None => self.read(|tx| query(sql::Conn::from(&**tx))),
+        }
+    }
+
     /// Runs reads on a pooled reader inside one snapshot, beside any write in progress.
     pub fn read<T>(&self, query: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
         let pooled = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
@@ -315,14 +346,21 @@ pub(crate) fn fts_prefix_query(text: &str, split: impl Fn(char) -> bool) -> Opti
     (!words.is_empty()).then(|| words.join(" AND "))
 }
 
-/// The next number of a kind of document (purchase order 1, 2, 3…).
+/// The next number of a kind of document (purchase order 1, 2, 3…), in the issuing
+/// transaction: gapless with several writers, since the counter's row stays locked until that
+/// transaction ends (a rollback gives the number back).
 pub(crate) fn next_number(conn: &Connection, kind: &str) -> Result<i64> {
-    Ok(conn
-        .prepare_cached(
-            "INSERT INTO counter (name, next) VALUES (?1, 2)
-             ON CONFLICT (name) DO UPDATE SET next = next + 1 RETURNING next - 1",
-        )?
-        .query_row([kind], |r| r.get(0))?)
+    next_number_in(sql::Conn::from(conn), kind)
+}
+
+/// `next_number` on either engine.
+pub(crate) fn next_number_in(conn: sql::Conn, kind: &str) -> Result<i64> {
+    conn.query_row(
+        "INSERT INTO counter (name, next) VALUES (?1, 2)
+         ON CONFLICT (name) DO UPDATE SET next = counter.next + 1 RETURNING next - 1",
+        sql::args![kind],
+        |r| r.get(0),
+    )
 }
 
 /// Runs `write` with the customers' search rows left for its end: the customers it makes or

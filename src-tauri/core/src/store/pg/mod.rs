@@ -4,12 +4,14 @@
 //! schema is older or newer than its own.
 
 pub(crate) mod copy;
+mod server;
 
 use crate::error::{Error, Result};
 use postgres::{Client, Transaction};
 
 pub(crate) use copy::share;
 pub use copy::{Shared, TableCount};
+pub use server::Server;
 
 /// The PostgreSQL schema steps, by the SQLite version each one brings the server to. Append
 /// only: a landed file is never edited. The set starts at 21, the version of the first shop
@@ -25,6 +27,25 @@ const VERSION_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migration (
     version    BIGINT PRIMARY KEY,
     applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
 )";
+
+/// Connects to the shop's server so that a server gone is noticed in seconds, not when the
+/// operating system gives up on TCP (minutes): a 2 s connect timeout, keepalives after 5 s idle,
+/// and unacknowledged data dropping the connection after 5 s.
+pub fn connect(url: &str) -> Result<Client> {
+    let mut config: postgres::Config = url
+        .parse()
+        .map_err(|e| Error::invalid(format!("the server address is not valid: {e}")))?;
+    config
+        .connect_timeout(std::time::Duration::from_secs(2))
+        .keepalives(true)
+        .keepalives_idle(std::time::Duration::from_secs(5))
+        .keepalives_interval(std::time::Duration::from_secs(1))
+        .keepalives_retries(3)
+        .tcp_user_timeout(std::time::Duration::from_secs(5));
+    config
+        .connect(postgres::NoTls)
+        .map_err(|e| Error::ServerOffline(e.to_string()))
+}
 
 /// The schema version this build's PostgreSQL set reaches; equal to SQLite's by test.
 pub fn latest() -> i64 {

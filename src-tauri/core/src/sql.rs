@@ -1,0 +1,497 @@
+//! One SQL connection over either engine — the shop's SQLite file or its PostgreSQL server —
+//! for the statements both dialects read alike. SQL is written once, with numbered parameters
+//! (`?1`, rewritten to `$1` for PostgreSQL); values go in and come out as the few kinds the
+//! shop stores (integers, text, bytes), so a count that PostgreSQL returns as `bigint`, a sum it
+//! returns as `numeric` or a comparison it returns as `boolean` read as SQLite's integers do.
+//! What truly differs between the engines is not hidden here: it is written twice where it is
+//! used (`Conn::engine`).
+
+use crate::error::{Error, Result};
+use postgres::types::{private::BytesMut, FromSql, IsNull, ToSql, Type};
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+/// Which engine a connection talks to, for the few statements written twice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// A PostgreSQL transaction with the statements its connection has prepared: a statement is
+/// parsed and planned once per connection, as SQLite's statement cache does.
+pub struct PgTx<'t> {
+    tx: RefCell<postgres::Transaction<'t>>,
+    prepared: &'t RefCell<HashMap<String, postgres::Statement>>,
+}
+
+impl<'t> PgTx<'t> {
+    pub fn new(
+        tx: postgres::Transaction<'t>,
+        prepared: &'t RefCell<HashMap<String, postgres::Statement>>,
+    ) -> PgTx<'t> {
+        PgTx {
+            tx: RefCell::new(tx),
+            prepared,
+        }
+    }
+
+    pub fn commit(self) -> Result<()> {
+        Ok(self.tx.into_inner().commit()?)
+    }
+
+    fn statement(&self, sql: &str) -> Result<postgres::Statement> {
+        if let Some(s) = self.prepared.borrow().get(sql) {
+            return Ok(s.clone());
+        }
+        let s = self.tx.borrow_mut().prepare(&numbered(sql))?;
+        self.prepared
+            .borrow_mut()
+            .insert(sql.to_string(), s.clone());
+        Ok(s)
+    }
+}
+
+/// What a connection asks of a PostgreSQL transaction (a trait, so `Conn` carries one lifetime).
+pub trait PgRun {
+    fn execute(&self, sql: &str, params: &[&dyn Param]) -> Result<u64>;
+    fn query(&self, sql: &str, params: &[&dyn Param]) -> Result<Vec<postgres::Row>>;
+    fn batch(&self, sql: &str) -> Result<()>;
+}
+
+impl PgRun for PgTx<'_> {
+    fn execute(&self, sql: &str, params: &[&dyn Param]) -> Result<u64> {
+        let s = self.statement(sql)?;
+        Ok(self
+            .tx
+            .borrow_mut()
+            .execute(&s, &pg_refs(&pg_params(params)))?)
+    }
+
+    fn query(&self, sql: &str, params: &[&dyn Param]) -> Result<Vec<postgres::Row>> {
+        let s = self.statement(sql)?;
+        Ok(self
+            .tx
+            .borrow_mut()
+            .query(&s, &pg_refs(&pg_params(params)))?)
+    }
+
+    fn batch(&self, sql: &str) -> Result<()> {
+        Ok(self.tx.borrow_mut().batch_execute(sql)?)
+    }
+}
+
+/// A connection inside one transaction, on either engine.
+#[derive(Clone, Copy)]
+pub enum Conn<'c> {
+    Lite(&'c rusqlite::Connection),
+    Pg(&'c dyn PgRun),
+}
+
+impl<'c> From<&'c rusqlite::Connection> for Conn<'c> {
+    fn from(c: &'c rusqlite::Connection) -> Self {
+        Conn::Lite(c)
+    }
+}
+
+impl<'c, 't> From<&'c rusqlite::Transaction<'t>> for Conn<'c> {
+    fn from(c: &'c rusqlite::Transaction<'t>) -> Self {
+        Conn::Lite(c)
+    }
+}
+
+/// A value going in.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value<'v> {
+    Null,
+    Int(i64),
+    Text(&'v str),
+    Bytes(&'v [u8]),
+}
+
+/// What can be a statement's parameter.
+pub trait Param: Sync {
+    fn value(&self) -> Value<'_>;
+}
+
+impl Param for i64 {
+    fn value(&self) -> Value<'_> {
+        Value::Int(*self)
+    }
+}
+impl Param for i32 {
+    fn value(&self) -> Value<'_> {
+        Value::Int(i64::from(*self))
+    }
+}
+impl Param for u32 {
+    fn value(&self) -> Value<'_> {
+        Value::Int(i64::from(*self))
+    }
+}
+impl Param for bool {
+    fn value(&self) -> Value<'_> {
+        Value::Int(i64::from(*self))
+    }
+}
+impl Param for str {
+    fn value(&self) -> Value<'_> {
+        Value::Text(self)
+    }
+}
+impl Param for String {
+    fn value(&self) -> Value<'_> {
+        Value::Text(self)
+    }
+}
+impl Param for [u8] {
+    fn value(&self) -> Value<'_> {
+        Value::Bytes(self)
+    }
+}
+impl Param for Vec<u8> {
+    fn value(&self) -> Value<'_> {
+        Value::Bytes(self)
+    }
+}
+impl<T: Param + ?Sized> Param for &T {
+    fn value(&self) -> Value<'_> {
+        (**self).value()
+    }
+}
+impl<T: Param> Param for Option<T> {
+    fn value(&self) -> Value<'_> {
+        self.as_ref().map_or(Value::Null, Param::value)
+    }
+}
+
+/// Parameters as a slice, in order: `args![a, b, c]`.
+macro_rules! args {
+    ($($p:expr),* $(,)?) => { &[$(&$p as &dyn $crate::sql::Param),*] as &[&dyn $crate::sql::Param] };
+}
+pub(crate) use args;
+
+/// A value coming out, before it is read as the caller's type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
+/// What a column can be read as.
+pub trait FromCell: Sized {
+    fn from_cell(cell: Cell) -> std::result::Result<Self, String>;
+}
+
+impl FromCell for i64 {
+    fn from_cell(cell: Cell) -> std::result::Result<Self, String> {
+        match cell {
+            Cell::Int(i) => Ok(i),
+            Cell::Real(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(f as i64),
+            other => Err(format!("expected an integer, found {other:?}")),
+        }
+    }
+}
+impl FromCell for bool {
+    fn from_cell(cell: Cell) -> std::result::Result<Self, String> {
+        i64::from_cell(cell).map(|i| i != 0)
+    }
+}
+impl FromCell for f64 {
+    fn from_cell(cell: Cell) -> std::result::Result<Self, String> {
+        match cell {
+            Cell::Int(i) => Ok(i as f64),
+            Cell::Real(f) => Ok(f),
+            other => Err(format!("expected a number, found {other:?}")),
+        }
+    }
+}
+impl FromCell for String {
+    fn from_cell(cell: Cell) -> std::result::Result<Self, String> {
+        match cell {
+            Cell::Text(s) => Ok(s),
+            other => Err(format!("expected text, found {other:?}")),
+        }
+    }
+}
+impl FromCell for Vec<u8> {
+    fn from_cell(cell: Cell) -> std::result::Result<Self, String> {
+        match cell {
+            Cell::Bytes(b) => Ok(b),
+            other => Err(format!("expected bytes, found {other:?}")),
+        }
+    }
+}
+impl FromCell for Cell {
+    fn from_cell(cell: Cell) -> std::result::Result<Self, String> {
+        Ok(cell)
+    }
+}
+impl<T: FromCell> FromCell for Option<T> {
+    fn from_cell(cell: Cell) -> std::result::Result<Self, String> {
+        match cell {
+            Cell::Null => Ok(None),
+            c => T::from_cell(c).map(Some),
+        }
+    }
+}
+
+/// One row of a result.
+pub enum Row<'r> {
+    Lite(&'r rusqlite::Row<'r>),
+    Pg(&'r postgres::Row),
+}
+
+impl Row<'_> {
+    /// Column `i` (from 0) read as `T`.
+    pub fn get<T: FromCell>(&self, i: usize) -> Result<T> {
+        let cell = match self {
+            Row::Lite(r) => match r.get_ref(i)? {
+                rusqlite::types::ValueRef::Null => Cell::Null,
+                rusqlite::types::ValueRef::Integer(v) => Cell::Int(v),
+                rusqlite::types::ValueRef::Real(v) => Cell::Real(v),
+                rusqlite::types::ValueRef::Text(t) => {
+                    Cell::Text(String::from_utf8_lossy(t).into_owned())
+                }
+                rusqlite::types::ValueRef::Blob(b) => Cell::Bytes(b.to_vec()),
+            },
+            Row::Pg(r) => r.try_get::<_, PgCell>(i)?.0,
+        };
+        T::from_cell(cell).map_err(|e| Error::Storage(format!("column {i}: {e}")))
+    }
+}
+
+impl Conn<'_> {
+    pub fn engine(&self) -> Engine {
+        match self {
+            Conn::Lite(_) => Engine::Sqlite,
+            Conn::Pg(_) => Engine::Postgres,
+        }
+    }
+
+    /// Runs a statement; the number of rows it changed.
+    pub fn execute(&self, sql: &str, params: &[&dyn Param]) -> Result<usize> {
+        match self {
+            Conn::Lite(c) => Ok(c
+                .prepare_cached(sql)?
+                .execute(rusqlite::params_from_iter(lite_params(params)))?),
+            Conn::Pg(t) => Ok(t.execute(sql, params)? as usize),
+        }
+    }
+
+    /// Every row of a query, each read by `f`.
+    pub fn query_map<T>(
+        &self,
+        sql: &str,
+        params: &[&dyn Param],
+        mut f: impl FnMut(&Row) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        match self {
+            Conn::Lite(c) => {
+                let mut stmt = c.prepare_cached(sql)?;
+                let mut rows = stmt.query(rusqlite::params_from_iter(lite_params(params)))?;
+                let mut out = Vec::new();
+                while let Some(r) = rows.next()? {
+                    out.push(f(&Row::Lite(r))?);
+                }
+                Ok(out)
+            }
+            Conn::Pg(t) => t
+                .query(sql, params)?
+                .iter()
+                .map(|r| f(&Row::Pg(r)))
+                .collect(),
+        }
+    }
+
+    /// The first row of a query, if there is one.
+    pub fn query_opt<T>(
+        &self,
+        sql: &str,
+        params: &[&dyn Param],
+        f: impl FnOnce(&Row) -> Result<T>,
+    ) -> Result<Option<T>> {
+        match self {
+            Conn::Lite(c) => {
+                let mut stmt = c.prepare_cached(sql)?;
+                let mut rows = stmt.query(rusqlite::params_from_iter(lite_params(params)))?;
+                rows.next()?.map(|r| f(&Row::Lite(r))).transpose()
+            }
+            Conn::Pg(t) => t
+                .query(sql, params)?
+                .first()
+                .map(|r| f(&Row::Pg(r)))
+                .transpose(),
+        }
+    }
+
+    /// The first row of a query, which must have one.
+    pub fn query_row<T>(
+        &self,
+        sql: &str,
+        params: &[&dyn Param],
+        f: impl FnOnce(&Row) -> Result<T>,
+    ) -> Result<T> {
+        self.query_opt(sql, params, f)?
+            .ok_or_else(|| Error::Storage("the query returned no row".into()))
+    }
+
+    /// Runs statements separated by semicolons, without parameters.
+    pub fn execute_batch(&self, sql: &str) -> Result<()> {
+        match self {
+            Conn::Lite(c) => Ok(c.execute_batch(sql)?),
+            Conn::Pg(t) => t.batch(sql),
+        }
+    }
+}
+
+fn lite_params<'p>(params: &'p [&'p dyn Param]) -> Vec<rusqlite::types::ToSqlOutput<'p>> {
+    use rusqlite::types::{ToSqlOutput, ValueRef};
+    params
+        .iter()
+        .map(|p| {
+            ToSqlOutput::Borrowed(match p.value() {
+                Value::Null => ValueRef::Null,
+                Value::Int(i) => ValueRef::Integer(i),
+                Value::Text(s) => ValueRef::Text(s.as_bytes()),
+                Value::Bytes(b) => ValueRef::Blob(b),
+            })
+        })
+        .collect()
+}
+
+fn pg_params<'p>(params: &'p [&'p dyn Param]) -> Vec<PgParam<'p>> {
+    params.iter().map(|p| PgParam(*p)).collect()
+}
+
+fn pg_refs<'p>(params: &'p [PgParam<'p>]) -> Vec<&'p (dyn ToSql + Sync)> {
+    params.iter().map(|p| p as _).collect()
+}
+
+/// `?N` → `$N`, outside string literals and quoted names.
+fn numbered(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut quote: Option<char> = None;
+    for ch in sql.chars() {
+        match (quote, ch) {
+            (Some(q), c) if c == q => quote = None,
+            (None, '\'' | '"') => quote = Some(ch),
+            (None, '?') => {
+                out.push('$');
+                continue;
+            }
+            _ => {}
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// A parameter as PostgreSQL wants it: the server says what type each `$N` is (from the
+/// statement), and the value is written as that type.
+struct PgParam<'p>(&'p dyn Param);
+
+impl std::fmt::Debug for PgParam<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.0.value())
+    }
+}
+
+type BoxError = Box<dyn std::error::Error + Sync + Send>;
+
+impl ToSql for PgParam<'_> {
+    fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> std::result::Result<IsNull, BoxError> {
+        match self.0.value() {
+            Value::Null => Ok(IsNull::Yes),
+            Value::Int(i) => match *ty {
+                Type::INT8 => i.to_sql(ty, out),
+                Type::INT4 => i32::try_from(i)?.to_sql(ty, out),
+                Type::INT2 => i16::try_from(i)?.to_sql(ty, out),
+                Type::BOOL => (i != 0).to_sql(ty, out),
+                Type::FLOAT8 => (i as f64).to_sql(ty, out),
+                _ => i.to_string().as_str().to_sql(ty, out),
+            },
+            Value::Text(s) => s.to_sql(ty, out),
+            Value::Bytes(b) => b.to_sql(ty, out),
+        }
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    postgres::types::to_sql_checked!();
+}
+
+/// A column as PostgreSQL sends it, read into the kinds SQLite has.
+struct PgCell(Cell);
+
+impl<'a> FromSql<'a> for PgCell {
+    fn from_sql(ty: &Type, raw: &'a [u8]) -> std::result::Result<Self, BoxError> {
+        Ok(PgCell(match *ty {
+            Type::INT8 => Cell::Int(i64::from_sql(ty, raw)?),
+            Type::INT4 => Cell::Int(i64::from(i32::from_sql(ty, raw)?)),
+            Type::INT2 => Cell::Int(i64::from(i16::from_sql(ty, raw)?)),
+            Type::BOOL => Cell::Int(i64::from(bool::from_sql(ty, raw)?)),
+            Type::FLOAT8 => Cell::Real(f64::from_sql(ty, raw)?),
+            Type::FLOAT4 => Cell::Real(f64::from(f32::from_sql(ty, raw)?)),
+            Type::NUMERIC => numeric(raw)?,
+            Type::BYTEA => Cell::Bytes(Vec::<u8>::from_sql(ty, raw)?),
+            _ => Cell::Text(String::from_utf8(raw.to_vec())?),
+        }))
+    }
+
+    fn from_sql_null(_: &Type) -> std::result::Result<Self, BoxError> {
+        Ok(PgCell(Cell::Null))
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+}
+
+/// PostgreSQL's `numeric` (what `sum` of integers returns) from its binary form: base-10000
+/// digits with a weight. A whole number reads as an integer, anything else as a float.
+fn numeric(raw: &[u8]) -> std::result::Result<Cell, BoxError> {
+    let word = |i: usize| -> std::result::Result<i16, BoxError> {
+        let b = raw.get(i * 2..i * 2 + 2).ok_or("a short numeric")?;
+        Ok(i16::from_be_bytes([b[0], b[1]]))
+    };
+    let (ndigits, weight, sign) = (word(0)? as usize, word(1)?, word(2)? as u16);
+    if sign == 0xC000 {
+        return Ok(Cell::Real(f64::NAN));
+    }
+    let (mut whole, mut fraction) = (0i128, 0f64);
+    for k in 0..ndigits {
+        let digit = word(4 + k)?;
+        match i32::from(weight) - k as i32 {
+            // Trailing zero groups are not sent; the weight places each group sent.
+            p if p >= 0 => whole += i128::from(digit) * 10_000i128.pow(p as u32),
+            p => fraction += f64::from(digit) * 10_000f64.powi(p),
+        }
+    }
+    let negative = sign == 0x4000;
+    if fraction == 0.0 {
+        let v = i64::try_from(if negative { -whole } else { whole })?;
+        Ok(Cell::Int(v))
+    } else {
+        let v = whole as f64 + fraction;
+        Ok(Cell::Real(if negative { -v } else { v }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parameters_are_numbered_for_postgresql_outside_quotes() {
+        assert_eq!(
+            numbered("SELECT ?1, '?2', \"a?\" FROM t WHERE x = ?12"),
+            "SELECT $1, '?2', \"a?\" FROM t WHERE x = $12"
+        );
+    }
+}

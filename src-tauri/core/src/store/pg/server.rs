@@ -1,0 +1,215 @@
+//! A station's connection to the shop's server: one client, made again when the last one was
+//! lost, with the statements it has prepared; each business action one transaction, retried
+//! when PostgreSQL picks it as a deadlock's or a serialization conflict's loser.
+
+use crate::error::{Error, Result};
+use crate::sql::{Conn, PgTx};
+use postgres::{Client, Statement};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// How often an action PostgreSQL rolled back for a conflict (40001, 40P01) is run again.
+const RETRIES: usize = 5;
+
+struct Session {
+    client: Client,
+    prepared: RefCell<HashMap<String, Statement>>,
+}
+
+/// The shop's server, as this station reaches it.
+pub struct Server {
+    url: String,
+    session: Mutex<Option<Session>>,
+}
+
+impl Server {
+    /// Connects to the shop's server and checks that its schema is this build's: a station
+    /// never writes to a database of another version.
+    pub fn connect(url: &str) -> Result<Server> {
+        let server = Server {
+            url: url.to_string(),
+            session: Mutex::new(None),
+        };
+        server.with_session(|s| super::check_version(&mut s.client))?;
+        Ok(server)
+    }
+
+    fn with_session<T>(&self, f: impl FnOnce(&mut Session) -> Result<T>) -> Result<T> {
+        let mut guard = self.session.lock().unwrap_or_else(|p| p.into_inner());
+        if guard.as_ref().is_none_or(|s| s.client.is_closed()) {
+            let client = super::connect(&self.url)?;
+            *guard = Some(Session {
+                client,
+                prepared: RefCell::new(HashMap::new()),
+            });
+        }
+        let session = guard.as_mut().expect("a session was just made");
+        let out = f(session);
+        if session.client.is_closed() {
+            // Lost mid-action: the next action connects again.
+            *guard = None;
+        }
+        out
+    }
+
+    /// Runs one business action in one transaction on the server: all of it commits, or none.
+    pub fn write<T>(&self, mut action: impl FnMut(Conn) -> Result<T>) -> Result<T> {
+        let mut tries = 0;
+        loop {
+            let out = self.with_session(|s| {
+                let tx = PgTx::new(s.client.transaction()?, &s.prepared);
+                let out = action(Conn::Pg(&tx))?;
+                tx.commit()?;
+                Ok(out)
+            });
+            match out {
+                Err(Error::Locked) if tries < RETRIES => tries += 1,
+                other => return other,
+            }
+        }
+    }
+
+    /// Runs reads in one read-only transaction (one snapshot of the shop).
+    pub fn read<T>(&self, query: impl FnOnce(Conn) -> Result<T>) -> Result<T> {
+        self.with_session(|s| {
+            let tx = s
+                .client
+                .build_transaction()
+                .read_only(true)
+                .isolation_level(postgres::IsolationLevel::RepeatableRead)
+                .start()?;
+            let tx = PgTx::new(tx, &s.prepared);
+            let out = query(Conn::Pg(&tx))?;
+            tx.commit()?;
+            Ok(out)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sql::{args, Cell, Row};
+    use crate::store::{next_number_in, Db};
+    use shopdesk_testkit::postgres::Postgres;
+
+    fn server() -> (Postgres, String) {
+        let pg = Postgres::start().expect("a private PostgreSQL");
+        pg.psql("postgres", "CREATE DATABASE shop").unwrap();
+        let url = pg.url("shop");
+        super::super::migrate(&mut super::super::connect(&url).unwrap()).unwrap();
+        (pg, url)
+    }
+
+    /// What one row of the probe reads as, column by column.
+    fn cells(r: &Row) -> Result<Vec<Cell>> {
+        (0..9).map(|i| r.get::<Cell>(i)).collect()
+    }
+
+    /// The same SQL text, with the same parameters, reads the same on both engines: counts and
+    /// sums as integers (PostgreSQL's bigint and numeric), comparisons as 0/1 (its boolean),
+    /// text (citext too), bytes and NULL.
+    #[test]
+    fn one_statement_reads_alike_on_both_engines() {
+        let (_pg, url) = server();
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("shop.sqlite3"), None).unwrap();
+        let remote = Server::connect(&url).unwrap();
+        let probe = |c: Conn| -> Result<Vec<Vec<Cell>>> {
+            c.execute(
+                "INSERT INTO counter (name, next) VALUES (?1, ?2), ('b', ?3)",
+                args!["a", 9_007_199_254_740_993i64, -5i64],
+            )?;
+            c.execute(
+                "INSERT INTO attachment_data (sha256, bytes) VALUES (?1, ?2)",
+                args!["h", vec![0u8, 255, 10]],
+            )?;
+            c.query_map(
+                "SELECT count(*), sum(next), sum(next) - sum(next), sum(-next), min(name),
+                        count(*) > ?1, NULL, (SELECT bytes FROM attachment_data), avg(next) > 0
+                 FROM counter WHERE name IN (?2, ?3)",
+                args![1i64, "a", Some("b")],
+                cells,
+            )
+        };
+        let lite = db.write(|tx| probe(Conn::from(tx))).unwrap();
+        let pg = remote.write(probe).unwrap();
+        assert_eq!(lite, pg);
+        assert_eq!(
+            lite[0],
+            vec![
+                Cell::Int(2),
+                Cell::Int(9_007_199_254_740_988),
+                Cell::Int(0),
+                Cell::Int(-9_007_199_254_740_988),
+                Cell::Text("a".into()),
+                Cell::Int(1),
+                Cell::Null,
+                Cell::Bytes(vec![0, 255, 10]),
+                Cell::Int(1),
+            ]
+        );
+        // A numeric with a fraction and a big whole part, as PostgreSQL sends it.
+        let avg: f64 = remote
+            .read(|c| {
+                c.query_row("SELECT avg(x) FROM (VALUES (1), (2)) v(x)", &[], |r| {
+                    r.get(0)
+                })
+            })
+            .unwrap();
+        assert_eq!(avg, 1.5);
+        let big: i64 = remote
+            .read(|c| {
+                c.query_row(
+                    "SELECT sum(x) FROM (VALUES (100000000000::bigint), (20000)) v(x)",
+                    &[],
+                    |r| r.get(0),
+                )
+            })
+            .unwrap();
+        assert_eq!(big, 100_000_020_000);
+    }
+
+    /// Gapless numbers with several writers: four stations issue numbers of one series at once,
+    /// a third of their transactions rolled back; the committed numbers are 1..N, each once.
+    #[test]
+    fn numbers_stay_gapless_with_several_writers() {
+        let (_pg, url) = server();
+        let issued: Vec<i64> = std::thread::scope(|s| {
+            let writers: Vec<_> = (0..4u64)
+                .map(|w| {
+                    let url = url.clone();
+                    s.spawn(move || {
+                        let station = Server::connect(&url).unwrap();
+                        let mut rng = fastrand::Rng::with_seed(w);
+                        let mut mine = Vec::new();
+                        for _ in 0..40 {
+                            let keep = rng.u8(..3) > 0;
+                            let out = station.write(|c| {
+                                let n = next_number_in(c, "invoice-2026")?;
+                                if keep {
+                                    Ok(n)
+                                } else {
+                                    Err(Error::invalid("changed my mind"))
+                                }
+                            });
+                            if let Ok(n) = out {
+                                mine.push(n);
+                            }
+                        }
+                        mine
+                    })
+                })
+                .collect();
+            writers
+                .into_iter()
+                .flat_map(|w| w.join().unwrap())
+                .collect()
+        });
+        let mut sorted = issued.clone();
+        sorted.sort_unstable();
+        assert!(sorted.len() > 60, "{} issued", sorted.len());
+        assert_eq!(sorted, (1..=sorted.len() as i64).collect::<Vec<_>>());
+    }
+}

@@ -1,0 +1,138 @@
+//! Stations on the shop's server: a shared shop opened by two stations, each with its own file,
+//! reads and writes the one shop on the server (the parts ported to both engines so far: the
+//! profile, signing in with its failed-PIN lockout, the permission check, the staff list);
+//! numbers stay gapless with several writers; a server gone is said plainly and in seconds, and
+//! a station carries on when it returns.
+
+use postgres::{Client, NoTls};
+use shopdesk_core::{ErrorCode, FixedClock, Shop};
+use shopdesk_testkit::postgres::Postgres;
+use shopdesk_testkit::shop::OWNER_PIN;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+struct Shared {
+    _dir: tempfile::TempDir,
+    pg: Postgres,
+    url: String,
+}
+
+/// A shop set up standalone, then shared into a private PostgreSQL.
+fn shared_shop() -> Shared {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FixedClock::at(1_790_000_000_000));
+    let (shop, owner) =
+        shopdesk_testkit::shop::open(dir.path(), "Corner Books", "ie", "EUR", clock);
+    let pg = Postgres::start().expect("a private PostgreSQL");
+    pg.psql("postgres", "CREATE DATABASE shop").unwrap();
+    let url = pg.url("shop");
+    let mut client = Client::connect(&url, NoTls).unwrap();
+    shop.share_with_stations(&owner, &mut client).unwrap();
+    Shared { _dir: dir, pg, url }
+}
+
+fn station(shared: &Shared, name: &str) -> Shop {
+    let path = shared._dir.path().join(format!("{name}.sqlite3"));
+    Shop::open_station(
+        &path,
+        &shared.url,
+        Arc::new(FixedClock::at(1_790_000_100_000)),
+    )
+    .unwrap()
+}
+
+#[test]
+fn two_stations_sign_in_against_the_one_shop_on_the_server() {
+    let shared = shared_shop();
+    let till = station(&shared, "till");
+    let bench = station(&shared, "bench");
+
+    // Each station's own file is empty; the shop they see is the server's.
+    assert_eq!(till.profile().unwrap().unwrap().name, "Corner Books");
+    shared
+        .pg
+        .psql("shop", "UPDATE shop SET name = 'Corner Books & Games'")
+        .unwrap();
+    assert_eq!(
+        bench.profile().unwrap().unwrap().name,
+        "Corner Books & Games"
+    );
+
+    let nora = till
+        .staff_list()
+        .unwrap()
+        .into_iter()
+        .find(|s| s.name == "Nora")
+        .unwrap();
+    let (session, info) = till.sign_in(&nora.id, OWNER_PIN).unwrap();
+    assert_eq!(info.role_name, "Owner");
+    // The session holds on any station: permissions are the server's.
+    bench
+        .require(&session, shopdesk_core::Permission::SettingsManage)
+        .unwrap();
+
+    // Wrong PINs at the till lock Nora out at the bench too: the count is the server's.
+    for _ in 0..5 {
+        assert_eq!(
+            till.sign_in(&nora.id, "0000").unwrap_err().code(),
+            ErrorCode::WrongPin
+        );
+    }
+    assert_eq!(
+        bench.sign_in(&nora.id, OWNER_PIN).unwrap_err().code(),
+        ErrorCode::LockedOut
+    );
+    let mut client = Client::connect(&shared.url, NoTls).unwrap();
+    let trail: i64 = client
+        .query_one(
+            "SELECT count(*) FROM audit_event WHERE action IN ('signed_in', 'locked_out')",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert!(
+        trail >= 2,
+        "the sign-in and the lockout are on the server's trail"
+    );
+}
+
+#[test]
+fn a_server_gone_is_said_in_seconds_and_the_station_carries_on_when_it_returns() {
+    let mut shared = shared_shop();
+    let till = station(&shared, "till");
+    assert!(till.profile().unwrap().is_some());
+
+    shared.pg.kill();
+    let started = Instant::now();
+    let e = till.profile().unwrap_err();
+    assert_eq!(e.code(), ErrorCode::ServerOffline, "{e}");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+
+    shared.pg.restart().unwrap();
+    assert_eq!(till.profile().unwrap().unwrap().name, "Corner Books");
+}
+
+#[test]
+fn a_station_refuses_a_server_that_holds_no_shop_of_its_version() {
+    let shared = shared_shop();
+    shared
+        .pg
+        .psql(
+            "shop",
+            "INSERT INTO schema_migration (version) VALUES (9999)",
+        )
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let e = Shop::open_station(
+        &dir.path().join("s.sqlite3"),
+        &shared.url,
+        Arc::new(FixedClock::at(0)),
+    )
+    .err()
+    .unwrap();
+    assert_eq!(e.code(), ErrorCode::SchemaSkew);
+}
