@@ -272,6 +272,24 @@ impl Conn<'_> {
         }
     }
 
+    /// Text ordered without regard to case, as each engine's indexes hold it: SQLite's NOCASE
+    /// collation, PostgreSQL's lower() in code point order (the "C" collation, whatever the
+    /// server's locale), so both engines list in the same order.
+    pub fn nocase(&self, expr: &str) -> String {
+        match self.engine() {
+            Engine::Sqlite => format!("{expr} COLLATE NOCASE"),
+            Engine::Postgres => format!("lower({expr}) COLLATE \"C\""),
+        }
+    }
+
+    /// `expr` equal to the parameter `?n` regardless of case, by each engine's indexes.
+    pub fn nocase_eq(&self, expr: &str, n: usize) -> String {
+        match self.engine() {
+            Engine::Sqlite => format!("{expr} = ?{n} COLLATE NOCASE"),
+            Engine::Postgres => format!("lower({expr}) COLLATE \"C\" = lower(?{n})"),
+        }
+    }
+
     /// Runs a statement; the number of rows it changed.
     pub fn execute(&self, sql: &str, params: &[&dyn Param]) -> Result<usize> {
         match self {

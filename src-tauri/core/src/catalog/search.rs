@@ -1,15 +1,16 @@
-//! Finding variants fast: the catalog list a page at a time, full-text search (FTS5) over title,
-//! SKU, barcode, vendor, tags, type and option values, filters, and the exact SKU/barcode lookup a
-//! scanner needs.
+//! Finding variants fast: the catalog list a page at a time, full-text search (FTS5 in SQLite, a
+//! tsvector in the shop's PostgreSQL) over title, SKU, barcode, vendor, tags, type and option
+//! values, filters, and the exact SKU/barcode lookup a scanner needs — on either engine.
 
 use crate::catalog::barcode;
-use crate::catalog::product::{options_of, ProductStatus};
+use crate::catalog::product::ProductStatus;
 use crate::error::Result;
 use crate::money::{Currency, Money};
 use crate::shop::shop_currency;
 use crate::shop::staff::{authorize, Permission, Session};
+use crate::sql::{args, Conn, Engine, Param, Row};
 use crate::Shop;
-use rusqlite::{params_from_iter, types::Value, OptionalExtension, Row, Transaction};
+use rusqlite::Transaction;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -71,45 +72,59 @@ pub struct CatalogFacets {
 
 const ROW_COLUMNS: &str = "v.id, p.id, p.title, v.option1, v.option2, v.option3, v.sku, v.barcode,
     p.vendor, p.status, v.price_minor,
-    (SELECT ifnull(sum(on_hand), 0) FROM stock_level WHERE variant_id = v.id),
-    (SELECT ifnull(sum(on_hand - committed), 0) FROM stock_level WHERE variant_id = v.id)";
+    (SELECT coalesce(sum(on_hand), 0) FROM stock_level WHERE variant_id = v.id),
+    (SELECT coalesce(sum(on_hand - committed), 0) FROM stock_level WHERE variant_id = v.id)";
 
-fn row(r: &Row, currency: Currency) -> rusqlite::Result<VariantRow> {
+fn row(r: &Row, currency: Currency) -> Result<VariantRow> {
+    let options: Vec<String> = (3..6)
+        .filter_map(|i| r.get::<Option<String>>(i).transpose())
+        .collect::<Result<_>>()?;
     Ok(VariantRow {
         variant_id: r.get(0)?,
         product_id: r.get(1)?,
         title: r.get(2)?,
-        variant_title: options_of(r, 3)?.join(" / "),
-        sku: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
-        barcode: r.get::<_, Option<String>>(7)?.unwrap_or_default(),
+        variant_title: options.join(" / "),
+        sku: r.get::<Option<String>>(6)?.unwrap_or_default(),
+        barcode: r.get::<Option<String>>(7)?.unwrap_or_default(),
         vendor: r.get(8)?,
-        status: ProductStatus::from_code(&r.get::<_, String>(9)?).unwrap_or(ProductStatus::Draft),
+        status: ProductStatus::from_code(&r.get::<String>(9)?).unwrap_or(ProductStatus::Draft),
         price: Money::from_minor(r.get(10)?, currency),
         on_hand: r.get(11)?,
         available: r.get(12)?,
     })
 }
 
-fn fts_query(text: &str) -> Option<String> {
-    crate::store::fts_prefix_query(text, char::is_whitespace)
+/// What a search's words must match, in the engine's full-text syntax: FTS5's `MATCH` on
+/// SQLite, a tsquery on PostgreSQL's tsvector (accents removed, as FTS5 does); each word a
+/// prefix. The key column of the matches: FTS5's rowid, the server table's seq.
+fn text_match(c: Conn, words: &str, n: usize) -> Option<(String, String, &'static str)> {
+    match c.engine() {
+        Engine::Sqlite => crate::store::fts_prefix_query(words, char::is_whitespace)
+            .map(|q| (q, format!("variant_search MATCH ?{n}"), "rowid")),
+        Engine::Postgres => crate::store::tsquery_prefix(words, char::is_whitespace).map(|q| {
+            (
+                q,
+                format!("s.doc @@ to_tsquery('simple', unaccent(?{n}))"),
+                "seq",
+            )
+        }),
+    }
 }
 
-pub(crate) fn lookup_in(tx: &Transaction, code: &str) -> Result<Option<VariantRow>> {
-    let currency = shop_currency(tx)?;
-    let mut by_sku = tx.prepare_cached(&format!(
+pub(crate) fn lookup_in<'c>(conn: impl Into<Conn<'c>>, code: &str) -> Result<Option<VariantRow>> {
+    let c = conn.into();
+    let currency = shop_currency(c)?;
+    let by_sku = format!(
         "SELECT {ROW_COLUMNS} FROM variant v JOIN product p ON p.id = v.product_id WHERE v.sku = ?1"
-    ))?;
-    if let Some(found) = by_sku
-        .query_row([code.trim()], |r| row(r, currency))
-        .optional()?
-    {
+    );
+    if let Some(found) = c.query_opt(&by_sku, args![code.trim()], |r| row(r, currency))? {
         return Ok(Some(found));
     }
-    let mut by_code = tx.prepare_cached(&format!(
+    let by_code = format!(
         "SELECT {ROW_COLUMNS} FROM variant v JOIN product p ON p.id = v.product_id WHERE v.barcode = ?1"
-    ))?;
+    );
     for form in barcode::lookup_forms(code) {
-        if let Some(found) = by_code.query_row([form], |r| row(r, currency)).optional()? {
+        if let Some(found) = c.query_opt(&by_code, args![form], |r| row(r, currency))? {
             return Ok(Some(found));
         }
     }
@@ -119,98 +134,106 @@ pub(crate) fn lookup_in(tx: &Transaction, code: &str) -> Result<Option<VariantRo
 impl Shop {
     /// The catalog list or a search, a page at a time, with the count for the pager.
     pub fn catalog(&self, session: &Session, q: &CatalogQuery) -> Result<CatalogPage> {
-        let mut filter = String::from("1 = 1");
-        let mut args: Vec<Value> = Vec::new();
-        let arg = |v: Value, args: &mut Vec<Value>| {
-            args.push(v);
-            args.len()
-        };
         let text = q.text.as_deref().unwrap_or("").trim();
-        let fts = fts_query(text);
-        if let Some(s) = q.status {
-            let n = arg(Value::Text(s.as_str().into()), &mut args);
-            filter.push_str(&format!(" AND p.status = ?{n}"));
-        }
-        if let Some(vendor) = q.vendor.as_deref().filter(|v| !v.is_empty()) {
-            let n = arg(Value::Text(vendor.into()), &mut args);
-            filter.push_str(&format!(" AND p.vendor = ?{n} COLLATE NOCASE"));
-        }
-        if let Some(t) = q.product_type.as_deref().filter(|v| !v.is_empty()) {
-            let n = arg(Value::Text(t.into()), &mut args);
-            filter.push_str(&format!(" AND p.product_type = ?{n} COLLATE NOCASE"));
-        }
-        if let Some(tag) = q.tag.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-            let n = arg(Value::Text(tag.to_lowercase()), &mut args);
-            filter.push_str(&format!(
-                " AND instr(', ' || lower(p.tags) || ',', ', ' || ?{n} || ',') > 0"
-            ));
-        }
-        // Low as the Stock screen's Low stock says it: at or under a reorder rule, or, for a
-        // variant with no rule, at most LOW_WITHOUT_RULE available across every location.
-        if q.low_stock {
-            filter.push_str(&format!(
-                " AND (EXISTS (SELECT 1 FROM reorder_rule r LEFT JOIN stock_level l
-                     ON l.variant_id = r.variant_id AND l.location_id = r.location_id
-                     WHERE r.variant_id = v.id
-                       AND ifnull(l.on_hand - l.committed, 0) <= r.reorder_point)
-                   OR (NOT EXISTS (SELECT 1 FROM reorder_rule r WHERE r.variant_id = v.id)
-                       AND (SELECT ifnull(sum(l.on_hand - l.committed), 0) FROM stock_level l
-                            WHERE l.variant_id = v.id) <= {}))",
-                LOW_WITHOUT_RULE
-            ));
-        }
-        let unfiltered = args.is_empty() && !q.low_stock;
         let limit = q.limit.unwrap_or(100).clamp(1, MAX_PAGE);
         let offset = q.offset.unwrap_or(0);
-        self.db.read(|c| {
+        self.db.shared_read(|c| {
             authorize(c, session, Permission::CatalogView)?;
             let currency = shop_currency(c)?;
-            let rows = |sql: &str, args: &[Value]| -> Result<Vec<VariantRow>> {
-                Ok(c.prepare_cached(sql)?
-                    .query_map(params_from_iter(args.iter()), |r| row(r, currency))?
-                    .collect::<rusqlite::Result<Vec<_>>>()?)
+            let mut filter = String::from("1 = 1");
+            let mut args: Vec<String> = Vec::new();
+            let arg = |v: String, args: &mut Vec<String>| {
+                args.push(v);
+                args.len()
             };
-            let count = |sql: &str, args: &[Value]| -> Result<u32> {
-                Ok(c.prepare_cached(sql)?
-                    .query_row(params_from_iter(args.iter()), |r| r.get(0))?)
+            if let Some(s) = q.status {
+                let n = arg(s.as_str().into(), &mut args);
+                filter.push_str(&format!(" AND p.status = ?{n}"));
+            }
+            if let Some(vendor) = q.vendor.as_deref().filter(|v| !v.is_empty()) {
+                let n = arg(vendor.into(), &mut args);
+                filter.push_str(&format!(" AND {}", c.nocase_eq("p.vendor", n)));
+            }
+            if let Some(t) = q.product_type.as_deref().filter(|v| !v.is_empty()) {
+                let n = arg(t.into(), &mut args);
+                filter.push_str(&format!(" AND {}", c.nocase_eq("p.product_type", n)));
+            }
+            if let Some(tag) = q.tag.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+                let n = arg(tag.to_lowercase(), &mut args);
+                let find = match c.engine() {
+                    Engine::Sqlite => "instr",
+                    Engine::Postgres => "strpos",
+                };
+                filter.push_str(&format!(
+                    " AND {find}(', ' || lower(p.tags) || ',', ', ' || ?{n} || ',') > 0"
+                ));
+            }
+            // Low as the Stock screen's Low stock says it: at or under a reorder rule, or, for a
+            // variant with no rule, at most LOW_WITHOUT_RULE available across every location.
+            if q.low_stock {
+                filter.push_str(&format!(
+                    " AND (EXISTS (SELECT 1 FROM reorder_rule r LEFT JOIN stock_level l
+                         ON l.variant_id = r.variant_id AND l.location_id = r.location_id
+                         WHERE r.variant_id = v.id
+                           AND coalesce(l.on_hand - l.committed, 0) <= r.reorder_point)
+                       OR (NOT EXISTS (SELECT 1 FROM reorder_rule r WHERE r.variant_id = v.id)
+                           AND (SELECT coalesce(sum(l.on_hand - l.committed), 0) FROM stock_level l
+                                WHERE l.variant_id = v.id) <= {}))",
+                    LOW_WITHOUT_RULE
+                ));
+            }
+            let unfiltered = args.is_empty() && !q.low_stock;
+            let title = c.nocase("p.title");
+            let rows = |sql: &str, args: &[String]| -> Result<Vec<VariantRow>> {
+                let params: Vec<&dyn Param> = args.iter().map(|a| a as &dyn Param).collect();
+                c.query_map(sql, &params, |r| row(r, currency))
             };
-            let Some(m) = fts else {
+            let count = |sql: &str, args: &[String]| -> Result<u32> {
+                let params: Vec<&dyn Param> = args.iter().map(|a| a as &dyn Param).collect();
+                Ok(c.query_row(sql, &params, |r| r.get::<i64>(0))? as u32)
+            };
+            let Some((m, matches, key)) = text_match(c, text, args.len() + 1) else {
                 // The plain list walks products in title order and each one's variants in grid
-                // order, so the first page never sorts the whole catalog.
+                // order, so the first page never sorts the whole catalog (SQLite is told the
+                // join order; PostgreSQL's planner finds it).
+                let join = match c.engine() {
+                    Engine::Sqlite => "CROSS JOIN",
+                    Engine::Postgres => "JOIN",
+                };
                 let total = if unfiltered {
                     count("SELECT count(*) FROM variant", &[])?
                 } else {
-                    count(&format!("SELECT count(*) FROM product p CROSS JOIN variant v ON v.product_id = p.id WHERE {filter}"), &args)?
+                    count(&format!("SELECT count(*) FROM product p {join} variant v ON v.product_id = p.id WHERE {filter}"), &args)?
                 };
                 let items = rows(&format!(
-                    "SELECT {ROW_COLUMNS} FROM product p CROSS JOIN variant v ON v.product_id = p.id
-                     WHERE {filter} ORDER BY p.title COLLATE NOCASE, p.id, v.position
+                    "SELECT {ROW_COLUMNS} FROM product p {join} variant v ON v.product_id = p.id
+                     WHERE {filter} ORDER BY {title}, p.id, v.position
                      LIMIT {limit} OFFSET {offset}"
                 ), &args)?;
                 return Ok(CatalogPage { items, total, capped: false });
             };
-            let n = arg(Value::Text(m), &mut args);
-            let matched = format!("{filter} AND v.seq IN (SELECT rowid FROM variant_search WHERE variant_search MATCH ?{n})");
+            arg(m, &mut args);
+            let matched = format!("{filter} AND v.seq IN (SELECT {key} FROM variant_search s WHERE {matches})");
             let counted = count(&format!(
                 "SELECT count(*) FROM (SELECT 1 FROM variant v JOIN product p ON p.id = v.product_id
-                 WHERE {matched} LIMIT {})",
+                 WHERE {matched} LIMIT {}) AS m",
                 COUNT_CAP + 1
             ), &args)?;
             let items = if counted > COUNT_CAP {
                 // Broad: in the search index's own order, which needs no sort at all.
                 rows(&format!(
-                    "SELECT {ROW_COLUMNS} FROM variant_search s JOIN variant v ON v.seq = s.rowid
+                    "SELECT {ROW_COLUMNS} FROM variant_search s JOIN variant v ON v.seq = s.{key}
                      JOIN product p ON p.id = v.product_id
-                     WHERE variant_search MATCH ?{n} AND {filter}
-                     ORDER BY s.rowid LIMIT {limit} OFFSET {offset}"
+                     WHERE {matches} AND {filter}
+                     ORDER BY s.{key} LIMIT {limit} OFFSET {offset}"
                 ), &args)?
             } else {
                 // Narrow: an exact SKU or barcode first, then by product and grid order.
-                let e = arg(Value::Text(text.to_string()), &mut args);
+                let e = arg(text.to_string(), &mut args);
                 rows(&format!(
                     "SELECT {ROW_COLUMNS} FROM variant v JOIN product p ON p.id = v.product_id
                      WHERE {matched}
-                     ORDER BY (v.sku = ?{e} OR v.barcode = ?{e}) DESC, p.title COLLATE NOCASE, p.id, v.position
+                     ORDER BY (v.sku = ?{e} OR v.barcode = ?{e}) DESC, {title}, p.id, v.position
                      LIMIT {limit} OFFSET {offset}"
                 ), &args)?
             };
@@ -221,7 +244,7 @@ impl Shop {
     /// Exact lookup for a scanner or a typed code: SKU (any case), then barcode (UPC-A and its
     /// EAN-13 form find each other). `None` when nothing carries the code.
     pub fn lookup(&self, session: &Session, code: &str) -> Result<Option<VariantRow>> {
-        self.db.read(|c| {
+        self.db.shared_read(|c| {
             authorize(c, session, Permission::CatalogView)?;
             lookup_in(c, code)
         })
@@ -229,14 +252,17 @@ impl Shop {
 
     /// Vendors and product types in use, for the filter menus.
     pub fn catalog_facets(&self, session: &Session) -> Result<CatalogFacets> {
-        self.db.read(|c| {
+        self.db.shared_read(|c| {
             authorize(c, session, Permission::CatalogView)?;
             let list = |col: &str| -> Result<Vec<String>> {
-                Ok(c.prepare(&format!(
-                    "SELECT DISTINCT {col} FROM product WHERE {col} <> '' ORDER BY {col} COLLATE NOCASE"
-                ))?
-                .query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?)
+                c.query_map(
+                    &format!(
+                        "SELECT {col} FROM product WHERE {col} <> '' GROUP BY {col} ORDER BY {}",
+                        c.nocase(col)
+                    ),
+                    &[],
+                    |r| r.get(0),
+                )
             };
             Ok(CatalogFacets {
                 vendors: list("vendor")?,
@@ -270,16 +296,4 @@ pub(crate) fn index_deferred(tx: &Transaction) -> Result<()> {
          DELETE FROM variant_search_deferred;",
     )?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn typed_punctuation_never_becomes_fts_syntax() {
-        assert_eq!(fts_query("  "), None);
-        assert_eq!(fts_query("mug sage").unwrap(), "\"mug\"* AND \"sage\"*");
-        assert_eq!(fts_query("a\"b OR").unwrap(), "\"a\"\"b\"* AND \"OR\"*");
-    }
 }

@@ -11,10 +11,11 @@ use crate::clock::Clock;
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::money::Currency;
+use crate::sql::Conn;
 use crate::store::cipher::DbKey;
 use crate::store::Db;
 use crate::Shop;
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use staff::{Session, SessionInfo};
@@ -194,11 +195,10 @@ pub(crate) fn email_is_valid(email: &str) -> bool {
 }
 
 /// The shop's currency, read inside the caller's transaction so an action costs one snapshot.
-pub(crate) fn shop_currency(conn: &Connection) -> Result<Currency> {
+pub(crate) fn shop_currency<'c>(conn: impl Into<Conn<'c>>) -> Result<Currency> {
     let code: String = conn
-        .prepare_cached("SELECT currency FROM shop WHERE id = 1")?
-        .query_row([], |r| r.get(0))
-        .optional()?
+        .into()
+        .query_opt("SELECT currency FROM shop WHERE id = 1", &[], |r| r.get(0))?
         .ok_or(Error::NoShop)?;
     Currency::from_code(&code)
 }

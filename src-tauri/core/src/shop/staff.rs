@@ -361,10 +361,13 @@ fn keep_a_staff_manager(conn: &Connection) -> Result<()> {
 }
 
 pub(crate) fn list_staff<'c>(conn: impl Into<Conn<'c>>) -> Result<Vec<StaffMember>> {
-    // The name's column ignores case on both engines (NOCASE, citext).
-    conn.into().query_map(
-        "SELECT s.id, s.name, s.role_id, r.name, s.active FROM staff s JOIN role r ON r.id = s.role_id
-         ORDER BY s.name",
+    let c = conn.into();
+    c.query_map(
+        &format!(
+            "SELECT s.id, s.name, s.role_id, r.name, s.active FROM staff s JOIN role r ON r.id = s.role_id
+             ORDER BY {}",
+            c.nocase("s.name")
+        ),
         &[],
         |r| {
             Ok(StaffMember {

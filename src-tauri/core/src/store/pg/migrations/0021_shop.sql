@@ -6,8 +6,10 @@
 --
 -- How the dialects are matched, so that the same SQL runs on both:
 -- - Integers are BIGINT (money in minor units, UTC milliseconds, 0/1 flags with their CHECKs).
--- - SQLite's `COLLATE NOCASE` columns are CITEXT: equality, UNIQUE and ORDER BY ignore case.
---   Indexes SQLite keeps on `x COLLATE NOCASE` of a plain TEXT column are on lower(x) here.
+-- - SQLite's `COLLATE NOCASE` columns are CITEXT: equality and UNIQUE ignore case. Indexes
+--   SQLite keeps on `x COLLATE NOCASE` of a plain TEXT column are on `lower(x) COLLATE "C"` here,
+--   the order queries ask for on both engines (code point order, as SQLite's, whatever the
+--   server's locale).
 -- - A rowid key a search index points at (`seq`, `no`) is an identity column; a copy keeps its
 --   values and moves the identity past them.
 -- - Full-text search: SQLite's FTS5 tables are plain tables here with the same columns, `seq`
@@ -1013,9 +1015,9 @@ CREATE TABLE customer_search_deferring (one BIGINT PRIMARY KEY CHECK (one = 1));
 CREATE TABLE customer_search_stale (seq BIGINT PRIMARY KEY);
 
 CREATE INDEX audit_event_entity ON audit_event (entity, entity_id, at);
-CREATE INDEX product_title ON product (lower(title), id);
-CREATE INDEX product_vendor ON product (lower(vendor));
-CREATE INDEX product_type ON product (lower(product_type));
+CREATE INDEX product_title ON product ((lower(title) COLLATE "C"), id);
+CREATE INDEX product_vendor ON product ((lower(vendor) COLLATE "C"));
+CREATE INDEX product_type ON product ((lower(product_type) COLLATE "C"));
 CREATE INDEX variant_product ON variant (product_id, position);
 CREATE UNIQUE INDEX variant_options
     ON variant (product_id, coalesce(option1, ''), coalesce(option2, ''), coalesce(option3, ''));
@@ -1023,7 +1025,7 @@ CREATE INDEX stock_move_variant ON stock_move (variant_id, seq);
 CREATE INDEX stock_move_doc ON stock_move (doc_type, doc_id);
 CREATE INDEX supplier_item_variant ON supplier_item (variant_id);
 CREATE INDEX tax_rate_class ON tax_rate (tax_class, position);
-CREATE INDEX customer_name ON customer (lower(name));
+CREATE INDEX customer_name ON customer ((lower(name) COLLATE "C"));
 CREATE INDEX store_credit_customer ON store_credit_move (customer_id);
 CREATE INDEX gift_card_move_code ON gift_card_move (code);
 CREATE UNIQUE INDEX shift_one_open ON shift (status) WHERE status = 'open';
@@ -1078,7 +1080,7 @@ CREATE UNIQUE INDEX message_header ON message (header_id) WHERE header_id IS NOT
 CREATE INDEX message_ticket ON message (ticket_id, created_at);
 CREATE INDEX attachment_message ON attachment (message_id);
 CREATE INDEX attachment_claim ON attachment (claim_id);
-CREATE INDEX customer_live_name ON customer (lower(name))
+CREATE INDEX customer_live_name ON customer ((lower(name) COLLATE "C"))
 WHERE merged_into IS NULL AND erased_at IS NULL;
 CREATE INDEX report_item_of ON report_item (item, day_start) WHERE span = 'day';
 CREATE INDEX sale_completed ON sale (completed_at, status, total_minor, rounding_minor, tax_minor)
