@@ -15,15 +15,15 @@ pub mod transfer;
 pub const MOVES_SHOWN: u32 = 500;
 
 use crate::audit::{self, Change};
-use crate::catalog::product::options_of;
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::id::new_id;
 use crate::money::Money;
 use crate::shop::shop_currency;
 use crate::shop::staff::{authorize, Permission, Session};
+use crate::sql::{args, Conn, Engine};
 use crate::Shop;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
@@ -127,99 +127,133 @@ pub(crate) struct Move<'a> {
     pub at: Timestamp,
 }
 
-pub(crate) fn record_move(conn: &Connection, m: &Move) -> Result<()> {
+pub(crate) fn record_move<'c>(conn: impl Into<Conn<'c>>, m: &Move) -> Result<()> {
     if m.on_hand == 0 && m.committed == 0 {
         return Ok(());
     }
-    conn.prepare_cached(
+    conn.into().execute(
         "INSERT INTO stock_move (id, variant_id, location_id, reason, on_hand_delta, committed_delta,
              unit_cost_minor, doc_type, doc_id, note, staff_id, at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    )?
-    .execute(params![
-        new_id(),
-        m.variant_id,
-        m.location_id,
-        m.reason.as_str(),
-        m.on_hand,
-        m.committed,
-        m.unit_cost,
-        m.doc.map(|d| d.0),
-        m.doc.map(|d| d.1),
-        m.note,
-        m.staff_id,
-        m.at.0
-    ])?;
+        args![
+            new_id(),
+            m.variant_id,
+            m.location_id,
+            m.reason.as_str(),
+            m.on_hand,
+            m.committed,
+            m.unit_cost,
+            m.doc.map(|d| d.0),
+            m.doc.map(|d| d.1),
+            m.note,
+            m.staff_id,
+            m.at.0
+        ],
+    )?;
     Ok(())
 }
 
 /// (on hand, committed) of a variant at a location: one row of the derived levels.
-pub(crate) fn level(conn: &Connection, variant_id: &str, location_id: &str) -> Result<(i64, i64)> {
+pub(crate) fn level<'c>(
+    conn: impl Into<Conn<'c>>,
+    variant_id: &str,
+    location_id: &str,
+) -> Result<(i64, i64)> {
     Ok(conn
-        .prepare_cached(
+        .into()
+        .query_opt(
             "SELECT on_hand, committed FROM stock_level WHERE variant_id = ?1 AND location_id = ?2",
+            args![variant_id, location_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )?
-        .query_row([variant_id, location_id], |r| r.try_into())
-        .optional()?
         .unwrap_or((0, 0)))
 }
 
-/// On hand over every location: the base of the moving-average cost.
-pub(crate) fn total_on_hand(conn: &Connection, variant_id: &str) -> Result<i64> {
-    Ok(conn
-        .prepare_cached("SELECT ifnull(sum(on_hand), 0) FROM stock_level WHERE variant_id = ?1")?
-        .query_row([variant_id], |r| r.get(0))?)
+/// `level`, the row held until the caller's transaction ends: several stations taking the same
+/// last unit take it one after the other, and the second sees it gone. (SQLite's one writer
+/// already works one transaction at a time.)
+pub(crate) fn level_held(c: Conn, variant_id: &str, location_id: &str) -> Result<(i64, i64)> {
+    let sql = match c.engine() {
+        Engine::Sqlite => return level(c, variant_id, location_id),
+        Engine::Postgres => {
+            "SELECT on_hand, committed FROM stock_level WHERE variant_id = ?1 AND location_id = ?2
+             FOR UPDATE"
+        }
+    };
+    Ok(c.query_opt(sql, args![variant_id, location_id], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })?
+    .unwrap_or((0, 0)))
 }
 
-pub(crate) fn location_exists(conn: &Connection, id: &str) -> Result<String> {
-    conn.prepare_cached("SELECT name FROM location WHERE id = ?1 AND active = 1")?
-        .query_row([id], |r| r.get(0))
-        .optional()?
+/// On hand over every location: the base of the moving-average cost.
+pub(crate) fn total_on_hand<'c>(conn: impl Into<Conn<'c>>, variant_id: &str) -> Result<i64> {
+    conn.into().query_row(
+        "SELECT coalesce(sum(on_hand), 0) FROM stock_level WHERE variant_id = ?1",
+        args![variant_id],
+        |r| r.get(0),
+    )
+}
+
+pub(crate) fn location_exists<'c>(conn: impl Into<Conn<'c>>, id: &str) -> Result<String> {
+    conn.into()
+        .query_opt(
+            "SELECT name FROM location WHERE id = ?1 AND active = 1",
+            args![id],
+            |r| r.get(0),
+        )?
         .ok_or(Error::NotFound { what: "location" })
 }
 
-pub(crate) fn variant_label(conn: &Connection, variant_id: &str) -> Result<String> {
-    conn.prepare_cached(
-        "SELECT p.title, v.option1, v.option2, v.option3, v.sku FROM variant v
-         JOIN product p ON p.id = v.product_id WHERE v.id = ?1",
-    )?
-    .query_row([variant_id], |r| {
-        let opts = options_of(r, 1)?;
-        let title: String = r.get(0)?;
-        Ok(if opts.is_empty() {
-            title
-        } else {
-            format!("{title} ({})", opts.join(" / "))
-        })
-    })
-    .optional()?
-    .ok_or(Error::NotFound { what: "variant" })
+pub(crate) fn variant_label<'c>(conn: impl Into<Conn<'c>>, variant_id: &str) -> Result<String> {
+    conn.into()
+        .query_opt(
+            "SELECT p.title, v.option1, v.option2, v.option3, v.sku FROM variant v
+             JOIN product p ON p.id = v.product_id WHERE v.id = ?1",
+            args![variant_id],
+            |r| {
+                let opts: Vec<String> = (1..4)
+                    .filter_map(|i| r.get::<Option<String>>(i).transpose())
+                    .collect::<Result<_>>()?;
+                let title: String = r.get(0)?;
+                Ok(if opts.is_empty() {
+                    title
+                } else {
+                    format!("{title} ({})", opts.join(" / "))
+                })
+            },
+        )?
+        .ok_or(Error::NotFound { what: "variant" })
 }
 
 /// The first location: where the counter sells from and imports put their stock.
-pub(crate) fn default_location(conn: &Connection) -> Result<String> {
-    conn.prepare_cached("SELECT id FROM location WHERE active = 1 ORDER BY position LIMIT 1")?
-        .query_row([], |r| r.get(0))
-        .optional()?
+pub(crate) fn default_location<'c>(conn: impl Into<Conn<'c>>) -> Result<String> {
+    conn.into()
+        .query_opt(
+            "SELECT id FROM location WHERE active = 1 ORDER BY position LIMIT 1",
+            &[],
+            |r| r.get(0),
+        )?
         .ok_or(Error::NotFound { what: "location" })
 }
 
 /// Takes stock out of a location for something physical (adjustment, transfer): you cannot send
-/// or write off more than is on the shelf.
-pub(crate) fn take_out(
-    conn: &Connection,
+/// or write off more than is on the shelf — nor can two stations both take its last unit.
+pub(crate) fn take_out<'c>(
+    conn: impl Into<Conn<'c>>,
     variant_id: &str,
     location_id: &str,
     qty: i64,
 ) -> Result<()> {
-    let (on_hand, _) = level(conn, variant_id, location_id)?;
+    let c = conn.into();
+    let (on_hand, _) = level_held(c, variant_id, location_id)?;
     if on_hand < qty {
-        let loc = location_exists(conn, location_id)?;
+        let loc = location_exists(c, location_id)?;
         return Err(Error::NotEnoughStock {
             available: on_hand,
             message: format!(
                 "only {on_hand} of {} on hand at {loc}",
-                variant_label(conn, variant_id)?
+                variant_label(c, variant_id)?
             ),
         });
     }
@@ -297,19 +331,18 @@ pub use crate::catalog::LOW_WITHOUT_RULE;
 impl Shop {
     /// Levels of one variant at every location, with its reorder rules.
     pub fn stock_levels(&self, session: &Session, variant_id: &str) -> Result<Vec<StockLevel>> {
-        self.db.read(|c| {
+        self.db.shared_read(|c| {
             authorize(c, session, Permission::CatalogView)?;
             variant_label(c, variant_id)?;
-            let mut st = c.prepare_cached(
-                "SELECT l.id, l.name, ifnull(s.on_hand, 0), ifnull(s.committed, 0),
+            c.query_map(
+                "SELECT l.id, l.name, coalesce(s.on_hand, 0), coalesce(s.committed, 0),
                         r.reorder_point, r.reorder_qty
                  FROM location l
                  LEFT JOIN stock_level s ON s.location_id = l.id AND s.variant_id = ?1
                  LEFT JOIN reorder_rule r ON r.location_id = l.id AND r.variant_id = ?1
                  WHERE l.active = 1 ORDER BY l.position",
-            )?;
-            let out = st
-                .query_map([variant_id], |r| {
+                args![variant_id],
+                |r| {
                     let on_hand: i64 = r.get(2)?;
                     let committed: i64 = r.get(3)?;
                     Ok(StockLevel {
@@ -321,9 +354,8 @@ impl Shop {
                         reorder_point: r.get(4)?,
                         reorder_qty: r.get(5)?,
                     })
-                })?
-                .collect::<rusqlite::Result<_>>()?;
-            Ok(out)
+                },
+            )
         })
     }
 
@@ -334,37 +366,35 @@ impl Shop {
         variant_id: &str,
         limit: u32,
     ) -> Result<Vec<StockMove>> {
-        self.db.read(|c| {
+        self.db.shared_read(|c| {
             authorize(c, session, Permission::CatalogView)?;
             let currency = shop_currency(c)?;
-            let mut st = c.prepare_cached(
+            c.query_map(
                 "SELECT m.id, m.at, l.name, m.reason, m.on_hand_delta, m.committed_delta,
-                        m.unit_cost_minor, ifnull(m.doc_type, ''), ifnull(m.doc_id, ''), m.note,
-                        ifnull(s.name, '')
+                        m.unit_cost_minor, coalesce(m.doc_type, ''), coalesce(m.doc_id, ''), m.note,
+                        coalesce(s.name, '')
                  FROM stock_move m JOIN location l ON l.id = m.location_id
                  LEFT JOIN staff s ON s.id = m.staff_id
                  WHERE m.variant_id = ?1 ORDER BY m.seq DESC LIMIT ?2",
-            )?;
-            let out = st
-                .query_map(params![variant_id, limit.clamp(1, 10_000)], |r| {
+                args![variant_id, limit.clamp(1, 10_000)],
+                |r| {
                     Ok(StockMove {
                         id: r.get(0)?,
                         at: Timestamp(r.get(1)?),
                         location: r.get(2)?,
-                        reason: MoveReason::from_db(&r.get::<_, String>(3)?),
+                        reason: MoveReason::from_db(&r.get::<String>(3)?),
                         on_hand_delta: r.get(4)?,
                         committed_delta: r.get(5)?,
                         unit_cost: r
-                            .get::<_, Option<i64>>(6)?
+                            .get::<Option<i64>>(6)?
                             .map(|c| Money::from_minor(c, currency)),
                         doc_type: r.get(7)?,
                         doc_id: r.get(8)?,
                         note: r.get(9)?,
                         staff: r.get(10)?,
                     })
-                })?
-                .collect::<rusqlite::Result<_>>()?;
-            Ok(out)
+                },
+            )
         })
     }
 
@@ -381,7 +411,7 @@ impl Shop {
                 "say why the stock is adjusted (damaged, found, …)",
             ));
         }
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::StockManage)?;
             location_exists(tx, &a.location_id)?;
             let label = variant_label(tx, &a.variant_id)?;
@@ -422,7 +452,7 @@ impl Shop {
         session: &Session,
         rule: ReorderRule,
     ) -> Result<Vec<StockLevel>> {
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::StockManage)?;
             location_exists(tx, &rule.location_id)?;
             variant_label(tx, &rule.variant_id)?;
@@ -430,7 +460,7 @@ impl Shop {
                 (None, _) => {
                     tx.execute(
                         "DELETE FROM reorder_rule WHERE variant_id = ?1 AND location_id = ?2",
-                        [&rule.variant_id, &rule.location_id],
+                        args![rule.variant_id, rule.location_id],
                     )?;
                 }
                 (Some(point), qty) => {
@@ -443,8 +473,9 @@ impl Shop {
                     tx.execute(
                         "INSERT INTO reorder_rule (variant_id, location_id, reorder_point, reorder_qty)
                          VALUES (?1, ?2, ?3, ?4)
-                         ON CONFLICT DO UPDATE SET reorder_point = ?3, reorder_qty = ?4",
-                        params![rule.variant_id, rule.location_id, point, qty],
+                         ON CONFLICT (variant_id, location_id)
+                         DO UPDATE SET reorder_point = ?3, reorder_qty = ?4",
+                        args![rule.variant_id, rule.location_id, point, qty],
                     )?;
                 }
             }

@@ -1,0 +1,113 @@
+//! Stock on the shop's server: levels, moves, adjustments and reorder rules read and written
+//! alike on both engines, and two stations taking the same last units at once never take more
+//! than is on the shelf — each level still the sum of its ledger.
+
+use postgres::{Client, NoTls};
+use shopdesk_core::stock::{ReorderRule, StockAdjustment};
+use shopdesk_core::{ErrorCode, FixedClock, Shop};
+use shopdesk_testkit::postgres::Postgres;
+use std::sync::Arc;
+
+#[test]
+fn stock_reads_and_writes_alike_and_two_stations_never_oversell_the_shelf() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FixedClock::at(1_790_000_000_000));
+    let (standalone, owner) =
+        shopdesk_testkit::shop::open(dir.path(), "Corner Books", "ie", "EUR", clock.clone());
+    let mug =
+        shopdesk_testkit::shop::stocked(&standalone, &owner, "Mug", "MUG-1", "12.00", "A1", 6);
+    let floor = standalone.locations(&owner).unwrap()[0].id.clone();
+    let pg = Postgres::start().expect("a private PostgreSQL");
+    pg.psql("postgres", "CREATE DATABASE shop").unwrap();
+    let mut client = Client::connect(&pg.url("shop"), NoTls).unwrap();
+    standalone.share_with_stations(&owner, &mut client).unwrap();
+    let open = |name: &str| {
+        Shop::open_station(
+            &dir.path().join(format!("{name}.sqlite3")),
+            &pg.url("shop"),
+            clock.clone(),
+        )
+        .unwrap()
+    };
+    let (a, b) = (open("a"), open("b"));
+
+    // The same adjustments and rule on both engines read back the same.
+    let take = |delta: i64| StockAdjustment {
+        variant_id: mug.clone(),
+        location_id: floor.clone(),
+        delta,
+        note: "damaged".into(),
+    };
+    let rule = ReorderRule {
+        variant_id: mug.clone(),
+        location_id: floor.clone(),
+        reorder_point: Some(2),
+        reorder_qty: Some(10),
+    };
+    for shop in [&standalone, &a] {
+        shop.adjust_stock(&owner, take(-1)).unwrap();
+        shop.set_reorder_rule(&owner, rule.clone()).unwrap();
+        shop.set_reorder_rule(
+            &owner,
+            ReorderRule {
+                reorder_point: Some(3),
+                ..rule.clone()
+            },
+        )
+        .unwrap();
+    }
+    let levels = standalone.stock_levels(&owner, &mug).unwrap();
+    assert_eq!(levels, b.stock_levels(&owner, &mug).unwrap());
+    assert_eq!((levels[0].on_hand, levels[0].reorder_point), (5, Some(3)));
+    let strip = |moves: Vec<shopdesk_core::stock::StockMove>| {
+        moves
+            .into_iter()
+            .map(|m| (m.reason, m.on_hand_delta, m.note, m.staff))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        strip(standalone.stock_moves(&owner, &mug, 50).unwrap()),
+        strip(b.stock_moves(&owner, &mug, 50).unwrap())
+    );
+    let e = a.adjust_stock(&owner, take(-9)).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::NotEnoughStock);
+
+    // Two stations write off the last five units one at a time, at once, twenty times over
+    // (restocking five between rounds): exactly five succeed each round.
+    for _ in 0..20 {
+        let taken: usize = std::thread::scope(|s| {
+            let runs: Vec<_> = [&a, &b]
+                .into_iter()
+                .map(|station| {
+                    let take = &take;
+                    let owner = &owner;
+                    s.spawn(move || {
+                        (0..5)
+                            .filter(|_| station.adjust_stock(owner, take(-1)).is_ok())
+                            .count()
+                    })
+                })
+                .collect();
+            runs.into_iter().map(|r| r.join().unwrap()).sum()
+        });
+        assert_eq!(taken, 5, "the shelf held five");
+        assert_eq!(a.stock_levels(&owner, &mug).unwrap()[0].on_hand, 0);
+        a.adjust_stock(
+            &owner,
+            StockAdjustment {
+                note: "found".into(),
+                ..take(5)
+            },
+        )
+        .unwrap();
+    }
+    let off: i64 = client
+        .query_one(
+            "SELECT count(*) FROM stock_level l WHERE on_hand <> (SELECT sum(on_hand_delta)
+             FROM stock_move m WHERE m.variant_id = l.variant_id AND m.location_id = l.location_id)",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(off, 0, "every level is the sum of its ledger");
+}
