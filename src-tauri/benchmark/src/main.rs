@@ -13,6 +13,7 @@ mod desk;
 mod orders;
 mod packing;
 mod reports;
+mod stations;
 mod sync;
 
 use clap::Parser;
@@ -61,6 +62,10 @@ struct Args {
     /// Only the service desk figures (mailbox fetch from a local Dovecot).
     #[arg(long)]
     desk_only: bool,
+    /// Only the several-stations figures (sharing a shop to PostgreSQL; the ported actions on
+    /// the server beside the file).
+    #[arg(long)]
+    stations_only: bool,
     /// Only the catalog, counter and orders figures, on encrypted databases (SQLCipher), to
     /// read beside the same rows of the plain run.
     #[arg(long)]
@@ -192,13 +197,14 @@ fn run(args: Args) -> Result<(), Error> {
     }
     // One section alone, when asked for: its rows, then done.
     type Section = fn(&Path, &mut Vec<Row>) -> Result<(), Error>;
-    let sections: [(bool, Section); 6] = [
+    let sections: [(bool, Section); 7] = [
         (args.catalog_only, |s, r| crate::catalog::run(s, r, None)),
         (args.orders_only, |s, r| crate::orders::run(s, r, None)),
         (args.customers_only, crate::customers::run),
         (args.desk_only, crate::desk::run),
         (args.sync_only, crate::sync::run),
         (args.packing_only, crate::packing::run),
+        (args.stations_only, crate::stations::run),
     ];
     if let Some((_, section)) = sections.iter().find(|(asked, _)| *asked) {
         let mut rows = Vec::new();
@@ -250,6 +256,7 @@ fn run(args: Args) -> Result<(), Error> {
         crate::desk::run(&scratch, &mut rows)?;
         crate::packing::run(&scratch, &mut rows)?;
         crate::sync::run(&scratch, &mut rows)?;
+        crate::stations::run(&scratch, &mut rows)?;
     }
     if args.no_window {
         print_table(rows);

@@ -1,0 +1,156 @@
+//! Several stations, one shop (issue 21), so far: sharing a 100k-variant shop into a private
+//! PostgreSQL (the whole copy, verified), and what is ported to both engines measured on the
+//! server beside the same reads and writes on the SQLite file — catalog search, the scan
+//! lookup, the first page, a stock adjustment — each as p99 with the server's cost as a ratio.
+
+use crate::catalog::generate_csv;
+use shopdesk_core::catalog::CatalogQuery;
+use shopdesk_core::shop::NewShop;
+use shopdesk_core::stock::StockAdjustment;
+use shopdesk_core::{Error, Session, Shop, SystemClock};
+use shopdesk_testkit::postgres::Postgres;
+use shopdesk_testkit::stats::{ms_since, p99, Row};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// The p99 of each ported action on one shop (the file or the server).
+struct Figures {
+    search: f64,
+    lookup: f64,
+    first_page: f64,
+    adjust: f64,
+}
+
+/// `location`: where the adjustments go (the locations are not read on the server yet).
+fn measure(
+    shop: &Shop,
+    owner: &Session,
+    codes: &[String],
+    location: &str,
+) -> Result<Figures, Error> {
+    let mut rng = fastrand::Rng::with_seed(11);
+    let words = ["ink", "sage", "linen mug", "sku-12", "tote", "oak bo"];
+    let mut search = Vec::new();
+    for i in 0..400 {
+        let text = words[i % words.len()].to_string();
+        let t = Instant::now();
+        std::hint::black_box(shop.catalog(
+            owner,
+            &CatalogQuery {
+                text: Some(text),
+                limit: Some(100),
+                ..Default::default()
+            },
+        )?);
+        search.push(ms_since(t));
+    }
+    let mut lookup = Vec::new();
+    for _ in 0..2000 {
+        let code = &codes[rng.usize(..codes.len())];
+        let t = Instant::now();
+        if shop.lookup(owner, code)?.is_none() {
+            return Err(Error::invalid(format!("barcode {code} not found")));
+        }
+        lookup.push(ms_since(t));
+    }
+    let mut first_page = Vec::new();
+    for _ in 0..50 {
+        let t = Instant::now();
+        std::hint::black_box(shop.catalog(owner, &CatalogQuery::default())?);
+        first_page.push(ms_since(t));
+    }
+    let variant = shop
+        .lookup(owner, &codes[1])?
+        .ok_or(Error::NotFound { what: "variant" })?;
+    let mut adjust = Vec::new();
+    for i in 0..500 {
+        let t = Instant::now();
+        shop.adjust_stock(
+            owner,
+            StockAdjustment {
+                variant_id: variant.variant_id.clone(),
+                location_id: location.to_string(),
+                delta: if i % 2 == 0 { 2 } else { -1 },
+                note: "bench".into(),
+            },
+        )?;
+        adjust.push(ms_since(t));
+    }
+    Ok(Figures {
+        search: p99(&search),
+        lookup: p99(&lookup),
+        first_page: p99(&first_page),
+        adjust: p99(&adjust),
+    })
+}
+
+pub fn run(scratch: &Path, rows: &mut Vec<Row>) -> Result<(), Error> {
+    let shop = Shop::open(
+        &scratch.join("stations-100k.sqlite3"),
+        Arc::new(SystemClock),
+    )?;
+    let (owner, _) = shop.create_shop(NewShop {
+        name: "Bench".into(),
+        currency: "EUR".into(),
+        country: "IE".into(),
+        owner_name: "Owner".into(),
+        owner_pin: "1234".into(),
+        ..NewShop::default()
+    })?;
+    let (csv, codes) = generate_csv(10_000);
+    shop.import_catalog(&owner, &csv, &mut |_, _| {})?;
+
+    let pg = Postgres::start().map_err(Error::invalid)?;
+    pg.psql("postgres", "CREATE DATABASE shop")
+        .map_err(Error::invalid)?;
+    let url = pg.url("shop");
+    let mut client = shopdesk_core::server::connect(&url)?;
+    let t = Instant::now();
+    let shared = shop.share_with_stations(&owner, &mut client)?;
+    let share_ms = ms_since(t);
+    let copied: i64 = shared.tables.iter().map(|t| t.rows).sum();
+    rows.push(Row::new(
+        format!(
+            "share a 100k-variant shop with stations: copy to PostgreSQL + verify, {copied} rows"
+        ),
+        format!("{:.1} s", share_ms / 1000.0),
+    ));
+    // Fresh statistics, as autovacuum would have them a minute later.
+    pg.psql("shop", "ANALYZE").map_err(Error::invalid)?;
+
+    let station = Shop::open_station(
+        &scratch.join("station.sqlite3"),
+        &url,
+        Arc::new(SystemClock),
+    )?;
+    let floor = shop.locations(&owner)?[0].id.clone();
+    let here = measure(&shop, &owner, &codes, &floor)?;
+    let there = measure(&station, &owner, &codes, &floor)?;
+    let pair = |what: &str, file: f64, server: f64| {
+        Row::new(
+            format!("{what}, p99: this file / the shop's server (PostgreSQL on loopback)"),
+            format!(
+                "{file:.2} / {server:.2} ms ({:.1}×)",
+                server / file.max(0.001)
+            ),
+        )
+    };
+    rows.push(pair(
+        "catalog search, first 100 + count",
+        here.search,
+        there.search,
+    ));
+    rows.push(pair("scan lookup by barcode", here.lookup, there.lookup));
+    rows.push(pair(
+        "catalog's first page",
+        here.first_page,
+        there.first_page,
+    ));
+    rows.push(pair(
+        "stock adjustment (one action, committed)",
+        here.adjust,
+        there.adjust,
+    ));
+    Ok(())
+}
