@@ -40,7 +40,7 @@ impl<'t> PgTx<'t> {
         Ok(self.tx.into_inner().commit()?)
     }
 
-    fn statement(&self, sql: &str) -> Result<postgres::Statement> {
+    fn statement(&self, sql: &str) -> Result<postgres::Statement, postgres::Error> {
         if let Some(s) = self.prepared.borrow().get(sql) {
             return Ok(s.clone());
         }
@@ -53,31 +53,36 @@ impl<'t> PgTx<'t> {
 }
 
 /// What a connection asks of a PostgreSQL transaction (a trait, so `Conn` carries one lifetime).
+/// The server's own errors come back as they are, for `Conn` to read their codes.
 pub trait PgRun {
-    fn execute(&self, sql: &str, params: &[&dyn Param]) -> Result<u64>;
-    fn query(&self, sql: &str, params: &[&dyn Param]) -> Result<Vec<postgres::Row>>;
-    fn batch(&self, sql: &str) -> Result<()>;
+    fn execute(&self, sql: &str, params: &[&dyn Param]) -> Result<u64, postgres::Error>;
+    fn query(
+        &self,
+        sql: &str,
+        params: &[&dyn Param],
+    ) -> Result<Vec<postgres::Row>, postgres::Error>;
+    fn batch(&self, sql: &str) -> Result<(), postgres::Error>;
 }
 
 impl PgRun for PgTx<'_> {
-    fn execute(&self, sql: &str, params: &[&dyn Param]) -> Result<u64> {
+    fn execute(&self, sql: &str, params: &[&dyn Param]) -> Result<u64, postgres::Error> {
         let s = self.statement(sql)?;
-        Ok(self
-            .tx
+        self.tx
             .borrow_mut()
-            .execute(&s, &pg_refs(&pg_params(params)))?)
+            .execute(&s, &pg_refs(&pg_params(params)))
     }
 
-    fn query(&self, sql: &str, params: &[&dyn Param]) -> Result<Vec<postgres::Row>> {
+    fn query(
+        &self,
+        sql: &str,
+        params: &[&dyn Param],
+    ) -> Result<Vec<postgres::Row>, postgres::Error> {
         let s = self.statement(sql)?;
-        Ok(self
-            .tx
-            .borrow_mut()
-            .query(&s, &pg_refs(&pg_params(params)))?)
+        self.tx.borrow_mut().query(&s, &pg_refs(&pg_params(params)))
     }
 
-    fn batch(&self, sql: &str) -> Result<()> {
-        Ok(self.tx.borrow_mut().batch_execute(sql)?)
+    fn batch(&self, sql: &str) -> Result<(), postgres::Error> {
+        self.tx.borrow_mut().batch_execute(sql)
     }
 }
 
@@ -195,6 +200,12 @@ impl FromCell for i64 {
         }
     }
 }
+impl FromCell for u32 {
+    fn from_cell(cell: Cell) -> std::result::Result<Self, String> {
+        let i = i64::from_cell(cell)?;
+        u32::try_from(i).map_err(|_| format!("{i} is out of range"))
+    }
+}
 impl FromCell for bool {
     fn from_cell(cell: Cell) -> std::result::Result<Self, String> {
         i64::from_cell(cell).map(|i| i != 0)
@@ -300,6 +311,38 @@ impl Conn<'_> {
         }
     }
 
+    /// `execute`, a UNIQUE violation told as a conflict the person can act on (`conflict`: "a
+    /// location named 'Back room' already exists"); other errors pass through.
+    pub fn execute_unique(
+        &self,
+        sql: &str,
+        params: &[&dyn Param],
+        conflict: impl FnOnce() -> String,
+    ) -> Result<usize> {
+        match self {
+            Conn::Lite(c) => {
+                let done = c
+                    .prepare_cached(sql)
+                    .and_then(|mut s| s.execute(rusqlite::params_from_iter(lite_params(params))));
+                done.map_err(|e| match e.sqlite_error_code() {
+                    Some(rusqlite::ErrorCode::ConstraintViolation)
+                        if e.to_string().contains("UNIQUE") =>
+                    {
+                        Error::Conflict(conflict())
+                    }
+                    _ => Error::from(e),
+                })
+            }
+            Conn::Pg(t) => t.execute(sql, params).map(|n| n as usize).map_err(|e| {
+                if e.code() == Some(&postgres::error::SqlState::UNIQUE_VIOLATION) {
+                    Error::Conflict(conflict())
+                } else {
+                    Error::from(e)
+                }
+            }),
+        }
+    }
+
     /// Every row of a query, each read by `f`.
     pub fn query_map<T>(
         &self,
@@ -361,7 +404,7 @@ impl Conn<'_> {
     pub fn execute_batch(&self, sql: &str) -> Result<()> {
         match self {
             Conn::Lite(c) => Ok(c.execute_batch(sql)?),
-            Conn::Pg(t) => t.batch(sql),
+            Conn::Pg(t) => Ok(t.batch(sql)?),
         }
     }
 }

@@ -5,9 +5,9 @@ use super::Location;
 use crate::audit::{self, Change};
 use crate::error::{Error, Result};
 use crate::id::new_id;
-use crate::shop::staff::{authorize, clean_name, unique_conflict, Permission, Session};
+use crate::shop::staff::{authorize, clean_name, Permission, Session};
+use crate::sql::args;
 use crate::Shop;
-use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use ts_rs::TS;
@@ -33,40 +33,38 @@ pub struct LocationEdit {
 
 impl Shop {
     pub fn locations(&self, session: &Session) -> Result<Vec<Location>> {
-        self.db.read(|c| {
+        self.db.shared_read(|c| {
             authorize(c, session, Permission::CatalogView)?;
-            let mut st = c.prepare(
+            c.query_map(
                 "SELECT id, name, position FROM location WHERE active = 1 ORDER BY position",
-            )?;
-            let out = st
-                .query_map([], |r| {
+                &[],
+                |r| {
                     Ok(Location {
                         id: r.get(0)?,
                         name: r.get(1)?,
                         position: r.get(2)?,
                     })
-                })?
-                .collect::<rusqlite::Result<_>>()?;
-            Ok(out)
+                },
+            )
         })
     }
 
     pub fn create_location(&self, session: &Session, name: &str) -> Result<Location> {
         let name = clean_name(name, "a location")?;
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::SettingsManage)?;
             let id = new_id();
             let position: u32 = tx.query_row(
-                "SELECT ifnull(max(position), 0) + 1 FROM location",
-                [],
+                "SELECT coalesce(max(position), 0) + 1 FROM location",
+                &[],
                 |r| r.get(0),
             )?;
             let now = self.clock.now();
-            tx.execute(
+            tx.execute_unique(
                 "INSERT INTO location (id, name, position, created_at) VALUES (?1, ?2, ?3, ?4)",
-                params![id, name, position, now.0],
-            )
-            .map_err(|e| unique_conflict(e, format!("a location named '{name}' already exists")))?;
+                args![id, name, position, now.0],
+                || format!("a location named '{name}' already exists"),
+            )?;
             audit::record(
                 tx,
                 Change::by(
@@ -77,21 +75,24 @@ impl Shop {
                     json!({ "name": name }),
                 ),
             )?;
-            Ok(Location { id, name, position })
+            Ok(Location {
+                id,
+                name: name.clone(),
+                position,
+            })
         })
     }
 
     /// Every location, inactive ones too, in the shop's order, with units on hand.
     pub fn all_locations(&self, session: &Session) -> Result<Vec<LocationRow>> {
-        self.db.read(|c| {
+        self.db.shared_read(|c| {
             authorize(c, session, Permission::SettingsManage)?;
-            let mut st = c.prepare(
+            c.query_map(
                 "SELECT l.id, l.name, l.position, l.active,
-                        ifnull((SELECT sum(on_hand) FROM stock_level s WHERE s.location_id = l.id), 0)
+                        coalesce((SELECT sum(on_hand) FROM stock_level s WHERE s.location_id = l.id), 0)
                  FROM location l ORDER BY l.active DESC, l.position",
-            )?;
-            let out = st
-                .query_map([], |r| {
+                &[],
+                |r| {
                     Ok(LocationRow {
                         id: r.get(0)?,
                         name: r.get(1)?,
@@ -99,9 +100,8 @@ impl Shop {
                         active: r.get(3)?,
                         on_hand: r.get(4)?,
                     })
-                })?
-                .collect::<rusqlite::Result<_>>()?;
-            Ok(out)
+                },
+            )
         })
     }
 
@@ -109,18 +109,19 @@ impl Shop {
     /// shelves, the counter's open shift, or the last one in use stays: the screen says why.
     pub fn update_location(&self, session: &Session, e: &LocationEdit) -> Result<LocationRow> {
         let name = clean_name(&e.name, "a location")?;
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::SettingsManage)?;
             let (old_name, was_active): (String, bool) = tx
-                .query_row("SELECT name, active FROM location WHERE id = ?1", [&e.id], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })
-                .optional()?
+                .query_opt(
+                    "SELECT name, active FROM location WHERE id = ?1",
+                    args![e.id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?
                 .ok_or(Error::NotFound { what: "location" })?;
             if was_active && !e.active {
                 let on_hand: i64 = tx.query_row(
-                    "SELECT ifnull(sum(on_hand), 0) FROM stock_level WHERE location_id = ?1",
-                    [&e.id],
+                    "SELECT coalesce(sum(on_hand), 0) FROM stock_level WHERE location_id = ?1",
+                    args![e.id],
                     |r| r.get(0),
                 )?;
                 if on_hand != 0 {
@@ -132,7 +133,7 @@ impl Shop {
                 }
                 let shift: bool = tx.query_row(
                     "SELECT count(*) > 0 FROM shift WHERE status = 'open' AND location_id = ?1",
-                    [&e.id],
+                    args![e.id],
                     |r| r.get(0),
                 )?;
                 if shift {
@@ -142,18 +143,18 @@ impl Shop {
                 }
                 let others: i64 = tx.query_row(
                     "SELECT count(*) FROM location WHERE active = 1 AND id <> ?1",
-                    [&e.id],
+                    args![e.id],
                     |r| r.get(0),
                 )?;
                 if others == 0 {
                     return Err(Error::Conflict("the shop needs at least one location in use".into()));
                 }
             }
-            tx.execute(
+            tx.execute_unique(
                 "UPDATE location SET name = ?2, active = ?3 WHERE id = ?1",
-                params![e.id, name, e.active],
-            )
-            .map_err(|err| unique_conflict(err, format!("a location named '{name}' already exists")))?;
+                args![e.id, name, e.active],
+                || format!("a location named '{name}' already exists"),
+            )?;
             audit::record(
                 tx,
                 Change::by(
@@ -179,24 +180,27 @@ impl Shop {
     /// Puts the locations in this order (lists, pickers; the first in use is where imports and
     /// opening stock go). Ids not given keep their place after the ones given.
     pub fn order_locations(&self, session: &Session, ids: &[String]) -> Result<Vec<LocationRow>> {
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::SettingsManage)?;
             for id in ids {
-                tx.query_row("SELECT 1 FROM location WHERE id = ?1", [id], |_| Ok(()))
-                    .optional()?
-                    .ok_or(Error::NotFound { what: "location" })?;
+                tx.query_opt(
+                    "SELECT 1 FROM location WHERE id = ?1",
+                    args![id],
+                    |_| Ok(()),
+                )?
+                .ok_or(Error::NotFound { what: "location" })?;
             }
             let rest: Vec<String> = tx
-                .prepare("SELECT id FROM location ORDER BY position")?
-                .query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<Vec<String>>>()?
+                .query_map("SELECT id FROM location ORDER BY position", &[], |r| {
+                    r.get(0)
+                })?
                 .into_iter()
                 .filter(|id| !ids.contains(id))
                 .collect();
             for (i, id) in ids.iter().chain(&rest).enumerate() {
                 tx.execute(
                     "UPDATE location SET position = ?2 WHERE id = ?1",
-                    params![id, i as i64 + 1],
+                    args![id, i as i64 + 1],
                 )?;
             }
             audit::record(
