@@ -111,3 +111,58 @@ fn stock_reads_and_writes_alike_and_two_stations_never_oversell_the_shelf() {
         .get(0);
     assert_eq!(off, 0, "every level is the sum of its ledger");
 }
+
+#[test]
+fn locations_are_kept_alike_on_both_engines() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FixedClock::at(1_790_000_000_000));
+    let (standalone, owner) =
+        shopdesk_testkit::shop::open(dir.path(), "Corner Books", "ie", "EUR", clock.clone());
+    let pg = Postgres::start().expect("a private PostgreSQL");
+    pg.psql("postgres", "CREATE DATABASE shop").unwrap();
+    let mut client = Client::connect(&pg.url("shop"), NoTls).unwrap();
+    standalone.share_with_stations(&owner, &mut client).unwrap();
+    let station =
+        Shop::open_station(&dir.path().join("s.sqlite3"), &pg.url("shop"), clock).unwrap();
+
+    let mut seen = Vec::new();
+    for shop in [&standalone, &station] {
+        let van = shop.create_location(&owner, "Market van").unwrap();
+        let e = shop.create_location(&owner, "market VAN").unwrap_err();
+        assert_eq!(e.code(), ErrorCode::Conflict, "{e}");
+        assert!(e.to_string().contains("already exists"), "{e}");
+        let back = shop.locations(&owner).unwrap()[1].id.clone();
+        shop.update_location(
+            &owner,
+            &shopdesk_core::stock::LocationEdit {
+                id: back.clone(),
+                name: "Store room".into(),
+                active: false,
+            },
+        )
+        .unwrap();
+        let floor = shop.locations(&owner).unwrap()[0].id.clone();
+        let e = shop
+            .update_location(
+                &owner,
+                &shopdesk_core::stock::LocationEdit {
+                    id: van.id.clone(),
+                    name: "Shop floor".into(),
+                    active: true,
+                },
+            )
+            .unwrap_err();
+        assert_eq!(e.code(), ErrorCode::Conflict);
+        shop.order_locations(&owner, &[van.id.clone(), floor])
+            .unwrap();
+        let rows: Vec<_> = shop
+            .all_locations(&owner)
+            .unwrap()
+            .into_iter()
+            .map(|l| (l.name, l.position, l.active, l.on_hand))
+            .collect();
+        seen.push(rows);
+    }
+    assert_eq!(seen[0], seen[1]);
+    assert_eq!(seen[0][0].0, "Market van");
+}
