@@ -346,14 +346,23 @@ pub(crate) fn fts_prefix_query(text: &str, split: impl Fn(char) -> bool) -> Opti
     (!words.is_empty()).then(|| words.join(" AND "))
 }
 
-/// Typed words → a PostgreSQL tsquery where each word is a quoted prefix (`'mug':* & 'blue':*`),
-/// the server's form of `fts_prefix_query`: quotes and backslashes are doubled, so what a person
-/// types never becomes query syntax.
+/// Typed words → a PostgreSQL tsquery, the server's form of `fts_prefix_query`: each word's runs
+/// of letters and digits (the tokens the search rows hold) a phrase whose last token is a prefix
+/// (`mug-sa` → `('mug' <-> 'sa':*)`), the words joined by AND. Only letters and digits reach the
+/// query, so what a person types never becomes query syntax.
 pub(crate) fn tsquery_prefix(text: &str, split: impl Fn(char) -> bool) -> Option<String> {
     let words: Vec<String> = text
         .split(split)
-        .filter(|w| !w.is_empty())
-        .map(|w| format!("'{}':*", w.replace('\\', "\\\\").replace('\'', "''")))
+        .filter_map(|w| {
+            let parts: Vec<&str> = w
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|p| !p.is_empty())
+                .collect();
+            let (last, first) = parts.split_last()?;
+            let mut phrase: Vec<String> = first.iter().map(|p| format!("'{p}'")).collect();
+            phrase.push(format!("'{last}':*"));
+            Some(format!("({})", phrase.join(" <-> ")))
+        })
         .collect();
     (!words.is_empty()).then(|| words.join(" & "))
 }
@@ -455,8 +464,9 @@ mod tests {
         assert_eq!(fts("a\"b OR").unwrap(), "\"a\"\"b\"* AND \"OR\"*");
         let ts = |t| tsquery_prefix(t, char::is_whitespace);
         assert_eq!(ts("  "), None);
-        assert_eq!(ts("mug sage").unwrap(), "'mug':* & 'sage':*");
-        assert_eq!(ts("o'b\\ & !x").unwrap(), "'o''b\\\\':* & '&':* & '!x':*");
+        assert_eq!(ts("mug sage").unwrap(), "('mug':*) & ('sage':*)");
+        assert_eq!(ts("TEE-SAGE-m").unwrap(), "('TEE' <-> 'SAGE' <-> 'm':*)");
+        assert_eq!(ts("o'b\\ & !x").unwrap(), "('o' <-> 'b':*) & ('x':*)");
     }
 
     #[test]

@@ -1117,9 +1117,12 @@ CREATE TABLE customer_search (
 );
 CREATE INDEX customer_search_doc ON customer_search USING gin (doc);
 
--- What a search row is made of: its words, lower-cased with accents removed.
+-- What a search row is made of: its words — runs of letters and digits, as FTS5's unicode61
+-- tokenizer cuts them ("TEE-SAGE-M" is tee, sage, m; an e-mail is its parts) — lower-cased with
+-- accents removed.
 CREATE FUNCTION search_doc(VARIADIC parts TEXT[]) RETURNS TSVECTOR LANGUAGE sql STABLE AS $$
-    SELECT to_tsvector('simple', unaccent(array_to_string(parts, ' ')))
+    SELECT to_tsvector('simple',
+        regexp_replace(unaccent(array_to_string(parts, ' ')), '[^[:alnum:]]+', ' ', 'g'))
 $$;
 CREATE FUNCTION variant_search_doc() RETURNS TRIGGER LANGUAGE plpgsql AS $$
 BEGIN
