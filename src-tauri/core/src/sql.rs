@@ -170,6 +170,22 @@ impl<T: Param> Param for Option<T> {
     }
 }
 
+/// A parameter owned, for lists of parameters built as a query is (filters the person chose).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arg {
+    Int(i64),
+    Text(String),
+}
+
+impl Param for Arg {
+    fn value(&self) -> Value<'_> {
+        match self {
+            Arg::Int(i) => Value::Int(*i),
+            Arg::Text(t) => Value::Text(t),
+        }
+    }
+}
+
 /// Parameters as a slice, in order: `args![a, b, c]`.
 macro_rules! args {
     ($($p:expr),* $(,)?) => { &[$(&$p as &dyn $crate::sql::Param),*] as &[&dyn $crate::sql::Param] };

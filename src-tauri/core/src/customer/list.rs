@@ -7,8 +7,8 @@ use crate::error::Result;
 use crate::money::Money;
 use crate::shop::shop_currency;
 use crate::shop::staff::{authorize, Permission, Session};
+use crate::sql::{Arg, Engine, Param};
 use crate::Shop;
-use rusqlite::types::Value;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -90,12 +90,6 @@ pub(crate) fn split_tags(text: &str) -> Vec<String> {
     out
 }
 
-/// Typed words → quoted FTS5 prefixes; an e-mail's parts are words of their own, as the search
-/// table's tokenizer stores them.
-fn fts_query(text: &str) -> Option<String> {
-    crate::store::fts_prefix_query(text, |c| c.is_whitespace() || c == '@' || c == '.')
-}
-
 /// "1042" or "#1042": an order number to look customers up by as well.
 fn order_number(text: &str) -> Option<i64> {
     text.trim().trim_start_matches('#').parse().ok()
@@ -104,20 +98,33 @@ fn order_number(text: &str) -> Option<i64> {
 impl Shop {
     /// One page of customers for the list. Merged-away and erased customers are left out.
     pub fn customer_list(&self, session: &Session, q: &CustomerQuery) -> Result<CustomerPage> {
-        let mut filter = String::from("c.merged_into IS NULL AND c.erased_at IS NULL");
-        let mut args: Vec<Value> = Vec::new();
-        let arg = |v: Value, args: &mut Vec<Value>| {
-            args.push(v);
-            format!("?{}", args.len())
-        };
-        let text = q.text.trim();
-        // The keys of the customers the text finds: the search index holds live customers only.
-        let found = fts_query(text).map(|m| {
-            let m = arg(Value::Text(m), &mut args);
-            let words = format!("SELECT rowid AS seq FROM customer_search WHERE customer_search MATCH {m}");
-            match order_number(text) {
+        let now = self.clock.now().0;
+        self.db.shared_read(|c| {
+            authorize(c, session, Permission::OrdersView)?;
+            let cur = shop_currency(c)?;
+            let mut filter = String::from("c.merged_into IS NULL AND c.erased_at IS NULL");
+            let mut args: Vec<Arg> = Vec::new();
+            let arg = |v: Arg, args: &mut Vec<Arg>| {
+                args.push(v);
+                format!("?{}", args.len())
+            };
+            let text = q.text.trim();
+            // The keys of the customers the text finds: the search index holds live customers
+            // only (FTS5 on SQLite, the tsvector on the server).
+            let split = |ch: char| ch.is_whitespace() || ch == '@' || ch == '.';
+            let search = match c.engine() {
+                Engine::Sqlite => crate::store::fts_prefix_query(text, split).map(|m| {
+                    let m = arg(Arg::Text(m), &mut args);
+                    format!("SELECT rowid AS seq FROM customer_search WHERE customer_search MATCH {m}")
+                }),
+                Engine::Postgres => crate::store::tsquery_prefix(text, split).map(|m| {
+                    let m = arg(Arg::Text(m), &mut args);
+                    format!("SELECT seq FROM customer_search WHERE doc @@ to_tsquery('simple', unaccent({m}))")
+                }),
+            };
+            let found = search.map(|words| match order_number(text) {
                 Some(n) => {
-                    let n = arg(Value::Integer(n), &mut args);
+                    let n = arg(Arg::Int(n), &mut args);
                     format!(
                         "{words} UNION SELECT k.seq FROM customer_order o
                            JOIN customer c ON c.id = o.customer_id JOIN customer_key k ON k.customer_id = c.id
@@ -125,108 +132,119 @@ impl Shop {
                     )
                 }
                 None => words,
+            });
+            let tag = q.tag.as_deref().map(str::trim).filter(|t| !t.is_empty());
+            let filtered =
+                tag.is_some() || q.has_credit || q.has_open_ticket || q.bought_within_days.is_some();
+            if let Some(tag) = tag {
+                let t = arg(Arg::Text(tag.to_lowercase()), &mut args);
+                let find = match c.engine() {
+                    Engine::Sqlite => "instr",
+                    Engine::Postgres => "strpos",
+                };
+                filter = format!(
+                    "{filter} AND {find}(',' || replace(lower(c.tags), ', ', ',') || ',', ',' || {t} || ',') > 0"
+                );
             }
-        });
-        let tag = q.tag.as_deref().map(str::trim).filter(|t| !t.is_empty());
-        let filtered =
-            tag.is_some() || q.has_credit || q.has_open_ticket || q.bought_within_days.is_some();
-        if let Some(tag) = tag {
-            let t = arg(Value::Text(tag.to_lowercase()), &mut args);
-            filter = format!(
-                "{filter} AND instr(',' || replace(lower(c.tags), ', ', ',') || ',', ',' || {t} || ',') > 0"
-            );
-        }
-        if q.has_credit {
-            filter = format!(
-                "{filter} AND (SELECT ifnull(sum(delta_minor), 0) FROM store_credit_move m WHERE m.customer_id = c.id) > 0"
-            );
-        }
-        if q.has_open_ticket {
-            filter = format!(
-                "{filter} AND EXISTS (SELECT 1 FROM ticket t WHERE t.customer_id = c.id
-                                      AND t.status IN ('open', 'waiting_customer', 'waiting_us'))"
-            );
-        }
-        if let Some(days) = q.bought_within_days {
-            let since = self.clock.now().0 - i64::from(days) * 86_400_000;
-            let s = arg(Value::Integer(since), &mut args);
-            filter = format!("{filter} AND st.last_at >= {s}");
-        }
-        let limit = match q.limit {
-            0 => 100,
-            n => n.min(PAGE_MAX),
-        };
-        let offset = q.offset;
-        let (from, order, paged, counted) = match (&found, q.sort, filtered) {
-            // Words alone, by name: the page is chosen off the search keys, which carry the name,
-            // and only its rows are read; the count is the index's own.
-            (Some(found), CustomerSort::Name, false) => (
-                format!(
-                    "(SELECT k.customer_id, k.sort_name FROM ({found}) f JOIN customer_key k ON k.seq = f.seq
-                      ORDER BY k.sort_name COLLATE NOCASE LIMIT {limit} OFFSET {offset}) p
-                     JOIN customer c ON c.id = p.customer_id JOIN customer_stats st ON st.customer_id = c.id"
+            if q.has_credit {
+                filter = format!(
+                    "{filter} AND (SELECT coalesce(sum(delta_minor), 0) FROM store_credit_move m WHERE m.customer_id = c.id) > 0"
+                );
+            }
+            if q.has_open_ticket {
+                filter = format!(
+                    "{filter} AND EXISTS (SELECT 1 FROM ticket t WHERE t.customer_id = c.id
+                                          AND t.status IN ('open', 'waiting_customer', 'waiting_us'))"
+                );
+            }
+            if let Some(days) = q.bought_within_days {
+                let since = now - i64::from(days) * 86_400_000;
+                let s = arg(Arg::Int(since), &mut args);
+                filter = format!("{filter} AND st.last_at >= {s}");
+            }
+            let limit = match q.limit {
+                0 => 100,
+                n => n.min(PAGE_MAX),
+            };
+            let offset = q.offset;
+            // The order as SQLite's indexes give it (ties in the index's own order), and the same
+            // on the server, told: ties by the customer's id, the never-bought last.
+            let server = c.engine() == Engine::Postgres;
+            let then = |tie: &str| if server { format!(", {tie}") } else { String::new() };
+            let (from, order, paged, counted) = match (&found, q.sort, filtered) {
+                // Words alone, by name: the page is chosen off the search keys, which carry the
+                // name, and only its rows are read; the count is the index's own.
+                (Some(found), CustomerSort::Name, false) => (
+                    format!(
+                        "(SELECT k.customer_id, k.sort_name FROM ({found}) f JOIN customer_key k ON k.seq = f.seq
+                          ORDER BY {}{} LIMIT {limit} OFFSET {offset}) p
+                         JOIN customer c ON c.id = p.customer_id JOIN customer_stats st ON st.customer_id = c.id",
+                        c.nocase("k.sort_name"),
+                        then("k.customer_id")
+                    ),
+                    format!("{}{}", c.nocase("p.sort_name"), then("c.id")),
+                    String::new(),
+                    format!("SELECT 1 FROM ({found}) AS f"),
                 ),
-                "p.sort_name COLLATE NOCASE",
-                String::new(),
-                format!("SELECT 1 FROM ({found})"),
-            ),
-            // One key each otherwise, so the first page is read off an index (never-bought
-            // last: NULL sorts lowest).
-            (_, sort, _) => {
-                if let Some(found) = &found {
-                    filter = format!(
-                        "{filter} AND c.id IN (SELECT k.customer_id FROM ({found}) f JOIN customer_key k ON k.seq = f.seq)"
-                    );
+                // One key each otherwise, so the first page is read off an index.
+                (_, sort, _) => {
+                    if let Some(found) = &found {
+                        filter = format!(
+                            "{filter} AND c.id IN (SELECT k.customer_id FROM ({found}) f JOIN customer_key k ON k.seq = f.seq)"
+                        );
+                    }
+                    let from = "customer c JOIN customer_stats st ON st.customer_id = c.id";
+                    let order = match sort {
+                        CustomerSort::Name => format!("{}{}", c.nocase("c.name"), then("c.id")),
+                        CustomerSort::Value => {
+                            format!("st.value_minor DESC{}", then("st.customer_id DESC"))
+                        }
+                        CustomerSort::LastPurchase if server => {
+                            "st.last_at DESC NULLS LAST, st.customer_id DESC".to_string()
+                        }
+                        CustomerSort::LastPurchase => "st.last_at DESC".to_string(),
+                    };
+                    // Every customer has a stats row: the count joins it only to filter on it.
+                    let counted = match q.bought_within_days {
+                        Some(_) => format!("SELECT 1 FROM {from} WHERE {filter}"),
+                        None => format!("SELECT 1 FROM customer c WHERE {filter}"),
+                    };
+                    let from = format!("{from} WHERE {filter}");
+                    (from, order, format!("LIMIT {limit} OFFSET {offset}"), counted)
                 }
-                let from = "customer c JOIN customer_stats st ON st.customer_id = c.id";
-                let order = match sort {
-                    CustomerSort::Name => "c.name COLLATE NOCASE",
-                    CustomerSort::Value => "st.value_minor DESC",
-                    CustomerSort::LastPurchase => "st.last_at DESC",
-                };
-                // Every customer has a stats row: the count joins it only to filter on it.
-                let counted = match q.bought_within_days {
-                    Some(_) => format!("SELECT 1 FROM {from} WHERE {filter}"),
-                    None => format!("SELECT 1 FROM customer c WHERE {filter}"),
-                };
-                let from = format!("{from} WHERE {filter}");
-                (from, order, format!("LIMIT {limit} OFFSET {offset}"), counted)
-            }
-        };
-        self.db.read(|c| {
-            authorize(c, session, Permission::OrdersView)?;
-            let cur = shop_currency(c)?;
+            };
+            let params: Vec<&dyn Param> = args.iter().map(|a| a as &dyn Param).collect();
             // A search or filter that matches half the shop is counted only so far: "1,000+"
             // says enough, and counting 50,000 matches would cost more than the page itself.
             let cap = if found.is_none() && !filtered { i64::MAX } else { SEARCH_COUNT_CAP };
-            let total: i64 = c
-                .prepare_cached(&format!(
-                    "SELECT count(*) FROM ({counted} LIMIT {})",
-                    cap.saturating_add(1)
-                ))?
-                .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+            let total: i64 = c.query_row(
+                &format!("SELECT count(*) FROM ({counted} LIMIT {}) AS n", cap.saturating_add(1)),
+                &params,
+                |r| r.get(0),
+            )?;
             let capped = total > cap;
             let total = total.min(cap);
-            let mut st = c.prepare_cached(&format!(
-                "SELECT c.id, c.name, c.email, c.phone, c.tags, st.orders, st.value_minor, st.last_at,
-                        (SELECT ifnull(sum(delta_minor), 0) FROM store_credit_move m WHERE m.customer_id = c.id)
-                 FROM {from} ORDER BY {order} {paged}"
-            ))?;
-            let rows = st
-                .query_map(rusqlite::params_from_iter(args.iter()), |r| {
+            let rows = c.query_map(
+                &format!(
+                    "SELECT c.id, c.name, c.email, c.phone, c.tags, st.orders, st.value_minor, st.last_at,
+                            (SELECT coalesce(sum(delta_minor), 0) FROM store_credit_move m WHERE m.customer_id = c.id)
+                     FROM {from} ORDER BY {order} {paged}"
+                ),
+                &params,
+                |r| {
                     Ok(CustomerRow {
                         id: r.get(0)?,
                         name: r.get(1)?,
                         email: r.get(2)?,
                         phone: r.get(3)?,
-                        tags: split_tags(&r.get::<_, String>(4)?),
+                        tags: split_tags(&r.get::<String>(4)?),
                         orders: r.get(5)?,
                         lifetime_value: Money::from_minor(r.get(6)?, cur),
-                        last_purchase: r.get::<_, Option<i64>>(7)?.map(Timestamp),
+                        last_purchase: r.get::<Option<i64>>(7)?.map(Timestamp),
                         store_credit: Money::from_minor(r.get(8)?, cur),
                     })
-                })?
-                .collect::<rusqlite::Result<_>>()?;
+                },
+            )?;
             Ok(CustomerPage {
                 rows,
                 total,
@@ -237,14 +255,16 @@ impl Shop {
 
     /// Every tag in use, for the list's filter.
     pub fn customer_tags(&self, session: &Session) -> Result<Vec<String>> {
-        self.db.read(|c| {
+        self.db.shared_read(|c| {
             authorize(c, session, Permission::OrdersView)?;
-            let mut st = c.prepare_cached(
+            let texts: Vec<String> = c.query_map(
                 "SELECT DISTINCT tags FROM customer WHERE tags <> '' AND merged_into IS NULL",
+                &[],
+                |r| r.get(0),
             )?;
             let mut all: Vec<String> = Vec::new();
-            for text in st.query_map([], |r| r.get::<_, String>(0))? {
-                for t in split_tags(&text?) {
+            for text in texts {
+                for t in split_tags(&text) {
                     if !all.iter().any(|a| a.eq_ignore_ascii_case(&t)) {
                         all.push(t);
                     }
@@ -271,12 +291,14 @@ mod tests {
 
     #[test]
     fn typed_text_never_becomes_query_syntax() {
+        let fts =
+            |t| crate::store::fts_prefix_query(t, |c| c.is_whitespace() || c == '@' || c == '.');
         assert_eq!(
-            fts_query("aoife.byrne@exa").as_deref(),
+            fts("aoife.byrne@exa").as_deref(),
             Some("\"aoife\"* AND \"byrne\"* AND \"exa\"*")
         );
-        assert_eq!(fts_query("O\"Connor").as_deref(), Some("\"O\"\"Connor\"*"));
-        assert_eq!(fts_query("  "), None);
+        assert_eq!(fts("O\"Connor").as_deref(), Some("\"O\"\"Connor\"*"));
+        assert_eq!(fts("  "), None);
         assert_eq!(order_number("#1042"), Some(1042));
         assert_eq!(order_number("Byrne"), None);
     }
