@@ -317,6 +317,24 @@ impl Conn<'_> {
         }
     }
 
+    /// `expr` LIKE the pattern `?n` (`\\` escaping `%` and `_`), ignoring case as SQLite's LIKE
+    /// does: ILIKE on the server.
+    pub fn like(&self, expr: &str, n: usize) -> String {
+        let like = match self.engine() {
+            Engine::Sqlite => "LIKE",
+            Engine::Postgres => "ILIKE",
+        };
+        format!("{expr} {like} ?{n} ESCAPE '\\'")
+    }
+
+    /// The text of the top-level `key` of a JSON document held as text.
+    pub fn json_text(&self, expr: &str, key: &str) -> String {
+        match self.engine() {
+            Engine::Sqlite => format!("json_extract({expr}, '$.{key}')"),
+            Engine::Postgres => format!("({expr}::jsonb ->> '{key}')"),
+        }
+    }
+
     /// Runs a statement; the number of rows it changed.
     pub fn execute(&self, sql: &str, params: &[&dyn Param]) -> Result<usize> {
         match self {

@@ -9,9 +9,8 @@ use crate::money::Money;
 use crate::sale::receipt_code;
 use crate::shop::shop_currency;
 use crate::shop::staff::{authorize, Permission, Session};
+use crate::sql::{args, Arg, Conn, Engine, Param, Row};
 use crate::Shop;
-use rusqlite::types::Value;
-use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -94,13 +93,18 @@ pub struct BulkResult {
     pub message: String,
 }
 
-const DUE: &str = "o.total_minor > (SELECT ifnull(sum(CASE kind WHEN 'payment' THEN amount_minor
+const DUE: &str = "o.total_minor > (SELECT coalesce(sum(CASE kind WHEN 'payment' THEN amount_minor
     ELSE -amount_minor END), 0) FROM order_payment WHERE order_id = o.id)";
 
-fn orders(conn: &Connection, q: &InboxQuery, want: i64) -> Result<Vec<InboxRow>> {
-    let cur = shop_currency(conn)?;
+/// `%text%` for LIKE, its own `%` and `_` taken literally.
+fn like_pattern(text: &str) -> String {
+    format!("%{}%", text.replace('%', "\\%").replace('_', "\\_"))
+}
+
+fn orders(c: Conn, q: &InboxQuery, want: i64) -> Result<Vec<InboxRow>> {
+    let cur = shop_currency(c)?;
     let mut filter = vec!["1 = 1".to_string()];
-    let mut args: Vec<Value> = Vec::new();
+    let mut args: Vec<Arg> = Vec::new();
     match q.view {
         InboxView::All | InboxView::Counter => {}
         InboxView::OnHold => filter.push("o.status = 'on_hold'".into()),
@@ -113,14 +117,14 @@ fn orders(conn: &Connection, q: &InboxQuery, want: i64) -> Result<Vec<InboxRow>>
         InboxView::Cancelled => filter.push("o.status = 'cancelled'".into()),
     }
     if !q.channel.trim().is_empty() {
-        args.push(Value::Text(q.channel.trim().to_lowercase()));
+        args.push(Arg::Text(q.channel.trim().to_lowercase()));
         filter.push(format!("o.channel = ?{}", args.len()));
     }
     let text = q.text.trim();
     if !text.is_empty() {
         if let Ok(n) = text.trim_start_matches('#').parse::<i64>() {
-            args.push(Value::Integer(n));
-            args.push(Value::Text(text.into()));
+            args.push(Arg::Int(n));
+            args.push(Arg::Text(text.into()));
             // Two indexed look-ups, not an OR the planner would answer with a scan.
             filter.push(format!(
                 "o.id IN (SELECT id FROM customer_order WHERE number = ?{}
@@ -129,44 +133,53 @@ fn orders(conn: &Connection, q: &InboxQuery, want: i64) -> Result<Vec<InboxRow>>
                 args.len()
             ));
         } else {
-            let like = format!("%{}%", text.replace('%', "\\%").replace('_', "\\_"));
-            args.push(Value::Text(like));
+            args.push(Arg::Text(like_pattern(text)));
             let n = args.len();
             filter.push(format!(
-                "(o.email LIKE ?{n} ESCAPE '\\' OR c.name LIKE ?{n} ESCAPE '\\'
-                  OR o.external_id LIKE ?{n} ESCAPE '\\' OR o.shipping LIKE ?{n} ESCAPE '\\')"
+                "({} OR {} OR {} OR {})",
+                c.like("o.email", n),
+                c.like("c.name", n),
+                c.like("o.external_id", n),
+                c.like("o.shipping", n)
             ));
         }
     }
-    let order = match q.sort {
-        InboxSort::Newest => "o.created_at DESC",
-        InboxSort::Oldest => "o.created_at ASC",
-        InboxSort::HighestTotal => "o.total_minor DESC",
+    // Orders placed in the same millisecond: SQLite lists them in its index's order; the server
+    // is told one.
+    let tie = match c.engine() {
+        Engine::Sqlite => "",
+        Engine::Postgres => ", o.id DESC",
     };
-    args.push(Value::Integer(want));
+    let order = match q.sort {
+        InboxSort::Newest => format!("o.created_at DESC{tie}"),
+        InboxSort::Oldest => format!("o.created_at ASC{tie}"),
+        InboxSort::HighestTotal => format!("o.total_minor DESC{tie}"),
+    };
+    args.push(Arg::Int(want));
     // Units and money come with each row (computed for the page only, never stored).
     let sql = format!(
         "SELECT o.id, o.number, o.channel, o.created_at,
-                coalesce(c.name, json_extract(o.shipping, '$.name'), o.email, ''), o.total_minor,
+                coalesce(c.name, {}, o.email, ''), o.total_minor,
                 o.status, o.risk_score,
-                (SELECT ifnull(sum(l.quantity), 0) FROM order_line l
+                (SELECT coalesce(sum(l.quantity), 0) FROM order_line l
                   WHERE l.order_id = o.id AND l.kind = 'item'),
-                (SELECT ifnull(sum({SHIPPED_OF_LINE}), 0) FROM order_line l
+                (SELECT coalesce(sum({SHIPPED_OF_LINE}), 0) FROM order_line l
                   WHERE l.order_id = o.id AND l.kind = 'item'),
-                (SELECT ifnull(sum(amount_minor), 0) FROM order_payment
+                (SELECT coalesce(sum(amount_minor), 0) FROM order_payment
                   WHERE order_id = o.id AND kind = 'payment'),
-                (SELECT ifnull(sum(amount_minor), 0) FROM order_payment
+                (SELECT coalesce(sum(amount_minor), 0) FROM order_payment
                   WHERE order_id = o.id AND kind = 'refund')
          FROM customer_order o LEFT JOIN customer c ON c.id = o.customer_id
          WHERE {} ORDER BY {order} LIMIT ?{}",
+        c.json_text("o.shipping", "name"),
         filter.join(" AND "),
         args.len()
     );
-    let mut st = conn.prepare_cached(&sql)?;
-    let rows = st.query_map(rusqlite::params_from_iter(args), |r| {
+    let params: Vec<&dyn Param> = args.iter().map(|a| a as &dyn Param).collect();
+    c.query_map(&sql, &params, |r| {
         let number: i64 = r.get(1)?;
         let total: i64 = r.get(5)?;
-        let status = OrderStatus::parse(&r.get::<_, String>(6)?);
+        let status = OrderStatus::parse(&r.get::<String>(6)?);
         let fulfilment = Fulfilment::of(r.get(8)?, r.get(9)?);
         Ok(InboxRow {
             kind: "order".into(),
@@ -182,56 +195,39 @@ fn orders(conn: &Connection, q: &InboxQuery, want: i64) -> Result<Vec<InboxRow>>
             stage: OrderStage::of(status, fulfilment),
             payment_status: PaymentStatus::of(total, r.get(10)?, r.get(11)?),
         })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    })
 }
 
-fn sales(conn: &Connection, q: &InboxQuery, want: i64) -> Result<Vec<InboxRow>> {
+fn sales(c: Conn, q: &InboxQuery, want: i64) -> Result<Vec<InboxRow>> {
     let wanted = matches!(q.view, InboxView::All | InboxView::Counter)
         && (q.channel.trim().is_empty() || q.channel.trim().eq_ignore_ascii_case("counter"));
     if !wanted {
         return Ok(Vec::new());
     }
-    let cur = shop_currency(conn)?;
+    let cur = shop_currency(c)?;
     let text = q.text.trim();
     let number = crate::sale::parse_receipt_code(text).or_else(|| text.parse().ok());
-    if !text.is_empty() && number.is_none() {
+    let (filter, arg) = match number {
+        Some(n) => ("s.number = ?2".to_string(), Some(Arg::Int(n))),
         // Counter sales are found by receipt number or customer name.
-        let like = format!("%{}%", text.replace('%', "\\%").replace('_', "\\_"));
-        return sale_rows(
-            conn,
-            "c.name LIKE ?1 ESCAPE '\\'",
-            Value::Text(like),
-            q.sort,
-            want,
-            cur,
-        );
-    }
-    match number {
-        Some(n) => sale_rows(conn, "s.number = ?1", Value::Integer(n), q.sort, want, cur),
-        None => sale_rows(conn, "?1 IS NULL", Value::Null, q.sort, want, cur),
-    }
-}
-
-fn sale_rows(
-    conn: &Connection,
-    filter: &str,
-    arg: Value,
-    sort: InboxSort,
-    want: i64,
-    cur: crate::money::Currency,
-) -> Result<Vec<InboxRow>> {
-    let order = match sort {
-        InboxSort::Newest => "s.completed_at DESC",
-        InboxSort::Oldest => "s.completed_at ASC",
-        InboxSort::HighestTotal => "s.total_minor DESC",
+        None if !text.is_empty() => (c.like("c.name", 2), Some(Arg::Text(like_pattern(text)))),
+        None => ("1 = 1".to_string(), None),
     };
-    let mut st = conn.prepare_cached(&format!(
-        "SELECT s.id, s.number, s.completed_at, ifnull(c.name, ''), s.total_minor
+    let tie = match c.engine() {
+        Engine::Sqlite => "",
+        Engine::Postgres => ", s.id DESC",
+    };
+    let order = match q.sort {
+        InboxSort::Newest => format!("s.completed_at DESC{tie}"),
+        InboxSort::Oldest => format!("s.completed_at ASC{tie}"),
+        InboxSort::HighestTotal => format!("s.total_minor DESC{tie}"),
+    };
+    let sql = format!(
+        "SELECT s.id, s.number, s.completed_at, coalesce(c.name, ''), s.total_minor
          FROM sale s LEFT JOIN customer c ON c.id = s.customer_id
-         WHERE s.status = 'completed' AND {filter} ORDER BY {order} LIMIT ?2"
-    ))?;
-    let rows = st.query_map(rusqlite::params![arg, want], |r| {
+         WHERE s.status = 'completed' AND {filter} ORDER BY {order} LIMIT ?1"
+    );
+    let row = |r: &Row| {
         let total: i64 = r.get(4)?;
         Ok(InboxRow {
             kind: "sale".into(),
@@ -247,8 +243,11 @@ fn sale_rows(
             payment_status: PaymentStatus::Paid,
             risk_score: 0,
         })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    };
+    match &arg {
+        Some(a) => c.query_map(&sql, args![want, a], row),
+        None => c.query_map(&sql, args![want], row),
+    }
 }
 
 impl Shop {
@@ -257,7 +256,7 @@ impl Shop {
     pub fn inbox(&self, session: &Session, q: &InboxQuery) -> Result<Vec<InboxRow>> {
         let limit = if q.limit == 0 { 50 } else { q.limit.min(500) } as i64;
         let want = q.offset as i64 + limit;
-        self.db.read(|c| {
+        self.db.shared_read(|c| {
             authorize(c, session, Permission::OrdersView)?;
             let mut rows = if q.view == InboxView::Counter || q.channel.trim() == "counter" {
                 Vec::new()

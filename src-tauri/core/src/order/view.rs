@@ -144,7 +144,7 @@ impl Order {
 
 /// Units shipped of the order line `l` (an SQL expression; the inbox and stock commits use it).
 pub(crate) const SHIPPED_OF_LINE: &str =
-    "(SELECT ifnull(sum(quantity), 0) FROM shipment_line WHERE order_line_id = l.id)";
+    "(SELECT coalesce(sum(quantity), 0) FROM shipment_line WHERE order_line_id = l.id)";
 
 /// Units of the order line `l` on returns in the statuses listed (an SQL expression).
 fn returned_of_line(statuses: &str) -> String {
