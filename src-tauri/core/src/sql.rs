@@ -317,7 +317,7 @@ impl Conn<'_> {
         }
     }
 
-    /// `expr` LIKE the pattern `?n` (`\\` escaping `%` and `_`), ignoring case as SQLite's LIKE
+    /// `expr` LIKE the pattern `?n` (a backslash escaping `%` and `_`), ignoring case as SQLite's LIKE
     /// does: ILIKE on the server.
     pub fn like(&self, expr: &str, n: usize) -> String {
         let like = match self.engine() {

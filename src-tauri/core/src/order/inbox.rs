@@ -9,7 +9,7 @@ use crate::money::Money;
 use crate::sale::receipt_code;
 use crate::shop::shop_currency;
 use crate::shop::staff::{authorize, Permission, Session};
-use crate::sql::{args, Arg, Conn, Engine, Param, Row};
+use crate::sql::{args, Arg, Conn, Param, Row};
 use crate::Shop;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -144,16 +144,11 @@ fn orders(c: Conn, q: &InboxQuery, want: i64) -> Result<Vec<InboxRow>> {
             ));
         }
     }
-    // Orders placed in the same millisecond: SQLite lists them in its index's order; the server
-    // is told one.
-    let tie = match c.engine() {
-        Engine::Sqlite => "",
-        Engine::Postgres => ", o.id DESC",
-    };
+    // Orders placed at the same moment list by number, on either engine.
     let order = match q.sort {
-        InboxSort::Newest => format!("o.created_at DESC{tie}"),
-        InboxSort::Oldest => format!("o.created_at ASC{tie}"),
-        InboxSort::HighestTotal => format!("o.total_minor DESC{tie}"),
+        InboxSort::Newest => "o.created_at DESC, o.number DESC",
+        InboxSort::Oldest => "o.created_at ASC, o.number ASC",
+        InboxSort::HighestTotal => "o.total_minor DESC, o.number DESC",
     };
     args.push(Arg::Int(want));
     // Units and money come with each row (computed for the page only, never stored).
@@ -213,14 +208,10 @@ fn sales(c: Conn, q: &InboxQuery, want: i64) -> Result<Vec<InboxRow>> {
         None if !text.is_empty() => (c.like("c.name", 2), Some(Arg::Text(like_pattern(text)))),
         None => ("1 = 1".to_string(), None),
     };
-    let tie = match c.engine() {
-        Engine::Sqlite => "",
-        Engine::Postgres => ", s.id DESC",
-    };
     let order = match q.sort {
-        InboxSort::Newest => format!("s.completed_at DESC{tie}"),
-        InboxSort::Oldest => format!("s.completed_at ASC{tie}"),
-        InboxSort::HighestTotal => format!("s.total_minor DESC{tie}"),
+        InboxSort::Newest => "s.completed_at DESC, s.number DESC",
+        InboxSort::Oldest => "s.completed_at ASC, s.number ASC",
+        InboxSort::HighestTotal => "s.total_minor DESC, s.number DESC",
     };
     let sql = format!(
         "SELECT s.id, s.number, s.completed_at, coalesce(c.name, ''), s.total_minor
