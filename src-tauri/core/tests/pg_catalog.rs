@@ -2,12 +2,12 @@
 //! private PostgreSQL, answers every list, filter, search and scan with the same page in the
 //! same order — full-text search being FTS5 on one and a tsvector on the other.
 
-use postgres::{Client, NoTls};
+mod common;
+
 use shopdesk_core::catalog::product::ProductStatus;
 use shopdesk_core::catalog::CatalogQuery;
 use shopdesk_core::demo::DemoRequest;
 use shopdesk_core::{FixedClock, Shop};
-use shopdesk_testkit::postgres::Postgres;
 use std::sync::Arc;
 
 #[test]
@@ -20,12 +20,8 @@ fn every_catalog_read_gives_the_same_page_on_both_engines() {
             country: "IE".into(),
         })
         .unwrap();
-    let pg = Postgres::start().expect("a private PostgreSQL");
-    pg.psql("postgres", "CREATE DATABASE shop").unwrap();
-    let mut client = Client::connect(&pg.url("shop"), NoTls).unwrap();
-    standalone.share_with_stations(&owner, &mut client).unwrap();
-    let station =
-        Shop::open_station(&dir.path().join("bench.sqlite3"), &pg.url("shop"), clock).unwrap();
+    let shared = common::stations::share(&standalone, &owner);
+    let station = shared.station(dir.path(), "bench", clock);
 
     let all = standalone
         .catalog(

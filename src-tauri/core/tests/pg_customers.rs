@@ -2,11 +2,11 @@
 //! the demo's counter trade, standalone and shared, gives every search, filter and sort the same
 //! customers in the same order of its sort key (customers tied on it may list in either order).
 
-use postgres::{Client, NoTls};
+mod common;
+
 use shopdesk_core::customer::list::{CustomerPage, CustomerQuery, CustomerSort};
 use shopdesk_core::demo::DemoRequest;
 use shopdesk_core::{FixedClock, Shop};
-use shopdesk_testkit::postgres::Postgres;
 use std::sync::Arc;
 
 /// The page's rows as (sort key, whole row) pairs, the tied ones sorted among themselves.
@@ -47,12 +47,8 @@ fn every_customer_list_gives_the_same_customers_in_the_same_order_on_both_engine
         .unwrap();
     standalone.fill_orders_for_benchmark(400, 3).unwrap();
     standalone.fill_customers_for_benchmark(300, 3).unwrap();
-    let pg = Postgres::start().expect("a private PostgreSQL");
-    pg.psql("postgres", "CREATE DATABASE shop").unwrap();
-    let mut client = Client::connect(&pg.url("shop"), NoTls).unwrap();
-    standalone.share_with_stations(&owner, &mut client).unwrap();
-    let station =
-        Shop::open_station(&dir.path().join("s.sqlite3"), &pg.url("shop"), clock).unwrap();
+    let shared = common::stations::share(&standalone, &owner);
+    let station = shared.station(dir.path(), "s", clock);
 
     let tags = standalone.customer_tags(&owner).unwrap();
     assert_eq!(tags, station.customer_tags(&owner).unwrap());

@@ -2,11 +2,11 @@
 //! years and its counter trade, standalone and shared, lists every view, search, channel and
 //! sort alike.
 
-use postgres::{Client, NoTls};
+mod common;
+
 use shopdesk_core::demo::DemoRequest;
 use shopdesk_core::order::{InboxQuery, InboxSort, InboxView};
 use shopdesk_core::{FixedClock, Shop};
-use shopdesk_testkit::postgres::Postgres;
 use std::sync::Arc;
 
 #[test]
@@ -21,12 +21,8 @@ fn every_inbox_page_is_the_same_on_both_engines() {
         .unwrap();
     standalone.fill_orders_for_benchmark(600, 5).unwrap();
     standalone.fill_customers_for_benchmark(200, 5).unwrap();
-    let pg = Postgres::start().expect("a private PostgreSQL");
-    pg.psql("postgres", "CREATE DATABASE shop").unwrap();
-    let mut client = Client::connect(&pg.url("shop"), NoTls).unwrap();
-    standalone.share_with_stations(&owner, &mut client).unwrap();
-    let station =
-        Shop::open_station(&dir.path().join("s.sqlite3"), &pg.url("shop"), clock).unwrap();
+    let shared = common::stations::share(&standalone, &owner);
+    let station = shared.station(dir.path(), "s", clock);
 
     let first = standalone.inbox(&owner, &InboxQuery::default()).unwrap();
     let some = first.iter().find(|r| r.kind == "order").unwrap().clone();

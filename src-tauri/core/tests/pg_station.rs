@@ -4,48 +4,38 @@
 //! numbers stay gapless with several writers; a server gone is said plainly and in seconds, and
 //! a station carries on when it returns.
 
+mod common;
+
+use common::stations::Shared;
 use postgres::{Client, NoTls};
 use shopdesk_core::{ErrorCode, FixedClock, Shop};
-use shopdesk_testkit::postgres::Postgres;
 use shopdesk_testkit::shop::OWNER_PIN;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-struct Shared {
-    _dir: tempfile::TempDir,
-    pg: Postgres,
-    url: String,
-}
-
-/// A shop set up standalone, then shared into a private PostgreSQL.
-fn shared_shop() -> Shared {
+/// A shop set up standalone, then shared into a private PostgreSQL; the folder of its files.
+fn shared_shop() -> (tempfile::TempDir, Shared) {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FixedClock::at(1_790_000_000_000));
     let (shop, owner) =
         shopdesk_testkit::shop::open(dir.path(), "Corner Books", "ie", "EUR", clock);
-    let pg = Postgres::start().expect("a private PostgreSQL");
-    pg.psql("postgres", "CREATE DATABASE shop").unwrap();
-    let url = pg.url("shop");
-    let mut client = Client::connect(&url, NoTls).unwrap();
-    shop.share_with_stations(&owner, &mut client).unwrap();
-    Shared { _dir: dir, pg, url }
+    let shared = common::stations::share(&shop, &owner);
+    (dir, shared)
 }
 
-fn station(shared: &Shared, name: &str) -> Shop {
-    let path = shared._dir.path().join(format!("{name}.sqlite3"));
-    Shop::open_station(
-        &path,
-        &shared.url,
+fn station(dir: &tempfile::TempDir, shared: &Shared, name: &str) -> Shop {
+    shared.station(
+        dir.path(),
+        name,
         Arc::new(FixedClock::at(1_790_000_100_000)),
     )
-    .unwrap()
 }
 
 #[test]
 fn two_stations_sign_in_against_the_one_shop_on_the_server() {
-    let shared = shared_shop();
-    let till = station(&shared, "till");
-    let bench = station(&shared, "bench");
+    let (dir, shared) = shared_shop();
+    let till = station(&dir, &shared, "till");
+    let bench = station(&dir, &shared, "bench");
 
     // Each station's own file is empty; the shop they see is the server's.
     assert_eq!(till.profile().unwrap().unwrap().name, "Corner Books");
@@ -98,8 +88,8 @@ fn two_stations_sign_in_against_the_one_shop_on_the_server() {
 
 #[test]
 fn a_server_gone_is_said_in_seconds_and_the_station_carries_on_when_it_returns() {
-    let mut shared = shared_shop();
-    let till = station(&shared, "till");
+    let (dir, mut shared) = shared_shop();
+    let till = station(&dir, &shared, "till");
     assert!(till.profile().unwrap().is_some());
 
     shared.pg.kill();
@@ -118,7 +108,7 @@ fn a_server_gone_is_said_in_seconds_and_the_station_carries_on_when_it_returns()
 
 #[test]
 fn a_station_refuses_a_server_that_holds_no_shop_of_its_version() {
-    let shared = shared_shop();
+    let (_dir, shared) = shared_shop();
     shared
         .pg
         .psql(

@@ -2,10 +2,10 @@
 //! alike on both engines, and two stations taking the same last units at once never take more
 //! than is on the shelf — each level still the sum of its ledger.
 
-use postgres::{Client, NoTls};
+mod common;
+
 use shopdesk_core::stock::{ReorderRule, StockAdjustment};
-use shopdesk_core::{ErrorCode, FixedClock, Shop};
-use shopdesk_testkit::postgres::Postgres;
+use shopdesk_core::{ErrorCode, FixedClock};
 use std::sync::Arc;
 
 #[test]
@@ -17,19 +17,9 @@ fn stock_reads_and_writes_alike_and_two_stations_never_oversell_the_shelf() {
     let mug =
         shopdesk_testkit::shop::stocked(&standalone, &owner, "Mug", "MUG-1", "12.00", "A1", 6);
     let floor = standalone.locations(&owner).unwrap()[0].id.clone();
-    let pg = Postgres::start().expect("a private PostgreSQL");
-    pg.psql("postgres", "CREATE DATABASE shop").unwrap();
-    let mut client = Client::connect(&pg.url("shop"), NoTls).unwrap();
-    standalone.share_with_stations(&owner, &mut client).unwrap();
-    let open = |name: &str| {
-        Shop::open_station(
-            &dir.path().join(format!("{name}.sqlite3")),
-            &pg.url("shop"),
-            clock.clone(),
-        )
-        .unwrap()
-    };
-    let (a, b) = (open("a"), open("b"));
+    let mut shared = common::stations::share(&standalone, &owner);
+    let a = shared.station(dir.path(), "a", clock.clone());
+    let b = shared.station(dir.path(), "b", clock.clone());
 
     // The same adjustments and rule on both engines read back the same.
     let take = |delta: i64| StockAdjustment {
@@ -101,7 +91,8 @@ fn stock_reads_and_writes_alike_and_two_stations_never_oversell_the_shelf() {
         )
         .unwrap();
     }
-    let off: i64 = client
+    let off: i64 = shared
+        .client
         .query_one(
             "SELECT count(*) FROM stock_level l WHERE on_hand <> (SELECT sum(on_hand_delta)
              FROM stock_move m WHERE m.variant_id = l.variant_id AND m.location_id = l.location_id)",
@@ -118,12 +109,8 @@ fn locations_are_kept_alike_on_both_engines() {
     let clock = Arc::new(FixedClock::at(1_790_000_000_000));
     let (standalone, owner) =
         shopdesk_testkit::shop::open(dir.path(), "Corner Books", "ie", "EUR", clock.clone());
-    let pg = Postgres::start().expect("a private PostgreSQL");
-    pg.psql("postgres", "CREATE DATABASE shop").unwrap();
-    let mut client = Client::connect(&pg.url("shop"), NoTls).unwrap();
-    standalone.share_with_stations(&owner, &mut client).unwrap();
-    let station =
-        Shop::open_station(&dir.path().join("s.sqlite3"), &pg.url("shop"), clock).unwrap();
+    let shared = common::stations::share(&standalone, &owner);
+    let station = shared.station(dir.path(), "s", clock);
 
     let mut seen = Vec::new();
     for shop in [&standalone, &station] {

@@ -108,6 +108,7 @@ pub fn count_products(f: &Fixture) -> u32 {
 }
 pub mod orders;
 pub mod reports;
+pub mod stations;
 
 /// Sells one "TEE-M-SAGE" for cash at the open shift, to `customer` if given; returns the
 /// receipt number.
