@@ -82,19 +82,10 @@ pub fn generate_csv(products: usize) -> (String, Vec<String>) {
     (out, codes)
 }
 
-/// On an encrypted database when `key` is given.
-pub fn run(scratch: &Path, rows: &mut Vec<Row>, key: Option<&DbKey>) -> Result<(), Error> {
-    let name = if key.is_some() {
-        "catalog-100k-encrypted"
-    } else {
-        "catalog-100k"
-    };
-    let shop = Shop::open_with_key(
-        &scratch.join(format!("{name}.sqlite3")),
-        Arc::new(SystemClock),
-        key,
-    )?;
-    let (owner, _): (Session, _) = shop.create_shop(NewShop {
+/// A new shop for a benchmark at `path` (encrypted when `key` is given), its owner signed in.
+pub fn bench_shop(path: &Path, key: Option<&DbKey>) -> Result<(Shop, Session), Error> {
+    let shop = Shop::open_with_key(path, Arc::new(SystemClock), key)?;
+    let (owner, _) = shop.create_shop(NewShop {
         name: "Bench".into(),
         currency: "EUR".into(),
         country: "IE".into(),
@@ -102,6 +93,17 @@ pub fn run(scratch: &Path, rows: &mut Vec<Row>, key: Option<&DbKey>) -> Result<(
         owner_pin: "1234".into(),
         ..NewShop::default()
     })?;
+    Ok((shop, owner))
+}
+
+/// On an encrypted database when `key` is given.
+pub fn run(scratch: &Path, rows: &mut Vec<Row>, key: Option<&DbKey>) -> Result<(), Error> {
+    let name = if key.is_some() {
+        "catalog-100k-encrypted"
+    } else {
+        "catalog-100k"
+    };
+    let (shop, owner) = bench_shop(&scratch.join(format!("{name}.sqlite3")), key)?;
     let (csv, codes) = generate_csv(10_000);
 
     let t = Instant::now();

@@ -3,9 +3,8 @@
 //! server beside the same reads and writes on the SQLite file — catalog search, the scan
 //! lookup, the first page, a stock adjustment — each as p99 with the server's cost as a ratio.
 
-use crate::catalog::generate_csv;
+use crate::catalog::{bench_shop, generate_csv};
 use shopdesk_core::catalog::CatalogQuery;
-use shopdesk_core::shop::NewShop;
 use shopdesk_core::stock::StockAdjustment;
 use shopdesk_core::{Error, Session, Shop, SystemClock};
 use shopdesk_testkit::postgres::Postgres;
@@ -86,18 +85,7 @@ fn measure(
 }
 
 pub fn run(scratch: &Path, rows: &mut Vec<Row>) -> Result<(), Error> {
-    let shop = Shop::open(
-        &scratch.join("stations-100k.sqlite3"),
-        Arc::new(SystemClock),
-    )?;
-    let (owner, _) = shop.create_shop(NewShop {
-        name: "Bench".into(),
-        currency: "EUR".into(),
-        country: "IE".into(),
-        owner_name: "Owner".into(),
-        owner_pin: "1234".into(),
-        ..NewShop::default()
-    })?;
+    let (shop, owner) = bench_shop(&scratch.join("stations-100k.sqlite3"), None)?;
     let (csv, codes) = generate_csv(10_000);
     shop.import_catalog(&owner, &csv, &mut |_, _| {})?;
 

@@ -6,22 +6,16 @@ mod common;
 
 use shopdesk_core::catalog::product::ProductStatus;
 use shopdesk_core::catalog::CatalogQuery;
-use shopdesk_core::demo::DemoRequest;
-use shopdesk_core::{FixedClock, Shop};
-use std::sync::Arc;
 
 #[test]
 fn every_catalog_read_gives_the_same_page_on_both_engines() {
     let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(FixedClock::at(1_790_000_000_000));
-    let standalone = Shop::open(&dir.path().join("demo.sqlite3"), clock.clone()).unwrap();
-    let (owner, _, _) = standalone
-        .load_demo(&DemoRequest {
-            country: "IE".into(),
-        })
-        .unwrap();
-    let shared = common::stations::share(&standalone, &owner);
-    let station = shared.station(dir.path(), "bench", clock);
+    let common::stations::Pair {
+        standalone,
+        owner,
+        station,
+        shared: _server,
+    } = common::stations::demo_pair(dir.path(), 0, 0);
 
     let all = standalone
         .catalog(

@@ -5,9 +5,6 @@
 mod common;
 
 use shopdesk_core::customer::list::{CustomerPage, CustomerQuery, CustomerSort};
-use shopdesk_core::demo::DemoRequest;
-use shopdesk_core::{FixedClock, Shop};
-use std::sync::Arc;
 
 /// The page's rows as (sort key, whole row) pairs, the tied ones sorted among themselves.
 fn normalised(page: &CustomerPage, sort: CustomerSort) -> Vec<String> {
@@ -38,17 +35,12 @@ fn normalised(page: &CustomerPage, sort: CustomerSort) -> Vec<String> {
 #[test]
 fn every_customer_list_gives_the_same_customers_in_the_same_order_on_both_engines() {
     let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(FixedClock::at(1_790_000_000_000));
-    let standalone = Shop::open(&dir.path().join("demo.sqlite3"), clock.clone()).unwrap();
-    let (owner, _, _) = standalone
-        .load_demo(&DemoRequest {
-            country: "IE".into(),
-        })
-        .unwrap();
-    standalone.fill_orders_for_benchmark(400, 3).unwrap();
-    standalone.fill_customers_for_benchmark(300, 3).unwrap();
-    let shared = common::stations::share(&standalone, &owner);
-    let station = shared.station(dir.path(), "s", clock);
+    let common::stations::Pair {
+        standalone,
+        owner,
+        station,
+        shared: _server,
+    } = common::stations::demo_pair(dir.path(), 400, 300);
 
     let tags = standalone.customer_tags(&owner).unwrap();
     assert_eq!(tags, station.customer_tags(&owner).unwrap());

@@ -4,25 +4,17 @@
 
 mod common;
 
-use shopdesk_core::demo::DemoRequest;
 use shopdesk_core::order::{InboxQuery, InboxSort, InboxView};
-use shopdesk_core::{FixedClock, Shop};
-use std::sync::Arc;
 
 #[test]
 fn every_inbox_page_is_the_same_on_both_engines() {
     let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(FixedClock::at(1_790_000_000_000));
-    let standalone = Shop::open(&dir.path().join("demo.sqlite3"), clock.clone()).unwrap();
-    let (owner, _, _) = standalone
-        .load_demo(&DemoRequest {
-            country: "IE".into(),
-        })
-        .unwrap();
-    standalone.fill_orders_for_benchmark(600, 5).unwrap();
-    standalone.fill_customers_for_benchmark(200, 5).unwrap();
-    let shared = common::stations::share(&standalone, &owner);
-    let station = shared.station(dir.path(), "s", clock);
+    let common::stations::Pair {
+        standalone,
+        owner,
+        station,
+        shared: _server,
+    } = common::stations::demo_pair(dir.path(), 600, 200);
 
     let first = standalone.inbox(&owner, &InboxQuery::default()).unwrap();
     let some = first.iter().find(|r| r.kind == "order").unwrap().clone();

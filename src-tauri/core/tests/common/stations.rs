@@ -31,3 +31,38 @@ pub fn share(shop: &Shop, owner: &Session) -> Shared {
     shop.share_with_stations(owner, &mut client).unwrap();
     Shared { pg, url, client }
 }
+
+/// Both sides of a comparison: the demo shop (with `orders` synthetic orders and `customers`
+/// synthetic customers) standalone in `dir`, the same shop shared, and a station on it.
+pub struct Pair {
+    pub standalone: Shop,
+    pub owner: Session,
+    pub shared: Shared,
+    pub station: Shop,
+}
+
+pub fn demo_pair(dir: &Path, orders: u32, customers: u32) -> Pair {
+    let clock = Arc::new(FixedClock::at(1_790_000_000_000));
+    let standalone = Shop::open(&dir.join("demo.sqlite3"), clock.clone()).unwrap();
+    let (owner, _, _) = standalone
+        .load_demo(&shopdesk_core::demo::DemoRequest {
+            country: "IE".into(),
+        })
+        .unwrap();
+    if orders > 0 {
+        standalone.fill_orders_for_benchmark(orders, 5).unwrap();
+    }
+    if customers > 0 {
+        standalone
+            .fill_customers_for_benchmark(customers, 5)
+            .unwrap();
+    }
+    let shared = share(&standalone, &owner);
+    let station = shared.station(dir, "station", clock);
+    Pair {
+        standalone,
+        owner,
+        shared,
+        station,
+    }
+}
