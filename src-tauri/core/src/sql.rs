@@ -466,6 +466,74 @@ fn pg_refs<'p>(params: &'p [PgParam<'p>]) -> Vec<&'p (dyn ToSql + Sync)> {
     params.iter().map(|p| p as _).collect()
 }
 
+/// A full-text search in a query: the parameter it takes, the condition on the search table,
+/// and that table's key (FTS5's rowid; the server table's seq).
+pub struct TextMatch {
+    pub query: String,
+    pub condition: String,
+    pub key: &'static str,
+}
+
+impl Conn<'_> {
+    /// Typed words as a full-text search of `table` (aliased `alias` in the caller's query) with
+    /// the parameter `?n`: FTS5's MATCH on SQLite, the tsvector `doc` on the server, each word a
+    /// prefix; `split` says what separates words. None when nothing searchable was typed.
+    pub fn text_match(
+        &self,
+        table: &str,
+        alias: &str,
+        text: &str,
+        split: impl Fn(char) -> bool,
+        n: usize,
+    ) -> Option<TextMatch> {
+        match self.engine() {
+            Engine::Sqlite => fts_prefix_query(text, split).map(|query| TextMatch {
+                query,
+                condition: format!("{table} MATCH ?{n}"),
+                key: "rowid",
+            }),
+            Engine::Postgres => tsquery_prefix(text, split).map(|query| TextMatch {
+                query,
+                condition: format!("{alias}.doc @@ to_tsquery('simple', unaccent(?{n}))"),
+                key: "seq",
+            }),
+        }
+    }
+}
+
+/// Typed words → an FTS5 query where each word is a quoted prefix, so punctuation in what a
+/// person types (quotes, hyphens, colons) can never become query syntax. `split` says what
+/// separates words.
+fn fts_prefix_query(text: &str, split: impl Fn(char) -> bool) -> Option<String> {
+    let words: Vec<String> = text
+        .split(split)
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{}\"*", w.replace('"', "\"\"")))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" AND "))
+}
+
+/// Typed words → a PostgreSQL tsquery, the server's form of `fts_prefix_query`: each word's runs
+/// of letters and digits (the tokens the search rows hold) a phrase whose last token is a prefix
+/// (`mug-sa` → `('mug' <-> 'sa':*)`), the words joined by AND. Only letters and digits reach the
+/// query, so what a person types never becomes query syntax.
+fn tsquery_prefix(text: &str, split: impl Fn(char) -> bool) -> Option<String> {
+    let words: Vec<String> = text
+        .split(split)
+        .filter_map(|w| {
+            let parts: Vec<&str> = w
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|p| !p.is_empty())
+                .collect();
+            let (last, first) = parts.split_last()?;
+            let mut phrase: Vec<String> = first.iter().map(|p| format!("'{p}'")).collect();
+            phrase.push(format!("'{last}':*"));
+            Some(format!("({})", phrase.join(" <-> ")))
+        })
+        .collect();
+    (!words.is_empty()).then(|| words.join(" & "))
+}
+
 /// `?N` → `$N`, outside string literals and quoted names.
 fn numbered(sql: &str) -> String {
     let mut out = String::with_capacity(sql.len());
@@ -581,6 +649,28 @@ fn numeric(raw: &[u8]) -> std::result::Result<Cell, BoxError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typed_punctuation_never_becomes_full_text_syntax() {
+        let fts = |t| fts_prefix_query(t, char::is_whitespace);
+        assert_eq!(fts("  "), None);
+        assert_eq!(fts("mug sage").unwrap(), "\"mug\"* AND \"sage\"*");
+        assert_eq!(fts("a\"b OR").unwrap(), "\"a\"\"b\"* AND \"OR\"*");
+        let email = |c: char| c.is_whitespace() || c == '@' || c == '.';
+        assert_eq!(
+            fts_prefix_query("aoife.byrne@exa", email).unwrap(),
+            "\"aoife\"* AND \"byrne\"* AND \"exa\"*"
+        );
+        assert_eq!(
+            tsquery_prefix("aoife.byrne@exa", email).unwrap(),
+            "('aoife':*) & ('byrne':*) & ('exa':*)"
+        );
+        let ts = |t| tsquery_prefix(t, char::is_whitespace);
+        assert_eq!(ts("  "), None);
+        assert_eq!(ts("mug sage").unwrap(), "('mug':*) & ('sage':*)");
+        assert_eq!(ts("TEE-SAGE-m").unwrap(), "('TEE' <-> 'SAGE' <-> 'm':*)");
+        assert_eq!(ts("o'b\\ & !x").unwrap(), "('o' <-> 'b':*) & ('x':*)");
+    }
 
     #[test]
     fn parameters_are_numbered_for_postgresql_outside_quotes() {

@@ -8,7 +8,7 @@ use crate::error::Result;
 use crate::money::{Currency, Money};
 use crate::shop::shop_currency;
 use crate::shop::staff::{authorize, Permission, Session};
-use crate::sql::{args, Conn, Engine, Param, Row};
+use crate::sql::{args, Conn, Engine, Param, Row, TextMatch};
 use crate::Shop;
 use rusqlite::Transaction;
 use serde::{Deserialize, Serialize};
@@ -94,23 +94,6 @@ fn row(r: &Row, currency: Currency) -> Result<VariantRow> {
     })
 }
 
-/// What a search's words must match, in the engine's full-text syntax: FTS5's `MATCH` on
-/// SQLite, a tsquery on PostgreSQL's tsvector (accents removed, as FTS5 does); each word a
-/// prefix. The key column of the matches: FTS5's rowid, the server table's seq.
-fn text_match(c: Conn, words: &str, n: usize) -> Option<(String, String, &'static str)> {
-    match c.engine() {
-        Engine::Sqlite => crate::store::fts_prefix_query(words, char::is_whitespace)
-            .map(|q| (q, format!("variant_search MATCH ?{n}"), "rowid")),
-        Engine::Postgres => crate::store::tsquery_prefix(words, char::is_whitespace).map(|q| {
-            (
-                q,
-                format!("s.doc @@ to_tsquery('simple', unaccent(?{n}))"),
-                "seq",
-            )
-        }),
-    }
-}
-
 pub(crate) fn lookup_in<'c>(conn: impl Into<Conn<'c>>, code: &str) -> Result<Option<VariantRow>> {
     let c = conn.into();
     let currency = shop_currency(c)?;
@@ -192,7 +175,8 @@ impl Shop {
                 let params: Vec<&dyn Param> = args.iter().map(|a| a as &dyn Param).collect();
                 Ok(c.query_row(sql, &params, |r| r.get::<i64>(0))? as u32)
             };
-            let Some((m, matches, key)) = text_match(c, text, args.len() + 1) else {
+            let search = c.text_match("variant_search", "s", text, char::is_whitespace, args.len() + 1);
+            let Some(TextMatch { query: m, condition: matches, key }) = search else {
                 // The plain list walks products in title order and each one's variants in grid
                 // order, so the first page never sorts the whole catalog (SQLite is told the
                 // join order; PostgreSQL's planner finds it).

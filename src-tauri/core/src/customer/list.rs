@@ -112,16 +112,12 @@ impl Shop {
             // The keys of the customers the text finds: the search index holds live customers
             // only (FTS5 on SQLite, the tsvector on the server).
             let split = |ch: char| ch.is_whitespace() || ch == '@' || ch == '.';
-            let search = match c.engine() {
-                Engine::Sqlite => crate::store::fts_prefix_query(text, split).map(|m| {
-                    let m = arg(Arg::Text(m), &mut args);
-                    format!("SELECT rowid AS seq FROM customer_search WHERE customer_search MATCH {m}")
-                }),
-                Engine::Postgres => crate::store::tsquery_prefix(text, split).map(|m| {
-                    let m = arg(Arg::Text(m), &mut args);
-                    format!("SELECT seq FROM customer_search WHERE doc @@ to_tsquery('simple', unaccent({m}))")
-                }),
-            };
+            let search = c
+                .text_match("customer_search", "customer_search", text, split, args.len() + 1)
+                .map(|m| {
+                    arg(Arg::Text(m.query), &mut args);
+                    format!("SELECT {} AS seq FROM customer_search WHERE {}", m.key, m.condition)
+                });
             let found = search.map(|words| match order_number(text) {
                 Some(n) => {
                     let n = arg(Arg::Int(n), &mut args);
@@ -290,15 +286,7 @@ mod tests {
     }
 
     #[test]
-    fn typed_text_never_becomes_query_syntax() {
-        let fts =
-            |t| crate::store::fts_prefix_query(t, |c| c.is_whitespace() || c == '@' || c == '.');
-        assert_eq!(
-            fts("aoife.byrne@exa").as_deref(),
-            Some("\"aoife\"* AND \"byrne\"* AND \"exa\"*")
-        );
-        assert_eq!(fts("O\"Connor").as_deref(), Some("\"O\"\"Connor\"*"));
-        assert_eq!(fts("  "), None);
+    fn an_order_number_is_read_with_or_without_its_hash() {
         assert_eq!(order_number("#1042"), Some(1042));
         assert_eq!(order_number("Byrne"), None);
     }

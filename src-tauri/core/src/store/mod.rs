@@ -334,39 +334,6 @@ pub(crate) fn from_word<T: serde::de::DeserializeOwned>(s: &str) -> rusqlite::Re
     })
 }
 
-/// Typed words → an FTS5 query where each word is a quoted prefix, so punctuation in what a
-/// person types (quotes, hyphens, colons) can never become query syntax. `split` says what
-/// separates words.
-pub(crate) fn fts_prefix_query(text: &str, split: impl Fn(char) -> bool) -> Option<String> {
-    let words: Vec<String> = text
-        .split(split)
-        .filter(|w| !w.is_empty())
-        .map(|w| format!("\"{}\"*", w.replace('"', "\"\"")))
-        .collect();
-    (!words.is_empty()).then(|| words.join(" AND "))
-}
-
-/// Typed words → a PostgreSQL tsquery, the server's form of `fts_prefix_query`: each word's runs
-/// of letters and digits (the tokens the search rows hold) a phrase whose last token is a prefix
-/// (`mug-sa` → `('mug' <-> 'sa':*)`), the words joined by AND. Only letters and digits reach the
-/// query, so what a person types never becomes query syntax.
-pub(crate) fn tsquery_prefix(text: &str, split: impl Fn(char) -> bool) -> Option<String> {
-    let words: Vec<String> = text
-        .split(split)
-        .filter_map(|w| {
-            let parts: Vec<&str> = w
-                .split(|c: char| !c.is_alphanumeric())
-                .filter(|p| !p.is_empty())
-                .collect();
-            let (last, first) = parts.split_last()?;
-            let mut phrase: Vec<String> = first.iter().map(|p| format!("'{p}'")).collect();
-            phrase.push(format!("'{last}':*"));
-            Some(format!("({})", phrase.join(" <-> ")))
-        })
-        .collect();
-    (!words.is_empty()).then(|| words.join(" & "))
-}
-
 /// The next number of a kind of document (purchase order 1, 2, 3…), in the issuing
 /// transaction: gapless with several writers, since the counter's row stays locked until that
 /// transaction ends (a rollback gives the number back).
@@ -455,19 +422,6 @@ mod tests {
         "fbc06b8617eb7535c24c910703a73c7afabdf4b8ca60555257f3fbdd627ec0f2", // 0020_report_buyer_month
         "f38cd4ac3bfc08c52421c3e2ef21bf216b5d24545d92064f7079c24c8dcd328e", // 0021_customer_search_deferred
     ];
-
-    #[test]
-    fn typed_punctuation_never_becomes_full_text_syntax() {
-        let fts = |t| fts_prefix_query(t, char::is_whitespace);
-        assert_eq!(fts("  "), None);
-        assert_eq!(fts("mug sage").unwrap(), "\"mug\"* AND \"sage\"*");
-        assert_eq!(fts("a\"b OR").unwrap(), "\"a\"\"b\"* AND \"OR\"*");
-        let ts = |t| tsquery_prefix(t, char::is_whitespace);
-        assert_eq!(ts("  "), None);
-        assert_eq!(ts("mug sage").unwrap(), "('mug':*) & ('sage':*)");
-        assert_eq!(ts("TEE-SAGE-m").unwrap(), "('TEE' <-> 'SAGE' <-> 'm':*)");
-        assert_eq!(ts("o'b\\ & !x").unwrap(), "('o' <-> 'b':*) & ('x':*)");
-    }
 
     #[test]
     fn landed_migrations_are_never_edited() {
