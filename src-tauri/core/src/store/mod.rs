@@ -40,6 +40,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0019_variant_cost.sql"),
     include_str!("migrations/0020_report_buyer_month.sql"),
     include_str!("migrations/0021_customer_search_deferred.sql"),
+    include_str!("migrations/0022_till_series.sql"),
 ];
 
 const MAX_IDLE_READERS: usize = 4;

@@ -16,7 +16,10 @@ pub use server::Server;
 /// The PostgreSQL schema steps, by the SQLite version each one brings the server to. Append
 /// only: a landed file is never edited. The set starts at 21, the version of the first shop
 /// shared (see the file's header).
-const MIGRATIONS: &[(i64, &str)] = &[(21, include_str!("migrations/0021_shop.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (21, include_str!("migrations/0021_shop.sql")),
+    (22, include_str!("migrations/0022_till_series.sql")),
+];
 
 /// Two stations starting a newer Shopdesk at once upgrade the server one after the other: the
 /// second finds the work done. The key is arbitrary but fixed ("SHOPDESK" in ASCII).
