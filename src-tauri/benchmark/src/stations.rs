@@ -110,6 +110,7 @@ pub fn run(scratch: &Path, rows: &mut Vec<Row>) -> Result<(), Error> {
     let station = Shop::open_station(
         &scratch.join("station.sqlite3"),
         &url,
+        "BENCH",
         Arc::new(SystemClock),
     )?;
     let floor = shop.locations(&owner)?[0].id.clone();

@@ -13,6 +13,7 @@
 //! | `catalog/` | products, variants, barcodes, search and scan lookup |
 //! | `stock/` | the stock ledger and levels, locations, reorder rules, transfers, stocktakes, suppliers and purchase orders, the stock report |
 //! | `import/` | other systems' files: Shopify's product CSV in (with opening stock) and out |
+//! | `till/` | a till on a shared shop: its file seeded from the server with what selling needs, its outbox of sales and shift changes, each sent to the server exactly once |
 //! | `sale/` | the counter: carts, pricing, tenders, returns at the till, shifts and Z reports, the hash-chained journal, counter settings |
 //! | `order/` | orders from every channel: verification and risk, payments, shipments, returns, claims, invoices and credit notes, carriers, the e-mail outbox, order settings |
 //! | `packing/` | the packing bench, its papers, stations and ship promises, the print queue, dropship forwarding |
@@ -42,6 +43,7 @@ mod sql;
 pub mod stock;
 mod store;
 pub mod tax;
+pub mod till;
 
 pub use backup::encryption::encrypt_database;
 pub use clock::{Clock, Date, FixedClock, ShopZone, SystemClock, Timestamp};

@@ -120,6 +120,7 @@ fn a_station_refuses_a_server_that_holds_no_shop_of_its_version() {
     let e = Shop::open_station(
         &dir.path().join("s.sqlite3"),
         &shared.url,
+        "T9",
         Arc::new(FixedClock::at(0)),
     )
     .err()

@@ -11,7 +11,7 @@ const BUILDING_BLOCKS: &[&str] = &["audit", "clock", "error", "id", "money", "sq
 /// The domain folders, lowest first: each may use the building blocks and the domains before
 /// it, never one after it (the same order as the map in lib.rs).
 const LAYERS: &[&str] = &[
-    "store", "shop", "catalog", "stock", "import", "sale", "order", "packing", "channel",
+    "store", "shop", "catalog", "stock", "import", "till", "sale", "order", "packing", "channel",
     "customer", "report", "backup", "demo",
 ];
 

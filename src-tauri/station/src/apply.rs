@@ -42,12 +42,12 @@ pub fn connect(url: &str) -> Result<Client, postgres::Error> {
 /// Applies `action_id` from `station` with `effects`, in one transaction, unless it was applied
 /// before. An error (the connection lost, the server refusing) leaves the caller to retry the same
 /// action later: whether the lost try committed is exactly what the next try finds out.
-pub fn apply_once(
+pub fn apply_once<E: From<postgres::Error>>(
     client: &mut Client,
     action_id: &str,
     station: &str,
-    effects: impl FnOnce(&mut Transaction) -> Result<(), postgres::Error>,
-) -> Result<Applied, postgres::Error> {
+    effects: impl FnOnce(&mut Transaction) -> Result<(), E>,
+) -> Result<Applied, E> {
     let mut tx = client.transaction()?;
     let fresh = tx
         .query_opt(

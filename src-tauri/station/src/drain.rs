@@ -39,12 +39,12 @@ pub struct Drained {
 
 /// Drains `journal` into the server `client` talks to, `batch` actions a read, until it is
 /// empty or an action could not be applied.
-pub fn drain(
+pub fn drain<E: From<postgres::Error> + std::fmt::Display>(
     journal: &mut impl Journal,
     client: &mut Client,
     station: &str,
     batch: usize,
-    mut effects: impl FnMut(&mut Transaction, &Action) -> Result<(), postgres::Error>,
+    mut effects: impl FnMut(&mut Transaction, &Action) -> Result<(), E>,
 ) -> Result<Drained, String> {
     let mut done = Drained::default();
     loop {

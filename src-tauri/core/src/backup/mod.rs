@@ -194,12 +194,12 @@ fn entry(path: &Path, m: &Manifest, second: Option<&Path>) -> BackupEntry {
 
 /// The receipt, Z and invoice a backup ends with, and how much it holds.
 fn holds(conn: &Connection, entry: BackupEntry, m: &Manifest) -> Result<BackupHolds> {
-    let receipt: Option<(i64, i64)> = conn
+    let receipt: Option<(i64, i64, String)> = conn
         .query_row(
-            "SELECT number, completed_at FROM sale WHERE number IS NOT NULL
+            "SELECT number, completed_at, station FROM sale WHERE number IS NOT NULL
              ORDER BY number DESC LIMIT 1",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()?;
     let z: Option<(i64, i64)> = conn
@@ -219,8 +219,8 @@ fn holds(conn: &Connection, entry: BackupEntry, m: &Manifest) -> Result<BackupHo
         .optional()?;
     let count = |t: &str| m.rows.get(t).copied().unwrap_or(0);
     Ok(BackupHolds {
-        last_receipt: receipt.map(|(n, _)| crate::sale::receipt_code(n)),
-        last_receipt_at: receipt.map(|(_, at)| Timestamp(at)),
+        last_receipt_at: receipt.as_ref().map(|(_, at, _)| Timestamp(*at)),
+        last_receipt: receipt.map(|(n, _, till)| crate::sale::receipt_code(&till, n)),
         last_z: z.map(|(n, _)| n),
         last_z_at: z.map(|(_, at)| Timestamp(at)),
         last_invoice: invoice,

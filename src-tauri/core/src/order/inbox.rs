@@ -201,9 +201,14 @@ fn sales(c: Conn, q: &InboxQuery, want: i64) -> Result<Vec<InboxRow>> {
     }
     let cur = shop_currency(c)?;
     let text = q.text.trim();
-    let number = crate::sale::parse_receipt_code(text).or_else(|| text.parse().ok());
-    let (filter, arg) = match number {
-        Some(n) => ("s.number = ?2".to_string(), Some(Arg::Int(n))),
+    let (filter, arg) = match crate::sale::parse_receipt_code(text) {
+        // A plain number finds that receipt of every till; a till's code only its own (its
+        // name is letters and digits only).
+        Some((till, n)) if till.is_empty() => ("s.number = ?2".to_string(), Some(Arg::Int(n))),
+        Some((till, n)) => (
+            format!("s.number = ?2 AND s.station = '{till}'"),
+            Some(Arg::Int(n)),
+        ),
         // Counter sales are found by receipt number or customer name.
         None if !text.is_empty() => (c.like("c.name", 2), Some(Arg::Text(like_pattern(text)))),
         None => ("1 = 1".to_string(), None),
@@ -214,7 +219,7 @@ fn sales(c: Conn, q: &InboxQuery, want: i64) -> Result<Vec<InboxRow>> {
         InboxSort::HighestTotal => "s.total_minor DESC, s.number DESC",
     };
     let sql = format!(
-        "SELECT s.id, s.number, s.completed_at, coalesce(c.name, ''), s.total_minor
+        "SELECT s.id, s.number, s.completed_at, coalesce(c.name, ''), s.total_minor, s.station
          FROM sale s LEFT JOIN customer c ON c.id = s.customer_id
          WHERE s.status = 'completed' AND {filter} ORDER BY {order} LIMIT ?1"
     );
@@ -223,7 +228,7 @@ fn sales(c: Conn, q: &InboxQuery, want: i64) -> Result<Vec<InboxRow>> {
         Ok(InboxRow {
             kind: "sale".into(),
             id: r.get(0)?,
-            name: receipt_code(r.get(1)?),
+            name: receipt_code(&r.get::<String>(5)?, r.get(1)?),
             channel: "counter".into(),
             created_at: Timestamp(r.get(2)?),
             customer: r.get(3)?,

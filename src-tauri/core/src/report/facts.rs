@@ -225,7 +225,7 @@ fn counter(
                 s.prices_include_tax, l.id, l.kind, l.variant_id, l.title, ifnull(l.sku, ''),
                 l.quantity, l.amount_minor, l.discount_minor, l.tax_minor, l.unit_cost_minor,
                 l.restock, s.customer_id, s.discount_code, s.cart_discount_kind,
-                l.discount_kind, l.discount, l.unit_price_minor
+                l.discount_kind, l.discount, l.unit_price_minor, s.station
          FROM {lines}
          LEFT JOIN shift sh ON sh.id = s.shift_id
          WHERE s.status = 'completed' AND s.completed_at >= ?1 AND s.completed_at < ?2
@@ -277,7 +277,7 @@ fn counter(
             at: Timestamp(r.get(2)?),
             doc: Doc::Sale,
             doc_id: r.get(0)?,
-            doc_name: crate::sale::receipt_code(r.get(1)?),
+            doc_name: crate::sale::receipt_code(&r.get::<_, String>(23)?, r.get(1)?),
             channel: "counter".into(),
             location: r.get(3)?,
             staff: r.get(4)?,

@@ -92,14 +92,16 @@ impl Shop {
 
     /// A completed sale by its receipt code or number (for a return or a reprint).
     pub fn sale_by_receipt(&self, session: &Session, code: &str) -> Result<Sale> {
-        let number = super::parse_receipt_code(code)
+        let (till, number) = super::parse_receipt_code(code)
             .ok_or_else(|| Error::invalid(format!("'{code}' is not a receipt number")))?;
         self.db.read(|c| {
             authorize(c, session, Permission::Sell)?;
             let id: String = c
-                .query_row("SELECT id FROM sale WHERE number = ?1", [number], |r| {
-                    r.get(0)
-                })
+                .query_row(
+                    "SELECT id FROM sale WHERE station = ?1 AND number = ?2",
+                    rusqlite::params![till, number],
+                    |r| r.get(0),
+                )
                 .optional()?
                 .ok_or(Error::NotFound { what: "receipt" })?;
             view::load(c, &id)

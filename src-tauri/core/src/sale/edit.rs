@@ -13,6 +13,7 @@ use crate::money::{parse_basis_points, Currency, Money};
 use crate::sale::journal;
 use crate::shop::staff::{answerable, Approver, Permission, Session};
 use crate::stock::{default_location, level, variant_label};
+use crate::till;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Deserialize;
 use serde_json::json;
@@ -528,7 +529,8 @@ impl Ctx<'_> {
             journal::Kind::Void,
             self.sale_id,
             &json!({ "total": priced.total, "reason": reason, "by": by }),
-        )
+        )?;
+        till::queue(self.tx, till::Kind::Sale, self.sale_id, self.now)
     }
 
     fn audit(&self, action: &str, line_id: &str, detail: serde_json::Value) -> Result<()> {

@@ -7,6 +7,7 @@ use crate::clock::Timestamp;
 use crate::error::Result;
 use crate::shop::staff::{authorize, Permission, Session};
 use crate::Shop;
+use crate::till::THIS_TILL;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -59,10 +60,10 @@ pub(crate) fn append(
     // order a build's serde_json features choose never matters.
     let payload = payload.to_string();
     let hash = entry_hash(seq, at.0, kind.as_str(), doc_id, &payload, &prev);
-    conn.prepare_cached(
-        "INSERT INTO journal (seq, at, kind, doc_id, payload, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
+    conn.prepare_cached(&format!(
+        "INSERT INTO journal (seq, at, kind, doc_id, payload, prev_hash, hash, station)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, {THIS_TILL})"
+    ))?
     .execute(params![
         seq,
         at.0,

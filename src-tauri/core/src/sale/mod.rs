@@ -161,20 +161,30 @@ impl Shop {
 }
 
 /// The human number printed (and as Code128 barcode) on a receipt: "R" and eight digits, so a
-/// scan can tell it from any product barcode.
-pub fn receipt_code(number: i64) -> String {
-    format!("R{number:08}")
+/// scan can tell it from any product barcode; a till of a shared shop puts its name between
+/// (`R-T1-00000042`), since each till numbers its own receipts.
+pub fn receipt_code(till: &str, number: i64) -> String {
+    if till.is_empty() {
+        format!("R{number:08}")
+    } else {
+        format!("R-{till}-{number:08}")
+    }
 }
 
-/// Reads a receipt code or a plain receipt number back.
-pub fn parse_receipt_code(text: &str) -> Option<i64> {
+/// Reads a receipt code or a plain receipt number back: the till ('' for a standalone shop's)
+/// and the number.
+pub fn parse_receipt_code(text: &str) -> Option<(String, i64)> {
     let t = text.trim();
-    let digits = t
-        .strip_prefix('R')
-        .or_else(|| t.strip_prefix('r'))
-        .unwrap_or(t);
+    let t = t.strip_prefix('R').or_else(|| t.strip_prefix('r')).unwrap_or(t);
+    let (till, digits) = match t.strip_prefix('-').and_then(|rest| rest.rsplit_once('-')) {
+        Some((till, digits)) if !till.is_empty() && till.bytes().all(|b| b.is_ascii_alphanumeric()) => {
+            (till.to_ascii_uppercase(), digits)
+        }
+        Some(_) => return None,
+        None => (String::new(), t),
+    };
     (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| digits.parse().ok())
+        .then(|| digits.parse().ok().map(|n| (till, n)))
         .flatten()
 }
 
@@ -213,10 +223,15 @@ mod tests {
 
     #[test]
     fn receipt_codes_read_back() {
-        assert_eq!(receipt_code(42), "R00000042");
-        assert_eq!(parse_receipt_code("R00000042"), Some(42));
-        assert_eq!(parse_receipt_code("42"), Some(42));
-        assert_eq!(parse_receipt_code("R"), None);
-        assert_eq!(parse_receipt_code("R12a"), None);
+        let read = |t| parse_receipt_code(t);
+        assert_eq!(receipt_code("", 42), "R00000042");
+        assert_eq!(read("R00000042"), Some((String::new(), 42)));
+        assert_eq!(read("42"), Some((String::new(), 42)));
+        assert_eq!(receipt_code("T1", 42), "R-T1-00000042");
+        assert_eq!(read("r-t1-00000042"), Some(("T1".into(), 42)));
+        assert_eq!(read("R-T1-"), None);
+        assert_eq!(read("R--00000042"), None);
+        assert_eq!(read("R"), None);
+        assert_eq!(read("R12a"), None);
     }
 }

@@ -13,6 +13,7 @@ use crate::shop::staff::{authorize, Permission, Session};
 use crate::stock::{record_move, Move, MoveReason};
 use crate::store::next_number;
 use crate::Shop;
+use crate::till::{self, THIS_TILL};
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -436,15 +437,21 @@ impl Shop {
                         session.staff_id(),
                         "counter_refund",
                         ("sale", sale_id),
-                        serde_json::json!({ "receipt": super::receipt_code(number), "returned_minor": returned }),
+                        serde_json::json!({
+                            "receipt": super::receipt_code(&till::this_till(tx)?, number),
+                            "returned_minor": returned
+                        }),
                     ),
                 )?;
             }
             tx.execute(
-                "UPDATE sale SET status = 'completed', number = ?2, shift_id = ?3, prices_include_tax = ?4,
-                     subtotal_minor = ?5, discount_minor = ?6, tax_minor = ?7, rounding_minor = ?8,
-                     total_minor = ?9, change_minor = ?10, completed_at = ?11, updated_at = ?11
-                 WHERE id = ?1",
+                &format!(
+                    "UPDATE sale SET status = 'completed', number = ?2, shift_id = ?3,
+                         prices_include_tax = ?4, subtotal_minor = ?5, discount_minor = ?6,
+                         tax_minor = ?7, rounding_minor = ?8, total_minor = ?9, change_minor = ?10,
+                         completed_at = ?11, updated_at = ?11, station = {THIS_TILL}
+                     WHERE id = ?1"
+                ),
                 params![
                     sale_id,
                     number,
@@ -465,6 +472,7 @@ impl Shop {
                 journal::Kind::Sale
             };
             journal::append(tx, now, kind, sale_id, &journal::sale_payload(tx, sale_id)?)?;
+            till::queue(tx, till::Kind::Sale, sale_id, now)?;
             view::load(tx, sale_id)
         })
     }

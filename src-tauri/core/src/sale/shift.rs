@@ -16,6 +16,7 @@ use crate::stock::default_location;
 use crate::store::next_number;
 use crate::tax::TaxPart;
 use crate::Shop;
+use crate::till::{self, THIS_TILL};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -348,8 +349,11 @@ impl Shop {
             let float = money_text(float, shop_currency(tx)?, "the float")?;
             let id = new_id();
             tx.execute(
-                "INSERT INTO shift (id, number, status, location_id, float_minor, opened_by, opened_at)
-                 VALUES (?1, ?2, 'open', ?3, ?4, ?5, ?6)",
+                &format!(
+                    "INSERT INTO shift (id, number, status, location_id, float_minor, opened_by,
+                         opened_at, station)
+                     VALUES (?1, ?2, 'open', ?3, ?4, ?5, ?6, {THIS_TILL})"
+                ),
                 params![
                     id,
                     next_number(tx, "shift")?,
@@ -359,6 +363,7 @@ impl Shop {
                     self.clock.now().0
                 ],
             )?;
+            till::queue(tx, till::Kind::Shift, &id, self.clock.now())?;
             load(tx, &id)
         })
     }
@@ -408,6 +413,7 @@ impl Shop {
                     self.clock.now().0
                 ],
             )?;
+            till::queue(tx, till::Kind::Shift, &shift_id, self.clock.now())?;
             load(tx, &shift_id)
         })
     }
@@ -443,6 +449,7 @@ impl Shop {
                 ],
             )?;
             journal::append(tx, now, journal::Kind::Close, &shift_id, &json)?;
+            till::queue(tx, till::Kind::Shift, &shift_id, now)?;
             Ok(report)
         })
     }

@@ -373,12 +373,14 @@ pub(crate) fn load(conn: &Connection, sale_id: &str) -> Result<Sale> {
         Option<String>,
         i64,
         Option<i64>,
+        String,
     );
     let head: Head = conn
         .prepare_cached(
             "SELECT s.number, s.status, st.name, s.customer_id, s.note, s.prices_include_tax,
                     s.subtotal_minor, s.discount_minor, s.tax_minor, s.rounding_minor,
-                    s.total_minor, s.change_minor, s.void_reason, s.created_at, s.completed_at
+                    s.total_minor, s.change_minor, s.void_reason, s.created_at, s.completed_at,
+                    s.station
              FROM sale s JOIN staff st ON st.id = s.staff_id WHERE s.id = ?1",
         )?
         .query_row([sale_id], |r| {
@@ -400,6 +402,7 @@ pub(crate) fn load(conn: &Connection, sale_id: &str) -> Result<Sale> {
                 r.get(12)?,
                 r.get(13)?,
                 r.get(14)?,
+                r.get(15)?,
             ))
         })
         .optional()?
@@ -415,6 +418,7 @@ pub(crate) fn load(conn: &Connection, sale_id: &str) -> Result<Sale> {
         void_reason,
         created,
         completed,
+        till,
     ) = head;
     let status = SaleStatus::parse(&status);
     let row = sale_row(conn, sale_id)?;
@@ -474,7 +478,7 @@ pub(crate) fn load(conn: &Connection, sale_id: &str) -> Result<Sale> {
     Ok(Sale {
         id: sale_id.to_string(),
         number,
-        receipt_code: number.map(receipt_code),
+        receipt_code: number.map(|n| receipt_code(&till, n)),
         status,
         staff_name,
         customer,

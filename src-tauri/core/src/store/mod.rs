@@ -274,6 +274,10 @@ impl Db {
         self.server = Some(server);
     }
 
+    pub(crate) fn server(&self) -> Option<&pg::Server> {
+        self.server.as_ref()
+    }
+
     /// One business action in one transaction on the shop's shared store: its server when
     /// stations share it, else this file. The action may run again when PostgreSQL rolls it
     /// back for a conflict, so it only writes through `Conn`.

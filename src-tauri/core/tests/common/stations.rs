@@ -16,9 +16,9 @@ pub struct Shared {
 }
 
 impl Shared {
-    /// A station on the shared shop, its own file `name` in `dir`.
+    /// The till `name` on the shared shop, its own file `name` in `dir`.
     pub fn station(&self, dir: &Path, name: &str, clock: Arc<FixedClock>) -> Shop {
-        Shop::open_station(&dir.join(format!("{name}.sqlite3")), &self.url, clock).unwrap()
+        Shop::open_station(&dir.join(format!("{name}.sqlite3")), &self.url, name, clock).unwrap()
     }
 }
 

@@ -2,6 +2,9 @@
 -- file first — so receipts, shifts and the journal's chain are numbered per till, never by
 -- "whoever reaches the server first". A standalone shop is the till '' and keeps its numbers.
 -- On a file there is one till, so its keys stay as they are; the server's keys are per till.
+-- The till this file is: '' on a standalone shop (and on the server); a till's own name (T1) on a
+-- station's file, stamped on what it numbers.
+ALTER TABLE shop ADD COLUMN till TEXT NOT NULL DEFAULT '';
 ALTER TABLE sale ADD COLUMN station TEXT NOT NULL DEFAULT '';
 ALTER TABLE shift ADD COLUMN station TEXT NOT NULL DEFAULT '';
 ALTER TABLE journal ADD COLUMN station TEXT NOT NULL DEFAULT '';

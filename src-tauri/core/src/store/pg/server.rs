@@ -53,6 +53,11 @@ impl Server {
         out
     }
 
+    /// The server's client itself, for what manages its own transactions (a till's drain).
+    pub(crate) fn with_client<T>(&self, f: impl FnOnce(&mut Client) -> Result<T>) -> Result<T> {
+        self.with_session(|s| f(&mut s.client))
+    }
+
     /// Runs one business action in one transaction on the server: all of it commits, or none.
     pub fn write<T>(&self, mut action: impl FnMut(Conn) -> Result<T>) -> Result<T> {
         let mut tries = 0;

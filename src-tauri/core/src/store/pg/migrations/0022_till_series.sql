@@ -1,5 +1,6 @@
 -- Several stations: receipts, shifts and the journal's chain numbered per till (SQLite's step 22
 -- says why); here every till's rows meet, so the keys are per till.
+ALTER TABLE shop ADD COLUMN till TEXT NOT NULL DEFAULT '';
 ALTER TABLE sale ADD COLUMN station TEXT NOT NULL DEFAULT '';
 ALTER TABLE sale DROP CONSTRAINT sale_number_key;
 ALTER TABLE sale ADD CONSTRAINT sale_station_number_key UNIQUE (station, number);

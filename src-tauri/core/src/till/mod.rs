@@ -1,0 +1,285 @@
+//! A till on a shop several stations share: it sells journal-first. A sale, a shift's open,
+//! cash move and close commit to the till's own file — its own receipt and shift series, its
+//! own journal chain — with, in the same transaction, an action in its outbox holding the rows
+//! the server is to hold. `send_waiting` then applies each action to the shop's server exactly
+//! once, in order (`shopdesk_station::drain`), so the network is never on the checkout path and
+//! no sale is lost or doubled by a lost reply, a killed server or a killed till. The till's file
+//! starts as a copy of what selling needs, read from the server (`seed`).
+
+mod seed;
+
+pub(crate) use seed::{seed, till_name};
+
+use crate::clock::Timestamp;
+use crate::error::{Error, Result};
+use crate::id::new_id;
+use crate::Shop;
+use rusqlite::types::ValueRef;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use shopdesk_station::drain::{drain, Action, Journal};
+use ts_rs::TS;
+
+/// The till this file is, in SQL: '' on a standalone shop and on the server.
+pub(crate) const THIS_TILL: &str = "coalesce((SELECT till FROM shop WHERE id = 1), '')";
+
+/// What a till sends: one document and the rows it wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// A completed or voided sale: its lines, taxes, tenders, stock moves, gift cards, store
+    /// credit, trail and journal entry. An open cart never leaves the till.
+    Sale,
+    /// A shift as it stands (opened, a cash move, closed), its cash moves and its close entry.
+    Shift,
+}
+
+impl Kind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Kind::Sale => "sale",
+            Kind::Shift => "shift",
+        }
+    }
+
+    /// The tables the document's rows are in, parents first, each with the rows' filter on
+    /// the document id (`?1`).
+    fn rows(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            Kind::Sale => &[
+                ("sale", "id = ?1"),
+                ("sale_line", "sale_id = ?1"),
+                (
+                    "sale_line_tax",
+                    "line_id IN (SELECT id FROM sale_line WHERE sale_id = ?1)",
+                ),
+                ("tender", "sale_id = ?1"),
+                ("gift_card", "sale_id = ?1"),
+                ("gift_card_move", "sale_id = ?1"),
+                ("store_credit_move", "sale_id = ?1"),
+                ("stock_move", "doc_type = 'sale' AND doc_id = ?1"),
+                (
+                    "audit_event",
+                    "(entity = 'sale' AND entity_id = ?1) OR (entity = 'sale_line'
+                      AND entity_id IN (SELECT id FROM sale_line WHERE sale_id = ?1))",
+                ),
+                ("journal", "doc_id = ?1"),
+            ],
+            Kind::Shift => &[
+                ("shift", "id = ?1"),
+                ("cash_move", "shift_id = ?1"),
+                ("journal", "doc_id = ?1"),
+            ],
+        }
+    }
+}
+
+/// Rows of one table as the server is to hold them, each a JSON object by column name.
+#[derive(Debug, Serialize, Deserialize)]
+struct Rows {
+    table: String,
+    rows: Vec<Map<String, Value>>,
+}
+
+/// How far this till's sales are from the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct TillState {
+    /// This till's name, on its receipts; '' when the shop is standalone.
+    pub till: String,
+    /// Actions (sales, shift changes) made here that the server does not have yet.
+    pub waiting: u32,
+}
+
+/// What one send did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct Sent {
+    /// Applied now.
+    pub applied: u32,
+    /// Found already applied (a lost reply, or a till killed before it noted the server's
+    /// commit) and only noted.
+    pub already: u32,
+    /// Still waiting, and why the send stopped: the server gone or refusing an action.
+    pub waiting: u32,
+    pub stopped: Option<String>,
+}
+
+pub(crate) fn this_till(conn: &Connection) -> Result<String> {
+    Ok(conn
+        .prepare_cached("SELECT till FROM shop WHERE id = 1")?
+        .query_row([], |r| r.get(0))
+        .optional()?
+        .unwrap_or_default())
+}
+
+/// Puts the document `doc_id` in the outbox, in the caller's transaction, when this file is a
+/// till; a standalone shop has no outbox.
+pub(crate) fn queue(conn: &Connection, kind: Kind, doc_id: &str, at: Timestamp) -> Result<()> {
+    if this_till(conn)?.is_empty() {
+        return Ok(());
+    }
+    let rows = kind
+        .rows()
+        .iter()
+        .map(|(table, filter)| read_rows(conn, table, filter, doc_id))
+        .collect::<Result<Vec<Rows>>>()?;
+    let payload = serde_json::to_string(&rows).map_err(|e| Error::Storage(e.to_string()))?;
+    conn.prepare_cached(
+        "INSERT INTO station_outbox (id, kind, payload, made_at) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![new_id(), kind.as_str(), payload, at.0])?;
+    Ok(())
+}
+
+/// The rows of `table` matching `filter` on `id`. A row's local sequence (`stock_move.seq`) is
+/// the file's own; the server gives its own.
+fn read_rows(conn: &Connection, table: &str, filter: &str, id: &str) -> Result<Rows> {
+    let mut st = conn.prepare_cached(&format!("SELECT * FROM {table} WHERE {filter}"))?;
+    let names: Vec<String> = st.column_names().into_iter().map(String::from).collect();
+    let local = |n: &str| table == "stock_move" && n == "seq";
+    let rows = st
+        .query_map([id], |r| {
+            let mut row = Map::new();
+            for (i, name) in names.iter().enumerate().filter(|(_, n)| !local(n)) {
+                row.insert(name.clone(), json_value(r.get_ref(i)?));
+            }
+            Ok(row)
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(Rows {
+        table: table.to_string(),
+        rows,
+    })
+}
+
+fn json_value(v: ValueRef) -> Value {
+    match v {
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(i) => i.into(),
+        ValueRef::Real(f) => f.into(),
+        ValueRef::Text(t) => String::from_utf8_lossy(t).into(),
+        // No table a till sends or reads holds bytes.
+        ValueRef::Blob(_) => Value::Null,
+    }
+}
+
+/// Writes an action's rows on the server, in its transaction. A shift's row is written as it
+/// now stands; rows with a device id that an earlier action of the same shift sent are kept;
+/// anything else already there is a conflict, which refuses the action.
+fn apply_rows(tx: &mut postgres::Transaction, payload: &str) -> Result<()> {
+    let tables: Vec<Rows> =
+        serde_json::from_str(payload).map_err(|e| Error::Storage(format!("an outbox action: {e}")))?;
+    tx.batch_execute("SET CONSTRAINTS ALL DEFERRED")?;
+    for Rows { table, rows } in tables.iter().filter(|t| !t.rows.is_empty()) {
+        let columns: Vec<&str> = rows[0].keys().map(String::as_str).collect();
+        let list = columns
+            .iter()
+            .map(|c| format!("\"{c}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let conflict = match (table.as_str(), columns.contains(&"id")) {
+            ("shift", _) => format!(
+                "ON CONFLICT (id) DO UPDATE SET {}",
+                columns
+                    .iter()
+                    .filter(|c| **c != "id")
+                    .map(|c| format!("\"{c}\" = EXCLUDED.\"{c}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            ("cash_move", true) => "ON CONFLICT (id) DO NOTHING".to_string(),
+            _ => String::new(),
+        };
+        let json = serde_json::to_string(rows).map_err(|e| Error::Storage(e.to_string()))?;
+        tx.execute(
+            &format!(
+                "INSERT INTO {table} ({list}) SELECT {list}
+                 FROM json_populate_recordset(NULL::{table}, $1::text::json) {conflict}"
+            ),
+            &[&json],
+        )?;
+    }
+    Ok(())
+}
+
+/// The till's outbox, as the drain reads it.
+struct Outbox<'s>(&'s Shop);
+
+impl Journal for Outbox<'_> {
+    fn waiting(&mut self, max: usize) -> std::result::Result<Vec<Action>, String> {
+        self.0
+            .db
+            .read(|c| {
+                let mut st = c.prepare_cached(
+                    "SELECT id, kind, payload FROM station_outbox ORDER BY seq LIMIT ?1",
+                )?;
+                let rows = st.query_map([max as i64], |r| {
+                    Ok(Action {
+                        id: r.get(0)?,
+                        kind: r.get(1)?,
+                        payload: r.get(2)?,
+                    })
+                })?;
+                Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+            })
+            .map_err(|e| e.to_string())
+    }
+
+    fn applied(&mut self, id: &str) -> std::result::Result<(), String> {
+        self.0
+            .db
+            .write(|tx| {
+                tx.prepare_cached("DELETE FROM station_outbox WHERE id = ?1")?
+                    .execute([id])?;
+                Ok(())
+            })
+            .map_err(|e| e.to_string())
+    }
+}
+
+impl Shop {
+    /// This till and what it has not yet sent.
+    pub fn till_state(&self) -> Result<TillState> {
+        self.db.read(|c| {
+            Ok(TillState {
+                till: this_till(c)?,
+                waiting: c.query_row("SELECT count(*) FROM station_outbox", [], |r| r.get(0))?,
+            })
+        })
+    }
+
+    /// Sends what this till made to the shop's server, oldest first, each action exactly once.
+    /// Stops at the first action the server could not take (it is offline, or refused one): the
+    /// rest wait, in order, for the next send. A standalone shop has nothing to send.
+    pub fn send_waiting(&self) -> Result<Sent> {
+        let Some(server) = self.db.server() else {
+            return Ok(Sent {
+                applied: 0,
+                already: 0,
+                waiting: 0,
+                stopped: None,
+            });
+        };
+        let till = self.db.read(|c| this_till(c))?;
+        let sent = server.with_client(|client| {
+            drain(&mut Outbox(self), client, &till, 64, |tx, action| {
+                apply_rows(tx, &action.payload)
+            })
+            .map_err(Error::Storage)
+        });
+        let done = match sent {
+            Ok(done) => done,
+            // Not reached: everything waits for the next send.
+            Err(Error::ServerOffline(why)) => shopdesk_station::drain::Drained {
+                stopped: Some(why),
+                ..Default::default()
+            },
+            Err(e) => return Err(e),
+        };
+        Ok(Sent {
+            applied: done.applied as u32,
+            already: done.already as u32,
+            waiting: self.till_state()?.waiting,
+            stopped: done.stopped,
+        })
+    }
+}
