@@ -1,0 +1,229 @@
+//! A till on a shared shop sells journal-first: the sale commits to the till's own file under its
+//! own receipt series, whatever the network does, and reaches the shop's server exactly once —
+//! through a server gone, a lost COMMIT reply and a till closed before it noted the server's
+//! commit. Two tills number their receipts each in its own series, and the server holds both.
+
+mod common;
+
+use common::stations::{demo_pair, Pair};
+use postgres::Client;
+use shopdesk_core::sale::{SaleEdit, TenderDraft, TenderKind};
+use shopdesk_core::{ErrorCode, FixedClock, Session, Shop};
+use shopdesk_testkit::proxy::{Fault, FaultProxy};
+use std::path::Path;
+use std::sync::Arc;
+
+/// A well-stocked item of the demo shop: its SKU and the server's units of it.
+fn stocked_sku(client: &mut Client) -> (String, i64) {
+    let r = client
+        .query_one(
+            "SELECT v.sku, sum(l.on_hand)::bigint FROM variant v JOIN stock_level l ON l.variant_id = v.id
+             JOIN product p ON p.id = v.product_id
+             WHERE v.sku IS NOT NULL AND p.status = 'active' GROUP BY v.sku ORDER BY sum(l.on_hand) DESC, v.sku LIMIT 1",
+            &[],
+        )
+        .unwrap();
+    (r.get(0), r.get(1))
+}
+
+fn on_hand(client: &mut Client, sku: &str) -> i64 {
+    client
+        .query_one(
+            "SELECT sum(l.on_hand)::bigint FROM variant v JOIN stock_level l ON l.variant_id = v.id
+             WHERE v.sku = $1",
+            &[&sku],
+        )
+        .unwrap()
+        .get(0)
+}
+
+/// Rings up `units` of `sku` for cash; the receipt's code.
+fn sell(till: &Shop, who: &Session, sku: &str, units: usize) -> String {
+    let sale = till.new_sale(who).unwrap();
+    for _ in 0..units {
+        till.edit_sale(who, &sale.id, &SaleEdit::Scan { code: sku.into() }, None)
+            .unwrap();
+    }
+    let cash = TenderDraft {
+        kind: Some(TenderKind::Cash),
+        amount: "10000.00".into(),
+        ..TenderDraft::default()
+    };
+    let done = till.complete_sale(who, &sale.id, &[cash]).unwrap();
+    done.receipt_code.unwrap()
+}
+
+fn count(client: &mut Client, sql: &str) -> i64 {
+    client.query_one(sql, &[]).unwrap().get(0)
+}
+
+fn till(dir: &Path, url: &str, name: &str) -> Shop {
+    Shop::open_station(
+        &dir.join(format!("{name}.sqlite3")),
+        url,
+        name,
+        Arc::new(FixedClock::at(1_790_000_500_000)),
+    )
+    .unwrap()
+}
+
+#[test]
+fn two_tills_sell_in_their_own_series_and_the_server_holds_each_sale_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let Pair {
+        owner, mut shared, ..
+    } = demo_pair(dir.path(), 0, 0);
+    let (sku, before) = stocked_sku(&mut shared.client);
+    let history = count(&mut shared.client, "SELECT count(*) FROM sale");
+
+    let t1 = till(dir.path(), &shared.url, "t1");
+    let t2 = till(dir.path(), &shared.url, "T2");
+    for t in [&t1, &t2] {
+        t.open_shift(&owner, "50.00").unwrap();
+    }
+    assert_eq!(sell(&t1, &owner, &sku, 2), "R-T1-00000001");
+    assert_eq!(sell(&t2, &owner, &sku, 1), "R-T2-00000001");
+    assert_eq!(sell(&t1, &owner, &sku, 1), "R-T1-00000002");
+    // Nothing reached the server yet: the sales are in each till's file and outbox.
+    assert_eq!(count(&mut shared.client, "SELECT count(*) FROM sale"), history);
+    let state = t1.till_state().unwrap();
+    assert_eq!((state.till.as_str(), state.waiting), ("T1", 3), "a shift and two sales");
+
+    for t in [&t1, &t2] {
+        let sent = t.send_waiting().unwrap();
+        assert_eq!((sent.waiting, sent.stopped), (0, None));
+    }
+    assert_eq!(t1.till_state().unwrap().waiting, 0);
+    let c = &mut shared.client;
+    assert_eq!(count(c, "SELECT count(*) FROM sale") - history, 3);
+    assert_eq!(
+        count(c, "SELECT count(*) FROM sale WHERE station = 'T1' AND number IN (1, 2)"),
+        2
+    );
+    assert_eq!(on_hand(c, &sku), before - 4, "the server's stock took every unit once");
+    assert_eq!(
+        count(c, "SELECT count(*) FROM stock_move WHERE doc_type = 'sale' AND on_hand_delta < 0
+                  AND doc_id IN (SELECT id FROM sale WHERE station <> '')"),
+        3,
+        "one move a line"
+    );
+    assert_eq!(
+        count(c, "SELECT count(*) FROM tender WHERE sale_id IN (SELECT id FROM sale WHERE station <> '')"),
+        3
+    );
+    assert_eq!(
+        count(c, "SELECT count(*) FROM shift WHERE station IN ('T1', 'T2') AND status = 'open'"),
+        2,
+        "each till's shift open at once"
+    );
+    // Each till's journal is its own chain on the server: T1's second entry follows its first.
+    let chained: bool = c
+        .query_one(
+            "SELECT b.prev_hash = a.hash FROM journal a JOIN journal b
+               ON b.station = a.station AND b.seq = a.seq + 1 WHERE a.station = 'T1' AND a.seq = 1",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert!(chained);
+    assert_eq!(count(c, "SELECT count(*) FROM applied_actions"), 5);
+
+    // Closing the shift sends the shift as it now stands, its Z report frozen.
+    t1.close_shift(&owner, &[]).unwrap();
+    t1.send_waiting().unwrap();
+    assert_eq!(
+        count(c, "SELECT count(*) FROM shift WHERE station = 'T1' AND status = 'closed'
+                  AND report IS NOT NULL"),
+        1
+    );
+    // A second send finds nothing to do.
+    let again = t1.send_waiting().unwrap();
+    assert_eq!((again.applied, again.already, again.waiting), (0, 0, 0));
+}
+
+#[test]
+fn the_till_sells_through_an_outage_and_its_sales_arrive_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let Pair {
+        owner, mut shared, ..
+    } = demo_pair(dir.path(), 0, 0);
+    let (sku, before) = stocked_sku(&mut shared.client);
+    let proxy = FaultProxy::start(([127, 0, 0, 1], shared.pg.port).into()).unwrap();
+    let t1 = till(dir.path(), &shared.pg.url_via(proxy.port, "shop"), "T1");
+    t1.open_shift(&owner, "0").unwrap();
+
+    proxy.set(Fault::Sever);
+    for _ in 0..3 {
+        sell(&t1, &owner, &sku, 1);
+    }
+    let sent = t1.send_waiting().unwrap();
+    assert_eq!((sent.applied, sent.waiting), (0, 4), "{sent:?}");
+    assert!(sent.stopped.is_some());
+    let e = t1.profile().unwrap_err();
+    assert_eq!(e.code(), ErrorCode::ServerOffline, "what needs the server says so");
+
+    // The reply to the first COMMIT is lost: the server has that action, the till does not
+    // know; the next send finds it applied and only notes it.
+    proxy.set(Fault::Pass);
+    proxy.lose_next_commit_reply();
+    let sent = t1.send_waiting().unwrap();
+    assert_eq!((sent.applied, sent.waiting), (0, 4), "{sent:?}");
+    assert!(!proxy.commit_reply_armed());
+    let sent = t1.send_waiting().unwrap();
+    assert_eq!((sent.applied, sent.already, sent.waiting), (3, 1, 0), "{sent:?}");
+
+    let c = &mut shared.client;
+    assert_eq!(count(c, "SELECT count(*) FROM sale WHERE station = 'T1'"), 3);
+    assert_eq!(on_hand(c, &sku), before - 3);
+}
+
+#[test]
+fn a_till_closed_before_it_noted_the_servers_commit_sends_nothing_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let Pair {
+        owner, mut shared, ..
+    } = demo_pair(dir.path(), 0, 0);
+    let (sku, before) = stocked_sku(&mut shared.client);
+    let t1 = till(dir.path(), &shared.url, "T1");
+    t1.open_shift(&owner, "0").unwrap();
+    sell(&t1, &owner, &sku, 2);
+    // What the till's file held before the send: as if the till died between the server's
+    // commit and its own note of it.
+    let file = dir.path().join("T1.sqlite3");
+    let copy = dir.path().join("T1-before.sqlite3");
+    rusqlite::Connection::open(&file)
+        .unwrap()
+        .execute("VACUUM INTO ?1", [copy.to_str().unwrap()])
+        .unwrap();
+    assert_eq!(t1.send_waiting().unwrap().applied, 2);
+    drop(t1);
+    std::fs::copy(&copy, &file).unwrap();
+    for side in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{side}", file.display()));
+    }
+
+    let t1 = till(dir.path(), &shared.url, "T1");
+    assert_eq!(t1.till_state().unwrap().waiting, 2);
+    let sent = t1.send_waiting().unwrap();
+    assert_eq!((sent.applied, sent.already, sent.waiting), (0, 2, 0));
+    let c = &mut shared.client;
+    assert_eq!(count(c, "SELECT count(*) FROM sale WHERE station = 'T1'"), 1);
+    assert_eq!(on_hand(c, &sku), before - 2);
+
+    // A file is one till's: opened as another, or a standalone shop's file as a till, it is
+    // refused before anything is written.
+    drop(t1);
+    let e = Shop::open_station(&file, &shared.url, "T2", Arc::new(FixedClock::at(0)))
+        .err()
+        .unwrap();
+    assert_eq!(e.code(), ErrorCode::Conflict);
+    let e = Shop::open_station(
+        &dir.path().join("demo.sqlite3"),
+        &shared.url,
+        "T3",
+        Arc::new(FixedClock::at(0)),
+    )
+    .err()
+    .unwrap();
+    assert_eq!(e.code(), ErrorCode::Conflict);
+}
