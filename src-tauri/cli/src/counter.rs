@@ -92,9 +92,7 @@ pub fn sales(command: SalesCommand, json: bool) -> Result<(), Error> {
             for s in list {
                 say!(
                     "{:<10} {:<10} {:<16} {:<20} {:>5} {:>12}",
-                    s.number
-                        .map(shopdesk_core::sale::receipt_code)
-                        .unwrap_or_default(),
+                    s.receipt_code.unwrap_or_default(),
                     s.status.as_str(),
                     s.staff_name,
                     s.customer_name.unwrap_or_default(),

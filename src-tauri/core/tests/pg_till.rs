@@ -85,9 +85,16 @@ fn two_tills_sell_in_their_own_series_and_the_server_holds_each_sale_once() {
     assert_eq!(sell(&t2, &owner, &sku, 1), "R-T2-00000001");
     assert_eq!(sell(&t1, &owner, &sku, 1), "R-T1-00000002");
     // Nothing reached the server yet: the sales are in each till's file and outbox.
-    assert_eq!(count(&mut shared.client, "SELECT count(*) FROM sale"), history);
+    assert_eq!(
+        count(&mut shared.client, "SELECT count(*) FROM sale"),
+        history
+    );
     let state = t1.till_state().unwrap();
-    assert_eq!((state.till.as_str(), state.waiting), ("T1", 3), "a shift and two sales");
+    assert_eq!(
+        (state.till.as_str(), state.waiting),
+        ("T1", 3),
+        "a shift and two sales"
+    );
 
     for t in [&t1, &t2] {
         let sent = t.send_waiting().unwrap();
@@ -97,13 +104,23 @@ fn two_tills_sell_in_their_own_series_and_the_server_holds_each_sale_once() {
     let c = &mut shared.client;
     assert_eq!(count(c, "SELECT count(*) FROM sale") - history, 3);
     assert_eq!(
-        count(c, "SELECT count(*) FROM sale WHERE station = 'T1' AND number IN (1, 2)"),
+        count(
+            c,
+            "SELECT count(*) FROM sale WHERE station = 'T1' AND number IN (1, 2)"
+        ),
         2
     );
-    assert_eq!(on_hand(c, &sku), before - 4, "the server's stock took every unit once");
     assert_eq!(
-        count(c, "SELECT count(*) FROM stock_move WHERE doc_type = 'sale' AND on_hand_delta < 0
-                  AND doc_id IN (SELECT id FROM sale WHERE station <> '')"),
+        on_hand(c, &sku),
+        before - 4,
+        "the server's stock took every unit once"
+    );
+    assert_eq!(
+        count(
+            c,
+            "SELECT count(*) FROM stock_move WHERE doc_type = 'sale' AND on_hand_delta < 0
+                  AND doc_id IN (SELECT id FROM sale WHERE station <> '')"
+        ),
         3,
         "one move a line"
     );
@@ -112,7 +129,10 @@ fn two_tills_sell_in_their_own_series_and_the_server_holds_each_sale_once() {
         3
     );
     assert_eq!(
-        count(c, "SELECT count(*) FROM shift WHERE station IN ('T1', 'T2') AND status = 'open'"),
+        count(
+            c,
+            "SELECT count(*) FROM shift WHERE station IN ('T1', 'T2') AND status = 'open'"
+        ),
         2,
         "each till's shift open at once"
     );
@@ -132,8 +152,11 @@ fn two_tills_sell_in_their_own_series_and_the_server_holds_each_sale_once() {
     t1.close_shift(&owner, &[]).unwrap();
     t1.send_waiting().unwrap();
     assert_eq!(
-        count(c, "SELECT count(*) FROM shift WHERE station = 'T1' AND status = 'closed'
-                  AND report IS NOT NULL"),
+        count(
+            c,
+            "SELECT count(*) FROM shift WHERE station = 'T1' AND status = 'closed'
+                  AND report IS NOT NULL"
+        ),
         1
     );
     // A second send finds nothing to do.
@@ -160,7 +183,11 @@ fn the_till_sells_through_an_outage_and_its_sales_arrive_once() {
     assert_eq!((sent.applied, sent.waiting), (0, 4), "{sent:?}");
     assert!(sent.stopped.is_some());
     let e = t1.profile().unwrap_err();
-    assert_eq!(e.code(), ErrorCode::ServerOffline, "what needs the server says so");
+    assert_eq!(
+        e.code(),
+        ErrorCode::ServerOffline,
+        "what needs the server says so"
+    );
 
     // The reply to the first COMMIT is lost: the server has that action, the till does not
     // know; the next send finds it applied and only notes it.
@@ -170,10 +197,17 @@ fn the_till_sells_through_an_outage_and_its_sales_arrive_once() {
     assert_eq!((sent.applied, sent.waiting), (0, 4), "{sent:?}");
     assert!(!proxy.commit_reply_armed());
     let sent = t1.send_waiting().unwrap();
-    assert_eq!((sent.applied, sent.already, sent.waiting), (3, 1, 0), "{sent:?}");
+    assert_eq!(
+        (sent.applied, sent.already, sent.waiting),
+        (3, 1, 0),
+        "{sent:?}"
+    );
 
     let c = &mut shared.client;
-    assert_eq!(count(c, "SELECT count(*) FROM sale WHERE station = 'T1'"), 3);
+    assert_eq!(
+        count(c, "SELECT count(*) FROM sale WHERE station = 'T1'"),
+        3
+    );
     assert_eq!(on_hand(c, &sku), before - 3);
 }
 
@@ -207,7 +241,10 @@ fn a_till_closed_before_it_noted_the_servers_commit_sends_nothing_twice() {
     let sent = t1.send_waiting().unwrap();
     assert_eq!((sent.applied, sent.already, sent.waiting), (0, 2, 0));
     let c = &mut shared.client;
-    assert_eq!(count(c, "SELECT count(*) FROM sale WHERE station = 'T1'"), 1);
+    assert_eq!(
+        count(c, "SELECT count(*) FROM sale WHERE station = 'T1'"),
+        1
+    );
     assert_eq!(on_hand(c, &sku), before - 2);
 
     // A file is one till's: opened as another, or a standalone shop's file as a till, it is

@@ -97,7 +97,7 @@ fn drain_till(
     drain(till, &mut client, "T1", 2, |tx, a| {
         during(a);
         tx.execute("INSERT INTO sale (receipt) VALUES ($1)", &[&a.payload])?;
-        Ok(())
+        Ok::<(), postgres::Error>(())
     })
 }
 

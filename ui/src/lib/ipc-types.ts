@@ -1280,7 +1280,11 @@ amount: Money, tax: Money, gift_card_code: string | null, return_of: string | nu
 
 export type SaleStatus = "open" | "parked" | "completed" | "voided";
 
-export type SaleSummary = { id: string, number: number | null, status: SaleStatus, staff_name: string, customer_name: string | null, items: number, total: Money | null, updated_at: Timestamp, };
+export type SaleSummary = { id: string, number: number | null, 
+/**
+ * As printed: the till's name in it when the shop is shared.
+ */
+receipt_code: string | null, status: SaleStatus, staff_name: string, customer_name: string | null, items: number, total: Money | null, updated_at: Timestamp, };
 
 export type SalesQuery = { status: SaleStatus | null, limit: number, };
 

@@ -6,8 +6,8 @@
 use crate::clock::Timestamp;
 use crate::error::Result;
 use crate::shop::staff::{authorize, Permission, Session};
-use crate::Shop;
 use crate::till::THIS_TILL;
+use crate::Shop;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use serde_json::{json, Value};

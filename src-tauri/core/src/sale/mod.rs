@@ -175,9 +175,14 @@ pub fn receipt_code(till: &str, number: i64) -> String {
 /// and the number.
 pub fn parse_receipt_code(text: &str) -> Option<(String, i64)> {
     let t = text.trim();
-    let t = t.strip_prefix('R').or_else(|| t.strip_prefix('r')).unwrap_or(t);
+    let t = t
+        .strip_prefix('R')
+        .or_else(|| t.strip_prefix('r'))
+        .unwrap_or(t);
     let (till, digits) = match t.strip_prefix('-').and_then(|rest| rest.rsplit_once('-')) {
-        Some((till, digits)) if !till.is_empty() && till.bytes().all(|b| b.is_ascii_alphanumeric()) => {
+        Some((till, digits))
+            if !till.is_empty() && till.bytes().all(|b| b.is_ascii_alphanumeric()) =>
+        {
             (till.to_ascii_uppercase(), digits)
         }
         Some(_) => return None,

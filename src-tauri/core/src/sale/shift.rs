@@ -15,8 +15,8 @@ use crate::shop::staff::{authorize, Permission, Session};
 use crate::stock::default_location;
 use crate::store::next_number;
 use crate::tax::TaxPart;
-use crate::Shop;
 use crate::till::{self, THIS_TILL};
+use crate::Shop;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -344,7 +344,9 @@ impl Shop {
         self.db.write(|tx| {
             authorize(tx, session, Permission::Sell)?;
             if open_shift(tx)?.is_some() {
-                return Err(Error::Conflict("a shift is already open; close it first".into()));
+                return Err(Error::Conflict(
+                    "a shift is already open; close it first".into(),
+                ));
             }
             let float = money_text(float, shop_currency(tx)?, "the float")?;
             let id = new_id();

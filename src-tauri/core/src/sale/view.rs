@@ -92,6 +92,8 @@ pub struct SaleSummary {
     pub id: String,
     #[ts(type = "number | null")]
     pub number: Option<i64>,
+    /// As printed: the till's name in it when the shop is shared.
+    pub receipt_code: Option<String>,
     pub status: SaleStatus,
     pub staff_name: String,
     pub customer_name: Option<String>,
@@ -536,16 +538,19 @@ pub(crate) fn list(
         "SELECT s.id, s.number, s.status, st.name, c.name,
                 (SELECT ifnull(sum(quantity), 0) FROM sale_line l
                  WHERE l.sale_id = s.id AND l.void_reason IS NULL AND l.kind <> 'return'),
-                s.total_minor, s.updated_at
+                s.total_minor, s.updated_at, s.station
          FROM sale s JOIN staff st ON st.id = s.staff_id LEFT JOIN customer c ON c.id = s.customer_id
          WHERE ?1 IS NULL OR s.status = ?1
          ORDER BY s.updated_at DESC LIMIT ?2",
     )?;
     let rows = st.query_map(rusqlite::params![status, limit], |r| {
         let status: String = r.get(2)?;
+        let number: Option<i64> = r.get(1)?;
+        let till: String = r.get(8)?;
         Ok(SaleSummary {
             id: r.get(0)?,
-            number: r.get(1)?,
+            number,
+            receipt_code: number.map(|n| receipt_code(&till, n)),
             status: SaleStatus::parse(&status),
             staff_name: r.get(3)?,
             customer_name: r.get(4)?,

@@ -221,46 +221,6 @@ impl Shop {
         })
     }
 
-    /// Opens the till `till`'s own database at `path` for a shop several stations share on the
-    /// server at `server_url`, after the server proved to hold a shop of this build's schema.
-    /// What is ported to both engines runs on the server; the counter sells from this file
-    /// (made from the server the first time) and sends its sales on (`send_waiting`).
-    pub fn open_station(
-        path: &Path,
-        server_url: &str,
-        till: &str,
-        clock: Arc<dyn Clock>,
-    ) -> Result<Shop> {
-        let till = crate::till::till_name(till)?;
-        let mut db = Db::open(path, None)?;
-        db.attach_server(crate::store::pg::Server::connect(server_url)?);
-        let mine = db.read(|c| {
-            let held: Option<String> = c
-                .query_row("SELECT till FROM shop WHERE id = 1", [], |r| r.get(0))
-                .map(Some)
-                .or_else(|e| match e {
-                    rusqlite::Error::QueryReturnedNoRows => Ok(None),
-                    e => Err(e),
-                })?;
-            Ok(held)
-        })?;
-        match mine {
-            None => crate::till::seed(&db, &till)?,
-            Some(held) if held == till => {}
-            Some(held) if held.is_empty() => {
-                return Err(Error::Conflict(
-                    "this file is a standalone shop: a till works from a file of its own".into(),
-                ))
-            }
-            Some(held) => {
-                return Err(Error::Conflict(format!(
-                    "this file is till {held}'s, not {till}'s"
-                )))
-            }
-        }
-        Ok(Shop { db, clock })
-    }
-
     /// A damaged database found at start instead of at the next sale (`PRAGMA quick_check`).
     pub fn check_database(&self) -> Result<()> {
         self.db.quick_check()

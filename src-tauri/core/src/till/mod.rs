@@ -8,17 +8,21 @@
 
 mod seed;
 
-pub(crate) use seed::{seed, till_name};
+use seed::{seed, till_name};
 
+use crate::clock::Clock;
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::id::new_id;
+use crate::store::{pg::Server, Db};
 use crate::Shop;
 use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use shopdesk_station::drain::{drain, Action, Journal};
+use std::path::Path;
+use std::sync::Arc;
 use ts_rs::TS;
 
 /// The till this file is, in SQL: '' on a standalone shop and on the server.
@@ -166,8 +170,8 @@ fn json_value(v: ValueRef) -> Value {
 /// now stands; rows with a device id that an earlier action of the same shift sent are kept;
 /// anything else already there is a conflict, which refuses the action.
 fn apply_rows(tx: &mut postgres::Transaction, payload: &str) -> Result<()> {
-    let tables: Vec<Rows> =
-        serde_json::from_str(payload).map_err(|e| Error::Storage(format!("an outbox action: {e}")))?;
+    let tables: Vec<Rows> = serde_json::from_str(payload)
+        .map_err(|e| Error::Storage(format!("an outbox action: {e}")))?;
     tx.batch_execute("SET CONSTRAINTS ALL DEFERRED")?;
     for Rows { table, rows } in tables.iter().filter(|t| !t.rows.is_empty()) {
         let columns: Vec<&str> = rows[0].keys().map(String::as_str).collect();
@@ -237,6 +241,46 @@ impl Journal for Outbox<'_> {
 }
 
 impl Shop {
+    /// Opens the till `till`'s own database at `path` for a shop several stations share on the
+    /// server at `server_url`, after the server proved to hold a shop of this build's schema.
+    /// What is ported to both engines runs on the server; the counter sells from this file
+    /// (made from the server the first time) and sends its sales on (`send_waiting`).
+    pub fn open_station(
+        path: &Path,
+        server_url: &str,
+        till: &str,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Shop> {
+        let till = till_name(till)?;
+        let mut db = Db::open(path, None)?;
+        db.attach_server(Server::connect(server_url)?);
+        let mine = db.read(|c| {
+            let held: Option<String> = c
+                .query_row("SELECT till FROM shop WHERE id = 1", [], |r| r.get(0))
+                .map(Some)
+                .or_else(|e| match e {
+                    rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                    e => Err(e),
+                })?;
+            Ok(held)
+        })?;
+        match mine {
+            None => seed(&db, &till)?,
+            Some(held) if held == till => {}
+            Some(held) if held.is_empty() => {
+                return Err(Error::Conflict(
+                    "this file is a standalone shop: a till works from a file of its own".into(),
+                ))
+            }
+            Some(held) => {
+                return Err(Error::Conflict(format!(
+                    "this file is till {held}'s, not {till}'s"
+                )))
+            }
+        }
+        Ok(Shop { db, clock })
+    }
+
     /// This till and what it has not yet sent.
     pub fn till_state(&self) -> Result<TillState> {
         self.db.read(|c| {

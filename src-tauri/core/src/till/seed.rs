@@ -78,8 +78,9 @@ pub(crate) fn seed(db: &Db, till: &str) -> Result<()> {
                 .join(", ");
             // Rows a trigger already made from an earlier table's (a variant's cost) are
             // replaced by the server's.
-            let mut insert =
-                tx.prepare(&format!("INSERT OR REPLACE INTO {table} ({names}) VALUES ({marks})"))?;
+            let mut insert = tx.prepare(&format!(
+                "INSERT OR REPLACE INTO {table} ({names}) VALUES ({marks})"
+            ))?;
             for row in &rows {
                 insert.execute(rusqlite::params_from_iter(
                     columns.iter().map(|c| sql_value(&row[c.as_str()])),
