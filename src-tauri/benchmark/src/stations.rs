@@ -2,9 +2,13 @@
 //! PostgreSQL (the whole copy, verified), and what is ported to both engines measured on the
 //! server beside the same reads and writes on the SQLite file — catalog search, the scan
 //! lookup, the first page, a stock adjustment — each as p99 with the server's cost as a ratio.
+//! Then the till: its file made from the server, checkout on it beside the standalone shop's
+//! (journal-first: the server is not on the path), and how soon sales queued while the server
+//! was away reach it once it is back.
 
 use crate::catalog::{bench_shop, generate_csv};
 use shopdesk_core::catalog::CatalogQuery;
+use shopdesk_core::sale::{SaleEdit, TenderDraft, TenderKind};
 use shopdesk_core::stock::StockAdjustment;
 use shopdesk_core::{Error, Session, Shop, SystemClock};
 use shopdesk_testkit::postgres::Postgres;
@@ -84,12 +88,60 @@ fn measure(
     })
 }
 
+/// `sales` checkouts of three scans and cash: the p99 of a scan and of the completion.
+fn checkout(
+    shop: &Shop,
+    owner: &Session,
+    codes: &[String],
+    sales: usize,
+) -> Result<(f64, f64), Error> {
+    let mut rng = fastrand::Rng::with_seed(5);
+    if shop.current_shift(owner)?.is_none() {
+        shop.open_shift(owner, "100")?;
+    }
+    let (mut scans, mut commits) = (Vec::new(), Vec::new());
+    for _ in 0..sales {
+        let sale = shop.new_sale(owner)?;
+        for _ in 0..3 {
+            let code = codes[rng.usize(..codes.len())].clone();
+            let t = Instant::now();
+            shop.edit_sale(owner, &sale.id, &SaleEdit::Scan { code }, None)?;
+            scans.push(ms_since(t));
+        }
+        let cash = TenderDraft {
+            kind: Some(TenderKind::Cash),
+            ..TenderDraft::default()
+        };
+        let t = Instant::now();
+        shop.complete_sale(owner, &sale.id, &[cash])?;
+        commits.push(ms_since(t));
+    }
+    Ok((p99(&scans), p99(&commits)))
+}
+
 pub fn run(scratch: &Path, rows: &mut Vec<Row>) -> Result<(), Error> {
     let (shop, owner) = bench_shop(&scratch.join("stations-100k.sqlite3"), None)?;
     let (csv, codes) = generate_csv(10_000);
     shop.import_catalog(&owner, &csv, &mut |_, _| {})?;
+    // What the tills sell: 50 items with plenty on the shelf.
+    let floor = shop.locations(&owner)?[0].id.clone();
+    let sold: Vec<String> = codes.iter().step_by(codes.len() / 50).cloned().collect();
+    for code in &sold {
+        let v = shop
+            .lookup(&owner, code)?
+            .ok_or(Error::NotFound { what: "variant" })?;
+        shop.adjust_stock(
+            &owner,
+            StockAdjustment {
+                variant_id: v.variant_id,
+                location_id: floor.clone(),
+                delta: 100_000,
+                note: "bench".into(),
+            },
+        )?;
+    }
 
-    let pg = Postgres::start().map_err(Error::invalid)?;
+    let mut pg = Postgres::start().map_err(Error::invalid)?;
     pg.psql("postgres", "CREATE DATABASE shop")
         .map_err(Error::invalid)?;
     let url = pg.url("shop");
@@ -107,13 +159,17 @@ pub fn run(scratch: &Path, rows: &mut Vec<Row>) -> Result<(), Error> {
     // Fresh statistics, as autovacuum would have them a minute later.
     pg.psql("shop", "ANALYZE").map_err(Error::invalid)?;
 
+    let t = Instant::now();
     let station = Shop::open_station(
         &scratch.join("station.sqlite3"),
         &url,
         "BENCH",
         Arc::new(SystemClock),
     )?;
-    let floor = shop.locations(&owner)?[0].id.clone();
+    rows.push(Row::new(
+        "a till's file made from the shop's server (catalog, stock, staff, customers of the 100k shop)",
+        format!("{:.1} s", ms_since(t) / 1000.0),
+    ));
     let here = measure(&shop, &owner, &codes, &floor)?;
     let there = measure(&station, &owner, &codes, &floor)?;
     let pair = |what: &str, file: f64, server: f64| {
@@ -140,6 +196,58 @@ pub fn run(scratch: &Path, rows: &mut Vec<Row>) -> Result<(), Error> {
         "stock adjustment (one action, committed)",
         here.adjust,
         there.adjust,
+    ));
+
+    let (file_scan, file_commit) = checkout(&shop, &owner, &sold, 200)?;
+    let (till_scan, till_commit) = checkout(&station, &owner, &sold, 200)?;
+    let beside = |what: &str, file: f64, till: f64| {
+        Row::new(
+            format!("{what}, p99: standalone / on a till of the shared shop"),
+            format!("{file:.2} / {till:.2} ms ({:.1}×)", till / file.max(0.001)),
+        )
+    };
+    rows.push(beside(
+        "counter scan (line added, cart priced)",
+        file_scan,
+        till_scan,
+    ));
+    rows.push(beside(
+        "completing a sale (3 lines; on the till also queued for the server)",
+        file_commit,
+        till_commit,
+    ));
+    let t = Instant::now();
+    let sent = station.send_waiting()?;
+    rows.push(Row::new(
+        format!(
+            "the till's {} queued actions (a shift, 200 sales) sent to the server, each once",
+            sent.applied
+        ),
+        format!(
+            "{:.2} ms each",
+            ms_since(t) / f64::from(sent.applied.max(1))
+        ),
+    ));
+
+    // The server killed: the till sells on, and what it queued arrives once the server is back.
+    pg.kill();
+    let (_, offline_commit) = checkout(&station, &owner, &sold, 100)?;
+    pg.restart().map_err(Error::invalid)?;
+    let t = Instant::now();
+    let sent = station.send_waiting()?;
+    let back_ms = ms_since(t);
+    if sent.waiting != 0 || sent.applied != 100 {
+        return Err(Error::invalid(format!(
+            "the queued sales did not all arrive: {sent:?}"
+        )));
+    }
+    rows.push(Row::new(
+        "completing a sale with the server killed (queued on the till), p99",
+        format!("{offline_commit:.2} ms"),
+    ));
+    rows.push(Row::new(
+        "100 sales queued while the server was down: all on it after its restart",
+        format!("{back_ms:.0} ms ({:.2} ms each)", back_ms / 100.0),
     ));
     Ok(())
 }

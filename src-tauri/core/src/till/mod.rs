@@ -20,7 +20,7 @@ use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use shopdesk_station::drain::{drain, Action, Journal};
+use shopdesk_station::drain::{drain, Action, Drained, Journal};
 use std::path::Path;
 use std::sync::Arc;
 use ts_rs::TS;
@@ -304,21 +304,29 @@ impl Shop {
             });
         };
         let till = self.db.read(|c| this_till(c))?;
-        let sent = server.with_client(|client| {
-            drain(&mut Outbox(self), client, &till, 64, |tx, action| {
-                apply_rows(tx, &action.payload)
-            })
-            .map_err(Error::Storage)
-        });
-        let done = match sent {
-            Ok(done) => done,
-            // Not reached: everything waits for the next send.
-            Err(Error::ServerOffline(why)) => shopdesk_station::drain::Drained {
-                stopped: Some(why),
-                ..Default::default()
-            },
-            Err(e) => return Err(e),
+        let send = || -> Result<Drained> {
+            let sent = server.with_client(|client| {
+                drain(&mut Outbox(self), client, &till, 64, |tx, action| {
+                    apply_rows(tx, &action.payload)
+                })
+                .map_err(Error::Storage)
+            });
+            match sent {
+                // Not reached: everything waits for the next send.
+                Err(Error::ServerOffline(why)) => Ok(Drained {
+                    stopped: Some(why),
+                    ..Default::default()
+                }),
+                other => other,
+            }
         };
+        // A connection held from before an outage is found dead only when used: one more try
+        // on a new one (applying is idempotent, so a try that did reach the server costs nothing).
+        let stale = server.connected();
+        let mut done = send()?;
+        if stale && done.stopped.is_some() && done.applied + done.already == 0 {
+            done = send()?;
+        }
         Ok(Sent {
             applied: done.applied as u32,
             already: done.already as u32,

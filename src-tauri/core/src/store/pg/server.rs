@@ -53,6 +53,13 @@ impl Server {
         out
     }
 
+    /// Whether a connection is held from an earlier action: it may have died since, unnoticed
+    /// until it is used.
+    pub(crate) fn connected(&self) -> bool {
+        let guard = self.session.lock().unwrap_or_else(|p| p.into_inner());
+        guard.as_ref().is_some_and(|s| !s.client.is_closed())
+    }
+
     /// The server's client itself, for what manages its own transactions (a till's drain).
     pub(crate) fn with_client<T>(&self, f: impl FnOnce(&mut Client) -> Result<T>) -> Result<T> {
         self.with_session(|s| f(&mut s.client))
