@@ -264,3 +264,100 @@ fn a_till_closed_before_it_noted_the_servers_commit_sends_nothing_twice() {
     .unwrap();
     assert_eq!(e.code(), ErrorCode::Conflict);
 }
+
+/// The till's own file's units of `sku` (what its counter checks a sale against).
+fn till_units(file: &Path, sku: &str) -> i64 {
+    rusqlite::Connection::open(file)
+        .unwrap()
+        .query_row(
+            "SELECT sum(l.on_hand) FROM variant v JOIN stock_level l ON l.variant_id = v.id
+             WHERE v.sku = ?1",
+            [sku],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+#[test]
+fn a_till_takes_the_back_offices_prices_stock_and_codes_once_its_own_sales_are_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let Pair {
+        owner, mut shared, ..
+    } = demo_pair(dir.path(), 0, 0);
+    let (sku, before) = stocked_sku(&mut shared.client);
+    let t1 = till(dir.path(), &shared.url, "T1");
+    let office = till(dir.path(), &shared.url, "OFFICE");
+    t1.open_shift(&owner, "0").unwrap();
+    sell(&t1, &owner, &sku, 1);
+
+    // The back office receives stock (on the server) and changes the price; a code is added,
+    // another taken out.
+    let variant = office.lookup(&owner, &sku).unwrap().unwrap();
+    let floor = office.locations(&owner).unwrap()[0].id.clone();
+    office
+        .adjust_stock(
+            &owner,
+            shopdesk_core::stock::StockAdjustment {
+                variant_id: variant.variant_id.clone(),
+                location_id: floor,
+                delta: 7,
+                note: "delivery".into(),
+            },
+        )
+        .unwrap();
+    let c = &mut shared.client;
+    c.batch_execute(&format!(
+        "UPDATE variant SET price_minor = 4321, updated_at = 1790000600000 WHERE sku = '{sku}';
+         INSERT INTO discount_code (code, kind, value, active, created_at)
+         VALUES ('TILLTEN', 'percent', 1000, 1, 1790000600000);"
+    ))
+    .unwrap();
+    let codes = count(c, "SELECT count(*) FROM discount_code");
+
+    // The till's sale is not on the server yet: its levels would not count it, so it waits.
+    assert_eq!(t1.refresh_till().unwrap(), 0);
+    let file = dir.path().join("T1.sqlite3");
+    assert_eq!(till_units(&file, &sku), before - 1);
+
+    t1.send_waiting().unwrap();
+    assert!(t1.refresh_till().unwrap() > 0);
+    assert_eq!(
+        till_units(&file, &sku),
+        before - 1 + 7,
+        "the server's level, the sale in it"
+    );
+    let sale = t1.new_sale(&owner).unwrap();
+    let sale = t1
+        .edit_sale(
+            &owner,
+            &sale.id,
+            &SaleEdit::Scan { code: sku.clone() },
+            None,
+        )
+        .unwrap();
+    assert_eq!(
+        sale.lines[0].unit_price.minor(),
+        4321,
+        "the new price at the till"
+    );
+    let lite = rusqlite::Connection::open(&file).unwrap();
+    let here: i64 = lite
+        .query_row("SELECT count(*) FROM discount_code", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(here, codes);
+
+    // A code taken out on the server leaves the till at the next refresh; only what moved
+    // since the last one is read again.
+    c.batch_execute("DELETE FROM discount_code WHERE code = 'TILLTEN'")
+        .unwrap();
+    let again = t1.refresh_till().unwrap();
+    let here: i64 = lite
+        .query_row("SELECT count(*) FROM discount_code", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(here, codes - 1);
+    let whole: i64 = count(c, "SELECT count(*) FROM stock_level");
+    assert!(
+        again < whole as usize,
+        "{again} rows, not every level ({whole})"
+    );
+}

@@ -96,6 +96,9 @@ pub struct Db {
     /// The shop's server when several stations share the shop: what is ported to both engines
     /// (`shared_write`, `shared_read`) runs there; this file is the station's own.
     server: Option<pg::Server>,
+    /// On a till: the server's last stock move whose levels this file holds (0: none yet, so
+    /// the first refresh reads every level).
+    pub(crate) till_stock_mark: std::sync::atomic::AtomicI64,
     // Held for its Drop, which stops the thread when the shop closes.
     _checkpointer: Checkpointer,
 }
@@ -215,6 +218,7 @@ impl Db {
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
             server: None,
+            till_stock_mark: std::sync::atomic::AtomicI64::new(0),
         })
     }
 

@@ -4,11 +4,11 @@
 //! the server is to hold. `send_waiting` then applies each action to the shop's server exactly
 //! once, in order (`shopdesk_station::drain`), so the network is never on the checkout path and
 //! no sale is lost or doubled by a lost reply, a killed server or a killed till. The till's file
-//! starts as a copy of what selling needs, read from the server (`seed`).
+//! holds what selling needs, read from the server and kept fresh (`cache`).
 
-mod seed;
+mod cache;
 
-use seed::{seed, till_name};
+use cache::{seed, till_name};
 
 use crate::clock::Clock;
 use crate::clock::Timestamp;
@@ -279,6 +279,16 @@ impl Shop {
             }
         }
         Ok(Shop { db, clock })
+    }
+
+    /// Brings this till's copy of the catalog, stock levels, staff, customers and settings up
+    /// to the server's, once everything it made is there (else it waits for the next time);
+    /// the rows written. A standalone shop has nothing to refresh.
+    pub fn refresh_till(&self) -> Result<usize> {
+        if self.till_state()?.waiting > 0 {
+            return Ok(0);
+        }
+        cache::refresh(&self.db)
     }
 
     /// This till and what it has not yet sent.
