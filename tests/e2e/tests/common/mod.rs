@@ -66,13 +66,20 @@ impl Driver {
             .cloned()
             .expect("capabilities are an object");
         let url = format!("http://127.0.0.1:{}", self.port);
+        let mut slow = 0;
         for _ in 0..50 {
-            if let Ok(c) = ClientBuilder::new(HttpConnector::new())
-                .capabilities(caps.clone())
-                .connect(&url)
-                .await
-            {
-                return c;
+            // An app that died at start leaves the session waiting for its window forever:
+            // after a minute the launch is tried again instead of hanging the whole run.
+            let mut builder = ClientBuilder::new(HttpConnector::new());
+            builder.capabilities(caps.clone());
+            match tokio::time::timeout(Duration::from_secs(60), builder.connect(&url)).await {
+                Ok(Ok(c)) => return c,
+                Ok(Err(_)) => {}
+                Err(_) if slow < 2 => {
+                    slow += 1;
+                    eprintln!("no window within a minute: launching again");
+                }
+                Err(_) => panic!("no window within a minute, three times"),
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
