@@ -148,6 +148,42 @@ fn two_tills_sell_in_their_own_series_and_the_server_holds_each_sale_once() {
     assert!(chained);
     assert_eq!(count(c, "SELECT count(*) FROM applied_actions"), 5);
 
+    // A customer the clerk adds at the till arrives with their first sale.
+    let ada = t2
+        .create_customer(
+            &owner,
+            &shopdesk_core::customer::CustomerDraft {
+                name: "Ada Till".into(),
+                email: "ada.till@example.com".into(),
+                phone: String::new(),
+            },
+        )
+        .unwrap();
+    let sale = t2.new_sale(&owner).unwrap();
+    let who = SaleEdit::Customer {
+        customer_id: Some(ada.id.clone()),
+    };
+    t2.edit_sale(&owner, &sale.id, &who, None).unwrap();
+    t2.edit_sale(&owner, &sale.id, &SaleEdit::Scan { code: sku.clone() }, None)
+        .unwrap();
+    let card = TenderDraft {
+        kind: Some(TenderKind::Card),
+        ..TenderDraft::default()
+    };
+    t2.complete_sale(&owner, &sale.id, &[card]).unwrap();
+    assert_eq!(t2.send_waiting().unwrap().waiting, 0);
+    assert_eq!(
+        count(c, &format!("SELECT count(*) FROM sale s JOIN customer k ON k.id = s.customer_id
+                           WHERE k.id = '{}' AND k.name = 'Ada Till'", ada.id)),
+        1
+    );
+
+    // A till takes back its own sales: another till's receipt is said to be that till's.
+    assert_eq!(t1.sale_by_receipt(&owner, "2").unwrap().receipt_code.unwrap(), "R-T1-00000002");
+    let e = t1.sale_by_receipt(&owner, "R-T2-00000001").unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Invalid);
+    assert!(e.to_string().contains("till T2"), "{e}");
+
     // Closing the shift sends the shift as it now stands, its Z report frozen.
     t1.close_shift(&owner, &[]).unwrap();
     t1.send_waiting().unwrap();

@@ -96,6 +96,20 @@ impl Shop {
             .ok_or_else(|| Error::invalid(format!("'{code}' is not a receipt number")))?;
         self.db.read(|c| {
             authorize(c, session, Permission::Sell)?;
+            let here = crate::till::this_till(c)?;
+            // A plain number is one of this till's receipts.
+            let plain = code.trim().bytes().all(|b| b.is_ascii_digit());
+            let till = if plain { here.clone() } else { till };
+            if till != here {
+                // A till holds its own sales only (journal-first); the server has the others'.
+                let sold = match till.as_str() {
+                    "" => "before the shop was shared".to_string(),
+                    t => format!("at till {t}"),
+                };
+                return Err(Error::invalid(format!(
+                    "{code} was sold {sold}: a till takes back only its own sales (this is till {here})"
+                )));
+            }
             let id: String = c
                 .query_row(
                     "SELECT id FROM sale WHERE station = ?1 AND number = ?2",

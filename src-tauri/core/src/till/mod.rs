@@ -31,8 +31,8 @@ pub(crate) const THIS_TILL: &str = "coalesce((SELECT till FROM shop WHERE id = 1
 /// What a till sends: one document and the rows it wrote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
-    /// A completed or voided sale: its lines, taxes, tenders, stock moves, gift cards, store
-    /// credit, trail and journal entry. An open cart never leaves the till.
+    /// A completed or voided sale: its customer, lines, taxes, tenders, stock moves, gift cards,
+    /// store credit, trail and journal entry. An open cart never leaves the till.
     Sale,
     /// A shift as it stands (opened, a cash move, closed), its cash moves and its close entry.
     Shift,
@@ -51,6 +51,8 @@ impl Kind {
     fn rows(self) -> &'static [(&'static str, &'static str)] {
         match self {
             Kind::Sale => &[
+                // A customer the clerk added at this till arrives with their first sale.
+                ("customer", "id = (SELECT customer_id FROM sale WHERE id = ?1)"),
                 ("sale", "id = ?1"),
                 ("sale_line", "sale_id = ?1"),
                 (
@@ -167,8 +169,8 @@ fn json_value(v: ValueRef) -> Value {
 }
 
 /// Writes an action's rows on the server, in its transaction. A shift's row is written as it
-/// now stands; rows with a device id that an earlier action of the same shift sent are kept;
-/// anything else already there is a conflict, which refuses the action.
+/// now stands; a cash move an earlier action of the same shift sent, or a customer the server
+/// already has, is kept; anything else already there is a conflict, which refuses the action.
 fn apply_rows(tx: &mut postgres::Transaction, payload: &str) -> Result<()> {
     let tables: Vec<Rows> = serde_json::from_str(payload)
         .map_err(|e| Error::Storage(format!("an outbox action: {e}")))?;
@@ -190,7 +192,9 @@ fn apply_rows(tx: &mut postgres::Transaction, payload: &str) -> Result<()> {
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
-            ("cash_move", true) => "ON CONFLICT (id) DO NOTHING".to_string(),
+            // Sent again with each change of their shift; a customer the server has is kept
+            // as the server holds it.
+            ("cash_move" | "customer", true) => "ON CONFLICT (id) DO NOTHING".to_string(),
             _ => String::new(),
         };
         let json = serde_json::to_string(rows).map_err(|e| Error::Storage(e.to_string()))?;
