@@ -1,8 +1,8 @@
 //! Stations on the shop's server: a shared shop opened by two stations, each with its own file,
 //! reads and writes the one shop on the server (the parts ported to both engines so far: the
 //! profile, signing in with its failed-PIN lockout, the permission check, the staff list);
-//! numbers stay gapless with several writers; a server gone is said plainly and in seconds, and
-//! a station carries on when it returns.
+//! numbers stay gapless with several writers; a server gone is said plainly and in seconds (the
+//! station reading its own copy meanwhile), and a station carries on when it returns.
 
 mod common;
 
@@ -92,18 +92,36 @@ fn a_server_gone_is_said_in_seconds_and_the_station_carries_on_when_it_returns()
     let till = station(&dir, &shared, "till");
     assert!(till.profile().unwrap().is_some());
 
+    let nora = till.staff_list().unwrap()[0].id.clone();
+    let (owner, _) = till.sign_in(&nora, OWNER_PIN).unwrap();
     shared.pg.kill();
     let started = Instant::now();
-    let e = till.profile().unwrap_err();
+    // What needs the server says so within seconds; reads come from the station's own copy.
+    let e = till.send_waiting().unwrap();
+    assert!(e.stopped.is_none(), "nothing to send");
+    let e = till.sign_in("nobody", "0000").map(|_| ()).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::NotFound, "read from the copy: {e}");
+    let e = till.create_location(&owner, "Back room").unwrap_err();
     assert_eq!(e.code(), ErrorCode::ServerOffline, "{e}");
     assert!(
         started.elapsed() < Duration::from_secs(5),
         "{:?}",
         started.elapsed()
     );
+    assert!(till.till_state().unwrap().offline.is_some());
+    assert_eq!(till.profile().unwrap().unwrap().name, "Corner Books");
 
     shared.pg.restart().unwrap();
-    assert_eq!(till.profile().unwrap().unwrap().name, "Corner Books");
+    shared
+        .pg
+        .psql("shop", "UPDATE shop SET name = 'Corner Books & Games'")
+        .unwrap();
+    till.send_waiting().unwrap();
+    assert_eq!(till.till_state().unwrap().offline, None);
+    assert_eq!(
+        till.profile().unwrap().unwrap().name,
+        "Corner Books & Games"
+    );
 }
 
 #[test]

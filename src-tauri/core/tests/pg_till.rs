@@ -164,8 +164,13 @@ fn two_tills_sell_in_their_own_series_and_the_server_holds_each_sale_once() {
         customer_id: Some(ada.id.clone()),
     };
     t2.edit_sale(&owner, &sale.id, &who, None).unwrap();
-    t2.edit_sale(&owner, &sale.id, &SaleEdit::Scan { code: sku.clone() }, None)
-        .unwrap();
+    t2.edit_sale(
+        &owner,
+        &sale.id,
+        &SaleEdit::Scan { code: sku.clone() },
+        None,
+    )
+    .unwrap();
     let card = TenderDraft {
         kind: Some(TenderKind::Card),
         ..TenderDraft::default()
@@ -173,13 +178,25 @@ fn two_tills_sell_in_their_own_series_and_the_server_holds_each_sale_once() {
     t2.complete_sale(&owner, &sale.id, &[card]).unwrap();
     assert_eq!(t2.send_waiting().unwrap().waiting, 0);
     assert_eq!(
-        count(c, &format!("SELECT count(*) FROM sale s JOIN customer k ON k.id = s.customer_id
-                           WHERE k.id = '{}' AND k.name = 'Ada Till'", ada.id)),
+        count(
+            c,
+            &format!(
+                "SELECT count(*) FROM sale s JOIN customer k ON k.id = s.customer_id
+                           WHERE k.id = '{}' AND k.name = 'Ada Till'",
+                ada.id
+            )
+        ),
         1
     );
 
     // A till takes back its own sales: another till's receipt is said to be that till's.
-    assert_eq!(t1.sale_by_receipt(&owner, "2").unwrap().receipt_code.unwrap(), "R-T1-00000002");
+    assert_eq!(
+        t1.sale_by_receipt(&owner, "2")
+            .unwrap()
+            .receipt_code
+            .unwrap(),
+        "R-T1-00000002"
+    );
     let e = t1.sale_by_receipt(&owner, "R-T2-00000001").unwrap_err();
     assert_eq!(e.code(), ErrorCode::Invalid);
     assert!(e.to_string().contains("till T2"), "{e}");
@@ -210,6 +227,7 @@ fn the_till_sells_through_an_outage_and_its_sales_arrive_once() {
     let proxy = FaultProxy::start(([127, 0, 0, 1], shared.pg.port).into()).unwrap();
     let t1 = till(dir.path(), &shared.pg.url_via(proxy.port, "shop"), "T1");
     t1.open_shift(&owner, "0").unwrap();
+    let demo = t1.demo_pins().unwrap().remove(0);
 
     proxy.set(Fault::Sever);
     for _ in 0..3 {
@@ -218,33 +236,60 @@ fn the_till_sells_through_an_outage_and_its_sales_arrive_once() {
     let sent = t1.send_waiting().unwrap();
     assert_eq!((sent.applied, sent.waiting), (0, 4), "{sent:?}");
     assert!(sent.stopped.is_some());
-    let e = t1.profile().unwrap_err();
-    assert_eq!(
-        e.code(),
-        ErrorCode::ServerOffline,
-        "what needs the server says so"
+    // The till says it is offline and works from its own copy: the profile, products, staff —
+    // a clerk signs in against it; what must be written on the server says it cannot be.
+    assert!(t1.till_state().unwrap().offline.is_some());
+    let name: String = shared
+        .client
+        .query_one("SELECT name FROM shop", &[])
+        .unwrap()
+        .get(0);
+    let started = std::time::Instant::now();
+    assert_eq!(t1.profile().unwrap().unwrap().name, name);
+    let found = t1.lookup(&owner, &sku).unwrap().unwrap();
+    assert!(
+        started.elapsed().as_millis() < 500,
+        "{:?}",
+        started.elapsed()
     );
+    let staff = t1.staff_list().unwrap();
+    let member = staff.iter().find(|m| m.name == demo.name).unwrap();
+    let (clerk, _) = t1.sign_in(&member.id, &demo.pin).unwrap();
+    let e = t1
+        .adjust_stock(
+            &clerk,
+            shopdesk_core::stock::StockAdjustment {
+                variant_id: found.variant_id,
+                location_id: t1.locations(&clerk).unwrap()[0].id.clone(),
+                delta: 1,
+                note: "count".into(),
+            },
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::ServerOffline);
+    sell(&t1, &clerk, &sku, 1);
 
     // The reply to the first COMMIT is lost: the server has that action, the till does not
     // know; the next send finds it applied and only notes it.
     proxy.set(Fault::Pass);
     proxy.lose_next_commit_reply();
     let sent = t1.send_waiting().unwrap();
-    assert_eq!((sent.applied, sent.waiting), (0, 4), "{sent:?}");
+    assert_eq!((sent.applied, sent.waiting), (0, 5), "{sent:?}");
     assert!(!proxy.commit_reply_armed());
     let sent = t1.send_waiting().unwrap();
     assert_eq!(
         (sent.applied, sent.already, sent.waiting),
-        (3, 1, 0),
+        (4, 1, 0),
         "{sent:?}"
     );
+    assert_eq!(t1.till_state().unwrap().offline, None);
 
     let c = &mut shared.client;
     assert_eq!(
         count(c, "SELECT count(*) FROM sale WHERE station = 'T1'"),
-        3
+        4
     );
-    assert_eq!(on_hand(c, &sku), before - 3);
+    assert_eq!(on_hand(c, &sku), before - 4);
 }
 
 #[test]

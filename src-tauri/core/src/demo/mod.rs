@@ -510,12 +510,12 @@ impl Shop {
     }
 
     pub fn demo_pins(&self) -> Result<Vec<DemoPin>> {
-        let is_demo: bool = self.db.read(|c| {
-            Ok(c.query_row(
+        let is_demo: bool = self.db.shared_read(|c| {
+            c.query_row(
                 "SELECT EXISTS (SELECT 1 FROM audit_event WHERE action = 'demo_loaded')",
-                [],
+                &[],
                 |r| r.get(0),
-            )?)
+            )
         })?;
         Ok(if is_demo {
             DEMO_STAFF

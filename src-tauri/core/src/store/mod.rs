@@ -45,6 +45,10 @@ const MIGRATIONS: &[&str] = &[
 
 const MAX_IDLE_READERS: usize = 4;
 
+/// How long a station whose server was just found unreachable reads its own copy before it
+/// tries the server again for a read.
+const OFFLINE_RETRY: std::time::Duration = std::time::Duration::from_secs(5);
+
 fn migrations() -> Migrations<'static> {
     Migrations::new(
         MIGRATIONS
@@ -295,11 +299,35 @@ impl Db {
         }
     }
 
-    /// Reads in one snapshot of the shop's shared store.
-    pub(crate) fn shared_read<T>(&self, query: impl FnOnce(sql::Conn) -> Result<T>) -> Result<T> {
+    /// Reads in one snapshot of the shop's shared store. A station whose server cannot be
+    /// reached reads its own copy (made from the server, kept fresh while it could be), so a
+    /// till goes on finding products, staff and customers; `till_state` says it is offline.
+    pub(crate) fn shared_read<T>(
+        &self,
+        mut query: impl FnMut(sql::Conn) -> Result<T>,
+    ) -> Result<T> {
         match &self.server {
-            Some(server) => server.read(query),
-            None => self.read(|tx| query(sql::Conn::from(&**tx))),
+            Some(server) if !server.offline_within(OFFLINE_RETRY) => {
+                match server.read(&mut query) {
+                    Err(Error::ServerOffline(_)) => self.read(|tx| query(sql::Conn::from(&**tx))),
+                    other => other,
+                }
+            }
+            _ => self.read(|tx| query(sql::Conn::from(&**tx))),
+        }
+    }
+
+    /// One business action on the shop's shared store that a station may record on its own
+    /// file while its server cannot be reached (a sign-in's failed-PIN count and trail).
+    pub(crate) fn shared_or_own_write<T>(
+        &self,
+        mut action: impl FnMut(sql::Conn) -> Result<T>,
+    ) -> Result<T> {
+        match self.shared_write(&mut action) {
+            Err(Error::ServerOffline(_)) if self.server.is_some() => {
+                self.write(|tx| action(sql::Conn::from(&**tx)))
+            }
+            other => other,
         }
     }
 

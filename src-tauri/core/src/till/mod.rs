@@ -52,7 +52,10 @@ impl Kind {
         match self {
             Kind::Sale => &[
                 // A customer the clerk added at this till arrives with their first sale.
-                ("customer", "id = (SELECT customer_id FROM sale WHERE id = ?1)"),
+                (
+                    "customer",
+                    "id = (SELECT customer_id FROM sale WHERE id = ?1)",
+                ),
                 ("sale", "id = ?1"),
                 ("sale_line", "sale_id = ?1"),
                 (
@@ -94,6 +97,9 @@ pub struct TillState {
     pub till: String,
     /// Actions (sales, shift changes) made here that the server does not have yet.
     pub waiting: u32,
+    /// Why the shop's server could not be reached the last time it was tried (the till then
+    /// works from its own copy); None when it was, and on a standalone shop.
+    pub offline: Option<String>,
 }
 
 /// What one send did.
@@ -301,6 +307,7 @@ impl Shop {
             Ok(TillState {
                 till: this_till(c)?,
                 waiting: c.query_row("SELECT count(*) FROM station_outbox", [], |r| r.get(0))?,
+                offline: self.db.server().and_then(|s| s.offline()),
             })
         })
     }

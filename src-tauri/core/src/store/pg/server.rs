@@ -8,6 +8,7 @@ use postgres::{Client, Statement};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 /// How often an action PostgreSQL rolled back for a conflict (40001, 40P01) is run again.
 const RETRIES: usize = 5;
@@ -21,6 +22,8 @@ struct Session {
 pub struct Server {
     url: String,
     session: Mutex<Option<Session>>,
+    /// Why the last action could not reach the server, and when; None once one has.
+    offline: Mutex<Option<(String, Instant)>>,
 }
 
 impl Server {
@@ -30,12 +33,23 @@ impl Server {
         let server = Server {
             url: url.to_string(),
             session: Mutex::new(None),
+            offline: Mutex::new(None),
         };
         server.with_session(|s| super::check_version(&mut s.client))?;
         Ok(server)
     }
 
     fn with_session<T>(&self, f: impl FnOnce(&mut Session) -> Result<T>) -> Result<T> {
+        let out = self.in_session(f);
+        let mut offline = self.offline.lock().unwrap_or_else(|p| p.into_inner());
+        match &out {
+            Err(Error::ServerOffline(why)) => *offline = Some((why.clone(), Instant::now())),
+            _ => *offline = None,
+        }
+        out
+    }
+
+    fn in_session<T>(&self, f: impl FnOnce(&mut Session) -> Result<T>) -> Result<T> {
         let mut guard = self.session.lock().unwrap_or_else(|p| p.into_inner());
         if guard.as_ref().is_none_or(|s| s.client.is_closed()) {
             let client = super::connect(&self.url)?;
@@ -51,6 +65,21 @@ impl Server {
             *guard = None;
         }
         out
+    }
+
+    /// Why the server could not be reached the last time it was tried; None when it was.
+    pub(crate) fn offline(&self) -> Option<String> {
+        let offline = self.offline.lock().unwrap_or_else(|p| p.into_inner());
+        offline.as_ref().map(|(why, _)| why.clone())
+    }
+
+    /// Whether the server was found unreachable within `recent`: a till then reads its own copy
+    /// at once rather than wait out a connect timeout on every read (its sender keeps trying).
+    pub(crate) fn offline_within(&self, recent: Duration) -> bool {
+        let offline = self.offline.lock().unwrap_or_else(|p| p.into_inner());
+        offline
+            .as_ref()
+            .is_some_and(|(_, at)| at.elapsed() < recent)
     }
 
     /// Whether a connection is held from an earlier action: it may have died since, unnoticed
