@@ -252,7 +252,7 @@ impl Journal for Outbox<'_> {
 
 impl Shop {
     /// Opens the till `till`'s own database at `path` for a shop several stations share on the
-    /// server at `server_url`, after the server proved to hold a shop of this build's schema.
+    /// server at `server_url` (whose schema must be this build's).
     /// What is ported to both engines runs on the server; the counter sells from this file
     /// (made from the server the first time) and sends its sales on (`send_waiting`).
     pub fn open_station(
@@ -263,7 +263,7 @@ impl Shop {
     ) -> Result<Shop> {
         let till = till_name(till)?;
         let mut db = Db::open(path, None)?;
-        db.attach_server(Server::connect(server_url)?);
+        db.attach_server(Server::at(server_url));
         let mine = db.read(|c| {
             let held: Option<String> = c
                 .query_row("SELECT till FROM shop WHERE id = 1", [], |r| r.get(0))
@@ -276,7 +276,16 @@ impl Shop {
         })?;
         match mine {
             None => seed(&db, &till)?,
-            Some(held) if held == till => {}
+            Some(held) if held == till => {
+                // A till starts whether or not its server is there (it sells from its file);
+                // one of another schema is refused all the same.
+                if let Some(server) = db.server() {
+                    match server.with_client(|_| Ok(())) {
+                        Ok(()) | Err(Error::ServerOffline(_)) => {}
+                        Err(e) => return Err(e),
+                    }
+                }
+            }
             Some(held) if held.is_empty() => {
                 return Err(Error::Conflict(
                     "this file is a standalone shop: a till works from a file of its own".into(),

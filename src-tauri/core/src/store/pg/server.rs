@@ -27,15 +27,21 @@ pub struct Server {
 }
 
 impl Server {
-    /// Connects to the shop's server and checks that its schema is this build's: a station
-    /// never writes to a database of another version.
-    pub fn connect(url: &str) -> Result<Server> {
-        let server = Server {
+    /// The shop's server at `url`, not reached yet. Every connection made to it first checks
+    /// that its schema is this build's: a station never writes to a database of another
+    /// version, whether it finds one at start or after the server was upgraded.
+    pub fn at(url: &str) -> Server {
+        Server {
             url: url.to_string(),
             session: Mutex::new(None),
             offline: Mutex::new(None),
-        };
-        server.with_session(|s| super::check_version(&mut s.client))?;
+        }
+    }
+
+    /// The shop's server at `url`, reached and checked now.
+    pub fn connect(url: &str) -> Result<Server> {
+        let server = Server::at(url);
+        server.with_session(|_| Ok(()))?;
         Ok(server)
     }
 
@@ -52,7 +58,8 @@ impl Server {
     fn in_session<T>(&self, f: impl FnOnce(&mut Session) -> Result<T>) -> Result<T> {
         let mut guard = self.session.lock().unwrap_or_else(|p| p.into_inner());
         if guard.as_ref().is_none_or(|s| s.client.is_closed()) {
-            let client = super::connect(&self.url)?;
+            let mut client = super::connect(&self.url)?;
+            super::check_version(&mut client)?;
             *guard = Some(Session {
                 client,
                 prepared: RefCell::new(HashMap::new()),
