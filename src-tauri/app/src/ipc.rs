@@ -90,7 +90,7 @@ impl TypeVisitor for Declarations<'_> {
 use crate::commands::*;
 use shopdesk_core::{
     audit, backup, catalog, channel, customer, demo, import, order, packing, report, sale, shop,
-    stock, Money,
+    stock, till, Money,
 };
 
 ipc_table! {
@@ -143,6 +143,7 @@ ipc_table! {
         report_export(ReportExport) -> SavedFile;
         home(()) -> report::Home;
         backup_status(()) -> backup::BackupStatus;
+        till_state(()) -> till::TillState;
         backups_list(()) -> Vec<backup::BackupEntry>;
         backup_now(()) -> backup::BackupEntry;
         backup_holds(BackupFile) -> backup::BackupHolds;

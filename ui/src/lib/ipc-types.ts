@@ -1552,6 +1552,21 @@ export type TicketView = "active" | "needs_answer" | "resolved" | "all";
 
 export type TieOut = { what: string, expected_minor: number, actual_minor: number, };
 
+export type TillState = { 
+/**
+ * This till's name, on its receipts; '' when the shop is standalone.
+ */
+till: string, 
+/**
+ * Actions (sales, shift changes) made here that the server does not have yet.
+ */
+waiting: number, 
+/**
+ * Why the shop's server could not be reached the last time it was tried (the till then
+ * works from its own copy); None when it was, and on a standalone shop.
+ */
+offline: string | null, };
+
 export type Timestamp = number;
 
 export type TrailChange = { field: string, before: string, after: string, };
@@ -1721,6 +1736,7 @@ export interface Commands {
   report_export: { req: ReportExport; res: SavedFile };
   home: { req: null; res: Home };
   backup_status: { req: null; res: BackupStatus };
+  till_state: { req: null; res: TillState };
   backups_list: { req: null; res: Array<BackupEntry> };
   backup_now: { req: null; res: BackupEntry };
   backup_holds: { req: BackupFile; res: BackupHolds };

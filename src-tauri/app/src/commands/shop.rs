@@ -110,6 +110,13 @@ pub async fn app_status(app: AppHandle, req: ()) -> Result<AppStatus, ErrorBody>
     blocking(app, status).await
 }
 
+/// This computer as a till of a shared shop: its name, what waits for the server, and whether
+/// the server is away ('' and nothing waiting on a standalone shop).
+#[tauri::command]
+pub async fn till_state(app: AppHandle) -> Result<shopdesk_core::till::TillState, ErrorBody> {
+    as_staff(app, |shop, _| shop.till_state()).await
+}
+
 #[tauri::command]
 pub async fn retry_open(app: AppHandle, req: ()) -> Result<AppStatus, ErrorBody> {
     let () = req;
