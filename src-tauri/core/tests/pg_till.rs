@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::stations::{demo_pair, Pair};
+use common::stations::{demo_pair, Pair, Shared};
 use postgres::Client;
 use shopdesk_core::sale::{SaleEdit, TenderDraft, TenderKind};
 use shopdesk_core::{ErrorCode, FixedClock, Session, Shop};
@@ -57,6 +57,17 @@ fn count(client: &mut Client, sql: &str) -> i64 {
     client.query_one(sql, &[]).unwrap().get(0)
 }
 
+/// The demo shop shared on a private server, and its best-stocked item: the folder of the files,
+/// the owner, the server, the item's SKU and its units.
+fn demo_shop() -> (tempfile::TempDir, Session, Shared, String, i64) {
+    let dir = tempfile::tempdir().unwrap();
+    let Pair {
+        owner, mut shared, ..
+    } = demo_pair(dir.path(), 0, 0);
+    let (sku, units) = stocked_sku(&mut shared.client);
+    (dir, owner, shared, sku, units)
+}
+
 fn till(dir: &Path, url: &str, name: &str) -> Shop {
     Shop::open_station(
         &dir.join(format!("{name}.sqlite3")),
@@ -69,11 +80,7 @@ fn till(dir: &Path, url: &str, name: &str) -> Shop {
 
 #[test]
 fn two_tills_sell_in_their_own_series_and_the_server_holds_each_sale_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let Pair {
-        owner, mut shared, ..
-    } = demo_pair(dir.path(), 0, 0);
-    let (sku, before) = stocked_sku(&mut shared.client);
+    let (dir, owner, mut shared, sku, before) = demo_shop();
     let history = count(&mut shared.client, "SELECT count(*) FROM sale");
 
     let t1 = till(dir.path(), &shared.url, "t1");
@@ -219,11 +226,7 @@ fn two_tills_sell_in_their_own_series_and_the_server_holds_each_sale_once() {
 
 #[test]
 fn the_till_sells_through_an_outage_and_its_sales_arrive_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let Pair {
-        owner, mut shared, ..
-    } = demo_pair(dir.path(), 0, 0);
-    let (sku, before) = stocked_sku(&mut shared.client);
+    let (dir, owner, mut shared, sku, before) = demo_shop();
     let proxy = FaultProxy::start(([127, 0, 0, 1], shared.pg.port).into()).unwrap();
     let t1 = till(dir.path(), &shared.pg.url_via(proxy.port, "shop"), "T1");
     t1.open_shift(&owner, "0").unwrap();
@@ -294,11 +297,7 @@ fn the_till_sells_through_an_outage_and_its_sales_arrive_once() {
 
 #[test]
 fn a_till_closed_before_it_noted_the_servers_commit_sends_nothing_twice() {
-    let dir = tempfile::tempdir().unwrap();
-    let Pair {
-        owner, mut shared, ..
-    } = demo_pair(dir.path(), 0, 0);
-    let (sku, before) = stocked_sku(&mut shared.client);
+    let (dir, owner, mut shared, sku, before) = demo_shop();
     let t1 = till(dir.path(), &shared.url, "T1");
     t1.open_shift(&owner, "0").unwrap();
     sell(&t1, &owner, &sku, 2);
@@ -361,11 +360,7 @@ fn till_units(file: &Path, sku: &str) -> i64 {
 
 #[test]
 fn a_till_takes_the_back_offices_prices_stock_and_codes_once_its_own_sales_are_sent() {
-    let dir = tempfile::tempdir().unwrap();
-    let Pair {
-        owner, mut shared, ..
-    } = demo_pair(dir.path(), 0, 0);
-    let (sku, before) = stocked_sku(&mut shared.client);
+    let (dir, owner, mut shared, sku, before) = demo_shop();
     let t1 = till(dir.path(), &shared.url, "T1");
     let office = till(dir.path(), &shared.url, "OFFICE");
     t1.open_shift(&owner, "0").unwrap();
