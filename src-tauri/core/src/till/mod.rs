@@ -10,8 +10,7 @@ mod cache;
 
 use cache::{seed, till_name};
 
-use crate::clock::Clock;
-use crate::clock::Timestamp;
+use crate::clock::{Clock, Timestamp};
 use crate::error::{Error, Result};
 use crate::id::new_id;
 use crate::store::{pg::Server, Db};
@@ -252,9 +251,9 @@ impl Journal for Outbox<'_> {
 
 impl Shop {
     /// Opens the till `till`'s own database at `path` for a shop several stations share on the
-    /// server at `server_url` (whose schema must be this build's).
-    /// What is ported to both engines runs on the server; the counter sells from this file
-    /// (made from the server the first time) and sends its sales on (`send_waiting`).
+    /// server at `server_url` (whose schema must be this build's). What is ported to both
+    /// engines runs on the server; the counter sells from this file (made from the server the
+    /// first time) and sends its sales on (`send_waiting`).
     pub fn open_station(
         path: &Path,
         server_url: &str,
@@ -264,15 +263,11 @@ impl Shop {
         let till = till_name(till)?;
         let mut db = Db::open(path, None)?;
         db.attach_server(Server::at(server_url));
-        let mine = db.read(|c| {
-            let held: Option<String> = c
-                .query_row("SELECT till FROM shop WHERE id = 1", [], |r| r.get(0))
-                .map(Some)
-                .or_else(|e| match e {
-                    rusqlite::Error::QueryReturnedNoRows => Ok(None),
-                    e => Err(e),
-                })?;
-            Ok(held)
+        let mine: Option<String> = db.read(|c| {
+            Ok(
+                c.query_row("SELECT till FROM shop WHERE id = 1", [], |r| r.get(0))
+                    .optional()?,
+            )
         })?;
         match mine {
             None => seed(&db, &till)?,
