@@ -458,6 +458,7 @@ mod tests {
         "95bd8a76efd7e386839cff1e6c256950190ce9b517279c729526c28a1212d41e", // 0019_variant_cost
         "fbc06b8617eb7535c24c910703a73c7afabdf4b8ca60555257f3fbdd627ec0f2", // 0020_report_buyer_month
         "f38cd4ac3bfc08c52421c3e2ef21bf216b5d24545d92064f7079c24c8dcd328e", // 0021_customer_search_deferred
+        "eda8a60c47d7d3c1344b38ff30f09dda857fd31f4160c9151d32153009d590e5", // 0022_till_series
     ];
 
     #[test]

@@ -136,10 +136,16 @@ mod tests {
     use std::path::Path;
 
     /// SHA-256 of each landed PostgreSQL step, by version: a landed file is never edited.
-    const LANDED: &[(i64, &str)] = &[(
-        21,
-        "a58029b3483b4fd99b9a5107b25b58c4d97fe186669a418c5cde663226503e36",
-    )];
+    const LANDED: &[(i64, &str)] = &[
+        (
+            21,
+            "a58029b3483b4fd99b9a5107b25b58c4d97fe186669a418c5cde663226503e36",
+        ),
+        (
+            22,
+            "f3294158f331804df502c8cad6f46feef20c734f03f1d2f9a3608d2a12651d9d",
+        ),
+    ];
 
     #[test]
     fn landed_migrations_are_never_edited() {
