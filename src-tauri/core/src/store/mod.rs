@@ -45,9 +45,9 @@ const MIGRATIONS: &[&str] = &[
 
 const MAX_IDLE_READERS: usize = 4;
 
-/// How long a station whose server was just found unreachable reads its own copy before it
+/// How long (ms) a station whose server was just found unreachable reads its own copy before it
 /// tries the server again for a read.
-const OFFLINE_RETRY: std::time::Duration = std::time::Duration::from_secs(5);
+const OFFLINE_RETRY_MS: i64 = 5_000;
 
 fn migrations() -> Migrations<'static> {
     Migrations::new(
@@ -307,7 +307,7 @@ impl Db {
         mut query: impl FnMut(sql::Conn) -> Result<T>,
     ) -> Result<T> {
         match &self.server {
-            Some(server) if !server.offline_within(OFFLINE_RETRY) => {
+            Some(server) if !server.offline_within(OFFLINE_RETRY_MS) => {
                 match server.read(&mut query) {
                     Err(Error::ServerOffline(_)) => self.read(|tx| query(sql::Conn::from(&**tx))),
                     other => other,

@@ -2,13 +2,13 @@
 //! lost, with the statements it has prepared; each business action one transaction, retried
 //! when PostgreSQL picks it as a deadlock's or a serialization conflict's loser.
 
+use crate::clock::{Clock, SystemClock, Timestamp};
 use crate::error::{Error, Result};
 use crate::sql::{Conn, PgTx};
 use postgres::{Client, Statement};
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex};
 
 /// How often an action PostgreSQL rolled back for a conflict (40001, 40P01) is run again.
 const RETRIES: usize = 5;
@@ -22,25 +22,28 @@ struct Session {
 pub struct Server {
     url: String,
     session: Mutex<Option<Session>>,
-    /// Why the last action could not reach the server, and when; None once one has.
-    offline: Mutex<Option<(String, Instant)>>,
+    /// Why the last action could not reach the server, and when (the shop's clock); None once
+    /// one has.
+    offline: Mutex<Option<(String, Timestamp)>>,
+    clock: Arc<dyn Clock>,
 }
 
 impl Server {
     /// The shop's server at `url`, not reached yet. Every connection made to it first checks
     /// that its schema is this build's: a station never writes to a database of another
     /// version, whether it finds one at start or after the server was upgraded.
-    pub fn at(url: &str) -> Server {
+    pub fn at(url: &str, clock: Arc<dyn Clock>) -> Server {
         Server {
             url: url.to_string(),
             session: Mutex::new(None),
             offline: Mutex::new(None),
+            clock,
         }
     }
 
     /// The shop's server at `url`, reached and checked now.
     pub fn connect(url: &str) -> Result<Server> {
-        let server = Server::at(url);
+        let server = Server::at(url, Arc::new(SystemClock));
         server.with_session(|_| Ok(()))?;
         Ok(server)
     }
@@ -49,7 +52,7 @@ impl Server {
         let out = self.in_session(f);
         let mut offline = self.offline.lock().unwrap_or_else(|p| p.into_inner());
         match &out {
-            Err(Error::ServerOffline(why)) => *offline = Some((why.clone(), Instant::now())),
+            Err(Error::ServerOffline(why)) => *offline = Some((why.clone(), self.clock.now())),
             _ => *offline = None,
         }
         out
@@ -80,13 +83,14 @@ impl Server {
         offline.as_ref().map(|(why, _)| why.clone())
     }
 
-    /// Whether the server was found unreachable within `recent`: a till then reads its own copy
-    /// at once rather than wait out a connect timeout on every read (its sender keeps trying).
-    pub(crate) fn offline_within(&self, recent: Duration) -> bool {
+    /// Whether the server was found unreachable within the last `recent_ms`: a till then reads
+    /// its own copy at once rather than wait out a connect timeout on every read (its sender
+    /// keeps trying, and any action that reaches the server clears this).
+    pub(crate) fn offline_within(&self, recent_ms: i64) -> bool {
         let offline = self.offline.lock().unwrap_or_else(|p| p.into_inner());
         offline
             .as_ref()
-            .is_some_and(|(_, at)| at.elapsed() < recent)
+            .is_some_and(|(_, at)| self.clock.now().0 - at.0 < recent_ms)
     }
 
     /// Whether a connection is held from an earlier action: it may have died since, unnoticed
