@@ -134,9 +134,7 @@ pub fn run() {
                         let Ok(shop) = handle.state::<state::AppState>().shop() else {
                             continue;
                         };
-                        if shop.till_state().map_or(true, |t| t.till.is_empty()) {
-                            continue;
-                        }
+                        // Both return at once, touching nothing, on a standalone shop.
                         match shop.send_waiting() {
                             Ok(sent) if sent.waiting == 0 && round % 15 == 0 => {
                                 if let Err(e) = shop.refresh_till() {

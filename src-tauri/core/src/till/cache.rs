@@ -66,6 +66,16 @@ fn server_rows(c: Conn, table: &str, filter: &str) -> Result<Vec<Map<String, Val
     serde_json::from_str(&json).map_err(|e| Error::Storage(e.to_string()))
 }
 
+/// The columns of `table`'s primary key, in order.
+fn primary_key(tx: &Connection, table: &str) -> Result<Vec<String>> {
+    Ok(tx
+        .prepare_cached(&format!(
+            "SELECT name FROM pragma_table_info('{table}') WHERE pk > 0 ORDER BY pk"
+        ))?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
 /// Writes `rows` into `table` of this file: new ones inserted, known ones updated in place (so
 /// the search index's triggers see an update, not a second row).
 fn upsert(tx: &Connection, table: &str, rows: &[Map<String, Value>]) -> Result<()> {
@@ -73,12 +83,7 @@ fn upsert(tx: &Connection, table: &str, rows: &[Map<String, Value>]) -> Result<(
         return Ok(());
     };
     let columns: Vec<&String> = first.keys().collect();
-    let key: Vec<String> = tx
-        .prepare_cached(&format!(
-            "SELECT name FROM pragma_table_info('{table}') WHERE pk > 0 ORDER BY pk"
-        ))?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+    let key = primary_key(tx, table)?;
     let quoted = |c: &&String| format!("\"{c}\"");
     let names = columns.iter().map(quoted).collect::<Vec<_>>().join(", ");
     let marks = (1..=columns.len())
@@ -212,41 +217,24 @@ pub(crate) fn refresh(db: &Db) -> Result<usize> {
             written += chunk.len();
         }
         if FOLLOW_DELETES.contains(table) {
-            let keep: Vec<String> = rows
-                .iter()
-                .filter_map(|r| r.get(key_of(table)).map(|v| v.to_string()))
-                .collect();
+            // Each of these tables is keyed by one column.
             db.write(|tx| {
-                let here: Vec<String> = tx
-                    .prepare(&format!(
-                        "SELECT json_quote({}) FROM {table}",
-                        key_of(table)
-                    ))?
-                    .query_map([], |r| r.get(0))?
-                    .collect::<rusqlite::Result<_>>()?;
-                for gone in here.iter().filter(|k| !keep.contains(k)) {
-                    tx.execute(
-                        &format!(
-                            "DELETE FROM {table} WHERE json_quote({}) = ?1",
-                            key_of(table)
-                        ),
-                        [gone],
-                    )?;
-                }
+                let key = primary_key(tx, table)?.join("");
+                let keep: Vec<&Value> = rows.iter().filter_map(|r| r.get(&key)).collect();
+                let keep =
+                    serde_json::to_string(&keep).map_err(|e| Error::Storage(e.to_string()))?;
+                tx.execute(
+                    &format!(
+                        "DELETE FROM {table} WHERE {key} NOT IN (SELECT value FROM json_each(?1))"
+                    ),
+                    [keep],
+                )?;
                 Ok(())
             })?;
         }
     }
     db.till_stock_mark.store(stock_now, Ordering::Relaxed);
     Ok(written)
-}
-
-fn key_of(table: &str) -> &'static str {
-    if table == "discount_code" {
-        "code"
-    } else {
-        "id"
-    }
 }
 
 fn sql_value(v: &Value) -> Sql {

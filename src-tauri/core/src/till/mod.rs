@@ -102,7 +102,7 @@ pub struct TillState {
 }
 
 /// What one send did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
 pub struct Sent {
     /// Applied now.
     pub applied: u32,
@@ -299,7 +299,7 @@ impl Shop {
     /// to the server's, once everything it made is there (else it waits for the next time);
     /// the rows written. A standalone shop has nothing to refresh.
     pub fn refresh_till(&self) -> Result<usize> {
-        if self.till_state()?.waiting > 0 {
+        if self.db.server().is_none() || self.till_state()?.waiting > 0 {
             return Ok(0);
         }
         cache::refresh(&self.db)
@@ -321,12 +321,7 @@ impl Shop {
     /// rest wait, in order, for the next send. A standalone shop has nothing to send.
     pub fn send_waiting(&self) -> Result<Sent> {
         let Some(server) = self.db.server() else {
-            return Ok(Sent {
-                applied: 0,
-                already: 0,
-                waiting: 0,
-                stopped: None,
-            });
+            return Ok(Sent::default());
         };
         let till = self.db.read(|c| this_till(c))?;
         let send = || -> Result<Drained> {
