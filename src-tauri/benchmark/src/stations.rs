@@ -88,6 +88,39 @@ fn measure(
     })
 }
 
+/// Opens the till's shift unless one is open.
+fn with_shift(shop: &Shop, owner: &Session) -> Result<(), Error> {
+    if shop.current_shift(owner)?.is_none() {
+        shop.open_shift(owner, "100")?;
+    }
+    Ok(())
+}
+
+/// One sale of `lines` scans from `codes`, paid in cash: each scan's time and the completion's.
+fn ring_up(
+    shop: &Shop,
+    owner: &Session,
+    codes: &[String],
+    rng: &mut fastrand::Rng,
+    lines: usize,
+) -> Result<(Vec<f64>, f64), Error> {
+    let sale = shop.new_sale(owner)?;
+    let mut scans = Vec::with_capacity(lines);
+    for _ in 0..lines {
+        let code = codes[rng.usize(..codes.len())].clone();
+        let t = Instant::now();
+        shop.edit_sale(owner, &sale.id, &SaleEdit::Scan { code }, None)?;
+        scans.push(ms_since(t));
+    }
+    let cash = TenderDraft {
+        kind: Some(TenderKind::Cash),
+        ..TenderDraft::default()
+    };
+    let t = Instant::now();
+    shop.complete_sale(owner, &sale.id, &[cash])?;
+    Ok((scans, ms_since(t)))
+}
+
 /// `sales` checkouts of three scans and cash: the p99 of a scan and of the completion.
 fn checkout(
     shop: &Shop,
@@ -96,57 +129,33 @@ fn checkout(
     sales: usize,
 ) -> Result<(f64, f64), Error> {
     let mut rng = fastrand::Rng::with_seed(5);
-    if shop.current_shift(owner)?.is_none() {
-        shop.open_shift(owner, "100")?;
-    }
+    with_shift(shop, owner)?;
     let (mut scans, mut commits) = (Vec::new(), Vec::new());
     for _ in 0..sales {
-        let sale = shop.new_sale(owner)?;
-        for _ in 0..3 {
-            let code = codes[rng.usize(..codes.len())].clone();
-            let t = Instant::now();
-            shop.edit_sale(owner, &sale.id, &SaleEdit::Scan { code }, None)?;
-            scans.push(ms_since(t));
-        }
-        let cash = TenderDraft {
-            kind: Some(TenderKind::Cash),
-            ..TenderDraft::default()
-        };
-        let t = Instant::now();
-        shop.complete_sale(owner, &sale.id, &[cash])?;
-        commits.push(ms_since(t));
+        let (lines, commit) = ring_up(shop, owner, codes, &mut rng, 3)?;
+        scans.extend(lines);
+        commits.push(commit);
     }
     Ok((p99(&scans), p99(&commits)))
 }
 
 /// One till selling a sale every 200 ms for a minute, each sent at once: the times of the
-/// sales, of their sends, and how many were made.
+/// sales (scans and completion) and of their sends.
 fn sustained(
     till: &Shop,
     owner: &Session,
     codes: &[String],
     seed: u64,
-) -> Result<(Vec<f64>, Vec<f64>, usize), Error> {
+) -> Result<(Vec<f64>, Vec<f64>), Error> {
     let mut rng = fastrand::Rng::with_seed(seed);
-    if till.current_shift(owner)?.is_none() {
-        till.open_shift(owner, "100")?;
-    }
+    with_shift(till, owner)?;
     let (mut sales, mut sends) = (Vec::new(), Vec::new());
     let start = Instant::now();
     let tick = std::time::Duration::from_millis(200);
     for n in 1..=300u32 {
-        let sale = till.new_sale(owner)?;
-        let t = Instant::now();
-        for _ in 0..rng.usize(1..=3) {
-            let code = codes[rng.usize(..codes.len())].clone();
-            till.edit_sale(owner, &sale.id, &SaleEdit::Scan { code }, None)?;
-        }
-        let cash = TenderDraft {
-            kind: Some(TenderKind::Cash),
-            ..TenderDraft::default()
-        };
-        till.complete_sale(owner, &sale.id, &[cash])?;
-        sales.push(ms_since(t));
+        let lines = rng.usize(1..=3);
+        let (scans, commit) = ring_up(till, owner, codes, &mut rng, lines)?;
+        sales.push(scans.iter().sum::<f64>() + commit);
         let t = Instant::now();
         let sent = till.send_waiting()?;
         if sent.waiting != 0 {
@@ -159,7 +168,7 @@ fn sustained(
             std::thread::sleep(rest);
         }
     }
-    Ok((sales, sends, 300))
+    Ok((sales, sends))
 }
 
 pub fn run(scratch: &Path, rows: &mut Vec<Row>) -> Result<(), Error> {
@@ -323,12 +332,12 @@ pub fn run(scratch: &Path, rows: &mut Vec<Row>) -> Result<(), Error> {
             })
             .collect::<Result<Vec<_>, Error>>()
     })?;
-    let (mut sales, mut sends, mut done) = (Vec::new(), Vec::new(), 0);
-    for (s, n, count) in runs {
+    let (mut sales, mut sends) = (Vec::new(), Vec::new());
+    for (s, n) in runs {
         sales.extend(s);
         sends.extend(n);
-        done += count;
     }
+    let done = sales.len();
     rows.push(Row::new(
         format!("3 tills × 300 sales a minute for a minute ({done} sales): completing a sale on the till, p99"),
         format!("{:.2} ms", p99(&sales)),
