@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use crate::id::new_id;
 use crate::order::order_name;
 use crate::shop::staff::{authorize, Permission, Session};
+use crate::sql::{Arg, Param};
 use crate::Shop;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -201,10 +202,13 @@ pub(crate) fn station_by_id(conn: &Connection, id: &str) -> Result<Station> {
 pub(crate) struct Promises(std::collections::HashMap<String, i64>);
 
 impl Promises {
-    pub(crate) fn read(conn: &Connection) -> Result<Promises> {
-        let mut st = conn.prepare_cached("SELECT channel, business_days FROM ship_promise")?;
-        let rows = st.query_map([], |r| r.try_into())?;
-        Ok(Promises(rows.collect::<rusqlite::Result<_>>()?))
+    pub(crate) fn read<'c>(conn: impl Into<crate::sql::Conn<'c>>) -> Result<Promises> {
+        let rows = conn.into().query_map(
+            "SELECT channel, business_days FROM ship_promise",
+            &[],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok(Promises(rows.into_iter().collect()))
     }
     pub(crate) fn days(&self, channel: &str) -> i64 {
         self.0
@@ -221,7 +225,7 @@ impl Promises {
 /// it has something to pack. A promise counts whole local days from the day an order was
 /// placed, so each channel's promise turns into one instant: every order placed before it is
 /// late.
-pub(crate) fn to_pack_and_late(c: &Connection, now: Timestamp) -> Result<(i64, i64)> {
+pub(crate) fn to_pack_and_late(c: crate::sql::Conn, now: Timestamp) -> Result<(i64, i64)> {
     let promises = Promises::read(c)?;
     let zone = crate::shop::zone(c)?;
     let late_before = |days: i64| -> i64 {
@@ -245,28 +249,30 @@ pub(crate) fn to_pack_and_late(c: &Connection, now: Timestamp) -> Result<(i64, i
         .map(|(ch, days)| (ch, late_before(*days)))
         .collect();
     let cases: String = (0..named.len())
-        .map(|i| format!(" WHEN ?{} THEN ?{}", 2 * i + 2, 2 * i + 3))
+        .map(|i| format!(" WHEN ?{} THEN CAST(?{} AS BIGINT)", 2 * i + 2, 2 * i + 3))
         .collect();
     let before = if named.is_empty() {
-        "?1".to_string()
+        "CAST(?1 AS BIGINT)".to_string()
     } else {
-        format!("CASE o.channel{cases} ELSE ?1 END")
+        format!("CASE o.channel{cases} ELSE CAST(?1 AS BIGINT) END")
     };
-    let mut values: Vec<rusqlite::types::Value> = vec![late_before(promises.days("*")).into()];
+    let mut values = vec![Arg::Int(late_before(promises.days("*")))];
     for (channel, at) in named {
-        values.push(channel.clone().into());
-        values.push(at.into());
+        values.push(Arg::Text(channel.clone()));
+        values.push(Arg::Int(at));
     }
+    let values: Vec<&dyn Param> = values.iter().map(|v| v as &dyn Param).collect();
     // The index is named: left alone, the planner reads every open order (shipped ones stay
     // open) by status.
-    let mut st = c.prepare_cached(&format!(
-        "SELECT count(*), ifnull(sum(o.created_at < {before}), 0)
-         FROM customer_order o INDEXED BY order_to_pack
-         WHERE o.status = 'open' AND o.fulfilled_at IS NULL"
-    ))?;
-    Ok(st.query_row(rusqlite::params_from_iter(values), |r| {
-        Ok((r.get(0)?, r.get(1)?))
-    })?)
+    c.query_row(
+        &c.hinted(&format!(
+            "SELECT count(*), coalesce(sum(CASE WHEN o.created_at < {before} THEN 1 ELSE 0 END), 0)
+             FROM customer_order o INDEXED BY order_to_pack
+             WHERE o.status = 'open' AND o.fulfilled_at IS NULL"
+        )),
+        &values,
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
 }
 
 pub(crate) fn percentile(sorted: &[f64], p: f64) -> f64 {

@@ -8,7 +8,7 @@ use super::rollup::{parse_day, HourKey};
 use super::tables::Only;
 use crate::clock::{Date, ShopZone};
 use crate::error::Result;
-use rusqlite::{params, Connection};
+use crate::sql::{args, Conn, Param, Row};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// A day's (or a month's) documents and net of one customer ("" for none) in one
@@ -45,7 +45,7 @@ pub(crate) fn add_made(out: &mut Months, buyers: &Buyers, only: Only) {
 /// Adds the stored day rows in [first, last] that `only` keeps, but for the days in `skip`; a
 /// row's customer is read in place, copied once per customer.
 pub(crate) fn add_stored_days(
-    conn: &Connection,
+    conn: Conn,
     first: Date,
     last: Date,
     skip: &BTreeSet<Date>,
@@ -53,25 +53,22 @@ pub(crate) fn add_stored_days(
     out: &mut Months,
 ) -> Result<()> {
     let (kept, values) = only.sql(3);
-    let mut st = conn.prepare_cached(&format!(
-        "SELECT day, customer, docs, net FROM report_buyer
-         WHERE span = 'day' AND day >= ?1 AND day <= ?2{kept}"
-    ))?;
     let (first, last) = (first.to_string(), last.to_string());
-    let mut rows = st.query(bound(&[&first, &last], &values).as_slice())?;
     let mut day = DayText::default();
-    while let Some(r) = rows.next()? {
-        let date = day.read(r, 0)?;
-        if !skip.contains(&date) {
-            add(
-                out,
-                text(r, 1)?,
-                date.first_of_month(),
-                r.get(2)?,
-                r.get(3)?,
-            );
-        }
-    }
+    conn.query_map(
+        &format!(
+            "SELECT day, customer, docs, net FROM report_buyer
+             WHERE span = 'day' AND day >= ?1 AND day <= ?2{kept}"
+        ),
+        &bound(&[&first, &last], &values),
+        |r| {
+            let date = day.read(r, 0)?;
+            if !skip.contains(&date) {
+                add(out, r.text(1)?, date.first_of_month(), r.get(2)?, r.get(3)?);
+            }
+            Ok(())
+        },
+    )?;
     Ok(())
 }
 
@@ -79,21 +76,18 @@ pub(crate) fn add_stored_days(
 /// number into a list indexed by it (a year of a busy shop is half a million rows), and each
 /// customer's id is looked up once at the end.
 pub(crate) fn add_stored_months(
-    conn: &Connection,
+    conn: Conn,
     months: &[Date],
     only: Only,
     out: &mut Months,
 ) -> Result<()> {
     let (kept, values) = only.sql(2);
-    let mut st = conn.prepare_cached(&format!(
-        "SELECT customer, docs, net FROM report_buyer_month WHERE month = ?1{kept}"
-    ))?;
+    let sql = format!("SELECT customer, docs, net FROM report_buyer_month WHERE month = ?1{kept}");
     let mut by_no: Vec<Vec<(Date, i64, i64)>> = Vec::new();
     for &month in months {
         let text = month.to_string();
-        let mut rows = st.query(bound(&[&text], &values).as_slice())?;
-        while let Some(r) = rows.next()? {
-            let no = usize::try_from(r.get::<_, i64>(0)?).unwrap_or_default();
+        conn.query_map(&sql, &bound(&[&text], &values), |r| {
+            let no = usize::try_from(r.get::<i64>(0)?).unwrap_or_default();
             if no >= by_no.len() {
                 by_no.resize_with(no + 1, Vec::new);
             }
@@ -103,41 +97,38 @@ pub(crate) fn add_stored_months(
                 Some(m) if m.0 == month => (m.1, m.2) = (m.1 + docs, m.2 + net),
                 _ => by_no[no].push((month, docs, net)),
             }
-        }
+            Ok(())
+        })?;
     }
-    let mut ids = conn.prepare_cached("SELECT no, id FROM report_customer WHERE no < ?1")?;
-    let mut rows = ids.query([by_no.len() as i64])?;
-    while let Some(r) = rows.next()? {
-        let no = usize::try_from(r.get::<_, i64>(0)?).unwrap_or_default();
-        let bought = std::mem::take(&mut by_no[no]);
-        if bought.is_empty() {
-            continue;
-        }
-        let id = text(r, 1)?;
-        match out.get_mut(id) {
-            Some(_) => bought
-                .into_iter()
-                .for_each(|(m, d, n)| add(out, id, m, d, n)),
-            None => {
-                out.insert(id.to_string(), bought);
+    conn.query_map(
+        "SELECT no, id FROM report_customer WHERE no < ?1",
+        args![by_no.len() as i64],
+        |r| {
+            let no = usize::try_from(r.get::<i64>(0)?).unwrap_or_default();
+            let bought = std::mem::take(&mut by_no[no]);
+            if bought.is_empty() {
+                return Ok(());
             }
-        }
-    }
+            let id = r.text(1)?;
+            match out.get_mut(id) {
+                Some(_) => bought
+                    .into_iter()
+                    .for_each(|(m, d, n)| add(out, id, m, d, n)),
+                None => {
+                    out.insert(id.to_string(), bought);
+                }
+            }
+            Ok(())
+        },
+    )?;
     Ok(())
 }
 
 /// The statement's values: `first` then the filters' (`Only::sql`).
-fn bound<'a>(first: &[&'a String], filters: &'a [&'a str]) -> Vec<&'a dyn rusqlite::ToSql> {
-    let mut all: Vec<&dyn rusqlite::ToSql> = first.iter().map(|v| *v as _).collect();
-    all.extend(filters.iter().map(|v| v as &dyn rusqlite::ToSql));
+fn bound<'a>(first: &[&'a String], filters: &'a [&'a str]) -> Vec<&'a dyn Param> {
+    let mut all: Vec<&dyn Param> = first.iter().map(|v| *v as _).collect();
+    all.extend(filters.iter().map(|v| v as &dyn Param));
     all
-}
-
-/// A text column read in place, without a copy.
-fn text<'r>(r: &'r rusqlite::Row, i: usize) -> Result<&'r str> {
-    Ok(r.get_ref(i)?.as_str().map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
-    })?)
 }
 
 /// The day of rows that come in day order, parsed once for all of that day's rows.
@@ -145,8 +136,8 @@ fn text<'r>(r: &'r rusqlite::Row, i: usize) -> Result<&'r str> {
 struct DayText(Option<(String, Date)>);
 
 impl DayText {
-    fn read(&mut self, r: &rusqlite::Row, i: usize) -> Result<Date> {
-        let at = text(r, i)?;
+    fn read(&mut self, r: &Row, i: usize) -> Result<Date> {
+        let at = r.text(i)?;
         match &self.0 {
             Some((seen, date)) if seen == at => Ok(*date),
             _ => {
@@ -181,48 +172,52 @@ pub(crate) fn aggregate(zone: &ShopZone, facts: &[Fact]) -> Buyers {
 }
 
 /// Replaces the day rows of [first, last] with `buyers` (in the fold's transaction).
-pub(crate) fn store(tx: &Connection, first: Date, last: Date, buyers: &Buyers) -> Result<()> {
+pub(crate) fn store(tx: Conn, first: Date, last: Date, buyers: &Buyers) -> Result<()> {
     tx.execute(
         "DELETE FROM report_buyer WHERE span = 'day' AND day >= ?1 AND day <= ?2",
-        params![first.to_string(), last.to_string()],
-    )?;
-    let mut put = tx.prepare_cached(
-        "INSERT INTO report_buyer VALUES ('day', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        args![first.to_string(), last.to_string()],
     )?;
     for (k, (docs, net)) in buyers {
-        put.execute(params![
-            k.day.to_string(),
-            k.doc.text(),
-            k.channel,
-            k.location,
-            k.staff,
-            k.item,
-            docs,
-            net
-        ])?;
+        tx.execute(
+            "INSERT INTO report_buyer VALUES ('day', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            args![
+                k.day.to_string(),
+                k.doc.text(),
+                k.channel,
+                k.location,
+                k.staff,
+                k.item,
+                docs,
+                net
+            ],
+        )?;
     }
     Ok(())
 }
 
 /// Makes the month rows of `month` again: the sum of its days, by customer number (numbering
 /// customers seen for the first time).
-pub(crate) fn store_month(tx: &Connection, month: Date) -> Result<()> {
+pub(crate) fn store_month(tx: Conn, month: Date) -> Result<()> {
     let next = month.last_of_month().tomorrow().unwrap_or(month);
     let (month, next) = (month.to_string(), next.to_string());
-    tx.execute("DELETE FROM report_buyer_month WHERE month = ?1", [&month])?;
     tx.execute(
-        "INSERT OR IGNORE INTO report_customer (id)
+        "DELETE FROM report_buyer_month WHERE month = ?1",
+        args![month],
+    )?;
+    tx.execute(
+        "INSERT INTO report_customer (id)
          SELECT DISTINCT customer FROM report_buyer
-         WHERE span = 'day' AND day >= ?1 AND day < ?2",
-        params![month, next],
+         WHERE span = 'day' AND day >= ?1 AND day < ?2
+         ON CONFLICT DO NOTHING",
+        args![month, next],
     )?;
     tx.execute(
         "INSERT INTO report_buyer_month
-         SELECT ?1, c.no, b.doc, b.channel, b.location, b.staff, sum(b.docs), sum(b.net)
+         SELECT CAST(?1 AS TEXT), c.no, b.doc, b.channel, b.location, b.staff, sum(b.docs), sum(b.net)
          FROM report_buyer b JOIN report_customer c ON c.id = b.customer
          WHERE b.span = 'day' AND b.day >= ?1 AND b.day < ?2
          GROUP BY c.no, b.doc, b.channel, b.location, b.staff",
-        params![month, next],
+        args![month, next],
     )?;
     Ok(())
 }
@@ -230,7 +225,7 @@ pub(crate) fn store_month(tx: &Connection, month: Date) -> Result<()> {
 /// The stored day rows in [first, last] (`months` false), or the month rows of the months that
 /// begin in it (`months` true), for the check against the documents.
 pub(crate) fn stored(
-    conn: &Connection,
+    conn: Conn,
     months: bool,
     first: Date,
     last: Date,
@@ -244,11 +239,10 @@ pub(crate) fn stored(
         "SELECT day, doc, channel, location, staff, customer, docs, net FROM report_buyer
          WHERE span = 'day' AND day >= ?1 AND day <= ?2"
     };
-    let mut st = conn.prepare_cached(sql)?;
-    let mut rows = st.query(params![first.to_string(), last.to_string()])?;
-    while let Some(r) = rows.next()? {
+    conn.query_map(sql, args![first.to_string(), last.to_string()], |r| {
         let key = ItemKey::new(HourKey::read(r)?, r.get(5)?, String::new());
         out.insert(key, (r.get(6)?, r.get(7)?));
-    }
+        Ok(())
+    })?;
     Ok(())
 }

@@ -8,8 +8,8 @@ use super::tables::{facts_of_variant, Context, DocumentRow};
 use super::{Period, ReportName};
 use crate::clock::Date;
 use crate::error::Result;
+use crate::sql::{args, Arg, Conn, Param};
 use crate::Timestamp;
-use rusqlite::types::Value;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// How a sales table groups its facts: (key, label, sku).
@@ -49,7 +49,7 @@ impl Grouping {
     }
 }
 
-fn product_groups(conn: &rusqlite::Connection, vendor: bool) -> Result<HashMap<String, String>> {
+fn product_groups(conn: Conn, vendor: bool) -> Result<HashMap<String, String>> {
     names(
         conn,
         if vendor {
@@ -126,12 +126,13 @@ pub(crate) fn documents(
     };
     let paid_by: Option<HashSet<String>> = (name == ReportName::Payments && !key.is_empty())
         .then(|| {
-            let mut st = conn.prepare_cached(
+            let ids = conn.query_map(
                 "SELECT sale_id FROM tender WHERE label = ?1
                  UNION SELECT order_id FROM order_payment WHERE method = ?1",
+                args![key],
+                |r| r.get(0),
             )?;
-            let ids = st.query_map([key], |r| r.get(0))?;
-            ids.collect::<rusqlite::Result<HashSet<String>>>()
+            Ok::<_, crate::Error>(ids.into_iter().collect::<HashSet<String>>())
         })
         .transpose()?;
     let hour = key.strip_prefix("hour:").and_then(|h| h.parse::<i8>().ok());
@@ -219,10 +220,10 @@ fn days_of_row(
     {
         return Ok(None);
     }
-    let text = |s: &str| Value::Text(s.to_string());
+    let text = |s: &str| Arg::Text(s.to_string());
     let (first, last) = (text(&p.first.to_string()), text(&p.last.to_string()));
     // Each: the query of the row's days, and what it is asked with.
-    let (sql, args): (&str, Vec<Value>) = match name {
+    let (sql, values): (&str, Vec<Arg>) = match name {
         // A variant's documents are found from its lines (`documents`); these are a product
         // without one ("title:…") and a return row (product, reason, channel), whose product's
         // lines say its days.
@@ -236,11 +237,7 @@ fn days_of_row(
             (
                 "SELECT DISTINCT day FROM report_item INDEXED BY report_item_of
                  WHERE span = 'day' AND item = ?1 AND day_start >= ?2 AND day_start < ?3",
-                vec![
-                    Value::Text(item),
-                    Value::Integer(p.start.0),
-                    Value::Integer(p.end.0),
-                ],
+                vec![Arg::Text(item), Arg::Int(p.start.0), Arg::Int(p.end.0)],
             )
         }
         Categories => (
@@ -271,12 +268,7 @@ fn days_of_row(
             (
                 "SELECT DISTINCT day FROM report_tax
                  WHERE day >= ?1 AND day <= ?2 AND name = ?3 AND rate_bp = ?4",
-                vec![
-                    first,
-                    last,
-                    text(tax),
-                    Value::Integer(rate.parse().unwrap_or(-1)),
-                ],
+                vec![first, last, text(tax), Arg::Int(rate.parse().unwrap_or(-1))],
             )
         }
         Discounts => (
@@ -293,18 +285,18 @@ fn days_of_row(
     };
     // Days marked since the sums were made are read from the documents whatever the sums say.
     let mut days = rollup::stale_days(conn, zone, p)?;
-    let mut st = conn.prepare_cached(sql)?;
-    let mut rows = st.query(rusqlite::params_from_iter(args))?;
-    while let Some(r) = rows.next()? {
-        days.insert(rollup::parse_day(&r.get::<_, String>(0)?)?);
-    }
+    let values: Vec<&dyn Param> = values.iter().map(|v| v as &dyn Param).collect();
+    conn.query_map(&conn.hinted(sql), &values, |r| {
+        days.insert(rollup::parse_day(r.text(0)?)?);
+        Ok(())
+    })?;
     Ok(Some(days))
 }
 
-fn is_variant(conn: &rusqlite::Connection, id: &str) -> Result<bool> {
-    Ok(conn.query_row(
+fn is_variant(conn: Conn, id: &str) -> Result<bool> {
+    conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM variant WHERE id = ?1)",
-        [id],
+        args![id],
         |r| r.get(0),
-    )?)
+    )
 }

@@ -4,9 +4,9 @@
 
 use crate::error::Result;
 use crate::money::share;
+use crate::sql::{args, Conn};
 use crate::tax::TaxPart;
 use crate::Timestamp;
-use rusqlite::{params, Connection};
 use std::collections::HashMap;
 
 /// What a fact is a line of.
@@ -150,14 +150,14 @@ fn taxes_json(text: &str) -> Vec<TaxPart> {
 }
 
 /// Every fact in [from, to).
-pub(crate) fn load(conn: &Connection, from: Timestamp, to: Timestamp) -> Result<Vec<Fact>> {
+pub(crate) fn load(conn: Conn, from: Timestamp, to: Timestamp) -> Result<Vec<Fact>> {
     load_of(conn, from, to, None)
 }
 
 /// The facts in [from, to), only the lines of `variant` when given: the documents behind one
 /// product's row skip building every other line.
 pub(crate) fn load_of(
-    conn: &Connection,
+    conn: Conn,
     from: Timestamp,
     to: Timestamp,
     variant: Option<&str>,
@@ -188,26 +188,23 @@ struct Reach<'v> {
 }
 
 impl Reach<'_> {
-    /// The FROM of a load: `by_time`, or `by_lines` when the lines are read first.
-    fn tables(&self, by_time: &'static str, by_lines: &'static str) -> &'static str {
-        if self.by_lines {
-            by_lines
-        } else {
-            by_time
-        }
+    /// The FROM of a load: `by_time`, or `by_lines` when the lines are read first (SQLite's
+    /// planner hints, `Conn::hinted`).
+    fn tables(&self, conn: Conn, by_time: &'static str, by_lines: &'static str) -> String {
+        conn.hinted(if self.by_lines { by_lines } else { by_time })
     }
 
-    /// Its WHERE term.
+    /// Its WHERE term (the cast tells PostgreSQL the absent variant's type).
     fn term(&self) -> &'static str {
         match self.variant {
-            None => "?3 IS NULL",
+            None => "CAST(?3 AS TEXT) IS NULL",
             Some(_) => "l.variant_id = ?3",
         }
     }
 }
 
 fn counter(
-    conn: &Connection,
+    conn: Conn,
     from: Timestamp,
     to: Timestamp,
     reach: Reach,
@@ -216,13 +213,14 @@ fn counter(
     // The sales are read by completion time (left alone, the planner reads every completed sale
     // by status), or one variant's lines first.
     let lines = reach.tables(
+        conn,
         "sale s INDEXED BY sale_completed JOIN sale_line l ON l.sale_id = s.id",
         "sale_line l CROSS JOIN sale s ON s.id = l.sale_id",
     );
     let variant_term = reach.term();
-    let mut st = conn.prepare_cached(&format!(
-        "SELECT s.id, s.number, s.completed_at, ifnull(sh.location_id, ''), s.staff_id,
-                s.prices_include_tax, l.id, l.kind, l.variant_id, l.title, ifnull(l.sku, ''),
+    let sql = format!(
+        "SELECT s.id, s.number, s.completed_at, coalesce(sh.location_id, ''), s.staff_id,
+                s.prices_include_tax, l.id, l.kind, l.variant_id, l.title, coalesce(l.sku, ''),
                 l.quantity, l.amount_minor, l.discount_minor, l.tax_minor, l.unit_cost_minor,
                 l.restock, s.customer_id, s.discount_code, s.cart_discount_kind,
                 l.discount_kind, l.discount, l.unit_price_minor, s.station
@@ -230,54 +228,53 @@ fn counter(
          LEFT JOIN shift sh ON sh.id = s.shift_id
          WHERE s.status = 'completed' AND s.completed_at >= ?1 AND s.completed_at < ?2
            AND l.void_reason IS NULL AND l.amount_minor IS NOT NULL AND {variant_term}
-         ORDER BY s.completed_at, l.position"
-    ))?;
+         ORDER BY s.completed_at, s.id, l.position"
+    );
     // Every tax part of the period's lines in one read, not one query per line.
-    let mut parts = conn.prepare_cached(&format!(
+    let parts = format!(
         "SELECT t.line_id, t.name, t.rate_bp, t.base_minor, t.tax_minor
          FROM {lines} JOIN sale_line_tax t ON t.line_id = l.id
          WHERE s.status = 'completed' AND s.completed_at >= ?1 AND s.completed_at < ?2
            AND {variant_term}"
-    ))?;
+    );
     let mut taxes_of: HashMap<String, Vec<TaxPart>> = HashMap::new();
-    let mut found = parts.query(params![from.0, to.0, reach.variant])?;
-    while let Some(t) = found.next()? {
+    conn.query_map(&parts, args![from.0, to.0, reach.variant], |t| {
         taxes_of.entry(t.get(0)?).or_default().push(TaxPart {
             name: t.get(1)?,
             rate_bp: t.get(2)?,
             base_minor: t.get(3)?,
             tax_minor: t.get(4)?,
         });
-    }
-    let mut rows = st.query(params![from.0, to.0, reach.variant])?;
-    while let Some(r) = rows.next()? {
+        Ok(())
+    })?;
+    let facts = conn.query_map(&sql, args![from.0, to.0, reach.variant], |r| {
         let kind: String = r.get(7)?;
         let returned = kind == "return";
         let quantity: i64 = r.get(11)?;
         let (amount, discount, tax): (i64, i64, i64) = (r.get(12)?, r.get(13)?, r.get(14)?);
-        let included: bool = r.get::<_, Option<bool>>(5)?.unwrap_or(true);
+        let included: bool = r.get::<Option<bool>>(5)?.unwrap_or(true);
         let charged_discount = discount;
         let (net, discount) = before_tax(amount, discount, tax, included);
-        let taxes = taxes_of.remove(&r.get::<_, String>(6)?).unwrap_or_default();
+        let taxes = taxes_of.remove(&r.get::<String>(6)?).unwrap_or_default();
         let unit_cost: Option<i64> = r.get(15)?;
         let signed = if returned { -quantity } else { quantity };
         let sources = SaleDiscounts {
             code: r.get(18)?,
-            cart: r.get::<_, Option<String>>(19)?.is_some(),
+            cart: r.get::<Option<String>>(19)?.is_some(),
             line_kind: r.get(20)?,
             line_value: r.get(21)?,
-            list: r.get::<_, i64>(22)? * quantity,
+            list: r.get::<i64>(22)? * quantity,
         };
         let discounts = if returned {
             Vec::new()
         } else {
             sources.split(charged_discount, discount)
         };
-        out.push(Fact {
+        Ok(Fact {
             at: Timestamp(r.get(2)?),
             doc: Doc::Sale,
             doc_id: r.get(0)?,
-            doc_name: crate::sale::receipt_code(&r.get::<_, String>(23)?, r.get(1)?),
+            doc_name: crate::sale::receipt_code(&r.get::<String>(23)?, r.get(1)?),
             channel: "counter".into(),
             location: r.get(3)?,
             staff: r.get(4)?,
@@ -300,35 +297,36 @@ fn counter(
             reason: String::new(),
             restocked: r.get(16)?,
             discounts,
-        });
-    }
+        })
+    })?;
+    out.extend(facts);
     Ok(())
 }
 
 fn orders(
-    conn: &Connection,
+    conn: Conn,
     from: Timestamp,
     to: Timestamp,
     reach: Reach,
     out: &mut Vec<Fact>,
 ) -> Result<()> {
     let lines = reach.tables(
+        conn,
         "customer_order o JOIN order_line l ON l.order_id = o.id",
         "order_line l CROSS JOIN customer_order o ON o.id = l.order_id",
     );
     let variant_term = reach.term();
-    let mut st = conn.prepare_cached(&format!(
-        "SELECT o.id, o.number, o.created_at, o.channel, o.location_id, ifnull(o.created_by, ''),
+    let sql = format!(
+        "SELECT o.id, o.number, o.created_at, o.channel, o.location_id, coalesce(o.created_by, ''),
                 o.prices_include_tax, l.kind, l.variant_id, l.title, l.sku, l.quantity,
                 l.amount_minor, l.discount_minor, l.tax_minor, l.taxes, l.unit_cost_minor,
                 o.customer_id
          FROM {lines}
          WHERE o.status <> 'cancelled' AND o.created_at >= ?1 AND o.created_at < ?2
            AND {variant_term}
-         ORDER BY o.created_at, l.position"
-    ))?;
-    let mut rows = st.query(params![from.0, to.0, reach.variant])?;
-    while let Some(r) = rows.next()? {
+         ORDER BY o.created_at, o.id, l.position"
+    );
+    let facts = conn.query_map(&sql, args![from.0, to.0, reach.variant], |r| {
         let kind: String = r.get(7)?;
         let quantity: i64 = r.get(11)?;
         let (amount, discount, tax): (i64, i64, i64) = (r.get(12)?, r.get(13)?, r.get(14)?);
@@ -340,7 +338,7 @@ fn orders(
         } else {
             vec![(format!("{channel} discount"), discount)]
         };
-        out.push(Fact {
+        Ok(Fact {
             at: Timestamp(r.get(2)?),
             doc: Doc::Order,
             doc_id: r.get(0)?,
@@ -362,49 +360,50 @@ fn orders(
             discount,
             net,
             tax,
-            taxes: taxes_json(&r.get::<_, String>(15)?),
+            taxes: taxes_json(&r.get::<String>(15)?),
             cost: unit_cost.map(|c| c * quantity),
             reason: String::new(),
             restocked: None,
             discounts,
-        });
-    }
+        })
+    })?;
+    out.extend(facts);
     Ok(())
 }
 
 /// Order returns count on the day they were refunded, each returned line at its share of what
 /// the order charged for it.
 fn order_returns(
-    conn: &Connection,
+    conn: Conn,
     from: Timestamp,
     to: Timestamp,
     reach: Reach,
     out: &mut Vec<Fact>,
 ) -> Result<()> {
     let lines = reach.tables(
+        conn,
         "order_return r JOIN order_return_line rl ON rl.return_id = r.id
          JOIN order_line l ON l.id = rl.order_line_id",
         "order_line l CROSS JOIN order_return_line rl ON rl.order_line_id = l.id
          CROSS JOIN order_return r ON r.id = rl.return_id",
     );
     let variant_term = reach.term();
-    let mut st = conn.prepare_cached(&format!(
-        "SELECT o.id, r.number, r.updated_at, o.channel, ifnull(rl.location_id, o.location_id),
-                ifnull(r.created_by, ''), o.prices_include_tax, l.variant_id, l.title, l.sku,
+    let sql = format!(
+        "SELECT o.id, r.number, r.updated_at, o.channel, coalesce(rl.location_id, o.location_id),
+                coalesce(r.created_by, ''), o.prices_include_tax, l.variant_id, l.title, l.sku,
                 l.quantity, rl.quantity, l.amount_minor, l.discount_minor, l.tax_minor, l.taxes,
                 l.unit_cost_minor, r.reason, rl.disposition, o.customer_id
          FROM {lines}
          JOIN customer_order o ON o.id = r.order_id
          WHERE r.status = 'refunded' AND r.updated_at >= ?1 AND r.updated_at < ?2
            AND {variant_term}
-         ORDER BY r.updated_at"
-    ))?;
-    let mut rows = st.query(params![from.0, to.0, reach.variant])?;
-    while let Some(r) = rows.next()? {
+         ORDER BY r.updated_at, r.id, l.position"
+    );
+    let facts = conn.query_map(&sql, args![from.0, to.0, reach.variant], |r| {
         let (sold, back): (i64, i64) = (r.get(10)?, r.get(11)?);
         let (amount, discount, tax): (i64, i64, i64) = (r.get(12)?, r.get(13)?, r.get(14)?);
         let (net, discount) = before_tax(amount, discount, tax, r.get(6)?);
-        let taxes = taxes_json(&r.get::<_, String>(15)?)
+        let taxes = taxes_json(&r.get::<String>(15)?)
             .into_iter()
             .map(|t| TaxPart {
                 base_minor: -share(t.base_minor, back, sold),
@@ -415,11 +414,11 @@ fn order_returns(
         let unit_cost: Option<i64> = r.get(16)?;
         let disposition: Option<String> = r.get(18)?;
         let (net, discount) = (-share(net, back, sold), -share(discount, back, sold));
-        out.push(Fact {
+        Ok(Fact {
             at: Timestamp(r.get(2)?),
             doc: Doc::OrderReturn,
             doc_id: r.get(0)?,
-            doc_name: format!("RMA-{}", r.get::<_, i64>(1)?),
+            doc_name: format!("RMA-{}", r.get::<i64>(1)?),
             channel: r.get(3)?,
             location: r.get(4)?,
             staff: r.get(5)?,
@@ -438,8 +437,9 @@ fn order_returns(
             reason: r.get(17)?,
             restocked: disposition.map(|d| d == "restock"),
             discounts: Vec::new(),
-        });
-    }
+        })
+    })?;
+    out.extend(facts);
     Ok(())
 }
 

@@ -8,8 +8,8 @@ use super::{ColumnKind, Period, Report, ReportName};
 use crate::clock::{Date, ShopZone};
 use crate::error::Result;
 use crate::packing::shipping::{percentile, ship_by, Promises};
+use crate::sql::{args, Conn};
 use crate::Timestamp;
-use rusqlite::{params, Connection};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What a count of orders is kept apart by.
@@ -31,38 +31,36 @@ pub(crate) struct Fate {
 pub(crate) type Fates = BTreeMap<Fate, i64>;
 
 /// The fates of the orders placed on local days [first, last], from the orders themselves.
-pub(crate) fn made(conn: &Connection, zone: &ShopZone, first: Date, last: Date) -> Result<Fates> {
+pub(crate) fn made(conn: Conn, zone: &ShopZone, first: Date, last: Date) -> Result<Fates> {
     let after = last.tomorrow().unwrap_or(last);
-    let mut st = conn.prepare_cached(
+    let rows = conn.query_map(
         "SELECT o.channel, o.status, o.created_at,
                 (SELECT min(at) FROM shipment WHERE order_id = o.id),
                 (SELECT carrier FROM shipment WHERE order_id = o.id ORDER BY at LIMIT 1),
-                (SELECT ifnull(sum(quantity), 0) FROM order_line WHERE order_id = o.id AND kind = 'item'),
-                (SELECT ifnull(sum(sl.quantity), 0) FROM shipment_line sl
+                (SELECT coalesce(sum(quantity), 0) FROM order_line WHERE order_id = o.id AND kind = 'item'),
+                (SELECT coalesce(sum(sl.quantity), 0) FROM shipment_line sl
                    JOIN shipment s ON s.id = sl.shipment_id WHERE s.order_id = o.id),
                 EXISTS (SELECT 1 FROM order_event WHERE order_id = o.id AND kind = 'held'),
                 o.location_id
          FROM customer_order o WHERE o.created_at >= ?1 AND o.created_at < ?2",
-    )?;
-    type Row = (
-        String,
-        String,
-        i64,
-        Option<i64>,
-        Option<String>,
-        i64,
-        i64,
-        bool,
-        String,
-    );
-    let rows = st.query_map(
-        params![zone.start_of(first).0, zone.start_of(after).0],
-        |r| -> rusqlite::Result<Row> { r.try_into() },
+        args![zone.start_of(first).0, zone.start_of(after).0],
+        |r| {
+            Ok((
+                r.get::<String>(0)?,
+                r.get::<String>(1)?,
+                r.get::<i64>(2)?,
+                r.get::<Option<i64>>(3)?,
+                r.get::<Option<String>>(4)?,
+                r.get::<i64>(5)?,
+                r.get::<i64>(6)?,
+                r.get::<bool>(7)?,
+                r.get::<String>(8)?,
+            ))
+        },
     )?;
     let promises = Promises::read(conn)?;
     let mut out = Fates::new();
-    for found in rows {
-        let (channel, status, placed, first, carrier, units, sent, held, location) = found?;
+    for (channel, status, placed, first, carrier, units, sent, held, location) in rows {
         let stage = match status.as_str() {
             "cancelled" => "cancelled",
             "on_hold" => "on_hold",
@@ -88,61 +86,57 @@ pub(crate) fn made(conn: &Connection, zone: &ShopZone, first: Date, last: Date) 
 }
 
 /// Replaces the stored fates of the days [first, last] (in the fold's transaction).
-pub(crate) fn store(tx: &Connection, zone: &ShopZone, first: Date, last: Date) -> Result<()> {
+pub(crate) fn store(tx: Conn, zone: &ShopZone, first: Date, last: Date) -> Result<()> {
     tx.execute(
         "DELETE FROM report_fulfilment WHERE day >= ?1 AND day <= ?2",
-        params![first.to_string(), last.to_string()],
-    )?;
-    let mut put = tx.prepare_cached(
-        "INSERT INTO report_fulfilment VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        args![first.to_string(), last.to_string()],
     )?;
     for (f, orders) in made(tx, zone, first, last)? {
-        put.execute(params![
-            f.day.to_string(),
-            f.channel,
-            f.location,
-            f.stage,
-            f.carrier,
-            f.hours.unwrap_or(-1),
-            f.late,
-            f.held,
-            orders
-        ])?;
+        tx.execute(
+            "INSERT INTO report_fulfilment VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            args![
+                f.day.to_string(),
+                f.channel,
+                f.location,
+                f.stage,
+                f.carrier,
+                f.hours.unwrap_or(-1),
+                f.late,
+                f.held,
+                orders
+            ],
+        )?;
     }
     Ok(())
 }
 
 /// The stored fates of the days [first, last], but for the days in `skip`.
-pub(crate) fn stored(
-    conn: &Connection,
-    first: Date,
-    last: Date,
-    skip: &BTreeSet<Date>,
-) -> Result<Fates> {
-    let mut st = conn.prepare_cached(
+pub(crate) fn stored(conn: Conn, first: Date, last: Date, skip: &BTreeSet<Date>) -> Result<Fates> {
+    let mut out = Fates::new();
+    conn.query_map(
         "SELECT day, channel, location, stage, carrier, hours, late, held, orders
          FROM report_fulfilment WHERE day >= ?1 AND day <= ?2",
+        args![first.to_string(), last.to_string()],
+        |r| {
+            let day = super::rollup::parse_day(&r.get::<String>(0)?)?;
+            if skip.contains(&day) {
+                return Ok(());
+            }
+            let hours: i64 = r.get(5)?;
+            let fate = Fate {
+                day,
+                channel: r.get(1)?,
+                location: r.get(2)?,
+                stage: r.get(3)?,
+                carrier: r.get(4)?,
+                hours: (hours >= 0).then_some(hours),
+                late: r.get(6)?,
+                held: r.get(7)?,
+            };
+            out.insert(fate, r.get(8)?);
+            Ok(())
+        },
     )?;
-    let mut rows = st.query(params![first.to_string(), last.to_string()])?;
-    let mut out = Fates::new();
-    while let Some(r) = rows.next()? {
-        let day = super::rollup::parse_day(&r.get::<_, String>(0)?)?;
-        if skip.contains(&day) {
-            continue;
-        }
-        let hours: i64 = r.get(5)?;
-        let fate = Fate {
-            day,
-            channel: r.get(1)?,
-            location: r.get(2)?,
-            stage: r.get(3)?,
-            carrier: r.get(4)?,
-            hours: (hours >= 0).then_some(hours),
-            late: r.get(6)?,
-            held: r.get(7)?,
-        };
-        out.insert(fate, r.get(8)?);
-    }
     Ok(out)
 }
 

@@ -7,8 +7,8 @@ use super::tables::{change_bp, Sums};
 use crate::error::Result;
 use crate::shop::shop_currency;
 use crate::shop::staff::{authorize, Permission, Session};
+use crate::sql::{args, Conn};
 use crate::{Shop, Timestamp};
-use rusqlite::OptionalExtension;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -72,7 +72,7 @@ impl Shop {
     pub fn home(&self, session: &Session) -> Result<Home> {
         let now = self.clock.now();
         let low_stock = self.low_stock(session)?.len() as i64;
-        self.db.read(|c| {
+        self.db.shared_read(|c: Conn| {
             authorize(c, session, Permission::ReportsView)?;
             let zone = crate::shop::zone(c)?;
             let today = zone.date(now);
@@ -89,23 +89,21 @@ impl Shop {
                     total_minor: s.total(),
                 })
             };
-            let count = |sql: &str| -> Result<i64> { Ok(c.query_row(sql, [], |r| r.get(0))?) };
-            let mut failing = c.prepare_cached(
+            let count = |sql: &str| -> Result<i64> { c.query_row(sql, args![], |r| r.get(0)) };
+            let failing_channels = c.query_map(
                 "SELECT name FROM channel
-                 WHERE last_error_at IS NOT NULL AND last_error_at >= ifnull(last_success_at, 0)
+                 WHERE last_error_at IS NOT NULL AND last_error_at >= coalesce(last_success_at, 0)
                  ORDER BY name",
+                args![],
+                |r| r.get(0),
             )?;
-            let failing_channels = failing
-                .query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<Vec<String>>>()?;
             let last_z = c
-                .query_row(
+                .query_opt(
                     "SELECT report FROM shift WHERE status = 'closed'
                      ORDER BY closed_at DESC LIMIT 1",
-                    [],
-                    |r| r.get::<_, String>(0),
-                )
-                .optional()?
+                    args![],
+                    |r| r.get::<String>(0),
+                )?
                 .and_then(|json| serde_json::from_str::<crate::sale::shift::ZReport>(&json).ok())
                 .map(|z| LastZ {
                     shift_number: z.shift_number,

@@ -7,7 +7,7 @@ use super::rollup::HourKey;
 use super::tables::Sums;
 use crate::clock::{Date, ShopZone};
 use crate::error::Result;
-use rusqlite::{params, Connection, OptionalExtension};
+use crate::sql::{args, Conn};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// What an item row's sums are kept apart by (besides its span and day).
@@ -102,12 +102,12 @@ impl Lines {
 
 /// A variant's category and vendor now, read once per variant.
 pub(crate) struct CatalogGroups<'c> {
-    conn: &'c Connection,
+    conn: Conn<'c>,
     known: HashMap<String, (String, String)>,
 }
 
 impl<'c> CatalogGroups<'c> {
-    pub fn new(conn: &'c Connection) -> Self {
+    pub fn new(conn: Conn<'c>) -> Self {
         CatalogGroups {
             conn,
             known: HashMap::new(),
@@ -123,12 +123,12 @@ impl<'c> CatalogGroups<'c> {
         }
         let g: (String, String) = self
             .conn
-            .prepare_cached(
+            .query_opt(
                 "SELECT p.product_type, p.vendor FROM variant v JOIN product p ON p.id = v.product_id
                  WHERE v.id = ?1",
+                args![v],
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )?
-            .query_row([v], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?
             .unwrap_or_default();
         self.known.insert(v.to_string(), g.clone());
         Ok(g)
@@ -232,7 +232,7 @@ pub(crate) fn aggregate(
 
 /// Replaces the day rows of [first, last] with `lines` (in the fold's transaction).
 pub(crate) fn store(
-    tx: &Connection,
+    tx: Conn,
     zone: &ShopZone,
     first: Date,
     last: Date,
@@ -244,76 +244,80 @@ pub(crate) fn store(
         "DELETE FROM report_tax WHERE day >= ?1 AND day <= ?2",
         "DELETE FROM report_discount WHERE day >= ?1 AND day <= ?2",
     ] {
-        tx.execute(table, params![from, to])?;
+        tx.execute(table, args![from, to])?;
     }
-    let mut item = tx.prepare_cached(
+    let item =
         "INSERT INTO report_item VALUES ('day', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
-             ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
-    )?;
+             ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)";
     for (k, v) in &lines.items {
         let s = &v.sums;
-        item.execute(params![
-            k.day.to_string(),
-            zone.start_of(k.day).0,
-            k.doc.text(),
-            k.channel,
-            k.location,
-            k.staff,
-            k.item,
-            k.reason,
-            v.title,
-            v.sku,
-            v.category,
-            v.vendor,
-            s.counted_docs,
-            v.docs_category,
-            v.docs_vendor,
-            s.units,
-            s.returned_units,
-            s.gross,
-            s.discounts,
-            s.returns,
-            s.tax,
-            s.cost,
-            s.costed_net,
-            s.without_cost,
-            v.refunds,
-            v.restocked,
-            v.written_off
-        ])?;
+        tx.execute(
+            item,
+            args![
+                k.day.to_string(),
+                zone.start_of(k.day).0,
+                k.doc.text(),
+                k.channel,
+                k.location,
+                k.staff,
+                k.item,
+                k.reason,
+                v.title,
+                v.sku,
+                v.category,
+                v.vendor,
+                s.counted_docs,
+                v.docs_category,
+                v.docs_vendor,
+                s.units,
+                s.returned_units,
+                s.gross,
+                s.discounts,
+                s.returns,
+                s.tax,
+                s.cost,
+                s.costed_net,
+                s.without_cost,
+                v.refunds,
+                v.restocked,
+                v.written_off
+            ],
+        )?;
     }
-    let mut tax = tx.prepare_cached(
-        "INSERT INTO report_tax VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    )?;
+    let tax = "INSERT INTO report_tax VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
     for ((k, name, rate), (base, sold, back)) in &lines.taxes {
-        tax.execute(params![
-            k.day.to_string(),
-            k.doc.text(),
-            k.channel,
-            k.location,
-            k.staff,
-            name,
-            rate,
-            base,
-            sold,
-            back
-        ])?;
+        tx.execute(
+            tax,
+            args![
+                k.day.to_string(),
+                k.doc.text(),
+                k.channel,
+                k.location,
+                k.staff,
+                name,
+                rate,
+                base,
+                sold,
+                back
+            ],
+        )?;
     }
-    let mut discount = tx.prepare_cached(
-        "INSERT INTO report_discount VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )?;
+    let discount = "INSERT INTO report_discount VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
     for ((k, source), (docs, amount, net)) in &lines.discounts {
-        discount.execute(params![
-            k.day.to_string(),
-            k.doc.text(),
-            k.channel,
-            k.location,
-            k.staff,
-            source,
-            docs,
-            amount,
-            net
-        ])?;
+        tx.execute(
+            discount,
+            args![
+                k.day.to_string(),
+                k.doc.text(),
+                k.channel,
+                k.location,
+                k.staff,
+                source,
+                docs,
+                amount,
+                net
+            ],
+        )?;
     }
     Ok(())
 }
@@ -321,25 +325,23 @@ pub(crate) fn store(
 /// The stored item rows of a span ("day" or "month") whose day is in [first, last], but for the
 /// days in `skip`.
 pub(crate) fn stored_items(
-    conn: &Connection,
+    conn: Conn,
     span: &str,
     first: Date,
     last: Date,
     skip: &BTreeSet<Date>,
     out: &mut Lines,
 ) -> Result<()> {
-    let mut items = conn.prepare_cached(
+    let found = conn.query_map(
         "SELECT day, doc, channel, location, staff, item, reason, title, sku, category, vendor,
                 docs, docs_category, docs_vendor, units, returned_units, gross, discounts, returns,
                 tax, cost, costed_net, without_cost, refunds, restocked, written_off
          FROM report_item WHERE span = ?1 AND day >= ?2 AND day <= ?3",
-    )?;
-    {
-        let mut rows = items.query(params![span, first.to_string(), last.to_string()])?;
-        while let Some(r) = rows.next()? {
+        args![span, first.to_string(), last.to_string()],
+        |r| {
             let bucket = HourKey::read(r)?;
             if span == "day" && skip.contains(&bucket.day) {
-                continue;
+                return Ok(None);
             }
             let key = ItemKey::new(bucket, r.get(5)?, r.get(6)?);
             let v = ItemSums {
@@ -366,65 +368,68 @@ pub(crate) fn stored_items(
                 restocked: r.get(24)?,
                 written_off: r.get(25)?,
             };
-            out.items.push((key, v));
-        }
-    }
+            Ok(Some((key, v)))
+        },
+    )?;
+    out.items.extend(found.into_iter().flatten());
     Ok(())
 }
 
 /// The stored taxes and discounts of the days in [first, last], but for the days in `skip`.
 pub(crate) fn stored_taxes_and_discounts(
-    conn: &Connection,
+    conn: Conn,
     first: Date,
     last: Date,
     skip: &BTreeSet<Date>,
     out: &mut Lines,
 ) -> Result<()> {
     let (first, last) = (first.to_string(), last.to_string());
-    let mut taxes = conn.prepare_cached(
+    conn.query_map(
         "SELECT day, doc, channel, location, staff, name, rate_bp, base, tax, refunded
          FROM report_tax WHERE day >= ?1 AND day <= ?2",
+        args![first, last],
+        |r| {
+            let k = HourKey::read(r)?;
+            if !skip.contains(&k.day) {
+                out.taxes
+                    .insert((k, r.get(5)?, r.get(6)?), (r.get(7)?, r.get(8)?, r.get(9)?));
+            }
+            Ok(())
+        },
     )?;
-    let mut rows = taxes.query(params![first, last])?;
-    while let Some(r) = rows.next()? {
-        let k = HourKey::read(r)?;
-        if !skip.contains(&k.day) {
-            out.taxes
-                .insert((k, r.get(5)?, r.get(6)?), (r.get(7)?, r.get(8)?, r.get(9)?));
-        }
-    }
-    let mut discounts = conn.prepare_cached(
+    conn.query_map(
         "SELECT day, doc, channel, location, staff, source, docs, amount, net
          FROM report_discount WHERE day >= ?1 AND day <= ?2",
+        args![first, last],
+        |r| {
+            let k = HourKey::read(r)?;
+            if !skip.contains(&k.day) {
+                out.discounts
+                    .insert((k, r.get(5)?), (r.get(6)?, r.get(7)?, r.get(8)?));
+            }
+            Ok(())
+        },
     )?;
-    let mut rows = discounts.query(params![first, last])?;
-    while let Some(r) = rows.next()? {
-        let k = HourKey::read(r)?;
-        if !skip.contains(&k.day) {
-            out.discounts
-                .insert((k, r.get(5)?), (r.get(6)?, r.get(7)?, r.get(8)?));
-        }
-    }
     Ok(())
 }
 
 /// Makes the item rows of `month` again: the sum of its days.
-pub(crate) fn store_month(tx: &Connection, zone: &ShopZone, month: Date) -> Result<()> {
+pub(crate) fn store_month(tx: Conn, zone: &ShopZone, month: Date) -> Result<()> {
     let next = month.last_of_month().tomorrow().unwrap_or(month);
     tx.execute(
         "DELETE FROM report_item WHERE span = 'month' AND day = ?1",
-        [month.to_string()],
+        args![month.to_string()],
     )?;
     tx.execute(
         "INSERT INTO report_item
-         SELECT 'month', ?1, ?3, doc, channel, location, staff, item, reason, max(title),
+         SELECT 'month', ?1, CAST(?3 AS BIGINT), doc, channel, location, staff, item, reason, max(title),
                 max(sku), max(category), max(vendor), sum(docs), sum(docs_category),
                 sum(docs_vendor), sum(units), sum(returned_units), sum(gross), sum(discounts),
                 sum(returns), sum(tax), sum(cost), sum(costed_net), sum(without_cost),
                 sum(refunds), sum(restocked), sum(written_off)
          FROM report_item WHERE span = 'day' AND day >= ?1 AND day < ?2
          GROUP BY doc, channel, location, staff, item, reason",
-        params![month.to_string(), next.to_string(), zone.start_of(month).0],
+        args![month.to_string(), next.to_string(), zone.start_of(month).0],
     )?;
     Ok(())
 }

@@ -27,6 +27,7 @@ use crate::clock::{parse_day, Date, ShopZone};
 use crate::error::{Error, Result};
 use crate::shop::shop_currency;
 use crate::shop::staff::{authorize, Permission, Session};
+use crate::sql::Conn;
 use crate::{Shop, Timestamp};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -484,7 +485,7 @@ impl Shop {
         if name.reads() != Reads::Nothing {
             self.fold_report_hours(session)?;
         }
-        self.db.read(|c| {
+        self.db.shared_read(|c: Conn| {
             authorize(c, session, Permission::ReportsView)?;
             let zone = crate::shop::zone(c)?;
             let period = q.period(&zone)?;
@@ -492,7 +493,7 @@ impl Shop {
                 .compared(&zone, q.compare)
                 .filter(|_| name.compares());
             let country: String =
-                c.query_row("SELECT country FROM shop WHERE id = 1", [], |r| r.get(0))?;
+                c.query_row("SELECT country FROM shop WHERE id = 1", &[], |r| r.get(0))?;
             let ctx = tables::Context {
                 conn: c,
                 zone: &zone,
@@ -518,15 +519,16 @@ impl Shop {
     /// Reports by time, channel and staff do this first; a shop with years of history just
     /// upgraded (or a bulk load) pays it once, a month of days per write transaction.
     pub fn fold_report_hours(&self, session: &Session) -> Result<()> {
-        let stale = self.db.read(|c| {
+        let stale = self.db.shared_read(|c: Conn| {
             authorize(c, session, Permission::ReportsView)?;
             rollup::needs_fold(c, &crate::shop::zone(c)?)
         })?;
         if stale {
             while !self
                 .db
-                .write(|tx| rollup::fold(tx, &crate::shop::zone(tx)?, 31))?
-            {}
+                .shared_write(|tx: Conn| rollup::fold(tx, &crate::shop::zone(tx)?, 31))?
+            {
+            }
         }
         Ok(())
     }
@@ -536,14 +538,14 @@ impl Shop {
     pub fn report_sums_check(&self, session: &Session) -> Result<Vec<String>> {
         self.fold_report_hours(session)?;
         self.db
-            .read(|c| rollup::differences(c, &crate::shop::zone(c)?))
+            .shared_read(|c: Conn| rollup::differences(c, &crate::shop::zone(c)?))
     }
 
     /// Everyone on the staff, former members included — their sales stay in the reports — for
     /// the reports' staff filter: whoever may read reports may filter by anyone (names and roles
     /// only). Active members first.
     pub fn report_staff(&self, session: &Session) -> Result<Vec<crate::shop::staff::StaffMember>> {
-        let mut all = self.db.read(|c| {
+        let mut all = self.db.shared_read(|c: Conn| {
             authorize(c, session, Permission::ReportsView)?;
             crate::shop::staff::list_staff(c)
         })?;
@@ -560,7 +562,7 @@ impl Shop {
         key: &str,
     ) -> Result<Vec<DocumentRow>> {
         let now = self.clock.now();
-        self.db.read(|c| {
+        self.db.shared_read(|c: Conn| {
             authorize(c, session, Permission::ReportsView)?;
             let zone = crate::shop::zone(c)?;
             let period = q.period(&zone)?;

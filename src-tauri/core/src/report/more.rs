@@ -8,8 +8,8 @@ use super::lines::Lines;
 use super::tables::{blank, col, n, opt, product_filter, ratio_bp, row, t, Context, Sums};
 use super::{Cell, ColumnKind, Period, Report, ReportName, ReportRow};
 use crate::error::Result;
+use crate::sql::args;
 use crate::Timestamp;
-use rusqlite::{params, OptionalExtension};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 const DAY: i64 = 86_400_000;
@@ -72,11 +72,12 @@ pub(crate) fn used_discount(f: &Fact, source: &str) -> bool {
 /// Each customer's first purchase ever (counter sale or order), for new against returning.
 pub(super) fn first_purchases(ctx: &Context) -> Result<HashMap<String, i64>> {
     // Kept by the store with every sale and order (migration 0013's customer figures).
-    let mut st = ctx.conn.prepare_cached(
+    let rows = ctx.conn.query_map(
         "SELECT customer_id, first_at FROM customer_stats WHERE first_at IS NOT NULL",
+        args![],
+        |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
-    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    Ok(rows.into_iter().collect())
 }
 
 /// Customers who bought in the period: new and returning, the repeat rate, and the best ones.
@@ -148,9 +149,6 @@ pub(crate) fn customers(ctx: &Context, buyers: &Months, p: &Period) -> Result<Re
     }
     let mut best: Vec<(&str, (i64, i64))> = by.into_iter().collect();
     // Names of the best customers only, not of every customer the shop has.
-    let mut name_of = ctx
-        .conn
-        .prepare_cached("SELECT name FROM customer WHERE id = ?1")?;
     // Ties in the customer's id, so the same history always lists the same way.
     best.sort_by_key(|&(id, v)| (std::cmp::Reverse(v.1), id));
     for (id, (docs, net)) in best.into_iter().take(200) {
@@ -159,9 +157,11 @@ pub(crate) fn customers(ctx: &Context, buyers: &Months, p: &Period) -> Result<Re
             .map(|&at| ctx.zone.date_text(Timestamp(at)))
             .unwrap_or_default();
         let kind = if is_new(id) { "New" } else { "Returning" };
-        let name: String = name_of
-            .query_row([id], |r| r.get(0))
-            .optional()?
+        let name: String = ctx
+            .conn
+            .query_opt("SELECT name FROM customer WHERE id = ?1", args![id], |r| {
+                r.get(0)
+            })?
             .unwrap_or_default();
         r.rows
             .push(row(id, vec![t(name), t(kind), n(docs), n(net), t(since)]));
@@ -235,16 +235,15 @@ pub(crate) fn cohorts(ctx: &Context, buyers: &Months, p: &Period) -> Result<Repo
 /// and aged by the receipts that still make it up (first in, first out).
 pub(crate) fn inventory(ctx: &Context, p: &Period) -> Result<Report> {
     let q = ctx.query;
-    let mut st = ctx.conn.prepare_cached(
-        "SELECT m.variant_id, m.location_id, m.on_hand_delta, m.at, ifnull(v.sku, ''),
-                p.title || ifnull(' (' || nullif(trim(ifnull(v.option1, '') || ' ' || ifnull(v.option2, '')), '') || ')', ''),
-                ifnull(v.cost_minor, 0), v.price_minor, l.name
+    let moves =
+        "SELECT m.variant_id, m.location_id, m.on_hand_delta, m.at, coalesce(v.sku, ''),
+                p.title || coalesce(' (' || nullif(trim(coalesce(v.option1, '') || ' ' || coalesce(v.option2, '')), '') || ')', ''),
+                coalesce(v.cost_minor, 0), v.price_minor, l.name
          FROM stock_move m
          JOIN variant v ON v.id = m.variant_id JOIN product p ON p.id = v.product_id
          JOIN location l ON l.id = m.location_id
          WHERE m.at < ?1 AND m.on_hand_delta <> 0
-         ORDER BY m.variant_id, m.location_id, m.seq",
-    )?;
+         ORDER BY m.variant_id, m.location_id, m.seq";
     struct Line {
         sku: String,
         label: String,
@@ -257,15 +256,14 @@ pub(crate) fn inventory(ctx: &Context, p: &Period) -> Result<Report> {
     }
     let allowed = product_filter(ctx)?;
     let mut lines: BTreeMap<(String, String), Line> = BTreeMap::new();
-    let mut rows = st.query(params![p.end.0])?;
-    while let Some(r) = rows.next()? {
+    ctx.conn.query_map(moves, args![p.end.0], |r| {
         let (variant, location): (String, String) = (r.get(0)?, r.get(1)?);
         if q.location
             .as_deref()
             .is_some_and(|l| !l.is_empty() && l != location)
             || allowed.as_ref().is_some_and(|ids| !ids.contains(&variant))
         {
-            continue;
+            return Ok(());
         }
         let delta: i64 = r.get(2)?;
         let at: i64 = r.get(3)?;
@@ -282,7 +280,8 @@ pub(crate) fn inventory(ctx: &Context, p: &Period) -> Result<Report> {
         if delta > 0 {
             line.ins.push((at, delta));
         }
-    }
+        Ok(())
+    })?;
     let mut r = blank(
         ReportName::Inventory,
         vec![
@@ -302,17 +301,16 @@ pub(crate) fn inventory(ctx: &Context, p: &Period) -> Result<Report> {
     let mut total = [0i64; 7];
     // The cost of the day valued (migration 0019), so a month-end snapshot keeps that month's
     // cost; today's where none was known then.
-    let mut cost_then = ctx.conn.prepare_cached(
-        "SELECT cost_minor FROM variant_cost WHERE variant_id = ?1 AND at < ?2
-         ORDER BY at DESC, seq DESC LIMIT 1",
-    )?;
     for ((variant, location), mut line) in lines {
         if line.on_hand <= 0 {
             continue;
         }
-        let then: Option<Option<i64>> = cost_then
-            .query_row(params![variant, p.end.0], |r| r.get(0))
-            .optional()?;
+        let then: Option<Option<i64>> = ctx.conn.query_opt(
+            "SELECT cost_minor FROM variant_cost WHERE variant_id = ?1 AND at < ?2
+             ORDER BY at DESC, seq DESC LIMIT 1",
+            args![variant, p.end.0],
+            |r| r.get(0),
+        )?;
         if let Some(Some(cost)) = then {
             line.cost = cost;
         }
@@ -396,28 +394,28 @@ pub(crate) fn sell_through(ctx: &Context, lines: &Lines, p: &Period) -> Result<R
     {
         *sold.entry(k.item.as_str()).or_default() += v.sums.units - v.sums.returned_units;
     }
-    let mut st = ctx.conn.prepare_cached(
-        "SELECT v.id, ifnull(v.sku, ''),
-                p.title || ifnull(' (' || nullif(trim(ifnull(v.option1, '') || ' ' || ifnull(v.option2, '')), '') || ')', ''),
-                (SELECT ifnull(sum(on_hand_delta), 0) FROM stock_move m WHERE m.variant_id = v.id AND m.at < ?1),
+    let rows = ctx.conn.query_map(
+        "SELECT v.id, coalesce(v.sku, ''),
+                p.title || coalesce(' (' || nullif(trim(coalesce(v.option1, '') || ' ' || coalesce(v.option2, '')), '') || ')', ''),
+                (SELECT coalesce(sum(on_hand_delta), 0) FROM stock_move m WHERE m.variant_id = v.id AND m.at < ?1),
                 (SELECT max(at) FROM stock_move m WHERE m.variant_id = v.id AND m.reason IN ('sale', 'ship') AND m.at < ?1),
                 (SELECT sum(reorder_point) FROM reorder_rule r WHERE r.variant_id = v.id),
                 (SELECT sum(reorder_qty) FROM reorder_rule r WHERE r.variant_id = v.id)
          FROM variant v JOIN product p ON p.id = v.product_id WHERE p.status <> 'archived'
          ORDER BY p.title, v.position",
+        args![p.end.0],
+        |r| {
+            Ok((
+                r.get::<String>(0)?,
+                r.get::<String>(1)?,
+                r.get::<String>(2)?,
+                r.get::<i64>(3)?,
+                r.get::<Option<i64>>(4)?,
+                r.get::<Option<i64>>(5)?,
+                r.get::<Option<i64>>(6)?,
+            ))
+        },
     )?;
-    type Row = (
-        String,
-        String,
-        String,
-        i64,
-        Option<i64>,
-        Option<i64>,
-        Option<i64>,
-    );
-    let rows: Vec<Row> = st
-        .query_map(params![p.end.0], |r| r.try_into())?
-        .collect::<rusqlite::Result<_>>()?;
     let days = p.days().max(1);
     let allowed = product_filter(ctx)?;
     let mut r = blank(

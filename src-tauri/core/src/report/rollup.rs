@@ -14,8 +14,8 @@ use super::tables::Sums;
 use super::Period;
 use crate::clock::{Date, ShopZone};
 use crate::error::Result;
+use crate::sql::{args, Conn, Row};
 use crate::Timestamp;
-use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::{BTreeMap, BTreeSet};
 
 const HOUR_MS: i64 = 3_600_000;
@@ -57,11 +57,11 @@ impl HourKey {
 
     /// The bucket of a stored row whose first five columns are its day, doc, channel, location
     /// and staff — the order every sums table keeps them in (hour 0).
-    pub fn read(r: &rusqlite::Row) -> Result<HourKey> {
+    pub fn read(r: &Row) -> Result<HourKey> {
         Ok(HourKey {
-            day: parse_day(&r.get::<_, String>(0)?)?,
+            day: parse_day(&r.get::<String>(0)?)?,
             hour: 0,
-            doc: Doc::of_text(&r.get::<_, String>(1)?),
+            doc: Doc::of_text(&r.get::<String>(1)?),
             channel: r.get(2)?,
             location: r.get(3)?,
             staff: r.get(4)?,
@@ -91,36 +91,32 @@ pub(crate) fn aggregate(zone: &ShopZone, facts: &[Fact]) -> Vec<HourRow> {
         .collect()
 }
 
-pub(crate) fn made_in(conn: &Connection) -> Result<Option<String>> {
-    Ok(conn
-        .query_row("SELECT zone FROM report_rollup WHERE id = 1", [], |r| {
-            r.get(0)
-        })
-        .optional()?)
+pub(crate) fn made_in(conn: Conn) -> Result<Option<String>> {
+    conn.query_opt(
+        "SELECT zone FROM report_rollup WHERE id = 1",
+        args![],
+        |r| r.get(0),
+    )
 }
 
 /// The marked hours within [from, to), each with the local days it touches (an hour can
 /// straddle two where the offset is not whole hours).
-fn stale_hours(
-    conn: &Connection,
-    zone: &ShopZone,
-    from: i64,
-    to: i64,
-) -> Result<Vec<(i64, [Date; 2])>> {
-    let mut st =
-        conn.prepare_cached("SELECT hour FROM report_stale WHERE hour >= ?1 AND hour < ?2")?;
-    let hours = st.query_map(params![from, to], |r| r.get::<_, i64>(0))?;
-    let mut out = Vec::new();
-    for hour in hours {
-        let hour = hour?;
-        let days = [hour, hour + HOUR_MS - 1].map(|at| zone.date(Timestamp(at)));
-        out.push((hour, days));
-    }
-    Ok(out)
+fn stale_hours(conn: Conn, zone: &ShopZone, from: i64, to: i64) -> Result<Vec<(i64, [Date; 2])>> {
+    conn.query_map(
+        "SELECT hour FROM report_stale WHERE hour >= ?1 AND hour < ?2",
+        args![from, to],
+        |r| {
+            let hour: i64 = r.get(0)?;
+            Ok((
+                hour,
+                [hour, hour + HOUR_MS - 1].map(|at| zone.date(Timestamp(at))),
+            ))
+        },
+    )
 }
 
 /// The period's days that marked hours touch.
-pub(crate) fn stale_days(conn: &Connection, zone: &ShopZone, p: &Period) -> Result<BTreeSet<Date>> {
+pub(crate) fn stale_days(conn: Conn, zone: &ShopZone, p: &Period) -> Result<BTreeSet<Date>> {
     let hours = stale_hours(conn, zone, p.start.0 - HOUR_MS, p.end.0)?;
     Ok(hours
         .into_iter()
@@ -146,7 +142,7 @@ pub(crate) fn runs(days: &BTreeSet<Date>) -> Vec<(Date, Date)> {
     out
 }
 
-fn facts_of_days(conn: &Connection, zone: &ShopZone, first: Date, last: Date) -> Result<Vec<Fact>> {
+fn facts_of_days(conn: Conn, zone: &ShopZone, first: Date, last: Date) -> Result<Vec<Fact>> {
     let after = last.tomorrow().unwrap_or(last);
     facts::load(conn, zone.start_of(first), zone.start_of(after))
 }
@@ -154,64 +150,69 @@ fn facts_of_days(conn: &Connection, zone: &ShopZone, first: Date, last: Date) ->
 /// Makes the marked hours' days again (every day, when the sums were made in another zone or
 /// never), at most `most_days` of them, in the caller's write transaction: true when none is
 /// left. A shop with years of history folds in several transactions, so a sale never waits long.
-pub(crate) fn fold(tx: &Connection, zone: &ShopZone, most_days: usize) -> Result<bool> {
+pub(crate) fn fold(tx: Conn, zone: &ShopZone, most_days: usize) -> Result<bool> {
     if made_in(tx)?.as_deref() != Some(zone.name()) {
         // Days move with the zone: nothing made in another one is kept.
         tx.execute_batch(
             "DELETE FROM report_hour; DELETE FROM report_item; DELETE FROM report_tax;
              DELETE FROM report_discount; DELETE FROM report_buyer; DELETE FROM report_fulfilment;
              DELETE FROM report_buyer_month; DELETE FROM report_customer;
-             INSERT OR IGNORE INTO report_stale
-             SELECT completed_at - completed_at % 3600000 FROM sale WHERE completed_at IS NOT NULL;
-             INSERT OR IGNORE INTO report_stale
-             SELECT created_at - created_at % 3600000 FROM customer_order;
-             INSERT OR IGNORE INTO report_stale
-             SELECT updated_at - updated_at % 3600000 FROM order_return WHERE status = 'refunded';",
+             INSERT INTO report_stale SELECT hour FROM (
+                 SELECT completed_at - completed_at % 3600000 AS hour FROM sale
+                 WHERE completed_at IS NOT NULL
+                 UNION SELECT created_at - created_at % 3600000 FROM customer_order
+                 UNION SELECT updated_at - updated_at % 3600000 FROM order_return
+                 WHERE status = 'refunded') AS marked
+             WHERE true ON CONFLICT DO NOTHING;",
         )?;
         tx.execute(
             "INSERT INTO report_rollup (id, zone) VALUES (1, ?1)
              ON CONFLICT (id) DO UPDATE SET zone = ?1",
-            [zone.name()],
+            args![zone.name()],
         )?;
     }
     let hours = stale_hours(tx, zone, i64::MIN, i64::MAX)?;
     let days: BTreeSet<Date> = hours.iter().flat_map(|(_, d)| *d).collect();
     let chosen: BTreeSet<Date> = days.iter().take(most_days).copied().collect();
-    let mut clear = tx.prepare_cached("DELETE FROM report_hour WHERE day >= ?1 AND day <= ?2")?;
-    let mut put = tx.prepare_cached(
+    let put =
         "INSERT INTO report_hour (day, hour, doc, channel, location, staff, docs, units, gross,
              discounts, returns, returned_units, shipping, tax, tax_parts, gift_cards, cost,
              costed_net, without_cost)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
-    )?;
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)";
     let mut catalog = lines::CatalogGroups::new(tx);
     for (first, last) in runs(&chosen) {
         let facts = facts_of_days(tx, zone, first, last)?;
         let (from, to) = (first.to_string(), last.to_string());
-        clear.execute(params![from, to])?;
+        tx.execute(
+            "DELETE FROM report_hour WHERE day >= ?1 AND day <= ?2",
+            args![from, to],
+        )?;
         for row in aggregate(zone, &facts) {
             let (k, s) = (&row.key, &row.sums);
-            put.execute(params![
-                k.day.to_string(),
-                k.hour,
-                k.doc.text(),
-                k.channel,
-                k.location,
-                k.staff,
-                s.counted_docs,
-                s.units,
-                s.gross,
-                s.discounts,
-                s.returns,
-                s.returned_units,
-                s.shipping,
-                s.tax,
-                s.tax_parts,
-                s.gift_cards,
-                s.cost,
-                s.costed_net,
-                s.without_cost
-            ])?;
+            tx.execute(
+                put,
+                args![
+                    k.day.to_string(),
+                    i64::from(k.hour),
+                    k.doc.text(),
+                    k.channel,
+                    k.location,
+                    k.staff,
+                    s.counted_docs,
+                    s.units,
+                    s.gross,
+                    s.discounts,
+                    s.returns,
+                    s.returned_units,
+                    s.shipping,
+                    s.tax,
+                    s.tax_parts,
+                    s.gift_cards,
+                    s.cost,
+                    s.costed_net,
+                    s.without_cost
+                ],
+            )?;
         }
         // Each day's hours summed, for the reports that need no hour.
         tx.execute(
@@ -221,7 +222,7 @@ pub(crate) fn fold(tx: &Connection, zone: &ShopZone, most_days: usize) -> Result
                     sum(tax_parts), sum(gift_cards), sum(cost), sum(costed_net), sum(without_cost)
              FROM report_hour WHERE day >= ?1 AND day <= ?2 AND hour >= 0
              GROUP BY day, doc, channel, location, staff",
-            params![from, to],
+            args![from, to],
         )?;
         let made = lines::aggregate(zone, &facts, &mut catalog)?;
         lines::store(tx, zone, first, last, &made)?;
@@ -234,10 +235,9 @@ pub(crate) fn fold(tx: &Connection, zone: &ShopZone, most_days: usize) -> Result
         lines::store_month(tx, zone, month)?;
         buyers::store_month(tx, month)?;
     }
-    let mut done = tx.prepare_cached("DELETE FROM report_stale WHERE hour = ?1")?;
     for (hour, touched) in &hours {
         if touched.iter().all(|d| chosen.contains(d)) {
-            done.execute([hour])?;
+            tx.execute("DELETE FROM report_stale WHERE hour = ?1", args![hour])?;
         }
     }
     Ok(chosen.len() == days.len())
@@ -273,7 +273,7 @@ fn spans(p: &Period, stale: &BTreeSet<Date>) -> Vec<(&'static str, Date, Date)> 
 /// from the month rows, other days from the day rows, and days marked since the last fold from
 /// the facts.
 pub(crate) fn read_buyers(
-    conn: &Connection,
+    conn: Conn,
     zone: &ShopZone,
     p: &Period,
     only: super::tables::Only,
@@ -302,7 +302,7 @@ pub(crate) fn read_buyers(
 
 /// The item lines, taxes and discounts of the period: whole months from the month rows, other
 /// days from the day rows, and days marked since the last fold from the facts.
-pub(crate) fn read_lines(conn: &Connection, zone: &ShopZone, p: &Period) -> Result<Lines> {
+pub(crate) fn read_lines(conn: Conn, zone: &ShopZone, p: &Period) -> Result<Lines> {
     let mut catalog = lines::CatalogGroups::new(conn);
     if made_in(conn)?.as_deref() != Some(zone.name()) {
         return lines::aggregate(zone, &facts::load(conn, p.start, p.end)?, &mut catalog);
@@ -321,7 +321,7 @@ pub(crate) fn read_lines(conn: &Connection, zone: &ShopZone, p: &Period) -> Resu
 }
 
 /// The fates of the orders placed in the period: stored, and made again for days marked since.
-pub(crate) fn read_fates(conn: &Connection, zone: &ShopZone, p: &Period) -> Result<Fates> {
+pub(crate) fn read_fates(conn: Conn, zone: &ShopZone, p: &Period) -> Result<Fates> {
     if made_in(conn)?.as_deref() != Some(zone.name()) {
         return fulfilment::made(conn, zone, p.first, p.last);
     }
@@ -334,60 +334,55 @@ pub(crate) fn read_fates(conn: &Connection, zone: &ShopZone, p: &Period) -> Resu
 }
 
 /// Whether a report would find hours to fold (or no sums made in this zone).
-pub(crate) fn needs_fold(conn: &Connection, zone: &ShopZone) -> Result<bool> {
+pub(crate) fn needs_fold(conn: Conn, zone: &ShopZone) -> Result<bool> {
     Ok(made_in(conn)?.as_deref() != Some(zone.name())
-        || conn.query_row("SELECT EXISTS (SELECT 1 FROM report_stale)", [], |r| {
+        || conn.query_row("SELECT EXISTS (SELECT 1 FROM report_stale)", args![], |r| {
             r.get(0)
         })?)
 }
 
 /// The period's hours: the stored sums, and the facts of any day marked since they were made.
 /// Without `hourly`, a stored day comes as one row a bucket (its hour -1).
-pub(crate) fn read(
-    conn: &Connection,
-    zone: &ShopZone,
-    p: &Period,
-    hourly: bool,
-) -> Result<Vec<HourRow>> {
+pub(crate) fn read(conn: Conn, zone: &ShopZone, p: &Period, hourly: bool) -> Result<Vec<HourRow>> {
     if made_in(conn)?.as_deref() != Some(zone.name()) {
         return Ok(aggregate(zone, &facts::load(conn, p.start, p.end)?));
     }
     let stale = stale_days(conn, zone, p)?;
-    let mut st = conn.prepare_cached(
+    let stored = conn.query_map(
         "SELECT day, doc, channel, location, staff, hour, docs, units, gross, discounts, returns,
                 returned_units, shipping, tax, tax_parts, gift_cards, cost, costed_net, without_cost
          FROM report_hour WHERE day >= ?1 AND day <= ?2 AND (hour >= 0) = ?3",
+        args![p.first.to_string(), p.last.to_string(), hourly],
+        |r| {
+            let key = HourKey {
+                hour: r.get::<i64>(5)? as i8,
+                ..HourKey::read(r)?
+            };
+            if stale.contains(&key.day) {
+                return Ok(None);
+            }
+            Ok(Some(HourRow {
+                key,
+                sums: Sums {
+                    counted_docs: r.get(6)?,
+                    units: r.get(7)?,
+                    gross: r.get(8)?,
+                    discounts: r.get(9)?,
+                    returns: r.get(10)?,
+                    returned_units: r.get(11)?,
+                    shipping: r.get(12)?,
+                    tax: r.get(13)?,
+                    tax_parts: r.get(14)?,
+                    gift_cards: r.get(15)?,
+                    cost: r.get(16)?,
+                    costed_net: r.get(17)?,
+                    without_cost: r.get(18)?,
+                    ..Sums::default()
+                },
+            }))
+        },
     )?;
-    let mut rows = Vec::new();
-    let mut found = st.query(params![p.first.to_string(), p.last.to_string(), hourly])?;
-    while let Some(r) = found.next()? {
-        let key = HourKey {
-            hour: r.get(5)?,
-            ..HourKey::read(r)?
-        };
-        if stale.contains(&key.day) {
-            continue;
-        }
-        rows.push(HourRow {
-            key,
-            sums: Sums {
-                counted_docs: r.get(6)?,
-                units: r.get(7)?,
-                gross: r.get(8)?,
-                discounts: r.get(9)?,
-                returns: r.get(10)?,
-                returned_units: r.get(11)?,
-                shipping: r.get(12)?,
-                tax: r.get(13)?,
-                tax_parts: r.get(14)?,
-                gift_cards: r.get(15)?,
-                cost: r.get(16)?,
-                costed_net: r.get(17)?,
-                without_cost: r.get(18)?,
-                ..Sums::default()
-            },
-        });
-    }
+    let mut rows: Vec<HourRow> = stored.into_iter().flatten().collect();
     for (first, last) in runs(&stale) {
         rows.extend(aggregate(zone, &facts_of_days(conn, zone, first, last)?));
     }
@@ -398,16 +393,16 @@ pub(crate) fn read(
 /// lines, taxes and discounts, and months as the sum of their days — one line per one that
 /// differs. Days marked since the last fold are read from the documents, so fold first to check
 /// what is stored.
-pub(crate) fn differences(conn: &Connection, zone: &ShopZone) -> Result<Vec<String>> {
+pub(crate) fn differences(conn: Conn, zone: &ShopZone) -> Result<Vec<String>> {
     let span: Option<(i64, i64)> = conn.query_row(
         "SELECT min(at), max(at) FROM (
              SELECT min(completed_at) AS at FROM sale UNION ALL SELECT max(completed_at) FROM sale
              UNION ALL SELECT min(created_at) FROM customer_order
              UNION ALL SELECT max(created_at) FROM customer_order
              UNION ALL SELECT min(updated_at) FROM order_return
-             UNION ALL SELECT max(updated_at) FROM order_return)",
-        [],
-        |r| Ok(r.get::<_, Option<i64>>(0)?.zip(r.get::<_, Option<i64>>(1)?)),
+             UNION ALL SELECT max(updated_at) FROM order_return) AS spans",
+        args![],
+        |r| Ok(r.get::<Option<i64>>(0)?.zip(r.get::<Option<i64>>(1)?)),
     )?;
     let Some((from, to)) = span else {
         return Ok(Vec::new());

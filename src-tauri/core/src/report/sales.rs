@@ -11,8 +11,8 @@ use super::{Bucket, Cell, ColumnKind, Period, Point, Report, ReportName, ReportR
 use crate::clock::Date;
 use crate::error::Result;
 use crate::sale::shift::ZReport;
+use crate::sql::{args, Conn};
 use crate::Timestamp;
-use rusqlite::{params, Connection};
 use std::collections::{BTreeMap, HashMap};
 
 const SUMMARY: [(&str, &str, ColumnKind); 14] = [
@@ -254,31 +254,28 @@ pub(super) fn over_time(
     r
 }
 
-pub(super) fn names(conn: &Connection, sql: &str) -> Result<HashMap<String, String>> {
-    let mut st = conn.prepare_cached(sql)?;
-    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+pub(super) fn names(conn: Conn, sql: &str) -> Result<HashMap<String, String>> {
+    let rows = conn.query_map(sql, args![], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.into_iter().collect())
 }
 
 pub(super) fn staff(ctx: &Context, hours: &[HourRow], p: &Period) -> Result<Report> {
     let names = names(ctx.conn, "SELECT id, name FROM staff")?;
     let mut voids: HashMap<String, i64> = HashMap::new();
     {
-        let mut st = ctx.conn.prepare_cached(
-            "SELECT voided_by, count(*) FROM (
+        let rows = ctx.conn.query_map(
+            &ctx.conn.hinted("SELECT voided_by, count(*) FROM (
                  SELECT voided_by FROM sale WHERE status = 'voided' AND voided_by IS NOT NULL
                      AND updated_at >= ?1 AND updated_at < ?2
                  UNION ALL
                  SELECT l.voided_by FROM sale_line l INDEXED BY sale_line_voided
                  JOIN sale s ON s.id = l.sale_id
-                 WHERE l.voided_by IS NOT NULL AND s.updated_at >= ?1 AND s.updated_at < ?2)
-             GROUP BY voided_by",
+                 WHERE l.voided_by IS NOT NULL AND s.updated_at >= ?1 AND s.updated_at < ?2) AS voids
+             GROUP BY voided_by"),
+            args![p.start.0, p.end.0],
+            |r| Ok((r.get::<String>(0)?, r.get::<i64>(1)?)),
         )?;
-        let rows = st.query_map(params![p.start.0, p.end.0], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        for row in rows {
-            let (who, count): (String, i64) = row?;
-            voids.insert(who, count);
-        }
+        voids.extend(rows);
     }
     let mut by: BTreeMap<String, Sums> = BTreeMap::new();
     let counter = || hours.iter().filter(|r| r.key.doc == Doc::Sale);
@@ -338,8 +335,11 @@ pub(super) fn staff(ctx: &Context, hours: &[HourRow], p: &Period) -> Result<Repo
 /// sales are found by completion time (named: the planner would read every completed sale).
 pub(super) fn payments(ctx: &Context, p: &Period) -> Result<Report> {
     let mut by: BTreeMap<String, (i64, i64, Option<i64>)> = BTreeMap::new();
-    let mut st = ctx.conn.prepare_cached(
-        "SELECT t.label, sum(max(t.amount_minor, 0)), sum(min(t.amount_minor, 0))
+    let rows = ctx.conn.query_map(
+        &ctx.conn.hinted(
+            "SELECT t.label,
+                sum(CASE WHEN t.amount_minor > 0 THEN t.amount_minor ELSE 0 END),
+                sum(CASE WHEN t.amount_minor < 0 THEN t.amount_minor ELSE 0 END)
          FROM sale s INDEXED BY sale_completed JOIN tender t ON t.sale_id = s.id
          WHERE s.status = 'completed' AND s.completed_at >= ?1 AND s.completed_at < ?2
          GROUP BY t.label
@@ -347,16 +347,11 @@ pub(super) fn payments(ctx: &Context, p: &Period) -> Result<Report> {
          SELECT method, sum(CASE kind WHEN 'payment' THEN amount_minor ELSE 0 END),
                 -sum(CASE kind WHEN 'refund' THEN amount_minor ELSE 0 END)
          FROM order_payment WHERE at >= ?1 AND at < ?2 GROUP BY method",
+        ),
+        args![p.start.0, p.end.0],
+        |r| Ok((r.get::<String>(0)?, r.get::<i64>(1)?, r.get::<i64>(2)?)),
     )?;
-    let rows = st.query_map(params![p.start.0, p.end.0], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, i64>(2)?,
-        ))
-    })?;
-    for row in rows {
-        let (method, taken, back) = row?;
+    for (method, taken, back) in rows {
         let e = by.entry(method).or_default();
         e.0 += taken;
         e.1 -= back;
@@ -402,18 +397,16 @@ pub(super) fn payments(ctx: &Context, p: &Period) -> Result<Report> {
     Ok(r)
 }
 
-pub(super) fn z_reports(conn: &Connection, p: &Period) -> Result<Vec<ZReport>> {
-    let mut st = conn.prepare_cached(
+pub(super) fn z_reports(conn: Conn, p: &Period) -> Result<Vec<ZReport>> {
+    let rows = conn.query_map(
         "SELECT report FROM shift WHERE status = 'closed' AND closed_at >= ?1 AND closed_at < ?2",
+        args![p.start.0, p.end.0],
+        |r| r.get::<String>(0),
     )?;
-    let rows = st.query_map(params![p.start.0, p.end.0], |r| r.get::<_, String>(0))?;
-    let mut out = Vec::new();
-    for json in rows {
-        if let Ok(z) = serde_json::from_str(&json?) {
-            out.push(z);
-        }
-    }
-    Ok(out)
+    Ok(rows
+        .iter()
+        .filter_map(|json| serde_json::from_str(json).ok())
+        .collect())
 }
 
 /// A fact's tax split by rate; tax a marketplace sent without its rates is its own line, so the

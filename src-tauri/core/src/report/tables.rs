@@ -14,14 +14,14 @@ use super::{
 };
 use crate::clock::ShopZone;
 use crate::error::Result;
+use crate::sql::{args, Conn};
 use crate::Timestamp;
-use rusqlite::{params, Connection};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use ts_rs::TS;
 
 pub(crate) struct Context<'a> {
-    pub conn: &'a Connection,
+    pub conn: Conn<'a>,
     pub zone: &'a ShopZone,
     pub query: &'a ReportQuery,
     pub sunday_first: bool,
@@ -159,14 +159,21 @@ pub(super) fn product_filter(ctx: &Context) -> Result<Option<HashSet<String>>> {
     if category.is_none() && vendor.is_none() && tag.is_none() {
         return Ok(None);
     }
-    let mut st = ctx.conn.prepare_cached(
-        "SELECT v.id FROM variant v JOIN product p ON p.id = v.product_id
-         WHERE (?1 IS NULL OR p.product_type = ?1 COLLATE NOCASE)
-           AND (?2 IS NULL OR p.vendor = ?2 COLLATE NOCASE)
-           AND (?3 IS NULL OR (', ' || lower(p.tags) || ', ') LIKE '%, ' || lower(?3) || ', %')",
+    let c = ctx.conn;
+    let ids = c.query_map(
+        &format!(
+            "SELECT v.id FROM variant v JOIN product p ON p.id = v.product_id
+             WHERE (CAST(?1 AS TEXT) IS NULL OR {})
+               AND (CAST(?2 AS TEXT) IS NULL OR {})
+               AND (CAST(?3 AS TEXT) IS NULL
+                    OR (', ' || lower(p.tags) || ', ') LIKE '%, ' || lower(?3) || ', %')",
+            c.nocase_eq("p.product_type", 1),
+            c.nocase_eq("p.vendor", 2),
+        ),
+        args![category, vendor, tag],
+        |r| r.get(0),
     )?;
-    let ids = st.query_map(params![category, vendor, tag], |r| r.get(0))?;
-    Ok(Some(ids.collect::<rusqlite::Result<_>>()?))
+    Ok(Some(ids.into_iter().collect()))
 }
 
 pub(super) fn filtered(q: &ReportQuery) -> bool {
@@ -467,22 +474,22 @@ pub(super) fn lines_of(ctx: &Context, p: &Period) -> Result<Lines> {
 }
 
 /// Figures read straight from the documents, against the same figures summed from the facts.
-fn tie_outs(conn: &Connection, p: &Period, by_doc: &HashMap<Doc, Sums>) -> Result<Vec<TieOut>> {
+fn tie_outs(conn: Conn, p: &Period, by_doc: &HashMap<Doc, Sums>) -> Result<Vec<TieOut>> {
     // (total, tax) of the period's documents, each table read once from an index that carries
     // the figures.
     let two = |sql: &str| -> Result<(i64, i64)> {
-        Ok(conn.query_row(sql, params![p.start.0, p.end.0], |r| {
+        conn.query_row(&conn.hinted(sql), args![p.start.0, p.end.0], |r| {
             Ok((r.get(0)?, r.get(1)?))
-        })?)
+        })
     };
     let sum_of = |doc: Doc, what: fn(&Sums) -> i64| -> i64 { by_doc.get(&doc).map_or(0, what) };
     let (receipts, receipts_tax) = two(
-        "SELECT ifnull(sum(total_minor - ifnull(rounding_minor, 0)), 0), ifnull(sum(tax_minor), 0)
+        "SELECT coalesce(sum(total_minor - coalesce(rounding_minor, 0)), 0), coalesce(sum(tax_minor), 0)
          FROM sale INDEXED BY sale_completed
          WHERE status = 'completed' AND completed_at >= ?1 AND completed_at < ?2",
     )?;
     let (orders, orders_tax) = two(
-        "SELECT ifnull(sum(total_minor), 0), ifnull(sum(tax_minor), 0) FROM customer_order
+        "SELECT coalesce(sum(total_minor), 0), coalesce(sum(tax_minor), 0) FROM customer_order
          WHERE status <> 'cancelled' AND created_at >= ?1 AND created_at < ?2",
     )?;
     let parts: i64 = by_doc.values().map(|s| s.tax_parts).sum();
@@ -495,11 +502,13 @@ fn tie_outs(conn: &Connection, p: &Period, by_doc: &HashMap<Doc, Sums>) -> Resul
     // From the period's closed shifts to their sales (CROSS JOIN keeps that order: the other
     // way reads every completed sale).
     let shift_tenders: i64 = conn.query_row(
-        "SELECT ifnull(sum(t.amount_minor), 0) FROM shift sh
-         CROSS JOIN sale s ON s.shift_id = sh.id CROSS JOIN tender t ON t.sale_id = s.id
-         WHERE sh.status = 'closed' AND sh.closed_at >= ?1 AND sh.closed_at < ?2
-           AND s.status = 'completed'",
-        params![p.start.0, p.end.0],
+        &conn.hinted(
+            "SELECT coalesce(sum(t.amount_minor), 0) FROM shift sh
+             CROSS JOIN sale s ON s.shift_id = sh.id CROSS JOIN tender t ON t.sale_id = s.id
+             WHERE sh.status = 'closed' AND sh.closed_at >= ?1 AND sh.closed_at < ?2
+               AND s.status = 'completed'",
+        ),
+        args![p.start.0, p.end.0],
         |r| r.get(0),
     )?;
     Ok(vec![

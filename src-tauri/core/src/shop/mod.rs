@@ -98,10 +98,12 @@ pub(crate) fn country(
 }
 
 /// The shop's time zone as set up (or its country's, for a shop set up before zones were asked).
-pub(crate) fn zone(conn: &rusqlite::Connection) -> Result<crate::ShopZone> {
-    let (zone, country): (String, String) = conn
-        .prepare_cached("SELECT time_zone, country FROM shop WHERE id = 1")?
-        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+pub(crate) fn zone<'c>(conn: impl Into<Conn<'c>>) -> Result<crate::ShopZone> {
+    let (zone, country): (String, String) = conn.into().query_row(
+        "SELECT time_zone, country FROM shop WHERE id = 1",
+        &[],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
     Ok(crate::ShopZone::named(if zone.is_empty() {
         country_time_zone(&country)
     } else {

@@ -42,15 +42,15 @@ pub(crate) fn stock_report_in(
         // Items at zero are part of the picture (what has sold out is what to reorder): every
         // level a variant has, and an active variant never stocked anywhere shows at zero at the
         // first location (or the one asked for). Archived items show only while stock remains.
-        "SELECT v.id, ifnull(v.sku, ''), p.title, v.option1, v.option2, v.option3, l.name,
-                ifnull(s.on_hand, 0), ifnull(s.committed, 0), v.cost_minor
+        "SELECT v.id, coalesce(v.sku, ''), p.title, v.option1, v.option2, v.option3, l.name,
+                coalesce(s.on_hand, 0), coalesce(s.committed, 0), v.cost_minor
          FROM variant v JOIN product p ON p.id = v.product_id
          JOIN location l ON (?1 IS NULL OR l.id = ?1)
          LEFT JOIN stock_level s ON s.variant_id = v.id AND s.location_id = l.id
          WHERE CASE WHEN s.variant_id IS NOT NULL
                     THEN p.status <> 'archived' OR s.on_hand <> 0 OR s.committed <> 0
                     ELSE p.status = 'active'
-                         AND l.id = ifnull(?1, (SELECT id FROM location ORDER BY position LIMIT 1))
+                         AND l.id = coalesce(?1, (SELECT id FROM location ORDER BY position LIMIT 1))
                          AND NOT EXISTS (SELECT 1 FROM stock_level x WHERE x.variant_id = v.id
                                          AND (?1 IS NULL OR x.location_id = ?1))
                END
