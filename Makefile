@@ -101,7 +101,7 @@ fuzz:
 	done
 
 e2e: ui
-	cargo build -p shopdesk-app
+	cargo build -p shopdesk-app -p shopdesk-cli
 	cargo test --manifest-path tests/e2e/Cargo.toml --no-run
 	xvfb-run -a -s "-screen 0 1920x1080x24" dbus-run-session -- tests/keychain.sh \
 	  cargo test --manifest-path tests/e2e/Cargo.toml -- --test-threads=1

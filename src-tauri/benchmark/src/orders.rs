@@ -11,11 +11,12 @@ use std::sync::Arc;
 use std::time::Instant;
 
 /// A generated history's size: a million, or what the variable `name` says.
-fn size(name: &str) -> u32 {
+/// A benchmark's size from the environment variable `name`, else `default`.
+pub fn size(name: &str, default: u32) -> u32 {
     std::env::var(name)
         .ok()
         .and_then(|n| n.parse().ok())
-        .unwrap_or(1_000_000)
+        .unwrap_or(default)
 }
 
 /// On an encrypted database when `key` is given.
@@ -86,7 +87,7 @@ pub fn run(scratch: &Path, rows: &mut Vec<Row>, key: Option<&DbKey>) -> Result<(
     ));
 
     // SHOPDESK_BENCHMARK_ORDERS makes a smaller inbox for a quick run while working on orders.
-    let n = size("SHOPDESK_BENCHMARK_ORDERS");
+    let n = size("SHOPDESK_BENCHMARK_ORDERS", 1_000_000);
     let t = Instant::now();
     shop.fill_orders_for_benchmark(n, 9)?;
     let fill = t.elapsed().as_secs_f64();
@@ -197,7 +198,7 @@ pub fn run(scratch: &Path, rows: &mut Vec<Row>, key: Option<&DbKey>) -> Result<(
         format!("{customers:.1} s"),
     ));
     // The reports also read three years of counter trade (SHOPDESK_BENCHMARK_SALE_LINES for less).
-    let lines = size("SHOPDESK_BENCHMARK_SALE_LINES");
+    let lines = size("SHOPDESK_BENCHMARK_SALE_LINES", 1_000_000);
     let t = Instant::now();
     shop.fill_counter_for_benchmark(lines, 11)?;
     rows.push(Row::new(

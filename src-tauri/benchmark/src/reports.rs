@@ -6,6 +6,47 @@ use shopdesk_core::{Error, Session, Shop};
 use shopdesk_testkit::stats::{ms_since, p99, Row};
 use std::time::Instant;
 
+/// A month, a quarter and a year of the benchmark shops' history, each compared with the one
+/// before.
+pub fn periods() -> [(&'static str, ReportQuery); 3] {
+    [
+        ("month", "2026-10-01", "2026-10-31"),
+        ("quarter", "2026-07-01", "2026-09-30"),
+        ("year", "2025-11-01", "2026-10-31"),
+    ]
+    .map(|(label, from, to)| {
+        (
+            label,
+            ReportQuery {
+                from: from.into(),
+                to: to.into(),
+                compare: Compare::Previous,
+                ..ReportQuery::default()
+            },
+        )
+    })
+}
+
+/// Each report over `q` with its CSV: its p99 of three, and its name.
+pub fn every_report(
+    shop: &Shop,
+    owner: &Session,
+    q: &ReportQuery,
+) -> Result<Vec<(f64, &'static str)>, Error> {
+    let mut out = Vec::new();
+    for name in ReportName::ALL {
+        let mut times = Vec::new();
+        for _ in 0..3 {
+            let t = Instant::now();
+            let report = shop.report(owner, name, q)?;
+            std::hint::black_box(report.to_csv()?);
+            times.push(ms_since(t));
+        }
+        out.push((p99(&times), name.slug()));
+    }
+    Ok(out)
+}
+
 pub fn run(shop: &Shop, owner: &Session, orders: u32, rows: &mut Vec<Row>) -> Result<(), Error> {
     // The hours' sums of a history written straight to the tables are made once, as a shop
     // upgraded to them with years of trade makes them on its first report.
@@ -15,29 +56,8 @@ pub fn run(shop: &Shop, owner: &Session, orders: u32, rows: &mut Vec<Row>) -> Re
         "hour sums of the reports made from the whole history (once, on upgrade or bulk load)",
         format!("{:.1} s", t.elapsed().as_secs_f64()),
     ));
-    let periods = [
-        ("month", "2026-10-01", "2026-10-31"),
-        ("quarter", "2026-07-01", "2026-09-30"),
-        ("year", "2025-11-01", "2026-10-31"),
-    ];
-    for (label, from, to) in periods {
-        let q = ReportQuery {
-            from: from.into(),
-            to: to.into(),
-            compare: Compare::Previous,
-            ..ReportQuery::default()
-        };
-        let mut worst: Vec<(f64, &str)> = Vec::new();
-        for name in ReportName::ALL {
-            let mut times = Vec::new();
-            for _ in 0..3 {
-                let t = Instant::now();
-                let report = shop.report(owner, name, &q)?;
-                std::hint::black_box(report.to_csv()?);
-                times.push(ms_since(t));
-            }
-            worst.push((p99(&times), name.slug()));
-        }
+    for (label, q) in periods() {
+        let mut worst = every_report(shop, owner, &q)?;
         worst.sort_by(|a, b| b.0.total_cmp(&a.0));
         // Drilling into a row: the best seller's documents, a middling product's, and the
         // busiest channel's (a row read from the days it has sums on).

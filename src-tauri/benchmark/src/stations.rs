@@ -2,6 +2,7 @@
 //! PostgreSQL (the whole copy, verified), and what is ported to both engines measured on the
 //! server beside the same reads and writes on the SQLite file — catalog search, the scan
 //! lookup, the first page, a stock adjustment — each as p99 with the server's cost as a ratio.
+//! The reports over two years of orders and counter trade, on the file and on the server.
 //! Then the till: its file made from the server, checkout on it beside the standalone shop's
 //! (journal-first: the server is not on the path), and how soon sales queued while the server
 //! was away reach it once it is back.
@@ -171,6 +172,47 @@ fn sustained(
     Ok((sales, sends))
 }
 
+/// The reports on the file and on the server, over the same history: the sums made from all of
+/// it once (each engine folds its own), then every report over a month, a quarter and a year.
+fn reports(
+    shop: &Shop,
+    station: &Shop,
+    owner: &Session,
+    history: u32,
+    rows: &mut Vec<Row>,
+) -> Result<(), Error> {
+    let fold = |s: &Shop| -> Result<f64, Error> {
+        let t = Instant::now();
+        s.fold_report_hours(owner)?;
+        Ok(ms_since(t) / 1000.0)
+    };
+    let (here, there) = (fold(shop)?, fold(station)?);
+    rows.push(Row::new(
+        format!("report sums made from {history} orders and {history} counter lines: this file / the shop's server"),
+        format!("{here:.1} / {there:.1} s ({:.1}×)", there / here.max(0.001)),
+    ));
+    for (label, q) in crate::reports::periods() {
+        let here = crate::reports::every_report(shop, owner, &q)?;
+        let there = crate::reports::every_report(station, owner, &q)?;
+        let total = |all: &[(f64, &str)]| all.iter().map(|r| r.0).sum::<f64>();
+        let (worst, name) = there
+            .iter()
+            .zip(&here)
+            .map(|(t, h)| (t.0 / h.0.max(0.001), t.1))
+            .fold((0.0, ""), |a, b| if b.0 > a.0 { b } else { a });
+        rows.push(Row::new(
+            format!("every report with CSV over a {label} of that history, compared: the 16 summed, this file / the shop's server"),
+            format!(
+                "{:.0} / {:.0} ms ({:.1}×; the furthest apart: {name} {worst:.1}×)",
+                total(&here),
+                total(&there),
+                total(&there) / total(&here).max(0.001)
+            ),
+        ));
+    }
+    Ok(())
+}
+
 pub fn run(scratch: &Path, rows: &mut Vec<Row>) -> Result<(), Error> {
     let (shop, owner) = bench_shop(&scratch.join("stations-100k.sqlite3"), None)?;
     let (csv, codes) = generate_csv(10_000);
@@ -192,6 +234,12 @@ pub fn run(scratch: &Path, rows: &mut Vec<Row>) -> Result<(), Error> {
             },
         )?;
     }
+
+    // Two years of orders and counter trade for the reports (SHOPDESK_BENCHMARK_STATION_ORDERS
+    // orders and as many counter sale lines), shared with the rest.
+    let history = crate::orders::size("SHOPDESK_BENCHMARK_STATION_ORDERS", 100_000);
+    shop.fill_orders_for_benchmark(history, 9)?;
+    shop.fill_counter_for_benchmark(history, 11)?;
 
     let mut pg = Postgres::start().map_err(Error::invalid)?;
     pg.psql("postgres", "CREATE DATABASE shop")
@@ -249,6 +297,8 @@ pub fn run(scratch: &Path, rows: &mut Vec<Row>) -> Result<(), Error> {
         here.adjust,
         there.adjust,
     ));
+
+    reports(&shop, &station, &owner, history, rows)?;
 
     let (file_scan, file_commit) = checkout(&shop, &owner, &sold, 200)?;
     let (till_scan, till_commit) = checkout(&station, &owner, &sold, 200)?;

@@ -85,6 +85,18 @@ enum Command {
         #[command(subcommand)]
         command: CatalogCommand,
     },
+    /// Share this shop with other stations: copy it into an empty database on the shop's
+    /// PostgreSQL server, verified before it commits. Each station then opens it with
+    /// SHOPDESK_SERVER and SHOPDESK_TILL in its environment.
+    Share {
+        #[command(flatten)]
+        db: DbArg,
+        #[command(flatten)]
+        staff: StaffArgs,
+        /// The empty database: postgresql://user:password@host/database.
+        #[arg(long, env = "SHOPDESK_SERVER", hide_env_values = true)]
+        server: String,
+    },
     /// Stock on hand, committed and available per variant and location, valued at cost.
     Stock {
         #[command(flatten)]
@@ -409,6 +421,25 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Catalog { command } => catalog(command, cli.json)?,
         Command::Report(args) => report::run(args, cli.json)?,
         Command::Backup { command } => backup::run(command, cli.json)?,
+        Command::Share { db, staff, server } => {
+            let shop = open(&db)?;
+            let session = sign_in(&shop, &staff)?;
+            let mut client = shopdesk_core::server::connect(&server)?;
+            let shared = shop.share_with_stations(&session, &mut client)?;
+            let rows: i64 = shared.tables.iter().map(|t| t.rows).sum();
+            if cli.json {
+                say!(
+                    "{}",
+                    serde_json::json!({ "tables": shared.tables.len(), "rows": rows, "version": shared.version })
+                );
+            } else {
+                say!(
+                    "Shared: {rows} rows in {} tables copied to the server and verified (schema {}).",
+                    shared.tables.len(),
+                    shared.version
+                );
+            }
+        }
         Command::Stock {
             db,
             staff,

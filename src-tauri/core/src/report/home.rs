@@ -72,7 +72,7 @@ impl Shop {
     pub fn home(&self, session: &Session) -> Result<Home> {
         let now = self.clock.now();
         let low_stock = self.low_stock(session)?.len() as i64;
-        self.db.shared_read(|c: Conn| {
+        self.db.server_read(|c: Conn| {
             authorize(c, session, Permission::ReportsView)?;
             let zone = crate::shop::zone(c)?;
             let today = zone.date(now);

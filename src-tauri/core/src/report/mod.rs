@@ -485,7 +485,7 @@ impl Shop {
         if name.reads() != Reads::Nothing {
             self.fold_report_hours(session)?;
         }
-        self.db.shared_read(|c: Conn| {
+        self.db.server_read(|c: Conn| {
             authorize(c, session, Permission::ReportsView)?;
             let zone = crate::shop::zone(c)?;
             let period = q.period(&zone)?;
@@ -519,7 +519,7 @@ impl Shop {
     /// Reports by time, channel and staff do this first; a shop with years of history just
     /// upgraded (or a bulk load) pays it once, a month of days per write transaction.
     pub fn fold_report_hours(&self, session: &Session) -> Result<()> {
-        let stale = self.db.shared_read(|c: Conn| {
+        let stale = self.db.server_read(|c: Conn| {
             authorize(c, session, Permission::ReportsView)?;
             rollup::needs_fold(c, &crate::shop::zone(c)?)
         })?;
@@ -538,7 +538,7 @@ impl Shop {
     pub fn report_sums_check(&self, session: &Session) -> Result<Vec<String>> {
         self.fold_report_hours(session)?;
         self.db
-            .shared_read(|c: Conn| rollup::differences(c, &crate::shop::zone(c)?))
+            .server_read(|c: Conn| rollup::differences(c, &crate::shop::zone(c)?))
     }
 
     /// Everyone on the staff, former members included — their sales stay in the reports — for
@@ -562,7 +562,7 @@ impl Shop {
         key: &str,
     ) -> Result<Vec<DocumentRow>> {
         let now = self.clock.now();
-        self.db.shared_read(|c: Conn| {
+        self.db.server_read(|c: Conn| {
             authorize(c, session, Permission::ReportsView)?;
             let zone = crate::shop::zone(c)?;
             let period = q.period(&zone)?;

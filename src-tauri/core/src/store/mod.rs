@@ -317,6 +317,16 @@ impl Db {
         }
     }
 
+    /// Reads in one snapshot of the shop's shared store, never this station's copy: what only
+    /// the server holds in full (the reports over every station's trade and every order) is
+    /// refused while it cannot be reached, rather than read short from the copy.
+    pub(crate) fn server_read<T>(&self, query: impl FnOnce(sql::Conn) -> Result<T>) -> Result<T> {
+        match &self.server {
+            Some(server) => server.read(query),
+            None => self.read(|tx| query(sql::Conn::from(&**tx))),
+        }
+    }
+
     /// One business action on the shop's shared store that a station may record on its own
     /// file while its server cannot be reached (a sign-in's failed-PIN count and trail).
     pub(crate) fn shared_or_own_write<T>(

@@ -28,27 +28,38 @@ pub struct Driver {
 
 impl Driver {
     pub fn start(home: &Path, port: u16) -> Driver {
+        Driver::start_with(home, port, &[], &[])
+    }
+
+    /// `start`, with `env` added to the app's environment and `unset` taken out of it.
+    pub fn start_with(home: &Path, port: u16, env: &[(&str, &str)], unset: &[&str]) -> Driver {
         for dir in ["data", "config", "cache", "logs"] {
             std::fs::create_dir_all(home.join(dir)).unwrap();
         }
-        let child = Command::new(
-            std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()),
-        )
-        .args([
-            "--port",
-            &port.to_string(),
-            "--native-port",
-            &(port + 1).to_string(),
-        ])
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .env("SHOPDESK_LOG_DIR", home.join("logs"))
-        .env("SHOPDESK_DB", home.join("shop.sqlite3"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("tauri-driver is installed (cargo install tauri-driver --version 2.1.0 --locked)");
+        let mut command =
+            Command::new(std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()));
+        for name in unset {
+            command.env_remove(name);
+        }
+        let child = command
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &(port + 1).to_string(),
+            ])
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_CACHE_HOME", home.join("cache"))
+            .env("SHOPDESK_LOG_DIR", home.join("logs"))
+            .env("SHOPDESK_DB", home.join("shop.sqlite3"))
+            .envs(env.iter().copied())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect(
+                "tauri-driver is installed (cargo install tauri-driver --version 2.1.0 --locked)",
+            );
         Driver {
             child,
             port,
@@ -438,10 +449,18 @@ pub async fn pack_line_barcode(c: &Client, sku: &str) -> String {
     .to_string()
 }
 
-/// "R00001393" out of "Sale R00001393 complete. …".
+/// "R00001393" out of "Sale R00001393 complete. …" (or a till's "R-T1-00000001").
 pub fn receipt_code(text: &str) -> String {
+    let digits = |w: &str| w.len() == 8 && w.bytes().all(|b| b.is_ascii_digit());
     text.split_whitespace()
-        .find(|w| w.len() == 9 && w.starts_with('R') && w[1..].bytes().all(|b| b.is_ascii_digit()))
+        .find(|w| {
+            w.strip_prefix('R').is_some_and(|rest| {
+                digits(rest)
+                    || rest
+                        .rsplit_once('-')
+                        .is_some_and(|(till, n)| till.starts_with('-') && digits(n))
+            })
+        })
         .unwrap_or_else(|| panic!("no receipt number in {text:?}"))
         .to_string()
 }
