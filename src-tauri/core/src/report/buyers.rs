@@ -8,7 +8,7 @@ use super::rollup::{parse_day, HourKey};
 use super::tables::Only;
 use crate::clock::{Date, ShopZone};
 use crate::error::Result;
-use crate::sql::{args, Conn, Param, Row};
+use crate::sql::{args, Arg, Conn, Param, Row};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// A day's (or a month's) documents and net of one customer ("" for none) in one
@@ -177,22 +177,21 @@ pub(crate) fn store(tx: Conn, first: Date, last: Date, buyers: &Buyers) -> Resul
         "DELETE FROM report_buyer WHERE span = 'day' AND day >= ?1 AND day <= ?2",
         args![first.to_string(), last.to_string()],
     )?;
+    let mut values: Vec<Arg> = Vec::new();
     for (k, (docs, net)) in buyers {
-        tx.execute(
-            "INSERT INTO report_buyer VALUES ('day', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            args![
-                k.day.to_string(),
-                k.doc.text(),
-                k.channel,
-                k.location,
-                k.staff,
-                k.item,
-                docs,
-                net
-            ],
-        )?;
+        values.extend([
+            "day".into(),
+            k.day.to_string().into(),
+            k.doc.text().into(),
+            (&k.channel).into(),
+            (&k.location).into(),
+            (&k.staff).into(),
+            (&k.item).into(),
+            (*docs).into(),
+            (*net).into(),
+        ]);
     }
-    Ok(())
+    tx.insert_rows("INSERT INTO report_buyer", 9, &values)
 }
 
 /// Makes the month rows of `month` again: the sum of its days, by customer number (numbering

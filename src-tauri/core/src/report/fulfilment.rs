@@ -8,7 +8,7 @@ use super::{ColumnKind, Period, Report, ReportName};
 use crate::clock::{Date, ShopZone};
 use crate::error::Result;
 use crate::packing::shipping::{percentile, ship_by, Promises};
-use crate::sql::{args, Conn};
+use crate::sql::{args, Arg, Conn};
 use crate::Timestamp;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -91,23 +91,21 @@ pub(crate) fn store(tx: Conn, zone: &ShopZone, first: Date, last: Date) -> Resul
         "DELETE FROM report_fulfilment WHERE day >= ?1 AND day <= ?2",
         args![first.to_string(), last.to_string()],
     )?;
+    let mut values: Vec<Arg> = Vec::new();
     for (f, orders) in made(tx, zone, first, last)? {
-        tx.execute(
-            "INSERT INTO report_fulfilment VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            args![
-                f.day.to_string(),
-                f.channel,
-                f.location,
-                f.stage,
-                f.carrier,
-                f.hours.unwrap_or(-1),
-                f.late,
-                f.held,
-                orders
-            ],
-        )?;
+        values.extend([
+            f.day.to_string().into(),
+            f.channel.into(),
+            f.location.into(),
+            f.stage.into(),
+            f.carrier.into(),
+            f.hours.unwrap_or(-1).into(),
+            f.late.into(),
+            f.held.into(),
+            orders.into(),
+        ]);
     }
-    Ok(())
+    tx.insert_rows("INSERT INTO report_fulfilment", 9, &values)
 }
 
 /// The stored fates of the days [first, last], but for the days in `skip`.

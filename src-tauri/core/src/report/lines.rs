@@ -7,7 +7,7 @@ use super::rollup::HourKey;
 use super::tables::Sums;
 use crate::clock::{Date, ShopZone};
 use crate::error::Result;
-use crate::sql::{args, Conn};
+use crate::sql::{args, Arg, Conn};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// What an item row's sums are kept apart by (besides its span and day).
@@ -246,26 +246,26 @@ pub(crate) fn store(
     ] {
         tx.execute(table, args![from, to])?;
     }
-    let item =
-        "INSERT INTO report_item VALUES ('day', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
-             ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)";
+    let mut items: Vec<Arg> = Vec::new();
     for (k, v) in &lines.items {
         let s = &v.sums;
-        tx.execute(
-            item,
-            args![
-                k.day.to_string(),
-                zone.start_of(k.day).0,
-                k.doc.text(),
-                k.channel,
-                k.location,
-                k.staff,
-                k.item,
-                k.reason,
-                v.title,
-                v.sku,
-                v.category,
-                v.vendor,
+        items.extend([
+            "day".into(),
+            k.day.to_string().into(),
+            zone.start_of(k.day).0.into(),
+            k.doc.text().into(),
+            (&k.channel).into(),
+            (&k.location).into(),
+            (&k.staff).into(),
+            (&k.item).into(),
+            (&k.reason).into(),
+            (&v.title).into(),
+            (&v.sku).into(),
+            (&v.category).into(),
+            (&v.vendor).into(),
+        ]);
+        items.extend(
+            [
                 s.counted_docs,
                 v.docs_category,
                 v.docs_vendor,
@@ -280,45 +280,38 @@ pub(crate) fn store(
                 s.without_cost,
                 v.refunds,
                 v.restocked,
-                v.written_off
-            ],
-        )?;
+                v.written_off,
+            ]
+            .map(Arg::Int),
+        );
     }
-    let tax = "INSERT INTO report_tax VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+    tx.insert_rows("INSERT INTO report_item", 28, &items)?;
+    let mut taxes: Vec<Arg> = Vec::new();
     for ((k, name, rate), (base, sold, back)) in &lines.taxes {
-        tx.execute(
-            tax,
-            args![
-                k.day.to_string(),
-                k.doc.text(),
-                k.channel,
-                k.location,
-                k.staff,
-                name,
-                rate,
-                base,
-                sold,
-                back
-            ],
-        )?;
+        taxes.extend([
+            k.day.to_string().into(),
+            k.doc.text().into(),
+            (&k.channel).into(),
+            (&k.location).into(),
+            (&k.staff).into(),
+            name.into(),
+        ]);
+        taxes.extend([*rate, *base, *sold, *back].map(Arg::Int));
     }
-    let discount = "INSERT INTO report_discount VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+    tx.insert_rows("INSERT INTO report_tax", 10, &taxes)?;
+    let mut discounts: Vec<Arg> = Vec::new();
     for ((k, source), (docs, amount, net)) in &lines.discounts {
-        tx.execute(
-            discount,
-            args![
-                k.day.to_string(),
-                k.doc.text(),
-                k.channel,
-                k.location,
-                k.staff,
-                source,
-                docs,
-                amount,
-                net
-            ],
-        )?;
+        discounts.extend([
+            k.day.to_string().into(),
+            k.doc.text().into(),
+            (&k.channel).into(),
+            (&k.location).into(),
+            (&k.staff).into(),
+            source.into(),
+        ]);
+        discounts.extend([*docs, *amount, *net].map(Arg::Int));
     }
+    tx.insert_rows("INSERT INTO report_discount", 9, &discounts)?;
     Ok(())
 }
 

@@ -8,7 +8,7 @@ use super::lines::Lines;
 use super::tables::{blank, col, n, opt, product_filter, ratio_bp, row, t, Context, Sums};
 use super::{Cell, ColumnKind, Period, Report, ReportName, ReportRow};
 use crate::error::Result;
-use crate::sql::args;
+use crate::sql::{args, Param};
 use crate::Timestamp;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -148,21 +148,34 @@ pub(crate) fn customers(ctx: &Context, buyers: &Months, p: &Period) -> Result<Re
         });
     }
     let mut best: Vec<(&str, (i64, i64))> = by.into_iter().collect();
-    // Names of the best customers only, not of every customer the shop has.
     // Ties in the customer's id, so the same history always lists the same way.
     best.sort_by_key(|&(id, v)| (std::cmp::Reverse(v.1), id));
-    for (id, (docs, net)) in best.into_iter().take(200) {
+    best.truncate(200);
+    // Names of the best customers only, not of every customer the shop has, in one read.
+    let ids: Vec<&dyn Param> = best.iter().map(|(id, _)| id as &dyn Param).collect();
+    let marks = (1..=ids.len()).map(|i| format!("?{i}")).collect::<Vec<_>>();
+    let names: HashMap<String, String> = if ids.is_empty() {
+        HashMap::new()
+    } else {
+        ctx.conn
+            .query_map(
+                &format!(
+                    "SELECT id, name FROM customer WHERE id IN ({})",
+                    marks.join(", ")
+                ),
+                &ids,
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?
+            .into_iter()
+            .collect()
+    };
+    for (id, (docs, net)) in best {
         let since = first
             .get(id)
             .map(|&at| ctx.zone.date_text(Timestamp(at)))
             .unwrap_or_default();
         let kind = if is_new(id) { "New" } else { "Returning" };
-        let name: String = ctx
-            .conn
-            .query_opt("SELECT name FROM customer WHERE id = ?1", args![id], |r| {
-                r.get(0)
-            })?
-            .unwrap_or_default();
+        let name = names.get(id).cloned().unwrap_or_default();
         r.rows
             .push(row(id, vec![t(name), t(kind), n(docs), n(net), t(since)]));
     }

@@ -14,7 +14,7 @@ use super::tables::Sums;
 use super::Period;
 use crate::clock::{Date, ShopZone};
 use crate::error::Result;
-use crate::sql::{args, Conn, Row};
+use crate::sql::{args, Arg, Conn, Row};
 use crate::Timestamp;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -174,11 +174,6 @@ pub(crate) fn fold(tx: Conn, zone: &ShopZone, most_days: usize) -> Result<bool> 
     let hours = stale_hours(tx, zone, i64::MIN, i64::MAX)?;
     let days: BTreeSet<Date> = hours.iter().flat_map(|(_, d)| *d).collect();
     let chosen: BTreeSet<Date> = days.iter().take(most_days).copied().collect();
-    let put =
-        "INSERT INTO report_hour (day, hour, doc, channel, location, staff, docs, units, gross,
-             discounts, returns, returned_units, shipping, tax, tax_parts, gift_cards, cost,
-             costed_net, without_cost)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)";
     let mut catalog = lines::CatalogGroups::new(tx);
     for (first, last) in runs(&chosen) {
         let facts = facts_of_days(tx, zone, first, last)?;
@@ -187,17 +182,19 @@ pub(crate) fn fold(tx: Conn, zone: &ShopZone, most_days: usize) -> Result<bool> 
             "DELETE FROM report_hour WHERE day >= ?1 AND day <= ?2",
             args![from, to],
         )?;
+        let mut values: Vec<Arg> = Vec::new();
         for row in aggregate(zone, &facts) {
             let (k, s) = (&row.key, &row.sums);
-            tx.execute(
-                put,
-                args![
-                    k.day.to_string(),
-                    i64::from(k.hour),
-                    k.doc.text(),
-                    k.channel,
-                    k.location,
-                    k.staff,
+            values.extend([
+                k.day.to_string().into(),
+                i64::from(k.hour).into(),
+                k.doc.text().into(),
+                (&k.channel).into(),
+                (&k.location).into(),
+                (&k.staff).into(),
+            ]);
+            values.extend(
+                [
                     s.counted_docs,
                     s.units,
                     s.gross,
@@ -210,10 +207,18 @@ pub(crate) fn fold(tx: Conn, zone: &ShopZone, most_days: usize) -> Result<bool> 
                     s.gift_cards,
                     s.cost,
                     s.costed_net,
-                    s.without_cost
-                ],
-            )?;
+                    s.without_cost,
+                ]
+                .map(Arg::Int),
+            );
         }
+        tx.insert_rows(
+            "INSERT INTO report_hour (day, hour, doc, channel, location, staff, docs, units, gross,
+                 discounts, returns, returned_units, shipping, tax, tax_parts, gift_cards, cost,
+                 costed_net, without_cost)",
+            19,
+            &values,
+        )?;
         // Each day's hours summed, for the reports that need no hour.
         tx.execute(
             "INSERT INTO report_hour
