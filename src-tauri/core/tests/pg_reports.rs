@@ -207,3 +207,35 @@ fn a_tills_sale_once_sent_is_in_the_reports_on_the_server_and_its_sums_agree() {
         Vec::<String>::new()
     );
 }
+
+#[test]
+fn two_stations_folding_the_report_sums_at_once_make_them_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let Pair {
+        owner,
+        station,
+        mut shared,
+        ..
+    } = demo_pair(dir.path(), 300, 0);
+    let other = shared.station(
+        dir.path(),
+        "OTHER",
+        std::sync::Arc::new(shopdesk_core::FixedClock::at(1_790_000_000_000)),
+    );
+    // Sums made in another zone are all made again: the longest fold there is.
+    shared
+        .client
+        .execute("UPDATE report_rollup SET zone = 'Europe/Paris'", &[])
+        .unwrap();
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(|| station.fold_report_hours(&owner));
+        let b = s.spawn(|| other.fold_report_hours(&owner));
+        (a.join().unwrap(), b.join().unwrap())
+    });
+    a.unwrap();
+    b.unwrap();
+    assert_eq!(
+        station.report_sums_check(&owner).unwrap(),
+        Vec::<String>::new()
+    );
+}

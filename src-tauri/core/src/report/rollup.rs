@@ -14,13 +14,15 @@ use super::tables::Sums;
 use super::Period;
 use crate::clock::{Date, ShopZone};
 use crate::error::Result;
-use crate::sql::{args, Arg, Conn, Row};
+use crate::sql::{args, Arg, Conn, Engine, Row};
 use crate::Timestamp;
 use std::collections::{BTreeMap, BTreeSet};
 
 const HOUR_MS: i64 = 3_600_000;
 /// At most this many days of facts are loaded at once while folding.
 const FOLD_DAYS: i64 = 7;
+/// The server's advisory lock held by a station folding the report sums.
+const FOLD_LOCK: i64 = 0x5348_4f50_5245_5054; // "SHOPREPT"
 
 /// What an hour's sums are kept apart by.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -151,6 +153,14 @@ fn facts_of_days(conn: Conn, zone: &ShopZone, first: Date, last: Date) -> Result
 /// never), at most `most_days` of them, in the caller's write transaction: true when none is
 /// left. A shop with years of history folds in several transactions, so a sale never waits long.
 pub(crate) fn fold(tx: Conn, zone: &ShopZone, most_days: usize) -> Result<bool> {
+    if tx.engine() == Engine::Postgres {
+        // Stations reading reports at once fold one after the other: the second then finds
+        // the days made (its reads come after the first's commit) instead of writing them
+        // twice. SQLite has one writer already.
+        tx.query_row("SELECT pg_advisory_xact_lock(?1)", args![FOLD_LOCK], |_| {
+            Ok(())
+        })?;
+    }
     if made_in(tx)?.as_deref() != Some(zone.name()) {
         // Days move with the zone: nothing made in another one is kept.
         tx.execute_batch(
