@@ -97,3 +97,52 @@ fn every_inbox_page_is_the_same_on_both_engines() {
     assert!(listed > 2_000, "the queries listed rows: {listed}");
     assert!(sale.is_some(), "the demo's counter trade is in the inbox");
 }
+
+#[test]
+fn every_order_opens_the_same_on_both_engines() {
+    let dir = tempfile::tempdir().unwrap();
+    let common::stations::Pair {
+        standalone,
+        owner,
+        station,
+        mut shared,
+    } = common::stations::demo_pair(dir.path(), 300, 100);
+    // Every order the demo's own trade made (payments, shipments, returns, claims, invoices,
+    // messages, timelines), and the synthetic ones beside them.
+    let ids: Vec<String> = shared
+        .client
+        .query("SELECT id FROM customer_order ORDER BY number", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert!(ids.len() > 300, "{} orders", ids.len());
+    let mut with = [0usize; 5];
+    for id in &ids {
+        let mine = standalone.order(&owner, id).unwrap();
+        let theirs = station.order(&owner, id).unwrap();
+        assert_eq!(mine, theirs, "order {}", mine.name);
+        for (n, has) in [
+            !mine.shipments.is_empty(),
+            !mine.returns.is_empty(),
+            !mine.invoices.is_empty(),
+            !mine.messages.is_empty(),
+            mine.payments.len() > 1 || mine.timeline.len() > 2,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            with[n] += usize::from(has);
+        }
+        assert_eq!(
+            station.order_by_number(&owner, &mine.name).unwrap().id,
+            mine.id
+        );
+    }
+    assert!(
+        with.iter().all(|&n| n > 0),
+        "orders with each part: {with:?}"
+    );
+    let missing = station.order(&owner, "no-such-order").unwrap_err();
+    assert_eq!(missing.code(), shopdesk_core::ErrorCode::NotFound);
+}

@@ -13,6 +13,7 @@ use crate::money::{div_round, Currency, Money};
 use crate::order::invoice::{self, InvoiceLine};
 use crate::order::outbox;
 use crate::shop::staff::{authorize, Permission, Session};
+use crate::sql::{args, Conn};
 use crate::tax::TaxPart;
 use crate::Shop;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -79,27 +80,27 @@ pub struct Claim {
     pub resolved_at: Option<Timestamp>,
 }
 
-pub(crate) fn list(conn: &Connection, order_id: &str, cur: Currency) -> Result<Vec<Claim>> {
-    let mut st = conn.prepare_cached(
+pub(crate) fn list(conn: Conn, order_id: &str, cur: Currency) -> Result<Vec<Claim>> {
+    conn.query_map(
         "SELECT id, kind, status, evidence, resolution, refund_minor, reship_order_id, created_at, resolved_at
-         FROM claim WHERE order_id = ?1 ORDER BY created_at",
-    )?;
-    let rows = st.query_map([order_id], |r| {
-        Ok(Claim {
-            id: r.get(0)?,
-            kind: ClaimKind::parse(&r.get::<_, String>(1)?),
-            status: r.get(2)?,
-            evidence: r.get(3)?,
-            resolution: r.get(4)?,
-            refund: r
-                .get::<_, Option<i64>>(5)?
-                .map(|m| Money::from_minor(m, cur)),
-            reship_order_id: r.get(6)?,
-            created_at: Timestamp(r.get(7)?),
-            resolved_at: r.get::<_, Option<i64>>(8)?.map(Timestamp),
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+         FROM claim WHERE order_id = ?1 ORDER BY created_at, id",
+        args![order_id],
+        |r| {
+            Ok(Claim {
+                id: r.get(0)?,
+                kind: ClaimKind::parse(&r.get::<String>(1)?),
+                status: r.get(2)?,
+                evidence: r.get(3)?,
+                resolution: r.get(4)?,
+                refund: r
+                    .get::<Option<i64>>(5)?
+                    .map(|m| Money::from_minor(m, cur)),
+                reship_order_id: r.get(6)?,
+                created_at: Timestamp(r.get(7)?),
+                resolved_at: r.get::<Option<i64>>(8)?.map(Timestamp),
+            })
+        },
+    )
 }
 
 /// A goodwill refund's credit line: the amount, its taxes in the proportions the order paid.

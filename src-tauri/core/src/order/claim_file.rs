@@ -175,7 +175,7 @@ pub(crate) fn load(conn: &Connection, claim_id: &str, now: Timestamp) -> Result<
         .optional()?
         .ok_or(Error::NotFound { what: "claim" })?;
     let cur = crate::shop::shop_currency(conn)?;
-    let claim = super::claim::list(conn, &order_id, cur)?
+    let claim = super::claim::list(conn.into(), &order_id, cur)?
         .into_iter()
         .find(|c| c.id == claim_id)
         .ok_or(Error::NotFound { what: "claim" })?;

@@ -475,8 +475,10 @@ impl Shop {
         self.order(session, &id)
     }
 
+    /// An order as the shop's store holds it: on a station, the server's (a till's own copy
+    /// holds no orders, so it is not read in its place).
     pub fn order(&self, session: &Session, order_id: &str) -> Result<Order> {
-        self.db.read(|c| {
+        self.db.server_read(|c| {
             authorize(c, session, Permission::OrdersView)?;
             load(c, order_id)
         })
@@ -484,7 +486,7 @@ impl Shop {
 
     /// Finds an order by its number ("1042", "#1042"), slip code ("O1042") or marketplace id.
     pub fn order_by_number(&self, session: &Session, text: &str) -> Result<Order> {
-        self.db.read(|c| {
+        self.db.server_read(|c| {
             authorize(c, session, Permission::OrdersView)?;
             let id = super::find(c, text)?;
             load(c, &id)

@@ -11,6 +11,7 @@ use crate::order::settings::{self, Legal};
 use crate::order::{self, Address};
 use crate::shop::shop_currency;
 use crate::shop::staff::{authorize, Permission, Session};
+use crate::sql::{args, Conn};
 use crate::store::next_number;
 use crate::tax::TaxPart;
 use crate::Shop;
@@ -126,30 +127,26 @@ pub struct InvoiceRef {
     pub issued_at: Timestamp,
 }
 
-pub(crate) fn refs_of_order(
-    conn: &Connection,
-    order_id: &str,
-    cur: Currency,
-) -> Result<Vec<InvoiceRef>> {
-    let mut st = conn.prepare_cached(
+pub(crate) fn refs_of_order(conn: Conn, order_id: &str, cur: Currency) -> Result<Vec<InvoiceRef>> {
+    conn.query_map(
         "SELECT id, kind, code, total_minor, issued_at FROM invoice WHERE order_id = ?1
          ORDER BY issued_at, number",
-    )?;
-    let rows = st.query_map([order_id], |r| {
-        let kind: String = r.get(1)?;
-        Ok(InvoiceRef {
-            id: r.get(0)?,
-            kind: if kind == "credit_note" {
-                InvoiceKind::CreditNote
-            } else {
-                InvoiceKind::Invoice
-            },
-            code: r.get(2)?,
-            total: Money::from_minor(r.get(3)?, cur),
-            issued_at: Timestamp(r.get(4)?),
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        args![order_id],
+        |r| {
+            let kind: String = r.get(1)?;
+            Ok(InvoiceRef {
+                id: r.get(0)?,
+                kind: if kind == "credit_note" {
+                    InvoiceKind::CreditNote
+                } else {
+                    InvoiceKind::Invoice
+                },
+                code: r.get(2)?,
+                total: Money::from_minor(r.get(3)?, cur),
+                issued_at: Timestamp(r.get(4)?),
+            })
+        },
+    )
 }
 
 pub(crate) fn load(conn: &Connection, invoice_id: &str) -> Result<Invoice> {

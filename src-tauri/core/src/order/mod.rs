@@ -50,7 +50,8 @@ pub(crate) use view::{load as load_order, stage as order_stage, SHIPPED_OF_LINE}
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::id::new_id;
-use rusqlite::{params, Connection, OptionalExtension};
+use crate::sql::{args, Conn};
+use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -168,7 +169,8 @@ pub fn order_code(number: i64) -> String {
 
 /// Finds an order's id from what a person scans or types: its number ("1042", "#1042"), the
 /// slip's code ("O1042") or the marketplace's own order id.
-pub(crate) fn find(conn: &Connection, code: &str) -> Result<String> {
+pub(crate) fn find<'c>(conn: impl Into<Conn<'c>>, code: &str) -> Result<String> {
+    let conn = conn.into();
     let code = code.trim();
     let number = code
         .strip_prefix('O')
@@ -177,18 +179,20 @@ pub(crate) fn find(conn: &Connection, code: &str) -> Result<String> {
         .parse::<i64>()
         .ok();
     let by_number = match number {
-        Some(n) => conn
-            .prepare_cached("SELECT id FROM customer_order WHERE number = ?1")?
-            .query_row([n], |r| r.get(0))
-            .optional()?,
+        Some(n) => conn.query_opt(
+            "SELECT id FROM customer_order WHERE number = ?1",
+            args![n],
+            |r| r.get(0),
+        )?,
         None => None,
     };
     let found: Option<String> = match by_number {
         Some(id) => Some(id),
-        None => conn
-            .prepare_cached("SELECT id FROM customer_order WHERE external_id = ?1 LIMIT 1")?
-            .query_row([code], |r| r.get(0))
-            .optional()?,
+        None => conn.query_opt(
+            "SELECT id FROM customer_order WHERE external_id = ?1 LIMIT 1",
+            args![code],
+            |r| r.get(0),
+        )?,
     };
     found.ok_or(Error::NotFound { what: "order" })
 }

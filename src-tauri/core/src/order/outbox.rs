@@ -13,6 +13,7 @@ use crate::order::supplier_order::{self, SupplierOrder};
 use crate::order::{self, email_is_valid};
 use crate::shop::shop_currency;
 use crate::shop::staff::{authorize, Permission, Session};
+use crate::sql::{args, Conn, Row};
 use crate::Shop;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -375,9 +376,14 @@ pub(crate) fn keep_attachment(
 }
 
 const MESSAGE_COLUMNS: &str = "m.id, m.direction, m.kind, m.order_id, m.address, m.subject, m.body,
-    coalesce(i.code, (SELECT 'DS-' || printf('%05d', number) FROM dropship WHERE id = m.dropship_id)), m.status, m.attempts, m.next_attempt_at, m.last_error, m.created_at, m.sent_at";
+    i.code, (SELECT number FROM dropship WHERE id = m.dropship_id), m.status, m.attempts,
+    m.next_attempt_at, m.last_error, m.created_at, m.sent_at";
 
-fn message_row(r: &rusqlite::Row) -> rusqlite::Result<Message> {
+fn message_row(r: &Row) -> Result<Message> {
+    // What is attached: the invoice by its code, else the drop-ship order ("DS-00012").
+    let attached = r
+        .get::<Option<String>>(7)?
+        .or(r.get::<Option<i64>>(8)?.map(|n| format!("DS-{n:05}")));
     Ok(Message {
         id: r.get(0)?,
         direction: r.get(1)?,
@@ -386,31 +392,37 @@ fn message_row(r: &rusqlite::Row) -> rusqlite::Result<Message> {
         address: r.get(4)?,
         subject: r.get(5)?,
         body: r.get(6)?,
-        attachment: r.get::<_, Option<String>>(7)?.map(|c| format!("{c}.pdf")),
-        status: r.get(8)?,
-        attempts: r.get(9)?,
-        next_attempt_at: r.get::<_, Option<i64>>(10)?.map(Timestamp),
-        last_error: r.get(11)?,
-        created_at: Timestamp(r.get(12)?),
-        sent_at: r.get::<_, Option<i64>>(13)?.map(Timestamp),
+        attachment: attached.map(|c| format!("{c}.pdf")),
+        status: r.get(9)?,
+        attempts: r.get(10)?,
+        next_attempt_at: r.get::<Option<i64>>(11)?.map(Timestamp),
+        last_error: r.get(12)?,
+        created_at: Timestamp(r.get(13)?),
+        sent_at: r.get::<Option<i64>>(14)?.map(Timestamp),
     })
 }
 
-fn messages_where(conn: &Connection, filter: &str, arg: &str) -> Result<Vec<Message>> {
-    let mut st = conn.prepare_cached(&format!(
-        "SELECT {MESSAGE_COLUMNS} FROM message m LEFT JOIN invoice i ON i.id = m.invoice_id
-         WHERE {filter} ORDER BY m.created_at, m.rowid"
-    ))?;
-    let rows = st.query_map([arg], message_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+/// Messages in the order they were written (ids are made in time order: UUIDv7).
+fn messages_where(conn: Conn, filter: &str, arg: &str) -> Result<Vec<Message>> {
+    conn.query_map(
+        &format!(
+            "SELECT {MESSAGE_COLUMNS} FROM message m LEFT JOIN invoice i ON i.id = m.invoice_id
+             WHERE {filter} ORDER BY m.created_at, m.id"
+        ),
+        args![arg],
+        message_row,
+    )
 }
 
-pub(crate) fn of_order(conn: &Connection, order_id: &str) -> Result<Vec<Message>> {
+pub(crate) fn of_order(conn: Conn, order_id: &str) -> Result<Vec<Message>> {
     messages_where(conn, "m.order_id = ?1", order_id)
 }
 
-pub(crate) fn of_customer(conn: &Connection, customer_id: &str) -> Result<Vec<Message>> {
-    messages_where(conn, "m.customer_id = ?1", customer_id)
+pub(crate) fn of_customer<'c>(
+    conn: impl Into<Conn<'c>>,
+    customer_id: &str,
+) -> Result<Vec<Message>> {
+    messages_where(conn.into(), "m.customer_id = ?1", customer_id)
 }
 
 impl Shop {
@@ -557,7 +569,7 @@ impl Shop {
             let extra: Vec<(&str, &str)> = extra.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
             let id = queue_for_order(tx, order_id, kind, invoice.as_deref(), &extra, now)?
                 .ok_or_else(|| Error::invalid("the order has no valid e-mail address"))?;
-            messages_where(tx, "m.id = ?1", &id)?
+            messages_where(tx.into(), "m.id = ?1", &id)?
                 .pop()
                 .ok_or(Error::NotFound { what: "message" })
         })
@@ -589,7 +601,7 @@ impl Shop {
                 params![id, order_id, customer, from.trim(), subject.trim(), body.trim(), now.0],
             )?;
             order::event(tx, order_id, now, Some(session.staff_id()), "reply", subject.trim())?;
-            messages_where(tx, "m.id = ?1", &id)?
+            messages_where(tx.into(), "m.id = ?1", &id)?
                 .pop()
                 .ok_or(Error::NotFound { what: "message" })
         })
@@ -599,7 +611,7 @@ impl Shop {
     pub fn outbox(&self, session: &Session) -> Result<Vec<Message>> {
         self.db.read(|c| {
             authorize(c, session, Permission::OrdersView)?;
-            messages_where(c, "m.direction = ?1 AND m.status <> 'sent'", "out")
+            messages_where(c.into(), "m.direction = ?1 AND m.status <> 'sent'", "out")
         })
     }
 

@@ -14,6 +14,7 @@ use crate::order::invoice::{self, InvoiceLine};
 use crate::order::outbox;
 use crate::sale::pricing::refund_share;
 use crate::shop::staff::{authorize, Permission, Session};
+use crate::sql::{args, Conn};
 use crate::stock::{self, record_move, Move, MoveReason};
 use crate::store::next_number;
 use crate::tax::TaxPart;
@@ -91,35 +92,34 @@ pub struct ReturnReceipt {
     pub location_id: Option<String>,
 }
 
-pub(crate) fn list(conn: &Connection, order_id: &str) -> Result<Vec<OrderReturn>> {
-    let mut st = conn.prepare_cached(
+pub(crate) fn list(conn: Conn, order_id: &str) -> Result<Vec<OrderReturn>> {
+    let heads = conn.query_map(
         "SELECT r.id, r.number, r.status, r.reason, r.refund_minor, i.code, r.created_at
          FROM order_return r LEFT JOIN invoice i ON i.id = r.credit_note_id
          WHERE r.order_id = ?1 ORDER BY r.created_at, r.number",
-    )?;
-    type Row = (
-        String,
-        i64,
-        String,
-        String,
-        Option<i64>,
-        Option<String>,
-        i64,
-    );
-    let heads: Vec<Row> = st
-        .query_map([order_id], |r| r.try_into())?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut lines = conn.prepare_cached(
-        "SELECT rl.order_line_id, l.title, rl.quantity, rl.disposition, loc.name
-         FROM order_return_line rl JOIN order_line l ON l.id = rl.order_line_id
-         LEFT JOIN location loc ON loc.id = rl.location_id
-         WHERE rl.return_id = ?1 ORDER BY l.position",
+        args![order_id],
+        |r| {
+            Ok((
+                r.get::<String>(0)?,
+                r.get::<i64>(1)?,
+                r.get::<String>(2)?,
+                r.get::<String>(3)?,
+                r.get::<Option<i64>>(4)?,
+                r.get::<Option<String>>(5)?,
+                r.get::<i64>(6)?,
+            ))
+        },
     )?;
     heads
         .into_iter()
         .map(|(id, number, status, reason, refund, credit, at)| {
-            let l = lines
-                .query_map([&id], |r| {
+            let l = conn.query_map(
+                "SELECT rl.order_line_id, l.title, rl.quantity, rl.disposition, loc.name
+                 FROM order_return_line rl JOIN order_line l ON l.id = rl.order_line_id
+                 LEFT JOIN location loc ON loc.id = rl.location_id
+                 WHERE rl.return_id = ?1 ORDER BY l.position",
+                args![id],
+                |r| {
                     Ok(ReturnLine {
                         order_line_id: r.get(0)?,
                         title: r.get(1)?,
@@ -127,8 +127,8 @@ pub(crate) fn list(conn: &Connection, order_id: &str) -> Result<Vec<OrderReturn>
                         disposition: r.get(3)?,
                         location: r.get(4)?,
                     })
-                })?
-                .collect::<rusqlite::Result<_>>()?;
+                },
+            )?;
             Ok(OrderReturn {
                 id,
                 name: format!("RMA-{number}"),

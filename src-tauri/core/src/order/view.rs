@@ -11,8 +11,8 @@ use crate::money::{Currency, Money};
 use crate::order::invoice::{self, InvoiceRef};
 use crate::order::outbox::{self, Message};
 use crate::shop::shop_currency;
+use crate::sql::{args, Conn};
 use crate::tax::TaxPart;
-use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -149,62 +149,63 @@ pub(crate) const SHIPPED_OF_LINE: &str =
 /// Units of the order line `l` on returns in the statuses listed (an SQL expression).
 fn returned_of_line(statuses: &str) -> String {
     format!(
-        "(SELECT ifnull(sum(rl.quantity), 0) FROM order_return_line rl
+        "(SELECT coalesce(sum(rl.quantity), 0) FROM order_return_line rl
           JOIN order_return r ON r.id = rl.return_id
           WHERE rl.order_line_id = l.id AND r.status IN ({statuses}))"
     )
 }
 
 /// (paid, refunded) from the payment ledger.
-pub(crate) fn paid_refunded(conn: &Connection, order_id: &str) -> Result<(i64, i64)> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT ifnull(sum(CASE WHEN kind = 'payment' THEN amount_minor END), 0),
-                    ifnull(sum(CASE WHEN kind = 'refund' THEN amount_minor END), 0)
-             FROM order_payment WHERE order_id = ?1",
-        )?
-        .query_row([order_id], |r| r.try_into())?)
+pub(crate) fn paid_refunded<'c>(conn: impl Into<Conn<'c>>, order_id: &str) -> Result<(i64, i64)> {
+    conn.into().query_row(
+        "SELECT coalesce(sum(CASE WHEN kind = 'payment' THEN amount_minor END), 0),
+                coalesce(sum(CASE WHEN kind = 'refund' THEN amount_minor END), 0)
+         FROM order_payment WHERE order_id = ?1",
+        args![order_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
 }
 
-pub(crate) fn status(conn: &Connection, order_id: &str) -> Result<OrderStatus> {
+pub(crate) fn status<'c>(conn: impl Into<Conn<'c>>, order_id: &str) -> Result<OrderStatus> {
     let s: String = conn
-        .prepare_cached("SELECT status FROM customer_order WHERE id = ?1")?
-        .query_row([order_id], |r| r.get(0))
-        .optional()?
+        .into()
+        .query_opt(
+            "SELECT status FROM customer_order WHERE id = ?1",
+            args![order_id],
+            |r| r.get(0),
+        )?
         .ok_or(Error::NotFound { what: "order" })?;
     Ok(OrderStatus::parse(&s))
 }
 
 /// Where the order stands in one word, without loading the whole order.
-pub(crate) fn stage(conn: &Connection, order_id: &str) -> Result<super::OrderStage> {
-    let (ordered, shipped): (i64, i64) = conn
-        .prepare_cached(&format!(
-            "SELECT ifnull(sum(l.quantity), 0), ifnull(sum({SHIPPED_OF_LINE}), 0)
+pub(crate) fn stage<'c>(conn: impl Into<Conn<'c>>, order_id: &str) -> Result<super::OrderStage> {
+    let conn = conn.into();
+    let (ordered, shipped): (i64, i64) = conn.query_row(
+        &format!(
+            "SELECT coalesce(sum(l.quantity), 0), coalesce(sum({SHIPPED_OF_LINE}), 0)
              FROM order_line l WHERE l.order_id = ?1 AND l.kind = 'item'"
-        ))?
-        .query_row([order_id], |r| r.try_into())?;
+        ),
+        args![order_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
     Ok(super::OrderStage::of(
         status(conn, order_id)?,
         super::Fulfilment::of(ordered, shipped),
     ))
 }
 
-fn lines(
-    conn: &Connection,
-    order_id: &str,
-    cur: Currency,
-    included: bool,
-) -> Result<Vec<OrderLine>> {
-    let mut st = conn.prepare_cached(&format!(
+fn lines(conn: Conn, order_id: &str, cur: Currency, included: bool) -> Result<Vec<OrderLine>> {
+    let sql = format!(
         "SELECT l.id, l.kind, l.variant_id, l.sku, l.title, l.quantity, l.unit_price_minor,
                 l.catalog_price_minor, l.discount_minor, l.amount_minor, l.tax_minor, l.taxes,
                 {SHIPPED_OF_LINE}, {}, {}
          FROM order_line l WHERE l.order_id = ?1 ORDER BY l.position",
         returned_of_line("'authorised', 'received', 'refunded'"),
         returned_of_line("'refunded'"),
-    ))?;
+    );
     let money = |m: i64| Money::from_minor(m, cur);
-    let rows = st.query_map([order_id], |r| {
+    conn.query_map(&sql, args![order_id], |r| {
         let kind: String = r.get(1)?;
         let amount: i64 = r.get(9)?;
         let tax: i64 = r.get(10)?;
@@ -225,24 +226,24 @@ fn lines(
             refunded_units: r.get(14)?,
             returnable: returnable.max(0),
             unit_price: money(r.get(6)?),
-            catalog_price: r.get::<_, Option<i64>>(7)?.map(money),
+            catalog_price: r.get::<Option<i64>>(7)?.map(money),
             discount: money(r.get(8)?),
             amount: money(amount),
             tax: money(tax),
             charged: money(crate::tax::charged(amount, tax, included)),
             taxes: serde_json::from_str(&taxes).unwrap_or_default(),
         })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    })
 }
 
-pub(crate) fn load(conn: &Connection, order_id: &str) -> Result<Order> {
+pub(crate) fn load<'c>(conn: impl Into<Conn<'c>>, order_id: &str) -> Result<Order> {
+    let conn = conn.into();
     let cur = shop_currency(conn)?;
     let money = |m: i64| Money::from_minor(m, cur);
     let zero = money(0);
     // The order's own row; what comes from other tables is filled in below.
     let mut o = conn
-        .prepare_cached(
+        .query_opt(
             "SELECT o.number, o.channel, o.external_id, o.status, o.customer_id, c.name, o.email,
                     o.phone, o.billing, o.shipping, o.location_id, l.name, o.shipping_method,
                     o.express, o.channel_risk, o.prices_include_tax, o.subtotal_minor,
@@ -250,59 +251,59 @@ pub(crate) fn load(conn: &Connection, order_id: &str) -> Result<Order> {
                     o.risk_score, o.checks, o.note, o.created_at
              FROM customer_order o JOIN location l ON l.id = o.location_id
              LEFT JOIN customer c ON c.id = o.customer_id WHERE o.id = ?1",
+            args![order_id],
+            |r| {
+                let number: i64 = r.get(0)?;
+                let customer_id: Option<String> = r.get(4)?;
+                let customer_name: Option<String> = r.get(5)?;
+                let json = |i: usize| -> Result<String> { r.get(i) };
+                Ok(Order {
+                    id: order_id.to_string(),
+                    number,
+                    name: order_name(number),
+                    channel: r.get(1)?,
+                    external_id: r.get(2)?,
+                    status: OrderStatus::parse(&r.get::<String>(3)?),
+                    fulfilment: Fulfilment::Unfulfilled,
+                    stage: OrderStage::Open,
+                    payment_status: PaymentStatus::Unpaid,
+                    customer: customer_id
+                        .zip(customer_name)
+                        .map(|(id, name)| OrderCustomer { id, name }),
+                    email: r.get(6)?,
+                    phone: r.get(7)?,
+                    billing: serde_json::from_str(&json(8)?).unwrap_or_default(),
+                    shipping: serde_json::from_str(&json(9)?).unwrap_or_default(),
+                    location_id: r.get(10)?,
+                    location: r.get(11)?,
+                    shipping_method: r.get(12)?,
+                    express: r.get(13)?,
+                    channel_risk: r.get(14)?,
+                    prices_include_tax: r.get(15)?,
+                    lines: Vec::new(),
+                    subtotal: money(r.get(16)?),
+                    discount: money(r.get(17)?),
+                    shipping_total: money(r.get(18)?),
+                    tax: money(r.get(19)?),
+                    total: money(r.get(20)?),
+                    taxes: serde_json::from_str(&json(21)?).unwrap_or_default(),
+                    paid: zero,
+                    refunded: zero,
+                    balance: zero,
+                    risk_score: r.get(22)?,
+                    checks: serde_json::from_str(&json(23)?).unwrap_or_default(),
+                    note: r.get(24)?,
+                    created_at: Timestamp(r.get(25)?),
+                    payments: Vec::new(),
+                    shipments: Vec::new(),
+                    returns: Vec::new(),
+                    claims: Vec::new(),
+                    invoices: Vec::new(),
+                    messages: Vec::new(),
+                    timeline: Vec::new(),
+                })
+            },
         )?
-        .query_row([order_id], |r| {
-            let number: i64 = r.get(0)?;
-            let customer_id: Option<String> = r.get(4)?;
-            let customer_name: Option<String> = r.get(5)?;
-            let json = |i: usize| -> rusqlite::Result<String> { r.get(i) };
-            Ok(Order {
-                id: order_id.to_string(),
-                number,
-                name: order_name(number),
-                channel: r.get(1)?,
-                external_id: r.get(2)?,
-                status: OrderStatus::parse(&r.get::<_, String>(3)?),
-                fulfilment: Fulfilment::Unfulfilled,
-                stage: OrderStage::Open,
-                payment_status: PaymentStatus::Unpaid,
-                customer: customer_id
-                    .zip(customer_name)
-                    .map(|(id, name)| OrderCustomer { id, name }),
-                email: r.get(6)?,
-                phone: r.get(7)?,
-                billing: serde_json::from_str(&json(8)?).unwrap_or_default(),
-                shipping: serde_json::from_str(&json(9)?).unwrap_or_default(),
-                location_id: r.get(10)?,
-                location: r.get(11)?,
-                shipping_method: r.get(12)?,
-                express: r.get(13)?,
-                channel_risk: r.get(14)?,
-                prices_include_tax: r.get(15)?,
-                lines: Vec::new(),
-                subtotal: money(r.get(16)?),
-                discount: money(r.get(17)?),
-                shipping_total: money(r.get(18)?),
-                tax: money(r.get(19)?),
-                total: money(r.get(20)?),
-                taxes: serde_json::from_str(&json(21)?).unwrap_or_default(),
-                paid: zero,
-                refunded: zero,
-                balance: zero,
-                risk_score: r.get(22)?,
-                checks: serde_json::from_str(&json(23)?).unwrap_or_default(),
-                note: r.get(24)?,
-                created_at: Timestamp(r.get(25)?),
-                payments: Vec::new(),
-                shipments: Vec::new(),
-                returns: Vec::new(),
-                claims: Vec::new(),
-                invoices: Vec::new(),
-                messages: Vec::new(),
-                timeline: Vec::new(),
-            })
-        })
-        .optional()?
         .ok_or(Error::NotFound { what: "order" })?;
     o.lines = lines(conn, order_id, cur, o.prices_include_tax)?;
     o.fulfilment = Fulfilment::of(
@@ -316,12 +317,12 @@ pub(crate) fn load(conn: &Connection, order_id: &str) -> Result<Order> {
     o.paid = money(paid);
     o.refunded = money(refunded);
     o.balance = money((total - paid + refunded).max(0));
-    o.payments = conn
-        .prepare_cached(
-            "SELECT id, kind, amount_minor, method, reference, at FROM order_payment
-             WHERE order_id = ?1 ORDER BY at, rowid",
-        )?
-        .query_map([order_id], |r| {
+    // Ties in time in the order they were written: ids are made in time order (UUIDv7).
+    o.payments = conn.query_map(
+        "SELECT id, kind, amount_minor, method, reference, at FROM order_payment
+         WHERE order_id = ?1 ORDER BY at, id",
+        args![order_id],
+        |r| {
             Ok(PaymentRecord {
                 id: r.get(0)?,
                 kind: r.get(1)?,
@@ -330,46 +331,52 @@ pub(crate) fn load(conn: &Connection, order_id: &str) -> Result<Order> {
                 reference: r.get(4)?,
                 at: Timestamp(r.get(5)?),
             })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+        },
+    )?;
     o.shipments = shipments(conn, order_id)?;
     o.returns = super::returns::list(conn, order_id)?;
     o.claims = super::claim::list(conn, order_id, cur)?;
     o.invoices = invoice::refs_of_order(conn, order_id, cur)?;
     o.messages = outbox::of_order(conn, order_id)?;
-    o.timeline = conn
-        .prepare_cached(
-            "SELECT e.at, s.name, e.kind, e.detail FROM order_event e
-             LEFT JOIN staff s ON s.id = e.staff_id WHERE e.order_id = ?1 ORDER BY e.at, e.rowid",
-        )?
-        .query_map([order_id], |r| {
+    o.timeline = conn.query_map(
+        "SELECT e.at, s.name, e.kind, e.detail FROM order_event e
+         LEFT JOIN staff s ON s.id = e.staff_id WHERE e.order_id = ?1 ORDER BY e.at, e.id",
+        args![order_id],
+        |r| {
             Ok(OrderEvent {
                 at: Timestamp(r.get(0)?),
                 staff: r.get(1)?,
                 kind: r.get(2)?,
                 detail: r.get(3)?,
             })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+        },
+    )?;
     Ok(o)
 }
 
-fn shipments(conn: &Connection, order_id: &str) -> Result<Vec<Shipment>> {
-    let mut st = conn.prepare_cached(
-        "SELECT id, carrier, tracking, at, delivery FROM shipment WHERE order_id = ?1 ORDER BY at, rowid",
-    )?;
-    let heads: Vec<(String, String, String, i64, Option<String>)> = st
-        .query_map([order_id], |r| r.try_into())?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut lines = conn.prepare_cached(
-        "SELECT order_line_id, quantity FROM shipment_line WHERE shipment_id = ?1",
+fn shipments(conn: Conn, order_id: &str) -> Result<Vec<Shipment>> {
+    let heads = conn.query_map(
+        "SELECT id, carrier, tracking, at, delivery FROM shipment WHERE order_id = ?1
+         ORDER BY at, id",
+        args![order_id],
+        |r| {
+            Ok((
+                r.get::<String>(0)?,
+                r.get::<String>(1)?,
+                r.get::<String>(2)?,
+                r.get::<i64>(3)?,
+                r.get::<Option<String>>(4)?,
+            ))
+        },
     )?;
     heads
         .into_iter()
         .map(|(id, carrier, tracking, at, delivery)| {
-            let l = lines
-                .query_map([&id], |r| r.try_into())?
-                .collect::<rusqlite::Result<_>>()?;
+            let l = conn.query_map(
+                "SELECT order_line_id, quantity FROM shipment_line WHERE shipment_id = ?1",
+                args![id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
             Ok(Shipment {
                 id,
                 carrier,
