@@ -126,6 +126,10 @@ async fn a_till_and_the_back_office_share_one_shop_through_an_outage() {
     assert_eq!(first, "R-T1-00000001");
     wait_orders(&office, before + 1).await;
     shot(&office, "stations-office-reports").await;
+    // The back office opens an order of the shop's from its server.
+    click(&office, "#nav-orders").await;
+    click(&office, "tr.inbox-row[data-name^='#'] td.order-name").await;
+    assert!(open_order_name(&office).await.starts_with('#'));
 
     // The server killed: the till sells on from its own file and says what waits.
     pg.kill();
