@@ -124,3 +124,32 @@ fn every_customer_list_gives_the_same_customers_in_the_same_order_on_both_engine
     }
     assert!(found > 2_000, "the queries found customers: {found}");
 }
+
+#[test]
+fn every_customers_record_reads_the_same_on_both_engines() {
+    let dir = tempfile::tempdir().unwrap();
+    let common::stations::Pair {
+        standalone,
+        owner,
+        station,
+        mut shared,
+    } = common::stations::demo_pair(dir.path(), 300, 150);
+    let ids: Vec<String> = shared
+        .client
+        .query("SELECT id FROM customer ORDER BY id", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert!(ids.len() > 150, "{} customers", ids.len());
+    let mut bought = 0;
+    for id in &ids {
+        let mine = standalone.customer_profile(&owner, id).unwrap();
+        let theirs = station.customer_profile(&owner, id).unwrap();
+        assert_eq!(mine, theirs, "customer {}", mine.customer.name);
+        bought += usize::from(!mine.history.is_empty());
+    }
+    assert!(bought > 50, "{bought} with a history");
+    let missing = station.customer_profile(&owner, "nobody").unwrap_err();
+    assert_eq!(missing.code(), shopdesk_core::ErrorCode::NotFound);
+}

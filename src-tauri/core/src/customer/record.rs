@@ -5,14 +5,15 @@
 
 use crate::clock::Timestamp;
 use crate::customer::Customer;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::money::Money;
 use crate::order::outbox::{self, Message};
 use crate::order::Address;
 use crate::shop::shop_currency;
 use crate::shop::staff::{authorize, Permission, Session};
+use crate::sql::{args, Conn};
 use crate::Shop;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use serde::Serialize;
 use serde_json::{json, Value};
 use ts_rs::TS;
@@ -85,93 +86,116 @@ pub struct CustomerProfile {
     pub created_at: Timestamp,
 }
 
-fn history(conn: &Connection, id: &str) -> Result<Vec<CustomerHistoryRow>> {
+fn history(conn: Conn, id: &str) -> Result<Vec<CustomerHistoryRow>> {
     let cur = shop_currency(conn)?;
-    let mut st = conn.prepare_cached(
-        "SELECT 'order', id, '#' || number, created_at, total_minor, status FROM customer_order WHERE customer_id = ?1
+    conn.query_map(
+        "SELECT 'order', id, number, '', created_at, total_minor, status FROM customer_order
+         WHERE customer_id = ?1
          UNION ALL
-         SELECT 'sale', id, printf('R%08d', number), completed_at, total_minor, status FROM sale
+         SELECT 'sale', id, number, station, completed_at, total_minor, status FROM sale
          WHERE customer_id = ?1 AND status = 'completed'
-         ORDER BY 4 DESC",
-    )?;
-    let rows = st.query_map([id], |r| {
-        Ok(CustomerHistoryRow {
-            kind: r.get(0)?,
-            id: r.get(1)?,
-            name: r.get(2)?,
-            at: Timestamp(r.get(3)?),
-            total: Money::from_minor(r.get(4)?, cur),
-            status: r.get(5)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+         ORDER BY 5 DESC",
+        args![id],
+        |r| {
+            let kind: String = r.get(0)?;
+            let number: i64 = r.get(2)?;
+            Ok(CustomerHistoryRow {
+                name: if kind == "sale" {
+                    crate::sale::receipt_code(&r.get::<String>(3)?, number)
+                } else {
+                    crate::order::order_name(number)
+                },
+                kind,
+                id: r.get(1)?,
+                at: Timestamp(r.get(4)?),
+                total: Money::from_minor(r.get(5)?, cur),
+                status: r.get(6)?,
+            })
+        },
+    )
 }
 
-fn lifetime_value(conn: &Connection, id: &str) -> Result<i64> {
-    Ok(conn.query_row(
-        "SELECT (SELECT ifnull(sum(total_minor), 0) FROM customer_order WHERE customer_id = ?1 AND status <> 'cancelled')
-              - (SELECT ifnull(sum(p.amount_minor), 0) FROM order_payment p JOIN customer_order o ON o.id = p.order_id
+fn lifetime_value(conn: Conn, id: &str) -> Result<i64> {
+    conn.query_row(
+        "SELECT (SELECT coalesce(sum(total_minor), 0) FROM customer_order WHERE customer_id = ?1 AND status <> 'cancelled')
+              - (SELECT coalesce(sum(p.amount_minor), 0) FROM order_payment p JOIN customer_order o ON o.id = p.order_id
                  WHERE o.customer_id = ?1 AND p.kind = 'refund')
-              + (SELECT ifnull(sum(total_minor), 0) FROM sale WHERE customer_id = ?1 AND status = 'completed')",
-        [id],
+              + (SELECT coalesce(sum(total_minor), 0) FROM sale WHERE customer_id = ?1 AND status = 'completed')",
+        args![id],
         |r| r.get(0),
-    )?)
+    )
 }
 
-fn contacts(conn: &Connection, id: &str, kind: &str) -> Result<Vec<super::edit::Contact>> {
-    let mut st = conn.prepare_cached(
-        "SELECT value, label FROM customer_contact WHERE customer_id = ?1 AND kind = ?2 ORDER BY rowid",
-    )?;
-    let rows = st.query_map(params![id, kind], |r| {
-        Ok(super::edit::Contact {
-            value: r.get(0)?,
-            label: r.get(1)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+/// A customer's e-mails or phones in the order they were given (ids are made in time order).
+fn contacts(conn: Conn, id: &str, kind: &str) -> Result<Vec<super::edit::Contact>> {
+    conn.query_map(
+        "SELECT value, label FROM customer_contact WHERE customer_id = ?1 AND kind = ?2 ORDER BY id",
+        args![id, kind],
+        |r| {
+            Ok(super::edit::Contact {
+                value: r.get(0)?,
+                label: r.get(1)?,
+            })
+        },
+    )
 }
 
-fn credit_moves(conn: &Connection, id: &str, cur: crate::Currency) -> Result<Vec<CreditMove>> {
-    let mut st = conn.prepare_cached(
-        "SELECT m.at, m.delta_minor, CASE WHEN s.number IS NOT NULL THEN printf('R%08d', s.number) END
+fn credit_moves(conn: Conn, id: &str, cur: crate::Currency) -> Result<Vec<CreditMove>> {
+    conn.query_map(
+        "SELECT m.at, m.delta_minor, s.number, s.station
          FROM store_credit_move m LEFT JOIN sale s ON s.id = m.sale_id
          WHERE m.customer_id = ?1 ORDER BY m.at DESC",
-    )?;
-    let rows = st.query_map([id], |r| {
-        Ok(CreditMove {
-            at: Timestamp(r.get(0)?),
-            amount: Money::from_minor(r.get(1)?, cur),
-            receipt: r.get(2)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        args![id],
+        |r| {
+            let number: Option<i64> = r.get(2)?;
+            let station: Option<String> = r.get(3)?;
+            Ok(CreditMove {
+                at: Timestamp(r.get(0)?),
+                amount: Money::from_minor(r.get(1)?, cur),
+                receipt: number.map(|n| crate::sale::receipt_code(&station.unwrap_or_default(), n)),
+            })
+        },
+    )
 }
 
-fn claims(conn: &Connection, id: &str) -> Result<Vec<CustomerClaim>> {
-    let mut st = conn.prepare_cached(
-        "SELECT c.id, o.id, '#' || o.number, c.kind, c.status, c.resolution, c.created_at
+fn claims(conn: Conn, id: &str) -> Result<Vec<CustomerClaim>> {
+    conn.query_map(
+        "SELECT c.id, o.id, o.number, c.kind, c.status, c.resolution, c.created_at
          FROM claim c JOIN customer_order o ON o.id = c.order_id
-         WHERE o.customer_id = ?1 ORDER BY c.created_at DESC",
-    )?;
-    let rows = st.query_map([id], |r| {
-        Ok(CustomerClaim {
-            id: r.get(0)?,
-            order_id: r.get(1)?,
-            order_name: r.get(2)?,
-            kind: r.get(3)?,
-            status: r.get(4)?,
-            resolution: r.get(5)?,
-            created_at: Timestamp(r.get(6)?),
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+         WHERE o.customer_id = ?1 ORDER BY c.created_at DESC, c.id",
+        args![id],
+        |r| {
+            Ok(CustomerClaim {
+                id: r.get(0)?,
+                order_id: r.get(1)?,
+                order_name: crate::order::order_name(r.get(2)?),
+                kind: r.get(3)?,
+                status: r.get(4)?,
+                resolution: r.get(5)?,
+                created_at: Timestamp(r.get(6)?),
+            })
+        },
+    )
 }
 
-pub(crate) fn profile(conn: &Connection, id: &str) -> Result<CustomerProfile> {
-    crate::store::customer_exists(conn, id)?;
+pub(crate) fn profile<'c>(conn: impl Into<Conn<'c>>, id: &str) -> Result<CustomerProfile> {
+    let conn = conn.into();
     let cur = shop_currency(conn)?;
     #[allow(clippy::type_complexity)]
-    let (name, email, phone, address, note, erased, tags, consent, consent_at, consent_source, merged_into, created_at): (
+    let (
+        name,
+        email,
+        phone,
+        address,
+        note,
+        erased,
+        tags,
+        consent,
+        consent_at,
+        consent_source,
+        merged_into,
+        created_at,
+    ): (
         String,
         Option<String>,
         Option<String>,
@@ -184,20 +208,36 @@ pub(crate) fn profile(conn: &Connection, id: &str) -> Result<CustomerProfile> {
         String,
         Option<String>,
         i64,
-    ) = conn.query_row(
-        "SELECT name, email, phone, address, note, erased_at, tags, consent, consent_at, consent_source,
-                merged_into, created_at
-         FROM customer WHERE id = ?1",
-        [id],
-        |r| r.try_into(),
-    )?;
+    ) = conn
+        .query_opt(
+            "SELECT name, email, phone, address, note, erased_at, tags, consent, consent_at,
+                    consent_source, merged_into, created_at
+             FROM customer WHERE id = ?1",
+            args![id],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                    r.get(8)?,
+                    r.get(9)?,
+                    r.get(10)?,
+                    r.get(11)?,
+                ))
+            },
+        )?
+        .ok_or(Error::NotFound { what: "customer" })?;
     let (orders, first, last): (i64, Option<i64>, Option<i64>) = conn
-        .query_row(
+        .query_opt(
             "SELECT orders, first_at, last_at FROM customer_stats WHERE customer_id = ?1",
-            [id],
-            |r| r.try_into(),
-        )
-        .optional()?
+            args![id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?
         .unwrap_or((0, None, None));
     let value = lifetime_value(conn, id)?;
     Ok(CustomerProfile {
@@ -261,8 +301,10 @@ fn rows_as_json(conn: &Connection, sql: &str, id: &str) -> Result<Vec<Value>> {
 }
 
 impl Shop {
+    /// A customer's record as the shop's store holds it: on a station, the server's (every
+    /// station's sales and every order), refused while it cannot be reached.
     pub fn customer_profile(&self, session: &Session, id: &str) -> Result<CustomerProfile> {
-        self.db.read(|c| {
+        self.db.server_read(|c| {
             authorize(c, session, Permission::OrdersView)?;
             profile(c, id)
         })

@@ -149,11 +149,14 @@ pub(crate) fn refs_of_order(conn: Conn, order_id: &str, cur: Currency) -> Result
     )
 }
 
-pub(crate) fn load(conn: &Connection, invoice_id: &str) -> Result<Invoice> {
+pub(crate) fn load<'c>(conn: impl Into<Conn<'c>>, invoice_id: &str) -> Result<Invoice> {
     let data: String = conn
-        .prepare_cached("SELECT data FROM invoice WHERE id = ?1")?
-        .query_row([invoice_id], |r| r.get(0))
-        .optional()?
+        .into()
+        .query_opt(
+            "SELECT data FROM invoice WHERE id = ?1",
+            args![invoice_id],
+            |r| r.get(0),
+        )?
         .ok_or(Error::NotFound { what: "invoice" })?;
     serde_json::from_str(&data).map_err(|e| Error::Storage(format!("invoice data: {e}")))
 }
@@ -527,7 +530,7 @@ impl Shop {
     }
 
     pub fn invoice(&self, session: &Session, invoice_id: &str) -> Result<Invoice> {
-        self.db.read(|c| {
+        self.db.server_read(|c| {
             authorize(c, session, Permission::OrdersView)?;
             load(c, invoice_id)
         })

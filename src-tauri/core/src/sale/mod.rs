@@ -24,6 +24,7 @@ pub use view::{Sale, SaleCustomer, SaleLine, SaleSummary, Tender};
 
 use crate::error::{Error, Result};
 use crate::shop::staff::{authorize, Permission, Session};
+use crate::sql::Conn;
 use crate::Shop;
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -214,12 +215,12 @@ fn require_open(conn: &Connection, sale_id: &str) -> Result<()> {
 
 /// A customer's store credit: the sum of their moves (a ledger like stock, so the balance is
 /// always the sum of what happened; tenders and refunds to credit append to it).
-pub(crate) fn store_credit(conn: &Connection, customer_id: &str) -> Result<i64> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT ifnull(sum(delta_minor), 0) FROM store_credit_move WHERE customer_id = ?1",
-        )?
-        .query_row([customer_id], |r| r.get(0))?)
+pub(crate) fn store_credit<'c>(conn: impl Into<Conn<'c>>, customer_id: &str) -> Result<i64> {
+    conn.into().query_row(
+        "SELECT coalesce(sum(delta_minor), 0) FROM store_credit_move WHERE customer_id = ?1",
+        crate::sql::args![customer_id],
+        |r| r.get(0),
+    )
 }
 
 #[cfg(test)]
