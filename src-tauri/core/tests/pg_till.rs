@@ -437,3 +437,58 @@ fn a_till_takes_the_back_offices_prices_stock_and_codes_once_its_own_sales_are_s
         "{again} rows, not every level ({whole})"
     );
 }
+
+#[test]
+fn a_sale_the_server_refuses_is_said_and_holds_the_ones_after_it_until_it_goes_through() {
+    let (dir, owner, mut shared, sku, _) = demo_shop();
+    let t1 = till(dir.path(), &shared.url, "T1");
+    t1.open_shift(&owner, "0").unwrap();
+    assert_eq!(t1.send_waiting().unwrap().waiting, 0);
+    // The server refuses new sales (as a constraint or a trigger of a newer server might).
+    shared
+        .client
+        .batch_execute(
+            "CREATE FUNCTION refuse_sale() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+             BEGIN RAISE EXCEPTION 'sales are refused for the test'; END $$;
+             CREATE TRIGGER refuse_sale BEFORE INSERT ON sale
+                 FOR EACH ROW EXECUTE FUNCTION refuse_sale();",
+        )
+        .unwrap();
+    sell(&t1, &owner, &sku, 1);
+    sell(&t1, &owner, &sku, 1);
+    let sent = t1.send_waiting().unwrap();
+    assert_eq!((sent.applied, sent.waiting), (0, 2));
+    let state = t1.till_state().unwrap();
+    assert_eq!(state.offline, None, "the server was reached");
+    assert!(
+        state
+            .refused
+            .as_deref()
+            .is_some_and(|why| why.contains("sales are refused for the test")),
+        "{state:?}"
+    );
+    assert_eq!(
+        count(
+            &mut shared.client,
+            "SELECT count(*) FROM sale WHERE station = 'T1'"
+        ),
+        0
+    );
+
+    // Seen to: the refused sale and the one after it go through, in order, and nothing is
+    // said any more.
+    shared
+        .client
+        .batch_execute("DROP TRIGGER refuse_sale ON sale")
+        .unwrap();
+    let sent = t1.send_waiting().unwrap();
+    assert_eq!((sent.applied, sent.waiting), (2, 0));
+    assert_eq!(t1.till_state().unwrap().refused, None);
+    assert_eq!(
+        count(
+            &mut shared.client,
+            "SELECT count(*) FROM sale WHERE station = 'T1'"
+        ),
+        2
+    );
+}

@@ -1565,7 +1565,12 @@ waiting: number,
  * Why the shop's server could not be reached the last time it was tried (the till then
  * works from its own copy); None when it was, and on a standalone shop.
  */
-offline: string | null, };
+offline: string | null, 
+/**
+ * Why the server refused the oldest sale waiting here (the server's own words), which
+ * holds back the ones after it until the owner sees to it; None when nothing is refused.
+ */
+refused: string | null, };
 
 export type Timestamp = number;
 

@@ -99,6 +99,9 @@ pub struct TillState {
     /// Why the shop's server could not be reached the last time it was tried (the till then
     /// works from its own copy); None when it was, and on a standalone shop.
     pub offline: Option<String>,
+    /// Why the server refused the oldest sale waiting here (the server's own words), which
+    /// holds back the ones after it until the owner sees to it; None when nothing is refused.
+    pub refused: Option<String>,
 }
 
 /// What one send did.
@@ -312,6 +315,7 @@ impl Shop {
                 till: this_till(c)?,
                 waiting: c.query_row("SELECT count(*) FROM station_outbox", [], |r| r.get(0))?,
                 offline: self.db.server().and_then(|s| s.offline()),
+                refused: self.db.server().and_then(|s| s.refused()),
             })
         })
     }
@@ -326,10 +330,14 @@ impl Shop {
         let till = self.db.read(|c| this_till(c))?;
         let send = || -> Result<Drained> {
             let sent = server.with_client(|client| {
-                drain(&mut Outbox(self), client, &till, 64, |tx, action| {
+                let done = drain(&mut Outbox(self), client, &till, 64, |tx, action| {
                     apply_rows(tx, &action.payload)
                 })
-                .map_err(Error::Storage)
+                .map_err(Error::Storage)?;
+                // Stopped with the connection still up: the server refused the action itself.
+                let refused = done.stopped.clone().filter(|_| !client.is_closed());
+                server.note_refused(refused);
+                Ok(done)
             });
             match sent {
                 // Not reached: everything waits for the next send.

@@ -25,6 +25,9 @@ pub struct Server {
     /// Why the last action could not reach the server, and when (the shop's clock); None once
     /// one has.
     offline: Mutex<Option<(String, Timestamp)>>,
+    /// Why the server refused the oldest action this till sent (which then holds back the
+    /// ones after it); None once one went through.
+    refused: Mutex<Option<String>>,
     clock: Arc<dyn Clock>,
 }
 
@@ -37,6 +40,7 @@ impl Server {
             url: url.to_string(),
             session: Mutex::new(None),
             offline: Mutex::new(None),
+            refused: Mutex::new(None),
             clock,
         }
     }
@@ -81,6 +85,18 @@ impl Server {
     pub(crate) fn offline(&self) -> Option<String> {
         let offline = self.offline.lock().unwrap_or_else(|p| p.into_inner());
         offline.as_ref().map(|(why, _)| why.clone())
+    }
+
+    /// Why the server refused this till's oldest waiting action, if it did.
+    pub(crate) fn refused(&self) -> Option<String> {
+        self.refused
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    pub(crate) fn note_refused(&self, why: Option<String>) {
+        *self.refused.lock().unwrap_or_else(|p| p.into_inner()) = why;
     }
 
     /// Whether the server was found unreachable within the last `recent_ms`: a till then reads
