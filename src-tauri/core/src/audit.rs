@@ -4,7 +4,7 @@
 use crate::clock::Timestamp;
 use crate::error::Result;
 use crate::id::new_id;
-use crate::sql::{args, Conn};
+use crate::sql::{args, Conn, Engine};
 use rusqlite::{params, Connection};
 use serde::Serialize;
 use ts_rs::TS;
@@ -74,10 +74,19 @@ pub(crate) fn diff(
     out
 }
 
+/// Records a change, with the station it was made at: a till's own name from its file, the
+/// station's from its server connection (`shopdesk.station`), '' on a standalone shop.
 pub(crate) fn record<'c>(conn: impl Into<Conn<'c>>, c: Change) -> Result<()> {
-    conn.into().execute(
-        "INSERT INTO audit_event (id, at, staff_id, action, entity, entity_id, detail)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    let conn = conn.into();
+    let station = match conn.engine() {
+        Engine::Sqlite => "(SELECT till FROM shop WHERE id = 1)",
+        Engine::Postgres => "coalesce(current_setting('shopdesk.station', true), '')",
+    };
+    conn.execute(
+        &format!(
+            "INSERT INTO audit_event (id, at, staff_id, action, entity, entity_id, detail, station)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, {station})"
+        ),
         args![
             new_id(),
             c.at.0,

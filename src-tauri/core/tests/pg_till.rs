@@ -492,3 +492,78 @@ fn a_sale_the_server_refuses_is_said_and_holds_the_ones_after_it_until_it_goes_t
         2
     );
 }
+
+#[test]
+fn the_audit_trail_says_at_which_station_each_change_was_made() {
+    let (dir, owner, mut shared, sku, _) = demo_shop();
+    let t1 = till(dir.path(), &shared.url, "T1");
+    t1.open_shift(&owner, "0").unwrap();
+    // A price overridden at the till is on the trail of the till's file, sent with its sale.
+    let sale = t1.new_sale(&owner).unwrap();
+    let sale = t1
+        .edit_sale(
+            &owner,
+            &sale.id,
+            &SaleEdit::Scan { code: sku.clone() },
+            None,
+        )
+        .unwrap();
+    let line = sale.lines[0].id.clone();
+    t1.edit_sale(
+        &owner,
+        &sale.id,
+        &SaleEdit::Price {
+            line_id: line.clone(),
+            price: "1.00".into(),
+        },
+        None,
+    )
+    .unwrap();
+    let cash = TenderDraft {
+        kind: Some(TenderKind::Cash),
+        amount: "100.00".into(),
+        ..TenderDraft::default()
+    };
+    t1.complete_sale(&owner, &sale.id, &[cash]).unwrap();
+    assert_eq!(t1.send_waiting().unwrap().waiting, 0);
+    // A stock adjustment made at the till is written on the server, which learns the station
+    // from its connection.
+    let variant = t1.lookup(&owner, &sku).unwrap().unwrap().variant_id;
+    let location = t1.locations(&owner).unwrap()[0].id.clone();
+    t1.adjust_stock(
+        &owner,
+        shopdesk_core::stock::StockAdjustment {
+            variant_id: variant,
+            location_id: location,
+            delta: 1,
+            note: "found one".into(),
+        },
+    )
+    .unwrap();
+    let mut on_server = |action: &str| -> String {
+        shared
+            .client
+            .query_one(
+                "SELECT station FROM audit_event WHERE action = $1 ORDER BY at DESC LIMIT 1",
+                &[&action],
+            )
+            .unwrap()
+            .get(0)
+    };
+    assert_eq!(on_server("price_overridden"), "T1");
+    assert_eq!(on_server("stock_adjusted"), "T1");
+    // The trail, read at any station, says it.
+    let trail = t1
+        .audit_trail(&owner, &shopdesk_core::shop::trail::TrailQuery::default())
+        .unwrap();
+    let entry = |action: &str| trail.entries.iter().find(|e| e.action == action).unwrap();
+    assert_eq!(entry("price_overridden").station, "T1");
+    assert_eq!(entry("stock_adjusted").station, "T1");
+    // What the shop did before it was shared was done standalone.
+    let before: i64 = shared
+        .client
+        .query_one("SELECT count(*) FROM audit_event WHERE station = ''", &[])
+        .unwrap()
+        .get(0);
+    assert!(before > 0);
+}

@@ -1580,7 +1580,11 @@ export type TrailEntry = { id: string, at: Timestamp,
 /**
  * Who, by name; None for the app itself (a sync, a restore's own record).
  */
-staff: string | null, action: string, entity: string, entity_id: string | null, 
+staff: string | null, 
+/**
+ * The station it was done at (its name, "T1"); '' on a standalone shop.
+ */
+station: string, action: string, entity: string, entity_id: string | null, 
 /**
  * Fields recorded as [before, after].
  */

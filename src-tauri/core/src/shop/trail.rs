@@ -6,8 +6,8 @@ use super::staff::{authorize, Permission, Session};
 use crate::audit::{self, Change};
 use crate::clock::parse_day;
 use crate::error::{Error, Result};
+use crate::sql::{Arg, Conn, Engine, Param};
 use crate::{Shop, Timestamp};
-use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
@@ -51,6 +51,8 @@ pub struct TrailEntry {
     pub at: Timestamp,
     /// Who, by name; None for the app itself (a sync, a restore's own record).
     pub staff: Option<String>,
+    /// The station it was done at (its name, "T1"); '' on a standalone shop.
+    pub station: String,
     pub action: String,
     pub entity: String,
     pub entity_id: Option<String>,
@@ -129,11 +131,15 @@ fn split(detail: &Value) -> (Vec<TrailChange>, Vec<String>) {
 }
 
 /// The WHERE clause every trail read shares, with its parameters.
-fn matching(conn: &Connection, q: &TrailQuery) -> Result<(String, Vec<rusqlite::types::Value>)> {
-    use rusqlite::types::Value as V;
+fn matching(conn: Conn, q: &TrailQuery) -> Result<(String, Vec<Arg>)> {
     let zone = super::zone(conn)?;
     let mut sql = String::from("WHERE 1 = 1");
-    let mut args: Vec<V> = Vec::new();
+    let mut args: Vec<Arg> = Vec::new();
+    // Each condition with its parameter numbered in turn (`?N`, as both engines read them).
+    let mut add = |condition: &str, value: Arg| {
+        args.push(value);
+        sql.push_str(&condition.replace('?', &format!("?{}", args.len())));
+    };
     let from = Some(q.from.trim()).filter(|s| !s.is_empty());
     let to = Some(q.to.trim()).filter(|s| !s.is_empty());
     let first = from.map(|d| parse_day(d, "first")).transpose()?;
@@ -144,70 +150,73 @@ fn matching(conn: &Connection, q: &TrailQuery) -> Result<(String, Vec<rusqlite::
         }
     }
     if let Some(f) = first {
-        sql.push_str(" AND a.at >= ?");
-        args.push(V::Integer(zone.start_of(f).0));
+        add(" AND a.at >= ?", zone.start_of(f).0.into());
     }
     if let Some(l) = last {
         let next = l
             .tomorrow()
             .map_err(|_| Error::invalid("the last day is out of range"))?;
-        sql.push_str(" AND a.at < ?");
-        args.push(V::Integer(zone.start_of(next).0));
+        add(" AND a.at < ?", zone.start_of(next).0.into());
     }
     if let Some(staff) = q.staff_id.as_deref().filter(|s| !s.is_empty()) {
-        sql.push_str(" AND a.staff_id = ?");
-        args.push(V::Text(staff.into()));
+        add(" AND a.staff_id = ?", staff.into());
     }
     if let Some(action) = q.action.as_deref().filter(|s| !s.is_empty()) {
-        sql.push_str(" AND a.action = ?");
-        args.push(V::Text(action.into()));
+        add(" AND a.action = ?", action.into());
     }
     let doc = q.document.trim().trim_start_matches('#');
     if !doc.is_empty() {
         // An id, or a number or code the detail mentions.
-        sql.push_str(" AND (a.entity_id = ? OR instr(a.detail, ?) > 0)");
-        args.push(V::Text(doc.into()));
-        args.push(V::Text(doc.into()));
+        let find = match conn.engine() {
+            Engine::Sqlite => "instr",
+            Engine::Postgres => "strpos",
+        };
+        add(" AND (a.entity_id = ?", doc.into());
+        add(&format!(" OR {find}(a.detail, ?) > 0)"), doc.into());
     }
     Ok((sql, args))
 }
 
-fn read(conn: &Connection, q: &TrailQuery, limit: Option<u32>) -> Result<TrailPage> {
+fn read(conn: Conn, q: &TrailQuery, limit: Option<u32>) -> Result<TrailPage> {
     let (filter, args) = matching(conn, q)?;
+    let params: Vec<&dyn Param> = args.iter().map(|a| a as &dyn Param).collect();
     let total: i64 = conn.query_row(
         &format!("SELECT count(*) FROM audit_event a {filter}"),
-        rusqlite::params_from_iter(args.iter()),
+        &params,
         |r| r.get(0),
     )?;
     let page = match limit {
         Some(n) => format!("LIMIT {n} OFFSET {}", q.offset),
         None => String::new(),
     };
-    let mut st = conn.prepare(&format!(
-        "SELECT a.id, a.at, s.name, a.action, a.entity, a.entity_id, a.detail
-         FROM audit_event a LEFT JOIN staff s ON s.id = a.staff_id {filter}
-         ORDER BY a.at DESC, a.id DESC {page}"
-    ))?;
-    let entries = st
-        .query_map(rusqlite::params_from_iter(args.iter()), |r| {
+    let entries = conn.query_map(
+        &format!(
+            "SELECT a.id, a.at, s.name, a.action, a.entity, a.entity_id, a.detail, a.station
+             FROM audit_event a LEFT JOIN staff s ON s.id = a.staff_id {filter}
+             ORDER BY a.at DESC, a.id DESC {page}"
+        ),
+        &params,
+        |r| {
             let detail: String = r.get(6)?;
             let (changes, facts) = split(&serde_json::from_str(&detail).unwrap_or(Value::Null));
             Ok(TrailEntry {
                 id: r.get(0)?,
                 at: Timestamp(r.get(1)?),
                 staff: r.get(2)?,
+                station: r.get(7)?,
                 action: r.get(3)?,
                 entity: r.get(4)?,
                 entity_id: r.get(5)?,
                 changes,
                 facts,
             })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let actions = conn
-        .prepare_cached("SELECT DISTINCT action FROM audit_event ORDER BY action")?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+        },
+    )?;
+    let actions = conn.query_map(
+        "SELECT DISTINCT action FROM audit_event ORDER BY action",
+        &[],
+        |r| r.get(0),
+    )?;
     Ok(TrailPage {
         entries,
         total,
@@ -218,7 +227,7 @@ fn read(conn: &Connection, q: &TrailQuery, limit: Option<u32>) -> Result<TrailPa
 impl Shop {
     /// A page of the trail, newest first, for owners and managers (whoever reads reports).
     pub fn audit_trail(&self, session: &Session, q: &TrailQuery) -> Result<TrailPage> {
-        self.db.read(|c| {
+        self.db.shared_read(|c: Conn| {
             authorize(c, session, Permission::ReportsView)?;
             read(c, q, Some(TRAIL_PAGE))
         })
@@ -227,19 +236,19 @@ impl Shop {
     /// Every entry that matches, as CSV (one row per changed field, so a spreadsheet can filter
     /// on it). The export is itself on the trail.
     pub fn audit_trail_csv(&self, session: &Session, q: &TrailQuery) -> Result<Vec<u8>> {
-        let (page, zone) = self.db.read(|c| {
+        let (page, zone) = self.db.shared_read(|c: Conn| {
             authorize(c, session, Permission::ReportsView)?;
             Ok((read(c, q, None)?, super::zone(c)?))
         })?;
         let mut out = csv::Writer::from_writer(Vec::new());
-        let row = |out: &mut csv::Writer<Vec<u8>>, cells: [&str; 8]| {
+        let row = |out: &mut csv::Writer<Vec<u8>>, cells: [&str; 9]| {
             out.write_record(cells)
                 .map_err(|e| Error::Internal(e.to_string()))
         };
         row(
             &mut out,
             [
-                "time", "staff", "action", "record", "id", "field", "before", "after",
+                "time", "staff", "action", "record", "id", "field", "before", "after", "station",
             ],
         )?;
         for e in &page.entries {
@@ -254,6 +263,7 @@ impl Shop {
                     &mut out,
                     [
                         head[0], head[1], head[2], head[3], head[4], &c.field, &c.before, &c.after,
+                        &e.station,
                     ],
                 )?;
             }
@@ -261,7 +271,9 @@ impl Shop {
             if e.changes.is_empty() || !facts.is_empty() {
                 row(
                     &mut out,
-                    [head[0], head[1], head[2], head[3], head[4], "", "", &facts],
+                    [
+                        head[0], head[1], head[2], head[3], head[4], "", "", &facts, &e.station,
+                    ],
                 )?;
             }
         }

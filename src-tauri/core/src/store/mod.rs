@@ -41,6 +41,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0020_report_buyer_month.sql"),
     include_str!("migrations/0021_customer_search_deferred.sql"),
     include_str!("migrations/0022_till_series.sql"),
+    include_str!("migrations/0023_audit_station.sql"),
 ];
 
 const MAX_IDLE_READERS: usize = 4;
@@ -469,6 +470,7 @@ mod tests {
         "fbc06b8617eb7535c24c910703a73c7afabdf4b8ca60555257f3fbdd627ec0f2", // 0020_report_buyer_month
         "f38cd4ac3bfc08c52421c3e2ef21bf216b5d24545d92064f7079c24c8dcd328e", // 0021_customer_search_deferred
         "eda8a60c47d7d3c1344b38ff30f09dda857fd31f4160c9151d32153009d590e5", // 0022_till_series
+        "b951d8deb8d8fb76171bbb489936da3367027f6e7a088a4360fe6c8e16a9c32e", // 0023_audit_station
     ];
 
     #[test]

@@ -265,7 +265,7 @@ impl Shop {
     ) -> Result<Shop> {
         let till = till_name(till)?;
         let mut db = Db::open(path, None)?;
-        db.attach_server(Server::at(server_url, clock.clone()));
+        db.attach_server(Server::at(server_url, clock.clone()).for_station(&till));
         let mine: Option<String> = db.read(|c| {
             Ok(
                 c.query_row("SELECT till FROM shop WHERE id = 1", [], |r| r.get(0))

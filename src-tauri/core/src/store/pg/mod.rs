@@ -19,6 +19,7 @@ pub use server::Server;
 const MIGRATIONS: &[(i64, &str)] = &[
     (21, include_str!("migrations/0021_shop.sql")),
     (22, include_str!("migrations/0022_till_series.sql")),
+    (23, include_str!("migrations/0023_audit_station.sql")),
 ];
 
 /// Two stations starting a newer Shopdesk at once upgrade the server one after the other: the
@@ -144,6 +145,10 @@ mod tests {
         (
             22,
             "f3294158f331804df502c8cad6f46feef20c734f03f1d2f9a3608d2a12651d9d",
+        ),
+        (
+            23,
+            "51b1cfc60a985fefe84bad332c272b14b64d8f4c8633249d048d1c803d5cf855",
         ),
     ];
 

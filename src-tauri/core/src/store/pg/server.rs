@@ -28,6 +28,9 @@ pub struct Server {
     /// Why the server refused the oldest action this till sent (which then holds back the
     /// ones after it); None once one went through.
     refused: Mutex<Option<String>>,
+    /// The station's name, set on each connection as `shopdesk.station` so what the server
+    /// records of this station's work (the audit trail) says where it was done.
+    station: String,
     clock: Arc<dyn Clock>,
 }
 
@@ -41,8 +44,16 @@ impl Server {
             session: Mutex::new(None),
             offline: Mutex::new(None),
             refused: Mutex::new(None),
+            station: String::new(),
             clock,
         }
+    }
+
+    /// This server as the station `name` (letters and digits, as `till::till_name` makes them)
+    /// reaches it.
+    pub(crate) fn for_station(mut self, name: &str) -> Server {
+        self.station = name.chars().filter(char::is_ascii_alphanumeric).collect();
+        self
     }
 
     /// The shop's server at `url`, reached and checked now.
@@ -67,6 +78,9 @@ impl Server {
         if guard.as_ref().is_none_or(|s| s.client.is_closed()) {
             let mut client = super::connect(&self.url)?;
             super::check_version(&mut client)?;
+            if !self.station.is_empty() {
+                client.batch_execute(&format!("SET shopdesk.station = '{}'", self.station))?;
+            }
             *guard = Some(Session {
                 client,
                 prepared: RefCell::new(HashMap::new()),
