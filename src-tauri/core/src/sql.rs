@@ -364,6 +364,16 @@ impl Conn<'_> {
         format!("{expr} {like} ?{n} ESCAPE '\\'")
     }
 
+    /// Whether the text `haystack` holds `needle` (both SQL expressions), case and all:
+    /// SQLite's `instr`, PostgreSQL's `strpos`.
+    pub fn contains(&self, haystack: &str, needle: &str) -> String {
+        let find = match self.engine() {
+            Engine::Sqlite => "instr",
+            Engine::Postgres => "strpos",
+        };
+        format!("{find}({haystack}, {needle}) > 0")
+    }
+
     /// The text of the top-level `key` of a JSON document held as text.
     pub fn json_text(&self, expr: &str, key: &str) -> String {
         match self.engine() {

@@ -35,8 +35,19 @@ async fn sign_in(c: &Client) {
     wait_text(c, "#who", "Alex Morgan · Owner").await;
 }
 
-/// The orders figure of the back office's report (the last 30 days), read again until it is
-/// `want` — a report is read when the screen opens.
+/// The orders figure of the summary report on screen (the last 30 days).
+async fn orders_figure(c: &Client) -> i64 {
+    text_of(c, "#kpi-orders .kpi-value")
+        .await
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap()
+}
+
+/// The orders figure of the back office's report, read again until it is `want` — a report is
+/// read when the screen opens.
 async fn wait_orders(c: &Client, want: i64) {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
@@ -44,13 +55,7 @@ async fn wait_orders(c: &Client, want: i64) {
         on_screen(c, "home").await;
         click(c, "#nav-reports").await;
         on_screen(c, "reports").await;
-        let seen: i64 = text_of(c, "#kpi-orders .kpi-value")
-            .await
-            .chars()
-            .filter(char::is_ascii_digit)
-            .collect::<String>()
-            .parse()
-            .unwrap();
+        let seen = orders_figure(c).await;
         if seen == want {
             return;
         }
@@ -112,13 +117,7 @@ async fn a_till_and_the_back_office_share_one_shop_through_an_outage() {
     wait_exact(&office, "#till-badge", "Till OFFICE").await;
     click(&office, "#nav-reports").await;
     on_screen(&office, "reports").await;
-    let before: i64 = text_of(&office, "#kpi-orders .kpi-value")
-        .await
-        .chars()
-        .filter(char::is_ascii_digit)
-        .collect::<String>()
-        .parse()
-        .unwrap();
+    let before = orders_figure(&office).await;
     assert!(before > 0, "the demo's last 30 days of trade");
 
     // A sale at the till is in the back office's reports once sent (every 2 s).

@@ -8,7 +8,7 @@ use crate::error::Result;
 use crate::money::{Currency, Money};
 use crate::shop::shop_currency;
 use crate::shop::staff::{authorize, Permission, Session};
-use crate::sql::{args, Conn, Engine, Param, Row, TextMatch};
+use crate::sql::{args, Conn, Param, Row, TextMatch};
 use crate::Shop;
 use rusqlite::Transaction;
 use serde::{Deserialize, Serialize};
@@ -143,12 +143,9 @@ impl Shop {
             }
             if let Some(tag) = q.tag.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
                 let n = arg(tag.to_lowercase(), &mut args);
-                let find = match c.engine() {
-                    Engine::Sqlite => "instr",
-                    Engine::Postgres => "strpos",
-                };
                 filter.push_str(&format!(
-                    " AND {find}(', ' || lower(p.tags) || ',', ', ' || ?{n} || ',') > 0"
+                    " AND {}",
+                    c.contains("', ' || lower(p.tags) || ','", &format!("', ' || ?{n} || ','"))
                 ));
             }
             // Low as the Stock screen's Low stock says it: at or under a reorder rule, or, for a
@@ -179,21 +176,17 @@ impl Shop {
             let Some(TextMatch { query: m, condition: matches, key }) = search else {
                 // The plain list walks products in title order and each one's variants in grid
                 // order, so the first page never sorts the whole catalog (SQLite is told the
-                // join order; PostgreSQL's planner finds it).
-                let join = match c.engine() {
-                    Engine::Sqlite => "CROSS JOIN",
-                    Engine::Postgres => "JOIN",
-                };
+                // join order; PostgreSQL's planner finds it: `Conn::hinted`).
                 let total = if unfiltered {
                     count("SELECT count(*) FROM variant", &[])?
                 } else {
-                    count(&format!("SELECT count(*) FROM product p {join} variant v ON v.product_id = p.id WHERE {filter}"), &args)?
+                    count(&c.hinted(&format!("SELECT count(*) FROM product p CROSS JOIN variant v ON v.product_id = p.id WHERE {filter}")), &args)?
                 };
-                let items = rows(&format!(
-                    "SELECT {ROW_COLUMNS} FROM product p {join} variant v ON v.product_id = p.id
+                let items = rows(&c.hinted(&format!(
+                    "SELECT {ROW_COLUMNS} FROM product p CROSS JOIN variant v ON v.product_id = p.id
                      WHERE {filter} ORDER BY {title}, p.id, v.position
                      LIMIT {limit} OFFSET {offset}"
-                ), &args)?;
+                )), &args)?;
                 return Ok(CatalogPage { items, total, capped: false });
             };
             arg(m, &mut args);

@@ -134,12 +134,12 @@ impl Shop {
                 tag.is_some() || q.has_credit || q.has_open_ticket || q.bought_within_days.is_some();
             if let Some(tag) = tag {
                 let t = arg(Arg::Text(tag.to_lowercase()), &mut args);
-                let find = match c.engine() {
-                    Engine::Sqlite => "instr",
-                    Engine::Postgres => "strpos",
-                };
                 filter = format!(
-                    "{filter} AND {find}(',' || replace(lower(c.tags), ', ', ',') || ',', ',' || {t} || ',') > 0"
+                    "{filter} AND {}",
+                    c.contains(
+                        "',' || replace(lower(c.tags), ', ', ',') || ','",
+                        &format!("',' || {t} || ','")
+                    )
                 );
             }
             if q.has_credit {

@@ -6,7 +6,7 @@ use super::staff::{authorize, Permission, Session};
 use crate::audit::{self, Change};
 use crate::clock::parse_day;
 use crate::error::{Error, Result};
-use crate::sql::{Arg, Conn, Engine, Param};
+use crate::sql::{Arg, Conn, Param};
 use crate::{Shop, Timestamp};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -167,12 +167,11 @@ fn matching(conn: Conn, q: &TrailQuery) -> Result<(String, Vec<Arg>)> {
     let doc = q.document.trim().trim_start_matches('#');
     if !doc.is_empty() {
         // An id, or a number or code the detail mentions.
-        let find = match conn.engine() {
-            Engine::Sqlite => "instr",
-            Engine::Postgres => "strpos",
-        };
         add(" AND (a.entity_id = ?", doc.into());
-        add(&format!(" OR {find}(a.detail, ?) > 0)"), doc.into());
+        add(
+            &format!(" OR {})", conn.contains("a.detail", "?")),
+            doc.into(),
+        );
     }
     Ok((sql, args))
 }
