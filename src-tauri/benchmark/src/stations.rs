@@ -201,6 +201,15 @@ fn reports(
             .map(|(t, h)| (t.0 / h.0.max(0.001), t.1))
             .fold((0.0, ""), |a, b| if b.0 > a.0 { b } else { a });
         rows.push(Row::new(
+            format!("… each report over a {label}, p99 of 3: this file / the shop's server"),
+            here.iter()
+                .zip(&there)
+                .map(|(h, t)| format!("{} {:.0}/{:.0}", h.1, h.0, t.0))
+                .collect::<Vec<_>>()
+                .join(", ")
+                + " ms",
+        ));
+        rows.push(Row::new(
             format!("every report with CSV over a {label} of that history, compared: the 16 summed, this file / the shop's server"),
             format!(
                 "{:.0} / {:.0} ms ({:.1}×; the furthest apart: {name} {worst:.1}×)",

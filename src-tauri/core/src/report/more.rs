@@ -408,13 +408,18 @@ pub(crate) fn sell_through(ctx: &Context, lines: &Lines, p: &Period) -> Result<R
         *sold.entry(k.item.as_str()).or_default() += v.sums.units - v.sums.returned_units;
     }
     let rows = ctx.conn.query_map(
+        // The ledger summed once per variant, not looked up variant by variant: one pass over
+        // the moves on either engine.
         "SELECT v.id, coalesce(v.sku, ''),
                 p.title || coalesce(' (' || nullif(trim(coalesce(v.option1, '') || ' ' || coalesce(v.option2, '')), '') || ')', ''),
-                (SELECT coalesce(sum(on_hand_delta), 0) FROM stock_move m WHERE m.variant_id = v.id AND m.at < ?1),
-                (SELECT max(at) FROM stock_move m WHERE m.variant_id = v.id AND m.reason IN ('sale', 'ship') AND m.at < ?1),
-                (SELECT sum(reorder_point) FROM reorder_rule r WHERE r.variant_id = v.id),
-                (SELECT sum(reorder_qty) FROM reorder_rule r WHERE r.variant_id = v.id)
-         FROM variant v JOIN product p ON p.id = v.product_id WHERE p.status <> 'archived'
+                coalesce(m.on_hand, 0), m.last_sold, r.point, r.qty
+         FROM variant v JOIN product p ON p.id = v.product_id
+         LEFT JOIN (SELECT variant_id, sum(on_hand_delta) AS on_hand,
+                           max(CASE WHEN reason IN ('sale', 'ship') THEN at END) AS last_sold
+                    FROM stock_move WHERE at < ?1 GROUP BY variant_id) m ON m.variant_id = v.id
+         LEFT JOIN (SELECT variant_id, sum(reorder_point) AS point, sum(reorder_qty) AS qty
+                    FROM reorder_rule GROUP BY variant_id) r ON r.variant_id = v.id
+         WHERE p.status <> 'archived'
          ORDER BY p.title, v.position",
         args![p.end.0],
         |r| {
