@@ -146,6 +146,11 @@ struct Conn {
     ssl_asked: AtomicBool,
     /// This connection's COMMIT went up with its reply to be lost.
     losing: AtomicBool,
+    /// The server has answered that COMMIT (its CommandComplete seen); the ReadyForQuery after
+    /// it ends the connection. Replies to what the client sent before the COMMIT (a statement's
+    /// Close, say) may still come first and must not end it early, before the COMMIT is even
+    /// forwarded.
+    committed: AtomicBool,
 }
 
 /// Copies `from` to `to` until either side closes, under the fault of the moment.
@@ -178,8 +183,17 @@ fn pump(s: &Shared, mut from: TcpStream, mut to: TcpStream, mut frames: Frames, 
         }
         if !frames.from_client && conn.losing.load(Ordering::SeqCst) {
             // The server's answer to the COMMIT is swallowed; once it is ready for the next
-            // query the COMMIT is done on its side, and the client's connection drops.
-            if messages.iter().any(|m| m.kind == b'Z') {
+            // query after that answer the COMMIT is done on its side, and the client's
+            // connection drops.
+            let mut done = false;
+            for m in &messages {
+                if m.ends_transaction() {
+                    conn.committed.store(true, Ordering::SeqCst);
+                } else if m.kind == b'Z' && conn.committed.load(Ordering::SeqCst) {
+                    done = true;
+                }
+            }
+            if done {
                 break;
             }
             continue;
@@ -202,6 +216,13 @@ impl Message {
         let text = String::from_utf8_lossy(&self.text);
         let sql = text.trim_matches(|c: char| c == '\0' || c == ';' || c.is_whitespace());
         self.kind == b'Q' && (sql.eq_ignore_ascii_case("COMMIT") || sql.eq_ignore_ascii_case("END"))
+    }
+
+    /// The server's CommandComplete for a COMMIT (tagged ROLLBACK when the transaction had
+    /// failed).
+    fn ends_transaction(&self) -> bool {
+        self.kind == b'C'
+            && (self.text.starts_with(b"COMMIT") || self.text.starts_with(b"ROLLBACK"))
     }
 }
 
