@@ -320,13 +320,15 @@ impl Conn<'_> {
     }
 
     /// Inserts rows of `width` values each (`values` one row after another) with `head`
-    /// ("INSERT INTO report_tax") in statements of many rows: one round trip to the server for
-    /// hundreds of rows instead of one each.
+    /// ("INSERT INTO report_tax"). On the server, hundreds of rows a statement: one round trip
+    /// instead of one a row. SQLite, in the process, is faster with one cached statement run
+    /// a row at a time (measured on the report sums: a statement of many rows is parsed per
+    /// size and steps slower).
     pub fn insert_rows(&self, head: &str, width: usize, values: &[Arg]) -> Result<()> {
-        // Well under both engines' limit on a statement's parameters (SQLite 32,766).
+        // Well under PostgreSQL's limit on a statement's parameters (65,535).
         const ROWS: usize = 500;
-        for chunk in values.chunks(width * ROWS) {
-            let rows = (0..chunk.len() / width)
+        let placeholders = |rows: usize| {
+            (0..rows)
                 .map(|r| {
                     let row = (1..=width)
                         .map(|c| format!("?{}", r * width + c))
@@ -335,9 +337,32 @@ impl Conn<'_> {
                     format!("({row})")
                 })
                 .collect::<Vec<_>>()
-                .join(", ");
-            let params: Vec<&dyn Param> = chunk.iter().map(|v| v as &dyn Param).collect();
-            self.execute(&format!("{head} VALUES {rows}"), &params)?;
+                .join(", ")
+        };
+        match self {
+            Conn::Lite(c) => {
+                let mut stmt = c.prepare_cached(&format!("{head} VALUES {}", placeholders(1)))?;
+                for row in values.chunks(width) {
+                    let params: Vec<&dyn Param> = row.iter().map(|v| v as &dyn Param).collect();
+                    stmt.execute(rusqlite::params_from_iter(lite_params(&params)))?;
+                }
+            }
+            Conn::Pg(_) => {
+                // Built once for all the full statements; the last, shorter one on its own.
+                let mut full = None;
+                for chunk in values.chunks(width * ROWS) {
+                    let rows = chunk.len() / width;
+                    let shorter;
+                    let sql = if rows == ROWS {
+                        full.get_or_insert_with(|| format!("{head} VALUES {}", placeholders(ROWS)))
+                    } else {
+                        shorter = format!("{head} VALUES {}", placeholders(rows));
+                        &shorter
+                    };
+                    let params: Vec<&dyn Param> = chunk.iter().map(|v| v as &dyn Param).collect();
+                    self.execute(sql, &params)?;
+                }
+            }
         }
         Ok(())
     }
