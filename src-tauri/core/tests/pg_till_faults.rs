@@ -250,7 +250,10 @@ fn three_tills_through_cuts_lost_replies_and_kills_lose_and_double_nothing() {
             std::thread::sleep(Duration::from_millis(rng.u64(300..1500)));
             shared.pg.restart().unwrap();
         }
-        if !till_killed && acks >= 15 {
+        // The till is killed before the server is: after the server's restart a till sends
+        // what it queued in one burst and may finish before the next turn of this loop (seed
+        // 504783 did), leaving nothing mid-drain to kill.
+        if !till_killed && acks >= 4 && said(&lines, "T1", "DONE ").is_empty() {
             // SIGKILL, then the same till on the same file with what is left of its quota.
             till_killed = true;
             children[0].kill().unwrap();
