@@ -1,14 +1,15 @@
 //! Several stations, one shop (issue 21), so far: sharing a 100k-variant shop into a private
 //! PostgreSQL (the whole copy, verified), and what is ported to both engines measured on the
 //! server beside the same reads and writes on the SQLite file — catalog search, the scan
-//! lookup, the first page, a stock adjustment — each as p99 with the server's cost as a ratio.
-//! The reports over two years of orders and counter trade, on the file and on the server.
+//! lookup, the first page, a stock adjustment, order ingest — each as p99 with the server's
+//! cost as a ratio. The reports over two years of orders and counter trade, on the file and on the server.
 //! Then the till: its file made from the server, checkout on it beside the standalone shop's
 //! (journal-first: the server is not on the path), and how soon sales queued while the server
 //! was away reach it once it is back.
 
 use crate::catalog::{bench_shop, generate_csv};
 use shopdesk_core::catalog::CatalogQuery;
+use shopdesk_core::order::{Address, OrderDraft, OrderLineDraft};
 use shopdesk_core::sale::{SaleEdit, TenderDraft, TenderKind};
 use shopdesk_core::stock::StockAdjustment;
 use shopdesk_core::{Error, Session, Shop, SystemClock};
@@ -87,6 +88,42 @@ fn measure(
         first_page: p99(&first_page),
         adjust: p99(&adjust),
     })
+}
+
+/// Order ingest: `n` orders of three lines entered (priced, verified against every order
+/// before them, stock committed, a confirmation queued), each its own transaction; their p99
+/// and the orders a second.
+fn ingest(shop: &Shop, owner: &Session, codes: &[String], n: usize) -> Result<(f64, f64), Error> {
+    let mut rng = fastrand::Rng::with_seed(17);
+    let mut times = Vec::new();
+    let started = Instant::now();
+    for i in 0..n {
+        let draft = OrderDraft {
+            email: format!("ingest{i}@example.ie"),
+            shipping: Address {
+                name: "Niamh Kelly".into(),
+                line1: format!("{i} Shop Street"),
+                city: "Galway".into(),
+                postal_code: "H91 X2Y3".into(),
+                country: "IE".into(),
+                ..Default::default()
+            },
+            lines: (0..3)
+                .map(|_| OrderLineDraft {
+                    sku: codes[rng.usize(..codes.len())].clone(),
+                    quantity: 1,
+                    ..Default::default()
+                })
+                .collect(),
+            shipping_method: "An Post".into(),
+            ..Default::default()
+        };
+        let t = Instant::now();
+        shop.create_order(owner, &draft)?;
+        times.push(ms_since(t));
+    }
+    let per_second = n as f64 / started.elapsed().as_secs_f64();
+    Ok((p99(&times), per_second))
 }
 
 /// Opens the till's shift unless one is open.
@@ -305,6 +342,20 @@ pub fn run(scratch: &Path, rows: &mut Vec<Row>) -> Result<(), Error> {
         "stock adjustment (one action, committed)",
         here.adjust,
         there.adjust,
+    ));
+    let (file_order, file_rate) = ingest(&shop, &owner, &sold, 500)?;
+    let (server_order, server_rate) = ingest(&station, &owner, &sold, 500)?;
+    rows.push(pair(
+        "order ingest, 500 orders of 3 lines among the history's (priced, verified, committed)",
+        file_order,
+        server_order,
+    ));
+    rows.push(Row::new(
+        "order ingest, orders a second: this file / the shop's server",
+        format!(
+            "{file_rate:.0} / {server_rate:.0} ({:.1}× slower)",
+            file_rate / server_rate.max(0.001)
+        ),
     ));
 
     reports(&shop, &station, &owner, history, rows)?;

@@ -15,6 +15,7 @@
 use crate::error::{Error, Result};
 use crate::id::new_id;
 use crate::money::{div_round, largest_remainder};
+use crate::sql::{args, Conn};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -151,17 +152,18 @@ pub(crate) fn replace_rates(conn: &Connection, rates: &[TaxRate]) -> Result<()> 
     Ok(())
 }
 
-pub(crate) fn rates(conn: &Connection) -> Result<Vec<TaxRate>> {
-    let mut st = conn
-        .prepare_cached("SELECT tax_class, name, rate_bp FROM tax_rate ORDER BY position, name")?;
-    let rows = st.query_map([], |r| {
-        Ok(TaxRate {
-            tax_class: r.get(0)?,
-            name: r.get(1)?,
-            rate_bp: r.get(2)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+pub(crate) fn rates<'c>(conn: impl Into<Conn<'c>>) -> Result<Vec<TaxRate>> {
+    conn.into().query_map(
+        "SELECT tax_class, name, rate_bp FROM tax_rate ORDER BY position, name",
+        args![],
+        |r| {
+            Ok(TaxRate {
+                tax_class: r.get(0)?,
+                name: r.get(1)?,
+                rate_bp: r.get(2)?,
+            })
+        },
+    )
 }
 
 /// One rate's share of a line: the amount before tax it applied to, and the tax.

@@ -5,9 +5,10 @@
 use crate::audit::{self, Change};
 use crate::error::{Error, Result};
 use crate::shop::staff::{authorize, Permission, Session};
+use crate::sql::{args, Conn, Row};
 use crate::store::next_number;
 use crate::Shop;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
@@ -26,13 +27,15 @@ pub struct Carrier {
 }
 
 /// A carrier by code or name, if the shop has it.
-pub(crate) fn find_carrier(conn: &Connection, carrier: &str) -> Result<Option<Carrier>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT code, name, tracking_url, own, custom, claim_days FROM carrier WHERE code = ?1 OR name = ?1",
-        )?
-        .query_row([carrier.trim()], carrier_row)
-        .optional()?)
+pub(crate) fn find_carrier<'c>(
+    conn: impl Into<Conn<'c>>,
+    carrier: &str,
+) -> Result<Option<Carrier>> {
+    conn.into().query_opt(
+        "SELECT code, name, tracking_url, own, custom, claim_days FROM carrier WHERE code = ?1 OR name = ?1",
+        args![carrier.trim()],
+        carrier_row,
+    )
 }
 
 pub(crate) fn carrier_by_code(conn: &Connection, code: &str) -> Result<Carrier> {
@@ -40,7 +43,11 @@ pub(crate) fn carrier_by_code(conn: &Connection, code: &str) -> Result<Carrier> 
 }
 
 /// A carrier's tracking page for a number; empty when the carrier has none on file.
-pub(crate) fn tracking_url(conn: &Connection, carrier: &str, tracking: &str) -> Result<String> {
+pub(crate) fn tracking_url<'c>(
+    conn: impl Into<Conn<'c>>,
+    carrier: &str,
+    tracking: &str,
+) -> Result<String> {
     let t = tracking.trim();
     if t.is_empty() {
         return Ok(String::new());
@@ -61,7 +68,7 @@ impl Carrier {
     }
 }
 
-fn carrier_row(r: &rusqlite::Row) -> rusqlite::Result<Carrier> {
+fn carrier_row(r: &Row) -> Result<Carrier> {
     Ok(Carrier {
         code: r.get(0)?,
         name: r.get(1)?,
@@ -126,12 +133,12 @@ fn luhn_digit(digits: &str) -> u32 {
 
 impl Shop {
     pub fn carriers(&self) -> Result<Vec<Carrier>> {
-        self.db.read(|c| {
-            let mut st = c.prepare_cached(
+        self.db.shared_read(|c| {
+            c.query_map(
                 "SELECT code, name, tracking_url, own, custom, claim_days FROM carrier ORDER BY position, name",
-            )?;
-            let rows = st.query_map([], carrier_row)?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
+                args![],
+                carrier_row,
+            )
         })
     }
 

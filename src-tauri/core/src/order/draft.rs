@@ -7,9 +7,9 @@ use crate::error::{Error, Result};
 use crate::money::{Currency, Money};
 use crate::sale::pricing::{price, PriceLine};
 use crate::sale::{price_rules, Discount, LineKind};
+use crate::sql::{args, Conn};
 use crate::stock::variant_label;
 use crate::tax::{self, TaxPart};
-use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -111,28 +111,24 @@ struct CatalogRow {
     tax_class: String,
 }
 
-fn find_variant(conn: &Connection, line: &OrderLineDraft) -> Result<Option<CatalogRow>> {
+fn find_variant(conn: Conn, line: &OrderLineDraft) -> Result<Option<CatalogRow>> {
     let code = line.sku.trim();
     if line.variant_id.is_none() && code.is_empty() {
         return Ok(None);
     }
-    let found = conn
-        .prepare_cached(
-            "SELECT id, sku, price_minor, tax_class FROM variant
-             WHERE id = ?1 OR (?2 <> '' AND (sku = ?2 OR barcode = ?2)) LIMIT 1",
-        )?
-        .query_row(
-            rusqlite::params![line.variant_id.as_deref().unwrap_or(""), code],
-            |r| {
-                Ok(CatalogRow {
-                    id: r.get(0)?,
-                    sku: r.get(1)?,
-                    price: r.get(2)?,
-                    tax_class: r.get(3)?,
-                })
-            },
-        )
-        .optional()?;
+    let found = conn.query_opt(
+        "SELECT id, sku, price_minor, tax_class FROM variant
+         WHERE id = ?1 OR (?2 <> '' AND (sku = ?2 OR barcode = ?2)) LIMIT 1",
+        args![line.variant_id.as_deref().unwrap_or(""), code],
+        |r| {
+            Ok(CatalogRow {
+                id: r.get(0)?,
+                sku: r.get(1)?,
+                price: r.get(2)?,
+                tax_class: r.get(3)?,
+            })
+        },
+    )?;
     match found {
         Some(f) => Ok(Some(f)),
         None => Err(Error::invalid(format!(
@@ -148,11 +144,12 @@ fn find_variant(conn: &Connection, line: &OrderLineDraft) -> Result<Option<Catal
 
 /// Checks and prices a draft. Refuses what cannot be an order at all (no lines, a zero quantity,
 /// an unknown SKU, a malformed amount); what is merely doubtful is left to verification.
-pub(crate) fn prepare(
-    conn: &Connection,
+pub(crate) fn prepare<'c>(
+    conn: impl Into<Conn<'c>>,
     draft: &OrderDraft,
     currency: Currency,
 ) -> Result<Prepared> {
+    let conn = conn.into();
     if draft.lines.is_empty() {
         return Err(Error::invalid("an order needs at least one line"));
     }

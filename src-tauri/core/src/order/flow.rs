@@ -18,10 +18,10 @@ use crate::money::Money;
 use crate::order::outbox;
 use crate::shop::shop_currency;
 use crate::shop::staff::{authorize, Permission, Session};
+use crate::sql::{args, Conn};
 use crate::stock;
 use crate::store::next_number;
 use crate::Shop;
-use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
@@ -47,7 +47,7 @@ pub struct ShipmentDraft {
 
 /// Commits (`sign` = 1) or releases (−1) the unshipped units of an order's item lines.
 fn commit_unshipped(
-    conn: &Connection,
+    conn: Conn,
     order_id: &str,
     sign: i64,
     staff: &str,
@@ -55,16 +55,17 @@ fn commit_unshipped(
 ) -> Result<()> {
     let location: String = conn.query_row(
         "SELECT location_id FROM customer_order WHERE id = ?1",
-        [order_id],
+        args![order_id],
         |r| r.get(0),
     )?;
-    let mut st = conn.prepare_cached(&format!(
-        "SELECT l.variant_id, l.quantity - {SHIPPED_OF_LINE} - {FORWARDED_OF_LINE} FROM order_line l
-         WHERE l.order_id = ?1 AND l.kind = 'item' AND l.variant_id IS NOT NULL"
-    ))?;
-    let lines: Vec<(String, i64)> = st
-        .query_map([order_id], |r| r.try_into())?
-        .collect::<rusqlite::Result<_>>()?;
+    let lines: Vec<(String, i64)> = conn.query_map(
+        &format!(
+            "SELECT l.variant_id, l.quantity - {SHIPPED_OF_LINE} - {FORWARDED_OF_LINE} FROM order_line l
+             WHERE l.order_id = ?1 AND l.kind = 'item' AND l.variant_id IS NOT NULL"
+        ),
+        args![order_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
     for (variant, open) in lines {
         if open > 0 {
             stock::commit_stock(
@@ -82,7 +83,7 @@ fn commit_unshipped(
 }
 
 /// Refuses an action unless the order is in the status it needs.
-fn require_status(conn: &Connection, order_id: &str, want: OrderStatus, done: &str) -> Result<()> {
+fn require_status(conn: Conn, order_id: &str, want: OrderStatus, done: &str) -> Result<()> {
     let is = status(conn, order_id)?;
     if is == want {
         return Ok(());
@@ -96,13 +97,14 @@ fn require_status(conn: &Connection, order_id: &str, want: OrderStatus, done: &s
 
 /// Cancels an order in the caller's transaction (by hand, or because its marketplace cancelled
 /// it): refused once shipped or while money is kept; an open order's stock is released.
-pub(crate) fn cancel_in(
-    tx: &Connection,
+pub(crate) fn cancel_in<'c>(
+    tx: impl Into<Conn<'c>>,
     order_id: &str,
     staff: &str,
     now: Timestamp,
     reason: &str,
 ) -> Result<()> {
+    let tx = tx.into();
     let order = load(tx, order_id)?;
     if order.status == OrderStatus::Cancelled {
         return Err(Error::Conflict(format!(
@@ -154,8 +156,8 @@ pub(crate) enum MoneyMove {
 
 /// Money received or paid back, on the order's ledger; `reference` says what it came with (a
 /// card slip, a credit note, a marketplace's order or refund id).
-pub(crate) fn record_money(
-    conn: &Connection,
+pub(crate) fn record_money<'c>(
+    conn: impl Into<Conn<'c>>,
     order_id: &str,
     movement: MoneyMove,
     amount: i64,
@@ -163,15 +165,16 @@ pub(crate) fn record_money(
     staff: &str,
     at: Timestamp,
 ) -> Result<()> {
+    let conn = conn.into();
     let kind = match movement {
         MoneyMove::Payment => "payment",
         MoneyMove::Refund => "refund",
     };
-    conn.prepare_cached(
+    conn.execute(
         "INSERT INTO order_payment (id, order_id, kind, amount_minor, method, reference, staff_id, at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?
-    .execute(params![new_id(), order_id, kind, amount, method, reference, staff, at.0])?;
+        args![new_id(), order_id, kind, amount, method, reference, staff, at.0],
+    )?;
     if matches!(movement, MoneyMove::Refund) {
         // Every refund — a return, a claim, one made on the marketplace — is on the trail.
         crate::audit::record(
@@ -188,57 +191,58 @@ pub(crate) fn record_money(
     Ok(())
 }
 
-fn set_status(conn: &Connection, order_id: &str, s: OrderStatus, at: Timestamp) -> Result<()> {
-    conn.prepare_cached("UPDATE customer_order SET status = ?2, updated_at = ?3 WHERE id = ?1")?
-        .execute(params![order_id, s.as_str(), at.0])?;
+fn set_status(conn: Conn, order_id: &str, s: OrderStatus, at: Timestamp) -> Result<()> {
+    conn.execute(
+        "UPDATE customer_order SET status = ?2, updated_at = ?3 WHERE id = ?1",
+        args![order_id, s.as_str(), at.0],
+    )?;
     Ok(())
 }
 
 /// Runs verification and stores its result on the order; returns the checks.
-fn reverify(conn: &Connection, order_id: &str, now: Timestamp) -> Result<Vec<super::Check>> {
+fn reverify(conn: Conn, order_id: &str, now: Timestamp) -> Result<Vec<super::Check>> {
     let (checks, score) = verify(conn, order_id, now)?;
-    conn.prepare_cached("UPDATE customer_order SET checks = ?2, risk_score = ?3 WHERE id = ?1")?
-        .execute(params![
+    conn.execute(
+        "UPDATE customer_order SET checks = ?2, risk_score = ?3 WHERE id = ?1",
+        args![
             order_id,
             serde_json::to_string(&checks).unwrap_or_default(),
             score
-        ])?;
+        ],
+    )?;
     Ok(checks)
 }
 
 /// Puts an order on hold with the reason on its timeline. Callers release what it had
 /// committed (an order that was never accepted committed nothing).
-fn put_on_hold(
-    conn: &Connection,
-    order_id: &str,
-    staff: &str,
-    at: Timestamp,
-    why: &str,
-) -> Result<()> {
+fn put_on_hold(conn: Conn, order_id: &str, staff: &str, at: Timestamp, why: &str) -> Result<()> {
     set_status(conn, order_id, OrderStatus::OnHold, at)?;
     event(conn, order_id, at, Some(staff), "held", why)
 }
 
 /// Replaces an order's lines.
-fn rewrite_lines(conn: &Connection, order_id: &str, p: &Prepared) -> Result<()> {
-    conn.prepare_cached("DELETE FROM order_line WHERE order_id = ?1")?
-        .execute([order_id])?;
+fn rewrite_lines(conn: Conn, order_id: &str, p: &Prepared) -> Result<()> {
+    conn.execute(
+        "DELETE FROM order_line WHERE order_id = ?1",
+        args![order_id],
+    )?;
     // New lines are all still to pack.
-    conn.prepare_cached("UPDATE customer_order SET fulfilled_at = NULL WHERE id = ?1")?
-        .execute([order_id])?;
+    conn.execute(
+        "UPDATE customer_order SET fulfilled_at = NULL WHERE id = ?1",
+        args![order_id],
+    )?;
     write_lines(conn, order_id, p)
 }
 
-fn write_lines(conn: &Connection, order_id: &str, p: &Prepared) -> Result<()> {
-    let mut ins = conn.prepare_cached(
-        "INSERT INTO order_line (id, order_id, position, kind, variant_id, sku, title, quantity,
-             unit_price_minor, catalog_price_minor, discount_minor, amount_minor, tax_minor, taxes,
-             unit_cost_minor)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
-                 (SELECT cost_minor FROM variant WHERE id = ?5))",
-    )?;
+fn write_lines(conn: Conn, order_id: &str, p: &Prepared) -> Result<()> {
     for (i, l) in p.lines.iter().enumerate() {
-        ins.execute(params![
+        conn.execute(
+            "INSERT INTO order_line (id, order_id, position, kind, variant_id, sku, title, quantity,
+                 unit_price_minor, catalog_price_minor, discount_minor, amount_minor, tax_minor, taxes,
+                 unit_cost_minor)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
+                     (SELECT cost_minor FROM variant WHERE id = ?5))",
+            args![
             new_id(),
             order_id,
             i as i64 + 1,
@@ -253,7 +257,8 @@ fn write_lines(conn: &Connection, order_id: &str, p: &Prepared) -> Result<()> {
             l.amount,
             l.tax(),
             serde_json::to_string(&l.taxes).unwrap_or_default(),
-        ])?;
+        ],
+        )?;
     }
     Ok(())
 }
@@ -261,7 +266,7 @@ fn write_lines(conn: &Connection, order_id: &str, p: &Prepared) -> Result<()> {
 /// The customer an order belongs to: the one given, else the one with its e-mail, else a new
 /// one made from the shipping name. Keeps the customer's last address.
 fn match_customer(
-    conn: &Connection,
+    conn: Conn,
     draft: &OrderDraft,
     p: &Prepared,
     at: Timestamp,
@@ -274,49 +279,48 @@ fn match_customer(
         return Ok(None);
     };
     let address = serde_json::to_string(&p.shipping).unwrap_or_default();
-    let found: Option<String> = conn
-        .prepare_cached(
-            // `email IS NOT NULL` lets the partial index on lower(email) answer; without it
-            // every order scanned every customer.
-            "SELECT id FROM customer
-             WHERE lower(email) = ?1 AND email IS NOT NULL AND erased_at IS NULL
-               AND merged_into IS NULL LIMIT 1",
-        )?
-        .query_row([email], |r| r.get(0))
-        .optional()?;
+    let found: Option<String> = conn.query_opt(
+        // `email IS NOT NULL` lets the partial index on lower(email) answer; without it
+        // every order scanned every customer.
+        "SELECT id FROM customer
+         WHERE lower(email) = ?1 AND email IS NOT NULL AND erased_at IS NULL
+           AND merged_into IS NULL LIMIT 1",
+        args![email],
+        |r| r.get(0),
+    )?;
     // A further e-mail of a customer (a work address, or one of a customer merged into them).
     let found = match found {
         Some(id) => Some(id),
-        None => conn
-            .prepare_cached(
-                "SELECT c.id FROM customer_contact k JOIN customer c ON c.id = k.customer_id
-                 WHERE k.kind = 'email' AND lower(k.value) = ?1
-                   AND c.erased_at IS NULL AND c.merged_into IS NULL LIMIT 1",
-            )?
-            .query_row([email], |r| r.get(0))
-            .optional()?,
+        None => conn.query_opt(
+            "SELECT c.id FROM customer_contact k JOIN customer c ON c.id = k.customer_id
+             WHERE k.kind = 'email' AND lower(k.value) = ?1
+               AND c.erased_at IS NULL AND c.merged_into IS NULL LIMIT 1",
+            args![email],
+            |r| r.get(0),
+        )?,
     };
     if let Some(id) = found {
         // Only a new address is a change: the same one again rewrote the customer's search row.
-        conn.prepare_cached(
-            "UPDATE customer SET address = ?2, updated_at = ?3 WHERE id = ?1 AND address IS NOT ?2",
-        )?
-        .execute(params![id, address, at.0])?;
+        conn.execute(
+            "UPDATE customer SET address = ?2, updated_at = ?3
+             WHERE id = ?1 AND address IS DISTINCT FROM CAST(?2 AS TEXT)",
+            args![id, address, at.0],
+        )?;
         return Ok(Some(id));
     }
     let name = Some(p.shipping.name.clone())
         .filter(|n| !n.is_empty())
         .unwrap_or_else(|| email.clone());
     let id = new_id();
-    conn.prepare_cached(
+    conn.execute(
         "INSERT INTO customer (id, name, email, phone, address, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-    )?
-    .execute(params![id, name, email, p.phone, address, at.0])?;
+        args![id, name, email, p.phone, address, at.0],
+    )?;
     Ok(Some(id))
 }
 
-fn check_location(conn: &Connection, draft: &OrderDraft) -> Result<String> {
+fn check_location(conn: Conn, draft: &OrderDraft) -> Result<String> {
     match draft.location_id.as_deref().filter(|s| !s.is_empty()) {
         Some(l) => {
             stock::location_exists(conn, l)?;
@@ -329,7 +333,7 @@ fn check_location(conn: &Connection, draft: &OrderDraft) -> Result<String> {
 /// Puts a new order, just written on hold, in its place after verification: open (stock
 /// committed, confirmation queued for hand-entered orders) or still on hold with the reasons on
 /// its timeline. The checks and the status they lead to are one write.
-fn accept_or_hold(conn: &Connection, order_id: &str, staff: &str, at: Timestamp) -> Result<()> {
+fn accept_or_hold(conn: Conn, order_id: &str, staff: &str, at: Timestamp) -> Result<()> {
     let (checks, score) = verify(conn, order_id, at)?;
     let holds = checks.iter().any(|c| c.holds());
     let status = if holds {
@@ -337,17 +341,17 @@ fn accept_or_hold(conn: &Connection, order_id: &str, staff: &str, at: Timestamp)
     } else {
         OrderStatus::Open
     };
-    conn.prepare_cached(
+    conn.execute(
         "UPDATE customer_order SET checks = ?2, risk_score = ?3, status = ?4, updated_at = ?5
          WHERE id = ?1",
-    )?
-    .execute(params![
-        order_id,
-        serde_json::to_string(&checks).unwrap_or_default(),
-        score,
-        status.as_str(),
-        at.0
-    ])?;
+        args![
+            order_id,
+            serde_json::to_string(&checks).unwrap_or_default(),
+            score,
+            status.as_str(),
+            at.0
+        ],
+    )?;
     if holds {
         event(
             conn,
@@ -362,24 +366,20 @@ fn accept_or_hold(conn: &Connection, order_id: &str, staff: &str, at: Timestamp)
     }
 }
 
-fn accept(conn: &Connection, order_id: &str, staff: &str, at: Timestamp, why: &str) -> Result<()> {
+fn accept(conn: Conn, order_id: &str, staff: &str, at: Timestamp, why: &str) -> Result<()> {
     set_status(conn, order_id, OrderStatus::Open, at)?;
     accepted(conn, order_id, staff, at, why)
 }
 
 /// What follows an order's opening: its stock committed, the timeline, our confirmation.
-fn accepted(
-    conn: &Connection,
-    order_id: &str,
-    staff: &str,
-    at: Timestamp,
-    why: &str,
-) -> Result<()> {
+fn accepted(conn: Conn, order_id: &str, staff: &str, at: Timestamp, why: &str) -> Result<()> {
     commit_unshipped(conn, order_id, 1, staff, at)?;
     event(conn, order_id, at, Some(staff), "accepted", why)?;
-    let channel: String = conn
-        .prepare_cached("SELECT channel FROM customer_order WHERE id = ?1")?
-        .query_row([order_id], |r| r.get(0))?;
+    let channel: String = conn.query_row(
+        "SELECT channel FROM customer_order WHERE id = ?1",
+        args![order_id],
+        |r| r.get(0),
+    )?;
     // Marketplaces confirm their own orders; hand-entered ones get ours, once.
     if channel == "manual" && !outbox::already_queued(conn, order_id, "order_confirmation")? {
         outbox::queue_for_order(conn, order_id, "order_confirmation", None, &[], at)?;
@@ -389,12 +389,13 @@ fn accepted(
 
 /// Enters an order in the caller's transaction: priced, matched to a customer, verified, then
 /// accepted or held. Returns the id (the existing one for a repeated channel + external id).
-pub(crate) fn create_in(
-    tx: &Connection,
+pub(crate) fn create_in<'c>(
+    tx: impl Into<Conn<'c>>,
     draft: &OrderDraft,
     staff: &str,
     now: Timestamp,
 ) -> Result<String> {
+    let tx = tx.into();
     let cur = shop_currency(tx)?;
     let p = prepare(tx, draft, cur)?;
     let external = draft
@@ -403,12 +404,11 @@ pub(crate) fn create_in(
         .map(str::trim)
         .filter(|s| !s.is_empty());
     if let Some(ext) = external {
-        let existing: Option<String> = tx
-            .prepare_cached(
-                "SELECT id FROM customer_order WHERE channel = ?1 AND external_id = ?2",
-            )?
-            .query_row(params![p.channel, ext], |r| r.get(0))
-            .optional()?;
+        let existing: Option<String> = tx.query_opt(
+            "SELECT id FROM customer_order WHERE channel = ?1 AND external_id = ?2",
+            args![p.channel, ext],
+            |r| r.get(0),
+        )?;
         if let Some(id) = existing {
             return Ok(id);
         }
@@ -417,40 +417,40 @@ pub(crate) fn create_in(
     let customer = match_customer(tx, draft, &p, now)?;
     let id = new_id();
     let number = next_number(tx, "order")?;
-    tx.prepare_cached(
+    tx.execute(
         "INSERT INTO customer_order (id, number, channel, external_id, status, customer_id, email,
              phone, billing, shipping, address_key, location_id, shipping_method, express,
              channel_risk, prices_include_tax, subtotal_minor, discount_minor, shipping_minor,
              tax_minor, total_minor, taxes, note, created_by, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, 'on_hold', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
              ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?24)",
-    )?
-    .execute(params![
-        id,
-        number,
-        p.channel,
-        external,
-        customer,
-        p.email,
-        p.phone,
-        serde_json::to_string(&p.billing).unwrap_or_default(),
-        serde_json::to_string(&p.shipping).unwrap_or_default(),
-        p.shipping.key(),
-        location,
-        draft.shipping_method.trim(),
-        draft.express,
-        p.channel_risk,
-        p.included,
-        p.subtotal,
-        p.discount,
-        p.shipping_total,
-        p.tax,
-        p.total,
-        serde_json::to_string(&p.taxes).unwrap_or_default(),
-        draft.note.trim(),
-        staff,
-        now.0,
-    ])?;
+        args![
+            id,
+            number,
+            p.channel,
+            external,
+            customer,
+            p.email,
+            p.phone,
+            serde_json::to_string(&p.billing).unwrap_or_default(),
+            serde_json::to_string(&p.shipping).unwrap_or_default(),
+            p.shipping.key(),
+            location,
+            draft.shipping_method.trim(),
+            draft.express,
+            p.channel_risk,
+            p.included,
+            p.subtotal,
+            p.discount,
+            p.shipping_total,
+            p.tax,
+            p.total,
+            serde_json::to_string(&p.taxes).unwrap_or_default(),
+            draft.note.trim(),
+            staff,
+            now.0,
+        ],
+    )?;
     write_lines(tx, &id, &p)?;
     event(
         tx,
@@ -468,7 +468,7 @@ impl Shop {
     /// Enters an order. The same channel and external id twice is one order: the second call
     /// returns the first, so a retried import never doubles an order.
     pub fn create_order(&self, session: &Session, draft: &OrderDraft) -> Result<Order> {
-        let id = self.db.write(|tx| {
+        let id = self.db.shared_write(|tx| {
             authorize(tx, session, Permission::OrdersManage)?;
             create_in(tx, draft, session.staff_id(), self.clock.now())
         })?;
@@ -502,7 +502,7 @@ impl Shop {
         order_id: &str,
         draft: &OrderDraft,
     ) -> Result<Order> {
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::OrdersManage)?;
             let now = self.clock.now();
             let staff = session.staff_id();
@@ -540,7 +540,7 @@ impl Shop {
                      subtotal_minor = ?11, discount_minor = ?12, shipping_minor = ?13, tax_minor = ?14,
                      total_minor = ?15, taxes = ?16, updated_at = ?17
                  WHERE id = ?1",
-                params![
+                args![
                     order_id,
                     p.email,
                     p.phone,
@@ -577,7 +577,7 @@ impl Shop {
     /// Puts an open order on hold (its unshipped stock is released) with a reason.
     pub fn hold_order(&self, session: &Session, order_id: &str, reason: &str) -> Result<Order> {
         let reason = required(reason, "holding an order")?;
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::OrdersManage)?;
             let now = self.clock.now();
             require_status(tx, order_id, OrderStatus::Open, "held")?;
@@ -592,7 +592,7 @@ impl Shop {
     /// likely duplicate, the risk score) is the reviewer's call, recorded with the reason.
     pub fn release_order(&self, session: &Session, order_id: &str, reason: &str) -> Result<Order> {
         let reason = required(reason, "releasing an order")?;
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::OrdersManage)?;
             let now = self.clock.now();
             require_status(tx, order_id, OrderStatus::OnHold, "released")?;
@@ -630,7 +630,7 @@ impl Shop {
     /// refunded first, so a cancelled order never keeps a customer's payment.
     pub fn cancel_order(&self, session: &Session, order_id: &str, reason: &str) -> Result<Order> {
         let reason = required(reason, "cancelling an order")?;
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::OrdersManage)?;
             cancel_in(tx, order_id, session.staff_id(), self.clock.now(), reason)?;
             load(tx, order_id)
@@ -645,7 +645,7 @@ impl Shop {
         p: &PaymentDraft,
     ) -> Result<Order> {
         let method = required(&p.method, "a payment")?;
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::OrdersManage)?;
             let now = self.clock.now();
             let cur = shop_currency(tx)?;
@@ -654,7 +654,7 @@ impl Shop {
             }
             let total: i64 = tx.query_row(
                 "SELECT total_minor FROM customer_order WHERE id = ?1",
-                [order_id],
+                args![order_id],
                 |r| r.get(0),
             )?;
             let (paid, refunded) = paid_refunded(tx, order_id)?;
@@ -734,7 +734,7 @@ impl Shop {
     /// A note on the order's timeline.
     pub fn add_order_note(&self, session: &Session, order_id: &str, text: &str) -> Result<Order> {
         let text = required(text, "a note")?;
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::OrdersView)?;
             status(tx, order_id)?;
             event(

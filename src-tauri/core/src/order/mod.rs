@@ -51,7 +51,7 @@ use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::id::new_id;
 use crate::sql::{args, Conn};
-use rusqlite::{params, Connection};
+
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -198,18 +198,18 @@ pub(crate) fn find<'c>(conn: impl Into<Conn<'c>>, code: &str) -> Result<String> 
 }
 
 /// Appends one entry to an order's timeline (in the caller's transaction).
-pub(crate) fn event(
-    conn: &Connection,
+pub(crate) fn event<'c>(
+    conn: impl Into<Conn<'c>>,
     order_id: &str,
     at: Timestamp,
     staff_id: Option<&str>,
     kind: &str,
     detail: &str,
 ) -> Result<()> {
-    conn.prepare_cached(
+    conn.into().execute(
         "INSERT INTO order_event (id, order_id, at, staff_id, kind, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?
-    .execute(params![new_id(), order_id, at.0, staff_id, kind, detail])?;
+        args![new_id(), order_id, at.0, staff_id, kind, detail],
+    )?;
     Ok(())
 }
 

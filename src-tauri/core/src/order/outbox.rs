@@ -104,10 +104,13 @@ pub(crate) fn fill(template: &str, vars: &[(&str, String)]) -> String {
     out
 }
 
-fn template(conn: &Connection, kind: &str) -> Result<(String, String)> {
-    conn.prepare_cached("SELECT subject, body FROM email_template WHERE kind = ?1")?
-        .query_row([kind], |r| r.try_into())
-        .optional()?
+fn template<'c>(conn: impl Into<Conn<'c>>, kind: &str) -> Result<(String, String)> {
+    conn.into()
+        .query_opt(
+            "SELECT subject, body FROM email_template WHERE kind = ?1",
+            args![kind],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?
         .ok_or(Error::NotFound {
             what: "e-mail template",
         })
@@ -126,25 +129,26 @@ pub(crate) struct Draft<'a> {
 }
 
 /// Queues the message and says so on its order's timeline.
-fn insert_message(conn: &Connection, m: &Draft, now: Timestamp) -> Result<String> {
+fn insert_message<'c>(conn: impl Into<Conn<'c>>, m: &Draft, now: Timestamp) -> Result<String> {
+    let conn = conn.into();
     let id = new_id();
-    conn.prepare_cached(
+    conn.execute(
         "INSERT INTO message (id, direction, kind, order_id, customer_id, address, subject, body,
              invoice_id, dropship_id, status, next_attempt_at, created_at)
          VALUES (?1, 'out', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', ?10, ?10)",
-    )?
-    .execute(params![
-        id,
-        m.kind,
-        m.order_id,
-        m.customer_id,
-        m.to,
-        m.subject,
-        m.body,
-        m.invoice_id,
-        m.dropship_id,
-        now.0
-    ])?;
+        args![
+            id,
+            m.kind,
+            m.order_id,
+            m.customer_id,
+            m.to,
+            m.subject,
+            m.body,
+            m.invoice_id,
+            m.dropship_id,
+            now.0
+        ],
+    )?;
     if let Some(order_id) = m.order_id {
         order::event(
             conn,
@@ -232,24 +236,32 @@ pub(crate) fn queue_supplier_order(
     Ok(id)
 }
 
-pub(crate) fn already_queued(conn: &Connection, order_id: &str, kind: &str) -> Result<bool> {
+pub(crate) fn already_queued<'c>(
+    conn: impl Into<Conn<'c>>,
+    order_id: &str,
+    kind: &str,
+) -> Result<bool> {
     Ok(conn
-        .prepare_cached("SELECT 1 FROM message WHERE order_id = ?1 AND kind = ?2 LIMIT 1")?
-        .query_row([order_id, kind], |_| Ok(()))
-        .optional()?
+        .into()
+        .query_opt(
+            "SELECT 1 FROM message WHERE order_id = ?1 AND kind = ?2 LIMIT 1",
+            args![order_id, kind],
+            |_| Ok(()),
+        )?
         .is_some())
 }
 
 /// Queues an e-mail about an order from the template `kind`, in the caller's transaction.
 /// Orders without a valid e-mail address get none (verification already flagged it).
-pub(crate) fn queue_for_order(
-    conn: &Connection,
+pub(crate) fn queue_for_order<'c>(
+    conn: impl Into<Conn<'c>>,
     order_id: &str,
     kind: &str,
     invoice_id: Option<&str>,
     extra: &[(&str, &str)],
     now: Timestamp,
 ) -> Result<Option<String>> {
+    let conn = conn.into();
     let (number, email, customer_id, customer, ship_name, total): (
         i64,
         Option<String>,
@@ -258,21 +270,36 @@ pub(crate) fn queue_for_order(
         Option<String>,
         i64,
     ) = conn.query_row(
-        "SELECT o.number, o.email, o.customer_id, c.name, json_extract(o.shipping, '$.name'), o.total_minor
-         FROM customer_order o LEFT JOIN customer c ON c.id = o.customer_id WHERE o.id = ?1",
-        [order_id],
-        |r| r.try_into(),
+        &format!(
+            "SELECT o.number, o.email, o.customer_id, c.name, {}, o.total_minor
+             FROM customer_order o LEFT JOIN customer c ON c.id = o.customer_id WHERE o.id = ?1",
+            conn.json_text("o.shipping", "name")
+        ),
+        args![order_id],
+        |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        },
     )?;
     let Some(to) = email.filter(|e| email_is_valid(e)) else {
         return Ok(None);
     };
     let (subject, body) = template(conn, kind)?;
-    let shop: String = conn.query_row("SELECT name FROM shop WHERE id = 1", [], |r| r.get(0))?;
+    let shop: String =
+        conn.query_row("SELECT name FROM shop WHERE id = 1", args![], |r| r.get(0))?;
     let cur = shop_currency(conn)?;
     let invoice_code: Option<String> = match invoice_id {
-        Some(id) => {
-            Some(conn.query_row("SELECT code FROM invoice WHERE id = ?1", [id], |r| r.get(0))?)
-        }
+        Some(id) => Some(conn.query_row(
+            "SELECT code FROM invoice WHERE id = ?1",
+            args![id],
+            |r| r.get(0),
+        )?),
         None => None,
     };
     let mut vars: Vec<(&str, String)> = vec![

@@ -14,7 +14,7 @@ use rusqlite::{params, Connection};
 /// Units of order line `l` forwarded to a dropship supplier that has not shipped them yet (an
 /// SQL expression). They are neither committed nor packed here.
 pub(crate) const FORWARDED_OF_LINE: &str =
-    "(SELECT ifnull(sum(dl.quantity), 0) FROM dropship_line dl
+    "(SELECT coalesce(sum(dl.quantity), 0) FROM dropship_line dl
      JOIN dropship d ON d.id = dl.dropship_id
      WHERE dl.order_line_id = l.id AND d.status = 'sent')";
 

@@ -12,8 +12,8 @@ use crate::error::Result;
 use crate::money::Money;
 use crate::shop::email_is_valid;
 use crate::shop::shop_currency;
+use crate::sql::{args, Arg, Conn, Engine};
 use crate::stock;
-use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -158,34 +158,35 @@ pub struct RiskSettings {
     pub velocity_hours: i64,
 }
 
-pub(crate) fn risk_settings(conn: &Connection) -> Result<RiskSettings> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT risk_hold_score, risk_value_multiple, risk_velocity_count, risk_velocity_hours
-             FROM shop WHERE id = 1",
-        )?
-        .query_row([], |r| {
+pub(crate) fn risk_settings<'c>(conn: impl Into<Conn<'c>>) -> Result<RiskSettings> {
+    conn.into().query_row(
+        "SELECT risk_hold_score, risk_value_multiple, risk_velocity_count, risk_velocity_hours
+         FROM shop WHERE id = 1",
+        args![],
+        |r| {
             Ok(RiskSettings {
                 hold_score: r.get(0)?,
                 value_multiple: r.get(1)?,
                 velocity_count: r.get(2)?,
                 velocity_hours: r.get(3)?,
             })
-        })?)
+        },
+    )
 }
 
 /// The verification of a stored order: its checks and risk score. Reads only; the caller stores
 /// the result. Stock is read as it stands, so callers release the order's own commitment first.
-pub(crate) fn verify(
-    conn: &Connection,
-    order_id: &str,
-    now: Timestamp,
-) -> Result<(Vec<Check>, i64)> {
+pub(crate) fn verify(conn: Conn, order_id: &str, now: Timestamp) -> Result<(Vec<Check>, i64)> {
+    // On SQLite the rowid, not the id, excludes this order below: every index carries the
+    // rowid, so the duplicate, velocity and usual-value reads stay inside their indexes. The
+    // server has no rowid; its indexes are read for the id.
+    let me_col = match conn.engine() {
+        Engine::Sqlite => "rowid",
+        Engine::Postgres => "id",
+    };
     #[allow(clippy::type_complexity)]
-    // The rowid, not the id, excludes this order below: every index carries the rowid, so the
-    // duplicate, velocity and usual-value reads stay inside their indexes.
     let (row, email, phone, billing, shipping, key, location, total, express, channel_risk, customer, created): (
-        i64,
+        Arg,
         Option<String>,
         Option<String>,
         String,
@@ -197,13 +198,33 @@ pub(crate) fn verify(
         Option<String>,
         Option<String>,
         i64,
-    ) = conn
-        .prepare_cached(
-            "SELECT rowid, email, phone, billing, shipping, address_key, location_id, total_minor, express,
-                    channel_risk, customer_id, created_at
-             FROM customer_order WHERE id = ?1",
-        )?
-        .query_row([order_id], |r| r.try_into())?;
+    ) = conn.query_row(
+        &format!(
+            "SELECT {me_col}, email, phone, billing, shipping, address_key, location_id, total_minor,
+                    express, channel_risk, customer_id, created_at
+             FROM customer_order WHERE id = ?1"
+        ),
+        args![order_id],
+        |r| {
+            Ok((
+                match conn.engine() {
+                    Engine::Sqlite => Arg::Int(r.get(0)?),
+                    Engine::Postgres => Arg::Text(r.get(0)?),
+                },
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+                r.get(9)?,
+                r.get(10)?,
+                r.get(11)?,
+            ))
+        },
+    )?;
     let billing: Address = serde_json::from_str(&billing).unwrap_or_default();
     let shipping: Address = serde_json::from_str(&shipping).unwrap_or_default();
     let settings = risk_settings(conn)?;
@@ -212,11 +233,6 @@ pub(crate) fn verify(
     let mut checks = Vec::new();
 
     // Stock and prices, line by line.
-    let mut st = conn.prepare_cached(
-        "SELECT l.variant_id, l.title, l.quantity, l.unit_price_minor, v.price_minor, v.inventory_policy
-         FROM order_line l LEFT JOIN variant v ON v.id = l.variant_id
-         WHERE l.order_id = ?1 AND l.kind = 'item' ORDER BY l.position",
-    )?;
     type LineRow = (
         Option<String>,
         String,
@@ -225,9 +241,13 @@ pub(crate) fn verify(
         Option<i64>,
         Option<String>,
     );
-    let lines: Vec<LineRow> = st
-        .query_map([order_id], |r| r.try_into())?
-        .collect::<rusqlite::Result<_>>()?;
+    let lines: Vec<LineRow> = conn.query_map(
+        "SELECT l.variant_id, l.title, l.quantity, l.unit_price_minor, v.price_minor, v.inventory_policy
+         FROM order_line l LEFT JOIN variant v ON v.id = l.variant_id
+         WHERE l.order_id = ?1 AND l.kind = 'item' ORDER BY l.position",
+        args![order_id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+    )?;
     let location_name = stock::location_exists(conn, &location).unwrap_or_default();
     for (variant, title, qty, price, catalog, policy) in &lines {
         let Some(variant) = variant else { continue };
@@ -274,25 +294,21 @@ pub(crate) fn verify(
     // A likely duplicate: same e-mail (or, without one, same address) and same total within a day.
     let day_ago = created - 86_400_000;
     // Two forms, each answered by its own index (an OR across columns would scan every order).
-    let duplicate: Option<i64> = match &email {
-        Some(e) => conn
-            .prepare_cached(
+    let same = |column: &str, value: &str| {
+        conn.query_opt(
+            &format!(
                 "SELECT number FROM customer_order
-                 WHERE lower(email) = lower(?2) AND created_at >= ?3 AND rowid <> ?1
+                 WHERE {column} AND created_at >= ?3 AND {me_col} <> ?1
                    AND status <> 'cancelled' AND total_minor = ?4
-                 ORDER BY created_at DESC LIMIT 1",
-            )?
-            .query_row(params![row, e, day_ago, total], |r| r.get(0))
-            .optional()?,
-        None if !key.is_empty() => conn
-            .prepare_cached(
-                "SELECT number FROM customer_order
-                 WHERE address_key = ?2 AND created_at >= ?3 AND rowid <> ?1
-                   AND status <> 'cancelled' AND total_minor = ?4
-                 ORDER BY created_at DESC LIMIT 1",
-            )?
-            .query_row(params![row, key, day_ago, total], |r| r.get(0))
-            .optional()?,
+                 ORDER BY created_at DESC LIMIT 1"
+            ),
+            args![row, value, day_ago, total],
+            |r| r.get::<i64>(0),
+        )
+    };
+    let duplicate = match &email {
+        Some(e) => same("lower(email) = lower(CAST(?2 AS TEXT))", e)?,
+        None if !key.is_empty() => same("address_key = ?2", &key)?,
         None => None,
     };
     if let Some(n) = duplicate {
@@ -317,13 +333,17 @@ pub(crate) fn verify(
             ),
         ));
     }
-    let usual: Option<i64> = conn
-        .prepare_cached(
-            "SELECT CAST(avg(total_minor) AS INTEGER) FROM (
-                SELECT total_minor FROM customer_order WHERE rowid <> ?1 AND status <> 'cancelled'
-                ORDER BY created_at DESC LIMIT 200)",
-        )?
-        .query_row([row], |r| r.get(0))?;
+    let usual: Option<i64> = conn.query_row(
+        &format!(
+            // Whole minor units, the remainder dropped, alike on both engines (a cast of
+            // PostgreSQL's numeric average would round it).
+            "SELECT CAST(sum(total_minor) AS BIGINT) / NULLIF(count(*), 0) FROM (
+                SELECT total_minor FROM customer_order WHERE {me_col} <> ?1 AND status <> 'cancelled'
+                ORDER BY created_at DESC LIMIT 200) AS recent"
+        ),
+        args![row],
+        |r| r.get(0),
+    )?;
     if let Some(usual) = usual.filter(|u| *u > 0) {
         if total > usual.saturating_mul(settings.value_multiple) {
             checks.push(Check::risk(
@@ -344,13 +364,18 @@ pub(crate) fn verify(
     // bound is written into the SQL, not bound: a bound LIMIT made SQLite prepare the statement
     // again on every call.
     const COUNTED: i64 = 100;
-    let mut velocity = |what: &str, sql: &str, value: &str| -> Result<()> {
+    let mut velocity = |what: &str, term: &str, value: &str| -> Result<()> {
         if value.is_empty() {
             return Ok(());
         }
-        let n: i64 = conn
-            .prepare_cached(sql)?
-            .query_row(params![value, since, row], |r| r.get(0))?;
+        let n: i64 = conn.query_row(
+            &format!(
+                "SELECT count(*) FROM (SELECT 1 FROM customer_order
+                 WHERE {term} AND created_at >= ?2 AND {me_col} <> ?3 LIMIT 100) AS recent"
+            ),
+            args![value, since, row],
+            |r| r.get(0),
+        )?;
         // The count includes this order.
         if n + 1 >= settings.velocity_count {
             let orders = if n >= COUNTED {
@@ -371,27 +396,21 @@ pub(crate) fn verify(
     };
     velocity(
         "e-mail",
-        "SELECT count(*) FROM (SELECT 1 FROM customer_order WHERE lower(email) = lower(?1) AND created_at >= ?2 AND rowid <> ?3 LIMIT 100)",
+        "lower(email) = lower(CAST(?1 AS TEXT))",
         email.as_deref().unwrap_or(""),
     )?;
-    velocity(
-        "address",
-        "SELECT count(*) FROM (SELECT 1 FROM customer_order WHERE address_key = ?1 AND created_at >= ?2 AND rowid <> ?3 LIMIT 100)",
-        &key,
-    )?;
-    velocity(
-        "phone",
-        "SELECT count(*) FROM (SELECT 1 FROM customer_order WHERE phone = ?1 AND created_at >= ?2 AND rowid <> ?3 LIMIT 100)",
-        phone.as_deref().unwrap_or(""),
-    )?;
+    velocity("address", "address_key = ?1", &key)?;
+    velocity("phone", "phone = ?1", phone.as_deref().unwrap_or(""))?;
     if express {
         let earlier: i64 = match &customer {
-            Some(c) => conn
-                .prepare_cached(
-                    "SELECT (SELECT count(*) FROM customer_order WHERE customer_id = ?1 AND rowid <> ?2)
-                          + (SELECT count(*) FROM sale WHERE customer_id = ?1 AND status = 'completed')",
-                )?
-                .query_row(params![c, row], |r| r.get(0))?,
+            Some(c) => conn.query_row(
+                &format!(
+                    "SELECT (SELECT count(*) FROM customer_order WHERE customer_id = ?1 AND {me_col} <> ?2)
+                          + (SELECT count(*) FROM sale WHERE customer_id = ?1 AND status = 'completed')"
+                ),
+                args![c, row],
+                |r| r.get(0),
+            )?,
             None => 0,
         };
         if earlier == 0 {

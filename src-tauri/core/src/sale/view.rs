@@ -8,6 +8,7 @@ use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::money::{Currency, Money};
 use crate::shop::shop_currency;
+use crate::sql::{args, Conn};
 use crate::tax::{self, TaxPart, TaxRounding};
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
@@ -162,7 +163,7 @@ pub(super) fn line_rows(conn: &Connection, sale_id: &str) -> Result<Vec<LineRow>
 pub(super) fn returned_before(conn: &Connection, line_id: &str, except_sale: &str) -> Result<i64> {
     Ok(conn
         .prepare_cached(
-            "SELECT ifnull(sum(l.quantity), 0) FROM sale_line l JOIN sale s ON s.id = l.sale_id
+            "SELECT coalesce(sum(l.quantity), 0) FROM sale_line l JOIN sale s ON s.id = l.sale_id
              WHERE l.return_of = ?1 AND s.status = 'completed' AND l.void_reason IS NULL
                AND s.id <> ?2",
         )?
@@ -239,11 +240,14 @@ pub(super) fn tax_parts(conn: &Connection, line_id: &str) -> Result<Vec<TaxPart>
 }
 
 /// The shop's pricing settings.
-pub(crate) fn price_rules(conn: &Connection) -> Result<PriceRules> {
+pub(crate) fn price_rules<'c>(conn: impl Into<Conn<'c>>) -> Result<PriceRules> {
     let (included, rounding): (bool, String) = conn
-        .prepare_cached("SELECT prices_include_tax, tax_rounding FROM shop WHERE id = 1")?
-        .query_row([], |r| r.try_into())
-        .optional()?
+        .into()
+        .query_opt(
+            "SELECT prices_include_tax, tax_rounding FROM shop WHERE id = 1",
+            args![],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?
         .ok_or(Error::NoShop)?;
     Ok(PriceRules {
         included,
@@ -536,7 +540,7 @@ pub(crate) fn list(
     let status = status.map(SaleStatus::as_str);
     let mut st = conn.prepare_cached(
         "SELECT s.id, s.number, s.status, st.name, c.name,
-                (SELECT ifnull(sum(quantity), 0) FROM sale_line l
+                (SELECT coalesce(sum(quantity), 0) FROM sale_line l
                  WHERE l.sale_id = s.id AND l.void_reason IS NULL AND l.kind <> 'return'),
                 s.total_minor, s.updated_at, s.station
          FROM sale s JOIN staff st ON st.id = s.staff_id LEFT JOIN customer c ON c.id = s.customer_id

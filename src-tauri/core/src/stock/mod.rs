@@ -262,8 +262,8 @@ pub(crate) fn take_out<'c>(
 
 /// Reserves stock for an open order (`qty` > 0) or releases it (`qty` < 0): committed changes,
 /// on hand does not. Orders call this in their own transaction.
-pub(crate) fn commit_stock(
-    conn: &Connection,
+pub(crate) fn commit_stock<'c>(
+    conn: impl Into<Conn<'c>>,
     variant_id: &str,
     location_id: &str,
     qty: i64,
@@ -498,9 +498,9 @@ pub(crate) fn low_stock_in(c: &Connection) -> Result<Vec<LowStockLine>> {
     let mut lines = low_by_rule(c)?;
     lines.extend(low_lines(
         c,
-        "SELECT v.id, ifnull(v.sku, ''), '', '', avail, ?1, 0, 0
+        "SELECT v.id, coalesce(v.sku, ''), '', '', avail, ?1, 0, 0
          FROM (SELECT v.id, v.sku, v.product_id,
-                      (SELECT ifnull(sum(s.on_hand - s.committed), 0) FROM stock_level s
+                      (SELECT coalesce(sum(s.on_hand - s.committed), 0) FROM stock_level s
                        WHERE s.variant_id = v.id) AS avail
                FROM variant v
                WHERE NOT EXISTS (SELECT 1 FROM reorder_rule r WHERE r.variant_id = v.id)) v
@@ -517,12 +517,12 @@ pub(crate) fn low_stock_in(c: &Connection) -> Result<Vec<LowStockLine>> {
 pub(crate) fn low_by_rule(c: &Connection) -> Result<Vec<LowStockLine>> {
     low_lines(
         c,
-        "SELECT r.variant_id, ifnull(v.sku, ''), r.location_id, l.name,
-                ifnull(s.on_hand - s.committed, 0), r.reorder_point, r.reorder_qty, 1
+        "SELECT r.variant_id, coalesce(v.sku, ''), r.location_id, l.name,
+                coalesce(s.on_hand - s.committed, 0), r.reorder_point, r.reorder_qty, 1
          FROM reorder_rule r JOIN variant v ON v.id = r.variant_id
          JOIN location l ON l.id = r.location_id
          LEFT JOIN stock_level s ON s.variant_id = r.variant_id AND s.location_id = r.location_id
-         WHERE ifnull(s.on_hand - s.committed, 0) <= r.reorder_point
+         WHERE coalesce(s.on_hand - s.committed, 0) <= r.reorder_point
          ORDER BY l.position, v.sku",
         [],
     )

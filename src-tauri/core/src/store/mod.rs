@@ -11,8 +11,8 @@ pub mod cipher;
 pub mod pg;
 
 use crate::error::{Error, Result};
-use crate::sql;
-use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
+use crate::sql::{self, args, Conn};
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use rusqlite_migration::{HookError, Migrations, M};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -385,16 +385,11 @@ pub(crate) fn from_word<T: serde::de::DeserializeOwned>(s: &str) -> rusqlite::Re
 /// The next number of a kind of document (purchase order 1, 2, 3…), in the issuing
 /// transaction: gapless with several writers, since the counter's row stays locked until that
 /// transaction ends (a rollback gives the number back).
-pub(crate) fn next_number(conn: &Connection, kind: &str) -> Result<i64> {
-    next_number_in(sql::Conn::from(conn), kind)
-}
-
-/// `next_number` on either engine.
-pub(crate) fn next_number_in(conn: sql::Conn, kind: &str) -> Result<i64> {
-    conn.query_row(
+pub(crate) fn next_number<'c>(conn: impl Into<Conn<'c>>, kind: &str) -> Result<i64> {
+    conn.into().query_row(
         "INSERT INTO counter (name, next) VALUES (?1, 2)
          ON CONFLICT (name) DO UPDATE SET next = counter.next + 1 RETURNING next - 1",
-        sql::args![kind],
+        args![kind],
         |r| r.get(0),
     )
 }
@@ -423,9 +418,13 @@ pub(crate) fn with_search_deferred<T>(
 
 /// Refuses an id that names no customer, before a sale or order points at it (the foreign key
 /// would refuse it too, but as a storage error instead of "customer not found").
-pub(crate) fn customer_exists(conn: &Connection, id: &str) -> Result<()> {
-    conn.query_row("SELECT 1 FROM customer WHERE id = ?1", [id], |_| Ok(()))
-        .optional()?
+pub(crate) fn customer_exists<'c>(conn: impl Into<Conn<'c>>, id: &str) -> Result<()> {
+    conn.into()
+        .query_opt(
+            "SELECT 1 FROM customer WHERE id = ?1",
+            args![id],
+            |_| Ok(()),
+        )?
         .ok_or(Error::NotFound { what: "customer" })
 }
 

@@ -173,7 +173,7 @@ impl Server {
 mod tests {
     use super::*;
     use crate::sql::{args, Cell, Row};
-    use crate::store::{next_number_in, Db};
+    use crate::store::{next_number, Db};
     use shopdesk_testkit::postgres::Postgres;
 
     fn server() -> (Postgres, String) {
@@ -269,7 +269,7 @@ mod tests {
                         for _ in 0..40 {
                             let keep = rng.u8(..3) > 0;
                             let out = station.write(|c| {
-                                let n = next_number_in(c, "invoice-2026")?;
+                                let n = next_number(c, "invoice-2026")?;
                                 if keep {
                                     Ok(n)
                                 } else {

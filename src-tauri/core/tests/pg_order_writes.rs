@@ -1,0 +1,243 @@
+//! An order's life written on the server as on the file: the same drafts entered, edited, held,
+//! released, paid, noted and cancelled on the demo shop standalone and on a station of the same
+//! shop shared, give the same orders (numbers, checks, holds, customers, stock committed and
+//! released, timelines, queued e-mails), and what is refused leaves nothing written on either.
+
+mod common;
+
+use shopdesk_core::order::{Address, Order, OrderDraft, OrderLineDraft, PaymentDraft};
+use shopdesk_core::{Session, Shop};
+
+/// An order as JSON with every generated id (UUIDv7, 36 characters) replaced, so two stores'
+/// orders compare on everything else.
+fn without_ids(o: &Order) -> String {
+    let text = serde_json::to_string_pretty(o).unwrap();
+    let bytes = text.as_bytes();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let id = bytes.get(i..i + 36).is_some_and(|w| {
+            w.iter().enumerate().all(|(k, c)| match k {
+                8 | 13 | 18 | 23 => *c == b'-',
+                _ => c.is_ascii_hexdigit(),
+            })
+        });
+        if id {
+            out.push_str("<id>");
+            i += 36;
+        } else {
+            let c = text[i..].chars().next().unwrap();
+            out.push(c);
+            i += c.len_utf8();
+        }
+    }
+    out
+}
+
+fn galway(name: &str, line1: &str) -> Address {
+    Address {
+        name: name.into(),
+        line1: line1.into(),
+        city: "Galway".into(),
+        postal_code: "H91 X2Y3".into(),
+        country: "IE".into(),
+        ..Default::default()
+    }
+}
+
+fn draft(email: &str, name: &str, lines: &[(&str, i64)]) -> OrderDraft {
+    OrderDraft {
+        email: email.into(),
+        shipping: galway(name, "3 Quay Street"),
+        lines: lines
+            .iter()
+            .map(|(sku, quantity)| OrderLineDraft {
+                sku: (*sku).into(),
+                quantity: *quantity,
+                ..Default::default()
+            })
+            .collect(),
+        shipping_method: "An Post".into(),
+        shipping_price: "4.50".into(),
+        ..Default::default()
+    }
+}
+
+/// Every step's result, as text without ids: an order, or the refusal's code and message.
+fn life(shop: &Shop, owner: &Session, skus: &[String]) -> Vec<String> {
+    let said = |r: shopdesk_core::Result<Order>| match r {
+        Ok(o) => without_ids(&o),
+        Err(e) => format!("{:?}: {e}", e.code()),
+    };
+    let mut steps = Vec::new();
+    let (a, b, c) = (&skus[0], &skus[1], &skus[2]);
+    // A new buyer's order: a customer made from the address, stock committed, ours confirmed.
+    let first = shop
+        .create_order(
+            owner,
+            &draft("aoife@example.ie", "Aoife Byrne", &[(a, 1), (b, 2)]),
+        )
+        .unwrap();
+    steps.push(without_ids(&first));
+    // The same buyer and total again within a day: held as a likely duplicate.
+    let again = shop
+        .create_order(
+            owner,
+            &draft("AOIFE@example.ie", "Aoife Byrne", &[(a, 1), (b, 2)]),
+        )
+        .unwrap();
+    steps.push(without_ids(&again));
+    // More than there is: held for stock.
+    steps.push(said(shop.create_order(
+        owner,
+        &draft("ciaran@example.ie", "Ciarán Ó Sé", &[(c, 100_000)]),
+    )));
+    // A marketplace's order twice is one order.
+    let mut market = draft("dara@example.ie", "Dara Walsh", &[(c, 1)]);
+    market.channel = "etsy".into();
+    market.external_id = Some("etsy-5501".into());
+    market.express = true;
+    market.channel_risk = Some("medium".into());
+    let m1 = shop.create_order(owner, &market).unwrap();
+    let m2 = shop.create_order(owner, &market).unwrap();
+    assert_eq!(
+        m1.id, m2.id,
+        "a repeated marketplace order is the same order"
+    );
+    steps.push(without_ids(&m1));
+    // Refused drafts: nothing written.
+    steps.push(said(shop.create_order(
+        owner,
+        &draft("x@example.ie", "X", &[("NO-SUCH-SKU", 1)]),
+    )));
+    steps.push(said(
+        shop.create_order(owner, &draft("x@example.ie", "X", &[])),
+    ));
+    // Edit the first (a line more), release the duplicate after review, pay, note.
+    let mut edited = draft("aoife@example.ie", "Aoife Byrne", &[(a, 1), (b, 2), (c, 1)]);
+    edited.note = "gift wrap".into();
+    steps.push(said(shop.update_order(owner, &first.id, &edited)));
+    steps.push(said(shop.release_order(
+        owner,
+        &again.id,
+        "same buyer, two gifts",
+    )));
+    steps.push(said(shop.record_order_payment(
+        owner,
+        &first.id,
+        &PaymentDraft {
+            method: "card".into(),
+            reference: "slip 88".into(),
+            ..Default::default()
+        },
+    )));
+    steps.push(said(shop.record_order_payment(
+        owner,
+        &first.id,
+        &PaymentDraft {
+            amount: "1.00".into(),
+            method: "card".into(),
+            ..Default::default()
+        },
+    )));
+    steps.push(said(shop.add_order_note(
+        owner,
+        &first.id,
+        "rang to confirm",
+    )));
+    // Hold and cancel: the paid order is refused, the unpaid one released then cancelled.
+    steps.push(said(shop.cancel_order(owner, &first.id, "changed mind")));
+    steps.push(said(shop.hold_order(owner, &again.id, "address check")));
+    steps.push(said(shop.hold_order(owner, &again.id, "twice")));
+    steps.push(said(shop.cancel_order(
+        owner,
+        &again.id,
+        "duplicate after all",
+    )));
+    steps.push(said(shop.cancel_order(owner, &again.id, "again")));
+    // The stock the orders committed and released, and the customers they made.
+    for sku in [a, b, c] {
+        let variant = shop
+            .catalog(
+                owner,
+                &shopdesk_core::catalog::CatalogQuery {
+                    text: Some(sku.clone()),
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+            .items
+            .into_iter()
+            .find(|v| &v.sku == sku)
+            .unwrap()
+            .variant_id;
+        let levels = shop.stock_levels(owner, &variant).unwrap();
+        steps.push(format!("{sku}: {levels:?}"));
+    }
+    steps
+}
+
+#[test]
+fn an_orders_life_is_the_same_on_both_engines() {
+    let dir = tempfile::tempdir().unwrap();
+    let common::stations::Pair {
+        standalone,
+        owner,
+        station,
+        mut shared,
+    } = common::stations::demo_pair(dir.path(), 0, 0);
+    let skus: Vec<String> = standalone
+        .catalog(&owner, &Default::default())
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|v| v.sku)
+        .filter(|s| !s.is_empty())
+        .take(3)
+        .collect();
+    let count = |client: &mut postgres::Client| -> i64 {
+        client
+            .query_one("SELECT count(*) FROM customer_order", &[])
+            .unwrap()
+            .get(0)
+    };
+    let before = count(&mut shared.client);
+
+    let here = life(&standalone, &owner, &skus);
+    let there = life(&station, &owner, &skus);
+    for (n, (mine, theirs)) in here.iter().zip(&there).enumerate() {
+        let differs = mine.lines().zip(theirs.lines()).position(|(a, b)| a != b);
+        if let Some(at) = differs {
+            let near = |t: &str| {
+                t.lines()
+                    .skip(at.saturating_sub(3))
+                    .take(7)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            };
+            panic!(
+                "step {n}, line {at}:\nhere:\n{}\nserver:\n{}",
+                near(mine),
+                near(theirs)
+            );
+        }
+        assert_eq!(mine, theirs, "step {n}");
+    }
+    assert_eq!(here.len(), there.len());
+
+    // The station wrote on the server, not its own file: four orders more there.
+    assert_eq!(count(&mut shared.client), before + 4);
+    let refused: Vec<&String> = here.iter().filter(|s| !s.starts_with('{')).collect();
+    assert!(
+        refused.iter().any(|s| s.starts_with("Invalid"))
+            && refused.iter().any(|s| s.starts_with("Conflict")),
+        "refusals were made: {refused:?}"
+    );
+    for held in [&here[1], &here[2]] {
+        assert!(held.contains("\"status\": \"on_hold\""), "{held}");
+    }
+    assert!(
+        here[0].contains("order_confirmation"),
+        "our confirmation is queued"
+    );
+}
