@@ -1,11 +1,13 @@
 //! An order's life written on the server as on the file: the same drafts entered, edited, held,
-//! released, paid, noted and cancelled on the demo shop standalone and on a station of the same
+//! released, paid, noted, shipped and cancelled on the demo shop standalone and on a station of the same
 //! shop shared, give the same orders (numbers, checks, holds, customers, stock committed and
 //! released, timelines, queued e-mails), and what is refused leaves nothing written on either.
 
 mod common;
 
-use shopdesk_core::order::{Address, Order, OrderDraft, OrderLineDraft, PaymentDraft};
+use shopdesk_core::order::{
+    Address, Order, OrderDraft, OrderLineDraft, PaymentDraft, ShipmentDraft,
+};
 use shopdesk_core::{Session, Shop};
 
 /// An order as JSON with every generated id (UUIDv7, 36 characters) replaced, so two stores'
@@ -145,7 +147,18 @@ fn life(shop: &Shop, owner: &Session, skus: &[String]) -> Vec<String> {
         &first.id,
         "rang to confirm",
     )));
-    // Hold and cancel: the paid order is refused, the unpaid one released then cancelled.
+    // Shipped by hand: one unit first, then the rest; a third time there is nothing left.
+    let line = shop.order(owner, &first.id).unwrap().lines[1].id.clone();
+    let mut ship = ShipmentDraft {
+        carrier: "An Post".into(),
+        tracking: "RR123456785IE".into(),
+        lines: vec![(line, 1)],
+    };
+    steps.push(said(shop.ship_order(owner, &first.id, &ship)));
+    ship.lines.clear();
+    steps.push(said(shop.ship_order(owner, &first.id, &ship)));
+    steps.push(said(shop.ship_order(owner, &first.id, &ship)));
+    // Hold and cancel: the shipped order is refused, the other held, then cancelled.
     steps.push(said(shop.cancel_order(owner, &first.id, "changed mind")));
     steps.push(said(shop.hold_order(owner, &again.id, "address check")));
     steps.push(said(shop.hold_order(owner, &again.id, "twice")));
@@ -239,5 +252,11 @@ fn an_orders_life_is_the_same_on_both_engines() {
     assert!(
         here[0].contains("order_confirmation"),
         "our confirmation is queued"
+    );
+    let shipped = here.iter().filter(|s| s.contains("RR123456785IE")).count();
+    assert!(shipped >= 2, "both shipments recorded: {shipped}");
+    assert!(
+        refused.iter().any(|s| s.contains("nothing left to ship")),
+        "{refused:?}"
     );
 }

@@ -8,7 +8,7 @@ use crate::shop::staff::{authorize, Permission, Session};
 use crate::sql::{args, Conn, Row};
 use crate::store::next_number;
 use crate::Shop;
-use rusqlite::{params, Connection};
+use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
@@ -38,7 +38,7 @@ pub(crate) fn find_carrier<'c>(
     )
 }
 
-pub(crate) fn carrier_by_code(conn: &Connection, code: &str) -> Result<Carrier> {
+pub(crate) fn carrier_by_code<'c>(conn: impl Into<Conn<'c>>, code: &str) -> Result<Carrier> {
     find_carrier(conn, code)?.ok_or(Error::NotFound { what: "carrier" })
 }
 
@@ -81,15 +81,19 @@ fn carrier_row(r: &Row) -> Result<Carrier> {
 
 /// The carrier an order's shipping method names ("An Post Registered" → An Post), matched on
 /// the longest carrier name the method contains, ignoring case; none when it names no carrier.
-pub(crate) fn carrier_named_in(conn: &Connection, method: &str) -> Result<Option<String>> {
+pub(crate) fn carrier_named_in<'c>(
+    conn: impl Into<Conn<'c>>,
+    method: &str,
+) -> Result<Option<String>> {
     let method = method.to_lowercase();
     if method.trim().is_empty() {
         return Ok(None);
     }
-    let mut st = conn.prepare_cached("SELECT code, name FROM carrier")?;
-    let carriers: Vec<(String, String)> = st
-        .query_map([], |r| r.try_into())?
-        .collect::<rusqlite::Result<_>>()?;
+    let carriers: Vec<(String, String)> =
+        conn.into()
+            .query_map("SELECT code, name FROM carrier", args![], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
     Ok(carriers
         .into_iter()
         .filter(|(_, name)| !name.trim().is_empty() && method.contains(&name.to_lowercase()))
@@ -99,11 +103,13 @@ pub(crate) fn carrier_named_in(conn: &Connection, method: &str) -> Result<Option
 
 /// A tracking number for the shop's own delivery: prefix, nine digits from a counter, and a
 /// Luhn check digit so a mistyped number is caught.
-pub(crate) fn own_tracking(conn: &Connection) -> Result<String> {
-    let prefix: String =
-        conn.query_row("SELECT tracking_prefix FROM shop WHERE id = 1", [], |r| {
-            r.get(0)
-        })?;
+pub(crate) fn own_tracking<'c>(conn: impl Into<Conn<'c>>) -> Result<String> {
+    let conn = conn.into();
+    let prefix: String = conn.query_row(
+        "SELECT tracking_prefix FROM shop WHERE id = 1",
+        args![],
+        |r| r.get(0),
+    )?;
     let n = next_number(conn, "tracking:own")?;
     let digits = format!("{n:09}");
     Ok(format!("{prefix}{digits}{}", luhn_digit(&digits)))
@@ -199,7 +205,7 @@ mod tests {
 
     #[test]
     fn a_shipping_method_names_its_carrier() {
-        let conn = Connection::open_in_memory().unwrap();
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
         conn.execute_batch(
             "CREATE TABLE carrier (code TEXT, name TEXT);
              INSERT INTO carrier VALUES ('an_post', 'An Post'), ('post', 'Post'),

@@ -705,7 +705,7 @@ impl Shop {
         order_id: &str,
         s: &ShipmentDraft,
     ) -> Result<Order> {
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::Pack)
                 .or_else(|_| authorize(tx, session, Permission::OrdersManage))?;
             let now = self.clock.now();

@@ -8,8 +8,8 @@ use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::id::new_id;
 use crate::order::outbox;
+use crate::sql::{args, Conn};
 use crate::stock::{record_move, Move, MoveReason};
-use rusqlite::{params, Connection};
 
 /// Units of order line `l` forwarded to a dropship supplier that has not shipped them yet (an
 /// SQL expression). They are neither committed nor packed here.
@@ -19,13 +19,18 @@ pub(crate) const FORWARDED_OF_LINE: &str =
      WHERE dl.order_line_id = l.id AND d.status = 'sent')";
 
 /// Units of each item line still to leave from the shop's own stock: (line id, units).
-pub(crate) fn open_units(conn: &Connection, order_id: &str) -> Result<Vec<(String, i64)>> {
-    let mut st = conn.prepare_cached(&format!(
-        "SELECT l.id, l.quantity - {SHIPPED_OF_LINE} - {FORWARDED_OF_LINE} FROM order_line l
-         WHERE l.order_id = ?1 AND l.kind = 'item' ORDER BY l.position"
-    ))?;
-    let rows = st.query_map([order_id], |r| r.try_into())?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+pub(crate) fn open_units<'c>(
+    conn: impl Into<Conn<'c>>,
+    order_id: &str,
+) -> Result<Vec<(String, i64)>> {
+    conn.into().query_map(
+        &format!(
+            "SELECT l.id, l.quantity - {SHIPPED_OF_LINE} - {FORWARDED_OF_LINE} FROM order_line l
+             WHERE l.order_id = ?1 AND l.kind = 'item' ORDER BY l.position"
+        ),
+        args![order_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
 }
 
 /// One parcel of a shipment.
@@ -54,8 +59,8 @@ pub(crate) struct ShipmentRecord<'a> {
 
 /// Records a shipment of `plan` ((order line id, units)) in the caller's transaction and
 /// returns its id. Refuses orders that are not open and quantities beyond what is left.
-pub(crate) fn record_shipment(
-    conn: &Connection,
+pub(crate) fn record_shipment<'c>(
+    conn: impl Into<Conn<'c>>,
     order: &Order,
     plan: &[(String, i64)],
     s: &ShipmentRecord,
@@ -75,6 +80,7 @@ pub(crate) fn record_shipment(
             message: format!("order {} has nothing left to ship", order.name),
         });
     }
+    let conn = conn.into();
     let open = open_units(conn, &order.id)?;
     let shipment = new_id();
     let weight: i64 = s.parcels.iter().map(|p| p.weight_grams).sum();
@@ -82,7 +88,7 @@ pub(crate) fn record_shipment(
         "INSERT INTO shipment (id, order_id, carrier, service, tracking, staff_id, at, weight_grams,
              verified, override_reason, override_by, dropship_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        params![
+        args![
             shipment,
             order.id,
             s.carrier.trim(),
@@ -101,7 +107,7 @@ pub(crate) fn record_shipment(
         conn.execute(
             "INSERT INTO shipment_package (shipment_id, n, weight_grams, preset, tracking)
              VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![shipment, n as i64 + 1, p.weight_grams, p.preset, p.tracking],
+            args![shipment, n as i64 + 1, p.weight_grams, p.preset, p.tracking],
         )?;
     }
     let mut units = 0;
@@ -122,7 +128,7 @@ pub(crate) fn record_shipment(
         }
         conn.execute(
             "INSERT INTO shipment_line (shipment_id, order_line_id, quantity) VALUES (?1, ?2, ?3)",
-            params![shipment, line_id, qty],
+            args![shipment, line_id, qty],
         )?;
         units += qty;
         if let (Some(variant), None) = (&line.variant_id, s.dropship_id) {
@@ -144,12 +150,14 @@ pub(crate) fn record_shipment(
         }
     }
     // The last unit out: the order leaves "to pack" (and the index that lists it).
-    conn.prepare_cached(&format!(
-        "UPDATE customer_order SET fulfilled_at = ?2 WHERE id = ?1 AND NOT EXISTS (
-             SELECT 1 FROM order_line l WHERE l.order_id = ?1 AND l.kind = 'item'
-               AND l.quantity > {SHIPPED_OF_LINE})"
-    ))?
-    .execute(params![order.id, now.0])?;
+    conn.execute(
+        &format!(
+            "UPDATE customer_order SET fulfilled_at = ?2 WHERE id = ?1 AND NOT EXISTS (
+                 SELECT 1 FROM order_line l WHERE l.order_id = ?1 AND l.kind = 'item'
+                   AND l.quantity > {SHIPPED_OF_LINE})"
+        ),
+        args![order.id, now.0],
+    )?;
     let parcels = match s.parcels.len() {
         0 | 1 => String::new(),
         n => format!(" in {n} parcels"),
@@ -192,7 +200,7 @@ pub(crate) fn record_shipment(
         conn.execute(
             "INSERT INTO channel_push (id, channel, kind, order_id, shipment_id, status, created_at)
              VALUES (?1, ?2, 'fulfilment', ?3, ?4, 'queued', ?5)",
-            params![new_id(), order.channel, order.id, shipment, now.0],
+            args![new_id(), order.channel, order.id, shipment, now.0],
         )?;
     }
     Ok(shipment)

@@ -19,8 +19,8 @@ pub use papers::{Label, PackingSlip, PickList, PickRow, SlipLine};
 use crate::error::{Error, Result};
 use crate::order::{order_name, Address, OrderStatus, FORWARDED_OF_LINE, SHIPPED_OF_LINE};
 use crate::shop::staff::{authorize, Permission, Session};
+use crate::sql::{args, Conn};
 use crate::Shop;
-use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -136,7 +136,8 @@ impl Packing {
     }
 }
 
-fn load_packing(conn: &Connection, order_id: &str) -> Result<Packing> {
+fn load_packing<'c>(conn: impl Into<Conn<'c>>, order_id: &str) -> Result<Packing> {
+    let conn = conn.into();
     let (number, status, channel, shipping, method, express): (
         i64,
         String,
@@ -147,8 +148,17 @@ fn load_packing(conn: &Connection, order_id: &str) -> Result<Packing> {
     ) = conn.query_row(
         "SELECT number, status, channel, shipping, shipping_method, express
              FROM customer_order WHERE id = ?1",
-        [order_id],
-        |r| r.try_into(),
+        args![order_id],
+        |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        },
     )?;
     let name = order_name(number);
     match OrderStatus::parse(&status) {
@@ -160,14 +170,15 @@ fn load_packing(conn: &Connection, order_id: &str) -> Result<Packing> {
             )))
         }
     }
-    let mut st = conn.prepare_cached(&format!(
-        "SELECT l.id, l.sku, l.title, v.barcode, v.image_src, ifnull(v.bin, ''),
-                l.quantity - {SHIPPED_OF_LINE} - {FORWARDED_OF_LINE}, ifnull(v.weight_grams, 0)
-         FROM order_line l LEFT JOIN variant v ON v.id = l.variant_id
-         WHERE l.order_id = ?1 AND l.kind = 'item' ORDER BY l.position"
-    ))?;
-    let lines: Vec<PackLine> = st
-        .query_map([order_id], |r| {
+    let lines: Vec<PackLine> = conn.query_map(
+        &format!(
+            "SELECT l.id, l.sku, l.title, v.barcode, v.image_src, coalesce(v.bin, ''),
+                    l.quantity - {SHIPPED_OF_LINE} - {FORWARDED_OF_LINE}, coalesce(v.weight_grams, 0)
+             FROM order_line l LEFT JOIN variant v ON v.id = l.variant_id
+             WHERE l.order_id = ?1 AND l.kind = 'item' ORDER BY l.position"
+        ),
+        args![order_id],
+        |r| {
             Ok(PackLine {
                 line_id: r.get(0)?,
                 sku: r.get(1)?,
@@ -179,9 +190,9 @@ fn load_packing(conn: &Connection, order_id: &str) -> Result<Packing> {
                 scanned: 0,
                 unit_grams: r.get(7)?,
             })
-        })?
-        .filter(|l| l.as_ref().map_or(true, |l| l.to_pack > 0))
-        .collect::<rusqlite::Result<_>>()?;
+        },
+    )?;
+    let lines: Vec<PackLine> = lines.into_iter().filter(|l| l.to_pack > 0).collect();
     if lines.is_empty() {
         return Err(Error::Conflict(format!(
             "order {name} has nothing left to pack"
@@ -221,13 +232,13 @@ impl Shop {
     pub fn pack_scan(&self, packing: &mut Packing, code: &str) -> Result<Scan> {
         let (outcome, line_id, mut message) = packing.scan(code);
         if outcome == ScanOutcome::Wrong {
-            let title: Option<String> = self.db.read(|c| {
-                Ok(c.prepare_cached(
+            let title: Option<String> = self.db.shared_read(|c| {
+                c.query_opt(
                     "SELECT p.title FROM variant v JOIN product p ON p.id = v.product_id
                      WHERE v.barcode = ?1 OR v.sku = ?1 LIMIT 1",
-                )?
-                .query_row([code.trim()], |r| r.get(0))
-                .optional()?)
+                    args![code.trim()],
+                    |r| r.get(0),
+                )
             })?;
             if let Some(t) = title {
                 message = format!(

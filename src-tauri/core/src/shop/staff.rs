@@ -616,8 +616,8 @@ impl Shop {
 
 /// The staff member who answers for an action needing `need`: the signed-in person if their
 /// role allows it, else the manager who approved; otherwise the screen must ask for a PIN.
-pub(crate) fn answerable(
-    conn: &Connection,
+pub(crate) fn answerable<'c>(
+    conn: impl Into<Conn<'c>>,
     session: &Session,
     approver: Option<&Approver>,
     need: Permission,
