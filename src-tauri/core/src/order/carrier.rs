@@ -91,9 +91,7 @@ pub(crate) fn carrier_named_in<'c>(
     }
     let carriers: Vec<(String, String)> =
         conn.into()
-            .query_map("SELECT code, name FROM carrier", args![], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?;
+            .query_map("SELECT code, name FROM carrier", args![], |r| r.tuple())?;
     Ok(carriers
         .into_iter()
         .filter(|(_, name)| !name.trim().is_empty() && method.contains(&name.to_lowercase()))

@@ -64,7 +64,7 @@ fn commit_unshipped(
              WHERE l.order_id = ?1 AND l.kind = 'item' AND l.variant_id IS NOT NULL"
         ),
         args![order_id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
+        |r| r.tuple(),
     )?;
     for (variant, open) in lines {
         if open > 0 {

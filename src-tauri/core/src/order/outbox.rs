@@ -109,7 +109,7 @@ fn template<'c>(conn: impl Into<Conn<'c>>, kind: &str) -> Result<(String, String
         .query_opt(
             "SELECT subject, body FROM email_template WHERE kind = ?1",
             args![kind],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| r.tuple(),
         )?
         .ok_or(Error::NotFound {
             what: "e-mail template",
@@ -276,16 +276,7 @@ pub(crate) fn queue_for_order<'c>(
             conn.json_text("o.shipping", "name")
         ),
         args![order_id],
-        |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-            ))
-        },
+        |r| r.tuple(),
     )?;
     let Some(to) = email.filter(|e| email_is_valid(e)) else {
         return Ok(None);

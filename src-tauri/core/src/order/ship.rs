@@ -29,7 +29,7 @@ pub(crate) fn open_units<'c>(
              WHERE l.order_id = ?1 AND l.kind = 'item' ORDER BY l.position"
         ),
         args![order_id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
+        |r| r.tuple(),
     )
 }
 

@@ -246,7 +246,7 @@ pub(crate) fn verify(conn: Conn, order_id: &str, now: Timestamp) -> Result<(Vec<
          FROM order_line l LEFT JOIN variant v ON v.id = l.variant_id
          WHERE l.order_id = ?1 AND l.kind = 'item' ORDER BY l.position",
         args![order_id],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+        |r| r.tuple(),
     )?;
     let location_name = stock::location_exists(conn, &location).unwrap_or_default();
     for (variant, title, qty, price, catalog, policy) in &lines {

@@ -149,16 +149,7 @@ fn load_packing<'c>(conn: impl Into<Conn<'c>>, order_id: &str) -> Result<Packing
         "SELECT number, status, channel, shipping, shipping_method, express
              FROM customer_order WHERE id = ?1",
         args![order_id],
-        |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-            ))
-        },
+        |r| r.tuple(),
     )?;
     let name = order_name(number);
     match OrderStatus::parse(&status) {

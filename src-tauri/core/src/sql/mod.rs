@@ -134,6 +134,11 @@ impl<'r> Row<'r> {
         T::from_cell(cell).map_err(|e| Error::Storage(format!("column {i}: {e}")))
     }
 
+    /// The row's first columns as a tuple of the caller's types, in order.
+    pub fn tuple<T: FromRow>(&self) -> Result<T> {
+        T::from_row(self)
+    }
+
     /// Text column `i` read in place, without a copy (for reads of hundreds of thousands of rows).
     pub fn text(&self, i: usize) -> Result<&'r str> {
         match *self {
@@ -145,6 +150,32 @@ impl<'r> Row<'r> {
         }
     }
 }
+
+/// A row read whole as a tuple (`Row::tuple`), as rusqlite's rows convert into tuples.
+pub trait FromRow: Sized {
+    fn from_row(r: &Row) -> Result<Self>;
+}
+
+macro_rules! tuple_from_row {
+    ($($t:ident $i:tt),+) => {
+        impl<$($t: FromCell),+> FromRow for ($($t,)+) {
+            fn from_row(r: &Row) -> Result<Self> {
+                Ok(($(r.get::<$t>($i)?,)+))
+            }
+        }
+    };
+}
+tuple_from_row!(A 0, B 1);
+tuple_from_row!(A 0, B 1, C 2);
+tuple_from_row!(A 0, B 1, C 2, D 3);
+tuple_from_row!(A 0, B 1, C 2, D 3, E 4);
+tuple_from_row!(A 0, B 1, C 2, D 3, E 4, F 5);
+tuple_from_row!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
+tuple_from_row!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
+tuple_from_row!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8);
+tuple_from_row!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9);
+tuple_from_row!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10);
+tuple_from_row!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11);
 
 impl Conn<'_> {
     pub fn engine(&self) -> Engine {
@@ -537,6 +568,18 @@ mod tests {
         );
         let lite = rusqlite::Connection::open_in_memory().unwrap();
         assert_eq!(Conn::from(&lite).hinted(sql), sql);
+    }
+
+    #[test]
+    fn a_row_reads_whole_as_a_tuple_of_its_columns() {
+        let lite = rusqlite::Connection::open_in_memory().unwrap();
+        let row: (i64, String, Option<String>, bool) = Conn::from(&lite)
+            .query_row("SELECT 7, 'mug', NULL, 1", args![], |r| r.tuple())
+            .unwrap();
+        assert_eq!(row, (7, "mug".into(), None, true));
+        let short: Result<(i64, String)> =
+            Conn::from(&lite).query_row("SELECT 'x', 'y'", args![], |r| r.tuple());
+        assert!(short.is_err(), "text is not read as a number");
     }
 
     #[test]
