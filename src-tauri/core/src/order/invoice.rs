@@ -15,7 +15,7 @@ use crate::sql::{args, Conn};
 use crate::store::next_number;
 use crate::tax::TaxPart;
 use crate::Shop;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -161,23 +161,23 @@ pub(crate) fn load<'c>(conn: impl Into<Conn<'c>>, invoice_id: &str) -> Result<In
     serde_json::from_str(&data).map_err(|e| Error::Storage(format!("invoice data: {e}")))
 }
 
-fn existing(conn: &Connection, column: &str, id: &str) -> Result<Option<String>> {
-    Ok(conn
-        .prepare_cached(&format!(
-            "SELECT id FROM invoice WHERE {column} = ?1 AND kind = 'invoice'"
-        ))?
-        .query_row([id], |r| r.get(0))
-        .optional()?)
+fn existing<'c>(conn: impl Into<Conn<'c>>, column: &str, id: &str) -> Result<Option<String>> {
+    conn.into().query_opt(
+        &format!("SELECT id FROM invoice WHERE {column} = ?1 AND kind = 'invoice'"),
+        args![id],
+        |r| r.get(0),
+    )
 }
 
 /// Gives the next number of the series and year and writes the document, in the caller's
 /// transaction: if anything after fails, the number is rolled back with it — no gaps.
-fn write(
-    conn: &Connection,
+fn write<'c>(
+    conn: impl Into<Conn<'c>>,
     mut inv: Invoice,
     links: (Option<&str>, Option<&str>, Option<&str>, Option<&str>),
     staff: &str,
 ) -> Result<Invoice> {
+    let conn = conn.into();
     let legal = settings::legal(conn)?;
     let series = match inv.kind {
         InvoiceKind::Invoice => legal.invoice_prefix.clone(),
@@ -194,11 +194,11 @@ fn write(
         "INSERT INTO invoice (id, kind, series, year, number, code, order_id, sale_id, credits,
              customer_id, total_minor, data, issued_by, issued_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-        params![
+        args![
             inv.id,
             inv.kind.as_str(),
             series,
-            year,
+            i64::from(year),
             number,
             inv.code,
             order_id,
@@ -295,12 +295,13 @@ fn buyer_of(name: &str, address: &Address, email: Option<&str>) -> Party {
 }
 
 /// The order's invoice, issued now if it has none (in the caller's transaction).
-pub(crate) fn issue_for_order(
-    conn: &Connection,
+pub(crate) fn issue_for_order<'c>(
+    conn: impl Into<Conn<'c>>,
     order_id: &str,
     staff: &str,
     now: Timestamp,
 ) -> Result<Invoice> {
+    let conn = conn.into();
     if let Some(id) = existing(conn, "order_id", order_id)? {
         return load(conn, &id);
     }
@@ -443,7 +444,7 @@ pub(crate) fn credit_order(
 impl Shop {
     /// The order's invoice: issued now with the next number, or the one already issued.
     pub fn issue_order_invoice(&self, session: &Session, order_id: &str) -> Result<Invoice> {
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::OrdersManage)?;
             issue_for_order(tx, order_id, session.staff_id(), self.clock.now())
         })

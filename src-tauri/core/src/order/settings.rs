@@ -6,6 +6,7 @@ use crate::audit::{self, Change};
 use crate::error::{Error, Result};
 use crate::order::{email_is_valid, RiskSettings};
 use crate::shop::staff::{authorize, Permission, Session};
+use crate::sql::{args, Conn};
 use crate::Shop;
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
@@ -81,16 +82,16 @@ pub struct OrderSettings {
     pub mail: MailSettings,
 }
 
-pub(crate) fn legal(conn: &Connection) -> Result<Legal> {
+pub(crate) fn legal<'c>(conn: impl Into<Conn<'c>>) -> Result<Legal> {
+    let conn = conn.into();
     let zone = crate::shop::zone(conn)?;
-    Ok(conn
-        .prepare_cached(
-            "SELECT CASE legal_name WHEN '' THEN name ELSE legal_name END, legal_address, tax_id,
-                    shop_email, invoice_prefix, credit_note_prefix, payment_terms_days, country,
-                    phone
-             FROM shop WHERE id = 1",
-        )?
-        .query_row([], |r| {
+    conn.query_row(
+        "SELECT CASE legal_name WHEN '' THEN name ELSE legal_name END, legal_address, tax_id,
+                shop_email, invoice_prefix, credit_note_prefix, payment_terms_days, country,
+                phone
+         FROM shop WHERE id = 1",
+        args![],
+        |r| {
             Ok(Legal {
                 legal_name: r.get(0)?,
                 legal_address: r.get(1)?,
@@ -103,7 +104,8 @@ pub(crate) fn legal(conn: &Connection) -> Result<Legal> {
                 phone: r.get(8)?,
                 time_zone: zone.name().to_string(),
             })
-        })?)
+        },
+    )
 }
 
 pub(crate) fn mail(conn: &Connection) -> Result<MailSettings> {

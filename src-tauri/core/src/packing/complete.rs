@@ -101,7 +101,9 @@ impl Shop {
             })
             .collect::<Result<Vec<i64>>>()?;
         let now = self.clock.now();
-        self.db.write(|tx| {
+        // On a station, on the server: two benches completing one order, or the last unit of
+        // an item, are settled there in one transaction each.
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::Pack)?;
             // The order may have changed since it was opened (cancelled, shipped elsewhere).
             let fresh = load_packing(tx, &packing.order_id)?;

@@ -207,7 +207,8 @@ fn load_packing<'c>(conn: impl Into<Conn<'c>>, order_id: &str) -> Result<Packing
 impl Shop {
     /// Opens an order at the bench from its slip's barcode, its number or its marketplace id.
     pub fn open_packing(&self, session: &Session, code: &str) -> Result<Packing> {
-        self.db.read(|c| {
+        // The orders are the server's: a station whose server is away cannot pack.
+        self.db.server_read(|c| {
             authorize(c, session, Permission::Pack)?;
             let id = crate::order::find(c, code)?;
             let mut packing = load_packing(c, &id)?;

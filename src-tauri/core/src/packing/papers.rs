@@ -10,8 +10,8 @@ use crate::order::{
     find as find_order, order_code, order_name, Address, FORWARDED_OF_LINE, SHIPPED_OF_LINE,
 };
 use crate::shop::staff::{authorize, Permission, Session};
+use crate::sql::{args, Conn};
 use crate::Shop;
-use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use ts_rs::TS;
@@ -97,7 +97,7 @@ fn weight_text(grams: i64) -> String {
     }
 }
 
-fn labels_of(conn: &Connection, shipment_id: &str) -> Result<Vec<Label>> {
+fn labels_of(conn: Conn, shipment_id: &str) -> Result<Vec<Label>> {
     let shop = legal(conn)?;
     let sender = {
         let p = seller(&shop);
@@ -113,21 +113,20 @@ fn labels_of(conn: &Connection, shipment_id: &str) -> Result<Vec<Label>> {
         String,
         i64,
     ) = conn
-        .prepare_cached(
+        .query_opt(
             "SELECT o.number, o.shipping, o.express, s.carrier, s.service, s.at
              FROM shipment s JOIN customer_order o ON o.id = s.order_id WHERE s.id = ?1",
+            args![shipment_id],
+            |r| r.tuple(),
         )?
-        .query_row([shipment_id], |r| r.try_into())
-        .optional()?
         .ok_or(Error::NotFound { what: "shipment" })?;
     let to: Address = serde_json::from_str(&shipping).unwrap_or_default();
     let recipient = to.label_lines(&shop.country);
-    let mut st = conn.prepare_cached(
+    let parcels: Vec<(i64, i64, String)> = conn.query_map(
         "SELECT n, weight_grams, tracking FROM shipment_package WHERE shipment_id = ?1 ORDER BY n",
+        args![shipment_id],
+        |r| r.tuple(),
     )?;
-    let parcels: Vec<(i64, i64, String)> = st
-        .query_map([shipment_id], |r| r.try_into())?
-        .collect::<rusqlite::Result<_>>()?;
     let count = parcels.len() as i64;
     let date = crate::shop::zone(conn)?.date_text(Timestamp(at));
     Ok(parcels
@@ -148,19 +147,20 @@ fn labels_of(conn: &Connection, shipment_id: &str) -> Result<Vec<Label>> {
         .collect())
 }
 
-fn latest_shipment(conn: &Connection, order_id: &str) -> Result<String> {
-    conn.prepare_cached(
-        "SELECT id FROM shipment WHERE order_id = ?1 ORDER BY at DESC, rowid DESC LIMIT 1",
+fn latest_shipment(conn: Conn, order_id: &str) -> Result<String> {
+    // Ties in time by the time-ordered id: the server has no rowid.
+    conn.query_opt(
+        "SELECT id FROM shipment WHERE order_id = ?1 ORDER BY at DESC, id DESC LIMIT 1",
+        args![order_id],
+        |r| r.get(0),
     )?
-    .query_row([order_id], |r| r.get(0))
-    .optional()?
     .ok_or_else(|| Error::Conflict("the order has not shipped yet: pack it first".into()))
 }
 
 impl Shop {
     /// The labels of a shipment, one per parcel.
     pub fn shipment_labels(&self, session: &Session, shipment_id: &str) -> Result<Vec<Label>> {
-        self.db.read(|c| {
+        self.db.server_read(|c| {
             authorize(c, session, Permission::OrdersView)?;
             labels_of(c, shipment_id)
         })
@@ -168,7 +168,7 @@ impl Shop {
 
     /// The labels of an order's latest shipment, found by number, slip code or marketplace id.
     pub fn order_labels(&self, session: &Session, order: &str) -> Result<Vec<Label>> {
-        self.db.read(|c| {
+        self.db.server_read(|c| {
             authorize(c, session, Permission::OrdersView)?;
             let id = find_order(c, order)?;
             labels_of(c, &latest_shipment(c, &id)?)
@@ -177,7 +177,7 @@ impl Shop {
 
     /// Labels of many shipments in one read (a batch at the bench, the benchmark).
     pub fn labels_of_shipments(&self, session: &Session, ids: &[String]) -> Result<Vec<Label>> {
-        self.db.read(|c| {
+        self.db.server_read(|c| {
             authorize(c, session, Permission::OrdersView)?;
             let mut all = Vec::new();
             for id in ids {
@@ -189,26 +189,27 @@ impl Shop {
 
     /// The shipment's packing slip: what is in this parcel and what follows.
     pub fn packing_slip(&self, session: &Session, shipment_id: &str) -> Result<PackingSlip> {
-        self.db.read(|c| {
+        self.db.server_read(|c| {
             authorize(c, session, Permission::OrdersView)?;
             let shop = legal(c)?;
             let (order_id, number, created, shipping, method, at): (String, i64, i64, String, String, i64) = c
-                .prepare_cached(
+                .query_opt(
                     "SELECT o.id, o.number, o.created_at, o.shipping, o.shipping_method, s.at
                      FROM shipment s JOIN customer_order o ON o.id = s.order_id WHERE s.id = ?1",
+                    args![shipment_id],
+                    |r| r.tuple(),
                 )?
-                .query_row([shipment_id], |r| r.try_into())
-                .optional()?
                 .ok_or(Error::NotFound { what: "shipment" })?;
-            let mut st = c.prepare_cached(&format!(
-                "SELECT l.sku, l.title, ifnull(v.bin, ''), l.quantity,
-                        ifnull((SELECT quantity FROM shipment_line WHERE shipment_id = ?2 AND order_line_id = l.id), 0),
-                        l.quantity - {SHIPPED_OF_LINE}
-                 FROM order_line l LEFT JOIN variant v ON v.id = l.variant_id
-                 WHERE l.order_id = ?1 AND l.kind = 'item' ORDER BY l.position"
-            ))?;
-            let lines = st
-                .query_map([&order_id, shipment_id], |r| {
+            let lines = c.query_map(
+                &format!(
+                    "SELECT l.sku, l.title, coalesce(v.bin, ''), l.quantity,
+                            coalesce((SELECT quantity FROM shipment_line WHERE shipment_id = ?2 AND order_line_id = l.id), 0),
+                            l.quantity - {SHIPPED_OF_LINE}
+                     FROM order_line l LEFT JOIN variant v ON v.id = l.variant_id
+                     WHERE l.order_id = ?1 AND l.kind = 'item' ORDER BY l.position"
+                ),
+                args![order_id, shipment_id],
+                |r| {
                     Ok(SlipLine {
                         sku: r.get(0)?,
                         title: r.get(1)?,
@@ -217,8 +218,8 @@ impl Shop {
                         packed: r.get(4)?,
                         to_follow: r.get(5)?,
                     })
-                })?
-                .collect::<rusqlite::Result<_>>()?;
+                },
+            )?;
             let to: Address = serde_json::from_str(&shipping).unwrap_or_default();
             let shop_party = seller(&shop);
             let zone = crate::shop::zone(c)?;
@@ -246,25 +247,24 @@ impl Shop {
         orders: &[String],
         per_order: bool,
     ) -> Result<Vec<PickList>> {
-        self.db.read(|c| {
+        self.db.server_read(|c| {
             authorize(c, session, Permission::Pack)
                 .or_else(|_| authorize(c, session, Permission::OrdersManage))?;
             let country: String =
-                c.query_row("SELECT country FROM shop WHERE id = 1", [], |r| r.get(0))?;
+                c.query_row("SELECT country FROM shop WHERE id = 1", args![], |r| r.get(0))?;
             let paper = PaperSize::for_country(&country);
-            let mut st = c.prepare_cached(&format!(
-                "SELECT o.number, o.status, ifnull(v.id, l.sku), ifnull(v.bin, ''), l.sku, l.title,
+            let sql = format!(
+                "SELECT o.number, o.status, coalesce(v.id, l.sku), coalesce(v.bin, ''), l.sku, l.title,
                         l.quantity - {SHIPPED_OF_LINE} - {FORWARDED_OF_LINE}
                  FROM customer_order o JOIN order_line l ON l.order_id = o.id AND l.kind = 'item'
                  LEFT JOIN variant v ON v.id = l.variant_id
                  WHERE o.id = ?1 ORDER BY l.position"
-            ))?;
+            );
             let mut batches: Vec<Vec<ToPick>> = Vec::new();
             for code in orders {
                 let id = find_order(c, code)?;
-                let rows: Vec<(i64, String, String, String, String, String, i64)> = st
-                    .query_map([&id], |r| r.try_into())?
-                    .collect::<rusqlite::Result<_>>()?;
+                let rows: Vec<(i64, String, String, String, String, String, i64)> =
+                    c.query_map(&sql, args![id], |r| r.tuple())?;
                 if let Some((number, status, ..)) = rows.first() {
                     if status != "open" {
                         return Err(Error::Conflict(format!(

@@ -7,8 +7,8 @@ use crate::error::{Error, Result};
 use crate::id::new_id;
 use crate::packing::shipping::{station_by_id, Station};
 use crate::shop::staff::{authorize, Permission, Session};
+use crate::sql::{args, Conn, Row};
 use crate::Shop;
-use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -80,11 +80,11 @@ pub struct PrintJob {
 const COLUMNS: &str = "id, station_id, kind, doc_id, title, printer, status, attempts, last_error,
     spooler, created_at, sent_at";
 
-fn job_row(r: &rusqlite::Row) -> rusqlite::Result<PrintJob> {
+fn job_row(r: &Row) -> Result<PrintJob> {
     Ok(PrintJob {
         id: r.get(0)?,
         station_id: r.get(1)?,
-        kind: DocKind::parse(&r.get::<_, String>(2)?),
+        kind: DocKind::parse(&r.get::<String>(2)?),
         doc_id: r.get(3)?,
         title: r.get(4)?,
         printer: r.get(5)?,
@@ -93,45 +93,48 @@ fn job_row(r: &rusqlite::Row) -> rusqlite::Result<PrintJob> {
         last_error: r.get(8)?,
         spooler: r.get(9)?,
         created_at: Timestamp(r.get(10)?),
-        sent_at: r.get::<_, Option<i64>>(11)?.map(Timestamp),
+        sent_at: r.get::<Option<i64>>(11)?.map(Timestamp),
     })
 }
 
-fn job(conn: &Connection, id: &str) -> Result<PrintJob> {
-    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM print_job WHERE id = ?1"))?
-        .query_row([id], job_row)
-        .optional()?
-        .ok_or(Error::NotFound { what: "print job" })
+fn job(conn: Conn, id: &str) -> Result<PrintJob> {
+    conn.query_opt(
+        &format!("SELECT {COLUMNS} FROM print_job WHERE id = ?1"),
+        args![id],
+        job_row,
+    )?
+    .ok_or(Error::NotFound { what: "print job" })
 }
 
 /// Queues a document for the station's printer of its kind, in the caller's transaction.
-pub(crate) fn queue(
-    conn: &Connection,
+pub(crate) fn queue<'c>(
+    conn: impl Into<Conn<'c>>,
     station: &Station,
     kind: DocKind,
     doc_id: &str,
     title: &str,
     now: Timestamp,
 ) -> Result<PrintJob> {
+    let conn = conn.into();
     let id = new_id();
-    conn.prepare_cached(
+    conn.execute(
         "INSERT INTO print_job (id, station_id, kind, doc_id, title, printer, status, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued', ?7)",
-    )?
-    .execute(params![
-        id,
-        station.id,
-        kind.as_str(),
-        doc_id,
-        title,
-        kind.printer(station),
-        now.0
-    ])?;
+        args![
+            id,
+            station.id,
+            kind.as_str(),
+            doc_id,
+            title,
+            kind.printer(station),
+            now.0
+        ],
+    )?;
     job(conn, &id)
 }
 
 /// The station a job was queued at: its printers and label size.
-fn station_of(conn: &Connection, job: &PrintJob) -> Result<Station> {
+fn station_of(conn: Conn, job: &PrintJob) -> Result<Station> {
     match &job.station_id {
         Some(s) => station_by_id(conn, s),
         None => Err(Error::invalid("this job has no station to print at")),
@@ -148,7 +151,7 @@ impl Shop {
         doc_id: &str,
         title: &str,
     ) -> Result<PrintJob> {
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::OrdersView)?;
             let station = station_by_id(tx, station_id)?;
             queue(tx, &station, kind, doc_id, title, self.clock.now())
@@ -162,25 +165,28 @@ impl Shop {
         station_id: &str,
         limit: u32,
     ) -> Result<Vec<PrintJob>> {
-        self.db.read(|c| {
+        self.db.shared_read(|c| {
             authorize(c, session, Permission::OrdersView)?;
-            let mut st = c.prepare_cached(&format!(
-                "SELECT {COLUMNS} FROM print_job WHERE station_id = ?1
-                 ORDER BY created_at DESC, rowid DESC LIMIT ?2"
-            ))?;
-            let rows = st.query_map(params![station_id, limit], job_row)?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
+            // Ties in time by the time-ordered id: the server has no rowid.
+            c.query_map(
+                &format!(
+                    "SELECT {COLUMNS} FROM print_job WHERE station_id = ?1
+                     ORDER BY created_at DESC, id DESC LIMIT ?2"
+                ),
+                args![station_id, limit],
+                job_row,
+            )
         })
     }
 
     /// Records the spooler's answer for a job handed over.
     pub fn print_sent(&self, job_id: &str, spooler: &str) -> Result<PrintJob> {
         let now = self.clock.now();
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             tx.execute(
                 "UPDATE print_job SET status = 'sent', attempts = attempts + 1, spooler = ?2,
                      last_error = NULL, sent_at = ?3 WHERE id = ?1",
-                params![job_id, spooler, now.0],
+                args![job_id, spooler, now.0],
             )?;
             job(tx, job_id)
         })
@@ -188,11 +194,11 @@ impl Shop {
 
     /// Records why a job did not reach the printer; it waits for a retry.
     pub fn print_failed(&self, job_id: &str, error: &str) -> Result<PrintJob> {
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             tx.execute(
                 "UPDATE print_job SET status = 'failed', attempts = attempts + 1, last_error = ?2
                  WHERE id = ?1",
-                params![job_id, error],
+                args![job_id, error],
             )?;
             job(tx, job_id)
         })
@@ -201,7 +207,7 @@ impl Shop {
     /// A job with the station it was queued at (whose label size its label has), for saving
     /// its document as PDF when no printer will take it.
     pub fn print_job(&self, session: &Session, job_id: &str) -> Result<(PrintJob, Station)> {
-        self.db.read(|c| {
+        self.db.shared_read(|c| {
             authorize(c, session, Permission::OrdersView)?;
             let job = job(c, job_id)?;
             let station = station_of(c, &job)?;
@@ -212,7 +218,7 @@ impl Shop {
     /// Puts a job back in the queue: a failed one to try again, a printed one as a reprint (a new
     /// job for the same document, to the station's current printer).
     pub fn reprint(&self, session: &Session, job_id: &str) -> Result<PrintJob> {
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::OrdersView)?;
             let old = job(tx, job_id)?;
             let now = self.clock.now();
@@ -220,7 +226,7 @@ impl Shop {
             if old.status == "failed" {
                 tx.execute(
                     "UPDATE print_job SET status = 'queued', printer = ?2 WHERE id = ?1",
-                    params![job_id, old.kind.printer(&station)],
+                    args![job_id, old.kind.printer(&station)],
                 )?;
                 return job(tx, job_id);
             }

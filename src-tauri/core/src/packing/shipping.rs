@@ -7,9 +7,9 @@ use crate::error::{Error, Result};
 use crate::id::new_id;
 use crate::order::order_name;
 use crate::shop::staff::{authorize, Permission, Session};
-use crate::sql::{Arg, Param};
+use crate::sql::{args, Arg, Conn, Param, Row};
 use crate::Shop;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -169,14 +169,14 @@ const STATION_COLUMNS: &str =
     "id, name, label_printer, document_printer, receipt_printer, label_size,
     print_label, print_slip, print_invoice, carrier, service, preset, receipt_narrow";
 
-fn station_row(r: &rusqlite::Row) -> rusqlite::Result<Station> {
+fn station_row(r: &Row) -> Result<Station> {
     Ok(Station {
         id: r.get(0)?,
         name: r.get(1)?,
         label_printer: r.get(2)?,
         document_printer: r.get(3)?,
         receipt_printer: r.get(4)?,
-        label_size: LabelSize::parse(&r.get::<_, String>(5)?),
+        label_size: LabelSize::parse(&r.get::<String>(5)?),
         print_label: r.get(6)?,
         print_slip: r.get(7)?,
         print_invoice: r.get(8)?,
@@ -187,13 +187,14 @@ fn station_row(r: &rusqlite::Row) -> rusqlite::Result<Station> {
     })
 }
 
-pub(crate) fn station_by_id(conn: &Connection, id: &str) -> Result<Station> {
-    conn.prepare_cached(&format!(
-        "SELECT {STATION_COLUMNS} FROM station WHERE id = ?1"
-    ))?
-    .query_row([id], station_row)
-    .optional()?
-    .ok_or(Error::NotFound { what: "station" })
+pub(crate) fn station_by_id<'c>(conn: impl Into<Conn<'c>>, id: &str) -> Result<Station> {
+    conn.into()
+        .query_opt(
+            &format!("SELECT {STATION_COLUMNS} FROM station WHERE id = ?1"),
+            args![id],
+            station_row,
+        )?
+        .ok_or(Error::NotFound { what: "station" })
 }
 
 /// Each channel's promise in business days, read once per report; `days(channel)` falls back
@@ -310,31 +311,24 @@ impl Shop {
         if name.is_empty() {
             return Err(Error::invalid("a station needs a name"));
         }
-        let found = self.db.read(|c| {
-            Ok(c.prepare_cached(&format!(
-                "SELECT {STATION_COLUMNS} FROM station WHERE name = ?1"
-            ))?
-            .query_row([name], station_row)
-            .optional()?)
-        })?;
+        let by_name = format!("SELECT {STATION_COLUMNS} FROM station WHERE name = ?1");
+        let found = self
+            .db
+            .shared_read(|c| c.query_opt(&by_name, args![name], station_row))?;
         if let Some(s) = found {
             return Ok(s);
         }
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             tx.execute(
                 "INSERT INTO station (id, name) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
-                params![new_id(), name],
+                args![new_id(), name],
             )?;
-            Ok(tx
-                .prepare_cached(&format!(
-                    "SELECT {STATION_COLUMNS} FROM station WHERE name = ?1"
-                ))?
-                .query_row([name], station_row)?)
+            tx.query_row(&by_name, args![name], station_row)
         })
     }
 
     pub fn save_station(&self, session: &Session, s: &Station) -> Result<Station> {
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             // The bench's packer sets its printers; the owner sets the counter's in Settings.
             authorize(tx, session, Permission::Pack)
                 .or_else(|_| authorize(tx, session, Permission::SettingsManage))?;
@@ -344,7 +338,7 @@ impl Shop {
                      label_size = ?5, print_label = ?6, print_slip = ?7, print_invoice = ?8,
                      carrier = ?9, service = ?10, preset = ?11, receipt_narrow = ?12
                  WHERE id = ?1",
-                params![
+                args![
                     s.id,
                     s.label_printer.trim(),
                     s.document_printer.trim(),
