@@ -260,3 +260,70 @@ fn an_orders_life_is_the_same_on_both_engines() {
         "{refused:?}"
     );
 }
+
+/// The shop's mail is sent by one station at a time: the one holding the mail job's lock on
+/// the server gets the messages due; another gets none until the first is gone.
+#[test]
+fn one_station_sends_the_shops_mail() {
+    let dir = tempfile::tempdir().unwrap();
+    let common::stations::Pair {
+        standalone,
+        owner,
+        station: office,
+        mut shared,
+    } = common::stations::demo_pair(dir.path(), 0, 0);
+    let sku = standalone
+        .catalog(&owner, &Default::default())
+        .unwrap()
+        .items
+        .into_iter()
+        .find(|v| !v.sku.is_empty() && v.available > 5)
+        .unwrap()
+        .sku;
+    drop(standalone);
+    let clock = std::sync::Arc::new(shopdesk_core::FixedClock::at(1_790_000_000_000));
+    let bench = shared.station(dir.path(), "B1", clock);
+    let confirmation = |shop: &Shop, email: &str| {
+        let o = shop
+            .create_order(&owner, &draft(email, "Eimear Daly", &[(&sku, 1)]))
+            .unwrap();
+        o.messages
+            .iter()
+            .find(|m| m.kind == "order_confirmation")
+            .unwrap()
+            .id
+            .clone()
+    };
+    let first = confirmation(&office, "eimear@example.ie");
+
+    let due = office.mail_due(1000).unwrap();
+    assert!(due.iter().any(|m| m.id == first), "the office sends it");
+    assert!(
+        bench.mail_due(1000).unwrap().is_empty(),
+        "the bench leaves the shop's mail to the office"
+    );
+    office.mail_sent(&first).unwrap();
+    let status: String = shared
+        .client
+        .query_one("SELECT status FROM message WHERE id = $1", &[&first])
+        .unwrap()
+        .get(0);
+    assert_eq!(status, "sent", "recorded on the server");
+
+    // The office closes: the bench takes the mail over.
+    let second = confirmation(&bench, "aine@example.ie");
+    drop(office);
+    let mut taken = Vec::new();
+    for _ in 0..50 {
+        taken = bench.mail_due(1000).unwrap();
+        if !taken.is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let ids: Vec<&str> = taken.iter().map(|m| m.id.as_str()).collect();
+    assert!(
+        ids.contains(&second.as_str()) && !ids.contains(&first.as_str()),
+        "what is still due, not what was sent"
+    );
+}

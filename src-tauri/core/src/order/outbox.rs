@@ -14,6 +14,7 @@ use crate::order::{self, email_is_valid};
 use crate::shop::shop_currency;
 use crate::shop::staff::{authorize, Permission, Session};
 use crate::sql::{args, Conn, Row};
+use crate::store::pg::Job;
 use crate::Shop;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -447,14 +448,12 @@ impl Shop {
     /// Outgoing messages whose time has come, oldest first, with their attachment.
     pub fn mail_due(&self, limit: u32) -> Result<Vec<OutgoingMail>> {
         let now = self.clock.now();
-        self.db.read(|c| {
-            let mut st = c.prepare_cached(
-                "SELECT id, address, subject, body, invoice_id, dropship_id, header_id, in_reply_to, refs
-                 FROM message
-                 WHERE direction = 'out' AND status = 'queued' AND next_attempt_at <= ?1
-                 ORDER BY next_attempt_at, created_at LIMIT ?2",
-            )?;
-            type Row = (
+        // One station of a shop sends its mail, so a message never goes out twice.
+        if !self.db.runs(Job::Mail)? {
+            return Ok(Vec::new());
+        }
+        self.db.shared_read(|c| {
+            type Due = (
                 String,
                 String,
                 String,
@@ -465,9 +464,14 @@ impl Shop {
                 Option<String>,
                 String,
             );
-            let rows: Vec<Row> = st
-                .query_map(params![now.0, limit], |r| r.try_into())?
-                .collect::<rusqlite::Result<_>>()?;
+            let rows: Vec<Due> = c.query_map(
+                "SELECT id, address, subject, body, invoice_id, dropship_id, header_id, in_reply_to, refs
+                 FROM message
+                 WHERE direction = 'out' AND status = 'queued' AND next_attempt_at <= ?1
+                 ORDER BY next_attempt_at, created_at LIMIT ?2",
+                args![now.0, limit],
+                |r| r.tuple(),
+            )?;
             rows.into_iter()
                 .map(|(id, to, subject, body, inv, dropship, header_id, in_reply_to, references)| {
                     let attachment = match (inv, dropship) {
@@ -494,20 +498,19 @@ impl Shop {
 
     /// The SMTP server took the message: it is sent, and the order's timeline says so.
     pub fn mail_sent(&self, message_id: &str) -> Result<()> {
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             let now = self.clock.now();
             let (order_id, kind, to): (Option<String>, String, String) = tx
-                .query_row(
+                .query_opt(
                     "SELECT order_id, kind, address FROM message WHERE id = ?1",
-                    [message_id],
-                    |r| r.try_into(),
-                )
-                .optional()?
+                    args![message_id],
+                    |r| r.tuple(),
+                )?
                 .ok_or(Error::NotFound { what: "message" })?;
             tx.execute(
                 "UPDATE message SET status = 'sent', attempts = attempts + 1, sent_at = ?2,
                      next_attempt_at = NULL, last_error = NULL WHERE id = ?1",
-                params![message_id, now.0],
+                args![message_id, now.0],
             )?;
             if let Some(o) = order_id {
                 order::event(tx, &o, now, None, "emailed", &format!("{kind} to {to}"))?;
@@ -518,13 +521,14 @@ impl Shop {
 
     /// The send failed: try again after a growing delay, or give up after `MAX_ATTEMPTS`.
     pub fn mail_failed(&self, message_id: &str, error: &str) -> Result<()> {
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             let now = self.clock.now();
             let attempts: i64 = tx
-                .query_row("SELECT attempts FROM message WHERE id = ?1", [message_id], |r| {
-                    r.get::<_, i64>(0)
-                })
-                .optional()?
+                .query_opt(
+                    "SELECT attempts FROM message WHERE id = ?1",
+                    args![message_id],
+                    |r| r.get::<i64>(0),
+                )?
                 .ok_or(Error::NotFound { what: "message" })?
                 + 1;
             let (status, next) = if attempts >= MAX_ATTEMPTS {
@@ -534,7 +538,7 @@ impl Shop {
             };
             tx.execute(
                 "UPDATE message SET status = ?2, attempts = ?3, next_attempt_at = ?4, last_error = ?5 WHERE id = ?1",
-                params![message_id, status, attempts, next, error],
+                args![message_id, status, attempts, next, error],
             )?;
             Ok(())
         })
@@ -542,12 +546,12 @@ impl Shop {
 
     /// Puts a waiting or failed message at the front of the queue.
     pub fn retry_message(&self, session: &Session, message_id: &str) -> Result<()> {
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::OrdersManage)?;
             let n = tx.execute(
                 "UPDATE message SET status = 'queued', next_attempt_at = ?2
                  WHERE id = ?1 AND direction = 'out' AND status IN ('queued', 'failed')",
-                params![message_id, self.clock.now().0],
+                args![message_id, self.clock.now().0],
             )?;
             if n == 0 {
                 return Err(Error::Conflict(

@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::order::invoice::{seller, PaperSize, Party};
 use crate::order::settings::legal;
 use crate::order::{order_name, Address};
-use rusqlite::{Connection, OptionalExtension};
+use crate::sql::{args, Conn};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -40,7 +40,8 @@ pub struct SupplierOrder {
     pub paper: PaperSize,
 }
 
-pub(crate) fn load(conn: &Connection, id: &str) -> Result<SupplierOrder> {
+pub(crate) fn load<'c>(conn: impl Into<Conn<'c>>, id: &str) -> Result<SupplierOrder> {
+    let conn = conn.into();
     let (number, status, order_id, order_number, shipping, supplier, email, created, supplier_id): (
         i64,
         String,
@@ -52,22 +53,21 @@ pub(crate) fn load(conn: &Connection, id: &str) -> Result<SupplierOrder> {
         i64,
         String,
     ) = conn
-        .prepare_cached(
+        .query_opt(
             "SELECT d.number, d.status, d.order_id, o.number, o.shipping, s.name, s.email, d.created_at, s.id
              FROM dropship d JOIN customer_order o ON o.id = d.order_id
              JOIN supplier s ON s.id = d.supplier_id WHERE d.id = ?1",
+            args![id],
+            |r| r.tuple(),
         )?
-        .query_row([id], |r| r.try_into())
-        .optional()?
         .ok_or(Error::NotFound { what: "dropship order" })?;
-    let mut st = conn.prepare_cached(
-        "SELECT dl.order_line_id, ifnull(si.supplier_sku, ''), l.sku, l.title, dl.quantity
+    let lines = conn.query_map(
+        "SELECT dl.order_line_id, coalesce(si.supplier_sku, ''), l.sku, l.title, dl.quantity
          FROM dropship_line dl JOIN order_line l ON l.id = dl.order_line_id
          LEFT JOIN supplier_item si ON si.variant_id = l.variant_id AND si.supplier_id = ?2
          WHERE dl.dropship_id = ?1 ORDER BY l.position",
-    )?;
-    let lines = st
-        .query_map([id, &supplier_id], |r| {
+        args![id, supplier_id],
+        |r| {
             Ok(SupplierOrderLine {
                 order_line_id: r.get(0)?,
                 supplier_sku: r.get(1)?,
@@ -75,8 +75,8 @@ pub(crate) fn load(conn: &Connection, id: &str) -> Result<SupplierOrder> {
                 title: r.get(3)?,
                 quantity: r.get(4)?,
             })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+        },
+    )?;
     let shop = legal(conn)?;
     let to: Address = serde_json::from_str(&shipping).unwrap_or_default();
     Ok(SupplierOrder {

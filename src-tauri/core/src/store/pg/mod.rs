@@ -11,7 +11,7 @@ use postgres::{Client, Transaction};
 
 pub(crate) use copy::share;
 pub use copy::{Shared, TableCount};
-pub use server::Server;
+pub use server::{Job, Server};
 
 /// The PostgreSQL schema steps, by the SQLite version each one brings the server to. Append
 /// only: a landed file is never edited. The set starts at 21, the version of the first shop

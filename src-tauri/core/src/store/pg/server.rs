@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::sql::{Conn, PgTx};
 use postgres::{Client, Statement};
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 /// How often an action PostgreSQL rolled back for a conflict (40001, 40P01) is run again.
@@ -16,6 +16,16 @@ const RETRIES: usize = 5;
 struct Session {
     client: Client,
     prepared: RefCell<HashMap<String, Statement>>,
+    /// The shop's jobs this connection holds the advisory lock of (held as long as it lives).
+    jobs: HashSet<i64>,
+}
+
+/// A job of the whole shop that one station runs at a time (its advisory lock's key).
+#[repr(i64)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Job {
+    /// Sending the mail outbox.
+    Mail = 0x5348_4f50_4d41_494c, // "SHOPMAIL"
 }
 
 /// The shop's server, as this station reaches it.
@@ -84,6 +94,7 @@ impl Server {
             *guard = Some(Session {
                 client,
                 prepared: RefCell::new(HashMap::new()),
+                jobs: HashSet::new(),
             });
         }
         let session = guard.as_mut().expect("a session was just made");
@@ -135,6 +146,26 @@ impl Server {
         self.with_session(|s| f(&mut s.client))
     }
 
+    /// Whether this station runs `job` now: it holds the job's session advisory lock, taken
+    /// here when free. The lock lives as long as the connection, so when the station that ran
+    /// the job stops or loses the server, the next station to ask takes it over.
+    pub(crate) fn runs(&self, job: Job) -> Result<bool> {
+        self.with_session(|s| {
+            let key = job as i64;
+            if !s.jobs.contains(&key) {
+                let took: bool = s
+                    .client
+                    .query_one("SELECT pg_try_advisory_lock($1)", &[&key])?
+                    .get(0);
+                if !took {
+                    return Ok(false);
+                }
+                s.jobs.insert(key);
+            }
+            Ok(true)
+        })
+    }
+
     /// Runs one business action in one transaction on the server: all of it commits, or none.
     pub fn write<T>(&self, mut action: impl FnMut(Conn) -> Result<T>) -> Result<T> {
         let mut tries = 0;
@@ -166,6 +197,21 @@ impl Server {
             tx.commit()?;
             Ok(out)
         })
+    }
+}
+
+impl crate::store::Db {
+    /// Whether this computer runs the shop's `job` now: always when standalone; on a station,
+    /// while it holds the job's lock on the server (one station at a time), never while the
+    /// server is away.
+    pub(crate) fn runs(&self, job: Job) -> Result<bool> {
+        match &self.server {
+            None => Ok(true),
+            Some(server) => match server.runs(job) {
+                Err(Error::ServerOffline(_)) => Ok(false),
+                other => other,
+            },
+        }
     }
 }
 
