@@ -1,12 +1,13 @@
 //! An order's life written on the server as on the file: the same drafts entered, edited, held,
-//! released, paid, noted, shipped and cancelled on the demo shop standalone and on a station of the same
+//! released, paid, noted, shipped, returned, refunded and cancelled on the demo shop standalone and on a station of the same
 //! shop shared, give the same orders (numbers, checks, holds, customers, stock committed and
 //! released, timelines, queued e-mails), and what is refused leaves nothing written on either.
 
 mod common;
 
 use shopdesk_core::order::{
-    Address, Order, OrderDraft, OrderLineDraft, PaymentDraft, ShipmentDraft,
+    Address, Order, OrderDraft, OrderLineDraft, PaymentDraft, ReturnDraft, ReturnLineDraft,
+    ReturnReceipt, ShipmentDraft,
 };
 use shopdesk_core::{Session, Shop};
 
@@ -152,12 +153,35 @@ fn life(shop: &Shop, owner: &Session, skus: &[String]) -> Vec<String> {
     let mut ship = ShipmentDraft {
         carrier: "An Post".into(),
         tracking: "RR123456785IE".into(),
-        lines: vec![(line, 1)],
+        lines: vec![(line.clone(), 1)],
     };
     steps.push(said(shop.ship_order(owner, &first.id, &ship)));
     ship.lines.clear();
     steps.push(said(shop.ship_order(owner, &first.id, &ship)));
     steps.push(said(shop.ship_order(owner, &first.id, &ship)));
+    // A unit comes back: authorised, received (restocked), refunded with a credit note; a
+    // second return is cancelled; a third asks for more than was shipped.
+    let back = |quantity: i64| ReturnDraft {
+        reason: "too small".into(),
+        lines: vec![ReturnLineDraft {
+            order_line_id: line.clone(),
+            quantity,
+        }],
+    };
+    let with_return = shop.authorise_return(owner, &first.id, &back(1)).unwrap();
+    steps.push(without_ids(&with_return));
+    let rma = with_return.returns[0].id.clone();
+    steps.push(said(shop.receive_return(
+        owner,
+        &rma,
+        &ReturnReceipt::default(),
+    )));
+    steps.push(said(shop.refund_return(owner, &rma, "card")));
+    steps.push(said(shop.refund_return(owner, &rma, "card")));
+    let other = shop.authorise_return(owner, &first.id, &back(1)).unwrap();
+    let other_id = other.returns.last().unwrap().id.clone();
+    steps.push(said(shop.cancel_return(owner, &other_id)));
+    steps.push(said(shop.authorise_return(owner, &first.id, &back(50))));
     // Hold and cancel: the shipped order is refused, the other held, then cancelled.
     steps.push(said(shop.cancel_order(owner, &first.id, "changed mind")));
     steps.push(said(shop.hold_order(owner, &again.id, "address check")));
@@ -252,6 +276,14 @@ fn an_orders_life_is_the_same_on_both_engines() {
     assert!(
         here[0].contains("order_confirmation"),
         "our confirmation is queued"
+    );
+    assert!(
+        here.iter().any(|s| s.contains("\"status\": \"refunded\"")),
+        "a return refunded"
+    );
+    assert!(
+        refused.iter().any(|s| s.starts_with("NotReturnable")),
+        "{refused:?}"
     );
     let shipped = here.iter().filter(|s| s.contains("RR123456785IE")).count();
     assert!(shipped >= 2, "both shipments recorded: {shipped}");

@@ -15,7 +15,6 @@ use crate::sql::{args, Conn};
 use crate::store::next_number;
 use crate::tax::TaxPart;
 use crate::Shop;
-use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -365,14 +364,15 @@ pub(crate) fn issue_for_order<'c>(
 
 /// A credit note against the order's invoice (issued first if there is none yet): the lines
 /// given with their taxes per rate (positive amounts; the note stores them negative).
-pub(crate) fn credit_order(
-    conn: &Connection,
+pub(crate) fn credit_order<'c>(
+    conn: impl Into<Conn<'c>>,
     order_id: &str,
     lines: Vec<(InvoiceLine, Vec<TaxPart>)>,
     reason: &str,
     staff: &str,
     now: Timestamp,
 ) -> Result<Invoice> {
+    let conn = conn.into();
     let original = issue_for_order(conn, order_id, staff, now)?;
     let legal = settings::legal(conn)?;
     let cur = Currency::from_code(&original.currency)?;
@@ -416,7 +416,7 @@ pub(crate) fn credit_order(
     );
     let customer: Option<String> = conn.query_row(
         "SELECT customer_id FROM customer_order WHERE id = ?1",
-        [order_id],
+        args![order_id],
         |r| r.get(0),
     )?;
     let inv = write(

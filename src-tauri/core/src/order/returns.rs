@@ -19,7 +19,6 @@ use crate::stock::{self, record_move, Move, MoveReason};
 use crate::store::next_number;
 use crate::tax::TaxPart;
 use crate::Shop;
-use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -143,19 +142,21 @@ pub(crate) fn list(conn: Conn, order_id: &str) -> Result<Vec<OrderReturn>> {
         .collect()
 }
 
-fn return_head(conn: &Connection, return_id: &str) -> Result<(String, ReturnStatus, String)> {
+fn return_head(conn: Conn, return_id: &str) -> Result<(String, ReturnStatus, String)> {
     let (order, status, reason): (String, String, String) = conn
-        .prepare_cached("SELECT order_id, status, reason FROM order_return WHERE id = ?1")?
-        .query_row([return_id], |r| r.try_into())
-        .optional()?
+        .query_opt(
+            "SELECT order_id, status, reason FROM order_return WHERE id = ?1",
+            args![return_id],
+            |r| r.tuple(),
+        )?
         .ok_or(Error::NotFound { what: "return" })?;
     Ok((order, ReturnStatus::parse(&status), reason))
 }
 
-fn set_status(conn: &Connection, return_id: &str, s: &str, at: Timestamp) -> Result<()> {
+fn set_status(conn: Conn, return_id: &str, s: &str, at: Timestamp) -> Result<()> {
     conn.execute(
         "UPDATE order_return SET status = ?2, updated_at = ?3 WHERE id = ?1",
-        params![return_id, s, at.0],
+        args![return_id, s, at.0],
     )?;
     Ok(())
 }
@@ -208,7 +209,7 @@ impl Shop {
         if d.lines.iter().all(|l| l.quantity <= 0) {
             return Err(Error::invalid("choose at least one unit to return"));
         }
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::OrdersManage)?;
             let now = self.clock.now();
             let order = load(tx, order_id)?;
@@ -220,7 +221,7 @@ impl Shop {
             tx.execute(
                 "INSERT INTO order_return (id, order_id, number, status, reason, created_by, created_at, updated_at)
                  VALUES (?1, ?2, ?3, 'authorised', ?4, ?5, ?6, ?6)",
-                params![id, order_id, number, reason, session.staff_id(), now.0],
+                args![id, order_id, number, reason, session.staff_id(), now.0],
             )?;
             for rl in d.lines.iter().filter(|l| l.quantity > 0) {
                 let l = order
@@ -239,7 +240,7 @@ impl Shop {
                 }
                 tx.execute(
                     "INSERT INTO order_return_line (return_id, order_line_id, quantity) VALUES (?1, ?2, ?3)",
-                    params![id, l.id, rl.quantity],
+                    args![id, l.id, rl.quantity],
                 )?;
             }
             event(tx, order_id, now, Some(session.staff_id()), "return_authorised", &format!("RMA-{number}: {reason}"))?;
@@ -255,7 +256,7 @@ impl Shop {
         return_id: &str,
         r: &ReturnReceipt,
     ) -> Result<Order> {
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::OrdersManage)?;
             let now = self.clock.now();
             let (order_id, status, _) = return_head(tx, return_id)?;
@@ -270,13 +271,12 @@ impl Shop {
                 }
                 None => order.location_id.clone(),
             };
-            let mut st = tx.prepare_cached(
+            let lines: Vec<(String, i64, Option<String>, String)> = tx.query_map(
                 "SELECT rl.order_line_id, rl.quantity, l.variant_id, l.kind FROM order_return_line rl
                  JOIN order_line l ON l.id = rl.order_line_id WHERE rl.return_id = ?1",
+                args![return_id],
+                |r| r.tuple(),
             )?;
-            let lines: Vec<(String, i64, Option<String>, String)> = st
-                .query_map([return_id], |r| r.try_into())?
-                .collect::<rusqlite::Result<_>>()?;
             let (mut back, mut off) = (0, 0);
             for (line, qty, variant, kind) in lines {
                 if kind == "shipping" {
@@ -286,7 +286,7 @@ impl Shop {
                 tx.execute(
                     "UPDATE order_return_line SET disposition = ?3, location_id = ?4
                      WHERE return_id = ?1 AND order_line_id = ?2",
-                    params![
+                    args![
                         return_id,
                         line,
                         if restock { "restock" } else { "write_off" },
@@ -335,7 +335,7 @@ impl Shop {
         } else {
             method.trim()
         };
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::OrdersManage)?;
             let now = self.clock.now();
             let (order_id, status, reason) = return_head(tx, return_id)?;
@@ -346,12 +346,11 @@ impl Shop {
             }
             let order = load(tx, &order_id)?;
             let cur = order.total.currency();
-            let mut st = tx.prepare_cached(
+            let lines: Vec<(String, i64)> = tx.query_map(
                 "SELECT order_line_id, quantity FROM order_return_line WHERE return_id = ?1",
+                args![return_id],
+                |r| r.tuple(),
             )?;
-            let lines: Vec<(String, i64)> = st
-                .query_map([return_id], |r| r.try_into())?
-                .collect::<rusqlite::Result<_>>()?;
             let mut credit = Vec::new();
             for (line_id, qty) in lines {
                 let l = order
@@ -375,7 +374,7 @@ impl Shop {
             tx.execute(
                 "UPDATE order_return SET status = 'refunded', refund_minor = ?2, credit_note_id = ?3, updated_at = ?4
                  WHERE id = ?1",
-                params![return_id, amount, note.id, now.0],
+                args![return_id, amount, note.id, now.0],
             )?;
             let text = Money::from_minor(amount, cur).to_decimal_string();
             event(tx, &order_id, now, Some(session.staff_id()), "refunded", &format!("{text} by {method} ({})", note.code))?;
@@ -393,7 +392,7 @@ impl Shop {
 
     /// Cancels a return that has not been received.
     pub fn cancel_return(&self, session: &Session, return_id: &str) -> Result<Order> {
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::OrdersManage)?;
             let now = self.clock.now();
             let (order_id, status, _) = return_head(tx, return_id)?;
