@@ -1,13 +1,13 @@
 //! An order's life written on the server as on the file: the same drafts entered, edited, held,
-//! released, paid, noted, shipped, returned, refunded and cancelled on the demo shop standalone and on a station of the same
+//! released, paid, noted, shipped, returned, refunded, claimed and cancelled on the demo shop standalone and on a station of the same
 //! shop shared, give the same orders (numbers, checks, holds, customers, stock committed and
 //! released, timelines, queued e-mails), and what is refused leaves nothing written on either.
 
 mod common;
 
 use shopdesk_core::order::{
-    Address, Order, OrderDraft, OrderLineDraft, PaymentDraft, ReturnDraft, ReturnLineDraft,
-    ReturnReceipt, ShipmentDraft,
+    Address, ClaimDraft, ClaimKind, ClaimResolution, Order, OrderDraft, OrderLineDraft,
+    PaymentDraft, ReturnDraft, ReturnLineDraft, ReturnReceipt, ShipmentDraft,
 };
 use shopdesk_core::{Session, Shop};
 
@@ -182,6 +182,44 @@ fn life(shop: &Shop, owner: &Session, skus: &[String]) -> Vec<String> {
     let other_id = other.returns.last().unwrap().id.clone();
     steps.push(said(shop.cancel_return(owner, &other_id)));
     steps.push(said(shop.authorise_return(owner, &first.id, &back(50))));
+    // A claim on the carrier: opened, evidence added, settled by a reshipment; another by a
+    // refund; a settled claim is not settled again.
+    let claim = |kind| ClaimDraft {
+        kind: Some(kind),
+        evidence: "box crushed".into(),
+    };
+    let claimed = shop
+        .open_claim(owner, &first.id, &claim(ClaimKind::Damaged))
+        .unwrap();
+    steps.push(without_ids(&claimed));
+    let claim_id = claimed.claims[0].id.clone();
+    steps.push(said(shop.add_claim_evidence(
+        owner,
+        &claim_id,
+        "photo of the corner",
+    )));
+    steps.push(said(shop.resolve_claim(
+        owner,
+        &claim_id,
+        &ClaimResolution::Reship,
+    )));
+    steps.push(said(shop.resolve_claim(
+        owner,
+        &claim_id,
+        &ClaimResolution::Reship,
+    )));
+    let second = shop
+        .open_claim(owner, &first.id, &claim(ClaimKind::Missing))
+        .unwrap();
+    let second_id = second.claims.last().unwrap().id.clone();
+    steps.push(said(shop.resolve_claim(
+        owner,
+        &second_id,
+        &ClaimResolution::Refund {
+            amount: "2.00".into(),
+            method: "card".into(),
+        },
+    )));
     // Hold and cancel: the shipped order is refused, the other held, then cancelled.
     steps.push(said(shop.cancel_order(owner, &first.id, "changed mind")));
     steps.push(said(shop.hold_order(owner, &again.id, "address check")));
@@ -262,8 +300,9 @@ fn an_orders_life_is_the_same_on_both_engines() {
     }
     assert_eq!(here.len(), there.len());
 
-    // The station wrote on the server, not its own file: four orders more there.
-    assert_eq!(count(&mut shared.client), before + 4);
+    // The station wrote on the server, not its own file: four orders more there, and the
+    // claim's reshipment.
+    assert_eq!(count(&mut shared.client), before + 5);
     let refused: Vec<&String> = here.iter().filter(|s| !s.starts_with('{')).collect();
     assert!(
         refused.iter().any(|s| s.starts_with("Invalid"))

@@ -16,7 +16,6 @@ use crate::shop::staff::{authorize, Permission, Session};
 use crate::sql::{args, Conn};
 use crate::tax::TaxPart;
 use crate::Shop;
-use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -135,14 +134,15 @@ fn claim_credit(order: &Order, amount: i64, label: &str) -> (InvoiceLine, Vec<Ta
 /// Opens a claim on the order's newest shipment (its carrier, tracking and label date go on the
 /// claim for the carrier's deadline) and issues the order's invoice if it has none, in the
 /// caller's transaction.
-pub(crate) fn open_in(
-    tx: &Connection,
+pub(crate) fn open_in<'c>(
+    tx: impl Into<Conn<'c>>,
     staff: &str,
     order_id: &str,
     d: &ClaimDraft,
     ticket_id: Option<&str>,
     now: Timestamp,
 ) -> Result<String> {
+    let tx = tx.into();
     let kind = d
         .kind
         .ok_or_else(|| Error::invalid("what is the claim: damaged, missing or wrong item?"))?;
@@ -162,7 +162,7 @@ pub(crate) fn open_in(
         "INSERT INTO claim (id, order_id, kind, status, evidence, created_by, created_at, carrier, tracking,
              label_at, shipment_id, ticket_id)
          VALUES (?1, ?2, ?3, 'open', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        params![
+        args![
             id,
             order_id,
             kind.as_str(),
@@ -189,7 +189,7 @@ pub(crate) fn open_in(
 
 impl Shop {
     pub fn open_claim(&self, session: &Session, order_id: &str, d: &ClaimDraft) -> Result<Order> {
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::OrdersManage)?;
             open_in(tx, session.staff_id(), order_id, d, None, self.clock.now())?;
             load(tx, order_id)
@@ -206,19 +206,19 @@ impl Shop {
         if text.trim().is_empty() {
             return Err(Error::invalid("the evidence note is empty"));
         }
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::OrdersManage)?;
             let order_id: String = tx
-                .query_row(
+                .query_opt(
                     "SELECT order_id FROM claim WHERE id = ?1 AND status = 'open'",
-                    [claim_id],
+                    args![claim_id],
                     |r| r.get(0),
-                )
-                .optional()?
+                )?
                 .ok_or(Error::NotFound { what: "open claim" })?;
+            // The line break as a parameter: SQLite's char(10) is chr(10) on the server.
             tx.execute(
-                "UPDATE claim SET evidence = trim(evidence || char(10) || ?2) WHERE id = ?1",
-                params![claim_id, text.trim()],
+                "UPDATE claim SET evidence = trim(evidence || ?3 || ?2) WHERE id = ?1",
+                args![claim_id, text.trim(), "\n"],
             )?;
             event(
                 tx,
@@ -238,13 +238,12 @@ impl Shop {
         claim_id: &str,
         r: &ClaimResolution,
     ) -> Result<Order> {
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::OrdersManage)?;
             let now = self.clock.now();
             let staff = session.staff_id();
             let (order_id, kind, status): (String, String, String) = tx
-                .query_row("SELECT order_id, kind, status FROM claim WHERE id = ?1", [claim_id], |r| r.try_into())
-                .optional()?
+                .query_opt("SELECT order_id, kind, status FROM claim WHERE id = ?1", args![claim_id], |r| r.tuple())?
                 .ok_or(Error::NotFound { what: "claim" })?;
             if status != "open" {
                 return Err(Error::Conflict("this claim is already settled".into()));
@@ -295,7 +294,7 @@ impl Shop {
                         ..Default::default()
                     };
                     let new_order = create_in(tx, &draft, staff, now)?;
-                    let number: i64 = tx.query_row("SELECT number FROM customer_order WHERE id = ?1", [&new_order], |r| r.get(0))?;
+                    let number: i64 = tx.query_row("SELECT number FROM customer_order WHERE id = ?1", args![new_order], |r| r.get(0))?;
                     ("reship", None, Some(new_order), format!("reshipped as {}", super::order_name(number)))
                 }
                 ClaimResolution::Reject { reason } => {
@@ -308,7 +307,7 @@ impl Shop {
             tx.execute(
                 "UPDATE claim SET status = 'resolved', resolution = ?2, refund_minor = ?3, reship_order_id = ?4, resolved_at = ?5
                  WHERE id = ?1",
-                params![claim_id, resolution, refund, reship, now.0],
+                args![claim_id, resolution, refund, reship, now.0],
             )?;
             event(tx, &order_id, now, Some(staff), "claim_resolved", &detail)?;
             load(tx, &order_id)

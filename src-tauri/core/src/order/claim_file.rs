@@ -11,6 +11,7 @@ use crate::order::outbox::{
     attachment_info, keep_attachment, AttachmentDraft, AttachmentInfo, ATTACHMENT_MAX_BYTES,
 };
 use crate::shop::staff::{authorize, Permission, Session};
+use crate::sql::{args, Conn};
 use crate::Shop;
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -243,17 +244,17 @@ pub(crate) fn load(conn: &Connection, claim_id: &str, now: Timestamp) -> Result<
 }
 
 /// The newest shipment of the order: the one a claim is about.
-pub(crate) fn last_shipment(
-    conn: &Connection,
+pub(crate) fn last_shipment<'c>(
+    conn: impl Into<Conn<'c>>,
     order_id: &str,
 ) -> Result<Option<(String, String, String, i64)>> {
-    Ok(conn
-        .query_row(
-            "SELECT id, carrier, tracking, at FROM shipment WHERE order_id = ?1 ORDER BY at DESC LIMIT 1",
-            [order_id],
-            |r| r.try_into(),
-        )
-        .optional()?)
+    // Ties in time by the time-ordered id, alike on both engines.
+    conn.into().query_opt(
+        "SELECT id, carrier, tracking, at FROM shipment WHERE order_id = ?1
+         ORDER BY at DESC, id DESC LIMIT 1",
+        args![order_id],
+        |r| r.tuple(),
+    )
 }
 
 impl Shop {
