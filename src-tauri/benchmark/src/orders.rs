@@ -20,6 +20,32 @@ pub fn size(name: &str, default: u32) -> u32 {
 }
 
 /// On an encrypted database when `key` is given.
+/// The `i`th incoming order of the benchmarks: three random lines of `skus`, an Irish address
+/// of its own.
+pub fn incoming(i: usize, skus: &[String], rng: &mut fastrand::Rng) -> OrderDraft {
+    OrderDraft {
+        email: format!("buyer{i}@example.ie"),
+        shipping: Address {
+            name: "Zoë Müller".into(),
+            line1: format!("{i} Grafton Street"),
+            city: "Dublin".into(),
+            postal_code: "D02 X285".into(),
+            country: "IE".into(),
+            ..Default::default()
+        },
+        lines: (0..3)
+            .map(|_| OrderLineDraft {
+                sku: skus[rng.usize(..skus.len())].clone(),
+                quantity: 1,
+                ..Default::default()
+            })
+            .collect(),
+        shipping_method: "An Post".into(),
+        shipping_price: "4.95".into(),
+        ..Default::default()
+    }
+}
+
 pub fn run(scratch: &Path, rows: &mut Vec<Row>, key: Option<&DbKey>) -> Result<(), Error> {
     let name = if key.is_some() {
         "orders-encrypted"
@@ -45,27 +71,7 @@ pub fn run(scratch: &Path, rows: &mut Vec<Row>, key: Option<&DbKey>) -> Result<(
     let mut rng = fastrand::Rng::with_seed(5);
     let (mut creates, mut issues, mut pdfs) = (Vec::new(), Vec::new(), Vec::new());
     for i in 0..300 {
-        let draft = OrderDraft {
-            email: format!("buyer{i}@example.ie"),
-            shipping: Address {
-                name: "Zoë Müller".into(),
-                line1: format!("{i} Grafton Street"),
-                city: "Dublin".into(),
-                postal_code: "D02 X285".into(),
-                country: "IE".into(),
-                ..Default::default()
-            },
-            lines: (0..3)
-                .map(|_| OrderLineDraft {
-                    sku: skus[rng.usize(..skus.len())].clone(),
-                    quantity: 1,
-                    ..Default::default()
-                })
-                .collect(),
-            shipping_method: "An Post".into(),
-            shipping_price: "4.95".into(),
-            ..Default::default()
-        };
+        let draft = incoming(i, &skus, &mut rng);
         let t = Instant::now();
         let order = shop.create_order(&owner, &draft)?;
         creates.push(ms_since(t));

@@ -9,7 +9,6 @@
 
 use crate::catalog::{bench_shop, generate_csv};
 use shopdesk_core::catalog::CatalogQuery;
-use shopdesk_core::order::{Address, OrderDraft, OrderLineDraft};
 use shopdesk_core::sale::{SaleEdit, TenderDraft, TenderKind};
 use shopdesk_core::stock::StockAdjustment;
 use shopdesk_core::{Error, Session, Shop, SystemClock};
@@ -98,26 +97,7 @@ fn ingest(shop: &Shop, owner: &Session, codes: &[String], n: usize) -> Result<(f
     let mut times = Vec::new();
     let started = Instant::now();
     for i in 0..n {
-        let draft = OrderDraft {
-            email: format!("ingest{i}@example.ie"),
-            shipping: Address {
-                name: "Niamh Kelly".into(),
-                line1: format!("{i} Shop Street"),
-                city: "Galway".into(),
-                postal_code: "H91 X2Y3".into(),
-                country: "IE".into(),
-                ..Default::default()
-            },
-            lines: (0..3)
-                .map(|_| OrderLineDraft {
-                    sku: codes[rng.usize(..codes.len())].clone(),
-                    quantity: 1,
-                    ..Default::default()
-                })
-                .collect(),
-            shipping_method: "An Post".into(),
-            ..Default::default()
-        };
+        let draft = crate::orders::incoming(i, codes, &mut rng);
         let t = Instant::now();
         shop.create_order(owner, &draft)?;
         times.push(ms_since(t));

@@ -343,14 +343,7 @@ fn one_station_sends_the_shops_mail() {
         station: office,
         mut shared,
     } = common::stations::demo_pair(dir.path(), 0, 0);
-    let sku = standalone
-        .catalog(&owner, &Default::default())
-        .unwrap()
-        .items
-        .into_iter()
-        .find(|v| !v.sku.is_empty() && v.available > 5)
-        .unwrap()
-        .sku;
+    let sku = common::stations::stocked(&standalone, &owner, 6).sku;
     drop(standalone);
     let clock = std::sync::Arc::new(shopdesk_core::FixedClock::at(1_790_000_000_000));
     let bench = shared.station(dir.path(), "B1", clock);

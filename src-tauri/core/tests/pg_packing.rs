@@ -24,13 +24,7 @@ fn two_benches_completing_one_order_ship_it_once() {
         shared.station(dir.path(), "B1", clock.clone()),
         shared.station(dir.path(), "B2", clock),
     ];
-    let item = standalone
-        .catalog(&owner, &Default::default())
-        .unwrap()
-        .items
-        .into_iter()
-        .find(|v| !v.sku.is_empty() && v.available >= 5)
-        .unwrap();
+    let item = common::stations::stocked(&standalone, &owner, 5);
     drop(standalone);
 
     // Entered at the office, packed at the benches.

@@ -66,3 +66,13 @@ pub fn demo_pair(dir: &Path, orders: u32, customers: u32) -> Pair {
         station,
     }
 }
+
+/// A variant of `shop`'s catalog with a SKU and at least `available` units free to sell.
+pub fn stocked(shop: &Shop, owner: &Session, available: i64) -> shopdesk_core::catalog::VariantRow {
+    shop.catalog(owner, &Default::default())
+        .unwrap()
+        .items
+        .into_iter()
+        .find(|v| !v.sku.is_empty() && v.available >= available)
+        .expect("a variant in stock")
+}
