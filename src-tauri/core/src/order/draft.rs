@@ -116,19 +116,35 @@ fn find_variant(conn: Conn, line: &OrderLineDraft) -> Result<Option<CatalogRow>>
     if line.variant_id.is_none() && code.is_empty() {
         return Ok(None);
     }
-    let found = conn.query_opt(
-        "SELECT id, sku, price_minor, tax_class FROM variant
-         WHERE id = ?1 OR (?2 <> '' AND (sku = ?2 OR barcode = ?2)) LIMIT 1",
-        args![line.variant_id.as_deref().unwrap_or(""), code],
-        |r| {
-            Ok(CatalogRow {
-                id: r.get(0)?,
-                sku: r.get(1)?,
-                price: r.get(2)?,
-                tax_class: r.get(3)?,
-            })
-        },
-    )?;
+    // One indexed lookup at a time: the id, then the SKU, then the barcode. Asked as one
+    // `id = ? OR sku = ? OR barcode = ?`, SQLite scanned every variant (15 ms a line in a
+    // 100k-variant catalog).
+    let by = |column: &str, value: &str| {
+        conn.query_opt(
+            &format!(
+                "SELECT id, sku, price_minor, tax_class FROM variant WHERE {column} = ?1 LIMIT 1"
+            ),
+            args![value],
+            |r| {
+                Ok(CatalogRow {
+                    id: r.get(0)?,
+                    sku: r.get(1)?,
+                    price: r.get(2)?,
+                    tax_class: r.get(3)?,
+                })
+            },
+        )
+    };
+    let mut found = match line.variant_id.as_deref().filter(|v| !v.is_empty()) {
+        Some(id) => by("id", id)?,
+        None => None,
+    };
+    if found.is_none() && !code.is_empty() {
+        found = match by("sku", code)? {
+            Some(f) => Some(f),
+            None => by("barcode", code)?,
+        };
+    }
     match found {
         Some(f) => Ok(Some(f)),
         None => Err(Error::invalid(format!(
