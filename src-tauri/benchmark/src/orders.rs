@@ -20,19 +20,24 @@ pub fn size(name: &str, default: u32) -> u32 {
 }
 
 /// On an encrypted database when `key` is given.
+/// The benchmarks' `i`th buyer's address in Dublin.
+pub fn grafton_street(i: usize) -> Address {
+    Address {
+        name: "Zoë Müller".into(),
+        line1: format!("{i} Grafton Street"),
+        city: "Dublin".into(),
+        postal_code: "D02 X285".into(),
+        country: "IE".into(),
+        ..Default::default()
+    }
+}
+
 /// The `i`th incoming order of the benchmarks: three random lines of `skus`, an Irish address
 /// of its own.
 pub fn incoming(i: usize, skus: &[String], rng: &mut fastrand::Rng) -> OrderDraft {
     OrderDraft {
         email: format!("buyer{i}@example.ie"),
-        shipping: Address {
-            name: "Zoë Müller".into(),
-            line1: format!("{i} Grafton Street"),
-            city: "Dublin".into(),
-            postal_code: "D02 X285".into(),
-            country: "IE".into(),
-            ..Default::default()
-        },
+        shipping: grafton_street(i),
         lines: (0..3)
             .map(|_| OrderLineDraft {
                 sku: skus[rng.usize(..skus.len())].clone(),

@@ -2,7 +2,7 @@
 //! invoice handed to the print system (a real CUPS scheduler when `make benchmark` could start one).
 
 use shopdesk_core::demo::DemoRequest;
-use shopdesk_core::order::{Address, OrderDraft, OrderLineDraft};
+use shopdesk_core::order::{OrderDraft, OrderLineDraft};
 use shopdesk_core::packing::shipping::LabelSize;
 use shopdesk_core::packing::{PackDone, ParcelDraft};
 use shopdesk_core::{Error, FixedClock, Session, Shop};
@@ -15,14 +15,7 @@ use std::time::Instant;
 fn order(i: usize, sku: &str) -> OrderDraft {
     OrderDraft {
         email: format!("parcel{i}@example.ie"),
-        shipping: Address {
-            name: "Zoë Müller".into(),
-            line1: format!("{i} Grafton Street"),
-            city: "Dublin".into(),
-            postal_code: "D02 X285".into(),
-            country: "IE".into(),
-            ..Default::default()
-        },
+        shipping: crate::orders::grafton_street(i),
         lines: vec![OrderLineDraft {
             sku: sku.into(),
             quantity: 1,
