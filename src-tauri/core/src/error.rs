@@ -287,6 +287,16 @@ impl From<postgres::Error> for Error {
             {
                 Error::Locked
             }
+            // A login the server refuses (28…): a station's password replaced or expired.
+            Some(c) if c.code().starts_with("28") => Error::CannotOpen(format!(
+                "the shop's server refused this station's login ({}): pair the station again",
+                e.as_db_error().map_or("", |d| d.message())
+            )),
+            // The station's role may not do this (an append-only record, the schema).
+            Some(c) if *c == SqlState::INSUFFICIENT_PRIVILEGE => Error::Forbidden(
+                e.as_db_error()
+                    .map_or_else(|| e.to_string(), |d| d.message().to_string()),
+            ),
             // The server shutting down or crashed (57P01–57P03), the connection broken (08…).
             Some(c) if c.code().starts_with("57P") || c.code().starts_with("08") => {
                 Error::ServerOffline(e.to_string())

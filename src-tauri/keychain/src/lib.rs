@@ -1,10 +1,14 @@
-//! The encrypted database's key in the OS keychain (Keychain, Credential Manager, Secret
-//! Service), filed under the database file's full path, and opening a shop with it. The key
+//! What this computer keeps in the OS keychain (Keychain, Credential Manager, Secret Service)
+//! to open its shop: the encrypted database's key, filed under the database file's full path,
+//! and a station's password to its shared shop (the rest of that login in a file beside the
+//! shop's); and opening the shop with them. The key
 //! never touches the database, a log or a file beside it; the owner's printed recovery key is
 //! the only other copy. `SHOPDESK_RECOVERY_KEY` in the environment comes first, for scripts and
 //! machines with no keychain daemon.
 
-use shopdesk_core::{is_encrypted, Clock, DbKey, Error, Result, Shop};
+use shopdesk_core::server::Shared;
+use shopdesk_core::shop::sharing::{ServerLogin, StationLogin};
+use shopdesk_core::{is_encrypted, Clock, DbKey, Error, Result, Session, Shop};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -62,11 +66,6 @@ pub fn key_for(db: &Path) -> Result<Option<DbKey>> {
     })
 }
 
-/// Opens the shop at `db`, encrypted or not.
-pub fn open_shop(db: &Path, clock: Arc<dyn Clock>) -> Result<Shop> {
-    Shop::open_with_key(db, clock, key_for(db)?.as_ref())
-}
-
 /// Opens an encrypted shop with the owner's typed recovery key (a new computer, a moved file)
 /// and stores the key in this computer's keychain, so it opens by itself from now on (when the
 /// keychain takes it).
@@ -78,5 +77,121 @@ pub fn unlock_with_recovery_key(db: &Path, clock: Arc<dyn Clock>, typed: &str) -
     })?;
     // A keychain that refuses only means the key is asked for again at the next start.
     let _ = save_database_key(db, &key);
+    Ok(shop)
+}
+
+/// The keychain entries of station logins: one per shop file, its account the station file.
+const STATION_SERVICE: &str = "Shopdesk station";
+
+/// Where this computer keeps how it reaches its shared shop (all but the password): beside the
+/// standalone shop's file, which stays as it was when the shop was shared.
+fn station_file(db: &Path) -> std::path::PathBuf {
+    db.with_extension("station.json")
+}
+
+/// The station's own file (its till journal, its copy of the catalog), beside the shop's.
+fn station_db(db: &Path, till: &str) -> std::path::PathBuf {
+    let stem = db
+        .file_stem()
+        .map_or_else(|| "shop".into(), |s| s.to_string_lossy().into_owned());
+    db.with_file_name(format!("{stem}-{}.sqlite3", till.to_ascii_lowercase()))
+}
+
+/// This computer's login to its shared shop, if it is a station: the file beside `db` and the
+/// password from the keychain (`SHOPDESK_STATION_PASSWORD` first, for machines without one).
+pub fn station_login(db: &Path) -> Result<Option<StationLogin>> {
+    let file = station_file(db);
+    let Ok(text) = std::fs::read_to_string(&file) else {
+        return Ok(None);
+    };
+    let mut login: StationLogin = serde_json::from_str(&text)
+        .map_err(|e| Error::CannotOpen(format!("{} is damaged ({e})", file.display())))?;
+    login.password = match std::env::var("SHOPDESK_STATION_PASSWORD") {
+        Ok(p) if !p.is_empty() => p,
+        _ => keyring::Entry::new(STATION_SERVICE, &account(&file))
+            .and_then(|e| e.get_password())
+            .map_err(|e| {
+                Error::CannotOpen(format!(
+                    "this station's password is not in the system keychain ({e}): add the \
+                     station again from the back office and join with the new code"
+                ))
+            })?,
+    };
+    Ok(Some(login))
+}
+
+/// Keeps `login` as this computer's way to its shop: the password in the keychain (read back
+/// before anything is written), the rest in the file beside `db`.
+pub fn save_station_login(db: &Path, login: &StationLogin) -> Result<()> {
+    let file = station_file(db);
+    let refused = |e: keyring::Error| {
+        Error::CannotWrite(format!(
+            "the system keychain refused the station's password ({e})"
+        ))
+    };
+    // The account names the file by its full path, so the file must exist first.
+    let text = serde_json::to_string_pretty(login).map_err(|e| Error::Internal(e.to_string()))?;
+    let part = file.with_extension("json.part");
+    std::fs::write(&part, text).map_err(|e| Error::CannotWrite(e.to_string()))?;
+    std::fs::rename(&part, &file).map_err(|e| Error::CannotWrite(e.to_string()))?;
+    let saved = keyring::Entry::new(STATION_SERVICE, &account(&file)).and_then(|entry| {
+        entry.set_password(&login.password)?;
+        entry.get_password()
+    });
+    match saved {
+        Ok(back) if back == login.password => Ok(()),
+        other => {
+            let _ = std::fs::remove_file(&file);
+            Err(match other {
+                Err(e) => refused(e),
+                Ok(_) => Error::CannotWrite(
+                    "the system keychain did not give the station's password back".into(),
+                ),
+            })
+        }
+    }
+}
+
+/// Opens this computer's shop: as a station of its shared shop when it is one, else the
+/// standalone file at `db`, encrypted or not.
+pub fn open_shop(db: &Path, clock: Arc<dyn Clock>) -> Result<Shop> {
+    match station_login(db)? {
+        Some(login) => Shop::open_station(
+            &station_db(db, &login.till),
+            &login.url(),
+            &login.till,
+            clock,
+        ),
+        None => Shop::open_with_key(db, clock, key_for(db)?.as_ref()),
+    }
+}
+
+/// Shares the standalone shop at `db` (open as `shop`) and makes this computer its station
+/// `till` (the back office): the shop's copy on the server, the login kept, and the station
+/// opened. The standalone file is left as it was.
+pub fn share_shop(
+    db: &Path,
+    shop: &Shop,
+    session: &Session,
+    admin: &ServerLogin,
+    till: &str,
+    clock: Arc<dyn Clock>,
+) -> Result<(Shared, Shop)> {
+    let (shared, login) = shop.share_shop(session, admin, till)?;
+    save_station_login(db, &login)?;
+    let station = open_shop(db, clock)?;
+    Ok((shared, station))
+}
+
+/// Joins a shared shop as the station the pairing `code` names, and keeps its login.
+pub fn join_shop(
+    db: &Path,
+    server: (&str, u16, &str),
+    code: &str,
+    clock: Arc<dyn Clock>,
+) -> Result<Shop> {
+    let till = code.split('-').next().unwrap_or_default();
+    let (shop, login) = Shop::join_shop(&station_db(db, till.trim()), server, code, clock)?;
+    save_station_login(db, &login)?;
     Ok(shop)
 }

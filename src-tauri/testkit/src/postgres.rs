@@ -1,9 +1,10 @@
 //! A private PostgreSQL server on loopback for the tests of several stations sharing one shop:
 //! Debian's PostgreSQL with its own cluster in a temporary directory (the system's server, if
-//! any, untouched), on a free port of 127.0.0.1, with a `shopdesk` superuser and trust
-//! authentication. PostgreSQL refuses to run as root, so as root the cluster belongs to, and the
-//! server runs as, Debian's `postgres` user. The tests can SIGKILL it mid-run and start it again
-//! on the same data, as a crashed server would come back; it is killed when dropped.
+//! any, untouched), on a free port of 127.0.0.1, with a `shopdesk` superuser who needs no
+//! password and SCRAM passwords for every other role. PostgreSQL refuses to run as root, so as
+//! root the cluster belongs to, and the server runs as, Debian's `postgres` user. The tests can
+//! SIGKILL it mid-run and start it again on the same data, as a crashed server would come back;
+//! it is killed when dropped.
 
 use crate::ids;
 use std::io::Write;
@@ -102,6 +103,13 @@ impl Postgres {
                 String::from_utf8_lossy(&made.stderr)
             ));
         }
+        // The superuser signs in without a password (the tests' own connections); every other
+        // role — the shop's stations — with its SCRAM password, as on a shop's server.
+        let hba = format!(
+            "local all all trust\nhost all {USER} 127.0.0.1/32 trust\n\
+             host all all 127.0.0.1/32 scram-sha-256\n"
+        );
+        std::fs::write(data.join("pg_hba.conf"), hba).map_err(|e| e.to_string())?;
         pg.restart()?;
         Ok(pg)
     }

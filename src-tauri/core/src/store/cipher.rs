@@ -27,7 +27,7 @@ impl std::fmt::Debug for DbKey {
 
 /// Crockford's base32: digits and capitals without I, L, O, U, so nothing printed is mistaken
 /// for something else.
-fn crockford() -> Encoding {
+pub(crate) fn crockford() -> Encoding {
     let mut spec = Specification::new();
     spec.symbols.push_str("0123456789ABCDEFGHJKMNPQRSTVWXYZ");
     spec.encoding().expect("a valid base32 alphabet")

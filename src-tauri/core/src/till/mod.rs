@@ -8,7 +8,8 @@
 
 mod cache;
 
-use cache::{seed, till_name};
+use cache::seed;
+pub(crate) use cache::till_name;
 
 use crate::clock::{Clock, Timestamp};
 use crate::error::{Error, Result};

@@ -1,35 +1,85 @@
 //! A shop shared with stations, for the tests that compare the two engines: a private
-//! PostgreSQL holding the shop (copied and verified by `share_with_stations`), and a station
-//! opened on it with a file of its own.
+//! PostgreSQL holding the shop (copied, verified and given its logins by `share_shop`), and
+//! stations joined to it with pairing codes, each with a file and a login of its own.
 
 use postgres::{Client, NoTls};
-use shopdesk_core::{FixedClock, Session, Shop};
-use shopdesk_testkit::postgres::Postgres;
+use shopdesk_core::shop::sharing::{ServerLogin, StationLogin};
+use shopdesk_core::{FixedClock, Session, Shop, SystemClock};
+use shopdesk_testkit::postgres::{Postgres, USER};
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
 pub struct Shared {
     pub pg: Postgres,
+    /// The superuser's connection string, for what the test sets up or checks by hand.
     pub url: String,
     /// A direct connection to the shop's database, for what the test checks there.
     pub client: Client,
+    /// The back office that shared the shop: it adds each station the test opens.
+    office: Shop,
+    owner: Session,
+    _office_dir: tempfile::TempDir,
+    /// Each station's login once it joined (a station opened again signs in with it).
+    logins: RefCell<HashMap<String, StationLogin>>,
 }
 
 impl Shared {
-    /// The till `name` on the shared shop, its own file `name` in `dir`.
+    /// The station `name` on the shared shop, its own file `name` in `dir`: added by the back
+    /// office and joined with its pairing code the first time, signing in with its own role and
+    /// password (so every test on a station runs with a station's rights, not a superuser's).
     pub fn station(&self, dir: &Path, name: &str, clock: Arc<FixedClock>) -> Shop {
-        Shop::open_station(&dir.join(format!("{name}.sqlite3")), &self.url, name, clock).unwrap()
+        let path = dir.join(format!("{name}.sqlite3"));
+        if let Some(login) = self.logins.borrow().get(name) {
+            return Shop::open_station(&path, &login.url(), name, clock).unwrap();
+        }
+        let pairing = self.office.add_station(&self.owner, name).unwrap();
+        let server = ("127.0.0.1", self.pg.port, DATABASE);
+        let (shop, login) = match Shop::join_shop(&path, server, &pairing.code, clock) {
+            Ok(joined) => joined,
+            Err(e) => panic!("{name} could not join: {e}"),
+        };
+        self.logins.borrow_mut().insert(name.to_string(), login);
+        shop
     }
 }
 
-/// Shares `shop` into a new database of a new private PostgreSQL.
+/// The shop's database on the test server.
+const DATABASE: &str = "shop";
+
+/// Shares `shop` into a new database of a new private PostgreSQL, as the back office does:
+/// with an admin login, making the shop's roles; the back office is station OFFICE.
 pub fn share(shop: &Shop, owner: &Session) -> Shared {
     let pg = Postgres::start().expect("a private PostgreSQL");
-    pg.psql("postgres", "CREATE DATABASE shop").unwrap();
-    let url = pg.url("shop");
-    let mut client = Client::connect(&url, NoTls).unwrap();
-    shop.share_with_stations(owner, &mut client).unwrap();
-    Shared { pg, url, client }
+    let admin = ServerLogin {
+        host: "127.0.0.1".into(),
+        port: pg.port,
+        database: DATABASE.into(),
+        user: USER.into(),
+        password: String::new(),
+    };
+    let (_, login) = shop.share_shop(owner, &admin, "OFFICE").unwrap();
+    let office_dir = tempfile::tempdir().unwrap();
+    // Pairing codes last an hour by the server's clock, so the back office keeps today's.
+    let office = Shop::open_station(
+        &office_dir.path().join("office.sqlite3"),
+        &login.url(),
+        &login.till,
+        Arc::new(SystemClock),
+    )
+    .unwrap();
+    let url = pg.url(DATABASE);
+    let client = Client::connect(&url, NoTls).unwrap();
+    Shared {
+        pg,
+        url,
+        client,
+        office,
+        owner: owner.clone(),
+        _office_dir: office_dir,
+        logins: RefCell::new(HashMap::new()),
+    }
 }
 
 /// Both sides of a comparison: the demo shop (with `orders` synthetic orders and `customers`

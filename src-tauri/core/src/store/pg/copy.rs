@@ -56,8 +56,13 @@ impl Tally {
 }
 
 /// Copies the shop in `db` into the database `client` is connected to, which must hold no
-/// shop. One PostgreSQL transaction: on any error nothing stays on the server.
-pub fn share(db: &Db, client: &mut Client) -> Result<Shared> {
+/// shop, then runs `then` (the shop's logins) in the same PostgreSQL transaction: on any error
+/// nothing stays on the server.
+pub fn share(
+    db: &Db,
+    client: &mut Client,
+    then: impl FnOnce(&mut Transaction) -> Result<()>,
+) -> Result<Shared> {
     let mut tx = client.transaction()?;
     let version = super::migrate_in(&mut tx)?;
     if tx
@@ -96,6 +101,7 @@ pub fn share(db: &Db, client: &mut Client) -> Result<Shared> {
         }
     }
     verify_ledger(&mut tx)?;
+    then(&mut tx)?;
     tx.commit()?;
     Ok(Shared {
         version,

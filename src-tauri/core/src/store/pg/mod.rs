@@ -4,6 +4,7 @@
 //! schema is older or newer than its own.
 
 pub(crate) mod copy;
+pub(crate) mod roles;
 mod server;
 
 use crate::error::{Error, Result};
@@ -46,9 +47,13 @@ pub fn connect(url: &str) -> Result<Client> {
         .keepalives_interval(std::time::Duration::from_secs(1))
         .keepalives_retries(3)
         .tcp_user_timeout(std::time::Duration::from_secs(5));
-    config
-        .connect(postgres::NoTls)
-        .map_err(|e| Error::ServerOffline(e.to_string()))
+    config.connect(postgres::NoTls).map_err(|e| {
+        if roles::login_refused(&e) {
+            Error::from(e)
+        } else {
+            Error::ServerOffline(e.to_string())
+        }
+    })
 }
 
 /// The schema version this build's PostgreSQL set reaches; equal to SQLite's by test.

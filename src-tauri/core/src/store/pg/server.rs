@@ -66,6 +66,28 @@ impl Server {
         self
     }
 
+    /// Where this server is: its host, port and database, as a new station is told to reach it.
+    pub(crate) fn address(&self) -> (String, u16, String) {
+        let config: Option<postgres::Config> = self.url.parse().ok();
+        let host = config
+            .as_ref()
+            .and_then(|c| c.get_hosts().first().cloned())
+            .map_or_else(String::new, |h| match h {
+                postgres::config::Host::Tcp(name) => name,
+                #[cfg(unix)]
+                postgres::config::Host::Unix(path) => path.display().to_string(),
+            });
+        let port = config
+            .as_ref()
+            .and_then(|c| c.get_ports().first().copied())
+            .unwrap_or(5432);
+        let database = config
+            .as_ref()
+            .and_then(|c| c.get_dbname().map(str::to_string))
+            .unwrap_or_default();
+        (host, port, database)
+    }
+
     /// The shop's server at `url`, reached and checked now.
     pub fn connect(url: &str) -> Result<Server> {
         let server = Server::at(url, Arc::new(SystemClock));
