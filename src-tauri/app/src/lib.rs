@@ -25,6 +25,26 @@ fn db_path_override() -> Option<PathBuf> {
     std::env::var_os("SHOPDESK_DB").map(PathBuf::from)
 }
 
+/// One app per shop file: a second launch on the same file hands over to the running app. A
+/// launch on another file (`--db`: a second shop, or two stations tried out on one computer)
+/// is an app of its own, so the name it holds on the session bus is that file's.
+fn single_instance() -> tauri::plugin::TauriPlugin<tauri::Wry> {
+    let mut plugin = tauri_plugin_single_instance::Builder::new().callback(|app, _args, _cwd| {
+        if let Some(w) = app.get_webview_window("main") {
+            let _ = w.unminimize();
+            let _ = w.show();
+            let _ = w.set_focus();
+        }
+    });
+    if let Some(path) = db_path_override() {
+        use std::hash::{Hash, Hasher};
+        let mut hash = std::collections::hash_map::DefaultHasher::new();
+        path.hash(&mut hash);
+        plugin = plugin.dbus_id(format!("app.shopdesk.desktop.db{:016x}", hash.finish()));
+    }
+    plugin.build()
+}
+
 fn log_plugin() -> tauri::plugin::TauriPlugin<tauri::Wry> {
     use tauri_plugin_log::{Target, TargetKind};
     let file = match std::env::var_os("SHOPDESK_LOG_DIR") {
@@ -47,13 +67,7 @@ pub fn run() {
     let cpu_rendering = renderer::choose();
     tauri::Builder::default()
         // First, so a second launch hands over to the running app before doing anything else.
-        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            if let Some(w) = app.get_webview_window("main") {
-                let _ = w.unminimize();
-                let _ = w.show();
-                let _ = w.set_focus();
-            }
-        }))
+        .plugin(single_instance())
         .plugin(log_plugin())
         .setup(move |app| {
             let db_path = match db_path_override() {

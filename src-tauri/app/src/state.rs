@@ -132,6 +132,13 @@ impl AppState {
         out
     }
 
+    /// Works from now on with `shop` (this computer became a station of its shared shop); the
+    /// person signed in stays signed in.
+    pub fn switch_to(&self, shop: Shop) {
+        self.wait_opened();
+        *self.shop.write().unwrap_or_else(|p| p.into_inner()) = Ok(Arc::new(shop));
+    }
+
     /// Tries again after the person fixed what stopped the database opening (closed the other
     /// program, freed disk space). Never creates over or deletes the existing file.
     pub fn reopen(&self) {

@@ -1,6 +1,7 @@
-//! Two app windows as two stations of one shop on a private PostgreSQL: the demo shop shared
-//! from the command line, a till (T1) and the back office (OFFICE) each opened on it with a file
-//! of their own. A sale rung up at the till shows in the back office's reports; the server is
+//! Two app windows as two stations of one shop on a private PostgreSQL, set up in the window:
+//! the back office shares its demo shop (Settings → Stations) and adds a till, which joins from
+//! its first screen with the one-time pairing code (a mistyped code refused first); each keeps a
+//! file of its own and its login in the OS keychain. A sale rung up at the till shows in the back office's reports; the server is
 //! killed: the till keeps selling and says so, the back office says its reports wait for the
 //! server; the server returns, the queued sale arrives, once.
 
@@ -8,25 +9,8 @@ mod common;
 
 use common::*;
 use fantoccini::Client;
-use shopdesk_testkit::postgres::Postgres;
-use std::process::Command;
+use shopdesk_testkit::postgres::{Postgres, USER};
 use std::time::{Duration, Instant};
-
-/// The command-line tool beside the app binary (make e2e builds both).
-fn shopdesk(args: &[&str]) -> String {
-    let cli = app_binary().with_file_name("shopdesk");
-    let out = Command::new(&cli)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{}: {e}", cli.display()));
-    let said = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "shopdesk {args:?}: {said}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    said
-}
 
 async fn sign_in(c: &Client) {
     click(c, "button[data-staff='Alex Morgan']").await;
@@ -78,43 +62,54 @@ fn till_sales(pg: &Postgres) -> String {
 async fn a_till_and_the_back_office_share_one_shop_through_an_outage() {
     let home = tempfile::tempdir().unwrap();
     let mut pg = Postgres::start().expect("a private PostgreSQL");
-    pg.psql("postgres", "CREATE DATABASE shop").unwrap();
-    let url = pg.url("shop");
-    let standalone = home.path().join("standalone.sqlite3");
-    let db = standalone.to_str().unwrap();
-    shopdesk(&["demo", "--db", db, "--country", "IE"]);
-    let said = shopdesk(&[
-        "share",
-        "--db",
-        db,
-        "--staff",
-        "Alex Morgan",
-        "--pin",
-        "1111",
-        "--server",
-        &url,
-    ]);
-    assert!(said.starts_with("Shared: "), "{said}");
+    let port = pg.port.to_string();
 
-    let station = |dir: &str, port: u16, till: &str, unset: &[&str]| {
-        let path = home.path().join(dir);
-        Driver::start_with(
-            &path,
-            port,
-            &[("SHOPDESK_SERVER", &url), ("SHOPDESK_TILL", till)],
-            unset,
-        )
-    };
-    let till_driver = station("till", 4700, "T1", &[]);
-    // The second app on its own, as on its own computer: without the session bus, so the
-    // single-instance plugin does not hand its launch to the first.
-    let office_driver = station("office", 4710, "OFFICE", &["DBUS_SESSION_BUS_ADDRESS"]);
+    // The back office: the demo shop, shared from Settings → Stations with the server's admin
+    // login (the test server's superuser needs no password; every station's login does).
+    let office_driver = Driver::start(&home.path().join("office"), 4710);
+    let office = office_driver.launch().await;
+    load_demo(&office).await;
+    click(&office, "#nav-settings").await;
+    click(&office, "#tab-stations").await;
+    fill(&office, "#share-host", "127.0.0.1").await;
+    fill(&office, "#share-port", &port).await;
+    fill(&office, "#share-database", "shop").await;
+    fill(&office, "#share-user", USER).await;
+    fill(&office, "#share-password", "used once").await;
+    shot(&office, "stations-share-form").await;
+    click(&office, "#share-button").await;
+    wait_exact(&office, "#this-station", "OFFICE").await;
+    wait_exact(&office, "#till-badge", "Till OFFICE").await;
+
+    // A till added: its one-time code, typed on the till's first screen.
+    fill(&office, "#station-new-name", "T1").await;
+    click(&office, "#station-add-button").await;
+    let code = text_of(&office, "#pairing-code").await;
+    assert!(code.starts_with("T1-"), "{code}");
+    shot(&office, "stations-pairing-code").await;
+
+    let till_driver = Driver::start(&home.path().join("till"), 4700);
     let till = till_driver.launch().await;
+    fill(&till, "#join-host", "127.0.0.1").await;
+    fill(&till, "#join-port", &port).await;
+    fill(&till, "#join-database", "shop").await;
+    fill(&till, "#join-code", "T1-AAAA-BBBB-CCCC-DDDD").await;
+    click(&till, "#join-shop").await;
+    wait_text(&till, "[role='alert']", "did not take that pairing code").await;
+    fill(&till, "#join-code", &code.to_lowercase()).await;
+    click(&till, "#join-shop").await;
     sign_in(&till).await;
     wait_exact(&till, "#till-badge", "Till T1").await;
-    let office = office_driver.launch().await;
-    sign_in(&office).await;
-    wait_exact(&office, "#till-badge", "Till OFFICE").await;
+    // The code worked once: the server knows the till by its own password now.
+    assert_eq!(
+        pg.psql(
+            "shop",
+            "SELECT rolvaliduntil = 'infinity' FROM pg_roles WHERE rolname = 'shop_st_t1'"
+        )
+        .unwrap(),
+        "t"
+    );
+
     click(&office, "#nav-reports").await;
     on_screen(&office, "reports").await;
     let before = orders_figure(&office).await;

@@ -622,6 +622,8 @@ tax_rate: string, };
 
 export type InvoiceRef = { id: string, kind: InvoiceKind, code: string, total: Money, issued_at: Timestamp, };
 
+export type JoinRequest = { host: string, port: number, database: string, code: string, };
+
 export type Kpi = { key: string, label: string, kind: ColumnKind, value: number, compared: number | null, 
 /**
  * value against compared, in basis points; None when there is nothing to compare with.
@@ -786,6 +788,8 @@ phone: string,
 time_zone: string, };
 
 export type NewStaff = { name: string, role_id: string, pin: string, };
+
+export type NewStation = { till: string, };
 
 export type Order = { id: string, number: number, 
 /**
@@ -1314,11 +1318,25 @@ export type SendReport = { sent: number, failed: number,
  */
 errors: Array<string>, };
 
+export type ServerLogin = { host: string, port: number, 
+/**
+ * The shop's database: made when missing; an existing one must be empty.
+ */
+database: string, user: string, password: string, };
+
 export type SessionInfo = { staff_id: string, name: string, role_name: string, permissions: Array<Permission>, 
 /**
  * The screen they start on.
  */
 home: HomeScreen, };
+
+export type ShareDone = { tables: number, rows: number, login: StationLogin, };
+
+export type ShareRequest = { admin: ServerLogin, 
+/**
+ * This computer's name as a station (OFFICE).
+ */
+till: string, };
 
 export type Shift = { id: string, number: number, open: boolean, opened_by: string, opened_at: Timestamp, float: Money, sales: number, expected_cash: Money, cash_moves: Array<CashMove>, denominations: Array<Money>, };
 
@@ -1392,6 +1410,18 @@ carrier: string, service: string,
  * Box preset chosen by default.
  */
 preset: string, };
+
+export type StationLogin = { host: string, port: number, database: string, 
+/**
+ * This station's name (T1, OFFICE), on its receipts and in the audit trail.
+ */
+till: string, };
+
+export type StationPairing = { till: string, 
+/**
+ * "T2-7KQF-29XD-M3PA-WQ8R": the station's name, then its first password.
+ */
+code: string, valid_until: Timestamp, host: string, port: number, database: string, };
 
 export type StockAdjustment = { variant_id: string, location_id: string, 
 /**
@@ -1746,6 +1776,10 @@ export interface Commands {
   home: { req: null; res: Home };
   backup_status: { req: null; res: BackupStatus };
   till_state: { req: null; res: TillState };
+  station_login: { req: null; res: StationLogin | null };
+  share_shop: { req: ShareRequest; res: ShareDone };
+  station_add: { req: NewStation; res: StationPairing };
+  join_shop: { req: JoinRequest; res: AppStatus };
   backups_list: { req: null; res: Array<BackupEntry> };
   backup_now: { req: null; res: BackupEntry };
   backup_holds: { req: BackupFile; res: BackupHolds };

@@ -15,6 +15,7 @@ pub mod report;
 pub mod sale;
 pub mod security;
 pub mod shop;
+pub mod stations;
 pub mod stock;
 
 pub use backup::*;
@@ -29,6 +30,7 @@ pub use report::*;
 pub use sale::*;
 pub use security::*;
 pub use shop::*;
+pub use stations::*;
 pub use stock::*;
 
 use crate::state::AppState;

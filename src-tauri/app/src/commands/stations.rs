@@ -1,0 +1,104 @@
+//! Commands of a shop shared by several stations (core `shop/sharing.rs`, the login kept by
+//! `shopdesk-keychain`): sharing this shop, adding a station, joining one, and what this
+//! computer is. Each is a few lines over core; no rule lives here.
+
+use super::{as_staff, blocking};
+use crate::commands::shop::{status, AppStatus};
+use serde::{Deserialize, Serialize};
+use shopdesk_core::shop::sharing::{ServerLogin, StationLogin, StationPairing};
+use shopdesk_core::{ErrorBody, SystemClock};
+use std::sync::Arc;
+use tauri::AppHandle;
+use ts_rs::TS;
+
+#[derive(Debug, Deserialize, TS)]
+pub struct ShareRequest {
+    pub admin: ServerLogin,
+    /// This computer's name as a station (OFFICE).
+    pub till: String,
+}
+
+/// What sharing copied, verified, for the window to say.
+#[derive(Debug, Serialize, TS)]
+pub struct ShareDone {
+    #[ts(type = "number")]
+    pub tables: usize,
+    #[ts(type = "number")]
+    pub rows: i64,
+    pub login: StationLogin,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct JoinRequest {
+    pub host: String,
+    pub port: u16,
+    pub database: String,
+    pub code: String,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct NewStation {
+    pub till: String,
+}
+
+/// How this computer reaches its shared shop; None for a standalone shop.
+#[tauri::command]
+pub async fn station_login(app: AppHandle, req: ()) -> Result<Option<StationLogin>, ErrorBody> {
+    let () = req;
+    blocking(app, |state| {
+        Ok(shopdesk_keychain::station_login(&state.db_path)?)
+    })
+    .await
+}
+
+/// Shares this standalone shop on the PostgreSQL server the admin login reaches; this computer
+/// then works as its station (signed in as before).
+#[tauri::command]
+pub async fn share_shop(app: AppHandle, req: ShareRequest) -> Result<ShareDone, ErrorBody> {
+    blocking(app, move |state| {
+        let (shop, session) = state.signed_in()?;
+        let (shared, station) = shopdesk_keychain::share_shop(
+            &state.db_path,
+            &shop,
+            &session,
+            &req.admin,
+            &req.till,
+            Arc::new(SystemClock),
+        )?;
+        state.switch_to(station);
+        let login = shopdesk_keychain::station_login(&state.db_path)?
+            .ok_or_else(|| shopdesk_core::Error::Internal("the login was not kept".into()))?;
+        Ok(ShareDone {
+            tables: shared.tables.len(),
+            rows: shared.tables.iter().map(|t| t.rows).sum(),
+            login,
+        })
+    })
+    .await
+}
+
+/// A one-time code for another computer to join as the station `till`.
+#[tauri::command]
+pub async fn station_add(app: AppHandle, req: NewStation) -> Result<StationPairing, ErrorBody> {
+    as_staff(app, move |shop, session| {
+        shop.add_station(session, &req.till)
+    })
+    .await
+}
+
+/// Joins a shared shop with the back office's pairing code; this computer is its station from
+/// now on (the first screen then asks who is signing in).
+#[tauri::command]
+pub async fn join_shop(app: AppHandle, req: JoinRequest) -> Result<AppStatus, ErrorBody> {
+    blocking(app, move |state| {
+        let shop = shopdesk_keychain::join_shop(
+            &state.db_path,
+            (&req.host, req.port, &req.database),
+            &req.code,
+            Arc::new(SystemClock),
+        )?;
+        state.switch_to(shop);
+        status(state)
+    })
+    .await
+}
