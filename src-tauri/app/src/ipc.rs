@@ -144,9 +144,9 @@ ipc_table! {
         home(()) -> report::Home;
         backup_status(()) -> backup::BackupStatus;
         till_state(()) -> till::TillState;
-        station_login(()) -> Option<shop::sharing::StationLogin>;
+        station_login(()) -> Option<till::sharing::StationLogin>;
         share_shop(ShareRequest) -> ShareDone;
-        station_add(NewStation) -> shop::sharing::StationPairing;
+        station_add(NewStation) -> till::sharing::StationPairing;
         join_shop(JoinRequest) -> AppStatus;
         backups_list(()) -> Vec<backup::BackupEntry>;
         backup_now(()) -> backup::BackupEntry;

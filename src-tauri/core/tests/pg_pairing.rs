@@ -6,14 +6,14 @@
 
 use postgres::{Client, NoTls};
 use shopdesk_core::demo::DemoRequest;
-use shopdesk_core::shop::sharing::ServerLogin;
+use shopdesk_core::till::sharing::ServerLogin;
 use shopdesk_core::{Clock, ErrorCode, FixedClock, Shop, SystemClock};
 use shopdesk_testkit::postgres::{Postgres, USER};
 use std::sync::Arc;
 
 /// Why joining failed (a shop has no Debug to unwrap_err with).
 fn refused(
-    joined: shopdesk_core::Result<(Shop, shopdesk_core::shop::sharing::StationLogin)>,
+    joined: shopdesk_core::Result<(Shop, shopdesk_core::till::sharing::StationLogin)>,
 ) -> shopdesk_core::Error {
     match joined {
         Ok(_) => panic!("the station joined"),

@@ -7,7 +7,7 @@
 //! machines with no keychain daemon.
 
 use shopdesk_core::server::Shared;
-use shopdesk_core::shop::sharing::{ServerLogin, StationLogin};
+use shopdesk_core::till::sharing::{ServerLogin, StationLogin};
 use shopdesk_core::{is_encrypted, Clock, DbKey, Error, Result, Session, Shop};
 use std::path::Path;
 use std::sync::Arc;

@@ -1,11 +1,11 @@
-//! Commands of a shop shared by several stations (core `shop/sharing.rs`, the login kept by
+//! Commands of a shop shared by several stations (core `till/sharing.rs`, the login kept by
 //! `shopdesk-keychain`): sharing this shop, adding a station, joining one, and what this
 //! computer is. Each is a few lines over core; no rule lives here.
 
 use super::{as_staff, blocking};
 use crate::commands::shop::{status, AppStatus};
 use serde::{Deserialize, Serialize};
-use shopdesk_core::shop::sharing::{ServerLogin, StationLogin, StationPairing};
+use shopdesk_core::till::sharing::{ServerLogin, StationLogin, StationPairing};
 use shopdesk_core::{ErrorBody, SystemClock};
 use std::sync::Arc;
 use tauri::AppHandle;

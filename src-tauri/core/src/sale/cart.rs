@@ -17,7 +17,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 impl Shop {
     /// Starts an empty cart for the signed-in clerk.
     pub fn new_sale(&self, session: &Session) -> Result<Sale> {
-        self.db.write(|tx| {
+        self.db.own_write(|tx| {
             authorize(tx, session, Permission::Sell)?;
             let id = insert_sale(tx, session, self.clock.now())?;
             view::load(tx, &id)
@@ -56,7 +56,7 @@ impl Shop {
     ) -> Result<Sale> {
         // The PIN's slow hash check happens before the write lock, as at sign-in.
         let approver = self.approver(approval)?;
-        self.db.write(|tx| {
+        self.db.own_write(|tx| {
             authorize(tx, session, Permission::Sell)?;
             let now = self.clock.now();
             let id = match sale_id {

@@ -297,7 +297,7 @@ impl Shop {
         sale_id: &str,
         tenders: &[TenderDraft],
     ) -> Result<Sale> {
-        self.db.write(|tx| {
+        self.db.own_write(|tx| {
             authorize(tx, session, Permission::Sell)?;
             if status_of(tx, sale_id)? == SaleStatus::Completed {
                 return view::load(tx, sale_id);

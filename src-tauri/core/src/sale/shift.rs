@@ -341,7 +341,7 @@ fn money_text(text: &str, cur: Currency, what: &str) -> Result<i64> {
 impl Shop {
     /// Opens the till with a float counted into the drawer.
     pub fn open_shift(&self, session: &Session, float: &str) -> Result<Shift> {
-        self.db.write(|tx| {
+        self.db.own_write(|tx| {
             authorize(tx, session, Permission::Sell)?;
             if open_shift(tx)?.is_some() {
                 return Err(Error::Conflict(
@@ -386,7 +386,7 @@ impl Shop {
         out: bool,
         reason: &str,
     ) -> Result<Shift> {
-        self.db.write(|tx| {
+        self.db.own_write(|tx| {
             authorize(tx, session, Permission::Sell)?;
             let (shift_id, _) =
                 open_shift(tx)?.ok_or_else(|| Error::invalid("no shift is open"))?;
@@ -423,7 +423,7 @@ impl Shop {
     /// Closes the open shift with the cash counted by denomination; returns the Z report. One
     /// transaction: the report, the close and its journal entry commit together or not at all.
     pub fn close_shift(&self, session: &Session, counts: &[DenominationCount]) -> Result<ZReport> {
-        self.db.write(|tx| {
+        self.db.own_write(|tx| {
             authorize(tx, session, Permission::Sell)?;
             let (shift_id, _) =
                 open_shift(tx)?.ok_or_else(|| Error::invalid("no shift is open"))?;

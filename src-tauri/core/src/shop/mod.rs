@@ -2,7 +2,6 @@
 //! setup that creates the default roles and the owner in one transaction; staff, roles, PINs and
 //! permissions in `staff.rs`.
 
-pub mod sharing;
 pub mod staff;
 pub mod trail;
 

@@ -259,8 +259,23 @@ impl Db {
         self.key.as_ref()
     }
 
-    /// Runs one business action in one `BEGIN IMMEDIATE` transaction: all of it commits, or none.
+    /// Runs one business action of the shop's in one `BEGIN IMMEDIATE` transaction on this
+    /// file: all of it commits, or none. On a station this file is not the shop (the server
+    /// is), so an action not yet ported to the server is refused there, plainly and with
+    /// nothing changed, rather than written where no other station would ever see it.
     pub fn write<T>(&self, action: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        if self.server.is_some() {
+            return Err(Error::Conflict(
+                "this is not done from a station of a shared shop yet; nothing was changed".into(),
+            ));
+        }
+        self.own_write(action)
+    }
+
+    /// Runs one action in one `BEGIN IMMEDIATE` transaction on this station's own file, on a
+    /// station too: the till's journal, its sales and shifts, what waits to be sent, its copy
+    /// of the shop.
+    pub fn own_write<T>(&self, action: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
         let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = action(&tx)?;
@@ -336,7 +351,7 @@ impl Db {
     ) -> Result<T> {
         match self.shared_write(&mut action) {
             Err(Error::ServerOffline(_)) if self.server.is_some() => {
-                self.write(|tx| action(sql::Conn::from(&**tx)))
+                self.own_write(|tx| action(sql::Conn::from(&**tx)))
             }
             other => other,
         }

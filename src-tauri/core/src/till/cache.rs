@@ -124,7 +124,7 @@ pub(crate) fn seed(db: &Db, till: &str) -> Result<()> {
             .collect::<Result<Vec<_>>>()?;
         Ok((rows, stock_mark(c)?))
     })?;
-    db.write(|tx| {
+    db.own_write(|tx| {
         if tx.query_row("SELECT EXISTS (SELECT 1 FROM shop)", [], |r| r.get(0))? {
             return Err(Error::Conflict(
                 "this file already holds a shop: a till starts from a file of its own".into(),
@@ -198,7 +198,7 @@ pub(crate) fn refresh(db: &Db) -> Result<usize> {
     let mut written = 0;
     for (table, rows) in &tables {
         for chunk in rows.chunks(CHUNK) {
-            db.write(|tx| {
+            db.own_write(|tx| {
                 // Nothing the till made waits for the server, or these rows would not count it.
                 if tx.query_row("SELECT EXISTS (SELECT 1 FROM station_outbox)", [], |r| {
                     r.get(0)
@@ -218,7 +218,7 @@ pub(crate) fn refresh(db: &Db) -> Result<usize> {
         }
         if FOLLOW_DELETES.contains(table) {
             // Each of these tables is keyed by one column.
-            db.write(|tx| {
+            db.own_write(|tx| {
                 let key = primary_key(tx, table)?.join("");
                 let keep: Vec<&Value> = rows.iter().filter_map(|r| r.get(&key)).collect();
                 let keep =

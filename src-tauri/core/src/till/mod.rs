@@ -7,6 +7,7 @@
 //! holds what selling needs, read from the server and kept fresh (`cache`).
 
 mod cache;
+pub mod sharing;
 
 use cache::seed;
 pub(crate) use cache::till_name;
@@ -244,7 +245,7 @@ impl Journal for Outbox<'_> {
     fn applied(&mut self, id: &str) -> std::result::Result<(), String> {
         self.0
             .db
-            .write(|tx| {
+            .own_write(|tx| {
                 tx.prepare_cached("DELETE FROM station_outbox WHERE id = ?1")?
                     .execute([id])?;
                 Ok(())

@@ -3,7 +3,7 @@
 //! stations joined to it with pairing codes, each with a file and a login of its own.
 
 use postgres::{Client, NoTls};
-use shopdesk_core::shop::sharing::{ServerLogin, StationLogin};
+use shopdesk_core::till::sharing::{ServerLogin, StationLogin};
 use shopdesk_core::{FixedClock, Session, Shop, SystemClock};
 use shopdesk_testkit::postgres::{Postgres, USER};
 use std::cell::RefCell;

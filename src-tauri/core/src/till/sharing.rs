@@ -3,6 +3,7 @@
 //! someone who may change its settings; a new station added with a one-time pairing code, and
 //! another computer joining with it.
 
+use super::till_name;
 use crate::audit::{self, Change};
 use crate::clock::{Clock, Timestamp};
 use crate::error::{Error, Result};
@@ -10,7 +11,6 @@ use crate::shop::staff::{authorize, Permission, Session};
 use crate::sql::args;
 use crate::store::cipher::crockford;
 use crate::store::pg::{self, roles, Shared};
-use crate::till::till_name;
 use crate::Shop;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
