@@ -13,7 +13,7 @@ use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
 };
 use argon2::Argon2;
-use rusqlite::{params, Connection, OptionalExtension};
+
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::BTreeSet;
@@ -256,34 +256,34 @@ fn permissions_json(perms: &[Permission]) -> String {
     serde_json::to_string(&set).unwrap_or_else(|_| "[]".into())
 }
 
-pub(crate) fn insert_role(
-    conn: &Connection,
+pub(crate) fn insert_role<'c>(
+    conn: impl Into<Conn<'c>>,
     at: i64,
     name: &str,
     perms: &[Permission],
 ) -> Result<String> {
     let id = new_id();
-    conn.execute(
+    conn.into().execute_unique(
         "INSERT INTO role (id, name, permissions, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
-        params![id, name, permissions_json(perms), at],
-    )
-    .map_err(|e| unique_conflict(e, format!("a role named '{name}' already exists")))?;
+        args![id, name, permissions_json(perms), at],
+        || format!("a role named '{name}' already exists"),
+    )?;
     Ok(id)
 }
 
-pub(crate) fn insert_staff(
-    conn: &Connection,
+pub(crate) fn insert_staff<'c>(
+    conn: impl Into<Conn<'c>>,
     at: i64,
     name: &str,
     role_id: &str,
     pin_hash: &str,
 ) -> Result<String> {
     let id = new_id();
-    conn.execute(
+    conn.into().execute_unique(
         "INSERT INTO staff (id, name, role_id, pin_hash, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-        params![id, name, role_id, pin_hash, at],
-    )
-    .map_err(|e| unique_conflict(e, format!("a staff member named '{name}' already exists")))?;
+        args![id, name, role_id, pin_hash, at],
+        || format!("a staff member named '{name}' already exists"),
+    )?;
     Ok(id)
 }
 
@@ -297,10 +297,11 @@ pub(crate) fn unique_conflict(e: rusqlite::Error, message: String) -> Error {
     }
 }
 
-fn role_exists(conn: &Connection, role_id: &str) -> Result<()> {
-    conn.query_row("SELECT 1 FROM role WHERE id = ?1", [role_id], |_| Ok(()))
-        .optional()?
-        .ok_or(Error::NotFound { what: "role" })
+fn role_exists(conn: Conn, role_id: &str) -> Result<()> {
+    conn.query_opt("SELECT 1 FROM role WHERE id = ?1", args![role_id], |_| {
+        Ok(())
+    })?
+    .ok_or(Error::NotFound { what: "role" })
 }
 
 /// The permission check. Every action that needs one calls this inside its own transaction.
@@ -343,14 +344,15 @@ pub(crate) fn session_info<'c>(
 }
 
 /// Refuses a change that would leave no active staff member able to manage staff.
-fn keep_a_staff_manager(conn: &Connection) -> Result<()> {
-    let mut st = conn.prepare(
-        "SELECT r.permissions FROM staff s JOIN role r ON r.id = s.role_id WHERE s.active = 1",
-    )?;
-    let any = st
-        .query_map([], |r| r.get::<_, String>(0))?
-        .filter_map(|r| r.ok())
-        .any(|p| parse_permissions(&p).contains(&Permission::StaffManage));
+fn keep_a_staff_manager(conn: Conn) -> Result<()> {
+    let any = conn
+        .query_map(
+            "SELECT r.permissions FROM staff s JOIN role r ON r.id = s.role_id WHERE s.active = 1",
+            args![],
+            |r| r.get::<String>(0),
+        )?
+        .iter()
+        .any(|p| parse_permissions(p).contains(&Permission::StaffManage));
     if any {
         Ok(())
     } else {
@@ -451,24 +453,25 @@ impl Shop {
     }
 
     pub fn roles(&self, session: &Session) -> Result<Vec<Role>> {
-        self.db.read(|c| {
+        self.db.shared_read(|c| {
             authorize(c, session, Permission::StaffManage)?;
-            let mut st =
-                c.prepare("SELECT id, name, permissions FROM role ORDER BY created_at, id")?;
-            let rows = st.query_map([], |r| {
-                Ok(Role {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    permissions: parse_permissions(&r.get::<_, String>(2)?),
-                })
-            })?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
+            c.query_map(
+                "SELECT id, name, permissions FROM role ORDER BY created_at, id",
+                args![],
+                |r| {
+                    Ok(Role {
+                        id: r.get(0)?,
+                        name: r.get(1)?,
+                        permissions: parse_permissions(r.text(2)?),
+                    })
+                },
+            )
         })
     }
 
     /// Everyone on the staff, deactivated members included, for the staff settings.
     pub fn staff_all(&self, session: &Session) -> Result<Vec<StaffMember>> {
-        self.db.read(|c| {
+        self.db.shared_read(|c| {
             authorize(c, session, Permission::StaffManage)?;
             list_staff(c)
         })
@@ -476,7 +479,7 @@ impl Shop {
 
     pub fn create_role(&self, session: &Session, new: NewRole) -> Result<Role> {
         let name = clean_name(&new.name, "role name")?;
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::StaffManage)?;
             let now = self.clock.now();
             let id = insert_role(tx, now.0, &name, &new.permissions)?;
@@ -501,19 +504,18 @@ impl Shop {
 
     pub fn update_role(&self, session: &Session, update: RoleUpdate) -> Result<Role> {
         let name = clean_name(&update.name, "role name")?;
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::StaffManage)?;
-            let n = tx
-                .execute(
-                    "UPDATE role SET name = ?2, permissions = ?3, updated_at = ?4 WHERE id = ?1",
-                    params![
-                        update.id,
-                        name,
-                        permissions_json(&update.permissions),
-                        self.clock.now().0
-                    ],
-                )
-                .map_err(|e| unique_conflict(e, format!("a role named '{name}' already exists")))?;
+            let n = tx.execute_unique(
+                "UPDATE role SET name = ?2, permissions = ?3, updated_at = ?4 WHERE id = ?1",
+                args![
+                    update.id,
+                    name,
+                    permissions_json(&update.permissions),
+                    self.clock.now().0
+                ],
+                || format!("a role named '{name}' already exists"),
+            )?;
             if n == 0 {
                 return Err(Error::NotFound { what: "role" });
             }
@@ -540,7 +542,7 @@ impl Shop {
     pub fn create_staff(&self, session: &Session, new: NewStaff) -> Result<StaffMember> {
         let name = clean_name(&new.name, "staff name")?;
         let hash = hash_pin(&new.pin)?;
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::StaffManage)?;
             role_exists(tx, &new.role_id)?;
             let id = insert_staff(tx, self.clock.now().0, &name, &new.role_id, &hash)?;
@@ -566,16 +568,15 @@ impl Shop {
     pub fn update_staff(&self, session: &Session, update: StaffUpdate) -> Result<StaffMember> {
         let name = clean_name(&update.name, "staff name")?;
         let new_hash = update.new_pin.as_deref().map(hash_pin).transpose()?;
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::StaffManage)?;
             role_exists(tx, &update.role_id)?;
-            let n = tx
-                .execute(
-                    "UPDATE staff SET name = ?2, role_id = ?3, active = ?4, pin_hash = coalesce(?5, pin_hash),
-                     updated_at = ?6 WHERE id = ?1",
-                    params![update.id, name, update.role_id, update.active, new_hash, self.clock.now().0],
-                )
-                .map_err(|e| unique_conflict(e, format!("a staff member named '{name}' already exists")))?;
+            let n = tx.execute_unique(
+                "UPDATE staff SET name = ?2, role_id = ?3, active = ?4, pin_hash = coalesce(?5, pin_hash),
+                 updated_at = ?6 WHERE id = ?1",
+                args![update.id, name, update.role_id, update.active, new_hash, self.clock.now().0],
+                || format!("a staff member named '{name}' already exists"),
+            )?;
             if n == 0 {
                 return Err(Error::NotFound { what: "staff member" });
             }
