@@ -5,7 +5,7 @@ use crate::clock::Timestamp;
 use crate::error::Result;
 use crate::id::new_id;
 use crate::sql::{args, Conn, Engine};
-use rusqlite::{params, Connection};
+
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -101,28 +101,27 @@ pub(crate) fn record<'c>(conn: impl Into<Conn<'c>>, c: Change) -> Result<()> {
 }
 
 /// The history of one record (or of a whole kind when `entity_id` is None), newest first.
-pub(crate) fn history(
-    conn: &Connection,
+pub(crate) fn history<'c>(
+    conn: impl Into<Conn<'c>>,
     entity: &str,
     entity_id: Option<&str>,
     limit: u32,
 ) -> Result<Vec<AuditEvent>> {
-    let mut st = conn.prepare_cached(
+    conn.into().query_map(
         "SELECT id, at, staff_id, action, entity, entity_id, detail FROM audit_event
-         WHERE entity = ?1 AND (?2 IS NULL OR entity_id = ?2)
+         WHERE entity = ?1 AND (CAST(?2 AS TEXT) IS NULL OR entity_id = ?2)
          ORDER BY at DESC, id DESC LIMIT ?3",
-    )?;
-    let rows = st.query_map(params![entity, entity_id, limit], |r| {
-        let detail: String = r.get(6)?;
-        Ok(AuditEvent {
-            id: r.get(0)?,
-            at: Timestamp(r.get(1)?),
-            staff_id: r.get(2)?,
-            action: r.get(3)?,
-            entity: r.get(4)?,
-            entity_id: r.get(5)?,
-            detail: serde_json::from_str(&detail).unwrap_or(serde_json::Value::Null),
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        args![entity, entity_id, i64::from(limit)],
+        |r| {
+            Ok(AuditEvent {
+                id: r.get(0)?,
+                at: Timestamp(r.get(1)?),
+                staff_id: r.get(2)?,
+                action: r.get(3)?,
+                entity: r.get(4)?,
+                entity_id: r.get(5)?,
+                detail: serde_json::from_str(r.text(6)?).unwrap_or(serde_json::Value::Null),
+            })
+        },
+    )
 }

@@ -2,8 +2,8 @@
 //! free text for everything else, and in-store EAN-13 codes (GS1 prefix 2) for unlabelled items.
 
 use crate::error::{Error, Result};
+use crate::sql::{args, Conn};
 use crate::store::next_number;
-use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -88,7 +88,8 @@ pub fn lookup_forms(code: &str) -> Vec<String> {
 
 /// The next unused in-store EAN-13: "2" + eleven digits from a counter + check digit. GS1 keeps
 /// prefix 2 for codes a shop assigns itself, so these never clash with a manufacturer's.
-pub(crate) fn next_in_store(conn: &Connection) -> Result<String> {
+pub(crate) fn next_in_store<'c>(conn: impl Into<Conn<'c>>) -> Result<String> {
+    let conn = conn.into();
     loop {
         let n = next_number(conn, "in_store_barcode")?;
         let body = format!("2{n:011}");
@@ -97,10 +98,11 @@ pub(crate) fn next_in_store(conn: &Connection) -> Result<String> {
         }
         let code = with_check_digit(&body);
         let taken = conn
-            .query_row("SELECT 1 FROM variant WHERE barcode = ?1", [&code], |_| {
-                Ok(())
-            })
-            .optional()?
+            .query_opt(
+                "SELECT 1 FROM variant WHERE barcode = ?1",
+                args![code],
+                |_| Ok(()),
+            )?
             .is_some();
         if !taken {
             return Ok(code);
@@ -155,7 +157,7 @@ mod tests {
 
     #[test]
     fn in_store_codes_are_valid_prefix_2_and_skip_used_ones() {
-        let conn = Connection::open_in_memory().unwrap();
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
         conn.execute_batch(
             "CREATE TABLE counter (name TEXT PRIMARY KEY, next INTEGER NOT NULL);
              CREATE TABLE variant (barcode TEXT);",

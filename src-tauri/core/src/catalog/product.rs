@@ -10,9 +10,9 @@ use crate::error::{Error, Result};
 use crate::id::new_id;
 use crate::money::{Currency, Money};
 use crate::shop::shop_currency;
-use crate::shop::staff::{authorize, unique_conflict, Permission, Session};
+use crate::shop::staff::{authorize, Permission, Session};
+use crate::sql::{self, args, Conn};
 use crate::Shop;
-use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::HashSet;
@@ -216,7 +216,8 @@ pub struct ProductEdit {
 }
 
 /// A handle for a new product, made unique with a number if needed.
-pub(crate) fn new_handle(conn: &Connection, title: &str) -> Result<String> {
+pub(crate) fn new_handle<'c>(conn: impl Into<Conn<'c>>, title: &str) -> Result<String> {
+    let conn = conn.into();
     let base = slug(title);
     let base = if base.is_empty() {
         "product"
@@ -226,10 +227,11 @@ pub(crate) fn new_handle(conn: &Connection, title: &str) -> Result<String> {
     let mut handle = base.to_string();
     let mut n = 1;
     while conn
-        .query_row("SELECT 1 FROM product WHERE handle = ?1", [&handle], |_| {
-            Ok(())
-        })
-        .optional()?
+        .query_opt(
+            "SELECT 1 FROM product WHERE handle = ?1",
+            args![handle],
+            |_| Ok(()),
+        )?
         .is_some()
     {
         n += 1;
@@ -238,95 +240,84 @@ pub(crate) fn new_handle(conn: &Connection, title: &str) -> Result<String> {
     Ok(handle)
 }
 
-/// Turns a UNIQUE failure on a variant into a message naming the product that holds the value.
-fn variant_conflict(conn: &Connection, e: rusqlite::Error, v: &CleanVariant) -> Error {
-    let holder = |col: &str, value: &Option<String>| -> Option<String> {
-        let value = value.as_ref()?;
-        conn.query_row(
+/// Refuses a variant whose SKU or barcode another variant holds, naming the product that holds
+/// it (asked before writing, so both engines say the same and nothing is half-written).
+fn refuse_taken(conn: Conn, id: Option<&str>, v: &CleanVariant) -> Result<()> {
+    for (col, what, value) in [("sku", "SKU", &v.sku), ("barcode", "barcode", &v.barcode)] {
+        let Some(value) = value else { continue };
+        let holder: Option<String> = conn.query_opt(
             &format!(
-                "SELECT p.title FROM variant v JOIN product p ON p.id = v.product_id WHERE v.{col} = ?1"
+                "SELECT p.title FROM variant v JOIN product p ON p.id = v.product_id
+                 WHERE v.{col} = ?1 AND v.id <> ?2"
             ),
-            [value],
+            args![value, id.unwrap_or("")],
             |r| r.get(0),
-        )
-        .optional()
-        .ok()
-        .flatten()
-    };
-    let msg = e.to_string();
-    if msg.contains("variant.sku") {
-        let who = holder("sku", &v.sku)
-            .map(|t| format!(" by '{t}'"))
-            .unwrap_or_default();
-        unique_conflict(
-            e,
-            format!(
-                "SKU '{}' is already used{who}",
-                v.sku.as_deref().unwrap_or("")
-            ),
-        )
-    } else if msg.contains("variant.barcode") {
-        let who = holder("barcode", &v.barcode)
-            .map(|t| format!(" by '{t}'"))
-            .unwrap_or_default();
-        unique_conflict(
-            e,
-            format!(
-                "barcode {} is already used{who}",
-                v.barcode.as_deref().unwrap_or("")
-            ),
-        )
-    } else {
-        unique_conflict(
-            e,
-            format!("two variants are both '{}'", v.options.join(" / ")),
-        )
+        )?;
+        if let Some(title) = holder {
+            let shown = if col == "sku" {
+                format!("'{value}'")
+            } else {
+                value.clone()
+            };
+            return Err(Error::Conflict(format!(
+                "{what} {shown} is already used by '{title}'"
+            )));
+        }
     }
+    Ok(())
+}
+
+/// What a UNIQUE refusal on a variant means once SKU and barcode were free: two rows of one
+/// product with the same options.
+fn same_options(v: &CleanVariant) -> impl FnOnce() -> String + '_ {
+    move || format!("two variants are both '{}'", v.options.join(" / "))
 }
 
 fn opt(options: &[String], i: usize) -> Option<&str> {
     options.get(i).map(String::as_str)
 }
 
-pub(crate) fn insert_variant(
-    conn: &Connection,
+pub(crate) fn insert_variant<'c>(
+    conn: impl Into<Conn<'c>>,
     at: Timestamp,
     product_id: &str,
     position: usize,
     v: &CleanVariant,
 ) -> Result<String> {
+    let conn = conn.into();
+    refuse_taken(conn, None, v)?;
     let id = new_id();
-    conn.prepare_cached(
+    conn.execute_unique(
         "INSERT INTO variant (id, product_id, position, option1, option2, option3, sku, barcode,
              price_minor, compare_at_minor, cost_minor, weight_grams, weight_unit, tax_class,
              inventory_policy, bin, image_src, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18)",
-    )?
-    .execute(params![
-        id, product_id, position as i64, opt(&v.options, 0), opt(&v.options, 1), opt(&v.options, 2),
-        v.sku, v.barcode, v.price, v.compare_at, v.cost, v.weight_grams, v.weight_unit.as_str(),
-        v.tax_class, v.policy.as_str(), v.bin, v.image_src, at.0
-    ])
-    .map_err(|e| variant_conflict(conn, e, v))?;
+        args![
+            id, product_id, position as i64, opt(&v.options, 0), opt(&v.options, 1), opt(&v.options, 2),
+            v.sku, v.barcode, v.price, v.compare_at, v.cost, v.weight_grams, v.weight_unit.as_str(),
+            v.tax_class, v.policy.as_str(), v.bin, v.image_src, at.0
+        ],
+        same_options(v),
+    )?;
     Ok(id)
 }
 
-pub(crate) fn update_variant(
-    conn: &Connection,
+pub(crate) fn update_variant<'c>(
+    conn: impl Into<Conn<'c>>,
     at: Timestamp,
     id: &str,
     position: usize,
     v: &CleanVariant,
 ) -> Result<()> {
-    let n = conn
-        .prepare_cached(
-            "UPDATE variant SET position = ?2, option1 = ?3, option2 = ?4, option3 = ?5, sku = ?6,
-                 barcode = ?7, price_minor = ?8, compare_at_minor = ?9, cost_minor = ?10,
-                 weight_grams = ?11, weight_unit = ?12, tax_class = ?13, inventory_policy = ?14,
-                 bin = ?15, image_src = ?16, updated_at = ?17
-             WHERE id = ?1",
-        )?
-        .execute(params![
+    let conn = conn.into();
+    refuse_taken(conn, Some(id), v)?;
+    let n = conn.execute_unique(
+        "UPDATE variant SET position = ?2, option1 = ?3, option2 = ?4, option3 = ?5, sku = ?6,
+             barcode = ?7, price_minor = ?8, compare_at_minor = ?9, cost_minor = ?10,
+             weight_grams = ?11, weight_unit = ?12, tax_class = ?13, inventory_policy = ?14,
+             bin = ?15, image_src = ?16, updated_at = ?17
+         WHERE id = ?1",
+        args![
             id,
             position as i64,
             opt(&v.options, 0),
@@ -344,51 +335,53 @@ pub(crate) fn update_variant(
             v.bin,
             v.image_src,
             at.0
-        ])
-        .map_err(|e| variant_conflict(conn, e, v))?;
+        ],
+        same_options(v),
+    )?;
     if n == 0 {
         return Err(Error::NotFound { what: "variant" });
     }
     Ok(())
 }
 
-fn write_images(conn: &Connection, product_id: &str, images: &[String]) -> Result<()> {
+fn write_images(conn: Conn, product_id: &str, images: &[String]) -> Result<()> {
     conn.execute(
         "DELETE FROM product_image WHERE product_id = ?1",
-        [product_id],
-    )?;
-    let mut st = conn.prepare_cached(
-        "INSERT INTO product_image (id, product_id, position, src) VALUES (?1, ?2, ?3, ?4)",
+        args![product_id],
     )?;
     for (i, src) in images.iter().enumerate() {
-        st.execute(params![new_id(), product_id, i as i64 + 1, src])?;
+        conn.execute(
+            "INSERT INTO product_image (id, product_id, position, src) VALUES (?1, ?2, ?3, ?4)",
+            args![new_id(), product_id, i as i64 + 1, src],
+        )?;
     }
     Ok(())
 }
 
 /// Inserts a product and its variants without a permission check; callers check (the demo
 /// loader and the CSV import run inside their own authorised transactions).
-pub(crate) fn insert_product(
-    conn: &Connection,
+pub(crate) fn insert_product<'c>(
+    conn: impl Into<Conn<'c>>,
     at: Timestamp,
     handle: Option<&str>,
     p: &CleanProduct,
 ) -> Result<String> {
+    let conn = conn.into();
     let id = new_id();
     let handle = match handle {
         Some(h) => h.to_string(),
         None => new_handle(conn, &p.title)?,
     };
-    conn.prepare_cached(
+    conn.execute_unique(
         "INSERT INTO product (id, handle, title, body_html, vendor, product_type, tags, status,
              option1_name, option2_name, option3_name, hs_code, origin_country, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)",
-    )?
-    .execute(params![
-        id, handle, p.title, p.body_html, p.vendor, p.product_type, p.tags, p.status.as_str(),
-        opt(&p.options, 0), opt(&p.options, 1), opt(&p.options, 2), p.hs_code, p.origin_country, at.0
-    ])
-    .map_err(|e| unique_conflict(e, format!("a product with handle '{handle}' already exists")))?;
+        args![
+            id, handle, p.title, p.body_html, p.vendor, p.product_type, p.tags, p.status.as_str(),
+            opt(&p.options, 0), opt(&p.options, 1), opt(&p.options, 2), p.hs_code, p.origin_country, at.0
+        ],
+        || format!("a product with handle '{handle}' already exists"),
+    )?;
     write_images(conn, &id, &p.images)?;
     for (i, v) in p.variants.iter().enumerate() {
         insert_variant(conn, at, &id, i + 1, v)?;
@@ -396,44 +389,45 @@ pub(crate) fn insert_product(
     Ok(id)
 }
 
-pub(crate) fn update_product_fields(
-    conn: &Connection,
+pub(crate) fn update_product_fields<'c>(
+    conn: impl Into<Conn<'c>>,
     at: Timestamp,
     id: &str,
     p: &CleanProduct,
 ) -> Result<()> {
-    conn.prepare_cached(
+    let conn = conn.into();
+    conn.execute(
         "UPDATE product SET title = ?2, body_html = ?3, vendor = ?4, product_type = ?5, tags = ?6,
              status = ?7, option1_name = ?8, option2_name = ?9, option3_name = ?10, hs_code = ?11,
              origin_country = ?12, updated_at = ?13
          WHERE id = ?1",
-    )?
-    .execute(params![
-        id,
-        p.title,
-        p.body_html,
-        p.vendor,
-        p.product_type,
-        p.tags,
-        p.status.as_str(),
-        opt(&p.options, 0),
-        opt(&p.options, 1),
-        opt(&p.options, 2),
-        p.hs_code,
-        p.origin_country,
-        at.0
-    ])?;
+        args![
+            id,
+            p.title,
+            p.body_html,
+            p.vendor,
+            p.product_type,
+            p.tags,
+            p.status.as_str(),
+            opt(&p.options, 0),
+            opt(&p.options, 1),
+            opt(&p.options, 2),
+            p.hs_code,
+            p.origin_country,
+            at.0
+        ],
+    )?;
     write_images(conn, id, &p.images)
 }
 
 /// A variant that has moved stock or appears on a document keeps its history; it cannot go.
-fn remove_variant(conn: &Connection, id: &str, title: &str) -> Result<()> {
+fn remove_variant(conn: Conn, id: &str, title: &str) -> Result<()> {
     let used: bool = conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM stock_move WHERE variant_id = ?1)
              OR EXISTS (SELECT 1 FROM purchase_line WHERE variant_id = ?1)
              OR EXISTS (SELECT 1 FROM transfer_line WHERE variant_id = ?1)
              OR EXISTS (SELECT 1 FROM stocktake_count WHERE variant_id = ?1)",
-        [id],
+        args![id],
         |r| r.get(0),
     )?;
     if used {
@@ -441,18 +435,18 @@ fn remove_variant(conn: &Connection, id: &str, title: &str) -> Result<()> {
             "variant '{title}' has stock history and cannot be removed; archive the product instead"
         )));
     }
-    conn.execute("DELETE FROM variant WHERE id = ?1", [id])?;
+    conn.execute("DELETE FROM variant WHERE id = ?1", args![id])?;
     Ok(())
 }
 
 const VARIANT_COLUMNS: &str = "v.id, v.position, v.option1, v.option2, v.option3, v.sku, v.barcode,
     v.price_minor, v.compare_at_minor, v.cost_minor, v.weight_grams, v.weight_unit, v.tax_class,
     v.inventory_policy, v.bin, v.image_src,
-    (SELECT ifnull(sum(on_hand), 0) FROM stock_level WHERE variant_id = v.id),
-    (SELECT ifnull(sum(committed), 0) FROM stock_level WHERE variant_id = v.id),
+    (SELECT coalesce(sum(on_hand), 0) FROM stock_level WHERE variant_id = v.id),
+    (SELECT coalesce(sum(committed), 0) FROM stock_level WHERE variant_id = v.id),
     v.dropship_supplier_id";
 
-pub(crate) fn options_of(r: &Row, first: usize) -> rusqlite::Result<Vec<String>> {
+pub(crate) fn options_of(r: &rusqlite::Row, first: usize) -> rusqlite::Result<Vec<String>> {
     let mut out = Vec::new();
     for i in first..first + 3 {
         if let Some(o) = r.get::<_, Option<String>>(i)? {
@@ -462,20 +456,31 @@ pub(crate) fn options_of(r: &Row, first: usize) -> rusqlite::Result<Vec<String>>
     Ok(out)
 }
 
-fn variant_from_row(r: &Row, currency: Currency) -> rusqlite::Result<Variant> {
-    let options = options_of(r, 2)?;
+/// `options_of` on either engine's row.
+fn options_in(r: &sql::Row, first: usize) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for i in first..first + 3 {
+        if let Some(o) = r.get::<Option<String>>(i)? {
+            out.push(o);
+        }
+    }
+    Ok(out)
+}
+
+fn variant_from_row(r: &sql::Row, currency: Currency) -> Result<Variant> {
+    let options = options_in(r, 2)?;
     let money = |m: Option<i64>| m.map(|m| Money::from_minor(m, currency));
     let on_hand: i64 = r.get(16)?;
     let committed: i64 = r.get(17)?;
     let weight_grams: i64 = r.get(10)?;
-    let weight_unit = WeightUnit::from_code(&r.get::<_, String>(11)?).unwrap_or(WeightUnit::Kg);
+    let weight_unit = WeightUnit::from_code(r.text(11)?).unwrap_or(WeightUnit::Kg);
     Ok(Variant {
         id: r.get(0)?,
         position: r.get(1)?,
         title: options.join(" / "),
         options,
-        sku: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
-        barcode: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
+        sku: r.get::<Option<String>>(5)?.unwrap_or_default(),
+        barcode: r.get::<Option<String>>(6)?.unwrap_or_default(),
         price: Money::from_minor(r.get(7)?, currency),
         compare_at: money(r.get(8)?),
         cost: money(r.get(9)?),
@@ -487,10 +492,9 @@ fn variant_from_row(r: &Row, currency: Currency) -> rusqlite::Result<Variant> {
             weight_unit.show(weight_grams)
         },
         tax_class: r.get(12)?,
-        inventory_policy: InventoryPolicy::from_code(&r.get::<_, String>(13)?)
-            .unwrap_or(InventoryPolicy::Deny),
+        inventory_policy: InventoryPolicy::from_code(r.text(13)?).unwrap_or(InventoryPolicy::Deny),
         bin: r.get(14)?,
-        image_src: r.get::<_, Option<String>>(15)?.unwrap_or_default(),
+        image_src: r.get::<Option<String>>(15)?.unwrap_or_default(),
         on_hand,
         committed,
         available: on_hand - committed,
@@ -498,13 +502,14 @@ fn variant_from_row(r: &Row, currency: Currency) -> rusqlite::Result<Variant> {
     })
 }
 
-pub(crate) fn load(conn: &Connection, id: &str, currency: Currency) -> Result<Product> {
+pub(crate) fn load<'c>(conn: impl Into<Conn<'c>>, id: &str, currency: Currency) -> Result<Product> {
+    let conn = conn.into();
     let mut p = conn
-        .query_row(
+        .query_opt(
             "SELECT id, handle, title, body_html, vendor, product_type, tags, status,
                  option1_name, option2_name, option3_name, hs_code, origin_country, created_at, updated_at
              FROM product WHERE id = ?1",
-            [id],
+            args![id],
             |r| {
                 Ok(Product {
                     id: r.get(0)?,
@@ -514,14 +519,13 @@ pub(crate) fn load(conn: &Connection, id: &str, currency: Currency) -> Result<Pr
                     vendor: r.get(4)?,
                     product_type: r.get(5)?,
                     tags: r
-                        .get::<_, String>(6)?
+                        .text(6)?
                         .split(", ")
                         .filter(|t| !t.is_empty())
                         .map(str::to_string)
                         .collect(),
-                    status: ProductStatus::from_code(&r.get::<_, String>(7)?)
-                        .unwrap_or(ProductStatus::Draft),
-                    options: options_of(r, 8)?,
+                    status: ProductStatus::from_code(r.text(7)?).unwrap_or(ProductStatus::Draft),
+                    options: options_in(r, 8)?,
                     hs_code: r.get(11)?,
                     origin_country: r.get(12)?,
                     images: Vec::new(),
@@ -530,20 +534,20 @@ pub(crate) fn load(conn: &Connection, id: &str, currency: Currency) -> Result<Pr
                     updated_at: Timestamp(r.get(14)?),
                 })
             },
-        )
-        .optional()?
+        )?
         .ok_or(Error::NotFound { what: "product" })?;
-    let mut st = conn
-        .prepare_cached("SELECT src FROM product_image WHERE product_id = ?1 ORDER BY position")?;
-    p.images = st
-        .query_map([id], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut st = conn.prepare_cached(&format!(
-        "SELECT {VARIANT_COLUMNS} FROM variant v WHERE v.product_id = ?1 ORDER BY v.position"
-    ))?;
-    p.variants = st
-        .query_map([id], |r| variant_from_row(r, currency))?
-        .collect::<rusqlite::Result<_>>()?;
+    p.images = conn.query_map(
+        "SELECT src FROM product_image WHERE product_id = ?1 ORDER BY position",
+        args![id],
+        |r| r.get(0),
+    )?;
+    p.variants = conn.query_map(
+        &format!(
+            "SELECT {VARIANT_COLUMNS} FROM variant v WHERE v.product_id = ?1 ORDER BY v.position"
+        ),
+        args![id],
+        |r| variant_from_row(r, currency),
+    )?;
     Ok(p)
 }
 
@@ -580,7 +584,7 @@ fn product_changes(before: &Product, after: &Product) -> Value {
 
 impl Shop {
     pub fn create_product(&self, session: &Session, draft: ProductDraft) -> Result<Product> {
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::CatalogEdit)?;
             let currency = shop_currency(tx)?;
             let p = clean_product(&draft, currency)?;
@@ -597,7 +601,7 @@ impl Shop {
     /// one are added, and variants missing from the grid are removed (refused if they have stock
     /// history). One transaction: a bad row leaves everything as it was.
     pub fn update_product(&self, session: &Session, edit: ProductEdit) -> Result<Product> {
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::CatalogEdit)?;
             let currency = shop_currency(tx)?;
             let p = clean_product(&edit.product, currency)?;
@@ -616,7 +620,7 @@ impl Shop {
                 if kept.contains(v.id.as_str()) {
                     tx.execute(
                         "UPDATE variant SET option1 = id, sku = NULL, barcode = NULL WHERE id = ?1",
-                        [&v.id],
+                        args![v.id],
                     )?;
                 }
             }
@@ -647,14 +651,14 @@ impl Shop {
     }
 
     pub fn product(&self, session: &Session, id: &str) -> Result<Product> {
-        self.db.read(|c| {
+        self.db.shared_read(|c| {
             authorize(c, session, Permission::CatalogView)?;
             load(c, id, shop_currency(c)?)
         })
     }
 
     pub fn product_history(&self, session: &Session, id: &str) -> Result<Vec<AuditEvent>> {
-        self.db.read(|c| {
+        self.db.shared_read(|c| {
             authorize(c, session, Permission::CatalogView)?;
             audit::history(c, "product", Some(id), 200)
         })
@@ -662,7 +666,7 @@ impl Shop {
 
     /// The next unused in-store EAN-13 (prefix 2), for an item that arrived without a barcode.
     pub fn new_in_store_barcode(&self, session: &Session) -> Result<String> {
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::CatalogEdit)?;
             barcode::next_in_store(tx)
         })
