@@ -1,7 +1,8 @@
 //! Two app windows as two stations of one shop on a private PostgreSQL, set up in the window:
 //! the back office shares its demo shop (Settings → Stations) and adds a till, which joins from
 //! its first screen with the one-time pairing code (a mistyped code refused first); each keeps a
-//! file of its own and its login in the OS keychain. A sale rung up at the till shows in the back office's reports; the server is
+//! file of its own and its login in the OS keychain. A packing bench joins the same way and
+//! ships an order the back office took. A sale rung up at the till shows in the back office's reports; the server is
 //! killed: the till keeps selling and says so, the back office says its reports wait for the
 //! server; the server returns, the queued sale arrives, once.
 
@@ -9,6 +10,7 @@ mod common;
 
 use common::*;
 use fantoccini::Client;
+use shopdesk_testkit::cups::Cups;
 use shopdesk_testkit::postgres::{Postgres, USER};
 use std::time::{Duration, Instant};
 
@@ -51,6 +53,26 @@ async fn wait_orders(c: &Client, want: i64) {
     }
 }
 
+/// A one-time pairing code for station `name`, made in the back office's Settings → Stations.
+async fn pairing_code(office: &Client, name: &str) -> String {
+    click(office, "#nav-settings").await;
+    click(office, "#tab-stations").await;
+    fill(office, "#station-new-name", name).await;
+    click(office, "#station-add-button").await;
+    wait_text(office, "#pairing-code", &format!("{name}-")).await;
+    text_of(office, "#pairing-code").await
+}
+
+/// Joins the shop on `port` from a new computer's first screen with `code`, then signs in.
+async fn join(c: &Client, port: &str, code: &str) {
+    fill(c, "#join-host", "127.0.0.1").await;
+    fill(c, "#join-port", port).await;
+    fill(c, "#join-database", "shop").await;
+    fill(c, "#join-code", code).await;
+    click(c, "#join-shop").await;
+    sign_in(c).await;
+}
+
 fn till_sales(pg: &Postgres) -> String {
     pg.psql("shop", "SELECT count(*) FROM sale WHERE station = 'T1'")
         .unwrap()
@@ -63,6 +85,7 @@ async fn a_till_and_the_back_office_share_one_shop_through_an_outage() {
     let home = tempfile::tempdir().unwrap();
     let mut pg = Postgres::start().expect("a private PostgreSQL");
     let port = pg.port.to_string();
+    let cups = Cups::start(); // sets CUPS_SERVER, inherited by the apps through tauri-driver
 
     // The back office: the demo shop, shared from Settings → Stations with the server's admin
     // login (the test server's superuser needs no password; every station's login does).
@@ -82,10 +105,7 @@ async fn a_till_and_the_back_office_share_one_shop_through_an_outage() {
     wait_exact(&office, "#till-badge", "Till OFFICE").await;
 
     // A till added: its one-time code, typed on the till's first screen.
-    fill(&office, "#station-new-name", "T1").await;
-    click(&office, "#station-add-button").await;
-    let code = text_of(&office, "#pairing-code").await;
-    assert!(code.starts_with("T1-"), "{code}");
+    let code = pairing_code(&office, "T1").await;
     shot(&office, "stations-pairing-code").await;
 
     let till_driver = Driver::start(&home.path().join("till"), 4700);
@@ -96,9 +116,7 @@ async fn a_till_and_the_back_office_share_one_shop_through_an_outage() {
     fill(&till, "#join-code", "T1-AAAA-BBBB-CCCC-DDDD").await;
     click(&till, "#join-shop").await;
     wait_text(&till, "[role='alert']", "did not take that pairing code").await;
-    fill(&till, "#join-code", &code.to_lowercase()).await;
-    click(&till, "#join-shop").await;
-    sign_in(&till).await;
+    join(&till, &port, &code.to_lowercase()).await;
     wait_exact(&till, "#till-badge", "Till T1").await;
     // The code worked once: the server knows the till by its own password now.
     assert_eq!(
@@ -152,7 +170,52 @@ async fn a_till_and_the_back_office_share_one_shop_through_an_outage() {
     wait_exact(&till, "#till-badge", "Till T1").await;
     wait_orders(&office, before + 2).await;
     assert_eq!(till_sales(&pg), "2");
+
+    // A packing bench joins; an order the back office takes by phone is packed and shipped
+    // there, once, its documents printed on the bench's own queues.
+    let code = pairing_code(&office, "B1").await;
+    let bench_driver = Driver::start(&home.path().join("bench"), 4720);
+    let bench = bench_driver.launch().await;
+    join(&bench, &port, &code).await;
+    wait_exact(&bench, "#till-badge", "Till B1").await;
+    phone_order(&office, "D02 X285", "EMUG-CHARCOAL", "1").await;
+    wait_text(&office, "#order-status", "open").await;
+    let name = open_order_name(&office).await;
+    click(&bench, "#nav-pack").await;
+    click(&bench, "#pack-settings").await;
+    choose(&bench, "#st-label-printer", "shopdesk-labels").await;
+    choose(&bench, "#st-doc-printer", "shopdesk-docs").await;
+    click(&bench, "#st-save").await;
+    toast_said(&bench, "Station").await;
+    scan_into(&bench, "#pack-code", &format!("O{}", &name[1..])).await;
+    wait_exact(&bench, "#pack-order", &name).await;
+    let barcode = pack_line_barcode(&bench, "EMUG-CHARCOAL").await;
+    scan_into(&bench, "#pack-scan", &barcode).await;
+    wait_exact(&bench, "#pack-progress", "1 / 1").await;
+    fill(&bench, "#pack-weight-1", "0.6\u{E039}").await;
+    wait_text(&bench, "#pack-result", &format!("Shipped {name}")).await;
+    wait_text(
+        &bench,
+        "li.print-job[data-kind=\"label\"][data-status=\"sent\"]",
+        "sent to shopdesk-labels",
+    )
+    .await;
+    shot(&bench, "stations-bench-shipped").await;
+    let number = &name[1..];
+    assert_eq!(
+        pg.psql(
+            "shop",
+            &format!(
+                "SELECT count(*) FROM shipment s JOIN customer_order o ON o.id = s.order_id
+                 WHERE o.number = {number}"
+            )
+        )
+        .unwrap(),
+        "1",
+        "shipped once, on the shop's server"
+    );
     till.close().await.unwrap();
     office.close().await.unwrap();
-    drop((till_driver, office_driver));
+    bench.close().await.unwrap();
+    drop((till_driver, office_driver, bench_driver, cups));
 }
