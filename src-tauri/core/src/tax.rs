@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::id::new_id;
 use crate::money::{div_round, largest_remainder};
 use crate::sql::{args, Conn};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -107,7 +107,7 @@ pub(crate) fn seed_defaults(conn: &Connection) -> Result<()> {
         "UPDATE shop SET prices_include_tax = ?1 WHERE id = 1",
         [!TAX_ADDED_COUNTRIES.contains(&country.as_str())],
     )?;
-    replace_rates(conn, &defaults_for(&country, &region))
+    replace_rates(Conn::from(conn), &defaults_for(&country, &region))
 }
 
 /// The default rates of a country, the region's own where it has them.
@@ -131,8 +131,8 @@ pub fn defaults_for(country: &str, region: &str) -> Vec<TaxRate> {
     }
 }
 
-pub(crate) fn replace_rates(conn: &Connection, rates: &[TaxRate]) -> Result<()> {
-    conn.execute("DELETE FROM tax_rate", [])?;
+pub(crate) fn replace_rates(conn: Conn, rates: &[TaxRate]) -> Result<()> {
+    conn.execute("DELETE FROM tax_rate", args![])?;
     for (i, r) in rates.iter().enumerate() {
         let class = r.tax_class.trim();
         let name = r.name.trim();
@@ -146,7 +146,7 @@ pub(crate) fn replace_rates(conn: &Connection, rates: &[TaxRate]) -> Result<()> 
         }
         conn.execute(
             "INSERT INTO tax_rate (id, tax_class, name, rate_bp, position) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![new_id(), class, name, r.rate_bp, i as i64],
+            args![new_id(), class, name, r.rate_bp, i as i64],
         )?;
     }
     Ok(())

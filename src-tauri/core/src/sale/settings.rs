@@ -7,9 +7,9 @@ use crate::error::{Error, Result};
 use crate::money::Money;
 use crate::shop::shop_currency;
 use crate::shop::staff::{authorize, Permission, Session};
+use crate::sql::{args, Conn};
 use crate::tax::{self, TaxRate, TaxRounding};
 use crate::Shop;
-use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use ts_rs::TS;
@@ -35,7 +35,7 @@ pub struct DiscountCodeDraft {
     pub value: String,
 }
 
-fn load(c: &Connection) -> Result<CounterSettings> {
+fn load(c: Conn) -> Result<CounterSettings> {
     let cur = shop_currency(c)?;
     let (region, included, rounding, cash, limit, footer): (
         String,
@@ -47,8 +47,8 @@ fn load(c: &Connection) -> Result<CounterSettings> {
     ) = c.query_row(
         "SELECT region, prices_include_tax, tax_rounding, cash_rounding_minor,
                     discount_limit_bp, receipt_footer FROM shop WHERE id = 1",
-        [],
-        |r| r.try_into(),
+        args![],
+        |r| r.tuple(),
     )?;
     Ok(CounterSettings {
         region,
@@ -68,7 +68,7 @@ fn load(c: &Connection) -> Result<CounterSettings> {
 
 impl Shop {
     pub fn counter_settings(&self, session: &Session) -> Result<CounterSettings> {
-        self.db.read(|c| {
+        self.db.shared_read(|c| {
             authorize(c, session, Permission::Sell)?;
             load(c)
         })
@@ -80,7 +80,7 @@ impl Shop {
         session: &Session,
         s: &CounterSettings,
     ) -> Result<CounterSettings> {
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::SettingsManage)?;
             let before = load(tx)?;
             let cur = shop_currency(tx)?;
@@ -92,7 +92,7 @@ impl Shop {
             tx.execute(
                 "UPDATE shop SET region = ?1, prices_include_tax = ?2, tax_rounding = ?3,
                      cash_rounding_minor = ?4, discount_limit_bp = ?5, receipt_footer = ?6 WHERE id = 1",
-                params![
+                args![
                     s.region.trim().to_ascii_uppercase(),
                     s.prices_include_tax,
                     s.tax_rounding.as_str(),
@@ -123,7 +123,7 @@ impl Shop {
         if code.is_empty() || code.contains(char::is_whitespace) {
             return Err(Error::invalid("a discount code is one word"));
         }
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::SettingsManage)?;
             let value = match d.kind.as_str() {
                 "percent" => crate::money::parse_basis_points(&d.value)?,
@@ -136,7 +136,7 @@ impl Shop {
             tx.execute(
                 "INSERT INTO discount_code (code, kind, value, active, created_at) VALUES (?1, ?2, ?3, 1, ?4)
                  ON CONFLICT (code) DO UPDATE SET kind = ?2, value = ?3, active = 1",
-                params![code, d.kind, value, self.clock.now().0],
+                args![code, d.kind, value, self.clock.now().0],
             )?;
             Ok(())
         })
