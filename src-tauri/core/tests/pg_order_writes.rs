@@ -72,6 +72,10 @@ fn life(shop: &Shop, owner: &Session, skus: &[String]) -> Vec<String> {
         Ok(o) => without_ids(&o),
         Err(e) => format!("{:?}: {e}", e.code()),
     };
+    let done = |r: shopdesk_core::Result<()>| match r {
+        Ok(()) => "done".to_string(),
+        Err(e) => format!("{:?}: {e}", e.code()),
+    };
     let mut steps = Vec::new();
     let (a, b, c) = (&skus[0], &skus[1], &skus[2]);
     // A new buyer's order: a customer made from the address, stock committed, ours confirmed.
@@ -159,6 +163,23 @@ fn life(shop: &Shop, owner: &Session, skus: &[String]) -> Vec<String> {
     ship.lines.clear();
     steps.push(said(shop.ship_order(owner, &first.id, &ship)));
     steps.push(said(shop.ship_order(owner, &first.id, &ship)));
+    // The carrier says the first parcel arrived; an unknown parcel is not found.
+    let parcel = shop.order(owner, &first.id).unwrap().shipments[0]
+        .id
+        .clone();
+    let delivered = shopdesk_core::packing::shipping::Delivery::Delivered;
+    steps.push(done(shop.set_delivery(owner, &parcel, delivered)));
+    steps.push(done(shop.set_delivery(owner, "no such parcel", delivered)));
+    steps.push(said(shop.order(owner, &first.id)));
+    // The shop promises two business days everywhere, one on the web; 31 is refused.
+    for (channel, business_days) in [("*", 2), ("Web", 1), ("Web", 31)] {
+        let promise = shopdesk_core::packing::shipping::ShipPromise {
+            channel: channel.into(),
+            business_days,
+        };
+        steps.push(done(shop.save_ship_promise(owner, &promise)));
+    }
+    steps.push(format!("{:?}", shop.ship_promises().unwrap()));
     // A unit comes back: authorised, received (restocked), refunded with a credit note; a
     // second return is cancelled; a third asks for more than was shipped.
     let back = |quantity: i64| ReturnDraft {

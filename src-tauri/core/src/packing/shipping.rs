@@ -9,7 +9,7 @@ use crate::order::order_name;
 use crate::shop::staff::{authorize, Permission, Session};
 use crate::sql::{args, Arg, Conn, Param, Row};
 use crate::Shop;
-use rusqlite::{params, OptionalExtension};
+use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -363,16 +363,15 @@ impl Shop {
     /// Sets what the carrier reports for a parcel (by hand now, from tracking updates later).
     pub fn set_delivery(&self, session: &Session, shipment_id: &str, d: Delivery) -> Result<()> {
         let now = self.clock.now();
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::Pack)
                 .or_else(|_| authorize(tx, session, Permission::OrdersManage))?;
             let order_id: String = tx
-                .query_row(
+                .query_opt(
                     "UPDATE shipment SET delivery = ?2, delivery_at = ?3 WHERE id = ?1 RETURNING order_id",
-                    params![shipment_id, d.as_str(), now.0],
+                    args![shipment_id, d.as_str(), now.0],
                     |r| r.get(0),
-                )
-                .optional()?
+                )?
                 .ok_or(Error::NotFound { what: "shipment" })?;
             crate::order::event(
                 tx,
@@ -410,17 +409,17 @@ impl Shop {
     }
 
     pub fn ship_promises(&self) -> Result<Vec<ShipPromise>> {
-        self.db.read(|c| {
-            let mut st = c.prepare_cached(
+        self.db.shared_read(|c| {
+            c.query_map(
                 "SELECT channel, business_days FROM ship_promise ORDER BY channel <> '*', channel",
-            )?;
-            let rows = st.query_map([], |r| {
-                Ok(ShipPromise {
-                    channel: r.get(0)?,
-                    business_days: r.get(1)?,
-                })
-            })?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
+                args![],
+                |r| {
+                    Ok(ShipPromise {
+                        channel: r.get(0)?,
+                        business_days: r.get(1)?,
+                    })
+                },
+            )
         })
     }
 
@@ -431,19 +430,17 @@ impl Shop {
                 "a promise needs a channel (or *) and 0 to 30 business days",
             ));
         }
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::SettingsManage)?;
-            let before: Option<i64> = tx
-                .query_row(
-                    "SELECT business_days FROM ship_promise WHERE channel = ?1",
-                    [channel],
-                    |r| r.get(0),
-                )
-                .optional()?;
+            let before: Option<i64> = tx.query_opt(
+                "SELECT business_days FROM ship_promise WHERE channel = ?1",
+                args![channel],
+                |r| r.get(0),
+            )?;
             tx.execute(
                 "INSERT INTO ship_promise (channel, business_days) VALUES (?1, ?2)
                  ON CONFLICT (channel) DO UPDATE SET business_days = ?2",
-                params![channel, p.business_days],
+                args![channel, p.business_days],
             )?;
             crate::audit::record(
                 tx,
