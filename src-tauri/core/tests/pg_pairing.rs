@@ -156,7 +156,16 @@ fn the_back_office_shares_adds_a_station_and_it_joins_once() {
     assert_eq!(err.code(), ErrorCode::Invalid, "{err}");
 
     // Both stations' work is on the shop's audit trail under their names.
+    t2.note_export(&owner, "catalog", 3).unwrap();
     let mut admin_client = Client::connect(&pg.url("harbour"), NoTls).unwrap();
+    let exported: i64 = admin_client
+        .query_one(
+            "SELECT count(*) FROM audit_event WHERE action = 'exported' AND station = 'T2'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(exported, 1);
     let added: i64 = admin_client
         .query_one(
             "SELECT count(*) FROM audit_event WHERE action = 'station_added' AND station = 'OFFICE'",

@@ -286,7 +286,9 @@ impl Shop {
     /// Puts an export (a file of the shop's data leaving the app) on the trail.
     pub fn note_export(&self, session: &Session, what: &str, rows: i64) -> Result<()> {
         let now = self.clock.now();
-        self.db.write(|tx| {
+        // On the shop's trail wherever the file was made; a till without its server keeps it
+        // in its own file (an export must not wait on the network).
+        self.db.shared_or_own_write(|tx| {
             audit::record(
                 tx,
                 Change::by(
