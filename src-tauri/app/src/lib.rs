@@ -103,7 +103,8 @@ pub fn run() {
                 },
             )?;
             app.manage(scheduler);
-            // Hourly backups while the app is open (checked every five minutes, so a laptop
+            // Hourly backups while the app is open — this computer's file, and on a station
+            // holding the job the shop's server (checked every five minutes, so a laptop
             // that slept catches up soon after it wakes); a failure shows on Settings → Backups.
             // The first check waits five minutes: starting the till is not when to read the
             // whole database (the last session's backups are there meanwhile).
@@ -125,12 +126,20 @@ pub fn run() {
                 .name("backups".into())
                 .spawn(move || loop {
                     std::thread::sleep(std::time::Duration::from_secs(300));
-                    if let Ok(shop) = handle.state::<state::AppState>().shop() {
+                    let state = handle.state::<state::AppState>();
+                    if let Ok(shop) = state.shop() {
                         if shop.backup_due().unwrap_or(false) {
                             if let Err(e) =
                                 shop.back_up(shopdesk_core::backup::BackupReason::Hourly)
                             {
                                 log::warn!("hourly backup: {e}");
+                            }
+                        }
+                        // A shared shop's server, by the one station holding the job.
+                        if shop.server_backup_due().unwrap_or(false) {
+                            match shopdesk_keychain::back_up_server(&state.db_path, &shop) {
+                                Ok(path) => log::info!("server backed up: {}", path.display()),
+                                Err(e) => log::warn!("server backup: {e}"),
                             }
                         }
                     }

@@ -1,11 +1,14 @@
 //! What this computer keeps in the OS keychain (Keychain, Credential Manager, Secret Service)
 //! to open its shop: the encrypted database's key, filed under the database file's full path,
 //! and a station's password to its shared shop (the rest of that login in a file beside the
-//! shop's); and opening the shop with them. The key
-//! never touches the database, a log or a file beside it; the owner's printed recovery key is
-//! the only other copy. `SHOPDESK_RECOVERY_KEY` in the environment comes first, for scripts and
-//! machines with no keychain daemon.
+//! shop's); opening the shop with them; and backing up a shared shop's server with that login
+//! (`server_backup.rs`). The key never touches the database, a log or a file beside it; the
+//! owner's printed recovery key is the only other copy. `SHOPDESK_RECOVERY_KEY` in the
+//! environment comes first, for scripts and machines with no keychain daemon.
 
+mod server_backup;
+
+pub use server_backup::back_up_server;
 use shopdesk_core::server::Shared;
 use shopdesk_core::till::sharing::{ServerLogin, StationLogin};
 use shopdesk_core::{is_encrypted, Clock, DbKey, Error, Result, Session, Shop};

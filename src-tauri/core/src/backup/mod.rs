@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::shop::staff::{Permission, Session};
 use crate::store::backup::{self as file, Manifest};
 use crate::store::cipher::{self, DbKey};
+use crate::store::pg::Job;
 use crate::{Shop, Timestamp};
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -26,6 +27,8 @@ pub use crate::store::backup::default_dir;
 pub const EVERY_MS: i64 = 60 * 60_000;
 /// The status turns red when the newest good backup is older than this.
 pub const OLD_AFTER_MS: i64 = 2 * EVERY_MS;
+/// Hourly server backups kept: two days'.
+const SERVER_BACKUPS_KEPT: usize = 48;
 
 /// Why a backup was taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -318,6 +321,59 @@ impl Shop {
     pub fn backup_due(&self) -> Result<bool> {
         let newest = file::list(&self.backup_dir())?.into_iter().next();
         Ok(newest.is_none_or(|(_, m)| self.clock.now().0 - m.taken_at.0 >= EVERY_MS))
+    }
+
+    /// Where the shop's server is backed up (`pg_dump` files `server-<ms>.dump`), by the
+    /// station that runs the job: beside this station's own backups.
+    pub fn server_backup_dir(&self) -> PathBuf {
+        self.backup_dir().join("server")
+    }
+
+    /// The server's backups, newest first: each file and when it was taken.
+    fn server_backups(&self) -> Vec<(PathBuf, Timestamp)> {
+        let mut found: Vec<(PathBuf, Timestamp)> = std::fs::read_dir(self.server_backup_dir())
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.ok())
+            .filter_map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let ms = name
+                    .strip_prefix("server-")?
+                    .strip_suffix(".dump")?
+                    .parse()
+                    .ok()?;
+                Some((e.path(), Timestamp(ms)))
+            })
+            .collect();
+        found.sort_by_key(|f| std::cmp::Reverse(f.1));
+        found
+    }
+
+    /// Whether this computer backs up the shop's server now: a station holding the backup job
+    /// (one station at a time), when the newest server backup is an hour old or there is none.
+    /// A standalone shop has no server to back up.
+    pub fn server_backup_due(&self) -> Result<bool> {
+        if !self.is_station() || !self.db.runs(Job::Backup)? {
+            return Ok(false);
+        }
+        let newest = self.server_backups().into_iter().next();
+        Ok(newest.is_none_or(|(_, at)| self.clock.now().0 - at.0 >= EVERY_MS))
+    }
+
+    /// The file the server's backup taken now goes to; the oldest beyond two days of hourly
+    /// ones are deleted first.
+    pub fn server_backup_file(&self) -> Result<PathBuf> {
+        let dir = self.server_backup_dir();
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| Error::CannotWrite(format!("the backup folder {}: {e}", dir.display())))?;
+        for (old, _) in self
+            .server_backups()
+            .into_iter()
+            .skip(SERVER_BACKUPS_KEPT - 1)
+        {
+            let _ = std::fs::remove_file(old);
+        }
+        Ok(dir.join(format!("server-{}.dump", self.clock.now().0)))
     }
 
     /// Every backup in the shop's backup folder, newest first.

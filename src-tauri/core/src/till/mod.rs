@@ -310,6 +310,11 @@ impl Shop {
         cache::refresh(&self.db)
     }
 
+    /// Whether this computer is a station of a shop shared on a server.
+    pub fn is_station(&self) -> bool {
+        self.db.server().is_some()
+    }
+
     /// This till and what it has not yet sent.
     pub fn till_state(&self) -> Result<TillState> {
         self.db.read(|c| {

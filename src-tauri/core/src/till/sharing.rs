@@ -57,10 +57,20 @@ pub struct StationLogin {
 }
 
 impl StationLogin {
+    /// This station's login role on the server.
+    pub fn role(&self) -> String {
+        roles::station_role(&self.database, &self.till)
+    }
+
     /// The libpq connection string of this station's own login.
     pub fn url(&self) -> String {
-        let role = roles::station_role(&self.database, &self.till);
-        libpq_url(&self.host, self.port, &self.database, &role, &self.password)
+        libpq_url(
+            &self.host,
+            self.port,
+            &self.database,
+            &self.role(),
+            &self.password,
+        )
     }
 }
 

@@ -26,6 +26,8 @@ struct Session {
 pub enum Job {
     /// Sending the mail outbox.
     Mail = 0x5348_4f50_4d41_494c, // "SHOPMAIL"
+    /// Backing up the shop's server (`pg_dump`, hourly).
+    Backup = 0x5348_4f50_4241_434b, // "SHOPBACK"
 }
 
 /// The shop's server, as this station reaches it.
