@@ -153,3 +153,65 @@ fn every_customers_record_reads_the_same_on_both_engines() {
     let missing = station.customer_profile(&owner, "nobody").unwrap_err();
     assert_eq!(missing.code(), shopdesk_core::ErrorCode::NotFound);
 }
+
+#[test]
+fn a_customer_is_edited_alike_on_both_engines() {
+    use shopdesk_core::customer::edit::{Contact, CustomerEdit};
+    let dir = tempfile::tempdir().unwrap();
+    let common::stations::Pair {
+        standalone,
+        owner,
+        station,
+        mut shared,
+    } = common::stations::demo_pair(dir.path(), 0, 20);
+    let ids: Vec<(String, String)> = shared
+        .client
+        .query(
+            "SELECT id, email::text FROM customer WHERE email IS NOT NULL ORDER BY id LIMIT 2",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    let (id, other_email) = (&ids[0].0, &ids[1].1);
+    let edit = CustomerEdit {
+        id: id.clone(),
+        name: "Órla Ní Bhriain".into(),
+        email: "orla@example.ie".into(),
+        phone: "+353 91 555 0101".into(),
+        emails: vec![Contact {
+            value: "orla.work@example.ie".into(),
+            label: "work".into(),
+        }],
+        tags: "vip, wholesale".into(),
+        consent: true,
+        consent_source: "at the counter".into(),
+        note: "Prefers collection".into(),
+        ..Default::default()
+    };
+    let taken = CustomerEdit {
+        email: other_email.clone(),
+        ..edit.clone()
+    };
+    let unsourced = CustomerEdit {
+        consent: false,
+        consent_source: String::new(),
+        ..edit.clone()
+    };
+    let mut said = Vec::new();
+    for shop in [&standalone, &station] {
+        let saved = shop.save_customer(&owner, &edit).unwrap();
+        assert_eq!(shop.customer_profile(&owner, id).unwrap(), saved);
+        let refusals: Vec<String> = [&taken, &unsourced]
+            .map(|e| shop.save_customer(&owner, e).unwrap_err().to_string())
+            .to_vec();
+        said.push((saved, refusals));
+    }
+    assert_eq!(said[0], said[1]);
+    assert!(
+        said[0].1[0].contains("merge the two customers"),
+        "{:?}",
+        said[0].1
+    );
+}

@@ -11,8 +11,9 @@ use crate::id::new_id;
 use crate::order::Address;
 use crate::shop::staff::{authorize, Permission, Session};
 use crate::shop::{email_is_valid, phone_is_valid};
+use crate::sql::{args, Conn};
 use crate::Shop;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
@@ -83,26 +84,26 @@ fn clean_contacts(list: &[Contact], main: Option<&str>) -> Vec<Contact> {
 }
 
 /// The live customer (not merged away, not erased) other than `id` with this e-mail.
-fn email_owner(conn: &Connection, email: &str, id: &str) -> Result<Option<String>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT c.name FROM customer c
-             WHERE c.id <> ?2 AND c.merged_into IS NULL AND c.erased_at IS NULL
-               AND ((lower(c.email) = lower(?1) AND c.email IS NOT NULL)
-                    OR c.id IN (SELECT customer_id FROM customer_contact
-                                WHERE kind = 'email' AND lower(value) = lower(?1)))
-             LIMIT 1",
-        )?
-        .query_row(params![email, id], |r| r.get(0))
-        .optional()?)
+fn email_owner<'c>(conn: impl Into<Conn<'c>>, email: &str, id: &str) -> Result<Option<String>> {
+    conn.into().query_opt(
+        "SELECT c.name FROM customer c
+         WHERE c.id <> ?2 AND c.merged_into IS NULL AND c.erased_at IS NULL
+           AND ((lower(c.email) = lower(?1) AND c.email IS NOT NULL)
+                OR c.id IN (SELECT customer_id FROM customer_contact
+                            WHERE kind = 'email' AND lower(value) = lower(?1)))
+         LIMIT 1",
+        args![email, id],
+        |r| r.get(0),
+    )
 }
 
-fn live(conn: &Connection, id: &str) -> Result<()> {
+fn live<'c>(conn: impl Into<Conn<'c>>, id: &str) -> Result<()> {
+    let conn = conn.into();
     crate::store::customer_exists(conn, id)?;
     let (merged, erased): (Option<String>, Option<i64>) = conn.query_row(
         "SELECT merged_into, erased_at FROM customer WHERE id = ?1",
-        [id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
+        args![id],
+        |r| r.tuple(),
     )?;
     if merged.is_some() {
         return Err(Error::Conflict(
@@ -115,16 +116,22 @@ fn live(conn: &Connection, id: &str) -> Result<()> {
     Ok(())
 }
 
-fn replace_contacts(conn: &Connection, id: &str, kind: &str, list: &[Contact]) -> Result<()> {
+fn replace_contacts<'c>(
+    conn: impl Into<Conn<'c>>,
+    id: &str,
+    kind: &str,
+    list: &[Contact],
+) -> Result<()> {
+    let conn = conn.into();
     conn.execute(
         "DELETE FROM customer_contact WHERE customer_id = ?1 AND kind = ?2",
-        params![id, kind],
-    )?;
-    let mut add = conn.prepare_cached(
-        "INSERT INTO customer_contact (id, customer_id, kind, value, label) VALUES (?1, ?2, ?3, ?4, ?5)",
+        args![id, kind],
     )?;
     for c in list {
-        add.execute(params![new_id(), id, kind, c.value, c.label])?;
+        conn.execute(
+            "INSERT INTO customer_contact (id, customer_id, kind, value, label) VALUES (?1, ?2, ?3, ?4, ?5)",
+            args![new_id(), id, kind, c.value, c.label],
+        )?;
     }
     Ok(())
 }
@@ -168,7 +175,7 @@ impl Shop {
         }
         let address = edit.address.cleaned();
         let tags = split_tags(&edit.tags).join(", ");
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::OrdersManage)?;
             live(tx, &edit.id)?;
             for e in email.iter().chain(emails.iter().map(|c| &c.value)) {
@@ -190,11 +197,11 @@ impl Shop {
             tx.execute(
                 "UPDATE customer SET name = ?2, email = ?3, phone = ?4, address = ?5, tags = ?6, note = ?7,
                      consent = ?8,
-                     consent_at = CASE WHEN ?9 THEN ?10 ELSE consent_at END,
-                     consent_source = CASE WHEN ?9 THEN ?11 ELSE consent_source END,
+                     consent_at = CASE WHEN ?9 = 1 THEN ?10 ELSE consent_at END,
+                     consent_source = CASE WHEN ?9 = 1 THEN ?11 ELSE consent_source END,
                      updated_at = ?10
                  WHERE id = ?1",
-                params![
+                args![
                     edit.id,
                     name,
                     email,
