@@ -153,3 +153,81 @@ fn locations_are_kept_alike_on_both_engines() {
     assert_eq!(seen[0], seen[1]);
     assert_eq!(seen[0][0].0, "Market van");
 }
+
+#[test]
+fn a_transfer_is_sent_and_received_once_alike_on_both_engines() {
+    use shopdesk_core::stock::transfer::{TransferDraft, TransferLineDraft};
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FixedClock::at(1_790_000_000_000));
+    let (standalone, owner) =
+        shopdesk_testkit::shop::open(dir.path(), "Corner Books", "ie", "EUR", clock.clone());
+    let mug =
+        shopdesk_testkit::shop::stocked(&standalone, &owner, "Mug", "MUG-1", "12.00", "A1", 6);
+    let floor = standalone.locations(&owner).unwrap()[0].id.clone();
+    let van = standalone.create_location(&owner, "Market van").unwrap().id;
+    let shared = common::stations::share(&standalone, &owner);
+    let a = shared.station(dir.path(), "a", clock.clone());
+    let b = shared.station(dir.path(), "b", clock.clone());
+    let draft = |qty: i64| TransferDraft {
+        from_id: floor.clone(),
+        to_id: van.clone(),
+        lines: vec![TransferLineDraft {
+            variant_id: mug.clone(),
+            qty,
+        }],
+    };
+    let mut seen = Vec::new();
+    for shop in [&standalone, &a] {
+        let too_many = shop.send_transfer(&owner, draft(7)).unwrap_err();
+        let sent = shop.send_transfer(&owner, draft(4)).unwrap();
+        let received = shop.receive_transfer(&owner, &sent.id).unwrap();
+        let again = shop.receive_transfer(&owner, &sent.id).unwrap_err();
+        let levels: Vec<(String, i64)> = shop
+            .stock_levels(&owner, &mug)
+            .unwrap()
+            .into_iter()
+            .map(|l| (l.location, l.on_hand))
+            .collect();
+        let strip = |t: shopdesk_core::stock::transfer::Transfer| {
+            (t.number, t.from, t.to, t.status, t.lines)
+        };
+        seen.push((
+            too_many.code(),
+            strip(sent),
+            strip(received),
+            again.to_string(),
+            levels,
+            shop.transfers(&owner).unwrap().len(),
+        ));
+    }
+    assert_eq!(seen[0], seen[1]);
+    assert_eq!(seen[0].0, ErrorCode::NotEnoughStock);
+
+    // Two stations receiving one transfer at once put its stock on the shelf once (the two
+    // units left on the floor, one transfer each).
+    for _ in 0..2 {
+        let sent = a.send_transfer(&owner, draft(1)).unwrap();
+        let took: usize = std::thread::scope(|s| {
+            [&a, &b]
+                .map(|station| {
+                    let (owner, id) = (&owner, &sent.id);
+                    s.spawn(move || usize::from(station.receive_transfer(owner, id).is_ok()))
+                })
+                .into_iter()
+                .map(|r| r.join().unwrap())
+                .sum()
+        });
+        assert_eq!(took, 1);
+    }
+    let on_van: Vec<i64> = b
+        .stock_levels(&owner, &mug)
+        .unwrap()
+        .into_iter()
+        .map(|l| l.on_hand)
+        .collect();
+    assert_eq!(
+        on_van.iter().sum::<i64>(),
+        6,
+        "nothing made or lost: {on_van:?}"
+    );
+}

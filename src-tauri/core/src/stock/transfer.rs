@@ -4,11 +4,11 @@
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::id::new_id;
-use crate::shop::staff::{authorize, unique_conflict, Permission, Session};
+use crate::shop::staff::{authorize, Permission, Session};
+use crate::sql::{args, Conn};
 use crate::stock::{location_exists, record_move, take_out, variant_label, Move, MoveReason};
 use crate::store::next_number;
 use crate::Shop;
-use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -51,36 +51,37 @@ pub struct Transfer {
     pub lines: Vec<TransferLine>,
 }
 
-fn load_transfer(conn: &Connection, id: &str) -> Result<Transfer> {
+fn load_transfer<'c>(conn: impl Into<Conn<'c>>, id: &str) -> Result<Transfer> {
+    let conn = conn.into();
     let mut t = conn
-        .query_row(
+        .query_opt(
             "SELECT t.id, t.number, f.name, o.name, t.status, t.sent_at, t.received_at
              FROM transfer t JOIN location f ON f.id = t.from_id JOIN location o ON o.id = t.to_id
              WHERE t.id = ?1",
-            [id],
+            args![id],
             |r| {
                 Ok(Transfer {
                     id: r.get(0)?,
                     number: r.get(1)?,
                     from: r.get(2)?,
                     to: r.get(3)?,
-                    status: if r.get::<_, String>(4)? == "received" {
+                    status: if r.text(4)? == "received" {
                         TransferStatus::Received
                     } else {
                         TransferStatus::Sent
                     },
                     sent_at: Timestamp(r.get(5)?),
-                    received_at: r.get::<_, Option<i64>>(6)?.map(Timestamp),
+                    received_at: r.get::<Option<i64>>(6)?.map(Timestamp),
                     lines: Vec::new(),
                 })
             },
-        )
-        .optional()?
+        )?
         .ok_or(Error::NotFound { what: "transfer" })?;
-    let ids: Vec<(String, i64)> = conn
-        .prepare("SELECT variant_id, qty FROM transfer_line WHERE transfer_id = ?1")?
-        .query_map([id], |r| r.try_into())?
-        .collect::<rusqlite::Result<_>>()?;
+    let ids: Vec<(String, i64)> = conn.query_map(
+        "SELECT variant_id, qty FROM transfer_line WHERE transfer_id = ?1 ORDER BY variant_id",
+        args![id],
+        |r| r.tuple(),
+    )?;
     for (variant_id, qty) in ids {
         t.lines.push(TransferLine {
             label: variant_label(conn, &variant_id)?,
@@ -102,7 +103,7 @@ impl Shop {
         if d.lines.is_empty() {
             return Err(Error::invalid("a transfer needs at least one line"));
         }
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::StockManage)?;
             location_exists(tx, &d.from_id)?;
             location_exists(tx, &d.to_id)?;
@@ -112,18 +113,18 @@ impl Shop {
             tx.execute(
                 "INSERT INTO transfer (id, number, from_id, to_id, status, sent_by, sent_at)
                  VALUES (?1, ?2, ?3, ?4, 'sent', ?5, ?6)",
-                params![id, number, d.from_id, d.to_id, session.staff_id(), now.0],
+                args![id, number, d.from_id, d.to_id, session.staff_id(), now.0],
             )?;
             for line in &d.lines {
                 if line.qty <= 0 {
                     return Err(Error::invalid("transfer quantities are 1 or more"));
                 }
                 take_out(tx, &line.variant_id, &d.from_id, line.qty)?;
-                tx.execute(
+                tx.execute_unique(
                     "INSERT INTO transfer_line (transfer_id, variant_id, qty) VALUES (?1, ?2, ?3)",
-                    params![id, line.variant_id, line.qty],
-                )
-                .map_err(|e| unique_conflict(e, "a variant is on the transfer twice".into()))?;
+                    args![id, line.variant_id, line.qty],
+                    || "a variant is on the transfer twice".into(),
+                )?;
                 record_move(
                     tx,
                     &Move {
@@ -145,20 +146,24 @@ impl Shop {
     }
 
     pub fn receive_transfer(&self, session: &Session, id: &str) -> Result<Transfer> {
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::StockManage)?;
             let t = load_transfer(tx, id)?;
-            if t.status == TransferStatus::Received {
+            let now = self.clock.now();
+            // Received once: the status changes first and only from "sent", so two stations
+            // receiving the same transfer at once cannot both put its stock on the shelf.
+            let to_id: Option<String> = tx.query_opt(
+                "UPDATE transfer SET status = 'received', received_at = ?2
+                 WHERE id = ?1 AND status = 'sent' RETURNING to_id",
+                args![id, now.0],
+                |r| r.get(0),
+            )?;
+            let Some(to_id) = to_id else {
                 return Err(Error::Conflict(format!(
                     "transfer {} was already received",
                     t.number
                 )));
-            }
-            let to_id: String =
-                tx.query_row("SELECT to_id FROM transfer WHERE id = ?1", [id], |r| {
-                    r.get(0)
-                })?;
-            let now = self.clock.now();
+            };
             for line in &t.lines {
                 record_move(
                     tx,
@@ -176,19 +181,18 @@ impl Shop {
                     },
                 )?;
             }
-            tx.execute(
-                "UPDATE transfer SET status = 'received', received_at = ?2 WHERE id = ?1",
-                params![id, now.0],
-            )?;
             load_transfer(tx, id)
         })
     }
 
     pub fn transfers(&self, session: &Session) -> Result<Vec<Transfer>> {
-        self.db.read(|c| {
+        self.db.shared_read(|c| {
             authorize(c, session, Permission::CatalogView)?;
-            let ids =
-                crate::store::ids(c, "SELECT id FROM transfer ORDER BY number DESC LIMIT 200")?;
+            let ids: Vec<String> = c.query_map(
+                "SELECT id FROM transfer ORDER BY number DESC LIMIT 200",
+                args![],
+                |r| r.get(0),
+            )?;
             ids.iter().map(|id| load_transfer(c, id)).collect()
         })
     }
