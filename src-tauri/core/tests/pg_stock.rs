@@ -231,3 +231,91 @@ fn a_transfer_is_sent_and_received_once_alike_on_both_engines() {
         "nothing made or lost: {on_van:?}"
     );
 }
+
+#[test]
+fn a_stocktake_is_counted_and_applied_once_alike_on_both_engines() {
+    use shopdesk_core::stock::stocktake::{CountEntry, CountScan};
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FixedClock::at(1_790_000_000_000));
+    let (standalone, owner) =
+        shopdesk_testkit::shop::open(dir.path(), "Corner Books", "ie", "EUR", clock.clone());
+    let mug =
+        shopdesk_testkit::shop::stocked(&standalone, &owner, "Mug", "MUG-1", "12.00", "A1", 6);
+    let floor = standalone.locations(&owner).unwrap()[0].id.clone();
+    let shared = common::stations::share(&standalone, &owner);
+    let a = shared.station(dir.path(), "a", clock.clone());
+    let b = shared.station(dir.path(), "b", clock.clone());
+    let mut seen = Vec::new();
+    for shop in [&standalone, &a] {
+        let t = shop.start_stocktake(&owner, &floor).unwrap();
+        let twice = shop
+            .start_stocktake(&owner, &floor)
+            .unwrap_err()
+            .to_string();
+        let scan = || CountScan {
+            stocktake_id: t.id.clone(),
+            code: "MUG-1".into(),
+        };
+        shop.count_scan(&owner, scan()).unwrap();
+        shop.count_scan(&owner, scan()).unwrap();
+        let unknown = shop
+            .count_scan(
+                &owner,
+                CountScan {
+                    code: "NOPE".into(),
+                    ..scan()
+                },
+            )
+            .unwrap_err()
+            .code();
+        let typed = shop
+            .set_count(
+                &owner,
+                CountEntry {
+                    stocktake_id: t.id.clone(),
+                    variant_id: mug.clone(),
+                    counted: 4,
+                },
+            )
+            .unwrap();
+        let applied = shop.apply_stocktake(&owner, &t.id).unwrap();
+        let again = shop.apply_stocktake(&owner, &t.id).unwrap_err().to_string();
+        let level = shop.stock_levels(&owner, &mug).unwrap()[0].on_hand;
+        let strip = |t: shopdesk_core::stock::stocktake::Stocktake| {
+            (
+                t.number,
+                t.status,
+                t.lines,
+                t.net_variance,
+                t.variance_value,
+            )
+        };
+        seen.push((twice, unknown, strip(typed), strip(applied), again, level));
+    }
+    assert_eq!(seen[0], seen[1]);
+    assert_eq!(seen[0].5, 4, "the count stands");
+
+    // Two stations applying one count at once book its variance once.
+    let t = a.start_stocktake(&owner, &floor).unwrap();
+    a.set_count(
+        &owner,
+        CountEntry {
+            stocktake_id: t.id.clone(),
+            variant_id: mug.clone(),
+            counted: 9,
+        },
+    )
+    .unwrap();
+    let applied: usize = std::thread::scope(|s| {
+        [&a, &b]
+            .map(|station| {
+                let (owner, id) = (&owner, &t.id);
+                s.spawn(move || usize::from(station.apply_stocktake(owner, id).is_ok()))
+            })
+            .into_iter()
+            .map(|r| r.join().unwrap())
+            .sum()
+    });
+    assert_eq!(applied, 1);
+    assert_eq!(b.stock_levels(&owner, &mug).unwrap()[0].on_hand, 9);
+}

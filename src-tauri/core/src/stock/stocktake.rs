@@ -11,10 +11,10 @@ use crate::id::new_id;
 use crate::money::{Currency, Money};
 use crate::shop::shop_currency;
 use crate::shop::staff::{authorize, Permission, Session};
+use crate::sql::{args, Conn};
 use crate::stock::{level, location_exists, record_move, variant_label, Move, MoveReason};
 use crate::store::next_number;
 use crate::Shop;
-use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
@@ -71,7 +71,8 @@ pub struct CountScan {
 /// (variant, SKU, counted, unit cost, on-hand change the count booked once applied)
 type CountRow = (String, String, i64, Option<i64>, Option<i64>);
 
-fn load(conn: &Connection, id: &str, currency: Currency) -> Result<Stocktake> {
+fn load<'c>(conn: impl Into<Conn<'c>>, id: &str, currency: Currency) -> Result<Stocktake> {
+    let conn = conn.into();
     let (number, location_id, location, status, started_at, closed_at): (
         i64,
         String,
@@ -80,13 +81,12 @@ fn load(conn: &Connection, id: &str, currency: Currency) -> Result<Stocktake> {
         i64,
         Option<i64>,
     ) = conn
-        .query_row(
+        .query_opt(
             "SELECT t.number, t.location_id, l.name, t.status, t.started_at, t.closed_at
              FROM stocktake t JOIN location l ON l.id = t.location_id WHERE t.id = ?1",
-            [id],
-            |r| r.try_into(),
-        )
-        .optional()?
+            args![id],
+            |r| r.tuple(),
+        )?
         .ok_or(Error::NotFound { what: "stocktake" })?;
     let status = match status.as_str() {
         "applied" => StocktakeStatus::Applied,
@@ -94,16 +94,15 @@ fn load(conn: &Connection, id: &str, currency: Currency) -> Result<Stocktake> {
         _ => StocktakeStatus::Open,
     };
     // Once applied, "expected" is what the count movement corrected from, read off the ledger.
-    let rows: Vec<CountRow> = conn
-        .prepare_cached(
-            "SELECT c.variant_id, ifnull(v.sku, ''), c.counted, v.cost_minor,
-                    (SELECT on_hand_delta FROM stock_move m WHERE m.doc_type = 'stocktake'
-                       AND m.doc_id = c.stocktake_id AND m.variant_id = c.variant_id)
-             FROM stocktake_count c JOIN variant v ON v.id = c.variant_id
-             WHERE c.stocktake_id = ?1 ORDER BY v.sku",
-        )?
-        .query_map([id], |r| r.try_into())?
-        .collect::<rusqlite::Result<_>>()?;
+    let rows: Vec<CountRow> = conn.query_map(
+        "SELECT c.variant_id, coalesce(v.sku, ''), c.counted, v.cost_minor,
+                (SELECT on_hand_delta FROM stock_move m WHERE m.doc_type = 'stocktake'
+                   AND m.doc_id = c.stocktake_id AND m.variant_id = c.variant_id)
+         FROM stocktake_count c JOIN variant v ON v.id = c.variant_id
+         WHERE c.stocktake_id = ?1 ORDER BY v.sku, v.id",
+        args![id],
+        |r| r.tuple(),
+    )?;
     let mut t = Stocktake {
         id: id.to_string(),
         number,
@@ -143,12 +142,13 @@ fn load(conn: &Connection, id: &str, currency: Currency) -> Result<Stocktake> {
     Ok(t)
 }
 
-fn open_one(conn: &Connection, id: &str) -> Result<()> {
+fn open_one(conn: Conn, id: &str) -> Result<()> {
     let status: String = conn
-        .query_row("SELECT status FROM stocktake WHERE id = ?1", [id], |r| {
-            r.get(0)
-        })
-        .optional()?
+        .query_opt(
+            "SELECT status FROM stocktake WHERE id = ?1",
+            args![id],
+            |r| r.get(0),
+        )?
         .ok_or(Error::NotFound { what: "stocktake" })?;
     if status != "open" {
         return Err(Error::Conflict(format!(
@@ -161,16 +161,14 @@ fn open_one(conn: &Connection, id: &str) -> Result<()> {
 impl Shop {
     /// Opens a count at a location; one open count per location at a time.
     pub fn start_stocktake(&self, session: &Session, location_id: &str) -> Result<Stocktake> {
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::StockManage)?;
             let name = location_exists(tx, location_id)?;
-            let open: Option<i64> = tx
-                .query_row(
-                    "SELECT number FROM stocktake WHERE location_id = ?1 AND status = 'open'",
-                    [location_id],
-                    |r| r.get(0),
-                )
-                .optional()?;
+            let open: Option<i64> = tx.query_opt(
+                "SELECT number FROM stocktake WHERE location_id = ?1 AND status = 'open'",
+                args![location_id],
+                |r| r.get(0),
+            )?;
             if let Some(n) = open {
                 return Err(Error::Conflict(format!(
                     "stocktake {n} is still open at {name}; finish or cancel it first"
@@ -181,7 +179,7 @@ impl Shop {
             tx.execute(
                 "INSERT INTO stocktake (id, number, location_id, status, started_by, started_at)
                  VALUES (?1, ?2, ?3, 'open', ?4, ?5)",
-                params![
+                args![
                     id,
                     number,
                     location_id,
@@ -195,7 +193,7 @@ impl Shop {
 
     /// One scan: finds the item by SKU or barcode and adds one to its count.
     pub fn count_scan(&self, session: &Session, s: CountScan) -> Result<Stocktake> {
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::StockManage)?;
             open_one(tx, &s.stocktake_id)?;
             let found = lookup_in(tx, &s.code)?.ok_or_else(|| Error::UnknownCode {
@@ -203,8 +201,9 @@ impl Shop {
             })?;
             tx.execute(
                 "INSERT INTO stocktake_count (stocktake_id, variant_id, counted) VALUES (?1, ?2, 1)
-                 ON CONFLICT DO UPDATE SET counted = counted + 1",
-                [&s.stocktake_id, &found.variant_id],
+                 ON CONFLICT (stocktake_id, variant_id)
+                 DO UPDATE SET counted = stocktake_count.counted + 1",
+                args![s.stocktake_id, found.variant_id],
             )?;
             load(tx, &s.stocktake_id, shop_currency(tx)?)
         })
@@ -215,39 +214,42 @@ impl Shop {
         if e.counted < 0 {
             return Err(Error::invalid("a count cannot be negative"));
         }
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::StockManage)?;
             open_one(tx, &e.stocktake_id)?;
             variant_label(tx, &e.variant_id)?;
             tx.execute(
                 "INSERT INTO stocktake_count (stocktake_id, variant_id, counted) VALUES (?1, ?2, ?3)
-                 ON CONFLICT DO UPDATE SET counted = ?3",
-                params![e.stocktake_id, e.variant_id, e.counted],
+                 ON CONFLICT (stocktake_id, variant_id) DO UPDATE SET counted = ?3",
+                args![e.stocktake_id, e.variant_id, e.counted],
             )?;
             load(tx, &e.stocktake_id, shop_currency(tx)?)
         })
     }
 
     pub fn stocktake(&self, session: &Session, id: &str) -> Result<Stocktake> {
-        self.db.read(|c| {
+        self.db.shared_read(|c| {
             authorize(c, session, Permission::CatalogView)?;
             load(c, id, shop_currency(c)?)
         })
     }
 
     pub fn stocktakes(&self, session: &Session) -> Result<Vec<Stocktake>> {
-        self.db.read(|c| {
+        self.db.shared_read(|c| {
             authorize(c, session, Permission::CatalogView)?;
             let currency = shop_currency(c)?;
-            let ids =
-                crate::store::ids(c, "SELECT id FROM stocktake ORDER BY number DESC LIMIT 100")?;
+            let ids: Vec<String> = c.query_map(
+                "SELECT id FROM stocktake ORDER BY number DESC LIMIT 100",
+                args![],
+                |r| r.get(0),
+            )?;
             ids.iter().map(|id| load(c, id, currency)).collect()
         })
     }
 
     /// Books every variance as a count movement, all in one transaction, and closes the count.
     pub fn apply_stocktake(&self, session: &Session, id: &str) -> Result<Stocktake> {
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::StockManage)?;
             open_one(tx, id)?;
             let currency = shop_currency(tx)?;
@@ -256,6 +258,16 @@ impl Shop {
                 return Err(Error::invalid("nothing has been counted yet"));
             }
             let now = self.clock.now();
+            // Applied once: the status changes first and only from "open", so two stations
+            // applying the same count at once cannot both book its variances.
+            let closed = tx.execute(
+                "UPDATE stocktake SET status = 'applied', closed_at = ?2
+                 WHERE id = ?1 AND status = 'open'",
+                args![id, now.0],
+            )?;
+            if closed == 0 {
+                return Err(Error::Conflict("this stocktake is already applied".into()));
+            }
             for line in &before.lines {
                 record_move(tx, &Move {
                     variant_id: &line.variant_id,
@@ -270,22 +282,18 @@ impl Shop {
                     at: now,
                 })?;
             }
-            tx.execute(
-                "UPDATE stocktake SET status = 'applied', closed_at = ?2 WHERE id = ?1",
-                params![id, now.0],
-            )?;
             audit::record(tx, Change::by(now, session.staff_id(), "stocktake_applied", ("stocktake", id), json!({ "number": before.number, "net_variance": before.net_variance, "variance_value_minor": before.variance_value.minor() })))?;
             load(tx, id, currency)
         })
     }
 
     pub fn cancel_stocktake(&self, session: &Session, id: &str) -> Result<Stocktake> {
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::StockManage)?;
             open_one(tx, id)?;
             tx.execute(
                 "UPDATE stocktake SET status = 'cancelled', closed_at = ?2 WHERE id = ?1",
-                params![id, self.clock.now().0],
+                args![id, self.clock.now().0],
             )?;
             load(tx, id, shop_currency(tx)?)
         })
