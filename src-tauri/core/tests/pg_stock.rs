@@ -5,18 +5,37 @@
 mod common;
 
 use shopdesk_core::stock::{ReorderRule, StockAdjustment};
-use shopdesk_core::{ErrorCode, FixedClock};
+use shopdesk_core::{ErrorCode, FixedClock, Session, Shop};
 use std::sync::Arc;
+
+/// A shop with six mugs on its floor: the shop, its owner, the mug, the floor, the clock.
+fn six_mugs(dir: &std::path::Path) -> (Shop, Session, String, String, Arc<FixedClock>) {
+    let clock = Arc::new(FixedClock::at(1_790_000_000_000));
+    let (shop, owner) =
+        shopdesk_testkit::shop::open(dir, "Corner Books", "ie", "EUR", clock.clone());
+    let mug = shopdesk_testkit::shop::stocked(&shop, &owner, "Mug", "MUG-1", "12.00", "A1", 6);
+    let floor = shop.locations(&owner).unwrap()[0].id.clone();
+    (shop, owner, mug, floor, clock)
+}
+
+/// Runs `act` on two stations at the same moment: how many times it succeeded.
+fn at_once(stations: [&Shop; 2], act: impl Fn(&Shop) -> bool + Sync) -> usize {
+    std::thread::scope(|s| {
+        stations
+            .map(|station| {
+                let act = &act;
+                s.spawn(move || usize::from(act(station)))
+            })
+            .into_iter()
+            .map(|r| r.join().unwrap())
+            .sum()
+    })
+}
 
 #[test]
 fn stock_reads_and_writes_alike_and_two_stations_never_oversell_the_shelf() {
     let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(FixedClock::at(1_790_000_000_000));
-    let (standalone, owner) =
-        shopdesk_testkit::shop::open(dir.path(), "Corner Books", "ie", "EUR", clock.clone());
-    let mug =
-        shopdesk_testkit::shop::stocked(&standalone, &owner, "Mug", "MUG-1", "12.00", "A1", 6);
-    let floor = standalone.locations(&owner).unwrap()[0].id.clone();
+    let (standalone, owner, mug, floor, clock) = six_mugs(dir.path());
     let mut shared = common::stations::share(&standalone, &owner);
     let a = shared.station(dir.path(), "a", clock.clone());
     let b = shared.station(dir.path(), "b", clock.clone());
@@ -158,12 +177,7 @@ fn locations_are_kept_alike_on_both_engines() {
 fn a_transfer_is_sent_and_received_once_alike_on_both_engines() {
     use shopdesk_core::stock::transfer::{TransferDraft, TransferLineDraft};
     let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(FixedClock::at(1_790_000_000_000));
-    let (standalone, owner) =
-        shopdesk_testkit::shop::open(dir.path(), "Corner Books", "ie", "EUR", clock.clone());
-    let mug =
-        shopdesk_testkit::shop::stocked(&standalone, &owner, "Mug", "MUG-1", "12.00", "A1", 6);
-    let floor = standalone.locations(&owner).unwrap()[0].id.clone();
+    let (standalone, owner, mug, floor, clock) = six_mugs(dir.path());
     let van = standalone.create_location(&owner, "Market van").unwrap().id;
     let shared = common::stations::share(&standalone, &owner);
     let a = shared.station(dir.path(), "a", clock.clone());
@@ -207,15 +221,8 @@ fn a_transfer_is_sent_and_received_once_alike_on_both_engines() {
     // units left on the floor, one transfer each).
     for _ in 0..2 {
         let sent = a.send_transfer(&owner, draft(1)).unwrap();
-        let took: usize = std::thread::scope(|s| {
-            [&a, &b]
-                .map(|station| {
-                    let (owner, id) = (&owner, &sent.id);
-                    s.spawn(move || usize::from(station.receive_transfer(owner, id).is_ok()))
-                })
-                .into_iter()
-                .map(|r| r.join().unwrap())
-                .sum()
+        let took = at_once([&a, &b], |station| {
+            station.receive_transfer(&owner, &sent.id).is_ok()
         });
         assert_eq!(took, 1);
     }
@@ -236,12 +243,7 @@ fn a_transfer_is_sent_and_received_once_alike_on_both_engines() {
 fn a_stocktake_is_counted_and_applied_once_alike_on_both_engines() {
     use shopdesk_core::stock::stocktake::{CountEntry, CountScan};
     let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(FixedClock::at(1_790_000_000_000));
-    let (standalone, owner) =
-        shopdesk_testkit::shop::open(dir.path(), "Corner Books", "ie", "EUR", clock.clone());
-    let mug =
-        shopdesk_testkit::shop::stocked(&standalone, &owner, "Mug", "MUG-1", "12.00", "A1", 6);
-    let floor = standalone.locations(&owner).unwrap()[0].id.clone();
+    let (standalone, owner, mug, floor, clock) = six_mugs(dir.path());
     let shared = common::stations::share(&standalone, &owner);
     let a = shared.station(dir.path(), "a", clock.clone());
     let b = shared.station(dir.path(), "b", clock.clone());
@@ -306,15 +308,8 @@ fn a_stocktake_is_counted_and_applied_once_alike_on_both_engines() {
         },
     )
     .unwrap();
-    let applied: usize = std::thread::scope(|s| {
-        [&a, &b]
-            .map(|station| {
-                let (owner, id) = (&owner, &t.id);
-                s.spawn(move || usize::from(station.apply_stocktake(owner, id).is_ok()))
-            })
-            .into_iter()
-            .map(|r| r.join().unwrap())
-            .sum()
+    let applied = at_once([&a, &b], |station| {
+        station.apply_stocktake(&owner, &t.id).is_ok()
     });
     assert_eq!(applied, 1);
     assert_eq!(b.stock_levels(&owner, &mug).unwrap()[0].on_hand, 9);
