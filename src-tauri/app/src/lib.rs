@@ -146,20 +146,22 @@ pub fn run() {
                 })?;
             // A till of a shared shop: what it sold goes to the server every 2 s (each sale
             // once, whatever the network did), and its copy of the catalog, stock and staff is
-            // brought up to the server's every 30 s once nothing waits. Nothing on a standalone
+            // brought up to the server's as soon as another station changes the shop (heard
+            // by LISTEN/NOTIFY) and every 30 s, once nothing waits. Nothing on a standalone
             // shop.
             let handle = app.handle().clone();
             std::thread::Builder::new()
                 .name("till-sender".into())
                 .spawn(move || {
                     for round in 0u64.. {
-                        std::thread::sleep(std::time::Duration::from_secs(2));
                         let Ok(shop) = handle.state::<state::AppState>().shop() else {
+                            std::thread::sleep(std::time::Duration::from_secs(2));
                             continue;
                         };
+                        let changed = shop.wait_for_change(std::time::Duration::from_secs(2));
                         // Both return at once, touching nothing, on a standalone shop.
                         match shop.send_waiting() {
-                            Ok(sent) if sent.waiting == 0 && round % 15 == 0 => {
+                            Ok(sent) if sent.waiting == 0 && (changed || round % 15 == 0) => {
                                 if let Err(e) = shop.refresh_till() {
                                     log::warn!("till refresh: {e}");
                                 }

@@ -314,3 +314,35 @@ fn a_stocktake_is_counted_and_applied_once_alike_on_both_engines() {
     assert_eq!(applied, 1);
     assert_eq!(b.stock_levels(&owner, &mug).unwrap()[0].on_hand, 9);
 }
+
+#[test]
+fn a_station_hears_at_once_when_another_changes_the_shop() {
+    use std::time::Duration;
+    let dir = tempfile::tempdir().unwrap();
+    let (standalone, owner, mug, floor, clock) = six_mugs(dir.path());
+    let shared = common::stations::share(&standalone, &owner);
+    let a = shared.station(dir.path(), "a", clock.clone());
+    let b = shared.station(dir.path(), "b", clock.clone());
+    assert!(
+        !b.wait_for_change(Duration::from_millis(200)),
+        "nothing yet"
+    );
+    a.adjust_stock(
+        &owner,
+        StockAdjustment {
+            variant_id: mug,
+            location_id: floor,
+            delta: -1,
+            note: "damaged".into(),
+        },
+    )
+    .unwrap();
+    let heard = std::time::Instant::now();
+    assert!(
+        b.wait_for_change(Duration::from_secs(10)),
+        "a's write heard"
+    );
+    assert!(heard.elapsed() < Duration::from_secs(2));
+    assert!(!b.wait_for_change(Duration::from_millis(200)), "heard once");
+    assert!(!standalone.wait_for_change(Duration::from_millis(10)));
+}

@@ -310,6 +310,18 @@ impl Shop {
         cache::refresh(&self.db)
     }
 
+    /// Waits up to `wait` for a change to the shop made at any station; whether one came (a
+    /// standalone shop just waits). The till's refresh follows it at once.
+    pub fn wait_for_change(&self, wait: std::time::Duration) -> bool {
+        match self.db.server() {
+            Some(server) => server.changed_within(wait),
+            None => {
+                std::thread::sleep(wait);
+                false
+            }
+        }
+    }
+
     /// Whether this computer is a station of a shop shared on a server.
     pub fn is_station(&self) -> bool {
         self.db.server().is_some()

@@ -44,7 +44,14 @@ pub struct Server {
     /// records of this station's work (the audit trail) says where it was done.
     station: String,
     clock: Arc<dyn Clock>,
+    /// A connection of its own listening for the shop's changes (`CHANGED`), made the first
+    /// time a station waits for one.
+    listener: Mutex<Option<Client>>,
 }
+
+/// The channel every write on the server notifies at its commit, so the other stations bring
+/// their copies up to date at once instead of at their next timed refresh.
+const CHANGED: &str = "shopdesk_changed";
 
 impl Server {
     /// The shop's server at `url`, not reached yet. Every connection made to it first checks
@@ -58,7 +65,33 @@ impl Server {
             refused: Mutex::new(None),
             station: String::new(),
             clock,
+            listener: Mutex::new(None),
         }
+    }
+
+    /// Waits up to `wait` for another station's write to the shop (or this one's); whether one
+    /// came. With the server away it waits and says none (the timed refresh stands in).
+    pub(crate) fn changed_within(&self, wait: std::time::Duration) -> bool {
+        let mut guard = self.listener.lock().unwrap_or_else(|p| p.into_inner());
+        if guard.as_ref().is_none_or(|c| c.is_closed()) {
+            *guard = super::connect(&self.url)
+                .and_then(|mut c| {
+                    c.batch_execute(&format!("LISTEN {CHANGED}"))?;
+                    Ok(c)
+                })
+                .ok();
+        }
+        let Some(client) = guard.as_mut() else {
+            drop(guard);
+            std::thread::sleep(wait);
+            return false;
+        };
+        use postgres::fallible_iterator::FallibleIterator;
+        let mut notes = client.notifications();
+        let came = matches!(notes.timeout_iter(wait).next(), Ok(Some(_)));
+        // Several writes in a row are one refresh.
+        while let Ok(Some(_)) = notes.iter().next() {}
+        came
     }
 
     /// This server as the station `name` (letters and digits, as `till::till_name` makes them)
@@ -197,6 +230,8 @@ impl Server {
             let out = self.with_session(|s| {
                 let tx = PgTx::new(s.client.transaction()?, &s.prepared);
                 let out = action(Conn::Pg(&tx))?;
+                // Delivered to the listening stations at the commit, not before.
+                Conn::Pg(&tx).execute_batch(&format!("NOTIFY {CHANGED}"))?;
                 tx.commit()?;
                 Ok(out)
             });
