@@ -136,6 +136,7 @@ fn the_back_office_shares_adds_a_station_and_it_joins_once() {
     // Only the back office adds stations.
     let err = t2.add_station(&owner, "T3").unwrap_err();
     assert_eq!(err.code(), ErrorCode::Forbidden, "{err}");
+    assert!(err.to_string().contains("only the back office"), "{err}");
 
     // A code is good for an hour (by the server's clock): one made two hours ago is not.
     clock.advance_ms(-2 * 60 * 60 * 1000);

@@ -230,7 +230,13 @@ impl Shop {
                     roles::verifier(&secret),
                     valid_until.0
                 ],
-            )?;
+            )
+            .map_err(|e| match e {
+                Error::Forbidden(_) => Error::Forbidden(
+                    "only the back office that shared the shop adds stations".into(),
+                ),
+                other => other,
+            })?;
             audit::record(
                 tx,
                 Change::by(
