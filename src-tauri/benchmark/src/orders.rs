@@ -10,7 +10,6 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
-/// A generated history's size: a million, or what the variable `name` says.
 /// A benchmark's size from the environment variable `name`, else `default`.
 pub fn size(name: &str, default: u32) -> u32 {
     std::env::var(name)
@@ -19,7 +18,6 @@ pub fn size(name: &str, default: u32) -> u32 {
         .unwrap_or(default)
 }
 
-/// On an encrypted database when `key` is given.
 /// The benchmarks' `i`th buyer's address in Dublin.
 pub fn grafton_street(i: usize) -> Address {
     Address {
@@ -51,6 +49,7 @@ pub fn incoming(i: usize, skus: &[String], rng: &mut fastrand::Rng) -> OrderDraf
     }
 }
 
+/// The orders figures, on an encrypted database when `key` is given.
 pub fn run(scratch: &Path, rows: &mut Vec<Row>, key: Option<&DbKey>) -> Result<(), Error> {
     let name = if key.is_some() {
         "orders-encrypted"
