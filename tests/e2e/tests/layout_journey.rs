@@ -257,6 +257,9 @@ async fn walk(c: &Client, size: (u32, u32), theme: &str, slip: &str) -> Vec<Stri
     wait_text(c, "#recovery-key-shown", "-").await;
     bad.extend(measure(c, "settings-security", size, theme).await);
     press_escape(c).await;
+    click(c, "#tab-stations").await;
+    wait_text(c, "#share-form", "Share this shop").await;
+    bad.extend(measure(c, "settings-stations", size, theme).await);
     click(c, "#tab-staff").await;
     bad
 }
