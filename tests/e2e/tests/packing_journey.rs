@@ -82,7 +82,7 @@ async fn a_packer_scans_an_order_refuses_a_wrong_item_and_prints_three_documents
     assert_eq!(page_sizes(&slip), ["595 x 842 pts (A4)"]);
     assert_eq!(
         barcodes(&slip, 1, 150),
-        [slip_code.clone()],
+        std::slice::from_ref(&slip_code),
         "the slip carries the order's barcode"
     );
     let invoice = cups_pdf_titled(&cups.out, "Invoice INV-", since);
