@@ -275,7 +275,7 @@ pub fn run(scratch: &Path, rows: &mut Vec<Row>) -> Result<(), Error> {
     let t = Instant::now();
     let shared = shop.share_with_stations(&owner, &mut client)?;
     let share_ms = ms_since(t);
-    let copied: i64 = shared.tables.iter().map(|t| t.rows).sum();
+    let copied = shared.rows();
     rows.push(Row::new(
         format!(
             "share a 100k-variant shop with stations: copy to PostgreSQL + verify, {copied} rows"

@@ -426,7 +426,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             let session = sign_in(&shop, &staff)?;
             let mut client = shopdesk_core::server::connect(&server)?;
             let shared = shop.share_with_stations(&session, &mut client)?;
-            let rows: i64 = shared.tables.iter().map(|t| t.rows).sum();
+            let rows = shared.rows();
             if cli.json {
                 say!(
                     "{}",

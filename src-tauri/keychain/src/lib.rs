@@ -159,14 +159,19 @@ pub fn save_station_login(db: &Path, login: &StationLogin) -> Result<()> {
 /// standalone file at `db`, encrypted or not.
 pub fn open_shop(db: &Path, clock: Arc<dyn Clock>) -> Result<Shop> {
     match station_login(db)? {
-        Some(login) => Shop::open_station(
-            &station_db(db, &login.till),
-            &login.url(),
-            &login.till,
-            clock,
-        ),
+        Some(login) => open_station(db, &login, clock),
         None => Shop::open_with_key(db, clock, key_for(db)?.as_ref()),
     }
+}
+
+/// This computer as the station `login` names, on its own file beside `db`.
+fn open_station(db: &Path, login: &StationLogin, clock: Arc<dyn Clock>) -> Result<Shop> {
+    Shop::open_station(
+        &station_db(db, &login.till),
+        &login.url(),
+        &login.till,
+        clock,
+    )
 }
 
 /// Shares the standalone shop at `db` (open as `shop`) and makes this computer its station
@@ -179,11 +184,11 @@ pub fn share_shop(
     admin: &ServerLogin,
     till: &str,
     clock: Arc<dyn Clock>,
-) -> Result<(Shared, Shop)> {
+) -> Result<(Shared, StationLogin, Shop)> {
     let (shared, login) = shop.share_shop(session, admin, till)?;
     save_station_login(db, &login)?;
-    let station = open_shop(db, clock)?;
-    Ok((shared, station))
+    let station = open_station(db, &login, clock)?;
+    Ok((shared, login, station))
 }
 
 /// Joins a shared shop as the station the pairing `code` names, and keeps its login.

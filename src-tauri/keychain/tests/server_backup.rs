@@ -30,7 +30,7 @@ fn the_station_holding_the_job_backs_up_the_server_hourly() {
         user: USER.into(),
         password: String::new(),
     };
-    let (_, office) =
+    let (_, _, office) =
         shopdesk_keychain::share_shop(&db, &shop, &owner, &admin, "OFFICE", clock.clone()).unwrap();
     drop(shop);
 

@@ -57,7 +57,7 @@ pub async fn station_login(app: AppHandle, req: ()) -> Result<Option<StationLogi
 pub async fn share_shop(app: AppHandle, req: ShareRequest) -> Result<ShareDone, ErrorBody> {
     blocking(app, move |state| {
         let (shop, session) = state.signed_in()?;
-        let (shared, station) = shopdesk_keychain::share_shop(
+        let (shared, login, station) = shopdesk_keychain::share_shop(
             &state.db_path,
             &shop,
             &session,
@@ -66,11 +66,9 @@ pub async fn share_shop(app: AppHandle, req: ShareRequest) -> Result<ShareDone, 
             Arc::new(SystemClock),
         )?;
         state.switch_to(station);
-        let login = shopdesk_keychain::station_login(&state.db_path)?
-            .ok_or_else(|| shopdesk_core::Error::Internal("the login was not kept".into()))?;
         Ok(ShareDone {
             tables: shared.tables.len(),
-            rows: shared.tables.iter().map(|t| t.rows).sum(),
+            rows: shared.rows(),
             login,
         })
     })

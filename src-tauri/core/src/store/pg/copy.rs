@@ -37,6 +37,13 @@ pub struct Shared {
     pub tables: Vec<TableCount>,
 }
 
+impl Shared {
+    /// Every row copied, all tables together.
+    pub fn rows(&self) -> i64 {
+        self.tables.iter().map(|t| t.rows).sum()
+    }
+}
+
 /// A table's rows: how many, and the sum of their hashes (order does not matter, so SQLite's
 /// and the server's row order need not agree).
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
