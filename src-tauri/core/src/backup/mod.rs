@@ -325,7 +325,7 @@ impl Shop {
 
     /// Where the shop's server is backed up (`pg_dump` files `server-<ms>.dump`), by the
     /// station that runs the job: beside this station's own backups.
-    pub fn server_backup_dir(&self) -> PathBuf {
+    fn server_backup_dir(&self) -> PathBuf {
         self.backup_dir().join("server")
     }
 
