@@ -149,8 +149,14 @@ pub async fn fill(c: &Client, css: &str, text: &str) {
 }
 
 pub async fn click(c: &Client, css: &str) {
+    click_within(c, css, WAIT).await;
+}
+
+/// Clicks once the element is there, waiting up to `wait` for it (for the few steps that are
+/// slow by nature, such as loading the demo shop in a debug build).
+pub async fn click_within(c: &Client, css: &str, wait: Duration) {
     c.wait()
-        .at_most(WAIT)
+        .at_most(wait)
         .for_element(Locator::Css(css))
         .await
         .unwrap_or_else(|e| panic!("{css}: {e}"))
@@ -274,7 +280,14 @@ pub async fn on_screen(c: &Client, screen: &str) {
 /// sign-in screen shows.
 pub async fn load_demo(c: &Client) {
     click(c, "#load-demo").await;
-    click(c, "button[data-staff='Alex Morgan']").await;
+    // A year of the demo shop's trading is played in: seconds in the debug build, more on a
+    // busy CI machine (it once took past the usual 20 s there).
+    click_within(
+        c,
+        "button[data-staff='Alex Morgan']",
+        Duration::from_secs(90),
+    )
+    .await;
     fill(c, "#pin", "1111").await;
     click(c, "#sign-in").await;
     wait_text(c, "#who", "Alex Morgan · Owner").await;
