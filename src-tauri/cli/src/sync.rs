@@ -131,6 +131,13 @@ pub fn status(command: SyncCommand) -> Result<(), Error> {
 /// Runs every channel (or one) once; fails when any run reported an error.
 pub fn sync(db: DbArg, channel: Option<String>) -> Result<(), Error> {
     let shop = open(&db)?;
+    if !shop.runs_marketplace_sync() {
+        return Err(Error::Conflict(
+            "another station of this shop runs the marketplace sync now (or the shop's server \
+             cannot be reached); press Sync now there, or stop that station first"
+                .into(),
+        ));
+    }
     let channels = match channel {
         Some(name) => vec![shop.channel(&name)?],
         None => shop.channels()?,

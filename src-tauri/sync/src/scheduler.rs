@@ -1,12 +1,14 @@
 //! The background sync: a thread with its own tokio runtime that runs each channel every
-//! `interval_secs` (and at once on "sync now"), and in between pushes changed stock and new
-//! tracking within a few seconds. Nothing is ever switched off: a failing channel is simply tried again at
+//! `interval_secs` (and at once on "sync now", pressed here or at another station of a shared
+//! shop), and in between pushes changed stock and new tracking within a few seconds. On a shared
+//! shop only the station holding the sync job runs it. Nothing is ever switched off: a failing channel is simply tried again at
 //! its next turn, and its failure is in the health panel and sent as an event.
 
 use crate::engine::{
     failed, push_fulfilments, push_stock, run, Marketplace, RunReport, SyncOptions,
 };
 use crate::http::{SyncError, SyncResult};
+use crate::keychain;
 use shopdesk_core::channel::Channel;
 use shopdesk_core::Shop;
 use std::collections::HashMap;
@@ -28,6 +30,8 @@ pub enum SyncEvent {
 const SETTLE: Duration = Duration::from_secs(2);
 /// The catalog (SKUs, the store's own stock figures) is re-read this often.
 const LISTINGS_EVERY: Duration = Duration::from_secs(30 * 60);
+/// How often a station without the sync looks in its keychain again.
+const KEYS_EVERY: Duration = Duration::from_secs(30);
 
 pub struct Scheduler {
     now: mpsc::UnboundedSender<Option<String>>,
@@ -121,6 +125,28 @@ impl Turn {
     }
 }
 
+/// Whether this computer's keychain holds every channel's key: asked again when the channels
+/// change and every half minute (a key entered here with "Change key" counts from then on),
+/// not at every one-second turn.
+#[derive(Default)]
+struct KeysHere {
+    known: Option<(Instant, Vec<String>, bool)>,
+}
+
+impl KeysHere {
+    fn all(&mut self, channels: &[Channel]) -> bool {
+        let names: Vec<String> = channels.iter().map(|ch| ch.name.clone()).collect();
+        if let Some((at, known, all)) = &self.known {
+            if *known == names && at.elapsed() < KEYS_EVERY {
+                return *all;
+            }
+        }
+        let all = names.iter().all(|name| keychain::secret(name).is_some());
+        self.known = Some((Instant::now(), names, all));
+        all
+    }
+}
+
 type Events = Arc<dyn Fn(SyncEvent) + Send + Sync>;
 
 impl Scheduler {
@@ -142,6 +168,7 @@ impl Scheduler {
                 };
                 rt.block_on(async move {
                     let mut turns: HashMap<String, Turn> = HashMap::new();
+                    let mut keys_here = KeysHere::default();
                     loop {
                         // `Some(None)`: sync every channel now; `Some(Some(name))`: that one.
                         let asked = tokio::select! {
@@ -152,10 +179,24 @@ impl Scheduler {
                         let Ok(channels) = shop.channels() else {
                             continue;
                         };
+                        // One station of a shared shop talks to the marketplaces, and only one
+                        // with every channel's key: keys stay in the keychain of the computer
+                        // they were entered on. The others leave it to that one (their "Sync
+                        // now" reaches it through the shop).
+                        let keyed = !shop.is_station() || keys_here.all(&channels);
+                        if !keyed {
+                            shop.leave_marketplace_sync();
+                        }
+                        if !keyed || !shop.runs_marketplace_sync() {
+                            turns.clear();
+                            continue;
+                        }
+                        let asked_at_a_station = shop.sync_asked().unwrap_or_default();
                         for ch in channels {
                             let forced = asked
                                 .as_ref()
-                                .is_some_and(|a| a.as_ref().is_none_or(|n| *n == ch.name));
+                                .is_some_and(|a| a.as_ref().is_none_or(|n| *n == ch.name))
+                                || asked_at_a_station.contains(&ch.id);
                             let turn = turns.entry(ch.id.clone()).or_default();
                             if forced || turn.next_run.is_none_or(|t| Instant::now() >= t) {
                                 turn.full_run(&shop, &ch, forced, &on_event).await;

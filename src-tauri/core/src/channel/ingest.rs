@@ -13,9 +13,9 @@ use crate::order::{
     self, cancel_in, create_in, record_money, Address, MoneyMove, OrderDraft, OrderLineDraft,
 };
 use crate::shop::shop_currency;
+use crate::sql::{args, Conn};
 use crate::store::with_search_deferred;
 use crate::Shop;
-use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -120,7 +120,7 @@ struct Page<'a> {
 }
 
 impl Page<'_> {
-    fn event(&self, conn: &Connection, order_id: &str, kind: &str, detail: &str) -> Result<()> {
+    fn event(&self, conn: Conn, order_id: &str, kind: &str, detail: &str) -> Result<()> {
         order::event(conn, order_id, self.now, Some(&self.staff), kind, detail)
     }
 }
@@ -139,7 +139,7 @@ fn decimal(minor: i64, cur: Currency) -> String {
 /// The variant a marketplace SKU is: the catalog's SKU, else a link made by hand. Unknown SKUs
 /// go on the channel's fix-it list.
 pub(super) fn variant_for_sku(
-    conn: &Connection,
+    conn: Conn,
     channel_id: &str,
     sku: &str,
     title: &str,
@@ -149,27 +149,26 @@ pub(super) fn variant_for_sku(
     if sku.is_empty() {
         return Ok(None);
     }
-    let found: Option<String> = conn
-        .prepare_cached(
-            "SELECT id FROM variant WHERE sku = ?2
-             UNION ALL
-             SELECT variant_id FROM channel_sku_link
-             WHERE channel_id = ?1 AND sku = ?2 AND variant_id IS NOT NULL
-             LIMIT 1",
-        )?
-        .query_row(params![channel_id, sku], |r| r.get(0))
-        .optional()?;
+    let found: Option<String> = conn.query_opt(
+        "SELECT id FROM variant WHERE sku = ?2
+         UNION ALL
+         SELECT variant_id FROM channel_sku_link
+         WHERE channel_id = ?1 AND sku = ?2 AND variant_id IS NOT NULL
+         LIMIT 1",
+        args![channel_id, sku],
+        |r| r.get(0),
+    )?;
     if found.is_none() {
-        conn.prepare_cached(
+        conn.execute(
             "INSERT INTO channel_sku_link (channel_id, sku, title, seen_at) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (channel_id, sku) DO NOTHING",
-        )?
-        .execute(params![channel_id, sku, title, now.0])?;
+            args![channel_id, sku, title, now.0],
+        )?;
     }
     Ok(found)
 }
 
-fn draft_of(conn: &Connection, page: &Page, o: &RemoteOrder) -> Result<OrderDraft> {
+fn draft_of(conn: Conn, page: &Page, o: &RemoteOrder) -> Result<OrderDraft> {
     let (cur, now) = (page.cur, page.now);
     let mut lines = Vec::with_capacity(o.lines.len());
     for l in &o.lines {
@@ -214,11 +213,13 @@ fn draft_of(conn: &Connection, page: &Page, o: &RemoteOrder) -> Result<OrderDraf
 /// Brings an order's money and status up to what the marketplace says: payment once, each
 /// refund once, then the cancellation. A cancellation Shopdesk cannot follow (already shipped,
 /// money still held) lands on the timeline for a person instead of failing the import.
-fn apply_state(conn: &Connection, page: &Page, order_id: &str, o: &RemoteOrder) -> Result<()> {
+fn apply_state(conn: Conn, page: &Page, order_id: &str, o: &RemoteOrder) -> Result<()> {
     let (name, cur) = (&page.channel.name, page.cur);
-    let (total, status): (i64, String) = conn
-        .prepare_cached("SELECT total_minor, status FROM customer_order WHERE id = ?1")?
-        .query_row([order_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let (total, status): (i64, String) = conn.query_row(
+        "SELECT total_minor, status FROM customer_order WHERE id = ?1",
+        args![order_id],
+        |r| r.tuple(),
+    )?;
     let staff = page.staff.as_str();
     if o.paid && order::paid_refunded(conn, order_id)?.0 == 0 && total > 0 {
         record_money(
@@ -246,12 +247,14 @@ fn apply_state(conn: &Connection, page: &Page, order_id: &str, o: &RemoteOrder) 
         }
     }
     // The ledger is the record of which marketplace refunds are in: each carries its id.
-    let mut applied = conn.prepare_cached(
-        "SELECT EXISTS (SELECT 1 FROM order_payment
-         WHERE order_id = ?1 AND kind = 'refund' AND method = 'marketplace' AND reference = ?2)",
-    )?;
     for r in &o.refunds {
-        if applied.query_row(params![order_id, r.id], |row| row.get::<_, bool>(0))? {
+        let applied: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM order_payment
+             WHERE order_id = ?1 AND kind = 'refund' AND method = 'marketplace' AND reference = ?2)",
+            args![order_id, r.id],
+            |row| row.get(0),
+        )?;
+        if applied {
             continue;
         }
         let (paid, refunded) = order::paid_refunded(conn, order_id)?;
@@ -287,7 +290,7 @@ fn apply_state(conn: &Connection, page: &Page, order_id: &str, o: &RemoteOrder) 
 }
 
 /// Imports one order, or brings a known one up to date.
-fn upsert(conn: &Connection, page: &Page, o: &RemoteOrder) -> Result<Ingested> {
+fn upsert(conn: Conn, page: &Page, o: &RemoteOrder) -> Result<Ingested> {
     let channel_id = &page.channel.id;
     if !o.currency.eq_ignore_ascii_case(page.cur.code()) {
         return Err(Error::invalid(format!(
@@ -296,24 +299,21 @@ fn upsert(conn: &Connection, page: &Page, o: &RemoteOrder) -> Result<Ingested> {
             page.cur.code()
         )));
     }
-    let known: Option<(String, i64)> = conn
-        .prepare_cached(
-            "SELECT order_id, remote_updated_at FROM channel_order
-             WHERE channel_id = ?1 AND external_id = ?2",
-        )?
-        .query_row(params![channel_id, o.external_id], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()?;
+    let known: Option<(String, i64)> = conn.query_opt(
+        "SELECT order_id, remote_updated_at FROM channel_order
+         WHERE channel_id = ?1 AND external_id = ?2",
+        args![channel_id, o.external_id],
+        |r| r.tuple(),
+    )?;
     let payload = o.raw.to_string();
     let done = match known {
         Some((_, seen)) if seen >= o.updated_at.0 => return Ok(Ingested::Unchanged),
         Some((order_id, _)) => {
-            conn.prepare_cached(
+            conn.execute(
                 "UPDATE channel_order SET remote_updated_at = ?3, payload = ?4
                  WHERE channel_id = ?1 AND external_id = ?2",
-            )?
-            .execute(params![channel_id, o.external_id, o.updated_at.0, payload])?;
+                args![channel_id, o.external_id, o.updated_at.0, payload],
+            )?;
             apply_state(conn, page, &order_id, o)?;
             Ingested::Updated
         }
@@ -324,53 +324,53 @@ fn upsert(conn: &Connection, page: &Page, o: &RemoteOrder) -> Result<Ingested> {
             let draft = draft_of(conn, page, o)?;
             let order_id = create_in(conn, &draft, &page.staff, page.now)?;
             let line_ids: Vec<&str> = o.lines.iter().map(|l| l.remote_id.as_str()).collect();
-            conn.prepare_cached(
+            conn.execute(
                 "INSERT INTO channel_order (channel_id, external_id, order_id, remote_updated_at,
                      line_ids, payload, imported_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?
-            .execute(params![
-                channel_id,
-                o.external_id,
-                order_id,
-                o.updated_at.0,
-                serde_json::to_string(&line_ids).unwrap_or_default(),
-                payload,
-                page.now.0
-            ])?;
+                args![
+                    channel_id,
+                    o.external_id,
+                    order_id,
+                    o.updated_at.0,
+                    serde_json::to_string(&line_ids).unwrap_or_default(),
+                    payload,
+                    page.now.0
+                ],
+            )?;
             apply_state(conn, page, &order_id, o)?;
             Ingested::Created
         }
     };
-    conn.prepare_cached(
+    conn.execute(
         "DELETE FROM channel_quarantine WHERE channel_id = ?1 AND external_id = ?2",
-    )?
-    .execute(params![channel_id, o.external_id])?;
+        args![channel_id, o.external_id],
+    )?;
     Ok(done)
 }
 
 fn quarantine(
-    conn: &Connection,
+    conn: Conn,
     channel_id: &str,
     external_id: &str,
     error: &str,
     raw: &str,
     now: Timestamp,
 ) -> Result<()> {
-    conn.prepare_cached(
+    conn.execute(
         "INSERT INTO channel_quarantine (channel_id, external_id, error, payload, seen_at)
          VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (channel_id, external_id) DO UPDATE
          SET error = excluded.error, payload = excluded.payload, seen_at = excluded.seen_at",
-    )?
-    .execute(params![channel_id, external_id, error, raw, now.0])?;
+        args![channel_id, external_id, error, raw, now.0],
+    )?;
     Ok(())
 }
 
 /// Writes a page's orders. With `each_alone` every order has its own savepoint, so a refused
 /// one is quarantined and the others go on; without it the first refusal fails the page.
 fn write_page(
-    tx: &Connection,
+    tx: Conn,
     channel_id: &str,
     now: Timestamp,
     page: &[Pulled],
@@ -429,8 +429,12 @@ impl Shop {
     pub fn ingest_orders(&self, channel_id: &str, page: &[Pulled]) -> Result<IngestTally> {
         let now = self.clock.now();
         let write = |each_alone| {
-            self.db.write(|tx| {
-                with_search_deferred(tx, || write_page(tx, channel_id, now, page, each_alone))
+            self.db.shared_write(|tx| match tx {
+                Conn::Lite(file) => {
+                    with_search_deferred(file, || write_page(tx, channel_id, now, page, each_alone))
+                }
+                // The server's customer search is a plain table kept by triggers: nothing to defer.
+                Conn::Pg(_) => write_page(tx, channel_id, now, page, each_alone),
             })
         };
         match write(false) {
@@ -445,10 +449,11 @@ impl Shop {
         let Some(newest) = newest else {
             return Ok(());
         };
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
+            let watermark = tx.greatest("coalesce(watermark, ?2)", "?2");
             tx.execute(
-                "UPDATE channel SET watermark = max(coalesce(watermark, ?2), ?2) WHERE id = ?1",
-                params![channel_id, newest.0],
+                &format!("UPDATE channel SET watermark = {watermark} WHERE id = ?1"),
+                args![channel_id, newest.0],
             )?;
             Ok(())
         })

@@ -15,8 +15,9 @@ use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::id::new_id;
 use crate::shop::staff::{authorize, Permission, Session};
+use crate::sql::{args, Conn, Row};
+use crate::store::pg::Job;
 use crate::Shop;
-use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -187,7 +188,7 @@ pub struct QuarantinedOrder {
 
 const CHANNEL_COLUMNS: &str = "id, name, kind, base_url, interval_secs, watermark";
 
-fn channel_row(r: &Row) -> rusqlite::Result<Channel> {
+fn channel_row(r: &Row) -> Result<Channel> {
     let kind: String = r.get(2)?;
     Ok(Channel {
         id: r.get(0)?,
@@ -195,32 +196,33 @@ fn channel_row(r: &Row) -> rusqlite::Result<Channel> {
         kind: ChannelKind::parse(&kind).unwrap_or(ChannelKind::Shopify),
         base_url: r.get(3)?,
         interval_secs: r.get(4)?,
-        watermark: r.get::<_, Option<i64>>(5)?.map(Timestamp),
+        watermark: r.get::<Option<i64>>(5)?.map(Timestamp),
     })
 }
 
 fn authorize_catalog(shop: &Shop, session: &Session) -> Result<()> {
     shop.db
-        .read(|c| authorize(c, session, Permission::CatalogEdit))
+        .shared_read(|c| authorize(c, session, Permission::CatalogEdit))
         .map(|_| ())
 }
 
-pub(crate) fn load_channel(conn: &Connection, name_or_id: &str) -> Result<Channel> {
-    conn.prepare_cached(&format!(
-        "SELECT {CHANNEL_COLUMNS} FROM channel WHERE id = ?1 OR name = ?1"
-    ))?
-    .query_row([name_or_id.trim()], channel_row)
-    .optional()?
-    .ok_or(Error::NotFound { what: "channel" })
+pub(crate) fn load_channel<'c>(conn: impl Into<Conn<'c>>, name_or_id: &str) -> Result<Channel> {
+    conn.into()
+        .query_opt(
+            &format!("SELECT {CHANNEL_COLUMNS} FROM channel WHERE id = ?1 OR name = ?1"),
+            args![name_or_id.trim()],
+            channel_row,
+        )?
+        .ok_or(Error::NotFound { what: "channel" })
 }
 
 /// Who imports are written as: the person who connected the channel.
-fn actor(conn: &Connection, channel_id: &str) -> Result<String> {
-    Ok(conn.query_row(
+fn actor(conn: Conn, channel_id: &str) -> Result<String> {
+    conn.query_row(
         "SELECT added_by FROM channel WHERE id = ?1",
-        [channel_id],
+        args![channel_id],
         |r| r.get(0),
-    )?)
+    )
 }
 
 fn check_url(url: &str) -> Result<String> {
@@ -264,11 +266,11 @@ fn checked(new: &NewChannel) -> Result<(ChannelKind, String, String, i64)> {
     Ok((kind, name, url, interval))
 }
 
-fn name_free(conn: &Connection, session: &Session, name: &str) -> Result<()> {
+fn name_free(conn: Conn, session: &Session, name: &str) -> Result<()> {
     authorize(conn, session, Permission::SettingsManage)?;
     let taken: bool = conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM channel WHERE name = ?1)",
-        [name],
+        args![name],
         |r| r.get(0),
     )?;
     if taken {
@@ -283,13 +285,14 @@ impl Shop {
     /// Connects a marketplace. The access key is not taken here: it goes to the OS keychain.
     pub fn add_channel(&self, session: &Session, new: &NewChannel) -> Result<Channel> {
         let (kind, name, url, interval) = checked(new)?;
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             name_free(tx, session, &name)?;
             let id = new_id();
-            tx.execute(
+            tx.execute_unique(
                 "INSERT INTO channel (id, name, kind, base_url, interval_secs, added_by, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![id, name, kind.as_str(), url, interval, session.staff_id(), self.clock.now().0],
+                args![id, name, kind.as_str(), url, interval, session.staff_id(), self.clock.now().0],
+                || format!("a channel is already called '{name}'"),
             )?;
             load_channel(tx, &id)
         })
@@ -300,13 +303,13 @@ impl Shop {
     /// leaves no channel without one.
     pub fn check_new_channel(&self, session: &Session, new: &NewChannel) -> Result<String> {
         let (_, name, _, _) = checked(new)?;
-        self.db.read(|c| name_free(c, session, &name))?;
+        self.db.shared_read(|c| name_free(c, session, &name))?;
         Ok(name)
     }
 
     /// Who may change a channel's key: whoever may connect one; the channel must exist.
     pub fn check_channel_key(&self, session: &Session, name: &str) -> Result<Channel> {
-        self.db.read(|c| {
+        self.db.shared_read(|c| {
             authorize(c, session, Permission::SettingsManage)?;
             load_channel(c, name)
         })
@@ -314,17 +317,17 @@ impl Shop {
 
     /// Every connected channel (for the scheduler: no session, it acts for whoever added each).
     pub fn channels(&self) -> Result<Vec<Channel>> {
-        self.db.read(|c| {
-            let mut st = c.prepare_cached(&format!(
-                "SELECT {CHANNEL_COLUMNS} FROM channel ORDER BY name"
-            ))?;
-            let rows = st.query_map([], channel_row)?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.db.shared_read(|c| {
+            c.query_map(
+                &format!("SELECT {CHANNEL_COLUMNS} FROM channel ORDER BY name"),
+                args![],
+                channel_row,
+            )
         })
     }
 
     pub fn channel(&self, name_or_id: &str) -> Result<Channel> {
-        self.db.read(|c| load_channel(c, name_or_id))
+        self.db.shared_read(|c| load_channel(c, name_or_id))
     }
 
     /// The stores whose products the catalog import can read (Shopify's, by a bulk export in
@@ -352,12 +355,36 @@ impl Shop {
         Ok(ch)
     }
 
-    /// Marks the start of a sync run (shown as "last attempt").
+    /// Whether this computer talks to the marketplaces now: always when standalone; on a
+    /// station of a shared shop, while it holds the sync job (one station at a time, so an
+    /// order is pulled and a tracking number pushed by one of them; another takes over when it
+    /// stops or loses the server).
+    pub fn runs_marketplace_sync(&self) -> bool {
+        self.db.runs(Job::Sync).unwrap_or(false)
+    }
+
+    /// Leaves the sync to another station of the shop (one that holds the marketplaces' keys).
+    pub fn leave_marketplace_sync(&self) {
+        self.db.leave(Job::Sync)
+    }
+
+    /// The channels whose "Sync now" was pressed (at any station) since their last run began.
+    pub fn sync_asked(&self) -> Result<Vec<String>> {
+        self.db.shared_read(|c| {
+            c.query_map(
+                "SELECT id FROM channel WHERE run_asked_at IS NOT NULL",
+                args![],
+                |r| r.get(0),
+            )
+        })
+    }
+
+    /// Marks the start of a sync run (shown as "last attempt"); it answers any "Sync now".
     pub fn sync_started(&self, channel_id: &str) -> Result<()> {
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             tx.execute(
-                "UPDATE channel SET last_attempt_at = ?2 WHERE id = ?1",
-                params![channel_id, self.clock.now().0],
+                "UPDATE channel SET last_attempt_at = ?2, run_asked_at = NULL WHERE id = ?1",
+                args![channel_id, self.clock.now().0],
             )?;
             Ok(())
         })
@@ -365,11 +392,11 @@ impl Shop {
 
     /// Records a failed run in plain words. The channel stays on: the next run tries again.
     pub fn sync_failed(&self, channel_id: &str, kind: SyncErrorKind, message: &str) -> Result<()> {
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             tx.execute(
                 "UPDATE channel SET last_error = ?2, last_error_kind = ?3, last_error_at = ?4
                  WHERE id = ?1",
-                params![channel_id, message, kind.as_str(), self.clock.now().0],
+                args![channel_id, message, kind.as_str(), self.clock.now().0],
             )?;
             Ok(())
         })
@@ -377,10 +404,10 @@ impl Shop {
 
     /// Records a run in which every step succeeded.
     pub fn sync_succeeded(&self, channel_id: &str) -> Result<()> {
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             tx.execute(
                 "UPDATE channel SET last_success_at = ?2 WHERE id = ?1",
-                params![channel_id, self.clock.now().0],
+                args![channel_id, self.clock.now().0],
             )?;
             Ok(())
         })
@@ -389,9 +416,9 @@ impl Shop {
     /// The sync-health panel: one line per channel.
     pub fn sync_health(&self, session: &Session) -> Result<Vec<ChannelHealth>> {
         let now = self.clock.now();
-        self.db.read(|c| {
+        self.db.shared_read(|c| {
             authorize(c, session, Permission::OrdersView)?;
-            let mut st = c.prepare_cached(&format!(
+            let sql = format!(
                 "SELECT {CHANNEL_COLUMNS}, last_attempt_at, last_success_at, last_error,
                      last_error_kind, last_error_at,
                      (SELECT count(*) FROM channel_push p WHERE p.channel = ch.name AND p.status <> 'done'),
@@ -403,16 +430,16 @@ impl Shop {
                      (SELECT count(*) FROM channel_sku_link s WHERE s.channel_id = ch.id AND s.variant_id IS NULL),
                      (SELECT count(*) FROM channel_push p WHERE p.channel = ch.name AND p.status = 'done')
                  FROM channel ch ORDER BY name"
-            ))?;
-            let rows = st.query_map([], |r| {
-                let last_success_at = r.get::<_, Option<i64>>(7)?.map(Timestamp);
-                let last_error_at = r.get::<_, Option<i64>>(10)?.map(Timestamp);
+            );
+            c.query_map(&sql, args![], |r| {
+                let last_success_at = r.get::<Option<i64>>(7)?.map(Timestamp);
+                let last_error_at = r.get::<Option<i64>>(10)?.map(Timestamp);
                 let kind = r
-                    .get::<_, Option<String>>(9)?
+                    .get::<Option<String>>(9)?
                     .and_then(|k| SyncErrorKind::parse(&k));
                 Ok(ChannelHealth {
                     channel: channel_row(r)?,
-                    last_attempt_at: r.get::<_, Option<i64>>(6)?.map(Timestamp),
+                    last_attempt_at: r.get::<Option<i64>>(6)?.map(Timestamp),
                     lag_ms: last_success_at.map(|t| now.0 - t.0),
                     last_success_at,
                     last_error: r.get(8)?,
@@ -428,28 +455,27 @@ impl Shop {
                     unmatched_skus: r.get(16)?,
                     fulfilments_sent: r.get(17)?,
                 })
-            })?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
+            })
         })
     }
 
     /// Orders a channel sent that could not be read, newest first.
     pub fn quarantined_orders(&self, session: &Session) -> Result<Vec<QuarantinedOrder>> {
-        self.db.read(|c| {
+        self.db.shared_read(|c| {
             authorize(c, session, Permission::OrdersView)?;
-            let mut st = c.prepare_cached(
+            c.query_map(
                 "SELECT ch.name, q.external_id, q.error, q.seen_at FROM channel_quarantine q
                  JOIN channel ch ON ch.id = q.channel_id ORDER BY q.seen_at DESC",
-            )?;
-            let rows = st.query_map([], |r| {
-                Ok(QuarantinedOrder {
-                    channel: r.get(0)?,
-                    external_id: r.get(1)?,
-                    error: r.get(2)?,
-                    seen_at: Timestamp(r.get(3)?),
-                })
-            })?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
+                args![],
+                |r| {
+                    Ok(QuarantinedOrder {
+                        channel: r.get(0)?,
+                        external_id: r.get(1)?,
+                        error: r.get(2)?,
+                        seen_at: Timestamp(r.get(3)?),
+                    })
+                },
+            )
         })
     }
 }

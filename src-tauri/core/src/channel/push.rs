@@ -16,8 +16,8 @@ use crate::error::{Error, Result};
 use crate::order::carrier::find_carrier;
 use crate::order::{self, FORWARDED_OF_LINE, SHIPPED_OF_LINE};
 use crate::shop::staff::{authorize, Permission, Session};
+use crate::sql::{args, Conn};
 use crate::Shop;
-use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -83,8 +83,13 @@ pub fn retry_delay_ms(attempts: i64) -> i64 {
 }
 
 /// A listing's available stock: on hand − committed over every location, never below zero.
-const AVAILABLE: &str = "max(0, coalesce((SELECT sum(on_hand - committed) FROM stock_level s
-                      WHERE s.variant_id = l.variant_id), 0))";
+fn available(c: Conn) -> String {
+    c.greatest(
+        "0",
+        "coalesce((SELECT sum(on_hand - committed) FROM stock_level s
+                   WHERE s.variant_id = l.variant_id), 0)",
+    )
+}
 
 /// A listing whose stock moved since its last push.
 const LISTING_DIRTY: &str =
@@ -93,12 +98,12 @@ const LISTING_DIRTY: &str =
 const FULFILMENT_DUE: &str = "p.channel = ?2 AND p.kind = 'fulfilment' AND p.status <> 'done'
                    AND coalesce(p.next_attempt_at, 0) <= ?3";
 
-fn latest_move(conn: &Connection, variant_id: &str) -> Result<i64> {
-    Ok(conn.query_row(
+fn latest_move(conn: Conn, variant_id: &str) -> Result<i64> {
+    conn.query_row(
         "SELECT coalesce(max(seq), 0) FROM stock_move WHERE variant_id = ?1",
-        [variant_id],
+        args![variant_id],
         |r| r.get(0),
-    )?)
+    )
 }
 
 impl Shop {
@@ -106,7 +111,7 @@ impl Shop {
     /// A newly matched listing is due for a push at once, so existing items are never skipped.
     pub fn save_listings(&self, channel_id: &str, listings: &[RemoteListing]) -> Result<usize> {
         let now = self.clock.now();
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             let ch = load_channel(tx, channel_id)?;
             let mut matched = 0;
             for l in listings {
@@ -118,29 +123,29 @@ impl Shop {
                     }
                     None => 0,
                 };
-                tx.prepare_cached(
-                    "INSERT INTO channel_listing (channel_id, remote_id, inventory_ref, sku, title,
-                         variant_id, remote_stock, dirty_seq)
+                tx.execute(
+                    "INSERT INTO channel_listing AS cl (channel_id, remote_id, inventory_ref, sku,
+                         title, variant_id, remote_stock, dirty_seq)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
                      ON CONFLICT (channel_id, remote_id) DO UPDATE SET
                          inventory_ref = excluded.inventory_ref, sku = excluded.sku,
                          title = excluded.title, remote_stock = excluded.remote_stock,
-                         dirty_seq = CASE WHEN variant_id IS NOT excluded.variant_id
-                                     THEN excluded.dirty_seq ELSE dirty_seq END,
-                         pushed_seq = CASE WHEN variant_id IS NOT excluded.variant_id
-                                      THEN -1 ELSE pushed_seq END,
+                         dirty_seq = CASE WHEN cl.variant_id IS DISTINCT FROM excluded.variant_id
+                                     THEN excluded.dirty_seq ELSE cl.dirty_seq END,
+                         pushed_seq = CASE WHEN cl.variant_id IS DISTINCT FROM excluded.variant_id
+                                      THEN -1 ELSE cl.pushed_seq END,
                          variant_id = excluded.variant_id",
-                )?
-                .execute(params![
-                    ch.id,
-                    l.remote_id,
-                    l.inventory_ref,
-                    l.sku.trim(),
-                    l.title,
-                    variant,
-                    l.stock,
-                    seq
-                ])?;
+                    args![
+                        ch.id,
+                        l.remote_id,
+                        l.inventory_ref,
+                        l.sku.trim(),
+                        l.title,
+                        variant,
+                        l.stock,
+                        seq
+                    ],
+                )?;
             }
             Ok(matched)
         })
@@ -150,24 +155,28 @@ impl Shop {
     /// listing whose stock moved): the scheduler asks every second, so this reads no rows.
     pub fn pushes_due(&self, channel_id: &str) -> Result<bool> {
         let now = self.clock.now();
-        self.db.read(|c| {
+        self.db.shared_read(|c| {
             let ch = load_channel(c, channel_id)?;
-            Ok(c.prepare_cached(&format!(
-                "SELECT EXISTS (SELECT 1 FROM channel_listing l WHERE {LISTING_DIRTY})
-                     OR EXISTS (SELECT 1 FROM channel_push p WHERE {FULFILMENT_DUE})"
-            ))?
-            .query_row(params![ch.id, ch.name, now.0], |r| r.get(0))?)
+            c.query_row(
+                &format!(
+                    "SELECT EXISTS (SELECT 1 FROM channel_listing l WHERE {LISTING_DIRTY})
+                         OR EXISTS (SELECT 1 FROM channel_push p WHERE {FULFILMENT_DUE})"
+                ),
+                args![ch.id, ch.name, now.0],
+                |r| r.get(0),
+            )
         })
     }
 
     /// Levels that changed since they were last pushed, for one channel.
     pub fn stock_due(&self, channel_id: &str) -> Result<Vec<StockPush>> {
-        self.db.read(|c| {
-            let mut st = c.prepare_cached(&format!(
-                "SELECT l.remote_id, l.inventory_ref, l.sku, {AVAILABLE}, l.remote_stock, l.dirty_seq
-                 FROM channel_listing l WHERE {LISTING_DIRTY} ORDER BY l.dirty_seq"
-            ))?;
-            let rows = st.query_map([channel_id], |r| {
+        self.db.shared_read(|c| {
+            let sql = format!(
+                "SELECT l.remote_id, l.inventory_ref, l.sku, {}, l.remote_stock, l.dirty_seq
+                 FROM channel_listing l WHERE {LISTING_DIRTY} ORDER BY l.dirty_seq",
+                available(c)
+            );
+            c.query_map(&sql, args![channel_id], |r| {
                 Ok(StockPush {
                     remote_id: r.get(0)?,
                     inventory_ref: r.get(1)?,
@@ -176,8 +185,7 @@ impl Shop {
                     last_known: r.get(4)?,
                     seq: r.get(5)?,
                 })
-            })?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
+            })
         })
     }
 
@@ -190,11 +198,14 @@ impl Shop {
         seq: i64,
     ) -> Result<()> {
         let now = self.clock.now();
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
+            let pushed = tx.greatest("pushed_seq", "?4");
             tx.execute(
-                "UPDATE channel_listing SET remote_stock = ?3, pushed_seq = max(pushed_seq, ?4), pushed_at = ?5
-                 WHERE channel_id = ?1 AND remote_id = ?2",
-                params![channel_id, remote_id, level, seq, now.0],
+                &format!(
+                    "UPDATE channel_listing SET remote_stock = ?3, pushed_seq = {pushed}, pushed_at = ?5
+                     WHERE channel_id = ?1 AND remote_id = ?2"
+                ),
+                args![channel_id, remote_id, level, seq, now.0],
             )?;
             Ok(())
         })
@@ -203,10 +214,10 @@ impl Shop {
     /// The marketplace's stock differed from what Shopdesk last knew (someone changed it there):
     /// remember its figure so the next compare-and-set can succeed.
     pub fn stock_seen(&self, channel_id: &str, remote_id: &str, level: i64) -> Result<()> {
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             tx.execute(
                 "UPDATE channel_listing SET remote_stock = ?3 WHERE channel_id = ?1 AND remote_id = ?2",
-                params![channel_id, remote_id, level],
+                args![channel_id, remote_id, level],
             )?;
             Ok(())
         })
@@ -215,9 +226,9 @@ impl Shop {
     /// Fulfilments due now (queued or failed with their backoff over), oldest first.
     pub fn fulfilments_due(&self, channel_id: &str) -> Result<Vec<FulfilmentPush>> {
         let now = self.clock.now();
-        self.db.read(|c| {
+        self.db.shared_read(|c| {
             let ch = load_channel(c, channel_id)?;
-            let mut st = c.prepare_cached(&format!(
+            let sql = format!(
                 "SELECT p.id, co.external_id, s.carrier, s.tracking, p.attempts,
                         NOT EXISTS (SELECT 1 FROM order_line l WHERE l.order_id = o.id
                             AND l.kind = 'item'
@@ -228,11 +239,11 @@ impl Shop {
                  JOIN customer_order o ON o.id = p.order_id
                  JOIN channel_order co ON co.order_id = o.id AND co.channel_id = ?1
                  WHERE {FULFILMENT_DUE}
-                 ORDER BY p.created_at, p.rowid"
-            ))?;
+                 ORDER BY p.created_at, p.id"
+            );
             // (push without lines, its shipment, the marketplace's line ids by position)
-            let due: Vec<(FulfilmentPush, String, String)> = st
-                .query_map(params![ch.id, ch.name, now.0], |r| {
+            let due: Vec<(FulfilmentPush, String, String)> =
+                c.query_map(&sql, args![ch.id, ch.name, now.0], |r| {
                     let push = FulfilmentPush {
                         id: r.get(0)?,
                         external_order_id: r.get(1)?,
@@ -244,13 +255,7 @@ impl Shop {
                         completes_order: r.get(5)?,
                     };
                     Ok((push, r.get(6)?, r.get(7)?))
-                })?
-                .collect::<rusqlite::Result<_>>()?;
-            let mut lines_of = c.prepare_cached(
-                "SELECT l.position, l.sku, sl.quantity FROM shipment_line sl
-                 JOIN order_line l ON l.id = sl.order_line_id
-                 WHERE sl.shipment_id = ?1 ORDER BY l.position",
-            )?;
+                })?;
             let mut out = Vec::with_capacity(due.len());
             for (mut push, shipment, line_ids) in due {
                 // Marketplaces want the carrier's name ("DHL Express"), not Shopdesk's code.
@@ -259,8 +264,12 @@ impl Shop {
                     push.carrier = carrier.name;
                 }
                 let line_ids: Vec<String> = serde_json::from_str(&line_ids).unwrap_or_default();
-                push.lines = lines_of
-                    .query_map([&shipment], |r| {
+                push.lines = c.query_map(
+                    "SELECT l.position, l.sku, sl.quantity FROM shipment_line sl
+                     JOIN order_line l ON l.id = sl.order_line_id
+                     WHERE sl.shipment_id = ?1 ORDER BY l.position",
+                    args![shipment],
+                    |r| {
                         let position: u32 = r.get(0)?;
                         Ok(FulfilmentLine {
                             remote_line_id: line_ids
@@ -270,8 +279,8 @@ impl Shop {
                             sku: r.get(1)?,
                             quantity: r.get(2)?,
                         })
-                    })?
-                    .collect::<rusqlite::Result<_>>()?;
+                    },
+                )?;
                 out.push(push);
             }
             Ok(out)
@@ -281,13 +290,13 @@ impl Shop {
     /// The marketplace has the fulfilment (`remote_ref`: its id for it).
     pub fn fulfilment_pushed(&self, push_id: &str, remote_ref: &str) -> Result<()> {
         let now = self.clock.now();
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             let (order_id, channel): (String, String) = tx.query_row(
                 "UPDATE channel_push SET status = 'done', attempts = attempts + 1, remote_ref = ?2,
                      last_error = NULL, next_attempt_at = NULL
                  WHERE id = ?1 AND status <> 'done' RETURNING order_id, channel",
-                params![push_id, remote_ref],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                args![push_id, remote_ref],
+                |r| r.tuple(),
             )?;
             let ch = load_channel(tx, &channel)?;
             let staff = actor(tx, &ch.id)?;
@@ -305,28 +314,28 @@ impl Shop {
     /// The push failed; it is retried after a backoff and stays listed until it succeeds.
     pub fn fulfilment_failed(&self, push_id: &str, error: &str) -> Result<()> {
         let now = self.clock.now();
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             let attempts: i64 = tx.query_row(
                 "SELECT attempts FROM channel_push WHERE id = ?1",
-                [push_id],
+                args![push_id],
                 |r| r.get(0),
             )?;
             tx.execute(
                 "UPDATE channel_push SET status = 'failed', attempts = attempts + 1, last_error = ?2,
                      next_attempt_at = ?3
                  WHERE id = ?1 AND status <> 'done'",
-                params![push_id, error, now.0 + retry_delay_ms(attempts)],
+                args![push_id, error, now.0 + retry_delay_ms(attempts)],
             )?;
             Ok(())
         })
     }
 
     /// "Retry now" / "Sync now" from the health panel: every waiting push of the channel is due
-    /// at once; an empty name means every channel. Returns the channel's name as stored (None:
+    /// at once and a run is asked of the station that syncs; an empty name means every channel. Returns the channel's name as stored (None:
     /// all of them), which is what the sync should run now.
     pub fn retry_channel_now(&self, session: &Session, channel: &str) -> Result<Option<String>> {
         let channel = Some(channel.trim()).filter(|c| !c.is_empty());
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::OrdersManage)?;
             let name = channel
                 .map(|c| load_channel(tx, c))
@@ -334,8 +343,13 @@ impl Shop {
                 .map(|ch| ch.name);
             tx.execute(
                 "UPDATE channel_push SET next_attempt_at = NULL
-                 WHERE (?1 IS NULL OR channel = ?1) AND status <> 'done'",
-                [&name],
+                 WHERE (CAST(?1 AS TEXT) IS NULL OR channel = ?1) AND status <> 'done'",
+                args![name],
+            )?;
+            // For whichever station runs the sync (this one, or another of a shared shop).
+            tx.execute(
+                "UPDATE channel SET run_asked_at = ?2 WHERE CAST(?1 AS TEXT) IS NULL OR name = ?1",
+                args![name, self.clock.now().0],
             )?;
             Ok(name)
         })
@@ -343,22 +357,22 @@ impl Shop {
 
     /// SKUs the marketplace uses that match no variant, for every channel.
     pub fn unmatched_skus(&self, session: &Session) -> Result<Vec<UnmatchedSku>> {
-        self.db.read(|c| {
+        self.db.shared_read(|c| {
             authorize(c, session, Permission::OrdersView)?;
-            let mut st = c.prepare_cached(
+            c.query_map(
                 "SELECT ch.name, s.sku, s.title, s.seen_at FROM channel_sku_link s
                  JOIN channel ch ON ch.id = s.channel_id
                  WHERE s.variant_id IS NULL ORDER BY ch.name, s.sku",
-            )?;
-            let rows = st.query_map([], |r| {
-                Ok(UnmatchedSku {
-                    channel: r.get(0)?,
-                    sku: r.get(1)?,
-                    title: r.get(2)?,
-                    seen_at: Timestamp(r.get(3)?),
-                })
-            })?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
+                args![],
+                |r| {
+                    Ok(UnmatchedSku {
+                        channel: r.get(0)?,
+                        sku: r.get(1)?,
+                        title: r.get(2)?,
+                        seen_at: Timestamp(r.get(3)?),
+                    })
+                },
+            )
         })
     }
 
@@ -371,21 +385,21 @@ impl Shop {
         sku: &str,
         variant_code: &str,
     ) -> Result<()> {
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::CatalogEdit)?;
             let ch = load_channel(tx, channel)?;
             let variant: String = tx
-                .query_row(
+                .query_opt(
                     "SELECT id FROM variant WHERE sku = ?1 OR barcode = ?1",
-                    [variant_code.trim()],
+                    args![variant_code.trim()],
                     |r| r.get(0),
-                )
-                .map_err(|_| {
+                )?
+                .ok_or_else(|| {
                     Error::invalid(format!("no product with SKU or barcode '{variant_code}'"))
                 })?;
             let changed = tx.execute(
                 "UPDATE channel_sku_link SET variant_id = ?3 WHERE channel_id = ?1 AND sku = ?2",
-                params![ch.id, sku.trim(), variant],
+                args![ch.id, sku.trim(), variant],
             )?;
             if changed == 0 {
                 return Err(Error::NotFound {
@@ -393,10 +407,13 @@ impl Shop {
                 });
             }
             let seq = latest_move(tx, &variant)?;
+            let same_sku = tx.nocase_eq("sku", 2);
             tx.execute(
-                "UPDATE channel_listing SET variant_id = ?3, dirty_seq = ?4, pushed_seq = -1
-                 WHERE channel_id = ?1 AND sku = ?2 COLLATE NOCASE",
-                params![ch.id, sku.trim(), variant, seq],
+                &format!(
+                    "UPDATE channel_listing SET variant_id = ?3, dirty_seq = ?4, pushed_seq = -1
+                     WHERE channel_id = ?1 AND {same_sku}"
+                ),
+                args![ch.id, sku.trim(), variant, seq],
             )?;
             Ok(())
         })

@@ -231,6 +231,15 @@ impl Conn<'_> {
         }
     }
 
+    /// The larger of two values, neither NULL: SQLite's two-argument `max`, PostgreSQL's
+    /// `greatest`.
+    pub fn greatest(&self, a: &str, b: &str) -> String {
+        match self.engine() {
+            Engine::Sqlite => format!("max({a}, {b})"),
+            Engine::Postgres => format!("greatest({a}, {b})"),
+        }
+    }
+
     /// `sql` as this engine should plan it. A few reads steer SQLite's planner with `CROSS JOIN`
     /// (keep this join order) and `INDEXED BY` (use this index); PostgreSQL plans from its own
     /// statistics and has neither, so it reads them as plain joins.

@@ -29,6 +29,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0021_customer_search_deferred.sql"),
     include_str!("migrations/0022_till_series.sql"),
     include_str!("migrations/0023_audit_station.sql"),
+    include_str!("migrations/0024_channel_run_asked.sql"),
 ];
 
 pub(crate) fn migrations() -> Migrations<'static> {
@@ -108,6 +109,7 @@ mod tests {
         "f38cd4ac3bfc08c52421c3e2ef21bf216b5d24545d92064f7079c24c8dcd328e", // 0021_customer_search_deferred
         "eda8a60c47d7d3c1344b38ff30f09dda857fd31f4160c9151d32153009d590e5", // 0022_till_series
         "b951d8deb8d8fb76171bbb489936da3367027f6e7a088a4360fe6c8e16a9c32e", // 0023_audit_station
+        "2bf07075ffd81b0fc3c5d812da95c3f91f99f592a9d18fb7b6b206488939433a", // 0024_channel_run_asked
     ];
 
     #[test]

@@ -21,6 +21,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (21, include_str!("migrations/0021_shop.sql")),
     (22, include_str!("migrations/0022_till_series.sql")),
     (23, include_str!("migrations/0023_audit_station.sql")),
+    (24, include_str!("migrations/0024_channel_run_asked.sql")),
 ];
 
 /// Two stations starting a newer Shopdesk at once upgrade the server one after the other: the
@@ -154,6 +155,10 @@ mod tests {
         (
             23,
             "51b1cfc60a985fefe84bad332c272b14b64d8f4c8633249d048d1c803d5cf855",
+        ),
+        (
+            24,
+            "9097e051aebf836b85f33be1764b1f60d3bc25d0753656997854ec2e4b5aeb73",
         ),
     ];
 

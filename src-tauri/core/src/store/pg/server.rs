@@ -28,6 +28,8 @@ pub enum Job {
     Mail = 0x5348_4f50_4d41_494c, // "SHOPMAIL"
     /// Backing up the shop's server (`pg_dump`, hourly).
     Backup = 0x5348_4f50_4241_434b, // "SHOPBACK"
+    /// Pulling orders from the marketplaces and pushing stock and tracking to them.
+    Sync = 0x5348_4f50_5359_4e43, // "SHOPSYNC"
 }
 
 /// The shop's server, as this station reaches it.
@@ -223,6 +225,18 @@ impl Server {
         })
     }
 
+    /// Gives `job` up, for another station to take at its next ask.
+    pub(crate) fn leave(&self, job: Job) -> Result<()> {
+        self.with_session(|s| {
+            let key = job as i64;
+            if s.jobs.remove(&key) {
+                s.client
+                    .query_one("SELECT pg_advisory_unlock($1)", &[&key])?;
+            }
+            Ok(())
+        })
+    }
+
     /// Runs one business action in one transaction on the server: all of it commits, or none.
     pub fn write<T>(&self, mut action: impl FnMut(Conn) -> Result<T>) -> Result<T> {
         let mut tries = 0;
@@ -270,6 +284,14 @@ impl crate::store::Db {
                 Err(Error::ServerOffline(_)) => Ok(false),
                 other => other,
             },
+        }
+    }
+
+    /// Gives the shop's `job` up on a station (a standalone shop runs every job itself).
+    pub(crate) fn leave(&self, job: Job) {
+        if let Some(server) = &self.server {
+            // A server away has let the lock go with the connection already.
+            let _ = server.leave(job);
         }
     }
 }

@@ -1,0 +1,402 @@
+//! Marketplace channels on the shop's server: a channel connected, its listings matched, pages
+//! of orders taken in exactly once (a page served twice, a refund, a quarantined order), stock
+//! and tracking queued and acknowledged, an unknown SKU linked and the health panel read — alike
+//! on the standalone file and on a station of the same shop shared; and the sync itself run by
+//! one station at a time, which any station's "Sync now" reaches and another takes over when it
+//! leaves or closes.
+
+mod common;
+
+use shopdesk_core::channel::{
+    NewChannel, Pulled, RemoteLine, RemoteListing, RemoteOrder, RemoteRefund,
+};
+use shopdesk_core::order::ShipmentDraft;
+use shopdesk_core::{FixedClock, Session, Shop, Timestamp};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const T0: i64 = 1_790_000_000_000;
+
+fn order(id: &str, updated: i64, currency: &str, lines: &[(&str, &str, i64)]) -> RemoteOrder {
+    RemoteOrder {
+        external_id: id.into(),
+        number: format!("#{id}"),
+        updated_at: Timestamp(updated),
+        currency: currency.into(),
+        email: format!("buyer{id}@example.ie"),
+        shipping: shopdesk_core::order::Address {
+            name: "Aoife Byrne".into(),
+            line1: "3 Quay Street".into(),
+            city: "Galway".into(),
+            postal_code: "H91 X2Y3".into(),
+            country: "IE".into(),
+            ..Default::default()
+        },
+        lines: lines
+            .iter()
+            .map(|(rid, sku, quantity)| RemoteLine {
+                remote_id: (*rid).into(),
+                sku: (*sku).into(),
+                title: format!("Item {sku}"),
+                quantity: *quantity,
+                unit_price_minor: 1200,
+                discount_minor: 0,
+            })
+            .collect(),
+        shipping_method: "Standard".into(),
+        shipping_minor: 495,
+        total_minor: 4095,
+        paid: true,
+        raw: serde_json::json!({ "id": id }),
+        ..Default::default()
+    }
+}
+
+/// What the person and the marketplace would see at each step, or the refusal's words.
+fn story(shop: &Shop, owner: &Session) -> Vec<String> {
+    let mut seen = Vec::new();
+    let mut said = |what: &str, text: String| seen.push(format!("{what}: {text}"));
+    let new = NewChannel {
+        name: "harbour".into(),
+        kind: "shopify".into(),
+        base_url: "https://harbour.myshopify.com".into(),
+        interval_secs: 0,
+    };
+    let ch = shop.add_channel(owner, &new).unwrap();
+    said(
+        "added",
+        format!("{} {:?} {}", ch.name, ch.kind, ch.interval_secs),
+    );
+    said(
+        "again",
+        shop.add_channel(owner, &new).unwrap_err().to_string(),
+    );
+    let listings = [("L-1", "MUG-1"), ("L-2", "POSTER-9")].map(|(remote, sku)| RemoteListing {
+        remote_id: remote.into(),
+        inventory_ref: format!("inv-{remote}"),
+        sku: sku.into(),
+        title: format!("Listing {sku}"),
+        stock: Some(4),
+    });
+    said(
+        "matched",
+        shop.save_listings(&ch.id, &listings).unwrap().to_string(),
+    );
+
+    let first = order(
+        "9001",
+        T0,
+        "EUR",
+        &[("A1", "MUG-1", 2), ("A2", "poster-9", 1)],
+    );
+    let page = vec![
+        Pulled::Order(Box::new(first.clone())),
+        Pulled::Order(Box::new(order(
+            "9002",
+            T0 + 1,
+            "USD",
+            &[("B1", "MUG-1", 1)],
+        ))),
+        Pulled::Malformed {
+            external_id: "9003".into(),
+            error: "no line items".into(),
+            raw: "{}".into(),
+        },
+    ];
+    said(
+        "page",
+        format!("{:?}", shop.ingest_orders(&ch.id, &page).unwrap()),
+    );
+    said(
+        "page again",
+        format!("{:?}", shop.ingest_orders(&ch.id, &page).unwrap()),
+    );
+    let refunded = RemoteOrder {
+        updated_at: Timestamp(T0 + 60_000),
+        refunds: vec![RemoteRefund {
+            id: "R-1".into(),
+            amount_minor: 500,
+        }],
+        ..first
+    };
+    let update = [Pulled::Order(Box::new(refunded))];
+    said(
+        "refund",
+        format!("{:?}", shop.ingest_orders(&ch.id, &update).unwrap()),
+    );
+    said(
+        "refund again",
+        format!("{:?}", shop.ingest_orders(&ch.id, &update).unwrap()),
+    );
+    let o = shop.order_by_number(owner, "9001").unwrap();
+    said(
+        "order",
+        format!(
+            "{:?} {:?} {:?} {:?} {:?}",
+            o.total,
+            o.refunded,
+            o.payment_status,
+            o.status,
+            o.lines
+                .iter()
+                .map(|l| (&l.sku, &l.title, l.quantity))
+                .collect::<Vec<_>>()
+        ),
+    );
+
+    let due = shop.stock_due(&ch.id).unwrap();
+    said(
+        "stock due",
+        format!(
+            "{:?}",
+            due.iter()
+                .map(|p| (&p.remote_id, p.available, p.last_known))
+                .collect::<Vec<_>>()
+        ),
+    );
+    for p in &due {
+        shop.stock_pushed(&ch.id, &p.remote_id, p.available, p.seq)
+            .unwrap();
+    }
+    said(
+        "stock after push",
+        format!("{}", shop.stock_due(&ch.id).unwrap().len()),
+    );
+    let unmatched = |shop: &Shop| {
+        shop.unmatched_skus(owner)
+            .unwrap()
+            .into_iter()
+            .map(|u| format!("{} {} {}", u.channel, u.sku, u.title))
+            .collect::<Vec<_>>()
+    };
+    said("unmatched", format!("{:?}", unmatched(shop)));
+    said(
+        "link unknown",
+        shop.link_channel_sku(owner, "harbour", "POSTER-9", "NO-SUCH")
+            .unwrap_err()
+            .to_string(),
+    );
+    shop.link_channel_sku(owner, "harbour", "POSTER-9", "MUG-1")
+        .unwrap();
+    said("unmatched after link", format!("{:?}", unmatched(shop)));
+    said(
+        "stock due after link",
+        format!(
+            "{:?}",
+            shop.stock_due(&ch.id)
+                .unwrap()
+                .iter()
+                .map(|p| (&p.remote_id, p.available))
+                .collect::<Vec<_>>()
+        ),
+    );
+
+    let mug_line = o
+        .lines
+        .iter()
+        .find(|l| l.sku == "MUG-1")
+        .unwrap()
+        .id
+        .clone();
+    let shipment = ShipmentDraft {
+        carrier: "dhl".into(),
+        tracking: "1234567890".into(),
+        lines: vec![(mug_line, 2)],
+    };
+    shop.ship_order(owner, &o.id, &shipment).unwrap();
+    let due = shop.fulfilments_due(&ch.id).unwrap();
+    let push = |due: &[shopdesk_core::channel::FulfilmentPush]| {
+        format!(
+            "{:?}",
+            due.iter()
+                .map(|p| (
+                    &p.external_order_id,
+                    &p.carrier,
+                    &p.tracking,
+                    p.attempts,
+                    p.completes_order,
+                    &p.lines
+                ))
+                .collect::<Vec<_>>()
+        )
+    };
+    said("fulfilments", push(&due));
+    shop.fulfilment_failed(&due[0].id, "503 Service Unavailable")
+        .unwrap();
+    said("backing off", push(&shop.fulfilments_due(&ch.id).unwrap()));
+    said("pushes due", shop.pushes_due(&ch.id).unwrap().to_string());
+    said(
+        "sync now",
+        format!("{:?}", shop.retry_channel_now(owner, " harbour ").unwrap()),
+    );
+    said("asked", shop.sync_asked().unwrap().len().to_string());
+    said("retried", push(&shop.fulfilments_due(&ch.id).unwrap()));
+    shop.fulfilment_pushed(&due[0].id, "gid://shopify/Fulfillment/9")
+        .unwrap();
+    said("pushed", push(&shop.fulfilments_due(&ch.id).unwrap()));
+    said(
+        "pushed again",
+        shop.fulfilment_pushed(&due[0].id, "again")
+            .is_err()
+            .to_string(),
+    );
+
+    shop.sync_started(&ch.id).unwrap();
+    said(
+        "asked after start",
+        shop.sync_asked().unwrap().len().to_string(),
+    );
+    shop.finish_pull(&ch.id, Some(Timestamp(T0 + 60_000)))
+        .unwrap();
+    shop.finish_pull(&ch.id, Some(Timestamp(T0))).unwrap();
+    said(
+        "watermark",
+        format!("{:?}", shop.channel("harbour").unwrap().watermark),
+    );
+    shop.sync_failed(&ch.id, shopdesk_core::channel::SyncErrorKind::Auth, "401")
+        .unwrap();
+    let h = &shop.sync_health(owner).unwrap()[0];
+    said(
+        "health",
+        format!(
+            "{} {} {} {} {} {} {} {:?} {}",
+            h.orders_imported,
+            h.quarantined,
+            h.unmatched_skus,
+            h.fulfilments_queued,
+            h.fulfilments_sent,
+            h.stock_queued,
+            h.failing,
+            h.last_error_kind,
+            h.last_error.clone().unwrap_or_default()
+        ),
+    );
+    shop.sync_succeeded(&ch.id).unwrap();
+    said(
+        "healthy",
+        (!shop.sync_health(owner).unwrap()[0].failing).to_string(),
+    );
+    said(
+        "quarantined",
+        format!(
+            "{:?}",
+            shop.quarantined_orders(owner)
+                .unwrap()
+                .iter()
+                .map(|q| (&q.channel, &q.external_id, &q.error))
+                .collect::<Vec<_>>()
+        ),
+    );
+    seen
+}
+
+#[test]
+fn a_marketplace_channel_runs_alike_on_the_file_and_on_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FixedClock::at(T0));
+    let (standalone, owner) =
+        shopdesk_testkit::shop::open(dir.path(), "Corner Books", "ie", "EUR", clock.clone());
+    shopdesk_testkit::shop::stocked(&standalone, &owner, "Mug", "MUG-1", "12.00", "A1", 6);
+    let shared = common::stations::share(&standalone, &owner);
+    let station = shared.station(dir.path(), "b1", clock);
+
+    let on_file = story(&standalone, &owner);
+    let on_server = story(&station, &owner);
+    for (file, server) in on_file.iter().zip(&on_server) {
+        assert_eq!(file, server, "the file and the server disagree");
+    }
+    assert_eq!(on_file.len(), on_server.len());
+    // The story says what it should, not only the same on both.
+    let step = |name: &str| {
+        on_server
+            .iter()
+            .find(|s| s.starts_with(&format!("{name}: ")))
+            .unwrap_or_else(|| panic!("no step {name}"))
+            .clone()
+    };
+    assert!(
+        step("again").contains("already called 'harbour'"),
+        "{}",
+        step("again")
+    );
+    assert!(step("page").contains("created: 1") && step("page").contains("quarantined: 2"));
+    assert!(
+        step("page again").contains("created: 0") && step("page again").contains("unchanged: 1")
+    );
+    assert!(step("refund").contains("updated: 1"), "{}", step("refund"));
+    assert!(step("refund again").contains("unchanged: 1"));
+    assert_eq!(step("stock after push"), "stock after push: 0");
+    assert!(step("unmatched after link").ends_with("[]"));
+    assert_eq!(step("asked"), "asked: 1");
+    assert_eq!(step("asked after start"), "asked after start: 0");
+    assert_eq!(step("pushed again"), "pushed again: true");
+    assert_eq!(
+        step("watermark"),
+        format!("watermark: Some(Timestamp({}))", T0 + 60_000)
+    );
+
+    // The server holds what the station wrote: one order from the marketplace, its refund once.
+    let mut client = shared.client;
+    let row = client
+        .query_one(
+            "SELECT (SELECT count(*) FROM channel_order),
+                    (SELECT count(*) FROM order_payment WHERE kind = 'refund' AND reference = 'R-1')",
+            &[],
+        )
+        .unwrap();
+    assert_eq!((row.get::<_, i64>(0), row.get::<_, i64>(1)), (1, 1));
+}
+
+#[test]
+fn one_station_syncs_the_marketplaces_and_any_station_can_ask_it_to_sync_now() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FixedClock::at(T0));
+    let (standalone, owner) =
+        shopdesk_testkit::shop::open(dir.path(), "Corner Books", "ie", "EUR", clock.clone());
+    assert!(
+        standalone.runs_marketplace_sync(),
+        "a shop alone syncs itself"
+    );
+    let new = NewChannel {
+        name: "harbour".into(),
+        kind: "shopify".into(),
+        base_url: "https://harbour.myshopify.com".into(),
+        interval_secs: 0,
+    };
+    let ch = standalone.add_channel(&owner, &new).unwrap();
+    let shared = common::stations::share(&standalone, &owner);
+    let office = shared.station(dir.path(), "office2", clock.clone());
+    let bench = shared.station(dir.path(), "b1", clock.clone());
+
+    assert!(
+        office.runs_marketplace_sync(),
+        "the first station to ask takes the job"
+    );
+    assert!(office.runs_marketplace_sync(), "and keeps it");
+    assert!(!bench.runs_marketplace_sync(), "a second station leaves it");
+    assert!(office.sync_asked().unwrap().is_empty());
+    bench.retry_channel_now(&owner, "harbour").unwrap();
+    assert_eq!(
+        office.sync_asked().unwrap(),
+        vec![ch.id.clone()],
+        "the bench's Sync now reaches the office"
+    );
+    office.sync_started(&ch.id).unwrap();
+    assert!(bench.sync_asked().unwrap().is_empty(), "answered once");
+
+    // The office gives the job up (a key it lacks): the bench takes it at its next ask.
+    office.leave_marketplace_sync();
+    assert!(bench.runs_marketplace_sync(), "the bench takes it over");
+    assert!(!office.runs_marketplace_sync(), "the office leaves it");
+
+    // The bench closes: the office takes the job back at its next turn.
+    drop(bench);
+    let until = Instant::now() + Duration::from_secs(10);
+    while !office.runs_marketplace_sync() {
+        assert!(
+            Instant::now() < until,
+            "the office never took the sync back"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
