@@ -11,6 +11,7 @@ use shopdesk_core::channel::{
     NewChannel, Pulled, RemoteLine, RemoteListing, RemoteOrder, RemoteRefund,
 };
 use shopdesk_core::order::ShipmentDraft;
+use shopdesk_core::server::Job;
 use shopdesk_core::{FixedClock, Session, Shop, Timestamp};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -385,7 +386,7 @@ fn one_station_syncs_the_marketplaces_and_any_station_can_ask_it_to_sync_now() {
     assert!(bench.sync_asked().unwrap().is_empty(), "answered once");
 
     // The office gives the job up (a key it lacks): the bench takes it at its next ask.
-    office.leave_marketplace_sync();
+    office.leave_job(Job::Sync);
     assert!(bench.runs_marketplace_sync(), "the bench takes it over");
     assert!(!office.runs_marketplace_sync(), "the office leaves it");
 

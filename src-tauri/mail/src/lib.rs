@@ -12,6 +12,7 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::{Message, SmtpTransport, Transport};
 use shopdesk_core::order::outbox::{self, OutgoingMail};
 use shopdesk_core::order::settings::{MailSettings, SmtpSecurity};
+use shopdesk_core::server::Job;
 use shopdesk_core::{Session, Shop};
 use std::time::Duration;
 
@@ -157,6 +158,16 @@ pub fn send_due(shop: &Shop, password: Option<&str>) -> shopdesk_core::Result<Se
         None if !settings.smtp_username.trim().is_empty() => self::password(&settings),
         _ => None,
     };
+    if shop.is_station()
+        && password.is_none()
+        && stored.is_none()
+        && !settings.smtp_username.trim().is_empty()
+    {
+        // The password stays in the keychain of the computer it was entered on: the outbox is
+        // left, untouched, to a station of the shop that has it.
+        shop.leave_job(Job::Mail);
+        return Ok(report);
+    }
     let smtp = match transport(&settings, password.or(stored.as_deref())) {
         Ok(t) => t,
         Err(e) => {

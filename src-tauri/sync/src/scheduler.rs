@@ -10,6 +10,7 @@ use crate::engine::{
 use crate::http::{SyncError, SyncResult};
 use crate::keychain;
 use shopdesk_core::channel::Channel;
+use shopdesk_core::server::Job;
 use shopdesk_core::Shop;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -185,7 +186,7 @@ impl Scheduler {
                         // now" reaches it through the shop).
                         let keyed = !shop.is_station() || keys_here.all(&channels);
                         if !keyed {
-                            shop.leave_marketplace_sync();
+                            shop.leave_job(Job::Sync);
                         }
                         if !keyed || !shop.runs_marketplace_sync() {
                             turns.clear();

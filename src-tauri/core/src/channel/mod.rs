@@ -363,11 +363,6 @@ impl Shop {
         self.db.runs(Job::Sync).unwrap_or(false)
     }
 
-    /// Leaves the sync to another station of the shop (one that holds the marketplaces' keys).
-    pub fn leave_marketplace_sync(&self) {
-        self.db.leave(Job::Sync)
-    }
-
     /// The channels whose "Sync now" was pressed (at any station) since their last run began.
     pub fn sync_asked(&self) -> Result<Vec<String>> {
         self.db.shared_read(|c| {

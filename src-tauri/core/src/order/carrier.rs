@@ -8,7 +8,6 @@ use crate::shop::staff::{authorize, Permission, Session};
 use crate::sql::{args, Conn, Row};
 use crate::store::next_number;
 use crate::Shop;
-use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
@@ -175,12 +174,13 @@ impl Shop {
                 .collect(),
             code => code.to_string(),
         };
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::SettingsManage)?;
-            tx.execute(
+            tx.execute_unique(
                 "INSERT INTO carrier (code, name, tracking_url, own, custom, claim_days) VALUES (?1, ?2, ?3, ?4, 1, ?5)
                  ON CONFLICT (code) DO UPDATE SET name = ?2, tracking_url = ?3, own = ?4, claim_days = ?5",
-                params![code, name, url, c.own, c.claim_days],
+                args![code, name, url, c.own, c.claim_days],
+                || format!("a carrier is already called '{name}'"),
             )?;
             audit::record(
                 tx,

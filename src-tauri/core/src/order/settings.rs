@@ -8,7 +8,6 @@ use crate::order::{email_is_valid, RiskSettings};
 use crate::shop::staff::{authorize, Permission, Session};
 use crate::sql::{args, Conn};
 use crate::Shop;
-use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
@@ -108,21 +107,23 @@ pub(crate) fn legal<'c>(conn: impl Into<Conn<'c>>) -> Result<Legal> {
     )
 }
 
-pub(crate) fn mail(conn: &Connection) -> Result<MailSettings> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT smtp_host, smtp_port, smtp_security, smtp_username, mail_from FROM shop WHERE id = 1",
-        )?
-        .query_row([], |r| {
+pub(crate) fn mail<'c>(conn: impl Into<Conn<'c>>) -> Result<MailSettings> {
+    conn.into().query_row(
+        "SELECT smtp_host, smtp_port, smtp_security, smtp_username, mail_from FROM shop WHERE id = 1",
+        args![],
+        |r| {
             let security: String = r.get(2)?;
+            let port: u32 = r.get(1)?;
             Ok(MailSettings {
                 smtp_host: r.get(0)?,
-                smtp_port: r.get(1)?,
+                smtp_port: u16::try_from(port)
+                    .map_err(|_| Error::Storage(format!("SMTP port {port} is out of range")))?,
                 smtp_security: SmtpSecurity::parse(&security),
                 smtp_username: r.get(3)?,
                 mail_from: r.get(4)?,
             })
-        })?)
+        },
+    )
 }
 
 fn prefix(text: &str, what: &str) -> Result<String> {
@@ -142,7 +143,7 @@ pub(crate) fn sender_address(from: &str) -> &str {
     }
 }
 
-fn load(c: &Connection) -> Result<OrderSettings> {
+fn load(c: Conn) -> Result<OrderSettings> {
     Ok(OrderSettings {
         legal: legal(c)?,
         risk: crate::order::risk_settings(c)?,
@@ -153,13 +154,13 @@ fn load(c: &Connection) -> Result<OrderSettings> {
 impl Shop {
     /// The SMTP account for the outbox sender, which runs without a signed-in person.
     pub fn mail_settings(&self) -> Result<MailSettings> {
-        self.db.read(|c| mail(c))
+        self.db.shared_read(|c| mail(c))
     }
 
     /// The SMTP account whose password this person may change: a settings change, though the
     /// password itself goes to the OS keychain (the mail crate), never into the database.
     pub fn smtp_account_to_change(&self, session: &Session) -> Result<MailSettings> {
-        self.db.read(|c| {
+        self.db.shared_read(|c| {
             authorize(c, session, Permission::SettingsManage)?;
             mail(c)
         })
@@ -170,14 +171,14 @@ impl Shop {
     /// it asks here first; without a server the answer says so and how many messages wait,
     /// instead of "0 sent".
     pub fn ready_to_send_mail_now(&self, session: &Session) -> Result<()> {
-        self.db.read(|c| {
+        self.db.shared_read(|c| {
             authorize(c, session, Permission::OrdersView)?;
             if !mail(c)?.smtp_host.trim().is_empty() {
                 return Ok(());
             }
             let waiting = c.query_row(
                 "SELECT count(*) FROM message WHERE direction = 'out' AND status <> 'sent'",
-                [],
+                args![],
                 |r| r.get(0),
             )?;
             Err(Error::MailNotSetUp { waiting })
@@ -185,7 +186,7 @@ impl Shop {
     }
 
     pub fn order_settings(&self, session: &Session) -> Result<OrderSettings> {
-        self.db.read(|c| {
+        self.db.shared_read(|c| {
             authorize(c, session, Permission::OrdersView)?;
             load(c)
         })
@@ -242,7 +243,7 @@ impl Shop {
                 "'{phone}' does not look like a phone number"
             )));
         }
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::SettingsManage)?;
             let before = load(tx)?;
             tx.execute(
@@ -253,7 +254,7 @@ impl Shop {
                      smtp_username = ?15, mail_from = ?16, phone = ?17,
                      time_zone = CASE ?18 WHEN '' THEN time_zone ELSE ?18 END
                  WHERE id = 1",
-                params![
+                args![
                     s.legal.legal_name.trim(),
                     s.legal.legal_address.trim(),
                     s.legal.tax_id.trim(),
@@ -266,7 +267,7 @@ impl Shop {
                     r.velocity_count,
                     r.velocity_hours,
                     m.smtp_host.trim(),
-                    m.smtp_port,
+                    u32::from(m.smtp_port),
                     m.smtp_security.as_str(),
                     m.smtp_username.trim(),
                     from,

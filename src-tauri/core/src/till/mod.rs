@@ -322,6 +322,13 @@ impl Shop {
         }
     }
 
+    /// Leaves the shop's `job` to another station (one that holds the key or password it
+    /// needs: those stay in the keychain of the computer they were entered on). Nothing on a
+    /// standalone shop, which runs every job itself.
+    pub fn leave_job(&self, job: crate::server::Job) {
+        self.db.leave(job)
+    }
+
     /// Whether this computer is a station of a shop shared on a server.
     pub fn is_station(&self) -> bool {
         self.db.server().is_some()
