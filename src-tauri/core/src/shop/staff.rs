@@ -287,16 +287,6 @@ pub(crate) fn insert_staff<'c>(
     Ok(id)
 }
 
-/// Turns a UNIQUE violation into a conflict the person can act on; other errors pass through.
-pub(crate) fn unique_conflict(e: rusqlite::Error, message: String) -> Error {
-    match e.sqlite_error_code() {
-        Some(rusqlite::ErrorCode::ConstraintViolation) if e.to_string().contains("UNIQUE") => {
-            Error::Conflict(message)
-        }
-        _ => Error::from(e),
-    }
-}
-
 fn role_exists(conn: Conn, role_id: &str) -> Result<()> {
     conn.query_opt("SELECT 1 FROM role WHERE id = ?1", args![role_id], |_| {
         Ok(())

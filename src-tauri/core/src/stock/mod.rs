@@ -21,9 +21,8 @@ use crate::id::new_id;
 use crate::money::Money;
 use crate::shop::shop_currency;
 use crate::shop::staff::{authorize, Permission, Session};
-use crate::sql::{args, Conn, Engine};
+use crate::sql::{args, Conn, Engine, Param};
 use crate::Shop;
-use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
@@ -486,7 +485,7 @@ impl Shop {
 
     /// Variants whose available stock at a location is at or below its reorder point.
     pub fn low_stock(&self, session: &Session) -> Result<Vec<LowStockLine>> {
-        self.db.read(|c| {
+        self.db.shared_read(|c| {
             authorize(c, session, Permission::CatalogView)?;
             low_stock_in(c)
         })
@@ -494,19 +493,19 @@ impl Shop {
 }
 
 /// Everything low: under a rule, and (for the Low stock list and the catalog filter) without one.
-pub(crate) fn low_stock_in(c: &Connection) -> Result<Vec<LowStockLine>> {
+pub(crate) fn low_stock_in(c: Conn) -> Result<Vec<LowStockLine>> {
     let mut lines = low_by_rule(c)?;
     lines.extend(low_lines(
         c,
-        "SELECT v.id, coalesce(v.sku, ''), '', '', avail, ?1, 0, 0
+        "SELECT v.id, coalesce(v.sku, ''), '', '', avail, CAST(?1 AS BIGINT), 0, 0
          FROM (SELECT v.id, v.sku, v.product_id,
                       (SELECT coalesce(sum(s.on_hand - s.committed), 0) FROM stock_level s
                        WHERE s.variant_id = v.id) AS avail
                FROM variant v
                WHERE NOT EXISTS (SELECT 1 FROM reorder_rule r WHERE r.variant_id = v.id)) v
          JOIN product p ON p.id = v.product_id AND p.status = 'active'
-         WHERE avail <= ?1",
-        [LOW_WITHOUT_RULE],
+         WHERE avail <= CAST(?1 AS BIGINT)",
+        args![LOW_WITHOUT_RULE],
     )?);
     // What is shortest first: a shop sees the empty shelves before the nearly empty ones.
     lines.sort_by(|a, b| (a.available, &a.label).cmp(&(b.available, &b.label)));
@@ -514,7 +513,7 @@ pub(crate) fn low_stock_in(c: &Connection) -> Result<Vec<LowStockLine>> {
 }
 
 /// Variants at or below their reorder point at a location: what Restock orders.
-pub(crate) fn low_by_rule(c: &Connection) -> Result<Vec<LowStockLine>> {
+pub(crate) fn low_by_rule(c: Conn) -> Result<Vec<LowStockLine>> {
     low_lines(
         c,
         "SELECT r.variant_id, coalesce(v.sku, ''), r.location_id, l.name,
@@ -524,20 +523,13 @@ pub(crate) fn low_by_rule(c: &Connection) -> Result<Vec<LowStockLine>> {
          LEFT JOIN stock_level s ON s.variant_id = r.variant_id AND s.location_id = r.location_id
          WHERE coalesce(s.on_hand - s.committed, 0) <= r.reorder_point
          ORDER BY l.position, v.sku",
-        [],
+        args![],
     )
 }
 
-fn low_lines<P: rusqlite::Params>(
-    c: &Connection,
-    sql: &str,
-    params: P,
-) -> Result<Vec<LowStockLine>> {
+fn low_lines(c: Conn, sql: &str, params: &[&dyn Param]) -> Result<Vec<LowStockLine>> {
     type Row = (String, String, String, String, i64, i64, i64, bool);
-    let rows: Vec<Row> = c
-        .prepare_cached(sql)?
-        .query_map(params, |r| r.try_into())?
-        .collect::<rusqlite::Result<_>>()?;
+    let rows: Vec<Row> = c.query_map(sql, params, |r| r.tuple())?;
     rows.into_iter()
         .map(
             |(variant_id, sku, location_id, location, available, point, qty, has_rule)| {

@@ -9,11 +9,11 @@ use crate::error::{Error, Result};
 use crate::id::new_id;
 use crate::money::{div_round, Currency, Money};
 use crate::shop::shop_currency;
-use crate::shop::staff::{authorize, clean_name, unique_conflict, Permission, Session};
+use crate::shop::staff::{authorize, clean_name, Permission, Session};
+use crate::sql::{args, Conn};
 use crate::stock::{self, location_exists, record_move, variant_label, Move, MoveReason};
 use crate::store::next_number;
 use crate::Shop;
-use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -162,10 +162,10 @@ pub(crate) fn moving_average(on_hand: i64, old: Option<i64>, qty: i64, unit_cost
     }
 }
 
-fn load_supplier(conn: &Connection, id: &str) -> Result<Supplier> {
-    conn.query_row(
+fn load_supplier(conn: Conn, id: &str) -> Result<Supplier> {
+    conn.query_opt(
         "SELECT id, name, contact, email, phone, lead_days, notes FROM supplier WHERE id = ?1",
-        [id],
+        args![id],
         |r| {
             Ok(Supplier {
                 id: r.get(0)?,
@@ -177,19 +177,18 @@ fn load_supplier(conn: &Connection, id: &str) -> Result<Supplier> {
                 notes: r.get(6)?,
             })
         },
-    )
-    .optional()?
+    )?
     .ok_or(Error::NotFound { what: "supplier" })
 }
 
-pub(crate) fn load_po(conn: &Connection, id: &str, currency: Currency) -> Result<PurchaseOrder> {
+pub(crate) fn load_po(conn: Conn, id: &str, currency: Currency) -> Result<PurchaseOrder> {
     let mut po = conn
-        .query_row(
+        .query_opt(
             "SELECT o.id, o.number, o.supplier_id, s.name, o.location_id, l.name, o.status, o.note,
                     o.created_at, o.sent_at
              FROM purchase_order o JOIN supplier s ON s.id = o.supplier_id
              JOIN location l ON l.id = o.location_id WHERE o.id = ?1",
-            [id],
+            args![id],
             |r| {
                 Ok(PurchaseOrder {
                     id: r.get(0)?,
@@ -198,29 +197,27 @@ pub(crate) fn load_po(conn: &Connection, id: &str, currency: Currency) -> Result
                     supplier: r.get(3)?,
                     location_id: r.get(4)?,
                     location: r.get(5)?,
-                    status: PurchaseStatus::from_db(&r.get::<_, String>(6)?),
+                    status: PurchaseStatus::from_db(&r.get::<String>(6)?),
                     note: r.get(7)?,
                     created_at: Timestamp(r.get(8)?),
-                    sent_at: r.get::<_, Option<i64>>(9)?.map(Timestamp),
+                    sent_at: r.get::<Option<i64>>(9)?.map(Timestamp),
                     lines: Vec::new(),
                     total: Money::zero(currency),
                 })
             },
-        )
-        .optional()?
+        )?
         .ok_or(Error::NotFound {
             what: "purchase order",
         })?;
-    let rows: Vec<(String, String, String, String, i64, i64, i64)> = conn
-        .prepare_cached(
-            "SELECT pl.variant_id, ifnull(v.sku, ''), ifnull(v.barcode, ''),
-                    ifnull(si.supplier_sku, ''), pl.qty_ordered, pl.qty_received, pl.unit_cost_minor
-             FROM purchase_line pl JOIN variant v ON v.id = pl.variant_id
-             LEFT JOIN supplier_item si ON si.variant_id = pl.variant_id AND si.supplier_id = ?2
-             WHERE pl.po_id = ?1 ORDER BY v.sku",
-        )?
-        .query_map([id, po.supplier_id.as_str()], |r| r.try_into())?
-        .collect::<rusqlite::Result<_>>()?;
+    let rows: Vec<(String, String, String, String, i64, i64, i64)> = conn.query_map(
+        "SELECT pl.variant_id, coalesce(v.sku, ''), coalesce(v.barcode, ''),
+                coalesce(si.supplier_sku, ''), pl.qty_ordered, pl.qty_received, pl.unit_cost_minor
+         FROM purchase_line pl JOIN variant v ON v.id = pl.variant_id
+         LEFT JOIN supplier_item si ON si.variant_id = pl.variant_id AND si.supplier_id = ?2
+         WHERE pl.po_id = ?1 ORDER BY v.sku, v.id",
+        args![id, po.supplier_id],
+        |r| r.tuple(),
+    )?;
     let mut total = 0i64;
     for (variant_id, sku, barcode, supplier_sku, ordered, received, cost) in rows {
         let line_total = ordered.saturating_mul(cost);
@@ -244,7 +241,7 @@ pub(crate) fn load_po(conn: &Connection, id: &str, currency: Currency) -> Result
 /// The cost to put on a new line: what was typed, else the supplier's price, else the variant's
 /// current cost, else nothing (0, to be filled in before sending).
 fn line_cost(
-    conn: &Connection,
+    conn: Conn,
     supplier_id: &str,
     line: &PurchaseLineDraft,
     currency: Currency,
@@ -253,20 +250,19 @@ fn line_cost(
         return Ok(typed);
     }
     let known: Option<i64> = conn
-        .query_row(
+        .query_opt(
             "SELECT coalesce(
                  (SELECT cost_minor FROM supplier_item WHERE supplier_id = ?1 AND variant_id = ?2),
                  (SELECT cost_minor FROM variant WHERE id = ?2))",
-            [supplier_id, &line.variant_id],
+            args![supplier_id, line.variant_id],
             |r| r.get(0),
-        )
-        .optional()?
+        )?
         .flatten();
     Ok(known.unwrap_or(0))
 }
 
 fn write_lines(
-    conn: &Connection,
+    conn: Conn,
     po_id: &str,
     supplier_id: &str,
     lines: &[PurchaseLineDraft],
@@ -275,7 +271,7 @@ fn write_lines(
     if lines.is_empty() {
         return Err(Error::invalid("a purchase order needs at least one line"));
     }
-    conn.execute("DELETE FROM purchase_line WHERE po_id = ?1", [po_id])?;
+    conn.execute("DELETE FROM purchase_line WHERE po_id = ?1", args![po_id])?;
     for line in lines {
         if line.qty <= 0 {
             return Err(Error::invalid(
@@ -284,18 +280,18 @@ fn write_lines(
         }
         let label = variant_label(conn, &line.variant_id)?;
         let cost = line_cost(conn, supplier_id, line, currency)?;
-        conn.execute(
+        conn.execute_unique(
             "INSERT INTO purchase_line (po_id, variant_id, qty_ordered, unit_cost_minor)
              VALUES (?1, ?2, ?3, ?4)",
-            params![po_id, line.variant_id, line.qty, cost],
-        )
-        .map_err(|e| unique_conflict(e, format!("{label} is on the order twice")))?;
+            args![po_id, line.variant_id, line.qty, cost],
+            || format!("{label} is on the order twice"),
+        )?;
     }
     Ok(())
 }
 
 fn insert_po(
-    conn: &Connection,
+    conn: Conn,
     at: Timestamp,
     staff_id: &str,
     d: &PurchaseDraft,
@@ -309,7 +305,7 @@ fn insert_po(
         "INSERT INTO purchase_order (id, number, supplier_id, location_id, status, note,
              created_by, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, 'draft', ?5, ?6, ?7, ?7)",
-        params![
+        args![
             id,
             number,
             d.supplier_id,
@@ -333,21 +329,38 @@ fn insert_po(
     Ok(id)
 }
 
-fn set_status(conn: &Connection, id: &str, status: PurchaseStatus, at: Timestamp) -> Result<()> {
-    conn.execute(
+/// Moves an order from the status it was read in (`from`) to `status`, once: when another
+/// station moved it meanwhile, nothing changes and the person is told to look again.
+fn set_status(
+    conn: Conn,
+    id: &str,
+    from: PurchaseStatus,
+    status: PurchaseStatus,
+    at: Timestamp,
+) -> Result<()> {
+    let changed = conn.execute(
         "UPDATE purchase_order SET status = ?2, updated_at = ?3,
              sent_at = CASE WHEN ?2 = 'sent' THEN ?3 ELSE sent_at END
-         WHERE id = ?1",
-        params![id, status.as_str(), at.0],
+         WHERE id = ?1 AND status = ?4",
+        args![id, status.as_str(), at.0, from.as_str()],
     )?;
+    if changed == 0 {
+        return Err(Error::Conflict(
+            "the purchase order was changed at another station meanwhile; open it again".into(),
+        ));
+    }
     Ok(())
 }
 
 impl Shop {
     pub fn suppliers(&self, session: &Session) -> Result<Vec<Supplier>> {
-        self.db.read(|c| {
+        self.db.shared_read(|c| {
             authorize(c, session, Permission::CatalogView)?;
-            let ids = crate::store::ids(c, "SELECT id FROM supplier ORDER BY name COLLATE NOCASE")?;
+            let ids: Vec<String> = c.query_map(
+                &format!("SELECT id FROM supplier ORDER BY {}, id", c.nocase("name")),
+                args![],
+                |r| r.get(0),
+            )?;
             ids.iter().map(|id| load_supplier(c, id)).collect()
         })
     }
@@ -361,7 +374,7 @@ impl Shop {
                 "'{email}' is not an e-mail address"
             )));
         }
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::StockManage)?;
             let now = self.clock.now();
             // An edit must name a supplier that exists; a new one gets its id here.
@@ -369,13 +382,13 @@ impl Shop {
                 Some(id) => load_supplier(tx, id)?.id,
                 None => new_id(),
             };
-            tx.execute(
+            tx.execute_unique(
                 "INSERT INTO supplier (id, name, contact, email, phone, lead_days, notes,
                      created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
                  ON CONFLICT (id) DO UPDATE SET name = ?2, contact = ?3, email = ?4, phone = ?5,
                      lead_days = ?6, notes = ?7, updated_at = ?8",
-                params![
+                args![
                     id,
                     name,
                     d.contact.trim(),
@@ -385,8 +398,8 @@ impl Shop {
                     d.notes.trim(),
                     now.0
                 ],
-            )
-            .map_err(|e| unique_conflict(e, format!("a supplier named '{name}' already exists")))?;
+                || format!("a supplier named '{name}' already exists"),
+            )?;
             audit::record(
                 tx,
                 Change::by(
@@ -402,7 +415,7 @@ impl Shop {
     }
 
     pub fn set_supplier_item(&self, session: &Session, d: SupplierItemDraft) -> Result<()> {
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::StockManage)?;
             let currency = shop_currency(tx)?;
             load_supplier(tx, &d.supplier_id)?;
@@ -412,27 +425,28 @@ impl Shop {
             tx.execute(
                 "INSERT INTO supplier_item (supplier_id, variant_id, supplier_sku, cost_minor)
                  VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT DO UPDATE SET supplier_sku = ?3, cost_minor = ?4",
-                params![d.supplier_id, d.variant_id, d.supplier_sku.trim(), cost],
+                 ON CONFLICT (supplier_id, variant_id) DO UPDATE SET supplier_sku = ?3, cost_minor = ?4",
+                args![d.supplier_id, d.variant_id, d.supplier_sku.trim(), cost],
             )?;
             Ok(())
         })
     }
 
     pub fn purchase_orders(&self, session: &Session) -> Result<Vec<PurchaseOrder>> {
-        self.db.read(|c| {
+        self.db.shared_read(|c| {
             authorize(c, session, Permission::CatalogView)?;
             let currency = shop_currency(c)?;
-            let ids = crate::store::ids(
-                c,
+            let ids: Vec<String> = c.query_map(
                 "SELECT id FROM purchase_order ORDER BY number DESC LIMIT 500",
+                args![],
+                |r| r.get(0),
             )?;
             ids.iter().map(|id| load_po(c, id, currency)).collect()
         })
     }
 
     pub fn purchase_order(&self, session: &Session, id: &str) -> Result<PurchaseOrder> {
-        self.db.read(|c| {
+        self.db.shared_read(|c| {
             authorize(c, session, Permission::CatalogView)?;
             load_po(c, id, shop_currency(c)?)
         })
@@ -443,7 +457,7 @@ impl Shop {
         session: &Session,
         d: PurchaseDraft,
     ) -> Result<PurchaseOrder> {
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::StockManage)?;
             let currency = shop_currency(tx)?;
             let id = insert_po(tx, self.clock.now(), session.staff_id(), &d, currency)?;
@@ -458,7 +472,7 @@ impl Shop {
         id: &str,
         d: PurchaseDraft,
     ) -> Result<PurchaseOrder> {
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::StockManage)?;
             let currency = shop_currency(tx)?;
             let po = load_po(tx, id, currency)?;
@@ -468,10 +482,15 @@ impl Shop {
             load_supplier(tx, &d.supplier_id)?;
             location_exists(tx, &d.location_id)?;
             let now = self.clock.now();
-            tx.execute(
-                "UPDATE purchase_order SET supplier_id = ?2, location_id = ?3, note = ?4, updated_at = ?5 WHERE id = ?1",
-                params![id, d.supplier_id, d.location_id, d.note.trim(), now.0],
+            // Only while still a draft: another station may have sent it meanwhile.
+            let changed = tx.execute(
+                "UPDATE purchase_order SET supplier_id = ?2, location_id = ?3, note = ?4, updated_at = ?5
+                 WHERE id = ?1 AND status = 'draft'",
+                args![id, d.supplier_id, d.location_id, d.note.trim(), now.0],
             )?;
+            if changed == 0 {
+                return Err(Error::Conflict(format!("PO {} was already sent; it can no longer change", po.number)));
+            }
             write_lines(tx, id, &d.supplier_id, &d.lines, currency)?;
             load_po(tx, id, currency)
         })
@@ -498,7 +517,7 @@ impl Shop {
         action: &str,
         refusal: impl Fn(PurchaseStatus) -> Option<&'static str>,
     ) -> Result<PurchaseOrder> {
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::StockManage)?;
             let currency = shop_currency(tx)?;
             let po = load_po(tx, id, currency)?;
@@ -511,7 +530,7 @@ impl Shop {
                 )));
             }
             let now = self.clock.now();
-            set_status(tx, id, to, now)?;
+            set_status(tx, id, po.status, to, now)?;
             let detail = json!({ "number": po.number });
             audit::record(
                 tx,
@@ -543,7 +562,7 @@ impl Shop {
                 "nothing to receive: scan or type what arrived",
             ));
         }
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::StockManage)?;
             let currency = shop_currency(tx)?;
             let po = load_po(tx, &r.po_id, currency)?;
@@ -573,7 +592,7 @@ impl Shop {
                 let on_hand = stock::total_on_hand(tx, variant_id)?;
                 let old: Option<i64> = tx.query_row(
                     "SELECT cost_minor FROM variant WHERE id = ?1",
-                    [variant_id],
+                    args![variant_id],
                     |r| r.get(0),
                 )?;
                 let cost = line.unit_cost.minor();
@@ -581,13 +600,21 @@ impl Shop {
                 // updated_at dates the cost in the variant's cost history (migration 0019).
                 tx.execute(
                     "UPDATE variant SET cost_minor = ?2, updated_at = ?3 WHERE id = ?1",
-                    params![variant_id, new_cost, now.0],
+                    args![variant_id, new_cost, now.0],
                 )?;
-                tx.execute(
+                // Never past what was ordered, even with another station receiving the same
+                // delivery at once: the second finds the units taken and is told so.
+                let booked = tx.execute(
                     "UPDATE purchase_line SET qty_received = qty_received + ?3
-                     WHERE po_id = ?1 AND variant_id = ?2",
-                    params![r.po_id, variant_id, qty],
+                     WHERE po_id = ?1 AND variant_id = ?2 AND qty_received + ?3 <= qty_ordered",
+                    args![r.po_id, variant_id, qty],
                 )?;
+                if booked == 0 {
+                    return Err(Error::Conflict(format!(
+                        "{}: received at another station meanwhile; open PO {} again",
+                        line.label, po.number
+                    )));
+                }
                 record_move(tx, &Move {
                     variant_id,
                     location_id: &po.location_id,
@@ -603,11 +630,23 @@ impl Shop {
             }
             let outstanding: i64 = tx.query_row(
                 "SELECT sum(qty_ordered - qty_received) FROM purchase_line WHERE po_id = ?1",
-                [&r.po_id],
+                args![r.po_id],
                 |r| r.get(0),
             )?;
             let status = if outstanding == 0 { PurchaseStatus::Received } else { PurchaseStatus::Partial };
-            set_status(tx, &r.po_id, status, now)?;
+            // From sent or partial, whichever it is now (another station's receipt may have
+            // made it partial meanwhile: each took its own units above).
+            let changed = tx.execute(
+                "UPDATE purchase_order SET status = ?2, updated_at = ?3
+                 WHERE id = ?1 AND status IN ('sent', 'partial')",
+                args![r.po_id, status.as_str(), now.0],
+            )?;
+            if changed == 0 {
+                return Err(Error::Conflict(format!(
+                    "PO {} was closed at another station meanwhile",
+                    po.number
+                )));
+            }
             audit::record(tx, Change::by(now, session.staff_id(), "purchase_order_received", ("purchase_order", &r.po_id), json!({ "number": po.number, "units": qty_by_variant.values().sum::<i64>(), "status": status })))?;
             load_po(tx, &r.po_id, currency)
         })
@@ -631,7 +670,7 @@ impl Shop {
     /// from its cheapest supplier, for its reorder quantity (topped up to cover what is short).
     /// Variants already on an open order for that location are left out.
     pub fn restock(&self, session: &Session) -> Result<RestockResult> {
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::StockManage)?;
             let currency = shop_currency(tx)?;
             let now = self.clock.now();
@@ -643,20 +682,18 @@ impl Shop {
                     "SELECT EXISTS (SELECT 1 FROM purchase_line pl JOIN purchase_order o ON o.id = pl.po_id
                      WHERE pl.variant_id = ?1 AND o.location_id = ?2
                        AND o.status IN ('draft', 'sent', 'partial'))",
-                    [&low.variant_id, &low.location_id],
+                    args![low.variant_id, low.location_id],
                     |r| r.get(0),
                 )?;
                 if on_order {
                     continue;
                 }
-                let supplier: Option<String> = tx
-                    .query_row(
-                        "SELECT supplier_id FROM supplier_item WHERE variant_id = ?1
-                         ORDER BY cost_minor, supplier_id LIMIT 1",
-                        [&low.variant_id],
-                        |r| r.get(0),
-                    )
-                    .optional()?;
+                let supplier: Option<String> = tx.query_opt(
+                    "SELECT supplier_id FROM supplier_item WHERE variant_id = ?1
+                     ORDER BY cost_minor, supplier_id LIMIT 1",
+                    args![low.variant_id],
+                    |r| r.get(0),
+                )?;
                 let Some(supplier) = supplier else {
                     without_supplier.push(low.label);
                     continue;

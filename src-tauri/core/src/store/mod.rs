@@ -376,14 +376,6 @@ pub(crate) fn customer_exists<'c>(conn: impl Into<Conn<'c>>, id: &str) -> Result
         .ok_or(Error::NotFound { what: "customer" })
 }
 
-/// The ids a listing query selects, in its order; lists of documents load each one in full.
-pub(crate) fn ids(conn: &Connection, sql: &str) -> Result<Vec<String>> {
-    Ok(conn
-        .prepare_cached(sql)?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
