@@ -142,7 +142,10 @@ pub fn sync(db: DbArg, channel: Option<String>) -> Result<(), Error> {
         Some(name) => vec![shop.channel(&name)?],
         None => shop.channels()?,
     };
-    let rt = tokio::runtime::Builder::new_current_thread()
+    // One worker, multi-threaded: a station's sync steps block on the shop's server between
+    // the marketplace's answers.
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
         .enable_all()
         .build()
         .map_err(|e| Error::Storage(e.to_string()))?;

@@ -385,6 +385,19 @@ fn one_station_syncs_the_marketplaces_and_any_station_can_ask_it_to_sync_now() {
     office.sync_started(&ch.id).unwrap();
     assert!(bench.sync_asked().unwrap().is_empty(), "answered once");
 
+    // The sync's steps run inside its tokio runtime, between the marketplace's answers: a
+    // station reaches its server from there too (the synchronous client's own runtime must not
+    // nest in it).
+    let sync = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .build()
+        .unwrap();
+    sync.block_on(async {
+        assert_eq!(office.channels().unwrap().len(), 1);
+        office.sync_started(&ch.id).unwrap();
+        assert!(office.runs_marketplace_sync());
+    });
+
     // The office gives the job up (a key it lacks): the bench takes it at its next ask.
     office.leave_job(Job::Sync);
     assert!(bench.runs_marketplace_sync(), "the bench takes it over");

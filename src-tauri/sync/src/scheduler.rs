@@ -161,7 +161,10 @@ impl Scheduler {
         std::thread::Builder::new()
             .name("marketplace-sync".into())
             .spawn(move || {
-                let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                // Multi-threaded (one worker) so that a station's steps may block on the shop's
+                // server in between (see core's `outside_async`).
+                let Ok(rt) = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(1)
                     .enable_all()
                     .build()
                 else {

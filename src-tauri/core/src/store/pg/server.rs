@@ -133,7 +133,7 @@ impl Server {
     }
 
     fn with_session<T>(&self, f: impl FnOnce(&mut Session) -> Result<T>) -> Result<T> {
-        let out = self.in_session(f);
+        let out = outside_async(|| self.in_session(f));
         let mut offline = self.offline.lock().unwrap_or_else(|p| p.into_inner());
         match &out {
             Err(Error::ServerOffline(why)) => *offline = Some((why.clone(), self.clock.now())),
@@ -270,6 +270,19 @@ impl Server {
             tx.commit()?;
             Ok(out)
         })
+    }
+}
+
+/// Runs `f`, which blocks on the server, wherever it is called from. The synchronous client
+/// drives a runtime of its own, which tokio refuses to start on a thread that is driving async
+/// tasks (the marketplace sync's, whose steps write the shop): such a thread is handed over
+/// first with `block_in_place` — so those runtimes are multi-threaded. Elsewhere `f` just runs.
+fn outside_async<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(f)
+        }
+        _ => f(),
     }
 }
 
