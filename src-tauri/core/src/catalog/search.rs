@@ -8,9 +8,8 @@ use crate::error::Result;
 use crate::money::{Currency, Money};
 use crate::shop::shop_currency;
 use crate::shop::staff::{authorize, Permission, Session};
-use crate::sql::{args, Conn, Param, Row, TextMatch};
+use crate::sql::{args, Conn, Engine, Param, Row, TextMatch};
 use crate::Shop;
-use rusqlite::Transaction;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -205,12 +204,15 @@ impl Shop {
                      ORDER BY s.{key} LIMIT {limit} OFFSET {offset}"
                 ), &args)?
             } else {
-                // Narrow: an exact SKU or barcode first, then by product and grid order.
+                // Narrow: an exact SKU or barcode first, then by product and grid order. (A
+                // variant without a barcode compares as NULL, which PostgreSQL would sort first
+                // in a descending order and SQLite last: hence the coalesce.)
                 let e = arg(text.to_string(), &mut args);
                 rows(&format!(
                     "SELECT {ROW_COLUMNS} FROM variant v JOIN product p ON p.id = v.product_id
                      WHERE {matched}
-                     ORDER BY (v.sku = ?{e} OR v.barcode = ?{e}) DESC, {title}, p.id, v.position
+                     ORDER BY (coalesce(v.sku, '') = ?{e} OR coalesce(v.barcode, '') = ?{e}) DESC,
+                              {title}, p.id, v.position
                      LIMIT {limit} OFFSET {offset}"
                 ), &args)?
             };
@@ -251,26 +253,34 @@ impl Shop {
 
 /// Leaves the search rows of the variants a bulk write adds for `index_deferred`, in the same
 /// transaction (migration 0017 says why).
-pub(crate) fn defer_search(tx: &Transaction) -> Result<()> {
+pub(crate) fn defer_search(tx: Conn) -> Result<()> {
     tx.execute(
-        "INSERT INTO variant_search_deferred (since_seq) SELECT ifnull(max(seq), 0) FROM variant",
-        [],
+        "INSERT INTO variant_search_deferred (since_seq) SELECT coalesce(max(seq), 0) FROM variant",
+        args![],
     )?;
     Ok(())
 }
 
 /// Indexes every variant added since `defer_search`, in one statement, and ends the deferral.
 /// A variant already indexed meanwhile (changed again after it was added) is left as it is.
-pub(crate) fn index_deferred(tx: &Transaction) -> Result<()> {
-    tx.execute_batch(
-        "INSERT INTO variant_search (rowid, title, sku, barcode, vendor, tags, product_type, options)
-         SELECT v.seq, p.title, v.sku, v.barcode, p.vendor, p.tags, p.product_type,
-                concat_ws(' ', v.option1, v.option2, v.option3)
-         FROM variant v JOIN product p ON p.id = v.product_id
-         WHERE v.seq > (SELECT since_seq FROM variant_search_deferred)
-           AND v.seq NOT IN (SELECT rowid FROM variant_search
-                             WHERE rowid > (SELECT since_seq FROM variant_search_deferred));
-         DELETE FROM variant_search_deferred;",
-    )?;
-    Ok(())
+pub(crate) fn index_deferred(tx: Conn) -> Result<()> {
+    tx.execute_batch(match tx.engine() {
+        Engine::Sqlite => {
+            "INSERT INTO variant_search (rowid, title, sku, barcode, vendor, tags, product_type, options)
+             SELECT v.seq, p.title, v.sku, v.barcode, p.vendor, p.tags, p.product_type,
+                    concat_ws(' ', v.option1, v.option2, v.option3)
+             FROM variant v JOIN product p ON p.id = v.product_id
+             WHERE v.seq > (SELECT since_seq FROM variant_search_deferred)
+               AND v.seq NOT IN (SELECT rowid FROM variant_search
+                                 WHERE rowid > (SELECT since_seq FROM variant_search_deferred));
+             DELETE FROM variant_search_deferred;"
+        }
+        // The server's search row is written by the function its trigger calls.
+        Engine::Postgres => {
+            "SELECT variant_search_write(v.seq) FROM variant v
+             WHERE v.seq > (SELECT since_seq FROM variant_search_deferred)
+               AND NOT EXISTS (SELECT 1 FROM variant_search s WHERE s.seq = v.seq);
+             DELETE FROM variant_search_deferred;"
+        }
+    })
 }

@@ -5,40 +5,36 @@ use super::read::{Parsed, ParsedProduct};
 use super::{header_name, Col, ImportIssue, ImportPreview};
 use crate::catalog::product;
 use crate::error::Result;
-use rusqlite::{Connection, OptionalExtension};
+use crate::sql::{args, Conn};
 use std::collections::HashMap;
 
 /// What the database already says: which handles exist, and which SKUs and barcodes belong to
 /// other products (a clash is a row error, not a failed import).
-pub(super) fn check_against(
-    conn: &Connection,
-    parsed: &mut Parsed,
-) -> Result<HashMap<String, String>> {
+pub(super) fn check_against(conn: Conn, parsed: &mut Parsed) -> Result<HashMap<String, String>> {
     let mut existing = HashMap::new();
-    let mut by_handle = conn.prepare_cached("SELECT id FROM product WHERE handle = ?1")?;
-    let mut sku_owner = conn.prepare_cached(
-        "SELECT p.handle, p.title FROM variant v JOIN product p ON p.id = v.product_id WHERE v.sku = ?1",
-    )?;
-    let mut code_owner = conn.prepare_cached(
-        "SELECT p.handle, p.title FROM variant v JOIN product p ON p.id = v.product_id WHERE v.barcode = ?1",
-    )?;
+    let owner = |column: &str, code: &str| -> Result<Option<(String, String)>> {
+        conn.query_opt(
+            &format!(
+                "SELECT p.handle, p.title FROM variant v JOIN product p ON p.id = v.product_id
+                 WHERE v.{column} = ?1"
+            ),
+            args![code],
+            |r| r.tuple(),
+        )
+    };
     for p in &mut parsed.products {
-        if let Some(id) = by_handle
-            .query_row([&p.handle], |r| r.get::<_, String>(0))
-            .optional()?
-        {
+        if let Some(id) = conn.query_opt(
+            "SELECT id FROM product WHERE handle = ?1",
+            args![p.handle],
+            |r| r.get::<String>(0),
+        )? {
             existing.insert(p.handle.clone(), id);
         }
         let mut kept = Vec::with_capacity(p.variants.len());
         for v in p.variants.drain(..) {
             let mut clash = None;
             if let Some(s) = &v.clean.sku {
-                if let Some((h, t)) = sku_owner
-                    .query_row([s], |r| {
-                        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-                    })
-                    .optional()?
-                {
+                if let Some((h, t)) = owner("sku", s)? {
                     if !h.eq_ignore_ascii_case(&p.handle) {
                         clash = Some((
                             Col::Sku,
@@ -48,12 +44,7 @@ pub(super) fn check_against(
                 }
             }
             if let (None, Some(b)) = (&clash, &v.clean.barcode) {
-                if let Some((h, t)) = code_owner
-                    .query_row([b], |r| {
-                        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-                    })
-                    .optional()?
-                {
+                if let Some((h, t)) = owner("barcode", b)? {
                     if !h.eq_ignore_ascii_case(&p.handle) {
                         clash = Some((
                             Col::Barcode,
@@ -129,7 +120,7 @@ pub(super) fn preview_of(parsed: &Parsed, existing: &HashMap<String, String>) ->
 /// written variant with its quantity from the file and whether it is new (a new variant has no
 /// stock yet, so its level need not be read).
 pub(super) fn apply_product(
-    conn: &Connection,
+    conn: Conn,
     at: crate::Timestamp,
     p: &ParsedProduct,
     existing: Option<&String>,
@@ -140,11 +131,11 @@ pub(super) fn apply_product(
     match existing {
         None => {
             let id = product::insert_product(conn, at, Some(&p.handle), &product)?;
-            let mut ids = conn
-                .prepare_cached("SELECT id FROM variant WHERE product_id = ?1 ORDER BY position")?;
-            let vids: Vec<String> = ids
-                .query_map([&id], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
+            let vids: Vec<String> = conn.query_map(
+                "SELECT id FROM variant WHERE product_id = ?1 ORDER BY position",
+                args![id],
+                |r| r.get(0),
+            )?;
             out.extend(
                 vids.into_iter()
                     .zip(p.variants.iter())
@@ -153,26 +144,27 @@ pub(super) fn apply_product(
         }
         Some(id) => {
             product::update_product_fields(conn, at, id, &product)?;
-            let mut find = conn.prepare_cached(
-                "SELECT id FROM variant WHERE product_id = ?1 AND ifnull(option1, '') = ?2 COLLATE NOCASE
-                 AND ifnull(option2, '') = ?3 COLLATE NOCASE AND ifnull(option3, '') = ?4 COLLATE NOCASE",
-            )?;
+            let find = format!(
+                "SELECT id FROM variant WHERE product_id = ?1 AND {} AND {} AND {}",
+                conn.nocase_eq("coalesce(option1, '')", 2),
+                conn.nocase_eq("coalesce(option2, '')", 3),
+                conn.nocase_eq("coalesce(option3, '')", 4)
+            );
             let next: i64 = conn.query_row(
-                "SELECT ifnull(max(position), 0) FROM variant WHERE product_id = ?1",
-                [id],
+                "SELECT coalesce(max(position), 0) FROM variant WHERE product_id = ?1",
+                args![id],
                 |r| r.get(0),
             )?;
             let mut added = 0;
             for v in &p.variants {
                 let o = |i: usize| v.clean.options.get(i).cloned().unwrap_or_default();
-                let found: Option<String> = find
-                    .query_row([id.clone(), o(0), o(1), o(2)], |r| r.get(0))
-                    .optional()?;
+                let found: Option<String> =
+                    conn.query_opt(&find, args![id, o(0), o(1), o(2)], |r| r.get(0))?;
                 let (vid, new) = match found {
                     Some(vid) => {
                         let pos: i64 = conn.query_row(
                             "SELECT position FROM variant WHERE id = ?1",
-                            [&vid],
+                            args![vid],
                             |r| r.get(0),
                         )?;
                         product::update_variant(conn, at, &vid, pos as usize, &v.clean)?;

@@ -143,7 +143,7 @@ impl Shop {
     /// Reads a file and reports what an import would do and every row it would skip, changing
     /// nothing.
     pub fn preview_catalog_import(&self, session: &Session, text: &str) -> Result<ImportPreview> {
-        self.db.read(|c| {
+        self.db.shared_read(|c| {
             authorize(c, session, Permission::CatalogEdit)?;
             let mut parsed = parse(text, shop_currency(c)?);
             let existing = check_against(c, &mut parsed)?;
@@ -160,7 +160,7 @@ impl Shop {
         text: &str,
         progress: &mut dyn FnMut(u32, u32),
     ) -> Result<ImportResult> {
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::CatalogEdit)?;
             let currency = shop_currency(tx)?;
             let mut parsed = parse(text, currency);
