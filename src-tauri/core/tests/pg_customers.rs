@@ -215,3 +215,141 @@ fn a_customer_is_edited_alike_on_both_engines() {
         said[0].1
     );
 }
+
+#[test]
+fn customers_are_merged_noted_exported_and_erased_alike_on_both_engines() {
+    use shopdesk_core::customer::edit::CustomerMerge;
+    use shopdesk_core::sale::{SaleEdit, TenderDraft, TenderKind};
+    let dir = tempfile::tempdir().unwrap();
+    let clock = std::sync::Arc::new(shopdesk_core::FixedClock::at(1_790_000_000_000));
+    let standalone =
+        shopdesk_core::Shop::open(&dir.path().join("demo.sqlite3"), clock.clone()).unwrap();
+    let (owner, _, _) = standalone
+        .load_demo(&shopdesk_core::demo::DemoRequest {
+            country: "IE".into(),
+        })
+        .unwrap();
+    standalone.fill_orders_for_benchmark(200, 5).unwrap();
+    // The one merged away holds store credit (a mug bought and returned to credit at the
+    // counter) and the other an issued invoice: the ledger and the invoice are append-only, so
+    // a merge must not rewrite them.
+    let merged = standalone
+        .customer_list(&owner, &Default::default())
+        .unwrap()
+        .rows[0]
+        .id
+        .clone();
+    let sku = common::stations::stocked(&standalone, &owner, 2).sku;
+    let edit = |sale: &str, e: SaleEdit| standalone.edit_sale(&owner, sale, &e, None).unwrap();
+    let tender = |kind| TenderDraft {
+        kind: Some(kind),
+        ..TenderDraft::default()
+    };
+    standalone.open_shift(&owner, "100.00").unwrap();
+    let sale = standalone.new_sale(&owner).unwrap();
+    edit(
+        &sale.id,
+        SaleEdit::Customer {
+            customer_id: Some(merged.clone()),
+        },
+    );
+    edit(&sale.id, SaleEdit::Scan { code: sku });
+    let sold = standalone
+        .complete_sale(&owner, &sale.id, &[tender(TenderKind::Cash)])
+        .unwrap();
+    let back = standalone.new_sale(&owner).unwrap();
+    edit(
+        &back.id,
+        SaleEdit::Return {
+            line_id: sold.lines[0].id.clone(),
+            quantity: 1,
+            restock: true,
+        },
+    );
+    standalone
+        .complete_sale(&owner, &back.id, &[tender(TenderKind::StoreCredit)])
+        .unwrap();
+    let mut shared = common::stations::share(&standalone, &owner);
+    let station = shared.station(dir.path(), "station", clock);
+    let mut pick = |sql: &str| -> String {
+        shared
+            .client
+            .query_one(sql, &[])
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            .get(0)
+    };
+    let kept = pick(&format!(
+        "SELECT c.id FROM customer c WHERE c.id <> '{merged}' AND c.merged_into IS NULL
+           AND EXISTS (SELECT 1 FROM customer_order o WHERE o.customer_id = c.id)
+         ORDER BY c.id LIMIT 1"
+    ));
+    let invoiced = pick(&format!(
+        "SELECT c.id FROM customer c WHERE c.id NOT IN ('{merged}', '{kept}')
+           AND EXISTS (SELECT 1 FROM invoice i WHERE i.customer_id = c.id)
+         ORDER BY c.id LIMIT 1"
+    ));
+    let mut said = Vec::new();
+    for shop in [&standalone, &station] {
+        let mut seen = Vec::new();
+        let credit = |id: &str| {
+            shop.customer_profile(&owner, id)
+                .unwrap()
+                .credit_moves
+                .iter()
+                .map(|m| m.amount.minor())
+                .sum::<i64>()
+        };
+        let (before_kept, before_merged) = (credit(&kept), credit(&merged));
+        let merge = |keep: &str, away: &str| {
+            shop.merge_customers(
+                &owner,
+                &CustomerMerge {
+                    keep_id: keep.into(),
+                    merge_id: away.into(),
+                },
+            )
+        };
+        let profile = merge(&kept, &merged).unwrap();
+        seen.push(format!("merged: {profile:?}"));
+        assert_eq!(
+            credit(&kept),
+            before_kept + before_merged,
+            "the credit moved"
+        );
+        assert_eq!(credit(&merged), 0, "none left behind");
+        seen.push(format!(
+            "invoiced one merged: {:?}",
+            merge(&kept, &invoiced).map(|p| p.history.len())
+        ));
+        seen.push(format!("again: {}", merge(&kept, &merged).unwrap_err()));
+        seen.push(format!(
+            "note: {:?}",
+            shop.save_customer_note(&owner, &kept, "  Collects on Fridays ")
+                .unwrap()
+                .note
+        ));
+        seen.push(format!(
+            "export: {}",
+            shop.export_customer(&owner, &kept).unwrap()
+        ));
+        seen.push(format!(
+            "erased: {:?}",
+            shop.erase_customer(&owner, &kept).unwrap()
+        ));
+        seen.push(format!(
+            "export erased: {}",
+            shop.export_customer(&owner, &kept).unwrap()
+        ));
+        said.push(seen);
+    }
+    for (file, server) in said[0].iter().zip(&said[1]) {
+        assert_eq!(file, server, "the file and the server disagree");
+    }
+    assert!(
+        said[0][1].starts_with("invoiced one merged: Ok("),
+        "{}",
+        said[0][1]
+    );
+    assert!(said[0][2].contains("merged"), "{}", said[0][2]);
+    assert!(said[0][6].contains("Erased customer") && said[0][6].contains("\"country\""));
+}

@@ -13,7 +13,6 @@ use crate::shop::staff::{authorize, Permission, Session};
 use crate::shop::{email_is_valid, phone_is_valid};
 use crate::sql::{args, Conn};
 use crate::Shop;
-use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
@@ -235,15 +234,17 @@ impl Shop {
         })
     }
 
-    /// Merges `merge_id` into `keep_id`: its orders, counter sales, invoices, messages, store
-    /// credit and contacts move; its main e-mail and phone become further contacts of the one
-    /// kept; tags join; notes are kept one after the other; the later consent wins. The merged
-    /// customer is retired (left out of lists and search, its id pointing to the one kept).
+    /// Merges `merge_id` into `keep_id`: its orders, counter sales, messages, tickets and
+    /// contacts move; its store credit balance moves by two new credit moves (the ledger is
+    /// append-only); its issued invoices stay as issued (they are found through their orders);
+    /// its main e-mail and phone become further contacts of the one kept; tags join; notes are
+    /// kept one after the other; the later consent wins. The merged customer is retired (left
+    /// out of lists and search, its id pointing to the one kept).
     pub fn merge_customers(&self, session: &Session, m: &CustomerMerge) -> Result<CustomerProfile> {
         if m.keep_id == m.merge_id {
             return Err(Error::invalid("choose two different customers to merge"));
         }
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::OrdersManage)?;
             live(tx, &m.keep_id)?;
             live(tx, &m.merge_id)?;
@@ -254,18 +255,27 @@ impl Shop {
             for (table, label) in [
                 ("customer_order", "orders"),
                 ("sale", "counter_sales"),
-                ("invoice", "invoices"),
                 ("message", "messages"),
                 ("ticket", "tickets"),
-                ("store_credit_move", "store_credit_moves"),
                 ("customer_contact", "contacts"),
             ] {
                 let n = tx.execute(
                     &format!("UPDATE {table} SET customer_id = ?1 WHERE customer_id = ?2"),
-                    params![m.keep_id, m.merge_id],
+                    args![m.keep_id, m.merge_id],
                 )?;
                 moved.insert(label.into(), json!(n));
             }
+            let credit = crate::sale::store_credit(tx, &m.merge_id)?;
+            if credit != 0 {
+                for (customer, delta) in [(&m.merge_id, -credit), (&m.keep_id, credit)] {
+                    tx.execute(
+                        "INSERT INTO store_credit_move (id, customer_id, delta_minor, sale_id, at)
+                         VALUES (?1, ?2, ?3, NULL, ?4)",
+                        args![new_id(), customer, delta, now.0],
+                    )?;
+                }
+            }
+            moved.insert("store_credit_minor".into(), json!(credit));
             let mut emails: Vec<Contact> = keep.emails.clone();
             emails.extend(gone.customer.email.iter().map(|e| Contact {
                 value: e.clone(),
@@ -299,12 +309,12 @@ impl Shop {
             let address_empty = keep.address.is_empty();
             tx.execute(
                 "UPDATE customer SET tags = ?2, note = ?3,
-                     address = CASE WHEN ?4 THEN (SELECT address FROM customer WHERE id = ?5) ELSE address END,
-                     email = ifnull(email, (SELECT email FROM customer WHERE id = ?5)),
-                     phone = ifnull(phone, (SELECT phone FROM customer WHERE id = ?5)),
+                     address = CASE WHEN ?4 = 1 THEN (SELECT address FROM customer WHERE id = ?5) ELSE address END,
+                     email = coalesce(email, (SELECT email FROM customer WHERE id = ?5)),
+                     phone = coalesce(phone, (SELECT phone FROM customer WHERE id = ?5)),
                      updated_at = ?6
                  WHERE id = ?1",
-                params![m.keep_id, tags.join(", "), note, address_empty, m.merge_id, now.0],
+                args![m.keep_id, tags.join(", "), note, address_empty, m.merge_id, now.0],
             )?;
             // The later consent decision stands.
             if gone.consent.at.is_some_and(|g| keep.consent.at.is_none_or(|k| g > k)) {
@@ -312,23 +322,23 @@ impl Shop {
                     "UPDATE customer SET (consent, consent_at, consent_source) =
                          (SELECT consent, consent_at, consent_source FROM customer WHERE id = ?2)
                      WHERE id = ?1",
-                    params![m.keep_id, m.merge_id],
+                    args![m.keep_id, m.merge_id],
                 )?;
             }
             tx.execute(
                 "UPDATE customer SET merged_into = ?1, updated_at = ?3 WHERE id = ?2",
-                params![m.keep_id, m.merge_id, now.0],
+                args![m.keep_id, m.merge_id, now.0],
             )?;
             // A main e-mail now held twice (the retired one kept its own): cleared from the
             // retired customer so new orders find only the one kept.
             tx.execute(
                 "UPDATE customer SET email = NULL, phone = NULL WHERE id = ?1",
-                [&m.merge_id],
+                args![m.merge_id],
             )?;
             tx.execute(
                 "DELETE FROM customer_contact WHERE customer_id = ?1 AND kind = 'email'
-                   AND lower(value) = lower(ifnull((SELECT email FROM customer WHERE id = ?1), ''))",
-                [&m.keep_id],
+                   AND lower(value) = lower(coalesce((SELECT email FROM customer WHERE id = ?1), ''))",
+                args![m.keep_id],
             )?;
             audit::record(
                 tx,

@@ -11,9 +11,8 @@ use crate::order::outbox::{self, Message};
 use crate::order::Address;
 use crate::shop::shop_currency;
 use crate::shop::staff::{authorize, Permission, Session};
-use crate::sql::{args, Conn};
+use crate::sql::{args, Cell, Conn, Engine};
 use crate::Shop;
-use rusqlite::{params, Connection};
 use serde::Serialize;
 use serde_json::{json, Value};
 use ts_rs::TS;
@@ -94,7 +93,7 @@ fn history(conn: Conn, id: &str) -> Result<Vec<CustomerHistoryRow>> {
          UNION ALL
          SELECT 'sale', id, number, station, completed_at, total_minor, status FROM sale
          WHERE customer_id = ?1 AND status = 'completed'
-         ORDER BY 5 DESC",
+         ORDER BY 5 DESC, 3 DESC, 1",
         args![id],
         |r| {
             let kind: String = r.get(0)?;
@@ -273,31 +272,30 @@ pub(crate) fn profile<'c>(conn: impl Into<Conn<'c>>, id: &str) -> Result<Custome
     })
 }
 
-fn rows_as_json(conn: &Connection, sql: &str, id: &str) -> Result<Vec<Value>> {
-    let mut st = conn.prepare(sql)?;
-    let names: Vec<String> = st.column_names().iter().map(|s| s.to_string()).collect();
-    let rows = st.query_map([id], |r| {
+/// The rows `SELECT {columns} {rest}` selects for the customer `?1`, each an object keyed by
+/// its columns' names (`o.number` as `number`).
+fn rows_as_json(conn: Conn, columns: &str, rest: &str, id: &str) -> Result<Vec<Value>> {
+    let names: Vec<&str> = columns
+        .split(',')
+        .map(|c| c.trim().rsplit('.').next().unwrap_or_default())
+        .collect();
+    conn.query_map(&format!("SELECT {columns} {rest}"), args![id], |r| {
         let mut obj = serde_json::Map::new();
         for (i, n) in names.iter().enumerate() {
-            let v: rusqlite::types::Value = r.get(i)?;
-            let j = match v {
-                rusqlite::types::Value::Null => Value::Null,
-                rusqlite::types::Value::Integer(i) => json!(i),
-                rusqlite::types::Value::Real(f) => json!(f),
-                rusqlite::types::Value::Text(t) => {
-                    // Addresses and tax parts are stored as JSON: export them as JSON.
-                    serde_json::from_str::<Value>(&t)
-                        .ok()
-                        .filter(|v| v.is_object() || v.is_array())
-                        .unwrap_or(Value::String(t))
-                }
-                rusqlite::types::Value::Blob(_) => Value::Null,
+            let j = match r.get::<Cell>(i)? {
+                Cell::Null | Cell::Bytes(_) => Value::Null,
+                Cell::Int(i) => json!(i),
+                Cell::Real(f) => json!(f),
+                // Addresses and tax parts are stored as JSON: export them as JSON.
+                Cell::Text(t) => serde_json::from_str::<Value>(&t)
+                    .ok()
+                    .filter(|v| v.is_object() || v.is_array())
+                    .unwrap_or(Value::String(t)),
             };
-            obj.insert(n.clone(), j);
+            obj.insert(n.to_string(), j);
         }
         Ok(Value::Object(obj))
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    })
 }
 
 impl Shop {
@@ -316,12 +314,12 @@ impl Shop {
         id: &str,
         note: &str,
     ) -> Result<CustomerProfile> {
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::OrdersManage)?;
             crate::store::customer_exists(tx, id)?;
             tx.execute(
                 "UPDATE customer SET note = ?2, updated_at = ?3 WHERE id = ?1",
-                params![id, note.trim(), self.clock.now().0],
+                args![id, note.trim(), self.clock.now().0],
             )?;
             profile(tx, id)
         })
@@ -329,27 +327,32 @@ impl Shop {
 
     /// Everything Shopdesk holds about one person (GDPR access request), as JSON.
     pub fn export_customer(&self, session: &Session, id: &str) -> Result<Value> {
-        let record = self.db.read(|c| {
+        // The server's whole record, every station's sales included.
+        let record = self.db.server_read(|c| {
             authorize(c, session, Permission::CustomersExport)?;
             crate::store::customer_exists(c, id)?;
-            let q = |sql: &str| rows_as_json(c, sql, id);
+            let q = |columns: &str, rest: &str| rows_as_json(c, columns, rest, id);
             Ok(json!({
                 "exported_at": self.clock.now().0,
-                "customer": q("SELECT id, name, email, phone, address, note, tags, consent, consent_at, consent_source,
-                                      created_at, updated_at FROM customer WHERE id = ?1")?,
-                "contacts": q("SELECT kind, value, label FROM customer_contact WHERE customer_id = ?1")?,
-                "orders": q("SELECT number, channel, external_id, status, email, phone, billing, shipping,
-                                    total_minor, created_at FROM customer_order WHERE customer_id = ?1 ORDER BY created_at")?,
-                "order_lines": q("SELECT o.number, l.title, l.sku, l.quantity, l.unit_price_minor, l.amount_minor
-                                  FROM order_line l JOIN customer_order o ON o.id = l.order_id
-                                  WHERE o.customer_id = ?1 ORDER BY o.created_at, l.position")?,
-                "counter_sales": q("SELECT number, total_minor, completed_at FROM sale WHERE customer_id = ?1 AND status = 'completed'")?,
-                "store_credit": q("SELECT delta_minor, sale_id, at FROM store_credit_move WHERE customer_id = ?1 ORDER BY at")?,
-                "invoices": q("SELECT code, kind, total_minor, issued_at FROM invoice WHERE customer_id = ?1 ORDER BY issued_at")?,
-                "messages": q("SELECT direction, kind, address, subject, body, status, created_at FROM message WHERE customer_id = ?1 ORDER BY created_at")?,
-                "tickets": q("SELECT number, subject, channel, status, category, created_at FROM ticket WHERE customer_id = ?1 ORDER BY created_at")?,
-                "claims": q("SELECT c.kind, c.status, c.evidence, c.resolution, c.created_at FROM claim c
-                             JOIN customer_order o ON o.id = c.order_id WHERE o.customer_id = ?1")?,
+                "customer": q("id, name, email, phone, address, note, tags, consent, consent_at, consent_source,
+                               created_at, updated_at", "FROM customer WHERE id = ?1")?,
+                "contacts": q("kind, value, label", "FROM customer_contact WHERE customer_id = ?1 ORDER BY kind, value")?,
+                "orders": q("number, channel, external_id, status, email, phone, billing, shipping, total_minor, created_at",
+                            "FROM customer_order WHERE customer_id = ?1 ORDER BY created_at, number")?,
+                "order_lines": q("o.number, l.title, l.sku, l.quantity, l.unit_price_minor, l.amount_minor",
+                                 "FROM order_line l JOIN customer_order o ON o.id = l.order_id
+                                  WHERE o.customer_id = ?1 ORDER BY o.created_at, o.number, l.position")?,
+                "counter_sales": q("number, total_minor, completed_at",
+                                   "FROM sale WHERE customer_id = ?1 AND status = 'completed' ORDER BY completed_at, id")?,
+                "store_credit": q("delta_minor, sale_id, at", "FROM store_credit_move WHERE customer_id = ?1 ORDER BY at, id")?,
+                "invoices": q("code, kind, total_minor, issued_at", "FROM invoice WHERE customer_id = ?1 ORDER BY issued_at, code")?,
+                "messages": q("direction, kind, address, subject, body, status, created_at",
+                              "FROM message WHERE customer_id = ?1 ORDER BY created_at, id")?,
+                "tickets": q("number, subject, channel, status, category, created_at",
+                             "FROM ticket WHERE customer_id = ?1 ORDER BY created_at, number")?,
+                "claims": q("c.kind, c.status, c.evidence, c.resolution, c.created_at",
+                            "FROM claim c JOIN customer_order o ON o.id = c.order_id WHERE o.customer_id = ?1
+                             ORDER BY c.created_at, c.id")?,
             }))
         })?;
         self.note_export(session, &format!("customer {id}"), 1)?;
@@ -360,7 +363,7 @@ impl Shop {
     /// are replaced; orders, amounts, stock moves and issued invoices stay, so every report and
     /// the tax books still add up. Invoices are kept as issued (a legal retention duty).
     pub fn erase_customer(&self, session: &Session, id: &str) -> Result<CustomerProfile> {
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::CustomersErase)?;
             crate::store::customer_exists(tx, id)?;
             let now = self.clock.now();
@@ -368,40 +371,48 @@ impl Shop {
                 "UPDATE customer SET name = 'Erased customer', email = NULL, phone = NULL, address = '{}',
                      note = '', tags = '', consent = 0, consent_source = '', erased_at = ?2, updated_at = ?2
                  WHERE id = ?1",
-                params![id, now.0],
+                args![id, now.0],
             )?;
-            tx.execute("DELETE FROM customer_contact WHERE customer_id = ?1", [id])?;
+            tx.execute("DELETE FROM customer_contact WHERE customer_id = ?1", args![id])?;
             // Keep the country: it decides taxes in the books.
+            let country_only = |column: &str| match tx.engine() {
+                Engine::Sqlite => format!("json_object('country', json_extract({column}, '$.country'))"),
+                Engine::Postgres => {
+                    format!("jsonb_build_object('country', {column}::jsonb -> 'country')::text")
+                }
+            };
             tx.execute(
-                "UPDATE customer_order SET email = NULL, phone = NULL,
-                     billing = json_object('country', json_extract(billing, '$.country')),
-                     shipping = json_object('country', json_extract(shipping, '$.country')),
-                     address_key = '' WHERE customer_id = ?1",
-                [id],
+                &format!(
+                    "UPDATE customer_order SET email = NULL, phone = NULL, billing = {}, shipping = {},
+                         address_key = '' WHERE customer_id = ?1",
+                    country_only("billing"),
+                    country_only("shipping")
+                ),
+                args![id],
             )?;
             tx.execute(
                 "UPDATE message SET address = '', subject = '[erased]', body = '[erased]', sender_name = ''
                  WHERE customer_id = ?1 OR ticket_id IN (SELECT id FROM ticket WHERE customer_id = ?1)",
-                [id],
+                args![id],
             )?;
             // Their tickets stay as a count; what they wrote, their address and their files go.
             tx.execute(
                 "DELETE FROM attachment WHERE message_id IN
                      (SELECT id FROM message WHERE ticket_id IN (SELECT id FROM ticket WHERE customer_id = ?1))",
-                [id],
+                args![id],
             )?;
             tx.execute(
                 "DELETE FROM attachment_data WHERE sha256 NOT IN (SELECT sha256 FROM attachment)",
-                [],
+                args![],
             )?;
             tx.execute(
                 "UPDATE ticket SET subject = '[erased]', address = '' WHERE customer_id = ?1",
-                [id],
+                args![id],
             )?;
             tx.execute(
                 "UPDATE ticket_event SET detail = '[erased]'
                  WHERE kind = 'note' AND ticket_id IN (SELECT id FROM ticket WHERE customer_id = ?1)",
-                [id],
+                args![id],
             )?;
             crate::audit::record(
                 tx,
