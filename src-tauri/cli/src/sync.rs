@@ -5,6 +5,7 @@
 use crate::{open, sign_in, DbArg, StaffArgs};
 use clap::Subcommand;
 use shopdesk_core::channel::NewChannel;
+use shopdesk_core::server::Job;
 use shopdesk_core::Error;
 use shopdesk_sync::{keychain, sync_channel, SyncOptions};
 
@@ -131,7 +132,7 @@ pub fn status(command: SyncCommand) -> Result<(), Error> {
 /// Runs every channel (or one) once; fails when any run reported an error.
 pub fn sync(db: DbArg, channel: Option<String>) -> Result<(), Error> {
     let shop = open(&db)?;
-    if !shop.runs_marketplace_sync() {
+    if !shop.runs_job(Job::Sync) {
         return Err(Error::Conflict(
             "another station of this shop runs the marketplace sync now (or the shop's server \
              cannot be reached); press Sync now there, or stop that station first"

@@ -354,10 +354,7 @@ fn one_station_syncs_the_marketplaces_and_any_station_can_ask_it_to_sync_now() {
     let clock = Arc::new(FixedClock::at(T0));
     let (standalone, owner) =
         shopdesk_testkit::shop::open(dir.path(), "Corner Books", "ie", "EUR", clock.clone());
-    assert!(
-        standalone.runs_marketplace_sync(),
-        "a shop alone syncs itself"
-    );
+    assert!(standalone.runs_job(Job::Sync), "a shop alone syncs itself");
     let new = NewChannel {
         name: "harbour".into(),
         kind: "shopify".into(),
@@ -370,11 +367,11 @@ fn one_station_syncs_the_marketplaces_and_any_station_can_ask_it_to_sync_now() {
     let bench = shared.station(dir.path(), "b1", clock.clone());
 
     assert!(
-        office.runs_marketplace_sync(),
+        office.runs_job(Job::Sync),
         "the first station to ask takes the job"
     );
-    assert!(office.runs_marketplace_sync(), "and keeps it");
-    assert!(!bench.runs_marketplace_sync(), "a second station leaves it");
+    assert!(office.runs_job(Job::Sync), "and keeps it");
+    assert!(!bench.runs_job(Job::Sync), "a second station leaves it");
     assert!(office.sync_asked().unwrap().is_empty());
     bench.retry_channel_now(&owner, "harbour").unwrap();
     assert_eq!(
@@ -395,18 +392,18 @@ fn one_station_syncs_the_marketplaces_and_any_station_can_ask_it_to_sync_now() {
     sync.block_on(async {
         assert_eq!(office.channels().unwrap().len(), 1);
         office.sync_started(&ch.id).unwrap();
-        assert!(office.runs_marketplace_sync());
+        assert!(office.runs_job(Job::Sync));
     });
 
     // The office gives the job up (a key it lacks): the bench takes it at its next ask.
     office.leave_job(Job::Sync);
-    assert!(bench.runs_marketplace_sync(), "the bench takes it over");
-    assert!(!office.runs_marketplace_sync(), "the office leaves it");
+    assert!(bench.runs_job(Job::Sync), "the bench takes it over");
+    assert!(!office.runs_job(Job::Sync), "the office leaves it");
 
     // The bench closes: the office takes the job back at its next turn.
     drop(bench);
     let until = Instant::now() + Duration::from_secs(10);
-    while !office.runs_marketplace_sync() {
+    while !office.runs_job(Job::Sync) {
         assert!(
             Instant::now() < until,
             "the office never took the sync back"

@@ -11,32 +11,6 @@ use shopdesk_core::order::{
 };
 use shopdesk_core::{Session, Shop};
 
-/// An order as JSON with every generated id (UUIDv7, 36 characters) replaced, so two stores'
-/// orders compare on everything else.
-fn without_ids(o: &Order) -> String {
-    let text = serde_json::to_string_pretty(o).unwrap();
-    let bytes = text.as_bytes();
-    let mut out = String::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        let id = bytes.get(i..i + 36).is_some_and(|w| {
-            w.iter().enumerate().all(|(k, c)| match k {
-                8 | 13 | 18 | 23 => *c == b'-',
-                _ => c.is_ascii_hexdigit(),
-            })
-        });
-        if id {
-            out.push_str("<id>");
-            i += 36;
-        } else {
-            let c = text[i..].chars().next().unwrap();
-            out.push(c);
-            i += c.len_utf8();
-        }
-    }
-    out
-}
-
 fn galway(name: &str, line1: &str) -> Address {
     Address {
         name: name.into(),
@@ -69,7 +43,7 @@ fn draft(email: &str, name: &str, lines: &[(&str, i64)]) -> OrderDraft {
 /// Every step's result, as text without ids: an order, or the refusal's code and message.
 fn life(shop: &Shop, owner: &Session, skus: &[String]) -> Vec<String> {
     let said = |r: shopdesk_core::Result<Order>| match r {
-        Ok(o) => without_ids(&o),
+        Ok(o) => common::stations::without_ids(&o),
         Err(e) => format!("{:?}: {e}", e.code()),
     };
     let done = |r: shopdesk_core::Result<()>| match r {
@@ -85,7 +59,7 @@ fn life(shop: &Shop, owner: &Session, skus: &[String]) -> Vec<String> {
             &draft("aoife@example.ie", "Aoife Byrne", &[(a, 1), (b, 2)]),
         )
         .unwrap();
-    steps.push(without_ids(&first));
+    steps.push(common::stations::without_ids(&first));
     // The same buyer and total again within a day: held as a likely duplicate.
     let again = shop
         .create_order(
@@ -93,7 +67,7 @@ fn life(shop: &Shop, owner: &Session, skus: &[String]) -> Vec<String> {
             &draft("AOIFE@example.ie", "Aoife Byrne", &[(a, 1), (b, 2)]),
         )
         .unwrap();
-    steps.push(without_ids(&again));
+    steps.push(common::stations::without_ids(&again));
     // More than there is: held for stock.
     steps.push(said(shop.create_order(
         owner,
@@ -111,7 +85,7 @@ fn life(shop: &Shop, owner: &Session, skus: &[String]) -> Vec<String> {
         m1.id, m2.id,
         "a repeated marketplace order is the same order"
     );
-    steps.push(without_ids(&m1));
+    steps.push(common::stations::without_ids(&m1));
     // Refused drafts: nothing written.
     steps.push(said(shop.create_order(
         owner,
@@ -190,7 +164,7 @@ fn life(shop: &Shop, owner: &Session, skus: &[String]) -> Vec<String> {
         }],
     };
     let with_return = shop.authorise_return(owner, &first.id, &back(1)).unwrap();
-    steps.push(without_ids(&with_return));
+    steps.push(common::stations::without_ids(&with_return));
     let rma = with_return.returns[0].id.clone();
     steps.push(said(shop.receive_return(
         owner,
@@ -212,7 +186,7 @@ fn life(shop: &Shop, owner: &Session, skus: &[String]) -> Vec<String> {
     let claimed = shop
         .open_claim(owner, &first.id, &claim(ClaimKind::Damaged))
         .unwrap();
-    steps.push(without_ids(&claimed));
+    steps.push(common::stations::without_ids(&claimed));
     let claim_id = claimed.claims[0].id.clone();
     steps.push(said(shop.add_claim_evidence(
         owner,

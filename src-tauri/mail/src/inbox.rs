@@ -13,6 +13,7 @@ use shopdesk_core::customer::mailbox::{
 };
 use shopdesk_core::order::outbox::ATTACHMENT_MAX_BYTES;
 use shopdesk_core::order::settings::SmtpSecurity;
+use shopdesk_core::server::Job;
 use shopdesk_core::{Session, Shop, Timestamp};
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -275,14 +276,29 @@ fn headers_only(raw: &[u8], size: u32) -> IncomingMail {
 /// else read from the OS keychain. Without an IMAP host nothing is attempted.
 pub fn fetch_mail(shop: &Shop, password: Option<&str>) -> shopdesk_core::Result<FetchReport> {
     let s = shop.mailbox_settings_for_fetch()?;
+    let mut report = FetchReport::default();
     if s.imap_host.trim().is_empty() {
-        return Ok(FetchReport::default());
+        return Ok(report);
+    }
+    // One station of a shared shop fetches, so a message is stored once.
+    if !shop.runs_job(Job::Mailbox) {
+        report.error = Some(
+            "another station of the shop fetches the mailbox (or the shop's server cannot be \
+             reached); the new messages appear here as it stores them"
+                .into(),
+        );
+        return Ok(report);
     }
     let stored = match password {
         None => self::password(&s),
         Some(_) => None,
     };
-    let mut report = FetchReport::default();
+    if shop.is_station() && password.is_none() && stored.is_none() {
+        // The password stays in the keychain of the computer it was entered on: the mailbox is
+        // left to a station of the shop that has it.
+        shop.leave_job(Job::Mailbox);
+        return Ok(report);
+    }
     if let Err(e) = fetch_into(
         shop,
         &s,

@@ -191,7 +191,7 @@ impl Scheduler {
                         if !keyed {
                             shop.leave_job(Job::Sync);
                         }
-                        if !keyed || !shop.runs_marketplace_sync() {
+                        if !keyed || !shop.runs_job(Job::Sync) {
                             turns.clear();
                             continue;
                         }

@@ -16,7 +16,6 @@ use crate::error::{Error, Result};
 use crate::id::new_id;
 use crate::shop::staff::{authorize, Permission, Session};
 use crate::sql::{args, Conn, Row};
-use crate::store::pg::Job;
 use crate::Shop;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -353,14 +352,6 @@ impl Shop {
             )));
         }
         Ok(ch)
-    }
-
-    /// Whether this computer talks to the marketplaces now: always when standalone; on a
-    /// station of a shared shop, while it holds the sync job (one station at a time, so an
-    /// order is pulled and a tracking number pushed by one of them; another takes over when it
-    /// stops or loses the server).
-    pub fn runs_marketplace_sync(&self) -> bool {
-        self.db.runs(Job::Sync).unwrap_or(false)
     }
 
     /// The channels whose "Sync now" was pressed (at any station) since their last run began.

@@ -10,8 +10,9 @@ use crate::id::new_id;
 use crate::order::outbox::{keep_attachment, AttachmentDraft, ATTACHMENT_MAX_BYTES};
 use crate::order::settings::SmtpSecurity;
 use crate::shop::staff::{authorize, Permission, Session};
+use crate::sql::{args, Conn};
+use crate::store::pg::Job;
 use crate::Shop;
-use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -79,23 +80,25 @@ pub enum Received {
     Duplicate,
 }
 
-pub(crate) fn settings(conn: &Connection) -> Result<MailboxSettings> {
-    Ok(conn.query_row(
+pub(crate) fn settings(conn: Conn) -> Result<MailboxSettings> {
+    conn.query_row(
         "SELECT imap_host, imap_port, imap_security, imap_username, imap_folder, imap_every_minutes
          FROM shop WHERE id = 1",
-        [],
+        args![],
         |r| {
             let security: String = r.get(2)?;
+            let port: u32 = r.get(1)?;
             Ok(MailboxSettings {
                 imap_host: r.get(0)?,
-                imap_port: r.get(1)?,
+                imap_port: u16::try_from(port)
+                    .map_err(|_| Error::Storage(format!("IMAP port {port} is out of range")))?,
                 imap_security: SmtpSecurity::parse(&security),
                 imap_username: r.get(3)?,
                 imap_folder: r.get(4)?,
                 imap_every_minutes: r.get(5)?,
             })
         },
-    )?)
+    )
 }
 
 /// Words of the subject and body that may be an order: "#1042" or "order 1042" (any length), a
@@ -132,21 +135,20 @@ fn order_candidates(subject: &str, body: &str) -> Vec<String> {
 }
 
 /// The customer who writes from this address (main e-mail or another contact), not merged away.
-fn customer_by_address(conn: &Connection, address: &str) -> Result<Option<String>> {
+fn customer_by_address(conn: Conn, address: &str) -> Result<Option<String>> {
     if address.is_empty() {
         return Ok(None);
     }
-    Ok(conn
-        .prepare_cached(
-            "SELECT id FROM customer WHERE lower(email) = lower(?1) AND email IS NOT NULL
-                 AND merged_into IS NULL
-             UNION ALL
-             SELECT c.id FROM customer_contact k JOIN customer c ON c.id = k.customer_id
-             WHERE k.kind = 'email' AND lower(k.value) = lower(?1) AND c.merged_into IS NULL
-             LIMIT 1",
-        )?
-        .query_row([address], |r| r.get(0))
-        .optional()?)
+    conn.query_opt(
+        "SELECT id FROM customer WHERE lower(email) = lower(?1) AND email IS NOT NULL
+             AND merged_into IS NULL
+         UNION ALL
+         SELECT c.id FROM customer_contact k JOIN customer c ON c.id = k.customer_id
+         WHERE k.kind = 'email' AND lower(k.value) = lower(?1) AND c.merged_into IS NULL
+         LIMIT 1",
+        args![address],
+        |r| r.get(0),
+    )
 }
 
 /// An order a message names, with whose it is and the address it was placed with.
@@ -158,7 +160,7 @@ struct OrderMatch {
 
 /// The order the message is about: the first number that names one, preferring the customer's.
 fn order_for(
-    conn: &Connection,
+    conn: Conn,
     customer: Option<&str>,
     subject: &str,
     body: &str,
@@ -168,8 +170,8 @@ fn order_for(
         if let Some(id) = ticket::find_order(conn, &c)? {
             let (owner, email): (Option<String>, Option<String>) = conn.query_row(
                 "SELECT customer_id, email FROM customer_order WHERE id = ?1",
-                [&id],
-                |r| r.try_into(),
+                args![id],
+                |r| r.tuple(),
             )?;
             let found = OrderMatch { id, owner, email };
             if customer.is_some() && found.owner.as_deref() == customer {
@@ -181,7 +183,7 @@ fn order_for(
     Ok(first)
 }
 
-pub(crate) fn receive_one(conn: &Connection, m: &IncomingMail, now: Timestamp) -> Result<Received> {
+pub(crate) fn receive_one(conn: Conn, m: &IncomingMail, now: Timestamp) -> Result<Received> {
     let header_id = match (&m.header_id, &m.raw_digest) {
         (Some(h), _) if !h.trim().is_empty() => h.trim().to_string(),
         // No Message-ID: one made from the bytes is the same however often it is fetched.
@@ -192,10 +194,11 @@ pub(crate) fn receive_one(conn: &Connection, m: &IncomingMail, now: Timestamp) -
             ))
         }
     };
-    let seen: Option<i64> = conn
-        .prepare_cached("SELECT 1 FROM message WHERE header_id = ?1")?
-        .query_row([&header_id], |r| r.get(0))
-        .optional()?;
+    let seen: Option<i64> = conn.query_opt(
+        "SELECT 1 FROM message WHERE header_id = ?1",
+        args![header_id],
+        |r| r.get(0),
+    )?;
     if seen.is_some() {
         return Ok(Received::Duplicate);
     }
@@ -203,12 +206,11 @@ pub(crate) fn receive_one(conn: &Connection, m: &IncomingMail, now: Timestamp) -
     // The thread: any message we hold that this one answers or follows, newest named first.
     let mut thread: Option<String> = None;
     for parent in m.in_reply_to.iter().chain(m.references.iter().rev()) {
-        thread = conn
-            .prepare_cached(
-                "SELECT ticket_id FROM message WHERE header_id = ?1 AND ticket_id IS NOT NULL",
-            )?
-            .query_row([parent.trim()], |r| r.get(0))
-            .optional()?;
+        thread = conn.query_opt(
+            "SELECT ticket_id FROM message WHERE header_id = ?1 AND ticket_id IS NOT NULL",
+            args![parent.trim()],
+            |r| r.get(0),
+        )?;
         if thread.is_some() {
             break;
         }
@@ -219,8 +221,8 @@ pub(crate) fn receive_one(conn: &Connection, m: &IncomingMail, now: Timestamp) -
         Some(t) => {
             let (customer, order): (Option<String>, Option<String>) = conn.query_row(
                 "SELECT customer_id, order_id FROM ticket WHERE id = ?1",
-                [&t],
-                |r| r.try_into(),
+                args![t],
+                |r| r.tuple(),
             )?;
             ticket::set_status(conn, &t, TicketStatus::WaitingUs)?;
             (t.clone(), Received::Threaded(t), customer, order)
@@ -274,12 +276,11 @@ pub(crate) fn receive_one(conn: &Connection, m: &IncomingMail, now: Timestamp) -
             fits
         })
         .collect();
-    conn.prepare_cached(
+    conn.execute(
         "INSERT INTO message (id, direction, kind, order_id, customer_id, address, subject, body, status,
              created_at, ticket_id, header_id, in_reply_to, refs, sender_name, remark)
          VALUES (?1, 'in', 'email', ?2, ?3, ?4, ?5, ?6, 'received', ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-    )?
-    .execute(params![
+        args![
         message_id,
         order,
         customer,
@@ -291,9 +292,10 @@ pub(crate) fn receive_one(conn: &Connection, m: &IncomingMail, now: Timestamp) -
         header_id,
         m.in_reply_to.first(),
         m.references.join(" "),
-        m.from_name.trim(),
-        remarks.join("; "),
-    ])?;
+            m.from_name.trim(),
+            remarks.join("; "),
+        ],
+    )?;
     for a in kept {
         let draft = AttachmentDraft {
             message_id: Some(&message_id),
@@ -306,8 +308,7 @@ pub(crate) fn receive_one(conn: &Connection, m: &IncomingMail, now: Timestamp) -
         };
         keep_attachment(conn, &draft, at)?;
     }
-    conn.prepare_cached("UPDATE ticket SET updated_at = max(updated_at, ?2) WHERE id = ?1")?
-        .execute(params![ticket_id, at.0])?;
+    ticket::touch(conn, &ticket_id, at)?;
     Ok(received)
 }
 
@@ -350,48 +351,48 @@ impl Shop {
         position: MailboxPosition,
         mails: &[IncomingMail],
     ) -> Result<Vec<Received>> {
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             let now = self.clock.now();
             let out = mails
                 .iter()
                 .map(|m| receive_one(tx, m, now))
                 .collect::<Result<Vec<_>>>()?;
-            tx.prepare_cached(
+            tx.execute(
                 "INSERT INTO mailbox_state (folder, uid_validity, last_uid, fetched_at, last_error)
                  VALUES (?1, ?2, ?3, ?4, NULL)
                  ON CONFLICT (folder) DO UPDATE SET uid_validity = excluded.uid_validity,
                      last_uid = excluded.last_uid, fetched_at = excluded.fetched_at, last_error = NULL",
-            )?
-            .execute(params![folder, position.uid_validity, position.last_uid, now.0])?;
+                args![folder, position.uid_validity, position.last_uid, now.0],
+            )?;
             Ok(out)
         })
     }
 
-    /// A mailbox is set up and its interval has passed since the last fetch (or there was none).
+    /// A mailbox is set up and its interval has passed since the last fetch (or there was none);
+    /// on a shared shop, only at the one station that fetches (it holds the mailbox job), so a
+    /// message is fetched once.
     pub fn mail_fetch_due(&self) -> Result<bool> {
         let now = self.clock.now();
-        self.db.read(|c| {
-            let s = settings(c)?;
-            if s.imap_host.trim().is_empty() {
-                return Ok(false);
-            }
-            let last: Option<i64> = c
-                .query_row(
-                    "SELECT fetched_at FROM mailbox_state WHERE folder = ?1",
-                    [&s.imap_folder],
-                    |r| r.get(0),
-                )
-                .optional()?;
+        let s = self.db.shared_read(settings)?;
+        if s.imap_host.trim().is_empty() || !self.db.runs(Job::Mailbox)? {
+            return Ok(false);
+        }
+        self.db.shared_read(|c| {
+            let last: Option<i64> = c.query_opt(
+                "SELECT fetched_at FROM mailbox_state WHERE folder = ?1",
+                args![s.imap_folder],
+                |r| r.get(0),
+            )?;
             Ok(last.is_none_or(|at| now.0 - at >= i64::from(s.imap_every_minutes) * 60_000))
         })
     }
 
     /// How far the folder has been read; None before the first fetch.
     pub fn mailbox_position(&self, folder: &str) -> Result<Option<MailboxPosition>> {
-        self.db.read(|c| {
-            Ok(c.query_row(
+        self.db.shared_read(|c| {
+            c.query_opt(
                 "SELECT uid_validity, last_uid FROM mailbox_state WHERE folder = ?1",
-                [folder],
+                args![folder],
                 |r| {
                     Ok(MailboxPosition {
                         uid_validity: r.get(0)?,
@@ -399,18 +400,17 @@ impl Shop {
                     })
                 },
             )
-            .optional()?)
         })
     }
 
     /// A fetch that failed says why on the desk until the next one succeeds.
     pub fn mailbox_failed(&self, folder: &str, error: &str) -> Result<()> {
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             tx.execute(
                 "INSERT INTO mailbox_state (folder, uid_validity, last_uid, fetched_at, last_error)
                  VALUES (?1, 0, 0, ?2, ?3)
                  ON CONFLICT (folder) DO UPDATE SET fetched_at = excluded.fetched_at, last_error = excluded.last_error",
-                params![folder, self.clock.now().0, error],
+                args![folder, self.clock.now().0, error],
             )?;
             Ok(())
         })
@@ -418,27 +418,26 @@ impl Shop {
 
     /// The settings the fetcher connects with (no session: it runs on its own schedule).
     pub fn mailbox_settings_for_fetch(&self) -> Result<MailboxSettings> {
-        self.db.read(|c| settings(c))
+        self.db.shared_read(settings)
     }
 
     pub fn mailbox_settings(&self, session: &Session) -> Result<MailboxSettings> {
-        self.db.read(|c| {
+        self.db.shared_read(|c| {
             authorize(c, session, Permission::OrdersView)?;
             settings(c)
         })
     }
 
     pub fn mailbox_status(&self, session: &Session) -> Result<MailboxStatus> {
-        self.db.read(|c| {
+        self.db.shared_read(|c| {
             authorize(c, session, Permission::OrdersView)?;
             let s = settings(c)?;
             let (fetched_at, last_error) = c
-                .query_row(
+                .query_opt(
                     "SELECT fetched_at, last_error FROM mailbox_state WHERE folder = ?1",
-                    [&s.imap_folder],
+                    args![s.imap_folder],
                     |r| Ok((Some(Timestamp(r.get(0)?)), r.get(1)?)),
-                )
-                .optional()?
+                )?
                 .unwrap_or((None, None));
             Ok(MailboxStatus {
                 configured: !s.imap_host.trim().is_empty(),
@@ -472,14 +471,14 @@ impl Shop {
             "" => "INBOX",
             f => f,
         };
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::SettingsManage)?;
             tx.execute(
                 "UPDATE shop SET imap_host = ?1, imap_port = ?2, imap_security = ?3, imap_username = ?4,
                      imap_folder = ?5, imap_every_minutes = ?6 WHERE id = 1",
-                params![
+                args![
                     host,
-                    s.imap_port,
+                    u32::from(s.imap_port),
                     s.imap_security.as_str(),
                     s.imap_username.trim(),
                     folder,
@@ -492,7 +491,7 @@ impl Shop {
 
     /// The account whose password someone who manages settings may change.
     pub fn mailbox_settings_to_change(&self, session: &Session) -> Result<MailboxSettings> {
-        self.db.read(|c| {
+        self.db.shared_read(|c| {
             authorize(c, session, Permission::SettingsManage)?;
             settings(c)
         })
@@ -502,7 +501,7 @@ impl Shop {
     /// crate).
     pub fn ready_to_fetch_mail_now(&self, session: &Session) -> Result<()> {
         self.db
-            .read(|c| authorize(c, session, Permission::OrdersView))
+            .shared_read(|c| authorize(c, session, Permission::OrdersView))
     }
 }
 

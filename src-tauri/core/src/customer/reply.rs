@@ -7,8 +7,8 @@ use crate::error::{Error, Result};
 use crate::id::new_id;
 use crate::order::outbox::{self, ReplyDraft};
 use crate::shop::staff::{authorize, Permission, Session};
+use crate::sql::{args, Conn};
 use crate::Shop;
-use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -21,8 +21,9 @@ pub struct SavedReply {
 }
 
 /// The fields a saved reply may use, from the ticket's order and customer.
-fn reply_fields(conn: &Connection, ticket: &Ticket) -> Result<Vec<(&'static str, String)>> {
-    let shop: String = conn.query_row("SELECT name FROM shop WHERE id = 1", [], |r| r.get(0))?;
+fn reply_fields(conn: Conn, ticket: &Ticket) -> Result<Vec<(&'static str, String)>> {
+    let shop: String =
+        conn.query_row("SELECT name FROM shop WHERE id = 1", args![], |r| r.get(0))?;
     let mut vars = vec![
         ("shop_name", shop),
         ("ticket_number", ticket.name.clone()),
@@ -58,7 +59,7 @@ impl Shop {
         if body.trim().is_empty() {
             return Err(Error::invalid("the reply is empty"));
         }
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::OrdersManage)?;
             let now = self.clock.now();
             let t = load(tx, id)?;
@@ -69,14 +70,12 @@ impl Shop {
                 )));
             }
             // The newest message of the thread with a Message-ID, and the chain it belongs to.
-            let last: Option<(String, String)> = tx
-                .query_row(
-                    "SELECT header_id, refs FROM message WHERE ticket_id = ?1 AND header_id IS NOT NULL
-                     ORDER BY created_at DESC, rowid DESC LIMIT 1",
-                    [id],
-                    |r| r.try_into(),
-                )
-                .optional()?;
+            let last: Option<(String, String)> = tx.query_opt(
+                "SELECT header_id, refs FROM message WHERE ticket_id = ?1 AND header_id IS NOT NULL
+                 ORDER BY created_at DESC, id DESC LIMIT 1",
+                args![id],
+                |r| r.tuple(),
+            )?;
             let (in_reply_to, refs) = match last {
                 Some((h, refs)) => {
                     let chain = format!("{refs} {h}");
@@ -104,24 +103,31 @@ impl Shop {
                 now,
             )?;
             set_status(tx, id, TicketStatus::WaitingCustomer)?;
-            tx.execute("UPDATE ticket SET updated_at = ?2 WHERE id = ?1", params![id, now.0])?;
+            tx.execute(
+                "UPDATE ticket SET updated_at = ?2 WHERE id = ?1",
+                args![id, now.0],
+            )?;
             load(tx, id)
         })
     }
 
     pub fn saved_replies(&self, session: &Session) -> Result<Vec<SavedReply>> {
-        self.db.read(|c| {
+        self.db.shared_read(|c| {
             authorize(c, session, Permission::OrdersView)?;
-            let mut st =
-                c.prepare_cached("SELECT id, title, body FROM saved_reply ORDER BY title")?;
-            let rows = st.query_map([], |r| {
-                Ok(SavedReply {
-                    id: r.get(0)?,
-                    title: r.get(1)?,
-                    body: r.get(2)?,
-                })
-            })?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
+            c.query_map(
+                &format!(
+                    "SELECT id, title, body FROM saved_reply ORDER BY {}, id",
+                    c.nocase("title")
+                ),
+                args![],
+                |r| {
+                    Ok(SavedReply {
+                        id: r.get(0)?,
+                        title: r.get(1)?,
+                        body: r.get(2)?,
+                    })
+                },
+            )
         })
     }
 
@@ -131,15 +137,13 @@ impl Shop {
         if title.is_empty() || body.trim().is_empty() {
             return Err(Error::invalid("a saved reply needs a title and a text"));
         }
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::OrdersManage)?;
-            let clash: Option<String> = tx
-                .query_row(
-                    "SELECT id FROM saved_reply WHERE title = ?1 AND id <> ?2",
-                    params![title, r.id],
-                    |r| r.get(0),
-                )
-                .optional()?;
+            let clash: Option<String> = tx.query_opt(
+                "SELECT id FROM saved_reply WHERE title = ?1 AND id <> ?2",
+                args![title, r.id],
+                |r| r.get(0),
+            )?;
             if clash.is_some() {
                 return Err(Error::Conflict(format!(
                     "a saved reply is already called '{title}'"
@@ -150,10 +154,11 @@ impl Shop {
             } else {
                 r.id.clone()
             };
-            let n = tx.execute(
+            let n = tx.execute_unique(
                 "INSERT INTO saved_reply (id, title, body, created_at) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (id) DO UPDATE SET title = excluded.title, body = excluded.body",
-                params![id, title, body, self.clock.now().0],
+                args![id, title, body, self.clock.now().0],
+                || format!("a saved reply is already called '{title}'"),
             )?;
             debug_assert_eq!(n, 1);
             Ok(SavedReply {
@@ -165,9 +170,9 @@ impl Shop {
     }
 
     pub fn delete_saved_reply(&self, session: &Session, id: &str) -> Result<()> {
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::OrdersManage)?;
-            if tx.execute("DELETE FROM saved_reply WHERE id = ?1", [id])? == 0 {
+            if tx.execute("DELETE FROM saved_reply WHERE id = ?1", args![id])? == 0 {
                 return Err(Error::NotFound {
                     what: "saved reply",
                 });
@@ -184,15 +189,14 @@ impl Shop {
         ticket_id: &str,
         reply_id: &str,
     ) -> Result<String> {
-        self.db.read(|c| {
+        self.db.shared_read(|c| {
             authorize(c, session, Permission::OrdersView)?;
             let body: String = c
-                .query_row(
+                .query_opt(
                     "SELECT body FROM saved_reply WHERE id = ?1",
-                    [reply_id],
+                    args![reply_id],
                     |r| r.get(0),
-                )
-                .optional()?
+                )?
                 .ok_or(Error::NotFound {
                     what: "saved reply",
                 })?;

@@ -10,10 +10,9 @@ use crate::order::claim_file::{self, ClaimFile};
 use crate::order::outbox::{attachment_info, AttachmentInfo};
 use crate::order::{carrier, order_name, order_stage, ClaimDraft, ClaimKind, OrderStage};
 use crate::shop::staff::{authorize, Permission, Session};
-use crate::store::{from_word, word};
+use crate::sql::{args, Arg, Conn, Param, Row};
+use crate::store::{from_word, next_number, word};
 use crate::Shop;
-use rusqlite::types::Value;
-use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -183,19 +182,27 @@ pub struct TicketChange {
 const PAGE_MAX: u32 = 500;
 
 pub(crate) fn event(
-    conn: &Connection,
+    conn: Conn,
     ticket_id: &str,
     at: Timestamp,
     staff_id: Option<&str>,
     kind: &str,
     detail: &str,
 ) -> Result<()> {
-    conn.prepare_cached(
+    conn.execute(
         "INSERT INTO ticket_event (id, ticket_id, at, staff_id, kind, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?
-    .execute(params![new_id(), ticket_id, at.0, staff_id, kind, detail])?;
-    conn.prepare_cached("UPDATE ticket SET updated_at = max(updated_at, ?2) WHERE id = ?1")?
-        .execute(params![ticket_id, at.0])?;
+        args![new_id(), ticket_id, at.0, staff_id, kind, detail],
+    )?;
+    touch(conn, ticket_id, at)
+}
+
+/// The ticket moved at `at` (never back: a message dated earlier does not push it down).
+pub(crate) fn touch(conn: Conn, ticket_id: &str, at: Timestamp) -> Result<()> {
+    let later = conn.greatest("updated_at", "?2");
+    conn.execute(
+        &format!("UPDATE ticket SET updated_at = {later} WHERE id = ?1"),
+        args![ticket_id, at.0],
+    )?;
     Ok(())
 }
 
@@ -211,43 +218,54 @@ pub(crate) struct NewTicket<'a> {
     pub by: Option<&'a str>,
 }
 
-/// Opens a ticket and gives it the next number.
-pub(crate) fn open(conn: &Connection, t: &NewTicket, now: Timestamp) -> Result<String> {
+/// Opens a ticket and gives it the next number: from the shop's counter, so stations opening
+/// tickets at once each get their own (the counter starts after the highest number a shop
+/// already has, T1001 for a new one).
+pub(crate) fn open(conn: Conn, t: &NewTicket, now: Timestamp) -> Result<String> {
     let id = new_id();
     let subject = match t.subject.trim() {
         "" => "(no subject)",
         s => s,
     };
-    conn.prepare_cached(
+    conn.execute(
+        "INSERT INTO counter (name, next)
+         SELECT 'ticket', coalesce(max(number), 1000) + 1 FROM ticket WHERE TRUE
+         ON CONFLICT (name) DO NOTHING",
+        args![],
+    )?;
+    let number = next_number(conn, "ticket")?;
+    conn.execute(
         "INSERT INTO ticket (id, number, subject, channel, category, customer_id, order_id, address,
              created_by, created_at, updated_at)
-         VALUES (?1, (SELECT coalesce(max(number), 1000) + 1 FROM ticket), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
-    )?
-    .execute(params![
-        id,
-        subject,
-        word(t.channel),
-        word(t.category),
-        t.customer_id,
-        t.order_id,
-        t.address,
-        t.by,
-        now.0
-    ])?;
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+        args![
+            id,
+            number,
+            subject,
+            word(t.channel),
+            word(t.category),
+            t.customer_id,
+            t.order_id,
+            t.address,
+            t.by,
+            now.0
+        ],
+    )?;
     Ok(id)
 }
 
 /// The order a number or id names: "#1042", "1042", "O1042", an order id, or a marketplace
 /// order id.
-pub(crate) fn find_order(conn: &Connection, text: &str) -> Result<Option<String>> {
+pub(crate) fn find_order(conn: Conn, text: &str) -> Result<Option<String>> {
     let t = text.trim();
     if t.is_empty() {
         return Ok(None);
     }
-    let by_id: Option<String> = conn
-        .prepare_cached("SELECT id FROM customer_order WHERE id = ?1")?
-        .query_row([t], |r| r.get(0))
-        .optional()?;
+    let by_id: Option<String> = conn.query_opt(
+        "SELECT id FROM customer_order WHERE id = ?1",
+        args![t],
+        |r| r.get(0),
+    )?;
     match by_id {
         Some(id) => Ok(Some(id)),
         None => match crate::order::find_order(conn, t) {
@@ -258,38 +276,36 @@ pub(crate) fn find_order(conn: &Connection, text: &str) -> Result<Option<String>
     }
 }
 
-fn order_of(conn: &Connection, text: &str) -> Result<String> {
+fn order_of(conn: Conn, text: &str) -> Result<String> {
     find_order(conn, text)?
         .ok_or_else(|| Error::invalid(format!("no order is numbered '{}'", text.trim())))
 }
 
-fn ticket_row(r: &rusqlite::Row) -> rusqlite::Result<TicketRow> {
+fn ticket_row(r: &Row) -> Result<TicketRow> {
     Ok(TicketRow {
         id: r.get(0)?,
         name: ticket_name(r.get(1)?),
         subject: r.get(2)?,
-        channel: from_word(&r.get::<_, String>(3)?)?,
-        status: from_word(&r.get::<_, String>(4)?)?,
-        category: from_word(&r.get::<_, String>(5)?)?,
+        channel: from_word(r.text(3)?)?,
+        status: from_word(r.text(4)?)?,
+        category: from_word(r.text(5)?)?,
         who: r.get(6)?,
-        order_name: r.get::<_, Option<i64>>(7)?.map(order_name),
+        order_name: r.get::<Option<i64>>(7)?.map(order_name),
         assignee: r.get(8)?,
         messages: r.get(9)?,
         updated_at: Timestamp(r.get(10)?),
     })
 }
 
-fn entries(conn: &Connection, ticket_id: &str) -> Result<Vec<TicketEntry>> {
+/// A ticket's messages and events in time order; ties in the order they were made (their ids
+/// are made in time order), a message before the event it caused.
+fn entries(conn: Conn, ticket_id: &str) -> Result<Vec<TicketEntry>> {
     let mut out: Vec<TicketEntry> = Vec::new();
-    let mut st = conn.prepare_cached(
+    let rows: Vec<(String, TicketEntry)> = conn.query_map(
         "SELECT m.id, m.created_at, m.direction, m.sender_name, m.address, m.subject, m.body, m.status, m.remark
-         FROM message m WHERE m.ticket_id = ?1 ORDER BY m.created_at, m.rowid",
-    )?;
-    let mut att = conn.prepare_cached(
-        "SELECT id, name, mime, size, role FROM attachment WHERE message_id = ?1 ORDER BY rowid",
-    )?;
-    let rows: Vec<(String, TicketEntry)> = st
-        .query_map([ticket_id], |r| {
+         FROM message m WHERE m.ticket_id = ?1 ORDER BY m.created_at, m.id",
+        args![ticket_id],
+        |r| {
             let name: String = r.get(3)?;
             let address: String = r.get(4)?;
             let direction: String = r.get(2)?;
@@ -310,58 +326,57 @@ fn entries(conn: &Connection, ticket_id: &str) -> Result<Vec<TicketEntry>> {
                     attachments: Vec::new(),
                 },
             ))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+        },
+    )?;
     for (id, mut e) in rows {
-        e.attachments = att
-            .query_map([&id], attachment_info)?
-            .collect::<rusqlite::Result<_>>()?;
+        e.attachments = conn.query_map(
+            "SELECT id, name, mime, size, role FROM attachment WHERE message_id = ?1 ORDER BY id",
+            args![id],
+            attachment_info,
+        )?;
         out.push(e);
     }
-    let mut ev = conn.prepare_cached(
+    let events = conn.query_map(
         "SELECT e.at, e.kind, coalesce(s.name, ''), e.detail FROM ticket_event e
-         LEFT JOIN staff s ON s.id = e.staff_id WHERE e.ticket_id = ?1 ORDER BY e.at, e.rowid",
+         LEFT JOIN staff s ON s.id = e.staff_id WHERE e.ticket_id = ?1 ORDER BY e.at, e.id",
+        args![ticket_id],
+        |r| {
+            Ok(TicketEntry {
+                at: Timestamp(r.get(0)?),
+                kind: r.get(1)?,
+                who: r.get(2)?,
+                subject: String::new(),
+                body: r.get(3)?,
+                status: String::new(),
+                remark: String::new(),
+                attachments: Vec::new(),
+            })
+        },
     )?;
-    let events = ev.query_map([ticket_id], |r| {
-        Ok(TicketEntry {
-            at: Timestamp(r.get(0)?),
-            kind: r.get(1)?,
-            who: r.get(2)?,
-            subject: String::new(),
-            body: r.get(3)?,
-            status: String::new(),
-            remark: String::new(),
-            attachments: Vec::new(),
-        })
-    })?;
-    for e in events {
-        out.push(e?);
-    }
+    out.extend(events);
     // Stable: a message and the event it caused at the same instant keep that order.
     out.sort_by_key(|e| e.at);
     Ok(out)
 }
 
-pub(crate) fn load(conn: &Connection, id: &str) -> Result<Ticket> {
+pub(crate) fn load(conn: Conn, id: &str) -> Result<Ticket> {
     let mut t = conn
-        .prepare_cached(
+        .query_opt(
             "SELECT t.id, t.number, t.subject, t.channel, t.status, t.category, t.customer_id, c.name,
                     t.order_id, t.address, t.assignee_id, t.created_at, t.updated_at
              FROM ticket t LEFT JOIN customer c ON c.id = t.customer_id WHERE t.id = ?1",
-        )?
-        .query_row([id], |r| {
-            Ok(Ticket {
-                id: r.get(0)?,
-                name: ticket_name(r.get(1)?),
-                subject: r.get(2)?,
-                channel: from_word(&r.get::<_, String>(3)?)?,
-                status: from_word(&r.get::<_, String>(4)?)?,
-                category: from_word(&r.get::<_, String>(5)?)?,
-                customer_id: r.get(6)?,
-                customer_name: r.get(7)?,
-                order: r
-                    .get::<_, Option<String>>(8)?
-                    .map(|id| TicketOrder {
+            args![id],
+            |r| {
+                Ok(Ticket {
+                    id: r.get(0)?,
+                    name: ticket_name(r.get(1)?),
+                    subject: r.get(2)?,
+                    channel: from_word(r.text(3)?)?,
+                    status: from_word(r.text(4)?)?,
+                    category: from_word(r.text(5)?)?,
+                    customer_id: r.get(6)?,
+                    customer_name: r.get(7)?,
+                    order: r.get::<Option<String>>(8)?.map(|id| TicketOrder {
                         id,
                         name: String::new(),
                         stage: OrderStage::Open,
@@ -369,136 +384,127 @@ pub(crate) fn load(conn: &Connection, id: &str) -> Result<Ticket> {
                         tracking: String::new(),
                         tracking_url: String::new(),
                     }),
-                address: r.get(9)?,
-                assignee_id: r.get(10)?,
-                created_at: Timestamp(r.get(11)?),
-                updated_at: Timestamp(r.get(12)?),
-                entries: Vec::new(),
-                claim_ids: Vec::new(),
-            })
-        })
-        .optional()?
+                    address: r.get(9)?,
+                    assignee_id: r.get(10)?,
+                    created_at: Timestamp(r.get(11)?),
+                    updated_at: Timestamp(r.get(12)?),
+                    entries: Vec::new(),
+                    claim_ids: Vec::new(),
+                })
+            },
+        )?
         .ok_or(Error::NotFound { what: "ticket" })?;
     if let Some(o) = t.order.as_mut() {
         let number: i64 = conn.query_row(
             "SELECT number FROM customer_order WHERE id = ?1",
-            [&o.id],
+            args![o.id],
             |r| r.get(0),
         )?;
         o.name = order_name(number);
         o.stage = order_stage(conn, &o.id)?;
-        let shipped: Option<(String, String)> = conn
-            .query_row(
-                "SELECT carrier, tracking FROM shipment WHERE order_id = ?1 ORDER BY at DESC LIMIT 1",
-                [&o.id],
-                |r| r.try_into(),
-            )
-            .optional()?;
+        let shipped: Option<(String, String)> = conn.query_opt(
+            "SELECT carrier, tracking FROM shipment WHERE order_id = ?1 ORDER BY at DESC, id DESC LIMIT 1",
+            args![o.id],
+            |r| r.tuple(),
+        )?;
         if let Some((c, tr)) = shipped {
             o.tracking_url = carrier::tracking_url(conn, &c, &tr)?;
             o.carrier = c;
             o.tracking = tr;
         }
-        let mut st =
-            conn.prepare_cached("SELECT id FROM claim WHERE order_id = ?1 ORDER BY created_at")?;
-        t.claim_ids = st
-            .query_map([&o.id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        t.claim_ids = conn.query_map(
+            "SELECT id FROM claim WHERE order_id = ?1 ORDER BY created_at, id",
+            args![o.id],
+            |r| r.get(0),
+        )?;
     }
     t.entries = entries(conn, id)?;
     Ok(t)
 }
 
 /// Sets one of the ticket's columns (a name from this module, never typed text).
-fn set(
-    conn: &Connection,
-    id: &str,
-    column: &'static str,
-    value: impl rusqlite::ToSql,
-) -> Result<()> {
-    conn.prepare_cached(&format!("UPDATE ticket SET {column} = ?2 WHERE id = ?1"))?
-        .execute(params![id, value])?;
+fn set(conn: Conn, id: &str, column: &'static str, value: &dyn Param) -> Result<()> {
+    conn.execute(
+        &format!("UPDATE ticket SET {column} = ?2 WHERE id = ?1"),
+        args![id, value],
+    )?;
     Ok(())
 }
 
-pub(crate) fn set_status(conn: &Connection, id: &str, status: TicketStatus) -> Result<()> {
-    set(conn, id, "status", word(status))
+pub(crate) fn set_status(conn: Conn, id: &str, status: TicketStatus) -> Result<()> {
+    set(conn, id, "status", &word(status))
 }
 
 impl Shop {
     /// The desk's list: a view, a search, a page at a time, liveliest first.
     pub fn tickets(&self, session: &Session, q: &TicketQuery) -> Result<TicketPage> {
-        let mut filter = vec![match q.view {
-            TicketView::Active => "t.status IN ('open', 'waiting_customer', 'waiting_us')",
-            TicketView::NeedsAnswer => "t.status IN ('open', 'waiting_us')",
-            TicketView::Resolved => "t.status IN ('resolved', 'closed')",
-            TicketView::All => "1",
-        }
-        .to_string()];
-        let mut args: Vec<Value> = Vec::new();
-        let text = q.text.trim();
-        if !text.is_empty() {
-            let number = text.trim_start_matches(['#', 'T', 't']).parse::<i64>().ok();
-            args.push(Value::Text(format!("%{}%", text.replace(['%', '_'], ""))));
-            let like = args.len();
-            args.push(number.map(Value::Integer).unwrap_or(Value::Null));
-            let n = args.len();
-            filter.push(format!(
-                "(t.subject LIKE ?{like} OR t.address LIKE ?{like} OR c.name LIKE ?{like}
-                  OR t.number = ?{n} OR o.number = ?{n})"
-            ));
-        }
-        for (value, column) in [
-            (&q.customer_id, "t.customer_id"),
-            (&q.order_id, "t.order_id"),
-        ] {
-            if let Some(v) = value {
-                args.push(Value::Text(v.clone()));
-                filter.push(format!("{column} = ?{}", args.len()));
-            }
-        }
-        if q.mine {
-            args.push(Value::Text(session.staff_id().to_string()));
-            filter.push(format!("t.assignee_id = ?{}", args.len()));
-        }
-        let from = format!(
-            "FROM ticket t LEFT JOIN customer c ON c.id = t.customer_id
-             LEFT JOIN customer_order o ON o.id = t.order_id WHERE {}",
-            filter.join(" AND ")
-        );
         let limit = match q.limit {
             0 => 100,
             n => n.min(PAGE_MAX),
         };
-        self.db.read(|c| {
+        self.db.shared_read(|c| {
             authorize(c, session, Permission::OrdersView)?;
-            let total: i64 = c.query_row(
-                &format!("SELECT count(*) {from}"),
-                rusqlite::params_from_iter(args.iter()),
-                |r| r.get(0),
-            )?;
-            let mut page_args = args.clone();
-            page_args.push(Value::Integer(limit.into()));
-            page_args.push(Value::Integer(q.offset.into()));
+            let mut filter = vec![match q.view {
+                TicketView::Active => "t.status IN ('open', 'waiting_customer', 'waiting_us')",
+                TicketView::NeedsAnswer => "t.status IN ('open', 'waiting_us')",
+                TicketView::Resolved => "t.status IN ('resolved', 'closed')",
+                TicketView::All => "1 = 1",
+            }
+            .to_string()];
+            let mut args: Vec<Arg> = Vec::new();
+            let text = q.text.trim();
+            if !text.is_empty() {
+                args.push(Arg::Text(format!(
+                    "%{}%",
+                    text.replace(['%', '_', '\\'], "")
+                )));
+                let n = args.len();
+                let mut any = ["t.subject", "t.address", "c.name"]
+                    .map(|column| c.like(column, n))
+                    .join(" OR ");
+                if let Ok(number) = text.trim_start_matches(['#', 'T', 't']).parse::<i64>() {
+                    args.push(Arg::Int(number));
+                    let n = args.len();
+                    any.push_str(&format!(" OR t.number = ?{n} OR o.number = ?{n}"));
+                }
+                filter.push(format!("({any})"));
+            }
+            for (value, column) in [
+                (&q.customer_id, "t.customer_id"),
+                (&q.order_id, "t.order_id"),
+            ] {
+                if let Some(v) = value {
+                    args.push(Arg::Text(v.clone()));
+                    filter.push(format!("{column} = ?{}", args.len()));
+                }
+            }
+            if q.mine {
+                args.push(Arg::Text(session.staff_id().to_string()));
+                filter.push(format!("t.assignee_id = ?{}", args.len()));
+            }
+            let from = format!(
+                "FROM ticket t LEFT JOIN customer c ON c.id = t.customer_id
+                 LEFT JOIN customer_order o ON o.id = t.order_id WHERE {}",
+                filter.join(" AND ")
+            );
+            let params: Vec<&dyn Param> = args.iter().map(|a| a as &dyn Param).collect();
+            let total: i64 =
+                c.query_row(&format!("SELECT count(*) {from}"), &params, |r| r.get(0))?;
             let sql = format!(
                 "SELECT t.id, t.number, t.subject, t.channel, t.status, t.category,
                         coalesce(c.name, nullif(t.address, ''), '—'), o.number,
                         (SELECT name FROM staff WHERE id = t.assignee_id),
                         (SELECT count(*) FROM message m WHERE m.ticket_id = t.id), t.updated_at
-                 {from} ORDER BY t.updated_at DESC, t.number DESC LIMIT ?{} OFFSET ?{}",
-                page_args.len() - 1,
-                page_args.len()
+                 {from} ORDER BY t.updated_at DESC, t.number DESC LIMIT {limit} OFFSET {}",
+                q.offset
             );
-            let mut st = c.prepare(&sql)?;
-            let rows = st
-                .query_map(rusqlite::params_from_iter(page_args.iter()), ticket_row)?
-                .collect::<rusqlite::Result<_>>()?;
+            let rows = c.query_map(&sql, &params, ticket_row)?;
             Ok(TicketPage { rows, total })
         })
     }
 
     pub fn ticket(&self, session: &Session, id: &str) -> Result<Ticket> {
-        self.db.read(|c| {
+        self.db.shared_read(|c| {
             authorize(c, session, Permission::OrdersView)?;
             load(c, id)
         })
@@ -514,7 +520,7 @@ impl Shop {
         if n.subject.trim().is_empty() && n.body.trim().is_empty() {
             return Err(Error::invalid("say what the customer asked"));
         }
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::OrdersView)?;
             let now = self.clock.now();
             let order_id = match n.order.as_deref().map(str::trim) {
@@ -526,19 +532,18 @@ impl Shop {
                 if let Some(o) = &order_id {
                     customer_id = tx.query_row(
                         "SELECT customer_id FROM customer_order WHERE id = ?1",
-                        [o],
+                        args![o],
                         |r| r.get(0),
                     )?;
                 }
             }
             let address: String = match &customer_id {
                 Some(c) => tx
-                    .query_row(
+                    .query_opt(
                         "SELECT coalesce(email, '') FROM customer WHERE id = ?1",
-                        [c],
+                        args![c],
                         |r| r.get(0),
-                    )
-                    .optional()?
+                    )?
                     .ok_or(Error::NotFound { what: "customer" })?,
                 None => String::new(),
             };
@@ -583,7 +588,7 @@ impl Shop {
 
     /// Changes status, category, assignee or links; each change is on the ticket's timeline.
     pub fn change_ticket(&self, session: &Session, id: &str, ch: &TicketChange) -> Result<Ticket> {
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::OrdersManage)?;
             let now = self.clock.now();
             let by = Some(session.staff_id());
@@ -593,7 +598,7 @@ impl Shop {
                 event(tx, id, now, by, "status", &word(s))?;
             }
             if let Some(k) = ch.category.filter(|k| *k != before.category) {
-                set(tx, id, "category", word(k))?;
+                set(tx, id, "category", &word(k))?;
                 event(tx, id, now, by, "category", &word(k))?;
             }
             if let Some(a) = &ch.assignee_id {
@@ -601,18 +606,17 @@ impl Shop {
                 if a != before.assignee_id.as_deref() {
                     let name: String = match a {
                         Some(a) => tx
-                            .query_row(
+                            .query_opt(
                                 "SELECT name FROM staff WHERE id = ?1 AND active = 1",
-                                [a],
+                                args![a],
                                 |r| r.get(0),
-                            )
-                            .optional()?
+                            )?
                             .ok_or(Error::NotFound {
                                 what: "staff member",
                             })?,
                         None => "nobody".into(),
                     };
-                    set(tx, id, "assignee_id", a)?;
+                    set(tx, id, "assignee_id", &a)?;
                     event(tx, id, now, by, "assignee", &name)?;
                 }
             }
@@ -626,7 +630,7 @@ impl Shop {
                     let detail = match &order {
                         Some(o) => order_name(tx.query_row(
                             "SELECT number FROM customer_order WHERE id = ?1",
-                            [o],
+                            args![o],
                             |r| r.get(0),
                         )?),
                         None => "unlinked".into(),
@@ -639,22 +643,23 @@ impl Shop {
                 if c != before.customer_id.as_deref() {
                     let (name, email): (String, Option<String>) = match c {
                         Some(c) => tx
-                            .query_row("SELECT name, email FROM customer WHERE id = ?1", [c], |r| {
-                                r.try_into()
-                            })
-                            .optional()?
+                            .query_opt(
+                                "SELECT name, email FROM customer WHERE id = ?1",
+                                args![c],
+                                |r| r.tuple(),
+                            )?
                             .ok_or(Error::NotFound { what: "customer" })?,
                         None => ("unlinked".into(), None),
                     };
-                    set(tx, id, "customer_id", c)?;
+                    set(tx, id, "customer_id", &c)?;
                     // Their messages belong to them too: on their record, in an export, erased.
                     tx.execute(
                         "UPDATE message SET customer_id = ?2 WHERE ticket_id = ?1",
-                        params![id, c],
+                        args![id, c],
                     )?;
                     // A call logged without an address can now be answered by e-mail.
                     if let Some(email) = email.filter(|_| before.address.is_empty()) {
-                        set(tx, id, "address", email)?;
+                        set(tx, id, "address", &email)?;
                     }
                     event(tx, id, now, by, "customer", &name)?;
                 }
@@ -668,7 +673,7 @@ impl Shop {
         if text.trim().is_empty() {
             return Err(Error::invalid("the note is empty"));
         }
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::OrdersView)?;
             load(tx, id)?;
             event(
@@ -691,7 +696,7 @@ impl Shop {
         ticket_id: &str,
         d: &ClaimDraft,
     ) -> Result<ClaimFile> {
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::OrdersManage)?;
             let now = self.clock.now();
             let t = load(tx, ticket_id)?;
@@ -712,7 +717,7 @@ impl Shop {
             };
             tx.execute(
                 "UPDATE ticket SET category = ?2 WHERE id = ?1",
-                params![ticket_id, word(category)],
+                args![ticket_id, word(category)],
             )?;
             event(
                 tx,
@@ -728,15 +733,14 @@ impl Shop {
 
     /// An attachment's name, type and bytes, to open or save.
     pub fn attachment(&self, session: &Session, id: &str) -> Result<(AttachmentInfo, Vec<u8>)> {
-        self.db.read(|c| {
+        self.db.shared_read(|c| {
             authorize(c, session, Permission::OrdersView)?;
-            c.query_row(
+            c.query_opt(
                 "SELECT a.id, a.name, a.mime, a.size, a.role, d.bytes FROM attachment a
                  JOIN attachment_data d ON d.sha256 = a.sha256 WHERE a.id = ?1",
-                [id],
+                args![id],
                 |r| Ok((attachment_info(r)?, r.get(5)?)),
-            )
-            .optional()?
+            )?
             .ok_or(Error::NotFound { what: "attachment" })
         })
     }

@@ -220,7 +220,7 @@ impl Player<'_> {
                 date: Some(now),
                 ..IncomingMail::default()
             };
-            Ok(match mailbox::receive_one(tx, &m, now)? {
+            Ok(match mailbox::receive_one(tx.into(), &m, now)? {
                 Received::NewTicket(t) | Received::Threaded(t) => Some(t),
                 Received::Duplicate => None,
             })

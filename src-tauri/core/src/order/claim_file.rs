@@ -13,7 +13,6 @@ use crate::order::outbox::{
 use crate::shop::staff::{authorize, Permission, Session};
 use crate::sql::{args, Conn};
 use crate::Shop;
-use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -104,13 +103,13 @@ pub struct EvidenceFile {
     pub data: String,
 }
 
-fn packing_record(conn: &Connection, shipment_id: &str) -> Result<PackingRecord> {
+fn packing_record(conn: Conn, shipment_id: &str) -> Result<PackingRecord> {
     let mut rec = conn.query_row(
         "SELECT coalesce(p.name, ''), s.at, s.carrier, s.service, s.tracking, s.verified,
                 s.override_reason, o.name, s.weight_grams
          FROM shipment s LEFT JOIN staff p ON p.id = s.staff_id LEFT JOIN staff o ON o.id = s.override_by
          WHERE s.id = ?1",
-        [shipment_id],
+        args![shipment_id],
         |r| {
             Ok(PackingRecord {
                 packed_by: r.get(0)?,
@@ -118,7 +117,7 @@ fn packing_record(conn: &Connection, shipment_id: &str) -> Result<PackingRecord>
                 carrier: r.get(2)?,
                 service: r.get(3)?,
                 tracking: r.get(4)?,
-                verified: r.get::<_, i64>(5)? == 1,
+                verified: r.get::<i64>(5)? == 1,
                 override_reason: r.get(6)?,
                 override_by: r.get(7)?,
                 weight_grams: r.get(8)?,
@@ -127,36 +126,34 @@ fn packing_record(conn: &Connection, shipment_id: &str) -> Result<PackingRecord>
             })
         },
     )?;
-    let mut st = conn.prepare_cached(
+    rec.lines = conn.query_map(
         "SELECT l.sku, l.title, sl.quantity FROM shipment_line sl JOIN order_line l ON l.id = sl.order_line_id
-         WHERE sl.shipment_id = ?1 ORDER BY l.position, l.rowid",
-    )?;
-    rec.lines = st
-        .query_map([shipment_id], |r| {
+         WHERE sl.shipment_id = ?1 ORDER BY l.position, l.id",
+        args![shipment_id],
+        |r| {
             Ok(PackedLine {
                 sku: r.get(0)?,
                 title: r.get(1)?,
                 quantity: r.get(2)?,
             })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut st = conn.prepare_cached(
-        "SELECT n, weight_grams, preset, tracking FROM shipment_package WHERE shipment_id = ?1 ORDER BY n",
+        },
     )?;
-    rec.parcels = st
-        .query_map([shipment_id], |r| {
+    rec.parcels = conn.query_map(
+        "SELECT n, weight_grams, preset, tracking FROM shipment_package WHERE shipment_id = ?1 ORDER BY n",
+        args![shipment_id],
+        |r| {
             Ok(PackedParcel {
                 n: r.get(0)?,
                 weight_grams: r.get(1)?,
                 preset: r.get(2)?,
                 tracking: r.get(3)?,
             })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+        },
+    )?;
     Ok(rec)
 }
 
-pub(crate) fn load(conn: &Connection, claim_id: &str, now: Timestamp) -> Result<ClaimFile> {
+pub(crate) fn load(conn: Conn, claim_id: &str, now: Timestamp) -> Result<ClaimFile> {
     type Head = (
         String,
         Option<String>,
@@ -167,16 +164,15 @@ pub(crate) fn load(conn: &Connection, claim_id: &str, now: Timestamp) -> Result<
         i64,
     );
     let (order_id, ticket_id, carrier, tracking, label_at, shipment_id, number): Head = conn
-        .query_row(
+        .query_opt(
             "SELECT c.order_id, c.ticket_id, c.carrier, c.tracking, c.label_at, c.shipment_id, o.number
              FROM claim c JOIN customer_order o ON o.id = c.order_id WHERE c.id = ?1",
-            [claim_id],
-            |r| r.try_into(),
-        )
-        .optional()?
+            args![claim_id],
+            |r| r.tuple(),
+        )?
         .ok_or(Error::NotFound { what: "claim" })?;
     let cur = crate::shop::shop_currency(conn)?;
-    let claim = super::claim::list(conn.into(), &order_id, cur)?
+    let claim = super::claim::list(conn, &order_id, cur)?
         .into_iter()
         .find(|c| c.id == claim_id)
         .ok_or(Error::NotFound { what: "claim" })?;
@@ -185,19 +181,18 @@ pub(crate) fn load(conn: &Connection, claim_id: &str, now: Timestamp) -> Result<
         .unwrap_or(30);
     let deadline = label_at.map(|at| Timestamp(at + claim_days * DAY_MS));
     let days_left = deadline.map(|d| (d.0 - now.0).div_euclid(DAY_MS));
-    let invoice_code: Option<String> = conn
-        .query_row(
-            "SELECT code FROM invoice WHERE order_id = ?1 AND kind = 'invoice' ORDER BY issued_at LIMIT 1",
-            [&order_id],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let mut st = conn.prepare_cached(
-        "SELECT id, name, mime, size, role FROM attachment WHERE claim_id = ?1 ORDER BY rowid",
+    let invoice_code: Option<String> = conn.query_opt(
+        "SELECT code FROM invoice WHERE order_id = ?1 AND kind = 'invoice'
+         ORDER BY issued_at, code LIMIT 1",
+        args![order_id],
+        |r| r.get(0),
     )?;
-    let attachments: Vec<AttachmentInfo> = st
-        .query_map([claim_id], attachment_info)?
-        .collect::<rusqlite::Result<_>>()?;
+    // In the order they were added (ids are made in time order).
+    let attachments: Vec<AttachmentInfo> = conn.query_map(
+        "SELECT id, name, mime, size, role FROM attachment WHERE claim_id = ?1 ORDER BY id",
+        args![claim_id],
+        attachment_info,
+    )?;
     let mut checklist: Vec<ChecklistItem> = EVIDENCE_ROLES
         .iter()
         .map(|(role, label)| ChecklistItem {
@@ -220,7 +215,7 @@ pub(crate) fn load(conn: &Connection, claim_id: &str, now: Timestamp) -> Result<
     let reship_name = match &claim.reship_order_id {
         Some(id) => Some(order_name(conn.query_row(
             "SELECT number FROM customer_order WHERE id = ?1",
-            [id],
+            args![id],
             |r| r.get(0),
         )?)),
         None => None,
@@ -259,7 +254,7 @@ pub(crate) fn last_shipment<'c>(
 
 impl Shop {
     pub fn claim_file(&self, session: &Session, claim_id: &str) -> Result<ClaimFile> {
-        self.db.read(|c| {
+        self.db.server_read(|c| {
             authorize(c, session, Permission::OrdersView)?;
             load(c, claim_id, self.clock.now())
         })
@@ -295,16 +290,15 @@ impl Shop {
             "" => "evidence",
             n => n,
         };
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::OrdersManage)?;
             let now = self.clock.now();
             let (order_id, status): (String, String) = tx
-                .query_row(
+                .query_opt(
                     "SELECT order_id, status FROM claim WHERE id = ?1",
-                    [claim_id],
-                    |r| r.try_into(),
-                )
-                .optional()?
+                    args![claim_id],
+                    |r| r.tuple(),
+                )?
                 .ok_or(Error::NotFound { what: "claim" })?;
             if status != "open" {
                 return Err(Error::Conflict("this claim is already settled".into()));

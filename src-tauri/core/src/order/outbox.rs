@@ -176,9 +176,10 @@ pub(crate) struct ReplyDraft<'a> {
 }
 
 /// The domain our Message-IDs carry: the sender's, so they are unique to this shop.
-fn header_domain(conn: &Connection) -> Result<String> {
-    let from: String =
-        conn.query_row("SELECT mail_from FROM shop WHERE id = 1", [], |r| r.get(0))?;
+fn header_domain(conn: Conn) -> Result<String> {
+    let from: String = conn.query_row("SELECT mail_from FROM shop WHERE id = 1", args![], |r| {
+        r.get(0)
+    })?;
     let domain = super::settings::sender_address(&from).rsplit_once('@');
     Ok(match domain {
         Some((_, d)) if !d.trim().is_empty() => d.trim().to_lowercase(),
@@ -187,7 +188,7 @@ fn header_domain(conn: &Connection) -> Result<String> {
 }
 
 /// Queues a ticket's reply with its own Message-ID and the thread's headers.
-pub(crate) fn queue_reply(conn: &Connection, r: &ReplyDraft, now: Timestamp) -> Result<String> {
+pub(crate) fn queue_reply(conn: Conn, r: &ReplyDraft, now: Timestamp) -> Result<String> {
     let id = insert_message(
         conn,
         &Draft {
@@ -203,10 +204,10 @@ pub(crate) fn queue_reply(conn: &Connection, r: &ReplyDraft, now: Timestamp) -> 
         now,
     )?;
     let header = format!("<{id}@{}>", header_domain(conn)?);
-    conn.prepare_cached(
+    conn.execute(
         "UPDATE message SET ticket_id = ?2, header_id = ?3, in_reply_to = ?4, refs = ?5 WHERE id = ?1",
-    )?
-    .execute(params![id, r.ticket_id, header, r.in_reply_to, r.refs])?;
+        args![id, r.ticket_id, header, r.in_reply_to, r.refs],
+    )?;
     Ok(id)
 }
 
@@ -343,7 +344,7 @@ pub(crate) fn queue_for_order<'c>(
     Ok(Some(id))
 }
 
-pub(crate) fn attachment_info(r: &rusqlite::Row) -> rusqlite::Result<AttachmentInfo> {
+pub(crate) fn attachment_info(r: &Row) -> Result<AttachmentInfo> {
     Ok(AttachmentInfo {
         id: r.get(0)?,
         name: r.get(1)?,
@@ -366,31 +367,29 @@ pub(crate) struct AttachmentDraft<'a> {
 }
 
 /// Keeps an attachment's bytes once per SHA-256 and links it to its message or claim.
-pub(crate) fn keep_attachment(
-    conn: &Connection,
-    a: &AttachmentDraft,
-    now: Timestamp,
-) -> Result<String> {
+pub(crate) fn keep_attachment(conn: Conn, a: &AttachmentDraft, now: Timestamp) -> Result<String> {
     let sha = format!("{:x}", Sha256::digest(a.bytes));
-    conn.prepare_cached("INSERT OR IGNORE INTO attachment_data (sha256, bytes) VALUES (?1, ?2)")?
-        .execute(params![sha, a.bytes])?;
+    conn.execute(
+        "INSERT INTO attachment_data (sha256, bytes) VALUES (?1, ?2) ON CONFLICT (sha256) DO NOTHING",
+        args![sha, a.bytes],
+    )?;
     let id = new_id();
-    conn.prepare_cached(
+    conn.execute(
         "INSERT INTO attachment (id, message_id, claim_id, role, name, mime, size, sha256, added_by, added_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    )?
-    .execute(params![
-        id,
-        a.message_id,
-        a.claim_id,
-        a.role,
-        a.name,
-        a.mime,
-        a.bytes.len() as i64,
-        sha,
-        a.by,
-        now.0
-    ])?;
+        args![
+            id,
+            a.message_id,
+            a.claim_id,
+            a.role,
+            a.name,
+            a.mime,
+            a.bytes.len() as i64,
+            sha,
+            a.by,
+            now.0
+        ],
+    )?;
     Ok(id)
 }
 

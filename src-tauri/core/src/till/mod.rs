@@ -322,6 +322,14 @@ impl Shop {
         }
     }
 
+    /// Whether this computer runs the shop's `job` now (the marketplace sync, the mailbox, the
+    /// outbox, the server's backup): always when standalone; on a station of a shared shop,
+    /// while it holds the job — one station at a time, so an order is pulled, a message fetched
+    /// or sent once; another takes over when it stops or loses the server.
+    pub fn runs_job(&self, job: crate::server::Job) -> bool {
+        self.db.runs(job).unwrap_or(false)
+    }
+
     /// Leaves the shop's `job` to another station (one that holds the key or password it
     /// needs: those stay in the keychain of the computer they were entered on). Nothing on a
     /// standalone shop, which runs every job itself.

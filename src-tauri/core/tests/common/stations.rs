@@ -126,3 +126,29 @@ pub fn stocked(shop: &Shop, owner: &Session, available: i64) -> shopdesk_core::c
         .find(|v| !v.sku.is_empty() && v.available >= available)
         .expect("a variant in stock")
 }
+
+/// A value as JSON with every generated id (UUIDv7, 36 characters) replaced, so what two
+/// stores made compares on everything else.
+pub fn without_ids(value: &impl serde::Serialize) -> String {
+    let text = serde_json::to_string_pretty(value).unwrap();
+    let bytes = text.as_bytes();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let id = bytes.get(i..i + 36).is_some_and(|w| {
+            w.iter().enumerate().all(|(k, c)| match k {
+                8 | 13 | 18 | 23 => *c == b'-',
+                _ => c.is_ascii_hexdigit(),
+            })
+        });
+        if id {
+            out.push_str("<id>");
+            i += 36;
+        } else {
+            let c = text[i..].chars().next().unwrap();
+            out.push(c);
+            i += c.len_utf8();
+        }
+    }
+    out
+}

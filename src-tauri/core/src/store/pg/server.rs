@@ -30,6 +30,8 @@ pub enum Job {
     Backup = 0x5348_4f50_4241_434b, // "SHOPBACK"
     /// Pulling orders from the marketplaces and pushing stock and tracking to them.
     Sync = 0x5348_4f50_5359_4e43, // "SHOPSYNC"
+    /// Fetching the shop's mailbox (IMAP) into the desk's tickets.
+    Mailbox = 0x5348_4f50_494d_4150, // "SHOPIMAP"
 }
 
 /// The shop's server, as this station reaches it.
