@@ -567,3 +567,51 @@ fn the_audit_trail_says_at_which_station_each_change_was_made() {
         .get(0);
     assert!(before > 0);
 }
+
+#[test]
+fn a_company_invoice_at_the_till_is_the_shops_once_its_sale_has_reached_the_server() {
+    use shopdesk_core::order::invoice::Party;
+    let (dir, owner, mut shared, sku, _) = demo_shop();
+    let t1 = till(dir.path(), &shared.url, "t1");
+    t1.open_shift(&owner, "50.00").unwrap();
+    let receipt = sell(&t1, &owner, &sku, 1);
+    let sale = t1.sale_by_receipt(&owner, &receipt).unwrap().id;
+    let buyer = Party {
+        name: "Harbour Café Ltd".into(),
+        lines: vec!["3 Quay Street".into(), "Galway".into()],
+        tax_id: "IE1234567T".into(),
+        ..Party::default()
+    };
+    let issued = |client: &mut Client| {
+        count(
+            client,
+            &format!("SELECT count(*) FROM invoice WHERE sale_id = '{sale}'"),
+        )
+    };
+    // Still in the till's outbox: the shop's server cannot number an invoice for it yet.
+    let early = t1.issue_sale_invoice(&owner, &sale, &buyer).unwrap_err();
+    assert_eq!(early.code(), ErrorCode::Conflict);
+    assert!(
+        early.to_string().contains("not reached the shop's server"),
+        "{early}"
+    );
+    assert_eq!(issued(&mut shared.client), 0, "nothing written");
+
+    t1.send_waiting().unwrap();
+    let last = shared
+        .client
+        .query_one("SELECT max(code) FROM invoice WHERE kind = 'invoice'", &[])
+        .unwrap()
+        .get::<_, Option<String>>(0);
+    let invoice = t1.issue_sale_invoice(&owner, &sale, &buyer).unwrap();
+    assert_eq!(invoice.buyer.tax_id, "IE1234567T");
+    assert_eq!(invoice.receipt.as_deref(), Some(receipt.as_str()));
+    assert!(
+        last.as_ref().is_none_or(|l| invoice.code > *l),
+        "the next in the shop's one series: {} after {last:?}",
+        invoice.code
+    );
+    let again = t1.issue_sale_invoice(&owner, &sale, &buyer).unwrap();
+    assert_eq!(again.code, invoice.code, "one invoice per sale");
+    assert_eq!(issued(&mut shared.client), 1);
+}

@@ -457,18 +457,33 @@ impl Shop {
         sale_id: &str,
         buyer: &Party,
     ) -> Result<Invoice> {
-        self.db.write(|tx| {
+        // The sale as this computer recorded it (a till's sales are its own file's first); a
+        // completed sale never changes.
+        let sale = self.db.read(|c| crate::sale::load_sale(c, sale_id))?;
+        if sale.status != crate::sale::SaleStatus::Completed {
+            return Err(Error::Conflict(
+                "only a completed sale gets an invoice".into(),
+            ));
+        }
+        // On a station the invoice is the shop's (its number from the shop's one gapless
+        // series), so it is issued on the server, once the sale has reached it.
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::Sell)?;
             if let Some(id) = existing(tx, "sale_id", sale_id)? {
                 return load(tx, &id);
             }
-            let now = self.clock.now();
-            let sale = crate::sale::load_sale(tx, sale_id)?;
-            if sale.status != crate::sale::SaleStatus::Completed {
+            let arrived =
+                tx.query_opt("SELECT 1 FROM sale WHERE id = ?1", args![sale_id], |_| {
+                    Ok(())
+                })?;
+            if arrived.is_none() {
                 return Err(Error::Conflict(
-                    "only a completed sale gets an invoice".into(),
+                    "this sale has not reached the shop's server yet (it waits while the server \
+                     is away): issue the invoice once the top bar shows no sales waiting"
+                        .into(),
                 ));
             }
+            let now = self.clock.now();
             let legal = settings::legal(tx)?;
             let cur = shop_currency(tx)?;
             let mut inv = blank(

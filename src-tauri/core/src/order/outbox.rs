@@ -16,7 +16,6 @@ use crate::shop::staff::{authorize, Permission, Session};
 use crate::sql::{args, Conn, Row};
 use crate::store::pg::Job;
 use crate::Shop;
-use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
@@ -213,7 +212,7 @@ pub(crate) fn queue_reply(conn: Conn, r: &ReplyDraft, now: Timestamp) -> Result<
 
 /// Queues a supplier's dropship order (its PDF attached) in the caller's transaction.
 pub(crate) fn queue_supplier_order(
-    conn: &Connection,
+    conn: Conn,
     order_id: &str,
     dropship_id: &str,
     to: &str,
@@ -569,7 +568,7 @@ impl Shop {
                 "'{kind}' is not an e-mail that can be sent by hand"
             )));
         }
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::OrdersManage)?;
             let now = self.clock.now();
             let invoice = match kind {
@@ -578,19 +577,18 @@ impl Shop {
             };
             let extra: Vec<(String, String)> = match kind {
                 "shipment" => tx
-                    .query_row(
-                        "SELECT carrier, tracking FROM shipment WHERE order_id = ?1 ORDER BY at DESC LIMIT 1",
-                        [order_id],
+                    .query_opt(
+                        "SELECT carrier, tracking FROM shipment WHERE order_id = ?1 ORDER BY at DESC, id DESC LIMIT 1",
+                        args![order_id],
                         |r| Ok(vec![("carrier".to_string(), r.get(0)?), ("tracking_number".to_string(), r.get(1)?)]),
-                    )
-                    .optional()?
+                    )?
                     .ok_or_else(|| Error::Conflict("the order has not shipped yet".into()))?,
                 _ => Vec::new(),
             };
             let extra: Vec<(&str, &str)> = extra.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
             let id = queue_for_order(tx, order_id, kind, invoice.as_deref(), &extra, now)?
                 .ok_or_else(|| Error::invalid("the order has no valid e-mail address"))?;
-            messages_where(tx.into(), "m.id = ?1", &id)?
+            messages_where(tx, "m.id = ?1", &id)?
                 .pop()
                 .ok_or(Error::NotFound { what: "message" })
         })
@@ -608,21 +606,20 @@ impl Shop {
         if body.trim().is_empty() {
             return Err(Error::invalid("paste the reply's text"));
         }
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::OrdersView)?;
             let now = self.clock.now();
             let customer: Option<String> = tx
-                .query_row("SELECT customer_id FROM customer_order WHERE id = ?1", [order_id], |r| r.get(0))
-                .optional()?
+                .query_opt("SELECT customer_id FROM customer_order WHERE id = ?1", args![order_id], |r| r.get(0))?
                 .ok_or(Error::NotFound { what: "order" })?;
             let id = new_id();
             tx.execute(
                 "INSERT INTO message (id, direction, kind, order_id, customer_id, address, subject, body, status, created_at)
                  VALUES (?1, 'in', 'reply', ?2, ?3, ?4, ?5, ?6, 'received', ?7)",
-                params![id, order_id, customer, from.trim(), subject.trim(), body.trim(), now.0],
+                args![id, order_id, customer, from.trim(), subject.trim(), body.trim(), now.0],
             )?;
             order::event(tx, order_id, now, Some(session.staff_id()), "reply", subject.trim())?;
-            messages_where(tx.into(), "m.id = ?1", &id)?
+            messages_where(tx, "m.id = ?1", &id)?
                 .pop()
                 .ok_or(Error::NotFound { what: "message" })
         })
@@ -630,25 +627,29 @@ impl Shop {
 
     /// Every outgoing message not yet sent, for the outbox view.
     pub fn outbox(&self, session: &Session) -> Result<Vec<Message>> {
-        self.db.read(|c| {
+        self.db.shared_read(|c| {
             authorize(c, session, Permission::OrdersView)?;
-            messages_where(c.into(), "m.direction = ?1 AND m.status <> 'sent'", "out")
+            messages_where(c, "m.direction = ?1 AND m.status <> 'sent'", "out")
         })
     }
 
     pub fn email_templates(&self, session: &Session) -> Result<Vec<EmailTemplate>> {
-        self.db.read(|c| {
+        self.db.shared_read(|c| {
             authorize(c, session, Permission::OrdersView)?;
-            let mut st =
-                c.prepare_cached("SELECT kind, subject, body FROM email_template ORDER BY kind")?;
-            let rows = st.query_map([], |r| {
-                Ok(EmailTemplate {
-                    kind: r.get(0)?,
-                    subject: r.get(1)?,
-                    body: r.get(2)?,
-                })
-            })?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
+            c.query_map(
+                &format!(
+                    "SELECT kind, subject, body FROM email_template ORDER BY {}",
+                    c.nocase("kind")
+                ),
+                args![],
+                |r| {
+                    Ok(EmailTemplate {
+                        kind: r.get(0)?,
+                        subject: r.get(1)?,
+                        body: r.get(2)?,
+                    })
+                },
+            )
         })
     }
 
@@ -659,11 +660,11 @@ impl Shop {
         if t.subject.trim().is_empty() || t.body.trim().is_empty() {
             return Err(Error::invalid("a template needs a subject and a body"));
         }
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::SettingsManage)?;
             tx.execute(
                 "UPDATE email_template SET subject = ?2, body = ?3 WHERE kind = ?1",
-                params![t.kind, t.subject.trim(), t.body],
+                args![t.kind, t.subject.trim(), t.body],
             )?;
             Ok(())
         })

@@ -15,10 +15,10 @@ use crate::order::{
     FORWARDED_OF_LINE, SHIPPED_OF_LINE,
 };
 use crate::shop::staff::{authorize, Permission, Session};
+use crate::sql::{args, Engine};
 use crate::stock;
 use crate::store::next_number;
 use crate::Shop;
-use rusqlite::{params, OptionalExtension};
 
 impl Shop {
     /// Marks a variant as shipped by `supplier_id` (None: the shop ships it itself).
@@ -28,24 +28,22 @@ impl Shop {
         variant_id: &str,
         supplier_id: Option<&str>,
     ) -> Result<()> {
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::CatalogEdit)?;
             if let Some(s) = supplier_id {
-                tx.query_row("SELECT 1 FROM supplier WHERE id = ?1", [s], |_| Ok(()))
-                    .optional()?
+                tx.query_opt("SELECT 1 FROM supplier WHERE id = ?1", args![s], |_| Ok(()))?
                     .ok_or(Error::NotFound { what: "supplier" })?;
             }
             let before: Option<String> = tx
-                .query_row(
+                .query_opt(
                     "SELECT dropship_supplier_id FROM variant WHERE id = ?1",
-                    [variant_id],
+                    args![variant_id],
                     |r| r.get(0),
-                )
-                .optional()?
+                )?
                 .ok_or(Error::NotFound { what: "variant" })?;
             tx.execute(
                 "UPDATE variant SET dropship_supplier_id = ?2 WHERE id = ?1",
-                params![variant_id, supplier_id],
+                args![variant_id, supplier_id],
             )?;
             crate::audit::record(
                 tx,
@@ -68,8 +66,17 @@ impl Shop {
         order_id: &str,
     ) -> Result<Vec<SupplierOrder>> {
         let now = self.clock.now();
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::OrdersManage)?;
+            // Two stations forwarding one order at once: the second waits for the first and
+            // then finds its lines forwarded. (SQLite's one writer already does.)
+            if tx.engine() == Engine::Postgres {
+                tx.query_opt(
+                    "SELECT 1 FROM customer_order WHERE id = ?1 FOR UPDATE",
+                    args![order_id],
+                    |_| Ok(()),
+                )?;
+            }
             let order = load_order(tx, order_id)?;
             if order.status != OrderStatus::Open {
                 return Err(Error::Conflict(format!(
@@ -78,16 +85,18 @@ impl Shop {
                     order.status.as_str().replace('_', " ")
                 )));
             }
-            let mut st = tx.prepare_cached(&format!(
-                "SELECT v.dropship_supplier_id, s.name, s.email, l.id, l.variant_id,
-                        l.quantity - {SHIPPED_OF_LINE} - {FORWARDED_OF_LINE}
-                 FROM order_line l JOIN variant v ON v.id = l.variant_id
-                 JOIN supplier s ON s.id = v.dropship_supplier_id
-                 WHERE l.order_id = ?1 AND l.kind = 'item' ORDER BY s.name, l.position"
-            ))?;
-            let rows: Vec<(String, String, String, String, String, i64)> = st
-                .query_map([order_id], |r| r.try_into())?
-                .collect::<rusqlite::Result<Vec<_>>>()?
+            let rows: Vec<(String, String, String, String, String, i64)> = tx
+                .query_map(
+                    &format!(
+                        "SELECT v.dropship_supplier_id, s.name, s.email, l.id, l.variant_id,
+                                l.quantity - {SHIPPED_OF_LINE} - {FORWARDED_OF_LINE}
+                         FROM order_line l JOIN variant v ON v.id = l.variant_id
+                         JOIN supplier s ON s.id = v.dropship_supplier_id
+                         WHERE l.order_id = ?1 AND l.kind = 'item' ORDER BY s.name, l.position, l.id"
+                    ),
+                    args![order_id],
+                    |r| r.tuple(),
+                )?
                 .into_iter()
                 .filter(|r: &(String, String, String, String, String, i64)| r.5 > 0)
                 .collect();
@@ -113,12 +122,12 @@ impl Shop {
                 tx.execute(
                     "INSERT INTO dropship (id, number, order_id, supplier_id, status, staff_id, created_at)
                      VALUES (?1, ?2, ?3, ?4, 'sent', ?5, ?6)",
-                    params![id, number, order_id, supplier, session.staff_id(), now.0],
+                    args![id, number, order_id, supplier, session.staff_id(), now.0],
                 )?;
                 for (_, _, _, line_id, variant, qty) in &lines {
                     tx.execute(
                         "INSERT INTO dropship_line (dropship_id, order_line_id, quantity) VALUES (?1, ?2, ?3)",
-                        params![id, line_id, qty],
+                        args![id, line_id, qty],
                     )?;
                     stock::commit_stock(
                         tx,
@@ -163,7 +172,7 @@ impl Shop {
         tracking: &str,
     ) -> Result<Order> {
         let now = self.clock.now();
-        self.db.write(|tx| {
+        self.db.shared_write(|tx| {
             authorize(tx, session, Permission::OrdersManage)?;
             let so = supplier_order::load(tx, dropship_id)?;
             if so.status != "sent" {
@@ -185,10 +194,14 @@ impl Shop {
                 .collect();
             // Marked shipped first: its units stop counting as forwarded and become the open
             // units this shipment takes (the transaction undoes both if the shipment fails).
-            tx.execute(
-                "UPDATE dropship SET status = 'shipped', shipped_at = ?2 WHERE id = ?1",
-                params![dropship_id, now.0],
+            // Once, even with two stations entering it at once: the second finds it shipped.
+            let marked = tx.execute(
+                "UPDATE dropship SET status = 'shipped', shipped_at = ?2 WHERE id = ?1 AND status = 'sent'",
+                args![dropship_id, now.0],
             )?;
+            if marked == 0 {
+                return Err(Error::Conflict(format!("{} was completed at another station", so.code)));
+            }
             let record = ShipmentRecord {
                 carrier: &carrier.name,
                 tracking,
@@ -206,7 +219,7 @@ impl Shop {
     }
 
     pub fn supplier_order(&self, session: &Session, dropship_id: &str) -> Result<SupplierOrder> {
-        self.db.read(|c| {
+        self.db.server_read(|c| {
             authorize(c, session, Permission::OrdersView)?;
             supplier_order::load(c, dropship_id)
         })
@@ -218,13 +231,13 @@ impl Shop {
         session: &Session,
         order_id: &str,
     ) -> Result<Vec<SupplierOrder>> {
-        self.db.read(|c| {
+        self.db.server_read(|c| {
             authorize(c, session, Permission::OrdersView)?;
-            let mut st =
-                c.prepare_cached("SELECT id FROM dropship WHERE order_id = ?1 ORDER BY number")?;
-            let ids: Vec<String> = st
-                .query_map([order_id], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
+            let ids: Vec<String> = c.query_map(
+                "SELECT id FROM dropship WHERE order_id = ?1 ORDER BY number",
+                args![order_id],
+                |r| r.get(0),
+            )?;
             ids.iter().map(|id| supplier_order::load(c, id)).collect()
         })
     }
