@@ -615,3 +615,61 @@ fn a_company_invoice_at_the_till_is_the_shops_once_its_sale_has_reached_the_serv
     assert_eq!(again.code, invoice.code, "one invoice per sale");
     assert_eq!(issued(&mut shared.client), 1);
 }
+
+#[test]
+fn the_owner_sets_a_refused_sale_aside_and_the_sales_after_it_go_on() {
+    let (dir, owner, mut shared, sku, _) = demo_shop();
+    let t1 = till(dir.path(), &shared.url, "T1");
+    t1.open_shift(&owner, "0").unwrap();
+    assert_eq!(t1.send_waiting().unwrap().waiting, 0);
+    let nothing = t1.set_aside_refused(&owner).unwrap_err();
+    assert_eq!(nothing.code(), ErrorCode::Conflict, "nothing was refused");
+    // The server refuses this till's first sale, and only it.
+    shared
+        .client
+        .batch_execute(
+            "CREATE FUNCTION refuse_sale() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+             BEGIN
+                 IF NEW.station = 'T1' AND NEW.number = 1 THEN
+                     RAISE EXCEPTION 'this sale is refused for the test';
+                 END IF;
+                 RETURN NEW;
+             END $$;
+             CREATE TRIGGER refuse_sale BEFORE INSERT ON sale
+                 FOR EACH ROW EXECUTE FUNCTION refuse_sale();",
+        )
+        .unwrap();
+    sell(&t1, &owner, &sku, 1);
+    sell(&t1, &owner, &sku, 1);
+    let sent = t1.send_waiting().unwrap();
+    assert_eq!((sent.applied, sent.waiting), (0, 2), "held back behind it");
+
+    let aside = t1.set_aside_refused(&owner).unwrap();
+    assert_eq!(aside.receipt.as_deref(), Some("R-T1-00000001"));
+    assert!(aside.reason.contains("refused for the test"), "{aside:?}");
+    let state = t1.till_state().unwrap();
+    assert_eq!(
+        (state.waiting, state.set_aside, state.refused),
+        (1, 1, None)
+    );
+    let sent = t1.send_waiting().unwrap();
+    assert_eq!(
+        (sent.applied, sent.waiting),
+        (1, 0),
+        "the next sale goes on"
+    );
+    let numbers: Vec<i64> = shared
+        .client
+        .query(
+            "SELECT number FROM sale WHERE station = 'T1' ORDER BY number",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(numbers, [2], "the server holds the one after it");
+    assert_eq!(t1.set_aside(&owner).unwrap(), [aside]);
+    // The till's own journal still holds both.
+    assert!(t1.sale_by_receipt(&owner, "R-T1-00000001").is_ok());
+}

@@ -1330,6 +1330,20 @@ export type SessionInfo = { staff_id: string, name: string, role_name: string, p
  */
 home: HomeScreen, };
 
+export type SetAside = { id: string, 
+/**
+ * What it was: a sale, a shift opened or closed.
+ */
+kind: string, 
+/**
+ * The receipt, when it was a sale (R-T1-00000042).
+ */
+receipt: string | null, made_at: Timestamp, 
+/**
+ * The server's words when it refused it.
+ */
+reason: string, set_aside_at: Timestamp, set_aside_by: string, };
+
 export type ShareDone = { tables: number, rows: number, login: StationLogin, };
 
 export type ShareRequest = { admin: ServerLogin, 
@@ -1600,7 +1614,11 @@ offline: string | null,
  * Why the server refused the oldest sale waiting here (the server's own words), which
  * holds back the ones after it until the owner sees to it; None when nothing is refused.
  */
-refused: string | null, };
+refused: string | null, 
+/**
+ * Actions the owner set aside after the server refused them (kept on this till).
+ */
+set_aside: number, };
 
 export type Timestamp = number;
 
@@ -1780,6 +1798,8 @@ export interface Commands {
   share_shop: { req: ShareRequest; res: ShareDone };
   station_add: { req: NewStation; res: StationPairing };
   join_shop: { req: JoinRequest; res: AppStatus };
+  till_set_aside: { req: null; res: SetAside };
+  till_set_aside_list: { req: null; res: Array<SetAside> };
   backups_list: { req: null; res: Array<BackupEntry> };
   backup_now: { req: null; res: BackupEntry };
   backup_holds: { req: BackupFile; res: BackupHolds };

@@ -5,6 +5,7 @@
 use super::{as_staff, blocking};
 use crate::commands::shop::{status, AppStatus};
 use serde::{Deserialize, Serialize};
+use shopdesk_core::till::set_aside::SetAside;
 use shopdesk_core::till::sharing::{ServerLogin, StationLogin, StationPairing};
 use shopdesk_core::{ErrorBody, SystemClock};
 use std::sync::Arc;
@@ -99,4 +100,18 @@ pub async fn join_shop(app: AppHandle, req: JoinRequest) -> Result<AppStatus, Er
         status(state)
     })
     .await
+}
+
+/// Sets aside the sale the shop's server refused, so this till's later sales go on.
+#[tauri::command]
+pub async fn till_set_aside(app: AppHandle, req: ()) -> Result<SetAside, ErrorBody> {
+    let () = req;
+    as_staff(app, |shop, session| shop.set_aside_refused(session)).await
+}
+
+/// What this till set aside, newest first.
+#[tauri::command]
+pub async fn till_set_aside_list(app: AppHandle, req: ()) -> Result<Vec<SetAside>, ErrorBody> {
+    let () = req;
+    as_staff(app, |shop, session| shop.set_aside(session)).await
 }

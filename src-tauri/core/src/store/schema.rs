@@ -30,6 +30,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0022_till_series.sql"),
     include_str!("migrations/0023_audit_station.sql"),
     include_str!("migrations/0024_channel_run_asked.sql"),
+    include_str!("migrations/0025_station_set_aside.sql"),
 ];
 
 pub(crate) fn migrations() -> Migrations<'static> {
@@ -110,6 +111,7 @@ mod tests {
         "eda8a60c47d7d3c1344b38ff30f09dda857fd31f4160c9151d32153009d590e5", // 0022_till_series
         "b951d8deb8d8fb76171bbb489936da3367027f6e7a088a4360fe6c8e16a9c32e", // 0023_audit_station
         "2bf07075ffd81b0fc3c5d812da95c3f91f99f592a9d18fb7b6b206488939433a", // 0024_channel_run_asked
+        "909d2a15c65e1341863c41981cbbfeda88058533afabe4050502113e6d108fee", // 0025_station_set_aside
     ];
 
     #[test]

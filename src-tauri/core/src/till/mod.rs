@@ -7,6 +7,7 @@
 //! holds what selling needs, read from the server and kept fresh (`cache`).
 
 mod cache;
+pub mod set_aside;
 pub mod sharing;
 
 use cache::seed;
@@ -104,6 +105,8 @@ pub struct TillState {
     /// Why the server refused the oldest sale waiting here (the server's own words), which
     /// holds back the ones after it until the owner sees to it; None when nothing is refused.
     pub refused: Option<String>,
+    /// Actions the owner set aside after the server refused them (kept on this till).
+    pub set_aside: u32,
 }
 
 /// What one send did.
@@ -350,6 +353,8 @@ impl Shop {
                 waiting: c.query_row("SELECT count(*) FROM station_outbox", [], |r| r.get(0))?,
                 offline: self.db.server().and_then(|s| s.offline()),
                 refused: self.db.server().and_then(|s| s.refused()),
+                set_aside: c
+                    .query_row("SELECT count(*) FROM station_set_aside", [], |r| r.get(0))?,
             })
         })
     }

@@ -22,6 +22,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (22, include_str!("migrations/0022_till_series.sql")),
     (23, include_str!("migrations/0023_audit_station.sql")),
     (24, include_str!("migrations/0024_channel_run_asked.sql")),
+    (25, include_str!("migrations/0025_station_set_aside.sql")),
 ];
 
 /// Two stations starting a newer Shopdesk at once upgrade the server one after the other: the
@@ -159,6 +160,10 @@ mod tests {
         (
             24,
             "9097e051aebf836b85f33be1764b1f60d3bc25d0753656997854ec2e4b5aeb73",
+        ),
+        (
+            25,
+            "61e4a3a7c15b78cc9cf21d537c2ce95640980c3bc7273b1bce042ebae274c51f",
         ),
     ];
 
