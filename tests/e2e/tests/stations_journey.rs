@@ -4,7 +4,8 @@
 //! file of its own and its login in the OS keychain. A packing bench joins the same way and
 //! ships an order the back office took. A sale rung up at the till shows in the back office's reports; the server is
 //! killed: the till keeps selling and says so, the back office says its reports wait for the
-//! server; the server returns, the queued sale arrives, once.
+//! server; the server returns, the queued sale arrives, once. A sale the server refuses holds
+//! back the next until the owner sets it aside in the till's Settings → Stations.
 
 mod common;
 
@@ -170,6 +171,47 @@ async fn a_till_and_the_back_office_share_one_shop_through_an_outage() {
     wait_exact(&till, "#till-badge", "Till T1").await;
     wait_orders(&office, before + 2).await;
     assert_eq!(till_sales(&pg), "2");
+
+    // A sale the server refuses holds back the till's later ones; the owner sets it aside from
+    // the till's Settings → Stations and the next goes on.
+    pg.psql(
+        "shop",
+        "CREATE FUNCTION refuse_third() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+         BEGIN
+             IF NEW.station = 'T1' AND NEW.number = 3 THEN
+                 RAISE EXCEPTION 'sale 3 is refused for the journey';
+             END IF;
+             RETURN NEW;
+         END $$;
+         CREATE TRIGGER refuse_third BEFORE INSERT ON sale
+             FOR EACH ROW EXECUTE FUNCTION refuse_third();",
+    )
+    .unwrap();
+    assert_eq!(sell_a_mug(&till).await, "R-T1-00000003");
+    assert_eq!(sell_a_mug(&till).await, "R-T1-00000004");
+    wait_exact(
+        &till,
+        "#till-badge",
+        "Till T1 · the server refused a sale — 2 sales waiting",
+    )
+    .await;
+    click(&till, "#nav-settings").await;
+    click(&till, "#tab-stations").await;
+    wait_text(&till, "#station-refused-reason", "refused for the journey").await;
+    click(&till, "#station-set-aside").await;
+    click(&till, "#confirm-yes").await;
+    toast_said(&till, "Set aside: R-T1-00000003").await;
+    wait_exact(&till, "#till-badge", "Till T1").await;
+    wait_text(
+        &till,
+        "#station-set-aside-list tr[data-receipt='R-T1-00000003']",
+        "refused for the journey",
+    )
+    .await;
+    shot(&till, "stations-set-aside").await;
+    assert_eq!(till_sales(&pg), "3", "sales 1, 2 and 4 on the server");
+    pg.psql("shop", "DROP TRIGGER refuse_third ON sale")
+        .unwrap();
 
     // A packing bench joins; an order the back office takes by phone is packed and shipped
     // there, once, its documents printed on the bench's own queues.
