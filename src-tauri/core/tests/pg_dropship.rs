@@ -139,17 +139,8 @@ fn dropship_and_an_orders_emails_run_alike_on_the_file_and_on_the_server() {
 
     let on_file = story(&f.shop, &f.owner, &ids[2]);
     let on_server = story(&station, &f.owner, &ids[2]);
-    for (file, server) in on_file.iter().zip(&on_server) {
-        assert_eq!(file, server, "the file and the server disagree");
-    }
-    assert_eq!(on_file.len(), on_server.len());
-    let step = |name: &str| {
-        on_server
-            .iter()
-            .find(|s| s.starts_with(&format!("{name}: ")))
-            .unwrap_or_else(|| panic!("no step {name}"))
-            .clone()
-    };
+    // The same on both, and what it should be.
+    let step = common::stations::alike(&on_file, &on_server);
     assert!(
         step("forwarded").contains("DS-00001"),
         "{}",

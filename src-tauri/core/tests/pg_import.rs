@@ -85,30 +85,33 @@ fn a_catalog_import_runs_alike_on_the_file_and_on_the_server() {
 
     let on_file = story(&standalone, &owner, &mug_handle);
     let on_server = story(&office, &owner, &mug_handle);
-    for (file, server) in on_file.iter().zip(&on_server) {
-        assert_eq!(file, server, "the file and the server disagree");
-    }
-    assert_eq!(on_file.len(), on_server.len());
-    let preview = &on_server[0];
+    let step = common::stations::alike(&on_file, &on_server);
+    let preview = step("preview");
     assert!(
         preview.contains("products_new: 1")
             && preview.contains("products_updated: 1")
             && preview.contains("duplicate SKU 'mug-1'"),
         "{preview}"
     );
-    assert!(on_server[2].contains("products_new: 0"), "{}", on_server[2]);
     assert!(
-        on_server[3].contains("nothing to import"),
+        step("again").contains("products_new: 0"),
         "{}",
-        on_server[3]
+        step("again")
     );
-    let catalog = &on_server[4];
+    assert!(
+        step("empty").contains("nothing to import"),
+        "{}",
+        step("empty")
+    );
+    let catalog = step("catalog");
     assert!(
         catalog.contains("MUG-1 Harbour Mug")
             && catalog.contains("1350 9")
             && catalog.contains("TOTE-N"),
         "the mug updated to the file's price and stock, the tote made: {catalog}"
     );
-    assert!(on_server[5].contains("TOTE-S") && on_server[5].contains("TOTE-N"));
-    assert!(on_server[6].contains("TOTE-S") && !on_server[6].contains("TOTE-N"));
+    assert!(step("found tote").contains("TOTE-S") && step("found tote").contains("TOTE-N"));
+    assert!(
+        step("found by barcode").contains("TOTE-S") && !step("found by barcode").contains("TOTE-N")
+    );
 }

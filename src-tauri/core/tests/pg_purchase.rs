@@ -279,17 +279,8 @@ fn buying_stock_runs_alike_on_the_file_and_on_the_server() {
 
     let on_file = story(&standalone, &owner, &mug, &poster, &floor);
     let on_server = story(&office, &owner, &mug, &poster, &floor);
-    for (file, server) in on_file.iter().zip(&on_server) {
-        assert_eq!(file, server, "the file and the server disagree");
-    }
-    assert_eq!(on_file.len(), on_server.len());
-    let step = |name: &str| {
-        on_server
-            .iter()
-            .find(|s| s.starts_with(&format!("{name}: ")))
-            .unwrap_or_else(|| panic!("no step {name}"))
-            .clone()
-    };
+    // The same on both, and what it should be.
+    let step = common::stations::alike(&on_file, &on_server);
     assert!(step("twin").contains("already exists"), "{}", step("twin"));
     assert!(
         step("drafted").contains("Draft") && step("drafted").contains("10 at 250"),

@@ -353,17 +353,8 @@ fn the_service_desk_runs_alike_on_the_file_and_on_the_server() {
     let order = format!("#{order}");
     let on_file = story(&standalone, &owner, &order, &staff_id);
     let on_server = story(&station, &owner, &order, &staff_id);
-    for (file, server) in on_file.iter().zip(&on_server) {
-        assert_eq!(file, server, "the file and the server disagree");
-    }
-    assert_eq!(on_file.len(), on_server.len());
-    let step = |name: &str| {
-        on_server
-            .iter()
-            .find(|s| s.starts_with(&format!("{name}: ")))
-            .unwrap_or_else(|| panic!("no step {name}"))
-            .clone()
-    };
+    // The same on both, and what it should be.
+    let step = common::stations::alike(&on_file, &on_server);
     assert!(step("received").contains("NewTicket") && step("received").contains("Threaded"));
     assert_eq!(step("again"), "again: [Duplicate, Duplicate]");
     assert!(

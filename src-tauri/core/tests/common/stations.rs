@@ -152,3 +152,19 @@ pub fn without_ids(value: &impl serde::Serialize) -> String {
     }
     out
 }
+
+/// Asserts that the same story told on the standalone file and on a station says the same at
+/// every step, and gives the server's line of a step by its name (`"name: …"`).
+pub fn alike<'a>(on_file: &[String], on_server: &'a [String]) -> impl Fn(&str) -> String + 'a {
+    for (file, server) in on_file.iter().zip(on_server) {
+        assert_eq!(file, server, "the file and the server disagree");
+    }
+    assert_eq!(on_file.len(), on_server.len(), "as many steps on both");
+    move |name| {
+        on_server
+            .iter()
+            .find(|s| s.starts_with(&format!("{name}: ")))
+            .unwrap_or_else(|| panic!("no step {name}"))
+            .clone()
+    }
+}
