@@ -53,6 +53,22 @@ fn sell(till: &Shop, who: &Session, sku: &str, units: usize) -> String {
     done.receipt_code.unwrap()
 }
 
+/// Makes the server refuse the sales `condition` picks, in `words` (as a constraint or a trigger
+/// of a newer server might).
+fn refuse_sales(client: &mut Client, condition: &str, words: &str) {
+    client
+        .batch_execute(&format!(
+            "CREATE FUNCTION refuse_sale() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+             BEGIN
+                 IF {condition} THEN RAISE EXCEPTION '{words}'; END IF;
+                 RETURN NEW;
+             END $$;
+             CREATE TRIGGER refuse_sale BEFORE INSERT ON sale
+                 FOR EACH ROW EXECUTE FUNCTION refuse_sale();"
+        ))
+        .unwrap();
+}
+
 fn count(client: &mut Client, sql: &str) -> i64 {
     client.query_one(sql, &[]).unwrap().get(0)
 }
@@ -445,15 +461,7 @@ fn a_sale_the_server_refuses_is_said_and_holds_the_ones_after_it_until_it_goes_t
     t1.open_shift(&owner, "0").unwrap();
     assert_eq!(t1.send_waiting().unwrap().waiting, 0);
     // The server refuses new sales (as a constraint or a trigger of a newer server might).
-    shared
-        .client
-        .batch_execute(
-            "CREATE FUNCTION refuse_sale() RETURNS TRIGGER LANGUAGE plpgsql AS $$
-             BEGIN RAISE EXCEPTION 'sales are refused for the test'; END $$;
-             CREATE TRIGGER refuse_sale BEFORE INSERT ON sale
-                 FOR EACH ROW EXECUTE FUNCTION refuse_sale();",
-        )
-        .unwrap();
+    refuse_sales(&mut shared.client, "TRUE", "sales are refused for the test");
     sell(&t1, &owner, &sku, 1);
     sell(&t1, &owner, &sku, 1);
     let sent = t1.send_waiting().unwrap();
@@ -625,20 +633,11 @@ fn the_owner_sets_a_refused_sale_aside_and_the_sales_after_it_go_on() {
     let nothing = t1.set_aside_refused(&owner).unwrap_err();
     assert_eq!(nothing.code(), ErrorCode::Conflict, "nothing was refused");
     // The server refuses this till's first sale, and only it.
-    shared
-        .client
-        .batch_execute(
-            "CREATE FUNCTION refuse_sale() RETURNS TRIGGER LANGUAGE plpgsql AS $$
-             BEGIN
-                 IF NEW.station = 'T1' AND NEW.number = 1 THEN
-                     RAISE EXCEPTION 'this sale is refused for the test';
-                 END IF;
-                 RETURN NEW;
-             END $$;
-             CREATE TRIGGER refuse_sale BEFORE INSERT ON sale
-                 FOR EACH ROW EXECUTE FUNCTION refuse_sale();",
-        )
-        .unwrap();
+    refuse_sales(
+        &mut shared.client,
+        "NEW.station = 'T1' AND NEW.number = 1",
+        "this sale is refused for the test",
+    );
     sell(&t1, &owner, &sku, 1);
     sell(&t1, &owner, &sku, 1);
     let sent = t1.send_waiting().unwrap();
