@@ -148,8 +148,8 @@ ipc_table! {
         share_shop(ShareRequest) -> ShareDone;
         station_add(NewStation) -> till::sharing::StationPairing;
         join_shop(JoinRequest) -> AppStatus;
-        till_set_aside(()) -> till::set_aside::SetAside;
-        till_set_aside_list(()) -> Vec<till::set_aside::SetAside>;
+        till_set_aside(()) -> sale::set_aside::SetAside;
+        till_set_aside_list(()) -> Vec<sale::set_aside::SetAside>;
         backups_list(()) -> Vec<backup::BackupEntry>;
         backup_now(()) -> backup::BackupEntry;
         backup_holds(BackupFile) -> backup::BackupHolds;

@@ -5,7 +5,7 @@
 use super::{as_staff, blocking};
 use crate::commands::shop::{status, AppStatus};
 use serde::{Deserialize, Serialize};
-use shopdesk_core::till::set_aside::SetAside;
+use shopdesk_core::sale::set_aside::SetAside;
 use shopdesk_core::till::sharing::{ServerLogin, StationLogin, StationPairing};
 use shopdesk_core::{ErrorBody, SystemClock};
 use std::sync::Arc;

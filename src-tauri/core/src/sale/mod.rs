@@ -12,6 +12,7 @@ mod edit;
 pub mod journal;
 mod pay;
 pub(crate) mod pricing;
+pub mod set_aside;
 pub mod settings;
 pub mod shift;
 mod view;

@@ -119,5 +119,5 @@ fn receipt_of(payload: &str) -> Option<String> {
         .clone();
     let number = sale.get("number")?.as_i64()?;
     let station = sale.get("station").and_then(|s| s.as_str()).unwrap_or("");
-    Some(crate::sale::receipt_code(station, number))
+    Some(super::receipt_code(station, number))
 }
