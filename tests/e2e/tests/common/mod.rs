@@ -154,15 +154,32 @@ pub async fn click(c: &Client, css: &str) {
 
 /// Clicks once the element is there, waiting up to `wait` for it (for the few steps that are
 /// slow by nature, such as loading the demo shop in a debug build).
+/// An element found but not yet clickable (still sliding in, covered by a closing dialog or a
+/// toast) is tried again until the wait is over, as a person would click again.
 pub async fn click_within(c: &Client, css: &str, wait: Duration) {
-    c.wait()
-        .at_most(wait)
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .click()
-        .await
-        .unwrap();
+    let deadline = std::time::Instant::now() + wait;
+    loop {
+        let el = c
+            .wait()
+            .at_most(deadline.saturating_duration_since(std::time::Instant::now()))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"));
+        match el.click().await {
+            Ok(_) => return,
+            Err(fantoccini::error::CmdError::Standard(e))
+                if matches!(
+                    e.error,
+                    fantoccini::error::ErrorStatus::ElementNotInteractable
+                        | fantoccini::error::ErrorStatus::ElementClickIntercepted
+                        | fantoccini::error::ErrorStatus::StaleElementReference
+                ) && std::time::Instant::now() < deadline =>
+            {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(e) => panic!("{css}: {e}"),
+        }
+    }
 }
 
 pub async fn text_of(c: &Client, css: &str) -> String {
