@@ -195,12 +195,11 @@ impl Scheduler {
                             turns.clear();
                             continue;
                         }
-                        let asked_at_a_station = shop.sync_asked().unwrap_or_default();
                         for ch in channels {
                             let forced = asked
                                 .as_ref()
                                 .is_some_and(|a| a.as_ref().is_none_or(|n| *n == ch.name))
-                                || asked_at_a_station.contains(&ch.id);
+                                || ch.sync_asked;
                             let turn = turns.entry(ch.id.clone()).or_default();
                             if forced || turn.next_run.is_none_or(|t| Instant::now() >= t) {
                                 turn.full_run(&shop, &ch, forced, &on_event).await;

@@ -141,7 +141,12 @@ text: string | null, status: ProductStatus | null, vendor: string | null, produc
  */
 low_stock: boolean, limit: number | null, offset: number | null, };
 
-export type Channel = { id: string, name: string, kind: ChannelKind, base_url: string, interval_secs: number, watermark: Timestamp | null, };
+export type Channel = { id: string, name: string, kind: ChannelKind, base_url: string, interval_secs: number, watermark: Timestamp | null, 
+/**
+ * "Sync now" was pressed (at any station) and the station that syncs has not begun that
+ * run yet.
+ */
+sync_asked: boolean, };
 
 export type ChannelAdd = { channel: NewChannel, 
 /**

@@ -124,6 +124,9 @@ pub struct Channel {
     #[ts(type = "number")]
     pub interval_secs: i64,
     pub watermark: Option<Timestamp>,
+    /// "Sync now" was pressed (at any station) and the station that syncs has not begun that
+    /// run yet.
+    pub sync_asked: bool,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, TS)]
@@ -185,7 +188,8 @@ pub struct QuarantinedOrder {
     pub seen_at: Timestamp,
 }
 
-const CHANNEL_COLUMNS: &str = "id, name, kind, base_url, interval_secs, watermark";
+const CHANNEL_COLUMNS: &str =
+    "id, name, kind, base_url, interval_secs, watermark, run_asked_at IS NOT NULL";
 
 fn channel_row(r: &Row) -> Result<Channel> {
     let kind: String = r.get(2)?;
@@ -196,6 +200,7 @@ fn channel_row(r: &Row) -> Result<Channel> {
         base_url: r.get(3)?,
         interval_secs: r.get(4)?,
         watermark: r.get::<Option<i64>>(5)?.map(Timestamp),
+        sync_asked: r.get(6)?,
     })
 }
 
@@ -354,17 +359,6 @@ impl Shop {
         Ok(ch)
     }
 
-    /// The channels whose "Sync now" was pressed (at any station) since their last run began.
-    pub fn sync_asked(&self) -> Result<Vec<String>> {
-        self.db.shared_read(|c| {
-            c.query_map(
-                "SELECT id FROM channel WHERE run_asked_at IS NOT NULL",
-                args![],
-                |r| r.get(0),
-            )
-        })
-    }
-
     /// Marks the start of a sync run (shown as "last attempt"); it answers any "Sync now".
     pub fn sync_started(&self, channel_id: &str) -> Result<()> {
         self.db.shared_write(|tx| {
@@ -418,28 +412,29 @@ impl Shop {
                  FROM channel ch ORDER BY name"
             );
             c.query_map(&sql, args![], |r| {
-                let last_success_at = r.get::<Option<i64>>(7)?.map(Timestamp);
-                let last_error_at = r.get::<Option<i64>>(10)?.map(Timestamp);
+                // After the channel's own columns (`channel_row`, 0–6).
+                let last_success_at = r.get::<Option<i64>>(8)?.map(Timestamp);
+                let last_error_at = r.get::<Option<i64>>(11)?.map(Timestamp);
                 let kind = r
-                    .get::<Option<String>>(9)?
+                    .get::<Option<String>>(10)?
                     .and_then(|k| SyncErrorKind::parse(&k));
                 Ok(ChannelHealth {
                     channel: channel_row(r)?,
-                    last_attempt_at: r.get::<Option<i64>>(6)?.map(Timestamp),
+                    last_attempt_at: r.get::<Option<i64>>(7)?.map(Timestamp),
                     lag_ms: last_success_at.map(|t| now.0 - t.0),
                     last_success_at,
-                    last_error: r.get(8)?,
+                    last_error: r.get(9)?,
                     last_error_kind: kind,
                     advice: kind.map(|k| k.advice().to_string()),
                     failing: last_error_at.is_some_and(|e| last_success_at.is_none_or(|s| e > s)),
                     last_error_at,
-                    fulfilments_queued: r.get(11)?,
-                    fulfilments_failing: r.get(12)?,
-                    stock_queued: r.get(13)?,
-                    orders_imported: r.get(14)?,
-                    quarantined: r.get(15)?,
-                    unmatched_skus: r.get(16)?,
-                    fulfilments_sent: r.get(17)?,
+                    fulfilments_queued: r.get(12)?,
+                    fulfilments_failing: r.get(13)?,
+                    stock_queued: r.get(14)?,
+                    orders_imported: r.get(15)?,
+                    quarantined: r.get(16)?,
+                    unmatched_skus: r.get(17)?,
+                    fulfilments_sent: r.get(18)?,
                 })
             })
         })
