@@ -293,10 +293,7 @@ pub fn fetch_mail(shop: &Shop, password: Option<&str>) -> shopdesk_core::Result<
         None => self::password(&s),
         Some(_) => None,
     };
-    if shop.is_station() && password.is_none() && stored.is_none() {
-        // The password stays in the keychain of the computer it was entered on: the mailbox is
-        // left to a station of the shop that has it.
-        shop.leave_job(Job::Mailbox);
+    if crate::left_without_password(shop, Job::Mailbox, password.or(stored.as_deref())) {
         return Ok(report);
     }
     if let Err(e) = fetch_into(

@@ -36,6 +36,17 @@ pub(crate) fn keychain_entry(service: &str, account: &str) -> keyring::Result<ke
     keyring::Entry::new(service, account)
 }
 
+/// On a station of a shared shop, a mail job without its password here is left, untouched, to a
+/// station that has it: the password stays in the keychain of the computer it was entered on.
+/// True when it was left.
+pub(crate) fn left_without_password(shop: &Shop, job: Job, password: Option<&str>) -> bool {
+    let left = shop.is_station() && password.is_none();
+    if left {
+        shop.leave_job(job);
+    }
+    left
+}
+
 /// Stores the SMTP password for the account in the OS keychain.
 pub fn save_password(s: &MailSettings, password: &str) -> Result<(), String> {
     keychain_entry(KEYCHAIN_SERVICE, &account(s))
@@ -158,14 +169,9 @@ pub fn send_due(shop: &Shop, password: Option<&str>) -> shopdesk_core::Result<Se
         None if !settings.smtp_username.trim().is_empty() => self::password(&settings),
         _ => None,
     };
-    if shop.is_station()
-        && password.is_none()
-        && stored.is_none()
-        && !settings.smtp_username.trim().is_empty()
+    if !settings.smtp_username.trim().is_empty()
+        && left_without_password(shop, Job::Mail, password.or(stored.as_deref()))
     {
-        // The password stays in the keychain of the computer it was entered on: the outbox is
-        // left, untouched, to a station of the shop that has it.
-        shop.leave_job(Job::Mail);
         return Ok(report);
     }
     let smtp = match transport(&settings, password.or(stored.as_deref())) {
