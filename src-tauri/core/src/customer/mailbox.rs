@@ -373,18 +373,17 @@ impl Shop {
     /// message is fetched once.
     pub fn mail_fetch_due(&self) -> Result<bool> {
         let now = self.clock.now();
-        let s = self.db.shared_read(settings)?;
-        if s.imap_host.trim().is_empty() || !self.db.runs(Job::Mailbox)? {
-            return Ok(false);
-        }
-        self.db.shared_read(|c| {
+        let (s, last) = self.db.shared_read(|c| {
+            let s = settings(c)?;
             let last: Option<i64> = c.query_opt(
                 "SELECT fetched_at FROM mailbox_state WHERE folder = ?1",
                 args![s.imap_folder],
                 |r| r.get(0),
             )?;
-            Ok(last.is_none_or(|at| now.0 - at >= i64::from(s.imap_every_minutes) * 60_000))
-        })
+            Ok((s, last))
+        })?;
+        let due = last.is_none_or(|at| now.0 - at >= i64::from(s.imap_every_minutes) * 60_000);
+        Ok(!s.imap_host.trim().is_empty() && due && self.db.runs(Job::Mailbox)?)
     }
 
     /// How far the folder has been read; None before the first fetch.
