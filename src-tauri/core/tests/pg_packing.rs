@@ -140,3 +140,191 @@ fn two_benches_completing_one_order_ship_it_once() {
         "nothing left to pack"
     );
 }
+
+/// Two stations entering orders at once for an item with 6 units free: 6 orders take a unit
+/// each and the rest wait on hold, short of stock — the last unit is reserved once, whichever
+/// station asks first.
+#[test]
+fn two_stations_reserving_the_last_units_take_each_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let common::stations::Pair {
+        standalone,
+        owner,
+        station: office,
+        shared,
+    } = common::stations::demo_pair(dir.path(), 0, 0);
+    let clock = Arc::new(FixedClock::at(1_790_000_000_000));
+    let benches = [
+        shared.station(dir.path(), "B1", clock.clone()),
+        shared.station(dir.path(), "B2", clock),
+    ];
+    let item = common::stations::stocked(&standalone, &owner, 1);
+    drop(standalone);
+    // Exactly 6 free on the server.
+    let floor = office.locations(&owner).unwrap()[0].id.clone();
+    let view = office.stock_levels(&owner, &item.variant_id).unwrap();
+    let free: i64 = view
+        .iter()
+        .filter(|l| l.location_id == floor)
+        .map(|l| l.on_hand - l.committed)
+        .sum();
+    office
+        .adjust_stock(
+            &owner,
+            shopdesk_core::stock::StockAdjustment {
+                variant_id: item.variant_id.clone(),
+                location_id: floor.clone(),
+                delta: 6 - free,
+                note: "count".into(),
+            },
+        )
+        .unwrap();
+
+    let statuses: Vec<OrderStatus> = std::thread::scope(|s| {
+        let runs: Vec<_> = benches
+            .iter()
+            .enumerate()
+            .map(|(b, bench)| {
+                let (owner, sku) = (&owner, &item.sku);
+                s.spawn(move || {
+                    (0..8)
+                        .map(|k| {
+                            let draft = OrderDraft {
+                                email: format!("buyer{b}-{k}@example.ie"),
+                                shipping: Address {
+                                    name: format!("Buyer {b} {k}"),
+                                    line1: format!("{k} Quay Street"),
+                                    city: "Galway".into(),
+                                    postal_code: "H91 X2Y3".into(),
+                                    country: "IE".into(),
+                                    ..Default::default()
+                                },
+                                lines: vec![OrderLineDraft {
+                                    sku: sku.clone(),
+                                    quantity: 1,
+                                    ..Default::default()
+                                }],
+                                ..Default::default()
+                            };
+                            bench.create_order(owner, &draft).unwrap().status
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        runs.into_iter().flat_map(|r| r.join().unwrap()).collect()
+    });
+    let open = statuses.iter().filter(|s| **s == OrderStatus::Open).count();
+    assert_eq!(open, 6, "{statuses:?}");
+    let (on_hand, committed): (i64, i64) = {
+        let r = office
+            .stock_levels(&owner, &item.variant_id)
+            .unwrap()
+            .into_iter()
+            .find(|l| l.location_id == floor)
+            .unwrap();
+        (r.on_hand, r.committed)
+    };
+    assert!(committed <= on_hand, "{committed} reserved of {on_hand}");
+}
+
+/// Two stations releasing one held order at once reserve its stock once; two taking its full
+/// payment at once take it once. The test holds the order's row while both start, so both are
+/// mid-action together whatever the timing; the second must then see what the first did.
+#[test]
+fn two_stations_releasing_or_paying_one_order_do_it_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let common::stations::Pair {
+        standalone,
+        owner,
+        station: office,
+        mut shared,
+    } = common::stations::demo_pair(dir.path(), 0, 0);
+    let clock = Arc::new(FixedClock::at(1_790_000_000_000));
+    let benches = [
+        shared.station(dir.path(), "B1", clock.clone()),
+        shared.station(dir.path(), "B2", clock),
+    ];
+    let item = common::stations::stocked(&standalone, &owner, 1);
+    drop(standalone);
+    let draft = OrderDraft {
+        email: "aoife@example.ie".into(),
+        shipping: Address {
+            name: "Aoife Byrne".into(),
+            line1: "9 Dock Road".into(),
+            city: "Galway".into(),
+            postal_code: "H91 X2Y3".into(),
+            country: "IE".into(),
+            ..Default::default()
+        },
+        lines: vec![OrderLineDraft {
+            sku: item.sku.clone(),
+            quantity: item.available + 1,
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let order = office.create_order(&owner, &draft).unwrap();
+    assert_eq!(order.status, OrderStatus::OnHold, "short of stock");
+    let committed = |shop: &shopdesk_core::Shop| -> i64 {
+        shop.stock_levels(&owner, &item.variant_id)
+            .unwrap()
+            .iter()
+            .map(|l| l.committed)
+            .sum()
+    };
+    let before = committed(&office);
+
+    // Both at once, each against the order as it stands when it gets there.
+    let at_once = |client: &mut postgres::Client,
+                   act: &(dyn Fn(&shopdesk_core::Shop) -> shopdesk_core::Result<OrderStatus>
+                         + Sync)| {
+        let mut hold = client.transaction().unwrap();
+        hold.execute(
+            "SELECT 1 FROM customer_order WHERE id = $1 FOR UPDATE",
+            &[&order.id],
+        )
+        .unwrap();
+        std::thread::scope(|s| {
+            let runs: Vec<_> = benches.iter().map(|b| s.spawn(move || act(b))).collect();
+            std::thread::sleep(std::time::Duration::from_millis(800));
+            hold.commit().unwrap();
+            runs.into_iter()
+                .map(|r| r.join().unwrap())
+                .collect::<Vec<_>>()
+        })
+    };
+    let released = at_once(&mut shared.client, &|b| {
+        b.release_order(&owner, &order.id, "the customer waits for the restock")
+            .map(|o| o.status)
+    });
+    assert_eq!(
+        released.iter().filter(|r| r.is_ok()).count(),
+        1,
+        "released once: {released:?}"
+    );
+    assert!(released
+        .iter()
+        .any(|r| matches!(r, Err(e) if e.code() == ErrorCode::Conflict)));
+    assert_eq!(
+        committed(&office),
+        before + item.available + 1,
+        "its stock reserved once"
+    );
+
+    let paid = at_once(&mut shared.client, &|b| {
+        let full = shopdesk_core::order::PaymentDraft {
+            method: "bank transfer".into(),
+            ..Default::default()
+        };
+        b.record_order_payment(&owner, &order.id, &full)
+            .map(|o| o.status)
+    });
+    assert_eq!(
+        paid.iter().filter(|r| r.is_ok()).count(),
+        1,
+        "paid once: {paid:?}"
+    );
+    let order = office.order(&owner, &order.id).unwrap();
+    assert_eq!(order.paid, order.total);
+}

@@ -4,7 +4,7 @@
 //! or a rejection with the reason on the timeline.
 
 use super::flow::create_in;
-use super::view::{load, paid_refunded, Order};
+use super::view::{load, lock, lock_of, paid_refunded, Order};
 use super::{event, OrderDraft, OrderLineDraft};
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
@@ -146,6 +146,7 @@ pub(crate) fn open_in<'c>(
     let kind = d
         .kind
         .ok_or_else(|| Error::invalid("what is the claim: damaged, missing or wrong item?"))?;
+    lock(tx, order_id)?;
     let order = load(tx, order_id)?;
     let Some((shipment, carrier, tracking, label_at)) =
         super::claim_file::last_shipment(tx, order_id)?
@@ -242,6 +243,7 @@ impl Shop {
             authorize(tx, session, Permission::OrdersManage)?;
             let now = self.clock.now();
             let staff = session.staff_id();
+            lock_of(tx, "claim", claim_id)?;
             let (order_id, kind, status): (String, String, String) = tx
                 .query_opt("SELECT order_id, kind, status FROM claim WHERE id = ?1", args![claim_id], |r| r.tuple())?
                 .ok_or(Error::NotFound { what: "claim" })?;

@@ -8,7 +8,7 @@
 use super::draft::{prepare, Prepared};
 use super::ship::{open_units, record_shipment, Parcel, ShipmentRecord, FORWARDED_OF_LINE};
 use super::verify::{hold_reasons, verify, CheckLevel};
-use super::view::{load, paid_refunded, status, Order, SHIPPED_OF_LINE};
+use super::view::{load, lock, paid_refunded, status, Order, SHIPPED_OF_LINE};
 use super::{event, order_name, OrderDraft, OrderStatus};
 use crate::audit::{self, Change};
 use crate::clock::Timestamp;
@@ -105,6 +105,7 @@ pub(crate) fn cancel_in<'c>(
     reason: &str,
 ) -> Result<()> {
     let tx = tx.into();
+    lock(tx, order_id)?;
     let order = load(tx, order_id)?;
     if order.status == OrderStatus::Cancelled {
         return Err(Error::Conflict(format!(
@@ -506,6 +507,7 @@ impl Shop {
             authorize(tx, session, Permission::OrdersManage)?;
             let now = self.clock.now();
             let staff = session.staff_id();
+            lock(tx, order_id)?;
             let before = load(tx, order_id)?;
             if before.status == OrderStatus::Cancelled {
                 return Err(Error::Conflict(format!("order {} is cancelled", before.name)));
@@ -580,6 +582,7 @@ impl Shop {
         self.db.shared_write(|tx| {
             authorize(tx, session, Permission::OrdersManage)?;
             let now = self.clock.now();
+            lock(tx, order_id)?;
             require_status(tx, order_id, OrderStatus::Open, "held")?;
             commit_unshipped(tx, order_id, -1, session.staff_id(), now)?;
             put_on_hold(tx, order_id, session.staff_id(), now, reason)?;
@@ -595,6 +598,7 @@ impl Shop {
         self.db.shared_write(|tx| {
             authorize(tx, session, Permission::OrdersManage)?;
             let now = self.clock.now();
+            lock(tx, order_id)?;
             require_status(tx, order_id, OrderStatus::OnHold, "released")?;
             let checks = reverify(tx, order_id, now)?;
             let blocking: Vec<&str> = checks
@@ -649,6 +653,7 @@ impl Shop {
             authorize(tx, session, Permission::OrdersManage)?;
             let now = self.clock.now();
             let cur = shop_currency(tx)?;
+            lock(tx, order_id)?;
             if status(tx, order_id)? == OrderStatus::Cancelled {
                 return Err(Error::Conflict("the order is cancelled".into()));
             }
@@ -709,6 +714,7 @@ impl Shop {
             authorize(tx, session, Permission::Pack)
                 .or_else(|_| authorize(tx, session, Permission::OrdersManage))?;
             let now = self.clock.now();
+            lock(tx, order_id)?;
             let order = load(tx, order_id)?;
             let plan: Vec<(String, i64)> = if s.lines.is_empty() {
                 open_units(tx, order_id)?

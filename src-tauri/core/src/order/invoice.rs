@@ -301,6 +301,7 @@ pub(crate) fn issue_for_order<'c>(
     now: Timestamp,
 ) -> Result<Invoice> {
     let conn = conn.into();
+    order::lock_order(conn, order_id)?;
     if let Some(id) = existing(conn, "order_id", order_id)? {
         return load(conn, &id);
     }

@@ -45,7 +45,9 @@ pub(crate) use draft::sum_by_rate;
 pub(crate) use find as find_order;
 pub(crate) use ship::{record_shipment, Parcel, ShipmentRecord, FORWARDED_OF_LINE};
 pub(crate) use verify::risk_settings;
-pub(crate) use view::{load as load_order, stage as order_stage, SHIPPED_OF_LINE};
+pub(crate) use view::{
+    load as load_order, lock as lock_order, stage as order_stage, SHIPPED_OF_LINE,
+};
 
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};

@@ -4,7 +4,7 @@
 //! beyond what was charged for it: refunds are differences of rounded cumulative shares, as at
 //! the counter, and the whole refund never exceeds what the customer paid.
 
-use super::view::{load, paid_refunded, Order, OrderLine};
+use super::view::{load, lock, lock_of, paid_refunded, Order, OrderLine};
 use super::{event, OrderStatus};
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
@@ -212,6 +212,7 @@ impl Shop {
         self.db.shared_write(|tx| {
             authorize(tx, session, Permission::OrdersManage)?;
             let now = self.clock.now();
+            lock(tx, order_id)?;
             let order = load(tx, order_id)?;
             if order.status == OrderStatus::Cancelled {
                 return Err(Error::Conflict(format!("order {} is cancelled", order.name)));
@@ -259,6 +260,7 @@ impl Shop {
         self.db.shared_write(|tx| {
             authorize(tx, session, Permission::OrdersManage)?;
             let now = self.clock.now();
+            lock_of(tx, "order_return", return_id)?;
             let (order_id, status, _) = return_head(tx, return_id)?;
             if status != ReturnStatus::Authorised {
                 return Err(Error::Conflict("this return is not waiting to be received".into()));
@@ -338,6 +340,7 @@ impl Shop {
         self.db.shared_write(|tx| {
             authorize(tx, session, Permission::OrdersManage)?;
             let now = self.clock.now();
+            lock_of(tx, "order_return", return_id)?;
             let (order_id, status, reason) = return_head(tx, return_id)?;
             if status != ReturnStatus::Received {
                 return Err(Error::Conflict(
@@ -395,6 +398,7 @@ impl Shop {
         self.db.shared_write(|tx| {
             authorize(tx, session, Permission::OrdersManage)?;
             let now = self.clock.now();
+            lock_of(tx, "order_return", return_id)?;
             let (order_id, status, _) = return_head(tx, return_id)?;
             if status != ReturnStatus::Authorised {
                 return Err(Error::Conflict(

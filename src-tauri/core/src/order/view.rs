@@ -11,7 +11,7 @@ use crate::money::{Currency, Money};
 use crate::order::invoice::{self, InvoiceRef};
 use crate::order::outbox::{self, Message};
 use crate::shop::shop_currency;
-use crate::sql::{args, Conn};
+use crate::sql::{args, Conn, Engine};
 use crate::tax::TaxPart;
 use serde::Serialize;
 use ts_rs::TS;
@@ -164,6 +164,37 @@ pub(crate) fn paid_refunded<'c>(conn: impl Into<Conn<'c>>, order_id: &str) -> Re
         args![order_id],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )
+}
+
+/// Holds the order's row until the caller's transaction ends: two stations acting on one order
+/// at once (releasing it, paying it, shipping it, refunding it) act one after the other, and
+/// the second reads what the first did — an order is never reserved, paid or shipped twice.
+/// Every action on an order takes it first, so they all take their locks in the same order.
+/// (SQLite's one writer already works one transaction at a time.)
+pub(crate) fn lock<'c>(conn: impl Into<Conn<'c>>, order_id: &str) -> Result<()> {
+    let conn = conn.into();
+    if conn.engine() == Engine::Postgres {
+        conn.query_opt(
+            "SELECT 1 FROM customer_order WHERE id = ?1 FOR UPDATE",
+            args![order_id],
+            |_| Ok(()),
+        )?;
+    }
+    Ok(())
+}
+
+/// `lock` on the order a return or a claim (`table`) belongs to; its id.
+pub(crate) fn lock_of<'c>(conn: impl Into<Conn<'c>>, table: &str, id: &str) -> Result<String> {
+    let conn = conn.into();
+    let order_id: Option<String> = conn.query_opt(
+        &format!("SELECT order_id FROM {table} WHERE id = ?1"),
+        args![id],
+        |r| r.get(0),
+    )?;
+    let what = if table == "claim" { "claim" } else { "return" };
+    let order_id = order_id.ok_or(Error::NotFound { what })?;
+    lock(conn, &order_id)?;
+    Ok(order_id)
 }
 
 pub(crate) fn status<'c>(conn: impl Into<Conn<'c>>, order_id: &str) -> Result<OrderStatus> {

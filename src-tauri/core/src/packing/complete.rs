@@ -7,7 +7,7 @@ use crate::catalog::product::WeightUnit;
 use crate::error::{Error, Result};
 use crate::order::carrier::{carrier_by_code, own_tracking};
 use crate::order::invoice;
-use crate::order::{load_order, record_shipment, Order, Parcel, ShipmentRecord};
+use crate::order::{load_order, lock_order, record_shipment, Order, Parcel, ShipmentRecord};
 use crate::packing::print_queue::{self, DocKind, PrintJob};
 use crate::packing::shipping::station_by_id;
 use crate::shop::staff::{answerable, authorize, Approval, Permission, Session};
@@ -105,7 +105,9 @@ impl Shop {
         // an item, are settled there in one transaction each.
         self.db.shared_write(|tx| {
             authorize(tx, session, Permission::Pack)?;
-            // The order may have changed since it was opened (cancelled, shipped elsewhere).
+            // The order may have changed since it was opened (cancelled, shipped elsewhere); two
+            // benches completing it at once complete it one after the other.
+            lock_order(tx, &packing.order_id)?;
             let fresh = load_packing(tx, &packing.order_id)?;
             let mut plan = Vec::new();
             for l in &fresh.lines {

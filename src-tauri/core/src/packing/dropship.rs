@@ -11,11 +11,11 @@ use crate::order::carrier::carrier_by_code;
 use crate::order::outbox;
 use crate::order::supplier_order::{self, SupplierOrder};
 use crate::order::{
-    email_is_valid, event, load_order, record_shipment, Order, OrderStatus, Parcel, ShipmentRecord,
+    email_is_valid, event, load_order, lock_order, record_shipment, Order, OrderStatus, Parcel, ShipmentRecord,
     FORWARDED_OF_LINE, SHIPPED_OF_LINE,
 };
 use crate::shop::staff::{authorize, Permission, Session};
-use crate::sql::{args, Engine};
+use crate::sql::args;
 use crate::stock;
 use crate::store::next_number;
 use crate::Shop;
@@ -69,14 +69,8 @@ impl Shop {
         self.db.shared_write(|tx| {
             authorize(tx, session, Permission::OrdersManage)?;
             // Two stations forwarding one order at once: the second waits for the first and
-            // then finds its lines forwarded. (SQLite's one writer already does.)
-            if tx.engine() == Engine::Postgres {
-                tx.query_opt(
-                    "SELECT 1 FROM customer_order WHERE id = ?1 FOR UPDATE",
-                    args![order_id],
-                    |_| Ok(()),
-                )?;
-            }
+            // then finds its lines forwarded.
+            lock_order(tx, order_id)?;
             let order = load_order(tx, order_id)?;
             if order.status != OrderStatus::Open {
                 return Err(Error::Conflict(format!(
