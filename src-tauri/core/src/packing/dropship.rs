@@ -11,8 +11,8 @@ use crate::order::carrier::carrier_by_code;
 use crate::order::outbox;
 use crate::order::supplier_order::{self, SupplierOrder};
 use crate::order::{
-    email_is_valid, event, load_order, lock_order, record_shipment, Order, OrderStatus, Parcel, ShipmentRecord,
-    FORWARDED_OF_LINE, SHIPPED_OF_LINE,
+    email_is_valid, event, load_order, lock_order, record_shipment, Order, OrderStatus, Parcel,
+    ShipmentRecord, FORWARDED_OF_LINE, SHIPPED_OF_LINE,
 };
 use crate::shop::staff::{authorize, Permission, Session};
 use crate::sql::args;
