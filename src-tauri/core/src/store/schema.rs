@@ -31,6 +31,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0023_audit_station.sql"),
     include_str!("migrations/0024_channel_run_asked.sql"),
     include_str!("migrations/0025_station_set_aside.sql"),
+    include_str!("migrations/0026_trigger_plans.sql"),
 ];
 
 pub(crate) fn migrations() -> Migrations<'static> {
@@ -112,6 +113,7 @@ mod tests {
         "b951d8deb8d8fb76171bbb489936da3367027f6e7a088a4360fe6c8e16a9c32e", // 0023_audit_station
         "2bf07075ffd81b0fc3c5d812da95c3f91f99f592a9d18fb7b6b206488939433a", // 0024_channel_run_asked
         "909d2a15c65e1341863c41981cbbfeda88058533afabe4050502113e6d108fee", // 0025_station_set_aside
+        "8c29b966cec68ce7194122cc24875e65e348fb38d8add4509ddeec7989d4b6ac", // 0026_trigger_plans
     ];
 
     #[test]

@@ -23,6 +23,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (23, include_str!("migrations/0023_audit_station.sql")),
     (24, include_str!("migrations/0024_channel_run_asked.sql")),
     (25, include_str!("migrations/0025_station_set_aside.sql")),
+    (26, include_str!("migrations/0026_trigger_plans.sql")),
 ];
 
 /// Two stations starting a newer Shopdesk at once upgrade the server one after the other: the
@@ -164,6 +165,10 @@ mod tests {
         (
             25,
             "61e4a3a7c15b78cc9cf21d537c2ce95640980c3bc7273b1bce042ebae274c51f",
+        ),
+        (
+            26,
+            "7122a48eeace1003f079ddd33e7ef706c80d25a7af0884e250b8a67aa7c868db",
         ),
     ];
 

@@ -1,0 +1,3 @@
+-- Several stations (issue 21): the server's trigger helpers became PL/pgSQL, which keeps their
+-- plans (see the PostgreSQL set's 0026). SQLite's triggers are plain SQL, prepared once: nothing
+-- changes in the file; the step keeps both engines' versions one number.
