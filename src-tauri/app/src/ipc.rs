@@ -150,6 +150,7 @@ ipc_table! {
         join_shop(JoinRequest) -> AppStatus;
         till_set_aside(()) -> sale::set_aside::SetAside;
         till_set_aside_list(()) -> Vec<sale::set_aside::SetAside>;
+        till_send_again(ById) -> ();
         backups_list(()) -> Vec<backup::BackupEntry>;
         backup_now(()) -> backup::BackupEntry;
         backup_holds(BackupFile) -> backup::BackupHolds;

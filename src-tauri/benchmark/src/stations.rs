@@ -9,6 +9,7 @@
 
 use crate::catalog::{bench_shop, generate_csv};
 use shopdesk_core::catalog::CatalogQuery;
+use shopdesk_core::channel::{NewChannel, Pulled};
 use shopdesk_core::sale::{SaleEdit, TenderDraft, TenderKind};
 use shopdesk_core::stock::StockAdjustment;
 use shopdesk_core::{Error, Session, Shop, SystemClock};
@@ -104,6 +105,33 @@ fn ingest(shop: &Shop, owner: &Session, codes: &[String], n: usize) -> Result<(f
     }
     let per_second = n as f64 / started.elapsed().as_secs_f64();
     Ok((p99(&times), per_second))
+}
+
+/// Marketplace ingest: `n` orders pulled from a channel entered in pages of 50, a transaction
+/// each (mapped, priced, verified, committed, stored with their payload and exactly-once key), as
+/// the sync does; orders a second.
+fn ingest_pages(shop: &Shop, owner: &Session, codes: &[String], n: usize) -> Result<f64, Error> {
+    let channel = shop.add_channel(
+        owner,
+        &NewChannel {
+            name: "shopify".into(),
+            kind: "shopify".into(),
+            base_url: "https://bench.myshopify.com".into(),
+            interval_secs: 0,
+        },
+    )?;
+    let orders: Vec<Pulled> = (0..n)
+        .map(|i| {
+            let mut order = crate::sync::remote(i);
+            order.lines[0].sku = codes[i % codes.len()].clone();
+            Pulled::Order(Box::new(order))
+        })
+        .collect();
+    let started = Instant::now();
+    for page in orders.chunks(50) {
+        shop.ingest_orders(&channel.id, page)?;
+    }
+    Ok(n as f64 / started.elapsed().as_secs_f64())
 }
 
 /// Opens the till's shift unless one is open.
@@ -332,6 +360,15 @@ pub fn run(scratch: &Path, rows: &mut Vec<Row>) -> Result<(), Error> {
     ));
     rows.push(Row::new(
         "order ingest, orders a second: this file / the shop's server",
+        format!(
+            "{file_rate:.0} / {server_rate:.0} ({:.1}× slower)",
+            file_rate / server_rate.max(0.001)
+        ),
+    ));
+    let file_rate = ingest_pages(&shop, &owner, &sold, 1000)?;
+    let server_rate = ingest_pages(&station, &owner, &sold, 1000)?;
+    rows.push(Row::new(
+        "marketplace ingest, 1,000 orders in pages of 50, orders a second: this file / the shop's server",
         format!(
             "{file_rate:.0} / {server_rate:.0} ({:.1}× slower)",
             file_rate / server_rate.max(0.001)

@@ -23,7 +23,8 @@ fn buyer(i: usize) -> usize {
     }
 }
 
-fn remote(i: usize) -> RemoteOrder {
+/// Marketplace order `i`, as a connector hands it to core.
+pub fn remote(i: usize) -> RemoteOrder {
     RemoteOrder {
         external_id: format!("gid://shopify/Order/{i}"),
         number: format!("#{}", 1000 + i),

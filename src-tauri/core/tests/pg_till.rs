@@ -668,7 +668,43 @@ fn the_owner_sets_a_refused_sale_aside_and_the_sales_after_it_go_on() {
         .map(|r| r.get(0))
         .collect();
     assert_eq!(numbers, [2], "the server holds the one after it");
-    assert_eq!(t1.set_aside(&owner).unwrap(), [aside]);
+    assert_eq!(t1.set_aside(&owner).unwrap(), [aside.clone()]);
     // The till's own journal still holds both.
     assert!(t1.sale_by_receipt(&owner, "R-T1-00000001").is_ok());
+
+    // Sent again while the cause stands: refused again, holding the queue, set aside again.
+    let unknown = t1.send_again(&owner, "no-such-action").unwrap_err();
+    assert_eq!(unknown.code(), ErrorCode::NotFound);
+    t1.send_again(&owner, &aside.id).unwrap();
+    let sent = t1.send_waiting().unwrap();
+    assert_eq!((sent.applied, sent.waiting), (0, 1), "{sent:?}");
+    assert!(t1.till_state().unwrap().refused.is_some());
+    let aside = t1.set_aside_refused(&owner).unwrap();
+    // The cause put right at the back office: sent again, it reaches the server, once.
+    shared
+        .client
+        .batch_execute("DROP TRIGGER refuse_sale ON sale")
+        .unwrap();
+    t1.send_again(&owner, &aside.id).unwrap();
+    let state = t1.till_state().unwrap();
+    assert_eq!((state.waiting, state.set_aside), (1, 0));
+    let sent = t1.send_waiting().unwrap();
+    assert_eq!((sent.applied, sent.waiting), (1, 0), "{sent:?}");
+    assert_eq!(
+        count(
+            &mut shared.client,
+            "SELECT count(*) FROM sale WHERE station = 'T1' AND number = 1"
+        ),
+        1
+    );
+    assert!(t1.set_aside(&owner).unwrap().is_empty());
+    let audited: i64 = rusqlite::Connection::open(dir.path().join("T1.sqlite3"))
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM audit_event WHERE action = 'station.send_again'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(audited, 2, "on the till's audit trail");
 }

@@ -5,12 +5,13 @@
 //! ships an order the back office took. A sale rung up at the till shows in the back office's reports; the server is
 //! killed: the till keeps selling and says so, the back office says its reports wait for the
 //! server; the server returns, the queued sale arrives, once. A sale the server refuses holds
-//! back the next until the owner sets it aside in the till's Settings → Stations.
+//! back the next until the owner sets it aside in the till's Settings → Stations, and sends it
+//! again once the cause is put right.
 
 mod common;
 
 use common::*;
-use fantoccini::Client;
+use fantoccini::{Client, Locator};
 use shopdesk_testkit::cups::Cups;
 use shopdesk_testkit::postgres::{Postgres, USER};
 use std::time::{Duration, Instant};
@@ -210,8 +211,30 @@ async fn a_till_and_the_back_office_share_one_shop_through_an_outage() {
     .await;
     shot(&till, "stations-set-aside").await;
     assert_eq!(till_sales(&pg), "3", "sales 1, 2 and 4 on the server");
+    // The cause put right at the server, the owner sends it again: it arrives, once.
     pg.psql("shop", "DROP TRIGGER refuse_third ON sale")
         .unwrap();
+    click(
+        &till,
+        "#station-set-aside-list tr[data-receipt='R-T1-00000003'] button.send-again",
+    )
+    .await;
+    toast_said(&till, "R-T1-00000003 is waiting to go to the server again").await;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while till_sales(&pg) != "4" {
+        assert!(
+            Instant::now() < deadline,
+            "the sale sent again never arrived"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    assert!(
+        till.find_all(Locator::Css("#station-set-aside-list"))
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing is set aside any more"
+    );
 
     // A packing bench joins; an order the back office takes by phone is packed and shipped
     // there, once, its documents printed on the bench's own queues.

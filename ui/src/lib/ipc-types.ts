@@ -1805,6 +1805,7 @@ export interface Commands {
   join_shop: { req: JoinRequest; res: AppStatus };
   till_set_aside: { req: null; res: SetAside };
   till_set_aside_list: { req: null; res: Array<SetAside> };
+  till_send_again: { req: ById; res: null };
   backups_list: { req: null; res: Array<BackupEntry> };
   backup_now: { req: null; res: BackupEntry };
   backup_holds: { req: BackupFile; res: BackupHolds };

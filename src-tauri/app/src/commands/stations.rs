@@ -2,7 +2,7 @@
 //! `shopdesk-keychain`): sharing this shop, adding a station, joining one, and what this
 //! computer is. Each is a few lines over core; no rule lives here.
 
-use super::{as_staff, blocking};
+use super::{as_staff, blocking, ById};
 use crate::commands::shop::{status, AppStatus};
 use serde::{Deserialize, Serialize};
 use shopdesk_core::sale::set_aside::SetAside;
@@ -107,6 +107,12 @@ pub async fn join_shop(app: AppHandle, req: JoinRequest) -> Result<AppStatus, Er
 pub async fn till_set_aside(app: AppHandle, req: ()) -> Result<SetAside, ErrorBody> {
     let () = req;
     as_staff(app, |shop, session| shop.set_aside_refused(session)).await
+}
+
+/// Puts a set-aside sale back in this till's queue (its cause put right at the back office).
+#[tauri::command]
+pub async fn till_send_again(app: AppHandle, req: ById) -> Result<(), ErrorBody> {
+    as_staff(app, move |shop, session| shop.send_again(session, &req.id)).await
 }
 
 /// What this till set aside, newest first.

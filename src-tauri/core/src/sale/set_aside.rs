@@ -2,7 +2,8 @@
 //! owner sees to it. Either the cause is put right at the back office and the till's next send
 //! takes it, or the owner sets it aside — it leaves the queue for the till's own list of set-aside
 //! actions, with the server's words and who decided, and the sales after it go on. The till's
-//! journal keeps the sale either way; the list says what the server's books lack.
+//! journal keeps the sale either way; the list says what the server's books lack, and once the
+//! cause is put right a set-aside sale is sent again.
 
 use crate::audit::{self, Change};
 use crate::clock::Timestamp;
@@ -78,6 +79,37 @@ impl Shop {
             .into_iter()
             .find(|a| a.id == id)
             .ok_or(Error::NotFound { what: "action" })
+    }
+
+    /// Puts an action set aside back in the queue, last, once the cause was put right at the
+    /// back office (a product restored, a setting changed): the till's next send offers it to
+    /// the server again. Refused again, it holds back the queue as before and can be set aside
+    /// again. For someone who may change the shop's settings; on the audit trail.
+    pub fn send_again(&self, session: &Session, id: &str) -> Result<()> {
+        let now = self.clock.now();
+        self.db.own_write(|tx| {
+            authorize(tx, session, Permission::SettingsManage)?;
+            let c = crate::sql::Conn::from(&**tx);
+            let moved = c.execute(
+                "INSERT INTO station_outbox (id, kind, payload, made_at)
+                 SELECT id, kind, payload, made_at FROM station_set_aside WHERE id = ?1",
+                args![id],
+            )?;
+            if moved == 0 {
+                return Err(Error::NotFound { what: "action" });
+            }
+            c.execute("DELETE FROM station_set_aside WHERE id = ?1", args![id])?;
+            audit::record(
+                c,
+                Change::by(
+                    now,
+                    session.staff_id(),
+                    "station.send_again",
+                    ("station_outbox", id),
+                    serde_json::json!({}),
+                ),
+            )
+        })
     }
 
     /// What this till set aside, newest first.
