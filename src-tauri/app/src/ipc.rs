@@ -151,6 +151,7 @@ ipc_table! {
         till_set_aside(()) -> sale::set_aside::SetAside;
         till_set_aside_list(()) -> Vec<sale::set_aside::SetAside>;
         till_send_again(ById) -> ();
+        station_jobs(()) -> Vec<till::JobStation>;
         backups_list(()) -> Vec<backup::BackupEntry>;
         backup_now(()) -> backup::BackupEntry;
         backup_holds(BackupFile) -> backup::BackupHolds;

@@ -369,6 +369,19 @@ fn one_station_syncs_the_marketplaces_and_any_station_can_ask_it_to_sync_now() {
     );
     assert!(office.runs_job(Job::Sync), "and keeps it");
     assert!(!bench.runs_job(Job::Sync), "a second station leaves it");
+    // Every station sees who runs each job (the marketplace panel says so).
+    let runner = |shop: &shopdesk_core::Shop, job: Job| {
+        shop.job_stations()
+            .unwrap()
+            .into_iter()
+            .find(|j| j.job == job)
+            .unwrap()
+            .station
+    };
+    assert_eq!(runner(&bench, Job::Sync).as_deref(), Some("OFFICE2"));
+    assert_eq!(runner(&office, Job::Sync).as_deref(), Some("OFFICE2"));
+    assert_eq!(runner(&bench, Job::Backup), None, "nobody runs it yet");
+    assert!(standalone.job_stations().unwrap().is_empty());
     assert!(asked(&office).is_empty());
     bench.retry_channel_now(&owner, "harbour").unwrap();
     assert_eq!(
@@ -396,6 +409,7 @@ fn one_station_syncs_the_marketplaces_and_any_station_can_ask_it_to_sync_now() {
     office.leave_job(Job::Sync);
     assert!(bench.runs_job(Job::Sync), "the bench takes it over");
     assert!(!office.runs_job(Job::Sync), "the office leaves it");
+    assert_eq!(runner(&office, Job::Sync).as_deref(), Some("B1"));
 
     // The bench closes: the office takes the job back at its next turn.
     drop(bench);
@@ -407,4 +421,5 @@ fn one_station_syncs_the_marketplaces_and_any_station_can_ask_it_to_sync_now() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+    assert_eq!(runner(&office, Job::Sync).as_deref(), Some("OFFICE2"));
 }

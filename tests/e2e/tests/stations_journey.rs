@@ -210,6 +210,14 @@ async fn a_till_and_the_back_office_share_one_shop_through_an_outage() {
     )
     .await;
     shot(&till, "stations-set-aside").await;
+    // The same screen says which station runs each of the shop's jobs, read off the server.
+    let backup = wait_text(&till, "#station-jobs tr[data-job='backup']", "Backing up").await;
+    assert!(
+        ["OFFICE", "T1", "no station now"]
+            .iter()
+            .any(|s| backup.ends_with(s)),
+        "{backup}"
+    );
     assert_eq!(till_sales(&pg), "3", "sales 1, 2 and 4 on the server");
     // The cause put right at the server, the owner sends it again: it arrives, once.
     pg.psql("shop", "DROP TRIGGER refuse_third ON sale")
@@ -235,6 +243,11 @@ async fn a_till_and_the_back_office_share_one_shop_through_an_outage() {
             .is_empty(),
         "nothing is set aside any more"
     );
+
+    // The back office's Marketplaces panel says where the shop's sync runs.
+    click(&office, "#nav-orders").await;
+    click(&office, "#open-channels").await;
+    wait_text(&office, "#channel-sync-station", "station").await;
 
     // A packing bench joins; an order the back office takes by phone is packed and shipped
     // there, once, its documents printed on the bench's own queues.

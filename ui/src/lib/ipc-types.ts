@@ -627,6 +627,15 @@ tax_rate: string, };
 
 export type InvoiceRef = { id: string, kind: InvoiceKind, code: string, total: Money, issued_at: Timestamp, };
 
+export type Job = "mail" | "backup" | "sync" | "mailbox";
+
+export type JobStation = { job: Job, 
+/**
+ * None: no station runs it now (one takes it when it can: a station open, holding the key
+ * or password the job needs).
+ */
+station: string | null, };
+
 export type JoinRequest = { host: string, port: number, database: string, code: string, };
 
 export type Kpi = { key: string, label: string, kind: ColumnKind, value: number, compared: number | null, 
@@ -1806,6 +1815,7 @@ export interface Commands {
   till_set_aside: { req: null; res: SetAside };
   till_set_aside_list: { req: null; res: Array<SetAside> };
   till_send_again: { req: ById; res: null };
+  station_jobs: { req: null; res: Array<JobStation> };
   backups_list: { req: null; res: Array<BackupEntry> };
   backup_now: { req: null; res: BackupEntry };
   backup_holds: { req: BackupFile; res: BackupHolds };

@@ -115,6 +115,16 @@ pub async fn till_send_again(app: AppHandle, req: ById) -> Result<(), ErrorBody>
     as_staff(app, move |shop, session| shop.send_again(session, &req.id)).await
 }
 
+/// Which station runs each of the shop's jobs now (none listed when standalone).
+#[tauri::command]
+pub async fn station_jobs(
+    app: AppHandle,
+    req: (),
+) -> Result<Vec<shopdesk_core::till::JobStation>, ErrorBody> {
+    let () = req;
+    as_staff(app, |shop, _| shop.job_stations()).await
+}
+
 /// What this till set aside, newest first.
 #[tauri::command]
 pub async fn till_set_aside_list(app: AppHandle, req: ()) -> Result<Vec<SetAside>, ErrorBody> {

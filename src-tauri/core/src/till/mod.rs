@@ -108,6 +108,15 @@ pub struct TillState {
     pub set_aside: u32,
 }
 
+/// A job of the shop and the station running it now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct JobStation {
+    pub job: crate::server::Job,
+    /// None: no station runs it now (one takes it when it can: a station open, holding the key
+    /// or password the job needs).
+    pub station: Option<String>,
+}
+
 /// What one send did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
 pub struct Sent {
@@ -337,6 +346,22 @@ impl Shop {
     /// standalone shop, which runs every job itself.
     pub fn leave_job(&self, job: crate::server::Job) {
         self.db.leave(job)
+    }
+
+    /// Which station runs each of the shop's jobs now; nothing on a standalone shop, which runs
+    /// them all itself. Read from the server, so refused while it is away.
+    pub fn job_stations(&self) -> Result<Vec<JobStation>> {
+        use crate::server::Job;
+        let Some(server) = self.db.server() else {
+            return Ok(Vec::new());
+        };
+        let jobs = [Job::Sync, Job::Mail, Job::Mailbox, Job::Backup];
+        let stations = server.job_stations(&jobs)?;
+        Ok(jobs
+            .into_iter()
+            .zip(stations)
+            .map(|(job, station)| JobStation { job, station })
+            .collect())
     }
 
     /// Whether this computer is a station of a shop shared on a server.

@@ -22,7 +22,8 @@ struct Session {
 
 /// A job of the whole shop that one station runs at a time (its advisory lock's key).
 #[repr(i64)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
 pub enum Job {
     /// Sending the mail outbox.
     Mail = 0x5348_4f50_4d41_494c, // "SHOPMAIL"
@@ -224,6 +225,31 @@ impl Server {
                 s.jobs.insert(key);
             }
             Ok(true)
+        })
+    }
+
+    /// The station running each of `jobs` now — the name in the login role that holds the job's
+    /// lock — or None where none does. PostgreSQL shows every session which locks are held and
+    /// by which role (a session's user is visible to all), so nothing needs recording, and a
+    /// station that stopped drops off with its connection. Another login (an admin's) shows as
+    /// itself.
+    pub(crate) fn job_stations(&self, jobs: &[Job]) -> Result<Vec<Option<String>>> {
+        let keys: Vec<i64> = jobs.iter().map(|j| *j as i64).collect();
+        self.with_session(|s| {
+            let rows = s.client.query(
+                "SELECT (SELECT CASE WHEN starts_with(a.usename::text, current_database() || '_st_')
+                                     THEN upper(substr(a.usename::text, length(current_database()) + 5))
+                                     ELSE a.usename::text END
+                         FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+                         WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+                           AND l.database = (SELECT oid FROM pg_database
+                                             WHERE datname = current_database())
+                           AND ((l.classid::bigint << 32) | l.objid::bigint) = k.key
+                         LIMIT 1)
+                 FROM unnest($1::bigint[]) WITH ORDINALITY AS k(key, n) ORDER BY k.n",
+                &[&keys],
+            )?;
+            Ok(rows.iter().map(|r| r.get(0)).collect())
         })
     }
 
