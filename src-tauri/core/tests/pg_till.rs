@@ -622,6 +622,29 @@ fn a_company_invoice_at_the_till_is_the_shops_once_its_sale_has_reached_the_serv
     let again = t1.issue_sale_invoice(&owner, &sale, &buyer).unwrap();
     assert_eq!(again.code, invoice.code, "one invoice per sale");
     assert_eq!(issued(&mut shared.client), 1);
+
+    // The back office invoices another of the till's sales from the server's copy: the same
+    // figures as the sale rung up at the till.
+    let office = till(dir.path(), &shared.url, "OFFICE");
+    let receipt = sell(&t1, &owner, &sku, 2);
+    let rung = t1.sale_by_receipt(&owner, &receipt).unwrap();
+    let unknown = office
+        .issue_sale_invoice(&owner, &rung.id, &buyer)
+        .unwrap_err();
+    assert_eq!(unknown.code(), ErrorCode::NotFound, "not on the server yet");
+    t1.send_waiting().unwrap();
+    let later = office.issue_sale_invoice(&owner, &rung.id, &buyer).unwrap();
+    assert!(later.code > invoice.code, "the next in the series");
+    assert_eq!(later.receipt.as_deref(), Some(receipt.as_str()));
+    assert_eq!(
+        (later.total, later.tax, later.taxes.clone()),
+        (rung.total, rung.tax, rung.taxes.clone())
+    );
+    assert_eq!(later.lines.len(), 1);
+    assert_eq!(
+        (later.lines[0].quantity, later.lines[0].total),
+        (2, rung.total)
+    );
 }
 
 #[test]

@@ -248,6 +248,27 @@ async fn a_till_and_the_back_office_share_one_shop_through_an_outage() {
     click(&office, "#nav-orders").await;
     click(&office, "#open-channels").await;
     wait_text(&office, "#channel-sync-station", "station").await;
+    // The till's first sale, in the back office's inbox from the server, gets a company invoice
+    // there: numbered in the shop's one series on the server.
+    fill(&office, "#orders-search", "R-T1-00000001").await;
+    click(
+        &office,
+        "tr.inbox-row[data-name='R-T1-00000001'] td.order-name",
+    )
+    .await;
+    fill(&office, "#si-name", "Harbour Café Ltd").await;
+    fill(&office, "#si-tax-id", "IE1234567T").await;
+    click(&office, "#si-issue").await;
+    wait_text(&office, "#si-saved", "saved to").await;
+    assert_eq!(
+        pg.psql(
+            "shop",
+            "SELECT count(*) FROM invoice i JOIN sale s ON s.id = i.sale_id
+             WHERE s.station = 'T1' AND s.number = 1"
+        )
+        .unwrap(),
+        "1"
+    );
 
     // A packing bench joins; an order the back office takes by phone is packed and shipped
     // there, once, its documents printed on the bench's own queues.

@@ -442,6 +442,108 @@ pub(crate) fn credit_order<'c>(
     Ok(inv)
 }
 
+/// A counter sale as its invoice needs it: its frozen figures and lines (voided ones left out)
+/// and its tax parts by rate, as the shop's store holds it — on a station the server's copy.
+struct Sold {
+    status: String,
+    receipt: Option<String>,
+    included: bool,
+    discount: i64,
+    tax: i64,
+    total: i64,
+    customer_id: Option<String>,
+    customer_name: Option<String>,
+    lines: Vec<SoldLine>,
+    taxes: Vec<TaxPart>,
+}
+
+struct SoldLine {
+    title: String,
+    sku: Option<String>,
+    quantity: i64,
+    unit_price: i64,
+    discount: i64,
+    amount: i64,
+    tax: i64,
+}
+
+fn sold(c: Conn, sale_id: &str) -> Result<Option<Sold>> {
+    type Head = (
+        String,
+        Option<i64>,
+        String,
+        Option<bool>,
+        [Option<i64>; 3],
+        Option<String>,
+        Option<String>,
+    );
+    let head: Option<Head> = c.query_opt(
+        "SELECT s.status, s.number, s.station, s.prices_include_tax, s.discount_minor,
+                s.tax_minor, s.total_minor, s.customer_id, cu.name
+         FROM sale s LEFT JOIN customer cu ON cu.id = s.customer_id WHERE s.id = ?1",
+        args![sale_id],
+        |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                [r.get(4)?, r.get(5)?, r.get(6)?],
+                r.get(7)?,
+                r.get(8)?,
+            ))
+        },
+    )?;
+    let Some((status, number, station, included, [discount, tax, total], customer_id, name)) = head
+    else {
+        return Ok(None);
+    };
+    let lines = c.query_map(
+        "SELECT title, sku, quantity, unit_price_minor, coalesce(discount_minor, 0),
+                coalesce(amount_minor, 0), coalesce(tax_minor, 0)
+         FROM sale_line WHERE sale_id = ?1 AND void_reason IS NULL ORDER BY position",
+        args![sale_id],
+        |r| {
+            Ok(SoldLine {
+                title: r.get(0)?,
+                sku: r.get(1)?,
+                quantity: r.get(2)?,
+                unit_price: r.get(3)?,
+                discount: r.get(4)?,
+                amount: r.get(5)?,
+                tax: r.get(6)?,
+            })
+        },
+    )?;
+    // By rate, in the order the lines first charge them (as the sale's own view sums them).
+    let parts = c.query_map(
+        "SELECT t.name, t.rate_bp, t.base_minor, t.tax_minor
+         FROM sale_line_tax t JOIN sale_line l ON l.id = t.line_id
+         WHERE l.sale_id = ?1 ORDER BY l.position, t.rate_bp DESC, t.name",
+        args![sale_id],
+        |r| {
+            Ok(TaxPart {
+                name: r.get(0)?,
+                rate_bp: r.get(1)?,
+                base_minor: r.get(2)?,
+                tax_minor: r.get(3)?,
+            })
+        },
+    )?;
+    Ok(Some(Sold {
+        status,
+        receipt: number.map(|n| crate::sale::receipt_code(&station, n)),
+        included: included.unwrap_or(false),
+        discount: discount.unwrap_or(0),
+        tax: tax.unwrap_or(0),
+        total: total.unwrap_or(0),
+        customer_id,
+        customer_name: name,
+        lines,
+        taxes: crate::sale::group_taxes(parts.iter()),
+    }))
+}
+
 impl Shop {
     /// The order's invoice: issued now with the next number, or the one already issued.
     pub fn issue_order_invoice(&self, session: &Session, order_id: &str) -> Result<Invoice> {
@@ -451,50 +553,51 @@ impl Shop {
         })
     }
 
-    /// An invoice for a completed counter sale (a business customer asks for one at the till).
+    /// An invoice for a completed counter sale (a business customer asks for one at the till,
+    /// or later of the back office). On a station it is the shop's — its number from the shop's
+    /// one gapless series — so it is issued on the server from the sale as the server holds it:
+    /// any station may issue it once the sale has reached the server.
     pub fn issue_sale_invoice(
         &self,
         session: &Session,
         sale_id: &str,
         buyer: &Party,
     ) -> Result<Invoice> {
-        // The sale as this computer recorded it (a till's sales are its own file's first); a
-        // completed sale never changes.
-        let sale = self.db.read(|c| crate::sale::load_sale(c, sale_id))?;
-        if sale.status != crate::sale::SaleStatus::Completed {
-            return Err(Error::Conflict(
-                "only a completed sale gets an invoice".into(),
-            ));
-        }
-        // On a station the invoice is the shop's (its number from the shop's one gapless
-        // series), so it is issued on the server, once the sale has reached it.
+        // A till's sale is in its own file first: until it reaches the server, say so.
+        let here = self.db.read(|c| {
+            Ok(
+                c.query_row("SELECT count(*) FROM sale WHERE id = ?1", [sale_id], |r| {
+                    r.get::<_, i64>(0)
+                })? > 0,
+            )
+        })?;
         self.db.shared_write(|tx| {
             authorize(tx, session, Permission::Sell)?;
             if let Some(id) = existing(tx, "sale_id", sale_id)? {
                 return load(tx, &id);
             }
-            let arrived =
-                tx.query_opt("SELECT 1 FROM sale WHERE id = ?1", args![sale_id], |_| {
-                    Ok(())
-                })?;
-            if arrived.is_none() {
+            let Some(sale) = sold(tx, sale_id)? else {
+                return Err(if here {
+                    Error::Conflict(
+                        "this sale has not reached the shop's server yet (it waits while the \
+                         server is away): issue the invoice once the top bar shows no sales waiting"
+                            .into(),
+                    )
+                } else {
+                    Error::NotFound { what: "sale" }
+                });
+            };
+            if sale.status != "completed" {
                 return Err(Error::Conflict(
-                    "this sale has not reached the shop's server yet (it waits while the server \
-                     is away): issue the invoice once the top bar shows no sales waiting"
-                        .into(),
+                    "only a completed sale gets an invoice".into(),
                 ));
             }
             let now = self.clock.now();
             let legal = settings::legal(tx)?;
             let cur = shop_currency(tx)?;
-            let mut inv = blank(
-                InvoiceKind::Invoice,
-                now,
-                &legal,
-                cur,
-                sale.prices_include_tax,
-            );
-            inv.receipt = sale.receipt_code.clone();
+            let m = |v: i64| Money::from_minor(v, cur);
+            let mut inv = blank(InvoiceKind::Invoice, now, &legal, cur, sale.included);
+            inv.receipt = sale.receipt;
             inv.buyer = Party {
                 name: buyer.name.trim().to_string(),
                 lines: buyer
@@ -508,39 +611,33 @@ impl Shop {
                 phone: String::new(),
             };
             if inv.buyer.name.is_empty() {
-                inv.buyer.name = sale
-                    .customer
-                    .as_ref()
-                    .map(|c| c.name.clone())
-                    .unwrap_or_default();
+                inv.buyer.name = sale.customer_name.unwrap_or_default();
             }
-            for l in sale.lines.iter().filter(|l| l.void_reason.is_none()) {
-                let (net, total) =
-                    net_and_total(l.amount.minor(), l.tax.minor(), sale.prices_include_tax);
+            for l in sale.lines {
+                let (net, total) = net_and_total(l.amount, l.tax, sale.included);
                 inv.lines.push(InvoiceLine {
-                    description: l.title.clone(),
-                    sku: l.sku.clone().unwrap_or_default(),
+                    description: l.title,
+                    sku: l.sku.unwrap_or_default(),
                     quantity: l.quantity,
-                    unit_price: l.unit_price,
-                    discount: l.discount_amount,
-                    net: Money::from_minor(net, cur),
-                    tax: l.tax,
-                    total: Money::from_minor(total, cur),
+                    unit_price: m(l.unit_price),
+                    discount: m(l.discount),
+                    net: m(net),
+                    tax: m(l.tax),
+                    total: m(total),
                     tax_rate: String::new(),
                 });
             }
-            inv.taxes = sale.taxes.clone();
-            inv.net = Money::from_minor(inv.lines.iter().map(|l| l.net.minor()).sum(), cur);
-            inv.discount = sale.discount;
-            inv.tax = sale.tax;
-            inv.total = sale.total;
-            inv.paid = sale.total;
+            inv.taxes = sale.taxes;
+            inv.net = m(inv.lines.iter().map(|l| l.net.minor()).sum());
+            inv.discount = m(sale.discount);
+            inv.tax = m(sale.tax);
+            inv.total = m(sale.total);
+            inv.paid = inv.total;
             inv.payment_terms = "Paid at the counter.".into();
-            let customer = sale.customer.as_ref().map(|c| c.id.as_str());
             write(
                 tx,
                 inv,
-                (None, Some(sale_id), None, customer),
+                (None, Some(sale_id), None, sale.customer_id.as_deref()),
                 session.staff_id(),
             )
         })

@@ -347,7 +347,7 @@ fn tenders(conn: &Connection, sale_id: &str, cur: Currency) -> Result<Vec<Tender
 }
 
 /// Adds per-rate parts of many lines into one breakdown for the receipt.
-fn group_taxes<'a>(parts: impl Iterator<Item = &'a TaxPart>) -> Vec<TaxPart> {
+pub(crate) fn group_taxes<'a>(parts: impl Iterator<Item = &'a TaxPart>) -> Vec<TaxPart> {
     let mut out: Vec<TaxPart> = Vec::new();
     for p in parts {
         match out
