@@ -9,7 +9,7 @@
 
 use crate::catalog::{bench_shop, generate_csv};
 use shopdesk_core::catalog::CatalogQuery;
-use shopdesk_core::channel::{NewChannel, Pulled};
+use shopdesk_core::channel::Pulled;
 use shopdesk_core::sale::{SaleEdit, TenderDraft, TenderKind};
 use shopdesk_core::stock::StockAdjustment;
 use shopdesk_core::{Error, Session, Shop, SystemClock};
@@ -111,15 +111,7 @@ fn ingest(shop: &Shop, owner: &Session, codes: &[String], n: usize) -> Result<(f
 /// each (mapped, priced, verified, committed, stored with their payload and exactly-once key), as
 /// the sync does; orders a second.
 fn ingest_pages(shop: &Shop, owner: &Session, codes: &[String], n: usize) -> Result<f64, Error> {
-    let channel = shop.add_channel(
-        owner,
-        &NewChannel {
-            name: "shopify".into(),
-            kind: "shopify".into(),
-            base_url: "https://bench.myshopify.com".into(),
-            interval_secs: 0,
-        },
-    )?;
+    let channel = crate::sync::channel(shop, owner)?;
     let orders: Vec<Pulled> = (0..n)
         .map(|i| {
             let mut order = crate::sync::remote(i);

@@ -3,10 +3,10 @@
 //! of 50, beside a raw SQLite insert of the same rows (order, line and payload, one transaction
 //! per page), so the cost of the rules is visible.
 
-use shopdesk_core::channel::{NewChannel, Pulled, RemoteLine, RemoteOrder};
+use shopdesk_core::channel::{Channel, NewChannel, Pulled, RemoteLine, RemoteOrder};
 use shopdesk_core::demo::DemoRequest;
 use shopdesk_core::order::Address;
-use shopdesk_core::{Error, FixedClock, Shop, Timestamp};
+use shopdesk_core::{Error, FixedClock, Session, Shop, Timestamp};
 use shopdesk_testkit::stats::Row;
 use std::path::Path;
 use std::sync::Arc;
@@ -57,6 +57,19 @@ pub fn remote(i: usize) -> RemoteOrder {
     }
 }
 
+/// The bench's Shopify channel on `shop`.
+pub fn channel(shop: &Shop, owner: &Session) -> Result<Channel, Error> {
+    shop.add_channel(
+        owner,
+        &NewChannel {
+            name: "shopify".into(),
+            kind: "shopify".into(),
+            base_url: "https://bench.myshopify.com".into(),
+            interval_secs: 0,
+        },
+    )
+}
+
 pub fn run(scratch: &Path, rows: &mut Vec<Row>) -> Result<(), Error> {
     let shop = Shop::open(
         &scratch.join("sync.sqlite3"),
@@ -65,15 +78,7 @@ pub fn run(scratch: &Path, rows: &mut Vec<Row>) -> Result<(), Error> {
     let (owner, _, _) = shop.load_demo(&DemoRequest {
         country: "IE".into(),
     })?;
-    let ch = shop.add_channel(
-        &owner,
-        &NewChannel {
-            name: "shopify".into(),
-            kind: "shopify".into(),
-            base_url: "https://bench.myshopify.com".into(),
-            interval_secs: 0,
-        },
-    )?;
+    let ch = channel(&shop, &owner)?;
     let pages: Vec<Vec<Pulled>> = (0..ORDERS)
         .map(|i| Pulled::Order(Box::new(remote(i))))
         .collect::<Vec<_>>()

@@ -10,22 +10,48 @@ use shopdesk_core::packing::{PackDone, ParcelDraft};
 use shopdesk_core::{ErrorCode, FixedClock};
 use std::sync::Arc;
 
-#[test]
-fn two_benches_completing_one_order_ship_it_once() {
-    let dir = tempfile::tempdir().unwrap();
+/// The demo shop shared, its back office, two packing benches B1 and B2, and an item with at
+/// least `available` units free.
+struct Benches {
+    owner: shopdesk_core::Session,
+    office: shopdesk_core::Shop,
+    shared: common::stations::Shared,
+    benches: [shopdesk_core::Shop; 2],
+    item: shopdesk_core::catalog::VariantRow,
+}
+
+fn two_benches(dir: &std::path::Path, available: i64) -> Benches {
     let common::stations::Pair {
         standalone,
         owner,
         station: office,
-        mut shared,
-    } = common::stations::demo_pair(dir.path(), 0, 0);
+        shared,
+    } = common::stations::demo_pair(dir, 0, 0);
     let clock = Arc::new(FixedClock::at(1_790_000_000_000));
     let benches = [
-        shared.station(dir.path(), "B1", clock.clone()),
-        shared.station(dir.path(), "B2", clock),
+        shared.station(dir, "B1", clock.clone()),
+        shared.station(dir, "B2", clock),
     ];
-    let item = common::stations::stocked(&standalone, &owner, 5);
-    drop(standalone);
+    let item = common::stations::stocked(&standalone, &owner, available);
+    Benches {
+        owner,
+        office,
+        shared,
+        benches,
+        item,
+    }
+}
+
+#[test]
+fn two_benches_completing_one_order_ship_it_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let Benches {
+        owner,
+        office,
+        mut shared,
+        benches,
+        item,
+    } = two_benches(dir.path(), 5);
 
     // Entered at the office, packed at the benches.
     let order = office
@@ -147,19 +173,13 @@ fn two_benches_completing_one_order_ship_it_once() {
 #[test]
 fn two_stations_reserving_the_last_units_take_each_once() {
     let dir = tempfile::tempdir().unwrap();
-    let common::stations::Pair {
-        standalone,
+    let Benches {
         owner,
-        station: office,
-        shared,
-    } = common::stations::demo_pair(dir.path(), 0, 0);
-    let clock = Arc::new(FixedClock::at(1_790_000_000_000));
-    let benches = [
-        shared.station(dir.path(), "B1", clock.clone()),
-        shared.station(dir.path(), "B2", clock),
-    ];
-    let item = common::stations::stocked(&standalone, &owner, 1);
-    drop(standalone);
+        office,
+        shared: _server,
+        benches,
+        item,
+    } = two_benches(dir.path(), 1);
     // Exactly 6 free on the server.
     let floor = office.locations(&owner).unwrap()[0].id.clone();
     let view = office.stock_levels(&owner, &item.variant_id).unwrap();
@@ -234,19 +254,13 @@ fn two_stations_reserving_the_last_units_take_each_once() {
 #[test]
 fn two_stations_releasing_or_paying_one_order_do_it_once() {
     let dir = tempfile::tempdir().unwrap();
-    let common::stations::Pair {
-        standalone,
+    let Benches {
         owner,
-        station: office,
+        office,
         mut shared,
-    } = common::stations::demo_pair(dir.path(), 0, 0);
-    let clock = Arc::new(FixedClock::at(1_790_000_000_000));
-    let benches = [
-        shared.station(dir.path(), "B1", clock.clone()),
-        shared.station(dir.path(), "B2", clock),
-    ];
-    let item = common::stations::stocked(&standalone, &owner, 1);
-    drop(standalone);
+        benches,
+        item,
+    } = two_benches(dir.path(), 1);
     let draft = OrderDraft {
         email: "aoife@example.ie".into(),
         shipping: Address {

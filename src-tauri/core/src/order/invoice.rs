@@ -473,7 +473,9 @@ fn sold(c: Conn, sale_id: &str) -> Result<Option<Sold>> {
         Option<i64>,
         String,
         Option<bool>,
-        [Option<i64>; 3],
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
         Option<String>,
         Option<String>,
     );
@@ -482,19 +484,9 @@ fn sold(c: Conn, sale_id: &str) -> Result<Option<Sold>> {
                 s.tax_minor, s.total_minor, s.customer_id, cu.name
          FROM sale s LEFT JOIN customer cu ON cu.id = s.customer_id WHERE s.id = ?1",
         args![sale_id],
-        |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                [r.get(4)?, r.get(5)?, r.get(6)?],
-                r.get(7)?,
-                r.get(8)?,
-            ))
-        },
+        |r| r.tuple(),
     )?;
-    let Some((status, number, station, included, [discount, tax, total], customer_id, name)) = head
+    let Some((status, number, station, included, discount, tax, total, customer_id, name)) = head
     else {
         return Ok(None);
     };
