@@ -114,6 +114,26 @@ impl<'c> CatalogGroups<'c> {
         }
     }
 
+    /// Reads the groups of the variants in `variants` not known yet, a few hundred a
+    /// statement: a fold over thousands of items asks per batch, not per item.
+    fn know<'v>(&mut self, variants: impl Iterator<Item = &'v str>) -> Result<()> {
+        let unknown: BTreeSet<&str> = variants.filter(|v| !self.known.contains_key(*v)).collect();
+        let keys: Vec<Arg> = unknown.iter().map(|v| Arg::Text(v.to_string())).collect();
+        let found: Vec<(String, String, String)> = self.conn.query_in(
+            "SELECT v.id, p.product_type, p.vendor FROM variant v JOIN product p ON p.id = v.product_id
+             WHERE v.id IN ({})",
+            &keys,
+            |r| r.tuple(),
+        )?;
+        for v in unknown {
+            self.known.insert(v.to_string(), Default::default());
+        }
+        for (v, category, vendor) in found {
+            self.known.insert(v, (category, vendor));
+        }
+        Ok(())
+    }
+
     fn of(&mut self, variant: Option<&str>) -> Result<(String, String)> {
         let Some(v) = variant else {
             return Ok(Default::default());
@@ -150,6 +170,7 @@ pub(crate) fn aggregate(
     // Net of each document's items, for the discounts' "net of those documents".
     let mut doc_net: HashMap<(HourKey, String), i64> = HashMap::new();
     let mut doc_sources: HashMap<(HourKey, String), BTreeSet<String>> = HashMap::new();
+    catalog.know(facts.iter().filter_map(|f| f.variant_id.as_deref()))?;
     for f in facts {
         let bucket = HourKey::of_day(zone, f);
         for (name, rate, base, tax) in super::sales::tax_parts(f) {
