@@ -16,6 +16,7 @@ use common::stations::{demo_pair, Pair};
 use shopdesk_core::order::{Address, OrderDraft, OrderLineDraft};
 use shopdesk_core::packing::{PackDone, ParcelDraft};
 use shopdesk_core::sale::{SaleEdit, TenderDraft, TenderKind};
+use shopdesk_core::till::sharing::StationLogin;
 use shopdesk_core::{ErrorCode, FixedClock, Session, Shop};
 use shopdesk_testkit::proxy::{Fault, FaultProxy};
 use std::collections::{BTreeMap, BTreeSet};
@@ -346,12 +347,20 @@ fn a_till_and_two_benches_through_cuts_lost_replies_and_kills_lose_and_double_no
         .iter()
         .map(|_| FaultProxy::start(([127, 0, 0, 1], shared.pg.port).into()).unwrap())
         .collect();
+    // Each station signs in with its own login (joined beforehand, elsewhere), through its proxy.
+    let joined = dir.path().join("joined");
+    std::fs::create_dir(&joined).unwrap();
+    let clock = Arc::new(FixedClock::at(1_790_001_000_000));
     let roles: Vec<Role> = STATIONS
         .iter()
         .zip(&proxies)
         .map(|(station, proxy)| Role {
             file: dir.path().join(format!("{station}.sqlite3")),
-            url: shared.pg.url_via(proxy.port, "shop"),
+            url: StationLogin {
+                port: proxy.port,
+                ..shared.login(&joined, station, clock.clone())
+            }
+            .url(),
             station: station.to_string(),
             quota: if station.starts_with('T') {
                 SALES

@@ -43,6 +43,12 @@ impl Shared {
         self.logins.borrow_mut().insert(name.to_string(), login);
         shop
     }
+
+    /// Station `name`'s login, joining it (its file in `dir`) the first time.
+    pub fn login(&self, dir: &Path, name: &str, clock: Arc<FixedClock>) -> StationLogin {
+        drop(self.station(dir, name, clock));
+        self.logins.borrow()[name].clone()
+    }
 }
 
 /// The shop's database on the test server.
