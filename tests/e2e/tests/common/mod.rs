@@ -167,15 +167,18 @@ pub async fn click_within(c: &Client, css: &str, wait: Duration) {
             .unwrap_or_else(|e| panic!("{css}: {e}"));
         match el.click().await {
             Ok(_) => return,
+            // Whatever the driver says of a click on an element it found (not interactable yet,
+            // covered, gone stale while the screen re-rendered — WebKit's driver also answers
+            // some of these with an unknown error and no message), it is tried again within
+            // the wait; at the end the driver's own status is said.
             Err(fantoccini::error::CmdError::Standard(e))
-                if matches!(
-                    e.error,
-                    fantoccini::error::ErrorStatus::ElementNotInteractable
-                        | fantoccini::error::ErrorStatus::ElementClickIntercepted
-                        | fantoccini::error::ErrorStatus::StaleElementReference
-                ) && std::time::Instant::now() < deadline =>
+                if std::time::Instant::now() < deadline =>
             {
+                eprintln!("{css}: clicked again after {:?}", e.error);
                 tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(fantoccini::error::CmdError::Standard(e)) => {
+                panic!("{css}: {:?}: {e}", e.error)
             }
             Err(e) => panic!("{css}: {e}"),
         }
