@@ -293,7 +293,8 @@ fn buyer_of(name: &str, address: &Address, email: Option<&str>) -> Party {
     }
 }
 
-/// The order's invoice, issued now if it has none (in the caller's transaction).
+/// The order's invoice, issued now if it has none, in the caller's transaction — which holds the
+/// order (`order::lock`), so two stations never issue it twice.
 pub(crate) fn issue_for_order<'c>(
     conn: impl Into<Conn<'c>>,
     order_id: &str,
@@ -301,7 +302,6 @@ pub(crate) fn issue_for_order<'c>(
     now: Timestamp,
 ) -> Result<Invoice> {
     let conn = conn.into();
-    order::lock_order(conn, order_id)?;
     if let Some(id) = existing(conn, "order_id", order_id)? {
         return load(conn, &id);
     }
@@ -442,105 +442,13 @@ pub(crate) fn credit_order<'c>(
     Ok(inv)
 }
 
-/// A counter sale as its invoice needs it: its frozen figures and lines (voided ones left out)
-/// and its tax parts by rate, as the shop's store holds it — on a station the server's copy.
-struct Sold {
-    status: String,
-    receipt: Option<String>,
-    included: bool,
-    discount: i64,
-    tax: i64,
-    total: i64,
-    customer_id: Option<String>,
-    customer_name: Option<String>,
-    lines: Vec<SoldLine>,
-    taxes: Vec<TaxPart>,
-}
-
-struct SoldLine {
-    title: String,
-    sku: Option<String>,
-    quantity: i64,
-    unit_price: i64,
-    discount: i64,
-    amount: i64,
-    tax: i64,
-}
-
-fn sold(c: Conn, sale_id: &str) -> Result<Option<Sold>> {
-    type Head = (
-        String,
-        Option<i64>,
-        String,
-        Option<bool>,
-        Option<i64>,
-        Option<i64>,
-        Option<i64>,
-        Option<String>,
-        Option<String>,
-    );
-    let head: Option<Head> = c.query_opt(
-        "SELECT s.status, s.number, s.station, s.prices_include_tax, s.discount_minor,
-                s.tax_minor, s.total_minor, s.customer_id, cu.name
-         FROM sale s LEFT JOIN customer cu ON cu.id = s.customer_id WHERE s.id = ?1",
-        args![sale_id],
-        |r| r.tuple(),
-    )?;
-    let Some((status, number, station, included, discount, tax, total, customer_id, name)) = head
-    else {
-        return Ok(None);
-    };
-    let lines = c.query_map(
-        "SELECT title, sku, quantity, unit_price_minor, coalesce(discount_minor, 0),
-                coalesce(amount_minor, 0), coalesce(tax_minor, 0)
-         FROM sale_line WHERE sale_id = ?1 AND void_reason IS NULL ORDER BY position",
-        args![sale_id],
-        |r| {
-            Ok(SoldLine {
-                title: r.get(0)?,
-                sku: r.get(1)?,
-                quantity: r.get(2)?,
-                unit_price: r.get(3)?,
-                discount: r.get(4)?,
-                amount: r.get(5)?,
-                tax: r.get(6)?,
-            })
-        },
-    )?;
-    // By rate, in the order the lines first charge them (as the sale's own view sums them).
-    let parts = c.query_map(
-        "SELECT t.name, t.rate_bp, t.base_minor, t.tax_minor
-         FROM sale_line_tax t JOIN sale_line l ON l.id = t.line_id
-         WHERE l.sale_id = ?1 ORDER BY l.position, t.rate_bp DESC, t.name",
-        args![sale_id],
-        |r| {
-            Ok(TaxPart {
-                name: r.get(0)?,
-                rate_bp: r.get(1)?,
-                base_minor: r.get(2)?,
-                tax_minor: r.get(3)?,
-            })
-        },
-    )?;
-    Ok(Some(Sold {
-        status,
-        receipt: number.map(|n| crate::sale::receipt_code(&station, n)),
-        included: included.unwrap_or(false),
-        discount: discount.unwrap_or(0),
-        tax: tax.unwrap_or(0),
-        total: total.unwrap_or(0),
-        customer_id,
-        customer_name: name,
-        lines,
-        taxes: crate::sale::group_taxes(parts.iter()),
-    }))
-}
-
 impl Shop {
     /// The order's invoice: issued now with the next number, or the one already issued.
     pub fn issue_order_invoice(&self, session: &Session, order_id: &str) -> Result<Invoice> {
         self.db.shared_write(|tx| {
             authorize(tx, session, Permission::OrdersManage)?;
+            // Two stations issuing it at once: the second finds the first's.
+            order::lock_order(tx, order_id)?;
             issue_for_order(tx, order_id, session.staff_id(), self.clock.now())
         })
     }
@@ -556,19 +464,20 @@ impl Shop {
         buyer: &Party,
     ) -> Result<Invoice> {
         // A till's sale is in its own file first: until it reaches the server, say so.
-        let here = self.db.read(|c| {
-            Ok(
-                c.query_row("SELECT count(*) FROM sale WHERE id = ?1", [sale_id], |r| {
-                    r.get::<_, i64>(0)
-                })? > 0,
-            )
-        })?;
+        let here = self.is_station()
+            && self.db.read(|c| {
+                Ok(
+                    c.query_row("SELECT count(*) FROM sale WHERE id = ?1", [sale_id], |r| {
+                        r.get::<_, i64>(0)
+                    })? > 0,
+                )
+            })?;
         self.db.shared_write(|tx| {
             authorize(tx, session, Permission::Sell)?;
             if let Some(id) = existing(tx, "sale_id", sale_id)? {
                 return load(tx, &id);
             }
-            let Some(sale) = sold(tx, sale_id)? else {
+            let Some(sale) = crate::sale::sold(tx, sale_id)? else {
                 return Err(if here {
                     Error::Conflict(
                         "this sale has not reached the shop's server yet (it waits while the \
@@ -579,7 +488,7 @@ impl Shop {
                     Error::NotFound { what: "sale" }
                 });
             };
-            if sale.status != "completed" {
+            if sale.status != crate::sale::SaleStatus::Completed {
                 return Err(Error::Conflict(
                     "only a completed sale gets an invoice".into(),
                 ));

@@ -572,7 +572,10 @@ impl Shop {
             authorize(tx, session, Permission::OrdersManage)?;
             let now = self.clock.now();
             let invoice = match kind {
-                "invoice" => Some(invoice::issue_for_order(tx, order_id, session.staff_id(), now)?.id),
+                "invoice" => {
+                    super::lock_order(tx, order_id)?;
+                    Some(invoice::issue_for_order(tx, order_id, session.staff_id(), now)?.id)
+                }
                 _ => None,
             };
             let extra: Vec<(String, String)> = match kind {

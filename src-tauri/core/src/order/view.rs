@@ -172,29 +172,25 @@ pub(crate) fn paid_refunded<'c>(conn: impl Into<Conn<'c>>, order_id: &str) -> Re
 /// Every action on an order takes it first, so they all take their locks in the same order.
 /// (SQLite's one writer already works one transaction at a time.)
 pub(crate) fn lock<'c>(conn: impl Into<Conn<'c>>, order_id: &str) -> Result<()> {
-    let conn = conn.into();
+    lock_where(conn.into(), "id = ?1", order_id)
+}
+
+/// `lock` on the order a return or a claim (`table`) belongs to. One that is not there locks
+/// nothing; the caller's next read says so.
+pub(crate) fn lock_of<'c>(conn: impl Into<Conn<'c>>, table: &str, id: &str) -> Result<()> {
+    let of = format!("id = (SELECT order_id FROM {table} WHERE id = ?1)");
+    lock_where(conn.into(), &of, id)
+}
+
+fn lock_where(conn: Conn, which: &str, key: &str) -> Result<()> {
     if conn.engine() == Engine::Postgres {
         conn.query_opt(
-            "SELECT 1 FROM customer_order WHERE id = ?1 FOR UPDATE",
-            args![order_id],
+            &format!("SELECT 1 FROM customer_order WHERE {which} FOR UPDATE"),
+            args![key],
             |_| Ok(()),
         )?;
     }
     Ok(())
-}
-
-/// `lock` on the order a return or a claim (`table`) belongs to; its id.
-pub(crate) fn lock_of<'c>(conn: impl Into<Conn<'c>>, table: &str, id: &str) -> Result<String> {
-    let conn = conn.into();
-    let order_id: Option<String> = conn.query_opt(
-        &format!("SELECT order_id FROM {table} WHERE id = ?1"),
-        args![id],
-        |r| r.get(0),
-    )?;
-    let what = if table == "claim" { "claim" } else { "return" };
-    let order_id = order_id.ok_or(Error::NotFound { what })?;
-    lock(conn, &order_id)?;
-    Ok(order_id)
 }
 
 pub(crate) fn status<'c>(conn: impl Into<Conn<'c>>, order_id: &str) -> Result<OrderStatus> {

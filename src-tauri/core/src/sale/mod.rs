@@ -20,7 +20,7 @@ mod view;
 pub use crate::shop::staff::Approval;
 pub use edit::{DiscountDraft, DiscountKind, SaleEdit};
 pub use pay::{PaymentPreview, TenderDraft, TenderKind};
-pub(crate) use view::{group_taxes, price_rules};
+pub(crate) use view::{price_rules, sold};
 pub use view::{Sale, SaleCustomer, SaleLine, SaleSummary, Tender};
 
 use crate::error::{Error, Result};

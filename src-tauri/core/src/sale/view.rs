@@ -347,7 +347,7 @@ fn tenders(conn: &Connection, sale_id: &str, cur: Currency) -> Result<Vec<Tender
 }
 
 /// Adds per-rate parts of many lines into one breakdown for the receipt.
-pub(crate) fn group_taxes<'a>(parts: impl Iterator<Item = &'a TaxPart>) -> Vec<TaxPart> {
+fn group_taxes<'a>(parts: impl Iterator<Item = &'a TaxPart>) -> Vec<TaxPart> {
     let mut out: Vec<TaxPart> = Vec::new();
     for p in parts {
         match out
@@ -566,4 +566,99 @@ pub(crate) fn list(
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A completed sale as its invoice needs it — its frozen figures and lines (voided ones left
+/// out) and its tax parts by rate — read on either engine: on a station from the server, where
+/// any station may invoice a till's sale once it arrived. (`load` is the file's full view.)
+pub(crate) struct Sold {
+    pub(crate) status: SaleStatus,
+    pub(crate) receipt: Option<String>,
+    pub(crate) included: bool,
+    pub(crate) discount: i64,
+    pub(crate) tax: i64,
+    pub(crate) total: i64,
+    pub(crate) customer_id: Option<String>,
+    pub(crate) customer_name: Option<String>,
+    pub(crate) lines: Vec<SoldLine>,
+    pub(crate) taxes: Vec<TaxPart>,
+}
+
+pub(crate) struct SoldLine {
+    pub(crate) title: String,
+    pub(crate) sku: Option<String>,
+    pub(crate) quantity: i64,
+    pub(crate) unit_price: i64,
+    pub(crate) discount: i64,
+    pub(crate) amount: i64,
+    pub(crate) tax: i64,
+}
+
+pub(crate) fn sold(c: Conn, sale_id: &str) -> Result<Option<Sold>> {
+    type Head = (
+        String,
+        Option<i64>,
+        String,
+        Option<bool>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+    );
+    let head: Option<Head> = c.query_opt(
+        "SELECT s.status, s.number, s.station, s.prices_include_tax, s.discount_minor,
+                s.tax_minor, s.total_minor, s.customer_id, cu.name
+         FROM sale s LEFT JOIN customer cu ON cu.id = s.customer_id WHERE s.id = ?1",
+        args![sale_id],
+        |r| r.tuple(),
+    )?;
+    let Some((status, number, station, included, discount, tax, total, customer_id, name)) = head
+    else {
+        return Ok(None);
+    };
+    let lines = c.query_map(
+        "SELECT title, sku, quantity, unit_price_minor, coalesce(discount_minor, 0),
+                coalesce(amount_minor, 0), coalesce(tax_minor, 0)
+         FROM sale_line WHERE sale_id = ?1 AND void_reason IS NULL ORDER BY position",
+        args![sale_id],
+        |r| {
+            Ok(SoldLine {
+                title: r.get(0)?,
+                sku: r.get(1)?,
+                quantity: r.get(2)?,
+                unit_price: r.get(3)?,
+                discount: r.get(4)?,
+                amount: r.get(5)?,
+                tax: r.get(6)?,
+            })
+        },
+    )?;
+    // By rate, in the order the lines first charge them (as the sale's own view sums them).
+    let parts = c.query_map(
+        "SELECT t.name, t.rate_bp, t.base_minor, t.tax_minor
+         FROM sale_line_tax t JOIN sale_line l ON l.id = t.line_id
+         WHERE l.sale_id = ?1 ORDER BY l.position, t.rate_bp DESC, t.name",
+        args![sale_id],
+        |r| {
+            Ok(TaxPart {
+                name: r.get(0)?,
+                rate_bp: r.get(1)?,
+                base_minor: r.get(2)?,
+                tax_minor: r.get(3)?,
+            })
+        },
+    )?;
+    Ok(Some(Sold {
+        status: SaleStatus::parse(&status),
+        receipt: number.map(|n| super::receipt_code(&station, n)),
+        included: included.unwrap_or(false),
+        discount: discount.unwrap_or(0),
+        tax: tax.unwrap_or(0),
+        total: total.unwrap_or(0),
+        customer_id,
+        customer_name: name,
+        lines,
+        taxes: group_taxes(parts.iter()),
+    }))
 }

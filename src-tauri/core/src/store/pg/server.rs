@@ -229,18 +229,17 @@ impl Server {
     }
 
     /// The station running each of `jobs` now — the name in the login role that holds the job's
-    /// lock — or None where none does. PostgreSQL shows every session which locks are held and
-    /// by which role (a session's user is visible to all), so nothing needs recording, and a
-    /// station that stopped drops off with its connection. Another login (an admin's) shows as
-    /// itself.
+    /// lock (`roles::station_role`) — or None where none does. PostgreSQL shows every session
+    /// which locks are held and by which role (a session's user is visible to all), so nothing
+    /// needs recording, and a station that stopped drops off with its connection. Another login
+    /// (an admin's) shows as itself.
     pub(crate) fn job_stations(&self, jobs: &[Job]) -> Result<Vec<Option<String>>> {
         let keys: Vec<i64> = jobs.iter().map(|j| *j as i64).collect();
         self.with_session(|s| {
             let rows = s.client.query(
-                "SELECT (SELECT CASE WHEN starts_with(a.usename::text, current_database() || '_st_')
-                                     THEN upper(substr(a.usename::text, length(current_database()) + 5))
-                                     ELSE a.usename::text END
-                         FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+                "SELECT current_database()::text,
+                        (SELECT a.usename::text FROM pg_locks l
+                         JOIN pg_stat_activity a ON a.pid = l.pid
                          WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
                            AND l.database = (SELECT oid FROM pg_database
                                              WHERE datname = current_database())
@@ -249,7 +248,17 @@ impl Server {
                  FROM unnest($1::bigint[]) WITH ORDINALITY AS k(key, n) ORDER BY k.n",
                 &[&keys],
             )?;
-            Ok(rows.iter().map(|r| r.get(0)).collect())
+            Ok(rows
+                .iter()
+                .map(|r| {
+                    let holder: Option<String> = r.get(1);
+                    let prefix = super::roles::station_role(r.get(0), "");
+                    holder.map(|role| match role.strip_prefix(&prefix) {
+                        Some(till) => till.to_ascii_uppercase(),
+                        None => role,
+                    })
+                })
+                .collect())
         })
     }
 
