@@ -5,7 +5,9 @@
 
 mod common;
 
-use shopdesk_core::order::{Address, OrderDraft, OrderLineDraft, OrderStatus};
+use common::orders::{dublin, line, order_draft};
+use common::stations::set_free;
+use shopdesk_core::order::{Address, OrderDraft, OrderStatus};
 use shopdesk_core::packing::{PackDone, ParcelDraft};
 use shopdesk_core::{ErrorCode, FixedClock};
 use std::sync::Arc;
@@ -57,24 +59,7 @@ fn two_benches_completing_one_order_ship_it_once() {
     let order = office
         .create_order(
             &owner,
-            &OrderDraft {
-                email: "roisin@example.ie".into(),
-                shipping: Address {
-                    name: "Róisín Nic Aodha".into(),
-                    line1: "4 Mill Street".into(),
-                    city: "Galway".into(),
-                    postal_code: "H91 X2Y3".into(),
-                    country: "IE".into(),
-                    ..Default::default()
-                },
-                lines: vec![OrderLineDraft {
-                    sku: item.sku.clone(),
-                    quantity: 2,
-                    ..Default::default()
-                }],
-                shipping_method: "An Post".into(),
-                ..Default::default()
-            },
+            &order_draft("roisin@example.ie", vec![line(&item.sku, 2)]),
         )
         .unwrap();
     assert_eq!(order.status, OrderStatus::Open, "{:?}", order.checks);
@@ -182,23 +167,7 @@ fn two_stations_reserving_the_last_units_take_each_once() {
     } = two_benches(dir.path(), 1);
     // Exactly 6 free on the server.
     let floor = office.locations(&owner).unwrap()[0].id.clone();
-    let view = office.stock_levels(&owner, &item.variant_id).unwrap();
-    let free: i64 = view
-        .iter()
-        .filter(|l| l.location_id == floor)
-        .map(|l| l.on_hand - l.committed)
-        .sum();
-    office
-        .adjust_stock(
-            &owner,
-            shopdesk_core::stock::StockAdjustment {
-                variant_id: item.variant_id.clone(),
-                location_id: floor.clone(),
-                delta: 6 - free,
-                note: "count".into(),
-            },
-        )
-        .unwrap();
+    set_free(&office, &owner, &item.variant_id, &floor, 6);
 
     let statuses: Vec<OrderStatus> = std::thread::scope(|s| {
         let runs: Vec<_> = benches
@@ -210,21 +179,14 @@ fn two_stations_reserving_the_last_units_take_each_once() {
                     (0..8)
                         .map(|k| {
                             let draft = OrderDraft {
-                                email: format!("buyer{b}-{k}@example.ie"),
                                 shipping: Address {
-                                    name: format!("Buyer {b} {k}"),
                                     line1: format!("{k} Quay Street"),
-                                    city: "Galway".into(),
-                                    postal_code: "H91 X2Y3".into(),
-                                    country: "IE".into(),
-                                    ..Default::default()
+                                    ..dublin(&format!("Buyer {b} {k}"))
                                 },
-                                lines: vec![OrderLineDraft {
-                                    sku: sku.clone(),
-                                    quantity: 1,
-                                    ..Default::default()
-                                }],
-                                ..Default::default()
+                                ..order_draft(
+                                    &format!("buyer{b}-{k}@example.ie"),
+                                    vec![line(sku, 1)],
+                                )
                             };
                             bench.create_order(owner, &draft).unwrap().status
                         })
@@ -261,23 +223,10 @@ fn two_stations_releasing_or_paying_one_order_do_it_once() {
         benches,
         item,
     } = two_benches(dir.path(), 1);
-    let draft = OrderDraft {
-        email: "aoife@example.ie".into(),
-        shipping: Address {
-            name: "Aoife Byrne".into(),
-            line1: "9 Dock Road".into(),
-            city: "Galway".into(),
-            postal_code: "H91 X2Y3".into(),
-            country: "IE".into(),
-            ..Default::default()
-        },
-        lines: vec![OrderLineDraft {
-            sku: item.sku.clone(),
-            quantity: item.available + 1,
-            ..Default::default()
-        }],
-        ..Default::default()
-    };
+    let draft = order_draft(
+        "aoife@example.ie",
+        vec![line(&item.sku, item.available + 1)],
+    );
     let order = office.create_order(&owner, &draft).unwrap();
     assert_eq!(order.status, OrderStatus::OnHold, "short of stock");
     let committed = |shop: &shopdesk_core::Shop| -> i64 {

@@ -12,8 +12,9 @@
 
 mod common;
 
-use common::stations::{demo_pair, Pair};
-use shopdesk_core::order::{Address, OrderDraft, OrderLineDraft};
+use common::orders::{dublin, line, order_draft};
+use common::stations::{demo_pair, set_free, Pair};
+use shopdesk_core::order::{Address, OrderDraft};
 use shopdesk_core::packing::{PackDone, ParcelDraft};
 use shopdesk_core::sale::{SaleEdit, TenderDraft, TenderKind};
 use shopdesk_core::till::sharing::StationLogin;
@@ -154,26 +155,15 @@ fn bench(
     for k in 0..orders {
         let external = format!("{name}-{k}");
         let lines = (0..rng.usize(1..=2))
-            .map(|i| OrderLineDraft {
-                sku: skus[(k + i) % skus.len()].clone(),
-                quantity: rng.i64(1..=2),
-                ..Default::default()
-            })
+            .map(|i| line(&skus[(k + i) % skus.len()], rng.i64(1..=2)))
             .collect();
         let draft = OrderDraft {
             external_id: Some(external.clone()),
-            email: format!("{}@example.ie", external.to_lowercase()),
             shipping: Address {
-                name: format!("Buyer {external}"),
                 line1: format!("{k} {name} Street"),
-                city: "Galway".into(),
-                postal_code: "H91 X2Y3".into(),
-                country: "IE".into(),
-                ..Default::default()
+                ..dublin(&format!("Buyer {external}"))
             },
-            lines,
-            shipping_method: "An Post".into(),
-            ..Default::default()
+            ..order_draft(&format!("{}@example.ie", external.to_lowercase()), lines)
         };
         let order = answered(|| shop.create_order(me, &draft)).unwrap();
         println!("@@ORDER {external} {}", order.status.as_str());
@@ -186,8 +176,7 @@ fn bench(
             ("dpd", vec![format!("DPD{name}{k:04}")])
         };
         let packed = answered(|| {
-            let found = shop.order_by_number(me, &number.to_string())?;
-            let mut p = shop.open_packing(me, &found.name)?;
+            let mut p = shop.open_packing(me, &number.to_string())?;
             for line in p.lines.clone() {
                 for _ in 0..line.to_pack {
                     shop.pack_scan(&mut p, &line.sku)?;
@@ -267,27 +256,6 @@ fn said(lines: &Mutex<Vec<(String, String)>>, station: &str, what: &str) -> Vec<
         .filter(|(t, l)| t == station && l.starts_with(what))
         .map(|(_, l)| l[what.len()..].trim().to_string())
         .collect()
-}
-
-/// Sets the item's free units at `location` to exactly `free`, on the server.
-fn set_free(shop: &Shop, owner: &Session, variant_id: &str, location: &str, free: i64) {
-    let now: i64 = shop
-        .stock_levels(owner, variant_id)
-        .unwrap()
-        .iter()
-        .filter(|l| l.location_id == location)
-        .map(|l| l.available)
-        .sum();
-    shop.adjust_stock(
-        owner,
-        shopdesk_core::stock::StockAdjustment {
-            variant_id: variant_id.into(),
-            location_id: location.into(),
-            delta: free - now,
-            note: "count".into(),
-        },
-    )
-    .unwrap();
 }
 
 #[test]
@@ -463,8 +431,6 @@ fn a_till_and_two_benches_through_cuts_lost_replies_and_kills_lose_and_double_no
     // Afterwards, with the network whole. (The server was killed under the test's own
     // connection too.)
     let c = &mut postgres::Client::connect(&shared.url, postgres::NoTls).unwrap();
-    let count =
-        |c: &mut postgres::Client, sql: &str| -> i64 { c.query_one(sql, &[]).unwrap().get(0) };
 
     // The till's file sent everything, each acknowledged sale once, its series without a gap.
     assert_eq!(
@@ -613,13 +579,14 @@ fn a_till_and_two_benches_through_cuts_lost_replies_and_kills_lose_and_double_no
         .collect();
     assert!(sums.values().all(|n| *n == 0), "{sums:?} (seed {seed})");
     for number in shipped {
-        let shipments = count(
-            c,
-            &format!(
+        let shipments: i64 = c
+            .query_one(
                 "SELECT count(*) FROM shipment s JOIN customer_order o ON o.id = s.order_id
-                 WHERE o.number = {number}"
-            ),
-        );
+                 WHERE o.number = $1",
+                &[&number],
+            )
+            .unwrap()
+            .get(0);
         assert_eq!(shipments, 1, "order {number} shipped once (seed {seed})");
     }
 }

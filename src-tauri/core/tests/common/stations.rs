@@ -174,3 +174,24 @@ pub fn alike<'a>(on_file: &[String], on_server: &'a [String]) -> impl Fn(&str) -
             .clone()
     }
 }
+
+/// Sets the item's free units at `location` to exactly `free`, on the server.
+pub fn set_free(shop: &Shop, owner: &Session, variant_id: &str, location: &str, free: i64) {
+    let now: i64 = shop
+        .stock_levels(owner, variant_id)
+        .unwrap()
+        .iter()
+        .filter(|l| l.location_id == location)
+        .map(|l| l.available)
+        .sum();
+    shop.adjust_stock(
+        owner,
+        shopdesk_core::stock::StockAdjustment {
+            variant_id: variant_id.into(),
+            location_id: location.into(),
+            delta: free - now,
+            note: "count".into(),
+        },
+    )
+    .unwrap();
+}
