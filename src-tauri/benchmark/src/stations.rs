@@ -302,8 +302,6 @@ pub fn run(scratch: &Path, rows: &mut Vec<Row>) -> Result<(), Error> {
         ),
         format!("{:.1} s", share_ms / 1000.0),
     ));
-    // Fresh statistics, as autovacuum would have them a minute later.
-    pg.psql("shop", "ANALYZE").map_err(Error::invalid)?;
 
     let t = Instant::now();
     let station = Shop::open_station(
