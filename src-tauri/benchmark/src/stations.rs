@@ -9,13 +9,14 @@
 
 use crate::catalog::{bench_shop, generate_csv};
 use shopdesk_core::catalog::CatalogQuery;
-use shopdesk_core::channel::Pulled;
+use shopdesk_core::channel::{NewChannel, Pulled};
 use shopdesk_core::sale::{SaleEdit, TenderDraft, TenderKind};
 use shopdesk_core::stock::StockAdjustment;
 use shopdesk_core::{Error, Session, Shop, SystemClock};
 use shopdesk_testkit::postgres::Postgres;
 use shopdesk_testkit::stats::{ms_since, p99, Row};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -107,23 +108,100 @@ fn ingest(shop: &Shop, owner: &Session, codes: &[String], n: usize) -> Result<(f
     Ok((p99(&times), per_second))
 }
 
+/// The marketplace's order `i`, of one of `codes`.
+fn pulled(i: usize, codes: &[String]) -> Pulled {
+    let mut order = crate::sync::remote(i);
+    order.lines[0].sku = codes[i % codes.len()].clone();
+    Pulled::Order(Box::new(order))
+}
+
 /// Marketplace ingest: `n` orders pulled from a channel entered in pages of 50, a transaction
 /// each (mapped, priced, verified, committed, stored with their payload and exactly-once key), as
 /// the sync does; orders a second.
 fn ingest_pages(shop: &Shop, owner: &Session, codes: &[String], n: usize) -> Result<f64, Error> {
     let channel = crate::sync::channel(shop, owner)?;
-    let orders: Vec<Pulled> = (0..n)
-        .map(|i| {
-            let mut order = crate::sync::remote(i);
-            order.lines[0].sku = codes[i % codes.len()].clone();
-            Pulled::Order(Box::new(order))
-        })
-        .collect();
+    let orders: Vec<Pulled> = (0..n).map(|i| pulled(i, codes)).collect();
     let started = Instant::now();
     for page in orders.chunks(50) {
         shop.ingest_orders(&channel.id, page)?;
     }
     Ok(n as f64 / started.elapsed().as_secs_f64())
+}
+
+/// A marketplace's flash sale taken in by the back office while `busy` holds: pages of 50, one
+/// after the other, as the sync takes them in; the orders taken in and the seconds it took.
+fn flash_sale(
+    office: &Shop,
+    owner: &Session,
+    codes: &[String],
+    busy: &AtomicBool,
+) -> Result<(usize, f64), Error> {
+    let channel = office.add_channel(
+        owner,
+        &NewChannel {
+            name: "flash".into(),
+            kind: "shopify".into(),
+            base_url: "https://flash.myshopify.com".into(),
+            interval_secs: 0,
+        },
+    )?;
+    let started = Instant::now();
+    let mut taken = 0;
+    while busy.load(Ordering::Relaxed) {
+        let page: Vec<Pulled> = (taken..taken + 50).map(|i| pulled(i, codes)).collect();
+        office.ingest_orders(&channel.id, &page)?;
+        taken += page.len();
+    }
+    Ok((taken, started.elapsed().as_secs_f64()))
+}
+
+fn joined<T>(run: std::thread::ScopedJoinHandle<'_, Result<T, Error>>) -> Result<T, Error> {
+    run.join()
+        .unwrap_or_else(|_| Err(Error::invalid("a station panicked")))
+}
+
+/// What a busy minute measured: each sale's time on its till and its send's, and the orders a
+/// second a back office took in meanwhile.
+struct Minute {
+    sales: Vec<f64>,
+    sends: Vec<f64>,
+    orders_a_second: Option<f64>,
+}
+
+/// Every till selling 300 sales a minute for a minute, each sale sent at once — with `office`,
+/// while that station takes in a marketplace's flash sale all the while.
+fn busy_minute(
+    tills: &[Shop],
+    office: Option<&Shop>,
+    owner: &Session,
+    codes: &[String],
+    seed: u64,
+) -> Result<Minute, Error> {
+    let busy = AtomicBool::new(true);
+    std::thread::scope(|scope| {
+        let flash = office.map(|o| scope.spawn(|| flash_sale(o, owner, codes, &busy)));
+        let runs: Vec<_> = tills
+            .iter()
+            .enumerate()
+            .map(|(i, till)| scope.spawn(move || sustained(till, owner, codes, seed + i as u64)))
+            .collect();
+        let runs: Result<Vec<_>, Error> = runs.into_iter().map(joined).collect();
+        busy.store(false, Ordering::Relaxed);
+        let orders_a_second = flash
+            .map(joined)
+            .transpose()?
+            .map(|(taken, secs)| taken as f64 / secs);
+        let (mut sales, mut sends) = (Vec::new(), Vec::new());
+        for (s, n) in runs? {
+            sales.extend(s);
+            sends.extend(n);
+        }
+        Ok(Minute {
+            sales,
+            sends,
+            orders_a_second,
+        })
+    })
 }
 
 /// Opens the till's shift unless one is open.
@@ -433,35 +511,32 @@ pub fn run(scratch: &Path, rows: &mut Vec<Row>) -> Result<(), Error> {
         })
         .collect::<Result<Vec<_>, Error>>()?;
     let tills: Vec<Shop> = std::iter::once(station).chain(others).collect();
-    let runs = std::thread::scope(|scope| {
-        let runs: Vec<_> = tills
-            .iter()
-            .enumerate()
-            .map(|(i, till)| {
-                let (owner, sold) = (&owner, &sold);
-                scope.spawn(move || sustained(till, owner, sold, i as u64))
-            })
-            .collect();
-        runs.into_iter()
-            .map(|r| {
-                r.join()
-                    .unwrap_or_else(|_| Err(Error::invalid("a till panicked")))
-            })
-            .collect::<Result<Vec<_>, Error>>()
-    })?;
-    let (mut sales, mut sends) = (Vec::new(), Vec::new());
-    for (s, n) in runs {
-        sales.extend(s);
-        sends.extend(n);
-    }
-    let done = sales.len();
+    let alone = busy_minute(&tills, None, &owner, &sold, 0)?;
     rows.push(Row::new(
-        format!("3 tills × 300 sales a minute for a minute ({done} sales): completing a sale on the till, p99"),
-        format!("{:.2} ms", p99(&sales)),
+        format!(
+            "3 tills × 300 sales a minute for a minute ({} sales): completing a sale on the till, p99",
+            alone.sales.len()
+        ),
+        format!("{:.2} ms", p99(&alone.sales)),
     ));
     rows.push(Row::new(
         "… and the same sale sent to the server right after, p99",
-        format!("{:.2} ms", p99(&sends)),
+        format!("{:.2} ms", p99(&alone.sends)),
+    ));
+    // What the people at the tills feel of a marketplace sync running at another station.
+    let office = Shop::open_station(
+        &scratch.join("OFFICE.sqlite3"),
+        &url,
+        "OFFICE",
+        Arc::new(SystemClock),
+    )?;
+    let synced = busy_minute(&tills, Some(&office), &owner, &sold, 3)?;
+    rows.push(Row::new(
+        format!(
+            "the same minute while the back office takes in a marketplace's flash sale ({:.0} orders a second): completing a sale / sent, p99",
+            synced.orders_a_second.unwrap_or_default()
+        ),
+        format!("{:.2} / {:.2} ms", p99(&synced.sales), p99(&synced.sends)),
     ));
     Ok(())
 }

@@ -244,8 +244,18 @@ pub(crate) fn fold(tx: Conn, zone: &ShopZone, most_days: usize) -> Result<bool> 
         buyers::store(tx, first, last, &buyers::aggregate(zone, &facts))?;
         fulfilment::store(tx, zone, first, last)?;
     }
-    // Each month touched is the sum of its days again.
-    let months: BTreeSet<Date> = chosen.iter().map(|d| d.first_of_month()).collect();
+    // Each month touched is the sum of its days again once none of its days is left marked
+    // (until then its reads take the days): a fold of years in steps of 31 days sums each
+    // month once, not once for each step that touches it.
+    let unmade: BTreeSet<Date> = days
+        .difference(&chosen)
+        .map(|d| d.first_of_month())
+        .collect();
+    let months: BTreeSet<Date> = chosen
+        .iter()
+        .map(|d| d.first_of_month())
+        .filter(|m| !unmade.contains(m))
+        .collect();
     for month in months {
         lines::store_month(tx, zone, month)?;
         buyers::store_month(tx, month)?;
