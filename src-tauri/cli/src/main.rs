@@ -13,6 +13,7 @@ mod counter;
 mod orders;
 mod packing;
 mod report;
+mod stations;
 mod sync;
 
 use clap::{Parser, Subcommand};
@@ -85,17 +86,42 @@ enum Command {
         #[command(subcommand)]
         command: CatalogCommand,
     },
-    /// Share this shop with other stations: copy it into an empty database on the shop's
-    /// PostgreSQL server, verified before it commits. Each station then opens it with
-    /// SHOPDESK_SERVER and SHOPDESK_TILL in its environment.
+    /// Share this shop with other stations, as Settings → Stations does: its database made on
+    /// the shop's PostgreSQL server (or an empty one used), the shop copied and verified, its
+    /// logins made, and this computer its station --station (the login kept in the OS
+    /// keychain). The admin login is used once and not kept.
     Share {
         #[command(flatten)]
         db: DbArg,
         #[command(flatten)]
         staff: StaffArgs,
-        /// The empty database: postgresql://user:password@host/database.
+        /// An admin login: postgresql://admin:password@host:5432/database.
         #[arg(long, env = "SHOPDESK_SERVER", hide_env_values = true)]
         server: String,
+        /// This computer's station name, on its receipts and in the audit trail.
+        #[arg(long, default_value = "OFFICE")]
+        station: String,
+    },
+    /// The shop's stations: `station add TILL` makes a one-time pairing code.
+    Station {
+        #[command(subcommand)]
+        command: stations::StationCommand,
+    },
+    /// Join a shared shop as a station with a pairing code from `station add`: this computer
+    /// then works on the shop's server (on its own file beside --db).
+    Join {
+        #[command(flatten)]
+        db: DbArg,
+        /// The shop's PostgreSQL server.
+        #[arg(long)]
+        host: String,
+        #[arg(long, default_value_t = 5432)]
+        port: u16,
+        #[arg(long)]
+        database: String,
+        /// The pairing code ("B1-7KQF-29XD-M3PA-WQ8R").
+        #[arg(long, env = "SHOPDESK_PAIRING_CODE", hide_env_values = true)]
+        code: String,
     },
     /// Stock on hand, committed and available per variant and location, valued at cost.
     Stock {
@@ -421,25 +447,20 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Catalog { command } => catalog(command, cli.json)?,
         Command::Report(args) => report::run(args, cli.json)?,
         Command::Backup { command } => backup::run(command, cli.json)?,
-        Command::Share { db, staff, server } => {
-            let shop = open(&db)?;
-            let session = sign_in(&shop, &staff)?;
-            let mut client = shopdesk_core::server::connect(&server)?;
-            let shared = shop.share_with_stations(&session, &mut client)?;
-            let rows = shared.rows();
-            if cli.json {
-                say!(
-                    "{}",
-                    serde_json::json!({ "tables": shared.tables.len(), "rows": rows, "version": shared.version })
-                );
-            } else {
-                say!(
-                    "Shared: {rows} rows in {} tables copied to the server and verified (schema {}).",
-                    shared.tables.len(),
-                    shared.version
-                );
-            }
-        }
+        Command::Share {
+            db,
+            staff,
+            server,
+            station,
+        } => stations::share(db, staff, &server, &station, cli.json)?,
+        Command::Station { command } => stations::run(command, cli.json)?,
+        Command::Join {
+            db,
+            host,
+            port,
+            database,
+            code,
+        } => stations::join(db, (&host, port, &database), &code, cli.json)?,
         Command::Stock {
             db,
             staff,

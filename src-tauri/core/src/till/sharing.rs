@@ -37,6 +37,29 @@ pub struct ServerLogin {
 }
 
 impl ServerLogin {
+    /// The login a script gives as one URL (`postgresql://admin:secret@host:5432/shop`): every
+    /// part but the password is needed, the port defaults to PostgreSQL's.
+    pub fn from_url(url: &str) -> Result<ServerLogin> {
+        let config: postgres::Config = url
+            .parse()
+            .map_err(|e| Error::invalid(format!("the server's address: {e}")))?;
+        let needs = |what: &str| Error::invalid(format!("the server's address names no {what}"));
+        let host = match config.get_hosts().first() {
+            Some(postgres::config::Host::Tcp(host)) => host.clone(),
+            _ => return Err(needs("host on the network")),
+        };
+        Ok(ServerLogin {
+            host,
+            port: config.get_ports().first().copied().unwrap_or(5432),
+            database: config.get_dbname().ok_or_else(|| needs("database"))?.into(),
+            user: config
+                .get_user()
+                .ok_or_else(|| needs("admin login"))?
+                .into(),
+            password: String::from_utf8_lossy(config.get_password().unwrap_or_default()).into(),
+        })
+    }
+
     fn url(&self, database: &str) -> String {
         libpq_url(&self.host, self.port, database, &self.user, &self.password)
     }
@@ -297,5 +320,37 @@ impl Shop {
         )?;
         let shop = Shop::open_station(path, &login.url(), &login.till, clock)?;
         Ok((shop, login))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ServerLogin;
+
+    #[test]
+    fn a_scripts_server_url_is_read_whole_or_refused() {
+        let login =
+            ServerLogin::from_url("postgresql://admin:s%40cret@10.0.0.5:5433/harbour").unwrap();
+        assert_eq!(
+            (login.host.as_str(), login.port, login.database.as_str()),
+            ("10.0.0.5", 5433, "harbour")
+        );
+        assert_eq!(
+            (login.user.as_str(), login.password.as_str()),
+            ("admin", "s@cret")
+        );
+        let default_port = ServerLogin::from_url("postgresql://admin@db.shop.lan/harbour").unwrap();
+        assert_eq!(
+            (default_port.port, default_port.password.as_str()),
+            (5432, "")
+        );
+        for (url, says) in [
+            ("postgresql://admin@db.shop.lan", "no database"),
+            ("postgresql://db.shop.lan/harbour", "no admin login"),
+            ("postgresql://admin@db.shop.lan:port/harbour", "address"),
+        ] {
+            let err = ServerLogin::from_url(url).unwrap_err().to_string();
+            assert!(err.contains(says), "{url}: {err}");
+        }
     }
 }
