@@ -14,7 +14,7 @@ use shopdesk_core::sale::{SaleEdit, TenderDraft, TenderKind};
 use shopdesk_core::stock::StockAdjustment;
 use shopdesk_core::{Error, Session, Shop, SystemClock};
 use shopdesk_testkit::postgres::Postgres;
-use shopdesk_testkit::stats::{ms_since, p99, Row};
+use shopdesk_testkit::stats::{median, ms_since, p99, Row};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -441,6 +441,20 @@ pub fn run(scratch: &Path, rows: &mut Vec<Row>) -> Result<(), Error> {
             "{file_rate:.0} / {server_rate:.0} ({:.1}× slower)",
             file_rate / server_rate.max(0.001)
         ),
+    ));
+
+    // What every statement on the server costs at least, whatever it does: the floor under the
+    // ingest figures above (each order is a few dozen statements, each a round trip).
+    let select = client.prepare("SELECT 1")?;
+    let trips = (0..2000)
+        .map(|_| {
+            let t = Instant::now();
+            client.query_one(&select, &[]).map(|_| ms_since(t))
+        })
+        .collect::<Result<Vec<f64>, _>>()?;
+    rows.push(Row::new(
+        "a bare round trip to the shop's server (a prepared SELECT 1), median",
+        format!("{:.3} ms", median(&trips)),
     ));
 
     reports(&shop, &station, &owner, history, rows)?;
