@@ -3,6 +3,7 @@
 //! each login in the OS keychain (gnome-keyring, run headless by `tests/keychain.sh` under
 //! `make test`), every refusal a JSON error code.
 
+use shopdesk_testkit::keychain_here;
 use shopdesk_testkit::postgres::{Postgres, USER};
 use std::process::{Command, Output};
 
@@ -31,18 +32,6 @@ fn refusal(out: &Output) -> String {
     assert!(!out.status.success(), "refused");
     let err: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
     err["code"].as_str().unwrap_or_default().to_string()
-}
-
-fn keychain_here() -> bool {
-    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some() {
-        return true;
-    }
-    assert!(
-        std::env::var_os("SHOPDESK_REQUIRE_KEYCHAIN").is_none(),
-        "tests/keychain.sh started this run, yet there is no session bus"
-    );
-    eprintln!("no session bus here: run under `dbus-run-session -- tests/keychain.sh`");
-    false
 }
 
 #[test]

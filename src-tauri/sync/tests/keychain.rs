@@ -7,20 +7,7 @@ mod common;
 use common::*;
 use shopdesk_core::channel::NewChannel;
 use shopdesk_sync::keychain;
-
-fn keychain_here() -> bool {
-    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some() {
-        return true;
-    }
-    assert!(
-        std::env::var_os("SHOPDESK_REQUIRE_KEYCHAIN").is_none(),
-        "tests/keychain.sh started this run, yet there is no session bus"
-    );
-    eprintln!(
-        "no session bus here: run under `dbus-run-session -- tests/keychain.sh` (make test does)"
-    );
-    false
-}
+use shopdesk_testkit::keychain_here;
 
 #[test]
 fn a_key_lives_in_the_keychain_never_in_the_database() {

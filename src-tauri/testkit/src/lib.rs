@@ -54,3 +54,20 @@ pub(crate) fn ids(args: &[&str]) -> u32 {
         .parse()
         .unwrap_or(0)
 }
+
+/// Whether a test can use the OS keychain here: a session bus is there (`make test` runs the
+/// tests under `dbus-run-session -- tests/keychain.sh`, with gnome-keyring unlocked). Without
+/// one a keychain test stands aside, unless the keychain script started the run: then it fails.
+pub fn keychain_here() -> bool {
+    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("SHOPDESK_REQUIRE_KEYCHAIN").is_none(),
+        "tests/keychain.sh started this run, yet there is no session bus"
+    );
+    eprintln!(
+        "no session bus here: run under `dbus-run-session -- tests/keychain.sh` (make test does)"
+    );
+    false
+}
