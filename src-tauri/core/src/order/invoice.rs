@@ -463,22 +463,21 @@ impl Shop {
         sale_id: &str,
         buyer: &Party,
     ) -> Result<Invoice> {
-        // A till's sale is in its own file first: until it reaches the server, say so.
-        let here = self.is_station()
-            && self.db.read(|c| {
-                Ok(
-                    c.query_row("SELECT count(*) FROM sale WHERE id = ?1", [sale_id], |r| {
-                        r.get::<_, i64>(0)
-                    })? > 0,
-                )
-            })?;
         self.db.shared_write(|tx| {
             authorize(tx, session, Permission::Sell)?;
             if let Some(id) = existing(tx, "sale_id", sale_id)? {
                 return load(tx, &id);
             }
             let Some(sale) = crate::sale::sold(tx, sale_id)? else {
-                return Err(if here {
+                // A till's sale is in its own file first: until it reaches the server, say so.
+                let here = |c: &rusqlite::Connection| {
+                    c.query_row(
+                        "SELECT EXISTS (SELECT 1 FROM sale WHERE id = ?1)",
+                        [sale_id],
+                        |r| r.get::<_, bool>(0),
+                    )
+                };
+                return Err(if self.is_station() && self.db.read(|c| Ok(here(c)?))? {
                     Error::Conflict(
                         "this sale has not reached the shop's server yet (it waits while the \
                          server is away): issue the invoice once the top bar shows no sales waiting"

@@ -46,6 +46,13 @@ pub fn station_role(database: &str, till: &str) -> String {
     format!("{database}_st_{}", till.to_ascii_lowercase())
 }
 
+/// The station a login role of the shop's `database` is (`station_role` read back), or None for
+/// another login (an admin's).
+pub(crate) fn till_of_role(database: &str, role: &str) -> Option<String> {
+    role.strip_prefix(&station_role(database, ""))
+        .map(str::to_ascii_uppercase)
+}
+
 fn groups(database: &str) -> (String, String) {
     (format!("{database}_stations"), format!("{database}_office"))
 }

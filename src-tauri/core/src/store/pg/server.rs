@@ -252,11 +252,7 @@ impl Server {
                 .iter()
                 .map(|r| {
                     let holder: Option<String> = r.get(1);
-                    let prefix = super::roles::station_role(r.get(0), "");
-                    holder.map(|role| match role.strip_prefix(&prefix) {
-                        Some(till) => till.to_ascii_uppercase(),
-                        None => role,
-                    })
+                    holder.map(|role| super::roles::till_of_role(r.get(0), &role).unwrap_or(role))
                 })
                 .collect())
         })
