@@ -9,7 +9,7 @@
 
 use crate::catalog::{bench_shop, generate_csv};
 use shopdesk_core::catalog::CatalogQuery;
-use shopdesk_core::channel::{NewChannel, Pulled};
+use shopdesk_core::channel::Pulled;
 use shopdesk_core::sale::{SaleEdit, TenderDraft, TenderKind};
 use shopdesk_core::stock::StockAdjustment;
 use shopdesk_core::{Error, Session, Shop, SystemClock};
@@ -119,7 +119,7 @@ fn pulled(i: usize, codes: &[String]) -> Pulled {
 /// each (mapped, priced, verified, committed, stored with their payload and exactly-once key), as
 /// the sync does; orders a second.
 fn ingest_pages(shop: &Shop, owner: &Session, codes: &[String], n: usize) -> Result<f64, Error> {
-    let channel = crate::sync::channel(shop, owner)?;
+    let channel = crate::sync::channel(shop, owner, "shopify")?;
     let orders: Vec<Pulled> = (0..n).map(|i| pulled(i, codes)).collect();
     let started = Instant::now();
     for page in orders.chunks(50) {
@@ -136,15 +136,7 @@ fn flash_sale(
     codes: &[String],
     busy: &AtomicBool,
 ) -> Result<(usize, f64), Error> {
-    let channel = office.add_channel(
-        owner,
-        &NewChannel {
-            name: "flash".into(),
-            kind: "shopify".into(),
-            base_url: "https://flash.myshopify.com".into(),
-            interval_secs: 0,
-        },
-    )?;
+    let channel = crate::sync::channel(office, owner, "flash")?;
     let started = Instant::now();
     let mut taken = 0;
     while busy.load(Ordering::Relaxed) {
@@ -202,6 +194,16 @@ fn busy_minute(
             orders_a_second,
         })
     })
+}
+
+/// The station `name` of the shop at `url`, on its own file in `scratch`.
+fn open_station(scratch: &Path, url: &str, name: &str) -> Result<Shop, Error> {
+    Shop::open_station(
+        &scratch.join(format!("{name}.sqlite3")),
+        url,
+        name,
+        Arc::new(SystemClock),
+    )
 }
 
 /// Opens the till's shift unless one is open.
@@ -382,12 +384,7 @@ pub fn run(scratch: &Path, rows: &mut Vec<Row>) -> Result<(), Error> {
     ));
 
     let t = Instant::now();
-    let station = Shop::open_station(
-        &scratch.join("station.sqlite3"),
-        &url,
-        "BENCH",
-        Arc::new(SystemClock),
-    )?;
+    let station = open_station(scratch, &url, "BENCH")?;
     rows.push(Row::new(
         "a till's file made from the shop's server (catalog, stock, staff, customers of the 100k shop)",
         format!("{:.1} s", ms_since(t) / 1000.0),
@@ -515,14 +512,7 @@ pub fn run(scratch: &Path, rows: &mut Vec<Row>) -> Result<(), Error> {
     // file, then sent to the server at once.
     let others = ["T2", "T3"]
         .iter()
-        .map(|t| {
-            Shop::open_station(
-                &scratch.join(format!("{t}.sqlite3")),
-                &url,
-                t,
-                Arc::new(SystemClock),
-            )
-        })
+        .map(|t| open_station(scratch, &url, t))
         .collect::<Result<Vec<_>, Error>>()?;
     let tills: Vec<Shop> = std::iter::once(station).chain(others).collect();
     let alone = busy_minute(&tills, None, &owner, &sold, 0)?;
@@ -538,12 +528,7 @@ pub fn run(scratch: &Path, rows: &mut Vec<Row>) -> Result<(), Error> {
         format!("{:.2} ms", p99(&alone.sends)),
     ));
     // What the people at the tills feel of a marketplace sync running at another station.
-    let office = Shop::open_station(
-        &scratch.join("OFFICE.sqlite3"),
-        &url,
-        "OFFICE",
-        Arc::new(SystemClock),
-    )?;
+    let office = open_station(scratch, &url, "OFFICE")?;
     let synced = busy_minute(&tills, Some(&office), &owner, &sold, 3)?;
     rows.push(Row::new(
         format!(

@@ -57,14 +57,14 @@ pub fn remote(i: usize) -> RemoteOrder {
     }
 }
 
-/// The bench's Shopify channel on `shop`.
-pub fn channel(shop: &Shop, owner: &Session) -> Result<Channel, Error> {
+/// A Shopify channel of the bench's, named `name`, on `shop`.
+pub fn channel(shop: &Shop, owner: &Session, name: &str) -> Result<Channel, Error> {
     shop.add_channel(
         owner,
         &NewChannel {
-            name: "shopify".into(),
+            name: name.into(),
             kind: "shopify".into(),
-            base_url: "https://bench.myshopify.com".into(),
+            base_url: format!("https://{name}.myshopify.com"),
             interval_secs: 0,
         },
     )
@@ -78,7 +78,7 @@ pub fn run(scratch: &Path, rows: &mut Vec<Row>) -> Result<(), Error> {
     let (owner, _, _) = shop.load_demo(&DemoRequest {
         country: "IE".into(),
     })?;
-    let ch = channel(&shop, &owner)?;
+    let ch = channel(&shop, &owner, "shopify")?;
     let pages: Vec<Vec<Pulled>> = (0..ORDERS)
         .map(|i| Pulled::Order(Box::new(remote(i))))
         .collect::<Vec<_>>()
