@@ -125,6 +125,33 @@ fn the_list_finds_customers_every_way_a_clerk_asks_and_keeps_its_figures_in_step
         ..CustomerQuery::default()
     };
     assert_eq!(f.shop.customer_list(&f.owner, &recent).unwrap().total, 2);
+
+    // A new order adds itself to the figures kept; they equal a full recount from the orders and
+    // sales (count, value, first and last purchase), for every customer.
+    f.clock.advance_ms(3_600_000);
+    f.shop
+        .create_order(
+            &f.owner,
+            &order_draft("lena@example.ie", vec![line("TEE-S-SAGE", 3)]),
+        )
+        .unwrap();
+    assert_figures_recounted(&f);
+    let p = f.shop.customer_profile(&f.owner, &lena_id).unwrap();
+    assert_eq!(p.orders, 2);
+    assert!(p.first_purchase < p.last_purchase, "{p:?}");
+}
+
+/// Every customer's kept figures equal the recount the `customer_figures` view makes.
+fn assert_figures_recounted(f: &Fixture) {
+    let c = rusqlite::Connection::open(f.shop.db_path()).unwrap();
+    let differ: i64 = c
+        .query_row(
+            "SELECT count(*) FROM (SELECT * FROM customer_stats EXCEPT SELECT * FROM customer_figures)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(differ, 0, "kept figures differ from the recount");
 }
 
 #[test]
@@ -277,6 +304,7 @@ fn merging_moves_everything_to_the_one_kept_and_new_orders_find_it() {
         )
         .unwrap();
     assert_eq!(next.customer.unwrap().id, lena);
+    assert_figures_recounted(&f);
     let trail = f.shop.audit_trail(&f.owner, &Default::default()).unwrap();
     assert!(trail.entries.iter().any(|t| t.action == "customer.merge"));
 }

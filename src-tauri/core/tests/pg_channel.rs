@@ -139,6 +139,24 @@ fn story(shop: &Shop, owner: &Session) -> Vec<String> {
         "refund again",
         format!("{:?}", shop.ingest_orders(&ch.id, &update).unwrap()),
     );
+    // The page's new buyers are found by the customer search (indexed at the page's end).
+    let q = shopdesk_core::customer::list::CustomerQuery {
+        text: "buyer9001".into(),
+        ..Default::default()
+    };
+    let found = shop.customer_list(owner, &q).unwrap();
+    assert_eq!(found.rows.len(), 1, "the page's buyer is in the search");
+    said(
+        "buyer found",
+        format!(
+            "{:?}",
+            found
+                .rows
+                .iter()
+                .map(|r| (&r.name, r.orders))
+                .collect::<Vec<_>>()
+        ),
+    );
     let o = shop.order_by_number(owner, "9001").unwrap();
     said(
         "order",

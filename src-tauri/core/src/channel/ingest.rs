@@ -10,9 +10,9 @@ use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::money::{Currency, Money};
 use crate::order::{
-    self, cancel_in, create_in, record_money, Address, MoneyMove, OrderDraft, OrderLineDraft,
+    self, cancel_in, create_under, record_money, Address, MoneyMove, OrderDraft, OrderLineDraft,
+    OrderTerms,
 };
-use crate::shop::shop_currency;
 use crate::sql::{args, Conn};
 use crate::store::with_search_deferred;
 use crate::Shop;
@@ -115,7 +115,7 @@ impl IngestTally {
 struct Page<'a> {
     channel: &'a Channel,
     staff: String,
-    cur: Currency,
+    terms: OrderTerms,
     now: Timestamp,
 }
 
@@ -169,7 +169,7 @@ pub(super) fn variant_for_sku(
 }
 
 fn draft_of(conn: Conn, page: &Page, o: &RemoteOrder) -> Result<OrderDraft> {
-    let (cur, now) = (page.cur, page.now);
+    let (cur, now) = (page.terms.currency, page.now);
     let mut lines = Vec::with_capacity(o.lines.len());
     for l in &o.lines {
         let variant = variant_for_sku(conn, &page.channel.id, &l.sku, &l.title, now)?;
@@ -214,7 +214,7 @@ fn draft_of(conn: Conn, page: &Page, o: &RemoteOrder) -> Result<OrderDraft> {
 /// refund once, then the cancellation. A cancellation Shopdesk cannot follow (already shipped,
 /// money still held) lands on the timeline for a person instead of failing the import.
 fn apply_state(conn: Conn, page: &Page, order_id: &str, o: &RemoteOrder) -> Result<()> {
-    let (name, cur) = (&page.channel.name, page.cur);
+    let (name, cur) = (&page.channel.name, page.terms.currency);
     let (total, status): (i64, String) = conn.query_row(
         "SELECT total_minor, status FROM customer_order WHERE id = ?1",
         args![order_id],
@@ -292,11 +292,11 @@ fn apply_state(conn: Conn, page: &Page, order_id: &str, o: &RemoteOrder) -> Resu
 /// Imports one order, or brings a known one up to date.
 fn upsert(conn: Conn, page: &Page, o: &RemoteOrder) -> Result<Ingested> {
     let channel_id = &page.channel.id;
-    if !o.currency.eq_ignore_ascii_case(page.cur.code()) {
+    if !o.currency.eq_ignore_ascii_case(page.terms.currency.code()) {
         return Err(Error::invalid(format!(
             "the order is in {} but the shop keeps its books in {}",
             o.currency,
-            page.cur.code()
+            page.terms.currency.code()
         )));
     }
     let known: Option<(String, i64)> = conn.query_opt(
@@ -322,7 +322,7 @@ fn upsert(conn: Conn, page: &Page, o: &RemoteOrder) -> Result<Ingested> {
                 return Err(Error::invalid("the order has no lines"));
             }
             let draft = draft_of(conn, page, o)?;
-            let order_id = create_in(conn, &draft, &page.staff, page.now)?;
+            let order_id = create_under(conn, &page.terms, &draft, &page.staff, page.now)?;
             let line_ids: Vec<&str> = o.lines.iter().map(|l| l.remote_id.as_str()).collect();
             conn.execute(
                 "INSERT INTO channel_order (channel_id, external_id, order_id, remote_updated_at,
@@ -377,9 +377,10 @@ fn write_page(
     each_alone: bool,
 ) -> Result<IngestTally> {
     let ch = load_channel(tx, channel_id)?;
+    let terms = OrderTerms::read(tx)?;
     let ctx = Page {
         staff: actor(tx, &ch.id)?,
-        cur: shop_currency(tx)?,
+        terms,
         channel: &ch,
         now,
     };
@@ -429,12 +430,8 @@ impl Shop {
     pub fn ingest_orders(&self, channel_id: &str, page: &[Pulled]) -> Result<IngestTally> {
         let now = self.clock.now();
         let write = |each_alone| {
-            self.db.shared_write(|tx| match tx {
-                Conn::Lite(file) => {
-                    with_search_deferred(file, || write_page(tx, channel_id, now, page, each_alone))
-                }
-                // The server's customer search is a plain table kept by triggers: nothing to defer.
-                Conn::Pg(_) => write_page(tx, channel_id, now, page, each_alone),
+            self.db.shared_write(|tx| {
+                with_search_deferred(tx, || write_page(tx, channel_id, now, page, each_alone))
             })
         };
         match write(false) {

@@ -2,14 +2,16 @@
 //! checked and priced before it is written: every line resolved to a catalog variant or given a
 //! title, amounts parsed exactly, taxes by the shop's rule in `tax.rs`.
 
+use super::verify::{risk_settings, RiskSettings};
 use super::Address;
 use crate::error::{Error, Result};
 use crate::money::{Currency, Money};
-use crate::sale::pricing::{price, PriceLine};
+use crate::sale::pricing::{price, PriceLine, PriceRules};
 use crate::sale::{price_rules, Discount, LineKind};
+use crate::shop::shop_currency;
 use crate::sql::{args, Conn};
 use crate::stock::variant_label;
-use crate::tax::{self, TaxPart};
+use crate::tax::{self, TaxPart, TaxRate};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -158,14 +160,36 @@ fn find_variant(conn: Conn, line: &OrderLineDraft) -> Result<Option<CatalogRow>>
     }
 }
 
+/// What every order is priced and verified under: the shop's currency, tax rates, pricing rules
+/// and risk settings. Read once for a marketplace page of orders (on the server each read is a
+/// statement per order otherwise), once per order entered by hand.
+pub(crate) struct OrderTerms {
+    pub currency: Currency,
+    rates: Vec<TaxRate>,
+    rules: PriceRules,
+    pub risk: RiskSettings,
+}
+
+impl OrderTerms {
+    pub(crate) fn read(conn: Conn) -> Result<OrderTerms> {
+        Ok(OrderTerms {
+            currency: shop_currency(conn)?,
+            rates: tax::rates(conn)?,
+            rules: price_rules(conn)?,
+            risk: risk_settings(conn)?,
+        })
+    }
+}
+
 /// Checks and prices a draft. Refuses what cannot be an order at all (no lines, a zero quantity,
 /// an unknown SKU, a malformed amount); what is merely doubtful is left to verification.
 pub(crate) fn prepare<'c>(
     conn: impl Into<Conn<'c>>,
     draft: &OrderDraft,
-    currency: Currency,
+    terms: &OrderTerms,
 ) -> Result<Prepared> {
     let conn = conn.into();
+    let (currency, rates, rules) = (terms.currency, &terms.rates, &terms.rules);
     if draft.lines.is_empty() {
         return Err(Error::invalid("an order needs at least one line"));
     }
@@ -179,8 +203,6 @@ pub(crate) fn prepare<'c>(
             )))
         }
     };
-    let rates = tax::rates(conn)?;
-    let rules = price_rules(conn)?;
     let class_rates = |class: &str| {
         rates
             .iter()
@@ -271,7 +293,7 @@ pub(crate) fn prepare<'c>(
             taxes: Vec::new(),
         });
     }
-    let priced = price(&inputs, &[], &rules)?;
+    let priced = price(&inputs, &[], rules)?;
     let (mut subtotal, mut shipping_total) = (0, 0);
     for (line, p) in lines.iter_mut().zip(priced.lines) {
         line.discount = p.discount;

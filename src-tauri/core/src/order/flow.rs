@@ -5,7 +5,7 @@
 //! holding or cancelling releases them, releasing commits them again, shipping turns committed
 //! units into shipped ones (on hand and committed both go down).
 
-use super::draft::{prepare, Prepared};
+use super::draft::{prepare, OrderTerms, Prepared};
 use super::ship::{open_units, record_shipment, Parcel, ShipmentRecord, FORWARDED_OF_LINE};
 use super::verify::{hold_reasons, verify, CheckLevel};
 use super::view::{load, lock, paid_refunded, status, Order, SHIPPED_OF_LINE};
@@ -201,8 +201,13 @@ fn set_status(conn: Conn, order_id: &str, s: OrderStatus, at: Timestamp) -> Resu
 }
 
 /// Runs verification and stores its result on the order; returns the checks.
-fn reverify(conn: Conn, order_id: &str, now: Timestamp) -> Result<Vec<super::Check>> {
-    let (checks, score) = verify(conn, order_id, now)?;
+fn reverify(
+    conn: Conn,
+    order_id: &str,
+    now: Timestamp,
+    terms: &OrderTerms,
+) -> Result<Vec<super::Check>> {
+    let (checks, score) = verify(conn, order_id, now, terms)?;
     conn.execute(
         "UPDATE customer_order SET checks = ?2, risk_score = ?3 WHERE id = ?1",
         args![
@@ -334,8 +339,14 @@ fn check_location(conn: Conn, draft: &OrderDraft) -> Result<String> {
 /// Puts a new order, just written on hold, in its place after verification: open (stock
 /// committed, confirmation queued for hand-entered orders) or still on hold with the reasons on
 /// its timeline. The checks and the status they lead to are one write.
-fn accept_or_hold(conn: Conn, order_id: &str, staff: &str, at: Timestamp) -> Result<()> {
-    let (checks, score) = verify(conn, order_id, at)?;
+fn accept_or_hold(
+    conn: Conn,
+    order_id: &str,
+    staff: &str,
+    at: Timestamp,
+    terms: &OrderTerms,
+) -> Result<()> {
+    let (checks, score) = verify(conn, order_id, at, terms)?;
     let holds = checks.iter().any(|c| c.holds());
     let status = if holds {
         OrderStatus::OnHold
@@ -397,8 +408,18 @@ pub(crate) fn create_in<'c>(
     now: Timestamp,
 ) -> Result<String> {
     let tx = tx.into();
-    let cur = shop_currency(tx)?;
-    let p = prepare(tx, draft, cur)?;
+    create_under(tx, &OrderTerms::read(tx)?, draft, staff, now)
+}
+
+/// `create_in` under terms the caller read: a marketplace page reads them once for its orders.
+pub(crate) fn create_under(
+    tx: Conn,
+    terms: &OrderTerms,
+    draft: &OrderDraft,
+    staff: &str,
+    now: Timestamp,
+) -> Result<String> {
+    let p = prepare(tx, draft, terms)?;
     let external = draft
         .external_id
         .as_deref()
@@ -461,7 +482,7 @@ pub(crate) fn create_in<'c>(
         "created",
         &format!("{} order {}", p.channel, order_name(number)),
     )?;
-    accept_or_hold(tx, &id, staff, now)?;
+    accept_or_hold(tx, &id, staff, now, terms)?;
     Ok(id)
 }
 
@@ -512,8 +533,8 @@ impl Shop {
             if before.status == OrderStatus::Cancelled {
                 return Err(Error::Conflict(format!("order {} is cancelled", before.name)));
             }
-            let cur = shop_currency(tx)?;
-            let p = prepare(tx, draft, cur)?;
+            let terms = OrderTerms::read(tx)?;
+            let p = prepare(tx, draft, &terms)?;
             let frozen = before.lines.iter().any(|l| l.shipped > 0) || !before.invoices.is_empty();
             let lines_changed = p.lines.len() != before.lines.len()
                 || p.lines.iter().zip(&before.lines).any(|(n, o)| {
@@ -564,7 +585,7 @@ impl Shop {
             )?;
             let what = if lines_changed { "lines, details" } else { "details" };
             event(tx, order_id, now, Some(staff), "edited", what)?;
-            let checks = reverify(tx, order_id, now)?;
+            let checks = reverify(tx, order_id, now, &terms)?;
             if before.status == OrderStatus::Open {
                 if checks.iter().any(|c| c.level == CheckLevel::Block) {
                     put_on_hold(tx, order_id, staff, now, &hold_reasons(&checks))?;
@@ -600,7 +621,7 @@ impl Shop {
             let now = self.clock.now();
             lock(tx, order_id)?;
             require_status(tx, order_id, OrderStatus::OnHold, "released")?;
-            let checks = reverify(tx, order_id, now)?;
+            let checks = reverify(tx, order_id, now, &OrderTerms::read(tx)?)?;
             let blocking: Vec<&str> = checks
                 .iter()
                 .filter(|c| c.level == CheckLevel::Block)

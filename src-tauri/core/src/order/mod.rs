@@ -30,7 +30,7 @@ pub use address::Address;
 pub(crate) use claim::open_in as open_claim_in;
 pub use claim::{Claim, ClaimDraft, ClaimKind, ClaimResolution};
 pub use draft::{OrderDraft, OrderLineDraft};
-pub(crate) use flow::{cancel_in, create_in, record_money, MoneyMove};
+pub(crate) use flow::{cancel_in, create_under, record_money, MoneyMove};
 pub use flow::{PaymentDraft, ShipmentDraft};
 pub use inbox::{BulkAction, BulkResult, InboxQuery, InboxRow, InboxSort, InboxView};
 pub use returns::{
@@ -41,7 +41,7 @@ pub(crate) use view::paid_refunded;
 pub use view::{Order, OrderCustomer, OrderEvent, OrderLine, PaymentRecord, Shipment};
 
 pub(crate) use crate::shop::email_is_valid;
-pub(crate) use draft::sum_by_rate;
+pub(crate) use draft::{sum_by_rate, OrderTerms};
 pub(crate) use find as find_order;
 pub(crate) use ship::{record_shipment, Parcel, ShipmentRecord, FORWARDED_OF_LINE};
 pub(crate) use verify::risk_settings;

@@ -6,12 +6,12 @@
 //! deliver to); `hold` puts the order in the review queue, where a person may release it anyway
 //! (short stock, a likely duplicate, a high risk score); `warn` is shown but holds nothing.
 
+use super::draft::OrderTerms;
 use super::Address;
 use crate::clock::Timestamp;
 use crate::error::Result;
 use crate::money::Money;
 use crate::shop::email_is_valid;
-use crate::shop::shop_currency;
 use crate::sql::{args, Arg, Conn, Engine};
 use crate::stock;
 use serde::{Deserialize, Serialize};
@@ -176,7 +176,12 @@ pub(crate) fn risk_settings<'c>(conn: impl Into<Conn<'c>>) -> Result<RiskSetting
 
 /// The verification of a stored order: its checks and risk score. Reads only; the caller stores
 /// the result. Stock is read as it stands, so callers release the order's own commitment first.
-pub(crate) fn verify(conn: Conn, order_id: &str, now: Timestamp) -> Result<(Vec<Check>, i64)> {
+pub(crate) fn verify(
+    conn: Conn,
+    order_id: &str,
+    now: Timestamp,
+    terms: &OrderTerms,
+) -> Result<(Vec<Check>, i64)> {
     // On SQLite the rowid, not the id, excludes this order below: every index carries the
     // rowid, so the duplicate, velocity and usual-value reads stay inside their indexes. The
     // server has no rowid; its indexes are read for the id.
@@ -227,8 +232,7 @@ pub(crate) fn verify(conn: Conn, order_id: &str, now: Timestamp) -> Result<(Vec<
     )?;
     let billing: Address = serde_json::from_str(&billing).unwrap_or_default();
     let shipping: Address = serde_json::from_str(&shipping).unwrap_or_default();
-    let settings = risk_settings(conn)?;
-    let currency = shop_currency(conn)?;
+    let (settings, currency) = (&terms.risk, terms.currency);
     let minor_text = |m: i64| Money::from_minor(m, currency).to_decimal_string();
     let mut checks = Vec::new();
 

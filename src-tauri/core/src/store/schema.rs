@@ -32,6 +32,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0024_channel_run_asked.sql"),
     include_str!("migrations/0025_station_set_aside.sql"),
     include_str!("migrations/0026_trigger_plans.sql"),
+    include_str!("migrations/0027_customer_stats_added.sql"),
 ];
 
 pub(crate) fn migrations() -> Migrations<'static> {

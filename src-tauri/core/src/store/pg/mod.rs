@@ -24,6 +24,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (24, include_str!("migrations/0024_channel_run_asked.sql")),
     (25, include_str!("migrations/0025_station_set_aside.sql")),
     (26, include_str!("migrations/0026_trigger_plans.sql")),
+    (27, include_str!("migrations/0027_customer_stats_added.sql")),
 ];
 
 /// Two stations starting a newer Shopdesk at once upgrade the server one after the other: the
