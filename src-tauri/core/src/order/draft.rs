@@ -66,6 +66,8 @@ pub(crate) struct PreparedLine {
     pub quantity: i64,
     pub unit_price: i64,
     pub catalog_price: Option<i64>,
+    /// The variant's: "continue" sells past zero.
+    pub inventory_policy: Option<String>,
     pub discount: i64,
     pub amount: i64,
     pub taxes: Vec<TaxPart>,
@@ -111,6 +113,7 @@ struct CatalogRow {
     sku: Option<String>,
     price: i64,
     tax_class: String,
+    inventory_policy: String,
 }
 
 fn find_variant(conn: Conn, line: &OrderLineDraft) -> Result<Option<CatalogRow>> {
@@ -124,7 +127,8 @@ fn find_variant(conn: Conn, line: &OrderLineDraft) -> Result<Option<CatalogRow>>
     let by = |column: &str, value: &str| {
         conn.query_opt(
             &format!(
-                "SELECT id, sku, price_minor, tax_class FROM variant WHERE {column} = ?1 LIMIT 1"
+                "SELECT id, sku, price_minor, tax_class, inventory_policy FROM variant
+                 WHERE {column} = ?1 LIMIT 1"
             ),
             args![value],
             |r| {
@@ -133,6 +137,7 @@ fn find_variant(conn: Conn, line: &OrderLineDraft) -> Result<Option<CatalogRow>>
                     sku: r.get(1)?,
                     price: r.get(2)?,
                     tax_class: r.get(3)?,
+                    inventory_policy: r.get(4)?,
                 })
             },
         )
@@ -261,6 +266,7 @@ pub(crate) fn prepare<'c>(
             quantity: l.quantity,
             unit_price,
             catalog_price: variant.as_ref().map(|v| v.price),
+            inventory_policy: variant.as_ref().map(|v| v.inventory_policy.clone()),
             discount: 0,
             amount: 0,
             taxes: Vec::new(),
@@ -288,6 +294,7 @@ pub(crate) fn prepare<'c>(
             quantity: 1,
             unit_price: shipping_price,
             catalog_price: None,
+            inventory_policy: None,
             discount: 0,
             amount: 0,
             taxes: Vec::new(),

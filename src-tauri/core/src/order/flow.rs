@@ -7,7 +7,9 @@
 
 use super::draft::{prepare, OrderTerms, Prepared};
 use super::ship::{open_units, record_shipment, Parcel, ShipmentRecord, FORWARDED_OF_LINE};
-use super::verify::{hold_reasons, verify, CheckLevel};
+use super::verify::{
+    hold_reasons, unwritten, verify, verify_candidate, Candidate, CandidateLine, CheckLevel,
+};
 use super::view::{load, lock, paid_refunded, status, Order, SHIPPED_OF_LINE};
 use super::{event, order_name, OrderDraft, OrderStatus};
 use crate::audit::{self, Change};
@@ -336,48 +338,6 @@ fn check_location(conn: Conn, draft: &OrderDraft) -> Result<String> {
     }
 }
 
-/// Puts a new order, just written on hold, in its place after verification: open (stock
-/// committed, confirmation queued for hand-entered orders) or still on hold with the reasons on
-/// its timeline. The checks and the status they lead to are one write.
-fn accept_or_hold(
-    conn: Conn,
-    order_id: &str,
-    staff: &str,
-    at: Timestamp,
-    terms: &OrderTerms,
-) -> Result<()> {
-    let (checks, score) = verify(conn, order_id, at, terms)?;
-    let holds = checks.iter().any(|c| c.holds());
-    let status = if holds {
-        OrderStatus::OnHold
-    } else {
-        OrderStatus::Open
-    };
-    conn.execute(
-        "UPDATE customer_order SET checks = ?2, risk_score = ?3, status = ?4, updated_at = ?5
-         WHERE id = ?1",
-        args![
-            order_id,
-            serde_json::to_string(&checks).unwrap_or_default(),
-            score,
-            status.as_str(),
-            at.0
-        ],
-    )?;
-    if holds {
-        event(
-            conn,
-            order_id,
-            at,
-            Some(staff),
-            "held",
-            &hold_reasons(&checks),
-        )
-    } else {
-        accepted(conn, order_id, staff, at, "passed verification")
-    }
-}
-
 fn accept(conn: Conn, order_id: &str, staff: &str, at: Timestamp, why: &str) -> Result<()> {
     set_status(conn, order_id, OrderStatus::Open, at)?;
     accepted(conn, order_id, staff, at, why)
@@ -437,15 +397,55 @@ pub(crate) fn create_under(
     }
     let location = check_location(tx, draft)?;
     let customer = match_customer(tx, draft, &p, now)?;
+    // The number first: its counter row stays locked until this transaction ends, so on the
+    // server orders entered at once by several stations are verified one after the other, each
+    // seeing the stock the one before it committed (the last unit is reserved once).
     let id = new_id();
     let number = next_number(tx, "order")?;
+    // Verified before it is written, so it is written once, open or on hold with its checks:
+    // on the server a second write of the order is another entry in each of its indexes.
+    let candidate = Candidate {
+        me: unwritten(tx),
+        email: p.email.clone(),
+        phone: p.phone.clone(),
+        billing: p.billing.clone(),
+        shipping: p.shipping.clone(),
+        address_key: p.shipping.key(),
+        location: location.clone(),
+        total: p.total,
+        express: draft.express,
+        channel_risk: p.channel_risk.clone(),
+        customer: customer.clone(),
+        created: now.0,
+        lines: p
+            .lines
+            .iter()
+            .filter(|l| l.kind == "item")
+            .map(|l| CandidateLine {
+                variant_id: l.variant_id.clone(),
+                title: l.title.clone(),
+                quantity: l.quantity,
+                unit_price: l.unit_price,
+                catalog_price: l.catalog_price,
+                inventory_policy: l.inventory_policy.clone(),
+            })
+            .collect(),
+    };
+    let (checks, score) = verify_candidate(tx, &candidate, now, terms)?;
+    let holds = checks.iter().any(|c| c.holds());
+    let status = if holds {
+        OrderStatus::OnHold
+    } else {
+        OrderStatus::Open
+    };
     tx.execute(
         "INSERT INTO customer_order (id, number, channel, external_id, status, customer_id, email,
              phone, billing, shipping, address_key, location_id, shipping_method, express,
              channel_risk, prices_include_tax, subtotal_minor, discount_minor, shipping_minor,
-             tax_minor, total_minor, taxes, note, created_by, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, 'on_hold', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
-             ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?24)",
+             tax_minor, total_minor, taxes, note, created_by, created_at, updated_at, checks,
+             risk_score)
+         VALUES (?1, ?2, ?3, ?4, ?25, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
+             ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?24, ?26, ?27)",
         args![
             id,
             number,
@@ -471,6 +471,9 @@ pub(crate) fn create_under(
             draft.note.trim(),
             staff,
             now.0,
+            status.as_str(),
+            serde_json::to_string(&checks).unwrap_or_default(),
+            score,
         ],
     )?;
     write_lines(tx, &id, &p)?;
@@ -482,7 +485,11 @@ pub(crate) fn create_under(
         "created",
         &format!("{} order {}", p.channel, order_name(number)),
     )?;
-    accept_or_hold(tx, &id, staff, now, terms)?;
+    if holds {
+        event(tx, &id, now, Some(staff), "held", &hold_reasons(&checks))?;
+    } else {
+        accepted(tx, &id, staff, now, "passed verification")?;
+    }
     Ok(id)
 }
 

@@ -174,6 +174,102 @@ pub(crate) fn risk_settings<'c>(conn: impl Into<Conn<'c>>) -> Result<RiskSetting
     )
 }
 
+/// What verification reads of an order: as stored, or as it is about to be written.
+pub(crate) struct Candidate {
+    /// Leaves the order itself out of the history it is compared with: on SQLite its rowid,
+    /// not its id — every index carries the rowid, so the duplicate, velocity and usual-value
+    /// reads stay inside their indexes; the server has no rowid and reads its indexes for the
+    /// id. An order not yet written is in no history: a value no order has.
+    pub me: Arg,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub billing: Address,
+    pub shipping: Address,
+    pub address_key: String,
+    pub location: String,
+    pub total: i64,
+    pub express: bool,
+    pub channel_risk: Option<String>,
+    pub customer: Option<String>,
+    pub created: i64,
+    pub lines: Vec<CandidateLine>,
+}
+
+/// An item line as verification sees it.
+pub(crate) struct CandidateLine {
+    pub variant_id: Option<String>,
+    pub title: String,
+    pub quantity: i64,
+    pub unit_price: i64,
+    pub catalog_price: Option<i64>,
+    pub inventory_policy: Option<String>,
+}
+
+fn me_col(conn: Conn) -> &'static str {
+    match conn.engine() {
+        Engine::Sqlite => "rowid",
+        Engine::Postgres => "id",
+    }
+}
+
+/// The `me` of an order not yet written.
+pub(crate) fn unwritten(conn: Conn) -> Arg {
+    match conn.engine() {
+        Engine::Sqlite => Arg::Int(0),
+        Engine::Postgres => Arg::Text(String::new()),
+    }
+}
+
+/// A stored order as verification reads it.
+fn stored(conn: Conn, order_id: &str) -> Result<Candidate> {
+    let mut order = conn.query_row(
+        &format!(
+            "SELECT {}, email, phone, billing, shipping, address_key, location_id, total_minor,
+                    express, channel_risk, customer_id, created_at
+             FROM customer_order WHERE id = ?1",
+            me_col(conn)
+        ),
+        args![order_id],
+        |r| {
+            Ok(Candidate {
+                me: match conn.engine() {
+                    Engine::Sqlite => Arg::Int(r.get(0)?),
+                    Engine::Postgres => Arg::Text(r.get(0)?),
+                },
+                email: r.get(1)?,
+                phone: r.get(2)?,
+                billing: serde_json::from_str(&r.get::<String>(3)?).unwrap_or_default(),
+                shipping: serde_json::from_str(&r.get::<String>(4)?).unwrap_or_default(),
+                address_key: r.get(5)?,
+                location: r.get(6)?,
+                total: r.get(7)?,
+                express: r.get(8)?,
+                channel_risk: r.get(9)?,
+                customer: r.get(10)?,
+                created: r.get(11)?,
+                lines: Vec::new(),
+            })
+        },
+    )?;
+    order.lines = conn.query_map(
+        "SELECT l.variant_id, l.title, l.quantity, l.unit_price_minor, v.price_minor, v.inventory_policy
+         FROM order_line l LEFT JOIN variant v ON v.id = l.variant_id
+         WHERE l.order_id = ?1 AND l.kind = 'item' ORDER BY l.position",
+        args![order_id],
+        |r| {
+            Ok(CandidateLine {
+                variant_id: r.get(0)?,
+                title: r.get(1)?,
+                quantity: r.get(2)?,
+                unit_price: r.get(3)?,
+                catalog_price: r.get(4)?,
+                inventory_policy: r.get(5)?,
+            })
+        },
+    )?;
+    Ok(order)
+}
+
 /// The verification of a stored order: its checks and risk score. Reads only; the caller stores
 /// the result. Stock is read as it stands, so callers release the order's own commitment first.
 pub(crate) fn verify(
@@ -182,89 +278,55 @@ pub(crate) fn verify(
     now: Timestamp,
     terms: &OrderTerms,
 ) -> Result<(Vec<Check>, i64)> {
-    // On SQLite the rowid, not the id, excludes this order below: every index carries the
-    // rowid, so the duplicate, velocity and usual-value reads stay inside their indexes. The
-    // server has no rowid; its indexes are read for the id.
-    let me_col = match conn.engine() {
-        Engine::Sqlite => "rowid",
-        Engine::Postgres => "id",
-    };
-    #[allow(clippy::type_complexity)]
-    let (row, email, phone, billing, shipping, key, location, total, express, channel_risk, customer, created): (
-        Arg,
-        Option<String>,
-        Option<String>,
-        String,
-        String,
-        String,
-        String,
-        i64,
-        bool,
-        Option<String>,
-        Option<String>,
-        i64,
-    ) = conn.query_row(
-        &format!(
-            "SELECT {me_col}, email, phone, billing, shipping, address_key, location_id, total_minor,
-                    express, channel_risk, customer_id, created_at
-             FROM customer_order WHERE id = ?1"
-        ),
-        args![order_id],
-        |r| {
-            Ok((
-                match conn.engine() {
-                    Engine::Sqlite => Arg::Int(r.get(0)?),
-                    Engine::Postgres => Arg::Text(r.get(0)?),
-                },
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-                r.get(7)?,
-                r.get(8)?,
-                r.get(9)?,
-                r.get(10)?,
-                r.get(11)?,
-            ))
-        },
-    )?;
-    let billing: Address = serde_json::from_str(&billing).unwrap_or_default();
-    let shipping: Address = serde_json::from_str(&shipping).unwrap_or_default();
+    verify_candidate(conn, &stored(conn, order_id)?, now, terms)
+}
+
+/// The verification of an order as `order` has it, stored or not: a new order is verified
+/// before it is written, so it is written once with its status.
+pub(crate) fn verify_candidate(
+    conn: Conn,
+    order: &Candidate,
+    now: Timestamp,
+    terms: &OrderTerms,
+) -> Result<(Vec<Check>, i64)> {
+    let me_col = me_col(conn);
+    let Candidate {
+        me: row,
+        email,
+        phone,
+        billing,
+        shipping,
+        address_key: key,
+        location,
+        total,
+        express,
+        channel_risk,
+        customer,
+        created,
+        lines,
+    } = order;
+    let (total, express, created) = (*total, *express, *created);
     let (settings, currency) = (&terms.risk, terms.currency);
     let minor_text = |m: i64| Money::from_minor(m, currency).to_decimal_string();
     let mut checks = Vec::new();
 
     // Stock and prices, line by line.
-    type LineRow = (
-        Option<String>,
-        String,
-        i64,
-        i64,
-        Option<i64>,
-        Option<String>,
-    );
-    let lines: Vec<LineRow> = conn.query_map(
-        "SELECT l.variant_id, l.title, l.quantity, l.unit_price_minor, v.price_minor, v.inventory_policy
-         FROM order_line l LEFT JOIN variant v ON v.id = l.variant_id
-         WHERE l.order_id = ?1 AND l.kind = 'item' ORDER BY l.position",
-        args![order_id],
-        |r| r.tuple(),
-    )?;
-    let location_name = stock::location_exists(conn, &location).unwrap_or_default();
-    for (variant, title, qty, price, catalog, policy) in &lines {
-        let Some(variant) = variant else { continue };
-        let (on_hand, committed) = stock::level(conn, variant, &location)?;
+    let location_name = stock::location_exists(conn, location).unwrap_or_default();
+    for l in lines {
+        let (title, qty, price) = (&l.title, &l.quantity, &l.unit_price);
+        let Some(variant) = &l.variant_id else {
+            continue;
+        };
+        let (on_hand, committed) = stock::level(conn, variant, location)?;
         let available = on_hand - committed;
-        if available < *qty && policy.as_deref() != Some("continue") {
+        if available < *qty && l.inventory_policy.as_deref() != Some("continue") {
             checks.push(Check::new(
                 "stock_short",
                 CheckLevel::Hold,
                 format!("{title}: {qty} ordered, {available} available at {location_name}"),
             ));
         }
-        if let Some(catalog) = catalog.filter(|c| c != price) {
+        if let Some(catalog) = l.catalog_price.filter(|c| c != price) {
             checks.push(Check::new(
                 "price_differs",
                 CheckLevel::Warn,
@@ -290,9 +352,9 @@ pub(crate) fn verify(
         )),
         Some(_) => {}
     }
-    address_problems("shipping", &shipping, &mut checks);
+    address_problems("shipping", shipping, &mut checks);
     if !billing.is_empty() && billing != shipping {
-        address_problems("billing", &billing, &mut checks);
+        address_problems("billing", billing, &mut checks);
     }
 
     // A likely duplicate: same e-mail (or, without one, same address) and same total within a day.
@@ -312,7 +374,7 @@ pub(crate) fn verify(
     };
     let duplicate = match &email {
         Some(e) => same("lower(email) = lower(CAST(?2 AS TEXT))", e)?,
-        None if !key.is_empty() => same("address_key = ?2", &key)?,
+        None if !key.is_empty() => same("address_key = ?2", key)?,
         None => None,
     };
     if let Some(n) = duplicate {
@@ -403,7 +465,7 @@ pub(crate) fn verify(
         "lower(email) = lower(CAST(?1 AS TEXT))",
         email.as_deref().unwrap_or(""),
     )?;
-    velocity("address", "address_key = ?1", &key)?;
+    velocity("address", "address_key = ?1", key)?;
     velocity("phone", "phone = ?1", phone.as_deref().unwrap_or(""))?;
     if express {
         let earlier: i64 = match &customer {

@@ -115,6 +115,7 @@ mod tests {
         "2bf07075ffd81b0fc3c5d812da95c3f91f99f592a9d18fb7b6b206488939433a", // 0024_channel_run_asked
         "909d2a15c65e1341863c41981cbbfeda88058533afabe4050502113e6d108fee", // 0025_station_set_aside
         "8c29b966cec68ce7194122cc24875e65e348fb38d8add4509ddeec7989d4b6ac", // 0026_trigger_plans
+        "6bc5d48114b76127cfda9ce0c9844a79b9cbea1923eb6994e3c41cd1e1acabd6", // 0027_customer_stats_added
     ];
 
     #[test]

@@ -171,6 +171,10 @@ mod tests {
             26,
             "7122a48eeace1003f079ddd33e7ef706c80d25a7af0884e250b8a67aa7c868db",
         ),
+        (
+            27,
+            "a3082f83259182ce043f97f48ab6b6ba63ff77fab6a32139cd14a21fb719593e",
+        ),
     ];
 
     #[test]
