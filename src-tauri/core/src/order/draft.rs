@@ -2,14 +2,15 @@
 //! checked and priced before it is written: every line resolved to a catalog variant or given a
 //! title, amounts parsed exactly, taxes by the shop's rule in `tax.rs`.
 
-use super::verify::{risk_settings, RiskSettings};
+use super::verify::{risk_settings, Candidate, CandidateLine, RiskSettings};
 use super::Address;
+use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::money::{Currency, Money};
 use crate::sale::pricing::{price, PriceLine, PriceRules};
 use crate::sale::{price_rules, Discount, LineKind};
 use crate::shop::shop_currency;
-use crate::sql::{args, Conn};
+use crate::sql::{args, Arg, Conn};
 use crate::stock::variant_label;
 use crate::tax::{self, TaxPart, TaxRate};
 use serde::{Deserialize, Serialize};
@@ -94,6 +95,47 @@ pub(crate) struct Prepared {
     pub tax: i64,
     pub total: i64,
     pub taxes: Vec<TaxPart>,
+}
+
+impl Prepared {
+    /// The order as verification reads it, before it is written (`me` leaves it out of the
+    /// history it is compared with).
+    pub(crate) fn candidate(
+        &self,
+        me: Arg,
+        location: &str,
+        customer: Option<String>,
+        express: bool,
+        now: Timestamp,
+    ) -> Candidate {
+        Candidate {
+            me,
+            email: self.email.clone(),
+            phone: self.phone.clone(),
+            billing: self.billing.clone(),
+            shipping: self.shipping.clone(),
+            address_key: self.shipping.key(),
+            location: location.to_string(),
+            total: self.total,
+            express,
+            channel_risk: self.channel_risk.clone(),
+            customer,
+            created: now.0,
+            lines: self
+                .lines
+                .iter()
+                .filter(|l| l.kind == "item")
+                .map(|l| CandidateLine {
+                    variant_id: l.variant_id.clone(),
+                    title: l.title.clone(),
+                    quantity: l.quantity,
+                    unit_price: l.unit_price,
+                    catalog_price: l.catalog_price,
+                    inventory_policy: l.inventory_policy.clone(),
+                })
+                .collect(),
+        }
+    }
 }
 
 fn optional(text: &str) -> Option<String> {

@@ -7,9 +7,7 @@
 
 use super::draft::{prepare, OrderTerms, Prepared};
 use super::ship::{open_units, record_shipment, Parcel, ShipmentRecord, FORWARDED_OF_LINE};
-use super::verify::{
-    hold_reasons, unwritten, verify, verify_candidate, Candidate, CandidateLine, CheckLevel,
-};
+use super::verify::{hold_reasons, unwritten, verify, verify_candidate, CheckLevel};
 use super::view::{load, lock, paid_refunded, status, Order, SHIPPED_OF_LINE};
 use super::{event, order_name, OrderDraft, OrderStatus};
 use crate::audit::{self, Change};
@@ -404,33 +402,13 @@ pub(crate) fn create_under(
     let number = next_number(tx, "order")?;
     // Verified before it is written, so it is written once, open or on hold with its checks:
     // on the server a second write of the order is another entry in each of its indexes.
-    let candidate = Candidate {
-        me: unwritten(tx),
-        email: p.email.clone(),
-        phone: p.phone.clone(),
-        billing: p.billing.clone(),
-        shipping: p.shipping.clone(),
-        address_key: p.shipping.key(),
-        location: location.clone(),
-        total: p.total,
-        express: draft.express,
-        channel_risk: p.channel_risk.clone(),
-        customer: customer.clone(),
-        created: now.0,
-        lines: p
-            .lines
-            .iter()
-            .filter(|l| l.kind == "item")
-            .map(|l| CandidateLine {
-                variant_id: l.variant_id.clone(),
-                title: l.title.clone(),
-                quantity: l.quantity,
-                unit_price: l.unit_price,
-                catalog_price: l.catalog_price,
-                inventory_policy: l.inventory_policy.clone(),
-            })
-            .collect(),
-    };
+    let candidate = p.candidate(
+        unwritten(tx),
+        &location,
+        customer.clone(),
+        draft.express,
+        now,
+    );
     let (checks, score) = verify_candidate(tx, &candidate, now, terms)?;
     let holds = checks.iter().any(|c| c.holds());
     let status = if holds {
