@@ -10,7 +10,7 @@ use crate::money::{Currency, Money};
 use crate::sale::pricing::{price, PriceLine, PriceRules};
 use crate::sale::{price_rules, Discount, LineKind};
 use crate::shop::shop_currency;
-use crate::sql::{args, Arg, Conn};
+use crate::sql::{args, Conn};
 use crate::stock::variant_label;
 use crate::tax::{self, TaxPart, TaxRate};
 use serde::{Deserialize, Serialize};
@@ -98,18 +98,16 @@ pub(crate) struct Prepared {
 }
 
 impl Prepared {
-    /// The order as verification reads it, before it is written (`me` leaves it out of the
-    /// history it is compared with).
+    /// The order as verification reads it, before it is written.
     pub(crate) fn candidate(
         &self,
-        me: Arg,
         location: &str,
         customer: Option<String>,
         express: bool,
         now: Timestamp,
     ) -> Candidate {
         Candidate {
-            me,
+            me: None,
             email: self.email.clone(),
             phone: self.phone.clone(),
             billing: self.billing.clone(),

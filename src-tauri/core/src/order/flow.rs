@@ -7,7 +7,7 @@
 
 use super::draft::{prepare, OrderTerms, Prepared};
 use super::ship::{open_units, record_shipment, Parcel, ShipmentRecord, FORWARDED_OF_LINE};
-use super::verify::{hold_reasons, unwritten, verify, verify_candidate, CheckLevel};
+use super::verify::{hold_reasons, verify, verify_candidate, CheckLevel};
 use super::view::{load, lock, paid_refunded, status, Order, SHIPPED_OF_LINE};
 use super::{event, order_name, OrderDraft, OrderStatus};
 use crate::audit::{self, Change};
@@ -402,13 +402,7 @@ pub(crate) fn create_under(
     let number = next_number(tx, "order")?;
     // Verified before it is written, so it is written once, open or on hold with its checks:
     // on the server a second write of the order is another entry in each of its indexes.
-    let candidate = p.candidate(
-        unwritten(tx),
-        &location,
-        customer.clone(),
-        draft.express,
-        now,
-    );
+    let candidate = p.candidate(&location, customer.clone(), draft.express, now);
     let (checks, score) = verify_candidate(tx, &candidate, now, terms)?;
     let holds = checks.iter().any(|c| c.holds());
     let status = if holds {

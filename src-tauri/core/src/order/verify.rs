@@ -179,8 +179,8 @@ pub(crate) struct Candidate {
     /// Leaves the order itself out of the history it is compared with: on SQLite its rowid,
     /// not its id — every index carries the rowid, so the duplicate, velocity and usual-value
     /// reads stay inside their indexes; the server has no rowid and reads its indexes for the
-    /// id. An order not yet written is in no history: a value no order has.
-    pub me: Arg,
+    /// id. `None`: not yet written, so in no history.
+    pub me: Option<Arg>,
     pub email: Option<String>,
     pub phone: Option<String>,
     pub billing: Address,
@@ -212,14 +212,6 @@ fn me_col(conn: Conn) -> &'static str {
     }
 }
 
-/// The `me` of an order not yet written.
-pub(crate) fn unwritten(conn: Conn) -> Arg {
-    match conn.engine() {
-        Engine::Sqlite => Arg::Int(0),
-        Engine::Postgres => Arg::Text(String::new()),
-    }
-}
-
 /// A stored order as verification reads it.
 fn stored(conn: Conn, order_id: &str) -> Result<Candidate> {
     let mut order = conn.query_row(
@@ -232,10 +224,10 @@ fn stored(conn: Conn, order_id: &str) -> Result<Candidate> {
         args![order_id],
         |r| {
             Ok(Candidate {
-                me: match conn.engine() {
+                me: Some(match conn.engine() {
                     Engine::Sqlite => Arg::Int(r.get(0)?),
                     Engine::Postgres => Arg::Text(r.get(0)?),
-                },
+                }),
                 email: r.get(1)?,
                 phone: r.get(2)?,
                 billing: serde_json::from_str(&r.get::<String>(3)?).unwrap_or_default(),
@@ -291,7 +283,7 @@ pub(crate) fn verify_candidate(
 ) -> Result<(Vec<Check>, i64)> {
     let me_col = me_col(conn);
     let Candidate {
-        me: row,
+        me,
         email,
         phone,
         billing,
@@ -306,6 +298,11 @@ pub(crate) fn verify_candidate(
         lines,
     } = order;
     let (total, express, created) = (*total, *express, *created);
+    // An order not yet written is left out by a value no order has.
+    let row = me.clone().unwrap_or(match conn.engine() {
+        Engine::Sqlite => Arg::Int(0),
+        Engine::Postgres => Arg::Text(String::new()),
+    });
     let (settings, currency) = (&terms.risk, terms.currency);
     let minor_text = |m: i64| Money::from_minor(m, currency).to_decimal_string();
     let mut checks = Vec::new();

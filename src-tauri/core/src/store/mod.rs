@@ -355,25 +355,20 @@ pub(crate) fn with_search_deferred<T>(tx: Conn, write: impl FnOnce() -> Result<T
         args![],
     )?;
     let done = write()?;
-    tx.execute_batch(match tx {
-        Conn::Lite(_) => {
-            "DELETE FROM customer_search_deferring;
-             DELETE FROM customer_search WHERE rowid IN (SELECT seq FROM customer_search_stale);
-             INSERT INTO customer_search (rowid, name, emails, phones, postcode, tags)
-             SELECT seq, name, emails, phones, postcode, tags FROM customer_search_row
-             WHERE seq IN (SELECT seq FROM customer_search_stale);
-             DELETE FROM customer_search_stale;"
-        }
-        // `doc` is made from the others by the table's own trigger.
-        Conn::Pg(_) => {
-            "DELETE FROM customer_search_deferring;
-             DELETE FROM customer_search WHERE seq IN (SELECT seq FROM customer_search_stale);
-             INSERT INTO customer_search (seq, name, emails, phones, postcode, tags, doc)
-             SELECT seq, name, emails, phones, postcode, tags, '' FROM customer_search_row
-             WHERE seq IN (SELECT seq FROM customer_search_stale);
-             DELETE FROM customer_search_stale;"
-        }
-    })?;
+    // The same rebuild on both: FTS5 keys its rows by rowid; the server's table by `seq`, its
+    // `doc` made from the others by the table's own trigger.
+    let (key, doc, made) = match tx {
+        Conn::Lite(_) => ("rowid", "", ""),
+        Conn::Pg(_) => ("seq", ", doc", ", ''"),
+    };
+    tx.execute_batch(&format!(
+        "DELETE FROM customer_search_deferring;
+         DELETE FROM customer_search WHERE {key} IN (SELECT seq FROM customer_search_stale);
+         INSERT INTO customer_search ({key}, name, emails, phones, postcode, tags{doc})
+         SELECT seq, name, emails, phones, postcode, tags{made} FROM customer_search_row
+         WHERE seq IN (SELECT seq FROM customer_search_stale);
+         DELETE FROM customer_search_stale;"
+    ))?;
     Ok(done)
 }
 
