@@ -152,6 +152,8 @@ ipc_table! {
         till_set_aside_list(()) -> Vec<sale::set_aside::SetAside>;
         till_send_again(ById) -> ();
         station_jobs(()) -> Vec<till::JobStation>;
+        server_backups(()) -> Vec<till::restore::ServerBackup>;
+        server_restore(ServerRestore) -> till::restore::ServerRestored;
         backups_list(()) -> Vec<backup::BackupEntry>;
         backup_now(()) -> backup::BackupEntry;
         backup_holds(BackupFile) -> backup::BackupHolds;

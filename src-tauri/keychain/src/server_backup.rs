@@ -1,10 +1,12 @@
 //! Backing up the shop's server from the station that runs the job (`Shop::server_backup_due`):
 //! PostgreSQL's own `pg_dump` in its custom format, with this station's login, written under a
 //! `.partial` name, read back whole by `pg_restore --list` and only then given its name — so a
-//! file named `server-<ms>.dump` is always one `pg_restore` can use.
+//! file named `server-<ms>.dump` is always one `pg_restore` can use. Restoring one
+//! (`Shop::restore_server`) loads it with `pg_restore` under the admin login typed for it.
 
 use crate::station_login;
-use shopdesk_core::{Error, Result, Shop};
+use shopdesk_core::till::restore::ServerRestored;
+use shopdesk_core::{Error, Result, Session, Shop};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -76,4 +78,28 @@ pub fn back_up_server(db: &Path, shop: &Shop) -> Result<PathBuf> {
         return Err(e);
     }
     Ok(path)
+}
+
+/// Restores the shop's server from `backup` (core's `Shop::restore_server`, which says how),
+/// loading it with `pg_restore` into the new database core makes for it: in one transaction,
+/// stopping at the first error, with no owners or rights from the backup (core gives the
+/// shop's own again).
+pub fn restore_server(
+    shop: &Shop,
+    session: &Session,
+    pin: &str,
+    admin: (&str, &str),
+    backup: &Path,
+) -> Result<ServerRestored> {
+    shop.restore_server(session, pin, admin, backup, |login, file| {
+        let mut load = Command::new(program("pg_restore"));
+        load.args(["--exit-on-error", "--single-transaction"])
+            .args(["--no-owner", "--no-privileges"])
+            .args(["--host", &login.host, "--port", &login.port.to_string()])
+            .args(["--username", &login.user, "--dbname", &login.database])
+            .arg(file)
+            .env("PGPASSWORD", &login.password)
+            .env("PGCONNECT_TIMEOUT", "5");
+        run(load, "pg_restore").map(|_| ())
+    })
 }

@@ -1,11 +1,14 @@
 //! A shared shop's server backed up by the one station that runs the job: the back office
 //! shares the demo shop (its login kept in the OS keychain), takes the hourly `pg_dump`, which
 //! `pg_restore` reads back whole; a second station does not take it meanwhile, and the next is
-//! due only an hour later.
+//! due only an hour later. Restoring it puts the backup in the shop's place with every number
+//! issued since carried on, and the till sends again the sale the restored server lacks.
 
 use shopdesk_core::demo::DemoRequest;
+use shopdesk_core::order::{Address, OrderDraft, OrderLineDraft};
+use shopdesk_core::sale::{SaleEdit, TenderDraft, TenderKind};
 use shopdesk_core::till::sharing::ServerLogin;
-use shopdesk_core::{Clock, FixedClock, Shop, SystemClock};
+use shopdesk_core::{Clock, FixedClock, Session, Shop, SystemClock};
 use shopdesk_testkit::postgres::{Postgres, USER};
 use std::process::Command;
 use std::sync::Arc;
@@ -78,4 +81,175 @@ fn pg_bin_path() -> String {
         newest.display(),
         std::env::var("PATH").unwrap_or_default()
     )
+}
+
+/// The counter's every number series on the server: name and next.
+fn counters(client: &mut postgres::Client) -> Vec<(String, i64)> {
+    client
+        .query("SELECT name, next FROM counter ORDER BY name", &[])
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect()
+}
+
+fn count(client: &mut postgres::Client, sql: &str, id: &str) -> i64 {
+    client.query_one(sql, &[&id]).unwrap().get(0)
+}
+
+/// A phone order for one unit of `sku`.
+fn one_of(sku: &str) -> OrderDraft {
+    OrderDraft {
+        email: "zoe@example.ie".into(),
+        shipping: Address {
+            name: "Zoë Müller".into(),
+            line1: "1 Grafton Street".into(),
+            city: "Dublin".into(),
+            postal_code: "D02 X285".into(),
+            country: "IE".into(),
+            ..Default::default()
+        },
+        lines: vec![OrderLineDraft {
+            sku: sku.into(),
+            quantity: 1,
+            ..Default::default()
+        }],
+        shipping_method: "An Post".into(),
+        shipping_price: "5.00".into(),
+        ..Default::default()
+    }
+}
+
+/// Rings up one unit of `sku` for cash at `till`; the sale's id.
+fn sell(till: &Shop, who: &Session, sku: &str) -> String {
+    let sale = till.new_sale(who).unwrap();
+    till.edit_sale(who, &sale.id, &SaleEdit::Scan { code: sku.into() }, None)
+        .unwrap();
+    let cash = TenderDraft {
+        kind: Some(TenderKind::Cash),
+        amount: "1000.00".into(),
+        ..TenderDraft::default()
+    };
+    till.complete_sale(who, &sale.id, &[cash]).unwrap();
+    sale.id
+}
+
+#[test]
+fn a_restored_server_carries_its_numbers_on_and_gets_the_tills_sales_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.sqlite3");
+    let clock = Arc::new(FixedClock::at(SystemClock.now().0));
+    let shop = Shop::open(&db, clock.clone()).unwrap();
+    let (owner, _, _) = shop
+        .load_demo(&DemoRequest {
+            country: "IE".into(),
+        })
+        .unwrap();
+    let pg = Postgres::start().expect("a private PostgreSQL");
+    let admin = ServerLogin {
+        host: "127.0.0.1".into(),
+        port: pg.port,
+        database: "harbour".into(),
+        user: USER.into(),
+        password: String::new(),
+    };
+    let (_, _, office) =
+        shopdesk_keychain::share_shop(&db, &shop, &owner, &admin, "OFFICE", clock.clone()).unwrap();
+    drop(shop);
+    let code = office.add_station(&owner, "T1").unwrap().code;
+    let (till, _) = Shop::join_shop(
+        &dir.path().join("t1.sqlite3"),
+        ("127.0.0.1", pg.port, "harbour"),
+        &code,
+        clock.clone(),
+    )
+    .unwrap();
+    let sku = office
+        .catalog(&owner, &Default::default())
+        .unwrap()
+        .items
+        .into_iter()
+        .find(|v| !v.sku.is_empty() && v.available > 5)
+        .expect("a stocked item")
+        .sku;
+    till.open_shift(&owner, "50.00").unwrap();
+    let before_backup = sell(&till, &owner, &sku);
+    assert_eq!(till.send_waiting().unwrap().waiting, 0);
+    let backup = shopdesk_keychain::back_up_server(&db, &office).unwrap();
+
+    // After the backup: a till's sale reaches the server, the back office numbers an order.
+    clock.advance_ms(10 * 60_000);
+    let after_backup = sell(&till, &owner, &sku);
+    assert_eq!(till.send_waiting().unwrap().waiting, 0);
+    let order = office.create_order(&owner, &one_of(&sku)).unwrap();
+    let url = |db: &str| format!("host=127.0.0.1 port={} user={USER} dbname={db}", pg.port);
+    let mut server = postgres::Client::connect(&url("harbour"), postgres::NoTls).unwrap();
+    let issued = counters(&mut server);
+    drop(server);
+
+    let listed = office.server_backup_list(&owner).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].path, backup.display().to_string());
+    let wrong = shopdesk_keychain::restore_server(&office, &owner, "0000", (USER, ""), &backup);
+    assert!(wrong.is_err(), "the PIN is asked again");
+    let restored =
+        shopdesk_keychain::restore_server(&office, &owner, "1111", (USER, ""), &backup).unwrap();
+    let kept = restored
+        .kept_as
+        .clone()
+        .expect("the replaced database kept");
+    assert!(restored.series_carried.unwrap() >= 1, "{restored:?}");
+
+    let mut server = postgres::Client::connect(&url("harbour"), postgres::NoTls).unwrap();
+    let sale = "SELECT count(*) FROM sale WHERE id = $1";
+    assert_eq!(count(&mut server, sale, &before_backup), 1);
+    assert_eq!(
+        count(&mut server, sale, &after_backup),
+        0,
+        "not in the backup"
+    );
+    let orders = "SELECT count(*) FROM customer_order WHERE id = $1";
+    assert_eq!(
+        count(&mut server, orders, &order.id),
+        0,
+        "not in the backup"
+    );
+    assert_eq!(
+        counters(&mut server),
+        issued,
+        "every number issued since the backup stays issued"
+    );
+    let trail =
+        "SELECT count(*) FROM audit_event WHERE action = 'server_restored' AND entity_id = $1";
+    let name = backup.file_name().unwrap().to_str().unwrap();
+    assert_eq!(count(&mut server, trail, name), 1);
+    // The stations' rights are the shop's again: only the back office adds a station.
+    let may = "SELECT has_function_privilege($1, 'shopdesk_add_station(text, text, timestamptz)', 'EXECUTE')::int::bigint";
+    assert_eq!(count(&mut server, may, "harbour_st_office"), 1);
+    assert_eq!(count(&mut server, may, "harbour_st_t1"), 0);
+    assert_eq!(count(&mut server, may, "public"), 0);
+    let closed = "SELECT count(*) FROM pg_database WHERE datname = $1 AND NOT datallowconn";
+    assert_eq!(count(&mut server, closed, &kept), 1, "kept, closed");
+
+    // The till's round (as the app runs it): its refresh finds its connection ended and makes
+    // a new one; its send on that finds the later sale missing and sends it again, once.
+    till.refresh_till().unwrap();
+    let sent = till.send_waiting().unwrap();
+    assert_eq!(
+        (sent.resent, sent.applied, sent.waiting),
+        (1, 1, 0),
+        "{sent:?}"
+    );
+    assert_eq!(count(&mut server, sale, &after_backup), 1);
+    let again = till.send_waiting().unwrap();
+    assert_eq!((again.resent, again.applied), (0, 0));
+    assert_eq!(count(&mut server, sale, &after_backup), 1);
+    // The back office works on the restored shop: the next order takes a number never issued.
+    let next = office.create_order(&owner, &one_of(&sku)).unwrap();
+    assert!(
+        next.number > order.number,
+        "{} after {}",
+        next.number,
+        order.number
+    );
 }

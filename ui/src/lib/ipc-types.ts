@@ -1332,11 +1332,39 @@ export type SendReport = { sent: number, failed: number,
  */
 errors: Array<string>, };
 
+export type ServerBackup = { path: string, taken_at: Timestamp, bytes: number, };
+
 export type ServerLogin = { host: string, port: number, 
 /**
  * The shop's database: made when missing; an existing one must be empty.
  */
 database: string, user: string, password: string, };
+
+export type ServerRestore = { 
+/**
+ * One of `server_backups`' files.
+ */
+path: string, 
+/**
+ * The restoring person's own PIN, asked again.
+ */
+pin: string, 
+/**
+ * The server's admin login, used for this restore and not kept.
+ */
+user: string, password: string, };
+
+export type ServerRestored = { taken_at: Timestamp, 
+/**
+ * The shop's database as it was, kept on the server under this name (closed to
+ * connections) until the shop's IT person drops it; None when there was none.
+ */
+kept_as: string | null, 
+/**
+ * Number series moved on past what the replaced database had issued; None when it could
+ * not be read, so numbers issued after the backup may be issued again.
+ */
+series_carried: number | null, };
 
 export type SessionInfo = { staff_id: string, name: string, role_name: string, permissions: Array<Permission>, 
 /**
@@ -1816,6 +1844,8 @@ export interface Commands {
   till_set_aside_list: { req: null; res: Array<SetAside> };
   till_send_again: { req: ById; res: null };
   station_jobs: { req: null; res: Array<JobStation> };
+  server_backups: { req: null; res: Array<ServerBackup> };
+  server_restore: { req: ServerRestore; res: ServerRestored };
   backups_list: { req: null; res: Array<BackupEntry> };
   backup_now: { req: null; res: BackupEntry };
   backup_holds: { req: BackupFile; res: BackupHolds };

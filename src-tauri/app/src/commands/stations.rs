@@ -1,15 +1,17 @@
 //! Commands of a shop shared by several stations (core `till/sharing.rs`, the login kept by
-//! `shopdesk-keychain`): sharing this shop, adding a station, joining one, and what this
-//! computer is. Each is a few lines over core; no rule lives here.
+//! `shopdesk-keychain`): sharing this shop, adding a station, joining one, what this computer
+//! is, and restoring the shop's server from a backup. Each is a few lines over core; no rule
+//! lives here.
 
 use super::{as_staff, blocking, ById};
 use crate::commands::shop::{status, AppStatus};
 use serde::{Deserialize, Serialize};
 use shopdesk_core::sale::set_aside::SetAside;
+use shopdesk_core::till::restore::{ServerBackup, ServerRestored};
 use shopdesk_core::till::sharing::{ServerLogin, StationLogin, StationPairing};
 use shopdesk_core::{ErrorBody, SystemClock};
 use std::sync::Arc;
-use tauri::AppHandle;
+use tauri::{AppHandle, Manager};
 use ts_rs::TS;
 
 #[derive(Debug, Deserialize, TS)]
@@ -35,6 +37,17 @@ pub struct JoinRequest {
     pub port: u16,
     pub database: String,
     pub code: String,
+}
+
+#[derive(Debug, Deserialize, TS)]
+pub struct ServerRestore {
+    /// One of `server_backups`' files.
+    pub path: String,
+    /// The restoring person's own PIN, asked again.
+    pub pin: String,
+    /// The server's admin login, used for this restore and not kept.
+    pub user: String,
+    pub password: String,
 }
 
 #[derive(Debug, Deserialize, TS)]
@@ -130,4 +143,36 @@ pub async fn station_jobs(
 pub async fn till_set_aside_list(app: AppHandle, req: ()) -> Result<Vec<SetAside>, ErrorBody> {
     let () = req;
     as_staff(app, |shop, session| shop.set_aside(session)).await
+}
+
+/// The shop server's backups this station holds, newest first.
+#[tauri::command]
+pub async fn server_backups(app: AppHandle, req: ()) -> Result<Vec<ServerBackup>, ErrorBody> {
+    let () = req;
+    as_staff(app, |shop, session| shop.server_backup_list(session)).await
+}
+
+/// Restores the shop's server from one of its backups; sign-ins end (the restored staff list
+/// may differ), and the marketplaces are pulled again from the backup's watermark.
+#[tauri::command]
+pub async fn server_restore(
+    app: AppHandle,
+    req: ServerRestore,
+) -> Result<ServerRestored, ErrorBody> {
+    let sync = app.clone();
+    let done = blocking(app, move |state| {
+        let (shop, session) = state.signed_in()?;
+        let done = shopdesk_keychain::restore_server(
+            &shop,
+            &session,
+            &req.pin,
+            (&req.user, &req.password),
+            std::path::Path::new(&req.path),
+        )?;
+        state.set_session(None);
+        Ok(done)
+    })
+    .await?;
+    sync.state::<shopdesk_sync::Scheduler>().sync_now(None);
+    Ok(done)
 }

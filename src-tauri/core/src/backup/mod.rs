@@ -5,6 +5,7 @@
 //! pulled and pushed again. The file format (copy, manifest, checks) is the store's
 //! (`store/backup.rs`).
 
+mod carried;
 pub mod encryption;
 mod keep;
 
@@ -15,6 +16,7 @@ use crate::store::backup::{self as file, Manifest};
 use crate::store::cipher::{self, DbKey};
 use crate::store::pg::Job;
 use crate::{Shop, Timestamp};
+pub(crate) use carried::Carried;
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -330,7 +332,7 @@ impl Shop {
     }
 
     /// The server's backups, newest first: each file and when it was taken.
-    fn server_backups(&self) -> Vec<(PathBuf, Timestamp)> {
+    pub(crate) fn server_backups(&self) -> Vec<(PathBuf, Timestamp)> {
         let mut found: Vec<(PathBuf, Timestamp)> = std::fs::read_dir(self.server_backup_dir())
             .into_iter()
             .flatten()
@@ -506,35 +508,7 @@ impl Shop {
             &path,
             || self.back_up(BackupReason::BeforeRestore),
             |tx, live, before| {
-                // Every number already issued stays issued, even if the backup never saw it.
-                let issued: Vec<(String, i64)> = live
-                    .prepare("SELECT name, next FROM counter")?
-                    .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                    .collect::<rusqlite::Result<_>>()?;
-                for (name, next) in &issued {
-                    tx.execute(
-                        "INSERT INTO counter (name, next) VALUES (?1, ?2)
-                         ON CONFLICT (name) DO UPDATE SET next = max(next, excluded.next)",
-                        rusqlite::params![name, next],
-                    )?;
-                }
-                tx.execute(
-                    "UPDATE channel_listing SET pushed_seq = -1 WHERE variant_id IS NOT NULL",
-                    [],
-                )?;
-                // Mail that was still queued in the backup but has gone out since is not sent
-                // to the customer a second time.
-                let sent: Vec<(String, i64)> = live
-                    .prepare("SELECT id, ifnull(sent_at, 0) FROM message WHERE status = 'sent'")?
-                    .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                    .collect::<rusqlite::Result<_>>()?;
-                let mut mark = tx.prepare(
-                    "UPDATE message SET status = 'sent', sent_at = ?2, next_attempt_at = NULL
-                     WHERE id = ?1 AND status <> 'sent'",
-                )?;
-                for (id, at) in &sent {
-                    mark.execute(rusqlite::params![id, at])?;
-                }
+                Carried::read(live.into())?.onto(tx.into())?;
                 // The person may not exist in the backup (added after it): the trail keeps the id.
                 audit::record(
                     tx,

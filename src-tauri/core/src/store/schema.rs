@@ -33,6 +33,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0025_station_set_aside.sql"),
     include_str!("migrations/0026_trigger_plans.sql"),
     include_str!("migrations/0027_customer_stats_added.sql"),
+    include_str!("migrations/0028_station_sent.sql"),
 ];
 
 pub(crate) fn migrations() -> Migrations<'static> {
@@ -116,6 +117,7 @@ mod tests {
         "909d2a15c65e1341863c41981cbbfeda88058533afabe4050502113e6d108fee", // 0025_station_set_aside
         "8c29b966cec68ce7194122cc24875e65e348fb38d8add4509ddeec7989d4b6ac", // 0026_trigger_plans
         "6bc5d48114b76127cfda9ce0c9844a79b9cbea1923eb6994e3c41cd1e1acabd6", // 0027_customer_stats_added
+        "d0cb0538b3321640e6870c2c697a6c402e63290aee60f39a816a57053e284aa7", // 0028_station_sent
     ];
 
     #[test]

@@ -7,6 +7,7 @@
 //! holds what selling needs, read from the server and kept fresh (`cache`).
 
 mod cache;
+pub mod restore;
 pub mod sharing;
 
 use cache::seed;
@@ -25,6 +26,10 @@ use shopdesk_station::drain::{drain, Action, Drained, Journal};
 use std::path::Path;
 use std::sync::Arc;
 use ts_rs::TS;
+
+/// How long a till keeps what the server took (a week; the server's own backups are kept two
+/// days): a server restored from a backup taken before those sales gets them again.
+const SENT_KEPT_MS: i64 = 7 * 24 * 60 * 60 * 1000;
 
 /// The till this file is, in SQL: '' on a standalone shop and on the server.
 pub(crate) const THIS_TILL: &str = "coalesce((SELECT till FROM shop WHERE id = 1), '')";
@@ -125,6 +130,9 @@ pub struct Sent {
     /// Found already applied (a lost reply, or a till killed before it noted the server's
     /// commit) and only noted.
     pub already: u32,
+    /// Sent before, and sent again because the server no longer had them: it was restored
+    /// from a backup taken before them.
+    pub resent: u32,
     /// Still waiting, and why the send stopped: the server gone or refusing an action.
     pub waiting: u32,
     pub stopped: Option<String>,
@@ -257,8 +265,16 @@ impl Journal for Outbox<'_> {
         self.0
             .db
             .own_write(|tx| {
+                let now = self.0.clock.now().0;
+                tx.prepare_cached(
+                    "INSERT INTO station_sent (id, kind, payload, made_at, sent_at)
+                     SELECT id, kind, payload, made_at, ?2 FROM station_outbox WHERE id = ?1",
+                )?
+                .execute(params![id, now])?;
                 tx.prepare_cached("DELETE FROM station_outbox WHERE id = ?1")?
                     .execute([id])?;
+                tx.prepare_cached("DELETE FROM station_sent WHERE sent_at < ?1")?
+                    .execute([now - SENT_KEPT_MS])?;
                 Ok(())
             })
             .map_err(|e| e.to_string())
@@ -291,7 +307,7 @@ impl Shop {
                 // A till starts whether or not its server is there (it sells from its file);
                 // one of another schema is refused all the same.
                 if let Some(server) = db.server() {
-                    match server.with_client(|_| Ok(())) {
+                    match server.with_client(|_, _| Ok(())) {
                         Ok(()) | Err(Error::ServerOffline(_)) => {}
                         Err(e) => return Err(e),
                     }
@@ -383,6 +399,52 @@ impl Shop {
         })
     }
 
+    /// Puts back in the outbox what this till sent that the shop's server no longer has (it
+    /// was restored from a backup taken before), ahead of what waits and in the order it was
+    /// first sent; how many. The server's `applied_actions`, restored with everything else,
+    /// says which: one statement asks for the last action sent, and only a server without it
+    /// is asked for the rest.
+    fn resend_lost(&self, client: &mut postgres::Client) -> Result<u32> {
+        let sent_ids = |sql: &str| {
+            self.db.read(|c| {
+                let mut st = c.prepare_cached(sql)?;
+                let ids = st.query_map([], |r| r.get(0))?;
+                Ok(ids.collect::<rusqlite::Result<Vec<String>>>()?)
+            })
+        };
+        let last = sent_ids("SELECT id FROM station_sent ORDER BY seq DESC LIMIT 1")?;
+        let held = "SELECT action_id FROM applied_actions WHERE action_id = ANY($1)";
+        if last.is_empty() || !client.query(held, &[&last])?.is_empty() {
+            return Ok(0);
+        }
+        let kept = sent_ids("SELECT id FROM station_sent ORDER BY seq")?;
+        let held: std::collections::HashSet<String> = client
+            .query(held, &[&kept])?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let lost: Vec<&String> = kept.iter().filter(|id| !held.contains(*id)).collect();
+        self.db.own_write(|tx| {
+            // Keys below the outbox's first: drained first, in their order.
+            let first: i64 = tx.query_row(
+                "SELECT coalesce(min(seq), 1) FROM station_outbox",
+                [],
+                |r| r.get(0),
+            )?;
+            let mut back = tx.prepare(
+                "INSERT INTO station_outbox (seq, id, kind, payload, made_at)
+                 SELECT ?1, id, kind, payload, made_at FROM station_sent WHERE id = ?2",
+            )?;
+            let mut gone = tx.prepare("DELETE FROM station_sent WHERE id = ?1")?;
+            for (i, id) in lost.iter().enumerate() {
+                back.execute(params![first - (lost.len() - i) as i64, id])?;
+                gone.execute([id])?;
+            }
+            Ok(())
+        })?;
+        Ok(lost.len() as u32)
+    }
+
     /// Sends what this till made to the shop's server, oldest first, each action exactly once.
     /// Stops at the first action the server could not take (it is offline, or refused one): the
     /// rest wait, in order, for the next send. A standalone shop has nothing to send.
@@ -391,8 +453,13 @@ impl Shop {
             return Ok(Sent::default());
         };
         let till = self.db.read(|c| this_till(c))?;
-        let send = || -> Result<Drained> {
-            let sent = server.with_client(|client| {
+        let mut resent = 0;
+        let mut send = || -> Result<Drained> {
+            let sent = server.with_client(|client, new| {
+                if *new {
+                    resent += self.resend_lost(client)?;
+                    *new = false;
+                }
                 let done = drain(&mut Outbox(self), client, &till, 64, |tx, action| {
                     apply_rows(tx, &action.payload)
                 })
@@ -421,6 +488,7 @@ impl Shop {
         Ok(Sent {
             applied: done.applied as u32,
             already: done.already as u32,
+            resent,
             waiting: self.till_state()?.waiting,
             stopped: done.stopped,
         })

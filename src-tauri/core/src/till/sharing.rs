@@ -60,7 +60,7 @@ impl ServerLogin {
         })
     }
 
-    fn url(&self, database: &str) -> String {
+    pub(crate) fn url(&self, database: &str) -> String {
         libpq_url(&self.host, self.port, database, &self.user, &self.password)
     }
 }

@@ -25,6 +25,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (25, include_str!("migrations/0025_station_set_aside.sql")),
     (26, include_str!("migrations/0026_trigger_plans.sql")),
     (27, include_str!("migrations/0027_customer_stats_added.sql")),
+    (28, include_str!("migrations/0028_station_sent.sql")),
 ];
 
 /// Two stations starting a newer Shopdesk at once upgrade the server one after the other: the
@@ -174,6 +175,10 @@ mod tests {
         (
             27,
             "a3082f83259182ce043f97f48ab6b6ba63ff77fab6a32139cd14a21fb719593e",
+        ),
+        (
+            28,
+            "083fc1288f8cb7218e6aba9eb3addb9a8e471971f1aa872ba1d197b9a26cd189",
         ),
     ];
 

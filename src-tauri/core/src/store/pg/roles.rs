@@ -67,7 +67,7 @@ pub(crate) fn set_up(
     verifier: &str,
 ) -> Result<()> {
     let (stations, office_group) = groups(database);
-    let mut sql = format!(
+    tx.batch_execute(&format!(
         "DO $$ BEGIN
              IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{stations}') THEN
                  CREATE ROLE \"{stations}\" NOLOGIN;
@@ -76,16 +76,6 @@ pub(crate) fn set_up(
                  CREATE ROLE \"{office_group}\" NOLOGIN IN ROLE \"{stations}\";
              END IF;
          END $$;
-         REVOKE ALL ON DATABASE \"{database}\" FROM PUBLIC;
-         GRANT CONNECT, TEMPORARY ON DATABASE \"{database}\" TO \"{stations}\";
-         REVOKE CREATE ON SCHEMA public FROM PUBLIC;
-         GRANT USAGE ON SCHEMA public TO \"{stations}\";
-         GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO \"{stations}\";
-         GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO \"{stations}\";
-         ALTER DEFAULT PRIVILEGES IN SCHEMA public
-             GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO \"{stations}\";
-         ALTER DEFAULT PRIVILEGES IN SCHEMA public
-             GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO \"{stations}\";
          CREATE FUNCTION shopdesk_add_station(login text, verifier text, until timestamptz)
          RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $f$
          BEGIN
@@ -100,9 +90,6 @@ pub(crate) fn set_up(
                                 login, verifier, until, '{stations}');
              END IF;
          END $f$;
-         REVOKE ALL ON FUNCTION shopdesk_add_station(text, text, timestamptz) FROM PUBLIC;
-         GRANT EXECUTE ON FUNCTION shopdesk_add_station(text, text, timestamptz)
-             TO \"{office_group}\";
          CREATE FUNCTION shopdesk_join(verifier text)
          RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $f$
          BEGIN
@@ -112,8 +99,6 @@ pub(crate) fn set_up(
              EXECUTE format('ALTER ROLE %I PASSWORD %L VALID UNTIL %L',
                             session_user, verifier, 'infinity');
          END $f$;
-         REVOKE ALL ON FUNCTION shopdesk_join(text) FROM PUBLIC;
-         GRANT EXECUTE ON FUNCTION shopdesk_join(text) TO \"{stations}\";
          DO $$ BEGIN
              IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{role}') THEN
                  ALTER ROLE \"{role}\" LOGIN PASSWORD '{verifier}' VALID UNTIL 'infinity';
@@ -124,6 +109,33 @@ pub(crate) fn set_up(
          GRANT \"{office_group}\" TO \"{role}\";
         ",
         role = station_role(database, office),
+    ))?;
+    grant(tx, database, database)
+}
+
+/// What the shop's groups may do in the database now named `current` (the shop's `database`,
+/// or a restored copy that is to take its name): kept apart from the roles because a backup
+/// carries no rights (`pg_dump --no-privileges`), so a restored server is given them again —
+/// without them, any login of the PostgreSQL server could add itself a station.
+pub(crate) fn grant(tx: &mut Transaction, database: &str, current: &str) -> Result<()> {
+    let (stations, office_group) = groups(database);
+    let mut sql = format!(
+        "REVOKE ALL ON DATABASE \"{current}\" FROM PUBLIC;
+         GRANT CONNECT, TEMPORARY ON DATABASE \"{current}\" TO \"{stations}\";
+         REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+         GRANT USAGE ON SCHEMA public TO \"{stations}\";
+         GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO \"{stations}\";
+         GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO \"{stations}\";
+         ALTER DEFAULT PRIVILEGES IN SCHEMA public
+             GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO \"{stations}\";
+         ALTER DEFAULT PRIVILEGES IN SCHEMA public
+             GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO \"{stations}\";
+         REVOKE ALL ON FUNCTION shopdesk_add_station(text, text, timestamptz) FROM PUBLIC;
+         GRANT EXECUTE ON FUNCTION shopdesk_add_station(text, text, timestamptz)
+             TO \"{office_group}\";
+         REVOKE ALL ON FUNCTION shopdesk_join(text) FROM PUBLIC;
+         GRANT EXECUTE ON FUNCTION shopdesk_join(text) TO \"{stations}\";
+        "
     );
     for (table, what) in APPEND_ONLY {
         sql.push_str(&format!("REVOKE {what} ON {table} FROM \"{stations}\";\n"));

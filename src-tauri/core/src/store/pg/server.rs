@@ -6,7 +6,7 @@ use crate::clock::{Clock, SystemClock, Timestamp};
 use crate::error::{Error, Result};
 use crate::sql::{Conn, PgTx};
 use postgres::{Client, Statement};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
@@ -18,6 +18,8 @@ struct Session {
     prepared: RefCell<HashMap<String, Statement>>,
     /// The shop's jobs this connection holds the advisory lock of (held as long as it lives).
     jobs: HashSet<i64>,
+    /// Made since a till last asked (`with_client`).
+    new: bool,
 }
 
 /// A job of the whole shop that one station runs at a time (its advisory lock's key).
@@ -106,6 +108,11 @@ impl Server {
         self
     }
 
+    /// The station's name, as the server records it (`shopdesk.station`).
+    pub(crate) fn station(&self) -> &str {
+        &self.station
+    }
+
     /// Where this server is: its host, port and database, as a new station is told to reach it.
     pub(crate) fn address(&self) -> (String, u16, String) {
         let config: Option<postgres::Config> = self.url.parse().ok();
@@ -157,6 +164,7 @@ impl Server {
                 client,
                 prepared: RefCell::new(HashMap::new()),
                 jobs: HashSet::new(),
+                new: true,
             });
         }
         let session = guard.as_mut().expect("a session was just made");
@@ -203,9 +211,15 @@ impl Server {
         guard.as_ref().is_some_and(|s| !s.client.is_closed())
     }
 
-    /// The server's client itself, for what manages its own transactions (a till's drain).
-    pub(crate) fn with_client<T>(&self, f: impl FnOnce(&mut Client) -> Result<T>) -> Result<T> {
-        self.with_session(|s| f(&mut s.client))
+    /// The server's client itself, for what manages its own transactions (a till's drain),
+    /// and whether the connection is new since the caller last cleared this (`*new = false`):
+    /// a server restored from a backup ends every connection, so a new one is where a till
+    /// looks for what the server lost.
+    pub(crate) fn with_client<T>(
+        &self,
+        f: impl FnOnce(&mut Client, &mut bool) -> Result<T>,
+    ) -> Result<T> {
+        self.with_session(|s| f(&mut s.client, &mut s.new))
     }
 
     /// Whether this station runs `job` now: it holds the job's session advisory lock, taken
@@ -273,9 +287,12 @@ impl Server {
     /// Runs one business action in one transaction on the server: all of it commits, or none.
     pub fn write<T>(&self, mut action: impl FnMut(Conn) -> Result<T>) -> Result<T> {
         let mut tries = 0;
+        let mut held = self.connected();
         loop {
+            let began = Cell::new(false);
             let out = self.with_session(|s| {
                 let tx = PgTx::new(s.client.transaction()?, &s.prepared);
+                began.set(true);
                 let out = action(Conn::Pg(&tx))?;
                 // Delivered to the listening stations at the commit, not before.
                 Conn::Pg(&tx).execute_batch(&format!("NOTIFY {CHANGED}"))?;
@@ -284,6 +301,7 @@ impl Server {
             });
             match out {
                 Err(Error::Locked) if tries < RETRIES => tries += 1,
+                Err(Error::ServerOffline(_)) if dead_when_held(&mut held, &began) => {}
                 other => return other,
             }
         }
@@ -291,19 +309,40 @@ impl Server {
 
     /// Runs reads in one read-only transaction (one snapshot of the shop).
     pub fn read<T>(&self, query: impl FnOnce(Conn) -> Result<T>) -> Result<T> {
-        self.with_session(|s| {
-            let tx = s
-                .client
-                .build_transaction()
-                .read_only(true)
-                .isolation_level(postgres::IsolationLevel::RepeatableRead)
-                .start()?;
-            let tx = PgTx::new(tx, &s.prepared);
-            let out = query(Conn::Pg(&tx))?;
-            tx.commit()?;
-            Ok(out)
-        })
+        let mut held = self.connected();
+        let mut query = Some(query);
+        loop {
+            let began = Cell::new(false);
+            let out = self.with_session(|s| {
+                let tx = s
+                    .client
+                    .build_transaction()
+                    .read_only(true)
+                    .isolation_level(postgres::IsolationLevel::RepeatableRead)
+                    .start()?;
+                began.set(true);
+                let tx = PgTx::new(tx, &s.prepared);
+                let query = query
+                    .take()
+                    .expect("asked once: only a failed BEGIN is tried again");
+                let out = query(Conn::Pg(&tx))?;
+                tx.commit()?;
+                Ok(out)
+            });
+            match out {
+                Err(Error::ServerOffline(_)) if dead_when_held(&mut held, &began) => {}
+                other => return other,
+            }
+        }
     }
+}
+
+/// Whether an action that found the server gone is tried once more, on a new connection: when
+/// the one it used was held from before and died unnoticed (the server restarted, or restored
+/// from a backup, which ends every station's connection) at its very first statement, so
+/// nothing of it reached the server. A server still down is not waited for twice.
+fn dead_when_held(held: &mut bool, began: &Cell<bool>) -> bool {
+    std::mem::replace(held, false) && !began.get()
 }
 
 /// Runs `f`, which blocks on the server, wherever it is called from. The synchronous client
