@@ -153,6 +153,7 @@ ipc_table! {
         till_send_again(ById) -> ();
         station_jobs(()) -> Vec<till::JobStation>;
         server_backups(()) -> Vec<till::restore::ServerBackup>;
+        server_backup_now(()) -> ();
         server_restore(ServerRestore) -> till::restore::ServerRestored;
         backups_list(()) -> Vec<backup::BackupEntry>;
         backup_now(()) -> backup::BackupEntry;

@@ -731,3 +731,33 @@ fn the_owner_sets_a_refused_sale_aside_and_the_sales_after_it_go_on() {
         .unwrap();
     assert_eq!(audited, 2, "on the till's audit trail");
 }
+
+#[test]
+fn a_till_keeps_what_the_server_took_for_a_week() {
+    let (dir, owner, shared, sku, _) = demo_shop();
+    let clock = Arc::new(FixedClock::at(1_790_000_500_000));
+    let file = dir.path().join("T1.sqlite3");
+    let t1 = Shop::open_station(&file, &shared.url, "T1", clock.clone()).unwrap();
+    t1.open_shift(&owner, "50.00").unwrap();
+    sell(&t1, &owner, &sku, 1);
+    t1.send_waiting().unwrap();
+    let kept = |sql: &str| -> i64 {
+        rusqlite::Connection::open(&file)
+            .unwrap()
+            .query_row(sql, [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(
+        kept("SELECT count(*) FROM station_sent"),
+        2,
+        "a shift and a sale"
+    );
+    clock.advance_ms(7 * 24 * 60 * 60 * 1000 + 1);
+    sell(&t1, &owner, &sku, 1);
+    t1.send_waiting().unwrap();
+    assert_eq!(
+        kept("SELECT count(*) FROM station_sent"),
+        1,
+        "only the week's sale"
+    );
+}

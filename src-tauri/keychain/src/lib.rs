@@ -8,7 +8,7 @@
 
 mod server_backup;
 
-pub use server_backup::{back_up_server, restore_server};
+pub use server_backup::{back_up_server, back_up_server_now, restore_server};
 use shopdesk_core::server::Shared;
 use shopdesk_core::till::sharing::{ServerLogin, StationLogin};
 use shopdesk_core::{is_encrypted, Clock, DbKey, Error, Result, Session, Shop};

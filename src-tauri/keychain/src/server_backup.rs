@@ -80,6 +80,13 @@ pub fn back_up_server(db: &Path, shop: &Shop) -> Result<PathBuf> {
     Ok(path)
 }
 
+/// A backup of the shop's server taken now by someone who may change the shop's settings (before
+/// an upgrade, before a restore), beside the hourly ones; its path.
+pub fn back_up_server_now(db: &Path, shop: &Shop, session: &Session) -> Result<PathBuf> {
+    shop.require(session, shopdesk_core::Permission::SettingsManage)?;
+    back_up_server(db, shop)
+}
+
 /// Restores the shop's server from `backup` (core's `Shop::restore_server`, which says how),
 /// loading it with `pg_restore` into the new database core makes for it: in one transaction,
 /// stopping at the first error, with no owners or rights from the backup (core gives the

@@ -5,16 +5,28 @@
 //! issued since carried on, and the till sends again the sale the restored server lacks.
 
 use shopdesk_core::demo::DemoRequest;
-use shopdesk_core::order::{Address, OrderDraft, OrderLineDraft};
 use shopdesk_core::sale::{SaleEdit, TenderDraft, TenderKind};
 use shopdesk_core::till::sharing::ServerLogin;
 use shopdesk_core::{Clock, FixedClock, Session, Shop, SystemClock};
 use shopdesk_testkit::postgres::{Postgres, USER};
+use shopdesk_testkit::shop::dublin_order;
+use std::path::PathBuf;
 use std::process::Command;
 use std::sync::Arc;
 
-#[test]
-fn the_station_holding_the_job_backs_up_the_server_hourly() {
+/// The demo shop shared on a private server (database `harbour`) by its back office, whose file
+/// is `shop.sqlite3` in the folder: the folder, the file, the shared clock, the owner, the
+/// server and the back office.
+struct Office {
+    dir: tempfile::TempDir,
+    db: PathBuf,
+    clock: Arc<FixedClock>,
+    owner: Session,
+    pg: Postgres,
+    office: Shop,
+}
+
+fn shared_office() -> Office {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("shop.sqlite3");
     let clock = Arc::new(FixedClock::at(SystemClock.now().0));
@@ -35,7 +47,26 @@ fn the_station_holding_the_job_backs_up_the_server_hourly() {
     };
     let (_, _, office) =
         shopdesk_keychain::share_shop(&db, &shop, &owner, &admin, "OFFICE", clock.clone()).unwrap();
-    drop(shop);
+    Office {
+        dir,
+        db,
+        clock,
+        owner,
+        pg,
+        office,
+    }
+}
+
+#[test]
+fn the_station_holding_the_job_backs_up_the_server_hourly() {
+    let Office {
+        dir,
+        db,
+        clock,
+        owner,
+        pg,
+        office,
+    } = shared_office();
 
     assert!(office.server_backup_due().unwrap());
     // Another station asks while the back office holds the job: not its turn.
@@ -97,29 +128,6 @@ fn count(client: &mut postgres::Client, sql: &str, id: &str) -> i64 {
     client.query_one(sql, &[&id]).unwrap().get(0)
 }
 
-/// A phone order for one unit of `sku`.
-fn one_of(sku: &str) -> OrderDraft {
-    OrderDraft {
-        email: "zoe@example.ie".into(),
-        shipping: Address {
-            name: "Zoë Müller".into(),
-            line1: "1 Grafton Street".into(),
-            city: "Dublin".into(),
-            postal_code: "D02 X285".into(),
-            country: "IE".into(),
-            ..Default::default()
-        },
-        lines: vec![OrderLineDraft {
-            sku: sku.into(),
-            quantity: 1,
-            ..Default::default()
-        }],
-        shipping_method: "An Post".into(),
-        shipping_price: "5.00".into(),
-        ..Default::default()
-    }
-}
-
 /// Rings up one unit of `sku` for cash at `till`; the sale's id.
 fn sell(till: &Shop, who: &Session, sku: &str) -> String {
     let sale = till.new_sale(who).unwrap();
@@ -136,26 +144,14 @@ fn sell(till: &Shop, who: &Session, sku: &str) -> String {
 
 #[test]
 fn a_restored_server_carries_its_numbers_on_and_gets_the_tills_sales_again() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("shop.sqlite3");
-    let clock = Arc::new(FixedClock::at(SystemClock.now().0));
-    let shop = Shop::open(&db, clock.clone()).unwrap();
-    let (owner, _, _) = shop
-        .load_demo(&DemoRequest {
-            country: "IE".into(),
-        })
-        .unwrap();
-    let pg = Postgres::start().expect("a private PostgreSQL");
-    let admin = ServerLogin {
-        host: "127.0.0.1".into(),
-        port: pg.port,
-        database: "harbour".into(),
-        user: USER.into(),
-        password: String::new(),
-    };
-    let (_, _, office) =
-        shopdesk_keychain::share_shop(&db, &shop, &owner, &admin, "OFFICE", clock.clone()).unwrap();
-    drop(shop);
+    let Office {
+        dir,
+        db,
+        clock,
+        owner,
+        pg,
+        office,
+    } = shared_office();
     let code = office.add_station(&owner, "T1").unwrap().code;
     let (till, _) = Shop::join_shop(
         &dir.path().join("t1.sqlite3"),
@@ -181,7 +177,9 @@ fn a_restored_server_carries_its_numbers_on_and_gets_the_tills_sales_again() {
     clock.advance_ms(10 * 60_000);
     let after_backup = sell(&till, &owner, &sku);
     assert_eq!(till.send_waiting().unwrap().waiting, 0);
-    let order = office.create_order(&owner, &one_of(&sku)).unwrap();
+    let order = office
+        .create_order(&owner, &dublin_order(&[(&sku, 1)]))
+        .unwrap();
     let url = |db: &str| format!("host=127.0.0.1 port={} user={USER} dbname={db}", pg.port);
     let mut server = postgres::Client::connect(&url("harbour"), postgres::NoTls).unwrap();
     let issued = counters(&mut server);
@@ -245,7 +243,9 @@ fn a_restored_server_carries_its_numbers_on_and_gets_the_tills_sales_again() {
     assert_eq!((again.resent, again.applied), (0, 0));
     assert_eq!(count(&mut server, sale, &after_backup), 1);
     // The back office works on the restored shop: the next order takes a number never issued.
-    let next = office.create_order(&owner, &one_of(&sku)).unwrap();
+    let next = office
+        .create_order(&owner, &dublin_order(&[(&sku, 1)]))
+        .unwrap();
     assert!(
         next.number > order.number,
         "{} after {}",

@@ -6,7 +6,9 @@
 //! killed: the till keeps selling and says so, the back office says its reports wait for the
 //! server; the server returns, the queued sale arrives, once. A sale the server refuses holds
 //! back the next until the owner sets it aside in the till's Settings → Stations, and sends it
-//! again once the cause is put right.
+//! again once the cause is put right. The shop's server is backed up from the back office's
+//! Settings → Stations and restored from it there: the till's sale made after the backup
+//! arrives again, once, and the back office signs in to the restored shop.
 
 mod common;
 
@@ -313,6 +315,51 @@ async fn a_till_and_the_back_office_share_one_shop_through_an_outage() {
         "1",
         "shipped once, on the shop's server"
     );
+
+    // The server backed up from the back office, a sale rung up at the till after it, and the
+    // server restored from that backup in the window: the till sends the sale again, once.
+    click(&office, "#nav-settings").await;
+    click(&office, "#tab-stations").await;
+    click(&office, "#server-backup-now").await;
+    toast_said(&office, "The shop's server is backed up").await;
+    let at_backup: i64 = till_sales(&pg).parse().unwrap();
+    let later = sell_a_mug(&till).await;
+    let number: i64 = later.rsplit('-').next().unwrap().parse().unwrap();
+    let this_sale = format!("SELECT count(*) FROM sale WHERE station = 'T1' AND number = {number}");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while pg.psql("shop", &this_sale).unwrap() != "1" {
+        assert!(
+            Instant::now() < deadline,
+            "{later} never reached the server"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    click(
+        &office,
+        "#server-backups tbody tr:first-child button.server-restore-start",
+    )
+    .await;
+    fill(&office, "#server-restore-user", USER).await;
+    fill(&office, "#server-restore-pin", "1111").await;
+    shot(&office, "stations-server-restore").await;
+    click(&office, "#server-restore-confirm").await;
+    toast_said(&office, "Restored the server from its backup").await;
+    sign_in(&office).await;
+    assert_eq!(
+        pg.psql(
+            "postgres",
+            "SELECT count(*) FROM pg_database WHERE datname LIKE 'shop_before_%' AND NOT datallowconn"
+        )
+        .unwrap(),
+        "1",
+        "the database as it was, kept closed"
+    );
+    let deadline = Instant::now() + Duration::from_secs(90);
+    while till_sales(&pg) != (at_backup + 1).to_string() {
+        assert!(Instant::now() < deadline, "{later} was never sent again");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    assert_eq!(pg.psql("shop", &this_sale).unwrap(), "1", "once");
     till.close().await.unwrap();
     office.close().await.unwrap();
     bench.close().await.unwrap();

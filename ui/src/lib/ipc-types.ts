@@ -1845,6 +1845,7 @@ export interface Commands {
   till_send_again: { req: ById; res: null };
   station_jobs: { req: null; res: Array<JobStation> };
   server_backups: { req: null; res: Array<ServerBackup> };
+  server_backup_now: { req: null; res: null };
   server_restore: { req: ServerRestore; res: ServerRestored };
   backups_list: { req: null; res: Array<BackupEntry> };
   backup_now: { req: null; res: BackupEntry };

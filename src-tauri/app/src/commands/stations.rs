@@ -152,6 +152,18 @@ pub async fn server_backups(app: AppHandle, req: ()) -> Result<Vec<ServerBackup>
     as_staff(app, |shop, session| shop.server_backup_list(session)).await
 }
 
+/// Backs up the shop's server now, from this station.
+#[tauri::command]
+pub async fn server_backup_now(app: AppHandle, req: ()) -> Result<(), ErrorBody> {
+    let () = req;
+    blocking(app, |state| {
+        let (shop, session) = state.signed_in()?;
+        shopdesk_keychain::back_up_server_now(&state.db_path, &shop, &session)?;
+        Ok(())
+    })
+    .await
+}
+
 /// Restores the shop's server from one of its backups; sign-ins end (the restored staff list
 /// may differ), and the marketplaces are pulled again from the backup's watermark.
 #[tauri::command]
