@@ -191,7 +191,7 @@ pub(crate) fn store(tx: Conn, first: Date, last: Date, buyers: &Buyers) -> Resul
             (*net).into(),
         ]);
     }
-    tx.insert_rows("INSERT INTO report_buyer", 9, &values)
+    tx.insert_rows("report_buyer", 9, &values)
 }
 
 /// Makes the month rows of `month` again: the sum of its days, by customer number (numbering

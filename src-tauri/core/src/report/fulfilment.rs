@@ -111,7 +111,7 @@ pub(crate) fn store(tx: Conn, zone: &ShopZone, first: Date, last: Date) -> Resul
             orders.into(),
         ]);
     }
-    tx.insert_rows("INSERT INTO report_fulfilment", 9, &values)
+    tx.insert_rows("report_fulfilment", 9, &values)
 }
 
 /// The stored fates of the days [first, last], but for the days in `skip`.

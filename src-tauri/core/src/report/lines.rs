@@ -306,7 +306,7 @@ pub(crate) fn store(
             .map(Arg::Int),
         );
     }
-    tx.insert_rows("INSERT INTO report_item", 28, &items)?;
+    tx.insert_rows("report_item", 28, &items)?;
     let mut taxes: Vec<Arg> = Vec::new();
     for ((k, name, rate), (base, sold, back)) in &lines.taxes {
         taxes.extend([
@@ -319,7 +319,7 @@ pub(crate) fn store(
         ]);
         taxes.extend([*rate, *base, *sold, *back].map(Arg::Int));
     }
-    tx.insert_rows("INSERT INTO report_tax", 10, &taxes)?;
+    tx.insert_rows("report_tax", 10, &taxes)?;
     let mut discounts: Vec<Arg> = Vec::new();
     for ((k, source), (docs, amount, net)) in &lines.discounts {
         discounts.extend([
@@ -332,7 +332,7 @@ pub(crate) fn store(
         ]);
         discounts.extend([*docs, *amount, *net].map(Arg::Int));
     }
-    tx.insert_rows("INSERT INTO report_discount", 9, &discounts)?;
+    tx.insert_rows("report_discount", 9, &discounts)?;
     Ok(())
 }
 

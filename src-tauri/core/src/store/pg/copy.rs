@@ -197,20 +197,7 @@ fn encode(value: ValueRef, line: &mut Vec<u8>) {
         ValueRef::Null => line.extend_from_slice(b"\\N"),
         ValueRef::Integer(i) => line.extend_from_slice(i.to_string().as_bytes()),
         ValueRef::Real(f) => line.extend_from_slice(f.to_string().as_bytes()),
-        ValueRef::Text(text) => {
-            for &b in text {
-                match b {
-                    b'\\' => line.extend_from_slice(b"\\\\"),
-                    b'\t' => line.extend_from_slice(b"\\t"),
-                    b'\n' => line.extend_from_slice(b"\\n"),
-                    b'\r' => line.extend_from_slice(b"\\r"),
-                    0x08 => line.extend_from_slice(b"\\b"),
-                    0x0b => line.extend_from_slice(b"\\v"),
-                    0x0c => line.extend_from_slice(b"\\f"),
-                    b => line.push(b),
-                }
-            }
-        }
+        ValueRef::Text(text) => crate::sql::copy_text(text, line),
         ValueRef::Blob(bytes) => {
             line.extend_from_slice(b"\\\\x");
             for b in bytes {

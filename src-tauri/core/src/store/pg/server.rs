@@ -384,7 +384,7 @@ impl crate::store::Db {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sql::{args, Cell, Row};
+    use crate::sql::{args, Arg, Cell, Row};
     use crate::store::{next_number, Db};
     use shopdesk_testkit::postgres::Postgres;
 
@@ -394,6 +394,45 @@ mod tests {
         let url = pg.url("shop");
         super::super::migrate(&mut super::super::connect(&url).unwrap()).unwrap();
         (pg, url)
+    }
+
+    /// Rows inserted in bulk (the server's COPY, SQLite's statement a row) read back alike,
+    /// whatever their text holds: tabs, line ends, backslashes, COPY's own `\N` and `\.`.
+    #[test]
+    fn rows_inserted_in_bulk_read_back_alike_on_both_engines() {
+        let (_pg, url) = server();
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("shop.sqlite3"), None).unwrap();
+        let remote = Server::connect(&url).unwrap();
+        let odd = [
+            "a\tb",
+            "line\nend\r",
+            "back\\slash",
+            "\\N",
+            "\\.",
+            "ünï",
+            "",
+        ];
+        let values: Vec<Arg> = (0..1201i64)
+            .flat_map(|n| {
+                [
+                    Arg::from(format!("k{n}{}", odd[n as usize % 7])),
+                    Arg::Int(n - 600),
+                ]
+            })
+            .collect();
+        let bulk = |c: Conn| -> Result<Vec<(String, i64)>> {
+            c.insert_rows("counter (name, next)", 2, &values)?;
+            c.insert_rows("counter", 2, &[])?;
+            c.query_map("SELECT name, next FROM counter ORDER BY next", &[], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+        };
+        let lite = db.write(|tx| bulk(Conn::from(tx))).unwrap();
+        let pg = remote.write(bulk).unwrap();
+        assert_eq!(lite.len(), 1201);
+        assert_eq!(lite, pg);
+        assert_eq!(lite[1], ("k1line\nend\r".to_string(), -599));
     }
 
     /// What one row of the probe reads as, column by column.
