@@ -128,6 +128,17 @@ fn count(client: &mut postgres::Client, sql: &str, id: &str) -> i64 {
     client.query_one(sql, &[&id]).unwrap().get(0)
 }
 
+/// The SKU of an item the demo shop has units of.
+fn stocked_sku(shop: &Shop, owner: &Session) -> String {
+    shop.catalog(owner, &Default::default())
+        .unwrap()
+        .items
+        .into_iter()
+        .find(|v| !v.sku.is_empty() && v.available > 5)
+        .expect("a stocked item")
+        .sku
+}
+
 /// Rings up one unit of `sku` for cash at `till`; the sale's id.
 fn sell(till: &Shop, who: &Session, sku: &str) -> String {
     let sale = till.new_sale(who).unwrap();
@@ -160,14 +171,7 @@ fn a_restored_server_carries_its_numbers_on_and_gets_the_tills_sales_again() {
         clock.clone(),
     )
     .unwrap();
-    let sku = office
-        .catalog(&owner, &Default::default())
-        .unwrap()
-        .items
-        .into_iter()
-        .find(|v| !v.sku.is_empty() && v.available > 5)
-        .expect("a stocked item")
-        .sku;
+    let sku = stocked_sku(&office, &owner);
     till.open_shift(&owner, "50.00").unwrap();
     let before_backup = sell(&till, &owner, &sku);
     assert_eq!(till.send_waiting().unwrap().waiting, 0);
@@ -252,4 +256,76 @@ fn a_restored_server_carries_its_numbers_on_and_gets_the_tills_sales_again() {
         next.number,
         order.number
     );
+}
+
+#[test]
+fn a_restore_that_fails_leaves_the_shops_server_as_it_was() {
+    let Office {
+        dir,
+        owner,
+        pg,
+        office,
+        db,
+        ..
+    } = shared_office();
+    let taken = shopdesk_keychain::back_up_server(&db, &office).unwrap();
+    let mut server = postgres::Client::connect(
+        &format!(
+            "host=127.0.0.1 port={} user={USER} dbname=postgres",
+            pg.port
+        ),
+        postgres::NoTls,
+    )
+    .unwrap();
+    let databases = |server: &mut postgres::Client| -> Vec<(String, bool)> {
+        server
+            .query(
+                "SELECT datname::text, datallowconn FROM pg_database
+                 WHERE datname LIKE 'harbour%' ORDER BY 1",
+                &[],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect()
+    };
+    let before = databases(&mut server);
+    assert_eq!(before, vec![("harbour".to_string(), true)]);
+
+    // A backup cut short (a copy that stopped half-way): pg_restore refuses it.
+    let bytes = std::fs::read(&taken).unwrap();
+    let cut = dir.path().join("server-1790000000000.dump");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let err = shopdesk_keychain::restore_server(&office, &owner, "1111", (USER, ""), &cut)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("pg_restore"), "{err}");
+    assert_eq!(
+        databases(&mut server),
+        before,
+        "nothing made, nothing closed"
+    );
+    // A login the server refuses: nothing is made.
+    let err = shopdesk_keychain::restore_server(
+        &office,
+        &owner,
+        "1111",
+        ("harbour_st_office", "not its password"),
+        &taken,
+    )
+    .unwrap_err();
+    assert_eq!(databases(&mut server), before, "{err}");
+    // A file not named as the backup job names them.
+    let other = dir.path().join("shop.dump");
+    std::fs::copy(&taken, &other).unwrap();
+    let err = shopdesk_keychain::restore_server(&office, &owner, "1111", (USER, ""), &other)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("server-<time>.dump"), "{err}");
+    // The shop works on as it was, on its server.
+    let sku = stocked_sku(&office, &owner);
+    office
+        .create_order(&owner, &dublin_order(&[(&sku, 1)]))
+        .unwrap();
+    assert_eq!(databases(&mut server), before);
 }
