@@ -1,5 +1,6 @@
-//! `shopdesk share|station add|join`: a shop shared with other stations, set up from a script
-//! the way Settings → Stations does it in the window — the same copy, logins and pairing codes.
+//! `shopdesk share|station add|backup|restore|join`: a shop shared with other stations, set up
+//! and its server backed up and restored from a script the way Settings → Stations does it in
+//! the window — the same copy, logins, pairing codes, backups and restore.
 
 use crate::{open, sign_in, DbArg, StaffArgs};
 use shopdesk_core::till::sharing::ServerLogin;
@@ -16,6 +17,35 @@ pub enum StationCommand {
         #[command(flatten)]
         staff: StaffArgs,
         till: String,
+    },
+    /// Backs up the shop's server now, from this station (PostgreSQL's `pg_dump`, beside the
+    /// hourly ones); prints the file.
+    Backup {
+        #[command(flatten)]
+        db: DbArg,
+        #[command(flatten)]
+        staff: StaffArgs,
+    },
+    /// Restores the shop's server from one of its backups (`server-<ms>.dump`), signing in to
+    /// the station's server with an admin login (used once, not kept). Numbers carry on past
+    /// what was issued; the tills send again what the server lost.
+    Restore {
+        #[command(flatten)]
+        db: DbArg,
+        #[command(flatten)]
+        staff: StaffArgs,
+        /// The server's admin login (one that may make databases: the one that shared).
+        #[arg(long, default_value = "postgres")]
+        admin: String,
+        /// Its password (prefer the environment variable in scripts).
+        #[arg(
+            long,
+            env = "SHOPDESK_SERVER_PASSWORD",
+            hide_env_values = true,
+            default_value = ""
+        )]
+        admin_password: String,
+        file: std::path::PathBuf,
     },
 }
 
@@ -95,6 +125,48 @@ pub fn run(command: StationCommand, json: bool) -> Result<(), Error> {
                     pairing.database,
                     pairing.code,
                     pairing.valid_until.to_rfc3339()
+                );
+            }
+        }
+        StationCommand::Backup { db, staff } => {
+            let shop = open(&db)?;
+            let session = sign_in(&shop, &staff)?;
+            let file = shopdesk_keychain::back_up_server_now(&db.db, &shop, &session)?;
+            if json {
+                say!("{}", serde_json::json!({ "file": file }));
+            } else {
+                say!("The shop's server is backed up: {}", file.display());
+            }
+        }
+        StationCommand::Restore {
+            db,
+            staff,
+            admin,
+            admin_password,
+            file,
+        } => {
+            let shop = open(&db)?;
+            let session = sign_in(&shop, &staff)?;
+            let done = shopdesk_keychain::restore_server(
+                &shop,
+                &session,
+                &staff.pin,
+                (&admin, &admin_password),
+                &file,
+            )?;
+            if json {
+                say!("{}", serde_json::to_string(&done).unwrap_or_default());
+            } else {
+                say!(
+                    "Restored the shop's server from its backup of {}. {} The database as it was: {}.",
+                    done.taken_at.to_rfc3339(),
+                    match done.series_carried {
+                        Some(n) => format!("{n} number series carried on past the last issued."),
+                        None => "The replaced database could not be read: check the numbers \
+                                 issued since the backup."
+                            .to_string(),
+                    },
+                    done.kept_as.as_deref().unwrap_or("none")
                 );
             }
         }

@@ -1,5 +1,6 @@
 //! A shop shared from a script: `shopdesk share` makes the server's copy and this computer's
-//! station login, `station add` a pairing code, `join` another computer's station with it —
+//! station login, `station add` a pairing code, `join` another computer's station with it,
+//! `station backup` and `station restore` back up the shop's server and put a backup back —
 //! each login in the OS keychain (gnome-keyring, run headless by `tests/keychain.sh` under
 //! `make test`), every refusal a JSON error code.
 
@@ -87,4 +88,32 @@ fn a_script_shares_the_shop_and_pairs_a_second_station() {
         "catalog", "list", "--db", bench, "--search", "beanie",
     ]));
     assert!(found["total"].as_i64().unwrap() > 0, "{found}");
+
+    // The server backed up and restored from a script: the database as it was kept aside.
+    let backup = answer(&shopdesk(&["station", "backup", "--db", office]));
+    let file = backup["file"].as_str().unwrap().to_string();
+    assert!(file.ends_with(".dump"), "{backup}");
+    let restore = ["station", "restore", "--db", office, "--admin", USER];
+    let wrong_pin = Command::new(env!("CARGO_BIN_EXE_shopdesk"))
+        .args([&restore[..], &[file.as_str(), "--json"]].concat())
+        .env("SHOPDESK_STAFF", "Alex Morgan")
+        .env("SHOPDESK_PIN", "0000")
+        .output()
+        .unwrap();
+    assert_ne!(refusal(&wrong_pin), "", "the PIN is checked");
+    let restored = answer(&shopdesk(&[&restore[..], &[file.as_str()]].concat()));
+    assert!(
+        restored["kept_as"]
+            .as_str()
+            .unwrap()
+            .starts_with("harbour_before_"),
+        "{restored}"
+    );
+    let found = answer(&shopdesk(&[
+        "catalog", "list", "--db", bench, "--search", "beanie",
+    ]));
+    assert!(
+        found["total"].as_i64().unwrap() > 0,
+        "the bench on the restored shop"
+    );
 }
