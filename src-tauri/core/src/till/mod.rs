@@ -413,13 +413,13 @@ impl Shop {
             })
         };
         let last = sent_ids("SELECT id FROM station_sent ORDER BY seq DESC LIMIT 1")?;
-        let held = "SELECT action_id FROM applied_actions WHERE action_id = ANY($1)";
-        if last.is_empty() || !client.query(held, &[&last])?.is_empty() {
+        let on_server = "SELECT action_id FROM applied_actions WHERE action_id = ANY($1)";
+        if last.is_empty() || !client.query(on_server, &[&last])?.is_empty() {
             return Ok(0);
         }
         let kept = sent_ids("SELECT id FROM station_sent ORDER BY seq")?;
         let held: std::collections::HashSet<String> = client
-            .query(held, &[&kept])?
+            .query(on_server, &[&kept])?
             .iter()
             .map(|r| r.get(0))
             .collect();
