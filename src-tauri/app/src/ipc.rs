@@ -152,9 +152,9 @@ ipc_table! {
         till_set_aside_list(()) -> Vec<sale::set_aside::SetAside>;
         till_send_again(ById) -> ();
         station_jobs(()) -> Vec<till::JobStation>;
-        server_backups(()) -> Vec<till::restore::ServerBackup>;
+        server_backups(()) -> Vec<backup::server_restore::ServerBackup>;
         server_backup_now(()) -> ();
-        server_restore(ServerRestore) -> till::restore::ServerRestored;
+        server_restore(ServerRestore) -> backup::server_restore::ServerRestored;
         backups_list(()) -> Vec<backup::BackupEntry>;
         backup_now(()) -> backup::BackupEntry;
         backup_holds(BackupFile) -> backup::BackupHolds;

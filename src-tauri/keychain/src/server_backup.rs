@@ -5,7 +5,7 @@
 //! (`Shop::restore_server`) loads it with `pg_restore` under the admin login typed for it.
 
 use crate::station_login;
-use shopdesk_core::till::restore::ServerRestored;
+use shopdesk_core::backup::server_restore::ServerRestored;
 use shopdesk_core::{Error, Result, Session, Shop};
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -6,8 +6,8 @@
 use super::{as_staff, blocking, ById};
 use crate::commands::shop::{status, AppStatus};
 use serde::{Deserialize, Serialize};
+use shopdesk_core::backup::server_restore::{ServerBackup, ServerRestored};
 use shopdesk_core::sale::set_aside::SetAside;
-use shopdesk_core::till::restore::{ServerBackup, ServerRestored};
 use shopdesk_core::till::sharing::{ServerLogin, StationLogin, StationPairing};
 use shopdesk_core::{ErrorBody, SystemClock};
 use std::sync::Arc;

@@ -3,11 +3,13 @@
 //! place the owner picks; verified; and put back with the owner's PIN — document numbering
 //! carried on past what was already issued, mail already sent not sent again, marketplaces
 //! pulled and pushed again. The file format (copy, manifest, checks) is the store's
-//! (`store/backup.rs`).
+//! (`store/backup.rs`). A shared shop's server is backed up hourly by one station and restored
+//! from those dumps (`server_restore`).
 
 mod carried;
 pub mod encryption;
 mod keep;
+pub mod server_restore;
 
 use crate::audit::{self, Change};
 use crate::error::{Error, Result};

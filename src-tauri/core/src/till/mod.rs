@@ -7,7 +7,6 @@
 //! holds what selling needs, read from the server and kept fresh (`cache`).
 
 mod cache;
-pub mod restore;
 pub mod sharing;
 
 use cache::seed;

@@ -10,14 +10,14 @@
 //! server lacks (`Shop::send_waiting`). Any error before the swap leaves the shop's database as
 //! it was, open again, and drops the half-made copy.
 
-use super::sharing::ServerLogin;
+use super::Carried;
 use crate::audit::{self, Change};
-use crate::backup::Carried;
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::shop::staff::{Permission, Session};
 use crate::sql::{Conn, PgTx};
 use crate::store::pg::{self, roles};
+use crate::till::sharing::ServerLogin;
 use crate::Shop;
 use serde::Serialize;
 use serde_json::json;
