@@ -340,13 +340,8 @@ impl Shop {
             .flatten()
             .filter_map(|e| e.ok())
             .filter_map(|e| {
-                let name = e.file_name().to_string_lossy().into_owned();
-                let ms = name
-                    .strip_prefix("server-")?
-                    .strip_suffix(".dump")?
-                    .parse()
-                    .ok()?;
-                Some((e.path(), Timestamp(ms)))
+                let path = e.path();
+                server_restore::taken_at(&path).map(|at| (path, at))
             })
             .collect();
         found.sort_by_key(|f| std::cmp::Reverse(f.1));
