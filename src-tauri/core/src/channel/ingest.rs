@@ -10,13 +10,14 @@ use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::money::{Currency, Money};
 use crate::order::{
-    self, cancel_in, create_under, record_money, Address, MoneyMove, OrderDraft, OrderLineDraft,
-    OrderTerms,
+    self, cancel_in, create_under, read_ahead, record_money, Address, MoneyMove, OrderDraft,
+    OrderLineDraft, OrderStatus, OrderTerms,
 };
-use crate::sql::{args, Conn};
+use crate::sql::{args, Arg, Conn, Engine};
 use crate::store::with_search_deferred;
 use crate::Shop;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use ts_rs::TS;
 
 /// An order as a connector read it: money already exact, in minor units of `currency`; times
@@ -117,6 +118,10 @@ struct Page<'a> {
     staff: String,
     terms: OrderTerms,
     now: Timestamp,
+    skus: SkuVariants,
+    /// The page's orders the channel has entered: the order, and the marketplace's last update
+    /// taken in.
+    known: HashMap<String, (String, i64)>,
 }
 
 impl Page<'_> {
@@ -136,43 +141,91 @@ fn decimal(minor: i64, cur: Currency) -> String {
     Money::from_minor(minor, cur).to_decimal_string()
 }
 
-/// The variant a marketplace SKU is: the catalog's SKU, else a link made by hand. Unknown SKUs
-/// go on the channel's fix-it list.
-pub(super) fn variant_for_sku(
-    conn: Conn,
-    channel_id: &str,
-    sku: &str,
-    title: &str,
-    now: Timestamp,
-) -> Result<Option<String>> {
-    let sku = sku.trim();
-    if sku.is_empty() {
-        return Ok(None);
+/// The variants of a batch of marketplace SKUs (a page's lines, a channel's listings), read at
+/// once: the catalog's SKU, else a link made by hand.
+pub(super) struct SkuVariants {
+    found: HashMap<String, String>,
+    engine: Engine,
+}
+
+impl SkuVariants {
+    pub(super) fn read<'s>(
+        conn: Conn,
+        channel_id: &str,
+        skus: impl Iterator<Item = &'s str>,
+    ) -> Result<SkuVariants> {
+        let engine = conn.engine();
+        let skus: Vec<Arg> = skus
+            .map(str::trim)
+            .filter(|sku| !sku.is_empty())
+            .map(Arg::from)
+            .collect();
+        let pair = |r: &crate::sql::Row| Ok((sku_key(engine, &r.get::<String>(0)?), r.get(1)?));
+        // A hand link, then the catalog's own SKU over it.
+        let mut found: HashMap<String, String> = conn
+            .query_in_with(
+                "SELECT sku, variant_id FROM channel_sku_link
+                 WHERE channel_id = ?1 AND variant_id IS NOT NULL AND sku IN ({})",
+                &[Arg::from(channel_id)],
+                &skus,
+                pair,
+            )?
+            .into_iter()
+            .collect();
+        found.extend(conn.query_in(
+            "SELECT sku, id FROM variant WHERE sku IN ({})",
+            &skus,
+            pair,
+        )?);
+        Ok(SkuVariants { found, engine })
     }
-    let found: Option<String> = conn.query_opt(
-        "SELECT id FROM variant WHERE sku = ?2
-         UNION ALL
-         SELECT variant_id FROM channel_sku_link
-         WHERE channel_id = ?1 AND sku = ?2 AND variant_id IS NOT NULL
-         LIMIT 1",
-        args![channel_id, sku],
-        |r| r.get(0),
-    )?;
-    if found.is_none() {
-        conn.execute(
-            "INSERT INTO channel_sku_link (channel_id, sku, title, seen_at) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (channel_id, sku) DO NOTHING",
-            args![channel_id, sku, title, now.0],
-        )?;
+
+    /// The variants found.
+    pub(super) fn variants(&self) -> Vec<String> {
+        self.found.values().cloned().collect()
     }
-    Ok(found)
+
+    /// The variant `sku` is; an unknown one goes on the channel's fix-it list.
+    pub(super) fn variant(
+        &self,
+        conn: Conn,
+        channel_id: &str,
+        (sku, title): (&str, &str),
+        now: Timestamp,
+    ) -> Result<Option<String>> {
+        let sku = sku.trim();
+        if sku.is_empty() {
+            return Ok(None);
+        }
+        let found = self.found.get(&sku_key(self.engine, sku)).cloned();
+        if found.is_none() {
+            conn.execute(
+                "INSERT INTO channel_sku_link (channel_id, sku, title, seen_at)
+                 VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (channel_id, sku) DO NOTHING",
+                args![channel_id, sku, title, now.0],
+            )?;
+        }
+        Ok(found)
+    }
+}
+
+/// SKUs compare without case (SQLite's NOCASE folds ASCII letters, PostgreSQL's citext
+/// lower()s), so the rows found are matched to the SKUs asked the same way.
+fn sku_key(engine: Engine, sku: &str) -> String {
+    match engine {
+        Engine::Sqlite => sku.to_ascii_lowercase(),
+        Engine::Postgres => sku.to_lowercase(),
+    }
 }
 
 fn draft_of(conn: Conn, page: &Page, o: &RemoteOrder) -> Result<OrderDraft> {
     let (cur, now) = (page.terms.currency, page.now);
     let mut lines = Vec::with_capacity(o.lines.len());
     for l in &o.lines {
-        let variant = variant_for_sku(conn, &page.channel.id, &l.sku, &l.title, now)?;
+        let variant = page
+            .skus
+            .variant(conn, &page.channel.id, (&l.sku, &l.title), now)?;
         let title = match (&variant, l.sku.trim()) {
             (None, sku) if !sku.is_empty() => format!("{} (SKU {sku})", l.title.trim()),
             _ => l.title.trim().to_string(),
@@ -213,15 +266,29 @@ fn draft_of(conn: Conn, page: &Page, o: &RemoteOrder) -> Result<OrderDraft> {
 /// Brings an order's money and status up to what the marketplace says: payment once, each
 /// refund once, then the cancellation. A cancellation Shopdesk cannot follow (already shipped,
 /// money still held) lands on the timeline for a person instead of failing the import.
-fn apply_state(conn: Conn, page: &Page, order_id: &str, o: &RemoteOrder) -> Result<()> {
+/// `written`: the total and status of an order just entered (nothing paid on it yet), else they
+/// are read.
+fn apply_state(
+    conn: Conn,
+    page: &Page,
+    order_id: &str,
+    o: &RemoteOrder,
+    written: Option<(i64, OrderStatus)>,
+) -> Result<()> {
     let (name, cur) = (&page.channel.name, page.terms.currency);
-    let (total, status): (i64, String) = conn.query_row(
-        "SELECT total_minor, status FROM customer_order WHERE id = ?1",
-        args![order_id],
-        |r| r.tuple(),
-    )?;
+    let (total, status, paid) = match written {
+        Some((total, status)) => (total, status.as_str().to_string(), 0),
+        None => {
+            let (total, status): (i64, String) = conn.query_row(
+                "SELECT total_minor, status FROM customer_order WHERE id = ?1",
+                args![order_id],
+                |r| r.tuple(),
+            )?;
+            (total, status, order::paid_refunded(conn, order_id)?.0)
+        }
+    };
     let staff = page.staff.as_str();
-    if o.paid && order::paid_refunded(conn, order_id)?.0 == 0 && total > 0 {
+    if o.paid && paid == 0 && total > 0 {
         record_money(
             conn,
             order_id,
@@ -289,8 +356,8 @@ fn apply_state(conn: Conn, page: &Page, order_id: &str, o: &RemoteOrder) -> Resu
     Ok(())
 }
 
-/// Imports one order, or brings a known one up to date.
-fn upsert(conn: Conn, page: &Page, o: &RemoteOrder) -> Result<Ingested> {
+/// Imports one order, or brings a known one up to date; the order and the update taken in.
+fn upsert(conn: Conn, page: &Page, o: &RemoteOrder) -> Result<(Ingested, String)> {
     let channel_id = &page.channel.id;
     if !o.currency.eq_ignore_ascii_case(page.terms.currency.code()) {
         return Err(Error::invalid(format!(
@@ -299,30 +366,26 @@ fn upsert(conn: Conn, page: &Page, o: &RemoteOrder) -> Result<Ingested> {
             page.terms.currency.code()
         )));
     }
-    let known: Option<(String, i64)> = conn.query_opt(
-        "SELECT order_id, remote_updated_at FROM channel_order
-         WHERE channel_id = ?1 AND external_id = ?2",
-        args![channel_id, o.external_id],
-        |r| r.tuple(),
-    )?;
     let payload = o.raw.to_string();
-    let done = match known {
-        Some((_, seen)) if seen >= o.updated_at.0 => return Ok(Ingested::Unchanged),
+    match page.known.get(&o.external_id) {
+        Some((order_id, seen)) if *seen >= o.updated_at.0 => {
+            Ok((Ingested::Unchanged, order_id.clone()))
+        }
         Some((order_id, _)) => {
             conn.execute(
                 "UPDATE channel_order SET remote_updated_at = ?3, payload = ?4
                  WHERE channel_id = ?1 AND external_id = ?2",
                 args![channel_id, o.external_id, o.updated_at.0, payload],
             )?;
-            apply_state(conn, page, &order_id, o)?;
-            Ingested::Updated
+            apply_state(conn, page, order_id, o, None)?;
+            Ok((Ingested::Updated, order_id.clone()))
         }
         None => {
             if o.lines.is_empty() {
                 return Err(Error::invalid("the order has no lines"));
             }
             let draft = draft_of(conn, page, o)?;
-            let order_id = create_under(conn, &page.terms, &draft, &page.staff, page.now)?;
+            let created = create_under(conn, &page.terms, &draft, &page.staff, page.now)?;
             let line_ids: Vec<&str> = o.lines.iter().map(|l| l.remote_id.as_str()).collect();
             conn.execute(
                 "INSERT INTO channel_order (channel_id, external_id, order_id, remote_updated_at,
@@ -331,22 +394,17 @@ fn upsert(conn: Conn, page: &Page, o: &RemoteOrder) -> Result<Ingested> {
                 args![
                     channel_id,
                     o.external_id,
-                    order_id,
+                    created.id,
                     o.updated_at.0,
                     serde_json::to_string(&line_ids).unwrap_or_default(),
                     payload,
                     page.now.0
                 ],
             )?;
-            apply_state(conn, page, &order_id, o)?;
-            Ingested::Created
+            apply_state(conn, page, &created.id, o, created.written)?;
+            Ok((Ingested::Created, created.id))
         }
-    };
-    conn.execute(
-        "DELETE FROM channel_quarantine WHERE channel_id = ?1 AND external_id = ?2",
-        args![channel_id, o.external_id],
-    )?;
-    Ok(done)
+    }
 }
 
 fn quarantine(
@@ -369,6 +427,12 @@ fn quarantine(
 
 /// Writes a page's orders. With `each_alone` every order has its own savepoint, so a refused
 /// one is quarantined and the others go on; without it the first refusal fails the page.
+///
+/// What each order would look up on its own — whether the channel has it, its SKUs' variants,
+/// its customer, an order already entered under its id — is read for the whole page first, a
+/// statement or two each (on the server every statement is a round trip), and kept up to date
+/// as the page's orders are written. Not with savepoints: what a refused order wrote is rolled
+/// back, and what it added to those would not be, so there each order asks for itself.
 fn write_page(
     tx: Conn,
     channel_id: &str,
@@ -377,14 +441,45 @@ fn write_page(
     each_alone: bool,
 ) -> Result<IngestTally> {
     let ch = load_channel(tx, channel_id)?;
-    let terms = OrderTerms::read(tx)?;
-    let ctx = Page {
+    let orders: Vec<&RemoteOrder> = page
+        .iter()
+        .filter_map(|p| match p {
+            Pulled::Order(o) => Some(o.as_ref()),
+            Pulled::Malformed { .. } => None,
+        })
+        .collect();
+    let external: Vec<Arg> = orders.iter().map(|o| Arg::from(&o.external_id)).collect();
+    let known = tx.query_in_with(
+        "SELECT external_id, order_id, remote_updated_at FROM channel_order
+         WHERE channel_id = ?1 AND external_id IN ({})",
+        &[Arg::from(&ch.id)],
+        &external,
+        |r| Ok((r.get::<String>(0)?, (r.get(1)?, r.get(2)?))),
+    )?;
+    let lines = orders.iter().flat_map(|o| &o.lines);
+    let skus = SkuVariants::read(tx, &ch.id, lines.map(|l| l.sku.as_str()))?;
+    let mut terms = OrderTerms::read(tx)?;
+    terms.read_variants(tx, &skus.variants())?;
+    if !each_alone {
+        let ids: Vec<String> = orders.iter().map(|o| o.external_id.clone()).collect();
+        let emails: Vec<String> = orders
+            .iter()
+            .map(|o| o.email.trim().to_lowercase())
+            .filter(|e| !e.is_empty())
+            .collect();
+        terms.ahead = Some(read_ahead(tx, &ch.name, &ids, &emails)?);
+    }
+    let mut ctx = Page {
         staff: actor(tx, &ch.id)?,
         terms,
         channel: &ch,
         now,
+        skus,
+        known: known.into_iter().collect(),
     };
     let mut tally = IngestTally::default();
+    // The orders taken in, whose earlier quarantine (if any) is lifted at the end.
+    let mut landed: Vec<Arg> = Vec::new();
     for p in page {
         let o = match p {
             Pulled::Malformed {
@@ -393,31 +488,46 @@ fn write_page(
                 raw,
             } => {
                 quarantine(tx, &ch.id, external_id, error, raw, now)?;
+                landed.retain(|l| *l != Arg::from(external_id));
                 tally.quarantined += 1;
                 continue;
             }
             Pulled::Order(o) => o,
         };
         tally.newest = tally.newest.max(Some(o.updated_at));
-        if !each_alone {
-            tally.count(upsert(tx, &ctx, o)?);
-            continue;
-        }
-        tx.execute_batch("SAVEPOINT remote_order")?;
-        match upsert(tx, &ctx, o) {
-            Ok(done) => {
-                tx.execute_batch("RELEASE remote_order")?;
-                tally.count(done);
+        let done = if each_alone {
+            tx.execute_batch("SAVEPOINT remote_order")?;
+            match upsert(tx, &ctx, o) {
+                Ok(done) => {
+                    tx.execute_batch("RELEASE remote_order")?;
+                    done
+                }
+                Err(e) if e.is_refusal() => {
+                    tx.execute_batch("ROLLBACK TO remote_order; RELEASE remote_order")?;
+                    let (why, raw) = (e.to_string(), o.raw.to_string());
+                    quarantine(tx, &ch.id, &o.external_id, &why, &raw, now)?;
+                    landed.retain(|l| *l != Arg::from(&o.external_id));
+                    tally.quarantined += 1;
+                    continue;
+                }
+                Err(e) => return Err(e),
             }
-            Err(e) if e.is_refusal() => {
-                tx.execute_batch("ROLLBACK TO remote_order; RELEASE remote_order")?;
-                let (why, raw) = (e.to_string(), o.raw.to_string());
-                quarantine(tx, &ch.id, &o.external_id, &why, &raw, now)?;
-                tally.quarantined += 1;
-            }
-            Err(e) => return Err(e),
+        } else {
+            upsert(tx, &ctx, o)?
+        };
+        let (done, order_id) = done;
+        if !matches!(done, Ingested::Unchanged) {
+            ctx.known
+                .insert(o.external_id.clone(), (order_id, o.updated_at.0));
+            landed.push(Arg::from(&o.external_id));
         }
+        tally.count(done);
     }
+    tx.execute_in(
+        "DELETE FROM channel_quarantine WHERE channel_id = ?1 AND external_id IN ({})",
+        &[Arg::from(&ch.id)],
+        &landed,
+    )?;
     Ok(tally)
 }
 

@@ -9,7 +9,7 @@
 //! shipment. Its id is the idempotency key; failures back off exponentially with jitter, and
 //! nothing is ever dropped: a push that keeps failing stays visible in the health panel.
 
-use super::ingest::variant_for_sku;
+use super::ingest::SkuVariants;
 use super::{actor, load_channel};
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
@@ -114,8 +114,9 @@ impl Shop {
         self.db.shared_write(|tx| {
             let ch = load_channel(tx, channel_id)?;
             let mut matched = 0;
+            let skus = SkuVariants::read(tx, &ch.id, listings.iter().map(|l| l.sku.as_str()))?;
             for l in listings {
-                let variant = variant_for_sku(tx, &ch.id, &l.sku, &l.title, now)?;
+                let variant = skus.variant(tx, &ch.id, (&l.sku, &l.title), now)?;
                 let seq = match &variant {
                     Some(v) => {
                         matched += 1;

@@ -10,10 +10,12 @@ use crate::money::{Currency, Money};
 use crate::sale::pricing::{price, PriceLine, PriceRules};
 use crate::sale::{price_rules, Discount, LineKind};
 use crate::shop::shop_currency;
-use crate::sql::{args, Conn};
-use crate::stock::variant_label;
+use crate::sql::{args, Arg, Conn};
+use crate::stock::{self, line_name, variant_label};
 use crate::tax::{self, TaxPart, TaxRate};
 use serde::{Deserialize, Serialize};
+use std::cell::{OnceCell, RefCell};
+use std::collections::HashMap;
 use ts_rs::TS;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
@@ -148,6 +150,7 @@ fn amount(text: &str, currency: Currency, what: &str) -> Result<i64> {
     Ok(m)
 }
 
+#[derive(Clone)]
 struct CatalogRow {
     id: String,
     sku: Option<String>,
@@ -156,10 +159,17 @@ struct CatalogRow {
     inventory_policy: String,
 }
 
-fn find_variant(conn: Conn, line: &OrderLineDraft) -> Result<Option<CatalogRow>> {
+fn find_variant(
+    conn: Conn,
+    line: &OrderLineDraft,
+    terms: &OrderTerms,
+) -> Result<Option<CatalogRow>> {
     let code = line.sku.trim();
     if line.variant_id.is_none() && code.is_empty() {
         return Ok(None);
+    }
+    if let Some((row, _)) = line.variant_id.as_ref().and_then(|id| terms.known.get(id)) {
+        return Ok(Some(row.clone()));
     }
     // One indexed lookup at a time: the id, then the SKU, then the barcode. Asked as one
     // `id = ? OR sku = ? OR barcode = ?`, SQLite scanned every variant (15 ms a line in a
@@ -213,6 +223,25 @@ pub(crate) struct OrderTerms {
     rates: Vec<TaxRate>,
     rules: PriceRules,
     pub risk: RiskSettings,
+    /// Variants read ahead, by id with their line names, for a page's lines (two reads a line
+    /// otherwise); an order entered alone reads its own.
+    known: HashMap<String, (CatalogRow, String)>,
+    /// The shop's first location, and the names of the locations asked, once each.
+    first_location: OnceCell<String>,
+    location_names: RefCell<HashMap<String, String>>,
+    /// What a page of marketplace orders read ahead; `None`: each order asks for itself.
+    pub(crate) ahead: Option<Ahead>,
+}
+
+/// What a page of orders read ahead in a statement or two, kept up to date as its orders are
+/// written, so each order asks nothing of these (on the server each ask is a round trip).
+#[derive(Default)]
+pub(crate) struct Ahead {
+    /// The page's orders already entered from its channel, by external id.
+    pub entered: RefCell<HashMap<String, String>>,
+    /// The customers of the page's e-mail addresses (lowercase), by their main address or a
+    /// further one; an address missing has no customer yet.
+    pub customers: RefCell<HashMap<String, String>>,
 }
 
 impl OrderTerms {
@@ -222,7 +251,61 @@ impl OrderTerms {
             rates: tax::rates(conn)?,
             rules: price_rules(conn)?,
             risk: risk_settings(conn)?,
+            known: HashMap::new(),
+            first_location: OnceCell::new(),
+            location_names: RefCell::new(HashMap::new()),
+            ahead: None,
         })
+    }
+
+    /// The shop's first location (where orders without one take their stock), read once.
+    pub(crate) fn first_location(&self, conn: Conn) -> Result<String> {
+        if let Some(id) = self.first_location.get() {
+            return Ok(id.clone());
+        }
+        let id = stock::default_location(conn)?;
+        Ok(self.first_location.get_or_init(|| id).clone())
+    }
+
+    /// An active location's name, read once; refused when there is no such location.
+    pub(crate) fn location_name(&self, conn: Conn, id: &str) -> Result<String> {
+        if let Some(name) = self.location_names.borrow().get(id) {
+            return Ok(name.clone());
+        }
+        let name = stock::location_exists(conn, id)?;
+        self.location_names
+            .borrow_mut()
+            .insert(id.to_string(), name.clone());
+        Ok(name)
+    }
+
+    /// Reads the variants `ids` in one go for the orders about to be priced under these terms.
+    pub(crate) fn read_variants(&mut self, conn: Conn, ids: &[String]) -> Result<()> {
+        let keys: Vec<Arg> = ids
+            .iter()
+            .filter(|id| !self.known.contains_key(*id))
+            .map(|id| Arg::from(id.as_str()))
+            .collect();
+        let rows = conn.query_in(
+            "SELECT v.id, v.sku, v.price_minor, v.tax_class, v.inventory_policy,
+                    p.title, v.option1, v.option2, v.option3
+             FROM variant v JOIN product p ON p.id = v.product_id WHERE v.id IN ({})",
+            &keys,
+            |r| {
+                let row = CatalogRow {
+                    id: r.get(0)?,
+                    sku: r.get(1)?,
+                    price: r.get(2)?,
+                    tax_class: r.get(3)?,
+                    inventory_policy: r.get(4)?,
+                };
+                Ok((row, line_name(r, 5)?))
+            },
+        )?;
+        for (row, name) in rows {
+            self.known.insert(row.id.clone(), (row, name));
+        }
+        Ok(())
     }
 }
 
@@ -263,9 +346,12 @@ pub(crate) fn prepare<'c>(
                 i + 1
             )));
         }
-        let variant = find_variant(conn, l)?;
+        let variant = find_variant(conn, l, terms)?;
         let title = match &variant {
-            Some(v) => variant_label(conn, &v.id)?,
+            Some(v) => match terms.known.get(&v.id) {
+                Some((_, name)) => name.clone(),
+                None => variant_label(conn, &v.id)?,
+            },
             None => optional(&l.title)
                 .ok_or_else(|| Error::invalid(format!("line {}: a SKU or a title", i + 1)))?,
         };

@@ -5,7 +5,7 @@
 //! holding or cancelling releases them, releasing commits them again, shipping turns committed
 //! units into shipped ones (on hand and committed both go down).
 
-use super::draft::{prepare, OrderTerms, Prepared};
+use super::draft::{prepare, Ahead, OrderTerms, Prepared};
 use super::ship::{open_units, record_shipment, Parcel, ShipmentRecord, FORWARDED_OF_LINE};
 use super::verify::{hold_reasons, verify, verify_candidate, CheckLevel};
 use super::view::{load, lock, paid_refunded, status, Order, SHIPPED_OF_LINE};
@@ -18,12 +18,14 @@ use crate::money::Money;
 use crate::order::outbox;
 use crate::shop::shop_currency;
 use crate::shop::staff::{authorize, Permission, Session};
-use crate::sql::{args, Conn};
+use crate::sql::{args, Arg, Conn};
 use crate::stock;
 use crate::store::next_number;
 use crate::Shop;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use ts_rs::TS;
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, TS)]
@@ -275,6 +277,7 @@ fn match_customer(
     conn: Conn,
     draft: &OrderDraft,
     p: &Prepared,
+    terms: &OrderTerms,
     at: Timestamp,
 ) -> Result<Option<String>> {
     if let Some(id) = draft.customer_id.as_deref().filter(|s| !s.is_empty()) {
@@ -285,25 +288,9 @@ fn match_customer(
         return Ok(None);
     };
     let address = serde_json::to_string(&p.shipping).unwrap_or_default();
-    let found: Option<String> = conn.query_opt(
-        // `email IS NOT NULL` lets the partial index on lower(email) answer; without it
-        // every order scanned every customer.
-        "SELECT id FROM customer
-         WHERE lower(email) = ?1 AND email IS NOT NULL AND erased_at IS NULL
-           AND merged_into IS NULL LIMIT 1",
-        args![email],
-        |r| r.get(0),
-    )?;
-    // A further e-mail of a customer (a work address, or one of a customer merged into them).
-    let found = match found {
-        Some(id) => Some(id),
-        None => conn.query_opt(
-            "SELECT c.id FROM customer_contact k JOIN customer c ON c.id = k.customer_id
-             WHERE k.kind = 'email' AND lower(k.value) = ?1
-               AND c.erased_at IS NULL AND c.merged_into IS NULL LIMIT 1",
-            args![email],
-            |r| r.get(0),
-        )?,
+    let found = match &terms.ahead {
+        Some(ahead) => ahead.customers.borrow().get(email).cloned(),
+        None => customer_by_email(conn, email)?,
     };
     if let Some(id) = found {
         // Only a new address is a change: the same one again rewrote the customer's search row.
@@ -323,16 +310,87 @@ fn match_customer(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
         args![id, name, email, p.phone, address, at.0],
     )?;
+    if let Some(ahead) = &terms.ahead {
+        ahead
+            .customers
+            .borrow_mut()
+            .insert(email.clone(), id.clone());
+    }
     Ok(Some(id))
 }
 
-fn check_location(conn: Conn, draft: &OrderDraft) -> Result<String> {
+/// The customer whose main e-mail address is `email` (lowercase), else the one with it as a
+/// further address (a work address, or one of a customer merged into them).
+fn customer_by_email(conn: Conn, email: &str) -> Result<Option<String>> {
+    let found: Option<String> = conn.query_opt(
+        &format!("{MAIN_EMAIL} AND lower(email) = ?1 LIMIT 1"),
+        args![email],
+        |r| r.get(0),
+    )?;
+    match found {
+        Some(id) => Ok(Some(id)),
+        None => conn.query_opt(
+            &format!("{FURTHER_EMAIL} AND lower(k.value) = ?1 LIMIT 1"),
+            args![email],
+            |r| r.get(0),
+        ),
+    }
+}
+
+/// Customers by a further e-mail address of theirs, `k.value`.
+const FURTHER_EMAIL: &str = "SELECT c.id, lower(k.value) FROM customer_contact k
+     JOIN customer c ON c.id = k.customer_id
+     WHERE k.kind = 'email' AND c.erased_at IS NULL AND c.merged_into IS NULL";
+
+/// Customers by their main e-mail address. `email IS NOT NULL` lets the partial index on
+/// lower(email) answer; without it every order scanned every customer.
+const MAIN_EMAIL: &str = "SELECT id, lower(email) FROM customer
+     WHERE email IS NOT NULL AND erased_at IS NULL AND merged_into IS NULL";
+
+/// Reads ahead, for a page of orders from `channel`, what each would ask on its own: which of
+/// the `external` ids are entered already, and the customers of the `emails` (lowercase).
+pub(crate) fn read_ahead(
+    conn: Conn,
+    channel: &str,
+    external: &[String],
+    emails: &[String],
+) -> Result<Ahead> {
+    let keys = |v: &[String]| v.iter().map(Arg::from).collect::<Vec<_>>();
+    let entered = conn.query_in_with(
+        "SELECT external_id, id FROM customer_order WHERE channel = ?1 AND external_id IN ({})",
+        &[Arg::from(channel)],
+        &keys(external),
+        |r| r.tuple(),
+    )?;
+    let emails = keys(emails);
+    let pair = |r: &crate::sql::Row| Ok((r.get::<String>(1)?, r.get::<String>(0)?));
+    // A main address wins over a further one, as one order on its own finds them.
+    let mut customers: HashMap<String, String> = conn
+        .query_in(
+            &format!("{FURTHER_EMAIL} AND lower(k.value) IN ({{}})"),
+            &emails,
+            pair,
+        )?
+        .into_iter()
+        .collect();
+    customers.extend(conn.query_in(
+        &format!("{MAIN_EMAIL} AND lower(email) IN ({{}})"),
+        &emails,
+        pair,
+    )?);
+    Ok(Ahead {
+        entered: RefCell::new(entered.into_iter().collect()),
+        customers: RefCell::new(customers),
+    })
+}
+
+fn check_location(conn: Conn, draft: &OrderDraft, terms: &OrderTerms) -> Result<String> {
     match draft.location_id.as_deref().filter(|s| !s.is_empty()) {
         Some(l) => {
-            stock::location_exists(conn, l)?;
+            terms.location_name(conn, l)?;
             Ok(l.to_string())
         }
-        None => stock::default_location(conn),
+        None => terms.first_location(conn),
     }
 }
 
@@ -344,12 +402,41 @@ fn accept(conn: Conn, order_id: &str, staff: &str, at: Timestamp, why: &str) -> 
 /// What follows an order's opening: its stock committed, the timeline, our confirmation.
 fn accepted(conn: Conn, order_id: &str, staff: &str, at: Timestamp, why: &str) -> Result<()> {
     commit_unshipped(conn, order_id, 1, staff, at)?;
-    event(conn, order_id, at, Some(staff), "accepted", why)?;
     let channel: String = conn.query_row(
         "SELECT channel FROM customer_order WHERE id = ?1",
         args![order_id],
         |r| r.get(0),
     )?;
+    announce_accepted(conn, order_id, &channel, staff, at, why)
+}
+
+/// `accepted` for an order just written open, from what was written rather than read back:
+/// nothing of it is shipped, so every unit of its item lines is committed at its location.
+fn accepted_new(
+    conn: Conn,
+    (order_id, location): (&str, &str),
+    p: &Prepared,
+    staff: &str,
+    at: Timestamp,
+) -> Result<()> {
+    for l in p.lines.iter().filter(|l| l.kind == "item") {
+        if let Some(variant) = &l.variant_id {
+            let doc = ("order", order_id);
+            stock::commit_stock(conn, variant, location, l.quantity, doc, Some(staff), at)?;
+        }
+    }
+    announce_accepted(conn, order_id, &p.channel, staff, at, "passed verification")
+}
+
+fn announce_accepted(
+    conn: Conn,
+    order_id: &str,
+    channel: &str,
+    staff: &str,
+    at: Timestamp,
+    why: &str,
+) -> Result<()> {
+    event(conn, order_id, at, Some(staff), "accepted", why)?;
     // Marketplaces confirm their own orders; hand-entered ones get ours, once.
     if channel == "manual" && !outbox::already_queued(conn, order_id, "order_confirmation")? {
         outbox::queue_for_order(conn, order_id, "order_confirmation", None, &[], at)?;
@@ -366,7 +453,7 @@ pub(crate) fn create_in<'c>(
     now: Timestamp,
 ) -> Result<String> {
     let tx = tx.into();
-    create_under(tx, &OrderTerms::read(tx)?, draft, staff, now)
+    Ok(create_under(tx, &OrderTerms::read(tx)?, draft, staff, now)?.id)
 }
 
 /// `create_in` under terms the caller read: a marketplace page reads them once for its orders.
@@ -376,7 +463,7 @@ pub(crate) fn create_under(
     draft: &OrderDraft,
     staff: &str,
     now: Timestamp,
-) -> Result<String> {
+) -> Result<Created> {
     let p = prepare(tx, draft, terms)?;
     let external = draft
         .external_id
@@ -384,17 +471,20 @@ pub(crate) fn create_under(
         .map(str::trim)
         .filter(|s| !s.is_empty());
     if let Some(ext) = external {
-        let existing: Option<String> = tx.query_opt(
-            "SELECT id FROM customer_order WHERE channel = ?1 AND external_id = ?2",
-            args![p.channel, ext],
-            |r| r.get(0),
-        )?;
+        let existing: Option<String> = match &terms.ahead {
+            Some(ahead) => ahead.entered.borrow().get(ext).cloned(),
+            None => tx.query_opt(
+                "SELECT id FROM customer_order WHERE channel = ?1 AND external_id = ?2",
+                args![p.channel, ext],
+                |r| r.get(0),
+            )?,
+        };
         if let Some(id) = existing {
-            return Ok(id);
+            return Ok(Created { id, written: None });
         }
     }
-    let location = check_location(tx, draft)?;
-    let customer = match_customer(tx, draft, &p, now)?;
+    let location = check_location(tx, draft, terms)?;
+    let customer = match_customer(tx, draft, &p, terms, now)?;
     // The number first: its counter row stays locked until this transaction ends, so on the
     // server orders entered at once by several stations are verified one after the other, each
     // seeing the stock the one before it committed (the last unit is reserved once).
@@ -460,9 +550,27 @@ pub(crate) fn create_under(
     if holds {
         event(tx, &id, now, Some(staff), "held", &hold_reasons(&checks))?;
     } else {
-        accepted(tx, &id, staff, now, "passed verification")?;
+        accepted_new(tx, (&id, &location), &p, staff, now)?;
     }
-    Ok(id)
+    if let (Some(ahead), Some(ext)) = (&terms.ahead, external) {
+        ahead
+            .entered
+            .borrow_mut()
+            .insert(ext.to_string(), id.clone());
+    }
+    Ok(Created {
+        id,
+        written: Some((p.total, status)),
+    })
+}
+
+/// An order entered, or found entered already.
+pub(crate) struct Created {
+    pub id: String,
+    /// The total and status it was written with, which its marketplace's payment and
+    /// cancellation are weighed against (read back, a statement more an order); `None` for
+    /// one entered before.
+    pub written: Option<(i64, OrderStatus)>,
 }
 
 impl Shop {
@@ -529,7 +637,7 @@ impl Shop {
                     before.name
                 )));
             }
-            let location = check_location(tx, draft)?;
+            let location = check_location(tx, draft, &terms)?;
             if before.status == OrderStatus::Open {
                 commit_unshipped(tx, order_id, -1, staff, now)?;
             }

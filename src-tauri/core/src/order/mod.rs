@@ -30,7 +30,7 @@ pub use address::Address;
 pub(crate) use claim::open_in as open_claim_in;
 pub use claim::{Claim, ClaimDraft, ClaimKind, ClaimResolution};
 pub use draft::{OrderDraft, OrderLineDraft};
-pub(crate) use flow::{cancel_in, create_under, record_money, MoneyMove};
+pub(crate) use flow::{cancel_in, create_under, read_ahead, record_money, MoneyMove};
 pub use flow::{PaymentDraft, ShipmentDraft};
 pub use inbox::{BulkAction, BulkResult, InboxQuery, InboxRow, InboxSort, InboxView};
 pub use returns::{

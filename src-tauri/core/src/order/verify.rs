@@ -308,7 +308,7 @@ pub(crate) fn verify_candidate(
     let mut checks = Vec::new();
 
     // Stock and prices, line by line.
-    let location_name = stock::location_exists(conn, location).unwrap_or_default();
+    let location_name = terms.location_name(conn, location).unwrap_or_default();
     for l in lines {
         let (title, qty, price) = (&l.title, &l.quantity, &l.unit_price);
         let Some(variant) = &l.variant_id else {

@@ -270,7 +270,7 @@ pub(crate) fn fold(tx: Conn, zone: &ShopZone, most_days: usize) -> Result<bool> 
         .filter(|(_, touched)| touched.iter().all(|d| chosen.contains(d)))
         .map(|(hour, _)| Arg::Int(*hour))
         .collect();
-    tx.execute_in("DELETE FROM report_stale WHERE hour IN ({})", &made)?;
+    tx.execute_in("DELETE FROM report_stale WHERE hour IN ({})", &[], &made)?;
     Ok(chosen.len() == days.len())
 }
 

@@ -395,20 +395,31 @@ impl Conn<'_> {
         &self,
         sql: &str,
         keys: &[Arg],
+        f: impl FnMut(&Row) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        self.query_in_with(sql, &[], keys, f)
+    }
+
+    /// `query_in` with `fixed` parameters first (`?1` … `?n` in `sql`), the list's after them.
+    pub fn query_in_with<T>(
+        &self,
+        sql: &str,
+        fixed: &[Arg],
+        keys: &[Arg],
         mut f: impl FnMut(&Row) -> Result<T>,
     ) -> Result<Vec<T>> {
         let mut out = Vec::new();
-        for (sql, params) in in_batches(sql, keys) {
+        for (sql, params) in in_batches(sql, fixed, keys) {
             let params: Vec<&dyn Param> = params.iter().map(|a| a as &dyn Param).collect();
             out.extend(self.query_map(&sql, &params, &mut f)?);
         }
         Ok(out)
     }
 
-    /// `execute` over a list of keys, as `query_in` reads them; the rows changed.
-    pub fn execute_in(&self, sql: &str, keys: &[Arg]) -> Result<usize> {
+    /// `execute` over a list of keys, as `query_in_with` reads them; the rows changed.
+    pub fn execute_in(&self, sql: &str, fixed: &[Arg], keys: &[Arg]) -> Result<usize> {
         let mut changed = 0;
-        for (sql, params) in in_batches(sql, keys) {
+        for (sql, params) in in_batches(sql, fixed, keys) {
             let params: Vec<&dyn Param> = params.iter().map(|a| a as &dyn Param).collect();
             changed += self.execute(&sql, &params)?;
         }
@@ -578,11 +589,18 @@ fn numbered(sql: &str) -> String {
     out
 }
 
-/// `sql` with its `{}` made into `?1, ?2, …` for each batch of `keys`.
-fn in_batches<'k>(sql: &'k str, keys: &'k [Arg]) -> impl Iterator<Item = (String, &'k [Arg])> {
+/// `sql` with its `{}` made into `?n+1, ?n+2, …` for each batch of `keys`, after the `n`
+/// `fixed` parameters; each batch's parameters are the fixed ones, then its keys.
+fn in_batches<'k>(
+    sql: &'k str,
+    fixed: &'k [Arg],
+    keys: &'k [Arg],
+) -> impl Iterator<Item = (String, Vec<Arg>)> + 'k {
     keys.chunks(500).map(move |batch| {
-        let marks: Vec<String> = (1..=batch.len()).map(|i| format!("?{i}")).collect();
-        (sql.replacen("{}", &marks.join(", "), 1), batch)
+        let n = fixed.len();
+        let marks: Vec<String> = (1..=batch.len()).map(|i| format!("?{}", n + i)).collect();
+        let params = fixed.iter().chain(batch).cloned().collect();
+        (sql.replacen("{}", &marks.join(", "), 1), params)
     })
 }
 
@@ -688,8 +706,23 @@ mod tests {
             })
             .unwrap();
         assert_eq!(found.len(), 600);
+        // Fixed parameters come first, the list's are numbered after them.
+        let below: Vec<i64> = c
+            .query_in_with(
+                "SELECT k FROM t WHERE k < ?1 AND k IN ({}) ORDER BY k",
+                &[Arg::Int(1000)],
+                &odd,
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!((below.len(), below[499]), (500, 999));
         assert_eq!(
-            c.execute_in("DELETE FROM t WHERE k IN ({})", &odd).unwrap(),
+            c.execute_in(
+                "DELETE FROM t WHERE k >= ?1 AND k IN ({})",
+                &[Arg::Int(0)],
+                &odd
+            )
+            .unwrap(),
             600
         );
         assert!(c

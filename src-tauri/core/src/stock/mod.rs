@@ -21,7 +21,7 @@ use crate::id::new_id;
 use crate::money::Money;
 use crate::shop::shop_currency;
 use crate::shop::staff::{authorize, Permission, Session};
-use crate::sql::{args, Conn, Engine, Param};
+use crate::sql::{args, Conn, Engine, Param, Row};
 use crate::Shop;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -210,19 +210,23 @@ pub(crate) fn variant_label<'c>(conn: impl Into<Conn<'c>>, variant_id: &str) -> 
             "SELECT p.title, v.option1, v.option2, v.option3, v.sku FROM variant v
              JOIN product p ON p.id = v.product_id WHERE v.id = ?1",
             args![variant_id],
-            |r| {
-                let opts: Vec<String> = (1..4)
-                    .filter_map(|i| r.get::<Option<String>>(i).transpose())
-                    .collect::<Result<_>>()?;
-                let title: String = r.get(0)?;
-                Ok(if opts.is_empty() {
-                    title
-                } else {
-                    format!("{title} ({})", opts.join(" / "))
-                })
-            },
+            |r| line_name(r, 0),
         )?
         .ok_or(Error::NotFound { what: "variant" })
+}
+
+/// A variant's name read from a row holding its product's title at `at` and its three options
+/// after it: "Tee (M / Sage)".
+pub(crate) fn line_name(r: &Row, at: usize) -> Result<String> {
+    let opts: Vec<String> = (at + 1..at + 4)
+        .filter_map(|i| r.get::<Option<String>>(i).transpose())
+        .collect::<Result<_>>()?;
+    let title: String = r.get(at)?;
+    Ok(if opts.is_empty() {
+        title
+    } else {
+        format!("{title} ({})", opts.join(" / "))
+    })
 }
 
 /// The first location: where the counter sells from and imports put their stock.
