@@ -2,6 +2,7 @@
 //! checked and priced before it is written: every line resolved to a catalog variant or given a
 //! title, amounts parsed exactly, taxes by the shop's rule in `tax.rs`.
 
+use super::buyer::Ahead;
 use super::verify::{risk_settings, Candidate, CandidateLine, RiskSettings};
 use super::Address;
 use crate::clock::Timestamp;
@@ -231,17 +232,6 @@ pub(crate) struct OrderTerms {
     location_names: RefCell<HashMap<String, String>>,
     /// What a page of marketplace orders read ahead; `None`: each order asks for itself.
     pub(crate) ahead: Option<Ahead>,
-}
-
-/// What a page of orders read ahead in a statement or two, kept up to date as its orders are
-/// written, so each order asks nothing of these (on the server each ask is a round trip).
-#[derive(Default)]
-pub(crate) struct Ahead {
-    /// The page's orders already entered from its channel, by external id.
-    pub entered: RefCell<HashMap<String, String>>,
-    /// The customers of the page's e-mail addresses (lowercase), by their main address or a
-    /// further one; an address missing has no customer yet.
-    pub customers: RefCell<HashMap<String, String>>,
 }
 
 impl OrderTerms {

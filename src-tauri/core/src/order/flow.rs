@@ -5,7 +5,8 @@
 //! holding or cancelling releases them, releasing commits them again, shipping turns committed
 //! units into shipped ones (on hand and committed both go down).
 
-use super::draft::{prepare, Ahead, OrderTerms, Prepared};
+use super::buyer::match_customer;
+use super::draft::{prepare, OrderTerms, Prepared};
 use super::ship::{open_units, record_shipment, Parcel, ShipmentRecord, FORWARDED_OF_LINE};
 use super::verify::{hold_reasons, verify, verify_candidate, CheckLevel};
 use super::view::{load, lock, paid_refunded, status, Order, SHIPPED_OF_LINE};
@@ -18,14 +19,12 @@ use crate::money::Money;
 use crate::order::outbox;
 use crate::shop::shop_currency;
 use crate::shop::staff::{authorize, Permission, Session};
-use crate::sql::{args, Arg, Conn};
+use crate::sql::{args, Conn};
 use crate::stock;
 use crate::store::next_number;
 use crate::Shop;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use std::cell::RefCell;
-use std::collections::HashMap;
 use ts_rs::TS;
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, TS)]
@@ -269,119 +268,6 @@ fn write_lines(conn: Conn, order_id: &str, p: &Prepared) -> Result<()> {
         )?;
     }
     Ok(())
-}
-
-/// The customer an order belongs to: the one given, else the one with its e-mail, else a new
-/// one made from the shipping name. Keeps the customer's last address.
-fn match_customer(
-    conn: Conn,
-    draft: &OrderDraft,
-    p: &Prepared,
-    terms: &OrderTerms,
-    at: Timestamp,
-) -> Result<Option<String>> {
-    if let Some(id) = draft.customer_id.as_deref().filter(|s| !s.is_empty()) {
-        crate::store::customer_exists(conn, id)?;
-        return Ok(Some(id.to_string()));
-    }
-    let Some(email) = &p.email else {
-        return Ok(None);
-    };
-    let address = serde_json::to_string(&p.shipping).unwrap_or_default();
-    let found = match &terms.ahead {
-        Some(ahead) => ahead.customers.borrow().get(email).cloned(),
-        None => customer_by_email(conn, email)?,
-    };
-    if let Some(id) = found {
-        // Only a new address is a change: the same one again rewrote the customer's search row.
-        conn.execute(
-            "UPDATE customer SET address = ?2, updated_at = ?3
-             WHERE id = ?1 AND address IS DISTINCT FROM CAST(?2 AS TEXT)",
-            args![id, address, at.0],
-        )?;
-        return Ok(Some(id));
-    }
-    let name = Some(p.shipping.name.clone())
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| email.clone());
-    let id = new_id();
-    conn.execute(
-        "INSERT INTO customer (id, name, email, phone, address, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-        args![id, name, email, p.phone, address, at.0],
-    )?;
-    if let Some(ahead) = &terms.ahead {
-        ahead
-            .customers
-            .borrow_mut()
-            .insert(email.clone(), id.clone());
-    }
-    Ok(Some(id))
-}
-
-/// The customer whose main e-mail address is `email` (lowercase), else the one with it as a
-/// further address (a work address, or one of a customer merged into them).
-fn customer_by_email(conn: Conn, email: &str) -> Result<Option<String>> {
-    let found: Option<String> = conn.query_opt(
-        &format!("{MAIN_EMAIL} AND lower(email) = ?1 LIMIT 1"),
-        args![email],
-        |r| r.get(0),
-    )?;
-    match found {
-        Some(id) => Ok(Some(id)),
-        None => conn.query_opt(
-            &format!("{FURTHER_EMAIL} AND lower(k.value) = ?1 LIMIT 1"),
-            args![email],
-            |r| r.get(0),
-        ),
-    }
-}
-
-/// Customers by a further e-mail address of theirs, `k.value`.
-const FURTHER_EMAIL: &str = "SELECT c.id, lower(k.value) FROM customer_contact k
-     JOIN customer c ON c.id = k.customer_id
-     WHERE k.kind = 'email' AND c.erased_at IS NULL AND c.merged_into IS NULL";
-
-/// Customers by their main e-mail address. `email IS NOT NULL` lets the partial index on
-/// lower(email) answer; without it every order scanned every customer.
-const MAIN_EMAIL: &str = "SELECT id, lower(email) FROM customer
-     WHERE email IS NOT NULL AND erased_at IS NULL AND merged_into IS NULL";
-
-/// Reads ahead, for a page of orders from `channel`, what each would ask on its own: which of
-/// the `external` ids are entered already, and the customers of the `emails` (lowercase).
-pub(crate) fn read_ahead(
-    conn: Conn,
-    channel: &str,
-    external: &[String],
-    emails: &[String],
-) -> Result<Ahead> {
-    let keys = |v: &[String]| v.iter().map(Arg::from).collect::<Vec<_>>();
-    let entered = conn.query_in_with(
-        "SELECT external_id, id FROM customer_order WHERE channel = ?1 AND external_id IN ({})",
-        &[Arg::from(channel)],
-        &keys(external),
-        |r| r.tuple(),
-    )?;
-    let emails = keys(emails);
-    let pair = |r: &crate::sql::Row| Ok((r.get::<String>(1)?, r.get::<String>(0)?));
-    // A main address wins over a further one, as one order on its own finds them.
-    let mut customers: HashMap<String, String> = conn
-        .query_in(
-            &format!("{FURTHER_EMAIL} AND lower(k.value) IN ({{}})"),
-            &emails,
-            pair,
-        )?
-        .into_iter()
-        .collect();
-    customers.extend(conn.query_in(
-        &format!("{MAIN_EMAIL} AND lower(email) IN ({{}})"),
-        &emails,
-        pair,
-    )?);
-    Ok(Ahead {
-        entered: RefCell::new(entered.into_iter().collect()),
-        customers: RefCell::new(customers),
-    })
 }
 
 fn check_location(conn: Conn, draft: &OrderDraft, terms: &OrderTerms) -> Result<String> {

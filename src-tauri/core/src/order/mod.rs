@@ -11,6 +11,7 @@
 //! payment ledger, never stored, so they cannot drift.
 
 mod address;
+mod buyer;
 pub mod carrier;
 mod claim;
 pub mod claim_file;
@@ -27,10 +28,11 @@ mod verify;
 mod view;
 
 pub use address::Address;
+pub(crate) use buyer::read_ahead;
 pub(crate) use claim::open_in as open_claim_in;
 pub use claim::{Claim, ClaimDraft, ClaimKind, ClaimResolution};
 pub use draft::{OrderDraft, OrderLineDraft};
-pub(crate) use flow::{cancel_in, create_under, read_ahead, record_money, MoneyMove};
+pub(crate) use flow::{cancel_in, create_under, record_money, MoneyMove};
 pub use flow::{PaymentDraft, ShipmentDraft};
 pub use inbox::{BulkAction, BulkResult, InboxQuery, InboxRow, InboxSort, InboxView};
 pub use returns::{
