@@ -126,7 +126,16 @@ struct Page<'a> {
 
 impl Page<'_> {
     fn event(&self, conn: Conn, order_id: &str, kind: &str, detail: &str) -> Result<()> {
-        order::event(conn, order_id, self.now, Some(&self.staff), kind, detail)
+        let by = (self.now, Some(self.staff.as_str()));
+        order::event_later(conn, self.terms.later(), order_id, by, kind, detail)
+    }
+
+    /// Writes the rows the page kept for its end, before something reads them.
+    fn write_kept(&self, conn: Conn) -> Result<()> {
+        match self.terms.later() {
+            Some(rows) => rows.write(conn),
+            None => Ok(()),
+        }
     }
 }
 
@@ -279,6 +288,7 @@ fn apply_state(
     let (total, status, paid) = match written {
         Some((total, status)) => (total, status.as_str().to_string(), 0),
         None => {
+            page.write_kept(conn)?;
             let (total, status): (i64, String) = conn.query_row(
                 "SELECT total_minor, status FROM customer_order WHERE id = ?1",
                 args![order_id],
@@ -291,9 +301,9 @@ fn apply_state(
     if o.paid && paid == 0 && total > 0 {
         record_money(
             conn,
+            page.terms.later(),
             order_id,
-            MoneyMove::Payment,
-            total,
+            (MoneyMove::Payment, total),
             ("marketplace", &o.external_id),
             staff,
             page.now,
@@ -314,6 +324,9 @@ fn apply_state(
         }
     }
     // The ledger is the record of which marketplace refunds are in: each carries its id.
+    if !o.refunds.is_empty() || o.cancelled {
+        page.write_kept(conn)?;
+    }
     for r in &o.refunds {
         let applied: bool = conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM order_payment
@@ -329,9 +342,9 @@ fn apply_state(
         if amount > 0 {
             record_money(
                 conn,
+                None,
                 order_id,
-                MoneyMove::Refund,
-                amount,
+                (MoneyMove::Refund, amount),
                 ("marketplace", &r.id),
                 staff,
                 page.now,
@@ -372,6 +385,8 @@ fn upsert(conn: Conn, page: &Page, o: &RemoteOrder) -> Result<(Ingested, String)
             Ok((Ingested::Unchanged, order_id.clone()))
         }
         Some((order_id, _)) => {
+            // Its key and payments may be among the rows kept for the page's end.
+            page.write_kept(conn)?;
             conn.execute(
                 "UPDATE channel_order SET remote_updated_at = ?3, payload = ?4
                  WHERE channel_id = ?1 AND external_id = ?2",
@@ -387,18 +402,18 @@ fn upsert(conn: Conn, page: &Page, o: &RemoteOrder) -> Result<(Ingested, String)
             let draft = draft_of(conn, page, o)?;
             let created = create_under(conn, &page.terms, &draft, &page.staff, page.now)?;
             let line_ids: Vec<&str> = o.lines.iter().map(|l| l.remote_id.as_str()).collect();
-            conn.execute(
-                "INSERT INTO channel_order (channel_id, external_id, order_id, remote_updated_at,
-                     line_ids, payload, imported_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                args![
-                    channel_id,
-                    o.external_id,
-                    created.id,
-                    o.updated_at.0,
-                    serde_json::to_string(&line_ids).unwrap_or_default(),
-                    payload,
-                    page.now.0
+            conn.insert_row(
+                page.terms.later(),
+                "channel_order (channel_id, external_id, order_id, remote_updated_at, line_ids,
+                     payload, imported_at)",
+                vec![
+                    channel_id.into(),
+                    (&o.external_id).into(),
+                    (&created.id).into(),
+                    o.updated_at.0.into(),
+                    serde_json::to_string(&line_ids).unwrap_or_default().into(),
+                    payload.into(),
+                    page.now.0.into(),
                 ],
             )?;
             apply_state(conn, page, &created.id, o, created.written)?;
@@ -523,6 +538,7 @@ fn write_page(
         }
         tally.count(done);
     }
+    ctx.write_kept(tx)?;
     tx.execute_in(
         "DELETE FROM channel_quarantine WHERE channel_id = ?1 AND external_id IN ({})",
         &[Arg::from(&ch.id)],

@@ -7,7 +7,7 @@ use super::{OrderDraft, OrderTerms};
 use crate::clock::Timestamp;
 use crate::error::Result;
 use crate::id::new_id;
-use crate::sql::{args, Arg, Conn};
+use crate::sql::{args, Arg, Conn, LaterRows};
 use std::cell::RefCell;
 use std::collections::HashMap;
 
@@ -20,6 +20,10 @@ pub(crate) struct Ahead {
     /// The customers of the page's e-mail addresses (lowercase), by their main address or a
     /// further one; an address missing has no customer yet.
     pub customers: RefCell<HashMap<String, String>>,
+    /// The page's orders' lines, timeline entries, payments and marketplace keys, written at
+    /// its end: nothing reads them before then, save a later version of one of its orders,
+    /// before which they are written.
+    pub rows: LaterRows,
 }
 
 /// The customer an order belongs to: the one given, else the one with its e-mail, else a new
@@ -132,5 +136,6 @@ pub(crate) fn read_ahead(
     Ok(Ahead {
         entered: RefCell::new(entered.into_iter().collect()),
         customers: RefCell::new(customers),
+        rows: LaterRows::default(),
     })
 }

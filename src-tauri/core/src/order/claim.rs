@@ -265,7 +265,7 @@ impl Shop {
                     }
                     let method = if method.trim().is_empty() { "original payment" } else { method.trim() };
                     let note = invoice::credit_order(tx, &order_id, vec![claim_credit(&order, amount, &label)], &label, staff, now)?;
-                    super::flow::record_money(tx, &order_id, super::MoneyMove::Refund, amount, (method, &note.code), staff, now)?;
+                    super::flow::record_money(tx, None, &order_id, (super::MoneyMove::Refund, amount), (method, &note.code), staff, now)?;
                     let text = Money::from_minor(amount, cur).to_decimal_string();
                     outbox::queue_for_order(tx, &order_id, "refund", Some(&note.id), &[("refund_amount", &format!("{text} {}", cur.code()))], now)?;
                     ("refund", Some(amount), None, format!("refunded {text} ({})", note.code))

@@ -11,7 +11,7 @@ use crate::money::{Currency, Money};
 use crate::sale::pricing::{price, PriceLine, PriceRules};
 use crate::sale::{price_rules, Discount, LineKind};
 use crate::shop::shop_currency;
-use crate::sql::{args, Arg, Conn};
+use crate::sql::{args, Arg, Conn, LaterRows};
 use crate::stock::{self, line_name, variant_label};
 use crate::tax::{self, TaxPart, TaxRate};
 use serde::{Deserialize, Serialize};
@@ -72,6 +72,8 @@ pub(crate) struct PreparedLine {
     pub catalog_price: Option<i64>,
     /// The variant's: "continue" sells past zero.
     pub inventory_policy: Option<String>,
+    /// The variant's cost as the order is written, for its margin.
+    pub unit_cost: Option<i64>,
     pub discount: i64,
     pub amount: i64,
     pub taxes: Vec<TaxPart>,
@@ -158,6 +160,7 @@ struct CatalogRow {
     price: i64,
     tax_class: String,
     inventory_policy: String,
+    cost: Option<i64>,
 }
 
 fn find_variant(
@@ -178,7 +181,7 @@ fn find_variant(
     let by = |column: &str, value: &str| {
         conn.query_opt(
             &format!(
-                "SELECT id, sku, price_minor, tax_class, inventory_policy FROM variant
+                "SELECT id, sku, price_minor, tax_class, inventory_policy, cost_minor FROM variant
                  WHERE {column} = ?1 LIMIT 1"
             ),
             args![value],
@@ -189,6 +192,7 @@ fn find_variant(
                     price: r.get(2)?,
                     tax_class: r.get(3)?,
                     inventory_policy: r.get(4)?,
+                    cost: r.get(5)?,
                 })
             },
         )
@@ -248,6 +252,11 @@ impl OrderTerms {
         })
     }
 
+    /// Where rows are kept to be written at the end of the page, on a page.
+    pub(crate) fn later(&self) -> Option<&LaterRows> {
+        self.ahead.as_ref().map(|a| &a.rows)
+    }
+
     /// The shop's first location (where orders without one take their stock), read once.
     pub(crate) fn first_location(&self, conn: Conn) -> Result<String> {
         if let Some(id) = self.first_location.get() {
@@ -277,7 +286,7 @@ impl OrderTerms {
             .map(|id| Arg::from(id.as_str()))
             .collect();
         let rows = conn.query_in(
-            "SELECT v.id, v.sku, v.price_minor, v.tax_class, v.inventory_policy,
+            "SELECT v.id, v.sku, v.price_minor, v.tax_class, v.inventory_policy, v.cost_minor,
                     p.title, v.option1, v.option2, v.option3
              FROM variant v JOIN product p ON p.id = v.product_id WHERE v.id IN ({})",
             &keys,
@@ -288,8 +297,9 @@ impl OrderTerms {
                     price: r.get(2)?,
                     tax_class: r.get(3)?,
                     inventory_policy: r.get(4)?,
+                    cost: r.get(5)?,
                 };
-                Ok((row, line_name(r, 5)?))
+                Ok((row, line_name(r, 6)?))
             },
         )?;
         for (row, name) in rows {
@@ -383,6 +393,7 @@ pub(crate) fn prepare<'c>(
             unit_price,
             catalog_price: variant.as_ref().map(|v| v.price),
             inventory_policy: variant.as_ref().map(|v| v.inventory_policy.clone()),
+            unit_cost: variant.as_ref().and_then(|v| v.cost),
             discount: 0,
             amount: 0,
             taxes: Vec::new(),
@@ -411,6 +422,7 @@ pub(crate) fn prepare<'c>(
             unit_price: shipping_price,
             catalog_price: None,
             inventory_policy: None,
+            unit_cost: None,
             discount: 0,
             amount: 0,
             taxes: Vec::new(),

@@ -10,7 +10,7 @@ use super::draft::{prepare, OrderTerms, Prepared};
 use super::ship::{open_units, record_shipment, Parcel, ShipmentRecord, FORWARDED_OF_LINE};
 use super::verify::{hold_reasons, verify, verify_candidate, CheckLevel};
 use super::view::{load, lock, paid_refunded, status, Order, SHIPPED_OF_LINE};
-use super::{event, order_name, OrderDraft, OrderStatus};
+use super::{event, event_later, order_name, OrderDraft, OrderStatus};
 use crate::audit::{self, Change};
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
@@ -19,7 +19,7 @@ use crate::money::Money;
 use crate::order::outbox;
 use crate::shop::shop_currency;
 use crate::shop::staff::{authorize, Permission, Session};
-use crate::sql::{args, Conn};
+use crate::sql::{args, Conn, LaterRows};
 use crate::stock;
 use crate::store::next_number;
 use crate::Shop;
@@ -158,11 +158,12 @@ pub(crate) enum MoneyMove {
 
 /// Money received or paid back, on the order's ledger; `reference` says what it came with (a
 /// card slip, a credit note, a marketplace's order or refund id).
+/// `later`: the payment row kept with a page's rows (its audit entry, for a refund, is not).
 pub(crate) fn record_money<'c>(
     conn: impl Into<Conn<'c>>,
+    later: Option<&LaterRows>,
     order_id: &str,
-    movement: MoneyMove,
-    amount: i64,
+    (movement, amount): (MoneyMove, i64),
     (method, reference): (&str, &str),
     staff: &str,
     at: Timestamp,
@@ -172,10 +173,19 @@ pub(crate) fn record_money<'c>(
         MoneyMove::Payment => "payment",
         MoneyMove::Refund => "refund",
     };
-    conn.execute(
-        "INSERT INTO order_payment (id, order_id, kind, amount_minor, method, reference, staff_id, at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        args![new_id(), order_id, kind, amount, method, reference, staff, at.0],
+    conn.insert_row(
+        later,
+        "order_payment (id, order_id, kind, amount_minor, method, reference, staff_id, at)",
+        vec![
+            new_id().into(),
+            order_id.into(),
+            kind.into(),
+            amount.into(),
+            method.into(),
+            reference.into(),
+            staff.into(),
+            at.0.into(),
+        ],
     )?;
     if matches!(movement, MoneyMove::Refund) {
         // Every refund — a return, a claim, one made on the marketplace — is on the trail.
@@ -238,33 +248,33 @@ fn rewrite_lines(conn: Conn, order_id: &str, p: &Prepared) -> Result<()> {
         "UPDATE customer_order SET fulfilled_at = NULL WHERE id = ?1",
         args![order_id],
     )?;
-    write_lines(conn, order_id, p)
+    write_lines(conn, None, order_id, p)
 }
 
-fn write_lines(conn: Conn, order_id: &str, p: &Prepared) -> Result<()> {
+fn write_lines(conn: Conn, later: Option<&LaterRows>, order_id: &str, p: &Prepared) -> Result<()> {
     for (i, l) in p.lines.iter().enumerate() {
-        conn.execute(
-            "INSERT INTO order_line (id, order_id, position, kind, variant_id, sku, title, quantity,
-                 unit_price_minor, catalog_price_minor, discount_minor, amount_minor, tax_minor, taxes,
-                 unit_cost_minor)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
-                     (SELECT cost_minor FROM variant WHERE id = ?5))",
-            args![
-            new_id(),
-            order_id,
-            i as i64 + 1,
-            l.kind,
-            l.variant_id,
-            l.sku,
-            l.title,
-            l.quantity,
-            l.unit_price,
-            l.catalog_price,
-            l.discount,
-            l.amount,
-            l.tax(),
-            serde_json::to_string(&l.taxes).unwrap_or_default(),
-        ],
+        conn.insert_row(
+            later,
+            "order_line (id, order_id, position, kind, variant_id, sku, title, quantity,
+                 unit_price_minor, catalog_price_minor, discount_minor, amount_minor, tax_minor,
+                 taxes, unit_cost_minor)",
+            vec![
+                new_id().into(),
+                order_id.into(),
+                (i as i64 + 1).into(),
+                l.kind.into(),
+                l.variant_id.as_deref().into(),
+                l.sku.as_str().into(),
+                l.title.as_str().into(),
+                l.quantity.into(),
+                l.unit_price.into(),
+                l.catalog_price.into(),
+                l.discount.into(),
+                l.amount.into(),
+                l.tax().into(),
+                serde_json::to_string(&l.taxes).unwrap_or_default().into(),
+                l.unit_cost.into(),
+            ],
         )?;
     }
     Ok(())
@@ -293,13 +303,14 @@ fn accepted(conn: Conn, order_id: &str, staff: &str, at: Timestamp, why: &str) -
         args![order_id],
         |r| r.get(0),
     )?;
-    announce_accepted(conn, order_id, &channel, staff, at, why)
+    announce_accepted(conn, None, order_id, (&channel, staff, at), why)
 }
 
 /// `accepted` for an order just written open, from what was written rather than read back:
 /// nothing of it is shipped, so every unit of its item lines is committed at its location.
 fn accepted_new(
     conn: Conn,
+    later: Option<&LaterRows>,
     (order_id, location): (&str, &str),
     p: &Prepared,
     staff: &str,
@@ -311,18 +322,18 @@ fn accepted_new(
             stock::commit_stock(conn, variant, location, l.quantity, doc, Some(staff), at)?;
         }
     }
-    announce_accepted(conn, order_id, &p.channel, staff, at, "passed verification")
+    let why = "passed verification";
+    announce_accepted(conn, later, order_id, (&p.channel, staff, at), why)
 }
 
 fn announce_accepted(
     conn: Conn,
+    later: Option<&LaterRows>,
     order_id: &str,
-    channel: &str,
-    staff: &str,
-    at: Timestamp,
+    (channel, staff, at): (&str, &str, Timestamp),
     why: &str,
 ) -> Result<()> {
-    event(conn, order_id, at, Some(staff), "accepted", why)?;
+    event_later(conn, later, order_id, (at, Some(staff)), "accepted", why)?;
     // Marketplaces confirm their own orders; hand-entered ones get ours, once.
     if channel == "manual" && !outbox::already_queued(conn, order_id, "order_confirmation")? {
         outbox::queue_for_order(conn, order_id, "order_confirmation", None, &[], at)?;
@@ -424,19 +435,16 @@ pub(crate) fn create_under(
             score,
         ],
     )?;
-    write_lines(tx, &id, &p)?;
-    event(
-        tx,
-        &id,
-        now,
-        Some(staff),
-        "created",
-        &format!("{} order {}", p.channel, order_name(number)),
-    )?;
+    // On a page of marketplace orders, its lines and timeline are written with the page's.
+    let later = terms.later();
+    write_lines(tx, later, &id, &p)?;
+    let by = (now, Some(staff));
+    let created = format!("{} order {}", p.channel, order_name(number));
+    event_later(tx, later, &id, by, "created", &created)?;
     if holds {
-        event(tx, &id, now, Some(staff), "held", &hold_reasons(&checks))?;
+        event_later(tx, later, &id, by, "held", &hold_reasons(&checks))?;
     } else {
-        accepted_new(tx, (&id, &location), &p, staff, now)?;
+        accepted_new(tx, later, (&id, &location), &p, staff, now)?;
     }
     if let (Some(ahead), Some(ext)) = (&terms.ahead, external) {
         ahead
@@ -674,9 +682,9 @@ impl Shop {
             }
             record_money(
                 tx,
+                None,
                 order_id,
-                MoneyMove::Payment,
-                amount,
+                (MoneyMove::Payment, amount),
                 (method, p.reference.trim()),
                 session.staff_id(),
                 now,

@@ -54,7 +54,7 @@ pub(crate) use view::{
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::id::new_id;
-use crate::sql::{args, Conn};
+use crate::sql::{args, Conn, LaterRows};
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -210,11 +210,30 @@ pub(crate) fn event<'c>(
     kind: &str,
     detail: &str,
 ) -> Result<()> {
-    conn.into().execute(
-        "INSERT INTO order_event (id, order_id, at, staff_id, kind, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        args![new_id(), order_id, at.0, staff_id, kind, detail],
-    )?;
-    Ok(())
+    event_later(conn.into(), None, order_id, (at, staff_id), kind, detail)
+}
+
+/// `event`, kept with `later`'s rows when given.
+pub(crate) fn event_later(
+    conn: Conn,
+    later: Option<&LaterRows>,
+    order_id: &str,
+    (at, staff_id): (Timestamp, Option<&str>),
+    kind: &str,
+    detail: &str,
+) -> Result<()> {
+    conn.insert_row(
+        later,
+        "order_event (id, order_id, at, staff_id, kind, detail)",
+        vec![
+            new_id().into(),
+            order_id.into(),
+            at.0.into(),
+            staff_id.into(),
+            kind.into(),
+            detail.into(),
+        ],
+    )
 }
 
 #[cfg(test)]

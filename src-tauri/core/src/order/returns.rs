@@ -373,7 +373,7 @@ impl Shop {
                 )));
             }
             let note = invoice::credit_order(tx, &order_id, credit, &reason, session.staff_id(), now)?;
-                    super::flow::record_money(tx, &order_id, super::MoneyMove::Refund, amount, (method, &note.code), session.staff_id(), now)?;
+                    super::flow::record_money(tx, None, &order_id, (super::MoneyMove::Refund, amount), (method, &note.code), session.staff_id(), now)?;
             tx.execute(
                 "UPDATE order_return SET status = 'refunded', refund_minor = ?2, credit_note_id = ?3, updated_at = ?4
                  WHERE id = ?1",

@@ -433,6 +433,27 @@ impl Conn<'_> {
     /// statement for each row count, binding every value). SQLite, in the process, is fastest
     /// with one cached statement run a row at a time (measured on the report sums: a statement
     /// of many rows is parsed per size and steps slower).
+    /// Inserts one row into `into` ("order_event (id, order_id, …)") now, or, given `later`,
+    /// with the rows it holds when it is written.
+    pub fn insert_row(
+        &self,
+        later: Option<&LaterRows>,
+        into: &'static str,
+        row: Vec<Arg>,
+    ) -> Result<()> {
+        if let Some(later) = later {
+            later.add(into, row);
+            return Ok(());
+        }
+        let marks: Vec<String> = (1..=row.len()).map(|i| format!("?{i}")).collect();
+        let params: Vec<&dyn Param> = row.iter().map(|a| a as &dyn Param).collect();
+        self.execute(
+            &format!("INSERT INTO {into} VALUES ({})", marks.join(", ")),
+            &params,
+        )?;
+        Ok(())
+    }
+
     pub fn insert_rows(&self, table: &str, width: usize, values: &[Arg]) -> Result<()> {
         match self {
             Conn::Lite(c) => {
@@ -458,6 +479,7 @@ impl Conn<'_> {
                             data.push(b'\t');
                         }
                         match v {
+                            Arg::Null => data.extend_from_slice(b"\\N"),
                             Arg::Int(n) => data.extend_from_slice(n.to_string().as_bytes()),
                             Arg::Text(text) => copy_text(text.as_bytes(), &mut data),
                         }
@@ -587,6 +609,32 @@ fn numbered(sql: &str) -> String {
         out.push(ch);
     }
     out
+}
+
+/// Rows kept to be inserted together at the end of a batch of work — a statement (a `COPY` on
+/// the server) a table instead of one a row — for rows nothing reads before then. The tables
+/// are written in the order their first row came, so a row may refer to one of an earlier table.
+#[derive(Default)]
+pub struct LaterRows {
+    tables: RefCell<Vec<(&'static str, usize, Vec<Arg>)>>,
+}
+
+impl LaterRows {
+    fn add(&self, into: &'static str, row: Vec<Arg>) {
+        let mut tables = self.tables.borrow_mut();
+        match tables.iter_mut().find(|(t, _, _)| *t == into) {
+            Some((_, _, values)) => values.extend(row),
+            None => tables.push((into, row.len(), row)),
+        }
+    }
+
+    /// Inserts the rows kept, and forgets them.
+    pub fn write(&self, conn: Conn) -> Result<()> {
+        for (into, width, values) in self.tables.take() {
+            conn.insert_rows(into, width, &values)?;
+        }
+        Ok(())
+    }
 }
 
 /// `sql` with its `{}` made into `?n+1, ?n+2, …` for each batch of `keys`, after the `n`

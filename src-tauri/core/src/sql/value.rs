@@ -72,8 +72,15 @@ impl<T: Param> Param for Option<T> {
 /// A parameter owned, for lists of parameters built as a query is (filters the person chose).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Arg {
+    Null,
     Int(i64),
     Text(String),
+}
+
+impl<T: Into<Arg>> From<Option<T>> for Arg {
+    fn from(v: Option<T>) -> Arg {
+        v.map_or(Arg::Null, Into::into)
+    }
 }
 
 impl From<i64> for Arg {
@@ -105,6 +112,7 @@ impl From<&String> for Arg {
 impl Param for Arg {
     fn value(&self) -> Value<'_> {
         match self {
+            Arg::Null => Value::Null,
             Arg::Int(i) => Value::Int(*i),
             Arg::Text(t) => Value::Text(t),
         }

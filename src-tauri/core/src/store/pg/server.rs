@@ -384,7 +384,7 @@ impl crate::store::Db {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sql::{args, Arg, Cell, Row};
+    use crate::sql::{args, Arg, Cell, LaterRows, Row};
     use crate::store::{next_number, Db};
     use shopdesk_testkit::postgres::Postgres;
 
@@ -433,6 +433,32 @@ mod tests {
         assert_eq!(lite.len(), 1201);
         assert_eq!(lite, pg);
         assert_eq!(lite[1], ("k1line\nend\r".to_string(), -599));
+
+        // NULL, and the text "\N" beside it, kept for later and written together.
+        type Kept = Vec<(Option<String>, Option<i64>)>;
+        let kept = |c: Conn| -> Result<Kept> {
+            c.execute_batch("CREATE TEMP TABLE kept (a TEXT, b BIGINT)")?;
+            let later = LaterRows::default();
+            c.insert_row(Some(&later), "kept (a, b)", vec![Arg::Null, Arg::Int(1)])?;
+            c.insert_row(
+                Some(&later),
+                "kept (a, b)",
+                vec![Arg::from("\\N"), Arg::Null],
+            )?;
+            c.insert_row(
+                None,
+                "kept (b, a)",
+                vec![Arg::Int(2), Arg::from(None::<&str>)],
+            )?;
+            later.write(c)?;
+            c.query_map("SELECT a, b FROM kept ORDER BY coalesce(b, 0)", &[], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+        };
+        let lite = db.write(|tx| kept(Conn::from(tx))).unwrap();
+        assert_eq!(lite, remote.write(kept).unwrap());
+        let expected: Kept = vec![(Some("\\N".into()), None), (None, Some(1)), (None, Some(2))];
+        assert_eq!(lite, expected);
     }
 
     /// What one row of the probe reads as, column by column.
