@@ -268,6 +268,15 @@ fn duplicates_short_stock_velocity_and_price_differences_are_explained() {
         "{:?}",
         third.checks
     );
+    // All three to the same address, too.
+    assert!(
+        third
+            .checks
+            .iter()
+            .any(|c| c.code == "velocity" && c.message.contains("3 orders from this address")),
+        "{:?}",
+        third.checks
+    );
 
     let mut cheap = line("TEE-M-INK", 11);
     cheap.unit_price = "20.00".into();
@@ -277,6 +286,9 @@ fn duplicates_short_stock_velocity_and_price_differences_are_explained() {
         .unwrap();
     let price = o.checks.iter().find(|c| c.code == "price_differs").unwrap();
     assert_eq!(price.level, CheckLevel::Warn);
+    // Worth far more than the orders before it (the default: over 5× their average).
+    let high = o.checks.iter().find(|c| c.code == "high_value").unwrap();
+    assert!(high.message.contains("225.00"), "{}", high.message);
     assert!(price.message.contains("20.00") && price.message.contains("26.00"));
     let short = o.checks.iter().find(|c| c.code == "stock_short").unwrap();
     assert!(

@@ -309,12 +309,17 @@ pub(crate) fn verify_candidate(
 
     // Stock and prices, line by line.
     let location_name = terms.location_name(conn, location).unwrap_or_default();
+    let stocked: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| l.variant_id.as_deref())
+        .collect();
+    let levels = stock::levels(conn, location, &stocked)?;
     for l in lines {
         let (title, qty, price) = (&l.title, &l.quantity, &l.unit_price);
         let Some(variant) = &l.variant_id else {
             continue;
         };
-        let (on_hand, committed) = stock::level(conn, variant, location)?;
+        let (on_hand, committed) = levels.get(variant).copied().unwrap_or((0, 0));
         let available = on_hand - committed;
         if available < *qty && l.inventory_policy.as_deref() != Some("continue") {
             checks.push(Check::new(
@@ -354,26 +359,34 @@ pub(crate) fn verify_candidate(
         address_problems("billing", billing, &mut checks);
     }
 
-    // A likely duplicate: same e-mail (or, without one, same address) and same total within a day.
-    let day_ago = created - 86_400_000;
-    // Two forms, each answered by its own index (an OR across columns would scan every order).
-    let same = |column: &str, value: &str| {
-        conn.query_opt(
-            &format!(
-                "SELECT number FROM customer_order
-                 WHERE {column} AND created_at >= ?3 AND {me_col} <> ?1
-                   AND status <> 'cancelled' AND total_minor = ?4
-                 ORDER BY created_at DESC LIMIT 1"
+    // The order's history, read in one statement (on the server each is a round trip): a likely
+    // duplicate — same e-mail (or, without one, same address) and same total within a day —,
+    // the usual order's value, and how many orders came from its e-mail, address and phone.
+    let since = now.0.max(created) - settings.velocity_hours * 3_600_000;
+    let ask = History {
+        me: (me_col, row.clone()),
+        duplicate: match &email {
+            Some(e) => Some(("lower(email) = lower(CAST({} AS TEXT))", e.as_str())),
+            None if !key.is_empty() => Some(("address_key = {}", key.as_str())),
+            None => None,
+        },
+        day_ago: created - 86_400_000,
+        total,
+        since,
+        from: [
+            (
+                "lower(email) = lower(CAST({} AS TEXT))",
+                email.as_deref().unwrap_or(""),
             ),
-            args![row, value, day_ago, total],
-            |r| r.get::<i64>(0),
-        )
+            ("address_key = {}", key.as_str()),
+            ("phone = {}", phone.as_deref().unwrap_or("")),
+        ],
     };
-    let duplicate = match &email {
-        Some(e) => same("lower(email) = lower(CAST(?2 AS TEXT))", e)?,
-        None if !key.is_empty() => same("address_key = ?2", key)?,
-        None => None,
-    };
+    let Past {
+        duplicate,
+        usual,
+        from,
+    } = ask.read(conn)?;
     if let Some(n) = duplicate {
         checks.push(Check::new(
             "duplicate",
@@ -396,17 +409,6 @@ pub(crate) fn verify_candidate(
             ),
         ));
     }
-    let usual: Option<i64> = conn.query_row(
-        &format!(
-            // Whole minor units, the remainder dropped, alike on both engines (a cast of
-            // PostgreSQL's numeric average would round it).
-            "SELECT CAST(sum(total_minor) AS BIGINT) / NULLIF(count(*), 0) FROM (
-                SELECT total_minor FROM customer_order WHERE {me_col} <> ?1 AND status <> 'cancelled'
-                ORDER BY created_at DESC LIMIT 200) AS recent"
-        ),
-        args![row],
-        |r| r.get(0),
-    )?;
     if let Some(usual) = usual.filter(|u| *u > 0) {
         if total > usual.saturating_mul(settings.value_multiple) {
             checks.push(Check::risk(
@@ -421,24 +423,10 @@ pub(crate) fn verify_candidate(
             ));
         }
     }
-    let since = now.0.max(created) - settings.velocity_hours * 3_600_000;
-    // Counting stops at a bound (the queries' LIMIT 100): a busy shared address (a parcel
-    // locker, a forwarder) would otherwise make every order to it read every earlier one. The
-    // bound is written into the SQL, not bound: a bound LIMIT made SQLite prepare the statement
-    // again on every call.
-    const COUNTED: i64 = 100;
-    let mut velocity = |what: &str, term: &str, value: &str| -> Result<()> {
-        if value.is_empty() {
-            return Ok(());
-        }
-        let n: i64 = conn.query_row(
-            &format!(
-                "SELECT count(*) FROM (SELECT 1 FROM customer_order
-                 WHERE {term} AND created_at >= ?2 AND {me_col} <> ?3 LIMIT 100) AS recent"
-            ),
-            args![value, since, row],
-            |r| r.get(0),
-        )?;
+    // Counting stops at a bound (the reads' LIMIT 100): a busy shared address (a parcel
+    // locker, a forwarder) would otherwise make every order to it read every earlier one.
+    for (what, n) in ["e-mail", "address", "phone"].into_iter().zip(from) {
+        let Some(n) = n else { continue };
         // The count includes this order.
         if n + 1 >= settings.velocity_count {
             let orders = if n >= COUNTED {
@@ -455,15 +443,7 @@ pub(crate) fn verify_candidate(
                 ),
             ));
         }
-        Ok(())
-    };
-    velocity(
-        "e-mail",
-        "lower(email) = lower(CAST(?1 AS TEXT))",
-        email.as_deref().unwrap_or(""),
-    )?;
-    velocity("address", "address_key = ?1", key)?;
-    velocity("phone", "phone = ?1", phone.as_deref().unwrap_or(""))?;
+    }
     if express {
         let earlier: i64 = match &customer {
             Some(c) => conn.query_row(
@@ -509,6 +489,100 @@ pub(crate) fn verify_candidate(
         ));
     }
     Ok((checks, score))
+}
+
+/// The bound on the orders a velocity read counts, written into its SQL (a bound LIMIT made
+/// SQLite prepare the statement again on every call).
+const COUNTED: i64 = 100;
+
+/// What an order's history says (see `History::read`).
+struct Past {
+    duplicate: Option<i64>,
+    usual: Option<i64>,
+    from: [Option<i64>; 3],
+}
+
+/// What verification asks of an order's history, as one statement of scalar reads.
+struct History<'a> {
+    /// The column naming an order and this order's value of it (a value no order has when it is
+    /// not written yet), to leave it out of its own history.
+    me: (&'static str, Arg),
+    /// The condition (`{}` for its value) a likely duplicate shares with the order.
+    duplicate: Option<(&'static str, &'a str)>,
+    day_ago: i64,
+    total: i64,
+    since: i64,
+    /// The conditions the velocity reads count orders by; an empty value is not counted.
+    from: [(&'static str, &'a str); 3],
+}
+
+impl History<'_> {
+    /// The likely duplicate's number, the usual order's value, and the orders counted for
+    /// each of `from` (`None` where its value is empty).
+    fn read(&self, conn: Conn) -> Result<Past> {
+        let mut params: Vec<Arg> = Vec::new();
+        let mut bind = |a: Arg| {
+            params.push(a);
+            format!("?{}", params.len())
+        };
+        let (me_col, me) = (self.me.0, bind(self.me.1.clone()));
+        let mut reads = Vec::new();
+        if let Some((term, value)) = self.duplicate {
+            let term = term.replace("{}", &bind(value.into()));
+            let (day, total) = (bind(self.day_ago.into()), bind(self.total.into()));
+            reads.push(format!(
+                "(SELECT number FROM customer_order
+                  WHERE {term} AND created_at >= {day} AND {me_col} <> {me}
+                    AND status <> 'cancelled' AND total_minor = {total}
+                  ORDER BY created_at DESC LIMIT 1)"
+            ));
+        }
+        // Whole minor units, the remainder dropped, alike on both engines (a cast of
+        // PostgreSQL's numeric average would round it).
+        reads.push(format!(
+            "(SELECT CAST(sum(total_minor) AS BIGINT) / NULLIF(count(*), 0) FROM (
+                SELECT total_minor FROM customer_order WHERE {me_col} <> {me} AND status <> 'cancelled'
+                ORDER BY created_at DESC LIMIT 200) AS recent)"
+        ));
+        let since = bind(self.since.into());
+        for (i, (term, value)) in self.from.iter().enumerate() {
+            if value.is_empty() {
+                continue;
+            }
+            let term = term.replace("{}", &bind((*value).into()));
+            reads.push(format!(
+                "(SELECT count(*) FROM (SELECT 1 FROM customer_order
+                  WHERE {term} AND created_at >= {since} AND {me_col} <> {me} LIMIT {COUNTED})
+                  AS recent{i})"
+            ));
+        }
+        let sql = format!("SELECT {}", reads.join(", "));
+        let params: Vec<&dyn crate::sql::Param> =
+            params.iter().map(|a| a as &dyn crate::sql::Param).collect();
+        conn.query_row(&sql, &params, |r| {
+            let mut col = 0;
+            let mut next = |r: &crate::sql::Row| {
+                col += 1;
+                r.get::<Option<i64>>(col - 1)
+            };
+            let duplicate = match self.duplicate {
+                Some(_) => next(r)?,
+                None => None,
+            };
+            let usual = next(r)?;
+            let mut from = [None; 3];
+            for (i, (_, value)) in self.from.iter().enumerate() {
+                if !value.is_empty() {
+                    from[i] = next(r)?;
+                }
+            }
+            Ok(Past {
+                duplicate,
+                usual,
+                from,
+            })
+        })
+    }
 }
 
 /// What holds an order, said for its timeline and for people: the blocking and holding checks.

@@ -21,7 +21,7 @@ use crate::id::new_id;
 use crate::money::Money;
 use crate::shop::shop_currency;
 use crate::shop::staff::{authorize, Permission, Session};
-use crate::sql::{args, Conn, Engine, Param, Row};
+use crate::sql::{args, Arg, Conn, Engine, Param, Row};
 use crate::Shop;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -166,6 +166,24 @@ pub(crate) fn level<'c>(
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?
         .unwrap_or((0, 0)))
+}
+
+/// `level` of each of `variants` at a location, in one read; a variant never stocked there is
+/// missing (its level is 0, 0).
+pub(crate) fn levels(
+    conn: Conn,
+    location_id: &str,
+    variants: &[&str],
+) -> Result<std::collections::HashMap<String, (i64, i64)>> {
+    let keys: Vec<Arg> = variants.iter().map(|v| Arg::from(*v)).collect();
+    let rows = conn.query_in_with(
+        "SELECT variant_id, on_hand, committed FROM stock_level
+         WHERE location_id = ?1 AND variant_id IN ({})",
+        &[Arg::from(location_id)],
+        &keys,
+        |r| Ok((r.get::<String>(0)?, (r.get(1)?, r.get(2)?))),
+    )?;
+    Ok(rows.into_iter().collect())
 }
 
 /// `level`, the row held until the caller's transaction ends: several stations taking the same
