@@ -53,6 +53,12 @@ fn remote(id: &str, email: &str, lines: &[(&str, i64)]) -> RemoteOrder {
     }
 }
 
+/// `o` with its one line's unit price `minor`.
+fn priced(mut o: RemoteOrder, minor: i64) -> RemoteOrder {
+    o.lines[0].unit_price_minor = minor;
+    o
+}
+
 /// The orders of the story's pages: every case a page's own earlier orders change for a later
 /// one, and what was in the shop before.
 fn pages() -> Vec<Vec<Pulled>> {
@@ -85,6 +91,26 @@ fn pages() -> Vec<Vec<Pulled>> {
         order(remote("7006", "late@example.ie", &[("MUG-1", 4)])),
         // A SKU linked by hand to the poster.
         order(remote("7007", "late@example.ie", &[("OLD-1", 1)])),
+        // Worth over five times the usual order of those before the page, but not of those
+        // with the page's own orders, which it is weighed by too.
+        order(priced(
+            remote("7009", "rich@example.ie", &[("POSTER-9", 1)]),
+            9_500,
+        )),
+        // Cancelled as it arrives, so no longer among the orders the usual value is made of:
+        // the next is weighed without it, and is unusual.
+        order(RemoteOrder {
+            cancelled: true,
+            paid: false,
+            ..priced(
+                remote("7013", "gone@example.ie", &[("POSTER-9", 1)]),
+                900_000,
+            )
+        }),
+        order(priced(
+            remote("7014", "after@example.ie", &[("POSTER-9", 1)]),
+            49_500,
+        )),
         Pulled::Malformed {
             external_id: "7008".into(),
             error: "no line items".into(),
@@ -250,7 +276,7 @@ fn a_page_enters_its_orders_as_one_page_each_would_on_the_file_and_on_the_server
     let step = common::stations::alike(&alone, &by_page);
 
     // What it should be, so that both being wrong alike is caught too.
-    assert!(step("page 0").contains("created: 7") && step("page 0").contains("updated: 1"));
+    assert!(step("page 0").contains("created: 10") && step("page 0").contains("updated: 1"));
     assert!(step("page 1").contains("created: 2") && step("page 1").contains("quarantined: 1"));
     // #1 entered by hand, #2 the order that met the unknown SKU; the pages' orders after them.
     let order = |n: usize| step(&format!("order {n}"));
@@ -261,7 +287,10 @@ fn a_page_enters_its_orders_as_one_page_each_would_on_the_file_and_on_the_server
     assert!(order(6).contains("\"7004\"") && order(6).contains("Some(\"Ana\")"));
     assert!(order(7).contains("OnHold") && order(7).contains("stock_short"));
     assert!(order(8).contains("(true, \"Poster\", 1)"), "{}", order(8));
-    assert!(order(10).contains("\"7012\""), "{}", order(10));
+    assert!(!order(9).contains("high_value"), "{}", order(9));
+    assert!(order(10).contains("Cancelled"), "{}", order(10));
+    assert!(order(11).contains("high_value"), "{}", order(11));
+    assert!(order(13).contains("\"7012\""), "{}", order(13));
     assert!(
         step("customers").contains("Aoife Byrne Some(\"second@example.ie\") 2"),
         "{}",

@@ -3,7 +3,7 @@
 //! title, amounts parsed exactly, taxes by the shop's rule in `tax.rs`.
 
 use super::buyer::Ahead;
-use super::verify::{risk_settings, Candidate, CandidateLine, RiskSettings};
+use super::verify::{risk_settings, Candidate, CandidateLine, RiskSettings, USUAL_OF};
 use super::Address;
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
@@ -16,7 +16,7 @@ use crate::stock::{self, line_name, variant_label};
 use crate::tax::{self, TaxPart, TaxRate};
 use serde::{Deserialize, Serialize};
 use std::cell::{OnceCell, RefCell};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use ts_rs::TS;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
@@ -236,6 +236,10 @@ pub(crate) struct OrderTerms {
     location_names: RefCell<HashMap<String, String>>,
     /// What a page of marketplace orders read ahead; `None`: each order asks for itself.
     pub(crate) ahead: Option<Ahead>,
+    /// On a page, the totals of the latest orders not cancelled, newest first, that make the
+    /// usual order's value: read once, then each order the page writes added (a read of
+    /// hundreds of orders for each otherwise). `None` until asked, and after a cancellation.
+    recent: RefCell<Option<VecDeque<i64>>>,
 }
 
 impl OrderTerms {
@@ -249,7 +253,46 @@ impl OrderTerms {
             first_location: OnceCell::new(),
             location_names: RefCell::new(HashMap::new()),
             ahead: None,
+            recent: RefCell::new(None),
         })
+    }
+
+    /// Whether these terms keep the latest totals (on a page).
+    pub(crate) fn keeps_recent(&self) -> bool {
+        self.ahead.is_some()
+    }
+
+    /// The usual order's value, from the latest totals kept: whole minor units, the remainder
+    /// dropped, as verification's own read has it; `None` with no orders.
+    pub(crate) fn usual_total(&self, conn: Conn) -> Result<Option<i64>> {
+        let mut recent = self.recent.borrow_mut();
+        if recent.is_none() {
+            let totals = conn.query_map(
+                &format!(
+                    "SELECT total_minor FROM customer_order WHERE status <> 'cancelled'
+                     ORDER BY created_at DESC LIMIT {USUAL_OF}"
+                ),
+                &[],
+                |r| r.get::<i64>(0),
+            )?;
+            *recent = Some(totals.into());
+        }
+        let totals = recent.as_ref().expect("read above");
+        let n = i64::try_from(totals.len()).unwrap_or(i64::MAX);
+        Ok((n > 0).then(|| totals.iter().sum::<i64>() / n))
+    }
+
+    /// An order the page wrote, not cancelled: the newest of the totals kept.
+    pub(crate) fn wrote_total(&self, total: i64) {
+        if let Some(totals) = self.recent.borrow_mut().as_mut() {
+            totals.push_front(total);
+            totals.truncate(USUAL_OF);
+        }
+    }
+
+    /// An order cancelled: the totals kept are read again when next asked.
+    pub(crate) fn forget_recent(&self) {
+        self.recent.borrow_mut().take();
     }
 
     /// Where rows are kept to be written at the end of the page, on a page.

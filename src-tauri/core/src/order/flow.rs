@@ -435,6 +435,7 @@ pub(crate) fn create_under(
             score,
         ],
     )?;
+    terms.wrote_total(p.total);
     // On a page of marketplace orders, its lines and timeline are written with the page's.
     let later = terms.later();
     write_lines(tx, later, &id, &p)?;

@@ -372,6 +372,8 @@ pub(crate) fn verify_candidate(
         },
         day_ago: created - 86_400_000,
         total,
+        // A page's new orders take the usual value from the totals it keeps.
+        usual: !(me.is_none() && terms.keeps_recent()),
         since,
         from: [
             (
@@ -387,6 +389,11 @@ pub(crate) fn verify_candidate(
         usual,
         from,
     } = ask.read(conn)?;
+    let usual = match usual {
+        Some(usual) => Some(usual),
+        None if !ask.usual => terms.usual_total(conn)?,
+        None => None,
+    };
     if let Some(n) = duplicate {
         checks.push(Check::new(
             "duplicate",
@@ -495,6 +502,9 @@ pub(crate) fn verify_candidate(
 /// SQLite prepare the statement again on every call).
 const COUNTED: i64 = 100;
 
+/// How many of the latest orders make the usual order's value.
+pub(crate) const USUAL_OF: usize = 200;
+
 /// What an order's history says (see `History::read`).
 struct Past {
     duplicate: Option<i64>,
@@ -511,6 +521,8 @@ struct History<'a> {
     duplicate: Option<(&'static str, &'a str)>,
     day_ago: i64,
     total: i64,
+    /// Whether to read the usual order's value.
+    usual: bool,
     since: i64,
     /// The conditions the velocity reads count orders by; an empty value is not counted.
     from: [(&'static str, &'a str); 3],
@@ -539,11 +551,11 @@ impl History<'_> {
         }
         // Whole minor units, the remainder dropped, alike on both engines (a cast of
         // PostgreSQL's numeric average would round it).
-        reads.push(format!(
+        reads.extend(self.usual.then(|| format!(
             "(SELECT CAST(sum(total_minor) AS BIGINT) / NULLIF(count(*), 0) FROM (
                 SELECT total_minor FROM customer_order WHERE {me_col} <> {me} AND status <> 'cancelled'
-                ORDER BY created_at DESC LIMIT 200) AS recent)"
-        ));
+                ORDER BY created_at DESC LIMIT {USUAL_OF}) AS recent)"
+        )));
         let since = bind(self.since.into());
         for (i, (term, value)) in self.from.iter().enumerate() {
             if value.is_empty() {
@@ -569,7 +581,7 @@ impl History<'_> {
                 Some(_) => next(r)?,
                 None => None,
             };
-            let usual = next(r)?;
+            let usual = if self.usual { next(r)? } else { None };
             let mut from = [None; 3];
             for (i, (_, value)) in self.from.iter().enumerate() {
                 if !value.is_empty() {
