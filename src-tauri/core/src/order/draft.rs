@@ -222,7 +222,9 @@ fn find_variant(
 
 /// What every order is priced and verified under: the shop's currency, tax rates, pricing rules
 /// and risk settings. Read once for a marketplace page of orders (on the server each read is a
-/// statement per order otherwise), once per order entered by hand.
+/// statement per order otherwise), once per order entered by hand. On a page they also carry
+/// what its orders share beyond that — the variants, locations, customers and latest totals
+/// they look up, and the rows they write at its end — so that each is asked once a page.
 pub(crate) struct OrderTerms {
     pub currency: Currency,
     rates: Vec<TaxRate>,
