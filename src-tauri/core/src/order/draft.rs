@@ -11,7 +11,7 @@ use crate::money::{Currency, Money};
 use crate::sale::pricing::{price, PriceLine, PriceRules};
 use crate::sale::{price_rules, Discount, LineKind};
 use crate::shop::shop_currency;
-use crate::sql::{args, Arg, Conn, LaterRows};
+use crate::sql::{args, Arg, Conn, LaterRows, Row};
 use crate::stock::{self, line_name, variant_label};
 use crate::tax::{self, TaxPart, TaxRate};
 use serde::{Deserialize, Serialize};
@@ -163,6 +163,20 @@ struct CatalogRow {
     cost: Option<i64>,
 }
 
+impl CatalogRow {
+    /// From a row starting id, sku, price_minor, tax_class, inventory_policy, cost_minor.
+    fn read(r: &Row) -> Result<CatalogRow> {
+        Ok(CatalogRow {
+            id: r.get(0)?,
+            sku: r.get(1)?,
+            price: r.get(2)?,
+            tax_class: r.get(3)?,
+            inventory_policy: r.get(4)?,
+            cost: r.get(5)?,
+        })
+    }
+}
+
 fn find_variant(
     conn: Conn,
     line: &OrderLineDraft,
@@ -185,16 +199,7 @@ fn find_variant(
                  WHERE {column} = ?1 LIMIT 1"
             ),
             args![value],
-            |r| {
-                Ok(CatalogRow {
-                    id: r.get(0)?,
-                    sku: r.get(1)?,
-                    price: r.get(2)?,
-                    tax_class: r.get(3)?,
-                    inventory_policy: r.get(4)?,
-                    cost: r.get(5)?,
-                })
-            },
+            CatalogRow::read,
         )
     };
     let mut found = match line.variant_id.as_deref().filter(|v| !v.is_empty()) {
@@ -335,17 +340,7 @@ impl OrderTerms {
                     p.title, v.option1, v.option2, v.option3
              FROM variant v JOIN product p ON p.id = v.product_id WHERE v.id IN ({})",
             &keys,
-            |r| {
-                let row = CatalogRow {
-                    id: r.get(0)?,
-                    sku: r.get(1)?,
-                    price: r.get(2)?,
-                    tax_class: r.get(3)?,
-                    inventory_policy: r.get(4)?,
-                    cost: r.get(5)?,
-                };
-                Ok((row, line_name(r, 6)?))
-            },
+            |r| Ok((CatalogRow::read(r)?, line_name(r, 6)?)),
         )?;
         for (row, name) in rows {
             self.known.insert(row.id.clone(), (row, name));
