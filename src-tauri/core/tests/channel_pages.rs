@@ -7,7 +7,8 @@
 
 mod common;
 
-use shopdesk_core::channel::{NewChannel, Pulled, RemoteLine, RemoteOrder, RemoteRefund};
+use common::orders::remote_order;
+use shopdesk_core::channel::{NewChannel, Pulled, RemoteOrder, RemoteRefund};
 use shopdesk_core::customer::edit::CustomerMerge;
 use shopdesk_core::customer::list::CustomerQuery;
 use shopdesk_core::customer::CustomerDraft;
@@ -17,40 +18,18 @@ use std::sync::Arc;
 
 const T0: i64 = 1_790_000_000_000;
 
+/// Order `id` from `email`, of (SKU, quantity) lines, each buyer at an address of their own.
 fn remote(id: &str, email: &str, lines: &[(&str, i64)]) -> RemoteOrder {
-    RemoteOrder {
-        external_id: id.into(),
-        number: format!("#{id}"),
-        updated_at: Timestamp(T0),
-        currency: "EUR".into(),
-        email: email.into(),
-        shipping: shopdesk_core::order::Address {
-            name: "Aoife Byrne".into(),
-            line1: format!("{id} Quay Street"),
-            city: "Galway".into(),
-            postal_code: "H91 X2Y3".into(),
-            country: "IE".into(),
-            ..Default::default()
-        },
-        lines: lines
-            .iter()
-            .enumerate()
-            .map(|(i, (sku, quantity))| RemoteLine {
-                remote_id: format!("{id}-{i}"),
-                sku: (*sku).into(),
-                title: format!("Item {sku}"),
-                quantity: *quantity,
-                unit_price_minor: 1200,
-                discount_minor: 0,
-            })
-            .collect(),
-        shipping_method: "Standard".into(),
-        shipping_minor: 495,
-        total_minor: 4095,
-        paid: true,
-        raw: serde_json::json!({ "id": id }),
-        ..Default::default()
-    }
+    let ids: Vec<String> = (0..lines.len()).map(|i| format!("{id}-{i}")).collect();
+    let lines: Vec<_> = ids
+        .iter()
+        .zip(lines)
+        .map(|(rid, (sku, q))| (rid.as_str(), *sku, *q))
+        .collect();
+    let mut o = remote_order(id, T0, "EUR", &lines);
+    o.email = email.into();
+    o.shipping.line1 = format!("{id} Quay Street");
+    o
 }
 
 /// `o` with its one line's unit price `minor`.

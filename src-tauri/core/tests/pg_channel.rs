@@ -7,9 +7,8 @@
 
 mod common;
 
-use shopdesk_core::channel::{
-    NewChannel, Pulled, RemoteLine, RemoteListing, RemoteOrder, RemoteRefund,
-};
+use common::orders::remote_order;
+use shopdesk_core::channel::{NewChannel, Pulled, RemoteListing, RemoteOrder, RemoteRefund};
 use shopdesk_core::order::ShipmentDraft;
 use shopdesk_core::server::Job;
 use shopdesk_core::{FixedClock, Session, Shop, Timestamp};
@@ -17,41 +16,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const T0: i64 = 1_790_000_000_000;
-
-fn order(id: &str, updated: i64, currency: &str, lines: &[(&str, &str, i64)]) -> RemoteOrder {
-    RemoteOrder {
-        external_id: id.into(),
-        number: format!("#{id}"),
-        updated_at: Timestamp(updated),
-        currency: currency.into(),
-        email: format!("buyer{id}@example.ie"),
-        shipping: shopdesk_core::order::Address {
-            name: "Aoife Byrne".into(),
-            line1: "3 Quay Street".into(),
-            city: "Galway".into(),
-            postal_code: "H91 X2Y3".into(),
-            country: "IE".into(),
-            ..Default::default()
-        },
-        lines: lines
-            .iter()
-            .map(|(rid, sku, quantity)| RemoteLine {
-                remote_id: (*rid).into(),
-                sku: (*sku).into(),
-                title: format!("Item {sku}"),
-                quantity: *quantity,
-                unit_price_minor: 1200,
-                discount_minor: 0,
-            })
-            .collect(),
-        shipping_method: "Standard".into(),
-        shipping_minor: 495,
-        total_minor: 4095,
-        paid: true,
-        raw: serde_json::json!({ "id": id }),
-        ..Default::default()
-    }
-}
 
 /// The channels whose "Sync now" waits for the syncing station.
 fn asked(shop: &Shop) -> Vec<String> {
@@ -94,7 +58,7 @@ fn story(shop: &Shop, owner: &Session) -> Vec<String> {
         shop.save_listings(&ch.id, &listings).unwrap().to_string(),
     );
 
-    let first = order(
+    let first = remote_order(
         "9001",
         T0,
         "EUR",
@@ -102,7 +66,7 @@ fn story(shop: &Shop, owner: &Session) -> Vec<String> {
     );
     let page = vec![
         Pulled::Order(Box::new(first.clone())),
-        Pulled::Order(Box::new(order(
+        Pulled::Order(Box::new(remote_order(
             "9002",
             T0 + 1,
             "USD",

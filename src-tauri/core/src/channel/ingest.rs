@@ -476,13 +476,13 @@ fn write_page(
     let mut terms = OrderTerms::read(tx)?;
     terms.read_variants(tx, &skus.variants())?;
     if !each_alone {
-        let ids: Vec<String> = orders.iter().map(|o| o.external_id.clone()).collect();
-        let emails: Vec<String> = orders
+        let emails: Vec<Arg> = orders
             .iter()
             .map(|o| o.email.trim().to_lowercase())
             .filter(|e| !e.is_empty())
+            .map(Arg::from)
             .collect();
-        terms.ahead = Some(read_ahead(tx, &ch.name, &ids, &emails)?);
+        terms.ahead = Some(read_ahead(tx, &ch.name, &external, &emails)?);
     }
     let mut ctx = Page {
         staff: actor(tx, &ch.id)?,

@@ -11,14 +11,15 @@ use crate::sql::{args, Arg, Conn, LaterRows};
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-/// What a page of orders read ahead in a statement or two, kept up to date as its orders are
-/// written, so each order asks nothing of these (on the server each ask is a round trip).
+/// What a page of orders read ahead in a statement or two, so each order asks nothing of these
+/// (on the server each ask is a round trip).
 #[derive(Default)]
 pub(crate) struct Ahead {
-    /// The page's orders already entered from its channel, by external id.
-    pub entered: RefCell<HashMap<String, String>>,
+    /// The page's orders entered before under its channel's name (by hand, from a file), by
+    /// external id. (Those the page enters itself its channel knows from then on.)
+    pub entered: HashMap<String, String>,
     /// The customers of the page's e-mail addresses (lowercase), by their main address or a
-    /// further one; an address missing has no customer yet.
+    /// further one, and those its orders make; an address missing has no customer yet.
     pub customers: RefCell<HashMap<String, String>>,
     /// The page's orders' lines, timeline entries, payments and marketplace keys, written at
     /// its end: nothing reads them before then, save a later version of one of its orders,
@@ -107,34 +108,32 @@ const MAIN_EMAIL: &str = "SELECT id, lower(email) FROM customer
 pub(crate) fn read_ahead(
     conn: Conn,
     channel: &str,
-    external: &[String],
-    emails: &[String],
+    external: &[Arg],
+    emails: &[Arg],
 ) -> Result<Ahead> {
-    let keys = |v: &[String]| v.iter().map(Arg::from).collect::<Vec<_>>();
     let entered = conn.query_in_with(
         "SELECT external_id, id FROM customer_order WHERE channel = ?1 AND external_id IN ({})",
         &[Arg::from(channel)],
-        &keys(external),
+        external,
         |r| r.tuple(),
     )?;
-    let emails = keys(emails);
     let pair = |r: &crate::sql::Row| Ok((r.get::<String>(1)?, r.get::<String>(0)?));
     // A main address wins over a further one, as one order on its own finds them.
     let mut customers: HashMap<String, String> = conn
         .query_in(
             &format!("{FURTHER_EMAIL} AND lower(k.value) IN ({{}})"),
-            &emails,
+            emails,
             pair,
         )?
         .into_iter()
         .collect();
     customers.extend(conn.query_in(
         &format!("{MAIN_EMAIL} AND lower(email) IN ({{}})"),
-        &emails,
+        emails,
         pair,
     )?);
     Ok(Ahead {
-        entered: RefCell::new(entered.into_iter().collect()),
+        entered: entered.into_iter().collect(),
         customers: RefCell::new(customers),
         rows: LaterRows::default(),
     })

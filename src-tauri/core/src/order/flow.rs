@@ -369,7 +369,7 @@ pub(crate) fn create_under(
         .filter(|s| !s.is_empty());
     if let Some(ext) = external {
         let existing: Option<String> = match &terms.ahead {
-            Some(ahead) => ahead.entered.borrow().get(ext).cloned(),
+            Some(ahead) => ahead.entered.get(ext).cloned(),
             None => tx.query_opt(
                 "SELECT id FROM customer_order WHERE channel = ?1 AND external_id = ?2",
                 args![p.channel, ext],
@@ -446,12 +446,6 @@ pub(crate) fn create_under(
         event_later(tx, later, &id, by, "held", &hold_reasons(&checks))?;
     } else {
         accepted_new(tx, later, (&id, &location), &p, staff, now)?;
-    }
-    if let (Some(ahead), Some(ext)) = (&terms.ahead, external) {
-        ahead
-            .entered
-            .borrow_mut()
-            .insert(ext.to_string(), id.clone());
     }
     Ok(Created {
         id,

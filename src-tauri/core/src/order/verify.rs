@@ -389,10 +389,10 @@ pub(crate) fn verify_candidate(
         usual,
         from,
     } = ask.read(conn)?;
-    let usual = match usual {
-        Some(usual) => Some(usual),
-        None if !ask.usual => terms.usual_total(conn)?,
-        None => None,
+    let usual = if ask.usual {
+        usual
+    } else {
+        terms.usual_total(conn)?
     };
     if let Some(n) = duplicate {
         checks.push(Check::new(

@@ -426,13 +426,6 @@ impl Conn<'_> {
         Ok(changed)
     }
 
-    /// Inserts rows of `width` values each (`values` one row after another, in the table's
-    /// column order — or in the order of the columns `table` lists: "report_hour (day, hour, …)")
-    /// into `table`. On the server, one `COPY` for them all: one round trip, no
-    /// statement to plan and no parameter to bind (a multi-row INSERT was a new prepared
-    /// statement for each row count, binding every value). SQLite, in the process, is fastest
-    /// with one cached statement run a row at a time (measured on the report sums: a statement
-    /// of many rows is parsed per size and steps slower).
     /// Inserts one row into `into` ("order_event (id, order_id, …)") now, or, given `later`,
     /// with the rows it holds when it is written.
     pub fn insert_row(
@@ -454,6 +447,13 @@ impl Conn<'_> {
         Ok(())
     }
 
+    /// Inserts rows of `width` values each (`values` one row after another, in the table's
+    /// column order — or in the order of the columns `table` lists: "report_hour (day, hour, …)")
+    /// into `table`. On the server, one `COPY` for them all: one round trip, no
+    /// statement to plan and no parameter to bind (a multi-row INSERT was a new prepared
+    /// statement for each row count, binding every value). SQLite, in the process, is fastest
+    /// with one cached statement run a row at a time (measured on the report sums: a statement
+    /// of many rows is parsed per size and steps slower).
     pub fn insert_rows(&self, table: &str, width: usize, values: &[Arg]) -> Result<()> {
         match self {
             Conn::Lite(c) => {

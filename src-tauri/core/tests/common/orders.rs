@@ -2,10 +2,12 @@
 //! (pay, ship) most order tests take.
 
 use super::*;
+use shopdesk_core::channel::{RemoteLine, RemoteOrder};
 use shopdesk_core::order::{
     Address, Order, OrderDraft, OrderLineDraft, PaymentDraft, ShipmentDraft,
 };
 use shopdesk_core::stock::StockLevel;
+use shopdesk_core::Timestamp;
 
 /// A shop with the tee in stock: 10 of each variant on the shop floor.
 pub fn shop() -> (Fixture, Vec<String>) {
@@ -78,4 +80,46 @@ pub fn ship_all(f: &Fixture, o: &Order) -> Order {
             },
         )
         .unwrap()
+}
+
+/// A marketplace's order `id` as a connector reads it: a buyer in Galway, `lines` of (line id,
+/// SKU, quantity) at 12.00 each, shipping 4.95, paid.
+pub fn remote_order(
+    id: &str,
+    updated: i64,
+    currency: &str,
+    lines: &[(&str, &str, i64)],
+) -> RemoteOrder {
+    RemoteOrder {
+        external_id: id.into(),
+        number: format!("#{id}"),
+        updated_at: Timestamp(updated),
+        currency: currency.into(),
+        email: format!("buyer{id}@example.ie"),
+        shipping: Address {
+            name: "Aoife Byrne".into(),
+            line1: "3 Quay Street".into(),
+            city: "Galway".into(),
+            postal_code: "H91 X2Y3".into(),
+            country: "IE".into(),
+            ..Default::default()
+        },
+        lines: lines
+            .iter()
+            .map(|(rid, sku, quantity)| RemoteLine {
+                remote_id: (*rid).into(),
+                sku: (*sku).into(),
+                title: format!("Item {sku}"),
+                quantity: *quantity,
+                unit_price_minor: 1200,
+                discount_minor: 0,
+            })
+            .collect(),
+        shipping_method: "Standard".into(),
+        shipping_minor: 495,
+        total_minor: 4095,
+        paid: true,
+        raw: serde_json::json!({ "id": id }),
+        ..Default::default()
+    }
 }
