@@ -190,3 +190,37 @@ fn only_someone_who_manages_settings_shares_the_shop() {
     assert_eq!(e.code(), ErrorCode::Forbidden);
     assert_eq!(server::server_version(&mut pg).unwrap(), 0);
 }
+
+/// A table empty when the shop is shared is not taken as empty for good: a lookup by key into
+/// it is planned on its index (planned as a full scan, a connection kept that plan while the
+/// table grew — every new buyer's order checked its customer over all of them), while a table
+/// with rows has the planner's statistics from the start.
+#[test]
+fn a_table_empty_when_shared_is_still_looked_up_by_its_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FixedClock::at(1_790_000_000_000));
+    let (shop, owner) =
+        shopdesk_testkit::shop::open(dir.path(), "Corner Books", "ie", "EUR", clock);
+    let (_pg, mut pg) = server();
+    shop.share_with_stations(&owner, &mut pg).unwrap();
+    assert_eq!(count(&mut pg, "SELECT count(*) FROM customer"), 0);
+    let plan: String = pg
+        .query(
+            "EXPLAIN SELECT 1 FROM ONLY customer WHERE id = 'c-1' FOR KEY SHARE",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get::<_, String>(0))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(plan.contains("Index Scan using customer_pkey"), "{plan}");
+    let analyzed: bool = pg
+        .query_one(
+            "SELECT reltuples > 0 FROM pg_class WHERE relname = 'staff'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert!(analyzed, "the staff the shop has are counted");
+}
