@@ -184,6 +184,13 @@ fn story(
         }
         seen.push(format!("page {i}: {tally:?}"));
     }
+    // A page takes its orders' numbers together: the series goes on after them without a gap.
+    let next = OrderDraft {
+        external_id: Some("after".into()),
+        ..by_hand.clone()
+    };
+    let next = shop.create_order(owner, &next).unwrap();
+    seen.push(format!("after the pages: order {}", next.number));
     for n in 1.. {
         let Ok(o) = shop.order_by_number(owner, &n.to_string()) else {
             break;
@@ -270,6 +277,7 @@ fn a_page_enters_its_orders_as_one_page_each_would_on_the_file_and_on_the_server
     assert!(order(10).contains("Cancelled"), "{}", order(10));
     assert!(order(11).contains("high_value"), "{}", order(11));
     assert!(order(13).contains("\"7012\""), "{}", order(13));
+    assert_eq!(step("after the pages"), "after the pages: order 14");
     assert!(
         step("customers").contains("Aoife Byrne Some(\"second@example.ie\") 2"),
         "{}",

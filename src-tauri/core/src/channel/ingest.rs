@@ -17,7 +17,7 @@ use crate::sql::{args, Arg, Conn, Engine};
 use crate::store::with_search_deferred;
 use crate::Shop;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use ts_rs::TS;
 
 /// An order as a connector read it: money already exact, in minor units of `currency`; times
@@ -464,13 +464,16 @@ fn write_page(
         })
         .collect();
     let external: Vec<Arg> = orders.iter().map(|o| Arg::from(&o.external_id)).collect();
-    let known = tx.query_in_with(
-        "SELECT external_id, order_id, remote_updated_at FROM channel_order
+    let known: HashMap<String, (String, i64)> = tx
+        .query_in_with(
+            "SELECT external_id, order_id, remote_updated_at FROM channel_order
          WHERE channel_id = ?1 AND external_id IN ({})",
-        &[Arg::from(&ch.id)],
-        &external,
-        |r| Ok((r.get::<String>(0)?, (r.get(1)?, r.get(2)?))),
-    )?;
+            &[Arg::from(&ch.id)],
+            &external,
+            |r| Ok((r.get::<String>(0)?, (r.get(1)?, r.get(2)?))),
+        )?
+        .into_iter()
+        .collect();
     let lines = orders.iter().flat_map(|o| &o.lines);
     let skus = SkuVariants::read(tx, &ch.id, lines.map(|l| l.sku.as_str()))?;
     let mut terms = OrderTerms::read(tx)?;
@@ -482,7 +485,17 @@ fn write_page(
             .filter(|e| !e.is_empty())
             .map(Arg::from)
             .collect();
-        terms.ahead = Some(read_ahead(tx, &ch.name, &external, &emails)?);
+        let ahead = read_ahead(tx, &ch.name, &external, &emails)?;
+        // The page's new orders: neither the channel's nor entered under its name, each once.
+        let mut new = HashSet::new();
+        for o in &orders {
+            let id = o.external_id.as_str();
+            if !known.contains_key(id) && !ahead.entered.contains_key(id.trim()) {
+                new.insert(id);
+            }
+        }
+        terms.ahead = Some(ahead);
+        terms.take_numbers(tx, i64::try_from(new.len()).unwrap_or(i64::MAX))?;
     }
     let mut ctx = Page {
         staff: actor(tx, &ch.id)?,
@@ -490,7 +503,7 @@ fn write_page(
         channel: &ch,
         now,
         skus,
-        known: known.into_iter().collect(),
+        known,
     };
     let mut tally = IngestTally::default();
     // The orders taken in, whose earlier quarantine (if any) is lifted at the end.
@@ -538,6 +551,7 @@ fn write_page(
         }
         tally.count(done);
     }
+    ctx.terms.give_back_numbers(tx)?;
     ctx.write_kept(tx)?;
     tx.execute_in(
         "DELETE FROM channel_quarantine WHERE channel_id = ?1 AND external_id IN ({})",

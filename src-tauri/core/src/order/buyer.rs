@@ -8,7 +8,7 @@ use crate::clock::Timestamp;
 use crate::error::Result;
 use crate::id::new_id;
 use crate::sql::{args, Arg, Conn, LaterRows};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
 /// What a page of orders read ahead in a statement or two, so each order asks nothing of these
@@ -25,6 +25,9 @@ pub(crate) struct Ahead {
     /// its end: nothing reads them before then, save a later version of one of its orders,
     /// before which they are written.
     pub rows: LaterRows,
+    /// The order numbers taken for the page's new orders, in one statement: the next to use
+    /// and the end of the block (see `OrderTerms::number`).
+    pub numbers: Cell<(i64, i64)>,
 }
 
 /// The customer an order belongs to: the one given, else the one with its e-mail, else a new
@@ -136,5 +139,6 @@ pub(crate) fn read_ahead(
         entered: entered.into_iter().collect(),
         customers: RefCell::new(customers),
         rows: LaterRows::default(),
+        numbers: Cell::new((0, 0)),
     })
 }

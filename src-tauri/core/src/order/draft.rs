@@ -13,6 +13,7 @@ use crate::sale::{price_rules, Discount, LineKind};
 use crate::shop::shop_currency;
 use crate::sql::{args, Arg, Conn, LaterRows, Row};
 use crate::stock::{self, line_name, variant_label};
+use crate::store::{give_back, next_number, next_numbers};
 use crate::tax::{self, TaxPart, TaxRate};
 use serde::{Deserialize, Serialize};
 use std::cell::{OnceCell, RefCell};
@@ -305,6 +306,43 @@ impl OrderTerms {
     /// Where rows are kept to be written at the end of the page, on a page.
     pub(crate) fn later(&self) -> Option<&LaterRows> {
         self.ahead.as_ref().map(|a| &a.rows)
+    }
+
+    /// Takes the order numbers of a page's `n` new orders in one statement (one an order
+    /// otherwise), locking the order counter for the page from here, as the first order would.
+    pub(crate) fn take_numbers(&self, conn: Conn, n: i64) -> Result<()> {
+        if let (Some(ahead), true) = (&self.ahead, n > 0) {
+            let first = next_numbers(conn, "order", n)?;
+            ahead.numbers.set((first, first + n));
+        }
+        Ok(())
+    }
+
+    /// A new order's number: the next of the page's block, or the series' next.
+    pub(crate) fn number(&self, conn: Conn) -> Result<i64> {
+        if let Some(ahead) = &self.ahead {
+            let (next, end) = ahead.numbers.get();
+            if next < end {
+                ahead.numbers.set((next + 1, end));
+                return Ok(next);
+            }
+        }
+        next_number(conn, "order")
+    }
+
+    /// Gives back what the page's block did not use (an order that was not new after all), so
+    /// the series has no gap; only once the block is used up are numbers taken one by one.
+    pub(crate) fn give_back_numbers(&self, conn: Conn) -> Result<()> {
+        match &self.ahead {
+            Some(ahead) => {
+                let (next, end) = ahead.numbers.replace((0, 0));
+                if next < end {
+                    give_back(conn, "order", end - next)?;
+                }
+                Ok(())
+            }
+            None => Ok(()),
+        }
     }
 
     /// The shop's first location (where orders without one take their stock), read once.

@@ -21,7 +21,6 @@ use crate::shop::shop_currency;
 use crate::shop::staff::{authorize, Permission, Session};
 use crate::sql::{args, Conn, LaterRows};
 use crate::stock;
-use crate::store::next_number;
 use crate::Shop;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -386,7 +385,7 @@ pub(crate) fn create_under(
     // server orders entered at once by several stations are verified one after the other, each
     // seeing the stock the one before it committed (the last unit is reserved once).
     let id = new_id();
-    let number = next_number(tx, "order")?;
+    let number = terms.number(tx)?;
     // Verified before it is written, so it is written once, open or on hold with its checks:
     // on the server a second write of the order is another entry in each of its indexes.
     let candidate = p.candidate(&location, customer.clone(), draft.express, now);

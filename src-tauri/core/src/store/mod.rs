@@ -334,12 +334,30 @@ pub(crate) fn from_word<T: serde::de::DeserializeOwned>(s: &str) -> rusqlite::Re
 /// transaction: gapless with several writers, since the counter's row stays locked until that
 /// transaction ends (a rollback gives the number back).
 pub(crate) fn next_number<'c>(conn: impl Into<Conn<'c>>, kind: &str) -> Result<i64> {
+    next_numbers(conn, kind, 1)
+}
+
+/// The first of the next `n` numbers of a series (`n` > 0), taken together: a page of
+/// marketplace orders takes its own in one statement. The counter row stays locked until the
+/// transaction ends, so numbers `next_numbers` gave and nobody used may be given back with
+/// `give_back` before then.
+pub(crate) fn next_numbers<'c>(conn: impl Into<Conn<'c>>, kind: &str, n: i64) -> Result<i64> {
     conn.into().query_row(
-        "INSERT INTO counter (name, next) VALUES (?1, 2)
-         ON CONFLICT (name) DO UPDATE SET next = counter.next + 1 RETURNING next - 1",
-        args![kind],
+        "INSERT INTO counter (name, next) VALUES (?1, ?2 + 1)
+         ON CONFLICT (name) DO UPDATE SET next = counter.next + ?2 RETURNING next - ?2",
+        args![kind, n],
         |r| r.get(0),
     )
+}
+
+/// Gives back the last `n` numbers of a series this transaction took and did not use (see
+/// `next_numbers`): none was taken after them, so the series stays without gaps.
+pub(crate) fn give_back(conn: Conn, kind: &str, n: i64) -> Result<()> {
+    conn.execute(
+        "UPDATE counter SET next = next - ?2 WHERE name = ?1",
+        args![kind, n],
+    )?;
+    Ok(())
 }
 
 /// Runs `write` with the customers' search rows left for its end: the customers it makes or
