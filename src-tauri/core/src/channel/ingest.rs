@@ -356,7 +356,7 @@ fn apply_state(
     if o.cancelled && status != "cancelled" {
         let why = format!("cancelled on {name}");
         match cancel_in(conn, order_id, staff, page.now, &why) {
-            Ok(()) => page.terms.forget_recent(),
+            Ok(()) => page.terms.cancelled(),
             Err(Error::Conflict(reason)) => page.event(
                 conn,
                 order_id,

@@ -248,6 +248,11 @@ pub(crate) struct OrderTerms {
     /// usual order's value: read once, then each order the page writes added (a read of
     /// hundreds of orders for each otherwise). `None` until asked, and after a cancellation.
     recent: RefCell<Option<VecDeque<i64>>>,
+    /// On a page, the stock of its variants at the location its orders take from (on hand,
+    /// committed): read once, after the page took the order counter (see `take_numbers`), so
+    /// no other station's order changes it meanwhile; each order the page accepts adds what it
+    /// commits. `None` until asked, and after a cancellation.
+    levels: RefCell<Option<(String, stock::Levels)>>,
 }
 
 impl OrderTerms {
@@ -262,6 +267,7 @@ impl OrderTerms {
             location_names: RefCell::new(HashMap::new()),
             ahead: None,
             recent: RefCell::new(None),
+            levels: RefCell::new(None),
         })
     }
 
@@ -298,9 +304,43 @@ impl OrderTerms {
         }
     }
 
-    /// An order cancelled: the totals kept are read again when next asked.
-    pub(crate) fn forget_recent(&self) {
+    /// An order cancelled: the totals and stock kept are read again when next asked.
+    pub(crate) fn cancelled(&self) {
         self.recent.borrow_mut().take();
+        self.levels.borrow_mut().take();
+    }
+
+    /// The stock of `variants` at `location` (on hand, committed; a variant never stocked
+    /// there is missing): on a page, from the levels kept for its variants.
+    pub(crate) fn levels(
+        &self,
+        conn: Conn,
+        location: &str,
+        variants: &[&str],
+    ) -> Result<stock::Levels> {
+        let kept = self.ahead.is_some() && variants.iter().all(|v| self.known.contains_key(*v));
+        if !kept {
+            return stock::levels(conn, location, variants);
+        }
+        let mut levels = self.levels.borrow_mut();
+        if levels.as_ref().is_none_or(|(at, _)| at != location) {
+            let known: Vec<&str> = self.known.keys().map(String::as_str).collect();
+            *levels = Some((location.to_string(), stock::levels(conn, location, &known)?));
+        }
+        let (_, kept) = levels.as_ref().expect("read above");
+        Ok(variants
+            .iter()
+            .filter_map(|v| kept.get(*v).map(|l| ((*v).to_string(), *l)))
+            .collect())
+    }
+
+    /// Units an order of the page committed at `location`, added to the stock kept.
+    pub(crate) fn committed(&self, location: &str, variant: &str, units: i64) {
+        if let Some((at, kept)) = self.levels.borrow_mut().as_mut() {
+            if at == location {
+                kept.entry(variant.to_string()).or_default().1 += units;
+            }
+        }
     }
 
     /// Where rows are kept to be written at the end of the page, on a page.

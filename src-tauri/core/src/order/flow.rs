@@ -309,7 +309,7 @@ fn accepted(conn: Conn, order_id: &str, staff: &str, at: Timestamp, why: &str) -
 /// nothing of it is shipped, so every unit of its item lines is committed at its location.
 fn accepted_new(
     conn: Conn,
-    later: Option<&LaterRows>,
+    terms: &OrderTerms,
     (order_id, location): (&str, &str),
     p: &Prepared,
     staff: &str,
@@ -319,10 +319,11 @@ fn accepted_new(
         if let Some(variant) = &l.variant_id {
             let doc = ("order", order_id);
             stock::commit_stock(conn, variant, location, l.quantity, doc, Some(staff), at)?;
+            terms.committed(location, variant, l.quantity);
         }
     }
     let why = "passed verification";
-    announce_accepted(conn, later, order_id, (&p.channel, staff, at), why)
+    announce_accepted(conn, terms.later(), order_id, (&p.channel, staff, at), why)
 }
 
 fn announce_accepted(
@@ -444,7 +445,7 @@ pub(crate) fn create_under(
     if holds {
         event_later(tx, later, &id, by, "held", &hold_reasons(&checks))?;
     } else {
-        accepted_new(tx, later, (&id, &location), &p, staff, now)?;
+        accepted_new(tx, terms, (&id, &location), &p, staff, now)?;
     }
     Ok(Created {
         id,

@@ -13,7 +13,6 @@ use crate::error::Result;
 use crate::money::Money;
 use crate::shop::email_is_valid;
 use crate::sql::{args, Arg, Conn, Engine};
-use crate::stock;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -313,7 +312,7 @@ pub(crate) fn verify_candidate(
         .iter()
         .filter_map(|l| l.variant_id.as_deref())
         .collect();
-    let levels = stock::levels(conn, location, &stocked)?;
+    let levels = terms.levels(conn, location, &stocked)?;
     for l in lines {
         let (title, qty, price) = (&l.title, &l.quantity, &l.unit_price);
         let Some(variant) = &l.variant_id else {

@@ -168,13 +168,12 @@ pub(crate) fn level<'c>(
         .unwrap_or((0, 0)))
 }
 
+/// Stock levels by variant: (on hand, committed).
+pub(crate) type Levels = std::collections::HashMap<String, (i64, i64)>;
+
 /// `level` of each of `variants` at a location, in one read; a variant never stocked there is
 /// missing (its level is 0, 0).
-pub(crate) fn levels(
-    conn: Conn,
-    location_id: &str,
-    variants: &[&str],
-) -> Result<std::collections::HashMap<String, (i64, i64)>> {
+pub(crate) fn levels(conn: Conn, location_id: &str, variants: &[&str]) -> Result<Levels> {
     let keys: Vec<Arg> = variants.iter().map(|v| Arg::from(*v)).collect();
     let rows = conn.query_in_with(
         "SELECT variant_id, on_hand, committed FROM stock_level
