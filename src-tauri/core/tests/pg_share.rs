@@ -4,7 +4,7 @@
 
 use postgres::{Client, NoTls};
 use shopdesk_core::demo::DemoRequest;
-use shopdesk_core::{server, ErrorCode, FixedClock, Shop};
+use shopdesk_core::{server, ErrorCode, FixedClock, Session, Shop};
 use shopdesk_testkit::postgres::Postgres;
 use std::sync::Arc;
 
@@ -13,6 +13,15 @@ fn server() -> (Postgres, Client) {
     pg.psql("postgres", "CREATE DATABASE shop").unwrap();
     let client = Client::connect(&pg.url("shop"), NoTls).unwrap();
     (pg, client)
+}
+
+/// A new standalone shop, its owner signed in.
+fn new_shop() -> (tempfile::TempDir, Shop, Session) {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FixedClock::at(1_790_000_000_000));
+    let (shop, owner) =
+        shopdesk_testkit::shop::open(dir.path(), "Corner Books", "ie", "EUR", clock);
+    (dir, shop, owner)
 }
 
 fn count(pg: &mut Client, sql: &str) -> i64 {
@@ -150,10 +159,7 @@ fn a_standalone_shop_is_shared_whole_verified_and_working() {
 
 #[test]
 fn a_copy_that_fails_leaves_the_server_as_it_was() {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(FixedClock::at(1_790_000_000_000));
-    let (shop, owner) =
-        shopdesk_testkit::shop::open(dir.path(), "Corner Books", "ie", "EUR", clock);
+    let (dir, shop, owner) = new_shop();
     // SQLite text may hold a NUL character; PostgreSQL text cannot, so this row stops the copy
     // half-way through.
     rusqlite::Connection::open(dir.path().join("shop.sqlite3"))
@@ -180,10 +186,7 @@ fn a_copy_that_fails_leaves_the_server_as_it_was() {
 
 #[test]
 fn only_someone_who_manages_settings_shares_the_shop() {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(FixedClock::at(1_790_000_000_000));
-    let (shop, owner) =
-        shopdesk_testkit::shop::open(dir.path(), "Corner Books", "ie", "EUR", clock);
+    let (_dir, shop, owner) = new_shop();
     let clerk = shopdesk_testkit::shop::staff(&shop, &owner, "Cara", "Clerk", "1357");
     let (_pg, mut pg) = server();
     let e = shop.share_with_stations(&clerk, &mut pg).unwrap_err();
@@ -197,10 +200,7 @@ fn only_someone_who_manages_settings_shares_the_shop() {
 /// with rows has the planner's statistics from the start.
 #[test]
 fn a_table_empty_when_shared_is_still_looked_up_by_its_index() {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(FixedClock::at(1_790_000_000_000));
-    let (shop, owner) =
-        shopdesk_testkit::shop::open(dir.path(), "Corner Books", "ie", "EUR", clock);
+    let (_dir, shop, owner) = new_shop();
     let (_pg, mut pg) = server();
     shop.share_with_stations(&owner, &mut pg).unwrap();
     assert_eq!(count(&mut pg, "SELECT count(*) FROM customer"), 0);
