@@ -12,7 +12,7 @@ use crate::sale::pricing::{price, PriceLine, PriceRules};
 use crate::sale::{price_rules, Discount, LineKind};
 use crate::shop::shop_currency;
 use crate::sql::{args, Arg, Conn, LaterRows, Row};
-use crate::stock::{self, line_name, variant_label};
+use crate::stock::{self, line_name};
 use crate::store::{give_back, next_number, next_numbers};
 use crate::tax::{self, TaxPart, TaxRate};
 use serde::{Deserialize, Serialize};
@@ -164,6 +164,11 @@ struct CatalogRow {
     cost: Option<i64>,
 }
 
+/// A variant's catalog row (`CatalogRow::read`) and its line name from column 6 (`line_name`).
+const VARIANT_ROW: &str = "SELECT v.id, v.sku, v.price_minor, v.tax_class, v.inventory_policy,
+        v.cost_minor, p.title, v.option1, v.option2, v.option3
+    FROM variant v JOIN product p ON p.id = v.product_id";
+
 impl CatalogRow {
     /// From a row starting id, sku, price_minor, tax_class, inventory_policy, cost_minor.
     fn read(r: &Row) -> Result<CatalogRow> {
@@ -178,29 +183,27 @@ impl CatalogRow {
     }
 }
 
+/// The variant a line names, with its line name ("Tee (M / Sage)").
 fn find_variant(
     conn: Conn,
     line: &OrderLineDraft,
     terms: &OrderTerms,
-) -> Result<Option<CatalogRow>> {
+) -> Result<Option<(CatalogRow, String)>> {
     let code = line.sku.trim();
     if line.variant_id.is_none() && code.is_empty() {
         return Ok(None);
     }
-    if let Some((row, _)) = line.variant_id.as_ref().and_then(|id| terms.known.get(id)) {
-        return Ok(Some(row.clone()));
+    if let Some(known) = line.variant_id.as_ref().and_then(|id| terms.known.get(id)) {
+        return Ok(Some(known.clone()));
     }
     // One indexed lookup at a time: the id, then the SKU, then the barcode. Asked as one
     // `id = ? OR sku = ? OR barcode = ?`, SQLite scanned every variant (15 ms a line in a
-    // 100k-variant catalog).
+    // 100k-variant catalog). The name comes with it (a statement more a line otherwise).
     let by = |column: &str, value: &str| {
         conn.query_opt(
-            &format!(
-                "SELECT id, sku, price_minor, tax_class, inventory_policy, cost_minor FROM variant
-                 WHERE {column} = ?1 LIMIT 1"
-            ),
+            &format!("{VARIANT_ROW} WHERE v.{column} = ?1 LIMIT 1"),
             args![value],
-            CatalogRow::read,
+            |r| Ok((CatalogRow::read(r)?, line_name(r, 6)?)),
         )
     };
     let mut found = match line.variant_id.as_deref().filter(|v| !v.is_empty()) {
@@ -413,13 +416,9 @@ impl OrderTerms {
             .filter(|id| !self.known.contains_key(*id))
             .map(|id| Arg::from(id.as_str()))
             .collect();
-        let rows = conn.query_in(
-            "SELECT v.id, v.sku, v.price_minor, v.tax_class, v.inventory_policy, v.cost_minor,
-                    p.title, v.option1, v.option2, v.option3
-             FROM variant v JOIN product p ON p.id = v.product_id WHERE v.id IN ({})",
-            &keys,
-            |r| Ok((CatalogRow::read(r)?, line_name(r, 6)?)),
-        )?;
+        let rows = conn.query_in(&format!("{VARIANT_ROW} WHERE v.id IN ({{}})"), &keys, |r| {
+            Ok((CatalogRow::read(r)?, line_name(r, 6)?))
+        })?;
         for (row, name) in rows {
             self.known.insert(row.id.clone(), (row, name));
         }
@@ -464,14 +463,13 @@ pub(crate) fn prepare<'c>(
                 i + 1
             )));
         }
-        let variant = find_variant(conn, l, terms)?;
-        let title = match &variant {
-            Some(v) => match terms.known.get(&v.id) {
-                Some((_, name)) => name.clone(),
-                None => variant_label(conn, &v.id)?,
-            },
-            None => optional(&l.title)
-                .ok_or_else(|| Error::invalid(format!("line {}: a SKU or a title", i + 1)))?,
+        let (variant, title) = match find_variant(conn, l, terms)? {
+            Some((v, name)) => (Some(v), name),
+            None => (
+                None,
+                optional(&l.title)
+                    .ok_or_else(|| Error::invalid(format!("line {}: a SKU or a title", i + 1)))?,
+            ),
         };
         let unit_price = match (optional(&l.unit_price), &variant) {
             (Some(p), _) => amount(&p, currency, "price")?,
