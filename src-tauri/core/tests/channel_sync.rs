@@ -7,7 +7,7 @@ mod common;
 use common::orders::*;
 use common::*;
 use shopdesk_core::channel::{
-    NewChannel, Pulled, RemoteLine, RemoteListing, RemoteOrder, RemoteRefund, SyncErrorKind,
+    NewChannel, Pulled, RemoteListing, RemoteOrder, RemoteRefund, SyncErrorKind,
 };
 use shopdesk_core::customer::list::CustomerQuery;
 use shopdesk_core::customer::CustomerDraft;
@@ -31,32 +31,20 @@ fn channel(f: &Fixture) -> String {
         .id
 }
 
+/// `common::orders::remote_order` in Dublin, each line at its own price, the marketplace's
+/// total 44.95.
 fn remote(id: &str, updated: i64, lines: Vec<(&str, &str, i64, i64)>) -> RemoteOrder {
-    RemoteOrder {
-        external_id: id.into(),
-        number: format!("#{id}"),
-        updated_at: Timestamp(updated),
-        currency: "EUR".into(),
-        email: format!("buyer{id}@example.ie"),
-        shipping: dublin("Aoife Byrne"),
-        lines: lines
-            .into_iter()
-            .map(|(rid, sku, qty, price)| RemoteLine {
-                remote_id: rid.into(),
-                sku: sku.into(),
-                title: format!("Item {sku}"),
-                quantity: qty,
-                unit_price_minor: price,
-                discount_minor: 0,
-            })
-            .collect(),
-        shipping_method: "Standard".into(),
-        shipping_minor: 495,
-        total_minor: 4495,
-        paid: true,
-        raw: serde_json::json!({ "id": id }),
-        ..Default::default()
+    let shape: Vec<(&str, &str, i64)> = lines
+        .iter()
+        .map(|&(rid, sku, q, _)| (rid, sku, q))
+        .collect();
+    let mut o = remote_order(id, updated, "EUR", &shape);
+    for (line, &(.., price)) in o.lines.iter_mut().zip(&lines) {
+        line.unit_price_minor = price;
     }
+    o.shipping = dublin("Aoife Byrne");
+    o.total_minor = 4495;
+    o
 }
 
 fn page(orders: &[RemoteOrder]) -> Vec<Pulled> {
