@@ -321,8 +321,8 @@ impl OrderTerms {
         location: &str,
         variants: &[&str],
     ) -> Result<stock::Levels> {
-        let kept = self.ahead.is_some() && variants.iter().all(|v| self.known.contains_key(*v));
-        if !kept {
+        let on_page = self.ahead.is_some() && variants.iter().all(|v| self.known.contains_key(*v));
+        if !on_page {
             return stock::levels(conn, location, variants);
         }
         let mut levels = self.levels.borrow_mut();
@@ -354,7 +354,7 @@ impl OrderTerms {
     /// Takes the order numbers of a page's `n` new orders in one statement (one an order
     /// otherwise), locking the order counter for the page from here, as the first order would.
     pub(crate) fn take_numbers(&self, conn: Conn, n: i64) -> Result<()> {
-        if let (Some(ahead), true) = (&self.ahead, n > 0) {
+        if let Some(ahead) = self.ahead.as_ref().filter(|_| n > 0) {
             let first = next_numbers(conn, "order", n)?;
             ahead.numbers.set((first, first + n));
         }
@@ -376,16 +376,14 @@ impl OrderTerms {
     /// Gives back what the page's block did not use (an order that was not new after all), so
     /// the series has no gap; only once the block is used up are numbers taken one by one.
     pub(crate) fn give_back_numbers(&self, conn: Conn) -> Result<()> {
-        match &self.ahead {
-            Some(ahead) => {
-                let (next, end) = ahead.numbers.replace((0, 0));
-                if next < end {
-                    give_back(conn, "order", end - next)?;
-                }
-                Ok(())
-            }
-            None => Ok(()),
+        let Some(ahead) = &self.ahead else {
+            return Ok(());
+        };
+        let (next, end) = ahead.numbers.replace((0, 0));
+        if next < end {
+            give_back(conn, "order", end - next)?;
         }
+        Ok(())
     }
 
     /// The shop's first location (where orders without one take their stock), read once.
