@@ -61,6 +61,15 @@ fn discount_of(d: Discount, base: i64, what: &str) -> Result<i64> {
     Ok(off)
 }
 
+/// The most a cart or order may come to, in minor units (100 billion in a currency of cents).
+/// Tax and discount shares multiply an amount by another amount in 128 bits; below this bound
+/// they cannot overflow, and no shop sells more in one go.
+const MAX_CART: i64 = 10_000_000_000_000;
+
+fn too_large() -> Error {
+    Error::invalid("the amount is too large for one sale or order")
+}
+
 /// Prices a cart. `cart_discounts` apply in order (a manual discount, then a code), each on what
 /// the previous ones left, spread over the sold items by their amounts after line discounts.
 pub(crate) fn price(
@@ -70,11 +79,17 @@ pub(crate) fn price(
 ) -> Result<Priced> {
     let mut discounts = Vec::with_capacity(lines.len());
     let mut amounts = Vec::with_capacity(lines.len());
+    let mut sold: i64 = 0;
     for l in lines {
         let gross = l
             .unit_price
             .checked_mul(l.quantity)
-            .ok_or_else(|| Error::invalid("amount is too large"))?;
+            .filter(|g| g.abs() <= MAX_CART)
+            .ok_or_else(too_large)?;
+        sold += gross.abs();
+        if sold > MAX_CART {
+            return Err(too_large());
+        }
         let off = match (l.kind, l.discount, &l.refund) {
             (_, _, Some((amount, _))) => {
                 amounts.push(*amount);
@@ -216,6 +231,35 @@ mod tests {
         // 9.99 × 6.25 % = 0.624375 → 0.62.
         assert_eq!(p.tax, 62);
         assert_eq!(p.total, 1061);
+    }
+
+    #[test]
+    fn an_amount_no_shop_sells_is_refused_not_overflowed() {
+        // Found by fuzzing: shipping at 66,666,666,666,666,664.95 beside four mugs overflowed
+        // the tax spread when tax is rounded on the total.
+        let std = vat(2300);
+        let lines = [
+            item(4, 1800, None, &std),
+            item(1, 6_666_666_666_666_666_495, None, &std),
+        ];
+        let err = price(&lines, &[], &INCLUDED).unwrap_err();
+        assert!(err.to_string().contains("too large"), "{err}");
+        // Two lines each under the bound but over it together are refused as well.
+        let half = item(1, MAX_CART / 2 + 1, None, &std);
+        assert!(price(
+            &[half, item(1, MAX_CART / 2 + 1, None, &std)],
+            &[],
+            &INCLUDED
+        )
+        .is_err());
+        // At the bound, every figure still adds up.
+        let p = price(
+            &[item(1, MAX_CART, None, &std)],
+            &[Discount::Percent(3333)],
+            &INCLUDED,
+        )
+        .unwrap();
+        assert_eq!(p.total + p.discount, MAX_CART);
     }
 
     #[test]
