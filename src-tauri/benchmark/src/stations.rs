@@ -139,11 +139,12 @@ fn server_time(pg: &Postgres) -> Result<(f64, f64), Error> {
              FROM pg_stat_statements",
         )
         .map_err(Error::invalid)?;
-    let mut ms = out
-        .trim()
-        .split('|')
-        .map(|v| v.parse::<f64>().unwrap_or(0.0));
-    Ok((ms.next().unwrap_or(0.0), ms.next().unwrap_or(0.0)))
+    let read = |v: Option<&str>| {
+        v.and_then(|v| v.parse::<f64>().ok())
+            .ok_or_else(|| Error::invalid(format!("pg_stat_statements answered '{out}'")))
+    };
+    let mut ms = out.trim().split('|');
+    Ok((read(ms.next())?, read(ms.next())?))
 }
 
 /// A marketplace's flash sale taken in by the back office while `busy` holds: pages of 50, one

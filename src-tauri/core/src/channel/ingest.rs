@@ -487,15 +487,13 @@ fn write_page(
             .collect();
         let ahead = read_ahead(tx, &ch.name, &external, &emails)?;
         // The page's new orders: neither the channel's nor entered under its name, each once.
-        let mut new = HashSet::new();
-        for o in &orders {
-            let id = o.external_id.as_str();
-            if !known.contains_key(id) && !ahead.entered.contains_key(id.trim()) {
-                new.insert(id);
-            }
-        }
+        let new: HashSet<&str> = orders
+            .iter()
+            .map(|o| o.external_id.as_str())
+            .filter(|id| !known.contains_key(*id) && !ahead.entered.contains_key(id.trim()))
+            .collect();
         terms.ahead = Some(ahead);
-        terms.take_numbers(tx, i64::try_from(new.len()).unwrap_or(i64::MAX))?;
+        terms.take_numbers(tx, new.len() as i64)?;
     }
     let mut ctx = Page {
         staff: actor(tx, &ch.id)?,
